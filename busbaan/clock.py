@@ -1,0 +1,36 @@
+"""Time as a dependency: every rule that looks at the clock takes a ``Clock``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+class FakeClock:
+    """A clock for tests and benchmarks: it moves only when told."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self._now = start or dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self._now += dt.timedelta(**delta)
+        return self._now
+
+    def set(self, when: dt.datetime) -> None:
+        self._now = when

@@ -1,0 +1,113 @@
+"""Logging: structlog, a constant event name plus key-values, redacted by default.
+
+``configure()`` is called once by every process's start-up path. Off a terminal the
+output is JSON lines; on one it is readable console output. The redaction processor
+runs before any renderer, so nothing personal reaches a log file.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import structlog
+
+from busbaan.privacy import redact
+
+#: Keys whose values are never logged: message text, names, free-text reasons.
+SENSITIVE_KEYS = frozenset(
+    {
+        "body",
+        "formatted_body",
+        "text",
+        "message",
+        "question",
+        "label",
+        "name",
+        "display_name",
+        "displayname",
+        "full_name",
+        "reason_text",
+        "bsn",
+        "address",
+        "birth_date",
+        "password",
+        "access_token",
+        "token",
+        "secret",
+        "registration_shared_secret",
+    }
+)
+REDACTED = "[redacted]"
+
+
+def _scrub(value: Any, depth: int = 0) -> Any:
+    if depth > 4:
+        return REDACTED
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {
+            k: (REDACTED if str(k).lower() in SENSITIVE_KEYS else _scrub(v, depth + 1))
+            for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_scrub(v, depth + 1) for v in value]
+    return value
+
+
+def redact_processor(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """Replace sensitive keys' values and scrub BSNs, e-mails, phones, names from strings."""
+    for key in list(event_dict):
+        if key.lower() in SENSITIVE_KEYS:
+            event_dict[key] = REDACTED
+        elif key != "event":
+            event_dict[key] = _scrub(event_dict[key])
+        else:
+            event_dict[key] = redact(str(event_dict[key]))
+    return event_dict
+
+
+def configure(level: str = "INFO", *, json: bool | None = None) -> None:
+    """Set up structlog and the standard library's logging for this process."""
+    if json is None:
+        json = not sys.stderr.isatty()
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_processor,
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    structlog.configure(
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+        ),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    # Libraries (nio, aiohttp, alembic) log through the standard library: keep them
+    # quiet and redacted too.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processor=renderer, foreign_pre_chain=shared
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+
+
+def get_logger(name: str | None = None, **bound: Any) -> Any:
+    """A structlog logger, optionally with bound context."""
+    return structlog.get_logger(name).bind(**bound) if bound else structlog.get_logger(name)

@@ -1,0 +1,91 @@
+"""Recognising personal data in free text (pure).
+
+Used wherever text could carry a citizen's identity into a place where it must not
+go: case labels, lane questions, handover reasons, logs. It errs on the side of
+caution: a false alarm costs a rephrase, a miss costs a data breach.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NINE_DIGITS = re.compile(r"(?<!\d)(\d[\d. ]{7,11}\d)(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){9}(?!\d)")
+_POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
+_DATE = re.compile(r"\b(?:[0-3]?\d)[-/.](?:[01]?\d)[-/.](?:19|20)\d{2}\b")
+_TITLE_NAME = re.compile(
+    r"\b(?:dhr|mevr|mw|mr|mrs|ms|meneer|mevrouw|de heer)\.?\s+[A-Z][a-z]+", re.IGNORECASE
+)
+_STREET = re.compile(
+    r"\b[A-Z][a-z]+(?:straat|weg|laan|plein|gracht|kade|dijk|singel|dreef|pad)\s+\d+", re.UNICODE
+)
+
+
+def is_valid_bsn(digits: str) -> bool:
+    """True when ``digits`` is nine digits that pass the BSN 11-check (elfproef)."""
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    total -= int(digits[8])
+    return total % 11 == 0 and digits != "000000000"
+
+
+def find_bsns(text: str) -> list[str]:
+    """Every BSN-like number in ``text`` (9 digits, separators allowed, 11-check)."""
+    found = []
+    for match in _NINE_DIGITS.finditer(text):
+        digits = re.sub(r"[. ]", "", match.group(1))
+        if is_valid_bsn(digits):
+            found.append(match.group(1))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One kind of personal data found in a text (never the value itself)."""
+
+    kind: str  # "bsn", "email", "phone", "postcode", "date", "name", "address"
+    nl: str
+    en: str
+
+
+_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("email", "een e-mailadres", "an e-mail address"),
+    ("phone", "een telefoonnummer", "a phone number"),
+    ("postcode", "een postcode", "a postcode"),
+    ("date", "een datum die een geboortedatum kan zijn", "a date that may be a birth date"),
+    ("name", "een naam", "a name"),
+    ("address", "een adres", "an address"),
+)
+_PATTERNS = {
+    "email": _EMAIL,
+    "phone": _PHONE,
+    "postcode": _POSTCODE,
+    "date": _DATE,
+    "name": _TITLE_NAME,
+    "address": _STREET,
+}
+
+
+def find_personal_data(text: str) -> list[Finding]:
+    """The kinds of identifying data ``text`` seems to contain, most serious first."""
+    findings = []
+    if find_bsns(text):
+        findings.append(Finding("bsn", "een BSN", "a BSN"))
+    for kind, nl, en in _KINDS:
+        if _PATTERNS[kind].search(text):
+            findings.append(Finding(kind, nl, en))
+    return findings
+
+
+def redact(text: str) -> str:
+    """``text`` with BSNs, e-mail addresses, phone numbers, postcodes, dates and
+    titled names replaced by a marker. For logs; not a guarantee for free text."""
+    out = _NINE_DIGITS.sub(
+        lambda m: "[bsn]" if is_valid_bsn(re.sub(r"[. ]", "", m.group(1))) else m.group(0), text
+    )
+    for kind in ("email", "phone", "postcode", "date", "name", "address"):
+        out = _PATTERNS[kind].sub(f"[{kind}]", out)
+    return out

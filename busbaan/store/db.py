@@ -1,0 +1,70 @@
+"""Engines and migrations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+
+from busbaan.errors import Unavailable
+
+DEFAULT_SQLITE = ".busbaan/busbaan.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database to use: an explicit URL, ``BUSBAAN_DATABASE_URL``, or a SQLite file."""
+    url = explicit or os.environ.get("BUSBAAN_DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (see :func:`database_url`); SQLite in WAL mode."""
+    url = database_url(url)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def migrate(url: str | None = None) -> None:
+    """Bring the database at ``url`` to the newest schema (idempotent)."""
+    url = database_url(url)
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        command.upgrade(alembic_config(url), "head")
+    except sa.exc.OperationalError as exc:
+        raise Unavailable(
+            "De database is niet bereikbaar. Controleer BUSBAAN_DATABASE_URL en probeer het opnieuw.",
+            "The database cannot be reached. Check BUSBAAN_DATABASE_URL and try again.",
+            data={"cause": type(exc.orig).__name__ if exc.orig else "OperationalError"},
+        ) from exc
