@@ -1,0 +1,225 @@
+"""``decide``: the one function that says who may be in a case room (pure).
+
+The homeserver gate calls it before an invite, join or knock of a local user; the
+casus bot calls it to explain a refusal and to reconcile membership (remote joins,
+expiry, withdrawal). There is no second copy of these rules anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from busbaan.consent.model import Action, CaseScope, Grant, Professional
+from busbaan.policy.model import Policy
+
+#: State event types only the busbaan bot may send in a case room.
+PROTECTED_STATE = frozenset(
+    {
+        "m.room.power_levels",
+        "m.room.server_acl",
+        "m.room.history_visibility",
+        "m.room.join_rules",
+        "m.room.guest_access",
+        "m.room.encryption",
+        "m.room.tombstone",
+        "m.room.create",
+        "m.room.name",
+        "m.room.topic",
+        "m.room.canonical_alias",
+    }
+)
+BUSBAAN_STATE_PREFIX = "nl.busbaan."
+
+DirectoryLookup = Callable[[str], Professional | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer: allowed or not, a stable code, and a reason a person understands."""
+
+    allowed: bool
+    code: str
+    nl: str
+    en: str
+    grant_id: str | None = None
+    categories: tuple[str, ...] = ()
+    legal_bases: tuple[str, ...] = ()
+    checks: Mapping[str, str] = field(default_factory=dict)
+
+    def reason(self, lang: str = "nl") -> str:
+        return self.en if lang == "en" else self.nl
+
+
+def _refuse(code: str, nl: str, en: str, **checks: str) -> Decision:
+    return Decision(False, code, nl, en, checks={"authorised": "fail", **checks})
+
+
+def _who(user_id: str, pro: Professional | None) -> str:
+    return f"{user_id} ({pro.organisation}/{pro.role})" if pro else user_id
+
+
+def scope_admits(
+    policy: Policy,
+    case: CaseScope,
+    who: Professional,
+    now: dt.datetime,
+    regie_org: str | None,
+) -> Decision:
+    """Whether the case's scope covers ``who`` now, and by which grant or access."""
+    org = policy.organisation(who.organisation)
+    if org is None or org.role(who.role) is None:
+        return _refuse(
+            "refused.unknown_in_policy",
+            f"{_who(who.user_id, who)} hoort niet bij een organisatie of rol uit het beleid; "
+            "vraag de beheerder de gids bij te werken.",
+            f"{_who(who.user_id, who)} does not belong to an organisation or role in the "
+            "policy; ask the administrator to update the directory.",
+            consent="fail",
+        )
+    for access in case.accesses:
+        if access.user_id == who.user_id and now < access.until:
+            return Decision(
+                True, f"ok.{access.kind}",
+                f"{who.user_id} heeft tijdelijke toegang ({access.kind}) tot "
+                f"{access.until.isoformat(timespec='minutes')}.",
+                f"{who.user_id} has temporary access ({access.kind}) until "
+                f"{access.until.isoformat(timespec='minutes')}.",
+                checks={"authorised": "pass", "consent": "n/a",
+                        "emergency": "yes" if access.kind == "break_glass" else "no"},
+            )
+    if who.organisation == case.home_organisation or who.organisation == regie_org:
+        return Decision(
+            True, "ok.home_organisation",
+            f"{who.organisation} is de organisatie van de regie.",
+            f"{who.organisation} is the lead professional's organisation.",
+            checks={"authorised": "pass", "consent": "n/a", "emergency": "no"},
+        )
+    grants = case.grants_for(who.organisation)
+    best_inactive: Grant | None = None
+    for grant in grants:
+        if not grant.covers(who):
+            continue
+        if grant.active_at(now):
+            return Decision(
+                True, "ok.grant",
+                f"Toestemming {grant.grant_id} laat {who.organisation} toe tot "
+                f"{grant.valid_until.date().isoformat()}.",
+                f"Grant {grant.grant_id} admits {who.organisation} until "
+                f"{grant.valid_until.date().isoformat()}.",
+                grant_id=grant.grant_id, categories=grant.categories,
+                legal_bases=grant.legal_bases,
+                checks={"authorised": "pass", "consent": "pass", "emergency": "no"},
+            )
+        best_inactive = grant
+    if best_inactive is not None:
+        status = best_inactive.status(now)
+        nl_status = {"withdrawn": "ingetrokken", "expired": "verlopen",
+                     "pending": "nog niet ingegaan"}.get(status, status)
+        return _refuse(
+            f"refused.grant_{status}",
+            f"De toestemming voor {who.organisation} ({best_inactive.grant_id}) is "
+            f"{nl_status}. De regie kan een nieuwe geven met !toestemming geef.",
+            f"The grant for {who.organisation} ({best_inactive.grant_id}) is {status}. "
+            "The lead professional can give a new one with !toestemming geef.",
+            consent="fail",
+        )
+    if grants:
+        roles = sorted({r for g in grants for r in g.roles})
+        return _refuse(
+            "refused.role_not_in_scope",
+            f"De toestemming voor {who.organisation} geldt alleen voor de rollen "
+            f"{', '.join(roles)}, niet voor '{who.role}'.",
+            f"The grant for {who.organisation} covers only the roles {', '.join(roles)}, "
+            f"not '{who.role}'.",
+            consent="fail",
+        )
+    return _refuse(
+        "refused.organisation_not_in_scope",
+        f"{who.organisation} valt buiten de toestemming van deze casus. De regie kan "
+        f"toestemming geven met: !toestemming geef {who.organisation} <categorie> "
+        "grondslag=<grondslag> tot=<JJJJ-MM-DD>.",
+        f"{who.organisation} is outside this case's consent scope. The lead professional "
+        f"can add it with: !toestemming geef {who.organisation} <category> "
+        "grondslag=<basis> tot=<YYYY-MM-DD>.",
+        consent="fail",
+    )
+
+
+def decide(
+    policy: Policy,
+    case: CaseScope,
+    directory: DirectoryLookup,
+    action: Action,
+    *,
+    actor: str,
+    subject: str | None = None,
+    now: dt.datetime,
+    bot_user_id: str,
+    event_type: str | None = None,
+) -> Decision:
+    """May ``actor`` do ``action`` (to ``subject``) in this case room now?
+
+    - the busbaan bot may always act (it enforces the scope itself);
+    - nobody may knock; a closed case admits nobody;
+    - only the regie invites; only the bot sends protected or ``nl.busbaan.*`` state;
+    - an invitee, joiner or member must be covered by the scope: the regie's own
+      organisation, an active grant for their organisation (and role), or a
+      temporary access (break-glass, sideline);
+    - a professional not in the directory is refused (fail closed).
+    """
+    if action is Action.SEND_STATE:
+        if actor == bot_user_id:
+            return Decision(True, "ok.bot", "De busbaan-bot beheert de kamer.",
+                            "The busbaan bot manages the room.", checks={"authorised": "pass"})
+        if event_type and (
+            event_type in PROTECTED_STATE or event_type.startswith(BUSBAAN_STATE_PREFIX)
+        ):
+            return _refuse(
+                "refused.protected_state",
+                f"Alleen de busbaan-bot mag '{event_type}' in een casuskamer zetten. Gebruik "
+                "de commando's van de bot (!toestemming, !help).",
+                f"Only the busbaan bot may set '{event_type}' in a case room. Use the bot's "
+                "commands (!toestemming, !help).",
+            )
+        return Decision(True, "ok.state", "Toegestaan.", "Allowed.", checks={"authorised": "pass"})
+
+    target = subject or actor
+    if target == bot_user_id:
+        return Decision(True, "ok.bot", "De busbaan-bot hoort in elke casuskamer.",
+                        "The busbaan bot belongs in every case room.",
+                        checks={"authorised": "pass"})
+    if action is Action.KNOCK:
+        return _refuse(
+            "refused.knock",
+            "Aankloppen bij een casuskamer kan niet. Vraag de regie "
+            f"({case.regie}) om u uit te nodigen.",
+            f"Knocking on a case room is not possible. Ask the lead professional "
+            f"({case.regie}) to invite you.",
+        )
+    if case.closed:
+        return _refuse("refused.case_closed",
+                       f"Casus {case.case_id} is gesloten; niemand kan er nog bij.",
+                       f"Case {case.case_id} is closed; nobody can enter it any more.")
+    if action is Action.INVITE and actor not in (case.regie, bot_user_id):
+        return _refuse(
+            "refused.not_regie",
+            f"Alleen de regie ({case.regie}) kan mensen uitnodigen in casus {case.case_id}. "
+            "Vraag de regie om de uitnodiging.",
+            f"Only the lead professional ({case.regie}) can invite people to case "
+            f"{case.case_id}. Ask them to send the invitation.",
+        )
+    who = directory(target)
+    if who is None:
+        return _refuse(
+            "refused.not_in_directory",
+            f"{target} staat niet in de gids van busbaan, dus busbaan weet niet namens welke "
+            "organisatie en in welke rol deze persoon werkt. Vraag de beheerder om "
+            "opname in de gids.",
+            f"{target} is not in busbaan's directory, so busbaan does not know which "
+            "organisation and role they act in. Ask the administrator to add them.",
+            consent="fail",
+        )
+    regie = directory(case.regie)
+    return scope_admits(policy, case, who, now, regie.organisation if regie else None)

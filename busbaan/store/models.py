@@ -1,0 +1,62 @@
+"""The core tables: directory, cases, consent grants.
+
+Tables hold what the pure core needs to decide and what the bots need to act; the
+audit log (``busbaan.audit``) keeps the history. Times are stored as UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+class DirectoryRow(SQLModel, table=True):
+    """A professional: organisation, team and role (from a CSV import or a domain)."""
+
+    __tablename__ = "directory_entry"
+
+    user_id: str = Field(primary_key=True, max_length=255)
+    display_name: str = Field(default="", max_length=255)
+    organisation: str = Field(index=True, max_length=64)
+    team: str = Field(default="", max_length=128)
+    role: str = Field(max_length=64)
+    source: str = Field(default="import", max_length=16)
+    updated_at: dt.datetime
+
+
+class CaseRow(SQLModel, table=True):
+    """A citizen's help request: one Matrix room, a pseudonymous id, a regie."""
+
+    __tablename__ = "case_record"
+
+    case_id: str = Field(primary_key=True, max_length=32)
+    room_id: str | None = Field(default=None, unique=True, max_length=255)
+    label: str = Field(default="", max_length=200)
+    home_organisation: str = Field(max_length=64)
+    regie: str = Field(max_length=255)
+    regie_since: dt.datetime
+    status: str = Field(default="opening", max_length=16)  # opening | open | closed
+    created_by: str = Field(max_length=255)
+    created_at: dt.datetime
+    closed_at: dt.datetime | None = None
+
+
+class GrantRow(SQLModel, table=True):
+    """A consent grant: an organisation (and optionally roles) admitted to a case."""
+
+    __tablename__ = "consent_grant"
+
+    grant_id: str = Field(primary_key=True, max_length=32)
+    case_id: str = Field(foreign_key="case_record.case_id", index=True, max_length=32)
+    organisation: str = Field(max_length=64)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    legal_bases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    valid_from: dt.datetime
+    valid_until: dt.datetime
+    given_by: str = Field(max_length=255)
+    template: str | None = Field(default=None, max_length=64)
+    withdrawn_at: dt.datetime | None = None
+    withdrawn_by: str | None = Field(default=None, max_length=255)
+    withdrawal_channel: str | None = Field(default=None, max_length=32)
