@@ -34,3 +34,17 @@ class FakeClock:
 
     def set(self, when: dt.datetime) -> None:
         self._now = when
+
+
+class OffsetClock:
+    """The real clock moved forward by an adjustable offset (end-to-end tests that
+    must see time pass in a process whose clock they do not own)."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta(0)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += dt.timedelta(**delta)

@@ -1,0 +1,97 @@
+"""Parsing the casus bot's command arguments (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from busbaan.errors import UsageError
+
+_USER = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
+_KV = re.compile(r"^(?P<key>[a-zA-Z_]+)=(?P<value>.*)$")
+
+GRANT_USAGE_NL = ("!toestemming geef <organisatie> <categorie>[,<categorie>...] "
+                  "grondslag=<grondslag>[,<art9-uitzondering>] tot=<JJJJ-MM-DD> "
+                  "[rollen=<rol>,...]")
+GRANT_USAGE_EN = ("!consent give <organisation> <category>[,<category>...] "
+                  "basis=<legal basis>[,<art9 exception>] until=<YYYY-MM-DD> [roles=<role>,...]")
+
+_KEYS = {
+    "grondslag": "bases", "basis": "bases", "grondslagen": "bases",
+    "tot": "until", "until": "until",
+    "rollen": "roles", "rol": "roles", "roles": "roles", "role": "roles",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GrantRequest:
+    organisation: str
+    categories: tuple[str, ...]
+    legal_bases: tuple[str, ...]
+    until: dt.date | None
+    roles: tuple[str, ...]
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip().lower() for v in value.split(",") if v.strip())
+
+
+def parse_grant(args: str) -> GrantRequest:
+    """``<org> <cat,...> grondslag=<b,...> tot=<date> [rollen=...]`` → GrantRequest."""
+    positional: list[str] = []
+    named: dict[str, str] = {}
+    for token in args.split():
+        m = _KV.match(token)
+        if m:
+            key = _KEYS.get(m.group("key").lower())
+            if key is None:
+                raise UsageError(
+                    f"Onbekende optie '{m.group('key')}='. Gebruik grondslag=, tot= of rollen=.",
+                    f"Unknown option '{m.group('key')}='. Use basis=, until= or roles=.",
+                )
+            named[key] = m.group("value")
+        else:
+            positional.append(token)
+    if len(positional) < 2:
+        raise UsageError("Noem een organisatie en minstens één categorie.",
+                         "Name an organisation and at least one category.")
+    if len(positional) > 2:
+        # Allow "inkomen, schulden" with spaces after commas.
+        positional = [positional[0], ",".join(positional[1:])]
+    if "bases" not in named or not _split(named["bases"]):
+        raise UsageError("De grondslag ontbreekt (grondslag=...).",
+                         "The legal basis is missing (basis=...).")
+    until = None
+    if "until" in named:
+        try:
+            until = dt.date.fromisoformat(named["until"])
+        except ValueError:
+            raise UsageError(
+                f"'{named['until']}' is geen datum; schrijf tot=JJJJ-MM-DD, "
+                "bijvoorbeeld tot=2027-03-31.",
+                f"'{named['until']}' is not a date; write until=YYYY-MM-DD, "
+                "for example until=2027-03-31.",
+            ) from None
+    return GrantRequest(
+        organisation=positional[0].lower(),
+        categories=_split(positional[1]),
+        legal_bases=_split(named["bases"]),
+        until=until,
+        roles=_split(named.get("roles", "")),
+    )
+
+
+def parse_user(args: str) -> str:
+    """One Matrix user ID (``@name:server``); Element pills arrive as plain text too."""
+    token = args.strip().split()[0] if args.strip() else ""
+    m = re.search(r"https://matrix\.to/#/(@[^\s\"'>)]+)", args)
+    if m:
+        token = m.group(1)
+    token = token.rstrip(".,;")
+    if not _USER.match(token):
+        raise UsageError(
+            f"'{token or args.strip()}' is geen Matrix-ID. Schrijf het als @naam:server.",
+            f"'{token or args.strip()}' is not a Matrix ID. Write it as @name:server.",
+        )
+    return token

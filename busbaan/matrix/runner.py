@@ -1,0 +1,230 @@
+"""A bot's life on Matrix: log in with a stable device, sync, dispatch, stop.
+
+Start-up order: credentials → first sync (rooms and members, no commands replayed)
+→ ready → the sync loop and one worker that handles events in order. Every task is
+owned by the runner and cancelled on stop; a failing handler is logged and skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nio
+
+from busbaan.errors import Unavailable
+from busbaan.log import get_logger
+from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
+from busbaan.matrix.errors import check
+from busbaan.matrix.reply import notice_content, reply_content
+
+log = get_logger("busbaan.matrix")
+
+
+@dataclass(frozen=True, slots=True)
+class BotAccount:
+    name: str  # "casus" | "wegwijzer"
+    homeserver: str
+    user_id: str
+    password: str | None = None
+    access_token: str | None = None
+
+
+MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
+MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
+
+
+class BotRunner:
+    """One bot account: a nio client, a dispatcher, an event queue and its tasks."""
+
+    def __init__(self, account: BotAccount, store_dir: Path, dispatcher: Dispatcher) -> None:
+        self.account = account
+        self.dispatcher = dispatcher
+        self._store_dir = store_dir
+        self._creds_file = store_dir / f"{account.name}.credentials.json"
+        store_dir.mkdir(parents=True, exist_ok=True)
+        nio_store = store_dir / f"{account.name}-nio"
+        nio_store.mkdir(parents=True, exist_ok=True)
+        self.client = nio.AsyncClient(
+            account.homeserver, account.user_id, device_id=f"BUSBAAN{account.name.upper()}",
+            store_path=str(nio_store),
+            config=nio.AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False,
+                                         max_timeouts=None, request_timeout=60),
+        )
+        self._queue: asyncio.Queue[tuple[str, nio.MatrixRoom, Any]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._ready = asyncio.Event()
+        self._started_ms = 0
+        self.member_hooks: list[MemberHook] = []
+        self.message_hooks: list[MessageHook] = []
+
+    @property
+    def user_id(self) -> str:
+        return self.account.user_id
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self._login()
+        self._started_ms = int(time.time() * 1000)
+        self.client.add_event_callback(self._on_message, nio.RoomMessageText)
+        self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
+        self.client.add_event_callback(self._on_invite, nio.InviteMemberEvent)
+        first = await self.client.sync(timeout=0, full_state=True)
+        if isinstance(first, nio.SyncError):
+            raise Unavailable(
+                f"De bot {self.account.name} kan niet synchroniseren: {first.message}",
+                f"Bot {self.account.name} cannot sync: {first.message}",
+            )
+        self._ready.set()
+        self._tasks = [
+            asyncio.create_task(self._sync_loop(), name=f"{self.account.name}-sync"),
+            asyncio.create_task(self._worker(), name=f"{self.account.name}-worker"),
+        ]
+        log.info("bot.started", bot=self.account.name, user_id=self.user_id,
+                 device_id=self.client.device_id, rooms=len(self.client.rooms))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.client.close()
+        log.info("bot.stopped", bot=self.account.name)
+
+    async def _login(self) -> None:
+        if self._creds_file.exists():
+            saved = json.loads(self._creds_file.read_text())
+            self.client.restore_login(saved["user_id"], saved["device_id"],
+                                      saved["access_token"])
+            whoami = await self.client.whoami()
+            if isinstance(whoami, nio.WhoamiResponse):
+                return
+        if self.account.access_token:
+            self.client.restore_login(self.user_id, f"BUSBAAN{self.account.name.upper()}",
+                                      self.account.access_token)
+            whoami = await self.client.whoami()
+            if isinstance(whoami, nio.WhoamiResponse):
+                self.client.device_id = whoami.device_id or self.client.device_id
+                return
+        if not self.account.password:
+            raise Unavailable(
+                f"De bot {self.account.name} heeft geen geldig wachtwoord of token.",
+                f"Bot {self.account.name} has no valid password or token.",
+            )
+        resp = check(await self.client.login(self.account.password,
+                                             device_name=f"busbaan {self.account.name}"),
+                     "login")
+        tmp = self._creds_file.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump({"user_id": resp.user_id, "device_id": resp.device_id,
+                       "access_token": resp.access_token}, f)
+        tmp.replace(self._creds_file)
+
+    async def _sync_loop(self) -> None:
+        backoff = 1.0
+        while True:
+            resp = await self.client.sync(timeout=30_000)
+            if isinstance(resp, nio.SyncError):
+                log.warning("bot.sync_failed", bot=self.account.name, status=resp.status_code)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+            else:
+                backoff = 1.0
+
+    async def _worker(self) -> None:
+        while True:
+            kind, room, event = await self._queue.get()
+            try:
+                if kind == "message":
+                    await self._handle_message(room, event)
+                elif kind == "member":
+                    for hook in self.member_hooks:
+                        await hook(room, event)
+                elif kind == "invite":
+                    check(await self.client.join(room.room_id), "join")
+            except Exception:
+                log.exception("bot.event_failed", bot=self.account.name, kind=kind,
+                              room_id=room.room_id)
+            finally:
+                self._queue.task_done()
+
+    # -- nio callbacks: queue only, never block the sync -----------------------------
+
+    async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
+        if self._ready.is_set() and event.sender != self.user_id:
+            self._queue.put_nowait(("message", room, event))
+
+    async def _on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
+        if self._ready.is_set():
+            self._queue.put_nowait(("member", room, event))
+
+    async def _on_invite(self, room: nio.MatrixRoom, event: nio.InviteMemberEvent) -> None:
+        if event.state_key == self.user_id and event.membership == "invite":
+            self._queue.put_nowait(("invite", room, event))
+
+    # -- messages -------------------------------------------------------------------
+
+    async def _handle_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
+        if event.server_timestamp < self._started_ms - 2_000:
+            return  # history from before this start: never replay commands
+        if event.source.get("content", {}).get("msgtype") == "m.notice":
+            return  # bots do not answer notices (no loops between bots)
+        text = event.body or ""
+        relates = event.source.get("content", {}).get("m.relates_to") or {}
+        thread_root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+        is_direct = room.member_count <= 2
+        base = {"room_id": room.room_id, "event_id": event.event_id, "sender": event.sender,
+                "is_direct": is_direct, "thread_root": thread_root}
+        result = await self.dispatcher.run(base, _strip_reply_fallback(text))
+        if result is None:
+            for hook in self.message_hooks:
+                if await hook(room, event):
+                    return
+            return
+        ctx, reply = result
+        await self.send_reply(ctx, reply)
+
+    async def send_reply(self, ctx: CommandContext, reply: Reply) -> str:
+        content = reply_content(
+            command=ctx.command, ok=reply.ok, errcode=reply.errcode, data=reply.data,
+            body=reply.body, html_body=reply.html, in_reply_to=ctx.event_id,
+            thread_root=reply.thread_root or ctx.thread_root, mentions=reply.mentions,
+        )
+        return await self.send(ctx.room_id, content)
+
+    async def send(self, room_id: str, content: dict[str, Any],
+                   event_type: str = "m.room.message") -> str:
+        resp = check(await self.client.room_send(room_id, event_type, content,
+                                                 ignore_unverified_devices=True),
+                     "send")
+        return str(resp.event_id)
+
+    async def notice(self, room_id: str, *, kind: str, body: str, html: str | None = None,
+                     data: dict[str, Any] | None = None, mentions: tuple[str, ...] = ()) -> str:
+        return await self.send(room_id, notice_content(kind=kind, body=body, html_body=html,
+                                                       data=data, mentions=mentions))
+
+    async def drain(self) -> None:
+        """Wait until every queued event is handled (tests, shutdown)."""
+        await self._queue.join()
+
+
+def _strip_reply_fallback(text: str) -> str:
+    """Element prefixes replies with quoted lines ("> <@x> ..."): drop them."""
+    lines = text.split("\n")
+    while lines and lines[0].startswith(">"):
+        lines.pop(0)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)

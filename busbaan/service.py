@@ -1,0 +1,105 @@
+"""The busbaan service: bots, web app and scheduler in one process.
+
+One start-up path for every process: arguments → config → logging → store
+(migrations) → policy (validated, recorded) → bots → web. ``Service`` owns every
+task it starts and stops them in reverse order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from busbaan.audit.entry import AuditEntry
+from busbaan.clock import Clock, SystemClock
+from busbaan.log import get_logger
+from busbaan.matrix.dispatch import Dispatcher
+from busbaan.matrix.runner import BotAccount, BotRunner
+from busbaan.policy import Policy, load_policy
+from busbaan.records import AuditWriter
+from busbaan.store import database_url, make_engine, migrate
+
+log = get_logger("busbaan.service")
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceConfig:
+    homeserver: str
+    bots: Mapping[str, BotAccount]  # "casus", "wegwijzer"
+    policy_dir: Path = Path("policies")
+    database_url: str | None = None
+    state_dir: Path = Path(".busbaan")
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    reconcile_seconds: float = 1.0
+    socialmap: Path | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Service:
+    """Everything busbaan runs, started and stopped as one."""
+
+    def __init__(self, config: ServiceConfig, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self.url = database_url(config.database_url)
+        self.policy: Policy | None = None
+        self.engine: Any = None
+        self.audit = AuditWriter(self.url)
+        self.runners: dict[str, BotRunner] = {}
+        self.casus: Any = None
+        self.wegwijzer: Any = None
+        self.web: Any = None
+
+    async def start(self) -> None:
+        self.policy = load_policy(self.config.policy_dir)  # a broken policy: no start
+        await asyncio.to_thread(migrate, self.url)
+        self.engine = make_engine(self.url)
+        await asyncio.to_thread(self.audit.write, [AuditEntry(
+            event_code="policy.loaded", action="E", occurred_at=self.clock.now(),
+            outcome="done", source="service",
+            details={"policy_version": self.policy.version,
+                     "policy_dir": str(self.config.policy_dir)},
+        )])
+        log.info("policy.loaded", version=self.policy.version)
+        store = self.config.state_dir / "bots"
+        if "casus" in self.config.bots:
+            from bots.casus.bot import CasusBot
+
+            runner = BotRunner(self.config.bots["casus"], store, Dispatcher("casus"))
+            self.casus = CasusBot(runner, policy=self.policy, engine=self.engine,
+                                  clock=self.clock, audit=self.audit,
+                                  reconcile_seconds=self.config.reconcile_seconds)
+            await runner.start()
+            self.runners["casus"] = runner
+            await self.casus.start()
+        log.info("service.started", bots=sorted(self.runners))
+
+    async def stop(self) -> None:
+        if self.casus is not None:
+            await self.casus.stop()
+        for runner in reversed(list(self.runners.values())):
+            await runner.stop()
+        self.runners.clear()
+        if self.engine is not None:
+            self.engine.dispose()
+        log.info("service.stopped")
+
+
+async def run_until_signal(service: Service) -> None:
+    """Start ``service``, run until SIGINT/SIGTERM, then stop it cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await service.start()
+    try:
+        await stop.wait()
+    finally:
+        await service.stop()
