@@ -1,0 +1,101 @@
+"""``busbaan dev``: the whole stack on loopback, in the foreground.
+
+Embedded Synapse (with the busbaan gate), the bots, the web app and demo data. Writes
+``.busbaan/dev.json`` last, when everything is ready: its appearance is the ready
+signal. Ctrl-C stops everything cleanly (and removes ``dev.json``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import signal
+from pathlib import Path
+
+import click
+
+from busbaan.log import configure, get_logger
+
+log = get_logger("busbaan.dev")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def gate_module(policy_dir: Path, database_url: str, bot_user_id: str) -> dict[str, object]:
+    """The ``modules:`` entry that enables the busbaan gate in Synapse."""
+    return {"module": "busbaan.gate.BusbaanGate",
+            "config": {"policy_dir": str(policy_dir), "database_url": database_url,
+                       "bot_user_id": bot_user_id}}
+
+
+async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: str) -> None:
+    from busbaan.devstack import start_homeserver
+    from busbaan.devstack.demo import DEV_JSON, provision_demo, write_dev_json
+    from busbaan.directory import parse_directory_csv
+    from busbaan.matrix.runner import BotAccount
+    from busbaan.policy import load_policy
+    from busbaan.service import Service, ServiceConfig
+    from busbaan.store import make_engine, migrate
+    from busbaan.store.repositories import DirectoryRepository
+
+    state_dir = state_dir.absolute()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    dev_json = state_dir / DEV_JSON
+    dev_json.unlink(missing_ok=True)  # appears again only when everything is ready
+    db_url = f"sqlite:///{state_dir / 'busbaan.db'}"
+
+    policy = load_policy(policy_dir)
+    await asyncio.to_thread(migrate, db_url)
+    entries = parse_directory_csv(
+        (ROOT / "deploy" / "demo" / "directory.csv").read_text(encoding="utf-8"), policy,
+        server_name=server_name, source="deploy/demo/directory.csv")
+    engine = make_engine(db_url)
+    await asyncio.to_thread(DirectoryRepository(engine).replace_source, entries, "demo",
+                            dt.datetime.now(dt.UTC))
+    engine.dispose()
+
+    bot_id = f"@casus:{server_name}"
+    hs = await start_homeserver(state_dir, [gate_module(policy_dir.absolute(), db_url, bot_id)],
+                                profile="dev", server_name=server_name)
+    try:
+        demo = await provision_demo(hs, state_dir=state_dir)
+        bots = {name: BotAccount(name, hs.url, creds.user_id, password=creds.password)
+                for name, creds in demo.bots.items() if name == "casus"}
+        service = Service(ServiceConfig(homeserver=hs.url, bots=bots, policy_dir=policy_dir,
+                                        database_url=db_url, state_dir=state_dir,
+                                        web_port=web_port))
+        await service.start()
+        try:
+            web_url = f"http://127.0.0.1:{web_port}"
+            if service.web is not None:
+                web_url = service.web.url
+            write_dev_json(dev_json, demo.dev_json(web_url))
+            click.echo(f"\nbusbaan draait. Homeserver: {hs.url}  Web: {web_url}\n"
+                       f"Accounts en wachtwoorden: {dev_json}\nStoppen: Ctrl-C\n", err=True)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError):
+                    loop.add_signal_handler(sig, stop.set)
+            await stop.wait()
+        finally:
+            dev_json.unlink(missing_ok=True)
+            await service.stop()
+    finally:
+        await hs.stop()
+    click.echo("busbaan: gestopt.", err=True)
+
+
+@click.command()
+@click.option("--state-dir", default=".busbaan", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--policies", "policy_dir", default=str(ROOT / "policies"),
+              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--web-port", default=8080, show_default=True, type=int)
+@click.option("--server-name", default="localhost", show_default=True)
+@click.option("--log-level", default="INFO", show_default=True)
+def dev(state_dir: Path, policy_dir: Path, web_port: int, server_name: str,
+        log_level: str) -> None:
+    """Run the whole stack on loopback (Synapse, bots, web app, demo data)."""
+    configure(log_level)
+    asyncio.run(_run(state_dir, policy_dir, web_port, server_name))

@@ -1,0 +1,119 @@
+"""The test harness: one embedded Synapse per test session, and quick accounts on it.
+
+- ``homeserver`` (session): a real Synapse on loopback (SQLite, test profile: no rate
+  limits, cheap password hashing), with the modules of ``homeserver_modules``;
+- ``make_user`` : ``await make_user()`` → ``(user_id, access_token)`` of a new user;
+- ``nio_client``: ``await nio_client(user_id, access_token)`` → a logged-in nio
+  ``AsyncClient``, closed after the test.
+
+Every test that uses ``homeserver`` is marked ``synapse`` automatically, so
+``pytest -m "not synapse"`` runs the rest without starting Synapse. The start-up time
+is reported at the end of the run.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
+
+from busbaan.devstack import Homeserver, new_password, start_homeserver
+
+MakeUser = Callable[..., Awaitable[tuple[str, str]]]
+NioClient = Callable[[str, str], Awaitable[AsyncClient]]
+
+_STARTUP = pytest.StashKey[float]()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the embedded Synapse with ``synapse``."""
+    for item in items:
+        if "homeserver" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.synapse)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Report how long the embedded Synapse took to start, when it was started."""
+    seconds = config.stash.get(_STARTUP, None)
+    if seconds is not None:
+        terminalreporter.write_line(f"busbaan: embedded Synapse started in {seconds:.2f} s")
+
+
+@pytest.fixture(scope="session")
+def homeserver_modules() -> list[dict[str, Any]]:
+    """Synapse's ``modules:`` list for the test homeserver (none yet).
+
+    The homeserver is started once per session with whichever value the first test
+    that needs it sees, so override this here, at the root, not in a sub-conftest.
+    """
+    return []
+
+
+@pytest.fixture(scope="session")
+async def homeserver(
+    tmp_path_factory: pytest.TempPathFactory,
+    homeserver_modules: list[dict[str, Any]],
+    pytestconfig: pytest.Config,
+) -> AsyncIterator[Homeserver]:
+    """A running embedded Synapse for the whole session, stopped at the end."""
+    hs = await start_homeserver(
+        tmp_path_factory.mktemp("busbaan"), homeserver_modules, profile="test"
+    )
+    if hs.startup_seconds is not None:
+        pytestconfig.stash[_STARTUP] = hs.startup_seconds
+    try:
+        yield hs
+    finally:
+        await hs.stop()
+
+
+@pytest.fixture(scope="session")
+def _user_passwords() -> dict[str, str]:
+    """Passwords of the users ``make_user`` created this session, by localpart."""
+    return {}
+
+
+@pytest.fixture
+def make_user(homeserver: Homeserver, _user_passwords: dict[str, str]) -> MakeUser:
+    """A factory: ``await make_user(localpart=None)`` → ``(user_id, access_token)``.
+
+    Without a localpart the user is new and unique. With one, a second call for the
+    same localpart logs the same user in again (a new device and token).
+    """
+
+    async def make(localpart: str | None = None) -> tuple[str, str]:
+        localpart = localpart or f"t-{secrets.token_hex(5)}"
+        password = _user_passwords.setdefault(localpart, new_password())
+        credentials = await homeserver.register(localpart, password)
+        assert credentials.access_token is not None
+        return credentials.user_id, credentials.access_token
+
+    return make
+
+
+@pytest.fixture
+async def nio_client(homeserver: Homeserver) -> AsyncIterator[NioClient]:
+    """A factory: ``await nio_client(user_id, access_token)`` → a logged-in AsyncClient."""
+    clients: list[AsyncClient] = []
+
+    async def connect(user_id: str, access_token: str) -> AsyncClient:
+        client = AsyncClient(
+            homeserver.url,
+            user_id,
+            config=AsyncClientConfig(encryption_enabled=False, store_sync_tokens=False),
+        )
+        clients.append(client)
+        client.access_token = access_token
+        client.user_id = user_id
+        whoami = await client.whoami()
+        assert isinstance(whoami, WhoamiResponse), whoami
+        assert whoami.user_id == user_id
+        client.device_id = whoami.device_id
+        return client
+
+    yield connect
+    for client in clients:
+        await client.close()
