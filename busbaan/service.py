@@ -78,9 +78,17 @@ class Service:
             await runner.start()
             self.runners["casus"] = runner
             await self.casus.start()
+        if self.config.web_port >= 0:
+            from busbaan.web.app import WebServer, create_app
+
+            self.web = await WebServer.start(create_app(self.policy, self),
+                                             self.config.web_host, self.config.web_port)
         log.info("service.started", bots=sorted(self.runners))
 
     async def stop(self) -> None:
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
         if self.casus is not None:
             await self.casus.stop()
         for runner in reversed(list(self.runners.values())):

@@ -14,6 +14,7 @@ is reported at the end of the run.
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -42,14 +43,30 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(f"busbaan: embedded Synapse started in {seconds:.2f} s")
 
 
+ROOT = Path(__file__).resolve().parents[1]
+BOT_USER_ID = "@casus:localhost"
+
+
 @pytest.fixture(scope="session")
-def homeserver_modules() -> list[dict[str, Any]]:
-    """Synapse's ``modules:`` list for the test homeserver (none yet).
+def busbaan_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The store shared by the busbaan service and the gate in Synapse (SQLite)."""
+    from busbaan.store import migrate
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'busbaan.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def homeserver_modules(busbaan_db_url: str) -> list[dict[str, Any]]:
+    """Synapse's ``modules:`` list for the test homeserver: the busbaan gate.
 
     The homeserver is started once per session with whichever value the first test
     that needs it sees, so override this here, at the root, not in a sub-conftest.
     """
-    return []
+    from busbaan.cli.dev import gate_module
+
+    return [gate_module(ROOT / "policies", busbaan_db_url, BOT_USER_ID)]
 
 
 @pytest.fixture(scope="session")

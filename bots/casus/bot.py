@@ -114,9 +114,15 @@ class CasusBot:
             self._task = None
         self.runner.dispatcher.unbind()
 
-    async def refresh_directory(self, force: bool = False) -> Directory:
+    async def refresh_directory(self, force: bool = False,
+                                need: Sequence[str] = ()) -> Directory:
+        """The directory, re-read every few seconds, or at once when someone in
+        ``need`` is missing (a professional just added must not be refused or,
+        worse, removed because the bot's copy is a few seconds old)."""
         now = asyncio.get_running_loop().time()
-        if force or now - self._directory_loaded > self._directory_refresh:
+        missing = any(self._directory(u) is None for u in need)
+        if (force or now - self._directory_loaded > self._directory_refresh
+                or (missing and now - self._directory_loaded > 0.2)):
             entries = await asyncio.to_thread(self._directory_repo.all)
             self._directory = Directory.of(self.policy, entries)
             self._directory_loaded = now
@@ -174,7 +180,7 @@ class CasusBot:
             )
 
     async def _professional(self, user_id: str, lang: str) -> Professional:
-        directory = await self.refresh_directory()
+        directory = await self.refresh_directory(need=[user_id])
         who = directory(user_id)
         if who is None:
             raise Forbidden(
@@ -487,7 +493,7 @@ class CasusBot:
     async def cmd_invite(self, ctx: CommandContext) -> Reply:
         _, scope = await self._case_for(ctx)
         user_id = parse_user(ctx.args)
-        directory = await self.refresh_directory()
+        directory = await self.refresh_directory(need=[user_id])
         decision = decide(self.policy, scope, directory, Action.INVITE, actor=ctx.sender,
                           subject=user_id, now=self.clock.now(), bot_user_id=self.user_id)
         await self._record([decision_entry(decision, action="invite", actor=ctx.sender,
@@ -521,10 +527,10 @@ class CasusBot:
         room = self.runner.client.rooms.get(room_id)
         if scope is None or room is None:
             return []
-        directory = await self.refresh_directory()
+        members = set(room.users) | set(room.invited_users)
+        directory = await self.refresh_directory(need=sorted(members - {self.user_id}))
         now = self.clock.now()
         removals = []
-        members = set(room.users) | set(room.invited_users)
         for user_id in sorted(members):
             if user_id == self.user_id:
                 continue

@@ -54,6 +54,11 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
                             dt.datetime.now(dt.UTC))
     engine.dispose()
 
+    from busbaan.devstack.synapse import port_is_free
+
+    if not port_is_free(web_port):
+        log.warning("dev.web_port_busy", port=web_port)
+        web_port = 0  # any free port; dev.json names it
     bot_id = f"@casus:{server_name}"
     hs = await start_homeserver(state_dir, [gate_module(policy_dir.absolute(), db_url, bot_id)],
                                 profile="dev", server_name=server_name)

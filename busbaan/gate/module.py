@@ -120,6 +120,11 @@ class BusbaanGate:
     async def _decide(self, scope: CaseScope, action: Action, actor: str,
                       subject: str | None = None, event_type: str | None = None) -> Decision:
         directory = await self._lookup()
+        target = subject or actor
+        if directory(target) is None and time.monotonic() - self._directory_loaded_at > 0.2:
+            # Someone just added to the directory must not wait for the next refresh.
+            self._directory = None
+            directory = await self._lookup()
         return decide(self._policy, scope, directory, action, actor=actor, subject=subject,
                       now=self._now(), bot_user_id=self._config.bot_user_id,
                       event_type=event_type)

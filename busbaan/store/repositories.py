@@ -26,7 +26,8 @@ def new_id(prefix: str, length: int = 8) -> str:
 
 
 def _naive(when: dt.datetime) -> dt.datetime:
-    return when.astimezone(dt.UTC).replace(tzinfo=None)
+    """UTC for storage (sqlmodel wants aware datetimes; SQLite gives them back naive)."""
+    return when.astimezone(dt.UTC)
 
 
 def _aware(when: dt.datetime | None) -> dt.datetime | None:

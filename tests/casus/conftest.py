@@ -42,6 +42,7 @@ async def service(homeserver: Homeserver, busbaan_db_url: str, clock: OffsetCloc
         database_url=busbaan_db_url,
         state_dir=tmp_path_factory.mktemp("state"),
         reconcile_seconds=0.5,
+        web_port=0,
     )
     svc = Service(config, clock=clock)
     await svc.start()

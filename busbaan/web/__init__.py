@@ -1,0 +1,1 @@
+"""The web app (aiohttp): JSON API, the privacy officer's workbench, the citizen page."""

@@ -1,0 +1,113 @@
+"""The aiohttp application factory and its runner.
+
+Typed ``web.AppKey``s instead of globals; a request-id middleware binds the id in the
+logs; errors are rendered from the domain hierarchy (``errcode`` + message), never as
+a traceback.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from aiohttp import web
+
+from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
+from busbaan.log import get_logger
+from busbaan.policy import Policy
+
+log = get_logger("busbaan.web")
+
+POLICY: web.AppKey[Policy] = web.AppKey("policy", Policy)
+SERVICE: web.AppKey[Any] = web.AppKey("service", object)
+
+_STATUS = {UsageError: 400, Forbidden: 403, NotFound: 404}
+
+
+def _lang(request: web.Request) -> str:
+    q = request.query.get("lang")
+    if q in ("nl", "en"):
+        return q
+    accept = request.headers.get("Accept-Language", "nl").lower()
+    return "en" if accept.startswith("en") else "nl"
+
+
+@web.middleware
+async def request_context(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    request_id = request.headers.get("X-Request-Id") or secrets.token_hex(8)
+    with structlog.contextvars.bound_contextvars(request_id=request_id):
+        try:
+            response = await handler(request)
+        except web.HTTPException:
+            raise
+        except BusbaanError as exc:
+            status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 409)
+            log.info("web.refused", path=request.path, errcode=exc.errcode, status=status)
+            response = web.json_response(
+                {"ok": False, "errcode": exc.errcode, "message": exc.message(_lang(request)),
+                 "data": exc.data}, status=status)
+        except Exception:
+            log.exception("web.failed", path=request.path)
+            response = web.json_response(
+                {"ok": False, "errcode": "BB_INTERNAL",
+                 "message": "Er ging bij ons iets mis; probeer het opnieuw."
+                 if _lang(request) == "nl" else "Something went wrong; please try again."},
+                status=500)
+        response.headers["X-Request-Id"] = request_id
+        return response
+
+
+async def health(request: web.Request) -> web.Response:
+    policy = request.app[POLICY]
+    return web.json_response({"ok": True, "policy_version": policy.version})
+
+
+async def index(request: web.Request) -> web.Response:
+    return web.Response(content_type="text/html", text=_INDEX)
+
+
+_INDEX = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>busbaan</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>busbaan</h1>
+<p>De busbaan voor professionals in het sociaal domein. Werk in Element met de
+casus-bot en de wegwijzer.</p>
+<ul><li><a href="/privacy/">Werkbank voor de privacy officer</a></li></ul>
+</main></body></html>"""
+
+
+def create_app(policy: Policy, service: Any = None) -> web.Application:
+    """The web application for ``policy`` (and the running ``service``, if any)."""
+    app = web.Application(middlewares=[request_context], client_max_size=256 * 1024)
+    app[POLICY] = policy
+    app[SERVICE] = service
+    app.router.add_get("/", index)
+    app.router.add_get("/healthz", health)
+    return app
+
+
+@dataclass
+class WebServer:
+    """A running web app on a loopback port, owned by the service."""
+
+    runner: web.AppRunner
+    url: str
+
+    @classmethod
+    async def start(cls, app: web.Application, host: str, port: int) -> WebServer:
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        sockets = getattr(site._server, "sockets", None) or []  # the bound port (port 0)
+        bound = sockets[0].getsockname()[1] if sockets else port
+        log.info("web.started", url=f"http://{host}:{bound}")
+        return cls(runner, f"http://{host}:{bound}")
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
