@@ -71,7 +71,27 @@ class BotRunner:
 
     # -- lifecycle ------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, attempts: int = 10) -> None:
+        """Log in and sync once; retry with back-off while the homeserver is away."""
+        delay = 1.0
+        for attempt in range(1, attempts + 1):
+            try:
+                await self._start_once()
+                return
+            except (Unavailable, OSError, asyncio.TimeoutError) as exc:
+                if attempt == attempts:
+                    raise Unavailable(
+                        f"De homeserver {self.account.homeserver} is niet bereikbaar voor "
+                        f"bot {self.account.name}; gestopt na {attempts} pogingen.",
+                        f"The homeserver {self.account.homeserver} cannot be reached by bot "
+                        f"{self.account.name}; gave up after {attempts} attempts.",
+                    ) from exc
+                log.warning("bot.start_retry", bot=self.account.name, attempt=attempt,
+                            retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    async def _start_once(self) -> None:
         await self._login()
         self._started_ms = int(time.time() * 1000)
         self.client.add_event_callback(self._on_message, nio.RoomMessageText)

@@ -308,3 +308,34 @@ async def test_expired_grant_removes_the_member(
         await eventually(gone, timeout=5)
     finally:
         clock.advance(days=-3)
+
+
+async def test_member_whose_organisation_left_the_scope_is_removed(
+    service: Service, make_person: MakePerson, busbaan_db_url: str
+) -> None:
+    """A member who moves to an organisation outside the scope (directory change) is
+    removed by the bot's reconciliation, with the reason in a notice."""
+    import datetime as dt
+
+    from busbaan.consent import Professional
+    from busbaan.store import make_engine
+    from busbaan.store.repositories import DirectoryRepository
+
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    colleague = await make_person("buurtteam", "buurtteammedewerker")
+    _, room = await open_case(regie, bot)
+    await regie.command(room, f"!uitnodigen {colleague.user_id}")
+    assert isinstance(await colleague.join(room), nio.JoinResponse)
+    engine = make_engine(busbaan_db_url)
+    DirectoryRepository(engine).upsert(
+        [Professional(user_id=colleague.user_id, organisation="ggd", role="arts")],
+        source="test", now=dt.datetime.now(dt.UTC))
+    engine.dispose()
+    await service.casus.refresh_directory(force=True)
+    _, notice = await regie.wait_for(
+        lambda rid, ev: rid == room
+        and ev.get("content", {}).get(NOTICE_KEY, {}).get("kind") == "membership.removed"
+        and ev["content"][NOTICE_KEY].get("user_id") == colleague.user_id)
+    assert notice["content"][NOTICE_KEY]["code"] == "refused.organisation_not_in_scope"
+    assert (await members(regie.client, room)).get(colleague.user_id) == "leave"
