@@ -13,15 +13,19 @@ is reported at the end of the run.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
+
+import sqlalchemy as sa
 
 import pytest
 from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
 
 from busbaan.devstack import Homeserver, new_password, start_homeserver
+from busbaan.store import migrate
 
 MakeUser = Callable[..., Awaitable[tuple[str, str]]]
 NioClient = Callable[[str, str], Awaitable[AsyncClient]]
@@ -41,6 +45,61 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     seconds = config.stash.get(_STARTUP, None)
     if seconds is not None:
         terminalreporter.write_line(f"busbaan: embedded Synapse started in {seconds:.2f} s")
+
+
+# -- databases: every store test runs on SQLite and on PostgreSQL -------------------
+
+PG_ADDRESS = os.environ.get("BUSBAAN_TEST_PG", "127.0.0.1:5432")
+
+
+def _pg_admin_url(database: str = "postgres") -> str:
+    host, _, port = PG_ADDRESS.partition(":")
+    return f"postgresql+psycopg://postgres@{host}:{port or 5432}/{database}"
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped afterwards)."""
+    admin = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT",
+                             connect_args={"connect_timeout": 3})
+    name = f"busbaan_test_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL at {PG_ADDRESS} is not reachable ({type(exc.orig).__name__}); "
+                    "set BUSBAAN_TEST_PG to run the PostgreSQL variants")
+    try:
+        yield _pg_admin_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """A migrated, empty database: a SQLite file, or a fresh schema in PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'busbaan.db'}"
+        migrate(url)
+        yield url
+        return
+    base = request.getfixturevalue("pg_database")
+    schema = f"t_{secrets.token_hex(6)}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = f"{base}?options=-csearch_path%3D{schema}"
+    try:
+        migrate(url)
+        yield url
+    finally:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        engine.dispose()
+
 
 
 ROOT = Path(__file__).resolve().parents[1]

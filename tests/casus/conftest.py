@@ -16,7 +16,7 @@ from busbaan.matrix.runner import BotAccount
 from busbaan.service import Service, ServiceConfig
 from busbaan.store import make_engine
 from busbaan.store.repositories import DirectoryRepository
-from tests.matrixhelp import Person
+from busbaan.devstack.people import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ import pytest
 
 from busbaan.service import Service
 from tests.casus.conftest import MakePerson
-from tests.matrixhelp import NOTICE_KEY, Person, eventually, members
+from busbaan.devstack.people import NOTICE_KEY, Person, eventually, members
 
 pytestmark = pytest.mark.synapse
 
