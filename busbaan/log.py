@@ -14,7 +14,7 @@ from typing import Any
 
 import structlog
 
-from busbaan.privacy import redact
+from busbaan.privacy import is_valid_bsn, redact
 
 #: Keys whose values are never logged: message text, names, free-text reasons.
 SENSITIVE_KEYS = frozenset(
@@ -46,16 +46,27 @@ REDACTED = "[redacted]"
 def _scrub(value: Any, depth: int = 0) -> Any:
     if depth > 4:
         return REDACTED
+    if value is None or isinstance(value, (bool, float)):
+        return value
+    if isinstance(value, int):
+        # A BSN logged as a number (``bsn_like=111222333``) is still a BSN.
+        if 10_000_000 <= value <= 999_999_999 and is_valid_bsn(f"{value:09d}"):
+            return "[bsn]"
+        return value
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, Mapping):
         return {
-            k: (REDACTED if str(k).lower() in SENSITIVE_KEYS else _scrub(v, depth + 1))
+            (redact(k) if isinstance(k, str) else k): (
+                REDACTED if str(k).lower() in SENSITIVE_KEYS else _scrub(v, depth + 1)
+            )
             for k, v in value.items()
         }
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_scrub(v, depth + 1) for v in value]
-    return value
+    # Anything else (an exception, a path, a dataclass) is rendered as text by the
+    # renderers; scrub that text here, before it reaches them.
+    return redact(str(value))
 
 
 def redact_processor(
@@ -65,6 +76,10 @@ def redact_processor(
     for key in list(event_dict):
         if key.lower() in SENSITIVE_KEYS:
             event_dict[key] = REDACTED
+        elif key == "exc_info":
+            # Left for format_exc_info, which configure() runs *before* this processor,
+            # so the rendered traceback ("exception") is what gets scrubbed.
+            continue
         elif key != "event":
             event_dict[key] = _scrub(event_dict[key])
         else:
@@ -80,6 +95,10 @@ def configure(level: str = "INFO", *, json: bool | None = None) -> None:
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        # Tracebacks become text before redaction: an exception's message can carry a
+        # BSN or a name as easily as any other value.
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info,
         redact_processor,
     ]
     renderer: Any = (
@@ -88,7 +107,7 @@ def configure(level: str = "INFO", *, json: bool | None = None) -> None:
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
         ),

@@ -10,13 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NINE_DIGITS = re.compile(r"(?<!\d)(\d[\d. ]{7,11}\d)(?!\d)")
+# A run of digit groups joined by single separators ("111 222 333", "1112.22.333",
+# "111-222-333"). A BSN is any run of whole groups in it that holds nine digits, so
+# that "111222333 2 kinderen" or "tel. 020 123 4567 bsn 111222333" still finds it.
+_DIGIT_RUN = re.compile(r"\d+(?:[. -]\d+)*")
+_GROUP = re.compile(r"\d+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){9}(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?\d(?:[\s-]?\d){8}(?!\d)")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
 _DATE = re.compile(r"\b(?:[0-3]?\d)[-/.](?:[01]?\d)[-/.](?:19|20)\d{2}\b")
 _TITLE_NAME = re.compile(
-    r"\b(?:dhr|mevr|mw|mr|mrs|ms|meneer|mevrouw|de heer)\.?\s+[A-Z][a-z]+", re.IGNORECASE
+    r"\b(?:dhr|mevr|mw|mr|mrs|ms|meneer|mevrouw|de heer)\.?\s+"
+    r"(?:[^\W\d_]\.\s*)*"  # initials: "J. P. "
+    r"(?:(?:van|de|der|den|het|te|ter|ten|op|in|'t|’t)\s+)*"  # tussenvoegsels: "van der "
+    r"[^\W\d_]+(?:-[^\W\d_]+)*",  # surname, also double-barrelled and with accents
+    re.IGNORECASE,
 )
 _STREET = re.compile(
     r"\b[A-Z][a-z]+(?:straat|weg|laan|plein|gracht|kade|dijk|singel|dreef|pad)\s+\d+", re.UNICODE
@@ -25,21 +33,37 @@ _STREET = re.compile(
 
 def is_valid_bsn(digits: str) -> bool:
     """True when ``digits`` is nine digits that pass the BSN 11-check (elfproef)."""
-    if len(digits) != 9 or not digits.isdigit():
+    if len(digits) != 9 or not digits.isdecimal():
         return False
     total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
     total -= int(digits[8])
     return total % 11 == 0 and digits != "000000000"
 
 
+def _bsn_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every BSN in ``text``: whole digit groups, nine digits, 11-check."""
+    spans: list[tuple[int, int]] = []
+    for run in _DIGIT_RUN.finditer(text):
+        groups = [(m.start(), m.end()) for m in _GROUP.finditer(text, run.start(), run.end())]
+        i = 0
+        while i < len(groups):
+            digits, found = "", False
+            for j in range(i, len(groups)):
+                digits += text[groups[j][0]:groups[j][1]]
+                if len(digits) > 9:
+                    break
+                if len(digits) == 9 and is_valid_bsn(digits):
+                    spans.append((groups[i][0], groups[j][1]))
+                    i, found = j + 1, True
+                    break
+            if not found:
+                i += 1
+    return spans
+
+
 def find_bsns(text: str) -> list[str]:
     """Every BSN-like number in ``text`` (9 digits, separators allowed, 11-check)."""
-    found = []
-    for match in _NINE_DIGITS.finditer(text):
-        digits = re.sub(r"[. ]", "", match.group(1))
-        if is_valid_bsn(digits):
-            found.append(match.group(1))
-    return found
+    return [text[start:end] for start, end in _bsn_spans(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +107,13 @@ def find_personal_data(text: str) -> list[Finding]:
 def redact(text: str) -> str:
     """``text`` with BSNs, e-mail addresses, phone numbers, postcodes, dates and
     titled names replaced by a marker. For logs; not a guarantee for free text."""
-    out = _NINE_DIGITS.sub(
-        lambda m: "[bsn]" if is_valid_bsn(re.sub(r"[. ]", "", m.group(1))) else m.group(0), text
-    )
+    out, last = [], 0
+    for start, end in _bsn_spans(text):
+        out.append(text[last:start])
+        out.append("[bsn]")
+        last = end
+    out.append(text[last:])
+    redacted = "".join(out)
     for kind in ("email", "phone", "postcode", "date", "name", "address"):
-        out = _PATTERNS[kind].sub(f"[{kind}]", out)
-    return out
+        redacted = _PATTERNS[kind].sub(f"[{kind}]", redacted)
+    return redacted

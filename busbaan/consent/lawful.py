@@ -155,23 +155,30 @@ def check_grant_lawful(
 def check_grant_period(
     policy: Policy, valid_from: dt.datetime, valid_until: dt.datetime
 ) -> list[Violation]:
-    """Reasons why a grant's period is not allowed (in the past, or too long)."""
+    """Reasons why a grant's period is not allowed (in the past, or too long).
+
+    The limit is a date, as people choose it (``tot=YYYY-MM-DD``): a grant may run
+    until the end of the day (UTC) that lies ``consent_max_days`` after its start.
+    """
     out = []
     max_until = valid_from + dt.timedelta(days=policy.limits.consent_max_days)
+    last_day = max_until.astimezone(dt.UTC).date()
+    # Grants end exclusively (active while now < valid_until): the end of the last day.
+    limit = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), dt.UTC)
     if valid_until <= valid_from:
         out.append(Violation(
             "end-in-past",
             f"De einddatum ligt in het verleden. Kies een datum na "
-            f"{valid_from.date().isoformat()} en uiterlijk {max_until.date().isoformat()}.",
+            f"{valid_from.date().isoformat()} en uiterlijk {last_day.isoformat()}.",
             f"The end date is in the past. Choose a date after "
-            f"{valid_from.date().isoformat()} and no later than {max_until.date().isoformat()}.",
+            f"{valid_from.date().isoformat()} and no later than {last_day.isoformat()}.",
         ))
-    elif valid_until > max_until + dt.timedelta(days=1):
+    elif valid_until > limit:
         out.append(Violation(
             "too-long",
             f"Toestemming mag hooguit {policy.limits.consent_max_days} dagen duren: kies "
-            f"uiterlijk {max_until.date().isoformat()}.",
+            f"uiterlijk {last_day.isoformat()}.",
             f"Consent may last at most {policy.limits.consent_max_days} days: choose "
-            f"{max_until.date().isoformat()} or earlier.",
+            f"{last_day.isoformat()} or earlier.",
         ))
     return out

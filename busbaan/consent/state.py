@@ -65,7 +65,7 @@ def grant_content(grant: Grant) -> dict[str, Any]:
 
 def grant_from_content(state_key: str, content: Mapping[str, Any]) -> Grant | None:
     """The grant in a state event, or None when it is malformed (admits nobody)."""
-    if content.get("grant_id") != state_key:
+    if not isinstance(content, Mapping) or content.get("grant_id") != state_key:
         return None
     org = content.get("organisation")
     roles = _strs(content.get("roles", []))
@@ -107,11 +107,16 @@ def access_content(access: Access) -> dict[str, Any]:
 
 
 def access_from_content(content: Mapping[str, Any]) -> Access | None:
+    """The access in a state event, or None when it is malformed (admits nobody)."""
+    if not isinstance(content, Mapping):
+        return None
+    reason = content.get("reason_code", "")
+    if not isinstance(reason, str):
+        return None
     user, kind, until = content.get("user_id"), content.get("kind"), parse_iso(content.get("until"))
     if not (isinstance(user, str) and kind in ("break_glass", "sideline") and until):
         return None
-    return Access(user_id=user, kind=str(kind), until=until,
-                  reason_code=str(content.get("reason_code", "")))
+    return Access(user_id=user, kind=str(kind), until=until, reason_code=reason)
 
 
 def scope_from_state(
@@ -121,14 +126,17 @@ def scope_from_state(
     accesses: Iterable[Mapping[str, Any]] = (),
 ) -> CaseScope | None:
     """The case scope from a room's state; None when the room is no (valid) case room."""
-    if not case:
+    if not case or not isinstance(case, Mapping):
         return None
     case_id, home, regie = case.get("case_id"), case.get("home_organisation"), case.get("regie")
     if not (isinstance(case_id, str) and isinstance(home, str) and isinstance(regie, str)):
         return None
+    status = case.get("status")
+    if status not in ("open", "closed"):
+        return None  # an unreadable status must not open a closed case
     parsed = tuple(g for key, c in grants if c and (g := grant_from_content(key, c)) is not None)
     acc = tuple(a for c in accesses if c and (a := access_from_content(c)) is not None)
     return CaseScope(
         case_id=case_id, room_id=room_id, home_organisation=home, regie=regie,
-        grants=parsed, accesses=acc, closed=case.get("status") == "closed",
+        grants=parsed, accesses=acc, closed=status == "closed",
     )

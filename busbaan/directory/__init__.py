@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from busbaan.consent.model import Professional
 from busbaan.errors import BusbaanError
 from busbaan.policy.model import Policy
 
 CSV_COLUMNS = ("user_id", "display_name", "organisation", "team", "role")
+# @localpart:server, both parts non-empty, no whitespace (server may carry a port or
+# be an IPv6 literal, so only the first colon separates).
+_USER_ID = re.compile(r"@[^\s:@]+:[^\s@]+")
 
 
 class DirectoryImportError(BusbaanError):
@@ -45,6 +50,18 @@ class Directory:
         return cls(policy, {p.user_id: p for p in entries})
 
 
+def _rows(reader: Any, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number where the row starts, row by column) for every non-blank row."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        if values:
+            yield start, dict(zip(header, values, strict=False))
+
+
 def parse_directory_csv(text: str, policy: Policy, *, server_name: str | None = None,
                         source: str = "directory.csv") -> list[Professional]:
     """Parse a directory CSV; every row is checked against the policy.
@@ -53,8 +70,11 @@ def parse_directory_csv(text: str, policy: Policy, *, server_name: str | None = 
     ``organisation``, ``team``, ``role``. Raises :class:`DirectoryImportError` listing
     every bad row; nothing is imported when any row is wrong.
     """
-    reader = csv.DictReader(io.StringIO(text))
-    fields = set(reader.fieldnames or [])
+    # Spreadsheets save CSV with a byte-order mark and pad headers: neither is an error.
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    header: list[str] = next((r for r in reader if r), [])
+    header = [h.strip().lower() for h in header]
+    fields = set(header)
     problems_nl: list[str] = []
     problems_en: list[str] = []
     if not ({"organisation", "role"} <= fields and ({"user_id"} & fields or "localpart" in fields)):
@@ -66,7 +86,7 @@ def parse_directory_csv(text: str, policy: Policy, *, server_name: str | None = 
         )
     out: list[Professional] = []
     seen: set[str] = set()
-    for lineno, row in enumerate(reader, start=2):
+    for lineno, row in _rows(reader, header):
         user_id = (row.get("user_id") or "").strip()
         if not user_id and row.get("localpart"):
             if not server_name:
@@ -75,15 +95,17 @@ def parse_directory_csv(text: str, policy: Policy, *, server_name: str | None = 
                 continue
             user_id = f"@{row['localpart'].strip()}:{server_name}"
         org_id, role_id = (row.get("organisation") or "").strip(), (row.get("role") or "").strip()
-        if not user_id.startswith("@") or ":" not in user_id:
+        if not _USER_ID.fullmatch(user_id):
             problems_nl.append(f"regel {lineno}: '{user_id}' is geen Matrix-ID (@naam:server)")
             problems_en.append(f"line {lineno}: '{user_id}' is not a Matrix ID (@name:server)")
             continue
         org = policy.organisation(org_id)
         if org is None:
             known = ", ".join(o.id for o in policy.organisations)
-            problems_nl.append(f"regel {lineno}: onbekende organisatie '{org_id}' (bekend: {known})")
-            problems_en.append(f"line {lineno}: unknown organisation '{org_id}' (known: {known})")
+            problems_nl.append(
+                f"regel {lineno}: onbekende organisatie '{org_id}' (bekend: {known})")
+            problems_en.append(
+                f"line {lineno}: unknown organisation '{org_id}' (known: {known})")
             continue
         if org.role(role_id) is None:
             known = ", ".join(r.id for r in org.roles)

@@ -19,6 +19,7 @@ import yaml
 from busbaan.errors import BusbaanError
 from busbaan.policy.model import (
     ANY,
+    BasisKind,
     ConsentTemplate,
     DataCategory,
     LawfulRule,
@@ -38,9 +39,16 @@ FILES = (
     "templates.yaml",
     "limits.yaml",
 )
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_HOST = re.compile(r"^[a-z0-9.-]+(:\d+)?$")
-_BASIS_KINDS = ("consent", "legal_obligation", "public_task", "art9")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_HOST = re.compile(r"[a-z0-9.-]+(:\d+)?")
+_BASIS_KINDS: tuple[BasisKind, ...] = ("consent", "legal_obligation", "public_task", "art9")
+# Rule labels are written in Dutch; English renderings replace the leading word.
+_RULE_WORDS_EN = {
+    "organisatie": "organisation", "rol": "role", "categorie": "category",
+    "grondslag": "legal basis", "regel": "rule", "sjabloon": "template",
+}
+_RULE_WORD = re.compile(r"(?:^|(?<=: ))(organisatie|rol|categorie|grondslag|regel|sjabloon) ")
+_LINE = re.compile(r"^regel (\d+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +64,40 @@ class Problem:
     def render(self, lang: str = "nl") -> str:
         parts = [self.file]
         if self.rule:
-            parts.append(self.rule)
+            parts.append(self.rule if lang != "en" else _rule_en(self.rule))
         if self.field:
             parts.append(f"veld '{self.field}'" if lang == "nl" else f"field '{self.field}'")
         parts.append(self.en if lang == "en" else self.nl)
         return ": ".join(parts)
+
+
+def _rule_en(rule: str) -> str:
+    line = _LINE.match(rule)
+    if line:
+        return f"line {line.group(1)}"
+    return _RULE_WORD.sub(lambda m: _RULE_WORDS_EN[m.group(1)] + " ", rule)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice in one mapping (YAML would
+    silently keep the last one, hiding a mistake such as two ``public_task:`` lines)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+            except TypeError:  # unhashable; the base class reports it
+                continue
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"found duplicate key {key!r}", key_node.start_mark,
+                )
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 
 
 class PolicyError(BusbaanError):
@@ -88,7 +125,8 @@ class _Checker:
 
     def items(self, doc: Any, key: str) -> list[Mapping[str, Any]]:
         if not isinstance(doc, Mapping):
-            self.add("", "", "het bestand moet een mapping bevatten", "the file must hold a mapping")
+            self.add("", "", "het bestand moet een mapping bevatten",
+                     "the file must hold a mapping")
             return []
         raw = doc.get(key)
         if not isinstance(raw, list):
@@ -106,7 +144,7 @@ class _Checker:
               label: str | None = None) -> str | None:
         value = item.get(fld)
         fld = label or fld
-        if not isinstance(value, str) or not _ID.match(value):
+        if not isinstance(value, str) or not _ID.fullmatch(value):
             self.add(
                 rule, fld,
                 f"moet een id zijn van kleine letters, cijfers en '-' (nu: {value!r})",
@@ -122,6 +160,15 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.add(rule, fld, "ontbreekt of is leeg", "missing or empty")
             return ""
+        return value
+
+    def optional_text(self, item: Mapping[str, Any], rule: str, fld: str) -> str | None:
+        value = item.get(fld)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.add(rule, fld, f"moet tekst zijn (nu: {value!r})", f"must be text (got {value!r})")
+            return None
         return value
 
     def flag(self, item: Mapping[str, Any], rule: str, fld: str, default: bool) -> bool:
@@ -144,7 +191,10 @@ class _Checker:
         known_set = set(known)
         out = []
         for v in value:
-            if allow_any and v == ANY:
+            if not isinstance(v, str):
+                self.add(rule, fld, f"moet een lijst van ids zijn (nu: {v!r})",
+                         f"must be a list of ids (got {v!r})")
+            elif allow_any and v == ANY:
                 out.append(v)
             elif v not in known_set:
                 self.add(
@@ -172,15 +222,27 @@ class _Checker:
         return value
 
 
-def _organisations(c: _Checker, doc: Any) -> tuple[Organisation, ...]:
+class _Dirty:
+    """Ids of entries that had a problem: judging a template against them would only
+    repeat (or invent) problems, so the lawfulness check skips what depends on them."""
+
+    def __init__(self) -> None:
+        self.organisations: set[str] = set()
+        self.categories: set[str] = set()
+        self.legal_bases: set[str] = set()
+        self.template_grants: set[tuple[str, int]] = set()
+
+
+def _organisations(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[Organisation, ...]:
     out, seen = [], set[str]()
     for i, item in enumerate(c.items(doc, "organisations")):
+        before = len(c.problems)
         org_id = c.ident(item, f"organisations[{i}]")
         rule = f"organisatie '{org_id}'" if org_id else f"organisations[{i}]"
         c.unique(seen, org_id, rule)
         hosts = item.get("homeservers", [])
         if not isinstance(hosts, list) or not all(
-            isinstance(h, str) and _HOST.match(h) for h in hosts
+            isinstance(h, str) and _HOST.fullmatch(h) for h in hosts
         ):
             c.add(rule, "homeservers", "moet een lijst van servernamen zijn",
                   "must be a list of server names")
@@ -195,7 +257,7 @@ def _organisations(c: _Checker, doc: Any) -> tuple[Organisation, ...]:
                 c.add(rule, f"roles[{j}]", "moet een mapping zijn", "must be a mapping")
                 continue
             rid = c.ident(r, rule, "id", label=f"roles[{j}].id")
-            rrule = f"{rule}: rol '{rid}'"
+            rrule = f"{rule}: rol '{rid}'" if rid else f"{rule}: roles[{j}]"
             c.unique(role_ids, rid, rrule)
             roles.append(Role(
                 id=rid or "?",
@@ -204,7 +266,9 @@ def _organisations(c: _Checker, doc: Any) -> tuple[Organisation, ...]:
                 privacy_officer=c.flag(r, rrule, "privacy_officer", False),
             ))
         default_role = item.get("default_role")
-        if default_role is not None and default_role not in role_ids:
+        if default_role is not None and not (
+            isinstance(default_role, str) and default_role in role_ids
+        ):
             c.add(rule, "default_role", f"onbekende rol {default_role!r}",
                   f"unknown role {default_role!r}")
             default_role = None
@@ -217,14 +281,17 @@ def _organisations(c: _Checker, doc: Any) -> tuple[Organisation, ...]:
             roles=tuple(roles),
             default_role=default_role,
         ))
+        if org_id and len(c.problems) > before:
+            dirty.organisations.add(org_id)
     return tuple(out)
 
 
-def _categories(c: _Checker, doc: Any) -> tuple[DataCategory, ...]:
+def _categories(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[DataCategory, ...]:
     out, seen = [], set[str]()
     for i, item in enumerate(c.items(doc, "categories")):
+        before = len(c.problems)
         cid = c.ident(item, f"categories[{i}]")
-        rule = f"categorie '{cid}'"
+        rule = f"categorie '{cid}'" if cid else f"categories[{i}]"
         c.unique(seen, cid, rule)
         special = item.get("special")
         if special not in (None, "art9", "art10"):
@@ -232,28 +299,36 @@ def _categories(c: _Checker, doc: Any) -> tuple[DataCategory, ...]:
                   f"must be art9 or art10 (got {special!r})")
             special = None
         out.append(DataCategory(id=cid or "?", name=c.text(item, rule, "name"), special=special))
+        if cid and len(c.problems) > before:
+            dirty.categories.add(cid)
     return tuple(out)
 
 
-def _legal_bases(c: _Checker, doc: Any) -> tuple[LegalBasis, ...]:
+def _legal_bases(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[LegalBasis, ...]:
     out, seen = [], set[str]()
     for i, item in enumerate(c.items(doc, "legal_bases")):
+        before = len(c.problems)
         bid = c.ident(item, f"legal_bases[{i}]")
-        rule = f"grondslag '{bid}'"
+        rule = f"grondslag '{bid}'" if bid else f"legal_bases[{i}]"
         c.unique(seen, bid, rule)
-        kind = item.get("kind")
-        if kind not in _BASIS_KINDS:
-            c.add(rule, "kind", f"moet een van {', '.join(_BASIS_KINDS)} zijn (nu: {kind!r})",
-                  f"must be one of {', '.join(_BASIS_KINDS)} (got {kind!r})")
-            kind = "consent"
+        raw_kind = item.get("kind")
+        kind: BasisKind = "consent"
+        if raw_kind in _BASIS_KINDS:
+            kind = raw_kind
+        else:
+            c.add(rule, "kind",
+                  f"moet een van {', '.join(_BASIS_KINDS)} zijn (nu: {raw_kind!r})",
+                  f"must be one of {', '.join(_BASIS_KINDS)} (got {raw_kind!r})")
         article = c.text(item, rule, "article")
         if kind == "art9" and "9" not in article:
             c.add(rule, "article", "een art9-uitzondering moet naar AVG art. 9(2) verwijzen",
                   "an art9 exception must cite GDPR art. 9(2)")
         out.append(LegalBasis(
             id=bid or "?", name=c.text(item, rule, "name"), article=article, kind=kind,
-            law=item.get("law"), dpv=item.get("dpv"),
+            law=c.optional_text(item, rule, "law"), dpv=c.optional_text(item, rule, "dpv"),
         ))
+        if bid and len(c.problems) > before:
+            dirty.legal_bases.add(bid)
     return tuple(out)
 
 
@@ -261,38 +336,41 @@ def _rules(c: _Checker, doc: Any, orgs: tuple[Organisation, ...],
            cats: tuple[DataCategory, ...], bases: tuple[LegalBasis, ...]) -> tuple[LawfulRule, ...]:
     out, seen = [], set[str]()
     basis_by_id = {b.id: b for b in bases}
+    cat_by_id = {x.id: x for x in cats}
     for i, item in enumerate(c.items(doc, "rules")):
         rid = c.ident(item, f"rules[{i}]")
-        rule = f"regel '{rid}'"
+        rule = f"regel '{rid}'" if rid else f"rules[{i}]"
         c.unique(seen, rid, rule)
         basis = item.get("legal_basis")
-        if basis not in basis_by_id:
+        known_basis = isinstance(basis, str) and basis in basis_by_id
+        if not known_basis:
             c.add(rule, "legal_basis",
                   f"onbekende grondslag {basis!r}; bekend zijn: {', '.join(sorted(basis_by_id))}",
                   f"unknown legal basis {basis!r}; known: {', '.join(sorted(basis_by_id))}")
-            continue
+        # Check the rest of the rule too, so that every problem is reported at once.
         org_ids = c.ids(item, rule, "organisations", (o.id for o in orgs),
                         "organisatie", "organisation", allow_any=True)
-        cat_ids = c.ids(item, rule, "categories", (x.id for x in cats), "categorie", "category")
-        by_id = {x.id: x for x in cats}
+        cat_ids = c.ids(item, rule, "categories", cat_by_id, "categorie", "category")
         for cat in cat_ids:
-            if by_id[cat].special == "art10":
+            if cat_by_id[cat].special == "art10":
                 c.add(rule, "categories",
                       f"categorie '{cat}' valt onder AVG art. 10 en kan niet via een regel "
                       "worden toegestaan",
                       f"category '{cat}' falls under GDPR art. 10 and cannot be allowed by a rule")
-        out.append(LawfulRule(id=rid or "?", legal_basis=basis,
-                              organisations=frozenset(org_ids), categories=frozenset(cat_ids)))
+        if known_basis:
+            out.append(LawfulRule(id=rid or "?", legal_basis=str(basis),
+                                  organisations=frozenset(org_ids),
+                                  categories=frozenset(cat_ids)))
     return tuple(out)
 
 
 def _templates(c: _Checker, doc: Any, orgs: tuple[Organisation, ...],
                cats: tuple[DataCategory, ...], bases: tuple[LegalBasis, ...],
-               limits: Limits) -> tuple[ConsentTemplate, ...]:
+               limits: Limits, dirty: _Dirty) -> tuple[ConsentTemplate, ...]:
     out, seen = [], set[str]()
     for i, item in enumerate(c.items(doc, "templates")):
         tid = c.ident(item, f"templates[{i}]")
-        rule = f"sjabloon '{tid}'"
+        rule = f"sjabloon '{tid}'" if tid else f"templates[{i}]"
         c.unique(seen, tid, rule)
         days = c.positive_int(item, rule, "duration_days", limits.consent_default_days)
         if days > limits.consent_max_days:
@@ -309,6 +387,7 @@ def _templates(c: _Checker, doc: Any, orgs: tuple[Organisation, ...],
             if not isinstance(g, Mapping):
                 c.add(grule, "", "moet een mapping zijn", "must be a mapping")
                 continue
+            before = len(c.problems)
             org = g.get("organisation")
             org_obj = next((o for o in orgs if o.id == org), None)
             if org_obj is None:
@@ -324,6 +403,8 @@ def _templates(c: _Checker, doc: Any, orgs: tuple[Organisation, ...],
                 roles=c.ids(g, grule, "roles", (r.id for r in org_obj.roles), "rol", "role",
                             required=False),
             ))
+            if len(c.problems) > before:
+                dirty.template_grants.add((tid or "?", len(grants) - 1))
         out.append(ConsentTemplate(id=tid or "?", name=c.text(item, rule, "name"),
                                    duration_days=days, grants=tuple(grants)))
     return tuple(out)
@@ -371,6 +452,27 @@ def _limits(c: _Checker, doc: Any) -> Limits:
     return limits
 
 
+def _read_yaml(name: str, text: str) -> tuple[Any, Problem | None]:
+    try:
+        # _UniqueKeyLoader is a SafeLoader: no arbitrary Python objects.
+        return yaml.load(text, Loader=_UniqueKeyLoader) or {}, None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        detail = getattr(exc, "problem", None) or ""
+        detail_nl = detail_en = detail
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if detail and context and start is not None and start.line + 1 != line:
+            # e.g. an unclosed "{" is only noticed on a later line: name where it began
+            detail_nl += f"; {context} begonnen op regel {start.line + 1}"
+            detail_en += f"; {context} started on line {start.line + 1}"
+        return {}, Problem(
+            name, f"regel {line}" if line else "", "",
+            f"geen geldige YAML ({detail_nl})" if detail else "geen geldige YAML",
+            f"not valid YAML ({detail_en})" if detail else "not valid YAML",
+        )
+
+
 def parse_policy(texts: Mapping[str, str]) -> Policy:
     """Build a :class:`Policy` from the files' texts (file name → YAML text).
 
@@ -378,31 +480,29 @@ def parse_policy(texts: Mapping[str, str]) -> Policy:
     """
     docs: dict[str, Any] = {}
     problems: list[Problem] = []
+    failed: set[str] = set()  # missing or not YAML: their content problems would be noise
     for name in FILES:
         if name not in texts:
             problems.append(Problem(name, "", "", "bestand ontbreekt", "file is missing"))
             docs[name] = {}
+            failed.add(name)
             continue
-        try:
-            docs[name] = yaml.safe_load(texts[name]) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else 0
-            problems.append(Problem(
-                name, f"regel {line}" if line else "", "",
-                "geen geldige YAML", "not valid YAML",
-            ))
-            docs[name] = {}
+        docs[name], problem = _read_yaml(name, texts[name])
+        if problem is not None:
+            problems.append(problem)
+            failed.add(name)
     checkers = {name: _Checker(name) for name in FILES}
+    dirty = _Dirty()
     limits = _limits(checkers["limits.yaml"], docs["limits.yaml"])
-    orgs = _organisations(checkers["organisations.yaml"], docs["organisations.yaml"])
-    cats = _categories(checkers["categories.yaml"], docs["categories.yaml"])
-    bases = _legal_bases(checkers["legal_bases.yaml"], docs["legal_bases.yaml"])
+    orgs = _organisations(checkers["organisations.yaml"], docs["organisations.yaml"], dirty)
+    cats = _categories(checkers["categories.yaml"], docs["categories.yaml"], dirty)
+    bases = _legal_bases(checkers["legal_bases.yaml"], docs["legal_bases.yaml"], dirty)
     rules = _rules(checkers["lawful.yaml"], docs["lawful.yaml"], orgs, cats, bases)
     templates = _templates(checkers["templates.yaml"], docs["templates.yaml"], orgs, cats,
-                           bases, limits)
-    for checker in checkers.values():
-        problems.extend(checker.problems)
+                           bases, limits, dirty)
+    for name, checker in checkers.items():
+        if name not in failed:
+            problems.extend(checker.problems)
     digest = hashlib.sha256()
     for name in FILES:
         digest.update(name.encode() + b"\0" + texts.get(name, "").encode() + b"\0")
@@ -410,23 +510,39 @@ def parse_policy(texts: Mapping[str, str]) -> Policy:
         version=digest.hexdigest()[:16], organisations=orgs, categories=cats,
         legal_bases=bases, rules=rules, templates=templates, limits=limits,
     )
-    if not problems:
-        problems.extend(_check_templates_lawful(policy))
+    # Judge the templates even when other things are wrong (every problem at once), but
+    # only where the judgement rests on entries that are themselves valid.
+    rules_valid = "lawful.yaml" not in failed and not checkers["lawful.yaml"].problems
+    problems.extend(_check_templates_lawful(policy, dirty, rules_valid=rules_valid))
     if problems:
         raise PolicyError(problems)
     return policy
 
 
-def _check_templates_lawful(policy: Policy) -> list[Problem]:
+#: Violations that do not depend on the lawful rules (still judged when those are broken).
+_RULE_INDEPENDENT = frozenset({"consent-not-substitute", "art10-not-allowed", "no-art6-basis",
+                               "unknown-role", "no-categories"})
+
+
+def _check_templates_lawful(policy: Policy, dirty: _Dirty | None = None, *,
+                            rules_valid: bool = True) -> list[Problem]:
     # A template that could never be applied is a policy error, found at load time.
     from busbaan.consent.lawful import check_grant_lawful
 
+    dirty = dirty or _Dirty()
     out = []
     for t in policy.templates:
         for j, g in enumerate(t.grants):
-            for v in check_grant_lawful(policy, g.organisation, g.categories, g.legal_bases):
-                out.append(Problem("templates.yaml", f"sjabloon '{t.id}': grants[{j}]", "",
-                                   v.nl, v.en))
+            if ((t.id, j) in dirty.template_grants
+                    or g.organisation in dirty.organisations
+                    or dirty.categories.intersection(g.categories)
+                    or dirty.legal_bases.intersection(g.legal_bases)):
+                continue
+            for v in check_grant_lawful(policy, g.organisation, g.categories, g.legal_bases,
+                                        g.roles):
+                if rules_valid or v.rule in _RULE_INDEPENDENT:
+                    out.append(Problem("templates.yaml", f"sjabloon '{t.id}': grants[{j}]", "",
+                                       v.nl, v.en))
     return out
 
 
@@ -434,15 +550,29 @@ def load_policy(directory: str | Path = "policies") -> Policy:
     """Read and validate the policy files in ``directory``."""
     path = Path(directory)
     if not path.is_dir():
-        raise PolicyError([Problem(str(path), "", "", "map bestaat niet", "directory does not exist")])
+        raise PolicyError([Problem(str(path), "", "", "map bestaat niet",
+                                   "directory does not exist")])
     texts = {}
+    unreadable: list[Problem] = []
     for name in FILES:
         f = path / name
         if f.is_file():
-            texts[name] = f.read_text(encoding="utf-8")
+            try:
+                texts[name] = f.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                texts[name] = ""  # reported below; its content problems would be noise
+                unreadable.append(Problem(
+                    name, "", "", f"kan het bestand niet lezen als UTF-8-tekst ({exc})",
+                    f"cannot read the file as UTF-8 text ({exc})",
+                ))
     try:
-        return parse_policy(texts)
+        policy = parse_policy(texts)
+        problems = unreadable
     except PolicyError as exc:
+        skip = {p.file for p in unreadable}
+        problems = unreadable + [p for p in exc.problems if p.file not in skip]
+    if problems:
         raise PolicyError([
-            Problem(str(path / p.file), p.rule, p.field, p.nl, p.en) for p in exc.problems
+            Problem(str(path / p.file), p.rule, p.field, p.nl, p.en) for p in problems
         ]) from None
+    return policy

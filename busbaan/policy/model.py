@@ -30,7 +30,10 @@ class Organisation:
     default_role: str | None = None
 
     def role(self, role_id: str) -> Role | None:
-        return next((r for r in self.roles if r.id == role_id), None)
+        for r in self.roles:  # a handful of roles: a loop beats a dict (and a generator)
+            if r.id == role_id:
+                return r
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,10 @@ class Policy:
     )
 
     def __post_init__(self) -> None:
+        runs: dict[str, list[Organisation]] = {}
+        for o in self.organisations:
+            for server in dict.fromkeys(o.homeservers):
+                runs.setdefault(server, []).append(o)
         object.__setattr__(
             self,
             "_by_id",
@@ -124,6 +131,8 @@ class Policy:
                 "category": {c.id: c for c in self.categories},
                 "legal_basis": {b.id: b for b in self.legal_bases},
                 "template": {t.id: t for t in self.templates},
+                # server name -> the one organisation that runs it (shared servers: none)
+                "server": {h: orgs[0] for h, orgs in runs.items() if len(orgs) == 1},
             },
         )
 
@@ -145,8 +154,8 @@ class Policy:
 
     def organisation_for_server(self, server_name: str) -> Organisation | None:
         """The one organisation that runs ``server_name``, if exactly one does."""
-        found = [o for o in self.organisations if server_name in o.homeservers]
-        return found[0] if len(found) == 1 else None
+        found: Organisation | None = self._by_id["server"].get(server_name)
+        return found
 
     def privacy_officer_roles(self) -> frozenset[tuple[str, str]]:
         """(organisation, role) pairs that may use the privacy officer's workbench."""

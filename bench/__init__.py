@@ -1,0 +1,1 @@
+"""Benchmarks (``python -m bench.<name>``): figures for docs/benchmarks.md, not timed tests."""

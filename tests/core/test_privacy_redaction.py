@@ -1,0 +1,116 @@
+"""Recognising and redacting personal data: the BSN 11-check, BSNs with separators,
+the kinds of identifying data, and ``redact``."""
+
+from __future__ import annotations
+
+import pytest
+
+from busbaan.privacy import find_bsns, find_personal_data, is_valid_bsn, redact
+
+
+@pytest.mark.parametrize("bsn", ["111222333", "123456782", "999999990", "010000008"])
+def test_valid_bsns(bsn):
+    """Numbers that pass the 11-check are valid BSNs."""
+    assert is_valid_bsn(bsn)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["123456789", "111222334", "000000000", "11122233", "1112223330", "11122233a",
+     "111 222 333", "", "²²²²²²²²²", "-11222333"],
+)
+def test_invalid_bsns(value):
+    """Numbers that fail the 11-check, have the wrong length or are not digits are no BSN."""
+    assert not is_valid_bsn(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("bsn 111222333", ["111222333"]),
+        ("BSN: 1112.22.333.", ["1112.22.333"]),
+        ("nummer 111 222 333 bekend", ["111 222 333"]),
+        ("nummer 111-222-333", ["111-222-333"]),
+        ("BSN 111222333 2 kinderen", ["111222333"]),
+        ("2 kinderen, 111222333", ["111222333"]),
+        ("tel 020 123 4567 bsn 123456782.", ["123456782"]),
+        ("twee: 123456782 en 111222333", ["123456782", "111222333"]),
+        ("(111222333)", ["111222333"]),
+        ("123456789", []),  # fails the 11-check
+        ("1234567890", []),  # ten digits
+        ("0612345678", []),  # a phone number
+        ("21112223330", []),  # a BSN inside a longer number is no BSN
+        ("12-03-1965", []),
+        ("", []),
+    ],
+)
+def test_find_bsns(text, found):
+    """find_bsns finds 11-check numbers written with or without separators."""
+    assert find_bsns(text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("cliënt, 58, energieschulden", []),
+        ("bsn 111222333", ["bsn"]),
+        ("mail j.jansen@example.nl", ["email"]),
+        ("bel 06-12345678", ["phone"]),
+        ("bel +31 6 12345678", ["phone"]),
+        ("woont in 1012 AB", ["postcode"]),
+        ("geboren 12-03-1965", ["date"]),
+        ("mevrouw Jansen belde", ["name"]),
+        ("woont Kalverstraat 12", ["address"]),
+        ("dhr. Jansen, Kalverstraat 12, 1012AB, 111222333",
+         ["bsn", "postcode", "name", "address"]),
+    ],
+)
+def test_find_personal_data_kinds(text, kinds):
+    """find_personal_data names the kinds of identifying data, most serious first."""
+    findings = find_personal_data(text)
+    assert [f.kind for f in findings] == kinds
+    for f in findings:
+        assert f.nl and f.en
+
+
+def test_findings_do_not_carry_the_value():
+    """A finding says what kind of data was found, never the value itself."""
+    [f] = find_personal_data("bsn 111222333")
+    assert "111222333" not in repr(f)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bsn 111222333 bekend", "bsn [bsn] bekend"),
+        ("BSN 1112.22.333, 2 kinderen", "BSN [bsn], 2 kinderen"),
+        ("bsn 111222333 2 kinderen", "bsn [bsn] 2 kinderen"),
+        ("mail j.jansen@example.nl nu", "mail [email] nu"),
+        ("bel 06-12345678 morgen", "bel [phone] morgen"),
+        ("postcode 1012 AB", "postcode [postcode]"),
+        ("geboren 12-03-1965", "geboren [date]"),
+        ("mevrouw Jansen belde", "[name] belde"),
+        ("Kalverstraat 12 boven", "[address] boven"),
+        ("zaak 123456789 en 2 kinderen", "zaak 123456789 en 2 kinderen"),
+        ("cliënt, 58, energieschulden", "cliënt, 58, energieschulden"),
+    ],
+)
+def test_redact(text, expected):
+    """redact replaces each kind of personal data by a marker and leaves other text."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "leaked"),
+    [
+        ("mevrouw de Vries belde", "Vries"),
+        ("dhr. J. Jansen belde", "Jansen"),
+        ("mw. A.B. van der Berg-Smit", "Berg"),
+        ("meneer Özdemir", "Özdemir"),
+        ("de heer Van den Bosch", "Bosch"),
+    ],
+)
+def test_redact_titled_names_completely(text, leaked):
+    """A titled name is redacted whole: initials, tussenvoegsels and accents included."""
+    out = redact(text)
+    assert leaked not in out and "[name]" in out
