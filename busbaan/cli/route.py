@@ -1,0 +1,233 @@
+"""``busbaan route``: ask the wegwijzer from the command line, one question or a batch.
+
+``batch`` reads JSON Lines ``{"id", "question", "context"}`` on stdin and writes one
+JSON line per input line, in order: ``{"id", "results": [{"service_id", "score"}],
+"confident"}``, or ``{"id", "error", "errcode"}`` for a line it cannot use.
+``ask`` prints a readable answer (or ``--json``). Without ``--map`` the demo map
+shipped with busbaan is used.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from busbaan.cli import lang
+from busbaan.errors import BusbaanError, UsageError
+from busbaan.routing import (
+    MAX_QUESTION_CHARS,
+    RouteAnswer,
+    Router,
+    load_map,
+)
+
+MAX_BATCH_RESULTS = 10
+
+_MAP_OPTION = click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="HSDS 3.0 social map (JSON); default: the demo map shipped with busbaan.",
+)
+
+
+@click.group()
+def route() -> None:
+    """Route questions to services of the social map (the wegwijzer)."""
+
+
+def _router(map_path: Path | None, threshold: int | None) -> Router:
+    social_map = load_map(map_path)
+    return Router(social_map) if threshold is None else Router(social_map, threshold=threshold)
+
+
+def _line_error(line_id: object, nl: str, en: str, errcode: str) -> dict[str, Any]:
+    return {"id": line_id, "error": en if lang() == "en" else nl, "errcode": errcode}
+
+
+def batch_line(router: Router, line: str) -> dict[str, Any]:
+    """The output object for one input line of ``route batch`` (never raises)."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _line_error(
+            None,
+            f"geen geldige JSON ({exc.msg}, kolom {exc.colno})",
+            f"not valid JSON ({exc.msg}, column {exc.colno})",
+            "BB_USAGE",
+        )
+    if not isinstance(item, dict):
+        return _line_error(
+            None,
+            "verwacht een JSON-object met 'id', 'question' en 'context'",
+            "expected a JSON object with 'id', 'question' and 'context'",
+            "BB_USAGE",
+        )
+    line_id = item.get("id")
+    question = item.get("question")
+    context = item.get("context")
+    if not isinstance(question, str):
+        return _line_error(
+            line_id,
+            "'question' ontbreekt of is geen tekst",
+            "'question' is missing or not text",
+            "BB_USAGE",
+        )
+    if context is not None and not isinstance(context, dict):
+        return _line_error(
+            line_id,
+            '\'context\' moet een object zijn, bijvoorbeeld {"stadsdeel": "Noord"}',
+            '\'context\' must be an object, for example {"stadsdeel": "Noord"}',
+            "BB_USAGE",
+        )
+    try:
+        answer = router.route(question, context, limit=MAX_BATCH_RESULTS, lang=lang())
+    except BusbaanError as exc:
+        return {"id": line_id, "error": exc.message(lang()), "errcode": exc.errcode}
+    return {
+        "id": line_id,
+        "results": [{"service_id": r.service_id, "score": r.score} for r in answer.results],
+        "confident": answer.confident,
+    }
+
+
+@route.command()
+@_MAP_OPTION
+@click.option("--threshold", type=click.IntRange(0, 1000), default=None, help="Per mille.")
+def batch(map_path: Path | None, threshold: int | None) -> None:
+    """Read JSON Lines questions on stdin, write JSON Lines answers on stdout."""
+    router = _router(map_path, threshold)
+    out = sys.stdout
+    for raw in sys.stdin:
+        line = raw.strip()
+        if not line:
+            result = _line_error(None, "lege regel", "empty line", "BB_USAGE")
+        else:
+            result = batch_line(router, line)
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+
+
+def _source(value: str | None, en: bool) -> str:
+    if value == "question":
+        return " (from the question)" if en else " (uit de vraag)"
+    return ""
+
+
+def render(answer: RouteAnswer, *, limit: int = 3, lang_: str = "nl") -> str:
+    """A readable answer for a person, in Dutch or English."""
+    en = lang_ == "en"
+    lines: list[str] = []
+    if answer.truncated:
+        lines.append(
+            f"Note: the question was cut to {MAX_QUESTION_CHARS} characters."
+            if en
+            else f"Let op: de vraag is ingekort tot {MAX_QUESTION_CHARS} tekens."
+        )
+    who = []
+    if answer.stadsdeel:
+        who.append(
+            f"{'District' if en else 'Stadsdeel'}: {answer.stadsdeel}"
+            f"{_source(answer.stadsdeel_source, en)}"
+        )
+    if answer.leeftijd is not None:
+        who.append(
+            f"{'Age' if en else 'Leeftijd'}: {answer.leeftijd}{_source(answer.leeftijd_source, en)}"
+        )
+    if who:
+        lines.append(" · ".join(who))
+    if not answer.results:
+        lines.append(
+            "No matching service found. Try other words, or give the district or age."
+            if en
+            else "Geen passende dienst gevonden. Probeer andere woorden, of noem het "
+            "stadsdeel of de leeftijd."
+        )
+        return "\n".join(lines)
+    if not answer.confident:
+        best = answer.results[0]
+        if "single_word" in answer.notes:
+            word = best.matched[0] if best.matched else ""
+            lines.append(
+                f"No confident answer: it rests on one word ('{word}'). Possible directions:"
+                if en
+                else f"Geen zeker antwoord: het rust op één woord ('{word}'). Mogelijke richtingen:"
+            )
+        else:
+            lines.append(
+                f"No confident answer (best score {best.score} is below the threshold "
+                f"{answer.threshold}). Possible directions:"
+                if en
+                else f"Geen zeker antwoord (beste score {best.score} ligt onder de drempel "
+                f"{answer.threshold}). Mogelijke richtingen:"
+            )
+    labels = (
+        ("Organisation", "Why", "Conditions", "Contact")
+        if en
+        else ("Organisatie", "Waarom", "Voorwaarden", "Contact")
+    )
+    width = max(len(label) for label in labels) + 1
+    for n, result in enumerate(answer.results[:limit], start=1):
+        lines.append("")
+        lines.append(f"{n}. {result.name}  [score {result.score}]")
+        for label, value in zip(
+            labels,
+            (result.organization_name, result.why, result.conditions, result.contact),
+            strict=True,
+        ):
+            if value:
+                lines.append(f"   {(label + ':').ljust(width)} {value}")
+    if "stadsdeel_unknown" in answer.notes:
+        lines.append("")
+        lines.append(
+            "Tip: some teams work per district; give --stadsdeel for the right one."
+            if en
+            else "Tip: sommige teams werken per stadsdeel; geef --stadsdeel op voor het juiste."
+        )
+    return "\n".join(lines)
+
+
+def answer_json(answer: RouteAnswer) -> dict[str, Any]:
+    """The answer as plain JSON data (integers only, no floats)."""
+    data: dict[str, Any] = asdict(answer)
+    return data
+
+
+@route.command()
+@_MAP_OPTION
+@click.argument("question")
+@click.option("--stadsdeel", default=None, help="The person's stadsdeel, e.g. Zuidoost.")
+@click.option("--leeftijd", type=int, default=None, help="The person's age in years.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--limit", type=click.IntRange(1, 10), default=3, show_default=True)
+def ask(
+    map_path: Path | None,
+    question: str,
+    stadsdeel: str | None,
+    leeftijd: int | None,
+    as_json: bool,
+    limit: int,
+) -> None:
+    """Ask where to take QUESTION; prints the best services with why and how."""
+    if not question.strip():
+        raise UsageError(
+            "De vraag is leeg. Beschrijf in een paar woorden waar iemand hulp bij zoekt, "
+            'bijvoorbeeld: busbaan route ask "huurachterstand, Noord"',
+            "The question is empty. Describe in a few words what someone needs help "
+            'with, for example: busbaan route ask "rent arrears, Noord"',
+            errcode="BB_EMPTY_QUESTION",
+        )
+    context: Mapping[str, object] = {"stadsdeel": stadsdeel, "leeftijd": leeftijd}
+    answer = _router(map_path, None).route(question, context, limit=limit, lang=lang())
+    if as_json:
+        click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(answer, limit=limit, lang_=lang()))
+    sys.stdout.flush()

@@ -1,0 +1,167 @@
+"""What a question says about the person: stadsdeel and age (pure).
+
+The context a professional gives (``{"stadsdeel": ..., "leeftijd": ...}``) wins; what
+is missing is read from the question itself ("woont in de Bijlmer" -> Zuidoost,
+"mevrouw (41)", "man van 58", "20jr").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from busbaan.errors import UsageError
+from busbaan.routing import lexicon
+from busbaan.routing.lexicon import fold
+
+Source = Literal["context", "question"]
+
+MAX_PERSON_AGE = 120
+
+_AGE_PATTERNS = (
+    # "(41)", "( 41 )"
+    re.compile(r"\(\s*(\d{1,3})\s*(?:jaar|jr|j)?\s*\)"),
+    # "58 jaar", "20jr", "20-jarige", "35 years old", "35-year-old"
+    re.compile(
+        r"(?<![\d.,])(\d{1,3})\s*-?\s*(?:jaar\b(?!\s+(?:geleden|lang|later|terug|in|na))"
+        r"|jr\b|jarige\b|year[s]?[ -]old\b|yo\b)"
+    ),
+    # "man van 69", "jongen van 20", "dame van 77", "a man of 40", "aged 35", "age 35"
+    re.compile(
+        r"\b(?:van|of|aged|age|leeftijd)\s+(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|maanden|"
+        r"weken|dagen|uur|kinderen|jaar\s+geleden))(?![.,]\d)"
+    ),
+    # "jongen 20", "vrouw, 50," "Client in Noord, 35,"
+    re.compile(
+        r"\b(?:man|vrouw|jongen|meisje|meid|jongeman|jongere|dame|heer|moeder|vader|"
+        r"zoon|dochter|client|cliente|klant|leerling|woman|boy|girl)\b"
+        r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|jaar\b|jr\b)"
+    ),
+)
+# A duration ("al 5 jaar", "sinds 3 jaar", "5 jaar in de bijstand") is no age.
+_DURATION_BEFORE = re.compile(r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """What is known about the person the question is about."""
+
+    stadsdeel: str | None = None
+    stadsdeel_source: Source | None = None
+    leeftijd: int | None = None
+    leeftijd_source: Source | None = None
+    place_words: tuple[str, ...] = ()
+
+
+def detect_age(text: str) -> int | None:
+    """The first plausible age of a person mentioned in ``text``, or None."""
+    folded = fold(text)
+    found: list[tuple[int, int]] = []
+    for pattern in _AGE_PATTERNS:
+        for match in pattern.finditer(folded):
+            value = int(match.group(1))
+            if not 0 <= value <= MAX_PERSON_AGE:
+                continue
+            if _DURATION_BEFORE.search(folded[: match.start(1)]):
+                continue
+            found.append((match.start(1), value))
+    return min(found)[1] if found else None
+
+
+_PLACE_KEYS: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        [
+            *((fold(name).replace("-", " "), name) for name in lexicon.STADSDELEN),
+            *((fold(k).replace("-", " "), v) for k, v in lexicon.PLACES.items()),
+        ],
+        key=lambda kv: -len(kv[0]),
+    )
+)
+_TOWARDS = re.compile(r"(?:\bnaar|\bto|\bin|\buit\s+\w+\s+naar)\s*(?:de\s+|het\s+|the\s+)?$")
+
+
+def detect_stadsdeel(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """The stadsdeel a question names (and the words that named it), or None.
+
+    When several stadsdelen are named ("verhuisd van Oost naar Zuidoost"), the one
+    after "naar" wins; if that does not decide, the question is ambiguous: None.
+    """
+    folded = " " + re.sub(r"[^a-z0-9]+", " ", fold(text)) + " "
+    mentions: list[tuple[int, str, str]] = []
+    taken = [False] * len(folded)
+    for key, stadsdeel in _PLACE_KEYS:
+        start = 0
+        needle = f" {key} "
+        while (pos := folded.find(needle, start)) >= 0:
+            span = range(pos + 1, pos + 1 + len(key))
+            if not any(taken[i] for i in span):
+                for i in span:
+                    taken[i] = True
+                mentions.append((pos, stadsdeel, key))
+            start = pos + 1
+    if not mentions:
+        return None, ()
+    names = {m[1] for m in mentions}
+    place_words = tuple(w for m in mentions for w in m[2].split())
+    if len(names) == 1:
+        return names.pop(), place_words
+    towards = {m[1] for m in mentions if _TOWARDS.search(folded[: m[0] + 1].rstrip() + " ")}
+    if len(towards) == 1:
+        return towards.pop(), place_words
+    return None, place_words
+
+
+def known_stadsdeel(value: str) -> str:
+    """The canonical stadsdeel for a context value; :class:`UsageError` when unknown."""
+    stadsdeel = lexicon.canonical_stadsdeel(value)
+    if stadsdeel is None:
+        known = ", ".join(lexicon.STADSDELEN)
+        raise UsageError(
+            f"Onbekend stadsdeel '{value}'. Kies uit: {known}.",
+            f"Unknown stadsdeel '{value}'. Choose from: {known}.",
+            errcode="BB_UNKNOWN_STADSDEEL",
+            data={"stadsdeel": value, "known": list(lexicon.STADSDELEN)},
+        )
+    return stadsdeel
+
+
+def known_age(value: object) -> int:
+    """A context age as an int; :class:`UsageError` when it is not a plausible age."""
+    age: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        age = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        age = int(value.strip())
+    if age is None or not 0 <= age <= MAX_PERSON_AGE:
+        raise UsageError(
+            f"Leeftijd {value!r} is geen geldige leeftijd (een heel getal van 0 tot "
+            f"{MAX_PERSON_AGE}).",
+            f"Age {value!r} is not a valid age (a whole number from 0 to {MAX_PERSON_AGE}).",
+            errcode="BB_BAD_AGE",
+        )
+    return age
+
+
+def person(question: str, context: Mapping[str, object] | None) -> Person:
+    """Combine the given context with what the question itself says."""
+    context = context or {}
+    stadsdeel: str | None = None
+    stadsdeel_source: Source | None = None
+    raw_stadsdeel = context.get("stadsdeel")
+    if raw_stadsdeel not in (None, ""):
+        stadsdeel = known_stadsdeel(str(raw_stadsdeel))
+        stadsdeel_source = "context"
+    detected, place_words = detect_stadsdeel(question)
+    if stadsdeel is None and detected is not None:
+        stadsdeel, stadsdeel_source = detected, "question"
+    leeftijd: int | None = None
+    leeftijd_source: Source | None = None
+    raw_age = context.get("leeftijd")
+    if raw_age not in (None, ""):
+        leeftijd, leeftijd_source = known_age(raw_age), "context"
+    else:
+        leeftijd = detect_age(question)
+        leeftijd_source = "question" if leeftijd is not None else None
+    return Person(stadsdeel, stadsdeel_source, leeftijd, leeftijd_source, place_words)

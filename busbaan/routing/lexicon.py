@@ -1,0 +1,724 @@
+"""Declarative word knowledge for routing: places, abbreviations, related words, English.
+
+Everything here is general knowledge of the Amsterdam social domain, written as data
+so that a professional can read and extend it. Keys and values are plain text; the
+router normalises, stems and splits them exactly as it does a question, so inflected
+forms ("dakloze", "schulden") match without listing them. None of it is tuned to
+particular test questions: add a line when the field uses a word the map does not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+# ----------------------------------------------------------------------- places
+
+#: The stadsdelen of Amsterdam (service areas of district teams such as buurtteams).
+STADSDELEN: tuple[str, ...] = (
+    "Centrum",
+    "Nieuw-West",
+    "Noord",
+    "Oost",
+    "West",
+    "Weesp",
+    "Zuid",
+    "Zuidoost",
+)
+
+#: Area names that cover every stadsdeel.
+CITYWIDE_AREAS: tuple[str, ...] = ("Amsterdam", "Nederland", "Amsterdam-Amstelland")
+
+#: Neighbourhoods, areas and other names people use -> stadsdeel.
+PLACES: Mapping[str, str] = {
+    # Zuidoost
+    "zuid-oost": "Zuidoost",
+    "bijlmer": "Zuidoost",
+    "bijlmermeer": "Zuidoost",
+    "gaasperdam": "Zuidoost",
+    "holendrecht": "Zuidoost",
+    "reigersbos": "Zuidoost",
+    "venserpolder": "Zuidoost",
+    "driemond": "Zuidoost",
+    "ganzenhoef": "Zuidoost",
+    "kraaiennest": "Zuidoost",
+    "southeast": "Zuidoost",
+    "south-east": "Zuidoost",
+    # Noord
+    "tuindorp oostzaan": "Noord",
+    "buikslotermeer": "Noord",
+    "nieuwendam": "Noord",
+    "banne buiksloot": "Noord",
+    "de banne": "Noord",
+    "volewijck": "Noord",
+    "kadoelen": "Noord",
+    "oostzanerwerf": "Noord",
+    "molenwijk": "Noord",
+    "vogeldorp": "Noord",
+    "van der pekbuurt": "Noord",
+    "ijplein": "Noord",
+    "north": "Noord",
+    # Oost
+    "indische buurt": "Oost",
+    "dapperbuurt": "Oost",
+    "transvaalbuurt": "Oost",
+    "oosterparkbuurt": "Oost",
+    "watergraafsmeer": "Oost",
+    "ijburg": "Oost",
+    "zeeburg": "Oost",
+    "oostelijk havengebied": "Oost",
+    "middenmeer": "Oost",
+    "east": "Oost",
+    # Nieuw-West
+    "nieuw west": "Nieuw-West",
+    "slotervaart": "Nieuw-West",
+    "osdorp": "Nieuw-West",
+    "geuzenveld": "Nieuw-West",
+    "slotermeer": "Nieuw-West",
+    "de aker": "Nieuw-West",
+    "nieuw sloten": "Nieuw-West",
+    "overtoomse veld": "Nieuw-West",
+    "new west": "Nieuw-West",
+    # West
+    "bos en lommer": "West",
+    "de baarsjes": "West",
+    "westerpark": "West",
+    "oud-west": "West",
+    "oud west": "West",
+    "kinkerbuurt": "West",
+    "spaarndammerbuurt": "West",
+    "staatsliedenbuurt": "West",
+    "kolenkit": "West",
+    # Zuid
+    "de pijp": "Zuid",
+    "rivierenbuurt": "Zuid",
+    "buitenveldert": "Zuid",
+    "zuidas": "Zuid",
+    "oud-zuid": "Zuid",
+    "oud zuid": "Zuid",
+    "stadionbuurt": "Zuid",
+    "apollobuurt": "Zuid",
+    "hoofddorppleinbuurt": "Zuid",
+    "south": "Zuid",
+    # Centrum
+    "jordaan": "Centrum",
+    "grachtengordel": "Centrum",
+    "de wallen": "Centrum",
+    "nieuwmarkt": "Centrum",
+    "haarlemmerbuurt": "Centrum",
+    "plantagebuurt": "Centrum",
+    "binnenstad": "Centrum",
+    "city centre": "Centrum",
+    "city center": "Centrum",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case ASCII without accents ('Cliënte' -> 'cliente'; other signs dropped)."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
+
+
+def _area_key(name: str) -> str:
+    return re.sub(r"[^a-z]", "", fold(name))
+
+
+_AREA_KEYS: Mapping[str, str] = {
+    **{_area_key(n): n for n in STADSDELEN},
+    **{_area_key(n): n for n in CITYWIDE_AREAS},
+    **{_area_key(k): v for k, v in PLACES.items()},
+}
+
+
+def canonical_area(name: str) -> str | None:
+    """The canonical stadsdeel or city-wide area for a name, or None when unknown."""
+    return _AREA_KEYS.get(_area_key(name))
+
+
+def canonical_stadsdeel(name: str) -> str | None:
+    """The stadsdeel a name (or neighbourhood) denotes, or None."""
+    area = canonical_area(name)
+    return area if area in STADSDELEN else None
+
+
+# ----------------------------------------------------------------------- words
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Dutch and English words that carry no meaning for routing.
+STOPWORDS: frozenset[str] = _wordset(
+    """
+    aan al alle alleen als altijd ander andere anders ben bij bijvoorbeeld binnen dan dat de
+    deze die dit doe doen door dus echt een eens eigen eigenlijk elk elke en enz er erg even
+    ga gaan gaat geeft geen gehad geweest graag had heb hebben heeft hem het hier hij hoe
+    hoeveel hun iemand iets ik in is ja je jij jou jouw kan kun kunnen kunt maar me meer
+    met mij mijn moet moeten mogen na naar niet nog nu of om omdat ons onze ook op over
+    per precies te tegen toch toe tot u uit uw van veel voor vooral waar waarom wanneer
+    wat we wel welk welke wie wij wil willen word worden wordt zal ze zelf zich zij zijn zo
+    zoals zou zouden zit zitten zitte ze zn z'n 'n nou wel weer eerst dus enzo zon
+    client cliente clienten klant klanten meneer mevrouw dhr mevr mw persoon iemand
+    inwoner inwoonster bewoner bewoonster
+    onder boven tussen daarna daarvoor daarmee erbij eruit meer minder nooit soms steeds
+    heel helemaal weet weten denk denkt vind vindt zegt zeggen hoort gaat komt komen
+    inschakelen schakel schakelen terecht helpen helpt bellen regelen zoeken zoekt krijgen
+    krijgt nodig mogelijk laat laten later waarheen instantie loket organisatie beste best
+    the a an and or of to for in on at by with from is are was be been can could would
+    should do does did have has had i we you he she they it his her their my our your
+    this that these those what where who whom which how when why there here not no
+    any some about into out up as so if get got just also than then want wants need
+    needs please help where whom get can could should find someone
+    """
+)
+
+#: Everyday words that say little about which service fits ("grote zorgen", "maakt",
+#: "komt het huis niet uit"): they count, but for less than the question's other words.
+WEAK_WORDS: frozenset[str] = _wordset(
+    """
+    groot grote klein kleine nieuw nieuwe oud oude goed goede slecht lang lange kort korte
+    veel weinig vaak weer ander andere hele heel echt erg zeer beetje paar twee drie vier
+    vijf zes zeven acht negen tien twaalf eerste tweede laatste vorige volgende
+    maken maakt gemaakt doen doet gedaan zitten zit zat staan staat stond liggen ligt lag
+    houden houdt hield geven geeft gaf gegeven nemen neemt nam genomen zien ziet zag
+    gezien kijken kijkt keek weten weet wist denken denkt dacht vinden vindt vond
+    zeggen zegt zei gezegd vertellen vertelt vertelde praten praat lopen loopt liep
+    kunnen kon konden willen wilde moeten moest mocht gaan ging gegaan komen kwam gekomen
+    raken raakt hebben had heeft krijgen kreeg gekregen blijven blijft bleef worden werd
+    dag dagen week weken maand maanden jaar jaren keer tijd moment periode
+    ding dingen iets niets alles zaak zaken manier soort kant deel stuk
+    mensen man vrouw meneer mevrouw persoon familie vriend vrienden buurman buurvrouw
+    woont woonde wonend
+    al nog steeds ineens opeens eigenlijk gewoon zomaar inmiddels sinds tot vanaf
+    probleem problemen vraag vragen situatie ding idee beeld oplossen oplossing begint
+    beginnen begon
+    """
+)
+
+#: Irregular plurals and forms the stemmer does not unify.
+IRREGULAR: Mapping[str, str] = {
+    "jongen": "jongen",
+    "jongens": "jongen",
+    "kinderen": "kind",
+    "kinders": "kind",
+    "kids": "kind",
+    "children": "kind",
+    "child": "kind",
+}
+
+#: Abbreviations professionals use -> what they stand for (weighted as the word itself).
+ABBREVIATIONS: Mapping[str, str] = {
+    "bb": "bijzondere bijstand",
+    "bbz": "bijstand zelfstandigen bbz ondernemers",
+    "wsnp": "wettelijke schuldsanering wsnp",
+    "uht": "uitvoeringsorganisatie herstel toeslagen uht",
+    "poh": "praktijkondersteuner huisarts poh",
+    "pohggz": "praktijkondersteuner ggz huisarts",
+    "wmo": "wet maatschappelijke ondersteuning wmo",
+    "bt": "buurtteam",
+    "iit": "individuele inkomenstoeslag iit",
+    "ots": "ondertoezichtstelling jeugdbescherming",
+    "nah": "niet aangeboren hersenletsel",
+    "lvb": "licht verstandelijke beperking",
+    "ggz": "geestelijke gezondheidszorg ggz psychische",
+    "aio": "aanvullende inkomensvoorziening ouderen aio",
+    "aow": "aow ouderdomswet",
+    "svb": "sociale verzekeringsbank svb",
+    "uwv": "uwv",
+    "ww": "ww werkloosheidswet",
+    "wia": "wia arbeidsongeschiktheid",
+    "zw": "ziektewet",
+    "zzp": "zelfstandige ondernemer zzp",
+    "zzper": "zelfstandige ondernemer zzp",
+    "zzpers": "zelfstandige ondernemer zzp",
+    "okt": "ouder- en kindteam",
+    "rmc": "rmc voortijdig schoolverlaten startkwalificatie",
+    "mo": "maatschappelijke opvang",
+    "jgz": "jeugdgezondheidszorg consultatiebureau",
+    "cb": "consultatiebureau",
+    "shv": "schuldhulpverlening",
+    "gkb": "kredietbank schuldhulpverlening",
+    "pgb": "persoonsgebonden budget",
+    "ptss": "ptss trauma",
+    "adhd": "adhd psychische",
+    "oba": "bibliotheek",
+    "ido": "informatiepunt digitale overheid",
+    "kvk": "kamer van koophandel ondernemer",
+    "bw": "beschermingsbewind",
+    "vt": "veilig thuis",
+    "huurcie": "huurcommissie",
+    "toeslagenaffaire": "toeslagenaffaire gedupeerde herstel kinderopvangtoeslag",
+    "dwangakkoord": "dwangakkoord wsnp",
+    "zorgverz": "zorgverzekering",
+    "zvw": "zorgverzekering",
+    "vso": "speciaal onderwijs school",
+}
+
+#: A word or phrase people use -> words the social map is likely to use for it.
+#: Weighted lower than the question's own words.
+RELATED: Mapping[str, str] = {
+    # income
+    "uitkering": "inkomen",
+    "geen inkomen": "bijstand levensonderhoud",
+    "laag inkomen": "minima sociaal minimum",
+    "weinig geld": "laag inkomen",
+    "rondkomen": "laag inkomen",
+    "levensonderhoud": "bijstand",
+    "ondernemer": "zelfstandige bedrijf",
+    "eenmanszaak": "zelfstandige ondernemer bedrijf",
+    "eigen bedrijf": "zelfstandige ondernemer",
+    "eigen zaak": "zelfstandige ondernemer bedrijf",
+    "freelancer": "zelfstandige ondernemer",
+    "pensioen": "aow",
+    "gepensioneerd": "aow",
+    "aanvulling": "aanvullen",
+    "witgoed": "noodzakelijke kosten inrichting",
+    "wasmachine": "noodzakelijke kosten witgoed",
+    "koelkast": "noodzakelijke kosten witgoed",
+    "meubels": "inrichting noodzakelijke kosten",
+    "tandarts": "tandartsrekening zorgverzekering",
+    "eigen risico": "zorgverzekering",
+    "premie": "zorgverzekering",
+    "basisverzekering": "zorgverzekering",
+    "terugvorderen": "terugvordering terugbetalen",
+    "terugbetalen": "terugvordering",
+    "in termijnen": "betalingsregeling",
+    "afbetalen": "betalingsregeling afbetalingsregeling",
+    "aflossen": "betalingsregeling",
+    # debts and money
+    "schuld": "schulden",
+    "geldzorgen": "schulden geldzaken",
+    "geldproblemen": "schulden geldzaken",
+    "financien": "geldzaken",
+    "rekeningen": "rekening betalingsachterstand",
+    "achterstand": "betalingsachterstand",
+    "aanmaning": "betalingsachterstand",
+    "incasso": "deurwaarder betalingsachterstand",
+    "deurwaarder": "beslag schulden",
+    "schuldeiser": "schulden",
+    "schuldeisers": "schulden",
+    "post": "administratie brieven",
+    "brieven": "post",
+    "enveloppen": "post",
+    "papierwerk": "administratie",
+    "overzicht": "administratie",
+    "budgetplan": "budget",
+    "huishoudboekje": "budget",
+    "bewindvoerder": "beschermingsbewind",
+    "bewind": "beschermingsbewind",
+    "ontruiming": "crisisinterventie",
+    "uitzetting": "ontruiming",
+    "huisuitzetting": "ontruiming",
+    "afsluiting": "afsluiten",
+    "afgesloten": "afsluiting",
+    "energierekening": "energie",
+    "gasrekening": "energie",
+    "stroom": "energie",
+    "jaarafrekening": "energie",
+    "besparen": "energie",
+    "sparen": "spaarkring",
+    # housing
+    "dakloos": "dakloze thuisloze opvang onderdak",
+    "thuisloos": "dakloze thuisloze opvang onderdak",
+    "op straat": "dakloze opvang",
+    "slaapplek": "opvang onderdak",
+    "slaapplaats": "opvang onderdak",
+    "nachtopvang": "opvang",
+    "geen woning": "dakloze opvang",
+    "geen dak": "dakloze opvang",
+    "geen onderdak": "dakloze opvang",
+    "bankslaper": "dakloze opvang",
+    "huisbaas": "verhuurder",
+    "verhuurder": "huurder",
+    "schimmel": "achterstallig onderhoud",
+    "lekkage": "achterstallig onderhoud",
+    "vocht": "achterstallig onderhoud",
+    "huurverhoging": "huurprijs",
+    "andere woning": "urgentie",
+    "voorrang": "urgentie",
+    "trap": "traplift woningaanpassing",
+    "drempel": "woningaanpassing",
+    "douche": "woningaanpassing",
+    "aanpassing": "woningaanpassing",
+    # care and disability
+    "rolstoel": "hulpmiddelen",
+    "scootmobiel": "hulpmiddelen",
+    "tillift": "hulpmiddelen",
+    "taxi": "vervoer",
+    "taxipas": "vervoer aov",
+    "openbaar vervoer": "vervoer",
+    "tram": "openbaar vervoer",
+    "bus": "openbaar vervoer",
+    "metro": "openbaar vervoer",
+    "huishouden": "huishoudelijke",
+    "schoonmaken": "huishoudelijke",
+    "schoonmaak": "huishoudelijke",
+    "poetsen": "huishoudelijke",
+    "structuur": "dagbesteding begeleiding",
+    "dagritme": "dagbesteding participatie",
+    "begeleiding": "ondersteuning",
+    "mantelzorger": "mantelzorg",
+    "overbelast": "respijtzorg mantelzorg",
+    "ontlasten": "respijtzorg",
+    "respijt": "respijtzorg",
+    "eenzaam": "eenzaamheid ontmoeting maatje",
+    "geisoleerd": "eenzaamheid netwerk",
+    "isolement": "eenzaamheid",
+    "alleen": "eenzaamheid",
+    "oudere": "ouderen",
+    "bejaard": "ouderen",
+    "senior": "ouderen",
+    "ms": "ziekte beperking",
+    "copd": "ziekte beperking",
+    "reuma": "ziekte beperking",
+    "parkinson": "ziekte beperking",
+    "hartklachten": "ziekte beperking",
+    "hartfalen": "ziekte beperking",
+    "artrose": "ziekte beperking",
+    "beroerte": "hersenletsel",
+    "cva": "hersenletsel",
+    "hersenletsel": "niet aangeboren hersenletsel",
+    "verstandelijke beperking": "lvb",
+    "autisme": "beperking",
+    "handicap": "beperking",
+    "gehandicapt": "beperking",
+    "dementie": "dementie",
+    "alzheimer": "dementie",
+    "vergeetachtig": "dementie",
+    "dementerend": "dementie",
+    # mental health
+    "somber": "somberheid psychische klachten",
+    "depressief": "somberheid depressie psychische klachten",
+    "depressie": "somberheid psychische",
+    "neerslachtig": "somberheid psychische klachten",
+    "angstig": "angst psychische klachten",
+    "paniekaanval": "paniek angst",
+    "overspannen": "stress",
+    "burnout": "stress",
+    "stemmen": "psychose",
+    "psychotisch": "psychose",
+    "achterdochtig": "psychose verward",
+    "paranoide": "psychose",
+    "verward": "verwarde personen",
+    "zorgmijder": "bemoeizorg",
+    "zorgmijdend": "zorgmijder bemoeizorg",
+    "weigert": "zorgmijder",
+    "verslaafd": "verslaving",
+    "drugs": "verslaving",
+    "alcohol": "verslaving",
+    "gokken": "verslaving",
+    "trauma": "ptss",
+    "psycholoog": "ggz behandeling",
+    "psychiater": "ggz",
+    "therapie": "behandeling ggz",
+    "vervuild": "woningvervuiling",
+    "vervuiling": "woningvervuiling",
+    "rommel": "verwaarloosd huishouden",
+    # youth and school
+    "spijbelen": "verzuim leerplicht",
+    "spijbelt": "verzuim leerplicht",
+    "verzuim": "leerplicht",
+    "thuiszitter": "leerplicht",
+    "school": "onderwijs",
+    "schooluitval": "startkwalificatie",
+    "mbo": "school opleiding onderwijs",
+    "vmbo": "school onderwijs voortgezet",
+    "havo": "school onderwijs voortgezet",
+    "vwo": "school onderwijs voortgezet",
+    "hbo": "opleiding studie",
+    "basisschool": "school onderwijs",
+    "middelbare school": "voortgezet onderwijs",
+    "geschorst": "verzuim thuiszitter school",
+    "van school gestuurd": "thuiszitter verzuim",
+    "uitgeschreven": "thuiszitter",
+    "niet ingeschreven": "thuiszitter",
+    "schoolverlater": "startkwalificatie",
+    "diploma": "startkwalificatie",
+    "opvoeding": "opvoed",
+    "opvoeden": "opvoedvragen",
+    "driftbuien": "gedrag opvoeding",
+    "woedeaanvallen": "gedrag opvoeding",
+    "boos": "gedrag",
+    "puber": "opvoeding jongeren",
+    "vaccinatie": "vaccinaties rijksvaccinatieprogramma consultatiebureau",
+    "inenting": "vaccinaties",
+    "prik": "vaccinaties",
+    "baby": "consultatiebureau",
+    "peuter": "consultatiebureau",
+    "ondertoezichtstelling": "jeugdbescherming kinderbeschermingsmaatregel",
+    "voogdij": "jeugdbescherming",
+    "uithuisplaatsing": "jeugdbescherming",
+    "pleeggezin": "jeugdbescherming",
+    "omgang": "omgangsregeling",
+    "laptop": "schoolspullen",
+    "schoolspullen": "leergeld",
+    "brugklas": "middelbare school",
+    "schoolreis": "schoolkosten",
+    "schoolkosten": "scholierenvergoeding",
+    "sport": "sporten contributie",
+    "voetbal": "sport contributie",
+    "zwemles": "sport lesgeld",
+    "muziekles": "cultuur lesgeld",
+    "dansles": "cultuur lesgeld",
+    "contributie": "sport",
+    "kinderopvang": "kinderopvangtoeslag",
+    # safety
+    "zoon": "familie",
+    "dochter": "familie",
+    "kleinzoon": "familie",
+    "kleindochter": "familie",
+    "broer": "familie",
+    "zus": "familie",
+    "schoonzoon": "familie",
+    "schoondochter": "familie",
+    "mishandeling": "geweld",
+    "mishandeld": "mishandeling geweld",
+    "slaan": "geweld mishandeling",
+    "huiselijk geweld": "veilig thuis",
+    "uitbuiting": "financiele uitbuiting",
+    "misbruik": "mishandeling",
+    "afpersen": "financiele uitbuiting",
+    "onder druk": "uitbuiting",
+    "overlast": "burenoverlast",
+    "herrie": "overlast",
+    "lawaai": "overlast",
+    "burenruzie": "burenoverlast",
+    "bedreigt": "bedreiging",
+    "bedreigd": "bedreiging",
+    "aangifte": "politie",
+    "politie": "wijkagent",
+    # legal
+    "bezwaarschrift": "bezwaar",
+    "in beroep": "bezwaar",
+    "klacht": "bezwaar",
+    "advocaat": "juridisch",
+    "jurist": "juridisch",
+    "rechtszaak": "juridisch",
+    "arbeidsconflict": "ontslag arbeidsconflicten",
+    "arbeidscontract": "arbeidsconflicten",
+    "juridische": "juridisch",
+    "formulier": "formulieren invullen",
+    "invullen": "formulieren",
+    "inloggen": "digid digitale",
+    "digid": "digitale overheid",
+    "computer": "digitale",
+    # language and newcomers
+    "laaggeletterd": "lezen schrijven taal",
+    "analfabeet": "lezen schrijven taal",
+    "taalles": "taal nederlands",
+    "nederlands leren": "taal",
+    "statushouder": "statushouders inburgering",
+    "vluchteling": "statushouders",
+    "nieuwkomer": "inburgering",
+    # work
+    "ontslag": "werkloos",
+    "ontslagen": "werkloos ontslag",
+    "werkloos": "werk",
+    "baan kwijt": "werkloos",
+    "solliciteren": "werk vacatures",
+    "opleiding": "scholing",
+    "cursus": "scholing",
+    "omscholing": "scholing",
+    "arbeidsongeschikt": "wia",
+    "ziekgemeld": "ziekmelding ziektewet",
+    "zonder werkgever": "ziektewet",
+    "vrijwilliger": "vrijwilligers vrijwillige",
+    "maatje": "vrijwilliger",
+    "langskomt": "huisbezoek thuis",
+    "langskomen": "huisbezoek thuis",
+    "aan huis": "huisbezoek thuis",
+    "klachten": "gezondheid",
+    "alarmknop": "veilig zelfstandig wonen ouderen",
+    "personenalarmering": "veilig zelfstandig wonen ouderen",
+    "vrijwilligerswerk": "vrijwilligers",
+    "meedoen": "participatie",
+    # food
+    "eten": "voedsel",
+    "boodschappen": "voedsel leefgeld",
+    "honger": "voedsel",
+    "voedselpakket": "voedselbank",
+}
+
+#: English -> Dutch, so that English questions find Dutch services.
+ENGLISH: Mapping[str, str] = {
+    "debt": "schulden",
+    "debts": "schulden",
+    "rent": "huur",
+    "arrears": "achterstand betalingsachterstand",
+    "payment arrears": "betalingsachterstanden",
+    "bill": "rekening",
+    "bills": "rekeningen",
+    "letters": "post brieven",
+    "mail": "post",
+    "paperwork": "administratie",
+    "administration": "administratie",
+    "finances": "geldzaken",
+    "money": "geld geldzaken",
+    "budget": "budget",
+    "budgeting": "budget budgetbeheer",
+    "homeless": "dakloos opvang",
+    "shelter": "opvang",
+    "place to sleep": "slaapplek opvang",
+    "sleep": "slapen",
+    "housing": "wonen woning",
+    "eviction": "ontruiming",
+    "evicted": "ontruiming",
+    "landlord": "verhuurder",
+    "tenant": "huurder",
+    "mould": "schimmel",
+    "mold": "schimmel",
+    "benefit": "uitkering",
+    "benefits": "uitkering",
+    "welfare": "bijstand",
+    "social assistance": "bijstand",
+    "special assistance": "bijzondere bijstand",
+    "child benefit": "kinderbijslag",
+    "allowance": "toeslag",
+    "allowances": "toeslagen",
+    "health insurance": "zorgverzekering",
+    "insurance": "verzekering",
+    "dentist": "tandarts",
+    "pension": "aow pensioen",
+    "old age": "aow ouderen",
+    "tax": "belasting",
+    "taxes": "belastingen",
+    "municipal tax": "gemeentelijke belastingen",
+    "waste tax": "afvalstoffenheffing",
+    "remission": "kwijtschelding",
+    "waiver": "kwijtschelding",
+    "payment plan": "betalingsregeling",
+    "payment arrangement": "betalingsregeling",
+    "instalments": "termijnen betalingsregeling",
+    "installments": "termijnen betalingsregeling",
+    "pay back": "terugbetalen",
+    "repay": "terugbetalen",
+    "cut off": "afsluiting",
+    "disconnection": "afsluiting",
+    "energy": "energie",
+    "electricity": "energie",
+    "gas": "energie",
+    "unemployed": "werkloos ww",
+    "unemployment": "werkloos ww",
+    "fired": "ontslag werkloos",
+    "dismissed": "ontslag",
+    "laid off": "ontslag werkloos",
+    "lost job": "ontslag werkloos",
+    "lost her job": "ontslag werkloos",
+    "lost his job": "ontslag werkloos",
+    "job": "werk baan",
+    "work": "werk",
+    "sick": "ziek ziekte",
+    "ill": "ziek ziekte",
+    "disability": "beperking",
+    "disabled": "beperking",
+    "wheelchair": "rolstoel hulpmiddelen",
+    "mobility scooter": "scootmobiel hulpmiddelen",
+    "stairlift": "traplift woningaanpassing",
+    "stair lift": "traplift woningaanpassing",
+    "stairs": "trap",
+    "household help": "huishoudelijke hulp",
+    "cleaning": "huishoudelijke",
+    "transport": "vervoer",
+    "day activities": "dagbesteding",
+    "daycare": "dagbesteding",
+    "support": "ondersteuning begeleiding",
+    "guidance": "begeleiding",
+    "caregiver": "mantelzorger",
+    "carer": "mantelzorger",
+    "informal carer": "mantelzorger",
+    "lonely": "eenzaam",
+    "loneliness": "eenzaamheid",
+    "isolated": "eenzaam geisoleerd",
+    "elderly": "ouderen",
+    "older": "ouderen",
+    "depressed": "somber depressie",
+    "depression": "depressie somberheid",
+    "anxiety": "angst",
+    "anxious": "angst",
+    "mental health": "psychische ggz",
+    "psychosis": "psychose",
+    "addiction": "verslaving",
+    "addicted": "verslaving",
+    "gp": "huisarts",
+    "doctor": "huisarts",
+    "domestic violence": "huiselijk geweld",
+    "violence": "geweld",
+    "abuse": "mishandeling",
+    "child abuse": "kindermishandeling",
+    "neglect": "verwaarlozing",
+    "police": "politie wijkagent",
+    "neighbour": "buren",
+    "neighbor": "buren",
+    "nuisance": "overlast",
+    "noise": "overlast",
+    "threat": "bedreiging",
+    "threatened": "bedreiging",
+    "neighbourhood team": "buurtteam",
+    "neighborhood team": "buurtteam",
+    "district team": "buurtteam",
+    "food bank": "voedselbank",
+    "food": "voedsel",
+    "school": "school",
+    "truancy": "verzuim leerplicht",
+    "truant": "verzuim leerplicht",
+    "dropout": "startkwalificatie",
+    "diploma": "diploma",
+    "youth": "jongeren",
+    "young": "jongeren",
+    "parenting": "opvoeding",
+    "parents": "ouders",
+    "mother": "moeder",
+    "father": "vader",
+    "family": "gezin",
+    "baby": "baby",
+    "toddler": "peuter",
+    "vaccination": "vaccinaties",
+    "vaccinations": "vaccinaties",
+    "sports": "sport",
+    "club": "club contributie",
+    "fee": "contributie",
+    "school supplies": "schoolspullen",
+    "laptop": "laptop",
+    "volunteer": "vrijwilliger",
+    "volunteers": "vrijwilligers",
+    "volunteering": "vrijwilligerswerk",
+    "women": "vrouwen",
+    "womens": "vrouwen",
+    "woman": "vrouw",
+    "group": "groep",
+    "confidence": "zelfvertrouwen",
+    "self confidence": "zelfvertrouwen",
+    "network": "netwerk",
+    "savings": "sparen",
+    "save": "sparen",
+    "language": "taal",
+    "dutch": "nederlands",
+    "read": "lezen",
+    "write": "schrijven",
+    "literacy": "lezen schrijven",
+    "integration": "inburgering",
+    "civic integration": "inburgering",
+    "refugee": "statushouder vluchteling",
+    "newcomer": "nieuwkomer inburgering",
+    "netherlands": "nederland",
+    "legal advice": "juridisch advies",
+    "legal": "juridisch",
+    "lawyer": "advocaat juridisch",
+    "objection": "bezwaar",
+    "appeal": "bezwaar",
+    "form": "formulier",
+    "forms": "formulieren",
+    "self-employed": "zelfstandige ondernemer",
+    "self employed": "zelfstandige ondernemer",
+    "freelance": "zelfstandige ondernemer",
+    "business": "bedrijf onderneming",
+    "care": "zorg",
+    "advice": "advies",
+    "register": "aanmelden",
+    "apply": "aanvragen",
+    "application": "aanvraag",
+}

@@ -1,0 +1,429 @@
+"""The wegwijzer's ranking: a question (plus context) -> services, scored and explained.
+
+A service's score adds up, in this order:
+
+1. BM25F over its name, alternate name, taxonomy terms, organisation, description,
+   eligibility and application process (:mod:`.index`), for the question's Dutch-aware
+   terms (:mod:`.text`); each question word counts once, however many terms it brings;
+2. a bonus when the question covers a part of the service's name;
+3. the character n-gram cosine (:mod:`.ngrams`), which forgives word forms and typos;
+
+then eligibility removes services the person cannot use (age, stadsdeel) and two
+priors reorder: a team bound to the person's stadsdeel ranks higher (the local team
+is the first point of contact), one bound to a stadsdeel ranks lower while the
+stadsdeel is unknown, and a service made for the person's age band ranks higher.
+
+Build a :class:`Router` once per social map; ``route`` then costs a few milliseconds.
+Scores are integers per mille (Matrix events carry no floats). Below ``threshold``, or
+resting on a single word that is not the service's name, the answer is not
+*confident*: the router says it does not know rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from busbaan.errors import UsageError
+from busbaan.routing import lexicon
+from busbaan.routing.context import Person, person
+from busbaan.routing.index import Index, service_fields, vocabulary_texts
+from busbaan.routing.model import Service, SocialMap
+from busbaan.routing.ngrams import NgramIndex
+from busbaan.routing.text import Analyzer, Term
+
+#: Questions longer than this are cut (and the answer says so).
+MAX_QUESTION_CHARS = 2000
+#: Below this top score (per mille) the router has no confident answer.
+DEFAULT_THRESHOLD = 250
+#: The raw score that maps to 500 per mille (score = raw / (raw + HALF_SCORE)).
+HALF_SCORE = 12.0
+MAX_RESULTS = 10
+#: A service "made for an age band": at most this many years wide, or for the elderly.
+TARGETED_AGE_SPAN = 25
+ELDERLY_AGE = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The router's weights. The defaults are the measured choice (docs/benchmarks.md);
+    ``bench/routing.py`` switches parts off to show what each one brings."""
+
+    #: Weight of the character n-gram cosine (0..1) next to the BM25F score.
+    ngram_weight: float = 8.0
+    #: Added (times coverage squared) when the question covers part of a service's name.
+    title_bonus: float = 2.0
+    #: How much a question word's further terms add to its best-matching term.
+    secondary_terms: float = 0.3
+    #: Services bound to one stadsdeel rank lower while the question's stadsdeel is
+    #: unknown...
+    unknown_area_factor: float = 0.6
+    #: ...and higher when they serve the person's stadsdeel (the local team is the first
+    #: point of contact for people who live there).
+    local_area_factor: float = 1.5
+    #: Services made for an age band rank higher when the person's age is in it.
+    targeted_age_factor: float = 1.2
+    #: Weight of description sentences that send the reader to another service.
+    referral_weight: float = 0.35
+    #: Weight of related words from the lexicon, next to the question's own words.
+    related_weight: float = 0.6
+    #: Use the lexicon (abbreviations, English, related words) at all.
+    lexicon: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RouteResult:
+    """One service in an answer; ``lane`` is its intake room, if it has one."""
+
+    service_id: str
+    organization_id: str
+    score: int
+    why: str
+    conditions: str
+    contact: str
+    lane: str | None
+    name: str = ""
+    organization_name: str = ""
+    matched: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A service that matched the question but does not serve this person."""
+
+    service_id: str
+    reason: Literal["age", "area"]
+
+
+@dataclass(frozen=True, slots=True)
+class RouteAnswer:
+    """The router's answer to one question."""
+
+    question: str
+    results: tuple[RouteResult, ...]
+    confident: bool
+    threshold: int
+    truncated: bool = False
+    stadsdeel: str | None = None
+    stadsdeel_source: str | None = None
+    leeftijd: int | None = None
+    leeftijd_source: str | None = None
+    excluded: tuple[Exclusion, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def best(self) -> RouteResult | None:
+        return self.results[0] if self.results else None
+
+
+def _area_names(service: Service) -> set[str]:
+    return {lexicon.canonical_area(a.name) or a.name for a in service.areas}
+
+
+def serves_area(service: Service, stadsdeel: str) -> bool:
+    """True when the service is open to people living in ``stadsdeel``."""
+    names = _area_names(service)
+    if not names:
+        return True
+    if names & set(lexicon.CITYWIDE_AREAS) or stadsdeel in names:
+        return True
+    # An area we cannot place is not held against the service.
+    return not names & set(lexicon.STADSDELEN)
+
+
+def area_bound(service: Service) -> bool:
+    """True when the service serves only some stadsdelen."""
+    names = _area_names(service)
+    return (
+        bool(names) and not names & set(lexicon.CITYWIDE_AREAS) and names <= set(lexicon.STADSDELEN)
+    )
+
+
+def targets_age(service: Service) -> bool:
+    """True when the service is made for one age band (youth, school age, elderly)."""
+    low, high = service.minimum_age, service.maximum_age
+    if high is not None:
+        return high - (low or 0) <= TARGETED_AGE_SPAN
+    return low is not None and low >= ELDERLY_AGE
+
+
+def _first_sentence(text: str, limit: int = 240) -> str:
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    sentence = match.group(1) if match else text
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+class Router:
+    """Routes questions over one social map. Build once; ``route`` is cheap."""
+
+    def __init__(
+        self,
+        social_map: SocialMap,
+        *,
+        threshold: int = DEFAULT_THRESHOLD,
+        tuning: Tuning | None = None,
+    ) -> None:
+        self.map = social_map
+        self.threshold = threshold
+        self.tuning = tuning = tuning or Tuning()
+        self.analyzer = Analyzer(
+            vocabulary_texts(social_map),
+            related_weight=tuning.related_weight,
+            use_lexicon=tuning.lexicon,
+        )
+        place_words = [w for name in lexicon.STADSDELEN for w in name.lower().split("-")]
+        self._services = tuple(s for s in social_map.services if s.active)
+        self._index = Index(
+            social_map,
+            self._services,
+            self.analyzer,
+            place_words,
+            referral_weight=tuning.referral_weight,
+        )
+        self._bound = tuple(area_bound(s) for s in self._services)
+        fields = [service_fields(social_map, s) for s in self._services]
+        self._ngrams = NgramIndex(
+            [f"{f['name']} {f['alternate_name']}" for f in fields],
+            [f"{f['description']} {f['eligibility']}" for f in fields],
+        )
+
+    # ------------------------------------------------------------------ scoring
+
+    def _query(self, question: str, who: Person) -> dict[str, tuple[float, list[Term]]]:
+        terms = self.analyzer.query(question, ignore=who.place_words)
+        merged: dict[str, tuple[float, list[Term]]] = {}
+        for term in terms:
+            if term.stem not in self._index:
+                continue
+            weight, sources = merged.get(term.stem, (0.0, []))
+            sources.append(term)
+            merged[term.stem] = (max(weight, term.weight), sources)
+        return merged
+
+    def _eligible(self, service: Service, who: Person) -> Literal["age", "area"] | None:
+        if who.leeftijd is not None and not service.admits_age(who.leeftijd):
+            return "age"
+        if who.stadsdeel is not None and not serves_area(service, who.stadsdeel):
+            return "area"
+        return None
+
+    def route(
+        self,
+        question: str,
+        context: Mapping[str, object] | None = None,
+        *,
+        limit: int = MAX_RESULTS,
+        lang: str = "nl",
+    ) -> RouteAnswer:
+        """Rank the map's services for ``question``; see :class:`RouteAnswer`."""
+        if not isinstance(question, str) or not question.strip():
+            raise UsageError(
+                "De vraag is leeg. Beschrijf in een paar woorden waar iemand hulp bij zoekt.",
+                "The question is empty. Describe in a few words what someone needs help with.",
+                errcode="BB_EMPTY_QUESTION",
+            )
+        question = question.strip()
+        truncated = len(question) > MAX_QUESTION_CHARS
+        if truncated:
+            question = question[:MAX_QUESTION_CHARS]
+        who = person(question, context)
+        query = self._query(question, who)
+        raw, evidence = self._scores(question, query)
+        ranked, excluded = self._rank(raw, who)
+
+        results = tuple(
+            self._result(self._services[doc], value, evidence[doc], query, who, lang)
+            for value, doc in ranked[:limit]
+        )
+        confident = bool(results) and self._confident(results[0], ranked[0][1], query, who)
+        notes: list[str] = []
+        if truncated:
+            notes.append("truncated")
+        if who.stadsdeel is None and any(self._bound[doc] for _, doc in ranked[:3]):
+            notes.append("stadsdeel_unknown")
+        if not confident:
+            notes.append("not_confident")
+            if results and results[0].score >= self.threshold:
+                notes.append("single_word")
+        return RouteAnswer(
+            question=question,
+            results=results,
+            confident=confident,
+            threshold=self.threshold,
+            truncated=truncated,
+            stadsdeel=who.stadsdeel,
+            stadsdeel_source=who.stadsdeel_source,
+            leeftijd=who.leeftijd,
+            leeftijd_source=who.leeftijd_source,
+            excluded=tuple(excluded[:10]),
+            notes=tuple(notes),
+        )
+
+    def _scores(
+        self, question: str, query: Mapping[str, tuple[float, list[Term]]]
+    ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
+        """Raw scores per service, and per service the stems that earned them."""
+        raw: dict[int, float] = defaultdict(float)
+        evidence: dict[int, dict[str, float]] = defaultdict(dict)
+        # Each word of the question counts once: its best term fully, the other terms
+        # it brought in (compound parts, expansions) for a fraction.
+        by_source: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+        for stem, (weight, terms) in query.items():
+            source = max(terms, key=lambda t: t.weight).source
+            for doc, value in self._index.score(stem).items():
+                by_source[source][doc].append(weight * value)
+                evidence[doc][stem] = weight * value
+        for per_doc in by_source.values():
+            for doc, values in per_doc.items():
+                best = max(values)
+                raw[doc] += best + self.tuning.secondary_terms * (sum(values) - best)
+        weights = {stem: weight for stem, (weight, _) in query.items()}
+        for doc in raw:
+            raw[doc] += self.tuning.title_bonus * self._index.title_coverage(doc, weights) ** 2
+        for doc, similarity in self._ngrams.similarity(question).items():
+            raw[doc] += self.tuning.ngram_weight * similarity
+        return raw, evidence
+
+    def _rank(
+        self, raw: Mapping[int, float], who: Person
+    ) -> tuple[list[tuple[float, int]], list[Exclusion]]:
+        """Eligible services best first (with the priors applied), and the excluded."""
+        tuning = self.tuning
+        ranked: list[tuple[float, int]] = []
+        excluded: list[tuple[float, Exclusion]] = []
+        for doc, value in raw.items():
+            service = self._services[doc]
+            reason = self._eligible(service, who)
+            if reason is not None:
+                excluded.append((value, Exclusion(service.id, reason)))
+                continue
+            if self._bound[doc]:
+                value *= (
+                    tuning.unknown_area_factor
+                    if who.stadsdeel is None
+                    else tuning.local_area_factor
+                )
+            if who.leeftijd is not None and targets_age(service):
+                value *= tuning.targeted_age_factor
+            ranked.append((value, doc))
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+        if who.stadsdeel is None:
+            ranked = self._one_per_group(ranked)
+        excluded.sort(key=lambda item: (-item[0], item[1].service_id))
+        return ranked, [e for _, e in excluded]
+
+    def _confident(
+        self,
+        best: RouteResult,
+        doc: int,
+        query: Mapping[str, tuple[float, list[Term]]],
+        who: Person,
+    ) -> bool:
+        """Sure enough to answer: a high score resting on more than one piece of
+        evidence (words of the question; being the team of the person's stadsdeel), or
+        on the service's own name."""
+        if best.score < self.threshold:
+            return False
+        local = who.stadsdeel is not None and self._bound[doc]
+        if len(best.matched) + local >= 2:
+            return True
+        weights = {stem: weight for stem, (weight, _) in query.items()}
+        return self._index.title_coverage(doc, weights) >= 0.5
+
+    def _one_per_group(self, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """Without a stadsdeel, show one of the teams that differ only in stadsdeel."""
+        seen: set[int] = set()
+        out = []
+        for value, doc in ranked:
+            if self._bound[doc]:
+                group = self._index.groups[doc]
+                if group in seen:
+                    continue
+                seen.add(group)
+            out.append((value, doc))
+        return out
+
+    # ------------------------------------------------------------------ explaining
+
+    def _result(
+        self,
+        service: Service,
+        value: float,
+        evidence: Mapping[str, float],
+        query: Mapping[str, tuple[float, list[Term]]],
+        who: Person,
+        lang: str,
+    ) -> RouteResult:
+        score = min(1000, round(1000 * value / (value + HALF_SCORE)))
+        matched: list[str] = []
+        for stem, _ in sorted(evidence.items(), key=lambda kv: -kv[1]):
+            for term in query[stem][1]:
+                if term.source not in matched:
+                    matched.append(term.source)
+            if len(matched) >= 5:
+                break
+        matched = matched[:5]
+        org = self.map.organizations.get(service.organization_id)
+        return RouteResult(
+            service_id=service.id,
+            organization_id=service.organization_id,
+            score=score,
+            why=self._why(service, matched, who, lang),
+            conditions=self._conditions(service, lang),
+            contact=self._contact(service, lang),
+            lane=service.matrix_room,
+            name=service.name,
+            organization_name=org.name if org else service.organization_id,
+            matched=tuple(matched),
+        )
+
+    @staticmethod
+    def _why(service: Service, matched: list[str], who: Person, lang: str) -> str:
+        en = lang == "en"
+        parts = []
+        if matched:
+            parts.append(("matches: " if en else "past bij: ") + ", ".join(matched))
+        if who.stadsdeel is not None and area_bound(service):
+            parts.append(f"{'district' if en else 'stadsdeel'} {who.stadsdeel}")
+        if who.leeftijd is not None and service.age_range():
+            parts.append(
+                f"{'age' if en else 'leeftijd'} {who.leeftijd} "
+                f"{'fits' if en else 'past'} ({service.age_range()})"
+            )
+        return "; ".join(parts)
+
+    @staticmethod
+    def _conditions(service: Service, lang: str) -> str:
+        parts = []
+        if service.age_range():
+            parts.append(("age " if lang == "en" else "leeftijd ") + service.age_range())
+        if area_bound(service):
+            label = "only for " if lang == "en" else "alleen voor "
+            parts.append(label + ", ".join(a.name for a in service.areas))
+        if service.eligibility:
+            parts.append(_first_sentence(service.eligibility))
+        return "; ".join(parts)
+
+    @staticmethod
+    def _contact(service: Service, lang: str) -> str:
+        en = lang == "en"
+        if service.matrix_room:
+            return f"{'intake room' if en else 'intakekamer'} {service.matrix_room}"
+        ways = []
+        if service.phones:
+            ways.append(f"{'call' if en else 'bel'} {service.phones[0]}")
+        if service.email:
+            ways.append(f"{'e-mail' if en else 'mail'} {service.email}")
+        if service.url:
+            ways.append(f"{'see' if en else 'zie'} {service.url}")
+        if not ways:
+            return (
+                "no intake room and no contact details"
+                if en
+                else "geen intakekamer en geen contactgegevens"
+            )
+        prefix = "no intake room; " if en else "geen intakekamer; "
+        return prefix + ", ".join(ways)

@@ -1,0 +1,343 @@
+"""Dutch-aware text processing for routing (pure).
+
+A question and a service description go through the same steps: fold case and
+accents, cut into words, split compounds against the map's own vocabulary
+("huurachterstand" -> "huur" + "achterstand"), stem with the Snowball Dutch (Porter) stemmer
+plus a few spelling rules it lacks (dakloos/dakloze). A question additionally gets
+its abbreviations, related words and English words expanded (:mod:`.lexicon`) and its
+unknown words corrected against the vocabulary (typos).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from busbaan.routing import lexicon
+from busbaan.routing.lexicon import fold
+
+#: Weights of the kinds of evidence a question term can carry.
+WEIGHT_WORD = 1.0
+WEIGHT_PART = 0.5  # a part of a compound word
+WEIGHT_ABBREVIATION = 1.0
+WEIGHT_ENGLISH = 1.0
+WEIGHT_RELATED = 0.6
+WEIGHT_TYPO = 0.7
+WEIGHT_WEAK = 0.4  # an everyday word (lexicon.WEAK_WORDS)
+
+_WORD = re.compile(r"[a-z0-9]+")
+_APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
+_ELIDED = re.compile(r"\b([a-z]{2,})-\s+(en|of|and|or)\s+([a-z]{4,})")
+_LINKERS = ("", "s", "en", "e", "er")
+_MIN_HEAD = 3
+_MIN_TAIL = 4
+_MIN_COMPOUND = 7
+_MIN_SUFFIX = 6
+_MIN_PART_FREQ = 2
+_MIN_FUZZY = 6
+_FUZZY_CUTOFF = 85.0
+_MAX_CACHE = 50_000  # words; a long-running bot must not grow without bound
+
+
+def words(text: str) -> list[str]:
+    """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']."""
+    return _WORD.findall(_APOSTROPHE.sub("", fold(text)))
+
+
+class Stemmer:
+    """Snowball Dutch (Porter) plus spelling unification; caches what it has seen."""
+
+    __slots__ = ("_cache", "_snowball")
+
+    def __init__(self) -> None:
+        self._snowball = snowballstemmer.stemmer("dutch_porter")
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        stem = lexicon.IRREGULAR.get(word) or self._snowball.stemWord(_undiminish(word))
+        if len(stem) > 4 and stem.endswith("e"):
+            stem = stem[:-1]
+        if stem.endswith("z"):
+            stem = stem[:-1] + "s"
+        elif stem.endswith("v"):
+            stem = stem[:-1] + "f"
+        if len(stem) >= 5 and stem[-1] == "t" and stem[-2] not in "aeiouyscht":
+            stem = stem[:-1]  # werkt/werken, woont/wonen
+        elif len(stem) >= 6 and stem[-1] == "d" and stem[-2] in "lr":
+            stem = stem[:-1]  # betaald/betalen
+        if len(stem) >= 9 and stem.endswith("er"):
+            stem = stem[:-2]  # vrijwilliger/vrijwillige, mantelzorger/mantelzorg
+        stem = re.sub(r"([aeou])\1([^aeiou]+)$", r"\1\2", stem)
+        if len(self._cache) > _MAX_CACHE:
+            self._cache.clear()
+        self._cache[word] = stem
+        return stem
+
+
+def _undiminish(word: str) -> str:
+    """'zoontje' -> 'zoon', 'kindje' -> 'kind' (Dutch diminutives)."""
+    if len(word) >= 7 and word.endswith(("etje", "pje")):
+        return word[:-4] if word.endswith("etje") else word[:-3]
+    if len(word) >= 6 and word.endswith("tje"):
+        return word[:-3]
+    if len(word) >= 6 and word.endswith("je") and word[-3] not in "aeiouijt":
+        return word[:-2]
+    return word
+
+
+class CompoundSplitter:
+    """Splits compounds into known words (after Koehn & Knight's frequency method).
+
+    ``split("schuldhulpverlening")`` gives ``("schuld", "hulp", "verlening",
+    "schuldhulp", "hulpverlening")``: the parts and each pair of neighbours. When only
+    the end of a word is known ("heftruckchauffeur"), that end is given: Dutch
+    compounds carry their meaning in their last part.
+    """
+
+    __slots__ = ("_cache", "_freq", "_stem", "_stem_freq")
+
+    def __init__(self, frequencies: Mapping[str, int], stem: Stemmer) -> None:
+        self._freq = {
+            w: n
+            for w, n in frequencies.items()
+            if len(w) >= _MIN_HEAD
+            and not w.isdigit()
+            and not (w in lexicon.STOPWORDS and len(w) < 5)
+        }
+        self._stem = stem
+        self._stem_freq: Counter[str] = Counter()
+        for w, n in self._freq.items():
+            if len(w) >= 4:
+                self._stem_freq[stem(w)] += n
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _frequency(self, part: str, minimum: int = _MIN_PART_FREQ) -> int:
+        """How common a part is as a word of the map (by its stem for 4+ letters)."""
+        count = self._freq.get(part, 0)
+        if len(part) >= 4:
+            count = max(count, self._stem_freq.get(self._stem(part), 0))
+        return count if count >= minimum else 0
+
+    def split(self, word: str) -> tuple[str, ...]:
+        """Known parts of ``word`` (see the class), or ``()`` when it is no compound."""
+        if len(word) < _MIN_COMPOUND:
+            return ()
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = self._split(word)
+            if len(self._cache) > _MAX_CACHE:
+                self._cache.clear()
+            self._cache[word] = cached
+        return cached
+
+    def _split(self, word: str) -> tuple[str, ...]:
+        best = self._best(word, 0, depth=0)
+        if best is not None and len(best[0]) > 1:
+            spans = best[0]
+            parts = [word[a:b] for a, b in spans]
+            if len(spans) > 2:
+                parts += [word[spans[i][0] : spans[i + 1][1]] for i in range(len(spans) - 1)]
+            return tuple(dict.fromkeys(parts))
+        for i in range(_MIN_HEAD, len(word) - _MIN_SUFFIX + 1):
+            if self._frequency(word[i:], minimum=1):
+                return (word[i:],)
+        return ()
+
+    def _best(
+        self, word: str, offset: int, depth: int
+    ) -> tuple[tuple[tuple[int, int], ...], float] | None:
+        rest = word[offset:]
+        options: list[tuple[tuple[tuple[int, int], ...], float]] = []
+        if count := self._frequency(rest):
+            options.append((((offset, len(word)),), math.log(count + 1)))
+        if depth < 2:
+            for i in range(offset + _MIN_HEAD, len(word) - _MIN_TAIL + 1):
+                head = word[offset:i]
+                if not self._frequency(head):
+                    continue
+                for linker in _LINKERS:
+                    if not word.startswith(linker, i):
+                        continue
+                    tail_start = i + len(linker)
+                    if len(word) - tail_start < _MIN_TAIL:
+                        continue
+                    tail = self._best(word, tail_start, depth + 1)
+                    if tail is None:
+                        continue
+                    spans = ((offset, i), *tail[0])
+                    logs = [math.log(self._frequency(word[a:b]) + 1) for a, b in spans]
+                    options.append((spans, sum(logs) / len(logs)))
+        if not options:
+            return None
+        # A split wins over the whole word when its parts are about as common.
+        return max(options, key=lambda o: (o[1] + 0.3 * (len(o[0]) > 1), -len(o[0])))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One weighted term of a question, and the question's word it came from."""
+
+    stem: str
+    weight: float
+    source: str
+    kind: str  # word | part | abbreviation | english | related | typo
+
+
+def _compile(table: Mapping[str, str], stem: Stemmer | None) -> dict[tuple[str, ...], list[str]]:
+    """A table keyed by word sequences (stemmed when ``stem`` is given)."""
+    compiled: dict[tuple[str, ...], list[str]] = {}
+    for key, value in table.items():
+        compiled[tuple(stem(w) if stem else w for w in words(key))] = words(value)
+    return compiled
+
+
+class Analyzer:
+    """Turns texts into weighted stems, knowing the vocabulary of one social map."""
+
+    def __init__(
+        self,
+        texts: Iterable[str],
+        *,
+        related_weight: float = WEIGHT_RELATED,
+        use_lexicon: bool = True,
+    ) -> None:
+        self.stem = Stemmer()
+        frequencies: Counter[str] = Counter()
+        for text in texts:
+            frequencies.update(words(text))
+        for table in (lexicon.ABBREVIATIONS, lexicon.RELATED, lexicon.ENGLISH):
+            for key, value in table.items():
+                for w in (*words(key), *words(value)):
+                    frequencies[w] = max(frequencies[w], _MIN_PART_FREQ)
+        self._splitter = CompoundSplitter(frequencies, self.stem)
+        self._vocabulary = sorted(w for w in frequencies if len(w) >= 3 and not w.isdigit())
+        self._known = frozenset(self._vocabulary)
+        self._known_stems = frozenset(self.stem(w) for w in self._vocabulary)
+        self._tables: tuple[tuple[str, float, dict[tuple[str, ...], list[str]], bool], ...] = (
+            (
+                ("abbreviation", WEIGHT_ABBREVIATION, _compile(lexicon.ABBREVIATIONS, None), False),
+                ("english", WEIGHT_ENGLISH, _compile(lexicon.ENGLISH, self.stem), True),
+                ("related", related_weight, _compile(lexicon.RELATED, self.stem), True),
+            )
+            if use_lexicon
+            else ()
+        )
+        self._longest_key = max((len(k) for _, _, t, _ in self._tables for k in t), default=0)
+
+    # ------------------------------------------------------------------ documents
+
+    def _unelide(self, text: str) -> str:
+        """'dak- en thuisloze' -> 'dakloze en thuisloze' (a Dutch shared head)."""
+
+        def repl(match: re.Match[str]) -> str:
+            first, conj, second = match.groups()
+            parts = self._splitter.split(second)
+            if len(parts) < 2:
+                return match.group(0)
+            return f"{first}{second[len(parts[0]) :]} {conj} {second}"
+
+        return _ELIDED.sub(repl, _APOSTROPHE.sub("", fold(text)))
+
+    def terms(self, text: str) -> list[tuple[str, float]]:
+        """Stems of a document text with weights (compound parts count half)."""
+        out: list[tuple[str, float]] = []
+        for word in words(self._unelide(text)):
+            if word in lexicon.STOPWORDS or word.isdigit():
+                continue
+            out.append((self.stem(word), WEIGHT_WORD))
+            for part in self._splitter.split(word):
+                if part not in lexicon.STOPWORDS:
+                    out.append((self.stem(part), WEIGHT_PART))
+        return out
+
+    # ------------------------------------------------------------------ questions
+
+    def _correct(self, word: str) -> str | None:
+        """The vocabulary word a misspelt ``word`` most likely means, or None."""
+        if (
+            len(word) < _MIN_FUZZY
+            or word.isdigit()
+            or word in self._known
+            or self.stem(word) in self._known_stems
+        ):
+            return None
+        match = process.extractOne(
+            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+        )
+        return None if match is None else str(match[0])
+
+    def query(self, text: str, *, ignore: Sequence[str] = ()) -> list[Term]:
+        """Weighted terms of a question: its words, compound parts, expansions, fixes.
+
+        Negation is deliberately not modelled: "geen DigiD", "geen woning" and "geen
+        diploma" name the need itself as often as "geen schulden" rules one out.
+        """
+        ignored = {fold(w) for w in ignore}
+        original = [w for w in words(self._unelide(text)) if w not in ignored]
+        surface = [  # words, corrected where misspelt
+            (w if w in lexicon.STOPWORDS or self._splitter.split(w) else self._correct(w) or w)
+            for w in original
+        ]
+        terms: list[Term] = []
+        for word, source in zip(surface, original, strict=True):
+            if word in lexicon.STOPWORDS or word.isdigit():
+                continue
+            typo = word != source
+            weight = WEIGHT_TYPO if typo else WEIGHT_WORD
+            if word in lexicon.WEAK_WORDS:
+                weight *= WEIGHT_WEAK
+            terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word"))
+            for part in self._splitter.split(word):
+                if part not in lexicon.STOPWORDS:
+                    terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part"))
+        terms.extend(self._expand(surface, original))
+        return terms
+
+    def _expand(self, surface: list[str], original: list[str]) -> list[Term]:
+        """Terms from the lexicon's tables; the longest matching phrase wins."""
+        out: list[Term] = []
+        stems = [self.stem(w) for w in surface]
+        for kind, weight, table, by_stem in self._tables:
+            keys = stems if by_stem else surface
+            i = 0
+            while i < len(keys):
+                size = self._match(table, keys, surface, i)
+                if not size:
+                    i += 1
+                    continue
+                source = " ".join(original[i : i + size])
+                for w in table[tuple(keys[i : i + size])]:
+                    if w in lexicon.STOPWORDS:
+                        continue
+                    out.append(Term(self.stem(w), weight, source, kind))
+                    for part in self._splitter.split(w):
+                        out.append(Term(self.stem(part), weight * WEIGHT_PART, source, kind))
+                i += size
+        return out
+
+    def _match(
+        self,
+        table: Mapping[tuple[str, ...], list[str]],
+        keys: Sequence[str],
+        surface: Sequence[str],
+        start: int,
+    ) -> int:
+        """Length of the longest key of ``table`` at ``start`` (0 if none).
+
+        A key made of stopwords only ("op de") never matches.
+        """
+        for size in range(min(self._longest_key, len(keys) - start), 0, -1):
+            if tuple(keys[start : start + size]) in table and not all(
+                w in lexicon.STOPWORDS for w in surface[start : start + size]
+            ):
+                return size
+        return 0

@@ -1,0 +1,175 @@
+"""The `busbaan route` commands: batch JSON Lines and ask."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from routing_testdata import BENCHMARK_MAP
+
+from busbaan.cli import main
+
+
+def run(*args: str, stdin: str | None = None, lang: str = "nl") -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=stdin, env={"BUSBAAN_LANG": lang})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_batch_writes_one_line_per_input_line_in_order() -> None:
+    """Each input line gives one output line with the same id, best first, at most 10."""
+    lines = [
+        {"id": "q1", "question": "waar meld ik iemand aan voor de voedselbank", "context": {}},
+        {"id": 2, "question": "wsnp aanvragen", "context": {"stadsdeel": None, "leeftijd": None}},
+        {
+            "id": "q3",
+            "question": "bt zuidoost: hulp bij post",
+            "context": {"stadsdeel": "Zuidoost"},
+        },
+    ]
+    stdin = "".join(json.dumps(line) + "\n" for line in lines)
+    code, out, _ = run("route", "batch", "--map", str(BENCHMARK_MAP), stdin=stdin)
+    assert code == 0
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [a["id"] for a in answers] == ["q1", 2, "q3"]
+    assert answers[0]["results"][0] == {
+        "service_id": "voedselbank-aanmelding",
+        "score": answers[0]["results"][0]["score"],
+    }
+    for answer in answers:
+        assert set(answer) == {"id", "results", "confident"}
+        assert 1 <= len(answer["results"]) <= 10
+        scores = [r["score"] for r in answer["results"]]
+        assert all(isinstance(s, int) for s in scores) and scores == sorted(scores, reverse=True)
+        assert all(set(r) == {"service_id", "score"} for r in answer["results"])
+    assert answers[2]["results"][0]["service_id"].startswith("bt-zuidoost")
+
+
+def test_batch_reports_bad_lines_and_goes_on() -> None:
+    """Malformed lines yield {'id', 'error'} on their own line; later lines are answered."""
+    stdin = (
+        "\n".join(
+            [
+                "{not json",
+                json.dumps([1, 2]),
+                json.dumps({"id": "no-question"}),
+                json.dumps({"id": "empty", "question": "  "}),
+                json.dumps(
+                    {"id": "mars", "question": "schulden", "context": {"stadsdeel": "Mars"}}
+                ),
+                json.dumps({"id": "ctx", "question": "schulden", "context": "Noord"}),
+                "",
+                json.dumps({"id": "ok", "question": "voedselbank"}),
+            ]
+        )
+        + "\n"
+    )
+    code, out, _ = run("route", "batch", "--map", str(BENCHMARK_MAP), stdin=stdin)
+    assert code == 0
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert len(answers) == 8
+    assert [a.get("id") for a in answers] == [
+        None,
+        None,
+        "no-question",
+        "empty",
+        "mars",
+        "ctx",
+        None,
+        "ok",
+    ]
+    assert all("error" in a and "errcode" in a for a in answers[:7])
+    assert (
+        answers[4]["errcode"] == "BB_UNKNOWN_STADSDEEL"
+        and "Onbekend stadsdeel" in answers[4]["error"]
+    )
+    assert answers[7]["results"][0]["service_id"] == "voedselbank-aanmelding"
+
+
+def test_batch_errors_in_english() -> None:
+    """With BUSBAAN_LANG=en the error lines are in English."""
+    code, out, _ = run("route", "batch", "--map", str(BENCHMARK_MAP), stdin="{x\n", lang="en")
+    assert code == 0
+    assert json.loads(out)["error"].startswith("not valid JSON")
+
+
+def test_batch_without_map_uses_the_demo_map() -> None:
+    """Without --map the shipped demo map answers."""
+    code, out, _ = run(
+        "route", "batch", stdin=json.dumps({"id": 1, "question": "voedselbank"}) + "\n"
+    )
+    assert code == 0
+    assert json.loads(out)["results"][0]["service_id"] == "voedselbank"
+
+
+def test_batch_with_a_broken_map_fails_clearly(tmp_path: pytest.TempPathFactory) -> None:
+    """A map with errors stops the batch with a message naming the problem, exit code 2."""
+    path = tmp_path / "kaart.json"  # type: ignore[operator]
+    path.write_text(
+        json.dumps(
+            {"organizations": [], "services": [{"id": "x", "name": "X", "organization_id": "weg"}]}
+        )
+    )
+    code, out, err = run("route", "batch", "--map", str(path), stdin="")
+    assert code == 2
+    assert "organisatie 'weg' bestaat niet" in err and "BB_SOCIALMAP_INVALID" in err
+    assert "Traceback" not in out + err
+
+
+def test_ask_prints_top_three_with_why_conditions_and_contact() -> None:
+    """`route ask` prints the three best services with organisation, why, conditions, contact."""
+    code, out, _ = run(
+        "route",
+        "ask",
+        "--map",
+        str(BENCHMARK_MAP),
+        "Mevrouw woont in de Bijlmer, de post stapelt zich op en ze heeft schulden",
+        "--leeftijd",
+        "41",
+    )
+    assert code == 0, out
+    assert "Stadsdeel: Zuidoost (uit de vraag)" in out
+    assert "1. " in out and "3. " in out and "4. " not in out
+    for label in ("Organisatie:", "Waarom:", "Voorwaarden:", "Contact:"):
+        assert label in out
+    assert "Buurtteam Amsterdam Noord" not in out
+
+
+def test_ask_json_has_integer_scores() -> None:
+    """`route ask --json` prints the answer as JSON with integer scores and the threshold."""
+    code, out, _ = run("route", "ask", "--map", str(BENCHMARK_MAP), "--json", "wsnp aanvragen")
+    assert code == 0
+    data = json.loads(out)
+    assert data["results"][0]["service_id"] == "shv-wsnp"
+    assert isinstance(data["results"][0]["score"], int)
+    assert isinstance(data["threshold"], int) and isinstance(data["confident"], bool)
+
+
+def test_ask_says_when_it_does_not_know() -> None:
+    """An off-topic question says there is no confident answer."""
+    code, out, _ = run("route", "ask", "--map", str(BENCHMARK_MAP), "recept voor appeltaart")
+    assert code == 0
+    assert "Geen zeker antwoord" in out or "Geen passende dienst" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["  "], "De vraag is leeg"),
+        (["schulden", "--stadsdeel", "Mars"], "Onbekend stadsdeel 'Mars'"),
+        (["schulden", "--leeftijd", "-3"], "geen geldige leeftijd"),
+    ],
+)
+def test_ask_refuses_bad_input_without_traceback(args: list[str], message: str) -> None:
+    """Empty question, unknown stadsdeel and bad age give a clear message and exit code 2."""
+    code, out, err = run("route", "ask", "--map", str(BENCHMARK_MAP), *args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in out + err
+
+
+def test_ask_cuts_a_huge_question_and_says_so() -> None:
+    """A question over 2000 characters is cut, and the answer says so."""
+    code, out, _ = run("route", "ask", "--map", str(BENCHMARK_MAP), "voedselbank " * 500)
+    assert code == 0
+    assert "ingekort tot 2000 tekens" in out

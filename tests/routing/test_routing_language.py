@@ -1,0 +1,112 @@
+"""Dutch-aware matching: stemming, compounds, abbreviations, typos, English."""
+
+from __future__ import annotations
+
+import pytest
+
+from busbaan.routing import Router
+from busbaan.routing.context import detect_age, detect_stadsdeel
+from busbaan.routing.text import Stemmer
+
+
+def top(router: Router, question: str, **context: object) -> str:
+    answer = router.route(question, context)
+    assert answer.results, question
+    return answer.results[0].service_id
+
+
+def test_stemmer_unifies_inflections() -> None:
+    """Plural, adjective and verb forms share a stem (schulden/schuld, dakloos/dakloze)."""
+    stem = Stemmer()
+    assert stem("schulden") == stem("schuld")
+    assert stem("dakloos") == stem("dakloze")
+    assert stem("betaald") == stem("betalen")
+    assert stem("kinderen") == stem("kind")
+    assert stem("zoontje") == stem("zoon")
+
+
+def test_compound_and_split_words_find_the_same_service(router: Router) -> None:
+    """'huurachterstand' and 'huur achterstand' route to the same team."""
+    joined = router.route("huurachterstand bij de woningcorporatie, wil een regeling")
+    split = router.route("huur achterstand bij de woningcorporatie, wil een regeling")
+    assert joined.results[0].service_id == split.results[0].service_id == "corp-huurachterstanden"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("kan ze bb aanvragen voor een nieuw bed?", "wpi-bijzondere-bijstand"),
+        ("BBZ voor een zelfstandige die niet rondkomt", "wpi-bbz-zelfstandigen"),
+        ("WSNP verzoek indienen", "shv-wsnp"),
+        ("IIT aanvragen", "wpi-individuele-inkomenstoeslag"),
+        ("vraag aan UHT over de compensatie", "uht-herstel"),
+        ("doorverwijzen naar de POH", "poh-ggz"),
+        ("Wmo aanvraag voor een scootmobiel", "wmo-hulpmiddelen"),
+    ],
+)
+def test_abbreviations_professionals_use(router: Router, question: str, expected: str) -> None:
+    """Abbreviations (bb, BBZ, WSNP, IIT, UHT, POH, Wmo) route to what they stand for."""
+    assert top(router, question) == expected
+
+
+def test_bt_means_buurtteam(router: Router) -> None:
+    """'bt' with a stadsdeel routes to that stadsdeel's buurtteam."""
+    assert top(router, "bt noord: aanmelden voor algemene ondersteuning").startswith("bt-noord")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("aanmelden voor budgetbeher", "shv-budgetbeheer"),
+        ("kwijtschelding afvalstofenheffing", "bel-kwijtschelding"),
+        ("voedselbnak aanmelding", "voedselbank-aanmelding"),
+    ],
+)
+def test_typos_are_forgiven(router: Router, question: str, expected: str) -> None:
+    """Misspelt words still find the service."""
+    assert top(router, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Where can I register someone for the food bank?", "voedselbank-aanmelding"),
+        ("My client needs a wheelchair", "wmo-hulpmiddelen"),
+        ("child benefit for a new baby", "svb-kinderbijslag"),
+        ("suspicion of domestic violence, I want advice", "vt-advies-melding"),
+    ],
+)
+def test_english_questions(router: Router, question: str, expected: str) -> None:
+    """English questions find the Dutch services."""
+    assert top(router, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Mevrouw (41) woont in de Bijlmer", 41),
+        ("man van 58 jaar met energieschulden", 58),
+        ("jongen 20jr dakloos", 20),
+        ("Client in Noord, 35, lost track of her bills", 35),
+        ("zit al 5 jaar in de bijstand", None),
+        ("moet 3.400 euro terugbetalen", None),
+    ],
+)
+def test_age_is_read_from_the_question(text: str, age: int | None) -> None:
+    """Ages like '(41)', '58 jaar', '20jr' are found; durations and amounts are not ages."""
+    assert detect_age(text) == age
+
+
+@pytest.mark.parametrize(
+    ("text", "stadsdeel"),
+    [
+        ("woont in de Bijlmer", "Zuidoost"),
+        ("cliënte in Tuindorp Oostzaan", "Noord"),
+        ("gezin in Nieuw-West", "Nieuw-West"),
+        ("verhuisd van Oost naar Zuidoost", "Zuidoost"),
+        ("woont in Amsterdam", None),
+    ],
+)
+def test_stadsdeel_is_read_from_the_question(text: str, stadsdeel: str | None) -> None:
+    """Neighbourhood and stadsdeel names map to a stadsdeel; 'van X naar Y' means Y."""
+    assert detect_stadsdeel(text)[0] == stadsdeel
