@@ -1,0 +1,21 @@
+"""``python -m bench``: every benchmark, one after the other (see docs/benchmarks.md).
+
+Each module also runs alone: ``python -m bench.<name>``.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+
+MODULES = ("bench.decide", "bench.routing", "bench.audit", "bench.gate", "bench.handover",
+           "bench.wegwijzer")
+
+if __name__ == "__main__":
+    for name in MODULES:
+        print(f"\n=== {name} ===", flush=True)
+        try:
+            sys.argv = [name]
+            runpy.run_module(name, run_name="__main__")
+        except ModuleNotFoundError as exc:
+            print(f"(skipped: {exc})")

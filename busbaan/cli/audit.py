@@ -1,0 +1,522 @@
+"""``busbaan audit``: the tamper-evident audit log for the privacy officer.
+
+Exit codes: 0 done; 1 ``verify`` found tampering; 2 unusable input or an error the
+message explains (Dutch by default, English with ``BUSBAAN_LANG=en``).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import getpass
+import io
+import json
+import os
+import sys
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlalchemy as sa
+
+from busbaan.audit import AuditLog, Signer, Verifier
+from busbaan.audit.keys import (
+    DEFAULT_KEY_PATH,
+    DEFAULT_ORIGIN,
+    load_or_create_signer,
+    load_signer,
+    load_verifier,
+)
+from busbaan.audit.reports import (
+    ExceptionSummary,
+    citizen_report,
+    consent_events,
+    entry_row,
+    is_exception,
+    processing_register,
+    professional_report,
+    render_citizen,
+    render_exceptions,
+    render_professional,
+    render_register,
+)
+from busbaan.audit.storage import LoggedEntry
+from busbaan.cli import lang
+from busbaan.errors import NotFound, Unavailable, UsageError
+from busbaan.log import configure as configure_logging
+from busbaan.store import database_url, make_engine
+
+_LOCAL = zoneinfo.ZoneInfo("Europe/Amsterdam")
+_CSV_COLUMNS = (
+    "index", "occurred_at", "event_code", "action", "outcome", "source", "user_id",
+    "user_role", "responsible_user", "organisation", "case_id", "subject_user",
+    "data_categories", "legal_bases", "grant_id", "checks", "reason_code", "details",
+    "leaf_hash",
+)
+
+
+def _t(nl: str, en: str) -> str:
+    return en if lang() == "en" else nl
+
+
+@dataclass
+class _State:
+    db_url: str
+    key_path: Path
+
+    def log(self, *, signer: Signer | None = None, verifiers: tuple[Verifier, ...] = (),
+            origin: str | None = None) -> AuditLog:
+        engine = make_engine(self.db_url)
+        if signer is None and not verifiers and origin is None and self.key_path.exists():
+            # Not signing: the key only says which origin and key to expect.
+            signer = load_signer(self.key_path)
+        return AuditLog(engine, signer, verifiers=verifiers, origin=origin)
+
+
+def _guard_db(fn: Any) -> Any:
+    """Turn an unreachable or unmigrated database into a message, never a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except sa.exc.OperationalError as exc:
+            text = str(exc.orig).lower() if exc.orig else ""
+            if "no such table" in text or "does not exist" in text:
+                raise Unavailable(
+                    "De audittabellen ontbreken. Voer eerst 'busbaan db migrate' uit.",
+                    "The audit tables are missing. Run 'busbaan db migrate' first.",
+                ) from exc
+            raise Unavailable(
+                "De database is niet bereikbaar. Controleer --db of BUSBAAN_DATABASE_URL.",
+                "The database cannot be reached. Check --db or BUSBAAN_DATABASE_URL.",
+                data={"cause": type(exc.orig).__name__ if exc.orig else "OperationalError"},
+            ) from exc
+        except sa.exc.ProgrammingError as exc:
+            raise Unavailable(
+                "De audittabellen ontbreken. Voer eerst 'busbaan db migrate' uit.",
+                "The audit tables are missing. Run 'busbaan db migrate' first.",
+            ) from exc
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def _parse_when(value: str | None, option: str, *, end: bool = False) -> dt.datetime | None:
+    """A date (``2026-01-31``) or date-time (``2026-01-31T14:00``, optional offset).
+
+    Dates and times without an offset are Dutch local time. For ``--until`` a bare date
+    means the end of that day.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            if end:
+                day += dt.timedelta(days=1)
+            return dt.datetime.combine(day, dt.time(), _LOCAL).astimezone(dt.UTC)
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"Ongeldige datum '{value}' bij {option}. Gebruik JJJJ-MM-DD, bijvoorbeeld "
+            f"2026-01-31, of JJJJ-MM-DDTUU:MM.",
+            f"Invalid date '{value}' for {option}. Use YYYY-MM-DD, for example 2026-01-31, "
+            f"or YYYY-MM-DDTHH:MM.",
+            data={"option": option},
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_LOCAL)
+    return when.astimezone(dt.UTC)
+
+
+def _parse_int(value: str, name: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise UsageError(
+            f"{name} moet een geheel getal van 0 of meer zijn, niet '{value}'.",
+            f"{name} must be a whole number of 0 or more, not '{value}'.",
+            data={"argument": name},
+        )
+    return number
+
+
+def _period(since: str | None, until: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    start = _parse_when(since, "--since")
+    stop = _parse_when(until, "--until", end=True)
+    if start and stop and stop <= start:
+        raise UsageError(
+            "--until ligt niet na --since: de periode is leeg.",
+            "--until is not after --since: the period is empty.",
+        )
+    return start, stop
+
+
+def _progress(length: int, label: str) -> Any:
+    return click.progressbar(length=length, label=label, file=sys.stderr,
+                             show_pos=True, width=30)
+
+
+# --------------------------------------------------------------------------- the group
+
+
+@click.group()
+@click.option("--db", "db", default=None, metavar="URL",
+              help="Database URL (default: BUSBAAN_DATABASE_URL or .busbaan/busbaan.db).")
+@click.option("--key", "key_path", default=str(DEFAULT_KEY_PATH), show_default=True,
+              type=click.Path(path_type=Path), help="Checkpoint signing key (mode 0600).")
+@click.pass_context
+def audit(ctx: click.Context, db: str | None, key_path: Path) -> None:
+    """The tamper-evident audit log: verify, checkpoints, proofs, exports, reports."""
+    # Log lines go to stderr, so that standard output stays pure data (exports, proofs).
+    configure_logging(os.environ.get("BUSBAAN_LOG_LEVEL", "WARNING"))
+    ctx.obj = _State(database_url(db), key_path)
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+@audit.command()
+@click.option("--vkey", default=None, metavar="KEY|FILE",
+              help="Check checkpoints with this public key (name+id+key) instead of --key.")
+@click.option("--against", "against", multiple=True, type=click.Path(path_type=Path),
+              help="A checkpoint kept elsewhere that the log must still match (repeatable).")
+@click.pass_obj
+@_guard_db
+def verify(state: _State, vkey: str | None, against: tuple[Path, ...]) -> None:
+    """Recompute the whole log and check every signed checkpoint.
+
+    Exits 1 and names the first bad index when anything was changed, deleted, moved
+    or forged.
+    """
+    if vkey:
+        verifier = load_verifier(vkey)
+        log = state.log(verifiers=(verifier,), origin=verifier.name)
+    else:
+        log = state.log()
+        if log.signer is None:
+            click.echo(_t(
+                f"Let op: geen sleutel ({state.key_path}); controlepunten kunnen niet "
+                "worden gecontroleerd. Geef --key of --vkey.",
+                f"Note: no key ({state.key_path}); checkpoints cannot be checked. "
+                "Pass --key or --vkey.",
+            ), err=True)
+    notes = []
+    for path in against:
+        try:
+            notes.append(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UsageError(f"Kan {path} niet lezen.", f"Cannot read {path}.") from exc
+    size = log.size()
+    with _progress(size, _t("Controleren", "Verifying")) as bar:
+        report = log.verify(progress=bar.update, trusted_notes=notes)
+    if report.ok:
+        click.echo(_t(
+            f"OK: {report.size} regels, {report.checkpoints} ondertekende controlepunten "
+            "kloppen.",
+            f"OK: {report.size} entries, {report.checkpoints} signed checkpoints match.",
+        ))
+        if report.checkpoints == 0:
+            click.echo(_t(
+                "Let op: er is nog geen ondertekend controlepunt ('busbaan audit checkpoint').",
+                "Note: there is no signed checkpoint yet ('busbaan audit checkpoint').",
+            ), err=True)
+        return
+    language = lang()
+    if report.first_bad_index is not None:
+        click.echo(_t(f"MANIPULATIE GEVONDEN: eerste foute index {report.first_bad_index}.",
+                      f"TAMPERING FOUND: first bad index {report.first_bad_index}."))
+    else:
+        click.echo(_t("MANIPULATIE GEVONDEN.", "TAMPERING FOUND."))
+    for problem in report.problems[:20]:
+        click.echo("  - " + problem.describe(language))
+    if len(report.problems) > 20:
+        click.echo(_t(f"  ... en {len(report.problems) - 20} meer",
+                      f"  ... and {len(report.problems) - 20} more"))
+    sys.exit(1)
+
+
+@audit.command()
+@click.option("--origin", default=None,
+              help=f"Name of the log, used only when the key is created (default "
+                   f"{DEFAULT_ORIGIN}).")
+@click.pass_obj
+@_guard_db
+def checkpoint(state: _State, origin: str | None) -> None:
+    """Sign a checkpoint of the log as it is now and print it (a C2SP signed note)."""
+    signer, created = load_or_create_signer(state.key_path, origin or DEFAULT_ORIGIN)
+    if created:
+        click.echo(_t(f"Nieuwe ondertekensleutel gemaakt: {state.key_path} (modus 0600).",
+                      f"Created a new signing key: {state.key_path} (mode 0600)."), err=True)
+        click.echo(_t("Publieke sleutel: ", "Public key: ") + signer.verifier.vkey, err=True)
+    note = state.log(signer=signer).checkpoint()
+    click.echo(note, nl=False)
+
+
+@audit.command("key")
+@click.pass_obj
+def key_cmd(state: _State) -> None:
+    """Print the public (verifier) key of the signing key, to check checkpoints elsewhere."""
+    click.echo(load_signer(state.key_path).verifier.vkey)
+
+
+@audit.command()
+@click.argument("index")
+@click.option("--size", "size", default=None, metavar="M",
+              help="Tree size to prove against (default: the latest checkpoint that "
+                   "covers the entry, else the current size).")
+@click.pass_obj
+@_guard_db
+def prove(state: _State, index: str, size: str | None) -> None:
+    """Print a proof (JSON) that entry INDEX is in the log, with the checkpoint it ends at."""
+    n = _parse_int(index, "INDEX")
+    log = state.log()
+    checkpoints = dict(log.checkpoints())
+    if size is not None:
+        tree_size = _parse_int(size, "--size")
+    else:
+        covering = [s for s in checkpoints if s > n]
+        tree_size = max(covering) if covering else log.size()
+    proof = log.inclusion_proof(n, tree_size)
+    leaf = next(log.entries(n, n + 1), None)
+    b64 = base64.b64encode
+    out: dict[str, Any] = {
+        "index": proof.index,
+        "tree_size": proof.tree_size,
+        "leaf_hash": b64(proof.leaf_hash).decode(),
+        "inclusion_path": [b64(h).decode() for h in proof.hashes],
+        "root_hash": b64(proof.root).decode(),
+        "verified": proof.verify(),
+        "checkpoint": checkpoints.get(tree_size),
+        "entry": entry_row(leaf) if leaf else None,
+    }
+    if out["checkpoint"] is None:
+        click.echo(_t(f"Let op: geen ondertekend controlepunt bij grootte {tree_size}.",
+                      f"Note: no signed checkpoint at size {tree_size}."), err=True)
+    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    if not proof.verify():
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _filters(case: str | None, user: str | None, organisation: str | None,
+             since: str | None, until: str | None) -> dict[str, Any]:
+    start, stop = _period(since, until)
+    return {"case_id": case, "user_id": user, "organisation": organisation,
+            "since": start, "until": stop}
+
+
+def _csv_line(item: LoggedEntry) -> str:
+    e = item.entry
+    row = {
+        "index": item.index, "occurred_at": e.to_json()["occurred_at"],
+        "event_code": e.event_code, "action": e.action, "outcome": e.outcome,
+        "source": e.source, "user_id": e.user_id, "user_role": e.user_role,
+        "responsible_user": e.responsible_user, "organisation": e.organisation,
+        "case_id": e.case_id, "subject_user": e.subject_user,
+        "data_categories": ";".join(e.data_categories), "legal_bases": ";".join(e.legal_bases),
+        "grant_id": e.grant_id,
+        "checks": ";".join(f"{k}={v}" for k, v in e.checks.items()),
+        "reason_code": e.reason_code,
+        "details": ";".join(f"{k}={v}" for k, v in e.details.items()),
+        "leaf_hash": item.leaf_hash.hex(),
+    }
+    buf = io.StringIO()
+    csv.DictWriter(buf, fieldnames=_CSV_COLUMNS, lineterminator="\n").writerow(row)
+    return buf.getvalue()
+
+
+@audit.command()
+@click.option("--format", "fmt", default="jsonl", metavar="jsonl|csv", show_default=True)
+@click.option("--case", default=None, help="Only this (pseudonymous) case.")
+@click.option("--user", default=None, help="Only entries by, on behalf of, or about this user.")
+@click.option("--organisation", default=None, help="Only this organisation.")
+@click.option("--since", default=None, metavar="DATE", help="From this date (inclusive).")
+@click.option("--until", default=None, metavar="DATE", help="Up to this date (inclusive).")
+@click.pass_obj
+@_guard_db
+def export(state: _State, fmt: str, case: str | None, user: str | None,
+           organisation: str | None, since: str | None, until: str | None) -> None:
+    """Write entries as JSON Lines or CSV to standard output, streamed."""
+    fmt = fmt.lower()
+    if fmt not in ("jsonl", "csv"):
+        raise UsageError(
+            f"Onbekend formaat '{fmt}'. Kies jsonl of csv.",
+            f"Unknown format '{fmt}'. Choose jsonl or csv.",
+            data={"option": "--format"},
+        )
+    filters = _filters(case, user, organisation, since, until)
+    log = state.log()
+    total = log.count(**filters)
+    out = sys.stdout
+    if fmt == "csv":
+        out.write(",".join(_CSV_COLUMNS) + "\n")
+    with _progress(total, _t("Exporteren", "Exporting")) as bar:
+        for n, item in enumerate(log.query(**filters), 1):
+            if fmt == "csv":
+                out.write(_csv_line(item))
+            else:
+                out.write(json.dumps(entry_row(item), ensure_ascii=False,
+                                     separators=(",", ":")) + "\n")
+            if n % 1000 == 0:
+                bar.update(1000)
+        bar.update(total % 1000)
+    out.flush()
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@audit.group()
+def report() -> None:
+    """Reports for the privacy officer (add --json for machine-readable output)."""
+
+
+def _emit(lines: Iterator[str]) -> None:
+    for line in lines:
+        click.echo(line)
+
+
+@report.command("citizen")
+@click.argument("case")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@click.pass_obj
+@_guard_db
+def report_citizen(state: _State, case: str, as_json: bool) -> None:
+    """Everything the log holds about CASE, with its personal details (AVG art. 15)."""
+    log = state.log()
+    result = citizen_report(case, log.query(case_id=case, with_personal=True))
+    if not result.items:
+        raise NotFound(f"Het auditlog kent casus {case} niet.",
+                       f"The audit log does not know case {case}.",
+                       errcode="BB_AUDIT_UNKNOWN_CASE")
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _emit(render_citizen(result, lang()))
+
+
+@report.command("professional")
+@click.argument("user")
+@click.option("--since", default=None, metavar="DATE")
+@click.option("--until", default=None, metavar="DATE")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@click.pass_obj
+@_guard_db
+def report_professional(state: _State, user: str, since: str | None, until: str | None,
+                        as_json: bool) -> None:
+    """What USER did, on whose behalf, and what was done to them."""
+    start, stop = _period(since, until)
+    log = state.log()
+    result = professional_report(user, log.query(user_id=user, since=start, until=stop))
+    if not result.items:
+        raise NotFound(f"Het auditlog kent professional {user} niet (in deze periode).",
+                       f"The audit log does not know professional {user} (in this period).",
+                       errcode="BB_AUDIT_UNKNOWN_USER")
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _emit(render_professional(result, lang()))
+
+
+@report.command("consents")
+@click.option("--case", default=None)
+@click.option("--since", default=None, metavar="DATE")
+@click.option("--until", default=None, metavar="DATE")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of text.")
+@click.pass_obj
+@_guard_db
+def report_consents(state: _State, case: str | None, since: str | None, until: str | None,
+                    as_json: bool) -> None:
+    """Consents given, withdrawn and expired (streamed)."""
+    start, stop = _period(since, until)
+    log = state.log()
+    events = consent_events(log.query(case_id=case, since=start, until=stop,
+                                      event_prefix="consent"))
+    if not as_json:
+        click.echo(_t("Toestemmingen: gegeven, ingetrokken, verlopen",
+                      "Consents: granted, withdrawn, expired"))
+    language = lang()
+    for event in events:
+        click.echo(json.dumps(event.as_json(), ensure_ascii=False) if as_json
+                   else event.line(language))
+
+
+@report.command("exceptions")
+@click.option("--organisation", default=None)
+@click.option("--since", default=None, metavar="DATE")
+@click.option("--until", default=None, metavar="DATE")
+@click.option("--json", "as_json", is_flag=True, help="JSON summary instead of text.")
+@click.pass_obj
+@_guard_db
+def report_exceptions(state: _State, organisation: str | None, since: str | None,
+                      until: str | None, as_json: bool) -> None:
+    """Refusals, failures and every use of the emergency key, with counts."""
+    start, stop = _period(since, until)
+    log = state.log()
+    items = log.query(organisation=organisation, since=start, until=stop)
+    summary = ExceptionSummary()
+    if as_json:
+        rows = []
+        for item in items:
+            if is_exception(item):
+                summary.add(item)
+                rows.append(entry_row(item))
+        click.echo(json.dumps({"summary": summary.as_json(), "entries": rows},
+                              ensure_ascii=False, indent=2))
+        return
+    _emit(render_exceptions(items, summary, lang()))
+
+
+@audit.command()
+@click.option("--policies", "policies", default="policies", show_default=True,
+              type=click.Path(path_type=Path), help="The policies directory.")
+@click.option("--format", "fmt", default="md", metavar="md|json", show_default=True)
+def register(policies: Path, fmt: str) -> None:
+    """The AVG article 30 processing register, generated from the policies."""
+    fmt = fmt.lower()
+    if fmt not in ("md", "json"):
+        raise UsageError(f"Onbekend formaat '{fmt}'. Kies md of json.",
+                         f"Unknown format '{fmt}'. Choose md or json.")
+    result = processing_register(policies)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _emit(render_register(result, lang()))
+
+
+# --------------------------------------------------------------------------- erasure
+
+
+@audit.command()
+@click.argument("case")
+@click.option("--by", default=None, help="Who asks for the erasure (default: the OS user).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+@_guard_db
+def erase(state: _State, case: str, by: str | None, yes: bool) -> None:
+    """Crypto-shred the personal details of CASE (AVG article 17); the chain stays intact."""
+    if not yes and not click.confirm(_t(
+        f"De persoonlijke details van casus {case} worden onherstelbaar onleesbaar. Doorgaan?",
+        f"The personal details of case {case} become unreadable for good. Continue?",
+    )):
+        raise UsageError("Afgebroken.", "Aborted.")
+    actor = by or f"cli:{getpass.getuser()}"
+    result = state.log().erase_case(case, actor, source="cli")
+    click.echo(_t(
+        f"Gewist: {result.keys_destroyed} sleutel(s) vernietigd; {result.entries_with_details} "
+        f"regel(s) met details zijn nu onleesbaar. Vastgelegd als regel {result.index}.",
+        f"Erased: {result.keys_destroyed} key(s) destroyed; {result.entries_with_details} "
+        f"entr(y/ies) with details are now unreadable. Logged as entry {result.index}.",
+    ))
+
