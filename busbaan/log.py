@@ -127,6 +127,27 @@ def configure(level: str = "INFO", *, json: bool | None = None) -> None:
     root.setLevel(logging.WARNING)
 
 
+def configure_for_host() -> None:
+    """Log through the host process's standard logging (inside Synapse).
+
+    The gate runs in Synapse's process, whose logging Synapse configures; busbaan's
+    events go to the ``busbaan`` stdlib logger as one redacted key=value line, so
+    Synapse's log config decides where they end up and nothing personal reaches it.
+    """
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.format_exc_info,
+            redact_processor,
+            structlog.processors.KeyValueRenderer(key_order=["event"], sort_keys=True),
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+
+
 def get_logger(name: str | None = None, **bound: Any) -> Any:
     """A structlog logger, optionally with bound context."""
     return structlog.get_logger(name).bind(**bound) if bound else structlog.get_logger(name)

@@ -33,7 +33,7 @@ from synapse.module_api.errors import ConfigError
 from busbaan.consent import Action, CaseScope, Decision, Professional, decide
 from busbaan.consent.state import ACCESS_EVENT, CASE_EVENT, CONSENT_EVENT, scope_from_state
 from busbaan.directory import Directory
-from busbaan.log import get_logger
+from busbaan.log import configure_for_host, get_logger
 from busbaan.policy import Policy, PolicyError, load_policy
 
 log = get_logger("busbaan.gate")
@@ -51,6 +51,7 @@ class GateConfig:
 
 class BusbaanGate:
     def __init__(self, config: GateConfig, api: ModuleApi) -> None:
+        configure_for_host()
         self._api = api
         self._config = config
         try:

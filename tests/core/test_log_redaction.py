@@ -122,3 +122,23 @@ def test_exc_info_is_left_for_the_formatter():
         info = sys.exc_info()
     assert process(event="x", exc_info=info)["exc_info"] is info
     assert process(event="x", exc_info=True)["exc_info"] is True
+
+
+def test_host_logging_inside_synapse_is_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    """Inside Synapse, busbaan logs through stdlib logging, still redacted."""
+    import logging
+
+    from busbaan.log import configure_for_host, get_logger
+
+    configure_for_host()
+    try:
+        with caplog.at_level(logging.INFO, logger="busbaan.gate"):
+            get_logger("busbaan.gate").info("gate.test", body="geheime tekst",
+                                            note="bsn 111222333", room_id="!r:l")
+        text = caplog.text
+        assert "gate.test" in text and "!r:l" in text
+        assert "geheime tekst" not in text and "111222333" not in text
+    finally:
+        import structlog
+
+        structlog.reset_defaults()
