@@ -95,3 +95,43 @@ def parse_user(args: str) -> str:
             f"'{token or args.strip()}' is not a Matrix ID. Write it as @name:server.",
         )
     return token
+
+
+_CASE_ID = re.compile(r"^C-[A-Z2-9]{8}$", re.IGNORECASE)
+
+
+def is_case_id(token: str) -> bool:
+    return bool(_CASE_ID.match(token))
+
+
+def split_case_id(args: str) -> tuple[str | None, str]:
+    """``[<case-id>] <rest>`` → (the case id in capitals, or None; the rest)."""
+    first, _, rest = args.strip().partition(" ")
+    if first and is_case_id(first.rstrip(".,;:")):
+        return first.rstrip(".,;:").upper(), rest.strip()
+    return None, args.strip()
+
+
+def parse_user_and_reason(args: str) -> tuple[str, str]:
+    """``@user:server <reason...>`` → (user id, reason); the reason may be empty here
+    (the handover core refuses an empty one with its own errcode)."""
+    stripped = args.strip()
+    if not stripped:
+        raise UsageError("Noem de collega die de regie overneemt, en de reden.",
+                         "Name the colleague who takes over the lead, and the reason.")
+    first, _, rest = stripped.replace("\n", " ").partition(" ")
+    return parse_user(first), rest.strip()
+
+
+def parse_case_and_reason(args: str) -> tuple[str, str]:
+    """``<case-id> <reason...>`` → (case id, reason); a missing case id is a usage error."""
+    case_id, rest = split_case_id(args.replace("\n", " "))
+    if case_id is None:
+        token = args.strip().split()[0] if args.strip() else ""
+        raise UsageError(
+            "Noem eerst de casus (C-XXXXXXXX) en dan de reden"
+            + (f"; '{token}' is geen casusnummer." if token else "."),
+            "Name the case (C-XXXXXXXX) first, then the reason"
+            + (f"; '{token}' is not a case id." if token else "."),
+        )
+    return case_id, rest

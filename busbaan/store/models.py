@@ -60,3 +60,49 @@ class GrantRow(SQLModel, table=True):
     withdrawn_at: dt.datetime | None = None
     withdrawn_by: str | None = Field(default=None, max_length=255)
     withdrawal_channel: str | None = Field(default=None, max_length=32)
+
+
+class HandoverRow(SQLModel, table=True):
+    """A proposal to hand a case's regie to another professional (issue 3).
+
+    At most one proposal per case is ``proposed`` at a time (a partial unique index,
+    see migration 0003). ``room_event_id`` is the proposal's event in the case room:
+    the bot's messages about the handover form a thread on it.
+    """
+
+    __tablename__ = "handover"
+
+    handover_id: str = Field(primary_key=True, max_length=32)
+    case_id: str = Field(foreign_key="case_record.case_id", index=True, max_length=32)
+    proposer: str = Field(max_length=255)
+    addressee: str = Field(index=True, max_length=255)
+    from_organisation: str = Field(max_length=64)
+    to_organisation: str = Field(max_length=64)
+    reason: str = Field(max_length=600)  # checked for personal data before it is stored
+    status: str = Field(default="proposed", index=True, max_length=16)
+    proposed_at: dt.datetime
+    remind_at: dt.datetime
+    expires_at: dt.datetime
+    reminded_at: dt.datetime | None = None
+    decided_at: dt.datetime | None = None
+    decided_by: str | None = Field(default=None, max_length=255)
+    decline_reason: str | None = Field(default=None, max_length=600)
+    room_event_id: str | None = Field(default=None, max_length=255)
+    dm_room_id: str | None = Field(default=None, max_length=255)
+
+
+class AccessRow(SQLModel, table=True):
+    """A temporary admission outside the grants: break-glass or the sideline of a
+    previous regie. Ended when it runs out (``ended_at``) or the case closes."""
+
+    __tablename__ = "case_access"
+
+    access_id: str = Field(primary_key=True, max_length=32)
+    case_id: str = Field(foreign_key="case_record.case_id", index=True, max_length=32)
+    user_id: str = Field(max_length=255)
+    kind: str = Field(max_length=16)  # break_glass | sideline
+    until: dt.datetime
+    reason_code: str = Field(default="", max_length=64)
+    started_at: dt.datetime
+    started_by: str = Field(max_length=255)
+    ended_at: dt.datetime | None = None

@@ -10,12 +10,16 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable, Sequence
 
+import sqlalchemy as sa
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from busbaan.consent.model import Grant, Professional
-from busbaan.errors import NotFound
-from busbaan.store.models import CaseRow, DirectoryRow, GrantRow
+from busbaan.consent.model import Access, Grant, Professional
+from busbaan.errors import BusbaanError, NotFound
+from busbaan.handover.model import Handover, Lead, Status
+from busbaan.store.models import AccessRow, CaseRow, DirectoryRow, GrantRow, HandoverRow
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
@@ -70,6 +74,12 @@ class DirectoryRepository:
 
 def read_directory(engine: Engine) -> list[Professional]:
     return DirectoryRepository(engine).all()
+
+
+def lead_of(row: CaseRow) -> Lead:
+    """The pure core's view of who leads a case."""
+    return Lead(case_id=row.case_id, regie=row.regie, organisation=row.home_organisation,
+                since=_aware(row.regie_since), closed=row.status == "closed")  # type: ignore[arg-type]
 
 
 def _grant(row: GrantRow) -> Grant:
@@ -130,6 +140,41 @@ class CaseRepository:
                 s.expunge(row)
             return row
 
+    def lead(self, case_id: str) -> Lead | None:
+        """The case's lead (regie, organisation, since when, closed or not)."""
+        row = self.get(case_id)
+        return lead_of(row) if row is not None else None
+
+    def close(self, case_id: str, *, now: dt.datetime, by: str) -> list[Grant]:
+        """Close a case in one transaction: status closed, every running grant ended
+        (withdrawn, channel ``case_close``), every access ended, an open proposal
+        withdrawn. Returns the grants that were ended."""
+        naive = _naive(now)
+        with Session(self._engine) as s, s.begin():
+            row = s.get(CaseRow, case_id)
+            if row is None:
+                raise NotFound(f"Casus {case_id} bestaat niet.", f"Case {case_id} does not exist.")
+            row.status = "closed"
+            row.closed_at = naive
+            ended = []
+            for g in s.exec(select(GrantRow).where(GrantRow.case_id == case_id,
+                                                   col(GrantRow.withdrawn_at).is_(None))):
+                if _aware(g.valid_until) > now:  # type: ignore[operator]
+                    g.withdrawn_at = naive
+                    g.withdrawn_by = by
+                    g.withdrawal_channel = "case_close"
+                    ended.append(g)
+            for a in s.exec(select(AccessRow).where(AccessRow.case_id == case_id,
+                                                    col(AccessRow.ended_at).is_(None))):
+                a.ended_at = naive
+            for h in s.exec(select(HandoverRow).where(HandoverRow.case_id == case_id,
+                                                      HandoverRow.status == "proposed")):
+                h.status = Status.WITHDRAWN.value
+                h.decided_at = naive
+                h.decided_by = by
+            s.flush()
+            return [_grant(g) for g in ended]
+
     def open_cases(self) -> list[CaseRow]:
         with Session(self._engine) as s:
             rows = list(s.exec(select(CaseRow).where(CaseRow.status == "open")))
@@ -167,7 +212,8 @@ class CaseRepository:
             for gid in grant_ids:
                 row = s.get(GrantRow, gid)
                 if row is None:
-                    raise NotFound(f"Toestemming {gid} bestaat niet.", f"Grant {gid} does not exist.")
+                    raise NotFound(f"Toestemming {gid} bestaat niet.",
+                                   f"Grant {gid} does not exist.")
                 if row.withdrawn_at is None:
                     row.withdrawn_at = _naive(now)
                     row.withdrawn_by = by
@@ -175,3 +221,219 @@ class CaseRepository:
                 s.flush()
                 out.append(_grant(row))
             return out
+
+
+# -- handovers and temporary accesses (issue 3) -------------------------------------
+
+
+class Conflict(BusbaanError):
+    """The stored state changed under a step (another answer came first); retry."""
+
+    errcode = "BB_CONFLICT"
+
+
+def _handover(row: HandoverRow) -> Handover:
+    return Handover(
+        handover_id=row.handover_id, case_id=row.case_id, proposer=row.proposer,
+        addressee=row.addressee, from_organisation=row.from_organisation,
+        to_organisation=row.to_organisation, reason=row.reason,
+        proposed_at=_aware(row.proposed_at), remind_at=_aware(row.remind_at),  # type: ignore[arg-type]
+        expires_at=_aware(row.expires_at), status=Status(row.status),  # type: ignore[arg-type]
+        reminded_at=_aware(row.reminded_at), decided_at=_aware(row.decided_at),
+        decided_by=row.decided_by,
+    )
+
+
+def _access(row: AccessRow) -> Access:
+    return Access(user_id=row.user_id, kind=row.kind, until=_aware(row.until),  # type: ignore[arg-type]
+                  reason_code=row.reason_code)
+
+
+_CONFLICT = Conflict(
+    "Het voorstel is intussen al beantwoord, ingetrokken of verlopen; er is niets veranderd.",
+    "The proposal was answered, withdrawn or expired in the meantime; nothing changed.",
+)
+
+
+class HandoverRepository:
+    """Handover proposals, the lead changes they cause, and temporary accesses."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # -- proposals ------------------------------------------------------------------
+
+    def add(self, handover: Handover, *, room_event_id: str | None = None) -> None:
+        """Store a new proposal; :class:`Conflict` when the case already has an open one."""
+        h = handover
+        try:
+            with Session(self._engine) as s, s.begin():
+                s.add(HandoverRow(
+                    handover_id=h.handover_id, case_id=h.case_id, proposer=h.proposer,
+                    addressee=h.addressee, from_organisation=h.from_organisation,
+                    to_organisation=h.to_organisation, reason=h.reason, status=h.status.value,
+                    proposed_at=_naive(h.proposed_at), remind_at=_naive(h.remind_at),
+                    expires_at=_naive(h.expires_at), room_event_id=room_event_id,
+                ))
+        except IntegrityError:
+            raise _CONFLICT from None
+
+    def remove(self, handover_id: str) -> None:
+        """Forget a proposal that never took effect (its invitation failed)."""
+        with Session(self._engine) as s, s.begin():
+            s.exec(delete(HandoverRow).where(col(HandoverRow.handover_id) == handover_id))  # type: ignore[call-overload]
+
+    def set_links(self, handover_id: str, *, room_event_id: str | None = None,
+                  dm_room_id: str | None = None) -> None:
+        with Session(self._engine) as s, s.begin():
+            row = s.get(HandoverRow, handover_id)
+            if row is None:
+                return
+            if room_event_id is not None:
+                row.room_event_id = room_event_id
+            if dm_room_id is not None:
+                row.dm_room_id = dm_room_id
+
+    def links(self, handover_id: str) -> tuple[str | None, str | None]:
+        """(the proposal's event in the case room, the addressee's direct room)."""
+        with Session(self._engine) as s:
+            row = s.get(HandoverRow, handover_id)
+            return (row.room_event_id, row.dm_room_id) if row is not None else (None, None)
+
+    def get(self, handover_id: str) -> Handover | None:
+        with Session(self._engine) as s:
+            row = s.get(HandoverRow, handover_id)
+            return _handover(row) if row is not None else None
+
+    def open_for_case(self, case_id: str) -> Handover | None:
+        with Session(self._engine) as s:
+            row = s.exec(select(HandoverRow).where(HandoverRow.case_id == case_id,
+                                                   HandoverRow.status == "proposed")).first()
+            return _handover(row) if row is not None else None
+
+    def open_all(self) -> list[Handover]:
+        """Every open proposal (for the reminder and expiry sweep)."""
+        with Session(self._engine) as s:
+            return [_handover(r) for r in
+                    s.exec(select(HandoverRow).where(HandoverRow.status == "proposed"))]
+
+    def open_for_addressee(self, user_id: str) -> list[Handover]:
+        with Session(self._engine) as s:
+            rows = s.exec(select(HandoverRow).where(HandoverRow.addressee == user_id,
+                                                    HandoverRow.status == "proposed")
+                          .order_by(col(HandoverRow.proposed_at)))
+            return [_handover(r) for r in rows]
+
+    def for_case(self, case_id: str) -> list[Handover]:
+        """Every proposal of a case, oldest first (the regie's history)."""
+        with Session(self._engine) as s:
+            rows = s.exec(select(HandoverRow).where(HandoverRow.case_id == case_id)
+                          .order_by(col(HandoverRow.proposed_at)))
+            return [_handover(r) for r in rows]
+
+    def _close(self, s: Session, h: Handover, decline_reason: str | None) -> None:
+        row = s.get(HandoverRow, h.handover_id)
+        if row is None or row.status != "proposed":
+            raise _CONFLICT
+        row.status = h.status.value
+        row.decided_at = _naive(h.decided_at) if h.decided_at else None
+        row.decided_by = h.decided_by
+        row.decline_reason = decline_reason
+
+    def answer(self, handover: Handover, *, decline_reason: str | None = None) -> None:
+        """Store a declined, withdrawn or expired proposal (only if it was still open)."""
+        with Session(self._engine) as s, s.begin():
+            self._close(s, handover, decline_reason)
+
+    def accept(self, handover: Handover, lead: Lead, sideline: Access, *,
+               access_id: str) -> None:
+        """In one transaction: the proposal accepted, the case's regie and lead
+        organisation moved, the previous regie's sideline access stored (an earlier
+        sideline of either of them ends: it is superseded)."""
+        with Session(self._engine) as s, s.begin():
+            self._close(s, handover, None)
+            case = s.get(CaseRow, lead.case_id)
+            if case is None or case.status != "open":
+                raise _CONFLICT
+            case.regie = lead.regie
+            case.regie_since = _naive(lead.since)
+            case.home_organisation = lead.organisation
+            # A sideline of either person is superseded: one leads, the other gets a new one.
+            s.execute(update(AccessRow)
+                      .where(col(AccessRow.case_id) == lead.case_id,
+                             col(AccessRow.kind) == "sideline",
+                             col(AccessRow.user_id).in_([lead.regie, sideline.user_id]),
+                             col(AccessRow.ended_at).is_(None))
+                      .values(ended_at=_naive(lead.since)))
+            s.add(AccessRow(access_id=access_id, case_id=lead.case_id, user_id=sideline.user_id,
+                            kind=sideline.kind, until=_naive(sideline.until),
+                            reason_code=sideline.reason_code, started_at=_naive(lead.since),
+                            started_by=lead.regie))
+
+    def sweep(self, reminded: Sequence[Handover], expired: Sequence[Handover]) -> set[str]:
+        """Store a sweep's reminders and expiries in one transaction, for proposals that
+        are still open: one ``UPDATE ... WHERE id IN (...)`` per distinct time (a sweep
+        has one), however many are due. Returns the ids whose change took effect (an
+        answer that came first wins; its sweep step is then not recorded)."""
+        t = HandoverRow.__table__  # type: ignore[attr-defined]
+        wanted: dict[str, tuple[str, dt.datetime]] = {}
+        reminders: dict[dt.datetime, list[str]] = {}
+        for h in reminded:
+            at = _naive(h.reminded_at or h.remind_at)
+            reminders.setdefault(at, []).append(h.handover_id)
+            wanted[h.handover_id] = ("proposed", at)
+        expiries: dict[tuple[str, dt.datetime], list[str]] = {}
+        for h in expired:
+            at = _naive(h.decided_at or h.expires_at)
+            expiries.setdefault((h.status.value, at), []).append(h.handover_id)
+            wanted[h.handover_id] = (h.status.value, at)
+        if not wanted:
+            return set()
+        with self._engine.begin() as conn:
+            for at, ids in reminders.items():
+                conn.execute(update(t).where(t.c.handover_id.in_(ids), t.c.status == "proposed",
+                                             t.c.reminded_at.is_(None))
+                             .values(reminded_at=at))
+            for (status, at), ids in expiries.items():
+                conn.execute(update(t).where(t.c.handover_id.in_(ids), t.c.status == "proposed")
+                             .values(status=status, decided_at=at))
+            rows = conn.execute(sa.select(t.c.handover_id, t.c.status, t.c.reminded_at,
+                                          t.c.decided_at)
+                                .where(t.c.handover_id.in_(list(wanted)))).all()
+        applied = set()
+        for hid, status, reminded_at, decided_at in rows:
+            want_status, at = wanted[hid]
+            stamp = decided_at if want_status != "proposed" else reminded_at
+            if status == want_status and _aware(stamp) == at:
+                applied.add(hid)
+        return applied
+
+    # -- temporary accesses -----------------------------------------------------------
+
+    def add_access(self, case_id: str, access: Access, *, access_id: str, by: str,
+                   now: dt.datetime) -> None:
+        with Session(self._engine) as s, s.begin():
+            s.add(AccessRow(access_id=access_id, case_id=case_id, user_id=access.user_id,
+                            kind=access.kind, until=_naive(access.until),
+                            reason_code=access.reason_code, started_at=_naive(now),
+                            started_by=by))
+
+    def accesses(self, case_id: str) -> list[Access]:
+        """The case's accesses that have not been ended (some may have run out)."""
+        with Session(self._engine) as s:
+            rows = s.exec(select(AccessRow).where(AccessRow.case_id == case_id,
+                                                  col(AccessRow.ended_at).is_(None))
+                          .order_by(col(AccessRow.started_at)))
+            return [_access(r) for r in rows]
+
+    def end_access(self, case_id: str, access: Access, now: dt.datetime) -> bool:
+        """Mark an access ended; False when it already was (so it is recorded once)."""
+        with Session(self._engine) as s, s.begin():
+            result = s.execute(
+                update(AccessRow)
+                .where(col(AccessRow.case_id) == case_id, col(AccessRow.user_id) == access.user_id,
+                       col(AccessRow.kind) == access.kind,
+                       col(AccessRow.until) == _naive(access.until),
+                       col(AccessRow.ended_at).is_(None))
+                .values(ended_at=_naive(now)))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
