@@ -19,10 +19,22 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?\d(?:[\s-]?\d){8}(?!\d)")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
 _DATE = re.compile(r"\b(?:[0-3]?\d)[-/.](?:[01]?\d)[-/.](?:19|20)\d{2}\b")
+#: Lower-case words that follow a title without being a surname ("Meneer heeft geen
+#: DigiD", "Mevrouw kan niet", "meneer met dementie", "Meneer van 24"): a question
+#: about an unnamed client is not personal data. A capitalised word is always a name.
+_NOT_A_SURNAME = (
+    "aan|al|alleen|bij|belt|betaalt|blijft|dat|de|denkt|die|doet|dreigt|durft|een|en|"
+    "geen|gaat|had|heeft|het|heb|hier|in|is|kan|komt|kon|kreeg|krijgt|leeft|ligt|loopt|"
+    "mag|met|moest|moet|naar|niet|nog|nu|of|om|ontvangt|ook|op|over|raakt|sinds|slaapt|"
+    "spreekt|staat|te|tegen|thuis|uit|van|verdient|voor|vraagt|vroeg|was|weet|wel|werd|"
+    "werkt|wil|wilde|woont|wordt|zal|zegt|zelf|zit|zocht|zoekt|zonder|zou|"
+    "and|can|has|is|lives|needs|the|wants|was|with"
+)
 _TITLE_NAME = re.compile(
     r"\b(?:dhr|mevr|mw|mr|mrs|ms|meneer|mevrouw|de heer)\.?\s+"
     r"(?:[^\W\d_]\.\s*)*"  # initials: "J. P. "
     r"(?:(?:van|de|der|den|het|te|ter|ten|op|in|'t|’t)\s+)*"  # tussenvoegsels: "van der "
+    rf"(?!(?-i:(?:{_NOT_A_SURNAME}))(?![^\W\d_]))"  # not a common lower-case word
     r"[^\W\d_]+(?:-[^\W\d_]+)*",  # surname, also double-barrelled and with accents
     re.IGNORECASE,
 )

@@ -38,6 +38,10 @@ class ServiceConfig:
     web_port: int = 8080
     reconcile_seconds: float = 1.0
     socialmap: Path | None = None
+    # wegwijzer (issue 5): how often lanes are checked for reminders; the response
+    # target for services whose map entry has no x_response_target_minutes.
+    lane_check_seconds: float = 30.0
+    lane_target_minutes: int = 240
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -78,6 +82,18 @@ class Service:
             await runner.start()
             self.runners["casus"] = runner
             await self.casus.start()
+        if "wegwijzer" in self.config.bots:  # wegwijzer (issue 5)
+            from bots.wegwijzer.bot import WegwijzerBot
+
+            runner = BotRunner(self.config.bots["wegwijzer"], store, Dispatcher("wegwijzer"))
+            self.wegwijzer = await WegwijzerBot.create(
+                runner, engine=self.engine, clock=self.clock, audit=self.audit,
+                map_file=self.config.socialmap,
+                check_seconds=self.config.lane_check_seconds,
+                default_target_minutes=self.config.lane_target_minutes)
+            await runner.start()
+            self.runners["wegwijzer"] = runner
+            await self.wegwijzer.start()
         if self.config.web_port >= 0:
             from busbaan.web.app import WebServer, create_app
 
@@ -91,6 +107,9 @@ class Service:
             self.web = None
         if self.casus is not None:
             await self.casus.stop()
+        if self.wegwijzer is not None:  # wegwijzer (issue 5)
+            await self.wegwijzer.stop()
+            self.wegwijzer = None
         for runner in reversed(list(self.runners.values())):
             await runner.stop()
         self.runners.clear()

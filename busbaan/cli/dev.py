@@ -12,10 +12,15 @@ import contextlib
 import datetime as dt
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from busbaan.log import configure, get_logger
+
+if TYPE_CHECKING:  # wegwijzer (issue 5)
+    from busbaan.devstack.demo import DemoAccounts
+    from busbaan.service import Service
 
 log = get_logger("busbaan.dev")
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,12 +70,15 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
     try:
         demo = await provision_demo(hs, state_dir=state_dir)
         bots = {name: BotAccount(name, hs.url, creds.user_id, password=creds.password)
-                for name, creds in demo.bots.items() if name == "casus"}
+                for name, creds in demo.bots.items() if name in ("casus", "wegwijzer")}
+        from busbaan.routing import demo_map_path  # wegwijzer (issue 5)
+
         service = Service(ServiceConfig(homeserver=hs.url, bots=bots, policy_dir=policy_dir,
                                         database_url=db_url, state_dir=state_dir,
-                                        web_port=web_port))
+                                        web_port=web_port, socialmap=demo_map_path()))
         await service.start()
         try:
+            await _demo_intake_rooms(service, demo)  # wegwijzer (issue 5)
             web_url = f"http://127.0.0.1:{web_port}"
             if service.web is not None:
                 web_url = service.web.url
@@ -89,6 +97,22 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
     finally:
         await hs.stop()
     click.echo("busbaan: gestopt.", err=True)
+
+
+async def _demo_intake_rooms(service: Service, demo: DemoAccounts) -> None:
+    """wegwijzer (issue 5): an intake room for each service of the demo map whose team
+    has demo professionals (deploy/demo/intake.csv), created by the wegwijzer bot."""
+    from bots.wegwijzer.intake import parse_intake_csv, provision_intake_rooms
+
+    bot = service.wegwijzer
+    if bot is None:
+        return
+    path = ROOT / "deploy" / "demo" / "intake.csv"
+    teams_of = parse_intake_csv(path.read_text(encoding="utf-8"), str(path))
+    members: dict[str, list[str]] = {}
+    for user in demo.users:
+        members.setdefault(user.professional.team, []).append(user.credentials.user_id)
+    await provision_intake_rooms(bot.client, bot.social_map.services, teams_of, members)
 
 
 @click.command()

@@ -14,7 +14,7 @@ from busbaan.routing.hsds import read_raw, validate_map
 
 @click.group()
 def socialmap() -> None:
-    """Check the social map (HSDS 3.0)."""
+    """Check the social map (HSDS 3.0) and import it into the store."""
 
 
 @socialmap.command()
@@ -52,3 +52,50 @@ def check(file: Path) -> None:
         click.echo(summary, err=True)
         sys.exit(1)
     click.echo(summary + (" OK." if en else " In orde."))
+
+
+@socialmap.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--db", "url", default=None, help="Database URL (default: BUSBAAN_DATABASE_URL).")
+def import_cmd(file: Path, url: str | None) -> None:
+    """Check FILE and load it into the store; the wegwijzer uses it from its next start.
+
+    A map with errors is not imported (every error is named, nothing is written); the
+    same map twice is imported once.
+    """
+    import datetime as dt
+    import getpass
+
+    from busbaan.store import make_engine, migrate
+    from busbaan.store.wegwijzer_repo import SocialMapRepository
+    from busbaan.wegwijzer.mapdoc import map_document
+
+    en = lang() == "en"
+    document = map_document(read_raw(file), str(file))  # errors: SocialMapError, exit 2
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        stored, created = SocialMapRepository(engine).add(
+            document=document.text, sha256=document.sha256, source=str(file),
+            services=len(document.social_map.services),
+            organizations=len(document.social_map.organizations),
+            now=dt.datetime.now(dt.UTC), by=getpass.getuser())
+    finally:
+        engine.dispose()
+    counts = (f"{stored.services} services, {stored.organizations} organisations"
+              if en else f"{stored.services} diensten, {stored.organizations} organisaties")
+    if created:
+        click.echo(f"{file}: {counts} imported as map {stored.map_id} "
+                   f"(sha256 {stored.sha256[:12]}); the wegwijzer uses it from its next start."
+                   if en else
+                   f"{file}: {counts} geïmporteerd als kaart {stored.map_id} "
+                   f"(sha256 {stored.sha256[:12]}); de wegwijzer gebruikt hem vanaf zijn "
+                   "volgende start.")
+    else:
+        click.echo(f"{file}: this map is already in use (map {stored.map_id}); nothing changed."
+                   if en else
+                   f"{file}: deze kaart is al in gebruik (kaart {stored.map_id}); niets "
+                   "veranderd.")
+    for problem in document.social_map.warnings:
+        label = "warning" if en else "waarschuwing"
+        click.echo(f"{file}: {label}: {problem.message('en' if en else 'nl')}", err=True)

@@ -43,6 +43,7 @@ class CommandContext:
     lang: str  # "nl" or "en" (English when an English alias was used)
     is_direct: bool = False
     thread_root: str | None = None
+    in_reply_to: str | None = None  # the event the command replies to, if any
 
 
 @dataclass(slots=True)
@@ -56,6 +57,12 @@ class Reply:
     data: dict[str, Any] = field(default_factory=dict)
     mentions: Sequence[str] = ()
     thread_root: str | None = None
+    #: Further keys for the event content (e.g. ``nl.busbaan.route``); never the
+    #: reply's own keys.
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: Called with the reply's event id once it is sent (e.g. to remember an answer
+    #: that later replies and reactions refer to).
+    on_sent: Callable[[str], Awaitable[None]] | None = None
 
 
 Handler = Callable[[CommandContext], Awaitable[Reply]]

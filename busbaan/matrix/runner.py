@@ -78,7 +78,7 @@ class BotRunner:
             try:
                 await self._start_once()
                 return
-            except (Unavailable, OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, Unavailable, OSError) as exc:
                 if attempt == attempts:
                     raise Unavailable(
                         f"De homeserver {self.account.homeserver} is niet bereikbaar voor "
@@ -204,8 +204,10 @@ class BotRunner:
         relates = event.source.get("content", {}).get("m.relates_to") or {}
         thread_root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
         is_direct = room.member_count <= 2
+        in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
         base = {"room_id": room.room_id, "event_id": event.event_id, "sender": event.sender,
-                "is_direct": is_direct, "thread_root": thread_root}
+                "is_direct": is_direct, "thread_root": thread_root,
+                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None}
         result = await self.dispatcher.run(base, _strip_reply_fallback(text))
         if result is None:
             for hook in self.message_hooks:
@@ -213,7 +215,9 @@ class BotRunner:
                     return
             return
         ctx, reply = result
-        await self.send_reply(ctx, reply)
+        sent = await self.send_reply(ctx, reply)
+        if reply.on_sent is not None:
+            await reply.on_sent(sent)
 
     async def send_reply(self, ctx: CommandContext, reply: Reply) -> str:
         content = reply_content(
@@ -221,6 +225,8 @@ class BotRunner:
             body=reply.body, html_body=reply.html, in_reply_to=ctx.event_id,
             thread_root=reply.thread_root or ctx.thread_root, mentions=reply.mentions,
         )
+        for key, value in reply.extra.items():
+            content.setdefault(key, value)
         return await self.send(ctx.room_id, content)
 
     async def send(self, room_id: str, content: dict[str, Any],

@@ -42,6 +42,8 @@ DEMO_MAP = "demo_map.hsds.json"
 
 STATUSES = frozenset({"active", "inactive", "defunct", "temporarily closed"})
 MAX_AGE = 130
+#: A team's response target for lanes is at most a week (``x_response_target_minutes``).
+MAX_RESPONSE_TARGET_MINUTES = 7 * 24 * 60
 _ROOM = re.compile(r"^[#!][^:\s]+:[^\s]+$")
 _TEXT_FIELDS = (
     "name",
@@ -267,6 +269,17 @@ def _check_service(
             f"{room!r} is geen Matrix-kamer (verwacht '#alias:server' of '!id:server')",
             f"{room!r} is not a Matrix room (expected '#alias:server' or '!id:server')",
         )
+    target = item.get("x_response_target_minutes")
+    if target is not None and (
+        isinstance(target, bool) or not isinstance(target, int)
+        or not 1 <= target <= MAX_RESPONSE_TARGET_MINUTES
+    ):
+        out.error(
+            "bad_response_target",
+            f"{where}.x_response_target_minutes",
+            f"{target!r} is geen aantal minuten van 1 tot {MAX_RESPONSE_TARGET_MINUTES}",
+            f"{target!r} is not a number of minutes from 1 to {MAX_RESPONSE_TARGET_MINUTES}",
+        )
     if room is None and not _reachable(item):
         out.warning(
             "unreachable",
@@ -465,6 +478,7 @@ def _service(
         taxonomy_term_ids=tuple(dict.fromkeys([*terms, *extra_terms])),
         location_ids=tuple(dict.fromkeys([*nested_locations, *location_ids])),
         matrix_room=item.get("x_matrix_room") or None,
+        response_target_minutes=_opt_int(item, "x_response_target_minutes"),
         email=email,
         url=_text(item, "url"),
         phones=phones,

@@ -81,6 +81,8 @@ class Service:
     taxonomy_term_ids: tuple[str, ...] = ()
     location_ids: tuple[str, ...] = ()
     matrix_room: str | None = None
+    #: The team's target for a first answer in a lane (``x_response_target_minutes``).
+    response_target_minutes: int | None = None
     email: str = ""
     url: str = ""
     phones: tuple[str, ...] = ()

@@ -18,6 +18,7 @@ from aiohttp import web
 from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.log import get_logger
 from busbaan.policy import Policy
+from busbaan.web.lanes import add_routes as add_lane_routes  # wegwijzer (issue 5)
 
 log = get_logger("busbaan.web")
 
@@ -88,6 +89,7 @@ def create_app(policy: Policy, service: Any = None) -> web.Application:
     app[SERVICE] = service
     app.router.add_get("/", index)
     app.router.add_get("/healthz", health)
+    add_lane_routes(app)  # wegwijzer (issue 5)
     return app
 
 

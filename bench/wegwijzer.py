@@ -1,0 +1,182 @@
+"""Wegwijzer bot reply time through Synapse (issue 5).
+
+A professional sends each question of ``tests/data/socialmap/dev-questions.jsonl``
+(a copy of ``../shared/socialmap/dev-questions.jsonl``) to the wegwijzer bot in a
+direct chat, with its context as ``stadsdeel=`` / ``leeftijd=`` words, and waits until
+the answer arrives at their client (send → answer seen through sync). Side by side,
+interleaved in the same run, the same professional sends a trivial command
+(``!wegwijzer``: the help text, no routing, no store) and waits for its reply, so the
+difference is what routing, the answer's rendering and its recording cost.
+
+Map: ``tests/data/socialmap/amsterdam-demo.hsds.json`` (the benchmark map, 83
+services). Homeserver: the embedded Synapse (test profile: SQLite, no rate limits).
+Goal: bot reply p95 ≤ 300 ms.
+
+Run: ``.venv/bin/python -m bench.wegwijzer [--rounds N]``. Prints a table; never fails
+on a number (benchmarks are not tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import nio
+
+from busbaan.devstack import Homeserver, new_password, start_homeserver
+from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person
+from busbaan.log import configure
+from busbaan.matrix.runner import BotAccount
+from busbaan.service import Service, ServiceConfig
+from busbaan.store import migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "socialmap"
+MAP = DATA / "amsterdam-demo.hsds.json"
+QUESTIONS = DATA / "dev-questions.jsonl"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def chat_text(item: dict[str, Any]) -> str:
+    """The question as a professional would type it, context as words."""
+    context = item.get("context") or {}
+    words = []
+    if context.get("stadsdeel"):
+        words.append(f"stadsdeel={context['stadsdeel']}")
+    if context.get("leeftijd") is not None:
+        words.append(f"leeftijd={context['leeftijd']}")
+    return " ".join([*words, item["question"]])
+
+
+async def _person(hs: Homeserver, localpart: str) -> Person:
+    creds = await hs.register(localpart, new_password(), lift_ratelimit=True)
+    client = nio.AsyncClient(hs.url, creds.user_id,
+                             config=nio.AsyncClientConfig(encryption_enabled=False,
+                                                          store_sync_tokens=False))
+    client.access_token = creds.access_token or ""
+    client.user_id = creds.user_id
+    person = Person(creds.user_id, client)
+    await person.start()
+    return person
+
+
+async def _timed(person: Person, room_id: str, text: str,
+                 key: str) -> tuple[float, float, dict[str, Any]]:
+    """Seconds from sending ``text`` until the bot's answer to it (carrying ``key``) is
+    seen at the client, and the bot's part: the answer's server timestamp minus the
+    question's (the bot's sync wake-up, handling and sending, as Synapse saw it)."""
+    start = time.perf_counter()
+    event_id = await person.say(room_id, text)
+
+    def question(rid: str, ev: dict[str, Any]) -> bool:
+        return rid == room_id and ev.get("event_id") == event_id
+
+    def answer(rid: str, ev: dict[str, Any]) -> bool:
+        content = ev.get("content", {})
+        rel = content.get("m.relates_to", {}).get("m.in_reply_to", {})
+        return rid == room_id and key in content and rel.get("event_id") == event_id
+
+    _, ev = await person.wait_for(answer, timeout=30)
+    seconds = time.perf_counter() - start
+    _, asked = await person.wait_for(question, timeout=30)
+    bot_part = (ev["origin_server_ts"] - asked["origin_server_ts"]) / 1000
+    return seconds, bot_part, ev["content"]
+
+
+async def run(rounds: int) -> dict[str, Any]:
+    items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    results: dict[str, list[float]] = {"DM question → answer": [], "!wegwijzer → reply": []}
+    bot_part: dict[str, list[float]] = {k: [] for k in results}
+    refused = unconfident = 0
+    route_ms: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = f"sqlite:///{tmp}/busbaan.db"
+        migrate(db_url)
+        hs = await start_homeserver(Path(tmp) / "hs", [], profile="test")
+        password = new_password()
+        bot = await hs.register("wegwijzer", password, lift_ratelimit=True)
+        service = Service(ServiceConfig(
+            homeserver=hs.url,
+            bots={"wegwijzer": BotAccount("wegwijzer", hs.url, bot.user_id, password=password)},
+            policy_dir=ROOT / "policies", database_url=db_url, state_dir=Path(tmp) / "state",
+            web_port=-1, socialmap=MAP))
+        await service.start()
+        person = await _person(hs, "bench")
+        try:
+            dm = await person.dm(bot.user_id)
+            for _ in range(3):  # warm-up: connections, caches
+                await _timed(person, dm, chat_text(items[0]), NOTICE_KEY)
+                await _timed(person, dm, "!wegwijzer", REPLY_KEY)
+            for r in range(rounds):
+                for i, item in enumerate(items):
+                    text = chat_text(item)
+                    order = ("q", "t") if (r + i) % 2 == 0 else ("t", "q")
+                    for kind in order:
+                        if kind == "q":
+                            seconds, part, content = await _timed(person, dm, text, NOTICE_KEY)
+                            results["DM question → answer"].append(seconds)
+                            bot_part["DM question → answer"].append(part)
+                            if content[NOTICE_KEY].get("kind") != "route.answer":
+                                refused += 1
+                            elif not content["nl.busbaan.route"]["confident"]:
+                                unconfident += 1
+                        else:
+                            seconds, part, _ = await _timed(person, dm, "!wegwijzer",
+                                                            REPLY_KEY)
+                            results["!wegwijzer → reply"].append(seconds)
+                            bot_part["!wegwijzer → reply"].append(part)
+            bot_obj = service.wegwijzer
+            for item in items:  # the routing step alone, in the bot's process
+                start = time.perf_counter()
+                bot_obj.route(chat_text(item), "nl")
+                route_ms.append((time.perf_counter() - start) * 1000)
+        finally:
+            await person.stop()
+            await person.client.close()
+            await service.stop()
+            await hs.stop()
+    return {"results": results, "bot_part": bot_part, "refused": refused,
+            "unconfident": unconfident, "route_ms": route_ms, "questions": len(items)}
+
+
+async def main(rounds: int) -> dict[str, Any]:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    out = await run(rounds)
+    print(f"questions: {out['questions']} × {rounds} round(s); load average at start "
+          f"{load:.1f}")
+    print("\n| through Synapse | n | p50 ms | p95 ms | max ms | bot part p50 ms | "
+          "bot part p95 ms |\n|---|---|---|---|---|---|---|")
+    for name, values in out["results"].items():
+        part = out["bot_part"][name]
+        print(f"| {name} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
+              f"{pct(values, 0.95) * 1000:.1f} | {max(values) * 1000:.1f} | "
+              f"{statistics.median(part) * 1000:.0f} | {pct(part, 0.95) * 1000:.0f} |")
+    route = out["route_ms"]
+    print(f"\nrouting step alone (check + route, in the bot's process): "
+          f"p50 {statistics.median(route):.1f} ms, p95 {pct(route, 0.95):.1f} ms")
+    q = out["results"]["DM question → answer"]
+    t = out["results"]["!wegwijzer → reply"]
+    print(f"answers refused as personal data: {out['refused']}; not confident: "
+          f"{out['unconfident']} of {len(q)}")
+    print(f"\nDM answer p95 {pct(q, 0.95) * 1000:.1f} ms (goal ≤ 300 ms); trivial command "
+          f"p95 {pct(t, 0.95) * 1000:.1f} ms")
+    return out
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    configure("WARNING")
+    asyncio.run(main(args.rounds))

@@ -1,0 +1,500 @@
+"""The wegwijzer bot: "where do I take this?", answered from the social map.
+
+How professionals use it (Dutch; English aliases answer in English):
+
+    a direct message with a question      → the three services that fit best
+    !wie <vraag>          (!who)          the same, in any room
+    !baan <n>             (!lane <n>)     open a lane to team n of the answer; also a
+                                          1️⃣ 2️⃣ 3️⃣ reaction on the answer
+    !baan status          (!lane status)  per team: open lanes, median first answer
+    !baan sluit           (!lane close)   close the lane you are in
+    !goed                 (!good)         the last answer was useful
+    !fout [dienst-id]     (!wrong)        it was wrong (and which service fits)
+    !wegwijzer            (!wayfinder)    what the bot does; "help" in a direct message
+
+Every answer carries ``nl.busbaan.route`` = {``query``, ``results``: [{``service_id``,
+``organization_id``, ``score``, ``lane``}], ``confident``, ``answer_id``, ``context``}
+(plus ``nl.busbaan.reply`` for ``!wie``, ``nl.busbaan.notice`` kind ``route.answer``
+for a direct message). A question with identifying data (BSN, name, address, birth
+date, e-mail, phone, postcode) is refused with ``BB_PERSONAL_DATA`` and a pointer to a
+case room; it is not routed and nothing of it is kept.
+
+The store keeps answers, lanes and feedback by question hash, never the question's
+text; logs never carry it either. Lanes live in :mod:`bots.wegwijzer.lanes`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import difflib
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import nio
+import structlog
+from sqlalchemy.engine import Engine
+
+from bots.wegwijzer.lanes import LaneDesk, error_data
+from bots.wegwijzer.render import REACTIONS, SHOWN, answer_texts, help_texts, t
+from busbaan.audit.entry import AuditEntry
+from busbaan.clock import Clock
+from busbaan.errors import BusbaanError, Forbidden, NotFound, PersonalData, UsageError
+from busbaan.log import get_logger
+from busbaan.matrix.dispatch import CommandContext, Reply, command
+from busbaan.matrix.reply import notice_content
+from busbaan.matrix.runner import BotRunner
+from busbaan.records import AuditWriter
+from busbaan.routing import MAX_QUESTION_CHARS, RouteAnswer, Router, SocialMap, demo_map_path
+from busbaan.routing.hsds import read_raw
+from busbaan.store.wegwijzer_repo import (
+    AnswerRepository,
+    FeedbackRepository,
+    LaneRepository,
+    SocialMapRepository,
+)
+from busbaan.wegwijzer import (
+    DEFAULT_TARGET_MINUTES,
+    AnswerRecord,
+    FeedbackRecord,
+    Question,
+    ResultRef,
+    guess_lang,
+    parse_question,
+    question_sha256,
+    refuse_personal_data,
+)
+from busbaan.wegwijzer.mapdoc import MapDocument, document_from_text, map_document
+
+log = get_logger("busbaan.wegwijzer")
+
+ROUTE_KEY = "nl.busbaan.route"
+#: Question texts kept in memory (never in the store) to carry into a lane.
+QUESTION_CACHE = 1000
+_HELP_WORDS = frozenset({"help", "hulp", "?", "!help", "!hulp"})
+_COMMAND_PREFIXES = ("!wie", "!who")
+
+
+def load_socialmap(map_file: Path | None, engine: Engine) -> MapDocument:
+    """The map the bot uses: the configured file, else the newest import in the store,
+    else the demo map shipped with busbaan (with a warning). Blocking: run in a thread."""
+    if map_file is not None:
+        document = map_document(read_raw(map_file), str(map_file))
+        log.info("wegwijzer.map", source="file", sha256=document.sha256[:12])
+        return document
+    stored = SocialMapRepository(engine).latest()
+    if stored is not None:
+        document = document_from_text(stored.document, f"store:{stored.map_id}")
+        log.info("wegwijzer.map", source="store", map_id=stored.map_id,
+                 sha256=stored.sha256[:12])
+        return document
+    log.warning("wegwijzer.map_demo_fallback", hint="busbaan socialmap import FILE")
+    return map_document(read_raw(demo_map_path()), str(demo_map_path()))
+
+
+def _strip_fallback(text: str) -> str:
+    lines = text.split("\n")
+    while lines and lines[0].startswith(">"):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
+class WegwijzerBot:
+    name = "wegwijzer"
+
+    def __init__(self, runner: BotRunner, *, engine: Engine, clock: Clock, audit: AuditWriter,
+                 document: MapDocument, router: Router, check_seconds: float = 30.0,
+                 default_target_minutes: int = DEFAULT_TARGET_MINUTES) -> None:
+        self.runner = runner
+        self.engine = engine
+        self.clock = clock
+        self.audit = audit
+        self.document = document
+        self.router = router
+        self.answers = AnswerRepository(engine)
+        self.feedback = FeedbackRepository(engine)
+        self.lanes = LaneDesk(self, LaneRepository(engine), check_seconds=check_seconds,
+                              default_target_minutes=default_target_minutes)
+        self._questions: OrderedDict[str, str] = OrderedDict()  # answer_id -> question
+        self._reactions: asyncio.Queue[nio.ReactionEvent] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._started_ms = 0
+        for owner in (self, self.lanes):
+            runner.dispatcher.bind(owner)
+        runner.message_hooks.append(self._on_message)
+
+    @classmethod
+    async def create(cls, runner: BotRunner, *, engine: Engine, clock: Clock,
+                     audit: AuditWriter, map_file: Path | None,
+                     check_seconds: float = 30.0,
+                     default_target_minutes: int = DEFAULT_TARGET_MINUTES) -> WegwijzerBot:
+        """Load the map (file, store or demo) and build its router, off the loop."""
+        document = await asyncio.to_thread(load_socialmap, map_file, engine)
+        router = await asyncio.to_thread(Router, document.social_map)
+        return cls(runner, engine=engine, clock=clock, audit=audit, document=document,
+                   router=router, check_seconds=check_seconds,
+                   default_target_minutes=default_target_minutes)
+
+    @property
+    def user_id(self) -> str:
+        return self.runner.user_id
+
+    @property
+    def client(self) -> nio.AsyncClient:
+        return self.runner.client
+
+    @property
+    def social_map(self) -> SocialMap:
+        return self.document.social_map
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """After the runner's first sync: lanes, the reminder clock, reactions."""
+        await self.lanes.start()
+        self._started_ms = int(time.time() * 1000)
+        self.client.add_event_callback(self._on_reaction, nio.ReactionEvent)
+        self._task = asyncio.create_task(self._reaction_worker(), name="wegwijzer-reactions")
+        log.info("wegwijzer.started", services=len(self.social_map.services),
+                 map_sha256=self.document.sha256[:12])
+
+    async def stop(self) -> None:
+        await self.lanes.stop()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self.runner.dispatcher.unbind()
+
+    async def drain(self) -> None:
+        """Wait until queued messages and reactions are handled (tests, benchmarks)."""
+        await self.runner.drain()
+        await self._reactions.join()
+
+    # -- records ------------------------------------------------------------------------
+
+    async def record(self, event_code: str, action: str, *, actor: str | None,
+                     details: Mapping[str, str], outcome: str = "done",
+                     reason_code: str | None = None) -> None:
+        """One audit entry (no question text ever goes in)."""
+        entry = AuditEntry(event_code=event_code, action=action, occurred_at=self.clock.now(),
+                           outcome=outcome, source="wegwijzer-bot", user_id=actor,
+                           reason_code=reason_code, details=dict(details))
+        try:
+            await asyncio.to_thread(self.audit.write, [entry])
+        except Exception:
+            log.exception("wegwijzer.audit_failed", event_code=event_code)
+
+    def team_names(self) -> dict[str, str]:
+        """Intake room → the names of the services that use it (for the figures)."""
+        names: dict[str, list[str]] = {}
+        for service in self.social_map.services:
+            if service.matrix_room:
+                names.setdefault(service.matrix_room, []).append(service.name)
+        return {room: " / ".join(sorted(n)) for room, n in names.items()}
+
+    # -- answering ----------------------------------------------------------------------
+
+    def route(self, raw: str, lang: str) -> tuple[Question, RouteAnswer]:
+        """Check and route a question (pure CPU; a few ms). Raises the user's error."""
+        question = parse_question(raw)
+        if question.personal:
+            raise refuse_personal_data(question.findings)
+        answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang)
+        return question, answer
+
+    @staticmethod
+    def _route_field(answer: RouteAnswer, answer_id: str) -> dict[str, Any]:
+        context: dict[str, Any] = {}
+        if answer.stadsdeel:
+            context["stadsdeel"] = answer.stadsdeel
+        if answer.leeftijd is not None:
+            context["leeftijd"] = answer.leeftijd
+        return {
+            "query": answer.question,  # what was routed: at most MAX_QUESTION_CHARS
+            "results": [ResultRef(r.service_id, r.organization_id, r.score, r.lane).to_json()
+                        for r in answer.results[:SHOWN]],
+            "confident": answer.confident,
+            "answer_id": answer_id,
+            "context": context,
+            "notes": list(answer.notes),
+        }
+
+    async def _remember(self, *, answer_id: str, room_id: str, event_id: str,
+                        question_event_id: str, asker: str, question: Question,
+                        answer: RouteAnswer) -> None:
+        record = AnswerRecord(
+            answer_id=answer_id, room_id=room_id, event_id=event_id,
+            question_event_id=question_event_id, asker=asker,
+            question_sha256=question_sha256(answer.question), map_sha256=self.document.sha256,
+            results=tuple(ResultRef(r.service_id, r.organization_id, r.score, r.lane)
+                          for r in answer.results[:SHOWN]),
+            confident=answer.confident, created_at=self.clock.now())
+        await asyncio.to_thread(self.answers.add, record)
+        self._questions[answer_id] = answer.question
+        while len(self._questions) > QUESTION_CACHE:
+            self._questions.popitem(last=False)
+        log.info("route.answered", answer_id=answer_id, confident=answer.confident,
+                 results=len(record.results),
+                 top=record.results[0].service_id if record.results else None)
+
+    async def _refused(self, sender: str, exc: BusbaanError) -> None:
+        if isinstance(exc, PersonalData):
+            await self.record("route.personal_data_refused", "E", actor=sender,
+                              outcome="refused", reason_code="personal_data",
+                              details={"kinds": ",".join(exc.data.get("kinds", []))})
+        log.info("route.refused", errcode=exc.errcode)
+
+    @command("wie", en=["who"], usage="!wie <vraag>", usage_en="!who <question>",
+             summary="Waar kan iemand terecht? De drie diensten die het best passen.",
+             summary_en="Where can someone go? The three services that fit best.")
+    async def cmd_who(self, ctx: CommandContext) -> Reply:
+        try:
+            question, answer = self.route(ctx.args, ctx.lang)
+        except BusbaanError as exc:
+            await self._refused(ctx.sender, exc)
+            raise
+        answer_id = self.answers.new_id()
+        body, html = answer_texts(answer, ctx.lang)
+        route = self._route_field(answer, answer_id)
+
+        async def remember(event_id: str) -> None:
+            await self._remember(answer_id=answer_id, room_id=ctx.room_id, event_id=event_id,
+                                 question_event_id=ctx.event_id, asker=ctx.sender,
+                                 question=question, answer=answer)
+
+        return Reply(body, html, data={"answer_id": answer_id, "confident": answer.confident,
+                                       "results": route["results"]},
+                     extra={ROUTE_KEY: route}, on_sent=remember)
+
+    def _is_direct(self, room: nio.MatrixRoom) -> bool:
+        """A direct chat with the bot: two members, no name or alias, not a lane."""
+        return (room.member_count <= 2 and not room.name and not room.canonical_alias
+                and self.lanes.lane_in(room.room_id) is None)
+
+    async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
+        """Non-command messages: a lane's first answer, or a question in a direct chat."""
+        if event.sender == self.user_id:
+            return False
+        lane = self.lanes.lane_in(room.room_id)
+        if lane is not None:
+            await self.lanes.on_lane_message(lane, event.sender)
+            return True
+        if not self._is_direct(room):
+            return False
+        with structlog.contextvars.bound_contextvars(bot=self.name, room_id=room.room_id,
+                                                     event_id=event.event_id):
+            await self._direct_question(room.room_id, event)
+        return True
+
+    async def _direct_question(self, room_id: str, event: nio.RoomMessageText) -> None:
+        text = _strip_fallback(event.body or "")
+        lang = guess_lang(text)
+        relates = {"m.in_reply_to": {"event_id": event.event_id}}
+        if text.lower() in _HELP_WORDS or text.startswith("!"):
+            body, html = help_texts(lang, self._usages(lang))
+            unknown = text.startswith("!") and text.lower() not in _HELP_WORDS
+            if unknown:
+                prefix = t(lang, "Dat commando ken ik niet. ", "I do not know that command. ")
+                body, html = prefix + body, f"<p>{prefix}</p>{html}"
+            content = notice_content(kind="wegwijzer.help", body=body, html_body=html,
+                                     data={"errcode": "BB_UNKNOWN_COMMAND"} if unknown else {})
+            content["m.relates_to"] = relates
+            await self.runner.send(room_id, content)
+            return
+        try:
+            question, answer = self.route(text, lang)
+        except BusbaanError as exc:
+            await self._refused(event.sender, exc)
+            content = notice_content(kind="route.refused", body=exc.message(lang),
+                                     data=error_data(exc))
+            content["m.relates_to"] = relates
+            await self.runner.send(room_id, content)
+            return
+        answer_id = self.answers.new_id()
+        body, html = answer_texts(answer, lang)
+        content = notice_content(kind="route.answer", body=body, html_body=html,
+                                 data={"answer_id": answer_id})
+        content[ROUTE_KEY] = self._route_field(answer, answer_id)
+        content["m.relates_to"] = relates
+        event_id = await self.runner.send(room_id, content)
+        await self._remember(answer_id=answer_id, room_id=room_id, event_id=event_id,
+                             question_event_id=event.event_id, asker=event.sender,
+                             question=question, answer=answer)
+
+    def _usages(self, lang: str) -> list[tuple[str, str]]:
+        return [(s.usage_en if lang == "en" else s.usage_nl,
+                 s.summary_en if lang == "en" else s.summary_nl)
+                for s in self.runner.dispatcher.specs]
+
+    @command("wegwijzer", en=["wayfinder"], usage="!wegwijzer", usage_en="!wayfinder",
+             summary="Wat de wegwijzer doet, en zijn commando's.",
+             summary_en="What the wayfinder does, and its commands.")
+    async def cmd_help(self, ctx: CommandContext) -> Reply:
+        body, html = help_texts(ctx.lang, self._usages(ctx.lang))
+        return Reply(body, html, data={"commands": [s.name for s in
+                                                    self.runner.dispatcher.specs]})
+
+    # -- the answer a command is about ---------------------------------------------------
+
+    async def find_answer(self, room_id: str, sender: str,
+                          in_reply_to: str | None) -> AnswerRecord:
+        """The answer replied to, else the sender's last answer in this room."""
+        if in_reply_to:
+            replied = await asyncio.to_thread(self.answers.by_event, in_reply_to)
+            if replied is not None and replied.room_id == room_id:
+                return replied
+        last = await asyncio.to_thread(self.answers.last_for, room_id, sender)
+        if last is None:
+            raise NotFound(
+                "Ik heb je in deze kamer nog geen antwoord gegeven. Stel eerst een vraag: "
+                "!wie <vraag> (of stuur me een direct bericht).",
+                "I have not answered you in this room yet. Ask a question first: "
+                "!who <question> (or send me a direct message).",
+                errcode="BB_NO_ANSWER")
+        return last
+
+    async def question_for(self, answer: AnswerRecord) -> str | None:
+        """The question's text, to carry into a lane: from memory, else from Matrix
+        (checked again for personal data). None when it cannot be had safely."""
+        cached = self._questions.get(answer.answer_id)
+        if cached is not None:
+            return cached
+        resp = await self.client.room_get_event(answer.room_id, answer.question_event_id)
+        if not isinstance(resp, nio.RoomGetEventResponse):
+            return None
+        body = _strip_fallback(str(resp.event.source.get("content", {}).get("body", "")))
+        for prefix in _COMMAND_PREFIXES:
+            if body.lower().startswith(prefix + " "):
+                body = body[len(prefix) + 1:]
+        try:
+            question = parse_question(body)
+        except UsageError:
+            return None
+        routed = question.text[:MAX_QUESTION_CHARS]  # what the router read
+        if question.personal or question_sha256(routed) != answer.question_sha256:
+            return None
+        return routed
+
+    # -- lanes by reaction ---------------------------------------------------------------
+
+    async def _on_reaction(self, room: nio.MatrixRoom, event: nio.ReactionEvent) -> None:
+        if (event.sender != self.user_id and event.key in REACTIONS
+                and event.server_timestamp >= self._started_ms - 2_000):
+            self._reactions.put_nowait(event)
+
+    async def _reaction_worker(self) -> None:
+        while True:
+            event = await self._reactions.get()
+            try:
+                await self._lane_by_reaction(event)
+            except Exception:
+                log.exception("wegwijzer.reaction_failed")
+            finally:
+                self._reactions.task_done()
+
+    async def _lane_by_reaction(self, event: nio.ReactionEvent) -> None:
+        answer = await asyncio.to_thread(self.answers.by_event, event.reacts_to)
+        if answer is None:
+            return  # a reaction on something else
+        room_id = answer.room_id
+        n = REACTIONS[event.key]
+        lang = "nl"
+        relates = {"m.in_reply_to": {"event_id": answer.event_id}}
+        with structlog.contextvars.bound_contextvars(bot=self.name, room_id=room_id,
+                                                     event_id=event.event_id):
+            try:
+                opened = await self.lanes.open(room_id=room_id, sender=event.sender,
+                                               answer=answer, n=n, lang=lang)
+            except BusbaanError as exc:
+                log.info("lane.refused", errcode=exc.errcode)
+                content = notice_content(kind="lane.refused", body=exc.message(lang),
+                                         data=error_data(exc), mentions=(event.sender,))
+            else:
+                body, html = opened.texts(lang)
+                content = notice_content(kind="lane.opened", body=body, html_body=html,
+                                         data=opened.data(), mentions=(event.sender,))
+            content["m.relates_to"] = relates
+            await self.runner.send(room_id, content)
+
+    # -- feedback -----------------------------------------------------------------------
+
+    async def _feedback(self, ctx: CommandContext, verdict: str,
+                        expected: str | None) -> Reply:
+        answer = await self.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
+        if answer.asker != ctx.sender:
+            raise Forbidden(
+                "Alleen wie de vraag stelde kan het antwoord beoordelen.",
+                "Only the person who asked can rate the answer.", errcode="BB_NOT_ASKER")
+        record = FeedbackRecord(
+            feedback_id=self.feedback.new_id(), answer_id=answer.answer_id, by=ctx.sender,
+            verdict="good" if verdict == "good" else "wrong", expected_service_id=expected,
+            question_sha256=answer.question_sha256, map_sha256=answer.map_sha256,
+            answered_service_ids=tuple(r.service_id for r in answer.results),
+            created_at=self.clock.now())
+        stored, replaced = await asyncio.to_thread(self.feedback.record, record)
+        details = {"answer_id": answer.answer_id, "verdict": stored.verdict,
+                   "map_sha256": answer.map_sha256[:16]}
+        if expected:
+            details["expected_service_id"] = expected
+        await self.record("route.feedback", "C", actor=ctx.sender, details=details)
+        log.info("route.feedback", answer_id=answer.answer_id, verdict=stored.verdict,
+                 expected=expected, replaced=replaced)
+        if verdict == "good":
+            text = t(ctx.lang, "Dank je! Genoteerd dat dit antwoord nuttig was.",
+                     "Thank you! Noted that this answer was useful.")
+        elif expected:
+            text = t(ctx.lang,
+                     f"Dank je! Genoteerd dat {expected} had moeten komen; daarmee verbeteren "
+                     "we de sociale kaart.",
+                     f"Thank you! Noted that {expected} should have come up; this helps us "
+                     "improve the social map.")
+        else:
+            text = t(ctx.lang,
+                     "Dank je! Genoteerd dat dit antwoord niet klopte. Weet je welke dienst wel "
+                     "past? !fout <dienst-id> helpt ons de kaart te verbeteren.",
+                     "Thank you! Noted that this answer was wrong. Do you know which service "
+                     "fits? !wrong <service-id> helps us improve the map.")
+        return Reply(text, data={"answer_id": answer.answer_id, "feedback_id":
+                                 stored.feedback_id, "verdict": stored.verdict,
+                                 "expected_service_id": expected, "replaced": replaced})
+
+    @command("goed", en=["good"], usage="!goed", usage_en="!good",
+             summary="Het laatste antwoord was nuttig.",
+             summary_en="The last answer was useful.")
+    async def cmd_good(self, ctx: CommandContext) -> Reply:
+        if ctx.args.strip():
+            raise UsageError("!goed heeft geen verdere woorden nodig.",
+                             "!good takes no further words.")
+        return await self._feedback(ctx, "good", None)
+
+    @command("fout", en=["wrong"], usage="!fout [dienst-id]", usage_en="!wrong [service-id]",
+             summary="Het laatste antwoord klopte niet (en welke dienst wel past).",
+             summary_en="The last answer was wrong (and which service does fit).")
+    async def cmd_wrong(self, ctx: CommandContext) -> Reply:
+        words = ctx.args.split()
+        if len(words) > 1:
+            raise UsageError("Noem hooguit één dienst-id, zoals die in het antwoord staat "
+                             "(bijvoorbeeld bt-zuidoost-geld).",
+                             "Name at most one service id, as shown in the answer (for "
+                             "example bt-zuidoost-geld).")
+        expected = words[0].strip("[]") if words else None
+        if expected is not None and self.social_map.service(expected) is None:
+            ids = [s.id for s in self.social_map.services]
+            close = difflib.get_close_matches(expected, ids, n=3, cutoff=0.5)
+            hint_nl = f" Bedoel je {' of '.join(close)}?" if close else ""
+            hint_en = f" Did you mean {' or '.join(close)}?" if close else ""
+            raise NotFound(
+                f"Dienst '{expected}' staat niet op de sociale kaart; niets opgeslagen."
+                f"{hint_nl}",
+                f"Service '{expected}' is not on the social map; nothing was stored.{hint_en}",
+                errcode="BB_UNKNOWN_SERVICE", data={"service_id": expected,
+                                                    "suggestions": close})
+        return await self._feedback(ctx, "wrong", expected)
+
+
+__all__ = ["ROUTE_KEY", "WegwijzerBot", "load_socialmap"]

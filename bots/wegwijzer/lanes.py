@@ -1,0 +1,440 @@
+"""Lanes: from an answer to a team's intake, with a clock on the first answer.
+
+``!baan <n>`` (or a 1️⃣/2️⃣/3️⃣ reaction on the answer) opens a lane: a new room
+between the asker and the members of the service's intake room, whose first message is
+the question (questions with personal data never get this far) and whose second names
+the service. Intake members are invited, and the room's join rule admits anyone who
+joins the intake room later (``restricted`` to the intake room). A lane room is not a
+case room: it has no ``nl.busbaan.case`` state, only ``nl.busbaan.lane``.
+
+The clock: a lane waits from its opening until someone other than the asker and the
+bot writes in it. A lane that waits longer than the team's target (the service's
+``x_response_target_minutes``, else the default) gets one reminder, in the lane and in
+the intake room. ``!baan status`` and ``GET /api/v1/lanes/status`` show the figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import nio
+
+from bots.wegwijzer.intake import resolve_room, team_members
+from bots.wegwijzer.render import other_ways, room_link, status_texts, t
+from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
+from busbaan.log import get_logger
+from busbaan.matrix.dispatch import CommandContext, Reply, command
+from busbaan.matrix.errors import MatrixError, check
+from busbaan.matrix.reply import esc
+from busbaan.store.wegwijzer_repo import LaneRepository
+from busbaan.wegwijzer import (
+    AnswerRecord,
+    LaneRecord,
+    TeamFigures,
+    due_reminders,
+    format_duration,
+    target_minutes,
+    team_figures,
+    waited,
+)
+
+if TYPE_CHECKING:
+    from bots.wegwijzer.bot import WegwijzerBot
+
+log = get_logger("busbaan.wegwijzer.lanes")
+
+LANE_EVENT = "nl.busbaan.lane"
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """The outcome of opening a lane (or finding the one that was opened before)."""
+
+    lane: LaneRecord
+    existing: bool
+    invited: int
+    service_name: str
+
+    def data(self) -> dict[str, Any]:
+        return {"lane_id": self.lane.lane_id, "room_id": self.lane.room_id,
+                "service_id": self.lane.service_id,
+                "organization_id": self.lane.organization_id, "team": self.lane.team,
+                "target_minutes": self.lane.target_minutes, "invited": self.invited,
+                "existing": self.existing}
+
+    def texts(self, lang: str) -> tuple[str, str]:
+        target = format_duration(self.lane.target_minutes * 60, lang)
+        link = room_link(self.lane.room_id, t(lang, "Naar de baan", "To the lane"))
+        if self.existing:
+            body = t(lang,
+                     f"Voor deze vraag is al een baan naar {self.service_name} geopend.",
+                     f"A lane to {self.service_name} was already opened for this question.")
+        else:
+            members_nl = "1 teamlid" if self.invited == 1 else f"{self.invited} teamleden"
+            members_en = "1 team member" if self.invited == 1 else f"{self.invited} team members"
+            body = t(lang,
+                     f"Baan geopend naar {self.service_name}: ik heb jou en {members_nl} "
+                     "uitgenodigd, met je vraag als eerste bericht. Het team streeft naar een "
+                     f"eerste antwoord binnen {target}.",
+                     f"Lane opened to {self.service_name}: I invited you and {members_en}, "
+                     "with your question as its first message. The team aims to answer "
+                     f"first within {target}.")
+        return body, f"<p>{esc(body)}</p><p>{link}</p>"
+
+
+def lane_room_request(*, lane_id: str, service_name: str, organization_name: str,
+                      asker: str, intake_room_id: str,
+                      lane_state: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments for nio's ``room_create`` for a lane (pure). No personal data
+    in the name or topic: only the service."""
+    return {
+        "name": f"Baan · {service_name}",
+        "topic": (f"Baan {lane_id} van de wegwijzer naar {service_name} ({organization_name}). "
+                  "Geen persoonsgegevens: gaat het om een persoon, open dan een casuskamer "
+                  "met !casus nieuw."),
+        "preset": nio.RoomPreset.private_chat,
+        "invite": [asker],
+        "initial_state": [
+            {"type": "m.room.join_rules", "state_key": "",
+             "content": {"join_rule": "restricted",
+                         "allow": [{"type": "m.room_membership", "room_id": intake_room_id}]}},
+            {"type": "m.room.history_visibility", "state_key": "",
+             "content": {"history_visibility": "shared"}},
+            {"type": "m.room.guest_access", "state_key": "",
+             "content": {"guest_access": "forbidden"}},
+            {"type": LANE_EVENT, "state_key": "", "content": lane_state},
+        ],
+    }
+
+
+class LaneDesk:
+    """Opens lanes, watches their first answer, reminds teams, reports figures."""
+
+    def __init__(self, bot: WegwijzerBot, repo: LaneRepository, *, check_seconds: float,
+                 default_target_minutes: int) -> None:
+        self.bot = bot
+        self.repo = repo
+        self.check_seconds = check_seconds
+        self.default_target_minutes = default_target_minutes
+        self._lanes: dict[str, LaneRecord] = {}  # room_id -> lane (every lane room)
+        self._lock = asyncio.Lock()  # one lane opened at a time (commands and reactions)
+        self._task: asyncio.Task[None] | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        for lane in await asyncio.to_thread(self.repo.all):
+            self._lanes[lane.room_id] = lane
+        self._task = asyncio.create_task(self._loop(), name="wegwijzer-lanes")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def lane_in(self, room_id: str) -> LaneRecord | None:
+        """The lane whose room this is, if any (closed lanes too)."""
+        return self._lanes.get(room_id)
+
+    # -- opening ------------------------------------------------------------------------
+
+    async def open(self, *, room_id: str, sender: str, answer: AnswerRecord, n: int,
+                   lang: str) -> Opened:
+        """Open a lane to result ``n`` (1-based) of ``answer``; see the module doc."""
+        if sender != answer.asker:
+            raise Forbidden(
+                "Alleen wie de vraag stelde kan er een baan uit openen. Stel je eigen vraag "
+                "met !wie <vraag>.",
+                "Only the person who asked can open a lane from this answer. Ask your own "
+                "question with !who <question>.",
+                errcode="BB_NOT_ASKER")
+        if not 1 <= n <= len(answer.results):
+            raise UsageError(
+                f"Kies een nummer van 1 tot {len(answer.results)} uit het antwoord."
+                if answer.results else "Dit antwoord noemde geen diensten om een baan naar "
+                "te openen; stel de vraag anders.",
+                f"Choose a number from 1 to {len(answer.results)} from the answer."
+                if answer.results else "This answer named no services to open a lane to; "
+                "ask differently.",
+                errcode="BB_NO_SUCH_RESULT", data={"results": len(answer.results)})
+        ref = answer.results[n - 1]
+        social_map = self.bot.social_map
+        service = social_map.service(ref.service_id)
+        async with self._lock:
+            existing = await asyncio.to_thread(self.repo.for_answer, answer.answer_id,
+                                               ref.service_id)
+            if existing is not None:
+                name = service.name if service else ref.service_id
+                return Opened(existing, True, 0, name)
+            if service is None:
+                raise NotFound(
+                    f"De dienst {ref.service_id} staat niet meer op de sociale kaart; stel de "
+                    "vraag opnieuw.",
+                    f"Service {ref.service_id} is no longer on the social map; ask again.",
+                    errcode="BB_UNKNOWN_SERVICE", data={"service_id": ref.service_id})
+            org = social_map.organizations.get(service.organization_id)
+            org_name = org.name if org else service.organization_id
+            contact = other_ways(service, lang)
+            if not service.matrix_room:
+                raise NotFound(
+                    f"{service.name} ({org_name}) heeft geen intakekamer in busbaan, dus ik kan "
+                    f"geen baan openen. Zo bereik je ze: {contact}.",
+                    f"{service.name} ({org_name}) has no intake room in busbaan, so I cannot "
+                    f"open a lane. Reach them this way: {contact}.",
+                    errcode="BB_NO_INTAKE_ROOM",
+                    data={"service_id": service.id, "contact": contact})
+            intake_id = await self._join_intake(service.matrix_room)
+            if intake_id is None:
+                raise NotFound(
+                    f"De intakekamer van {service.name} ({service.matrix_room}) is voor mij "
+                    f"niet bereikbaar; er is geen baan geopend. Zo bereik je ze: {contact}.",
+                    f"The intake room of {service.name} ({service.matrix_room}) cannot be "
+                    f"reached; no lane was opened. Reach them this way: {contact}.",
+                    errcode="BB_INTAKE_UNREACHABLE",
+                    data={"service_id": service.id, "contact": contact})
+            team = await team_members(self.bot.client, intake_id,
+                                      exclude=(self.bot.user_id, sender))
+            if not team:
+                raise NotFound(
+                    f"In de intakekamer van {service.name} zit nog niemand van het team; er is "
+                    f"geen baan geopend. Zo bereik je ze: {contact}.",
+                    f"Nobody of the team is in the intake room of {service.name} yet; no lane "
+                    f"was opened. Reach them this way: {contact}.",
+                    errcode="BB_INTAKE_EMPTY",
+                    data={"service_id": service.id, "contact": contact})
+            question = await self.bot.question_for(answer)
+            lane_id = self.repo.new_id()
+            target = target_minutes(service.response_target_minutes,
+                                    self.default_target_minutes)
+            state = {"lane_id": lane_id, "service_id": service.id,
+                     "organization_id": service.organization_id, "team": service.matrix_room,
+                     "asker": sender, "target_minutes": target}
+            created = check(await self.bot.client.room_create(**lane_room_request(
+                lane_id=lane_id, service_name=service.name, organization_name=org_name,
+                asker=sender, intake_room_id=intake_id, lane_state=state)), "createRoom")
+            lane = LaneRecord(
+                lane_id=lane_id, room_id=created.room_id, answer_id=answer.answer_id,
+                service_id=service.id, organization_id=service.organization_id,
+                team=service.matrix_room, asker=sender, target_minutes=target,
+                opened_at=self.bot.clock.now(), intake_room_id=intake_id)
+            stored = await asyncio.to_thread(self.repo.add, lane, answer.question_sha256)
+            if stored is None:  # opened meanwhile by another path: keep the first
+                await self._abandon(created.room_id)
+                first = await asyncio.to_thread(self.repo.for_answer, answer.answer_id,
+                                                service.id)
+                assert first is not None
+                return Opened(first, True, 0, service.name)
+            self._lanes[lane.room_id] = lane
+            invited = await self._invite(lane.room_id, team)
+        await self._first_messages(lane, question, service.name, org_name, invited)
+        await self.bot.record("lane.opened", "C", actor=sender, details={
+            "lane_id": lane.lane_id, "room_id": lane.room_id, "service_id": lane.service_id,
+            "organization_id": lane.organization_id, "team": lane.team,
+            "answer_id": answer.answer_id, "invited": str(invited),
+            "target_minutes": str(target)})
+        log.info("lane.opened", lane_id=lane.lane_id, service_id=lane.service_id,
+                 team=lane.team, invited=invited, target_minutes=target)
+        return Opened(lane, False, invited, service.name)
+
+    async def _join_intake(self, room: str) -> str | None:
+        room_id = await resolve_room(self.bot.client, room)
+        if room_id is None:
+            log.warning("lane.intake_unresolved", room=room)
+            return None
+        if room_id not in self.bot.client.rooms:
+            joined = await self.bot.client.join(room_id)
+            if not isinstance(joined, nio.JoinResponse):
+                log.warning("lane.intake_join_failed", room_id=room_id,
+                            status=getattr(joined, "status_code", None))
+                return None
+        return room_id
+
+    async def _invite(self, room_id: str, team: list[str]) -> int:
+        invited = 0
+        for user_id in team:
+            resp = await self.bot.client.room_invite(room_id, user_id)
+            if isinstance(resp, nio.RoomInviteResponse):
+                invited += 1
+            else:
+                log.warning("lane.invite_failed", room_id=room_id, user_id=user_id,
+                            status=getattr(resp, "status_code", None))
+        return invited
+
+    async def _abandon(self, room_id: str) -> None:
+        with contextlib.suppress(Exception):
+            await self.bot.client.room_leave(room_id)
+            await self.bot.client.room_forget(room_id)
+
+    async def _first_messages(self, lane: LaneRecord, question: str | None, service_name: str,
+                              org_name: str, invited: int) -> None:
+        """The question (first), the notice naming the service, the intake announcement."""
+        client_lang = "nl"  # lane rooms are shared with the team: Dutch
+        if question is not None:
+            body = f"Vraag van {lane.asker}:\n\n{question}"
+            html = f"<p>Vraag van {esc(lane.asker)}:</p><blockquote>{esc(question)}</blockquote>"
+        else:
+            body = (f"{lane.asker}: ik kon je vraag niet meer ophalen; zet hem hier neer (zonder "
+                    "persoonsgegevens).")
+            html = f"<p>{esc(body)}</p>"
+        await self.bot.runner.notice(lane.room_id, kind="lane.question", body=body, html=html,
+                                     data={"lane_id": lane.lane_id,
+                                           "carried": question is not None},
+                                     mentions=(lane.asker,))
+        target = format_duration(lane.target_minutes * 60, client_lang)
+        opened = (f"Deze baan loopt naar {service_name} ({org_name}), geopend via de wegwijzer. "
+                  f"Team: graag een eerste antwoord binnen {target}. Dit is geen casuskamer: "
+                  "deel hier geen persoonsgegevens; gaat het om een persoon, open dan een "
+                  "casuskamer met !casus nieuw. Sluiten: !baan sluit.")
+        await self.bot.runner.notice(lane.room_id, kind="lane.opened", body=opened,
+                                     data={"lane_id": lane.lane_id,
+                                           "service_id": lane.service_id,
+                                           "organization_id": lane.organization_id,
+                                           "team": lane.team,
+                                           "target_minutes": lane.target_minutes,
+                                           "invited": invited})
+        if lane.intake_room_id:
+            text = (f"Nieuwe baan voor {service_name} van {lane.asker} (doel eerste antwoord: "
+                    f"{target}). Iedereen in deze intakekamer kan erin.")
+            html = f"<p>{esc(text)}</p><p>{room_link(lane.room_id, 'Naar de baan')}</p>"
+            try:
+                await self.bot.runner.notice(lane.intake_room_id, kind="lane.announced",
+                                             body=f"{text} https://matrix.to/#/{lane.room_id}",
+                                             html=html,
+                                             data={"lane_id": lane.lane_id,
+                                                   "room_id": lane.room_id,
+                                                   "service_id": lane.service_id})
+            except MatrixError:
+                log.warning("lane.announce_failed", lane_id=lane.lane_id)
+
+    # -- the clock ----------------------------------------------------------------------
+
+    async def on_lane_message(self, lane: LaneRecord, sender: str) -> None:
+        """A message in a lane room: the first one from the team stops the clock."""
+        if sender in (self.bot.user_id, lane.asker) or not lane.waiting:
+            return
+        now = self.bot.clock.now()
+        first = await asyncio.to_thread(self.repo.first_answer, lane.lane_id, by=sender, at=now)
+        current = await asyncio.to_thread(self.repo.get, lane.lane_id)
+        if current is not None:
+            self._lanes[lane.room_id] = current
+        if not first or current is None:
+            return
+        seconds = round(waited(current, now).total_seconds())
+        await self.bot.record("lane.answered", "U", actor=sender, details={
+            "lane_id": lane.lane_id, "service_id": lane.service_id, "team": lane.team,
+            "seconds_to_first_answer": str(seconds)})
+        log.info("lane.first_answer", lane_id=lane.lane_id, team=lane.team, seconds=seconds)
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.check_seconds)
+            try:
+                await self.remind_due()
+            except Exception:
+                log.exception("lane.remind_failed")
+
+    async def remind_due(self) -> int:
+        """Remind the teams of lanes that wait past their target (once per lane)."""
+        now = self.bot.clock.now()
+        due = due_reminders(await asyncio.to_thread(self.repo.waiting), now)
+        sent = 0
+        for lane in due:
+            if not await asyncio.to_thread(self.repo.reminded, lane.lane_id, now):
+                continue
+            self._lanes[lane.room_id] = replace(lane, reminded_at=now)
+            wait = format_duration(round(waited(lane, now).total_seconds()))
+            target = format_duration(lane.target_minutes * 60)
+            service = self.bot.social_map.service(lane.service_id)
+            name = service.name if service else lane.service_id
+            data = {"lane_id": lane.lane_id, "service_id": lane.service_id,
+                    "team": lane.team, "waited_seconds": round(waited(lane, now).total_seconds()),
+                    "target_minutes": lane.target_minutes}
+            text = (f"Herinnering: deze baan naar {name} wacht al {wait} op een eerste antwoord "
+                    f"van het team (doel: {target}).")
+            try:
+                await self.bot.runner.notice(lane.room_id, kind="lane.reminder", body=text,
+                                             data=data)
+                if lane.intake_room_id:
+                    intake = (f"Herinnering: een baan voor {name} van {lane.asker} wacht al "
+                              f"{wait} op een eerste antwoord (doel: {target}).")
+                    await self.bot.runner.notice(
+                        lane.intake_room_id, kind="lane.reminder",
+                        body=f"{intake} https://matrix.to/#/{lane.room_id}",
+                        html=f"<p>{esc(intake)}</p><p>{room_link(lane.room_id, 'Naar de baan')}"
+                             "</p>",
+                        data={**data, "room_id": lane.room_id})
+            except MatrixError:
+                log.warning("lane.reminder_not_sent", lane_id=lane.lane_id)
+            await self.bot.record("lane.reminded", "E", actor=None, details={
+                "lane_id": lane.lane_id, "service_id": lane.service_id, "team": lane.team,
+                "waited_seconds": str(data["waited_seconds"])})
+            log.info("lane.reminded", lane_id=lane.lane_id, team=lane.team)
+            sent += 1
+        return sent
+
+    async def figures(self) -> list[TeamFigures]:
+        return team_figures(await asyncio.to_thread(self.repo.all), self.bot.clock.now())
+
+    # -- commands -----------------------------------------------------------------------
+
+    @command("baan", en=["lane"], usage="!baan <nummer>", usage_en="!lane <number>",
+             summary="Open een baan naar team 1, 2 of 3 uit het laatste antwoord (of het "
+                     "antwoord waarop je reageert).",
+             summary_en="Open a lane to team 1, 2 or 3 of the last answer (or the answer "
+                        "you reply to).")
+    async def cmd_lane(self, ctx: CommandContext) -> Reply:
+        arg = ctx.args.strip().removeprefix("#")
+        if not arg.isdecimal():
+            raise UsageError(
+                "Noem het nummer van de dienst uit het antwoord, 'status' of 'sluit'.",
+                "Name the number of the service in the answer, 'status' or 'close'.",
+                errcode="BB_USAGE")
+        answer = await self.bot.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
+        opened = await self.open(room_id=ctx.room_id, sender=ctx.sender, answer=answer,
+                                 n=int(arg), lang=ctx.lang)
+        body, html = opened.texts(ctx.lang)
+        return Reply(body, html, data=opened.data())
+
+    @command("baan status", en=["lane status"], usage="!baan status",
+             usage_en="!lane status",
+             summary="Per team: open banen en de mediaan tijd tot het eerste antwoord.",
+             summary_en="Per team: open lanes and the median time to the first answer.")
+    async def cmd_status(self, ctx: CommandContext) -> Reply:
+        figures = await self.figures()
+        body, html = status_texts(figures, self.bot.team_names(), ctx.lang)
+        return Reply(body, html, data={
+            "teams": [f.to_json() for f in figures],
+            "default_target_minutes": self.default_target_minutes})
+
+    @command("baan sluit", en=["lane close"], aliases=["baan sluiten"],
+             usage="!baan sluit", usage_en="!lane close",
+             summary="Sluit deze baan (in de baan zelf).",
+             summary_en="Close this lane (in the lane itself).")
+    async def cmd_close(self, ctx: CommandContext) -> Reply:
+        lane = self.lane_in(ctx.room_id)
+        if lane is None:
+            raise UsageError("Dit is geen baan; !baan sluit werkt alleen in een baan.",
+                             "This is not a lane; !lane close works only in a lane.",
+                             errcode="BB_NOT_A_LANE")
+        closed = await asyncio.to_thread(self.repo.close, lane.lane_id, by=ctx.sender,
+                                         at=self.bot.clock.now())
+        if not closed:
+            raise UsageError("Deze baan is al gesloten.", "This lane is already closed.",
+                             errcode="BB_LANE_CLOSED")
+        current = await asyncio.to_thread(self.repo.get, lane.lane_id)
+        if current is not None:
+            self._lanes[lane.room_id] = current
+        await self.bot.record("lane.closed", "U", actor=ctx.sender,
+                              details={"lane_id": lane.lane_id, "team": lane.team})
+        text = t(ctx.lang, "Deze baan is gesloten. Bedankt!", "This lane is closed. Thank you!")
+        return Reply(text, data={"lane_id": lane.lane_id})
+
+
+def error_data(exc: BusbaanError) -> dict[str, Any]:
+    """The notice data for a refusal (errcode plus the error's own data)."""
+    return {"errcode": exc.errcode, **exc.data}

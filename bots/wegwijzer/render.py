@@ -1,0 +1,183 @@
+"""How the wegwijzer's answers read in Element (pure): plain ``body`` and HTML.
+
+Every text exists in Dutch and English; ``lang`` picks one. Nothing here logs or
+stores anything: the bot decides what is sent, this module only words it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from busbaan.matrix.reply import esc
+from busbaan.routing import RouteAnswer, RouteResult, Service
+from busbaan.wegwijzer.sla import TeamFigures, format_duration
+
+#: How many services an answer shows (and ``!baan <n>`` can open).
+SHOWN = 3
+#: Reactions that open lanes 1, 2 and 3 (keycap digits, with and without VS16).
+REACTIONS = {"1\ufe0f\u20e3": 1, "2\ufe0f\u20e3": 2, "3\ufe0f\u20e3": 3,
+             "1\u20e3": 1, "2\u20e3": 2, "3\u20e3": 3}
+
+
+def t(lang: str, nl: str, en: str) -> str:
+    return en if lang == "en" else nl
+
+
+def _context_line(answer: RouteAnswer, lang: str) -> str:
+    parts = []
+    if answer.stadsdeel:
+        parts.append(f"{t(lang, 'stadsdeel', 'district')} {answer.stadsdeel}")
+    if answer.leeftijd is not None:
+        parts.append(f"{t(lang, 'leeftijd', 'age')} {answer.leeftijd}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _rephrase(lang: str) -> str:
+    return t(lang,
+             "Beschrijf het probleem concreter: wat speelt er (bijvoorbeeld schulden, huur, "
+             "zorg thuis, eenzaamheid), voor wie (leeftijd) en waar (het stadsdeel, of "
+             "stadsdeel=Zuidoost). Gebruik gewone woorden; afkortingen als bb, WSNP of "
+             "POH kent de wegwijzer ook.",
+             "Describe the problem more concretely: what is going on (for example debts, "
+             "rent, care at home, loneliness), for whom (age) and where (the district, or "
+             "district=Zuidoost). Plain words work best.")
+
+
+def answer_texts(answer: RouteAnswer, lang: str) -> tuple[str, str]:
+    """The answer to a question: up to three services, or an honest 'I do not know'."""
+    shown = answer.results[:SHOWN]
+    notes: list[str] = []
+    if answer.truncated:
+        notes.append(t(lang,
+                       "Je vraag was erg lang; ik heb alleen de eerste 2000 tekens gelezen.",
+                       "Your question was very long; I read only its first 2000 characters."))
+    if not shown:
+        head = t(lang, "Ik weet het niet: ik vind op de sociale kaart geen dienst die past.",
+                 "I do not know: I find no service on the social map that fits.")
+        body = "\n".join([head, _rephrase(lang), *notes])
+        html = f"<p><b>{esc(head)}</b></p><p>{esc(_rephrase(lang))}</p>" + "".join(
+            f"<p><i>{esc(n)}</i></p>" for n in notes)
+        return body, html
+    if answer.confident:
+        head = t(lang, "Hier kun je terecht", "Where to go") + _context_line(answer, lang) + ":"
+    else:
+        head = t(lang,
+                 "Ik weet het niet zeker. Dit zijn de diensten die het meest in de buurt komen",
+                 "I am not sure. These are the services that come closest") \
+            + _context_line(answer, lang) + ":"
+    if "stadsdeel_unknown" in answer.notes:
+        notes.append(t(lang,
+                       "Tip: noem het stadsdeel (bijvoorbeeld stadsdeel=Zuidoost), dan wijs ik "
+                       "het buurtteam in de buurt aan.",
+                       "Tip: name the district (for example district=Zuidoost) and I point to "
+                       "the local neighbourhood team."))
+    if not answer.confident:
+        notes.append(_rephrase(lang))
+    lines = [head]
+    items = []
+    for n, result in enumerate(shown, start=1):
+        lines.extend(_result_lines(n, result, lang))
+        items.append(_result_html(result, lang))
+    how = t(lang,
+            f"Open een baan naar het team: !baan <nummer> (1–{len(shown)}), of reageer op dit "
+            "bericht met 1️⃣ 2️⃣ 3️⃣. Was dit antwoord nuttig? !goed, of !fout <dienst-id> "
+            "met de dienst die wel past.",
+            f"Open a lane to the team: !lane <number> (1–{len(shown)}), or react to this "
+            "message with 1️⃣ 2️⃣ 3️⃣. Was this answer useful? !good, or !wrong <service-id> "
+            "with the service that does fit.")
+    lines.extend(notes)
+    lines.append(how)
+    html = (f"<p><b>{esc(head)}</b></p><ol>{''.join(items)}</ol>"
+            + "".join(f"<p><i>{esc(n)}</i></p>" for n in notes)
+            + f"<p>{esc(how)}</p>")
+    return "\n".join(lines), html
+
+
+def _result_lines(n: int, r: RouteResult, lang: str) -> list[str]:
+    lines = [f"{n}. {r.name} — {r.organization_name} [{r.service_id}]"]
+    if r.why:
+        lines.append(f"   {t(lang, 'Waarom', 'Why')}: {r.why}")
+    if r.conditions:
+        lines.append(f"   {t(lang, 'Voorwaarden', 'Conditions')}: {r.conditions}")
+    lines.append(f"   {t(lang, 'Contact', 'Contact')}: {r.contact}")
+    return lines
+
+
+def _result_html(r: RouteResult, lang: str) -> str:
+    parts = [f"<b>{esc(r.name)}</b> — {esc(r.organization_name)} "
+             f"<code>{esc(r.service_id)}</code>"]
+    if r.why:
+        parts.append(f"<i>{t(lang, 'Waarom', 'Why')}:</i> {esc(r.why)}")
+    if r.conditions:
+        parts.append(f"<i>{t(lang, 'Voorwaarden', 'Conditions')}:</i> {esc(r.conditions)}")
+    parts.append(f"<i>Contact:</i> {esc(r.contact)}")
+    return "<li>" + "<br>".join(parts) + "</li>"
+
+
+def other_ways(service: Service, lang: str) -> str:
+    """How to reach a service outside busbaan (phone, e-mail, website)."""
+    ways = []
+    if service.phones:
+        ways.append(f"{t(lang, 'bel', 'call')} {service.phones[0]}")
+    if service.email:
+        ways.append(f"{t(lang, 'mail', 'e-mail')} {service.email}")
+    if service.url:
+        ways.append(f"{t(lang, 'zie', 'see')} {service.url}")
+    if not ways:
+        return t(lang, "de sociale kaart noemt geen telefoon, e-mail of website",
+                 "the social map names no phone, e-mail or website")
+    return ", ".join(ways)
+
+
+def room_link(room_id: str, label: str) -> str:
+    return f'<a href="https://matrix.to/#/{esc(room_id)}">{esc(label)}</a>'
+
+
+def help_texts(lang: str, usages: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """What the wegwijzer does and its commands (``usages``: (usage, summary) pairs)."""
+    intro = t(lang,
+              "Ik ben de wegwijzer. Stuur me hier een vraag in je eigen woorden, zonder "
+              "namen, BSN, adres of geboortedatum (bijvoorbeeld 'cliënt, 58, Zuidoost, kan "
+              "de energierekening niet betalen'), en ik wijs de diensten aan die passen. In "
+              "andere kamers: !wie <vraag>.",
+              "I am the wayfinder. Send me a question here in your own words, without names, "
+              "BSN, address or birth date (for example 'client, 58, Zuidoost, cannot pay the "
+              "energy bill'), and I point to the services that fit. In other rooms: "
+              "!who <question>.")
+    lines = [intro, *(f"  {u} — {s}" for u, s in usages)]
+    html = (f"<p>{esc(intro)}</p><ul>"
+            + "".join(f"<li><code>{esc(u)}</code> — {esc(s)}</li>" for u, s in usages)
+            + "</ul>")
+    return "\n".join(lines), html
+
+
+def status_texts(figures: Sequence[TeamFigures], names: dict[str, str],
+                 lang: str) -> tuple[str, str]:
+    """``!baan status``: per team open lanes, waiting, median time to first answer."""
+    if not figures:
+        text = t(lang, "Er zijn nog geen banen geopend.", "No lanes have been opened yet.")
+        return text, f"<p>{esc(text)}</p>"
+    head = t(lang, "Intake per team (banen via de wegwijzer):",
+             "Intake per team (lanes via the wayfinder):")
+    lines = [head]
+    rows = []
+    for f in figures:
+        label = names.get(f.team, f.team)
+        median = format_duration(f.median_first_answer_seconds, lang)
+        target = format_duration(f.target_minutes * 60, lang)
+        lines.append(t(
+            lang,
+            f"- {label}: {f.open} open, {f.waiting} wachtend ({f.overdue} over het doel), "
+            f"{f.answered} beantwoord; mediaan eerste antwoord {median} (doel {target})",
+            f"- {label}: {f.open} open, {f.waiting} waiting ({f.overdue} past the target), "
+            f"{f.answered} answered; median first answer {median} (target {target})"))
+        rows.append(f"<tr><td>{esc(label)}</td><td>{f.open}</td><td>{f.waiting}</td>"
+                    f"<td>{f.overdue}</td><td>{f.answered}</td><td>{esc(median)}</td>"
+                    f"<td>{esc(target)}</td></tr>")
+    header = t(lang,
+               "<tr><th>team</th><th>open</th><th>wachtend</th><th>over doel</th>"
+               "<th>beantwoord</th><th>mediaan 1e antwoord</th><th>doel</th></tr>",
+               "<tr><th>team</th><th>open</th><th>waiting</th><th>past target</th>"
+               "<th>answered</th><th>median 1st answer</th><th>target</th></tr>")
+    html = f"<p><b>{esc(head)}</b></p><table>{header}{''.join(rows)}</table>"
+    return "\n".join(lines), html

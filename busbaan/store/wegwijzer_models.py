@@ -1,0 +1,88 @@
+"""The wegwijzer's tables (issue 5): imported social maps, answers, lanes, feedback.
+
+No table holds a question's text: questions are referred to by their SHA-256
+(``question_sha256``). Times are stored as naive UTC. Migration: ``0004_wegwijzer``.
+Import this module wherever the full metadata is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+class SocialMapRow(SQLModel, table=True):
+    """One imported social map (HSDS 3.0, canonical JSON); the newest is in use."""
+
+    __tablename__ = "socialmap"
+
+    map_id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(index=True, max_length=64)
+    source: str = Field(max_length=255)
+    services: int
+    organizations: int
+    document: str = Field(sa_column=Column(Text, nullable=False))
+    imported_at: dt.datetime
+    imported_by: str = Field(default="", max_length=255)
+
+
+class RouteAnswerRow(SQLModel, table=True):
+    """An answer the wegwijzer gave (results, not the question)."""
+
+    __tablename__ = "route_answer"
+
+    answer_id: str = Field(primary_key=True, max_length=16)
+    room_id: str = Field(index=True, max_length=255)
+    event_id: str = Field(unique=True, max_length=255)
+    question_event_id: str = Field(max_length=255)
+    asker: str = Field(max_length=255)
+    question_sha256: str = Field(max_length=64)
+    map_sha256: str = Field(max_length=64)
+    results: list[dict[str, object]] = Field(default_factory=list,
+                                             sa_column=Column(JSON, nullable=False))
+    confident: bool
+    created_at: dt.datetime
+
+
+class LaneRow(SQLModel, table=True):
+    """A lane from an answer to a team's intake, with its first-answer clock."""
+
+    __tablename__ = "lane"
+    __table_args__ = (UniqueConstraint("answer_id", "service_id", name="uq_lane_answer_service"),)
+
+    lane_id: str = Field(primary_key=True, max_length=16)
+    room_id: str = Field(unique=True, max_length=255)
+    answer_id: str = Field(foreign_key="route_answer.answer_id", max_length=16)
+    service_id: str = Field(max_length=128)
+    organization_id: str = Field(max_length=128)
+    team: str = Field(index=True, max_length=255)
+    intake_room_id: str | None = Field(default=None, max_length=255)
+    asker: str = Field(max_length=255)
+    question_sha256: str = Field(max_length=64)
+    target_minutes: int
+    opened_at: dt.datetime
+    first_answer_at: dt.datetime | None = None
+    first_answer_by: str | None = Field(default=None, max_length=255)
+    reminded_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    closed_by: str | None = Field(default=None, max_length=255)
+
+
+class RouteFeedbackRow(SQLModel, table=True):
+    """The asker's verdict on an answer; one per person and answer (the last counts)."""
+
+    __tablename__ = "route_feedback"
+    __table_args__ = (UniqueConstraint("answer_id", "by", name="uq_route_feedback_answer_by"),)
+
+    feedback_id: str = Field(primary_key=True, max_length=16)
+    answer_id: str = Field(foreign_key="route_answer.answer_id", index=True, max_length=16)
+    by: str = Field(max_length=255)
+    verdict: str = Field(max_length=8)  # good | wrong
+    expected_service_id: str | None = Field(default=None, max_length=128)
+    question_sha256: str = Field(max_length=64)
+    map_sha256: str = Field(max_length=64)
+    answered_service_ids: list[str] = Field(default_factory=list,
+                                            sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime

@@ -1,0 +1,295 @@
+"""Repositories of the wegwijzer (issue 5): social maps, answers, lanes, feedback.
+
+Sync SQLAlchemy, like :mod:`busbaan.store.repositories`; the bot calls them through
+``asyncio.to_thread``. They return the frozen records of :mod:`busbaan.wegwijzer.model`.
+Times go in and come out as aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from busbaan.store.repositories import new_id
+from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow, SocialMapRow
+from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef
+
+
+def _store(when: dt.datetime) -> dt.datetime:
+    """UTC (sqlmodel's column type wants aware datetimes and stores them as UTC)."""
+    return when.astimezone(dt.UTC)
+
+
+def _load(when: dt.datetime) -> dt.datetime:
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+
+
+def _maybe(when: dt.datetime | None) -> dt.datetime | None:
+    return None if when is None else _load(when)
+
+
+# -- social maps -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMap:
+    """An imported social map; ``document`` is its canonical JSON text."""
+
+    map_id: int
+    sha256: str
+    source: str
+    services: int
+    organizations: int
+    imported_at: dt.datetime
+    document: str
+
+
+def _stored_map(row: SocialMapRow) -> StoredMap:
+    assert row.map_id is not None
+    return StoredMap(map_id=row.map_id, sha256=row.sha256, source=row.source,
+                     services=row.services, organizations=row.organizations,
+                     imported_at=_load(row.imported_at), document=row.document)
+
+
+class SocialMapRepository:
+    """Imported social maps; the newest import is the one in use."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, *, document: str, sha256: str, source: str, services: int,
+            organizations: int, now: dt.datetime, by: str = "") -> tuple[StoredMap, bool]:
+        """Store a checked map; ``(map, False)`` when it is already the map in use."""
+        with Session(self._engine) as s, s.begin():
+            newest = s.exec(select(SocialMapRow)
+                            .order_by(col(SocialMapRow.map_id).desc()).limit(1)).first()
+            if newest is not None and newest.sha256 == sha256:
+                return _stored_map(newest), False
+            row = SocialMapRow(sha256=sha256, source=source[:255], services=services,
+                               organizations=organizations, document=document,
+                               imported_at=_store(now), imported_by=by[:255])
+            s.add(row)
+            s.flush()
+            return _stored_map(row), True
+
+    def latest(self) -> StoredMap | None:
+        with Session(self._engine) as s:
+            row = s.exec(select(SocialMapRow)
+                         .order_by(col(SocialMapRow.map_id).desc()).limit(1)).first()
+            return _stored_map(row) if row is not None else None
+
+    def count(self) -> int:
+        with Session(self._engine) as s:
+            return len(s.exec(select(SocialMapRow.map_id)).all())
+
+
+# -- answers ---------------------------------------------------------------------------
+
+
+def _answer(row: RouteAnswerRow) -> AnswerRecord:
+    return AnswerRecord(
+        answer_id=row.answer_id, room_id=row.room_id, event_id=row.event_id,
+        question_event_id=row.question_event_id, asker=row.asker,
+        question_sha256=row.question_sha256, map_sha256=row.map_sha256,
+        results=tuple(ResultRef(service_id=str(r["service_id"]),
+                                organization_id=str(r["organization_id"]),
+                                score=int(r["score"]),  # type: ignore[call-overload]
+                                lane=str(r["lane"]) if r.get("lane") else None)
+                      for r in row.results),
+        confident=row.confident, created_at=_load(row.created_at),
+    )
+
+
+class AnswerRepository:
+    """The answers the bot gave, to find the one a `!baan`, `!goed` or `!fout` is about."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @staticmethod
+    def new_id() -> str:
+        return new_id("A")
+
+    def add(self, answer: AnswerRecord) -> None:
+        with Session(self._engine) as s, s.begin():
+            s.add(RouteAnswerRow(
+                answer_id=answer.answer_id, room_id=answer.room_id, event_id=answer.event_id,
+                question_event_id=answer.question_event_id, asker=answer.asker,
+                question_sha256=answer.question_sha256, map_sha256=answer.map_sha256,
+                results=[r.to_json() for r in answer.results], confident=answer.confident,
+                created_at=_store(answer.created_at)))
+
+    def by_event(self, event_id: str) -> AnswerRecord | None:
+        with Session(self._engine) as s:
+            row = s.exec(select(RouteAnswerRow)
+                         .where(col(RouteAnswerRow.event_id) == event_id)).first()
+            return _answer(row) if row is not None else None
+
+    def last_for(self, room_id: str, asker: str) -> AnswerRecord | None:
+        """The newest answer to ``asker`` in ``room_id``."""
+        with Session(self._engine) as s:
+            row = s.exec(select(RouteAnswerRow)
+                         .where(col(RouteAnswerRow.room_id) == room_id,
+                                col(RouteAnswerRow.asker) == asker)
+                         .order_by(col(RouteAnswerRow.created_at).desc(),
+                                   col(RouteAnswerRow.answer_id).desc())
+                         .limit(1)).first()
+            return _answer(row) if row is not None else None
+
+
+# -- lanes -----------------------------------------------------------------------------
+
+
+def _lane(row: LaneRow) -> LaneRecord:
+    return LaneRecord(
+        lane_id=row.lane_id, room_id=row.room_id, answer_id=row.answer_id,
+        service_id=row.service_id, organization_id=row.organization_id, team=row.team,
+        asker=row.asker, target_minutes=row.target_minutes, opened_at=_load(row.opened_at),
+        intake_room_id=row.intake_room_id, first_answer_at=_maybe(row.first_answer_at),
+        first_answer_by=row.first_answer_by, reminded_at=_maybe(row.reminded_at),
+        closed_at=_maybe(row.closed_at),
+    )
+
+
+class LaneRepository:
+    """Lanes and their clocks. Changes to a clock are single conditional UPDATEs, so a
+    first answer or a reminder is recorded once, whoever comes first."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @staticmethod
+    def new_id() -> str:
+        return new_id("L")
+
+    def add(self, lane: LaneRecord, question_sha256: str) -> LaneRecord | None:
+        """Store a new lane; None when the answer already has a lane to that service."""
+        try:
+            with Session(self._engine) as s, s.begin():
+                s.add(LaneRow(
+                    lane_id=lane.lane_id, room_id=lane.room_id, answer_id=lane.answer_id,
+                    service_id=lane.service_id, organization_id=lane.organization_id,
+                    team=lane.team, intake_room_id=lane.intake_room_id, asker=lane.asker,
+                    question_sha256=question_sha256, target_minutes=lane.target_minutes,
+                    opened_at=_store(lane.opened_at)))
+        except IntegrityError:
+            return None
+        return lane
+
+    def for_answer(self, answer_id: str, service_id: str) -> LaneRecord | None:
+        with Session(self._engine) as s:
+            row = s.exec(select(LaneRow).where(col(LaneRow.answer_id) == answer_id,
+                                               col(LaneRow.service_id) == service_id)).first()
+            return _lane(row) if row is not None else None
+
+    def by_room(self, room_id: str) -> LaneRecord | None:
+        with Session(self._engine) as s:
+            row = s.exec(select(LaneRow).where(col(LaneRow.room_id) == room_id)).first()
+            return _lane(row) if row is not None else None
+
+    def get(self, lane_id: str) -> LaneRecord | None:
+        with Session(self._engine) as s:
+            row = s.get(LaneRow, lane_id)
+            return _lane(row) if row is not None else None
+
+    def all(self) -> list[LaneRecord]:
+        with Session(self._engine) as s:
+            return [_lane(r) for r in s.exec(select(LaneRow).order_by(col(LaneRow.opened_at)))]
+
+    def waiting(self) -> list[LaneRecord]:
+        """Lanes that are open and not yet answered by the team."""
+        with Session(self._engine) as s:
+            rows = s.exec(select(LaneRow).where(col(LaneRow.first_answer_at).is_(None),
+                                                col(LaneRow.closed_at).is_(None)))
+            return [_lane(r) for r in rows]
+
+    def room_ids(self) -> set[str]:
+        with Session(self._engine) as s:
+            return set(s.exec(select(LaneRow.room_id)).all())
+
+    def _set_once(self, lane_id: str, column: str, values: dict[str, object]) -> bool:
+        with Session(self._engine) as s, s.begin():
+            result = s.exec(
+                update(LaneRow)
+                .where(col(LaneRow.lane_id) == lane_id,
+                       getattr(LaneRow, column).is_(None))
+                .values(**values))
+            return bool(result.rowcount)
+
+    def first_answer(self, lane_id: str, *, by: str, at: dt.datetime) -> bool:
+        """Record the team's first answer; False when one was recorded before."""
+        return self._set_once(lane_id, "first_answer_at",
+                              {"first_answer_at": _store(at), "first_answer_by": by})
+
+    def reminded(self, lane_id: str, at: dt.datetime) -> bool:
+        """Record that the team was reminded; False when it was before."""
+        return self._set_once(lane_id, "reminded_at", {"reminded_at": _store(at)})
+
+    def close(self, lane_id: str, *, by: str, at: dt.datetime) -> bool:
+        """Close the lane; False when it was closed before."""
+        return self._set_once(lane_id, "closed_at", {"closed_at": _store(at), "closed_by": by})
+
+
+# -- feedback --------------------------------------------------------------------------
+
+
+def _feedback(row: RouteFeedbackRow) -> FeedbackRecord:
+    return FeedbackRecord(
+        feedback_id=row.feedback_id, answer_id=row.answer_id, by=row.by,
+        verdict="good" if row.verdict == "good" else "wrong",
+        expected_service_id=row.expected_service_id, question_sha256=row.question_sha256,
+        map_sha256=row.map_sha256, answered_service_ids=tuple(row.answered_service_ids),
+        created_at=_load(row.created_at),
+    )
+
+
+class FeedbackRepository:
+    """Verdicts on answers: one per person and answer; a new verdict replaces the old."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @staticmethod
+    def new_id() -> str:
+        return new_id("F")
+
+    def record(self, feedback: FeedbackRecord) -> tuple[FeedbackRecord, bool]:
+        """Store ``feedback``; ``(stored, replaced)`` where replaced says an earlier
+        verdict of the same person on the same answer was overwritten."""
+        with Session(self._engine) as s, s.begin():
+            row = s.exec(select(RouteFeedbackRow)
+                         .where(col(RouteFeedbackRow.answer_id) == feedback.answer_id,
+                                col(RouteFeedbackRow.by) == feedback.by)).first()
+            replaced = row is not None
+            if row is None:
+                row = RouteFeedbackRow(feedback_id=feedback.feedback_id,
+                                       answer_id=feedback.answer_id, by=feedback.by,
+                                       verdict=feedback.verdict,
+                                       question_sha256=feedback.question_sha256,
+                                       map_sha256=feedback.map_sha256,
+                                       created_at=_store(feedback.created_at))
+            row.verdict = feedback.verdict
+            row.expected_service_id = feedback.expected_service_id
+            row.answered_service_ids = list(feedback.answered_service_ids)
+            row.created_at = _store(feedback.created_at)
+            s.add(row)
+            s.flush()
+            return _feedback(row), replaced
+
+    def for_answer(self, answer_id: str) -> list[FeedbackRecord]:
+        with Session(self._engine) as s:
+            rows = s.exec(select(RouteFeedbackRow)
+                          .where(col(RouteFeedbackRow.answer_id) == answer_id))
+            return [_feedback(r) for r in rows]
+
+    def all(self) -> Sequence[FeedbackRecord]:
+        with Session(self._engine) as s:
+            rows = s.exec(select(RouteFeedbackRow)
+                          .order_by(col(RouteFeedbackRow.created_at)))
+            return [_feedback(r) for r in rows]

@@ -1,0 +1,48 @@
+"""The wegwijzer's own rules around the routing core (pure: no network, no database).
+
+``question``  a chat question: context words, personal data, language, hash
+``model``     answers, lanes and feedback as frozen records (no question text)
+``sla``       team intake figures, the response target and reminders
+
+The bot (``bots/wegwijzer``) and the web API (``busbaan.web.lanes``) call these.
+"""
+
+from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef, Verdict
+from busbaan.wegwijzer.question import (
+    Question,
+    guess_lang,
+    parse_question,
+    question_sha256,
+    refuse_personal_data,
+)
+from busbaan.wegwijzer.sla import (
+    DEFAULT_TARGET_MINUTES,
+    TeamFigures,
+    due_reminders,
+    format_duration,
+    overdue,
+    target_minutes,
+    team_figures,
+    waited,
+)
+
+__all__ = [
+    "DEFAULT_TARGET_MINUTES",
+    "AnswerRecord",
+    "FeedbackRecord",
+    "LaneRecord",
+    "Question",
+    "ResultRef",
+    "TeamFigures",
+    "Verdict",
+    "due_reminders",
+    "format_duration",
+    "guess_lang",
+    "overdue",
+    "parse_question",
+    "question_sha256",
+    "refuse_personal_data",
+    "target_minutes",
+    "team_figures",
+    "waited",
+]

@@ -1,0 +1,85 @@
+"""What the wegwijzer keeps (pure, frozen): answers, lanes, feedback.
+
+None of these holds a question's text: a question is referred to by its hash
+(:func:`busbaan.wegwijzer.question.question_sha256`). The text lives only in Matrix,
+in the room where it was asked (and, when it carried no personal data, in the lane).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+Verdict = Literal["good", "wrong"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRef:
+    """One service in an answer, as the ``nl.busbaan.route`` field carries it."""
+
+    service_id: str
+    organization_id: str
+    score: int  # per mille
+    lane: str | None  # the team's intake room (alias), if any
+
+    def to_json(self) -> dict[str, object]:
+        return {"service_id": self.service_id, "organization_id": self.organization_id,
+                "score": self.score, "lane": self.lane}
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """An answer the bot gave: where, to whom, for which question (by hash)."""
+
+    answer_id: str
+    room_id: str
+    event_id: str  # the answer's event
+    question_event_id: str  # the question's event (the text stays in Matrix)
+    asker: str
+    question_sha256: str
+    map_sha256: str
+    results: tuple[ResultRef, ...]
+    confident: bool
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LaneRecord:
+    """A lane: a room between an asker and a team's intake, and its clock."""
+
+    lane_id: str
+    room_id: str
+    answer_id: str
+    service_id: str
+    organization_id: str
+    team: str  # the intake room's alias (or id): what the figures are grouped by
+    asker: str
+    target_minutes: int
+    opened_at: dt.datetime
+    intake_room_id: str | None = None
+    first_answer_at: dt.datetime | None = None
+    first_answer_by: str | None = None
+    reminded_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """Open and not yet answered by the team."""
+        return self.first_answer_at is None and self.closed_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRecord:
+    """The asker's verdict on an answer: useful, or wrong (and perhaps which service
+    would have been right). Material to improve the map; no text."""
+
+    feedback_id: str
+    answer_id: str
+    by: str
+    verdict: Verdict
+    expected_service_id: str | None
+    question_sha256: str
+    map_sha256: str
+    answered_service_ids: tuple[str, ...]
+    created_at: dt.datetime

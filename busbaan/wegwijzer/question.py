@@ -1,0 +1,131 @@
+"""A question to the wegwijzer as it arrives in chat (pure).
+
+A professional types free text. Before it is routed, busbaan
+
+- reads the optional context words ``stadsdeel=<naam>`` and ``leeftijd=<n>``
+  (English: ``district=``, ``age=``) and takes them out of the question;
+- looks for identifying data (:func:`busbaan.privacy.find_personal_data`): a question
+  that carries a BSN, a name, an address or a birth date is not routed and never goes
+  into a lane; the professional is pointed to a case room instead;
+- guesses whether the question is English, so that the answer is too;
+- hashes the question, so that feedback can refer to it without keeping the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from busbaan.errors import PersonalData, UsageError
+from busbaan.privacy import Finding, find_personal_data
+from busbaan.routing import MAX_QUESTION_CHARS
+
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "Question",
+    "guess_lang",
+    "parse_question",
+    "question_sha256",
+    "refuse_personal_data",
+]
+
+_CONTEXT = re.compile(
+    r"(?<!\S)(stadsdeel|district|leeftijd|age)\s*[=:]\s*([^\s,;]+)[,;]?", re.IGNORECASE
+)
+_CONTEXT_KEY = {"stadsdeel": "stadsdeel", "district": "stadsdeel", "leeftijd": "leeftijd",
+                "age": "leeftijd"}
+_WORD = re.compile(r"[a-zà-ÿ']+")
+_ENGLISH = frozenset({
+    "the", "a", "an", "and", "with", "is", "are", "has", "have", "who", "where", "can",
+    "cannot", "can't", "does", "do", "for", "to", "of", "her", "his", "she", "he", "they",
+    "their", "needs", "need", "help", "someone", "client", "lives", "living", "pay", "bill",
+    "bills", "debt", "debts", "rent", "what", "which", "how", "my", "our", "get", "unable",
+    "wants", "want"
+})
+_DUTCH = frozenset({
+    "de", "het", "een", "en", "met", "is", "zijn", "heeft", "hebben", "wie", "waar", "kan",
+    "kunnen", "niet", "voor", "naar", "van", "haar", "zij", "hij", "ze", "hun", "nodig", "hulp",
+    "iemand", "cliënt", "client", "cliënte", "woont", "betalen", "rekening", "schulden", "huur",
+    "wat", "welke", "hoe", "mijn", "onze", "krijgen", "wil", "willen", "ik", "bij", "op", "aan",
+    "er", "geen"
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A chat question, ready for the router (which reads at most
+    :data:`MAX_QUESTION_CHARS` of ``text``; ``truncated`` says it will cut)."""
+
+    text: str
+    context: dict[str, str] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+    truncated: bool = False
+
+    @property
+    def personal(self) -> bool:
+        """True when the question seems to carry identifying data."""
+        return bool(self.findings)
+
+
+def parse_question(raw: str) -> Question:
+    """Split ``raw`` into the question and its context words; check it (pure).
+
+    An empty question raises :class:`UsageError` (``BB_EMPTY_QUESTION``); personal data
+    is reported in ``findings`` (checked over the whole text, also beyond the cap).
+    """
+    findings = tuple(find_personal_data(raw))
+    context: dict[str, str] = {}
+
+    def take(match: re.Match[str]) -> str:
+        context[_CONTEXT_KEY[match.group(1).lower()]] = match.group(2)
+        return " "
+
+    text = " ".join(_CONTEXT.sub(take, raw).split())
+    if not text:
+        raise UsageError(
+            "De vraag is leeg. Beschrijf in een paar woorden waar iemand hulp bij zoekt, "
+            "bijvoorbeeld 'cliënt, 58, Zuidoost, kan de energierekening niet betalen'.",
+            "The question is empty. Describe in a few words what someone needs help with, "
+            "for example 'client, 58, Zuidoost, cannot pay the energy bill'.",
+            errcode="BB_EMPTY_QUESTION",
+        )
+    return Question(text=text, context=context, findings=findings,
+                    truncated=len(text) > MAX_QUESTION_CHARS)
+
+
+def refuse_personal_data(findings: tuple[Finding, ...]) -> PersonalData:
+    """The refusal for a question with identifying data: say what was found (never the
+    value), that nothing was routed or kept, and offer the two ways forward."""
+    kinds_nl = ", ".join(f.nl for f in findings)
+    kinds_en = ", ".join(f.en for f in findings)
+    return PersonalData(
+        f"Je vraag lijkt {kinds_nl} te bevatten. De wegwijzer zoekt geen hulp bij "
+        "persoonsgegevens en zet ze nooit in een baan; ik heb de vraag niet gezocht en "
+        "niets bewaard. Stel de vraag zonder gegevens die iemand herkenbaar maken "
+        "(bijvoorbeeld 'cliënt, 58, Zuidoost, energieschulden'). Gaat het om deze persoon "
+        "en moeten collega's meekijken, open dan een casuskamer met de casus-bot: "
+        "!casus nieuw.",
+        f"Your question seems to contain {kinds_en}. The wayfinder does not search with "
+        "personal data and never puts it in a lane; I did not search and kept nothing. Ask "
+        "without details that identify someone (for example 'client, 58, Zuidoost, energy "
+        "debts'). If it is about this person and colleagues need to work on it, open a "
+        "case room with the casus bot: !case new.",
+        data={"kinds": [f.kind for f in findings], "suggest": "casus nieuw"},
+    )
+
+
+def guess_lang(text: str) -> str:
+    """``"en"`` when ``text`` reads as English rather than Dutch, else ``"nl"``."""
+    words = _WORD.findall(text.lower())
+    english = sum(w in _ENGLISH for w in words)
+    dutch = sum(w in _DUTCH for w in words)
+    return "en" if english > dutch else "nl"
+
+
+def question_sha256(text: str) -> str:
+    """A stable hash of a question (NFC, case-folded, single spaces): feedback and lanes
+    refer to a question by this, never by its text."""
+    normal = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
