@@ -683,17 +683,16 @@ class AuditLog:
         *,
         trusted_notes: Sequence[str] = (),
         max_problems: int = 100,
+        workers: int | None = None,
     ) -> VerifyReport:
-        """Recompute everything from the rows and check it against the signed checkpoints.
+        """Recompute everything from the rows and check it against the signed checkpoints
+        (see :mod:`busbaan.audit.verify`).
 
-        Checks, in one streaming pass: indexes without gaps, each leaf's hash, the
-        index each leaf was written at, the copied search columns, the sealed details'
-        hashes, the cached subtree hashes, the head; then every checkpoint's signature
-        (stored ones and ``trusted_notes`` held elsewhere), its root against the
-        recomputed tree, and consistency proofs between consecutive checkpoints.
+        ``trusted_notes`` are checkpoints held elsewhere that the log must still match.
         ``progress`` is called with the number of entries done since the last call.
+        ``workers``: extra processes that check chunks of rows (default: none).
         """
-        return verify_log(self, progress, trusted_notes, max_problems)
+        return verify_log(self, progress, trusted_notes, max_problems, workers)
 
     # ------------------------------------------------------------------ erasure
 

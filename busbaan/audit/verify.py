@@ -10,14 +10,17 @@ consecutive checkpoints. Every problem names the first index it makes doubtful.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
+import multiprocessing
 import re
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -117,6 +120,134 @@ class VerifyReport:
     problems: tuple[Problem, ...] = field(default=())
 
 
+# --------------------------------------------------------------------------- chunks
+#
+# The rows are checked in chunks of ``_CHUNK`` consecutive indexes. A chunk's check
+# reads only its own rows and cached subtrees, so chunks can be checked in other
+# processes (both cores of a small machine) while this one grows the tree from what
+# they return, in order.
+
+
+class ChunkResult(NamedTuple):
+    """What the check of rows ``start .. stop`` found."""
+
+    start: int
+    stop: int
+    rows: int
+    #: The first index in the chunk without a row, if any.
+    first_missing: int | None
+    #: Row and cached-subtree problems: (kind, index, until).
+    problems: tuple[tuple[str, int, int | None], ...]
+    #: Per level, the hashes of the complete subtrees over the stored leaf hashes of the
+    #: gapless prefix of the chunk, packed (32 bytes each).
+    levels: tuple[bytes, ...]
+
+
+class _Packed(Sequence[bytes]):
+    """A packed level of hashes, indexable like a list."""
+
+    __slots__ = ("_blob",)
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+
+    def __len__(self) -> int:
+        return len(self._blob) // 32
+
+    def __getitem__(self, i: int) -> bytes:  # type: ignore[override]
+        return self._blob[i * 32:(i + 1) * 32]
+
+
+def _raw(engine: Engine, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Plain DB-API tuples, bytes as bytes (no result processing: the hot path)."""
+    with engine.connect() as conn:
+        dbapi: Any = conn.connection.dbapi_connection
+        cursor = dbapi.cursor() if engine.dialect.name == "sqlite" else dbapi.cursor(binary=True)
+        try:
+            cursor.execute(sql, params)
+            rows: list[tuple[Any, ...]] = list(cursor.fetchall())
+        finally:
+            cursor.close()
+            conn.rollback()
+        return rows
+
+
+def _mark(engine: Engine) -> str:
+    return "?" if engine.dialect.paramstyle == "qmark" else "%s"
+
+
+def check_chunk(engine: Engine, start: int, stop: int) -> ChunkResult:
+    """Check rows ``start <= idx < stop`` (``start`` a multiple of the chunk length).
+
+    Recomputes each leaf hash and compares it with the stored one; checks that each
+    leaf names its own index (on SQLite; PostgreSQL does that in its column check) and
+    that sealed details match their hash; builds the subtrees over the stored hashes
+    (what was signed) and compares the cached ones.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    mark = _mark(engine)
+    index = "leaf_index" if sqlite else "idx"
+    rows = _raw(engine, f"SELECT idx, leaf_hash, leaf, personal, personal_sha256, {index} "
+                        f"FROM audit_entry WHERE idx >= {mark} AND idx < {mark} ORDER BY idx",
+                (start, stop))
+    sha256 = hashlib.sha256
+    problems: list[tuple[str, int, int | None]] = []
+    # The common case, everything in order, runs as list comprehensions; rows that
+    # differ are then looked at one by one.
+    stored = [r[1] for r in rows]
+    recomputed = [sha256(b"\x00" + r[2]).digest() for r in rows]
+    gapless = len(rows) == stop - start
+    if not (gapless and recomputed == stored and all(r[0] == r[5] for r in rows)
+            and not any(r[3] is not None or r[4] is not None for r in rows)):
+        for (idx, stored_hash, _data, blob, digest, leaf_index), lh in zip(
+                rows, recomputed, strict=True):
+            if lh != stored_hash:
+                problems.append(("leaf_hash", idx, None))
+            if leaf_index != idx:
+                problems.append(("moved", idx, None))
+            if (digest is not None or blob is not None) and (
+                digest is None or blob is None or sha256(blob).hexdigest() != digest
+            ):
+                problems.append(("personal", idx, None))
+    prefix = len(rows)
+    first_missing = None
+    if not gapless:
+        prefix = next((i for i, r in enumerate(rows) if r[0] != start + i), len(rows))
+        first_missing = start + prefix
+    levels = merkle.subtree_levels(stored[:prefix])
+    wanted = [(level, start >> level, len(levels[level]))
+              for level in range(CACHE_EVERY, len(levels), CACHE_EVERY) if levels[level]]
+    if wanted:
+        where = " OR ".join(f"(level = {lv} AND idx >= {lo} AND idx < {lo + n})"
+                            for lv, lo, n in wanted)
+        cached = {(int(lv), int(i)): bytes(h) for lv, i, h in _raw(
+            engine, f"SELECT level, idx, hash FROM audit_node WHERE {where}", ())}
+        for level, lo, _n in wanted:
+            for j, h in enumerate(levels[level]):
+                if cached.get((level, lo + j)) != h:
+                    problems.append(("node_cache", (lo + j) << level, (lo + j + 1) << level))
+    return ChunkResult(start, stop, len(rows), first_missing, tuple(problems),
+                       tuple(b"".join(level) for level in levels))
+
+
+@functools.lru_cache(maxsize=4)
+def _worker_engine(url: str) -> Engine:
+    """The engine of a worker process (one per database; workers live for one verify)."""
+    from busbaan.store import make_engine
+
+    return make_engine(url)
+
+
+def _check_in_worker(url: str, start: int, stop: int) -> ChunkResult:
+    return check_chunk(_worker_engine(url), start, stop)
+
+
+def _parallel_ok(engine: Engine) -> bool:
+    """Whether other processes can open this database (not an in-memory SQLite)."""
+    database = engine.url.database or ""
+    return not (engine.dialect.name == "sqlite" and database in ("", ":memory:"))
+
+
 #: Problems that name the very entry that is wrong.
 ROW_KINDS = frozenset({"missing", "leaf_hash", "moved", "unreadable", "personal", "column"})
 
@@ -142,9 +273,16 @@ def verify_log(
     progress: Callable[[int], None] | None = None,
     trusted_notes: Sequence[str] = (),
     max_problems: int = 100,
+    workers: int | None = None,
 ) -> VerifyReport:
-    """Verify ``log`` (see the module docstring)."""
-    return _Verifier(log, progress, trusted_notes, max_problems).run()
+    """Verify ``log`` (see the module docstring).
+
+    ``workers``: processes that check chunks of rows beside this one; 0 (the default)
+    checks everything here. Workers pay off on a machine with idle cores; on the small,
+    shared machines this was measured on, one process was as fast and steadier (see
+    docs/benchmarks.md).
+    """
+    return _Verifier(log, progress, trusted_notes, max_problems, workers).run()
 
 
 class _Verifier:
@@ -156,11 +294,13 @@ class _Verifier:
         progress: Callable[[int], None] | None,
         trusted_notes: Sequence[str],
         max_problems: int,
+        workers: int | None = None,
     ) -> None:
         self.log = log
         self.progress = progress
         self.trusted_notes = trusted_notes
         self.max_problems = max_problems
+        self.workers = workers
         self.problems: list[Problem] = []
         self._extra_nodes: list[tuple[int, int]] = []
 
@@ -233,29 +373,8 @@ class _Verifier:
                   checkpoints=len(checkpoints), first_bad_index=report.first_bad_index)
         return report
 
-    def _fetch(self, start: int) -> list[tuple[Any, ...]]:
-        """Rows from ``start``: (idx, leaf_hash, leaf, personal, personal_sha256, the
-        index the leaf names). On PostgreSQL the last is checked by :meth:`_copies_differ`
-        instead, and the row's own idx stands in for it here."""
-        mark = self.log._mark
-        index = "leaf_index" if self.log._sqlite else "idx"
-        return self._raw(
-            f"SELECT idx, leaf_hash, leaf, personal, personal_sha256, {index} FROM audit_entry "
-            f"WHERE idx >= {mark} ORDER BY idx LIMIT {mark}", (start, _CHUNK))
-
     def _raw(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        """Plain DB-API tuples, bytes as bytes (no result processing: the hot path)."""
-        with self.log.engine.connect() as conn:
-            dbapi = conn.connection.dbapi_connection
-            assert dbapi is not None
-            cursor = dbapi.cursor() if self.log._sqlite else dbapi.cursor(binary=True)
-            try:
-                cursor.execute(sql, params)
-                rows: list[tuple[Any, ...]] = list(cursor.fetchall())
-            finally:
-                cursor.close()
-                conn.rollback()
-            return rows
+        return _raw(self.log.engine, sql, params)
 
     def _copies_differ(self) -> list[int] | None:
         """Indexes of rows whose search columns differ from their leaf (at most
@@ -329,22 +448,12 @@ class _Verifier:
                 self.add("checkpoint_root", 0, 0)
         pending.reverse()  # pop() gives the smallest
         last_good_cp = 0
-        nodes = _NodeStream(self.log.engine)
 
-        def grow(tree: merkle.Frontier, leaves: list[bytes]) -> None:
-            """Feed a run of leaf hashes that starts at ``tree.size`` (a multiple of the
-            run's length, see ``_CHUNK``) to the tree; check cached subtrees, and the
-            signed root at every checkpoint inside the run."""
+        def grow(tree: merkle.Frontier, levels: Sequence[Sequence[bytes]], base: int,
+                 end: int) -> None:
+            """Add leaves up to ``end`` from a chunk's levels; check the signed root at
+            every checkpoint on the way."""
             nonlocal last_good_cp
-            base = tree.size
-            levels = merkle.subtree_levels(leaves)
-            for level in range(CACHE_EVERY, len(levels), CACHE_EVERY):
-                first = base >> level
-                for j, h in enumerate(levels[level]):
-                    if not nodes.matches(level, first + j, h):
-                        self.add("node_cache", (first + j) << level,
-                                 until=(first + j + 1) << level)
-            end = base + len(leaves)
             while tree.size < end:
                 stop = min(end, pending[-1][0]) if pending else end
                 tree.push_levels(levels, base, stop)
@@ -355,23 +464,22 @@ class _Verifier:
                     else:
                         last_good_cp = size
 
-        expected = 0
-        # Read the next chunk in a second thread while this one is hashed: the database
-        # does its part without the GIL, so the two overlap on a two-core machine.
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="audit-verify") as pool:
-            copies = pool.submit(self._copies_differ)
-            ahead = pool.submit(self._fetch, 0)
-            while expected < target:
-                rows = ahead.result()
-                if not rows:
-                    break
-                if len(rows) == _CHUNK:
-                    ahead = pool.submit(self._fetch, int(rows[-1][0]) + 1)
-                frontier = self._check_chunk(rows, expected, frontier, grow)
-                expected = int(rows[-1][0]) + 1
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-verify") as side:
+            copies = side.submit(self._copies_differ)
+            for chunk in self._chunks(target):
+                for kind, index, until in chunk.problems:
+                    self.add(kind, index, until=until)
+                if chunk.first_missing is not None:
+                    self.add("missing", chunk.first_missing)
+                if frontier is not None:
+                    levels = [_Packed(blob) for blob in chunk.levels]
+                    end = chunk.first_missing if chunk.first_missing is not None else chunk.stop
+                    grow(frontier, levels, chunk.start, end)
+                    if chunk.first_missing is not None:
+                        frontier = None
                 if self.progress is not None:
-                    self.progress(len(rows))
-                if len(self.problems) >= self.max_problems or len(rows) < _CHUNK:
+                    self.progress(chunk.rows)
+                if len(self.problems) >= self.max_problems:
                     break
             differing = copies.result()
         if differing is None:  # the database could not vouch for every copy: check here
@@ -383,8 +491,37 @@ class _Verifier:
                 "SELECT idx, leaf_hash, leaf, personal, personal_sha256, idx FROM audit_entry "
                 f"WHERE idx = {self.log._mark}", (start,)))
         if frontier is not None:
-            self._extra_nodes = nodes.extra(frontier.size)
+            self._extra_nodes = _extra_nodes(self.log.engine, frontier.size)
         return frontier
+
+    def _chunks(self, target: int) -> Iterator[ChunkResult]:
+        """Chunk results in index order, from worker processes or from this one."""
+        engine = self.log.engine
+        starts = range(0, target, _CHUNK)
+        workers = self.workers or 0
+        if workers <= 0 or target <= _CHUNK or not _parallel_ok(engine):
+            for start in starts:
+                yield check_chunk(engine, start, min(start + _CHUNK, target))
+            return
+        url = engine.url.render_as_string(hide_password=False)
+        # Spawned, not forked: this process may hold threads and open connections.
+        pool = ProcessPoolExecutor(max_workers=workers,
+                                   mp_context=multiprocessing.get_context("spawn"))
+        try:
+            queue: deque[Future[ChunkResult]] = deque()
+            todo = iter(starts)
+            for start in itertools.islice(todo, workers * 3):
+                queue.append(pool.submit(_check_in_worker, url, start,
+                                         min(start + _CHUNK, target)))
+            while queue:
+                result = queue.popleft().result()
+                following = next(todo, None)
+                if following is not None:
+                    queue.append(pool.submit(_check_in_worker, url, following,
+                                             min(following + _CHUNK, target)))
+                yield result
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _python_copies_differ(self, target: int) -> list[int]:
         """The slow path of :meth:`_copies_differ`: parse every leaf here."""
@@ -410,49 +547,6 @@ class _Verifier:
                 break
             start = int(rows[-1][1]) + 1
         return out[: self.max_problems]
-
-    def _check_chunk(
-        self,
-        rows: list[tuple[Any, ...]],
-        expected: int,
-        frontier: merkle.Frontier | None,
-        grow: Callable[[merkle.Frontier, list[bytes]], None],
-    ) -> merkle.Frontier | None:
-        """Check one chunk of rows; feed their stored leaf hashes to the tree.
-
-        The tree is built from the stored hashes (what was signed); each stored hash is
-        checked against its row, so a change shows at its own index. The common case,
-        where everything matches, runs as list comprehensions; rows that differ are
-        then looked at one by one.
-        """
-        sha256 = hashlib.sha256
-        indexes = [r[0] for r in rows]
-        stored = [r[1] for r in rows]
-        gapless = indexes == list(range(expected, expected + len(rows)))
-        recomputed = [sha256(b"\x00" + r[2]).digest() for r in rows]
-        clean = (gapless and recomputed == stored and [r[5] for r in rows] == indexes
-                 and not any(r[3] is not None or r[4] is not None for r in rows))
-        if not clean:
-            for row, lh in zip(rows, recomputed, strict=True):
-                idx, stored_hash, _data, blob, digest, leaf_index = row
-                if idx != expected:
-                    self.add("missing", expected)
-                    if frontier is not None:
-                        grow(frontier, stored[: idx - indexes[0]])
-                        frontier = None
-                    expected = idx
-                if lh != stored_hash:
-                    self.add("leaf_hash", idx)
-                if leaf_index != idx:
-                    self.add("moved", idx)
-                if (digest is not None or blob is not None) and (
-                    digest is None or blob is None or sha256(blob).hexdigest() != digest
-                ):
-                    self.add("personal", idx)
-                expected += 1
-        if frontier is not None:
-            grow(frontier, stored)
-        return frontier
 
     def _finish(
         self,
@@ -494,61 +588,15 @@ class _Verifier:
                     self.add("consistency", old, new)
 
 
-class _NodeStream:
-    """Reads the cached subtree hashes level by level, in index order, in chunks."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.buffers: dict[int, list[tuple[int, bytes]]] = {}
-        self.positions: dict[int, int] = {}
-        self.after: dict[int, int] = {}
-        self.exhausted: set[int] = set()
-
-    def _fill(self, level: int) -> None:
-        after = self.after.get(level, -1)
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(node_table.c.idx, node_table.c.hash)
-                .where(node_table.c.level == level, node_table.c.idx > after)
-                .order_by(node_table.c.idx).limit(_CHUNK)
-            ).all()
-        self.buffers[level] = [(int(i), bytes(h)) for i, h in rows]
-        self.positions[level] = 0
-        if rows:
-            self.after[level] = int(rows[-1][0])
-        if len(rows) < _CHUNK:
-            self.exhausted.add(level)
-
-    def _peek(self, level: int) -> tuple[int, bytes] | None:
-        buf = self.buffers.get(level)
-        if buf is None or (self.positions[level] >= len(buf) and level not in self.exhausted):
-            self._fill(level)
-            buf = self.buffers[level]
-        pos = self.positions[level]
-        return buf[pos] if pos < len(buf) else None
-
-    def matches(self, level: int, idx: int, expected: bytes) -> bool:
-        """Whether the cache holds ``expected`` at (level, idx); consumes up to it."""
-        while True:
-            got = self._peek(level)
-            if got is None or got[0] > idx:
-                return False
-            self.positions[level] += 1
-            if got[0] == idx:
-                return got[1] == expected
-
-    def extra(self, size: int) -> list[tuple[int, int]]:
-        """Cached nodes left over (beyond the recomputed tree of ``size`` leaves)."""
-        out: list[tuple[int, int]] = []
-        level = CACHE_EVERY
-        with self.engine.connect() as conn:
-            for lvl, idx in conn.execute(
-                sa.select(node_table.c.level, node_table.c.idx)
-                .where(sa.or_(*(
-                    sa.and_(node_table.c.level == lv, node_table.c.idx >= (size >> lv))
-                    for lv in range(level, max(size.bit_length(), level) + 1, CACHE_EVERY)
-                ), node_table.c.level > max(size.bit_length(), level)))
-                .limit(10)
-            ):
-                out.append((int(lvl), int(idx)))
-        return out
+def _extra_nodes(engine: Engine, size: int) -> list[tuple[int, int]]:
+    """Cached subtrees beyond a tree of ``size`` leaves (there should be none)."""
+    top = max(size.bit_length(), CACHE_EVERY)
+    with engine.connect() as conn:
+        return [(int(level), int(idx)) for level, idx in conn.execute(
+            sa.select(node_table.c.level, node_table.c.idx)
+            .where(sa.or_(*(
+                sa.and_(node_table.c.level == level, node_table.c.idx >= (size >> level))
+                for level in range(CACHE_EVERY, top + 1, CACHE_EVERY)
+            ), node_table.c.level > top))
+            .limit(10)
+        )]

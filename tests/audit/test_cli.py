@@ -17,7 +17,7 @@ from structlog.testing import capture_logs
 from busbaan.audit import AuditEntry, AuditLog
 from busbaan.cli import main
 from busbaan.store import make_engine, migrate
-from tests.audit.test_tamper import drop_guards
+from tests.audit.tampering import drop_guards
 
 MakeEntry = Callable[..., AuditEntry]
 POLICIES = Path(__file__).resolve().parents[2] / "policies"

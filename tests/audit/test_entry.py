@@ -87,6 +87,8 @@ def test_a_bsn_in_an_entry_is_refused(make_entry: Callable[..., AuditEntry]) -> 
         make_entry(0, details={"note": "bsn 111222333"})
     with pytest.raises(PersonalData):
         make_entry(0, case_id="111222333")
+    # Digits inside an opaque identifier are not a BSN.
+    assert make_entry(0, details={"event_id": "$Ab111222333cD:busbaan.example"})
 
 
 def test_floats_never_reach_canonical_json() -> None:

@@ -15,9 +15,10 @@ from busbaan.audit.checkpoint import open_note, parse_checkpoint
 from busbaan.audit.merkle import EMPTY_ROOT, verify_consistency, verify_inclusion
 from busbaan.errors import NotFound
 from tests.audit import rfc6962 as ref
-from tests.audit.conftest import T0
+from tests.audit.tampering import drop_guards
 
 MakeEntry = Callable[..., AuditEntry]
+T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # as in conftest.make_entry
 
 
 def _fill(log: AuditLog, make_entry: MakeEntry, n: int, start: int = 0) -> list[int]:
@@ -191,7 +192,6 @@ def test_checkpoint_refuses_to_sign_a_rewritten_past(
 ) -> None:
     """After a checkpoint, a changed leaf hash before it makes checkpoint() refuse to
     sign: the log never signs two inconsistent checkpoints."""
-    from tests.audit.test_tamper import drop_guards
 
     _fill(audit_log, make_entry, 10)
     audit_log.checkpoint()

@@ -12,31 +12,9 @@ from sqlalchemy.engine import Engine
 
 from busbaan.audit import AuditEntry, AuditLog, Signer, VerifyReport
 from busbaan.audit.checkpoint import Checkpoint
+from tests.audit.tampering import drop_guards, leaf_of, run
 
 MakeEntry = Callable[..., AuditEntry]
-
-
-def drop_guards(engine: Engine) -> None:
-    """Remove the append-only triggers, as an administrator could."""
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            for table in ("audit_entry", "audit_node", "audit_checkpoint"):
-                for verb in ("update", "delete"):
-                    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
-        else:
-            for table in ("audit_entry", "audit_node", "audit_checkpoint"):
-                conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-
-
-def run(engine: Engine, sql: str, **params: object) -> None:
-    with engine.begin() as conn:
-        conn.execute(sa.text(sql), params)
-
-
-def leaf_of(engine: Engine, index: int) -> bytes:
-    with engine.connect() as conn:
-        return bytes(conn.execute(sa.text("SELECT leaf FROM audit_entry WHERE idx = :i"),
-                                  {"i": index}).scalar_one())
 
 
 @pytest.fixture
@@ -222,3 +200,19 @@ def test_a_tampered_head_is_found(log40: AuditLog, engine: Engine) -> None:
     report = log40.verify()
     assert not report.ok
     assert report.first_bad_index == 30
+
+
+def test_worker_processes_find_the_same_problems(
+    log40: AuditLog, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking chunks in worker processes gives the same report as in-process."""
+    from busbaan.audit import verify as verify_module
+
+    monkeypatch.setattr(verify_module, "_CHUNK", 8)
+    assert log40.verify(workers=2).ok
+    leaf = leaf_of(engine, 23).replace(b'"outcome":"done"', b'"outcome":"failed"')
+    run(engine, "UPDATE audit_entry SET leaf = :leaf WHERE idx = 23", leaf=leaf)
+    run(engine, "DELETE FROM audit_entry WHERE idx = 30")
+    inline, parallel = log40.verify(workers=0), log40.verify(workers=2)
+    assert parallel == inline
+    assert parallel.first_bad_index == 23
