@@ -113,6 +113,16 @@ class PolicyError(BusbaanError):
         )
 
 
+_ORG_KEYS = frozenset({"id", "name", "kind", "public_task", "homeservers", "roles",
+                       "default_role"})
+_ROLE_KEYS = frozenset({"id", "name", "break_glass", "privacy_officer"})
+_CATEGORY_KEYS = frozenset({"id", "name", "special"})
+_BASIS_KEYS = frozenset({"id", "name", "article", "kind", "law", "dpv"})
+_RULE_KEYS = frozenset({"id", "legal_basis", "organisations", "categories"})
+_TEMPLATE_KEYS = frozenset({"id", "name", "duration_days", "grants"})
+_TEMPLATE_GRANT_KEYS = frozenset({"organisation", "categories", "legal_bases", "roles"})
+
+
 class _Checker:
     """Collects problems while reading one file's parsed YAML."""
 
@@ -122,6 +132,14 @@ class _Checker:
 
     def add(self, rule: str, fld: str, nl: str, en: str) -> None:
         self.problems.append(Problem(self.file, rule, fld, nl, en))
+
+    def known_keys(self, item: Mapping[str, Any], rule: str, allowed: frozenset[str]) -> None:
+        """Report keys the format does not know (a typo, or YAML that split a value)."""
+        for key in item:
+            if key not in allowed:
+                self.add(rule, str(key),
+                         f"onbekend veld; bekend zijn: {', '.join(sorted(allowed))}",
+                         f"unknown field; known: {', '.join(sorted(allowed))}")
 
     def items(self, doc: Any, key: str) -> list[Mapping[str, Any]]:
         if not isinstance(doc, Mapping):
@@ -240,6 +258,7 @@ def _organisations(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[Organisation, 
         org_id = c.ident(item, f"organisations[{i}]")
         rule = f"organisatie '{org_id}'" if org_id else f"organisations[{i}]"
         c.unique(seen, org_id, rule)
+        c.known_keys(item, rule, _ORG_KEYS)
         hosts = item.get("homeservers", [])
         if not isinstance(hosts, list) or not all(
             isinstance(h, str) and _HOST.fullmatch(h) for h in hosts
@@ -259,6 +278,7 @@ def _organisations(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[Organisation, 
             rid = c.ident(r, rule, "id", label=f"roles[{j}].id")
             rrule = f"{rule}: rol '{rid}'" if rid else f"{rule}: roles[{j}]"
             c.unique(role_ids, rid, rrule)
+            c.known_keys(r, rrule, _ROLE_KEYS)
             roles.append(Role(
                 id=rid or "?",
                 name=c.text(r, rrule, "name"),
@@ -293,6 +313,7 @@ def _categories(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[DataCategory, ...
         cid = c.ident(item, f"categories[{i}]")
         rule = f"categorie '{cid}'" if cid else f"categories[{i}]"
         c.unique(seen, cid, rule)
+        c.known_keys(item, rule, _CATEGORY_KEYS)
         special = item.get("special")
         if special not in (None, "art9", "art10"):
             c.add(rule, "special", f"moet art9 of art10 zijn (nu: {special!r})",
@@ -311,6 +332,7 @@ def _legal_bases(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[LegalBasis, ...]
         bid = c.ident(item, f"legal_bases[{i}]")
         rule = f"grondslag '{bid}'" if bid else f"legal_bases[{i}]"
         c.unique(seen, bid, rule)
+        c.known_keys(item, rule, _BASIS_KEYS)
         raw_kind = item.get("kind")
         kind: BasisKind = "consent"
         if raw_kind in _BASIS_KINDS:
@@ -341,6 +363,7 @@ def _rules(c: _Checker, doc: Any, orgs: tuple[Organisation, ...],
         rid = c.ident(item, f"rules[{i}]")
         rule = f"regel '{rid}'" if rid else f"rules[{i}]"
         c.unique(seen, rid, rule)
+        c.known_keys(item, rule, _RULE_KEYS)
         basis = item.get("legal_basis")
         known_basis = isinstance(basis, str) and basis in basis_by_id
         if not known_basis:
@@ -372,6 +395,7 @@ def _templates(c: _Checker, doc: Any, orgs: tuple[Organisation, ...],
         tid = c.ident(item, f"templates[{i}]")
         rule = f"sjabloon '{tid}'" if tid else f"templates[{i}]"
         c.unique(seen, tid, rule)
+        c.known_keys(item, rule, _TEMPLATE_KEYS)
         days = c.positive_int(item, rule, "duration_days", limits.consent_default_days)
         if days > limits.consent_max_days:
             c.add(rule, "duration_days",
@@ -388,6 +412,7 @@ def _templates(c: _Checker, doc: Any, orgs: tuple[Organisation, ...],
                 c.add(grule, "", "moet een mapping zijn", "must be a mapping")
                 continue
             before = len(c.problems)
+            c.known_keys(g, grule, _TEMPLATE_GRANT_KEYS)
             org = g.get("organisation")
             org_obj = next((o for o in orgs if o.id == org), None)
             if org_obj is None:

@@ -375,3 +375,22 @@ def test_policy_error_carries_every_problem_and_an_errcode(policy_copy):
     for p in err.problems:
         assert p.render("nl") in err.message("nl")
         assert p.render("en") in err.message("en")
+
+
+def test_unknown_field_is_reported_with_its_name(tmp_path: Path) -> None:
+    """A field the format does not know (a typo, or YAML splitting an unquoted comma)
+    is reported with file, rule and field name."""
+    import shutil
+
+    for f in POLICY_DIR.glob("*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    text = (tmp_path / "legal_bases.yaml").read_text()
+    (tmp_path / "legal_bases.yaml").write_text(text.replace(
+        'name: "Participatiewet (bijstand, re-integratie)"',
+        "name: Participatiewet (bijstand, re-integratie)"))
+    with pytest.raises(PolicyError) as err:
+        load_policy(tmp_path)
+    rendered = [p.render("en") for p in err.value.problems]
+    assert any("grondslag 'participatiewet'" in r or "legal basis 'participatiewet'" in r
+               for r in rendered), rendered
+    assert any("re-integratie)" in r and "unknown field" in r for r in rendered), rendered
