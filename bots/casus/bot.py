@@ -762,6 +762,15 @@ class CasusBot:
         if room.room_id in self.scopes and event.membership in ("join", "invite"):
             await self.reconcile_room(room.room_id)
 
+    async def _still_member(self, room_id: str, user_id: str) -> bool:
+        """Whether the server still has ``user_id`` joined or invited in the room."""
+        resp = await self.runner.client.room_get_state_event(room_id, "m.room.member",
+                                                             user_id)
+        content = getattr(resp, "content", None)
+        if not isinstance(content, dict):
+            return True  # cannot tell: keep trying to remove (fail closed)
+        return content.get("membership") in ("join", "invite")
+
     async def reconcile_room(self, room_id: str) -> list[Removal]:
         """Remove every member or invitee the scope no longer covers; record each. One
         reconciliation per room at a time (the loop, a member event and a command may
@@ -795,6 +804,11 @@ class CasusBot:
                 check(await self.runner.client.room_kick(room_id, user_id,
                                                          reason=decision.nl), "kick")
             except MatrixError as exc:
+                if not await self._still_member(room_id, user_id):
+                    # Already gone (left, or removed a moment ago): our view was stale.
+                    room.users.pop(user_id, None)
+                    room.invited_users.pop(user_id, None)
+                    continue
                 log.warning("casus.remove_failed", case_id=scope.case_id, status=exc.status)
                 continue
             room.users.pop(user_id, None)
