@@ -3,8 +3,10 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# Debian's Chromium, driven by Playwright in tests/web (Playwright never downloads one).
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: dev test lint bench clean
+.PHONY: dev test lint bench clean browser screenshots
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "busbaan: $(PYTHON) is nodig (zet PYTHON=...)"; exit 1; }
@@ -17,8 +19,23 @@ $(STAMP): pyproject.toml
 dev: $(STAMP)
 	$(BIN)/busbaan dev
 
-## Set up and run the test suite (real Synapse, SQLite and PostgreSQL).
-test: $(STAMP)
+## Install Debian's chromium for the browser tests when it is missing (as root, or via sudo).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  echo "busbaan: $(CHROMIUM) ontbreekt; ik installeer Debian's chromium:"; \
+	  echo "  $${SUDO:+$$SUDO }apt-get update -qq"; \
+	  echo "  $${SUDO:+$$SUDO }apt-get install -y --no-install-recommends chromium"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	fi
+
+## Screenshots of the privacy workbench in headless Chromium, into docs/screenshots/.
+screenshots: $(STAMP) browser
+	BUSBAAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_workbench_browser.py
+
+## Set up and run the test suite (real Synapse, SQLite and PostgreSQL, Chromium).
+test: $(STAMP) browser
 	@$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "busbaan: pytest collected no tests - the suite is broken"; exit 1; fi; \
 	exit $$rc

@@ -19,6 +19,7 @@ from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.log import get_logger
 from busbaan.policy import Policy
 from busbaan.web.lanes import add_routes as add_lane_routes  # wegwijzer (issue 5)
+from busbaan.web.workbench import setup_workbench  # privacy workbench (issue 4)
 
 log = get_logger("busbaan.web")
 
@@ -90,6 +91,7 @@ def create_app(policy: Policy, service: Any = None) -> web.Application:
     app.router.add_get("/", index)
     app.router.add_get("/healthz", health)
     add_lane_routes(app)  # wegwijzer (issue 5)
+    setup_workbench(app)  # privacy workbench (issue 4)
     return app
 
 

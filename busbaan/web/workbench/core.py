@@ -1,0 +1,312 @@
+"""The workbench's state (owned by the web app) and the glue every handler shares:
+sessions and their cookie, CSRF, the officer check, audit entries for each use,
+HTML rendering and the security headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from aiohttp import web
+from sqlalchemy.engine import Engine
+
+from busbaan.audit import AuditEntry, AuditLog
+from busbaan.clock import Clock
+from busbaan.consent.model import Professional
+from busbaan.directory import Directory
+from busbaan.errors import BusbaanError, Forbidden, Unavailable
+from busbaan.log import get_logger
+from busbaan.policy import Policy
+from busbaan.store.repositories import DirectoryRepository
+from busbaan.web.workbench.filters import LOCAL
+from busbaan.web.workbench.i18n import (
+    LANG_COOKIE,
+    Translator,
+    action_label,
+    event_label,
+    outcome_label,
+    pick_lang,
+)
+from busbaan.web.workbench.integrity import IntegrityMonitor
+from busbaan.web.workbench.matrix_auth import MatrixAuth
+from busbaan.web.workbench.sessions import COOKIE, Officer, Session, SessionStore
+
+__all__ = ["WORKBENCH", "Workbench", "WorkbenchConfig"]
+
+log = get_logger("busbaan.web.workbench")
+
+SOURCE = "workbench"
+PAGE_PREFIX = "/privacy"
+API_PREFIX = "/api/v1/privacy"
+_TEMPLATES = Path(__file__).parent / "templates"
+#: Who may be in the directory cache before it is read again (role changes take effect
+#: within this time, also for officers who are logged in).
+DIRECTORY_TTL = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class WorkbenchConfig:
+    """Everything the workbench takes from the running service."""
+
+    policy: Policy
+    homeserver: str
+    audit: Any  # busbaan.records.AuditWriter: .write(entries) and .log()
+    engine: Engine
+    policy_dir: Path
+    clock: Clock
+    key_path: Path | None = None
+    cookie_secure: bool = False
+    session_idle: dt.timedelta = dt.timedelta(minutes=30)
+
+    @classmethod
+    def from_service(cls, policy: Policy, service: Any) -> WorkbenchConfig:
+        config = service.config
+        extra: Mapping[str, Any] = getattr(config, "extra", {}) or {}
+        return cls(
+            policy=policy,
+            homeserver=config.homeserver,
+            audit=service.audit,
+            engine=service.engine,
+            policy_dir=Path(config.policy_dir),
+            clock=service.clock,
+            key_path=Path(extra.get("audit_key", Path(config.state_dir) / "audit-signing.key")),
+            cookie_secure=bool(extra.get("web_cookie_secure", False)),
+        )
+
+
+class Workbench:
+    """The privacy officer's workbench: sessions, homeserver checks, integrity monitor."""
+
+    def __init__(self, config: WorkbenchConfig) -> None:
+        self.config = config
+        self.policy = config.policy
+        self.clock = config.clock
+        self.sessions = SessionStore(config.clock, idle=config.session_idle)
+        self.auth = MatrixAuth(config.homeserver)
+        self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock)
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(_TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._directory: Directory | None = None
+        self._directory_read = 0.0
+        self._directory_lock = asyncio.Lock()
+
+    async def close(self) -> None:
+        await self.integrity.close()
+        await self.auth.close()
+
+    def log(self) -> AuditLog:
+        log_: AuditLog = self.config.audit.log()
+        return log_
+
+    # -- the directory and the officer check ------------------------------------------
+
+    async def directory(self) -> Directory:
+        async with self._directory_lock:
+            if self._directory is None or time.monotonic() - self._directory_read > DIRECTORY_TTL:
+                entries = await asyncio.to_thread(DirectoryRepository(self.config.engine).all)
+                self._directory = Directory.of(self.policy, entries)
+                self._directory_read = time.monotonic()
+            return self._directory
+
+    def forget_directory(self) -> None:
+        """Read the directory again on the next lookup (after an import, in tests)."""
+        self._directory = None
+
+    async def lookup(self, user_id: str) -> Professional | None:
+        return (await self.directory())(user_id)
+
+    async def officer(self, user_id: str) -> tuple[Officer | None, Professional | None]:
+        """The officer ``user_id`` is, or None with their directory entry (if any)."""
+        who = await self.lookup(user_id)
+        if who is not None and (who.organisation, who.role) in self.policy.privacy_officer_roles():
+            return Officer(user_id, who.organisation, who.role), who
+        return None, who
+
+    # -- audit entries for every use of the workbench ---------------------------------
+
+    async def record(
+        self,
+        event_code: str,
+        *,
+        action: str,
+        outcome: str,
+        officer: Officer | None = None,
+        user_id: str | None = None,
+        organisation: str | None = None,
+        role: str | None = None,
+        case_id: str | None = None,
+        subject_user: str | None = None,
+        reason_code: str | None = None,
+        details: Mapping[str, str] | None = None,
+    ) -> None:
+        """Append one entry; if the log cannot be written the request fails (fail closed)."""
+        entry = AuditEntry(
+            event_code=event_code, action=action, occurred_at=self.clock.now(),
+            outcome=outcome, source=SOURCE,
+            user_id=officer.user_id if officer else user_id,
+            user_role=officer.role if officer else role,
+            organisation=officer.organisation if officer else organisation,
+            case_id=case_id, subject_user=subject_user, reason_code=reason_code,
+            details=dict(details or {}),
+        )
+        try:
+            await asyncio.to_thread(self.config.audit.write, [entry])
+        except BusbaanError:
+            raise
+        except Exception as exc:
+            log.exception("workbench.audit_write_failed", event_code=event_code)
+            raise Unavailable(
+                "Het auditlog kan nu niet worden bijgewerkt. Daarom toont de werkbank niets. "
+                "Probeer het zo opnieuw.",
+                "The audit log cannot be written now, so the workbench shows nothing. Try "
+                "again shortly.",
+                errcode="BB_AUDIT_UNAVAILABLE") from exc
+
+    # -- time ----------------------------------------------------------------------------
+
+    def today(self) -> dt.date:
+        return self.clock.now().astimezone(LOCAL).date()
+
+    def local(self, when: dt.datetime | None) -> str:
+        if when is None:
+            return "—"
+        return when.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
+WORKBENCH: web.AppKey[Workbench] = web.AppKey("workbench", Workbench)
+
+# ------------------------------------------------------------------------ request glue
+
+
+def workbench_of(request: web.Request) -> Workbench:
+    wb = request.app.get(WORKBENCH)
+    if wb is None:
+        raise Unavailable(
+            "De werkbank is niet beschikbaar: deze webserver draait zonder de busbaan-"
+            "service (geen homeserver en geen auditlog).",
+            "The workbench is not available: this web server runs without the busbaan "
+            "service (no homeserver and no audit log).",
+            errcode="BB_WORKBENCH_UNAVAILABLE")
+    return wb
+
+
+def session_of(request: web.Request) -> Session | None:
+    return workbench_of(request).sessions.get(request.cookies.get(COOKIE))
+
+
+def set_session_cookie(request: web.Request, response: web.StreamResponse,
+                       session: Session) -> None:
+    wb = workbench_of(request)
+    response.set_cookie(
+        COOKIE, session.id, path="/", httponly=True, samesite="Strict",
+        secure=wb.config.cookie_secure or request.secure,
+        max_age=int(wb.sessions.lifetime.total_seconds()),
+    )
+
+
+def clear_session_cookie(response: web.StreamResponse) -> None:
+    response.del_cookie(COOKIE, path="/")
+
+
+async def csrf_token_from(request: web.Request) -> str | None:
+    header = request.headers.get("X-CSRF-Token")
+    if header:
+        return header
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.post()
+        value = form.get("csrf")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def same_origin(request: web.Request) -> bool:
+    """A browser's ``Origin`` (when sent) must name this host; a second line after CSRF.
+
+    Only host and port are compared: behind a TLS-terminating proxy the browser says
+    ``https://`` while this app sees plain HTTP.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc.lower() == request.host.lower()
+
+
+class CsrfRefused(Forbidden):
+    errcode = "BB_CSRF"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Het formulier is verlopen of kwam niet van deze website; er is niets gedaan. "
+            "Ververs de pagina en probeer het opnieuw.",
+            "The form has expired or did not come from this website; nothing was done. "
+            "Reload the page and try again.")
+
+
+async def check_csrf(request: web.Request, session: Session) -> None:
+    token = await csrf_token_from(request)
+    if not same_origin(request) or not session.csrf_ok(token):
+        log.info("workbench.csrf_refused", path=request.path,
+                 has_token=bool(token), origin_ok=same_origin(request))
+        raise CsrfRefused()
+
+
+# ------------------------------------------------------------------------ rendering
+
+
+def render(request: web.Request, template: str, *, status: int = 200,
+           session: Session | None = None, **context: Any) -> web.Response:
+    wb = workbench_of(request)
+    lang = pick_lang(request)
+    t = Translator(lang)
+    other = t("other_lang_code")
+    html = wb.templates.get_template(template).render(
+        t=t, lang=lang, session=session, officer=session.officer if session else None,
+        csrf=session.csrf if session else "", path=request.path,
+        other_lang_url=str(request.rel_url.with_query({"lang": other}))
+        if request.method == "GET" and "professional" not in request.query
+        else f"{request.path}?lang={other}",
+        event_label=lambda code: event_label(code, lang),
+        outcome_label=lambda o: outcome_label(o, lang),
+        action_label=lambda a: action_label(a, lang),
+        local=wb.local, **context)
+    response = web.Response(text=html, content_type="text/html", charset="utf-8",
+                            status=status)
+    if request.query.get("lang") in ("nl", "en"):
+        response.set_cookie(LANG_COOKIE, request.query["lang"], path="/",
+                            samesite="Lax", max_age=365 * 24 * 3600)
+    return response
+
+
+_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'")
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: strict headers on every workbench response."""
+    if not (request.path.startswith(PAGE_PREFIX) or request.path.startswith(API_PREFIX)):
+        return
+    h = response.headers
+    h.setdefault("Content-Security-Policy", _CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    # "same-origin", not "no-referrer": with no-referrer Chromium sends "Origin: null"
+    # on form posts, and the same-origin check below the CSRF token would fail.
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    if not request.path.startswith(f"{PAGE_PREFIX}/static/"):
+        h["Cache-Control"] = "no-store"
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
