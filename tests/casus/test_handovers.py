@@ -436,9 +436,14 @@ async def test_closing_a_case_removes_everyone_and_ends_the_grants(
     assert "handover.withdrawn" in codes and "consent.withdrawn" in codes
     ended = [e for e in records(service, case_id) if e.event_code == "breakglass.ended"]
     assert [e.subject_user for e in ended] == [emergency.user_id]
-    removed = [e for e in records(service, case_id) if e.event_code == "membership.removed"]
-    assert {e.subject_user for e in removed} >= {regie.user_id, colleague.user_id,
-                                                 counsellor.user_id}
+    async def all_removals_recorded() -> list[Any]:
+        # The removal is recorded just after the kick: allow the write to land.
+        found = [e for e in records(service, case_id) if e.event_code == "membership.removed"]
+        subjects = {e.subject_user for e in found}
+        return found if subjects >= {regie.user_id, colleague.user_id,
+                                     counsellor.user_id} else []
+
+    removed = await eventually(all_removals_recorded, timeout=10)
     assert {e.reason_code for e in removed} == {"refused.case_closed"}
     assert isinstance(await colleague.join(room), nio.ErrorResponse)
 
