@@ -25,7 +25,7 @@ import nio
 
 from busbaan.cli.dev import gate_module
 from busbaan.consent import Professional
-from busbaan.consent.state import CASE_EVENT, case_content
+from busbaan.consent.state import case_content
 from busbaan.devstack import Homeserver, new_password, start_homeserver
 from busbaan.devstack.people import Person, members
 from busbaan.log import configure
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def _client(hs: Homeserver, localpart: str) -> nio.AsyncClient:

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 import pytest
+import sqlalchemy as sa
 from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
 
 from busbaan.devstack import Homeserver, new_password, start_homeserver

@@ -4,6 +4,7 @@ command, wait for the bot's reply to *that* command. Used by the tests and bench
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,10 +48,8 @@ class Person:
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
 
     async def wait_for(self, predicate: Any, timeout: float = 15.0) -> tuple[str, dict[str, Any]]:
         """The first event (room_id, source) for which predicate(room_id, source) holds."""
@@ -65,16 +64,14 @@ class Person:
             if remaining <= 0:
                 raise TimeoutError(f"{self.user_id}: no matching event within {timeout} s")
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)
-            except TimeoutError:
-                pass
 
     async def say(self, room_id: str, text: str) -> str:
         resp = await self.client.room_send(room_id, "m.room.message",
                                            {"msgtype": "m.text", "body": text})
         assert isinstance(resp, nio.RoomSendResponse), resp
-        return resp.event_id
+        return str(resp.event_id)
 
     async def command(self, room_id: str, text: str, timeout: float = 15.0) -> dict[str, Any]:
         """Send a command and return the bot's reply content (the reply to this event)."""
@@ -86,7 +83,8 @@ class Person:
             return rid == room_id and REPLY_KEY in content and rel.get("event_id") == event_id
 
         _, ev = await self.wait_for(is_reply, timeout)
-        return ev["content"]
+        content: dict[str, Any] = ev["content"]
+        return content
 
     async def join(self, room_id: str) -> nio.Response:
         return await self.client.join(room_id)
@@ -102,7 +100,7 @@ class Person:
                     and ev.get("content", {}).get("membership") == "join")
 
         await self.wait_for(joined)
-        return resp.room_id
+        return str(resp.room_id)
 
 
 async def members(client: nio.AsyncClient, room_id: str) -> dict[str, str]:

@@ -64,7 +64,8 @@ def migrate(url: str | None = None) -> None:
         command.upgrade(alembic_config(url), "head")
     except sa.exc.OperationalError as exc:
         raise Unavailable(
-            "De database is niet bereikbaar. Controleer BUSBAAN_DATABASE_URL en probeer het opnieuw.",
+            "De database is niet bereikbaar. Controleer BUSBAAN_DATABASE_URL en probeer het "
+            "opnieuw.",
             "The database cannot be reached. Check BUSBAAN_DATABASE_URL and try again.",
             data={"cause": type(exc.orig).__name__ if exc.orig else "OperationalError"},
         ) from exc

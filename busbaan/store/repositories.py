@@ -54,7 +54,7 @@ class DirectoryRepository:
                        now: dt.datetime) -> int:
         """Make the entries from ``source`` exactly ``entries`` (one transaction)."""
         with Session(self._engine) as s, s.begin():
-            s.exec(delete(DirectoryRow).where(col(DirectoryRow.source) == source))  # type: ignore[call-overload]
+            s.exec(delete(DirectoryRow).where(col(DirectoryRow.source) == source))
             for p in entries:
                 s.merge(DirectoryRow(user_id=p.user_id, display_name=p.display_name,
                                      organisation=p.organisation, team=p.team, role=p.role,
@@ -123,8 +123,8 @@ class CaseRepository:
     def discard(self, case_id: str) -> None:
         """Remove a case that never got a room (creation failed half-way)."""
         with Session(self._engine) as s, s.begin():
-            s.exec(delete(GrantRow).where(col(GrantRow.case_id) == case_id))  # type: ignore[call-overload]
-            s.exec(delete(CaseRow).where(col(CaseRow.case_id) == case_id))  # type: ignore[call-overload]
+            s.exec(delete(GrantRow).where(col(GrantRow.case_id) == case_id))
+            s.exec(delete(CaseRow).where(col(CaseRow.case_id) == case_id))
 
     def by_room(self, room_id: str) -> CaseRow | None:
         with Session(self._engine) as s:
@@ -202,7 +202,7 @@ class CaseRepository:
     def remove_grants(self, grant_ids: Sequence[str]) -> None:
         """Forget grants that never took effect (their room state could not be set)."""
         with Session(self._engine) as s, s.begin():
-            s.exec(delete(GrantRow).where(col(GrantRow.grant_id).in_(grant_ids)))  # type: ignore[call-overload]
+            s.exec(delete(GrantRow).where(col(GrantRow.grant_id).in_(grant_ids)))
 
     def withdraw(self, grant_ids: Sequence[str], *, by: str, now: dt.datetime,
                  channel: str) -> list[Grant]:
@@ -281,7 +281,7 @@ class HandoverRepository:
     def remove(self, handover_id: str) -> None:
         """Forget a proposal that never took effect (its invitation failed)."""
         with Session(self._engine) as s, s.begin():
-            s.exec(delete(HandoverRow).where(col(HandoverRow.handover_id) == handover_id))  # type: ignore[call-overload]
+            s.exec(delete(HandoverRow).where(col(HandoverRow.handover_id) == handover_id))
 
     def set_links(self, handover_id: str, *, room_event_id: str | None = None,
                   dm_room_id: str | None = None) -> None:

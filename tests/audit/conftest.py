@@ -10,68 +10,14 @@ cannot be reached the PostgreSQL variants are skipped, saying so.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from busbaan.audit import AuditEntry, AuditLog, Signer
-from busbaan.store import make_engine, migrate
-
-PG_ADDRESS = os.environ.get("BUSBAAN_TEST_PG", "127.0.0.1:5432")
-
-
-def _pg_admin_url(database: str = "postgres") -> str:
-    host, _, port = PG_ADDRESS.partition(":")
-    return f"postgresql+psycopg://postgres@{host}:{port or 5432}/{database}"
-
-
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session (dropped afterwards)."""
-    admin = sa.create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT",
-                             connect_args={"connect_timeout": 3})
-    name = f"busbaan_test_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at {PG_ADDRESS} is not reachable ({type(exc.orig).__name__}); "
-                    "set BUSBAAN_TEST_PG to run the PostgreSQL variants")
-    try:
-        yield _pg_admin_url(name)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    """A migrated, empty database: a SQLite file, or a fresh schema in PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'busbaan.db'}"
-        migrate(url)
-        yield url
-        return
-    base = request.getfixturevalue("pg_database")
-    schema = f"t_{secrets.token_hex(6)}"
-    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
-        migrate(url)
-        yield url
-    finally:
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        engine.dispose()
+from busbaan.store import make_engine
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ import pytest
 from busbaan.clock import OffsetClock
 from busbaan.consent import Professional
 from busbaan.devstack import Homeserver, new_password
+from busbaan.devstack.people import Person
 from busbaan.matrix.runner import BotAccount
 from busbaan.service import Service, ServiceConfig
 from busbaan.store import make_engine
 from busbaan.store.repositories import DirectoryRepository
-from busbaan.devstack.people import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,9 +9,9 @@ from typing import Any
 import nio
 import pytest
 
+from busbaan.devstack.people import NOTICE_KEY, Person, eventually, members
 from busbaan.service import Service
 from tests.casus.conftest import MakePerson
-from busbaan.devstack.people import NOTICE_KEY, Person, eventually, members
 
 pytestmark = pytest.mark.synapse
 
@@ -148,19 +148,22 @@ async def test_malformed_commands_get_usage(service: Service, make_person: MakeP
     bot = service.runners["casus"].user_id
     regie = await make_person("buurtteam", "buurtteammedewerker")
     _, room = await open_case(regie, bot)
-    reply = await regie.command(room, "!toestemming geef schuldhulp")
+    give = "!toestemming geef schuldhulp"
+    reply = await regie.command(room, give)
     assert _reply(reply)["errcode"] == "BB_USAGE" and "Gebruik:" in reply["body"]
-    reply = await regie.command(room, "!toestemming geef schuldhulp schulden grondslag=wgs tot=morgen")
+    reply = await regie.command(room, f"{give} schulden grondslag=wgs tot=morgen")
     assert _reply(reply)["errcode"] == "BB_USAGE" and "JJJJ-MM-DD" in reply["body"]
-    reply = await regie.command(room, f"!toestemming geef banaan schulden grondslag=wgs tot={_until(5)}")
+    reply = await regie.command(room,
+                                f"!toestemming geef banaan schulden grondslag=wgs tot={_until(5)}")
     assert _reply(reply)["errcode"] == "BB_UNLAWFUL" and "schuldhulp" in reply["body"]
-    reply = await regie.command(room, f"!toestemming geef schuldhulp snoep grondslag=wgs tot={_until(5)}")
+    reply = await regie.command(room, f"{give} snoep grondslag=wgs tot={_until(5)}")
     assert "gezondheid" in reply["body"]  # the valid categories are listed
-    reply = await regie.command(room, "!toestemming geef schuldhulp schulden grondslag=wgs tot=2020-01-01")
+    reply = await regie.command(room, f"{give} schulden grondslag=wgs tot=2020-01-01")
     assert _reply(reply)["errcode"] == "BB_UNLAWFUL" and "verleden" in reply["body"]
-    reply = await regie.command(room, f"!toestemming geef schuldhulp schulden grondslag=wgs tot={_until(900)}")
+    reply = await regie.command(room, f"{give} schulden grondslag=wgs tot={_until(900)}")
     assert _reply(reply)["errcode"] == "BB_UNLAWFUL" and "365" in reply["body"]
-    reply = await regie.command(room, "!consent give schuldhulp schulden basis=wgs until=2020-01-01")
+    reply = await regie.command(room,
+                                "!consent give schuldhulp schulden basis=wgs until=2020-01-01")
     assert "past" in reply["body"]  # English alias answers in English
     reply = await regie.command(room, "!uitnodigen niemand")
     assert _reply(reply)["errcode"] == "BB_USAGE"

@@ -16,8 +16,8 @@ T0 = dt.datetime(2025, 6, 2, 9, 0, 0, 123000, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def repos(store_url: str):
-    engine = make_engine(store_url)
+def repos(db_url: str):
+    engine = make_engine(db_url)
     cases = CaseRepository(engine)
     row = cases.create(home_organisation="buurtteam", regie="@r:x", label="", now=T0)
     cases.attach_room(row.case_id, f"!room-{row.case_id}:x")
