@@ -42,6 +42,9 @@ class ServiceConfig:
     # target for services whose map entry has no x_response_target_minutes.
     lane_check_seconds: float = 30.0
     lane_target_minutes: int = 240
+    # audit log (issue 4): sign a checkpoint this often when the log has grown (and at
+    # start and stop); the key lives in state_dir/audit-signing.key (mode 0600).
+    checkpoint_seconds: float = 300.0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -59,6 +62,8 @@ class Service:
         self.casus: Any = None
         self.wegwijzer: Any = None
         self.web: Any = None
+        self._checkpointer: Any = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
         self.policy = load_policy(self.config.policy_dir)  # a broken policy: no start
@@ -71,6 +76,7 @@ class Service:
                      "policy_dir": str(self.config.policy_dir)},
         )])
         log.info("policy.loaded", version=self.policy.version)
+        await self._start_checkpoints()
         store = self.config.state_dir / "bots"
         if "casus" in self.config.bots:
             from bots.casus.bot import CasusBot
@@ -101,7 +107,43 @@ class Service:
                                              self.config.web_host, self.config.web_port)
         log.info("service.started", bots=sorted(self.runners))
 
+    async def _start_checkpoints(self) -> None:
+        """Signed checkpoints of the audit log: now, periodically, and at stop."""
+        from busbaan.audit.keys import load_or_create_signer
+        from busbaan.audit.storage import AuditLog
+
+        key = self.config.state_dir / "audit-signing.key"
+        signer, created = await asyncio.to_thread(load_or_create_signer, key)
+        if created:
+            log.info("audit.key_created", path=str(key))
+        self._checkpointer = AuditLog(self.engine, signer=signer)
+        await self.checkpoint()
+        if self.config.checkpoint_seconds > 0:
+            self._tasks.append(asyncio.create_task(self._checkpoint_loop(),
+                                                   name="audit-checkpoints"))
+
+    async def checkpoint(self) -> None:
+        """Sign a checkpoint if the log grew; a failure is logged, never silent."""
+        try:
+            note = await asyncio.to_thread(self._checkpointer.checkpoint)
+            log.info("audit.checkpoint", size=int(note.splitlines()[1]))
+        except Exception:
+            log.exception("audit.checkpoint_failed")
+
+    async def _checkpoint_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.checkpoint_seconds)
+            await self.checkpoint()
+
     async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._checkpointer is not None and self.engine is not None:
+            await self.checkpoint()
         if self.web is not None:
             await self.web.stop()
             self.web = None
