@@ -225,6 +225,15 @@ async def test_raw_invite_out_of_scope_is_refused_with_reason(
     assert notice["content"][NOTICE_KEY]["code"] == "refused.organisation_not_in_scope"
     assert "ggd" in notice["content"]["body"]
 
+    async def gate_recorded() -> list[Any]:
+        return [e.entry for e in service.audit.log().query(event_prefix="membership")
+                if e.entry.source == "gate" and e.entry.outcome == "refused"
+                and e.entry.subject_user == outsider.user_id]
+
+    refused = (await eventually(gate_recorded, timeout=10))[0]
+    assert refused.user_id == regie.user_id
+    assert refused.reason_code == "refused.organisation_not_in_scope"
+
 
 async def test_knock_is_refused(service: Service, make_person: MakePerson) -> None:
     """Knocking on a case room is refused."""
