@@ -7,11 +7,9 @@ message explains (Dutch by default, English with ``BUSBAAN_LANG=en``).
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import functools
 import getpass
-import io
 import json
 import os
 import sys
@@ -25,6 +23,7 @@ import click
 import sqlalchemy as sa
 
 from busbaan.audit import AuditLog, Signer, Verifier
+from busbaan.audit.export import csv_rows, jsonl_rows
 from busbaan.audit.keys import (
     DEFAULT_KEY_PATH,
     DEFAULT_ORIGIN,
@@ -45,20 +44,12 @@ from busbaan.audit.reports import (
     render_professional,
     render_register,
 )
-from busbaan.audit.storage import LoggedEntry
 from busbaan.cli import lang
 from busbaan.errors import NotFound, Unavailable, UsageError
 from busbaan.log import configure as configure_logging
 from busbaan.store import database_url, make_engine
 
 _LOCAL = zoneinfo.ZoneInfo("Europe/Amsterdam")
-_CSV_COLUMNS = (
-    "index", "occurred_at", "event_code", "action", "outcome", "source", "user_id",
-    "user_role", "responsible_user", "organisation", "case_id", "subject_user",
-    "data_categories", "legal_bases", "grant_id", "checks", "reason_code", "details",
-    "leaf_hash",
-)
-
 
 def _t(nl: str, en: str) -> str:
     return en if lang() == "en" else nl
@@ -320,26 +311,6 @@ def _filters(case: str | None, user: str | None, organisation: str | None,
             "since": start, "until": stop}
 
 
-def _csv_line(item: LoggedEntry) -> str:
-    e = item.entry
-    row = {
-        "index": item.index, "occurred_at": e.to_json()["occurred_at"],
-        "event_code": e.event_code, "action": e.action, "outcome": e.outcome,
-        "source": e.source, "user_id": e.user_id, "user_role": e.user_role,
-        "responsible_user": e.responsible_user, "organisation": e.organisation,
-        "case_id": e.case_id, "subject_user": e.subject_user,
-        "data_categories": ";".join(e.data_categories), "legal_bases": ";".join(e.legal_bases),
-        "grant_id": e.grant_id,
-        "checks": ";".join(f"{k}={v}" for k, v in e.checks.items()),
-        "reason_code": e.reason_code,
-        "details": ";".join(f"{k}={v}" for k, v in e.details.items()),
-        "leaf_hash": item.leaf_hash.hex(),
-    }
-    buf = io.StringIO()
-    csv.DictWriter(buf, fieldnames=_CSV_COLUMNS, lineterminator="\n").writerow(row)
-    return buf.getvalue()
-
-
 @audit.command()
 @click.option("--format", "fmt", default="jsonl", metavar="jsonl|csv", show_default=True)
 @click.option("--case", default=None, help="Only this (pseudonymous) case.")
@@ -364,14 +335,13 @@ def export(state: _State, fmt: str, case: str | None, user: str | None,
     total = log.count(**filters)
     out = sys.stdout
     if fmt == "csv":
-        out.write(",".join(_CSV_COLUMNS) + "\n")
+        out.write(csv_rows([], header=True))
     with _progress(total, _t("Exporteren", "Exporting")) as bar:
         for n, item in enumerate(log.query(**filters), 1):
             if fmt == "csv":
-                out.write(_csv_line(item))
+                out.write(csv_rows([item], header=False))
             else:
-                out.write(json.dumps(entry_row(item), ensure_ascii=False,
-                                     separators=(",", ":")) + "\n")
+                out.write(jsonl_rows([item]))
             if n % 1000 == 0:
                 bar.update(1000)
         bar.update(total % 1000)
