@@ -107,6 +107,7 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON values only: times as UTC ISO strings, tuples as lists."""
+        # "code" and "v" are the envelope's: no event has a field of those names.
         out: dict[str, Any] = {"code": self.CODE, "v": self.VERSION}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
@@ -217,7 +218,7 @@ class _Decided(Event):
 
     ACTION = "C"
     subject: str
-    code: str
+    decision_code: str
     room_id: str
     grant_id: str | None = None
     categories: tuple[str, ...] = ()
@@ -230,7 +231,7 @@ class _Decided(Event):
     def audit_fields(self) -> dict[str, Any]:
         return {"grant_id": self.grant_id, "data_categories": self.categories,
                 "legal_bases": self.legal_bases, "checks": dict(self.checks),
-                "reason_code": self.code, "details": {"room_id": self.room_id}}
+                "reason_code": self.decision_code, "details": {"room_id": self.room_id}}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -250,7 +251,7 @@ class MembershipRemoved(Event):
     CODE = "membership.removed"
     ACTION = "D"
     subject: str
-    code: str
+    decision_code: str
     room_id: str
     incident: str  # out_of_scope | case_closed
     subject_organisation: str | None = None
@@ -263,7 +264,8 @@ class MembershipRemoved(Event):
         details = {"room_id": self.room_id, "incident": self.incident}
         if self.subject_organisation:
             details["subject_organisation"] = self.subject_organisation
-        return {"reason_code": self.code, "checks": dict(self.checks), "details": details}
+        return {"reason_code": self.decision_code, "checks": dict(self.checks),
+                "details": details}
 
 
 # -- handovers (the handover core's records, typed) -------------------------------------

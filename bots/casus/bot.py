@@ -286,12 +286,12 @@ class CasusBot:
         and the ACL. After the reply the new regie is invited when not in the room."""
         await asyncio.to_thread(self.service.accept_handover, handover, lead, sideline,
                                 records)
+        await self.state_mirror.settle_case(scope.case_id)
         room_id = scope.room_id
         after = await asyncio.to_thread(self.service.scope, scope.case_id)
         assert after is not None
 
         async def invite_and_reconcile() -> None:
-            await self.state_mirror.pass_once()
             if not self.is_member(room_id, lead.regie):
                 try:
                     check(await self.runner.client.room_invite(room_id, lead.regie), "invite")
@@ -532,6 +532,7 @@ class CasusBot:
         way in the same transaction); the room-state mirror writes them."""
         await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
                                 by=ctx.sender)
+        await self.state_mirror.settle_case(scope.case_id)
 
     @command("toestemming intrekken", en=["consent withdraw"],
              usage="!toestemming intrekken <grant-id|organisatie>",
@@ -578,6 +579,7 @@ class CasusBot:
         await asyncio.to_thread(self.service.withdraw, row.case_id, grant_ids, by=by,
                                 channel=channel)
         await self.reconcile_room(room_id)
+        await self.state_mirror.settle_case(row.case_id)
         # Whoever removed them (this call or the loop, a moment earlier), report them.
         return [r for r in self.removals[mark:] if r.room_id == room_id]
 

@@ -75,7 +75,7 @@ class BreakGlassDesk:
         # the room-state mirror writes the access before anything else for the case.
         await asyncio.to_thread(bot.service.start_access, row.case_id, access, by=ctx.sender,
                                 records=outcome.records)
-        await bot.state_mirror.pass_once()
+        await bot.state_mirror.settle_case(row.case_id)
         scope = await bot.scope_of(row)
         if not bot.is_member(room_id, ctx.sender):
             try:
@@ -139,6 +139,7 @@ class BreakGlassDesk:
             records=lambda: [end_access(scope.case_id, access, now)])
         if not first:
             return
+        await bot.state_mirror.settle_case(scope.case_id)
         if access.kind == "break_glass":
             log.warning("breakglass.ended", case_id=scope.case_id)
             body = (f"De noodtoegang van {access.user_id} is afgelopen; valt deze persoon "

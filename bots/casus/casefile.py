@@ -92,6 +92,7 @@ class CaseFileDesk:
         # Everyone leaves a moment after the reply (the regie reads it first); the
         # room-state mirror writes the closed case, the ended grants and the name.
         bot.hold_removals(scope.room_id, CLOSE_GRACE_SECONDS)
+        await bot.state_mirror.settle_case(row.case_id)
         log.info("case.closed", case_id=row.case_id, grants_ended=len(ended))
         return Reply(
             bot.t(ctx.lang,

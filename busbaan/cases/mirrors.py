@@ -256,6 +256,7 @@ class RoomStateMirror:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._retry_at: dict[str, tuple[float, float]] = {}  # case -> (loop time, delay)
         self.failures = 0  # writes that failed (tests, metrics)
+        self._locks: dict[str, asyncio.Lock] = {}
 
     def wake(self, _cases: Iterable[str] = ()) -> None:
         """Thread-safe: there is new work in the outbox."""
@@ -301,15 +302,35 @@ class RoomStateMirror:
             retry = self._retry_at.get(case_id)
             if retry is not None and retry[0] > now_loop:
                 continue
-            if await self.reconcile(case_id):
+            if await self._settle(case_id, upto):
                 held += 1
+        return held
+
+    async def settle_case(self, case_id: str) -> bool:
+        """Make one case room hold now (a command calls this before its reply, so the
+        gate knows a grant or a withdrawal at once). A failure is left to the loop,
+        which retries it with back-off; False then."""
+        t = outbox_table
+
+        def upto() -> int:
+            with self.engine.connect() as conn:
+                return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.seq), 0))
+                                        .where(t.c.case_id == case_id)).scalar_one())
+
+        return await self._settle(case_id, await asyncio.to_thread(upto))
+
+    async def _settle(self, case_id: str, upto: int) -> bool:
+        lock = self._locks.setdefault(case_id, asyncio.Lock())
+        async with lock:
+            if await self.reconcile(case_id):
                 self._retry_at.pop(case_id, None)
                 await asyncio.to_thread(self._done, case_id, upto)
-            else:
-                delay = min((retry[1] * 2) if retry else self.retry_seconds,
-                            self.max_retry_seconds)
-                self._retry_at[case_id] = (asyncio.get_running_loop().time() + delay, delay)
-        return held
+                return True
+        retry = self._retry_at.get(case_id)
+        delay = min((retry[1] * 2) if retry else self.retry_seconds, self.max_retry_seconds)
+        self._retry_at[case_id] = (asyncio.get_running_loop().time() + delay, delay)
+        self.wake()
+        return False
 
     def _done(self, case_id: str, upto: int) -> None:
         t = outbox_table

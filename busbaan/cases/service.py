@@ -344,7 +344,8 @@ class CaseService:
         """Record an invitation decided by ``decide`` (allowed or refused)."""
         cls = InviteAllowed if decision.allowed else InviteRefused
         with self._unit() as u:
-            u.emit(cls, actor=actor, case_id=case_id, subject=subject, code=decision.code,
+            u.emit(cls, actor=actor, case_id=case_id, subject=subject,
+                   decision_code=decision.code,
                    room_id=room_id, grant_id=decision.grant_id,
                    categories=decision.categories, legal_bases=decision.legal_bases,
                    checks=dict(decision.checks))
@@ -354,7 +355,7 @@ class CaseService:
         """Record that the bot removed ``subject`` (an incident: out of scope)."""
         with self._unit() as u:
             u.emit(MembershipRemoved, actor=None, case_id=case_id, subject=subject,
-                   code=decision.code, room_id=room_id,
+                   decision_code=decision.code, room_id=room_id,
                    incident="case_closed" if closed else "out_of_scope",
                    subject_organisation=subject_organisation, checks=dict(decision.checks))
 
