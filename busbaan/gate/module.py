@@ -31,7 +31,12 @@ from synapse.module_api import ModuleApi
 from synapse.module_api.errors import ConfigError
 
 from busbaan.consent import Action, CaseScope, Decision, Professional, decide
-from busbaan.consent.state import ACCESS_EVENT, CASE_EVENT, CONSENT_EVENT, scope_from_state
+from busbaan.consent.state import (
+    ACCESS_EVENT,
+    CASE_EVENT,
+    CONSENT_EVENT,
+    scope_from_room_state,
+)
 from busbaan.directory import Directory
 from busbaan.log import configure_for_host, get_logger
 from busbaan.policy import Policy, PolicyError, load_policy
@@ -111,9 +116,10 @@ class BusbaanGate:
 
     async def _scope(self, room_id: str) -> CaseScope | None:
         state = await self._api.get_room_state(
-            room_id, [(CASE_EVENT, ""), (CONSENT_EVENT, None), (ACCESS_EVENT, None)]
+            room_id, [("m.room.create", ""), (CASE_EVENT, ""), (CONSENT_EVENT, None),
+                      (ACCESS_EVENT, None)]
         )
-        return _scope_from_events(room_id, state)
+        return _scope_from_events(room_id, state, self._config.bot_user_id)
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._api.get_current_time_msec() / 1000, dt.UTC)
@@ -167,7 +173,7 @@ class BusbaanGate:
     ) -> tuple[bool, dict[str, Any] | None]:
         local = self._api.is_mine(event.sender)
         try:
-            scope = _scope_from_events(event.room_id, state_events)
+            scope = _scope_from_events(event.room_id, state_events, self._config.bot_user_id)
             if scope is None:
                 return True, None
             action, subject = _classify(event)
@@ -246,17 +252,16 @@ def _classify(event: Any) -> tuple[Action | None, str | None]:
     return None, None
 
 
-def _scope_from_events(room_id: str, state: Mapping[tuple[str, str], Any]) -> CaseScope | None:
-    case = state.get((CASE_EVENT, ""))
-    if case is None:
-        return None
-    grants = [(k[1], ev.content) for k, ev in state.items() if k[0] == CONSENT_EVENT]
-    accesses = [ev.content for k, ev in state.items() if k[0] == ACCESS_EVENT]
-    scope = scope_from_state(room_id, case.content, grants, accesses)
-    if scope is None:
-        # A case event that does not parse: a case room we cannot read. Fail closed.
-        raise ValueError("malformed nl.busbaan.case state")
-    return scope
+def _scope_from_events(room_id: str, state: Mapping[tuple[str, str], Any],
+                       bot_user_id: str) -> CaseScope | None:
+    """The case scope from Synapse's state map, trusting only the bot's own state
+    (:func:`busbaan.consent.state.scope_from_room_state`)."""
+    if (CASE_EVENT, "") not in state:
+        return None  # the common case: an ordinary room, nothing more to read
+    return scope_from_room_state(
+        room_id, ((k[0], k[1], ev.sender, ev.content) for k, ev in state.items()
+                  if k[0] in ("m.room.create", CASE_EVENT, CONSENT_EVENT, ACCESS_EVENT)),
+        bot_user_id)
 
 
 def _unavailable() -> Decision:
