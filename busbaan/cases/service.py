@@ -124,8 +124,10 @@ class CaseService:
     # -- the unit of work -----------------------------------------------------------
 
     @contextmanager
-    def _unit(self, now: dt.datetime | None = None) -> Iterator[_Unit]:
-        mark: CommandMark | None = None
+    def _unit(self, now: dt.datetime | None = None, *, mark: bool = True) -> Iterator[_Unit]:
+        """One transaction with its outbox events; with ``mark``, it also marks the bot
+        command that is running as handled (a preparatory step passes False)."""
+        handled: CommandMark | None = None
         unit: _Unit | None = None
         try:
             with Session(self.engine) as s, s.begin():
@@ -137,7 +139,8 @@ class CaseService:
                         {"event_id": e.event_id, "case_id": e.case_id, "code": e.CODE,
                          "version": e.VERSION, "payload": e.to_dict(),
                          "created_at": _naive(unit.now)} for e in unit.events])
-                mark = mark_handled(conn)
+                if mark:
+                    handled = mark_handled(conn)
         except BusbaanError:
             raise
         except DBAPIError as exc:
@@ -149,8 +152,8 @@ class CaseService:
                 "busbaan's store could not record the change; nothing was changed. Try "
                 "again in a minute; if it keeps failing, tell the administrator.",
                 errcode="BB_STORE_UNAVAILABLE") from exc
-        if mark is not None:
-            mark.handled = True
+        if handled is not None:
+            handled.handled = True
         if unit is not None and unit.events:
             touched = {e.case_id for e in unit.events}
             for wake in self.on_commit:
@@ -237,7 +240,7 @@ class CaseService:
 
     def open_case(self, *, regie: str, organisation: str, label: str) -> CaseRow:
         """A new case (status ``opening``) with a generated id; its room comes next."""
-        with self._unit() as u:
+        with self._unit(mark=False) as u:
             row = self.cases.create(home_organisation=organisation, regie=regie, label=label,
                                     now=u.now, session=u.session)
         if not is_case_id(row.case_id):  # the generator and the check are one pair
@@ -264,7 +267,7 @@ class CaseService:
 
     def discard(self, case_id: str) -> None:
         """Forget a case whose room could not be created (nothing was recorded yet)."""
-        with self._unit() as u:
+        with self._unit(mark=False) as u:
             self.cases.discard(case_id, session=u.session)
 
     # -- consent ------------------------------------------------------------------------
