@@ -419,13 +419,33 @@ EVENT_TYPES: Mapping[str, type[Event]] = types.MappingProxyType({
 
 # -- parsing -------------------------------------------------------------------------
 
-_HINTS: dict[type[Event], dict[str, Any]] = {}
+# Per class, once: (field name, kind, optional, required) — parsing then costs a few
+# dictionary lookups per field (the audit mirror parses every event it appends).
+_Plan = tuple[tuple[str, str, bool, bool], ...]
+_PLANS: dict[type[Event], _Plan] = {}
 
 
-def _hints(cls: type[Event]) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+def _plan(cls: type[Event]) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls)
+        out = []
+        for f in dataclasses.fields(cls):
+            hint, optional = hints[f.name], False
+            args = typing.get_args(hint)
+            if (typing.get_origin(hint) in (typing.Union, types.UnionType)
+                    and type(None) in args):
+                optional = True
+                hint = next(a for a in args if a is not type(None))
+            origin = typing.get_origin(hint)
+            kind = ("datetime" if hint is dt.datetime else "tuple" if origin is tuple
+                    else "mapping" if origin is Mapping or hint is Mapping
+                    else "str" if hint is str else "any")
+            required = (f.default is dataclasses.MISSING
+                        and f.default_factory is dataclasses.MISSING)
+            out.append((f.name, kind, optional, required))
+        plan = _PLANS[cls] = tuple(out)
+    return plan
 
 
 def _bad(code: str, name: str, problem: str) -> MalformedEvent:
@@ -435,18 +455,16 @@ def _bad(code: str, name: str, problem: str) -> MalformedEvent:
         data={"code": code, "field": name})
 
 
-def _convert(code: str, name: str, hint: Any, value: Any) -> Any:
-    optional = False
-    args = typing.get_args(hint)
-    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
-        optional = True
-        hint = next(a for a in args if a is not type(None))
+def _convert(code: str, name: str, kind: str, optional: bool, value: Any) -> Any:
     if value is None:
         if optional:
             return None
         raise _bad(code, name, "ontbreekt (is missing)")
-    origin = typing.get_origin(hint)
-    if hint is dt.datetime:
+    if kind == "str":
+        if not isinstance(value, str):
+            raise _bad(code, name, "is geen tekst (not a string)")
+        return value
+    if kind == "datetime":
         if not isinstance(value, str):
             raise _bad(code, name, "is geen tijd (not a time)")
         try:
@@ -454,19 +472,15 @@ def _convert(code: str, name: str, hint: Any, value: Any) -> Any:
         except ValueError:
             raise _bad(code, name, "is geen tijd (not a time)") from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    if origin is tuple:
+    if kind == "tuple":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise _bad(code, name, "is geen lijst van teksten (not a list of strings)")
         return tuple(value)
-    if origin is Mapping or hint is Mapping:
+    if kind == "mapping":
         if not isinstance(value, Mapping) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             raise _bad(code, name, "is geen tabel van teksten (not a string map)")
         return types.MappingProxyType(dict(value))
-    if hint is str:
-        if not isinstance(value, str):
-            raise _bad(code, name, "is geen tekst (not a string)")
-        return value
     return value
 
 
@@ -482,15 +496,13 @@ def event_from_dict(payload: Mapping[str, Any]) -> Event:
     version = payload.get("v")
     if not isinstance(version, int) or version > cls.VERSION or version < 1:
         raise _bad(cls.CODE, "v", f"heeft een onbekende versie {version!r}")
-    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in payload:
-            if (f.default is dataclasses.MISSING
-                    and f.default_factory is dataclasses.MISSING):
-                raise _bad(cls.CODE, f.name, "ontbreekt (is missing)")
+    for name, kind, optional, required in _plan(cls):
+        if name not in payload:
+            if required:
+                raise _bad(cls.CODE, name, "ontbreekt (is missing)")
             continue
-        kwargs[f.name] = _convert(cls.CODE, f.name, hints[f.name], payload[f.name])
+        kwargs[name] = _convert(cls.CODE, name, kind, optional, payload[name])
     if not _ID.match(kwargs["event_id"]):
         raise _bad(cls.CODE, "event_id", "heeft niet de vorm E-<24 hex>")
     return cls(**kwargs)

@@ -114,12 +114,16 @@ class AuditMirror:
             self._quarantine(bad)
         if items:
             def mark(conn: Connection, indexes: list[int]) -> None:
-                for event_id, index in zip(ids, indexes, strict=True):
-                    done = conn.execute(t.update().where(t.c.event_id == event_id,
-                                                         t.c.audit_index.is_(None))
-                                        .values(audit_index=index)).rowcount
-                    if done != 1:  # another drainer was first: append none of these
-                        raise _AlreadyAppended(event_id)
+                # Inside the log's write lock (one appender at a time): if another
+                # drainer appended any of these meanwhile, append none of them.
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start:start + 500]
+                    if conn.execute(sa.select(sa.func.count()).where(
+                            t.c.event_id.in_(chunk), t.c.audit_index.is_not(None))
+                            ).scalar_one():
+                        raise _AlreadyAppended(chunk[0])
+                conn.execute(_MARK_APPENDED, [{"eid": e, "idx": i}
+                                              for e, i in zip(ids, indexes, strict=True)])
 
             try:
                 self.log.append_many(items, then=mark)
@@ -139,6 +143,10 @@ class AuditMirror:
 
 class _AlreadyAppended(Exception):
     pass
+
+
+_MARK_APPENDED = sa.text(
+    "UPDATE outbox_event SET audit_index = :idx WHERE event_id = :eid AND audit_index IS NULL")
 
 
 # -- the room-state mirror -------------------------------------------------------------
