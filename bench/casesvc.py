@@ -6,7 +6,8 @@
    ``!help``, ``!toestemming geef``, ``!toestemming intrekken`` and ``!toestemming``,
    and each one's ratio to ``!help`` (goal ≤ 1.5). Uses only the service's public
    start-up, so the same file measures an older checkout ("before") when run with
-   ``PYTHONPATH=<that checkout>``.
+   ``PYTHONPATH=<that checkout>:<dir with a copy of this file>`` and
+   ``BUSBAAN_ROOT=<that checkout>``.
 2. **withdrawal** — ``!toestemming intrekken`` → the member removed (seen by the
    member's client), p50/p95, normally and when the first state write of the
    withdrawal is refused (goal p95 ≤ 2 s both).
@@ -21,6 +22,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -34,7 +36,8 @@ from bench.handover import Client, percentile
 from busbaan.consent import Professional
 from busbaan.store import make_engine, migrate
 
-ROOT = Path(__file__).resolve().parents[1]
+#: The checkout whose policies are used ("before" runs point it at the older checkout).
+ROOT = Path(os.environ.get("BUSBAAN_ROOT", Path(__file__).resolve().parents[1]))
 POLICY_DIR = ROOT / "policies"
 
 
