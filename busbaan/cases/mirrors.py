@@ -318,21 +318,13 @@ class RoomStateMirror:
         """Make one case room hold now (a command calls this before its reply, so the
         gate knows a grant or a withdrawal at once). A failure is left to the loop,
         which retries it with back-off; False then."""
-        t = outbox_table
+        return await self._settle(case_id, None)
 
-        def upto() -> int:
-            with self.engine.connect() as conn:
-                return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.seq), 0))
-                                        .where(t.c.case_id == case_id)).scalar_one())
-
-        return await self._settle(case_id, await asyncio.to_thread(upto))
-
-    async def _settle(self, case_id: str, upto: int) -> bool:
+    async def _settle(self, case_id: str, upto: int | None) -> bool:
         lock = self._locks.setdefault(case_id, asyncio.Lock())
         async with lock:
-            if await self.reconcile(case_id):
+            if await self.reconcile(case_id, upto):
                 self._retry_at.pop(case_id, None)
-                await asyncio.to_thread(self._done, case_id, upto)
                 return True
         retry = self._retry_at.get(case_id)
         delay = min((retry[1] * 2) if retry else self.retry_seconds, self.max_retry_seconds)
@@ -340,36 +332,62 @@ class RoomStateMirror:
         self.wake()
         return False
 
-    def _done(self, case_id: str, upto: int) -> None:
+    def _load(self, case_id: str, upto: int | None
+              ) -> tuple[int, CaseFacts | None, dict[StateKey, str]]:
+        """(newest outbox seq of the case, its facts, what was last written): one read."""
         t = outbox_table
-        with self.engine.begin() as conn:
-            conn.execute(t.update().where(t.c.case_id == case_id, t.c.seq <= upto,
-                                          t.c.state_done_at.is_(None))
-                         .values(state_done_at=_naive_now()))
+        if upto is None:
+            with self.engine.connect() as conn:
+                upto = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.seq), 0))
+                                        .where(t.c.case_id == case_id)).scalar_one())
+        facts = read_facts(self.engine, case_id)
+        return upto, facts, self._written(facts.room_id) if facts else {}
 
-    async def reconcile(self, case_id: str) -> bool:
+    def _save(self, case_id: str, upto: int, room_id: str | None,
+              wrote: list[tuple[str, str, str]], done: bool) -> None:
+        """Remember what was written and, when the room holds, the events mirrored."""
+        t, w = outbox_table, room_state_table
+        now = _naive_now()
+        with self.engine.begin() as conn:
+            for event_type, key, d in wrote:
+                if not conn.execute(w.update().where(
+                        w.c.room_id == room_id, w.c.event_type == event_type,
+                        w.c.state_key == key).values(digest=d, written_at=now)).rowcount:
+                    conn.execute(w.insert().values(room_id=room_id, event_type=event_type,
+                                                   state_key=key, digest=d, written_at=now))
+            if done:
+                conn.execute(t.update().where(t.c.case_id == case_id, t.c.seq <= upto,
+                                              t.c.state_done_at.is_(None))
+                             .values(state_done_at=now))
+
+    async def reconcile(self, case_id: str, upto: int | None = None) -> bool:
         """Write what differs between the desired and the last written state of one case
-        room; True when the room now holds the desired state."""
-        facts = await asyncio.to_thread(read_facts, self.engine, case_id)
-        if facts is None:
-            return True  # no room (yet, or any more): nothing to mirror
-        want = desired_state(facts, policy=self.policy, directory=self.directory(),
-                             bot_user_id=self.bot_user_id, now=self.now())
-        written = await asyncio.to_thread(self._written, facts.room_id)
-        for (event_type, key), content in want.items():
-            d = digest(content)
-            if written.get((event_type, key)) == d:
-                continue
-            try:
-                await self.writer(facts.room_id, event_type, content, key)
-            except Exception as exc:
-                self.failures += 1
-                log.warning("state_mirror.write_failed", case_id=case_id,
-                            event_type=event_type,
-                            status=getattr(exc, "status", type(exc).__name__))
-                return False
-            await asyncio.to_thread(self._remember, facts.room_id, event_type, key, d)
-        return True
+        room; True when the room now holds the desired state (its outbox events up to
+        ``upto`` are then marked mirrored)."""
+        seq, facts, written = await asyncio.to_thread(self._load, case_id, upto)
+        wrote: list[tuple[str, str, str]] = []
+        ok = True
+        if facts is not None:  # None: no room (yet, or any more), nothing to mirror
+            want = desired_state(facts, policy=self.policy, directory=self.directory(),
+                                 bot_user_id=self.bot_user_id, now=self.now())
+            for (event_type, key), content in want.items():
+                d = digest(content)
+                if written.get((event_type, key)) == d:
+                    continue
+                try:
+                    await self.writer(facts.room_id, event_type, content, key)
+                except Exception as exc:
+                    self.failures += 1
+                    log.warning("state_mirror.write_failed", case_id=case_id,
+                                event_type=event_type,
+                                status=getattr(exc, "status", type(exc).__name__))
+                    ok = False
+                    break
+                wrote.append((event_type, key, d))
+        if wrote or ok:
+            await asyncio.to_thread(self._save, case_id, seq,
+                                    facts.room_id if facts else None, wrote, ok)
+        return ok
 
     def _written(self, room_id: str) -> dict[StateKey, str]:
         t = room_state_table
@@ -377,19 +395,6 @@ class RoomStateMirror:
             return {(r[0], r[1]): r[2] for r in conn.execute(
                 sa.select(t.c.event_type, t.c.state_key, t.c.digest)
                 .where(t.c.room_id == room_id))}
-
-    def _remember(self, room_id: str, event_type: str, key: str, d: str) -> None:
-        t = room_state_table
-        with self.engine.begin() as conn:
-            done = conn.execute(t.update().where(t.c.room_id == room_id,
-                                                 t.c.event_type == event_type,
-                                                 t.c.state_key == key)
-                                .values(digest=d, written_at=_naive_now())).rowcount
-            if not done:
-                conn.execute(t.insert().values(room_id=room_id, event_type=event_type,
-                                               state_key=key, digest=d,
-                                               written_at=_naive_now()))
-
 
 def parse_outbox(rows: Iterable[Mapping[str, Any]]) -> list[Event]:
     """The events in outbox rows (tests, reports); malformed ones raise."""
