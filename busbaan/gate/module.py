@@ -143,6 +143,8 @@ class BusbaanGate:
             scope = await self._scope(room_id)
             if scope is None:
                 return "NOT_SPAM"
+            if self._recorder.overdue:
+                return (Codes.FORBIDDEN, _fields(_unavailable()))
             decision = await self._decide(scope, Action.INVITE, inviter, invitee)
         except Exception:  # fail closed
             log.exception("gate.failed", callback="user_may_invite", room_id=room_id)
@@ -157,6 +159,8 @@ class BusbaanGate:
             scope = await self._scope(room_id)
             if scope is None:
                 return "NOT_SPAM"
+            if self._recorder.overdue:
+                return (Codes.FORBIDDEN, _fields(_unavailable()))
             decision = await self._decide(scope, Action.JOIN, user_id)
         except Exception:
             log.exception("gate.failed", callback="user_may_join_room", room_id=room_id)
@@ -179,6 +183,8 @@ class BusbaanGate:
             action, subject = _classify(event)
             if action is None:
                 return True, None
+            if self._recorder.overdue and event.sender != self._config.bot_user_id:
+                raise RuntimeError("audit records overdue")  # fail closed, below
             decision = await self._decide(scope, action, event.sender, subject,
                                           event_type=event.type)
         except Exception:
@@ -287,14 +293,29 @@ class _Recorder:
     """Writes the gate's decisions to the audit log, off the reactor, never blocking
     the decision itself. Entries that arrive while a write is running go together in
     the next one (one transaction, one fsync), so a busy homeserver does not queue a
-    thread per event. Everything here runs on the reactor thread: no locks needed."""
+    thread per event. Everything here runs on the reactor thread: no locks needed.
+
+    The audit-failure policy (docs/architecture.md): a record is never dropped. A
+    batch that cannot be written goes back to the front of the queue and is tried
+    again with back-off; while records older than ``RECORD_DEADLINE_S`` wait, the
+    gate refuses every membership change in a case room (fail closed: nothing happens
+    that cannot be recorded)."""
+
+    RECORD_DEADLINE_S = 60.0
 
     def __init__(self, url: str) -> None:
         from busbaan.records import AuditWriter
 
         self._writer = AuditWriter(url)
         self._pending: list[Any] = []
+        self._oldest: float | None = None  # monotonic time of the oldest unwritten entry
         self._writing = False
+
+    @property
+    def overdue(self) -> bool:
+        """Records have waited too long: refuse what would need another record."""
+        return self._oldest is not None and (
+            time.monotonic() - self._oldest > self.RECORD_DEADLINE_S)
 
     def decision(self, api: ModuleApi, scope: CaseScope, decision: Decision, action: Action,
                  actor: str, subject: str | None, *, event_id: str | None,
@@ -308,17 +329,28 @@ class _Recorder:
             details={"room_id": scope.room_id, **({"event_id": event_id} if event_id else {}),
                      **({"origin": "remote"} if remote else {})},
         ))
+        if self._oldest is None:
+            self._oldest = time.monotonic()
         if not self._writing:
             self._writing = True
             api.run_as_background_process("busbaan_gate_record", self._flush, api)
 
     async def _flush(self, api: ModuleApi) -> None:
+        delay = 0.5
         try:
             while self._pending:
                 batch, self._pending = self._pending, []
                 try:
                     await api.defer_to_thread(self._writer.write, batch)
                 except Exception:
-                    log.exception("gate.record_failed", entries=len(batch))
+                    # Never dropped: back to the front, try again a little later.
+                    self._pending = batch + self._pending
+                    log.exception("gate.record_failed", entries=len(batch), retry_in=delay)
+                    await api.sleep(delay)
+                    delay = min(delay * 2, 30.0)
+                    continue
+                delay = 0.5
+                if not self._pending:
+                    self._oldest = None
         finally:
             self._writing = False
