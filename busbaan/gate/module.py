@@ -65,7 +65,7 @@ class BusbaanGate:
             raise ConfigError(f"busbaan gate: {exc.en}") from exc
         self._directory: Directory | None = None
         self._directory_loaded_at = 0.0
-        self._recorder = _Recorder(config.database_url)
+        self._recorder = _Recorder(config.database_url, self._who)
         self._engine: Any = None
         api.register_spam_checker_callbacks(
             user_may_invite=self.user_may_invite,
@@ -104,6 +104,11 @@ class BusbaanGate:
             self._directory = Directory.of(self._policy, entries)
             self._directory_loaded_at = time.monotonic()
         return self._directory
+
+    def _who(self, user_id: str) -> Professional | None:
+        """The directory's entry for ``user_id`` as last read (records name the actor's
+        organisation and role, so reports never show a refusal under "-")."""
+        return self._directory(user_id) if self._directory is not None else None
 
     def _load_directory(self) -> list[Professional]:
         """Read the directory from the store (runs in a thread, never on the reactor)."""
@@ -303,10 +308,11 @@ class _Recorder:
 
     RECORD_DEADLINE_S = 60.0
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, who: Any = None) -> None:
         from busbaan.records import AuditWriter
 
         self._writer = AuditWriter(url)
+        self._who = who or (lambda _user: None)
         self._pending: list[Any] = []
         self._oldest: float | None = None  # monotonic time of the oldest unwritten entry
         self._writing = False
@@ -322,9 +328,12 @@ class _Recorder:
                  remote: bool) -> None:
         from busbaan.records import decision_entry
 
+        who = self._who(actor)
         self._pending.append(decision_entry(
             decision, action=action.value, actor=actor, subject=subject,
             case_id=scope.case_id, source="gate",
+            actor_role=who.role if who else None,
+            organisation=who.organisation if who else None,
             now=dt.datetime.fromtimestamp(api.get_current_time_msec() / 1000, dt.UTC),
             details={"room_id": scope.room_id, **({"event_id": event_id} if event_id else {}),
                      **({"origin": "remote"} if remote else {})},
