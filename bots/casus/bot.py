@@ -578,8 +578,10 @@ class CasusBot:
         mark = len(self.removals)
         await asyncio.to_thread(self.service.withdraw, row.case_id, grant_ids, by=by,
                                 channel=channel)
-        await self.reconcile_room(room_id)
-        await self.state_mirror.settle_case(row.case_id)
+        # Both at once: the removal (from the store's scope) and the room state that
+        # makes the gate refuse them again (retried by the mirror if it fails).
+        await asyncio.gather(self.reconcile_room(room_id),
+                             self.state_mirror.settle_case(row.case_id))
         # Whoever removed them (this call or the loop, a moment earlier), report them.
         return [r for r in self.removals[mark:] if r.room_id == room_id]
 

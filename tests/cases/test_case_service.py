@@ -76,7 +76,7 @@ def test_every_event_type_round_trips_through_its_dict(db_url: str) -> None:
     for r in rows:
         event = event_from_dict(r["payload"])
         assert event.to_dict() == r["payload"] and event.event_id == r["event_id"]
-        assert event.VERSION == r["version"]
+        assert r["version"] == event.VERSION
 
 
 @pytest.mark.parametrize("change, field", [
@@ -104,7 +104,7 @@ def test_event_codes_are_unique_and_entries_valid() -> None:
     """One class per code; each class knows its NEN 7513 action and outcome."""
     assert len(EVENT_TYPES) == len({c.CODE for c in EVENT_TYPES.values()})
     for code, cls in EVENT_TYPES.items():
-        assert cls.CODE == code and cls.ACTION in "CRUDE"
+        assert code == cls.CODE and cls.ACTION in "CRUDE"
 
 
 # -- commands: one transaction, store and outbox --------------------------------------
