@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from busbaan.consent import Professional
 from busbaan.devstack.people import Person
-from busbaan.devstack.stack import Homeserver, new_password
+from busbaan.devstack import Homeserver, new_password
 from busbaan.store import make_engine, migrate
 from busbaan.store.repositories import DirectoryRepository
 

@@ -19,7 +19,7 @@ from busbaan.clock import FakeClock
 from busbaan.consent import Grant, Professional
 from busbaan.consent.state import is_case_id
 from busbaan.directory import Directory
-from busbaan.errors import Unavailable, Unlawful
+from busbaan.errors import NotFound, Unavailable, Unlawful
 from busbaan.events import EVENT_TYPES, ConsentGranted, MalformedEvent, event_from_dict
 from busbaan.policy import load_policy
 from busbaan.store import make_engine, migrate
@@ -173,7 +173,7 @@ def test_the_running_command_is_marked_handled_with_its_work(db_url: str) -> Non
         current_command.reset(token)
     token = current_command.set(CommandMark("casus", "$b"))
     try:
-        with pytest.raises(Exception):
+        with pytest.raises(NotFound):
             service.give_grants("C-NOTTHERE", [_grant()], by=REGIE)
     finally:
         current_command.reset(token)
