@@ -1,6 +1,6 @@
 """Burst of 200 commands with a ``kill -9`` of the service in the middle (issue 9).
 
-    .venv/bin/python -m bench.burst [--commands 200] [--kill-after 60]
+    .venv/bin/python -m bench.burst [--commands 200] [--kill-after 60] [--disrupt synapse]
 
 Starts an embedded Synapse (test profile) and ``busbaan serve`` as a subprocess, sends
 the burst without waiting, kills the service with SIGKILL after ``--kill-after``
@@ -22,12 +22,12 @@ from busbaan.devstack.burst import run_burst
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def main(commands: int, kill_after: int) -> None:
+async def main(commands: int, kill_after: int, disrupt: str) -> None:
     base = Path(tempfile.mkdtemp(prefix="busbaan-bench-burst-"))
     hs = await start_homeserver(base / "hs", [], profile="test")
     try:
         result = await run_burst(hs, base / "burst", ROOT / "policies", commands=commands,
-                                 kill_after=kill_after)
+                                 kill_after=kill_after, disrupt=disrupt)
     finally:
         await hs.stop()
     print(json.dumps(result.to_json(), indent=2))
@@ -37,5 +37,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--commands", type=int, default=200)
     parser.add_argument("--kill-after", type=int, default=60)
+    parser.add_argument("--disrupt", choices=("kill", "synapse"), default="kill",
+                        help="kill -9 the service, or restart Synapse under it")
     args = parser.parse_args()
-    asyncio.run(main(args.commands, args.kill_after))
+    asyncio.run(main(args.commands, args.kill_after, args.disrupt))

@@ -148,10 +148,12 @@ def _replies(events: list[dict[str, Any]]) -> Counter[str]:
 
 
 async def run_burst(hs: Homeserver, workdir: Path, policies: Path, *, commands: int = 200,
-                    kill_after: int = 60, timeout: float = 240.0) -> BurstResult:
-    """Start the service, open a case, send ``commands`` commands without waiting, kill
-    the service with SIGKILL once ``kill_after`` replies arrived, start it again, and
-    count what every command got."""
+                    kill_after: int = 60, timeout: float = 240.0,
+                    disrupt: str = "kill") -> BurstResult:
+    """Start the service, open a case, send ``commands`` commands without waiting, and
+    once ``kill_after`` replies arrived: kill the service with SIGKILL and start it
+    again (``disrupt="kill"``), or stop and start the homeserver under the running
+    service (``"synapse"``). Then count what every command got."""
     workdir.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{workdir / 'busbaan.db'}"
     migrate(db_url)
@@ -205,10 +207,15 @@ async def run_burst(hs: Homeserver, workdir: Path, policies: Path, *, commands: 
             if seen >= kill_after:
                 break
             await asyncio.sleep(0.05)
-        svc.kill9()
         killed_after = seen
-        svc.start()
-        await svc.wait_ready()
+        if disrupt == "kill":
+            svc.kill9()
+            svc.start()
+            await svc.wait_ready()
+        else:
+            await hs.process.astop()
+            await asyncio.sleep(2.0)
+            await hs.process.astart()
         while time.monotonic() < deadline:
             got = _replies([e for _, e in regie.events])
             if all(got[s] >= 1 for s in sent):

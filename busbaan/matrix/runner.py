@@ -77,6 +77,7 @@ class BotRunner:
         self._started_ms = 0
         self.member_hooks: list[MemberHook] = []
         self._on_sent: dict[str, Callable[[str], Awaitable[None]]] = {}
+        self._inbox_retry = 0.5
         self.message_hooks: list[MessageHook] = []
 
     @property
@@ -135,9 +136,10 @@ class BotRunner:
                  device_id=self.client.device_id, rooms=len(self.client.rooms))
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
@@ -231,7 +233,33 @@ class BotRunner:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
         for stored in pending:
-            await self._handle_stored(stored)
+            try:
+                await self._handle_stored(stored)
+            except Exception as exc:
+                # The homeserver or the store is away: the command stays where it is
+                # (new, or handled with its reply kept) and is tried again, in order.
+                log.warning("bot.command_deferred", bot=self.account.name,
+                            error=type(exc).__name__, retry_in=self._inbox_retry)
+                self._retry_inbox()
+                return
+        self._inbox_retry = 0.5
+
+    def _forget_task(self, task: asyncio.Task[None]) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
+
+    def _retry_inbox(self) -> None:
+        """Look at the inbox again after a back-off (a task the runner owns)."""
+        delay = self._inbox_retry
+        self._inbox_retry = min(delay * 2, 30.0)
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            self._queue.put_nowait(("inbox", None, None))
+
+        task = asyncio.create_task(later(), name=f"{self.account.name}-inbox-retry")
+        self._tasks.append(task)
+        task.add_done_callback(self._forget_task)
 
     async def _handle_stored(self, stored: StoredCommand) -> None:
         assert self.inbox is not None
