@@ -27,8 +27,8 @@ import nio
 import sqlalchemy as sa
 
 from busbaan.consent import Professional
-from busbaan.devstack.people import Person
 from busbaan.devstack import Homeserver, new_password
+from busbaan.devstack.people import Person
 from busbaan.store import make_engine, migrate
 from busbaan.store.repositories import DirectoryRepository
 
