@@ -43,8 +43,8 @@ __all__ = [
     "Cosignature",
     "CosignatureVerifier",
     "Cosigner",
-    "cosigned_message",
     "cosignature_key_id",
+    "cosigned_message",
 ]
 
 ALG_COSIGNATURE_V1 = 0x04

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
-
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from busbaan.audit.checkpoint import NoteError, Signer, Verifier
-from busbaan.audit.cosign import Cosigner, CosignatureVerifier
+from busbaan.audit.cosign import CosignatureVerifier, Cosigner
 from busbaan.errors import BusbaanError, Forbidden, NotFound
 from busbaan.log import get_logger
 

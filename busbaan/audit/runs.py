@@ -37,7 +37,9 @@ here: that is what the witnesses and the verifier's state file are for.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -136,8 +138,6 @@ def check_markers(markers: Iterable[Marker], checkpoint_sizes: Sequence[int],
             findings.append(MarkerFinding("checkpoints_absent", 0))
         return findings, None
     present = set(sizes)
-    import bisect
-
     for m in ordered:
         if m.index + 1 not in present:
             findings.append(MarkerFinding("checkpoint_missing", m.index, m.index + 1))
@@ -156,7 +156,7 @@ def check_markers(markers: Iterable[Marker], checkpoint_sizes: Sequence[int],
             if m.seq != expected:
                 findings.append(MarkerFinding("run_gap", m.index, m.index + 1))
                 break
-        for a, b in zip(items, items[1:], strict=False):
+        for a, b in itertools.pairwise(items):
             allowed = dt.timedelta(seconds=2 * a.interval) + SLACK
             if b.occurred_at - a.occurred_at > allowed and not b.failed:
                 findings.append(MarkerFinding("checkpoint_gap", a.index + 1, b.index + 1))

@@ -75,7 +75,8 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
 
         service = Service(ServiceConfig(homeserver=hs.url, bots=bots, policy_dir=policy_dir,
                                         database_url=db_url, state_dir=state_dir,
-                                        web_port=web_port, socialmap=demo_map_path()))
+                                        web_port=web_port, socialmap=demo_map_path(),
+                                        audit_key_init=True))
         await service.start()
         try:
             await _demo_intake_rooms(service, demo)  # wegwijzer (issue 5)
