@@ -211,8 +211,8 @@ def _witness_checks(
         note = remote.get(witness.name)
         remote_size: int | None = None
         error: str | None = None
-        if witness.url is None:
-            error = None
+        if witness.url is None or witness.name not in remote:
+            error = None  # not asked (--offline, or no URL)
         elif note is None:
             error = "BB_WITNESS_UNAVAILABLE"
         elif note == "":
