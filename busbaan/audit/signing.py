@@ -22,6 +22,7 @@ import aiohttp
 from sqlalchemy.engine import Engine
 
 from busbaan.audit.checkpoint import NoteError, parse_checkpoint, split_note
+from busbaan.audit.entry import AuditEntry
 from busbaan.audit.keys import load_or_create_signer, load_signer
 from busbaan.audit.runs import marker_entry
 from busbaan.audit.storage import AuditLog
@@ -132,7 +133,7 @@ class CheckpointService:
         None when signing failed (logged; the next marker says how many failed)."""
         seq = self.seq
 
-        def marker(prev_size: int | None):  # type: ignore[no-untyped-def]
+        def marker(prev_size: int | None) -> AuditEntry:
             return marker_entry(now=self.clock.now(), run=self.run, seq=seq, reason=reason,
                                 interval=self.interval, prev_size=prev_size,
                                 failed=self.failed, after=self.after if seq == 0 else None)

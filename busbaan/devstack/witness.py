@@ -50,5 +50,5 @@ async def start_dev_witness(directory: Path, logs: list[Verifier], *, port: int 
     await site.start()
     server = site._server
     assert server is not None
-    bound = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    bound = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
     return DevWitness(f"http://127.0.0.1:{bound}", cosigner, runner)

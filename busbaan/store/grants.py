@@ -89,7 +89,8 @@ def apply_grants(engine: Engine, *, gate_role: str, service_role: str | None = N
             "Roles exist only on PostgreSQL. With SQLite, whoever may write the database "
             "file can do anything; see deploy/audit.md for what protects it then.",
             errcode="BB_DB_NO_ROLES")
-    plan = [(_check_role(gate_role), GATE_AUDIT, ("SELECT",))]
+    plan: list[tuple[str, dict[str, tuple[str, ...]], tuple[str, ...]]] = [
+        (_check_role(gate_role), GATE_AUDIT, ("SELECT",))]
     if service_role is not None:
         plan.append((_check_role(service_role), SERVICE_AUDIT,
                      ("SELECT", "INSERT", "UPDATE", "DELETE")))
