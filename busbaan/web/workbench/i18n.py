@@ -370,6 +370,7 @@ _EVENTS: Mapping[str, tuple[str, str]] = {
     "breakglass.refused": ("noodtoegang geweigerd", "emergency access refused"),
     "audit.details_erased": ("details gewist (AVG art. 17)", "details erased (GDPR art. 17)"),
     "policy.loaded": ("beleid geladen", "policy loaded"),
+    "audit.checkpoint": ("controlepunt ondertekend", "checkpoint signed"),  # issue 9
     "workbench.login": ("werkbank: ingelogd", "workbench: logged in"),
     "workbench.login_refused": ("werkbank: toegang geweigerd", "workbench: access refused"),
     "workbench.viewed": ("werkbank: rapport bekeken", "workbench: report viewed"),
