@@ -132,9 +132,10 @@ class Service:
                                                    name="audit-checkpoints"))
 
     async def checkpoint(self, reason: str = "periodic") -> None:
-        """Sign a checkpoint (after a marker) and send it to the witnesses; a failure is
-        logged and counted in the next marker, never silent."""
-        await self._checkpointer.checkpoint(reason)
+        """Sign a checkpoint (after a marker) and send it to the witnesses (in the
+        background, except at stop); a failure is logged and counted in the next marker,
+        never silent."""
+        await self._checkpointer.checkpoint(reason, wait=reason == "stop")
 
     async def _checkpoint_loop(self) -> None:
         while True:

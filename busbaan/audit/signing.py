@@ -12,6 +12,7 @@ down leaves it pending (:mod:`busbaan.audit.witnessing`) and it is sent on a lat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -101,6 +102,7 @@ class CheckpointService:
                        if trust is not None and trust.witnesses else None)
         self.last_outcomes: list[WitnessOutcome] = []
         self._session: aiohttp.ClientSession | None = None
+        self._sending: asyncio.Task[list[WitnessOutcome]] | None = None
 
     @classmethod
     async def open(cls, engine: Engine, *, key_path: Path, init: bool = False,
@@ -128,9 +130,11 @@ class CheckpointService:
         return cls(AuditLog(engine, signer), memory_path, memory, trust=trust,
                    interval=interval, clock=clock or SystemClock())
 
-    async def checkpoint(self, reason: str = "periodic") -> str | None:
-        """Append a marker and sign; then send to the witnesses. Returns the note, or
-        None when signing failed (logged; the next marker says how many failed)."""
+    async def checkpoint(self, reason: str = "periodic", *, wait: bool = True) -> str | None:
+        """Append a marker and sign; then send to the witnesses (awaited, or with
+        ``wait=False`` in a task this object owns, so a slow witness never holds up the
+        caller). Returns the note, or None when signing failed (logged; the next marker
+        says how many failed)."""
         seq = self.seq
 
         def marker(prev_size: int | None) -> AuditEntry:
@@ -155,8 +159,20 @@ class CheckpointService:
         except OSError as exc:
             _log.error("audit.signer_memory_failed", cause=type(exc).__name__)
         _log.info("audit.checkpoint", size=int(note.splitlines()[1]), reason=reason, seq=seq)
-        await self.send_pending()
+        if self.sender is None:
+            return note
+        if wait:
+            await self._settle()
+            await self.send_pending()
+        elif self._sending is None or self._sending.done():
+            self._sending = asyncio.create_task(self.send_pending(), name="audit-witness")
         return note
+
+    async def _settle(self) -> None:
+        """Wait for a send in flight (it has its own timeout)."""
+        if self._sending is not None and not self._sending.done():
+            with contextlib.suppress(Exception):
+                await self._sending
 
     async def send_pending(self) -> list[WitnessOutcome]:
         """Send the newest checkpoint to every witness that has not cosigned it yet."""
@@ -172,5 +188,6 @@ class CheckpointService:
         return self.last_outcomes
 
     async def close(self) -> None:
+        await self._settle()
         if self._session is not None and not self._session.closed:
             await self._session.close()
