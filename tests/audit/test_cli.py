@@ -295,3 +295,32 @@ def test_register_from_the_policies(tmp_path: Path) -> None:
     broken = invoke("sqlite:///unused.db", tmp_path / "k", "register", "--policies", str(bad))
     assert broken.exit_code == 2
     assert "organisations.yaml" in broken.stderr
+
+
+def test_verify_with_a_configuration_lists_what_is_not_yet_witnessed(
+        cli_db: str, tmp_path: Path) -> None:
+    """With a witness that is down, 'verify --config' still passes, says the witness
+    cannot be reached and lists the checkpoint that is not yet witnessed; --offline does
+    not ask; a broken configuration is a clear error."""
+    from busbaan.audit.cosign import Cosigner
+    from busbaan.devstack.synapse import free_port
+
+    key = tmp_path / "audit.key"
+    vkey = pin(cli_db, key)
+    invoke(cli_db, key, "checkpoint")
+    config = tmp_path / "verify.yaml"
+    config.write_text(
+        f"log_key: {vkey}\nwitnesses:\n"
+        f"  - key: {Cosigner.generate('w.test/1').verifier.vkey}\n"
+        f"    url: http://127.0.0.1:{free_port()}\nstate_file: state.json\n")
+    result = invoke(cli_db, key, "verify", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    assert "Getuige w.test/1: medeondertekend t/m grootte -; eigen kopie: niet bereikbaar." \
+        in result.stdout
+    assert "Nog niet getuigd (1 nodig): 1 controlepunt(en), grootte 31." in result.stdout
+    assert (tmp_path / "state.json").exists()
+    offline = invoke(cli_db, key, "verify", "--config", str(config), "--offline", lang="en")
+    assert "its own copy: not asked." in offline.stdout
+    config.write_text("log_key: [1, 2]\n")
+    broken = invoke(cli_db, key, "verify", "--config", str(config))
+    assert broken.exit_code == 2 and "veld 'log_key'" in broken.stderr
