@@ -247,3 +247,78 @@ async def test_a_key_other_than_the_pinned_one_is_refused(
     with pytest.raises(BusbaanError) as caught:
         await CheckpointService.open(engine, key_path=other, trust_path=trust_path)
     assert caught.value.errcode == "BB_AUDIT_KEY_NOT_PINNED"
+
+
+async def test_a_cut_off_tail_and_a_forged_cosignature_are_caught(
+        engine: Engine, make_entry: MakeEntry, tmp_path: Path, key_path: Path,
+        cosigner: Cosigner, witness: tuple[Witness, str]) -> None:
+    """Deleting the newest entries with the checkpoints that cover them (the log is
+    shorter than a checkpoint seen before) fails against the state file; a cosignature
+    row that does not verify against the pinned witness key fails too."""
+    trust_path = _trust(tmp_path, key_path, cosigner, witness[1])
+    trust = load_trust_config(trust_path)
+    service = await CheckpointService.open(engine, key_path=key_path, trust_path=trust_path)
+    try:
+        service.log.append_many([make_entry(i) for i in range(20)])
+        await service.checkpoint("start")
+        service.log.append_many([make_entry(i) for i in range(20, 30)])
+        await service.checkpoint()
+        service.sender = None  # the third checkpoint is not sent
+        await service.checkpoint()
+    finally:
+        await service.close()
+    report, state = await _verify(engine, trust)
+    assert report.ok and state is not None and state.size == 33
+    assert report.unwitnessed == (33,)
+    assert trust.state_file is not None
+    write_state(trust.state_file, state)
+
+    forged = cosigner.cosign("x\n", 1).replace(cosigner.name, "witness.test/w1")
+    with engine.begin() as conn:  # an INSERT is all it takes: no trigger to drop
+        conn.execute(sa.text("INSERT INTO audit_cosignature (size, witness, line, "
+                             "timestamp, received_at) VALUES (33, :w, :l, 1, 'now')"),
+                     {"w": "witness.test/w1", "l": forged})
+    bad, _ = await _verify(engine, trust)
+    assert "cosignature" in {p.kind for p in bad.problems}
+
+    drop_guards(engine)
+    drop_cosignature_guards(engine)
+    frontier = merkle.Frontier()
+    for item in AuditLog(engine).entries(0, 21):
+        frontier.push(item.leaf_hash)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM audit_cosignature")
+        conn.exec_driver_sql("DELETE FROM audit_checkpoint WHERE size > 21")
+        conn.exec_driver_sql("DELETE FROM audit_node WHERE idx >= 1")
+        conn.exec_driver_sql("DELETE FROM audit_entry WHERE idx >= 21")
+        conn.execute(sa.text("UPDATE audit_head SET size = 21, frontier = :f, root = :r"),
+                     {"f": frontier.to_bytes(), "r": frontier.root()})
+    restore_guards(engine)
+    plain = AuditLog(engine, verifiers=(trust.log_verifier,), origin=trust.origin)
+    assert plain.verify().ok  # on its own, the shortened log looks fine
+    cut, _ = await _verify(engine, trust, remote=False)
+    kinds = {p.kind for p in cut.problems}
+    assert not cut.ok
+    assert {"checkpoints_rolled_back", "checkpoints_fewer", "checkpoint_beyond"} <= kinds
+
+
+async def test_the_workbench_shows_the_witnesses(
+        engine: Engine, make_entry: MakeEntry, tmp_path: Path, key_path: Path,
+        cosigner: Cosigner, witness: tuple[Witness, str]) -> None:
+    """With the verifier configuration the workbench's integrity status verifies with
+    the pinned key and reports each witness and what is not yet witnessed."""
+    from busbaan.web.workbench.integrity import IntegrityMonitor
+
+    trust_path = _trust(tmp_path, key_path, cosigner, witness[1])
+    service = await CheckpointService.open(engine, key_path=key_path, trust_path=trust_path)
+    service.log.append_many([make_entry(i) for i in range(5)])
+    await service.checkpoint("start")
+    await service.close()
+    monitor = IntegrityMonitor(lambda: AuditLog(engine), None, _Clock(),
+                               trust_path=trust_path)
+    assert await monitor.run_now(wait=30)
+    status = (await monitor.status()).to_json()
+    assert status["state"] == "ok" and status["signing_key_known"] is True
+    assert status["witnesses"] == [{"name": "witness.test/w1", "cosigned_size": 6,
+                                    "remote_size": 6, "remote_error": None}]
+    assert status["unwitnessed"] == []
