@@ -111,3 +111,22 @@ def test_a_missing_configuration_is_a_clear_error(tmp_path: Path) -> None:
         load_trust_config(tmp_path / "nope.yaml")
     assert "bestaat niet" in caught.value.message("nl")
     assert "does not exist" in caught.value.message("en")
+
+
+def test_witness_key_cli_needs_init_to_create(tmp_path: Path) -> None:
+    """'busbaan witness key' refuses a missing key (exit 2, no file); with --init and a
+    name it creates one (mode 0600) and prints a cosignature/v1 public key."""
+    from click.testing import CliRunner
+
+    from busbaan.audit.cosign import CosignatureVerifier
+    from busbaan.cli import main
+
+    key = tmp_path / "w" / "witness.key"
+    runner = CliRunner()
+    missing = runner.invoke(main, ["witness", "key", "--key", str(key)])
+    assert missing.exit_code == 2 and "--init" in missing.stderr and not key.exists()
+    made = runner.invoke(main, ["witness", "key", "--key", str(key), "--init",
+                                "--name", "witness.example/w1"])
+    assert made.exit_code == 0, made.output
+    assert CosignatureVerifier.from_vkey(made.stdout.strip()).name == "witness.example/w1"
+    assert oct(key.stat().st_mode)[-3:] == "600"
