@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from busbaan.log import configure
 @click.group()
 def witness() -> None:
     """A witness that cosigns checkpoints of audit logs it knows."""
+    # Log lines go to stderr, so that standard output stays data (the printed key).
+    configure(os.environ.get("BUSBAAN_LOG_LEVEL", "WARNING"))
 
 
 @witness.command("key")

@@ -113,10 +113,14 @@ def test_a_missing_configuration_is_a_clear_error(tmp_path: Path) -> None:
     assert "does not exist" in caught.value.message("en")
 
 
-def test_witness_key_cli_needs_init_to_create(tmp_path: Path) -> None:
+def test_witness_key_cli_needs_init_to_create(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """'busbaan witness key' refuses a missing key (exit 2, no file); with --init and a
     name it creates one (mode 0600) and prints a cosignature/v1 public key."""
     from click.testing import CliRunner
+    from structlog.testing import capture_logs
+
+    monkeypatch.setattr("busbaan.cli.witness.configure", lambda *a, **k: None)
 
     from busbaan.audit.cosign import CosignatureVerifier
     from busbaan.cli import main
@@ -125,8 +129,9 @@ def test_witness_key_cli_needs_init_to_create(tmp_path: Path) -> None:
     runner = CliRunner()
     missing = runner.invoke(main, ["witness", "key", "--key", str(key)])
     assert missing.exit_code == 2 and "--init" in missing.stderr and not key.exists()
-    made = runner.invoke(main, ["witness", "key", "--key", str(key), "--init",
-                                "--name", "witness.example/w1"])
+    with capture_logs():
+        made = runner.invoke(main, ["witness", "key", "--key", str(key), "--init",
+                                    "--name", "witness.example/w1"])
     assert made.exit_code == 0, made.output
     assert CosignatureVerifier.from_vkey(made.stdout.strip()).name == "witness.example/w1"
     assert oct(key.stat().st_mode)[-3:] == "600"
