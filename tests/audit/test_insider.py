@@ -322,3 +322,26 @@ async def test_the_workbench_shows_the_witnesses(
     assert status["witnesses"] == [{"name": "witness.test/w1", "cosigned_size": 6,
                                     "remote_size": 6, "remote_error": None}]
     assert status["unwitnessed"] == []
+
+
+async def test_lost_cosignature_rows_are_fetched_again_from_the_witness(
+        engine: Engine, make_entry: MakeEntry, tmp_path: Path, key_path: Path,
+        cosigner: Cosigner, witness: tuple[Witness, str]) -> None:
+    """When the log no longer has its cosignature rows, the next send starts from 0,
+    the witness answers 409 with the size it has, and the sender retries from there
+    with a consistency proof: cosigned again, nothing refused."""
+    trust_path = _trust(tmp_path, key_path, cosigner, witness[1])
+    service = await CheckpointService.open(engine, key_path=key_path, trust_path=trust_path)
+    try:
+        service.log.append_many([make_entry(i) for i in range(10)])
+        await service.checkpoint("start")
+        drop_cosignature_guards(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM audit_cosignature")
+        service.log.append_many([make_entry(i) for i in range(10, 25)])
+        await service.checkpoint()
+        assert [(o.state, o.size) for o in service.last_outcomes] == [("cosigned", 27)]
+    finally:
+        await service.close()
+    assert [(size, name) for size, name, _ in cosignature_rows(engine)] == [
+        (27, "witness.test/w1")]
