@@ -126,7 +126,7 @@ async def command_latency(rounds: int, warmup: int = 5) -> dict[str, Any]:
         service = Service(ServiceConfig(
             homeserver=hs.url, policy_dir=POLICY_DIR, database_url=url,
             bots={"casus": BotAccount("casus", hs.url, creds.user_id, password=password)},
-            state_dir=base / "state", web_port=-1))
+            state_dir=base / "state", web_port=-1, audit_key_init=True))
         await service.start()
         engine = make_engine(url)
         for name in ("a", "b"):

@@ -64,6 +64,7 @@ class WorkbenchConfig:
     policy_dir: Path
     clock: Clock
     key_path: Path | None = None
+    trust_path: Path | None = None  # issue 9: the verifier's configuration
     cookie_secure: bool = False
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
 
@@ -79,6 +80,7 @@ class WorkbenchConfig:
             policy_dir=Path(config.policy_dir),
             clock=service.clock,
             key_path=Path(extra.get("audit_key", Path(config.state_dir) / "audit-signing.key")),
+            trust_path=getattr(config, "audit_trust", None),
             cookie_secure=bool(extra.get("web_cookie_secure", False)),
         )
 
@@ -92,7 +94,8 @@ class Workbench:
         self.clock = config.clock
         self.sessions = SessionStore(config.clock, idle=config.session_idle)
         self.auth = MatrixAuth(config.homeserver)
-        self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock)
+        self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock,
+                                          trust_path=config.trust_path)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(_TEMPLATES),
             autoescape=True,

@@ -131,6 +131,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
                                 "No signed checkpoint yet."),
     "integrity.problems": ("Gevonden problemen", "Problems found"),
     "integrity.check_now": ("Nu controleren", "Check now"),
+    # issue 9: witnesses
+    "integrity.witness": ("Getuige {name}", "Witness {name}"),
+    "integrity.witness_value": ("medeondertekend tot {size} regels",
+                                "cosigned up to {size} entries"),
+    "integrity.witness_unreachable": ("nu niet bereikbaar", "unreachable now"),
+    "integrity.unwitnessed": ("Controlepunten nog niet getuigd", "Checkpoints not yet witnessed"),
     "overview.reports": ("Rapporten", "Reports"),
     "tile.case": ("Wie had toegang tot de gegevens van één cliënt, en waarom (AVG art. 15).",
                   "Who had access to one client's data, and why (GDPR art. 15)."),
@@ -366,6 +372,7 @@ _EVENTS: Mapping[str, tuple[str, str]] = {
     "breakglass.refused": ("noodtoegang geweigerd", "emergency access refused"),
     "audit.details_erased": ("details gewist (AVG art. 17)", "details erased (GDPR art. 17)"),
     "policy.loaded": ("beleid geladen", "policy loaded"),
+    "audit.checkpoint": ("controlepunt ondertekend", "checkpoint signed"),  # issue 9
     "workbench.login": ("werkbank: ingelogd", "workbench: logged in"),
     "workbench.login_refused": ("werkbank: toegang geweigerd", "workbench: access refused"),
     "workbench.viewed": ("werkbank: rapport bekeken", "workbench: report viewed"),
