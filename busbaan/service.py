@@ -23,6 +23,7 @@ from busbaan.matrix.runner import BotAccount, BotRunner
 from busbaan.policy import Policy, load_policy
 from busbaan.records import AuditWriter
 from busbaan.store import database_url, make_engine, migrate
+from busbaan.store.inbox import Inbox
 
 log = get_logger("busbaan.service")
 
@@ -88,7 +89,8 @@ class Service:
         if "casus" in self.config.bots:
             from bots.casus.bot import CasusBot
 
-            runner = BotRunner(self.config.bots["casus"], store, Dispatcher("casus"))
+            runner = BotRunner(self.config.bots["casus"], store, Dispatcher("casus"),
+                               inbox=Inbox(self.engine, "casus"))
             self.casus = CasusBot(runner, policy=self.policy, engine=self.engine,
                                   clock=self.clock, audit=self.audit,
                                   reconcile_seconds=self.config.reconcile_seconds)
@@ -98,7 +100,8 @@ class Service:
         if "wegwijzer" in self.config.bots:  # wegwijzer (issue 5)
             from bots.wegwijzer.bot import WegwijzerBot
 
-            runner = BotRunner(self.config.bots["wegwijzer"], store, Dispatcher("wegwijzer"))
+            runner = BotRunner(self.config.bots["wegwijzer"], store, Dispatcher("wegwijzer"),
+                               inbox=Inbox(self.engine, "wegwijzer"))
             self.wegwijzer = await WegwijzerBot.create(
                 runner, engine=self.engine, clock=self.clock, audit=self.audit,
                 map_file=self.config.socialmap,

@@ -257,13 +257,20 @@ class AuditLog:
         """Append one entry (one durable transaction); returns its index."""
         return self.append_many([(entry, personal)])[0]
 
-    def append_many(self, items: Sequence[AppendItem]) -> list[int]:
-        """Append entries in one durable transaction; returns their indexes, in order."""
+    def append_many(self, items: Sequence[AppendItem], *,
+                    then: Callable[[Connection, list[int]], None] | None = None) -> list[int]:
+        """Append entries in one durable transaction; returns their indexes, in order.
+
+        ``then(conn, indexes)`` runs inside that transaction (the outbox marks what it
+        appended there, so an event is appended exactly once); if it raises, nothing
+        is appended."""
         pairs = [item if isinstance(item, tuple) else (item, None) for item in items]
         if not pairs:
             return []
         with self._write() as (conn, head):
             first = self._append_locked(conn, head, pairs)
+            if then is not None:
+                then(conn, list(range(first, first + len(pairs))))
         _log.debug("audit.appended", first=first, count=len(pairs))
         return list(range(first, first + len(pairs)))
 

@@ -19,6 +19,7 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from busbaan.audit import AuditEntry, AuditLog
+from busbaan.audit.reading import local_time
 from busbaan.clock import Clock
 from busbaan.consent.model import Professional
 from busbaan.directory import Directory
@@ -186,7 +187,7 @@ class Workbench:
     def local(self, when: dt.datetime | None) -> str:
         if when is None:
             return "—"
-        return when.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+        return local_time(when, LOCAL)  # with the zone: "2026-03-02 11:00 CET"
 
 
 WORKBENCH: web.AppKey[Workbench] = web.AppKey("workbench", Workbench)

@@ -349,6 +349,8 @@ _EVENTS: Mapping[str, tuple[str, str]] = {
     "consent.granted": ("toestemming gegeven", "consent given"),
     "consent.withdrawn": ("toestemming ingetrokken", "consent withdrawn"),
     "consent.expired": ("toestemming verlopen", "consent expired"),
+    "consent.grant_refused": ("toestemming geweigerd: niet rechtmatig",
+                              "consent refused: not lawful"),
     "membership.invite": ("uitgenodigd", "invited"),
     "membership.invite_refused": ("uitnodiging geweigerd", "invite refused"),
     "membership.join": ("casusruimte binnengekomen", "joined the case room"),
