@@ -53,7 +53,8 @@ MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
 class BotRunner:
     """One bot account: a nio client, a dispatcher, an event queue and its tasks."""
 
-    def __init__(self, account: BotAccount, store_dir: Path, dispatcher: Dispatcher) -> None:
+    def __init__(self, account: BotAccount, store_dir: Path, dispatcher: Dispatcher, *,
+                 login_timeout: float = 30.0) -> None:
         self.account = account
         self.dispatcher = dispatcher
         self._store_dir = store_dir
@@ -72,6 +73,9 @@ class BotRunner:
         self._ready = asyncio.Event()
         self._started_ms = 0
         self.logins = LoginCounts()
+        #: nio retries a homeserver that does not answer without end; the login check
+        #: and the password login give up after this long (start() then backs off).
+        self._login_timeout = login_timeout
         self.member_hooks: list[MemberHook] = []
         self.message_hooks: list[MessageHook] = []
 
@@ -154,8 +158,9 @@ class BotRunner:
         # The same device as before (its keys stay valid); a new one the first time.
         self.client.device_id = saved.device_id if saved else self.client.device_id
         self.client.access_token = ""
-        resp = await self.client.login(self.account.password,
-                                       device_name=f"busbaan {self.account.name}")
+        resp = await asyncio.wait_for(
+            self.client.login(self.account.password, device_name=f"busbaan {self.account.name}"),
+            self._login_timeout)
         if isinstance(resp, nio.LoginError) and resp.status_code == "M_LIMIT_EXCEEDED":
             raise Unavailable(
                 f"De homeserver laat bot {self.account.name} nu niet inloggen (te veel "
@@ -170,7 +175,7 @@ class BotRunner:
         """Use ``token`` if the homeserver still knows it; False when it says it does not.
         Any other failure (down, 5xx, rate limit) raises :class:`Unavailable`."""
         self.client.restore_login(self.user_id, device_id, token)
-        whoami = await self.client.whoami()
+        whoami = await asyncio.wait_for(self.client.whoami(), self._login_timeout)
         if isinstance(whoami, nio.WhoamiResponse) and whoami.user_id == self.user_id:
             self.client.device_id = whoami.device_id or device_id
             return True
