@@ -36,6 +36,7 @@ from busbaan.web.workbench.i18n import (
     pick_lang,
 )
 from busbaan.web.workbench.integrity import IntegrityMonitor
+from busbaan.web.workbench.login_guard import LoginGuard
 from busbaan.web.workbench.matrix_auth import MatrixAuth
 from busbaan.web.workbench.sessions import COOKIE, Officer, Session, SessionStore
 
@@ -65,6 +66,8 @@ class WorkbenchConfig:
     key_path: Path | None = None
     cookie_secure: bool = False
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
+    #: Proxies whose X-Forwarded-For names the officer's address (issue 11).
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_service(cls, policy: Policy, service: Any) -> WorkbenchConfig:
@@ -79,6 +82,7 @@ class WorkbenchConfig:
             clock=service.clock,
             key_path=Path(extra.get("audit_key", Path(config.state_dir) / "audit-signing.key")),
             cookie_secure=bool(extra.get("web_cookie_secure", False)),
+            trusted_proxies=tuple(str(p) for p in extra.get("web_trusted_proxies", ())),
         )
 
 
@@ -91,6 +95,7 @@ class Workbench:
         self.clock = config.clock
         self.sessions = SessionStore(config.clock, idle=config.session_idle)
         self.auth = MatrixAuth(config.homeserver)
+        self.login_guard = LoginGuard(trusted_proxies=config.trusted_proxies)
         self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(_TEMPLATES),
