@@ -151,8 +151,8 @@ async def password_login(request: web.Request, wb: object, user: str, password: 
     try:
         return await wb.auth.password_login(user, password, client_address=address)
     except LoginFailed as exc:
-        if exc.errcode == "BB_LOGIN_RATELIMITED":
-            raise  # Synapse's own limit: not a wrong password
+        # Also Synapse's own 429 counts: an attempt that keeps Synapse's per-account
+        # bucket empty must not pass our buckets for free.
         started = guard.throttle.failed(keys, guard.monotonic())
         if started:
             await wb.record("workbench.login_failed", action="E", outcome="failed",
