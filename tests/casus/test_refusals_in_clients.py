@@ -94,8 +94,8 @@ async def test_create_room_with_an_out_of_scope_invite_raises_the_reason(
     regie = await make_person("buurtteam", "buurtteammedewerker")
     outsider = await make_person("ggd", "arts")
     request = case_room_request(
-        case_id="C-JSTEST", regie=regie.user_id,
-        case_state=case_content("C-JSTEST", "buurtteam", regie.user_id,
+        case_id="C-JSTESTAB", regie=regie.user_id,
+        case_state=case_content("C-JSTESTAB", "buurtteam", regie.user_id,
                                 regie_since=dt.datetime.now(dt.UTC),
                                 policy_version=service.casus.policy.version),
         acl_servers=["localhost"])
