@@ -203,6 +203,9 @@ class AuditLog:
             (signer.verifier,) if signer else ()
         )
         self.clock: Clock = clock or SystemClock()
+        #: Called with the entries of every committed append (e.g. the service's
+        #: metrics); an observer that fails is logged and never undoes the append.
+        self.observers: list[Callable[[Sequence[AuditEntry]], None]] = []
         self._sqlite = engine.dialect.name == "sqlite"
         self._mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         # SQLite derives the search columns from the leaf itself (see 0002_audit).
@@ -264,6 +267,11 @@ class AuditLog:
         with self._write() as (conn, head):
             first = self._append_locked(conn, head, pairs)
         _log.debug("audit.appended", first=first, count=len(pairs))
+        for observe in self.observers:
+            try:
+                observe([entry for entry, _ in pairs])
+            except Exception:
+                _log.exception("audit.observer_failed")
         return list(range(first, first + len(pairs)))
 
     def _append_locked(

@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nio
 
@@ -24,6 +24,9 @@ from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
 from busbaan.matrix.reply import notice_content, reply_content
+
+if TYPE_CHECKING:
+    from busbaan.metrics import Metrics
 
 log = get_logger("busbaan.matrix")
 
@@ -64,10 +67,23 @@ class BotRunner:
         self._started_ms = 0
         self.member_hooks: list[MemberHook] = []
         self.message_hooks: list[MessageHook] = []
+        #: Set by the service: command, sync and latency figures (``/metrics``).
+        self.metrics: Metrics | None = None
+        #: ``time.monotonic()`` of the last successful sync (0: none yet); ``/readyz``.
+        self.last_sync = 0.0
 
     @property
     def user_id(self) -> str:
         return self.account.user_id
+
+    @property
+    def queued(self) -> int:
+        """Events waiting for the worker."""
+        return self._queue.qsize()
+
+    def sync_age(self) -> float:
+        """Seconds since the last successful sync (infinite before the first)."""
+        return time.monotonic() - self.last_sync if self.last_sync else float("inf")
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -103,6 +119,7 @@ class BotRunner:
                 f"De bot {self.account.name} kan niet synchroniseren: {first.message}",
                 f"Bot {self.account.name} cannot sync: {first.message}",
             )
+        self.last_sync = time.monotonic()
         self._ready.set()
         self._tasks = [
             asyncio.create_task(self._sync_loop(), name=f"{self.account.name}-sync"),
@@ -155,11 +172,15 @@ class BotRunner:
         backoff = 1.0
         while True:
             resp = await self.client.sync(timeout=30_000)
-            if isinstance(resp, nio.SyncError):
+            failed = isinstance(resp, nio.SyncError)
+            if self.metrics is not None:
+                self.metrics.sync_result(self.account.name, not failed)
+            if failed:
                 log.warning("bot.sync_failed", bot=self.account.name, status=resp.status_code)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
             else:
+                self.last_sync = time.monotonic()
                 backoff = 1.0
 
     async def _worker(self) -> None:
@@ -183,11 +204,18 @@ class BotRunner:
 
     async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
         if self._ready.is_set() and event.sender != self.user_id:
+            self._received(event)
             self._queue.put_nowait(("message", room, event))
 
     async def _on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
         if self._ready.is_set():
+            self._received(event)
             self._queue.put_nowait(("member", room, event))
+
+    def _received(self, event: nio.Event) -> None:
+        if self.metrics is not None and event.server_timestamp:
+            self.metrics.event_received(self.account.name,
+                                        time.time() - event.server_timestamp / 1000)
 
     async def _on_invite(self, room: nio.MatrixRoom, event: nio.InviteMemberEvent) -> None:
         if event.state_key == self.user_id and event.membership == "invite":
@@ -208,6 +236,7 @@ class BotRunner:
         base = {"room_id": room.room_id, "event_id": event.event_id, "sender": event.sender,
                 "is_direct": is_direct, "thread_root": thread_root,
                 "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None}
+        started = time.monotonic()
         result = await self.dispatcher.run(base, _strip_reply_fallback(text))
         if result is None:
             for hook in self.message_hooks:
@@ -216,6 +245,12 @@ class BotRunner:
             return
         ctx, reply = result
         sent = await self.send_reply(ctx, reply)
+        if self.metrics is not None:
+            self.metrics.command_answered(
+                self.account.name, ctx.command, ok=reply.ok, errcode=reply.errcode,
+                handling_seconds=time.monotonic() - started,
+                latency_seconds=time.time() - event.server_timestamp / 1000
+                if event.server_timestamp else None)
         if reply.on_sent is not None:
             await reply.on_sent(sent)
 
