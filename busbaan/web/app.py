@@ -19,6 +19,7 @@ from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.log import get_logger
 from busbaan.policy import Policy
 from busbaan.web.lanes import add_routes as add_lane_routes  # wegwijzer (issue 5)
+from busbaan.web.openapi import add_routes as add_openapi_routes  # issue 12
 from busbaan.web.workbench import setup_workbench  # privacy workbench (issue 4)
 
 log = get_logger("busbaan.web")
@@ -127,6 +128,7 @@ def create_app(policy: Policy, service: Any = None) -> web.Application:
     app.router.add_get("/readyz", ready)  # issue 12
     app.router.add_get("/metrics", metrics)  # issue 12
     add_lane_routes(app)  # wegwijzer (issue 5)
+    add_openapi_routes(app)  # the JSON API's description (issue 12)
     setup_workbench(app)  # privacy workbench (issue 4)
     return app
 
