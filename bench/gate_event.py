@@ -26,8 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from synapse.api.room_versions import KNOWN_ROOM_VERSIONS
 from sqlmodel import Session, select
+from synapse.api.room_versions import KNOWN_ROOM_VERSIONS
 from synapse.events import make_event_from_dict
 
 from busbaan.consent import Grant, Professional

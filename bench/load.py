@@ -15,7 +15,8 @@ Run: ``.venv/bin/python -m bench.load [--db sqlite|postgresql] [--professionals 
    casus bot's per-second reconciliation per room. Memory (RSS) of each process with
    0 rooms and with all rooms gives memory per 1,000 rooms.
 3. **Steps**: ``--active`` regies at plain Matrix clients send, open-loop at each rate
-   (commands/s), the mix below plus one plain message per command; reply time is from
+   (commands/s), the mix below plus one plain message per command — with a typing
+   notice before and a read receipt after each command, as Element sends; reply time is from
    sending until the reply arrives at the sender's sync. A step that has p95 > 300 ms or
    any error ends the run. Per step: p50/p95 per kind, CPU per process, CPU per event.
 4. **Reference**: Synapse alone (no gate, no bots): the same number of clients send
@@ -105,9 +106,13 @@ def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def _serve(config: ServiceConfig, ready: str) -> None:
+def _serve(config: ServiceConfig, ready: str, sync_filter: bool = True) -> None:
     """The service in a child process, until SIGTERM (multiprocessing target)."""
     configure("WARNING")
+    if not sync_filter:  # the bots' sync as before issue 12: everything
+        import busbaan.matrix.runner
+
+        busbaan.matrix.runner.BOT_SYNC_FILTER = None  # type: ignore[assignment]
 
     async def run() -> None:
         service = Service(config)
@@ -135,11 +140,12 @@ class Child:
         return int(self.process.pid)
 
 
-async def start_child(config: ServiceConfig, tmp: Path) -> Child:
+async def start_child(config: ServiceConfig, tmp: Path, sync_filter: bool = True) -> Child:
     ready = tmp / f"ready-{secrets.token_hex(3)}"
     ctx = multiprocessing.get_context("spawn")
     started = time.perf_counter()
-    proc = ctx.Process(target=_serve, args=(config, str(ready)), daemon=True)
+    proc = ctx.Process(target=_serve, args=(config, str(ready), sync_filter),
+                       daemon=True)
     proc.start()
     while not ready.exists():
         if not proc.is_alive():
@@ -328,6 +334,8 @@ class Driver:
         else:
             text = ""
         start = time.perf_counter()
+        # As Element does: "typing…" before sending, a read receipt after reading.
+        await person.client.room_typing(room, True, timeout=3000)
         try:
             if kind == "intrekken/geef":
                 async with lock:
@@ -355,6 +363,9 @@ class Driver:
                 reply = await person.command(room, text, timeout=30)
             elapsed = time.perf_counter() - start
             data = reply["nl.busbaan.reply"]
+            last = person.events[-1][1].get("event_id") if person.events else None
+            if last:
+                await person.client.room_read_markers(room, last, last)
             return Sample(kind, elapsed, data.get("errcode") != "BB_INTERNAL")
         except (TimeoutError, AssertionError):
             return Sample(kind, time.perf_counter() - start, False)
@@ -560,7 +571,7 @@ async def main(args: argparse.Namespace) -> None:
         print(f"seeded {args.rooms} rooms in {report['seed_seconds']:.1f} s", flush=True)
         report["setup_seconds"] = time.perf_counter() - t0
 
-        child = await start_child(config, tmp)
+        child = await start_child(config, tmp, sync_filter=not args.no_sync_filter)
         report["service_start_seconds"] = child.started_seconds
         pids = {"synapse": synapse_pid, "service": child.pid}
         await asyncio.sleep(5)
@@ -616,7 +627,8 @@ def print_report(report: dict[str, Any], steps: list[Step], ref: list[Sample],
                  ref_cpu: dict[str, float], ref_rate: float, args: argparse.Namespace) -> None:
     rooms = args.rooms
     print(f"\n## bench.load — store {args.db}, {args.professionals} professionals, "
-          f"{rooms} case rooms, {args.active} active regies, steps of {args.step_seconds:g} s\n")
+          f"{rooms} case rooms, {args.active} active regies, steps of {args.step_seconds:g} s"
+          f"{', bots sync everything' if args.no_sync_filter else ''}\n")
     print(f"- set-up: registration {report['register_seconds']:.0f} s, seeding "
           f"{report['seed_seconds']:.0f} s ({report['seed_seconds'] / max(rooms, 1) * 1000:.0f}"
           f" ms per room), service start with all rooms {report['service_start_seconds']:.1f} s")
@@ -684,5 +696,7 @@ if __name__ == "__main__":
                         default=[2, 5, 10, 15, 20, 30])
     parser.add_argument("--step-seconds", type=float, default=30.0)
     parser.add_argument("--idle-seconds", type=float, default=20.0)
+    parser.add_argument("--no-sync-filter", action="store_true",
+                        help="the bots sync everything (as before issue 12)")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main(parser.parse_args()))

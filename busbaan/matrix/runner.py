@@ -40,6 +40,16 @@ class BotAccount:
     access_token: str | None = None
 
 
+#: What the bots' sync leaves out (issue 12): presence, typing, read receipts and
+#: account data. No bot reads them, and in busy rooms they are most of what a sync
+#: would bring: every typing notification or receipt would wake each bot for nothing.
+#: Room timelines and state come as before.
+BOT_SYNC_FILTER: dict[str, Any] = {
+    "presence": {"not_types": ["*"]},
+    "account_data": {"not_types": ["*"]},
+    "room": {"ephemeral": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}},
+}
+
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
 
@@ -71,6 +81,8 @@ class BotRunner:
         self.metrics: Metrics | None = None
         #: ``time.monotonic()`` of the last successful sync (0: none yet); ``/readyz``.
         self.last_sync = 0.0
+        #: The sync filter (None: everything, as before issue 12; bench/load.py compares).
+        self.sync_filter: dict[str, Any] | None = BOT_SYNC_FILTER
 
     @property
     def user_id(self) -> str:
@@ -113,7 +125,8 @@ class BotRunner:
         self.client.add_event_callback(self._on_message, nio.RoomMessageText)
         self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
         self.client.add_event_callback(self._on_invite, nio.InviteMemberEvent)
-        first = await self.client.sync(timeout=0, full_state=True)
+        first = await self.client.sync(timeout=0, full_state=True,
+                                       sync_filter=self.sync_filter)
         if isinstance(first, nio.SyncError):
             raise Unavailable(
                 f"De bot {self.account.name} kan niet synchroniseren: {first.message}",
@@ -171,7 +184,7 @@ class BotRunner:
     async def _sync_loop(self) -> None:
         backoff = 1.0
         while True:
-            resp = await self.client.sync(timeout=30_000)
+            resp = await self.client.sync(timeout=30_000, sync_filter=self.sync_filter)
             failed = isinstance(resp, nio.SyncError)
             if self.metrics is not None:
                 self.metrics.sync_result(self.account.name, not failed)
