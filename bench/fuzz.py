@@ -46,6 +46,7 @@ class FuzzReport:
     calls: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    progress: int = 0  # print a line every this many requests (0: quiet)
 
     def line(self, who: str) -> str:
         return (f"busbaan fuzz ({who}): {self.calls} requests, statuses "
@@ -71,6 +72,10 @@ def check(report: FuzzReport, label: str, response: requests.Response) -> None:
         problem = "an error without an errcode"
     if problem and len(report.failures) < 50:
         report.failures.append(f"{label}: {problem}: {text[:200]!r}")
+        if report.progress:
+            print(f"  FAILURE {report.failures[-1]}", flush=True)
+    if report.progress and report.calls % report.progress == 0:
+        print(f"  ... {report.calls} requests, {len(report.failures)} failures", flush=True)
 
 
 def _send(case: schemathesis.Case, label: str, base_url: str, http: requests.Session,
@@ -95,10 +100,10 @@ def _run(strategy: Any, examples: int, send: Callable[[schemathesis.Case], None]
 
 
 def fuzz(base_url: str, *, cookie: str | None, csrf: str | None, examples: int,
-         skip: frozenset[str]) -> FuzzReport:
+         skip: frozenset[str], progress: int = 0) -> FuzzReport:
     """Every operation of the description, valid and invalid; collect, don't stop."""
     schema = schemathesis.openapi.from_dict(describe())
-    report = FuzzReport()
+    report = FuzzReport(progress=progress)
     http = requests.Session()
     headers = {"X-CSRF-Token": csrf} if csrf else {}
     cookies = {COOKIE: cookie} if cookie else {}
@@ -166,7 +171,8 @@ async def main(examples: int) -> None:
                                     ("anonymous", None, None, ANONYMOUS_SKIP)):
                 start = time.perf_counter()
                 report = await asyncio.to_thread(fuzz, child.url, cookie=c, csrf=t,
-                                                 examples=examples, skip=skip)
+                                                 examples=examples, skip=skip,
+                                                 progress=5000)
                 total += report.calls
                 print(report.line(who) + f" in {time.perf_counter() - start:.0f} s",
                       flush=True)
