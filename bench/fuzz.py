@@ -163,7 +163,7 @@ async def main(examples: int) -> None:
             now=dt.datetime.now(dt.UTC))
         child = await start_child(ServiceConfig(
             homeserver=hs.url, bots={}, policy_dir=ROOT / "policies", database_url=db_url,
-            state_dir=tmp / "state", web_port=0), tmp)
+            state_dir=tmp / "state", web_port=0, audit_key_init=True), tmp)
         try:
             cookie, csrf = await login(child.url, officer.user_id, password)
             total = 0

@@ -535,7 +535,7 @@ async def main(args: argparse.Namespace) -> None:
             bots[name] = BotAccount(name, hs.url, creds.user_id, password=pw)
         config = ServiceConfig(homeserver=hs.url, bots=bots, policy_dir=policy_dir,
                                database_url=db_url, state_dir=tmp / "state", web_port=0,
-                               reconcile_seconds=1.0)
+                               reconcile_seconds=1.0, audit_key_init=True)
         roles = _roles(policy_dir)
         t = time.perf_counter()
         localparts = [f"p{i:05d}-{roles[i % len(roles)][0]}" for i in range(args.professionals)]
