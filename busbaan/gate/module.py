@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -83,7 +84,10 @@ class BusbaanGate:
         except PolicyError as exc:
             raise ConfigError(f"busbaan gate: {exc.en}") from exc
         self._directory: Directory | None = None
-        self._directory_loaded_at = 0.0
+        self._directory_loaded_at = 0.0  # last full read
+        self._directory_checked_at = 0.0  # last check whether it changed
+        self._directory_seen: tuple[int, str] | None = None
+        self._scopes = _ScopeCache(config.bot_user_id)
         self._recorder = _Recorder(config.database_url, self._who)
         self._engine: Any = None
         # No spam-checker callbacks: see the module docstring (their reason never
@@ -117,13 +121,27 @@ class BusbaanGate:
 
     # -- inputs ------------------------------------------------------------------
 
-    async def _lookup(self) -> Directory:
-        """The directory, refreshed from the store at most every few seconds."""
-        age = time.monotonic() - self._directory_loaded_at
-        if self._directory is None or age > self._config.directory_refresh_seconds:
-            entries = await self._api.defer_to_thread(self._load_directory)
-            self._directory = Directory.of(self._policy, entries)
-            self._directory_loaded_at = time.monotonic()
+    async def _lookup(self, check: bool = False) -> Directory:
+        """The directory, checked for changes at most every few seconds (or now, with
+        ``check``) and re-read only when it changed: a full read of thousands of
+        entries costs far more than the check (bench/gate_event.py). It is re-read
+        anyway every :data:`DIRECTORY_FULL_READ_SECONDS`."""
+        now = time.monotonic()
+        stale = now - self._directory_loaded_at > DIRECTORY_FULL_READ_SECONDS
+        if self._directory is None or stale:
+            return await self._reload_directory()
+        if check or now - self._directory_checked_at > self._config.directory_refresh_seconds:
+            seen = await self._api.defer_to_thread(self._directory_version)
+            self._directory_checked_at = time.monotonic()
+            if seen != self._directory_seen:
+                return await self._reload_directory()
+        return self._directory
+
+    async def _reload_directory(self) -> Directory:
+        seen, entries = await self._api.defer_to_thread(self._load_directory)
+        self._directory = Directory.of(self._policy, entries)
+        self._directory_seen = seen
+        self._directory_loaded_at = self._directory_checked_at = time.monotonic()
         return self._directory
 
     def _who(self, user_id: str) -> Professional | None:
@@ -131,14 +149,25 @@ class BusbaanGate:
         organisation and role, so reports never show a refusal under "-")."""
         return self._directory(user_id) if self._directory is not None else None
 
-    def _load_directory(self) -> list[Professional]:
-        """Read the directory from the store (runs in a thread, never on the reactor)."""
+    def _store(self) -> Any:
         from busbaan.store import make_engine
-        from busbaan.store.repositories import read_directory
 
         if self._engine is None:
             self._engine = make_engine(self._config.database_url)
-        return read_directory(self._engine)
+        return self._engine
+
+    def _directory_version(self) -> tuple[int, str]:
+        """Whether the directory changed (runs in a thread, never on the reactor)."""
+        from busbaan.store.repositories import DirectoryRepository
+
+        return DirectoryRepository(self._store()).version()
+
+    def _load_directory(self) -> tuple[tuple[int, str], list[Professional]]:
+        """Read the directory from the store (runs in a thread, never on the reactor)."""
+        from busbaan.store.repositories import DirectoryRepository
+
+        repo = DirectoryRepository(self._store())
+        return repo.version(), repo.all()
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._api.get_current_time_msec() / 1000, dt.UTC)
@@ -147,10 +176,9 @@ class BusbaanGate:
                       subject: str | None = None, event_type: str | None = None) -> Decision:
         directory = await self._lookup()
         target = subject or actor
-        if directory(target) is None and time.monotonic() - self._directory_loaded_at > 0.2:
+        if directory(target) is None and time.monotonic() - self._directory_checked_at > 0.2:
             # Someone just added to the directory must not wait for the next refresh.
-            self._directory = None
-            directory = await self._lookup()
+            directory = await self._lookup(check=True)
         return decide(self._policy, scope, directory, action, actor=actor, subject=subject,
                       now=self._now(), bot_user_id=self._config.bot_user_id,
                       event_type=event_type)
@@ -162,11 +190,11 @@ class BusbaanGate:
     ) -> tuple[bool, dict[str, Any] | None]:
         local = self._api.is_mine(event.sender)
         try:
-            scope = _scope_from_events(event.room_id, state_events, self._config.bot_user_id)
-            if scope is None:
-                return True, None
             action, subject = _classify(event)
             if action is None:
+                return True, None  # a message, a leave: nothing to decide, no state to parse
+            scope = self._scopes.scope(event.room_id, state_events)
+            if scope is None:
                 return True, None
             if self._recorder.overdue and event.sender != self._config.bot_user_id:
                 raise RuntimeError("audit records overdue")  # fail closed, below
@@ -261,6 +289,40 @@ def _scope_from_events(room_id: str, state: Mapping[tuple[str, str], Any],
         room_id, ((k[0], k[1], ev.sender, ev.content) for k, ev in state.items()
                   if k[0] in ("m.room.create", CASE_EVENT, CONSENT_EVENT, ACCESS_EVENT)),
         bot_user_id)
+
+
+#: The state a case scope is read from (see :func:`_scope_from_events`).
+_SCOPE_TYPES = frozenset({"m.room.create", CASE_EVENT, CONSENT_EVENT, ACCESS_EVENT})
+
+#: The gate re-reads the whole directory at least this often, changed or not.
+DIRECTORY_FULL_READ_SECONDS = 60.0
+
+
+class _ScopeCache:
+    """Parsed scopes by the ids of the busbaan state events they were parsed from.
+
+    Event ids name immutable events, so the same ids always parse to the same scope:
+    a membership change in a busy case room does not parse every grant again. A few
+    thousand rooms' worth; the oldest is dropped first. Reactor thread only."""
+
+    SIZE = 4096
+
+    def __init__(self, bot_user_id: str) -> None:
+        self._bot = bot_user_id
+        self._parsed: OrderedDict[tuple[str, ...], CaseScope | None] = OrderedDict()
+
+    def scope(self, room_id: str, state: Mapping[tuple[str, str], Any]) -> CaseScope | None:
+        if (CASE_EVENT, "") not in state:
+            return None
+        key = (room_id, *sorted(ev.event_id for k, ev in state.items() if k[0] in _SCOPE_TYPES))
+        if key in self._parsed:
+            self._parsed.move_to_end(key)
+            return self._parsed[key]
+        scope = _scope_from_events(room_id, state, self._bot)  # an error is not kept
+        self._parsed[key] = scope
+        if len(self._parsed) > self.SIZE:
+            self._parsed.popitem(last=False)
+        return scope
 
 
 def _unavailable() -> Decision:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nio
 
@@ -35,6 +35,9 @@ from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
 from busbaan.matrix.reply import notice_content, reply_content
 from busbaan.store.inbox import CommandMark, Inbox, StoredCommand, current_command
+
+if TYPE_CHECKING:
+    from busbaan.metrics import Metrics
 
 log = get_logger("busbaan.matrix")
 
@@ -55,6 +58,16 @@ class LoginCounts:
     reused: int = 0
     password: int = 0
 
+
+#: What the bots' sync leaves out (issue 12): presence, typing, read receipts and
+#: account data. No bot reads them, and in busy rooms they are most of what a sync
+#: would bring: every typing notification or receipt would wake each bot for nothing.
+#: Room timelines and state come as before.
+BOT_SYNC_FILTER: dict[str, Any] = {
+    "presence": {"not_types": ["*"]},
+    "account_data": {"not_types": ["*"]},
+    "room": {"ephemeral": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}},
+}
 
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
@@ -92,10 +105,25 @@ class BotRunner:
         self._on_sent: dict[str, Callable[[str], Awaitable[None]]] = {}
         self._inbox_retry = 0.5
         self.message_hooks: list[MessageHook] = []
+        #: Set by the service: command, sync and latency figures (``/metrics``).
+        self.metrics: Metrics | None = None
+        #: ``time.monotonic()`` of the last successful sync (0: none yet); ``/readyz``.
+        self.last_sync = 0.0
+        #: The sync filter (None: everything, as before issue 12; bench/load.py compares).
+        self.sync_filter: dict[str, Any] | None = BOT_SYNC_FILTER
 
     @property
     def user_id(self) -> str:
         return self.account.user_id
+
+    @property
+    def queued(self) -> int:
+        """Events waiting for the worker."""
+        return self._queue.qsize()
+
+    def sync_age(self) -> float:
+        """Seconds since the last successful sync (infinite before the first)."""
+        return time.monotonic() - self.last_sync if self.last_sync else float("inf")
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -126,7 +154,8 @@ class BotRunner:
         self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
         self.client.add_event_callback(self._on_invite, nio.InviteMemberEvent)
         token = await asyncio.to_thread(self.inbox.token) if self.inbox else None
-        first = await self.client.sync(timeout=0, full_state=True, since=token)
+        first = await self.client.sync(timeout=0, full_state=True, since=token,
+                                       sync_filter=self.sync_filter)
         if isinstance(first, nio.SyncError):
             raise Unavailable(
                 f"De bot {self.account.name} kan niet synchroniseren: {first.message}",
@@ -138,6 +167,7 @@ class BotRunner:
             batch = self._batch if token is not None else []
             self._batch = []
             await asyncio.to_thread(self.inbox.receive, first.next_batch, batch)
+        self.last_sync = time.monotonic()
         self._ready.set()
         self._tasks = [
             asyncio.create_task(self._sync_loop(), name=f"{self.account.name}-sync"),
@@ -217,12 +247,15 @@ class BotRunner:
     async def _sync_loop(self) -> None:
         backoff = 1.0
         while True:
-            resp = await self.client.sync(timeout=30_000)
+            resp = await self.client.sync(timeout=30_000, sync_filter=self.sync_filter)
+            if self.metrics is not None:
+                self.metrics.sync_result(self.account.name, not isinstance(resp, nio.SyncError))
             if isinstance(resp, nio.SyncError):
                 log.warning("bot.sync_failed", bot=self.account.name, status=resp.status_code)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
+            self.last_sync = time.monotonic()
             backoff = 1.0
             if self.inbox is not None:
                 batch, self._batch = self._batch, []
@@ -301,6 +334,7 @@ class BotRunner:
 
     async def _handle_stored(self, stored: StoredCommand) -> None:
         assert self.inbox is not None
+        started = time.monotonic()
         content = stored.reply
         if content is None and stored.status == "new":
             content = await self._run_stored(stored)
@@ -323,6 +357,13 @@ class BotRunner:
                                                  tx_id=txn, ignore_unverified_devices=True),
                      "send")
         await asyncio.to_thread(self.inbox.replied, stored.event_id, str(resp.event_id))
+        if self.metrics is not None:
+            reply = content.get("nl.busbaan.reply") or {}
+            ts = stored.event.get("server_ts")
+            self.metrics.command_answered(
+                self.account.name, str(reply.get("command") or ""), ok=bool(reply.get("ok")),
+                errcode=reply.get("errcode"), handling_seconds=time.monotonic() - started,
+                latency_seconds=time.time() - ts / 1000 if isinstance(ts, int) else None)
         on_sent = self._on_sent.pop(stored.event_id, None)
         if on_sent is not None:
             await on_sent(str(resp.event_id))
@@ -362,6 +403,8 @@ class BotRunner:
     async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
         if event.sender == self.user_id:
             return
+        if self._ready.is_set():
+            self._received(event)
         if self.inbox is not None and self._is_command(event):
             # Stored with this sync's token once the sync is done (see _sync_loop).
             relates = event.source.get("content", {}).get("m.relates_to") or {}
@@ -374,7 +417,8 @@ class BotRunner:
                 "is_direct": room.member_count <= 2,
                 "thread_root": relates.get("event_id")
                 if relates.get("rel_type") == "m.thread" else None,
-                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None})
+                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
+                "server_ts": event.server_timestamp})  # for the reply latency (metrics)
             return
         if self._ready.is_set():
             self._queue.put_nowait(("message", room, event))
@@ -387,7 +431,13 @@ class BotRunner:
 
     async def _on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
         if self._ready.is_set():
+            self._received(event)
             self._queue.put_nowait(("member", room, event))
+
+    def _received(self, event: nio.Event) -> None:
+        if self.metrics is not None and event.server_timestamp:
+            self.metrics.event_received(self.account.name,
+                                        time.time() - event.server_timestamp / 1000)
 
     async def _on_invite(self, room: nio.MatrixRoom, event: nio.InviteMemberEvent) -> None:
         if event.state_key == self.user_id and event.membership == "invite":
@@ -408,6 +458,7 @@ class BotRunner:
         base = {"room_id": room.room_id, "event_id": event.event_id, "sender": event.sender,
                 "is_direct": is_direct, "thread_root": thread_root,
                 "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None}
+        started = time.monotonic()
         result = await self.dispatcher.run(base, _strip_reply_fallback(text))
         if result is None:
             for hook in self.message_hooks:
@@ -416,6 +467,12 @@ class BotRunner:
             return
         ctx, reply = result
         sent = await self.send_reply(ctx, reply)
+        if self.metrics is not None:
+            self.metrics.command_answered(
+                self.account.name, ctx.command, ok=reply.ok, errcode=reply.errcode,
+                handling_seconds=time.monotonic() - started,
+                latency_seconds=time.time() - event.server_timestamp / 1000
+                if event.server_timestamp else None)
         if reply.on_sent is not None:
             await reply.on_sent(sent)
 
