@@ -46,9 +46,16 @@ def acl_host(server_name: str) -> str:
 
 
 def server_acl(servers: Iterable[str]) -> dict[str, Any]:
-    """The ACL that admits exactly ``servers`` (server names, ports ignored as the
-    spec's ACL matching ignores them)."""
-    return {"allow": sorted({acl_host(s) for s in servers}), "deny": [],
+    """The ACL that admits exactly ``servers``.
+
+    Federation matches a server's host against the ACL, without the port (as the spec
+    says), so each host is listed. Synapse 1.163 also refuses to *send* an ACL that does
+    not match its own server name *with* the port (``EventValidator``), so a server name
+    that carries a port is listed as given as well; that entry never matches anything
+    else (no server's host contains a colon).
+    """
+    names = set(servers)
+    return {"allow": sorted({acl_host(s) for s in names} | names), "deny": [],
             "allow_ip_literals": False}
 
 

@@ -1,0 +1,129 @@
+"""Case rooms across two homeservers: a municipal one (the bot, the municipal teams)
+and a care provider's (the GP practice), both running the gate, federating over TLS
+in a closed federation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import aiohttp
+import nio
+import pytest
+
+from busbaan.devstack.federation import Federation
+from busbaan.devstack.people import Person, eventually, members
+from busbaan.matrix.rooms import acl_host
+from busbaan.service import Service
+from tests.federation.conftest import FedPerson
+
+REPLY = "nl.busbaan.reply"
+GRANT_GP = "!toestemming geef huisartsen contact,gezondheid " \
+           "grondslag=toestemming,uitdrukkelijke-toestemming tot={until} rollen=poh-ggz,huisarts"
+
+
+def _until(days: int = 30) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+def _r(content: dict[str, Any]) -> dict[str, Any]:
+    return content[REPLY]
+
+
+async def open_case(regie: Person, bot: str) -> tuple[str, str]:
+    """The regie opens a case in a direct chat with the bot and joins its room."""
+    dm = await regie.dm(bot)
+    data = _r(await regie.command(dm, "!casus nieuw schulden"))
+    assert data["ok"] is True, data
+    room_id = data["data"]["room_id"]
+    assert isinstance(await regie.join(room_id), nio.JoinResponse)
+    return data["data"]["case_id"], room_id
+
+
+async def acl_allow(client: nio.AsyncClient, room_id: str) -> list[str]:
+    resp = await client.room_get_state_event(room_id, "m.room.server_acl")
+    assert isinstance(resp, nio.RoomGetStateEventResponse), resp
+    return sorted({acl_host(s) for s in resp.content["allow"]})
+
+
+async def test_case_room_spans_both_servers_and_the_acl_follows_the_scope(
+    federation: Federation, fed_service: Service, fed_person: FedPerson
+) -> None:
+    """A buurtteam regie on the municipal server admits the GP practice by a grant: the
+    ACL gains the care provider's server, the POH-GGZ there is invited, joins and talks
+    to the bot; withdrawing the grant removes her and the server from the ACL again."""
+    bot = fed_service.runners["casus"].user_id
+    gemeente = acl_host(federation["gemeente"].server_name)
+    zorg = acl_host(federation["zorg"].server_name)
+    regie = await fed_person("buurtteam", "buurtteammedewerker")
+    poh = await fed_person("huisartsen", "poh-ggz")
+    assert poh.user_id.endswith(federation["zorg"].server_name)
+
+    _, room = await open_case(regie, bot)
+    allow = await acl_allow(regie.client, room)
+    assert gemeente in allow and zorg not in allow
+    r = _r(await regie.command(room, f"!uitnodigen {poh.user_id}"))
+    assert r["ok"] is False and r["errcode"] == "BB_ORGANISATION_NOT_IN_SCOPE"
+
+    r = _r(await regie.command(room, GRANT_GP.format(until=_until())))
+    assert r["ok"] is True, r
+    await eventually(lambda: _acl_has(regie, room, zorg))
+    r = _r(await regie.command(room, f"!uitnodigen {poh.user_id}"))
+    assert r["ok"] is True, r
+    joined = await eventually(lambda: _join(poh, room), timeout=20)
+    assert isinstance(joined, nio.JoinResponse)
+    scope = _r(await poh.command(room, "!toestemming"))  # from the other server
+    assert scope["ok"] is True and scope["data"]["grants"][0]["organisation"] == "huisartsen"
+
+    r = _r(await regie.command(room, "!toestemming intrekken huisartsen"))
+    assert r["ok"] is True and r["data"]["removed"] == [poh.user_id]
+    await eventually(lambda: _acl_lacks(regie, room, zorg))
+    assert gemeente in await acl_allow(regie.client, room)
+    state = await members(regie.client, room)
+    assert state[poh.user_id] == "leave"
+
+
+async def raw(person: Person, method: str, path: str,
+              body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+    """A client-API request as ``person`` on their own homeserver: (status, JSON body)."""
+    async with aiohttp.ClientSession() as http, http.request(
+            method, person.client.homeserver + path, json=body or {},
+            headers={"Authorization": f"Bearer {person.client.access_token}"}) as resp:
+        return resp.status, await resp.json(content_type=None)
+
+
+async def _acl_has(person: Person, room: str, host: str) -> bool:
+    return host in await acl_allow(person.client, room)
+
+
+async def _acl_lacks(person: Person, room: str, host: str) -> bool:
+    return host not in await acl_allow(person.client, room)
+
+
+async def _join(person: Person, room: str) -> nio.JoinResponse | None:
+    """Join once the invite has arrived over federation (None until then)."""
+    resp = await person.join(room)
+    return resp if isinstance(resp, nio.JoinResponse) else None
+
+
+async def test_care_provider_gate_refuses_its_own_user_outside_the_scope(
+    federation: Federation, fed_service: Service, fed_person: FedPerson
+) -> None:
+    """Once the care provider's server is in a case room, its own gate refuses a local
+    invite outside the scope, with the Dutch reason in the error body."""
+    bot = fed_service.runners["casus"].user_id
+    regie = await fed_person("buurtteam", "buurtteammedewerker")
+    huisarts = await fed_person("huisartsen", "huisarts")
+    stranger = await fed_person("humanitas", "vrijwilliger", server="zorg")
+    _, room = await open_case(regie, bot)
+    assert _r(await regie.command(room, GRANT_GP.format(until=_until())))["ok"]
+    assert _r(await regie.command(room, f"!uitnodigen {huisarts.user_id}"))["ok"]
+    assert isinstance(await eventually(lambda: _join(huisarts, room), timeout=20),
+                      nio.JoinResponse)
+    # The stranger's join is decided on the care provider's server (it is in the room).
+    status, body = await raw(stranger, "POST", f"/_matrix/client/v3/join/{room}")
+    assert status == 403 and body["errcode"] == "M_FORBIDDEN", body
+    assert body["nl.busbaan.code"] == "refused.organisation_not_in_scope", body
+    assert "humanitas" in body["nl.busbaan.reason"]
+    state = await members(regie.client, room)
+    assert stranger.user_id not in state or state[stranger.user_id] != "join"
