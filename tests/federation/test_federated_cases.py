@@ -5,6 +5,8 @@ in a closed federation."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import time
 from typing import Any
 
 import aiohttp
@@ -12,7 +14,7 @@ import nio
 import pytest
 
 from busbaan.devstack.federation import Federation
-from busbaan.devstack.people import Person, eventually, members
+from busbaan.devstack.people import NOTICE_KEY, Person, eventually, members
 from busbaan.matrix.rooms import acl_host
 from busbaan.service import Service
 from tests.federation.conftest import FedPerson
@@ -127,3 +129,94 @@ async def test_care_provider_gate_refuses_its_own_user_outside_the_scope(
     assert "humanitas" in body["nl.busbaan.reason"]
     state = await members(regie.client, room)
     assert stranger.user_id not in state or state[stranger.user_id] != "join"
+
+
+REASON = "cliënt wil begeleiding vanuit de huisartspraktijk"
+
+
+async def hand_over_to_care_provider(fed_service: Service, fed_person: FedPerson
+                                     ) -> tuple[str, Person, Person]:
+    """A buurtteam regie on the municipal server hands the case to the POH-GGZ on the
+    care provider's server; returns (room, previous regie, new regie)."""
+    bot = fed_service.runners["casus"].user_id
+    regie = await fed_person("buurtteam", "buurtteammedewerker")
+    poh = await fed_person("huisartsen", "poh-ggz")
+    _, room = await open_case(regie, bot)
+    assert _r(await regie.command(room, GRANT_GP.format(until=_until())))["ok"]
+    r = _r(await regie.command(room, f"!overdracht {poh.user_id} {REASON}"))
+    assert r["ok"] is True and r["data"]["invited"] is True, r
+    assert isinstance(await eventually(lambda: _join(poh, room), timeout=20), nio.JoinResponse)
+    r = _r(await poh.command(room, "!accepteer"))
+    assert r["ok"] is True, r
+    assert (r["data"]["regie"], r["data"]["organisation"]) == (poh.user_id, "huisartsen")
+
+    async def power_moved() -> bool:
+        resp = await poh.client.room_get_state_event(room, "m.room.power_levels")
+        return getattr(resp, "content", {}).get("users") == {poh.user_id: 50}
+
+    await eventually(power_moved, timeout=10)  # seen on the care provider's server
+    return room, regie, poh
+
+
+async def test_handover_to_a_professional_on_the_other_server(
+    federation: Federation, fed_service: Service, fed_person: FedPerson
+) -> None:
+    """The regie moves to the POH-GGZ on the care provider's server: the case state and
+    power levels follow on both servers, she invites a colleague from her own server,
+    and her own gate refuses her invite of someone outside the scope, with the reason."""
+    room, previous, poh = await hand_over_to_care_provider(fed_service, fed_person)
+    colleague = await fed_person("huisartsen", "huisarts")
+    outsider = await fed_person("humanitas", "vrijwilliger", server="zorg")
+
+    state = await poh.client.room_get_state_event(room, "nl.busbaan.case")
+    assert getattr(state, "content", {}).get("regie") == poh.user_id
+    lead = _r(await previous.command(room, "!regie"))  # the previous lead, on the sideline
+    assert lead["data"]["regie"] == poh.user_id
+
+    r = _r(await poh.command(room, f"!uitnodigen {colleague.user_id}"))
+    assert r["ok"] is True, r
+    assert isinstance(await eventually(lambda: _join(colleague, room), timeout=20),
+                      nio.JoinResponse)
+
+    status, body = await raw(poh, "POST", f"/_matrix/client/v3/rooms/{room}/invite",
+                             {"user_id": outsider.user_id})
+    assert status == 403 and body["nl.busbaan.code"] == "refused.organisation_not_in_scope"
+    assert (await members(previous.client, room)).get(outsider.user_id) is None
+
+
+async def test_remote_invite_and_join_past_the_gate_are_removed_within_two_seconds(
+    federation: Federation, fed_service: Service, fed_person: FedPerson
+) -> None:
+    """A care provider's server that ignores the gate lets its regie invite, and its user
+    join, someone outside the scope: the municipal bot removes them within 2 s, says so
+    in the room and records the incident in the audit log."""
+    from busbaan.devstack.rogue import RogueServer, load_signing_key
+
+    room, previous, poh = await hand_over_to_care_provider(fed_service, fed_person)
+    zorg = federation["zorg"]
+    outsider = zorg.user_id(f"buiten-{secrets.token_hex(3)}")  # in no directory at all
+    rogue = RogueServer(zorg.server_name, load_signing_key(zorg.config.signing_key_path),
+                        destination=federation["gemeente"].server_name,
+                        destination_url=federation.federation_url("gemeente"),
+                        ssl_context=federation.ssl_context())
+    started = time.monotonic()
+    await rogue.invite_and_join(room, inviter=poh.user_id, invitee=outsider)
+
+    async def removed() -> bool:
+        return (await members(previous.client, room)).get(outsider) in ("leave", "ban")
+
+    await eventually(removed, timeout=10, interval=0.05)
+    elapsed = time.monotonic() - started
+    assert elapsed <= 2.0, f"removed after {elapsed:.2f} s"
+    _, notice = await previous.wait_for(
+        lambda rid, ev: rid == room and ev.get("content", {}).get(NOTICE_KEY, {}).get(
+            "kind") == "membership.removed" and ev["content"][NOTICE_KEY]["user_id"] == outsider)
+
+    async def recorded() -> list[Any]:
+        return [e.entry for e in fed_service.audit.log().query(event_prefix="membership")
+                if e.entry.subject_user == outsider]
+
+    entries = await eventually(recorded, timeout=5)
+    assert entries[0].event_code == "membership.removed"
+    assert entries[0].details["incident"] == "out_of_scope"
+    assert entries[0].reason_code == "refused.not_in_directory"
