@@ -63,6 +63,7 @@ from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
+from busbaan.matrix.remote import remote_failure, server_of
 from busbaan.matrix.reply import esc, notice_content
 from busbaan.matrix.rooms import REGIE_LEVEL, case_room_request, server_acl
 from busbaan.matrix.runner import BotRunner
@@ -750,7 +751,15 @@ class CasusBot:
             return Reply(t(ctx.lang, f"{user_id} is al lid van deze kamer.",
                            f"{user_id} is already a member of this room."),
                          data={"user_id": user_id, "already_member": True})
-        check(await self.runner.client.room_invite(ctx.room_id, user_id), "invite")
+        try:
+            check(await self.runner.client.room_invite(ctx.room_id, user_id), "invite")
+        except MatrixError as exc:  # another homeserver: outside the federation, or down
+            remote = remote_failure(exc, user_id, server_of(self.user_id))
+            if remote is None:
+                raise
+            log.warning("casus.remote_invite_failed", case_id=scope.case_id,
+                        server=server_of(user_id), errcode=remote.errcode)
+            raise remote from exc
         return Reply(t(ctx.lang, f"{user_id} is uitgenodigd. {decision.nl}",
                        f"{user_id} has been invited. {decision.en}"),
                      data={"user_id": user_id, "code": decision.code,
