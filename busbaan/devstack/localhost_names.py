@@ -6,8 +6,8 @@ desktops do so (systemd-resolved, browsers), but a plain Debian image answers
 "Name or service not known" ("hosts: files dns" without ``myhostname``). Rather than
 edit ``/etc/hosts``, this entry point installs a name resolver in Synapse's reactor
 that answers ``localhost`` and ``*.localhost`` with 127.0.0.1 and hands every other
-name to the resolver Synapse installs (the system's ``getaddrinfo``), then runs Synapse as ``python -m synapse.app.homeserver``
-would::
+name to the resolver Synapse installs (the system's ``getaddrinfo``), then runs
+Synapse as ``python -m synapse.app.homeserver`` would::
 
     python -m busbaan.devstack.localhost_names -c homeserver.yaml
 
@@ -49,10 +49,10 @@ def install() -> None:
         def __init__(self, fallback: Any) -> None:
             self._fallback = fallback
 
-        def resolveHostName(  # noqa: N802 (Twisted's interface)
-            self, resolutionReceiver: Any, hostName: Any,  # noqa: N803
-            portNumber: int = 0, addressTypes: Any = None,  # noqa: N803
-            transportSemantics: str = "TCP",  # noqa: N803
+        def resolveHostName(
+            self, resolutionReceiver: Any, hostName: Any,
+            portNumber: int = 0, addressTypes: Any = None,
+            transportSemantics: str = "TCP",
         ) -> Any:
             name = hostName.decode("ascii") if isinstance(hostName, bytes) else str(hostName)
             if not is_localhost_name(name):
@@ -67,13 +67,13 @@ def install() -> None:
 
     # Synapse installs its own resolver (a GAIResolver on a dedicated thread pool) at
     # start; wrap whatever is installed, then and now.
-    original = reactor.installNameResolver  # type: ignore[attr-defined]
+    original = reactor.installNameResolver
 
     def install_wrapped(resolver: Any) -> Any:
         return original(LocalhostNames(resolver))
 
-    reactor.installNameResolver = install_wrapped  # type: ignore[attr-defined]
-    install_wrapped(reactor.nameResolver)  # type: ignore[attr-defined]
+    reactor.installNameResolver = install_wrapped
+    install_wrapped(reactor.nameResolver)
 
 
 def main() -> None:

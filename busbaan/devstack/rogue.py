@@ -28,10 +28,10 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-from yarl import URL
 from signedjson.key import read_signing_keys
 from signedjson.sign import sign_json
 from signedjson.types import SigningKey
+from yarl import URL
 
 
 def load_signing_key(path: Path) -> SigningKey:

@@ -187,13 +187,13 @@ async def start_homeserver(
         modules=tuple(modules),
         profile=profile,
         ratelimits=ratelimits,
-        **({"extra": dict(extra)} if extra is not None else {}),
+        extra=dict(extra) if extra is not None else {},
     )
     # An orphan from a killed earlier run would hold the port and the database.
     await asyncio.to_thread(stop_stale, base_dir / SYNAPSE_SUBDIR)
     config = write_config(base_dir / SYNAPSE_SUBDIR, settings)
     process = SynapseProcess(config, startup_timeout=startup_timeout,
-                             **({"entry_module": entry_module} if entry_module else {}))
+                             entry_module=entry_module or "synapse.app.homeserver")
     await process.astart()
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
     try:

@@ -10,7 +10,6 @@ from typing import Any
 
 import aiohttp
 import nio
-import pytest
 
 from busbaan.devstack.federation import Federation
 from busbaan.devstack.people import NOTICE_KEY, Person, eventually, members
@@ -206,7 +205,7 @@ async def test_remote_invite_and_join_past_the_gate_are_removed_and_recorded(
         return (await members(previous.client, room)).get(outsider) in ("leave", "ban")
 
     await eventually(removed, timeout=15, interval=0.1)
-    _, notice = await previous.wait_for(
+    await previous.wait_for(
         lambda rid, ev: rid == room and ev.get("content", {}).get(NOTICE_KEY, {}).get(
             "kind") == "membership.removed" and ev["content"][NOTICE_KEY]["user_id"] == outsider)
 
