@@ -203,7 +203,7 @@ async def main(rounds: int) -> None:
                 homeserver=hs.url,
                 bots={"casus": BotAccount("casus", hs.url, creds.user_id, password=password)},
                 policy_dir=ROOT / "policies", database_url=store, state_dir=base / "state",
-                reconcile_seconds=1.0, web_port=-1))
+                reconcile_seconds=1.0, web_port=-1, audit_key_init=True))
             await service.start()
             stack = Stack(fed, store, service)
             try:

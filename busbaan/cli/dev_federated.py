@@ -123,7 +123,7 @@ def parse_ports(text: str) -> tuple[int | None, ...]:
 
 async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
                         ports: tuple[int | None, ...] | None = None) -> None:
-    from busbaan.cli.dev import _demo_intake_rooms, gate_module
+    from busbaan.cli.dev import _audit_trust, _demo_intake_rooms, gate_module
     from busbaan.devstack.synapse import port_is_free
     from busbaan.matrix.runner import BotAccount
     from busbaan.policy import load_policy
@@ -164,16 +164,26 @@ async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
         municipal = fed.municipal
         bots = {name: BotAccount(name, municipal.url, c.user_id, password=c.password)
                 for name, c in demo.bots.items()}
+        witness, trust_path = await _audit_trust(base)  # issue 9: as in `busbaan dev`
         service = Service(ServiceConfig(homeserver=municipal.url, bots=bots,
                                         policy_dir=policy_dir, database_url=db_url,
                                         state_dir=base, web_port=web_port,
-                                        socialmap=demo_map_path()))
-        await service.start()
+                                        socialmap=demo_map_path(), audit_key_init=True,
+                                        audit_trust=trust_path))
+        try:
+            await service.start()
+        except BaseException:
+            await witness.stop()
+            raise
         try:
             await _demo_intake_rooms(service, demo)
             web_url = service.web.url if service.web is not None else \
                 f"http://127.0.0.1:{web_port}"
-            write_dev_json(dev_json, federated_dev_json(demo, fed, web_url))
+            info = federated_dev_json(demo, fed, web_url)
+            info["witness"] = {"url": witness.url, "name": witness.cosigner.name,
+                               "vkey": witness.cosigner.verifier.vkey}
+            info["audit_verify_config"] = str(trust_path)
+            write_dev_json(dev_json, info)
             lines = "\n".join(f"  {hs.server_name}: {hs.url}" for hs in fed.homeservers.values())
             click.echo(f"\nbusbaan draait gefedereerd (TLS, lokale CA {fed.ca.cert_path}).\n"
                        f"Homeservers:\n{lines}\nWeb: {web_url}\n"
@@ -187,6 +197,7 @@ async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
         finally:
             dev_json.unlink(missing_ok=True)
             await service.stop()
+            await witness.stop()
     finally:
         await fed.stop()
     click.echo("busbaan: gestopt.", err=True)

@@ -108,6 +108,7 @@ async def fed_service(federation: Federation, fed_store: str, fed_clock: OffsetC
         state_dir=tmp_path_factory.mktemp("fedstate"),
         reconcile_seconds=0.5,
         web_port=-1,
+        audit_key_init=True,  # tests create the signing key explicitly (issue 9)
     )
     svc = Service(config, clock=fed_clock)
     await svc.start()

@@ -109,8 +109,8 @@ async def _join(person: Person, room: str) -> nio.JoinResponse | None:
 async def test_care_provider_gate_refuses_its_own_user_outside_the_scope(
     federation: Federation, fed_service: Service, fed_person: FedPerson
 ) -> None:
-    """Once the care provider's server is in a case room, its own gate refuses a local
-    invite outside the scope, with the Dutch reason in the error body."""
+    """Once the care provider's server is in a case room, its own gate refuses the join
+    of one of its users outside the scope, with the Dutch reason in the error body."""
     bot = fed_service.runners["casus"].user_id
     regie = await fed_person("buurtteam", "buurtteammedewerker")
     huisarts = await fed_person("huisartsen", "huisarts")
