@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 ## Run the whole stack on loopback: embedded Synapse, bots, web app, demo data.
+## `make dev ARGS=--federated`: two homeservers in a closed federation over TLS.
 dev: $(STAMP)
-	$(BIN)/busbaan dev
+	$(BIN)/busbaan dev $(ARGS)
 
 ## Install Debian's chromium for the browser tests when it is missing (as root, or via sudo).
 browser:

@@ -477,9 +477,13 @@ class SynapseProcess:
         startup_timeout: float = 60.0,
         stop_grace: float = 10.0,
         env: Mapping[str, str] | None = None,
+        entry_module: str = "synapse.app.homeserver",
     ) -> None:
         self.config = config
         self.python = python
+        #: The module run with ``python -m``; the federated stack uses
+        #: ``busbaan.devstack.localhost_names`` (Synapse with ``*.localhost`` on loopback).
+        self.entry_module = entry_module
         self.startup_timeout = startup_timeout
         self.stop_grace = stop_grace
         self._env = dict(env or {})
@@ -518,7 +522,7 @@ class SynapseProcess:
         env.update(self._env)
         with self.config.console_path.open("ab") as console:
             self._proc = subprocess.Popen(
-                [self.python, "-m", "synapse.app.homeserver", "-c", str(self.config.config_path)],
+                [self.python, "-m", self.entry_module, "-c", str(self.config.config_path)],
                 cwd=self.config.directory,
                 stdin=subprocess.DEVNULL,
                 stdout=console,
