@@ -21,6 +21,7 @@ resting on a single word that is not the service's name, the answer is not
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ from busbaan.routing.context import Person, person
 from busbaan.routing.index import Index, service_fields, vocabulary_texts
 from busbaan.routing.model import Service, SocialMap
 from busbaan.routing.ngrams import NgramIndex
+from busbaan.routing.safety import MAX_SAFETY_SERVICES, SafetySignals, Signal, detect, load_signals
 from busbaan.routing.text import Analyzer, Term
 
 #: Questions longer than this are cut (and the answer says so).
@@ -99,6 +101,17 @@ class Exclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class SafetyHit:
+    """A safety signal in the question and the service put first for it (None when the
+    map has no open safety service for this person)."""
+
+    signal: str
+    service_id: str | None
+    why: str
+    cue: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RouteAnswer:
     """The router's answer to one question."""
 
@@ -113,6 +126,7 @@ class RouteAnswer:
     leeftijd_source: str | None = None
     excluded: tuple[Exclusion, ...] = ()
     notes: tuple[str, ...] = ()
+    safety: tuple[SafetyHit, ...] = ()
 
     @property
     def best(self) -> RouteResult | None:
@@ -165,8 +179,10 @@ class Router:
         *,
         threshold: int = DEFAULT_THRESHOLD,
         tuning: Tuning | None = None,
+        safety: SafetySignals | None = None,
     ) -> None:
         self.map = social_map
+        self.safety = safety if safety is not None else load_signals()
         self.threshold = threshold
         self.tuning = tuning = tuning or Tuning()
         self.analyzer = Analyzer(
@@ -233,12 +249,25 @@ class Router:
         query = self._query(question, who)
         raw, evidence = self._scores(question, query)
         ranked, excluded = self._rank(raw, who)
+        signals = detect(self.safety, question, who.leeftijd)
+        ranked, hits = self._safety_first(ranked, raw, signals, who, lang)
 
         results = tuple(
-            self._result(self._services[doc], value, evidence[doc], query, who, lang)
+            self._result(self._services[doc], value, evidence.get(doc, {}), query, who, lang)
             for value, doc in ranked[:limit]
         )
-        confident = bool(results) and self._confident(results[0], ranked[0][1], query, who)
+        if hits:
+            first = {h.service_id: h.why for h in reversed(hits) if h.service_id}
+            results = tuple(
+                dataclasses.replace(r, why=first[r.service_id] + (f" ({r.why})" if r.why else ""))
+                if r.service_id in first
+                else r
+                for r in results
+            )
+        confident = bool(results) and (
+            any(h.service_id for h in hits)
+            or self._confident(results[0], ranked[0][1], query, who)
+        )
         notes: list[str] = []
         if truncated:
             notes.append("truncated")
@@ -260,7 +289,41 @@ class Router:
             leeftijd_source=who.leeftijd_source,
             excluded=tuple(excluded[:10]),
             notes=tuple(notes),
+            safety=hits,
         )
+
+    def _safety_first(
+        self,
+        ranked: list[tuple[float, int]],
+        raw: Mapping[int, float],
+        signals: tuple[Signal, ...],
+        who: Person,
+        lang: str,
+    ) -> tuple[list[tuple[float, int]], tuple[SafetyHit, ...]]:
+        """Put the safety services of the signalled families first (at most
+        MAX_SAFETY_SERVICES, each open to this person), scored at least as the best."""
+        if not signals:
+            return ranked, ()
+        position = {s.id: i for i, s in enumerate(self._services)}
+        chosen: list[int] = []
+        hits: list[SafetyHit] = []
+        for signal in signals:
+            picked: str | None = None
+            for service_id in signal.family.services:
+                doc = position.get(service_id)
+                if doc is None or self._eligible(self._services[doc], who) is not None:
+                    continue
+                if picked is None:
+                    picked = service_id
+                if doc not in chosen and len(chosen) < MAX_SAFETY_SERVICES:
+                    chosen.append(doc)
+            hits.append(SafetyHit(signal.family.id, picked, signal.family.why(lang), signal.cue))
+        if not chosen:
+            return ranked, tuple(hits)
+        top = max((value for value, _ in ranked[:1]), default=0.0)
+        first = [(max(top, raw.get(doc, 0.0)), doc) for doc in chosen]
+        rest = [(value, doc) for value, doc in ranked if doc not in chosen]
+        return first + rest, tuple(hits)
 
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]]
