@@ -1,8 +1,9 @@
 """``busbaan route``: ask the wegwijzer from the command line, one question or a batch.
 
 ``batch`` reads JSON Lines ``{"id", "question", "context"}`` on stdin and writes one
-JSON line per input line, in order: ``{"id", "results": [{"service_id", "score"}],
-"confident"}``, or ``{"id", "error", "errcode"}`` for a line it cannot use.
+JSON line per input line, in order: ``{"id", "results": [{"service_id", "score", "why"}],
+"confident", "safety": [{"signal", "service_id"}]}``, or ``{"id", "error", "errcode"}``
+for a line it cannot use.
 ``ask`` prints a readable answer (or ``--json``). Without ``--map`` the demo map
 shipped with busbaan is used.
 """
@@ -93,8 +94,11 @@ def batch_line(router: Router, line: str) -> dict[str, Any]:
         return {"id": line_id, "error": exc.message(lang()), "errcode": exc.errcode}
     return {
         "id": line_id,
-        "results": [{"service_id": r.service_id, "score": r.score} for r in answer.results],
+        "results": [
+            {"service_id": r.service_id, "score": r.score, "why": r.why} for r in answer.results
+        ],
         "confident": answer.confident,
+        "safety": [{"signal": h.signal, "service_id": h.service_id} for h in answer.safety],
     }
 
 
@@ -151,6 +155,8 @@ def render(answer: RouteAnswer, *, limit: int = 3, lang_: str = "nl") -> str:
             "stadsdeel of de leeftijd."
         )
         return "\n".join(lines)
+    for hit in answer.safety:
+        lines.append(("SAFETY: " if en else "VEILIGHEID: ") + hit.why)
     if not answer.confident:
         best = answer.results[0]
         if "single_word" in answer.notes:

@@ -22,6 +22,7 @@ resting on a single word that is not the service's name, the answer is not
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -49,6 +50,18 @@ TARGETED_AGE_SPAN = 25
 ELDERLY_AGE = 60
 
 
+#: See :attr:`Tuning.calibration` (bench/routing.py --calibrate, dev questions only).
+CALIBRATION: tuple[float, ...] = (0.443, 0.713, 6.936, 0.553, -0.229)
+CONFIDENT_AT = 859
+
+
+def calibrated(features: tuple[float, ...], weights: tuple[float, ...]) -> int:
+    """The logistic chance (per mille) for ``features`` under ``weights``."""
+    z = weights[0] + sum(w * x for w, x in zip(weights[1:], features, strict=True))
+    z = max(-30.0, min(30.0, z))
+    return round(1000 / (1 + math.exp(-z)))
+
+
 @dataclass(frozen=True, slots=True)
 class Tuning:
     """The router's weights. The defaults are the measured choice (docs/benchmarks.md);
@@ -74,6 +87,13 @@ class Tuning:
     related_weight: float = 0.6
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
+    #: Logistic calibration of "the first service is right" over :meth:`Router.features`
+    #: (intercept first), fitted on the development questions only by
+    #: ``python -m bench.routing --calibrate``.
+    calibration: tuple[float, ...] = CALIBRATION
+    #: The answer is *confident* from this calibrated chance (per mille) on, chosen so
+    #: that confident answers were right at least 9 times in 10 in cross-validation.
+    confident_at: int = CONFIDENT_AT
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +147,8 @@ class RouteAnswer:
     excluded: tuple[Exclusion, ...] = ()
     notes: tuple[str, ...] = ()
     safety: tuple[SafetyHit, ...] = ()
+    #: The calibrated chance (per mille) that the first service is right.
+    confidence: int = 0
 
     @property
     def best(self) -> RouteResult | None:
@@ -235,6 +257,21 @@ class Router:
         lang: str = "nl",
     ) -> RouteAnswer:
         """Rank the map's services for ``question``; see :class:`RouteAnswer`."""
+        return self._route(question, context, limit, lang)[0]
+
+    def features_of(
+        self, question: str, context: Mapping[str, object] | None = None
+    ) -> tuple[float, ...]:
+        """The calibration features of an answer (bench/routing.py --calibrate)."""
+        return self._route(question, context, MAX_RESULTS, "nl")[1]
+
+    def _route(
+        self,
+        question: str,
+        context: Mapping[str, object] | None,
+        limit: int,
+        lang: str,
+    ) -> tuple[RouteAnswer, tuple[float, ...]]:
         if not isinstance(question, str) or not question.strip():
             raise UsageError(
                 "De vraag is leeg. Beschrijf in een paar woorden waar iemand hulp bij zoekt.",
@@ -264,9 +301,10 @@ class Router:
                 else r
                 for r in results
             )
+        features = self.features(results, ranked, query, who)
+        confidence = calibrated(features, self.tuning.calibration)
         confident = bool(results) and (
-            any(h.service_id for h in hits)
-            or self._confident(results[0], ranked[0][1], query, who)
+            any(h.service_id for h in hits) or confidence >= self.tuning.confident_at
         )
         notes: list[str] = []
         if truncated:
@@ -275,7 +313,7 @@ class Router:
             notes.append("stadsdeel_unknown")
         if not confident:
             notes.append("not_confident")
-            if results and results[0].score >= self.threshold:
+            if results and len(results[0].matched) <= 1 and results[0].score >= self.threshold:
                 notes.append("single_word")
         return RouteAnswer(
             question=question,
@@ -290,7 +328,28 @@ class Router:
             excluded=tuple(excluded[:10]),
             notes=tuple(notes),
             safety=hits,
-        )
+            confidence=confidence,
+        ), features
+
+    def features(
+        self,
+        results: tuple[RouteResult, ...],
+        ranked: list[tuple[float, int]],
+        query: Mapping[str, tuple[float, list[Term]]],
+        who: Person,
+    ) -> tuple[float, ...]:
+        """What the calibrated confidence reads (all 0..1): the best score, its margin
+        over the second, how many question words it rests on, and how much of the
+        service's name the question covers."""
+        if not results:
+            return (0.0, 0.0, 0.0, 0.0)
+        best = results[0].score / 1000
+        second = results[1].score / 1000 if len(results) > 1 else 0.0
+        weights = {stem: weight for stem, (weight, _) in query.items()}
+        doc = ranked[0][1]
+        local = who.stadsdeel is not None and self._bound[doc]
+        words = min(len(results[0].matched) + local, 5) / 5
+        return (best, best - second, words, self._index.title_coverage(doc, weights))
 
     def _safety_first(
         self,
@@ -377,24 +436,6 @@ class Router:
             ranked = self._one_per_group(ranked)
         excluded.sort(key=lambda item: (-item[0], item[1].service_id))
         return ranked, [e for _, e in excluded]
-
-    def _confident(
-        self,
-        best: RouteResult,
-        doc: int,
-        query: Mapping[str, tuple[float, list[Term]]],
-        who: Person,
-    ) -> bool:
-        """Sure enough to answer: a high score resting on more than one piece of
-        evidence (words of the question; being the team of the person's stadsdeel), or
-        on the service's own name."""
-        if best.score < self.threshold:
-            return False
-        local = who.stadsdeel is not None and self._bound[doc]
-        if len(best.matched) + local >= 2:
-            return True
-        weights = {stem: weight for stem, (weight, _) in query.items()}
-        return self._index.title_coverage(doc, weights) >= 0.5
 
     def _one_per_group(self, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """Without a stadsdeel, show one of the teams that differ only in stadsdeel."""

@@ -37,10 +37,25 @@ MAX_SAFETY_SERVICES = 2
 
 #: Negations (Dutch, English); from any grammar of either language.
 NEGATIONS = frozenset(
-    "geen niet nooit zonder niks niets nergens no not never without none nothing nt".split()
+    [
+        "geen",
+        "niet",
+        "nooit",
+        "zonder",
+        "niks",
+        "niets",
+        "nergens",
+        "no",
+        "not",
+        "never",
+        "without",
+        "none",
+        "nothing",
+        "nt",
+    ]
 )
 #: Words that open a new clause, ending a negation's reach.
-CLAUSE_BREAKS = frozenset("maar wel but however though alleen behalve".split())
+CLAUSE_BREAKS = frozenset(["maar", "wel", "but", "however", "though", "alleen", "behalve"])
 _TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
 
 
@@ -154,9 +169,16 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
     try:
         parsed = _File.model_validate(raw)
     except ValidationError as exc:
+        errors = exc.errors()
+        locs = [tuple(err["loc"]) for err in errors]
         problems = [
             f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
+            for err, loc in zip(errors, locs, strict=True)
+            # a list that is only "too short" because its items failed says nothing more
+            if not (
+                err["type"] == "too_short"
+                and any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs)
+            )
         ]
         raise SafetyFileError(source, problems) from None
     seen: set[str] = set()
@@ -264,18 +286,14 @@ def _matches(cue: tuple[str, ...], toks: Sequence[str]) -> bool:
     return any(not _negated(cue, toks, start) for start in _find(cue, toks))
 
 
-def detect(
-    signals: SafetySignals, question: str, age: int | None = None
-) -> tuple[Signal, ...]:
+def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
     """The families ``question`` signals, in the file's order (pure). ``age`` is the
     person's age when known (see ``person_min_age``)."""
     toks = tokens(question)
     found: list[Signal] = []
     for family in signals.families:
         cue = next((c for c in family.strong if _matches(c, toks)), None)
-        old = (
-            family.person_min_age is not None and age is not None and age >= family.person_min_age
-        )
+        old = family.person_min_age is not None and age is not None and age >= family.person_min_age
         if cue is None:
             for rule in family.all_of:
                 hits = [
