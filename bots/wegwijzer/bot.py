@@ -119,6 +119,8 @@ class WegwijzerBot:
         self.lanes = LaneDesk(self, LaneRepository(engine), check_seconds=check_seconds,
                               default_target_minutes=default_target_minutes)
         self._questions: OrderedDict[str, str] = OrderedDict()  # answer_id -> question
+        # answer_id -> the stadsdeel the answer was for (for !baan mens; no personal data)
+        self._stadsdelen: OrderedDict[str, str | None] = OrderedDict()
         self._reactions: asyncio.Queue[nio.ReactionEvent] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._started_ms = 0
@@ -207,6 +209,13 @@ class WegwijzerBot:
         answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang)
         return question, answer
 
+    def _desk_name(self, answer: RouteAnswer) -> str | None:
+        """The human triage desk offered with an answer that is not confident."""
+        if answer.confident:
+            return None
+        desk = self.router.triage_desk(answer.stadsdeel)
+        return desk.name if desk is not None else None
+
     @staticmethod
     def _route_field(answer: RouteAnswer, answer_id: str) -> dict[str, Any]:
         context: dict[str, Any] = {}
@@ -222,6 +231,9 @@ class WegwijzerBot:
             "answer_id": answer_id,
             "context": context,
             "notes": list(answer.notes),
+            "confidence": answer.confidence,
+            "safety": [{"signal": h.signal, "service_id": h.service_id}
+                       for h in answer.safety],
         }
 
     async def _remember(self, *, answer_id: str, room_id: str, event_id: str,
@@ -236,8 +248,11 @@ class WegwijzerBot:
             confident=answer.confident, created_at=self.clock.now())
         await asyncio.to_thread(self.answers.add, record)
         self._questions[answer_id] = answer.question
+        self._stadsdelen[answer_id] = answer.stadsdeel
         while len(self._questions) > QUESTION_CACHE:
             self._questions.popitem(last=False)
+        while len(self._stadsdelen) > QUESTION_CACHE:
+            self._stadsdelen.popitem(last=False)
         log.info("route.answered", answer_id=answer_id, confident=answer.confident,
                  results=len(record.results),
                  top=record.results[0].service_id if record.results else None)
@@ -259,7 +274,7 @@ class WegwijzerBot:
             await self._refused(ctx.sender, exc)
             raise
         answer_id = self.answers.new_id()
-        body, html = answer_texts(answer, ctx.lang)
+        body, html = answer_texts(answer, ctx.lang, self._desk_name(answer))
         route = self._route_field(answer, answer_id)
 
         async def remember(event_id: str) -> None:
@@ -271,10 +286,17 @@ class WegwijzerBot:
                                        "results": route["results"]},
                      extra={ROUTE_KEY: route}, on_sent=remember)
 
+    def stadsdeel_of(self, answer_id: str) -> str | None:
+        """The stadsdeel an answer was for (None when unknown or forgotten)."""
+        return self._stadsdelen.get(answer_id)
+
     def _is_direct(self, room: nio.MatrixRoom) -> bool:
-        """A direct chat with the bot: two members, no name or alias, not a lane."""
-        return (room.member_count <= 2 and not room.name and not room.canonical_alias
-                and self.lanes.lane_in(room.room_id) is None)
+        """A direct chat with the bot: what the person and the bot share alone, whatever
+        its name (issue 13), and not a lane or a team's intake room."""
+        if room.member_count > 2 or self.lanes.lane_in(room.room_id) is not None:
+            return False
+        intake = {s.matrix_room for s in self.social_map.services if s.matrix_room}
+        return room.room_id not in intake and room.canonical_alias not in intake
 
     async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
         """Non-command messages: a lane's first answer, or a question in a direct chat."""
@@ -316,7 +338,7 @@ class WegwijzerBot:
             await self.runner.send(room_id, content)
             return
         answer_id = self.answers.new_id()
-        body, html = answer_texts(answer, lang)
+        body, html = answer_texts(answer, lang, self._desk_name(answer))
         content = notice_content(kind="route.answer", body=body, html_body=html,
                                  data={"answer_id": answer_id})
         content[ROUTE_KEY] = self._route_field(answer, answer_id)

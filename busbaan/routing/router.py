@@ -331,6 +331,17 @@ class Router:
             confidence=confidence,
         ), features
 
+    def triage_desk(self, stadsdeel: str | None) -> Service | None:
+        """The human triage desk (``x_triage``) for a stadsdeel: the desk bound to it,
+        else a general one; None when the map defines none."""
+        desks = [s for s in self._services if s.triage]
+        if stadsdeel is not None:
+            local = [s for s in desks if area_bound(s) and serves_area(s, stadsdeel)]
+            if local:
+                return local[0]
+        general = [s for s in desks if not area_bound(s)]
+        return general[0] if general else None
+
     def features(
         self,
         results: tuple[RouteResult, ...],

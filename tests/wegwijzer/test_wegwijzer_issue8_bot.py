@@ -1,0 +1,67 @@
+"""The wegwijzer bot after issue 8 (and issue 13's wegwijzer part), through a real
+Synapse: named direct chats are answered, safety comes first, and an unsure answer
+offers a lane to a person (`!baan mens`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nio
+
+from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person
+from tests.wegwijzer.conftest import ROUTE_KEY, Intake, MakePerson, ask_dm
+
+
+async def _named_dm(person: Person, bot_id: str, name: str) -> str:
+    resp = await person.client.room_create(is_direct=True, invite=[bot_id], name=name)
+    assert isinstance(resp, nio.RoomCreateResponse), resp
+
+    def joined(rid: str, ev: dict[str, Any]) -> bool:
+        return (rid == resp.room_id and ev.get("type") == "m.room.member"
+                and ev.get("state_key") == bot_id
+                and ev.get("content", {}).get("membership") == "join")
+
+    await person.wait_for(joined)
+    return str(resp.room_id)
+
+
+async def test_direct_chat_with_a_name_is_answered(make_person: MakePerson,
+                                                   bot_id: str) -> None:
+    """A direct chat that has a room name still gets an answer to every message."""
+    asker = await make_person()
+    dm = await _named_dm(asker, bot_id, "Vragen aan de wegwijzer")
+    _, content = await ask_dm(asker, dm, "cliënt heeft schulden en veel rekeningen")
+    assert content[NOTICE_KEY]["kind"] == "route.answer"
+    _, hello = await ask_dm(asker, dm, "hallo, wat kan je?")
+    assert hello[NOTICE_KEY]["kind"] in {"route.answer", "wegwijzer.help"}
+
+
+async def test_safety_signal_puts_the_safety_service_first(make_person: MakePerson,
+                                                           bot_id: str) -> None:
+    """Danger described in everyday words gets the safety service first, why, and what now."""
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    _, content = await ask_dm(
+        asker, dm, "cliënt durft niet meer naar huis omdat haar vriend haar slaat")
+    route = content[ROUTE_KEY]
+    assert route["results"][0]["service_id"] == "veilig-thuis"
+    assert route["safety"] == [{"signal": "partner_violence", "service_id": "veilig-thuis"}]
+    assert content["body"].startswith("⚠") and "112" in content["body"]
+    assert "slaat" not in str(route["safety"])
+
+
+async def test_unsure_answer_offers_a_person_and_opens_the_triage_lane(
+        make_person: MakePerson, bot_id: str, intake: Intake) -> None:
+    """When the bot is not sure it says so, offers !baan mens, and that opens a lane to the
+    general triage desk of the map (no stadsdeel known)."""
+    asker, member = await make_person(), await make_person()
+    await intake("triage-algemeen", [member])
+    dm = await asker.dm(bot_id)
+    _, content = await ask_dm(asker, dm, "iets met papieren of zo")
+    assert content[ROUTE_KEY]["confident"] is False
+    assert "niet zeker" in content["body"] or "weet het niet" in content["body"]
+    assert "!baan mens" in content["body"]
+    reply = await asker.command(dm, "!baan mens")
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+    data = reply[REPLY_KEY]["data"]
+    assert data["service_id"] == "triage-algemeen" and data["triage"] is True
