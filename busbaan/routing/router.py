@@ -36,7 +36,7 @@ from busbaan.routing.index import Index, service_fields, vocabulary_texts
 from busbaan.routing.model import Service, SocialMap
 from busbaan.routing.ngrams import NgramIndex
 from busbaan.routing.safety import MAX_SAFETY_SERVICES, SafetySignals, Signal, detect, load_signals
-from busbaan.routing.text import Analyzer, Term
+from busbaan.routing.text import Analyzer, Term, words
 
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
@@ -279,6 +279,14 @@ class Router:
                 errcode="BB_EMPTY_QUESTION",
             )
         question = question.strip()
+        if not words(question):
+            raise UsageError(
+                "Ik lees geen woorden in je vraag (alleen tekens, emoji of een ander schrift). "
+                "Stel de vraag in het Nederlands of het Engels, in een paar gewone woorden.",
+                "I read no words in your question (only signs, emoji or another script). Ask "
+                "in Dutch or English, in a few plain words.",
+                errcode="BB_NO_WORDS",
+            )
         truncated = len(question) > MAX_QUESTION_CHARS
         if truncated:
             question = question[:MAX_QUESTION_CHARS]

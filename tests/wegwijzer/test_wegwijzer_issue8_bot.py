@@ -65,3 +65,25 @@ async def test_unsure_answer_offers_a_person_and_opens_the_triage_lane(
     assert reply[REPLY_KEY]["ok"] is True, reply["body"]
     data = reply[REPLY_KEY]["data"]
     assert data["service_id"] == "triage-algemeen" and data["triage"] is True
+
+
+async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str) -> None:
+    """Emoji only, Arabic, and a name with a BSN each get a clear answer; no answer is
+    stored for any of them."""
+    from busbaan.store import make_engine
+    from busbaan.store.wegwijzer_repo import AnswerRepository
+
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    for text, errcode in (("😀🙏🏽", "BB_NO_WORDS"), ("أحتاج مساعدة في الديون", "BB_NO_WORDS"),
+                          ("Jan de Vries 111222333", "BB_PERSONAL_DATA")):
+        _, content = await ask_dm(asker, dm, text)
+        assert content[NOTICE_KEY]["kind"] == "route.refused", text
+        assert content[NOTICE_KEY]["errcode"] == errcode
+        assert "111222333" not in content["body"]
+    engine = make_engine(busbaan_db_url)
+    try:
+        assert AnswerRepository(engine).last_for(dm, asker.user_id) is None
+    finally:
+        engine.dispose()
