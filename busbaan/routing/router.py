@@ -449,6 +449,12 @@ class Router:
                 )
             if who.leeftijd is not None and targets_age(service):
                 value *= tuning.targeted_age_factor
+            elif (
+                who.child_age is not None
+                and targets_age(service)
+                and service.admits_age(who.child_age)
+            ):
+                value *= tuning.targeted_age_factor  # a service for the person's child
             ranked.append((value, doc))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         if who.stadsdeel is None:
