@@ -219,6 +219,70 @@ def calibrate(router: Router, dev: Sequence[dict[str, Any]], goal: float = 0.95)
     }
 
 
+def replay(
+    router: Router,
+    stream_from: Sequence[dict[str, Any]],
+    paraphrases: Sequence[dict[str, Any]],
+    others: Sequence[dict[str, Any]],
+    steps: Sequence[int] = (0, 10, 50, 200),
+    seed: int = 8,
+) -> list[dict[str, Any]]:
+    """The learning curve: feedback items replayed from ``stream_from`` (dev questions,
+    drawn at random with a fixed seed; a professional says !goed when the first service
+    is expected, else !fout <expected>), and after each step top-1 on the paraphrases
+    of the questions corrected so far, on all paraphrases, and on ``others`` (a set
+    the stream never touches: learning must not break it)."""
+    import random
+
+    from busbaan.routing.learning import (
+        evidence_for,
+        feedback_votes,
+        learned_from,
+        learning_terms,
+    )
+
+    rng = random.Random(seed)
+    evidence: list[Any] = []
+    corrected: set[str] = set()
+    rows = []
+    done = 0
+
+    def top1(questions: Sequence[dict[str, Any]], learned: Any) -> tuple[float, int]:
+        if not questions:
+            return float("nan"), 0
+        right = 0
+        for q in questions:
+            found = router.route(q["question"], q["context"], learned=learned).results
+            right += bool(found) and found[0].service_id in q["expected"]
+        return right / len(questions), len(questions)
+
+    for step in steps:
+        while done < step:
+            q = rng.choice(list(stream_from))
+            learned = learned_from(evidence)
+            answer = router.route(q["question"], q["context"], learned=learned)
+            answered = tuple(r.service_id for r in answer.results[:3])
+            right = bool(answered) and answered[0] in q["expected"]
+            votes = feedback_votes("good" if right else "wrong",
+                                   None if right else q["expected"][0], answered)
+            if not right:
+                corrected.add(q["id"])
+            evidence += evidence_for(learning_terms(router.analyzer, q["question"]), votes,
+                                     f"F{done}")
+            done += 1
+        learned = learned_from(evidence)
+        of_corrected = [p for p in paraphrases if p.get("paraphrase_of") in corrected]
+        rows.append({
+            "items": step,
+            "associations": len(learned),
+            "corrected": top1(of_corrected, learned),
+            "paraphrases": top1(paraphrases, learned)[0],
+            "stream": top1(stream_from, learned)[0],
+            "others": top1(others, learned)[0],
+        })
+    return rows
+
+
 def machine_note() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (

@@ -50,6 +50,8 @@ from busbaan.matrix.runner import BotRunner
 from busbaan.records import AuditWriter
 from busbaan.routing import MAX_QUESTION_CHARS, RouteAnswer, Router, SocialMap, demo_map_path
 from busbaan.routing.hsds import read_raw
+from busbaan.routing.learning import Learned, evidence_for, feedback_votes, learning_terms
+from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_repo import (
     AnswerRepository,
     FeedbackRepository,
@@ -116,6 +118,9 @@ class WegwijzerBot:
         self.router = router
         self.answers = AnswerRepository(engine)
         self.feedback = FeedbackRepository(engine)
+        self.learned_repo = LearnedRepository(engine)
+        #: What professionals taught for this map version (reloaded after each vote).
+        self.learned = Learned()
         self.lanes = LaneDesk(self, LaneRepository(engine), check_seconds=check_seconds,
                               default_target_minutes=default_target_minutes)
         self._questions: OrderedDict[str, str] = OrderedDict()  # answer_id -> question
@@ -156,6 +161,7 @@ class WegwijzerBot:
 
     async def start(self) -> None:
         """After the runner's first sync: lanes, the reminder clock, reactions."""
+        self.learned = await asyncio.to_thread(self.learned_repo.learned, self.document.sha256)
         await self.lanes.start()
         self._started_ms = int(time.time() * 1000)
         self.client.add_event_callback(self._on_reaction, nio.ReactionEvent)
@@ -206,7 +212,8 @@ class WegwijzerBot:
         question = parse_question(raw)
         if question.personal:
             raise refuse_personal_data(question.findings)
-        answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang)
+        answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang,
+                                   learned=self.learned)
         return question, answer
 
     def _desk_name(self, answer: RouteAnswer) -> str | None:
@@ -402,6 +409,26 @@ class WegwijzerBot:
             return None
         return routed
 
+    async def learn(self, answer: AnswerRecord, source_id: str,
+                    votes: list[tuple[str, int]], *, actor: str | None) -> int:
+        """Store what one source (feedback, an accepted lane) teaches: the question's
+        normalised terms -> services (never its text); reload the associations."""
+        question = await self.question_for(answer)
+        if question is None or not votes:
+            return 0
+        terms = learning_terms(self.router.analyzer, question)
+        n = await asyncio.to_thread(self.learned_repo.replace_source, answer.map_sha256,
+                                    source_id, evidence_for(terms, votes, source_id),
+                                    self.clock.now())
+        if answer.map_sha256 == self.document.sha256:
+            self.learned = await asyncio.to_thread(self.learned_repo.learned,
+                                                   self.document.sha256)
+        await self.record("route.learned", "C", actor=actor, details={
+            "source_id": source_id, "votes": str(n), "map_sha256": answer.map_sha256[:16]})
+        log.info("route.learned", source_id=source_id, votes=n,
+                 associations=len(self.learned))
+        return n
+
     # -- lanes by reaction ---------------------------------------------------------------
 
     async def _on_reaction(self, room: nio.MatrixRoom, event: nio.ReactionEvent) -> None:
@@ -464,6 +491,10 @@ class WegwijzerBot:
         if expected:
             details["expected_service_id"] = expected
         await self.record("route.feedback", "C", actor=ctx.sender, details=details)
+        await self.learn(answer, stored.feedback_id,
+                         feedback_votes(stored.verdict, expected,
+                                        tuple(r.service_id for r in answer.results)),
+                         actor=ctx.sender)
         log.info("route.feedback", answer_id=answer.answer_id, verdict=stored.verdict,
                  expected=expected, replaced=replaced)
         if verdict == "good":

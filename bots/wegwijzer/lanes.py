@@ -330,6 +330,9 @@ class LaneDesk:
             "lane_id": lane.lane_id, "service_id": lane.service_id, "team": lane.team,
             "seconds_to_first_answer": str(seconds)})
         log.info("lane.first_answer", lane_id=lane.lane_id, team=lane.team, seconds=seconds)
+        answer = await asyncio.to_thread(self.bot.answers.get, lane.answer_id)
+        if answer is not None:  # a lane the team took up: the service fitted
+            await self.bot.learn(answer, lane.lane_id, [(lane.service_id, 1)], actor=sender)
 
     async def _loop(self) -> None:
         while True:

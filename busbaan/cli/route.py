@@ -237,3 +237,108 @@ def ask(
     else:
         click.echo(render(answer, limit=limit, lang_=lang()))
     sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------- learned
+
+
+@route.group()
+def learned() -> None:
+    """What the wegwijzer learned from professionals (per social map version)."""
+
+
+_DB_OPTION = click.option(
+    "--db", "url", default=None, help="Database URL (default: BUSBAAN_DATABASE_URL)."
+)
+_MAP_SHA_OPTION = click.option(
+    "--map-sha", "map_sha", default=None, help="Only this map version (sha256 or its start)."
+)
+
+
+def _learned_repo(url: str | None) -> tuple[Any, Any]:
+    from busbaan.store import make_engine, migrate
+    from busbaan.store.wegwijzer_learned import LearnedRepository
+
+    migrate(url)
+    engine = make_engine(url)
+    return engine, LearnedRepository(engine)
+
+
+def _full_sha(repo: Any, prefix: str | None) -> str | None:
+    if prefix is None:
+        return None
+    shas = {row.map_sha256 for row in repo.summary()}
+    matches = [s for s in shas if s.startswith(prefix)]
+    if len(matches) != 1:
+        raise UsageError(
+            f"Kaartversie '{prefix}' is {'niet' if not matches else 'niet eenduidig'} gevonden.",
+            f"Map version '{prefix}' was {'not' if not matches else 'not uniquely'} found.",
+            errcode="BB_NOT_FOUND",
+        )
+    return str(matches[0])
+
+
+@learned.command("list")
+@_DB_OPTION
+@_MAP_SHA_OPTION
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one association a line.")
+def learned_list(url: str | None, map_sha: str | None, as_json: bool) -> None:
+    """List the learned associations: term -> service, net votes, sources."""
+    from busbaan.routing.learning import MIN_SUPPORT
+
+    engine, repo = _learned_repo(url)
+    try:
+        rows = repo.summary(_full_sha(repo, map_sha))
+    finally:
+        engine.dispose()
+    en = lang() == "en"
+    for row in rows:
+        counts = row.sources >= MIN_SUPPORT
+        if as_json:
+            click.echo(json.dumps({"map_sha256": row.map_sha256, "term": row.term,
+                                   "service_id": row.service_id, "net": row.net,
+                                   "sources": row.sources, "counts": counts}))
+        else:
+            mark = "" if counts else (" (counts from 2 sources)" if en else
+                                      " (telt vanaf 2 bronnen)")
+            click.echo(f"{row.map_sha256[:12]}  {row.term:<20} -> {row.service_id:<32} "
+                       f"{row.net:+d} ({row.sources}){mark}")
+    if not rows and not as_json:
+        click.echo("Nothing learned yet." if en else "Nog niets geleerd.")
+
+
+@learned.command("forget")
+@click.argument("term")
+@click.argument("service_id", required=False)
+@_DB_OPTION
+@_MAP_SHA_OPTION
+def learned_forget(term: str, service_id: str | None, url: str | None,
+                   map_sha: str | None) -> None:
+    """Forget what was learned for TERM (optionally only towards SERVICE_ID); audited."""
+    import datetime as dt
+    import getpass
+
+    from busbaan.audit.entry import AuditEntry
+    from busbaan.records import AuditWriter
+    from busbaan.routing.lexicon import fold
+
+    engine, repo = _learned_repo(url)
+    try:
+        sha = _full_sha(repo, map_sha)
+        normal = fold(term).strip()
+        deleted = repo.forget(normal, service_id, sha)
+    finally:
+        engine.dispose()
+    details = {"term": normal, "deleted": str(deleted)}
+    if service_id:
+        details["service_id"] = service_id
+    if sha:
+        details["map_sha256"] = sha[:16]
+    AuditWriter(url).write([AuditEntry(
+        event_code="route.learned_forgotten", action="D", occurred_at=dt.datetime.now(dt.UTC),
+        outcome="done", source="cli", user_id=getpass.getuser(), reason_code=None,
+        details=details)])
+    en = lang() == "en"
+    click.echo(f"Forgot {deleted} vote(s) for '{normal}'; recorded in the audit log."
+               if en else
+               f"{deleted} stem(men) voor '{normal}' vergeten; vastgelegd in het auditlog.")

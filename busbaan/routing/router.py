@@ -33,6 +33,7 @@ from busbaan.errors import UsageError
 from busbaan.routing import lexicon
 from busbaan.routing.context import Person, person
 from busbaan.routing.index import Index, service_fields, vocabulary_texts
+from busbaan.routing.learning import Learned, learning_terms
 from busbaan.routing.model import Service, SocialMap
 from busbaan.routing.ngrams import NgramIndex
 from busbaan.routing.safety import MAX_SAFETY_SERVICES, SafetySignals, Signal, detect, load_signals
@@ -87,6 +88,9 @@ class Tuning:
     related_weight: float = 0.6
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
+    #: What learned associations (feedback from professionals) may add per question
+    #: word, at most; see :mod:`.learning`.
+    learned_weight: float = 4.0
     #: Logistic calibration of "the first service is right" over :meth:`Router.features`
     #: (intercept first), fitted on the development questions only by
     #: ``python -m bench.routing --calibrate``.
@@ -222,6 +226,7 @@ class Router:
             referral_weight=tuning.referral_weight,
         )
         self._bound = tuple(area_bound(s) for s in self._services)
+        self._position = {s.id: i for i, s in enumerate(self._services)}
         fields = [service_fields(social_map, s) for s in self._services]
         self._ngrams = NgramIndex(
             [f"{f['name']} {f['alternate_name']}" for f in fields],
@@ -255,15 +260,18 @@ class Router:
         *,
         limit: int = MAX_RESULTS,
         lang: str = "nl",
+        learned: Learned | None = None,
     ) -> RouteAnswer:
-        """Rank the map's services for ``question``; see :class:`RouteAnswer`."""
-        return self._route(question, context, limit, lang)[0]
+        """Rank the map's services for ``question``; see :class:`RouteAnswer`.
+        ``learned``: associations learned from professionals' feedback (never able to
+        move a safety service from the top)."""
+        return self._route(question, context, limit, lang, learned)[0]
 
     def features_of(
         self, question: str, context: Mapping[str, object] | None = None
     ) -> tuple[float, ...]:
         """The calibration features of an answer (bench/routing.py --calibrate)."""
-        return self._route(question, context, MAX_RESULTS, "nl")[1]
+        return self._route(question, context, MAX_RESULTS, "nl", None)[1]
 
     def _route(
         self,
@@ -271,6 +279,7 @@ class Router:
         context: Mapping[str, object] | None,
         limit: int,
         lang: str,
+        learned: Learned | None,
     ) -> tuple[RouteAnswer, tuple[float, ...]]:
         if not isinstance(question, str) or not question.strip():
             raise UsageError(
@@ -293,6 +302,8 @@ class Router:
         who = person(question, context)
         query = self._query(question, who)
         raw, evidence = self._scores(question, query)
+        if learned:
+            self._apply_learned(raw, question, learned)
         ranked, excluded = self._rank(raw, who)
         signals = detect(self.safety, question, who.leeftijd)
         ranked, hits = self._safety_first(ranked, raw, signals, who, lang)
@@ -427,6 +438,19 @@ class Router:
         for doc, similarity in self._ngrams.similarity(question).items():
             raw[doc] += self.tuning.ngram_weight * similarity
         return raw, evidence
+
+    def _apply_learned(
+        self,
+        raw: dict[int, float],
+        question: str,
+        learned: Learned,
+    ) -> None:
+        """Add (or, for services marked wrong, take away) the learned associations of
+        the question's own words; a score never drops below zero."""
+        for service_id, boost in learned.boosts(learning_terms(self.analyzer, question)).items():
+            doc = self._position.get(service_id)
+            if doc is not None:
+                raw[doc] = max(0.0, raw.get(doc, 0.0) + self.tuning.learned_weight * boost)
 
     def _rank(
         self, raw: Mapping[int, float], who: Person

@@ -87,3 +87,30 @@ async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
         assert AnswerRepository(engine).last_for(dm, asker.user_id) is None
     finally:
         engine.dispose()
+
+
+async def test_feedback_becomes_learned_terms(
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str,
+        wegwijzer_service: Any) -> None:
+    """`!fout <dienst>` stores term votes for the map version (stems, never the text)."""
+    from busbaan.store import make_engine
+    from busbaan.store.wegwijzer_learned import LearnedRepository
+
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    question = "buurvrouw kan de brieven van de gemeente niet lezen"
+    await ask_dm(asker, dm, question)
+    wrong = await asker.command(dm, "!fout taalhuis")
+    assert wrong[REPLY_KEY]["ok"] is True
+    engine = make_engine(busbaan_db_url)
+    try:
+        repo = LearnedRepository(engine)
+        sha = wegwijzer_service.wegwijzer.document.sha256
+        source = wrong[REPLY_KEY]["data"]["feedback_id"]
+        votes = [e for e in repo.evidence(sha) if e.source_id == source]
+        assert {e.service_id for e in votes if e.delta > 0} == {"taalhuis"}
+        terms = {e.term for e in votes}
+        assert terms and all(t.isalpha() and " " not in t for t in terms)
+        assert question not in str(repo.summary(sha))
+    finally:
+        engine.dispose()
