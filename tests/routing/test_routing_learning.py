@@ -29,7 +29,7 @@ def test_an_association_needs_two_sources() -> None:
     one = [Evidence("mee", "welzijn-eenzaamheid", 1, "F1")]
     assert len(learned_from(one)) == 0
     assert len(learned_from(one + one)) == 0  # the same source twice is still one
-    two = one + [Evidence("mee", "welzijn-eenzaamheid", 1, "F2")]
+    two = [*one, Evidence("mee", "welzijn-eenzaamheid", 1, "F2")]
     [assoc] = learned_from(two).by_term["mee"]
     assert (assoc.net, assoc.support) == (2, 2)
 
