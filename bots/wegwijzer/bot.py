@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import difflib
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -70,6 +71,7 @@ from busbaan.wegwijzer import (
     refuse_personal_data,
 )
 from busbaan.wegwijzer.mapdoc import MapDocument, document_from_text, map_document
+from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
 
 log = get_logger("busbaan.wegwijzer")
 
@@ -97,6 +99,21 @@ def load_socialmap(map_file: Path | None, engine: Engine) -> MapDocument:
     return map_document(read_raw(demo_map_path()), str(demo_map_path()))
 
 
+def embeddings_from_env() -> EmbeddingsEndpoint | None:
+    """The semantic ranker's endpoint from ``BUSBAAN_EMBEDDINGS_URL`` (optional:
+    ``BUSBAAN_EMBEDDINGS_MODEL``, ``BUSBAAN_EMBEDDINGS_TIMEOUT`` in seconds); None when
+    unset (the default: lexical ranking only, no model, no download)."""
+    url = os.environ.get("BUSBAAN_EMBEDDINGS_URL", "").strip()
+    if not url:
+        return None
+    try:
+        timeout = float(os.environ.get("BUSBAAN_EMBEDDINGS_TIMEOUT", "1.0"))
+    except ValueError:
+        timeout = 1.0
+    return EmbeddingsEndpoint(url, os.environ.get("BUSBAAN_EMBEDDINGS_MODEL", "default"),
+                              timeout)
+
+
 def _strip_fallback(text: str) -> str:
     lines = text.split("\n")
     while lines and lines[0].startswith(">"):
@@ -109,7 +126,8 @@ class WegwijzerBot:
 
     def __init__(self, runner: BotRunner, *, engine: Engine, clock: Clock, audit: AuditWriter,
                  document: MapDocument, router: Router, check_seconds: float = 30.0,
-                 default_target_minutes: int = DEFAULT_TARGET_MINUTES) -> None:
+                 default_target_minutes: int = DEFAULT_TARGET_MINUTES,
+                 embeddings: EmbeddingsEndpoint | None = None) -> None:
         self.runner = runner
         self.engine = engine
         self.clock = clock
@@ -121,6 +139,9 @@ class WegwijzerBot:
         self.learned_repo = LearnedRepository(engine)
         #: What professionals taught for this map version (reloaded after each vote).
         self.learned = Learned()
+        #: The optional semantic ranker (an embeddings endpoint on premises).
+        self.semantic = (SemanticRanker(embeddings, document.social_map)
+                         if embeddings is not None else None)
         self.lanes = LaneDesk(self, LaneRepository(engine), check_seconds=check_seconds,
                               default_target_minutes=default_target_minutes)
         self._questions: OrderedDict[str, str] = OrderedDict()  # answer_id -> question
@@ -143,7 +164,8 @@ class WegwijzerBot:
         router = await asyncio.to_thread(Router, document.social_map)
         return cls(runner, engine=engine, clock=clock, audit=audit, document=document,
                    router=router, check_seconds=check_seconds,
-                   default_target_minutes=default_target_minutes)
+                   default_target_minutes=default_target_minutes,
+                   embeddings=embeddings_from_env())
 
     @property
     def user_id(self) -> str:
@@ -162,6 +184,8 @@ class WegwijzerBot:
     async def start(self) -> None:
         """After the runner's first sync: lanes, the reminder clock, reactions."""
         self.learned = await asyncio.to_thread(self.learned_repo.learned, self.document.sha256)
+        if self.semantic is not None:
+            await asyncio.to_thread(self.semantic.prepare)
         await self.lanes.start()
         self._started_ms = int(time.time() * 1000)
         self.client.add_event_callback(self._on_reaction, nio.ReactionEvent)
@@ -207,14 +231,30 @@ class WegwijzerBot:
 
     # -- answering ----------------------------------------------------------------------
 
-    def route(self, raw: str, lang: str) -> tuple[Question, RouteAnswer]:
+    def route(self, raw: str, lang: str,
+              semantic: Mapping[str, float] | None = None) -> tuple[Question, RouteAnswer]:
         """Check and route a question (pure CPU; a few ms). Raises the user's error."""
+        question = self.check(raw)
+        answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang,
+                                   learned=self.learned, semantic=semantic)
+        return question, answer
+
+    @staticmethod
+    def check(raw: str) -> Question:
+        """Parse a chat question; refuse it when it carries personal data."""
         question = parse_question(raw)
         if question.personal:
             raise refuse_personal_data(question.findings)
-        answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang,
-                                   learned=self.learned)
-        return question, answer
+        return question
+
+    async def ask(self, raw: str, lang: str) -> tuple[Question, RouteAnswer]:
+        """:meth:`route`, with the semantic ranker's similarities when one is configured
+        (asked off the loop, only after the personal-data check; on failure: lexical)."""
+        question = self.check(raw)
+        semantic = None
+        if self.semantic is not None and self.semantic.ready:
+            semantic = await asyncio.to_thread(self.semantic.similarities, question.text)
+        return self.route(raw, lang, semantic)
 
     def _desk_name(self, answer: RouteAnswer) -> str | None:
         """The human triage desk offered with an answer that is not confident."""
@@ -276,7 +316,7 @@ class WegwijzerBot:
              summary_en="Where can someone go? The three services that fit best.")
     async def cmd_who(self, ctx: CommandContext) -> Reply:
         try:
-            question, answer = self.route(ctx.args, ctx.lang)
+            question, answer = await self.ask(ctx.args, ctx.lang)
         except BusbaanError as exc:
             await self._refused(ctx.sender, exc)
             raise
@@ -336,7 +376,7 @@ class WegwijzerBot:
             await self.runner.send(room_id, content)
             return
         try:
-            question, answer = self.route(text, lang)
+            question, answer = await self.ask(text, lang)
         except BusbaanError as exc:
             await self._refused(event.sender, exc)
             content = notice_content(kind="route.refused", body=exc.message(lang),

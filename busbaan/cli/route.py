@@ -53,8 +53,9 @@ def _line_error(line_id: object, nl: str, en: str, errcode: str) -> dict[str, An
     return {"id": line_id, "error": en if lang() == "en" else nl, "errcode": errcode}
 
 
-def batch_line(router: Router, line: str) -> dict[str, Any]:
-    """The output object for one input line of ``route batch`` (never raises)."""
+def batch_line(router: Router, line: str, semantic: Any = None) -> dict[str, Any]:
+    """The output object for one input line of ``route batch`` (never raises);
+    ``semantic``: a prepared :class:`busbaan.wegwijzer.semantic.SemanticRanker`."""
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -89,7 +90,9 @@ def batch_line(router: Router, line: str) -> dict[str, Any]:
             "BB_USAGE",
         )
     try:
-        answer = router.route(question, context, limit=MAX_BATCH_RESULTS, lang=lang())
+        sims = semantic.similarities(question) if semantic is not None else None
+        answer = router.route(question, context, limit=MAX_BATCH_RESULTS, lang=lang(),
+                              semantic=sims)
     except BusbaanError as exc:
         return {"id": line_id, "error": exc.message(lang()), "errcode": exc.errcode}
     return {
@@ -102,19 +105,43 @@ def batch_line(router: Router, line: str) -> dict[str, Any]:
     }
 
 
+_EMBEDDINGS_OPTION = click.option(
+    "--embeddings-url",
+    "embeddings_url",
+    envvar="BUSBAAN_EMBEDDINGS_URL",
+    default=None,
+    help="OpenAI-compatible embeddings endpoint (optional semantic ranker).",
+)
+
+
+def _semantic(router: Router, url: str | None) -> Any:
+    if not url:
+        return None
+    from busbaan.log import configure
+    from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
+
+    if sys.stderr is sys.__stderr__:  # stdout carries the JSON Lines: log to stderr
+        configure("WARNING")
+    ranker = SemanticRanker(EmbeddingsEndpoint(url), router.map)
+    ranker.prepare()  # on failure: logged, lexical ranking only
+    return ranker
+
+
 @route.command()
 @_MAP_OPTION
 @click.option("--threshold", type=click.IntRange(0, 1000), default=None, help="Per mille.")
-def batch(map_path: Path | None, threshold: int | None) -> None:
+@_EMBEDDINGS_OPTION
+def batch(map_path: Path | None, threshold: int | None, embeddings_url: str | None) -> None:
     """Read JSON Lines questions on stdin, write JSON Lines answers on stdout."""
     router = _router(map_path, threshold)
+    semantic = _semantic(router, embeddings_url)
     out = sys.stdout
     for raw in sys.stdin:
         line = raw.strip()
         if not line:
             result = _line_error(None, "lege regel", "empty line", "BB_USAGE")
         else:
-            result = batch_line(router, line)
+            result = batch_line(router, line, semantic)
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
 

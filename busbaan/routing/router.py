@@ -91,6 +91,9 @@ class Tuning:
     #: What learned associations (feedback from professionals) may add per question
     #: word, at most; see :mod:`.learning`.
     learned_weight: float = 4.0
+    #: What the optional semantic ranker (embeddings on premises) may add at most: the
+    #: service most similar to the question gets this much, the median one nothing.
+    semantic_weight: float = 6.0
     #: Logistic calibration of "the first service is right" over :meth:`Router.features`
     #: (intercept first), fitted on the development questions only by
     #: ``python -m bench.routing --calibrate``.
@@ -261,17 +264,19 @@ class Router:
         limit: int = MAX_RESULTS,
         lang: str = "nl",
         learned: Learned | None = None,
+        semantic: Mapping[str, float] | None = None,
     ) -> RouteAnswer:
         """Rank the map's services for ``question``; see :class:`RouteAnswer`.
         ``learned``: associations learned from professionals' feedback (never able to
-        move a safety service from the top)."""
-        return self._route(question, context, limit, lang, learned)[0]
+        move a safety service from the top). ``semantic``: cosine similarity per service
+        id from an embeddings endpoint (:mod:`busbaan.wegwijzer.semantic`), fused in."""
+        return self._route(question, context, limit, lang, learned, semantic)[0]
 
     def features_of(
         self, question: str, context: Mapping[str, object] | None = None
     ) -> tuple[float, ...]:
         """The calibration features of an answer (bench/routing.py --calibrate)."""
-        return self._route(question, context, MAX_RESULTS, "nl", None)[1]
+        return self._route(question, context, MAX_RESULTS, "nl", None, None)[1]
 
     def _route(
         self,
@@ -280,6 +285,7 @@ class Router:
         limit: int,
         lang: str,
         learned: Learned | None,
+        semantic: Mapping[str, float] | None = None,
     ) -> tuple[RouteAnswer, tuple[float, ...]]:
         if not isinstance(question, str) or not question.strip():
             raise UsageError(
@@ -304,6 +310,8 @@ class Router:
         raw, evidence = self._scores(question, query)
         if learned:
             self._apply_learned(raw, question, learned)
+        if semantic:
+            self._apply_semantic(raw, semantic)
         ranked, excluded = self._rank(raw, who)
         signals = detect(self.safety, question, who.leeftijd)
         ranked, hits = self._safety_first(ranked, raw, signals, who, lang)
@@ -438,6 +446,21 @@ class Router:
         for doc, similarity in self._ngrams.similarity(question).items():
             raw[doc] += self.tuning.ngram_weight * similarity
         return raw, evidence
+
+    def _apply_semantic(self, raw: dict[int, float], semantic: Mapping[str, float]) -> None:
+        """Fuse embedding similarities: above the median, scaled to ``semantic_weight``
+        for the most similar service (so a model's overall similarity level is moot)."""
+        values = sorted(semantic.values())
+        if not values:
+            return
+        median, top = values[len(values) // 2], values[-1]
+        if top <= median:
+            return
+        for service_id, sim in semantic.items():
+            doc = self._position.get(service_id)
+            if doc is not None and sim > median:
+                gain = self.tuning.semantic_weight * (sim - median) / (top - median)
+                raw[doc] = raw.get(doc, 0.0) + gain
 
     def _apply_learned(
         self,
