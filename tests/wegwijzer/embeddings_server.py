@@ -40,7 +40,7 @@ def embeddings_server(behaviour: Behaviour) -> Iterator[str]:
     """Serve ``POST /v1/embeddings`` on 127.0.0.1; yields the full URL."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
             behaviour.inputs.extend(texts)
