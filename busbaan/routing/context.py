@@ -40,10 +40,13 @@ _AGE_PATTERNS = (
         r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|jaar\b|jr\b)"
     ),
 )
-#: Kinship words for a person's offspring (Dutch and English, with diminutives): an age
-#: right after one ("een dochter van 8", "zoon (6)") is the child's, not the client's.
+#: Kinship words for a person's offspring (Dutch and English, with diminutives) after a
+#: word that makes them someone else's: "moeder met een dochter van 8", "heeft een zoon
+#: (6)", "haar kinderen van 3 en 5". The age is then the child's, not the person's; "kind
+#: van 14 gaat niet naar school" or "mijn zoon van 6" is about the child itself.
 _OFFSPRING = re.compile(
-    r"\b(?:zoon|zoons|zonen|zoontje|dochter|dochters|dochtertje|kind|kindje|kinderen|"
+    r"\b(?:met|heeft|hebben|haar|zijn|hun|with|has|have|her|his|their)\s+(?:\w+\s+){0,2}?"
+    r"(?:zoon|zoons|zonen|zoontje|dochter|dochters|dochtertje|kind|kindje|kinderen|"
     r"kleinzoon|kleindochter|kleinkind|stiefzoon|stiefdochter|baby|son|daughter|child|kid|"
     r"children|kids)\b[^\d.,;]{0,12}$"
 )

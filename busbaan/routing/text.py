@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import simplemma
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
@@ -106,7 +107,7 @@ class Stemmer:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        stem = lexicon.IRREGULAR.get(word) or self._snowball.stemWord(_undiminish(word))
+        stem = lexicon.IRREGULAR.get(word) or self._snowball.stemWord(_undiminish(_lemma(word)))
         if len(stem) > 4 and stem.endswith("e"):
             stem = stem[:-1]
         if stem.endswith("z"):
@@ -124,6 +125,15 @@ class Stemmer:
             self._cache.clear()
         self._cache[word] = stem
         return stem
+
+
+def _lemma(word: str) -> str:
+    """The Dutch lemma of ``word`` (simplemma's dictionary: 'sloeg' -> 'slaan',
+    'kinderen' -> 'kind'); the word itself when unknown or not alphabetic."""
+    if not word.isalpha() or len(word) < 4:
+        return word
+    lemma = simplemma.lemmatize(word, lang="nl")
+    return lemma.lower() if lemma and lemma.isalpha() else word
 
 
 def _undiminish(word: str) -> str:

@@ -134,13 +134,15 @@ def test_negated_need_does_not_decide_the_route(router: Router) -> None:
 
 
 def test_a_childs_age_is_not_the_clients() -> None:
-    """'moeder met een dochter van 8' is about an adult: the 8 is the child's age."""
+    """'moeder met een dochter van 8' is about an adult: the 8 is the child's age; 'kind
+    van 14 gaat niet naar school' is about the child itself."""
     from busbaan.routing.context import detect_age, detect_child_age
 
     assert detect_age("Alleenstaande moeder met een dochter van 8 heeft schulden") is None
     assert detect_child_age("Alleenstaande moeder met een dochter van 8 heeft schulden") == 8
     assert detect_age("Vader (42) heeft een zoon van 9") == 42
     assert detect_age("mijn dochter van 23 heeft geen dak boven haar hoofd") == 23
+    assert detect_age("kind van 14 gaat niet naar school") == 14
 
 
 def test_childs_age_does_not_exclude_adult_services(router: Router) -> None:
