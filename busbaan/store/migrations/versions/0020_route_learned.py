@@ -2,14 +2,14 @@
 social map version (normalised terms only; never a question's text).
 
 Revision ID: 0020
-Revises: 0004_wegwijzer
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0004_wegwijzer"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
