@@ -14,6 +14,7 @@ before the cue in the same clause ("geen geweld", "niet dakloos").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import simplemma
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -107,7 +109,17 @@ class _File(BaseModel):
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(t for t in _TOKEN.findall(fold(str(text))) if t[0].isalnum())
+    return tuple(lemma(t) for t in _TOKEN.findall(fold(str(text))) if t[0].isalnum())
+
+
+@functools.lru_cache(maxsize=20_000)
+def lemma(word: str) -> str:
+    """The word's Dutch lemma (simplemma), so that a cue matches every form of its
+    words: 'slaat', 'sloeg', 'geslagen' -> 'slaan'. Negations stay as they are."""
+    if word in NEGATIONS or not word.isalpha() or len(word) < 4:
+        return word
+    found = simplemma.lemmatize(word, lang="nl")
+    return fold(found) if found and found.isalpha() else word
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,8 +254,8 @@ def check_against_map(signals: SafetySignals, social_map: SocialMap) -> list[Map
 
 
 def tokens(text: str) -> list[str]:
-    """Folded words and clause punctuation of ``text``."""
-    return _TOKEN.findall(fold(text))
+    """Folded, lemmatised words and clause punctuation of ``text``."""
+    return [lemma(t) if t[0].isalnum() else t for t in _TOKEN.findall(fold(text))]
 
 
 def _find(cue: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:

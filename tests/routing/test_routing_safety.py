@@ -146,3 +146,10 @@ def test_batch_reports_the_safety_signal() -> None:
     assert out["safety"][0]["signal"] == "suicide"
     assert out["results"][0]["service_id"] == out["safety"][0]["service_id"]
     assert out["confident"] is True
+
+
+def test_cue_words_match_in_every_form(signals: Any) -> None:
+    """Cues match other forms of their words through Dutch lemmas ('mishandelde' ->
+    'mishandelen'), not only the forms written in the file."""
+    assert "partner_violence" in families(signals, "haar man mishandelde haar jarenlang")
+    assert "partner_violence" in families(signals, "hij bedreigde zijn vrouw")
