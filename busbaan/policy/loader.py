@@ -481,6 +481,17 @@ def _read_yaml(name: str, text: str) -> tuple[Any, Problem | None]:
     try:
         # _UniqueKeyLoader is a SafeLoader: no arbitrary Python objects.
         return yaml.load(text, Loader=_UniqueKeyLoader) or {}, None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # A scalar YAML cannot turn into a value (an integer of thousands of digits,
+        # a date like 2026-13-45) or nesting too deep: the file, not busbaan, is wrong.
+        del exc
+        return {}, Problem(
+            name, "", "",
+            "geen geldige YAML (een waarde kan niet worden gelezen: te lang getal, "
+            "ongeldige datum of te diep genest)",
+            "not valid YAML (a value cannot be read: number too long, invalid date or "
+            "nested too deeply)",
+        )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
