@@ -48,7 +48,7 @@ from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import notice_content
 from busbaan.matrix.runner import BotRunner
-from busbaan.records import AuditWriter
+from busbaan.records import AuditBacklog, AuditWriter
 from busbaan.routing import MAX_QUESTION_CHARS, RouteAnswer, Router, SocialMap, demo_map_path
 from busbaan.routing.hsds import read_raw
 from busbaan.routing.learning import Learned, evidence_for, feedback_votes, learning_terms
@@ -132,6 +132,8 @@ class WegwijzerBot:
         self.engine = engine
         self.clock = clock
         self.audit = audit
+        self.backlog = AuditBacklog(audit)
+        self._backlog_task: asyncio.Task[None] | None = None
         self.document = document
         self.router = router
         self.answers = AnswerRepository(engine)
@@ -190,11 +192,17 @@ class WegwijzerBot:
         self._started_ms = int(time.time() * 1000)
         self.client.add_event_callback(self._on_reaction, nio.ReactionEvent)
         self._task = asyncio.create_task(self._reaction_worker(), name="wegwijzer-reactions")
+        self._backlog_task = asyncio.create_task(self.backlog.run(), name="wegwijzer-audit")
         log.info("wegwijzer.started", services=len(self.social_map.services),
                  map_sha256=self.document.sha256[:12])
 
     async def stop(self) -> None:
         await self.lanes.stop()
+        if self._backlog_task is not None:
+            self._backlog_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._backlog_task
+            self._backlog_task = None
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -216,10 +224,8 @@ class WegwijzerBot:
         entry = AuditEntry(event_code=event_code, action=action, occurred_at=self.clock.now(),
                            outcome=outcome, source="wegwijzer-bot", user_id=actor,
                            reason_code=reason_code, details=dict(details))
-        try:
-            await asyncio.to_thread(self.audit.write, [entry])
-        except Exception:
-            log.exception("wegwijzer.audit_failed", event_code=event_code)
+        # The audit-failure policy (docs/architecture.md): never dropped; retried.
+        await self.backlog.record([entry])
 
     def team_names(self) -> dict[str, str]:
         """Intake room → the names of the services that use it (for the figures)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,11 @@ def _age(where: str, item: Mapping[str, Any], name: str, out: _Collector) -> int
     return age
 
 
+def _known(value: object, known: Set[str]) -> bool:
+    """Whether ``value`` is one of ``known`` (a list or object is not, and never raises)."""
+    return isinstance(value, str) and value in known
+
+
 def _check_service(
     where: str,
     item: Mapping[str, Any],
@@ -204,7 +209,7 @@ def _check_service(
             "'status' ontbreekt; de dienst wordt als 'active' gelezen",
             "'status' is missing; the service is read as 'active'",
         )
-    elif status not in STATUSES:
+    elif not _known(status, STATUSES):
         out.error(
             "bad_status",
             f"{where}.status",
@@ -413,14 +418,14 @@ def validate_map(raw: object) -> list[MapProblem]:
     for _, where, item in _items(raw, "attributes", out, required=False):
         _check_id(where, item, attributes, out)
         term = item.get("taxonomy_term_id")
-        if term not in terms:
+        if not _known(term, terms):
             out.error(
                 "unknown_taxonomy_term",
                 f"{where}.taxonomy_term_id",
                 f"taxonomieterm '{term}' bestaat niet in 'taxonomy_terms'",
                 f"taxonomy term '{term}' does not exist in 'taxonomy_terms'",
             )
-        if item.get("link_type") in (None, "service") and item.get("link_id") not in services:
+        if item.get("link_type") in (None, "service") and not _known(item.get("link_id"), services):
             out.error(
                 "unknown_service",
                 f"{where}.link_id",
