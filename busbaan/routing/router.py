@@ -14,7 +14,9 @@ is the first point of contact), one bound to a stadsdeel ranks lower while the
 stadsdeel is unknown, and a service made for the person's age band ranks higher.
 
 Build a :class:`Router` once per social map; ``route`` then costs a few milliseconds.
-Scores are integers per mille (Matrix events carry no floats). Below ``threshold``, or
+Scores are integers per mille (Matrix events carry no floats). The answer's calibrated
+``confidence`` (per mille) below ``threshold`` (:data:`CONFIDENT_AT`) -- or, before
+issue 8, a low score --
 resting on a single word that is not the service's name, the answer is not
 *confident*: the router says it does not know rather than guess.
 """
@@ -346,7 +348,7 @@ class Router:
             question=question,
             results=results,
             confident=confident,
-            threshold=self.threshold,
+            threshold=self.tuning.confident_at,
             truncated=truncated,
             stadsdeel=who.stadsdeel,
             stadsdeel_source=who.stadsdeel_source,
