@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from busbaan.audit.entry import AuditEntry
@@ -71,6 +71,8 @@ class AuditWriter:
         self._url = url
         self._log: AuditLog | None = None
         self._lock = threading.Lock()
+        #: Passed on to the log (see ``AuditLog.observers``).
+        self.observers: list[Callable[[Sequence[AuditEntry]], None]] = []
 
     def log(self) -> AuditLog:
         with self._lock:
@@ -79,6 +81,7 @@ class AuditWriter:
                 from busbaan.store import make_engine
 
                 self._log = AuditLog(make_engine(self._url))
+                self._log.observers = self.observers
             return self._log
 
     def write(self, entries: Sequence[AuditEntry]) -> list[int]:
