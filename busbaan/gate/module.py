@@ -5,6 +5,17 @@ invite, join or knock outside a case's consent scope, and any protected state ev
 from anyone but the busbaan bot. It fails closed (an error while deciding refuses)
 and never blocks the reactor: the directory is read from the store in a thread.
 
+Every refusal is made in ``check_event_allowed`` by raising ``SynapseError(403,
+reason)``: that is the one path whose message Synapse hands to the client as the
+``error`` of the failed request — for ``/invite``, ``/join``, a membership sent as
+state, and the invites of ``createRoom`` alike (Synapse runs it for every local event,
+also a server admin's). The spam-checker callbacks (``user_may_invite``,
+``user_may_join_room``) are deliberately not used: Synapse replaces their reason with a
+fixed English text ("Invites have been disabled on this server"). The reason is in the
+refused user's language (account data ``nl.busbaan.language``, see
+:mod:`busbaan.language`; ``default_language`` otherwise), and the body keeps
+``nl.busbaan.code``, ``nl.busbaan.reason`` (Dutch) and ``nl.busbaan.reason_en``.
+
 No asyncio here: Synapse runs on Twisted; every callback is awaited by Synapse.
 
 Configuration (homeserver.yaml)::
@@ -16,6 +27,7 @@ Configuration (homeserver.yaml)::
           database_url: postgresql://busbaan@db/busbaan
           bot_user_id: "@casus:example.org"
           directory_refresh_seconds: 5
+          default_language: nl      # nl | en: for users who chose none
 """
 
 from __future__ import annotations
@@ -39,6 +51,12 @@ from busbaan.consent.state import (
     scope_from_room_state,
 )
 from busbaan.directory import Directory
+from busbaan.language import (
+    LANGUAGE_ACCOUNT_DATA,
+    Language,
+    language_from_account_data,
+    parse_language,
+)
 from busbaan.log import configure_for_host, get_logger
 from busbaan.policy import Policy, PolicyError, load_policy
 
@@ -53,6 +71,7 @@ class GateConfig:
     bot_user_id: str
     directory_refresh_seconds: float = 5.0
     notify: bool = True
+    default_language: Language = "nl"
 
 
 class BusbaanGate:
@@ -71,10 +90,8 @@ class BusbaanGate:
         self._scopes = _ScopeCache(config.bot_user_id)
         self._recorder = _Recorder(config.database_url, self._who)
         self._engine: Any = None
-        api.register_spam_checker_callbacks(
-            user_may_invite=self.user_may_invite,
-            user_may_join_room=self.user_may_join_room,
-        )
+        # No spam-checker callbacks: see the module docstring (their reason never
+        # reaches the client). check_event_allowed decides every local membership.
         api.register_third_party_rules_callbacks(check_event_allowed=self.check_event_allowed)
         log.info("gate.started", policy_version=self._policy.version,
                  bot=config.bot_user_id)
@@ -90,12 +107,16 @@ class BusbaanGate:
         refresh = config.get("directory_refresh_seconds", 5)
         if not isinstance(refresh, (int, float)) or refresh <= 0:
             raise ConfigError("busbaan gate: 'directory_refresh_seconds' must be positive")
+        language = parse_language(config.get("default_language", "nl"))
+        if language is None:
+            raise ConfigError("busbaan gate: 'default_language' must be 'nl' or 'en'")
         return GateConfig(
             policy_dir=need("policy_dir"),
             database_url=need("database_url"),
             bot_user_id=need("bot_user_id"),
             directory_refresh_seconds=float(refresh),
             notify=bool(config.get("notify", True)),
+            default_language=language,
         )
 
     # -- inputs ------------------------------------------------------------------
@@ -148,13 +169,6 @@ class BusbaanGate:
         repo = DirectoryRepository(self._store())
         return repo.version(), repo.all()
 
-    async def _scope(self, room_id: str) -> CaseScope | None:
-        state = await self._api.get_room_state(
-            room_id, [("m.room.create", ""), (CASE_EVENT, ""), (CONSENT_EVENT, None),
-                      (ACCESS_EVENT, None)]
-        )
-        return self._scopes.scope(room_id, state)
-
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._api.get_current_time_msec() / 1000, dt.UTC)
 
@@ -168,40 +182,6 @@ class BusbaanGate:
         return decide(self._policy, scope, directory, action, actor=actor, subject=subject,
                       now=self._now(), bot_user_id=self._config.bot_user_id,
                       event_type=event_type)
-
-    # -- spam-checker callbacks: early refusal, with machine-readable reasons ---------
-
-    async def user_may_invite(self, inviter: str, invitee: str, room_id: str) -> Any:
-        try:
-            scope = await self._scope(room_id)
-            if scope is None:
-                return "NOT_SPAM"
-            if self._recorder.overdue:
-                return (Codes.FORBIDDEN, _fields(_unavailable()))
-            decision = await self._decide(scope, Action.INVITE, inviter, invitee)
-        except Exception:  # fail closed
-            log.exception("gate.failed", callback="user_may_invite", room_id=room_id)
-            return (Codes.FORBIDDEN, _fields(_unavailable()))
-        if decision.allowed:
-            return "NOT_SPAM"
-        self._refused(scope, decision, Action.INVITE, inviter, invitee)
-        return (Codes.FORBIDDEN, _fields(decision))
-
-    async def user_may_join_room(self, user_id: str, room_id: str, is_invited: bool) -> Any:
-        try:
-            scope = await self._scope(room_id)
-            if scope is None:
-                return "NOT_SPAM"
-            if self._recorder.overdue:
-                return (Codes.FORBIDDEN, _fields(_unavailable()))
-            decision = await self._decide(scope, Action.JOIN, user_id)
-        except Exception:
-            log.exception("gate.failed", callback="user_may_join_room", room_id=room_id)
-            return (Codes.FORBIDDEN, _fields(_unavailable()))
-        if decision.allowed:
-            return "NOT_SPAM"
-        self._refused(scope, decision, Action.JOIN, user_id, user_id)
-        return (Codes.FORBIDDEN, _fields(decision))
 
     # -- the last word on every event, also for server admins ---------------------
 
@@ -224,7 +204,8 @@ class BusbaanGate:
             log.exception("gate.failed", callback="check_event_allowed",
                           room_id=event.room_id)
             if local:
-                raise SynapseError(403, _unavailable().nl, Codes.FORBIDDEN,
+                lang = await self._language(event.sender)
+                raise SynapseError(403, _unavailable().reason(lang), Codes.FORBIDDEN,
                                    additional_fields=_fields(_unavailable())) from None
             return False, None
         if action is not Action.SEND_STATE:
@@ -237,17 +218,24 @@ class BusbaanGate:
                                     None, event_id=event.event_id, remote=not local)
         if local:
             self._notify(scope, decision, event.sender, subject)
-            raise SynapseError(403, decision.nl, Codes.FORBIDDEN,
+            # This message is what the client shows (matrix-js-sdk's MatrixError.message).
+            lang = await self._language(event.sender)
+            raise SynapseError(403, decision.reason(lang), Codes.FORBIDDEN,
                                additional_fields=_fields(decision))
         return False, None
 
-    # -- telling people -----------------------------------------------------------
+    async def _language(self, user_id: str) -> Language:
+        """The refused user's language: their ``nl.busbaan.language`` account data,
+        else the configured default. Never fails (a refusal must still be sent)."""
+        try:
+            content = await self._api.account_data_manager.get_global(
+                user_id, LANGUAGE_ACCOUNT_DATA)
+        except Exception:
+            log.warning("gate.language_unavailable")
+            return self._config.default_language
+        return language_from_account_data(content, self._config.default_language)
 
-    def _refused(self, scope: CaseScope, decision: Decision, action: Action, actor: str,
-                 subject: str | None) -> None:
-        self._recorder.decision(self._api, scope, decision, action, actor, subject,
-                                event_id=None, remote=False)
-        self._notify(scope, decision, actor, subject)
+    # -- telling people -----------------------------------------------------------
 
     def _notify(self, scope: CaseScope, decision: Decision, actor: str,
                 subject: str | None) -> None:

@@ -1,8 +1,10 @@
 """A bot's life on Matrix: log in with a stable device, sync, dispatch, stop.
 
-Start-up order: credentials → first sync (rooms and members, no commands replayed)
-→ ready → the sync loop and one worker that handles events in order. Every task is
-owned by the runner and cancelled on stop; a failing handler is logged and skipped.
+Start-up order: credentials (the stored token and device, see
+:mod:`busbaan.matrix.credentials`; a password login only without one) → first sync
+(rooms and members, no commands replayed) → ready → the sync loop and one worker that
+handles events in order. Every task is owned by the runner and cancelled on stop; a
+failing handler is logged and skipped.
 
 With an :class:`~busbaan.store.inbox.Inbox` the bot is crash-safe: each sync's
 command events are stored with its sync token in one transaction; the next start
@@ -18,8 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
-import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -30,6 +30,7 @@ import nio
 
 from busbaan.errors import Unavailable
 from busbaan.log import get_logger
+from busbaan.matrix.credentials import TOKEN_GONE, StoredLogin, read_login, write_login
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
 from busbaan.matrix.reply import notice_content, reply_content
@@ -50,6 +51,14 @@ class BotAccount:
     access_token: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LoginCounts:
+    """How this runner got its logins: stored token reused vs password logins."""
+
+    reused: int = 0
+    password: int = 0
+
+
 #: What the bots' sync leaves out (issue 12): presence, typing, read receipts and
 #: account data. No bot reads them, and in busy rooms they are most of what a sync
 #: would bring: every typing notification or receipt would wake each bot for nothing.
@@ -68,7 +77,7 @@ class BotRunner:
     """One bot account: a nio client, a dispatcher, an event queue and its tasks."""
 
     def __init__(self, account: BotAccount, store_dir: Path, dispatcher: Dispatcher,
-                 inbox: Inbox | None = None) -> None:
+                 inbox: Inbox | None = None, *, login_timeout: float = 30.0) -> None:
         self.account = account
         self.inbox = inbox
         self._batch: list[dict[str, Any]] = []  # this sync's commands, until stored
@@ -88,6 +97,10 @@ class BotRunner:
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
         self._started_ms = 0
+        self.logins = LoginCounts()
+        #: nio retries a homeserver that does not answer without end; the login check
+        #: and the password login give up after this long (start() then backs off).
+        self._login_timeout = login_timeout
         self.member_hooks: list[MemberHook] = []
         self._on_sent: dict[str, Callable[[str], Awaitable[None]]] = {}
         self._inbox_retry = 0.5
@@ -177,34 +190,59 @@ class BotRunner:
         log.info("bot.stopped", bot=self.account.name)
 
     async def _login(self) -> None:
-        if self._creds_file.exists():
-            saved = json.loads(self._creds_file.read_text())
-            self.client.restore_login(saved["user_id"], saved["device_id"],
-                                      saved["access_token"])
-            whoami = await self.client.whoami()
-            if isinstance(whoami, nio.WhoamiResponse):
+        """Reuse the stored token and device; log in with the password only when there
+        is none, or once when the homeserver says the stored token is gone (revoked,
+        logged out). A homeserver that does not answer is retried by :meth:`start`,
+        never answered with a password login."""
+        saved = read_login(self._creds_file)
+        if saved is not None and saved.user_id == self.user_id:
+            if await self._restore(saved.device_id, saved.access_token):
+                self.logins = LoginCounts(self.logins.reused + 1, self.logins.password)
                 return
-        if self.account.access_token:
-            self.client.restore_login(self.user_id, f"BUSBAAN{self.account.name.upper()}",
-                                      self.account.access_token)
-            whoami = await self.client.whoami()
-            if isinstance(whoami, nio.WhoamiResponse):
-                self.client.device_id = whoami.device_id or self.client.device_id
-                return
+            log.warning("bot.token_revoked", bot=self.account.name, device_id=saved.device_id)
+        if self.account.access_token and await self._restore(
+                f"BUSBAAN{self.account.name.upper()}", self.account.access_token):
+            self._save()
+            return
         if not self.account.password:
             raise Unavailable(
                 f"De bot {self.account.name} heeft geen geldig wachtwoord of token.",
                 f"Bot {self.account.name} has no valid password or token.",
             )
-        resp = check(await self.client.login(self.account.password,
-                                             device_name=f"busbaan {self.account.name}"),
-                     "login")
-        tmp = self._creds_file.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump({"user_id": resp.user_id, "device_id": resp.device_id,
-                       "access_token": resp.access_token}, f)
-        tmp.replace(self._creds_file)
+        # The same device as before (its keys stay valid); a new one the first time.
+        self.client.device_id = saved.device_id if saved else self.client.device_id
+        self.client.access_token = ""
+        resp = await asyncio.wait_for(
+            self.client.login(self.account.password, device_name=f"busbaan {self.account.name}"),
+            self._login_timeout)
+        if isinstance(resp, nio.LoginError) and resp.status_code == "M_LIMIT_EXCEEDED":
+            raise Unavailable(
+                f"De homeserver laat bot {self.account.name} nu niet inloggen (te veel "
+                "pogingen); ik probeer het zo opnieuw.",
+                f"The homeserver rate-limits bot {self.account.name}'s login; retrying.")
+        check(resp, "login")
+        self.logins = LoginCounts(self.logins.reused, self.logins.password + 1)
+        self._save()
+        log.info("bot.logged_in", bot=self.account.name, device_id=self.client.device_id)
+
+    async def _restore(self, device_id: str, token: str) -> bool:
+        """Use ``token`` if the homeserver still knows it; False when it says it does not.
+        Any other failure (down, 5xx, rate limit) raises :class:`Unavailable`."""
+        self.client.restore_login(self.user_id, device_id, token)
+        whoami = await asyncio.wait_for(self.client.whoami(), self._login_timeout)
+        if isinstance(whoami, nio.WhoamiResponse) and whoami.user_id == self.user_id:
+            self.client.device_id = whoami.device_id or device_id
+            return True
+        if isinstance(whoami, nio.WhoamiError) and whoami.status_code in TOKEN_GONE:
+            return False
+        raise Unavailable(
+            f"De homeserver kon de login van bot {self.account.name} niet controleren.",
+            f"The homeserver could not check bot {self.account.name}'s login.")
+
+    def _save(self) -> None:
+        write_login(self._creds_file, StoredLogin(user_id=self.user_id,
+                                                  device_id=str(self.client.device_id),
+                                                  access_token=str(self.client.access_token)))
 
     async def _sync_loop(self) -> None:
         backoff = 1.0

@@ -285,6 +285,14 @@ def _check_service(
             f"{target!r} is geen aantal minuten van 1 tot {MAX_RESPONSE_TARGET_MINUTES}",
             f"{target!r} is not a number of minutes from 1 to {MAX_RESPONSE_TARGET_MINUTES}",
         )
+    triage = item.get("x_triage")
+    if triage is not None and not isinstance(triage, bool):
+        out.error(
+            "bad_triage",
+            f"{where}.x_triage",
+            f"{triage!r} is geen true of false",
+            f"{triage!r} is not true or false",
+        )
     if room is None and not _reachable(item):
         out.warning(
             "unreachable",
@@ -488,6 +496,7 @@ def _service(
         url=_text(item, "url"),
         phones=phones,
         contact_names=tuple(str(c["name"]) for c in contacts if c.get("name")),
+        triage=item.get("x_triage") is True,
     )
 
 

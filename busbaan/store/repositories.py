@@ -56,21 +56,22 @@ class DirectoryRepository:
     def all(self) -> list[Professional]:
         # Columns, not ORM objects: a reload of thousands of entries is several times
         # cheaper this way (bench/gate_event.py).
-        t = DirectoryRow.__table__.c  # type: ignore[attr-defined]
+        query = sa.select(col(DirectoryRow.user_id), col(DirectoryRow.organisation),
+                          col(DirectoryRow.role), col(DirectoryRow.team),
+                          col(DirectoryRow.display_name))
         with self._engine.connect() as conn:
-            rows = conn.execute(sa.select(t.user_id, t.organisation, t.role, t.team,
-                                          t.display_name))
-            return [Professional(user_id=user_id, organisation=organisation, role=role,
-                                 team=team, display_name=display_name)
-                    for user_id, organisation, role, team, display_name in rows]
+            return [
+                Professional(user_id=user_id, organisation=organisation, role=role,
+                             team=team, display_name=display_name)
+                for user_id, organisation, role, team, display_name in conn.execute(query)
+            ]
 
     def version(self) -> tuple[int, str]:
         """(entries, newest change): cheap to read, and different after every import
         or upsert, so a reader re-reads the whole directory only when it changed."""
-        t = DirectoryRow.__table__.c  # type: ignore[attr-defined]
+        query = sa.select(sa.func.count(), sa.func.max(col(DirectoryRow.updated_at)))
         with self._engine.connect() as conn:
-            count, newest = conn.execute(sa.select(sa.func.count(), sa.func.max(t.updated_at))
-                                         ).one()
+            count, newest = conn.execute(query).one()
         return int(count), str(newest)
 
     def replace_source(self, entries: Sequence[Professional], source: str,
