@@ -105,6 +105,9 @@ class Service:
 
             self.web = await WebServer.start(create_app(self.policy, self),
                                              self.config.web_host, self.config.web_port)
+            if self.casus is not None:  # where citizens' links point (issue 10)
+                self.casus.citizen.public_url = self.config.extra.get("public_url",
+                                                                      self.web.url)
         log.info("service.started", bots=sorted(self.runners))
 
     async def _start_checkpoints(self) -> None:

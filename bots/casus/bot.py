@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 
 from bots.casus.breakglass import BreakGlassDesk
 from bots.casus.casefile import CaseFileDesk
+from bots.casus.citizen import CitizenDesk
 from bots.casus.handover import HandoverDesk
 from bots.casus.parse import GRANT_USAGE_EN, GRANT_USAGE_NL, parse_grant, parse_user
 from bots.casus.records import audit_items
@@ -129,7 +130,8 @@ class CasusBot:
         self.handover = HandoverDesk(self)
         self.breakglass = BreakGlassDesk(self)
         self.casefile = CaseFileDesk(self)
-        for owner in (self, self.handover, self.breakglass, self.casefile):
+        self.citizen = CitizenDesk(self)  # !burgerlink, !toestemming voorstel (issue 10)
+        for owner in (self, self.handover, self.breakglass, self.casefile, self.citizen):
             runner.dispatcher.bind(owner)
         runner.member_hooks.append(self._on_member)
 
@@ -620,6 +622,8 @@ class CasusBot:
             problems += check_grant_lawful(self.policy, g.organisation, g.categories,
                                            g.legal_bases, g.roles)
             problems += check_grant_period(self.policy, g.valid_from, g.valid_until)
+        if not problems:  # only the citizen gives again what the citizen withdrew
+            await self.citizen.check_regrant(scope, list(grants))
         if problems:
             await self._record([self.entry(
                 "consent.grant_refused", "C", "refused", actor=ctx.sender, case_id=scope.case_id,
