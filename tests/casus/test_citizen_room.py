@@ -1,0 +1,160 @@
+"""The citizen's decisions through the real casus bot and Synapse (issue 10): a link
+from ``!burgerlink`` in a direct chat, a withdrawal on "Mijn hulpvraag" that removes
+the organisation's member from the room at once and tells the regie, no re-grant by a
+professional, and a proposal the citizen approves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from typing import Any
+
+import aiohttp
+import nio
+import pytest
+
+from busbaan.citizen import DATA_SUBJECT
+from busbaan.devstack.people import NOTICE_KEY, Person, eventually, members
+from busbaan.service import Service
+from tests.casus.conftest import MakePerson
+from tests.casus.test_case_rooms import open_case
+
+pytestmark = pytest.mark.synapse
+
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_FORM = re.compile(r'name="form" value="([^"]+)"')
+
+
+def _until(days: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+def _notice(kind: str, room_id: str | None = None) -> Any:
+    def match(rid: str, ev: dict[str, Any]) -> bool:
+        return ((room_id is None or rid == room_id)
+                and ev.get("content", {}).get(NOTICE_KEY, {}).get("kind") == kind)
+    return match
+
+
+async def _citizen_logs_in(web: str, url: str, code: str) -> aiohttp.ClientSession:
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    path = url[url.index("/burger/"):]
+    async with session.get(web + path) as r:
+        assert r.status == 200, await r.text()
+        csrf = _CSRF.search(await r.text()).group(1)  # type: ignore[union-attr]
+    async with session.post(web + path, data={"csrf": csrf, "code": code},
+                            allow_redirects=False) as r:
+        assert r.status == 303, await r.text()
+    return session
+
+
+async def _page(session: aiohttp.ClientSession, web: str) -> str:
+    async with session.get(web + "/burger/") as r:
+        assert r.status == 200
+        return await r.text()
+
+
+async def test_citizen_withdraws_approves_and_only_the_citizen_regrants(
+        service: Service, make_person: MakePerson) -> None:
+    """End to end: link in a DM with QR PNG and PDF; the citizen withdraws the humanitas
+    consent and the volunteer is removed within 2 s, the regie told; the regie cannot
+    give it again; the regie proposes, the citizen approves, and the volunteer can be
+    invited again."""
+    bot = service.runners["casus"].user_id
+    web = service.web.url
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    volunteer = await make_person("humanitas", "vrijwilliger")
+    colleague = await make_person("buurtteam", "buurtteammedewerker")
+    case_id, room = await open_case(regie, bot)
+
+    # Only the regie makes a link; the link goes to a direct chat, never the room.
+    await regie.command(room, f"!uitnodigen {colleague.user_id}")
+    assert isinstance(await colleague.join(room), nio.JoinResponse)
+    refused = (await colleague.command(room, "!burgerlink"))["nl.busbaan.reply"]
+    assert refused["ok"] is False and refused["errcode"] == "BB_NOT_REGIE"
+    reply = await regie.command(room, "!burgerlink bereikbaar=020 555 0101")
+    data = reply["nl.busbaan.reply"]["data"]
+    assert reply["nl.busbaan.reply"]["ok"] is True and "code" not in data
+    dm = data["dm_room_id"]
+    _, link_event = await regie.wait_for(_notice("citizen.link", dm))
+    link = link_event["content"][NOTICE_KEY]
+    assert case_id not in link["url"] and "/burger/l/" in link["url"]
+    for mime in ("image/png", "application/pdf"):
+        await regie.wait_for(lambda rid, ev, m=mime: rid == dm and ev.get("content", {})
+                             .get("info", {}).get("mimetype") == m)
+    assert not any(link["code"] in str(ev) for rid, ev in colleague.events if rid == room)
+
+    # A consent grant for humanitas; the volunteer joins.
+    r = (await regie.command(room, f"!toestemming geef humanitas contact "
+                                   f"grondslag=toestemming tot={_until(60)}"))["nl.busbaan.reply"]
+    assert r["ok"] is True, r
+    grant_id = r["data"]["grants"][0]["grant_id"]
+    await regie.command(room, f"!uitnodigen {volunteer.user_id}")
+    assert isinstance(await volunteer.join(room), nio.JoinResponse)
+
+    citizen = await _citizen_logs_in(web, link["url"], link["code"])
+    try:
+        html = await _page(citizen, web)
+        assert "Zo bereikt u" in html and "020 555 0101" in html
+        form = next(f for f in _FORM.findall(html) if f.endswith(grant_id))
+        started = time.monotonic()
+        async with citizen.post(web + "/burger/intrekken", data={
+                "csrf": _CSRF.search(html).group(1), "form": form,  # type: ignore[union-attr]
+                "grant": grant_id}) as resp:
+            done = await resp.text()
+        assert "U heeft de toestemming voor Humanitas Thuisadministratie ingetrokken." in done
+
+        async def gone() -> bool:
+            return (await members(regie.client, room)).get(volunteer.user_id) != "join"
+        await eventually(gone, timeout=2.0, interval=0.05)
+        assert time.monotonic() - started < 2.0
+        _, told = await regie.wait_for(_notice("citizen.withdrew", room))
+        assert regie.user_id in told["content"]["m.mentions"]["user_ids"]
+
+        # The regie cannot give it again; only the citizen can.
+        again = (await regie.command(room, f"!toestemming geef humanitas contact "
+                                           f"grondslag=toestemming tot={_until(60)}"))
+        assert again["nl.busbaan.reply"]["errcode"] == "BB_CITIZEN_WITHDREW"
+        law = (await regie.command(room, f"!toestemming voorstel schuldhulp schulden "
+                                         f"grondslag=wgs tot={_until(60)}"))
+        assert law["nl.busbaan.reply"]["errcode"] == "BB_USAGE"
+        proposed = (await regie.command(room, f"!toestemming voorstel humanitas contact "
+                                              f"grondslag=toestemming tot={_until(60)}"))
+        proposal_id = proposed["nl.busbaan.reply"]["data"]["proposal_id"]
+
+        html = await _page(citizen, web)
+        form = next(f for f in _FORM.findall(html) if f.endswith(proposal_id))
+        async with citizen.post(web + "/burger/beslis", data={
+                "csrf": _CSRF.search(html).group(1), "form": form,  # type: ignore[union-attr]
+                "voorstel": proposal_id, "keuze": "ja"}) as resp:
+            assert "U gaf Humanitas Thuisadministratie toestemming." in await resp.text()
+        await regie.wait_for(_notice("citizen.decided", room))
+        scope = service.casus.scopes[room]
+        mine = [g for g in scope.grants if g.given_by == DATA_SUBJECT]
+        assert len(mine) == 1 and mine[0].organisation == "humanitas"
+        invited = (await regie.command(room, f"!uitnodigen {volunteer.user_id}"))
+        assert invited["nl.busbaan.reply"]["ok"] is True, invited["body"]
+        assert invited["nl.busbaan.reply"]["data"]["grant_id"] == mine[0].grant_id
+    finally:
+        await citizen.close()
+
+    codes = [i.entry.event_code for i in service.audit.log().query(case_id=case_id)]
+    for code in ("citizen.link_created", "citizen.login", "citizen.viewed", "consent.withdrawn",
+                 "consent.proposed", "consent.granted", "consent.receipt_issued"):
+        assert code in codes, code
+
+
+async def test_revoking_links_is_for_the_regie(service: Service, make_person: MakePerson,
+                                               ) -> None:
+    """!burgerlink intrekken revokes the case's links; the link page then says so."""
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    _, room = await open_case(regie, bot)
+    data = (await regie.command(room, "!burgerlink"))["nl.busbaan.reply"]["data"]
+    _, ev = await regie.wait_for(_notice("citizen.link", data["dm_room_id"]))
+    url = ev["content"][NOTICE_KEY]["url"]
+    r = (await regie.command(room, "!burgerlink intrekken"))["nl.busbaan.reply"]
+    assert r["ok"] is True and r["data"]["revoked"] == [data["link_id"]]
+    async with aiohttp.ClientSession() as s, s.get(service.web.url + url[url.index("/burger/"):]) as resp:
+        assert resp.status == 410 and "stopgezet" in await resp.text()
