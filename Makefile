@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Debian's Chromium, driven by Playwright in tests/web (Playwright never downloads one).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: dev test lint bench clean browser screenshots
+.PHONY: dev test lint bench clean browser screenshots axe
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "busbaan: $(PYTHON) is nodig (zet PYTHON=...)"; exit 1; }
@@ -31,12 +31,22 @@ browser:
 	  || echo "busbaan: chromium kon niet worden geïnstalleerd; de browsertests zeggen dat ze worden overgeslagen"; \
 	fi
 
+## axe-core for the accessibility tests, from the committed package-lock.json (npm ci).
+## Without npm or the registry the tests that need it say they are skipped, and why.
+axe:
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null; then \
+	    npm ci --no-audit --no-fund --loglevel=error \
+	    || echo "busbaan: npm ci mislukte; de axe-toegankelijkheidstests worden overgeslagen"; \
+	  else echo "busbaan: npm ontbreekt; de axe-toegankelijkheidstests worden overgeslagen"; fi; \
+	fi
+
 ## Screenshots of the privacy workbench in headless Chromium, into docs/screenshots/.
-screenshots: $(STAMP) browser
-	BUSBAAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_workbench_browser.py
+screenshots: $(STAMP) browser axe
+	BUSBAAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_workbench_browser.py tests/citizen/test_browser.py
 
 ## Set up and run the test suite (real Synapse, SQLite and PostgreSQL, Chromium).
-test: $(STAMP) browser
+test: $(STAMP) browser axe
 	@$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "busbaan: pytest collected no tests - the suite is broken"; exit 1; fi; \
 	exit $$rc

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from busbaan.audit import AuditEntry
 from busbaan.citizen import DATA_SUBJECT, links
 from busbaan.citizen.model import Proposal
 from busbaan.consent import Grant, Professional
@@ -101,6 +102,19 @@ def seed_case(service: Service, *, expires_in: dt.timedelta = dt.timedelta(days=
                     legal_bases=("toestemming",), valid_from=now, valid_until=until,
                     given_by=REGIE)
     cases.add_grants(row.case_id, [law, consent])
+    service.audit.write([  # what the casus bot records for these steps
+        AuditEntry(event_code="case.created", action="C", outcome="done", source="casus-bot",
+                   occurred_at=now - dt.timedelta(days=30), user_id=REGIE,
+                   organisation="buurtteam", case_id=row.case_id),
+        AuditEntry(event_code="consent.granted", action="C", outcome="done",
+                   source="casus-bot", occurred_at=now - dt.timedelta(days=29), user_id=REGIE,
+                   organisation="buurtteam", case_id=row.case_id, grant_id=law.grant_id,
+                   details={"organisation": "schuldhulp"}),
+        AuditEntry(event_code="consent.granted", action="C", outcome="done",
+                   source="casus-bot", occurred_at=now - dt.timedelta(days=2), user_id=REGIE,
+                   organisation="buurtteam", case_id=row.case_id, grant_id=consent.grant_id,
+                   details={"organisation": "humanitas"}),
+    ])
     token, code = links.new_token(), links.new_code()
     CitizenRepository(service.engine).add_link(
         case_id=row.case_id, token_hash=links.token_hash(token),
