@@ -261,3 +261,28 @@ async def test_every_language_renders_with_its_direction(client: TestClient,
     html = await (await client.get("/burger/")).text()
     assert '<html lang="ar" dir="rtl">' in html
     assert re.search(r'hreflang="nl"', html)
+
+
+async def test_the_privacy_officer_sees_the_citizens_views_and_decisions(
+        client: TestClient, cit_service: Service) -> None:
+    """The art. 15 report counts the data subject's views and decisions apart from the
+    professionals, and the consent history shows a refusal by the data subject."""
+    from busbaan.audit.reports import citizen_report, consent_events, render_citizen
+
+    case = seed_case(cit_service)
+    proposal = add_proposal(cit_service, case.case_id)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
+    await client.post("/burger/beslis", data={"csrf": csrf_of(html), "form": form_id,
+                                              "voorstel": proposal.proposal_id,
+                                              "keuze": "nee"})
+    items = list(cit_service.audit.log().query(case_id=case.case_id))
+    report = citizen_report(case.case_id, items)
+    assert report.subject_views == 2 and report.subject_decisions == 1  # before and after
+    assert DATA_SUBJECT not in report.professionals
+    text = "\n".join(render_citizen(report))
+    assert "Door de betrokkene zelf: 2 keer bekeken, 1 beslissingen over toestemming." in text
+    assert "citizen.viewed [R] done betrokkene (betrokkene)" in text
+    refused = [e for e in consent_events(items) if e.event_code == "consent.refused"]
+    assert refused and "geweigerd door de betrokkene" in refused[0].line()
