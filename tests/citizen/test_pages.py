@@ -283,6 +283,6 @@ async def test_the_privacy_officer_sees_the_citizens_views_and_decisions(
     assert DATA_SUBJECT not in report.professionals
     text = "\n".join(render_citizen(report))
     assert "Door de betrokkene zelf: 2 keer bekeken, 1 beslissingen over toestemming." in text
-    assert "citizen.viewed [R] done betrokkene (betrokkene)" in text
+    assert "citizen.viewed  [R]  done  betrokkene (betrokkene)" in text
     refused = [e for e in consent_events(items) if e.event_code == "consent.refused"]
     assert refused and "geweigerd door de betrokkene" in refused[0].line()
