@@ -509,6 +509,8 @@ class CasusBot:
                 await asyncio.to_thread(self.cases.discard, row.case_id)
                 raise
             self.scopes[created.room_id] = replace(scope, room_id=created.room_id)
+        self.after_reply("panel_widget",  # the case panel in Element (issue 10)
+                         lambda: self.citizen.add_panel(created.room_id, row.case_id))
         await self._record([self.entry("case.created", "C", "done", actor=ctx.sender,
                                         case_id=row.case_id,
                                         details={"room_id": created.room_id,

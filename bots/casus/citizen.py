@@ -199,6 +199,17 @@ class CitizenDesk:
                            "categories": list(req.categories),
                            "valid_until": until.date().isoformat()})
 
+    # -- the case panel widget ---------------------------------------------------------
+
+    async def add_panel(self, room_id: str, case_id: str) -> None:
+        """Put the case panel widget in a new case room (``im.vector.modular.widgets``)."""
+        from busbaan.web.panel import widget_content
+        from busbaan.web.panel.routes import WIDGET_ID
+
+        await self.bot.put_state(room_id, "im.vector.modular.widgets",
+                                 widget_content(self.public_url, case_id, self.bot.user_id),
+                                 WIDGET_ID)
+
     # -- the re-grant rule ----------------------------------------------------------------
 
     async def check_regrant(self, scope: CaseScope, grants: list[Grant]) -> None:

@@ -20,6 +20,7 @@ from busbaan.log import get_logger
 from busbaan.policy import Policy
 from busbaan.web.citizen import setup_citizen  # the citizen's pages (issue 10)
 from busbaan.web.lanes import add_routes as add_lane_routes  # wegwijzer (issue 5)
+from busbaan.web.panel import add_routes as add_panel_routes  # case panel widget (issue 10)
 from busbaan.web.workbench import setup_workbench  # privacy workbench (issue 4)
 
 log = get_logger("busbaan.web")
@@ -95,6 +96,7 @@ def create_app(policy: Policy, service: Any = None) -> web.Application:
     add_lane_routes(app)  # wegwijzer (issue 5)
     setup_workbench(app)  # privacy workbench (issue 4)
     setup_citizen(app)  # the citizen's pages (issue 10)
+    add_panel_routes(app)  # the case panel in Element (issue 10)
     return app
 
 

@@ -155,3 +155,53 @@ async def test_revoking_links_is_for_the_regie(service: Service, make_person: Ma
     assert r["ok"] is True and r["data"]["revoked"] == [data["link_id"]]
     async with aiohttp.ClientSession() as s, s.get(service.web.url + url[url.index("/burger/"):]) as resp:
         assert resp.status == 410 and "stopgezet" in await resp.text()
+
+
+async def test_each_new_case_room_gets_the_case_panel(service: Service, make_person: MakePerson,
+                                                      homeserver: Any) -> None:
+    """A new case room carries the panel widget; the panel shows the case's facts to a
+    member and refuses an outsider; a token meant for another homeserver is refused
+    before any call, and a real token from a homeserver without the OpenID check gets
+    a clear answer."""
+    from busbaan.web.panel.routes import WIDGET_ID, panel_facts
+
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    outsider = await make_person("ggd", "arts")
+    case_id, room = await open_case(regie, bot)
+
+    async def widget() -> Any:
+        resp = await regie.client.room_get_state_event(room, "im.vector.modular.widgets",
+                                                       WIDGET_ID)
+        return getattr(resp, "content", None) or None
+    content = await eventually(widget, timeout=10.0)
+    assert content["url"].startswith(service.web.url + "/casus/paneel/?room_id=$matrix_room_id")
+    assert content["data"]["case_id"] == case_id
+
+    facts = panel_facts(service, room, regie.user_id)
+    assert facts["case_id"] == case_id and facts["who"]
+    assert any("Uw hulpvraag is gestart" in s["text"] for s in facts["timeline"])
+    from busbaan.errors import Forbidden
+    with pytest.raises(Forbidden) as refused:
+        panel_facts(service, room, outsider.user_id)
+    assert refused.value.errcode == "BB_PANEL_NOT_IN_SCOPE"
+
+    async with aiohttp.ClientSession() as http:
+        async with http.get(service.web.url + "/casus/paneel/") as resp:
+            assert resp.status == 200 and "OpenID" in await resp.text()
+        url = service.web.url + "/casus/paneel/sessie"
+        foreign = {"access_token": "x" * 20, "token_type": "Bearer",
+                   "matrix_server_name": "evil.example", "expires_in": 3600}
+        async with http.post(url, json={"room_id": room, "openid": foreign}) as resp:
+            body = await resp.json()
+            assert resp.status == 403 and body["errcode"] == "BB_PANEL_AUDIENCE"
+        async with http.post(
+                f"{homeserver.url}/_matrix/client/v3/user/{regie.user_id}/openid/request_token",
+                json={}, headers={"Authorization": f"Bearer {regie.client.access_token}"}
+        ) as resp:
+            token = await resp.json()
+        assert token["matrix_server_name"] == "localhost"
+        async with http.post(url, json={"room_id": room, "openid": token}) as resp:
+            body = await resp.json()
+            assert body["ok"] is False and body["errcode"] in (
+                "BB_PANEL_OPENID_UNSUPPORTED", "BB_PANEL_TOKEN"), body
