@@ -210,7 +210,9 @@ async def _withdrawal(rounds: int) -> list[float]:
                 async with aiohttp.ClientSession(
                         cookie_jar=aiohttp.CookieJar(unsafe=True)) as citizen:
                     async with citizen.get(f"{web}/burger/l/{token}") as resp:
-                        csrf = _CSRF.search(await resp.text()).group(1)  # type: ignore[union-attr]
+                        page = await resp.text()
+                        assert resp.status == 200, (resp.status, page[-600:])
+                        csrf = _CSRF.search(page).group(1)  # type: ignore[union-attr]
                     async with citizen.post(f"{web}/burger/l/{token}",
                                             data={"csrf": csrf, "code": code}) as resp:
                         html = await resp.text()
