@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from busbaan.citizen import DATA_SUBJECT
 from busbaan.audit.storage import LoggedEntry
+from busbaan.citizen import DATA_SUBJECT
 from busbaan.errors import UsageError
 
 __all__ = [

@@ -67,7 +67,7 @@ def pick(query: str | None, cookie: str | None, accept: str | None) -> str:
     """The language: ``?lang=``, then the cookie, then the browser's first known one."""
     for choice in (query, cookie):
         if choice in LANGS:
-            return choice  # type: ignore[return-value]
+            return choice
     for part in (accept or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LANGS:

@@ -14,7 +14,7 @@ import nio
 import pytest
 
 from busbaan.citizen import DATA_SUBJECT
-from busbaan.devstack.people import NOTICE_KEY, Person, eventually, members
+from busbaan.devstack.people import NOTICE_KEY, eventually, members
 from busbaan.service import Service
 from tests.casus.conftest import MakePerson
 from tests.casus.test_case_rooms import open_case
@@ -153,7 +153,8 @@ async def test_revoking_links_is_for_the_regie(service: Service, make_person: Ma
     url = ev["content"][NOTICE_KEY]["url"]
     r = (await regie.command(room, "!burgerlink intrekken"))["nl.busbaan.reply"]
     assert r["ok"] is True and r["data"]["revoked"] == [data["link_id"]]
-    async with aiohttp.ClientSession() as s, s.get(service.web.url + url[url.index("/burger/"):]) as resp:
+    page = service.web.url + url[url.index("/burger/"):]
+    async with aiohttp.ClientSession() as s, s.get(page) as resp:
         assert resp.status == 410 and "stopgezet" in await resp.text()
 
 

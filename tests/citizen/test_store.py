@@ -8,8 +8,8 @@ import datetime as dt
 from busbaan.citizen import links
 from busbaan.citizen.model import Proposal
 from busbaan.consent import Grant, Professional
-from busbaan.handover.model import Handover, Lead, Status
 from busbaan.consent.model import Access
+from busbaan.handover.model import Handover, Lead, Status
 from busbaan.store import make_engine
 from busbaan.store.citizen_repo import CitizenRepository
 from busbaan.store.repositories import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from busbaan.audit.checkpoint import Signer, open_note
+from busbaan.audit.checkpoint import NoteError, Signer, open_note
 from busbaan.audit.entry import AuditEntry
 from busbaan.citizen import DATA_SUBJECT
 from busbaan.citizen.i18n import catalogue
@@ -193,5 +193,5 @@ def test_a_consent_receipt_has_the_27560_fields_and_verifies(policy: Policy) -> 
     signer = Signer.generate("busbaan.local/audit")
     note = sign_receipt(body, signer)
     assert '"grant_id":"G-9"' in open_note(note, signer.verifier)
-    with pytest.raises(Exception):
+    with pytest.raises(NoteError):
         open_note(note, Signer.generate("busbaan.local/audit").verifier)

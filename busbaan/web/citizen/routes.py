@@ -178,9 +178,12 @@ async def my_request(request: web.Request) -> web.StreamResponse:
     cw, session = found
     case_id = session.case_id
     assert case_id is not None
-    if session.link_id and await asyncio.to_thread(cw.repo.link_revoked, session.link_id):
-        cw.sessions.end(session)
-        return _problem(request, "bad.revoked", 401)
+    link_id = session.link_id
+    if link_id is not None:
+        revoked: bool = await asyncio.to_thread(cw.repo.link_revoked, link_id)
+        if revoked:
+            cw.sessions.end(session)
+            return _problem(request, "bad.revoked", 401)
     lang = lang_of(request)
     # The view is recorded while the facts are read (both must succeed before the page
     # shows anything: fail closed). A closed case's page is a view too.

@@ -109,11 +109,11 @@ def panel_facts(service: Any, room_id: str, user_id: str) -> dict[str, Any]:
     facts = CitizenRepository(engine).facts(row.case_id, history)
     assert facts is not None
     page = build_page(service.policy, facts, catalogue("nl"), now)
+    who = directory(user_id)
     service.audit.write([AuditEntry(
         event_code="panel.viewed", action="R", outcome="done", occurred_at=now,
-        source="case-panel", user_id=user_id,
-        user_role=directory(user_id).role if directory(user_id) else None,
-        organisation=directory(user_id).organisation if directory(user_id) else None,
+        source="case-panel", user_id=user_id, user_role=who.role if who else None,
+        organisation=who.organisation if who else None,
         case_id=row.case_id, reason_code=decision.code, checks=dict(decision.checks))])
     return {"case_id": row.case_id, "who": list(page.who), "earlier": list(page.earlier),
             "grants": [g.text for g in page.grants], "home": page.home,
