@@ -286,3 +286,18 @@ async def test_the_privacy_officer_sees_the_citizens_views_and_decisions(
     assert "citizen.viewed  [R]  done  betrokkene (betrokkene)" in text
     refused = [e for e in consent_events(items) if e.event_code == "consent.refused"]
     assert refused and "geweigerd door de betrokkene" in refused[0].line()
+
+
+async def test_after_revocation_a_decision_changes_nothing(client: TestClient,
+                                                           cit_service: Service) -> None:
+    """A form posted after the regie revoked the links is refused; the grant stays."""
+    case = seed_case(cit_service)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    client.app[CITIZEN].repo.revoke_all(case.case_id, by="@x:y", now=dt.datetime.now(dt.UTC))
+    form_id = next(f for f in forms_of(html) if f.endswith(case.consent_grant))
+    r = await client.post("/burger/intrekken", data={"csrf": csrf_of(html), "form": form_id,
+                                                    "grant": case.consent_grant})
+    assert r.status == 401 and "stopgezet" in await r.text()
+    assert all(g.withdrawn_at is None
+               for g in CaseRepository(cit_service.engine).grants(case.case_id))

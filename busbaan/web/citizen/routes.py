@@ -161,29 +161,32 @@ async def link_code(request: web.Request) -> web.StreamResponse:
 # -- "Mijn hulpvraag" ---------------------------------------------------------------
 
 
-def _signed_in(request: web.Request) -> tuple[CitizenWeb, CitizenSession] | web.Response:
+async def _signed_in(request: web.Request) -> tuple[CitizenWeb, CitizenSession] | \
+        web.Response:
+    """The app and the citizen's session; a clear page when there is none, or when the
+    regie revoked the link it started from (``!burgerlink intrekken``)."""
     cw = _cw(request)
     if cw is None:
         return _unavailable(request)
     session = cw.session(request)
     if session is None or session.case_id is None:
         return _problem(request, "bad.session", 401)
-    return cw, session
-
-
-async def my_request(request: web.Request) -> web.StreamResponse:
-    found = _signed_in(request)
-    if isinstance(found, web.Response):
-        return found
-    cw, session = found
-    case_id = session.case_id
-    assert case_id is not None
     link_id = session.link_id
     if link_id is not None:
         revoked: bool = await asyncio.to_thread(cw.repo.link_revoked, link_id)
         if revoked:
             cw.sessions.end(session)
             return _problem(request, "bad.revoked", 401)
+    return cw, session
+
+
+async def my_request(request: web.Request) -> web.StreamResponse:
+    found = await _signed_in(request)
+    if isinstance(found, web.Response):
+        return found
+    cw, session = found
+    case_id = session.case_id
+    assert case_id is not None
     lang = lang_of(request)
     # The view is recorded while the facts are read (both must succeed before the page
     # shows anything: fail closed). A closed case's page is a view too.
@@ -204,7 +207,7 @@ async def my_request(request: web.Request) -> web.StreamResponse:
 
 async def _form(request: web.Request) -> tuple[CitizenWeb, CitizenSession, dict[str, str]] | \
         web.Response:
-    found = _signed_in(request)
+    found = await _signed_in(request)
     if isinstance(found, web.Response):
         return found
     cw, session = found
@@ -358,7 +361,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
 
 
 async def receipt(request: web.Request) -> web.StreamResponse:
-    found = _signed_in(request)
+    found = await _signed_in(request)
     if isinstance(found, web.Response):
         return found
     cw, session = found
