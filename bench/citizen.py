@@ -152,9 +152,10 @@ def _form_for(html: str, target: str) -> str:
     return next(f for f in _FORM.findall(html) if f.endswith("-" + target))
 
 
-async def _withdrawal(rounds: int) -> list[float]:
-    """Seconds from the citizen's POST /burger/intrekken to the member's leave event."""
-    out: list[float] = []
+async def _withdrawal(rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds from the citizen's POST /burger/intrekken to the member's leave event,
+    and (alternating, same room) from the regie's ``!toestemming intrekken``."""
+    out: tuple[list[float], list[float]] = ([], [])
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{tmp}/busbaan.db"
         migrate(db_url)
@@ -196,7 +197,7 @@ async def _withdrawal(rounds: int) -> list[float]:
             for i in range(rounds):
                 member = await person("humanitas", "vrijwilliger", f"v{i}")
                 await service.casus.refresh_directory(force=True)
-                if i > 0:  # the citizen withdrew: only a proposal the citizen approves
+                if i > 0:  # after a withdrawal: a proposal the citizen approves
                     r = await regie.command(room, f"!toestemming voorstel humanitas contact "
                                                   f"grondslag=toestemming tot={until}")
                 else:
@@ -232,16 +233,19 @@ async def _withdrawal(rounds: int) -> list[float]:
                         html = await resp.text()
                     grant = _GRANT.findall(html)[0]
                     start = time.perf_counter()
-                    async with citizen.post(f"{web}/burger/intrekken", data={
-                            "csrf": _CSRF.search(html).group(1),  # type: ignore[union-attr]
-                            "form": _form_for(html, grant), "grant": grant},
-                            allow_redirects=False) as resp:
-                        assert resp.status == 303, await resp.text()
+                    if i % 2:  # the same withdrawal by the regie's command, for comparison
+                        await regie.say(room, f"!toestemming intrekken {grant}")
+                    else:
+                        async with citizen.post(f"{web}/burger/intrekken", data={
+                                "csrf": _CSRF.search(html).group(1),  # type: ignore[union-attr]
+                                "form": _form_for(html, grant), "grant": grant},
+                                allow_redirects=False) as resp:
+                            assert resp.status == 303, await resp.text()
                     await regie.wait_for(
                         lambda rid, ev, uid=member.user_id: rid == room
                         and ev.get("type") == "m.room.member" and ev.get("state_key") == uid
                         and ev.get("content", {}).get("membership") == "leave", timeout=30)
-                    out.append(time.perf_counter() - start)
+                    out[i % 2].append(time.perf_counter() - start)
             del cw
         finally:
             for p in people:
@@ -290,10 +294,13 @@ async def main(n_cases: int, requests: int, rounds: int) -> dict[str, Any]:
     print(f"\n| GET /burger/ with {n_cases:,} cases | n | p50 ms | p95 ms |\n|---|---|---|---|")
     for name, values in results.items():
         print(_row(name, values, 1000.0, ".1f"))
-    wd = await _withdrawal(rounds) if rounds > 0 else []
-    if wd:
-        print("\n| citizen withdrawal → leave | n | p50 s | p95 s |\n|---|---|---|---|")
-        print(_row("POST /burger/intrekken → member left", wd, 1.0, ".2f"))
+    wd = await _withdrawal(rounds) if rounds > 0 else ([], [])
+    if wd[0]:
+        print("\n| withdrawal → leave (same room, alternating) | n | p50 s | p95 s |\n"
+              "|---|---|---|---|")
+        print(_row("citizen: POST /burger/intrekken → member left", wd[0], 1.0, ".2f"))
+        if wd[1]:
+            print(_row("regie: !toestemming intrekken → member left", wd[1], 1.0, ".2f"))
     guessing()
     return {"render": results, "withdrawal": wd}
 
