@@ -87,5 +87,12 @@ class CasusBotActions:
         row = await asyncio.to_thread(self.bot.cases.get, case_id)
         if row is None or not row.room_id:
             return
-        await self.bot.safe_notice(row.room_id, kind=kind, body=body,
-                                   data={"case_id": case_id, **data}, mentions=(row.regie,))
+        room_id, regie = row.room_id, row.regie
+
+        async def notice() -> None:
+            await self.bot.safe_notice(room_id, kind=kind, body=body,
+                                       data={"case_id": case_id, **data}, mentions=(regie,))
+
+        # In the bot's own queue of follow-ups (owned, failures logged), so the citizen's
+        # page does not wait for the message to reach the room.
+        self.bot.after_reply(f"citizen_notice:{kind}", notice)
