@@ -94,7 +94,8 @@ async def _render(url: str, state: Path, n_cases: int, requests: int) -> list[fl
     migrate(url)
     service = Service(ServiceConfig(homeserver="http://127.0.0.1:9", bots={},
                                     policy_dir=ROOT / "policies", database_url=url,
-                                    state_dir=state, web_port=-1, checkpoint_seconds=0))
+                                    state_dir=state, web_port=-1, checkpoint_seconds=0,
+                                    audit_key_init=True))
     await service.start()
     try:
         t0 = time.perf_counter()
@@ -175,7 +176,7 @@ async def _withdrawal(rounds: int) -> tuple[list[float], list[float], list[float
             homeserver=hs.url, bots={"casus": BotAccount("casus", hs.url, bot.user_id,
                                                          password=password)},
             policy_dir=ROOT / "policies", database_url=db_url, state_dir=Path(tmp) / "state",
-            web_port=0))
+            web_port=0, audit_key_init=True))
         await service.start()
         # One bench client logs in many times a minute: lift the per-address limit.
         service.web.runner.app[CITIZEN].limiter.rate = 10_000

@@ -128,7 +128,7 @@ async def withdrawal_removal(rounds: int) -> list[float]:
             homeserver=hs.url, bots={"casus": BotAccount("casus", hs.url, bot.user_id,
                                                          password=password)},
             policy_dir=ROOT / "policies", database_url=db_url, state_dir=Path(tmp) / "state",
-            web_port=-1))
+            web_port=-1, audit_key_init=True))
         await service.start()
         people: list[Person] = []
         try:

@@ -23,6 +23,7 @@ from busbaan.matrix.runner import BotAccount, BotRunner
 from busbaan.policy import Policy, load_policy
 from busbaan.records import AuditWriter
 from busbaan.store import database_url, make_engine, migrate
+from busbaan.store.inbox import Inbox
 
 log = get_logger("busbaan.service")
 
@@ -42,9 +43,16 @@ class ServiceConfig:
     # target for services whose map entry has no x_response_target_minutes.
     lane_check_seconds: float = 30.0
     lane_target_minutes: int = 240
-    # audit log (issue 4): sign a checkpoint this often when the log has grown (and at
-    # start and stop); the key lives in state_dir/audit-signing.key (mode 0600).
+    # audit log (issue 4): sign a checkpoint this often (and at start and stop), each
+    # after a marker entry (issue 9: busbaan.audit.runs). The key (mode 0600) lives at
+    # audit_key (default state_dir/audit-signing.key; may be on another host's mount);
+    # a missing key is an error unless audit_key_init (dev stack, tests, --init).
     checkpoint_seconds: float = 300.0
+    audit_key: Path | None = None
+    audit_key_init: bool = False
+    # issue 9: the verifier's configuration (busbaan.audit.trust): the pinned log key
+    # (the service refuses to sign with another) and the witnesses it sends checkpoints to.
+    audit_trust: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -81,7 +89,8 @@ class Service:
         if "casus" in self.config.bots:
             from bots.casus.bot import CasusBot
 
-            runner = BotRunner(self.config.bots["casus"], store, Dispatcher("casus"))
+            runner = BotRunner(self.config.bots["casus"], store, Dispatcher("casus"),
+                               inbox=Inbox(self.engine, "casus"))
             self.casus = CasusBot(runner, policy=self.policy, engine=self.engine,
                                   clock=self.clock, audit=self.audit,
                                   reconcile_seconds=self.config.reconcile_seconds)
@@ -91,7 +100,8 @@ class Service:
         if "wegwijzer" in self.config.bots:  # wegwijzer (issue 5)
             from bots.wegwijzer.bot import WegwijzerBot
 
-            runner = BotRunner(self.config.bots["wegwijzer"], store, Dispatcher("wegwijzer"))
+            runner = BotRunner(self.config.bots["wegwijzer"], store, Dispatcher("wegwijzer"),
+                               inbox=Inbox(self.engine, "wegwijzer"))
             self.wegwijzer = await WegwijzerBot.create(
                 runner, engine=self.engine, clock=self.clock, audit=self.audit,
                 map_file=self.config.socialmap,
@@ -112,26 +122,26 @@ class Service:
 
     async def _start_checkpoints(self) -> None:
         """Signed checkpoints of the audit log: now, periodically, and at stop."""
-        from busbaan.audit.keys import load_or_create_signer
-        from busbaan.audit.storage import AuditLog
+        from busbaan.audit.signing import CheckpointService
 
-        key = self.config.state_dir / "audit-signing.key"
-        signer, created = await asyncio.to_thread(load_or_create_signer, key)
-        if created:
-            log.info("audit.key_created", path=str(key))
-        self._checkpointer = AuditLog(self.engine, signer=signer)
-        await self.checkpoint()
+        self._checkpointer = await CheckpointService.open(
+            self.engine,
+            key_path=self.config.audit_key or self.config.state_dir / "audit-signing.key",
+            init=self.config.audit_key_init,
+            trust_path=self.config.audit_trust,
+            interval=self.config.checkpoint_seconds,
+            clock=self.clock,
+        )
+        await self.checkpoint("start")
         if self.config.checkpoint_seconds > 0:
             self._tasks.append(asyncio.create_task(self._checkpoint_loop(),
                                                    name="audit-checkpoints"))
 
-    async def checkpoint(self) -> None:
-        """Sign a checkpoint if the log grew; a failure is logged, never silent."""
-        try:
-            note = await asyncio.to_thread(self._checkpointer.checkpoint)
-            log.info("audit.checkpoint", size=int(note.splitlines()[1]))
-        except Exception:
-            log.exception("audit.checkpoint_failed")
+    async def checkpoint(self, reason: str = "periodic") -> None:
+        """Sign a checkpoint (after a marker) and send it to the witnesses (in the
+        background, except at stop); a failure is logged and counted in the next marker,
+        never silent."""
+        await self._checkpointer.checkpoint(reason, wait=reason == "stop")
 
     async def _checkpoint_loop(self) -> None:
         while True:
@@ -146,7 +156,8 @@ class Service:
                 await task
         self._tasks.clear()
         if self._checkpointer is not None and self.engine is not None:
-            await self.checkpoint()
+            await self.checkpoint("stop")
+            await self._checkpointer.close()
         if self.web is not None:
             await self.web.stop()
             self.web = None

@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import nio
@@ -35,41 +35,24 @@ from bots.casus.casefile import CaseFileDesk
 from bots.casus.citizen import CitizenDesk
 from bots.casus.handover import HandoverDesk
 from bots.casus.parse import GRANT_USAGE_EN, GRANT_USAGE_NL, parse_grant, parse_user
-from bots.casus.records import audit_items
-from busbaan.audit.entry import AuditEntry
+from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
+from busbaan.cases.mirrors import CaseFacts, acl_servers
 from busbaan.clock import Clock
-from busbaan.consent import (
-    Access,
-    Action,
-    CaseScope,
-    Decision,
-    Grant,
-    Professional,
-    check_grant_lawful,
-    check_grant_period,
-    decide,
-)
-from busbaan.consent.state import (
-    ACCESS_EVENT,
-    CASE_EVENT,
-    CONSENT_EVENT,
-    access_content,
-    access_state_key,
-    case_content,
-    grant_content,
-)
+from busbaan.consent import Access, Action, CaseScope, Decision, Grant, Professional, decide
+from busbaan.consent.state import case_content
 from busbaan.directory import Directory
-from busbaan.errors import Forbidden, NotFound, PersonalData, Unlawful, UsageError
+from busbaan.errors import Forbidden, NotFound, PersonalData, UsageError
 from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
 from busbaan.matrix.reply import esc, notice_content
-from busbaan.matrix.rooms import REGIE_LEVEL, case_room_request, server_acl
+from busbaan.matrix.rooms import case_room_request
 from busbaan.matrix.runner import BotRunner
 from busbaan.policy import Policy
 from busbaan.privacy import find_personal_data
-from busbaan.records import AuditWriter, decision_entry
+from busbaan.records import AuditWriter
+from busbaan.store.inbox import DirectRooms
 from busbaan.store.models import CaseRow
 from busbaan.store.repositories import (
     CaseRepository,
@@ -107,26 +90,30 @@ class CasusBot:
         self.policy = policy
         self.clock = clock
         self.audit = audit
-        self.cases = CaseRepository(engine)
+        self.cases = CaseRepository(engine)  # reads only; every write goes through service
+        self.service = CaseService(engine, policy=policy, clock=clock)
+        self.dms = DirectRooms(engine, self.name)
         self._directory_repo = DirectoryRepository(engine)
         self._directory = Directory.of(policy, [])
         self._directory_loaded = 0.0
         self._directory_refresh = directory_refresh_seconds
         self._reconcile_seconds = reconcile_seconds
-        self.scopes: dict[str, CaseScope] = {}  # room_id -> scope (from the store)
-        self.lock = asyncio.Lock()  # one change to cases at a time
-        self._task: asyncio.Task[None] | None = None
-        # Matrix work that follows a reply (room state, notices), in order, owned here.
+        self._tasks: list[asyncio.Task[None]] = []
+        # Matrix work that follows a reply (notices, invitations), in order, owned here.
         self._followups: asyncio.Queue[tuple[str, Callable[[], Awaitable[None]]]] = (
             asyncio.Queue())
-        self._followup_task: asyncio.Task[None] | None = None
         self.removals: list[Removal] = []
         self._accesses = HandoverRepository(engine)
         self._room_locks: dict[str, asyncio.Lock] = {}
         self._hold: dict[str, float] = {}  # room_id -> loop time until which nobody is removed
-        self._dirty: set[str] = set()  # rooms whose lead state must be written again
-        self._dms: dict[str, str] = {}  # user_id -> direct room with the bot
-        self._written: dict[tuple[str, str, str], dict[str, Any]] = {}  # last state we set
+        self.state_mirror = RoomStateMirror(
+            engine, policy=policy, writer=self._write_state, directory=lambda: self._directory,
+            bot_user_id=runner.user_id, now=clock.now, before_write=self._after_replies)
+        self.audit_mirror = AuditMirror(engine, audit.log(), bot_user_id=runner.user_id)
+        self._audit_wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.service.on_commit.append(self.state_mirror.wake)
+        self.service.on_commit.append(self._wake_audit)
         self.handover = HandoverDesk(self)
         self.breakglass = BreakGlassDesk(self)
         self.casefile = CaseFileDesk(self)
@@ -149,49 +136,83 @@ class CasusBot:
     # -- lifecycle --------------------------------------------------------------------
 
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         await self.refresh_directory(force=True)
-        for row in await asyncio.to_thread(self.cases.open_cases):
-            if row.room_id:
-                self.scopes[row.room_id] = await self.scope_of(row)
         await self.handover.start()
-        self._task = asyncio.create_task(self._reconcile_loop(), name="casus-reconcile")
-        self._followup_task = asyncio.create_task(self._followup_loop(), name="casus-followups")
-        log.info("casus.started", cases=len(self.scopes))
+        for name, loop in (("casus-reconcile", self._reconcile_loop()),
+                           ("casus-followups", self._followup_loop()),
+                           ("casus-state-mirror", self.state_mirror.run()),
+                           ("casus-audit-mirror", self._audit_loop())):
+            self._tasks.append(asyncio.create_task(loop, name=name))
+        scopes = await asyncio.to_thread(self.service.open_scopes)
+        log.info("casus.started", cases=len(scopes))
 
     async def stop(self) -> None:
-        for task in (self._task, self._followup_task):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        self._task = self._followup_task = None
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(self.audit_mirror.drain)
         self.runner.dispatcher.unbind()
 
     def after_reply(self, name: str, step: Callable[[], Awaitable[None]]) -> None:
         """Run ``step`` after the current command's reply, in order with the other
-        follow-ups: room state that mirrors the store, notices. The store and the bot's
-        scope are already changed; a failing step is logged (room state is retried by
-        the loop through :meth:`sync_state`)."""
+        follow-ups (notices, invitations). The store is already changed; a failing step
+        is logged."""
         self._followups.put_nowait((name, step))
 
     async def settle(self) -> None:
-        """Wait until every follow-up queued so far has run (tests, shutdown)."""
+        """Wait until every follow-up queued so far has run and both mirrors hold
+        (tests, benchmarks, ``!status``)."""
         await self._followups.join()
+        await asyncio.to_thread(self.audit_mirror.drain)
+        await self.state_mirror.pass_once()
+
+    async def _after_replies(self) -> None:
+        # The runner marks a command handled once its reply is sent. Waiting keeps
+        # state events from queueing in front of the reply in the homeserver; a busy
+        # bot waits at most FOLLOWUP_WAIT seconds.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.runner.drain(), FOLLOWUP_WAIT)
 
     async def _followup_loop(self) -> None:
         while True:
             name, step = await self._followups.get()
             try:
-                # After the reply: the runner marks a command handled once its reply is
-                # sent. Waiting keeps state events from queueing in front of the reply
-                # in the homeserver; a busy bot waits at most FOLLOWUP_WAIT seconds.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.runner.drain(), FOLLOWUP_WAIT)
+                await self._after_replies()
                 await step()
             except Exception:
                 log.exception("casus.followup_failed", step=name)
             finally:
                 self._followups.task_done()
+
+    # -- the audit mirror (one policy for every writer: docs/architecture.md) -------------
+
+    def _wake_audit(self, _cases: object = ()) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._audit_wake.set)
+
+    async def _audit_loop(self) -> None:
+        """Append the outbox to the audit log, retrying with back-off while the log
+        cannot be written (records are never dropped; the backlog is logged)."""
+        delay = 0.25
+        while True:
+            try:
+                await asyncio.to_thread(self.audit_mirror.drain)
+                delay = 0.25
+                timeout = 5.0
+            except Exception as exc:
+                backlog = await asyncio.to_thread(_safe_count, self.audit_mirror)
+                log.warning("audit_mirror.append_failed", error=type(exc).__name__,
+                            backlog=backlog, retry_in=delay)
+                timeout, delay = delay, min(delay * 2, 30.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._audit_wake.wait(), timeout)
+            self._audit_wake.clear()
 
     async def refresh_directory(self, force: bool = False,
                                 need: Sequence[str] = ()) -> Directory:
@@ -208,43 +229,10 @@ class CasusBot:
         return self._directory
 
     async def scope_of(self, row: CaseRow) -> CaseScope:
-        grants = await asyncio.to_thread(self.cases.grants, row.case_id)
-        accesses = await asyncio.to_thread(self._accesses.accesses, row.case_id)
-        return CaseScope(case_id=row.case_id, room_id=row.room_id or "",
-                         home_organisation=row.home_organisation, regie=row.regie,
-                         grants=tuple(grants), accesses=tuple(accesses),
-                         closed=row.status == "closed")
-
-    async def _record(self, entries: Sequence[AuditEntry]) -> None:
-        await asyncio.to_thread(self.audit.write, entries)
-
-    async def record(self, records: Sequence[Record],
-                     before: Sequence[AuditEntry] = ()) -> None:
-        """Write the handover core's records (after ``before``) in one append; free
-        text goes into the case-encrypted details, never into the entry."""
-        items = [*((e, None) for e in before),
-                 *audit_items(records, bot_user_id=self.user_id, directory=self._directory,
-                              now=self.clock.now())]
-        if items:
-            await asyncio.to_thread(self.audit.log().append_many, items)
-
-    def entry(self, event_code: str, action: str, outcome: str, *, actor: str,
-               case_id: str | None = None, subject: str | None = None,
-               grant: Grant | None = None, reason_code: str | None = None,
-               checks: dict[str, str] | None = None,
-               details: dict[str, str] | None = None) -> AuditEntry:
-        who = self._directory(actor)
-        return AuditEntry(
-            event_code=event_code, action=action, occurred_at=self.clock.now(),
-            outcome=outcome, source="casus-bot", user_id=actor,
-            user_role=who.role if who else None,
-            organisation=who.organisation if who else None, case_id=case_id,
-            subject_user=subject,
-            data_categories=grant.categories if grant else (),
-            legal_bases=grant.legal_bases if grant else (),
-            grant_id=grant.grant_id if grant else None, reason_code=reason_code,
-            checks=checks or {}, details=details or {},
-        )
+        """The case's scope, read from the store (no copy is kept between commands)."""
+        scope = await asyncio.to_thread(self.service.scope, row.case_id)
+        assert scope is not None
+        return scope
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -260,9 +248,7 @@ class CasusBot:
                 "This command only works in a case room. Open one with !case new (in a "
                 "direct chat with me).",
             )
-        scope = self.scopes.get(ctx.room_id) or await self.scope_of(row)
-        self.scopes[ctx.room_id] = scope
-        return row, scope
+        return row, await self.scope_of(row)
 
     def _require_regie(self, ctx: CommandContext, scope: CaseScope) -> None:
         if ctx.sender != scope.regie:
@@ -286,49 +272,28 @@ class CasusBot:
             )
         return who
 
-    def _acl_servers(self, scope: CaseScope) -> set[str]:
-        now = self.clock.now()
-        servers = {self.user_id.partition(":")[2], scope.regie.partition(":")[2]}
-        orgs = {scope.home_organisation} | {g.organisation for g in scope.grants
-                                            if g.active_at(now)}
-        for org_id in orgs:
-            org = self.policy.organisation(org_id)
-            if org is not None:
-                servers.update(org.homeservers)
-        for who in self._directory.entries.values():
-            if who.organisation in orgs:
-                servers.add(who.user_id.partition(":")[2])
-        servers.update(a.user_id.partition(":")[2] for a in scope.accesses if now < a.until)
-        return servers
-
-    async def put_state(self, room_id: str, event_type: str, content: dict[str, Any],
-                         state_key: str = "") -> None:
+    async def _write_state(self, room_id: str, event_type: str, content: dict[str, Any],
+                           state_key: str) -> None:
+        """The room-state mirror's edge: one state event, as the bot."""
         check(await self.runner.client.room_put_state(room_id, event_type, content, state_key),
               f"state {event_type}")
-        self._written[(room_id, event_type, state_key)] = content
 
     # -- the lead of a case (handovers) -------------------------------------------------
 
     async def move_regie(self, scope: CaseScope, handover: Handover, lead: Lead,
-                         sideline: Access) -> CaseScope:
-        """Carry out an accepted handover in the store (one transaction) and the bot's
-        scope, and queue the room state after the reply: the previous regie's sideline
-        access first, so the gate never sees them uncovered, then ``nl.busbaan.case``,
-        power levels, the ACL, and an invitation for the new regie when they are not in
-        the room. Until then the gate decides on the scope as it was a moment ago."""
-        async with self.lock:
-            await asyncio.to_thread(self._accesses.accept, handover, lead, sideline,
-                                    access_id=new_id("A"))
-            current = self.scopes.get(scope.room_id, scope)
-            kept = tuple(a for a in current.accesses if not (
-                a.kind == "sideline" and a.user_id in (lead.regie, sideline.user_id)))
-            scope = replace(current, regie=lead.regie, home_organisation=lead.organisation,
-                            accesses=(*kept, sideline))
-            self.scopes[scope.room_id] = scope
+                         sideline: Access, records: Sequence[Record] = ()) -> CaseScope:
+        """Carry out an accepted handover through the case service (one transaction);
+        the room-state mirror then writes the previous regie's sideline access first,
+        so the gate never sees them uncovered, then ``nl.busbaan.case``, power levels
+        and the ACL. After the reply the new regie is invited when not in the room."""
+        await asyncio.to_thread(self.service.accept_handover, handover, lead, sideline,
+                                records)
+        await self.state_mirror.settle_case(scope.case_id)
         room_id = scope.room_id
+        after = await asyncio.to_thread(self.service.scope, scope.case_id)
+        assert after is not None
 
-        async def mirror() -> None:
-            await self.sync_state(room_id)
+        async def invite_and_reconcile() -> None:
             if not self.is_member(room_id, lead.regie):
                 try:
                     check(await self.runner.client.room_invite(room_id, lead.regie), "invite")
@@ -336,64 +301,13 @@ class CasusBot:
                     log.warning("casus.invite_failed", case_id=lead.case_id, status=exc.status)
             await self.reconcile_room(room_id)
 
-        self.after_reply("lead_state", mirror)
-        return scope
+        self.after_reply("lead_state", invite_and_reconcile)
+        return after
 
     def is_member(self, room_id: str, user_id: str) -> bool:
         """Joined or invited, as far as the bot's sync knows."""
         room = self.runner.client.rooms.get(room_id)
         return room is not None and (user_id in room.users or user_id in room.invited_users)
-
-    async def sync_state(self, room_id: str) -> None:
-        """Write the lead's room state from the store and the scope (idempotent): every
-        access, ``nl.busbaan.case``, power levels (the regie alone at the regie level),
-        the server ACL. A failure marks the room for another try by the loop."""
-        scope = self.scopes.get(room_id)
-        row = await asyncio.to_thread(self.cases.by_room, room_id)
-        if scope is None or row is None:
-            return
-        latest: dict[str, Access] = {}
-        for access in scope.accesses:  # one state key per user: the longest access
-            if access.user_id not in latest or access.until > latest[access.user_id].until:
-                latest[access.user_id] = access
-        try:
-            for access in latest.values():
-                await self._put_changed(room_id, ACCESS_EVENT, access_content(access),
-                                        access_state_key(access.user_id))
-            since = row.regie_since.replace(tzinfo=dt.UTC) if row.regie_since.tzinfo is None \
-                else row.regie_since
-            await self._put_changed(room_id, CASE_EVENT, case_content(
-                row.case_id, row.home_organisation, row.regie, regie_since=since,
-                closed=row.status == "closed", policy_version=self.policy.version))
-            cached = self._written.get((room_id, "m.room.power_levels", ""))
-            if cached is None:
-                current = await self.runner.client.room_get_state_event(room_id,
-                                                                        "m.room.power_levels")
-                cached = dict(getattr(current, "content", {}) or {})
-            levels = dict(cached)
-            users = {u: lvl for u, lvl in dict(levels.get("users", {})).items()
-                     if lvl != REGIE_LEVEL}
-            users[row.regie] = REGIE_LEVEL
-            if levels and levels.get("users") != users:
-                levels["users"] = users
-                await self.put_state(room_id, "m.room.power_levels", levels)
-            self._dirty.discard(room_id)
-        except MatrixError as exc:
-            self._dirty.add(room_id)
-            log.warning("casus.state_sync_failed", case_id=row.case_id, status=exc.status)
-            return
-        await self.update_acl(scope)
-
-    async def _put_changed(self, room_id: str, event_type: str, content: dict[str, Any],
-                           state_key: str = "") -> None:
-        """``put_state``, skipped when this process last wrote the same content there."""
-        key = (room_id, event_type, state_key)
-        if self._written.get(key) == content:
-            return
-        await self.put_state(room_id, event_type, content, state_key)
-
-    def mark_dirty(self, room_id: str) -> None:
-        self._dirty.add(room_id)
 
     def hold_removals(self, room_id: str, seconds: float) -> None:
         """Remove nobody from ``room_id`` for ``seconds`` (so a closing reply is read)."""
@@ -429,26 +343,23 @@ class CasusBot:
             return None
 
     async def direct_room(self, user_id: str) -> str:
-        """A direct room with ``user_id``: one the bot already shares with them alone
-        (not a case room), or a new one to which they are invited."""
-        known = self._dms.get(user_id)
+        """A direct room with ``user_id`` that the bot knows is private: one the bot
+        created itself (remembered in the store) and that nobody else ever joined. A
+        room someone else set up — even one with only the two of them — is never used:
+        a planted "direct chat" must not receive another person's handover."""
         client = self.runner.client
-        if known is not None:  # also before the next sync has shown the new room
-            return known
-        case_rooms = set(self.scopes)
-        for room in client.rooms.values():
-            if room.room_id in case_rooms:
-                continue
-            people = (set(room.users) | set(room.invited_users)) - {self.user_id}
-            if people == {user_id}:
-                row = await asyncio.to_thread(self.cases.by_room, room.room_id)
-                if row is None:
-                    self._dms[user_id] = str(room.room_id)
-                    return str(room.room_id)
+        known = await asyncio.to_thread(self.dms.get, user_id)
+        if known is not None:
+            room = client.rooms.get(known)
+            people = ((set(room.users) | set(room.invited_users)) - {self.user_id}
+                      if room is not None else {user_id})
+            if people <= {user_id}:
+                return known
+            log.warning("casus.dm_not_private")
         created = check(await client.room_create(is_direct=True, invite=[user_id],
                                                  preset=nio.RoomPreset.trusted_private_chat),
                         "createRoom")
-        self._dms[user_id] = created.room_id
+        await asyncio.to_thread(self.dms.remember, user_id, created.room_id)
         return str(created.room_id)
 
     # -- commands ----------------------------------------------------------------------
@@ -491,30 +402,31 @@ class CasusBot:
             )
         who = await self._professional(ctx.sender, ctx.lang)
         now = self.clock.now()
-        async with self.lock:
-            row = await asyncio.to_thread(self.cases.create, home_organisation=who.organisation,
-                                          regie=ctx.sender, label=label, now=now)
-            scope = CaseScope(case_id=row.case_id, room_id="", home_organisation=who.organisation,
-                              regie=ctx.sender)
-            request = case_room_request(
-                case_id=row.case_id, regie=ctx.sender,
-                case_state=case_content(row.case_id, who.organisation, ctx.sender,
-                                        regie_since=now, policy_version=self.policy.version),
-                acl_servers=self._acl_servers(scope),
-            )
-            try:
-                created = check(await self.runner.client.room_create(**request), "createRoom")
-                await asyncio.to_thread(self.cases.attach_room, row.case_id, created.room_id)
-            except BaseException:
-                await asyncio.to_thread(self.cases.discard, row.case_id)
-                raise
-            self.scopes[created.room_id] = replace(scope, room_id=created.room_id)
-        self.after_reply("panel_widget",  # the case panel in Element (issue 10)
-                         lambda: self.citizen.add_panel(created.room_id, row.case_id))
-        await self._record([self.entry("case.created", "C", "done", actor=ctx.sender,
-                                        case_id=row.case_id,
-                                        details={"room_id": created.room_id,
-                                                 "policy_version": self.policy.version})])
+        row = await asyncio.to_thread(self.service.open_case, regie=ctx.sender,
+                                      organisation=who.organisation, label=label)
+        scope = CaseScope(case_id=row.case_id, room_id="", home_organisation=who.organisation,
+                          regie=ctx.sender)
+        facts = CaseFacts(case_id=row.case_id, room_id="", home_organisation=who.organisation,
+                          regie=ctx.sender, regie_since=now, closed=False, grants=(),
+                          running=(), access_users=())
+        request = case_room_request(
+            case_id=row.case_id, regie=ctx.sender,
+            case_state=case_content(row.case_id, who.organisation, ctx.sender,
+                                    regie_since=now, policy_version=self.policy.version),
+            acl_servers=acl_servers(facts, self.policy, self._directory, self.user_id, now),
+        )
+        request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
+        try:
+            created = check(await self.runner.client.room_create(**request), "createRoom")
+        except BaseException:
+            await asyncio.to_thread(self.service.discard, row.case_id)
+            raise
+        initial = [(e["type"], e["state_key"], e["content"]) for e in request["initial_state"]]
+        initial += [("m.room.power_levels", "", request["power_level_override"]),
+                    ("m.room.name", "", {"name": request["name"]})]
+        await asyncio.to_thread(self.service.attach_room, row.case_id, created.room_id,
+                                initial_state=initial)
+        del scope
         body = t(ctx.lang,
                  f"Casus {row.case_id} is geopend; u bent de regie. Ik heb u uitgenodigd in de "
                  f"casuskamer. De toestemming omvat nu alleen {who.organisation}; voeg andere "
@@ -619,57 +531,12 @@ class CasusBot:
 
     async def _give(self, ctx: CommandContext, row: CaseRow, scope: CaseScope,
                     grants: Sequence[Grant]) -> None:
-        problems = []
-        for g in grants:
-            problems += check_grant_lawful(self.policy, g.organisation, g.categories,
-                                           g.legal_bases, g.roles)
-            problems += check_grant_period(self.policy, g.valid_from, g.valid_until)
-        if not problems:  # only the citizen gives again what the citizen withdrew
-            await self.citizen.check_regrant(scope, list(grants))
-        if problems:
-            await self._record([self.entry(
-                "consent.grant_refused", "C", "refused", actor=ctx.sender, case_id=scope.case_id,
-                reason_code=problems[0].rule, details={"rules": ",".join(p.rule for p in problems)},
-            )])
-            raise Unlawful(
-                "Deze toestemming kan niet worden gegeven; er is niets vastgelegd:\n"
-                + "\n".join(f"• {p.nl}" for p in problems),
-                "This consent cannot be given; nothing was recorded:\n"
-                + "\n".join(f"• {p.en}" for p in problems),
-                data={"rules": [p.rule for p in problems]},
-            )
-        async with self.lock:
-            await asyncio.to_thread(self.cases.add_grants, scope.case_id, grants)
-            put: list[Grant] = []
-            try:
-                for g in grants:
-                    await self.put_state(ctx.room_id, CONSENT_EVENT, grant_content(g), g.grant_id)
-                    put.append(g)
-            except MatrixError:
-                # Nothing half-written: withdraw what reached the room, forget the rest.
-                now = self.clock.now()
-                for g in put:
-                    await self.put_state(ctx.room_id, CONSENT_EVENT,
-                                          grant_content(replace(g, withdrawn_at=now)), g.grant_id)
-                await asyncio.to_thread(self.cases.remove_grants, [g.grant_id for g in grants])
-                raise
-            scope = replace(scope, grants=scope.grants + tuple(grants))
-            self.scopes[ctx.room_id] = scope
-        await self.update_acl(scope)
-        await self._record([self.entry("consent.granted", "C", "done", actor=ctx.sender,
-                                        case_id=scope.case_id, grant=g,
-                                        details={"organisation": g.organisation,
-                                                 "valid_until": g.valid_until.date().isoformat(),
-                                                 **({"template": g.template} if g.template
-                                                    else {})})
-                            for g in grants])
-
-    async def update_acl(self, scope: CaseScope) -> None:
-        try:
-            await self._put_changed(scope.room_id, "m.room.server_acl",
-                                    server_acl(self._acl_servers(scope)))
-        except MatrixError:
-            log.warning("casus.acl_update_failed", case_id=scope.case_id)
+        """Give the grants through the case service (lawful or refused, recorded either
+        way in the same transaction); the room-state mirror writes them."""
+        await self.citizen.check_regrant(scope, list(grants))  # only the citizen re-grants
+        await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
+                                by=ctx.sender)
+        await self.state_mirror.settle_case(scope.case_id)
 
     @command("toestemming intrekken", en=["consent withdraw"],
              usage="!toestemming intrekken <grant-id|organisatie>",
@@ -706,32 +573,21 @@ class CasusBot:
 
     async def withdraw(self, room_id: str, grant_ids: Sequence[str], *, by: str,
                        channel: str) -> list[Removal]:
-        """Withdraw grants (from a command, or the citizen's page) and remove at once
-        whoever falls outside the scope. Returns who was removed."""
+        """Withdraw grants (from a command, or the citizen's page) through the case
+        service, and remove at once whoever falls outside the scope; the room-state
+        mirror writes the withdrawal (retrying until it holds). Returns who was removed."""
+        row = await asyncio.to_thread(self.cases.by_room, room_id)
+        if row is None:
+            raise NotFound("Dit is geen casuskamer.", "This is not a case room.")
         mark = len(self.removals)
-        now = self.clock.now()
-        async with self.lock:
-            scope = self.scopes[room_id]
-            updated = await asyncio.to_thread(self.cases.withdraw, grant_ids, by=by, now=now,
-                                              channel=channel)
-            by_id = {g.grant_id: g for g in updated}
-            scope = replace(scope, grants=tuple(by_id.get(g.grant_id, g) for g in scope.grants))
-            self.scopes[room_id] = scope
-        await self._record([self.entry("consent.withdrawn", "U", "done", actor=by,
-                                        case_id=scope.case_id, grant=g,
-                                        details={"channel": channel,
-                                                 "organisation": g.organisation})
-                            for g in updated])
-        await self.reconcile_room(room_id)
+        await asyncio.to_thread(self.service.withdraw, row.case_id, grant_ids, by=by,
+                                channel=channel)
+        # Both at once: the removal (from the store's scope) and the room state that
+        # makes the gate refuse them again (retried by the mirror if it fails).
+        await asyncio.gather(self.reconcile_room(room_id),
+                             self.state_mirror.settle_case(row.case_id))
         # Whoever removed them (this call or the loop, a moment earlier), report them.
-        removed = [r for r in self.removals[mark:] if r.room_id == room_id]
-        for g in updated:
-            try:
-                await self.put_state(room_id, CONSENT_EVENT, grant_content(g), g.grant_id)
-            except MatrixError:
-                log.warning("casus.state_put_failed", case_id=scope.case_id, grant_id=g.grant_id)
-        await self.update_acl(scope)
-        return removed
+        return [r for r in self.removals[mark:] if r.room_id == room_id]
 
     @command("uitnodigen", en=["invite"], usage="!uitnodigen @gebruiker:server",
              usage_en="!invite @user:server",
@@ -743,11 +599,9 @@ class CasusBot:
         directory = await self.refresh_directory(need=[user_id])
         decision = decide(self.policy, scope, directory, Action.INVITE, actor=ctx.sender,
                           subject=user_id, now=self.clock.now(), bot_user_id=self.user_id)
-        await self._record([decision_entry(decision, action="invite", actor=ctx.sender,
-                                           subject=user_id, case_id=scope.case_id,
-                                           source="casus-bot", now=self.clock.now(),
-                                           details={"room_id": scope.room_id})])
         if not decision.allowed:
+            await asyncio.to_thread(self.service.record_invite, scope.case_id, decision,
+                                    actor=ctx.sender, subject=user_id, room_id=scope.room_id)
             return Reply(decision.reason(ctx.lang), ok=False,
                          errcode="BB_" + decision.code.split(".", 1)[1].upper(),
                          data={"code": decision.code, "user_id": user_id})
@@ -756,7 +610,11 @@ class CasusBot:
             return Reply(t(ctx.lang, f"{user_id} is al lid van deze kamer.",
                            f"{user_id} is already a member of this room."),
                          data={"user_id": user_id, "already_member": True})
+        # The invitation first (asking twice is harmless), then its record: a crash in
+        # between runs the command again, never leaves an invitation unrecorded.
         check(await self.runner.client.room_invite(ctx.room_id, user_id), "invite")
+        await asyncio.to_thread(self.service.record_invite, scope.case_id, decision,
+                                actor=ctx.sender, subject=user_id, room_id=scope.room_id)
         return Reply(t(ctx.lang, f"{user_id} is uitgenodigd. {decision.nl}",
                        f"{user_id} has been invited. {decision.en}"),
                      data={"user_id": user_id, "code": decision.code,
@@ -765,7 +623,7 @@ class CasusBot:
     # -- reconciliation ------------------------------------------------------------------
 
     async def _on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
-        if room.room_id in self.scopes and event.membership in ("join", "invite"):
+        if event.membership in ("join", "invite"):
             await self.reconcile_room(room.room_id)
 
     async def _still_member(self, room_id: str, user_id: str) -> bool:
@@ -777,18 +635,22 @@ class CasusBot:
             return True  # cannot tell: keep trying to remove (fail closed)
         return content.get("membership") in ("join", "invite")
 
-    async def reconcile_room(self, room_id: str) -> list[Removal]:
-        """Remove every member or invitee the scope no longer covers; record each. One
-        reconciliation per room at a time (the loop, a member event and a command may
-        ask at once); each removal is done and recorded once."""
+    async def reconcile_room(self, room_id: str, scope: CaseScope | None = None
+                             ) -> list[Removal]:
+        """Remove every member or invitee the scope (read from the store) no longer
+        covers; record each. One reconciliation per room at a time (the loop, a member
+        event and a command may ask at once); each removal is done and recorded once."""
         lock = self._room_locks.setdefault(room_id, asyncio.Lock())
         async with lock:
-            return await self._reconcile_room(room_id)
+            if scope is None:
+                scope = await asyncio.to_thread(self.service.scope_by_room, room_id)
+            if scope is None:
+                return []
+            return await self._reconcile_room(room_id, scope)
 
-    async def _reconcile_room(self, room_id: str) -> list[Removal]:
-        scope = self.scopes.get(room_id)
+    async def _reconcile_room(self, room_id: str, scope: CaseScope) -> list[Removal]:
         room = self.runner.client.rooms.get(room_id)
-        if scope is None or room is None:
+        if room is None:
             return []
         held = self._hold.get(room_id)
         if held is not None:
@@ -824,13 +686,10 @@ class CasusBot:
             self.removals.append(removal)
             log.info("membership.removed", case_id=scope.case_id, code=decision.code)
             subject = directory(user_id)
-            incident = "case_closed" if scope.closed else "out_of_scope"
-            await self._record([self.entry(
-                "membership.removed", "D", "done", actor=self.user_id, case_id=scope.case_id,
-                subject=user_id, reason_code=decision.code, checks=dict(decision.checks),
-                details={"room_id": room_id, "incident": incident,
-                         **({"subject_organisation": subject.organisation} if subject else {})},
-            )])
+            await asyncio.to_thread(
+                self.service.record_removal, scope.case_id, decision, subject=user_id,
+                room_id=room_id, closed=scope.closed,
+                subject_organisation=subject.organisation if subject else None)
             try:
                 await self.runner.notice(
                     room_id, kind="membership.removed",
@@ -843,27 +702,36 @@ class CasusBot:
         return removals
 
     async def tick(self) -> None:
-        """The clock's work: remind and expire handovers, end accesses that ran out,
-        write room state that failed before. Each part fails on its own."""
+        """The clock's work: remind and expire handovers, end accesses that ran out.
+        Each part fails on its own."""
         for name, step in (("handover_sweep", self.handover.sweep),
-                           ("access_end", self.breakglass.end_expired),
-                           ("state_sync", self._sync_dirty)):
+                           ("access_end", self.breakglass.end_expired)):
             try:
                 await step()
             except Exception:
                 log.exception("casus.tick_failed", step=name)
 
-    async def _sync_dirty(self) -> None:
-        for room_id in sorted(self._dirty):
-            await self.sync_state(room_id)
-
     async def _reconcile_loop(self) -> None:
         while True:
             await asyncio.sleep(self._reconcile_seconds)
             await self.tick()
-            for room_id in list(self.scopes):
+            # Only rooms with someone besides the bot can need a removal.
+            populated = [rid for rid, room in self.runner.client.rooms.items()
+                         if (set(room.users) | set(room.invited_users)) - {self.user_id}]
+            try:
+                scopes = await asyncio.to_thread(self.service.scopes_by_rooms, populated)
+            except Exception:
+                log.exception("casus.reconcile_read_failed")
+                continue
+            for scope in scopes:
                 try:
-                    await self.reconcile_room(room_id)
+                    await self.reconcile_room(scope.room_id, scope)
                 except Exception:
-                    log.exception("casus.reconcile_failed", room_id=room_id)
+                    log.exception("casus.reconcile_failed", room_id=scope.room_id)
 
+
+def _safe_count(mirror: AuditMirror) -> int | None:
+    try:
+        return mirror.pending()
+    except Exception:
+        return None

@@ -13,22 +13,19 @@ reconciliation removes them. Never silent: refusals are recorded too.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
 from bots.casus.handover import when
 from bots.casus.parse import parse_case_and_reason
-from busbaan.audit.entry import AuditEntry
 from busbaan.consent import Access, CaseScope
-from busbaan.consent.state import ACCESS_EVENT, access_content, access_state_key
 from busbaan.errors import BusbaanError
 from busbaan.handover import UnknownCase, breakglass
 from busbaan.handover.breakglass import end_access
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
-from busbaan.store.repositories import HandoverRepository, new_id
+from busbaan.store.repositories import HandoverRepository
 
 if TYPE_CHECKING:
     from bots.casus.bot import CasusBot
@@ -74,24 +71,21 @@ class BreakGlassDesk:
         access = outcome.access
         assert access is not None and row.room_id is not None and who is not None
         room_id = row.room_id
+        # The invitation after the access is stored (the gate admits them only then);
+        # the room-state mirror writes the access before anything else for the case.
+        await asyncio.to_thread(bot.service.start_access, row.case_id, access, by=ctx.sender,
+                                records=outcome.records)
+        await bot.state_mirror.settle_case(row.case_id)
         scope = await bot.scope_of(row)
-        async with bot.lock:
-            await asyncio.to_thread(self.repo.add_access, row.case_id, access,
-                                    access_id=new_id("A"), by=ctx.sender, now=now)
-            scope = dataclasses.replace(bot.scopes.get(room_id, scope),
-                                        accesses=(*scope.accesses, access))
-            bot.scopes[room_id] = scope
-        try:
-            await bot.put_state(room_id, ACCESS_EVENT, access_content(access),
-                                access_state_key(ctx.sender))
-            await bot.update_acl(scope)
-            if not bot.is_member(room_id, ctx.sender):
+        if not bot.is_member(room_id, ctx.sender):
+            try:
                 check(await bot.runner.client.room_invite(room_id, ctx.sender), "invite")
-        except MatrixError:
-            # Not started after all: end it in the store and the scope, say so.
-            await self._end(scope, access, now, record=False)
-            raise
-        await bot.record(outcome.records)
+            except MatrixError:
+                # Not started after all: end it (recorded as ended), say so.
+                await asyncio.to_thread(bot.service.end_access, row.case_id, access,
+                                        records=lambda: [end_access(row.case_id, access,
+                                                                    bot.clock.now())])
+                raise
         log.warning("breakglass.started", case_id=row.case_id, org=who.organisation,
                     role=who.role, reason_code=access.reason_code)
         regie = scope.regie
@@ -122,46 +116,30 @@ class BreakGlassDesk:
     async def _record_refusal(self, user_id: str, case_id: str | None, errcode: str,
                               now: dt.datetime) -> None:
         """A refused emergency request is recorded as well (an exception for review)."""
-        who = self.bot.directory(user_id)
-        entry = AuditEntry(
-            event_code="breakglass.refused", action="E", occurred_at=now, outcome="refused",
-            source="casus-bot", user_id=user_id, user_role=who.role if who else None,
-            organisation=who.organisation if who else None, case_id=case_id,
-            reason_code=errcode.lower(), checks={"emergency": "yes", "authorised": "fail"},
-        )
-        await asyncio.to_thread(self.bot.audit.write, [entry])
+        await asyncio.to_thread(self.bot.service.refuse_breakglass, user_id=user_id,
+                                case_id=case_id, errcode=errcode)
         log.warning("breakglass.refused", errcode=errcode, case_known=case_id is not None)
 
     # -- the end of temporary accesses ---------------------------------------------------
 
     async def end_expired(self) -> None:
-        """End every break-glass or sideline access that has run out: record it, say it
-        in the room, clear its state; the reconciliation then removes whoever the
-        scope no longer covers."""
+        """End every break-glass or sideline access that has run out: record it (once),
+        say it in the room; the room-state mirror clears its state and the
+        reconciliation removes whoever the scope no longer covers."""
         now = self.bot.clock.now()
-        for scope in list(self.bot.scopes.values()):
+        for scope in await asyncio.to_thread(self.bot.service.open_scopes):
             for access in scope.accesses:
                 if now >= access.until:
-                    await self._end(scope, access, now, record=True)
+                    await self._end(scope, access, now)
 
-    async def _end(self, scope: CaseScope, access: Access, now: dt.datetime, *,
-                   record: bool) -> None:
+    async def _end(self, scope: CaseScope, access: Access, now: dt.datetime) -> None:
         bot = self.bot
-        first = await asyncio.to_thread(self.repo.end_access, scope.case_id, access, now)
-        async with bot.lock:
-            current = bot.scopes.get(scope.room_id, scope)
-            remaining = tuple(a for a in current.accesses if a != access)
-            bot.scopes[scope.room_id] = dataclasses.replace(current, accesses=remaining)
-        still: Access | None = next((a for a in remaining if a.user_id == access.user_id), None)
-        try:
-            await bot.put_state(scope.room_id, ACCESS_EVENT,
-                                access_content(still) if still else {},
-                                access_state_key(access.user_id))
-        except MatrixError:
-            log.warning("access.state_clear_failed", case_id=scope.case_id)
-        if not (record and first):
+        first = await asyncio.to_thread(
+            bot.service.end_access, scope.case_id, access,
+            records=lambda: [end_access(scope.case_id, access, now)])
+        if not first:
             return
-        await bot.record([end_access(scope.case_id, access, now)])
+        await bot.state_mirror.settle_case(scope.case_id)
         if access.kind == "break_glass":
             log.warning("breakglass.ended", case_id=scope.case_id)
             body = (f"De noodtoegang van {access.user_id} is afgelopen; valt deze persoon "
@@ -177,4 +155,3 @@ class BreakGlassDesk:
         await bot.safe_notice(scope.room_id, kind=kind, body=body,
                               data={"case_id": scope.case_id, "user_id": access.user_id,
                                     "access": access.kind})
-

@@ -13,23 +13,14 @@ that the regie reads it.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from typing import TYPE_CHECKING
 
 from bots.casus.handover import when
-from busbaan.consent.state import (
-    ACCESS_EVENT,
-    CASE_EVENT,
-    CONSENT_EVENT,
-    access_state_key,
-    case_content,
-    grant_content,
-)
-from busbaan.handover import close_case
+from busbaan.consent import Access, Grant
+from busbaan.handover import Record, close_case
 from busbaan.handover.breakglass import end_access
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
-from busbaan.matrix.errors import MatrixError
 from busbaan.matrix.reply import esc
 from busbaan.store.repositories import HandoverRepository, lead_of
 from busbaan.timeline import case_timeline
@@ -56,6 +47,7 @@ class CaseFileDesk:
     async def cmd_status(self, ctx: CommandContext) -> Reply:
         bot = self.bot
         row, _ = await bot.case_for(ctx)
+        await asyncio.to_thread(bot.audit_mirror.drain)  # read what was just recorded
         items = await asyncio.to_thread(case_timeline, bot.audit.log(), row.case_id)
         lang = ctx.lang
         lead = lead_of(row)
@@ -90,47 +82,17 @@ class CaseFileDesk:
         now = bot.clock.now()
         open_ = await asyncio.to_thread(self.repo.open_for_case, row.case_id)
         outcome = close_case(lead_of(row), open_, by=ctx.sender, reason=ctx.args, now=now)
-        before = scope.accesses
-        async with bot.lock:
-            ended = await asyncio.to_thread(bot.cases.close, row.case_id, now=now,
-                                            by=ctx.sender)
-            by_id = {g.grant_id: g for g in ended}
-            scope = dataclasses.replace(
-                scope, closed=True, accesses=(),
-                grants=tuple(by_id.get(g.grant_id, g) for g in scope.grants))
-            bot.scopes[scope.room_id] = scope
-            bot.hold_removals(scope.room_id, CLOSE_GRACE_SECONDS)
-        try:
-            await bot.put_state(scope.room_id, CASE_EVENT, case_content(
-                row.case_id, row.home_organisation, row.regie,
-                regie_since=lead_of(row).since, closed=True,
-                policy_version=bot.policy.version))
-        except MatrixError:
-            bot.mark_dirty(scope.room_id)
-            log.warning("casus.close_state_failed", case_id=row.case_id)
-        for g in ended:
-            try:
-                await bot.put_state(scope.room_id, CONSENT_EVENT, grant_content(g), g.grant_id)
-            except MatrixError:
-                log.warning("casus.state_put_failed", case_id=row.case_id, grant_id=g.grant_id)
-        for user_id in sorted({a.user_id for a in before}):
-            try:
-                await bot.put_state(scope.room_id, ACCESS_EVENT, {}, access_state_key(user_id))
-            except MatrixError:
-                log.warning("access.state_clear_failed", case_id=row.case_id)
-        try:
-            await bot.put_state(scope.room_id, "m.room.name",
-                                {"name": f"Casus {row.case_id} (gesloten)"})
-        except MatrixError:
-            log.warning("casus.rename_failed", case_id=row.case_id)
-        withdrawals = [bot.entry("consent.withdrawn", "U", "done", actor=ctx.sender,
-                                 case_id=row.case_id, grant=g,
-                                 details={"channel": "case_close",
-                                          "organisation": g.organisation})
-                       for g in ended]
-        # A break-glass or sideline access that closing cuts short ends on the record too.
-        cut_short = [end_access(row.case_id, a, now) for a in before if now < a.until]
-        await bot.record([*cut_short, *outcome.records], before=withdrawals)
+
+        def records(ended: list[Grant], cut: list[Access]) -> list[Record]:
+            # A break-glass or sideline access that closing cuts short ends on the record.
+            return [*(end_access(row.case_id, a, now) for a in cut), *outcome.records]
+
+        ended = await asyncio.to_thread(bot.service.close, row.case_id, by=ctx.sender,
+                                        records=records)
+        # Everyone leaves a moment after the reply (the regie reads it first); the
+        # room-state mirror writes the closed case, the ended grants and the name.
+        bot.hold_removals(scope.room_id, CLOSE_GRACE_SECONDS)
+        await bot.state_mirror.settle_case(row.case_id)
         log.info("case.closed", case_id=row.case_id, grants_ended=len(ended))
         return Reply(
             bot.t(ctx.lang,

@@ -20,6 +20,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from bots.casus.parse import parse_grant
+from busbaan.audit.entry import AuditEntry
 from busbaan.citizen import DATA_SUBJECT, links
 from busbaan.citizen.model import Proposal
 from busbaan.citizen.printout import pdf_page, qr_png
@@ -58,6 +59,18 @@ class CitizenDesk:
         #: Where citizens reach the web app (the service sets it once the app runs).
         self.public_url = public_url
 
+    async def _record(self, event_code: str, action: str, *, actor: str, case_id: str,
+                      details: dict[str, str]) -> None:
+        """An audit entry for a step on the citizen's side (links, proposals): these
+        change no case, grant or access, so they do not go through the case service."""
+        who = self.bot.directory(actor)
+        await asyncio.to_thread(self.bot.audit.write, [AuditEntry(
+            event_code=event_code, action=action, occurred_at=self.bot.clock.now(),
+            outcome="done", source="casus-bot", user_id=actor,
+            user_role=who.role if who else None,
+            organisation=who.organisation if who else None, case_id=case_id,
+            details=details)])
+
     # -- the way in ---------------------------------------------------------------------
 
     @command("burgerlink", en=["citizen link"], usage="!burgerlink [bereikbaar=<hoe>]",
@@ -88,9 +101,9 @@ class CitizenDesk:
             code_hash=links.code_hash(token, code), created_by=ctx.sender, now=now,
             expires_at=expires, contact=contact)
         url = f"{self.public_url.rstrip('/')}/burger/l/{token}"
-        await self.bot._record([self.bot.entry(
-            "citizen.link_created", "C", "done", actor=ctx.sender, case_id=scope.case_id,
-            details={"link_id": link_id, "expires_at": expires.date().isoformat()})])
+        await self._record("citizen.link_created", "C", actor=ctx.sender, case_id=scope.case_id,
+                           details={"link_id": link_id,
+                                    "expires_at": expires.date().isoformat()})
         dm = await self.bot.direct_room(ctx.sender)
         day = expires.date().isoformat()
         await self.bot.runner.notice(
@@ -136,9 +149,8 @@ class CitizenDesk:
         revoked = await asyncio.to_thread(self.repo.revoke_all, scope.case_id, by=ctx.sender,
                                           now=now)
         if revoked:
-            await self.bot._record([self.bot.entry(
-                "citizen.link_revoked", "U", "done", actor=ctx.sender, case_id=scope.case_id,
-                details={"links": ",".join(revoked)})])
+            await self._record("citizen.link_revoked", "U", actor=ctx.sender,
+                               case_id=scope.case_id, details={"links": ",".join(revoked)})
         return Reply(t(ctx.lang,
                        f"{len(revoked)} burgerlink(s) ingetrokken; wie ermee is ingelogd, is nu "
                        "uitgelogd.",
@@ -183,10 +195,10 @@ class CitizenDesk:
                             legal_bases=req.legal_bases, roles=req.roles, valid_until=until,
                             proposed_by=ctx.sender, proposed_at=now)
         await asyncio.to_thread(self.repo.add_proposal, proposal)
-        await self.bot._record([self.bot.entry(
-            "consent.proposed", "C", "done", actor=ctx.sender, case_id=scope.case_id,
-            details={"organisation": req.organisation, "proposal_id": proposal.proposal_id,
-                     "valid_until": until.date().isoformat()})])
+        await self._record("consent.proposed", "C", actor=ctx.sender, case_id=scope.case_id,
+                           details={"organisation": req.organisation,
+                                    "proposal_id": proposal.proposal_id,
+                                    "valid_until": until.date().isoformat()})
         return Reply(t(ctx.lang,
                        f"Voorstel {proposal.proposal_id} staat klaar voor de burger op 'Mijn "
                        f"hulpvraag': {req.organisation} — {', '.join(req.categories)} — tot "
@@ -201,14 +213,13 @@ class CitizenDesk:
 
     # -- the case panel widget ---------------------------------------------------------
 
-    async def add_panel(self, room_id: str, case_id: str) -> None:
-        """Put the case panel widget in a new case room (``im.vector.modular.widgets``)."""
+    def panel_state(self, case_id: str) -> dict[str, Any]:
+        """The case panel widget as initial state of a new case room."""
         from busbaan.web.panel import widget_content
         from busbaan.web.panel.routes import WIDGET_ID
 
-        await self.bot.put_state(room_id, "im.vector.modular.widgets",
-                                 widget_content(self.public_url, case_id, self.bot.user_id),
-                                 WIDGET_ID)
+        return {"type": "im.vector.modular.widgets", "state_key": WIDGET_ID,
+                "content": widget_content(self.public_url, case_id, self.bot.user_id)}
 
     # -- the re-grant rule ----------------------------------------------------------------
 

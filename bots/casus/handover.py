@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bots.casus.parse import parse_user_and_reason, split_case_id
-from bots.casus.records import audit_items
-from busbaan.audit.storage import AuditLog
+from busbaan.cases import CaseService
 from busbaan.consent import Access, Action, CaseScope, decide
 from busbaan.consent.decide import DirectoryLookup
 from busbaan.errors import UsageError
@@ -34,6 +33,7 @@ from busbaan.handover import (
     NoOpenHandover,
     NotInDirectory,
     Outcome,
+    Record,
     UnknownCase,
     accept,
     decline,
@@ -78,15 +78,12 @@ class SweepResult:
 
 class HandoverSweep:
     """One reminder/expiry sweep: read the open proposals, decide what is due (pure),
-    store the reminders and expiries in one transaction and their records in one
-    append. Synchronous: the bot runs it in a thread."""
+    store the reminders and expiries and their events in one transaction of the case
+    service (the audit mirror appends them). Synchronous: the bot runs it in a thread."""
 
-    def __init__(self, repo: HandoverRepository, log_: AuditLog, *, bot_user_id: str,
-                 directory: DirectoryLookup) -> None:
-        self.repo = repo
-        self.log = log_
-        self.bot_user_id = bot_user_id
-        self.directory = directory
+    def __init__(self, service: CaseService) -> None:
+        self.service = service
+        self.repo = service.handovers
 
     def run(self, now: dt.datetime) -> SweepResult:
         open_ = self.repo.open_all()
@@ -94,11 +91,13 @@ class HandoverSweep:
         if steps:
             reminded = [o.handover for d, o in steps if d.kind == "remind" and o.handover]
             expired = [o.handover for d, o in steps if d.kind == "expire" and o.handover]
-            applied = self.repo.sweep(reminded, expired)
+
+            def records(applied: set[str]) -> list[Record]:
+                return [r for d, o in steps if d.handover.handover_id in applied
+                        for r in o.records]
+
+            applied = self.service.sweep_handovers(reminded, expired, records)
             steps = [(d, o) for d, o in steps if d.handover.handover_id in applied]
-            records = [r for _, o in steps for r in o.records]
-            self.log.append_many(audit_items(records, bot_user_id=self.bot_user_id,
-                                             directory=self.directory, now=now))
         changed = {o.handover.handover_id: o.handover for _, o in steps if o.handover}
         remaining = [changed.get(h.handover_id, h) for h in open_]
         return SweepResult(tuple(steps), next_deadline(remaining))
@@ -185,16 +184,14 @@ class HandoverDesk:
                           rules=self.rules, handover_id=new_id("H"), grant_hint=hint)
         h = outcome.handover
         assert h is not None
-        await asyncio.to_thread(self.repo.add, h, room_event_id=root)
         invited = False
         if not bot.is_member(ctx.room_id, user_id):
-            try:
-                check(await bot.runner.client.room_invite(ctx.room_id, user_id), "invite")
-            except MatrixError:
-                await asyncio.to_thread(self.repo.remove, h.handover_id)
-                raise
+            # The invitation first (asking twice is harmless); then the proposal and its
+            # record in one transaction.
+            check(await bot.runner.client.room_invite(ctx.room_id, user_id), "invite")
             invited = True
-        await bot.record(outcome.records)
+        await asyncio.to_thread(bot.service.propose_handover, h, outcome.records,
+                                room_event_id=root)
         if self.next_due is None or h.remind_at < self.next_due:
             self.next_due = h.remind_at
         log.info("handover.proposed", case_id=h.case_id, handover_id=h.handover_id,
@@ -258,7 +255,7 @@ class HandoverDesk:
         except MatrixError as exc:
             log.warning("handover.dm_failed", case_id=h.case_id, status=exc.status)
             return None
-        await asyncio.to_thread(self.repo.set_links, h.handover_id, dm_room_id=dm)
+        await asyncio.to_thread(self.bot.service.link_handover, h.handover_id, dm_room_id=dm)
 
         async def send() -> None:
             await self._dm_proposal(h, scope, dm)
@@ -329,8 +326,7 @@ class HandoverDesk:
         assert h is not None and lead is not None and sideline is not None
         room_id = scope.room_id
         invite = not bot.is_member(room_id, ctx.sender)
-        scope = await bot.move_regie(scope, h, lead, sideline)
-        await bot.record(outcome.records)
+        scope = await bot.move_regie(scope, h, lead, sideline, outcome.records)
         log.info("handover.accepted", case_id=h.case_id, handover_id=h.handover_id)
         root = await self._thread_root(h)
         leaving = self._leaving(scope, directory, now)
@@ -387,9 +383,8 @@ class HandoverDesk:
         outcome = decline(lead_of(row), open_, by=ctx.sender, reason=reason, now=now)
         h = outcome.handover
         assert h is not None
-        await asyncio.to_thread(self.repo.answer, h, decline_reason=outcome.records[0]
-                                .personal.get("reason"))
-        await bot.record(outcome.records)
+        await asyncio.to_thread(bot.service.answer_handover, h, outcome.records,
+                                decline_reason=outcome.records[0].personal.get("reason"))
         log.info("handover.declined", case_id=h.case_id, handover_id=h.handover_id)
         root = await self._thread_root(h)
         text = (f"{ctx.sender} neemt de regie van casus {h.case_id} niet over. Reden: "
@@ -421,8 +416,7 @@ class HandoverDesk:
         outcome = withdraw(lead_of(row), open_, by=ctx.sender, now=bot.clock.now())
         h = outcome.handover
         assert h is not None
-        await asyncio.to_thread(self.repo.answer, h)
-        await bot.record(outcome.records)
+        await asyncio.to_thread(bot.service.answer_handover, h, outcome.records)
         root, dm = await asyncio.to_thread(self.repo.links, h.handover_id)
         if dm is not None:
             await bot.safe_notice(dm, kind="handover.withdrawn", body=(
@@ -488,8 +482,7 @@ class HandoverDesk:
         if self.next_due is not None and now < self.next_due:
             return
         async with self._sweep_lock:
-            sweeper = HandoverSweep(self.repo, self.bot.audit.log(), bot_user_id=self.bot.user_id,
-                                    directory=self.bot.directory)
+            sweeper = HandoverSweep(self.bot.service)
             result = await asyncio.to_thread(sweeper.run, now)
             self.next_due = result.next_due or (now + dt.timedelta(days=1))
         for item, outcome in result.steps:

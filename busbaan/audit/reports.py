@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from busbaan.audit.reading import grant_recipient
 from busbaan.audit.storage import LoggedEntry
 from busbaan.citizen import DATA_SUBJECT
 from busbaan.errors import UsageError
@@ -136,7 +137,7 @@ def citizen_report(case_id: str, items: Iterable[LoggedEntry]) -> CitizenReport:
 
 
 def _when(when: dt.datetime) -> str:
-    return when.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _line(item: LoggedEntry, lang: str) -> str:
@@ -320,7 +321,7 @@ def consent_events(items: Iterable[LoggedEntry]) -> Iterator[ConsentEvent]:
         if not e.event_code.startswith("consent."):
             continue
         yield ConsentEvent(item.index, e.occurred_at, e.event_code, e.case_id, e.grant_id,
-                           e.details.get("grant_organisation", e.organisation),
+                           grant_recipient(e),
                            e.data_categories, e.legal_bases, e.user_id, e.outcome)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from busbaan.audit import merkle
 from busbaan.audit.checkpoint import (
     Checkpoint,
+    NoteError,
     Signer,
     Verifier,
     parse_checkpoint,
@@ -256,13 +257,20 @@ class AuditLog:
         """Append one entry (one durable transaction); returns its index."""
         return self.append_many([(entry, personal)])[0]
 
-    def append_many(self, items: Sequence[AppendItem]) -> list[int]:
-        """Append entries in one durable transaction; returns their indexes, in order."""
+    def append_many(self, items: Sequence[AppendItem], *,
+                    then: Callable[[Connection, list[int]], None] | None = None) -> list[int]:
+        """Append entries in one durable transaction; returns their indexes, in order.
+
+        ``then(conn, indexes)`` runs inside that transaction (the outbox marks what it
+        appended there, so an event is appended exactly once); if it raises, nothing
+        is appended."""
         pairs = [item if isinstance(item, tuple) else (item, None) for item in items]
         if not pairs:
             return []
         with self._write() as (conn, head):
             first = self._append_locked(conn, head, pairs)
+            if then is not None:
+                then(conn, list(range(first, first + len(pairs))))
         _log.debug("audit.appended", first=first, count=len(pairs))
         return list(range(first, first + len(pairs)))
 
@@ -612,12 +620,23 @@ class AuditLog:
 
     # ------------------------------------------------------------------ checkpoints
 
-    def checkpoint(self) -> str:
+    def checkpoint(
+        self,
+        *,
+        marker: Callable[[int | None], AuditEntry] | None = None,
+        remembered: Sequence[str] = (),
+    ) -> str:
         """Sign and store a checkpoint of the log as it is now; returns the signed note.
 
         Refuses (:class:`AuditIntegrityError`) when the tree no longer matches the
-        latest signed checkpoint: a log never signs two inconsistent checkpoints.
-        Returns the latest note unchanged when nothing was appended since.
+        latest signed checkpoint in the database or any checkpoint in ``remembered``
+        (notes the signer keeps outside the database): a log never signs two
+        inconsistent checkpoints, also when someone deleted the checkpoint rows.
+
+        ``marker``, when given, builds an entry (from the previous checkpoint's size)
+        that is appended in the same transaction, just before signing: the checkpoint's
+        size is then the marker's index + 1 (see :mod:`busbaan.audit.runs`). Without a
+        marker the latest note is returned unchanged when nothing was appended since.
         """
         if self.signer is None:
             raise BusbaanError(
@@ -625,6 +644,12 @@ class AuditLog:
                 "No signing key: a checkpoint cannot be signed.",
                 errcode="BB_AUDIT_NO_KEY",
             )
+        known: list[Checkpoint] = []
+        for note in remembered:
+            try:
+                known.append(parse_checkpoint(split_note(note)[0]))
+            except NoteError:
+                continue
         with self._write() as (conn, head):
             size = head.frontier.size
             root = head.frontier.root()
@@ -632,9 +657,9 @@ class AuditLog:
                 sa.select(checkpoint_table.c.size, checkpoint_table.c.note)
                 .order_by(checkpoint_table.c.size.desc()).limit(1)
             ).one_or_none()
-            if latest is not None:
-                old = parse_checkpoint(split_note(str(latest[1]))[0])
-                node = self._node_reader(conn)
+            previous = [parse_checkpoint(split_note(str(latest[1]))[0])] if latest else []
+            node = self._node_reader(conn)
+            for old in previous + [k for k in known if k.origin == self.origin]:
                 problem = old.size > size
                 if not problem and old.size:
                     recomputed = merkle.range_hash(0, old.size, node)
@@ -650,8 +675,13 @@ class AuditLog:
                         f"{old.size}. Run 'busbaan audit verify'.",
                         data={"checkpoint_size": old.size},
                     )
-                if old.size == size:
-                    return str(latest[1])
+            if marker is not None:
+                self._append_locked(conn, head, [(marker(int(latest[0]) if latest else None),
+                                                  None)])
+                size = head.frontier.size
+                root = head.frontier.root()
+            elif latest is not None and int(latest[0]) == size:
+                return str(latest[1])
             note = Checkpoint(self.origin, size, root).sign(self.signer)
             conn.execute(checkpoint_table.insert().values(
                 size=size, root_hash=root, note=note, created_at=format_time(self.clock.now())

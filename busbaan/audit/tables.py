@@ -24,6 +24,7 @@ __all__ = [
     "COPIED_COLUMNS",
     "case_key_table",
     "checkpoint_table",
+    "cosignature_table",
     "entry_table",
     "head_table",
     "metadata",
@@ -101,4 +102,16 @@ case_key_table = sa.Table(
     sa.Column("created_at", sa.String(27), nullable=False),
     sa.Column("erased_at", sa.String(27), nullable=True),
     sa.Column("erased_by", sa.String(255), nullable=True),
+)
+#: Witnesses' cosignatures of checkpoints (revision 0010): one row per checkpoint size
+#: and witness. A checkpoint newer than a witness's largest row is not yet witnessed by
+#: it: that *is* the persisted queue the service works through.
+cosignature_table = sa.Table(
+    "audit_cosignature",
+    metadata,
+    sa.Column("size", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("witness", sa.String(255), primary_key=True),
+    sa.Column("line", sa.Text, nullable=False),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),
+    sa.Column("received_at", sa.String(27), nullable=False),
 )

@@ -41,7 +41,7 @@ from busbaan.log import get_logger
 if TYPE_CHECKING:
     from busbaan.audit.storage import AuditLog
 
-__all__ = ["Problem", "VerifyReport", "verify_log"]
+__all__ = ["Problem", "VerifyReport", "WitnessStatus", "first_bad", "verify_log"]
 
 _log = get_logger("busbaan.audit")
 #: Rows per read. A power of two: each chunk then starts at a multiple of its length,
@@ -75,6 +75,30 @@ _PROBLEM_TEXT: dict[str, tuple[str, str]] = {
                           "a signed checkpoint covers more entries than exist"),
     "consistency": ("twee controlepunten zijn niet consistent",
                     "two checkpoints are not consistent"),
+    # issue 9: what the service, the verifier and the witnesses remember
+    "checkpoint_missing": ("een controlepunt ontbreekt voor een periode waarin de dienst "
+                           "draaide", "a checkpoint is missing for a period the service ran"),
+    "checkpoint_chain": ("de keten van controlepunten is onderbroken (een controlepunt is "
+                         "verwijderd of ingevoegd)",
+                         "the chain of checkpoints is broken (one was deleted or inserted)"),
+    "run_gap": ("controlepunten van een dienstrun ontbreken",
+                "checkpoints of a service run are missing"),
+    "checkpoint_gap": ("de dienst tekende niet op tijd en zegt niet waarom",
+                       "the service did not sign on time and does not say why"),
+    "run_truncated": ("het einde van een dienstrun is weggehaald",
+                      "the end of a service run was cut off"),
+    "checkpoints_absent": ("geen enkel controlepunt, terwijl de dienst heeft gedraaid",
+                           "no checkpoint at all, although the service ran"),
+    "checkpoints_fewer": ("minder controlepunten dan bij de vorige controle",
+                          "fewer checkpoints than at the previous verification"),
+    "checkpoints_rolled_back": ("het nieuwste controlepunt is ouder dan een eerder gezien "
+                                "controlepunt (verifier of getuige)",
+                                "the newest checkpoint is older than one seen before "
+                                "(verifier or witness)"),
+    "cosignature": ("een medeondertekening van een getuige klopt niet",
+                    "a witness's cosignature does not verify"),
+    "cosignature_orphan": ("een getuige tekende een controlepunt dat er niet meer is",
+                           "a witness cosigned a checkpoint that is gone"),
 }
 
 
@@ -109,8 +133,24 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class WitnessStatus:
+    """One pinned witness, as verification saw it.
+
+    ``cosigned_size``: the largest checkpoint with a valid cosignature stored in the
+    log; ``remote_size``: the witness's own latest (fetched from its URL), or
+    ``remote_error`` (errcode) when it could not be fetched or read.
+    """
+
+    name: str
+    cosigned_size: int | None
+    remote_size: int | None = None
+    remote_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """The outcome of :meth:`AuditLog.verify`."""
+    """The outcome of :meth:`AuditLog.verify` (and, with the trust configuration, of
+    :func:`busbaan.audit.assurance.verify_trusted`, which fills the last fields)."""
 
     ok: bool
     first_bad_index: int | None
@@ -118,6 +158,14 @@ class VerifyReport:
     size: int
     checkpoints: int
     problems: tuple[Problem, ...] = field(default=())
+    witnesses: tuple[WitnessStatus, ...] = field(default=())
+    #: Checkpoint sizes that fewer than ``quorum`` witnesses vouch for (yet).
+    unwitnessed: tuple[int, ...] = field(default=())
+    quorum: int = 0
+    #: The size the verifier's state file held before this run (None: no state file).
+    previous_size: int | None = None
+    #: When the open (last) service run last signed, ISO 8601, if it is open.
+    open_run_last: str | None = None
 
 
 # --------------------------------------------------------------------------- chunks
@@ -250,6 +298,11 @@ def _parallel_ok(engine: Engine) -> bool:
 
 #: Problems that name the very entry that is wrong.
 ROW_KINDS = frozenset({"missing", "leaf_hash", "moved", "unreadable", "personal", "column"})
+
+
+def first_bad(problems: Sequence[Problem]) -> Problem | None:
+    """The problem whose index is the first bad one (see :func:`_first_bad`)."""
+    return _first_bad(problems)
 
 
 def _first_bad(problems: Sequence[Problem]) -> Problem | None:

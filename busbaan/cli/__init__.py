@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, str] = {
     "audit": "busbaan.cli.audit:audit",
     "dev": "busbaan.cli.dev:dev",
     "serve": "busbaan.cli.serve:serve",
+    "witness": "busbaan.cli.witness:witness",  # issue 9
 }
 
 

@@ -6,12 +6,15 @@ message explains (Dutch by default, English with ``BUSBAAN_LANG=en``).
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import dataclasses
 import datetime as dt
 import functools
 import getpass
 import json
 import os
+import secrets
 import sys
 import zoneinfo
 from collections.abc import Iterator
@@ -22,7 +25,13 @@ from typing import Any
 import click
 import sqlalchemy as sa
 
-from busbaan.audit import AuditLog, Signer, Verifier
+from busbaan.audit import AuditLog, Signer, Verifier, VerifyReport
+from busbaan.audit.assurance import (
+    fetch_witness_checkpoints,
+    read_state,
+    verify_trusted,
+    write_state,
+)
 from busbaan.audit.export import csv_rows, jsonl_rows
 from busbaan.audit.keys import (
     DEFAULT_KEY_PATH,
@@ -44,6 +53,9 @@ from busbaan.audit.reports import (
     render_professional,
     render_register,
 )
+from busbaan.audit.runs import marker_entry
+from busbaan.audit.signing import SignerMemory
+from busbaan.audit.trust import TrustConfig, load_trust_config
 from busbaan.cli import lang
 from busbaan.errors import NotFound, Unavailable, UsageError
 from busbaan.log import configure as configure_logging
@@ -172,56 +184,129 @@ def audit(ctx: click.Context, db: str | None, key_path: Path) -> None:
 # --------------------------------------------------------------------------- integrity
 
 
+def _trust(config: Path | None, vkey: str | None, state: Path | None) -> TrustConfig:
+    """The pinned keys: from --config, or --vkey; never derived from the key file."""
+    if config is not None:
+        trust = load_trust_config(config)
+    elif vkey:
+        trust = TrustConfig(log_verifier=load_verifier(vkey), source="--vkey")
+    else:
+        raise UsageError(
+            "Geen vastgepinde publieke sleutel: geef --config (verifier-configuratie, met "
+            "getuigen) of --vkey. De sleutel wordt niet uit het sleutelbestand afgeleid; "
+            "'busbaan audit key' toont hem, om hem eenmalig vast te pinnen.",
+            "No pinned public key: pass --config (the verifier's configuration, with "
+            "witnesses) or --vkey. The key is not derived from the key file; 'busbaan audit "
+            "key' prints it, to pin it once.", errcode="BB_AUDIT_NOT_PINNED")
+    if state is not None:
+        trust = dataclasses.replace(trust, state_file=state)
+    return trust
+
+
+def _report_json(report: VerifyReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok, "size": report.size, "checkpoints": report.checkpoints,
+        "first_bad_index": report.first_bad_index,
+        "problems": [{"kind": p.kind, "index": p.index, "checkpoint_size": p.checkpoint_size,
+                      "text": p.describe(lang())} for p in report.problems],
+        "witnesses": [{"name": w.name, "cosigned_size": w.cosigned_size,
+                       "remote_size": w.remote_size, "remote_error": w.remote_error}
+                      for w in report.witnesses],
+        "quorum": report.quorum, "unwitnessed": list(report.unwitnessed),
+        "previous_size": report.previous_size, "open_run_last": report.open_run_last,
+    }
+
+
+def _witness_lines(report: VerifyReport) -> Iterator[str]:
+    for w in report.witnesses:
+        cosigned = "-" if w.cosigned_size is None else str(w.cosigned_size)
+        if w.remote_error == "BB_WITNESS_UNAVAILABLE":
+            remote = _t("niet bereikbaar", "unreachable")
+        elif w.remote_error is not None:
+            remote = _t("onbruikbaar antwoord", "unusable answer")
+        elif w.remote_size is None:
+            remote = _t("niet gevraagd", "not asked")
+        else:
+            remote = str(w.remote_size)
+        yield _t(f"Getuige {w.name}: medeondertekend t/m grootte {cosigned}; eigen kopie: "
+                 f"{remote}.",
+                 f"Witness {w.name}: cosigned up to size {cosigned}; its own copy: {remote}.")
+    if report.unwitnessed:
+        shown = ", ".join(str(s) for s in report.unwitnessed[:10])
+        more = " …" if len(report.unwitnessed) > 10 else ""
+        yield _t(f"Nog niet getuigd ({report.quorum} nodig): {len(report.unwitnessed)} "
+                 f"controlepunt(en), grootte {shown}{more}.",
+                 f"Not yet witnessed ({report.quorum} needed): {len(report.unwitnessed)} "
+                 f"checkpoint(s), size {shown}{more}.")
+
+
 @audit.command()
+@click.option("--config", "config", default=None, envvar="BUSBAAN_AUDIT_VERIFY_CONFIG",
+              type=click.Path(path_type=Path),
+              help="Verifier configuration: pinned log key, witnesses, state file.")
 @click.option("--vkey", default=None, metavar="KEY|FILE",
-              help="Check checkpoints with this public key (name+id+key) instead of --key.")
+              help="The pinned public key of the log (name+id+key), without --config.")
+@click.option("--state", "state_path", default=None, type=click.Path(path_type=Path),
+              help="The verifier's state file (overrides the configuration's).")
+@click.option("--offline", is_flag=True, help="Do not ask the witnesses for their copies.")
+@click.option("--json", "as_json", is_flag=True, help="The report as one JSON object.")
 @click.option("--against", "against", multiple=True, type=click.Path(path_type=Path),
               help="A checkpoint kept elsewhere that the log must still match (repeatable).")
 @click.option("--workers", default="0", metavar="N",
               help="Extra processes that check rows (pays off with idle cores).")
 @click.pass_obj
 @_guard_db
-def verify(state: _State, vkey: str | None, against: tuple[Path, ...], workers: str) -> None:
-    """Recompute the whole log and check every signed checkpoint.
+def verify(state: _State, config: Path | None, vkey: str | None, state_path: Path | None,
+           offline: bool, as_json: bool, against: tuple[Path, ...], workers: str) -> None:
+    """Recompute the whole log and check every signed checkpoint against the pinned key,
+    the verifier's memory and the witnesses.
 
-    Exits 1 and names the first bad index when anything was changed, deleted, moved
-    or forged.
+    Exits 1 and names the first bad index when anything was changed, deleted, moved,
+    rolled back or forged.
     """
     n_workers = _parse_int(workers, "--workers")
-    if vkey:
-        verifier = load_verifier(vkey)
-        log = state.log(verifiers=(verifier,), origin=verifier.name)
-    elif state.key_path.exists():
-        # Not signing: the key says which origin and which public key to expect.
-        log = state.log(signer=load_signer(state.key_path))
-    else:
-        log = state.log()
-        if log.signer is None:
-            click.echo(_t(
-                f"Let op: geen sleutel ({state.key_path}); controlepunten kunnen niet "
-                "worden gecontroleerd. Geef --key of --vkey.",
-                f"Note: no key ({state.key_path}); checkpoints cannot be checked. "
-                "Pass --key or --vkey.",
-            ), err=True)
+    log = state.log()
+    size = log.size()  # an unreachable or unmigrated database says so first
+    trust = _trust(config, vkey, state_path)
     notes = []
     for path in against:
         try:
             notes.append(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise UsageError(f"Kan {path} niet lezen.", f"Cannot read {path}.") from exc
-    size = log.size()
+    previous = read_state(trust.state_file) if trust.state_file is not None else None
+    remote = {} if offline else asyncio.run(
+        fetch_witness_checkpoints(trust.witnesses, trust.origin))
     with _progress(size, _t("Controleren", "Verifying")) as bar:
-        report = log.verify(progress=bar.update, trusted_notes=notes, workers=n_workers)
+        report, new_state = verify_trusted(
+            log, trust, state=previous, remote=remote, progress=bar.update,
+            trusted_notes=notes, workers=n_workers)
+    if new_state is not None and trust.state_file is not None:
+        write_state(trust.state_file, new_state)
+    if as_json:
+        click.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+        if not report.ok:
+            sys.exit(1)
+        return
     if report.ok:
         click.echo(_t(
             f"OK: {report.size} regels, {report.checkpoints} ondertekende controlepunten "
             "kloppen.",
             f"OK: {report.size} entries, {report.checkpoints} signed checkpoints match.",
         ))
+        for line in _witness_lines(report):
+            click.echo(line)
         if report.checkpoints == 0:
             click.echo(_t(
                 "Let op: er is nog geen ondertekend controlepunt ('busbaan audit checkpoint').",
                 "Note: there is no signed checkpoint yet ('busbaan audit checkpoint').",
+            ), err=True)
+        if trust.state_file is None:
+            click.echo(_t(
+                "Let op: geen verifier-status (state_file): een teruggerold log valt alleen "
+                "op via getuigen.",
+                "Note: no verifier state (state_file): a rolled-back log shows only through "
+                "witnesses.",
             ), err=True)
         return
     language = lang()
@@ -235,31 +320,51 @@ def verify(state: _State, vkey: str | None, against: tuple[Path, ...], workers: 
     if len(report.problems) > 20:
         click.echo(_t(f"  ... en {len(report.problems) - 20} meer",
                       f"  ... and {len(report.problems) - 20} more"))
+    for line in _witness_lines(report):
+        click.echo(line)
     sys.exit(1)
 
 
 @audit.command()
 @click.option("--origin", default=None,
-              help=f"Name of the log, used only when the key is created (default "
-                   f"{DEFAULT_ORIGIN}).")
+              help=f"Name of the log, used only with --init (default {DEFAULT_ORIGIN}).")
+@click.option("--init", "init", is_flag=True,
+              help="Create the signing key when it is missing (pin its public key after).")
 @click.pass_obj
 @_guard_db
-def checkpoint(state: _State, origin: str | None) -> None:
-    """Sign a checkpoint of the log as it is now and print it (a C2SP signed note)."""
-    signer, created = load_or_create_signer(state.key_path, origin or DEFAULT_ORIGIN)
+def checkpoint(state: _State, origin: str | None, init: bool) -> None:
+    """Sign a checkpoint of the log as it is now (after a marker entry) and print it."""
+    if init:
+        signer, created = load_or_create_signer(state.key_path, origin or DEFAULT_ORIGIN)
+    else:
+        signer, created = load_signer(state.key_path), False
     if created:
         click.echo(_t(f"Nieuwe ondertekensleutel gemaakt: {state.key_path} (modus 0600).",
                       f"Created a new signing key: {state.key_path} (mode 0600)."), err=True)
-        click.echo(_t("Publieke sleutel: ", "Public key: ") + signer.verifier.vkey, err=True)
-    note = state.log(signer=signer).checkpoint()
+        click.echo(_t("Publieke sleutel (pin deze): ", "Public key (pin this): ")
+                   + signer.verifier.vkey, err=True)
+    memory_path = SignerMemory.path_for(state.key_path)
+    memory = SignerMemory.read(memory_path)
+    log = state.log(signer=signer)
+    run = "cli-" + secrets.token_hex(6)
+    note = log.checkpoint(
+        marker=lambda prev: marker_entry(now=log.clock.now(), run=run, seq=0, reason="manual",
+                                         interval=0, prev_size=prev, source="cli"),
+        remembered=[memory.note] if memory else [])
+    SignerMemory(note, run, 0).write(memory_path)
     click.echo(note, nl=False)
 
 
 @audit.command("key")
+@click.option("--init", "init", is_flag=True, help="Create the key when it is missing.")
+@click.option("--origin", default=None,
+              help=f"Name of the log, used only with --init (default {DEFAULT_ORIGIN}).")
 @click.pass_obj
-def key_cmd(state: _State) -> None:
-    """Print the public (verifier) key of the signing key, to check checkpoints elsewhere."""
-    click.echo(load_signer(state.key_path).verifier.vkey)
+def key_cmd(state: _State, init: bool, origin: str | None) -> None:
+    """Print the public (verifier) key of the signing key, to pin it where it is checked."""
+    signer = (load_or_create_signer(state.key_path, origin or DEFAULT_ORIGIN)[0] if init
+              else load_signer(state.key_path))
+    click.echo(signer.verifier.vkey)
 
 
 @audit.command()

@@ -20,6 +20,7 @@ from busbaan.log import configure, get_logger
 
 if TYPE_CHECKING:  # wegwijzer (issue 5)
     from busbaan.devstack.demo import DemoAccounts
+    from busbaan.devstack.witness import DevWitness
     from busbaan.service import Service
 
 log = get_logger("busbaan.dev")
@@ -73,16 +74,26 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
                 for name, creds in demo.bots.items() if name in ("casus", "wegwijzer")}
         from busbaan.routing import demo_map_path  # wegwijzer (issue 5)
 
+        witness, trust_path = await _audit_trust(state_dir)  # issue 9: a witness
         service = Service(ServiceConfig(homeserver=hs.url, bots=bots, policy_dir=policy_dir,
                                         database_url=db_url, state_dir=state_dir,
-                                        web_port=web_port, socialmap=demo_map_path()))
-        await service.start()
+                                        web_port=web_port, socialmap=demo_map_path(),
+                                        audit_key_init=True, audit_trust=trust_path))
+        try:
+            await service.start()
+        except BaseException:
+            await witness.stop()
+            raise
         try:
             await _demo_intake_rooms(service, demo)  # wegwijzer (issue 5)
             web_url = f"http://127.0.0.1:{web_port}"
             if service.web is not None:
                 web_url = service.web.url
-            write_dev_json(dev_json, demo.dev_json(web_url))
+            info = demo.dev_json(web_url)
+            info["witness"] = {"url": witness.url, "name": witness.cosigner.name,
+                               "vkey": witness.cosigner.verifier.vkey}  # issue 9
+            info["audit_verify_config"] = str(trust_path)
+            write_dev_json(dev_json, info)
             click.echo(f"\nbusbaan draait. Homeserver: {hs.url}  Web: {web_url}\n"
                        f"Accounts en wachtwoorden: {dev_json}\nStoppen: Ctrl-C\n", err=True)
             stop = asyncio.Event()
@@ -94,9 +105,31 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
         finally:
             dev_json.unlink(missing_ok=True)
             await service.stop()
+            await witness.stop()
     finally:
         await hs.stop()
     click.echo("busbaan: gestopt.", err=True)
+
+
+async def _audit_trust(state_dir: Path) -> tuple[DevWitness, Path]:
+    """issue 9: the signing key (created here, explicitly), a witness on loopback, and
+    the verifier's configuration pinning both (``audit-verify.json``)."""
+    from busbaan.audit.keys import load_or_create_signer
+    from busbaan.audit.trust import write_trust_config
+    from busbaan.devstack.witness import start_dev_witness
+
+    signer, _ = await asyncio.to_thread(load_or_create_signer,
+                                        state_dir / "audit-signing.key")
+    witness = await start_dev_witness(state_dir / "witness", [signer.verifier])
+    path = state_dir / "audit-verify.json"
+    await asyncio.to_thread(write_trust_config, path, {
+        "log_key": signer.verifier.vkey,
+        "witnesses": [{"key": witness.cosigner.verifier.vkey, "url": witness.url}],
+        "quorum": 1,
+        "state_file": "audit-verifier-state.json",
+        "checkpoint_interval_seconds": 300,
+    })
+    return witness, path
 
 
 async def _demo_intake_rooms(service: Service, demo: DemoAccounts) -> None:

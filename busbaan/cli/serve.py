@@ -48,10 +48,20 @@ def _secret(path: Path | None, what: str) -> str | None:
 @click.option("--web-port", envvar="BUSBAAN_WEB_PORT", default=8080, type=int,
               show_default=True)
 @click.option("--log-level", default="INFO", show_default=True)
+@click.option("--audit-key", envvar="BUSBAAN_AUDIT_KEY", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Checkpoint signing key (mode 0600; default STATE_DIR/audit-signing.key). "
+                   "May live on another host than the database (a mounted secret).")
+@click.option("--init-audit-key", is_flag=True,
+              help="Create the signing key when it is missing (then pin its public key).")
+@click.option("--audit-config", envvar="BUSBAAN_AUDIT_VERIFY_CONFIG", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Verifier configuration: the pinned log key and the witnesses.")
 def serve(homeserver: str, casus_user: str, casus_password_file: Path | None,
           casus_token_file: Path | None, wegwijzer_user: str | None,
           wegwijzer_password_file: Path | None, policy_dir: Path, state_dir: Path,
-          socialmap: Path | None, web_host: str, web_port: int, log_level: str) -> None:
+          socialmap: Path | None, web_host: str, web_port: int, log_level: str,
+          audit_key: Path | None, init_audit_key: bool, audit_config: Path | None) -> None:
     """Run the bots, the web app and the scheduler (BUSBAAN_DATABASE_URL: the store)."""
     from busbaan.matrix.runner import BotAccount
     from busbaan.service import Service, ServiceConfig, run_until_signal
@@ -65,5 +75,6 @@ def serve(homeserver: str, casus_user: str, casus_password_file: Path | None,
                                        password=_secret(wegwijzer_password_file, "wachtwoord"))
     config = ServiceConfig(homeserver=homeserver, bots=bots, policy_dir=policy_dir,
                            state_dir=state_dir, web_host=web_host, web_port=web_port,
-                           socialmap=socialmap)
+                           socialmap=socialmap, audit_key=audit_key,
+                           audit_key_init=init_audit_key, audit_trust=audit_config)
     asyncio.run(run_until_signal(Service(config)))

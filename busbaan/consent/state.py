@@ -10,10 +10,15 @@ Event content is canonical JSON: strings and integers only, no floats.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from busbaan.consent.model import Access, CaseScope, Grant
+
+#: The only form a case id has: generated (``C-`` + 8 of A–Z and 2–9 without I, O, 0,
+#: 1), never typed. A name, an address or a BSN never matches it.
+CASE_ID = re.compile(r"^C-[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$")
 
 CASE_EVENT = "nl.busbaan.case"
 CONSENT_EVENT = "nl.busbaan.consent"
@@ -140,3 +145,52 @@ def scope_from_state(
         case_id=case_id, room_id=room_id, home_organisation=home, regie=regie,
         grants=parsed, accesses=acc, closed=status == "closed",
     )
+
+
+def is_case_id(value: object) -> bool:
+    """Whether ``value`` has the generated form of a case id."""
+    return isinstance(value, str) and CASE_ID.match(value) is not None
+
+
+class NotOurs(ValueError):
+    """Room state that claims a case but was not written by the busbaan bot."""
+
+
+def scope_from_room_state(
+    room_id: str,
+    events: Iterable[tuple[str, str, str, Mapping[str, Any]]],
+    bot_user_id: str,
+) -> CaseScope | None:
+    """The case scope of a room, from its state events ``(type, state_key, sender,
+    content)``, trusting only what the busbaan bot wrote (pure).
+
+    A room is a case room only when the bot created it (``m.room.create`` sent by the
+    bot: in room version 12 its creator) *and* the bot sent its ``nl.busbaan.case``
+    state with a generated case id. Anything else — a room someone else created, case
+    state sent by someone else, a case id that is a name — is an ordinary room: None.
+    ``nl.busbaan.consent`` and ``.access`` state from anyone but the bot is ignored.
+    A bot-sent case event that does not parse raises ``ValueError`` (fail closed).
+    """
+    created_by_bot = False
+    case: Mapping[str, Any] | None = None
+    grants: list[tuple[str, Mapping[str, Any]]] = []
+    accesses: list[Mapping[str, Any]] = []
+    for event_type, key, sender, content in events:
+        if event_type == "m.room.create" and key == "":
+            created_by_bot = sender == bot_user_id
+        elif sender != bot_user_id:
+            continue
+        elif event_type == CASE_EVENT and key == "":
+            case = content
+        elif event_type == CONSENT_EVENT:
+            grants.append((key, content))
+        elif event_type == ACCESS_EVENT:
+            accesses.append(content)
+    if case is None or not created_by_bot:
+        return None
+    if not is_case_id(case.get("case_id")):
+        return None  # not a case: nothing about it may reach the audit log
+    scope = scope_from_state(room_id, case, grants, accesses)
+    if scope is None:
+        raise ValueError("malformed nl.busbaan.case state")
+    return scope

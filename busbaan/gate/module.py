@@ -31,7 +31,12 @@ from synapse.module_api import ModuleApi
 from synapse.module_api.errors import ConfigError
 
 from busbaan.consent import Action, CaseScope, Decision, Professional, decide
-from busbaan.consent.state import ACCESS_EVENT, CASE_EVENT, CONSENT_EVENT, scope_from_state
+from busbaan.consent.state import (
+    ACCESS_EVENT,
+    CASE_EVENT,
+    CONSENT_EVENT,
+    scope_from_room_state,
+)
 from busbaan.directory import Directory
 from busbaan.log import configure_for_host, get_logger
 from busbaan.policy import Policy, PolicyError, load_policy
@@ -60,7 +65,7 @@ class BusbaanGate:
             raise ConfigError(f"busbaan gate: {exc.en}") from exc
         self._directory: Directory | None = None
         self._directory_loaded_at = 0.0
-        self._recorder = _Recorder(config.database_url)
+        self._recorder = _Recorder(config.database_url, self._who)
         self._engine: Any = None
         api.register_spam_checker_callbacks(
             user_may_invite=self.user_may_invite,
@@ -100,6 +105,11 @@ class BusbaanGate:
             self._directory_loaded_at = time.monotonic()
         return self._directory
 
+    def _who(self, user_id: str) -> Professional | None:
+        """The directory's entry for ``user_id`` as last read (records name the actor's
+        organisation and role, so reports never show a refusal under "-")."""
+        return self._directory(user_id) if self._directory is not None else None
+
     def _load_directory(self) -> list[Professional]:
         """Read the directory from the store (runs in a thread, never on the reactor)."""
         from busbaan.store import make_engine
@@ -111,9 +121,10 @@ class BusbaanGate:
 
     async def _scope(self, room_id: str) -> CaseScope | None:
         state = await self._api.get_room_state(
-            room_id, [(CASE_EVENT, ""), (CONSENT_EVENT, None), (ACCESS_EVENT, None)]
+            room_id, [("m.room.create", ""), (CASE_EVENT, ""), (CONSENT_EVENT, None),
+                      (ACCESS_EVENT, None)]
         )
-        return _scope_from_events(room_id, state)
+        return _scope_from_events(room_id, state, self._config.bot_user_id)
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._api.get_current_time_msec() / 1000, dt.UTC)
@@ -137,6 +148,8 @@ class BusbaanGate:
             scope = await self._scope(room_id)
             if scope is None:
                 return "NOT_SPAM"
+            if self._recorder.overdue:
+                return (Codes.FORBIDDEN, _fields(_unavailable()))
             decision = await self._decide(scope, Action.INVITE, inviter, invitee)
         except Exception:  # fail closed
             log.exception("gate.failed", callback="user_may_invite", room_id=room_id)
@@ -151,6 +164,8 @@ class BusbaanGate:
             scope = await self._scope(room_id)
             if scope is None:
                 return "NOT_SPAM"
+            if self._recorder.overdue:
+                return (Codes.FORBIDDEN, _fields(_unavailable()))
             decision = await self._decide(scope, Action.JOIN, user_id)
         except Exception:
             log.exception("gate.failed", callback="user_may_join_room", room_id=room_id)
@@ -167,12 +182,14 @@ class BusbaanGate:
     ) -> tuple[bool, dict[str, Any] | None]:
         local = self._api.is_mine(event.sender)
         try:
-            scope = _scope_from_events(event.room_id, state_events)
+            scope = _scope_from_events(event.room_id, state_events, self._config.bot_user_id)
             if scope is None:
                 return True, None
             action, subject = _classify(event)
             if action is None:
                 return True, None
+            if self._recorder.overdue and event.sender != self._config.bot_user_id:
+                raise RuntimeError("audit records overdue")  # fail closed, below
             decision = await self._decide(scope, action, event.sender, subject,
                                           event_type=event.type)
         except Exception:
@@ -246,17 +263,16 @@ def _classify(event: Any) -> tuple[Action | None, str | None]:
     return None, None
 
 
-def _scope_from_events(room_id: str, state: Mapping[tuple[str, str], Any]) -> CaseScope | None:
-    case = state.get((CASE_EVENT, ""))
-    if case is None:
-        return None
-    grants = [(k[1], ev.content) for k, ev in state.items() if k[0] == CONSENT_EVENT]
-    accesses = [ev.content for k, ev in state.items() if k[0] == ACCESS_EVENT]
-    scope = scope_from_state(room_id, case.content, grants, accesses)
-    if scope is None:
-        # A case event that does not parse: a case room we cannot read. Fail closed.
-        raise ValueError("malformed nl.busbaan.case state")
-    return scope
+def _scope_from_events(room_id: str, state: Mapping[tuple[str, str], Any],
+                       bot_user_id: str) -> CaseScope | None:
+    """The case scope from Synapse's state map, trusting only the bot's own state
+    (:func:`busbaan.consent.state.scope_from_room_state`)."""
+    if (CASE_EVENT, "") not in state:
+        return None  # the common case: an ordinary room, nothing more to read
+    return scope_from_room_state(
+        room_id, ((k[0], k[1], ev.sender, ev.content) for k, ev in state.items()
+                  if k[0] in ("m.room.create", CASE_EVENT, CONSENT_EVENT, ACCESS_EVENT)),
+        bot_user_id)
 
 
 def _unavailable() -> Decision:
@@ -282,38 +298,68 @@ class _Recorder:
     """Writes the gate's decisions to the audit log, off the reactor, never blocking
     the decision itself. Entries that arrive while a write is running go together in
     the next one (one transaction, one fsync), so a busy homeserver does not queue a
-    thread per event. Everything here runs on the reactor thread: no locks needed."""
+    thread per event. Everything here runs on the reactor thread: no locks needed.
 
-    def __init__(self, url: str) -> None:
+    The audit-failure policy (docs/architecture.md): a record is never dropped. A
+    batch that cannot be written goes back to the front of the queue and is tried
+    again with back-off; while records older than ``RECORD_DEADLINE_S`` wait, the
+    gate refuses every membership change in a case room (fail closed: nothing happens
+    that cannot be recorded)."""
+
+    RECORD_DEADLINE_S = 60.0
+
+    def __init__(self, url: str, who: Any = None) -> None:
         from busbaan.records import AuditWriter
 
         self._writer = AuditWriter(url)
+        self._who = who or (lambda _user: None)
         self._pending: list[Any] = []
+        self._oldest: float | None = None  # monotonic time of the oldest unwritten entry
         self._writing = False
+
+    @property
+    def overdue(self) -> bool:
+        """Records have waited too long: refuse what would need another record."""
+        return self._oldest is not None and (
+            time.monotonic() - self._oldest > self.RECORD_DEADLINE_S)
 
     def decision(self, api: ModuleApi, scope: CaseScope, decision: Decision, action: Action,
                  actor: str, subject: str | None, *, event_id: str | None,
                  remote: bool) -> None:
         from busbaan.records import decision_entry
 
+        who = self._who(actor)
         self._pending.append(decision_entry(
             decision, action=action.value, actor=actor, subject=subject,
             case_id=scope.case_id, source="gate",
+            actor_role=who.role if who else None,
+            organisation=who.organisation if who else None,
             now=dt.datetime.fromtimestamp(api.get_current_time_msec() / 1000, dt.UTC),
             details={"room_id": scope.room_id, **({"event_id": event_id} if event_id else {}),
                      **({"origin": "remote"} if remote else {})},
         ))
+        if self._oldest is None:
+            self._oldest = time.monotonic()
         if not self._writing:
             self._writing = True
             api.run_as_background_process("busbaan_gate_record", self._flush, api)
 
     async def _flush(self, api: ModuleApi) -> None:
+        delay = 0.5
         try:
             while self._pending:
                 batch, self._pending = self._pending, []
                 try:
                     await api.defer_to_thread(self._writer.write, batch)
                 except Exception:
-                    log.exception("gate.record_failed", entries=len(batch))
+                    # Never dropped: back to the front, try again a little later.
+                    self._pending = batch + self._pending
+                    log.exception("gate.record_failed", entries=len(batch), retry_in=delay)
+                    await api.sleep(delay)
+                    delay = min(delay * 2, 30.0)
+                    continue
+                delay = 0.5
+                if not self._pending:
+                    self._oldest = None
         finally:
             self._writing = False

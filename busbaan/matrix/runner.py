@@ -3,12 +3,21 @@
 Start-up order: credentials → first sync (rooms and members, no commands replayed)
 → ready → the sync loop and one worker that handles events in order. Every task is
 owned by the runner and cancelled on stop; a failing handler is logged and skipped.
+
+With an :class:`~busbaan.store.inbox.Inbox` the bot is crash-safe: each sync's
+command events are stored with its sync token in one transaction; the next start
+syncs from that token, so no command is lost. A command is marked handled in the
+transaction of its work (the case service does this for the running command) or,
+for one that changes nothing, with its reply; the reply is kept in the store and
+sent with a transaction id derived from the command, so it is sent once. A command
+found handled after a crash is not run again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import os
 import time
@@ -24,6 +33,7 @@ from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
 from busbaan.matrix.reply import notice_content, reply_content
+from busbaan.store.inbox import CommandMark, Inbox, StoredCommand, current_command
 
 log = get_logger("busbaan.matrix")
 
@@ -44,8 +54,11 @@ MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
 class BotRunner:
     """One bot account: a nio client, a dispatcher, an event queue and its tasks."""
 
-    def __init__(self, account: BotAccount, store_dir: Path, dispatcher: Dispatcher) -> None:
+    def __init__(self, account: BotAccount, store_dir: Path, dispatcher: Dispatcher,
+                 inbox: Inbox | None = None) -> None:
         self.account = account
+        self.inbox = inbox
+        self._batch: list[dict[str, Any]] = []  # this sync's commands, until stored
         self.dispatcher = dispatcher
         self._store_dir = store_dir
         self._creds_file = store_dir / f"{account.name}.credentials.json"
@@ -63,6 +76,8 @@ class BotRunner:
         self._ready = asyncio.Event()
         self._started_ms = 0
         self.member_hooks: list[MemberHook] = []
+        self._on_sent: dict[str, Callable[[str], Awaitable[None]]] = {}
+        self._inbox_retry = 0.5
         self.message_hooks: list[MessageHook] = []
 
     @property
@@ -97,24 +112,34 @@ class BotRunner:
         self.client.add_event_callback(self._on_message, nio.RoomMessageText)
         self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
         self.client.add_event_callback(self._on_invite, nio.InviteMemberEvent)
-        first = await self.client.sync(timeout=0, full_state=True)
+        token = await asyncio.to_thread(self.inbox.token) if self.inbox else None
+        first = await self.client.sync(timeout=0, full_state=True, since=token)
         if isinstance(first, nio.SyncError):
             raise Unavailable(
                 f"De bot {self.account.name} kan niet synchroniseren: {first.message}",
                 f"Bot {self.account.name} cannot sync: {first.message}",
             )
+        if self.inbox is not None:
+            # First start ever: history is never replayed. A restart: the commands
+            # since the stored token are new (or were stored before and are skipped).
+            batch = self._batch if token is not None else []
+            self._batch = []
+            await asyncio.to_thread(self.inbox.receive, first.next_batch, batch)
         self._ready.set()
         self._tasks = [
             asyncio.create_task(self._sync_loop(), name=f"{self.account.name}-sync"),
             asyncio.create_task(self._worker(), name=f"{self.account.name}-worker"),
         ]
+        if self.inbox is not None:
+            self._queue.put_nowait(("inbox", None, None))  # what a crash left unanswered
         log.info("bot.started", bot=self.account.name, user_id=self.user_id,
                  device_id=self.client.device_id, rooms=len(self.client.rooms))
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
@@ -159,14 +184,29 @@ class BotRunner:
                 log.warning("bot.sync_failed", bot=self.account.name, status=resp.status_code)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
-            else:
-                backoff = 1.0
+                continue
+            backoff = 1.0
+            if self.inbox is not None:
+                batch, self._batch = self._batch, []
+                while True:
+                    try:
+                        await asyncio.to_thread(self.inbox.receive, resp.next_batch, batch)
+                        break
+                    except Exception as exc:  # the store is away: keep the batch, retry
+                        log.warning("bot.inbox_failed", bot=self.account.name,
+                                    error=type(exc).__name__, retry_in=backoff)
+                        await asyncio.sleep(backoff)
+                        backoff = min(backoff * 2, 30.0)
+                if batch:
+                    self._queue.put_nowait(("inbox", None, None))
 
     async def _worker(self) -> None:
         while True:
             kind, room, event = await self._queue.get()
             try:
-                if kind == "message":
+                if kind == "inbox":
+                    await self._drain_inbox()
+                elif kind == "message":
                     await self._handle_message(room, event)
                 elif kind == "member":
                     for hook in self.member_hooks:
@@ -175,15 +215,137 @@ class BotRunner:
                     check(await self.client.join(room.room_id), "join")
             except Exception:
                 log.exception("bot.event_failed", bot=self.account.name, kind=kind,
-                              room_id=room.room_id)
+                              room_id=getattr(room, "room_id", None))
             finally:
                 self._queue.task_done()
+
+    async def _drain_inbox(self) -> None:
+        """Handle and answer every stored command not yet answered, in order."""
+        assert self.inbox is not None
+        delay = 0.5
+        while True:
+            try:
+                pending = await asyncio.to_thread(self.inbox.pending)
+                break
+            except Exception as exc:
+                log.warning("bot.inbox_failed", bot=self.account.name,
+                            error=type(exc).__name__, retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+        for stored in pending:
+            try:
+                await self._handle_stored(stored)
+            except Exception as exc:
+                # The homeserver or the store is away: the command stays where it is
+                # (new, or handled with its reply kept) and is tried again, in order.
+                log.warning("bot.command_deferred", bot=self.account.name,
+                            error=type(exc).__name__, retry_in=self._inbox_retry)
+                self._retry_inbox()
+                return
+        self._inbox_retry = 0.5
+
+    def _forget_task(self, task: asyncio.Task[None]) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
+
+    def _retry_inbox(self) -> None:
+        """Look at the inbox again after a back-off (a task the runner owns)."""
+        delay = self._inbox_retry
+        self._inbox_retry = min(delay * 2, 30.0)
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            self._queue.put_nowait(("inbox", None, None))
+
+        task = asyncio.create_task(later(), name=f"{self.account.name}-inbox-retry")
+        self._tasks.append(task)
+        task.add_done_callback(self._forget_task)
+
+    async def _handle_stored(self, stored: StoredCommand) -> None:
+        assert self.inbox is not None
+        content = stored.reply
+        if content is None and stored.status == "new":
+            content = await self._run_stored(stored)
+        elif content is None:
+            # Its work committed, but the reply was lost with the process: say so
+            # (never run it twice).
+            content = reply_content(
+                command=str(stored.event.get("command") or "?"), ok=True, data={
+                    "recovered": True},
+                body="Uw commando is uitgevoerd, maar het antwoord ging verloren bij een "
+                     "herstart van busbaan. Kijk met !status wat er is vastgelegd.\n\nYour "
+                     "command was carried out, but its answer was lost when busbaan "
+                     "restarted. See !status for what was recorded.",
+                in_reply_to=stored.event_id)
+            await asyncio.to_thread(self.inbox.store_reply, stored.event_id, content)
+        if content is None:
+            return
+        txn = "reply-" + hashlib.sha256(stored.event_id.encode()).hexdigest()[:32]
+        resp = check(await self.client.room_send(stored.room_id, "m.room.message", content,
+                                                 tx_id=txn, ignore_unverified_devices=True),
+                     "send")
+        await asyncio.to_thread(self.inbox.replied, stored.event_id, str(resp.event_id))
+        on_sent = self._on_sent.pop(stored.event_id, None)
+        if on_sent is not None:
+            await on_sent(str(resp.event_id))
+
+    async def _run_stored(self, stored: StoredCommand) -> dict[str, Any] | None:
+        """Run a stored command's handler with the command bound for the case service;
+        keep its reply (marking it handled if its work did not)."""
+        assert self.inbox is not None
+        e = stored.event
+        base = {"room_id": stored.room_id, "event_id": stored.event_id,
+                "sender": stored.sender, "is_direct": bool(e.get("is_direct")),
+                "thread_root": e.get("thread_root"), "in_reply_to": e.get("in_reply_to")}
+        mark = CommandMark(self.account.name, stored.event_id)
+        token = current_command.set(mark)
+        try:
+            result = await self.dispatcher.run(base, str(e.get("text", "")))
+        finally:
+            current_command.reset(token)
+        if result is None:
+            await asyncio.to_thread(self.inbox.replied, stored.event_id, "")
+            return None
+        ctx, reply = result
+        content = reply_content(
+            command=ctx.command, ok=reply.ok, errcode=reply.errcode, data=reply.data,
+            body=reply.body, html_body=reply.html, in_reply_to=ctx.event_id,
+            thread_root=reply.thread_root or ctx.thread_root, mentions=reply.mentions,
+        )
+        for key, value in reply.extra.items():
+            content.setdefault(key, value)
+        await asyncio.to_thread(self.inbox.store_reply, stored.event_id, content)
+        if reply.on_sent is not None:
+            self._on_sent[stored.event_id] = reply.on_sent
+        return content
 
     # -- nio callbacks: queue only, never block the sync -----------------------------
 
     async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
-        if self._ready.is_set() and event.sender != self.user_id:
+        if event.sender == self.user_id:
+            return
+        if self.inbox is not None and self._is_command(event):
+            # Stored with this sync's token once the sync is done (see _sync_loop).
+            relates = event.source.get("content", {}).get("m.relates_to") or {}
+            in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
+            text = _strip_reply_fallback(event.body or "").strip()
+            found = self.dispatcher.match(text)
+            self._batch.append({
+                "event_id": event.event_id, "room_id": room.room_id, "sender": event.sender,
+                "text": text, "command": found[0].name if found else None,
+                "is_direct": room.member_count <= 2,
+                "thread_root": relates.get("event_id")
+                if relates.get("rel_type") == "m.thread" else None,
+                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None})
+            return
+        if self._ready.is_set():
             self._queue.put_nowait(("message", room, event))
+
+    def _is_command(self, event: nio.RoomMessageText) -> bool:
+        if event.source.get("content", {}).get("msgtype") == "m.notice":
+            return False
+        text = _strip_reply_fallback(event.body or "").strip()
+        return self.dispatcher.match(text) is not None
 
     async def _on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
         if self._ready.is_set():

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy import update
@@ -27,6 +28,16 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the
 def new_id(prefix: str, length: int = 8) -> str:
     """A random, pseudonymous id such as ``C-7KQ2MX4A`` (no meaning, no personal data)."""
     return f"{prefix}-" + "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+@contextmanager
+def _writing(engine: Engine, session: Session | None) -> Iterator[Session]:
+    """The caller's session (the case service's transaction), or a transaction of our own."""
+    if session is not None:
+        yield session
+        return
+    with Session(engine) as s, s.begin():
+        yield s
 
 
 def _naive(when: dt.datetime) -> dt.datetime:
@@ -98,8 +109,9 @@ class CaseRepository:
         self._engine = engine
 
     def create(self, *, home_organisation: str, regie: str, label: str,
-               now: dt.datetime) -> CaseRow:
-        with Session(self._engine) as s, s.begin():
+               now: dt.datetime,
+               session: Session | None = None) -> CaseRow:
+        with _writing(self._engine, session) as s:
             for _ in range(5):
                 case_id = new_id("C")
                 if s.get(CaseRow, case_id) is None:
@@ -112,17 +124,19 @@ class CaseRepository:
             s.expunge(row)
         return row
 
-    def attach_room(self, case_id: str, room_id: str) -> None:
-        with Session(self._engine) as s, s.begin():
+    def attach_room(self, case_id: str, room_id: str,
+                    session: Session | None = None) -> None:
+        with _writing(self._engine, session) as s:
             row = s.get(CaseRow, case_id)
             if row is None:
                 raise NotFound(f"Casus {case_id} bestaat niet.", f"Case {case_id} does not exist.")
             row.room_id = room_id
             row.status = "open"
 
-    def discard(self, case_id: str) -> None:
+    def discard(self, case_id: str,
+                session: Session | None = None) -> None:
         """Remove a case that never got a room (creation failed half-way)."""
-        with Session(self._engine) as s, s.begin():
+        with _writing(self._engine, session) as s:
             s.exec(delete(GrantRow).where(col(GrantRow.case_id) == case_id))
             s.exec(delete(CaseRow).where(col(CaseRow.case_id) == case_id))
 
@@ -145,12 +159,13 @@ class CaseRepository:
         row = self.get(case_id)
         return lead_of(row) if row is not None else None
 
-    def close(self, case_id: str, *, now: dt.datetime, by: str) -> list[Grant]:
+    def close(self, case_id: str, *, now: dt.datetime, by: str,
+              session: Session | None = None) -> list[Grant]:
         """Close a case in one transaction: status closed, every running grant ended
         (withdrawn, channel ``case_close``), every access ended, an open proposal
         withdrawn. Returns the grants that were ended."""
         naive = _naive(now)
-        with Session(self._engine) as s, s.begin():
+        with _writing(self._engine, session) as s:
             row = s.get(CaseRow, case_id)
             if row is None:
                 raise NotFound(f"Casus {case_id} bestaat niet.", f"Case {case_id} does not exist.")
@@ -188,8 +203,9 @@ class CaseRepository:
                           .order_by(col(GrantRow.valid_from)))
             return [_grant(r) for r in rows]
 
-    def add_grants(self, case_id: str, grants: Sequence[Grant]) -> None:
-        with Session(self._engine) as s, s.begin():
+    def add_grants(self, case_id: str, grants: Sequence[Grant],
+                   session: Session | None = None) -> None:
+        with _writing(self._engine, session) as s:
             for g in grants:
                 s.add(GrantRow(
                     grant_id=g.grant_id, case_id=case_id, organisation=g.organisation,
@@ -199,15 +215,17 @@ class CaseRepository:
                     template=g.template,
                 ))
 
-    def remove_grants(self, grant_ids: Sequence[str]) -> None:
+    def remove_grants(self, grant_ids: Sequence[str],
+                      session: Session | None = None) -> None:
         """Forget grants that never took effect (their room state could not be set)."""
-        with Session(self._engine) as s, s.begin():
+        with _writing(self._engine, session) as s:
             s.exec(delete(GrantRow).where(col(GrantRow.grant_id).in_(grant_ids)))
 
     def withdraw(self, grant_ids: Sequence[str], *, by: str, now: dt.datetime,
-                 channel: str) -> list[Grant]:
+                 channel: str,
+                 session: Session | None = None) -> list[Grant]:
         """Mark grants withdrawn (idempotent); returns the grants as they are now."""
-        with Session(self._engine) as s, s.begin():
+        with _writing(self._engine, session) as s:
             out = []
             for gid in grant_ids:
                 row = s.get(GrantRow, gid)
@@ -263,11 +281,12 @@ class HandoverRepository:
 
     # -- proposals ------------------------------------------------------------------
 
-    def add(self, handover: Handover, *, room_event_id: str | None = None) -> None:
+    def add(self, handover: Handover, *, room_event_id: str | None = None,
+            session: Session | None = None) -> None:
         """Store a new proposal; :class:`Conflict` when the case already has an open one."""
         h = handover
         try:
-            with Session(self._engine) as s, s.begin():
+            with _writing(self._engine, session) as s:
                 s.add(HandoverRow(
                     handover_id=h.handover_id, case_id=h.case_id, proposer=h.proposer,
                     addressee=h.addressee, from_organisation=h.from_organisation,
@@ -275,17 +294,20 @@ class HandoverRepository:
                     proposed_at=_naive(h.proposed_at), remind_at=_naive(h.remind_at),
                     expires_at=_naive(h.expires_at), room_event_id=room_event_id,
                 ))
+                s.flush()
         except IntegrityError:
             raise _CONFLICT from None
 
-    def remove(self, handover_id: str) -> None:
+    def remove(self, handover_id: str,
+               session: Session | None = None) -> None:
         """Forget a proposal that never took effect (its invitation failed)."""
-        with Session(self._engine) as s, s.begin():
+        with _writing(self._engine, session) as s:
             s.exec(delete(HandoverRow).where(col(HandoverRow.handover_id) == handover_id))
 
     def set_links(self, handover_id: str, *, room_event_id: str | None = None,
-                  dm_room_id: str | None = None) -> None:
-        with Session(self._engine) as s, s.begin():
+                  dm_room_id: str | None = None,
+                  session: Session | None = None) -> None:
+        with _writing(self._engine, session) as s:
             row = s.get(HandoverRow, handover_id)
             if row is None:
                 return
@@ -340,17 +362,19 @@ class HandoverRepository:
         row.decided_by = h.decided_by
         row.decline_reason = decline_reason
 
-    def answer(self, handover: Handover, *, decline_reason: str | None = None) -> None:
+    def answer(self, handover: Handover, *, decline_reason: str | None = None,
+               session: Session | None = None) -> None:
         """Store a declined, withdrawn or expired proposal (only if it was still open)."""
-        with Session(self._engine) as s, s.begin():
+        with _writing(self._engine, session) as s:
             self._close(s, handover, decline_reason)
 
     def accept(self, handover: Handover, lead: Lead, sideline: Access, *,
-               access_id: str) -> None:
+               access_id: str,
+               session: Session | None = None) -> None:
         """In one transaction: the proposal accepted, the case's regie and lead
         organisation moved, the previous regie's sideline access stored (an earlier
         sideline of either of them ends: it is superseded)."""
-        with Session(self._engine) as s, s.begin():
+        with _writing(self._engine, session) as s:
             self._close(s, handover, None)
             case = s.get(CaseRow, lead.case_id)
             if case is None or case.status != "open":
@@ -370,7 +394,8 @@ class HandoverRepository:
                             reason_code=sideline.reason_code, started_at=_naive(lead.since),
                             started_by=lead.regie))
 
-    def sweep(self, reminded: Sequence[Handover], expired: Sequence[Handover]) -> set[str]:
+    def sweep(self, reminded: Sequence[Handover], expired: Sequence[Handover],
+              session: Session | None = None) -> set[str]:
         """Store a sweep's reminders and expiries in one transaction, for proposals that
         are still open: one ``UPDATE ... WHERE id IN (...)`` per distinct time (a sweep
         has one), however many are due. Returns the ids whose change took effect (an
@@ -389,7 +414,8 @@ class HandoverRepository:
             wanted[h.handover_id] = (h.status.value, at)
         if not wanted:
             return set()
-        with self._engine.begin() as conn:
+        with _writing(self._engine, session) as s:
+            conn = s.connection()
             for at, ids in reminders.items():
                 conn.execute(update(t).where(t.c.handover_id.in_(ids), t.c.status == "proposed",
                                              t.c.reminded_at.is_(None))
@@ -411,8 +437,9 @@ class HandoverRepository:
     # -- temporary accesses -----------------------------------------------------------
 
     def add_access(self, case_id: str, access: Access, *, access_id: str, by: str,
-                   now: dt.datetime) -> None:
-        with Session(self._engine) as s, s.begin():
+                   now: dt.datetime,
+                   session: Session | None = None) -> None:
+        with _writing(self._engine, session) as s:
             s.add(AccessRow(access_id=access_id, case_id=case_id, user_id=access.user_id,
                             kind=access.kind, until=_naive(access.until),
                             reason_code=access.reason_code, started_at=_naive(now),
@@ -426,9 +453,10 @@ class HandoverRepository:
                           .order_by(col(AccessRow.started_at)))
             return [_access(r) for r in rows]
 
-    def end_access(self, case_id: str, access: Access, now: dt.datetime) -> bool:
+    def end_access(self, case_id: str, access: Access, now: dt.datetime,
+                   session: Session | None = None) -> bool:
         """Mark an access ended; False when it already was (so it is recorded once)."""
-        with Session(self._engine) as s, s.begin():
+        with _writing(self._engine, session) as s:
             result = s.execute(
                 update(AccessRow)
                 .where(col(AccessRow.case_id) == case_id, col(AccessRow.user_id) == access.user_id,

@@ -62,23 +62,87 @@ def invoke(url: str, key: Path, *args: str, lang: str = "nl", stdin: str | None 
                          env={"BUSBAAN_LANG": lang}, input=stdin)
 
 
-def test_checkpoint_creates_a_private_key_and_verify_passes(cli_db: str, tmp_path: Path) -> None:
-    """'checkpoint' creates the key file with mode 0600 and prints a signed note; then
-    'verify' exits 0."""
+def pin(url: str, key: Path) -> str:
+    """Create the key explicitly (--init) and return its public key, to pin."""
+    result = invoke(url, key, "key", "--init")
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip()
+
+
+def test_checkpoint_with_init_creates_a_private_key_and_verify_passes(
+        cli_db: str, tmp_path: Path) -> None:
+    """'checkpoint --init' creates the key file with mode 0600 and prints a signed note
+    over the entries and its marker; 'verify' with the pinned key exits 0."""
     key = tmp_path / "keys" / "audit.key"
-    result = invoke(cli_db, key, "checkpoint")
+    result = invoke(cli_db, key, "checkpoint", "--init")
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    assert result.stdout.splitlines()[1] == "30"
+    assert result.stdout.splitlines()[1] == "31"  # 30 entries and the checkpoint marker
     assert "\n\n— " in result.stdout
-    verify = invoke(cli_db, key, "verify")
+    verify = invoke(cli_db, key, "verify", "--vkey", invoke(cli_db, key, "key").stdout.strip())
     assert verify.exit_code == 0, verify.output
-    assert "OK: 30 regels" in verify.stdout
+    assert "OK: 31 regels" in verify.stdout
+
+
+def test_a_missing_key_is_not_created_silently(cli_db: str, tmp_path: Path) -> None:
+    """Without --init, 'checkpoint' and 'key' refuse a missing key (exit 2, a message
+    naming --init) and create nothing; 'verify' without a pinned key says how to pin."""
+    key = tmp_path / "keys" / "audit.key"
+    for args in (["checkpoint"], ["key"]):
+        result = invoke(cli_db, key, *args)
+        assert result.exit_code == 2, result.output
+        assert "bestaat niet" in result.stderr and "--init" in result.stderr
+        assert not key.exists()
+    pin(cli_db, key)
+    result = invoke(cli_db, key, "verify")
+    assert result.exit_code == 2
+    assert "Geen vastgepinde publieke sleutel" in result.stderr
+    assert "No pinned public key" in invoke(cli_db, key, "verify", lang="en").stderr
+
+
+def test_verify_fails_on_a_log_without_checkpoints_when_the_service_ran(
+        cli_db: str, tmp_path: Path, make_entry: MakeEntry) -> None:
+    """A log in which the service wrote entries but holds no checkpoint is not OK."""
+    key = tmp_path / "audit.key"
+    vkey = pin(cli_db, key)
+    assert invoke(cli_db, key, "verify", "--vkey", vkey).exit_code == 0  # only entries
+    engine = make_engine(cli_db)
+    AuditLog(engine).append(make_entry(99, event_code="policy.loaded", source="service"))
+    engine.dispose()
+    result = invoke(cli_db, key, "verify", "--vkey", vkey)
+    assert result.exit_code == 1, result.output
+    assert "geen enkel controlepunt, terwijl de dienst heeft gedraaid" in result.stdout
+
+
+def test_verify_remembers_and_refuses_fewer_checkpoints(cli_db: str, tmp_path: Path) -> None:
+    """With a state file, deleting the newest checkpoint after a verify is caught
+    (fewer, older); the state file is written only by an OK verify."""
+    key = tmp_path / "audit.key"
+    vkey = pin(cli_db, key)
+    state = tmp_path / "verifier" / "state.json"
+    invoke(cli_db, key, "checkpoint")
+    invoke(cli_db, key, "checkpoint")
+    ok = invoke(cli_db, key, "verify", "--vkey", vkey, "--state", str(state), "--json")
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["ok"] is True
+    remembered = json.loads(state.read_text())
+    assert (remembered["size"], remembered["checkpoints"]) == (32, 2)
+    engine = make_engine(cli_db)
+    drop_guards(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM audit_checkpoint WHERE size = 32"))
+    engine.dispose()
+    bad = invoke(cli_db, key, "verify", "--vkey", vkey, "--state", str(state))
+    assert bad.exit_code == 1
+    assert "minder controlepunten dan bij de vorige controle" in bad.stdout
+    assert "ouder dan een eerder gezien controlepunt" in bad.stdout
+    assert json.loads(state.read_text()) == remembered
 
 
 def test_verify_names_the_first_bad_index_on_tampering(cli_db: str, tmp_path: Path) -> None:
     """After a row is changed, 'verify' exits 1 and names its index, in Dutch or English."""
     key = tmp_path / "audit.key"
+    vkey = pin(cli_db, key)
     invoke(cli_db, key, "checkpoint")
     engine = make_engine(cli_db)
     drop_guards(engine)
@@ -88,10 +152,10 @@ def test_verify_names_the_first_bad_index_on_tampering(cli_db: str, tmp_path: Pa
         conn.execute(sa.text("UPDATE audit_entry SET leaf = :l WHERE idx = 3"),
                      {"l": leaf.replace(b"refused", b"allowed")})
     engine.dispose()
-    result = invoke(cli_db, key, "verify")
+    result = invoke(cli_db, key, "verify", "--vkey", vkey)
     assert result.exit_code == 1
     assert "eerste foute index 3" in result.stdout
-    english = invoke(cli_db, key, "verify", lang="en")
+    english = invoke(cli_db, key, "verify", "--vkey", vkey, lang="en")
     assert english.exit_code == 1
     assert "first bad index 3" in english.stdout
 
@@ -100,10 +164,9 @@ def test_verify_with_the_wrong_public_key_fails(cli_db: str, tmp_path: Path) -> 
     """Verifying against another log's public key exits 1 from index 0; the right one
     passes."""
     key, other = tmp_path / "a.key", tmp_path / "b.key"
+    right = pin(cli_db, key)
+    wrong = pin(cli_db, other)
     invoke(cli_db, key, "checkpoint")
-    invoke(cli_db, other, "checkpoint")  # signs nothing new, but creates another key
-    right = invoke(cli_db, key, "key").stdout.strip()
-    wrong = invoke(cli_db, other, "key").stdout.strip()
     assert invoke(cli_db, tmp_path / "none", "verify", "--vkey", right).exit_code == 0
     result = invoke(cli_db, tmp_path / "none", "verify", "--vkey", wrong)
     assert result.exit_code == 1
@@ -113,12 +176,12 @@ def test_verify_with_the_wrong_public_key_fails(cli_db: str, tmp_path: Path) -> 
 def test_prove_prints_a_checkable_proof(cli_db: str, tmp_path: Path) -> None:
     """'prove N' prints JSON with the path, the root and the checkpoint it ends at."""
     key = tmp_path / "audit.key"
-    invoke(cli_db, key, "checkpoint")
+    invoke(cli_db, key, "checkpoint", "--init")
     result = invoke(cli_db, key, "prove", "7")
     assert result.exit_code == 0, result.output
     proof = json.loads(result.stdout)
-    assert (proof["index"], proof["tree_size"], proof["verified"]) == (7, 30, True)
-    assert proof["checkpoint"].splitlines()[1] == "30"
+    assert (proof["index"], proof["tree_size"], proof["verified"]) == (7, 31, True)
+    assert proof["checkpoint"].splitlines()[1] == "31"
     assert proof["entry"]["index"] == 7
     smaller = json.loads(invoke(cli_db, key, "prove", "7", "--size", "8").stdout)
     assert smaller["tree_size"] == 8 and smaller["checkpoint"] is None
@@ -179,6 +242,7 @@ def test_export_jsonl_and_csv_with_filters(cli_db: str, tmp_path: Path) -> None:
 def test_reports_and_erasure(cli_db: str, tmp_path: Path) -> None:
     """The citizen report shows details until 'erase' shreds them; 'verify' still passes."""
     key = tmp_path / "audit.key"
+    vkey = pin(cli_db, key)
     invoke(cli_db, key, "checkpoint")
     before = invoke(cli_db, key, "report", "citizen", "case-0")
     assert before.exit_code == 0, before.output
@@ -189,13 +253,13 @@ def test_reports_and_erasure(cli_db: str, tmp_path: Path) -> None:
     assert refused.exit_code == 2
     erased = invoke(cli_db, key, "erase", "case-0", "--yes", "--by", "@fg:fg.example")
     assert erased.exit_code == 0, erased.output
-    assert "Vastgelegd als regel 30" in erased.stdout
+    assert "Vastgelegd als regel 31" in erased.stdout
     after = invoke(cli_db, key, "report", "citizen", "case-0", "--json")
     data = json.loads(after.stdout)
     assert data["details_erased"] is True
     assert "Jan Jansen" not in after.stdout
     assert data["entries"][-1]["event_code"] == "audit.details_erased"
-    assert invoke(cli_db, key, "verify").exit_code == 0
+    assert invoke(cli_db, key, "verify", "--vkey", vkey).exit_code == 0
 
 
 def test_professional_consent_and_exception_reports(cli_db: str, tmp_path: Path) -> None:
@@ -231,3 +295,32 @@ def test_register_from_the_policies(tmp_path: Path) -> None:
     broken = invoke("sqlite:///unused.db", tmp_path / "k", "register", "--policies", str(bad))
     assert broken.exit_code == 2
     assert "organisations.yaml" in broken.stderr
+
+
+def test_verify_with_a_configuration_lists_what_is_not_yet_witnessed(
+        cli_db: str, tmp_path: Path) -> None:
+    """With a witness that is down, 'verify --config' still passes, says the witness
+    cannot be reached and lists the checkpoint that is not yet witnessed; --offline does
+    not ask; a broken configuration is a clear error."""
+    from busbaan.audit.cosign import Cosigner
+    from busbaan.devstack.synapse import free_port
+
+    key = tmp_path / "audit.key"
+    vkey = pin(cli_db, key)
+    invoke(cli_db, key, "checkpoint")
+    config = tmp_path / "verify.yaml"
+    config.write_text(
+        f"log_key: {vkey}\nwitnesses:\n"
+        f"  - key: {Cosigner.generate('w.test/1').verifier.vkey}\n"
+        f"    url: http://127.0.0.1:{free_port()}\nstate_file: state.json\n")
+    result = invoke(cli_db, key, "verify", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    assert "Getuige w.test/1: medeondertekend t/m grootte -; eigen kopie: niet bereikbaar." \
+        in result.stdout
+    assert "Nog niet getuigd (1 nodig): 1 controlepunt(en), grootte 31." in result.stdout
+    assert (tmp_path / "state.json").exists()
+    offline = invoke(cli_db, key, "verify", "--config", str(config), "--offline", lang="en")
+    assert "its own copy: not asked." in offline.stdout
+    config.write_text("log_key: [1, 2]\n")
+    broken = invoke(cli_db, key, "verify", "--config", str(config))
+    assert broken.exit_code == 2 and "veld 'log_key'" in broken.stderr

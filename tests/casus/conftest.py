@@ -37,6 +37,7 @@ async def service(homeserver: Homeserver, busbaan_db_url: str, clock: OffsetCloc
     creds = await homeserver.register("casus", password, lift_ratelimit=True)
     config = ServiceConfig(
         homeserver=homeserver.url,
+        audit_key_init=True,  # tests create the signing key explicitly (issue 9)
         bots={"casus": BotAccount("casus", homeserver.url, creds.user_id, password=password)},
         policy_dir=ROOT / "policies",
         database_url=busbaan_db_url,

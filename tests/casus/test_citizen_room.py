@@ -76,6 +76,7 @@ async def test_citizen_withdraws_approves_and_only_the_citizen_regrants(
     data = reply["nl.busbaan.reply"]["data"]
     assert reply["nl.busbaan.reply"]["ok"] is True and "code" not in data
     dm = data["dm_room_id"]
+    assert isinstance(await regie.join(dm), nio.JoinResponse)  # the bot's own direct room
     _, link_event = await regie.wait_for(_notice("citizen.link", dm))
     link = link_event["content"][NOTICE_KEY]
     assert case_id not in link["url"] and "/burger/l/" in link["url"]
@@ -127,7 +128,8 @@ async def test_citizen_withdraws_approves_and_only_the_citizen_regrants(
                 "voorstel": proposal_id, "keuze": "ja"}) as resp:
             assert "U gaf Humanitas Thuisadministratie toestemming." in await resp.text()
         await regie.wait_for(_notice("citizen.decided", room))
-        scope = service.casus.scopes[room]
+        scope = service.casus.service.scope_by_room(room)
+        assert scope is not None
         mine = [g for g in scope.grants if g.given_by == DATA_SUBJECT]
         assert len(mine) == 1 and mine[0].organisation == "humanitas"
         invited = (await regie.command(room, f"!uitnodigen {volunteer.user_id}"))
@@ -149,6 +151,7 @@ async def test_revoking_links_is_for_the_regie(service: Service, make_person: Ma
     regie = await make_person("buurtteam", "buurtteammedewerker")
     _, room = await open_case(regie, bot)
     data = (await regie.command(room, "!burgerlink"))["nl.busbaan.reply"]["data"]
+    assert isinstance(await regie.join(data["dm_room_id"]), nio.JoinResponse)
     _, ev = await regie.wait_for(_notice("citizen.link", data["dm_room_id"]))
     url = ev["content"][NOTICE_KEY]["url"]
     r = (await regie.command(room, "!burgerlink intrekken"))["nl.busbaan.reply"]

@@ -19,6 +19,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from busbaan.audit import AuditEntry
+from busbaan.cases import CaseService
 from busbaan.citizen import DATA_SUBJECT, links
 from busbaan.citizen.model import Proposal
 from busbaan.consent import Grant, Professional
@@ -36,23 +37,23 @@ _FORM = re.compile(r'name="form" value="([^"]+)"')
 
 
 class StoreActions:
-    """What the casus bot does to the store on a citizen's decision, without a room."""
+    """The citizen's decisions through the case service, without a room or a bot."""
 
     def __init__(self, service: Service) -> None:
-        self.cases = CaseRepository(service.engine)
+        assert service.policy is not None
+        self.cases = CaseService(service.engine, policy=service.policy, clock=service.clock)
         self.told: list[tuple[str, str, dict[str, Any]]] = []
 
     async def withdraw(self, case_id: str, grant_id: str) -> Withdrawal:
-        self.cases.withdraw([grant_id], by=DATA_SUBJECT, now=dt.datetime.now(dt.UTC),
-                            channel="citizen")
+        self.cases.withdraw(case_id, [grant_id], by=DATA_SUBJECT, channel="citizen")
         return Withdrawal(0, REGIE)
 
     async def approve(self, proposal: Proposal, now: dt.datetime) -> str:
         gid = new_id("G")
-        self.cases.add_grants(proposal.case_id, [Grant(
+        self.cases.give_grants(proposal.case_id, [Grant(
             grant_id=gid, organisation=proposal.organisation, categories=proposal.categories,
             legal_bases=proposal.legal_bases, valid_from=now, valid_until=proposal.valid_until,
-            given_by=DATA_SUBJECT)])
+            given_by=DATA_SUBJECT)], by=DATA_SUBJECT)
         return gid
 
     async def tell_regie(self, case_id: str, *, kind: str, body: str,
@@ -67,7 +68,7 @@ async def cit_service(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     config = ServiceConfig(homeserver="http://127.0.0.1:9", bots={},
                            policy_dir=ROOT / "policies",
                            database_url=f"sqlite:///{state / 'busbaan.db'}", state_dir=state,
-                           web_port=-1, checkpoint_seconds=0)
+                           web_port=-1, checkpoint_seconds=0, audit_key_init=True)
     service = Service(config)
     await service.start()
     DirectoryRepository(service.engine).upsert(

@@ -205,3 +205,63 @@ def test_malformed_case_state_has_no_scope(change):
 def test_case_state_that_is_no_mapping_has_no_scope():
     """Case content that is not a JSON object gives None instead of raising."""
     assert scope_from_state("!r:x", ["C-1"]) is None  # type: ignore[arg-type]
+
+
+# -- whose state counts (issue 9, part 4) ------------------------------------------------
+
+BOT = "@casus:example.org"
+OUR_CASE = {"case_id": "C-7KQ2MX4A", "home_organisation": "buurtteam", "regie": "@r:example.org",
+        "regie_since": "2026-01-01T00:00:00Z", "status": "open", "policy_version": "1"}
+
+
+def _room(create_sender: str = BOT, case_sender: str = BOT,
+          case: dict[str, object] | None = None) -> list[tuple[str, str, str, dict[str, object]]]:
+    return [("m.room.create", "", create_sender, {"room_version": "12"}),
+            ("nl.busbaan.case", "", case_sender, dict(case or OUR_CASE))]
+
+
+def test_a_case_room_is_one_the_bot_created_and_described() -> None:
+    """Created by the bot, case state by the bot, a generated id: a case room."""
+    from busbaan.consent.state import scope_from_room_state
+
+    scope = scope_from_room_state("!r:x", _room(), BOT)
+    assert scope is not None and scope.case_id == "C-7KQ2MX4A"
+
+
+@pytest.mark.parametrize("events", [
+    _room(create_sender="@mallory:example.org"),
+    _room(case_sender="@mallory:example.org"),
+    _room(case={**OUR_CASE, "case_id": "Jan Jansen, Dorpsstraat 1"}),
+    _room(case={**OUR_CASE, "case_id": "C-123456789"}),
+    _room(case={**OUR_CASE, "case_id": "C-7kq2mx4a"}),
+    [("nl.busbaan.case", "", BOT, OUR_CASE)],  # no create event seen: not shown to be ours
+])
+def test_anything_else_is_an_ordinary_room(events: list[tuple[str, str, str, dict[str, object]]]
+                                           ) -> None:
+    """Someone else's room, someone else's case state, or a typed case id: no case."""
+    from busbaan.consent.state import scope_from_room_state
+
+    assert scope_from_room_state("!r:x", events, BOT) is None
+
+
+def test_bot_sent_case_state_that_does_not_parse_fails_closed() -> None:
+    """The bot's own case state, unreadable: the room refuses (raises)."""
+    from busbaan.consent.state import scope_from_room_state
+
+    with pytest.raises(ValueError):
+        scope_from_room_state("!r:x", _room(case={**OUR_CASE, "status": "???"}), BOT)
+
+
+def test_grants_from_anyone_but_the_bot_are_ignored() -> None:
+    """A consent event sent by a member does not widen the scope."""
+    from busbaan.consent.state import scope_from_room_state
+
+    grant = {"grant_id": "G-AAAAAAAA", "organisation": "ggd", "roles": [],
+             "categories": ["x"], "legal_bases": ["y"], "valid_from": "2020-01-01T00:00:00Z",
+             "valid_until": "2099-01-01T00:00:00Z", "given_by": "@r:example.org"}
+    events = [*_room(), ("nl.busbaan.consent", "G-AAAAAAAA", "@r:example.org", grant)]
+    scope = scope_from_room_state("!r:x", events, BOT)
+    assert scope is not None and scope.grants == ()
+    events = [*_room(), ("nl.busbaan.consent", "G-AAAAAAAA", BOT, grant)]
+    scope = scope_from_room_state("!r:x", events, BOT)
+    assert scope is not None and len(scope.grants) == 1

@@ -128,7 +128,8 @@ async def wb_service(homeserver: Homeserver,
     state = tmp_path_factory.mktemp("workbench-state")
     config = ServiceConfig(
         homeserver=homeserver.url, bots={}, policy_dir=ROOT / "policies",
-        database_url=f"sqlite:///{state / 'busbaan.db'}", state_dir=state, web_port=0)
+        database_url=f"sqlite:///{state / 'busbaan.db'}", state_dir=state, web_port=0,
+        audit_key_init=True)
     service = Service(config)
     await service.start()
     log = service.audit.log()

@@ -49,6 +49,7 @@ async def wegwijzer_service(homeserver: Homeserver, busbaan_db_url: str,
     creds = await homeserver.register("wegwijzer", password, lift_ratelimit=True)
     config = ServiceConfig(
         homeserver=homeserver.url,
+        audit_key_init=True,  # tests create the signing key explicitly (issue 9)
         bots={"wegwijzer": BotAccount("wegwijzer", homeserver.url, creds.user_id,
                                       password=password)},
         policy_dir=ROOT / "policies",

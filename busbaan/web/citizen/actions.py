@@ -1,10 +1,10 @@
 """The ONE place where the citizen's decisions reach the case: withdraw a grant,
 approve a proposed grant, tell the regie.
 
-Today this calls the casus bot's own path (the same code ``!toestemming intrekken``
-and ``!toestemming geef`` use: store first, then room state, reconciliation and the
-audit log). When the case service (one writer of cases and grants, with an outbox)
-lands, only this module changes.
+Both decisions go through the case service (:mod:`busbaan.cases`, the only writer of
+cases and grants: one transaction plus typed events in the outbox, which the audit and
+room-state mirrors drain), as the data subject. A withdrawal also has the casus bot
+remove whoever falls outside at once (the same path as ``!toestemming intrekken``).
 """
 
 from __future__ import annotations
@@ -59,27 +59,25 @@ class CasusBotActions:
         row = await asyncio.to_thread(self.bot.cases.get, case_id)
         if row is None or not row.room_id:
             raise _unavailable()
-        if row.room_id not in self.bot.scopes:
-            self.bot.scopes[row.room_id] = await self.bot.scope_of(row)
-        return row, self.bot.scopes[row.room_id]
+        return row, await self.bot.scope_of(row)
 
     async def withdraw(self, case_id: str, grant_id: str) -> Withdrawal:
         row, _ = await self._room(case_id)
+        # CaseService.withdraw (as the data subject, channel "citizen"), then the bot
+        # removes whoever falls outside while the room-state mirror writes the state.
         removed = await self.bot.withdraw(row.room_id, [grant_id], by=DATA_SUBJECT,
                                           channel=CHANNEL)
         return Withdrawal(len(removed), row.regie)
 
     async def approve(self, proposal: Proposal, now: dt.datetime) -> str:
-        from busbaan.matrix.dispatch import CommandContext
-
-        row, scope = await self._room(proposal.case_id)
+        await self._room(proposal.case_id)
         grant = Grant(grant_id=new_id("G"), organisation=proposal.organisation,
                       categories=proposal.categories, legal_bases=proposal.legal_bases,
                       roles=proposal.roles, valid_from=now, valid_until=proposal.valid_until,
                       given_by=DATA_SUBJECT)
-        ctx = CommandContext(room_id=row.room_id, event_id="", sender=DATA_SUBJECT,
-                             command="toestemming geef", args="", lang="nl")
-        await self.bot._give(ctx, row, scope, [grant])
+        await asyncio.to_thread(self.bot.service.give_grants, proposal.case_id, [grant],
+                                by=DATA_SUBJECT)
+        await self.bot.state_mirror.settle_case(proposal.case_id)
         return grant.grant_id
 
     async def tell_regie(self, case_id: str, *, kind: str, body: str,

@@ -18,6 +18,7 @@ from busbaan.citizen import DATA_SUBJECT
 from busbaan.citizen.i18n import LANGS, Catalogue, catalogue, pick
 from busbaan.citizen.model import CaseFacts
 from busbaan.clock import Clock
+from busbaan.errors import BusbaanError
 from busbaan.log import get_logger
 from busbaan.policy import Policy
 from busbaan.store.citizen_repo import CitizenRepository
@@ -70,12 +71,17 @@ class CitizenWeb:
 
     @classmethod
     def from_service(cls, policy: Policy, service: Any) -> CitizenWeb:
-        from busbaan.audit.keys import load_or_create_signer
+        from busbaan.audit.keys import load_signer
 
         config = service.config
         extra = getattr(config, "extra", {}) or {}
-        key = Path(extra.get("audit_key", Path(config.state_dir) / "audit-signing.key"))
-        signer, _ = load_or_create_signer(key)
+        key = Path(getattr(config, "audit_key", None)
+                   or Path(config.state_dir) / "audit-signing.key")
+        try:  # the service's key (created at start when allowed); no key: no receipts
+            signer: Signer | None = load_signer(key)
+        except BusbaanError as exc:
+            log.warning("citizen.no_receipt_key", errcode=exc.errcode)
+            signer = None
         bot = getattr(service, "casus", None)
         return cls(policy=policy, engine=service.engine, audit=service.audit,
                    clock=service.clock, signer=signer,

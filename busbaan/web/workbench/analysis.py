@@ -19,6 +19,7 @@ from typing import Any
 
 from busbaan.audit import LoggedEntry
 from busbaan.audit.entry import format_time
+from busbaan.audit.reading import grant_recipient, is_professional
 
 __all__ = [
     "Access",
@@ -63,16 +64,20 @@ class Access:
 
 
 def access_summary(items: Iterable[LoggedEntry]) -> list[Access]:
-    """Per actor, in order of first appearance: what they touched and on which ground."""
-    out: dict[tuple[str, str, str], Access] = {}
+    """Per professional, in order of first appearance: what they touched and on which
+    ground. One row per person (their organisation and role from the first entry that
+    names them); the busbaan bot and the officer's workbench are no professionals."""
+    out: dict[str, Access] = {}
     for item in items:
         e = item.entry
-        if e.user_id is None:
+        if e.user_id is None or not is_professional(e):
             continue
-        key = (e.organisation or UNKNOWN_ORG, e.user_role or "-", e.user_id)
-        a = out.get(key)
+        a = out.get(e.user_id)
         if a is None:
-            a = out[key] = Access(key[0], key[1], key[2], e.occurred_at, e.occurred_at)
+            a = out[e.user_id] = Access(e.organisation or UNKNOWN_ORG, e.user_role or "-",
+                                        e.user_id, e.occurred_at, e.occurred_at)
+        elif a.organisation == UNKNOWN_ORG and e.organisation:
+            a.organisation, a.role = e.organisation, e.user_role or a.role
         a.entries += 1
         a.last = max(a.last, e.occurred_at)
         if e.outcome == "refused":
@@ -148,7 +153,7 @@ def consent_states(items: Iterable[LoggedEntry], today: dt.date,
         g = grants.get(e.grant_id)
         if g is None:
             g = grants[e.grant_id] = ConsentState(e.grant_id, e.case_id)
-        org = e.details.get("organisation") or e.details.get("grant_organisation")
+        org = grant_recipient(e)
         if org:
             g.organisation = org
         if e.event_code == "consent.granted":

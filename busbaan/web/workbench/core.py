@@ -19,6 +19,7 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from busbaan.audit import AuditEntry, AuditLog
+from busbaan.audit.reading import local_time
 from busbaan.clock import Clock
 from busbaan.consent.model import Professional
 from busbaan.directory import Directory
@@ -63,6 +64,7 @@ class WorkbenchConfig:
     policy_dir: Path
     clock: Clock
     key_path: Path | None = None
+    trust_path: Path | None = None  # issue 9: the verifier's configuration
     cookie_secure: bool = False
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
 
@@ -78,6 +80,7 @@ class WorkbenchConfig:
             policy_dir=Path(config.policy_dir),
             clock=service.clock,
             key_path=Path(extra.get("audit_key", Path(config.state_dir) / "audit-signing.key")),
+            trust_path=getattr(config, "audit_trust", None),
             cookie_secure=bool(extra.get("web_cookie_secure", False)),
         )
 
@@ -91,7 +94,8 @@ class Workbench:
         self.clock = config.clock
         self.sessions = SessionStore(config.clock, idle=config.session_idle)
         self.auth = MatrixAuth(config.homeserver)
-        self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock)
+        self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock,
+                                          trust_path=config.trust_path)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(_TEMPLATES),
             autoescape=True,
@@ -183,7 +187,7 @@ class Workbench:
     def local(self, when: dt.datetime | None) -> str:
         if when is None:
             return "—"
-        return when.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+        return local_time(when, LOCAL)  # with the zone: "2026-03-02 11:00 CET"
 
 
 WORKBENCH: web.AppKey[Workbench] = web.AppKey("workbench", Workbench)

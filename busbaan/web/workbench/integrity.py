@@ -61,6 +61,11 @@ class IntegrityStatus:
                 "origin": self.checkpoint_origin},
             "signing_key_known": self.key_known,
             "error": self.error,
+            # issue 9: the witnesses, as the last verification saw them
+            "witnesses": [{"name": w.name, "cosigned_size": w.cosigned_size,
+                           "remote_size": w.remote_size, "remote_error": w.remote_error}
+                          for w in (r.witnesses if r is not None else ())],
+            "unwitnessed": list(r.unwitnessed) if r is not None else [],
         }
 
 
@@ -68,9 +73,13 @@ class IntegrityMonitor:
     """Runs :meth:`AuditLog.verify` in a thread and remembers the outcome."""
 
     def __init__(self, log_factory: Callable[[], AuditLog], key_path: Path | None,
-                 clock: Clock, *, max_age: dt.timedelta = dt.timedelta(hours=1)) -> None:
+                 clock: Clock, *, max_age: dt.timedelta = dt.timedelta(hours=1),
+                 trust_path: Path | None = None) -> None:
         self._log_factory = log_factory
         self.key_path = key_path
+        # issue 9: with the verifier's configuration the key is the pinned one and the
+        # witnesses are asked; without it (older set-ups) it is read from the key file.
+        self.trust_path = trust_path
         self.clock = clock
         self.max_age = max_age
         self._task: asyncio.Task[None] | None = None
@@ -94,10 +103,24 @@ class IntegrityMonitor:
         checked = AuditLog(base.engine, verifiers=verifiers, origin=origin or base.origin)
         return checked.verify(), bool(verifiers)
 
+    async def _verify_trusted(self) -> tuple[VerifyReport, bool]:
+        from busbaan.audit.assurance import fetch_witness_checkpoints, verify_trusted
+        from busbaan.audit.trust import load_trust_config
+
+        assert self.trust_path is not None
+        trust = await asyncio.to_thread(load_trust_config, self.trust_path)
+        remote = await fetch_witness_checkpoints(trust.witnesses, trust.origin, timeout=5.0)
+        base = self._log_factory()
+        report, _ = await asyncio.to_thread(verify_trusted, base, trust, remote=remote)
+        return report, True
+
     async def _run(self) -> None:
         started = self.clock.now()
         try:
-            report, key_known = await asyncio.to_thread(self._verify)
+            if self.trust_path is not None:
+                report, key_known = await self._verify_trusted()
+            else:
+                report, key_known = await asyncio.to_thread(self._verify)
         except BusbaanError as exc:
             self._error = exc.message("nl")
             self._checked_at = started

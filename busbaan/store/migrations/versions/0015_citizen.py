@@ -1,14 +1,14 @@
 """The citizen's way in and consent proposals (issue 10).
 
 Revision ID: 0015
-Revises: 0004_wegwijzer
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0004_wegwijzer"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
