@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 from aiohttp import web
@@ -324,8 +325,6 @@ async def decide(request: web.Request) -> web.StreamResponse:
             except BusbaanError as exc:
                 log.info("citizen.approve_failed", errcode=exc.errcode)
                 return _problem(request, "bad.busy", 503, session=session, back=True)
-        from dataclasses import replace
-
         decided = replace(proposal, grant_id=grant_id)
         body = receipt_body(cw.policy, decided, decision="given" if grant_id else "refused",
                             at=now, controller=facts.home_organisation, record_id=record_id)
