@@ -1,14 +1,14 @@
 """The citizen's way in and consent proposals (issue 10).
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0020
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
