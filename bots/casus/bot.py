@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 
 from bots.casus.breakglass import BreakGlassDesk
 from bots.casus.casefile import CaseFileDesk
+from bots.casus.citizen import CitizenDesk
 from bots.casus.handover import HandoverDesk
 from bots.casus.parse import GRANT_USAGE_EN, GRANT_USAGE_NL, parse_grant, parse_user
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
@@ -123,7 +124,8 @@ class CasusBot:
         self.handover = HandoverDesk(self)
         self.breakglass = BreakGlassDesk(self)
         self.casefile = CaseFileDesk(self)
-        for owner in (self, self.handover, self.breakglass, self.casefile):
+        self.citizen = CitizenDesk(self)  # !burgerlink, !toestemming voorstel (issue 10)
+        for owner in (self, self.handover, self.breakglass, self.casefile, self.citizen):
             runner.dispatcher.bind(owner)
         runner.member_hooks.append(self._on_member)
 
@@ -426,6 +428,7 @@ class CasusBot:
                                     regie_since=now, policy_version=self.policy.version),
             acl_servers=acl_servers(facts, self.policy, self._directory, self.user_id, now),
         )
+        request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
         try:
             created = check(await self.runner.client.room_create(**request), "createRoom")
         except BaseException:
@@ -543,6 +546,7 @@ class CasusBot:
                     grants: Sequence[Grant]) -> None:
         """Give the grants through the case service (lawful or refused, recorded either
         way in the same transaction); the room-state mirror writes them."""
+        await self.citizen.check_regrant(scope, list(grants))  # only the citizen re-grants
         await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
                                 by=ctx.sender)
         await self.state_mirror.settle_case(scope.case_id)
