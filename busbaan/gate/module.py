@@ -72,6 +72,13 @@ class BusbaanGate:
             user_may_join_room=self.user_may_join_room,
         )
         api.register_third_party_rules_callbacks(check_event_allowed=self.check_event_allowed)
+        # Private case labels in the professional's own account data (issue 13).
+        from busbaan.gate.labels import PATH, LabelResource
+        from busbaan.labels import LabelRules
+
+        api.register_web_resource(PATH, LabelResource(
+            api, bot_user_id=config.bot_user_id, rules=LabelRules.of(self._policy),
+            scope_of=self._scope))
         log.info("gate.started", policy_version=self._policy.version,
                  bot=config.bot_user_id)
 
