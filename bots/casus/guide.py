@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
 
 CONSENT_TOPICS = frozenset({"toestemming", "consent", "grondslagen", "sjablonen",
                             "templates"})
+ENGLISH_TOPICS = frozenset({"consent", "templates"})
 
 _EN_WORDS = frozenset((
     "the", "a", "an", "is", "are", "what", "how", "can", "you", "do", "does", "i", "my",
@@ -111,10 +113,23 @@ class GuideDesk:
 
     # -- no silence ----------------------------------------------------------------------
 
+    async def direct_partner(self, room_id: str) -> str | None:
+        """The person this room is a direct chat with: the one member besides the bot
+        (whatever the room's name) — never in a case room, even while the regie is
+        alone there with the bot (others join later)."""
+        room = self.bot.runner.client.rooms.get(room_id)
+        if room is None:
+            return None
+        partner = alone_with(set(room.users) | set(room.invited_users), self.bot.user_id)
+        if partner is None:
+            return None
+        if await asyncio.to_thread(self.bot.cases.by_room, room_id) is not None:
+            return None
+        return partner
+
     async def _on_text(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
         """Answer free text (or an unknown command) in a direct chat with a pointer."""
-        members = set(room.users) | set(room.invited_users)
-        if alone_with(members, self.bot.user_id) != event.sender:
+        if await self.direct_partner(room.room_id) != event.sender:
             return False  # a case room, a lane, a group: quiet on purpose
         lang, body, html = pointer(event.body or "")
         content = notice_content(kind="casus.pointer", body=body, html_body=html,
@@ -133,6 +148,8 @@ class GuideDesk:
         topic = ctx.args.strip().lower()
         if topic:
             first = topic.split()[0]
+            if first in ENGLISH_TOPICS:  # "!help" is one word in both languages
+                ctx = dataclasses.replace(ctx, lang="en")
             if first in CONSENT_TOPICS:
                 return await self._consent_help(ctx, topic.split()[1:])
         lang = ctx.lang

@@ -31,7 +31,6 @@ from busbaan.consent.state import is_case_id
 from busbaan.errors import BusbaanError, NotFound, Unavailable, UsageError
 from busbaan.labels import LabelBook, LabelCheck, LabelRules, check_label, pages
 from busbaan.log import get_logger
-from busbaan.matrix.direct import alone_with
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import esc
 from busbaan.store.models import CaseRow
@@ -197,9 +196,7 @@ class LabelDesk:
                         "(in our direct chat).")
     async def cmd_my_cases(self, ctx: CommandContext) -> Reply:
         bot = self.bot
-        room = bot.runner.client.rooms.get(ctx.room_id)
-        members = (set(room.users) | set(room.invited_users)) if room is not None else set()
-        if alone_with(members, bot.user_id) != ctx.sender:
+        if await bot.guide.direct_partner(ctx.room_id) != ctx.sender:
             raise BusbaanError(
                 "Uw labels zijn privé: vraag !mijn-casussen in uw directe gesprek met mij.",
                 "Your labels are private: ask !my-cases in your direct chat with me.",
