@@ -59,7 +59,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "noodtoegang": ("!noodtoegang C-7KQ2MX4A acute dreiging van huisuitzetting morgen",
                     "!breakglass C-7KQ2MX4A acute threat of eviction tomorrow"),
     "label": ("!label schulden en huur", "!label debts and rent"),
-    "mijn-casussen": ("!mijn-casussen huur", "!my-cases rent"),
+    "mijn-casussen": ("!mijn-casussen huur pagina 2", "!my-cases rent page 2"),
     "help": ("!help toestemming", "!help consent"),
 }
 

@@ -45,6 +45,7 @@ log = get_logger("busbaan.casus.labels")
 #: it needs Synapse).
 GATE_PATH = "/_synapse/client/busbaan/v1/labels"
 CLEAR_WORDS = frozenset({"wissen", "wis", "clear", "-"})
+PAGE_WORDS = frozenset({"pagina", "page", "p"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +189,8 @@ class LabelDesk:
     # -- !mijn-casussen ------------------------------------------------------------------
 
     @command("mijn-casussen", en=["my-cases", "my cases"], aliases=["mijn casussen"],
-             usage="!mijn-casussen [zoekwoord] [pagina]",
-             usage_en="!my-cases [search word] [page]",
+             usage="!mijn-casussen [zoekwoord] [pagina N]",
+             usage_en="!my-cases [search word] [page N]",
              summary="Uw open casussen met uw labels, regie, laatste activiteit en een link "
                      "(in ons directe gesprek).",
              summary_en="Your open cases with your labels, lead, last activity and a link "
@@ -203,8 +204,12 @@ class LabelDesk:
                 errcode="BB_NOT_DIRECT")
         words = ctx.args.split()
         page = 1
-        if words and words[-1].isdecimal():
+        if len(words) == 1 and words[0].isdecimal():  # "!mijn-casussen 2"
             page = int(words.pop())
+        elif (len(words) >= 2 and words[-1].isdecimal()
+              and words[-2].lower() in PAGE_WORDS):  # "!mijn-casussen huur pagina 2"
+            page = int(words[-1])
+            del words[-2:]
         query = " ".join(words).casefold()
         cases = await self._my_cases(ctx.sender)
         labels_ok = True
@@ -323,8 +328,9 @@ def render_my_cases(listed: list[MyCase], *, sender: str, lang: str, server: str
                  f"of {len(split)}:")
     tail = []
     if page < len(split):
-        nxt = f"{query} {page + 1}".strip()
-        tail.append(t(lang, f"Meer: !mijn-casussen {nxt}", f"More: !my-cases {nxt}"))
+        nl = f"{query} pagina {page + 1}" if query else str(page + 1)
+        en = f"{query} page {page + 1}" if query else str(page + 1)
+        tail.append(t(lang, f"Meer: !mijn-casussen {nl}", f"More: !my-cases {en}"))
     if not labels_ok:
         tail.append(t(lang, "Uw labels konden nu niet worden gelezen; de lijst staat er "
                             "zonder.", "Your labels could not be read just now; the list "

@@ -304,3 +304,44 @@ async def test_help_teaches_with_examples_and_the_policy(
     assert r["combinations"] == {} and "Legal bases:" in content["body"]
     r = _r(await regie.command(dm, "!help toestemming humanitas"))["data"]
     assert set(r["combinations"]) == {"humanitas"}
+
+
+async def test_two_hundred_cases_are_all_listed_with_their_labels_over_pages(
+    service: Service, make_person: MakePerson
+) -> None:
+    """A professional with 200 cases finds every one in !mijn-casussen, with their own
+    label, over pages that each fit in one Matrix event (the homeserver accepts every
+    page); a word from a label finds the case on the first page."""
+    from busbaan.devstack.seed import seed_cases
+
+    bot = service.runners["casus"].user_id
+    casus = service.casus
+    regie = await make_person("schuldhulp", "schuldhulpverlener")
+    seeded = await asyncio.to_thread(
+        seed_cases, casus.service, casus.directory, bot_user_id=bot, regie=regie.user_id,
+        organisation="schuldhulp", n=200)
+    # Their labels, as their own client would write them (80 characters each, non-ASCII).
+    book = {"v": 1, "rooms": {room: {"case_id": case_id,
+                                     "label": f"dossier {i:03d} ✓ " + "é" * 66}
+                              for i, (case_id, room) in enumerate(seeded)}}
+    resp = await regie.client.send(
+        "PUT", f"/_matrix/client/v3/user/{regie.user_id}/account_data/{LABELS_EVENT}",
+        json.dumps(book), headers={"Authorization": f"Bearer {regie.client.access_token}"})
+    assert resp.status == 200
+    dm = await regie.dm(bot)
+
+    listed: dict[str, str] = {}
+    page, pages = 1, None
+    while pages is None or page <= pages:
+        r = _r(await regie.command(dm, f"!mijn-casussen {page}"))
+        assert r["ok"] is True and r["data"]["total"] == 200
+        pages = r["data"]["pages"]
+        for c in r["data"]["cases"]:
+            assert c["case_id"] not in listed
+            listed[c["case_id"]] = c["label"]
+        page += 1
+    assert 2 <= pages <= 20
+    assert listed == {case_id: book["rooms"][room]["label"] for case_id, room in seeded}
+
+    r = _r(await regie.command(dm, "!mijn-casussen dossier 137"))
+    assert [c["case_id"] for c in r["data"]["cases"]] == [seeded[137][0]]
