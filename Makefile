@@ -6,7 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 # Debian's Chromium, driven by Playwright in tests/web (Playwright never downloads one).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: dev test lint bench clean browser screenshots
+# matrix-js-sdk (the SDK under Element Web) for the client tests, from the committed lock.
+JS := tests/clients/js
+
+.PHONY: dev test lint bench clean browser screenshots js
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "busbaan: $(PYTHON) is nodig (zet PYTHON=...)"; exit 1; }
@@ -16,8 +19,9 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 ## Run the whole stack on loopback: embedded Synapse, bots, web app, demo data.
+## `make dev ARGS=--federated`: two homeservers in a closed federation over TLS.
 dev: $(STAMP)
-	$(BIN)/busbaan dev
+	$(BIN)/busbaan dev $(ARGS)
 
 ## Install Debian's chromium for the browser tests when it is missing (as root, or via sudo).
 browser:
@@ -35,8 +39,18 @@ browser:
 screenshots: $(STAMP) browser
 	BUSBAAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_workbench_browser.py
 
+## Install matrix-js-sdk for the client tests with `npm ci` (the tests skip, saying why,
+## when npm cannot reach its registry).
+js:
+	@if command -v npm >/dev/null; then \
+	  if [ ! -d $(JS)/node_modules/matrix-js-sdk ] || [ $(JS)/package-lock.json -nt $(JS)/node_modules/.package-lock.json ]; then \
+	    (cd $(JS) && npm ci --no-audit --no-fund --loglevel=error) \
+	    || echo "busbaan: npm ci mislukte; de matrix-js-sdk-tests zeggen dat ze worden overgeslagen"; \
+	  fi; \
+	else echo "busbaan: npm ontbreekt; de matrix-js-sdk-tests zeggen dat ze worden overgeslagen"; fi
+
 ## Set up and run the test suite (real Synapse, SQLite and PostgreSQL, Chromium).
-test: $(STAMP) browser
+test: $(STAMP) browser js
 	@$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "busbaan: pytest collected no tests - the suite is broken"; exit 1; fi; \
 	exit $$rc
@@ -49,4 +63,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .busbaan
+	rm -rf $(VENV) .busbaan $(JS)/node_modules

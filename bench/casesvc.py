@@ -62,7 +62,7 @@ async def _stack(base: Path) -> tuple[Any, Any, list[Client], str]:
     service = Service(ServiceConfig(
         homeserver=hs.url, policy_dir=POLICY_DIR, database_url=url,
         bots={"casus": BotAccount("casus", hs.url, creds.user_id, password=password)},
-        state_dir=base / "state", web_port=-1, reconcile_seconds=0.5))
+        state_dir=base / "state", web_port=-1, reconcile_seconds=0.5, audit_key_init=True))
     await service.start()
     engine = make_engine(url)
     clients = []

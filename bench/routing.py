@@ -1,12 +1,15 @@
-"""Benchmark of the wegwijzer's routing (issue 5): ``python -m bench.routing``.
+"""Benchmark of the wegwijzer's routing (issues 5 and 8): ``python -m bench.routing``.
 
-Runs the batch interface over the development questions with the benchmark map, in
-process (``busbaan.cli.route.batch_line``) and once through the real CLI, and scores
-top-1 (expected) and top-3 (expected or acceptable) next to a plain BM25 baseline
-(bm25s, lowercase + word tokens, no Dutch processing) in the same run. Also: our own
-paraphrases of dev questions (tests/data/socialmap/heldout-own.jsonl) as a check
-against overfitting, off-topic questions (should not be answered confidently), and
-per-question latency in process. Writes the figures into docs/benchmarks.md.
+Runs the batch interface over the development questions and the frozen validation
+set (tests/data/socialmap/frozen-2026-12-03.jsonl, never tuned on) with the benchmark
+map, in process (``busbaan.cli.route.batch_line``) and once through the real CLI, and
+scores top-1 (expected) and top-3 (expected or acceptable) next to a plain BM25
+baseline (bm25s, lowercase + word tokens, no Dutch processing) in the same run. Also:
+safety questions with their safety service in the top 3, the calibrated confidence
+(coverage, right when confident, a reliability table), the learning curve from
+replayed feedback, the semantic ranker's added latency against a local embeddings
+server, off-topic questions, and latency in process. Writes docs/benchmarks.md.
+``--calibrate`` refits the confidence (dev questions and our own sets only).
 """
 
 from __future__ import annotations
@@ -33,8 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "socialmap"
 LOCAL = ROOT / "tests" / "data" / "socialmap"
 DOCS = ROOT / "docs" / "benchmarks.md"
-SECTION = "## Routing (issue 5)"
-GOALS = {"top1": 0.85, "top3": 0.97, "margin": 0.15, "p95_ms": 20.0}
+SECTION = "## Routing in everyday words (issue 8)"
+GOALS = {"top1": 0.85, "top3": 0.97, "margin": 0.15, "p95_ms": 20.0, "right": 0.90}
+FROZEN = "frozen-2026-12-03.jsonl"
+#: The frozen set's first measurement, before any issue-8 work (tests/data/socialmap/
+#: FROZEN.md): top-1, top-3, confident, right when confident, safety in top 3.
+FROZEN_BEFORE = (0.512, 0.774, "65/84", "38/65 (58 %)", "6/18")
+BUCKETS = ((0, 500), (500, 700), (700, 859), (859, 950), (950, 1001))
 
 _CLI = "from busbaan.cli import main; main()"
 
@@ -133,6 +141,15 @@ def latency(router: Router, questions: Sequence[dict[str, Any]], passes: int) ->
     return times
 
 
+def cpu_per_question(router: Router, questions: Sequence[dict[str, Any]]) -> float:
+    """Mean CPU time of ``Router.route`` per question (ms): what the router costs
+    whatever else runs on the machine."""
+    start = time.process_time()
+    for q in questions:
+        router.route(q["question"], q["context"])
+    return (time.process_time() - start) * 1000.0 / len(questions)
+
+
 def percentile(values: Sequence[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -166,6 +183,206 @@ def cli_check(map_path: Path, questions: Sequence[dict[str, Any]], router: Route
     return f"{len(out)} lines in {seconds:.1f} s (incl. start-up and index build), {verdict}"
 
 
+def fit_logistic(x: Any, y: Any, l2: float = 0.1, steps: int = 50) -> Any:
+    """Logistic regression by Newton's method with a small L2 penalty (not on the
+    intercept); returns the weights, intercept first."""
+    import numpy as np
+
+    xb = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(xb.shape[1])
+    penalty = np.eye(xb.shape[1]) * l2
+    penalty[0, 0] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        grad = xb.T @ (p - y) + penalty @ w
+        hess = xb.T @ (xb * (p * (1 - p))[:, None]) + penalty
+        w -= np.linalg.solve(hess, grad)
+    return w
+
+
+def calibrate(router: Router, dev: Sequence[dict[str, Any]], goal: float = 0.95) -> dict[str, Any]:
+    """Fit the confidence on the dev questions only, and pick the threshold from
+    leave-one-out predictions: the lowest at which confident answers were right at
+    least ``goal`` of the time (a margin above the 9-in-10 promise for unseen ones)."""
+    import numpy as np
+
+    rows, labels = [], []
+    for q in dev:
+        answer = router.route(q["question"], q["context"])
+        if answer.safety:
+            continue  # safety answers are confident by rule, not by this model
+        rows.append(router.features_of(q["question"], q["context"]))
+        labels.append(float(bool(answer.results) and answer.results[0].service_id in q["expected"]))
+    x, y = np.array(rows), np.array(labels)
+    weights = fit_logistic(x, y)
+    held = []
+    for i in range(len(x)):
+        keep = np.arange(len(x)) != i
+        w = fit_logistic(x[keep], y[keep])
+        held.append(1 / (1 + np.exp(-(w[0] + x[i] @ w[1:]))))
+    order = sorted(zip(held, y, strict=True), key=lambda t: -t[0])
+    chosen = 1.0
+    for threshold in sorted({round(p, 3) for p, _ in order}, reverse=True):
+        taken = [label for p, label in order if p >= threshold]
+        if taken and sum(taken) / len(taken) >= goal:
+            chosen = threshold
+    taken = [label for p, label in order if p >= chosen]
+    return {
+        "weights": tuple(round(float(v), 3) for v in weights),
+        "confident_at": round(chosen * 1000),
+        "loo_coverage": len(taken) / len(order),
+        "loo_right": sum(taken) / max(1, len(taken)),
+        "n": len(order),
+    }
+
+
+def replay(
+    router: Router,
+    stream_from: Sequence[dict[str, Any]],
+    paraphrases: Sequence[dict[str, Any]],
+    others: Sequence[dict[str, Any]],
+    steps: Sequence[int] = (0, 10, 50, 200),
+    seed: int = 8,
+) -> list[dict[str, Any]]:
+    """The learning curve: feedback items replayed from ``stream_from`` (dev questions,
+    drawn at random with a fixed seed; a professional says !goed when the first service
+    is expected, else !fout <expected>), and after each step top-1 on the paraphrases
+    of the questions corrected so far, on all paraphrases, and on ``others`` (a set
+    the stream never touches: learning must not break it)."""
+    import random
+
+    from busbaan.routing.learning import (
+        evidence_for,
+        feedback_votes,
+        learned_from,
+        learning_terms,
+    )
+
+    rng = random.Random(seed)
+    evidence: list[Any] = []
+    corrected: set[str] = set()
+    rows = []
+    done = 0
+
+    def top1(questions: Sequence[dict[str, Any]], learned: Any) -> tuple[float, int]:
+        if not questions:
+            return float("nan"), 0
+        right = 0
+        for q in questions:
+            found = router.route(q["question"], q["context"], learned=learned).results
+            right += bool(found) and found[0].service_id in q["expected"]
+        return right / len(questions), len(questions)
+
+    for step in steps:
+        while done < step:
+            q = rng.choice(list(stream_from))
+            learned = learned_from(evidence)
+            answer = router.route(q["question"], q["context"], learned=learned)
+            answered = tuple(r.service_id for r in answer.results[:3])
+            right = bool(answered) and answered[0] in q["expected"]
+            votes = feedback_votes("good" if right else "wrong",
+                                   None if right else q["expected"][0], answered)
+            if not right:
+                corrected.add(q["id"])
+            evidence += evidence_for(learning_terms(router.analyzer, q["question"]), votes,
+                                     f"F{done}")
+            done += 1
+        learned = learned_from(evidence)
+        of_corrected = [p for p in paraphrases if p.get("paraphrase_of") in corrected]
+        rows.append({
+            "items": step,
+            "associations": len(learned),
+            "corrected": top1(of_corrected, learned),
+            "paraphrases": top1(paraphrases, learned)[0],
+            "stream": top1(stream_from, learned)[0],
+            "others": top1(others, learned)[0],
+        })
+    return rows
+
+
+def confidence_rows(router: Router, questions: Sequence[dict[str, Any]]) -> list[
+        tuple[int, bool, bool, bool]]:
+    """Per question: (confidence per mille, confident, top-1 right, safety answer)."""
+    out = []
+    for q in questions:
+        answer = router.route(q["question"], q["context"])
+        right = bool(answer.results) and answer.results[0].service_id in q["expected"]
+        out.append((answer.confidence, answer.confident, right, bool(answer.safety)))
+    return out
+
+
+def confidence_summary(rows: Sequence[tuple[int, bool, bool, bool]]) -> dict[str, Any]:
+    confident = [r for r in rows if r[1]]
+    plain = [r for r in confident if not r[3]]
+    return {
+        "n": len(rows),
+        "confident": len(confident),
+        "right": sum(r[2] for r in confident),
+        "plain": len(plain),
+        "plain_right": sum(r[2] for r in plain),
+        "buckets": [
+            (lo, hi, [r for r in rows if lo <= r[0] < hi and not r[3]]) for lo, hi in BUCKETS
+        ],
+    }
+
+
+def safety_figures(router: Router, questions: Sequence[dict[str, Any]]) -> tuple[int, int, int]:
+    """(safety questions, with an expected service in the top 3, with a safety signal)."""
+    total = top3 = signalled = 0
+    for q in questions:
+        if not q.get("safety"):
+            continue
+        total += 1
+        answer = router.route(q["question"], q["context"])
+        top3 += any(r.service_id in q["expected"] for r in answer.results[:3])
+        signalled += bool(answer.safety)
+    return total, top3, signalled
+
+
+def false_alarms(router: Router, questions: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """(questions, of which the router raised a safety signal that the question's own
+    answer key does not support: no label, and its safety service not expected)."""
+    alarms = 0
+    for q in questions:
+        hits = router.route(q["question"], q["context"]).safety
+        wanted = set(q["expected"]) | set(q.get("acceptable", []))
+        alarms += bool(hits) and not q.get("safety") and not any(
+            h.service_id in wanted for h in hits)
+    return len(questions), alarms
+
+
+def semantic_latency(social_map: SocialMap, questions: Sequence[dict[str, Any]],
+                     passes: int) -> dict[str, Any]:
+    """Route with the semantic ranker against a local deterministic embeddings server
+    (tests/wegwijzer/embeddings_server.py): added latency and top-1 side by side."""
+    sys.path.insert(0, str(ROOT))
+    from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
+    from tests.wegwijzer.embeddings_server import Behaviour, embeddings_server
+
+    router = Router(social_map)
+    plain, fused = [], []
+    right_plain = right_fused = 0
+    with embeddings_server(Behaviour()) as url:
+        ranker = SemanticRanker(EmbeddingsEndpoint(url), social_map)
+        ranker.prepare()
+        for _ in range(passes):
+            for q in questions:
+                start = time.perf_counter()
+                a = router.route(q["question"], q["context"])
+                plain.append((time.perf_counter() - start) * 1000.0)
+                start = time.perf_counter()
+                sims = ranker.similarities(q["question"])
+                b = router.route(q["question"], q["context"], semantic=sims)
+                fused.append((time.perf_counter() - start) * 1000.0)
+                if _ == 0:
+                    right_plain += bool(a.results) and a.results[0].service_id in q["expected"]
+                    right_fused += bool(b.results) and b.results[0].service_id in q["expected"]
+    n = len(questions)
+    return {"p50_plain": statistics.median(plain), "p95_plain": percentile(plain, 0.95),
+            "p50_fused": statistics.median(fused), "p95_fused": percentile(fused, 0.95),
+            "top1_plain": right_plain / n, "top1_fused": right_fused / n}
+
+
 def machine_note() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (
@@ -182,37 +399,79 @@ def render(figures: dict[str, Any]) -> str:
     def mark(ok: bool) -> str:
         return "yes" if ok else "**no**"
 
-    rows = [
-        "| set | method | top-1 | top-3 |",
-        "|---|---|---|---|",
-        f"| dev ({f['n_dev']}) | busbaan | {f['dev'][0]:.3f} | {f['dev'][1]:.3f} |",
-        f"| dev ({f['n_dev']}) | plain BM25 (bm25s) | {f['dev_bm25'][0]:.3f} | "
-        f"{f['dev_bm25'][1]:.3f} |",
-        f"| own paraphrases ({f['n_own']}) | busbaan | {f['own'][0]:.3f} | {f['own'][1]:.3f} |",
-        f"| own paraphrases ({f['n_own']}) | plain BM25 (bm25s) | {f['own_bm25'][0]:.3f} | "
-        f"{f['own_bm25'][1]:.3f} |",
-        f"| own new questions ({f['n_fresh']}) | busbaan | {f['fresh'][0]:.3f} | "
-        f"{f['fresh'][1]:.3f} |",
-        f"| own new questions ({f['n_fresh']}) | plain BM25 (bm25s) | "
-        f"{f['fresh_bm25'][0]:.3f} | {f['fresh_bm25'][1]:.3f} |",
+    def pct(a: int, b: int) -> str:
+        return f"{a}/{b} ({100 * a / b:.1f} %)" if b else "0/0"
+
+    sets = (("dev", "dev"), ("frozen", "frozen (unseen)"), ("own", "own paraphrases"),
+            ("fresh", "own new questions"))
+    rows = ["| set | method | top-1 | top-3 |", "|---|---|---|---|"]
+    for key, label in sets:
+        n = f["n_" + key]
+        rows.append(f"| {label} ({n}) | busbaan | {f[key][0]:.3f} | {f[key][1]:.3f} |")
+        rows.append(f"| {label} ({n}) | plain BM25 (bm25s) | {f[key + '_bm25'][0]:.3f} | "
+                    f"{f[key + '_bm25'][1]:.3f} |")
+    b = FROZEN_BEFORE
+    before = [
+        "| frozen set | top-1 | top-3 | confident | right when confident | safety in top 3 |",
+        "|---|---|---|---|---|---|",
+        f"| before issue 8 (main at 2df4642) | {b[0]:.3f} | {b[1]:.3f} | {b[2]} | {b[3]} | "
+        f"{b[4]} |",
+        f"| now | {f['frozen'][0]:.3f} | {f['frozen'][1]:.3f} | "
+        f"{f['conf_frozen']['confident']}/{f['n_frozen']} | "
+        f"{pct(f['conf_frozen']['right'], f['conf_frozen']['confident'])} | "
+        f"{f['safety'][1]}/{f['safety'][0]} |",
     ]
+    conf = ["| set | coverage (confident) | right when confident | of which without a "
+            "safety signal: right |", "|---|---|---|---|"]
+    for key, label in (("dev", "dev"), ("frozen", "frozen (unseen)"), ("fresh", "own new")):
+        c = f["conf_" + key]
+        conf.append(f"| {label} | {pct(c['confident'], c['n'])} | "
+                    f"{pct(c['right'], c['confident'])} | {pct(c['plain_right'], c['plain'])} |")
+    rel = ["| confidence (per mille) | dev: answers, share right | frozen: answers, share "
+           "right |", "|---|---|---|"]
+    for (lo, hi, dev_rows), (_, _, frozen_rows) in zip(f["conf_dev"]["buckets"],
+                                                       f["conf_frozen"]["buckets"],
+                                                       strict=True):
+        def cell(rs: list[Any]) -> str:
+            return f"{len(rs)}, {sum(r[2] for r in rs) / len(rs):.2f}" if rs else "0, –"
+        rel.append(f"| {lo}–{min(hi - 1, 1000)} | {cell(dev_rows)} | "
+                   f"{cell(frozen_rows)} |")
+    curve = ["| feedback items | associations | top-1, paraphrases of corrected questions "
+             "| top-1, all paraphrases | top-1, replayed dev | top-1, own new (untouched) |",
+             "|---|---|---|---|---|---|"]
+    for r in f["replay"]:
+        corrected, n = r["corrected"]
+        text = f"{corrected:.2f} ({n})" if n else "– (0)"
+        curve.append(f"| {r['items']} | {r['associations']} | {text} | {r['paraphrases']:.3f} "
+                     f"| {r['stream']:.3f} | {r['others']:.3f} |")
     parts = [
-        "| variant | dev top-1 / top-3 | own paraphrases | own new questions |",
-        "|---|---|---|---|",
+        "| variant | dev | frozen | own paraphrases | own new questions |",
+        "|---|---|---|---|---|",
         *(
             f"| {label} | " + " | ".join(f"{t1:.3f} / {t3:.3f}" for t1, t3 in cells) + " |"
             for label, cells in f["ablation"]
         ),
     ]
-    margin = f["dev"][0] - f["dev_bm25"][0]
+    margin = f["frozen"][0] - f["frozen_bm25"][0]
+    cf = f["conf_frozen"]
+    sem = f["semantic"]
     goals = [
         "| goal | target | measured | met |",
         "|---|---|---|---|",
+        f"| top-1 (frozen, unseen) | ≥ {goal['top1']:.2f} | {f['frozen'][0]:.3f} | "
+        f"{mark(f['frozen'][0] >= goal['top1'])} |",
+        f"| top-3 (frozen, unseen) | ≥ {goal['top3']:.2f} | {f['frozen'][1]:.3f} | "
+        f"{mark(f['frozen'][1] >= goal['top3'])} |",
         f"| top-1 (dev) | ≥ {goal['top1']:.2f} | {f['dev'][0]:.3f} | "
         f"{mark(f['dev'][0] >= goal['top1'])} |",
         f"| top-3 (dev) | ≥ {goal['top3']:.2f} | {f['dev'][1]:.3f} | "
         f"{mark(f['dev'][1] >= goal['top3'])} |",
-        f"| top-1 above baseline | ≥ {goal['margin'] * 100:.0f} points | "
+        f"| safety service in the top 3 (frozen) | all | {f['safety'][1]}/{f['safety'][0]} | "
+        f"{mark(f['safety'][1] == f['safety'][0])} |",
+        f"| right when confident (frozen) | ≥ {goal['right']:.0%} | "
+        f"{pct(cf['right'], cf['confident'])}, coverage {pct(cf['confident'], cf['n'])} | "
+        f"{mark(cf['confident'] > 0 and cf['right'] / cf['confident'] >= goal['right'])} |",
+        f"| top-1 above BM25 (frozen) | ≥ {goal['margin'] * 100:.0f} points | "
         f"{margin * 100:+.1f} points | {mark(margin >= goal['margin'])} |",
         f"| latency p95 (in process) | ≤ {goal['p95_ms']:.0f} ms | {f['p95']:.1f} ms | "
         f"{mark(f['p95'] <= goal['p95_ms'])} |",
@@ -222,40 +481,69 @@ def render(figures: dict[str, Any]) -> str:
             SECTION,
             "",
             f"Measured {f['date']} with `python -m bench.routing` on {f['machine']}.",
-            f"Map: `{f['map']}` ({f['n_services']} services); questions: `{f['questions']}`.",
+            f"Map: `{f['map']}` ({f['n_services']} services). The frozen validation set "
+            f"(`tests/data/socialmap/{FROZEN}`, {f['n_frozen']} questions in everyday words, "
+            f"{f['safety'][0]} with a safety signal) was **frozen on 2026-12-03** and measured "
+            "before any tuning; it is never tuned on. Dev questions: "
+            f"`{f['questions']}`.",
             "",
             *rows,
             "",
+            *before,
+            "",
             *goals,
             "",
-            "What each part brings (each row switches one part off; same questions):",
+            "**Confidence** (calibrated: a logistic model over the best score, its margin over "
+            "the second, the number of question words it rests on and the share of the "
+            "service's name covered; fitted on dev + our own sets, threshold from leave-one-out "
+            "predictions; `python -m bench.routing --calibrate`). An answer with a safety "
+            "signal is confident by rule (the safety service first):",
+            "",
+            *conf,
+            "",
+            "Reliability (answers without a safety signal, by calibrated confidence):",
+            "",
+            *rel,
+            "",
+            f"**Safety**: {f['safety'][1]}/{f['safety'][0]} frozen safety questions have an "
+            f"expected safety service in the top 3 ({f['safety'][2]} raised a signal); false "
+            "alarms (a signal whose safety service the question's answer key does not "
+            f"expect): frozen {f['alarm_frozen'][1]}/{f['alarm_frozen'][0]}, dev "
+            f"{f['alarm_dev'][1]}/{f['alarm_dev'][0]}.",
+            "",
+            "**Learning from professionals** (replay: dev questions drawn at random, seed 8; "
+            "the simulated professional says !goed when the first service is expected, else "
+            "!fout <expected>; an association counts from 2 sources; paraphrases: "
+            "`heldout-own.jsonl` + `learning-paraphrases.jsonl`, our rewordings of dev "
+            "questions; 'own new' is never replayed and shows what learning costs elsewhere):",
+            "",
+            *curve,
+            "",
+            "**Semantic ranker** (optional; against the local deterministic embeddings server "
+            "of the tests, 128-dimension hashed character 4-grams, so this measures the "
+            "plumbing's cost, not a real model's quality): per dev question in process, "
+            f"lexical p50 {sem['p50_plain']:.1f} / p95 {sem['p95_plain']:.1f} ms, with the "
+            f"embedding call and fusion p50 {sem['p50_fused']:.1f} / p95 {sem['p95_fused']:.1f} "
+            f"ms (added p95 {sem['p95_fused'] - sem['p95_plain']:+.1f} ms); dev top-1 "
+            f"{sem['top1_plain']:.3f} lexical vs {sem['top1_fused']:.3f} fused.",
+            "",
+            "What each part brings (each row switches one part off; top-1 / top-3):",
             "",
             *parts,
             "",
             f"- Latency per question in process (`Router.route`, {f['n_lat']} timings over "
-            f"{f['passes']} passes): p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms; "
+            f"{f['passes']} passes of dev + frozen): p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} "
+            f"ms (wall time, machine shared); CPU time per question {f['cpu_ms']:.1f} ms; "
             f"building the index once: {f['build_s']:.2f} s.",
-            f"- Confident answers: {f['dev_confident']}/{f['n_dev']} dev questions; "
-            f"off-topic questions answered confidently: {f['off_confident']}/{f['n_off']} "
-            f"(threshold {f['threshold']} per mille).",
+            f"- Off-topic questions answered confidently: {f['off_confident']}/{f['n_off']}.",
             f"- Through the CLI (`busbaan route batch`): {f['cli']}.",
-            "- The baseline indexes name, alternate name, description and eligibility; it "
-            "ignores the context (stadsdeel, age).",
-            "- Cross-checks against overfitting, both written by us: *own paraphrases* "
-            "(`tests/data/socialmap/heldout-own.jsonl`: 24 dev questions reworded, 3 in "
-            "English, written before any tuning) and *own new questions* "
-            "(`heldout-own-fresh.jsonl`: 20 new cases, 2 in English, written after the "
-            "lexicon and never tuned on; two still fail). The first lexicon was written "
-            "right after the paraphrases and shares some of their words (koelkast, reuma, "
-            "hartklachten), so the paraphrase figure flatters. Being ours, both sets are "
-            "likely easier than the real held-out set: read them as a check, not as the "
-            "held-out score.",
-            "- The weights (`busbaan.routing.Tuning`) and the area and age priors were "
-            "chosen on the dev questions, and some lexicon entries were added after reading "
-            "dev questions the router missed (single domain words such as family words -> "
-            "'familie', 'zorgverz'; no phrases copied from them). The dev figure is "
-            "therefore optimistic; the jump over the baseline on our own sets is the "
-            "better guide.",
+            "- Honest caveats: the frozen set was written by the engineer who then wrote the "
+            "safety cue lists (`busbaan/routing/safety_signals.yaml`), after writing the "
+            "questions; the cues are general signal words, not phrases from the questions, "
+            "but the safety figure on the frozen set is therefore optimistic. The frozen set "
+            "is ours, so likely easier than the outside held-out set. Calibration used dev and "
+            "our own older sets, never the frozen set; the threshold was not moved after "
+            "seeing the frozen figures.",
             "",
         ]
     )
@@ -278,13 +566,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--passes", type=int, default=5, help="latency passes (default 5)")
     parser.add_argument("--no-write", action="store_true", help="do not update the docs")
     parser.add_argument("--no-cli", action="store_true", help="skip the run through the CLI")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="fit the confidence on the dev questions, print"
+    )
     args = parser.parse_args(argv)
+    if args.calibrate:
+        calibration_set = [
+            *read_jsonl(data_file("dev-questions.jsonl")),
+            *read_jsonl(LOCAL / "heldout-own.jsonl"),
+            *read_jsonl(LOCAL / "heldout-own-fresh.jsonl"),
+        ]
+        fitted = calibrate(Router(load_map(data_file("amsterdam-demo.hsds.json"))),
+                           calibration_set)
+        print(json.dumps(fitted))
+        return 0
 
     map_path = data_file("amsterdam-demo.hsds.json")
     dev_path = data_file("dev-questions.jsonl")
     dev = read_jsonl(dev_path)
+    frozen = read_jsonl(LOCAL / FROZEN)
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
+    learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
     off = read_jsonl(LOCAL / "offtopic.jsonl")
 
     social_map = load_map(map_path)
@@ -293,34 +596,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     build_s = time.perf_counter() - start
     ours, baseline = busbaan_ranker(router), bm25_ranker(map_path)
 
-    times = latency(router, dev, args.passes)
+    times = latency(router, [*dev, *frozen], args.passes)
     figures: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
         "machine": machine_note(),
         "map": os.path.relpath(map_path, ROOT),
         "questions": os.path.relpath(dev_path, ROOT),
         "n_services": len(social_map.services),
-        "n_dev": len(dev),
-        "n_own": len(own),
         "n_off": len(off),
-        "dev": score(dev, ours),
-        "dev_bm25": score(dev, baseline),
-        "own": score(own, ours),
-        "own_bm25": score(own, baseline),
-        "n_fresh": len(fresh),
-        "fresh": score(fresh, ours),
-        "fresh_bm25": score(fresh, baseline),
         "p50": statistics.median(times),
         "p95": percentile(times, 0.95),
         "n_lat": len(times),
+        "cpu_ms": cpu_per_question(router, [*dev, *frozen]),
         "passes": args.passes,
         "build_s": build_s,
-        "threshold": router.threshold,
-        "dev_confident": sum(router.route(q["question"], q["context"]).confident for q in dev),
         "off_confident": sum(router.route(q["question"], q["context"]).confident for q in off),
+        "safety": safety_figures(router, frozen),
+        "alarm_frozen": false_alarms(router, frozen),
+        "alarm_dev": false_alarms(router, dev),
+        "replay": replay(router, dev, [*own, *learn], fresh),
+        "semantic": semantic_latency(social_map, dev, 1),
         "cli": "skipped" if args.no_cli else cli_check(map_path, dev, router),
-        "ablation": ablation(social_map, (dev, own, fresh)),
+        "ablation": ablation(social_map, (dev, frozen, own, fresh)),
     }
+    for key, questions in (("dev", dev), ("frozen", frozen), ("own", own), ("fresh", fresh)):
+        figures["n_" + key] = len(questions)
+        figures[key] = score(questions, ours)
+        figures[key + "_bm25"] = score(questions, baseline)
+    for key, questions in (("dev", dev), ("frozen", frozen), ("fresh", fresh)):
+        figures["conf_" + key] = confidence_summary(confidence_rows(router, questions))
     text = render(figures)
     print(text)
     if not args.no_write:

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from busbaan.audit.entry import AuditEntry
 from busbaan.consent.decide import Decision
+from busbaan.log import get_logger
 
 if TYPE_CHECKING:
     from busbaan.audit.storage import AuditLog
+
+_log = get_logger("busbaan.records")
 
 #: Action kind -> (event code, NEN 7513 action)
 _ACTION_CODES: Mapping[str, tuple[str, str]] = {
@@ -68,6 +71,8 @@ class AuditWriter:
         self._url = url
         self._log: AuditLog | None = None
         self._lock = threading.Lock()
+        #: Passed on to the log (see ``AuditLog.observers``).
+        self.observers: list[Callable[[Sequence[AuditEntry]], None]] = []
 
     def log(self) -> AuditLog:
         with self._lock:
@@ -76,8 +81,80 @@ class AuditWriter:
                 from busbaan.store import make_engine
 
                 self._log = AuditLog(make_engine(self._url))
+                self._log.observers = self.observers
             return self._log
 
     def write(self, entries: Sequence[AuditEntry]) -> list[int]:
         """Append ``entries`` in one transaction; returns their indexes."""
         return self.log().append_many(list(entries)) if entries else []
+
+
+class AuditBacklog:
+    """The audit-failure policy for an asyncio writer that records what it already did
+    outside the store (docs/architecture.md): a record that cannot be written is kept,
+    in order, and written again with back-off — never dropped. ``overdue`` says that
+    records have waited longer than ``deadline`` seconds: the owner then refuses new
+    work that would need a record (fail closed). The owner runs :meth:`run` as a task."""
+
+    def __init__(self, writer: AuditWriter, *, deadline: float = 60.0) -> None:
+        import asyncio
+
+        self._writer = writer
+        self._pending: list[AuditEntry] = []
+        self._oldest: float | None = None
+        self._deadline = deadline
+        self._wake = asyncio.Event()
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    @property
+    def overdue(self) -> bool:
+        import time
+
+        return self._oldest is not None and time.monotonic() - self._oldest > self._deadline
+
+    async def record(self, entries: Sequence[AuditEntry]) -> None:
+        """Write ``entries`` now; if that fails, keep them for :meth:`run` (logged)."""
+        import asyncio
+        import time
+
+        if self._pending:  # keep the order: behind what is already waiting
+            self._pending.extend(entries)
+            self._wake.set()
+            return
+        try:
+            await asyncio.to_thread(self.write, list(entries))
+        except Exception:
+            self._pending.extend(entries)
+            if self._oldest is None:
+                self._oldest = time.monotonic()
+            _log.warning("audit.backlog", entries=len(self._pending))
+            self._wake.set()
+
+    def write(self, entries: Sequence[AuditEntry]) -> None:
+        self._writer.write(entries)
+
+    async def run(self) -> None:
+        """Write what waits, with back-off, until it is written."""
+        import asyncio
+        import contextlib
+
+        delay = 0.5
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 30.0)
+            self._wake.clear()
+            while self._pending:
+                batch = list(self._pending)
+                try:
+                    await asyncio.to_thread(self.write, batch)
+                except Exception:
+                    _log.warning("audit.backlog", entries=len(self._pending), retry_in=delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 30.0)
+                    continue
+                del self._pending[:len(batch)]
+                delay = 0.5
+            self._oldest = None

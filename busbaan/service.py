@@ -20,6 +20,7 @@ from busbaan.clock import Clock, SystemClock
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import Dispatcher
 from busbaan.matrix.runner import BotAccount, BotRunner
+from busbaan.metrics import Metrics
 from busbaan.policy import Policy, load_policy
 from busbaan.records import AuditWriter
 from busbaan.store import database_url, make_engine, migrate
@@ -66,6 +67,8 @@ class Service:
         self.policy: Policy | None = None
         self.engine: Any = None
         self.audit = AuditWriter(self.url)
+        self.metrics = Metrics()  # GET /metrics (issue 12)
+        self.audit.observers.append(self.metrics.audit_appended)
         self.runners: dict[str, BotRunner] = {}
         self.casus: Any = None
         self.wegwijzer: Any = None
@@ -84,6 +87,7 @@ class Service:
                      "policy_dir": str(self.config.policy_dir)},
         )])
         log.info("policy.loaded", version=self.policy.version)
+        self.metrics.known_organisations(o.id for o in self.policy.organisations)
         await self._start_checkpoints()
         store = self.config.state_dir / "bots"
         if "casus" in self.config.bots:
@@ -94,6 +98,7 @@ class Service:
             self.casus = CasusBot(runner, policy=self.policy, engine=self.engine,
                                   clock=self.clock, audit=self.audit,
                                   reconcile_seconds=self.config.reconcile_seconds)
+            self._measure(runner)
             await runner.start()
             self.runners["casus"] = runner
             await self.casus.start()
@@ -107,6 +112,7 @@ class Service:
                 map_file=self.config.socialmap,
                 check_seconds=self.config.lane_check_seconds,
                 default_target_minutes=self.config.lane_target_minutes)
+            self._measure(runner)
             await runner.start()
             self.runners["wegwijzer"] = runner
             await self.wegwijzer.start()
@@ -115,7 +121,30 @@ class Service:
 
             self.web = await WebServer.start(create_app(self.policy, self),
                                              self.config.web_host, self.config.web_port)
+        self.metrics.live("busbaan_bot_rooms", "Rooms each bot is in.", ("bot",),
+                          lambda: {(n,): len(r.client.rooms) for n, r in self.runners.items()})
+        self.metrics.live("busbaan_bot_queue", "Events waiting for each bot's worker.",
+                          ("bot",), lambda: {(n,): r.queued for n, r in self.runners.items()})
+        self.metrics.live("busbaan_sync_age_seconds",
+                          "Seconds since each bot's last successful sync.", ("bot",),
+                          lambda: {(n,): r.sync_age() for n, r in self.runners.items()})
         log.info("service.started", bots=sorted(self.runners))
+
+    def _measure(self, runner: BotRunner) -> None:
+        """Let ``runner`` report into the metrics; its commands become a closed set."""
+        runner.metrics = self.metrics
+        self.metrics.known_commands(runner.account.name,
+                                    (spec.name for spec in runner.dispatcher.specs))
+
+    async def readiness(self) -> dict[str, bool]:
+        """What ``/readyz`` checks: the policy is loaded, the store answers, and every
+        bot has synced within the last :data:`SYNC_STALE_SECONDS`."""
+        checks = {"policy": self.policy is not None}
+        checks["store"] = self.engine is not None and await asyncio.to_thread(_store_answers,
+                                                                             self.engine)
+        for name, runner in self.runners.items():
+            checks[f"bot:{name}"] = runner.sync_age() <= SYNC_STALE_SECONDS
+        return checks
 
     async def _start_checkpoints(self) -> None:
         """Signed checkpoints of the audit log: now, periodically, and at stop."""
@@ -169,6 +198,21 @@ class Service:
         if self.engine is not None:
             self.engine.dispose()
         log.info("service.stopped")
+
+
+#: A bot whose last successful sync is older than this is not ready (its long-poll
+#: waits 30 s; twice that plus a margin means it is stuck or the homeserver is away).
+SYNC_STALE_SECONDS = 90.0
+
+
+def _store_answers(engine: Any) -> bool:
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return True
+    except Exception:
+        log.warning("service.store_unreachable")
+        return False
 
 
 async def run_until_signal(service: Service) -> None:

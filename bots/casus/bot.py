@@ -47,6 +47,7 @@ from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
+from busbaan.matrix.remote import remote_failure, server_of
 from busbaan.matrix.reply import esc, notice_content
 from busbaan.matrix.rooms import case_room_request
 from busbaan.matrix.runner import BotRunner
@@ -79,6 +80,11 @@ class Removal:
     decision: Decision
 
 
+def _servers_by_organisation(directory: Directory) -> set[tuple[str, str]]:
+    """(organisation, server) pairs of the directory: what the case rooms' ACLs use."""
+    return {(p.organisation, p.user_id.partition(":")[2]) for p in directory.entries.values()}
+
+
 class CasusBot:
     name = "casus"
 
@@ -96,6 +102,7 @@ class CasusBot:
         self._directory_repo = DirectoryRepository(engine)
         self._directory = Directory.of(policy, [])
         self._directory_loaded = 0.0
+        self._acl_stale = False  # the directory moved an organisation's servers
         self._directory_refresh = directory_refresh_seconds
         self._reconcile_seconds = reconcile_seconds
         self._tasks: list[asyncio.Task[None]] = []
@@ -225,8 +232,14 @@ class CasusBot:
         if (force or now - self._directory_loaded > self._directory_refresh
                 or (missing and now - self._directory_loaded > 0.2)):
             entries = await asyncio.to_thread(self._directory_repo.all)
+            before = _servers_by_organisation(self._directory)
             self._directory = Directory.of(self.policy, entries)
             self._directory_loaded = now
+            if _servers_by_organisation(self._directory) != before:
+                # A professional on a server new to their organisation: every case
+                # room's ACL is derived from the directory too; the next tick writes
+                # what changed (issue 11: federation).
+                self._acl_stale = True
         return self._directory
 
     async def scope_of(self, row: CaseRow) -> CaseScope:
@@ -606,7 +619,15 @@ class CasusBot:
                          data={"user_id": user_id, "already_member": True})
         # The invitation first (asking twice is harmless), then its record: a crash in
         # between runs the command again, never leaves an invitation unrecorded.
-        check(await self.runner.client.room_invite(ctx.room_id, user_id), "invite")
+        try:
+            check(await self.runner.client.room_invite(ctx.room_id, user_id), "invite")
+        except MatrixError as exc:  # another homeserver: outside the federation, or down
+            remote = remote_failure(exc, user_id, server_of(self.user_id))
+            if remote is None:
+                raise
+            log.warning("casus.remote_invite_failed", case_id=scope.case_id,
+                        server=server_of(user_id), errcode=remote.errcode)
+            raise remote from exc
         await asyncio.to_thread(self.service.record_invite, scope.case_id, decision,
                                 actor=ctx.sender, subject=user_id, room_id=scope.room_id)
         return Reply(t(ctx.lang, f"{user_id} is uitgenodigd. {decision.nl}",
@@ -699,11 +720,24 @@ class CasusBot:
         """The clock's work: remind and expire handovers, end accesses that ran out.
         Each part fails on its own."""
         for name, step in (("handover_sweep", self.handover.sweep),
-                           ("access_end", self.breakglass.end_expired)):
+                           ("access_end", self.breakglass.end_expired),
+                           ("directory_acl", self._rewrite_acls)):
             try:
                 await step()
             except Exception:
                 log.exception("casus.tick_failed", step=name)
+
+    async def _rewrite_acls(self) -> None:
+        """After the directory put an organisation on another server: bring every open
+        case room's state (its ACL) to what the store and directory say; only what
+        differs is written. Tried again next tick if a room does not hold."""
+        if not self._acl_stale:
+            return
+        self._acl_stale = False
+        scopes = await asyncio.to_thread(self.service.open_scopes)
+        results = [await self.state_mirror.settle_case(s.case_id) for s in scopes]
+        if not all(results):
+            self._acl_stale = True
 
     async def _reconcile_loop(self) -> None:
         while True:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import difflib
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -47,9 +48,11 @@ from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import notice_content
 from busbaan.matrix.runner import BotRunner
-from busbaan.records import AuditWriter
+from busbaan.records import AuditBacklog, AuditWriter
 from busbaan.routing import MAX_QUESTION_CHARS, RouteAnswer, Router, SocialMap, demo_map_path
 from busbaan.routing.hsds import read_raw
+from busbaan.routing.learning import Learned, evidence_for, feedback_votes, learning_terms
+from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_repo import (
     AnswerRepository,
     FeedbackRepository,
@@ -68,6 +71,7 @@ from busbaan.wegwijzer import (
     refuse_personal_data,
 )
 from busbaan.wegwijzer.mapdoc import MapDocument, document_from_text, map_document
+from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
 
 log = get_logger("busbaan.wegwijzer")
 
@@ -95,6 +99,21 @@ def load_socialmap(map_file: Path | None, engine: Engine) -> MapDocument:
     return map_document(read_raw(demo_map_path()), str(demo_map_path()))
 
 
+def embeddings_from_env() -> EmbeddingsEndpoint | None:
+    """The semantic ranker's endpoint from ``BUSBAAN_EMBEDDINGS_URL`` (optional:
+    ``BUSBAAN_EMBEDDINGS_MODEL``, ``BUSBAAN_EMBEDDINGS_TIMEOUT`` in seconds); None when
+    unset (the default: lexical ranking only, no model, no download)."""
+    url = os.environ.get("BUSBAAN_EMBEDDINGS_URL", "").strip()
+    if not url:
+        return None
+    try:
+        timeout = float(os.environ.get("BUSBAAN_EMBEDDINGS_TIMEOUT", "1.0"))
+    except ValueError:
+        timeout = 1.0
+    return EmbeddingsEndpoint(url, os.environ.get("BUSBAAN_EMBEDDINGS_MODEL", "default"),
+                              timeout)
+
+
 def _strip_fallback(text: str) -> str:
     lines = text.split("\n")
     while lines and lines[0].startswith(">"):
@@ -107,18 +126,29 @@ class WegwijzerBot:
 
     def __init__(self, runner: BotRunner, *, engine: Engine, clock: Clock, audit: AuditWriter,
                  document: MapDocument, router: Router, check_seconds: float = 30.0,
-                 default_target_minutes: int = DEFAULT_TARGET_MINUTES) -> None:
+                 default_target_minutes: int = DEFAULT_TARGET_MINUTES,
+                 embeddings: EmbeddingsEndpoint | None = None) -> None:
         self.runner = runner
         self.engine = engine
         self.clock = clock
         self.audit = audit
+        self.backlog = AuditBacklog(audit)
+        self._backlog_task: asyncio.Task[None] | None = None
         self.document = document
         self.router = router
         self.answers = AnswerRepository(engine)
         self.feedback = FeedbackRepository(engine)
+        self.learned_repo = LearnedRepository(engine)
+        #: What professionals taught for this map version (reloaded after each vote).
+        self.learned = Learned()
+        #: The optional semantic ranker (an embeddings endpoint on premises).
+        self.semantic = (SemanticRanker(embeddings, document.social_map)
+                         if embeddings is not None else None)
         self.lanes = LaneDesk(self, LaneRepository(engine), check_seconds=check_seconds,
                               default_target_minutes=default_target_minutes)
         self._questions: OrderedDict[str, str] = OrderedDict()  # answer_id -> question
+        # answer_id -> the stadsdeel the answer was for (for !baan mens; no personal data)
+        self._stadsdelen: OrderedDict[str, str | None] = OrderedDict()
         self._reactions: asyncio.Queue[nio.ReactionEvent] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._started_ms = 0
@@ -136,7 +166,8 @@ class WegwijzerBot:
         router = await asyncio.to_thread(Router, document.social_map)
         return cls(runner, engine=engine, clock=clock, audit=audit, document=document,
                    router=router, check_seconds=check_seconds,
-                   default_target_minutes=default_target_minutes)
+                   default_target_minutes=default_target_minutes,
+                   embeddings=embeddings_from_env())
 
     @property
     def user_id(self) -> str:
@@ -154,15 +185,24 @@ class WegwijzerBot:
 
     async def start(self) -> None:
         """After the runner's first sync: lanes, the reminder clock, reactions."""
+        self.learned = await asyncio.to_thread(self.learned_repo.learned, self.document.sha256)
+        if self.semantic is not None:
+            await asyncio.to_thread(self.semantic.prepare)
         await self.lanes.start()
         self._started_ms = int(time.time() * 1000)
         self.client.add_event_callback(self._on_reaction, nio.ReactionEvent)
         self._task = asyncio.create_task(self._reaction_worker(), name="wegwijzer-reactions")
+        self._backlog_task = asyncio.create_task(self.backlog.run(), name="wegwijzer-audit")
         log.info("wegwijzer.started", services=len(self.social_map.services),
                  map_sha256=self.document.sha256[:12])
 
     async def stop(self) -> None:
         await self.lanes.stop()
+        if self._backlog_task is not None:
+            self._backlog_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._backlog_task
+            self._backlog_task = None
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -184,10 +224,8 @@ class WegwijzerBot:
         entry = AuditEntry(event_code=event_code, action=action, occurred_at=self.clock.now(),
                            outcome=outcome, source="wegwijzer-bot", user_id=actor,
                            reason_code=reason_code, details=dict(details))
-        try:
-            await asyncio.to_thread(self.audit.write, [entry])
-        except Exception:
-            log.exception("wegwijzer.audit_failed", event_code=event_code)
+        # The audit-failure policy (docs/architecture.md): never dropped; retried.
+        await self.backlog.record([entry])
 
     def team_names(self) -> dict[str, str]:
         """Intake room → the names of the services that use it (for the figures)."""
@@ -199,13 +237,37 @@ class WegwijzerBot:
 
     # -- answering ----------------------------------------------------------------------
 
-    def route(self, raw: str, lang: str) -> tuple[Question, RouteAnswer]:
+    def route(self, raw: str, lang: str,
+              semantic: Mapping[str, float] | None = None) -> tuple[Question, RouteAnswer]:
         """Check and route a question (pure CPU; a few ms). Raises the user's error."""
+        question = self.check(raw)
+        answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang,
+                                   learned=self.learned, semantic=semantic)
+        return question, answer
+
+    @staticmethod
+    def check(raw: str) -> Question:
+        """Parse a chat question; refuse it when it carries personal data."""
         question = parse_question(raw)
         if question.personal:
             raise refuse_personal_data(question.findings)
-        answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang)
-        return question, answer
+        return question
+
+    async def ask(self, raw: str, lang: str) -> tuple[Question, RouteAnswer]:
+        """:meth:`route`, with the semantic ranker's similarities when one is configured
+        (asked off the loop, only after the personal-data check; on failure: lexical)."""
+        question = self.check(raw)
+        semantic = None
+        if self.semantic is not None and self.semantic.ready:
+            semantic = await asyncio.to_thread(self.semantic.similarities, question.text)
+        return self.route(raw, lang, semantic)
+
+    def _desk_name(self, answer: RouteAnswer) -> str | None:
+        """The human triage desk offered with an answer that is not confident."""
+        if answer.confident:
+            return None
+        desk = self.router.triage_desk(answer.stadsdeel)
+        return desk.name if desk is not None else None
 
     @staticmethod
     def _route_field(answer: RouteAnswer, answer_id: str) -> dict[str, Any]:
@@ -222,6 +284,9 @@ class WegwijzerBot:
             "answer_id": answer_id,
             "context": context,
             "notes": list(answer.notes),
+            "confidence": answer.confidence,
+            "safety": [{"signal": h.signal, "service_id": h.service_id}
+                       for h in answer.safety],
         }
 
     async def _remember(self, *, answer_id: str, room_id: str, event_id: str,
@@ -236,8 +301,11 @@ class WegwijzerBot:
             confident=answer.confident, created_at=self.clock.now())
         await asyncio.to_thread(self.answers.add, record)
         self._questions[answer_id] = answer.question
+        self._stadsdelen[answer_id] = answer.stadsdeel
         while len(self._questions) > QUESTION_CACHE:
             self._questions.popitem(last=False)
+        while len(self._stadsdelen) > QUESTION_CACHE:
+            self._stadsdelen.popitem(last=False)
         log.info("route.answered", answer_id=answer_id, confident=answer.confident,
                  results=len(record.results),
                  top=record.results[0].service_id if record.results else None)
@@ -254,12 +322,12 @@ class WegwijzerBot:
              summary_en="Where can someone go? The three services that fit best.")
     async def cmd_who(self, ctx: CommandContext) -> Reply:
         try:
-            question, answer = self.route(ctx.args, ctx.lang)
+            question, answer = await self.ask(ctx.args, ctx.lang)
         except BusbaanError as exc:
             await self._refused(ctx.sender, exc)
             raise
         answer_id = self.answers.new_id()
-        body, html = answer_texts(answer, ctx.lang)
+        body, html = answer_texts(answer, ctx.lang, self._desk_name(answer))
         route = self._route_field(answer, answer_id)
 
         async def remember(event_id: str) -> None:
@@ -271,10 +339,17 @@ class WegwijzerBot:
                                        "results": route["results"]},
                      extra={ROUTE_KEY: route}, on_sent=remember)
 
+    def stadsdeel_of(self, answer_id: str) -> str | None:
+        """The stadsdeel an answer was for (None when unknown or forgotten)."""
+        return self._stadsdelen.get(answer_id)
+
     def _is_direct(self, room: nio.MatrixRoom) -> bool:
-        """A direct chat with the bot: two members, no name or alias, not a lane."""
-        return (room.member_count <= 2 and not room.name and not room.canonical_alias
-                and self.lanes.lane_in(room.room_id) is None)
+        """A direct chat with the bot: what the person and the bot share alone, whatever
+        its name (issue 13), and not a lane or a team's intake room."""
+        if room.member_count > 2 or self.lanes.lane_in(room.room_id) is not None:
+            return False
+        intake = {s.matrix_room for s in self.social_map.services if s.matrix_room}
+        return room.room_id not in intake and room.canonical_alias not in intake
 
     async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
         """Non-command messages: a lane's first answer, or a question in a direct chat."""
@@ -307,7 +382,7 @@ class WegwijzerBot:
             await self.runner.send(room_id, content)
             return
         try:
-            question, answer = self.route(text, lang)
+            question, answer = await self.ask(text, lang)
         except BusbaanError as exc:
             await self._refused(event.sender, exc)
             content = notice_content(kind="route.refused", body=exc.message(lang),
@@ -316,7 +391,7 @@ class WegwijzerBot:
             await self.runner.send(room_id, content)
             return
         answer_id = self.answers.new_id()
-        body, html = answer_texts(answer, lang)
+        body, html = answer_texts(answer, lang, self._desk_name(answer))
         content = notice_content(kind="route.answer", body=body, html_body=html,
                                  data={"answer_id": answer_id})
         content[ROUTE_KEY] = self._route_field(answer, answer_id)
@@ -380,6 +455,26 @@ class WegwijzerBot:
             return None
         return routed
 
+    async def learn(self, answer: AnswerRecord, source_id: str,
+                    votes: list[tuple[str, int]], *, actor: str | None) -> int:
+        """Store what one source (feedback, an accepted lane) teaches: the question's
+        normalised terms -> services (never its text); reload the associations."""
+        question = await self.question_for(answer)
+        if question is None or not votes:
+            return 0
+        terms = learning_terms(self.router.analyzer, question)
+        n = await asyncio.to_thread(self.learned_repo.replace_source, answer.map_sha256,
+                                    source_id, evidence_for(terms, votes, source_id),
+                                    self.clock.now())
+        if answer.map_sha256 == self.document.sha256:
+            self.learned = await asyncio.to_thread(self.learned_repo.learned,
+                                                   self.document.sha256)
+        await self.record("route.learned", "C", actor=actor, details={
+            "source_id": source_id, "votes": str(n), "map_sha256": answer.map_sha256[:16]})
+        log.info("route.learned", source_id=source_id, votes=n,
+                 associations=len(self.learned))
+        return n
+
     # -- lanes by reaction ---------------------------------------------------------------
 
     async def _on_reaction(self, room: nio.MatrixRoom, event: nio.ReactionEvent) -> None:
@@ -442,6 +537,10 @@ class WegwijzerBot:
         if expected:
             details["expected_service_id"] = expected
         await self.record("route.feedback", "C", actor=ctx.sender, details=details)
+        await self.learn(answer, stored.feedback_id,
+                         feedback_votes(stored.verdict, expected,
+                                        tuple(r.service_id for r in answer.results)),
+                         actor=ctx.sender)
         log.info("route.feedback", answer_id=answer.answer_id, verdict=stored.verdict,
                  expected=expected, replaced=replaced)
         if verdict == "good":

@@ -144,8 +144,9 @@ class LaneDesk:
     # -- opening ------------------------------------------------------------------------
 
     async def open(self, *, room_id: str, sender: str, answer: AnswerRecord, n: int,
-                   lang: str) -> Opened:
-        """Open a lane to result ``n`` (1-based) of ``answer``; see the module doc."""
+                   lang: str, service_id: str | None = None) -> Opened:
+        """Open a lane to result ``n`` (1-based) of ``answer``, or to ``service_id`` (the
+        human triage desk, ``!baan mens``); see the module doc."""
         if sender != answer.asker:
             raise Forbidden(
                 "Alleen wie de vraag stelde kan er een baan uit openen. Stel je eigen vraag "
@@ -153,7 +154,7 @@ class LaneDesk:
                 "Only the person who asked can open a lane from this answer. Ask your own "
                 "question with !who <question>.",
                 errcode="BB_NOT_ASKER")
-        if not 1 <= n <= len(answer.results):
+        if service_id is None and not 1 <= n <= len(answer.results):
             raise UsageError(
                 f"Kies een nummer van 1 tot {len(answer.results)} uit het antwoord."
                 if answer.results else "Dit antwoord noemde geen diensten om een baan naar "
@@ -162,21 +163,21 @@ class LaneDesk:
                 if answer.results else "This answer named no services to open a lane to; "
                 "ask differently.",
                 errcode="BB_NO_SUCH_RESULT", data={"results": len(answer.results)})
-        ref = answer.results[n - 1]
+        target_id = service_id if service_id is not None else answer.results[n - 1].service_id
         social_map = self.bot.social_map
-        service = social_map.service(ref.service_id)
+        service = social_map.service(target_id)
         async with self._lock:
             existing = await asyncio.to_thread(self.repo.for_answer, answer.answer_id,
-                                               ref.service_id)
+                                               target_id)
             if existing is not None:
-                name = service.name if service else ref.service_id
+                name = service.name if service else target_id
                 return Opened(existing, True, 0, name)
             if service is None:
                 raise NotFound(
-                    f"De dienst {ref.service_id} staat niet meer op de sociale kaart; stel de "
+                    f"De dienst {target_id} staat niet meer op de sociale kaart; stel de "
                     "vraag opnieuw.",
-                    f"Service {ref.service_id} is no longer on the social map; ask again.",
-                    errcode="BB_UNKNOWN_SERVICE", data={"service_id": ref.service_id})
+                    f"Service {target_id} is no longer on the social map; ask again.",
+                    errcode="BB_UNKNOWN_SERVICE", data={"service_id": target_id})
             org = social_map.organizations.get(service.organization_id)
             org_name = org.name if org else service.organization_id
             contact = other_ways(service, lang)
@@ -329,6 +330,9 @@ class LaneDesk:
             "lane_id": lane.lane_id, "service_id": lane.service_id, "team": lane.team,
             "seconds_to_first_answer": str(seconds)})
         log.info("lane.first_answer", lane_id=lane.lane_id, team=lane.team, seconds=seconds)
+        answer = await asyncio.to_thread(self.bot.answers.get, lane.answer_id)
+        if answer is not None:  # a lane the team took up: the service fitted
+            await self.bot.learn(answer, lane.lane_id, [(lane.service_id, 1)], actor=sender)
 
     async def _loop(self) -> None:
         while True:
@@ -410,6 +414,27 @@ class LaneDesk:
         return Reply(body, html, data={
             "teams": [f.to_json() for f in figures],
             "default_target_minutes": self.default_target_minutes})
+
+    @command("baan mens", en=["lane human"], aliases=["baan triage"],
+             usage="!baan mens", usage_en="!lane human",
+             summary="Open een baan naar een mens die meedenkt (de triage van het "
+                     "buurtteam of het sociaal loket) met je laatste vraag.",
+             summary_en="Open a lane to a person who thinks along (the triage desk of the "
+                        "neighbourhood team or the social desk) with your last question.")
+    async def cmd_human(self, ctx: CommandContext) -> Reply:
+        answer = await self.bot.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
+        desk = self.bot.router.triage_desk(self.bot.stadsdeel_of(answer.answer_id))
+        if desk is None:
+            raise NotFound(
+                "Deze sociale kaart noemt geen triage-balie (x_triage), dus ik kan geen baan "
+                "naar een mens openen. Kies een van de drie diensten met !baan <nummer>.",
+                "This social map names no triage desk (x_triage), so I cannot open a lane to "
+                "a person. Choose one of the three services with !lane <number>.",
+                errcode="BB_NO_TRIAGE_DESK")
+        opened = await self.open(room_id=ctx.room_id, sender=ctx.sender, answer=answer, n=0,
+                                 lang=ctx.lang, service_id=desk.id)
+        body, html = opened.texts(ctx.lang)
+        return Reply(body, html, data={**opened.data(), "triage": True})
 
     @command("baan sluit", en=["lane close"], aliases=["baan sluiten"],
              usage="!baan sluit", usage_en="!lane close",

@@ -43,10 +43,17 @@ def _rephrase(lang: str) -> str:
              "district=Zuidoost). Plain words work best.")
 
 
-def answer_texts(answer: RouteAnswer, lang: str) -> tuple[str, str]:
-    """The answer to a question: up to three services, or an honest 'I do not know'."""
+def answer_texts(answer: RouteAnswer, lang: str,
+                 desk: str | None = None) -> tuple[str, str]:
+    """The answer to a question: up to three services, or an honest 'I do not know';
+    a safety signal first; when not sure, the human triage ``desk`` (by name)."""
     shown = answer.results[:SHOWN]
     notes: list[str] = []
+    safety = [hit.why for hit in answer.safety]
+    if desk is not None and not answer.confident:
+        notes.append(t(lang,
+                       f"Liever een mens laten meekijken? !baan mens opent een baan naar {desk}.",
+                       f"Rather have a person look at it? !lane human opens a lane to {desk}."))
     if answer.truncated:
         notes.append(t(lang,
                        "Je vraag was erg lang; ik heb alleen de eerste 2000 tekens gelezen.",
@@ -54,8 +61,9 @@ def answer_texts(answer: RouteAnswer, lang: str) -> tuple[str, str]:
     if not shown:
         head = t(lang, "Ik weet het niet: ik vind op de sociale kaart geen dienst die past.",
                  "I do not know: I find no service on the social map that fits.")
-        body = "\n".join([head, _rephrase(lang), *notes])
-        html = f"<p><b>{esc(head)}</b></p><p>{esc(_rephrase(lang))}</p>" + "".join(
+        body = "\n".join([*safety, head, _rephrase(lang), *notes])
+        html = "".join(f"<p><b>⚠ {esc(w)}</b></p>" for w in safety) + (
+            f"<p><b>{esc(head)}</b></p><p>{esc(_rephrase(lang))}</p>") + "".join(
             f"<p><i>{esc(n)}</i></p>" for n in notes)
         return body, html
     if answer.confident:
@@ -73,7 +81,7 @@ def answer_texts(answer: RouteAnswer, lang: str) -> tuple[str, str]:
                        "the local neighbourhood team."))
     if not answer.confident:
         notes.append(_rephrase(lang))
-    lines = [head]
+    lines = [*(f"⚠ {w}" for w in safety), head]
     items = []
     for n, result in enumerate(shown, start=1):
         lines.extend(_result_lines(n, result, lang))
@@ -87,7 +95,8 @@ def answer_texts(answer: RouteAnswer, lang: str) -> tuple[str, str]:
             "with the service that does fit.")
     lines.extend(notes)
     lines.append(how)
-    html = (f"<p><b>{esc(head)}</b></p><ol>{''.join(items)}</ol>"
+    html = ("".join(f"<p><b>⚠ {esc(w)}</b></p>" for w in safety)
+            + f"<p><b>{esc(head)}</b></p><ol>{''.join(items)}</ol>"
             + "".join(f"<p><i>{esc(n)}</i></p>" for n in notes)
             + f"<p>{esc(how)}</p>")
     return "\n".join(lines), html

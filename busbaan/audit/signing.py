@@ -22,10 +22,10 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy.engine import Engine
 
-from busbaan.audit.checkpoint import NoteError, parse_checkpoint, split_note
+from busbaan.audit.checkpoint import NoteError, open_note, parse_checkpoint, split_note
 from busbaan.audit.entry import AuditEntry
 from busbaan.audit.keys import load_or_create_signer, load_signer
-from busbaan.audit.runs import marker_entry
+from busbaan.audit.runs import marker_entry, parse_marker
 from busbaan.audit.storage import AuditLog
 from busbaan.audit.trust import TrustConfig, load_trust_config
 from busbaan.audit.witnessing import WitnessOutcome, WitnessSender
@@ -83,6 +83,34 @@ class SignerMemory:
         os.replace(tmp, path)
 
 
+def _last_signed_marker(log: AuditLog, memory: SignerMemory) -> tuple[str, int]:
+    """The previous run's last marker that this key signed a checkpoint for.
+
+    Usually the memory says it. A kill between the database commit and the memory
+    write leaves the memory one checkpoint behind; then the log holds a later marker of
+    the same run with a checkpoint at its index + 1, signed with this very key (nobody
+    else can make one), which is the true last one.
+    """
+    size = parse_checkpoint(split_note(memory.note)[0]).size
+    assert log.signer is not None
+    signed: set[int] = set()
+    for s, note in log.checkpoints():
+        if s < size:
+            continue
+        try:
+            open_note(note, log.signer.verifier)
+        except NoteError:
+            continue  # not ours: verification will say so
+        signed.add(s)
+    last = memory.seq
+    for item in log.entries(max(size - 1, 0)):
+        marker = parse_marker(item.index, item.entry)
+        if (marker is not None and marker.run == memory.run and marker.seq > last
+                and marker.index + 1 in signed):
+            last = marker.seq
+    return memory.run, last
+
+
 class CheckpointService:
     """Signs markers + checkpoints for one service run (see the module docstring)."""
 
@@ -127,8 +155,12 @@ class CheckpointService:
                 "deliberately (busbaan audit key).", errcode="BB_AUDIT_KEY_NOT_PINNED")
         memory_path = SignerMemory.path_for(key_path)
         memory = await asyncio.to_thread(SignerMemory.read, memory_path)
-        return cls(AuditLog(engine, signer), memory_path, memory, trust=trust,
-                   interval=interval, clock=clock or SystemClock())
+        log = AuditLog(engine, signer)
+        service = cls(log, memory_path, memory, trust=trust, interval=interval,
+                      clock=clock or SystemClock())
+        if memory is not None:
+            service.after = await asyncio.to_thread(_last_signed_marker, log, memory)
+        return service
 
     async def checkpoint(self, reason: str = "periodic", *, wait: bool = True) -> str | None:
         """Append a marker and sign; then send to the witnesses (awaited, or with

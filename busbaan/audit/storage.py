@@ -204,6 +204,9 @@ class AuditLog:
             (signer.verifier,) if signer else ()
         )
         self.clock: Clock = clock or SystemClock()
+        #: Called with the entries of every committed append (e.g. the service's
+        #: metrics); an observer that fails is logged and never undoes the append.
+        self.observers: list[Callable[[Sequence[AuditEntry]], None]] = []
         self._sqlite = engine.dialect.name == "sqlite"
         self._mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         # SQLite derives the search columns from the leaf itself (see 0002_audit).
@@ -272,6 +275,11 @@ class AuditLog:
             if then is not None:
                 then(conn, list(range(first, first + len(pairs))))
         _log.debug("audit.appended", first=first, count=len(pairs))
+        for observe in self.observers:
+            try:
+                observe([entry for entry, _ in pairs])
+            except Exception:
+                _log.exception("audit.observer_failed")
         return list(range(first, first + len(pairs)))
 
     def _append_locked(

@@ -31,7 +31,13 @@ from busbaan.audit.checkpoint import NoteError, Verifier
 from busbaan.audit.cosign import CosignatureVerifier
 from busbaan.errors import UsageError
 
-__all__ = ["TrustConfig", "WitnessEndpoint", "load_trust_config", "trust_from_mapping"]
+__all__ = [
+    "TrustConfig",
+    "WitnessEndpoint",
+    "load_trust_config",
+    "trust_from_mapping",
+    "write_trust_config",
+]
 
 
 @dataclass(frozen=True, slots=True)

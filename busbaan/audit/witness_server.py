@@ -16,6 +16,7 @@ import asyncio
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -95,8 +96,6 @@ class Witness:
 
     def __init__(self, cosigner: Cosigner, logs: Mapping[str, Sequence[Verifier]],
                  store: WitnessStore, *, clock: Callable[[], float] | None = None) -> None:
-        import time
-
         self.cosigner = cosigner
         self.logs = {origin: tuple(keys) for origin, keys in logs.items()}
         self.store = store

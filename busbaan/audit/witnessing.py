@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from busbaan.audit.checkpoint import NoteError, split_note
 from busbaan.audit.cosign import Cosignature
 from busbaan.audit.entry import format_time
+from busbaan.audit.storage import AuditLog
 from busbaan.audit.tables import cosignature_table
 from busbaan.audit.trust import WitnessEndpoint
 from busbaan.audit.witness_protocol import SIZE_CONTENT_TYPE, format_add_checkpoint
@@ -125,11 +126,8 @@ def store_cosignature(engine: Engine, size: int, cosignature: Cosignature,
 class WitnessSender:
     """Sends the log's latest checkpoint to each witness (see the module docstring)."""
 
-    def __init__(self, log: object, witnesses: Sequence[WitnessEndpoint], *,
+    def __init__(self, log: AuditLog, witnesses: Sequence[WitnessEndpoint], *,
                  clock: Clock | None = None, timeout: float = 10.0) -> None:
-        from busbaan.audit.storage import AuditLog
-
-        assert isinstance(log, AuditLog)
         self.log = log
         self.witnesses = tuple(w for w in witnesses if w.url)
         self.clock: Clock = clock or SystemClock()

@@ -156,8 +156,21 @@ async def _demo_intake_rooms(service: Service, demo: DemoAccounts) -> None:
 @click.option("--web-port", default=8080, show_default=True, type=int)
 @click.option("--server-name", default="localhost", show_default=True)
 @click.option("--log-level", default="INFO", show_default=True)
+@click.option("--federated", is_flag=True,
+              help="Two homeservers (municipal, care provider) in a closed federation "
+                   "over TLS; see busbaan/cli/dev_federated.py.")
+@click.option("--federation-ports", default="8448,8449", show_default=True,
+              help="With --federated: the federation ports (part of the server names); "
+                   "0 picks a free one on the first run.")
 def dev(state_dir: Path, policy_dir: Path, web_port: int, server_name: str,
-        log_level: str) -> None:
+        log_level: str, federated: bool = False,
+        federation_ports: str = "8448,8449") -> None:
     """Run the whole stack on loopback (Synapse, bots, web app, demo data)."""
     configure(log_level)
+    if federated:
+        from busbaan.cli.dev_federated import parse_ports, run_federated
+
+        asyncio.run(run_federated(state_dir, policy_dir, web_port,
+                                  ports=parse_ports(federation_ports)))
+        return
     asyncio.run(_run(state_dir, policy_dir, web_port, server_name))

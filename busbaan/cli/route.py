@@ -1,8 +1,9 @@
 """``busbaan route``: ask the wegwijzer from the command line, one question or a batch.
 
 ``batch`` reads JSON Lines ``{"id", "question", "context"}`` on stdin and writes one
-JSON line per input line, in order: ``{"id", "results": [{"service_id", "score"}],
-"confident"}``, or ``{"id", "error", "errcode"}`` for a line it cannot use.
+JSON line per input line, in order: ``{"id", "results": [{"service_id", "score", "why"}],
+"confident", "safety": [{"signal", "service_id"}]}``, or ``{"id", "error", "errcode"}``
+for a line it cannot use.
 ``ask`` prints a readable answer (or ``--json``). Without ``--map`` the demo map
 shipped with busbaan is used.
 """
@@ -52,8 +53,9 @@ def _line_error(line_id: object, nl: str, en: str, errcode: str) -> dict[str, An
     return {"id": line_id, "error": en if lang() == "en" else nl, "errcode": errcode}
 
 
-def batch_line(router: Router, line: str) -> dict[str, Any]:
-    """The output object for one input line of ``route batch`` (never raises)."""
+def batch_line(router: Router, line: str, semantic: Any = None) -> dict[str, Any]:
+    """The output object for one input line of ``route batch`` (never raises);
+    ``semantic``: a prepared :class:`busbaan.wegwijzer.semantic.SemanticRanker`."""
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -88,29 +90,58 @@ def batch_line(router: Router, line: str) -> dict[str, Any]:
             "BB_USAGE",
         )
     try:
-        answer = router.route(question, context, limit=MAX_BATCH_RESULTS, lang=lang())
+        sims = semantic.similarities(question) if semantic is not None else None
+        answer = router.route(question, context, limit=MAX_BATCH_RESULTS, lang=lang(),
+                              semantic=sims)
     except BusbaanError as exc:
         return {"id": line_id, "error": exc.message(lang()), "errcode": exc.errcode}
     return {
         "id": line_id,
-        "results": [{"service_id": r.service_id, "score": r.score} for r in answer.results],
+        "results": [
+            {"service_id": r.service_id, "score": r.score, "why": r.why} for r in answer.results
+        ],
         "confident": answer.confident,
+        "safety": [{"signal": h.signal, "service_id": h.service_id} for h in answer.safety],
     }
+
+
+_EMBEDDINGS_OPTION = click.option(
+    "--embeddings-url",
+    "embeddings_url",
+    envvar="BUSBAAN_EMBEDDINGS_URL",
+    default=None,
+    help="OpenAI-compatible embeddings endpoint (optional semantic ranker).",
+)
+
+
+def _semantic(router: Router, url: str | None) -> Any:
+    if not url:
+        return None
+    from busbaan.log import configure
+    from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
+
+    if sys.stderr is sys.__stderr__:  # stdout carries the JSON Lines: log to stderr
+        configure("WARNING")
+    ranker = SemanticRanker(EmbeddingsEndpoint(url), router.map)
+    ranker.prepare()  # on failure: logged, lexical ranking only
+    return ranker
 
 
 @route.command()
 @_MAP_OPTION
 @click.option("--threshold", type=click.IntRange(0, 1000), default=None, help="Per mille.")
-def batch(map_path: Path | None, threshold: int | None) -> None:
+@_EMBEDDINGS_OPTION
+def batch(map_path: Path | None, threshold: int | None, embeddings_url: str | None) -> None:
     """Read JSON Lines questions on stdin, write JSON Lines answers on stdout."""
     router = _router(map_path, threshold)
+    semantic = _semantic(router, embeddings_url)
     out = sys.stdout
     for raw in sys.stdin:
         line = raw.strip()
         if not line:
             result = _line_error(None, "lege regel", "empty line", "BB_USAGE")
         else:
-            result = batch_line(router, line)
+            result = batch_line(router, line, semantic)
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
 
@@ -151,6 +182,8 @@ def render(answer: RouteAnswer, *, limit: int = 3, lang_: str = "nl") -> str:
             "stadsdeel of de leeftijd."
         )
         return "\n".join(lines)
+    for hit in answer.safety:
+        lines.append(("SAFETY: " if en else "VEILIGHEID: ") + hit.why)
     if not answer.confident:
         best = answer.results[0]
         if "single_word" in answer.notes:
@@ -231,3 +264,108 @@ def ask(
     else:
         click.echo(render(answer, limit=limit, lang_=lang()))
     sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------- learned
+
+
+@route.group()
+def learned() -> None:
+    """What the wegwijzer learned from professionals (per social map version)."""
+
+
+_DB_OPTION = click.option(
+    "--db", "url", default=None, help="Database URL (default: BUSBAAN_DATABASE_URL)."
+)
+_MAP_SHA_OPTION = click.option(
+    "--map-sha", "map_sha", default=None, help="Only this map version (sha256 or its start)."
+)
+
+
+def _learned_repo(url: str | None) -> tuple[Any, Any]:
+    from busbaan.store import make_engine, migrate
+    from busbaan.store.wegwijzer_learned import LearnedRepository
+
+    migrate(url)
+    engine = make_engine(url)
+    return engine, LearnedRepository(engine)
+
+
+def _full_sha(repo: Any, prefix: str | None) -> str | None:
+    if prefix is None:
+        return None
+    shas = {row.map_sha256 for row in repo.summary()}
+    matches = [s for s in shas if s.startswith(prefix)]
+    if len(matches) != 1:
+        raise UsageError(
+            f"Kaartversie '{prefix}' is {'niet' if not matches else 'niet eenduidig'} gevonden.",
+            f"Map version '{prefix}' was {'not' if not matches else 'not uniquely'} found.",
+            errcode="BB_NOT_FOUND",
+        )
+    return str(matches[0])
+
+
+@learned.command("list")
+@_DB_OPTION
+@_MAP_SHA_OPTION
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one association a line.")
+def learned_list(url: str | None, map_sha: str | None, as_json: bool) -> None:
+    """List the learned associations: term -> service, net votes, sources."""
+    from busbaan.routing.learning import MIN_SUPPORT
+
+    engine, repo = _learned_repo(url)
+    try:
+        rows = repo.summary(_full_sha(repo, map_sha))
+    finally:
+        engine.dispose()
+    en = lang() == "en"
+    for row in rows:
+        counts = row.sources >= MIN_SUPPORT
+        if as_json:
+            click.echo(json.dumps({"map_sha256": row.map_sha256, "term": row.term,
+                                   "service_id": row.service_id, "net": row.net,
+                                   "sources": row.sources, "counts": counts}))
+        else:
+            mark = "" if counts else (" (counts from 2 sources)" if en else
+                                      " (telt vanaf 2 bronnen)")
+            click.echo(f"{row.map_sha256[:12]}  {row.term:<20} -> {row.service_id:<32} "
+                       f"{row.net:+d} ({row.sources}){mark}")
+    if not rows and not as_json:
+        click.echo("Nothing learned yet." if en else "Nog niets geleerd.")
+
+
+@learned.command("forget")
+@click.argument("term")
+@click.argument("service_id", required=False)
+@_DB_OPTION
+@_MAP_SHA_OPTION
+def learned_forget(term: str, service_id: str | None, url: str | None,
+                   map_sha: str | None) -> None:
+    """Forget what was learned for TERM (optionally only towards SERVICE_ID); audited."""
+    import datetime as dt
+    import getpass
+
+    from busbaan.audit.entry import AuditEntry
+    from busbaan.records import AuditWriter
+    from busbaan.routing.lexicon import fold
+
+    engine, repo = _learned_repo(url)
+    try:
+        sha = _full_sha(repo, map_sha)
+        normal = fold(term).strip()
+        deleted = repo.forget(normal, service_id, sha)
+    finally:
+        engine.dispose()
+    details = {"term": normal, "deleted": str(deleted)}
+    if service_id:
+        details["service_id"] = service_id
+    if sha:
+        details["map_sha256"] = sha[:16]
+    AuditWriter(url).write([AuditEntry(
+        event_code="route.learned_forgotten", action="D", occurred_at=dt.datetime.now(dt.UTC),
+        outcome="done", source="cli", user_id=getpass.getuser(), reason_code=None,
+        details=details)])
+    en = lang() == "en"
+    click.echo(f"Forgot {deleted} vote(s) for '{normal}'; recorded in the audit log."
+               if en else
+               f"{deleted} stem(men) voor '{normal}' vergeten; vastgelegd in het auditlog.")

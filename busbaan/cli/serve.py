@@ -47,6 +47,9 @@ def _secret(path: Path | None, what: str) -> str | None:
 @click.option("--web-host", envvar="BUSBAAN_WEB_HOST", default="127.0.0.1", show_default=True)
 @click.option("--web-port", envvar="BUSBAAN_WEB_PORT", default=8080, type=int,
               show_default=True)
+@click.option("--web-trusted-proxies", envvar="BUSBAAN_WEB_TRUSTED_PROXIES", default="",
+              help="Comma-separated addresses/networks of reverse proxies whose "
+                   "X-Forwarded-For names the client (the workbench's login limits).")
 @click.option("--log-level", default="INFO", show_default=True)
 @click.option("--audit-key", envvar="BUSBAAN_AUDIT_KEY", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
@@ -60,8 +63,9 @@ def _secret(path: Path | None, what: str) -> str | None:
 def serve(homeserver: str, casus_user: str, casus_password_file: Path | None,
           casus_token_file: Path | None, wegwijzer_user: str | None,
           wegwijzer_password_file: Path | None, policy_dir: Path, state_dir: Path,
-          socialmap: Path | None, web_host: str, web_port: int, log_level: str,
-          audit_key: Path | None, init_audit_key: bool, audit_config: Path | None) -> None:
+          socialmap: Path | None, web_host: str, web_port: int, web_trusted_proxies: str,
+          log_level: str, audit_key: Path | None, init_audit_key: bool,
+          audit_config: Path | None) -> None:
     """Run the bots, the web app and the scheduler (BUSBAAN_DATABASE_URL: the store)."""
     from busbaan.matrix.runner import BotAccount
     from busbaan.service import Service, ServiceConfig, run_until_signal
@@ -76,5 +80,7 @@ def serve(homeserver: str, casus_user: str, casus_password_file: Path | None,
     config = ServiceConfig(homeserver=homeserver, bots=bots, policy_dir=policy_dir,
                            state_dir=state_dir, web_host=web_host, web_port=web_port,
                            socialmap=socialmap, audit_key=audit_key,
-                           audit_key_init=init_audit_key, audit_trust=audit_config)
+                           audit_key_init=init_audit_key, audit_trust=audit_config,
+                           extra={"web_trusted_proxies": [
+                               p.strip() for p in web_trusted_proxies.split(",") if p.strip()]})
     asyncio.run(run_until_signal(Service(config)))

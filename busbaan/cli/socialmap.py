@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from busbaan.cli import lang
-from busbaan.routing.hsds import read_raw, validate_map
+from busbaan.routing.hsds import parse_map, read_raw, validate_map
+from busbaan.routing.model import MapProblem
+from busbaan.routing.safety import SafetyFileError, check_against_map, load_signals
 
 
 @click.group()
@@ -19,11 +21,20 @@ def socialmap() -> None:
 
 @socialmap.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def check(file: Path) -> None:
-    """Check FILE and name every problem; exit 1 when it has errors."""
+@click.option(
+    "--safety",
+    "safety_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Safety signals file (YAML) to check with the map; default: the one shipped "
+    "with busbaan.",
+)
+def check(file: Path, safety_file: Path | None) -> None:
+    """Check FILE (and the safety signals file with it); exit 1 when there are errors."""
     en = lang() == "en"
     raw = read_raw(file)  # a missing file or bad JSON is a BusbaanError
     problems = validate_map(raw)
+    problems += _safety_problems(raw, problems, safety_file)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for problem in problems:
@@ -52,6 +63,22 @@ def check(file: Path) -> None:
         click.echo(summary, err=True)
         sys.exit(1)
     click.echo(summary + (" OK." if en else " In orde."))
+
+
+def _safety_problems(
+    raw: object, map_problems: list[MapProblem], safety_file: Path | None
+) -> list[MapProblem]:
+    """The safety file's own problems, and (for a usable map) its problems with the map."""
+    try:
+        signals = load_signals(safety_file)
+    except SafetyFileError as exc:
+        return [
+            MapProblem("error", "safety-file", exc.source, problem, problem)
+            for problem in exc.problems
+        ]
+    if any(p.severity == "error" for p in map_problems):
+        return []
+    return check_against_map(signals, parse_map(raw))
 
 
 @socialmap.command("import")

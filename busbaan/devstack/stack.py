@@ -167,6 +167,8 @@ async def start_homeserver(
     port: int | None = None,
     ratelimits: Mapping[str, Any] | None = None,
     startup_timeout: float = 60.0,
+    extra: Mapping[str, Any] | None = None,
+    entry_module: str | None = None,
 ) -> Homeserver:
     """Configure and start the embedded Synapse under ``base_dir/synapse``.
 
@@ -174,7 +176,9 @@ async def start_homeserver(
     the rate limits for everyone and hashes passwords cheaply; ``"dev"`` keeps
     Synapse's defaults (lift them per bot with ``register(..., lift_ratelimit=True)``).
     A second start on the same ``base_dir`` reuses keys, secrets, database, admin and,
-    if still free, the port.
+    if still free, the port. ``extra`` and ``entry_module`` are for the federated
+    stack (:mod:`busbaan.devstack.federation`): further ``homeserver.yaml`` keys, and
+    the module Synapse is run with.
     """
     base_dir = Path(base_dir).absolute()
     settings = SynapseSettings(
@@ -183,11 +187,13 @@ async def start_homeserver(
         modules=tuple(modules),
         profile=profile,
         ratelimits=ratelimits,
+        extra=dict(extra) if extra is not None else {},
     )
     # An orphan from a killed earlier run would hold the port and the database.
     await asyncio.to_thread(stop_stale, base_dir / SYNAPSE_SUBDIR)
     config = write_config(base_dir / SYNAPSE_SUBDIR, settings)
-    process = SynapseProcess(config, startup_timeout=startup_timeout)
+    process = SynapseProcess(config, startup_timeout=startup_timeout,
+                             entry_module=entry_module or "synapse.app.homeserver")
     await process.astart()
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
     try:

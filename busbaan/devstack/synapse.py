@@ -87,6 +87,21 @@ TEST_RATELIMITS: Mapping[str, Any] = MappingProxyType(
     }
 )
 
+#: Rate limits for the dev profile: Synapse's defaults, except logins. Synapse allows
+#: about three logins per address and per account, then one per ~6 s; the demo's people,
+#: the workbench and a second Element tab all come from 127.0.0.1. The dev listener binds
+#: to loopback only, so the address limit only ever counts this machine. Wrong passwords
+#: stay limited (per account), only less tightly than Synapse's default.
+DEV_RATELIMITS: Mapping[str, Any] = MappingProxyType(
+    {
+        "rc_login": {
+            "address": {"per_second": 10, "burst_count": 100},
+            "account": {"per_second": 10, "burst_count": 100},
+            "failed_attempts": {"per_second": 0.5, "burst_count": 10},
+        },
+    }
+)
+
 
 class SynapseConfigError(BusbaanError):
     """The Synapse directory cannot be (re)used with the settings given."""
@@ -240,7 +255,7 @@ def _log_config(log_path: Path, level: str) -> dict[str, Any]:
 def _ratelimits(settings: SynapseSettings) -> Mapping[str, Any]:
     if settings.ratelimits is not None:
         return settings.ratelimits
-    return TEST_RATELIMITS if settings.profile == "test" else {}
+    return TEST_RATELIMITS if settings.profile == "test" else DEV_RATELIMITS
 
 
 def _homeserver_yaml(
@@ -251,14 +266,16 @@ def _homeserver_yaml(
         "public_baseurl": f"http://{LOOPBACK}:{port}/",
         "report_stats": False,
         # One plain-HTTP listener on loopback with the client API only: no federation
-        # resource, nothing reachable from another machine.
+        # resource, nothing reachable from another machine. x_forwarded: the workbench
+        # passes the officer's address in X-Forwarded-For, so that Synapse's login limits
+        # count per officer, not per web app (only local processes can reach it).
         "listeners": [
             {
                 "port": port,
                 "type": "http",
                 "tls": False,
                 "bind_addresses": [LOOPBACK],
-                "x_forwarded": False,
+                "x_forwarded": True,
                 "resources": [{"names": ["client"], "compress": False}],
             }
         ],
@@ -460,9 +477,13 @@ class SynapseProcess:
         startup_timeout: float = 60.0,
         stop_grace: float = 10.0,
         env: Mapping[str, str] | None = None,
+        entry_module: str = "synapse.app.homeserver",
     ) -> None:
         self.config = config
         self.python = python
+        #: The module run with ``python -m``; the federated stack uses
+        #: ``busbaan.devstack.localhost_names`` (Synapse with ``*.localhost`` on loopback).
+        self.entry_module = entry_module
         self.startup_timeout = startup_timeout
         self.stop_grace = stop_grace
         self._env = dict(env or {})
@@ -501,7 +522,7 @@ class SynapseProcess:
         env.update(self._env)
         with self.config.console_path.open("ab") as console:
             self._proc = subprocess.Popen(
-                [self.python, "-m", "synapse.app.homeserver", "-c", str(self.config.config_path)],
+                [self.python, "-m", self.entry_module, "-c", str(self.config.config_path)],
                 cwd=self.config.directory,
                 stdin=subprocess.DEVNULL,
                 stdout=console,
@@ -649,6 +670,7 @@ class SynapseProcess:
 
 __all__ = [
     "DEFAULT_DIR",
+    "DEV_RATELIMITS",
     "TEST_RATELIMITS",
     "Profile",
     "SynapseConfig",

@@ -5,6 +5,17 @@ invite, join or knock outside a case's consent scope, and any protected state ev
 from anyone but the busbaan bot. It fails closed (an error while deciding refuses)
 and never blocks the reactor: the directory is read from the store in a thread.
 
+Every refusal is made in ``check_event_allowed`` by raising ``SynapseError(403,
+reason)``: that is the one path whose message Synapse hands to the client as the
+``error`` of the failed request — for ``/invite``, ``/join``, a membership sent as
+state, and the invites of ``createRoom`` alike (Synapse runs it for every local event,
+also a server admin's). The spam-checker callbacks (``user_may_invite``,
+``user_may_join_room``) are deliberately not used: Synapse replaces their reason with a
+fixed English text ("Invites have been disabled on this server"). The reason is in the
+refused user's language (account data ``nl.busbaan.language``, see
+:mod:`busbaan.language`; ``default_language`` otherwise), and the body keeps
+``nl.busbaan.code``, ``nl.busbaan.reason`` (Dutch) and ``nl.busbaan.reason_en``.
+
 No asyncio here: Synapse runs on Twisted; every callback is awaited by Synapse.
 
 Configuration (homeserver.yaml)::
@@ -16,12 +27,14 @@ Configuration (homeserver.yaml)::
           database_url: postgresql://busbaan@db/busbaan
           bot_user_id: "@casus:example.org"
           directory_refresh_seconds: 5
+          default_language: nl      # nl | en: for users who chose none
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +51,12 @@ from busbaan.consent.state import (
     scope_from_room_state,
 )
 from busbaan.directory import Directory
+from busbaan.language import (
+    LANGUAGE_ACCOUNT_DATA,
+    Language,
+    language_from_account_data,
+    parse_language,
+)
 from busbaan.log import configure_for_host, get_logger
 from busbaan.policy import Policy, PolicyError, load_policy
 
@@ -52,6 +71,7 @@ class GateConfig:
     bot_user_id: str
     directory_refresh_seconds: float = 5.0
     notify: bool = True
+    default_language: Language = "nl"
 
 
 class BusbaanGate:
@@ -64,13 +84,14 @@ class BusbaanGate:
         except PolicyError as exc:
             raise ConfigError(f"busbaan gate: {exc.en}") from exc
         self._directory: Directory | None = None
-        self._directory_loaded_at = 0.0
+        self._directory_loaded_at = 0.0  # last full read
+        self._directory_checked_at = 0.0  # last check whether it changed
+        self._directory_seen: tuple[int, str] | None = None
+        self._scopes = _ScopeCache(config.bot_user_id)
         self._recorder = _Recorder(config.database_url, self._who)
         self._engine: Any = None
-        api.register_spam_checker_callbacks(
-            user_may_invite=self.user_may_invite,
-            user_may_join_room=self.user_may_join_room,
-        )
+        # No spam-checker callbacks: see the module docstring (their reason never
+        # reaches the client). check_event_allowed decides every local membership.
         api.register_third_party_rules_callbacks(check_event_allowed=self.check_event_allowed)
         # Private case labels in the professional's own account data (issue 13).
         from busbaan.gate.labels import PATH, LabelResource
@@ -93,23 +114,41 @@ class BusbaanGate:
         refresh = config.get("directory_refresh_seconds", 5)
         if not isinstance(refresh, (int, float)) or refresh <= 0:
             raise ConfigError("busbaan gate: 'directory_refresh_seconds' must be positive")
+        language = parse_language(config.get("default_language", "nl"))
+        if language is None:
+            raise ConfigError("busbaan gate: 'default_language' must be 'nl' or 'en'")
         return GateConfig(
             policy_dir=need("policy_dir"),
             database_url=need("database_url"),
             bot_user_id=need("bot_user_id"),
             directory_refresh_seconds=float(refresh),
             notify=bool(config.get("notify", True)),
+            default_language=language,
         )
 
     # -- inputs ------------------------------------------------------------------
 
-    async def _lookup(self) -> Directory:
-        """The directory, refreshed from the store at most every few seconds."""
-        age = time.monotonic() - self._directory_loaded_at
-        if self._directory is None or age > self._config.directory_refresh_seconds:
-            entries = await self._api.defer_to_thread(self._load_directory)
-            self._directory = Directory.of(self._policy, entries)
-            self._directory_loaded_at = time.monotonic()
+    async def _lookup(self, check: bool = False) -> Directory:
+        """The directory, checked for changes at most every few seconds (or now, with
+        ``check``) and re-read only when it changed: a full read of thousands of
+        entries costs far more than the check (bench/gate_event.py). It is re-read
+        anyway every :data:`DIRECTORY_FULL_READ_SECONDS`."""
+        now = time.monotonic()
+        stale = now - self._directory_loaded_at > DIRECTORY_FULL_READ_SECONDS
+        if self._directory is None or stale:
+            return await self._reload_directory()
+        if check or now - self._directory_checked_at > self._config.directory_refresh_seconds:
+            seen = await self._api.defer_to_thread(self._directory_version)
+            self._directory_checked_at = time.monotonic()
+            if seen != self._directory_seen:
+                return await self._reload_directory()
+        return self._directory
+
+    async def _reload_directory(self) -> Directory:
+        seen, entries = await self._api.defer_to_thread(self._load_directory)
+        self._directory = Directory.of(self._policy, entries)
+        self._directory_seen = seen
+        self._directory_loaded_at = self._directory_checked_at = time.monotonic()
         return self._directory
 
     def _who(self, user_id: str) -> Professional | None:
@@ -117,21 +156,25 @@ class BusbaanGate:
         organisation and role, so reports never show a refusal under "-")."""
         return self._directory(user_id) if self._directory is not None else None
 
-    def _load_directory(self) -> list[Professional]:
-        """Read the directory from the store (runs in a thread, never on the reactor)."""
+    def _store(self) -> Any:
         from busbaan.store import make_engine
-        from busbaan.store.repositories import read_directory
 
         if self._engine is None:
             self._engine = make_engine(self._config.database_url)
-        return read_directory(self._engine)
+        return self._engine
 
-    async def _scope(self, room_id: str) -> CaseScope | None:
-        state = await self._api.get_room_state(
-            room_id, [("m.room.create", ""), (CASE_EVENT, ""), (CONSENT_EVENT, None),
-                      (ACCESS_EVENT, None)]
-        )
-        return _scope_from_events(room_id, state, self._config.bot_user_id)
+    def _directory_version(self) -> tuple[int, str]:
+        """Whether the directory changed (runs in a thread, never on the reactor)."""
+        from busbaan.store.repositories import DirectoryRepository
+
+        return DirectoryRepository(self._store()).version()
+
+    def _load_directory(self) -> tuple[tuple[int, str], list[Professional]]:
+        """Read the directory from the store (runs in a thread, never on the reactor)."""
+        from busbaan.store.repositories import DirectoryRepository
+
+        repo = DirectoryRepository(self._store())
+        return repo.version(), repo.all()
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._api.get_current_time_msec() / 1000, dt.UTC)
@@ -140,47 +183,12 @@ class BusbaanGate:
                       subject: str | None = None, event_type: str | None = None) -> Decision:
         directory = await self._lookup()
         target = subject or actor
-        if directory(target) is None and time.monotonic() - self._directory_loaded_at > 0.2:
+        if directory(target) is None and time.monotonic() - self._directory_checked_at > 0.2:
             # Someone just added to the directory must not wait for the next refresh.
-            self._directory = None
-            directory = await self._lookup()
+            directory = await self._lookup(check=True)
         return decide(self._policy, scope, directory, action, actor=actor, subject=subject,
                       now=self._now(), bot_user_id=self._config.bot_user_id,
                       event_type=event_type)
-
-    # -- spam-checker callbacks: early refusal, with machine-readable reasons ---------
-
-    async def user_may_invite(self, inviter: str, invitee: str, room_id: str) -> Any:
-        try:
-            scope = await self._scope(room_id)
-            if scope is None:
-                return "NOT_SPAM"
-            if self._recorder.overdue:
-                return (Codes.FORBIDDEN, _fields(_unavailable()))
-            decision = await self._decide(scope, Action.INVITE, inviter, invitee)
-        except Exception:  # fail closed
-            log.exception("gate.failed", callback="user_may_invite", room_id=room_id)
-            return (Codes.FORBIDDEN, _fields(_unavailable()))
-        if decision.allowed:
-            return "NOT_SPAM"
-        self._refused(scope, decision, Action.INVITE, inviter, invitee)
-        return (Codes.FORBIDDEN, _fields(decision))
-
-    async def user_may_join_room(self, user_id: str, room_id: str, is_invited: bool) -> Any:
-        try:
-            scope = await self._scope(room_id)
-            if scope is None:
-                return "NOT_SPAM"
-            if self._recorder.overdue:
-                return (Codes.FORBIDDEN, _fields(_unavailable()))
-            decision = await self._decide(scope, Action.JOIN, user_id)
-        except Exception:
-            log.exception("gate.failed", callback="user_may_join_room", room_id=room_id)
-            return (Codes.FORBIDDEN, _fields(_unavailable()))
-        if decision.allowed:
-            return "NOT_SPAM"
-        self._refused(scope, decision, Action.JOIN, user_id, user_id)
-        return (Codes.FORBIDDEN, _fields(decision))
 
     # -- the last word on every event, also for server admins ---------------------
 
@@ -189,11 +197,11 @@ class BusbaanGate:
     ) -> tuple[bool, dict[str, Any] | None]:
         local = self._api.is_mine(event.sender)
         try:
-            scope = _scope_from_events(event.room_id, state_events, self._config.bot_user_id)
-            if scope is None:
-                return True, None
             action, subject = _classify(event)
             if action is None:
+                return True, None  # a message, a leave: nothing to decide, no state to parse
+            scope = self._scopes.scope(event.room_id, state_events)
+            if scope is None:
                 return True, None
             if self._recorder.overdue and event.sender != self._config.bot_user_id:
                 raise RuntimeError("audit records overdue")  # fail closed, below
@@ -203,7 +211,8 @@ class BusbaanGate:
             log.exception("gate.failed", callback="check_event_allowed",
                           room_id=event.room_id)
             if local:
-                raise SynapseError(403, _unavailable().nl, Codes.FORBIDDEN,
+                lang = await self._language(event.sender)
+                raise SynapseError(403, _unavailable().reason(lang), Codes.FORBIDDEN,
                                    additional_fields=_fields(_unavailable())) from None
             return False, None
         if action is not Action.SEND_STATE:
@@ -216,17 +225,24 @@ class BusbaanGate:
                                     None, event_id=event.event_id, remote=not local)
         if local:
             self._notify(scope, decision, event.sender, subject)
-            raise SynapseError(403, decision.nl, Codes.FORBIDDEN,
+            # This message is what the client shows (matrix-js-sdk's MatrixError.message).
+            lang = await self._language(event.sender)
+            raise SynapseError(403, decision.reason(lang), Codes.FORBIDDEN,
                                additional_fields=_fields(decision))
         return False, None
 
-    # -- telling people -----------------------------------------------------------
+    async def _language(self, user_id: str) -> Language:
+        """The refused user's language: their ``nl.busbaan.language`` account data,
+        else the configured default. Never fails (a refusal must still be sent)."""
+        try:
+            content = await self._api.account_data_manager.get_global(
+                user_id, LANGUAGE_ACCOUNT_DATA)
+        except Exception:
+            log.warning("gate.language_unavailable")
+            return self._config.default_language
+        return language_from_account_data(content, self._config.default_language)
 
-    def _refused(self, scope: CaseScope, decision: Decision, action: Action, actor: str,
-                 subject: str | None) -> None:
-        self._recorder.decision(self._api, scope, decision, action, actor, subject,
-                                event_id=None, remote=False)
-        self._notify(scope, decision, actor, subject)
+    # -- telling people -----------------------------------------------------------
 
     def _notify(self, scope: CaseScope, decision: Decision, actor: str,
                 subject: str | None) -> None:
@@ -280,6 +296,40 @@ def _scope_from_events(room_id: str, state: Mapping[tuple[str, str], Any],
         room_id, ((k[0], k[1], ev.sender, ev.content) for k, ev in state.items()
                   if k[0] in ("m.room.create", CASE_EVENT, CONSENT_EVENT, ACCESS_EVENT)),
         bot_user_id)
+
+
+#: The state a case scope is read from (see :func:`_scope_from_events`).
+_SCOPE_TYPES = frozenset({"m.room.create", CASE_EVENT, CONSENT_EVENT, ACCESS_EVENT})
+
+#: The gate re-reads the whole directory at least this often, changed or not.
+DIRECTORY_FULL_READ_SECONDS = 60.0
+
+
+class _ScopeCache:
+    """Parsed scopes by the ids of the busbaan state events they were parsed from.
+
+    Event ids name immutable events, so the same ids always parse to the same scope:
+    a membership change in a busy case room does not parse every grant again. A few
+    thousand rooms' worth; the oldest is dropped first. Reactor thread only."""
+
+    SIZE = 4096
+
+    def __init__(self, bot_user_id: str) -> None:
+        self._bot = bot_user_id
+        self._parsed: OrderedDict[tuple[str, ...], CaseScope | None] = OrderedDict()
+
+    def scope(self, room_id: str, state: Mapping[tuple[str, str], Any]) -> CaseScope | None:
+        if (CASE_EVENT, "") not in state:
+            return None
+        key = (room_id, *sorted(ev.event_id for k, ev in state.items() if k[0] in _SCOPE_TYPES))
+        if key in self._parsed:
+            self._parsed.move_to_end(key)
+            return self._parsed[key]
+        scope = _scope_from_events(room_id, state, self._bot)  # an error is not kept
+        self._parsed[key] = scope
+        if len(self._parsed) > self.SIZE:
+            self._parsed.popitem(last=False)
+        return scope
 
 
 def _unavailable() -> Decision:

@@ -37,8 +37,26 @@ def power_levels(regie: str) -> dict[str, Any]:
     }
 
 
+def acl_host(server_name: str) -> str:
+    """A server name as ``m.room.server_acl`` matches it: the host, without the port
+    (``zorg.localhost:8449`` → ``zorg.localhost``; an IPv6 literal keeps its brackets)."""
+    if server_name.startswith("["):
+        return server_name[: server_name.find("]") + 1] or server_name
+    return server_name.partition(":")[0]
+
+
 def server_acl(servers: Iterable[str]) -> dict[str, Any]:
-    return {"allow": sorted(set(servers)), "deny": [], "allow_ip_literals": False}
+    """The ACL that admits exactly ``servers``.
+
+    Federation matches a server's host against the ACL, without the port (as the spec
+    says), so each host is listed. Synapse 1.163 also refuses to *send* an ACL that does
+    not match its own server name *with* the port (``EventValidator``), so a server name
+    that carries a port is listed as given as well; that entry never matches anything
+    else (no server's host contains a colon).
+    """
+    names = set(servers)
+    return {"allow": sorted({acl_host(s) for s in names} | names), "deny": [],
+            "allow_ip_literals": False}
 
 
 def case_room_request(

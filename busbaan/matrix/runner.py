@@ -1,8 +1,10 @@
 """A bot's life on Matrix: log in with a stable device, sync, dispatch, stop.
 
-Start-up order: credentials → first sync (rooms and members, no commands replayed)
-→ ready → the sync loop and one worker that handles events in order. Every task is
-owned by the runner and cancelled on stop; a failing handler is logged and skipped.
+Start-up order: credentials (the stored token and device, see
+:mod:`busbaan.matrix.credentials`; a password login only without one) → first sync
+(rooms and members, no commands replayed) → ready → the sync loop and one worker that
+handles events in order. Every task is owned by the runner and cancelled on stop; a
+failing handler is logged and skipped.
 
 With an :class:`~busbaan.store.inbox.Inbox` the bot is crash-safe: each sync's
 command events are stored with its sync token in one transaction; the next start
@@ -18,22 +20,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
-import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nio
 
 from busbaan.errors import Unavailable
 from busbaan.log import get_logger
+from busbaan.matrix.credentials import TOKEN_GONE, StoredLogin, read_login, write_login
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
 from busbaan.matrix.reply import notice_content, reply_content
 from busbaan.store.inbox import CommandMark, Inbox, StoredCommand, current_command
+
+if TYPE_CHECKING:
+    from busbaan.metrics import Metrics
 
 log = get_logger("busbaan.matrix")
 
@@ -47,6 +51,24 @@ class BotAccount:
     access_token: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LoginCounts:
+    """How this runner got its logins: stored token reused vs password logins."""
+
+    reused: int = 0
+    password: int = 0
+
+
+#: What the bots' sync leaves out (issue 12): presence, typing, read receipts and
+#: account data. No bot reads them, and in busy rooms they are most of what a sync
+#: would bring: every typing notification or receipt would wake each bot for nothing.
+#: Room timelines and state come as before.
+BOT_SYNC_FILTER: dict[str, Any] = {
+    "presence": {"not_types": ["*"]},
+    "account_data": {"not_types": ["*"]},
+    "room": {"ephemeral": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}},
+}
+
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
 
@@ -55,7 +77,7 @@ class BotRunner:
     """One bot account: a nio client, a dispatcher, an event queue and its tasks."""
 
     def __init__(self, account: BotAccount, store_dir: Path, dispatcher: Dispatcher,
-                 inbox: Inbox | None = None) -> None:
+                 inbox: Inbox | None = None, *, login_timeout: float = 30.0) -> None:
         self.account = account
         self.inbox = inbox
         self._batch: list[dict[str, Any]] = []  # this sync's commands, until stored
@@ -75,14 +97,33 @@ class BotRunner:
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
         self._started_ms = 0
+        self.logins = LoginCounts()
+        #: nio retries a homeserver that does not answer without end; the login check
+        #: and the password login give up after this long (start() then backs off).
+        self._login_timeout = login_timeout
         self.member_hooks: list[MemberHook] = []
         self._on_sent: dict[str, Callable[[str], Awaitable[None]]] = {}
         self._inbox_retry = 0.5
         self.message_hooks: list[MessageHook] = []
+        #: Set by the service: command, sync and latency figures (``/metrics``).
+        self.metrics: Metrics | None = None
+        #: ``time.monotonic()`` of the last successful sync (0: none yet); ``/readyz``.
+        self.last_sync = 0.0
+        #: The sync filter (None: everything, as before issue 12; bench/load.py compares).
+        self.sync_filter: dict[str, Any] | None = BOT_SYNC_FILTER
 
     @property
     def user_id(self) -> str:
         return self.account.user_id
+
+    @property
+    def queued(self) -> int:
+        """Events waiting for the worker."""
+        return self._queue.qsize()
+
+    def sync_age(self) -> float:
+        """Seconds since the last successful sync (infinite before the first)."""
+        return time.monotonic() - self.last_sync if self.last_sync else float("inf")
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -113,7 +154,8 @@ class BotRunner:
         self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
         self.client.add_event_callback(self._on_invite, nio.InviteMemberEvent)
         token = await asyncio.to_thread(self.inbox.token) if self.inbox else None
-        first = await self.client.sync(timeout=0, full_state=True, since=token)
+        first = await self.client.sync(timeout=0, full_state=True, since=token,
+                                       sync_filter=self.sync_filter)
         if isinstance(first, nio.SyncError):
             raise Unavailable(
                 f"De bot {self.account.name} kan niet synchroniseren: {first.message}",
@@ -125,6 +167,7 @@ class BotRunner:
             batch = self._batch if token is not None else []
             self._batch = []
             await asyncio.to_thread(self.inbox.receive, first.next_batch, batch)
+        self.last_sync = time.monotonic()
         self._ready.set()
         self._tasks = [
             asyncio.create_task(self._sync_loop(), name=f"{self.account.name}-sync"),
@@ -147,44 +190,72 @@ class BotRunner:
         log.info("bot.stopped", bot=self.account.name)
 
     async def _login(self) -> None:
-        if self._creds_file.exists():
-            saved = json.loads(self._creds_file.read_text())
-            self.client.restore_login(saved["user_id"], saved["device_id"],
-                                      saved["access_token"])
-            whoami = await self.client.whoami()
-            if isinstance(whoami, nio.WhoamiResponse):
+        """Reuse the stored token and device; log in with the password only when there
+        is none, or once when the homeserver says the stored token is gone (revoked,
+        logged out). A homeserver that does not answer is retried by :meth:`start`,
+        never answered with a password login."""
+        saved = read_login(self._creds_file)
+        if saved is not None and saved.user_id == self.user_id:
+            if await self._restore(saved.device_id, saved.access_token):
+                self.logins = LoginCounts(self.logins.reused + 1, self.logins.password)
                 return
-        if self.account.access_token:
-            self.client.restore_login(self.user_id, f"BUSBAAN{self.account.name.upper()}",
-                                      self.account.access_token)
-            whoami = await self.client.whoami()
-            if isinstance(whoami, nio.WhoamiResponse):
-                self.client.device_id = whoami.device_id or self.client.device_id
-                return
+            log.warning("bot.token_revoked", bot=self.account.name, device_id=saved.device_id)
+        if self.account.access_token and await self._restore(
+                f"BUSBAAN{self.account.name.upper()}", self.account.access_token):
+            self._save()
+            return
         if not self.account.password:
             raise Unavailable(
                 f"De bot {self.account.name} heeft geen geldig wachtwoord of token.",
                 f"Bot {self.account.name} has no valid password or token.",
             )
-        resp = check(await self.client.login(self.account.password,
-                                             device_name=f"busbaan {self.account.name}"),
-                     "login")
-        tmp = self._creds_file.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump({"user_id": resp.user_id, "device_id": resp.device_id,
-                       "access_token": resp.access_token}, f)
-        tmp.replace(self._creds_file)
+        # The same device as before (its keys stay valid); a new one the first time.
+        self.client.device_id = saved.device_id if saved else self.client.device_id
+        self.client.access_token = ""
+        resp = await asyncio.wait_for(
+            self.client.login(self.account.password, device_name=f"busbaan {self.account.name}"),
+            self._login_timeout)
+        if isinstance(resp, nio.LoginError) and resp.status_code == "M_LIMIT_EXCEEDED":
+            raise Unavailable(
+                f"De homeserver laat bot {self.account.name} nu niet inloggen (te veel "
+                "pogingen); ik probeer het zo opnieuw.",
+                f"The homeserver rate-limits bot {self.account.name}'s login; retrying.")
+        check(resp, "login")
+        self.logins = LoginCounts(self.logins.reused, self.logins.password + 1)
+        self._save()
+        log.info("bot.logged_in", bot=self.account.name, device_id=self.client.device_id)
+
+    async def _restore(self, device_id: str, token: str) -> bool:
+        """Use ``token`` if the homeserver still knows it; False when it says it does not.
+        Any other failure (down, 5xx, rate limit) raises :class:`Unavailable`."""
+        self.client.restore_login(self.user_id, device_id, token)
+        whoami = await asyncio.wait_for(self.client.whoami(), self._login_timeout)
+        if isinstance(whoami, nio.WhoamiResponse) and whoami.user_id == self.user_id:
+            self.client.device_id = whoami.device_id or device_id
+            return True
+        if isinstance(whoami, nio.WhoamiError) and whoami.status_code in TOKEN_GONE:
+            return False
+        raise Unavailable(
+            f"De homeserver kon de login van bot {self.account.name} niet controleren.",
+            f"The homeserver could not check bot {self.account.name}'s login.")
+
+    def _save(self) -> None:
+        write_login(self._creds_file, StoredLogin(user_id=self.user_id,
+                                                  device_id=str(self.client.device_id),
+                                                  access_token=str(self.client.access_token)))
 
     async def _sync_loop(self) -> None:
         backoff = 1.0
         while True:
-            resp = await self.client.sync(timeout=30_000)
+            resp = await self.client.sync(timeout=30_000, sync_filter=self.sync_filter)
+            if self.metrics is not None:
+                self.metrics.sync_result(self.account.name, not isinstance(resp, nio.SyncError))
             if isinstance(resp, nio.SyncError):
                 log.warning("bot.sync_failed", bot=self.account.name, status=resp.status_code)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
+            self.last_sync = time.monotonic()
             backoff = 1.0
             if self.inbox is not None:
                 batch, self._batch = self._batch, []
@@ -263,6 +334,7 @@ class BotRunner:
 
     async def _handle_stored(self, stored: StoredCommand) -> None:
         assert self.inbox is not None
+        started = time.monotonic()
         content = stored.reply
         if content is None and stored.status == "new":
             content = await self._run_stored(stored)
@@ -285,6 +357,13 @@ class BotRunner:
                                                  tx_id=txn, ignore_unverified_devices=True),
                      "send")
         await asyncio.to_thread(self.inbox.replied, stored.event_id, str(resp.event_id))
+        if self.metrics is not None:
+            reply = content.get("nl.busbaan.reply") or {}
+            ts = stored.event.get("server_ts")
+            self.metrics.command_answered(
+                self.account.name, str(reply.get("command") or ""), ok=bool(reply.get("ok")),
+                errcode=reply.get("errcode"), handling_seconds=time.monotonic() - started,
+                latency_seconds=time.time() - ts / 1000 if isinstance(ts, int) else None)
         on_sent = self._on_sent.pop(stored.event_id, None)
         if on_sent is not None:
             await on_sent(str(resp.event_id))
@@ -324,6 +403,8 @@ class BotRunner:
     async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
         if event.sender == self.user_id:
             return
+        if self._ready.is_set():
+            self._received(event)
         if self.inbox is not None and self._is_command(event):
             # Stored with this sync's token once the sync is done (see _sync_loop).
             relates = event.source.get("content", {}).get("m.relates_to") or {}
@@ -336,7 +417,8 @@ class BotRunner:
                 "is_direct": room.member_count <= 2,
                 "thread_root": relates.get("event_id")
                 if relates.get("rel_type") == "m.thread" else None,
-                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None})
+                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
+                "server_ts": event.server_timestamp})  # for the reply latency (metrics)
             return
         if self._ready.is_set():
             self._queue.put_nowait(("message", room, event))
@@ -349,7 +431,13 @@ class BotRunner:
 
     async def _on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
         if self._ready.is_set():
+            self._received(event)
             self._queue.put_nowait(("member", room, event))
+
+    def _received(self, event: nio.Event) -> None:
+        if self.metrics is not None and event.server_timestamp:
+            self.metrics.event_received(self.account.name,
+                                        time.time() - event.server_timestamp / 1000)
 
     async def _on_invite(self, room: nio.MatrixRoom, event: nio.InviteMemberEvent) -> None:
         if event.state_key == self.user_id and event.membership == "invite":
@@ -370,6 +458,7 @@ class BotRunner:
         base = {"room_id": room.room_id, "event_id": event.event_id, "sender": event.sender,
                 "is_direct": is_direct, "thread_root": thread_root,
                 "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None}
+        started = time.monotonic()
         result = await self.dispatcher.run(base, _strip_reply_fallback(text))
         if result is None:
             for hook in self.message_hooks:
@@ -378,6 +467,12 @@ class BotRunner:
             return
         ctx, reply = result
         sent = await self.send_reply(ctx, reply)
+        if self.metrics is not None:
+            self.metrics.command_answered(
+                self.account.name, ctx.command, ok=reply.ok, errcode=reply.errcode,
+                handling_seconds=time.monotonic() - started,
+                latency_seconds=time.time() - event.server_timestamp / 1000
+                if event.server_timestamp else None)
         if reply.on_sent is not None:
             await reply.on_sent(sent)
 

@@ -40,6 +40,18 @@ _AGE_PATTERNS = (
         r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|jaar\b|jr\b)"
     ),
 )
+#: Kinship words for a person's offspring (Dutch and English, with diminutives) after a
+#: word that makes them someone else's: "moeder met een dochter van 8", "heeft een zoon
+#: (6)", "haar kinderen van 3 en 5". The age is then the child's, not the person's; "kind
+#: van 14 gaat niet naar school" or "mijn zoon van 6" is about the child itself.
+_OFFSPRING = re.compile(
+    r"\b(?:met|heeft|hebben|haar|zijn|hun|with|has|have|her|his|their)\s+(?:\w+\s+){0,2}?"
+    r"(?:zoon|zoons|zonen|zoontje|dochter|dochters|dochtertje|kind|kindje|kinderen|"
+    r"kleinzoon|kleindochter|kleinkind|stiefzoon|stiefdochter|baby|son|daughter|child|kid|"
+    r"children|kids)\b[^\d.,;]{0,12}$"
+)
+#: Below this an offspring's age is a child's (an adult son or daughter is the client).
+ADULT_AGE = 18
 # A duration ("al 5 jaar", "sinds 3 jaar", "5 jaar in de bijstand") is no age.
 _DURATION_BEFORE = re.compile(r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper)\s*$")
 
@@ -53,12 +65,29 @@ class Person:
     leeftijd: int | None = None
     leeftijd_source: Source | None = None
     place_words: tuple[str, ...] = ()
+    #: The age of the person's child, when the question gives one ('zoon van 9').
+    child_age: int | None = None
 
 
 def detect_age(text: str) -> int | None:
-    """The first plausible age of a person mentioned in ``text``, or None."""
+    """The first plausible age of a person mentioned in ``text``, or None; a child's
+    age named after 'zoon', 'dochter', 'kind'... is not the person's (see
+    :func:`detect_child_age`) unless it is the only person in the question."""
     folded = fold(text)
-    found: list[tuple[int, int]] = []
+    found = _ages(folded)
+    own = [(pos, value) for pos, value, child in found if not child]
+    return min(own)[1] if own else None
+
+
+def detect_child_age(text: str) -> int | None:
+    """The first age the question gives for a child of the person ('zoon van 9')."""
+    found = [(pos, value) for pos, value, child in _ages(fold(text)) if child]
+    return min(found)[1] if found else None
+
+
+def _ages(folded: str) -> list[tuple[int, int, bool]]:
+    """(position, age, is a child's age) for each plausible age in ``folded``."""
+    found: list[tuple[int, int, bool]] = []
     for pattern in _AGE_PATTERNS:
         for match in pattern.finditer(folded):
             value = int(match.group(1))
@@ -66,8 +95,10 @@ def detect_age(text: str) -> int | None:
                 continue
             if _DURATION_BEFORE.search(folded[: match.start(1)]):
                 continue
-            found.append((match.start(1), value))
-    return min(found)[1] if found else None
+            before = folded[max(0, match.start(1) - 30) : match.start(1)]
+            child = value < ADULT_AGE and bool(_OFFSPRING.search(before.rstrip(" (")))
+            found.append((match.start(1), value, child))
+    return found
 
 
 _PLACE_KEYS: tuple[tuple[str, str], ...] = tuple(
@@ -164,4 +195,11 @@ def person(question: str, context: Mapping[str, object] | None) -> Person:
     else:
         leeftijd = detect_age(question)
         leeftijd_source = "question" if leeftijd is not None else None
-    return Person(stadsdeel, stadsdeel_source, leeftijd, leeftijd_source, place_words)
+    return Person(
+        stadsdeel,
+        stadsdeel_source,
+        leeftijd,
+        leeftijd_source,
+        place_words,
+        detect_child_age(question),
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,11 @@ def _age(where: str, item: Mapping[str, Any], name: str, out: _Collector) -> int
     return age
 
 
+def _known(value: object, known: Set[str]) -> bool:
+    """Whether ``value`` is one of ``known`` (a list or object is not, and never raises)."""
+    return isinstance(value, str) and value in known
+
+
 def _check_service(
     where: str,
     item: Mapping[str, Any],
@@ -204,7 +209,7 @@ def _check_service(
             "'status' ontbreekt; de dienst wordt als 'active' gelezen",
             "'status' is missing; the service is read as 'active'",
         )
-    elif status not in STATUSES:
+    elif not _known(status, STATUSES):
         out.error(
             "bad_status",
             f"{where}.status",
@@ -279,6 +284,14 @@ def _check_service(
             f"{where}.x_response_target_minutes",
             f"{target!r} is geen aantal minuten van 1 tot {MAX_RESPONSE_TARGET_MINUTES}",
             f"{target!r} is not a number of minutes from 1 to {MAX_RESPONSE_TARGET_MINUTES}",
+        )
+    triage = item.get("x_triage")
+    if triage is not None and not isinstance(triage, bool):
+        out.error(
+            "bad_triage",
+            f"{where}.x_triage",
+            f"{triage!r} is geen true of false",
+            f"{triage!r} is not true or false",
         )
     if room is None and not _reachable(item):
         out.warning(
@@ -405,14 +418,14 @@ def validate_map(raw: object) -> list[MapProblem]:
     for _, where, item in _items(raw, "attributes", out, required=False):
         _check_id(where, item, attributes, out)
         term = item.get("taxonomy_term_id")
-        if term not in terms:
+        if not _known(term, terms):
             out.error(
                 "unknown_taxonomy_term",
                 f"{where}.taxonomy_term_id",
                 f"taxonomieterm '{term}' bestaat niet in 'taxonomy_terms'",
                 f"taxonomy term '{term}' does not exist in 'taxonomy_terms'",
             )
-        if item.get("link_type") in (None, "service") and item.get("link_id") not in services:
+        if item.get("link_type") in (None, "service") and not _known(item.get("link_id"), services):
             out.error(
                 "unknown_service",
                 f"{where}.link_id",
@@ -483,6 +496,7 @@ def _service(
         url=_text(item, "url"),
         phones=phones,
         contact_names=tuple(str(c["name"]) for c in contacts if c.get("name")),
+        triage=item.get("x_triage") is True,
     )
 
 

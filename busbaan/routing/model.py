@@ -87,6 +87,9 @@ class Service:
     url: str = ""
     phones: tuple[str, ...] = ()
     contact_names: tuple[str, ...] = ()
+    #: A human triage desk (``x_triage``): where the wegwijzer offers a lane when it is
+    #: not sure (``!baan mens``); per stadsdeel, or a general one without an area.
+    triage: bool = False
 
     @property
     def active(self) -> bool:

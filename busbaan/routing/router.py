@@ -21,6 +21,8 @@ resting on a single word that is not the service's name, the answer is not
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -31,9 +33,11 @@ from busbaan.errors import UsageError
 from busbaan.routing import lexicon
 from busbaan.routing.context import Person, person
 from busbaan.routing.index import Index, service_fields, vocabulary_texts
+from busbaan.routing.learning import Learned, learning_terms
 from busbaan.routing.model import Service, SocialMap
 from busbaan.routing.ngrams import NgramIndex
-from busbaan.routing.text import Analyzer, Term
+from busbaan.routing.safety import MAX_SAFETY_SERVICES, SafetySignals, Signal, detect, load_signals
+from busbaan.routing.text import Analyzer, Term, words
 
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
@@ -45,6 +49,18 @@ MAX_RESULTS = 10
 #: A service "made for an age band": at most this many years wide, or for the elderly.
 TARGETED_AGE_SPAN = 25
 ELDERLY_AGE = 60
+
+
+#: See :attr:`Tuning.calibration` (bench/routing.py --calibrate, dev questions only).
+CALIBRATION: tuple[float, ...] = (-0.072, 1.475, 5.994, 1.103, -0.223)
+CONFIDENT_AT = 891
+
+
+def calibrated(features: tuple[float, ...], weights: tuple[float, ...]) -> int:
+    """The logistic chance (per mille) for ``features`` under ``weights``."""
+    z = weights[0] + sum(w * x for w, x in zip(weights[1:], features, strict=True))
+    z = max(-30.0, min(30.0, z))
+    return round(1000 / (1 + math.exp(-z)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +88,19 @@ class Tuning:
     related_weight: float = 0.6
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
+    #: What learned associations (feedback from professionals) may add per question
+    #: word, at most; see :mod:`.learning`.
+    learned_weight: float = 4.0
+    #: What the optional semantic ranker (embeddings on premises) may add at most: the
+    #: service most similar to the question gets this much, the median one nothing.
+    semantic_weight: float = 6.0
+    #: Logistic calibration of "the first service is right" over :meth:`Router.features`
+    #: (intercept first), fitted on the development questions only by
+    #: ``python -m bench.routing --calibrate``.
+    calibration: tuple[float, ...] = CALIBRATION
+    #: The answer is *confident* from this calibrated chance (per mille) on, chosen so
+    #: that confident answers were right at least 9 times in 10 in cross-validation.
+    confident_at: int = CONFIDENT_AT
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +128,17 @@ class Exclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class SafetyHit:
+    """A safety signal in the question and the service put first for it (None when the
+    map has no open safety service for this person)."""
+
+    signal: str
+    service_id: str | None
+    why: str
+    cue: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RouteAnswer:
     """The router's answer to one question."""
 
@@ -113,6 +153,9 @@ class RouteAnswer:
     leeftijd_source: str | None = None
     excluded: tuple[Exclusion, ...] = ()
     notes: tuple[str, ...] = ()
+    safety: tuple[SafetyHit, ...] = ()
+    #: The calibrated chance (per mille) that the first service is right.
+    confidence: int = 0
 
     @property
     def best(self) -> RouteResult | None:
@@ -165,8 +208,10 @@ class Router:
         *,
         threshold: int = DEFAULT_THRESHOLD,
         tuning: Tuning | None = None,
+        safety: SafetySignals | None = None,
     ) -> None:
         self.map = social_map
+        self.safety = safety if safety is not None else load_signals()
         self.threshold = threshold
         self.tuning = tuning = tuning or Tuning()
         self.analyzer = Analyzer(
@@ -184,6 +229,7 @@ class Router:
             referral_weight=tuning.referral_weight,
         )
         self._bound = tuple(area_bound(s) for s in self._services)
+        self._position = {s.id: i for i, s in enumerate(self._services)}
         fields = [service_fields(social_map, s) for s in self._services]
         self._ngrams = NgramIndex(
             [f"{f['name']} {f['alternate_name']}" for f in fields],
@@ -217,8 +263,30 @@ class Router:
         *,
         limit: int = MAX_RESULTS,
         lang: str = "nl",
+        learned: Learned | None = None,
+        semantic: Mapping[str, float] | None = None,
     ) -> RouteAnswer:
-        """Rank the map's services for ``question``; see :class:`RouteAnswer`."""
+        """Rank the map's services for ``question``; see :class:`RouteAnswer`.
+        ``learned``: associations learned from professionals' feedback (never able to
+        move a safety service from the top). ``semantic``: cosine similarity per service
+        id from an embeddings endpoint (:mod:`busbaan.wegwijzer.semantic`), fused in."""
+        return self._route(question, context, limit, lang, learned, semantic)[0]
+
+    def features_of(
+        self, question: str, context: Mapping[str, object] | None = None
+    ) -> tuple[float, ...]:
+        """The calibration features of an answer (bench/routing.py --calibrate)."""
+        return self._route(question, context, MAX_RESULTS, "nl", None, None)[1]
+
+    def _route(
+        self,
+        question: str,
+        context: Mapping[str, object] | None,
+        limit: int,
+        lang: str,
+        learned: Learned | None,
+        semantic: Mapping[str, float] | None = None,
+    ) -> tuple[RouteAnswer, tuple[float, ...]]:
         if not isinstance(question, str) or not question.strip():
             raise UsageError(
                 "De vraag is leeg. Beschrijf in een paar woorden waar iemand hulp bij zoekt.",
@@ -226,19 +294,45 @@ class Router:
                 errcode="BB_EMPTY_QUESTION",
             )
         question = question.strip()
+        if not words(question):
+            raise UsageError(
+                "Ik lees geen woorden in je vraag (alleen tekens, emoji of een ander schrift). "
+                "Stel de vraag in het Nederlands of het Engels, in een paar gewone woorden.",
+                "I read no words in your question (only signs, emoji or another script). Ask "
+                "in Dutch or English, in a few plain words.",
+                errcode="BB_NO_WORDS",
+            )
         truncated = len(question) > MAX_QUESTION_CHARS
         if truncated:
             question = question[:MAX_QUESTION_CHARS]
         who = person(question, context)
         query = self._query(question, who)
         raw, evidence = self._scores(question, query)
+        if learned:
+            self._apply_learned(raw, question, learned)
+        if semantic:
+            self._apply_semantic(raw, semantic)
         ranked, excluded = self._rank(raw, who)
+        signals = detect(self.safety, question, who.leeftijd)
+        ranked, hits = self._safety_first(ranked, raw, signals, who, lang)
 
         results = tuple(
-            self._result(self._services[doc], value, evidence[doc], query, who, lang)
+            self._result(self._services[doc], value, evidence.get(doc, {}), query, who, lang)
             for value, doc in ranked[:limit]
         )
-        confident = bool(results) and self._confident(results[0], ranked[0][1], query, who)
+        if hits:
+            first = {h.service_id: h.why for h in reversed(hits) if h.service_id}
+            results = tuple(
+                dataclasses.replace(r, why=first[r.service_id] + (f" ({r.why})" if r.why else ""))
+                if r.service_id in first
+                else r
+                for r in results
+            )
+        features = self.features(results, ranked, query, who)
+        confidence = calibrated(features, self.tuning.calibration)
+        confident = bool(results) and (
+            any(h.service_id for h in hits) or confidence >= self.tuning.confident_at
+        )
         notes: list[str] = []
         if truncated:
             notes.append("truncated")
@@ -246,7 +340,7 @@ class Router:
             notes.append("stadsdeel_unknown")
         if not confident:
             notes.append("not_confident")
-            if results and results[0].score >= self.threshold:
+            if results and len(results[0].matched) <= 1 and results[0].score >= self.threshold:
                 notes.append("single_word")
         return RouteAnswer(
             question=question,
@@ -260,7 +354,73 @@ class Router:
             leeftijd_source=who.leeftijd_source,
             excluded=tuple(excluded[:10]),
             notes=tuple(notes),
-        )
+            safety=hits,
+            confidence=confidence,
+        ), features
+
+    def triage_desk(self, stadsdeel: str | None) -> Service | None:
+        """The human triage desk (``x_triage``) for a stadsdeel: the desk bound to it,
+        else a general one; None when the map defines none."""
+        desks = [s for s in self._services if s.triage]
+        if stadsdeel is not None:
+            local = [s for s in desks if area_bound(s) and serves_area(s, stadsdeel)]
+            if local:
+                return local[0]
+        general = [s for s in desks if not area_bound(s)]
+        return general[0] if general else None
+
+    def features(
+        self,
+        results: tuple[RouteResult, ...],
+        ranked: list[tuple[float, int]],
+        query: Mapping[str, tuple[float, list[Term]]],
+        who: Person,
+    ) -> tuple[float, ...]:
+        """What the calibrated confidence reads (all 0..1): the best score, its margin
+        over the second, how many question words it rests on, and how much of the
+        service's name the question covers."""
+        if not results:
+            return (0.0, 0.0, 0.0, 0.0)
+        best = results[0].score / 1000
+        second = results[1].score / 1000 if len(results) > 1 else 0.0
+        weights = {stem: weight for stem, (weight, _) in query.items()}
+        doc = ranked[0][1]
+        local = who.stadsdeel is not None and self._bound[doc]
+        words = min(len(results[0].matched) + local, 5) / 5
+        return (best, best - second, words, self._index.title_coverage(doc, weights))
+
+    def _safety_first(
+        self,
+        ranked: list[tuple[float, int]],
+        raw: Mapping[int, float],
+        signals: tuple[Signal, ...],
+        who: Person,
+        lang: str,
+    ) -> tuple[list[tuple[float, int]], tuple[SafetyHit, ...]]:
+        """Put the safety services of the signalled families first (at most
+        MAX_SAFETY_SERVICES, each open to this person), scored at least as the best."""
+        if not signals:
+            return ranked, ()
+        position = {s.id: i for i, s in enumerate(self._services)}
+        chosen: list[int] = []
+        hits: list[SafetyHit] = []
+        for signal in signals:
+            picked: str | None = None
+            for service_id in signal.family.services:
+                doc = position.get(service_id)
+                if doc is None or self._eligible(self._services[doc], who) is not None:
+                    continue
+                if picked is None:
+                    picked = service_id
+                if doc not in chosen and len(chosen) < MAX_SAFETY_SERVICES:
+                    chosen.append(doc)
+            hits.append(SafetyHit(signal.family.id, picked, signal.family.why(lang), signal.cue))
+        if not chosen:
+            return ranked, tuple(hits)
+        top = max((value for value, _ in ranked[:1]), default=0.0)
+        first = [(max(top, raw.get(doc, 0.0)), doc) for doc in chosen]
+        rest = [(value, doc) for value, doc in ranked if doc not in chosen]
+        return first + rest, tuple(hits)
 
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]]
@@ -287,6 +447,34 @@ class Router:
             raw[doc] += self.tuning.ngram_weight * similarity
         return raw, evidence
 
+    def _apply_semantic(self, raw: dict[int, float], semantic: Mapping[str, float]) -> None:
+        """Fuse embedding similarities: above the median, scaled to ``semantic_weight``
+        for the most similar service (so a model's overall similarity level is moot)."""
+        values = sorted(semantic.values())
+        if not values:
+            return
+        median, top = values[len(values) // 2], values[-1]
+        if top <= median:
+            return
+        for service_id, sim in semantic.items():
+            doc = self._position.get(service_id)
+            if doc is not None and sim > median:
+                gain = self.tuning.semantic_weight * (sim - median) / (top - median)
+                raw[doc] = raw.get(doc, 0.0) + gain
+
+    def _apply_learned(
+        self,
+        raw: dict[int, float],
+        question: str,
+        learned: Learned,
+    ) -> None:
+        """Add (or, for services marked wrong, take away) the learned associations of
+        the question's own words; a score never drops below zero."""
+        for service_id, boost in learned.boosts(learning_terms(self.analyzer, question)).items():
+            doc = self._position.get(service_id)
+            if doc is not None:
+                raw[doc] = max(0.0, raw.get(doc, 0.0) + self.tuning.learned_weight * boost)
+
     def _rank(
         self, raw: Mapping[int, float], who: Person
     ) -> tuple[list[tuple[float, int]], list[Exclusion]]:
@@ -308,30 +496,18 @@ class Router:
                 )
             if who.leeftijd is not None and targets_age(service):
                 value *= tuning.targeted_age_factor
+            elif (
+                who.child_age is not None
+                and targets_age(service)
+                and service.admits_age(who.child_age)
+            ):
+                value *= tuning.targeted_age_factor  # a service for the person's child
             ranked.append((value, doc))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         if who.stadsdeel is None:
             ranked = self._one_per_group(ranked)
         excluded.sort(key=lambda item: (-item[0], item[1].service_id))
         return ranked, [e for _, e in excluded]
-
-    def _confident(
-        self,
-        best: RouteResult,
-        doc: int,
-        query: Mapping[str, tuple[float, list[Term]]],
-        who: Person,
-    ) -> bool:
-        """Sure enough to answer: a high score resting on more than one piece of
-        evidence (words of the question; being the team of the person's stadsdeel), or
-        on the service's own name."""
-        if best.score < self.threshold:
-            return False
-        local = who.stadsdeel is not None and self._bound[doc]
-        if len(best.matched) + local >= 2:
-            return True
-        weights = {stem: weight for stem, (weight, _) in query.items()}
-        return self._index.title_coverage(doc, weights) >= 0.5
 
     def _one_per_group(self, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """Without a stadsdeel, show one of the teams that differ only in stadsdeel."""

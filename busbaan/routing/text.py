@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import simplemma
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
@@ -32,6 +33,12 @@ WEIGHT_TYPO = 0.7
 WEIGHT_WEAK = 0.4  # an everyday word (lexicon.WEAK_WORDS)
 
 _WORD = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
+#: Negations and contrast markers (Dutch, English grammar words, not domain words).
+NEGATIONS = frozenset(["geen", "niet", "nooit", "no", "not", "never"])
+CONTRASTS = frozenset(["maar", "wel", "but", "however", "though"])
+#: How many words a negation rules out (forward, or backward when it ends the clause).
+NEGATION_SCOPE = 3
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 _ELIDED = re.compile(r"\b([a-z]{2,})-\s+(en|of|and|or)\s+([a-z]{4,})")
 _LINKERS = ("", "s", "en", "e", "er")
@@ -50,6 +57,43 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_APOSTROPHE.sub("", fold(text)))
 
 
+def contrasted_negations(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of words ruled out by a contrastive negation.
+
+    "geen schulden, wel eenzaam", "niet dakloos maar ...", "Schulden heeft ze niet,
+    maar ...": a negated clause followed by a contrast names what the question is *not*
+    about. A negation without a contrast ("geen DigiD", "geen woning") usually names
+    the need itself and is kept.
+    """
+    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    clauses: list[list[int]] = [[]]  # word indices per clause
+    negated: list[int | None] = [None]  # per clause: position of its negation
+    contrasted: list[bool] = []  # per clause: a contrast opens the next one
+    index = 0
+    for tok in tokens:
+        if not tok[0].isalnum() or tok in CONTRASTS:
+            if tok in CONTRASTS and contrasted[-1:] == [False] and not clauses[-1]:
+                contrasted[-1] = True  # "..., maar": the contrast after the comma
+            contrasted.append(tok in CONTRASTS)
+            clauses.append([])
+            negated.append(None)
+            if tok in CONTRASTS:
+                index += 1
+            continue
+        if tok in NEGATIONS and negated[-1] is None:
+            negated[-1] = len(clauses[-1])
+        clauses[-1].append(index)
+        index += 1
+    contrasted.append(False)
+    out: set[int] = set()
+    for clause, neg, contrast in zip(clauses, negated, contrasted, strict=True):
+        if neg is None or not contrast:
+            continue
+        after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
+        out.update(after if after else clause[max(0, neg - NEGATION_SCOPE) : neg])
+    return frozenset(out)
+
+
 class Stemmer:
     """Snowball Dutch (Porter) plus spelling unification; caches what it has seen."""
 
@@ -63,7 +107,7 @@ class Stemmer:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        stem = lexicon.IRREGULAR.get(word) or self._snowball.stemWord(_undiminish(word))
+        stem = lexicon.IRREGULAR.get(word) or self._snowball.stemWord(_undiminish(_lemma(word)))
         if len(stem) > 4 and stem.endswith("e"):
             stem = stem[:-1]
         if stem.endswith("z"):
@@ -81,6 +125,15 @@ class Stemmer:
             self._cache.clear()
         self._cache[word] = stem
         return stem
+
+
+def _lemma(word: str) -> str:
+    """The Dutch lemma of ``word`` (simplemma's dictionary: 'sloeg' -> 'slaan',
+    'kinderen' -> 'kind'); the word itself when unknown or not alphabetic."""
+    if not word.isalpha() or len(word) < 4:
+        return word
+    lemma = simplemma.lemmatize(word, lang="nl")
+    return lemma.lower() if lemma and lemma.isalpha() else word
 
 
 def _undiminish(word: str) -> str:
@@ -282,7 +335,13 @@ class Analyzer:
         diploma" name the need itself as often as "geen schulden" rules one out.
         """
         ignored = {fold(w) for w in ignore}
-        original = [w for w in words(self._unelide(text)) if w not in ignored]
+        unelided = self._unelide(text)
+        ruled_out = contrasted_negations(unelided)
+        original = [
+            w
+            for i, w in enumerate(words(unelided))
+            if w not in ignored and i not in ruled_out
+        ]
         surface = [  # words, corrected where misspelt
             (w if w in lexicon.STOPWORDS or self._splitter.split(w) else self._correct(w) or w)
             for w in original

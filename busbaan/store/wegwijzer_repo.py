@@ -131,6 +131,11 @@ class AnswerRepository:
                          .where(col(RouteAnswerRow.event_id) == event_id)).first()
             return _answer(row) if row is not None else None
 
+    def get(self, answer_id: str) -> AnswerRecord | None:
+        with Session(self._engine) as s:
+            row = s.get(RouteAnswerRow, answer_id)
+            return _answer(row) if row is not None else None
+
     def last_for(self, room_id: str, asker: str) -> AnswerRecord | None:
         """The newest answer to ``asker`` in ``room_id``."""
         with Session(self._engine) as s:

@@ -19,6 +19,7 @@ from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.log import get_logger
 from busbaan.policy import Policy
 from busbaan.web.lanes import add_routes as add_lane_routes  # wegwijzer (issue 5)
+from busbaan.web.openapi import add_routes as add_openapi_routes  # issue 12
 from busbaan.web.workbench import setup_workbench  # privacy workbench (issue 4)
 
 log = get_logger("busbaan.web")
@@ -61,12 +62,46 @@ async def request_context(
                  if _lang(request) == "nl" else "Something went wrong; please try again."},
                 status=500)
         response.headers["X-Request-Id"] = request_id
+        _count(request, response.status)
         return response
+
+
+def _count(request: web.Request, status: int) -> None:
+    """Count the request by its route template (a closed set), never by its path."""
+    metrics = getattr(request.app[SERVICE], "metrics", None)
+    if metrics is None:
+        return
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource is not None else "other"
+    metrics.http_requests.labels(route, f"{status // 100}xx").inc()
 
 
 async def health(request: web.Request) -> web.Response:
     policy = request.app[POLICY]
     return web.json_response({"ok": True, "policy_version": policy.version})
+
+
+async def ready(request: web.Request) -> web.Response:
+    """``/readyz``: 200 when the store answers and every bot syncs, else 503 naming
+    the part that is not ready (no personal data: part names only)."""
+    service = request.app[SERVICE]
+    if service is None or not hasattr(service, "readiness"):
+        checks = {"service": False}
+    else:
+        checks = await service.readiness()
+    ok = all(checks.values())
+    return web.json_response({"ok": ok, "checks": checks}, status=200 if ok else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """``/metrics`` in the Prometheus text format (see :mod:`busbaan.metrics`)."""
+    from busbaan.metrics import CONTENT_TYPE
+
+    found = getattr(request.app[SERVICE], "metrics", None)
+    if found is None:
+        raise web.HTTPNotFound()
+    body = found.render()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
 
 async def index(request: web.Request) -> web.Response:
@@ -90,7 +125,10 @@ def create_app(policy: Policy, service: Any = None) -> web.Application:
     app[SERVICE] = service
     app.router.add_get("/", index)
     app.router.add_get("/healthz", health)
+    app.router.add_get("/readyz", ready)  # issue 12
+    app.router.add_get("/metrics", metrics)  # issue 12
     add_lane_routes(app)  # wegwijzer (issue 5)
+    add_openapi_routes(app)  # the JSON API's description (issue 12)
     setup_workbench(app)  # privacy workbench (issue 4)
     return app
 

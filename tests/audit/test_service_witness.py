@@ -87,3 +87,24 @@ async def test_the_service_does_not_create_a_missing_key(tmp_path: Path) -> None
     assert caught.value.errcode == "BB_AUDIT_KEY_MISSING"
     assert not (tmp_path / "audit-signing.key").exists()
     await service.stop()
+
+
+async def test_a_kill_between_commit_and_memory_write_is_not_a_cut_off_run(
+        dev: tuple[Path, Path, DevWitness]) -> None:
+    """If the service dies after a checkpoint is committed but before its memory file
+    is updated, the next start still names the run's true last marker (signed with its
+    own key), so verification passes."""
+    state, trust, _ = dev
+    crashed = Service(config(state, trust))
+    await crashed.start()
+    memory = (state / "audit-signing.key.last").read_text()
+    await crashed.checkpoint()
+    await crashed._checkpointer.close()
+    crashed.engine.dispose()
+    (state / "audit-signing.key.last").write_text(memory)  # the write that never happened
+    again = Service(config(state, trust))
+    await again.start()
+    await again.stop()
+    report, markers = await verified(state, trust)
+    assert report.ok, report.problems
+    assert (markers[2].after_run, markers[2].after_seq) == (markers[0].run, 1)

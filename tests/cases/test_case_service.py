@@ -310,3 +310,44 @@ def test_desired_state_comes_from_the_store_alone(db_url: str) -> None:
     assert desired_state(closed, policy=POLICY, directory=Directory.of(POLICY, []),
                          bot_user_id=BOT, now=NOW)[("m.room.name", "")]["name"].endswith(
                              "(gesloten)")
+
+
+# -- the audit-failure policy for writers outside the outbox -------------------------------
+
+
+async def test_a_record_that_cannot_be_written_is_kept_and_retried(tmp_path: Path) -> None:
+    """An asyncio writer's record is never dropped: kept while the log cannot be
+    written, in order, and written once it can; overdue after the deadline."""
+    from busbaan.audit.entry import AuditEntry
+    from busbaan.records import AuditBacklog, AuditWriter
+
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    migrate(url)
+
+    class DownThenUp(AuditWriter):  # the edge: a store that is away, then back
+        fail = 2
+
+        def write(self, entries: Any) -> list[int]:
+            if self.fail:
+                self.fail -= 1
+                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+            return super().write(entries)
+
+    writer = DownThenUp(url)
+    backlog = AuditBacklog(writer, deadline=0.0)
+    entries = [AuditEntry(event_code="lane.opened", action="C", occurred_at=NOW,
+                          outcome="done", source="wegwijzer-bot", details={"n": str(i)})
+               for i in range(3)]
+    await backlog.record(entries[:1])
+    await backlog.record(entries[1:])
+    assert backlog.pending == 3 and backlog.overdue
+    task = asyncio.create_task(backlog.run())
+    try:
+        for _ in range(100):
+            if backlog.pending == 0:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        task.cancel()
+    assert backlog.pending == 0 and not backlog.overdue
+    assert [e.entry.details["n"] for e in writer.log().query()] == ["0", "1", "2"]

@@ -32,16 +32,16 @@ def test_batch_writes_one_line_per_input_line_in_order() -> None:
     assert code == 0
     answers = [json.loads(line) for line in out.splitlines()]
     assert [a["id"] for a in answers] == ["q1", 2, "q3"]
-    assert answers[0]["results"][0] == {
-        "service_id": "voedselbank-aanmelding",
-        "score": answers[0]["results"][0]["score"],
-    }
+    first = answers[0]["results"][0]
+    assert first["service_id"] == "voedselbank-aanmelding" and isinstance(first["score"], int)
+    assert set(first) == {"service_id", "score", "why"} and "voedsel" in first["why"].lower()
     for answer in answers:
-        assert set(answer) == {"id", "results", "confident"}
+        assert set(answer) == {"id", "results", "confident", "safety"}
+        assert answer["safety"] == []
         assert 1 <= len(answer["results"]) <= 10
         scores = [r["score"] for r in answer["results"]]
         assert all(isinstance(s, int) for s in scores) and scores == sorted(scores, reverse=True)
-        assert all(set(r) == {"service_id", "score"} for r in answer["results"])
+        assert all(set(r) == {"service_id", "score", "why"} for r in answer["results"])
     assert answers[2]["results"][0]["service_id"].startswith("bt-zuidoost")
 
 

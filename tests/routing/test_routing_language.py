@@ -110,3 +110,43 @@ def test_age_is_read_from_the_question(text: str, age: int | None) -> None:
 def test_stadsdeel_is_read_from_the_question(text: str, stadsdeel: str | None) -> None:
     """Neighbourhood and stadsdeel names map to a stadsdeel; 'van X naar Y' means Y."""
     assert detect_stadsdeel(text)[0] == stadsdeel
+
+
+def test_contrastive_negation_rules_out_the_negated_words() -> None:
+    """'geen schulden, wel eenzaam' is not about debts; 'geen DigiD' still names the need."""
+    from busbaan.routing.text import contrasted_negations, words
+
+    def out(text: str) -> list[str]:
+        ruled = contrasted_negations(text)
+        return [w for i, w in enumerate(words(text)) if i in ruled]
+
+    assert out("Geen schulden, wel eenzaam") == ["schulden"]
+    assert out("niet dakloos maar wel een huurachterstand") == ["dakloos"]
+    assert out("Schulden heeft ze niet, maar ze is eenzaam") == ["schulden", "heeft", "ze"]
+    assert out("Meneer heeft geen DigiD en moet inloggen") == []
+
+
+def test_negated_need_does_not_decide_the_route(router: Router) -> None:
+    """A lonely widower without debts goes to loneliness help, not to debt help."""
+    answer = router.route("Geen schulden, wel eenzaam: meneer (79) is weduwnaar")
+    assert answer.results[0].service_id in {"welzijn-eenzaamheid", "welzijn-ouderenadviseur"}
+    assert "schulden" not in answer.results[0].matched
+
+
+def test_a_childs_age_is_not_the_clients() -> None:
+    """'moeder met een dochter van 8' is about an adult: the 8 is the child's age; 'kind
+    van 14 gaat niet naar school' is about the child itself."""
+    from busbaan.routing.context import detect_age, detect_child_age
+
+    assert detect_age("Alleenstaande moeder met een dochter van 8 heeft schulden") is None
+    assert detect_child_age("Alleenstaande moeder met een dochter van 8 heeft schulden") == 8
+    assert detect_age("Vader (42) heeft een zoon van 9") == 42
+    assert detect_age("mijn dochter van 23 heeft geen dak boven haar hoofd") == 23
+    assert detect_age("kind van 14 gaat niet naar school") == 14
+
+
+def test_childs_age_does_not_exclude_adult_services(router: Router) -> None:
+    """Debts of a mother with a young daughter still reach the adult debt services."""
+    answer = router.route("Alleenstaande moeder met een dochter van 8 heeft grote schulden")
+    assert answer.leeftijd is None and answer.excluded == ()
+    assert any(r.service_id == "shv-schuldhulpverlening" for r in answer.results)

@@ -210,10 +210,10 @@ async def test_the_json_api_refuses_a_non_officer(client: TestClient,
     assert (await response.json())["errcode"] == "BB_NOT_PRIVACY_OFFICER"
 
 
-async def test_openid_login_says_when_the_homeserver_cannot_check_tokens(
+async def test_an_openid_token_is_refused_because_it_names_no_audience(
         client: TestClient, accounts: Accounts, homeserver: Homeserver) -> None:
-    """An OpenID token is checked at the homeserver; the embedded one serves no
-    federation resource, and the workbench says so instead of letting anyone in."""
+    """A Matrix OpenID token (valid, the officer's own) is refused with a reason: it is
+    not bound to the workbench, so any service it was given to could replay it."""
     creds = await homeserver.register("fg-officer", accounts.officer.password)
     async with aiohttp.ClientSession() as http, http.post(
         f"{homeserver.url}/_matrix/client/v3/user/{creds.user_id}/openid/request_token",
@@ -221,8 +221,10 @@ async def test_openid_login_says_when_the_homeserver_cannot_check_tokens(
     ) as r:
         token = (await r.json())["access_token"]
     response = await client.post("/api/v1/privacy/session", json={"openid_token": token})
-    assert response.status == 503
-    assert (await response.json())["errcode"] == "BB_LOGIN_OPENID_UNSUPPORTED"
+    assert response.status == 401
+    body = await response.json()
+    assert body["errcode"] == "BB_LOGIN_OPENID_UNBOUND"
+    assert "niet aan de werkbank gebonden" in body["message"]
     assert (await client.get("/api/v1/privacy/session")).status == 401
 
 

@@ -50,7 +50,9 @@ async def test_direct_question_gets_three_services_with_route_field(
     route = content[ROUTE_KEY]
     assert content[NOTICE_KEY]["kind"] == "route.answer"
     assert route["query"] == DEBTS_ZUIDOOST
-    assert route["confident"] is True
+    # confident is the calibrated judgement (issue 8): here close to the line
+    assert isinstance(route["confident"], bool) and 0 < route["confidence"] <= 1000
+    assert route["safety"] == []
     assert route["results"][0]["service_id"] == "bt-zuidoost-geld"
     assert len(route["results"]) == 3
     first = route["results"][0]
@@ -77,7 +79,8 @@ async def test_english_alias_answers_in_english(make_person: MakePerson, bot_id:
     room = await group_room(asker, bot_id)
     content = await asker.command(room, "!who client needs help with debts in Noord")
     assert content[ROUTE_KEY]["results"][0]["service_id"] == "bt-noord-geld"
-    assert "Where to go" in content["body"] and "!lane" in content["body"]
+    assert content["body"].startswith(("Where to go", "I am not sure"))
+    assert "!lane" in content["body"]
 
 
 async def test_personal_data_is_refused_with_case_room_suggestion(

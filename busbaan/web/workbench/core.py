@@ -37,6 +37,7 @@ from busbaan.web.workbench.i18n import (
     pick_lang,
 )
 from busbaan.web.workbench.integrity import IntegrityMonitor
+from busbaan.web.workbench.login_guard import LoginGuard
 from busbaan.web.workbench.matrix_auth import MatrixAuth
 from busbaan.web.workbench.sessions import COOKIE, Officer, Session, SessionStore
 
@@ -67,6 +68,8 @@ class WorkbenchConfig:
     trust_path: Path | None = None  # issue 9: the verifier's configuration
     cookie_secure: bool = False
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
+    #: Proxies whose X-Forwarded-For names the officer's address (issue 11).
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_service(cls, policy: Policy, service: Any) -> WorkbenchConfig:
@@ -82,6 +85,7 @@ class WorkbenchConfig:
             key_path=Path(extra.get("audit_key", Path(config.state_dir) / "audit-signing.key")),
             trust_path=getattr(config, "audit_trust", None),
             cookie_secure=bool(extra.get("web_cookie_secure", False)),
+            trusted_proxies=tuple(str(p) for p in extra.get("web_trusted_proxies", ())),
         )
 
 
@@ -94,6 +98,7 @@ class Workbench:
         self.clock = config.clock
         self.sessions = SessionStore(config.clock, idle=config.session_idle)
         self.auth = MatrixAuth(config.homeserver)
+        self.login_guard = LoginGuard(trusted_proxies=config.trusted_proxies)
         self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock,
                                           trust_path=config.trust_path)
         self.templates = jinja2.Environment(

@@ -104,14 +104,24 @@ class IntegrityMonitor:
         return checked.verify(), bool(verifiers)
 
     async def _verify_trusted(self) -> tuple[VerifyReport, bool]:
-        from busbaan.audit.assurance import fetch_witness_checkpoints, verify_trusted
+        from busbaan.audit.assurance import (
+            fetch_witness_checkpoints,
+            read_state,
+            verify_trusted,
+        )
         from busbaan.audit.trust import load_trust_config
 
         assert self.trust_path is not None
         trust = await asyncio.to_thread(load_trust_config, self.trust_path)
         remote = await fetch_witness_checkpoints(trust.witnesses, trust.origin, timeout=5.0)
         base = self._log_factory()
-        report, _ = await asyncio.to_thread(verify_trusted, base, trust, remote=remote)
+        # The verifier's state, when it lives here, is read (never written: the
+        # workbench is not the verifier of record).
+        state = None
+        if trust.state_file is not None and trust.state_file.exists():
+            state = await asyncio.to_thread(read_state, trust.state_file)
+        report, _ = await asyncio.to_thread(verify_trusted, base, trust, remote=remote,
+                                            state=state)
         return report, True
 
     async def _run(self) -> None:

@@ -4,11 +4,9 @@ Password login: ``POST /_matrix/client/v3/login`` with the user and password fro
 form, ``GET /account/whoami`` with the token it returns, then ``POST /logout`` so the
 token (and its device) is gone again: the workbench keeps only its own session.
 
-OpenID: a Matrix client asks its homeserver for an OpenID token
-(``/_matrix/client/v3/user/{userId}/openid/request_token``) and hands it over; we ask
-the homeserver's ``/_matrix/federation/v1/openid/userinfo`` whose token it is. Only
-homeservers that serve the federation (or openid) resource can answer that; the
-embedded development homeserver does not.
+No OpenID: a Matrix OpenID token names no audience (any service a client handed one
+to could replay it here), so the workbench does not accept them (issue 11). The
+organisation's own login goes through Synapse's SSO instead (docs/workbench.md).
 
 Passwords and tokens are never logged, and never kept after the call.
 """
@@ -17,7 +15,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
 
@@ -88,8 +85,13 @@ class MatrixAuth:
             data={"field": "user"},
         )
 
-    async def password_login(self, user: str, password: str) -> str:
-        """The user id behind ``user``/``password``; the token used is logged out again."""
+    async def password_login(self, user: str, password: str, *,
+                             client_address: str | None = None) -> str:
+        """The user id behind ``user``/``password``; the token used is logged out again.
+
+        ``client_address`` (the officer's, see ``login_guard``) is sent as
+        ``X-Forwarded-For``: on a listener with ``x_forwarded: true`` Synapse then counts
+        its login limits per officer instead of per web app."""
         user = self.check_user_field(user)
         body = {
             "type": "m.login.password",
@@ -98,9 +100,10 @@ class MatrixAuth:
             "initial_device_display_name": "busbaan werkbank (tijdelijk)",
         }
         http = self._http()
+        headers = {"X-Forwarded-For": client_address} if client_address else {}
         try:
             async with http.post(f"{self.homeserver}/_matrix/client/v3/login",
-                                 json=body) as response:
+                                 json=body, headers=headers) as response:
                 result = await _json(response)
                 status = response.status
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -152,31 +155,3 @@ class MatrixAuth:
         except (aiohttp.ClientError, TimeoutError) as exc:
             # The token stays valid on the homeserver until it expires: say so loudly.
             log.warning("workbench.token_logout_failed", cause=type(exc).__name__)
-
-    async def openid_user(self, openid_token: str) -> str:
-        """The user id an OpenID token (from ``request_token``) belongs to."""
-        if not openid_token or len(openid_token) > 512:
-            raise LoginFailed("Het OpenID-token ontbreekt of is ongeldig.",
-                              "The OpenID token is missing or invalid.",
-                              errcode="BB_LOGIN_OPENID")
-        url = (f"{self.homeserver}/_matrix/federation/v1/openid/userinfo"
-               f"?access_token={quote(openid_token, safe='')}")
-        try:
-            async with self._http().get(url) as response:
-                result = await _json(response)
-                status = response.status
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise _unreachable() from exc
-        if status in (404, 405) and not result.get("errcode") == "M_UNKNOWN_TOKEN":
-            raise Unavailable(
-                "Deze homeserver biedt geen OpenID-controle aan. Log in met uw "
-                "gebruikersnaam en wachtwoord.",
-                "This homeserver does not offer OpenID checks. Log in with your user name "
-                "and password.",
-                errcode="BB_LOGIN_OPENID_UNSUPPORTED")
-        sub = result.get("sub")
-        if status != 200 or not isinstance(sub, str) or not _USER_ID.fullmatch(sub):
-            raise LoginFailed("Het OpenID-token is niet (meer) geldig. Vraag een nieuw aan.",
-                              "The OpenID token is not (or no longer) valid. Request a new one.",
-                              errcode="BB_LOGIN_OPENID")
-        return sub

@@ -41,6 +41,7 @@ from busbaan.web.workbench.filters import (
     unknown_problems,
 )
 from busbaan.web.workbench.i18n import Translator, pick_lang
+from busbaan.web.workbench.login_guard import LoginThrottled, password_login
 from busbaan.web.workbench.matrix_auth import LoginFailed
 from busbaan.web.workbench.sessions import Officer, Session
 from busbaan.web.workbench.views import (
@@ -293,10 +294,13 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
         return render(request, "login.html", status=400, session=session,
                       error=t("login.missing"), user=user)
     try:
-        user_id = await wb.auth.password_login(user, password)
+        user_id = await password_login(request, wb, user, password)  # throttled, audited
+    except LoginThrottled as exc:
+        response = render(request, "login.html", status=429, session=session,
+                          error=exc.message(lang), user=user)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except LoginFailed as exc:
-        await wb.record("workbench.login_failed", action="E", outcome="failed",
-                        reason_code=exc.errcode.lower())
         return render(request, "login.html", status=401, session=session,
                       error=exc.message(lang), user=user)
     except Unavailable as exc:
@@ -309,6 +313,8 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
         return response
     response = _redirect_to(f"{PAGE_PREFIX}/")
     set_session_cookie(request, response, new)
+    wb.login_guard.mark_browser(request, response, user_id,
+                                secure=wb.config.cookie_secure or request.secure)
     return response
 
 
@@ -534,19 +540,27 @@ async def api_login(request: web.Request) -> web.StreamResponse:
         raise UsageError("Stuur een JSON-object.", "Send a JSON object.")
     previous = session_of(request)
     try:
-        if isinstance(body.get("openid_token"), str):
-            user_id = await wb.auth.openid_user(body["openid_token"])
-            method = "openid"
-        else:
-            user, password = body.get("user"), body.get("password")
-            if not isinstance(user, str) or not isinstance(password, str) or not password:
-                raise UsageError("Geef 'user' en 'password', of 'openid_token'.",
-                                 "Give 'user' and 'password', or 'openid_token'.")
-            user_id = await wb.auth.password_login(user, password)
-            method = "password"
+        if "openid_token" in body:
+            # A Matrix OpenID token names no audience: any service a client once gave
+            # one to could replay it here. Refused; see docs/workbench.md (SSO).
+            raise LoginFailed(
+                "Inloggen met een Matrix-OpenID-token kan niet meer: zo'n token is niet "
+                "aan de werkbank gebonden. Log in met gebruikersnaam en wachtwoord, of via "
+                "de inlog van uw organisatie (SSO) als die is ingesteld.",
+                "Logging in with a Matrix OpenID token is no longer possible: such a token "
+                "is not bound to the workbench. Log in with user name and password, or "
+                "through your organisation's login (SSO) where it is set up.",
+                errcode="BB_LOGIN_OPENID_UNBOUND")
+        user, password = body.get("user"), body.get("password")
+        if not isinstance(user, str) or not isinstance(password, str) or not password:
+            raise UsageError("Geef 'user' en 'password'.", "Give 'user' and 'password'.")
+        user_id = await password_login(request, wb, user, password)  # throttled, audited
+        method = "password"
+    except LoginThrottled as exc:
+        return web.json_response({"ok": False, "errcode": exc.errcode,
+                                  "message": exc.message(lang), "retry_after": exc.retry_after},
+                                 status=429, headers={"Retry-After": str(exc.retry_after)})
     except LoginFailed as exc:
-        await wb.record("workbench.login_failed", action="E", outcome="failed",
-                        reason_code=exc.errcode.lower())
         return web.json_response({"ok": False, "errcode": exc.errcode,
                                   "message": exc.message(lang)}, status=401)
     except BusbaanError as exc:
@@ -558,6 +572,8 @@ async def api_login(request: web.Request) -> web.StreamResponse:
                                   "message": t("refused.body", user=user_id)}, status=403)
     response = web.json_response({"ok": True, **_session_json(session)})
     set_session_cookie(request, response, session)
+    wb.login_guard.mark_browser(request, response, user_id,
+                                secure=wb.config.cookie_secure or request.secure)
     return response
 
 

@@ -1,0 +1,46 @@
+"""Which language a person reads busbaan's messages in (pure, no I/O).
+
+A person chooses with a global account-data event of type ``nl.busbaan.language``
+(set from any Matrix client; in Element: ``/devtools`` → *Explore account data* →
+*Send custom account data event*)::
+
+    {"language": "en"}
+
+Element's own interface language is a per-device browser setting that never reaches the
+homeserver, so the homeserver cannot follow it. Anything missing, malformed or
+unsupported falls back to the deployment's default (Dutch unless configured otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, get_args
+
+Language = Literal["nl", "en"]
+SUPPORTED: tuple[Language, ...] = get_args(Language)
+#: The account-data event type that holds a person's choice.
+LANGUAGE_ACCOUNT_DATA = "nl.busbaan.language"
+DEFAULT: Language = "nl"
+
+
+def parse_language(value: object) -> Language | None:
+    """``"en"``, ``"EN-gb"``, ``"nl_NL"`` → the supported language; anything else None."""
+    if not isinstance(value, str):
+        return None
+    primary = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    for lang in SUPPORTED:
+        if primary == lang:
+            return lang
+    return None
+
+
+def language_from_account_data(content: Mapping[str, Any] | None,
+                               default: Language = DEFAULT) -> Language:
+    """The language chosen in a ``nl.busbaan.language`` account-data event, or ``default``."""
+    if not isinstance(content, Mapping):
+        return default
+    return parse_language(content.get("language")) or default
+
+
+__all__ = ["DEFAULT", "LANGUAGE_ACCOUNT_DATA", "SUPPORTED", "Language",
+           "language_from_account_data", "parse_language"]

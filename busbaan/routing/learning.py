@@ -1,0 +1,127 @@
+"""Learning from professionals (pure): feedback -> term/service associations.
+
+``!goed``, ``!fout [dienst]`` and lanes a team accepts say which service fitted a
+question. What is kept is *evidence*: for one source (a feedback item or a lane), the
+question's normalised terms (stems of its content words; never its text, never
+numbers) each pointing to a service with +1 or -1. The evidence is stored per social
+map version (:mod:`busbaan.store.wegwijzer_learned`) and turned into
+:class:`Learned` associations here.
+
+An association counts only when at least :data:`MIN_SUPPORT` different sources gave
+it (one click teaches nothing, and a rare word typed once stays out), and it adds at
+most ``weight`` per question word, saturating with a prior of :data:`PRIOR` items.
+It never touches safety: safety services are put first by rule, after scoring.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from busbaan.routing.text import Analyzer
+
+#: Different sources needed before an association counts.
+MIN_SUPPORT = 2
+#: Items at which an association reaches half its weight (net / (net + PRIOR)).
+PRIOR = 3.0
+#: At most this many terms are kept from one question.
+MAX_TERMS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One term -> service vote from one source (a feedback id or a lane id)."""
+
+    term: str
+    service_id: str
+    delta: int
+    source_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Association:
+    term: str
+    service_id: str
+    net: int
+    support: int
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """The associations that count, by term (build with :func:`learned_from`)."""
+
+    by_term: Mapping[str, tuple[Association, ...]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_term.values())
+
+    def boosts(self, terms: Iterable[str], prior: float = PRIOR) -> dict[str, float]:
+        """Per service, the sum over ``terms`` of net / (|net| + prior) (signed)."""
+        out: dict[str, float] = defaultdict(float)
+        for term in set(terms):
+            for a in self.by_term.get(term, ()):
+                out[a.service_id] += a.net / (abs(a.net) + prior)
+        return dict(out)
+
+
+def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:
+    """The normalised terms of ``question`` that may be learned: stems of its own words
+    (spelling corrected), no compound parts or expansions, no numbers, no stopwords."""
+    terms = []
+    for term in analyzer.query(question):
+        if term.kind in ("word", "typo") and term.stem.isalpha() and len(term.stem) >= 3:
+            terms.append(term.stem)
+    return tuple(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def feedback_votes(
+    verdict: str, expected: str | None, answered: tuple[str, ...]
+) -> list[tuple[str, int]]:
+    """(service, +1/-1) votes from one verdict on an answer (``answered``: its
+    services, best first): good -> +1 for the first; wrong -> -1 for the first and
+    +1 for the service the professional named."""
+    if not answered and expected is None:
+        return []
+    if verdict == "good":
+        return [(answered[0], 1)] if answered else []
+    votes = [(answered[0], -1)] if answered and answered[0] != expected else []
+    if expected is not None:
+        votes.append((expected, 1))
+    return votes
+
+
+def evidence_for(
+    terms: Iterable[str], votes: Iterable[tuple[str, int]], source_id: str
+) -> list[Evidence]:
+    return [Evidence(t, s, d, source_id) for s, d in votes for t in terms]
+
+
+def learned_from(evidence: Iterable[Evidence], min_support: int = MIN_SUPPORT) -> Learned:
+    """Associations from raw evidence: net votes per (term, service), counted only
+    with ``min_support`` different sources."""
+    net: dict[tuple[str, str], int] = defaultdict(int)
+    sources: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in evidence:
+        key = (e.term, e.service_id)
+        net[key] += e.delta
+        sources[key].add(e.source_id)
+    by_term: dict[str, list[Association]] = defaultdict(list)
+    for (term, service_id), value in net.items():
+        support = len(sources[(term, service_id)])
+        if value != 0 and support >= min_support:
+            by_term[term].append(Association(term, service_id, value, support))
+    return Learned({t: tuple(sorted(v, key=lambda a: a.service_id)) for t, v in by_term.items()})
+
+
+__all__ = [
+    "MIN_SUPPORT",
+    "PRIOR",
+    "Association",
+    "Evidence",
+    "Learned",
+    "evidence_for",
+    "feedback_votes",
+    "learned_from",
+    "learning_terms",
+]

@@ -1,0 +1,109 @@
+"""The wegwijzer's learned evidence (issue 8): one row per term -> service vote from
+one source (a feedback item or a lane), per social map version. No question text, no
+numbers; see :mod:`busbaan.routing.learning`. Migration: ``0020_route_learned``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import UniqueConstraint, delete
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from busbaan.routing.learning import Evidence, Learned, learned_from
+
+
+class RouteLearnedRow(SQLModel, table=True):
+    """One vote: ``term`` points to ``service_id`` with ``delta`` (+1/-1)."""
+
+    __tablename__ = "route_learned"
+    __table_args__ = (
+        UniqueConstraint("map_sha256", "term", "service_id", "source_id",
+                         name="uq_route_learned_vote"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    map_sha256: str = Field(max_length=64)
+    term: str = Field(max_length=64)
+    service_id: str = Field(max_length=128)
+    delta: int
+    source_id: str = Field(max_length=32)
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedSummary:
+    """One (term, service) association as `busbaan route learned list` shows it."""
+
+    map_sha256: str
+    term: str
+    service_id: str
+    net: int
+    sources: int
+
+
+class LearnedRepository:
+    """Evidence per map version; a source's votes are replaced as a whole."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def replace_source(self, map_sha256: str, source_id: str, evidence: Iterable[Evidence],
+                       now: dt.datetime) -> int:
+        """Store the votes of one source, replacing what it said before (a changed
+        verdict); returns how many votes it now has."""
+        rows = {(e.term[:64], e.service_id): e.delta for e in evidence}
+        with Session(self._engine) as s, s.begin():
+            s.exec(delete(RouteLearnedRow).where(
+                col(RouteLearnedRow.source_id) == source_id,
+                col(RouteLearnedRow.map_sha256) == map_sha256))
+            for (term, service_id), delta in rows.items():
+                s.add(RouteLearnedRow(map_sha256=map_sha256, term=term, service_id=service_id,
+                                      delta=delta, source_id=source_id,
+                                      created_at=now.astimezone(dt.UTC)))
+        return len(rows)
+
+    def evidence(self, map_sha256: str) -> list[Evidence]:
+        with Session(self._engine) as s:
+            rows = s.exec(select(RouteLearnedRow)
+                          .where(col(RouteLearnedRow.map_sha256) == map_sha256))
+            return [Evidence(r.term, r.service_id, r.delta, r.source_id) for r in rows]
+
+    def learned(self, map_sha256: str) -> Learned:
+        """The associations that count for this map version."""
+        return learned_from(self.evidence(map_sha256))
+
+    def summary(self, map_sha256: str | None = None) -> Sequence[LearnedSummary]:
+        """Net votes and distinct sources per (map, term, service), largest first."""
+        stmt = select(RouteLearnedRow)
+        if map_sha256 is not None:
+            stmt = stmt.where(col(RouteLearnedRow.map_sha256) == map_sha256)
+        net: dict[tuple[str, str, str], int] = defaultdict(int)
+        sources: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        with Session(self._engine) as s:
+            for r in s.exec(stmt):
+                key = (r.map_sha256, r.term, r.service_id)
+                net[key] += r.delta
+                sources[key].add(r.source_id)
+        rows = [LearnedSummary(m, t, sid, n, len(sources[(m, t, sid)]))
+                for (m, t, sid), n in net.items()]
+        return sorted(rows, key=lambda r: (r.map_sha256, -abs(r.net), r.term, r.service_id))
+
+    def forget(self, term: str, service_id: str | None = None,
+               map_sha256: str | None = None) -> int:
+        """Delete the votes for ``term`` (to ``service_id``, in ``map_sha256``); the
+        number of votes deleted."""
+        stmt = delete(RouteLearnedRow).where(col(RouteLearnedRow.term) == term)
+        if service_id is not None:
+            stmt = stmt.where(col(RouteLearnedRow.service_id) == service_id)
+        if map_sha256 is not None:
+            stmt = stmt.where(col(RouteLearnedRow.map_sha256) == map_sha256)
+        with Session(self._engine) as s, s.begin():
+            result = s.exec(stmt)
+            return int(result.rowcount or 0)
+
+
+__all__ = ["LearnedRepository", "LearnedSummary", "RouteLearnedRow"]

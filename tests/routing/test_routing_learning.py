@@ -1,0 +1,73 @@
+"""Learning from professionals (issue 8), the pure part: votes, support, the prior,
+and that no amount of feedback moves a safety service from the top."""
+
+from __future__ import annotations
+
+from routing_testdata import BENCHMARK_MAP
+
+from busbaan.routing import Router, load_map
+from busbaan.routing.learning import (
+    Evidence,
+    evidence_for,
+    feedback_votes,
+    learned_from,
+    learning_terms,
+)
+
+
+def test_votes_from_verdicts() -> None:
+    """Good: +1 for the first service; wrong: -1 for it and +1 for the named one."""
+    assert feedback_votes("good", None, ("a", "b")) == [("a", 1)]
+    assert feedback_votes("wrong", "b", ("a", "b")) == [("a", -1), ("b", 1)]
+    assert feedback_votes("wrong", None, ("a",)) == [("a", -1)]
+    assert feedback_votes("wrong", "a", ("a",)) == [("a", 1)]
+    assert feedback_votes("good", None, ()) == []
+
+
+def test_an_association_needs_two_sources() -> None:
+    """One source teaches nothing; a second different source makes it count."""
+    one = [Evidence("mee", "welzijn-eenzaamheid", 1, "F1")]
+    assert len(learned_from(one)) == 0
+    assert len(learned_from(one + one)) == 0  # the same source twice is still one
+    two = [*one, Evidence("mee", "welzijn-eenzaamheid", 1, "F2")]
+    [assoc] = learned_from(two).by_term["mee"]
+    assert (assoc.net, assoc.support) == (2, 2)
+
+
+def test_learning_terms_are_stems_without_numbers_or_stopwords() -> None:
+    """Only the question's own content words are kept, stemmed; no numbers."""
+    router = Router(load_map(BENCHMARK_MAP))
+    terms = learning_terms(router.analyzer, "Meneer (79) is weduwnaar en 3 maanden eenzaam")
+    assert terms and all(t.isalpha() for t in terms)
+    assert not {"meneer", "is", "en", "79", "3"} & set(terms)
+
+
+def test_feedback_teaches_a_paraphrase_after_a_few_items() -> None:
+    """Three corrections of a missed question move its paraphrase to the right service."""
+    router = Router(load_map(BENCHMARK_MAP))
+    asked = "Cliënt heeft een bewindvoerder maar kan de kosten van het bewind niet betalen"
+    paraphrase = "De kosten van de bewindvoerder kan mijn cliënt niet opbrengen"
+    before = router.route(paraphrase).results[0].service_id
+    assert before != "wpi-bijzondere-bijstand"
+    evidence = []
+    for n in range(3):
+        answered = tuple(r.service_id for r in router.route(asked).results[:3])
+        votes = feedback_votes("wrong", "wpi-bijzondere-bijstand", answered)
+        evidence += evidence_for(learning_terms(router.analyzer, asked), votes, f"F{n}")
+    learned = learned_from(evidence)
+    after = router.route(paraphrase, learned=learned).results[0].service_id
+    assert after == "wpi-bijzondere-bijstand"
+
+
+def test_no_feedback_moves_a_safety_service_from_the_top() -> None:
+    """Even 50 professionals marking Veilig Thuis wrong for a safety question leave it first."""
+    router = Router(load_map(BENCHMARK_MAP))
+    question = "cliënt durft niet meer naar huis omdat haar vriend haar slaat"
+    terms = learning_terms(router.analyzer, question)
+    evidence = []
+    for n in range(50):
+        votes = feedback_votes("wrong", "welzijn-energiecoach", ("vt-advies-melding",))
+        evidence += evidence_for(terms, votes, f"F{n}")
+    answer = router.route(question, learned=learned_from(evidence))
+    assert answer.results[0].service_id == "vt-advies-melding"
+    assert answer.safety and answer.safety[0].service_id == "vt-advies-melding"

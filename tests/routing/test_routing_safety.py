@@ -1,0 +1,155 @@
+"""Safety signals (issue 8): the data file, detection in everyday words with negation,
+safety services first, and `socialmap check --safety`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from routing_testdata import BENCHMARK_MAP, read_jsonl
+
+from busbaan.cli import main
+from busbaan.routing import Router, demo_map_path, load_map
+from busbaan.routing.safety import (
+    SafetyFileError,
+    check_against_map,
+    default_path,
+    detect,
+    load_signals,
+    parse_signals,
+)
+
+
+@pytest.fixture(scope="module")
+def signals() -> Any:
+    return load_signals()
+
+
+def families(signals: Any, text: str, age: int | None = None) -> set[str]:
+    return {s.family.id for s in detect(signals, text, age)}
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("haar man slaat haar als hij gedronken heeft", "partner_violence"),
+        ("Her boyfriend hits her and she is scared", "partner_violence"),
+        ("leerling heeft striemen op zijn rug", "child_maltreatment"),
+        ("kinderen worden dagen alleen gelaten", "child_maltreatment"),
+        ("opa's kleinzoon heeft zijn pinpas", "elder_abuse"),
+        ("de stroom wordt maandag afgesloten", "eviction_cutoff"),
+        ("ze worden volgende week uit huis gezet", "eviction_cutoff"),
+        ("hij moet vannacht op straat slapen", "homeless_tonight"),
+        ("ze zegt dat ze niet meer wil leven", "suicide"),
+        ("he says he wants to end his life", "suicide"),
+    ],
+)
+def test_described_danger_is_recognised(signals: Any, text: str, family: str) -> None:
+    """Danger described in everyday words (not named) is recognised as its family."""
+    assert family in families(signals, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Geen geweld thuis, maar wel ruzie over de opvoeding",
+        "niet dakloos, wel een huurachterstand",
+        "geen afsluiting, wel hoge energierekening",
+        "De buurman maakt herrie en bedreigt hem in het trappenhuis",
+        "Gezin heeft aan het eind van de maand geen eten voor de kinderen",
+        "waar meld ik iemand aan voor de voedselbank",
+    ],
+)
+def test_negated_or_ordinary_words_are_no_signal(signals: Any, text: str) -> None:
+    """A negated cue ('geen geweld') or an ordinary question raises no safety signal."""
+    assert families(signals, text) == set()
+
+
+def test_an_older_person_counts_for_elder_abuse(signals: Any) -> None:
+    """Money taken by a son is elder abuse when the person is 65 or older, not at 40."""
+    text = "haar zoon haalt geld van haar rekening en zet haar onder druk"
+    assert "elder_abuse" in families(signals, text, age=78)
+    assert "elder_abuse" not in families(signals, text, age=40)
+
+
+def test_safety_service_first_with_why_and_never_only_ordinary() -> None:
+    """A signalled question gets the safety service first, with the family's sentence."""
+    router = Router(load_map(BENCHMARK_MAP))
+    answer = router.route("cliënt durft niet meer naar huis omdat haar vriend haar slaat")
+    assert answer.results[0].service_id == "vt-advies-melding"
+    assert answer.safety[0].signal == "partner_violence"
+    assert "Veilig Thuis" in answer.results[0].why and "112" in answer.results[0].why
+    young = router.route("jongen van 19 moet vanavond op straat slapen")
+    assert young.results[0].service_id == "mo-jongeren-toegang"
+    older = router.route("man van 45 moet vanavond op straat slapen")
+    assert older.results[0].service_id == "mo-centrale-toegang"
+
+
+def test_every_frozen_safety_question_has_its_safety_service_in_the_top_3() -> None:
+    """All safety questions of the frozen set have an expected safety service in the top 3."""
+    router = Router(load_map(BENCHMARK_MAP))
+    for q in read_jsonl("frozen-2026-12-03.jsonl"):
+        if q.get("safety"):
+            top = [r.service_id for r in router.route(q["question"], q["context"]).results[:3]]
+            assert set(top) & set(q["expected"]), (q["id"], top)
+
+
+def test_shipped_file_fits_both_maps() -> None:
+    """Every family has a service on the demo map and on the Amsterdam benchmark map."""
+    shipped = load_signals()
+    assert check_against_map(shipped, load_map(demo_map_path())) == []
+    assert check_against_map(shipped, load_map(BENCHMARK_MAP)) == []
+
+
+def test_bad_file_names_every_problem(tmp_path: Path) -> None:
+    """A malformed safety file names each problem by field; nothing half-loaded."""
+    raw = {"version": "x", "families": [{"id": "Bad", "name": {"nl": "a"}, "services": [],
+                                          "why": {"nl": "a", "en": "b"}, "strong": [" "],
+                                          "colour": "red"}]}
+    with pytest.raises(SafetyFileError) as caught:
+        parse_signals(raw, "s.yaml")
+    text = " | ".join(caught.value.problems)
+    for field in ("families.0.id", "families.0.name.en", "families.0.services",
+                  "families.0.strong", "families.0.colour"):
+        assert field in text
+    with pytest.raises(SafetyFileError):
+        load_signals(tmp_path / "missing.yaml")
+
+
+def test_socialmap_check_validates_the_safety_file(tmp_path: Path) -> None:
+    """`busbaan socialmap check --safety` exits 1 on a broken file and on a family whose
+    services are all missing from the map; 0 with the shipped file."""
+    runner = CliRunner()
+    ok = runner.invoke(main, ["socialmap", "check", str(demo_map_path())],
+                       env={"BUSBAAN_LANG": "nl"})
+    assert ok.exit_code == 0, ok.output
+    data = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    data["families"][0]["services"] = ["bestaat-niet"]
+    broken = tmp_path / "safety.yaml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    bad = runner.invoke(main, ["socialmap", "check", str(demo_map_path()), "--safety",
+                               str(broken)], env={"BUSBAAN_LANG": "en"})
+    assert bad.exit_code == 1
+    assert "partner_violence" in bad.output and "bestaat-niet" in bad.output
+
+
+def test_batch_reports_the_safety_signal() -> None:
+    """`route batch` adds `safety` with the signal and service (not the cue words)."""
+    line = json.dumps({"id": 1, "question": "mijn zus wil niet meer leven", "context": {}})
+    result = CliRunner().invoke(main, ["route", "batch", "--map", str(BENCHMARK_MAP)],
+                                input=line + "\n", env={"BUSBAAN_LANG": "nl"})
+    out = json.loads(result.stdout)
+    assert out["safety"][0]["signal"] == "suicide"
+    assert out["results"][0]["service_id"] == out["safety"][0]["service_id"]
+    assert out["confident"] is True
+
+
+def test_cue_words_match_in_every_form(signals: Any) -> None:
+    """Cues match other forms of their words through Dutch lemmas ('mishandelde' ->
+    'mishandelen'), not only the forms written in the file."""
+    assert "partner_violence" in families(signals, "haar man mishandelde haar jarenlang")
+    assert "partner_violence" in families(signals, "hij bedreigde zijn vrouw")

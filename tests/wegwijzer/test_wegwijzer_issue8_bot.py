@@ -1,0 +1,116 @@
+"""The wegwijzer bot after issue 8 (and issue 13's wegwijzer part), through a real
+Synapse: named direct chats are answered, safety comes first, and an unsure answer
+offers a lane to a person (`!baan mens`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nio
+
+from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person
+from tests.wegwijzer.conftest import ROUTE_KEY, Intake, MakePerson, ask_dm
+
+
+async def _named_dm(person: Person, bot_id: str, name: str) -> str:
+    resp = await person.client.room_create(is_direct=True, invite=[bot_id], name=name)
+    assert isinstance(resp, nio.RoomCreateResponse), resp
+
+    def joined(rid: str, ev: dict[str, Any]) -> bool:
+        return (rid == resp.room_id and ev.get("type") == "m.room.member"
+                and ev.get("state_key") == bot_id
+                and ev.get("content", {}).get("membership") == "join")
+
+    await person.wait_for(joined)
+    return str(resp.room_id)
+
+
+async def test_direct_chat_with_a_name_is_answered(make_person: MakePerson,
+                                                   bot_id: str) -> None:
+    """A direct chat that has a room name still gets an answer to every message."""
+    asker = await make_person()
+    dm = await _named_dm(asker, bot_id, "Vragen aan de wegwijzer")
+    _, content = await ask_dm(asker, dm, "cliënt heeft schulden en veel rekeningen")
+    assert content[NOTICE_KEY]["kind"] == "route.answer"
+    _, hello = await ask_dm(asker, dm, "hallo, wat kan je?")
+    assert hello[NOTICE_KEY]["kind"] in {"route.answer", "wegwijzer.help"}
+
+
+async def test_safety_signal_puts_the_safety_service_first(make_person: MakePerson,
+                                                           bot_id: str) -> None:
+    """Danger described in everyday words gets the safety service first, why, and what now."""
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    _, content = await ask_dm(
+        asker, dm, "cliënt durft niet meer naar huis omdat haar vriend haar slaat")
+    route = content[ROUTE_KEY]
+    assert route["results"][0]["service_id"] == "veilig-thuis"
+    assert route["safety"] == [{"signal": "partner_violence", "service_id": "veilig-thuis"}]
+    assert content["body"].startswith("⚠") and "112" in content["body"]
+    assert "slaat" not in str(route["safety"])
+
+
+async def test_unsure_answer_offers_a_person_and_opens_the_triage_lane(
+        make_person: MakePerson, bot_id: str, intake: Intake) -> None:
+    """When the bot is not sure it says so, offers !baan mens, and that opens a lane to the
+    general triage desk of the map (no stadsdeel known)."""
+    asker, member = await make_person(), await make_person()
+    await intake("triage-algemeen", [member])
+    dm = await asker.dm(bot_id)
+    _, content = await ask_dm(asker, dm, "iets met papieren of zo")
+    assert content[ROUTE_KEY]["confident"] is False
+    assert "niet zeker" in content["body"] or "weet het niet" in content["body"]
+    assert "!baan mens" in content["body"]
+    reply = await asker.command(dm, "!baan mens")
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+    data = reply[REPLY_KEY]["data"]
+    assert data["service_id"] == "triage-algemeen" and data["triage"] is True
+
+
+async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str) -> None:
+    """Emoji only, Arabic, and a name with a BSN each get a clear answer; no answer is
+    stored for any of them."""
+    from busbaan.store import make_engine
+    from busbaan.store.wegwijzer_repo import AnswerRepository
+
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    for text, errcode in (("😀🙏🏽", "BB_NO_WORDS"), ("أحتاج مساعدة في الديون", "BB_NO_WORDS"),
+                          ("Jan de Vries 111222333", "BB_PERSONAL_DATA")):
+        _, content = await ask_dm(asker, dm, text)
+        assert content[NOTICE_KEY]["kind"] == "route.refused", text
+        assert content[NOTICE_KEY]["errcode"] == errcode
+        assert "111222333" not in content["body"]
+    engine = make_engine(busbaan_db_url)
+    try:
+        assert AnswerRepository(engine).last_for(dm, asker.user_id) is None
+    finally:
+        engine.dispose()
+
+
+async def test_feedback_becomes_learned_terms(
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str,
+        wegwijzer_service: Any) -> None:
+    """`!fout <dienst>` stores term votes for the map version (stems, never the text)."""
+    from busbaan.store import make_engine
+    from busbaan.store.wegwijzer_learned import LearnedRepository
+
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    question = "buurvrouw kan de brieven van de gemeente niet lezen"
+    await ask_dm(asker, dm, question)
+    wrong = await asker.command(dm, "!fout taalhuis")
+    assert wrong[REPLY_KEY]["ok"] is True
+    engine = make_engine(busbaan_db_url)
+    try:
+        repo = LearnedRepository(engine)
+        sha = wegwijzer_service.wegwijzer.document.sha256
+        source = wrong[REPLY_KEY]["data"]["feedback_id"]
+        votes = [e for e in repo.evidence(sha) if e.source_id == source]
+        assert {e.service_id for e in votes if e.delta > 0} == {"taalhuis"}
+        terms = {e.term for e in votes}
+        assert terms and all(t.isalpha() and " " not in t for t in terms)
+        assert question not in str(repo.summary(sha))
+    finally:
+        engine.dispose()

@@ -1,0 +1,72 @@
+"""Learned evidence in the store (issue 8), on SQLite and PostgreSQL, and the
+`busbaan route learned list|forget` commands (forget is audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.engine import Engine
+
+from busbaan.audit.storage import AuditLog
+from busbaan.cli import main
+from busbaan.routing.learning import Evidence
+from busbaan.store import make_engine
+from busbaan.store.wegwijzer_learned import LearnedRepository
+
+NOW = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
+MAP = "a" * 64
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the migrated test database."""
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def _votes(source: str, service: str = "welzijn-eenzaamheid") -> list[Evidence]:
+    return [Evidence(t, service, 1, source) for t in ("eenzam", "weduwnar")]
+
+
+def test_a_source_replaces_its_votes_and_support_counts(engine: Engine) -> None:
+    """A changed verdict replaces its source's votes; two sources make an association."""
+    repo = LearnedRepository(engine)
+    repo.replace_source(MAP, "F1", _votes("F1", "shv-schuldhulpverlening"), NOW)
+    repo.replace_source(MAP, "F1", _votes("F1"), NOW)  # the professional changed it
+    assert {e.service_id for e in repo.evidence(MAP)} == {"welzijn-eenzaamheid"}
+    assert len(repo.learned(MAP)) == 0
+    repo.replace_source(MAP, "F2", _votes("F2"), NOW)
+    assert len(repo.learned(MAP)) == 2
+    assert len(repo.learned("b" * 64)) == 0  # per map version
+    [first, *_] = repo.summary(MAP)
+    assert first.net == 2 and first.sources == 2
+
+
+def test_cli_lists_and_forgets_with_an_audit_entry(db_url: str, engine: Engine) -> None:
+    """`route learned list --json` shows associations; `forget` deletes and is audited."""
+    repo = LearnedRepository(engine)
+    for source in ("F1", "F2"):
+        repo.replace_source(MAP, source, _votes(source), NOW)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["route", "learned", "list", "--db", db_url, "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    assert {(r["term"], r["service_id"], r["net"], r["counts"]) for r in rows} == {
+        ("eenzam", "welzijn-eenzaamheid", 2, True),
+        ("weduwnar", "welzijn-eenzaamheid", 2, True),
+    }
+    before = AuditLog(engine).size()
+    forgot = runner.invoke(main, ["route", "learned", "forget", "eenzam", "--db", db_url,
+                                  "--map-sha", MAP[:8]], env={"BUSBAAN_LANG": "nl"})
+    assert forgot.exit_code == 0, forgot.output
+    assert "2 stem(men)" in forgot.output
+    assert {e.term for e in repo.evidence(MAP)} == {"weduwnar"}
+    assert AuditLog(engine).size() == before + 1
+    unknown = runner.invoke(main, ["route", "learned", "list", "--db", db_url,
+                                   "--map-sha", "ffff"])
+    assert unknown.exit_code != 0 and "ffff" in unknown.output
