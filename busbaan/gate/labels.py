@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -40,6 +39,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET
 
 from busbaan.consent import CaseScope
+from busbaan.consent.state import ACCESS_EVENT, CASE_EVENT, CONSENT_EVENT, scope_from_room_state
 from busbaan.errors import BusbaanError
 from busbaan.labels import LABELS_EVENT, LabelBook, LabelRules, check_label
 from busbaan.log import get_logger
@@ -72,13 +72,11 @@ class LabelResource(Resource):
 
     isLeaf = True
 
-    def __init__(self, api: ModuleApi, *, bot_user_id: str, rules: LabelRules,
-                 scope_of: Callable[[str], Awaitable[CaseScope | None]]) -> None:
+    def __init__(self, api: ModuleApi, *, bot_user_id: str, rules: LabelRules) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._api = api
         self._bot = bot_user_id
         self._rules = rules
-        self._scope_of = scope_of
         self._locks: dict[str, defer.DeferredLock] = {}
 
     def render_POST(self, request: Any) -> Any:
@@ -135,6 +133,17 @@ class LabelResource(Resource):
             if not lock.locked and not lock.waiting:
                 self._locks.pop(req.user_id, None)
 
+    async def _scope_of(self, room_id: str) -> CaseScope | None:
+        """The room's case scope, trusting only the bot's own state (None: no case room)."""
+        state = await self._api.get_room_state(
+            room_id, [("m.room.create", ""), (CASE_EVENT, ""), (CONSENT_EVENT, None),
+                      (ACCESS_EVENT, None)])
+        if (CASE_EVENT, "") not in state:
+            return None
+        return scope_from_room_state(
+            room_id, ((k[0], k[1], ev.sender, ev.content) for k, ev in state.items()),
+            self._bot)
+
     async def _apply(self, req: LabelRequest) -> dict[str, Any]:
         manager = self._api.account_data_manager
         book = LabelBook.parse(await manager.get_global(req.user_id, LABELS_EVENT))
@@ -148,6 +157,8 @@ class LabelResource(Resource):
                 await manager.put_global(req.user_id, LABELS_EVENT, book.content())
             return {"ok": True, "book": book.content()}
         scope = await self._scope_of(req.room_id)
+        if scope is not None and scope.closed:
+            scope = None
         if scope is None or scope.case_id != req.case_id or scope.closed:
             raise _Refused(400, "BB_UNKNOWN_CASE", "Dit is geen open casuskamer.",
                            "This is not an open case room.")

@@ -98,8 +98,7 @@ class BusbaanGate:
         from busbaan.labels import LabelRules
 
         api.register_web_resource(PATH, LabelResource(
-            api, bot_user_id=config.bot_user_id, rules=LabelRules.of(self._policy),
-            scope_of=self._scope))
+            api, bot_user_id=config.bot_user_id, rules=LabelRules.of(self._policy)))
         log.info("gate.started", policy_version=self._policy.version,
                  bot=config.bot_user_id)
 
