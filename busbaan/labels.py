@@ -200,7 +200,7 @@ class LabelBook(BaseModel):
 
 #: Synapse refuses events over 65,536 bytes (signatures and hashes included); a page's
 #: content stays well under it, measured as nio sends it (JSON with ASCII escapes).
-PAGE_BUDGET_BYTES = 40_000
+PAGE_BUDGET_BYTES = 24_000
 
 
 def pages(rendered: Sequence[Mapping[str, Any]], *, fixed_bytes: int = 2_000,
