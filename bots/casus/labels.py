@@ -211,13 +211,9 @@ class LabelDesk:
             page = int(words[-1])
             del words[-2:]
         query = " ".join(words).casefold()
-        cases = await self._my_cases(ctx.sender)
-        labels_ok = True
-        try:
-            book = await self.book(ctx.sender)
-        except BusbaanError as exc:
-            log.info("labels.unavailable", errcode=exc.errcode)
-            book, labels_ok = LabelBook(), False
+        # The store and the professional's account data, read at the same time.
+        cases, (book, labels_ok) = await asyncio.gather(self._my_cases(ctx.sender),
+                                                        self._book_or_none(ctx.sender))
         mine = {c.room_id for c in cases}
         stale = [r for r in book.rooms if r not in mine]
         if stale:  # left while the bot was away: the label goes now
@@ -231,6 +227,14 @@ class LabelDesk:
         return render_my_cases(listed, sender=ctx.sender, lang=ctx.lang,
                                server=bot.user_id.partition(":")[2], page=page, query=query,
                                total=len(cases), labels_ok=labels_ok)
+
+    async def _book_or_none(self, user_id: str) -> tuple[LabelBook, bool]:
+        """(the labels, True), or (no labels, False) when they cannot be read now."""
+        try:
+            return await self.book(user_id), True
+        except BusbaanError as exc:
+            log.info("labels.unavailable", errcode=exc.errcode)
+            return LabelBook(), False
 
     async def _remove_all(self, user_id: str, room_ids: list[str]) -> None:
         for room_id in room_ids:
