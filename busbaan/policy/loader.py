@@ -450,6 +450,12 @@ def _limits(c: _Checker, doc: Any) -> Limits:
 
     consent, retention = section("consent"), section("retention")
     handover, glass = section("handover"), section("break_glass")
+    labels = section("labels")
+    personal = labels.get("personal_data", d.label_personal_data)
+    if personal not in ("refuse", "private"):
+        c.add("labels", "personal_data", "moet 'refuse' of 'private' zijn",
+              "must be 'refuse' or 'private'")
+        personal = "refuse"
     limits = Limits(
         consent_max_days=c.positive_int(consent, "consent", "max_days", d.consent_max_days),
         consent_default_days=c.positive_int(consent, "consent", "default_days",
@@ -468,6 +474,8 @@ def _limits(c: _Checker, doc: Any) -> Limits:
                                          d.break_glass_hours),
         break_glass_min_reason_chars=c.positive_int(glass, "break_glass", "min_reason_chars",
                                                     d.break_glass_min_reason_chars),
+        label_max_chars=c.positive_int(labels, "labels", "max_chars", d.label_max_chars),
+        label_personal_data=personal,
     )
     if limits.consent_default_days > limits.consent_max_days:
         c.add("consent", "default_days", "is langer dan max_days", "exceeds max_days")
