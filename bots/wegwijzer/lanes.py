@@ -393,7 +393,7 @@ class LaneDesk:
                         "you reply to).")
     async def cmd_lane(self, ctx: CommandContext) -> Reply:
         arg = ctx.args.strip().removeprefix("#")
-        if not arg.isdecimal():
+        if not arg.isdecimal() or len(arg) > 3:  # "1"…"3"; never int() of 5,000 digits
             raise UsageError(
                 "Noem het nummer van de dienst uit het antwoord, 'status' of 'sluit'.",
                 "Name the number of the service in the answer, 'status' or 'close'.",

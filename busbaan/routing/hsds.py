@@ -445,6 +445,13 @@ def _text(item: Mapping[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _seq(item: Mapping[str, Any], key: str) -> list[Any]:
+    """An optional list field; anything else (``true``, a number, an object) counts as
+    absent, as the validator treats it (it reports only what makes a map unusable)."""
+    value = item.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _opt_int(item: Mapping[str, Any], key: str) -> int | None:
     value = item.get(key)
     return None if value is None else int(value)
@@ -457,15 +464,15 @@ def _service(
 ) -> Service:
     phones = tuple(
         str(p["number"])
-        for p in item.get("phones") or ()
+        for p in _seq(item, "phones")
         if isinstance(p, Mapping) and p.get("number")
     )
-    contacts = [c for c in item.get("contacts") or () if isinstance(c, Mapping)]
+    contacts = [c for c in _seq(item, "contacts") if isinstance(c, Mapping)]
     email = _text(item, "email") or next((str(c["email"]) for c in contacts if c.get("email")), "")
     terms = [str(a["taxonomy_term_id"]) for a in item.get("attributes") or ()]
     nested_locations = [
         str(sal["location_id"])
-        for sal in item.get("service_at_locations") or ()
+        for sal in _seq(item, "service_at_locations")
         if isinstance(sal, Mapping) and sal.get("location_id")
     ]
     return Service(

@@ -128,6 +128,12 @@ def _with_period(f: Filters, start: dt.date | None, end: dt.date | None) -> Filt
     )
 
 
+#: Dates a filter may name: wide enough for any log, narrow enough that the day after
+#: and the local midnight in UTC still exist (year 1 and 9999 overflow).
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(9998, 12, 31)
+
+
 def _day(value: str, field_name: str, label_nl: str, label_en: str,
          problems: list[FilterProblem]) -> dt.date | None:
     if not value:
@@ -138,6 +144,15 @@ def _day(value: str, field_name: str, label_nl: str, label_en: str,
             day = dt.date.fromisoformat(value)
         except ValueError:
             day = None
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        problems.append(FilterProblem(
+            field_name,
+            f"'{value}' bij '{label_nl}' ligt buiten het bereik van het logboek: kies een "
+            f"datum tussen {FIRST_DAY.isoformat()} en {LAST_DAY.isoformat()}.",
+            f"'{value}' in '{label_en}' is outside the log's range: choose a date between "
+            f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.",
+        ))
+        return None
     if day is None:
         shown = value[:40]
         problems.append(FilterProblem(
