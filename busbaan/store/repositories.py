@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, select
 
 from busbaan.consent.model import Access, Grant, Professional
 from busbaan.errors import BusbaanError, NotFound
@@ -69,8 +69,9 @@ class DirectoryRepository:
     def version(self) -> tuple[int, str]:
         """(entries, newest change): cheap to read, and different after every import
         or upsert, so a reader re-reads the whole directory only when it changed."""
-        with Session(self._engine) as s:
-            count, newest = s.exec(select(func.count(), func.max(DirectoryRow.updated_at))).one()
+        query = sa.select(sa.func.count(), sa.func.max(col(DirectoryRow.updated_at)))
+        with self._engine.connect() as conn:
+            count, newest = conn.execute(query).one()
         return int(count), str(newest)
 
     def replace_source(self, entries: Sequence[Professional], source: str,
