@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 # matrix-js-sdk (the SDK under Element Web) for the client tests, from the committed lock.
 JS := tests/clients/js
 
-.PHONY: dev test lint bench clean browser screenshots js
+.PHONY: dev test lint bench clean browser screenshots js axe
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "busbaan: $(PYTHON) is nodig (zet PYTHON=...)"; exit 1; }
@@ -35,9 +35,19 @@ browser:
 	  || echo "busbaan: chromium kon niet worden geïnstalleerd; de browsertests zeggen dat ze worden overgeslagen"; \
 	fi
 
+## axe-core for the accessibility tests, from the committed package-lock.json (npm ci).
+## Without npm or the registry the tests that need it say they are skipped, and why.
+axe:
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null; then \
+	    npm ci --no-audit --no-fund --loglevel=error \
+	    || echo "busbaan: npm ci mislukte; de axe-toegankelijkheidstests worden overgeslagen"; \
+	  else echo "busbaan: npm ontbreekt; de axe-toegankelijkheidstests worden overgeslagen"; fi; \
+	fi
+
 ## Screenshots of the privacy workbench in headless Chromium, into docs/screenshots/.
-screenshots: $(STAMP) browser
-	BUSBAAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_workbench_browser.py
+screenshots: $(STAMP) browser axe
+	BUSBAAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_workbench_browser.py tests/citizen/test_browser.py
 
 ## Install matrix-js-sdk for the client tests with `npm ci` (the tests skip, saying why,
 ## when npm cannot reach its registry).
@@ -50,7 +60,7 @@ js:
 	else echo "busbaan: npm ontbreekt; de matrix-js-sdk-tests zeggen dat ze worden overgeslagen"; fi
 
 ## Set up and run the test suite (real Synapse, SQLite and PostgreSQL, Chromium).
-test: $(STAMP) browser js
+test: $(STAMP) browser js axe
 	@$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "busbaan: pytest collected no tests - the suite is broken"; exit 1; fi; \
 	exit $$rc

@@ -9,7 +9,7 @@ import runpy
 import sys
 
 MODULES = ("bench.decide", "bench.routing", "bench.audit", "bench.gate", "bench.handover",
-           "bench.wegwijzer", "bench.witness")
+           "bench.wegwijzer", "bench.witness", "bench.citizen")
 
 if __name__ == "__main__":
     for name in MODULES:

@@ -160,7 +160,7 @@ def main(rounds: int, n_grants: int, n_members: int, n_directory: int) -> None:
                 # The order before issue 12: parse the scope from the state for every
                 # event, then look at what the event is (no parsed-scope cache).
                 try:
-                    scope = _scope_from_events(event.room_id, st)
+                    scope = _scope_from_events(event.room_id, st, BOT)
                     if scope is None:
                         return None
                     action, subject = _classify(event)

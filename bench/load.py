@@ -519,6 +519,13 @@ async def main(args: argparse.Namespace) -> None:
     configure("WARNING")
     tmp = Path(tempfile.mkdtemp(prefix="busbaan-load-"))
     db_url, drop = store_url(args.db, tmp)
+    try:
+        await _main(args, tmp, db_url)
+    finally:
+        drop()
+
+
+async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
     migrate(db_url)
     policy_dir = ROOT / "policies"
     report: dict[str, Any] = {"db": args.db, "professionals": args.professionals,
@@ -606,7 +613,6 @@ async def main(args: argparse.Namespace) -> None:
     sustained = [s for s in steps if s.p95 <= GOAL_P95 and not s.errors]
     ref_rate = sustained[-1].rate if sustained else steps[0].rate
     ref, ref_cpu = await reference(tmp, ref_rate, args.step_seconds, args.active)
-    drop()
     print_report(report, steps, ref, ref_cpu, ref_rate, args)
 
 

@@ -121,6 +121,9 @@ class Service:
 
             self.web = await WebServer.start(create_app(self.policy, self),
                                              self.config.web_host, self.config.web_port)
+            if self.casus is not None:  # where citizens' links point (issue 10)
+                self.casus.citizen.public_url = self.config.extra.get("public_url",
+                                                                      self.web.url)
         self.metrics.live("busbaan_bot_rooms", "Rooms each bot is in.", ("bot",),
                           lambda: {(n,): len(r.client.rooms) for n, r in self.runners.items()})
         self.metrics.live("busbaan_bot_queue", "Events waiting for each bot's worker.",

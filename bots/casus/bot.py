@@ -32,7 +32,10 @@ from sqlalchemy.engine import Engine
 
 from bots.casus.breakglass import BreakGlassDesk
 from bots.casus.casefile import CaseFileDesk
+from bots.casus.citizen import CitizenDesk
+from bots.casus.guide import GuideDesk
 from bots.casus.handover import HandoverDesk
+from bots.casus.labels import LabelDesk, matrix_to
 from bots.casus.parse import GRANT_USAGE_EN, GRANT_USAGE_NL, parse_grant, parse_user
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
 from busbaan.cases.mirrors import CaseFacts, acl_servers
@@ -40,7 +43,7 @@ from busbaan.clock import Clock
 from busbaan.consent import Access, Action, CaseScope, Decision, Grant, Professional, decide
 from busbaan.consent.state import case_content
 from busbaan.directory import Directory
-from busbaan.errors import Forbidden, NotFound, PersonalData, UsageError
+from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
@@ -50,7 +53,6 @@ from busbaan.matrix.reply import esc, notice_content
 from busbaan.matrix.rooms import case_room_request
 from busbaan.matrix.runner import BotRunner
 from busbaan.policy import Policy
-from busbaan.privacy import find_personal_data
 from busbaan.records import AuditWriter
 from busbaan.store.inbox import DirectRooms
 from busbaan.store.models import CaseRow
@@ -123,7 +125,11 @@ class CasusBot:
         self.handover = HandoverDesk(self)
         self.breakglass = BreakGlassDesk(self)
         self.casefile = CaseFileDesk(self)
-        for owner in (self, self.handover, self.breakglass, self.casefile):
+        self.citizen = CitizenDesk(self)  # !burgerlink, !toestemming voorstel (issue 10)
+        self.labels = LabelDesk(self)
+        self.guide = GuideDesk(self)
+        for owner in (self, self.handover, self.breakglass, self.casefile, self.citizen,
+                      self.labels):
             runner.dispatcher.bind(owner)
         runner.member_hooks.append(self._on_member)
 
@@ -375,46 +381,26 @@ class CasusBot:
 
     # -- commands ----------------------------------------------------------------------
 
-    @command("help", en=["help"], aliases=["hulp"], summary="Deze uitleg.",
-             summary_en="This help.")
+    @command("help", en=["help"], aliases=["hulp"], usage="!help [toestemming]",
+             usage_en="!help [consent]", summary="Deze uitleg; !help toestemming: "
+             "organisaties, categorieën, grondslagen en sjablonen.",
+             summary_en="This help; !help consent: organisations, categories, legal bases "
+             "and templates.")
     async def cmd_help(self, ctx: CommandContext) -> Reply:
-        lines = [t(ctx.lang, "Commando's van de casus-bot:", "Commands of the casus bot:")]
-        html = [f"<p><b>{esc(lines[0])}</b></p><ul>"]
-        for spec in self.runner.dispatcher.specs:
-            usage = spec.usage_en if ctx.lang == "en" else spec.usage_nl
-            summary = spec.summary_en if ctx.lang == "en" else spec.summary_nl
-            lines.append(f"  {usage} — {summary}")
-            html.append(f"<li><code>{esc(usage)}</code> — {esc(summary)}</li>")
-        html.append("</ul>")
-        return Reply("\n".join(lines), "".join(html),
-                     data={"commands": [s.name for s in self.runner.dispatcher.specs]})
+        return await self.guide.help(ctx)  # bots/casus/guide.py
 
     @command("casus nieuw", en=["case new"], usage="!casus nieuw [label]",
              usage_en="!case new [label]",
              summary="Open een casuskamer; u wordt de regie.",
              summary_en="Open a case room; you become the lead professional.")
     async def cmd_new_case(self, ctx: CommandContext) -> Reply:
-        label = ctx.args.strip()
-        if len(label) > 80:
-            raise UsageError("Het label is te lang (hooguit 80 tekens).",
-                             "The label is too long (at most 80 characters).")
-        findings = find_personal_data(label)
-        if findings:
-            kinds_nl = ", ".join(f.nl for f in findings)
-            kinds_en = ", ".join(f.en for f in findings)
-            raise PersonalData(
-                f"Het label lijkt {kinds_nl} te bevatten. Zet nooit een BSN, naam, adres of "
-                "geboortedatum in een label; er is niets aangemaakt. Kies een neutraal label, "
-                "bijvoorbeeld 'schulden en huur'.",
-                f"The label seems to contain {kinds_en}. Never put a BSN, name, address or "
-                "birth date in a label; nothing was created. Choose a neutral label, for "
-                "example 'debts and rent'.",
-                data={"kinds": [f.kind for f in findings]},
-            )
+        # The label is the regie's own (bots/casus/labels.py): checked by the policy's
+        # rule before anything is made, kept only in their account data, never here.
+        label = self.labels.check(ctx.args) if ctx.args.strip() else None
         who = await self._professional(ctx.sender, ctx.lang)
         now = self.clock.now()
         row = await asyncio.to_thread(self.service.open_case, regie=ctx.sender,
-                                      organisation=who.organisation, label=label)
+                                      organisation=who.organisation, label="")
         scope = CaseScope(case_id=row.case_id, room_id="", home_organisation=who.organisation,
                           regie=ctx.sender)
         facts = CaseFacts(case_id=row.case_id, room_id="", home_organisation=who.organisation,
@@ -426,6 +412,7 @@ class CasusBot:
                                     regie_since=now, policy_version=self.policy.version),
             acl_servers=acl_servers(facts, self.policy, self._directory, self.user_id, now),
         )
+        request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
         try:
             created = check(await self.runner.client.room_create(**request), "createRoom")
         except BaseException:
@@ -444,11 +431,26 @@ class CasusBot:
                  f"Case {row.case_id} is open; you are the lead professional. I invited you to "
                  f"the case room. The consent scope covers only {who.organisation} for now; "
                  "add other organisations with !consent give.")
-        html = (f"<p>{esc(body)}</p><p><a href=\"https://matrix.to/#/{created.room_id}\">"
-                f"Casus {row.case_id}</a></p>")
-        return Reply(body, html, data={"case_id": row.case_id, "room_id": created.room_id,
-                                       "regie": ctx.sender,
-                                       "home_organisation": who.organisation})
+        data: dict[str, Any] = {"case_id": row.case_id, "room_id": created.room_id,
+                                "regie": ctx.sender, "home_organisation": who.organisation}
+        if label is not None:
+            data["label_saved"], data["label_warnings"] = False, label.warning_kinds
+            try:
+                await self.labels.set_label(ctx.sender, created.room_id, row.case_id,
+                                            label.text)
+                data["label_saved"] = True
+                body += t(ctx.lang, " Uw label is bewaard, alleen zichtbaar voor u "
+                                    "(!mijn-casussen).",
+                          " Your label is saved, visible to you alone (!my-cases).")
+                if label.warnings:
+                    body += "\n" + label.warning(ctx.lang)
+            except BusbaanError as exc:
+                body += "\n" + t(ctx.lang, "Het label is niet bewaard: ",
+                                  "The label was not saved: ") + exc.message(ctx.lang)
+        link = matrix_to(created.room_id, self.user_id.partition(":")[2])
+        html = (esc(body).replace("\n", "<br>")
+                + f"<p><a href=\"{esc(link)}\">Casus {row.case_id}</a></p>")
+        return Reply(body, html, data=data)
 
     @command("toestemming", en=["consent"], usage="!toestemming", usage_en="!consent",
              summary="Toon de toestemming (scope) van deze casus.",
@@ -543,6 +545,7 @@ class CasusBot:
                     grants: Sequence[Grant]) -> None:
         """Give the grants through the case service (lawful or refused, recorded either
         way in the same transaction); the room-state mirror writes them."""
+        await self.citizen.check_regrant(scope, list(grants))  # only the citizen re-grants
         await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
                                 by=ctx.sender)
         await self.state_mirror.settle_case(scope.case_id)

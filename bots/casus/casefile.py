@@ -34,6 +34,8 @@ log = get_logger("busbaan.casus.casefile")
 SHOWN = 30
 #: Seconds between the closing reply and the removal of the members.
 CLOSE_GRACE_SECONDS = 2.0
+#: Nobody is removed before the closing reply is sent (at most this long).
+HOLD_UNTIL_REPLY_SECONDS = 60.0
 
 
 class CaseFileDesk:
@@ -89,9 +91,15 @@ class CaseFileDesk:
 
         ended = await asyncio.to_thread(bot.service.close, row.case_id, by=ctx.sender,
                                         records=records)
-        # Everyone leaves a moment after the reply (the regie reads it first); the
-        # room-state mirror writes the closed case, the ended grants and the name.
-        bot.hold_removals(scope.room_id, CLOSE_GRACE_SECONDS)
+        # Everyone leaves a moment after the reply is sent (the regie reads it first:
+        # until then nobody is removed, at most HOLD_UNTIL_REPLY_SECONDS); the room-state
+        # mirror writes the closed case, the ended grants and the name.
+        room_id = scope.room_id
+        bot.hold_removals(room_id, HOLD_UNTIL_REPLY_SECONDS)
+
+        async def sent(_event_id: str) -> None:
+            bot.hold_removals(room_id, CLOSE_GRACE_SECONDS)
+
         await bot.state_mirror.settle_case(row.case_id)
         log.info("case.closed", case_id=row.case_id, grants_ended=len(ended))
         return Reply(
@@ -103,4 +111,4 @@ class CaseFileDesk:
                   "the bot leaves the room now; the room stays as an archive and nobody can "
                   "enter it any more."),
             data={"case_id": row.case_id, "status": "closed",
-                  "grants_ended": [g.grant_id for g in ended]})
+                  "grants_ended": [g.grant_id for g in ended]}, on_sent=sent)

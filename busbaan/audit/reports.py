@@ -26,6 +26,7 @@ import yaml
 
 from busbaan.audit.reading import grant_recipient
 from busbaan.audit.storage import LoggedEntry
+from busbaan.citizen import DATA_SUBJECT
 from busbaan.errors import UsageError
 
 __all__ = [
@@ -87,10 +88,14 @@ class CitizenReport:
     emergency_uses: int
     refusals: int
     erased: bool
+    #: What the citizen did themselves on "Mijn hulpvraag" (issue 10).
+    subject_views: int = 0
+    subject_decisions: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
             "case_id": self.case_id,
+            "data_subject": {"views": self.subject_views, "decisions": self.subject_decisions},
             "organisations": list(self.organisations),
             "professionals": list(self.professionals),
             "data_categories": list(self.data_categories),
@@ -111,7 +116,9 @@ def citizen_report(case_id: str, items: Iterable[LoggedEntry]) -> CitizenReport:
     kept = tuple(i for i in items if i.entry.case_id == case_id)
     orgs = sorted({i.entry.organisation for i in kept if i.entry.organisation})
     people = sorted({u for i in kept for u in (i.entry.user_id, i.entry.responsible_user,
-                                                   i.entry.subject_user) if u})
+                                                   i.entry.subject_user)
+                     if u and u != DATA_SUBJECT})
+    by_subject = [i for i in kept if i.entry.user_id == DATA_SUBJECT]
     return CitizenReport(
         case_id=case_id,
         items=kept,
@@ -122,6 +129,10 @@ def citizen_report(case_id: str, items: Iterable[LoggedEntry]) -> CitizenReport:
         emergency_uses=sum(1 for i in kept if emergency_used(i)),
         refusals=sum(1 for i in kept if i.entry.outcome == "refused"),
         erased=any(i.personal_status == "erased" for i in kept),
+        subject_views=sum(1 for i in by_subject if i.entry.action == "R"),
+        subject_decisions=sum(1 for i in by_subject
+                              if i.entry.event_code.startswith("consent.")
+                              and i.entry.outcome == "done"),
     )
 
 
@@ -188,6 +199,10 @@ def render_citizen(report: CitizenReport, lang: str = "nl") -> Iterator[str]:
                    f"{report.refusals} keer.",
              f"Emergency access used: {report.emergency_uses} times; refused: "
              f"{report.refusals} times.")
+    yield _t(lang, f"Door de betrokkene zelf: {report.subject_views} keer bekeken, "
+                   f"{report.subject_decisions} beslissingen over toestemming.",
+             f"By the data subject: viewed {report.subject_views} times, "
+             f"{report.subject_decisions} decisions about consent.")
     yield ""
     for item in report.items:
         yield _line(item, lang)
@@ -285,6 +300,11 @@ class ConsentEvent:
             "consent.granted": _t(lang, "gegeven", "granted"),
             "consent.withdrawn": _t(lang, "ingetrokken", "withdrawn"),
             "consent.expired": _t(lang, "verlopen", "expired"),
+            "consent.proposed": _t(lang, "voorgesteld aan de betrokkene", "proposed to the "
+                                   "data subject"),
+            "consent.refused": _t(lang, "geweigerd door de betrokkene", "refused by the "
+                                  "data subject"),
+            "consent.receipt_issued": _t(lang, "ontvangstbewijs gegeven", "receipt issued"),
         }.get(self.event_code, self.event_code)
         return "  ".join([
             f"#{self.index}", _when(self.when), self.case_id or "-", verb,

@@ -159,7 +159,7 @@ def load_trust_config(path: str | Path) -> TrustConfig:
     except FileNotFoundError:
         raise UsageError(f"{path}: bestand bestaat niet.", f"{path}: file does not exist.",
                          errcode="BB_AUDIT_CONFIG", data={"file": str(path)}) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, RecursionError, yaml.YAMLError) as exc:
         raise UsageError(f"{path}: onleesbaar ({type(exc).__name__}).",
                          f"{path}: unreadable ({type(exc).__name__}).",
                          errcode="BB_AUDIT_CONFIG", data={"file": str(path)}) from None

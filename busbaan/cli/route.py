@@ -10,6 +10,7 @@ shipped with busbaan is used.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from busbaan.routing import (
     MAX_QUESTION_CHARS,
     RouteAnswer,
     Router,
+    Tuning,
     load_map,
 )
 
@@ -45,8 +47,12 @@ def route() -> None:
 
 
 def _router(map_path: Path | None, threshold: int | None) -> Router:
+    """The router; ``threshold`` (per mille) is the calibrated confidence from which an
+    answer is confident (default: the measured choice, ``CONFIDENT_AT``)."""
     social_map = load_map(map_path)
-    return Router(social_map) if threshold is None else Router(social_map, threshold=threshold)
+    if threshold is None:
+        return Router(social_map)
+    return Router(social_map, tuning=dataclasses.replace(Tuning(), confident_at=threshold))
 
 
 def _line_error(line_id: object, nl: str, en: str, errcode: str) -> dict[str, Any]:
@@ -195,11 +201,11 @@ def render(answer: RouteAnswer, *, limit: int = 3, lang_: str = "nl") -> str:
             )
         else:
             lines.append(
-                f"No confident answer (best score {best.score} is below the threshold "
-                f"{answer.threshold}). Possible directions:"
+                f"I am not sure (confidence {answer.confidence}‰ is below "
+                f"{answer.threshold}‰). Possible directions:"
                 if en
-                else f"Geen zeker antwoord (beste score {best.score} ligt onder de drempel "
-                f"{answer.threshold}). Mogelijke richtingen:"
+                else f"Ik weet het niet zeker (betrouwbaarheid {answer.confidence}‰ ligt onder "
+                f"{answer.threshold}‰). Mogelijke richtingen:"
             )
     labels = (
         ("Organisation", "Why", "Conditions", "Contact")

@@ -93,6 +93,12 @@ class BusbaanGate:
         # No spam-checker callbacks: see the module docstring (their reason never
         # reaches the client). check_event_allowed decides every local membership.
         api.register_third_party_rules_callbacks(check_event_allowed=self.check_event_allowed)
+        # Private case labels in the professional's own account data (issue 13).
+        from busbaan.gate.labels import PATH, LabelResource
+        from busbaan.labels import LabelRules
+
+        api.register_web_resource(PATH, LabelResource(
+            api, bot_user_id=config.bot_user_id, rules=LabelRules.of(self._policy)))
         log.info("gate.started", policy_version=self._policy.version,
                  bot=config.bot_user_id)
 

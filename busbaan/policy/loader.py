@@ -450,6 +450,12 @@ def _limits(c: _Checker, doc: Any) -> Limits:
 
     consent, retention = section("consent"), section("retention")
     handover, glass = section("handover"), section("break_glass")
+    labels = section("labels")
+    personal = labels.get("personal_data", d.label_personal_data)
+    if personal not in ("refuse", "private"):
+        c.add("labels", "personal_data", "moet 'refuse' of 'private' zijn",
+              "must be 'refuse' or 'private'")
+        personal = "refuse"
     limits = Limits(
         consent_max_days=c.positive_int(consent, "consent", "max_days", d.consent_max_days),
         consent_default_days=c.positive_int(consent, "consent", "default_days",
@@ -468,6 +474,8 @@ def _limits(c: _Checker, doc: Any) -> Limits:
                                          d.break_glass_hours),
         break_glass_min_reason_chars=c.positive_int(glass, "break_glass", "min_reason_chars",
                                                     d.break_glass_min_reason_chars),
+        label_max_chars=c.positive_int(labels, "labels", "max_chars", d.label_max_chars),
+        label_personal_data=personal,
     )
     if limits.consent_default_days > limits.consent_max_days:
         c.add("consent", "default_days", "is langer dan max_days", "exceeds max_days")
@@ -481,6 +489,17 @@ def _read_yaml(name: str, text: str) -> tuple[Any, Problem | None]:
     try:
         # _UniqueKeyLoader is a SafeLoader: no arbitrary Python objects.
         return yaml.load(text, Loader=_UniqueKeyLoader) or {}, None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # A scalar YAML cannot turn into a value (an integer of thousands of digits,
+        # a date like 2026-13-45) or nesting too deep: the file, not busbaan, is wrong.
+        del exc
+        return {}, Problem(
+            name, "", "",
+            "geen geldige YAML (een waarde kan niet worden gelezen: te lang getal, "
+            "ongeldige datum of te diep genest)",
+            "not valid YAML (a value cannot be read: number too long, invalid date or "
+            "nested too deeply)",
+        )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0

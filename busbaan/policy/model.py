@@ -99,6 +99,11 @@ class Limits:
     expire_after_working_days: int = 5
     break_glass_hours: int = 24
     break_glass_min_reason_chars: int = 20
+    #: Private case labels (issue 13): their length, and what a label that seems to hold
+    #: personal data gets: "refuse", or "private" (kept only in the professional's own
+    #: account data, with a warning). A BSN is always refused.
+    label_max_chars: int = 80
+    label_personal_data: str = "private"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,9 @@ Load an Open Referral HSDS 3.0 map, check it, and answer "where do I take this?"
     answer.confident, [(r.service_id, r.score) for r in answer.results]
 
 Scores are integers per mille; ``answer.confident`` is False when the best score is
-below ``answer.threshold``: the router does not know and says so.
+below ``answer.threshold``: the router does not know and says so. (Since issue 8 the
+comparison is of the calibrated ``answer.confidence``, per mille; a safety signal puts
+the safety service first and is confident by rule.)
 """
 
 from busbaan.routing.context import known_stadsdeel

@@ -19,6 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import simplemma
+
 from busbaan.routing.text import Analyzer
 
 #: Different sources needed before an association counts.
@@ -67,10 +69,17 @@ class Learned:
 
 def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:
     """The normalised terms of ``question`` that may be learned: stems of its own words
-    (spelling corrected), no compound parts or expansions, no numbers, no stopwords."""
+    (spelling corrected), no compound parts or expansions, no numbers, no stopwords, and
+    only words of the Dutch dictionary (simplemma) or of the map itself -- so that a name
+    the personal-data check missed ('Jansen', 'Fatima') is not kept."""
     terms = []
     for term in analyzer.query(question):
-        if term.kind in ("word", "typo") and term.stem.isalpha() and len(term.stem) >= 3:
+        if (
+            term.kind in ("word", "typo")
+            and term.stem.isalpha()
+            and len(term.stem) >= 3
+            and (analyzer.knows(term.source) or simplemma.is_known(term.source, lang="nl"))
+        ):
             terms.append(term.stem)
     return tuple(dict.fromkeys(terms))[:MAX_TERMS]
 

@@ -14,7 +14,9 @@ is the first point of contact), one bound to a stadsdeel ranks lower while the
 stadsdeel is unknown, and a service made for the person's age band ranks higher.
 
 Build a :class:`Router` once per social map; ``route`` then costs a few milliseconds.
-Scores are integers per mille (Matrix events carry no floats). Below ``threshold``, or
+Scores are integers per mille (Matrix events carry no floats). The answer's calibrated
+``confidence`` (per mille) below ``threshold`` (:data:`CONFIDENT_AT`) -- or, before
+issue 8, a low score --
 resting on a single word that is not the service's name, the answer is not
 *confident*: the router says it does not know rather than guess.
 """
@@ -314,17 +316,16 @@ class Router:
             self._apply_semantic(raw, semantic)
         ranked, excluded = self._rank(raw, who)
         signals = detect(self.safety, question, who.leeftijd)
-        ranked, hits = self._safety_first(ranked, raw, signals, who, lang)
+        ranked, hits, whys = self._safety_first(ranked, raw, signals, who, lang)
 
         results = tuple(
             self._result(self._services[doc], value, evidence.get(doc, {}), query, who, lang)
             for value, doc in ranked[:limit]
         )
-        if hits:
-            first = {h.service_id: h.why for h in reversed(hits) if h.service_id}
+        if whys:
             results = tuple(
-                dataclasses.replace(r, why=first[r.service_id] + (f" ({r.why})" if r.why else ""))
-                if r.service_id in first
+                dataclasses.replace(r, why=whys[r.service_id] + (f" ({r.why})" if r.why else ""))
+                if r.service_id in whys
                 else r
                 for r in results
             )
@@ -346,7 +347,7 @@ class Router:
             question=question,
             results=results,
             confident=confident,
-            threshold=self.threshold,
+            threshold=self.tuning.confident_at,
             truncated=truncated,
             stadsdeel=who.stadsdeel,
             stadsdeel_source=who.stadsdeel_source,
@@ -396,31 +397,33 @@ class Router:
         signals: tuple[Signal, ...],
         who: Person,
         lang: str,
-    ) -> tuple[list[tuple[float, int]], tuple[SafetyHit, ...]]:
+    ) -> tuple[list[tuple[float, int]], tuple[SafetyHit, ...], dict[str, str]]:
         """Put the safety services of the signalled families first (at most
-        MAX_SAFETY_SERVICES, each open to this person), scored at least as the best."""
+        MAX_SAFETY_SERVICES, each open to this person), scored as the best; also the
+        family's sentence for each of them (service id -> why)."""
         if not signals:
-            return ranked, ()
-        position = {s.id: i for i, s in enumerate(self._services)}
+            return ranked, (), {}
         chosen: list[int] = []
+        whys: dict[str, str] = {}
         hits: list[SafetyHit] = []
         for signal in signals:
             picked: str | None = None
             for service_id in signal.family.services:
-                doc = position.get(service_id)
+                doc = self._position.get(service_id)
                 if doc is None or self._eligible(self._services[doc], who) is not None:
                     continue
                 if picked is None:
                     picked = service_id
                 if doc not in chosen and len(chosen) < MAX_SAFETY_SERVICES:
                     chosen.append(doc)
+                    whys[service_id] = signal.family.why(lang)
             hits.append(SafetyHit(signal.family.id, picked, signal.family.why(lang), signal.cue))
         if not chosen:
-            return ranked, tuple(hits)
-        top = max((value for value, _ in ranked[:1]), default=0.0)
-        first = [(max(top, raw.get(doc, 0.0)), doc) for doc in chosen]
+            return ranked, tuple(hits), {}
+        top = max([value for value, _ in ranked[:1]] + [raw.get(doc, 0.0) for doc in chosen])
+        first = [(top, doc) for doc in chosen]  # in the families' order, best first
         rest = [(value, doc) for value, doc in ranked if doc not in chosen]
-        return first + rest, tuple(hits)
+        return first + rest, tuple(hits), whys
 
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]]

@@ -223,7 +223,7 @@ def load_signals(path: str | Path | None = None) -> SafetySignals:
         raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SafetyFileError(str(file), ["file not found"]) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
         raise SafetyFileError(str(file), [f"cannot read: {exc.__class__.__name__}"]) from None
     return parse_signals(raw, str(file))
 

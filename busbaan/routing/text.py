@@ -286,6 +286,10 @@ class Analyzer:
         )
         self._longest_key = max((len(k) for _, _, t, _ in self._tables for k in t), default=0)
 
+    def knows(self, word: str) -> bool:
+        """True when ``word`` (folded) is a word of the map's own texts or lexicon."""
+        return word in self._known
+
     # ------------------------------------------------------------------ documents
 
     def _unelide(self, text: str) -> str:

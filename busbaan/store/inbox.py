@@ -132,10 +132,17 @@ class Inbox:
                                  handled_at=sa.func.coalesce(t.c.handled_at, _now())))
 
     def replied(self, event_id: str, reply_event_id: str) -> None:
+        """The reply is sent: the command is done. Its text and the reply's content are
+        no longer needed and are dropped (they may hold a private label or a reason that
+        must not live on in the store); the command's name and ids stay."""
         t = bot_command_table
+        where = (t.c.bot == self.bot) & (t.c.event_id == event_id)
         with self.engine.begin() as conn:
-            conn.execute(t.update().where(t.c.bot == self.bot, t.c.event_id == event_id)
-                         .values(status="replied", reply_event_id=reply_event_id))
+            event = conn.execute(sa.select(t.c.event).where(where)).scalar()
+            kept = {k: v for k, v in dict(event or {}).items() if k != "text"}
+            conn.execute(t.update().where(where)
+                         .values(status="replied", reply_event_id=reply_event_id,
+                                 event=kept, reply=None))
 
     def status(self, event_id: str) -> str | None:
         t = bot_command_table

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, select
 
 from busbaan.consent.model import Access, Grant, Professional
 from busbaan.errors import BusbaanError, NotFound
@@ -56,20 +56,22 @@ class DirectoryRepository:
     def all(self) -> list[Professional]:
         # Columns, not ORM objects: a reload of thousands of entries is several times
         # cheaper this way (bench/gate_event.py).
-        with Session(self._engine) as s:
+        query = sa.select(col(DirectoryRow.user_id), col(DirectoryRow.organisation),
+                          col(DirectoryRow.role), col(DirectoryRow.team),
+                          col(DirectoryRow.display_name))
+        with self._engine.connect() as conn:
             return [
                 Professional(user_id=user_id, organisation=organisation, role=role,
                              team=team, display_name=display_name)
-                for user_id, organisation, role, team, display_name in s.exec(
-                    select(DirectoryRow.user_id, DirectoryRow.organisation, DirectoryRow.role,
-                           DirectoryRow.team, DirectoryRow.display_name))
+                for user_id, organisation, role, team, display_name in conn.execute(query)
             ]
 
     def version(self) -> tuple[int, str]:
         """(entries, newest change): cheap to read, and different after every import
         or upsert, so a reader re-reads the whole directory only when it changed."""
-        with Session(self._engine) as s:
-            count, newest = s.exec(select(func.count(), func.max(DirectoryRow.updated_at))).one()
+        query = sa.select(sa.func.count(), sa.func.max(col(DirectoryRow.updated_at)))
+        with self._engine.connect() as conn:
+            count, newest = conn.execute(query).one()
         return int(count), str(newest)
 
     def replace_source(self, entries: Sequence[Professional], source: str,

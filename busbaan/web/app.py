@@ -18,8 +18,10 @@ from aiohttp import web
 from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.log import get_logger
 from busbaan.policy import Policy
+from busbaan.web.citizen import setup_citizen  # the citizen's pages (issue 10)
 from busbaan.web.lanes import add_routes as add_lane_routes  # wegwijzer (issue 5)
 from busbaan.web.openapi import add_routes as add_openapi_routes  # issue 12
+from busbaan.web.panel import add_routes as add_panel_routes  # case panel widget (issue 10)
 from busbaan.web.workbench import setup_workbench  # privacy workbench (issue 4)
 
 log = get_logger("busbaan.web")
@@ -114,7 +116,8 @@ _INDEX = """<!doctype html>
 <body><main><h1>busbaan</h1>
 <p>De busbaan voor professionals in het sociaal domein. Werk in Element met de
 casus-bot en de wegwijzer.</p>
-<ul><li><a href="/privacy/">Werkbank voor de privacy officer</a></li></ul>
+<ul><li><a href="/privacy/">Werkbank voor de privacy officer</a></li>
+<li><a href="/burger/">Mijn hulpvraag (voor burgers, met de link van uw hulpverlener)</a></li></ul>
 </main></body></html>"""
 
 
@@ -130,6 +133,8 @@ def create_app(policy: Policy, service: Any = None) -> web.Application:
     add_lane_routes(app)  # wegwijzer (issue 5)
     add_openapi_routes(app)  # the JSON API's description (issue 12)
     setup_workbench(app)  # privacy workbench (issue 4)
+    setup_citizen(app)  # the citizen's pages (issue 10)
+    add_panel_routes(app)  # the case panel in Element (issue 10)
     return app
 
 

@@ -289,6 +289,7 @@ async def test_withdrawn_grant_removes_the_member(
         return (await members(regie.client, room)).get(counsellor.user_id) == "leave"
 
     await eventually(gone, timeout=5)
+    service.casus.audit_mirror.drain()  # what the case service recorded, appended now
     log = service.audit.log()
     removed = [e for e in log.query(case_id=case_id)
                if e.entry.event_code == "membership.removed"]

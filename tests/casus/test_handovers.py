@@ -60,6 +60,7 @@ def notice_of(kind: str, room_id: str) -> Any:
 
 
 def records(service: Service, case_id: str) -> list[Any]:
+    service.casus.audit_mirror.drain()  # what the case service recorded, appended now
     return [e.entry for e in service.audit.log().query(case_id=case_id)]
 
 

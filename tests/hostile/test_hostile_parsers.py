@@ -202,7 +202,7 @@ def _mutated_policy(draw: st.DrawFn) -> dict[str, str]:
             continue
         try:
             doc = yaml.safe_load(texts[name])
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):
             continue  # replaced by arbitrary text a moment ago
         path = draw(st.sampled_from(_paths(doc)))
         if not path:

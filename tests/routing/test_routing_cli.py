@@ -149,7 +149,8 @@ def test_ask_says_when_it_does_not_know() -> None:
     """An off-topic question says there is no confident answer."""
     code, out, _ = run("route", "ask", "--map", str(BENCHMARK_MAP), "recept voor appeltaart")
     assert code == 0
-    assert "Geen zeker antwoord" in out or "Geen passende dienst" in out
+    assert any(s in out for s in ("Geen zeker antwoord", "Ik weet het niet zeker",
+                                  "Geen passende dienst"))
 
 
 @pytest.mark.parametrize(

@@ -64,15 +64,17 @@ def test_off_topic_questions_are_mostly_not_confident(router: Router, question: 
 def test_one_word_is_not_enough_to_be_sure(router: Router) -> None:
     """A high score that rests on a single word which is not a service name is not confident."""
     answer = router.route("Waar kan ik mijn fiets het beste laten repareren bij het station?")
-    assert answer.results[0].score >= answer.threshold
+    assert answer.results[0].score >= router.threshold
     assert not answer.confident and "single_word" in answer.notes
 
 
 def test_threshold_is_exposed(router: Router) -> None:
-    """The answer carries the threshold it was judged by, and confident agrees with it."""
-    answer = router.route("waar meld ik iemand aan voor de voedselbank")
-    assert answer.threshold == router.threshold
-    assert answer.confident == (answer.results[0].score >= answer.threshold)
+    """The answer carries the calibrated threshold it was judged by, and (without a safety
+    signal) confident agrees with its confidence."""
+    for question in ("waar meld ik iemand aan voor de voedselbank", "fiets repareren"):
+        answer = router.route(question)
+        assert answer.threshold == router.tuning.confident_at and not answer.safety
+        assert answer.confident == (answer.confidence >= answer.threshold)
 
 
 def test_scores_are_integer_per_mille_and_sorted(router: Router) -> None:

@@ -378,6 +378,23 @@ _EVENTS: Mapping[str, tuple[str, str]] = {
     "workbench.viewed": ("werkbank: rapport bekeken", "workbench: report viewed"),
     "workbench.exported": ("werkbank: gedownload", "workbench: downloaded"),
     "workbench.verified": ("werkbank: log gecontroleerd", "workbench: log verified"),
+    # the citizen's own acts on "Mijn hulpvraag" (issue 10): access / decisions by the
+    # data subject
+    "citizen.link_created": ("burgerlink gemaakt", "citizen link made"),
+    "citizen.link_revoked": ("burgerlink ingetrokken", "citizen link revoked"),
+    "citizen.link_locked": ("burgerlink geblokkeerd (code te vaak fout)",
+                            "citizen link locked (wrong code too often)"),
+    "citizen.login": ("betrokkene: ingelogd", "data subject: logged in"),
+    "citizen.login_refused": ("betrokkene: inloggen geweigerd", "data subject: login refused"),
+    "citizen.viewed": ("betrokkene: eigen hulpvraag bekeken", "data subject: viewed own case"),
+    "citizen.receipt_downloaded": ("betrokkene: ontvangstbewijs gedownload",
+                                   "data subject: receipt downloaded"),
+    "consent.proposed": ("toestemming voorgesteld aan betrokkene",
+                         "consent proposed to the data subject"),
+    "consent.refused": ("toestemming geweigerd door betrokkene",
+                        "consent refused by the data subject"),
+    "consent.receipt_issued": ("ontvangstbewijs toestemming gegeven", "consent receipt issued"),
+    "consent.withdraw_refused": ("intrekken geweigerd", "withdrawal refused"),
 }
 _OUTCOMES: Mapping[str, tuple[str, str]] = {
     "allowed": ("toegestaan", "allowed"), "refused": ("geweigerd", "refused"),

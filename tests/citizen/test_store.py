@@ -1,0 +1,128 @@
+"""The citizen side's store on SQLite and PostgreSQL: links used once, attempts
+counted without lost updates, proposals decided once, the page's facts in one read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from busbaan.citizen import links
+from busbaan.citizen.model import Proposal
+from busbaan.consent import Grant, Professional
+from busbaan.consent.model import Access
+from busbaan.handover.model import Handover, Lead, Status
+from busbaan.store import make_engine
+from busbaan.store.citizen_repo import CitizenRepository
+from busbaan.store.repositories import (
+    CaseRepository,
+    DirectoryRepository,
+    HandoverRepository,
+    new_id,
+)
+
+NOW = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
+
+
+def _case(engine: object) -> str:
+    cases = CaseRepository(engine)  # type: ignore[arg-type]
+    row = cases.create(home_organisation="buurtteam", regie="@a:x", label="", now=NOW)
+    cases.attach_room(row.case_id, f"!{row.case_id}:x")
+    return row.case_id
+
+
+def test_a_link_is_found_by_its_hash_used_once_and_revoked(db_url: str) -> None:
+    """Lookup by token hash; the first use wins; revoking marks every open link."""
+    engine = make_engine(db_url)
+    repo = CitizenRepository(engine)
+    case_id = _case(engine)
+    token = links.new_token()
+    link_id = repo.add_link(case_id=case_id, token_hash=links.token_hash(token),
+                            code_hash=links.code_hash(token, "ABCDEF"), created_by="@a:x",
+                            now=NOW, expires_at=NOW + dt.timedelta(days=14), contact="bel")
+    stored = repo.link(links.token_hash(token))
+    assert stored is not None and stored.state.link_id == link_id
+    assert stored.state.expires_at == NOW + dt.timedelta(days=14)
+    assert repo.link(links.token_hash(links.new_token())) is None
+    assert repo.use(link_id, NOW) is True
+    assert repo.use(link_id, NOW) is False
+    assert repo.revoke_all(case_id, by="@a:x", now=NOW) == [link_id]
+    assert repo.revoke_all(case_id, by="@a:x", now=NOW) == []
+    assert repo.link_revoked(link_id)
+    engine.dispose()
+
+
+def test_attempts_are_counted_without_lost_updates(db_url: str) -> None:
+    """Two requests that both read attempt 0 cannot both write attempt 1; a lock
+    stops further counting."""
+    engine = make_engine(db_url)
+    repo = CitizenRepository(engine)
+    case_id = _case(engine)
+    token = links.new_token()
+    link_id = repo.add_link(case_id=case_id, token_hash=links.token_hash(token),
+                            code_hash="x" * 64, created_by="@a:x", now=NOW,
+                            expires_at=NOW + dt.timedelta(days=1))
+    assert repo.record_attempt(link_id, 1, lock_at=None) is True
+    assert repo.record_attempt(link_id, 1, lock_at=None) is False
+    assert repo.record_attempt(link_id, 2, lock_at=NOW) is True
+    assert repo.record_attempt(link_id, 3, lock_at=None) is False
+    state = repo.link(links.token_hash(token))
+    assert state is not None and state.state.attempts == 2 and state.state.locked_at == NOW
+    engine.dispose()
+
+
+def test_a_proposal_is_decided_once(db_url: str) -> None:
+    """The first decision is kept with its receipt; a second returns False."""
+    engine = make_engine(db_url)
+    repo = CitizenRepository(engine)
+    case_id = _case(engine)
+    p = Proposal(proposal_id=new_id("P"), case_id=case_id, organisation="humanitas",
+                 categories=("contact",), legal_bases=("toestemming",),
+                 valid_until=NOW + dt.timedelta(days=30), proposed_by="@a:x", proposed_at=NOW)
+    repo.add_proposal(p)
+    assert repo.proposals(case_id) == [p]
+    assert repo.decide(p.proposal_id, status="refused", now=NOW, grant_id=None,
+                       receipt="note") is True
+    assert repo.decide(p.proposal_id, status="approved", now=NOW, grant_id="G-1",
+                       receipt="other") is False
+    got = repo.proposal(p.proposal_id)
+    assert got is not None and got.status == "refused" and got.receipt == "note"
+    engine.dispose()
+
+
+def test_the_page_facts_come_in_one_read(db_url: str) -> None:
+    """Regie from the directory, contact from the regie's link, earlier leads from
+    accepted handovers, grants with how they ended, proposals."""
+    engine = make_engine(db_url)
+    repo = CitizenRepository(engine)
+    case_id = _case(engine)
+    DirectoryRepository(engine).upsert(
+        [Professional(user_id="@b:x", organisation="schuldhulp", role="schuldhulpverlener",
+                      display_name="Bram Jansen")], source="t", now=NOW)
+    h = Handover(handover_id=new_id("H"), case_id=case_id, proposer="@a:x", addressee="@b:x",
+                 from_organisation="buurtteam", to_organisation="schuldhulp", reason="r",
+                 proposed_at=NOW, remind_at=NOW, expires_at=NOW + dt.timedelta(days=5))
+    handovers = HandoverRepository(engine)
+    handovers.add(h)
+    later = NOW + dt.timedelta(hours=1)
+    accepted = Handover(**{**{f: getattr(h, f) for f in h.__slots__},  # type: ignore[arg-type]
+                           "status": Status.ACCEPTED, "decided_at": later, "decided_by": "@b:x"})
+    handovers.accept(accepted, Lead(case_id=case_id, regie="@b:x", organisation="schuldhulp",
+                                    since=later),
+                     Access(user_id="@a:x", kind="sideline", until=later + dt.timedelta(days=14)),
+                     access_id=new_id("A"))
+    repo.add_link(case_id=case_id, token_hash="a" * 64, code_hash="b" * 64, created_by="@b:x",
+                  now=later, expires_at=later + dt.timedelta(days=1), contact="020 1234")
+    grant = Grant(grant_id=new_id("G"), organisation="humanitas", categories=("contact",),
+                  legal_bases=("toestemming",), valid_from=NOW,
+                  valid_until=NOW + dt.timedelta(days=30), given_by="@a:x")
+    CaseRepository(engine).add_grants(case_id, [grant])
+    CaseRepository(engine).withdraw([grant.grant_id], by="betrokkene", now=later,
+                                    channel="citizen")
+    facts = repo.facts(case_id)
+    assert facts is not None
+    assert facts.regie is not None and facts.regie.display_name == "Bram Jansen"
+    assert facts.home_organisation == "schuldhulp" and facts.regie_since == later
+    assert facts.contact == "020 1234"
+    assert [e.organisation for e in facts.earlier] == ["buurtteam"]
+    assert facts.grants[0].withdrawn_by_citizen
+    assert repo.facts("C-NOPE") is None
+    engine.dispose()
