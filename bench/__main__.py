@@ -8,8 +8,11 @@ from __future__ import annotations
 import runpy
 import sys
 
-MODULES = ("bench.decide", "bench.routing", "bench.audit", "bench.gate", "bench.handover",
-           "bench.wegwijzer", "bench.witness", "bench.citizen")
+MODULES = ("bench.decide", "bench.routing", "bench.audit", "bench.gate", "bench.gate_event",
+           "bench.handover", "bench.casesvc", "bench.burst", "bench.wegwijzer",
+           "bench.witness", "bench.citizen", "bench.labels", "bench.logins",
+           "bench.federation", "bench.sync_filter")
+# Not in the sequence (hours, or a fuzz volume run): bench.load, bench.fuzz.
 
 if __name__ == "__main__":
     for name in MODULES:
