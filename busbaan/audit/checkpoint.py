@@ -19,7 +19,9 @@ import base64
 import binascii
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -64,6 +66,36 @@ def _note_error(nl: str, en: str) -> NoteError:
     return NoteError(nl, en)
 
 
+class _Keyed(Protocol):
+    @property
+    def key_id(self) -> bytes: ...
+
+
+_K = TypeVar("_K", bound=_Keyed)
+
+
+def parse_vkey(text: str, alg: int, build: Callable[[str, bytes], _K], *,
+               unreadable: tuple[str, str], wrong_alg: tuple[str, str]) -> _K:
+    """Parse a signed-note verifier key ``<name>+<hex key ID>+<base64(alg ‖ key)>``
+    (c2sp.org/signed-note) into ``build(name, key)``; the key ID must match the key.
+    One parser for the log's key (0x01) and a witness's cosignature key (0x04)."""
+    parts = text.strip().split("+", 2)
+    if len(parts) != 3:
+        raise NoteError(*unreadable)
+    name, hex_id, blob = parts
+    try:
+        raw = base64.b64decode(blob, validate=True)
+        wanted = bytes.fromhex(hex_id)
+    except (binascii.Error, ValueError) as exc:
+        raise NoteError(*unreadable) from exc
+    if len(raw) != 33 or raw[0] != alg:
+        raise NoteError(*wrong_alg)
+    verifier = build(name, raw[1:])
+    if verifier.key_id != wanted:
+        raise NoteError("Sleutel-ID klopt niet bij de sleutel.", "Key ID does not match the key.")
+    return verifier
+
+
 def key_id(name: str, public_key: bytes) -> bytes:
     """The signed-note key ID: ``SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4]``."""
     return hashlib.sha256(name.encode() + b"\n" + bytes([ALG_ED25519]) + public_key).digest()[:4]
@@ -106,22 +138,9 @@ class Verifier:
     @classmethod
     def from_vkey(cls, text: str) -> Verifier:
         """Parse a verifier key text (see :attr:`vkey`)."""
-        parts = text.strip().split("+", 2)
-        if len(parts) != 3:
-            raise _note_error("Onleesbare publieke sleutel.", "Unreadable verifier key.")
-        name, hex_id, blob = parts
-        try:
-            raw = base64.b64decode(blob, validate=True)
-            wanted = bytes.fromhex(hex_id)
-        except (binascii.Error, ValueError) as exc:
-            raise _note_error("Onleesbare publieke sleutel.", "Unreadable verifier key.") from exc
-        if len(raw) != 33 or raw[0] != ALG_ED25519:
-            raise _note_error("Geen Ed25519-sleutel.", "Not an Ed25519 key.")
-        verifier = cls(name, raw[1:])
-        if verifier.key_id != wanted:
-            raise _note_error("Sleutel-ID klopt niet bij de sleutel.",
-                              "Key ID does not match the key.")
-        return verifier
+        return parse_vkey(text, ALG_ED25519, cls,
+                          unreadable=("Onleesbare publieke sleutel.", "Unreadable verifier key."),
+                          wrong_alg=("Geen Ed25519-sleutel.", "Not an Ed25519 key."))
 
     def verify(self, text: bytes, signature: bytes) -> bool:
         """True when ``signature`` is this key's Ed25519 signature over ``text``."""

@@ -36,7 +36,13 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
-from busbaan.audit.checkpoint import EM_DASH, NoteError, NoteSignature, _check_name
+from busbaan.audit.checkpoint import (
+    EM_DASH,
+    NoteError,
+    NoteSignature,
+    _check_name,
+    parse_vkey,
+)
 
 __all__ = [
     "ALG_COSIGNATURE_V1",
@@ -101,23 +107,10 @@ class CosignatureVerifier:
     @classmethod
     def from_vkey(cls, text: str) -> CosignatureVerifier:
         """Parse ``<name>+<hex key ID>+<base64(0x04 ‖ key)>``."""
-        parts = text.strip().split("+", 2)
-        if len(parts) != 3:
-            raise _bad_key()
-        name, hex_id, blob = parts
-        try:
-            raw = base64.b64decode(blob, validate=True)
-            wanted = bytes.fromhex(hex_id)
-        except (binascii.Error, ValueError) as exc:
-            raise _bad_key() from exc
-        if len(raw) != 33 or raw[0] != ALG_COSIGNATURE_V1:
-            raise _bad_key("Geen cosignature/v1-sleutel (Ed25519, type 0x04).",
-                           "Not a cosignature/v1 key (Ed25519, type 0x04).")
-        verifier = cls(name, raw[1:])
-        if verifier.key_id != wanted:
-            raise _bad_key("Sleutel-ID klopt niet bij de sleutel.",
-                           "Key ID does not match the key.")
-        return verifier
+        return parse_vkey(text, ALG_COSIGNATURE_V1, cls,
+                          unreadable=("Onleesbare getuigensleutel.", "Unreadable witness key."),
+                          wrong_alg=("Geen cosignature/v1-sleutel (Ed25519, type 0x04).",
+                                     "Not a cosignature/v1 key (Ed25519, type 0x04)."))
 
     def check(self, text: str, signature: NoteSignature) -> Cosignature | None:
         """The cosignature when ``signature`` is this witness's valid one over ``text``;
