@@ -8,9 +8,7 @@ signal. Ctrl-C stops everything cleanly (and removes ``dev.json``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +34,7 @@ def gate_module(policy_dir: Path, database_url: str, bot_user_id: str) -> dict[s
 
 async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: str) -> None:
     from busbaan.devstack import start_homeserver
-    from busbaan.devstack.demo import DEV_JSON, provision_demo, write_dev_json
+    from busbaan.devstack.demo import DEV_JSON, provision_demo, wait_for_stop_signal, write_dev_json
     from busbaan.directory import parse_directory_csv
     from busbaan.matrix.runner import BotAccount
     from busbaan.policy import load_policy
@@ -96,12 +94,7 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
             write_dev_json(dev_json, info)
             click.echo(f"\nbusbaan draait. Homeserver: {hs.url}  Web: {web_url}\n"
                        f"Accounts en wachtwoorden: {dev_json}\nStoppen: Ctrl-C\n", err=True)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError):
-                    loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+            await wait_for_stop_signal()
         finally:
             dev_json.unlink(missing_ok=True)
             await service.stop()

@@ -11,9 +11,7 @@ dev``, with the same fields plus ``federation`` and, per user, ``homeserver``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import signal
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from busbaan.devstack.demo import (
     DemoUser,
     _passwords,
     load_directory,
+    wait_for_stop_signal,
     write_dev_json,
 )
 from busbaan.devstack.federation import DEFAULT_PLAN, Federation, ServerPlan, start_federation
@@ -188,12 +187,7 @@ async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
             click.echo(f"\nbusbaan draait gefedereerd (TLS, lokale CA {fed.ca.cert_path}).\n"
                        f"Homeservers:\n{lines}\nWeb: {web_url}\n"
                        f"Accounts en wachtwoorden: {dev_json}\nStoppen: Ctrl-C\n", err=True)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError):
-                    loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+            await wait_for_stop_signal()
         finally:
             dev_json.unlink(missing_ok=True)
             await service.stop()

@@ -7,8 +7,11 @@ a second run reuses them. Bots get Synapse's rate limits lifted; people keep the
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import re
+import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,3 +216,13 @@ def write_dev_json(path: Path, data: Mapping[str, Any]) -> None:
     """Write ``dev.json`` atomically (temporary file + rename), mode 0600: it holds passwords."""
     write_private_json(path, data)
     log.info("devstack.dev_json.written", path=str(path))
+
+
+async def wait_for_stop_signal() -> None:
+    """Return when the dev stack is asked to stop (Ctrl-C or SIGTERM)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
