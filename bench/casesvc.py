@@ -194,8 +194,32 @@ async def withdrawal(rounds: int) -> dict[str, Any]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def audit_rate(n: int, batch: int = 10_000) -> dict[str, Any]:
-    """Appends/s: outbox → audit mirror, next to direct batched appends."""
+def _store(kind: str, base: Path, name: str) -> tuple[str, Any]:
+    """A fresh store: a SQLite file, or a dedicated PostgreSQL database (dropped after)."""
+    if kind == "sqlite":
+        return f"sqlite:///{base / name}.db", lambda: None
+    import secrets
+
+    import sqlalchemy as sa
+
+    host, _, port = os.environ.get("BUSBAAN_TEST_PG", "127.0.0.1:5432").partition(":")
+    server = f"postgresql+psycopg://postgres@{host}:{port or 5432}"
+    db = f"busbaan_bench_outbox_{secrets.token_hex(4)}"
+    admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{db}"')
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        admin.dispose()
+
+    return f"{server}/{db}", drop
+
+
+def audit_rate(n: int, batch: int = 10_000, stores: tuple[str, ...] = ("sqlite",)
+               ) -> dict[str, Any]:
+    """Appends/s: outbox → audit mirror, next to direct batched appends, per store."""
     from busbaan.audit.storage import AuditLog
     from busbaan.cases import AuditMirror
     from busbaan.events import ConsentGranted, new_event_id
@@ -211,39 +235,76 @@ def audit_rate(n: int, batch: int = 10_000) -> dict[str, Any]:
                                  organisation="schuldhulp", categories=("schulden",),
                                  legal_bases=("wgs",), valid_from=now, valid_until=now)
                   for i in range(n)]
-        results: dict[str, Any] = {"n": n, "batch": batch}
-        for variant in ("direct", "outbox"):
-            url = f"sqlite:///{base / variant}.db"
-            migrate(url)
-            engine = make_engine(url)
-            log = AuditLog(engine)
-            if variant == "direct":
-                # Writers build their entries too: that is inside the timing on both sides.
-                t0 = time.perf_counter()
-                for start in range(0, n, batch):
-                    log.append_many([e.audit_entry(bot_user_id="@casus:localhost")
-                                     for e in events[start:start + batch]])
-                seconds = time.perf_counter() - t0
-            else:
-                t_fill = time.perf_counter()
-                with engine.begin() as conn:
-                    conn.execute(outbox_table.insert(), [
-                        {"event_id": e.event_id, "case_id": e.case_id, "code": e.CODE,
-                         "version": e.VERSION, "payload": e.to_dict(),
-                         "created_at": now.replace(tzinfo=None)} for e in events])
-                results["outbox_fill_s"] = round(time.perf_counter() - t_fill, 2)
-                mirror = AuditMirror(engine, log, bot_user_id="@casus:localhost")
-                t0 = time.perf_counter()
-                done = mirror.drain(batch=batch)
-                seconds = time.perf_counter() - t0
-                assert done == n and log.size() == n and mirror.pending() == 0
-            results[f"{variant}_per_s"] = round(n / seconds)
-            engine.dispose()
-        results["ratio_outbox_to_direct"] = round(results["outbox_per_s"]
-                                                  / results["direct_per_s"], 2)
-        return results
+        out: dict[str, Any] = {"n": n, "batch": batch}
+        for store in stores:
+            results: dict[str, Any] = {}
+            for variant in ("direct", "outbox"):
+                url, drop = _store(store, base, variant)
+                try:
+                    migrate(url)
+                    engine = make_engine(url)
+                    log = AuditLog(engine)
+                    if variant == "direct":
+                        # Writers build their entries too: inside the timing on both sides.
+                        t0 = time.perf_counter()
+                        for start in range(0, n, batch):
+                            log.append_many([e.audit_entry(bot_user_id="@casus:localhost")
+                                             for e in events[start:start + batch]])
+                        seconds = time.perf_counter() - t0
+                    else:
+                        t_fill = time.perf_counter()
+                        with engine.begin() as conn:
+                            conn.execute(outbox_table.insert(), [
+                                {"event_id": e.event_id, "case_id": e.case_id,
+                                 "code": e.CODE, "version": e.VERSION,
+                                 "payload": e.to_dict(),
+                                 "created_at": now.replace(tzinfo=None)} for e in events])
+                        results["outbox_fill_s"] = round(time.perf_counter() - t_fill, 2)
+                        mirror = AuditMirror(engine, log, bot_user_id="@casus:localhost")
+                        t0 = time.perf_counter()
+                        done = mirror.drain(batch=batch)
+                        seconds = time.perf_counter() - t0
+                        assert done == n and log.size() == n and mirror.pending() == 0
+                    results[f"{variant}_per_s"] = round(n / seconds)
+                    engine.dispose()
+                finally:
+                    drop()
+            results["ratio_outbox_to_direct"] = round(results["outbox_per_s"]
+                                                      / results["direct_per_s"], 2)
+            out[store] = results
+        return out
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _before(rev: str, argv: list[str]) -> dict[str, Any]:
+    """This benchmark run against the library of an older commit (``git archive``),
+    in a subprocess: the "before" column of the same run."""
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve()
+    repo = here.parents[1]
+    tmp = Path(tempfile.mkdtemp(prefix="busbaan-bench-before-"))
+    try:
+        tree = tmp / "checkout"
+        tree.mkdir()
+        archive = subprocess.run(["git", "-C", str(repo), "archive", rev],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        shim = tmp / "shim"
+        shim.mkdir()
+        shutil.copy(here, shim / "casesvc_now.py")
+        env = dict(os.environ, BUSBAAN_ROOT=str(tree),
+                   PYTHONPATH=os.pathsep.join([str(tree), str(shim)]))
+        done = subprocess.run([sys.executable, "-m", "casesvc_now", *argv, "--json-only"],
+                              check=True, capture_output=True, text=True, env=env,
+                              cwd=str(tmp))
+        text = done.stdout
+        at = 0 if text.startswith("{") else text.rfind("\n{\n") + 1  # after any log lines
+        return dict(json.loads(text[at:]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:
@@ -251,16 +312,30 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--part", default="latency,withdrawal,audit")
+    parser.add_argument("--stores", default="sqlite,postgresql",
+                        help="stores for the audit part (sqlite, postgresql)")
+    parser.add_argument("--before", metavar="REV",
+                        help="also run the same parts against the library at git REV")
+    parser.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     rounds = 5 if args.quick else args.rounds
     parts = set(args.part.split(","))
-    out: dict[str, Any] = {}
+    stores = tuple(s for s in args.stores.split(",") if s)
+    import busbaan
+
+    out: dict[str, Any] = {"library": str(Path(busbaan.__file__).resolve().parents[1])}
+    if args.before:
+        argv = ["--rounds", str(args.rounds), "--part", args.part, "--stores", args.stores]
+        out["before"] = {"rev": args.before, **_before(args.before,
+                                                       argv + ["--quick"] * args.quick)}
     if "audit" in parts:
-        out["audit"] = audit_rate(5_000 if args.quick else 50_000)
+        out["audit"] = audit_rate(5_000 if args.quick else 50_000, stores=stores)
     if "latency" in parts:
         out["latency"] = asyncio.run(latency(rounds))
     if "withdrawal" in parts:
         out["withdrawal"] = asyncio.run(withdrawal(rounds))
+    if args.before:
+        out = {"before": out.pop("before"), "after": out}
     print(json.dumps(out, indent=2))
 
 
