@@ -43,7 +43,7 @@ from busbaan.clock import Clock
 from busbaan.consent import Access, Action, CaseScope, Decision, Grant, Professional, decide
 from busbaan.consent.state import case_content
 from busbaan.directory import Directory
-from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
+from busbaan.errors import BusbaanError, Forbidden, NotFound, Unavailable, UsageError
 from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
@@ -544,11 +544,16 @@ class CasusBot:
     async def _give(self, ctx: CommandContext, row: CaseRow, scope: CaseScope,
                     grants: Sequence[Grant]) -> None:
         """Give the grants through the case service (lawful or refused, recorded either
-        way in the same transaction); the room-state mirror writes them."""
+        way in the same transaction); the room-state mirror writes them.
+
+        The reply does not wait for the room state: a grant only admits more, so until
+        its state event lands the gate refuses (fails closed), never admits wrongly.
+        The commit wakes the mirror, which writes the state right after the reply and
+        retries until it holds (a crash first: the outbox row is still pending at the
+        next start). ``!uitnodigen`` settles the case before it invites."""
         await self.citizen.check_regrant(scope, list(grants))  # only the citizen re-grants
         await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
                                 by=ctx.sender)
-        await self.state_mirror.settle_case(scope.case_id)
 
     @command("toestemming intrekken", en=["consent withdraw"],
              usage="!toestemming intrekken <grant-id|organisatie>",
@@ -622,6 +627,15 @@ class CasusBot:
             return Reply(t(ctx.lang, f"{user_id} is al lid van deze kamer.",
                            f"{user_id} is already a member of this room."),
                          data={"user_id": user_id, "already_member": True})
+        # The room's state first: a grant's reply does not wait for it, and the gate
+        # (which reads the room state) must admit the invitee when they accept.
+        if not await self.state_mirror.settle_case(scope.case_id):
+            raise Unavailable(
+                "De casuskamer is nog niet bijgewerkt met de toestemming (de homeserver "
+                "weigert nu); ik probeer het steeds opnieuw. Er is niemand uitgenodigd: "
+                "vraag het over een paar seconden nog eens.",
+                "The case room does not yet show the consent (the homeserver refuses for "
+                "now); I keep retrying. Nobody was invited: ask again in a few seconds.")
         # The invitation first (asking twice is harmless), then its record: a crash in
         # between runs the command again, never leaves an invitation unrecorded.
         try:

@@ -53,6 +53,10 @@ log = get_logger("busbaan.cases.mirrors")
 
 StateKey = tuple[str, str]  # (event type, state key)
 
+#: State written one at a time, in :func:`desired_state`'s order, before the rest: an
+#: access before the case that moves the regie, the case before the power levels.
+ORDERED = frozenset({ACCESS_EVENT, CASE_EVENT, "m.room.power_levels"})
+
 
 def digest(content: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of a state event's content."""
@@ -220,7 +224,8 @@ def desired_state(facts: CaseFacts, *, policy: Policy, directory: Directory,
                   bot_user_id: str, now: dt.datetime) -> dict[StateKey, dict[str, Any]]:
     """The state a case room should have, from the store alone (pure). Ordered as it
     must be written: accesses first (the previous regie is never uncovered), then the
-    case, the grants, power levels, the ACL and the name."""
+    case and power levels (:data:`ORDERED`, one after the other); then the grants, the
+    ACL and the name, which do not depend on each other (written concurrently)."""
     out: dict[StateKey, dict[str, Any]] = {}
     longest: dict[str, Access] = {}
     for a in facts.running:
@@ -233,9 +238,9 @@ def desired_state(facts: CaseFacts, *, policy: Policy, directory: Directory,
     out[(CASE_EVENT, "")] = case_content(facts.case_id, facts.home_organisation, facts.regie,
                                          regie_since=facts.regie_since, closed=facts.closed,
                                          policy_version=policy.version)
+    out[("m.room.power_levels", "")] = power_levels(facts.regie)
     for g in facts.grants:
         out[(CONSENT_EVENT, g.grant_id)] = grant_content(g)
-    out[("m.room.power_levels", "")] = power_levels(facts.regie)
     out[("m.room.server_acl", "")] = server_acl(
         acl_servers(facts, policy, directory, bot_user_id, now))
     out[("m.room.name", "")] = {"name": f"Casus {facts.case_id}"
@@ -394,24 +399,38 @@ class RoomStateMirror:
         if facts is not None:  # None: no room (yet, or any more), nothing to mirror
             want = desired_state(facts, policy=self.policy, directory=self.directory(),
                                  bot_user_id=self.bot_user_id, now=self.now())
-            for (event_type, key), content in want.items():
-                d = digest(content)
-                if written.get((event_type, key)) == d:
-                    continue
-                try:
-                    await self.writer(facts.room_id, event_type, content, key)
-                except Exception as exc:
-                    self.failures += 1
-                    log.warning("state_mirror.write_failed", case_id=case_id,
-                                event_type=event_type,
-                                status=getattr(exc, "status", type(exc).__name__))
+            todo = [(event_type, key, content, digest(content))
+                    for (event_type, key), content in want.items()]
+            todo = [w for w in todo if written.get((w[0], w[1])) != w[3]]
+            ordered = [w for w in todo if w[0] in ORDERED]
+            rest = [w for w in todo if w[0] not in ORDERED]
+            for item in ordered:
+                if not await self._write_one(case_id, facts.room_id, item):
                     ok = False
                     break
-                wrote.append((event_type, key, d))
+                wrote.append((item[0], item[1], item[3]))
+            if ok and rest:
+                done = await asyncio.gather(*(self._write_one(case_id, facts.room_id, w)
+                                              for w in rest))
+                wrote += [(w[0], w[1], w[3]) for w, held in zip(rest, done, strict=True)
+                          if held]
+                ok = all(done)
         if wrote or ok:
             await asyncio.to_thread(self._save, case_id, seq,
                                     facts.room_id if facts else None, wrote, ok)
         return ok
+
+    async def _write_one(self, case_id: str, room_id: str,
+                         item: tuple[str, str, dict[str, Any], str]) -> bool:
+        event_type, key, content, _ = item
+        try:
+            await self.writer(room_id, event_type, content, key)
+        except Exception as exc:
+            self.failures += 1
+            log.warning("state_mirror.write_failed", case_id=case_id, event_type=event_type,
+                        status=getattr(exc, "status", type(exc).__name__))
+            return False
+        return True
 
     def _written(self, room_id: str) -> dict[StateKey, str]:
         t = room_state_table
