@@ -473,7 +473,9 @@ class CasusBot:
             # Without initial state (an adopted room) the mirror writes all of it.
             await asyncio.to_thread(self.service.attach_room, row.case_id, room_id,
                                     initial_state=initial)
-        except BusbaanError:
+        except BusbaanError as exc:
+            if exc.defer:  # the store is away for now: the command runs again, adopts it
+                raise
             # The store refused ("nothing changed"): the room must not outlive that answer.
             await self._abandon_room(room_id, ctx.sender)
             with contextlib.suppress(Exception):

@@ -33,7 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session, col, select
 
 from busbaan.clock import Clock, SystemClock
@@ -145,13 +145,17 @@ class CaseService:
             raise
         except DBAPIError as exc:
             log.error("cases.write_failed", error=type(exc.orig).__name__ if exc.orig else "db")
-            raise Unavailable(
+            failure = Unavailable(
                 "De opslag van busbaan kon de wijziging niet vastleggen; er is niets "
                 "veranderd. Probeer het over een minuut opnieuw; blijft het misgaan, meld "
                 "het dan bij de beheerder.",
                 "busbaan's store could not record the change; nothing was changed. Try "
                 "again in a minute; if it keeps failing, tell the administrator.",
-                errcode="BB_STORE_UNAVAILABLE") from exc
+                errcode="BB_STORE_UNAVAILABLE")
+            # A lost or refused connection (the server restarting, a lock): the bot runs
+            # the command again shortly rather than answering (busbaan.matrix.runner).
+            failure.defer = isinstance(exc, OperationalError | InterfaceError)
+            raise failure from exc
         if handled is not None:
             handled.handled = True
         if unit is not None and unit.events:

@@ -63,6 +63,9 @@ class Reply:
     #: Called with the reply's event id once it is sent (e.g. to remember an answer
     #: that later replies and reactions refer to).
     on_sent: Callable[[str], Awaitable[None]] | None = None
+    #: The handler failed with an error that will likely pass (:attr:`BusbaanError.
+    #: defer`): a runner with an inbox may run the command again instead of replying.
+    defer: bool = False
 
 
 Handler = Callable[[CommandContext], Awaitable[Reply]]
@@ -147,7 +150,8 @@ class Dispatcher:
                               data=exc.data)
                 log.info("command.refused", errcode=exc.errcode)
             except BusbaanError as exc:
-                reply = Reply(exc.message(lang), ok=False, errcode=exc.errcode, data=exc.data)
+                reply = Reply(exc.message(lang), ok=False, errcode=exc.errcode, data=exc.data,
+                              defer=exc.defer)
                 log.info("command.refused", errcode=exc.errcode)
             except Exception:
                 log.exception("command.failed")

@@ -41,6 +41,11 @@ if TYPE_CHECKING:
 
 log = get_logger("busbaan.matrix")
 
+#: How long a command whose handler found the store away (``Reply.defer``) is run
+#: again rather than answered: a restart of the database is survived without a word;
+#: a store that stays away gets the error as the answer after this.
+DEFER_COMMANDS_FOR_S = 60.0
+
 
 @dataclass(frozen=True, slots=True)
 class BotAccount:
@@ -386,6 +391,12 @@ class BotRunner:
             await asyncio.to_thread(self.inbox.replied, stored.event_id, "")
             return None
         ctx, reply = result
+        ts = e.get("server_ts")
+        if reply.defer and (not isinstance(ts, int)
+                            or time.time() - ts / 1000 < DEFER_COMMANDS_FOR_S):
+            # Nothing changed and the store will likely be back (a lost connection):
+            # the command stays in the inbox and runs again, in order, after a back-off.
+            raise Unavailable(reply.body, errcode=reply.errcode)
         content = reply_content(
             command=ctx.command, ok=reply.ok, errcode=reply.errcode, data=reply.data,
             body=reply.body, html_body=reply.html, in_reply_to=ctx.event_id,
