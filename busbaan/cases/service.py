@@ -33,7 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from busbaan.clock import Clock, SystemClock
@@ -57,6 +57,7 @@ from busbaan.events import (
 from busbaan.handover.model import Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.policy import Policy
+from busbaan.store.db import store_away
 from busbaan.store.inbox import CommandMark, current_command, mark_handled
 from busbaan.store.models import AccessRow, CaseRow, DirectoryRow, GrantRow
 from busbaan.store.repositories import (
@@ -154,7 +155,7 @@ class CaseService:
                 errcode="BB_STORE_UNAVAILABLE")
             # A lost or refused connection (the server restarting, a lock): the bot runs
             # the command again shortly rather than answering (busbaan.matrix.runner).
-            failure.defer = isinstance(exc, OperationalError | InterfaceError)
+            failure.defer = store_away(exc)
             raise failure from exc
         if handled is not None:
             handled.handled = True

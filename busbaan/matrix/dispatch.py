@@ -15,6 +15,7 @@ import structlog
 
 from busbaan.errors import BusbaanError, UsageError
 from busbaan.log import get_logger
+from busbaan.store.db import store_away
 
 log = get_logger("busbaan.dispatch")
 _TAG = "_busbaan_command"
@@ -153,7 +154,7 @@ class Dispatcher:
                 reply = Reply(exc.message(lang), ok=False, errcode=exc.errcode, data=exc.data,
                               defer=exc.defer)
                 log.info("command.refused", errcode=exc.errcode)
-            except Exception:
+            except Exception as exc:
                 log.exception("command.failed")
                 reply = Reply(
                     "Something went wrong on our side; nothing was changed. Please try "
@@ -162,5 +163,6 @@ class Dispatcher:
                     "Er ging bij ons iets mis; er is niets veranderd. Probeer het opnieuw; "
                     "blijft het misgaan, meld het dan bij de beheerder.",
                     ok=False, errcode="BB_INTERNAL",
+                    defer=store_away(exc),  # a read that lost the store: run it again
                 )
         return ctx, reply

@@ -198,6 +198,26 @@ def test_a_read_only_store_changes_nothing_and_says_so(tmp_path: Path) -> None:
     assert service.outbox(case_id) == before
 
 
+def test_a_lost_store_is_deferred_and_a_refused_write_is_answered(db_url: str) -> None:
+    """A store that cannot be reached fails a command with ``defer`` set (the bot runs
+    it again later); a write the store refuses (a duplicate grant id) is answered at
+    once; neither changes anything."""
+    service = _service(db_url)
+    case_id = _open(service)
+    g = _grant()
+    service.give_grants(case_id, [g], by=REGIE)
+    before = service.outbox(case_id)
+    with pytest.raises(Unavailable) as refused:
+        service.give_grants(case_id, [g], by=REGIE)
+    assert refused.value.defer is False
+    assert service.outbox(case_id) == before
+    away = CaseService(make_engine("postgresql+psycopg://postgres@127.0.0.1:9/none"
+                                   "?connect_timeout=2"), policy=POLICY, clock=FakeClock(NOW))
+    with pytest.raises(Unavailable) as lost:
+        away.give_grants(case_id, [_grant()], by=REGIE)
+    assert lost.value.defer is True and lost.value.errcode == "BB_STORE_UNAVAILABLE"
+
+
 # -- the audit mirror -------------------------------------------------------------------
 
 
