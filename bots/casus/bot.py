@@ -122,6 +122,7 @@ class CasusBot:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.service.on_commit.append(self.state_mirror.wake)
         self.service.on_commit.append(self._wake_audit)
+        self.service.on_events.append(self.audit_mirror.remember)
         self.handover = HandoverDesk(self)
         self.breakglass = BreakGlassDesk(self)
         self.casefile = CaseFileDesk(self)
