@@ -544,8 +544,8 @@ class CasusBot:
     async def _give(self, ctx: CommandContext, row: CaseRow, scope: CaseScope,
                     grants: Sequence[Grant]) -> None:
         """Give the grants through the case service (lawful or refused, recorded either
-        way in the same transaction); the room-state mirror writes them."""
-        await self.citizen.check_regrant(scope, list(grants))  # only the citizen re-grants
+        way in the same transaction; the service also refuses what the citizen withdrew,
+        ``BB_CITIZEN_WITHDREW``); the room-state mirror writes them."""
         await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
                                 by=ctx.sender)
         await self.state_mirror.settle_case(scope.case_id)

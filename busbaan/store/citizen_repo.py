@@ -158,14 +158,6 @@ class CitizenRepository:
                              col(ConsentProposalRow.status) == "proposed")
                       .values(status="withdrawn", decided_at=_naive(now)))
 
-    # -- grants with their history (for the re-grant rule) ---------------------------
-
-    def grant_history(self, case_id: str) -> list[GrantHistory]:
-        with Session(self._engine) as s:
-            rows = s.exec(select(GrantRow).where(GrantRow.case_id == case_id)
-                          .order_by(col(GrantRow.valid_from)))
-            return [GrantHistory(_grant(r), r.withdrawal_channel) for r in rows]
-
     # -- the page's facts -------------------------------------------------------------
 
     def facts(self, case_id: str, history: Sequence[tuple[int, object]] = ()) -> CaseFacts | None:

@@ -147,9 +147,13 @@ def test_only_the_citizen_gives_again_what_the_citizen_withdrew(policy: Policy) 
     assert not regrant_blocked(policy, [withdrawn], "schuldhulp", ("toestemming",), "@a:x")
     assert not regrant_blocked(policy, [by_regie], "humanitas", ("toestemming",), "@a:x")
     again = GrantHistory(_grant("G-2", "humanitas", ("contact",), ("toestemming",),
-                                days_ago=1, given_by=DATA_SUBJECT))  # type: ignore[arg-type]
+                                days_ago=0, given_by=DATA_SUBJECT))  # type: ignore[arg-type]
     assert not regrant_blocked(policy, [withdrawn, again], "humanitas", ("toestemming",),
                                "@a:x")
+    before = GrantHistory(_grant("G-4", "humanitas", ("contact",), ("toestemming",),
+                                 days_ago=1, given_by=DATA_SUBJECT))  # type: ignore[arg-type]
+    assert regrant_blocked(policy, [before, withdrawn], "humanitas", ("toestemming",),
+                           "@a:x"), "the citizen's last word was the withdrawal"
     wgs = GrantHistory(_grant("G-3", "schuldhulp", ("schulden",), ("toestemming",),
                               withdrawn_at=NOW), "citizen")
     assert not regrant_blocked(policy, [wgs], "schuldhulp", ("wgs",), "@a:x")
