@@ -163,10 +163,11 @@ async def test_revoking_links_is_for_the_regie(service: Service, make_person: Ma
 
 async def test_each_new_case_room_gets_the_case_panel(service: Service, make_person: MakePerson,
                                                       homeserver: Any) -> None:
-    """A new case room carries the panel widget; the panel shows the case's facts to a
-    member and refuses an outsider; a token meant for another homeserver is refused
-    before any call, and a real token from a homeserver without the OpenID check gets
-    a clear answer."""
+    """A new case room carries the panel widget. Through the widget's OpenID flow,
+    checked against the real homeserver's userinfo endpoint (as `make dev` runs it),
+    the panel shows the case's facts to a member (recorded as a view) and refuses an
+    outsider; a token meant for another homeserver is refused before any call, and an
+    unknown token for ours is refused after asking the homeserver."""
     from busbaan.web.panel.routes import WIDGET_ID, panel_facts
 
     bot = service.runners["casus"].user_id
@@ -199,13 +200,37 @@ async def test_each_new_case_room_gets_the_case_panel(service: Service, make_per
         async with http.post(url, json={"room_id": room, "openid": foreign}) as resp:
             body = await resp.json()
             assert resp.status == 403 and body["errcode"] == "BB_PANEL_AUDIENCE"
-        async with http.post(
-                f"{homeserver.url}/_matrix/client/v3/user/{regie.user_id}/openid/request_token",
-                json={}, headers={"Authorization": f"Bearer {regie.client.access_token}"}
-        ) as resp:
-            token = await resp.json()
-        assert token["matrix_server_name"] == "localhost"
-        async with http.post(url, json={"room_id": room, "openid": token}) as resp:
+
+        async def openid(person: Any) -> dict[str, Any]:
+            async with http.post(
+                    f"{homeserver.url}/_matrix/client/v3/user/{person.user_id}/openid/"
+                    "request_token", json={},
+                    headers={"Authorization": f"Bearer {person.client.access_token}"}
+            ) as resp:
+                token: dict[str, Any] = await resp.json()
+            assert token["matrix_server_name"] == "localhost"
+            return token
+
+        views = len(list(service.audit.log().query(case_id=case_id)))
+        async with http.post(url, json={"room_id": room, "openid": await openid(regie)}) \
+                as resp:
             body = await resp.json()
-            assert body["ok"] is False and body["errcode"] in (
-                "BB_PANEL_OPENID_UNSUPPORTED", "BB_PANEL_TOKEN"), body
+            assert resp.status == 200 and body["ok"] is True, body
+        assert body["user_id"] == regie.user_id and body["case_id"] == case_id
+        assert body["who"] and any("Uw hulpvraag is gestart" in s["text"]
+                                   for s in body["timeline"])
+        viewed = [i.entry for i in service.audit.log().query(case_id=case_id)][views:]
+        assert [(e.event_code, e.user_id) for e in viewed
+                if e.event_code == "panel.viewed"] == [("panel.viewed", regie.user_id)]
+        async with http.post(url, json={"room_id": room,
+                                        "openid": await openid(outsider)}) as resp:
+            body = await resp.json()
+            assert resp.status == 403 and body["errcode"] == "BB_PANEL_NOT_IN_SCOPE", body
+            assert "timeline" not in body and "grants" not in body  # nothing shown
+        async with http.get(f"{homeserver.url}/_matrix/federation/v1/version") as resp:
+            assert resp.status == 404  # the OpenID check only, not the federation API
+        unknown = {"access_token": "y" * 24, "token_type": "Bearer",
+                   "matrix_server_name": "localhost", "expires_in": 3600}
+        async with http.post(url, json={"room_id": room, "openid": unknown}) as resp:
+            body = await resp.json()
+            assert resp.status == 403 and body["errcode"] == "BB_PANEL_TOKEN", body
