@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from busbaan.audit import AuditEntry
+from busbaan.audit.storage import AuditLog
 from busbaan.citizen import links
 from busbaan.citizen.model import Proposal
 from busbaan.consent import Grant, Professional
@@ -124,5 +126,29 @@ def test_the_page_facts_come_in_one_read(db_url: str) -> None:
     assert facts.contact == "020 1234"
     assert [e.organisation for e in facts.earlier] == ["buurtteam"]
     assert facts.grants[0].withdrawn_by_citizen
+    assert facts.history == () and not facts.link_revoked
     assert repo.facts("C-NOPE") is None
+    engine.dispose()
+
+
+def test_the_page_reads_its_audit_entries_and_link_in_the_same_read(db_url: str) -> None:
+    """With the audit log, the facts carry the case's own entries in log order (none
+    of another case); with the session's link id they say whether it was revoked."""
+    engine = make_engine(db_url)
+    repo = CitizenRepository(engine)
+    case_id, other = _case(engine), _case(engine)
+    log = AuditLog(engine)
+    log.append_many([AuditEntry(event_code=code, action="C", outcome="done", source="t",
+                                occurred_at=NOW, user_id="@a:x", case_id=cid)
+                     for code, cid in (("case.created", case_id), ("case.created", other),
+                                       ("consent.granted", case_id))])
+    link_id = repo.add_link(case_id=case_id, token_hash="c" * 64, code_hash="d" * 64,
+                            created_by="@a:x", now=NOW, expires_at=NOW + dt.timedelta(days=1))
+    facts = repo.facts(case_id, log=log, link_id=link_id)
+    assert facts is not None and not facts.link_revoked
+    assert [(i, e.event_code) for i, e in facts.history] == [(0, "case.created"),
+                                                             (2, "consent.granted")]
+    repo.revoke_all(case_id, by="@a:x", now=NOW)
+    assert repo.facts(case_id, log=log, link_id=link_id).link_revoked  # type: ignore[union-attr]
+    assert repo.facts(case_id, log=log, link_id="L-UNKNOWN").link_revoked  # type: ignore[union-attr]
     engine.dispose()

@@ -125,10 +125,11 @@ class CitizenWeb:
 
     # -- the page's facts ---------------------------------------------------------------
 
-    def facts(self, case_id: str) -> CaseFacts | None:
-        log_ = self.audit.log()
-        history = [(i.index, i.entry) for i in log_.query(case_id=case_id)]
-        return self.repo.facts(case_id, history)
+    def facts(self, case_id: str, link_id: str | None = None) -> CaseFacts | None:
+        """The page's facts and the case's audit entries in one read (one transaction
+        on one connection; the audit log lives in the same database); with
+        ``link_id``, also whether the session's link was revoked."""
+        return self.repo.facts(case_id, log=self.audit.log(), link_id=link_id)
 
 
 CITIZEN: web.AppKey[CitizenWeb] = web.AppKey("citizen", CitizenWeb)

@@ -162,10 +162,11 @@ async def link_code(request: web.Request) -> web.StreamResponse:
 # -- "Mijn hulpvraag" ---------------------------------------------------------------
 
 
-async def _signed_in(request: web.Request) -> tuple[CitizenWeb, CitizenSession] | \
-        web.Response:
+async def _signed_in(request: web.Request, *, check_link: bool = True) -> \
+        tuple[CitizenWeb, CitizenSession] | web.Response:
     """The app and the citizen's session; a clear page when there is none, or when the
-    regie revoked the link it started from (``!burgerlink intrekken``)."""
+    regie revoked the link it started from (``!burgerlink intrekken``). Without
+    ``check_link`` the caller checks the link in its own read (the page does)."""
     cw = _cw(request)
     if cw is None:
         return _unavailable(request)
@@ -173,7 +174,7 @@ async def _signed_in(request: web.Request) -> tuple[CitizenWeb, CitizenSession] 
     if session is None or session.case_id is None:
         return _problem(request, "bad.session", 401)
     link_id = session.link_id
-    if link_id is not None:
+    if link_id is not None and check_link:
         revoked: bool = await asyncio.to_thread(cw.repo.link_revoked, link_id)
         if revoked:
             cw.sessions.end(session)
@@ -182,21 +183,25 @@ async def _signed_in(request: web.Request) -> tuple[CitizenWeb, CitizenSession] 
 
 
 async def my_request(request: web.Request) -> web.StreamResponse:
-    found = await _signed_in(request)
+    found = await _signed_in(request, check_link=False)
     if isinstance(found, web.Response):
         return found
     cw, session = found
     case_id = session.case_id
     assert case_id is not None
     lang = lang_of(request)
-    # The view is recorded while the facts are read (both must succeed before the page
-    # shows anything: fail closed). A closed case's page is a view too.
+    # One read for the facts, the case's audit entries and the session's link; the
+    # view is recorded meanwhile (both must succeed before the page shows anything:
+    # fail closed). A closed case's page is a view too.
     facts, _ = await asyncio.gather(
-        asyncio.to_thread(cw.facts, case_id),
+        asyncio.to_thread(cw.facts, case_id, session.link_id),
         cw.record(cw.entry("citizen.viewed", "R", "done", case_id=case_id,
                            details={"lang": lang, "page": "mijn-hulpvraag"})))
     if facts is None:
         return _problem(request, "bad.session", 401)
+    if facts.link_revoked:
+        cw.sessions.end(session)
+        return _problem(request, "bad.revoked", 401)
     if facts.closed:
         return _problem(request, "bad.closed", 410, session=session)
     c = catalogue(lang)
