@@ -3,11 +3,13 @@
 1. "Mijn hulpvraag" render (GET /burger/, in-process aiohttp, including the audit write
    of the view) with 10,000 cases in the store (two grants, a link and three audit
    entries each), SQLite and PostgreSQL side by side; on each store, requests
-   alternate between the page's read now ("one read": facts, audit entries and the
-   session's link in one transaction on one connection, five queries) and the read
-   before it (``_facts_before``: the link check, the audit query and the facts on
-   three connections, eight queries — the code of commit 7be52ca, kept here as the
-   baseline). Goal: p95 ≤ 100 ms.
+   alternate between the page's read now ("one read": the facts and the case's audit
+   entries in one transaction on one connection, five queries; the session's link is
+   checked in the session lookup's own query) and the read before it
+   (``_facts_before``: a separate link check, the audit query and the facts on three
+   connections, eight queries — the code of commit 7be52ca, kept here as the
+   baseline). Both variants look the session up in the store (as now). Goal: p95 ≤
+   100 ms.
 2. Citizen withdrawal on the page → the member's leave event in the room (real Synapse
    with the gate, the casus bot, the web app). Goal: p95 ≤ 2 s.
 3. Guessing: code attempts until lock-out; the time a brute force of the link token
@@ -176,7 +178,8 @@ async def _render(url: str, state: Path, n_cases: int,
                 variant = "before" if i % 2 == 0 else "now"
                 cw.facts = before_read if variant == "before" else now_read  # type: ignore[method-assign,assignment]
                 case_id, link_id = rng.choice(cases)
-                session = cw.sessions.new(case_id=case_id, link_id=link_id)
+                session = await asyncio.to_thread(cw.sessions.new, case_id=case_id,
+                                                  link_id=link_id)
                 client.session.cookie_jar.update_cookies({COOKIE: session.id})
                 start = time.perf_counter()
                 resp = await client.get("/burger/")
@@ -371,9 +374,10 @@ async def main(n_cases: int, requests: int, rounds: int) -> dict[str, Any]:
     print(f"\n| GET /burger/ with {n_cases:,} cases, alternating | n | p50 ms | p95 ms |\n"
           "|---|---|---|---|")
     for name, variants in results.items():
-        print(_row(f"{name}, before (3 connections, 8 queries)", variants["before"], 1000.0,
+        print(_row(f"{name}, before (facts: 3 connections, 8 queries)", variants["before"],
+                   1000.0, ".1f"))
+        print(_row(f"{name}, now (facts: one read, 5 queries)", variants["now"], 1000.0,
                    ".1f"))
-        print(_row(f"{name}, now (one read, 5 queries)", variants["now"], 1000.0, ".1f"))
     for name, variants in results.items():
         ratio = pct(variants["before"], 0.95) / pct(variants["now"], 0.95)
         print(f"{name}: p95 before / now = {ratio:.2f}")

@@ -54,5 +54,3 @@ class CaseFacts:
     grants: tuple[GrantHistory, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     history: tuple[tuple[int, AuditEntry], ...] = field(default=())
-    #: Read with a session's ``link_id``: that link is gone or revoked (log out).
-    link_revoked: bool = False

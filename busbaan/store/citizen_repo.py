@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, literal, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -107,7 +107,8 @@ class CitizenRepository:
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def revoke_all(self, case_id: str, *, by: str, now: dt.datetime) -> list[str]:
-        """Revoke every link of the case not yet revoked; the ids revoked."""
+        """Revoke every link of the case not yet revoked; the ids revoked. Sessions
+        started from them end at their next request (``CitizenSessions.get``)."""
         with Session(self._engine) as s, s.begin():
             rows = list(s.exec(select(CitizenLinkRow).where(
                 CitizenLinkRow.case_id == case_id, col(CitizenLinkRow.revoked_at).is_(None))))
@@ -165,30 +166,26 @@ class CitizenRepository:
     # -- the page's facts -------------------------------------------------------------
 
     def facts(self, case_id: str, history: Sequence[tuple[int, object]] = (), *,
-              log: AuditLog | None = None, link_id: str | None = None) -> CaseFacts | None:
+              log: AuditLog | None = None) -> CaseFacts | None:
         """Everything the page shows, in one transaction on one connection, in five
-        queries: the case with its regie's directory entry, the contact the regie gave
-        and (with ``link_id``) whether the session's link still holds; the grants; the
-        proposals; the accepted handovers; and, with ``log`` (the audit log in this
-        same database), the case's audit entries. Without ``log``, ``history`` is used.
-        None: no such case."""
+        queries: the case with its regie's directory entry and the contact the regie
+        gave; the grants; the proposals; the accepted handovers; and, with ``log``
+        (the audit log in this same database), the case's audit entries. Without
+        ``log``, ``history`` is used. None: no such case."""
         contact = (select(CitizenLinkRow.contact)
                    .where(CitizenLinkRow.case_id == CaseRow.case_id,
                           CitizenLinkRow.created_by == CaseRow.regie,
                           col(CitizenLinkRow.contact) != "")
                    .order_by(col(CitizenLinkRow.created_at).desc()).limit(1)
                    .scalar_subquery())
-        alive = (exists().where(col(CitizenLinkRow.link_id) == link_id,
-                                col(CitizenLinkRow.revoked_at).is_(None))
-                 if link_id is not None else literal(True))
         with Session(self._engine) as s, s.begin():
-            first = s.exec(select(CaseRow, DirectoryRow, contact, alive)
+            first = s.exec(select(CaseRow, DirectoryRow, contact)
                            .outerjoin(DirectoryRow,
                                       col(DirectoryRow.user_id) == col(CaseRow.regie))
                            .where(CaseRow.case_id == case_id)).first()
             if first is None:
                 return None
-            case, d, contact_text, link_alive = first
+            case, d, contact_text = first
             regie = (Professional(user_id=d.user_id, organisation=d.organisation, role=d.role,
                                   team=d.team, display_name=d.display_name)
                      if d is not None else None)
@@ -212,5 +209,4 @@ class CitizenRepository:
                 regie_since=_utc(case.regie_since),  # type: ignore[arg-type]
                 contact=contact_text or None,
                 earlier=tuple(earlier), grants=tuple(grants), proposals=tuple(proposals),
-                history=tuple(history),  # type: ignore[arg-type]
-                link_revoked=not link_alive)
+                history=tuple(history))  # type: ignore[arg-type]

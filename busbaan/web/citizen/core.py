@@ -23,7 +23,13 @@ from busbaan.log import get_logger
 from busbaan.policy import Policy
 from busbaan.store.citizen_repo import CitizenRepository
 from busbaan.web.citizen.actions import CaseActions, CasusBotActions
-from busbaan.web.citizen.sessions import COOKIE, CitizenSession, CitizenSessions, RateLimiter
+from busbaan.web.citizen.sessions import (
+    COOKIE,
+    CitizenSession,
+    CitizenSessions,
+    RateLimiter,
+    load_or_create_key,
+)
 
 __all__ = ["CITIZEN", "PREFIX", "CitizenWeb", "LoginStep", "security_headers"]
 
@@ -32,6 +38,7 @@ log = get_logger("busbaan.web.citizen")
 PREFIX = "/burger"
 SOURCE = "citizen-web"
 LANG_COOKIE = "busbaan_taal"
+SESSION_KEY_FILE = "citizen-session.key"
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -54,6 +61,8 @@ class CitizenWeb:
     clock: Clock
     signer: Signer | None
     actions: CaseActions | None
+    #: The sessions' HMAC key (a file outside the database; shared by the processes).
+    session_key: bytes = field(repr=False, default=b"")
     cookie_secure: bool = False
     sessions: CitizenSessions = field(init=False)
     limiter: RateLimiter = field(init=False)
@@ -62,7 +71,7 @@ class CitizenWeb:
     locks: dict[str, asyncio.Lock] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.sessions = CitizenSessions(self.clock)
+        self.sessions = CitizenSessions(self.engine, self.clock, self.session_key)
         self.limiter = RateLimiter(self.clock)
         self.repo = CitizenRepository(self.engine)
         self.templates = jinja2.Environment(
@@ -83,9 +92,12 @@ class CitizenWeb:
             log.warning("citizen.no_receipt_key", errcode=exc.errcode)
             signer = None
         bot = getattr(service, "casus", None)
+        session_key = load_or_create_key(Path(
+            extra.get("citizen_session_key") or Path(config.state_dir) / SESSION_KEY_FILE))
         return cls(policy=policy, engine=service.engine, audit=service.audit,
                    clock=service.clock, signer=signer,
                    actions=CasusBotActions(bot) if bot is not None else None,
+                   session_key=session_key,
                    cookie_secure=bool(extra.get("cookie_secure", False)))
 
     # -- records ----------------------------------------------------------------------
@@ -107,14 +119,20 @@ class CitizenWeb:
 
     # -- sessions ---------------------------------------------------------------------
 
-    def session(self, request: web.Request) -> CitizenSession | None:
-        return self.sessions.get(request.cookies.get(COOKIE))
+    async def session(self, request: web.Request) -> CitizenSession | None:
+        return await asyncio.to_thread(self.sessions.get, request.cookies.get(COOKIE))
 
-    def start_session(self, previous: CitizenSession | None, case_id: str,
-                      link_id: str | None) -> CitizenSession:
+    async def start_session(self, previous: CitizenSession | None, case_id: str,
+                            link_id: str | None) -> CitizenSession:
         """The end of every login step: a new session id for the case."""
-        self.sessions.end(previous)
-        return self.sessions.new(case_id=case_id, link_id=link_id)
+        def swap() -> CitizenSession:
+            self.sessions.end(previous)
+            return self.sessions.new(case_id=case_id, link_id=link_id)
+
+        return await asyncio.to_thread(swap)
+
+    async def end_session(self, session: CitizenSession | None) -> None:
+        await asyncio.to_thread(self.sessions.end, session)
 
     def set_cookie(self, response: web.StreamResponse, session: CitizenSession) -> None:
         response.set_cookie(COOKIE, session.id, path=PREFIX, httponly=True,
@@ -125,11 +143,10 @@ class CitizenWeb:
 
     # -- the page's facts ---------------------------------------------------------------
 
-    def facts(self, case_id: str, link_id: str | None = None) -> CaseFacts | None:
+    def facts(self, case_id: str) -> CaseFacts | None:
         """The page's facts and the case's audit entries in one read (one transaction
-        on one connection; the audit log lives in the same database); with
-        ``link_id``, also whether the session's link was revoked."""
-        return self.repo.facts(case_id, log=self.audit.log(), link_id=link_id)
+        on one connection; the audit log lives in the same database)."""
+        return self.repo.facts(case_id, log=self.audit.log())
 
 
 CITIZEN: web.AppKey[CitizenWeb] = web.AppKey("citizen", CitizenWeb)

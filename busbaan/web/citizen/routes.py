@@ -95,7 +95,9 @@ async def link_form(request: web.Request) -> web.StreamResponse:
                                  reason_code=f"link.{status.value}",
                                  details={"link_id": state.link_id}))
         return _problem(request, f"bad.{status.value}", 410)
-    session = cw.session(request) or cw.sessions.new()
+    session = await cw.session(request)
+    if session is None:
+        session = await asyncio.to_thread(cw.sessions.new)
     response = render(request, "login.html", session=session, error=None, left=None)
     cw.set_cookie(response, session)
     return response
@@ -109,7 +111,7 @@ async def link_code(request: web.Request) -> web.StreamResponse:
         return _problem(request, "bad.busy", 429)
     token = request.match_info["token"]
     form = await request.post()
-    session = cw.session(request)
+    session = await cw.session(request)
     if session is None or not session.csrf_ok(str(form.get("csrf", ""))):
         return _problem(request, "bad.form", 403)
     state, found = await _link(cw, token)
@@ -130,7 +132,7 @@ async def link_code(request: web.Request) -> web.StreamResponse:
         if check.outcome is CodeOutcome.RIGHT:
             if not await asyncio.to_thread(cw.repo.use, state.link_id, now):
                 return _problem(request, "bad.used", 410)
-            fresh = cw.start_session(session, state.case_id, state.link_id)
+            fresh = await cw.start_session(session, state.case_id, state.link_id)
             await cw.record(cw.entry("citizen.login", "E", "done", case_id=state.case_id,
                                      details={"link_id": state.link_id, "method": "link+code"}))
             response = _see(f"{PREFIX}/")
@@ -162,46 +164,40 @@ async def link_code(request: web.Request) -> web.StreamResponse:
 # -- "Mijn hulpvraag" ---------------------------------------------------------------
 
 
-async def _signed_in(request: web.Request, *, check_link: bool = True) -> \
-        tuple[CitizenWeb, CitizenSession] | web.Response:
+async def _signed_in(request: web.Request) -> tuple[CitizenWeb, CitizenSession] | \
+        web.Response:
     """The app and the citizen's session; a clear page when there is none, or when the
-    regie revoked the link it started from (``!burgerlink intrekken``). Without
-    ``check_link`` the caller checks the link in its own read (the page does)."""
+    regie revoked the link it started from (``!burgerlink intrekken``; read with the
+    session, in the same query)."""
     cw = _cw(request)
     if cw is None:
         return _unavailable(request)
-    session = cw.session(request)
+    session = await cw.session(request)
     if session is None or session.case_id is None:
         return _problem(request, "bad.session", 401)
-    link_id = session.link_id
-    if link_id is not None and check_link:
-        revoked: bool = await asyncio.to_thread(cw.repo.link_revoked, link_id)
-        if revoked:
-            cw.sessions.end(session)
-            return _problem(request, "bad.revoked", 401)
+    if session.link_revoked:
+        await cw.end_session(session)
+        return _problem(request, "bad.revoked", 401)
     return cw, session
 
 
 async def my_request(request: web.Request) -> web.StreamResponse:
-    found = await _signed_in(request, check_link=False)
+    found = await _signed_in(request)
     if isinstance(found, web.Response):
         return found
     cw, session = found
     case_id = session.case_id
     assert case_id is not None
     lang = lang_of(request)
-    # One read for the facts, the case's audit entries and the session's link; the
-    # view is recorded meanwhile (both must succeed before the page shows anything:
-    # fail closed). A closed case's page is a view too.
+    # One read for the facts and the case's audit entries; the view is recorded
+    # meanwhile (both must succeed before the page shows anything: fail closed). A
+    # closed case's page is a view too.
     facts, _ = await asyncio.gather(
-        asyncio.to_thread(cw.facts, case_id, session.link_id),
+        asyncio.to_thread(cw.facts, case_id),
         cw.record(cw.entry("citizen.viewed", "R", "done", case_id=case_id,
                            details={"lang": lang, "page": "mijn-hulpvraag"})))
     if facts is None:
         return _problem(request, "bad.session", 401)
-    if facts.link_revoked:
-        cw.sessions.end(session)
-        return _problem(request, "bad.revoked", 401)
     if facts.closed:
         return _problem(request, "bad.closed", 410, session=session)
     c = catalogue(lang)
@@ -223,20 +219,18 @@ async def _form(request: web.Request) -> tuple[CitizenWeb, CitizenSession, dict[
     return cw, session, data
 
 
-def _done(session: CitizenSession, form_id: str, flash: Flash) -> web.Response:
-    session.done[form_id] = flash
-    while len(session.done) > 50:
-        session.done.pop(next(iter(session.done)))
+async def _done(cw: CitizenWeb, session: CitizenSession, form_id: str,
+                flash: Flash) -> web.Response:
+    await asyncio.to_thread(cw.sessions.remember, session, form_id, flash)
     return _see(f"{PREFIX}/?klaar={form_id}#bericht")
 
 
-def _again(session: CitizenSession, form_id: str) -> web.Response | None:
+async def _again(cw: CitizenWeb, session: CitizenSession,
+                 form_id: str) -> web.Response | None:
     """A form handled before: show what it did, and that nothing changed now."""
     if form_id in session.done:
         first = session.done[form_id]
-        again = form_id + "-2"
-        session.done[again] = (("done.again", {}), *first)
-        return _see(f"{PREFIX}/?klaar={again}#bericht")
+        return await _done(cw, session, form_id + "-2", (("done.again", {}), *first))
     return None
 
 
@@ -248,7 +242,7 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
     case_id = session.case_id
     assert case_id is not None
     async with cw.lock(case_id):
-        replay = _again(session, data["form"])
+        replay = await _again(cw, session, data["form"])
         if replay is not None:
             return replay
         facts = await asyncio.to_thread(cw.facts, case_id)
@@ -291,7 +285,7 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
         if result.removed:
             flash += (("done.removed", {"org": org}),)
         flash += (("done.told", {"name": name}),)
-        return _done(session, data["form"], flash)
+        return await _done(cw, session, data["form"], flash)
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
@@ -305,7 +299,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
     if choice not in ("ja", "nee"):
         return _problem(request, "bad.form", 400, session=session, back=True)
     async with cw.lock(case_id):
-        replay = _again(session, data["form"])
+        replay = await _again(cw, session, data["form"])
         if replay is not None:
             return replay
         facts = await asyncio.to_thread(cw.facts, case_id)
@@ -361,7 +355,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
         flash: Flash = ((("done.approved", {"org": org}),) if grant_id
                         else (("done.refused", {"org": org}),))
         flash += (("done.receipt", {"proposal": proposal.proposal_id}),)
-        return _done(session, data["form"], flash)
+        return await _done(cw, session, data["form"], flash)
 
 
 async def receipt(request: web.Request) -> web.StreamResponse:
@@ -384,10 +378,10 @@ async def logout(request: web.Request) -> web.StreamResponse:
     cw = _cw(request)
     if cw is None:
         return _unavailable(request)
-    session = cw.session(request)
+    session = await cw.session(request)
     form = await request.post()
     if session is not None and session.csrf_ok(str(form.get("csrf", ""))):
-        cw.sessions.end(session)
+        await cw.end_session(session)
     response = _see(f"{PREFIX}/uit")
     response.del_cookie(COOKIE, path=PREFIX)
     return response
