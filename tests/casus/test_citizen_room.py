@@ -161,6 +161,37 @@ async def test_revoking_links_is_for_the_regie(service: Service, make_person: Ma
         assert resp.status == 410 and "stopgezet" in await resp.text()
 
 
+async def test_a_locked_link_is_told_to_the_regie_in_the_room(
+        service: Service, make_person: MakePerson) -> None:
+    """Five wrong codes lock the link: the regie is told in the case room (mentioned,
+    with what to do), the citizen gets the locked page, and the right code no longer
+    opens anything."""
+    bot = service.runners["casus"].user_id
+    web = service.web.url
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    _, room = await open_case(regie, bot)
+    data = (await regie.command(room, "!burgerlink"))["nl.busbaan.reply"]["data"]
+    assert isinstance(await regie.join(data["dm_room_id"]), nio.JoinResponse)
+    _, ev = await regie.wait_for(_notice("citizen.link", data["dm_room_id"]))
+    link = ev["content"][NOTICE_KEY]
+    path = link["url"][link["url"].index("/burger/"):]
+    wrong = "ZZZZZZ" if link["code"] != "ZZZZZZ" else "YYYYYY"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+        async with s.get(web + path) as r:
+            csrf = _CSRF.search(await r.text()).group(1)  # type: ignore[union-attr]
+        for attempt in range(1, 6):
+            async with s.post(web + path, data={"csrf": csrf, "code": wrong}) as r:
+                text = await r.text()
+                assert r.status == (410 if attempt == 5 else 400), (attempt, r.status)
+        assert "te vaak fout ingevuld" in text and "Uw hulpverlener weet dit nu" in text
+        async with s.post(web + path, data={"csrf": csrf, "code": link["code"]}) as r:
+            assert r.status == 410
+    _, told = await regie.wait_for(_notice("citizen.link_locked", room))
+    assert regie.user_id in told["content"]["m.mentions"]["user_ids"]
+    assert "5 keer fout" in told["content"]["body"] and "!burgerlink" in told["content"]["body"]
+    assert link["code"] not in str(told)
+
+
 async def test_each_new_case_room_gets_the_case_panel(service: Service, make_person: MakePerson,
                                                       homeserver: Any) -> None:
     """A new case room carries the panel widget. Through the widget's OpenID flow,

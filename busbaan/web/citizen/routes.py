@@ -151,8 +151,9 @@ async def link_code(request: web.Request) -> web.StreamResponse:
                 await cw.actions.tell_regie(
                     state.case_id, kind="citizen.link_locked",
                     body=(f"De burgerlink van casus {state.case_id} is geblokkeerd: de code "
-                          f"is {check.attempts} keer fout ingevuld. Maak zo nodig een nieuwe "
-                          "link met !burgerlink."),
+                          f"is {check.attempts} keer fout ingevuld. Misschien typte de burger "
+                          "verkeerd, misschien probeert iemand anders het. Bel de burger; "
+                          "maak zo nodig een nieuwe link met !burgerlink."),
                     data={"link_id": state.link_id, "attempts": check.attempts})
             except Exception:
                 log.exception("citizen.tell_regie_failed")
