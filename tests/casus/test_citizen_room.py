@@ -109,6 +109,8 @@ async def test_citizen_withdraws_approves_and_only_the_citizen_regrants(
         await eventually(gone, timeout=10.0, interval=0.05)  # speed: bench/citizen.py
         _, told = await regie.wait_for(_notice("citizen.withdrew", room))
         assert regie.user_id in told["content"]["m.mentions"]["user_ids"]
+        assert "1 deelnemer(s) van humanitas" in told["content"]["body"]
+        assert "!toestemming voorstel" in told["content"]["body"]
 
         # The regie cannot give it again; only the citizen can.
         again = (await regie.command(room, f"!toestemming geef humanitas contact "

@@ -278,8 +278,11 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
         await cw.actions.tell_regie(
             case_id, kind="citizen.withdrew",
             body=(f"De cliënt heeft de toestemming {g.grant_id} ({g.organisation}) "
-                  f"ingetrokken via 'Mijn hulpvraag'. Wie erbuiten valt, is uit de kamer "
-                  f"gehaald ({result.removed})."),
+                  "ingetrokken via 'Mijn hulpvraag'. "
+                  + (f"Uit de kamer gehaald: {result.removed} deelnemer(s) van "
+                     f"{g.organisation}. " if result.removed else "")
+                  + "Alleen de cliënt kan deze toestemming opnieuw geven; vraag het zo "
+                    "nodig met !toestemming voorstel."),
             data={"grant_id": g.grant_id, "organisation": g.organisation,
                   "removed": result.removed})
         flash: Flash = (("done.withdrawn", {"org": org}), ("done.withdrawn_what", {"org": org}))
