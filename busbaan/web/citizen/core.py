@@ -46,9 +46,10 @@ class LoginStep:
     """How a citizen proves who they are. The embedded default is the link and the
     code (``routes.link_form`` / ``routes.link_code``). A DigiD step (SAML or OIDC
     through the municipality's identity broker) adds its own routes under
-    ``/burger/digid/``, maps the BSN it receives to the case in the broker's pseudonym
-    register (the BSN never reaches busbaan), and calls
-    :meth:`CitizenWeb.start_session` with that case — nothing else changes."""
+    ``/burger/digid/``, receives a pseudonym (never a BSN), finds the case bound to it
+    (bound once after a link + code login), and calls :meth:`CitizenWeb.start_session`
+    with that case — nothing else changes. docs/architecture.md, "DigiD: where it
+    plugs in", has the flow, the configuration and the binding."""
 
     name = "link+code"
 
