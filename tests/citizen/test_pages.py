@@ -6,15 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
 from busbaan.audit.checkpoint import open_note
 from busbaan.audit.keys import load_signer
 from busbaan.citizen import DATA_SUBJECT, links
 from busbaan.service import Service
 from busbaan.store.repositories import CaseRepository
+from busbaan.web.app import create_app
 from busbaan.web.citizen import CITIZEN
-from tests.citizen.conftest import add_proposal, csrf_of, forms_of, log_in, seed_case
+from tests.citizen.conftest import (
+    StoreActions,
+    add_proposal,
+    csrf_of,
+    forms_of,
+    log_in,
+    seed_case,
+)
 
 
 def _entries(service: Service, case_id: str, code: str | None = None) -> list[object]:
@@ -301,3 +309,41 @@ async def test_after_revocation_a_decision_changes_nothing(client: TestClient,
     assert r.status == 401 and "stopgezet" in await r.text()
     assert all(g.withdrawn_at is None
                for g in CaseRepository(cit_service.engine).grants(case.case_id))
+
+
+async def test_a_restart_keeps_the_citizen_logged_in(client: TestClient,
+                                                     cit_service: Service) -> None:
+    """A new app on the same store and key (a restart, or a second process) knows the
+    citizen's session and the forms already handled."""
+    case = seed_case(cit_service)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(case.consent_grant))
+    r = await client.post("/burger/intrekken", data={"csrf": csrf_of(html), "form": form_id,
+                                                     "grant": case.consent_grant})
+    assert r.status == 200
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert cit_service.policy is not None
+    app = create_app(cit_service.policy, cit_service)
+    app[CITIZEN].actions = StoreActions(cit_service)
+    async with TestClient(TestServer(app)) as other:
+        other.session.cookie_jar.update_cookies(cookies)
+        page = await other.get("/burger/")
+        assert page.status == 200 and "Mijn hulpvraag" in await page.text()
+        again = await other.post("/burger/intrekken", data={
+            "csrf": csrf_of(html), "form": form_id, "grant": case.consent_grant})
+        assert again.status == 200 and "Dit had u al gedaan" in await again.text()
+
+
+async def test_a_case_lock_is_shared_while_held_and_then_forgotten(
+        client: TestClient) -> None:
+    """Two requests for one case get the same lock while one holds it; once nobody
+    does, the app forgets it (no lock per case ever seen)."""
+    import gc
+
+    cw = client.app[CITIZEN]
+    async with cw.lock("C-LOCK0001") as _:
+        assert cw.lock("C-LOCK0001") is cw.lock("C-LOCK0001")
+        assert cw.lock("C-LOCK0001").locked()
+    gc.collect()
+    assert "C-LOCK0001" not in cw.locks

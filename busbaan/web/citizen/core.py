@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,9 @@ class CitizenWeb:
     limiter: RateLimiter = field(init=False)
     repo: CitizenRepository = field(init=False)
     templates: jinja2.Environment = field(init=False)
-    locks: dict[str, asyncio.Lock] = field(init=False, default_factory=dict)
+    #: One lock per case while someone holds it (forgotten when nobody does).
+    locks: weakref.WeakValueDictionary[str, asyncio.Lock] = field(
+        init=False, default_factory=weakref.WeakValueDictionary)
 
     def __post_init__(self) -> None:
         self.sessions = CitizenSessions(self.engine, self.clock, self.session_key)
@@ -140,7 +143,12 @@ class CitizenWeb:
                             samesite="Strict", secure=self.cookie_secure)
 
     def lock(self, case_id: str) -> asyncio.Lock:
-        return self.locks.setdefault(case_id, asyncio.Lock())
+        """Serialises one case's forms in this process (the caller holds the lock
+        object while it is in use, which keeps it in the map)."""
+        lock = self.locks.get(case_id)
+        if lock is None:
+            lock = self.locks[case_id] = asyncio.Lock()
+        return lock
 
     # -- the page's facts ---------------------------------------------------------------
 

@@ -198,12 +198,6 @@ class CitizenSessions:
             s.execute(delete(CitizenSessionRow)
                       .where(col(CitizenSessionRow.id_hash) == self.id_hash(session.id)))
 
-    def end_case(self, case_id: str) -> int:
-        with Session(self.engine) as s, s.begin():
-            result = s.execute(delete(CitizenSessionRow)
-                               .where(col(CitizenSessionRow.case_id) == case_id))
-            return int(result.rowcount)  # type: ignore[attr-defined]
-
 
 class RateLimiter:
     """At most ``rate`` requests per ``per`` seconds per key (a sliding window), for
