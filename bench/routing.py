@@ -46,10 +46,11 @@ FROZEN = "frozen-2026-12-03.jsonl"
 #: only the social map. Aggregates only: never print, log or dump its questions or
 #: per-question results.
 HELDOUT = "frozen-2026-12-03-s3.jsonl"
-#: The held-out set's one baseline measurement, before any session-3 change (main at
-#: the commit named in FROZEN.md): top-1, top-3, safety in top 3, coverage, right when
-#: confident. None until measured.
-HELDOUT_BEFORE: tuple[str, str, str, str, str] | None = None
+#: The held-out set's one baseline measurement, before any session-3 change (the
+#: router of main at eda9d1c, measured 2026-12-03 13:22 UTC, load 2.7): top-1, top-3,
+#: safety in top 3, coverage, right when confident.
+HELDOUT_BEFORE: tuple[str, str, str, str, str] | None = (
+    "0.710", "0.910", "15/20", "54/100 (54.0 %)", "52/54 (96.3 %)")
 #: The frozen set's first measurement, before any issue-8 work (tests/data/socialmap/
 #: FROZEN.md): top-1, top-3, confident, right when confident, safety in top 3.
 FROZEN_BEFORE = (0.512, 0.774, "65/84", "38/65 (58 %)", "6/18")
@@ -624,6 +625,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "semantic ranker or CLI run)",
     )
     parser.add_argument(
+        "--no-heldout",
+        action="store_true",
+        help="leave the held-out set out (for work on the router: it is measured only at "
+        "the start and the end of a session)",
+    )
+    parser.add_argument(
         "--calibrate",
         action="store_true",
         help="fit the confidence on the tuning sets (never the held-out set), print",
@@ -640,7 +647,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = read_jsonl(dev_path)
     frozen = read_jsonl(LOCAL / FROZEN)
     heldout_path = LOCAL / HELDOUT
-    heldout = read_jsonl(heldout_path) if heldout_path.exists() else None
+    heldout = (
+        read_jsonl(heldout_path) if heldout_path.exists() and not args.no_heldout else None
+    )
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
