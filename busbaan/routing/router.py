@@ -90,6 +90,10 @@ class Tuning:
     related_weight: float = 0.6
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
+    #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
+    #: one, by its frequency in general Dutch/English (:mod:`.commonness`); None: off.
+    #: Off by default: on the tuning sets it cost a point (docs/benchmarks.md, ablation).
+    common_floor: float | None = None
     #: What learned associations (feedback from professionals) may add per question
     #: word, at most; see :mod:`.learning`.
     learned_weight: float = 4.0
@@ -220,6 +224,7 @@ class Router:
             vocabulary_texts(social_map),
             related_weight=tuning.related_weight,
             use_lexicon=tuning.lexicon,
+            common_floor=tuning.common_floor,
         )
         place_words = [w for name in lexicon.STADSDELEN for w in name.lower().split("-")]
         self._services = tuple(s for s in social_map.services if s.active)
@@ -252,7 +257,7 @@ class Router:
         return merged
 
     def _eligible(self, service: Service, who: Person) -> Literal["age", "area"] | None:
-        if who.leeftijd is not None and not service.admits_age(who.leeftijd):
+        if not who.admits(service.minimum_age, service.maximum_age):
             return "age"
         if who.stadsdeel is not None and not serves_area(service, who.stadsdeel):
             return "area"

@@ -20,7 +20,7 @@ import simplemma
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from busbaan.routing import lexicon
+from busbaan.routing import commonness, lexicon
 from busbaan.routing.lexicon import fold
 
 #: Weights of the kinds of evidence a question term can carry.
@@ -262,8 +262,10 @@ class Analyzer:
         *,
         related_weight: float = WEIGHT_RELATED,
         use_lexicon: bool = True,
+        common_floor: float | None = commonness.FLOOR,
     ) -> None:
         self.stem = Stemmer()
+        self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
         for text in texts:
             frequencies.update(words(text))
@@ -318,6 +320,13 @@ class Analyzer:
 
     # ------------------------------------------------------------------ questions
 
+    def everyday(self, word: str) -> float:
+        """How much a question word counts by how common it is in everyday language
+        (:mod:`.commonness`); 1.0 when that is switched off."""
+        if self._common_floor is None:
+            return 1.0
+        return commonness.weight(word, self._common_floor)
+
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a misspelt ``word`` most likely means, or None."""
         if (
@@ -355,9 +364,10 @@ class Analyzer:
             if word in lexicon.STOPWORDS or word.isdigit():
                 continue
             typo = word != source
-            weight = WEIGHT_TYPO if typo else WEIGHT_WORD
+            factor = self.everyday(word)
             if word in lexicon.WEAK_WORDS:
-                weight *= WEIGHT_WEAK
+                factor = min(factor, WEIGHT_WEAK)
+            weight = (WEIGHT_TYPO if typo else WEIGHT_WORD) * factor
             terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word"))
             for part in self._splitter.split(word):
                 if part not in lexicon.STOPWORDS:
@@ -378,12 +388,16 @@ class Analyzer:
                     i += 1
                     continue
                 source = " ".join(original[i : i + size])
+                # a phrase is as specific as its rarest word ("huiselijk geweld")
+                factor = max(self.everyday(w) for w in surface[i : i + size])
                 for w in table[tuple(keys[i : i + size])]:
                     if w in lexicon.STOPWORDS:
                         continue
-                    out.append(Term(self.stem(w), weight, source, kind))
+                    out.append(Term(self.stem(w), weight * factor, source, kind))
                     for part in self._splitter.split(w):
-                        out.append(Term(self.stem(part), weight * WEIGHT_PART, source, kind))
+                        out.append(
+                            Term(self.stem(part), weight * factor * WEIGHT_PART, source, kind)
+                        )
                 i += size
         return out
 

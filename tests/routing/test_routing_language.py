@@ -150,3 +150,30 @@ def test_childs_age_does_not_exclude_adult_services(router: Router) -> None:
     answer = router.route("Alleenstaande moeder met een dochter van 8 heeft grote schulden")
     assert answer.leeftijd is None and answer.excluded == ()
     assert any(r.service_id == "shv-schuldhulpverlening" for r in answer.results)
+
+
+def test_a_parent_may_ask_for_their_childs_service(router: Router) -> None:
+    """A parent's age does not shut the child's services: 'vader (42) met een zoon van
+    9' is judged by the son's age for a service for children, and a child without an age
+    ('haar dochter gaat naar de brugklas') opens the services that end in youth."""
+    sport = router.route("Vader (42) heeft een zoon van 9 die wil voetballen maar de "
+                         "contributie is te duur")
+    assert "jeugdfonds-sport-cultuur" not in {e.service_id for e in sport.excluded}
+    assert "jeugdfonds-sport-cultuur" in [r.service_id for r in sport.results[:3]]
+    school = router.route("Moeder (35) kan de schoolspullen voor haar dochter niet betalen")
+    assert "leergeld-schoolspullen" not in {e.service_id for e in school.excluded}
+
+
+def test_a_grown_child_is_the_person(router: Router) -> None:
+    """'mijn dochter van 23' is about a 23-year-old: a service that ends at 22 stays
+    shut, as it does for an adult with no child in the question."""
+    from busbaan.routing.context import person
+
+    assert not person("mijn dochter van 23 heeft geen dak boven haar hoofd", {}).has_child
+    assert person("Moeder (35) kan geen laptop betalen voor haar dochter", {}).has_child
+    answer = router.route("mijn dochter van 23 heeft geen dak boven haar hoofd")
+    assert "mo-jongeren-toegang" in {e.service_id for e in answer.excluded}
+    adult = router.route("man van 40 zoekt een slaapplek voor jongeren")
+    assert "mo-jongeren-toegang" in {e.service_id for e in adult.excluded}
+    parent = router.route("vrouw van 40 wil hulp bij het opvoeden")
+    assert "okt-opvoedondersteuning" not in {e.service_id for e in parent.excluded}
