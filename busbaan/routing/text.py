@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import simplemma
@@ -49,6 +49,7 @@ _MIN_SUFFIX = 6
 _MIN_PART_FREQ = 2
 _MIN_FUZZY = 6
 _FUZZY_CUTOFF = 85.0
+_SURE_FUZZY = 90.0
 _MAX_CACHE = 50_000  # words; a long-running bot must not grow without bound
 
 
@@ -245,7 +246,25 @@ class Term:
     kind: str  # word | part | abbreviation | english | related | typo
 
 
-def _compile(table: Mapping[str, str], stem: Stemmer | None) -> dict[tuple[str, ...], list[str]]:
+def _english_stemmer() -> Callable[[str], str]:
+    """Snowball's English (Porter 2) stemmer, cached."""
+    snowball = snowballstemmer.stemmer("english")
+    cache: dict[str, str] = {}
+
+    def stem(word: str) -> str:
+        found = cache.get(word)
+        if found is None:
+            found = snowball.stemWord(word)
+            if len(cache) < _MAX_CACHE:
+                cache[word] = found
+        return found
+
+    return stem
+
+
+def _compile(
+    table: Mapping[str, str], stem: Callable[[str], str] | None
+) -> dict[tuple[str, ...], list[str]]:
     """A table keyed by word sequences (stemmed when ``stem`` is given)."""
     compiled: dict[tuple[str, ...], list[str]] = {}
     for key, value in table.items():
@@ -277,11 +296,14 @@ class Analyzer:
         self._vocabulary = sorted(w for w in frequencies if len(w) >= 3 and not w.isdigit())
         self._known = frozenset(self._vocabulary)
         self._known_stems = frozenset(self.stem(w) for w in self._vocabulary)
-        self._tables: tuple[tuple[str, float, dict[tuple[str, ...], list[str]], bool], ...] = (
+        self._english = _english_stemmer()
+        self._tables: tuple[tuple[str, float, dict[tuple[str, ...], list[str]], str], ...] = (
             (
-                ("abbreviation", WEIGHT_ABBREVIATION, _compile(lexicon.ABBREVIATIONS, None), False),
-                ("english", WEIGHT_ENGLISH, _compile(lexicon.ENGLISH, self.stem), True),
-                ("related", related_weight, _compile(lexicon.RELATED, self.stem), True),
+                ("abbreviation", WEIGHT_ABBREVIATION, _compile(lexicon.ABBREVIATIONS, None),
+                 "surface"),
+                ("english", WEIGHT_ENGLISH, _compile(lexicon.ENGLISH, self._english),
+                 "english"),
+                ("related", related_weight, _compile(lexicon.RELATED, self.stem), "stem"),
             )
             if use_lexicon
             else ()
@@ -327,6 +349,20 @@ class Analyzer:
             return 1.0
         return commonness.weight(word, self._common_floor)
 
+    def _surface(self, word: str) -> str:
+        """The word a question word stands for: itself, or the vocabulary word it is a
+        misspelling of. A word that splits into known parts is a compound, unless it is
+        a near-certain misspelling of one word ('schulhulp' -> 'schuldhulp', not
+        'schul' + 'hulp')."""
+        if word in lexicon.STOPWORDS:
+            return word
+        corrected = self._correct(word)
+        if not self._splitter.split(word):
+            return corrected or word
+        if corrected is not None and fuzz.ratio(word, corrected) >= _SURE_FUZZY:
+            return corrected
+        return word
+
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a misspelt ``word`` most likely means, or None."""
         if (
@@ -355,10 +391,7 @@ class Analyzer:
             for i, w in enumerate(words(unelided))
             if w not in ignored and i not in ruled_out
         ]
-        surface = [  # words, corrected where misspelt
-            (w if w in lexicon.STOPWORDS or self._splitter.split(w) else self._correct(w) or w)
-            for w in original
-        ]
+        surface = [self._surface(w) for w in original]  # corrected where misspelt
         terms: list[Term] = []
         for word, source in zip(surface, original, strict=True):
             if word in lexicon.STOPWORDS or word.isdigit():
@@ -379,8 +412,11 @@ class Analyzer:
         """Terms from the lexicon's tables; the longest matching phrase wins."""
         out: list[Term] = []
         stems = [self.stem(w) for w in surface]
-        for kind, weight, table, by_stem in self._tables:
-            keys = stems if by_stem else surface
+        # English words are looked up as written (not "corrected" into Dutch ones), by
+        # their English stem: 'refugees' finds 'refugee', 'lessons' 'lesson'.
+        english = [self._english(w) for w in original]
+        for kind, weight, table, keyed in self._tables:
+            keys = {"stem": stems, "english": english}.get(keyed, surface)
             i = 0
             while i < len(keys):
                 size = self._match(table, keys, surface, i)
