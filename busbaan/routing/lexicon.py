@@ -560,7 +560,6 @@ RELATED: Mapping[str, str] = {
     "stinkt": "woningvervuiling vervuild",
     "zwemmen": "zwemles sport",
     "voetballen": "voetbal sport contributie",
-    "fiets": "leergeld",
     # food
     "eten": "voedsel",
     "boodschappen": "voedsel leefgeld",
