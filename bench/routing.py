@@ -486,6 +486,20 @@ def render(figures: dict[str, Any]) -> str:
             return f"{len(rs)}, {sum(r[2] for r in rs) / len(rs):.2f}" if rs else "0, –"
         rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
+    ordinary = [k for k in ("dev", "frozen", "heldout", "own", "fresh", "off")
+                if f.get("alarm_" + k) is not None]
+    n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
+    n_alarms = sum(f["alarm_" + k][1] for k in ordinary)
+    alarm_line = (
+        f"**False alarms** (a safety answer where none belongs) over all {n_ordinary} "
+        f"ordinary questions ({', '.join(ordinary)}; held-out included when present): "
+        f"{pct(n_alarms, n_ordinary)}."
+    )
+    alarm_line += (
+        f" On {f['alarm_near'][0]} near misses written to share words with the cues "
+        "(`safety-near-misses.jsonl`: 'afsluiten' a contract, 'bang' to fall, a child who "
+        f"hits other children, ...): {pct(f['alarm_near'][1], f['alarm_near'][0])}."
+    )
     target = "heldout" if f["heldout"] is not None else "frozen"
     tname = "held out" if target == "heldout" else "first frozen"
     margin = f[target][0] - f[target + "_bm25"][0]
@@ -522,6 +536,8 @@ def render(figures: dict[str, Any]) -> str:
         "this benchmark prints its aggregates only).",
         "",
         *side,
+        "",
+        alarm_line,
         "",
         *before,
         "",
@@ -654,6 +670,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
     off = read_jsonl(LOCAL / "offtopic.jsonl")
+    near = read_jsonl(LOCAL / "safety-near-misses.jsonl")
 
     social_map = load_map(map_path)
     start = time.perf_counter()
@@ -677,6 +694,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "passes": args.passes,
         "build_s": build_s,
         "off_confident": sum(router.route(q["question"], q["context"]).confident for q in off),
+        "alarm_off": false_alarms(router, off),
+        "alarm_near": false_alarms(router, near),
         "heldout": None,
     }
     if not args.quick:

@@ -121,8 +121,18 @@ def test_broadened_cues_recognise_described_danger(signals: Any, text: str, fami
 def test_near_misses_raise_no_signal(signals: Any, text: str) -> None:
     """Ordinary questions that share a word with a cue ('afsluiten' a contract, 'bang'
     to fall, 'nergens terecht' with questions, a man threatened by a creditor) raise
-    no safety signal."""
-    assert families(signals, text) == set()
+    no safety signal (the person's age read from the question, as the router does)."""
+    from busbaan.routing.context import person
+
+    assert families(signals, text, person(text, {}).leeftijd) == set()
+
+
+def test_a_lost_bank_card_is_no_abuse_a_taken_one_is(signals: Any) -> None:
+    """An older person's bank card in someone else's hands is elder abuse; one that is
+    merely lost is not."""
+    assert "elder_abuse" not in families(signals, "Man (67) is zijn pinpas kwijt", 67)
+    assert "elder_abuse" in families(signals, "Opa's kleinzoon gebruikt zijn pinpas", None)
+    assert "elder_abuse" in families(signals, "haar zoon pakt haar bankpas af", 81)
 
 
 def test_check_speaks_dutch_about_a_broken_safety_file(tmp_path: Path) -> None:
