@@ -176,6 +176,21 @@ STOPWORDS: frozenset[str] = _wordset(
     """
 )
 
+#: Snowball's Dutch stop word list (snowballstem.org, BSD licence; as packaged in
+#: stop-words 2025.11.4, python-stop-words), copied here rather than depended on. Left
+#: out because they carry meaning for routing: "wezen" (orphans, a noun here).
+SNOWBALL_DUTCH: frozenset[str] = _wordset(
+    """
+    aan af al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen
+    door dus een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe
+    hun iemand iets ik in is ja je kan kon kunnen maar me meer men met mij mijn moet na
+    naar niet niets nog nu of om omdat onder ons ook op over reeds te tegen toch toen tot
+    u uit uw van veel voor want waren was wat we wel werd wie wij wil worden wordt zal ze
+    zei zelf zich zij zijn zo zonder zou
+    """
+)
+STOPWORDS = STOPWORDS | SNOWBALL_DUTCH
+
 #: Everyday words that say little about which service fits ("grote zorgen", "maakt",
 #: "komt het huis niet uit"): they count, but for less than the question's other words.
 WEAK_WORDS: frozenset[str] = _wordset(
