@@ -370,6 +370,10 @@ class Analyzer:
             or word.isdigit()
             or word in self._known
             or self.stem(word) in self._known_stems
+            # a word of the Dutch dictionary (simplemma) or a common English word is no
+            # misspelling: 'schelden' is not 'schulden', 'morgen' not 'mogen'
+            or simplemma.is_known(word, lang="nl")
+            or commonness.zipf(word, "en") > 0
         ):
             return None
         match = process.extractOne(

@@ -177,3 +177,23 @@ def test_a_grown_child_is_the_person(router: Router) -> None:
     assert "mo-jongeren-toegang" in {e.service_id for e in adult.excluded}
     parent = router.route("vrouw van 40 wil hulp bij het opvoeden")
     assert "okt-opvoedondersteuning" not in {e.service_id for e in parent.excluded}
+
+
+def test_dictionary_words_are_not_corrected_but_misspellings_are(router: Router) -> None:
+    """A real Dutch or English word is no typo ('schelden' stays, it is not 'schulden';
+    'morgen' is not 'mogen'), while a misspelling is corrected, also when it would split
+    into parts ('schulhulp' -> 'schuldhulp', not 'schul' + 'hulp')."""
+    terms = {t.source: t for t in router.analyzer.query("buren schelden morgen lessons")}
+    assert all(t.kind != "typo" for t in terms.values())
+    fixed = [t for t in router.analyzer.query("schulhulp aanvragn") if t.kind == "typo"]
+    assert {router.analyzer.stem("schuldhulp"), router.analyzer.stem("aanvragen")} <= {
+        t.stem for t in fixed}
+
+
+def test_english_words_are_found_in_every_form(router: Router) -> None:
+    """English words are looked up by their English stem, as written: 'refugees',
+    'creditors' and 'swimming lessons' find the map's Dutch words."""
+    kinds = {(t.source, t.kind) for t in router.analyzer.query(
+        "refugees with creditors need swimming lessons")}
+    assert ("refugees", "english") in kinds and ("creditors", "english") in kinds
+    assert ("swimming lessons", "english") in kinds
