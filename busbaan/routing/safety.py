@@ -350,15 +350,26 @@ def tokens(text: str) -> list[str]:
     return [lemma(t) if t[0].isalnum() else t for t in _TOKEN.findall(fold(text))]
 
 
+#: Separable verb particles: in a Dutch main clause the particle goes to the end
+#: ("sluit morgen de stroom af"), so a cue's last word that is one of these may stand
+#: anywhere later in the same clause.
+PARTICLES = frozenset(
+    ["af", "op", "uit", "aan", "in", "mee", "weg", "terug", "door", "over", "dicht", "om",
+     "toe", "na", "bij", "vast", "los", "eraf", "eruit", "binnen", "buiten"]
+)
+
+
 def _find(cue: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
-    """Start positions where ``cue`` occurs in ``toks`` (words in order, small gaps)."""
+    """Start positions where ``cue`` occurs in ``toks`` (words in order, small gaps; a
+    separable particle that ends the cue anywhere later in the clause)."""
     first = cue[0]
     for start, tok in enumerate(toks):
         if tok != first:
             continue
         pos, ok = start, True
-        for word in cue[1:]:
-            for step in range(1, MAX_GAP + 2):
+        for n, word in enumerate(cue[1:], start=2):
+            reach = len(toks) if n == len(cue) and word in PARTICLES else MAX_GAP + 2
+            for step in range(1, reach):
                 nxt = pos + step
                 if nxt >= len(toks) or not toks[nxt][0].isalnum():
                     ok = False

@@ -91,13 +91,29 @@ DESCRIBED = [
     ("Hij geeft zijn spullen weg en neemt afscheid", "suicide"),
     ("he says everyone would be better off if he was dead", "suicide"),
     ("my friend self-harms", "suicide"),
+    ("Mijn buurvrouw heeft steeds een blauw oog en zegt dat ze tegen de kast is gelopen",
+     "partner_violence"),
+    ("Ik hoor de buren elke nacht ruzie maken, ze gilt en er wordt met spullen gegooid",
+     "partner_violence"),
+    ("Meisje van 12 vertelt dat haar oom aan haar zit", "child_maltreatment"),
+    ("Moeder (79) heeft dementie en de thuiszorg laat haar de hele dag in een vieze luier "
+     "liggen", "elder_abuse"),
+    ("An elderly neighbour says her son takes her pension every month", "elder_abuse"),
+    ("Het energiebedrijf sluit morgen de stroom af", "eviction_cutoff"),
+    ("De woningcorporatie zet hen vrijdag uit huis", "eviction_cutoff"),
+    ("Hij is vandaag uit huis gezet en heeft geen plek om te slapen", "homeless_tonight"),
+    ("Ze slaapt al een week in het park", "homeless_tonight"),
+    ("Hij zwerft op straat sinds zijn vriendin hem eruit heeft gezet", "homeless_tonight"),
+    ("Mijn moeder zegt dat ze het leven niet meer ziet zitten", "suicide"),
+    ("He talks about killing himself", "suicide"),
 ]
 
 
 @pytest.mark.parametrize(("text", "family"), DESCRIBED)
 def test_broadened_cues_recognise_described_danger(signals: Any, text: str, family: str) -> None:
     """The session-3 cue lists recognise control, fear, signs on a child, a grandchild
-    taking money, gas cut off, sleeping in a car and indirect suicide talk."""
+    taking money, gas cut off ('sluit ... af': a separable verb's particle at the end of
+    the clause), sleeping in a car or a park and indirect suicide talk."""
     assert family in families(signals, text)
 
 
