@@ -223,6 +223,10 @@ IRREGULAR: Mapping[str, str] = {
     "kids": "kind",
     "children": "kind",
     "child": "kind",
+    # Snowball gives 'ouders' (parents) and 'ouderen' (the elderly) one stem: keep them apart.
+    "ouderen": "oudere",
+    "oudere": "oudere",
+    "elderly": "oudere",
 }
 
 #: Abbreviations professionals use -> what they stand for (weighted as the word itself).
