@@ -137,6 +137,8 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("without the name bonus", {"title_bonus": 0.0}),
     ("without down-weighting referral sentences", {"referral_weight": 1.0}),
+    # switched ON here (off by default): what general word frequency would bring
+    ("with everyday-word weighting (wordfreq; off by default)", {"common_floor": 0.45}),
 )
 
 
