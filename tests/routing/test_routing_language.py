@@ -197,3 +197,16 @@ def test_english_words_are_found_in_every_form(router: Router) -> None:
         "refugees with creditors need swimming lessons")}
     assert ("refugees", "english") in kinds and ("creditors", "english") in kinds
     assert ("swimming lessons", "english") in kinds
+
+
+def test_everyday_words_weigh_less_than_domain_words() -> None:
+    """The word-frequency table (wordfreq) ranks everyday words as common and domain
+    words as rare: 'huis' and 'kinderen' count for less than 'leerplicht' or a word
+    the table does not hold, never below the floor."""
+    from busbaan.routing import commonness
+
+    assert commonness.weight("leerplicht") == 1.0
+    assert commonness.weight("schuldhulpverlening") == 1.0
+    assert commonness.FLOOR <= commonness.weight("huis") < 0.7
+    assert commonness.weight("kinderen") < commonness.weight("schulden") <= 1.0
+    assert commonness.zipf("the", "en") > 6 and commonness.zipf("xqzv") == 0.0
