@@ -156,6 +156,10 @@ class CitizenRepository:
                         receipt=receipt))
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def grant_exists(self, grant_id: str) -> bool:
+        with Session(self._engine) as s:
+            return s.get(GrantRow, grant_id) is not None
+
     def close_proposals(self, case_id: str, now: dt.datetime) -> None:
         with Session(self._engine) as s, s.begin():
             s.execute(update(ConsentProposalRow)

@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from busbaan.audit import AuditEntry
 from busbaan.cases import AuditMirror, CaseService
 from busbaan.citizen import DATA_SUBJECT, links
-from busbaan.citizen.model import Proposal
+from busbaan.citizen.model import Proposal, grant_id_for
 from busbaan.consent import Grant, Professional
 from busbaan.service import Service, ServiceConfig
 from busbaan.store.citizen_repo import CitizenRepository
@@ -54,7 +54,7 @@ class StoreActions:
         return Withdrawal(0, REGIE)
 
     async def approve(self, proposal: Proposal, now: dt.datetime) -> str:
-        gid = new_id("G")
+        gid = grant_id_for(proposal.proposal_id)
         self.cases.give_grants(proposal.case_id, [Grant(
             grant_id=gid, organisation=proposal.organisation, categories=proposal.categories,
             legal_bases=proposal.legal_bases, valid_from=now, valid_until=proposal.valid_until,

@@ -347,3 +347,33 @@ async def test_a_case_lock_is_shared_while_held_and_then_forgotten(
         assert cw.lock("C-LOCK0001").locked()
     gc.collect()
     assert "C-LOCK0001" not in cw.locks
+
+
+async def test_a_double_yes_on_two_processes_gives_one_grant(client: TestClient,
+                                                             cit_service: Service) -> None:
+    """The same 'ja' reaching two processes at once (a double click behind a load
+    balancer; each process has its own case lock) gives the organisation one grant,
+    and both answers are a page that changes nothing further."""
+    import asyncio
+
+    case = seed_case(cit_service)
+    proposal = add_proposal(cit_service, case.case_id)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
+    data = {"csrf": csrf_of(html), "form": form_id, "voorstel": proposal.proposal_id,
+            "keuze": "ja"}
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert cit_service.policy is not None
+    app = create_app(cit_service.policy, cit_service)
+    app[CITIZEN].actions = StoreActions(cit_service)
+    async with TestClient(TestServer(app)) as other:
+        other.session.cookie_jar.update_cookies(cookies)
+        answers = await asyncio.gather(
+            client.post("/burger/beslis", data=data, allow_redirects=False),
+            other.post("/burger/beslis", data=data, allow_redirects=False))
+        statuses = sorted(r.status for r in answers)
+    given = [g for g in CaseRepository(cit_service.engine).grants(case.case_id)
+             if g.organisation == "huisartsen"]
+    assert len(given) == 1, given
+    assert statuses[0] == 303 and statuses[1] in (303, 409), statuses

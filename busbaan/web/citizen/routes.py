@@ -19,6 +19,7 @@ from aiohttp import web
 from busbaan.citizen import links
 from busbaan.citizen.i18n import catalogue
 from busbaan.citizen.links import CodeOutcome, LinkStatus
+from busbaan.citizen.model import grant_id_for
 from busbaan.citizen.receipt import receipt_body, sign_receipt
 from busbaan.citizen.rules import rests_on_consent
 from busbaan.citizen.view import build_page, org_name, regie_name
@@ -327,6 +328,12 @@ async def decide(request: web.Request) -> web.StreamResponse:
                 grant_id = await cw.actions.approve(proposal, now)
             except BusbaanError as exc:
                 log.info("citizen.approve_failed", errcode=exc.errcode)
+                # The same "yes" handled by another process first (its grant exists):
+                # nothing changed here, and the citizen is told it was decided.
+                if await asyncio.to_thread(cw.repo.grant_exists,
+                                           grant_id_for(proposal.proposal_id)):
+                    return _problem(request, "bad.proposal_done", 409, session=session,
+                                    back=True)
                 return _problem(request, "bad.busy", 503, session=session, back=True)
         decided = replace(proposal, grant_id=grant_id)
         body = receipt_body(cw.policy, decided, decision="given" if grant_id else "refused",
