@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -377,3 +378,63 @@ async def test_a_double_yes_on_two_processes_gives_one_grant(client: TestClient,
              if g.organisation == "huisartsen"]
     assert len(given) == 1, given
     assert statuses[0] == 303 and statuses[1] in (303, 409), statuses
+
+
+async def test_a_double_no_on_two_processes_is_recorded_and_told_once(
+        client: TestClient, cit_service: Service) -> None:
+    """The same 'nee' reaching two processes at once is recorded once and the regie is
+    told once; the other answer says it was decided already."""
+    import asyncio
+
+    case = seed_case(cit_service)
+    proposal = add_proposal(cit_service, case.case_id)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
+    data = {"csrf": csrf_of(html), "form": form_id, "voorstel": proposal.proposal_id,
+            "keuze": "nee"}
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert cit_service.policy is not None
+    app = create_app(cit_service.policy, cit_service)
+    app[CITIZEN].actions = StoreActions(cit_service)
+    async with TestClient(TestServer(app)) as other:
+        other.session.cookie_jar.update_cookies(cookies)
+        answers = await asyncio.gather(
+            client.post("/burger/beslis", data=data, allow_redirects=False),
+            other.post("/burger/beslis", data=data, allow_redirects=False))
+    assert sorted(r.status for r in answers) in ([303, 409], [303, 303])
+    assert len(_entries(cit_service, case.case_id, "consent.refused")) == 1
+    told = [t for a in (client.app[CITIZEN].actions, app[CITIZEN].actions)
+            for t in a.told if t[0] == case.case_id]  # type: ignore[attr-defined]
+    assert [t[1] for t in told] == ["citizen.decided"]
+
+
+async def test_a_yes_that_loses_to_a_no_recorded_meanwhile_takes_its_grant_back(
+        client: TestClient, cit_service: Service) -> None:
+    """When another process records 'nee' while this 'ja' gives the grant, the recorded
+    answer stands: the grant is withdrawn again and the citizen told it was decided."""
+    from busbaan.store.citizen_repo import CitizenRepository
+
+    class NoMeanwhile(StoreActions):
+        async def approve(self, proposal: Any, now: dt.datetime) -> str:
+            gid = await super().approve(proposal, now)
+            CitizenRepository(cit_service.engine).decide(
+                proposal.proposal_id, status="refused", now=now, grant_id=None,
+                receipt="elsewhere")
+            return gid
+
+    client.app[CITIZEN].actions = NoMeanwhile(cit_service)
+    case = seed_case(cit_service)
+    proposal = add_proposal(cit_service, case.case_id)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
+    r = await client.post("/burger/beslis", data={
+        "csrf": csrf_of(html), "form": form_id, "voorstel": proposal.proposal_id,
+        "keuze": "ja"})
+    assert r.status == 409 and "al over beslist" in await r.text()
+    given = [g for g in CaseRepository(cit_service.engine).grants(case.case_id)
+             if g.organisation == "huisartsen"]
+    assert len(given) == 1 and given[0].withdrawn_at is not None
+    stored = CitizenRepository(cit_service.engine).proposal(proposal.proposal_id)
+    assert stored is not None and stored.status == "refused"

@@ -339,9 +339,18 @@ async def decide(request: web.Request) -> web.StreamResponse:
         body = receipt_body(cw.policy, decided, decision="given" if grant_id else "refused",
                             at=now, controller=facts.home_organisation, record_id=record_id)
         receipt = sign_receipt(body, cw.signer)
-        await asyncio.to_thread(cw.repo.decide, proposal.proposal_id,
-                                status="approved" if grant_id else "refused", now=now,
-                                grant_id=grant_id, receipt=receipt)
+        recorded = await asyncio.to_thread(
+            cw.repo.decide, proposal.proposal_id, status="approved" if grant_id else "refused",
+            now=now, grant_id=grant_id, receipt=receipt)
+        if not recorded:
+            # Another answer (from another process) was recorded first: it stands. A
+            # grant this answer gave is taken back, so store and record agree.
+            if grant_id is not None:
+                try:
+                    await cw.actions.withdraw(case_id, grant_id)
+                except BusbaanError:
+                    log.exception("citizen.undo_failed", grant_id=grant_id)
+            return _problem(request, "bad.proposal_done", 409, session=session, back=True)
         if grant_id is None:
             await cw.record(cw.entry("consent.refused", "C", "done", case_id=case_id,
                                      categories=proposal.categories,
