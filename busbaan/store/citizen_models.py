@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
 
@@ -60,5 +61,17 @@ class CitizenSessionRow(SQLModel, table=True):
     link_id: str | None = Field(default=None, index=True, max_length=32)
     created_at: dt.datetime
     last_seen: dt.datetime = Field(index=True)
-    #: Forms already handled: form id -> the lines shown for it (catalogue key, values).
-    done: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class CitizenFormRow(SQLModel, table=True):
+    """A form of a session, claimed before it is handled (the primary key makes a
+    double submit, in any process, find it taken), with what its answer showed."""
+
+    __tablename__ = "citizen_form"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    form_id: str = Field(primary_key=True, max_length=64)
+    claimed_at: dt.datetime = Field(index=True)
+    #: The lines shown for it, [[catalogue key, values], ...]; None while in progress.
+    flash: list[Any] | None = Field(default=None, sa_column=Column(
+        sa.JSON(none_as_null=True), nullable=True))  # SQL NULL, not JSON null

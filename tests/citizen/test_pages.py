@@ -438,3 +438,52 @@ async def test_a_yes_that_loses_to_a_no_recorded_meanwhile_takes_its_grant_back(
     assert len(given) == 1 and given[0].withdrawn_at is not None
     stored = CitizenRepository(cit_service.engine).proposal(proposal.proposal_id)
     assert stored is not None and stored.status == "refused"
+
+
+async def test_a_double_withdrawal_on_two_processes_is_handled_once(
+        client: TestClient, cit_service: Service) -> None:
+    """The same withdrawal form reaching two processes at once is handled once (one
+    record, one notice to the regie): the form is claimed in the store first, and the
+    other answer says it was done already."""
+    import asyncio
+
+    case = seed_case(cit_service)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(case.consent_grant))
+    data = {"csrf": csrf_of(html), "form": form_id, "grant": case.consent_grant}
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert cit_service.policy is not None
+    app = create_app(cit_service.policy, cit_service)
+    app[CITIZEN].actions = StoreActions(cit_service)
+    async with TestClient(TestServer(app)) as other:
+        other.session.cookie_jar.update_cookies(cookies)
+        answers = await asyncio.gather(
+            client.post("/burger/intrekken", data=data),
+            other.post("/burger/intrekken", data=data))
+        texts = [await r.text() for r in answers]
+    assert [r.status for r in answers] == [200, 200]
+    assert sum("Dit had u al gedaan" in t for t in texts) == 1
+    told = [t for a in (client.app[CITIZEN].actions, app[CITIZEN].actions)
+            for t in a.told if t[0] == case.case_id]  # type: ignore[attr-defined]
+    assert [t[1] for t in told] == ["citizen.withdrew"]
+    assert len(_entries(cit_service, case.case_id, "consent.withdrawn")) == 1
+
+
+async def test_a_refused_form_can_be_sent_again(client: TestClient,
+                                                cit_service: Service) -> None:
+    """A form that changed nothing (here: no actions available, 'busy') is not taken:
+    sent again once things work, it is handled."""
+    case = seed_case(cit_service)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(case.consent_grant))
+    data = {"csrf": csrf_of(html), "form": form_id, "grant": case.consent_grant}
+    cw = client.app[CITIZEN]
+    actions, cw.actions = cw.actions, None
+    r = await client.post("/burger/intrekken", data=data)
+    assert r.status == 503
+    cw.actions = actions
+    r = await client.post("/burger/intrekken", data=data)
+    assert r.status == 200 and "ingetrokken" in await r.text()
+    assert "al gedaan" not in await r.text()

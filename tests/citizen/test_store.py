@@ -188,7 +188,8 @@ def test_sessions_live_in_the_store_as_keyed_hashes(db_url: str) -> None:
 
 
 def test_sessions_expire_remember_forms_and_see_a_revoked_link(db_url: str) -> None:
-    """Handled forms are remembered across processes; a session ends after 20 idle
+    """Forms are claimed once across processes and remember what they showed (an
+    unanswered claim can be released); a session ends after 20 idle
     minutes and after 4 hours whatever the activity; revoking its link shows on the
     next lookup; ending it removes it."""
     engine = make_engine(db_url)
@@ -199,10 +200,18 @@ def test_sessions_expire_remember_forms_and_see_a_revoked_link(db_url: str) -> N
         case_id=case_id, token_hash="e" * 64, code_hash="f" * 64, created_by="@a:x",
         now=NOW, expires_at=NOW + dt.timedelta(days=1))
     s = store.new(case_id=case_id, link_id=link_id)
+    assert store.claim(s, "F1") is None  # claimed by this call
     store.remember(s, "F1", (("done.withdrawn", {"org": "Humanitas"}),))
-    got = _sessions(engine, clock).get(s.id)
+    got = _sessions(engine, clock).get(s.id)  # "another process"
     assert got is not None and not got.link_revoked
-    assert got.done == {"F1": (("done.withdrawn", {"org": "Humanitas"}),)}
+    assert _sessions(engine, clock).claim(got, "F1") == (
+        ("done.withdrawn", {"org": "Humanitas"}),)  # taken: what it showed
+    assert store.flash(got, "F1") == (("done.withdrawn", {"org": "Humanitas"}),)
+    assert store.claim(s, "F2") is None and store.claim(s, "F2") == ()  # in progress
+    store.release(s, "F2")
+    assert store.claim(s, "F2") is None  # released: may be sent again
+    store.release(s, "F1")  # an answered form stays taken
+    assert store.claim(s, "F1") is not None
     for _ in range(12):  # active every 19 minutes: alive until the 4 hours are over
         clock.advance(minutes=19)
         assert store.get(s.id) is not None

@@ -9,8 +9,9 @@ Every view and decision is written to the audit log *before* the page shows it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,6 +34,9 @@ __all__ = ["add_routes"]
 log = get_logger("busbaan.web.citizen")
 STATIC = Path(__file__).parent / "static"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+#: Form ids are made by the page (22 characters, a dash and a grant or proposal id);
+#: anything longer is not ours.
+_FORM_MAX = 60
 
 
 def _problem(request: web.Request, key: str, status: int,
@@ -194,17 +198,18 @@ async def my_request(request: web.Request) -> web.StreamResponse:
     # One read for the facts and the case's audit entries; the view is recorded
     # meanwhile (both must succeed before the page shows anything: fail closed). A
     # closed case's page is a view too.
-    facts, _ = await asyncio.gather(
+    klaar = request.query.get("klaar", "")[:_FORM_MAX + 2]  # a replay adds "-2"
+    facts, _, flash = await asyncio.gather(
         asyncio.to_thread(cw.facts, case_id),
         cw.record(cw.entry("citizen.viewed", "R", "done", case_id=case_id,
-                           details={"lang": lang, "page": "mijn-hulpvraag"})))
+                           details={"lang": lang, "page": "mijn-hulpvraag"})),
+        _flash(cw, session, klaar))
     if facts is None:
         return _problem(request, "bad.session", 401)
     if facts.closed:
         return _problem(request, "bad.closed", 410, session=session)
     c = catalogue(lang)
     page = build_page(cw.policy, facts, c, cw.clock.now())
-    flash: Flash = session.done.get(request.query.get("klaar", ""), ())
     return render(request, "page.html", session=session, page=page, flash=flash,
                   form_id=secrets.token_urlsafe(16))
 
@@ -216,24 +221,51 @@ async def _form(request: web.Request) -> tuple[CitizenWeb, CitizenSession, dict[
         return found
     cw, session = found
     data = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
-    if not session.csrf_ok(data.get("csrf")) or not data.get("form"):
+    if not session.csrf_ok(data.get("csrf")) or not data.get("form") \
+            or len(data["form"]) > _FORM_MAX:
         return _problem(request, "bad.form", 403, session=session, back=True)
     return cw, session, data
 
 
+async def _flash(cw: CitizenWeb, session: CitizenSession, form_id: str) -> Flash:
+    return await asyncio.to_thread(cw.sessions.flash, session, form_id) if form_id else ()
+
+
+class _Claim:
+    """A form claimed for this request; released on leaving unless ``kept``."""
+
+    def __init__(self) -> None:
+        self.replay: web.Response | None = None
+        self.kept = False
+
+
+@contextlib.asynccontextmanager
+async def _claimed(cw: CitizenWeb, session: CitizenSession,
+                   form_id: str) -> AsyncIterator[_Claim]:
+    """Claim the form in the store before handling it. Claimed before (a double
+    submit, the back button — in this process or another): ``replay`` shows what it
+    did and that nothing changed now. A claim whose handling ends without an answer
+    (a refusal, a failure) is released, so the same form can be sent again."""
+    claim = _Claim()
+    first = await asyncio.to_thread(cw.sessions.claim, session, form_id)
+    if first is not None:
+        claim.kept = True
+        claim.replay = await _done(cw, session, form_id + "-2",
+                                   (("done.again", {}), *first), claim)
+        yield claim
+        return
+    try:
+        yield claim
+    finally:
+        if not claim.kept:
+            await asyncio.to_thread(cw.sessions.release, session, form_id)
+
+
 async def _done(cw: CitizenWeb, session: CitizenSession, form_id: str,
-                flash: Flash) -> web.Response:
+                flash: Flash, claim: _Claim) -> web.Response:
     await asyncio.to_thread(cw.sessions.remember, session, form_id, flash)
+    claim.kept = True
     return _see(f"{PREFIX}/?klaar={form_id}#bericht")
-
-
-async def _again(cw: CitizenWeb, session: CitizenSession,
-                 form_id: str) -> web.Response | None:
-    """A form handled before: show what it did, and that nothing changed now."""
-    if form_id in session.done:
-        first = session.done[form_id]
-        return await _done(cw, session, form_id + "-2", (("done.again", {}), *first))
-    return None
 
 
 async def withdraw(request: web.Request) -> web.StreamResponse:
@@ -243,10 +275,9 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
     cw, session, data = found
     case_id = session.case_id
     assert case_id is not None
-    async with cw.lock(case_id):
-        replay = await _again(cw, session, data["form"])
-        if replay is not None:
-            return replay
+    async with cw.lock(case_id), _claimed(cw, session, data["form"]) as claim:
+        if claim.replay is not None:
+            return claim.replay
         facts = await asyncio.to_thread(cw.facts, case_id)
         if facts is None or facts.closed:
             return _problem(request, "bad.closed", 410, session=session)
@@ -290,7 +321,7 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
         if result.removed:
             flash += (("done.removed", {"org": org}),)
         flash += (("done.told", {"name": name}),)
-        return await _done(cw, session, data["form"], flash)
+        return await _done(cw, session, data["form"], flash, claim)
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
@@ -303,10 +334,9 @@ async def decide(request: web.Request) -> web.StreamResponse:
     choice = data.get("keuze")
     if choice not in ("ja", "nee"):
         return _problem(request, "bad.form", 400, session=session, back=True)
-    async with cw.lock(case_id):
-        replay = await _again(cw, session, data["form"])
-        if replay is not None:
-            return replay
+    async with cw.lock(case_id), _claimed(cw, session, data["form"]) as claim:
+        if claim.replay is not None:
+            return claim.replay
         facts = await asyncio.to_thread(cw.facts, case_id)
         if facts is None or facts.closed:
             return _problem(request, "bad.closed", 410, session=session)
@@ -375,7 +405,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
         flash: Flash = ((("done.approved", {"org": org}),) if grant_id
                         else (("done.refused", {"org": org}),))
         flash += (("done.receipt", {"proposal": proposal.proposal_id}),)
-        return await _done(cw, session, data["form"], flash)
+        return await _done(cw, session, data["form"], flash, claim)
 
 
 async def receipt(request: web.Request) -> web.StreamResponse:

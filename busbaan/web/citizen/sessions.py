@@ -2,8 +2,10 @@
 
 The browser holds a random id (256 bits, ``HttpOnly``, ``SameSite=Strict``). The store
 keeps, per session, only ``HMAC-SHA256(key, id)`` with the case, the link it started
-from, when it started and was last seen, and the forms already handled (so a double
-submit or a replay from the back button changes nothing, whichever process answers).
+from and when it started and was last seen; and, per form, a claim taken *before* the
+form is handled and what its answer showed (so a double submit or a replay from the
+back button changes nothing, whichever process answers: the second finds the form
+taken).
 The CSRF token is derived from the id with the same key and is not stored at all.
 
 Threat model: an insider who can read the database sees keyed hashes, not ids, so
@@ -33,13 +35,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from busbaan.clock import Clock
 from busbaan.errors import BusbaanError
-from busbaan.store.citizen_models import CitizenLinkRow, CitizenSessionRow
+from busbaan.store.citizen_models import CitizenFormRow, CitizenLinkRow, CitizenSessionRow
 from busbaan.store.repositories import _aware, _naive
 
 __all__ = ["COOKIE", "CitizenSession", "CitizenSessions", "Flash", "RateLimiter",
@@ -47,8 +50,6 @@ __all__ = ["COOKIE", "CitizenSession", "CitizenSessions", "Flash", "RateLimiter"
 
 COOKIE = "busbaan_burger"
 KEY_BYTES = 32
-#: How many handled forms a session remembers (oldest forgotten first).
-DONE_KEPT = 50
 #: ``last_seen`` is written at most this often per session (one write a minute, not one
 #: per page); the idle timeout is exact to within it.
 TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -89,7 +90,6 @@ class CitizenSession:
     last_seen: dt.datetime
     case_id: str | None = None
     link_id: str | None = None
-    done: dict[str, Flash] = field(default_factory=dict)  # form id -> its result
     #: The link it started from was revoked (or is gone): read with the session.
     link_revoked: bool = False
 
@@ -138,6 +138,8 @@ class CitizenSessions:
         s.execute(delete(CitizenSessionRow).where(or_(
             col(CitizenSessionRow.last_seen) < _naive(now - self.idle),
             col(CitizenSessionRow.created_at) < _naive(now - self.lifetime))))
+        s.execute(delete(CitizenFormRow).where(
+            col(CitizenFormRow.claimed_at) < _naive(now - self.lifetime)))
 
     def new(self, case_id: str | None = None, link_id: str | None = None) -> CitizenSession:
         now = self.clock.now()
@@ -146,7 +148,7 @@ class CitizenSessions:
             self._sweep(s, now)
             s.add(CitizenSessionRow(id_hash=self.id_hash(sid), case_id=case_id,
                                     link_id=link_id, created_at=_naive(now),
-                                    last_seen=_naive(now), done=[]))
+                                    last_seen=_naive(now)))
         return CitizenSession(id=sid, csrf=self._csrf(sid), created=now, last_seen=now,
                               case_id=case_id, link_id=link_id)
 
@@ -172,24 +174,53 @@ class CitizenSessions:
             if now - seen >= TOUCH_EVERY:
                 row.last_seen = _naive(now)
                 seen = now
-            done = {str(form): _flash_of(flash) for form, flash in row.done}
             return CitizenSession(
                 id=sid, csrf=self._csrf(sid), created=created, last_seen=seen,
-                case_id=row.case_id, link_id=row.link_id, done=done,
+                case_id=row.case_id, link_id=row.link_id,
                 link_revoked=row.link_id is not None
                 and (link_found is None or revoked_at is not None))
 
-    def remember(self, session: CitizenSession, form_id: str, flash: Flash) -> None:
-        """Store that ``form_id`` was handled, with what it showed (the last
-        ``DONE_KEPT`` forms are kept)."""
-        session.done[form_id] = flash
-        while len(session.done) > DONE_KEPT:
-            session.done.pop(next(iter(session.done)))
-        stored = [[form, [[k, v] for k, v in lines]] for form, lines in session.done.items()]
+    # -- forms: claimed once, whichever process handles them ----------------------
+
+    def claim(self, session: CitizenSession, form_id: str) -> Flash | None:
+        """Claim ``form_id`` before handling it: None when this call claimed it; the
+        lines its first answer showed when it was claimed before (empty while that
+        answer is still in progress, in this process or another)."""
+        key = self.id_hash(session.id)
+        try:
+            with Session(self.engine) as s, s.begin():
+                s.add(CitizenFormRow(id_hash=key, form_id=form_id,
+                                     claimed_at=_naive(self.clock.now())))
+        except IntegrityError:
+            return self.flash(session, form_id)
+        return None
+
+    def release(self, session: CitizenSession, form_id: str) -> None:
+        """Give a claim up when its form changed nothing (refused, or failed): the same
+        form may be sent again."""
         with Session(self.engine) as s, s.begin():
-            s.execute(update(CitizenSessionRow)
-                      .where(col(CitizenSessionRow.id_hash) == self.id_hash(session.id))
-                      .values(done=stored))
+            s.execute(delete(CitizenFormRow).where(
+                col(CitizenFormRow.id_hash) == self.id_hash(session.id),
+                col(CitizenFormRow.form_id) == form_id,
+                col(CitizenFormRow.flash).is_(None)))
+
+    def remember(self, session: CitizenSession, form_id: str, flash: Flash) -> None:
+        """Store what the answer to ``form_id`` showed (claimed or not)."""
+        key = self.id_hash(session.id)
+        stored = [[k, v] for k, v in flash]
+        with Session(self.engine) as s, s.begin():
+            row = s.get(CitizenFormRow, (key, form_id))
+            if row is None:
+                s.add(CitizenFormRow(id_hash=key, form_id=form_id,
+                                     claimed_at=_naive(self.clock.now()), flash=stored))
+            else:
+                row.flash = stored
+
+    def flash(self, session: CitizenSession, form_id: str) -> Flash:
+        """What the answer to ``form_id`` showed (nothing if unknown or in progress)."""
+        with Session(self.engine) as s:
+            row = s.get(CitizenFormRow, (self.id_hash(session.id), form_id))
+            return _flash_of(row.flash) if row is not None and row.flash else ()
 
     def end(self, session: CitizenSession | None) -> None:
         if session is None:
