@@ -40,6 +40,7 @@ from busbaan.web.workbench.integrity import IntegrityMonitor
 from busbaan.web.workbench.login_guard import LoginGuard
 from busbaan.web.workbench.matrix_auth import MatrixAuth
 from busbaan.web.workbench.sessions import COOKIE, Officer, Session, SessionStore
+from busbaan.web.workbench.throttle import Bucket, RequestLimiter
 
 __all__ = ["WORKBENCH", "Workbench", "WorkbenchConfig"]
 
@@ -52,6 +53,8 @@ _TEMPLATES = Path(__file__).parent / "templates"
 #: Who may be in the directory cache before it is read again (role changes take effect
 #: within this time, also for officers who are logged in).
 DIRECTORY_TTL = 30.0
+#: Verifying the whole audit log on request, per officer (issue 12).
+VERIFY_LIMIT = Bucket(burst=3, refill_seconds=60.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,9 @@ class WorkbenchConfig:
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
     #: Proxies whose X-Forwarded-For names the officer's address (issue 11).
     trusted_proxies: tuple[str, ...] = ()
+    #: Verifying the whole audit log on request (issue 12), per officer: this many at
+    #: once, then one more per ``refill_seconds`` (the monitor also verifies by itself).
+    verify_limit: Bucket = VERIFY_LIMIT
 
     @classmethod
     def from_service(cls, policy: Policy, service: Any) -> WorkbenchConfig:
@@ -99,6 +105,7 @@ class Workbench:
         self.sessions = SessionStore(config.clock, idle=config.session_idle)
         self.auth = MatrixAuth(config.homeserver)
         self.login_guard = LoginGuard(trusted_proxies=config.trusted_proxies)
+        self.verify_limiter = RequestLimiter(config.verify_limit)
         self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock,
                                           trust_path=config.trust_path)
         self.templates = jinja2.Environment(
