@@ -44,6 +44,7 @@ import random
 import secrets
 import signal
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -537,8 +538,53 @@ class Step:
         return sum(not s.ok for s in self.commands + self.messages)
 
 
+async def profile_start(pids: dict[str, int], seconds: float, out: Path | None,
+                        tag: str) -> list[tuple[str, Path, asyncio.subprocess.Process]]:
+    """py-spy (a dev tool: ``pip install py-spy``) on each process for ``seconds``."""
+    if out is None:
+        return []
+    out.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).parent / "py-spy"
+    running = []
+    for name, pid in pids.items():
+        raw = out / f"{name}-{tag}.raw"
+        proc = await asyncio.create_subprocess_exec(
+            str(spy), "record", "-p", str(pid), "-d", str(int(seconds)), "-r", "50",
+            "-f", "raw", "-o", str(raw), "--nonblocking",
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        running.append((name, raw, proc))
+    return running
+
+
+async def profile_report(running: list[tuple[str, Path, asyncio.subprocess.Process]],
+                         top: int = 14) -> None:
+    """Where each process spent its samples (inclusive, by function), printed."""
+    for name, raw, proc in running:
+        await proc.wait()
+        if not raw.exists():
+            print(f"  profile {name}: none (py-spy missing or not permitted)")
+            continue
+        total, incl = 0, dict[str, int]()
+        for line in raw.read_text().splitlines():
+            stack, _, n = line.rpartition(" ")
+            if not stack or not n.isdigit():
+                continue
+            total += int(n)
+            for frame in {f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0] + ")"
+                          if " (" in f else f for f in stack.split(";")}:
+                incl[frame] = incl.get(frame, 0) + int(n)
+        skip = ("threading.py", "twisted/", "asyncio/", "<frozen", "runpy", "_base.py",
+                "homeserver.py", "multiprocessing/", "context.py", "defer.py")
+        rows = sorted(((v, k) for k, v in incl.items() if not any(x in k for x in skip)),
+                      reverse=True)[:top]
+        print(f"  profile {name} ({total} samples, {raw}):")
+        for v, k in rows:
+            print(f"    {v / max(total, 1) * 100:5.1f} % {k[:110]}")
+
+
 async def run_steps(driver: Driver, rates: list[float], seconds: float,
-                    pids: dict[str, int], metrics_url: str | None) -> list[Step]:
+                    pids: dict[str, int], metrics_url: str | None,
+                    profile: Path | None = None) -> list[Step]:
     steps: list[Step] = []
 
     async def op() -> list[Sample]:
@@ -550,6 +596,7 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
         before = {k: cpu_seconds(p) for k, p in pids.items()}
         events0 = metric_sum(await scrape(metrics_url), "busbaan_sync_lag_seconds_count") \
             if metrics_url else 0.0
+        spies = await profile_start(pids, seconds, profile, f"{rate:g}")
         got, wall = await open_loop(rate, seconds, op)
         cpu = {k: cpu_seconds(p) - before[k] for k, p in pids.items()}
         events1 = metric_sum(await scrape(metrics_url), "busbaan_sync_lag_seconds_count") \
@@ -564,6 +611,7 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
               f"{step.p95 * 1000:.0f} ms, errors {step.errors}, cpu "
               + ", ".join(f"{k} {v / wall * 100:.0f}%" for k, v in cpu.items())
               + f", load {step.load:.1f}", flush=True)
+        await profile_report(spies)
         if step.p95 > GOAL_P95 or step.errors:
             break
     return steps
@@ -780,7 +828,8 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
         # Warm-up: every kind once per active regie is too much; a few rounds suffice.
         for kind, _ in MIX:
             await driver.command(kind)
-        steps = await run_steps(driver, args.rates, args.step_seconds, pids, child.url)
+        steps = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
+                                profile=args.profile)
         metrics_text = await scrape(child.url)
         await close_people(people)
         await stop_child(child)
@@ -898,6 +947,9 @@ if __name__ == "__main__":
     parser.add_argument("--idle-compare", action="store_true",
                         help="measure the idle cost with the old schedule (every room every "
                         "tick) first, then the event-driven one")
+    parser.add_argument("--profile", type=Path, default=None, metavar="DIR",
+                        help="py-spy each process during each step (raw files in DIR, "
+                        "top functions printed)")
     parser.add_argument("--seed-only", action="store_true",
                         help="stop after seeding, service start and idle cost")
     parser.add_argument("--no-sync-filter", action="store_true",
