@@ -56,7 +56,6 @@ from busbaan.web.workbench.views import (
     build_case,
     build_consents,
     build_exceptions,
-    build_overview,
     build_professional,
     expiring_chart,
     handover_chart,
@@ -354,7 +353,7 @@ async def overview(request: web.Request, wb: Workbench, session: Session,
                     details=_viewed("overview"))
     await wb.integrity.ensure_fresh(wait=5.0)
     status = await wb.integrity.status()
-    view = await asyncio.to_thread(build_overview, wb.log(), wb.clock.now())
+    view = await wb.overview()
     t = Translator(pick_lang(request))
     charts = [refusals_chart(t, view.weeks, view.per_week), expiring_chart(t, view.expiring),
               handover_chart(t, view.handovers)]
@@ -653,7 +652,7 @@ async def api_overview(request: web.Request, wb: Workbench, session: Session,
                        officer: Officer) -> web.StreamResponse:
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     details=_viewed("api_overview"))
-    view = await asyncio.to_thread(build_overview, wb.log(), wb.clock.now())
+    view = await wb.overview()
     return web.json_response(view.to_json())
 
 

@@ -1,11 +1,14 @@
-"""Verifying the whole audit log on request is rate-limited per officer (issue 12):
-a few in a row, then a clear 429 in Dutch (English on request) with Retry-After."""
+"""The workbench's expensive requests stay bounded under load (issue 12): verifying
+the whole audit log is rate-limited per officer (a few in a row, then a clear 429 in
+Dutch, English on request, with Retry-After), and the overview's counts are computed
+at most every ``OVERVIEW_TTL`` seconds."""
 
 from __future__ import annotations
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+import busbaan.web.workbench.core as core
 from busbaan.service import Service
 from tests.web.conftest import csrf_of, workbench_entries
 
@@ -50,3 +53,15 @@ async def test_the_fourth_verify_in_a_row_gets_429_with_retry_after(
     # The status (the last run's result) stays readable.
     status = await officer_client.get("/api/v1/privacy/integrity")
     assert status.status == 200
+
+
+async def test_the_overview_is_computed_at_most_once_per_ttl(
+        officer_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within the TTL a second overview is the same computation (the log grew by the
+    first request's own record, the size shown does not); after it, a fresh one."""
+    first = await (await officer_client.get("/api/v1/privacy/overview")).json()
+    again = await (await officer_client.get("/api/v1/privacy/overview")).json()
+    assert again["size"] == first["size"]
+    monkeypatch.setattr(core, "OVERVIEW_TTL", 0.0)
+    fresh = await (await officer_client.get("/api/v1/privacy/overview")).json()
+    assert fresh["size"] > first["size"]  # the "viewed" records of the requests before
