@@ -47,7 +47,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -409,6 +409,43 @@ def store_url(kind: str, tmp: Path) -> tuple[str, Callable[[], None]]:
     return f"postgresql+psycopg://postgres@{host}:{port or 5432}/{name}", drop
 
 
+def synapse_database(kind: str) -> tuple[dict[str, Any] | None, Callable[[], float],
+                                         Callable[[], None]]:
+    """Synapse's ``database:`` setting (None: the devstack's SQLite file), its size in
+    MB, and how to drop it. PostgreSQL: a fresh database on the shared server, as
+    Synapse wants it (UTF8, C collation), dropped afterwards."""
+    if kind == "sqlite":
+        return None, lambda: float("nan"), lambda: None
+    host, _, port = os.environ.get("BUSBAAN_TEST_PG", "127.0.0.1:5432").partition(":")
+    name = f"synapse_load_{secrets.token_hex(4)}"
+    admin = sa.create_engine(f"postgresql+psycopg://postgres@{host}:{port or 5432}/postgres",
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C' "
+                             "LC_CTYPE 'C' TEMPLATE template0")
+
+    def size() -> float:
+        with admin.connect() as conn:
+            return float(conn.exec_driver_sql(
+                f"SELECT pg_database_size('{name}')").scalar() or 0) / 2**20
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    setting = {"database": {"name": "psycopg2", "args": {
+        "user": "postgres", "host": host, "port": int(port or 5432), "database": name,
+        "cp_min": 5, "cp_max": 10}}}
+    return setting, size, drop
+
+
+def synapse_db_mb(tmp: Path, extra: dict[str, Any] | None, size: Callable[[], float]
+                  ) -> float:
+    if extra is not None:
+        return size()
+    return sum(p.stat().st_size for p in (tmp / "hs").rglob("homeserver.db*")) / 2**20
+
+
 def db_size_mb(url: str) -> float:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
@@ -519,7 +556,8 @@ class Driver:
 
 
 async def open_loop(rate: float, seconds: float,
-                    op: Callable[[], Awaitable[list[Sample]]]) -> tuple[list[Sample], float]:
+                    op: Callable[[], Coroutine[Any, Any, list[Sample]]]
+                    ) -> tuple[list[Sample], float]:
     """Start ``op`` at ``rate`` per second for ``seconds`` (Poisson arrivals)."""
     rng = random.Random(7)
     tasks: list[asyncio.Task[list[Sample]]] = []
@@ -658,10 +696,11 @@ async def close_people(people: dict[str, Person]) -> None:
 # -- the reference: Synapse alone ------------------------------------------------------------
 
 
-async def reference(tmp: Path, rate: float, seconds: float, n_clients: int
-                    ) -> tuple[list[Sample], dict[str, float]]:
+async def reference(tmp: Path, rate: float, seconds: float, n_clients: int,
+                    synapse_db: str = "sqlite") -> tuple[list[Sample], dict[str, float]]:
     """Plain messages on a Synapse without gate or bots, timed to the other member's sync."""
-    hs = await start_homeserver(tmp / "plain", [], profile="test")
+    extra, _, drop = synapse_database(synapse_db)
+    hs = await start_homeserver(tmp / "plain", [], profile="test", extra=extra)
     try:
         tokens = await register_many(hs, [f"ref{i}" for i in range(2 * n_clients)])
         users = sorted(tokens)
@@ -695,6 +734,7 @@ async def reference(tmp: Path, rate: float, seconds: float, n_clients: int
         return got, cpu
     finally:
         await hs.stop()
+        drop()
 
 
 # -- main ----------------------------------------------------------------------------------
@@ -716,9 +756,10 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
     report: dict[str, Any] = {"db": args.db, "professionals": args.professionals,
                               "rooms": args.rooms, "active": args.active}
     t0 = time.perf_counter()
+    synapse_extra, synapse_size, synapse_drop = synapse_database(args.synapse_db)
     hs = await start_homeserver(tmp / "hs", [gate_module(policy_dir, db_url,
                                                          "@casus:localhost")],
-                                profile="test")
+                                profile="test", extra=synapse_extra)
     try:
         bots = {}
         for name in ("casus", "wegwijzer"):
@@ -830,8 +871,7 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
         if args.seed_only:
             await stop_child(child)
             report["db_mb"] = db_size_mb(db_url)
-            report["synapse_db_mb"] = sum(p.stat().st_size for p in (tmp / "hs").rglob(
-                "homeserver.db*")) / 2**20
+            report["synapse_db_mb"] = synapse_db_mb(tmp, synapse_extra, synapse_size)
             print("\n" + json.dumps(report, default=str))
             return
 
@@ -852,14 +892,15 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
         await close_people(people)
         await stop_child(child)
         report["db_mb"] = db_size_mb(db_url)
-        report["synapse_db_mb"] = sum(p.stat().st_size for p in (tmp / "hs").rglob(
-            "homeserver.db*")) / 2**20
+        report["synapse_db_mb"] = synapse_db_mb(tmp, synapse_extra, synapse_size)
         report["sync_lag_p95_bucket"] = _hist_p95(metrics_text, "busbaan_sync_lag_seconds")
     finally:
         await hs.stop()
+        synapse_drop()
     sustained = [s for s in steps if s.p95 <= GOAL_P95 and not s.errors]
     ref_rate = sustained[-1].rate if sustained else steps[0].rate
-    ref, ref_cpu = await reference(tmp, ref_rate, args.step_seconds, args.active)
+    ref, ref_cpu = await reference(tmp, ref_rate, args.step_seconds, args.active,
+                                   args.synapse_db)
     print_report(report, steps, ref, ref_cpu, ref_rate, args)
 
 
@@ -879,7 +920,8 @@ def _hist_p95(text: str, name: str) -> float:
 def print_report(report: dict[str, Any], steps: list[Step], ref: list[Sample],
                  ref_cpu: dict[str, float], ref_rate: float, args: argparse.Namespace) -> None:
     rooms = args.rooms
-    print(f"\n## bench.load — store {args.db}, {args.professionals} professionals, "
+    print(f"\n## bench.load — store {args.db}, Synapse on {args.synapse_db}, "
+          f"{args.professionals} professionals, "
           f"{rooms} case rooms, {args.active} active regies, steps of {args.step_seconds:g} s"
           f"{', bots sync everything' if args.no_sync_filter else ''}\n")
     seeded = report["seed_rooms"]
@@ -953,6 +995,9 @@ if __name__ == "__main__":
                         default=[2, 5, 10, 15, 20, 30])
     parser.add_argument("--step-seconds", type=float, default=30.0)
     parser.add_argument("--idle-seconds", type=float, default=20.0)
+    parser.add_argument("--synapse-db", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="Synapse's own database (production: PostgreSQL); needs "
+                        "psycopg2 (the dev extra)")
     parser.add_argument("--seed", choices=["fast", "handlers"], default="fast",
                         help="fast: one createRoom with the grant and both invitations, "
                         "store rows through the case service; handlers: the casus bot's "
