@@ -37,6 +37,7 @@ from bots.casus.guide import GuideDesk
 from bots.casus.handover import HandoverDesk
 from bots.casus.labels import LabelDesk, matrix_to
 from bots.casus.parse import GRANT_USAGE_EN, GRANT_USAGE_NL, parse_grant, parse_user
+from bots.casus.reconcile import Reconciler
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
 from busbaan.cases.mirrors import CaseFacts, acl_servers
 from busbaan.clock import Clock
@@ -91,7 +92,8 @@ class CasusBot:
 
     def __init__(self, runner: BotRunner, *, policy: Policy, engine: Engine, clock: Clock,
                  audit: AuditWriter, reconcile_seconds: float = 1.0,
-                 directory_refresh_seconds: float = 5.0) -> None:
+                 directory_refresh_seconds: float = 5.0,
+                 full_pass_seconds: float = 600.0) -> None:
         self.runner = runner
         self.engine = engine
         self.policy = policy
@@ -102,7 +104,9 @@ class CasusBot:
         self.dms = DirectRooms(engine, self.name)
         self._directory_repo = DirectoryRepository(engine)
         self._directory = Directory.of(policy, [])
-        self._directory_loaded = 0.0
+        self._directory_loaded = 0.0  # loop time of the last check
+        self._directory_read = 0.0  # loop time of the last full read
+        self._directory_version: tuple[int, str] | None = None
         self._acl_stale = False  # the directory moved an organisation's servers
         self._directory_refresh = directory_refresh_seconds
         self._reconcile_seconds = reconcile_seconds
@@ -122,6 +126,10 @@ class CasusBot:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.service.on_commit.append(self.state_mirror.wake)
         self.service.on_commit.append(self._wake_audit)
+        # Which rooms to reconcile when (issue 12: not every room every second).
+        self.reconciler = Reconciler(self, tick_seconds=reconcile_seconds,
+                                     full_pass_seconds=full_pass_seconds)
+        self.service.on_commit.append(self.reconciler.mark_cases)
         self.handover = HandoverDesk(self)
         self.breakglass = BreakGlassDesk(self)
         self.casefile = CaseFileDesk(self)
@@ -150,7 +158,7 @@ class CasusBot:
         self._loop = asyncio.get_running_loop()
         await self.refresh_directory(force=True)
         await self.handover.start()
-        for name, loop in (("casus-reconcile", self._reconcile_loop()),
+        for name, loop in (("casus-reconcile", self.reconciler.run()),
                            ("casus-followups", self._followup_loop()),
                            ("casus-state-mirror", self.state_mirror.run()),
                            ("casus-audit-mirror", self._audit_loop())):
@@ -227,17 +235,28 @@ class CasusBot:
 
     async def refresh_directory(self, force: bool = False,
                                 need: Sequence[str] = ()) -> Directory:
-        """The directory, re-read every few seconds, or at once when someone in
+        """The directory, checked every few seconds (re-read only when its version
+        says it changed, and at least every minute), or at once when someone in
         ``need`` is missing (a professional just added must not be refused or,
-        worse, removed because the bot's copy is a few seconds old)."""
+        worse, removed because the bot's copy is a few seconds old). The rooms of
+        everyone whose entry changed are reconciled at the next tick."""
         now = asyncio.get_running_loop().time()
         missing = any(self._directory(u) is None for u in need)
         if (force or now - self._directory_loaded > self._directory_refresh
                 or (missing and now - self._directory_loaded > 0.2)):
+            version = await asyncio.to_thread(self._directory_repo.version)
+            self._directory_loaded = now
+            if (not force and version == self._directory_version
+                    and now - self._directory_read < 60.0):
+                return self._directory
             entries = await asyncio.to_thread(self._directory_repo.all)
             before = _servers_by_organisation(self._directory)
+            old = self._directory.entries
             self._directory = Directory.of(self.policy, entries)
-            self._directory_loaded = now
+            self._directory_read, self._directory_version = now, version
+            new = self._directory.entries
+            self.reconciler.mark_users(u for u in old.keys() | new.keys()
+                                       if old.get(u) != new.get(u))
             if _servers_by_organisation(self._directory) != before:
                 # A professional on a server new to their organisation: every case
                 # room's ACL is derived from the directory too; the next tick writes
@@ -797,6 +816,7 @@ class CasusBot:
         Each part fails on its own."""
         for name, step in (("handover_sweep", self.handover.sweep),
                            ("access_end", self.breakglass.end_expired),
+                           ("directory", self.refresh_directory),
                            ("directory_acl", self._rewrite_acls)):
             try:
                 await step()
@@ -814,24 +834,6 @@ class CasusBot:
         results = [await self.state_mirror.settle_case(s.case_id) for s in scopes]
         if not all(results):
             self._acl_stale = True
-
-    async def _reconcile_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._reconcile_seconds)
-            await self.tick()
-            # Only rooms with someone besides the bot can need a removal.
-            populated = [rid for rid, room in self.runner.client.rooms.items()
-                         if (set(room.users) | set(room.invited_users)) - {self.user_id}]
-            try:
-                scopes = await asyncio.to_thread(self.service.scopes_by_rooms, populated)
-            except Exception:
-                log.exception("casus.reconcile_read_failed")
-                continue
-            for scope in scopes:
-                try:
-                    await self.reconcile_room(scope.room_id, scope)
-                except Exception:
-                    log.exception("casus.reconcile_failed", room_id=scope.room_id)
 
 
 def _safe_count(mirror: AuditMirror) -> int | None:
