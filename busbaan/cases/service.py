@@ -65,7 +65,8 @@ from busbaan.events import (
 from busbaan.handover.model import Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.policy import Policy
-from busbaan.store.inbox import CommandMark, mark_handled
+from busbaan.store.db import store_away
+from busbaan.store.inbox import CommandMark, current_command, mark_handled
 from busbaan.store.models import AccessRow, CaseRow, DirectoryRow, GrantRow
 from busbaan.store.repositories import (
     CaseRepository,
@@ -74,7 +75,7 @@ from busbaan.store.repositories import (
     _grant,
     new_id,
 )
-from busbaan.store.service_tables import outbox_table, room_state_table
+from busbaan.store.service_tables import case_opening_table, outbox_table, room_state_table
 
 __all__ = ["CASE_ID", "CaseService", "is_case_id"]
 
@@ -153,13 +154,17 @@ class CaseService:
             raise
         except DBAPIError as exc:
             log.error("cases.write_failed", error=type(exc.orig).__name__ if exc.orig else "db")
-            raise Unavailable(
+            failure = Unavailable(
                 "De opslag van busbaan kon de wijziging niet vastleggen; er is niets "
                 "veranderd. Probeer het over een minuut opnieuw; blijft het misgaan, meld "
                 "het dan bij de beheerder.",
                 "busbaan's store could not record the change; nothing was changed. Try "
                 "again in a minute; if it keeps failing, tell the administrator.",
-                errcode="BB_STORE_UNAVAILABLE") from exc
+                errcode="BB_STORE_UNAVAILABLE")
+            # A lost or refused connection (the server restarting, a lock): the bot runs
+            # the command again shortly rather than answering (busbaan.matrix.runner).
+            failure.defer = store_away(exc)
+            raise failure from exc
         if handled is not None:
             handled.handled = True
         if unit is not None and unit.events:
@@ -248,12 +253,33 @@ class CaseService:
 
     def open_case(self, *, regie: str, organisation: str, label: str) -> CaseRow:
         """A new case (status ``opening``) with a generated id; its room comes next."""
+        return self.open_case_once(regie=regie, organisation=organisation, label=label)[0]
+
+    def open_case_once(self, *, regie: str, organisation: str, label: str
+                       ) -> tuple[CaseRow, bool]:
+        """Like :meth:`open_case`, once per bot command: the opening is recorded with the
+        running command (``case_opening``), so the command run again after a crash gets
+        the same case back, still ``opening`` — True then (its room may already exist)."""
+        mark = current_command.get()
+        o = case_opening_table
         with self._unit(mark=False) as u:
+            conn = u.session.connection()
+            if mark is not None:
+                known = conn.execute(sa.select(o.c.case_id).where(
+                    o.c.bot == mark.bot, o.c.command_event_id == mark.event_id)).scalar()
+                row = u.session.get(CaseRow, known) if known is not None else None
+                if row is not None and row.status == "opening":
+                    u.session.expunge(row)
+                    return row, True
             row = self.cases.create(home_organisation=organisation, regie=regie, label=label,
                                     now=u.now, session=u.session)
+            if mark is not None:
+                conn.execute(o.insert().values(case_id=row.case_id, bot=mark.bot,
+                                               command_event_id=mark.event_id,
+                                               created_at=_naive(u.now)))
         if not is_case_id(row.case_id):  # the generator and the check are one pair
             raise AssertionError("generated case id does not match CASE_ID")
-        return row
+        return row, False
 
     def attach_room(self, case_id: str, room_id: str, *,
                     initial_state: Sequence[tuple[str, str, dict[str, Any]]] = ()) -> None:
@@ -264,6 +290,8 @@ class CaseService:
         with self._unit() as u:
             row = self._case(u.session, case_id)
             self.cases.attach_room(case_id, room_id, session=u.session)
+            u.session.connection().execute(case_opening_table.delete().where(
+                case_opening_table.c.case_id == case_id))
             u.emit(CaseCreated, actor=row.regie, case_id=case_id, room_id=room_id,
                    home_organisation=row.home_organisation,
                    policy_version=self.policy.version)
@@ -276,6 +304,8 @@ class CaseService:
     def discard(self, case_id: str) -> None:
         """Forget a case whose room could not be created (nothing was recorded yet)."""
         with self._unit(mark=False) as u:
+            u.session.connection().execute(case_opening_table.delete().where(
+                case_opening_table.c.case_id == case_id))
             self.cases.discard(case_id, session=u.session)
 
     # -- consent ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from busbaan.audit.storage import AuditLog
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
-from busbaan.cases.mirrors import desired_state, read_facts
+from busbaan.cases.mirrors import desired_state, read_facts, seq_runs
 from busbaan.citizen import DATA_SUBJECT
 from busbaan.clock import FakeClock
 from busbaan.consent import Grant, Professional
@@ -239,6 +239,26 @@ def test_a_read_only_store_changes_nothing_and_says_so(tmp_path: Path) -> None:
     assert service.outbox(case_id) == before
 
 
+def test_a_lost_store_is_deferred_and_a_refused_write_is_answered(db_url: str) -> None:
+    """A store that cannot be reached fails a command with ``defer`` set (the bot runs
+    it again later); a write the store refuses (a duplicate grant id) is answered at
+    once; neither changes anything."""
+    service = _service(db_url)
+    case_id = _open(service)
+    g = _grant()
+    service.give_grants(case_id, [g], by=REGIE)
+    before = service.outbox(case_id)
+    with pytest.raises(Unavailable) as refused:
+        service.give_grants(case_id, [g], by=REGIE)
+    assert refused.value.defer is False
+    assert service.outbox(case_id) == before
+    away = CaseService(make_engine("postgresql+psycopg://postgres@127.0.0.1:9/none"
+                                   "?connect_timeout=2"), policy=POLICY, clock=FakeClock(NOW))
+    with pytest.raises(Unavailable) as lost:
+        away.give_grants(case_id, [_grant()], by=REGIE)
+    assert lost.value.defer is True and lost.value.errcode == "BB_STORE_UNAVAILABLE"
+
+
 # -- the audit mirror -------------------------------------------------------------------
 
 
@@ -261,6 +281,43 @@ def test_the_audit_mirror_appends_each_event_exactly_once(db_url: str) -> None:
     assert len(ids) == 31 and len(set(ids)) == 31
     assert sorted(ids) == sorted(r["event_id"] for r in service.outbox(case_id))
     assert mirrors[0].pending() == 0
+
+
+def test_a_batch_that_another_drainer_partly_appended_is_appended_not_at_all(
+        db_url: str) -> None:
+    """A drainer whose batch was partly appended by another one between its read and
+    its append rolls back; every event is still in the log exactly once, and the chain
+    verifies."""
+    service = _service(db_url)
+    case_id = _open(service)
+    for _ in range(12):
+        service.give_grants(case_id, [_grant()], by=REGIE)
+    other = AuditMirror(service.engine, AuditLog(service.engine), bot_user_id=BOT)
+
+    class Interleaved(AuditLog):
+        def append_many(self, items: Any, **kw: Any) -> list[int]:
+            if self.size() == 0:
+                other.drain_once(batch=5)  # after our read, before our write lock
+            return super().append_many(items, **kw)
+
+    log = Interleaved(service.engine)
+    mirror = AuditMirror(service.engine, log, bot_user_id=BOT)
+    mirror.drain_once(batch=100)
+    assert log.size() == 5  # only the other drainer's five
+    mirror.drain()
+    ids = [e.entry.details.get("event_id") for e in log.query(case_id=case_id)]
+    assert len(ids) == 13 and len(set(ids)) == 13
+    rows = service.outbox(case_id)
+    assert sorted(r["audit_index"] for r in rows) == list(range(13))
+    by_index = {e.index: e.entry.details.get("event_id") for e in log.query(case_id=case_id)}
+    assert all(by_index[r["audit_index"]] == r["event_id"] for r in rows)
+    assert log.verify().ok
+
+
+def test_seq_runs_split_at_gaps() -> None:
+    """Runs of consecutive outbox seqs carry the log index of their first row."""
+    assert seq_runs([4], 10) == [(4, 4, 10)]
+    assert seq_runs([1, 2, 3, 7, 8, 10], 0) == [(1, 3, 0), (7, 8, 3), (10, 10, 5)]
 
 
 def test_a_malformed_outbox_event_is_set_aside_not_appended(db_url: str) -> None:
