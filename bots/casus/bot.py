@@ -620,14 +620,14 @@ class CasusBot:
     async def _give(self, ctx: CommandContext, row: CaseRow, scope: CaseScope,
                     grants: Sequence[Grant]) -> None:
         """Give the grants through the case service (lawful or refused, recorded either
-        way in the same transaction); the room-state mirror writes them.
+        way in the same transaction; the service also refuses what the citizen withdrew,
+        ``BB_CITIZEN_WITHDREW``); the room-state mirror writes them.
 
         The reply does not wait for the room state: a grant only admits more, so until
         its state event lands the gate refuses (fails closed), never admits wrongly.
         The commit wakes the mirror, which writes the state right after the reply and
         retries until it holds (a crash first: the outbox row is still pending at the
         next start). ``!uitnodigen`` settles the case before it invites."""
-        await self.citizen.check_regrant(scope, list(grants))  # only the citizen re-grants
         await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
                                 by=ctx.sender)
 
