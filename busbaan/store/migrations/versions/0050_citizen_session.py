@@ -2,14 +2,14 @@
 the forms each session claimed (a double submit in any process finds its form taken).
 
 Revision ID: 0050
-Revises: 0015
+Revises: 0040
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0050"
-down_revision = "0015"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 
