@@ -65,6 +65,7 @@ from busbaan.events import (
 from busbaan.handover.model import Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.policy import Policy
+from busbaan.store.citizen_repo import CitizenRepository
 from busbaan.store.db import store_away
 from busbaan.store.inbox import CommandMark, current_command, mark_handled
 from busbaan.store.models import AccessRow, CaseRow, DirectoryRow, GrantRow
@@ -475,8 +476,9 @@ class CaseService:
 
     def close(self, case_id: str, *, by: str,
               records: Callable[[list[Grant], list[Access]], Sequence[Record]]) -> list[Grant]:
-        """Close a case: every grant and access ended, an open proposal withdrawn, the
-        withdrawals and ``records(ended grants, cut-short accesses)`` recorded."""
+        """Close a case: every grant and access ended, an open handover proposal and
+        the consent proposals still waiting for the citizen withdrawn, the withdrawals
+        and ``records(ended grants, cut-short accesses)`` recorded."""
         with self._unit() as u:
             row = self._case(u.session, case_id)
             if row.status != "open":
@@ -484,6 +486,7 @@ class CaseService:
             running = [_access_of(a) for a in u.session.exec(select(AccessRow).where(
                 AccessRow.case_id == case_id, col(AccessRow.ended_at).is_(None)))]
             ended = self.cases.close(case_id, now=u.now, by=by, session=u.session)
+            CitizenRepository(self.engine).close_proposals(case_id, u.now, session=u.session)
             for g in ended:
                 u.emit(ConsentWithdrawn, actor=by, case_id=case_id, grant_id=g.grant_id,
                        organisation=g.organisation, channel="case_close",

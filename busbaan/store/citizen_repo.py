@@ -17,7 +17,7 @@ from busbaan.citizen.rules import GrantHistory
 from busbaan.consent.model import Professional
 from busbaan.store.citizen_models import CitizenLinkRow, ConsentProposalRow
 from busbaan.store.models import CaseRow, DirectoryRow, GrantRow, HandoverRow
-from busbaan.store.repositories import _aware, _grant, _naive, new_id
+from busbaan.store.repositories import _aware, _grant, _naive, _writing, new_id
 
 if TYPE_CHECKING:
     from busbaan.audit.storage import AuditLog
@@ -160,12 +160,16 @@ class CitizenRepository:
         with Session(self._engine) as s:
             return s.get(GrantRow, grant_id) is not None
 
-    def close_proposals(self, case_id: str, now: dt.datetime) -> None:
-        with Session(self._engine) as s, s.begin():
-            s.execute(update(ConsentProposalRow)
+    def close_proposals(self, case_id: str, now: dt.datetime, *,
+                        session: Session | None = None) -> int:
+        """Withdraw the case's proposals still waiting for the citizen (when the case
+        closes: in the case service's transaction); how many."""
+        with _writing(self._engine, session) as s:
+            result = s.execute(update(ConsentProposalRow)
                       .where(col(ConsentProposalRow.case_id) == case_id,
                              col(ConsentProposalRow.status) == "proposed")
                       .values(status="withdrawn", decided_at=_naive(now)))
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     # -- the page's facts -------------------------------------------------------------
 

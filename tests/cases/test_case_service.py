@@ -449,3 +449,29 @@ async def test_a_record_that_cannot_be_written_is_kept_and_retried(tmp_path: Pat
         task.cancel()
     assert backlog.pending == 0 and not backlog.overdue
     assert [e.entry.details["n"] for e in writer.log().query()] == ["0", "1", "2"]
+
+
+def test_closing_a_case_withdraws_the_proposals_waiting_for_the_citizen(
+        db_url: str) -> None:
+    """Closing the case withdraws, in its transaction, the consent proposals the citizen
+    has not answered; one already answered keeps its answer."""
+    from busbaan.citizen.model import Proposal
+    from busbaan.store.citizen_repo import CitizenRepository
+
+    service = _service(db_url)
+    case_id = _open(service)
+    repo = CitizenRepository(service.engine)
+
+    def propose() -> str:
+        p = Proposal(proposal_id=new_id("P"), case_id=case_id, organisation="humanitas",
+                     categories=("contact",), legal_bases=("toestemming",),
+                     valid_until=NOW + dt.timedelta(days=30), proposed_by=REGIE,
+                     proposed_at=NOW)
+        repo.add_proposal(p)
+        return p.proposal_id
+
+    waiting, answered = propose(), propose()
+    assert repo.decide(answered, status="refused", now=NOW, grant_id=None, receipt="note")
+    service.close(case_id, by=REGIE, records=lambda grants, accesses: [])
+    assert repo.proposal(waiting).status == "withdrawn"  # type: ignore[union-attr]
+    assert repo.proposal(answered).status == "refused"  # type: ignore[union-attr]
