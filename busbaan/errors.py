@@ -75,3 +75,17 @@ class Unavailable(BusbaanError):
     """A dependency (homeserver, database) cannot be reached; retry later."""
 
     errcode = "BB_UNAVAILABLE"
+
+
+class RateLimited(BusbaanError):
+    """Asked too often for something expensive; ``retry_after`` says when to ask again
+    (the web layer answers 429 with a ``Retry-After`` header)."""
+
+    errcode = "BB_RATE_LIMITED"
+
+    def __init__(self, nl: str, en: str | None = None, *, retry_after: float,
+                 errcode: str | None = None) -> None:
+        seconds = max(1, int(retry_after + 0.999))
+        super().__init__(nl, en, errcode=errcode, data={"retry_after": seconds})
+        self.retry_after = seconds
+

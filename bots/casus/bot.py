@@ -37,6 +37,7 @@ from bots.casus.guide import GuideDesk
 from bots.casus.handover import HandoverDesk
 from bots.casus.labels import LabelDesk, matrix_to
 from bots.casus.parse import GRANT_USAGE_EN, GRANT_USAGE_NL, parse_grant, parse_user
+from bots.casus.reconcile import Reconciler
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
 from busbaan.cases.mirrors import CaseFacts, acl_servers
 from busbaan.clock import Clock
@@ -91,7 +92,8 @@ class CasusBot:
 
     def __init__(self, runner: BotRunner, *, policy: Policy, engine: Engine, clock: Clock,
                  audit: AuditWriter, reconcile_seconds: float = 1.0,
-                 directory_refresh_seconds: float = 5.0) -> None:
+                 directory_refresh_seconds: float = 5.0,
+                 full_pass_seconds: float = 600.0) -> None:
         self.runner = runner
         self.engine = engine
         self.policy = policy
@@ -102,7 +104,9 @@ class CasusBot:
         self.dms = DirectRooms(engine, self.name)
         self._directory_repo = DirectoryRepository(engine)
         self._directory = Directory.of(policy, [])
-        self._directory_loaded = 0.0
+        self._directory_loaded = 0.0  # loop time of the last check
+        self._directory_read = 0.0  # loop time of the last full read
+        self._directory_version: tuple[int, str] | None = None
         self._acl_stale = False  # the directory moved an organisation's servers
         self._directory_refresh = directory_refresh_seconds
         self._reconcile_seconds = reconcile_seconds
@@ -123,6 +127,10 @@ class CasusBot:
         self.service.on_commit.append(self.state_mirror.wake)
         self.service.on_commit.append(self._wake_audit)
         self.service.on_events.append(self.audit_mirror.remember)
+        # Which rooms to reconcile when (issue 12: not every room every second).
+        self.reconciler = Reconciler(self, tick_seconds=reconcile_seconds,
+                                     full_pass_seconds=full_pass_seconds)
+        self.service.on_commit.append(self.reconciler.mark_cases)
         self.handover = HandoverDesk(self)
         self.breakglass = BreakGlassDesk(self)
         self.casefile = CaseFileDesk(self)
@@ -151,7 +159,7 @@ class CasusBot:
         self._loop = asyncio.get_running_loop()
         await self.refresh_directory(force=True)
         await self.handover.start()
-        for name, loop in (("casus-reconcile", self._reconcile_loop()),
+        for name, loop in (("casus-reconcile", self.reconciler.run()),
                            ("casus-followups", self._followup_loop()),
                            ("casus-state-mirror", self.state_mirror.run()),
                            ("casus-audit-mirror", self._audit_loop())):
@@ -228,17 +236,28 @@ class CasusBot:
 
     async def refresh_directory(self, force: bool = False,
                                 need: Sequence[str] = ()) -> Directory:
-        """The directory, re-read every few seconds, or at once when someone in
+        """The directory, checked every few seconds (re-read only when its version
+        says it changed, and at least every minute), or at once when someone in
         ``need`` is missing (a professional just added must not be refused or,
-        worse, removed because the bot's copy is a few seconds old)."""
+        worse, removed because the bot's copy is a few seconds old). The rooms of
+        everyone whose entry changed are reconciled at the next tick."""
         now = asyncio.get_running_loop().time()
         missing = any(self._directory(u) is None for u in need)
         if (force or now - self._directory_loaded > self._directory_refresh
                 or (missing and now - self._directory_loaded > 0.2)):
+            version = await asyncio.to_thread(self._directory_repo.version)
+            self._directory_loaded = now
+            if (not force and version == self._directory_version
+                    and now - self._directory_read < 60.0):
+                return self._directory
             entries = await asyncio.to_thread(self._directory_repo.all)
             before = _servers_by_organisation(self._directory)
+            old = self._directory.entries
             self._directory = Directory.of(self.policy, entries)
-            self._directory_loaded = now
+            self._directory_read, self._directory_version = now, version
+            new = self._directory.entries
+            self.reconciler.mark_users(u for u in old.keys() | new.keys()
+                                       if old.get(u) != new.get(u))
             if _servers_by_organisation(self._directory) != before:
                 # A professional on a server new to their organisation: every case
                 # room's ACL is derived from the directory too; the next tick writes
@@ -599,17 +618,29 @@ class CasusBot:
                         "legal_bases": list(g.legal_bases),
                         "valid_until": g.valid_until.date().isoformat()} for g in grants]})
 
+    async def settle_before_invite(self, case_id: str) -> None:
+        """The case room's state first, before any invitation into it: a grant's reply
+        does not wait for its state event, and the gate (which reads the room state)
+        refuses an invitation the state does not yet admit."""
+        if not await self.state_mirror.settle_case(case_id):
+            raise Unavailable(
+                "De casuskamer is nog niet bijgewerkt met de toestemming (de homeserver "
+                "weigert nu); ik probeer het steeds opnieuw. Er is niemand uitgenodigd: "
+                "vraag het over een paar seconden nog eens.",
+                "The case room does not yet show the consent (the homeserver refuses for "
+                "now); I keep retrying. Nobody was invited: ask again in a few seconds.")
+
     async def _give(self, ctx: CommandContext, row: CaseRow, scope: CaseScope,
                     grants: Sequence[Grant]) -> None:
         """Give the grants through the case service (lawful or refused, recorded either
-        way in the same transaction); the room-state mirror writes them.
+        way in the same transaction; the service also refuses what the citizen withdrew,
+        ``BB_CITIZEN_WITHDREW``); the room-state mirror writes them.
 
         The reply does not wait for the room state: a grant only admits more, so until
         its state event lands the gate refuses (fails closed), never admits wrongly.
         The commit wakes the mirror, which writes the state right after the reply and
         retries until it holds (a crash first: the outbox row is still pending at the
         next start). ``!uitnodigen`` settles the case before it invites."""
-        await self.citizen.check_regrant(scope, list(grants))  # only the citizen re-grants
         await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
                                 by=ctx.sender)
 
@@ -685,15 +716,7 @@ class CasusBot:
             return Reply(t(ctx.lang, f"{user_id} is al lid van deze kamer.",
                            f"{user_id} is already a member of this room."),
                          data={"user_id": user_id, "already_member": True})
-        # The room's state first: a grant's reply does not wait for it, and the gate
-        # (which reads the room state) must admit the invitee when they accept.
-        if not await self.state_mirror.settle_case(scope.case_id):
-            raise Unavailable(
-                "De casuskamer is nog niet bijgewerkt met de toestemming (de homeserver "
-                "weigert nu); ik probeer het steeds opnieuw. Er is niemand uitgenodigd: "
-                "vraag het over een paar seconden nog eens.",
-                "The case room does not yet show the consent (the homeserver refuses for "
-                "now); I keep retrying. Nobody was invited: ask again in a few seconds.")
+        await self.settle_before_invite(scope.case_id)
         # The invitation first (asking twice is harmless), then its record: a crash in
         # between runs the command again, never leaves an invitation unrecorded.
         try:
@@ -798,6 +821,7 @@ class CasusBot:
         Each part fails on its own."""
         for name, step in (("handover_sweep", self.handover.sweep),
                            ("access_end", self.breakglass.end_expired),
+                           ("directory", self.refresh_directory),
                            ("directory_acl", self._rewrite_acls)):
             try:
                 await step()
@@ -815,24 +839,6 @@ class CasusBot:
         results = [await self.state_mirror.settle_case(s.case_id) for s in scopes]
         if not all(results):
             self._acl_stale = True
-
-    async def _reconcile_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._reconcile_seconds)
-            await self.tick()
-            # Only rooms with someone besides the bot can need a removal.
-            populated = [rid for rid, room in self.runner.client.rooms.items()
-                         if (set(room.users) | set(room.invited_users)) - {self.user_id}]
-            try:
-                scopes = await asyncio.to_thread(self.service.scopes_by_rooms, populated)
-            except Exception:
-                log.exception("casus.reconcile_read_failed")
-                continue
-            for scope in scopes:
-                try:
-                    await self.reconcile_room(scope.room_id, scope)
-                except Exception:
-                    log.exception("casus.reconcile_failed", room_id=scope.room_id)
 
 
 def _safe_count(mirror: AuditMirror) -> int | None:

@@ -36,11 +36,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from busbaan.citizen.rules import REGRANT_RULE, GrantHistory, regrant_refusals
 from busbaan.clock import Clock, SystemClock
 from busbaan.consent import Access, CaseScope, Decision, Grant
 from busbaan.consent.lawful import check_grant_lawful, check_grant_period
 from busbaan.consent.state import CASE_ID, is_case_id
-from busbaan.errors import BusbaanError, NotFound, Unavailable, Unlawful, UsageError
+from busbaan.errors import (
+    BusbaanError,
+    Forbidden,
+    NotFound,
+    Unavailable,
+    Unlawful,
+    UsageError,
+)
 from busbaan.events import (
     BreakGlassRefused,
     CaseCreated,
@@ -57,6 +65,7 @@ from busbaan.events import (
 from busbaan.handover.model import Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.policy import Policy
+from busbaan.store.citizen_repo import CitizenRepository
 from busbaan.store.db import store_away
 from busbaan.store.inbox import CommandMark, current_command, mark_handled
 from busbaan.store.models import AccessRow, CaseRow, DirectoryRow, GrantRow
@@ -312,20 +321,30 @@ class CaseService:
     # -- consent ------------------------------------------------------------------------
 
     def give_grants(self, case_id: str, grants: Sequence[Grant], *, by: str) -> list[Grant]:
-        """Give grants, if lawful; otherwise record the refusal and raise
-        :class:`Unlawful` with every violated rule (nothing is given)."""
+        """Give grants, if lawful and not shut by the citizen; otherwise record the
+        refusal and raise (nothing is given): :class:`Unlawful` with every violated
+        rule, or :class:`Forbidden` (``BB_CITIZEN_WITHDREW``) when a professional gives
+        again what the citizen withdrew — only the citizen (``by`` the data subject)
+        can give that again (:func:`busbaan.citizen.rules.regrant_refusals`)."""
         problems = []
         for g in grants:
             problems += check_grant_lawful(self.policy, g.organisation, g.categories,
                                            g.legal_bases, g.roles)
             problems += check_grant_period(self.policy, g.valid_from, g.valid_until)
+        shut: list[str] = []
         with self._unit() as u:
             self._case(u.session, case_id)
-            if problems:
-                first = grants[0] if grants else None
+            if not problems:
+                history = [GrantHistory(_grant(r), r.withdrawal_channel)
+                           for r in u.session.exec(select(GrantRow).where(
+                               GrantRow.case_id == case_id))]
+                shut = regrant_refusals(self.policy, history, grants, by)
+            if problems or shut:
+                first = next((g for g in grants if g.organisation in shut),
+                             grants[0] if grants else None)
                 u.emit(ConsentGrantRefused, actor=by, case_id=case_id,
                        organisation=first.organisation if first else "",
-                       rules=tuple(p.rule for p in problems),
+                       rules=(REGRANT_RULE,) if shut else tuple(p.rule for p in problems),
                        categories=tuple(c for c in (first.categories if first else ())
                                         if c), legal_bases=tuple(first.legal_bases
                                                                  if first else ()))
@@ -344,6 +363,17 @@ class CaseService:
                 "This consent cannot be given; nothing was recorded:\n"
                 + "\n".join(f"• {p.en}" for p in problems),
                 data={"rules": [p.rule for p in problems]})
+        if shut:
+            orgs = ", ".join(shut)
+            raise Forbidden(
+                f"De burger heeft de toestemming voor {orgs} zelf ingetrokken. Alleen de "
+                "burger kan die opnieuw geven: stel het de burger voor (!toestemming "
+                "voorstel). Er is niets vastgelegd.",
+                f"The citizen withdrew the consent for {orgs} themselves. Only the citizen "
+                "can give it again: propose it to them (!consent propose). Nothing was "
+                "recorded.",
+                errcode="BB_CITIZEN_WITHDREW",
+                data={"organisations": shut, "rules": [REGRANT_RULE]})
         return list(grants)
 
     def withdraw(self, case_id: str, grant_ids: Sequence[str], *, by: str,
@@ -455,8 +485,9 @@ class CaseService:
 
     def close(self, case_id: str, *, by: str,
               records: Callable[[list[Grant], list[Access]], Sequence[Record]]) -> list[Grant]:
-        """Close a case: every grant and access ended, an open proposal withdrawn, the
-        withdrawals and ``records(ended grants, cut-short accesses)`` recorded."""
+        """Close a case: every grant and access ended, an open handover proposal and
+        the consent proposals still waiting for the citizen withdrawn, the withdrawals
+        and ``records(ended grants, cut-short accesses)`` recorded."""
         with self._unit() as u:
             row = self._case(u.session, case_id)
             if row.status != "open":
@@ -464,6 +495,7 @@ class CaseService:
             running = [_access_of(a) for a in u.session.exec(select(AccessRow).where(
                 AccessRow.case_id == case_id, col(AccessRow.ended_at).is_(None)))]
             ended = self.cases.close(case_id, now=u.now, by=by, session=u.session)
+            CitizenRepository(self.engine).close_proposals(case_id, u.now, session=u.session)
             for g in ended:
                 u.emit(ConsentWithdrawn, actor=by, case_id=case_id, grant_id=g.grant_id,
                        organisation=g.organisation, channel="case_close",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import time
 from collections.abc import Awaitable, Callable
@@ -74,6 +75,12 @@ BOT_SYNC_FILTER: dict[str, Any] = {
     "room": {"ephemeral": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}},
 }
 
+#: Rooms whose stored commands are handled at the same time (issue 12). Within a room
+#: commands run in the order they arrived; across rooms nothing orders them, as with
+#: two people typing in two rooms. One worker for everything made each command wait
+#: for the slowest one before it in any room (the load benchmark's p95).
+ROOM_CONCURRENCY = 8
+
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
 
@@ -109,6 +116,12 @@ class BotRunner:
         self.member_hooks: list[MemberHook] = []
         self._on_sent: dict[str, Callable[[str], Awaitable[None]]] = {}
         self._inbox_retry = 0.5
+        # Stored commands are handled per room, in order within a room and rooms side
+        # by side (issue 12): one task per room with commands, at most this many at once.
+        self.room_concurrency = ROOM_CONCURRENCY
+        self._room_slots = asyncio.Semaphore(ROOM_CONCURRENCY)
+        self._room_tasks: dict[str, asyncio.Task[None]] = {}
+        self._room_more: set[str] = set()
         self.message_hooks: list[MessageHook] = []
         #: Set by the service: command, sync and latency figures (``/metrics``).
         self.metrics: Metrics | None = None
@@ -187,7 +200,7 @@ class BotRunner:
                  device_id=self.client.device_id, rooms=len(self.client.rooms))
 
     async def stop(self) -> None:
-        tasks = list(self._tasks)
+        tasks = list(self._tasks) + list(self._room_tasks.values())
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -344,30 +357,57 @@ class BotRunner:
             finally:
                 self._queue.task_done()
 
-    async def _drain_inbox(self) -> None:
-        """Handle and answer every stored command not yet answered, in order."""
+    async def _pending(self) -> list[StoredCommand]:
         assert self.inbox is not None
         delay = 0.5
         while True:
             try:
-                pending = await asyncio.to_thread(self.inbox.pending)
-                break
+                return await asyncio.to_thread(self.inbox.pending)
             except Exception as exc:
                 log.warning("bot.inbox_failed", bot=self.account.name,
                             error=type(exc).__name__, retry_in=delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
-        for stored in pending:
-            try:
-                await self._handle_stored(stored)
-            except Exception as exc:
-                # The homeserver or the store is away: the command stays where it is
-                # (new, or handled with its reply kept) and is tried again, in order.
-                log.warning("bot.command_deferred", bot=self.account.name,
-                            error=type(exc).__name__, retry_in=self._inbox_retry)
-                self._retry_inbox()
-                return
-        self._inbox_retry = 0.5
+
+    async def _drain_inbox(self) -> None:
+        """Hand every stored command not yet answered to its room's task (in order
+        within the room; rooms side by side, at most ``room_concurrency`` at once)."""
+        pending = await self._pending()
+        for room_id in dict.fromkeys(s.room_id for s in pending):
+            running = self._room_tasks.get(room_id)
+            if running is not None and not running.done():
+                self._room_more.add(room_id)  # it reads the inbox again when done
+                continue
+            task = asyncio.create_task(
+                self._drain_room(room_id, [s for s in pending if s.room_id == room_id]),
+                name=f"{self.account.name}-room")
+            self._room_tasks[room_id] = task
+            task.add_done_callback(functools.partial(self._room_done, room_id))
+
+    def _room_done(self, room_id: str, task: asyncio.Task[None]) -> None:
+        if self._room_tasks.get(room_id) is task:
+            del self._room_tasks[room_id]
+
+    async def _drain_room(self, room_id: str, commands: list[StoredCommand]) -> None:
+        async with self._room_slots:
+            while True:
+                for stored in commands:
+                    try:
+                        await self._handle_stored(stored)
+                    except Exception as exc:
+                        # The homeserver or the store is away: the command stays where
+                        # it is (new, or handled with its reply kept) and is tried
+                        # again, in order, with the room's later commands behind it.
+                        log.warning("bot.command_deferred", bot=self.account.name,
+                                    error=type(exc).__name__, retry_in=self._inbox_retry)
+                        self._room_more.discard(room_id)
+                        self._retry_inbox()
+                        return
+                self._inbox_retry = 0.5
+                if room_id not in self._room_more:
+                    return
+                self._room_more.discard(room_id)
+                commands = [s for s in await self._pending() if s.room_id == room_id]
 
     def _forget_task(self, task: asyncio.Task[None]) -> None:
         if task in self._tasks:
@@ -559,8 +599,16 @@ class BotRunner:
                                                        data=data, mentions=mentions))
 
     async def drain(self) -> None:
-        """Wait until every queued event is handled (tests, shutdown)."""
+        """Wait until every queued event and every room's commands are handled
+        (tests, shutdown)."""
         await self._queue.join()
+        me = asyncio.current_task()
+        while True:
+            running = [t for t in self._room_tasks.values() if not t.done() and t is not me]
+            if not running:
+                return
+            await asyncio.wait(running)
+            await self._queue.join()
 
 
 def _strip_reply_fallback(text: str) -> str:

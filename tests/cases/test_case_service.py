@@ -15,12 +15,19 @@ import sqlalchemy as sa
 from busbaan.audit.storage import AuditLog
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
 from busbaan.cases.mirrors import desired_state, read_facts, seq_runs
+from busbaan.citizen import DATA_SUBJECT
 from busbaan.clock import FakeClock
 from busbaan.consent import Grant, Professional
 from busbaan.consent.state import is_case_id
 from busbaan.directory import Directory
-from busbaan.errors import NotFound, Unavailable, Unlawful
-from busbaan.events import EVENT_TYPES, ConsentGranted, MalformedEvent, event_from_dict
+from busbaan.errors import Forbidden, NotFound, Unavailable, Unlawful
+from busbaan.events import (
+    EVENT_TYPES,
+    ConsentGranted,
+    ConsentGrantRefused,
+    MalformedEvent,
+    event_from_dict,
+)
 from busbaan.policy import load_policy
 from busbaan.store import make_engine, migrate
 from busbaan.store.inbox import CommandMark, Inbox, current_command
@@ -154,6 +161,40 @@ def test_withdrawing_twice_records_once(db_url: str) -> None:
     service.withdraw(case_id, [g.grant_id], by=REGIE, channel="matrix")
     service.withdraw(case_id, [g.grant_id], by=REGIE, channel="citizen")
     assert _codes(service, case_id).count("consent.withdrawn") == 1
+
+
+def test_only_the_citizen_gives_again_what_the_citizen_withdrew(db_url: str) -> None:
+    """After the citizen withdrew an organisation's consent-based grant, the service
+    refuses a professional's new one (recorded, nothing stored, whole batch), still
+    gives law-based grants and other organisations, and lets the citizen give it
+    again — after which the professional may too."""
+    service = _service(db_url)
+    case_id = _open(service)
+
+    def consent(by: str = REGIE) -> Grant:
+        return _grant("humanitas", categories=("contact",), legal_bases=("toestemming",),
+                      given_by=by)
+
+    first = consent()
+    service.give_grants(case_id, [first], by=REGIE)
+    service.withdraw(case_id, [first.grant_id], by=DATA_SUBJECT, channel="citizen")
+    for batch in ([consent()], [_grant(), consent()]):
+        with pytest.raises(Forbidden) as err:
+            service.give_grants(case_id, batch, by=REGIE)
+        assert err.value.errcode == "BB_CITIZEN_WITHDREW"
+        assert err.value.data["organisations"] == ["humanitas"]
+        assert "Alleen de burger" in err.value.nl and "Only the citizen" in err.value.en
+        assert [g.grant_id for g in service.scope(case_id).grants] == [first.grant_id]  # type: ignore[union-attr]
+        refused = event_from_dict(service.outbox(case_id)[-1]["payload"])
+        assert isinstance(refused, ConsentGrantRefused)
+        assert (refused.rules, refused.organisation) == (("citizen-withdrew",), "humanitas")
+    service.give_grants(case_id, [_grant()], by=REGIE)  # law-based, other organisation
+    again = consent(by=DATA_SUBJECT)
+    service.give_grants(case_id, [again], by=DATA_SUBJECT)
+    service.withdraw(case_id, [again.grant_id], by=REGIE, channel="matrix")
+    later = consent()
+    service.give_grants(case_id, [later], by=REGIE)  # the regie withdrew it: may give it
+    assert later in service.scope(case_id).grants  # type: ignore[union-attr]
 
 
 def test_the_running_command_is_marked_handled_with_its_work(db_url: str) -> None:
@@ -433,3 +474,29 @@ async def test_a_record_that_cannot_be_written_is_kept_and_retried(tmp_path: Pat
         task.cancel()
     assert backlog.pending == 0 and not backlog.overdue
     assert [e.entry.details["n"] for e in writer.log().query()] == ["0", "1", "2"]
+
+
+def test_closing_a_case_withdraws_the_proposals_waiting_for_the_citizen(
+        db_url: str) -> None:
+    """Closing the case withdraws, in its transaction, the consent proposals the citizen
+    has not answered; one already answered keeps its answer."""
+    from busbaan.citizen.model import Proposal
+    from busbaan.store.citizen_repo import CitizenRepository
+
+    service = _service(db_url)
+    case_id = _open(service)
+    repo = CitizenRepository(service.engine)
+
+    def propose() -> str:
+        p = Proposal(proposal_id=new_id("P"), case_id=case_id, organisation="humanitas",
+                     categories=("contact",), legal_bases=("toestemming",),
+                     valid_until=NOW + dt.timedelta(days=30), proposed_by=REGIE,
+                     proposed_at=NOW)
+        repo.add_proposal(p)
+        return p.proposal_id
+
+    waiting, answered = propose(), propose()
+    assert repo.decide(answered, status="refused", now=NOW, grant_id=None, receipt="note")
+    service.close(case_id, by=REGIE, records=lambda grants, accesses: [])
+    assert repo.proposal(waiting).status == "withdrawn"  # type: ignore[union-attr]
+    assert repo.proposal(answered).status == "refused"  # type: ignore[union-attr]
