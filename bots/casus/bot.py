@@ -50,6 +50,7 @@ from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
 from busbaan.matrix.remote import remote_failure, server_of
 from busbaan.matrix.reply import esc, notice_content
+from busbaan.matrix.crypto import encryption_state, with_encryption
 from busbaan.matrix.rooms import case_room_request
 from busbaan.matrix.runner import BotRunner
 from busbaan.policy import Policy
@@ -373,9 +374,10 @@ class CasusBot:
             if people <= {user_id}:
                 return known
             log.warning("casus.dm_not_private")
-        created = check(await client.room_create(is_direct=True, invite=[user_id],
-                                                 preset=nio.RoomPreset.trusted_private_chat),
-                        "createRoom")
+        created = check(await client.room_create(
+            is_direct=True, invite=[user_id], preset=nio.RoomPreset.trusted_private_chat,
+            initial_state=[encryption_state()] if self.runner.encryption else []),
+            "createRoom")
         await asyncio.to_thread(self.dms.remember, user_id, created.room_id)
         return str(created.room_id)
 
@@ -413,6 +415,7 @@ class CasusBot:
             acl_servers=acl_servers(facts, self.policy, self._directory, self.user_id, now),
         )
         request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
+        with_encryption(request, self.runner.encryption)  # issue 11: Megolm from the start
         try:
             created = check(await self.runner.client.room_create(**request), "createRoom")
         except BaseException:

@@ -26,6 +26,7 @@ from bots.wegwijzer.intake import resolve_room, team_members
 from bots.wegwijzer.render import other_ways, room_link, status_texts, t
 from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.log import get_logger
+from busbaan.matrix.crypto import with_encryption
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
 from busbaan.matrix.reply import esc
@@ -215,9 +216,11 @@ class LaneDesk:
             state = {"lane_id": lane_id, "service_id": service.id,
                      "organization_id": service.organization_id, "team": service.matrix_room,
                      "asker": sender, "target_minutes": target}
-            created = check(await self.bot.client.room_create(**lane_room_request(
-                lane_id=lane_id, service_name=service.name, organization_name=org_name,
-                asker=sender, intake_room_id=intake_id, lane_state=state)), "createRoom")
+            created = check(await self.bot.client.room_create(**with_encryption(
+                lane_room_request(
+                    lane_id=lane_id, service_name=service.name, organization_name=org_name,
+                    asker=sender, intake_room_id=intake_id, lane_state=state),
+                self.bot.runner.encryption)), "createRoom")
             lane = LaneRecord(
                 lane_id=lane_id, room_id=created.room_id, answer_id=answer.answer_id,
                 service_id=service.id, organization_id=service.organization_id,

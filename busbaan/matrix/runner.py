@@ -13,6 +13,14 @@ transaction of its work (the case service does this for the running command) or,
 for one that changes nothing, with its reply; the reply is kept in the store and
 sent with a transaction id derived from the command, so it is sent once. A command
 found handled after a crash is not run again.
+
+With ``encryption`` (the default; issue 11 part 3, :mod:`busbaan.matrix.crypto`) the
+client keeps a crypto store beside the credentials, uploads and queries keys after
+each sync, decrypts commands and encrypts answers. A message it cannot decrypt gets a
+notice asking for a resend (once per sender and session); a command sent in clear
+into an encrypted room is not run and gets a clear (unencrypted, content-free) answer.
+The inbox stores a decrypted command's text exactly as it stored a clear one's, and
+drops it once the command is answered.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -31,6 +40,7 @@ import nio
 from busbaan.errors import Unavailable
 from busbaan.log import get_logger
 from busbaan.matrix.credentials import TOKEN_GONE, StoredLogin, read_login, write_login
+from busbaan.matrix.crypto import BACKUP_EVERY_SECONDS, BotKeys
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
 from busbaan.matrix.reply import notice_content, reply_content
@@ -77,7 +87,8 @@ class BotRunner:
     """One bot account: a nio client, a dispatcher, an event queue and its tasks."""
 
     def __init__(self, account: BotAccount, store_dir: Path, dispatcher: Dispatcher,
-                 inbox: Inbox | None = None, *, login_timeout: float = 30.0) -> None:
+                 inbox: Inbox | None = None, *, login_timeout: float = 30.0,
+                 encryption: bool = True) -> None:
         self.account = account
         self.inbox = inbox
         self._batch: list[dict[str, Any]] = []  # this sync's commands, until stored
@@ -85,14 +96,19 @@ class BotRunner:
         self._store_dir = store_dir
         self._creds_file = store_dir / f"{account.name}.credentials.json"
         store_dir.mkdir(parents=True, exist_ok=True)
-        nio_store = store_dir / f"{account.name}-nio"
-        nio_store.mkdir(parents=True, exist_ok=True)
+        #: End-to-end encryption: decrypt commands, encrypt answers, keep keys.
+        self.encryption = encryption
+        self.keys = BotKeys(store_dir, account.name, account.user_id)
+        self.keys.store_dir.mkdir(parents=True, exist_ok=True)
         self.client = nio.AsyncClient(
             account.homeserver, account.user_id, device_id=f"BUSBAAN{account.name.upper()}",
-            store_path=str(nio_store),
-            config=nio.AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False,
-                                         max_timeouts=None, request_timeout=60),
+            store_path=str(self.keys.store_dir),
+            config=nio.AsyncClientConfig(
+                store_sync_tokens=False, encryption_enabled=encryption, max_timeouts=None,
+                request_timeout=60, pickle_key=self.keys.secret() if encryption else ""),
         )
+        self._backup_at = 0.0  # monotonic time of the last key backup
+        self._told_undecryptable: set[tuple[str, str, str]] = set()
         self._queue: asyncio.Queue[tuple[str, nio.MatrixRoom, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
@@ -153,6 +169,7 @@ class BotRunner:
         self.client.add_event_callback(self._on_message, nio.RoomMessageText)
         self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
         self.client.add_event_callback(self._on_invite, nio.InviteMemberEvent)
+        self.client.add_event_callback(self._on_undecryptable, nio.MegolmEvent)
         token = await asyncio.to_thread(self.inbox.token) if self.inbox else None
         first = await self.client.sync(timeout=0, full_state=True, since=token,
                                        sync_filter=self.sync_filter)
@@ -167,6 +184,7 @@ class BotRunner:
             batch = self._batch if token is not None else []
             self._batch = []
             await asyncio.to_thread(self.inbox.receive, first.next_batch, batch)
+        await self._crypto_upkeep()  # keys uploaded before anyone encrypts to this device
         self.last_sync = time.monotonic()
         self._ready.set()
         self._tasks = [
@@ -195,6 +213,12 @@ class BotRunner:
         logged out). A homeserver that does not answer is retried by :meth:`start`,
         never answered with a password login."""
         saved = read_login(self._creds_file)
+        if (saved is not None and saved.user_id == self.user_id and self.encryption
+                and not self.keys.has_store(saved.device_id)):
+            # The crypto store is gone (or this device never had one): a new device,
+            # never new identity keys under the old device id (clients pin them).
+            await self._new_device(saved)
+            return
         if saved is not None and saved.user_id == self.user_id:
             if await self._restore(saved.device_id, saved.access_token):
                 self.logins = LoginCounts(self.logins.reused + 1, self.logins.password)
@@ -210,7 +234,11 @@ class BotRunner:
                 f"Bot {self.account.name} has no valid password or token.",
             )
         # The same device as before (its keys stay valid); a new one the first time.
-        self.client.device_id = saved.device_id if saved else self.client.device_id
+        await self._password_login(saved.device_id if saved else str(self.client.device_id))
+
+    async def _password_login(self, device_id: str) -> None:
+        assert self.account.password
+        self.client.device_id = device_id
         self.client.access_token = ""
         resp = await asyncio.wait_for(
             self.client.login(self.account.password, device_name=f"busbaan {self.account.name}"),
@@ -224,6 +252,125 @@ class BotRunner:
         self.logins = LoginCounts(self.logins.reused, self.logins.password + 1)
         self._save()
         log.info("bot.logged_in", bot=self.account.name, device_id=self.client.device_id)
+
+    async def _new_device(self, lost: StoredLogin) -> None:
+        """The bot's keys are gone: log in as a new device, import the key backup (so
+        what it could read stays readable) and delete the old device (best effort)."""
+        log.warning("bot.e2e_store_missing", bot=self.account.name, device_id=lost.device_id)
+        if not self.account.password:
+            raise Unavailable(
+                f"De sleutels van bot {self.account.name} ontbreken en zonder wachtwoord kan "
+                "hij geen nieuw apparaat aanmelden.",
+                f"Bot {self.account.name}'s keys are missing and without a password it cannot "
+                "sign in a new device.")
+        name = self.account.name.upper()
+        await self._password_login(f"BUSBAAN{name}{secrets.token_hex(4).upper()}")
+        if self.client.olm is not None:
+            try:
+                restored = await asyncio.to_thread(self.keys.restore, self.client.olm)
+            except Exception as exc:  # a wrong secret, a damaged file: start without
+                log.warning("bot.key_backup_unreadable", bot=self.account.name,
+                            error=type(exc).__name__)
+                restored = 0
+            log.info("bot.key_backup_restored", bot=self.account.name, room_keys=restored)
+        auth = {"type": "m.login.password", "password": self.account.password,
+                "identifier": {"type": "m.id.user", "user": self.user_id}}
+        try:
+            resp = await asyncio.wait_for(
+                self.client.delete_devices([lost.device_id], auth=auth), self._login_timeout)
+            deleted = isinstance(resp, nio.DeleteDevicesResponse)
+        except Exception:
+            deleted = False
+        log.info("bot.old_device_deleted", bot=self.account.name, device_id=lost.device_id,
+                 deleted=deleted)
+
+    # -- end-to-end encryption ----------------------------------------------------------
+
+    async def _crypto_upkeep(self) -> None:
+        """What nio's ``sync_forever`` does between syncs, for this runner's own loop:
+        send queued to-device messages (room keys), upload one-time keys, query and
+        claim other devices' keys; back up room keys when new ones came in. A failure
+        is logged and tried again after the next sync."""
+        client = self.client
+        if client.olm is None:
+            return
+        try:
+            if client.outgoing_to_device_messages:
+                await client.send_to_device_messages()
+            if client.should_upload_keys:
+                _warn_error(await client.keys_upload(), self.account.name, "keys_upload")
+            if client.should_query_keys:
+                _warn_error(await client.keys_query(), self.account.name, "keys_query")
+            if client.should_claim_keys:
+                _warn_error(await client.keys_claim(client.get_users_for_key_claiming()),
+                            self.account.name, "keys_claim")
+            if time.monotonic() - self._backup_at >= BACKUP_EVERY_SECONDS:
+                self._backup_at = time.monotonic()
+                written = await asyncio.to_thread(self.keys.backup, client.olm)
+                if written is not None:
+                    log.info("bot.key_backup_written", bot=self.account.name,
+                             room_keys=written)
+        except Exception as exc:
+            log.warning("bot.e2e_upkeep_failed", bot=self.account.name,
+                        error=type(exc).__name__)
+
+    async def _on_undecryptable(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
+        if event.sender == self.user_id or not self._ready.is_set():
+            return
+        if event.server_timestamp < self._started_ms - 2_000:
+            return  # history from before this start: no notices about the past
+        self._queue.put_nowait(("undecryptable", room, event))
+
+    async def _tell_undecryptable(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
+        """Say in the room that the bot cannot read ``event`` and ask for a resend —
+        once per sender and Megolm session (a client uses one session for many
+        messages). Nothing was run; the text is never known to busbaan."""
+        key = (room.room_id, event.sender, str(event.session_id))
+        if key in self._told_undecryptable:
+            return
+        self._told_undecryptable.add(key)
+        log.warning("bot.undecryptable", bot=self.account.name, room_id=room.room_id,
+                    event_id=event.event_id)
+        content = notice_content(
+            kind="crypto.undecryptable",
+            body=(f"{event.sender}: ik kan uw bericht niet lezen: het is versleuteld met een "
+                  "sleutel die ik niet heb (bijvoorbeeld na een herstel van busbaan, of omdat "
+                  "uw app mij de sleutel niet gaf). Ik heb er niets mee gedaan. Stuur het "
+                  "bericht of commando alstublieft opnieuw.\n\n"
+                  f"{event.sender}: I cannot read your message: it is encrypted with a key I "
+                  "do not have (for instance after busbaan was restored, or because your app "
+                  "did not give me the key). I did nothing with it. Please send the message "
+                  "or command again."),
+            data={"event_id": event.event_id, "sender": event.sender},
+            mentions=(event.sender,))
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
+        txn = "undecryptable-" + hashlib.sha256(event.event_id.encode()).hexdigest()[:32]
+        check(await self.client.room_send(room.room_id, "m.room.message", content,
+                                          tx_id=txn, ignore_unverified_devices=True), "send")
+
+    async def _refuse_plaintext(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
+        """A command sent in clear into an encrypted room (a client without encryption):
+        not run; the answer goes out in clear too, so that client can read it, and so
+        it says nothing about the case, only what to do."""
+        found = self.dispatcher.match(_strip_reply_fallback(event.body or "").strip())
+        content = reply_content(
+            command=found[0].name if found else "?", ok=False, errcode="BB_NOT_ENCRYPTED",
+            data={"room_encrypted": True}, in_reply_to=event.event_id,
+            body="Deze kamer is versleuteld, maar uw bericht was dat niet: uw app versleutelt "
+                 "niet. Ik heb het commando niet uitgevoerd. Gebruik een app met "
+                 "end-to-end-versleuteling (zoals Element) en stuur het opnieuw.\n\n"
+                 "This room is encrypted, but your message was not: your app does not "
+                 "encrypt. I did not carry out the command. Use an app with end-to-end "
+                 "encryption (such as Element) and send it again.")
+        txn = "plain-" + hashlib.sha256(event.event_id.encode()).hexdigest()[:32]
+        # nio encrypts everything it sends into an encrypted room; this one answer
+        # must not be encrypted, so it goes through the plain send path.
+        method, path, data = nio.Api.room_send(str(self.client.access_token), room.room_id,
+                                               "m.room.message", content, txn)
+        check(await self.client._send(nio.RoomSendResponse, method, path, data,
+                                      (room.room_id,)), "send")
+        log.info("bot.plaintext_refused", bot=self.account.name, room_id=room.room_id,
+                 event_id=event.event_id)
 
     async def _restore(self, device_id: str, token: str) -> bool:
         """Use ``token`` if the homeserver still knows it; False when it says it does not.
@@ -257,6 +404,7 @@ class BotRunner:
                 continue
             self.last_sync = time.monotonic()
             backoff = 1.0
+            await self._crypto_upkeep()
             if self.inbox is not None:
                 batch, self._batch = self._batch, []
                 while True:
@@ -284,6 +432,10 @@ class BotRunner:
                         await hook(room, event)
                 elif kind == "invite":
                     check(await self.client.join(room.room_id), "join")
+                elif kind == "undecryptable":
+                    await self._tell_undecryptable(room, event)
+                elif kind == "plaintext":
+                    await self._refuse_plaintext(room, event)
             except Exception:
                 log.exception("bot.event_failed", bot=self.account.name, kind=kind,
                               room_id=getattr(room, "room_id", None))
@@ -403,6 +555,11 @@ class BotRunner:
     async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
         if event.sender == self.user_id:
             return
+        if self.encryption and room.encrypted and not getattr(event, "decrypted", False):
+            # Sent in clear into an encrypted room: never run, never stored.
+            if self._ready.is_set() and self._is_command(event):
+                self._queue.put_nowait(("plaintext", room, event))
+            return
         if self._ready.is_set():
             self._received(event)
         if self.inbox is not None and self._is_command(event):
@@ -501,6 +658,12 @@ class BotRunner:
     async def drain(self) -> None:
         """Wait until every queued event is handled (tests, shutdown)."""
         await self._queue.join()
+
+
+def _warn_error(resp: Any, bot: str, what: str) -> None:
+    if isinstance(resp, nio.ErrorResponse):
+        log.warning("bot.e2e_request_failed", bot=bot, request=what,
+                    status=getattr(resp, "status_code", None))
 
 
 def _strip_reply_fallback(text: str) -> str:
