@@ -46,11 +46,11 @@ from busbaan.directory import Directory
 from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
+from busbaan.matrix.crypto import encryption_state, with_encryption
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
 from busbaan.matrix.remote import remote_failure, server_of
 from busbaan.matrix.reply import esc, notice_content
-from busbaan.matrix.crypto import encryption_state, with_encryption
 from busbaan.matrix.rooms import case_room_request
 from busbaan.matrix.runner import BotRunner
 from busbaan.policy import Policy

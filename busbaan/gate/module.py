@@ -249,8 +249,9 @@ class BusbaanGate:
 
     # -- the second layer: joins Synapse would send to a remote server --------------
 
-    async def user_may_join_room(self, user_id: str, room_id: str,
-                                 is_invited: bool) -> Literal["NOT_SPAM"] | tuple[Codes, dict[str, Any]]:
+    async def user_may_join_room(
+        self, user_id: str, room_id: str, is_invited: bool
+    ) -> Literal["NOT_SPAM"] | tuple[Codes, dict[str, Any]]:
         """Refuse a local user's join outside the scope before Synapse decides how to
         join (see the module docstring); the same :func:`decide` as
         :meth:`check_event_allowed`, with the reason as the response's ``error``."""

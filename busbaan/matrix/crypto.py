@@ -29,6 +29,8 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,59 @@ def _write_secret_file(path: Path, data: bytes) -> None:
         raise
 
 
+async def exchange_keys(client: Any) -> list[str]:
+    """What nio's ``sync_forever`` does between syncs, for a client with its own sync
+    loop: send queued to-device messages (room keys), upload one-time keys, query and
+    claim other devices' keys. The names of the requests that failed (none: all well).
+    A no-op for a client without encryption."""
+    import nio
+
+    if client.olm is None:
+        return []
+    failed: list[str] = []
+
+    def note(resp: Any, what: str) -> None:
+        if isinstance(resp, nio.ErrorResponse):
+            failed.append(what)
+
+    with contextlib.suppress(nio.LocalProtocolError):  # done meanwhile by a room_send
+        if client.outgoing_to_device_messages:
+            for resp in await client.send_to_device_messages():
+                note(resp, "to_device")
+    with contextlib.suppress(nio.LocalProtocolError):
+        if client.should_upload_keys:
+            note(await client.keys_upload(), "keys_upload")
+    with contextlib.suppress(nio.LocalProtocolError):
+        await query_keys(client)
+    with contextlib.suppress(nio.LocalProtocolError):
+        if client.should_claim_keys:
+            note(await client.keys_claim(client.get_users_for_key_claiming()), "keys_claim")
+    return failed
+
+
+async def query_keys(client: Any) -> bool:
+    """Query the device keys nio wants (False: nothing to do, or it failed). A member
+    with a new device gets this client's current room key at the next send: nio
+    shares a Megolm session once, with the devices known then, so the session of
+    every encrypted room that member is in is renewed (as Element does by sharing
+    it with the new device). Without this a professional's new Element device — or a
+    bot's new device after lost keys — could not read what is sent next."""
+    import nio
+
+    if client.olm is None or not client.should_query_keys:
+        return False
+    resp = await client.keys_query()
+    if not isinstance(resp, nio.KeysQueryResponse):
+        return False
+    changed = set(resp.changed or ())
+    if changed:
+        for room in list(client.rooms.values()):
+            if (room.encrypted and changed & set(room.users)
+                    and room.room_id in client.olm.outbound_group_sessions):
+                client.invalidate_outbound_session(room.room_id)
+    return True
+
+
 class BotKeys:
     """The files of one bot's end-to-end encryption (see the module docstring)."""
 
@@ -115,17 +170,16 @@ class BotKeys:
         sessions = list(olm.inbound_group_store)
         if len(sessions) == self._backed_up:
             return None
-        tmp = self.backup_file.with_name(f".{self.backup_file.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.close(fd)
+        # nio writes a new file (atomicwrites, umask mode): in a private (0700)
+        # directory beside the backup, then 0600 and renamed over it.
+        private = Path(tempfile.mkdtemp(prefix=".backup-", dir=self.backup_file.parent))
         try:
+            tmp = private / self.backup_file.name
             olm.export_keys_static(sessions, str(tmp), self.secret())
             os.chmod(tmp, 0o600)
             os.replace(tmp, self.backup_file)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            raise
+        finally:
+            shutil.rmtree(private, ignore_errors=True)
         self._backed_up = len(sessions)
         return len(sessions)
 
@@ -139,4 +193,4 @@ class BotKeys:
 
 
 __all__ = ["BACKUP_EVERY_SECONDS", "ENCRYPTION_ALGORITHM", "BotKeys", "encryption_state",
-           "with_encryption"]
+           "exchange_keys", "query_keys", "with_encryption"]

@@ -40,7 +40,7 @@ import nio
 from busbaan.errors import Unavailable
 from busbaan.log import get_logger
 from busbaan.matrix.credentials import TOKEN_GONE, StoredLogin, read_login, write_login
-from busbaan.matrix.crypto import BACKUP_EVERY_SECONDS, BotKeys
+from busbaan.matrix.crypto import BACKUP_EVERY_SECONDS, BotKeys, exchange_keys, query_keys
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
 from busbaan.matrix.reply import notice_content, reply_content
@@ -108,6 +108,7 @@ class BotRunner:
                 request_timeout=60, pickle_key=self.keys.secret() if encryption else ""),
         )
         self._backup_at = 0.0  # monotonic time of the last key backup
+        self._keys_lock = asyncio.Lock()  # one key exchange at a time (sync loop, sends)
         self._told_undecryptable: set[tuple[str, str, str]] = set()
         self._queue: asyncio.Queue[tuple[str, nio.MatrixRoom, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
@@ -287,23 +288,17 @@ class BotRunner:
     # -- end-to-end encryption ----------------------------------------------------------
 
     async def _crypto_upkeep(self) -> None:
-        """What nio's ``sync_forever`` does between syncs, for this runner's own loop:
-        send queued to-device messages (room keys), upload one-time keys, query and
-        claim other devices' keys; back up room keys when new ones came in. A failure
-        is logged and tried again after the next sync."""
+        """Exchange keys after a sync (:func:`~busbaan.matrix.crypto.exchange_keys`)
+        and back up room keys when new ones came in. A failure is logged and tried
+        again after the next sync."""
         client = self.client
         if client.olm is None:
             return
         try:
-            if client.outgoing_to_device_messages:
-                await client.send_to_device_messages()
-            if client.should_upload_keys:
-                _warn_error(await client.keys_upload(), self.account.name, "keys_upload")
-            if client.should_query_keys:
-                _warn_error(await client.keys_query(), self.account.name, "keys_query")
-            if client.should_claim_keys:
-                _warn_error(await client.keys_claim(client.get_users_for_key_claiming()),
-                            self.account.name, "keys_claim")
+            async with self._keys_lock:
+                failed = await exchange_keys(client)
+            for request in failed:
+                log.warning("bot.e2e_request_failed", bot=self.account.name, request=request)
             if time.monotonic() - self._backup_at >= BACKUP_EVERY_SECONDS:
                 self._backup_at = time.monotonic()
                 written = await asyncio.to_thread(self.keys.backup, client.olm)
@@ -345,8 +340,7 @@ class BotRunner:
             mentions=(event.sender,))
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
         txn = "undecryptable-" + hashlib.sha256(event.event_id.encode()).hexdigest()[:32]
-        check(await self.client.room_send(room.room_id, "m.room.message", content,
-                                          tx_id=txn, ignore_unverified_devices=True), "send")
+        check(await self._room_send(room.room_id, "m.room.message", content, txn), "send")
 
     async def _refuse_plaintext(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
         """A command sent in clear into an encrypted room (a client without encryption):
@@ -505,8 +499,7 @@ class BotRunner:
         if content is None:
             return
         txn = "reply-" + hashlib.sha256(stored.event_id.encode()).hexdigest()[:32]
-        resp = check(await self.client.room_send(stored.room_id, "m.room.message", content,
-                                                 tx_id=txn, ignore_unverified_devices=True),
+        resp = check(await self._room_send(stored.room_id, "m.room.message", content, txn),
                      "send")
         await asyncio.to_thread(self.inbox.replied, stored.event_id, str(resp.event_id))
         if self.metrics is not None:
@@ -645,10 +638,21 @@ class BotRunner:
 
     async def send(self, room_id: str, content: dict[str, Any],
                    event_type: str = "m.room.message") -> str:
-        resp = check(await self.client.room_send(room_id, event_type, content,
-                                                 ignore_unverified_devices=True),
-                     "send")
+        resp = check(await self._room_send(room_id, event_type, content), "send")
         return str(resp.event_id)
+
+    async def _room_send(self, room_id: str, event_type: str, content: dict[str, Any],
+                         tx_id: str | None = None) -> Any:
+        """Send (encrypted in an encrypted room). The keys of members who just joined
+        are fetched first, so the room key reaches their devices with this message;
+        every device is trusted on first use (busbaan.matrix.crypto)."""
+        room = self.client.rooms.get(room_id)
+        if self.client.olm is not None and room is not None and room.encrypted:
+            async with self._keys_lock:
+                with contextlib.suppress(nio.LocalProtocolError):
+                    await query_keys(self.client)
+        return await self.client.room_send(room_id, event_type, content, tx_id=tx_id,
+                                           ignore_unverified_devices=True)
 
     async def notice(self, room_id: str, *, kind: str, body: str, html: str | None = None,
                      data: dict[str, Any] | None = None, mentions: tuple[str, ...] = ()) -> str:
@@ -658,12 +662,6 @@ class BotRunner:
     async def drain(self) -> None:
         """Wait until every queued event is handled (tests, shutdown)."""
         await self._queue.join()
-
-
-def _warn_error(resp: Any, bot: str, what: str) -> None:
-    if isinstance(resp, nio.ErrorResponse):
-        log.warning("bot.e2e_request_failed", bot=bot, request=what,
-                    status=getattr(resp, "status_code", None))
 
 
 def _strip_reply_fallback(text: str) -> str:

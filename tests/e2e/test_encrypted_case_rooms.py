@@ -1,0 +1,201 @@
+"""End-to-end encrypted case rooms (issue 11 part 3), against a real Synapse with the
+gate: professionals at encrypting nio clients (vodozemac) send commands the bot
+decrypts and read its encrypted replies; the homeserver holds only ciphertext; a bot
+restart keeps its device and keys; an undecryptable message gets a resend notice; a
+client without encryption gets a clear answer; lost bot keys cost at most one resend."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+from typing import Any
+
+import aiohttp
+import nio
+import pytest
+import sqlalchemy as sa
+
+from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person
+from busbaan.matrix.credentials import read_login
+from busbaan.store import make_engine
+from busbaan.store.service_tables import bot_command_table
+from tests.e2e.conftest import E2EStack
+
+pytestmark = pytest.mark.synapse
+
+
+async def open_encrypted_case(e2e: E2EStack, regie: Person) -> tuple[str, str]:
+    """The regie opens a case from an encrypted direct chat (as Element makes them)
+    and joins the case room; (dm, case room)."""
+    dm = await regie.dm(e2e.account.user_id, encrypted=True)
+    reply = await regie.command(dm, "!casus nieuw", timeout=30)
+    data = reply[REPLY_KEY]
+    assert data["ok"] is True, reply["body"]
+    room = str(data["data"]["room_id"])
+    assert isinstance(await regie.join(room), nio.JoinResponse)
+    return dm, room
+
+
+async def server_view(e2e: E2EStack, person: Person, room: str) -> list[dict[str, Any]]:
+    """The room's events as the homeserver stores them (raw /messages, no decryption)."""
+    async with aiohttp.ClientSession() as http:
+        resp = await http.get(
+            f"{e2e.hs.url}/_matrix/client/v3/rooms/{room}/messages",
+            params={"dir": "b", "limit": "200"},
+            headers={"Authorization": f"Bearer {person.client.access_token}"})
+        body = await resp.json()
+    assert resp.status == 200, body
+    return list(body["chunk"])
+
+
+def _replied_to(content: dict[str, Any]) -> str:
+    return str(content["m.relates_to"]["m.in_reply_to"]["event_id"])
+
+
+async def test_commands_in_an_encrypted_case_room_are_answered_encrypted(
+    e2e: E2EStack
+) -> None:
+    """The case room is created with Megolm in its initial state; the regie's command
+    is decrypted by the bot and its reply decrypted by the regie; the homeserver holds
+    only m.room.encrypted events (no command or reply text); the inbox drops the
+    command's text once answered."""
+    regie = await e2e.person("buurtteam", "buurtteammedewerker")
+    dm, room = await open_encrypted_case(e2e, regie)
+
+    state = await regie.client.room_get_state_event(room, "m.room.encryption")
+    assert getattr(state, "content", {}).get("algorithm") == "m.megolm.v1.aes-sha2", state
+
+    reply = await regie.command(room, "!regie", timeout=30)
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+    assert reply[REPLY_KEY]["data"]["regie"] == regie.user_id
+
+    for rid in (dm, room):
+        raw = await server_view(e2e, regie, rid)
+        kinds = {ev["type"] for ev in raw if "state_key" not in ev}
+        assert kinds == {"m.room.encrypted"}, (rid, kinds)
+        text = json.dumps(raw)
+        assert "!regie" not in text and "!casus nieuw" not in text
+        assert REPLY_KEY not in text  # the bot's replies are ciphertext too
+
+    command_id = _replied_to(reply)
+    engine = make_engine(e2e.db_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(bot_command_table.c.status, bot_command_table.c.event)
+                               .where(bot_command_table.c.event_id == command_id)).one()
+    finally:
+        engine.dispose()
+    assert row[0] == "replied" and "text" not in dict(row[1]), row
+
+
+async def test_a_bot_restart_keeps_its_device_and_keys(e2e: E2EStack) -> None:
+    """After a restart the bot has the same device and still decrypts the regie's
+    commands in the same room (same Megolm session); its key backup and secret are
+    files of mode 0600."""
+    regie = await e2e.person("buurtteam", "buurtteammedewerker")
+    _, room = await open_encrypted_case(e2e, regie)
+    assert (await regie.command(room, "!regie", timeout=30))[REPLY_KEY]["ok"] is True
+    creds = e2e.state_dir / "bots" / "casus.credentials.json"
+    before = read_login(creds)
+
+    await e2e.stop()
+    await e2e.start()
+
+    after = read_login(creds)
+    assert before is not None and after is not None and after.device_id == before.device_id
+    reply = await regie.command(room, "!regie", timeout=30)
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+    for name in ("casus.megolm-keys", "casus.e2e-secret"):
+        path = e2e.state_dir / "bots" / name
+        assert path.is_file() and stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+async def test_an_undecryptable_command_gets_a_resend_notice_and_nothing_runs(
+    e2e: E2EStack
+) -> None:
+    """A command encrypted with a key the bot never got is not run: the bot replies
+    to it with a notice (Dutch first) asking for a resend, naming the sender; the
+    resend, with the key shared, is answered."""
+    regie = await e2e.person("buurtteam", "buurtteammedewerker")
+    _, room = await open_encrypted_case(e2e, regie)
+    bot = e2e.account.user_id
+    bot_devices = list(regie.client.device_store.active_user_devices(bot))
+    assert bot_devices
+    for device in bot_devices:  # the regie's app withholds the room key from the bot
+        regie.client.blacklist_device(device)
+
+    event_id = await regie.say(room, "!regie")
+    _, notice = await regie.wait_for(
+        lambda rid, ev: rid == room
+        and ev.get("content", {}).get(NOTICE_KEY, {}).get("kind") == "crypto.undecryptable",
+        timeout=30)
+    content = notice["content"]
+    assert _replied_to(content) == event_id
+    assert content[NOTICE_KEY]["sender"] == regie.user_id
+    assert content["body"].startswith(f"{regie.user_id}: ik kan uw bericht niet lezen")
+    assert "Stuur het bericht of commando alstublieft opnieuw" in content["body"]
+    assert not any(REPLY_KEY in ev.get("content", {}) and _replied_to(ev["content"]) == event_id
+                   for rid, ev in regie.events if rid == room)
+
+    for device in bot_devices:
+        regie.client.unblacklist_device(device)
+    reply = await regie.command(room, "!regie", timeout=30)
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+
+
+async def test_a_client_without_encryption_gets_a_clear_answer(e2e: E2EStack) -> None:
+    """A colleague at a client without encryption, invited into the encrypted case
+    room, sends a command in clear: it is not run, and the answer (errcode
+    BB_NOT_ENCRYPTED, Dutch first) is readable without encryption."""
+    regie = await e2e.person("buurtteam", "buurtteammedewerker")
+    colleague = await e2e.person("buurtteam", "buurtteammedewerker", encrypted=False)
+    _, room = await open_encrypted_case(e2e, regie)
+    invited = await regie.command(room, f"!uitnodigen {colleague.user_id}", timeout=30)
+    assert invited[REPLY_KEY]["ok"] is True, invited["body"]
+    assert isinstance(await colleague.join(room), nio.JoinResponse)
+
+    reply = await colleague.command(room, "!regie", timeout=30)
+    assert reply[REPLY_KEY]["ok"] is False
+    assert reply[REPLY_KEY]["errcode"] == "BB_NOT_ENCRYPTED"
+    assert reply["body"].startswith("Deze kamer is versleuteld, maar uw bericht was dat niet")
+
+
+async def test_lost_bot_keys_cost_at_most_one_resend(e2e: E2EStack) -> None:
+    """The bot's crypto store is lost: it comes back as a new device (the old one is
+    deleted), restores the room keys from its backup, and the regie's next command is
+    answered — at once, or after the bot asked for one resend."""
+    regie = await e2e.person("buurtteam", "buurtteammedewerker")
+    _, room = await open_encrypted_case(e2e, regie)
+    assert (await regie.command(room, "!regie", timeout=30))[REPLY_KEY]["ok"] is True
+    creds = e2e.state_dir / "bots" / "casus.credentials.json"
+    before = read_login(creds)
+    assert before is not None
+
+    await e2e.stop()
+    shutil.rmtree(e2e.state_dir / "bots" / "casus-nio")
+    service = await e2e.start()
+
+    after = read_login(creds)
+    assert after is not None and after.device_id != before.device_id
+    runner = service.runners["casus"]
+    assert runner.client.olm is not None
+    assert len(list(runner.client.olm.inbound_group_store)) > 0  # from the key backup
+    devices = await runner.client.devices()
+    assert isinstance(devices, nio.DevicesResponse)
+    assert before.device_id not in {d.id for d in devices.devices}
+
+    event_id = await regie.say(room, "!regie")
+
+    def answered_or_asked(rid: str, ev: dict[str, Any]) -> bool:
+        c = ev.get("content", {})
+        return (rid == room and (REPLY_KEY in c or NOTICE_KEY in c)
+                and "m.relates_to" in c and _replied_to(c) == event_id)
+
+    _, first = await regie.wait_for(answered_or_asked, timeout=30)
+    if REPLY_KEY not in first["content"]:
+        assert first["content"][NOTICE_KEY]["kind"] == "crypto.undecryptable", first
+        reply = await regie.command(room, "!regie", timeout=30)
+    else:
+        reply = first["content"]
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
