@@ -205,6 +205,12 @@ class BotRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self.client.olm is not None:  # the room keys since the last backup, too
+            try:
+                await asyncio.to_thread(self.keys.backup, self.client.olm)
+            except Exception as exc:
+                log.warning("bot.key_backup_failed", bot=self.account.name,
+                            error=type(exc).__name__)
         await self.client.close()
         log.info("bot.stopped", bot=self.account.name)
 
