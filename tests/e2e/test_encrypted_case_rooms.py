@@ -199,3 +199,21 @@ async def test_lost_bot_keys_cost_at_most_one_resend(e2e: E2EStack) -> None:
     else:
         reply = first["content"]
     assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+
+
+async def test_the_gate_decides_on_membership_in_an_encrypted_room(e2e: E2EStack) -> None:
+    """Encryption changes nothing for the gate (it reads membership and state, never
+    content): in an encrypted case room an outsider's join is refused with the Dutch
+    reason, and the room's timeline on the server is still only ciphertext apart from
+    the gate's own refusal notice (the homeserver holds no room keys)."""
+    regie = await e2e.person("buurtteam", "buurtteammedewerker")
+    outsider = await e2e.person("ggd", "arts")
+    _, room = await open_encrypted_case(e2e, regie)
+    resp = await outsider.client.join(room)
+    assert isinstance(resp, nio.JoinError), resp
+    assert resp.status_code == "M_FORBIDDEN"
+    assert "ggd valt buiten de toestemming" in resp.message, resp.message
+    raw = await server_view(e2e, regie, room)
+    clear = [ev for ev in raw if "state_key" not in ev and ev["type"] != "m.room.encrypted"]
+    assert [ev["content"].get(NOTICE_KEY, {}).get("kind") for ev in clear] in (
+        [], ["gate.refused"]), clear
