@@ -39,15 +39,20 @@ class E2EStack:
     hs: Homeserver
     db_url: str
     account: BotAccount
+    wegwijzer: BotAccount
     state_dir: Path
     base: Path
     service: Service | None = None
     people: list[Person] = field(default_factory=list)
 
     async def start(self) -> Service:
-        config = ServiceConfig(homeserver=self.hs.url, bots={"casus": self.account},
+        from busbaan.routing import demo_map_path
+
+        config = ServiceConfig(homeserver=self.hs.url,
+                               bots={"casus": self.account, "wegwijzer": self.wegwijzer},
                                policy_dir=ROOT / "policies", database_url=self.db_url,
                                state_dir=self.state_dir, reconcile_seconds=0.5,
+                               socialmap=demo_map_path(),
                                web_port=-1, audit_key_init=True)  # encryption: default ON
         self.service = Service(config)
         await self.service.start()
@@ -99,7 +104,10 @@ async def e2e(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[E2EStac
                                 profile="test")
     password = new_password()
     creds = await hs.register("casus", password, lift_ratelimit=True)
+    wpassword = new_password()
+    wcreds = await hs.register("wegwijzer", wpassword, lift_ratelimit=True)
     stack = E2EStack(hs, db_url, BotAccount("casus", hs.url, creds.user_id, password=password),
+                     BotAccount("wegwijzer", hs.url, wcreds.user_id, password=wpassword),
                      base / "state", base)
     await stack.start()
     try:

@@ -217,3 +217,22 @@ async def test_the_gate_decides_on_membership_in_an_encrypted_room(e2e: E2EStack
     clear = [ev for ev in raw if "state_key" not in ev and ev["type"] != "m.room.encrypted"]
     assert [ev["content"].get(NOTICE_KEY, {}).get("kind") for ev in clear] in (
         [], ["gate.refused"]), clear
+
+
+async def test_the_wegwijzer_answers_in_an_encrypted_direct_chat(e2e: E2EStack) -> None:
+    """A professional asks the wegwijzer in an encrypted direct chat (as Element makes
+    them): the bot decrypts the question and its routing answer, a reply to it, is
+    readable to her and ciphertext on the server."""
+    asker = await e2e.person("buurtteam", "buurtteammedewerker")
+    dm = await asker.dm(e2e.wegwijzer.user_id, encrypted=True)
+    question = "cliënt, 58, Zuidoost, kan de energierekening niet betalen en heeft schulden"
+    event_id = await asker.say(dm, question)
+    _, answer = await asker.wait_for(
+        lambda rid, ev: rid == dm and NOTICE_KEY in ev.get("content", {})
+        and "m.relates_to" in ev["content"] and _replied_to(ev["content"]) == event_id,
+        timeout=30)
+    content = answer["content"]
+    assert content[NOTICE_KEY]["kind"] == "route.answer", content[NOTICE_KEY]
+    assert content["nl.busbaan.route"]["results"], content["nl.busbaan.route"]
+    raw = json.dumps(await server_view(e2e, asker, dm))
+    assert "energierekening" not in raw and "nl.busbaan.route" not in raw
