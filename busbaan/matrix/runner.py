@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 
 log = get_logger("busbaan.matrix")
 
+#: How long a bot waits for the key of a message it cannot decrypt yet before it asks
+#: for a resend (keys usually come in the same sync; over federation a moment later).
+KEY_WAIT_SECONDS = 3.0
+
 
 @dataclass(frozen=True, slots=True)
 class BotAccount:
@@ -320,7 +324,39 @@ class BotRunner:
             return
         if event.server_timestamp < self._started_ms - 2_000:
             return  # history from before this start: no notices about the past
-        self._queue.put_nowait(("undecryptable", room, event))
+        # The room key may come a moment after the message (another sync, or over
+        # federation): look again after a short wait before saying anything.
+        self._later(KEY_WAIT_SECONDS, ("undecryptable", room, event))
+
+    def _later(self, delay: float, item: tuple[str, Any, Any]) -> None:
+        """Queue ``item`` for the worker after ``delay`` seconds (a task the runner owns)."""
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            self._queue.put_nowait(item)
+
+        task = asyncio.create_task(later(), name=f"{self.account.name}-later")
+        self._tasks.append(task)
+        task.add_done_callback(self._forget_task)
+
+    async def _undecryptable(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
+        """Decrypt ``event`` now that its key may have come; handle it as if it had
+        arrived readable (a command goes to the inbox), or say it cannot be read."""
+        try:
+            decrypted = self.client.decrypt_event(event)
+        except Exception:
+            decrypted = None
+        if not isinstance(decrypted, nio.RoomMessageText):
+            await self._tell_undecryptable(room, event)
+            return
+        log.info("bot.decrypted_late", bot=self.account.name, room_id=room.room_id,
+                 event_id=event.event_id)
+        if self.inbox is not None and self._is_command(decrypted):
+            token = await asyncio.to_thread(self.inbox.token)  # kept as it is
+            await asyncio.to_thread(self.inbox.receive, token or str(self.client.next_batch),
+                                    [self._command_entry(room, decrypted)])
+            self._queue.put_nowait(("inbox", None, None))
+        else:
+            self._queue.put_nowait(("message", room, decrypted))
 
     async def _tell_undecryptable(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
         """Say in the room that the bot cannot read ``event`` and ask for a resend —
@@ -357,10 +393,10 @@ class BotRunner:
             command=found[0].name if found else "?", ok=False, errcode="BB_NOT_ENCRYPTED",
             data={"room_encrypted": True}, in_reply_to=event.event_id,
             body="Deze kamer is versleuteld, maar uw bericht was dat niet: uw app versleutelt "
-                 "niet. Ik heb het commando niet uitgevoerd. Gebruik een app met "
+                 "niet. Ik heb er niets mee gedaan. Gebruik een app met "
                  "end-to-end-versleuteling (zoals Element) en stuur het opnieuw.\n\n"
                  "This room is encrypted, but your message was not: your app does not "
-                 "encrypt. I did not carry out the command. Use an app with end-to-end "
+                 "encrypt. I did nothing with it. Use an app with end-to-end "
                  "encryption (such as Element) and send it again.")
         txn = "plain-" + hashlib.sha256(event.event_id.encode()).hexdigest()[:32]
         # nio encrypts everything it sends into an encrypted room; this one answer
@@ -433,7 +469,7 @@ class BotRunner:
                 elif kind == "invite":
                     check(await self.client.join(room.room_id), "join")
                 elif kind == "undecryptable":
-                    await self._tell_undecryptable(room, event)
+                    await self._undecryptable(room, event)
                 elif kind == "plaintext":
                     await self._refuse_plaintext(room, event)
             except Exception:
@@ -555,29 +591,34 @@ class BotRunner:
         if event.sender == self.user_id:
             return
         if self.encryption and room.encrypted and not getattr(event, "decrypted", False):
-            # Sent in clear into an encrypted room: never run, never stored.
-            if self._ready.is_set() and self._is_command(event):
+            # Sent in clear into an encrypted room: never run, never stored. Commands,
+            # and anything in a direct chat, get a clear answer saying why.
+            if self._ready.is_set() and (self._is_command(event) or room.member_count <= 2):
                 self._queue.put_nowait(("plaintext", room, event))
             return
         if self._ready.is_set():
             self._received(event)
         if self.inbox is not None and self._is_command(event):
             # Stored with this sync's token once the sync is done (see _sync_loop).
-            relates = event.source.get("content", {}).get("m.relates_to") or {}
-            in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
-            text = _strip_reply_fallback(event.body or "").strip()
-            found = self.dispatcher.match(text)
-            self._batch.append({
-                "event_id": event.event_id, "room_id": room.room_id, "sender": event.sender,
-                "text": text, "command": found[0].name if found else None,
-                "is_direct": room.member_count <= 2,
-                "thread_root": relates.get("event_id")
-                if relates.get("rel_type") == "m.thread" else None,
-                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
-                "server_ts": event.server_timestamp})  # for the reply latency (metrics)
+            self._batch.append(self._command_entry(room, event))
             return
         if self._ready.is_set():
             self._queue.put_nowait(("message", room, event))
+
+    def _command_entry(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> dict[str, Any]:
+        """What the inbox keeps of a command until it is answered."""
+        relates = event.source.get("content", {}).get("m.relates_to") or {}
+        in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
+        text = _strip_reply_fallback(event.body or "").strip()
+        found = self.dispatcher.match(text)
+        return {
+            "event_id": event.event_id, "room_id": room.room_id, "sender": event.sender,
+            "text": text, "command": found[0].name if found else None,
+            "is_direct": room.member_count <= 2,
+            "thread_root": relates.get("event_id")
+            if relates.get("rel_type") == "m.thread" else None,
+            "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
+            "server_ts": event.server_timestamp}  # for the reply latency (metrics)
 
     def _is_command(self, event: nio.RoomMessageText) -> bool:
         if event.source.get("content", {}).get("msgtype") == "m.notice":
