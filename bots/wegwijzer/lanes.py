@@ -235,6 +235,8 @@ class LaneDesk:
                 return Opened(first, True, 0, service.name)
             self._lanes[lane.room_id] = lane
             invited = await self._invite(lane.room_id, team)
+        if self.bot.runner.encryption:  # the room key must reach asker and team (issue 11)
+            await self.bot.runner.members_known(lane.room_id, [sender, *team])
         await self._first_messages(lane, question, service.name, org_name, invited)
         await self.bot.record("lane.opened", "C", actor=sender, details={
             "lane_id": lane.lane_id, "room_id": lane.room_id, "service_id": lane.service_id,

@@ -30,7 +30,7 @@ import contextlib
 import hashlib
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -694,6 +694,11 @@ class BotRunner:
         are fetched first, so the room key reaches their devices with this message;
         every device is trusted on first use (busbaan.matrix.crypto)."""
         room = self.client.rooms.get(room_id)
+        if self.client.olm is not None and room is None:
+            # A room the bot just created or joined: nio encrypts only into a room its
+            # sync knows (is it encrypted, who is in it).
+            await self.members_known(room_id, ())
+            room = self.client.rooms.get(room_id)
         if self.client.olm is not None and room is not None and room.encrypted:
             async with self._keys_lock:
                 with contextlib.suppress(nio.LocalProtocolError):
@@ -705,6 +710,24 @@ class BotRunner:
                      data: dict[str, Any] | None = None, mentions: tuple[str, ...] = ()) -> str:
         return await self.send(room_id, notice_content(kind=kind, body=body, html_body=html,
                                                        data=data, mentions=mentions))
+
+    async def members_known(self, room_id: str, user_ids: Iterable[str],
+                            timeout: float = 10.0) -> bool:
+        """Wait until this bot's sync knows ``room_id`` with ``user_ids`` in it (joined
+        or invited). In an encrypted room a message reaches only the members the
+        client knows when it sends: a bot that has just invited people and then writes
+        for them (a lane's question) waits here first. False after ``timeout``."""
+        wanted = set(user_ids)
+        deadline = time.monotonic() + timeout
+        while True:
+            room = self.client.rooms.get(room_id)
+            if room is not None and wanted <= set(room.users):
+                return True
+            if time.monotonic() > deadline:
+                log.warning("bot.members_unknown", bot=self.account.name, room_id=room_id,
+                            missing=len(wanted - set(room.users if room else ())))
+                return False
+            await asyncio.sleep(0.1)
 
     async def drain(self) -> None:
         """Wait until every queued event is handled (tests, shutdown)."""

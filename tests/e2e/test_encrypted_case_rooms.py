@@ -236,3 +236,49 @@ async def test_the_wegwijzer_answers_in_an_encrypted_direct_chat(e2e: E2EStack) 
     assert content["nl.busbaan.route"]["results"], content["nl.busbaan.route"]
     raw = json.dumps(await server_view(e2e, asker, dm))
     assert "energierekening" not in raw and "nl.busbaan.route" not in raw
+
+
+async def test_a_lane_is_encrypted_and_its_question_readable_to_the_team(
+    e2e: E2EStack
+) -> None:
+    """`!baan 1` from an encrypted direct chat opens an encrypted lane; the intake team
+    member invited at opening reads the carried question (the bot waits until its sync
+    knows the invitees, so the room key reaches them); the server holds ciphertext."""
+    from bots.wegwijzer.intake import ensure_intake_room
+
+    assert e2e.service is not None
+    bot = e2e.service.wegwijzer
+    asker = await e2e.person("buurtteam", "buurtteammedewerker")
+    member = await e2e.person("buurtteam", "buurtteammedewerker")
+    service = bot.social_map.service("thuisadministratie")
+    assert service is not None and service.matrix_room
+    intake_room = await ensure_intake_room(bot.client, service.matrix_room, name="Intake",
+                                           topic="test", invite=[member.user_id])
+    assert isinstance(await member.join(intake_room), nio.JoinResponse)
+
+    dm = await asker.dm(e2e.wegwijzer.user_id, encrypted=True)
+    question = "vrouw 40 heeft hulp nodig bij de thuisadministratie"
+    event_id = await asker.say(dm, question)
+    await asker.wait_for(lambda rid, ev: rid == dm and NOTICE_KEY in ev.get("content", {})
+                         and "m.relates_to" in ev["content"]
+                         and _replied_to(ev["content"]) == event_id, timeout=30)
+    reply = await asker.command(dm, "!baan 1", timeout=30)
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+    lane = str(reply[REPLY_KEY]["data"]["room_id"])
+
+    await member.wait_for(lambda rid, ev: rid == lane and ev.get("type") == "busbaan.test.invite",
+                          timeout=30)
+    assert isinstance(await member.join(lane), nio.JoinResponse)
+    state = await member.client.room_get_state_event(lane, "m.room.encryption")
+    assert getattr(state, "content", {}).get("algorithm") == "m.megolm.v1.aes-sha2", state
+    # The lane's history is shared: the member reads what was sent before joining.
+    sync = await member.client.room_messages(lane, start="", limit=50,
+                                             direction=nio.MessageDirection.back)
+    assert isinstance(sync, nio.RoomMessagesResponse), sync
+    notices = [ev.source["content"] for ev in sync.chunk
+               if isinstance(ev, nio.RoomMessageNotice)]
+    kinds = {c.get(NOTICE_KEY, {}).get("kind") for c in notices}
+    assert "lane.question" in kinds, (kinds, [type(ev).__name__ for ev in sync.chunk])
+    [carried] = [c for c in notices if c.get(NOTICE_KEY, {}).get("kind") == "lane.question"]
+    assert question in carried["body"]
+    assert question not in json.dumps(await server_view(e2e, member, lane))
