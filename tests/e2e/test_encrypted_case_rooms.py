@@ -69,6 +69,15 @@ async def test_commands_in_an_encrypted_case_room_are_answered_encrypted(
     reply = await regie.command(room, "!regie", timeout=30)
     assert reply[REPLY_KEY]["ok"] is True, reply["body"]
     assert reply[REPLY_KEY]["data"]["regie"] == regie.user_id
+    # Nobody verified anybody: the bot trusts the regie's device on first use, and
+    # the regie's client encrypted to the bot's unverified device.
+    assert e2e.service is not None
+    bot_client = e2e.service.runners["casus"].client
+    assert bot_client.olm is not None and regie.client.olm is not None
+    seen = list(bot_client.device_store.active_user_devices(regie.user_id))
+    assert seen and not any(bot_client.olm.is_device_verified(d) for d in seen)
+    bots = list(regie.client.device_store.active_user_devices(e2e.account.user_id))
+    assert bots and not any(regie.client.olm.is_device_verified(d) for d in bots)
 
     for rid in (dm, room):
         raw = await server_view(e2e, regie, rid)
