@@ -6,6 +6,7 @@ client without encryption gets a clear answer; lost bot keys cost at most one re
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import stat
@@ -291,3 +292,37 @@ async def test_a_lane_is_encrypted_and_its_question_readable_to_the_team(
     [carried] = [c for c in notices if c.get(NOTICE_KEY, {}).get("kind") == "lane.question"]
     assert question in carried["body"]
     assert question not in json.dumps(await server_view(e2e, member, lane))
+
+
+async def test_a_command_whose_key_comes_late_is_still_run(e2e: E2EStack) -> None:
+    """The room key reaches the bot a moment after the command it unlocks (as over
+    federation): the bot looks again before asking for a resend, runs the command and
+    answers it; no undecryptable notice."""
+    regie = await e2e.person("buurtteam", "buurtteammedewerker")
+    _, room = await open_encrypted_case(e2e, regie)
+    client, olm = regie.client, regie.client.olm
+    assert olm is not None
+    bot_devices = list(client.device_store.active_user_devices(e2e.account.user_id))
+    for device in bot_devices:
+        client.blacklist_device(device)  # a new Megolm session, not shared with the bot
+    await client.share_group_session(room, ignore_unverified_devices=True)
+    session = olm.outbound_group_sessions[room]
+    room_key = {"algorithm": "m.megolm.v1.aes-sha2", "room_id": room,
+                "session_id": session.id, "session_key": session.session_key}  # index 0
+
+    event_id = await regie.say(room, "!regie")
+    await asyncio.sleep(1.0)  # the bot has seen the command it cannot read yet
+    for device in bot_devices:  # now the key, Olm-encrypted, as a client sends it
+        olm_session = olm.session_store.get(device.curve25519)
+        assert olm_session is not None
+        content = olm._olm_encrypt(olm_session, device, "m.room_key", room_key)
+        sent = await client.to_device(nio.ToDeviceMessage(
+            "m.room.encrypted", device.user_id, device.id, content))
+        assert isinstance(sent, nio.ToDeviceResponse), sent
+
+    _, answer = await regie.wait_for(
+        lambda rid, ev: rid == room and "m.relates_to" in ev.get("content", {})
+        and _replied_to(ev["content"]) == event_id, timeout=30)
+    assert answer["content"][REPLY_KEY]["ok"] is True, answer["content"]
+    assert not any(ev.get("content", {}).get(NOTICE_KEY, {}).get("event_id") == event_id
+                   for rid, ev in regie.events if rid == room)
