@@ -225,9 +225,11 @@ class BotRunner:
         never answered with a password login."""
         saved = read_login(self._creds_file)
         if (saved is not None and saved.user_id == self.user_id and self.encryption
-                and not self.keys.has_store(saved.device_id)):
-            # The crypto store is gone (or this device never had one): a new device,
-            # never new identity keys under the old device id (clients pin them).
+                and not (self.keys.has_store(saved.device_id)
+                         and self._store_opens(saved.device_id))):
+            # The crypto store is gone or cannot be opened (the secret lost, the file
+            # damaged), or this device never had one: a new device, never new identity
+            # keys under the old device id (clients pin them).
             await self._new_device(saved)
             return
         if saved is not None and saved.user_id == self.user_id:
@@ -263,6 +265,24 @@ class BotRunner:
         self.logins = LoginCounts(self.logins.reused, self.logins.password + 1)
         self._save()
         log.info("bot.logged_in", bot=self.account.name, device_id=self.client.device_id)
+
+    def _store_opens(self, device_id: str) -> bool:
+        """Open the crypto store of ``device_id`` (True), or set an unreadable one aside
+        (``<name>-nio.unreadable-<time>``, kept for an operator) and say so (False)."""
+        self.client.user_id, self.client.device_id = self.user_id, device_id
+        try:
+            self.client.load_store()
+            return self.client.olm is not None
+        except Exception as exc:
+            self.client.store = None  # load_store keeps a half-open store otherwise
+            self.client.olm = None
+            aside = self.keys.store_dir.with_name(
+                f"{self.keys.store_dir.name}.unreadable-{int(time.time())}")
+            self.keys.store_dir.rename(aside)
+            self.keys.store_dir.mkdir(parents=True)
+            log.warning("bot.e2e_store_unreadable", bot=self.account.name,
+                        device_id=device_id, error=type(exc).__name__, moved_to=str(aside))
+            return False
 
     async def _new_device(self, lost: StoredLogin) -> None:
         """The bot's keys are gone: log in as a new device, import the key backup (so

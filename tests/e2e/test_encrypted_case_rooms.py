@@ -326,3 +326,37 @@ async def test_a_command_whose_key_comes_late_is_still_run(e2e: E2EStack) -> Non
     assert answer["content"][REPLY_KEY]["ok"] is True, answer["content"]
     assert not any(ev.get("content", {}).get(NOTICE_KEY, {}).get("event_id") == event_id
                    for rid, ev in regie.events if rid == room)
+
+
+async def test_a_lost_secret_makes_a_new_device_not_a_dead_bot(e2e: E2EStack) -> None:
+    """The bot's secret is lost (its crypto store can no longer be opened): the bot
+    still starts, sets the unreadable store aside, comes back as a new device and
+    answers the regie's next command (at once or after one resend)."""
+    regie = await e2e.person("buurtteam", "buurtteammedewerker")
+    _, room = await open_encrypted_case(e2e, regie)
+    assert (await regie.command(room, "!regie", timeout=30))[REPLY_KEY]["ok"] is True
+    bots = e2e.state_dir / "bots"
+    before = read_login(bots / "casus.credentials.json")
+    assert before is not None
+
+    await e2e.stop()
+    (bots / "casus.e2e-secret").unlink()
+    await e2e.start()
+
+    after = read_login(bots / "casus.credentials.json")
+    assert after is not None and after.device_id != before.device_id
+    assert [p.name for p in bots.iterdir() if p.name.startswith("casus-nio.unreadable-")]
+    event_id = await regie.say(room, "!regie")
+
+    def answered_or_asked(rid: str, ev: dict[str, Any]) -> bool:
+        c = ev.get("content", {})
+        return (rid == room and (REPLY_KEY in c or NOTICE_KEY in c)
+                and "m.relates_to" in c and _replied_to(c) == event_id)
+
+    _, first = await regie.wait_for(answered_or_asked, timeout=30)
+    if REPLY_KEY not in first["content"]:
+        assert first["content"][NOTICE_KEY]["kind"] == "crypto.undecryptable", first
+        reply = await regie.command(room, "!regie", timeout=30)
+    else:
+        reply = first["content"]
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
