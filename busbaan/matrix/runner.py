@@ -385,6 +385,8 @@ class BotRunner:
         key = (room.room_id, event.sender, str(event.session_id))
         if key in self._told_undecryptable:
             return
+        if len(self._told_undecryptable) >= 10_000:  # bounded; a repeat costs one notice
+            self._told_undecryptable.clear()
         self._told_undecryptable.add(key)
         log.warning("bot.undecryptable", bot=self.account.name, room_id=room.room_id,
                     event_id=event.event_id)
