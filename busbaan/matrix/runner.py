@@ -113,6 +113,8 @@ class BotRunner:
         )
         self._backup_at = 0.0  # monotonic time of the last key backup
         self._keys_lock = asyncio.Lock()  # one key exchange at a time (sync loop, sends)
+        self._upkeep: asyncio.Task[None] | None = None
+        self._upkeep_again = False
         self._told_undecryptable: set[tuple[str, str, str]] = set()
         self._queue: asyncio.Queue[tuple[str, nio.MatrixRoom, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
@@ -317,6 +319,28 @@ class BotRunner:
 
     # -- end-to-end encryption ----------------------------------------------------------
 
+    def _kick_upkeep(self) -> None:
+        """Exchange keys after a sync in a task of its own: a key query for users on a
+        slow or unreachable homeserver (Synapse waits for federation) must not hold up
+        the next sync. One at a time; a sync during it asks for one more round."""
+        if self.client.olm is None:
+            return
+        if self._upkeep is not None and not self._upkeep.done():
+            self._upkeep_again = True
+            return
+
+        async def rounds() -> None:
+            while True:
+                self._upkeep_again = False
+                await self._crypto_upkeep()
+                if not self._upkeep_again:
+                    return
+
+        task = asyncio.create_task(rounds(), name=f"{self.account.name}-e2e-keys")
+        self._upkeep = task
+        self._tasks.append(task)
+        task.add_done_callback(self._forget_task)
+
     async def _crypto_upkeep(self) -> None:
         """Exchange keys after a sync (:func:`~busbaan.matrix.crypto.exchange_keys`)
         and back up room keys when new ones came in. A failure is logged and tried
@@ -462,7 +486,7 @@ class BotRunner:
                 continue
             self.last_sync = time.monotonic()
             backoff = 1.0
-            await self._crypto_upkeep()
+            self._kick_upkeep()
             if self.inbox is not None:
                 batch, self._batch = self._batch, []
                 while True:
