@@ -69,6 +69,7 @@ async def _stack(base: Path) -> tuple[Any, Any, list[Client], str]:
     password = new_password()
     creds = await hs.register("casus", password, lift_ratelimit=True)
     service = Service(ServiceConfig(
+        encryption=False,  # plain nio clients here; ON by default (issue 11)
         homeserver=hs.url, policy_dir=POLICY_DIR, database_url=url,
         bots={"casus": BotAccount("casus", hs.url, creds.user_id, password=password)},
         state_dir=base / "state", web_port=-1, reconcile_seconds=0.5, audit_key_init=True))

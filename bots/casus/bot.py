@@ -47,6 +47,7 @@ from busbaan.directory import Directory
 from busbaan.errors import BusbaanError, Forbidden, NotFound, Unavailable, UsageError
 from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
+from busbaan.matrix.crypto import encryption_state, with_encryption
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
 from busbaan.matrix.remote import remote_failure, server_of
@@ -393,9 +394,10 @@ class CasusBot:
             if people <= {user_id}:
                 return known
             log.warning("casus.dm_not_private")
-        created = check(await client.room_create(is_direct=True, invite=[user_id],
-                                                 preset=nio.RoomPreset.trusted_private_chat),
-                        "createRoom")
+        created = check(await client.room_create(
+            is_direct=True, invite=[user_id], preset=nio.RoomPreset.trusted_private_chat,
+            initial_state=[encryption_state()] if self.runner.encryption else []),
+            "createRoom")
         await asyncio.to_thread(self.dms.remember, user_id, created.room_id)
         return str(created.room_id)
 
@@ -477,6 +479,7 @@ class CasusBot:
                                         now),
             )
             request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
+            with_encryption(request, self.runner.encryption)  # issue 11: Megolm from the start
             try:
                 created = check(await self.runner.client.room_create(**request), "createRoom")
             except BaseException:

@@ -9,12 +9,27 @@ Every refusal is made in ``check_event_allowed`` by raising ``SynapseError(403,
 reason)``: that is the one path whose message Synapse hands to the client as the
 ``error`` of the failed request — for ``/invite``, ``/join``, a membership sent as
 state, and the invites of ``createRoom`` alike (Synapse runs it for every local event,
-also a server admin's). The spam-checker callbacks (``user_may_invite``,
-``user_may_join_room``) are deliberately not used: Synapse replaces their reason with a
-fixed English text ("Invites have been disabled on this server"). The reason is in the
-refused user's language (account data ``nl.busbaan.language``, see
-:mod:`busbaan.language`; ``default_language`` otherwise), and the body keeps
-``nl.busbaan.code``, ``nl.busbaan.reason`` (Dutch) and ``nl.busbaan.reason_en``.
+also a server admin's). The reason is in the refused user's language (account data
+``nl.busbaan.language``, see :mod:`busbaan.language`; ``default_language`` otherwise),
+and the body keeps ``nl.busbaan.code``, ``nl.busbaan.reason`` (Dutch) and
+``nl.busbaan.reason_en``.
+
+A second layer for joins, ``user_may_join_room`` (a spam-checker callback), asks the
+same :func:`decide` before Synapse chooses between a local and a remote join. It is
+needed for one case: a room this server holds with *partial state* (it joined over
+federation with "faster joins"). Synapse then sends every further local join to a
+remote server (``_should_perform_remote_join``) and never creates the join event
+here, so ``check_event_allowed`` never sees it. Partial state holds every non-member
+state event, so the scope is readable. Synapse answers a spam-checker refusal with a
+fixed text ("Not allowed to join this room"), but ``cs_error`` (synapse/api/errors.py,
+1.163) lets an ``error`` key in the returned fields replace it: the refusal carries the
+reason in the user's language there too. A join the second layer allows is decided
+(and recorded) again by ``check_event_allowed`` when the event is made here; the
+second layer records only its refusals, so each refused join is recorded once.
+Server admins skip spam checkers (``check_event_allowed`` still decides for them).
+``user_may_invite`` is not registered: every invite by a local user is an event made
+on this server (also into a partial-state room, and for a remote invitee), so
+``check_event_allowed`` always decides it with the room's state.
 
 No asyncio here: Synapse runs on Twisted; every callback is awaited by Synapse.
 
@@ -37,10 +52,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from synapse.api.errors import Codes, SynapseError
-from synapse.module_api import ModuleApi
+from synapse.module_api import NOT_SPAM, ModuleApi
 from synapse.module_api.errors import ConfigError
 
 from busbaan.consent import Action, CaseScope, Decision, Professional, decide
@@ -94,9 +109,11 @@ class BusbaanGate:
         self._recorder = _Recorder(config.database_url, self._who,
                                    deadline=config.record_deadline_seconds)
         self._engine: Any = None
-        # No spam-checker callbacks: see the module docstring (their reason never
-        # reaches the client). check_event_allowed decides every local membership.
+        # check_event_allowed decides every membership event made here; the spam
+        # checker's join callback is the second layer for partial-state rooms (module
+        # docstring).
         api.register_third_party_rules_callbacks(check_event_allowed=self.check_event_allowed)
+        api.register_spam_checker_callbacks(user_may_join_room=self.user_may_join_room)
         # Private case labels in the professional's own account data (issue 13).
         from busbaan.gate.labels import PATH, LabelResource
         from busbaan.labels import LabelRules
@@ -237,6 +254,37 @@ class BusbaanGate:
             raise SynapseError(403, decision.reason(lang), Codes.FORBIDDEN,
                                additional_fields=_fields(decision))
         return False, None
+
+    # -- the second layer: joins Synapse would send to a remote server --------------
+
+    async def user_may_join_room(
+        self, user_id: str, room_id: str, is_invited: bool
+    ) -> Literal["NOT_SPAM"] | tuple[Codes, dict[str, Any]]:
+        """Refuse a local user's join outside the scope before Synapse decides how to
+        join (see the module docstring); the same :func:`decide` as
+        :meth:`check_event_allowed`, with the reason as the response's ``error``."""
+        try:
+            state = await self._api.get_room_state(room_id, [(t, None) for t in _SCOPE_TYPES])
+            scope = self._scopes.scope(room_id, state)
+            if scope is None:
+                return NOT_SPAM  # an ordinary room, or one this server is not in yet
+            if self._recorder.overdue and user_id != self._config.bot_user_id:
+                raise RuntimeError("audit records overdue")  # fail closed, below
+            decision = await self._decide(scope, Action.JOIN, user_id, user_id,
+                                          event_type="m.room.member")
+        except Exception:
+            log.exception("gate.failed", callback="user_may_join_room", room_id=room_id)
+            lang = await self._language(user_id)
+            return Codes.FORBIDDEN, {**_fields(_unavailable()),
+                                     "error": _unavailable().reason(lang)}
+        if decision.allowed:
+            return NOT_SPAM  # check_event_allowed records it when the event is made here
+        self._recorder.decision(self._api, scope, decision, Action.JOIN, user_id, user_id,
+                                event_id=None, remote=False)
+        self._notify(scope, decision, user_id, user_id)
+        lang = await self._language(user_id)
+        # cs_error: an "error" key among the fields replaces Synapse's fixed text.
+        return Codes.FORBIDDEN, {**_fields(decision), "error": decision.reason(lang)}
 
     async def _language(self, user_id: str) -> Language:
         """The refused user's language: their ``nl.busbaan.language`` account data,
