@@ -37,11 +37,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from synapse.api.errors import Codes, SynapseError
-from synapse.module_api import ModuleApi
+from synapse.module_api import NOT_SPAM, ModuleApi
 from synapse.module_api.errors import ConfigError
+from synapse.types import RoomAlias
 
 from busbaan.consent import Action, CaseScope, Decision, Professional, decide
 from busbaan.consent.state import (
@@ -93,6 +94,11 @@ class BusbaanGate:
         # No spam-checker callbacks: see the module docstring (their reason never
         # reaches the client). check_event_allowed decides every local membership.
         api.register_third_party_rules_callbacks(check_event_allowed=self.check_event_allowed)
+        # A room alias is a room's name that anyone on the server can resolve, and it is
+        # kept in the homeserver's database: no personal data in it (found by the outside
+        # check, session 3). Its refusal text reaches the client through ``error``.
+        api.register_spam_checker_callbacks(
+            user_may_create_room_alias=self.user_may_create_room_alias)
         # Private case labels in the professional's own account data (issue 13).
         from busbaan.gate.labels import PATH, LabelResource
         from busbaan.labels import LabelRules
@@ -230,6 +236,19 @@ class BusbaanGate:
                                additional_fields=_fields(decision))
         return False, None
 
+    async def user_may_create_room_alias(
+        self, user_id: str, room_alias: RoomAlias
+    ) -> tuple[Codes, dict[str, Any]] | Literal["NOT_SPAM"]:
+        """Refuse an alias whose name holds personal data (a BSN, a name, an address…),
+        for every room: the alias is not tied to a case room in this callback, and no
+        room's address should carry them. The client reads the reason as ``error``."""
+        refusal = alias_refusal(room_alias.localpart)
+        if refusal is None:
+            return NOT_SPAM
+        log.info("gate.alias_refused", code=refusal.code)  # never the alias itself
+        lang = await self._language(user_id)
+        return Codes.FORBIDDEN, {"error": refusal.reason(lang), **_fields(refusal)}
+
     async def _language(self, user_id: str) -> Language:
         """The refused user's language: their ``nl.busbaan.language`` account data,
         else the configured default. Never fails (a refusal must still be sent)."""
@@ -329,6 +348,30 @@ class _ScopeCache:
         if len(self._parsed) > self.SIZE:
             self._parsed.popitem(last=False)
         return scope
+
+
+def alias_refusal(localpart: str) -> Decision | None:
+    """The refusal of a room alias whose name seems to hold personal data, or None
+    (pure; the kinds come from :func:`busbaan.privacy.find_personal_data`, the one
+    detector). Separators count as spaces, so ``mevrouw-jansen`` reads as a name."""
+    from busbaan.privacy import find_personal_data
+
+    findings = find_personal_data(localpart.replace("-", " ").replace(".", " ")
+                                  .replace("_", " "))
+    if not findings:
+        return None
+    kinds_nl = ", ".join(f.nl for f in findings)
+    kinds_en = ", ".join(f.en for f in findings)
+    return Decision(
+        False, "refused.personal_data_in_alias",
+        f"Dit kameradres lijkt {kinds_nl} te bevatten. Persoonsgegevens horen nooit in een "
+        "kameradres: iedereen op de server kan het opzoeken. Kies een neutraal adres, "
+        "bijvoorbeeld #intake-schulden.",
+        f"This room address seems to contain {kinds_en}. Personal data never belongs in a "
+        "room address: anyone on the server can look it up. Choose a neutral address, for "
+        "example #intake-debts.",
+        checks={"authorised": "fail"},
+    )
 
 
 def _unavailable() -> Decision:
