@@ -135,7 +135,8 @@ def federation_settings(*, client_port: int, federation_port: int,
         "listeners": [
             {"port": client_port, "type": "http", "tls": False,
              "bind_addresses": [LOOPBACK], "x_forwarded": False,
-             "resources": [{"names": ["client"], "compress": False}]},
+             # openid: the case panel checks a widget's OpenID token here
+             "resources": [{"names": ["client", "openid"], "compress": False}]},
             # Federation (and the key resource) over TLS, on loopback only.
             {"port": federation_port, "type": "http", "tls": True,
              "bind_addresses": [LOOPBACK], "x_forwarded": False,

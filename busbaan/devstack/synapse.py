@@ -265,10 +265,11 @@ def _homeserver_yaml(
         "server_name": settings.server_name,
         "public_baseurl": f"http://{LOOPBACK}:{port}/",
         "report_stats": False,
-        # One plain-HTTP listener on loopback with the client API only: no federation
-        # resource, nothing reachable from another machine. x_forwarded: the workbench
-        # passes the officer's address in X-Forwarded-For, so that Synapse's login limits
-        # count per officer, not per web app (only local processes can reach it).
+        # One plain-HTTP listener on loopback with the client API (and OpenID userinfo,
+        # for the case panel) only: no federation resource, nothing reachable from another
+        # machine. x_forwarded: the workbench passes the officer's address in
+        # X-Forwarded-For, so that Synapse's login limits count per officer, not per web
+        # app (only local processes can reach it).
         "listeners": [
             {
                 "port": port,
@@ -276,7 +277,9 @@ def _homeserver_yaml(
                 "tls": False,
                 "bind_addresses": [LOOPBACK],
                 "x_forwarded": True,
-                "resources": [{"names": ["client"], "compress": False}],
+                # "openid": only /_matrix/federation/v1/openid/userinfo (no federation),
+                # which the case panel asks whose OpenID token the widget sent.
+                "resources": [{"names": ["client", "openid"], "compress": False}],
             }
         ],
         "database": {
