@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import multiprocessing
@@ -43,9 +44,10 @@ import random
 import secrets
 import signal
 import statistics
+import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -213,6 +215,23 @@ async def join(http: aiohttp.ClientSession, hs_url: str, token: str, room_id: st
             raise RuntimeError(f"join failed: {resp.status} {await resp.text()}")
 
 
+async def create_room(http: aiohttp.ClientSession, hs_url: str, token: str,
+                      request: dict[str, Any]) -> str:
+    """``createRoom`` with nio's keyword arguments, sent once (nio retries a request
+    that times out, which for createRoom makes a second room)."""
+    body = {"visibility": "private", "creation_content": {"m.federate": True},
+            "is_direct": False, "name": request["name"], "topic": request["topic"],
+            "room_version": request["room_version"], "invite": request["invite"],
+            "initial_state": request["initial_state"],
+            "power_level_content_override": request["power_level_override"]}
+    async with http.post(f"{hs_url}/_matrix/client/v3/createRoom", json=body,
+                         headers={"Authorization": f"Bearer {token}"},
+                         timeout=aiohttp.ClientTimeout(total=600)) as resp:
+        if resp.status != 200:
+            raise RuntimeError(f"createRoom failed: {resp.status} {await resp.text()}")
+        return str((await resp.json())["room_id"])
+
+
 def ctx(room_id: str, sender: str, command: str, args: str = "") -> CommandContext:
     return CommandContext(room_id=room_id, event_id=f"$seed{secrets.token_hex(6)}",
                           sender=sender, command=command, args=args, lang="nl",
@@ -253,6 +272,125 @@ async def seed_rooms(service: Service, setup: Setup, n_rooms: int, first: int = 
     await casus.settle()
 
 
+async def seed_rooms_fast(service: Service, setup: Setup, n_rooms: int, first: int = 0,
+                          concurrency: int = 8) -> None:
+    """The same case rooms, the fast way (issue 12): one ``createRoom`` per room that
+    already carries the grant in its initial state and invites the regie and the
+    counsellor (the gate checks both invitations against that state), the store rows
+    written through the case service's own functions in the order the commands write
+    them (``open_case`` → ``attach_room`` → ``give_grants`` → ``record_invite``), and
+    both joins at once, ``concurrency`` rooms in flight. Room state and store rows are
+    those of the handler path (``--seed handlers``; ``--check-seeding`` compares one
+    room of each); what differs is the number of round trips: 1 createRoom + 2 joins
+    instead of createRoom, join, grant state, invite, join, each awaited in turn."""
+    from busbaan.cases.mirrors import CaseFacts, acl_servers, desired_state
+    from busbaan.consent import Action, Grant, decide
+    from busbaan.consent.state import CONSENT_EVENT, case_content, grant_content
+    from busbaan.matrix.rooms import case_room_request
+    from busbaan.store.repositories import new_id
+
+    casus = service.casus
+    cases = casus.service
+    token = str(casus.runner.client.access_token)
+    bot = casus.user_id
+    until = dt.datetime.combine(dt.date.today() + dt.timedelta(days=300),
+                                dt.time(23, 59, 59), dt.UTC)
+    sem = asyncio.Semaphore(concurrency)
+    directory = await casus.refresh_directory(force=True)
+    async with aiohttp.ClientSession() as http:
+        async def one(i: int) -> None:
+            regie = setup.regies[i % len(setup.regies)]
+            counsellor = setup.counsellors[i % len(setup.counsellors)]
+            async with sem:
+                home = directory(regie)
+                assert home is not None
+                row = await asyncio.to_thread(cases.open_case, regie=regie,
+                                              organisation=home.organisation, label="")
+                now = casus.clock.now()
+                grant = Grant(grant_id=new_id("G"), organisation="schuldhulp",
+                              categories=("contact", "schulden"), legal_bases=("wgs",),
+                              valid_from=now, valid_until=until, given_by=regie)
+                facts = CaseFacts(case_id=row.case_id, room_id="",
+                                  home_organisation=home.organisation, regie=regie,
+                                  regie_since=now, closed=False, grants=(grant,),
+                                  running=(), access_users=())
+                request = case_room_request(
+                    case_id=row.case_id, regie=regie,
+                    case_state=case_content(row.case_id, home.organisation, regie,
+                                            regie_since=now,
+                                            policy_version=casus.policy.version),
+                    acl_servers=acl_servers(facts, casus.policy, directory, bot, now))
+                request["initial_state"].append({"type": CONSENT_EVENT,
+                                                 "state_key": grant.grant_id,
+                                                 "content": grant_content(grant)})
+                request["initial_state"].append(casus.citizen.panel_state(row.case_id))
+                request["invite"] = [regie, counsellor]
+                room = await create_room(http, setup.hs.url, token, request)
+                # The counsellor is invited before the store has the grant (the next
+                # call): no removal in between (the handler path invites after it).
+                casus.hold_removals(room, 120.0)
+                initial = [(e["type"], e["state_key"], e["content"])
+                           for e in request["initial_state"]]
+                initial += [("m.room.power_levels", "", request["power_level_override"]),
+                            ("m.room.name", "", {"name": request["name"]})]
+                want = desired_state(facts, policy=casus.policy, directory=directory,
+                                     bot_user_id=bot, now=now)
+                assert {(t, k) for t, k, _ in initial} >= set(want), "state differs"
+                await asyncio.to_thread(cases.attach_room, row.case_id, room,
+                                        initial_state=initial)
+                await asyncio.to_thread(cases.give_grants, row.case_id, [grant], by=regie)
+                scope = await asyncio.to_thread(cases.scope, row.case_id)
+                assert scope is not None
+                decision = decide(casus.policy, scope, directory, Action.INVITE,
+                                  actor=regie, subject=counsellor, now=now, bot_user_id=bot)
+                assert decision.allowed, decision.code
+                await asyncio.to_thread(cases.record_invite, row.case_id, decision,
+                                        actor=regie, subject=counsellor, room_id=room)
+                await asyncio.gather(join(http, setup.hs.url, setup.tokens[regie], room),
+                                     join(http, setup.hs.url, setup.tokens[counsellor], room))
+            setup.rooms.setdefault(regie, []).append(room)
+            setup.member_of[room] = counsellor
+
+        done = 0
+        batch = 250
+        for start in range(first, first + n_rooms, batch):
+            stop = min(start + batch, first + n_rooms)
+            await asyncio.gather(*(one(i) for i in range(start, stop)))
+            done += stop - start
+            print(f"  seeded {done}/{n_rooms} rooms", flush=True)
+    await casus.settle()
+
+
+async def room_shape(service: Service, room_id: str) -> dict[str, Any]:
+    """What a seeded room is, without its ids: the store's outbox codes and grants,
+    the state the mirror recorded, and the room's state at Synapse (types, state keys
+    by kind, memberships)."""
+    import busbaan.store.service_tables as st
+
+    casus = service.casus
+    row = casus.cases.by_room(room_id)
+    assert row is not None
+    with casus.engine.connect() as conn:
+        codes = [r.code for r in conn.execute(
+            sa.select(st.outbox_table.c.code).where(st.outbox_table.c.case_id == row.case_id))]
+        mirrored = [r.event_type for r in conn.execute(
+            sa.select(st.room_state_table.c.event_type)
+            .where(st.room_state_table.c.room_id == room_id))]
+    grants = [(g.organisation, g.categories, g.legal_bases, g.valid_until.date().isoformat(),
+               g.withdrawn_at is None) for g in casus.cases.grants(row.case_id)]
+    state = await casus.runner.client.room_get_state(room_id)
+    events = getattr(state, "events", [])
+
+    def kind(ev: dict[str, Any]) -> tuple[str, str, str]:
+        key = ev.get("state_key", "")
+        who = ("bot" if key == casus.user_id else "regie" if key == row.regie
+               else "G" if key.startswith("G-") else "other" if key else "")
+        return (ev["type"], who, ev["content"].get("membership", ""))
+
+    return {"status": row.status, "outbox": sorted(codes), "grants": grants,
+            "mirrored_state": sorted(mirrored), "state": sorted(kind(e) for e in events)}
+
+
 def store_url(kind: str, tmp: Path) -> tuple[str, Callable[[], None]]:
     if kind == "sqlite":
         return f"sqlite:///{tmp / 'busbaan.db'}", lambda: None
@@ -269,6 +407,43 @@ def store_url(kind: str, tmp: Path) -> tuple[str, Callable[[], None]]:
         admin.dispose()
 
     return f"postgresql+psycopg://postgres@{host}:{port or 5432}/{name}", drop
+
+
+def synapse_database(kind: str) -> tuple[dict[str, Any] | None, Callable[[], float],
+                                         Callable[[], None]]:
+    """Synapse's ``database:`` setting (None: the devstack's SQLite file), its size in
+    MB, and how to drop it. PostgreSQL: a fresh database on the shared server, as
+    Synapse wants it (UTF8, C collation), dropped afterwards."""
+    if kind == "sqlite":
+        return None, lambda: float("nan"), lambda: None
+    host, _, port = os.environ.get("BUSBAAN_TEST_PG", "127.0.0.1:5432").partition(":")
+    name = f"synapse_load_{secrets.token_hex(4)}"
+    admin = sa.create_engine(f"postgresql+psycopg://postgres@{host}:{port or 5432}/postgres",
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C' "
+                             "LC_CTYPE 'C' TEMPLATE template0")
+
+    def size() -> float:
+        with admin.connect() as conn:
+            return float(conn.exec_driver_sql(
+                f"SELECT pg_database_size('{name}')").scalar() or 0) / 2**20
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    setting = {"database": {"name": "psycopg2", "args": {
+        "user": "postgres", "host": host, "port": int(port or 5432), "database": name,
+        "cp_min": 5, "cp_max": 10}}}
+    return setting, size, drop
+
+
+def synapse_db_mb(tmp: Path, extra: dict[str, Any] | None, size: Callable[[], float]
+                  ) -> float:
+    if extra is not None:
+        return size()
+    return sum(p.stat().st_size for p in (tmp / "hs").rglob("homeserver.db*")) / 2**20
 
 
 def db_size_mb(url: str) -> float:
@@ -381,7 +556,8 @@ class Driver:
 
 
 async def open_loop(rate: float, seconds: float,
-                    op: Callable[[], Awaitable[list[Sample]]]) -> tuple[list[Sample], float]:
+                    op: Callable[[], Coroutine[Any, Any, list[Sample]]]
+                    ) -> tuple[list[Sample], float]:
     """Start ``op`` at ``rate`` per second for ``seconds`` (Poisson arrivals)."""
     rng = random.Random(7)
     tasks: list[asyncio.Task[list[Sample]]] = []
@@ -418,8 +594,53 @@ class Step:
         return sum(not s.ok for s in self.commands + self.messages)
 
 
+async def profile_start(pids: dict[str, int], seconds: float, out: Path | None,
+                        tag: str) -> list[tuple[str, Path, asyncio.subprocess.Process]]:
+    """py-spy (a dev tool: ``pip install py-spy``) on each process for ``seconds``."""
+    if out is None:
+        return []
+    out.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).parent / "py-spy"
+    running = []
+    for name, pid in pids.items():
+        raw = out / f"{name}-{tag}.raw"
+        proc = await asyncio.create_subprocess_exec(
+            str(spy), "record", "-p", str(pid), "-d", str(int(seconds)), "-r", "50",
+            "-f", "raw", "-o", str(raw), "--nonblocking",
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        running.append((name, raw, proc))
+    return running
+
+
+async def profile_report(running: list[tuple[str, Path, asyncio.subprocess.Process]],
+                         top: int = 14) -> None:
+    """Where each process spent its samples (inclusive, by function), printed."""
+    for name, raw, proc in running:
+        await proc.wait()
+        if not raw.exists():
+            print(f"  profile {name}: none (py-spy missing or not permitted)")
+            continue
+        total, incl = 0, dict[str, int]()
+        for line in raw.read_text().splitlines():
+            stack, _, n = line.rpartition(" ")
+            if not stack or not n.isdigit():
+                continue
+            total += int(n)
+            for frame in {f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0] + ")"
+                          if " (" in f else f for f in stack.split(";")}:
+                incl[frame] = incl.get(frame, 0) + int(n)
+        skip = ("threading.py", "twisted/", "asyncio/", "<frozen", "runpy", "_base.py",
+                "homeserver.py", "multiprocessing/", "context.py", "defer.py")
+        rows = sorted(((v, k) for k, v in incl.items() if not any(x in k for x in skip)),
+                      reverse=True)[:top]
+        print(f"  profile {name} ({total} samples, {raw}):")
+        for v, k in rows:
+            print(f"    {v / max(total, 1) * 100:5.1f} % {k[:110]}")
+
+
 async def run_steps(driver: Driver, rates: list[float], seconds: float,
-                    pids: dict[str, int], metrics_url: str | None) -> list[Step]:
+                    pids: dict[str, int], metrics_url: str | None,
+                    profile: Path | None = None) -> list[Step]:
     steps: list[Step] = []
 
     async def op() -> list[Sample]:
@@ -431,6 +652,7 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
         before = {k: cpu_seconds(p) for k, p in pids.items()}
         events0 = metric_sum(await scrape(metrics_url), "busbaan_sync_lag_seconds_count") \
             if metrics_url else 0.0
+        spies = await profile_start(pids, seconds, profile, f"{rate:g}")
         got, wall = await open_loop(rate, seconds, op)
         cpu = {k: cpu_seconds(p) - before[k] for k, p in pids.items()}
         events1 = metric_sum(await scrape(metrics_url), "busbaan_sync_lag_seconds_count") \
@@ -445,6 +667,7 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
               f"{step.p95 * 1000:.0f} ms, errors {step.errors}, cpu "
               + ", ".join(f"{k} {v / wall * 100:.0f}%" for k, v in cpu.items())
               + f", load {step.load:.1f}", flush=True)
+        await profile_report(spies)
         if step.p95 > GOAL_P95 or step.errors:
             break
     return steps
@@ -473,10 +696,11 @@ async def close_people(people: dict[str, Person]) -> None:
 # -- the reference: Synapse alone ------------------------------------------------------------
 
 
-async def reference(tmp: Path, rate: float, seconds: float, n_clients: int
-                    ) -> tuple[list[Sample], dict[str, float]]:
+async def reference(tmp: Path, rate: float, seconds: float, n_clients: int,
+                    synapse_db: str = "sqlite") -> tuple[list[Sample], dict[str, float]]:
     """Plain messages on a Synapse without gate or bots, timed to the other member's sync."""
-    hs = await start_homeserver(tmp / "plain", [], profile="test")
+    extra, _, drop = synapse_database(synapse_db)
+    hs = await start_homeserver(tmp / "plain", [], profile="test", extra=extra)
     try:
         tokens = await register_many(hs, [f"ref{i}" for i in range(2 * n_clients)])
         users = sorted(tokens)
@@ -510,6 +734,7 @@ async def reference(tmp: Path, rate: float, seconds: float, n_clients: int
         return got, cpu
     finally:
         await hs.stop()
+        drop()
 
 
 # -- main ----------------------------------------------------------------------------------
@@ -531,9 +756,10 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
     report: dict[str, Any] = {"db": args.db, "professionals": args.professionals,
                               "rooms": args.rooms, "active": args.active}
     t0 = time.perf_counter()
+    synapse_extra, synapse_size, synapse_drop = synapse_database(args.synapse_db)
     hs = await start_homeserver(tmp / "hs", [gate_module(policy_dir, db_url,
                                                          "@casus:localhost")],
-                                profile="test")
+                                profile="test", extra=synapse_extra)
     try:
         bots = {}
         for name in ("casus", "wegwijzer"):
@@ -565,29 +791,89 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
         child = await start_child(config, tmp)
         await asyncio.sleep(3)
         report["rss_empty"] = {"service": rss_mb(child.pid), "synapse": rss_mb(synapse_pid)}
+        empty_cpu = cpu_seconds(child.pid)
+        await asyncio.sleep(args.idle_seconds)
+        report["idle_empty"] = (cpu_seconds(child.pid) - empty_cpu) / args.idle_seconds
         await stop_child(child)
 
         t = time.perf_counter()
         service = Service(config)
         await service.start()
         try:
-            await seed_rooms(service, setup, args.rooms)
+            first = 0
+            if args.check_seeding:  # one room each way, compared without their ids
+                await seed_rooms(service, setup, 1, first=0)
+                await seed_rooms_fast(service, setup, 1, first=1)
+                slow_room, fast_room = list(setup.member_of)[:2]
+                await service.casus.settle()
+                shapes = [await room_shape(service, r) for r in (slow_room, fast_room)]
+                same = shapes[0] == shapes[1]
+                report["seeding_check"] = "same" if same else shapes
+                print(f"seeding check (handlers vs fast, one room each): "
+                      f"{'same rows, outbox and room state' if same else shapes}", flush=True)
+                first = 2
+            if args.seed_compare:  # the same number of rooms each way, timed
+                for name, fn in (("handlers", seed_rooms), ("fast", seed_rooms_fast)):
+                    t, cpu0 = time.perf_counter(), cpu_seconds(synapse_pid)
+                    own0 = time.process_time()
+                    await fn(service, setup, args.seed_compare, first=first)
+                    wall = time.perf_counter() - t
+                    report.setdefault("seed_compare", {})[name] = {
+                        "ms_per_room": wall / args.seed_compare * 1000,
+                        "synapse_cpu_ms_per_room":
+                            (cpu_seconds(synapse_pid) - cpu0) / args.seed_compare * 1000,
+                        "bench_cpu_ms_per_room":
+                            (time.process_time() - own0) / args.seed_compare * 1000}
+                    first += args.seed_compare
+                print(f"seeding compared ({args.seed_compare} rooms each): "
+                      f"{report['seed_compare']}", flush=True)
+            t, cpu0, own0 = time.perf_counter(), cpu_seconds(synapse_pid), time.process_time()
+            seed = seed_rooms_fast if args.seed == "fast" else seed_rooms
+            await seed(service, setup, args.rooms - first, first=first)
+            report["seed_cpu"] = {"synapse": cpu_seconds(synapse_pid) - cpu0,
+                                  "bench (service in-process)": time.process_time() - own0}
         finally:
             await service.stop()
         report["seed_seconds"] = time.perf_counter() - t
-        print(f"seeded {args.rooms} rooms in {report['seed_seconds']:.1f} s", flush=True)
+        report["seed_rooms"] = args.rooms - first
+        print(f"seeded {args.rooms - first} rooms ({args.seed}) in "
+              f"{report['seed_seconds']:.1f} s", flush=True)
         report["setup_seconds"] = time.perf_counter() - t0
 
-        child = await start_child(config, tmp, sync_filter=not args.no_sync_filter)
-        report["service_start_seconds"] = child.started_seconds
-        pids = {"synapse": synapse_pid, "service": child.pid}
-        await asyncio.sleep(5)
-        report["rss_full"] = {k: rss_mb(p) for k, p in pids.items()}
-        before = {k: cpu_seconds(p) for k, p in pids.items()}
-        await asyncio.sleep(args.idle_seconds)
-        report["idle_cpu"] = {k: (cpu_seconds(p) - before[k]) / args.idle_seconds
-                              for k, p in pids.items()}
-        print(f"idle: {report['idle_cpu']}, rss {report['rss_full']}", flush=True)
+        # Idle cost: the casus bot's reconciliation with nothing happening. With
+        # --idle-compare first the old schedule (every populated room every tick: the
+        # safety pass set to one tick), then the event-driven one, in one run.
+        schedules = ([("every room every tick", config.reconcile_seconds)]
+                     if args.idle_compare else [])
+        schedules.append(("event-driven", config.reconcile_full_pass_seconds))
+        report["idle"] = {}
+        for label, full_pass in schedules:
+            child_config = dataclasses.replace(config, reconcile_full_pass_seconds=full_pass)
+            child = await start_child(child_config, tmp, sync_filter=not args.no_sync_filter)
+            report["service_start_seconds"] = child.started_seconds
+            pids = {"synapse": synapse_pid, "service": child.pid}
+            await asyncio.sleep(5)  # the start pass over every room is done by then
+            report["rss_full"] = {k: rss_mb(p) for k, p in pids.items()}
+            before = {k: cpu_seconds(p) for k, p in pids.items()}
+            await asyncio.sleep(args.idle_seconds)
+            idle = {k: (cpu_seconds(p) - before[k]) / args.idle_seconds
+                    for k, p in pids.items()}
+            report["idle"][label] = idle
+            report["idle_cpu"] = idle
+            per_room = (idle["service"] - report["idle_empty"]) / max(args.rooms, 1)
+            print(f"idle ({label}): service {idle['service'] * 100:.2f} % of a core (0 rooms:"
+                  f" {report['idle_empty'] * 100:.2f} %) = {per_room * 1e6:.1f} µs per room "
+                  "per second; "
+                  f"synapse {idle['synapse'] * 100:.1f} %; rss {report['rss_full']}; "
+                  f"start {child.started_seconds:.1f} s", flush=True)
+            if label != schedules[-1][0]:
+                await stop_child(child)
+        if args.seed_only:
+            await stop_child(child)
+            report["db_mb"] = db_size_mb(db_url)
+            report["synapse_db_mb"] = synapse_db_mb(tmp, synapse_extra, synapse_size)
+            print("\n" + json.dumps(report, default=str))
+            return
 
         active = [r for r in regies if r in setup.rooms][: args.active]
         people = await people_for(hs, tokens, active)
@@ -600,19 +886,21 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
         # Warm-up: every kind once per active regie is too much; a few rounds suffice.
         for kind, _ in MIX:
             await driver.command(kind)
-        steps = await run_steps(driver, args.rates, args.step_seconds, pids, child.url)
+        steps = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
+                                profile=args.profile)
         metrics_text = await scrape(child.url)
         await close_people(people)
         await stop_child(child)
         report["db_mb"] = db_size_mb(db_url)
-        report["synapse_db_mb"] = sum(p.stat().st_size for p in (tmp / "hs").rglob(
-            "homeserver.db*")) / 2**20
+        report["synapse_db_mb"] = synapse_db_mb(tmp, synapse_extra, synapse_size)
         report["sync_lag_p95_bucket"] = _hist_p95(metrics_text, "busbaan_sync_lag_seconds")
     finally:
         await hs.stop()
+        synapse_drop()
     sustained = [s for s in steps if s.p95 <= GOAL_P95 and not s.errors]
     ref_rate = sustained[-1].rate if sustained else steps[0].rate
-    ref, ref_cpu = await reference(tmp, ref_rate, args.step_seconds, args.active)
+    ref, ref_cpu = await reference(tmp, ref_rate, args.step_seconds, args.active,
+                                   args.synapse_db)
     print_report(report, steps, ref, ref_cpu, ref_rate, args)
 
 
@@ -632,22 +920,27 @@ def _hist_p95(text: str, name: str) -> float:
 def print_report(report: dict[str, Any], steps: list[Step], ref: list[Sample],
                  ref_cpu: dict[str, float], ref_rate: float, args: argparse.Namespace) -> None:
     rooms = args.rooms
-    print(f"\n## bench.load — store {args.db}, {args.professionals} professionals, "
+    print(f"\n## bench.load — store {args.db}, Synapse on {args.synapse_db}, "
+          f"{args.professionals} professionals, "
           f"{rooms} case rooms, {args.active} active regies, steps of {args.step_seconds:g} s"
           f"{', bots sync everything' if args.no_sync_filter else ''}\n")
-    print(f"- set-up: registration {report['register_seconds']:.0f} s, seeding "
-          f"{report['seed_seconds']:.0f} s ({report['seed_seconds'] / max(rooms, 1) * 1000:.0f}"
-          f" ms per room), service start with all rooms {report['service_start_seconds']:.1f} s")
+    seeded = report["seed_rooms"]
+    print(f"- set-up: registration {report['register_seconds']:.0f} s, seeding ({args.seed}) "
+          f"{report['seed_seconds']:.0f} s ({report['seed_seconds'] / max(seeded, 1) * 1000:.0f}"
+          f" ms per room, {seeded / max(report['seed_seconds'], 1e-9):.1f} rooms/s), service "
+          f"start with all rooms {report['service_start_seconds']:.1f} s")
     for proc in ("service", "synapse"):
         full = report["rss_full"][proc]
         empty = report["rss_empty"][proc]
         print(f"- memory {proc}: {empty:.0f} MB with 0 rooms, {full:.0f} MB with {rooms} "
               f"→ {(full - empty) / max(rooms, 1) * 1000:.0f} MB per 1,000 rooms")
-    idle = report["idle_cpu"]
-    print(f"- idle CPU (reconciliation every second over {rooms} rooms): service "
-          f"{idle['service'] * 100:.1f} % of a core → "
-          f"{idle['service'] / max(rooms, 1) * 1e6:.0f} µs per room per pass; synapse "
-          f"{idle['synapse'] * 100:.1f} %")
+    for label, idle in report["idle"].items():
+        per_room = (idle["service"] - report["idle_empty"]) / max(rooms, 1)
+        print(f"- idle CPU ({label}, {rooms} rooms): service "
+              f"{idle['service'] * 100:.2f} % of a core (0 rooms: "
+              f"{report['idle_empty'] * 100:.2f} %) → "
+              f"{per_room * 1e6:.1f} µs per room per second; synapse "
+              f"{idle['synapse'] * 100:.1f} %")
     print(f"- store {report['db_mb']:.1f} MB, Synapse database {report['synapse_db_mb']:.1f} MB;"
           f" bots' sync lag p95 ≤ {report['sync_lag_p95_bucket'] * 1000:.0f} ms (bucket)")
     print("\n| commands/s | n | p50 ms | p95 ms | max ms | errors | msg p95 ms | "
@@ -702,6 +995,26 @@ if __name__ == "__main__":
                         default=[2, 5, 10, 15, 20, 30])
     parser.add_argument("--step-seconds", type=float, default=30.0)
     parser.add_argument("--idle-seconds", type=float, default=20.0)
+    parser.add_argument("--synapse-db", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="Synapse's own database (production: PostgreSQL); needs "
+                        "psycopg2 (the dev extra)")
+    parser.add_argument("--seed", choices=["fast", "handlers"], default="fast",
+                        help="fast: one createRoom with the grant and both invitations, "
+                        "store rows through the case service; handlers: the casus bot's "
+                        "command handlers, one step after another (before issue 12's fix)")
+    parser.add_argument("--seed-compare", type=int, default=0, metavar="N",
+                        help="first seed N rooms through the handlers and N the fast way, "
+                        "timed side by side")
+    parser.add_argument("--check-seeding", action="store_true",
+                        help="seed one room each way first and compare them")
+    parser.add_argument("--idle-compare", action="store_true",
+                        help="measure the idle cost with the old schedule (every room every "
+                        "tick) first, then the event-driven one")
+    parser.add_argument("--profile", type=Path, default=None, metavar="DIR",
+                        help="py-spy each process during each step (raw files in DIR, "
+                        "top functions printed)")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="stop after seeding, service start and idle cost")
     parser.add_argument("--no-sync-filter", action="store_true",
                         help="the bots sync everything (as before issue 12)")
     with contextlib.suppress(KeyboardInterrupt):

@@ -17,6 +17,9 @@ class BusbaanError(Exception):
     """Base class: an error with a stable code and a bilingual, actionable message."""
 
     errcode = "BB_ERROR"
+    #: Nothing changed and it will likely pass (the store's connection is lost): a bot
+    #: command may be run again a little later instead of being answered at once.
+    defer = False
 
     def __init__(
         self,
@@ -72,3 +75,17 @@ class Unavailable(BusbaanError):
     """A dependency (homeserver, database) cannot be reached; retry later."""
 
     errcode = "BB_UNAVAILABLE"
+
+
+class RateLimited(BusbaanError):
+    """Asked too often for something expensive; ``retry_after`` says when to ask again
+    (the web layer answers 429 with a ``Retry-After`` header)."""
+
+    errcode = "BB_RATE_LIMITED"
+
+    def __init__(self, nl: str, en: str | None = None, *, retry_after: float,
+                 errcode: str | None = None) -> None:
+        seconds = max(1, int(retry_after + 0.999))
+        super().__init__(nl, en, errcode=errcode, data={"retry_after": seconds})
+        self.retry_after = seconds
+

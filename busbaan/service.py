@@ -39,6 +39,9 @@ class ServiceConfig:
     web_host: str = "127.0.0.1"
     web_port: int = 8080
     reconcile_seconds: float = 1.0
+    # issue 12: the casus bot reconciles rooms when something changed (members, the
+    # case, an expiry); every populated room also once per this many seconds, spread.
+    reconcile_full_pass_seconds: float = 600.0
     socialmap: Path | None = None
     # wegwijzer (issue 5): how often lanes are checked for reminders; the response
     # target for services whose map entry has no x_response_target_minutes.
@@ -97,7 +100,8 @@ class Service:
                                inbox=Inbox(self.engine, "casus"))
             self.casus = CasusBot(runner, policy=self.policy, engine=self.engine,
                                   clock=self.clock, audit=self.audit,
-                                  reconcile_seconds=self.config.reconcile_seconds)
+                                  reconcile_seconds=self.config.reconcile_seconds,
+                                  full_pass_seconds=self.config.reconcile_full_pass_seconds)
             self._measure(runner)
             await runner.start()
             self.runners["casus"] = runner

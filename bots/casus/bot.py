@@ -37,13 +37,14 @@ from bots.casus.guide import GuideDesk
 from bots.casus.handover import HandoverDesk
 from bots.casus.labels import LabelDesk, matrix_to
 from bots.casus.parse import GRANT_USAGE_EN, GRANT_USAGE_NL, parse_grant, parse_user
+from bots.casus.reconcile import Reconciler
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
 from busbaan.cases.mirrors import CaseFacts, acl_servers
 from busbaan.clock import Clock
 from busbaan.consent import Access, Action, CaseScope, Decision, Grant, Professional, decide
-from busbaan.consent.state import case_content
+from busbaan.consent.state import CASE_EVENT, case_content
 from busbaan.directory import Directory
-from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
+from busbaan.errors import BusbaanError, Forbidden, NotFound, Unavailable, UsageError
 from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
@@ -91,7 +92,8 @@ class CasusBot:
 
     def __init__(self, runner: BotRunner, *, policy: Policy, engine: Engine, clock: Clock,
                  audit: AuditWriter, reconcile_seconds: float = 1.0,
-                 directory_refresh_seconds: float = 5.0) -> None:
+                 directory_refresh_seconds: float = 5.0,
+                 full_pass_seconds: float = 600.0) -> None:
         self.runner = runner
         self.engine = engine
         self.policy = policy
@@ -102,7 +104,9 @@ class CasusBot:
         self.dms = DirectRooms(engine, self.name)
         self._directory_repo = DirectoryRepository(engine)
         self._directory = Directory.of(policy, [])
-        self._directory_loaded = 0.0
+        self._directory_loaded = 0.0  # loop time of the last check
+        self._directory_read = 0.0  # loop time of the last full read
+        self._directory_version: tuple[int, str] | None = None
         self._acl_stale = False  # the directory moved an organisation's servers
         self._directory_refresh = directory_refresh_seconds
         self._reconcile_seconds = reconcile_seconds
@@ -122,6 +126,10 @@ class CasusBot:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.service.on_commit.append(self.state_mirror.wake)
         self.service.on_commit.append(self._wake_audit)
+        # Which rooms to reconcile when (issue 12: not every room every second).
+        self.reconciler = Reconciler(self, tick_seconds=reconcile_seconds,
+                                     full_pass_seconds=full_pass_seconds)
+        self.service.on_commit.append(self.reconciler.mark_cases)
         self.handover = HandoverDesk(self)
         self.breakglass = BreakGlassDesk(self)
         self.casefile = CaseFileDesk(self)
@@ -150,7 +158,7 @@ class CasusBot:
         self._loop = asyncio.get_running_loop()
         await self.refresh_directory(force=True)
         await self.handover.start()
-        for name, loop in (("casus-reconcile", self._reconcile_loop()),
+        for name, loop in (("casus-reconcile", self.reconciler.run()),
                            ("casus-followups", self._followup_loop()),
                            ("casus-state-mirror", self.state_mirror.run()),
                            ("casus-audit-mirror", self._audit_loop())):
@@ -227,17 +235,28 @@ class CasusBot:
 
     async def refresh_directory(self, force: bool = False,
                                 need: Sequence[str] = ()) -> Directory:
-        """The directory, re-read every few seconds, or at once when someone in
+        """The directory, checked every few seconds (re-read only when its version
+        says it changed, and at least every minute), or at once when someone in
         ``need`` is missing (a professional just added must not be refused or,
-        worse, removed because the bot's copy is a few seconds old)."""
+        worse, removed because the bot's copy is a few seconds old). The rooms of
+        everyone whose entry changed are reconciled at the next tick."""
         now = asyncio.get_running_loop().time()
         missing = any(self._directory(u) is None for u in need)
         if (force or now - self._directory_loaded > self._directory_refresh
                 or (missing and now - self._directory_loaded > 0.2)):
+            version = await asyncio.to_thread(self._directory_repo.version)
+            self._directory_loaded = now
+            if (not force and version == self._directory_version
+                    and now - self._directory_read < 60.0):
+                return self._directory
             entries = await asyncio.to_thread(self._directory_repo.all)
             before = _servers_by_organisation(self._directory)
+            old = self._directory.entries
             self._directory = Directory.of(self.policy, entries)
-            self._directory_loaded = now
+            self._directory_read, self._directory_version = now, version
+            new = self._directory.entries
+            self.reconciler.mark_users(u for u in old.keys() | new.keys()
+                                       if old.get(u) != new.get(u))
             if _servers_by_organisation(self._directory) != before:
                 # A professional on a server new to their organisation: every case
                 # room's ACL is derived from the directory too; the next tick writes
@@ -379,6 +398,43 @@ class CasusBot:
         await asyncio.to_thread(self.dms.remember, user_id, created.room_id)
         return str(created.room_id)
 
+    async def _room_made_for(self, case_id: str) -> str | None:
+        """The room a crashed run of ``!casus nieuw`` made for ``case_id``, if any: one
+        of the bot's rooms that no case has yet, with ``nl.busbaan.case`` for this case,
+        created by the bot and its case state sent by the bot. Asked only when a
+        command is run again (one request per such room, at most two per match)."""
+        client = self.runner.client
+        joined = await client.joined_rooms()
+        if not isinstance(joined, nio.JoinedRoomsResponse):
+            raise Unavailable("De homeserver geeft mijn kamers nu niet; ik probeer het zo "
+                              "opnieuw.", "The homeserver does not list my rooms now; I "
+                              "will try again shortly.")
+        cases = await asyncio.to_thread(self.service.scopes_by_rooms, list(joined.rooms))
+        known = {c.room_id for c in cases}
+        for room_id in joined.rooms:
+            if room_id in known:
+                continue
+            st = await client.room_get_state_event(room_id, CASE_EVENT, "")
+            if getattr(st, "content", {}).get("case_id") != case_id:
+                continue
+            full = await client.room_get_state(room_id)
+            events = getattr(full, "events", [])
+            senders = {(e.get("type"), e.get("state_key")): e.get("sender") for e in events}
+            if (senders.get(("m.room.create", "")) == self.user_id
+                    and senders.get((CASE_EVENT, "")) == self.user_id):
+                return str(room_id)
+        return None
+
+    async def _abandon_room(self, room_id: str, regie: str) -> None:
+        """Take back the regie's invitation and leave a room the store could not record
+        (best effort: a failure is logged)."""
+        client = self.runner.client
+        try:
+            await client.room_kick(room_id, regie, reason="Casus niet vastgelegd")
+            await client.room_leave(room_id)
+        except Exception:
+            log.warning("casus.abandon_failed")
+
     # -- commands ----------------------------------------------------------------------
 
     @command("help", en=["help"], aliases=["hulp"], usage="!help [toestemming]",
@@ -399,31 +455,51 @@ class CasusBot:
         label = self.labels.check(ctx.args) if ctx.args.strip() else None
         who = await self._professional(ctx.sender, ctx.lang)
         now = self.clock.now()
-        row = await asyncio.to_thread(self.service.open_case, regie=ctx.sender,
-                                      organisation=who.organisation, label="")
-        scope = CaseScope(case_id=row.case_id, room_id="", home_organisation=who.organisation,
-                          regie=ctx.sender)
-        facts = CaseFacts(case_id=row.case_id, room_id="", home_organisation=who.organisation,
-                          regie=ctx.sender, regie_since=now, closed=False, grants=(),
-                          running=(), access_users=())
-        request = case_room_request(
-            case_id=row.case_id, regie=ctx.sender,
-            case_state=case_content(row.case_id, who.organisation, ctx.sender,
-                                    regie_since=now, policy_version=self.policy.version),
-            acl_servers=acl_servers(facts, self.policy, self._directory, self.user_id, now),
-        )
-        request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
+        # The opening is recorded with this command before the room is made: the
+        # command run again after a crash gets the same case and adopts the room made
+        # before the crash, never a second case or a room nobody records.
+        row, resumed = await asyncio.to_thread(
+            self.service.open_case_once, regie=ctx.sender, organisation=who.organisation,
+            label="")
+        room_id = await self._room_made_for(row.case_id) if resumed else None
+        initial: list[tuple[str, str, dict[str, Any]]] = []
+        if room_id is None:
+            facts = CaseFacts(case_id=row.case_id, room_id="",
+                              home_organisation=who.organisation, regie=ctx.sender,
+                              regie_since=now, closed=False, grants=(), running=(),
+                              access_users=())
+            request = case_room_request(
+                case_id=row.case_id, regie=ctx.sender,
+                case_state=case_content(row.case_id, who.organisation, ctx.sender,
+                                        regie_since=now, policy_version=self.policy.version),
+                acl_servers=acl_servers(facts, self.policy, self._directory, self.user_id,
+                                        now),
+            )
+            request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
+            try:
+                created = check(await self.runner.client.room_create(**request), "createRoom")
+            except BaseException:
+                await asyncio.to_thread(self.service.discard, row.case_id)
+                raise
+            room_id = str(created.room_id)
+            initial = [(e["type"], e["state_key"], e["content"])
+                       for e in request["initial_state"]]
+            initial += [("m.room.power_levels", "", request["power_level_override"]),
+                        ("m.room.name", "", {"name": request["name"]})]
+        else:
+            log.info("casus.opening_adopted", case_id=row.case_id)
         try:
-            created = check(await self.runner.client.room_create(**request), "createRoom")
-        except BaseException:
-            await asyncio.to_thread(self.service.discard, row.case_id)
+            # Without initial state (an adopted room) the mirror writes all of it.
+            await asyncio.to_thread(self.service.attach_room, row.case_id, room_id,
+                                    initial_state=initial)
+        except BusbaanError as exc:
+            if exc.defer:  # the store is away for now: the command runs again, adopts it
+                raise
+            # The store refused ("nothing changed"): the room must not outlive that answer.
+            await self._abandon_room(room_id, ctx.sender)
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.service.discard, row.case_id)
             raise
-        initial = [(e["type"], e["state_key"], e["content"]) for e in request["initial_state"]]
-        initial += [("m.room.power_levels", "", request["power_level_override"]),
-                    ("m.room.name", "", {"name": request["name"]})]
-        await asyncio.to_thread(self.service.attach_room, row.case_id, created.room_id,
-                                initial_state=initial)
-        del scope
         body = t(ctx.lang,
                  f"Casus {row.case_id} is geopend; u bent de regie. Ik heb u uitgenodigd in de "
                  f"casuskamer. De toestemming omvat nu alleen {who.organisation}; voeg andere "
@@ -431,12 +507,12 @@ class CasusBot:
                  f"Case {row.case_id} is open; you are the lead professional. I invited you to "
                  f"the case room. The consent scope covers only {who.organisation} for now; "
                  "add other organisations with !consent give.")
-        data: dict[str, Any] = {"case_id": row.case_id, "room_id": created.room_id,
+        data: dict[str, Any] = {"case_id": row.case_id, "room_id": room_id,
                                 "regie": ctx.sender, "home_organisation": who.organisation}
         if label is not None:
             data["label_saved"], data["label_warnings"] = False, label.warning_kinds
             try:
-                await self.labels.set_label(ctx.sender, created.room_id, row.case_id,
+                await self.labels.set_label(ctx.sender, room_id, row.case_id,
                                             label.text)
                 data["label_saved"] = True
                 body += t(ctx.lang, " Uw label is bewaard, alleen zichtbaar voor u "
@@ -447,7 +523,7 @@ class CasusBot:
             except BusbaanError as exc:
                 body += "\n" + t(ctx.lang, "Het label is niet bewaard: ",
                                   "The label was not saved: ") + exc.message(ctx.lang)
-        link = matrix_to(created.room_id, self.user_id.partition(":")[2])
+        link = matrix_to(room_id, self.user_id.partition(":")[2])
         html = (esc(body).replace("\n", "<br>")
                 + f"<p><a href=\"{esc(link)}\">Casus {row.case_id}</a></p>")
         return Reply(body, html, data=data)
@@ -544,11 +620,16 @@ class CasusBot:
     async def _give(self, ctx: CommandContext, row: CaseRow, scope: CaseScope,
                     grants: Sequence[Grant]) -> None:
         """Give the grants through the case service (lawful or refused, recorded either
-        way in the same transaction); the room-state mirror writes them."""
-        await self.citizen.check_regrant(scope, list(grants))  # only the citizen re-grants
+        way in the same transaction; the service also refuses what the citizen withdrew,
+        ``BB_CITIZEN_WITHDREW``); the room-state mirror writes them.
+
+        The reply does not wait for the room state: a grant only admits more, so until
+        its state event lands the gate refuses (fails closed), never admits wrongly.
+        The commit wakes the mirror, which writes the state right after the reply and
+        retries until it holds (a crash first: the outbox row is still pending at the
+        next start). ``!uitnodigen`` settles the case before it invites."""
         await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
                                 by=ctx.sender)
-        await self.state_mirror.settle_case(scope.case_id)
 
     @command("toestemming intrekken", en=["consent withdraw"],
              usage="!toestemming intrekken <grant-id|organisatie>",
@@ -622,6 +703,15 @@ class CasusBot:
             return Reply(t(ctx.lang, f"{user_id} is al lid van deze kamer.",
                            f"{user_id} is already a member of this room."),
                          data={"user_id": user_id, "already_member": True})
+        # The room's state first: a grant's reply does not wait for it, and the gate
+        # (which reads the room state) must admit the invitee when they accept.
+        if not await self.state_mirror.settle_case(scope.case_id):
+            raise Unavailable(
+                "De casuskamer is nog niet bijgewerkt met de toestemming (de homeserver "
+                "weigert nu); ik probeer het steeds opnieuw. Er is niemand uitgenodigd: "
+                "vraag het over een paar seconden nog eens.",
+                "The case room does not yet show the consent (the homeserver refuses for "
+                "now); I keep retrying. Nobody was invited: ask again in a few seconds.")
         # The invitation first (asking twice is harmless), then its record: a crash in
         # between runs the command again, never leaves an invitation unrecorded.
         try:
@@ -726,6 +816,7 @@ class CasusBot:
         Each part fails on its own."""
         for name, step in (("handover_sweep", self.handover.sweep),
                            ("access_end", self.breakglass.end_expired),
+                           ("directory", self.refresh_directory),
                            ("directory_acl", self._rewrite_acls)):
             try:
                 await step()
@@ -743,24 +834,6 @@ class CasusBot:
         results = [await self.state_mirror.settle_case(s.case_id) for s in scopes]
         if not all(results):
             self._acl_stale = True
-
-    async def _reconcile_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._reconcile_seconds)
-            await self.tick()
-            # Only rooms with someone besides the bot can need a removal.
-            populated = [rid for rid, room in self.runner.client.rooms.items()
-                         if (set(room.users) | set(room.invited_users)) - {self.user_id}]
-            try:
-                scopes = await asyncio.to_thread(self.service.scopes_by_rooms, populated)
-            except Exception:
-                log.exception("casus.reconcile_read_failed")
-                continue
-            for scope in scopes:
-                try:
-                    await self.reconcile_room(scope.room_id, scope)
-                except Exception:
-                    log.exception("casus.reconcile_failed", room_id=scope.room_id)
 
 
 def _safe_count(mirror: AuditMirror) -> int | None:

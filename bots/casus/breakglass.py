@@ -127,7 +127,12 @@ class BreakGlassDesk:
         say it in the room; the room-state mirror clears its state and the
         reconciliation removes whoever the scope no longer covers."""
         now = self.bot.clock.now()
-        for scope in await asyncio.to_thread(self.bot.service.open_scopes):
+        # Only the cases with an access due (an index read), not every open case.
+        due = await asyncio.to_thread(self.bot.cases.cases_with_due_accesses, now)
+        for case_id in due:
+            scope = await asyncio.to_thread(self.bot.service.scope, case_id)
+            if scope is None:
+                continue
             for access in scope.accesses:
                 if now >= access.until:
                     await self._end(scope, access, now)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import time
 from collections.abc import Awaitable, Callable
@@ -40,6 +41,11 @@ if TYPE_CHECKING:
     from busbaan.metrics import Metrics
 
 log = get_logger("busbaan.matrix")
+
+#: How long a command whose handler found the store away (``Reply.defer``) is run
+#: again rather than answered: a restart of the database is survived without a word;
+#: a store that stays away gets the error as the answer after this.
+DEFER_COMMANDS_FOR_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,12 @@ BOT_SYNC_FILTER: dict[str, Any] = {
     "account_data": {"not_types": ["*"]},
     "room": {"ephemeral": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}},
 }
+
+#: Rooms whose stored commands are handled at the same time (issue 12). Within a room
+#: commands run in the order they arrived; across rooms nothing orders them, as with
+#: two people typing in two rooms. One worker for everything made each command wait
+#: for the slowest one before it in any room (the load benchmark's p95).
+ROOM_CONCURRENCY = 8
 
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
@@ -104,6 +116,12 @@ class BotRunner:
         self.member_hooks: list[MemberHook] = []
         self._on_sent: dict[str, Callable[[str], Awaitable[None]]] = {}
         self._inbox_retry = 0.5
+        # Stored commands are handled per room, in order within a room and rooms side
+        # by side (issue 12): one task per room with commands, at most this many at once.
+        self.room_concurrency = ROOM_CONCURRENCY
+        self._room_slots = asyncio.Semaphore(ROOM_CONCURRENCY)
+        self._room_tasks: dict[str, asyncio.Task[None]] = {}
+        self._room_more: set[str] = set()
         self.message_hooks: list[MessageHook] = []
         #: Set by the service: command, sync and latency figures (``/metrics``).
         self.metrics: Metrics | None = None
@@ -163,7 +181,10 @@ class BotRunner:
             )
         if self.inbox is not None:
             # First start ever: history is never replayed. A restart: the commands
-            # since the stored token are new (or were stored before and are skipped).
+            # since the stored token are new (or were stored before and are skipped),
+            # also those beyond the first sync's timeline.
+            if token is not None and isinstance(first, nio.SyncResponse):
+                await self._fill_gaps(first, token)
             batch = self._batch if token is not None else []
             self._batch = []
             await asyncio.to_thread(self.inbox.receive, first.next_batch, batch)
@@ -179,7 +200,7 @@ class BotRunner:
                  device_id=self.client.device_id, rooms=len(self.client.rooms))
 
     async def stop(self) -> None:
-        tasks = list(self._tasks)
+        tasks = list(self._tasks) + list(self._room_tasks.values())
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -247,6 +268,7 @@ class BotRunner:
     async def _sync_loop(self) -> None:
         backoff = 1.0
         while True:
+            since = self.client.next_batch
             resp = await self.client.sync(timeout=30_000, sync_filter=self.sync_filter)
             if self.metrics is not None:
                 self.metrics.sync_result(self.account.name, not isinstance(resp, nio.SyncError))
@@ -258,6 +280,7 @@ class BotRunner:
             self.last_sync = time.monotonic()
             backoff = 1.0
             if self.inbox is not None:
+                await self._fill_gaps(resp, since)
                 batch, self._batch = self._batch, []
                 while True:
                     try:
@@ -270,6 +293,50 @@ class BotRunner:
                         backoff = min(backoff * 2, 30.0)
                 if batch:
                     self._queue.put_nowait(("inbox", None, None))
+
+    async def _fill_gaps(self, resp: nio.SyncResponse, since: str | None) -> None:
+        """Commands a sync left out. A room with more new events than the sync's
+        timeline holds (Synapse's default: 10) comes back ``limited``: the older ones
+        are only reachable by paging back from ``prev_batch`` to the previous sync's
+        token. They are read here and put before this sync's commands, so a burst of
+        commands loses none. The homeserver just answered; a failure is retried (the
+        client's token has moved on: what is not read now would be lost)."""
+        if since is None:
+            return
+        for room_id, info in resp.rooms.join.items():
+            timeline = info.timeline
+            if not timeline.limited or not timeline.prev_batch:
+                continue
+            missed = await self._events_between(room_id, timeline.prev_batch, since)
+            room = self.client.rooms.get(room_id)
+            if room is None or not missed:
+                continue
+            later, self._batch = self._batch, []
+            for event in missed:
+                if isinstance(event, nio.RoomMessageText):
+                    await self._on_message(room, event)
+            self._batch += later
+            log.info("bot.sync_gap_filled", bot=self.account.name, room_id=room_id,
+                     events=len(missed))
+
+    async def _events_between(self, room_id: str, start: str, end: str) -> list[nio.Event]:
+        """A room's events from ``end`` (older token) to ``start``, oldest first."""
+        out: list[nio.Event] = []
+        token, delay = start, 0.5
+        while True:
+            page = await self.client.room_messages(room_id, start=token, end=end,
+                                                   direction=nio.MessageDirection.back,
+                                                   limit=100)
+            if not isinstance(page, nio.RoomMessagesResponse):
+                log.warning("bot.sync_gap_failed", bot=self.account.name,
+                            status=getattr(page, "status_code", None), retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            out.extend(page.chunk)
+            if not page.chunk or not page.end or page.end == token:
+                return list(reversed(out))
+            token = page.end
 
     async def _worker(self) -> None:
         while True:
@@ -290,30 +357,57 @@ class BotRunner:
             finally:
                 self._queue.task_done()
 
-    async def _drain_inbox(self) -> None:
-        """Handle and answer every stored command not yet answered, in order."""
+    async def _pending(self) -> list[StoredCommand]:
         assert self.inbox is not None
         delay = 0.5
         while True:
             try:
-                pending = await asyncio.to_thread(self.inbox.pending)
-                break
+                return await asyncio.to_thread(self.inbox.pending)
             except Exception as exc:
                 log.warning("bot.inbox_failed", bot=self.account.name,
                             error=type(exc).__name__, retry_in=delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
-        for stored in pending:
-            try:
-                await self._handle_stored(stored)
-            except Exception as exc:
-                # The homeserver or the store is away: the command stays where it is
-                # (new, or handled with its reply kept) and is tried again, in order.
-                log.warning("bot.command_deferred", bot=self.account.name,
-                            error=type(exc).__name__, retry_in=self._inbox_retry)
-                self._retry_inbox()
-                return
-        self._inbox_retry = 0.5
+
+    async def _drain_inbox(self) -> None:
+        """Hand every stored command not yet answered to its room's task (in order
+        within the room; rooms side by side, at most ``room_concurrency`` at once)."""
+        pending = await self._pending()
+        for room_id in dict.fromkeys(s.room_id for s in pending):
+            running = self._room_tasks.get(room_id)
+            if running is not None and not running.done():
+                self._room_more.add(room_id)  # it reads the inbox again when done
+                continue
+            task = asyncio.create_task(
+                self._drain_room(room_id, [s for s in pending if s.room_id == room_id]),
+                name=f"{self.account.name}-room")
+            self._room_tasks[room_id] = task
+            task.add_done_callback(functools.partial(self._room_done, room_id))
+
+    def _room_done(self, room_id: str, task: asyncio.Task[None]) -> None:
+        if self._room_tasks.get(room_id) is task:
+            del self._room_tasks[room_id]
+
+    async def _drain_room(self, room_id: str, commands: list[StoredCommand]) -> None:
+        async with self._room_slots:
+            while True:
+                for stored in commands:
+                    try:
+                        await self._handle_stored(stored)
+                    except Exception as exc:
+                        # The homeserver or the store is away: the command stays where
+                        # it is (new, or handled with its reply kept) and is tried
+                        # again, in order, with the room's later commands behind it.
+                        log.warning("bot.command_deferred", bot=self.account.name,
+                                    error=type(exc).__name__, retry_in=self._inbox_retry)
+                        self._room_more.discard(room_id)
+                        self._retry_inbox()
+                        return
+                self._inbox_retry = 0.5
+                if room_id not in self._room_more:
+                    return
+                self._room_more.discard(room_id)
+                commands = [s for s in await self._pending() if s.room_id == room_id]
 
     def _forget_task(self, task: asyncio.Task[None]) -> None:
         if task in self._tasks:
@@ -386,6 +480,12 @@ class BotRunner:
             await asyncio.to_thread(self.inbox.replied, stored.event_id, "")
             return None
         ctx, reply = result
+        ts = e.get("server_ts")
+        if reply.defer and (not isinstance(ts, int)
+                            or time.time() - ts / 1000 < DEFER_COMMANDS_FOR_S):
+            # Nothing changed and the store will likely be back (a lost connection):
+            # the command stays in the inbox and runs again, in order, after a back-off.
+            raise Unavailable(reply.body, errcode=reply.errcode)
         content = reply_content(
             command=ctx.command, ok=reply.ok, errcode=reply.errcode, data=reply.data,
             body=reply.body, html_body=reply.html, in_reply_to=ctx.event_id,
@@ -499,8 +599,16 @@ class BotRunner:
                                                        data=data, mentions=mentions))
 
     async def drain(self) -> None:
-        """Wait until every queued event is handled (tests, shutdown)."""
+        """Wait until every queued event and every room's commands are handled
+        (tests, shutdown)."""
         await self._queue.join()
+        me = asyncio.current_task()
+        while True:
+            running = [t for t in self._room_tasks.values() if not t.done() and t is not me]
+            if not running:
+                return
+            await asyncio.wait(running)
+            await self._queue.join()
 
 
 def _strip_reply_fallback(text: str) -> str:

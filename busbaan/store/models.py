@@ -54,7 +54,7 @@ class GrantRow(SQLModel, table=True):
     categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     legal_bases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     valid_from: dt.datetime
-    valid_until: dt.datetime
+    valid_until: dt.datetime = Field(index=True)  # the expiry index (issue 12)
     given_by: str = Field(max_length=255)
     template: str | None = Field(default=None, max_length=64)
     withdrawn_at: dt.datetime | None = None
@@ -101,7 +101,7 @@ class AccessRow(SQLModel, table=True):
     case_id: str = Field(foreign_key="case_record.case_id", index=True, max_length=32)
     user_id: str = Field(max_length=255)
     kind: str = Field(max_length=16)  # break_glass | sideline
-    until: dt.datetime
+    until: dt.datetime = Field(index=True)  # the expiry index (issue 12)
     reason_code: str = Field(default="", max_length=64)
     started_at: dt.datetime
     started_by: str = Field(max_length=255)

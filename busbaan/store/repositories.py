@@ -203,6 +203,43 @@ class CaseRepository:
             s.flush()
             return [_grant(g) for g in ended]
 
+    def rooms_running_out(self, after: dt.datetime, upto: dt.datetime) -> set[str]:
+        """Rooms of open cases in which a grant runs out, or an access ends, in
+        (``after``, ``upto``]: the expiry index (issue 12). The casus bot reads this
+        every tick instead of reading every case; two index range scans."""
+        lo, hi = _naive(after), _naive(upto)
+        open_case = sa.and_(col(CaseRow.status) == "open", col(CaseRow.room_id).is_not(None))
+        grants = (select(CaseRow.room_id).join(GrantRow, col(GrantRow.case_id)
+                                               == col(CaseRow.case_id))
+                  .where(open_case, col(GrantRow.valid_until) > lo,
+                         col(GrantRow.valid_until) <= hi, col(GrantRow.withdrawn_at).is_(None)))
+        accesses = (select(CaseRow.room_id).join(AccessRow, col(AccessRow.case_id)
+                                                 == col(CaseRow.case_id))
+                    .where(open_case, col(AccessRow.until) > lo, col(AccessRow.until) <= hi,
+                           col(AccessRow.ended_at).is_(None)))
+        with Session(self._engine) as s:
+            return {r for r in (*s.exec(grants), *s.exec(accesses)) if r}
+
+    def cases_with_due_accesses(self, now: dt.datetime) -> list[str]:
+        """Open cases with an access (break-glass, sideline) that ran out by ``now`` and
+        is not ended yet (the index on ``until``; not a read of every case)."""
+        query = (select(AccessRow.case_id).join(CaseRow, col(AccessRow.case_id)
+                                                == col(CaseRow.case_id))
+                 .where(CaseRow.status == "open", col(AccessRow.ended_at).is_(None),
+                        col(AccessRow.until) <= _naive(now)).distinct())
+        with Session(self._engine) as s:
+            return sorted(s.exec(query))
+
+    def rooms_of(self, case_ids: Iterable[str]) -> set[str]:
+        """The rooms of ``case_ids`` (cases without a room are left out)."""
+        ids = sorted(set(case_ids))
+        out: set[str] = set()
+        with Session(self._engine) as s:
+            for start in range(0, len(ids), 500):
+                out |= {r for r in s.exec(select(CaseRow.room_id).where(
+                    col(CaseRow.case_id).in_(ids[start:start + 500]))) if r}
+        return out
+
     def open_cases(self) -> list[CaseRow]:
         with Session(self._engine) as s:
             rows = list(s.exec(select(CaseRow).where(CaseRow.status == "open")))

@@ -14,7 +14,7 @@ from aiohttp import web
 
 OPENAPI_PATH = "/api/v1/openapi.json"
 
-_ERROR = {
+_ERROR: dict[str, Any] = {
     "type": "object",
     "required": ["ok", "errcode", "message"],
     "properties": {
@@ -62,7 +62,8 @@ def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, A
 def _errors(*codes: int) -> dict[str, Any]:
     texts = {400: "invalid input, every problem named", 401: "no session",
              403: "not a privacy officer, or CSRF refused", 404: "not found",
-             409: "refused by a rule", 415: "send JSON", 503: "not available (yet)"}
+             409: "refused by a rule", 415: "send JSON",
+             429: "asked too often: wait Retry-After seconds", 503: "not available (yet)"}
     return {str(c): _json(texts[c], _ERROR) for c in codes}
 
 
@@ -85,6 +86,16 @@ def _officer(summary: str, *, post: bool = False, query: bool = False,
         op["requestBody"] = {"required": False, "content": {
             "application/json": {"schema": _FILTERS},
             "application/x-www-form-urlencoded": {"schema": _FILTERS}}}
+    return op
+
+
+def _limited(op: dict[str, Any]) -> dict[str, Any]:
+    """An operation that answers 429 with ``Retry-After`` when asked too often."""
+    op["responses"]["429"] = {
+        **_json(_errors(429)["429"]["description"], {**_ERROR, "properties": {
+            **_ERROR["properties"], "retry_after": {"type": "integer", "minimum": 1}}}),
+        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1},
+                                    "description": "seconds"}}}
     return op
 
 
@@ -132,7 +143,8 @@ def describe() -> dict[str, Any]:
         "/api/v1/privacy/session/logout": {"post": _officer("end the session", post=True)},
         "/api/v1/privacy/integrity": {"get": _officer("the audit log's integrity status")},
         "/api/v1/privacy/integrity/verify": {
-            "post": _officer("verify the whole audit log now", post=True)},
+            "post": _limited(_officer("verify the whole audit log now (per officer: 3 in a "
+                                      "row, then one a minute)", post=True))},
         "/api/v1/privacy/overview": {"get": _officer("counts of the last weeks")},
         "/api/v1/privacy/register": {"get": _officer("the processing register (art. 30)")},
         "/api/v1/privacy/export": {

@@ -95,3 +95,38 @@ def test_a_malformed_trusted_proxy_is_refused_with_the_value() -> None:
     with pytest.raises(UsageError) as raised:
         LoginGuard(trusted_proxies=("10.0.0.0/8", "proxy.local"))
     assert "'proxy.local'" in raised.value.nl and "web_trusted_proxies" in raised.value.en
+
+
+def test_a_request_limiter_allows_its_burst_then_one_per_refill() -> None:
+    """Three verifications at once, the fourth refused with the wait until the next
+    one; each officer has their own bucket; a refused request is not counted."""
+    from busbaan.web.workbench.throttle import RequestLimiter
+
+    limiter = RequestLimiter(Bucket(3, 60.0))
+    assert all(limiter.take("@fg:a", 0.0).allowed for _ in range(3))
+    refused = limiter.take("@fg:a", 1.0)
+    assert not refused.allowed and 58.0 < refused.retry_after <= 59.0
+    assert limiter.take("@fg2:a", 1.0).allowed  # another officer: own bucket
+    for t in (2.0, 30.0, 59.0):
+        assert not limiter.take("@fg:a", t).allowed  # asking again does not cost more
+    assert limiter.take("@fg:a", 60.0).allowed
+    assert not limiter.take("@fg:a", 61.0).allowed
+    assert limiter.take("@fg:a", 60.0 + 3 * 60.0).allowed  # refilled to the burst
+    assert limiter.take("@fg:a", 240.0).allowed and limiter.take("@fg:a", 240.0).allowed
+    assert not limiter.take("@fg:a", 240.0).allowed
+
+
+def test_a_request_limiter_drops_idle_buckets_beyond_max_keys() -> None:
+    """Beyond ``max_keys`` keys, idle (refilled) buckets are dropped; a key that is
+    still limited is kept, so dropping never lifts a limit."""
+    from busbaan.web.workbench.throttle import RequestLimiter
+
+    limiter = RequestLimiter(Bucket(1, 10.0), max_keys=10)
+    for i in range(20):
+        assert limiter.take(f"k{i}", float(i * 10)).allowed
+        assert len(limiter._states) <= 10
+    assert limiter.take("busy", 195.0).allowed
+    for i in range(20, 40):  # many new keys at once: full ones go, "busy" stays
+        assert limiter.take(f"k{i}", 200.0).allowed
+        assert len(limiter._states) <= 30
+    assert not limiter.take("busy", 200.0).allowed

@@ -40,6 +40,8 @@ from busbaan.web.workbench.integrity import IntegrityMonitor
 from busbaan.web.workbench.login_guard import LoginGuard
 from busbaan.web.workbench.matrix_auth import MatrixAuth
 from busbaan.web.workbench.sessions import COOKIE, Officer, Session, SessionStore
+from busbaan.web.workbench.throttle import Bucket, RequestLimiter
+from busbaan.web.workbench.views import OverviewView, build_overview
 
 __all__ = ["WORKBENCH", "Workbench", "WorkbenchConfig"]
 
@@ -52,6 +54,13 @@ _TEMPLATES = Path(__file__).parent / "templates"
 #: Who may be in the directory cache before it is read again (role changes take effect
 #: within this time, also for officers who are logged in).
 DIRECTORY_TTL = 30.0
+#: Verifying the whole audit log on request, per officer (issue 12).
+VERIFY_LIMIT = Bucket(burst=3, refill_seconds=60.0)
+#: The overview's counts (refusals per week, expiring consents, handover times) are
+#: computed at most this often: every request reads those parts of the log, and every
+#: officer's request adds to it (issue 12: under load the overview cost grew with the
+#: log, per request). The view says its log size, so an officer sees how fresh it is.
+OVERVIEW_TTL = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +79,9 @@ class WorkbenchConfig:
     session_idle: dt.timedelta = dt.timedelta(minutes=30)
     #: Proxies whose X-Forwarded-For names the officer's address (issue 11).
     trusted_proxies: tuple[str, ...] = ()
+    #: Verifying the whole audit log on request (issue 12), per officer: this many at
+    #: once, then one more per ``refill_seconds`` (the monitor also verifies by itself).
+    verify_limit: Bucket = VERIFY_LIMIT
 
     @classmethod
     def from_service(cls, policy: Policy, service: Any) -> WorkbenchConfig:
@@ -99,6 +111,7 @@ class Workbench:
         self.sessions = SessionStore(config.clock, idle=config.session_idle)
         self.auth = MatrixAuth(config.homeserver)
         self.login_guard = LoginGuard(trusted_proxies=config.trusted_proxies)
+        self.verify_limiter = RequestLimiter(config.verify_limit)
         self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock,
                                           trust_path=config.trust_path)
         self.templates = jinja2.Environment(
@@ -111,6 +124,8 @@ class Workbench:
         self._directory: Directory | None = None
         self._directory_read = 0.0
         self._directory_lock = asyncio.Lock()
+        self._overview: tuple[float, OverviewView] | None = None
+        self._overview_lock = asyncio.Lock()
 
     async def close(self) -> None:
         await self.integrity.close()
@@ -129,6 +144,16 @@ class Workbench:
                 self._directory = Directory.of(self.policy, entries)
                 self._directory_read = time.monotonic()
             return self._directory
+
+    async def overview(self) -> OverviewView:
+        """The overview's counts, computed at most every ``OVERVIEW_TTL`` seconds (one
+        computation shared by the requests that arrive meanwhile)."""
+        async with self._overview_lock:
+            cached = self._overview
+            if cached is None or time.monotonic() - cached[0] > OVERVIEW_TTL:
+                view = await asyncio.to_thread(build_overview, self.log(), self.clock.now())
+                cached = self._overview = (time.monotonic(), view)
+            return cached[1]
 
     def forget_directory(self) -> None:
         """Read the directory again on the next lookup (after an import, in tests)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,14 @@ from typing import Any
 from aiohttp import web
 
 from busbaan.audit.reports import processing_register
-from busbaan.errors import BusbaanError, Forbidden, NotFound, Unavailable, UsageError
+from busbaan.errors import (
+    BusbaanError,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    Unavailable,
+    UsageError,
+)
 from busbaan.log import get_logger
 from busbaan.web.workbench.core import (
     API_PREFIX,
@@ -48,7 +56,6 @@ from busbaan.web.workbench.views import (
     build_case,
     build_consents,
     build_exceptions,
-    build_overview,
     build_professional,
     expiring_chart,
     handover_chart,
@@ -63,7 +70,8 @@ log = get_logger("busbaan.web.workbench")
 STATIC = Path(__file__).parent / "static"
 EXCEPTION_DAYS = 84  # twelve weeks when no period is given
 _STATUS: tuple[tuple[type[BusbaanError], int], ...] = (
-    (UsageError, 400), (Forbidden, 403), (NotFound, 404), (Unavailable, 503))
+    (UsageError, 400), (Forbidden, 403), (NotFound, 404), (RateLimited, 429),
+    (Unavailable, 503))
 
 PageHandler = Callable[[web.Request, Workbench, Session, Officer], Awaitable[web.StreamResponse]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -92,8 +100,11 @@ def _redirect_to(location: str) -> web.Response:
 
 def error_page(request: web.Request, exc: BusbaanError, session: Session | None) -> web.Response:
     lang = pick_lang(request)
-    return render(request, "error.html", status=_status(exc), session=session,
-                  message=exc.message(lang), errcode=exc.errcode)
+    response = render(request, "error.html", status=_status(exc), session=session,
+                      message=exc.message(lang), errcode=exc.errcode)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _values(request: web.Request) -> dict[str, str]:
@@ -198,6 +209,10 @@ def api_error(exc: BusbaanError, lang: str) -> web.Response:
     body: dict[str, Any] = {"ok": False, "errcode": exc.errcode, "message": exc.message(lang)}
     if isinstance(exc, FilterError):
         body["errors"] = [p.to_json(lang) for p in exc.problems]
+    if isinstance(exc, RateLimited):
+        body["retry_after"] = exc.retry_after
+        return web.json_response(body, status=429,
+                                 headers={"Retry-After": str(exc.retry_after)})
     return web.json_response(body, status=_status(exc))
 
 
@@ -338,7 +353,7 @@ async def overview(request: web.Request, wb: Workbench, session: Session,
                     details=_viewed("overview"))
     await wb.integrity.ensure_fresh(wait=5.0)
     status = await wb.integrity.status()
-    view = await asyncio.to_thread(build_overview, wb.log(), wb.clock.now())
+    view = await wb.overview()
     t = Translator(pick_lang(request))
     charts = [refusals_chart(t, view.weeks, view.per_week), expiring_chart(t, view.expiring),
               handover_chart(t, view.handovers)]
@@ -347,6 +362,22 @@ async def overview(request: web.Request, wb: Workbench, session: Session,
 
 
 async def _verify(wb: Workbench, officer: Officer) -> dict[str, str]:
+    """Verify the whole log now — at most a few times per officer in a row, then once a
+    minute (issue 12: each run reads and hashes every entry; the monitor also runs
+    by itself, and its last result is always at the integrity status)."""
+    verdict = wb.verify_limiter.take(officer.user_id, time.monotonic())
+    if not verdict.allowed:
+        seconds = max(1, int(verdict.retry_after + 0.999))
+        log.info("workbench.verify_limited", retry_after=seconds)
+        raise RateLimited(
+            "U heeft het hele auditlog net al een paar keer laten controleren; een "
+            "controle leest en rekent elke regel na en kost veel rekenwerk. Probeer het "
+            f"over {seconds} seconden opnieuw. De uitkomst van de laatste controle staat "
+            "bij Integriteit.",
+            "You have had the whole audit log verified a few times just now; a run reads "
+            "and recomputes every entry and costs a lot of work. Try again in "
+            f"{seconds} seconds. The result of the last run is shown under Integrity.",
+            retry_after=verdict.retry_after)
     finished = await wb.integrity.run_now(wait=10.0)
     status = await wb.integrity.status()
     details = {"finished": "yes" if finished else "no", "state": status.state}
@@ -621,7 +652,7 @@ async def api_overview(request: web.Request, wb: Workbench, session: Session,
                        officer: Officer) -> web.StreamResponse:
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     details=_viewed("api_overview"))
-    view = await asyncio.to_thread(build_overview, wb.log(), wb.clock.now())
+    view = await wb.overview()
     return web.json_response(view.to_json())
 
 

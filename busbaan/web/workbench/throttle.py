@@ -140,6 +140,34 @@ class LoginThrottle:
             del self._states[min(self._states, key=lambda k: self._states[k].last_failure)]
 
 
+@dataclass(slots=True)
+class RequestLimiter:
+    """Every request counts (unlike logins, where only failures do): ``bucket.burst``
+    requests at once per key, then one more per ``bucket.refill_seconds``. For
+    expensive requests of someone logged in, e.g. verifying the whole audit log.
+    ``now`` is a monotonic time in seconds."""
+
+    bucket: Bucket
+    max_keys: int = 10_000
+    _states: dict[str, tuple[float, float]] = field(default_factory=dict)  # tokens, at
+
+    def take(self, key: str, now: float) -> Verdict:
+        """Count one request for ``key`` if the bucket allows it; otherwise say how
+        long until it will (nothing is counted for a refused request)."""
+        burst, refill = float(self.bucket.burst), self.bucket.refill_seconds
+        tokens, at = self._states.get(key, (burst, now))
+        tokens = min(burst, tokens + max(0.0, now - at) / refill)
+        if tokens < 1:
+            self._states[key] = (tokens, now)
+            return Verdict(False, retry_after=(1 - tokens) * refill)
+        self._states[key] = (tokens - 1, now)
+        if len(self._states) > self.max_keys:  # drop the full (idle longest) buckets
+            for k in [k for k, (t, a) in self._states.items()
+                      if t + (now - a) / refill >= burst][: len(self._states) // 2]:
+                del self._states[k]
+        return Verdict(True)
+
+
 def normalise_user(user: str) -> str:
     """``@FG.Jansen:Gemeente.nl`` and ``fg.jansen`` → ``fg.jansen`` (the localpart,
     lower case), so that spelling variants share one bucket."""
@@ -177,5 +205,5 @@ def client_address(peer: str | None, forwarded_for: str | None,
     return address
 
 
-__all__ = ["Bucket", "BurstStarted", "LoginLimits", "LoginThrottle", "Verdict",
+__all__ = ["Bucket", "BurstStarted", "LoginLimits", "LoginThrottle", "RequestLimiter", "Verdict",
            "client_address", "normalise_user"]

@@ -1,0 +1,67 @@
+"""The workbench's expensive requests stay bounded under load (issue 12): verifying
+the whole audit log is rate-limited per officer (a few in a row, then a clear 429 in
+Dutch, English on request, with Retry-After), and the overview's counts are computed
+at most every ``OVERVIEW_TTL`` seconds."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+import busbaan.web.workbench.core as core
+from busbaan.service import Service
+from tests.web.conftest import csrf_of, workbench_entries
+
+pytestmark = pytest.mark.synapse
+
+
+async def _csrf(client: TestClient) -> str:
+    return csrf_of(await (await client.get("/privacy/")).text())
+
+
+async def test_the_fourth_verify_in_a_row_gets_429_with_retry_after(
+        officer_client: TestClient, wb_service: Service) -> None:
+    """Three verifications run; the fourth is refused with 429, a Retry-After header
+    in whole seconds, errcode BB_RATE_LIMITED and a Dutch message — and no run."""
+    csrf = await _csrf(officer_client)
+    headers = {"X-CSRF-Token": csrf}
+    for _ in range(3):
+        ok = await officer_client.post("/api/v1/privacy/integrity/verify", headers=headers)
+        assert ok.status == 200, await ok.text()
+    verified = len(workbench_entries(wb_service, "workbench.verified"))
+    refused = await officer_client.post("/api/v1/privacy/integrity/verify", headers=headers)
+    assert refused.status == 429
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    body = await refused.json()
+    assert body["ok"] is False and body["errcode"] == "BB_RATE_LIMITED"
+    assert body["retry_after"] == wait
+    assert f"over {wait} seconden opnieuw" in body["message"]
+    assert len(workbench_entries(wb_service, "workbench.verified")) == verified
+
+    english = await officer_client.post("/api/v1/privacy/integrity/verify",
+                                        headers={**headers, "Accept-Language": "en"})
+    assert english.status == 429
+    assert "Try again in" in (await english.json())["message"]
+
+    # The page's button shares the officer's bucket and says the same on a page.
+    page = await officer_client.post("/privacy/verify", data={"csrf": csrf},
+                                     allow_redirects=False)
+    assert page.status == 429
+    assert int(page.headers["Retry-After"]) >= 1
+    assert "seconden opnieuw" in await page.text()
+    # The status (the last run's result) stays readable.
+    status = await officer_client.get("/api/v1/privacy/integrity")
+    assert status.status == 200
+
+
+async def test_the_overview_is_computed_at_most_once_per_ttl(
+        officer_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within the TTL a second overview is the same computation (the log grew by the
+    first request's own record, the size shown does not); after it, a fresh one."""
+    first = await (await officer_client.get("/api/v1/privacy/overview")).json()
+    again = await (await officer_client.get("/api/v1/privacy/overview")).json()
+    assert again["size"] == first["size"]
+    monkeypatch.setattr(core, "OVERVIEW_TTL", 0.0)
+    fresh = await (await officer_client.get("/api/v1/privacy/overview")).json()
+    assert fresh["size"] > first["size"]  # the "viewed" records of the requests before
