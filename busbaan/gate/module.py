@@ -220,6 +220,8 @@ class BusbaanGate:
                 raise RuntimeError("audit records overdue")  # fail closed, below
             decision = await self._decide(scope, action, event.sender, subject,
                                           event_type=event.type)
+            if decision.allowed and action is Action.JOIN:
+                decision = displayname_refusal(event.content.get("displayname")) or decision
         except Exception:
             log.exception("gate.failed", callback="check_event_allowed",
                           room_id=event.room_id)
@@ -378,6 +380,24 @@ def alias_refusal(localpart: str) -> Decision | None:
         f"This room address seems to contain {kinds_en}. Personal data never belongs in a "
         "room address: anyone on the server can look it up. Choose a neutral address, for "
         "example #intake-debts.",
+        checks={"authorised": "fail"},
+    )
+
+
+def displayname_refusal(displayname: object) -> Decision | None:
+    """The refusal of a display name with a BSN in a case room, or None (pure). A
+    member's display name is room state every member reads and keeps: a BSN never
+    belongs there (a professional's own name does; the detector's BSN check only)."""
+    from busbaan.privacy import find_bsns
+
+    if not isinstance(displayname, str) or not find_bsns(displayname):
+        return None
+    return Decision(
+        False, "refused.personal_data_in_displayname",
+        "Uw weergavenaam lijkt een BSN te bevatten. Die hoort nooit in een casuskamer: "
+        "iedereen in de kamer ziet en bewaart hem. Kies een weergavenaam zonder BSN.",
+        "Your display name seems to contain a BSN. It never belongs in a case room: "
+        "everyone in the room sees and keeps it. Choose a display name without a BSN.",
         checks={"authorised": "fail"},
     )
 

@@ -169,3 +169,28 @@ async def test_the_case_panel_is_for_members_only(
     _, room = await _open_case(regie, bot)
     status, body = await _panel(homeserver, service, colleague, room)
     assert status == 403, body
+
+
+async def test_a_display_name_with_a_bsn_is_refused_in_a_case_room(
+    homeserver: Homeserver, service: Service, make_person: MakePerson
+) -> None:
+    """A member cannot put a BSN into the case room's state through a per-room display
+    name (every member reads and keeps it); the gate refuses it with its reason and
+    the name stays as it was. A display name without one is changed as usual."""
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    _, room = await _open_case(regie, bot)
+    path = f"rooms/{quote(room)}/state/m.room.member/{quote(regie.user_id)}"
+    status, body = await _put(homeserver, regie, path,
+                              {"membership": "join", "displayname": "cliënt 123456782"})
+    assert status == 403, body
+    assert body["nl.busbaan.code"] == "refused.personal_data_in_displayname", body
+    assert "123456782" not in body["error"]
+    status, body = await _put(homeserver, regie, path,
+                              {"membership": "join", "displayname": "Anouk (buurtteam)"})
+    assert status == 200, body
+    state = await regie.client.room_get_state(room)
+    assert isinstance(state, nio.RoomGetStateResponse), state
+    names = [e["content"].get("displayname") for e in state.events
+             if e["type"] == "m.room.member" and e["state_key"] == regie.user_id]
+    assert names == ["Anouk (buurtteam)"]
