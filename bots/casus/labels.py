@@ -134,6 +134,8 @@ class LabelDesk:
         lang, bot = ctx.lang, self.bot
         first, _, rest = ctx.args.partition(" ")
         in_case_room = await asyncio.to_thread(bot.cases.by_room, ctx.room_id)
+        if in_case_room is None:
+            await self.require_direct(ctx)
         if is_case_id(first.upper()):
             row = await asyncio.to_thread(bot.cases.get, first.upper())
             if row is None or row.room_id is None:
@@ -179,6 +181,21 @@ class LabelDesk:
         return Reply(body, data={"case_id": row.case_id, "room_id": room_id,
                                  "warnings": checked.warning_kinds,
                                  "redacted": in_case_room is not None})
+
+    async def require_direct(self, ctx: CommandContext) -> None:
+        """A label is typed only in the sender's direct chat with the bot (or in the case
+        room, where the bot removes it): in a room with others — a team room, a lane —
+        they would read it, and the bot cannot take it away there. Refuses with
+        ``BB_NOT_DIRECT``; nothing is stored or created (outside check, session 3)."""
+        if await self.bot.guide.direct_partner(ctx.room_id) != ctx.sender:
+            raise BusbaanError(
+                "Een label is privé: geef het in uw directe gesprek met mij, niet in een "
+                "kamer met anderen. Er is niets opgeslagen of geopend; haal uw bericht hier "
+                "zelf weg als het iets persoonlijks bevat.",
+                "A label is private: give it in your direct chat with me, not in a room "
+                "with others. Nothing was stored or opened; remove your message here "
+                "yourself if it holds anything personal.",
+                errcode="BB_NOT_DIRECT")
 
     async def _redact(self, room_id: str, event_id: str) -> None:
         resp = await self.bot.runner.client.room_redact(room_id, event_id,

@@ -194,3 +194,35 @@ async def test_a_display_name_with_a_bsn_is_refused_in_a_case_room(
     names = [e["content"].get("displayname") for e in state.events
              if e["type"] == "m.room.member" and e["state_key"] == regie.user_id]
     assert names == ["Anouk (buurtteam)"]
+
+
+async def test_a_label_typed_in_a_room_with_others_is_refused(
+    service: Service, make_person: MakePerson
+) -> None:
+    """In a room the professional shares with a colleague and the bot (a team room),
+    `!casus nieuw <label>` and `!label C-… <tekst>` are refused (`BB_NOT_DIRECT`):
+    the colleague reads the text, so the bot neither stores it as "visible to you
+    alone" nor ties it to a case id there. Without a label a case opens as before."""
+    from tests.casus.test_labels import labels_of
+
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    colleague = await make_person("buurtteam", "buurtteammedewerker")
+    case_id, _ = await _open_case(regie, bot)
+    before = await labels_of(regie)
+    made = await regie.client.room_create(invite=[bot, colleague.user_id])
+    assert isinstance(made, nio.RoomCreateResponse), made
+    team = made.room_id
+    assert isinstance(await colleague.join(team), nio.JoinResponse)
+    await regie.wait_for(lambda rid, ev: rid == team and ev.get("type") == "m.room.member"
+                         and ev.get("state_key") == bot
+                         and ev.get("content", {}).get("membership") == "join")
+    for text in ("!casus nieuw mevrouw Jansen huurschuld", f"!label {case_id} mevrouw Jansen"):
+        reply = await regie.command(team, text)
+        assert reply[REPLY]["errcode"] == "BB_NOT_DIRECT", (text, reply)
+        assert "Jansen" not in reply["body"]
+    assert await labels_of(regie) == before  # nothing stored
+    listed = (await regie.command(await regie.dm(bot), "!mijn-casussen"))[REPLY]["data"]
+    assert listed["total"] == 1  # no second case was opened
+    reply = await regie.command(team, "!casus nieuw")
+    assert reply[REPLY]["ok"] is True, reply
