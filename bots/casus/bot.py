@@ -619,6 +619,18 @@ class CasusBot:
                         "legal_bases": list(g.legal_bases),
                         "valid_until": g.valid_until.date().isoformat()} for g in grants]})
 
+    async def settle_before_invite(self, case_id: str) -> None:
+        """The case room's state first, before any invitation into it: a grant's reply
+        does not wait for its state event, and the gate (which reads the room state)
+        refuses an invitation the state does not yet admit."""
+        if not await self.state_mirror.settle_case(case_id):
+            raise Unavailable(
+                "De casuskamer is nog niet bijgewerkt met de toestemming (de homeserver "
+                "weigert nu); ik probeer het steeds opnieuw. Er is niemand uitgenodigd: "
+                "vraag het over een paar seconden nog eens.",
+                "The case room does not yet show the consent (the homeserver refuses for "
+                "now); I keep retrying. Nobody was invited: ask again in a few seconds.")
+
     async def _give(self, ctx: CommandContext, row: CaseRow, scope: CaseScope,
                     grants: Sequence[Grant]) -> None:
         """Give the grants through the case service (lawful or refused, recorded either
@@ -705,15 +717,7 @@ class CasusBot:
             return Reply(t(ctx.lang, f"{user_id} is al lid van deze kamer.",
                            f"{user_id} is already a member of this room."),
                          data={"user_id": user_id, "already_member": True})
-        # The room's state first: a grant's reply does not wait for it, and the gate
-        # (which reads the room state) must admit the invitee when they accept.
-        if not await self.state_mirror.settle_case(scope.case_id):
-            raise Unavailable(
-                "De casuskamer is nog niet bijgewerkt met de toestemming (de homeserver "
-                "weigert nu); ik probeer het steeds opnieuw. Er is niemand uitgenodigd: "
-                "vraag het over een paar seconden nog eens.",
-                "The case room does not yet show the consent (the homeserver refuses for "
-                "now); I keep retrying. Nobody was invited: ask again in a few seconds.")
+        await self.settle_before_invite(scope.case_id)
         # The invitation first (asking twice is harmless), then its record: a crash in
         # between runs the command again, never leaves an invitation unrecorded.
         try:
