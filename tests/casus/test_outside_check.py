@@ -222,7 +222,14 @@ async def test_a_label_typed_in_a_room_with_others_is_refused(
         assert reply[REPLY]["errcode"] == "BB_NOT_DIRECT", (text, reply)
         assert "Jansen" not in reply["body"]
     assert await labels_of(regie) == before  # nothing stored
-    listed = (await regie.command(await regie.dm(bot), "!mijn-casussen"))[REPLY]["data"]
+    dm = await regie.dm(bot)
+    listed = (await regie.command(dm, "!mijn-casussen"))[REPLY]["data"]
     assert listed["total"] == 1  # no second case was opened
+    # Arabic-Indic digits are a search word, not a page number (Python's int() takes them).
+    searched = (await regie.command(dm, "!mijn-casussen \u0661\u0662"))[REPLY]
+    assert searched["ok"] is True and searched["data"]["query"] == "\u0661\u0662", searched
+    wrong_page = await regie.command(dm, "!mijn-casussen pagina 7")
+    assert wrong_page[REPLY]["errcode"] == "BB_USAGE"
+    assert wrong_page["body"].startswith("Er is maar 1 pagina; kies pagina 1.")
     reply = await regie.command(team, "!casus nieuw")
     assert reply[REPLY]["ok"] is True, reply
