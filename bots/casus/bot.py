@@ -456,6 +456,8 @@ class CasusBot:
         # The label is the regie's own (bots/casus/labels.py): checked by the policy's
         # rule before anything is made, kept only in their account data, never here.
         label = self.labels.check(ctx.args) if ctx.args.strip() else None
+        if label is not None:
+            await self.labels.require_direct(ctx)
         who = await self._professional(ctx.sender, ctx.lang)
         now = self.clock.now()
         # The opening is recorded with this command before the room is made: the

@@ -57,6 +57,7 @@ from typing import Any, Literal
 from synapse.api.errors import Codes, SynapseError
 from synapse.module_api import NOT_SPAM, ModuleApi
 from synapse.module_api.errors import ConfigError
+from synapse.types import RoomAlias
 
 from busbaan.consent import Action, CaseScope, Decision, Professional, decide
 from busbaan.consent.state import (
@@ -113,7 +114,12 @@ class BusbaanGate:
         # checker's join callback is the second layer for partial-state rooms (module
         # docstring).
         api.register_third_party_rules_callbacks(check_event_allowed=self.check_event_allowed)
-        api.register_spam_checker_callbacks(user_may_join_room=self.user_may_join_room)
+        # A room alias is a room's name that anyone on the server can resolve, and it is
+        # kept in the homeserver's database: no personal data in it (found by the outside
+        # check, session 3). Its refusal text reaches the client through ``error``.
+        api.register_spam_checker_callbacks(
+            user_may_join_room=self.user_may_join_room,
+            user_may_create_room_alias=self.user_may_create_room_alias)
         # Private case labels in the professional's own account data (issue 13).
         from busbaan.gate.labels import PATH, LabelResource
         from busbaan.labels import LabelRules
@@ -231,6 +237,8 @@ class BusbaanGate:
                 raise RuntimeError("audit records overdue")  # fail closed, below
             decision = await self._decide(scope, action, event.sender, subject,
                                           event_type=event.type)
+            if decision.allowed and action is Action.JOIN:
+                decision = displayname_refusal(event.content.get("displayname")) or decision
         except Exception:
             log.exception("gate.failed", callback="check_event_allowed",
                           room_id=event.room_id)
@@ -285,6 +293,19 @@ class BusbaanGate:
         lang = await self._language(user_id)
         # cs_error: an "error" key among the fields replaces Synapse's fixed text.
         return Codes.FORBIDDEN, {**_fields(decision), "error": decision.reason(lang)}
+
+    async def user_may_create_room_alias(
+        self, user_id: str, room_alias: RoomAlias
+    ) -> tuple[Codes, dict[str, Any]] | Literal["NOT_SPAM"]:
+        """Refuse an alias whose name holds personal data (a BSN, a name, an address…),
+        for every room: the alias is not tied to a case room in this callback, and no
+        room's address should carry them. The client reads the reason as ``error``."""
+        refusal = alias_refusal(room_alias.localpart)
+        if refusal is None:
+            return NOT_SPAM
+        log.info("gate.alias_refused", code=refusal.code)  # never the alias itself
+        lang = await self._language(user_id)
+        return Codes.FORBIDDEN, {"error": refusal.reason(lang), **_fields(refusal)}
 
     async def _language(self, user_id: str) -> Language:
         """The refused user's language: their ``nl.busbaan.language`` account data,
@@ -385,6 +406,48 @@ class _ScopeCache:
         if len(self._parsed) > self.SIZE:
             self._parsed.popitem(last=False)
         return scope
+
+
+def alias_refusal(localpart: str) -> Decision | None:
+    """The refusal of a room alias whose name seems to hold personal data, or None
+    (pure; the kinds come from :func:`busbaan.privacy.find_personal_data`, the one
+    detector). Separators count as spaces, so ``mevrouw-jansen`` reads as a name."""
+    from busbaan.privacy import find_personal_data
+
+    findings = find_personal_data(localpart.replace("-", " ").replace(".", " ")
+                                  .replace("_", " "))
+    if not findings:
+        return None
+    kinds_nl = ", ".join(f.nl for f in findings)
+    kinds_en = ", ".join(f.en for f in findings)
+    return Decision(
+        False, "refused.personal_data_in_alias",
+        f"Dit kameradres lijkt {kinds_nl} te bevatten. Persoonsgegevens horen nooit in een "
+        "kameradres: iedereen op de server kan het opzoeken. Kies een neutraal adres, "
+        "bijvoorbeeld #intake-schulden.",
+        f"This room address seems to contain {kinds_en}. Personal data never belongs in a "
+        "room address: anyone on the server can look it up. Choose a neutral address, for "
+        "example #intake-debts.",
+        checks={"authorised": "fail"},
+    )
+
+
+def displayname_refusal(displayname: object) -> Decision | None:
+    """The refusal of a display name with a BSN in a case room, or None (pure). A
+    member's display name is room state every member reads and keeps: a BSN never
+    belongs there (a professional's own name does; the detector's BSN check only)."""
+    from busbaan.privacy import find_bsns
+
+    if not isinstance(displayname, str) or not find_bsns(displayname):
+        return None
+    return Decision(
+        False, "refused.personal_data_in_displayname",
+        "Uw weergavenaam lijkt een BSN te bevatten. Die hoort nooit in een casuskamer: "
+        "iedereen in de kamer ziet en bewaart hem. Kies een weergavenaam zonder BSN.",
+        "Your display name seems to contain a BSN. It never belongs in a case room: "
+        "everyone in the room sees and keeps it. Choose a display name without a BSN.",
+        checks={"authorised": "fail"},
+    )
 
 
 def _unavailable() -> Decision:
