@@ -153,10 +153,6 @@ async def test_the_case_panel_opens_for_a_member_and_not_for_an_outsider(
     assert case_id not in str(body)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside check, session 3: the panel admits whoever decide(STAY) would admit, not "
-    "only members; a colleague of the regie's organisation who was never invited reads "
-    "the case's facts with the room id alone (web/panel belongs to the citizen work)"))
 async def test_the_case_panel_is_for_members_only(
     homeserver: Homeserver, service: Service, make_person: MakePerson
 ) -> None:
@@ -169,6 +165,9 @@ async def test_the_case_panel_is_for_members_only(
     _, room = await _open_case(regie, bot)
     status, body = await _panel(homeserver, service, colleague, room)
     assert status == 403, body
+    assert body["errcode"] == "BB_PANEL_NOT_A_MEMBER", body
+    status, body = await _panel(homeserver, service, regie, room)
+    assert status == 200, body  # the member still reads it
 
 
 async def test_a_display_name_with_a_bsn_is_refused_in_a_case_room(
