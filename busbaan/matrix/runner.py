@@ -324,9 +324,8 @@ class BotRunner:
             if running is not None and not running.done():
                 self._room_more.add(room_id)  # it reads the inbox again when done
                 continue
-            task = asyncio.create_task(
-                self._drain_room(room_id, [s for s in pending if s.room_id == room_id]),
-                name=f"{self.account.name}-room")
+            task = asyncio.create_task(self._drain_room(room_id),
+                                       name=f"{self.account.name}-room")
             self._room_tasks[room_id] = task
             task.add_done_callback(functools.partial(self._room_done, room_id))
 
@@ -334,9 +333,12 @@ class BotRunner:
         if self._room_tasks.get(room_id) is task:
             del self._room_tasks[room_id]
 
-    async def _drain_room(self, room_id: str, commands: list[StoredCommand]) -> None:
+    async def _drain_room(self, room_id: str) -> None:
         async with self._room_slots:
             while True:
+                # Read here, not handed over: a list read before this room's previous
+                # task finished could still hold commands that task answered.
+                commands = [s for s in await self._pending() if s.room_id == room_id]
                 for stored in commands:
                     try:
                         await self._handle_stored(stored)
@@ -353,7 +355,6 @@ class BotRunner:
                 if room_id not in self._room_more:
                     return
                 self._room_more.discard(room_id)
-                commands = [s for s in await self._pending() if s.room_id == room_id]
 
     def _forget_task(self, task: asyncio.Task[None]) -> None:
         if task in self._tasks:
