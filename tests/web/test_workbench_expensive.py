@@ -65,3 +65,19 @@ async def test_the_overview_is_computed_at_most_once_per_ttl(
     monkeypatch.setattr(core, "OVERVIEW_TTL", 0.0)
     fresh = await (await officer_client.get("/api/v1/privacy/overview")).json()
     assert fresh["size"] > first["size"]  # the "viewed" records of the requests before
+
+
+async def test_exports_are_limited_per_officer(officer_client: TestClient) -> None:
+    """Twenty exports in a row stream; the next is refused with 429, Retry-After and a
+    Dutch message naming the wait — before anything is read or recorded."""
+    for _ in range(20):
+        ok = await officer_client.get("/api/v1/privacy/export?format=jsonl")
+        assert ok.status == 200
+        await ok.read()
+    refused = await officer_client.get("/api/v1/privacy/export?format=jsonl")
+    assert refused.status == 429
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 6
+    body = await refused.json()
+    assert body["errcode"] == "BB_RATE_LIMITED"
+    assert f"over {wait} seconden opnieuw" in body["message"]

@@ -56,6 +56,8 @@ _TEMPLATES = Path(__file__).parent / "templates"
 DIRECTORY_TTL = 30.0
 #: Verifying the whole audit log on request, per officer (issue 12).
 VERIFY_LIMIT = Bucket(burst=3, refill_seconds=60.0)
+#: Exports, per officer (issue 12): each reads and sends the selected log at once.
+EXPORT_LIMIT = Bucket(burst=20, refill_seconds=6.0)
 #: The overview's counts (refusals per week, expiring consents, handover times) are
 #: computed at most this often: every request reads those parts of the log, and every
 #: officer's request adds to it (issue 12: under load the overview cost grew with the
@@ -82,6 +84,7 @@ class WorkbenchConfig:
     #: Verifying the whole audit log on request (issue 12), per officer: this many at
     #: once, then one more per ``refill_seconds`` (the monitor also verifies by itself).
     verify_limit: Bucket = VERIFY_LIMIT
+    export_limit: Bucket = EXPORT_LIMIT
 
     @classmethod
     def from_service(cls, policy: Policy, service: Any) -> WorkbenchConfig:
@@ -112,6 +115,7 @@ class Workbench:
         self.auth = MatrixAuth(config.homeserver)
         self.login_guard = LoginGuard(trusted_proxies=config.trusted_proxies)
         self.verify_limiter = RequestLimiter(config.verify_limit)
+        self.export_limiter = RequestLimiter(config.export_limit)
         self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock,
                                           trust_path=config.trust_path)
         self.templates = jinja2.Environment(

@@ -508,6 +508,16 @@ async def export_form(request: web.Request, wb: Workbench, session: Session,
 
 async def _stream_export(request: web.Request, wb: Workbench, officer: Officer,
                          filters: Filters) -> web.StreamResponse:
+    verdict = wb.export_limiter.take(officer.user_id, time.monotonic())
+    if not verdict.allowed:  # each export reads (and sends) the selected log at once
+        seconds = max(1, int(verdict.retry_after + 0.999))
+        log.info("workbench.export_limited", retry_after=seconds)
+        raise RateLimited(
+            "U heeft net veel exports na elkaar gevraagd; elke export leest het hele "
+            f"gekozen deel van het auditlog. Probeer het over {seconds} seconden opnieuw.",
+            "You have asked for many exports in a row just now; each export reads the "
+            f"whole selected part of the audit log. Try again in {seconds} seconds.",
+            retry_after=verdict.retry_after)
     await wb.record("workbench.exported", action="R", outcome="done", officer=officer,
                     case_id=filters.case_id, subject_user=filters.user_id,
                     details=_viewed("export", filters, format=filters.fmt))
