@@ -13,7 +13,14 @@
    withdrawal is refused (goal p95 ≤ 2 s both).
 3. **audit** — audit appends/s through the outbox (events stored by the case service's
    unit, appended by the audit mirror, batches of 10,000) next to direct batched
-   appends of the same entries, SQLite (goal ≥ 10,000/s).
+   appends of the same entries, SQLite and PostgreSQL (``--stores``; a database of its
+   own on BUSBAAN_TEST_PG), 20,000 events (5,000 with ``--quick``), three
+   (direct, outbox) pairs, medians (goal ≥ 10,000/s on SQLite).
+
+``--before REV`` runs the same parts against the library of git REV (``git archive``
+into a temporary directory, this file run there in a subprocess): latency and
+withdrawal once before, once after; the audit part alternates before, after, before,
+after. One command, e.g. ``python -m bench.casesvc --before 7be52ca``.
 """
 
 from __future__ import annotations
@@ -194,8 +201,32 @@ async def withdrawal(rounds: int) -> dict[str, Any]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def audit_rate(n: int, batch: int = 10_000) -> dict[str, Any]:
-    """Appends/s: outbox → audit mirror, next to direct batched appends."""
+def _store(kind: str, base: Path, name: str) -> tuple[str, Any]:
+    """A fresh store: a SQLite file, or a dedicated PostgreSQL database (dropped after)."""
+    if kind == "sqlite":
+        return f"sqlite:///{base / name}.db", lambda: None
+    import secrets
+
+    import sqlalchemy as sa
+
+    host, _, port = os.environ.get("BUSBAAN_TEST_PG", "127.0.0.1:5432").partition(":")
+    server = f"postgresql+psycopg://postgres@{host}:{port or 5432}"
+    db = f"busbaan_bench_outbox_{secrets.token_hex(4)}"
+    admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{db}"')
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        admin.dispose()
+
+    return f"{server}/{db}", drop
+
+
+def audit_rate(n: int, batch: int = 10_000, stores: tuple[str, ...] = ("sqlite",),
+               pairs: int = 3) -> dict[str, Any]:
+    """Appends/s: outbox → audit mirror, next to direct batched appends, per store."""
     from busbaan.audit.storage import AuditLog
     from busbaan.cases import AuditMirror
     from busbaan.events import ConsentGranted, new_event_id
@@ -211,39 +242,93 @@ def audit_rate(n: int, batch: int = 10_000) -> dict[str, Any]:
                                  organisation="schuldhulp", categories=("schulden",),
                                  legal_bases=("wgs",), valid_from=now, valid_until=now)
                   for i in range(n)]
-        results: dict[str, Any] = {"n": n, "batch": batch}
-        for variant in ("direct", "outbox"):
-            url = f"sqlite:///{base / variant}.db"
-            migrate(url)
-            engine = make_engine(url)
-            log = AuditLog(engine)
-            if variant == "direct":
-                # Writers build their entries too: that is inside the timing on both sides.
-                t0 = time.perf_counter()
-                for start in range(0, n, batch):
-                    log.append_many([e.audit_entry(bot_user_id="@casus:localhost")
-                                     for e in events[start:start + batch]])
-                seconds = time.perf_counter() - t0
-            else:
-                t_fill = time.perf_counter()
-                with engine.begin() as conn:
-                    conn.execute(outbox_table.insert(), [
-                        {"event_id": e.event_id, "case_id": e.case_id, "code": e.CODE,
-                         "version": e.VERSION, "payload": e.to_dict(),
-                         "created_at": now.replace(tzinfo=None)} for e in events])
-                results["outbox_fill_s"] = round(time.perf_counter() - t_fill, 2)
-                mirror = AuditMirror(engine, log, bot_user_id="@casus:localhost")
-                t0 = time.perf_counter()
-                done = mirror.drain(batch=batch)
-                seconds = time.perf_counter() - t0
-                assert done == n and log.size() == n and mirror.pending() == 0
-            results[f"{variant}_per_s"] = round(n / seconds)
-            engine.dispose()
-        results["ratio_outbox_to_direct"] = round(results["outbox_per_s"]
-                                                  / results["direct_per_s"], 2)
-        return results
+        out: dict[str, Any] = {"n": n, "batch": batch, "pairs": pairs}
+        for store in stores:
+            rates: dict[str, list[float]] = {"direct": [], "outbox": []}
+            cpu: dict[str, list[float]] = {"direct": [], "outbox": []}
+            fills: list[float] = []
+            # Pairs of (direct, outbox), each on a fresh database, one right after the
+            # other: the per-pair ratio holds up when the machine's load changes.
+            for pair in range(pairs):
+                for variant in ("direct", "outbox"):
+                    url, drop = _store(store, base, f"{variant}-{pair}")
+                    try:
+                        migrate(url)
+                        engine = make_engine(url)
+                        log = AuditLog(engine)
+                        if variant == "direct":
+                            # Writers build their entries too: timed on both sides.
+                            t0, c0 = time.perf_counter(), time.process_time()
+                            for start in range(0, n, batch):
+                                log.append_many([e.audit_entry(bot_user_id="@casus:localhost")
+                                                 for e in events[start:start + batch]])
+                            seconds = time.perf_counter() - t0
+                            cpu_s = time.process_time() - c0
+                        else:
+                            t_fill = time.perf_counter()
+                            with engine.begin() as conn:
+                                conn.execute(outbox_table.insert(), [
+                                    {"event_id": e.event_id, "case_id": e.case_id,
+                                     "code": e.CODE, "version": e.VERSION,
+                                     "payload": e.to_dict(),
+                                     "created_at": now.replace(tzinfo=None)} for e in events])
+                            fills.append(time.perf_counter() - t_fill)
+                            mirror = AuditMirror(engine, log, bot_user_id="@casus:localhost")
+                            t0, c0 = time.perf_counter(), time.process_time()
+                            done = mirror.drain(batch=batch)
+                            seconds = time.perf_counter() - t0
+                            cpu_s = time.process_time() - c0
+                            assert done == n and log.size() == n and mirror.pending() == 0
+                        rates[variant].append(n / seconds)
+                        cpu[variant].append(n / cpu_s)
+                        engine.dispose()
+                    finally:
+                        drop()
+            out[store] = {
+                "direct_per_s": round(statistics.median(rates["direct"])),
+                "outbox_per_s": round(statistics.median(rates["outbox"])),
+                "outbox_fill_s": round(statistics.median(fills), 2),
+                # This process's CPU only (the PostgreSQL server's is not in it): the
+                # figure to compare on a loaded machine.
+                "direct_per_cpu_s": round(statistics.median(cpu["direct"])),
+                "outbox_per_cpu_s": round(statistics.median(cpu["outbox"])),
+                "ratio_outbox_to_direct": round(statistics.median(
+                    o / d for d, o in zip(rates["direct"], rates["outbox"], strict=True)), 2),
+            }
+        return out
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _before(rev: str, argv: list[str]) -> dict[str, Any]:
+    """This benchmark run against the library of an older commit (``git archive``),
+    in a subprocess: the "before" column of the same run."""
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve()
+    repo = here.parents[1]
+    tmp = Path(tempfile.mkdtemp(prefix="busbaan-bench-before-"))
+    try:
+        tree = tmp / "checkout"
+        tree.mkdir()
+        archive = subprocess.run(["git", "-C", str(repo), "archive", rev],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        shim = tmp / "shim"
+        shim.mkdir()
+        shutil.copy(here, shim / "casesvc_now.py")
+        env = dict(os.environ, BUSBAAN_ROOT=str(tree),
+                   PYTHONPATH=os.pathsep.join([str(tree), str(shim)]))
+        done = subprocess.run([sys.executable, "-m", "casesvc_now", *argv, "--json-only"],
+                              capture_output=True, text=True, env=env, cwd=str(tmp))
+        if done.returncode != 0:
+            raise RuntimeError(f"the run against {rev} failed:\n{done.stderr[-3000:]}")
+        text = done.stdout
+        at = 0 if text.startswith("{") else text.rfind("\n{\n") + 1  # after any log lines
+        return dict(json.loads(text[at:]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:
@@ -251,16 +336,41 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--part", default="latency,withdrawal,audit")
+    parser.add_argument("--stores", default="sqlite,postgresql",
+                        help="stores for the audit part (sqlite, postgresql)")
+    parser.add_argument("--before", metavar="REV",
+                        help="also run the same parts against the library at git REV")
+    parser.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     rounds = 5 if args.quick else args.rounds
     parts = set(args.part.split(","))
-    out: dict[str, Any] = {}
+    stores = tuple(s for s in args.stores.split(",") if s)
+    import busbaan
+
+    out: dict[str, Any] = {"library": str(Path(busbaan.__file__).resolve().parents[1])}
+    n_audit = 5_000 if args.quick else 20_000
     if "audit" in parts:
-        out["audit"] = audit_rate(5_000 if args.quick else 50_000)
+        # With --before: before and after alternate, twice each (load drifts).
+        runs: list[dict[str, Any]] = []
+        for _ in range(2 if args.before else 1):
+            if args.before:
+                runs.append(_before(args.before, ["--part", "audit", "--stores", args.stores]
+                                    + ["--quick"] * args.quick)["audit"])
+            runs.append(audit_rate(n_audit, stores=stores))
+        out["audit"] = runs[-1] if not args.before else {
+            "alternating": [("before", "after")[i % 2] for i in range(len(runs))],
+            "runs": runs}
+    rest = ",".join(p for p in args.part.split(",") if p != "audit")
+    if args.before and rest:
+        argv = ["--rounds", str(args.rounds), "--part", rest, "--stores", args.stores]
+        out["before"] = {"rev": args.before, **_before(args.before,
+                                                       argv + ["--quick"] * args.quick)}
     if "latency" in parts:
         out["latency"] = asyncio.run(latency(rounds))
     if "withdrawal" in parts:
         out["withdrawal"] = asyncio.run(withdrawal(rounds))
+    if args.before and rest:
+        out = {"before": out.pop("before"), "after": out}
     print(json.dumps(out, indent=2))
 
 

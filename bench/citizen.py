@@ -1,8 +1,15 @@
 """Citizen page figures (issue 10), in one run.
 
 1. "Mijn hulpvraag" render (GET /burger/, in-process aiohttp, including the audit write
-   of the view) with 10,000 cases in the store (two grants and three audit entries
-   each), SQLite and PostgreSQL side by side. Goal: p95 ≤ 100 ms.
+   of the view) with 10,000 cases in the store (two grants, a link and three audit
+   entries each), SQLite and PostgreSQL side by side; on each store, requests
+   alternate between the page's read now ("one read": the facts and the case's audit
+   entries in one transaction on one connection, five queries; the session's link is
+   checked in the session lookup's own query) and the read before it
+   (``_facts_before``: a separate link check, the audit query and the facts on three
+   connections, eight queries — the code of commit 7be52ca, kept here as the
+   baseline). Both variants look the session up in the store (as now). Goal: p95 ≤
+   100 ms.
 2. Citizen withdrawal on the page → the member's leave event in the room (real Synapse
    with the gate, the casus bot, the web app). Goal: p95 ≤ 2 s.
 3. Guessing: code attempts until lock-out; the time a brute force of the link token
@@ -24,16 +31,20 @@ import secrets
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import Session, col, select
 
 from bench.gate import _client, pct
 from busbaan.audit import AuditEntry
 from busbaan.citizen import links
+from busbaan.citizen.model import CaseFacts, EarlierLead
+from busbaan.citizen.rules import GrantHistory
 from busbaan.cli.dev import gate_module
 from busbaan.consent import Professional
 from busbaan.devstack import new_password, start_homeserver
@@ -42,9 +53,10 @@ from busbaan.log import configure
 from busbaan.matrix.runner import BotAccount
 from busbaan.service import Service, ServiceConfig
 from busbaan.store import make_engine, migrate
-from busbaan.store.citizen_repo import CitizenRepository
-from busbaan.store.models import CaseRow, GrantRow
-from busbaan.store.repositories import DirectoryRepository, new_id
+from busbaan.store.citizen_models import CitizenLinkRow, ConsentProposalRow
+from busbaan.store.citizen_repo import CitizenRepository, _proposal
+from busbaan.store.models import CaseRow, DirectoryRow, GrantRow, HandoverRow
+from busbaan.store.repositories import DirectoryRepository, _aware, _grant, new_id
 from busbaan.web.app import create_app
 from busbaan.web.citizen import CITIZEN
 from busbaan.web.citizen.sessions import COOKIE
@@ -53,8 +65,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
-def _seed(service: Service, n_cases: int) -> list[str]:
-    """n cases, each with a Wgs and a consent grant and three audit entries."""
+def _seed(service: Service, n_cases: int) -> list[tuple[str, str]]:
+    """n cases, each with a Wgs and a consent grant, a citizen link and three audit
+    entries; (case id, link id) each."""
     now = dt.datetime.now(dt.UTC)
     engine = service.engine
     regies = [f"@regie{i}:buurtteam.busbaan.example" for i in range(50)]
@@ -63,9 +76,14 @@ def _seed(service: Service, n_cases: int) -> list[str]:
          for i, u in enumerate(regies)], source="bench", now=now)
     naive = now  # sqlmodel wants aware datetimes; it stores UTC
     case_ids = [new_id("C", 10) for _ in range(n_cases)]
-    cases, grants, entries = [], [], []
+    cases, grants, entries, links_ = [], [], [], []
     for i, cid in enumerate(case_ids):
         regie = regies[i % len(regies)]
+        links_.append({"link_id": new_id("L", 10), "case_id": cid,
+                       "token_hash": secrets.token_hex(32),
+                       "code_hash": secrets.token_hex(32), "contact": "020 555 1234",
+                       "created_by": regie, "created_at": naive, "attempts": 0,
+                       "expires_at": naive + dt.timedelta(days=14), "used_at": naive})
         cases.append({"case_id": cid, "room_id": f"!{cid}:x", "label": "",
                       "home_organisation": "buurtteam", "regie": regie, "regie_since": naive,
                       "status": "open", "created_by": regie, "created_at": naive})
@@ -84,13 +102,61 @@ def _seed(service: Service, n_cases: int) -> list[str]:
     with engine.begin() as conn:
         conn.execute(sa.insert(CaseRow.__table__), cases)  # type: ignore[attr-defined]
         conn.execute(sa.insert(GrantRow.__table__), grants)  # type: ignore[attr-defined]
+        conn.execute(sa.insert(CitizenLinkRow.__table__), links_)  # type: ignore[attr-defined]
     log = service.audit.log()
     for start in range(0, len(entries), 5000):
         log.append_many(entries[start:start + 5000])
-    return case_ids
+    return [(c, ln["link_id"]) for c, ln in zip(case_ids, links_, strict=True)]
 
 
-async def _render(url: str, state: Path, n_cases: int, requests: int) -> list[float]:
+def _facts_before(cw: Any) -> Callable[[str, str | None], CaseFacts | None]:
+    """The page's read before the one-read change (commit 7be52ca), as the baseline:
+    the session's link checked on its own connection, the case's audit entries
+    queried on the log's connection, then the facts in six queries on a third."""
+    repo = cw.repo
+
+    def facts(case_id: str, link_id: str | None = None) -> CaseFacts | None:
+        if link_id is not None and repo.link_revoked(link_id):
+            return None
+        history = [(i.index, i.entry) for i in cw.audit.log().query(case_id=case_id)]
+        with Session(repo._engine) as s:
+            case = s.get(CaseRow, case_id)
+            if case is None:
+                return None
+            d = s.get(DirectoryRow, case.regie)
+            regie = (Professional(user_id=d.user_id, organisation=d.organisation,
+                                  role=d.role, team=d.team, display_name=d.display_name)
+                     if d is not None else None)
+            link = s.exec(select(CitizenLinkRow)
+                          .where(CitizenLinkRow.case_id == case_id,
+                                 CitizenLinkRow.created_by == case.regie,
+                                 col(CitizenLinkRow.contact) != "")
+                          .order_by(col(CitizenLinkRow.created_at).desc())).first()
+            earlier = [EarlierLead(h.from_organisation, _aware(h.decided_at))  # type: ignore[arg-type]
+                       for h in s.exec(select(HandoverRow).where(
+                           HandoverRow.case_id == case_id, HandoverRow.status == "accepted")
+                           .order_by(col(HandoverRow.decided_at)))
+                       if h.decided_at is not None]
+            grants = [GrantHistory(_grant(r), r.withdrawal_channel) for r in s.exec(
+                select(GrantRow).where(GrantRow.case_id == case_id)
+                .order_by(col(GrantRow.valid_from)))]
+            proposals = [_proposal(r) for r in s.exec(
+                select(ConsentProposalRow).where(ConsentProposalRow.case_id == case_id)
+                .order_by(col(ConsentProposalRow.proposed_at)))]
+            return CaseFacts(
+                case_id=case.case_id, closed=case.status == "closed",
+                home_organisation=case.home_organisation, regie=regie,
+                regie_since=_aware(case.regie_since),  # type: ignore[arg-type]
+                contact=link.contact if link is not None else None,
+                earlier=tuple(earlier), grants=tuple(grants), proposals=tuple(proposals),
+                history=tuple(history))  # type: ignore[arg-type]
+
+    return facts
+
+
+async def _render(url: str, state: Path, n_cases: int,
+                  requests: int) -> dict[str, list[float]]:
+    """Seconds per GET /burger/, "before" and "now" alternating on one store."""
     migrate(url)
     service = Service(ServiceConfig(homeserver="http://127.0.0.1:9", bots={},
                                     policy_dir=ROOT / "policies", database_url=url,
@@ -99,24 +165,29 @@ async def _render(url: str, state: Path, n_cases: int, requests: int) -> list[fl
     await service.start()
     try:
         t0 = time.perf_counter()
-        case_ids = await asyncio.to_thread(_seed, service, n_cases)
+        cases = await asyncio.to_thread(_seed, service, n_cases)
         print(f"  seeded {n_cases} cases in {time.perf_counter() - t0:.1f} s", flush=True)
         assert service.policy is not None
         app = create_app(service.policy, service)
         cw = app[CITIZEN]
+        now_read, before_read = cw.facts, _facts_before(cw)
         rng = random.Random(7)
-        out = []
+        out: dict[str, list[float]] = {"before": [], "now": []}
         async with TestClient(TestServer(app)) as client:
-            for i in range(requests + 20):
-                session = cw.sessions.new(case_id=rng.choice(case_ids))
+            for i in range(2 * (requests + 20)):
+                variant = "before" if i % 2 == 0 else "now"
+                cw.facts = before_read if variant == "before" else now_read  # type: ignore[method-assign,assignment]
+                case_id, link_id = rng.choice(cases)
+                session = await asyncio.to_thread(cw.sessions.new, case_id=case_id,
+                                                  link_id=link_id)
                 client.session.cookie_jar.update_cookies({COOKIE: session.id})
                 start = time.perf_counter()
                 resp = await client.get("/burger/")
                 await resp.read()
                 elapsed = time.perf_counter() - start
                 assert resp.status == 200, resp.status
-                if i >= 20:  # warm-up
-                    out.append(elapsed)
+                if i >= 40:  # warm-up: 20 of each
+                    out[variant].append(elapsed)
         return out
     finally:
         await service.stop()
@@ -286,7 +357,7 @@ def _row(name: str, values: list[float], unit: float, fmt: str) -> str:
 
 
 async def main(n_cases: int, requests: int, rounds: int) -> dict[str, Any]:
-    results: dict[str, list[float]] = {}
+    results: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         print("render, SQLite:", flush=True)
         results["SQLite"] = await _render(f"sqlite:///{tmp}/busbaan.db", Path(tmp) / "s1",
@@ -300,9 +371,16 @@ async def main(n_cases: int, requests: int, rounds: int) -> dict[str, Any]:
                 results["PostgreSQL"] = await _render(pg, Path(tmp) / "s2", n_cases, requests)
             finally:
                 _drop_pg(pg)
-    print(f"\n| GET /burger/ with {n_cases:,} cases | n | p50 ms | p95 ms |\n|---|---|---|---|")
-    for name, values in results.items():
-        print(_row(name, values, 1000.0, ".1f"))
+    print(f"\n| GET /burger/ with {n_cases:,} cases, alternating | n | p50 ms | p95 ms |\n"
+          "|---|---|---|---|")
+    for name, variants in results.items():
+        print(_row(f"{name}, before (facts: 3 connections, 8 queries)", variants["before"],
+                   1000.0, ".1f"))
+        print(_row(f"{name}, now (facts: one read, 5 queries)", variants["now"], 1000.0,
+                   ".1f"))
+    for name, variants in results.items():
+        ratio = pct(variants["before"], 0.95) / pct(variants["now"], 0.95)
+        print(f"{name}: p95 before / now = {ratio:.2f}")
     wd = await _withdrawal(rounds) if rounds > 0 else ([], [], [])
     if wd[0]:
         print("\n| withdrawal → leave (same room, alternating) | n | p50 s | p95 s |\n"
@@ -313,7 +391,7 @@ async def main(n_cases: int, requests: int, rounds: int) -> dict[str, Any]:
         print(_row("citizen: POST → the page's answer (after room state)", wd[2], 1.0,
                    ".2f"))
     guessing()
-    return {"render": results, "withdrawal": wd}
+    return {"render": results, "withdrawal": wd}  # type: ignore[dict-item]
 
 
 if __name__ == "__main__":

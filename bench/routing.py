@@ -1,8 +1,11 @@
 """Benchmark of the wegwijzer's routing (issues 5 and 8): ``python -m bench.routing``.
 
-Runs the batch interface over the development questions and the frozen validation
-set (tests/data/socialmap/frozen-2026-12-03.jsonl, never tuned on) with the benchmark
-map, in process (``busbaan.cli.route.batch_line``) and once through the real CLI, and
+Runs the batch interface over the development questions, the first frozen set
+(tests/data/socialmap/frozen-2026-12-03.jsonl: looked at in session 2, a *tuning* set
+from session 3 on) and the held-out set written by an independent writer who saw only
+the social map (tests/data/socialmap/frozen-2026-12-03-s3.jsonl: never looked at; this
+benchmark reports it in AGGREGATE only -- no per-question output for it anywhere) with
+the benchmark map, in process (``busbaan.cli.route.batch_line``) and once through the real CLI, and
 scores top-1 (expected) and top-3 (expected or acceptable) next to a plain BM25
 baseline (bm25s, lowercase + word tokens, no Dutch processing) in the same run. Also:
 safety questions with their safety service in the top 3, the calibrated confidence
@@ -39,6 +42,15 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Routing in everyday words (issue 8)"
 GOALS = {"top1": 0.85, "top3": 0.97, "margin": 0.15, "p95_ms": 20.0, "right": 0.90}
 FROZEN = "frozen-2026-12-03.jsonl"
+#: The held-out set of session 3 (issue 8): written by an independent writer who saw
+#: only the social map. Aggregates only: never print, log or dump its questions or
+#: per-question results.
+HELDOUT = "frozen-2026-12-03-s3.jsonl"
+#: The held-out set's one baseline measurement, before any session-3 change (the
+#: router of main at eda9d1c, measured 2026-12-03 13:22 UTC, load 2.7): top-1, top-3,
+#: safety in top 3, coverage, right when confident.
+HELDOUT_BEFORE: tuple[str, str, str, str, str] | None = (
+    "0.710", "0.910", "15/20", "54/100 (54.0 %)", "52/54 (96.3 %)")
 #: The frozen set's first measurement, before any issue-8 work (tests/data/socialmap/
 #: FROZEN.md): top-1, top-3, confident, right when confident, safety in top 3.
 FROZEN_BEFORE = (0.512, 0.774, "65/84", "38/65 (58 %)", "6/18")
@@ -56,8 +68,17 @@ def data_file(name: str) -> Path:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Questions of a set, with the optional fields filled in (``context``,
+    ``acceptable``, ``id``; ``expected`` always a list)."""
     with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        rows = [json.loads(line) for line in handle if line.strip()]
+    for n, q in enumerate(rows, start=1):
+        q.setdefault("id", f"{path.stem}-{n}")
+        q["context"] = q.get("context") or {}
+        for key in ("expected", "acceptable"):
+            value = q.get(key) or []
+            q[key] = [value] if isinstance(value, str) else list(value)
+    return rows
 
 
 def score(questions: Sequence[dict[str, Any]], rank: Ranker) -> tuple[float, float]:
@@ -116,6 +137,8 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("without the name bonus", {"title_bonus": 0.0}),
     ("without down-weighting referral sentences", {"referral_weight": 1.0}),
+    # switched ON here (off by default): what general word frequency would bring
+    ("with everyday-word weighting (wordfreq; off by default)", {"common_floor": 0.45}),
 )
 
 
@@ -395,6 +418,7 @@ def machine_note() -> str:
 def render(figures: dict[str, Any]) -> str:
     f = figures
     goal = GOALS
+    quick = f["quick"]
 
     def mark(ok: bool) -> str:
         return "yes" if ok else "**no**"
@@ -402,151 +426,197 @@ def render(figures: dict[str, Any]) -> str:
     def pct(a: int, b: int) -> str:
         return f"{a}/{b} ({100 * a / b:.1f} %)" if b else "0/0"
 
-    sets = (("dev", "dev"), ("frozen", "frozen (unseen)"), ("own", "own paraphrases"),
-            ("fresh", "own new questions"))
+    sets = [("dev", "dev (tuning)"), ("frozen", "first frozen (tuning since session 3)")]
+    if f["heldout"] is not None:
+        sets.append(("heldout", "held out, session 3 (never looked at)"))
+    sets += [("own", "own paraphrases"), ("fresh", "own new questions")]
     rows = ["| set | method | top-1 | top-3 |", "|---|---|---|---|"]
     for key, label in sets:
         n = f["n_" + key]
         rows.append(f"| {label} ({n}) | busbaan | {f[key][0]:.3f} | {f[key][1]:.3f} |")
         rows.append(f"| {label} ({n}) | plain BM25 (bm25s) | {f[key + '_bm25'][0]:.3f} | "
                     f"{f[key + '_bm25'][1]:.3f} |")
+    side = ["| | dev | first frozen (tuning) | held out (session 3) |", "|---|---|---|---|"]
+
+    def trio(cell: Callable[[str], str]) -> str:
+        keys = ("dev", "frozen", "heldout")
+        return " | ".join(cell(k) if f.get(k) is not None else "not present" for k in keys)
+
+    side += [
+        "| top-1 | " + trio(lambda k: f"{f[k][0]:.3f}") + " |",
+        "| top-3 | " + trio(lambda k: f"{f[k][1]:.3f}") + " |",
+        "| safety questions with a safety service in the top 3 | "
+        + trio(lambda k: f"{f['safety_' + k][1]}/{f['safety_' + k][0]}") + " |",
+        "| false alarms (safety answer where none belongs) | "
+        + trio(lambda k: pct(f["alarm_" + k][1], f["alarm_" + k][0])) + " |",
+        "| coverage (confident) | "
+        + trio(lambda k: pct(f["conf_" + k]["confident"], f["conf_" + k]["n"])) + " |",
+        "| right when confident | "
+        + trio(lambda k: pct(f["conf_" + k]["right"], f["conf_" + k]["confident"])) + " |",
+        "| right when confident, without a safety signal | "
+        + trio(lambda k: pct(f["conf_" + k]["plain_right"], f["conf_" + k]["plain"])) + " |",
+    ]
+    before = ["| held-out set (session 3) | top-1 | top-3 | safety in top 3 | coverage | "
+              "right when confident |", "|---|---|---|---|---|---|"]
+    if HELDOUT_BEFORE is not None:
+        before.append("| baseline, before any session-3 change | " + " | ".join(HELDOUT_BEFORE)
+                      + " |")
+    if f["heldout"] is not None:
+        c = f["conf_heldout"]
+        before.append(
+            f"| now | {f['heldout'][0]:.3f} | {f['heldout'][1]:.3f} | "
+            f"{f['safety_heldout'][1]}/{f['safety_heldout'][0]} | "
+            f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
     b = FROZEN_BEFORE
-    before = [
-        "| frozen set | top-1 | top-3 | confident | right when confident | safety in top 3 |",
+    first = [
+        "| first frozen set | top-1 | top-3 | confident | right when confident | "
+        "safety in top 3 |",
         "|---|---|---|---|---|---|",
         f"| before issue 8 (main at 2df4642) | {b[0]:.3f} | {b[1]:.3f} | {b[2]} | {b[3]} | "
         f"{b[4]} |",
         f"| now | {f['frozen'][0]:.3f} | {f['frozen'][1]:.3f} | "
         f"{f['conf_frozen']['confident']}/{f['n_frozen']} | "
         f"{pct(f['conf_frozen']['right'], f['conf_frozen']['confident'])} | "
-        f"{f['safety'][1]}/{f['safety'][0]} |",
+        f"{f['safety_frozen'][1]}/{f['safety_frozen'][0]} |",
     ]
-    conf = ["| set | coverage (confident) | right when confident | of which without a "
-            "safety signal: right |", "|---|---|---|---|"]
-    for key, label in (("dev", "dev"), ("frozen", "frozen (unseen)"), ("fresh", "own new")):
-        c = f["conf_" + key]
-        conf.append(f"| {label} | {pct(c['confident'], c['n'])} | "
-                    f"{pct(c['right'], c['confident'])} | {pct(c['plain_right'], c['plain'])} |")
-    rel = ["| confidence (per mille) | dev: answers, share right | frozen: answers, share "
-           "right |", "|---|---|---|"]
-    for (lo, hi, dev_rows), (_, _, frozen_rows) in zip(f["conf_dev"]["buckets"],
-                                                       f["conf_frozen"]["buckets"],
-                                                       strict=True):
+    rel_keys = [k for k in ("dev", "frozen", "heldout") if f.get(k) is not None]
+    rel = ["| confidence (per mille) | " + " | ".join(
+        f"{k}: answers, share right" for k in rel_keys) + " |",
+        "|---|" + "---|" * len(rel_keys)]
+    for i, (lo, hi, _) in enumerate(f["conf_dev"]["buckets"]):
         def cell(rs: list[Any]) -> str:
             return f"{len(rs)}, {sum(r[2] for r in rs) / len(rs):.2f}" if rs else "0, –"
-        rel.append(f"| {lo}–{min(hi - 1, 1000)} | {cell(dev_rows)} | "
-                   f"{cell(frozen_rows)} |")
-    curve = ["| feedback items | associations | top-1, paraphrases of corrected questions "
-             "| top-1, all paraphrases | top-1, replayed dev | top-1, own new (untouched) |",
-             "|---|---|---|---|---|---|"]
-    for r in f["replay"]:
-        corrected, n = r["corrected"]
-        text = f"{corrected:.2f} ({n})" if n else "– (0)"
-        curve.append(f"| {r['items']} | {r['associations']} | {text} | {r['paraphrases']:.3f} "
-                     f"| {r['stream']:.3f} | {r['others']:.3f} |")
-    parts = [
-        "| variant | dev | frozen | own paraphrases | own new questions |",
-        "|---|---|---|---|---|",
-        *(
-            f"| {label} | " + " | ".join(f"{t1:.3f} / {t3:.3f}" for t1, t3 in cells) + " |"
-            for label, cells in f["ablation"]
-        ),
-    ]
-    margin = f["frozen"][0] - f["frozen_bm25"][0]
-    cf = f["conf_frozen"]
-    sem = f["semantic"]
+        rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
+            cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
+    ordinary = [k for k in ("dev", "frozen", "heldout", "own", "fresh", "off")
+                if f.get("alarm_" + k) is not None]
+    n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
+    n_alarms = sum(f["alarm_" + k][1] for k in ordinary)
+    alarm_line = (
+        f"**False alarms** (a safety answer where none belongs) over all {n_ordinary} "
+        f"ordinary questions ({', '.join(ordinary)}; held-out included when present): "
+        f"{pct(n_alarms, n_ordinary)}."
+    )
+    alarm_line += (
+        f" On {f['alarm_near'][0]} near misses written to share words with the cues "
+        "(`safety-near-misses.jsonl`: 'afsluiten' a contract, 'bang' to fall, a child who "
+        f"hits other children, ...): {pct(f['alarm_near'][1], f['alarm_near'][0])}."
+    )
+    target = "heldout" if f["heldout"] is not None else "frozen"
+    tname = "held out" if target == "heldout" else "first frozen"
+    margin = f[target][0] - f[target + "_bm25"][0]
+    ct = f["conf_" + target]
     goals = [
         "| goal | target | measured | met |",
         "|---|---|---|---|",
-        f"| top-1 (frozen, unseen) | ≥ {goal['top1']:.2f} | {f['frozen'][0]:.3f} | "
-        f"{mark(f['frozen'][0] >= goal['top1'])} |",
-        f"| top-3 (frozen, unseen) | ≥ {goal['top3']:.2f} | {f['frozen'][1]:.3f} | "
-        f"{mark(f['frozen'][1] >= goal['top3'])} |",
-        f"| top-1 (dev) | ≥ {goal['top1']:.2f} | {f['dev'][0]:.3f} | "
-        f"{mark(f['dev'][0] >= goal['top1'])} |",
-        f"| top-3 (dev) | ≥ {goal['top3']:.2f} | {f['dev'][1]:.3f} | "
-        f"{mark(f['dev'][1] >= goal['top3'])} |",
-        f"| safety service in the top 3 (frozen) | all | {f['safety'][1]}/{f['safety'][0]} | "
-        f"{mark(f['safety'][1] == f['safety'][0])} |",
-        f"| right when confident (frozen) | ≥ {goal['right']:.0%} | "
-        f"{pct(cf['right'], cf['confident'])}, coverage {pct(cf['confident'], cf['n'])} | "
-        f"{mark(cf['confident'] > 0 and cf['right'] / cf['confident'] >= goal['right'])} |",
-        f"| top-1 above BM25 (frozen) | ≥ {goal['margin'] * 100:.0f} points | "
+        f"| top-1 ({tname}) | ≥ {goal['top1']:.2f} | {f[target][0]:.3f} | "
+        f"{mark(f[target][0] >= goal['top1'])} |",
+        f"| top-3 ({tname}) | ≥ {goal['top3']:.2f} | {f[target][1]:.3f} | "
+        f"{mark(f[target][1] >= goal['top3'])} |",
+        f"| safety service in the top 3 ({tname}) | all | "
+        f"{f['safety_' + target][1]}/{f['safety_' + target][0]} | "
+        f"{mark(f['safety_' + target][1] == f['safety_' + target][0])} |",
+        f"| right when confident ({tname}) | ≥ {goal['right']:.0%} | "
+        f"{pct(ct['right'], ct['confident'])}, coverage {pct(ct['confident'], ct['n'])} | "
+        f"{mark(ct['confident'] > 0 and ct['right'] / ct['confident'] >= goal['right'])} |",
+        f"| top-1 above BM25 ({tname}) | ≥ {goal['margin'] * 100:.0f} points | "
         f"{margin * 100:+.1f} points | {mark(margin >= goal['margin'])} |",
         f"| latency p95 (in process) | ≤ {goal['p95_ms']:.0f} ms | {f['p95']:.1f} ms | "
         f"{mark(f['p95'] <= goal['p95_ms'])} |",
     ]
-    return "\n".join(
-        [
-            SECTION,
-            "",
-            f"Measured {f['date']} with `python -m bench.routing` on {f['machine']}.",
-            f"Map: `{f['map']}` ({f['n_services']} services). The frozen validation set "
-            f"(`tests/data/socialmap/{FROZEN}`, {f['n_frozen']} questions in everyday words, "
-            f"{f['safety'][0]} with a safety signal) was **frozen on 2026-12-03** and measured "
-            "before any tuning; it is never tuned on. Dev questions: "
-            f"`{f['questions']}`.",
-            "",
-            *rows,
-            "",
-            *before,
-            "",
-            *goals,
-            "",
-            "**Confidence** (calibrated: a logistic model over the best score, its margin over "
-            "the second, the number of question words it rests on and the share of the "
-            "service's name covered; fitted on dev + our own sets, threshold from leave-one-out "
-            "predictions; `python -m bench.routing --calibrate`). An answer with a safety "
-            "signal is confident by rule (the safety service first):",
-            "",
-            *conf,
-            "",
-            "Reliability (answers without a safety signal, by calibrated confidence):",
-            "",
-            *rel,
-            "",
-            f"**Safety**: {f['safety'][1]}/{f['safety'][0]} frozen safety questions have an "
-            f"expected safety service in the top 3 ({f['safety'][2]} raised a signal); false "
-            "alarms (a signal whose safety service the question's answer key does not "
-            f"expect): frozen {f['alarm_frozen'][1]}/{f['alarm_frozen'][0]}, dev "
-            f"{f['alarm_dev'][1]}/{f['alarm_dev'][0]}.",
+    out = [
+        SECTION,
+        "",
+        f"Measured {f['date']} with `python -m bench.routing{' --quick' if quick else ''}` "
+        f"on {f['machine']}.",
+        f"Map: `{f['map']}` ({f['n_services']} services). Three question sets side by side: "
+        f"the development questions (`{f['questions']}`, tuned on); the first frozen set "
+        f"(`tests/data/socialmap/{FROZEN}`, 84 questions, frozen 2026-12-03 in session 2 and "
+        "looked at there: **a tuning set from session 3 on**); and the **held-out set** of "
+        f"session 3 (`tests/data/socialmap/{HELDOUT}`, written by an independent writer who "
+        "saw only the social map; nobody working on the router has read its questions, and "
+        "this benchmark prints its aggregates only).",
+        "",
+        *side,
+        "",
+        alarm_line,
+        "",
+        *before,
+        "",
+        *goals,
+        "",
+        *rows,
+        "",
+        *first,
+        "",
+        "**Confidence** (calibrated: a logistic model over the answer's features, fitted on "
+        "dev, our own sets and the first frozen set, never on the held-out set; "
+        "`python -m bench.routing --calibrate`). An answer with a safety signal is confident "
+        "by rule (the safety service first). Reliability (answers without a safety signal, "
+        "by calibrated confidence):",
+        "",
+        *rel,
+        "",
+        f"- Latency per question in process (`Router.route`, {f['n_lat']} timings over "
+        f"{f['passes']} passes of dev + first frozen): p50 {f['p50']:.1f} ms, p95 "
+        f"{f['p95']:.1f} ms (wall time, machine shared); CPU time per question "
+        f"{f['cpu_ms']:.1f} ms; building the index once: {f['build_s']:.2f} s.",
+        f"- Off-topic questions answered confidently: {f['off_confident']}/{f['n_off']}.",
+    ]
+    if not quick:
+        curve = ["| feedback items | associations | top-1, paraphrases of corrected "
+                 "questions | top-1, all paraphrases | top-1, replayed dev | top-1, own new "
+                 "(untouched) |", "|---|---|---|---|---|---|"]
+        for r in f["replay"]:
+            corrected, n = r["corrected"]
+            text = f"{corrected:.2f} ({n})" if n else "– (0)"
+            curve.append(f"| {r['items']} | {r['associations']} | {text} | "
+                         f"{r['paraphrases']:.3f} | {r['stream']:.3f} | {r['others']:.3f} |")
+        parts = [
+            "| variant | dev | first frozen | own paraphrases | own new questions |",
+            "|---|---|---|---|---|",
+            *(
+                f"| {label} | " + " | ".join(f"{t1:.3f} / {t3:.3f}" for t1, t3 in cells)
+                + " |"
+                for label, cells in f["ablation"]
+            ),
+        ]
+        sem = f["semantic"]
+        out += [
+            f"- Through the CLI (`busbaan route batch`): {f['cli']}.",
             "",
             "**Learning from professionals** (replay: dev questions drawn at random, seed 8; "
             "the simulated professional says !goed when the first service is expected, else "
             "!fout <expected>; an association counts from 2 sources; paraphrases: "
             "`heldout-own.jsonl` + `learning-paraphrases.jsonl`, our rewordings of dev "
-            "questions; 'own new' is never replayed and shows what learning costs elsewhere):",
+            "questions; 'own new' is never replayed and shows what learning costs "
+            "elsewhere):",
             "",
             *curve,
             "",
-            "**Semantic ranker** (optional; against the local deterministic embeddings server "
-            "of the tests, 128-dimension hashed character 4-grams, so this measures the "
-            "plumbing's cost, not a real model's quality): per dev question in process, "
+            "**Semantic ranker** (optional; against the local deterministic embeddings "
+            "server of the tests, 128-dimension hashed character 4-grams, so this measures "
+            "the plumbing's cost, not a real model's quality): per dev question in process, "
             f"lexical p50 {sem['p50_plain']:.1f} / p95 {sem['p95_plain']:.1f} ms, with the "
-            f"embedding call and fusion p50 {sem['p50_fused']:.1f} / p95 {sem['p95_fused']:.1f} "
-            f"ms (added p95 {sem['p95_fused'] - sem['p95_plain']:+.1f} ms); dev top-1 "
-            f"{sem['top1_plain']:.3f} lexical vs {sem['top1_fused']:.3f} fused.",
+            f"embedding call and fusion p50 {sem['p50_fused']:.1f} / p95 "
+            f"{sem['p95_fused']:.1f} ms (added p95 {sem['p95_fused'] - sem['p95_plain']:+.1f}"
+            f" ms); dev top-1 {sem['top1_plain']:.3f} lexical vs {sem['top1_fused']:.3f} "
+            "fused.",
             "",
-            "What each part brings (each row switches one part off; top-1 / top-3):",
+            "What each part brings (each row switches one part off; top-1 / top-3; the "
+            "held-out set is deliberately not in this table):",
             "",
             *parts,
-            "",
-            f"- Latency per question in process (`Router.route`, {f['n_lat']} timings over "
-            f"{f['passes']} passes of dev + frozen): p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} "
-            f"ms (wall time, machine shared); CPU time per question {f['cpu_ms']:.1f} ms; "
-            f"building the index once: {f['build_s']:.2f} s.",
-            f"- Off-topic questions answered confidently: {f['off_confident']}/{f['n_off']}.",
-            f"- Through the CLI (`busbaan route batch`): {f['cli']}.",
-            "- Honest caveats: the frozen set was written by the engineer who then wrote the "
-            "safety cue lists (`busbaan/routing/safety_signals.yaml`), after writing the "
-            "questions; the cues are general signal words, not phrases from the questions, "
-            "but the safety figure on the frozen set is therefore optimistic. The frozen set "
-            "is ours, so likely easier than the outside held-out set. Calibration used dev and "
-            "our own older sets, never the frozen set; the threshold was not moved after "
-            "seeing the frozen figures.",
-            "",
         ]
-    )
+    out += [
+        "",
+        "- Honest caveats: the dev questions and the first frozen set were looked at while "
+        "the router, its word lists and its safety cues were built, so their figures are "
+        "optimistic; only the held-out set says how the router does on questions it has "
+        "never seen.",
+        "",
+    ]
+    return "\n".join(out)
 
 
 def write_section(text: str, path: Path = DOCS) -> None:
@@ -567,17 +637,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not update the docs")
     parser.add_argument("--no-cli", action="store_true", help="skip the run through the CLI")
     parser.add_argument(
-        "--calibrate", action="store_true", help="fit the confidence on the dev questions, print"
+        "--quick",
+        action="store_true",
+        help="accuracy, safety, confidence and latency only (no ablation, learning replay, "
+        "semantic ranker or CLI run)",
+    )
+    parser.add_argument(
+        "--no-heldout",
+        action="store_true",
+        help="leave the held-out set out (for work on the router: it is measured only at "
+        "the start and the end of a session)",
+    )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="fit the confidence on the tuning sets (never the held-out set), print",
     )
     args = parser.parse_args(argv)
     if args.calibrate:
-        calibration_set = [
-            *read_jsonl(data_file("dev-questions.jsonl")),
-            *read_jsonl(LOCAL / "heldout-own.jsonl"),
-            *read_jsonl(LOCAL / "heldout-own-fresh.jsonl"),
-        ]
         fitted = calibrate(Router(load_map(data_file("amsterdam-demo.hsds.json"))),
-                           calibration_set)
+                           tuning_sets())
         print(json.dumps(fitted))
         return 0
 
@@ -585,10 +664,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev_path = data_file("dev-questions.jsonl")
     dev = read_jsonl(dev_path)
     frozen = read_jsonl(LOCAL / FROZEN)
+    heldout_path = LOCAL / HELDOUT
+    heldout = (
+        read_jsonl(heldout_path) if heldout_path.exists() and not args.no_heldout else None
+    )
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
     off = read_jsonl(LOCAL / "offtopic.jsonl")
+    near = read_jsonl(LOCAL / "safety-near-misses.jsonl")
 
     social_map = load_map(map_path)
     start = time.perf_counter()
@@ -599,6 +683,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     times = latency(router, [*dev, *frozen], args.passes)
     figures: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
+        "quick": args.quick,
         "machine": machine_note(),
         "map": os.path.relpath(map_path, ROOT),
         "questions": os.path.relpath(dev_path, ROOT),
@@ -611,19 +696,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         "passes": args.passes,
         "build_s": build_s,
         "off_confident": sum(router.route(q["question"], q["context"]).confident for q in off),
-        "safety": safety_figures(router, frozen),
-        "alarm_frozen": false_alarms(router, frozen),
-        "alarm_dev": false_alarms(router, dev),
-        "replay": replay(router, dev, [*own, *learn], fresh),
-        "semantic": semantic_latency(social_map, dev, 1),
-        "cli": "skipped" if args.no_cli else cli_check(map_path, dev, router),
-        "ablation": ablation(social_map, (dev, frozen, own, fresh)),
+        "alarm_off": false_alarms(router, off),
+        "alarm_near": false_alarms(router, near),
+        "heldout": None,
     }
-    for key, questions in (("dev", dev), ("frozen", frozen), ("own", own), ("fresh", fresh)):
+    if not args.quick:
+        figures |= {
+            "replay": replay(router, dev, [*own, *learn], fresh),
+            "semantic": semantic_latency(social_map, dev, 1),
+            "cli": "skipped" if args.no_cli else cli_check(map_path, dev, router),
+            "ablation": ablation(social_map, (dev, frozen, own, fresh)),
+        }
+    named = [("dev", dev), ("frozen", frozen), ("own", own), ("fresh", fresh)]
+    if heldout is not None:
+        named.append(("heldout", heldout))
+    for key, questions in named:
         figures["n_" + key] = len(questions)
         figures[key] = score(questions, ours)
         figures[key + "_bm25"] = score(questions, baseline)
-    for key, questions in (("dev", dev), ("frozen", frozen), ("fresh", fresh)):
+        figures["safety_" + key] = safety_figures(router, questions)
+        figures["alarm_" + key] = false_alarms(router, questions)
         figures["conf_" + key] = confidence_summary(confidence_rows(router, questions))
     text = render(figures)
     print(text)
@@ -631,6 +723,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_section(text)
         print(f"(written to {os.path.relpath(DOCS, ROOT)})")
     return 0
+
+
+def tuning_sets() -> list[dict[str, Any]]:
+    """The questions the router may be tuned and calibrated on: dev, our own sets and
+    the first frozen set (looked at in session 2). Never the held-out set."""
+    return [
+        *read_jsonl(data_file("dev-questions.jsonl")),
+        *read_jsonl(LOCAL / "heldout-own.jsonl"),
+        *read_jsonl(LOCAL / "heldout-own-fresh.jsonl"),
+        *read_jsonl(LOCAL / FROZEN),
+    ]
 
 
 if __name__ == "__main__":

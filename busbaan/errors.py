@@ -17,6 +17,9 @@ class BusbaanError(Exception):
     """Base class: an error with a stable code and a bilingual, actionable message."""
 
     errcode = "BB_ERROR"
+    #: Nothing changed and it will likely pass (the store's connection is lost): a bot
+    #: command may be run again a little later instead of being answered at once.
+    defer = False
 
     def __init__(
         self,

@@ -422,6 +422,7 @@ EVENT_TYPES: Mapping[str, type[Event]] = types.MappingProxyType({
 # Per class, once: (field name, kind, optional, required) — parsing then costs a few
 # dictionary lookups per field (the audit mirror parses every event it appends).
 _Plan = tuple[tuple[str, str, bool, bool], ...]
+_ABSENT = object()
 _PLANS: dict[type[Event], _Plan] = {}
 
 
@@ -468,7 +469,7 @@ def _convert(code: str, name: str, kind: str, optional: bool, value: Any) -> Any
         if not isinstance(value, str):
             raise _bad(code, name, "is geen tijd (not a time)")
         try:
-            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = dt.datetime.fromisoformat(value)  # 3.11 reads a trailing "Z"
         except ValueError:
             raise _bad(code, name, "is geen tijd (not a time)") from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
@@ -498,11 +499,15 @@ def event_from_dict(payload: Mapping[str, Any]) -> Event:
         raise _bad(cls.CODE, "v", f"heeft een onbekende versie {version!r}")
     kwargs: dict[str, Any] = {}
     for name, kind, optional, required in _plan(cls):
-        if name not in payload:
+        value = payload.get(name, _ABSENT)
+        if value is _ABSENT:
             if required:
                 raise _bad(cls.CODE, name, "ontbreekt (is missing)")
             continue
-        kwargs[name] = _convert(cls.CODE, name, kind, optional, payload[name])
+        # Most fields are text: take those without a call (the audit mirror parses
+        # every outbox row it appends).
+        kwargs[name] = (value if kind == "str" and value.__class__ is str
+                        else _convert(cls.CODE, name, kind, optional, value))
     if not _ID.match(kwargs["event_id"]):
         raise _bad(cls.CODE, "event_id", "heeft niet de vorm E-<24 hex>")
     return cls(**kwargs)

@@ -42,9 +42,9 @@ from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
 from busbaan.cases.mirrors import CaseFacts, acl_servers
 from busbaan.clock import Clock
 from busbaan.consent import Access, Action, CaseScope, Decision, Grant, Professional, decide
-from busbaan.consent.state import case_content
+from busbaan.consent.state import CASE_EVENT, case_content
 from busbaan.directory import Directory
-from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
+from busbaan.errors import BusbaanError, Forbidden, NotFound, Unavailable, UsageError
 from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
@@ -398,6 +398,43 @@ class CasusBot:
         await asyncio.to_thread(self.dms.remember, user_id, created.room_id)
         return str(created.room_id)
 
+    async def _room_made_for(self, case_id: str) -> str | None:
+        """The room a crashed run of ``!casus nieuw`` made for ``case_id``, if any: one
+        of the bot's rooms that no case has yet, with ``nl.busbaan.case`` for this case,
+        created by the bot and its case state sent by the bot. Asked only when a
+        command is run again (one request per such room, at most two per match)."""
+        client = self.runner.client
+        joined = await client.joined_rooms()
+        if not isinstance(joined, nio.JoinedRoomsResponse):
+            raise Unavailable("De homeserver geeft mijn kamers nu niet; ik probeer het zo "
+                              "opnieuw.", "The homeserver does not list my rooms now; I "
+                              "will try again shortly.")
+        cases = await asyncio.to_thread(self.service.scopes_by_rooms, list(joined.rooms))
+        known = {c.room_id for c in cases}
+        for room_id in joined.rooms:
+            if room_id in known:
+                continue
+            st = await client.room_get_state_event(room_id, CASE_EVENT, "")
+            if getattr(st, "content", {}).get("case_id") != case_id:
+                continue
+            full = await client.room_get_state(room_id)
+            events = getattr(full, "events", [])
+            senders = {(e.get("type"), e.get("state_key")): e.get("sender") for e in events}
+            if (senders.get(("m.room.create", "")) == self.user_id
+                    and senders.get((CASE_EVENT, "")) == self.user_id):
+                return str(room_id)
+        return None
+
+    async def _abandon_room(self, room_id: str, regie: str) -> None:
+        """Take back the regie's invitation and leave a room the store could not record
+        (best effort: a failure is logged)."""
+        client = self.runner.client
+        try:
+            await client.room_kick(room_id, regie, reason="Casus niet vastgelegd")
+            await client.room_leave(room_id)
+        except Exception:
+            log.warning("casus.abandon_failed")
+
     # -- commands ----------------------------------------------------------------------
 
     @command("help", en=["help"], aliases=["hulp"], usage="!help [toestemming]",
@@ -418,31 +455,51 @@ class CasusBot:
         label = self.labels.check(ctx.args) if ctx.args.strip() else None
         who = await self._professional(ctx.sender, ctx.lang)
         now = self.clock.now()
-        row = await asyncio.to_thread(self.service.open_case, regie=ctx.sender,
-                                      organisation=who.organisation, label="")
-        scope = CaseScope(case_id=row.case_id, room_id="", home_organisation=who.organisation,
-                          regie=ctx.sender)
-        facts = CaseFacts(case_id=row.case_id, room_id="", home_organisation=who.organisation,
-                          regie=ctx.sender, regie_since=now, closed=False, grants=(),
-                          running=(), access_users=())
-        request = case_room_request(
-            case_id=row.case_id, regie=ctx.sender,
-            case_state=case_content(row.case_id, who.organisation, ctx.sender,
-                                    regie_since=now, policy_version=self.policy.version),
-            acl_servers=acl_servers(facts, self.policy, self._directory, self.user_id, now),
-        )
-        request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
+        # The opening is recorded with this command before the room is made: the
+        # command run again after a crash gets the same case and adopts the room made
+        # before the crash, never a second case or a room nobody records.
+        row, resumed = await asyncio.to_thread(
+            self.service.open_case_once, regie=ctx.sender, organisation=who.organisation,
+            label="")
+        room_id = await self._room_made_for(row.case_id) if resumed else None
+        initial: list[tuple[str, str, dict[str, Any]]] = []
+        if room_id is None:
+            facts = CaseFacts(case_id=row.case_id, room_id="",
+                              home_organisation=who.organisation, regie=ctx.sender,
+                              regie_since=now, closed=False, grants=(), running=(),
+                              access_users=())
+            request = case_room_request(
+                case_id=row.case_id, regie=ctx.sender,
+                case_state=case_content(row.case_id, who.organisation, ctx.sender,
+                                        regie_since=now, policy_version=self.policy.version),
+                acl_servers=acl_servers(facts, self.policy, self._directory, self.user_id,
+                                        now),
+            )
+            request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
+            try:
+                created = check(await self.runner.client.room_create(**request), "createRoom")
+            except BaseException:
+                await asyncio.to_thread(self.service.discard, row.case_id)
+                raise
+            room_id = str(created.room_id)
+            initial = [(e["type"], e["state_key"], e["content"])
+                       for e in request["initial_state"]]
+            initial += [("m.room.power_levels", "", request["power_level_override"]),
+                        ("m.room.name", "", {"name": request["name"]})]
+        else:
+            log.info("casus.opening_adopted", case_id=row.case_id)
         try:
-            created = check(await self.runner.client.room_create(**request), "createRoom")
-        except BaseException:
-            await asyncio.to_thread(self.service.discard, row.case_id)
+            # Without initial state (an adopted room) the mirror writes all of it.
+            await asyncio.to_thread(self.service.attach_room, row.case_id, room_id,
+                                    initial_state=initial)
+        except BusbaanError as exc:
+            if exc.defer:  # the store is away for now: the command runs again, adopts it
+                raise
+            # The store refused ("nothing changed"): the room must not outlive that answer.
+            await self._abandon_room(room_id, ctx.sender)
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.service.discard, row.case_id)
             raise
-        initial = [(e["type"], e["state_key"], e["content"]) for e in request["initial_state"]]
-        initial += [("m.room.power_levels", "", request["power_level_override"]),
-                    ("m.room.name", "", {"name": request["name"]})]
-        await asyncio.to_thread(self.service.attach_room, row.case_id, created.room_id,
-                                initial_state=initial)
-        del scope
         body = t(ctx.lang,
                  f"Casus {row.case_id} is geopend; u bent de regie. Ik heb u uitgenodigd in de "
                  f"casuskamer. De toestemming omvat nu alleen {who.organisation}; voeg andere "
@@ -450,12 +507,12 @@ class CasusBot:
                  f"Case {row.case_id} is open; you are the lead professional. I invited you to "
                  f"the case room. The consent scope covers only {who.organisation} for now; "
                  "add other organisations with !consent give.")
-        data: dict[str, Any] = {"case_id": row.case_id, "room_id": created.room_id,
+        data: dict[str, Any] = {"case_id": row.case_id, "room_id": room_id,
                                 "regie": ctx.sender, "home_organisation": who.organisation}
         if label is not None:
             data["label_saved"], data["label_warnings"] = False, label.warning_kinds
             try:
-                await self.labels.set_label(ctx.sender, created.room_id, row.case_id,
+                await self.labels.set_label(ctx.sender, room_id, row.case_id,
                                             label.text)
                 data["label_saved"] = True
                 body += t(ctx.lang, " Uw label is bewaard, alleen zichtbaar voor u "
@@ -466,7 +523,7 @@ class CasusBot:
             except BusbaanError as exc:
                 body += "\n" + t(ctx.lang, "Het label is niet bewaard: ",
                                   "The label was not saved: ") + exc.message(ctx.lang)
-        link = matrix_to(created.room_id, self.user_id.partition(":")[2])
+        link = matrix_to(room_id, self.user_id.partition(":")[2])
         html = (esc(body).replace("\n", "<br>")
                 + f"<p><a href=\"{esc(link)}\">Casus {row.case_id}</a></p>")
         return Reply(body, html, data=data)
@@ -560,14 +617,31 @@ class CasusBot:
                         "legal_bases": list(g.legal_bases),
                         "valid_until": g.valid_until.date().isoformat()} for g in grants]})
 
+    async def settle_before_invite(self, case_id: str) -> None:
+        """The case room's state first, before any invitation into it: a grant's reply
+        does not wait for its state event, and the gate (which reads the room state)
+        refuses an invitation the state does not yet admit."""
+        if not await self.state_mirror.settle_case(case_id):
+            raise Unavailable(
+                "De casuskamer is nog niet bijgewerkt met de toestemming (de homeserver "
+                "weigert nu); ik probeer het steeds opnieuw. Er is niemand uitgenodigd: "
+                "vraag het over een paar seconden nog eens.",
+                "The case room does not yet show the consent (the homeserver refuses for "
+                "now); I keep retrying. Nobody was invited: ask again in a few seconds.")
+
     async def _give(self, ctx: CommandContext, row: CaseRow, scope: CaseScope,
                     grants: Sequence[Grant]) -> None:
         """Give the grants through the case service (lawful or refused, recorded either
-        way in the same transaction); the room-state mirror writes them."""
-        await self.citizen.check_regrant(scope, list(grants))  # only the citizen re-grants
+        way in the same transaction; the service also refuses what the citizen withdrew,
+        ``BB_CITIZEN_WITHDREW``); the room-state mirror writes them.
+
+        The reply does not wait for the room state: a grant only admits more, so until
+        its state event lands the gate refuses (fails closed), never admits wrongly.
+        The commit wakes the mirror, which writes the state right after the reply and
+        retries until it holds (a crash first: the outbox row is still pending at the
+        next start). ``!uitnodigen`` settles the case before it invites."""
         await asyncio.to_thread(self.service.give_grants, scope.case_id, grants,
                                 by=ctx.sender)
-        await self.state_mirror.settle_case(scope.case_id)
 
     @command("toestemming intrekken", en=["consent withdraw"],
              usage="!toestemming intrekken <grant-id|organisatie>",
@@ -641,6 +715,7 @@ class CasusBot:
             return Reply(t(ctx.lang, f"{user_id} is al lid van deze kamer.",
                            f"{user_id} is already a member of this room."),
                          data={"user_id": user_id, "already_member": True})
+        await self.settle_before_invite(scope.case_id)
         # The invitation first (asking twice is harmless), then its record: a crash in
         # between runs the command again, never leaves an invitation unrecorded.
         try:

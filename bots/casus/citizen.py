@@ -8,8 +8,9 @@ commands:
 
 The link and the code go to the regie in a direct chat (not the case room: others in
 the room must not be able to log in as the citizen), with the QR code as a PNG and a
-printable page as a PDF. The code is not on the paper. :meth:`CitizenDesk.check_regrant`
-stops a professional from giving again what the citizen withdrew.
+printable page as a PDF. The code is not on the paper. That a professional cannot give
+again what the citizen withdrew is the case service's rule (``give_grants``), for every
+caller.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from busbaan.audit.entry import AuditEntry
 from busbaan.citizen import DATA_SUBJECT, links
 from busbaan.citizen.model import Proposal
 from busbaan.citizen.printout import pdf_page, qr_png
-from busbaan.citizen.rules import regrant_blocked, rests_on_consent
-from busbaan.consent import CaseScope, Grant, check_grant_lawful, check_grant_period
-from busbaan.errors import Forbidden, Unlawful, UsageError
+from busbaan.citizen.rules import rests_on_consent
+from busbaan.consent import CaseScope, check_grant_lawful, check_grant_period
+from busbaan.errors import Unlawful, UsageError
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
@@ -51,7 +52,7 @@ def t(lang: str, nl: str, en: str) -> str:
 
 
 class CitizenDesk:
-    """``!burgerlink`` and ``!toestemming voorstel``; the re-grant rule."""
+    """``!burgerlink`` and ``!toestemming voorstel``."""
 
     def __init__(self, bot: CasusBot, public_url: str = "http://127.0.0.1:8080") -> None:
         self.bot = bot
@@ -220,24 +221,6 @@ class CitizenDesk:
 
         return {"type": "im.vector.modular.widgets", "state_key": WIDGET_ID,
                 "content": widget_content(self.public_url, case_id, self.bot.user_id)}
-
-    # -- the re-grant rule ----------------------------------------------------------------
-
-    async def check_regrant(self, scope: CaseScope, grants: list[Grant]) -> None:
-        """Refuse grants a professional may not give because the citizen withdrew them."""
-        history = await asyncio.to_thread(self.repo.grant_history, scope.case_id)
-        blocked = [g for g in grants
-                   if regrant_blocked(self.bot.policy, history, g.organisation, g.legal_bases,
-                                      g.given_by)]
-        if blocked:
-            orgs = ", ".join(sorted({g.organisation for g in blocked}))
-            raise Forbidden(
-                f"De burger heeft de toestemming voor {orgs} zelf ingetrokken. Alleen de "
-                "burger kan die opnieuw geven: stel het voor met !toestemming voorstel. Er is "
-                "niets vastgelegd.",
-                f"The citizen withdrew the consent for {orgs} themselves. Only the citizen "
-                "can give it again: propose it with !consent propose. Nothing was recorded.",
-                errcode="BB_CITIZEN_WITHDREW", data={"organisations": orgs.split(", ")})
 
 
 __all__ = ["DATA_SUBJECT", "CitizenDesk"]

@@ -188,6 +188,7 @@ class HandoverDesk:
         if not bot.is_member(ctx.room_id, user_id):
             # The invitation first (asking twice is harmless); then the proposal and its
             # record in one transaction.
+            await bot.settle_before_invite(scope.case_id)
             check(await bot.runner.client.room_invite(ctx.room_id, user_id), "invite")
             invited = True
         await asyncio.to_thread(bot.service.propose_handover, h, outcome.records,

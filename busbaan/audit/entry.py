@@ -17,6 +17,7 @@ Leaving out empty fields keeps old leaves byte-identical when a field is added l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -55,6 +56,15 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 #: id) do not count, so that a random id can never make an audit write fail.
 _MAYBE_BSN = re.compile(r"(?<![A-Za-z0-9])(?:\d[. -]?){8}\d(?![A-Za-z0-9])")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@functools.lru_cache(maxsize=4096)
+def _well_formed(pattern: re.Pattern[str], text: str) -> bool:
+    """``pattern`` matches ``text``; remembered, since codes, sources and detail keys
+    come from a small vocabulary and are checked for every entry appended."""
+    return pattern.match(text) is not None
+
+
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _dumps = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -119,7 +129,7 @@ def _text_map(name: str, values: Mapping[str, str]) -> Mapping[str, str]:
     out: dict[str, str] = {}
     for k in sorted(values):
         v = values[k]
-        if not isinstance(k, str) or not _KEY.match(k):
+        if not isinstance(k, str) or not _well_formed(_KEY, k):
             raise _bad(name, f"heeft een ongeldige sleutel {k!r}", f"has an invalid key {k!r}")
         if not isinstance(v, str) or len(v) > _MAX_TEXT:
             raise _bad(name, f"heeft bij '{k}' geen korte tekst", f"has no short text at '{k}'")
@@ -156,7 +166,8 @@ class AuditEntry:
     details: Mapping[str, str] = field(default_factory=lambda: _EMPTY, hash=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.event_code, str) or not _EVENT_CODE.match(self.event_code):
+        if not isinstance(self.event_code, str) or not _well_formed(_EVENT_CODE,
+                                                                     self.event_code):
             raise _bad("event_code", "moet de vorm 'onderwerp.gebeurtenis' hebben",
                        "must look like 'subject.event'")
         if self.action not in ACTIONS:
@@ -164,7 +175,7 @@ class AuditEntry:
         if self.outcome not in OUTCOMES:
             raise _bad("outcome", "moet allowed, refused, done of failed zijn",
                        "must be allowed, refused, done or failed")
-        if not isinstance(self.source, str) or not _SOURCE.match(self.source):
+        if not isinstance(self.source, str) or not _well_formed(_SOURCE, self.source):
             raise _bad("source", "moet een systeemnaam zijn (bijv. 'gate')",
                        "must be a system name (e.g. 'gate')")
         when = self.occurred_at

@@ -411,6 +411,22 @@ class AuditLog:
                                outcome).build()
         return self._stream(conds, with_personal=with_personal, post=post)
 
+    def case_entries(self, conn: Connection, case_id: str) -> list[LoggedEntry]:
+        """The entries of one case in log order, read on ``conn``: the caller's
+        transaction in the same database (the citizen page reads them together with
+        the case's other facts, one connection, one snapshot). Personal parts stay
+        sealed; the case filter runs in SQL and again on each entry."""
+        conds, post = _Filters(case_id, None, None, None, None, None, None).build()
+        t = entry_table
+        out = []
+        for idx, data, lh, blob in conn.execute(
+                sa.select(t.c.idx, t.c.leaf, t.c.leaf_hash, t.c.personal)
+                .where(*conds).order_by(t.c.idx)):
+            entry = parse_leaf(bytes(data)).entry
+            if post(entry):
+                out.append(self._logged(int(idx), entry, bytes(lh), blob, False, {}))
+        return out
+
     def count(
         self,
         *,

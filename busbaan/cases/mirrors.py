@@ -53,6 +53,10 @@ log = get_logger("busbaan.cases.mirrors")
 
 StateKey = tuple[str, str]  # (event type, state key)
 
+#: State written one at a time, in :func:`desired_state`'s order, before the rest: an
+#: access before the case that moves the regie, the case before the power levels.
+ORDERED = frozenset({ACCESS_EVENT, CASE_EVENT, "m.room.power_levels"})
+
 
 def digest(content: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of a state event's content."""
@@ -85,28 +89,35 @@ class AuditMirror:
         """Append what is pending (in batches, oldest first); returns how many."""
         total = 0
         while True:
-            n = self.drain_once(batch)
+            n, raced = self._drain_once(batch)
             total += n
-            if n < batch:
+            if n < batch and not raced:  # a raced batch is read again at once
                 return total
 
     def drain_once(self, batch: int = 2000) -> int:
+        """One batch: read it, parse it, append it in one transaction (the log
+        hash-chains the entries in memory from its head) and mark the rows appended in
+        that same transaction; returns how many rows were taken (appended, set aside,
+        or found appended by another drainer)."""
+        return self._drain_once(batch)[0]
+
+    def _drain_once(self, batch: int) -> tuple[int, bool]:
         t = outbox_table
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(t.c.seq, t.c.event_id, t.c.payload)
                                 .where(t.c.audit_index.is_(None), t.c.failure.is_(None))
                                 .order_by(t.c.seq).limit(batch)).all()
         if not rows:
-            return 0
+            return 0, False
         items = []
-        ids: list[str] = []
+        seqs: list[int] = []
         bad: list[tuple[str, str]] = []
-        for _, event_id, payload in rows:
+        for seq, event_id, payload in rows:
             try:
                 event = event_from_dict(payload)
                 items.append((event.audit_entry(bot_user_id=self.bot_user_id),
                               dict(event.personal) or None))
-                ids.append(event_id)
+                seqs.append(int(seq))
             except Exception as exc:  # MalformedEvent, or an entry the log refuses
                 code = exc.errcode if isinstance(exc, MalformedEvent) else type(exc).__name__
                 bad.append((event_id, str(code)[:255]))
@@ -114,23 +125,22 @@ class AuditMirror:
             self._quarantine(bad)
         if items:
             def mark(conn: Connection, indexes: list[int]) -> None:
-                # Inside the log's write lock (one appender at a time): if another
-                # drainer appended any of these meanwhile, append none of them.
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start:start + 500]
-                    if conn.execute(sa.select(sa.func.count()).where(
-                            t.c.event_id.in_(chunk), t.c.audit_index.is_not(None))
-                            ).scalar_one():
-                        raise _AlreadyAppended(chunk[0])
-                conn.execute(_MARK_APPENDED, [{"eid": e, "idx": i}
-                                              for e, i in zip(ids, indexes, strict=True)])
+                # Inside the log's write lock (one appender at a time). One UPDATE per
+                # run of consecutive seqs, only of rows not yet appended: if another
+                # drainer appended any of them meanwhile, fewer rows match and this
+                # batch is appended not at all (the transaction rolls back).
+                for s0, s1, first in seq_runs(seqs, indexes[0]):
+                    hit = conn.execute(_MARK_RUN, {"s0": s0, "s1": s1,
+                                                   "off": first - s0}).rowcount
+                    if hit != s1 - s0 + 1:
+                        raise _AlreadyAppended(s0)
 
             try:
                 self.log.append_many(items, then=mark)
             except _AlreadyAppended:
                 log.info("audit_mirror.raced")
-                return len(rows)
-        return len(rows)
+                return len(rows), True
+        return len(rows), False
 
     def _quarantine(self, bad: Iterable[tuple[str, str]]) -> None:
         t = outbox_table
@@ -145,8 +155,26 @@ class _AlreadyAppended(Exception):
     pass
 
 
-_MARK_APPENDED = sa.text(
-    "UPDATE outbox_event SET audit_index = :idx WHERE event_id = :eid AND audit_index IS NULL")
+_MARK_RUN = sa.text(
+    "UPDATE outbox_event SET audit_index = seq + :off "
+    "WHERE seq >= :s0 AND seq <= :s1 AND audit_index IS NULL")
+
+
+def seq_runs(seqs: list[int], first_index: int) -> list[tuple[int, int, int]]:
+    """``(first seq, last seq, log index of the first)`` for each run of consecutive
+    seqs in ``seqs`` (ascending), appended from ``first_index`` on (pure)."""
+    runs: list[tuple[int, int, int]] = []
+    index = first_index
+    start = prev = seqs[0]
+    start_index = index
+    for seq in seqs[1:]:
+        index += 1
+        if seq != prev + 1:
+            runs.append((start, prev, start_index))
+            start, start_index = seq, index
+        prev = seq
+    runs.append((start, prev, start_index))
+    return runs
 
 
 # -- the room-state mirror -------------------------------------------------------------
@@ -196,7 +224,8 @@ def desired_state(facts: CaseFacts, *, policy: Policy, directory: Directory,
                   bot_user_id: str, now: dt.datetime) -> dict[StateKey, dict[str, Any]]:
     """The state a case room should have, from the store alone (pure). Ordered as it
     must be written: accesses first (the previous regie is never uncovered), then the
-    case, the grants, power levels, the ACL and the name."""
+    case and power levels (:data:`ORDERED`, one after the other); then the grants, the
+    ACL and the name, which do not depend on each other (written concurrently)."""
     out: dict[StateKey, dict[str, Any]] = {}
     longest: dict[str, Access] = {}
     for a in facts.running:
@@ -209,9 +238,9 @@ def desired_state(facts: CaseFacts, *, policy: Policy, directory: Directory,
     out[(CASE_EVENT, "")] = case_content(facts.case_id, facts.home_organisation, facts.regie,
                                          regie_since=facts.regie_since, closed=facts.closed,
                                          policy_version=policy.version)
+    out[("m.room.power_levels", "")] = power_levels(facts.regie)
     for g in facts.grants:
         out[(CONSENT_EVENT, g.grant_id)] = grant_content(g)
-    out[("m.room.power_levels", "")] = power_levels(facts.regie)
     out[("m.room.server_acl", "")] = server_acl(
         acl_servers(facts, policy, directory, bot_user_id, now))
     out[("m.room.name", "")] = {"name": f"Casus {facts.case_id}"
@@ -370,24 +399,38 @@ class RoomStateMirror:
         if facts is not None:  # None: no room (yet, or any more), nothing to mirror
             want = desired_state(facts, policy=self.policy, directory=self.directory(),
                                  bot_user_id=self.bot_user_id, now=self.now())
-            for (event_type, key), content in want.items():
-                d = digest(content)
-                if written.get((event_type, key)) == d:
-                    continue
-                try:
-                    await self.writer(facts.room_id, event_type, content, key)
-                except Exception as exc:
-                    self.failures += 1
-                    log.warning("state_mirror.write_failed", case_id=case_id,
-                                event_type=event_type,
-                                status=getattr(exc, "status", type(exc).__name__))
+            todo = [(event_type, key, content, digest(content))
+                    for (event_type, key), content in want.items()]
+            todo = [w for w in todo if written.get((w[0], w[1])) != w[3]]
+            ordered = [w for w in todo if w[0] in ORDERED]
+            rest = [w for w in todo if w[0] not in ORDERED]
+            for item in ordered:
+                if not await self._write_one(case_id, facts.room_id, item):
                     ok = False
                     break
-                wrote.append((event_type, key, d))
+                wrote.append((item[0], item[1], item[3]))
+            if ok and rest:
+                done = await asyncio.gather(*(self._write_one(case_id, facts.room_id, w)
+                                              for w in rest))
+                wrote += [(w[0], w[1], w[3]) for w, held in zip(rest, done, strict=True)
+                          if held]
+                ok = all(done)
         if wrote or ok:
             await asyncio.to_thread(self._save, case_id, seq,
                                     facts.room_id if facts else None, wrote, ok)
         return ok
+
+    async def _write_one(self, case_id: str, room_id: str,
+                         item: tuple[str, str, dict[str, Any], str]) -> bool:
+        event_type, key, content, _ = item
+        try:
+            await self.writer(room_id, event_type, content, key)
+        except Exception as exc:
+            self.failures += 1
+            log.warning("state_mirror.write_failed", case_id=case_id, event_type=event_type,
+                        status=getattr(exc, "status", type(exc).__name__))
+            return False
+        return True
 
     def _written(self, room_id: str) -> dict[StateKey, str]:
         t = room_state_table

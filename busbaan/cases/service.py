@@ -36,11 +36,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from busbaan.citizen.rules import REGRANT_RULE, GrantHistory, regrant_refusals
 from busbaan.clock import Clock, SystemClock
 from busbaan.consent import Access, CaseScope, Decision, Grant
 from busbaan.consent.lawful import check_grant_lawful, check_grant_period
 from busbaan.consent.state import CASE_ID, is_case_id
-from busbaan.errors import BusbaanError, NotFound, Unavailable, Unlawful, UsageError
+from busbaan.errors import (
+    BusbaanError,
+    Forbidden,
+    NotFound,
+    Unavailable,
+    Unlawful,
+    UsageError,
+)
 from busbaan.events import (
     BreakGlassRefused,
     CaseCreated,
@@ -57,7 +65,9 @@ from busbaan.events import (
 from busbaan.handover.model import Handover, Lead, Record
 from busbaan.log import get_logger
 from busbaan.policy import Policy
-from busbaan.store.inbox import CommandMark, mark_handled
+from busbaan.store.citizen_repo import CitizenRepository
+from busbaan.store.db import store_away
+from busbaan.store.inbox import CommandMark, current_command, mark_handled
 from busbaan.store.models import AccessRow, CaseRow, DirectoryRow, GrantRow
 from busbaan.store.repositories import (
     CaseRepository,
@@ -66,7 +76,7 @@ from busbaan.store.repositories import (
     _grant,
     new_id,
 )
-from busbaan.store.service_tables import outbox_table, room_state_table
+from busbaan.store.service_tables import case_opening_table, outbox_table, room_state_table
 
 __all__ = ["CASE_ID", "CaseService", "is_case_id"]
 
@@ -145,13 +155,17 @@ class CaseService:
             raise
         except DBAPIError as exc:
             log.error("cases.write_failed", error=type(exc.orig).__name__ if exc.orig else "db")
-            raise Unavailable(
+            failure = Unavailable(
                 "De opslag van busbaan kon de wijziging niet vastleggen; er is niets "
                 "veranderd. Probeer het over een minuut opnieuw; blijft het misgaan, meld "
                 "het dan bij de beheerder.",
                 "busbaan's store could not record the change; nothing was changed. Try "
                 "again in a minute; if it keeps failing, tell the administrator.",
-                errcode="BB_STORE_UNAVAILABLE") from exc
+                errcode="BB_STORE_UNAVAILABLE")
+            # A lost or refused connection (the server restarting, a lock): the bot runs
+            # the command again shortly rather than answering (busbaan.matrix.runner).
+            failure.defer = store_away(exc)
+            raise failure from exc
         if handled is not None:
             handled.handled = True
         if unit is not None and unit.events:
@@ -240,12 +254,33 @@ class CaseService:
 
     def open_case(self, *, regie: str, organisation: str, label: str) -> CaseRow:
         """A new case (status ``opening``) with a generated id; its room comes next."""
+        return self.open_case_once(regie=regie, organisation=organisation, label=label)[0]
+
+    def open_case_once(self, *, regie: str, organisation: str, label: str
+                       ) -> tuple[CaseRow, bool]:
+        """Like :meth:`open_case`, once per bot command: the opening is recorded with the
+        running command (``case_opening``), so the command run again after a crash gets
+        the same case back, still ``opening`` — True then (its room may already exist)."""
+        mark = current_command.get()
+        o = case_opening_table
         with self._unit(mark=False) as u:
+            conn = u.session.connection()
+            if mark is not None:
+                known = conn.execute(sa.select(o.c.case_id).where(
+                    o.c.bot == mark.bot, o.c.command_event_id == mark.event_id)).scalar()
+                row = u.session.get(CaseRow, known) if known is not None else None
+                if row is not None and row.status == "opening":
+                    u.session.expunge(row)
+                    return row, True
             row = self.cases.create(home_organisation=organisation, regie=regie, label=label,
                                     now=u.now, session=u.session)
+            if mark is not None:
+                conn.execute(o.insert().values(case_id=row.case_id, bot=mark.bot,
+                                               command_event_id=mark.event_id,
+                                               created_at=_naive(u.now)))
         if not is_case_id(row.case_id):  # the generator and the check are one pair
             raise AssertionError("generated case id does not match CASE_ID")
-        return row
+        return row, False
 
     def attach_room(self, case_id: str, room_id: str, *,
                     initial_state: Sequence[tuple[str, str, dict[str, Any]]] = ()) -> None:
@@ -256,6 +291,8 @@ class CaseService:
         with self._unit() as u:
             row = self._case(u.session, case_id)
             self.cases.attach_room(case_id, room_id, session=u.session)
+            u.session.connection().execute(case_opening_table.delete().where(
+                case_opening_table.c.case_id == case_id))
             u.emit(CaseCreated, actor=row.regie, case_id=case_id, room_id=room_id,
                    home_organisation=row.home_organisation,
                    policy_version=self.policy.version)
@@ -268,25 +305,37 @@ class CaseService:
     def discard(self, case_id: str) -> None:
         """Forget a case whose room could not be created (nothing was recorded yet)."""
         with self._unit(mark=False) as u:
+            u.session.connection().execute(case_opening_table.delete().where(
+                case_opening_table.c.case_id == case_id))
             self.cases.discard(case_id, session=u.session)
 
     # -- consent ------------------------------------------------------------------------
 
     def give_grants(self, case_id: str, grants: Sequence[Grant], *, by: str) -> list[Grant]:
-        """Give grants, if lawful; otherwise record the refusal and raise
-        :class:`Unlawful` with every violated rule (nothing is given)."""
+        """Give grants, if lawful and not shut by the citizen; otherwise record the
+        refusal and raise (nothing is given): :class:`Unlawful` with every violated
+        rule, or :class:`Forbidden` (``BB_CITIZEN_WITHDREW``) when a professional gives
+        again what the citizen withdrew — only the citizen (``by`` the data subject)
+        can give that again (:func:`busbaan.citizen.rules.regrant_refusals`)."""
         problems = []
         for g in grants:
             problems += check_grant_lawful(self.policy, g.organisation, g.categories,
                                            g.legal_bases, g.roles)
             problems += check_grant_period(self.policy, g.valid_from, g.valid_until)
+        shut: list[str] = []
         with self._unit() as u:
             self._case(u.session, case_id)
-            if problems:
-                first = grants[0] if grants else None
+            if not problems:
+                history = [GrantHistory(_grant(r), r.withdrawal_channel)
+                           for r in u.session.exec(select(GrantRow).where(
+                               GrantRow.case_id == case_id))]
+                shut = regrant_refusals(self.policy, history, grants, by)
+            if problems or shut:
+                first = next((g for g in grants if g.organisation in shut),
+                             grants[0] if grants else None)
                 u.emit(ConsentGrantRefused, actor=by, case_id=case_id,
                        organisation=first.organisation if first else "",
-                       rules=tuple(p.rule for p in problems),
+                       rules=(REGRANT_RULE,) if shut else tuple(p.rule for p in problems),
                        categories=tuple(c for c in (first.categories if first else ())
                                         if c), legal_bases=tuple(first.legal_bases
                                                                  if first else ()))
@@ -305,6 +354,17 @@ class CaseService:
                 "This consent cannot be given; nothing was recorded:\n"
                 + "\n".join(f"• {p.en}" for p in problems),
                 data={"rules": [p.rule for p in problems]})
+        if shut:
+            orgs = ", ".join(shut)
+            raise Forbidden(
+                f"De burger heeft de toestemming voor {orgs} zelf ingetrokken. Alleen de "
+                "burger kan die opnieuw geven: stel het de burger voor (!toestemming "
+                "voorstel). Er is niets vastgelegd.",
+                f"The citizen withdrew the consent for {orgs} themselves. Only the citizen "
+                "can give it again: propose it to them (!consent propose). Nothing was "
+                "recorded.",
+                errcode="BB_CITIZEN_WITHDREW",
+                data={"organisations": shut, "rules": [REGRANT_RULE]})
         return list(grants)
 
     def withdraw(self, case_id: str, grant_ids: Sequence[str], *, by: str,
@@ -416,8 +476,9 @@ class CaseService:
 
     def close(self, case_id: str, *, by: str,
               records: Callable[[list[Grant], list[Access]], Sequence[Record]]) -> list[Grant]:
-        """Close a case: every grant and access ended, an open proposal withdrawn, the
-        withdrawals and ``records(ended grants, cut-short accesses)`` recorded."""
+        """Close a case: every grant and access ended, an open handover proposal and
+        the consent proposals still waiting for the citizen withdrawn, the withdrawals
+        and ``records(ended grants, cut-short accesses)`` recorded."""
         with self._unit() as u:
             row = self._case(u.session, case_id)
             if row.status != "open":
@@ -425,6 +486,7 @@ class CaseService:
             running = [_access_of(a) for a in u.session.exec(select(AccessRow).where(
                 AccessRow.case_id == case_id, col(AccessRow.ended_at).is_(None)))]
             ended = self.cases.close(case_id, now=u.now, by=by, session=u.session)
+            CitizenRepository(self.engine).close_proposals(case_id, u.now, session=u.session)
             for g in ended:
                 u.emit(ConsentWithdrawn, actor=by, case_id=case_id, grant_id=g.grant_id,
                        organisation=g.organisation, channel="case_close",

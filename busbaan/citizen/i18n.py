@@ -47,6 +47,10 @@ class Catalogue:
     def category(self, cat_id: str) -> str:
         return self.texts.get(f"cat.{cat_id}", cat_id)
 
+    def role(self, role_id: str, fallback: str) -> str:
+        """A professional's role in this language (``fallback``: the policy's name)."""
+        return self.texts.get(f"role.{role_id}", fallback)
+
 
 @cache
 def catalogue(lang: str) -> Catalogue:

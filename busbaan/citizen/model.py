@@ -9,7 +9,14 @@ from busbaan.audit.entry import AuditEntry
 from busbaan.citizen.rules import GrantHistory
 from busbaan.consent.model import Professional
 
-__all__ = ["CaseFacts", "EarlierLead", "Proposal"]
+__all__ = ["CaseFacts", "EarlierLead", "Proposal", "grant_id_for"]
+
+
+def grant_id_for(proposal_id: str) -> str:
+    """The id of the grant an approved proposal becomes: fixed by the proposal, so
+    that the same "yes" reaching two processes at once can store it only once (the
+    second insert of the same primary key fails and changes nothing)."""
+    return "G-" + proposal_id.removeprefix("P-")
 
 
 @dataclass(frozen=True, slots=True)

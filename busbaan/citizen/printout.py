@@ -33,16 +33,20 @@ def pdf_page(url: str, expires: dt.datetime) -> bytes:
     pdf.multi_cell(0, 7, (
         "Op deze pagina ziet u wie u helpt. U ziet ook wat er is gebeurd. "
         "En u kiest zelf wie wat mag weten.\n\n"
-        "1. Scan de code hieronder met de camera van uw telefoon.\n"
-        "   Of typ de link onder de code over.\n"
-        "2. Vul de code in die uw hulpverlener u vertelde.\n"
-        "   Schrijf die code niet op dit papier."), new_x="LMARGIN", new_y="NEXT")
+        "1. Richt de camera van uw telefoon op het vierkantje hieronder.\n"
+        "   Tik op de link die u dan ziet.\n"
+        "2. Vul de code van zes tekens in.\n"
+        "   Die code vertelt uw hulpverlener u zelf. Schrijf hem niet op dit papier."),
+        new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     png = io.BytesIO(qr_png(url, scale=10))
     pdf.image(png, w=70)
     pdf.ln(2)
-    pdf.set_font("Courier", size=9)
-    pdf.multi_cell(0, 5, url, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "Geen camera? Typ dan deze link over in uw browser:",
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Courier", size=12)
+    pdf.multi_cell(0, 6, url, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", size=13)
     day = expires.astimezone(dt.UTC).date()
@@ -50,6 +54,7 @@ def pdf_page(url: str, expires: dt.datetime) -> bytes:
               "september", "oktober", "november", "december"]
     pdf.multi_cell(0, 7, (
         f"De link werkt één keer, tot {day.day} {months[day.month - 1]} {day.year}. "
-        "Werkt hij niet? Vraag dan om een nieuwe link.\n\n"
-        "Geef dit papier aan niemand anders."), new_x="LMARGIN", new_y="NEXT")
+        "Werkt hij niet? Vraag uw hulpverlener dan om een nieuwe link.\n\n"
+        "Geef dit papier aan niemand anders. Kwijt? Zeg het uw hulpverlener. "
+        "Die zet de link dan stop."), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

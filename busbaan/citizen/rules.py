@@ -8,8 +8,9 @@ withdrawn: the citizen may object (AVG art. 21) through the privacy officer.
 
 When the citizen withdrew a consent-based grant for an organisation, a professional
 cannot give that organisation a consent-based grant again in the case; only the
-citizen can (by approving a proposal). The latest consent-based grant for the
-organisation decides: if it was withdrawn by the citizen, the door stays shut.
+citizen can (by approving a proposal). The citizen's last word decides: a withdrawal
+after their last own grant for the organisation keeps the door shut. The case service
+asks this (``regrant_refusals``) before it stores any grant, whoever calls it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from busbaan.citizen import DATA_SUBJECT
 from busbaan.consent.model import Grant
 from busbaan.policy import Policy
 
-__all__ = ["GrantHistory", "laws_of", "regrant_blocked", "rests_on_consent"]
+__all__ = ["REGRANT_RULE", "GrantHistory", "laws_of", "regrant_blocked", "regrant_refusals",
+           "rests_on_consent"]
+
+#: The rule id of a refused re-grant (in ``consent.grant_refused`` and the reply's data).
+REGRANT_RULE = "citizen-withdrew"
 
 
 def rests_on_consent(policy: Policy, legal_bases: Iterable[str]) -> bool:
@@ -62,16 +67,32 @@ class GrantHistory:
 def regrant_blocked(policy: Policy, history: Sequence[GrantHistory], organisation: str,
                     legal_bases: Sequence[str], given_by: str) -> bool:
     """Whether a professional (``given_by``) is stopped from giving this grant because
-    the citizen withdrew the organisation's consent-based grant and has not given a new
-    one since. The citizen themselves (``DATA_SUBJECT``) is never stopped."""
+    the citizen's last word on the organisation's consent-based grants was a
+    withdrawal: the citizen withdrew one, and gave none (``given_by`` the data
+    subject) since. The citizen themselves (``DATA_SUBJECT``) is never stopped.
+    Ordered by time (a grant the citizen gives at the very moment of a withdrawal
+    counts as later), never by id."""
     if given_by == DATA_SUBJECT or not rests_on_consent(policy, legal_bases):
         return False
     same = [h for h in history if h.grant.organisation == organisation
             and rests_on_consent(policy, h.grant.legal_bases)]
-    if not same:
+    withdrawn = [h.grant.withdrawn_at for h in same
+                 if h.withdrawn_by_citizen and h.grant.withdrawn_at is not None]
+    if not withdrawn:
         return False
-    latest = max(same, key=lambda h: (h.grant.valid_from, h.grant.grant_id))
-    return latest.withdrawn_by_citizen
+    last = max(withdrawn)
+    return not any(h.grant.given_by == DATA_SUBJECT and h.grant.valid_from >= last
+                   for h in same)
+
+
+def regrant_refusals(policy: Policy, history: Sequence[GrantHistory],
+                     grants: Iterable[Grant], given_by: str) -> list[str]:
+    """The organisations (sorted, once each) of ``grants`` that ``given_by`` may not
+    give because the citizen withdrew them: the one decision the case service asks
+    before it stores any grant, whoever calls it (bot, workbench, page, CLI)."""
+    return sorted({g.organisation for g in grants
+                   if regrant_blocked(policy, history, g.organisation, g.legal_bases,
+                                      given_by)})
 
 
 def withdrawn_on(g: Grant) -> dt.date | None:

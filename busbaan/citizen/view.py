@@ -73,13 +73,13 @@ def regie_name(facts: CaseFacts, c: Catalogue) -> str:
             "ar": "المرشد الاجتماعي"}.get(c.lang, "uw hulpverlener")
 
 
-def _role(policy: Policy, facts: CaseFacts) -> str:
+def _role(policy: Policy, facts: CaseFacts, c: Catalogue) -> str:
     who = facts.regie
     if who is None:
         return ""
     org = policy.organisation(who.organisation)
     role = org.role(who.role) if org else None
-    return (role.name if role else who.role).lower()
+    return c.role(who.role, (role.name if role else who.role).lower())
 
 
 def _cats(c: Catalogue, categories: tuple[str, ...]) -> str:
@@ -127,7 +127,7 @@ def _sentence(policy: Policy, c: Catalogue, e: AuditEntry) -> str | None:
 def build_page(policy: Policy, facts: CaseFacts, c: Catalogue, now: dt.datetime) -> Page:
     name = regie_name(facts, c)
     regie_org = org_name(policy, facts.home_organisation)
-    who = [c("who.now", name=name, role=_role(policy, facts) or "-", org=regie_org),
+    who = [c("who.now", name=name, role=_role(policy, facts, c) or "-", org=regie_org),
            c("who.since", name=name, date=c.date(facts.regie_since))]
     who.append(c("who.reach", name=name, contact=facts.contact) if facts.contact
                else c("who.reach_org", name=name, org=regie_org))

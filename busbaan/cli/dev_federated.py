@@ -168,7 +168,13 @@ async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
                                         policy_dir=policy_dir, database_url=db_url,
                                         state_dir=base, web_port=web_port,
                                         socialmap=demo_map_path(), audit_key_init=True,
-                                        audit_trust=trust_path))
+                                        audit_trust=trust_path,
+                                        # the case panel checks each server's own users
+                                        # with that server (its loopback client listener
+                                        # serves the OpenID userinfo endpoint)
+                                        extra={"panel_homeservers": {
+                                            hs.server_name: hs.url
+                                            for hs in fed.homeservers.values()}}))
         try:
             await service.start()
         except BaseException:

@@ -73,8 +73,8 @@ def _safety_problems(
         signals = load_signals(safety_file)
     except SafetyFileError as exc:
         return [
-            MapProblem("error", "safety-file", exc.source, problem, problem)
-            for problem in exc.problems
+            MapProblem("error", "safety-file", f"{exc.source}: {p.where}", p.nl, p.en)
+            for p in exc.found
         ]
     if any(p.severity == "error" for p in map_problems):
         return []

@@ -104,6 +104,8 @@ class BurstResult:
     killed_after_replies: int
     seconds: float
     problems: list[str] = field(default_factory=list)
+    disrupt: str = "kill"
+    not_ok: int = 0  # answered with ok false (e.g. "nothing changed, try again")
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -148,16 +150,79 @@ def _replies(events: list[dict[str, Any]]) -> Counter[str]:
     return counts
 
 
+PG_SERVER = "postgresql+psycopg://postgres@{address}"
+
+
+@dataclass
+class PgDatabase:
+    """A database of its own on the shared PostgreSQL server: the burst can take it
+    away (every connection of the service cut, new ones refused) without touching the
+    server or anyone else's database."""
+
+    address: str
+    name: str = field(default_factory=lambda: f"busbaan_burst_{os.urandom(4).hex()}")
+
+    @property
+    def url(self) -> str:
+        return f"{PG_SERVER.format(address=self.address)}/{self.name}"
+
+    def _admin(self, sql: str) -> None:
+        admin = sa.create_engine(f"{PG_SERVER.format(address=self.address)}/postgres",
+                                 isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(sql)
+        finally:
+            admin.dispose()
+
+    def create(self) -> None:
+        self._admin(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def cut(self) -> None:
+        """Refuse new connections and end every existing one (as a restart would)."""
+        self._admin(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
+        self._admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = '{self.name}' AND pid <> pg_backend_pid()")
+
+    def restore(self) -> None:
+        self._admin(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
+
+
 async def run_burst(hs: Homeserver, workdir: Path, policies: Path, *, commands: int = 200,
                     kill_after: int = 60, timeout: float = 240.0,
-                    disrupt: str = "kill") -> BurstResult:
+                    disrupt: str = "kill", store: str = "sqlite",
+                    pg_address: str = "127.0.0.1:5432",
+                    outage_seconds: float = 3.0) -> BurstResult:
     """Start the service, open a case, send ``commands`` commands without waiting, and
     once ``kill_after`` replies arrived: kill the service with SIGKILL and start it
-    again (``disrupt="kill"``), or stop and start the homeserver under the running
-    service (``"synapse"``). Then count what every command got."""
+    again (``disrupt="kill"``), stop and start the homeserver under the running service
+    (``"synapse"``), or take the service's PostgreSQL database away for
+    ``outage_seconds`` — every connection ended, new ones refused — and give it back
+    (``"postgres"``, implies ``store="postgresql"``). Then count what every command got."""
     workdir.mkdir(parents=True, exist_ok=True)
-    db_url = f"sqlite:///{workdir / 'busbaan.db'}"
-    migrate(db_url)
+    pg: PgDatabase | None = None
+    if disrupt == "postgres" or store == "postgresql":
+        pg = PgDatabase(pg_address)
+        pg.create()
+        db_url = pg.url
+    else:
+        db_url = f"sqlite:///{workdir / 'busbaan.db'}"
+    try:
+        migrate(db_url)
+        return await _burst(hs, workdir, policies, db_url, pg, commands=commands,
+                            kill_after=kill_after, timeout=timeout, disrupt=disrupt,
+                            outage_seconds=outage_seconds)
+    finally:
+        if pg is not None:
+            pg.drop()
+
+
+async def _burst(hs: Homeserver, workdir: Path, policies: Path, db_url: str,
+                 pg: PgDatabase | None, *, commands: int, kill_after: int, timeout: float,
+                 disrupt: str, outage_seconds: float) -> BurstResult:
     suffix = os.urandom(3).hex()
     bot_password = new_password()
     bot = await hs.register(f"burstbot-{suffix}", bot_password, lift_ratelimit=True)
@@ -213,6 +278,15 @@ async def run_burst(hs: Homeserver, workdir: Path, policies: Path, *, commands: 
             svc.kill9()
             svc.start()
             await svc.wait_ready()
+        elif disrupt == "postgres":
+            assert pg is not None
+            engine.dispose()  # our own reading connections go too
+            await asyncio.to_thread(pg.cut)
+            await asyncio.sleep(outage_seconds)
+            await asyncio.to_thread(pg.restore)
+            if svc.proc is not None and svc.proc.poll() is not None:
+                raise RuntimeError("busbaan serve stopped when the database went away: "
+                                   + svc.log_path.read_text()[-2000:])
         else:
             await hs.process.astop()
             await asyncio.sleep(2.0)
@@ -238,6 +312,10 @@ async def run_burst(hs: Homeserver, workdir: Path, policies: Path, *, commands: 
         counts = _replies(events)
         answered = sum(1 for s in sent if counts[s] >= 1)
         doubled_replies = sum(1 for s in sent if counts[s] > 1)
+        not_ok = sum(1 for e in events
+                     if (e.get("content", {}).get(REPLY_KEY) or {}).get("ok") is False
+                     and ((e["content"].get("m.relates_to") or {}).get("m.in_reply_to")
+                          or {}).get("event_id") in sent)
         recovered = sum(1 for e in events
                         if (e.get("content", {}).get(REPLY_KEY) or {}).get("data", {})
                         .get("recovered"))
@@ -266,7 +344,8 @@ async def run_burst(hs: Homeserver, workdir: Path, policies: Path, *, commands: 
             doubled=doubled_replies + extra_grants, recovered=recovered,
             grants_expected=len(grant_days), grants_stored=len(stored),
             grant_entries=len(entries), grant_states=len(state),
-            killed_after_replies=killed_after, seconds=round(seconds, 1), problems=problems)
+            killed_after_replies=killed_after, seconds=round(seconds, 1), problems=problems,
+            disrupt=disrupt, not_ok=not_ok)
     finally:
         svc.stop()
         await regie.stop()

@@ -35,6 +35,7 @@ import aiohttp
 
 from busbaan.devstack.stack import SYNAPSE_SUBDIR, Homeserver, start_homeserver
 from busbaan.devstack.synapse import (
+    CLIENT_RESOURCES,
     CONFIG_FILE,
     LOOPBACK,
     Profile,
@@ -135,7 +136,8 @@ def federation_settings(*, client_port: int, federation_port: int,
         "listeners": [
             {"port": client_port, "type": "http", "tls": False,
              "bind_addresses": [LOOPBACK], "x_forwarded": False,
-             "resources": [{"names": ["client"], "compress": False}]},
+             # the client API and the OpenID userinfo check (the case panel)
+             "resources": [{"names": list(CLIENT_RESOURCES), "compress": False}]},
             # Federation (and the key resource) over TLS, on loopback only.
             {"port": federation_port, "type": "http", "tls": True,
              "bind_addresses": [LOOPBACK], "x_forwarded": False,

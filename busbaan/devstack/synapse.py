@@ -48,6 +48,10 @@ Profile = Literal["dev", "test"]
 
 DEFAULT_DIR = Path(".busbaan") / "synapse"
 LOOPBACK = "127.0.0.1"
+#: The resources of the loopback client listener: the client API, and "openid" (only
+#: the OpenID userinfo endpoint of the federation API, no federation) so that the case
+#: panel can check a widget's OpenID token against the embedded homeserver.
+CLIENT_RESOURCES = ("client", "openid")
 CONFIG_FILE = "homeserver.yaml"
 LOG_CONFIG_FILE = "log.config"
 LOG_FILE = "homeserver.log"
@@ -265,10 +269,13 @@ def _homeserver_yaml(
         "server_name": settings.server_name,
         "public_baseurl": f"http://{LOOPBACK}:{port}/",
         "report_stats": False,
-        # One plain-HTTP listener on loopback with the client API only: no federation
-        # resource, nothing reachable from another machine. x_forwarded: the workbench
-        # passes the officer's address in X-Forwarded-For, so that Synapse's login limits
-        # count per officer, not per web app (only local processes can reach it).
+        # One plain-HTTP listener on loopback with the client API and the "openid"
+        # resource (only GET /_matrix/federation/v1/openid/userinfo, which the case
+        # panel widget's server side asks to learn whose OpenID token it holds): no
+        # federation API, nothing reachable from another machine. x_forwarded: the
+        # workbench passes the officer's address in X-Forwarded-For, so that Synapse's
+        # login limits count per officer, not per web app (only local processes can
+        # reach it).
         "listeners": [
             {
                 "port": port,
@@ -276,7 +283,7 @@ def _homeserver_yaml(
                 "tls": False,
                 "bind_addresses": [LOOPBACK],
                 "x_forwarded": True,
-                "resources": [{"names": ["client"], "compress": False}],
+                "resources": [{"names": list(CLIENT_RESOURCES), "compress": False}],
             }
         ],
         "database": {

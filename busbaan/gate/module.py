@@ -72,6 +72,9 @@ class GateConfig:
     directory_refresh_seconds: float = 5.0
     notify: bool = True
     default_language: Language = "nl"
+    #: How long a decision's record may wait (the audit store refusing) before the gate
+    #: refuses membership changes in case rooms (docs/architecture.md).
+    record_deadline_seconds: float = 60.0
 
 
 class BusbaanGate:
@@ -88,7 +91,8 @@ class BusbaanGate:
         self._directory_checked_at = 0.0  # last check whether it changed
         self._directory_seen: tuple[int, str] | None = None
         self._scopes = _ScopeCache(config.bot_user_id)
-        self._recorder = _Recorder(config.database_url, self._who)
+        self._recorder = _Recorder(config.database_url, self._who,
+                                   deadline=config.record_deadline_seconds)
         self._engine: Any = None
         # No spam-checker callbacks: see the module docstring (their reason never
         # reaches the client). check_event_allowed decides every local membership.
@@ -116,7 +120,11 @@ class BusbaanGate:
         language = parse_language(config.get("default_language", "nl"))
         if language is None:
             raise ConfigError("busbaan gate: 'default_language' must be 'nl' or 'en'")
+        deadline = config.get("record_deadline_seconds", 60)
+        if not isinstance(deadline, (int, float)) or isinstance(deadline, bool) or deadline <= 0:
+            raise ConfigError("busbaan gate: 'record_deadline_seconds' must be positive")
         return GateConfig(
+            record_deadline_seconds=float(deadline),
             policy_dir=need("policy_dir"),
             database_url=need("database_url"),
             bot_user_id=need("bot_user_id"),
@@ -358,15 +366,18 @@ class _Recorder:
 
     The audit-failure policy (docs/architecture.md): a record is never dropped. A
     batch that cannot be written goes back to the front of the queue and is tried
-    again with back-off; while records older than ``RECORD_DEADLINE_S`` wait, the
+    again with back-off; while records older than the deadline (``record_deadline_seconds``,
+    default ``RECORD_DEADLINE_S``) wait, the
     gate refuses every membership change in a case room (fail closed: nothing happens
     that cannot be recorded)."""
 
     RECORD_DEADLINE_S = 60.0
 
-    def __init__(self, url: str, who: Any = None) -> None:
+    def __init__(self, url: str, who: Any = None, *,
+                 deadline: float = RECORD_DEADLINE_S) -> None:
         from busbaan.records import AuditWriter
 
+        self.deadline = deadline
         self._writer = AuditWriter(url)
         self._who = who or (lambda _user: None)
         self._pending: list[Any] = []
@@ -377,7 +388,7 @@ class _Recorder:
     def overdue(self) -> bool:
         """Records have waited too long: refuse what would need another record."""
         return self._oldest is not None and (
-            time.monotonic() - self._oldest > self.RECORD_DEADLINE_S)
+            time.monotonic() - self._oldest > self.deadline)
 
     def decision(self, api: ModuleApi, scope: CaseScope, decision: Decision, action: Action,
                  actor: str, subject: str | None, *, event_id: str | None,

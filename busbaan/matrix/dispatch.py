@@ -15,6 +15,7 @@ import structlog
 
 from busbaan.errors import BusbaanError, UsageError
 from busbaan.log import get_logger
+from busbaan.store.db import store_away
 
 log = get_logger("busbaan.dispatch")
 _TAG = "_busbaan_command"
@@ -63,6 +64,9 @@ class Reply:
     #: Called with the reply's event id once it is sent (e.g. to remember an answer
     #: that later replies and reactions refer to).
     on_sent: Callable[[str], Awaitable[None]] | None = None
+    #: The handler failed with an error that will likely pass (:attr:`BusbaanError.
+    #: defer`): a runner with an inbox may run the command again instead of replying.
+    defer: bool = False
 
 
 Handler = Callable[[CommandContext], Awaitable[Reply]]
@@ -147,9 +151,10 @@ class Dispatcher:
                               data=exc.data)
                 log.info("command.refused", errcode=exc.errcode)
             except BusbaanError as exc:
-                reply = Reply(exc.message(lang), ok=False, errcode=exc.errcode, data=exc.data)
+                reply = Reply(exc.message(lang), ok=False, errcode=exc.errcode, data=exc.data,
+                              defer=exc.defer)
                 log.info("command.refused", errcode=exc.errcode)
-            except Exception:
+            except Exception as exc:
                 log.exception("command.failed")
                 reply = Reply(
                     "Something went wrong on our side; nothing was changed. Please try "
@@ -158,5 +163,6 @@ class Dispatcher:
                     "Er ging bij ons iets mis; er is niets veranderd. Probeer het opnieuw; "
                     "blijft het misgaan, meld het dan bij de beheerder.",
                     ok=False, errcode="BB_INTERNAL",
+                    defer=store_away(exc),  # a read that lost the store: run it again
                 )
         return ctx, reply

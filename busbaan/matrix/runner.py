@@ -42,6 +42,11 @@ if TYPE_CHECKING:
 
 log = get_logger("busbaan.matrix")
 
+#: How long a command whose handler found the store away (``Reply.defer``) is run
+#: again rather than answered: a restart of the database is survived without a word;
+#: a store that stays away gets the error as the answer after this.
+DEFER_COMMANDS_FOR_S = 60.0
+
 
 @dataclass(frozen=True, slots=True)
 class BotAccount:
@@ -176,7 +181,10 @@ class BotRunner:
             )
         if self.inbox is not None:
             # First start ever: history is never replayed. A restart: the commands
-            # since the stored token are new (or were stored before and are skipped).
+            # since the stored token are new (or were stored before and are skipped),
+            # also those beyond the first sync's timeline.
+            if token is not None and isinstance(first, nio.SyncResponse):
+                await self._fill_gaps(first, token)
             batch = self._batch if token is not None else []
             self._batch = []
             await asyncio.to_thread(self.inbox.receive, first.next_batch, batch)
@@ -260,6 +268,7 @@ class BotRunner:
     async def _sync_loop(self) -> None:
         backoff = 1.0
         while True:
+            since = self.client.next_batch
             resp = await self.client.sync(timeout=30_000, sync_filter=self.sync_filter)
             if self.metrics is not None:
                 self.metrics.sync_result(self.account.name, not isinstance(resp, nio.SyncError))
@@ -271,6 +280,7 @@ class BotRunner:
             self.last_sync = time.monotonic()
             backoff = 1.0
             if self.inbox is not None:
+                await self._fill_gaps(resp, since)
                 batch, self._batch = self._batch, []
                 while True:
                     try:
@@ -283,6 +293,50 @@ class BotRunner:
                         backoff = min(backoff * 2, 30.0)
                 if batch:
                     self._queue.put_nowait(("inbox", None, None))
+
+    async def _fill_gaps(self, resp: nio.SyncResponse, since: str | None) -> None:
+        """Commands a sync left out. A room with more new events than the sync's
+        timeline holds (Synapse's default: 10) comes back ``limited``: the older ones
+        are only reachable by paging back from ``prev_batch`` to the previous sync's
+        token. They are read here and put before this sync's commands, so a burst of
+        commands loses none. The homeserver just answered; a failure is retried (the
+        client's token has moved on: what is not read now would be lost)."""
+        if since is None:
+            return
+        for room_id, info in resp.rooms.join.items():
+            timeline = info.timeline
+            if not timeline.limited or not timeline.prev_batch:
+                continue
+            missed = await self._events_between(room_id, timeline.prev_batch, since)
+            room = self.client.rooms.get(room_id)
+            if room is None or not missed:
+                continue
+            later, self._batch = self._batch, []
+            for event in missed:
+                if isinstance(event, nio.RoomMessageText):
+                    await self._on_message(room, event)
+            self._batch += later
+            log.info("bot.sync_gap_filled", bot=self.account.name, room_id=room_id,
+                     events=len(missed))
+
+    async def _events_between(self, room_id: str, start: str, end: str) -> list[nio.Event]:
+        """A room's events from ``end`` (older token) to ``start``, oldest first."""
+        out: list[nio.Event] = []
+        token, delay = start, 0.5
+        while True:
+            page = await self.client.room_messages(room_id, start=token, end=end,
+                                                   direction=nio.MessageDirection.back,
+                                                   limit=100)
+            if not isinstance(page, nio.RoomMessagesResponse):
+                log.warning("bot.sync_gap_failed", bot=self.account.name,
+                            status=getattr(page, "status_code", None), retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            out.extend(page.chunk)
+            if not page.chunk or not page.end or page.end == token:
+                return list(reversed(out))
+            token = page.end
 
     async def _worker(self) -> None:
         while True:
@@ -427,6 +481,12 @@ class BotRunner:
             await asyncio.to_thread(self.inbox.replied, stored.event_id, "")
             return None
         ctx, reply = result
+        ts = e.get("server_ts")
+        if reply.defer and (not isinstance(ts, int)
+                            or time.time() - ts / 1000 < DEFER_COMMANDS_FOR_S):
+            # Nothing changed and the store will likely be back (a lost connection):
+            # the command stays in the inbox and runs again, in order, after a back-off.
+            raise Unavailable(reply.body, errcode=reply.errcode)
         content = reply_content(
             command=ctx.command, ok=reply.ok, errcode=reply.errcode, data=reply.data,
             body=reply.body, html_body=reply.html, in_reply_to=ctx.event_id,

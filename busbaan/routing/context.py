@@ -52,6 +52,16 @@ _OFFSPRING = re.compile(
 )
 #: Below this an offspring's age is a child's (an adult son or daughter is the client).
 ADULT_AGE = 18
+#: A service whose upper age is at most this is about children and young people (the
+#: ouder- en kindteam works with parents of children up to 22): a parent may ask for it.
+CHILD_SERVICE_MAX_AGE = 22
+#: Words for a child of the person anywhere in the question (without an age), and for
+#: bringing one up.
+_CHILD_WORD = re.compile(
+    r"\b(?:opvoeding|opvoeden|opvoedvragen|parenting|zoon|zoons|zonen|zoontje|dochter|dochters|dochtertje|kind|kindje|kinderen|"
+    r"stiefzoon|stiefdochter|pleegkind|baby|peuter|kleuter|tiener|puber|son|sons|daughter|"
+    r"daughters|child|children|kid|kids|toddler|teenager)\b"
+)
 # A duration ("al 5 jaar", "sinds 3 jaar", "5 jaar in de bijstand") is no age.
 _DURATION_BEFORE = re.compile(r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper)\s*$")
 
@@ -67,6 +77,23 @@ class Person:
     place_words: tuple[str, ...] = ()
     #: The age of the person's child, when the question gives one ('zoon van 9').
     child_age: int | None = None
+    #: The question speaks of a child ('haar dochter', 'the kids'), with or without age.
+    has_child: bool = False
+
+    def admits(self, minimum: int | None, maximum: int | None) -> bool:
+        """True when a service for ages ``minimum``..``maximum`` is open to this person
+        -- or to their child: a parent asks for the child's service ("vader (42) heeft
+        een zoon van 9 die wil voetballen"), by the child's age when given, else for
+        any service that ends before adulthood."""
+
+        def fits(age: int) -> bool:
+            return (minimum is None or age >= minimum) and (maximum is None or age <= maximum)
+
+        if self.leeftijd is None or fits(self.leeftijd):
+            return True
+        if self.child_age is not None:
+            return fits(self.child_age)
+        return self.has_child and maximum is not None and maximum <= CHILD_SERVICE_MAX_AGE
 
 
 def detect_age(text: str) -> int | None:
@@ -99,6 +126,23 @@ def _ages(folded: str) -> list[tuple[int, int, bool]]:
             child = value < ADULT_AGE and bool(_OFFSPRING.search(before.rstrip(" (")))
             found.append((match.start(1), value, child))
     return found
+
+
+_GROWN_CHILD = re.compile(_CHILD_WORD.pattern + r"[^\d.,;]{0,12}$")
+
+
+def speaks_of_a_child(text: str) -> bool:
+    """True when ``text`` names a child of the person ('haar dochter', 'the kids') that
+    is not grown up: 'mijn dochter van 23' is about the daughter herself."""
+    folded = fold(text)
+    if not _CHILD_WORD.search(folded):
+        return False
+    for pattern in _AGE_PATTERNS:
+        for match in pattern.finditer(folded):
+            before = folded[max(0, match.start(1) - 30) : match.start(1)].rstrip(" (")
+            if int(match.group(1)) >= ADULT_AGE and _GROWN_CHILD.search(before):
+                return False
+    return True
 
 
 _PLACE_KEYS: tuple[tuple[str, str], ...] = tuple(
@@ -202,4 +246,5 @@ def person(question: str, context: Mapping[str, object] | None) -> Person:
         leeftijd_source,
         place_words,
         detect_child_age(question),
+        speaks_of_a_child(question),
     )

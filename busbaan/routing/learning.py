@@ -15,12 +15,15 @@ It never touches safety: safety services are put first by rule, after scoring.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import simplemma
 
+from busbaan.privacy import redact
+from busbaan.routing.lexicon import fold
 from busbaan.routing.text import Analyzer
 
 #: Different sources needed before an association counts.
@@ -67,15 +70,39 @@ class Learned:
         return dict(out)
 
 
+_MARKER = re.compile(r"\[(?:bsn|email|phone|postcode|date|name|address)\]")
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def proper_nouns(analyzer: Analyzer, text: str) -> frozenset[str]:
+    """Folded words of ``text`` written with a capital letter that the map's own texts
+    do not use: names ('Fatima', 'Bakker', 'Jan'), wherever they stand. A capitalised
+    word the map knows ('DigiD', 'Schulden' opening a sentence) is not one of them."""
+    out = set()
+    for match in _LETTERS.finditer(text):
+        word = match.group(0)
+        if any(c.isupper() for c in word):
+            folded = fold(word).replace("'", "").replace("’", "")
+            if not analyzer.knows(folded):
+                out.add(folded)
+    return frozenset(out)
+
+
 def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:
     """The normalised terms of ``question`` that may be learned: stems of its own words
     (spelling corrected), no compound parts or expansions, no numbers, no stopwords, and
-    only words of the Dutch dictionary (simplemma) or of the map itself -- so that a name
-    the personal-data check missed ('Jansen', 'Fatima') is not kept."""
+    only words of the Dutch dictionary (simplemma) or of the map itself. Personal data
+    never gets in: what :func:`busbaan.privacy.redact` recognises (BSNs, titled names,
+    e-mail, phone, postcode, dates, addresses) is taken out first, and a capitalised
+    word the map does not use is taken for a name and left out (:func:`proper_nouns`),
+    so that 'Jan', 'Bakker' or 'Fatima' is not kept even when it is also a word."""
+    text = _MARKER.sub(" ", redact(question))
+    names = proper_nouns(analyzer, text)
     terms = []
-    for term in analyzer.query(question):
+    for term in analyzer.query(text):
         if (
             term.kind in ("word", "typo")
+            and term.source not in names
             and term.stem.isalpha()
             and len(term.stem) >= 3
             and (analyzer.knows(term.source) or simplemma.is_known(term.source, lang="nl"))
@@ -133,4 +160,5 @@ __all__ = [
     "feedback_votes",
     "learned_from",
     "learning_terms",
+    "proper_nouns",
 ]

@@ -24,7 +24,7 @@ from typing import Any
 
 import simplemma
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from busbaan.routing.lexicon import fold
 from busbaan.routing.model import MapProblem, SocialMap
@@ -32,8 +32,10 @@ from busbaan.routing.model import MapProblem, SocialMap
 DEFAULT_FILE = "safety_signals.yaml"
 #: Other words allowed between two words of a cue.
 MAX_GAP = 2
-#: A negation this many words before a cue (same clause) cancels it.
-NEGATION_REACH = 3
+#: A negation at most this many words before a cue (same clause) cancels it ("geen
+#: echte slaapplek"); further away it usually belongs to another verb ("weet niet
+#: waar hij vannacht moet slapen").
+NEGATION_REACH = 2
 #: At most this many safety services are put first.
 MAX_SAFETY_SERVICES = 2
 
@@ -76,30 +78,6 @@ class _Family(BaseModel):
     strong: tuple[str, ...] = ()
     all_of: tuple[tuple[tuple[str, ...], ...], ...] = ()
     person_min_age: int | None = Field(default=None, ge=0, le=120)
-
-    @field_validator("strong")
-    @classmethod
-    def _cues(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for cue in value:
-            if not _words(cue):
-                raise ValueError(f"cue {cue!r} has no words")
-        return value
-
-    @field_validator("all_of")
-    @classmethod
-    def _rules(
-        cls, value: tuple[tuple[tuple[str, ...], ...], ...]
-    ) -> tuple[tuple[tuple[str, ...], ...], ...]:
-        for n, rule in enumerate(value, start=1):
-            if len(rule) < 2:
-                raise ValueError(f"rule {n} needs at least two groups (else use 'strong')")
-            for group in rule:
-                if not group:
-                    raise ValueError(f"rule {n} has an empty group")
-                for cue in group:
-                    if not _words(str(cue)):
-                        raise ValueError(f"rule {n}: cue {cue!r} has no words")
-        return value
 
 
 class _File(BaseModel):
@@ -163,13 +141,115 @@ class Signal:
     cue: str
 
 
-class SafetyFileError(ValueError):
-    """The safety file cannot be used; ``problems`` names each one as ``where: what``."""
+@dataclass(frozen=True, slots=True)
+class SafetyProblem:
+    """One thing wrong with a safety file: where (the field, with the family's id when
+    known) and what, in Dutch and in English."""
 
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
-        super().__init__(f"{source}: " + "; ".join(problems))
+    where: str
+    nl: str
+    en: str
+
+    def message(self, lang: str = "nl") -> str:
+        return f"{self.where}: {self.en if lang == 'en' else self.nl}"
+
+
+class SafetyFileError(ValueError):
+    """The safety file cannot be used. ``found`` names each problem in both languages;
+    ``problems`` is the English ``where: what`` of each."""
+
+    def __init__(self, source: str, found: Sequence[SafetyProblem]) -> None:
         self.source = source
-        self.problems = tuple(problems)
+        self.found = tuple(found)
+        self.problems = tuple(p.message("en") for p in self.found)
+        super().__init__(f"{source}: " + "; ".join(self.problems))
+
+    def messages(self, lang: str = "nl") -> tuple[str, ...]:
+        return tuple(p.message(lang) for p in self.found)
+
+
+#: Dutch for pydantic's error types (the English comes from pydantic itself).
+_DUTCH: Mapping[str, str] = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "onbekend veld (een tikfout?); toegestaan zijn alleen de velden "
+    "uit de uitleg bovenaan het bestand",
+    "string_too_short": "mag niet leeg zijn",
+    "too_short": "moet minstens {min_length} item(s) hebben",
+    "string_pattern_mismatch": "alleen kleine letters, cijfers en _, beginnend met een letter",
+    "string_type": "moet tekst zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "tuple_type": "moet een lijst zijn",
+    "list_type": "moet een lijst zijn",
+    "model_type": "moet een tabel zijn (sleutel: waarde)",
+    "model_attributes_type": "moet een tabel zijn (sleutel: waarde)",
+    "dict_type": "moet een tabel zijn (sleutel: waarde)",
+}
+
+
+def _dutch(error: Mapping[str, Any]) -> str:
+    template = _DUTCH.get(str(error.get("type")))
+    if template is None:
+        return f"ongeldige waarde ({error.get('msg', '')})"
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def _where(loc: Sequence[object], raw: object) -> str:
+    """A pydantic location as a dotted path, with the family's id when it has one:
+    'families.2.services (familie/family 'suicide')'."""
+    path = ".".join(str(p) for p in loc) or "(top)"
+    if len(loc) >= 2 and loc[0] == "families" and isinstance(loc[1], int):
+        families = raw.get("families") if isinstance(raw, Mapping) else None
+        if isinstance(families, list) and 0 <= loc[1] < len(families):
+            family = families[loc[1]]
+            if isinstance(family, Mapping) and isinstance(family.get("id"), str):
+                path += f" ({family['id']})"
+    return path
+
+
+def _cue_problems(raw: object) -> list[SafetyProblem]:
+    """Cues without words and rules with fewer than two groups, read from the raw data
+    (so that they are named even when other fields fail to parse)."""
+    out: list[SafetyProblem] = []
+    families = raw.get("families") if isinstance(raw, Mapping) else None
+    if not isinstance(families, list):
+        return out
+    for f_no, family in enumerate(families):
+        if not isinstance(family, Mapping):
+            continue
+        def at(field: str, f_no: int = f_no) -> str:
+            return _where(("families", f_no, field), raw)
+
+        strong = family.get("strong")
+        for cue in strong if isinstance(strong, list) else ():
+            if isinstance(cue, str) and not _words(cue):
+                out.append(SafetyProblem(at("strong"), f"signaal {cue!r} bevat geen woorden",
+                                         f"cue {cue!r} has no words"))
+        rules = family.get("all_of")
+        for r_no, rule in enumerate(rules if isinstance(rules, list) else (), start=1):
+            where = at("all_of")
+            if not isinstance(rule, list):
+                continue
+            if len(rule) < 2:
+                out.append(SafetyProblem(
+                    where, f"regel {r_no} heeft minstens twee groepen nodig (anders: 'strong')",
+                    f"rule {r_no} needs at least two groups (else use 'strong')"))
+            for group in rule:
+                if isinstance(group, list) and not group:
+                    out.append(SafetyProblem(where, f"regel {r_no} heeft een lege groep",
+                                             f"rule {r_no} has an empty group"))
+                for cue in group if isinstance(group, list) else ():
+                    if not _words(str(cue)):
+                        out.append(SafetyProblem(
+                            where, f"regel {r_no}: signaal {cue!r} bevat geen woorden",
+                            f"rule {r_no}: cue {cue!r} has no words"))
+    return out
 
 
 def default_path() -> Path:
@@ -183,8 +263,8 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
     except ValidationError as exc:
         errors = exc.errors()
         locs = [tuple(err["loc"]) for err in errors]
-        problems = [
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+        found = _cue_problems(raw) + [
+            SafetyProblem(_where(loc, raw), _dutch(err), str(err["msg"]))
             for err, loc in zip(errors, locs, strict=True)
             # a list that is only "too short" because its items failed says nothing more
             if not (
@@ -192,11 +272,16 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                 and any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs)
             )
         ]
-        raise SafetyFileError(source, problems) from None
+        raise SafetyFileError(source, found) from None
+    found = _cue_problems(raw)
     seen: set[str] = set()
-    dupes = [f.id for f in parsed.families if f.id in seen or seen.add(f.id)]  # type: ignore[func-returns-value]
-    if dupes:
-        raise SafetyFileError(source, [f"families: '{d}' appears twice" for d in dupes])
+    for family in parsed.families:
+        if family.id in seen:
+            found.append(SafetyProblem("families", f"'{family.id}' komt twee keer voor",
+                                       f"'{family.id}' appears twice"))
+        seen.add(family.id)
+    if found:
+        raise SafetyFileError(source, found)
     families = tuple(
         Family(
             id=f.id,
@@ -222,9 +307,16 @@ def load_signals(path: str | Path | None = None) -> SafetySignals:
     try:
         raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SafetyFileError(str(file), ["file not found"]) from None
+        raise SafetyFileError(
+            str(file), [SafetyProblem("(file)", "bestand niet gevonden", "file not found")]
+        ) from None
     except (OSError, ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
-        raise SafetyFileError(str(file), [f"cannot read: {exc.__class__.__name__}"]) from None
+        name = exc.__class__.__name__
+        raise SafetyFileError(
+            str(file),
+            [SafetyProblem("(file)", f"niet te lezen als YAML-tekst ({name})",
+                           f"cannot read as YAML text ({name})")],
+        ) from None
     return parse_signals(raw, str(file))
 
 
@@ -258,15 +350,26 @@ def tokens(text: str) -> list[str]:
     return [lemma(t) if t[0].isalnum() else t for t in _TOKEN.findall(fold(text))]
 
 
+#: Separable verb particles: in a Dutch main clause the particle goes to the end
+#: ("sluit morgen de stroom af"), so a cue's last word that is one of these may stand
+#: anywhere later in the same clause.
+PARTICLES = frozenset(
+    ["af", "op", "uit", "aan", "in", "mee", "weg", "terug", "door", "over", "dicht", "om",
+     "toe", "na", "bij", "vast", "los", "eraf", "eruit", "binnen", "buiten"]
+)
+
+
 def _find(cue: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
-    """Start positions where ``cue`` occurs in ``toks`` (words in order, small gaps)."""
+    """Start positions where ``cue`` occurs in ``toks`` (words in order, small gaps; a
+    separable particle that ends the cue anywhere later in the clause)."""
     first = cue[0]
     for start, tok in enumerate(toks):
         if tok != first:
             continue
         pos, ok = start, True
-        for word in cue[1:]:
-            for step in range(1, MAX_GAP + 2):
+        for n, word in enumerate(cue[1:], start=2):
+            reach = len(toks) if n == len(cue) and word in PARTICLES else MAX_GAP + 2
+            for step in range(1, reach):
                 nxt = pos + step
                 if nxt >= len(toks) or not toks[nxt][0].isalnum():
                     ok = False
@@ -330,6 +433,7 @@ def signal_json(signal: Signal, service_id: str | None, lang: str) -> Mapping[st
 __all__ = [
     "Family",
     "SafetyFileError",
+    "SafetyProblem",
     "SafetySignals",
     "Signal",
     "check_against_map",

@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import simplemma
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from busbaan.routing import lexicon
+from busbaan.routing import commonness, lexicon
 from busbaan.routing.lexicon import fold
 
 #: Weights of the kinds of evidence a question term can carry.
@@ -49,6 +49,7 @@ _MIN_SUFFIX = 6
 _MIN_PART_FREQ = 2
 _MIN_FUZZY = 6
 _FUZZY_CUTOFF = 85.0
+_SURE_FUZZY = 90.0
 _MAX_CACHE = 50_000  # words; a long-running bot must not grow without bound
 
 
@@ -245,7 +246,25 @@ class Term:
     kind: str  # word | part | abbreviation | english | related | typo
 
 
-def _compile(table: Mapping[str, str], stem: Stemmer | None) -> dict[tuple[str, ...], list[str]]:
+def _english_stemmer() -> Callable[[str], str]:
+    """Snowball's English (Porter 2) stemmer, cached."""
+    snowball = snowballstemmer.stemmer("english")
+    cache: dict[str, str] = {}
+
+    def stem(word: str) -> str:
+        found = cache.get(word)
+        if found is None:
+            found = snowball.stemWord(word)
+            if len(cache) < _MAX_CACHE:
+                cache[word] = found
+        return found
+
+    return stem
+
+
+def _compile(
+    table: Mapping[str, str], stem: Callable[[str], str] | None
+) -> dict[tuple[str, ...], list[str]]:
     """A table keyed by word sequences (stemmed when ``stem`` is given)."""
     compiled: dict[tuple[str, ...], list[str]] = {}
     for key, value in table.items():
@@ -262,8 +281,10 @@ class Analyzer:
         *,
         related_weight: float = WEIGHT_RELATED,
         use_lexicon: bool = True,
+        common_floor: float | None = commonness.FLOOR,
     ) -> None:
         self.stem = Stemmer()
+        self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
         for text in texts:
             frequencies.update(words(text))
@@ -275,11 +296,14 @@ class Analyzer:
         self._vocabulary = sorted(w for w in frequencies if len(w) >= 3 and not w.isdigit())
         self._known = frozenset(self._vocabulary)
         self._known_stems = frozenset(self.stem(w) for w in self._vocabulary)
-        self._tables: tuple[tuple[str, float, dict[tuple[str, ...], list[str]], bool], ...] = (
+        self._english = _english_stemmer()
+        self._tables: tuple[tuple[str, float, dict[tuple[str, ...], list[str]], str], ...] = (
             (
-                ("abbreviation", WEIGHT_ABBREVIATION, _compile(lexicon.ABBREVIATIONS, None), False),
-                ("english", WEIGHT_ENGLISH, _compile(lexicon.ENGLISH, self.stem), True),
-                ("related", related_weight, _compile(lexicon.RELATED, self.stem), True),
+                ("abbreviation", WEIGHT_ABBREVIATION, _compile(lexicon.ABBREVIATIONS, None),
+                 "surface"),
+                ("english", WEIGHT_ENGLISH, _compile(lexicon.ENGLISH, self._english),
+                 "english"),
+                ("related", related_weight, _compile(lexicon.RELATED, self.stem), "stem"),
             )
             if use_lexicon
             else ()
@@ -318,6 +342,27 @@ class Analyzer:
 
     # ------------------------------------------------------------------ questions
 
+    def everyday(self, word: str) -> float:
+        """How much a question word counts by how common it is in everyday language
+        (:mod:`.commonness`); 1.0 when that is switched off."""
+        if self._common_floor is None:
+            return 1.0
+        return commonness.weight(word, self._common_floor)
+
+    def _surface(self, word: str) -> str:
+        """The word a question word stands for: itself, or the vocabulary word it is a
+        misspelling of. A word that splits into known parts is a compound, unless it is
+        a near-certain misspelling of one word ('schulhulp' -> 'schuldhulp', not
+        'schul' + 'hulp')."""
+        if word in lexicon.STOPWORDS:
+            return word
+        corrected = self._correct(word)
+        if not self._splitter.split(word):
+            return corrected or word
+        if corrected is not None and fuzz.ratio(word, corrected) >= _SURE_FUZZY:
+            return corrected
+        return word
+
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a misspelt ``word`` most likely means, or None."""
         if (
@@ -325,6 +370,10 @@ class Analyzer:
             or word.isdigit()
             or word in self._known
             or self.stem(word) in self._known_stems
+            # a word of the Dutch dictionary (simplemma) or a common English word is no
+            # misspelling: 'schelden' is not 'schulden', 'morgen' not 'mogen'
+            or simplemma.is_known(word, lang="nl")
+            or commonness.zipf(word, "en") > 0
         ):
             return None
         match = process.extractOne(
@@ -346,18 +395,16 @@ class Analyzer:
             for i, w in enumerate(words(unelided))
             if w not in ignored and i not in ruled_out
         ]
-        surface = [  # words, corrected where misspelt
-            (w if w in lexicon.STOPWORDS or self._splitter.split(w) else self._correct(w) or w)
-            for w in original
-        ]
+        surface = [self._surface(w) for w in original]  # corrected where misspelt
         terms: list[Term] = []
         for word, source in zip(surface, original, strict=True):
             if word in lexicon.STOPWORDS or word.isdigit():
                 continue
             typo = word != source
-            weight = WEIGHT_TYPO if typo else WEIGHT_WORD
+            factor = self.everyday(word)
             if word in lexicon.WEAK_WORDS:
-                weight *= WEIGHT_WEAK
+                factor = min(factor, WEIGHT_WEAK)
+            weight = (WEIGHT_TYPO if typo else WEIGHT_WORD) * factor
             terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word"))
             for part in self._splitter.split(word):
                 if part not in lexicon.STOPWORDS:
@@ -369,8 +416,11 @@ class Analyzer:
         """Terms from the lexicon's tables; the longest matching phrase wins."""
         out: list[Term] = []
         stems = [self.stem(w) for w in surface]
-        for kind, weight, table, by_stem in self._tables:
-            keys = stems if by_stem else surface
+        # English words are looked up as written (not "corrected" into Dutch ones), by
+        # their English stem: 'refugees' finds 'refugee', 'lessons' 'lesson'.
+        english = [self._english(w) for w in original]
+        for kind, weight, table, keyed in self._tables:
+            keys = {"stem": stems, "english": english}.get(keyed, surface)
             i = 0
             while i < len(keys):
                 size = self._match(table, keys, surface, i)
@@ -378,12 +428,16 @@ class Analyzer:
                     i += 1
                     continue
                 source = " ".join(original[i : i + size])
+                # a phrase is as specific as its rarest word ("huiselijk geweld")
+                factor = max(self.everyday(w) for w in surface[i : i + size])
                 for w in table[tuple(keys[i : i + size])]:
                     if w in lexicon.STOPWORDS:
                         continue
-                    out.append(Term(self.stem(w), weight, source, kind))
+                    out.append(Term(self.stem(w), weight * factor, source, kind))
                     for part in self._splitter.split(w):
-                        out.append(Term(self.stem(part), weight * WEIGHT_PART, source, kind))
+                        out.append(
+                            Term(self.stem(part), weight * factor * WEIGHT_PART, source, kind)
+                        )
                 i += size
         return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -16,7 +17,10 @@ from busbaan.citizen.rules import GrantHistory
 from busbaan.consent.model import Professional
 from busbaan.store.citizen_models import CitizenLinkRow, ConsentProposalRow
 from busbaan.store.models import CaseRow, DirectoryRow, GrantRow, HandoverRow
-from busbaan.store.repositories import _aware, _grant, _naive, new_id
+from busbaan.store.repositories import _aware, _grant, _naive, _writing, new_id
+
+if TYPE_CHECKING:
+    from busbaan.audit.storage import AuditLog
 
 __all__ = ["CitizenRepository", "StoredLink"]
 
@@ -103,7 +107,8 @@ class CitizenRepository:
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def revoke_all(self, case_id: str, *, by: str, now: dt.datetime) -> list[str]:
-        """Revoke every link of the case not yet revoked; the ids revoked."""
+        """Revoke every link of the case not yet revoked; the ids revoked. Sessions
+        started from them end at their next request (``CitizenSessions.get``)."""
         with Session(self._engine) as s, s.begin():
             rows = list(s.exec(select(CitizenLinkRow).where(
                 CitizenLinkRow.case_id == case_id, col(CitizenLinkRow.revoked_at).is_(None))))
@@ -151,53 +156,65 @@ class CitizenRepository:
                         receipt=receipt))
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def close_proposals(self, case_id: str, now: dt.datetime) -> None:
-        with Session(self._engine) as s, s.begin():
-            s.execute(update(ConsentProposalRow)
+    def grant_exists(self, grant_id: str) -> bool:
+        with Session(self._engine) as s:
+            return s.get(GrantRow, grant_id) is not None
+
+    def close_proposals(self, case_id: str, now: dt.datetime, *,
+                        session: Session | None = None) -> int:
+        """Withdraw the case's proposals still waiting for the citizen (when the case
+        closes: in the case service's transaction); how many."""
+        with _writing(self._engine, session) as s:
+            result = s.execute(update(ConsentProposalRow)
                       .where(col(ConsentProposalRow.case_id) == case_id,
                              col(ConsentProposalRow.status) == "proposed")
                       .values(status="withdrawn", decided_at=_naive(now)))
-
-    # -- grants with their history (for the re-grant rule) ---------------------------
-
-    def grant_history(self, case_id: str) -> list[GrantHistory]:
-        with Session(self._engine) as s:
-            rows = s.exec(select(GrantRow).where(GrantRow.case_id == case_id)
-                          .order_by(col(GrantRow.valid_from)))
-            return [GrantHistory(_grant(r), r.withdrawal_channel) for r in rows]
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     # -- the page's facts -------------------------------------------------------------
 
-    def facts(self, case_id: str, history: Sequence[tuple[int, object]] = ()) -> CaseFacts | None:
-        """Everything the page shows, in one session (history: from the audit log)."""
-        with Session(self._engine) as s:
-            case = s.get(CaseRow, case_id)
-            if case is None:
+    def facts(self, case_id: str, history: Sequence[tuple[int, object]] = (), *,
+              log: AuditLog | None = None) -> CaseFacts | None:
+        """Everything the page shows, in one transaction on one connection, in five
+        queries: the case with its regie's directory entry and the contact the regie
+        gave; the grants; the proposals; the accepted handovers; and, with ``log``
+        (the audit log in this same database), the case's audit entries. Without
+        ``log``, ``history`` is used. None: no such case."""
+        contact = (select(CitizenLinkRow.contact)
+                   .where(CitizenLinkRow.case_id == CaseRow.case_id,
+                          CitizenLinkRow.created_by == CaseRow.regie,
+                          col(CitizenLinkRow.contact) != "")
+                   .order_by(col(CitizenLinkRow.created_at).desc()).limit(1)
+                   .scalar_subquery())
+        with Session(self._engine) as s, s.begin():
+            first = s.exec(select(CaseRow, DirectoryRow, contact)
+                           .outerjoin(DirectoryRow,
+                                      col(DirectoryRow.user_id) == col(CaseRow.regie))
+                           .where(CaseRow.case_id == case_id)).first()
+            if first is None:
                 return None
-            d = s.get(DirectoryRow, case.regie)
+            case, d, contact_text = first
             regie = (Professional(user_id=d.user_id, organisation=d.organisation, role=d.role,
                                   team=d.team, display_name=d.display_name)
                      if d is not None else None)
-            link = s.exec(select(CitizenLinkRow)
-                          .where(CitizenLinkRow.case_id == case_id,
-                                 CitizenLinkRow.created_by == case.regie,
-                                 col(CitizenLinkRow.contact) != "")
-                          .order_by(col(CitizenLinkRow.created_at).desc())).first()
-            earlier = [EarlierLead(h.from_organisation, _utc(h.decided_at))  # type: ignore[arg-type]
-                       for h in s.exec(select(HandoverRow).where(
-                           HandoverRow.case_id == case_id, HandoverRow.status == "accepted")
-                           .order_by(col(HandoverRow.decided_at)))
-                       if h.decided_at is not None]
             grants = [GrantHistory(_grant(r), r.withdrawal_channel) for r in s.exec(
                 select(GrantRow).where(GrantRow.case_id == case_id)
                 .order_by(col(GrantRow.valid_from)))]
             proposals = [_proposal(r) for r in s.exec(
                 select(ConsentProposalRow).where(ConsentProposalRow.case_id == case_id)
                 .order_by(col(ConsentProposalRow.proposed_at)))]
+            earlier = [EarlierLead(h.from_organisation, _utc(h.decided_at))  # type: ignore[arg-type]
+                       for h in s.exec(select(HandoverRow).where(
+                           HandoverRow.case_id == case_id, HandoverRow.status == "accepted")
+                           .order_by(col(HandoverRow.decided_at)))
+                       if h.decided_at is not None]
+            if log is not None:
+                history = [(e.index, e.entry)
+                           for e in log.case_entries(s.connection(), case_id)]
             return CaseFacts(
                 case_id=case.case_id, closed=case.status == "closed",
                 home_organisation=case.home_organisation, regie=regie,
                 regie_since=_utc(case.regie_since),  # type: ignore[arg-type]
-                contact=link.contact if link is not None else None,
+                contact=contact_text or None,
                 earlier=tuple(earlier), grants=tuple(grants), proposals=tuple(proposals),
                 history=tuple(history))  # type: ignore[arg-type]

@@ -35,6 +35,13 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.close()
 
 
+def store_away(exc: BaseException) -> bool:
+    """Whether ``exc`` says the store cannot be reached or written *for now* (a lost or
+    refused connection, SQLite's lock timeout): nothing was changed, and the same work
+    will likely succeed a little later. A refused write (a constraint) is not."""
+    return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError)
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (see :func:`database_url`); SQLite in WAL mode."""
     url = database_url(url)

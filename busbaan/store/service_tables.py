@@ -12,6 +12,9 @@
   transaction of its work, with the reply to send) and answered (``replied``).
 - ``bot_direct_room``: the direct rooms a bot created itself (the only ones it sends
   handover proposals and other private notices to).
+- ``case_opening`` (migration 0030): a case whose room is being created, with the
+  command that opens it; the command run again after a crash finds its case (and the
+  room made before the crash) instead of opening a second one.
 """
 
 from __future__ import annotations
@@ -71,4 +74,13 @@ direct_room_table = sa.Table(
     sa.Column("user_id", sa.String(255), primary_key=True),
     sa.Column("room_id", sa.String(255), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+case_opening_table = sa.Table(
+    "case_opening", metadata,
+    sa.Column("case_id", sa.String(32), primary_key=True),
+    sa.Column("bot", sa.String(32), nullable=False),
+    sa.Column("command_event_id", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("bot", "command_event_id", name="uq_case_opening_command"),
 )

@@ -14,13 +14,20 @@ import sqlalchemy as sa
 
 from busbaan.audit.storage import AuditLog
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
-from busbaan.cases.mirrors import desired_state, read_facts
+from busbaan.cases.mirrors import desired_state, read_facts, seq_runs
+from busbaan.citizen import DATA_SUBJECT
 from busbaan.clock import FakeClock
 from busbaan.consent import Grant, Professional
 from busbaan.consent.state import is_case_id
 from busbaan.directory import Directory
-from busbaan.errors import NotFound, Unavailable, Unlawful
-from busbaan.events import EVENT_TYPES, ConsentGranted, MalformedEvent, event_from_dict
+from busbaan.errors import Forbidden, NotFound, Unavailable, Unlawful
+from busbaan.events import (
+    EVENT_TYPES,
+    ConsentGranted,
+    ConsentGrantRefused,
+    MalformedEvent,
+    event_from_dict,
+)
 from busbaan.policy import load_policy
 from busbaan.store import make_engine, migrate
 from busbaan.store.inbox import CommandMark, Inbox, current_command
@@ -156,6 +163,40 @@ def test_withdrawing_twice_records_once(db_url: str) -> None:
     assert _codes(service, case_id).count("consent.withdrawn") == 1
 
 
+def test_only_the_citizen_gives_again_what_the_citizen_withdrew(db_url: str) -> None:
+    """After the citizen withdrew an organisation's consent-based grant, the service
+    refuses a professional's new one (recorded, nothing stored, whole batch), still
+    gives law-based grants and other organisations, and lets the citizen give it
+    again — after which the professional may too."""
+    service = _service(db_url)
+    case_id = _open(service)
+
+    def consent(by: str = REGIE) -> Grant:
+        return _grant("humanitas", categories=("contact",), legal_bases=("toestemming",),
+                      given_by=by)
+
+    first = consent()
+    service.give_grants(case_id, [first], by=REGIE)
+    service.withdraw(case_id, [first.grant_id], by=DATA_SUBJECT, channel="citizen")
+    for batch in ([consent()], [_grant(), consent()]):
+        with pytest.raises(Forbidden) as err:
+            service.give_grants(case_id, batch, by=REGIE)
+        assert err.value.errcode == "BB_CITIZEN_WITHDREW"
+        assert err.value.data["organisations"] == ["humanitas"]
+        assert "Alleen de burger" in err.value.nl and "Only the citizen" in err.value.en
+        assert [g.grant_id for g in service.scope(case_id).grants] == [first.grant_id]  # type: ignore[union-attr]
+        refused = event_from_dict(service.outbox(case_id)[-1]["payload"])
+        assert isinstance(refused, ConsentGrantRefused)
+        assert (refused.rules, refused.organisation) == (("citizen-withdrew",), "humanitas")
+    service.give_grants(case_id, [_grant()], by=REGIE)  # law-based, other organisation
+    again = consent(by=DATA_SUBJECT)
+    service.give_grants(case_id, [again], by=DATA_SUBJECT)
+    service.withdraw(case_id, [again.grant_id], by=REGIE, channel="matrix")
+    later = consent()
+    service.give_grants(case_id, [later], by=REGIE)  # the regie withdrew it: may give it
+    assert later in service.scope(case_id).grants  # type: ignore[union-attr]
+
+
 def test_the_running_command_is_marked_handled_with_its_work(db_url: str) -> None:
     """The bot command bound while the service commits is handled in that transaction;
     a failed command stays new (it will be run again)."""
@@ -198,6 +239,26 @@ def test_a_read_only_store_changes_nothing_and_says_so(tmp_path: Path) -> None:
     assert service.outbox(case_id) == before
 
 
+def test_a_lost_store_is_deferred_and_a_refused_write_is_answered(db_url: str) -> None:
+    """A store that cannot be reached fails a command with ``defer`` set (the bot runs
+    it again later); a write the store refuses (a duplicate grant id) is answered at
+    once; neither changes anything."""
+    service = _service(db_url)
+    case_id = _open(service)
+    g = _grant()
+    service.give_grants(case_id, [g], by=REGIE)
+    before = service.outbox(case_id)
+    with pytest.raises(Unavailable) as refused:
+        service.give_grants(case_id, [g], by=REGIE)
+    assert refused.value.defer is False
+    assert service.outbox(case_id) == before
+    away = CaseService(make_engine("postgresql+psycopg://postgres@127.0.0.1:9/none"
+                                   "?connect_timeout=2"), policy=POLICY, clock=FakeClock(NOW))
+    with pytest.raises(Unavailable) as lost:
+        away.give_grants(case_id, [_grant()], by=REGIE)
+    assert lost.value.defer is True and lost.value.errcode == "BB_STORE_UNAVAILABLE"
+
+
 # -- the audit mirror -------------------------------------------------------------------
 
 
@@ -220,6 +281,43 @@ def test_the_audit_mirror_appends_each_event_exactly_once(db_url: str) -> None:
     assert len(ids) == 31 and len(set(ids)) == 31
     assert sorted(ids) == sorted(r["event_id"] for r in service.outbox(case_id))
     assert mirrors[0].pending() == 0
+
+
+def test_a_batch_that_another_drainer_partly_appended_is_appended_not_at_all(
+        db_url: str) -> None:
+    """A drainer whose batch was partly appended by another one between its read and
+    its append rolls back; every event is still in the log exactly once, and the chain
+    verifies."""
+    service = _service(db_url)
+    case_id = _open(service)
+    for _ in range(12):
+        service.give_grants(case_id, [_grant()], by=REGIE)
+    other = AuditMirror(service.engine, AuditLog(service.engine), bot_user_id=BOT)
+
+    class Interleaved(AuditLog):
+        def append_many(self, items: Any, **kw: Any) -> list[int]:
+            if self.size() == 0:
+                other.drain_once(batch=5)  # after our read, before our write lock
+            return super().append_many(items, **kw)
+
+    log = Interleaved(service.engine)
+    mirror = AuditMirror(service.engine, log, bot_user_id=BOT)
+    mirror.drain_once(batch=100)
+    assert log.size() == 5  # only the other drainer's five
+    mirror.drain()
+    ids = [e.entry.details.get("event_id") for e in log.query(case_id=case_id)]
+    assert len(ids) == 13 and len(set(ids)) == 13
+    rows = service.outbox(case_id)
+    assert sorted(r["audit_index"] for r in rows) == list(range(13))
+    by_index = {e.index: e.entry.details.get("event_id") for e in log.query(case_id=case_id)}
+    assert all(by_index[r["audit_index"]] == r["event_id"] for r in rows)
+    assert log.verify().ok
+
+
+def test_seq_runs_split_at_gaps() -> None:
+    """Runs of consecutive outbox seqs carry the log index of their first row."""
+    assert seq_runs([4], 10) == [(4, 4, 10)]
+    assert seq_runs([1, 2, 3, 7, 8, 10], 0) == [(1, 3, 0), (7, 8, 3), (10, 10, 5)]
 
 
 def test_a_malformed_outbox_event_is_set_aside_not_appended(db_url: str) -> None:
@@ -351,3 +449,29 @@ async def test_a_record_that_cannot_be_written_is_kept_and_retried(tmp_path: Pat
         task.cancel()
     assert backlog.pending == 0 and not backlog.overdue
     assert [e.entry.details["n"] for e in writer.log().query()] == ["0", "1", "2"]
+
+
+def test_closing_a_case_withdraws_the_proposals_waiting_for_the_citizen(
+        db_url: str) -> None:
+    """Closing the case withdraws, in its transaction, the consent proposals the citizen
+    has not answered; one already answered keeps its answer."""
+    from busbaan.citizen.model import Proposal
+    from busbaan.store.citizen_repo import CitizenRepository
+
+    service = _service(db_url)
+    case_id = _open(service)
+    repo = CitizenRepository(service.engine)
+
+    def propose() -> str:
+        p = Proposal(proposal_id=new_id("P"), case_id=case_id, organisation="humanitas",
+                     categories=("contact",), legal_bases=("toestemming",),
+                     valid_until=NOW + dt.timedelta(days=30), proposed_by=REGIE,
+                     proposed_at=NOW)
+        repo.add_proposal(p)
+        return p.proposal_id
+
+    waiting, answered = propose(), propose()
+    assert repo.decide(answered, status="refused", now=NOW, grant_id=None, receipt="note")
+    service.close(case_id, by=REGIE, records=lambda grants, accesses: [])
+    assert repo.proposal(waiting).status == "withdrawn"  # type: ignore[union-attr]
+    assert repo.proposal(answered).status == "refused"  # type: ignore[union-attr]

@@ -87,6 +87,50 @@ async def test_three_organisations_share_a_case_within_its_scope(
         bot, regie.user_id, colleague.user_id, counsellor.user_id, income.user_id}
 
 
+async def test_a_grant_is_answered_on_commit_and_invites_wait_for_its_room_state(
+    service: Service, make_person: MakePerson
+) -> None:
+    """A grant is answered once the store holds it, also while the homeserver refuses
+    its state event; an invitation then is refused with nothing sent, and once the
+    mirror's retry writes the state the invitation works and the counsellor joins."""
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    counsellor = await make_person("schuldhulp", "schuldhulpverlener")
+    _, room = await open_case(regie, bot)
+    mirror = service.casus.state_mirror
+    real_writer = mirror.writer
+    refusing = {"on": True}
+
+    async def refuse_consent(room_id: str, event_type: str, content: dict[str, Any],
+                             state_key: str) -> None:
+        if refusing["on"] and event_type == "nl.busbaan.consent":
+            raise RuntimeError("M_FORBIDDEN (the homeserver refuses, injected)")
+        await real_writer(room_id, event_type, content, state_key)
+
+    mirror.writer = refuse_consent
+    try:
+        r = _reply(await regie.command(
+            room, f"!toestemming geef schuldhulp schulden grondslag=wgs tot={_until(30)}"))
+        assert r["ok"] is True, r
+        grant_id = r["data"]["grants"][0]["grant_id"]
+        r = _reply(await regie.command(room, f"!uitnodigen {counsellor.user_id}"))
+        assert r["ok"] is False and r["errcode"] == "BB_UNAVAILABLE"
+        assert (await members(regie.client, room)).get(counsellor.user_id) is None
+        refusing["on"] = False
+
+        async def consent_in_room() -> bool:
+            st = await regie.client.room_get_state_event(room, "nl.busbaan.consent",
+                                                         grant_id)
+            return "organisation" in getattr(st, "content", {})
+
+        await eventually(consent_in_room, timeout=10)  # the mirror retried on its own
+        r = _reply(await regie.command(room, f"!uitnodigen {counsellor.user_id}"))
+        assert r["ok"] is True, r
+        assert isinstance(await counsellor.join(room), nio.JoinResponse)
+    finally:
+        mirror.writer = real_writer
+
+
 async def test_case_room_is_set_up_by_the_bot_with_locked_state(
     service: Service, make_person: MakePerson
 ) -> None:

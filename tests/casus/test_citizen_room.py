@@ -109,6 +109,8 @@ async def test_citizen_withdraws_approves_and_only_the_citizen_regrants(
         await eventually(gone, timeout=10.0, interval=0.05)  # speed: bench/citizen.py
         _, told = await regie.wait_for(_notice("citizen.withdrew", room))
         assert regie.user_id in told["content"]["m.mentions"]["user_ids"]
+        assert "1 deelnemer(s) van humanitas" in told["content"]["body"]
+        assert "!toestemming voorstel" in told["content"]["body"]
 
         # The regie cannot give it again; only the citizen can.
         again = (await regie.command(room, f"!toestemming geef humanitas contact "
@@ -161,12 +163,44 @@ async def test_revoking_links_is_for_the_regie(service: Service, make_person: Ma
         assert resp.status == 410 and "stopgezet" in await resp.text()
 
 
+async def test_a_locked_link_is_told_to_the_regie_in_the_room(
+        service: Service, make_person: MakePerson) -> None:
+    """Five wrong codes lock the link: the regie is told in the case room (mentioned,
+    with what to do), the citizen gets the locked page, and the right code no longer
+    opens anything."""
+    bot = service.runners["casus"].user_id
+    web = service.web.url
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    _, room = await open_case(regie, bot)
+    data = (await regie.command(room, "!burgerlink"))["nl.busbaan.reply"]["data"]
+    assert isinstance(await regie.join(data["dm_room_id"]), nio.JoinResponse)
+    _, ev = await regie.wait_for(_notice("citizen.link", data["dm_room_id"]))
+    link = ev["content"][NOTICE_KEY]
+    path = link["url"][link["url"].index("/burger/"):]
+    wrong = "ZZZZZZ" if link["code"] != "ZZZZZZ" else "YYYYYY"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+        async with s.get(web + path) as r:
+            csrf = _CSRF.search(await r.text()).group(1)  # type: ignore[union-attr]
+        for attempt in range(1, 6):
+            async with s.post(web + path, data={"csrf": csrf, "code": wrong}) as r:
+                text = await r.text()
+                assert r.status == (410 if attempt == 5 else 400), (attempt, r.status)
+        assert "te vaak fout ingevuld" in text and "Uw hulpverlener weet dit nu" in text
+        async with s.post(web + path, data={"csrf": csrf, "code": link["code"]}) as r:
+            assert r.status == 410
+    _, told = await regie.wait_for(_notice("citizen.link_locked", room))
+    assert regie.user_id in told["content"]["m.mentions"]["user_ids"]
+    assert "5 keer fout" in told["content"]["body"] and "!burgerlink" in told["content"]["body"]
+    assert link["code"] not in str(told)
+
+
 async def test_each_new_case_room_gets_the_case_panel(service: Service, make_person: MakePerson,
                                                       homeserver: Any) -> None:
-    """A new case room carries the panel widget; the panel shows the case's facts to a
-    member and refuses an outsider; a token meant for another homeserver is refused
-    before any call, and a real token from a homeserver without the OpenID check gets
-    a clear answer."""
+    """A new case room carries the panel widget. Through the widget's OpenID flow,
+    checked against the real homeserver's userinfo endpoint (as `make dev` runs it),
+    the panel shows the case's facts to a member (recorded as a view) and refuses an
+    outsider; a token meant for another homeserver is refused before any call, and an
+    unknown token for ours is refused after asking the homeserver."""
     from busbaan.web.panel.routes import WIDGET_ID, panel_facts
 
     bot = service.runners["casus"].user_id
@@ -199,13 +233,37 @@ async def test_each_new_case_room_gets_the_case_panel(service: Service, make_per
         async with http.post(url, json={"room_id": room, "openid": foreign}) as resp:
             body = await resp.json()
             assert resp.status == 403 and body["errcode"] == "BB_PANEL_AUDIENCE"
-        async with http.post(
-                f"{homeserver.url}/_matrix/client/v3/user/{regie.user_id}/openid/request_token",
-                json={}, headers={"Authorization": f"Bearer {regie.client.access_token}"}
-        ) as resp:
-            token = await resp.json()
-        assert token["matrix_server_name"] == "localhost"
-        async with http.post(url, json={"room_id": room, "openid": token}) as resp:
+
+        async def openid(person: Any) -> dict[str, Any]:
+            async with http.post(
+                    f"{homeserver.url}/_matrix/client/v3/user/{person.user_id}/openid/"
+                    "request_token", json={},
+                    headers={"Authorization": f"Bearer {person.client.access_token}"}
+            ) as resp:
+                token: dict[str, Any] = await resp.json()
+            assert token["matrix_server_name"] == "localhost"
+            return token
+
+        views = len(list(service.audit.log().query(case_id=case_id)))
+        async with http.post(url, json={"room_id": room, "openid": await openid(regie)}) \
+                as resp:
             body = await resp.json()
-            assert body["ok"] is False and body["errcode"] in (
-                "BB_PANEL_OPENID_UNSUPPORTED", "BB_PANEL_TOKEN"), body
+            assert resp.status == 200 and body["ok"] is True, body
+        assert body["user_id"] == regie.user_id and body["case_id"] == case_id
+        assert body["who"] and any("Uw hulpvraag is gestart" in s["text"]
+                                   for s in body["timeline"])
+        viewed = [i.entry for i in service.audit.log().query(case_id=case_id)][views:]
+        assert [(e.event_code, e.user_id) for e in viewed
+                if e.event_code == "panel.viewed"] == [("panel.viewed", regie.user_id)]
+        async with http.post(url, json={"room_id": room,
+                                        "openid": await openid(outsider)}) as resp:
+            body = await resp.json()
+            assert resp.status == 403 and body["errcode"] == "BB_PANEL_NOT_IN_SCOPE", body
+            assert "timeline" not in body and "grants" not in body  # nothing shown
+        async with http.get(f"{homeserver.url}/_matrix/federation/v1/version") as resp:
+            assert resp.status == 404  # the OpenID check only, not the federation API
+        unknown = {"access_token": "y" * 24, "token_type": "Bearer",
+                   "matrix_server_name": "localhost", "expires_in": 3600}
+        async with http.post(url, json={"room_id": room, "openid": unknown}) as resp:
+            body = await resp.json()
+            assert resp.status == 403 and body["errcode"] == "BB_PANEL_TOKEN", body

@@ -19,9 +19,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from busbaan.audit import AuditEntry
-from busbaan.cases import CaseService
+from busbaan.cases import AuditMirror, CaseService
 from busbaan.citizen import DATA_SUBJECT, links
-from busbaan.citizen.model import Proposal
+from busbaan.citizen.model import Proposal, grant_id_for
 from busbaan.consent import Grant, Professional
 from busbaan.service import Service, ServiceConfig
 from busbaan.store.citizen_repo import CitizenRepository
@@ -42,18 +42,24 @@ class StoreActions:
     def __init__(self, service: Service) -> None:
         assert service.policy is not None
         self.cases = CaseService(service.engine, policy=service.policy, clock=service.clock)
+        # The audit mirror the casus bot runs, drained here at once (the timeline
+        # shows the decision on the next page, as with the bot).
+        self.mirror = AuditMirror(service.engine, service.audit.log(),
+                                  bot_user_id="@casus:localhost")
         self.told: list[tuple[str, str, dict[str, Any]]] = []
 
     async def withdraw(self, case_id: str, grant_id: str) -> Withdrawal:
         self.cases.withdraw(case_id, [grant_id], by=DATA_SUBJECT, channel="citizen")
+        self.mirror.drain()
         return Withdrawal(0, REGIE)
 
     async def approve(self, proposal: Proposal, now: dt.datetime) -> str:
-        gid = new_id("G")
+        gid = grant_id_for(proposal.proposal_id)
         self.cases.give_grants(proposal.case_id, [Grant(
             grant_id=gid, organisation=proposal.organisation, categories=proposal.categories,
             legal_bases=proposal.legal_bases, valid_from=now, valid_until=proposal.valid_until,
             given_by=DATA_SUBJECT)], by=DATA_SUBJECT)
+        self.mirror.drain()
         return gid
 
     async def tell_regie(self, case_id: str, *, kind: str, body: str,

@@ -10,7 +10,7 @@ import pytest
 from busbaan.citizen.i18n import LANGS, LOCALES, catalogue, pick
 from busbaan.citizen.readability import flesch_douma, syllables
 
-_SKIP = ("month.", "cat.", "lang.", "and")
+_SKIP = ("month.", "cat.", "role.", "lang.", "and")
 
 
 def _fields(text: str) -> set[str]:
@@ -67,3 +67,17 @@ def test_a_hard_text_scores_low() -> None:
             "dienstverlening en de daarmee samenhangende administratieve verplichtingen.")
     easy = "U kiest zelf. Zegt u nee? Dan krijgt u dezelfde hulp."
     assert flesch_douma(hard).score < 30 < 70 < flesch_douma(easy).score
+
+
+def test_every_role_in_the_policy_has_a_name_in_every_language() -> None:
+    """The page names the regie's role in the citizen's language: each role of
+    policies/organisations.yaml has a ``role.<id>`` text in every catalogue."""
+    from pathlib import Path
+
+    from busbaan.policy import load_policy
+
+    policy = load_policy(Path(__file__).resolve().parents[2] / "policies")
+    roles = {r.id for o in policy.organisations for r in o.roles}
+    assert roles
+    for lang in LANGS:
+        assert {f"role.{r}" for r in roles} <= set(catalogue(lang).texts), lang

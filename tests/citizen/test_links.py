@@ -82,3 +82,37 @@ def test_guessing_a_code_before_lock_out_is_hopeless() -> None:
     space = len(links.CODE_ALPHABET) ** links.CODE_LENGTH
     assert math.log2(space) >= 30
     assert links.MAX_ATTEMPTS / space < 1e-8
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The text shown on a PDF made by fpdf2 (its content streams, inflated)."""
+    import re
+    import zlib
+
+    shown = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        shown += [m.decode("latin-1") for m in re.findall(rb"\((.*?)\) ?Tj", content)]
+    return " ".join(shown).replace("\\(", "(").replace("\\)", ")")
+
+
+def test_the_printable_page_has_the_qr_code_link_and_date_but_not_the_code() -> None:
+    """One A4 page with the QR image, the link to type over, the end date in Dutch and
+    what to do when it does not work or is lost; never the code itself; the QR code
+    is a PNG of the link."""
+    from busbaan.citizen.printout import pdf_page, qr_png
+
+    token, code = links.new_token(), links.new_code()
+    url = f"https://busbaan.example/burger/l/{token}"
+    pdf = pdf_page(url, dt.datetime(2026, 12, 17, 12, tzinfo=dt.UTC))
+    assert pdf.startswith(b"%PDF-") and pdf.count(b"/Type /Page\n") == 1
+    assert b"/Subtype /Image" in pdf
+    text = _pdf_text(pdf)
+    assert "17 december 2026" in text and "nieuwe link" in text and "Kwijt?" in text
+    assert url.replace(" ", "") in text.replace(" ", "")
+    assert code not in text and "code van zes tekens" in text
+    png = qr_png(url)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
 from busbaan.audit.checkpoint import open_note
 from busbaan.audit.keys import load_signer
 from busbaan.citizen import DATA_SUBJECT, links
 from busbaan.service import Service
 from busbaan.store.repositories import CaseRepository
+from busbaan.web.app import create_app
 from busbaan.web.citizen import CITIZEN
-from tests.citizen.conftest import add_proposal, csrf_of, forms_of, log_in, seed_case
+from tests.citizen.conftest import (
+    StoreActions,
+    add_proposal,
+    csrf_of,
+    forms_of,
+    log_in,
+    seed_case,
+)
 
 
 def _entries(service: Service, case_id: str, code: str | None = None) -> list[object]:
@@ -301,3 +310,180 @@ async def test_after_revocation_a_decision_changes_nothing(client: TestClient,
     assert r.status == 401 and "stopgezet" in await r.text()
     assert all(g.withdrawn_at is None
                for g in CaseRepository(cit_service.engine).grants(case.case_id))
+
+
+async def test_a_restart_keeps_the_citizen_logged_in(client: TestClient,
+                                                     cit_service: Service) -> None:
+    """A new app on the same store and key (a restart, or a second process) knows the
+    citizen's session and the forms already handled."""
+    case = seed_case(cit_service)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(case.consent_grant))
+    r = await client.post("/burger/intrekken", data={"csrf": csrf_of(html), "form": form_id,
+                                                     "grant": case.consent_grant})
+    assert r.status == 200
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert cit_service.policy is not None
+    app = create_app(cit_service.policy, cit_service)
+    app[CITIZEN].actions = StoreActions(cit_service)
+    async with TestClient(TestServer(app)) as other:
+        other.session.cookie_jar.update_cookies(cookies)
+        page = await other.get("/burger/")
+        assert page.status == 200 and "Mijn hulpvraag" in await page.text()
+        again = await other.post("/burger/intrekken", data={
+            "csrf": csrf_of(html), "form": form_id, "grant": case.consent_grant})
+        assert again.status == 200 and "Dit had u al gedaan" in await again.text()
+
+
+async def test_a_case_lock_is_shared_while_held_and_then_forgotten(
+        client: TestClient) -> None:
+    """Two requests for one case get the same lock while one holds it; once nobody
+    does, the app forgets it (no lock per case ever seen)."""
+    import gc
+
+    cw = client.app[CITIZEN]
+    async with cw.lock("C-LOCK0001") as _:
+        assert cw.lock("C-LOCK0001") is cw.lock("C-LOCK0001")
+        assert cw.lock("C-LOCK0001").locked()
+    gc.collect()
+    assert "C-LOCK0001" not in cw.locks
+
+
+async def test_a_double_yes_on_two_processes_gives_one_grant(client: TestClient,
+                                                             cit_service: Service) -> None:
+    """The same 'ja' reaching two processes at once (a double click behind a load
+    balancer; each process has its own case lock) gives the organisation one grant,
+    and both answers are a page that changes nothing further."""
+    import asyncio
+
+    case = seed_case(cit_service)
+    proposal = add_proposal(cit_service, case.case_id)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
+    data = {"csrf": csrf_of(html), "form": form_id, "voorstel": proposal.proposal_id,
+            "keuze": "ja"}
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert cit_service.policy is not None
+    app = create_app(cit_service.policy, cit_service)
+    app[CITIZEN].actions = StoreActions(cit_service)
+    async with TestClient(TestServer(app)) as other:
+        other.session.cookie_jar.update_cookies(cookies)
+        answers = await asyncio.gather(
+            client.post("/burger/beslis", data=data, allow_redirects=False),
+            other.post("/burger/beslis", data=data, allow_redirects=False))
+        statuses = sorted(r.status for r in answers)
+    given = [g for g in CaseRepository(cit_service.engine).grants(case.case_id)
+             if g.organisation == "huisartsen"]
+    assert len(given) == 1, given
+    assert statuses[0] == 303 and statuses[1] in (303, 409), statuses
+
+
+async def test_a_double_no_on_two_processes_is_recorded_and_told_once(
+        client: TestClient, cit_service: Service) -> None:
+    """The same 'nee' reaching two processes at once is recorded once and the regie is
+    told once; the other answer says it was decided already."""
+    import asyncio
+
+    case = seed_case(cit_service)
+    proposal = add_proposal(cit_service, case.case_id)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
+    data = {"csrf": csrf_of(html), "form": form_id, "voorstel": proposal.proposal_id,
+            "keuze": "nee"}
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert cit_service.policy is not None
+    app = create_app(cit_service.policy, cit_service)
+    app[CITIZEN].actions = StoreActions(cit_service)
+    async with TestClient(TestServer(app)) as other:
+        other.session.cookie_jar.update_cookies(cookies)
+        answers = await asyncio.gather(
+            client.post("/burger/beslis", data=data, allow_redirects=False),
+            other.post("/burger/beslis", data=data, allow_redirects=False))
+    assert sorted(r.status for r in answers) in ([303, 409], [303, 303])
+    assert len(_entries(cit_service, case.case_id, "consent.refused")) == 1
+    told = [t for a in (client.app[CITIZEN].actions, app[CITIZEN].actions)
+            for t in a.told if t[0] == case.case_id]  # type: ignore[attr-defined]
+    assert [t[1] for t in told] == ["citizen.decided"]
+
+
+async def test_a_yes_that_loses_to_a_no_recorded_meanwhile_takes_its_grant_back(
+        client: TestClient, cit_service: Service) -> None:
+    """When another process records 'nee' while this 'ja' gives the grant, the recorded
+    answer stands: the grant is withdrawn again and the citizen told it was decided."""
+    from busbaan.store.citizen_repo import CitizenRepository
+
+    class NoMeanwhile(StoreActions):
+        async def approve(self, proposal: Any, now: dt.datetime) -> str:
+            gid = await super().approve(proposal, now)
+            CitizenRepository(cit_service.engine).decide(
+                proposal.proposal_id, status="refused", now=now, grant_id=None,
+                receipt="elsewhere")
+            return gid
+
+    client.app[CITIZEN].actions = NoMeanwhile(cit_service)
+    case = seed_case(cit_service)
+    proposal = add_proposal(cit_service, case.case_id)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
+    r = await client.post("/burger/beslis", data={
+        "csrf": csrf_of(html), "form": form_id, "voorstel": proposal.proposal_id,
+        "keuze": "ja"})
+    assert r.status == 409 and "al over beslist" in await r.text()
+    given = [g for g in CaseRepository(cit_service.engine).grants(case.case_id)
+             if g.organisation == "huisartsen"]
+    assert len(given) == 1 and given[0].withdrawn_at is not None
+    stored = CitizenRepository(cit_service.engine).proposal(proposal.proposal_id)
+    assert stored is not None and stored.status == "refused"
+
+
+async def test_a_double_withdrawal_on_two_processes_is_handled_once(
+        client: TestClient, cit_service: Service) -> None:
+    """The same withdrawal form reaching two processes at once is handled once (one
+    record, one notice to the regie): the form is claimed in the store first, and the
+    other answer says it was done already."""
+    import asyncio
+
+    case = seed_case(cit_service)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(case.consent_grant))
+    data = {"csrf": csrf_of(html), "form": form_id, "grant": case.consent_grant}
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert cit_service.policy is not None
+    app = create_app(cit_service.policy, cit_service)
+    app[CITIZEN].actions = StoreActions(cit_service)
+    async with TestClient(TestServer(app)) as other:
+        other.session.cookie_jar.update_cookies(cookies)
+        answers = await asyncio.gather(
+            client.post("/burger/intrekken", data=data),
+            other.post("/burger/intrekken", data=data))
+        texts = [await r.text() for r in answers]
+    assert [r.status for r in answers] == [200, 200]
+    assert sum("Dit had u al gedaan" in t for t in texts) == 1
+    told = [t for a in (client.app[CITIZEN].actions, app[CITIZEN].actions)
+            for t in a.told if t[0] == case.case_id]  # type: ignore[attr-defined]
+    assert [t[1] for t in told] == ["citizen.withdrew"]
+    assert len(_entries(cit_service, case.case_id, "consent.withdrawn")) == 1
+
+
+async def test_a_refused_form_can_be_sent_again(client: TestClient,
+                                                cit_service: Service) -> None:
+    """A form that changed nothing (here: no actions available, 'busy') is not taken:
+    sent again once things work, it is handled."""
+    case = seed_case(cit_service)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(case.consent_grant))
+    data = {"csrf": csrf_of(html), "form": form_id, "grant": case.consent_grant}
+    cw = client.app[CITIZEN]
+    actions, cw.actions = cw.actions, None
+    r = await client.post("/burger/intrekken", data=data)
+    assert r.status == 503
+    cw.actions = actions
+    r = await client.post("/burger/intrekken", data=data)
+    assert r.status == 200 and "ingetrokken" in await r.text()
+    assert "al gedaan" not in await r.text()

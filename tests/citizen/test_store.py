@@ -4,13 +4,25 @@ counted without lost updates, proposals decided once, the page's facts in one re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import stat
+from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from busbaan.audit import AuditEntry
+from busbaan.audit.storage import AuditLog
 from busbaan.citizen import links
 from busbaan.citizen.model import Proposal
+from busbaan.clock import FakeClock
 from busbaan.consent import Grant, Professional
 from busbaan.consent.model import Access
+from busbaan.errors import BusbaanError
 from busbaan.handover.model import Handover, Lead, Status
 from busbaan.store import make_engine
+from busbaan.store.citizen_models import CitizenSessionRow
 from busbaan.store.citizen_repo import CitizenRepository
 from busbaan.store.repositories import (
     CaseRepository,
@@ -18,6 +30,7 @@ from busbaan.store.repositories import (
     HandoverRepository,
     new_id,
 )
+from busbaan.web.citizen.sessions import CitizenSessions, load_or_create_key
 
 NOW = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
 
@@ -124,5 +137,110 @@ def test_the_page_facts_come_in_one_read(db_url: str) -> None:
     assert facts.contact == "020 1234"
     assert [e.organisation for e in facts.earlier] == ["buurtteam"]
     assert facts.grants[0].withdrawn_by_citizen
+    assert facts.history == ()
     assert repo.facts("C-NOPE") is None
     engine.dispose()
+
+
+def test_the_page_reads_its_audit_entries_in_the_same_read(db_url: str) -> None:
+    """With the audit log, the facts carry the case's own entries in log order (none
+    of another case)."""
+    engine = make_engine(db_url)
+    repo = CitizenRepository(engine)
+    case_id, other = _case(engine), _case(engine)
+    log = AuditLog(engine)
+    log.append_many([AuditEntry(event_code=code, action="C", outcome="done", source="t",
+                                occurred_at=NOW, user_id="@a:x", case_id=cid)
+                     for code, cid in (("case.created", case_id), ("case.created", other),
+                                       ("consent.granted", case_id))])
+    facts = repo.facts(case_id, log=log)
+    assert facts is not None
+    assert [(i, e.event_code) for i, e in facts.history] == [(0, "case.created"),
+                                                             (2, "consent.granted")]
+    engine.dispose()
+
+
+def _sessions(engine: object, clock: FakeClock, key: bytes = b"k" * 32) -> CitizenSessions:
+    return CitizenSessions(engine, clock, key)  # type: ignore[arg-type]
+
+
+def test_sessions_live_in_the_store_as_keyed_hashes(db_url: str) -> None:
+    """A session survives a restart (a new CitizenSessions on the same store) and is
+    found from another process; the store holds neither the id nor the CSRF token,
+    and a row written by someone without the key opens nothing."""
+    engine = make_engine(db_url)
+    clock = FakeClock(NOW)
+    case_id = _case(engine)
+    first = _sessions(engine, clock).new(case_id=case_id)
+    again = _sessions(make_engine(db_url), clock).get(first.id)  # "after a restart"
+    assert again is not None and again.case_id == case_id and again.csrf == first.csrf
+    with engine.connect() as conn:
+        dumped = " ".join(str(v) for row in conn.execute(
+            sa.select(CitizenSessionRow.__table__)) for v in row)  # type: ignore[attr-defined]
+    assert first.id not in dumped and first.csrf not in dumped
+    insider = "x" * 43  # an id of their choosing, hashed without the key
+    with Session(engine) as s, s.begin():
+        s.add(CitizenSessionRow(id_hash=hashlib.sha256(insider.encode()).hexdigest(),
+                                case_id=case_id, created_at=NOW, last_seen=NOW, done=[]))
+    assert _sessions(engine, clock).get(insider) is None
+    assert _sessions(engine, clock, b"o" * 32).get(first.id) is None  # another key
+    engine.dispose()
+
+
+def test_sessions_expire_remember_forms_and_see_a_revoked_link(db_url: str) -> None:
+    """Forms are claimed once across processes and remember what they showed (an
+    unanswered claim can be released); a session ends after 20 idle
+    minutes and after 4 hours whatever the activity; revoking its link shows on the
+    next lookup; ending it removes it."""
+    engine = make_engine(db_url)
+    clock = FakeClock(NOW)
+    store = _sessions(engine, clock)
+    case_id = _case(engine)
+    link_id = CitizenRepository(engine).add_link(
+        case_id=case_id, token_hash="e" * 64, code_hash="f" * 64, created_by="@a:x",
+        now=NOW, expires_at=NOW + dt.timedelta(days=1))
+    s = store.new(case_id=case_id, link_id=link_id)
+    assert store.claim(s, "F1") is None  # claimed by this call
+    store.remember(s, "F1", (("done.withdrawn", {"org": "Humanitas"}),))
+    got = _sessions(engine, clock).get(s.id)  # "another process"
+    assert got is not None and not got.link_revoked
+    assert _sessions(engine, clock).claim(got, "F1") == (
+        ("done.withdrawn", {"org": "Humanitas"}),)  # taken: what it showed
+    assert store.flash(got, "F1") == (("done.withdrawn", {"org": "Humanitas"}),)
+    assert store.claim(s, "F2") is None and store.claim(s, "F2") == ()  # in progress
+    store.release(s, "F2")
+    assert store.claim(s, "F2") is None  # released: may be sent again
+    store.release(s, "F1")  # an answered form stays taken
+    assert store.claim(s, "F1") is not None
+    for _ in range(12):  # active every 19 minutes: alive until the 4 hours are over
+        clock.advance(minutes=19)
+        assert store.get(s.id) is not None
+    clock.advance(minutes=19)  # 4 h 7 min after the start
+    assert store.get(s.id) is None
+    idle = store.new(case_id=case_id, link_id=link_id)
+    clock.advance(minutes=21)
+    assert store.get(idle.id) is None
+    revoked = store.new(case_id=case_id, link_id=link_id)
+    CitizenRepository(engine).revoke_all(case_id, by="@a:x", now=clock.now())
+    found = store.get(revoked.id)
+    assert found is not None and found.link_revoked
+    store.end(found)
+    assert store.get(revoked.id) is None
+    engine.dispose()
+
+
+def test_the_session_key_is_made_once_private_and_checked(tmp_path: Path) -> None:
+    """The key file is created with mode 0600 and reused; one readable by others or
+    not a key is refused."""
+    path = tmp_path / "citizen-session.key"
+    key = load_or_create_key(path)
+    assert len(key) == 32 and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create_key(path) == key
+    path.chmod(0o644)
+    with pytest.raises(BusbaanError) as err:
+        load_or_create_key(path)
+    assert err.value.errcode == "BB_SESSION_KEY_INVALID"
+    path.chmod(0o600)
+    path.write_text("kort\n")
+    with pytest.raises(BusbaanError):
+        load_or_create_key(path)

@@ -80,15 +80,18 @@ def test_the_page_names_the_regie_and_says_each_grant_in_a_sentence(policy: Poli
 
 
 def test_the_page_speaks_english_turkish_and_arabic(policy: Policy) -> None:
-    """The same facts in the other catalogues, with their own month names."""
+    """The same facts in the other catalogues, with their own month names and the
+    regie's role in that language (the policy's Dutch name only as a fallback)."""
     facts = _facts(grants=(GrantHistory(_grant("G-HUM", "humanitas", ("contact",),
                                                  ("toestemming",))),))
     en = build_page(policy, facts, catalogue("en"), NOW)
     assert en.grants[0].text.endswith("This applies until 31 March 2027.")
+    assert "neighbourhood team worker" in en.who[0] and "buurtteammedewerker" not in en.who[0]
+    assert "buurtteammedewerker" in build_page(policy, facts, catalogue("nl"), NOW).who[0]
     tr = build_page(policy, facts, catalogue("tr"), NOW)
     assert "31 Mart 2027" in tr.grants[0].text
     ar = build_page(policy, facts, catalogue("ar"), NOW)
-    assert "مارس" in ar.grants[0].text
+    assert "مارس" in ar.grants[0].text and "موظف فريق الحي" in ar.who[0]
 
 
 def test_ended_grants_move_to_their_own_list(policy: Policy) -> None:
@@ -147,9 +150,13 @@ def test_only_the_citizen_gives_again_what_the_citizen_withdrew(policy: Policy) 
     assert not regrant_blocked(policy, [withdrawn], "schuldhulp", ("toestemming",), "@a:x")
     assert not regrant_blocked(policy, [by_regie], "humanitas", ("toestemming",), "@a:x")
     again = GrantHistory(_grant("G-2", "humanitas", ("contact",), ("toestemming",),
-                                days_ago=1, given_by=DATA_SUBJECT))  # type: ignore[arg-type]
+                                days_ago=0, given_by=DATA_SUBJECT))  # type: ignore[arg-type]
     assert not regrant_blocked(policy, [withdrawn, again], "humanitas", ("toestemming",),
                                "@a:x")
+    before = GrantHistory(_grant("G-4", "humanitas", ("contact",), ("toestemming",),
+                                 days_ago=1, given_by=DATA_SUBJECT))  # type: ignore[arg-type]
+    assert regrant_blocked(policy, [before, withdrawn], "humanitas", ("toestemming",),
+                           "@a:x"), "the citizen's last word was the withdrawal"
     wgs = GrantHistory(_grant("G-3", "schuldhulp", ("schulden",), ("toestemming",),
                               withdrawn_at=NOW), "citizen")
     assert not regrant_blocked(policy, [wgs], "schuldhulp", ("wgs",), "@a:x")

@@ -33,7 +33,9 @@ def _mode(path: Path) -> int:
 
 
 def test_listens_on_loopback_only_without_federation(tmp_path: Path) -> None:
-    """Every listener binds 127.0.0.1 only, serves no federation, and federates nowhere."""
+    """Every listener binds 127.0.0.1 only, serves no federation API (only the OpenID
+    userinfo check, Synapse's "openid" resource, for the case panel), and federates
+    nowhere."""
     config = write_config(tmp_path)
     homeserver = _yaml(tmp_path)
     assert homeserver["listeners"], "one listener expected"
@@ -41,7 +43,7 @@ def test_listens_on_loopback_only_without_federation(tmp_path: Path) -> None:
         assert listener["bind_addresses"] == ["127.0.0.1"]
         assert listener["tls"] is False
         names = {n for r in listener["resources"] for n in r["names"]}
-        assert names == {"client"}
+        assert names == {"client", "openid"}
     assert homeserver["federation_domain_whitelist"] == []
     assert homeserver["trusted_key_servers"] == []
     assert config.url == f"http://127.0.0.1:{config.port}"

@@ -109,6 +109,9 @@ async def fed_service(federation: Federation, fed_store: str, fed_clock: OffsetC
         reconcile_seconds=0.5,
         web_port=-1,
         audit_key_init=True,  # tests create the signing key explicitly (issue 9)
+        # as `busbaan dev-federated`: the case panel checks each server's users there
+        extra={"panel_homeservers": {s.server_name: s.url
+                                     for s in federation.homeservers.values()}},
     )
     svc = Service(config, clock=fed_clock)
     await svc.start()

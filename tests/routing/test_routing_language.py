@@ -150,3 +150,63 @@ def test_childs_age_does_not_exclude_adult_services(router: Router) -> None:
     answer = router.route("Alleenstaande moeder met een dochter van 8 heeft grote schulden")
     assert answer.leeftijd is None and answer.excluded == ()
     assert any(r.service_id == "shv-schuldhulpverlening" for r in answer.results)
+
+
+def test_a_parent_may_ask_for_their_childs_service(router: Router) -> None:
+    """A parent's age does not shut the child's services: 'vader (42) met een zoon van
+    9' is judged by the son's age for a service for children, and a child without an age
+    ('haar dochter gaat naar de brugklas') opens the services that end in youth."""
+    sport = router.route("Vader (42) heeft een zoon van 9 die wil voetballen maar de "
+                         "contributie is te duur")
+    assert "jeugdfonds-sport-cultuur" not in {e.service_id for e in sport.excluded}
+    assert "jeugdfonds-sport-cultuur" in [r.service_id for r in sport.results[:3]]
+    school = router.route("Moeder (35) kan de schoolspullen voor haar dochter niet betalen")
+    assert "leergeld-schoolspullen" not in {e.service_id for e in school.excluded}
+
+
+def test_a_grown_child_is_the_person(router: Router) -> None:
+    """'mijn dochter van 23' is about a 23-year-old: a service that ends at 22 stays
+    shut, as it does for an adult with no child in the question."""
+    from busbaan.routing.context import person
+
+    assert not person("mijn dochter van 23 heeft geen dak boven haar hoofd", {}).has_child
+    assert person("Moeder (35) kan geen laptop betalen voor haar dochter", {}).has_child
+    answer = router.route("mijn dochter van 23 heeft geen dak boven haar hoofd")
+    assert "mo-jongeren-toegang" in {e.service_id for e in answer.excluded}
+    adult = router.route("man van 40 zoekt een slaapplek voor jongeren")
+    assert "mo-jongeren-toegang" in {e.service_id for e in adult.excluded}
+    parent = router.route("vrouw van 40 wil hulp bij het opvoeden")
+    assert "okt-opvoedondersteuning" not in {e.service_id for e in parent.excluded}
+
+
+def test_dictionary_words_are_not_corrected_but_misspellings_are(router: Router) -> None:
+    """A real Dutch or English word is no typo ('schelden' stays, it is not 'schulden';
+    'morgen' is not 'mogen'), while a misspelling is corrected, also when it would split
+    into parts ('schulhulp' -> 'schuldhulp', not 'schul' + 'hulp')."""
+    terms = {t.source: t for t in router.analyzer.query("buren schelden morgen lessons")}
+    assert all(t.kind != "typo" for t in terms.values())
+    fixed = [t for t in router.analyzer.query("schulhulp aanvragn") if t.kind == "typo"]
+    assert {router.analyzer.stem("schuldhulp"), router.analyzer.stem("aanvragen")} <= {
+        t.stem for t in fixed}
+
+
+def test_english_words_are_found_in_every_form(router: Router) -> None:
+    """English words are looked up by their English stem, as written: 'refugees',
+    'creditors' and 'swimming lessons' find the map's Dutch words."""
+    kinds = {(t.source, t.kind) for t in router.analyzer.query(
+        "refugees with creditors need swimming lessons")}
+    assert ("refugees", "english") in kinds and ("creditors", "english") in kinds
+    assert ("swimming lessons", "english") in kinds
+
+
+def test_everyday_words_weigh_less_than_domain_words() -> None:
+    """The word-frequency table (wordfreq) ranks everyday words as common and domain
+    words as rare: 'huis' and 'kinderen' count for less than 'leerplicht' or a word
+    the table does not hold, never below the floor."""
+    from busbaan.routing import commonness
+
+    assert commonness.weight("leerplicht") == 1.0
+    assert commonness.weight("schuldhulpverlening") == 1.0
+    assert commonness.FLOOR <= commonness.weight("huis") < 0.7
+    assert commonness.weight("kinderen") < commonness.weight("schulden") <= 1.0
+    assert commonness.zipf("the", "en") > 6 and commonness.zipf("xqzv") == 0.0

@@ -42,6 +42,30 @@ def test_learning_terms_are_stems_without_numbers_or_stopwords() -> None:
     assert not {"meneer", "is", "en", "79", "3"} & set(terms)
 
 
+def test_learning_keeps_no_names_or_bsn() -> None:
+    """Names (also those that are Dutch words: Jan, Bakker, Visser), titled names and
+    BSN-like numbers never become learned terms; the question's other words do."""
+    router = Router(load_map(BENCHMARK_MAP))
+    question = (
+        "Jan Bakker (bsn 111222333) en zijn vrouw Fatima Visser hebben schulden; "
+        "mevrouw De Vries van de buren helpt met de post. Zoon Mohammed is eenzaam."
+    )
+    terms = set(learning_terms(router.analyzer, question))
+    stems = {router.analyzer.stem(w) for w in
+             ("jan", "bakker", "fatima", "visser", "vries", "mohammed", "bsn")}
+    assert not stems & terms, stems & terms
+    assert not any(t.isdigit() for t in terms)
+    assert {router.analyzer.stem("schulden"), router.analyzer.stem("eenzaam")} <= terms
+
+
+def test_capitalised_words_of_the_map_are_still_learned() -> None:
+    """A capitalised word the map itself uses (DigiD, a sentence-initial 'Schulden') is
+    no name and is kept."""
+    router = Router(load_map(BENCHMARK_MAP))
+    terms = set(learning_terms(router.analyzer, "Schulden en geen DigiD"))
+    assert {router.analyzer.stem("schulden"), router.analyzer.stem("digid")} <= terms
+
+
 def test_feedback_teaches_a_paraphrase_after_a_few_items() -> None:
     """Three corrections of a missed question move its paraphrase to the right service."""
     router = Router(load_map(BENCHMARK_MAP))

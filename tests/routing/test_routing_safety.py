@@ -69,6 +69,112 @@ def test_negated_or_ordinary_words_are_no_signal(signals: Any, text: str) -> Non
     assert families(signals, text) == set()
 
 
+#: Danger described as people describe it, written per family from general knowledge
+#: (session 3), not from any question set.
+DESCRIBED = [
+    ("Mijn buurvrouw is doodsbang voor haar man", "partner_violence"),
+    ("Haar partner pakt haar telefoon af en ze mag niet de deur uit", "partner_violence"),
+    ("She is afraid of her husband and does not want to go home", "partner_violence"),
+    ("Hij duwt haar tegen de muur als hij boos is", "partner_violence"),
+    ("De baby is door elkaar geschud", "child_maltreatment"),
+    ("Een meisje uit mijn klas heeft brandwonden op haar armen", "child_maltreatment"),
+    ("Het kind is bang voor zijn vader en wil niet naar huis", "child_maltreatment"),
+    ("Haar kleinzoon gebruikt haar bankpas en ze durft niks te zeggen", "elder_abuse"),
+    ("My grandma's grandson empties her account", "elder_abuse"),
+    ("Vrijdag wordt het gas eraf gehaald", "eviction_cutoff"),
+    ("De deurwaarder komt dinsdag, dan moeten ze het huis uit", "eviction_cutoff"),
+    ("Their power will be cut off on Monday", "eviction_cutoff"),
+    ("Hij slaapt sinds gisteren in zijn auto", "homeless_tonight"),
+    ("Zijn ouders hebben hem eruit gegooid, hij weet niet waar hij vannacht moet slapen",
+     "homeless_tonight"),
+    ("Hij zegt dat hij er niet meer wil zijn", "suicide"),
+    ("Hij geeft zijn spullen weg en neemt afscheid", "suicide"),
+    ("he says everyone would be better off if he was dead", "suicide"),
+    ("my friend self-harms", "suicide"),
+    ("Mijn buurvrouw heeft steeds een blauw oog en zegt dat ze tegen de kast is gelopen",
+     "partner_violence"),
+    ("Ik hoor de buren elke nacht ruzie maken, ze gilt en er wordt met spullen gegooid",
+     "partner_violence"),
+    ("Meisje van 12 vertelt dat haar oom aan haar zit", "child_maltreatment"),
+    ("Moeder (79) heeft dementie en de thuiszorg laat haar de hele dag in een vieze luier "
+     "liggen", "elder_abuse"),
+    ("An elderly neighbour says her son takes her pension every month", "elder_abuse"),
+    ("Het energiebedrijf sluit morgen de stroom af", "eviction_cutoff"),
+    ("De woningcorporatie zet hen vrijdag uit huis", "eviction_cutoff"),
+    ("Hij is vandaag uit huis gezet en heeft geen plek om te slapen", "homeless_tonight"),
+    ("Ze slaapt al een week in het park", "homeless_tonight"),
+    ("Hij zwerft op straat sinds zijn vriendin hem eruit heeft gezet", "homeless_tonight"),
+    ("Mijn moeder zegt dat ze het leven niet meer ziet zitten", "suicide"),
+    ("He talks about killing himself", "suicide"),
+]
+
+
+@pytest.mark.parametrize(("text", "family"), DESCRIBED)
+def test_broadened_cues_recognise_described_danger(signals: Any, text: str, family: str) -> None:
+    """The session-3 cue lists recognise control, fear, signs on a child, a grandchild
+    taking money, gas cut off ('sluit ... af': a separable verb's particle at the end of
+    the clause), sleeping in a car or a park and indirect suicide talk."""
+    assert family in families(signals, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hij wil een zorgverzekering afsluiten, kan dat deze week nog?",
+        "Ze wil deze week een energiecontract met vaste prijs afsluiten",
+        "Ze kan nergens terecht met haar vragen, wat nu?",
+        "Mijn moeder met dementie is vaak bang en in de war",
+        "Oudere buurvrouw is bang om te vallen in de douche",
+        "Een man wordt bedreigd door zijn schuldeiser",
+        "Moeder (70) wil een machtiging voor haar zoon regelen voor de bank",
+        "Haar ex betaalt geen alimentatie meer",
+        "Ze is bang dat ze haar huis kwijtraakt door de schulden",
+        "Man (67) is zijn pinpas kwijt en kan niet bij zijn geld",
+        "Kleinzoon wil opa helpen met zijn bankzaken",
+        "Hij helpt haar met de administratie",
+    ],
+)
+def test_near_misses_raise_no_signal(signals: Any, text: str) -> None:
+    """Ordinary questions that share a word with a cue ('afsluiten' a contract, 'bang'
+    to fall, 'nergens terecht' with questions, a man threatened by a creditor) raise
+    no safety signal (the person's age read from the question, as the router does)."""
+    from busbaan.routing.context import person
+
+    assert families(signals, text, person(text, {}).leeftijd) == set()
+
+
+def test_a_lost_bank_card_is_no_abuse_a_taken_one_is(signals: Any) -> None:
+    """An older person's bank card in someone else's hands is elder abuse; one that is
+    merely lost is not."""
+    assert "elder_abuse" not in families(signals, "Man (67) is zijn pinpas kwijt", 67)
+    assert "elder_abuse" in families(signals, "Opa's kleinzoon gebruikt zijn pinpas", None)
+    assert "elder_abuse" in families(signals, "haar zoon pakt haar bankpas af", 81)
+
+
+def test_check_speaks_dutch_about_a_broken_safety_file(tmp_path: Path) -> None:
+    """`socialmap check --safety` names each problem of the file in Dutch by default
+    (field, family id, what is wrong) and in English when asked."""
+    data = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    data["families"][1]["services"] = []
+    data["families"][2]["kleur"] = "rood"
+    data["families"][3]["all_of"][0] = [["morgen"]]
+    broken = tmp_path / "safety.yaml"
+    broken.write_text(yaml.safe_dump(data), encoding="utf-8")
+    args = ["socialmap", "check", str(demo_map_path()), "--safety", str(broken)]
+    nl = CliRunner().invoke(main, args, env={"BUSBAAN_LANG": "nl"})
+    assert nl.exit_code == 1
+    assert "families.1.services (child_maltreatment): moet minstens 1 item(s) hebben" in nl.output
+    assert "families.2.kleur (elder_abuse): onbekend veld" in nl.output
+    assert "regel 1 heeft minstens twee groepen nodig" in nl.output
+    assert "Field required" not in nl.output and "Extra inputs" not in nl.output
+    en = CliRunner().invoke(main, args, env={"BUSBAAN_LANG": "en"})
+    assert "Extra inputs are not permitted" in en.output
+    assert "rule 1 needs at least two groups" in en.output
+    missing = CliRunner().invoke(main, ["socialmap", "check", str(demo_map_path()), "--safety",
+                                        str(tmp_path / "nope.yaml")], env={"BUSBAAN_LANG": "nl"})
+    assert missing.exit_code == 1 and "bestand niet gevonden" in missing.output
+
+
 def test_an_older_person_counts_for_elder_abuse(signals: Any) -> None:
     """Money taken by a son is elder abuse when the person is 65 or older, not at 40."""
     text = "haar zoon haalt geld van haar rekening en zet haar onder druk"

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from busbaan.citizen import DATA_SUBJECT
-from busbaan.citizen.model import Proposal
+from busbaan.citizen.model import Proposal, grant_id_for
 from busbaan.consent.model import Grant
 from busbaan.errors import Unavailable
 from busbaan.log import get_logger
-from busbaan.store.repositories import new_id
 
 __all__ = ["CaseActions", "CasusBotActions", "Withdrawal"]
 
@@ -71,7 +70,8 @@ class CasusBotActions:
 
     async def approve(self, proposal: Proposal, now: dt.datetime) -> str:
         await self._room(proposal.case_id)
-        grant = Grant(grant_id=new_id("G"), organisation=proposal.organisation,
+        grant = Grant(grant_id=grant_id_for(proposal.proposal_id),
+                      organisation=proposal.organisation,
                       categories=proposal.categories, legal_bases=proposal.legal_bases,
                       roles=proposal.roles, valid_from=now, valid_until=proposal.valid_until,
                       given_by=DATA_SUBJECT)

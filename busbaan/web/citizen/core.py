@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,13 @@ from busbaan.log import get_logger
 from busbaan.policy import Policy
 from busbaan.store.citizen_repo import CitizenRepository
 from busbaan.web.citizen.actions import CaseActions, CasusBotActions
-from busbaan.web.citizen.sessions import COOKIE, CitizenSession, CitizenSessions, RateLimiter
+from busbaan.web.citizen.sessions import (
+    COOKIE,
+    CitizenSession,
+    CitizenSessions,
+    RateLimiter,
+    load_or_create_key,
+)
 
 __all__ = ["CITIZEN", "PREFIX", "CitizenWeb", "LoginStep", "security_headers"]
 
@@ -32,6 +39,7 @@ log = get_logger("busbaan.web.citizen")
 PREFIX = "/burger"
 SOURCE = "citizen-web"
 LANG_COOKIE = "busbaan_taal"
+SESSION_KEY_FILE = "citizen-session.key"
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -39,9 +47,10 @@ class LoginStep:
     """How a citizen proves who they are. The embedded default is the link and the
     code (``routes.link_form`` / ``routes.link_code``). A DigiD step (SAML or OIDC
     through the municipality's identity broker) adds its own routes under
-    ``/burger/digid/``, maps the BSN it receives to the case in the broker's pseudonym
-    register (the BSN never reaches busbaan), and calls
-    :meth:`CitizenWeb.start_session` with that case — nothing else changes."""
+    ``/burger/digid/``, receives a pseudonym (never a BSN), finds the case bound to it
+    (bound once after a link + code login), and calls :meth:`CitizenWeb.start_session`
+    with that case — nothing else changes. docs/architecture.md, "DigiD: where it
+    plugs in", has the flow, the configuration and the binding."""
 
     name = "link+code"
 
@@ -54,15 +63,19 @@ class CitizenWeb:
     clock: Clock
     signer: Signer | None
     actions: CaseActions | None
+    #: The sessions' HMAC key (a file outside the database; shared by the processes).
+    session_key: bytes = field(repr=False, default=b"")
     cookie_secure: bool = False
     sessions: CitizenSessions = field(init=False)
     limiter: RateLimiter = field(init=False)
     repo: CitizenRepository = field(init=False)
     templates: jinja2.Environment = field(init=False)
-    locks: dict[str, asyncio.Lock] = field(init=False, default_factory=dict)
+    #: One lock per case while someone holds it (forgotten when nobody does).
+    locks: weakref.WeakValueDictionary[str, asyncio.Lock] = field(
+        init=False, default_factory=weakref.WeakValueDictionary)
 
     def __post_init__(self) -> None:
-        self.sessions = CitizenSessions(self.clock)
+        self.sessions = CitizenSessions(self.engine, self.clock, self.session_key)
         self.limiter = RateLimiter(self.clock)
         self.repo = CitizenRepository(self.engine)
         self.templates = jinja2.Environment(
@@ -83,9 +96,12 @@ class CitizenWeb:
             log.warning("citizen.no_receipt_key", errcode=exc.errcode)
             signer = None
         bot = getattr(service, "casus", None)
+        session_key = load_or_create_key(Path(
+            extra.get("citizen_session_key") or Path(config.state_dir) / SESSION_KEY_FILE))
         return cls(policy=policy, engine=service.engine, audit=service.audit,
                    clock=service.clock, signer=signer,
                    actions=CasusBotActions(bot) if bot is not None else None,
+                   session_key=session_key,
                    cookie_secure=bool(extra.get("cookie_secure", False)))
 
     # -- records ----------------------------------------------------------------------
@@ -107,28 +123,39 @@ class CitizenWeb:
 
     # -- sessions ---------------------------------------------------------------------
 
-    def session(self, request: web.Request) -> CitizenSession | None:
-        return self.sessions.get(request.cookies.get(COOKIE))
+    async def session(self, request: web.Request) -> CitizenSession | None:
+        return await asyncio.to_thread(self.sessions.get, request.cookies.get(COOKIE))
 
-    def start_session(self, previous: CitizenSession | None, case_id: str,
-                      link_id: str | None) -> CitizenSession:
+    async def start_session(self, previous: CitizenSession | None, case_id: str,
+                            link_id: str | None) -> CitizenSession:
         """The end of every login step: a new session id for the case."""
-        self.sessions.end(previous)
-        return self.sessions.new(case_id=case_id, link_id=link_id)
+        def swap() -> CitizenSession:
+            self.sessions.end(previous)
+            return self.sessions.new(case_id=case_id, link_id=link_id)
+
+        return await asyncio.to_thread(swap)
+
+    async def end_session(self, session: CitizenSession | None) -> None:
+        await asyncio.to_thread(self.sessions.end, session)
 
     def set_cookie(self, response: web.StreamResponse, session: CitizenSession) -> None:
         response.set_cookie(COOKIE, session.id, path=PREFIX, httponly=True,
                             samesite="Strict", secure=self.cookie_secure)
 
     def lock(self, case_id: str) -> asyncio.Lock:
-        return self.locks.setdefault(case_id, asyncio.Lock())
+        """Serialises one case's forms in this process (the caller holds the lock
+        object while it is in use, which keeps it in the map)."""
+        lock = self.locks.get(case_id)
+        if lock is None:
+            lock = self.locks[case_id] = asyncio.Lock()
+        return lock
 
     # -- the page's facts ---------------------------------------------------------------
 
     def facts(self, case_id: str) -> CaseFacts | None:
-        log_ = self.audit.log()
-        history = [(i.index, i.entry) for i in log_.query(case_id=case_id)]
-        return self.repo.facts(case_id, history)
+        """The page's facts and the case's audit entries in one read (one transaction
+        on one connection; the audit log lives in the same database)."""
+        return self.repo.facts(case_id, log=self.audit.log())
 
 
 CITIZEN: web.AppKey[CitizenWeb] = web.AppKey("citizen", CitizenWeb)

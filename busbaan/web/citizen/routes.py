@@ -9,8 +9,9 @@ Every view and decision is written to the audit log *before* the page shows it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from aiohttp import web
 from busbaan.citizen import links
 from busbaan.citizen.i18n import catalogue
 from busbaan.citizen.links import CodeOutcome, LinkStatus
+from busbaan.citizen.model import grant_id_for
 from busbaan.citizen.receipt import receipt_body, sign_receipt
 from busbaan.citizen.rules import rests_on_consent
 from busbaan.citizen.view import build_page, org_name, regie_name
@@ -32,6 +34,9 @@ __all__ = ["add_routes"]
 log = get_logger("busbaan.web.citizen")
 STATIC = Path(__file__).parent / "static"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+#: Form ids are made by the page (22 characters, a dash and a grant or proposal id);
+#: anything longer is not ours.
+_FORM_MAX = 60
 
 
 def _problem(request: web.Request, key: str, status: int,
@@ -95,7 +100,9 @@ async def link_form(request: web.Request) -> web.StreamResponse:
                                  reason_code=f"link.{status.value}",
                                  details={"link_id": state.link_id}))
         return _problem(request, f"bad.{status.value}", 410)
-    session = cw.session(request) or cw.sessions.new()
+    session = await cw.session(request)
+    if session is None:
+        session = await asyncio.to_thread(cw.sessions.new)
     response = render(request, "login.html", session=session, error=None, left=None)
     cw.set_cookie(response, session)
     return response
@@ -109,7 +116,7 @@ async def link_code(request: web.Request) -> web.StreamResponse:
         return _problem(request, "bad.busy", 429)
     token = request.match_info["token"]
     form = await request.post()
-    session = cw.session(request)
+    session = await cw.session(request)
     if session is None or not session.csrf_ok(str(form.get("csrf", ""))):
         return _problem(request, "bad.form", 403)
     state, found = await _link(cw, token)
@@ -130,7 +137,7 @@ async def link_code(request: web.Request) -> web.StreamResponse:
         if check.outcome is CodeOutcome.RIGHT:
             if not await asyncio.to_thread(cw.repo.use, state.link_id, now):
                 return _problem(request, "bad.used", 410)
-            fresh = cw.start_session(session, state.case_id, state.link_id)
+            fresh = await cw.start_session(session, state.case_id, state.link_id)
             await cw.record(cw.entry("citizen.login", "E", "done", case_id=state.case_id,
                                      details={"link_id": state.link_id, "method": "link+code"}))
             response = _see(f"{PREFIX}/")
@@ -149,8 +156,9 @@ async def link_code(request: web.Request) -> web.StreamResponse:
                 await cw.actions.tell_regie(
                     state.case_id, kind="citizen.link_locked",
                     body=(f"De burgerlink van casus {state.case_id} is geblokkeerd: de code "
-                          f"is {check.attempts} keer fout ingevuld. Maak zo nodig een nieuwe "
-                          "link met !burgerlink."),
+                          f"is {check.attempts} keer fout ingevuld. Misschien typte de burger "
+                          "verkeerd, misschien probeert iemand anders het. Bel de burger; "
+                          "maak zo nodig een nieuwe link met !burgerlink."),
                     data={"link_id": state.link_id, "attempts": check.attempts})
             except Exception:
                 log.exception("citizen.tell_regie_failed")
@@ -165,19 +173,17 @@ async def link_code(request: web.Request) -> web.StreamResponse:
 async def _signed_in(request: web.Request) -> tuple[CitizenWeb, CitizenSession] | \
         web.Response:
     """The app and the citizen's session; a clear page when there is none, or when the
-    regie revoked the link it started from (``!burgerlink intrekken``)."""
+    regie revoked the link it started from (``!burgerlink intrekken``; read with the
+    session, in the same query)."""
     cw = _cw(request)
     if cw is None:
         return _unavailable(request)
-    session = cw.session(request)
+    session = await cw.session(request)
     if session is None or session.case_id is None:
         return _problem(request, "bad.session", 401)
-    link_id = session.link_id
-    if link_id is not None:
-        revoked: bool = await asyncio.to_thread(cw.repo.link_revoked, link_id)
-        if revoked:
-            cw.sessions.end(session)
-            return _problem(request, "bad.revoked", 401)
+    if session.link_revoked:
+        await cw.end_session(session)
+        return _problem(request, "bad.revoked", 401)
     return cw, session
 
 
@@ -189,19 +195,21 @@ async def my_request(request: web.Request) -> web.StreamResponse:
     case_id = session.case_id
     assert case_id is not None
     lang = lang_of(request)
-    # The view is recorded while the facts are read (both must succeed before the page
-    # shows anything: fail closed). A closed case's page is a view too.
-    facts, _ = await asyncio.gather(
+    # One read for the facts and the case's audit entries; the view is recorded
+    # meanwhile (both must succeed before the page shows anything: fail closed). A
+    # closed case's page is a view too.
+    klaar = request.query.get("klaar", "")[:_FORM_MAX + 2]  # a replay adds "-2"
+    facts, _, flash = await asyncio.gather(
         asyncio.to_thread(cw.facts, case_id),
         cw.record(cw.entry("citizen.viewed", "R", "done", case_id=case_id,
-                           details={"lang": lang, "page": "mijn-hulpvraag"})))
+                           details={"lang": lang, "page": "mijn-hulpvraag"})),
+        _flash(cw, session, klaar))
     if facts is None:
         return _problem(request, "bad.session", 401)
     if facts.closed:
         return _problem(request, "bad.closed", 410, session=session)
     c = catalogue(lang)
     page = build_page(cw.policy, facts, c, cw.clock.now())
-    flash: Flash = session.done.get(request.query.get("klaar", ""), ())
     return render(request, "page.html", session=session, page=page, flash=flash,
                   form_id=secrets.token_urlsafe(16))
 
@@ -213,26 +221,51 @@ async def _form(request: web.Request) -> tuple[CitizenWeb, CitizenSession, dict[
         return found
     cw, session = found
     data = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
-    if not session.csrf_ok(data.get("csrf")) or not data.get("form"):
+    if not session.csrf_ok(data.get("csrf")) or not data.get("form") \
+            or len(data["form"]) > _FORM_MAX:
         return _problem(request, "bad.form", 403, session=session, back=True)
     return cw, session, data
 
 
-def _done(session: CitizenSession, form_id: str, flash: Flash) -> web.Response:
-    session.done[form_id] = flash
-    while len(session.done) > 50:
-        session.done.pop(next(iter(session.done)))
+async def _flash(cw: CitizenWeb, session: CitizenSession, form_id: str) -> Flash:
+    return await asyncio.to_thread(cw.sessions.flash, session, form_id) if form_id else ()
+
+
+class _Claim:
+    """A form claimed for this request; released on leaving unless ``kept``."""
+
+    def __init__(self) -> None:
+        self.replay: web.Response | None = None
+        self.kept = False
+
+
+@contextlib.asynccontextmanager
+async def _claimed(cw: CitizenWeb, session: CitizenSession,
+                   form_id: str) -> AsyncIterator[_Claim]:
+    """Claim the form in the store before handling it. Claimed before (a double
+    submit, the back button — in this process or another): ``replay`` shows what it
+    did and that nothing changed now. A claim whose handling ends without an answer
+    (a refusal, a failure) is released, so the same form can be sent again."""
+    claim = _Claim()
+    first = await asyncio.to_thread(cw.sessions.claim, session, form_id)
+    if first is not None:
+        claim.kept = True
+        claim.replay = await _done(cw, session, form_id + "-2",
+                                   (("done.again", {}), *first), claim)
+        yield claim
+        return
+    try:
+        yield claim
+    finally:
+        if not claim.kept:
+            await asyncio.to_thread(cw.sessions.release, session, form_id)
+
+
+async def _done(cw: CitizenWeb, session: CitizenSession, form_id: str,
+                flash: Flash, claim: _Claim) -> web.Response:
+    await asyncio.to_thread(cw.sessions.remember, session, form_id, flash)
+    claim.kept = True
     return _see(f"{PREFIX}/?klaar={form_id}#bericht")
-
-
-def _again(session: CitizenSession, form_id: str) -> web.Response | None:
-    """A form handled before: show what it did, and that nothing changed now."""
-    if form_id in session.done:
-        first = session.done[form_id]
-        again = form_id + "-2"
-        session.done[again] = (("done.again", {}), *first)
-        return _see(f"{PREFIX}/?klaar={again}#bericht")
-    return None
 
 
 async def withdraw(request: web.Request) -> web.StreamResponse:
@@ -242,10 +275,9 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
     cw, session, data = found
     case_id = session.case_id
     assert case_id is not None
-    async with cw.lock(case_id):
-        replay = _again(session, data["form"])
-        if replay is not None:
-            return replay
+    async with cw.lock(case_id), _claimed(cw, session, data["form"]) as claim:
+        if claim.replay is not None:
+            return claim.replay
         facts = await asyncio.to_thread(cw.facts, case_id)
         if facts is None or facts.closed:
             return _problem(request, "bad.closed", 410, session=session)
@@ -278,15 +310,18 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
         await cw.actions.tell_regie(
             case_id, kind="citizen.withdrew",
             body=(f"De cliënt heeft de toestemming {g.grant_id} ({g.organisation}) "
-                  f"ingetrokken via 'Mijn hulpvraag'. Wie erbuiten valt, is uit de kamer "
-                  f"gehaald ({result.removed})."),
+                  "ingetrokken via 'Mijn hulpvraag'. "
+                  + (f"Uit de kamer gehaald: {result.removed} deelnemer(s) van "
+                     f"{g.organisation}. " if result.removed else "")
+                  + "Alleen de cliënt kan deze toestemming opnieuw geven; vraag het zo "
+                    "nodig met !toestemming voorstel."),
             data={"grant_id": g.grant_id, "organisation": g.organisation,
                   "removed": result.removed})
         flash: Flash = (("done.withdrawn", {"org": org}), ("done.withdrawn_what", {"org": org}))
         if result.removed:
             flash += (("done.removed", {"org": org}),)
         flash += (("done.told", {"name": name}),)
-        return _done(session, data["form"], flash)
+        return await _done(cw, session, data["form"], flash, claim)
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
@@ -299,10 +334,9 @@ async def decide(request: web.Request) -> web.StreamResponse:
     choice = data.get("keuze")
     if choice not in ("ja", "nee"):
         return _problem(request, "bad.form", 400, session=session, back=True)
-    async with cw.lock(case_id):
-        replay = _again(session, data["form"])
-        if replay is not None:
-            return replay
+    async with cw.lock(case_id), _claimed(cw, session, data["form"]) as claim:
+        if claim.replay is not None:
+            return claim.replay
         facts = await asyncio.to_thread(cw.facts, case_id)
         if facts is None or facts.closed:
             return _problem(request, "bad.closed", 410, session=session)
@@ -324,14 +358,29 @@ async def decide(request: web.Request) -> web.StreamResponse:
                 grant_id = await cw.actions.approve(proposal, now)
             except BusbaanError as exc:
                 log.info("citizen.approve_failed", errcode=exc.errcode)
+                # The same "yes" handled by another process first (its grant exists):
+                # nothing changed here, and the citizen is told it was decided.
+                if await asyncio.to_thread(cw.repo.grant_exists,
+                                           grant_id_for(proposal.proposal_id)):
+                    return _problem(request, "bad.proposal_done", 409, session=session,
+                                    back=True)
                 return _problem(request, "bad.busy", 503, session=session, back=True)
         decided = replace(proposal, grant_id=grant_id)
         body = receipt_body(cw.policy, decided, decision="given" if grant_id else "refused",
                             at=now, controller=facts.home_organisation, record_id=record_id)
         receipt = sign_receipt(body, cw.signer)
-        await asyncio.to_thread(cw.repo.decide, proposal.proposal_id,
-                                status="approved" if grant_id else "refused", now=now,
-                                grant_id=grant_id, receipt=receipt)
+        recorded = await asyncio.to_thread(
+            cw.repo.decide, proposal.proposal_id, status="approved" if grant_id else "refused",
+            now=now, grant_id=grant_id, receipt=receipt)
+        if not recorded:
+            # Another answer (from another process) was recorded first: it stands. A
+            # grant this answer gave is taken back, so store and record agree.
+            if grant_id is not None:
+                try:
+                    await cw.actions.withdraw(case_id, grant_id)
+                except BusbaanError:
+                    log.exception("citizen.undo_failed", grant_id=grant_id)
+            return _problem(request, "bad.proposal_done", 409, session=session, back=True)
         if grant_id is None:
             await cw.record(cw.entry("consent.refused", "C", "done", case_id=case_id,
                                      categories=proposal.categories,
@@ -356,7 +405,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
         flash: Flash = ((("done.approved", {"org": org}),) if grant_id
                         else (("done.refused", {"org": org}),))
         flash += (("done.receipt", {"proposal": proposal.proposal_id}),)
-        return _done(session, data["form"], flash)
+        return await _done(cw, session, data["form"], flash, claim)
 
 
 async def receipt(request: web.Request) -> web.StreamResponse:
@@ -379,10 +428,10 @@ async def logout(request: web.Request) -> web.StreamResponse:
     cw = _cw(request)
     if cw is None:
         return _unavailable(request)
-    session = cw.session(request)
+    session = await cw.session(request)
     form = await request.post()
     if session is not None and session.csrf_ok(str(form.get("csrf", ""))):
-        cw.sessions.end(session)
+        await cw.end_session(session)
     response = _see(f"{PREFIX}/uit")
     response.del_cookie(COOKIE, path=PREFIX)
     return response

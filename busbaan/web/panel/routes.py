@@ -105,8 +105,7 @@ def panel_facts(service: Any, room_id: str, user_id: str) -> dict[str, Any]:
         raise Forbidden(decision.nl, decision.en, errcode="BB_PANEL_NOT_IN_SCOPE")
     from busbaan.store.citizen_repo import CitizenRepository
 
-    history = [(i.index, i.entry) for i in service.audit.log().query(case_id=row.case_id)]
-    facts = CitizenRepository(engine).facts(row.case_id, history)
+    facts = CitizenRepository(engine).facts(row.case_id, log=service.audit.log())
     assert facts is not None
     page = build_page(service.policy, facts, catalogue("nl"), now)
     who = directory(user_id)

@@ -2,13 +2,13 @@
 grants or accesses run out now, instead of every room every second.
 
 Revision ID: 0040
-Revises: 0015
+Revises: 0030
 """
 
 from alembic import op
 
 revision = "0040"
-down_revision = "0015"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

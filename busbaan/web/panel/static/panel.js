@@ -21,12 +21,19 @@
 
   function show(data) {
     box.replaceChildren();
+    box.append(text("p", "Zo leest de cliënt het op 'Mijn hulpvraag'."));
     box.append(text("h2", "Wie heeft de regie?"));
     data.who.concat(data.earlier).forEach(function (line) { box.append(text("p", line)); });
     box.append(text("h2", "Wie mag wat weten?"));
     const list = document.createElement("ul");
     [data.home].concat(data.grants).forEach(function (line) { list.append(text("li", line)); });
     box.append(list);
+    if (data.open_proposals.length) {
+      box.append(text("h2", "Wacht op een antwoord van de cliënt"));
+      const asked = document.createElement("ul");
+      data.open_proposals.forEach(function (line) { asked.append(text("li", line)); });
+      box.append(asked);
+    }
     box.append(text("h2", "Wat is er gebeurd?"));
     const steps = document.createElement("ol");
     data.timeline.forEach(function (s) { steps.append(text("li", s.date + " — " + s.text)); });
