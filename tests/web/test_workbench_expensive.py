@@ -5,14 +5,23 @@ at most every ``OVERVIEW_TTL`` seconds."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 from aiohttp.test_utils import TestClient
 
 import busbaan.web.workbench.core as core
+from busbaan.clock import SystemClock
+from busbaan.policy import load_policy
 from busbaan.service import Service
+from busbaan.web.workbench.core import Workbench, WorkbenchConfig
 from tests.web.conftest import csrf_of, workbench_entries
 
 pytestmark = pytest.mark.synapse
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _csrf(client: TestClient) -> str:
@@ -81,3 +90,25 @@ async def test_exports_are_limited_per_officer(officer_client: TestClient) -> No
     body = await refused.json()
     assert body["errcode"] == "BB_RATE_LIMITED"
     assert f"over {wait} seconden opnieuw" in body["message"]
+
+
+async def test_the_register_is_derived_again_only_when_a_policy_file_changes(
+        tmp_path: Path) -> None:
+    """The processing register is kept while the policy files are unchanged and
+    derived again when one changes (it parsed every YAML file per request)."""
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", policies)
+    wb = Workbench(WorkbenchConfig(
+        policy=load_policy(policies), homeserver="http://127.0.0.1:9",
+        audit=SimpleNamespace(log=lambda: None),
+        engine=None, policy_dir=policies, clock=SystemClock()))
+    try:
+        first = await wb.register()
+        assert await wb.register() is first
+        limits = policies / "limits.yaml"
+        limits.write_text(limits.read_text(encoding="utf-8") + "\n# changed\n",
+                          encoding="utf-8")
+        again = await wb.register()
+        assert again is not first and again == first  # a comment changes no entry
+    finally:
+        await wb.close()

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from busbaan.audit import AuditEntry, AuditLog
 from busbaan.audit.reading import local_time
+from busbaan.audit.reports import Register, processing_register
 from busbaan.clock import Clock
 from busbaan.consent.model import Professional
 from busbaan.directory import Directory
@@ -129,6 +130,7 @@ class Workbench:
         self._directory_read = 0.0
         self._directory_lock = asyncio.Lock()
         self._overview: tuple[float, OverviewView] | None = None
+        self._register: tuple[tuple[tuple[str, int, int], ...], Register] | None = None
         self._overview_lock = asyncio.Lock()
 
     async def close(self) -> None:
@@ -158,6 +160,22 @@ class Workbench:
                 view = await asyncio.to_thread(build_overview, self.log(), self.clock.now())
                 cached = self._overview = (time.monotonic(), view)
             return cached[1]
+
+    async def register(self) -> Register:
+        """The processing register (art. 30), derived again only when a policy file
+        changed (issue 12: it parsed every policy YAML file on every request)."""
+        directory = self.config.policy_dir
+
+        def stamp() -> tuple[tuple[str, int, int], ...]:
+            return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                                for p in Path(directory).glob("*.yaml")))
+
+        key = await asyncio.to_thread(stamp)
+        cached = self._register
+        if cached is None or cached[0] != key:
+            register = await asyncio.to_thread(processing_register, directory)
+            cached = self._register = (key, register)
+        return cached[1]
 
     def forget_directory(self) -> None:
         """Read the directory again on the next lookup (after an import, in tests)."""

@@ -17,7 +17,6 @@ from typing import Any
 
 from aiohttp import web
 
-from busbaan.audit.reports import processing_register
 from busbaan.errors import (
     BusbaanError,
     Forbidden,
@@ -492,7 +491,7 @@ async def register_page(request: web.Request, wb: Workbench, session: Session,
                         officer: Officer) -> web.StreamResponse:
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     details=_viewed("register"))
-    register = await asyncio.to_thread(processing_register, wb.config.policy_dir)
+    register = await wb.register()
     return render(request, "register.html", session=session, register=register)
 
 
@@ -725,7 +724,7 @@ async def api_register(request: web.Request, wb: Workbench, session: Session,
                        officer: Officer) -> web.StreamResponse:
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     details=_viewed("api_register"))
-    register = await asyncio.to_thread(processing_register, wb.config.policy_dir)
+    register = await wb.register()
     return web.json_response(register_json(register))
 
 
