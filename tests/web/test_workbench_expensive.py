@@ -112,3 +112,13 @@ async def test_the_register_is_derived_again_only_when_a_policy_file_changes(
         assert again is not first and again == first  # a comment changes no entry
     finally:
         await wb.close()
+
+
+async def test_a_case_report_for_a_blank_case_number_is_a_400(
+        officer_client: TestClient) -> None:
+    """``case`` of only spaces gets a 400 naming the field (the fuzz found a 500)."""
+    response = await officer_client.get("/api/v1/privacy/reports/case", params={"case": "  "})
+    assert response.status == 400
+    body = await response.json()
+    assert body["errcode"] != "BB_INTERNAL"
+    assert body["errors"][0]["field"] == "case"

@@ -669,13 +669,15 @@ async def api_overview(request: web.Request, wb: Workbench, session: Session,
 async def api_case(request: web.Request, wb: Workbench, session: Session,
                    officer: Officer) -> web.StreamResponse:
     values = await _values(request)
-    if not values.get("case"):
-        raise FilterError((FilterProblem("case", "Geef een casusnummer (case).",
+    missing = FilterError((FilterProblem("case", "Geef een casusnummer (case).",
                                          "Give a case number (case)."),))
+    if not values.get("case"):
+        raise missing
     filters = await _filters(request, wb, {"case": values["case"]})
+    if filters.case_id is None:  # only spaces (found by bench.fuzz: was a 500)
+        raise missing
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     case_id=filters.case_id, details=_viewed("api_case"))
-    assert filters.case_id is not None
     view = await asyncio.to_thread(build_case, wb.log(), filters.case_id)
     return web.json_response(view.to_json())
 
