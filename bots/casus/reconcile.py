@@ -136,8 +136,11 @@ class Reconciler:
         self._loop = asyncio.get_running_loop()
         # At start: every populated room once (grants may have run out while down).
         self._last = self.bot.clock.now()
-        await self._reconcile(set(self._populated()), reason="start")
-        self.stats.full_passes += 1
+        try:
+            await self._reconcile(set(self._populated()), reason="start")
+            self.stats.full_passes += 1
+        except Exception:  # the store is away: the spread pass covers every room later
+            log.exception("casus.reconcile_read_failed")
         while True:
             await asyncio.sleep(self.tick_seconds)
             await self.bot.tick()
