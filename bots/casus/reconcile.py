@@ -100,16 +100,19 @@ class Reconciler:
         ids = set(case_ids)
         loop = self._loop
         if loop is None or loop.is_closed():
-            self._dirty_cases.update(ids)
+            self._add_cases(ids)
             return
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            self._dirty_cases.update(ids)
-        else:
-            loop.call_soon_threadsafe(self._dirty_cases.update, ids)
+            self._add_cases(ids)
+        else:  # not the bound ``update`` of today's set: a tick may swap it meanwhile
+            loop.call_soon_threadsafe(self._add_cases, ids)
+
+    def _add_cases(self, ids: set[str]) -> None:
+        self._dirty_cases.update(ids)
 
     def mark_users(self, user_ids: Iterable[str]) -> None:
         """Directory entries changed: every room these people are in or invited to."""

@@ -149,4 +149,5 @@ async def test_a_withdrawal_through_the_case_service_marks_the_room(
         return (await members(regie.client, room)).get(counsellor.user_id) == "leave"
 
     await eventually(gone, timeout=5)
+    await _ticks(reconciler, 1)  # the tick that took the mark has finished
     assert (reconciler.stats.by_reason or {}).get("case_changed", 0) > changed_before
