@@ -11,7 +11,7 @@ import sys
 MODULES = ("bench.decide", "bench.routing", "bench.audit", "bench.gate", "bench.gate_event",
            "bench.handover", "bench.casesvc", "bench.burst", "bench.wegwijzer",
            "bench.witness", "bench.citizen", "bench.labels", "bench.logins",
-           "bench.federation", "bench.sync_filter")
+           "bench.federation", "bench.sync_filter", "bench.e2e")
 # Not in the sequence (hours, or a fuzz volume run): bench.load, bench.fuzz.
 
 if __name__ == "__main__":

@@ -244,6 +244,7 @@ async def _withdrawal(rounds: int) -> tuple[list[float], list[float], list[float
         password = new_password()
         bot = await hs.register("casus", password, lift_ratelimit=True)
         service = Service(ServiceConfig(
+            encryption=False,  # plain nio clients here; ON by default (issue 11)
             homeserver=hs.url, bots={"casus": BotAccount("casus", hs.url, bot.user_id,
                                                          password=password)},
             policy_dir=ROOT / "policies", database_url=db_url, state_dir=Path(tmp) / "state",

@@ -200,6 +200,7 @@ async def main(rounds: int) -> None:
             password = new_password()
             creds = await hs.register("casus", password, lift_ratelimit=True)
             service = Service(ServiceConfig(
+                encryption=False,  # plain nio clients here; ON by default (issue 11)
                 homeserver=hs.url,
                 bots={"casus": BotAccount("casus", hs.url, creds.user_id, password=password)},
                 policy_dir=ROOT / "policies", database_url=store, state_dir=base / "state",

@@ -124,6 +124,7 @@ async def command_latency(rounds: int, warmup: int = 5) -> dict[str, Any]:
         password = new_password()
         creds = await hs.register("casus", password, lift_ratelimit=True)
         service = Service(ServiceConfig(
+            encryption=False,  # plain nio clients here; ON by default (issue 11)
             homeserver=hs.url, policy_dir=POLICY_DIR, database_url=url,
             bots={"casus": BotAccount("casus", hs.url, creds.user_id, password=password)},
             state_dir=base / "state", web_port=-1, audit_key_init=True))

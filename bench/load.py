@@ -774,7 +774,8 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
             bots[name] = BotAccount(name, hs.url, creds.user_id, password=pw)
         config = ServiceConfig(homeserver=hs.url, bots=bots, policy_dir=policy_dir,
                                database_url=db_url, state_dir=tmp / "state", web_port=0,
-                               reconcile_seconds=1.0, audit_key_init=True)
+                               reconcile_seconds=1.0, audit_key_init=True,
+                               encryption=False)  # plain clients; ON by default (issue 11)
         roles = _roles(policy_dir)
         t = time.perf_counter()
         localparts = [f"p{i:05d}-{roles[i % len(roles)][0]}" for i in range(args.professionals)]

@@ -107,6 +107,7 @@ async def run(rounds: int) -> dict[str, Any]:
         password = new_password()
         bot = await hs.register("wegwijzer", password, lift_ratelimit=True)
         service = Service(ServiceConfig(
+            encryption=False,  # plain nio clients here; ON by default (issue 11)
             homeserver=hs.url,
             bots={"wegwijzer": BotAccount("wegwijzer", hs.url, bot.user_id, password=password)},
             policy_dir=ROOT / "policies", database_url=db_url, state_dir=Path(tmp) / "state",

@@ -57,6 +57,10 @@ class ServiceConfig:
     # issue 9: the verifier's configuration (busbaan.audit.trust): the pinned log key
     # (the service refuses to sign with another) and the witnesses it sends checkpoints to.
     audit_trust: Path | None = None
+    # issue 11 part 3: the bots decrypt and encrypt, and create case rooms, lanes and
+    # their direct chats with m.room.encryption. ON by default (make dev, busbaan serve);
+    # tests and benchmarks with plain clients switch it off.
+    encryption: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -97,7 +101,8 @@ class Service:
             from bots.casus.bot import CasusBot
 
             runner = BotRunner(self.config.bots["casus"], store, Dispatcher("casus"),
-                               inbox=Inbox(self.engine, "casus"))
+                               inbox=Inbox(self.engine, "casus"),
+                               encryption=self.config.encryption)
             self.casus = CasusBot(runner, policy=self.policy, engine=self.engine,
                                   clock=self.clock, audit=self.audit,
                                   reconcile_seconds=self.config.reconcile_seconds,
@@ -110,7 +115,8 @@ class Service:
             from bots.wegwijzer.bot import WegwijzerBot
 
             runner = BotRunner(self.config.bots["wegwijzer"], store, Dispatcher("wegwijzer"),
-                               inbox=Inbox(self.engine, "wegwijzer"))
+                               inbox=Inbox(self.engine, "wegwijzer"),
+                               encryption=self.config.encryption)
             self.wegwijzer = await WegwijzerBot.create(
                 runner, engine=self.engine, clock=self.clock, audit=self.audit,
                 map_file=self.config.socialmap,

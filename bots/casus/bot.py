@@ -47,6 +47,7 @@ from busbaan.directory import Directory
 from busbaan.errors import BusbaanError, Forbidden, NotFound, Unavailable, UsageError
 from busbaan.handover import CaseClosed, Handover, Lead, Record
 from busbaan.log import get_logger
+from busbaan.matrix.crypto import encryption_state, with_encryption
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
 from busbaan.matrix.remote import remote_failure, server_of
@@ -126,6 +127,7 @@ class CasusBot:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.service.on_commit.append(self.state_mirror.wake)
         self.service.on_commit.append(self._wake_audit)
+        self.service.on_events.append(self.audit_mirror.remember)
         # Which rooms to reconcile when (issue 12: not every room every second).
         self.reconciler = Reconciler(self, tick_seconds=reconcile_seconds,
                                      full_pass_seconds=full_pass_seconds)
@@ -392,9 +394,10 @@ class CasusBot:
             if people <= {user_id}:
                 return known
             log.warning("casus.dm_not_private")
-        created = check(await client.room_create(is_direct=True, invite=[user_id],
-                                                 preset=nio.RoomPreset.trusted_private_chat),
-                        "createRoom")
+        created = check(await client.room_create(
+            is_direct=True, invite=[user_id], preset=nio.RoomPreset.trusted_private_chat,
+            initial_state=[encryption_state()] if self.runner.encryption else []),
+            "createRoom")
         await asyncio.to_thread(self.dms.remember, user_id, created.room_id)
         return str(created.room_id)
 
@@ -453,6 +456,8 @@ class CasusBot:
         # The label is the regie's own (bots/casus/labels.py): checked by the policy's
         # rule before anything is made, kept only in their account data, never here.
         label = self.labels.check(ctx.args) if ctx.args.strip() else None
+        if label is not None:
+            await self.labels.require_direct(ctx)
         who = await self._professional(ctx.sender, ctx.lang)
         now = self.clock.now()
         # The opening is recorded with this command before the room is made: the
@@ -476,6 +481,7 @@ class CasusBot:
                                         now),
             )
             request["initial_state"].append(self.citizen.panel_state(row.case_id))  # issue 10
+            with_encryption(request, self.runner.encryption)  # issue 11: Megolm from the start
             try:
                 created = check(await self.runner.client.room_create(**request), "createRoom")
             except BaseException:

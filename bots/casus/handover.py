@@ -136,7 +136,10 @@ class HandoverDesk:
         if in_room is not None:
             row, scope = await self.bot.case_for(ctx)
         elif case_id is not None:
-            row = await self._case_row(case_id)
+            # Outside the case room a case id is all the sender shows: someone who is not
+            # the addressee and not a member learns nothing (not whether the case exists,
+            # nor to whom or to which organisation it is being handed over).
+            row = await self._case_row_for_outsider(case_id, ctx.sender)
             scope = await self.bot.scope_of(row)
         else:
             mine = await asyncio.to_thread(self.repo.open_for_addressee, ctx.sender)
@@ -154,7 +157,19 @@ class HandoverDesk:
             row = await self._case_row(mine[0].case_id)
             scope = await self.bot.scope_of(row)
         open_ = await asyncio.to_thread(self.repo.open_for_case, row.case_id)
+        if (in_room is None and case_id is not None
+                and (open_ is None or open_.addressee != ctx.sender)
+                and not self.bot.is_member(row.room_id or "", ctx.sender)):
+            raise _nothing_for(case_id)
         return row, scope, open_, rest
+
+    async def _case_row_for_outsider(self, case_id: str, sender: str) -> CaseRow:
+        """The case named in a direct message; an unknown case gets the same answer as a
+        case with no proposal to ``sender`` (no oracle for which case ids exist)."""
+        try:
+            return await self._case_row(case_id)
+        except UnknownCase:
+            raise _nothing_for(case_id) from None
 
     async def _thread_root(self, handover: Handover) -> str | None:
         room_event, _ = await asyncio.to_thread(self.repo.links, handover.handover_id)
@@ -537,3 +552,11 @@ class HandoverDesk:
         open_ = await asyncio.to_thread(self.repo.open_all)
         self.next_due = next_deadline(open_)
 
+
+def _nothing_for(case_id: str) -> NoOpenHandover:
+    return NoOpenHandover(
+        f"Er staat geen voorstel tot overdracht van casus {case_id} aan u open. "
+        "Controleer het casusnummer in het bericht met het voorstel.",
+        f"There is no handover proposal of case {case_id} addressed to you. Check the case "
+        "id in the message with the proposal.",
+    )

@@ -134,6 +134,8 @@ class LabelDesk:
         lang, bot = ctx.lang, self.bot
         first, _, rest = ctx.args.partition(" ")
         in_case_room = await asyncio.to_thread(bot.cases.by_room, ctx.room_id)
+        if in_case_room is None:
+            await self.require_direct(ctx)
         if is_case_id(first.upper()):
             row = await asyncio.to_thread(bot.cases.get, first.upper())
             if row is None or row.room_id is None:
@@ -180,6 +182,21 @@ class LabelDesk:
                                  "warnings": checked.warning_kinds,
                                  "redacted": in_case_room is not None})
 
+    async def require_direct(self, ctx: CommandContext) -> None:
+        """A label is typed only in the sender's direct chat with the bot (or in the case
+        room, where the bot removes it): in a room with others — a team room, a lane —
+        they would read it, and the bot cannot take it away there. Refuses with
+        ``BB_NOT_DIRECT``; nothing is stored or created (outside check, session 3)."""
+        if await self.bot.guide.direct_partner(ctx.room_id) != ctx.sender:
+            raise BusbaanError(
+                "Een label is privé: geef het in uw directe gesprek met mij, niet in een "
+                "kamer met anderen. Er is niets opgeslagen of geopend; haal uw bericht hier "
+                "zelf weg als het iets persoonlijks bevat.",
+                "A label is private: give it in your direct chat with me, not in a room "
+                "with others. Nothing was stored or opened; remove your message here "
+                "yourself if it holds anything personal.",
+                errcode="BB_NOT_DIRECT")
+
     async def _redact(self, room_id: str, event_id: str) -> None:
         resp = await self.bot.runner.client.room_redact(room_id, event_id,
                                                         reason="busbaan: privé-label")
@@ -204,9 +221,9 @@ class LabelDesk:
                 errcode="BB_NOT_DIRECT")
         words = ctx.args.split()
         page = 1
-        if len(words) == 1 and words[0].isdecimal():  # "!mijn-casussen 2"
+        if len(words) == 1 and _is_page_number(words[0]):  # "!mijn-casussen 2"
             page = int(words.pop())
-        elif (len(words) >= 2 and words[-1].isdecimal()
+        elif (len(words) >= 2 and _is_page_number(words[-1])
               and words[-2].lower() in PAGE_WORDS):  # "!mijn-casussen huur pagina 2"
             page = int(words[-1])
             del words[-2:]
@@ -314,9 +331,13 @@ def render_my_cases(listed: list[MyCase], *, sender: str, lang: str, server: str
         entries.append({"line": line, "html": html, "data": data})
     split = pages(entries)
     if not 1 <= page <= len(split):
-        raise UsageError(f"Er zijn {len(split)} pagina's.",
-                         f"There are {len(split)} pages.",
-                         data={"pages": len(split)})
+        n = len(split)
+        raise UsageError(
+            "Er is maar 1 pagina; kies pagina 1." if n == 1 else
+            f"Er zijn {n} pagina's; kies een pagina van 1 tot en met {n}.",
+            "There is only 1 page; choose page 1." if n == 1 else
+            f"There are {n} pages; choose a page from 1 to {n}.",
+            data={"pages": n})
     shown = [entries[i] for i in split[page - 1]]
     if not listed:
         head = (t(lang, f"Geen open casussen met '{query}'.", f"No open cases with "
@@ -346,6 +367,12 @@ def render_my_cases(listed: list[MyCase], *, sender: str, lang: str, server: str
                                    "total": total, "matching": len(listed),
                                    "page": page, "pages": len(split),
                                    "query": query or None, "labels": labels_ok})
+
+
+def _is_page_number(word: str) -> bool:
+    """ASCII digits only: ``str.isdecimal`` also takes Arabic-Indic and other digits,
+    which a person types as a search word, not a page."""
+    return word.isascii() and word.isdecimal()
 
 
 def t(lang: str, nl: str, en: str) -> str:

@@ -26,6 +26,7 @@ from bots.wegwijzer.intake import resolve_room, team_members
 from bots.wegwijzer.render import other_ways, room_link, status_texts, t
 from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.log import get_logger
+from busbaan.matrix.crypto import with_encryption
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
 from busbaan.matrix.reply import esc
@@ -215,9 +216,11 @@ class LaneDesk:
             state = {"lane_id": lane_id, "service_id": service.id,
                      "organization_id": service.organization_id, "team": service.matrix_room,
                      "asker": sender, "target_minutes": target}
-            created = check(await self.bot.client.room_create(**lane_room_request(
-                lane_id=lane_id, service_name=service.name, organization_name=org_name,
-                asker=sender, intake_room_id=intake_id, lane_state=state)), "createRoom")
+            created = check(await self.bot.client.room_create(**with_encryption(
+                lane_room_request(
+                    lane_id=lane_id, service_name=service.name, organization_name=org_name,
+                    asker=sender, intake_room_id=intake_id, lane_state=state),
+                self.bot.runner.encryption)), "createRoom")
             lane = LaneRecord(
                 lane_id=lane_id, room_id=created.room_id, answer_id=answer.answer_id,
                 service_id=service.id, organization_id=service.organization_id,
@@ -232,6 +235,8 @@ class LaneDesk:
                 return Opened(first, True, 0, service.name)
             self._lanes[lane.room_id] = lane
             invited = await self._invite(lane.room_id, team)
+        if self.bot.runner.encryption:  # the room key must reach asker and team (issue 11)
+            await self.bot.runner.members_known(lane.room_id, [sender, *team])
         await self._first_messages(lane, question, service.name, org_name, invited)
         await self.bot.record("lane.opened", "C", actor=sender, details={
             "lane_id": lane.lane_id, "room_id": lane.room_id, "service_id": lane.service_id,

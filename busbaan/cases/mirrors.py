@@ -74,10 +74,25 @@ def _naive_now() -> dt.datetime:
 class AuditMirror:
     """Appends outbox events to the audit log, each exactly once (sync: run in a thread)."""
 
+    #: Events kept from the committing process at most (beyond: read back as usual).
+    REMEMBER_AT_MOST = 50_000
+
     def __init__(self, engine: Engine, log_: AuditLog, *, bot_user_id: str) -> None:
         self.engine = engine
         self.log = log_
         self.bot_user_id = bot_user_id
+        # event id -> the event as committed by this process (CaseService.on_events):
+        # the same event its payload holds, so the drain skips decoding and parsing it.
+        self._known: dict[str, Event] = {}
+
+    def remember(self, events: Iterable[Event]) -> None:
+        """Keep committed events for the next drain (thread-safe: single dict
+        operations). What is not kept is read back from the outbox."""
+        known = self._known
+        for event in events:
+            if len(known) >= self.REMEMBER_AT_MOST:
+                return
+            known[event.event_id] = event
 
     def pending(self) -> int:
         t = outbox_table
@@ -103,18 +118,25 @@ class AuditMirror:
 
     def _drain_once(self, batch: int) -> tuple[int, bool]:
         t = outbox_table
+        known = self._known
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(t.c.seq, t.c.event_id, t.c.payload)
+            rows = conn.execute(sa.select(t.c.seq, t.c.event_id)
                                 .where(t.c.audit_index.is_(None), t.c.failure.is_(None))
                                 .order_by(t.c.seq).limit(batch)).all()
+            unknown = [str(r[1]) for r in rows if r[1] not in known]
+            payloads: dict[str, Any] = {}
+            for start in range(0, len(unknown), 500):
+                payloads.update(conn.execute(
+                    sa.select(t.c.event_id, t.c.payload)
+                    .where(t.c.event_id.in_(unknown[start:start + 500]))).tuples().all())
         if not rows:
             return 0, False
         items = []
         seqs: list[int] = []
         bad: list[tuple[str, str]] = []
-        for seq, event_id, payload in rows:
+        for seq, event_id in rows:
             try:
-                event = event_from_dict(payload)
+                event = known.pop(event_id, None) or event_from_dict(payloads[event_id])
                 items.append((event.audit_entry(bot_user_id=self.bot_user_id),
                               dict(event.personal) or None))
                 seqs.append(int(seq))

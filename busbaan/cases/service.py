@@ -130,6 +130,10 @@ class CaseService:
         #: Called (from the committing thread) after a transaction that stored events,
         #: with the case ids it touched: the mirrors' wake-up.
         self.on_commit: list[Callable[[set[str]], None]] = []
+        #: Called with the events of every committed transaction (in the committing
+        #: thread, after the commit): the audit mirror keeps them so it need not read
+        #: their payloads back. A failing callback is logged, never raised.
+        self.on_events: list[Callable[[Sequence[Event]], None]] = []
 
     # -- the unit of work -----------------------------------------------------------
 
@@ -169,6 +173,11 @@ class CaseService:
         if handled is not None:
             handled.handled = True
         if unit is not None and unit.events:
+            for keep in self.on_events:
+                try:
+                    keep(unit.events)
+                except Exception:
+                    log.exception("cases.on_events_failed")
             touched = {e.case_id for e in unit.events}
             for wake in self.on_commit:
                 wake(touched)

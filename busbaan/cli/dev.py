@@ -32,7 +32,8 @@ def gate_module(policy_dir: Path, database_url: str, bot_user_id: str) -> dict[s
                        "bot_user_id": bot_user_id}}
 
 
-async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: str) -> None:
+async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: str,
+               encryption: bool = True) -> None:
     from busbaan.devstack import start_homeserver
     from busbaan.devstack.demo import DEV_JSON, provision_demo, wait_for_stop_signal, write_dev_json
     from busbaan.directory import parse_directory_csv
@@ -76,7 +77,8 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
         service = Service(ServiceConfig(homeserver=hs.url, bots=bots, policy_dir=policy_dir,
                                         database_url=db_url, state_dir=state_dir,
                                         web_port=web_port, socialmap=demo_map_path(),
-                                        audit_key_init=True, audit_trust=trust_path))
+                                        audit_key_init=True, audit_trust=trust_path,
+                                        encryption=encryption))
         try:
             await service.start()
         except BaseException:
@@ -91,6 +93,7 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
             info["witness"] = {"url": witness.url, "name": witness.cosigner.name,
                                "vkey": witness.cosigner.verifier.vkey}  # issue 9
             info["audit_verify_config"] = str(trust_path)
+            info["encryption"] = encryption  # issue 11: case rooms, lanes, bot DMs
             write_dev_json(dev_json, info)
             click.echo(f"\nbusbaan draait. Homeserver: {hs.url}  Web: {web_url}\n"
                        f"Accounts en wachtwoorden: {dev_json}\nStoppen: Ctrl-C\n", err=True)
@@ -155,15 +158,19 @@ async def _demo_intake_rooms(service: Service, demo: DemoAccounts) -> None:
 @click.option("--federation-ports", default="8448,8449", show_default=True,
               help="With --federated: the federation ports (part of the server names); "
                    "0 picks a free one on the first run.")
+@click.option("--encryption/--no-encryption", default=True, show_default=True,
+              help="End-to-end encrypted case rooms, lanes and bot chats (as in "
+                   "production). --no-encryption: for a plain Matrix client without "
+                   "encryption (dev.json says which).")
 def dev(state_dir: Path, policy_dir: Path, web_port: int, server_name: str,
         log_level: str, federated: bool = False,
-        federation_ports: str = "8448,8449") -> None:
+        federation_ports: str = "8448,8449", encryption: bool = True) -> None:
     """Run the whole stack on loopback (Synapse, bots, web app, demo data)."""
     configure(log_level)
     if federated:
         from busbaan.cli.dev_federated import parse_ports, run_federated
 
         asyncio.run(run_federated(state_dir, policy_dir, web_port,
-                                  ports=parse_ports(federation_ports)))
+                                  ports=parse_ports(federation_ports), encryption=encryption))
         return
-    asyncio.run(_run(state_dir, policy_dir, web_port, server_name))
+    asyncio.run(_run(state_dir, policy_dir, web_port, server_name, encryption))

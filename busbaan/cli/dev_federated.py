@@ -121,7 +121,8 @@ def parse_ports(text: str) -> tuple[int | None, ...]:
 
 
 async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
-                        ports: tuple[int | None, ...] | None = None) -> None:
+                        ports: tuple[int | None, ...] | None = None,
+                        encryption: bool = True) -> None:
     from busbaan.cli.dev import _audit_trust, _demo_intake_rooms, gate_module
     from busbaan.devstack.synapse import port_is_free
     from busbaan.matrix.runner import BotAccount
@@ -168,7 +169,7 @@ async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
                                         policy_dir=policy_dir, database_url=db_url,
                                         state_dir=base, web_port=web_port,
                                         socialmap=demo_map_path(), audit_key_init=True,
-                                        audit_trust=trust_path,
+                                        audit_trust=trust_path, encryption=encryption,
                                         # the case panel checks each server's own users
                                         # with that server (its loopback client listener
                                         # serves the OpenID userinfo endpoint)
@@ -188,6 +189,7 @@ async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
             info["witness"] = {"url": witness.url, "name": witness.cosigner.name,
                                "vkey": witness.cosigner.verifier.vkey}
             info["audit_verify_config"] = str(trust_path)
+            info["encryption"] = encryption
             write_dev_json(dev_json, info)
             lines = "\n".join(f"  {hs.server_name}: {hs.url}" for hs in fed.homeservers.values())
             click.echo(f"\nbusbaan draait gefedereerd (TLS, lokale CA {fed.ca.cert_path}).\n"

@@ -60,12 +60,16 @@ def _secret(path: Path | None, what: str) -> str | None:
 @click.option("--audit-config", envvar="BUSBAAN_AUDIT_VERIFY_CONFIG", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Verifier configuration: the pinned log key and the witnesses.")
+@click.option("--encryption/--no-encryption", envvar="BUSBAAN_ENCRYPTION", default=True,
+              show_default=True,
+              help="End-to-end encryption: the bots decrypt and encrypt and create case "
+                   "rooms, lanes and their direct chats encrypted (docs/contracts.md).")
 def serve(homeserver: str, casus_user: str, casus_password_file: Path | None,
           casus_token_file: Path | None, wegwijzer_user: str | None,
           wegwijzer_password_file: Path | None, policy_dir: Path, state_dir: Path,
           socialmap: Path | None, web_host: str, web_port: int, web_trusted_proxies: str,
           log_level: str, audit_key: Path | None, init_audit_key: bool,
-          audit_config: Path | None) -> None:
+          audit_config: Path | None, encryption: bool) -> None:
     """Run the bots, the web app and the scheduler (BUSBAAN_DATABASE_URL: the store)."""
     from busbaan.matrix.runner import BotAccount
     from busbaan.service import Service, ServiceConfig, run_until_signal
@@ -81,6 +85,7 @@ def serve(homeserver: str, casus_user: str, casus_password_file: Path | None,
                            state_dir=state_dir, web_host=web_host, web_port=web_port,
                            socialmap=socialmap, audit_key=audit_key,
                            audit_key_init=init_audit_key, audit_trust=audit_config,
+                           encryption=encryption,
                            extra={"web_trusted_proxies": [
                                p.strip() for p in web_trusted_proxies.split(",") if p.strip()]})
     asyncio.run(run_until_signal(Service(config)))

@@ -28,6 +28,10 @@ PROTECTED_STATE = frozenset(
         "m.room.name",
         "m.room.topic",
         "m.room.canonical_alias",
+        # A pending invitation of an e-mail address or phone number: nobody the directory
+        # knows, so never in a case room; its display name would be personal data in the
+        # room state (found by the outside check, session 3).
+        "m.room.third_party_invite",
     }
 )
 BUSBAAN_STATE_PREFIX = "nl.busbaan."

@@ -56,7 +56,8 @@ class ServiceProcess:
         cmd += ["serve", "--homeserver", self.homeserver, "--casus-user", self.user_id,
                 "--casus-password-file", str(self.password_file), "--policies",
                 str(self.policies), "--state-dir", str(self.state_dir), "--web-port", "-1",
-                "--init-audit-key"]  # issue 9: a test creates its signing key explicitly
+                "--init-audit-key",  # issue 9: a test creates its signing key explicitly
+                "--no-encryption"]  # plain nio clients (issue 11: ON by default)
         env = {**os.environ, "BUSBAAN_DATABASE_URL": self.db_url}
         self.starts += 1
         log = self.log_path.open("ab")

@@ -11,6 +11,8 @@ from typing import Any
 
 import nio
 
+from busbaan.matrix.crypto import encryption_state, exchange_keys
+
 REPLY_KEY = "nl.busbaan.reply"
 NOTICE_KEY = "nl.busbaan.notice"
 
@@ -28,11 +30,13 @@ class Person:
     async def start(self) -> None:
         first = await self.client.sync(timeout=0, full_state=True)
         assert isinstance(first, nio.SyncResponse), first
+        await exchange_keys(self.client)  # an encrypting client: keys up before use
         self._task = asyncio.create_task(self._loop())
 
     async def _loop(self) -> None:
         while True:
             resp = await self.client.sync(timeout=5_000)
+            await exchange_keys(self.client)
             if isinstance(resp, nio.SyncResponse):
                 for room_id, room in resp.rooms.join.items():
                     for ev in room.timeline.events:
@@ -68,8 +72,11 @@ class Person:
                 await asyncio.wait_for(self._changed.wait(), remaining)
 
     async def say(self, room_id: str, text: str) -> str:
+        # An encrypting client encrypts to every device of the room's members, as
+        # Element does by default (no device is verified in tests).
         resp = await self.client.room_send(room_id, "m.room.message",
-                                           {"msgtype": "m.text", "body": text})
+                                           {"msgtype": "m.text", "body": text},
+                                           ignore_unverified_devices=True)
         assert isinstance(resp, nio.RoomSendResponse), resp
         return str(resp.event_id)
 
@@ -87,11 +94,23 @@ class Person:
         return content
 
     async def join(self, room_id: str) -> nio.Response:
-        return await self.client.join(room_id)
+        resp = await self.client.join(room_id)
+        if self.client.olm is not None and isinstance(resp, nio.JoinResponse):
+            # An encrypting client sends into a room only once its sync knows the room
+            # (members, m.room.encryption), as Element does.
+            deadline = time.monotonic() + 15.0
+            while room_id not in self.client.rooms and time.monotonic() < deadline:
+                self._changed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), 1.0)
+        return resp
 
-    async def dm(self, other: str) -> str:
-        """A direct room with ``other`` (e.g. the bot), once it has joined."""
-        resp = await self.client.room_create(is_direct=True, invite=[other])
+    async def dm(self, other: str, *, encrypted: bool = False) -> str:
+        """A direct room with ``other`` (e.g. the bot), once it has joined; with
+        ``encrypted``, an end-to-end encrypted one (as Element makes them)."""
+        resp = await self.client.room_create(
+            is_direct=True, invite=[other],
+            initial_state=[encryption_state()] if encrypted else [])
         assert isinstance(resp, nio.RoomCreateResponse), resp
 
         def joined(rid: str, ev: dict[str, Any]) -> bool:

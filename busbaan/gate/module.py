@@ -9,12 +9,27 @@ Every refusal is made in ``check_event_allowed`` by raising ``SynapseError(403,
 reason)``: that is the one path whose message Synapse hands to the client as the
 ``error`` of the failed request — for ``/invite``, ``/join``, a membership sent as
 state, and the invites of ``createRoom`` alike (Synapse runs it for every local event,
-also a server admin's). The spam-checker callbacks (``user_may_invite``,
-``user_may_join_room``) are deliberately not used: Synapse replaces their reason with a
-fixed English text ("Invites have been disabled on this server"). The reason is in the
-refused user's language (account data ``nl.busbaan.language``, see
-:mod:`busbaan.language`; ``default_language`` otherwise), and the body keeps
-``nl.busbaan.code``, ``nl.busbaan.reason`` (Dutch) and ``nl.busbaan.reason_en``.
+also a server admin's). The reason is in the refused user's language (account data
+``nl.busbaan.language``, see :mod:`busbaan.language`; ``default_language`` otherwise),
+and the body keeps ``nl.busbaan.code``, ``nl.busbaan.reason`` (Dutch) and
+``nl.busbaan.reason_en``.
+
+A second layer for joins, ``user_may_join_room`` (a spam-checker callback), asks the
+same :func:`decide` before Synapse chooses between a local and a remote join. It is
+needed for one case: a room this server holds with *partial state* (it joined over
+federation with "faster joins"). Synapse then sends every further local join to a
+remote server (``_should_perform_remote_join``) and never creates the join event
+here, so ``check_event_allowed`` never sees it. Partial state holds every non-member
+state event, so the scope is readable. Synapse answers a spam-checker refusal with a
+fixed text ("Not allowed to join this room"), but ``cs_error`` (synapse/api/errors.py,
+1.163) lets an ``error`` key in the returned fields replace it: the refusal carries the
+reason in the user's language there too. A join the second layer allows is decided
+(and recorded) again by ``check_event_allowed`` when the event is made here; the
+second layer records only its refusals, so each refused join is recorded once.
+Server admins skip spam checkers (``check_event_allowed`` still decides for them).
+``user_may_invite`` is not registered: every invite by a local user is an event made
+on this server (also into a partial-state room, and for a remote invitee), so
+``check_event_allowed`` always decides it with the room's state.
 
 No asyncio here: Synapse runs on Twisted; every callback is awaited by Synapse.
 
@@ -37,11 +52,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from synapse.api.errors import Codes, SynapseError
-from synapse.module_api import ModuleApi
+from synapse.module_api import NOT_SPAM, ModuleApi
 from synapse.module_api.errors import ConfigError
+from synapse.types import RoomAlias
 
 from busbaan.consent import Action, CaseScope, Decision, Professional, decide
 from busbaan.consent.state import (
@@ -94,9 +110,16 @@ class BusbaanGate:
         self._recorder = _Recorder(config.database_url, self._who,
                                    deadline=config.record_deadline_seconds)
         self._engine: Any = None
-        # No spam-checker callbacks: see the module docstring (their reason never
-        # reaches the client). check_event_allowed decides every local membership.
+        # check_event_allowed decides every membership event made here; the spam
+        # checker's join callback is the second layer for partial-state rooms (module
+        # docstring).
         api.register_third_party_rules_callbacks(check_event_allowed=self.check_event_allowed)
+        # A room alias is a room's name that anyone on the server can resolve, and it is
+        # kept in the homeserver's database: no personal data in it (found by the outside
+        # check, session 3). Its refusal text reaches the client through ``error``.
+        api.register_spam_checker_callbacks(
+            user_may_join_room=self.user_may_join_room,
+            user_may_create_room_alias=self.user_may_create_room_alias)
         # Private case labels in the professional's own account data (issue 13).
         from busbaan.gate.labels import PATH, LabelResource
         from busbaan.labels import LabelRules
@@ -214,6 +237,8 @@ class BusbaanGate:
                 raise RuntimeError("audit records overdue")  # fail closed, below
             decision = await self._decide(scope, action, event.sender, subject,
                                           event_type=event.type)
+            if decision.allowed and action is Action.JOIN:
+                decision = displayname_refusal(event.content.get("displayname")) or decision
         except Exception:
             log.exception("gate.failed", callback="check_event_allowed",
                           room_id=event.room_id)
@@ -237,6 +262,50 @@ class BusbaanGate:
             raise SynapseError(403, decision.reason(lang), Codes.FORBIDDEN,
                                additional_fields=_fields(decision))
         return False, None
+
+    # -- the second layer: joins Synapse would send to a remote server --------------
+
+    async def user_may_join_room(
+        self, user_id: str, room_id: str, is_invited: bool
+    ) -> Literal["NOT_SPAM"] | tuple[Codes, dict[str, Any]]:
+        """Refuse a local user's join outside the scope before Synapse decides how to
+        join (see the module docstring); the same :func:`decide` as
+        :meth:`check_event_allowed`, with the reason as the response's ``error``."""
+        try:
+            state = await self._api.get_room_state(room_id, [(t, None) for t in _SCOPE_TYPES])
+            scope = self._scopes.scope(room_id, state)
+            if scope is None:
+                return NOT_SPAM  # an ordinary room, or one this server is not in yet
+            if self._recorder.overdue and user_id != self._config.bot_user_id:
+                raise RuntimeError("audit records overdue")  # fail closed, below
+            decision = await self._decide(scope, Action.JOIN, user_id, user_id,
+                                          event_type="m.room.member")
+        except Exception:
+            log.exception("gate.failed", callback="user_may_join_room", room_id=room_id)
+            lang = await self._language(user_id)
+            return Codes.FORBIDDEN, {**_fields(_unavailable()),
+                                     "error": _unavailable().reason(lang)}
+        if decision.allowed:
+            return NOT_SPAM  # check_event_allowed records it when the event is made here
+        self._recorder.decision(self._api, scope, decision, Action.JOIN, user_id, user_id,
+                                event_id=None, remote=False)
+        self._notify(scope, decision, user_id, user_id)
+        lang = await self._language(user_id)
+        # cs_error: an "error" key among the fields replaces Synapse's fixed text.
+        return Codes.FORBIDDEN, {**_fields(decision), "error": decision.reason(lang)}
+
+    async def user_may_create_room_alias(
+        self, user_id: str, room_alias: RoomAlias
+    ) -> tuple[Codes, dict[str, Any]] | Literal["NOT_SPAM"]:
+        """Refuse an alias whose name holds personal data (a BSN, a name, an address…),
+        for every room: the alias is not tied to a case room in this callback, and no
+        room's address should carry them. The client reads the reason as ``error``."""
+        refusal = alias_refusal(room_alias.localpart)
+        if refusal is None:
+            return NOT_SPAM
+        log.info("gate.alias_refused", code=refusal.code)  # never the alias itself
+        lang = await self._language(user_id)
+        return Codes.FORBIDDEN, {"error": refusal.reason(lang), **_fields(refusal)}
 
     async def _language(self, user_id: str) -> Language:
         """The refused user's language: their ``nl.busbaan.language`` account data,
@@ -337,6 +406,48 @@ class _ScopeCache:
         if len(self._parsed) > self.SIZE:
             self._parsed.popitem(last=False)
         return scope
+
+
+def alias_refusal(localpart: str) -> Decision | None:
+    """The refusal of a room alias whose name seems to hold personal data, or None
+    (pure; the kinds come from :func:`busbaan.privacy.find_personal_data`, the one
+    detector). Separators count as spaces, so ``mevrouw-jansen`` reads as a name."""
+    from busbaan.privacy import find_personal_data
+
+    findings = find_personal_data(localpart.replace("-", " ").replace(".", " ")
+                                  .replace("_", " "))
+    if not findings:
+        return None
+    kinds_nl = ", ".join(f.nl for f in findings)
+    kinds_en = ", ".join(f.en for f in findings)
+    return Decision(
+        False, "refused.personal_data_in_alias",
+        f"Dit kameradres lijkt {kinds_nl} te bevatten. Persoonsgegevens horen nooit in een "
+        "kameradres: iedereen op de server kan het opzoeken. Kies een neutraal adres, "
+        "bijvoorbeeld #intake-schulden.",
+        f"This room address seems to contain {kinds_en}. Personal data never belongs in a "
+        "room address: anyone on the server can look it up. Choose a neutral address, for "
+        "example #intake-debts.",
+        checks={"authorised": "fail"},
+    )
+
+
+def displayname_refusal(displayname: object) -> Decision | None:
+    """The refusal of a display name with a BSN in a case room, or None (pure). A
+    member's display name is room state every member reads and keeps: a BSN never
+    belongs there (a professional's own name does; the detector's BSN check only)."""
+    from busbaan.privacy import find_bsns
+
+    if not isinstance(displayname, str) or not find_bsns(displayname):
+        return None
+    return Decision(
+        False, "refused.personal_data_in_displayname",
+        "Uw weergavenaam lijkt een BSN te bevatten. Die hoort nooit in een casuskamer: "
+        "iedereen in de kamer ziet en bewaart hem. Kies een weergavenaam zonder BSN.",
+        "Your display name seems to contain a BSN. It never belongs in a case room: "
+        "everyone in the room sees and keeps it. Choose a display name without a BSN.",
+        checks={"authorised": "fail"},
+    )
 
 
 def _unavailable() -> Decision:

@@ -13,6 +13,14 @@ transaction of its work (the case service does this for the running command) or,
 for one that changes nothing, with its reply; the reply is kept in the store and
 sent with a transaction id derived from the command, so it is sent once. A command
 found handled after a crash is not run again.
+
+With ``encryption`` (the default; issue 11 part 3, :mod:`busbaan.matrix.crypto`) the
+client keeps a crypto store beside the credentials, uploads and queries keys after
+each sync, decrypts commands and encrypts answers. A message it cannot decrypt gets a
+notice asking for a resend (once per sender and session); a command sent in clear
+into an encrypted room is not run and gets a clear (unencrypted, content-free) answer.
+The inbox stores a decrypted command's text exactly as it stored a clear one's, and
+drops it once the command is answered.
 """
 
 from __future__ import annotations
@@ -21,8 +29,9 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +41,7 @@ import nio
 from busbaan.errors import Unavailable
 from busbaan.log import get_logger
 from busbaan.matrix.credentials import TOKEN_GONE, StoredLogin, read_login, write_login
+from busbaan.matrix.crypto import BACKUP_EVERY_SECONDS, BotKeys, exchange_keys, query_keys
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
 from busbaan.matrix.reply import notice_content, reply_content
@@ -41,6 +51,10 @@ if TYPE_CHECKING:
     from busbaan.metrics import Metrics
 
 log = get_logger("busbaan.matrix")
+
+#: How long a bot waits for the key of a message it cannot decrypt yet before it asks
+#: for a resend (keys usually come in the same sync; over federation a moment later).
+KEY_WAIT_SECONDS = 3.0
 
 #: How long a command whose handler found the store away (``Reply.defer``) is run
 #: again rather than answered: a restart of the database is survived without a word;
@@ -89,7 +103,8 @@ class BotRunner:
     """One bot account: a nio client, a dispatcher, an event queue and its tasks."""
 
     def __init__(self, account: BotAccount, store_dir: Path, dispatcher: Dispatcher,
-                 inbox: Inbox | None = None, *, login_timeout: float = 30.0) -> None:
+                 inbox: Inbox | None = None, *, login_timeout: float = 30.0,
+                 encryption: bool = True) -> None:
         self.account = account
         self.inbox = inbox
         self._batch: list[dict[str, Any]] = []  # this sync's commands, until stored
@@ -97,14 +112,22 @@ class BotRunner:
         self._store_dir = store_dir
         self._creds_file = store_dir / f"{account.name}.credentials.json"
         store_dir.mkdir(parents=True, exist_ok=True)
-        nio_store = store_dir / f"{account.name}-nio"
-        nio_store.mkdir(parents=True, exist_ok=True)
+        #: End-to-end encryption: decrypt commands, encrypt answers, keep keys.
+        self.encryption = encryption
+        self.keys = BotKeys(store_dir, account.name, account.user_id)
+        self.keys.store_dir.mkdir(parents=True, exist_ok=True)
         self.client = nio.AsyncClient(
             account.homeserver, account.user_id, device_id=f"BUSBAAN{account.name.upper()}",
-            store_path=str(nio_store),
-            config=nio.AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False,
-                                         max_timeouts=None, request_timeout=60),
+            store_path=str(self.keys.store_dir),
+            config=nio.AsyncClientConfig(
+                store_sync_tokens=False, encryption_enabled=encryption, max_timeouts=None,
+                request_timeout=60, pickle_key=self.keys.secret() if encryption else ""),
         )
+        self._backup_at = 0.0  # monotonic time of the last key backup
+        self._keys_lock = asyncio.Lock()  # one key exchange at a time (sync loop, sends)
+        self._upkeep: asyncio.Task[None] | None = None
+        self._upkeep_again = False
+        self._told_undecryptable: set[tuple[str, str, str]] = set()
         self._queue: asyncio.Queue[tuple[str, nio.MatrixRoom, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
@@ -171,6 +194,7 @@ class BotRunner:
         self.client.add_event_callback(self._on_message, nio.RoomMessageText)
         self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
         self.client.add_event_callback(self._on_invite, nio.InviteMemberEvent)
+        self.client.add_event_callback(self._on_undecryptable, nio.MegolmEvent)
         token = await asyncio.to_thread(self.inbox.token) if self.inbox else None
         first = await self.client.sync(timeout=0, full_state=True, since=token,
                                        sync_filter=self.sync_filter)
@@ -188,6 +212,7 @@ class BotRunner:
             batch = self._batch if token is not None else []
             self._batch = []
             await asyncio.to_thread(self.inbox.receive, first.next_batch, batch)
+        await self._crypto_upkeep()  # keys uploaded before anyone encrypts to this device
         self.last_sync = time.monotonic()
         self._ready.set()
         self._tasks = [
@@ -207,6 +232,12 @@ class BotRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        if self.client.olm is not None:  # the room keys since the last backup, too
+            try:
+                await asyncio.to_thread(self.keys.backup, self.client.olm)
+            except Exception as exc:
+                log.warning("bot.key_backup_failed", bot=self.account.name,
+                            error=type(exc).__name__)
         await self.client.close()
         log.info("bot.stopped", bot=self.account.name)
 
@@ -216,6 +247,14 @@ class BotRunner:
         logged out). A homeserver that does not answer is retried by :meth:`start`,
         never answered with a password login."""
         saved = read_login(self._creds_file)
+        if (saved is not None and saved.user_id == self.user_id and self.encryption
+                and not (self.keys.has_store(saved.device_id)
+                         and self._store_opens(saved.device_id))):
+            # The crypto store is gone or cannot be opened (the secret lost, the file
+            # damaged), or this device never had one: a new device, never new identity
+            # keys under the old device id (clients pin them).
+            await self._new_device(saved)
+            return
         if saved is not None and saved.user_id == self.user_id:
             if await self._restore(saved.device_id, saved.access_token):
                 self.logins = LoginCounts(self.logins.reused + 1, self.logins.password)
@@ -231,7 +270,11 @@ class BotRunner:
                 f"Bot {self.account.name} has no valid password or token.",
             )
         # The same device as before (its keys stay valid); a new one the first time.
-        self.client.device_id = saved.device_id if saved else self.client.device_id
+        await self._password_login(saved.device_id if saved else str(self.client.device_id))
+
+    async def _password_login(self, device_id: str) -> None:
+        assert self.account.password
+        self.client.device_id = device_id
         self.client.access_token = ""
         resp = await asyncio.wait_for(
             self.client.login(self.account.password, device_name=f"busbaan {self.account.name}"),
@@ -245,6 +288,192 @@ class BotRunner:
         self.logins = LoginCounts(self.logins.reused, self.logins.password + 1)
         self._save()
         log.info("bot.logged_in", bot=self.account.name, device_id=self.client.device_id)
+
+    def _store_opens(self, device_id: str) -> bool:
+        """Open the crypto store of ``device_id`` (True), or set an unreadable one aside
+        (``<name>-nio.unreadable-<time>``, kept for an operator) and say so (False)."""
+        self.client.user_id, self.client.device_id = self.user_id, device_id
+        try:
+            self.client.load_store()
+            return self.client.olm is not None
+        except Exception as exc:
+            self.client.store = None  # load_store keeps a half-open store otherwise
+            self.client.olm = None
+            aside = self.keys.store_dir.with_name(
+                f"{self.keys.store_dir.name}.unreadable-{int(time.time())}")
+            self.keys.store_dir.rename(aside)
+            self.keys.store_dir.mkdir(parents=True)
+            log.warning("bot.e2e_store_unreadable", bot=self.account.name,
+                        device_id=device_id, error=type(exc).__name__, moved_to=str(aside))
+            return False
+
+    async def _new_device(self, lost: StoredLogin) -> None:
+        """The bot's keys are gone: log in as a new device, import the key backup (so
+        what it could read stays readable) and delete the old device (best effort)."""
+        log.warning("bot.e2e_store_missing", bot=self.account.name, device_id=lost.device_id)
+        if not self.account.password:
+            raise Unavailable(
+                f"De sleutels van bot {self.account.name} ontbreken en zonder wachtwoord kan "
+                "hij geen nieuw apparaat aanmelden.",
+                f"Bot {self.account.name}'s keys are missing and without a password it cannot "
+                "sign in a new device.")
+        name = self.account.name.upper()
+        await self._password_login(f"BUSBAAN{name}{secrets.token_hex(4).upper()}")
+        if self.client.olm is not None:
+            try:
+                restored = await asyncio.to_thread(self.keys.restore, self.client.olm)
+            except Exception as exc:  # a wrong secret, a damaged file: start without
+                log.warning("bot.key_backup_unreadable", bot=self.account.name,
+                            error=type(exc).__name__)
+                restored = 0
+            log.info("bot.key_backup_restored", bot=self.account.name, room_keys=restored)
+        auth = {"type": "m.login.password", "password": self.account.password,
+                "identifier": {"type": "m.id.user", "user": self.user_id}}
+        try:
+            resp = await asyncio.wait_for(
+                self.client.delete_devices([lost.device_id], auth=auth), self._login_timeout)
+            deleted = isinstance(resp, nio.DeleteDevicesResponse)
+        except Exception:
+            deleted = False
+        log.info("bot.old_device_deleted", bot=self.account.name, device_id=lost.device_id,
+                 deleted=deleted)
+
+    # -- end-to-end encryption ----------------------------------------------------------
+
+    def _kick_upkeep(self) -> None:
+        """Exchange keys after a sync in a task of its own: a key query for users on a
+        slow or unreachable homeserver (Synapse waits for federation) must not hold up
+        the next sync. One at a time; a sync during it asks for one more round."""
+        if self.client.olm is None:
+            return
+        if self._upkeep is not None and not self._upkeep.done():
+            self._upkeep_again = True
+            return
+
+        async def rounds() -> None:
+            while True:
+                self._upkeep_again = False
+                await self._crypto_upkeep()
+                if not self._upkeep_again:
+                    return
+
+        task = asyncio.create_task(rounds(), name=f"{self.account.name}-e2e-keys")
+        self._upkeep = task
+        self._tasks.append(task)
+        task.add_done_callback(self._forget_task)
+
+    async def _crypto_upkeep(self) -> None:
+        """Exchange keys after a sync (:func:`~busbaan.matrix.crypto.exchange_keys`)
+        and back up room keys when new ones came in. A failure is logged and tried
+        again after the next sync."""
+        client = self.client
+        if client.olm is None:
+            return
+        try:
+            async with self._keys_lock:
+                failed = await exchange_keys(client)
+            for request in failed:
+                log.warning("bot.e2e_request_failed", bot=self.account.name, request=request)
+            if time.monotonic() - self._backup_at >= BACKUP_EVERY_SECONDS:
+                self._backup_at = time.monotonic()
+                written = await asyncio.to_thread(self.keys.backup, client.olm)
+                if written is not None:
+                    log.info("bot.key_backup_written", bot=self.account.name,
+                             room_keys=written)
+        except Exception as exc:
+            log.warning("bot.e2e_upkeep_failed", bot=self.account.name,
+                        error=type(exc).__name__)
+
+    async def _on_undecryptable(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
+        if event.sender == self.user_id or not self._ready.is_set():
+            return
+        if event.server_timestamp < self._started_ms - 2_000:
+            return  # history from before this start: no notices about the past
+        # The room key may come a moment after the message (another sync, or over
+        # federation): look again after a short wait before saying anything.
+        self._later(KEY_WAIT_SECONDS, ("undecryptable", room, event))
+
+    def _later(self, delay: float, item: tuple[str, Any, Any]) -> None:
+        """Queue ``item`` for the worker after ``delay`` seconds (a task the runner owns)."""
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            self._queue.put_nowait(item)
+
+        task = asyncio.create_task(later(), name=f"{self.account.name}-later")
+        self._tasks.append(task)
+        task.add_done_callback(self._forget_task)
+
+    async def _undecryptable(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
+        """Decrypt ``event`` now that its key may have come; handle it as if it had
+        arrived readable (a command goes to the inbox), or say it cannot be read."""
+        try:
+            decrypted = self.client.decrypt_event(event)
+        except Exception:
+            decrypted = None
+        if not isinstance(decrypted, nio.RoomMessageText):
+            await self._tell_undecryptable(room, event)
+            return
+        log.info("bot.decrypted_late", bot=self.account.name, room_id=room.room_id,
+                 event_id=event.event_id)
+        if self.inbox is not None and self._is_command(decrypted):
+            token = await asyncio.to_thread(self.inbox.token)  # kept as it is
+            await asyncio.to_thread(self.inbox.receive, token or str(self.client.next_batch),
+                                    [self._command_entry(room, decrypted)])
+            self._queue.put_nowait(("inbox", None, None))
+        else:
+            self._queue.put_nowait(("message", room, decrypted))
+
+    async def _tell_undecryptable(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
+        """Say in the room that the bot cannot read ``event`` and ask for a resend —
+        once per sender and Megolm session (a client uses one session for many
+        messages). Nothing was run; the text is never known to busbaan."""
+        key = (room.room_id, event.sender, str(event.session_id))
+        if key in self._told_undecryptable:
+            return
+        if len(self._told_undecryptable) >= 10_000:  # bounded; a repeat costs one notice
+            self._told_undecryptable.clear()
+        self._told_undecryptable.add(key)
+        log.warning("bot.undecryptable", bot=self.account.name, room_id=room.room_id,
+                    event_id=event.event_id)
+        content = notice_content(
+            kind="crypto.undecryptable",
+            body=(f"{event.sender}: ik kan uw bericht niet lezen: het is versleuteld met een "
+                  "sleutel die ik niet heb (bijvoorbeeld na een herstel van busbaan, of omdat "
+                  "uw app mij de sleutel niet gaf). Ik heb er niets mee gedaan. Stuur het "
+                  "bericht of commando alstublieft opnieuw.\n\n"
+                  f"{event.sender}: I cannot read your message: it is encrypted with a key I "
+                  "do not have (for instance after busbaan was restored, or because your app "
+                  "did not give me the key). I did nothing with it. Please send the message "
+                  "or command again."),
+            data={"event_id": event.event_id, "sender": event.sender},
+            mentions=(event.sender,))
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
+        txn = "undecryptable-" + hashlib.sha256(event.event_id.encode()).hexdigest()[:32]
+        check(await self._room_send(room.room_id, "m.room.message", content, txn), "send")
+
+    async def _refuse_plaintext(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
+        """A command sent in clear into an encrypted room (a client without encryption):
+        not run; the answer goes out in clear too, so that client can read it, and so
+        it says nothing about the case, only what to do."""
+        found = self.dispatcher.match(_strip_reply_fallback(event.body or "").strip())
+        content = reply_content(
+            command=found[0].name if found else "?", ok=False, errcode="BB_NOT_ENCRYPTED",
+            data={"room_encrypted": True}, in_reply_to=event.event_id,
+            body="Deze kamer is versleuteld, maar uw bericht was dat niet: uw app versleutelt "
+                 "niet. Ik heb er niets mee gedaan. Gebruik een app met "
+                 "end-to-end-versleuteling (zoals Element) en stuur het opnieuw.\n\n"
+                 "This room is encrypted, but your message was not: your app does not "
+                 "encrypt. I did nothing with it. Use an app with end-to-end "
+                 "encryption (such as Element) and send it again.")
+        txn = "plain-" + hashlib.sha256(event.event_id.encode()).hexdigest()[:32]
+        # nio encrypts everything it sends into an encrypted room; this one answer
+        # must not be encrypted, so it goes through the plain send path.
+        method, path, data = nio.Api.room_send(str(self.client.access_token), room.room_id,
+                                               "m.room.message", content, txn)
+        check(await self.client._send(nio.RoomSendResponse, method, path, data,
+                                      (room.room_id,)), "send")
+        log.info("bot.plaintext_refused", bot=self.account.name, room_id=room.room_id,
+                 event_id=event.event_id)
 
     async def _restore(self, device_id: str, token: str) -> bool:
         """Use ``token`` if the homeserver still knows it; False when it says it does not.
@@ -279,6 +508,7 @@ class BotRunner:
                 continue
             self.last_sync = time.monotonic()
             backoff = 1.0
+            self._kick_upkeep()
             if self.inbox is not None:
                 await self._fill_gaps(resp, since)
                 batch, self._batch = self._batch, []
@@ -315,6 +545,8 @@ class BotRunner:
             for event in missed:
                 if isinstance(event, nio.RoomMessageText):
                     await self._on_message(room, event)
+                elif isinstance(event, nio.MegolmEvent):  # no key (yet): as from a sync
+                    await self._on_undecryptable(room, event)
             self._batch += later
             log.info("bot.sync_gap_filled", bot=self.account.name, room_id=room_id,
                      events=len(missed))
@@ -351,6 +583,10 @@ class BotRunner:
                         await hook(room, event)
                 elif kind == "invite":
                     check(await self.client.join(room.room_id), "join")
+                elif kind == "undecryptable":
+                    await self._undecryptable(room, event)
+                elif kind == "plaintext":
+                    await self._refuse_plaintext(room, event)
             except Exception:
                 log.exception("bot.event_failed", bot=self.account.name, kind=kind,
                               room_id=getattr(room, "room_id", None))
@@ -448,8 +684,7 @@ class BotRunner:
         if content is None:
             return
         txn = "reply-" + hashlib.sha256(stored.event_id.encode()).hexdigest()[:32]
-        resp = check(await self.client.room_send(stored.room_id, "m.room.message", content,
-                                                 tx_id=txn, ignore_unverified_devices=True),
+        resp = check(await self._room_send(stored.room_id, "m.room.message", content, txn),
                      "send")
         await asyncio.to_thread(self.inbox.replied, stored.event_id, str(resp.event_id))
         if self.metrics is not None:
@@ -504,25 +739,35 @@ class BotRunner:
     async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
         if event.sender == self.user_id:
             return
+        if self.encryption and room.encrypted and not getattr(event, "decrypted", False):
+            # Sent in clear into an encrypted room: never run, never stored. Commands,
+            # and anything in a direct chat, get a clear answer saying why.
+            if self._ready.is_set() and (self._is_command(event) or room.member_count <= 2):
+                self._queue.put_nowait(("plaintext", room, event))
+            return
         if self._ready.is_set():
             self._received(event)
         if self.inbox is not None and self._is_command(event):
             # Stored with this sync's token once the sync is done (see _sync_loop).
-            relates = event.source.get("content", {}).get("m.relates_to") or {}
-            in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
-            text = _strip_reply_fallback(event.body or "").strip()
-            found = self.dispatcher.match(text)
-            self._batch.append({
-                "event_id": event.event_id, "room_id": room.room_id, "sender": event.sender,
-                "text": text, "command": found[0].name if found else None,
-                "is_direct": room.member_count <= 2,
-                "thread_root": relates.get("event_id")
-                if relates.get("rel_type") == "m.thread" else None,
-                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
-                "server_ts": event.server_timestamp})  # for the reply latency (metrics)
+            self._batch.append(self._command_entry(room, event))
             return
         if self._ready.is_set():
             self._queue.put_nowait(("message", room, event))
+
+    def _command_entry(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> dict[str, Any]:
+        """What the inbox keeps of a command until it is answered."""
+        relates = event.source.get("content", {}).get("m.relates_to") or {}
+        in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
+        text = _strip_reply_fallback(event.body or "").strip()
+        found = self.dispatcher.match(text)
+        return {
+            "event_id": event.event_id, "room_id": room.room_id, "sender": event.sender,
+            "text": text, "command": found[0].name if found else None,
+            "is_direct": room.member_count <= 2,
+            "thread_root": relates.get("event_id")
+            if relates.get("rel_type") == "m.thread" else None,
+            "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
+            "server_ts": event.server_timestamp}  # for the reply latency (metrics)
 
     def _is_command(self, event: nio.RoomMessageText) -> bool:
         if event.source.get("content", {}).get("msgtype") == "m.notice":
@@ -589,15 +834,49 @@ class BotRunner:
 
     async def send(self, room_id: str, content: dict[str, Any],
                    event_type: str = "m.room.message") -> str:
-        resp = check(await self.client.room_send(room_id, event_type, content,
-                                                 ignore_unverified_devices=True),
-                     "send")
+        resp = check(await self._room_send(room_id, event_type, content), "send")
         return str(resp.event_id)
+
+    async def _room_send(self, room_id: str, event_type: str, content: dict[str, Any],
+                         tx_id: str | None = None) -> Any:
+        """Send (encrypted in an encrypted room). The keys of members who just joined
+        are fetched first, so the room key reaches their devices with this message;
+        every device is trusted on first use (busbaan.matrix.crypto)."""
+        room = self.client.rooms.get(room_id)
+        if self.client.olm is not None and room is None:
+            # A room the bot just created or joined: nio encrypts only into a room its
+            # sync knows (is it encrypted, who is in it).
+            await self.members_known(room_id, ())
+            room = self.client.rooms.get(room_id)
+        if self.client.olm is not None and room is not None and room.encrypted:
+            async with self._keys_lock:
+                with contextlib.suppress(nio.LocalProtocolError):
+                    await query_keys(self.client)
+        return await self.client.room_send(room_id, event_type, content, tx_id=tx_id,
+                                           ignore_unverified_devices=True)
 
     async def notice(self, room_id: str, *, kind: str, body: str, html: str | None = None,
                      data: dict[str, Any] | None = None, mentions: tuple[str, ...] = ()) -> str:
         return await self.send(room_id, notice_content(kind=kind, body=body, html_body=html,
                                                        data=data, mentions=mentions))
+
+    async def members_known(self, room_id: str, user_ids: Iterable[str],
+                            timeout: float = 10.0) -> bool:
+        """Wait until this bot's sync knows ``room_id`` with ``user_ids`` in it (joined
+        or invited). In an encrypted room a message reaches only the members the
+        client knows when it sends: a bot that has just invited people and then writes
+        for them (a lane's question) waits here first. False after ``timeout``."""
+        wanted = set(user_ids)
+        deadline = time.monotonic() + timeout
+        while True:
+            room = self.client.rooms.get(room_id)
+            if room is not None and wanted <= set(room.users):
+                return True
+            if time.monotonic() > deadline:
+                log.warning("bot.members_unknown", bot=self.account.name, room_id=room_id,
+                            missing=len(wanted - set(room.users if room else ())))
+                return False
+            await asyncio.sleep(0.1)
 
     async def drain(self) -> None:
         """Wait until every queued event and every room's commands are handled

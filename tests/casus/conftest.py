@@ -36,6 +36,7 @@ async def service(homeserver: Homeserver, busbaan_db_url: str, clock: OffsetCloc
     password = new_password()
     creds = await homeserver.register("casus", password, lift_ratelimit=True)
     config = ServiceConfig(
+        encryption=False,  # plain nio clients here; ON by default (issue 11)
         homeserver=homeserver.url,
         audit_key_init=True,  # tests create the signing key explicitly (issue 9)
         bots={"casus": BotAccount("casus", homeserver.url, creds.user_id, password=password)},

@@ -216,12 +216,12 @@ async def test_each_new_case_room_gets_the_case_panel(service: Service, make_per
     assert content["url"].startswith(service.web.url + "/casus/paneel/?room_id=$matrix_room_id")
     assert content["data"]["case_id"] == case_id
 
-    facts = panel_facts(service, room, regie.user_id)
+    facts = panel_facts(service, room, regie.user_id, member=True)
     assert facts["case_id"] == case_id and facts["who"]
     assert any("Uw hulpvraag is gestart" in s["text"] for s in facts["timeline"])
     from busbaan.errors import Forbidden
     with pytest.raises(Forbidden) as refused:
-        panel_facts(service, room, outsider.user_id)
+        panel_facts(service, room, outsider.user_id, member=True)
     assert refused.value.errcode == "BB_PANEL_NOT_IN_SCOPE"
 
     async with aiohttp.ClientSession() as http:

@@ -56,7 +56,8 @@ async def stack(tmp_path: Path) -> AsyncIterator[tuple[Homeserver, Service, str]
             homeserver=hs.url, policy_dir=ROOT / "policies", database_url=url,
             bots={"casus": BotAccount("casus", hs.url, creds.user_id, password=password)},
             state_dir=tmp_path / "state", web_port=-1, reconcile_seconds=0.5,
-            audit_key_init=True))
+            audit_key_init=True,
+            encryption=False))  # plain nio clients here; ON by default (issue 11)
         await service.start()
         try:
             yield hs, service, url

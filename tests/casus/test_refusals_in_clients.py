@@ -4,13 +4,14 @@ reason, in the refused user's language, for /invite, /join and createRoom's invi
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
 import pytest
 
 from busbaan.consent.state import CASE_EVENT, case_content
-from busbaan.devstack.people import NOTICE_KEY, Person
+from busbaan.devstack.people import NOTICE_KEY, Person, eventually
 from busbaan.language import LANGUAGE_ACCOUNT_DATA
 from busbaan.matrix.rooms import case_room_request
 from busbaan.service import Service
@@ -83,6 +84,19 @@ async def test_join_out_of_scope_raises_the_reason_in_the_users_language(
     assert results[1]["ok"] is True, results[1]
     english = assert_refused_with_reason(results[2], "en", "refused.organisation_not_in_scope")
     assert "ggd valt buiten" in dutch and "ggd is outside this case's consent scope" in english
+
+    # Refused by the gate's second layer (user_may_join_room, before any event is made)
+    # with the same decide() as check_event_allowed: each attempt is recorded once.
+    async def recorded() -> list[Any] | None:
+        found = [e.entry for e in service.audit.log().query(event_prefix="membership")
+                 if e.entry.source == "gate" and e.entry.user_id == outsider.user_id]
+        return found if len(found) >= 2 else None
+
+    await eventually(recorded, timeout=10)
+    await asyncio.sleep(1.0)  # a second record per attempt would have been written by now
+    entries = await recorded() or []
+    assert [(e.outcome, e.reason_code) for e in entries] == [
+        ("refused", "refused.organisation_not_in_scope")] * 2, entries
 
 
 async def test_create_room_with_an_out_of_scope_invite_raises_the_reason(

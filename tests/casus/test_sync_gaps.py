@@ -49,7 +49,8 @@ async def test_commands_sent_while_the_bot_was_away_beyond_one_timeline_are_all_
             homeserver=homeserver.url, policy_dir=ROOT / "policies", database_url=url,
             bots={"casus": BotAccount("casus", homeserver.url, creds.user_id,
                                       password=password)},
-            state_dir=tmp_path / "state", web_port=-1, audit_key_init=True)
+            state_dir=tmp_path / "state", web_port=-1, audit_key_init=True,
+            encryption=False)  # plain nio clients here; ON by default (issue 11)
 
     person = await _person(homeserver, f"gapperson-{secrets.token_hex(3)}")
     service = Service(config())

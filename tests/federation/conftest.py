@@ -101,6 +101,7 @@ async def fed_service(federation: Federation, fed_store: str, fed_clock: OffsetC
     password = new_password()
     creds = await hs.register("casus", password, lift_ratelimit=True)
     config = ServiceConfig(
+        encryption=False,  # plain nio clients here; ON by default (issue 11)
         homeserver=hs.url,
         bots={"casus": BotAccount("casus", hs.url, creds.user_id, password=password)},
         policy_dir=ROOT / "policies",

@@ -48,6 +48,7 @@ async def wegwijzer_service(homeserver: Homeserver, busbaan_db_url: str,
     password = new_password()
     creds = await homeserver.register("wegwijzer", password, lift_ratelimit=True)
     config = ServiceConfig(
+        encryption=False,  # plain nio clients here; ON by default (issue 11)
         homeserver=homeserver.url,
         audit_key_init=True,  # tests create the signing key explicitly (issue 9)
         bots={"wegwijzer": BotAccount("wegwijzer", homeserver.url, creds.user_id,

@@ -83,8 +83,11 @@ async def userinfo(base_url: str, server: str, token: str) -> str:
     return str(sub)
 
 
-def panel_facts(service: Any, room_id: str, user_id: str) -> dict[str, Any]:
-    """The panel for ``user_id`` in ``room_id``: only for someone ``decide`` lets stay."""
+def panel_facts(service: Any, room_id: str, user_id: str, *, member: bool) -> dict[str, Any]:
+    """The panel for ``user_id`` in ``room_id``: only for someone ``decide`` lets stay
+    and who is in the room (``member``). The panel lives in the case room, so someone
+    the scope would admit but who was never let in (a colleague of the regie's own
+    organisation, say) has no reason to read the case (found by the outside check)."""
     engine = service.engine
     row = CaseRepository(engine).by_room(room_id)
     if row is None:
@@ -103,6 +106,10 @@ def panel_facts(service: Any, room_id: str, user_id: str) -> dict[str, Any]:
                       subject=user_id, now=now, bot_user_id=bot)
     if not decision.allowed:
         raise Forbidden(decision.nl, decision.en, errcode="BB_PANEL_NOT_IN_SCOPE")
+    if not member:
+        raise Forbidden("Het casuspaneel is alleen voor wie in deze casuskamer zit.",
+                        "The case panel is only for members of this case room.",
+                        errcode="BB_PANEL_NOT_A_MEMBER")
     from busbaan.store.citizen_repo import CitizenRepository
 
     facts = CitizenRepository(engine).facts(row.case_id, log=service.audit.log())
@@ -141,13 +148,22 @@ async def panel_session(request: web.Request) -> web.StreamResponse:
     server, token = check_audience(body.get("openid"), trusted)
     user_id = await userinfo(trusted[server], server, token)
     try:
-        data = await asyncio.to_thread(panel_facts, service, body["room_id"], user_id)
+        member = _is_member(service, body["room_id"], user_id)
+        data = await asyncio.to_thread(panel_facts, service, body["room_id"], user_id,
+                                       member=member)
     except BusbaanError:
         await asyncio.to_thread(service.audit.write, [AuditEntry(
             event_code="panel.refused", action="R", outcome="refused",
             occurred_at=service.clock.now(), source="case-panel", user_id=user_id)])
         raise
     return web.json_response({"ok": True, "user_id": user_id, **data})
+
+
+def _is_member(service: Any, room_id: str, user_id: str) -> bool:
+    """Joined to the room, as the casus bot's sync knows it; without the bot, nobody."""
+    casus = getattr(service, "casus", None)
+    room = casus.runner.client.rooms.get(room_id) if casus is not None else None
+    return room is not None and user_id in room.users
 
 
 def _trusted(service: Any) -> dict[str, str]:

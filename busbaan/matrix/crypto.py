@@ -1,0 +1,196 @@
+"""End-to-end encryption for the bots (issue 11 part 3): what a bot keeps, and how.
+
+matrix-nio with vodozemac (``matrix-nio[e2e]``) does the cryptography; this module
+owns the files around it and the rules busbaan adds:
+
+- **The crypto store** lives beside the bot's credentials, ``<state>/bots/<name>-nio/``
+  (nio's SQLite store: the Olm account = the device's identity keys, Olm and Megolm
+  sessions, other devices' keys). It is opened for the stored device id, so a restart
+  keeps the device and its keys. Keys in it are pickled with the bot's secret (below).
+- **The bot's secret** ``<state>/bots/<name>.e2e-secret`` (mode 0600, made once): the
+  pickle key of the store and the passphrase of the key backup.
+- **Key backup**: nio (0.26) has neither server-side key backup nor cross-signing, so
+  the backup is nio's encrypted Megolm key export (the format Element imports too),
+  ``<state>/bots/<name>.megolm-keys`` (0600), rewritten atomically after a sync that
+  brought new room keys (at most every :data:`BACKUP_EVERY_SECONDS`). When the store is
+  lost, the bot logs in as a **new device** (never the old device id with new identity
+  keys: clients pin a device's keys) and imports this backup, so the history it had
+  keys for stays readable. Keep the backup and the secret with the state directory's
+  backups (deploy/README.md); lose both and old messages stay unreadable for the bot,
+  while new ones work as soon as clients see the new device.
+- **Trust**: the bots trust every device a member's homeserver lists, on first use
+  (``ignore_unverified_devices``): professionals' Element devices are not verified by
+  a bot, and the bot never refuses to answer an unverified device. nio pins a device's
+  keys once seen (a changed key for a known device id is not accepted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from busbaan.log import get_logger
+
+log = get_logger("busbaan.matrix")
+
+#: The state event that turns on Megolm encryption in a room the bots create.
+ENCRYPTION_ALGORITHM = "m.megolm.v1.aes-sha2"
+#: Megolm session rotation: the spec's defaults (one week, 100 messages).
+ROTATION_PERIOD_MS = 604_800_000
+ROTATION_PERIOD_MSGS = 100
+
+#: Shortest time between two key backups (a busy bot gets new room keys often).
+BACKUP_EVERY_SECONDS = 10.0
+
+
+def encryption_state() -> dict[str, Any]:
+    """``m.room.encryption`` for a room's ``initial_state`` (Megolm)."""
+    return {"type": "m.room.encryption", "state_key": "",
+            "content": {"algorithm": ENCRYPTION_ALGORITHM,
+                        "rotation_period_ms": ROTATION_PERIOD_MS,
+                        "rotation_period_msgs": ROTATION_PERIOD_MSGS}}
+
+
+def with_encryption(request: dict[str, Any], encrypted: bool) -> dict[str, Any]:
+    """``request`` (keyword arguments for nio's ``room_create``) with ``m.room.encryption``
+    in its initial state when ``encrypted``; unchanged otherwise."""
+    if encrypted:
+        request["initial_state"] = [*request.get("initial_state", []), encryption_state()]
+    return request
+
+
+def _write_secret_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+async def exchange_keys(client: Any) -> list[str]:
+    """What nio's ``sync_forever`` does between syncs, for a client with its own sync
+    loop: send queued to-device messages (room keys), upload one-time keys, query and
+    claim other devices' keys. The names of the requests that failed (none: all well).
+    A no-op for a client without encryption."""
+    import nio
+
+    if client.olm is None:
+        return []
+    failed: list[str] = []
+
+    def note(resp: Any, what: str) -> None:
+        if isinstance(resp, nio.ErrorResponse):
+            failed.append(what)
+
+    with contextlib.suppress(nio.LocalProtocolError):  # done meanwhile by a room_send
+        if client.outgoing_to_device_messages:
+            for resp in await client.send_to_device_messages():
+                note(resp, "to_device")
+    with contextlib.suppress(nio.LocalProtocolError):
+        if client.should_upload_keys:
+            note(await client.keys_upload(), "keys_upload")
+    with contextlib.suppress(nio.LocalProtocolError):
+        await query_keys(client)
+    with contextlib.suppress(nio.LocalProtocolError):
+        if client.should_claim_keys:
+            note(await client.keys_claim(client.get_users_for_key_claiming()), "keys_claim")
+    return failed
+
+
+async def query_keys(client: Any) -> bool:
+    """Query the device keys nio wants (False: nothing to do, or it failed). A member
+    with a new device gets this client's current room key at the next send: nio
+    shares a Megolm session once, with the devices known then, so the session of
+    every encrypted room that member is in is renewed (as Element does by sharing
+    it with the new device). Without this a professional's new Element device — or a
+    bot's new device after lost keys — could not read what is sent next."""
+    import nio
+
+    if client.olm is None or not client.should_query_keys:
+        return False
+    resp = await client.keys_query()
+    if not isinstance(resp, nio.KeysQueryResponse):
+        return False
+    changed = set(resp.changed or ())
+    if changed:
+        for room in list(client.rooms.values()):
+            if (room.encrypted and changed & set(room.users)
+                    and room.room_id in client.olm.outbound_group_sessions):
+                client.invalidate_outbound_session(room.room_id)
+    return True
+
+
+class BotKeys:
+    """The files of one bot's end-to-end encryption (see the module docstring)."""
+
+    def __init__(self, bot_dir: Path, name: str, user_id: str) -> None:
+        self.store_dir = bot_dir / f"{name}-nio"
+        self.secret_file = bot_dir / f"{name}.e2e-secret"
+        self.backup_file = bot_dir / f"{name}.megolm-keys"
+        self._user_id = user_id
+        self._backed_up = -1  # number of room keys in the last backup (-1: none yet)
+
+    def secret(self) -> str:
+        """The bot's secret, made (0600) on first use. Never logged."""
+        try:
+            text = self.secret_file.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            text = ""
+        if len(text) < 32:
+            text = secrets.token_urlsafe(32)
+            _write_secret_file(self.secret_file, text.encode("ascii"))
+            log.info("bot.e2e_secret_created", path=str(self.secret_file))
+        return text
+
+    def store_file(self, device_id: str) -> Path:
+        """nio's database for ``device_id`` (nio names it ``<user>_<device>.db``)."""
+        return self.store_dir / f"{self._user_id}_{device_id}.db"
+
+    def has_store(self, device_id: str) -> bool:
+        return self.store_file(device_id).is_file()
+
+    # -- key backup (runs in a thread: PBKDF2 and file I/O) ---------------------------
+
+    def backup(self, olm: Any) -> int | None:
+        """Export every room key the bot has to the backup file, if there are new ones
+        since the last backup; how many were written (None: nothing new)."""
+        sessions = list(olm.inbound_group_store)
+        if len(sessions) == self._backed_up:
+            return None
+        # nio writes a new file (atomicwrites, umask mode): in a private (0700)
+        # directory beside the backup, then 0600 and renamed over it.
+        private = Path(tempfile.mkdtemp(prefix=".backup-", dir=self.backup_file.parent))
+        try:
+            tmp = private / self.backup_file.name
+            olm.export_keys_static(sessions, str(tmp), self.secret())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.backup_file)
+        finally:
+            shutil.rmtree(private, ignore_errors=True)
+        self._backed_up = len(sessions)
+        return len(sessions)
+
+    def restore(self, olm: Any) -> int:
+        """Import the backup into a new store; how many room keys (0 without one)."""
+        if not self.backup_file.is_file():
+            return 0
+        olm.import_keys(str(self.backup_file), self.secret())
+        self._backed_up = len(list(olm.inbound_group_store))
+        return self._backed_up
+
+
+__all__ = ["BACKUP_EVERY_SECONDS", "ENCRYPTION_ALGORITHM", "BotKeys", "encryption_state",
+           "exchange_keys", "query_keys", "with_encryption"]
