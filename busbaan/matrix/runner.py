@@ -12,7 +12,9 @@ syncs from that token, so no command is lost. A command is marked handled in the
 transaction of its work (the case service does this for the running command) or,
 for one that changes nothing, with its reply; the reply is kept in the store and
 sent with a transaction id derived from the command, so it is sent once. A command
-found handled after a crash is not run again.
+found handled after a crash is not run again. Stored commands are handled by one task
+per room: in order within a room, up to ``ROOM_CONCURRENCY`` rooms side by side
+(issue 12), so a slow command holds up only its own room.
 
 With ``encryption`` (the default; issue 11 part 3, :mod:`busbaan.matrix.crypto`) the
 client keeps a crypto store beside the credentials, uploads and queries keys after
