@@ -108,9 +108,14 @@ def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def _serve(config: ServiceConfig, ready: str, sync_filter: bool = True) -> None:
+def _serve(config: ServiceConfig, ready: str, sync_filter: bool = True,
+           room_concurrency: int | None = None) -> None:
     """The service in a child process, until SIGTERM (multiprocessing target)."""
     configure("WARNING")
+    if room_concurrency is not None:  # 1: one command at a time, as before issue 12
+        import busbaan.matrix.runner
+
+        busbaan.matrix.runner.ROOM_CONCURRENCY = room_concurrency
     if not sync_filter:  # the bots' sync as before issue 12: everything
         import busbaan.matrix.runner
 
@@ -142,11 +147,12 @@ class Child:
         return int(self.process.pid)
 
 
-async def start_child(config: ServiceConfig, tmp: Path, sync_filter: bool = True) -> Child:
+async def start_child(config: ServiceConfig, tmp: Path, sync_filter: bool = True,
+                      room_concurrency: int | None = None) -> Child:
     ready = tmp / f"ready-{secrets.token_hex(3)}"
     ctx = multiprocessing.get_context("spawn")
     started = time.perf_counter()
-    proc = ctx.Process(target=_serve, args=(config, str(ready), sync_filter),
+    proc = ctx.Process(target=_serve, args=(config, str(ready), sync_filter, room_concurrency),
                        daemon=True)
     proc.start()
     while not ready.exists():
@@ -850,7 +856,8 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
         report["idle"] = {}
         for label, full_pass in schedules:
             child_config = dataclasses.replace(config, reconcile_full_pass_seconds=full_pass)
-            child = await start_child(child_config, tmp, sync_filter=not args.no_sync_filter)
+            child = await start_child(child_config, tmp, sync_filter=not args.no_sync_filter,
+                                      room_concurrency=args.room_concurrency)
             report["service_start_seconds"] = child.started_seconds
             pids = {"synapse": synapse_pid, "service": child.pid}
             await asyncio.sleep(5)  # the start pass over every room is done by then
@@ -1016,6 +1023,10 @@ if __name__ == "__main__":
                         "top functions printed)")
     parser.add_argument("--seed-only", action="store_true",
                         help="stop after seeding, service start and idle cost")
+    parser.add_argument("--room-concurrency", type=int, default=None, metavar="N",
+                        help="rooms whose commands a bot handles at once (default "
+                        "busbaan.matrix.runner.ROOM_CONCURRENCY; 1: one at a time, as "
+                        "before issue 12)")
     parser.add_argument("--no-sync-filter", action="store_true",
                         help="the bots sync everything (as before issue 12)")
     with contextlib.suppress(KeyboardInterrupt):

@@ -57,6 +57,11 @@ class ReconcileStats:
         self.by_reason[reason] = self.by_reason.get(reason, 0) + n
 
 
+#: The safety-net pass takes a slice every this many ticks (one batched scope read per
+#: slice: on PostgreSQL a read per tick cost more than the rooms it read).
+SWEEP_EVERY = 10
+
+
 def sweep_slice(total: int, tick_seconds: float, full_pass_seconds: float) -> int:
     """How many rooms the safety-net pass takes per tick so that ``total`` rooms are
     all visited once per ``full_pass_seconds`` (at least one while any are left)."""
@@ -95,16 +100,19 @@ class Reconciler:
         ids = set(case_ids)
         loop = self._loop
         if loop is None or loop.is_closed():
-            self._dirty_cases.update(ids)
+            self._add_cases(ids)
             return
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            self._dirty_cases.update(ids)
-        else:
-            loop.call_soon_threadsafe(self._dirty_cases.update, ids)
+            self._add_cases(ids)
+        else:  # not the bound ``update`` of today's set: a tick may swap it meanwhile
+            loop.call_soon_threadsafe(self._add_cases, ids)
+
+    def _add_cases(self, ids: set[str]) -> None:
+        self._dirty_cases.update(ids)
 
     def mark_users(self, user_ids: Iterable[str]) -> None:
         """Directory entries changed: every room these people are in or invited to."""
@@ -131,8 +139,11 @@ class Reconciler:
         self._loop = asyncio.get_running_loop()
         # At start: every populated room once (grants may have run out while down).
         self._last = self.bot.clock.now()
-        await self._reconcile(set(self._populated()), reason="start")
-        self.stats.full_passes += 1
+        try:
+            await self._reconcile(set(self._populated()), reason="start")
+            self.stats.full_passes += 1
+        except Exception:  # the store is away: the spread pass covers every room later
+            log.exception("casus.reconcile_read_failed")
         while True:
             await asyncio.sleep(self.tick_seconds)
             await self.bot.tick()
@@ -159,14 +170,17 @@ class Reconciler:
         self.stats.count("case_changed", len(of_cases - rooms))
         self.stats.count("expiry", len(expiring - rooms - of_cases))
         due = rooms | of_cases | expiring | self._released_holds()
-        if not self._sweep:
-            if self.stats.ticks:  # a pass ended (the first one is at start)
-                self.stats.full_passes += 1
-            self._sweep = self._populated()
-            self._sweep_total = len(self._sweep)
-        # The slice comes from the pass's size, not from what is left of it.
-        take = sweep_slice(self._sweep_total, self.tick_seconds, self.full_pass_seconds)
-        swept, self._sweep = set(self._sweep[:take]), self._sweep[take:]
+        swept: set[str] = set()
+        if self.stats.ticks % SWEEP_EVERY == 0:
+            if not self._sweep:
+                if self.stats.ticks:  # a pass ended (the first one is at start)
+                    self.stats.full_passes += 1
+                self._sweep = self._populated()
+                self._sweep_total = len(self._sweep)
+            # The slice comes from the pass's size, not from what is left of it.
+            take = sweep_slice(self._sweep_total, self.tick_seconds * SWEEP_EVERY,
+                               self.full_pass_seconds)
+            swept, self._sweep = set(self._sweep[:take]), self._sweep[take:]
         self.stats.count("sweep", len(swept - due))
         self.stats.ticks += 1
         return await self._reconcile(due | swept, reason="tick")

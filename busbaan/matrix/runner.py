@@ -12,7 +12,9 @@ syncs from that token, so no command is lost. A command is marked handled in the
 transaction of its work (the case service does this for the running command) or,
 for one that changes nothing, with its reply; the reply is kept in the store and
 sent with a transaction id derived from the command, so it is sent once. A command
-found handled after a crash is not run again.
+found handled after a crash is not run again. Stored commands are handled by one task
+per room: in order within a room, up to ``ROOM_CONCURRENCY`` rooms side by side
+(issue 12), so a slow command holds up only its own room.
 
 With ``encryption`` (the default; issue 11 part 3, :mod:`busbaan.matrix.crypto`) the
 client keeps a crypto store beside the credentials, uploads and queries keys after
@@ -614,9 +616,8 @@ class BotRunner:
             if running is not None and not running.done():
                 self._room_more.add(room_id)  # it reads the inbox again when done
                 continue
-            task = asyncio.create_task(
-                self._drain_room(room_id, [s for s in pending if s.room_id == room_id]),
-                name=f"{self.account.name}-room")
+            task = asyncio.create_task(self._drain_room(room_id),
+                                       name=f"{self.account.name}-room")
             self._room_tasks[room_id] = task
             task.add_done_callback(functools.partial(self._room_done, room_id))
 
@@ -624,9 +625,12 @@ class BotRunner:
         if self._room_tasks.get(room_id) is task:
             del self._room_tasks[room_id]
 
-    async def _drain_room(self, room_id: str, commands: list[StoredCommand]) -> None:
+    async def _drain_room(self, room_id: str) -> None:
         async with self._room_slots:
             while True:
+                # Read here, not handed over: a list read before this room's previous
+                # task finished could still hold commands that task answered.
+                commands = [s for s in await self._pending() if s.room_id == room_id]
                 for stored in commands:
                     try:
                         await self._handle_stored(stored)
@@ -643,7 +647,6 @@ class BotRunner:
                 if room_id not in self._room_more:
                     return
                 self._room_more.discard(room_id)
-                commands = [s for s in await self._pending() if s.room_id == room_id]
 
     def _forget_task(self, task: asyncio.Task[None]) -> None:
         if task in self._tasks:

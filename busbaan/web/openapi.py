@@ -148,10 +148,12 @@ def describe() -> dict[str, Any]:
         "/api/v1/privacy/overview": {"get": _officer("counts of the last weeks")},
         "/api/v1/privacy/register": {"get": _officer("the processing register (art. 30)")},
         "/api/v1/privacy/export": {
-            "get": _officer("the audit log as CSV or JSON Lines", query=True,
-                            produces="stream"),
-            "post": _officer("the audit log as CSV or JSON Lines", post=True, body=True,
-                             produces="stream"),
+            "get": _limited(_officer("the audit log as CSV or JSON Lines (per officer: 20 "
+                                     "in a row, then one per 6 s)", query=True,
+                                     produces="stream")),
+            "post": _limited(_officer("the audit log as CSV or JSON Lines (per officer: 20 "
+                                      "in a row, then one per 6 s)", post=True, body=True,
+                                      produces="stream")),
         },
     }
     for name in ("case", "professional", "consents", "exceptions"):

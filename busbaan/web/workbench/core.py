@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from busbaan.audit import AuditEntry, AuditLog
 from busbaan.audit.reading import local_time
+from busbaan.audit.reports import Register, processing_register
 from busbaan.clock import Clock
 from busbaan.consent.model import Professional
 from busbaan.directory import Directory
@@ -56,6 +57,8 @@ _TEMPLATES = Path(__file__).parent / "templates"
 DIRECTORY_TTL = 30.0
 #: Verifying the whole audit log on request, per officer (issue 12).
 VERIFY_LIMIT = Bucket(burst=3, refill_seconds=60.0)
+#: Exports, per officer (issue 12): each reads and sends the selected log at once.
+EXPORT_LIMIT = Bucket(burst=20, refill_seconds=6.0)
 #: The overview's counts (refusals per week, expiring consents, handover times) are
 #: computed at most this often: every request reads those parts of the log, and every
 #: officer's request adds to it (issue 12: under load the overview cost grew with the
@@ -82,6 +85,7 @@ class WorkbenchConfig:
     #: Verifying the whole audit log on request (issue 12), per officer: this many at
     #: once, then one more per ``refill_seconds`` (the monitor also verifies by itself).
     verify_limit: Bucket = VERIFY_LIMIT
+    export_limit: Bucket = EXPORT_LIMIT
 
     @classmethod
     def from_service(cls, policy: Policy, service: Any) -> WorkbenchConfig:
@@ -112,6 +116,7 @@ class Workbench:
         self.auth = MatrixAuth(config.homeserver)
         self.login_guard = LoginGuard(trusted_proxies=config.trusted_proxies)
         self.verify_limiter = RequestLimiter(config.verify_limit)
+        self.export_limiter = RequestLimiter(config.export_limit)
         self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock,
                                           trust_path=config.trust_path)
         self.templates = jinja2.Environment(
@@ -125,6 +130,7 @@ class Workbench:
         self._directory_read = 0.0
         self._directory_lock = asyncio.Lock()
         self._overview: tuple[float, OverviewView] | None = None
+        self._register: tuple[tuple[tuple[str, int, int], ...], Register] | None = None
         self._overview_lock = asyncio.Lock()
 
     async def close(self) -> None:
@@ -154,6 +160,22 @@ class Workbench:
                 view = await asyncio.to_thread(build_overview, self.log(), self.clock.now())
                 cached = self._overview = (time.monotonic(), view)
             return cached[1]
+
+    async def register(self) -> Register:
+        """The processing register (art. 30), derived again only when a policy file
+        changed (issue 12: it parsed every policy YAML file on every request)."""
+        directory = self.config.policy_dir
+
+        def stamp() -> tuple[tuple[str, int, int], ...]:
+            return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                                for p in Path(directory).glob("*.yaml")))
+
+        key = await asyncio.to_thread(stamp)
+        cached = self._register
+        if cached is None or cached[0] != key:
+            register = await asyncio.to_thread(processing_register, directory)
+            cached = self._register = (key, register)
+        return cached[1]
 
     def forget_directory(self) -> None:
         """Read the directory again on the next lookup (after an import, in tests)."""

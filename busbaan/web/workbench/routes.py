@@ -17,7 +17,6 @@ from typing import Any
 
 from aiohttp import web
 
-from busbaan.audit.reports import processing_register
 from busbaan.errors import (
     BusbaanError,
     Forbidden,
@@ -492,7 +491,7 @@ async def register_page(request: web.Request, wb: Workbench, session: Session,
                         officer: Officer) -> web.StreamResponse:
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     details=_viewed("register"))
-    register = await asyncio.to_thread(processing_register, wb.config.policy_dir)
+    register = await wb.register()
     return render(request, "register.html", session=session, register=register)
 
 
@@ -508,6 +507,16 @@ async def export_form(request: web.Request, wb: Workbench, session: Session,
 
 async def _stream_export(request: web.Request, wb: Workbench, officer: Officer,
                          filters: Filters) -> web.StreamResponse:
+    verdict = wb.export_limiter.take(officer.user_id, time.monotonic())
+    if not verdict.allowed:  # each export reads (and sends) the selected log at once
+        seconds = max(1, int(verdict.retry_after + 0.999))
+        log.info("workbench.export_limited", retry_after=seconds)
+        raise RateLimited(
+            "U heeft net veel exports na elkaar gevraagd; elke export leest het hele "
+            f"gekozen deel van het auditlog. Probeer het over {seconds} seconden opnieuw.",
+            "You have asked for many exports in a row just now; each export reads the "
+            f"whole selected part of the audit log. Try again in {seconds} seconds.",
+            retry_after=verdict.retry_after)
     await wb.record("workbench.exported", action="R", outcome="done", officer=officer,
                     case_id=filters.case_id, subject_user=filters.user_id,
                     details=_viewed("export", filters, format=filters.fmt))
@@ -660,13 +669,15 @@ async def api_overview(request: web.Request, wb: Workbench, session: Session,
 async def api_case(request: web.Request, wb: Workbench, session: Session,
                    officer: Officer) -> web.StreamResponse:
     values = await _values(request)
-    if not values.get("case"):
-        raise FilterError((FilterProblem("case", "Geef een casusnummer (case).",
+    missing = FilterError((FilterProblem("case", "Geef een casusnummer (case).",
                                          "Give a case number (case)."),))
+    if not values.get("case"):
+        raise missing
     filters = await _filters(request, wb, {"case": values["case"]})
+    if filters.case_id is None:  # only spaces (found by bench.fuzz: was a 500)
+        raise missing
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     case_id=filters.case_id, details=_viewed("api_case"))
-    assert filters.case_id is not None
     view = await asyncio.to_thread(build_case, wb.log(), filters.case_id)
     return web.json_response(view.to_json())
 
@@ -715,7 +726,7 @@ async def api_register(request: web.Request, wb: Workbench, session: Session,
                        officer: Officer) -> web.StreamResponse:
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     details=_viewed("api_register"))
-    register = await asyncio.to_thread(processing_register, wb.config.policy_dir)
+    register = await wb.register()
     return web.json_response(register_json(register))
 
 
