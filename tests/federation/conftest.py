@@ -21,6 +21,7 @@ from typing import Any
 
 import nio
 import pytest
+from sqlalchemy.engine import Engine
 
 from busbaan.clock import OffsetClock
 from busbaan.consent import Professional
@@ -65,23 +66,31 @@ def wrong_cert_port() -> int:
     return free_port()
 
 
-@pytest.fixture(scope="session")
-async def federation(tmp_path_factory: pytest.TempPathFactory, fed_store: str,
-                     wrong_cert_port: int) -> AsyncIterator[Federation]:
-    """Two homeservers with the gate in a closed federation over TLS (see module)."""
+async def start_closed_federation(base: Path, store: str, *,
+                                  also_allowed: tuple[str, ...] = ()) -> Federation:
+    """A municipal and a care provider's homeserver with the gate (see module); the
+    encrypted suite (tests/e2e) starts its own pair with this."""
     from busbaan.cli.dev import gate_module
 
     plan = FederationPlan(
         servers=(ServerPlan("gemeente", "gemeente.localhost"),
                  ServerPlan("zorg", "zorg.localhost", organisations=("huisartsen",))),
-        also_allowed=(f"vals.localhost:{wrong_cert_port}",),
+        also_allowed=also_allowed,
     )
 
     def modules(server: ServerPlan, municipal: str) -> list[dict[str, Any]]:
-        return [gate_module(ROOT / "policies", fed_store, f"@casus:{municipal}")]
+        return [gate_module(ROOT / "policies", store, f"@casus:{municipal}")]
 
-    fed = await start_federation(tmp_path_factory.mktemp("federation"), plan, modules,
-                                 profile="test")
+    return await start_federation(base, plan, modules, profile="test")
+
+
+@pytest.fixture(scope="session")
+async def federation(tmp_path_factory: pytest.TempPathFactory, fed_store: str,
+                     wrong_cert_port: int) -> AsyncIterator[Federation]:
+    """Two homeservers with the gate in a closed federation over TLS (see module)."""
+    fed = await start_closed_federation(
+        tmp_path_factory.mktemp("federation"), fed_store,
+        also_allowed=(f"vals.localhost:{wrong_cert_port}",))
     try:
         yield fed
     finally:
@@ -93,20 +102,20 @@ def fed_clock() -> OffsetClock:
     return OffsetClock()
 
 
-@pytest.fixture(scope="session")
-async def fed_service(federation: Federation, fed_store: str, fed_clock: OffsetClock,
-                      tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Service]:
-    """The busbaan service with the casus bot on the municipal homeserver."""
+async def fed_service_config(federation: Federation, store: str, state_dir: Path, *,
+                             encryption: bool) -> ServiceConfig:
+    """The service's config with the casus bot (registered now) on the municipal
+    server; ``encryption`` ON is the production default (issue 11)."""
     hs = federation.municipal
     password = new_password()
     creds = await hs.register("casus", password, lift_ratelimit=True)
-    config = ServiceConfig(
-        encryption=False,  # plain nio clients here; ON by default (issue 11)
+    return ServiceConfig(
+        encryption=encryption,
         homeserver=hs.url,
         bots={"casus": BotAccount("casus", hs.url, creds.user_id, password=password)},
         policy_dir=ROOT / "policies",
-        database_url=fed_store,
-        state_dir=tmp_path_factory.mktemp("fedstate"),
+        database_url=store,
+        state_dir=state_dir,
         reconcile_seconds=0.5,
         web_port=-1,
         audit_key_init=True,  # tests create the signing key explicitly (issue 9)
@@ -114,6 +123,15 @@ async def fed_service(federation: Federation, fed_store: str, fed_clock: OffsetC
         extra={"panel_homeservers": {s.server_name: s.url
                                      for s in federation.homeservers.values()}},
     )
+
+
+@pytest.fixture(scope="session")
+async def fed_service(federation: Federation, fed_store: str, fed_clock: OffsetClock,
+                      tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Service]:
+    """The busbaan service with the casus bot on the municipal homeserver."""
+    config = await fed_service_config(federation, fed_store,
+                                      tmp_path_factory.mktemp("fedstate"),
+                                      encryption=False)  # plain nio clients here
     svc = Service(config, clock=fed_clock)
     await svc.start()
     try:
@@ -132,19 +150,8 @@ async def fed_person(federation: Federation, fed_service: Service,
 
     async def make(organisation: str, role: str, *, server: str | None = None,
                    directory: bool = True) -> Person:
-        hs = federation[server] if server else federation.for_organisation(organisation)
-        creds = await hs.register(f"p-{organisation}-{secrets.token_hex(4)}", new_password())
-        if directory:
-            DirectoryRepository(engine).upsert(
-                [Professional(user_id=creds.user_id, organisation=organisation, role=role)],
-                source="test", now=dt.datetime.now(dt.UTC))
-            await fed_service.casus.refresh_directory(force=True)
-        client = nio.AsyncClient(hs.url, creds.user_id, config=nio.AsyncClientConfig(
-            encryption_enabled=False, store_sync_tokens=False))
-        client.access_token = creds.access_token
-        client.user_id = creds.user_id
-        person = Person(creds.user_id, client)
-        await person.start()
+        person = await new_fed_person(federation, fed_service, engine, organisation, role,
+                                      server=server, directory=directory)
         people.append(person)
         return person
 
@@ -153,3 +160,38 @@ async def fed_person(federation: Federation, fed_service: Service,
         await p.stop()
         await p.client.close()
     engine.dispose()
+
+
+async def new_fed_person(federation: Federation, service: Service, engine: Engine,
+                         organisation: str, role: str, *, server: str | None = None,
+                         directory: bool = True, store_dir: Path | None = None,
+                         password: str | None = None) -> Person:
+    """A syncing Person on ``server`` (default: the one hosting ``organisation``), in
+    the directory unless told; with ``store_dir``, at an encrypting client whose crypto
+    store lives there (else a plain one). The caller stops and closes it."""
+    hs = federation[server] if server else federation.for_organisation(organisation)
+    localpart = f"p-{organisation}-{secrets.token_hex(4)}"
+    creds = await hs.register(localpart, password or new_password())
+    if directory:
+        DirectoryRepository(engine).upsert(
+            [Professional(user_id=creds.user_id, organisation=organisation, role=role)],
+            source="test", now=dt.datetime.now(dt.UTC))
+        await service.casus.refresh_directory(force=True)
+    encrypted = store_dir is not None
+    store = store_dir / localpart if store_dir is not None else None
+    if store is not None:
+        store.mkdir(parents=True)
+    client = nio.AsyncClient(hs.url, creds.user_id, device_id=creds.device_id,
+                             store_path=str(store) if store else "",
+                             config=nio.AsyncClientConfig(encryption_enabled=encrypted,
+                                                          store_sync_tokens=False))
+    if encrypted:
+        assert creds.device_id, creds
+        client.restore_login(creds.user_id, creds.device_id, creds.access_token)
+        assert client.olm is not None
+    else:
+        client.access_token = creds.access_token
+        client.user_id = creds.user_id
+    person = Person(creds.user_id, client)
+    await person.start()
+    return person
