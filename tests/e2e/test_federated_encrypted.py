@@ -116,6 +116,25 @@ def _why_not(person: Person, room: str) -> str:
            f"{sorted({str(ev.get('sender')) for ev in stuck})}"
 
 
+async def open_case_with_poh(fed_e2e: FedE2E, poh: Person) -> tuple[Person, str]:
+    """A regie on the municipal server opens an encrypted case room, grants the GP
+    practice and invites ``poh`` (on the care provider's server), who joins."""
+    federation, bot = fed_e2e.federation, fed_e2e.service.runners["casus"].user_id
+    regie = await fed_e2e.person("buurtteam", "buurtteammedewerker")
+    dm = await regie.dm(bot, encrypted=True)
+    opened = await regie.command(dm, "!casus nieuw", timeout=30)
+    assert opened[REPLY_KEY]["ok"] is True, opened["body"]
+    room = str(opened[REPLY_KEY]["data"]["room_id"])
+    assert isinstance(await regie.join(room), nio.JoinResponse)
+    granted = await regie.command(room, GRANT_GP.format(until=_until()), timeout=30)
+    assert granted[REPLY_KEY]["ok"] is True, granted["body"]
+    await eventually(lambda: _acl_has(regie, room, acl_host(federation["zorg"].server_name)))
+    invited = await regie.command(room, f"!uitnodigen {poh.user_id}", timeout=30)
+    assert invited[REPLY_KEY]["ok"] is True, invited["body"]
+    assert isinstance(await eventually(lambda: _join(poh, room), timeout=30), nio.JoinResponse)
+    return regie, room
+
+
 async def test_an_encrypted_case_room_spans_both_homeservers(fed_e2e: FedE2E) -> None:
     """The regie (municipal server) opens a case from an encrypted direct chat, grants
     the GP practice and invites the POH-GGZ on the care provider's server; she joins,
@@ -123,26 +142,13 @@ async def test_an_encrypted_case_room_spans_both_homeservers(fed_e2e: FedE2E) ->
     decrypts the answer and the regie reads her message; on both homeservers the
     room's messages are only m.room.encrypted (no command or reply text)."""
     federation, service = fed_e2e.federation, fed_e2e.service
-    bot = service.runners["casus"].user_id
     assert service.runners["casus"].client.olm is not None  # the bot encrypts
-    regie = await fed_e2e.person("buurtteam", "buurtteammedewerker")
     poh = await fed_e2e.person("huisartsen", "poh-ggz")
     assert poh.user_id.endswith(federation["zorg"].server_name)
 
-    dm = await regie.dm(bot, encrypted=True)
-    opened = await regie.command(dm, "!casus nieuw schulden", timeout=30)
-    assert opened[REPLY_KEY]["ok"] is True, opened["body"]
-    room = str(opened[REPLY_KEY]["data"]["room_id"])
-    assert isinstance(await regie.join(room), nio.JoinResponse)
+    regie, room = await open_case_with_poh(fed_e2e, poh)
     state = await regie.client.room_get_state_event(room, "m.room.encryption")
     assert getattr(state, "content", {}).get("algorithm") == MEGOLM, state
-
-    granted = await regie.command(room, GRANT_GP.format(until=_until()), timeout=30)
-    assert granted[REPLY_KEY]["ok"] is True, granted["body"]
-    await eventually(lambda: _acl_has(regie, room, acl_host(federation["zorg"].server_name)))
-    invited = await regie.command(room, f"!uitnodigen {poh.user_id}", timeout=30)
-    assert invited[REPLY_KEY]["ok"] is True, invited["body"]
-    assert isinstance(await eventually(lambda: _join(poh, room), timeout=30), nio.JoinResponse)
     assert poh.client.rooms[room].encrypted  # her server's copy of the room state
 
     # She writes from the other server: her client fetches the bot's and the regie's
@@ -185,25 +191,6 @@ async def test_an_encrypted_case_room_spans_both_homeservers(fed_e2e: FedE2E) ->
         assert "grondslag" not in said and "grants" not in said  # the grant, the answer
 
 
-async def open_case_with_poh(fed_e2e: FedE2E, poh: Person) -> tuple[Person, str]:
-    """A regie on the municipal server opens an encrypted case room, grants the GP
-    practice and invites ``poh`` (on the care provider's server), who joins."""
-    federation, bot = fed_e2e.federation, fed_e2e.service.runners["casus"].user_id
-    regie = await fed_e2e.person("buurtteam", "buurtteammedewerker")
-    dm = await regie.dm(bot, encrypted=True)
-    opened = await regie.command(dm, "!casus nieuw", timeout=30)
-    assert opened[REPLY_KEY]["ok"] is True, opened["body"]
-    room = str(opened[REPLY_KEY]["data"]["room_id"])
-    assert isinstance(await regie.join(room), nio.JoinResponse)
-    granted = await regie.command(room, GRANT_GP.format(until=_until()), timeout=30)
-    assert granted[REPLY_KEY]["ok"] is True, granted["body"]
-    await eventually(lambda: _acl_has(regie, room, acl_host(federation["zorg"].server_name)))
-    invited = await regie.command(room, f"!uitnodigen {poh.user_id}", timeout=30)
-    assert invited[REPLY_KEY]["ok"] is True, invited["body"]
-    assert isinstance(await eventually(lambda: _join(poh, room), timeout=30), nio.JoinResponse)
-    return regie, room
-
-
 async def test_a_new_device_on_the_other_server_reads_the_next_answer(fed_e2e: FedE2E) -> None:
     """The POH-GGZ, already in the room, signs in on a second device on her own server
     (the care provider's) and sends a command from it at once: the bot, on the other
@@ -232,3 +219,10 @@ async def test_a_new_device_on_the_other_server_reads_the_next_answer(fed_e2e: F
             raise AssertionError(f"{device.client.device_id} cannot read the answer: "
                                  f"{_why_not(device, room)}") from exc
         assert answer["content"][REPLY_KEY]["ok"] is True, answer["content"]["body"]
+    # The regie, on the municipal server, reads what the new device wrote.
+    try:
+        _, seen = await regie.wait_for(
+            lambda rid, ev: rid == room and ev.get("event_id") == event_id, timeout=30)
+    except TimeoutError as exc:
+        raise AssertionError(f"the regie cannot read it: {_why_not(regie, room)}") from exc
+    assert seen["content"]["body"] == "!toestemming"
