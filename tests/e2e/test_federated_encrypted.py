@@ -226,3 +226,31 @@ async def test_a_new_device_on_the_other_server_reads_the_next_answer(fed_e2e: F
     except TimeoutError as exc:
         raise AssertionError(f"the regie cannot read it: {_why_not(regie, room)}") from exc
     assert seen["content"]["body"] == "!toestemming"
+
+
+async def test_a_withdrawn_grant_takes_the_other_server_out_of_the_room_key(
+    fed_e2e: FedE2E
+) -> None:
+    """Withdrawing the GP practice's grant removes the POH-GGZ (on the other server):
+    the bot's next message in the room is encrypted with a new Megolm session that was
+    shared with no device of hers, and the regie still reads it."""
+    poh = await fed_e2e.person("huisartsen", "poh-ggz")
+    regie, room = await open_case_with_poh(fed_e2e, poh)
+    assert (await poh.command(room, "!regie", timeout=45))[REPLY_KEY]["ok"] is True
+    bot = fed_e2e.service.runners["casus"].client
+    assert bot.olm is not None
+    before = bot.olm.outbound_group_sessions[room]
+    her_device = (poh.user_id, poh.client.device_id)
+    assert her_device in before.users_shared_with  # she had the room key
+
+    withdrawn = await regie.command(room, "!toestemming intrekken huisartsen", timeout=30)
+    assert withdrawn[REPLY_KEY]["ok"] is True, withdrawn["body"]
+    assert withdrawn[REPLY_KEY]["data"]["removed"] == [poh.user_id]
+    after_withdrawal = await regie.command(room, "!regie", timeout=30)
+    assert after_withdrawal[REPLY_KEY]["ok"] is True, after_withdrawal["body"]
+
+    now = bot.olm.outbound_group_sessions[room]
+    assert now.id != before.id
+    assert not any(user == poh.user_id for user, _ in now.users_shared_with), \
+        now.users_shared_with
+    assert (regie.user_id, regie.client.device_id) in now.users_shared_with
