@@ -9,6 +9,11 @@
   server; both gates and the service share one store (directory, audit log).
 - ``fed_person``: ``await fed_person("huisartsen", "poh-ggz")`` → a syncing Person on
   the server that hosts that organisation, in the directory.
+
+The suite runs with encryption off (plain clients). ``start_closed_federation``,
+``fed_service_config`` and ``new_fed_person`` are what these fixtures are made of;
+tests/e2e/test_federated_encrypted.py starts its own pair of homeservers with them,
+with encryption ON (only one ``@casus`` may be logged in on a municipal server).
 """
 
 from __future__ import annotations
