@@ -794,13 +794,11 @@ class CasusBot:
             except MatrixError as exc:
                 if not await self._still_member(room_id, user_id):
                     # Already gone (left, or removed a moment ago): our view was stale.
-                    room.users.pop(user_id, None)
-                    room.invited_users.pop(user_id, None)
+                    self.runner.removed(room_id, user_id)
                     continue
                 log.warning("casus.remove_failed", case_id=scope.case_id, status=exc.status)
                 continue
-            room.users.pop(user_id, None)
-            room.invited_users.pop(user_id, None)
+            self.runner.removed(room_id, user_id)  # and out of the room key
             removal = Removal(scope.case_id, room_id, user_id, decision)
             removals.append(removal)
             self.removals.append(removal)

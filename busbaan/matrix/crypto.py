@@ -34,6 +34,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import nio
+
 from busbaan.log import get_logger
 
 log = get_logger("busbaan.matrix")
@@ -133,6 +135,58 @@ async def query_keys(client: Any) -> bool:
     return True
 
 
+def renew_room_key(client: Any, room_id: str, leaving: Any) -> bool:
+    """Drop ``room_id``'s outbound Megolm session if any of the users ``leaving`` holds
+    it, so the next message goes out with a new one they never get (True: dropped).
+    nio's ``invalidate_outbound_session`` keeps a session it has not flagged "shared"
+    — which it does only once every listed device got it — even when it already went
+    to some: a member removed then would read the messages after her removal."""
+    if client.olm is None:
+        return False
+    gone = set(leaving)
+    session = client.olm.outbound_group_sessions.get(room_id)
+    if session is None or not any(user in gone for user, _ in session.users_shared_with):
+        return False
+    client.olm.outbound_group_sessions.pop(room_id, None)
+    log.info("bot.room_key_renewed", room_id=room_id)
+    return True
+
+
+class BotClient(nio.AsyncClient):
+    """nio's client for a bot, which never shares a room key with someone the bot
+    removed from the room (``removed_members``: room -> users; the runner adds them at
+    a removal and takes them off when they are invited again).
+
+    nio builds its list of recipients from its own view of the room, and a sync can put
+    a removed member back in that view: the sync's state block (the state before its
+    timeline, and the members of its senders) can still say "join" after the leave was
+    seen. Seen over federation, where a removed professional of another server was
+    given the room key of the bot's next message (issue 11). So before sharing a new
+    room key the removed are taken out of the view again; and a key that went to one
+    of them while nio waited for the server is dropped and a new one shared."""
+
+    removed_members: dict[str, set[str]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.removed_members = {}
+
+    async def share_group_session(self, room_id: str,
+                                  ignore_unverified_devices: bool = False) -> Any:
+        resp: Any = None
+        for _ in range(3):
+            gone = self.removed_members.get(room_id, set())
+            room = self.rooms.get(room_id)
+            if room is not None:
+                for user_id in gone:
+                    room.users.pop(user_id, None)
+                    room.invited_users.pop(user_id, None)
+            resp = await super().share_group_session(room_id, ignore_unverified_devices)
+            if not renew_room_key(self, room_id, gone):
+                return resp
+        raise nio.LocalProtocolError(f"room key of {room_id} kept reaching removed members")
+
+
 class BotKeys:
     """The files of one bot's end-to-end encryption (see the module docstring)."""
 
@@ -192,5 +246,5 @@ class BotKeys:
         return self._backed_up
 
 
-__all__ = ["BACKUP_EVERY_SECONDS", "ENCRYPTION_ALGORITHM", "BotKeys", "encryption_state",
-           "exchange_keys", "query_keys", "with_encryption"]
+__all__ = ["BACKUP_EVERY_SECONDS", "ENCRYPTION_ALGORITHM", "BotClient", "BotKeys",
+           "encryption_state", "exchange_keys", "query_keys", "renew_room_key", "with_encryption"]

@@ -43,7 +43,14 @@ import nio
 from busbaan.errors import Unavailable
 from busbaan.log import get_logger
 from busbaan.matrix.credentials import TOKEN_GONE, StoredLogin, read_login, write_login
-from busbaan.matrix.crypto import BACKUP_EVERY_SECONDS, BotKeys, exchange_keys, query_keys
+from busbaan.matrix.crypto import (
+    BACKUP_EVERY_SECONDS,
+    BotClient,
+    BotKeys,
+    exchange_keys,
+    query_keys,
+    renew_room_key,
+)
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
 from busbaan.matrix.reply import notice_content, reply_content
@@ -118,7 +125,7 @@ class BotRunner:
         self.encryption = encryption
         self.keys = BotKeys(store_dir, account.name, account.user_id)
         self.keys.store_dir.mkdir(parents=True, exist_ok=True)
-        self.client = nio.AsyncClient(
+        self.client = BotClient(
             account.homeserver, account.user_id, device_id=f"BUSBAAN{account.name.upper()}",
             store_path=str(self.keys.store_dir),
             config=nio.AsyncClientConfig(
@@ -778,6 +785,8 @@ class BotRunner:
         return self.dispatcher.match(text) is not None
 
     async def _on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
+        if event.membership in ("invite", "join"):  # back in (invited again): not removed
+            self.client.removed_members.get(room.room_id, set()).discard(event.state_key)
         if self._ready.is_set():
             self._received(event)
             self._queue.put_nowait(("member", room, event))
@@ -861,6 +870,18 @@ class BotRunner:
                      data: dict[str, Any] | None = None, mentions: tuple[str, ...] = ()) -> str:
         return await self.send(room_id, notice_content(kind=kind, body=body, html_body=html,
                                                        data=data, mentions=mentions))
+
+    def removed(self, room_id: str, user_id: str) -> None:
+        """The bot has just removed ``user_id`` from ``room_id`` (or found her gone):
+        she leaves this bot's view of the room and, in an encrypted room, the room key
+        (:class:`~busbaan.matrix.crypto.BotClient`) until she is invited again."""
+        room = self.client.rooms.get(room_id)
+        if room is not None:
+            room.users.pop(user_id, None)
+            room.invited_users.pop(user_id, None)
+        if self.client.olm is not None:
+            self.client.removed_members.setdefault(room_id, set()).add(user_id)
+            renew_room_key(self.client, room_id, [user_id])
 
     async def members_known(self, room_id: str, user_ids: Iterable[str],
                             timeout: float = 10.0) -> bool:
