@@ -152,7 +152,7 @@ def renew_room_key(client: Any, room_id: str, leaving: Any) -> bool:
     return True
 
 
-class BotClient(nio.AsyncClient):
+class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
     """nio's client for a bot, which never shares a room key with someone the bot
     removed from the room (``removed_members``: room -> users; the runner adds them at
     a removal and takes them off when they are invited again).
