@@ -254,3 +254,29 @@ async def test_a_withdrawn_grant_takes_the_other_server_out_of_the_room_key(
     assert not any(user == poh.user_id for user, _ in now.users_shared_with), \
         now.users_shared_with
     assert (regie.user_id, regie.client.device_id) in now.users_shared_with
+
+
+async def test_a_member_of_the_other_server_who_leaves_gets_no_further_room_key(
+    fed_e2e: FedE2E
+) -> None:
+    """The POH-GGZ leaves the case room herself (from the other server): the bot's next
+    message there is encrypted with a session shared with no device of hers."""
+    poh = await fed_e2e.person("huisartsen", "poh-ggz")
+    regie, room = await open_case_with_poh(fed_e2e, poh)
+    assert (await poh.command(room, "!regie", timeout=45))[REPLY_KEY]["ok"] is True
+    bot = fed_e2e.service.runners["casus"].client
+    assert bot.olm is not None
+    before = bot.olm.outbound_group_sessions[room]
+    assert (poh.user_id, poh.client.device_id) in before.users_shared_with
+
+    assert isinstance(await poh.client.room_leave(room), nio.RoomLeaveResponse)
+    await regie.wait_for(lambda rid, ev: rid == room and ev.get("type") == "m.room.member"
+                         and ev.get("state_key") == poh.user_id
+                         and ev["content"].get("membership") == "leave", timeout=30)
+    reply = await regie.command(room, "!regie", timeout=30)
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+
+    now = bot.olm.outbound_group_sessions[room]
+    assert now.id != before.id
+    assert not any(user == poh.user_id for user, _ in now.users_shared_with), \
+        now.users_shared_with
