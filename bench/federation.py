@@ -106,8 +106,8 @@ async def _case_led_from(stack: Stack, key: str) -> tuple[str, Person, Person]:
     if key == "gemeente":
         return room, regie, regie
     poh = await stack.person("zorg", "huisartsen", "poh-ggz")
-    assert (await regie.command(room, f"!overdracht {poh.user_id} bench"))[
-        "nl.busbaan.reply"]["ok"]
+    handover = (await regie.command(room, f"!overdracht {poh.user_id} bench"))
+    assert handover["nl.busbaan.reply"]["ok"], handover
     for _ in range(100):
         if isinstance(await poh.join(room), nio.JoinResponse):
             break

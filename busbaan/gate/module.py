@@ -213,8 +213,11 @@ class BusbaanGate:
                       subject: str | None = None, event_type: str | None = None) -> Decision:
         directory = await self._lookup()
         target = subject or actor
-        if directory(target) is None and time.monotonic() - self._directory_checked_at > 0.2:
-            # Someone just added to the directory must not wait for the next refresh.
+        if directory(target) is None:
+            # Someone just added to the directory must not wait for the next refresh: ask
+            # whether it changed (one cheap query; a time throttle here let an invitation
+            # that followed another event within 0.2 s be refused for someone the bot,
+            # reading the same store, already knew).
             directory = await self._lookup(check=True)
         return decide(self._policy, scope, directory, action, actor=actor, subject=subject,
                       now=self._now(), bot_user_id=self._config.bot_user_id,
