@@ -3,8 +3,10 @@ and the audit records of each (no homeserver; see conftest)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -30,6 +32,19 @@ def _entries(service: Service, case_id: str, code: str | None = None) -> list[ob
     return [i.entry for i in service.audit.log().query(case_id=case_id)
             if code is None or i.entry.event_code == code]
 
+
+
+@contextlib.asynccontextmanager
+async def second_process(client: TestClient, service: Service) -> AsyncIterator[TestClient]:
+    """Another app on the same store and session key (a restart, or a second process
+    behind a load balancer), with the citizen's cookies of ``client``."""
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert service.policy is not None
+    app = create_app(service.policy, service)
+    app[CITIZEN].actions = StoreActions(service)
+    async with TestClient(TestServer(app)) as other:
+        other.session.cookie_jar.update_cookies(cookies)
+        yield other
 
 async def test_link_and_code_open_the_page(client: TestClient, cit_service: Service) -> None:
     """The right code leads (303) to "Mijn hulpvraag": the regie's first name, the
@@ -323,12 +338,7 @@ async def test_a_restart_keeps_the_citizen_logged_in(client: TestClient,
     r = await client.post("/burger/intrekken", data={"csrf": csrf_of(html), "form": form_id,
                                                      "grant": case.consent_grant})
     assert r.status == 200
-    cookies = {c.key: c.value for c in client.session.cookie_jar}
-    assert cit_service.policy is not None
-    app = create_app(cit_service.policy, cit_service)
-    app[CITIZEN].actions = StoreActions(cit_service)
-    async with TestClient(TestServer(app)) as other:
-        other.session.cookie_jar.update_cookies(cookies)
+    async with second_process(client, cit_service) as other:
         page = await other.get("/burger/")
         assert page.status == 200 and "Mijn hulpvraag" in await page.text()
         again = await other.post("/burger/intrekken", data={
@@ -364,12 +374,7 @@ async def test_a_double_yes_on_two_processes_gives_one_grant(client: TestClient,
     form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
     data = {"csrf": csrf_of(html), "form": form_id, "voorstel": proposal.proposal_id,
             "keuze": "ja"}
-    cookies = {c.key: c.value for c in client.session.cookie_jar}
-    assert cit_service.policy is not None
-    app = create_app(cit_service.policy, cit_service)
-    app[CITIZEN].actions = StoreActions(cit_service)
-    async with TestClient(TestServer(app)) as other:
-        other.session.cookie_jar.update_cookies(cookies)
+    async with second_process(client, cit_service) as other:
         answers = await asyncio.gather(
             client.post("/burger/beslis", data=data, allow_redirects=False),
             other.post("/burger/beslis", data=data, allow_redirects=False))
@@ -393,18 +398,13 @@ async def test_a_double_no_on_two_processes_is_recorded_and_told_once(
     form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
     data = {"csrf": csrf_of(html), "form": form_id, "voorstel": proposal.proposal_id,
             "keuze": "nee"}
-    cookies = {c.key: c.value for c in client.session.cookie_jar}
-    assert cit_service.policy is not None
-    app = create_app(cit_service.policy, cit_service)
-    app[CITIZEN].actions = StoreActions(cit_service)
-    async with TestClient(TestServer(app)) as other:
-        other.session.cookie_jar.update_cookies(cookies)
+    async with second_process(client, cit_service) as other:
         answers = await asyncio.gather(
             client.post("/burger/beslis", data=data, allow_redirects=False),
             other.post("/burger/beslis", data=data, allow_redirects=False))
     assert sorted(r.status for r in answers) in ([303, 409], [303, 303])
     assert len(_entries(cit_service, case.case_id, "consent.refused")) == 1
-    told = [t for a in (client.app[CITIZEN].actions, app[CITIZEN].actions)
+    told = [t for a in (client.app[CITIZEN].actions, other.app[CITIZEN].actions)
             for t in a.told if t[0] == case.case_id]  # type: ignore[attr-defined]
     assert [t[1] for t in told] == ["citizen.decided"]
 
@@ -452,19 +452,14 @@ async def test_a_double_withdrawal_on_two_processes_is_handled_once(
     html = await (await client.get("/burger/")).text()
     form_id = next(f for f in forms_of(html) if f.endswith(case.consent_grant))
     data = {"csrf": csrf_of(html), "form": form_id, "grant": case.consent_grant}
-    cookies = {c.key: c.value for c in client.session.cookie_jar}
-    assert cit_service.policy is not None
-    app = create_app(cit_service.policy, cit_service)
-    app[CITIZEN].actions = StoreActions(cit_service)
-    async with TestClient(TestServer(app)) as other:
-        other.session.cookie_jar.update_cookies(cookies)
+    async with second_process(client, cit_service) as other:
         answers = await asyncio.gather(
             client.post("/burger/intrekken", data=data),
             other.post("/burger/intrekken", data=data))
         texts = [await r.text() for r in answers]
     assert [r.status for r in answers] == [200, 200]
     assert sum("Dit had u al gedaan" in t for t in texts) == 1
-    told = [t for a in (client.app[CITIZEN].actions, app[CITIZEN].actions)
+    told = [t for a in (client.app[CITIZEN].actions, other.app[CITIZEN].actions)
             for t in a.told if t[0] == case.case_id]  # type: ignore[attr-defined]
     assert [t[1] for t in told] == ["citizen.withdrew"]
     assert len(_entries(cit_service, case.case_id, "consent.withdrawn")) == 1
