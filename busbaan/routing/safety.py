@@ -78,6 +78,7 @@ class _Family(BaseModel):
     strong: tuple[str, ...] = ()
     all_of: tuple[tuple[tuple[str, ...], ...], ...] = ()
     person_min_age: int | None = Field(default=None, ge=0, le=120)
+    not_by: tuple[str, ...] = ()
 
 
 class _File(BaseModel):
@@ -90,14 +91,75 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(lemma(t) for t in _TOKEN.findall(fold(str(text))) if t[0].isalnum())
 
 
+#: Articles are interchangeable in a cue ("tegen de deur" = "tegen een deur"); from
+#: any grammar of Dutch and English.
+ARTICLES: Mapping[str, str] = {"de": "de", "het": "de", "een": "de", "n": "de",
+                               "the": "the", "a": "the", "an": "the"}
+
+
 @functools.lru_cache(maxsize=20_000)
 def lemma(word: str) -> str:
     """The word's Dutch lemma (simplemma), so that a cue matches every form of its
-    words: 'slaat', 'sloeg', 'geslagen' -> 'slaan'. Negations stay as they are."""
-    if word in NEGATIONS or not word.isalpha() or len(word) < 4:
+    words: 'slaat', 'sloeg', 'geslagen' -> 'slaan'; 'is', 'ben', 'was' -> 'zijn' (a
+    short word only when it is a form of a verb whose lemma is stable). Negations stay
+    as they are; articles become one ("het", "een" -> "de")."""
+    if word in ARTICLES:
+        return ARTICLES[word]
+    if word in NEGATIONS or not word.isalpha() or len(word) < 2:
         return word
     found = simplemma.lemmatize(word, lang="nl")
-    return fold(found) if found and found.isalpha() else word
+    found = fold(found) if found and found.isalpha() else word
+    if len(word) < 4 and not (
+        found != word and found.endswith("en") and fold(simplemma.lemmatize(found, lang="nl"))
+        == found
+    ):
+        return word
+    return found
+
+
+#: Verb prefixes and particles: a word that starts with one is a verb of its own
+#: ("verslaan", "ontslagen", "uitslaan"), not a compound with a cue word as its head.
+_NOT_COMPOUND = frozenset(["ver", "her", "ont", "mis", "be", "ge", "er", "on"])
+_MIN_PREFIX = 3
+_MIN_HEAD = 4
+
+
+def _undiminish(word: str) -> str:
+    """'plekje' -> 'plek', 'zusje' -> 'zus' (a Dutch diminutive's base)."""
+    for end in ("etje", "tje", "pje", "je"):
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            return word[: -len(end)]
+    return word
+
+
+@functools.lru_cache(maxsize=20_000)
+def heads(word: str) -> frozenset[str]:
+    """The lemmas a compound ends in, when what precedes is a Dutch word of its own:
+    'buurjongen' -> {'jongen', ...}, 'brandplekjes' -> {'plek', ...}; a word that starts
+    with a verb prefix or particle has none ('verslaan'). Dutch compounds carry their
+    meaning in their last part, so a cue word matches it."""
+    if len(word) < _MIN_PREFIX + _MIN_HEAD or not word.isalpha():
+        return frozenset()
+    out: set[str] = set()
+    for cut in range(_MIN_PREFIX, len(word) - _MIN_HEAD + 1):
+        prefix = word[:cut]
+        if prefix in _NOT_COMPOUND or prefix in PARTICLES:
+            continue
+        if not (simplemma.is_known(prefix, lang="nl")
+                or (prefix[-1] in "se" and simplemma.is_known(prefix[:-1], lang="nl"))):
+            continue
+        head = lemma(word[cut:])
+        out.update((head, _undiminish(head)))
+    return frozenset(out)
+
+
+def same(token: str, word: str) -> bool:
+    """True when a question's ``token`` is the cue ``word``: the same lemma, or a
+    compound ending in it ('buurmeisje' is a 'meisje')."""
+    return token == word or (
+        len(word) >= _MIN_HEAD and word.isalpha() and word not in NEGATIONS
+        and word in heads(token)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +175,9 @@ class Family:
     strong: tuple[tuple[str, ...], ...]
     all_of: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...]
     person_min_age: int | None = None
+    #: People whose *own* act is no signal of this family ("zoon slaat andere
+    #: kinderen" is a child who hits, not a child who is hit), as folded word tuples.
+    not_by: tuple[tuple[str, ...], ...] = ()
 
     def why(self, lang: str) -> str:
         return self.why_en if lang == "en" else self.why_nl
@@ -295,6 +360,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                 tuple(tuple(_words(str(c)) for c in group) for group in rule) for rule in f.all_of
             ),
             person_min_age=f.person_min_age,
+            not_by=tuple(_words(c) for c in f.not_by),
         )
         for f in parsed.families
     )
@@ -361,10 +427,14 @@ PARTICLES = frozenset(
 
 def _find(cue: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
     """Start positions where ``cue`` occurs in ``toks`` (words in order, small gaps; a
-    separable particle that ends the cue anywhere later in the clause)."""
+    separable particle that ends the cue anywhere later in the clause); failing that,
+    the cue's words in any order within one clause and a window of the cue's length
+    plus :data:`MAX_GAP` (Dutch puts the verb last in a subordinate clause: "dat ze
+    het niet meer ziet zitten", "haar telefoon controleert")."""
     first = cue[0]
+    found = False
     for start, tok in enumerate(toks):
-        if tok != first:
+        if not same(tok, first):
             continue
         pos, ok = start, True
         for n, word in enumerate(cue[1:], start=2):
@@ -374,7 +444,7 @@ def _find(cue: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
                 if nxt >= len(toks) or not toks[nxt][0].isalnum():
                     ok = False
                     break
-                if toks[nxt] == word:
+                if same(toks[nxt], word):
                     pos = nxt
                     break
             else:
@@ -382,7 +452,28 @@ def _find(cue: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
             if not ok:
                 break
         if ok:
+            found = True
             yield start
+    if found or len(cue) < 2:
+        return
+    window = len(cue) + MAX_GAP
+    for start, tok in enumerate(toks):
+        if not any(same(tok, w) for w in cue):
+            continue
+        span: list[str] = []
+        for t in toks[start : start + window]:
+            if not t[0].isalnum():
+                break
+            span.append(t)
+        left = list(span)
+        for word in cue:
+            hit = next((i for i, t in enumerate(left) if same(t, word)), None)
+            if hit is None:
+                break
+            left.pop(hit)
+        else:
+            yield start
+            return
 
 
 def _negated(cue: tuple[str, ...], toks: Sequence[str], start: int) -> bool:
@@ -397,24 +488,87 @@ def _negated(cue: tuple[str, ...], toks: Sequence[str], start: int) -> bool:
     return False
 
 
-def _matches(cue: tuple[str, ...], toks: Sequence[str]) -> bool:
-    return any(not _negated(cue, toks, start) for start in _find(cue, toks))
+def _matches(cue: tuple[str, ...], toks: Sequence[str],
+             skip: frozenset[int] = frozenset()) -> bool:
+    return any(
+        not _negated(cue, toks, start) and start not in skip for start in _find(cue, toks)
+    )
+
+
+#: Words that end a clause for a separable particle (conjunctions; Dutch and English).
+_CLAUSE_END = frozenset(["en", "of", "als", "omdat", "want", "dat", "die", "terwijl",
+                         "wanneer", "and", "or", "because", "when", "but", "maar"])
+#: Subject pronouns (a pronoun stands for the person named last before it).
+_SUBJECTS = frozenset(["hij", "zij", "ze", "he", "she"])
+#: Auxiliaries of the Dutch and English passive ("wordt geslagen", "is hit").
+_PASSIVE = frozenset(["worden", "wordt", "werd", "werden", "geworden", "is", "was", "were",
+                      "been", "being", "get", "gets", "got"])
+
+
+def _separable(toks: Sequence[str], surface: Sequence[str], at: int) -> bool:
+    """True when the verb at ``at`` has a separable particle at the end of its clause
+    that makes it another verb: 'slaat de deuren dicht' is 'dichtslaan', not 'slaan'."""
+    end = at + 1
+    while end < len(toks) and toks[end][0].isalnum() and surface[end] not in _CLAUSE_END:
+        end += 1
+    last = surface[end - 1] if end - 1 > at else ""
+    return last in PARTICLES and simplemma.is_known(last + toks[at], lang="nl") and (
+        last + toks[at] != toks[at])
+
+
+def _by_excluded(family: Family, toks: Sequence[str], surface: Sequence[str]) -> frozenset[int]:
+    """Positions of verbs in the active voice whose subject is one of ``family.not_by``
+    (the nearest person before the verb in its clause; a pronoun stands for the person
+    named last before it), or that are another (separable) verb."""
+    people = {w for rule in family.all_of for cue in rule[0] for w in cue} | {
+        w for cue in family.not_by for w in cue}
+    by = {w for cue in family.not_by for w in cue}
+    out: set[int] = set()
+    for at, tok in enumerate(toks):
+        if not tok[0].isalnum() or surface[at] == tok:
+            continue  # not an inflected form (no finite verb)
+        if _separable(toks, surface, at):
+            out.add(at)
+            continue
+        if not by or surface[at].startswith("ge"):
+            continue
+        clause_start = at
+        while clause_start > 0 and toks[clause_start - 1][0].isalnum() and surface[
+                clause_start - 1] not in _CLAUSE_END:
+            clause_start -= 1
+        if any(t in _PASSIVE for t in surface[clause_start:at + 4]):
+            continue
+        agent: str | None = None
+        for i in range(at - 1, max(clause_start, at - 5) - 1, -1):
+            if surface[i] in _SUBJECTS:
+                agent = next((t for t in reversed(toks[:i])
+                              if any(same(t, w) for w in people)), None)
+                break
+            if any(same(toks[i], w) for w in people):
+                agent = toks[i]
+                break
+        if agent is not None and any(same(agent, w) for w in by):
+            out.add(at)
+    return frozenset(out)
 
 
 def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
     """The families ``question`` signals, in the file's order (pure). ``age`` is the
     person's age when known (see ``person_min_age``)."""
-    toks = tokens(question)
+    surface = [t for t in _TOKEN.findall(fold(question))]
+    toks = [lemma(t) if t[0].isalnum() else t for t in surface]
     found: list[Signal] = []
     for family in signals.families:
         cue = next((c for c in family.strong if _matches(c, toks)), None)
         old = family.person_min_age is not None and age is not None and age >= family.person_min_age
-        if cue is None:
+        if cue is None and family.all_of:
+            skip = _by_excluded(family, toks, surface)
             for rule in family.all_of:
                 hits = [
                     (f"age>={family.person_min_age}",)
                     if n == 0 and old
-                    else next((c for c in group if _matches(c, toks)), None)
+                    else next((c for c in group if _matches(c, toks, skip if n else frozenset())),
+                              None)
                     for n, group in enumerate(rule)
                 ]
                 if all(h is not None for h in hits):
