@@ -110,8 +110,7 @@ def lemma(word: str) -> str:
     found = simplemma.lemmatize(word, lang="nl")
     found = fold(found) if found and found.isalpha() else word
     if len(word) < 4 and not (
-        found != word and found.endswith("en") and fold(simplemma.lemmatize(found, lang="nl"))
-        == found
+        found != word and fold(simplemma.lemmatize(found, lang="nl")) == found
     ):
         return word
     return found
@@ -489,9 +488,16 @@ def _negated(cue: tuple[str, ...], toks: Sequence[str], start: int) -> bool:
 
 
 def _matches(cue: tuple[str, ...], toks: Sequence[str],
-             skip: frozenset[int] = frozenset()) -> bool:
+             skip: Mapping[int, str] | None = None) -> bool:
+    """True when ``cue`` occurs, not negated, and not at a position ``skip`` rules out
+    (position -> the separable particle that makes it another verb, or "" for a verb
+    whose subject the family does not count); a cue that holds that particle itself
+    ("sluit af") stands."""
+    skip = skip or {}
     return any(
-        not _negated(cue, toks, start) and start not in skip for start in _find(cue, toks)
+        not _negated(cue, toks, start) and (start not in skip or (
+            skip[start] != "" and skip[start] in cue))
+        for start in _find(cue, toks)
     )
 
 
@@ -505,30 +511,32 @@ _PASSIVE = frozenset(["worden", "wordt", "werd", "werden", "geworden", "is", "wa
                       "been", "being", "get", "gets", "got"])
 
 
-def _separable(toks: Sequence[str], surface: Sequence[str], at: int) -> bool:
-    """True when the verb at ``at`` has a separable particle at the end of its clause
-    that makes it another verb: 'slaat de deuren dicht' is 'dichtslaan', not 'slaan'."""
+def _separable(toks: Sequence[str], surface: Sequence[str], at: int) -> str:
+    """The separable particle at the end of the verb's clause that makes it another
+    verb ('slaat de deuren dicht' is 'dichtslaan', not 'slaan'), else ""."""
     end = at + 1
     while end < len(toks) and toks[end][0].isalnum() and surface[end] not in _CLAUSE_END:
         end += 1
     last = surface[end - 1] if end - 1 > at else ""
-    return last in PARTICLES and simplemma.is_known(last + toks[at], lang="nl") and (
-        last + toks[at] != toks[at])
+    if last in PARTICLES and simplemma.is_known(last + toks[at], lang="nl"):
+        return last
+    return ""
 
 
-def _by_excluded(family: Family, toks: Sequence[str], surface: Sequence[str]) -> frozenset[int]:
+def _by_excluded(family: Family, toks: Sequence[str], surface: Sequence[str]) -> dict[int, str]:
     """Positions of verbs in the active voice whose subject is one of ``family.not_by``
     (the nearest person before the verb in its clause; a pronoun stands for the person
     named last before it), or that are another (separable) verb."""
     people = {w for rule in family.all_of for cue in rule[0] for w in cue} | {
         w for cue in family.not_by for w in cue}
     by = {w for cue in family.not_by for w in cue}
-    out: set[int] = set()
+    out: dict[int, str] = {}
     for at, tok in enumerate(toks):
-        if not tok[0].isalnum() or surface[at] == tok:
-            continue  # not an inflected form (no finite verb)
-        if _separable(toks, surface, at):
-            out.add(at)
+        if not tok[0].isalnum() or surface[at] == tok or not tok.endswith("n"):
+            continue  # not an inflected verb (a Dutch verb's lemma ends in -n)
+        particle = _separable(toks, surface, at)
+        if particle:
+            out[at] = particle
             continue
         if not by or surface[at].startswith("ge"):
             continue
@@ -548,8 +556,8 @@ def _by_excluded(family: Family, toks: Sequence[str], surface: Sequence[str]) ->
                 agent = toks[i]
                 break
         if agent is not None and any(same(agent, w) for w in by):
-            out.add(at)
-    return frozenset(out)
+            out[at] = ""
+    return out
 
 
 def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
@@ -567,7 +575,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
                 hits = [
                     (f"age>={family.person_min_age}",)
                     if n == 0 and old
-                    else next((c for c in group if _matches(c, toks, skip if n else frozenset())),
+                    else next((c for c in group if _matches(c, toks, skip if n else None)),
                               None)
                     for n, group in enumerate(rule)
                 ]
