@@ -75,6 +75,11 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     for n, q in enumerate(rows, start=1):
         q.setdefault("id", f"{path.stem}-{n}")
         q["context"] = q.get("context") or {}
+        # the s4 tuning set names the family in a tag ("safety:partner_violence")
+        family = next((t.split(":", 1)[1] for t in q.get("tags", [])
+                       if isinstance(t, str) and t.startswith("safety:")), None)
+        if q.get("safety") is None and family:
+            q["safety"] = family
         for key in ("expected", "acceptable"):
             value = q.get(key) or []
             q[key] = [value] if isinstance(value, str) else list(value)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import simplemma
+import snowballstemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -79,6 +80,7 @@ class _Family(BaseModel):
     all_of: tuple[tuple[tuple[str, ...], ...], ...] = ()
     person_min_age: int | None = Field(default=None, ge=0, le=120)
     not_by: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
 
 
 class _File(BaseModel):
@@ -91,6 +93,8 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(lemma(t) for t in _TOKEN.findall(fold(str(text))) if t[0].isalnum())
 
 
+#: English words (not Dutch ones) are reduced by Snowball's English stemmer.
+_ENGLISH = snowballstemmer.stemmer("english")
 #: Articles are interchangeable in a cue ("tegen de deur" = "tegen een deur"); from
 #: any grammar of Dutch and English.
 ARTICLES: Mapping[str, str] = {"de": "de", "het": "de", "een": "de", "n": "de",
@@ -107,6 +111,9 @@ def lemma(word: str) -> str:
         return ARTICLES[word]
     if word in NEGATIONS or not word.isalpha() or len(word) < 2:
         return word
+    if len(word) >= 4 and not simplemma.is_known(word, lang="nl") and simplemma.is_known(
+            word, lang="en"):
+        return _ENGLISH.stemWord(word)  # 'ending' -> 'end', 'kicked' -> 'kick'
     found = simplemma.lemmatize(word, lang="nl")
     found = fold(found) if found and found.isalpha() else word
     if len(word) < 4 and not (
@@ -177,6 +184,10 @@ class Family:
     #: People whose *own* act is no signal of this family ("zoon slaat andere
     #: kinderen" is a child who hits, not a child who is hit), as folded word tuples.
     not_by: tuple[tuple[str, ...], ...] = ()
+    #: What the asker gives as the plain cause ("blauwe plekken van het struikelen"):
+    #: present in the question, it cancels the family's ``all_of`` rules (not its
+    #: strong cues).
+    unless: tuple[tuple[str, ...], ...] = ()
 
     def why(self, lang: str) -> str:
         return self.why_en if lang == "en" else self.why_nl
@@ -360,6 +371,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             ),
             person_min_age=f.person_min_age,
             not_by=tuple(_words(c) for c in f.not_by),
+            unless=tuple(_words(c) for c in f.unless),
         )
         for f in parsed.families
     )
@@ -476,11 +488,28 @@ def _find(cue: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
 
 
 def _negated(cue: tuple[str, ...], toks: Sequence[str], start: int) -> bool:
+    """A negation shortly before the cue in its clause ("geen geweld"), or right after
+    it ("iets aandoen heeft ze niet gezegd", "blauwe plekken heeft hij niet") cancels
+    it, unless the cue holds a negation itself."""
     if any(w in NEGATIONS for w in cue):
         return False
     for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
         tok = toks[i]
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS:
+            break
+        if tok in NEGATIONS:
+            return True
+    end = start + 1
+    for word in cue[1:]:  # where the cue ends (in order; else its first word)
+        nxt = next((i for i in range(end, min(len(toks), end + MAX_GAP + 2))
+                    if same(toks[i], word)), None)
+        if nxt is None:
+            end = start + 1
+            break
+        end = nxt + 1
+    for i in range(end, min(len(toks), end + NEGATION_REACH + 1)):
+        tok = toks[i]
+        if not tok[0].isalnum() or tok in CLAUSE_BREAKS or tok in _CLAUSE_END:
             return False
         if tok in NEGATIONS:
             return True
@@ -504,6 +533,9 @@ def _matches(cue: tuple[str, ...], toks: Sequence[str],
 #: Words that end a clause for a separable particle (conjunctions; Dutch and English).
 _CLAUSE_END = frozenset(["en", "of", "als", "omdat", "want", "dat", "die", "terwijl",
                          "wanneer", "and", "or", "because", "when", "but", "maar"])
+#: Reflexive objects: "ik sla mezelf voor mijn kop" harms nobody else.
+_REFLEXIVE = frozenset(["mezelf", "mijzelf", "jezelf", "zichzelf", "zich", "myself",
+                        "yourself", "himself", "herself"])
 #: Subject pronouns (a pronoun stands for the person named last before it).
 _SUBJECTS = frozenset(["hij", "zij", "ze", "he", "she"])
 #: Auxiliaries of the Dutch and English passive ("wordt geslagen", "is hit").
@@ -538,6 +570,9 @@ def _by_excluded(family: Family, toks: Sequence[str], surface: Sequence[str]) ->
         if particle:
             out[at] = particle
             continue
+        if at + 1 < len(surface) and surface[at + 1] in _REFLEXIVE:
+            out[at] = ""
+            continue
         if not by or surface[at].startswith("ge"):
             continue
         clause_start = at
@@ -569,7 +604,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     for family in signals.families:
         cue = next((c for c in family.strong if _matches(c, toks)), None)
         old = family.person_min_age is not None and age is not None and age >= family.person_min_age
-        if cue is None and family.all_of:
+        if cue is None and family.all_of and not any(_matches(c, toks) for c in family.unless):
             skip = _by_excluded(family, toks, surface)
             for rule in family.all_of:
                 hits = [
