@@ -301,11 +301,12 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
         def at(field: str, f_no: int = f_no) -> str:
             return _where(("families", f_no, field), raw)
 
-        strong = family.get("strong")
-        for cue in strong if isinstance(strong, list) else ():
-            if isinstance(cue, str) and not _words(cue):
-                out.append(SafetyProblem(at("strong"), f"signaal {cue!r} bevat geen woorden",
-                                         f"cue {cue!r} has no words"))
+        for field in ("strong", "unless", "not_by"):
+            cues = family.get(field)
+            for cue in cues if isinstance(cues, list) else ():
+                if isinstance(cue, str) and not _words(cue):
+                    out.append(SafetyProblem(at(field), f"signaal {cue!r} bevat geen woorden",
+                                             f"cue {cue!r} has no words"))
         rules = family.get("all_of")
         for r_no, rule in enumerate(rules if isinstance(rules, list) else (), start=1):
             where = at("all_of")
