@@ -437,63 +437,96 @@ PARTICLES = frozenset(
 )
 
 
-def _find(cue: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
-    """Start positions where ``cue`` occurs in ``toks`` (words in order, small gaps; a
-    separable particle that ends the cue anywhere later in the clause); failing that,
-    the cue's words in any order within one clause and a window of the cue's length
-    plus :data:`MAX_GAP` (Dutch puts the verb last in a subordinate clause: "dat ze
-    het niet meer ziet zitten", "haar telefoon controleert")."""
-    first = cue[0]
+class _Question:
+    """A question's folded words (``surface``), their lemmas (``toks``), the clause of
+    each position, and where each cue word occurs (computed once per word: detection
+    reads hundreds of cues)."""
+
+    __slots__ = ("_exact", "_heads", "_where", "clause", "present", "surface", "toks")
+
+    def __init__(self, question: str) -> None:
+        self.surface = _TOKEN.findall(fold(question))
+        self.toks = [lemma(t) if t[0].isalnum() else t for t in self.surface]
+        self.clause: list[int] = []
+        number = 0
+        self._exact: dict[str, list[int]] = {}
+        self._heads: dict[str, list[int]] = {}
+        for i, tok in enumerate(self.toks):
+            if not tok[0].isalnum():
+                number += 1
+                self.clause.append(-1)
+                continue
+            self.clause.append(number)
+            self._exact.setdefault(tok, []).append(i)
+            for head in heads(tok):
+                if head != tok:
+                    self._heads.setdefault(head, []).append(i)
+        self._where: dict[str, tuple[int, ...]] = {}
+        #: Every word that occurs, as itself or as a compound's head (a quick test).
+        self.present = frozenset(self._exact) | frozenset(self._heads)
+
+    def where(self, word: str) -> tuple[int, ...]:
+        """Positions whose word is ``word`` (see :func:`same`), in order."""
+        found = self._where.get(word)
+        if found is None:
+            exact = self._exact.get(word, [])
+            if len(word) >= _MIN_HEAD and word.isalpha() and word not in NEGATIONS:
+                found = tuple(sorted(set(exact) | set(self._heads.get(word, []))))
+            else:
+                found = tuple(exact)
+            self._where[word] = found
+        return found
+
+
+def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
+    """Start positions where ``cue`` occurs in the question (words in order, small gaps,
+    one clause; a separable particle that ends the cue anywhere later in the clause);
+    failing that, the cue's words in any order within one clause and a window of the
+    cue's length plus :data:`MAX_GAP` (Dutch puts the verb last in a subordinate
+    clause: "dat ze het niet meer ziet zitten", "haar telefoon controleert")."""
+    if not all(w in q.present for w in cue):
+        return
+    clause = q.clause
     found = False
-    for start, tok in enumerate(toks):
-        if not same(tok, first):
-            continue
+    for start in q.where(cue[0]):
         pos, ok = start, True
         for n, word in enumerate(cue[1:], start=2):
-            reach = len(toks) if n == len(cue) and word in PARTICLES else MAX_GAP + 2
-            for step in range(1, reach):
-                nxt = pos + step
-                if nxt >= len(toks) or not toks[nxt][0].isalnum():
-                    ok = False
-                    break
-                if same(toks[nxt], word):
-                    pos = nxt
-                    break
-            else:
+            far = n == len(cue) and word in PARTICLES
+            nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
+                        and (far or p - pos <= MAX_GAP + 1)), None)
+            if nxt is None:
                 ok = False
-            if not ok:
                 break
+            pos = nxt
         if ok:
             found = True
             yield start
     if found or len(cue) < 2:
         return
     window = len(cue) + MAX_GAP
-    for start, tok in enumerate(toks):
-        if not any(same(tok, w) for w in cue):
-            continue
-        span: list[str] = []
-        for t in toks[start : start + window]:
-            if not t[0].isalnum():
-                break
-            span.append(t)
-        left = list(span)
-        for word in cue:
-            hit = next((i for i, t in enumerate(left) if same(t, word)), None)
+    places = [q.where(w) for w in cue]
+    if not all(places):
+        return
+    for start in sorted({p for ps in places for p in ps}):
+        taken: set[int] = set()
+        for ps in places:
+            hit = next((p for p in ps if start <= p < start + window
+                        and clause[p] == clause[start] and p not in taken), None)
             if hit is None:
                 break
-            left.pop(hit)
+            taken.add(hit)
         else:
             yield start
             return
 
 
-def _negated(cue: tuple[str, ...], toks: Sequence[str], start: int) -> bool:
+def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
     """A negation shortly before the cue in its clause ("geen geweld"), or right after
     it ("iets aandoen heeft ze niet gezegd", "blauwe plekken heeft hij niet") cancels
     it, unless the cue holds a negation itself."""
     if any(w in NEGATIONS for w in cue):
         return False
+    toks = q.toks
     for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
         tok = toks[i]
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS:
@@ -502,32 +535,30 @@ def _negated(cue: tuple[str, ...], toks: Sequence[str], start: int) -> bool:
             return True
     end = start + 1
     for word in cue[1:]:  # where the cue ends (in order; else its first word)
-        nxt = next((i for i in range(end, min(len(toks), end + MAX_GAP + 2))
-                    if same(toks[i], word)), None)
+        nxt = next((p for p in q.where(word) if end <= p < end + MAX_GAP + 2), None)
         if nxt is None:
             end = start + 1
             break
         end = nxt + 1
     for i in range(end, min(len(toks), end + NEGATION_REACH + 1)):
         tok = toks[i]
-        if not tok[0].isalnum() or tok in CLAUSE_BREAKS or tok in _CLAUSE_END:
+        if not tok[0].isalnum() or tok in CLAUSE_BREAKS or q.surface[i] in _CLAUSE_END:
             return False
         if tok in NEGATIONS:
             return True
     return False
 
 
-def _matches(cue: tuple[str, ...], toks: Sequence[str],
-             skip: Mapping[int, str] | None = None) -> bool:
+def _matches(cue: tuple[str, ...], q: _Question, skip: Mapping[int, str] | None = None) -> bool:
     """True when ``cue`` occurs, not negated, and not at a position ``skip`` rules out
     (position -> the separable particle that makes it another verb, or "" for a verb
     whose subject the family does not count); a cue that holds that particle itself
     ("sluit af") stands."""
     skip = skip or {}
     return any(
-        not _negated(cue, toks, start) and (start not in skip or (
+        not _negated(cue, q, start) and (start not in skip or (
             skip[start] != "" and skip[start] in cue))
-        for start in _find(cue, toks)
+        for start in _find(cue, q)
     )
 
 
@@ -544,9 +575,10 @@ _PASSIVE = frozenset(["worden", "wordt", "werd", "werden", "geworden", "is", "wa
                       "been", "being", "get", "gets", "got"])
 
 
-def _separable(toks: Sequence[str], surface: Sequence[str], at: int) -> str:
+def _separable(q: _Question, at: int) -> str:
     """The separable particle at the end of the verb's clause that makes it another
     verb ('slaat de deuren dicht' is 'dichtslaan', not 'slaan'), else ""."""
+    toks, surface = q.toks, q.surface
     end = at + 1
     while end < len(toks) and toks[end][0].isalnum() and surface[end] not in _CLAUSE_END:
         end += 1
@@ -556,18 +588,20 @@ def _separable(toks: Sequence[str], surface: Sequence[str], at: int) -> str:
     return ""
 
 
-def _by_excluded(family: Family, toks: Sequence[str], surface: Sequence[str]) -> dict[int, str]:
-    """Positions of verbs in the active voice whose subject is one of ``family.not_by``
-    (the nearest person before the verb in its clause; a pronoun stands for the person
-    named last before it), or that are another (separable) verb."""
-    people = {w for rule in family.all_of for cue in rule[0] for w in cue} | {
-        w for cue in family.not_by for w in cue}
-    by = {w for cue in family.not_by for w in cue}
+def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
+    """Positions of inflected verbs that do not count for the family's ``all_of``
+    rules: another (separable) verb (position -> its particle), a reflexive object, or
+    a subject that is one of ``family.not_by`` (the nearest person before the verb in
+    its clause; a pronoun stands for the person named last before it) (-> "")."""
+    toks, surface = q.toks, q.surface
+    by = {p for cue in family.not_by for w in cue for p in q.where(w)}
+    people = by | {p for rule in family.all_of for cue in rule[0] for w in cue
+                   for p in q.where(w)}
     out: dict[int, str] = {}
     for at, tok in enumerate(toks):
         if not tok[0].isalnum() or surface[at] == tok or not tok.endswith("n"):
             continue  # not an inflected verb (a Dutch verb's lemma ends in -n)
-        particle = _separable(toks, surface, at)
+        particle = _separable(q, at)
         if particle:
             out[at] = particle
             continue
@@ -582,16 +616,15 @@ def _by_excluded(family: Family, toks: Sequence[str], surface: Sequence[str]) ->
             clause_start -= 1
         if any(t in _PASSIVE for t in surface[clause_start:at + 4]):
             continue
-        agent: str | None = None
+        agent: int | None = None
         for i in range(at - 1, max(clause_start, at - 5) - 1, -1):
             if surface[i] in _SUBJECTS:
-                agent = next((t for t in reversed(toks[:i])
-                              if any(same(t, w) for w in people)), None)
+                agent = max((p for p in people if p < i), default=None)
                 break
-            if any(same(toks[i], w) for w in people):
-                agent = toks[i]
+            if i in people:
+                agent = i
                 break
-        if agent is not None and any(same(agent, w) for w in by):
+        if agent is not None and agent in by:
             out[at] = ""
     return out
 
@@ -599,19 +632,18 @@ def _by_excluded(family: Family, toks: Sequence[str], surface: Sequence[str]) ->
 def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
     """The families ``question`` signals, in the file's order (pure). ``age`` is the
     person's age when known (see ``person_min_age``)."""
-    surface = [t for t in _TOKEN.findall(fold(question))]
-    toks = [lemma(t) if t[0].isalnum() else t for t in surface]
+    q = _Question(question)
     found: list[Signal] = []
     for family in signals.families:
-        cue = next((c for c in family.strong if _matches(c, toks)), None)
+        cue = next((c for c in family.strong if _matches(c, q)), None)
         old = family.person_min_age is not None and age is not None and age >= family.person_min_age
-        if cue is None and family.all_of and not any(_matches(c, toks) for c in family.unless):
-            skip = _by_excluded(family, toks, surface)
+        if cue is None and family.all_of and not any(_matches(c, q) for c in family.unless):
+            skip = _by_excluded(family, q)
             for rule in family.all_of:
                 hits = [
                     (f"age>={family.person_min_age}",)
                     if n == 0 and old
-                    else next((c for c in group if _matches(c, toks, skip if n else None)),
+                    else next((c for c in group if _matches(c, q, skip if n else None)),
                               None)
                     for n, group in enumerate(rule)
                 ]
