@@ -327,3 +327,27 @@ def test_unless_and_not_by_are_checked_in_the_file(tmp_path: Path) -> None:
     raw["families"][0]["unless"] = ["..."]
     with pytest.raises(SafetyFileError):
         parse_signals(raw, "x.yaml")
+
+
+def test_each_signalled_family_gets_its_first_service(router: Router) -> None:
+    """Someone put out of their home today with no bed tonight signals two families:
+    the shelter comes first (tonight is the most urgent) and crisis intervention
+    second, rather than two shelter desks."""
+    answer = router.route(
+        "Meneer (45) is vandaag uit zijn huis gezet en heeft geen idee waar hij vannacht "
+        "moet slapen."
+    )
+    assert {h.signal for h in answer.safety} == {"homeless_tonight", "eviction_cutoff"}
+    assert [r.service_id for r in answer.results[:2]] == [
+        "mo-centrale-toegang", "shv-crisisinterventie"]
+
+
+def test_own_safety_probes_have_their_safety_service_in_the_top_3(router: Router) -> None:
+    """Our own session-4 probes (danger described in everyday words, a tuning set): at
+    least 39 of 44 have the family's safety service in the top 3 (measured 39)."""
+    probes = read_jsonl("safety-probes-s4.jsonl")
+    found = sum(
+        any(r.service_id in q["expected"] for r in router.route(q["question"]).results[:3])
+        for q in probes
+    )
+    assert found >= 39
