@@ -719,7 +719,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "alarm_off": false_alarms(router, off),
         "alarm_near": false_alarms(router, near),
         "alarm_near4": false_alarms(router, near4),
-        "alarm_tnear": false_alarms(router, [q for q in tuning4 if "near-miss" in q.get("tags", [])]),
+        "alarm_tnear": false_alarms(
+            router, [q for q in tuning4 if "near-miss" in q.get("tags", [])]),
         "heldout": None,
     }
     if not args.quick:

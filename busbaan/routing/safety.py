@@ -113,7 +113,7 @@ def lemma(word: str) -> str:
         return word
     if len(word) >= 4 and not simplemma.is_known(word, lang="nl") and simplemma.is_known(
             word, lang="en"):
-        return _ENGLISH.stemWord(word)  # 'ending' -> 'end', 'kicked' -> 'kick'
+        return str(_ENGLISH.stemWord(word))  # 'ending' -> 'end', 'kicked' -> 'kick'
     found = simplemma.lemmatize(word, lang="nl")
     found = fold(found) if found and found.isalpha() else word
     if len(word) < 4 and not (
