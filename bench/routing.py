@@ -546,10 +546,13 @@ def render(figures: dict[str, Any]) -> str:
         "",
         f"Measured {f['date']} with `python -m bench.routing{' --quick' if quick else ''}` "
         f"on {f['machine']}.",
-        f"Map: `{f['map']}` ({f['n_services']} services). Three question sets side by side: "
+        f"Map: `{f['map']}` ({f['n_services']} services). Four question sets side by side: "
         f"the development questions (`{f['questions']}`, tuned on); the first frozen set "
         f"(`tests/data/socialmap/{FROZEN}`, 84 questions, frozen 2026-12-03 in session 2 and "
-        "looked at there: **a tuning set from session 3 on**); and the **held-out set** of "
+        "looked at there: **a tuning set from session 3 on**); the everyday-words tuning set "
+        f"of session 4 (`tests/data/socialmap/{TUNING4}`, 160 questions written by another "
+        "engineer from the map alone, looked at per question: **a tuning set**); and the "
+        "**held-out set** of "
         f"session 3 (`tests/data/socialmap/{HELDOUT}`, written by an independent writer who "
         "saw only the social map; nobody working on the router has read its questions, and "
         "this benchmark prints its aggregates only).",
