@@ -424,11 +424,13 @@ class Router:
         hits: list[SafetyHit] = []
         open_ones: list[list[int]] = []
         for signal in signals:
-            docs = [
-                doc
-                for doc in (self._position.get(s) for s in signal.family.services)
-                if doc is not None and self._eligible(self._services[doc], who) is None
-            ]
+            on_map = [d for d in (self._position.get(s) for s in signal.family.services)
+                      if d is not None]
+            # open to this person; when none is (a 17-year-old and adult services), the
+            # family's services all the same: a safety signal is never answered with
+            # ordinary services only, and the safety desk knows where to send a minor
+            docs = [d for d in on_map if self._eligible(self._services[d], who) is None]
+            docs = docs or on_map
             open_ones.append(docs)
             picked = self._services[docs[0]].id if docs else None
             hits.append(SafetyHit(signal.family.id, picked, signal.family.why(lang), signal.cue))

@@ -351,3 +351,13 @@ def test_own_safety_probes_have_their_safety_service_in_the_top_3(router: Router
         for q in probes
     )
     assert found >= 39
+
+
+def test_a_minor_with_a_safety_signal_still_gets_a_safety_service(router: Router) -> None:
+    """When none of the family's services is open to the person's age (a 17-year-old,
+    adult mental-health services), the safety service still comes first: a signalled
+    question is never answered with ordinary services only."""
+    answer = router.route("mijn zoon (17) snijdt in zijn armen en zegt dat het leven geen "
+                          "zin heeft")
+    assert answer.safety and answer.safety[0].service_id is not None
+    assert answer.results[0].service_id in {"ggz-specialistisch", "ggd-vangnet"}
