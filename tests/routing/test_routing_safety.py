@@ -16,6 +16,9 @@ from busbaan.cli import main
 from busbaan.routing import Router, demo_map_path, load_map
 from busbaan.routing.safety import (
     SafetyFileError,
+    _by_excluded,
+    _matches,
+    _Question,
     check_against_map,
     default_path,
     detect,
@@ -361,3 +364,47 @@ def test_a_minor_with_a_safety_signal_still_gets_a_safety_service(router: Router
                           "zin heeft")
     assert answer.safety and answer.safety[0].service_id is not None
     assert answer.results[0].service_id in {"ggz-specialistisch", "ggd-vangnet"}
+
+
+def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) -> list[str]:
+    """Detection as it was before the cue tables: every cue of every list tried in order,
+    the verb-exclusion map always built (the reference for the fast path)."""
+    q = _Question(text)
+    found: list[str] = []
+    for family in signals.families:
+        cue = next((c for c in family.strong if _matches(c, q)), None)
+        old = family.person_min_age is not None and age is not None and (
+            age >= family.person_min_age)
+        if cue is None and family.all_of and not any(_matches(c, q) for c in family.unless):
+            ruled = _by_excluded(family, q)
+            for rule in family.all_of:
+                hits = [
+                    (f"age>={family.person_min_age}",) if n == 0 and old
+                    else next((c for c in group
+                               if _matches(c, q, (lambda r=ruled: r) if n else None)), None)
+                    for n, group in enumerate(rule)
+                ]
+                if all(h is not None for h in hits):
+                    cue = tuple(w for h in hits if h is not None for w in (*h, "+"))[:-1]
+                    break
+        if cue is not None:
+            found.append(f"{family.id}: {' '.join(cue)}")
+    return found
+
+
+def test_fast_detection_finds_what_trying_every_cue_finds(signals: Any) -> None:
+    """Detection tries only the cues whose first word occurs in the question and builds
+    the verb-exclusion map only when needed: the same families and cues as trying them
+    all, over the tuning sets' questions (probes, near misses, dev, tuning set s4), with
+    and without an age."""
+    texts = [q["question"] for name in (
+        "safety-probes-s4.jsonl", "safety-near-misses.jsonl", "safety-near-misses-s4.jsonl",
+        "dev-questions.jsonl", "tuning-2026-12-03-s4.jsonl") for q in read_jsonl(name)]
+    assert len(texts) > 300
+    signalled = 0
+    for text in texts:
+        for age in (None, 15, 80):
+            fast = [f"{s.family.id}: {s.cue}" for s in detect(signals, text, age)]
+            assert fast == _detect_trying_every_cue(signals, text, age), text
+            signalled += bool(fast)
+    assert signalled > 100  # the comparison covers signalled questions, not only silence
