@@ -427,9 +427,12 @@ class Router:
             on_map = [d for d in (self._position.get(s) for s in signal.family.services)
                       if d is not None]
             # open to this person; when none is (a 17-year-old and adult services), the
-            # family's services all the same: a safety signal is never answered with
-            # ordinary services only, and the safety desk knows where to send a minor
+            # family's services for minors that are; failing those, the family's services
+            # all the same: a safety signal is never answered with ordinary services only
             docs = [d for d in on_map if self._eligible(self._services[d], who) is None]
+            if not docs:
+                docs = [d for d in (self._position.get(s) for s in signal.family.minors)
+                        if d is not None and self._eligible(self._services[d], who) is None]
             docs = docs or on_map
             open_ones.append(docs)
             picked = self._services[docs[0]].id if docs else None

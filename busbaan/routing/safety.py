@@ -81,6 +81,7 @@ class _Family(BaseModel):
     person_min_age: int | None = Field(default=None, ge=0, le=120)
     not_by: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    minors: tuple[str, ...] = ()
 
 
 class _File(BaseModel):
@@ -188,6 +189,10 @@ class Family:
     #: present in the question, it cancels the family's ``all_of`` rules (not its
     #: strong cues).
     unless: tuple[tuple[str, ...], ...] = ()
+    #: Services for a person under 18 when none of ``services`` is open to their age
+    #: (a 17-year-old with suicidal talk and adult mental-health services): the first
+    #: ones on the map and open to them go first; without any, ``services`` all the same.
+    minors: tuple[str, ...] = ()
 
     def why(self, lang: str) -> str:
         return self.why_en if lang == "en" else self.why_nl
@@ -373,6 +378,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             person_min_age=f.person_min_age,
             not_by=tuple(_words(c) for c in f.not_by),
             unless=tuple(_words(c) for c in f.unless),
+            minors=f.minors,
         )
         for f in parsed.families
     )
@@ -400,7 +406,8 @@ def load_signals(path: str | Path | None = None) -> SafetySignals:
 
 def check_against_map(signals: SafetySignals, social_map: SocialMap) -> list[MapProblem]:
     """Problems of a safety file with one map: a family none of whose services is on it
-    (an error: that signal would get no safety service), unknown ids (a warning)."""
+    (an error: that signal would get no safety service); a family with ``minors`` none
+    of which is on it (a warning: a minor would get the adult services)."""
     problems: list[MapProblem] = []
     known = {s.id for s in social_map.services if s.active}
     for family in signals.families:
@@ -415,6 +422,18 @@ def check_against_map(signals: SafetySignals, social_map: SocialMap) -> list[Map
                     "geen van de diensten staat (actief) op de kaart: "
                     + ", ".join(family.services),
                     "none of the services is (active) on the map: " + ", ".join(family.services),
+                )
+            )
+        if family.minors and not any(s in known for s in family.minors):
+            problems.append(
+                MapProblem(
+                    "warning",
+                    "safety-no-minor-service",
+                    where,
+                    "geen van de diensten voor minderjarigen (minors) staat (actief) op de "
+                    "kaart: " + ", ".join(family.minors),
+                    "none of the services for minors is (active) on the map: "
+                    + ", ".join(family.minors),
                 )
             )
     return problems

@@ -3,6 +3,7 @@ safety services first, and `socialmap check --safety`."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -363,7 +364,48 @@ def test_a_minor_with_a_safety_signal_still_gets_a_safety_service(router: Router
     answer = router.route("mijn zoon (17) snijdt in zijn armen en zegt dat het leven geen "
                           "zin heeft")
     assert answer.safety and answer.safety[0].service_id is not None
-    assert answer.results[0].service_id in {"ggz-specialistisch", "ggd-vangnet"}
+    # the family's service for minors (the Ouder- en Kindteam, the access to youth
+    # mental-health care), not the adult ones
+    assert answer.results[0].service_id == "okt-opvoedondersteuning"
+
+
+def test_minors_get_the_familys_service_for_minors_adults_the_family_services(
+        router: Router) -> None:
+    """The file's optional ``minors`` field: a 15-year-old with suicidal talk gets the
+    Ouder- en Kindteam first, a 40-year-old the adult services, and a family without
+    ``minors`` on the map still answers a minor with its own services."""
+    young = router.route("hij wil niet meer leven", {"leeftijd": 15})
+    adult = router.route("hij wil niet meer leven", {"leeftijd": 40})
+    assert young.safety[0].service_id == young.results[0].service_id == "okt-opvoedondersteuning"
+    assert adult.safety[0].service_id == adult.results[0].service_id == "ggz-specialistisch"
+    without = dataclasses.replace(
+        router.safety,
+        families=tuple(dataclasses.replace(f, minors=("not-on-the-map",))
+                       for f in router.safety.families))
+    plain = Router(router.map, safety=without).route("hij wil niet meer leven", {"leeftijd": 15})
+    assert plain.results[0].service_id in {"ggz-specialistisch", "ggd-vangnet"}
+
+
+def test_minors_field_is_checked_in_the_file_and_against_the_map(tmp_path: Path) -> None:
+    """'minors' is a list of service ids (a wrong type is an error of the file); a family
+    whose ``minors`` are all missing from the map gets a warning in ``socialmap check``."""
+    raw = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    raw["families"][0]["minors"] = "okt"
+    with pytest.raises(SafetyFileError) as caught:
+        parse_signals(raw, "x.yaml")
+    assert "minors" in str(caught.value)
+    raw["families"][0]["minors"] = ["nergens-te-vinden"]
+    problems = check_against_map(parse_signals(raw, "x.yaml"), load_map(BENCHMARK_MAP))
+    assert [(p.severity, p.code) for p in problems] == [("warning", "safety-no-minor-service")]
+    assert "nergens-te-vinden" in problems[0].message("nl")
+    shipped = load_signals()
+    assert shipped.family("suicide") is not None
+    assert shipped.family("suicide").minors  # type: ignore[union-attr]
+    broken = tmp_path / "safety.yaml"
+    broken.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    out = CliRunner().invoke(main, ["socialmap", "check", str(BENCHMARK_MAP), "--safety",
+                                    str(broken)], env={"BUSBAAN_LANG": "nl"})
+    assert "diensten voor minderjarigen" in out.output and "nergens-te-vinden" in out.output
 
 
 def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) -> list[str]:
