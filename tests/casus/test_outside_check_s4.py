@@ -1,0 +1,92 @@
+"""Findings of the outside check (session 4): what a professional with a plain Matrix
+client could leave in a case room's state, or miss in the bot's answers — against the
+real Synapse with the busbaan gate and the casus bot."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+import nio
+import pytest
+
+from busbaan.devstack import Homeserver
+from busbaan.devstack.people import Person
+from busbaan.service import Service
+from tests.casus.conftest import MakePerson
+
+pytestmark = pytest.mark.synapse
+
+REPLY = "nl.busbaan.reply"
+PERSONAL = "cliënt Jan Jansen 123456782"
+
+
+async def _open_case(regie: Person, bot: str) -> tuple[str, str]:
+    dm = await regie.dm(bot)
+    data = (await regie.command(dm, "!casus nieuw schulden"))[REPLY]
+    assert data["ok"] is True, data
+    room_id = data["data"]["room_id"]
+    assert isinstance(await regie.join(room_id), nio.JoinResponse)
+    return data["data"]["case_id"], room_id
+
+
+async def _post(homeserver: Homeserver, person: Person, path: str,
+                body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    async with aiohttp.ClientSession() as http, http.post(
+        f"{homeserver.url}/_matrix/client/v3/{path}", json=body,
+        headers={"Authorization": f"Bearer {person.client.access_token}"},
+    ) as response:
+        return response.status, await response.json(content_type=None)
+
+
+async def _reasons(person: Person, room: str) -> list[str]:
+    state = await person.client.room_get_state(room)
+    assert isinstance(state, nio.RoomGetStateResponse), state
+    return [str(e["content"]["reason"]) for e in state.events
+            if e["type"] == "m.room.member" and "reason" in e["content"]]
+
+
+async def test_a_membership_reason_with_personal_data_is_refused_in_a_case_room(
+    homeserver: Homeserver, service: Service, make_person: MakePerson
+) -> None:
+    """The ``reason`` of an invitation, a join or a leave is room state every member
+    reads and keeps, like a display name: one with a BSN or a name is refused in a case
+    room, with busbaan's code and a reason that says what to do; without a reason (or
+    with a neutral one) the same step goes through. Leaving stays always possible."""
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    colleague = await make_person("buurtteam", "buurtteammedewerker")
+    _, room = await _open_case(regie, bot)
+    q = quote(room)
+
+    status, body = await _post(homeserver, regie, f"rooms/{q}/invite",
+                               {"user_id": colleague.user_id, "reason": PERSONAL})
+    assert status == 403, body
+    assert body["nl.busbaan.code"] == "refused.personal_data_in_reason", body
+    assert "zonder reden" in body["error"] and "123456782" not in body["error"], body
+    status, body = await _post(homeserver, regie, f"rooms/{q}/invite",
+                               {"user_id": colleague.user_id, "reason": "meekijken"})
+    assert status == 200, body
+
+    status, body = await _post(homeserver, colleague, f"rooms/{q}/join", {"reason": PERSONAL})
+    assert status == 403 and body["nl.busbaan.code"] == "refused.personal_data_in_reason", body
+    status, body = await _post(homeserver, colleague, f"rooms/{q}/join", {})
+    assert status == 200, body
+
+    status, body = await _post(homeserver, colleague, f"rooms/{q}/leave", {"reason": PERSONAL})
+    assert status == 403 and body["nl.busbaan.code"] == "refused.personal_data_in_reason", body
+    status, body = await _post(homeserver, colleague, f"rooms/{q}/leave",
+                               {"reason": "klaar met mijn deel"})
+    assert status == 200, body
+
+    assert all("123456782" not in r and "Jansen" not in r
+               for r in await _reasons(regie, room)), await _reasons(regie, room)
+    assert await _reasons(regie, room) == ["klaar met mijn deel"]
+
+    # An ordinary room is not busbaan's business: a reason there is the members' own.
+    plain = await regie.client.room_create(invite=[])
+    assert isinstance(plain, nio.RoomCreateResponse), plain
+    status, body = await _post(homeserver, regie, f"rooms/{quote(plain.room_id)}/leave",
+                               {"reason": PERSONAL})
+    assert status == 200, body
