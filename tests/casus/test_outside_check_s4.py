@@ -90,3 +90,38 @@ async def test_a_membership_reason_with_personal_data_is_refused_in_a_case_room(
     status, body = await _post(homeserver, regie, f"rooms/{quote(plain.room_id)}/leave",
                                {"reason": PERSONAL})
     assert status == 200, body
+
+
+async def test_a_mistyped_command_in_a_case_room_is_answered(
+    service: Service, make_person: MakePerson
+) -> None:
+    """A typo in a command in the case room (``!toestemmign geef …``) got no answer at
+    all, so the regie could believe the consent was given. It now gets a notice naming
+    the command it most likely meant; free text there stays the professionals' own."""
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    _, room = await _open_case(regie, bot)
+
+    async def answer(text: str) -> dict[str, Any]:
+        event_id = await regie.say(room, text)
+        _, ev = await regie.wait_for(
+            lambda rid, e: rid == room
+            and e.get("content", {}).get("m.relates_to", {}).get("m.in_reply_to", {}).get(
+                "event_id") == event_id)
+        content: dict[str, Any] = ev["content"]
+        return content
+
+    typo = await answer("!toestemmign geef schuldhulp contact grondslag=wgs tot=2027-03-31")
+    assert "Dat commando ken ik niet" in typo["body"], typo
+    assert "Bedoelt u !toestemming geef?" in typo["body"], typo
+    alone = await answer("!casus")
+    assert "!casus nieuw" in alone["body"] and "!casus sluiten" in alone["body"], alone
+    english = await answer("!consnet give schuldhulp")
+    assert "!consent give" in english["body"], english
+    # Free text (also with an exclamation mark) stays unanswered: the next reply is the
+    # one to the command after it.
+    chat = await regie.say(room, "!! let op: afspraak verzet")
+    assert (await regie.command(room, "!status"))[REPLY]["ok"] is True
+    assert not [e for rid, e in regie.events if rid == room
+                and e.get("content", {}).get("m.relates_to", {}).get(
+                    "m.in_reply_to", {}).get("event_id") == chat]
