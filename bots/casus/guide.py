@@ -115,6 +115,19 @@ def suggest(text: str, phrases: Iterable[str]) -> list[str]:
     return [f"!{p}" for p in (exact or found)[:3]]
 
 
+def _edited_command(content: dict[str, Any]) -> str | None:
+    """The new text of an edit (``m.replace``) that is a ``!command``, else None."""
+    relates = content.get("m.relates_to")
+    if not isinstance(relates, dict) or relates.get("rel_type") != "m.replace":
+        return None
+    new = content.get("m.new_content")
+    text = new.get("body") if isinstance(new, dict) else None
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    return text if text.startswith("!") and text[1:2].isalpha() else None
+
+
 def _either(options: Sequence[str], word: str) -> str:
     return options[0] if len(options) == 1 else \
         f"{', '.join(options[:-1])} {word} {options[-1]}"
@@ -169,6 +182,9 @@ class GuideDesk:
         a case room, an unknown command only (a typo must not pass for a command
         done: outside check, session 4). Elsewhere quiet on purpose."""
         text = event.body or ""
+        edited = _edited_command(event.source.get("content") or {})
+        if edited is not None:
+            return await self._on_edited_command(room.room_id, event, edited)
         if await self.direct_partner(room.room_id) != event.sender and (
                 not text.lstrip().startswith("!") or not text.lstrip()[1:2].isalpha()
                 or await asyncio.to_thread(self.bot.cases.by_room, room.room_id) is None):
@@ -182,6 +198,33 @@ class GuideDesk:
         except MatrixError as exc:
             log.warning("casus.pointer_failed", status=exc.status)
         log.info("casus.pointer", lang=lang)
+        return True
+
+    async def _on_edited_command(self, room_id: str, event: nio.RoomMessageText,
+                                 text: str) -> bool:
+        """An edited ``!command`` (Element's way to fix a typo) is never run — it would
+        run a second time, or late — but it is not met with silence either: in a case
+        room or a direct chat the bot says to send it again (outside check, session 4)."""
+        if await self.direct_partner(room_id) != event.sender and \
+                await asyncio.to_thread(self.bot.cases.by_room, room_id) is None:
+            return False
+        found = self.bot.runner.dispatcher.match(text)
+        lang = found[2] if found else ("en" if looks_english(text[1:]) else "nl")
+        if lang == "en":
+            body = ("You edited a command. I do not run edits (nothing was done); send the "
+                    f"command again as a new message:\n{text}")
+        else:
+            body = ("U heeft een commando bewerkt. Een bewerking voer ik niet uit (er is "
+                    f"niets gedaan); stuur het commando opnieuw als nieuw bericht:\n{text}")
+        content = notice_content(kind="casus.pointer", body=body,
+                                 html_body=esc(body).replace("\n", "<br>"),
+                                 data={"lang": lang, "edited": True})
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
+        try:
+            await self.bot.runner.send(room_id, content)
+        except MatrixError as exc:
+            log.warning("casus.pointer_failed", status=exc.status)
+        log.info("casus.pointer", lang=lang, edited=True)
         return True
 
     def phrases(self) -> list[str]:

@@ -125,3 +125,30 @@ async def test_a_mistyped_command_in_a_case_room_is_answered(
     assert not [e for rid, e in regie.events if rid == room
                 and e.get("content", {}).get("m.relates_to", {}).get(
                     "m.in_reply_to", {}).get("event_id") == chat]
+
+
+async def test_an_edited_command_is_not_met_with_silence(
+    service: Service, make_person: MakePerson
+) -> None:
+    """Element fixes a typo by editing the message (``m.replace``, body ``* …``). The
+    edit was met with silence, the consent not given. It is still not run (that could
+    run a command twice, or late), but the bot says to send it again; nothing changed."""
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    _, room = await _open_case(regie, bot)
+    typo = await regie.say(room, "!toestemmign geef schuldhulp contact,schulden "
+                                 "grondslag=wgs tot=2027-03-31")
+    fixed = "!toestemming geef schuldhulp contact,schulden grondslag=wgs tot=2027-03-31"
+    sent = await regie.client.room_send(room, "m.room.message", {
+        "msgtype": "m.text", "body": f"* {fixed}",
+        "m.new_content": {"msgtype": "m.text", "body": fixed},
+        "m.relates_to": {"rel_type": "m.replace", "event_id": typo}})
+    assert isinstance(sent, nio.RoomSendResponse), sent
+    _, ev = await regie.wait_for(
+        lambda rid, e: rid == room
+        and e.get("content", {}).get("m.relates_to", {}).get("m.in_reply_to", {}).get(
+            "event_id") == sent.event_id)
+    assert "stuur het commando opnieuw" in ev["content"]["body"], ev["content"]
+    assert fixed in ev["content"]["body"]
+    shown = (await regie.command(room, "!toestemming"))[REPLY]
+    assert shown["ok"] is True and "schuldhulp" not in str(shown["data"]), shown
