@@ -779,8 +779,8 @@ class BotRunner:
             "server_ts": event.server_timestamp}  # for the reply latency (metrics)
 
     def _is_command(self, event: nio.RoomMessageText) -> bool:
-        if event.source.get("content", {}).get("msgtype") == "m.notice":
-            return False
+        if event.source.get("content", {}).get("msgtype") == "m.notice" or _is_edit(event):
+            return False  # an edit is never a new command (its body may lack the "* ")
         text = _strip_reply_fallback(event.body or "").strip()
         return self.dispatcher.match(text) is not None
 
@@ -816,7 +816,8 @@ class BotRunner:
                 "is_direct": is_direct, "thread_root": thread_root,
                 "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None}
         started = time.monotonic()
-        result = await self.dispatcher.run(base, _strip_reply_fallback(text))
+        result = None if _is_edit(event) else await self.dispatcher.run(
+            base, _strip_reply_fallback(text))
         if result is None:
             for hook in self.message_hooks:
                 if await hook(room, event):
@@ -912,6 +913,13 @@ class BotRunner:
                 return
             await asyncio.wait(running)
             await self._queue.join()
+
+
+def _is_edit(event: nio.RoomMessageText) -> bool:
+    """Whether the message edits an earlier one (``m.replace``): never run as a command,
+    with or without the ``* `` fallback in its body; message hooks may answer it."""
+    relates = event.source.get("content", {}).get("m.relates_to")
+    return isinstance(relates, dict) and relates.get("rel_type") == "m.replace"
 
 
 def _strip_reply_fallback(text: str) -> str:

@@ -152,3 +152,30 @@ async def test_an_edited_command_is_not_met_with_silence(
     assert fixed in ev["content"]["body"]
     shown = (await regie.command(room, "!toestemming"))[REPLY]
     assert shown["ok"] is True and "schuldhulp" not in str(shown["data"]), shown
+
+
+async def test_an_edit_without_the_star_fallback_is_not_run(
+    service: Service, make_person: MakePerson
+) -> None:
+    """The ``* `` in an edit's body is a convention, not a rule: a client may send the
+    edit's body as the plain new text. Such an edit is not a new command either (it
+    would open a second case here); it gets the same "send it again" notice."""
+    bot = service.runners["casus"].user_id
+    regie = await make_person("buurtteam", "buurtteammedewerker")
+    dm = await regie.dm(bot)
+    first = await regie.command(dm, "!casus nieuw")
+    assert first[REPLY]["ok"] is True, first
+    original = first["m.relates_to"]["m.in_reply_to"]["event_id"]
+    sent = await regie.client.room_send(dm, "m.room.message", {
+        "msgtype": "m.text", "body": "!casus nieuw",
+        "m.new_content": {"msgtype": "m.text", "body": "!casus nieuw"},
+        "m.relates_to": {"rel_type": "m.replace", "event_id": original}})
+    assert isinstance(sent, nio.RoomSendResponse), sent
+    _, ev = await regie.wait_for(
+        lambda rid, e: rid == dm
+        and e.get("content", {}).get("m.relates_to", {}).get("m.in_reply_to", {}).get(
+            "event_id") == sent.event_id)
+    assert REPLY not in ev["content"], ev["content"]  # no command's reply: not run
+    assert "stuur het commando opnieuw" in ev["content"]["body"], ev["content"]
+    mine = (await regie.command(dm, "!mijn-casussen"))[REPLY]
+    assert len(mine["data"]["cases"]) == 1, mine
