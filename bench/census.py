@@ -29,8 +29,7 @@ ACCESS = re.compile(
     r'"(?P<method>\w+) (?P<uri>[^ ]+) ')
 
 _IDS = [
-    (re.compile(r"![A-Za-z0-9]+:[^/?]+"), "{room}"),
-    (re.compile(r"(%21|!)[A-Za-z0-9._=-]+(%3A|:)[A-Za-z0-9.]+"), "{room}"),
+    (re.compile(r"(%21|!)[A-Za-z0-9._=-]+((%3A|:)[A-Za-z0-9.]+)?"), "{room}"),
     (re.compile(r"(%24|\$)[A-Za-z0-9_=+-]+"), "{event}"),
     (re.compile(r"(%40|@)[^/?]+"), "{user}"),
 ]
@@ -145,12 +144,15 @@ class SynapseDB:
                      classify: Callable[[str], str]) -> dict[tuple[str, str], int]:
         """(event type (+ membership), sender class) → count between two marks."""
         rows = self._rows(
-            "SELECT type, sender, state_key IS NOT NULL FROM events "
+            "SELECT CASE WHEN type = 'm.room.member' THEN type || ' (' || COALESCE("
+            "(SELECT membership FROM room_memberships m WHERE m.event_id = events.event_id),"
+            " '?') || ')' ELSE type END, sender, state_key IS NOT NULL FROM events "
             "WHERE stream_ordering > :a AND stream_ordering <= :b",
             {"a": mark.events, "b": upto.events})
         out: dict[tuple[str, str], int] = {}
         for etype, sender, is_state in rows:
-            key = (f"{etype}{' (state)' if is_state and etype != 'm.room.member' else ''}",
+            member = str(etype).startswith("m.room.member")
+            key = (f"{etype}{' (state)' if is_state and not member else ''}",
                    classify(str(sender)))
             out[key] = out.get(key, 0) + 1
         return out

@@ -109,9 +109,13 @@ def load_average() -> float:
 
 
 def _serve(config: ServiceConfig, ready: str, sync_filter: bool = True,
-           room_concurrency: int | None = None) -> None:
+           room_concurrency: int | None = None, quiet_push: bool = True) -> None:
     """The service in a child process, until SIGTERM (multiprocessing target)."""
     configure("WARNING")
+    if not quiet_push:  # the bots keep Synapse's default push rules (before session 4)
+        import busbaan.matrix.runner
+
+        busbaan.matrix.runner.BOT_QUIET_PUSH = False
     if room_concurrency is not None:  # 1: one command at a time, as before issue 12
         import busbaan.matrix.runner
 
@@ -148,12 +152,12 @@ class Child:
 
 
 async def start_child(config: ServiceConfig, tmp: Path, sync_filter: bool = True,
-                      room_concurrency: int | None = None) -> Child:
+                      room_concurrency: int | None = None, quiet_push: bool = True) -> Child:
     ready = tmp / f"ready-{secrets.token_hex(3)}"
     ctx = multiprocessing.get_context("spawn")
     started = time.perf_counter()
-    proc = ctx.Process(target=_serve, args=(config, str(ready), sync_filter, room_concurrency),
-                       daemon=True)
+    proc = ctx.Process(target=_serve, args=(config, str(ready), sync_filter, room_concurrency,
+                                            quiet_push), daemon=True)
     proc.start()
     while not ready.exists():
         if not proc.is_alive():
@@ -212,6 +216,15 @@ async def register_many(hs: Homeserver, localparts: list[str],
 
     await asyncio.gather(*(one(lp) for lp in localparts))
     return out
+
+
+async def set_master_rule(hs_url: str, token: str, enabled: bool) -> None:
+    """Turn a user's master push rule (all notifications off) on or off."""
+    async with aiohttp.ClientSession() as http, http.put(
+            f"{hs_url}/_matrix/client/v3/pushrules/global/override/.m.rule.master/enabled",
+            json={"enabled": enabled}, headers={"Authorization": f"Bearer {token}"}) as resp:
+        if resp.status != 200:
+            raise RuntimeError(f"push rule: {resp.status} {await resp.text()}")
 
 
 async def join(http: aiohttp.ClientSession, hs_url: str, token: str, room_id: str) -> None:
@@ -590,6 +603,7 @@ class Step:
     rss: dict[str, float]
     events: float  # events the bots received in the step (from /metrics)
     load: float
+    variant: str = "now"
 
     @property
     def p95(self) -> float:
@@ -863,10 +877,12 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
                                 profile="test", extra=synapse_extra)
     try:
         bots = {}
+        bot_tokens = {}
         for name in ("casus", "wegwijzer"):
             pw = new_password()
             creds = await hs.register(name, pw, lift_ratelimit=True)
             bots[name] = BotAccount(name, hs.url, creds.user_id, password=pw)
+            bot_tokens[name] = creds.access_token or ""
         config = ServiceConfig(homeserver=hs.url, bots=bots, policy_dir=policy_dir,
                                database_url=db_url, state_dir=tmp / "state", web_port=0,
                                reconcile_seconds=1.0, audit_key_init=True,
@@ -986,16 +1002,40 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
             dms[user] = await people[user].dm(wegwijzer)
         driver = Driver(people, {u: setup.rooms[u] for u in active}, setup.member_of, dms,
                         colleagues=regies[: max(10, args.active)])
-        # Warm-up: every kind once per active regie is too much; a few rounds suffice.
-        for kind, _ in MIX:
-            await driver.command(kind)
-        probe = (census_probe(hs, synapse_extra, {k: b.user_id for k, b in bots.items()},
-                              active) if args.census else None)
-        steps = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
-                                profile=args.profile, census=probe,
-                                stop_p95=args.stop_p95)
-        if probe is not None:
-            probe.db.dispose()
+        bot_ids = {k: b.user_id for k, b in bots.items()}
+        steps = []
+        for n_variant, variant in enumerate(args.variants or ["now"]):
+            if n_variant:  # each variant on a fresh service (and Synapse, if it changes)
+                await stop_child(child)
+                if variant == "no-presence":
+                    await hs.stop()
+                    hs = await start_homeserver(
+                        tmp / "hs", [gate_module(policy_dir, db_url, "@casus:localhost")],
+                        profile="test",
+                        extra={**(synapse_extra or {}), "presence": {"enabled": False}})
+                    synapse_pid = hs.process.pid
+                    assert synapse_pid is not None
+                child = await start_child(config, tmp, sync_filter=not args.no_sync_filter,
+                                          room_concurrency=args.room_concurrency,
+                                          quiet_push=variant != "loud-bots")
+                pids = {"synapse": synapse_pid, "service": child.pid}
+            if variant == "loud-bots":  # as before session 4: the default push rules
+                for token in bot_tokens.values():
+                    await set_master_rule(hs.url, token, False)
+            print(f"variant {variant}", flush=True)
+            # Warm-up: every kind once per active regie is too much; a few rounds suffice.
+            for kind, _ in MIX:
+                await driver.command(kind)
+            probe = (census_probe(hs, synapse_extra, bot_ids, active)
+                     if args.census else None)
+            got = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
+                                  profile=args.profile, census=probe,
+                                  stop_p95=args.stop_p95)
+            for step in got:
+                step.variant = variant
+            steps += got
+            if probe is not None:
+                probe.db.dispose()
         metrics_text = await scrape(child.url)
         await close_people(people)
         await stop_child(child)
@@ -1052,14 +1092,15 @@ def print_report(report: dict[str, Any], steps: list[Step], refs: list[RefStep],
               f"{idle['synapse'] * 100:.1f} %")
     print(f"- store {report['db_mb']:.1f} MB, Synapse database {report['synapse_db_mb']:.1f} MB;"
           f" bots' sync lag p95 ≤ {report['sync_lag_p95_bucket'] * 1000:.0f} ms (bucket)")
-    print("\n| commands/s | n | p50 ms | p95 ms | max ms | errors | msg p95 ms | "
+    print("\n| variant | commands/s | n | p50 ms | p95 ms | max ms | errors | msg p95 ms | "
           "synapse CPU | service CPU | synapse ms/cmd | service ms/event | load |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in steps:
         secs = [x.seconds for x in s.commands]
         msgs = [x.seconds for x in s.messages]
         n = len(s.commands)
-        print(f"| {s.rate:g} ({n / s.wall:.1f}) | {n} | {statistics.median(secs) * 1000:.0f} | "
+        print(f"| {s.variant} | {s.rate:g} ({n / s.wall:.1f}) | {n} | "
+              f"{statistics.median(secs) * 1000:.0f} | "
               f"{s.p95 * 1000:.0f} | {max(secs) * 1000:.0f} | {s.errors} | "
               f"{pct(msgs, 0.95) * 1000:.0f} | {s.cpu['synapse'] / s.wall * 100:.0f} % | "
               f"{s.cpu['service'] / s.wall * 100:.0f} % | "
@@ -1135,6 +1176,12 @@ if __name__ == "__main__":
                         help="rooms whose commands a bot handles at once (default "
                         "busbaan.matrix.runner.ROOM_CONCURRENCY; 1: one at a time, as "
                         "before issue 12)")
+    parser.add_argument("--variants", type=lambda s: s.split(","), default=None,
+                        metavar="V1,V2,…",
+                        help="run the steps once per variant, in this order, on the same "
+                        "seeded rooms: now (this code), loud-bots (the bots keep Synapse's "
+                        "default push rules, as before session 4), no-presence (now, with "
+                        "Synapse restarted with presence off)")
     parser.add_argument("--census", action="store_true",
                         help="per step: Synapse's requests by sender and endpoint with the "
                         "CPU inside each (its access log), and what it wrote (events by "
