@@ -778,7 +778,7 @@ class RefStep:
 
 async def reference(tmp: Path, rates: list[float], seconds: float, n_clients: int,
                     synapse_db: str = "sqlite", census: bool = False,
-                    element_like: bool = False) -> list[RefStep]:
+                    element_like: bool = False, stop_p95: float = GOAL_P95) -> list[RefStep]:
     """Plain messages on a Synapse without gate or bots, timed to the other member's
     sync, at each rate in turn until p95 exceeds 300 ms or a message is lost. With
     ``element_like`` each message comes with a typing notice before and a read receipt
@@ -836,7 +836,7 @@ async def reference(tmp: Path, rates: list[float], seconds: float, n_clients: in
                                    f"census, Synapse alone at {rate:g} messages/s (unit: one "
                                    "message" + (" with typing and read receipt" if element_like
                                                 else "") + ")")
-            if step.p95 > GOAL_P95 or any(not x.ok for x in got):
+            if step.p95 > stop_p95 or any(not x.ok for x in got):
                 break
         if probe is not None:
             probe.db.dispose()
@@ -856,7 +856,7 @@ async def main(args: argparse.Namespace) -> None:
     if args.skip_load:  # Synapse alone only: its ceiling at --reference-rates
         await reference(tmp, args.reference_rates or args.rates, args.step_seconds,
                         args.active, args.synapse_db, census=args.census,
-                        element_like=args.element_like_reference)
+                        element_like=args.element_like_reference, stop_p95=args.stop_p95)
         return
     db_url, drop = store_url(args.db, tmp)
     try:
@@ -1049,7 +1049,8 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
     ref_rate = sustained[-1].rate if sustained else steps[0].rate
     ref_rates = args.reference_rates or [ref_rate]
     refs = await reference(tmp, ref_rates, args.step_seconds, args.active, args.synapse_db,
-                           census=args.census, element_like=args.element_like_reference)
+                           census=args.census, element_like=args.element_like_reference,
+                           stop_p95=args.stop_p95)
     print_report(report, steps, refs, ref_rate, args)
 
 
