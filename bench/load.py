@@ -27,6 +27,15 @@ Mix of commands: ``!toestemming`` 30 %, ``!wie <vraag>`` (wegwijzer, in a DM) 20
 ``!uitnodigen`` of a member 15 %, withdrawal / new grant (alternating per room) 15 %,
 ``!overdracht`` / ``!overdracht intrekken`` (alternating per room) 10 %, ``!regie`` 10 %.
 
+5. **What Synapse did** (``--census``, session 4): per step, the requests Synapse
+   answered by sender (load client, casus bot, wegwijzer bot) and endpoint with the CPU
+   it spent inside each (its access log's ``ru=``), and what it wrote — events by type
+   and sender, receipts, account data, presence — per command (``bench/census.py``).
+   ``--variants`` repeats the steps on the same rooms with the bots' push rules as
+   before (``loud-bots``) or Synapse restarted with presence off (``no-presence``);
+   ``--reference-rates``/``--element-like-reference``/``--skip-load`` measure Synapse
+   alone at several rates, with the load's typing notice and read receipt per message.
+
 Never fails on a number (benchmarks are not tests); prints Markdown tables.
 """
 
