@@ -259,3 +259,105 @@ def test_cue_words_match_in_every_form(signals: Any) -> None:
     'mishandelen'), not only the forms written in the file."""
     assert "partner_violence" in families(signals, "haar man mishandelde haar jarenlang")
     assert "partner_violence" in families(signals, "hij bedreigde zijn vrouw")
+
+
+# --------------------------------------------------------------------- session 4
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # a compound ends in the cue word: a 'buurjongen' is a 'jongen'
+        ("de buurjongen komt steeds met blauwe plekken op school", "child_maltreatment"),
+        ("het tienermeisje heeft striemen op haar rug", "child_maltreatment"),
+        # Dutch puts the verb last in a subordinate clause
+        ("ze zegt dat ze het allemaal niet meer ziet zitten", "suicide"),
+        # articles are interchangeable ('tegen een deur' for 'tegen de deur')
+        ("ze had een blauw oog en zei dat ze tegen een deur was gelopen", "partner_violence"),
+        # English words by their English stem ('ending' -> 'end')
+        ("I keep thinking about ending it all", "suicide"),
+        # a cue that holds its own separable particle stands
+        ("Waternet sluit over drie dagen het water af", "eviction_cutoff"),
+    ],
+)
+def test_forms_of_language_match_a_cue(signals: Any, text: str, family: str) -> None:
+    """Compounds, Dutch word order, articles and English forms do not hide a cue."""
+    assert family in families(signals, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the child is the one who hits: no signal that the child is hit
+        "Mijn zoon van 6 slaat andere kinderen op school",
+        "Onze peuter slaat en bijt andere kinderen op de opvang",
+        "Mijn zoon van 12 wil op boksles, hij slaat graag tegen de zak",
+        # a separable particle makes another verb ('dichtslaan')
+        "tiener slaat deuren dicht als hij zijn zin niet krijgt",
+        # a reflexive object harms nobody else
+        "Ik sla mezelf voor mijn kop: ik heb de kinderbijslag voor mijn kind nooit aangevraagd",
+        # a negation right after the cue
+        "onze dochter is somber; over zichzelf iets aandoen heeft ze niks gezegd",
+        # the asker gives the plain cause of the bruises
+        "Mijn vader (81) zit onder de blauwe plekken van het struikelen over de drempels",
+        # said of someone who died, not of wanting to die
+        "Mijn vader doet nergens meer aan mee sinds mam er niet meer is",
+        # no desire for school is not suicidal talk
+        "Mijn zoon (14) heeft geen zin meer in school",
+    ],
+)
+def test_who_does_what_and_plain_causes_are_no_signal(signals: Any, text: str) -> None:
+    """A child's own act, another verb, a self-directed or negated cue, or a cause the
+    asker explains raises no safety signal."""
+    assert families(signals, text, None) == set()
+
+
+def test_a_parent_who_hits_still_counts(signals: Any) -> None:
+    """The agent rule excludes only the child's own act: a parent hitting still counts,
+    in a main and in a subordinate clause, and a child who is hit (passive) too."""
+    assert "child_maltreatment" in families(signals, "De vader slaat zijn zoon")
+    assert "child_maltreatment" in families(
+        signals, "Tienermeisje durft niet naar huis omdat haar vader haar slaat")
+    assert "child_maltreatment" in families(signals, "kleuter wordt thuis met een riem geslagen")
+
+
+def test_unless_and_not_by_are_checked_in_the_file(tmp_path: Path) -> None:
+    """'unless' and 'not_by' are lists of cues; an empty cue is named in the check."""
+    raw = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    raw["families"][0]["unless"] = ["..."]
+    with pytest.raises(SafetyFileError):
+        parse_signals(raw, "x.yaml")
+
+
+def test_each_signalled_family_gets_its_first_service(router: Router) -> None:
+    """Someone put out of their home today with no bed tonight signals two families:
+    the shelter comes first (tonight is the most urgent) and crisis intervention
+    second, rather than two shelter desks."""
+    answer = router.route(
+        "Meneer (45) is vandaag uit zijn huis gezet en heeft geen idee waar hij vannacht "
+        "moet slapen."
+    )
+    assert {h.signal for h in answer.safety} == {"homeless_tonight", "eviction_cutoff"}
+    assert [r.service_id for r in answer.results[:2]] == [
+        "mo-centrale-toegang", "shv-crisisinterventie"]
+
+
+def test_own_safety_probes_have_their_safety_service_in_the_top_3(router: Router) -> None:
+    """Our own session-4 probes (danger described in everyday words, a tuning set): at
+    least 39 of 44 have the family's safety service in the top 3 (measured 39)."""
+    probes = read_jsonl("safety-probes-s4.jsonl")
+    found = sum(
+        any(r.service_id in q["expected"] for r in router.route(q["question"]).results[:3])
+        for q in probes
+    )
+    assert found >= 39
+
+
+def test_a_minor_with_a_safety_signal_still_gets_a_safety_service(router: Router) -> None:
+    """When none of the family's services is open to the person's age (a 17-year-old,
+    adult mental-health services), the safety service still comes first: a signalled
+    question is never answered with ordinary services only."""
+    answer = router.route("mijn zoon (17) snijdt in zijn armen en zegt dat het leven geen "
+                          "zin heeft")
+    assert answer.safety and answer.safety[0].service_id is not None
+    assert answer.results[0].service_id in {"ggz-specialistisch", "ggd-vangnet"}
