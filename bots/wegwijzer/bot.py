@@ -368,7 +368,9 @@ class WegwijzerBot:
 
     async def _direct_question(self, room_id: str, event: nio.RoomMessageText) -> None:
         text = _strip_fallback(event.body or "")
-        lang = guess_lang(text)
+        # "help" is a Dutch word too: asked alone it is answered in Dutch, the default,
+        # as the casus bot does (it was English: outside check, session 4).
+        lang = "nl" if text.lower() in _HELP_WORDS else guess_lang(text)
         relates = {"m.in_reply_to": {"event_id": event.event_id}}
         if text.lower() in _HELP_WORDS or text.startswith("!"):
             body, html = help_texts(lang, self._usages(lang))
