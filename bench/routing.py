@@ -52,6 +52,11 @@ NEAR4 = "safety-near-misses-s4.jsonl"
 #: only the social map. Aggregates only: never print, log or dump its questions or
 #: per-question results.
 HELDOUT = "frozen-2026-12-03-s3.jsonl"
+#: The held-out set of session 4 (120 questions, 24 with a safety signal, 10 near misses):
+#: written by another independent writer from the social map alone at the start of
+#: session 4, before that session's router work, and measured for the first time at its
+#: end. Aggregates only, as for session 3's set.
+HELDOUT4 = "frozen-2026-12-03-s4.jsonl"
 #: The held-out set's one baseline measurement, before any session-3 change (the
 #: router of main at eda9d1c, measured 2026-12-03 13:22 UTC, load 2.7): top-1, top-3,
 #: safety in top 3, coverage, right when confident.
@@ -441,6 +446,8 @@ def render(figures: dict[str, Any]) -> str:
             ("tuning4", "tuning set s4 (everyday words, tuning)")]
     if f["heldout"] is not None:
         sets.append(("heldout", "held out, session 3 (never looked at)"))
+    if f.get("heldout4") is not None:
+        sets.append(("heldout4", "held out, session 4 (never looked at)"))
     sets += [("own", "own paraphrases"), ("fresh", "own new questions"),
              ("probes", "own safety probes s4 (tuning)")]
     rows = ["| set | method | top-1 | top-3 |", "|---|---|---|---|"]
@@ -449,11 +456,12 @@ def render(figures: dict[str, Any]) -> str:
         rows.append(f"| {label} ({n}) | busbaan | {f[key][0]:.3f} | {f[key][1]:.3f} |")
         rows.append(f"| {label} ({n}) | plain BM25 (bm25s) | {f[key + '_bm25'][0]:.3f} | "
                     f"{f[key + '_bm25'][1]:.3f} |")
-    side = ["| | dev | first frozen (tuning) | tuning s4 | held out (session 3) |",
-            "|---|---|---|---|---|"]
+    side = ["| | dev | first frozen (tuning) | tuning s4 | held out (session 3) | "
+            "held out (session 4) |",
+            "|---|---|---|---|---|---|"]
 
     def trio(cell: Callable[[str], str]) -> str:
-        keys = ("dev", "frozen", "tuning4", "heldout")
+        keys = ("dev", "frozen", "tuning4", "heldout", "heldout4")
         return " | ".join(cell(k) if f.get(k) is not None else "not present" for k in keys)
 
     side += [
@@ -481,6 +489,17 @@ def render(figures: dict[str, Any]) -> str:
             f"| now | {f['heldout'][0]:.3f} | {f['heldout'][1]:.3f} | "
             f"{f['safety_heldout'][1]}/{f['safety_heldout'][0]} | "
             f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
+    if f.get("heldout4") is not None:
+        c = f["conf_heldout4"]
+        before += [
+            "",
+            "| held-out set (session 4, first measured at the end of session 4) | top-1 | "
+            "top-3 | safety in top 3 | coverage | right when confident |",
+            "|---|---|---|---|---|---|",
+            f"| now | {f['heldout4'][0]:.3f} | {f['heldout4'][1]:.3f} | "
+            f"{f['safety_heldout4'][1]}/{f['safety_heldout4'][0]} | "
+            f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |",
+        ]
     b = FROZEN_BEFORE
     first = [
         "| first frozen set | top-1 | top-3 | confident | right when confident | "
@@ -493,7 +512,8 @@ def render(figures: dict[str, Any]) -> str:
         f"{pct(f['conf_frozen']['right'], f['conf_frozen']['confident'])} | "
         f"{f['safety_frozen'][1]}/{f['safety_frozen'][0]} |",
     ]
-    rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout") if f.get(k) is not None]
+    rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4")
+                if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
         "|---|" + "---|" * len(rel_keys)]
@@ -502,7 +522,8 @@ def render(figures: dict[str, Any]) -> str:
             return f"{len(rs)}, {sum(r[2] for r in rs) / len(rs):.2f}" if rs else "0, –"
         rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
-    ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "own", "fresh", "off")
+    ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "own", "fresh",
+                            "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
     n_alarms = sum(f["alarm_" + k][1] for k in ordinary)
@@ -519,8 +540,10 @@ def render(figures: dict[str, Any]) -> str:
         f"{pct(f['alarm_near4'][1], f['alarm_near4'][0])}; of them, the tuning set s4's "
         f"near misses: {pct(f['alarm_tnear'][1], f['alarm_tnear'][0])}."
     )
-    target = "heldout" if f["heldout"] is not None else "frozen"
-    tname = "held out" if target == "heldout" else "first frozen"
+    target = ("heldout4" if f.get("heldout4") is not None
+              else "heldout" if f["heldout"] is not None else "frozen")
+    tname = {"heldout4": "held out, session 4", "heldout": "held out, session 3"}.get(
+        target, "first frozen")
     margin = f[target][0] - f[target + "_bm25"][0]
     ct = f["conf_" + target]
     goals = [
@@ -555,7 +578,9 @@ def render(figures: dict[str, Any]) -> str:
         "**held-out set** of "
         f"session 3 (`tests/data/socialmap/{HELDOUT}`, written by an independent writer who "
         "saw only the social map; nobody working on the router has read its questions, and "
-        "this benchmark prints its aggregates only).",
+        "this benchmark prints its aggregates only), and, when present, the held-out set of "
+        f"session 4 (`tests/data/socialmap/{HELDOUT4}`, 120 questions by another independent "
+        "writer, frozen before session 4's router work; the goals below are read on it).",
         "",
         *side,
         "",
@@ -688,6 +713,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     heldout = (
         read_jsonl(heldout_path) if heldout_path.exists() and not args.no_heldout else None
     )
+    heldout4_path = LOCAL / HELDOUT4
+    heldout4 = (
+        read_jsonl(heldout4_path) if heldout4_path.exists() and not args.no_heldout else None
+    )
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -725,6 +754,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "alarm_tnear": false_alarms(
             router, [q for q in tuning4 if "near-miss" in q.get("tags", [])]),
         "heldout": None,
+        "heldout4": None,
     }
     if not args.quick:
         figures |= {
@@ -737,6 +767,8 @@ def main(argv: Sequence[str] | None = None) -> int:
              ("fresh", fresh), ("probes", probes)]
     if heldout is not None:
         named.append(("heldout", heldout))
+    if heldout4 is not None:
+        named.append(("heldout4", heldout4))
     for key, questions in named:
         figures["n_" + key] = len(questions)
         figures[key] = score(questions, ours)
