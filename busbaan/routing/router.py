@@ -38,7 +38,14 @@ from busbaan.routing.index import Index, service_fields, vocabulary_texts
 from busbaan.routing.learning import Learned, learning_terms
 from busbaan.routing.model import Service, SocialMap
 from busbaan.routing.ngrams import NgramIndex
-from busbaan.routing.safety import MAX_SAFETY_SERVICES, SafetySignals, Signal, detect, load_signals
+from busbaan.routing.safety import (
+    MAX_SAFETY_SERVICES,
+    Family,
+    SafetySignals,
+    Signal,
+    detect,
+    load_signals,
+)
 from busbaan.routing.text import Analyzer, Term, words
 
 #: Questions longer than this are cut (and the answer says so).
@@ -48,6 +55,8 @@ DEFAULT_THRESHOLD = 250
 #: The raw score that maps to 500 per mille (score = raw / (raw + HALF_SCORE)).
 HALF_SCORE = 12.0
 MAX_RESULTS = 10
+#: A weak safety signal puts its family's service within this many places, never first.
+WEAK_TOP = 3
 #: A service "made for an age band": at most this many years wide, or for the elderly.
 TARGETED_AGE_SPAN = 25
 ELDERLY_AGE = 60
@@ -172,6 +181,9 @@ class RouteAnswer:
     safety: tuple[SafetyHit, ...] = ()
     #: The calibrated chance (per mille) that the first service is right.
     confidence: int = 0
+    #: Weak safety signals (the recall tier): their service is in the top 3, not first,
+    #: and ``why`` starts "Als er sprake is van gevaar: ..." (never confident by rule).
+    caution: tuple[SafetyHit, ...] = ()
 
     @property
     def best(self) -> RouteResult | None:
@@ -332,7 +344,11 @@ class Router:
             self._apply_semantic(raw, semantic)
         ranked, excluded = self._rank(raw, who)
         signals = detect(self.safety, question, who.leeftijd)
-        ranked, hits, whys = self._safety_first(ranked, raw, signals, who, lang)
+        ranked, hits, whys = self._safety_first(
+            ranked, raw, tuple(s for s in signals if not s.weak), who, lang)
+        ranked, caution, weak_whys = self._weak_in_top(
+            ranked, tuple(s for s in signals if s.weak), who, lang)
+        whys = {**weak_whys, **whys}
 
         results = tuple(
             self._result(self._services[doc], value, evidence.get(doc, {}), query, who, lang)
@@ -373,6 +389,7 @@ class Router:
             notes=tuple(notes),
             safety=hits,
             confidence=confidence,
+            caution=caution,
         ), features
 
     def triage_desk(self, stadsdeel: str | None) -> Service | None:
@@ -424,16 +441,7 @@ class Router:
         hits: list[SafetyHit] = []
         open_ones: list[list[int]] = []
         for signal in signals:
-            on_map = [d for d in (self._position.get(s) for s in signal.family.services)
-                      if d is not None]
-            # open to this person; when none is (a 17-year-old and adult services), the
-            # family's services for minors that are; failing those, the family's services
-            # all the same: a safety signal is never answered with ordinary services only
-            docs = [d for d in on_map if self._eligible(self._services[d], who) is None]
-            if not docs:
-                docs = [d for d in (self._position.get(s) for s in signal.family.minors)
-                        if d is not None and self._eligible(self._services[d], who) is None]
-            docs = docs or on_map
+            docs = self._family_docs(signal.family, who)
             open_ones.append(docs)
             picked = self._services[docs[0]].id if docs else None
             hits.append(SafetyHit(signal.family.id, picked, signal.family.why(lang), signal.cue))
@@ -450,6 +458,56 @@ class Router:
         first = [(top, doc) for doc in chosen]  # in the families' order, best first
         rest = [(value, doc) for value, doc in ranked if doc not in chosen]
         return first + rest, tuple(hits), whys
+
+    def _family_docs(self, family: Family, who: Person) -> list[int]:
+        """The family's services on the map, those open to this person; when none is (a
+        17-year-old and adult services), the family's services for minors that are;
+        failing those, the family's services all the same: a safety signal is never
+        answered with ordinary services only."""
+        on_map = [d for d in (self._position.get(s) for s in family.services) if d is not None]
+        docs = [d for d in on_map if self._eligible(self._services[d], who) is None]
+        if not docs:
+            docs = [d for d in (self._position.get(s) for s in family.minors)
+                    if d is not None and self._eligible(self._services[d], who) is None]
+        return docs or on_map
+
+    def _weak_in_top(
+        self,
+        ranked: list[tuple[float, int]],
+        signals: tuple[Signal, ...],
+        who: Person,
+        lang: str,
+    ) -> tuple[list[tuple[float, int]], tuple[SafetyHit, ...], dict[str, str]]:
+        """The recall tier: each weakly signalled family's first open service in the top
+        :data:`WEAK_TOP` (where it already is, it stays), taking the last places so
+        that the ordinary best answer keeps first place; scored as the place it takes.
+        Also the family's "Als er sprake is van gevaar: ..." sentence (service id ->
+        why)."""
+        if not signals:
+            return ranked, (), {}
+        hits: list[SafetyHit] = []
+        whys: dict[str, str] = {}
+        wanted: list[int] = []
+        for signal in signals:
+            docs = self._family_docs(signal.family, who)
+            doc = docs[0] if docs else None
+            hits.append(SafetyHit(signal.family.id,
+                                  self._services[doc].id if doc is not None else None,
+                                  signal.family.weak_why(lang), signal.cue))
+            if doc is None:
+                continue
+            whys.setdefault(self._services[doc].id, signal.family.weak_why(lang))
+            if doc not in wanted:
+                wanted.append(doc)
+        top = [doc for _, doc in ranked[:WEAK_TOP]]
+        missing = [doc for doc in wanted if doc not in top][: WEAK_TOP - 1]
+        if not missing:
+            return ranked, tuple(hits), whys
+        keep = WEAK_TOP - len(missing)  # ordinary (or strong safety) answers kept on top
+        rest = [(v, d) for v, d in ranked if d not in missing]
+        head = rest[:keep]
+        score = rest[keep][0] if len(rest) > keep else (head[-1][0] if head else 0.0)
+        return head + [(score, doc) for doc in missing] + rest[keep:], tuple(hits), whys
 
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]]

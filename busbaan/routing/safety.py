@@ -70,6 +70,19 @@ class _Text(BaseModel):
     en: str = Field(min_length=1)
 
 
+class _WeakList(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    needs: tuple[str, ...] = ()
+
+
+class _Weak(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    why: _Text
+    lists: tuple[_WeakList, ...] = Field(min_length=1)
+
+
 class _Family(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -82,6 +95,7 @@ class _Family(BaseModel):
     not_by: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     minors: tuple[str, ...] = ()
+    weak: _Weak | None = None
 
 
 class _File(BaseModel):
@@ -169,6 +183,24 @@ def same(token: str, word: str) -> bool:
     )
 
 
+#: A question needs this many distinct weak cues of one family (at different places,
+#: each list's ``needs`` met) for the weak signal to count as a strong one: two
+#: independent signs of the same danger are what the meldcode asks a professional to
+#: act on ("signalen wegen"); one sign alone is a reason to ask, not to conclude.
+WEAK_PROMOTE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class WeakList:
+    """One list of weak cues, with its public source and (optionally) words one of which
+    must also occur (the person the danger is about: a child, a partner, an older
+    person; for a family with ``person_min_age`` a person that old counts too)."""
+
+    source: str
+    cues: tuple[tuple[str, ...], ...]
+    needs: tuple[tuple[str, ...], ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Family:
     """One signal family: its cues (as folded word tuples) and its services."""
@@ -193,9 +225,17 @@ class Family:
     #: (a 17-year-old with suicidal talk and adult mental-health services): the first
     #: ones on the map and open to them go first; without any, ``services`` all the same.
     minors: tuple[str, ...] = ()
+    #: The recall tier: words that *may* describe the danger. A weak signal never takes
+    #: first place; it puts the family's service in the top 3 with ``weak_why``.
+    weak: tuple[WeakList, ...] = ()
+    weak_why_nl: str = ""
+    weak_why_en: str = ""
 
     def why(self, lang: str) -> str:
         return self.why_en if lang == "en" else self.why_nl
+
+    def weak_why(self, lang: str) -> str:
+        return self.weak_why_en if lang == "en" else self.weak_why_nl
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_nl
@@ -215,10 +255,13 @@ class SafetySignals:
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    """A family a question signals, and the cue that showed it (folded words)."""
+    """A family a question signals, and the cue that showed it (folded words).
+    ``weak``: only the family's weak tier fired (its service goes in the top 3, not
+    first); a strong cue, or :data:`WEAK_PROMOTE` weak ones, give ``weak=False``."""
 
     family: Family
     cue: str
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +355,17 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
                 if isinstance(cue, str) and not _words(cue):
                     out.append(SafetyProblem(at(field), f"signaal {cue!r} bevat geen woorden",
                                              f"cue {cue!r} has no words"))
+        weak = family.get("weak")
+        lists = weak.get("lists") if isinstance(weak, Mapping) else None
+        for l_no, entry in enumerate(lists if isinstance(lists, list) else ()):
+            for field in ("cues", "needs"):
+                cues = entry.get(field) if isinstance(entry, Mapping) else None
+                for cue in cues if isinstance(cues, list) else ():
+                    if not _words(str(cue)):
+                        out.append(SafetyProblem(
+                            at(f"weak.lists.{l_no}.{field}"),
+                            f"zwak signaal {cue!r} bevat geen woorden",
+                            f"weak cue {cue!r} has no words"))
         rules = family.get("all_of")
         for r_no, rule in enumerate(rules if isinstance(rules, list) else (), start=1):
             where = at("all_of")
@@ -379,6 +433,13 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             not_by=tuple(_words(c) for c in f.not_by),
             unless=tuple(_words(c) for c in f.unless),
             minors=f.minors,
+            weak=tuple(
+                WeakList(w.source, tuple(_words(c) for c in w.cues),
+                         tuple(_words(c) for c in w.needs))
+                for w in (f.weak.lists if f.weak else ())
+            ),
+            weak_why_nl=f.weak.why.nl if f.weak else "",
+            weak_why_en=f.weak.why.en if f.weak else "",
         )
         for f in parsed.families
     )
@@ -691,6 +752,15 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     person's age when known (see ``person_min_age``)."""
     q = _Question(question)
     found: list[Signal] = []
+    plain: list[bool] = []
+
+    def explained() -> bool:
+        """A plain cause the asker gives ("blauwe plekken van het struikelen"), named in
+        any family's ``unless``, explains a weak sign away (computed once)."""
+        if not plain:
+            plain.append(any(_first_match(f.unless, q) is not None for f in signals.families))
+        return plain[0]
+
     for family in signals.families:
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and age is not None and age >= family.person_min_age
@@ -716,7 +786,52 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
                     break
         if cue is not None:
             found.append(Signal(family, " ".join(cue)))
+        elif family.weak and not explained():
+            weak = _weak_hits(family, q, old)
+            if weak:
+                text = " + ".join(" ".join(c) for c in weak[:WEAK_PROMOTE])
+                found.append(Signal(family, "weak:" + text, weak=len(weak) < WEAK_PROMOTE))
     return tuple(found)
+
+
+def _all_matches(
+    cues: tuple[tuple[str, ...], ...], q: _Question
+) -> list[tuple[tuple[str, ...], int, int]]:
+    """Every cue of ``cues`` that occurs, not negated: (cue, first start, its end)."""
+    entry = _CUE_TABLES.get(id(cues))
+    if entry is None or entry[0] is not cues:
+        _first_match(cues, _Question(""))  # builds the table
+        entry = _CUE_TABLES[id(cues)]
+    _, table, empty = entry
+    tried = set(empty)
+    for word in q.present:
+        tried.update(table.get(word, ()))
+    out = []
+    for n in sorted(tried):
+        cue = cues[n]
+        start = next((p for p in _find(cue, q) if not _negated(cue, q, p)), None)
+        if start is not None:
+            out.append((cue, start, start + len(cue) - 1))
+    return out
+
+
+def _weak_hits(family: Family, q: _Question, old: bool) -> list[tuple[str, ...]]:
+    """The family's weak cues in the question that do not overlap (in the order they
+    occur), from the lists whose ``needs`` are met (a person of ``person_min_age`` or
+    older meets them too)."""
+    found: list[tuple[tuple[str, ...], int, int]] = []
+    for weak in family.weak:
+        if weak.needs and not old and _first_match(weak.needs, q) is None:
+            continue
+        found.extend(_all_matches(weak.cues, q))
+    found.sort(key=lambda hit: (hit[1], -hit[2]))
+    out: list[tuple[str, ...]] = []
+    end = -1
+    for cue, start, stop in found:
+        if start > end:
+            out.append(cue)
+            end = stop
+    return out
 
 
 def signal_json(signal: Signal, service_id: str | None, lang: str) -> Mapping[str, object]:
@@ -730,6 +845,8 @@ __all__ = [
     "SafetyProblem",
     "SafetySignals",
     "Signal",
+    "WEAK_PROMOTE",
+    "WeakList",
     "check_against_map",
     "default_path",
     "detect",
