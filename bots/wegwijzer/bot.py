@@ -287,6 +287,8 @@ class WegwijzerBot:
             "confidence": answer.confidence,
             "safety": [{"signal": h.signal, "service_id": h.service_id}
                        for h in answer.safety],
+            "caution": [{"signal": h.signal, "service_id": h.service_id}
+                        for h in answer.caution],
         }
 
     async def _remember(self, *, answer_id: str, room_id: str, event_id: str,

@@ -50,6 +50,8 @@ def answer_texts(answer: RouteAnswer, lang: str,
     shown = answer.results[:SHOWN]
     notes: list[str] = []
     safety = [hit.why for hit in answer.safety]
+    # weak signals (the recall tier): one plain "Als er sprake is van gevaar: ..." each
+    notes.extend(hit.why for hit in answer.caution)
     if desk is not None and not answer.confident:
         notes.append(t(lang,
                        f"Liever een mens laten meekijken? !baan mens opent een baan naar {desk}.",

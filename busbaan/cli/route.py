@@ -2,8 +2,9 @@
 
 ``batch`` reads JSON Lines ``{"id", "question", "context"}`` on stdin and writes one
 JSON line per input line, in order: ``{"id", "results": [{"service_id", "score", "why"}],
-"confident", "safety": [{"signal", "service_id"}]}``, or ``{"id", "error", "errcode"}``
-for a line it cannot use.
+"confident", "safety": [{"signal", "service_id"}], "caution": [{"signal", "service_id"}]}``
+(``caution``: weak safety signals, their service in the top 3), or ``{"id", "error",
+"errcode"}`` for a line it cannot use.
 ``ask`` prints a readable answer (or ``--json``). Without ``--map`` the demo map
 shipped with busbaan is used.
 """
@@ -108,6 +109,7 @@ def batch_line(router: Router, line: str, semantic: Any = None) -> dict[str, Any
         ],
         "confident": answer.confident,
         "safety": [{"signal": h.signal, "service_id": h.service_id} for h in answer.safety],
+        "caution": [{"signal": h.signal, "service_id": h.service_id} for h in answer.caution],
     }
 
 
@@ -190,6 +192,8 @@ def render(answer: RouteAnswer, *, limit: int = 3, lang_: str = "nl") -> str:
         return "\n".join(lines)
     for hit in answer.safety:
         lines.append(("SAFETY: " if en else "VEILIGHEID: ") + hit.why)
+    for hit in answer.caution:
+        lines.append(hit.why)  # "Als er sprake is van gevaar: ..." (weak signal)
     if not answer.confident:
         best = answer.results[0]
         if "single_word" in answer.notes:

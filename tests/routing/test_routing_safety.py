@@ -34,7 +34,12 @@ def signals() -> Any:
 
 
 def families(signals: Any, text: str, age: int | None = None) -> set[str]:
-    return {s.family.id for s in detect(signals, text, age)}
+    """The families signalled strongly (safety service first); weak ones: :func:`weak`."""
+    return {s.family.id for s in detect(signals, text, age) if not s.weak}
+
+
+def weak(signals: Any, text: str, age: int | None = None) -> set[str]:
+    return {s.family.id for s in detect(signals, text, age) if s.weak}
 
 
 @pytest.mark.parametrize(
@@ -446,7 +451,122 @@ def test_fast_detection_finds_what_trying_every_cue_finds(signals: Any) -> None:
     signalled = 0
     for text in texts:
         for age in (None, 15, 80):
-            fast = [f"{s.family.id}: {s.cue}" for s in detect(signals, text, age)]
+            fast = [f"{s.family.id}: {s.cue}" for s in detect(signals, text, age)
+                    if not s.cue.startswith("weak:")]  # the weak tier is tested below
             assert fast == _detect_trying_every_cue(signals, text, age), text
             signalled += bool(fast)
     assert signalled > 100  # the comparison covers signalled questions, not only silence
+
+
+# ------------------------------------------------------------ the weak tier (route3)
+
+
+def test_a_weak_cue_puts_the_safety_service_in_the_top_3_but_not_first(router: Router) -> None:
+    """One weak sign (a jealous husband, in a question about a language course) keeps
+    the ordinary answer first, puts Veilig Thuis in the top 3 with the plain 'Als er
+    sprake is van gevaar' sentence, marks it as `caution` (not `safety`) and does not
+    make the answer confident by rule."""
+    question = "Cliënte vertelt dat haar man erg jaloers is. Ze zoekt een cursus Nederlands."
+    answer = router.route(question)
+    top = [r.service_id for r in answer.results[:3]]
+    assert top[0] != "vt-advies-melding" and "vt-advies-melding" in top
+    assert answer.safety == ()
+    assert [(h.signal, h.service_id) for h in answer.caution] == [
+        ("partner_violence", "vt-advies-melding")]
+    assert answer.caution[0].why.startswith("Als er sprake is van gevaar:")
+    shown = next(r for r in answer.results if r.service_id == "vt-advies-melding")
+    assert shown.why.startswith("Als er sprake is van gevaar:")
+    scores = [r.score for r in answer.results]
+    assert scores == sorted(scores, reverse=True)
+    plain = Router(router.map, safety=dataclasses.replace(router.safety, families=tuple(
+        dataclasses.replace(f, weak=()) for f in router.safety.families)))
+    without = plain.route(question)
+    assert "vt-advies-melding" not in [r.service_id for r in without.results[:3]]
+    assert answer.confident == without.confident  # no confidence by rule
+    assert [r.service_id for r in answer.results[:1]] == [r.service_id for r in without.results[:1]]
+
+
+def test_two_weak_cues_of_one_family_put_its_service_first(router: Router) -> None:
+    """Two distinct weak signs of one family (jealousy and not being allowed to work)
+    are read as a signal: the safety service first, as for a strong cue."""
+    answer = router.route("Haar man is erg jaloers en ze mag niet werken van hem.")
+    assert answer.results[0].service_id == "vt-advies-melding"
+    assert answer.safety[0].signal == "partner_violence" and answer.caution == ()
+    assert answer.confident
+
+
+def test_weak_cues_need_their_person(signals: Any) -> None:
+    """A list with `needs` fires only with its person: 'zonder ontbijt' about a child is a
+    weak sign of neglect, about an adult it is nothing; an older person (age) counts as
+    the person for elder abuse."""
+    assert weak(signals, "Mijn zoon van 9 komt vaak zonder ontbijt op school") == {
+        "child_maltreatment"}
+    assert weak(signals, "Ik ga vaak zonder ontbijt naar mijn werk") == set()
+    assert "elder_abuse" in weak(signals, "op haar afschriften staan grote bedragen", 84)
+    assert "elder_abuse" not in weak(signals, "op haar afschriften staan grote bedragen", 40)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik ben wanhopig op zoek naar een betaalbare woning",
+        "Ik schrok me dood van de energierekening",
+        "Hij is jaloers op zijn broer die wel een baan heeft",
+        "Ik ben hopeloos met computers, wie helpt met DigiD?",
+        "Mijn vader (81) heeft blauwe plekken van het struikelen over de drempels",
+        "Hij heeft schulden en de deurwaarder belt steeds",
+        "Sinds mijn moeder er niet meer is, is mijn vader erg eenzaam",
+    ],
+)
+def test_everyday_idioms_raise_no_weak_signal(router: Router, text: str) -> None:
+    """Near misses of everyday idioms ('wanhopig op zoek', 'schrok me dood', 'jaloers op
+    zijn broer', 'hopeloos met computers'), a plain cause ('van het struikelen'), a
+    bailiff who collects a debt, and the dead ('er niet meer is') raise no signal at all:
+    no safety service first and none added to the top 3."""
+    answer = router.route(text)
+    assert answer.safety == () and answer.caution == (), text
+
+
+def test_check_rejects_a_malformed_weak_list_in_dutch(tmp_path: Path) -> None:
+    """`socialmap check --safety` names a weak tier without a source, an empty cue list,
+    a cue without words and an unknown field, in Dutch (English when asked)."""
+    data = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    data["families"][0]["weak"]["lists"][0]["source"] = ""
+    data["families"][0]["weak"]["lists"][1]["cues"] = []
+    data["families"][1]["weak"]["lists"][0]["cues"].append("?!")
+    data["families"][2]["weak"]["lists"][0]["bron"] = "x"
+    broken = tmp_path / "safety.yaml"
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    args = ["socialmap", "check", str(demo_map_path()), "--safety", str(broken)]
+    nl = CliRunner().invoke(main, args, env={"BUSBAAN_LANG": "nl"})
+    assert nl.exit_code == 1, nl.output
+    assert "families.0.weak.lists.0.source (partner_violence): mag niet leeg zijn" in nl.output
+    assert "families.0.weak.lists.1.cues (partner_violence): moet minstens 1 item(s)" in nl.output
+    assert "weak.lists.0.cues (child_maltreatment): zwak signaal '?!' bevat geen woorden" in (
+        nl.output)
+    assert "families.2.weak.lists.0.bron (elder_abuse): onbekend veld" in nl.output
+    assert "Traceback" not in nl.output and "Field required" not in nl.output
+    en = CliRunner().invoke(main, args, env={"BUSBAAN_LANG": "en"})
+    assert en.exit_code == 1 and "weak cue '?!' has no words" in en.output
+
+
+def test_every_weak_list_names_its_source() -> None:
+    """The shipped file gives each weak list a public source, and every family a weak
+    tier with its 'Als er sprake is van gevaar' sentence in Dutch and English."""
+    for family in load_signals().families:
+        assert family.weak, family.id
+        assert all(len(w.source) > 10 for w in family.weak), family.id
+        assert family.weak_why("nl").startswith("Als er sprake is van gevaar:")
+        assert family.weak_why("en").startswith("If there is danger:")
+
+
+def test_batch_marks_a_weak_signal_as_caution() -> None:
+    """`route batch` adds `caution` (weak signals) beside `safety`, which stays empty."""
+    line = json.dumps({"id": 1, "question": "Cliënte vertelt dat haar man erg jaloers is. "
+                       "Ze zoekt een cursus Nederlands.", "context": {}})
+    result = CliRunner().invoke(main, ["route", "batch", "--map", str(BENCHMARK_MAP)],
+                                input=line + "\n", env={"BUSBAAN_LANG": "nl"})
+    out = json.loads(result.stdout)
+    assert out["safety"] == []
+    assert out["caution"] == [{"signal": "partner_violence", "service_id": "vt-advies-melding"}]
+    assert "vt-advies-melding" in [r["service_id"] for r in out["results"][:3]]
