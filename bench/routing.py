@@ -390,6 +390,20 @@ def false_alarms(router: Router, questions: Sequence[dict[str, Any]]) -> tuple[i
     return len(questions), alarms
 
 
+def caution_alarms(router: Router, questions: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """(questions, of which a *weak* safety signal put its service in the top 3 where the
+    question's answer key does not support it; the weak tier never takes first place,
+    so these are the recall tier's false alarms, counted apart from :func:`false_alarms`)."""
+    alarms = 0
+    for q in questions:
+        answer = router.route(q["question"], q["context"])
+        wanted = set(q["expected"]) | set(q.get("acceptable", []))
+        top = {r.service_id for r in answer.results[:3]}
+        alarms += not q.get("safety") and any(
+            h.service_id in top and h.service_id not in wanted for h in answer.caution)
+    return len(questions), alarms
+
+
 def semantic_latency(social_map: SocialMap, questions: Sequence[dict[str, Any]],
                      passes: int) -> dict[str, Any]:
     """Route with the semantic ranker against a local deterministic embeddings server
@@ -531,6 +545,13 @@ def render(figures: dict[str, Any]) -> str:
         f"**False alarms** (a safety answer where none belongs) over all {n_ordinary} "
         f"ordinary questions ({', '.join(ordinary)}; held-out included when present): "
         f"{pct(n_alarms, n_ordinary)}."
+    )
+    n_caution = sum(f.get("caution_" + k, (0, 0))[1] for k in ordinary)
+    alarm_line += (
+        f" The weak tier (a safety service added to the top 3, never first) where none "
+        f"belongs: {pct(n_caution, n_ordinary)}; on the near misses "
+        f"{pct(f['caution_near'][1], f['caution_near'][0])} and "
+        f"{pct(f['caution_near4'][1], f['caution_near4'][0])} (session 4)."
     )
     alarm_line += (
         f" On {f['alarm_near'][0]} near misses written to share words with the cues "
@@ -751,6 +772,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "alarm_off": false_alarms(router, off),
         "alarm_near": false_alarms(router, near),
         "alarm_near4": false_alarms(router, near4),
+        "caution_near": caution_alarms(router, near),
+        "caution_near4": caution_alarms(router, near4),
+        "caution_off": caution_alarms(router, off),
         "alarm_tnear": false_alarms(
             router, [q for q in tuning4 if "near-miss" in q.get("tags", [])]),
         "heldout": None,
@@ -775,6 +799,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures[key + "_bm25"] = score(questions, baseline)
         figures["safety_" + key] = safety_figures(router, questions)
         figures["alarm_" + key] = false_alarms(router, questions)
+        figures["caution_" + key] = caution_alarms(router, questions)
         figures["conf_" + key] = confidence_summary(confidence_rows(router, questions))
     text = render(figures)
     print(text)

@@ -840,12 +840,12 @@ def signal_json(signal: Signal, service_id: str | None, lang: str) -> Mapping[st
 
 
 __all__ = [
+    "WEAK_PROMOTE",
     "Family",
     "SafetyFileError",
     "SafetyProblem",
     "SafetySignals",
     "Signal",
-    "WEAK_PROMOTE",
     "WeakList",
     "check_against_map",
     "default_path",

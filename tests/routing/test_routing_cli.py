@@ -36,8 +36,8 @@ def test_batch_writes_one_line_per_input_line_in_order() -> None:
     assert first["service_id"] == "voedselbank-aanmelding" and isinstance(first["score"], int)
     assert set(first) == {"service_id", "score", "why"} and "voedsel" in first["why"].lower()
     for answer in answers:
-        assert set(answer) == {"id", "results", "confident", "safety"}
-        assert answer["safety"] == []
+        assert set(answer) == {"id", "results", "confident", "safety", "caution"}
+        assert answer["safety"] == [] and answer["caution"] == []
         assert 1 <= len(answer["results"]) <= 10
         scores = [r["score"] for r in answer["results"]]
         assert all(isinstance(s, int) for s in scores) and scores == sorted(scores, reverse=True)

@@ -191,6 +191,23 @@ def test_answer_texts_show_three_services_and_how_to_open_a_lane() -> None:
     assert body.startswith("I do not know") and "Describe the problem" in body
 
 
+def test_answer_texts_add_the_weak_safety_sentence_without_a_warning_sign() -> None:
+    """A weak safety signal (route3) adds one plain 'Als er sprake is van gevaar: ...'
+    sentence and its service in the top 3, but no ⚠ line (that is for a safety service
+    put first)."""
+    router = Router(load_map())
+    answer = router.route("Cliënte vertelt dat haar man erg jaloers is. Ze zoekt een "
+                          "cursus Nederlands.", limit=3)
+    assert answer.safety == () and len(answer.caution) == 1
+    assert answer.caution[0].service_id in [r.service_id for r in answer.results[:3]]
+    body, html = answer_texts(answer, "nl")
+    assert body.count("Als er sprake is van gevaar:") >= 1 and "⚠" not in body
+    assert "Als er sprake is van gevaar:" in html
+    body_en, _ = answer_texts(router.route("Her husband is very jealous. She wants a Dutch "
+                                           "course.", limit=3, lang="en"), "en")
+    assert "If there is danger:" in body_en
+
+
 def test_status_texts_without_lanes() -> None:
     """`!baan status` without lanes says so."""
     body, _ = status_texts([], {}, "nl")

@@ -98,5 +98,5 @@ def test_route_batch_with_an_embeddings_url() -> None:
     # (under the test runner the log is not configured, so keep to the answer's line)
     [line] = [x for x in result.stdout.splitlines() if x.startswith('{"id"')]
     out = json.loads(line)
-    assert set(out) == {"id", "results", "confident", "safety"}
+    assert set(out) == {"id", "results", "confident", "safety", "caution"}
     assert out["results"][0]["service_id"] == "voedselbank"
