@@ -57,6 +57,10 @@ HELDOUT = "frozen-2026-12-03-s3.jsonl"
 #: session 4, before that session's router work, and measured for the first time at its
 #: end. Aggregates only, as for session 3's set.
 HELDOUT4 = "frozen-2026-12-03-s4.jsonl"
+#: Its first measurement (2026-12-03 17:43 UTC, main at 4d01455+0408fee: after session 4's
+#: first two router passes, before the weak safety tier): top-1, top-3, safety in top 3,
+#: coverage, right when confident. The second (and last this session) followed the tier.
+HELDOUT4_FIRST = ("0.500", "0.758", "15/24", "35/120 (29.2 %)", "31/35 (88.6 %)")
 #: The held-out set's one baseline measurement, before any session-3 change (the
 #: router of main at eda9d1c, measured 2026-12-03 13:22 UTC, load 2.7): top-1, top-3,
 #: safety in top 3, coverage, right when confident.
@@ -507,9 +511,11 @@ def render(figures: dict[str, Any]) -> str:
         c = f["conf_heldout4"]
         before += [
             "",
-            "| held-out set (session 4, first measured at the end of session 4) | top-1 | "
-            "top-3 | safety in top 3 | coverage | right when confident |",
+            "| held-out set (session 4) | top-1 | top-3 | safety in top 3 | coverage | "
+            "right when confident |",
             "|---|---|---|---|---|---|",
+            "| first measurement, before the weak safety tier | " + " | ".join(HELDOUT4_FIRST)
+            + " |",
             f"| now | {f['heldout4'][0]:.3f} | {f['heldout4'][1]:.3f} | "
             f"{f['safety_heldout4'][1]}/{f['safety_heldout4'][0]} | "
             f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |",
