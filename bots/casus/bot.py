@@ -41,7 +41,16 @@ from bots.casus.reconcile import Reconciler
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
 from busbaan.cases.mirrors import CaseFacts, acl_servers
 from busbaan.clock import Clock
-from busbaan.consent import Access, Action, CaseScope, Decision, Grant, Professional, decide
+from busbaan.consent import (
+    Access,
+    Action,
+    CaseScope,
+    Decision,
+    Grant,
+    Professional,
+    decide,
+    outside_scope,
+)
 from busbaan.consent.state import CASE_EVENT, case_content
 from busbaan.directory import Directory
 from busbaan.errors import BusbaanError, Forbidden, NotFound, Unavailable, UsageError
@@ -671,34 +680,82 @@ class CasusBot:
                 f"Geen lopende toestemming '{target}' in deze casus. Lopend: {active}.",
                 f"No running grant '{target}' in this case. Running: {active}.",
             )
-        removed = await self.withdraw(scope.room_id, [g.grant_id for g in chosen],
-                                      by=ctx.sender, channel="matrix")
-        ids = ", ".join(g.grant_id for g in chosen)
-        body = t(ctx.lang, f"Toestemming ingetrokken: {ids}.", f"Consent withdrawn: {ids}.")
-        if removed:
-            who = ", ".join(r.user_id for r in removed)
-            body += t(ctx.lang, f" Uit de kamer gehaald: {who}.", f" Removed from the room: {who}.")
-        return Reply(body, data={"case_id": scope.case_id,
-                                 "withdrawn": [g.grant_id for g in chosen],
-                                 "removed": [r.user_id for r in removed]})
+        ids = [g.grant_id for g in chosen]
+        leaving = await self.withdraw_committed(scope.room_id, ids, by=ctx.sender,
+                                                channel="matrix")
+        listed = ", ".join(ids)
+        body = t(ctx.lang, f"Toestemming ingetrokken: {listed}.", f"Consent withdrawn: {listed}.")
+        if leaving:
+            who = ", ".join(leaving)
+            body += t(ctx.lang, f" Valt nu buiten de toestemming en gaat de kamer uit: {who}.",
+                      f" Now outside the consent and leaving the room: {who}.")
+        room_id, case_id = scope.room_id, scope.case_id
 
-    async def withdraw(self, room_id: str, grant_ids: Sequence[str], *, by: str,
-                       channel: str) -> list[Removal]:
-        """Withdraw grants (from a command, or the citizen's page) through the case
-        service, and remove at once whoever falls outside the scope; the room-state
-        mirror writes the withdrawal (retrying until it holds). Returns who was removed."""
+        async def remove_now(_reply_event_id: str) -> None:
+            await self.finish_withdrawal(room_id, case_id)
+
+        # ``removed``: who the withdrawal puts outside the scope (decided at commit over
+        # the room's members), being removed right after this reply (docs/contracts.md).
+        return Reply(body, data={"case_id": scope.case_id, "withdrawn": ids,
+                                 "removed": leaving}, on_sent=remove_now)
+
+    async def withdraw_committed(self, room_id: str, grant_ids: Sequence[str], *, by: str,
+                                 channel: str) -> list[str]:
+        """Withdraw grants through the case service and say who falls outside the new
+        scope: the members and invitees of the room (the bot's view) that
+        :func:`busbaan.consent.outside_scope` — the reconciliation's own rule — no longer
+        covers. Nobody is removed here: :meth:`finish_withdrawal` does that (right after
+        the reply), and should it not run (a crash, a homeserver away), the commit has
+        marked the case for the reconciler, which removes them from the store's scope at
+        its next tick or, after a restart, in its pass over every room at start."""
         row = await asyncio.to_thread(self.cases.by_room, room_id)
         if row is None:
             raise NotFound("Dit is geen casuskamer.", "This is not a case room.")
-        mark = len(self.removals)
         await asyncio.to_thread(self.service.withdraw, row.case_id, grant_ids, by=by,
                                 channel=channel)
-        # Both at once: the removal (from the store's scope) and the room state that
-        # makes the gate refuse them again (retried by the mirror if it fails).
-        await asyncio.gather(self.reconcile_room(room_id),
-                             self.state_mirror.settle_case(row.case_id))
-        # Whoever removed them (this call or the loop, a moment earlier), report them.
+        scope = await asyncio.to_thread(self.service.scope, row.case_id)
+        if scope is None:
+            return []
+        return [user_id for user_id, _ in await self.outside(room_id, scope)]
+
+    async def finish_withdrawal(self, room_id: str, case_id: str) -> list[Removal]:
+        """After a withdrawal: remove whoever falls outside (first: that is what the
+        reply announced), then bring the room state to the store (the mirror retries
+        until it holds). Never raises: what fails here the reconciler and the mirror
+        do again."""
+        try:
+            removed = await self.reconcile_room(room_id)
+        except Exception:
+            log.exception("casus.withdrawal_removal_failed", case_id=case_id)
+            removed = []
+        try:
+            await self.state_mirror.settle_case(case_id)
+        except Exception:
+            log.exception("casus.withdrawal_state_failed", case_id=case_id)
+        return removed
+
+    async def withdraw(self, room_id: str, grant_ids: Sequence[str], *, by: str,
+                       channel: str) -> list[Removal]:
+        """Withdraw grants and remove at once whoever falls outside the scope (the
+        citizen's page, which shows who *was* removed: it waits for the removals).
+        Returns who was removed (by this call, or by the reconciler a moment earlier)."""
+        mark = len(self.removals)
+        await self.withdraw_committed(room_id, grant_ids, by=by, channel=channel)
+        row = await asyncio.to_thread(self.cases.by_room, room_id)
+        assert row is not None
+        await self.finish_withdrawal(room_id, row.case_id)
         return [r for r in self.removals[mark:] if r.room_id == room_id]
+
+    async def outside(self, room_id: str, scope: CaseScope) -> list[tuple[str, Decision]]:
+        """Members and invitees of ``room_id`` (the bot's view) that ``scope`` does not
+        cover, with the refusal for each (:func:`busbaan.consent.outside_scope`)."""
+        room = self.runner.client.rooms.get(room_id)
+        if room is None:
+            return []
+        members = set(room.users) | set(room.invited_users)
+        directory = await self.refresh_directory(need=sorted(members - {self.user_id}))
+        return outside_scope(self.policy, scope, directory, members, now=self.clock.now(),
+                             bot_user_id=self.user_id)
 
     @command("uitnodigen", en=["invite"], usage="!uitnodigen @gebruiker:server",
              usage_en="!invite @user:server",
@@ -777,17 +834,10 @@ class CasusBot:
             if asyncio.get_running_loop().time() < held:
                 return []
             del self._hold[room_id]
-        members = set(room.users) | set(room.invited_users)
-        directory = await self.refresh_directory(need=sorted(members - {self.user_id}))
-        now = self.clock.now()
+        leaving = await self.outside(room_id, scope)
+        directory = self._directory  # as outside() just refreshed it
         removals = []
-        for user_id in sorted(members):
-            if user_id == self.user_id:
-                continue
-            decision = decide(self.policy, scope, directory, Action.STAY, actor=self.user_id,
-                              subject=user_id, now=now, bot_user_id=self.user_id)
-            if decision.allowed:
-                continue
+        for user_id, decision in leaving:
             try:
                 check(await self.runner.client.room_kick(room_id, user_id,
                                                          reason=decision.nl), "kick")
