@@ -31,6 +31,15 @@ Server admins skip spam checkers (``check_event_allowed`` still decides for them
 on this server (also into a partial-state room, and for a remote invitee), so
 ``check_event_allowed`` always decides it with the room's state.
 
+Which scope: a room is a case room, and of which case, only by the bot's own state
+(:func:`busbaan.consent.state.scope_from_room_state`). An invite or join is then decided
+on that case's scope *as the store holds it* (``_current``): the bot answers a grant or
+a withdrawal once the store commits, and its room state follows a moment later, so an
+invitation from Element's own dialog right after either reply is decided on what the
+reply said. A room the store does not know (a case of another store, one still
+opening) is decided on the room's state; a store that cannot be read, or names another
+case for the room, refuses (fail closed). One indexed read per invite or join.
+
 No asyncio here: Synapse runs on Twisted; every callback is awaited by Synapse.
 
 Configuration (homeserver.yaml)::
