@@ -121,6 +121,7 @@ class CasusBot:
         self._directory_refresh = directory_refresh_seconds
         self._reconcile_seconds = reconcile_seconds
         self._tasks: list[asyncio.Task[None]] = []
+        self._removal_tasks: set[asyncio.Task[list[Removal]]] = set()  # after withdrawals
         # Matrix work that follows a reply (notices, invitations), in order, owned here.
         self._followups: asyncio.Queue[tuple[str, Callable[[], Awaitable[None]]]] = (
             asyncio.Queue())
@@ -178,9 +179,9 @@ class CasusBot:
         log.info("casus.started", cases=len(scopes))
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        for task in [*self._tasks, *self._removal_tasks]:
             task.cancel()
-        for task in self._tasks:
+        for task in [*self._tasks, *self._removal_tasks]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
@@ -689,15 +690,20 @@ class CasusBot:
             who = ", ".join(leaving)
             body += t(ctx.lang, f" Valt nu buiten de toestemming en gaat de kamer uit: {who}.",
                       f" Now outside the consent and leaving the room: {who}.")
-        room_id, case_id = scope.room_id, scope.case_id
-
-        async def remove_now(_reply_event_id: str) -> None:
-            await self.finish_withdrawal(room_id, case_id)
-
+        # The removals start now, alongside the reply, not after it: waiting for the
+        # reply's round trip added one event's latency to every removal (bench.casesvc).
+        self._start_removals(scope.room_id, scope.case_id, leaving)
         # ``removed``: who the withdrawal puts outside the scope (decided at commit over
-        # the room's members), being removed right after this reply (docs/contracts.md).
+        # the room's members), being removed as this reply goes out (docs/contracts.md).
         return Reply(body, data={"case_id": scope.case_id, "withdrawn": ids,
-                                 "removed": leaving}, on_sent=remove_now)
+                                 "removed": leaving})
+
+    def _start_removals(self, room_id: str, case_id: str, leaving: Sequence[str]) -> None:
+        """Run :meth:`finish_withdrawal` in a task the bot owns (cancelled on stop)."""
+        task = asyncio.create_task(self.finish_withdrawal(room_id, case_id, leaving),
+                                   name="casus-withdrawal-removals")
+        self._removal_tasks.add(task)
+        task.add_done_callback(self._removal_tasks.discard)
 
     async def withdraw_committed(self, room_id: str, grant_ids: Sequence[str], *, by: str,
                                  channel: str) -> list[str]:
@@ -716,15 +722,19 @@ class CasusBot:
         scope = await asyncio.to_thread(self.service.scope, row.case_id)
         if scope is None:
             return []
-        return [user_id for user_id, _ in await self.outside(room_id, scope)]
+        leaving = [user_id for user_id, _ in await self.outside(room_id, scope)]
+        # Nothing the bot sends from now on (its reply first) is readable for them.
+        self.runner.leaving_room_key(room_id, leaving)
+        return leaving
 
-    async def finish_withdrawal(self, room_id: str, case_id: str) -> list[Removal]:
+    async def finish_withdrawal(self, room_id: str, case_id: str,
+                                leaving: Sequence[str] = ()) -> list[Removal]:
         """After a withdrawal: remove whoever falls outside (first: that is what the
         reply announced), then bring the room state to the store (the mirror retries
         until it holds). Never raises: what fails here the reconciler and the mirror
-        do again."""
+        do again (the reconciler also after a restart)."""
         try:
-            removed = await self.reconcile_room(room_id)
+            removed = await self.reconcile_room(room_id, also=leaving)
         except Exception:
             log.exception("casus.withdrawal_removal_failed", case_id=case_id)
             removed = []
@@ -740,19 +750,22 @@ class CasusBot:
         citizen's page, which shows who *was* removed: it waits for the removals).
         Returns who was removed (by this call, or by the reconciler a moment earlier)."""
         mark = len(self.removals)
-        await self.withdraw_committed(room_id, grant_ids, by=by, channel=channel)
+        leaving = await self.withdraw_committed(room_id, grant_ids, by=by, channel=channel)
         row = await asyncio.to_thread(self.cases.by_room, room_id)
         assert row is not None
-        await self.finish_withdrawal(room_id, row.case_id)
+        await self.finish_withdrawal(room_id, row.case_id, leaving)
         return [r for r in self.removals[mark:] if r.room_id == room_id]
 
-    async def outside(self, room_id: str, scope: CaseScope) -> list[tuple[str, Decision]]:
-        """Members and invitees of ``room_id`` (the bot's view) that ``scope`` does not
-        cover, with the refusal for each (:func:`busbaan.consent.outside_scope`)."""
+    async def outside(self, room_id: str, scope: CaseScope, also: Sequence[str] = ()
+                      ) -> list[tuple[str, Decision]]:
+        """Members and invitees of ``room_id`` (the bot's view, plus ``also``: those a
+        withdrawal's reply named, whom an encrypted send may have taken out of that
+        view) that ``scope`` does not cover, with the refusal for each
+        (:func:`busbaan.consent.outside_scope`)."""
         room = self.runner.client.rooms.get(room_id)
         if room is None:
             return []
-        members = set(room.users) | set(room.invited_users)
+        members = set(room.users) | set(room.invited_users) | set(also)
         directory = await self.refresh_directory(need=sorted(members - {self.user_id}))
         return outside_scope(self.policy, scope, directory, members, now=self.clock.now(),
                              bot_user_id=self.user_id)
@@ -812,8 +825,8 @@ class CasusBot:
             return True  # cannot tell: keep trying to remove (fail closed)
         return content.get("membership") in ("join", "invite")
 
-    async def reconcile_room(self, room_id: str, scope: CaseScope | None = None
-                             ) -> list[Removal]:
+    async def reconcile_room(self, room_id: str, scope: CaseScope | None = None,
+                             also: Sequence[str] = ()) -> list[Removal]:
         """Remove every member or invitee the scope (read from the store) no longer
         covers; record each. One reconciliation per room at a time (the loop, a member
         event and a command may ask at once); each removal is done and recorded once."""
@@ -823,9 +836,10 @@ class CasusBot:
                 scope = await asyncio.to_thread(self.service.scope_by_room, room_id)
             if scope is None:
                 return []
-            return await self._reconcile_room(room_id, scope)
+            return await self._reconcile_room(room_id, scope, also)
 
-    async def _reconcile_room(self, room_id: str, scope: CaseScope) -> list[Removal]:
+    async def _reconcile_room(self, room_id: str, scope: CaseScope,
+                              also: Sequence[str] = ()) -> list[Removal]:
         room = self.runner.client.rooms.get(room_id)
         if room is None:
             return []
@@ -834,7 +848,7 @@ class CasusBot:
             if asyncio.get_running_loop().time() < held:
                 return []
             del self._hold[room_id]
-        leaving = await self.outside(room_id, scope)
+        leaving = await self.outside(room_id, scope, also)
         directory = self._directory  # as outside() just refreshed it
         removals = []
         for user_id, decision in leaving:

@@ -944,6 +944,17 @@ class BotRunner:
             self.client.removed_members.setdefault(room_id, set()).add(user_id)
             renew_room_key(self.client, room_id, [user_id])
 
+    def leaving_room_key(self, room_id: str, user_ids: Iterable[str]) -> None:
+        """``user_ids`` are about to be removed from ``room_id``: in an encrypted room
+        nothing this bot sends from now on reaches them (they join the removed, and a
+        room key they hold is dropped). Its own view of the room is left as it is:
+        the removal still finds them there."""
+        users = set(user_ids)
+        if self.client.olm is None or not users:
+            return
+        self.client.removed_members.setdefault(room_id, set()).update(users)
+        renew_room_key(self.client, room_id, users)
+
     async def members_known(self, room_id: str, user_ids: Iterable[str],
                             timeout: float = 10.0) -> bool:
         """Wait until this bot's sync knows ``room_id`` with ``user_ids`` in it (joined

@@ -83,7 +83,7 @@ async def test_a_crash_between_the_withdrawal_reply_and_the_removal_loses_no_rem
         await eventually(bot_sees_her)
 
         # The process "dies" right after the reply: no removal by anyone in it.
-        async def no_removal(room_id: str, scope: Any = None) -> list[Any]:
+        async def no_removal(room_id: str, scope: Any = None, **_: Any) -> list[Any]:
             return []
 
         casus.reconcile_room = no_removal  # type: ignore[method-assign]
