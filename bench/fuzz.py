@@ -12,8 +12,9 @@ for the officer's login and the service (web app only) in its own process, so th
 generating and answering use both cores. Prints the count of requests, the statuses
 and every failure. The officer's requests add to the audit log; verify and export are
 limited per officer, the overview cached 10 s and the register per policy version
-(issue 12); the reports (exceptions above all) still read the growing log per request,
-so the run slows as it goes.
+(issue 12); the exceptions report is kept per filter and extended with what the log
+gained, and new filters are limited per officer (session 4). The case, professional and
+consents reports still read their (filtered) part of the log per request.
 """
 
 from __future__ import annotations

@@ -42,10 +42,21 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Routing in everyday words (issue 8)"
 GOALS = {"top1": 0.85, "top3": 0.97, "margin": 0.15, "p95_ms": 20.0, "right": 0.90}
 FROZEN = "frozen-2026-12-03.jsonl"
+#: The everyday-language tuning set of session 4 (written by another engineer from the
+#: map alone; a tuning set: looked at per question while the router was tuned).
+TUNING4 = "tuning-2026-12-03-s4.jsonl"
+#: Our own safety probes and near misses of session 4 (tuning sets).
+PROBES = "safety-probes-s4.jsonl"
+NEAR4 = "safety-near-misses-s4.jsonl"
 #: The held-out set of session 3 (issue 8): written by an independent writer who saw
 #: only the social map. Aggregates only: never print, log or dump its questions or
 #: per-question results.
 HELDOUT = "frozen-2026-12-03-s3.jsonl"
+#: The held-out set of session 4 (120 questions, 24 with a safety signal, 10 near misses):
+#: written by another independent writer from the social map alone at the start of
+#: session 4, before that session's router work, and measured for the first time at its
+#: end. Aggregates only, as for session 3's set.
+HELDOUT4 = "frozen-2026-12-03-s4.jsonl"
 #: The held-out set's one baseline measurement, before any session-3 change (the
 #: router of main at eda9d1c, measured 2026-12-03 13:22 UTC, load 2.7): top-1, top-3,
 #: safety in top 3, coverage, right when confident.
@@ -75,6 +86,11 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     for n, q in enumerate(rows, start=1):
         q.setdefault("id", f"{path.stem}-{n}")
         q["context"] = q.get("context") or {}
+        # the s4 tuning set names the family in a tag ("safety:partner_violence")
+        family = next((t.split(":", 1)[1] for t in q.get("tags", [])
+                       if isinstance(t, str) and t.startswith("safety:")), None)
+        if q.get("safety") is None and family:
+            q["safety"] = family
         for key in ("expected", "acceptable"):
             value = q.get(key) or []
             q[key] = [value] if isinstance(value, str) else list(value)
@@ -426,20 +442,26 @@ def render(figures: dict[str, Any]) -> str:
     def pct(a: int, b: int) -> str:
         return f"{a}/{b} ({100 * a / b:.1f} %)" if b else "0/0"
 
-    sets = [("dev", "dev (tuning)"), ("frozen", "first frozen (tuning since session 3)")]
+    sets = [("dev", "dev (tuning)"), ("frozen", "first frozen (tuning since session 3)"),
+            ("tuning4", "tuning set s4 (everyday words, tuning)")]
     if f["heldout"] is not None:
         sets.append(("heldout", "held out, session 3 (never looked at)"))
-    sets += [("own", "own paraphrases"), ("fresh", "own new questions")]
+    if f.get("heldout4") is not None:
+        sets.append(("heldout4", "held out, session 4 (never looked at)"))
+    sets += [("own", "own paraphrases"), ("fresh", "own new questions"),
+             ("probes", "own safety probes s4 (tuning)")]
     rows = ["| set | method | top-1 | top-3 |", "|---|---|---|---|"]
     for key, label in sets:
         n = f["n_" + key]
         rows.append(f"| {label} ({n}) | busbaan | {f[key][0]:.3f} | {f[key][1]:.3f} |")
         rows.append(f"| {label} ({n}) | plain BM25 (bm25s) | {f[key + '_bm25'][0]:.3f} | "
                     f"{f[key + '_bm25'][1]:.3f} |")
-    side = ["| | dev | first frozen (tuning) | held out (session 3) |", "|---|---|---|---|"]
+    side = ["| | dev | first frozen (tuning) | tuning s4 | held out (session 3) | "
+            "held out (session 4) |",
+            "|---|---|---|---|---|---|"]
 
     def trio(cell: Callable[[str], str]) -> str:
-        keys = ("dev", "frozen", "heldout")
+        keys = ("dev", "frozen", "tuning4", "heldout", "heldout4")
         return " | ".join(cell(k) if f.get(k) is not None else "not present" for k in keys)
 
     side += [
@@ -467,6 +489,17 @@ def render(figures: dict[str, Any]) -> str:
             f"| now | {f['heldout'][0]:.3f} | {f['heldout'][1]:.3f} | "
             f"{f['safety_heldout'][1]}/{f['safety_heldout'][0]} | "
             f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
+    if f.get("heldout4") is not None:
+        c = f["conf_heldout4"]
+        before += [
+            "",
+            "| held-out set (session 4, first measured at the end of session 4) | top-1 | "
+            "top-3 | safety in top 3 | coverage | right when confident |",
+            "|---|---|---|---|---|---|",
+            f"| now | {f['heldout4'][0]:.3f} | {f['heldout4'][1]:.3f} | "
+            f"{f['safety_heldout4'][1]}/{f['safety_heldout4'][0]} | "
+            f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |",
+        ]
     b = FROZEN_BEFORE
     first = [
         "| first frozen set | top-1 | top-3 | confident | right when confident | "
@@ -479,7 +512,8 @@ def render(figures: dict[str, Any]) -> str:
         f"{pct(f['conf_frozen']['right'], f['conf_frozen']['confident'])} | "
         f"{f['safety_frozen'][1]}/{f['safety_frozen'][0]} |",
     ]
-    rel_keys = [k for k in ("dev", "frozen", "heldout") if f.get(k) is not None]
+    rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4")
+                if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
         "|---|" + "---|" * len(rel_keys)]
@@ -488,7 +522,8 @@ def render(figures: dict[str, Any]) -> str:
             return f"{len(rs)}, {sum(r[2] for r in rs) / len(rs):.2f}" if rs else "0, –"
         rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
-    ordinary = [k for k in ("dev", "frozen", "heldout", "own", "fresh", "off")
+    ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "own", "fresh",
+                            "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
     n_alarms = sum(f["alarm_" + k][1] for k in ordinary)
@@ -500,10 +535,15 @@ def render(figures: dict[str, Any]) -> str:
     alarm_line += (
         f" On {f['alarm_near'][0]} near misses written to share words with the cues "
         "(`safety-near-misses.jsonl`: 'afsluiten' a contract, 'bang' to fall, a child who "
-        f"hits other children, ...): {pct(f['alarm_near'][1], f['alarm_near'][0])}."
+        f"hits other children, ...): {pct(f['alarm_near'][1], f['alarm_near'][0])}; on "
+        f"{f['alarm_near4'][0]} more written in session 4 (`{NEAR4}`): "
+        f"{pct(f['alarm_near4'][1], f['alarm_near4'][0])}; of them, the tuning set s4's "
+        f"near misses: {pct(f['alarm_tnear'][1], f['alarm_tnear'][0])}."
     )
-    target = "heldout" if f["heldout"] is not None else "frozen"
-    tname = "held out" if target == "heldout" else "first frozen"
+    target = ("heldout4" if f.get("heldout4") is not None
+              else "heldout" if f["heldout"] is not None else "frozen")
+    tname = {"heldout4": "held out, session 4", "heldout": "held out, session 3"}.get(
+        target, "first frozen")
     margin = f[target][0] - f[target + "_bm25"][0]
     ct = f["conf_" + target]
     goals = [
@@ -529,13 +569,18 @@ def render(figures: dict[str, Any]) -> str:
         "",
         f"Measured {f['date']} with `python -m bench.routing{' --quick' if quick else ''}` "
         f"on {f['machine']}.",
-        f"Map: `{f['map']}` ({f['n_services']} services). Three question sets side by side: "
+        f"Map: `{f['map']}` ({f['n_services']} services). Four question sets side by side: "
         f"the development questions (`{f['questions']}`, tuned on); the first frozen set "
         f"(`tests/data/socialmap/{FROZEN}`, 84 questions, frozen 2026-12-03 in session 2 and "
-        "looked at there: **a tuning set from session 3 on**); and the **held-out set** of "
+        "looked at there: **a tuning set from session 3 on**); the everyday-words tuning set "
+        f"of session 4 (`tests/data/socialmap/{TUNING4}`, 160 questions written by another "
+        "engineer from the map alone, looked at per question: **a tuning set**); and the "
+        "**held-out set** of "
         f"session 3 (`tests/data/socialmap/{HELDOUT}`, written by an independent writer who "
         "saw only the social map; nobody working on the router has read its questions, and "
-        "this benchmark prints its aggregates only).",
+        "this benchmark prints its aggregates only), and, when present, the held-out set of "
+        f"session 4 (`tests/data/socialmap/{HELDOUT4}`, 120 questions by another independent "
+        "writer, frozen before session 4's router work; the goals below are read on it).",
         "",
         *side,
         "",
@@ -573,8 +618,8 @@ def render(figures: dict[str, Any]) -> str:
             curve.append(f"| {r['items']} | {r['associations']} | {text} | "
                          f"{r['paraphrases']:.3f} | {r['stream']:.3f} | {r['others']:.3f} |")
         parts = [
-            "| variant | dev | first frozen | own paraphrases | own new questions |",
-            "|---|---|---|---|---|",
+            "| variant | dev | first frozen | tuning s4 | own paraphrases | own new questions |",
+            "|---|---|---|---|---|---|",
             *(
                 f"| {label} | " + " | ".join(f"{t1:.3f} / {t3:.3f}" for t1, t3 in cells)
                 + " |"
@@ -668,11 +713,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     heldout = (
         read_jsonl(heldout_path) if heldout_path.exists() and not args.no_heldout else None
     )
+    heldout4_path = LOCAL / HELDOUT4
+    heldout4 = (
+        read_jsonl(heldout4_path) if heldout4_path.exists() and not args.no_heldout else None
+    )
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
     off = read_jsonl(LOCAL / "offtopic.jsonl")
     near = read_jsonl(LOCAL / "safety-near-misses.jsonl")
+    near4 = read_jsonl(LOCAL / NEAR4)
+    tuning4 = read_jsonl(LOCAL / TUNING4)
+    probes = read_jsonl(LOCAL / PROBES)
 
     social_map = load_map(map_path)
     start = time.perf_counter()
@@ -698,18 +750,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         "off_confident": sum(router.route(q["question"], q["context"]).confident for q in off),
         "alarm_off": false_alarms(router, off),
         "alarm_near": false_alarms(router, near),
+        "alarm_near4": false_alarms(router, near4),
+        "alarm_tnear": false_alarms(
+            router, [q for q in tuning4 if "near-miss" in q.get("tags", [])]),
         "heldout": None,
+        "heldout4": None,
     }
     if not args.quick:
         figures |= {
             "replay": replay(router, dev, [*own, *learn], fresh),
             "semantic": semantic_latency(social_map, dev, 1),
             "cli": "skipped" if args.no_cli else cli_check(map_path, dev, router),
-            "ablation": ablation(social_map, (dev, frozen, own, fresh)),
+            "ablation": ablation(social_map, (dev, frozen, tuning4, own, fresh)),
         }
-    named = [("dev", dev), ("frozen", frozen), ("own", own), ("fresh", fresh)]
+    named = [("dev", dev), ("frozen", frozen), ("tuning4", tuning4), ("own", own),
+             ("fresh", fresh), ("probes", probes)]
     if heldout is not None:
         named.append(("heldout", heldout))
+    if heldout4 is not None:
+        named.append(("heldout4", heldout4))
     for key, questions in named:
         figures["n_" + key] = len(questions)
         figures[key] = score(questions, ours)
@@ -733,6 +792,7 @@ def tuning_sets() -> list[dict[str, Any]]:
         *read_jsonl(LOCAL / "heldout-own.jsonl"),
         *read_jsonl(LOCAL / "heldout-own-fresh.jsonl"),
         *read_jsonl(LOCAL / FROZEN),
+        *read_jsonl(LOCAL / TUNING4),
     ]
 
 

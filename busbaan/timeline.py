@@ -94,8 +94,8 @@ def _withdrawn(e: AuditEntry) -> tuple[str, str]:
 #: event code → (kind, label). Only these appear in a timeline.
 KINDS: Mapping[str, tuple[str, Label]] = {
     "case.created": ("created", lambda e: (
-        f"Uw hulpvraag is geopend door {_org(e)}. Zij hebben de regie.",
-        f"Your request for help was opened by {_org(e)}. They lead it.")),
+        f"De hulpvraag is geopend door {_org(e)}; zij hebben de regie.",
+        f"The request for help was opened by {_org(e)}, who lead it.")),
     "consent.granted": ("grant_given", lambda e: (
         f"Toestemming gegeven: {_d(e, 'organisation')} mag meewerken (over: {_cats(e)}) tot "
         f"{_d(e, 'valid_until')}.",

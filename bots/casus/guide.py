@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import difflib
 import re
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import nio
@@ -93,18 +95,61 @@ def looks_english(text: str) -> bool:
     return en > nl
 
 
-def pointer(text: str) -> tuple[str, str, str]:
-    """(language, body, HTML) of the short answer to a message that is no command."""
+def suggest(text: str, phrases: Iterable[str]) -> list[str]:
+    """The commands (``!phrase``) a mistyped ``!command`` most likely meant, best
+    first, at most three (pure). ``!casus`` alone names ``!casus nieuw`` and the other
+    commands that start with it; ``!toestemmign`` names ``!toestemming``."""
+    words = text.lstrip()[1:].split()
+    if not words:
+        return []
+    first = words[0].lower()
+    known = sorted(set(phrases))
+    heads = sorted({p.split()[0] for p in known})
+    close = [first] if first in heads else difflib.get_close_matches(first, heads, n=1,
+                                                                      cutoff=0.75)
+    if not close:
+        return []
+    found = [p for p in known if p.split()[0] == close[0]]
+    second = words[1].lower() if len(words) > 1 else None
+    exact = [p for p in found if p.split()[1:2] == [second]]
+    return [f"!{p}" for p in (exact or found)[:3]]
+
+
+def _edited_command(content: dict[str, Any]) -> str | None:
+    """The new text of an edit (``m.replace``) that is a ``!command``, else None."""
+    relates = content.get("m.relates_to")
+    if not isinstance(relates, dict) or relates.get("rel_type") != "m.replace":
+        return None
+    new = content.get("m.new_content")
+    text = new.get("body") if isinstance(new, dict) else None
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    return text if text.startswith("!") and text[1:2].isalpha() else None
+
+
+def _either(options: Sequence[str], word: str) -> str:
+    return options[0] if len(options) == 1 else \
+        f"{', '.join(options[:-1])} {word} {options[-1]}"
+
+
+def pointer(text: str, suggestions: Sequence[str] = ()) -> tuple[str, str, str]:
+    """(language, body, HTML) of the short answer to a message that is no command;
+    an unknown command names the ``suggestions`` (see :func:`suggest`)."""
     unknown = text.lstrip().startswith("!")
     if looks_english(text) or (unknown and text.lstrip()[1:2].isascii()
                                and looks_english(text.lstrip()[1:])):
         lang = "en"
         first = ("I don't know that command. " if unknown else "")
+        if unknown and suggestions:
+            first += f"Did you mean {_either(suggestions, 'or')}? "
         body = (f"{first}I'm the casus bot: I open case rooms and look after consent and "
                 "handovers. Type !help for my commands, or !my-cases for your cases.")
     else:
         lang = "nl"
         first = ("Dat commando ken ik niet. " if unknown else "")
+        if unknown and suggestions:
+            first += f"Bedoelt u {_either(suggestions, 'of')}? "
         body = (f"{first}Ik ben de casus-bot: ik open casuskamers en help met toestemming "
                 "en overdrachten. Typ !help voor mijn commando's, of !mijn-casussen voor uw "
                 "casussen.")
@@ -133,10 +178,18 @@ class GuideDesk:
         return partner
 
     async def _on_text(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
-        """Answer free text (or an unknown command) in a direct chat with a pointer."""
-        if await self.direct_partner(room.room_id) != event.sender:
-            return False  # a case room, a lane, a group: quiet on purpose
-        lang, body, html = pointer(event.body or "")
+        """Answer free text (or an unknown command) in a direct chat with a pointer; in
+        a case room, an unknown command only (a typo must not pass for a command
+        done: outside check, session 4). Elsewhere quiet on purpose."""
+        text = event.body or ""
+        edited = _edited_command(event.source.get("content") or {})
+        if edited is not None:
+            return await self._on_edited_command(room.room_id, event, edited)
+        if await self.direct_partner(room.room_id) != event.sender and (
+                not text.lstrip().startswith("!") or not text.lstrip()[1:2].isalpha()
+                or await asyncio.to_thread(self.bot.cases.by_room, room.room_id) is None):
+            return False  # free text in a case room, a lane, a group: quiet
+        lang, body, html = pointer(text, suggest(text, self.phrases()))
         content = notice_content(kind="casus.pointer", body=body, html_body=html,
                                  data={"lang": lang})
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
@@ -146,6 +199,38 @@ class GuideDesk:
             log.warning("casus.pointer_failed", status=exc.status)
         log.info("casus.pointer", lang=lang)
         return True
+
+    async def _on_edited_command(self, room_id: str, event: nio.RoomMessageText,
+                                 text: str) -> bool:
+        """An edited ``!command`` (Element's way to fix a typo) is never run — it would
+        run a second time, or late — but it is not met with silence either: in a case
+        room or a direct chat the bot says to send it again (outside check, session 4)."""
+        if await self.direct_partner(room_id) != event.sender and \
+                await asyncio.to_thread(self.bot.cases.by_room, room_id) is None:
+            return False
+        found = self.bot.runner.dispatcher.match(text)
+        lang = found[2] if found else ("en" if looks_english(text[1:]) else "nl")
+        if lang == "en":
+            body = ("You edited a command. I do not run edits (nothing was done); send the "
+                    f"command again as a new message:\n{text}")
+        else:
+            body = ("U heeft een commando bewerkt. Een bewerking voer ik niet uit (er is "
+                    f"niets gedaan); stuur het commando opnieuw als nieuw bericht:\n{text}")
+        content = notice_content(kind="casus.pointer", body=body,
+                                 html_body=esc(body).replace("\n", "<br>"),
+                                 data={"lang": lang, "edited": True})
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
+        try:
+            await self.bot.runner.send(room_id, content)
+        except MatrixError as exc:
+            log.warning("casus.pointer_failed", status=exc.status)
+        log.info("casus.pointer", lang=lang, edited=True)
+        return True
+
+    def phrases(self) -> list[str]:
+        """Every command phrase the bot answers to, Dutch and English."""
+        return [p for spec in self.bot.runner.dispatcher.specs
+                for p in (spec.name, *spec.aliases, *spec.english)]
 
     # -- !help ---------------------------------------------------------------------------
 

@@ -425,7 +425,9 @@ class WegwijzerBot:
                              text: str) -> tuple[dict[str, Any], Any]:
         """The notice that answers a direct question (help, a refusal, or the services)
         as a reply to it, and what to do once it is sent (keep the answer's record)."""
-        lang = guess_lang(text)
+        # "help" is a Dutch word too: asked alone it is answered in Dutch, the default,
+        # as the casus bot does (it was English: outside check, session 4).
+        lang = "nl" if text.lower() in _HELP_WORDS else guess_lang(text)
         relates = {"m.in_reply_to": {"event_id": question_event_id}}
         if text.lower() in _HELP_WORDS or text.startswith("!"):
             body, html = help_texts(lang, self._usages(lang))

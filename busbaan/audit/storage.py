@@ -399,16 +399,24 @@ class AuditLog:
         event_prefix: str | None = None,
         outcome: str | None = None,
         with_personal: bool = False,
+        start: int = 0,
+        stop: int | None = None,
     ) -> Iterator[LoggedEntry]:
         """Entries matching every filter given, in log order, read in chunks.
 
         ``user_id`` matches the acting professional, the one on whose behalf they
         acted, and the professional acted upon. ``since`` is inclusive, ``until``
         exclusive; ``event_prefix`` ``"consent"`` matches ``consent.granted``. Filters
-        run in SQL on the search columns and again on the entry itself.
+        run in SQL on the search columns and again on the entry itself. ``start`` and
+        ``stop`` bound the indexes read (``start <= index < stop``), e.g. to read only
+        what was appended since an earlier query.
         """
         conds, post = _Filters(case_id, user_id, organisation, since, until, event_prefix,
                                outcome).build()
+        if start > 0:
+            conds.append(entry_table.c.idx >= start)
+        if stop is not None:
+            conds.append(entry_table.c.idx < stop)
         return self._stream(conds, with_personal=with_personal, post=post)
 
     def case_entries(self, conn: Connection, case_id: str) -> list[LoggedEntry]:

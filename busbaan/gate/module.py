@@ -264,10 +264,34 @@ class BusbaanGate:
         self, event: Any, state_events: Mapping[tuple[str, str], Any]
     ) -> tuple[bool, dict[str, Any] | None]:
         local = self._api.is_mine(event.sender)
+        refusal: Decision | None = None
         try:
             action, subject = _classify(event)
-            if action is None:
-                return True, None  # a message, a leave: nothing to decide, no state to parse
+            if action is None and event.type == "m.room.member" \
+                    and event.content.get("reason"):
+                # A leave (or a ban) with a reason: the reason stays in the room state
+                # every member keeps (outside check, session 4).
+                refusal = self._reason_refusal(event, state_events)
+            if action is None and refusal is None:
+                return True, None  # a message, a leave: nothing to decide
+        except Exception:
+            log.exception("gate.failed", callback="check_event_allowed",
+                          room_id=event.room_id)
+            if local:
+                lang = await self._language(event.sender)
+                raise SynapseError(403, _unavailable().reason(lang), Codes.FORBIDDEN,
+                                   additional_fields=_fields(_unavailable())) from None
+            return False, None
+        if action is None and refusal is not None:
+            log.info("gate.reason_refused", code=refusal.code, room_id=event.room_id)
+            if not local:
+                return False, None
+            lang = await self._language(event.sender)
+            raise SynapseError(403, refusal.reason(lang), Codes.FORBIDDEN,
+                               additional_fields=_fields(refusal))
+        if action is None:
+            return True, None
+        try:
             scope = self._scopes.scope(event.room_id, state_events)
             if scope is None:
                 return True, None
@@ -279,6 +303,9 @@ class BusbaanGate:
                                           event_type=event.type)
             if decision.allowed and action is Action.JOIN:
                 decision = displayname_refusal(event.content.get("displayname")) or decision
+            if decision.allowed and event.type == "m.room.member" \
+                    and event.sender != self._config.bot_user_id:
+                decision = reason_refusal(event.content.get("reason")) or decision
         except Exception:
             log.exception("gate.failed", callback="check_event_allowed",
                           room_id=event.room_id)
@@ -302,6 +329,17 @@ class BusbaanGate:
             raise SynapseError(403, decision.reason(lang), Codes.FORBIDDEN,
                                additional_fields=_fields(decision))
         return False, None
+
+    def _reason_refusal(self, event: Any,
+                        state_events: Mapping[tuple[str, str], Any]) -> Decision | None:
+        """A leave or ban whose ``reason`` holds personal data is refused in a case room
+        (leaving without a reason, or with a neutral one, is never refused). Not an
+        audit entry: no scope decision was asked for; the log keeps the code only."""
+        if event.sender == self._config.bot_user_id:
+            return None
+        if self._scopes.scope(event.room_id, state_events) is None:
+            return None
+        return reason_refusal(event.content.get("reason"))
 
     # -- the second layer: joins Synapse would send to a remote server --------------
 
@@ -487,6 +525,32 @@ def displayname_refusal(displayname: object) -> Decision | None:
         "iedereen in de kamer ziet en bewaart hem. Kies een weergavenaam zonder BSN.",
         "Your display name seems to contain a BSN. It never belongs in a case room: "
         "everyone in the room sees and keeps it. Choose a display name without a BSN.",
+        checks={"authorised": "fail"},
+    )
+
+
+def reason_refusal(reason: object) -> Decision | None:
+    """The refusal of a membership reason (invite, join, leave) that seems to hold
+    personal data in a case room, or None (pure; the one detector,
+    :func:`busbaan.privacy.find_personal_data`). The reason is room state every member
+    reads and keeps, like a display name; unlike a display name it is never needed."""
+    from busbaan.privacy import find_personal_data
+
+    if not isinstance(reason, str) or not reason.strip():
+        return None
+    findings = find_personal_data(reason)
+    if not findings:
+        return None
+    kinds_nl = ", ".join(f.nl for f in findings)
+    kinds_en = ", ".join(f.en for f in findings)
+    return Decision(
+        False, "refused.personal_data_in_reason",
+        f"De reden bij deze uitnodiging of dit vertrek lijkt {kinds_nl} te bevatten. Die "
+        "hoort nooit in een casuskamer: iedereen in de kamer ziet en bewaart de reden. "
+        "Probeer het opnieuw zonder reden, of met een reden zonder persoonsgegevens.",
+        f"The reason given with this invitation or departure seems to contain {kinds_en}. "
+        "It never belongs in a case room: everyone in the room sees and keeps the reason. "
+        "Try again without a reason, or with one without personal data.",
         checks={"authorised": "fail"},
     )
 

@@ -98,6 +98,14 @@ BOT_SYNC_FILTER: dict[str, Any] = {
     "room": {"ephemeral": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}},
 }
 
+#: The bots turn their own notifications off (issue 12, session 4): the master push
+#: rule, enabled once at start. A bot reads every event through its sync and never
+#: looks at notifications, but with the default rules Synapse evaluates and stores a
+#: push action for the bot for every message in every room it is in, and counts the
+#: bot's unread messages per room in each of its syncs (it never sends receipts, so
+#: the counts only grow). Nothing else changes: the bot still receives every event.
+BOT_QUIET_PUSH = True
+
 #: Rooms whose stored commands are handled at the same time (issue 12). Within a room
 #: commands run in the order they arrived; across rooms nothing orders them, as with
 #: two people typing in two rooms. One worker for everything made each command wait
@@ -227,6 +235,8 @@ class BotRunner:
 
     async def _start_once(self) -> None:
         await self._login()
+        if BOT_QUIET_PUSH:
+            await self._quiet_push()
         self._started_ms = int(time.time() * 1000)
         self.client.add_event_callback(self._on_message, nio.RoomMessageText)
         self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
@@ -260,6 +270,16 @@ class BotRunner:
             self._queue.put_nowait(("inbox", None, None))  # what a crash left unanswered
         log.info("bot.started", bot=self.account.name, user_id=self.user_id,
                  device_id=self.client.device_id, rooms=len(self.client.rooms))
+
+    async def _quiet_push(self) -> None:
+        """Enable the bot's master push rule (no notifications; :data:`BOT_QUIET_PUSH`).
+        A failure is logged and the bot starts anyway: it costs the homeserver work,
+        not correctness."""
+        resp = await self.client.enable_pushrule("global", nio.PushRuleKind.override,
+                                                 ".m.rule.master", True)
+        if not isinstance(resp, nio.EnablePushRuleResponse):
+            log.warning("bot.quiet_push_failed", bot=self.account.name,
+                        status=getattr(resp, "status_code", None))
 
     async def stop(self) -> None:
         tasks = list(self._tasks) + list(self._room_tasks.values())
@@ -840,8 +860,8 @@ class BotRunner:
             **({} if found else {"kind": "message"})}  # answer_messages(): no command
 
     def _is_command(self, event: nio.RoomMessageText) -> bool:
-        if event.source.get("content", {}).get("msgtype") == "m.notice":
-            return False
+        if event.source.get("content", {}).get("msgtype") == "m.notice" or _is_edit(event):
+            return False  # an edit is never a new command (its body may lack the "* ")
         text = _strip_reply_fallback(event.body or "").strip()
         return self.dispatcher.match(text) is not None
 
@@ -877,7 +897,8 @@ class BotRunner:
                 "is_direct": is_direct, "thread_root": thread_root,
                 "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None}
         started = time.monotonic()
-        result = await self.dispatcher.run(base, _strip_reply_fallback(text))
+        result = None if _is_edit(event) else await self.dispatcher.run(
+            base, _strip_reply_fallback(text))
         if result is None:
             for hook in self.message_hooks:
                 if await hook(room, event):
@@ -984,6 +1005,13 @@ class BotRunner:
                 return
             await asyncio.wait(running)
             await self._queue.join()
+
+
+def _is_edit(event: nio.RoomMessageText) -> bool:
+    """Whether the message edits an earlier one (``m.replace``): never run as a command,
+    with or without the ``* `` fallback in its body; message hooks may answer it."""
+    relates = event.source.get("content", {}).get("m.relates_to")
+    return isinstance(relates, dict) and relates.get("rel_type") == "m.replace"
 
 
 def _strip_reply_fallback(text: str) -> str:

@@ -83,6 +83,7 @@ class Index:
         place_words: Iterable[str] = (),
         *,
         referral_weight: float = DEFAULT_REFERRAL_WEIGHT,
+        later_sentence_weight: float = 1.0,
     ) -> None:
         self.services = tuple(services)
         places = frozenset(analyzer.stem(w) for w in place_words)
@@ -99,13 +100,15 @@ class Index:
             for spec in FIELDS:
                 counts: Counter[str] = Counter()
                 pieces = (_NAME_SPLIT if spec.title else _SENTENCE).split(texts[spec.name])
-                for sentence in pieces:
+                for number, sentence in enumerate(pieces):
                     folded = fold(sentence)
                     referral = not spec.title and (
                         _REFERRAL.search(folded) is not None
                         or names.mentions_other(service.id, folded)
                     )
                     factor = referral_weight if referral else 1.0
+                    if spec.name == "description" and number > 0:
+                        factor *= later_sentence_weight  # the lead sentence says what it is
                     terms = analyzer.terms(sentence)
                     if spec.title:
                         terms = _drop_noise(terms, org_stems)

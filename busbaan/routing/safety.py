@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import simplemma
+import snowballstemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -78,6 +79,9 @@ class _Family(BaseModel):
     strong: tuple[str, ...] = ()
     all_of: tuple[tuple[tuple[str, ...], ...], ...] = ()
     person_min_age: int | None = Field(default=None, ge=0, le=120)
+    not_by: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    minors: tuple[str, ...] = ()
 
 
 class _File(BaseModel):
@@ -90,14 +94,79 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(lemma(t) for t in _TOKEN.findall(fold(str(text))) if t[0].isalnum())
 
 
+#: English words (not Dutch ones) are reduced by Snowball's English stemmer.
+_ENGLISH = snowballstemmer.stemmer("english")
+#: Articles are interchangeable in a cue ("tegen de deur" = "tegen een deur"); from
+#: any grammar of Dutch and English.
+ARTICLES: Mapping[str, str] = {"de": "de", "het": "de", "een": "de", "n": "de",
+                               "the": "the", "a": "the", "an": "the"}
+
+
 @functools.lru_cache(maxsize=20_000)
 def lemma(word: str) -> str:
     """The word's Dutch lemma (simplemma), so that a cue matches every form of its
-    words: 'slaat', 'sloeg', 'geslagen' -> 'slaan'. Negations stay as they are."""
-    if word in NEGATIONS or not word.isalpha() or len(word) < 4:
+    words: 'slaat', 'sloeg', 'geslagen' -> 'slaan'; 'is', 'ben', 'was' -> 'zijn' (a
+    short word only when it is a form of a verb whose lemma is stable). Negations stay
+    as they are; articles become one ("het", "een" -> "de")."""
+    if word in ARTICLES:
+        return ARTICLES[word]
+    if word in NEGATIONS or not word.isalpha() or len(word) < 2:
         return word
+    if len(word) >= 4 and not simplemma.is_known(word, lang="nl") and simplemma.is_known(
+            word, lang="en"):
+        return str(_ENGLISH.stemWord(word))  # 'ending' -> 'end', 'kicked' -> 'kick'
     found = simplemma.lemmatize(word, lang="nl")
-    return fold(found) if found and found.isalpha() else word
+    found = fold(found) if found and found.isalpha() else word
+    if len(word) < 4 and not (
+        found != word and fold(simplemma.lemmatize(found, lang="nl")) == found
+    ):
+        return word
+    return found
+
+
+#: Verb prefixes and particles: a word that starts with one is a verb of its own
+#: ("verslaan", "ontslagen", "uitslaan"), not a compound with a cue word as its head.
+_NOT_COMPOUND = frozenset(["ver", "her", "ont", "mis", "be", "ge", "er", "on"])
+_MIN_PREFIX = 3
+_MIN_HEAD = 4
+
+
+def _undiminish(word: str) -> str:
+    """'plekje' -> 'plek', 'zusje' -> 'zus' (a Dutch diminutive's base)."""
+    for end in ("etje", "tje", "pje", "je"):
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            return word[: -len(end)]
+    return word
+
+
+@functools.lru_cache(maxsize=20_000)
+def heads(word: str) -> frozenset[str]:
+    """The lemmas a compound ends in, when what precedes is a Dutch word of its own:
+    'buurjongen' -> {'jongen', ...}, 'brandplekjes' -> {'plek', ...}; a word that starts
+    with a verb prefix or particle has none ('verslaan'). Dutch compounds carry their
+    meaning in their last part, so a cue word matches it."""
+    if len(word) < _MIN_PREFIX + _MIN_HEAD or not word.isalpha():
+        return frozenset()
+    out: set[str] = set()
+    for cut in range(_MIN_PREFIX, len(word) - _MIN_HEAD + 1):
+        prefix = word[:cut]
+        if prefix in _NOT_COMPOUND or prefix in PARTICLES:
+            continue
+        if not (simplemma.is_known(prefix, lang="nl")
+                or (prefix[-1] in "se" and simplemma.is_known(prefix[:-1], lang="nl"))):
+            continue
+        head = lemma(word[cut:])
+        out.update((head, _undiminish(head)))
+    return frozenset(out)
+
+
+def same(token: str, word: str) -> bool:
+    """True when a question's ``token`` is the cue ``word``: the same lemma, or a
+    compound ending in it ('buurmeisje' is a 'meisje')."""
+    return token == word or (
+        len(word) >= _MIN_HEAD and word.isalpha() and word not in NEGATIONS
+        and word in heads(token)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +182,17 @@ class Family:
     strong: tuple[tuple[str, ...], ...]
     all_of: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...]
     person_min_age: int | None = None
+    #: People whose *own* act is no signal of this family ("zoon slaat andere
+    #: kinderen" is a child who hits, not a child who is hit), as folded word tuples.
+    not_by: tuple[tuple[str, ...], ...] = ()
+    #: What the asker gives as the plain cause ("blauwe plekken van het struikelen"):
+    #: present in the question, it cancels the family's ``all_of`` rules (not its
+    #: strong cues).
+    unless: tuple[tuple[str, ...], ...] = ()
+    #: Services for a person under 18 when none of ``services`` is open to their age
+    #: (a 17-year-old with suicidal talk and adult mental-health services): the first
+    #: ones on the map and open to them go first; without any, ``services`` all the same.
+    minors: tuple[str, ...] = ()
 
     def why(self, lang: str) -> str:
         return self.why_en if lang == "en" else self.why_nl
@@ -226,11 +306,12 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
         def at(field: str, f_no: int = f_no) -> str:
             return _where(("families", f_no, field), raw)
 
-        strong = family.get("strong")
-        for cue in strong if isinstance(strong, list) else ():
-            if isinstance(cue, str) and not _words(cue):
-                out.append(SafetyProblem(at("strong"), f"signaal {cue!r} bevat geen woorden",
-                                         f"cue {cue!r} has no words"))
+        for field in ("strong", "unless", "not_by"):
+            cues = family.get(field)
+            for cue in cues if isinstance(cues, list) else ():
+                if isinstance(cue, str) and not _words(cue):
+                    out.append(SafetyProblem(at(field), f"signaal {cue!r} bevat geen woorden",
+                                             f"cue {cue!r} has no words"))
         rules = family.get("all_of")
         for r_no, rule in enumerate(rules if isinstance(rules, list) else (), start=1):
             where = at("all_of")
@@ -295,6 +376,9 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                 tuple(tuple(_words(str(c)) for c in group) for group in rule) for rule in f.all_of
             ),
             person_min_age=f.person_min_age,
+            not_by=tuple(_words(c) for c in f.not_by),
+            unless=tuple(_words(c) for c in f.unless),
+            minors=f.minors,
         )
         for f in parsed.families
     )
@@ -322,7 +406,8 @@ def load_signals(path: str | Path | None = None) -> SafetySignals:
 
 def check_against_map(signals: SafetySignals, social_map: SocialMap) -> list[MapProblem]:
     """Problems of a safety file with one map: a family none of whose services is on it
-    (an error: that signal would get no safety service), unknown ids (a warning)."""
+    (an error: that signal would get no safety service); a family with ``minors`` none
+    of which is on it (a warning: a minor would get the adult services)."""
     problems: list[MapProblem] = []
     known = {s.id for s in social_map.services if s.active}
     for family in signals.families:
@@ -337,6 +422,18 @@ def check_against_map(signals: SafetySignals, social_map: SocialMap) -> list[Map
                     "geen van de diensten staat (actief) op de kaart: "
                     + ", ".join(family.services),
                     "none of the services is (active) on the map: " + ", ".join(family.services),
+                )
+            )
+        if family.minors and not any(s in known for s in family.minors):
+            problems.append(
+                MapProblem(
+                    "warning",
+                    "safety-no-minor-service",
+                    where,
+                    "geen van de diensten voor minderjarigen (minors) staat (actief) op de "
+                    "kaart: " + ", ".join(family.minors),
+                    "none of the services for minors is (active) on the map: "
+                    + ", ".join(family.minors),
                 )
             )
     return problems
@@ -359,66 +456,263 @@ PARTICLES = frozenset(
 )
 
 
-def _find(cue: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
-    """Start positions where ``cue`` occurs in ``toks`` (words in order, small gaps; a
-    separable particle that ends the cue anywhere later in the clause)."""
-    first = cue[0]
-    for start, tok in enumerate(toks):
-        if tok != first:
-            continue
+class _Question:
+    """A question's folded words (``surface``), their lemmas (``toks``), the clause of
+    each position, and where each cue word occurs (computed once per word: detection
+    reads hundreds of cues)."""
+
+    __slots__ = ("_exact", "_heads", "_where", "clause", "present", "surface", "toks")
+
+    def __init__(self, question: str) -> None:
+        self.surface = _TOKEN.findall(fold(question))
+        self.toks = [lemma(t) if t[0].isalnum() else t for t in self.surface]
+        self.clause: list[int] = []
+        number = 0
+        self._exact: dict[str, list[int]] = {}
+        self._heads: dict[str, list[int]] = {}
+        for i, tok in enumerate(self.toks):
+            if not tok[0].isalnum():
+                number += 1
+                self.clause.append(-1)
+                continue
+            self.clause.append(number)
+            self._exact.setdefault(tok, []).append(i)
+            for head in heads(tok):
+                if head != tok:
+                    self._heads.setdefault(head, []).append(i)
+        self._where: dict[str, tuple[int, ...]] = {}
+        #: Every word that occurs, as itself or as a compound's head (a quick test).
+        self.present = frozenset(self._exact) | frozenset(self._heads)
+
+    def where(self, word: str) -> tuple[int, ...]:
+        """Positions whose word is ``word`` (see :func:`same`), in order."""
+        found = self._where.get(word)
+        if found is None:
+            exact = self._exact.get(word, [])
+            if len(word) >= _MIN_HEAD and word.isalpha() and word not in NEGATIONS:
+                found = tuple(sorted(set(exact) | set(self._heads.get(word, []))))
+            else:
+                found = tuple(exact)
+            self._where[word] = found
+        return found
+
+
+def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
+    """Start positions where ``cue`` occurs in the question (words in order, small gaps,
+    one clause; a separable particle that ends the cue anywhere later in the clause);
+    failing that, the cue's words in any order within one clause and a window of the
+    cue's length plus :data:`MAX_GAP` (Dutch puts the verb last in a subordinate
+    clause: "dat ze het niet meer ziet zitten", "haar telefoon controleert")."""
+    if not all(w in q.present for w in cue):
+        return
+    clause = q.clause
+    found = False
+    for start in q.where(cue[0]):
         pos, ok = start, True
         for n, word in enumerate(cue[1:], start=2):
-            reach = len(toks) if n == len(cue) and word in PARTICLES else MAX_GAP + 2
-            for step in range(1, reach):
-                nxt = pos + step
-                if nxt >= len(toks) or not toks[nxt][0].isalnum():
-                    ok = False
-                    break
-                if toks[nxt] == word:
-                    pos = nxt
-                    break
-            else:
+            far = n == len(cue) and word in PARTICLES
+            nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
+                        and (far or p - pos <= MAX_GAP + 1)), None)
+            if nxt is None:
                 ok = False
-            if not ok:
                 break
+            pos = nxt
         if ok:
+            found = True
             yield start
+    if found or len(cue) < 2:
+        return
+    window = len(cue) + MAX_GAP
+    places = [q.where(w) for w in cue]
+    if not all(places):
+        return
+    for start in sorted({p for ps in places for p in ps}):
+        taken: set[int] = set()
+        for ps in places:
+            hit = next((p for p in ps if start <= p < start + window
+                        and clause[p] == clause[start] and p not in taken), None)
+            if hit is None:
+                break
+            taken.add(hit)
+        else:
+            yield start
+            return
 
 
-def _negated(cue: tuple[str, ...], toks: Sequence[str], start: int) -> bool:
+def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
+    """A negation shortly before the cue in its clause ("geen geweld"), or right after
+    it ("iets aandoen heeft ze niet gezegd", "blauwe plekken heeft hij niet") cancels
+    it, unless the cue holds a negation itself."""
     if any(w in NEGATIONS for w in cue):
         return False
+    toks = q.toks
     for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
         tok = toks[i]
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS:
+            break
+        if tok in NEGATIONS:
+            return True
+    end = start + 1
+    for word in cue[1:]:  # where the cue ends (in order; else its first word)
+        nxt = next((p for p in q.where(word) if end <= p < end + MAX_GAP + 2), None)
+        if nxt is None:
+            end = start + 1
+            break
+        end = nxt + 1
+    for i in range(end, min(len(toks), end + NEGATION_REACH + 1)):
+        tok = toks[i]
+        if not tok[0].isalnum() or tok in CLAUSE_BREAKS or q.surface[i] in _CLAUSE_END:
             return False
         if tok in NEGATIONS:
             return True
     return False
 
 
-def _matches(cue: tuple[str, ...], toks: Sequence[str]) -> bool:
-    return any(not _negated(cue, toks, start) for start in _find(cue, toks))
+def _matches(
+    cue: tuple[str, ...], q: _Question, skip: Callable[[], Mapping[int, str]] | None = None
+) -> bool:
+    """True when ``cue`` occurs, not negated, and not at a position ``skip()`` rules out
+    (position -> the separable particle that makes it another verb, or "" for a verb
+    whose subject the family does not count); a cue that holds that particle itself
+    ("sluit af") stands. ``skip`` is called only once the cue is found (it is costly)."""
+    for start in _find(cue, q):
+        if _negated(cue, q, start):
+            continue
+        if skip is None:
+            return True
+        ruled = skip()
+        if start not in ruled or (ruled[start] != "" and ruled[start] in cue):
+            return True
+    return False
+
+
+#: Per cue list (by identity; the list is kept so that its id stays its own): the
+#: positions of its cues by first word, and those of empty cues (always tried).
+_CUE_TABLES: dict[int, tuple[tuple[tuple[str, ...], ...], dict[str, list[int]], list[int]]] = {}
+
+
+def _first_match(
+    cues: tuple[tuple[str, ...], ...],
+    q: _Question,
+    skip: Callable[[], Mapping[int, str]] | None = None,
+) -> tuple[str, ...] | None:
+    """The first of ``cues`` (in their order) that :func:`_matches`, else None. Only cues
+    whose first word is in the question are tried (``_find`` needs every word of a cue
+    in ``q.present``): the same answer as trying them all, for a fraction of the cost."""
+    entry = _CUE_TABLES.get(id(cues))
+    if entry is None or entry[0] is not cues:
+        table: dict[str, list[int]] = {}
+        empty: list[int] = []
+        for n, cue in enumerate(cues):
+            if cue:
+                table.setdefault(cue[0], []).append(n)
+            else:
+                empty.append(n)
+        entry = _CUE_TABLES[id(cues)] = (cues, table, empty)
+    _, table, empty = entry
+    tried = set(empty)
+    for word in q.present:
+        tried.update(table.get(word, ()))
+    for n in sorted(tried):
+        if _matches(cues[n], q, skip):
+            return cues[n]
+    return None
+
+
+#: Words that end a clause for a separable particle (conjunctions; Dutch and English).
+_CLAUSE_END = frozenset(["en", "of", "als", "omdat", "want", "dat", "die", "terwijl",
+                         "wanneer", "and", "or", "because", "when", "but", "maar"])
+#: Reflexive objects: "ik sla mezelf voor mijn kop" harms nobody else.
+_REFLEXIVE = frozenset(["mezelf", "mijzelf", "jezelf", "zichzelf", "zich", "myself",
+                        "yourself", "himself", "herself"])
+#: Subject pronouns (a pronoun stands for the person named last before it).
+_SUBJECTS = frozenset(["hij", "zij", "ze", "he", "she"])
+#: Auxiliaries of the Dutch and English passive ("wordt geslagen", "is hit").
+_PASSIVE = frozenset(["worden", "wordt", "werd", "werden", "geworden", "is", "was", "were",
+                      "been", "being", "get", "gets", "got"])
+
+
+def _separable(q: _Question, at: int) -> str:
+    """The separable particle at the end of the verb's clause that makes it another
+    verb ('slaat de deuren dicht' is 'dichtslaan', not 'slaan'), else ""."""
+    toks, surface = q.toks, q.surface
+    end = at + 1
+    while end < len(toks) and toks[end][0].isalnum() and surface[end] not in _CLAUSE_END:
+        end += 1
+    last = surface[end - 1] if end - 1 > at else ""
+    if last in PARTICLES and simplemma.is_known(last + toks[at], lang="nl"):
+        return last
+    return ""
+
+
+def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
+    """Positions of inflected verbs that do not count for the family's ``all_of``
+    rules: another (separable) verb (position -> its particle), a reflexive object, or
+    a subject that is one of ``family.not_by`` (the nearest person before the verb in
+    its clause; a pronoun stands for the person named last before it) (-> "")."""
+    toks, surface = q.toks, q.surface
+    by = {p for cue in family.not_by for w in cue for p in q.where(w)}
+    people = by | {p for rule in family.all_of for cue in rule[0] for w in cue
+                   for p in q.where(w)}
+    out: dict[int, str] = {}
+    for at, tok in enumerate(toks):
+        if not tok[0].isalnum() or surface[at] == tok or not tok.endswith("n"):
+            continue  # not an inflected verb (a Dutch verb's lemma ends in -n)
+        particle = _separable(q, at)
+        if particle:
+            out[at] = particle
+            continue
+        if at + 1 < len(surface) and surface[at + 1] in _REFLEXIVE:
+            out[at] = ""
+            continue
+        if not by or surface[at].startswith("ge"):
+            continue
+        clause_start = at
+        while clause_start > 0 and toks[clause_start - 1][0].isalnum() and surface[
+                clause_start - 1] not in _CLAUSE_END:
+            clause_start -= 1
+        if any(t in _PASSIVE for t in surface[clause_start:at + 4]):
+            continue
+        agent: int | None = None
+        for i in range(at - 1, max(clause_start, at - 5) - 1, -1):
+            if surface[i] in _SUBJECTS:
+                agent = max((p for p in people if p < i), default=None)
+                break
+            if i in people:
+                agent = i
+                break
+        if agent is not None and agent in by:
+            out[at] = ""
+    return out
 
 
 def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
     """The families ``question`` signals, in the file's order (pure). ``age`` is the
     person's age when known (see ``person_min_age``)."""
-    toks = tokens(question)
+    q = _Question(question)
     found: list[Signal] = []
     for family in signals.families:
-        cue = next((c for c in family.strong if _matches(c, toks)), None)
+        cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and age is not None and age >= family.person_min_age
-        if cue is None:
+        if cue is None and family.all_of and _first_match(family.unless, q) is None:
+            ruled: list[Mapping[int, str]] = []
+
+            def skip(family: Family = family,
+                     ruled: list[Mapping[int, str]] = ruled) -> Mapping[int, str]:
+                if not ruled:
+                    ruled.append(_by_excluded(family, q))
+                return ruled[0]
+
             for rule in family.all_of:
-                hits = [
-                    (f"age>={family.person_min_age}",)
-                    if n == 0 and old
-                    else next((c for c in group if _matches(c, toks)), None)
-                    for n, group in enumerate(rule)
-                ]
-                if all(h is not None for h in hits):
-                    cue = tuple(w for h in hits if h is not None for w in (*h, "+"))[:-1]
+                hits: list[tuple[str, ...]] = []
+                for n, group in enumerate(rule):
+                    hit = ((f"age>={family.person_min_age}",) if n == 0 and old
+                           else _first_match(group, q, skip if n else None))
+                    if hit is None:
+                        break
+                    hits.append(hit)
+                else:
+                    cue = tuple(w for h in hits for w in (*h, "+"))[:-1]
                     break
         if cue is not None:
             found.append(Signal(family, " ".join(cue)))

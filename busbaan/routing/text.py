@@ -70,6 +70,7 @@ def contrasted_negations(text: str) -> frozenset[int]:
     clauses: list[list[int]] = [[]]  # word indices per clause
     negated: list[int | None] = [None]  # per clause: position of its negation
     contrasted: list[bool] = []  # per clause: a contrast opens the next one
+    sentence: list[int] = [0]  # per clause: the sentence it is in
     index = 0
     for tok in tokens:
         if not tok[0].isalnum() or tok in CONTRASTS:
@@ -78,6 +79,7 @@ def contrasted_negations(text: str) -> frozenset[int]:
             contrasted.append(tok in CONTRASTS)
             clauses.append([])
             negated.append(None)
+            sentence.append(sentence[-1] + (tok in ".!?"))
             if tok in CONTRASTS:
                 index += 1
             continue
@@ -86,8 +88,15 @@ def contrasted_negations(text: str) -> frozenset[int]:
         clauses[-1].append(index)
         index += 1
     contrasted.append(False)
+    # "Geen schulden hoor, alles netjes betaald, maar ...": the contrast may follow one
+    # clause that only says more about the negated one (same sentence).
+    reaches = [
+        contrast or (n + 1 < len(clauses) and contrasted[n + 1] and clauses[n + 1] != []
+                     and sentence[n + 1] == sentence[n] and negated[n + 1] is None)
+        for n, contrast in enumerate(contrasted)
+    ]
     out: set[int] = set()
-    for clause, neg, contrast in zip(clauses, negated, contrasted, strict=True):
+    for clause, neg, contrast in zip(clauses, negated, reaches, strict=True):
         if neg is None or not contrast:
             continue
         after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]

@@ -48,8 +48,10 @@ async def request_context(
     with structlog.contextvars.bound_contextvars(request_id=request_id):
         try:
             response = await handler(request)
-        except web.HTTPException:
-            raise
+        except web.HTTPException as exc:
+            if exc.status not in _PLAIN_ERRORS:
+                raise
+            response = _plain_error(request, exc)
         except BusbaanError as exc:
             status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 409)
             log.info("web.refused", path=request.path, errcode=exc.errcode, status=status)
@@ -66,6 +68,41 @@ async def request_context(
         response.headers["X-Request-Id"] = request_id
         _count(request, response.status)
         return response
+
+
+#: aiohttp's own answers (English plain text: "404: Not Found", "Maximum request body
+#: size 262144 exceeded.") → errcode, Dutch, English. Rendered as JSON under /api/, as
+#: a short page elsewhere (outside check, session 4).
+_PLAIN_ERRORS = {
+    404: ("BB_NOT_FOUND", "Deze pagina bestaat niet. Kijk of het adres goed is overgenomen.",
+          "This page does not exist. Check that the address was copied correctly."),
+    405: ("BB_METHOD_NOT_ALLOWED", "Dit adres kan dat verzoek niet aannemen; er is niets "
+          "gedaan. Gebruik de knoppen op de pagina.",
+          "This address does not accept that request; nothing was done. Use the buttons "
+          "on the page."),
+    413: ("BB_TOO_LARGE", "Wat u stuurde is te groot (meer dan 256 kB); er is niets "
+          "opgeslagen. Stuur minder tekst.",
+          "What you sent is too large (over 256 kB); nothing was stored. Send less text."),
+}
+
+
+def _plain_error(request: web.Request, exc: web.HTTPException) -> web.Response:
+    errcode, nl, en = _PLAIN_ERRORS[exc.status]
+    message = en if _lang(request) == "en" else nl
+    headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
+    if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+        return web.json_response({"ok": False, "errcode": errcode, "message": message},
+                                 status=exc.status, headers=headers)
+    lang = "en" if _lang(request) == "en" else "nl"
+    title = {"nl": "Dat lukte niet", "en": "That did not work"}[lang]
+    home = {"nl": "Naar de startpagina", "en": "To the start page"}[lang]
+    page = (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<title>{title}</title><meta name="viewport" '
+            f'content="width=device-width, initial-scale=1"></head>\n<body><main>'
+            f'<h1>{title}</h1>\n<p role="alert">{message}</p>\n'
+            f'<p><a href="/">{home}</a></p></main></body></html>')
+    return web.Response(status=exc.status, text=page, content_type="text/html",
+                        charset="utf-8", headers=headers)
 
 
 def _count(request: web.Request, status: int) -> None:

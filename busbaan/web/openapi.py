@@ -156,11 +156,19 @@ def describe() -> dict[str, Any]:
                                       produces="stream")),
         },
     }
-    for name in ("case", "professional", "consents", "exceptions"):
+    for name in ("case", "professional", "consents"):
         paths[f"/api/v1/privacy/reports/{name}"] = {
             "get": _officer(f"{name}: {report}", query=True),
             "post": _officer(f"{name}: {report}", post=True, body=True),
         }
+    # Per officer: 20 reports with filters not asked for lately, then one per 3 s; a
+    # report asked for again is extended with what the log gained, never limited.
+    limited = (f"exceptions: {report} (per officer: 20 with new filters in a row, then one "
+               "per 3 s; the same filters again are not limited)")
+    paths["/api/v1/privacy/reports/exceptions"] = {
+        "get": _limited(_officer(limited, query=True)),
+        "post": _limited(_officer(limited, post=True, body=True)),
+    }
     return {
         "openapi": "3.0.3",
         "info": {"title": "busbaan", "version": "1",

@@ -78,3 +78,18 @@ def test_labels_never_carry_user_ids(log) -> None:
     for item in case_timeline(log, "C-T1"):
         assert "@" not in item.nl and "@" not in item.en
         assert item.to_json()["kind"] == item.kind
+
+
+def test_the_timeline_speaks_about_the_citizen_not_to_them() -> None:
+    """The timeline is read by professionals (``!status``) and the privacy officer; the
+    citizen's page has its own sentences. "Uw hulpvraag is geopend" in a professional's
+    ``!status`` read as if the professional had asked for help (outside check, s4)."""
+    for code in KINDS:
+        item = item_for(0, entry(code, 0, organisation="schuldhulp", valid_until="2025-12-01",
+                                 from_organisation="buurtteam", to_organisation="schuldhulp",
+                                 sideline_until="2025-06-16T09:06Z", until="2025-06-03T09:07Z",
+                                 subject_organisation="ggd"))
+        if item is None:
+            continue
+        assert not item.nl.startswith(("Uw ", "U ")) and " uw " not in item.nl, item.nl
+        assert not item.en.startswith(("Your ", "You ")) and " your " not in item.en, item.en

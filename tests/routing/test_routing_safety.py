@@ -3,6 +3,7 @@ safety services first, and `socialmap check --safety`."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from busbaan.cli import main
 from busbaan.routing import Router, demo_map_path, load_map
 from busbaan.routing.safety import (
     SafetyFileError,
+    _by_excluded,
+    _matches,
+    _Question,
     check_against_map,
     default_path,
     detect,
@@ -259,3 +263,190 @@ def test_cue_words_match_in_every_form(signals: Any) -> None:
     'mishandelen'), not only the forms written in the file."""
     assert "partner_violence" in families(signals, "haar man mishandelde haar jarenlang")
     assert "partner_violence" in families(signals, "hij bedreigde zijn vrouw")
+
+
+# --------------------------------------------------------------------- session 4
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # a compound ends in the cue word: a 'buurjongen' is a 'jongen'
+        ("de buurjongen komt steeds met blauwe plekken op school", "child_maltreatment"),
+        ("het tienermeisje heeft striemen op haar rug", "child_maltreatment"),
+        # Dutch puts the verb last in a subordinate clause
+        ("ze zegt dat ze het allemaal niet meer ziet zitten", "suicide"),
+        # articles are interchangeable ('tegen een deur' for 'tegen de deur')
+        ("ze had een blauw oog en zei dat ze tegen een deur was gelopen", "partner_violence"),
+        # English words by their English stem ('ending' -> 'end')
+        ("I keep thinking about ending it all", "suicide"),
+        # a cue that holds its own separable particle stands
+        ("Waternet sluit over drie dagen het water af", "eviction_cutoff"),
+    ],
+)
+def test_forms_of_language_match_a_cue(signals: Any, text: str, family: str) -> None:
+    """Compounds, Dutch word order, articles and English forms do not hide a cue."""
+    assert family in families(signals, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the child is the one who hits: no signal that the child is hit
+        "Mijn zoon van 6 slaat andere kinderen op school",
+        "Onze peuter slaat en bijt andere kinderen op de opvang",
+        "Mijn zoon van 12 wil op boksles, hij slaat graag tegen de zak",
+        # a separable particle makes another verb ('dichtslaan')
+        "tiener slaat deuren dicht als hij zijn zin niet krijgt",
+        # a reflexive object harms nobody else
+        "Ik sla mezelf voor mijn kop: ik heb de kinderbijslag voor mijn kind nooit aangevraagd",
+        # a negation right after the cue
+        "onze dochter is somber; over zichzelf iets aandoen heeft ze niks gezegd",
+        # the asker gives the plain cause of the bruises
+        "Mijn vader (81) zit onder de blauwe plekken van het struikelen over de drempels",
+        # said of someone who died, not of wanting to die
+        "Mijn vader doet nergens meer aan mee sinds mam er niet meer is",
+        # no desire for school is not suicidal talk
+        "Mijn zoon (14) heeft geen zin meer in school",
+    ],
+)
+def test_who_does_what_and_plain_causes_are_no_signal(signals: Any, text: str) -> None:
+    """A child's own act, another verb, a self-directed or negated cue, or a cause the
+    asker explains raises no safety signal."""
+    assert families(signals, text, None) == set()
+
+
+def test_a_parent_who_hits_still_counts(signals: Any) -> None:
+    """The agent rule excludes only the child's own act: a parent hitting still counts,
+    in a main and in a subordinate clause, and a child who is hit (passive) too."""
+    assert "child_maltreatment" in families(signals, "De vader slaat zijn zoon")
+    assert "child_maltreatment" in families(
+        signals, "Tienermeisje durft niet naar huis omdat haar vader haar slaat")
+    assert "child_maltreatment" in families(signals, "kleuter wordt thuis met een riem geslagen")
+
+
+def test_unless_and_not_by_are_checked_in_the_file(tmp_path: Path) -> None:
+    """'unless' and 'not_by' are lists of cues; an empty cue is named in the check."""
+    raw = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    raw["families"][0]["unless"] = ["..."]
+    with pytest.raises(SafetyFileError):
+        parse_signals(raw, "x.yaml")
+
+
+def test_each_signalled_family_gets_its_first_service(router: Router) -> None:
+    """Someone put out of their home today with no bed tonight signals two families:
+    the shelter comes first (tonight is the most urgent) and crisis intervention
+    second, rather than two shelter desks."""
+    answer = router.route(
+        "Meneer (45) is vandaag uit zijn huis gezet en heeft geen idee waar hij vannacht "
+        "moet slapen."
+    )
+    assert {h.signal for h in answer.safety} == {"homeless_tonight", "eviction_cutoff"}
+    assert [r.service_id for r in answer.results[:2]] == [
+        "mo-centrale-toegang", "shv-crisisinterventie"]
+
+
+def test_own_safety_probes_have_their_safety_service_in_the_top_3(router: Router) -> None:
+    """Our own session-4 probes (danger described in everyday words, a tuning set): at
+    least 39 of 44 have the family's safety service in the top 3 (measured 39)."""
+    probes = read_jsonl("safety-probes-s4.jsonl")
+    found = sum(
+        any(r.service_id in q["expected"] for r in router.route(q["question"]).results[:3])
+        for q in probes
+    )
+    assert found >= 39
+
+
+def test_a_minor_with_a_safety_signal_still_gets_a_safety_service(router: Router) -> None:
+    """When none of the family's services is open to the person's age (a 17-year-old,
+    adult mental-health services), the safety service still comes first: a signalled
+    question is never answered with ordinary services only."""
+    answer = router.route("mijn zoon (17) snijdt in zijn armen en zegt dat het leven geen "
+                          "zin heeft")
+    assert answer.safety and answer.safety[0].service_id is not None
+    # the family's service for minors (the Ouder- en Kindteam, the access to youth
+    # mental-health care), not the adult ones
+    assert answer.results[0].service_id == "okt-opvoedondersteuning"
+
+
+def test_minors_get_the_familys_service_for_minors_adults_the_family_services(
+        router: Router) -> None:
+    """The file's optional ``minors`` field: a 15-year-old with suicidal talk gets the
+    Ouder- en Kindteam first, a 40-year-old the adult services, and a family without
+    ``minors`` on the map still answers a minor with its own services."""
+    young = router.route("hij wil niet meer leven", {"leeftijd": 15})
+    adult = router.route("hij wil niet meer leven", {"leeftijd": 40})
+    assert young.safety[0].service_id == young.results[0].service_id == "okt-opvoedondersteuning"
+    assert adult.safety[0].service_id == adult.results[0].service_id == "ggz-specialistisch"
+    without = dataclasses.replace(
+        router.safety,
+        families=tuple(dataclasses.replace(f, minors=("not-on-the-map",))
+                       for f in router.safety.families))
+    plain = Router(router.map, safety=without).route("hij wil niet meer leven", {"leeftijd": 15})
+    assert plain.results[0].service_id in {"ggz-specialistisch", "ggd-vangnet"}
+
+
+def test_minors_field_is_checked_in_the_file_and_against_the_map(tmp_path: Path) -> None:
+    """'minors' is a list of service ids (a wrong type is an error of the file); a family
+    whose ``minors`` are all missing from the map gets a warning in ``socialmap check``."""
+    raw = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    raw["families"][0]["minors"] = "okt"
+    with pytest.raises(SafetyFileError) as caught:
+        parse_signals(raw, "x.yaml")
+    assert "minors" in str(caught.value)
+    raw["families"][0]["minors"] = ["nergens-te-vinden"]
+    problems = check_against_map(parse_signals(raw, "x.yaml"), load_map(BENCHMARK_MAP))
+    assert [(p.severity, p.code) for p in problems] == [("warning", "safety-no-minor-service")]
+    assert "nergens-te-vinden" in problems[0].message("nl")
+    shipped = load_signals()
+    assert shipped.family("suicide") is not None
+    assert shipped.family("suicide").minors  # type: ignore[union-attr]
+    broken = tmp_path / "safety.yaml"
+    broken.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    out = CliRunner().invoke(main, ["socialmap", "check", str(BENCHMARK_MAP), "--safety",
+                                    str(broken)], env={"BUSBAAN_LANG": "nl"})
+    assert "diensten voor minderjarigen" in out.output and "nergens-te-vinden" in out.output
+
+
+def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) -> list[str]:
+    """Detection as it was before the cue tables: every cue of every list tried in order,
+    the verb-exclusion map always built (the reference for the fast path)."""
+    q = _Question(text)
+    found: list[str] = []
+    for family in signals.families:
+        cue = next((c for c in family.strong if _matches(c, q)), None)
+        old = family.person_min_age is not None and age is not None and (
+            age >= family.person_min_age)
+        if cue is None and family.all_of and not any(_matches(c, q) for c in family.unless):
+            ruled = _by_excluded(family, q)
+            for rule in family.all_of:
+                hits = [
+                    (f"age>={family.person_min_age}",) if n == 0 and old
+                    else next((c for c in group
+                               if _matches(c, q, (lambda r=ruled: r) if n else None)), None)
+                    for n, group in enumerate(rule)
+                ]
+                if all(h is not None for h in hits):
+                    cue = tuple(w for h in hits if h is not None for w in (*h, "+"))[:-1]
+                    break
+        if cue is not None:
+            found.append(f"{family.id}: {' '.join(cue)}")
+    return found
+
+
+def test_fast_detection_finds_what_trying_every_cue_finds(signals: Any) -> None:
+    """Detection tries only the cues whose first word occurs in the question and builds
+    the verb-exclusion map only when needed: the same families and cues as trying them
+    all, over the tuning sets' questions (probes, near misses, dev, tuning set s4), with
+    and without an age."""
+    texts = [q["question"] for name in (
+        "safety-probes-s4.jsonl", "safety-near-misses.jsonl", "safety-near-misses-s4.jsonl",
+        "dev-questions.jsonl", "tuning-2026-12-03-s4.jsonl") for q in read_jsonl(name)]
+    assert len(texts) > 300
+    signalled = 0
+    for text in texts:
+        for age in (None, 15, 80):
+            fast = [f"{s.family.id}: {s.cue}" for s in detect(signals, text, age)]
+            assert fast == _detect_trying_every_cue(signals, text, age), text
+            signalled += bool(fast)
+    assert signalled > 100  # the comparison covers signalled questions, not only silence

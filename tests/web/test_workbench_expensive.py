@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -17,7 +18,13 @@ from busbaan.clock import SystemClock
 from busbaan.policy import load_policy
 from busbaan.service import Service
 from busbaan.web.workbench import WORKBENCH
-from busbaan.web.workbench.core import EXPORT_LIMIT, VERIFY_LIMIT, Workbench, WorkbenchConfig
+from busbaan.web.workbench.core import (
+    EXCEPTIONS_LIMIT,
+    EXPORT_LIMIT,
+    VERIFY_LIMIT,
+    Workbench,
+    WorkbenchConfig,
+)
 from busbaan.web.workbench.throttle import Bucket, RequestLimiter
 from tests.web.conftest import csrf_of, workbench_entries
 
@@ -98,6 +105,62 @@ async def test_exports_are_limited_per_officer(officer_client: TestClient) -> No
     body = await refused.json()
     assert body["errcode"] == "BB_RATE_LIMITED"
     assert f"over {wait} seconden opnieuw" in body["message"]
+
+
+async def test_exceptions_reports_are_extended_and_new_filters_limited(
+        officer_client: TestClient, wb_service: Service,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same filters again: the kept report, extended with what the log gained (a
+    refusal recorded in between is in it), never limited. New filters: a full read
+    each, 20 in a row per officer, then 429 with Retry-After — before anything is
+    read or recorded (issue 12, session 4: the fuzz slowed on this report)."""
+    wb = officer_client.server.app[WORKBENCH]
+    wb.exceptions_limiter = RequestLimiter(Bucket(EXCEPTIONS_LIMIT.burst, 3600.0))
+    full_reads: list[int] = []
+    build = core.build_exceptions
+
+    def counting(log: Any, filters: Any, earlier: Any = None) -> Any:
+        if earlier is None:
+            full_reads.append(1)
+        return build(log, filters, earlier)
+
+    monkeypatch.setattr(core, "build_exceptions", counting)
+    url = "/api/v1/privacy/reports/exceptions"
+    first = await officer_client.get(url)
+    assert first.status == 200, await first.text()
+    total = (await first.json())["total"]
+    await wb.record("membership.join_refused", action="C", outcome="refused",
+                    user_id="@someone:localhost", organisation="humanitas",
+                    reason_code="refused.no_grant")
+    again = await officer_client.get(url)
+    assert again.status == 200
+    assert (await again.json())["total"] == total + 1  # exact, not a stale copy
+    assert len(full_reads) == 1
+    # New filters (another period each) until the officer's bucket is empty.
+    for day in range(1, EXCEPTIONS_LIMIT.burst):
+        ok = await officer_client.get(f"{url}?since=2026-01-{day:02d}")
+        assert ok.status == 200, await ok.text()
+    assert len(full_reads) == EXCEPTIONS_LIMIT.burst
+    viewed = len(workbench_entries(wb_service, "workbench.viewed"))
+    refused = await officer_client.get(f"{url}?since=2026-02-01")
+    assert refused.status == 429
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 3600
+    body = await refused.json()
+    assert body["errcode"] == "BB_RATE_LIMITED" and body["retry_after"] == wait
+    assert f"over {wait} seconden opnieuw" in body["message"]
+    assert len(full_reads) == EXCEPTIONS_LIMIT.burst  # nothing read
+    assert len(workbench_entries(wb_service,
+                                 "workbench.viewed")) == viewed  # nothing recorded
+    english = await officer_client.get(f"{url}?since=2026-02-01",
+                                       headers={"Accept-Language": "en"})
+    assert english.status == 429 and "Try again in" in (await english.json())["message"]
+    # Filters asked for before are still answered, extended, with an empty bucket.
+    kept = await officer_client.get(url)
+    assert kept.status == 200 and (await kept.json())["total"] == total + 1
+    # The page shares the officer's bucket and answers a 429 page.
+    page = await officer_client.get("/privacy/exceptions?since=2026-03-01")
+    assert page.status == 429 and "seconden opnieuw" in await page.text()
 
 
 async def test_the_register_is_derived_again_only_when_a_policy_file_changes(

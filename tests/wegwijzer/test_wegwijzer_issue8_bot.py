@@ -114,3 +114,17 @@ async def test_feedback_becomes_learned_terms(
         assert question not in str(repo.summary(sha))
     finally:
         engine.dispose()
+
+
+async def test_help_alone_is_answered_in_dutch(make_person: MakePerson, bot_id: str) -> None:
+    """``!help`` and ``help`` — Dutch words too — get the Dutch help, as from the casus
+    bot (they got the English one); an English question still gets English."""
+    asker = await make_person()
+    dm = await _named_dm(asker, bot_id, "Vragen")
+    for text in ("!help", "help"):
+        _, content = await ask_dm(asker, dm, text)
+        assert content[NOTICE_KEY]["kind"] == "wegwijzer.help", content
+        assert "Ik ben de wegwijzer" in content["body"], content["body"][:200]
+    _, english = await ask_dm(asker, dm, "my client is lonely and has no one to talk to")
+    assert "I am not sure" in english["body"] or "These are" in english["body"] \
+        or "Why:" in english["body"], english["body"][:200]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,11 @@ from busbaan.audit.reports import Register, processing_register
 from busbaan.clock import Clock
 from busbaan.consent.model import Professional
 from busbaan.directory import Directory
-from busbaan.errors import BusbaanError, Forbidden, Unavailable
+from busbaan.errors import BusbaanError, Forbidden, RateLimited, Unavailable
 from busbaan.log import get_logger
 from busbaan.policy import Policy
 from busbaan.store.repositories import DirectoryRepository
-from busbaan.web.workbench.filters import LOCAL
+from busbaan.web.workbench.filters import LOCAL, Filters
 from busbaan.web.workbench.i18n import (
     LANG_COOKIE,
     Translator,
@@ -42,7 +43,12 @@ from busbaan.web.workbench.login_guard import LoginGuard
 from busbaan.web.workbench.matrix_auth import MatrixAuth
 from busbaan.web.workbench.sessions import COOKIE, Officer, Session, SessionStore
 from busbaan.web.workbench.throttle import Bucket, RequestLimiter
-from busbaan.web.workbench.views import OverviewView, build_overview
+from busbaan.web.workbench.views import (
+    ExceptionsView,
+    OverviewView,
+    build_exceptions,
+    build_overview,
+)
 
 __all__ = ["WORKBENCH", "Workbench", "WorkbenchConfig"]
 
@@ -64,6 +70,14 @@ EXPORT_LIMIT = Bucket(burst=20, refill_seconds=6.0)
 #: officer's request adds to it (issue 12: under load the overview cost grew with the
 #: log, per request). The view says its log size, so an officer sees how fresh it is.
 OVERVIEW_TTL = 10.0
+#: Exceptions reports, per officer (issue 12, session 4): a report for filters not
+#: asked for lately reads the whole selected part of the log; this many at once, then
+#: one more per ``refill_seconds``. A report asked for again reads only what was
+#: appended since (:meth:`Workbench.exceptions`) and is not limited.
+EXCEPTIONS_LIMIT = Bucket(burst=20, refill_seconds=3.0)
+#: Exceptions reports kept to be extended (one per filter; the least recently used
+#: goes first). Each holds at most ``views.LIMIT`` entries and a few counters.
+EXCEPTIONS_KEPT = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +100,7 @@ class WorkbenchConfig:
     #: once, then one more per ``refill_seconds`` (the monitor also verifies by itself).
     verify_limit: Bucket = VERIFY_LIMIT
     export_limit: Bucket = EXPORT_LIMIT
+    exceptions_limit: Bucket = EXCEPTIONS_LIMIT
 
     @classmethod
     def from_service(cls, policy: Policy, service: Any) -> WorkbenchConfig:
@@ -117,6 +132,9 @@ class Workbench:
         self.login_guard = LoginGuard(trusted_proxies=config.trusted_proxies)
         self.verify_limiter = RequestLimiter(config.verify_limit)
         self.export_limiter = RequestLimiter(config.export_limit)
+        self.exceptions_limiter = RequestLimiter(config.exceptions_limit)
+        self._exceptions: OrderedDict[tuple[str, ...], ExceptionsView] = OrderedDict()
+        self._exceptions_lock = asyncio.Lock()
         self.integrity = IntegrityMonitor(config.audit.log, config.key_path, config.clock,
                                           trust_path=config.trust_path)
         self.templates = jinja2.Environment(
@@ -160,6 +178,41 @@ class Workbench:
                 view = await asyncio.to_thread(build_overview, self.log(), self.clock.now())
                 cached = self._overview = (time.monotonic(), view)
             return cached[1]
+
+    def exceptions_allowed(self, filters: Filters, officer: Officer) -> None:
+        """Raise :class:`RateLimited` when ``filters`` would need a full read of the
+        log (no report kept for them) and the officer has asked for too many of those
+        just now (:data:`EXCEPTIONS_LIMIT`); a report kept is always allowed."""
+        if _filters_key(filters) in self._exceptions:
+            return
+        verdict = self.exceptions_limiter.take(officer.user_id, time.monotonic())
+        if verdict.allowed:
+            return
+        seconds = max(1, int(verdict.retry_after + 0.999))
+        log.info("workbench.exceptions_limited", retry_after=seconds)
+        raise RateLimited(
+            "U heeft net veel uitzonderingenoverzichten met verschillende filters na elkaar "
+            "gevraagd; elk nieuw filter leest het hele gekozen deel van het auditlog. "
+            f"Probeer het over {seconds} seconden opnieuw.",
+            "You have asked for many exceptions reports with different filters in a row "
+            "just now; each new filter reads the whole selected part of the audit log. "
+            f"Try again in {seconds} seconds.",
+            retry_after=verdict.retry_after)
+
+    async def exceptions(self, filters: Filters) -> ExceptionsView:
+        """The exceptions report for ``filters``: the one kept for them, extended with
+        what the log gained since (exact: the log only grows), or read in full. Each
+        caller gets its own copy."""
+        key = _filters_key(filters)
+        async with self._exceptions_lock:
+            kept = self._exceptions.get(key)
+            view = await asyncio.to_thread(build_exceptions, self.log(), filters,
+                                           kept.copy() if kept is not None else None)
+            self._exceptions[key] = view
+            self._exceptions.move_to_end(key)
+            while len(self._exceptions) > EXCEPTIONS_KEPT:
+                self._exceptions.popitem(last=False)
+            return view.copy()
 
     async def register(self) -> Register:
         """The processing register (art. 30), derived again only when a policy file
@@ -366,3 +419,9 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _filters_key(filters: Filters) -> tuple[str, ...]:
+    """What makes two exceptions reports the same (their filters, as text)."""
+    args = sorted(filters.query_args().items())
+    return (*(f"{k}={v!s}" for k, v in args), str(filters.since_day), str(filters.until_day))

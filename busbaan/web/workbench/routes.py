@@ -54,7 +54,6 @@ from busbaan.web.workbench.sessions import Officer, Session
 from busbaan.web.workbench.views import (
     build_case,
     build_consents,
-    build_exceptions,
     build_professional,
     expiring_chart,
     handover_chart,
@@ -474,10 +473,11 @@ async def exceptions_page(request: web.Request, wb: Workbench, session: Session,
     except FilterError as exc:
         return render(request, "exceptions.html", status=400, session=session, view=None,
                       **_form_context(wb, values, exc.problems))
+    wb.exceptions_allowed(filters, officer)  # RateLimited: the 429 page
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     case_id=filters.case_id, subject_user=filters.user_id,
                     details=_viewed("exceptions", filters))
-    view = await asyncio.to_thread(build_exceptions, wb.log(), filters)
+    view = await wb.exceptions(filters)
     t = Translator(pick_lang(request))
     shown = {**values, **{k: v for k, v in filters.form_values().items()
                           if k in ("since", "until")}}
@@ -714,10 +714,11 @@ async def api_exceptions(request: web.Request, wb: Workbench, session: Session,
                          officer: Officer) -> web.StreamResponse:
     filters = (await _filters(request, wb, await _values(request))).with_default_period(
         wb.today(), EXCEPTION_DAYS)
+    wb.exceptions_allowed(filters, officer)  # RateLimited: 429 with Retry-After
     await wb.record("workbench.viewed", action="R", outcome="done", officer=officer,
                     case_id=filters.case_id, subject_user=filters.user_id,
                     details=_viewed("api_exceptions", filters))
-    view = await asyncio.to_thread(build_exceptions, wb.log(), filters)
+    view = await wb.exceptions(filters)
     return web.json_response(view.to_json())
 
 

@@ -173,6 +173,18 @@ class ExceptionsView:
     summary: ExceptionSummary = field(default_factory=ExceptionSummary)
     items: deque[LoggedEntry] = field(default_factory=lambda: deque(maxlen=LIMIT))
     per_week: dict[str, Counter[str]] = field(default_factory=dict)
+    #: The log entries read so far: indexes below this (issue 12, session 4).
+    upto: int = 0
+
+    def copy(self) -> ExceptionsView:
+        """An independent copy (the workbench keeps one per filter and extends it)."""
+        s = self.summary
+        return ExceptionsView(
+            self.filters,
+            ExceptionSummary(s.total, Counter(s.by_kind), Counter(s.by_organisation),
+                             Counter(s.by_reason), Counter(s.by_week)),
+            deque(self.items, maxlen=LIMIT),
+            {week: Counter(orgs) for week, orgs in self.per_week.items()}, self.upto)
 
     def newest_first(self) -> list[LoggedEntry]:
         return list(reversed(self.items))
@@ -196,17 +208,26 @@ def _period(f: Filters) -> dict[str, str | None]:
             "until": f.until_day.isoformat() if f.until_day else None}
 
 
-def build_exceptions(log: AuditLog, filters: Filters) -> ExceptionsView:
-    view = ExceptionsView(filters)
-    kept: list[LoggedEntry] = []
-    for item in log.query(**filters.query_args()):
+def build_exceptions(log: AuditLog, filters: Filters,
+                     earlier: ExceptionsView | None = None) -> ExceptionsView:
+    """The exceptions report. With ``earlier`` (a report for the same filters, which
+    is changed and returned) only the entries appended since it was made are read: the
+    log is append-only and whether an entry belongs depends on that entry alone, so
+    the result is what reading the whole log would give (issue 12, session 4: every
+    officer request appends to the log, and reading all of it per report made the
+    report's cost grow with the log)."""
+    size = log.size()
+    if earlier is None or size < earlier.upto:  # none yet, or not this log any more
+        earlier = ExceptionsView(filters)
+    view = earlier
+    for item in log.query(**filters.query_args(), start=view.upto, stop=size):
         if not is_exception(item):
             continue
         view.summary.add(item)
         view.items.append(item)
-        if item.entry.outcome == "refused":
-            kept.append(item)
-    view.per_week = refusals_per_week(kept)
+        for week, orgs in refusals_per_week([item]).items():
+            view.per_week.setdefault(week, Counter()).update(orgs)
+    view.upto = max(view.upto, size)
     return view
 
 
