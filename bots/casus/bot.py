@@ -726,7 +726,7 @@ class CasusBot:
         """Withdraw grants through the case service and say who falls outside the new
         scope: the members and invitees of the room (the bot's view) that
         :func:`busbaan.consent.outside_scope` — the reconciliation's own rule — no longer
-        covers. Nobody is removed here: :meth:`finish_withdrawal` does that (right after
+        covers. Nobody is removed here: :meth:`finish_withdrawal` does that (alongside
         the reply), and should it not run (a crash, a homeserver away), the commit has
         marked the case for the reconciler, which removes them from the store's scope at
         its next tick or, after a restart, in its pass over every room at start."""
