@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from bots.casus.parse import parse_user_and_reason, split_case_id
 from busbaan.cases import CaseService
-from busbaan.consent import Access, Action, CaseScope, decide
+from busbaan.consent import Access, Action, CaseScope, decide, outside_scope
 from busbaan.consent.decide import DirectoryLookup
 from busbaan.errors import UsageError
 from busbaan.handover import (
@@ -380,11 +380,9 @@ class HandoverDesk:
         room = self.bot.runner.client.rooms.get(scope.room_id)
         if room is None:
             return []
-        members = (set(room.users) | set(room.invited_users)) - {self.bot.user_id}
-        return sorted(u for u in members
-                      if not decide(self.bot.policy, scope, directory, Action.STAY,
-                                    actor=self.bot.user_id, subject=u, now=now,
-                                    bot_user_id=self.bot.user_id).allowed)
+        members = set(room.users) | set(room.invited_users)
+        return [u for u, _ in outside_scope(self.bot.policy, scope, directory, members,
+                                            now=now, bot_user_id=self.bot.user_id)]
 
     # -- !weiger -------------------------------------------------------------------------
 

@@ -155,6 +155,9 @@ class WegwijzerBot:
         for owner in (self, self.lanes):
             runner.dispatcher.bind(owner)
         runner.message_hooks.append(self._on_message)
+        # Questions in a direct chat are answered through the inbox, like commands:
+        # one asked while the bot is down is answered after it starts, once.
+        runner.answer_messages(self._is_question, self._answer_stored, self._answer_sent)
 
     @classmethod
     async def create(cls, runner: BotRunner, *, engine: Engine, clock: Clock,
@@ -302,15 +305,19 @@ class WegwijzerBot:
                           for r in answer.results[:SHOWN]),
             confident=answer.confident, created_at=self.clock.now())
         await asyncio.to_thread(self.answers.add, record)
-        self._questions[answer_id] = answer.question
-        self._stadsdelen[answer_id] = answer.stadsdeel
+        self._keep_question(answer_id, answer.question, answer.stadsdeel)
+        log.info("route.answered", answer_id=answer_id, confident=answer.confident,
+                 results=len(record.results),
+                 top=record.results[0].service_id if record.results else None)
+
+    def _keep_question(self, answer_id: str, question: str, stadsdeel: str | None) -> None:
+        """The question's text and stadsdeel, in memory only (for a lane), bounded."""
+        self._questions[answer_id] = question
+        self._stadsdelen[answer_id] = stadsdeel
         while len(self._questions) > QUESTION_CACHE:
             self._questions.popitem(last=False)
         while len(self._stadsdelen) > QUESTION_CACHE:
             self._stadsdelen.popitem(last=False)
-        log.info("route.answered", answer_id=answer_id, confident=answer.confident,
-                 results=len(record.results),
-                 top=record.results[0].service_id if record.results else None)
 
     async def _refused(self, sender: str, exc: BusbaanError) -> None:
         if isinstance(exc, PersonalData):
@@ -368,12 +375,62 @@ class WegwijzerBot:
             await self._direct_question(room.room_id, event)
         return True
 
+    def _is_question(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
+        """A message the bot answers as a question: in a direct chat with it."""
+        return event.sender != self.user_id and self._is_direct(room)
+
+    async def _answer_stored(self, message: dict[str, Any]) -> dict[str, Any]:
+        """The answer to a question the runner kept in the inbox (``answer_messages``)."""
+        room_id, event_id = str(message["room_id"]), str(message["event_id"])
+        with structlog.contextvars.bound_contextvars(bot=self.name, room_id=room_id,
+                                                     event_id=event_id):
+            content, _ = await self._direct_answer(room_id, event_id, str(message["sender"]),
+                                                   str(message.get("text") or ""))
+        return content
+
+    async def _answer_sent(self, message: dict[str, Any], content: dict[str, Any],
+                           event_id: str) -> None:
+        """An answer from the inbox is sent: keep its record (``!baan``, ``!goed`` and
+        reactions find it), built from the answer itself — so also after a restart —
+        and only once."""
+        route = content.get(ROUTE_KEY)
+        if not isinstance(route, dict):
+            return  # help or a refusal: nothing to keep
+        answer_id = str(route["answer_id"])
+        if await asyncio.to_thread(self.answers.get, answer_id) is not None:
+            return
+        query = str(route["query"])
+        results = tuple(ResultRef(str(r["service_id"]), str(r["organization_id"]),
+                                  int(r["score"]), r.get("lane"))
+                        for r in route.get("results", []))
+        record = AnswerRecord(
+            answer_id=answer_id, room_id=str(message["room_id"]), event_id=event_id,
+            question_event_id=str(message["event_id"]), asker=str(message["sender"]),
+            question_sha256=question_sha256(query), map_sha256=self.document.sha256,
+            results=results, confident=bool(route.get("confident")),
+            created_at=self.clock.now())
+        await asyncio.to_thread(self.answers.add, record)
+        self._keep_question(answer_id, query,
+                            (route.get("context") or {}).get("stadsdeel"))
+        log.info("route.answered", answer_id=answer_id, confident=record.confident,
+                 results=len(results), top=results[0].service_id if results else None)
+
     async def _direct_question(self, room_id: str, event: nio.RoomMessageText) -> None:
-        text = _strip_fallback(event.body or "")
+        """A question in a direct chat, answered at once (a runner without an inbox)."""
+        content, on_sent = await self._direct_answer(
+            room_id, event.event_id, event.sender, _strip_fallback(event.body or ""))
+        event_id = await self.runner.send(room_id, content)
+        if on_sent is not None:
+            await on_sent(event_id)
+
+    async def _direct_answer(self, room_id: str, question_event_id: str, sender: str,
+                             text: str) -> tuple[dict[str, Any], Any]:
+        """The notice that answers a direct question (help, a refusal, or the services)
+        as a reply to it, and what to do once it is sent (keep the answer's record)."""
         # "help" is a Dutch word too: asked alone it is answered in Dutch, the default,
         # as the casus bot does (it was English: outside check, session 4).
         lang = "nl" if text.lower() in _HELP_WORDS else guess_lang(text)
-        relates = {"m.in_reply_to": {"event_id": event.event_id}}
+        relates = {"m.in_reply_to": {"event_id": question_event_id}}
         if text.lower() in _HELP_WORDS or text.startswith("!"):
             body, html = help_texts(lang, self._usages(lang))
             unknown = text.startswith("!") and text.lower() not in _HELP_WORDS
@@ -383,27 +440,28 @@ class WegwijzerBot:
             content = notice_content(kind="wegwijzer.help", body=body, html_body=html,
                                      data={"errcode": "BB_UNKNOWN_COMMAND"} if unknown else {})
             content["m.relates_to"] = relates
-            await self.runner.send(room_id, content)
-            return
+            return content, None
         try:
             question, answer = await self.ask(text, lang)
         except BusbaanError as exc:
-            await self._refused(event.sender, exc)
+            await self._refused(sender, exc)
             content = notice_content(kind="route.refused", body=exc.message(lang),
                                      data=error_data(exc))
             content["m.relates_to"] = relates
-            await self.runner.send(room_id, content)
-            return
+            return content, None
         answer_id = self.answers.new_id()
         body, html = answer_texts(answer, lang, self._desk_name(answer))
         content = notice_content(kind="route.answer", body=body, html_body=html,
                                  data={"answer_id": answer_id})
         content[ROUTE_KEY] = self._route_field(answer, answer_id)
         content["m.relates_to"] = relates
-        event_id = await self.runner.send(room_id, content)
-        await self._remember(answer_id=answer_id, room_id=room_id, event_id=event_id,
-                             question_event_id=event.event_id, asker=event.sender,
-                             question=question, answer=answer)
+
+        async def remember(event_id: str) -> None:
+            await self._remember(answer_id=answer_id, room_id=room_id, event_id=event_id,
+                                 question_event_id=question_event_id, asker=sender,
+                                 question=question, answer=answer)
+
+        return content, remember
 
     def _usages(self, lang: str) -> list[tuple[str, str]]:
         return [(s.usage_en if lang == "en" else s.usage_nl,

@@ -74,6 +74,7 @@ from busbaan.store.repositories import (
     HandoverRepository,
     _aware,
     _grant,
+    case_scopes,
     new_id,
 )
 from busbaan.store.service_tables import case_opening_table, outbox_table, room_state_table
@@ -230,34 +231,10 @@ class CaseService:
             return self._scopes(s, rows)
 
     def _scopes(self, s: Session, rows: Sequence[CaseRow]) -> list[CaseScope]:
-        ids = [r.case_id for r in rows]
-        grants: dict[str, list[Grant]] = {}
-        accesses: dict[str, list[Access]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for g in s.exec(select(GrantRow).where(col(GrantRow.case_id).in_(chunk))
-                            .order_by(col(GrantRow.valid_from))):
-                grants.setdefault(g.case_id, []).append(_grant(g))
-            for a in s.exec(select(AccessRow).where(col(AccessRow.case_id).in_(chunk),
-                                                    col(AccessRow.ended_at).is_(None))
-                            .order_by(col(AccessRow.started_at))):
-                accesses.setdefault(a.case_id, []).append(_access_of(a))
-        return [CaseScope(case_id=r.case_id, room_id=r.room_id or "",
-                          home_organisation=r.home_organisation, regie=r.regie,
-                          grants=tuple(grants.get(r.case_id, ())),
-                          accesses=tuple(accesses.get(r.case_id, ())),
-                          closed=r.status == "closed") for r in rows]
+        return case_scopes(s, rows)
 
     def _scope(self, s: Session, row: CaseRow) -> CaseScope:
-        grants = [_grant(g) for g in s.exec(select(GrantRow).where(
-            GrantRow.case_id == row.case_id).order_by(col(GrantRow.valid_from)))]
-        accesses = [_access_of(a) for a in s.exec(select(AccessRow).where(
-            AccessRow.case_id == row.case_id, col(AccessRow.ended_at).is_(None))
-            .order_by(col(AccessRow.started_at)))]
-        return CaseScope(case_id=row.case_id, room_id=row.room_id or "",
-                         home_organisation=row.home_organisation, regie=row.regie,
-                         grants=tuple(grants), accesses=tuple(accesses),
-                         closed=row.status == "closed")
+        return case_scopes(s, [row])[0]
 
     # -- cases --------------------------------------------------------------------------
 

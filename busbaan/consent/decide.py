@@ -8,7 +8,7 @@ expiry, withdrawal). There is no second copy of these rules anywhere.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
 from busbaan.consent.model import Action, CaseScope, Grant, Professional
@@ -254,3 +254,27 @@ def decide(
         regie = directory(case.regie)
         regie_org = regie.organisation if regie else None
     return scope_admits(policy, case, who, now, regie_org)
+
+
+def outside_scope(
+    policy: Policy,
+    case: CaseScope,
+    directory: DirectoryLookup,
+    members: Iterable[str],
+    *,
+    now: dt.datetime,
+    bot_user_id: str,
+) -> list[tuple[str, Decision]]:
+    """Who of ``members`` (joined or invited) the scope no longer covers, each with the
+    refusal :func:`decide` gives for staying, in user-id order (pure). The casus bot
+    removes exactly these (reconciliation) and names them in a withdrawal's reply
+    before it removes them: one rule for both."""
+    out: list[tuple[str, Decision]] = []
+    for user_id in sorted(set(members)):
+        if user_id == bot_user_id:
+            continue
+        decision = decide(policy, case, directory, Action.STAY, actor=bot_user_id,
+                          subject=user_id, now=now, bot_user_id=bot_user_id)
+        if not decision.allowed:
+            out.append((user_id, decision))
+    return out

@@ -31,6 +31,15 @@ Server admins skip spam checkers (``check_event_allowed`` still decides for them
 on this server (also into a partial-state room, and for a remote invitee), so
 ``check_event_allowed`` always decides it with the room's state.
 
+Which scope: a room is a case room, and of which case, only by the bot's own state
+(:func:`busbaan.consent.state.scope_from_room_state`). An invite or join is then decided
+on that case's scope *as the store holds it* (``_current``): the bot answers a grant or
+a withdrawal once the store commits, and its room state follows a moment later, so an
+invitation from Element's own dialog right after either reply is decided on what the
+reply said. A room the store does not know (a case of another store, one still
+opening) is decided on the room's state; a store that cannot be read, or names another
+case for the room, refuses (fail closed). One indexed read per invite or join.
+
 No asyncio here: Synapse runs on Twisted; every callback is awaited by Synapse.
 
 Configuration (homeserver.yaml)::
@@ -206,6 +215,32 @@ class BusbaanGate:
         repo = DirectoryRepository(self._store())
         return repo.version(), repo.all()
 
+    async def _current(self, scope: CaseScope, target: str) -> CaseScope:
+        """The case's scope as the store holds it: the one truth. The room's state
+        mirrors it a moment later (a grant is answered on commit and its state event
+        follows; likewise a withdrawal's), so an invitation sent from Element right
+        after a grant's reply is decided on the grant, and one right after a
+        withdrawal's reply on the withdrawal. Which room is a case room, and which
+        case, still comes only from the bot's own state (``scope``); a room this store
+        does not know (a case of another store, a room still opening) is decided on
+        that state. A store that cannot be read refuses (the caller fails closed), as
+        does a store that names another case for the room."""
+        if target == self._config.bot_user_id:
+            return scope  # the bot's own membership: decide() admits it anyway
+        stored = await self._api.defer_to_thread(self._stored_scope, scope.room_id)
+        if stored is None:
+            return scope
+        if stored.case_id != scope.case_id:
+            log.error("gate.case_mismatch", room_id=scope.room_id)
+            raise RuntimeError("the store names another case for this room")
+        return stored
+
+    def _stored_scope(self, room_id: str) -> CaseScope | None:
+        """The store's scope of a case room (runs in a thread, never on the reactor)."""
+        from busbaan.store.repositories import CaseRepository
+
+        return CaseRepository(self._store()).scope_by_room(room_id)
+
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._api.get_current_time_msec() / 1000, dt.UTC)
 
@@ -262,6 +297,8 @@ class BusbaanGate:
                 return True, None
             if self._recorder.overdue and event.sender != self._config.bot_user_id:
                 raise RuntimeError("audit records overdue")  # fail closed, below
+            if action in (Action.INVITE, Action.JOIN):
+                scope = await self._current(scope, subject or event.sender)
             decision = await self._decide(scope, action, event.sender, subject,
                                           event_type=event.type)
             if decision.allowed and action is Action.JOIN:
@@ -319,6 +356,7 @@ class BusbaanGate:
                 return NOT_SPAM  # an ordinary room, or one this server is not in yet
             if self._recorder.overdue and user_id != self._config.bot_user_id:
                 raise RuntimeError("audit records overdue")  # fail closed, below
+            scope = await self._current(scope, user_id)
             decision = await self._decide(scope, Action.JOIN, user_id, user_id,
                                           event_type="m.room.member")
         except Exception:

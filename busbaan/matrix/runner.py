@@ -114,6 +114,17 @@ ROOM_CONCURRENCY = 8
 
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
+#: Which non-command messages a bot answers through the inbox (see :meth:`BotRunner.
+#: answer_messages`), decided when the sync brings them.
+MessageFilter = Callable[[nio.MatrixRoom, nio.RoomMessageText], bool]
+#: The answer to a stored message (given the stored entry): the event content to send
+#: as a reply to it; None: no answer.
+MessageAnswerer = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
+#: After an answer is sent: (stored entry, answer content, answer's event id). Built
+#: from what the store keeps, so it also runs for an answer sent after a restart; it
+#: may run twice for one answer (a crash before the inbox noted it) and must be
+#: idempotent.
+MessageSent = Callable[[dict[str, Any], dict[str, Any], str], Awaitable[None]]
 
 
 class BotRunner:
@@ -163,6 +174,9 @@ class BotRunner:
         self._room_tasks: dict[str, asyncio.Task[None]] = {}
         self._room_more: set[str] = set()
         self.message_hooks: list[MessageHook] = []
+        self._message_filter: MessageFilter | None = None
+        self._message_answerer: MessageAnswerer | None = None
+        self._message_sent: MessageSent | None = None
         #: Set by the service: command, sync and latency figures (``/metrics``).
         self.metrics: Metrics | None = None
         #: ``time.monotonic()`` of the last successful sync (0: none yet); ``/readyz``.
@@ -173,6 +187,20 @@ class BotRunner:
     @property
     def user_id(self) -> str:
         return self.account.user_id
+
+    def answer_messages(self, select: MessageFilter, answer: MessageAnswerer,
+                        sent: MessageSent | None = None) -> None:
+        """Answer the non-command messages ``select`` picks (the wegwijzer's questions
+        in a direct chat) the way commands are answered: stored in the inbox with the
+        sync token that brought them, answered by ``answer`` (given the stored entry:
+        ``room_id``, ``event_id``, ``sender``, ``text``), the answer kept in the store
+        and sent once (transaction id from the message's id), then ``sent`` before the
+        message counts as answered. A message sent while the bot was down is answered
+        after it starts; one answered before a crash is not answered again. Without an
+        inbox they go to the message hooks as before."""
+        self._message_filter = select
+        self._message_answerer = answer
+        self._message_sent = sent
 
     @property
     def queued(self) -> int:
@@ -444,7 +472,8 @@ class BotRunner:
             return
         log.info("bot.decrypted_late", bot=self.account.name, room_id=room.room_id,
                  event_id=event.event_id)
-        if self.inbox is not None and self._is_command(decrypted):
+        if self.inbox is not None and (self._is_command(decrypted)
+                                       or self._answered_message(room, decrypted)):
             token = await asyncio.to_thread(self.inbox.token)  # kept as it is
             await asyncio.to_thread(self.inbox.receive, token or str(self.client.next_batch),
                                     [self._command_entry(room, decrypted)])
@@ -696,8 +725,12 @@ class BotRunner:
         assert self.inbox is not None
         started = time.monotonic()
         content = stored.reply
+        is_message = stored.event.get("kind") == "message"
         if content is None and stored.status == "new":
             content = await self._run_stored(stored)
+        elif content is None and is_message:
+            await asyncio.to_thread(self.inbox.replied, stored.event_id, "")
+            return
         elif content is None:
             # Its work committed, but the reply was lost with the process: say so
             # (never run it twice).
@@ -715,8 +748,12 @@ class BotRunner:
         txn = "reply-" + hashlib.sha256(stored.event_id.encode()).hexdigest()[:32]
         resp = check(await self._room_send(stored.room_id, "m.room.message", content, txn),
                      "send")
+        if is_message and self._message_sent is not None:
+            # Before "replied": a crash in between sends again (the homeserver keeps the
+            # one event for the transaction id) and runs this again (idempotent).
+            await self._message_sent(stored.event, content, str(resp.event_id))
         await asyncio.to_thread(self.inbox.replied, stored.event_id, str(resp.event_id))
-        if self.metrics is not None:
+        if self.metrics is not None and not is_message:
             reply = content.get("nl.busbaan.reply") or {}
             ts = stored.event.get("server_ts")
             self.metrics.command_answered(
@@ -735,6 +772,8 @@ class BotRunner:
         base = {"room_id": stored.room_id, "event_id": stored.event_id,
                 "sender": stored.sender, "is_direct": bool(e.get("is_direct")),
                 "thread_root": e.get("thread_root"), "in_reply_to": e.get("in_reply_to")}
+        if e.get("kind") == "message":
+            return await self._answer_stored(stored)
         mark = CommandMark(self.account.name, stored.event_id)
         token = current_command.set(mark)
         try:
@@ -763,6 +802,18 @@ class BotRunner:
             self._on_sent[stored.event_id] = reply.on_sent
         return content
 
+    async def _answer_stored(self, stored: StoredCommand) -> dict[str, Any] | None:
+        """A stored message (:meth:`answer_messages`): its answer is kept in the store
+        before it is sent, like a command's reply."""
+        assert self.inbox is not None
+        content = (await self._message_answerer(dict(stored.event))
+                   if self._message_answerer is not None else None)
+        if content is None:
+            await asyncio.to_thread(self.inbox.replied, stored.event_id, "")
+            return None
+        await asyncio.to_thread(self.inbox.store_reply, stored.event_id, content)
+        return content
+
     # -- nio callbacks: queue only, never block the sync -----------------------------
 
     async def _on_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> None:
@@ -776,12 +827,21 @@ class BotRunner:
             return
         if self._ready.is_set():
             self._received(event)
-        if self.inbox is not None and self._is_command(event):
+        if self.inbox is not None and (self._is_command(event)
+                                       or self._answered_message(room, event)):
             # Stored with this sync's token once the sync is done (see _sync_loop).
             self._batch.append(self._command_entry(room, event))
             return
         if self._ready.is_set():
             self._queue.put_nowait(("message", room, event))
+
+    def _answered_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
+        """A message the bot answers through the inbox (:meth:`answer_messages`)."""
+        if self._message_filter is None or event.sender == self.user_id:
+            return False
+        if event.source.get("content", {}).get("msgtype") == "m.notice":
+            return False  # bots do not answer notices (no loops between bots)
+        return self._message_filter(room, event)
 
     def _command_entry(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> dict[str, Any]:
         """What the inbox keeps of a command until it is answered."""
@@ -796,7 +856,8 @@ class BotRunner:
             "thread_root": relates.get("event_id")
             if relates.get("rel_type") == "m.thread" else None,
             "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
-            "server_ts": event.server_timestamp}  # for the reply latency (metrics)
+            "server_ts": event.server_timestamp,  # for the reply latency (metrics)
+            **({} if found else {"kind": "message"})}  # answer_messages(): no command
 
     def _is_command(self, event: nio.RoomMessageText) -> bool:
         if event.source.get("content", {}).get("msgtype") == "m.notice" or _is_edit(event):
@@ -903,6 +964,17 @@ class BotRunner:
         if self.client.olm is not None:
             self.client.removed_members.setdefault(room_id, set()).add(user_id)
             renew_room_key(self.client, room_id, [user_id])
+
+    def leaving_room_key(self, room_id: str, user_ids: Iterable[str]) -> None:
+        """``user_ids`` are about to be removed from ``room_id``: in an encrypted room
+        nothing this bot sends from now on reaches them (they join the removed, and a
+        room key they hold is dropped). Its own view of the room is left as it is:
+        the removal still finds them there."""
+        users = set(user_ids)
+        if self.client.olm is None or not users:
+            return
+        self.client.removed_members.setdefault(room_id, set()).update(users)
+        renew_room_key(self.client, room_id, users)
 
     async def members_known(self, room_id: str, user_ids: Iterable[str],
                             timeout: float = 10.0) -> bool:

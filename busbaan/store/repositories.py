@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from busbaan.consent.model import Access, Grant, Professional
+from busbaan.consent.model import Access, CaseScope, Grant, Professional
 from busbaan.errors import BusbaanError, NotFound
 from busbaan.handover.model import Handover, Lead, Status
 from busbaan.store.models import AccessRow, CaseRow, DirectoryRow, GrantRow, HandoverRow
@@ -115,6 +115,28 @@ def _grant(row: GrantRow) -> Grant:
     )
 
 
+def case_scopes(s: Session, rows: Sequence[CaseRow]) -> list[CaseScope]:
+    """The scopes of these case rows: their grants and running accesses, in a few
+    queries whatever their number (the one reader: the case service and the gate)."""
+    ids = [r.case_id for r in rows]
+    grants: dict[str, list[Grant]] = {}
+    accesses: dict[str, list[Access]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for g in s.exec(select(GrantRow).where(col(GrantRow.case_id).in_(chunk))
+                        .order_by(col(GrantRow.valid_from))):
+            grants.setdefault(g.case_id, []).append(_grant(g))
+        for a in s.exec(select(AccessRow).where(col(AccessRow.case_id).in_(chunk),
+                                                col(AccessRow.ended_at).is_(None))
+                        .order_by(col(AccessRow.started_at))):
+            accesses.setdefault(a.case_id, []).append(_access(a))
+    return [CaseScope(case_id=r.case_id, room_id=r.room_id or "",
+                      home_organisation=r.home_organisation, regie=r.regie,
+                      grants=tuple(grants.get(r.case_id, ())),
+                      accesses=tuple(accesses.get(r.case_id, ())),
+                      closed=r.status == "closed") for r in rows]
+
+
 class CaseRepository:
     """Cases and their grants."""
 
@@ -159,6 +181,15 @@ class CaseRepository:
             if row is not None:
                 s.expunge(row)
             return row
+
+    def scope_by_room(self, room_id: str) -> CaseScope | None:
+        """The scope of the case room ``room_id`` as the store holds it (None: no case
+        room of this store, or one still opening)."""
+        with Session(self._engine) as s:
+            row = s.exec(select(CaseRow).where(CaseRow.room_id == room_id)).first()
+            if row is None or row.status == "opening":
+                return None
+            return case_scopes(s, [row])[0]
 
     def get(self, case_id: str) -> CaseRow | None:
         with Session(self._engine) as s:

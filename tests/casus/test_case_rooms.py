@@ -333,10 +333,16 @@ async def test_withdrawn_grant_removes_the_member(
         return (await members(regie.client, room)).get(counsellor.user_id) == "leave"
 
     await eventually(gone, timeout=5)
-    service.casus.audit_mirror.drain()  # what the case service recorded, appended now
     log = service.audit.log()
-    removed = [e for e in log.query(case_id=case_id)
-               if e.entry.event_code == "membership.removed"]
+
+    async def recorded() -> list[Any]:
+        # The removal is recorded right after the kick (the reply no longer waits for
+        # either); what the case service recorded is appended by the drain.
+        service.casus.audit_mirror.drain()
+        return [e for e in log.query(case_id=case_id)
+                if e.entry.event_code == "membership.removed"]
+
+    removed = await eventually(recorded, timeout=5)
     assert removed and removed[-1].entry.subject_user == counsellor.user_id
     assert removed[-1].entry.reason_code == "refused.grant_withdrawn"
     # and the gate now refuses a new invite for them
