@@ -43,7 +43,14 @@ from bots.wegwijzer.lanes import LaneDesk, error_data
 from bots.wegwijzer.render import REACTIONS, SHOWN, answer_texts, help_texts, t
 from busbaan.audit.entry import AuditEntry
 from busbaan.clock import Clock
-from busbaan.errors import BusbaanError, Forbidden, NotFound, PersonalData, UsageError
+from busbaan.errors import (
+    BusbaanError,
+    Forbidden,
+    NotFound,
+    PersonalData,
+    Unavailable,
+    UsageError,
+)
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import notice_content
@@ -229,6 +236,18 @@ class WegwijzerBot:
                            reason_code=reason_code, details=dict(details))
         # The audit-failure policy (docs/architecture.md): never dropped; retried.
         await self.backlog.record([entry])
+
+    def require_audit(self) -> None:
+        """The audit-failure policy (docs/architecture.md, rule 3), as the gate keeps it:
+        while records have waited longer than their deadline, no new work that needs a
+        record (feedback and what it teaches) — fail closed, nothing stored."""
+        if self.backlog.overdue:
+            raise Unavailable(
+                "Het auditlog kan nu niet worden bijgewerkt, dus ik leg uw oordeel nu niet "
+                "vast; er is niets veranderd. Probeer het over een minuut opnieuw.",
+                "The audit log cannot be written now, so I do not store your verdict; "
+                "nothing was changed. Try again in a minute.",
+                errcode="BB_AUDIT_UNAVAILABLE")
 
     def team_names(self) -> dict[str, str]:
         """Intake room → the names of the services that use it (for the figures)."""
@@ -587,6 +606,7 @@ class WegwijzerBot:
             raise Forbidden(
                 "Alleen wie de vraag stelde kan het antwoord beoordelen.",
                 "Only the person who asked can rate the answer.", errcode="BB_NOT_ASKER")
+        self.require_audit()
         record = FeedbackRecord(
             feedback_id=self.feedback.new_id(), answer_id=answer.answer_id, by=ctx.sender,
             verdict="good" if verdict == "good" else "wrong", expected_service_id=expected,

@@ -314,3 +314,48 @@ async def test_question_text_never_reaches_the_logs(make_person: MakePerson,
     events = {e["event"] for e in logs}
     assert "route.answered" in events and "route.feedback" in events
     assert not [e for e in logs if "energierekening niet betalen" in str(e)]
+
+
+class _LogDown:
+    """An audit writer whose log cannot be written (the database is away)."""
+
+    def write(self, entries: Any) -> list[int]:
+        raise OSError("audit log unavailable")
+
+
+async def test_feedback_is_refused_while_audit_records_are_overdue(
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str,
+        wegwijzer_service: Service) -> None:
+    """The audit-failure policy (docs/architecture.md): while records wait longer than
+    their deadline, `!goed` is refused in Dutch with BB_AUDIT_UNAVAILABLE and nothing is
+    stored; once the backlog is written, feedback works again."""
+    from busbaan.audit.entry import AuditEntry
+    from busbaan.records import AuditBacklog
+
+    bot = wegwijzer_service.wegwijzer
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    answer_event, _ = await ask_dm(asker, dm, DEBTS_ZUIDOOST)
+    kept = bot.backlog
+    stuck = AuditBacklog(_LogDown(), deadline=0.0)  # type: ignore[arg-type]
+    await stuck.record([AuditEntry(event_code="route.feedback", action="C",
+                                   occurred_at=bot.clock.now(), outcome="done",
+                                   source="wegwijzer-bot", user_id=None, details={})])
+    await asyncio.sleep(0.01)
+    assert stuck.overdue and stuck.pending == 1
+    bot.backlog = stuck
+    try:
+        refused = await asker.command(dm, "!goed")
+    finally:
+        bot.backlog = kept
+    assert refused[REPLY_KEY]["ok"] is False
+    assert refused[REPLY_KEY]["errcode"] == "BB_AUDIT_UNAVAILABLE"
+    assert "auditlog" in refused["body"] and "niets veranderd" in refused["body"]
+    engine = make_engine(busbaan_db_url)
+    answer = AnswerRepository(engine).by_event(answer_event)
+    assert answer is not None
+    assert FeedbackRepository(engine).for_answer(answer.answer_id) == []
+    good = await asker.command(dm, "!goed")
+    assert good[REPLY_KEY]["ok"] is True
+    assert len(FeedbackRepository(engine).for_answer(answer.answer_id)) == 1
+    engine.dispose()
