@@ -39,6 +39,16 @@ NEGATIONS = frozenset(["geen", "niet", "nooit", "no", "not", "never"])
 CONTRASTS = frozenset(["maar", "wel", "but", "however", "though"])
 #: How many words a negation rules out (forward, or backward when it ends the clause).
 NEGATION_SCOPE = 3
+#: Locative prepositions (Dutch and English grammar words, not domain words): the noun
+#: they govern says *where* something happens ("gepest op school", "bullied at
+#: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
+#: "niet naar school" is about going to school, the need itself.
+LOCATIVES = frozenset(["op", "at"])
+#: Determiners that may stand between the preposition and its noun (grammar words).
+DETERMINERS = frozenset([
+    "de", "het", "een", "the", "a", "an", "mijn", "zijn", "haar", "hun", "ons", "onze",
+    "jouw", "je", "my", "his", "her", "their", "our", "your",
+])
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 _ELIDED = re.compile(r"\b([a-z]{2,})-\s+(en|of|and|or)\s+([a-z]{4,})")
 _LINKERS = ("", "s", "en", "e", "er")
@@ -101,6 +111,25 @@ def contrasted_negations(text: str) -> frozenset[int]:
             continue
         after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
         out.update(after if after else clause[max(0, neg - NEGATION_SCOPE) : neg])
+    return frozenset(out)
+
+
+def place_context(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of nouns governed by a locative preposition:
+    "op school", "op de opvang", "at school". They say where, not what."""
+    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    out: set[int] = set()
+    index = 0  # the word index of tokens[n]
+    for n, tok in enumerate(tokens):
+        if not tok[0].isalnum():
+            continue
+        if tok in LOCATIVES:
+            j, k = n + 1, index + 1
+            while j < len(tokens) and tokens[j] in DETERMINERS:
+                j, k = j + 1, k + 1
+            if j < len(tokens) and tokens[j][0].isalnum():  # not across a comma or stop
+                out.add(k)
+        index += 1
     return frozenset(out)
 
 
@@ -291,8 +320,10 @@ class Analyzer:
         related_weight: float = WEIGHT_RELATED,
         use_lexicon: bool = True,
         common_floor: float | None = commonness.FLOOR,
+        place_weight: float = 1.0,
     ) -> None:
         self.stem = Stemmer()
+        self._place_weight = place_weight
         self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
         for text in texts:
@@ -399,18 +430,21 @@ class Analyzer:
         ignored = {fold(w) for w in ignore}
         unelided = self._unelide(text)
         ruled_out = contrasted_negations(unelided)
-        original = [
-            w
+        places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
+        kept = [
+            (i, w)
             for i, w in enumerate(words(unelided))
             if w not in ignored and i not in ruled_out
         ]
+        original = [w for _, w in kept]
+        where = [self._place_weight if i in places else 1.0 for i, _ in kept]
         surface = [self._surface(w) for w in original]  # corrected where misspelt
         terms: list[Term] = []
-        for word, source in zip(surface, original, strict=True):
+        for word, source, place in zip(surface, original, where, strict=True):
             if word in lexicon.STOPWORDS or word.isdigit():
                 continue
             typo = word != source
-            factor = self.everyday(word)
+            factor = self.everyday(word) * place
             if word in lexicon.WEAK_WORDS:
                 factor = min(factor, WEIGHT_WEAK)
             weight = (WEIGHT_TYPO if typo else WEIGHT_WORD) * factor
@@ -418,10 +452,12 @@ class Analyzer:
             for part in self._splitter.split(word):
                 if part not in lexicon.STOPWORDS:
                     terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part"))
-        terms.extend(self._expand(surface, original))
+        terms.extend(self._expand(surface, original, where))
         return terms
 
-    def _expand(self, surface: list[str], original: list[str]) -> list[Term]:
+    def _expand(
+        self, surface: list[str], original: list[str], where: Sequence[float] = ()
+    ) -> list[Term]:
         """Terms from the lexicon's tables; the longest matching phrase wins."""
         out: list[Term] = []
         stems = [self.stem(w) for w in surface]
@@ -439,6 +475,8 @@ class Analyzer:
                 source = " ".join(original[i : i + size])
                 # a phrase is as specific as its rarest word ("huiselijk geweld")
                 factor = max(self.everyday(w) for w in surface[i : i + size])
+                if where:
+                    factor *= max(where[i : i + size])
                 for w in table[tuple(keys[i : i + size])]:
                     if w in lexicon.STOPWORDS:
                         continue
