@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from busbaan.routing import Router
+from busbaan.routing import Router, SocialMap, Tuning
 from busbaan.routing.context import detect_age, detect_stadsdeel
 from busbaan.routing.text import Stemmer
 
@@ -210,3 +212,38 @@ def test_everyday_words_weigh_less_than_domain_words() -> None:
     assert commonness.FLOOR <= commonness.weight("huis") < 0.7
     assert commonness.weight("kinderen") < commonness.weight("schulden") <= 1.0
     assert commonness.zipf("the", "en") > 6 and commonness.zipf("xqzv") == 0.0
+
+
+def test_place_context_marks_the_noun_after_a_locative_preposition() -> None:
+    """'op (de) school', 'at school' say where; 'naar school' (the need itself) and a
+    word after a comma are not marked."""
+    from busbaan.routing.text import place_context, words
+
+    def marked(text: str) -> list[str]:
+        ws = words(text)
+        return [ws[i] for i in sorted(place_context(text))]
+
+    assert marked("Hij wordt gepest op school en huilt") == ["school"]
+    assert marked("She bites other kids at the daycare") == ["daycare"]
+    assert marked("Hij wil niet meer naar school") == []
+    assert marked("Ik ben op, ik kan niet meer") == []
+
+
+def test_where_the_need_arises_does_not_decide_the_service(benchmark_map: SocialMap) -> None:
+    """Behaviour at school is a parenting question, not one for school money: with the
+    place word at full weight (place_weight=1.0) a school-money service ranks above the
+    parenting support; with the default it does not."""
+    question = (
+        "Onze dochter van 8 is erg driftig en schopt andere kinderen op school. "
+        "Wie kan ons als ouders advies geven over haar gedrag?"
+    )
+    school_money = {"wpi-scholierenvergoeding", "leergeld-schoolspullen"}
+
+    def order(router: Router) -> list[str]:
+        return [r.service_id for r in router.route(question).results]
+
+    on = order(Router(benchmark_map))
+    off = order(Router(benchmark_map, tuning=dataclasses.replace(Tuning(), place_weight=1.0)))
+    okt = "okt-opvoedondersteuning"
+    assert all(on.index(okt) < on.index(s) for s in school_money if s in on), on
+    assert any(off.index(s) < off.index(okt) for s in school_money if s in off), off
