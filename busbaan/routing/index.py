@@ -29,6 +29,8 @@ _REFERRAL = re.compile(
     r"\bniet voor\b|\bvalt (?:hier )?niet\b|\bvallen (?:hier )?niet\b|\bandere regeling\b|"
     r"\bmeldt zich\b|\bmelden zich\b|\bde eerste stap\b|\beerst naar\b"
 )
+#: An age in a sentence ("onder de 27", "vanaf 18 jaar").
+_AGE = re.compile(r"\b\d{1,3}\b")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _MAX_NAME_USAGE = 4
 _NAME_SPLIT = re.compile(r"\s*[–—/()|,:]\s*|\s+-\s+")
@@ -169,6 +171,25 @@ class Index:
         self._title_stems = tuple(
             frozenset(s for seg in found for s, _ in seg) for found in segments
         )
+        # Per service, the services its texts send people of another age to ("Jongeren
+        # onder de 27 vragen bijstand aan via het Jongerenpunt"): a sentence that names
+        # another service and gives an age.
+        owners: dict[str, list[int]] = defaultdict(list)
+        for doc, service in enumerate(self.services):
+            for segment in names.own[service.id]:
+                owners[segment].append(doc)
+        referrals: list[frozenset[int]] = []
+        for doc, service in enumerate(self.services):
+            texts = service_fields(social_map, service)
+            found_docs: set[int] = set()
+            for field in ("description", "eligibility"):
+                for sentence in _SENTENCE.split(texts[field]):
+                    folded = fold(sentence)
+                    if _AGE.search(folded):
+                        for segment in names.others(service.id, folded):
+                            found_docs.update(d for d in owners.get(segment, ()) if d != doc)
+            referrals.append(frozenset(found_docs))
+        self.age_referrals = tuple(referrals)
 
     def title_coverage(self, doc: int, query: Mapping[str, float]) -> float:
         """How much (0..1, by idf) of the best-covered part of a service's name the
@@ -273,6 +294,13 @@ class _NameFinder:
             if distinctive
             else None
         )
+
+    def others(self, service_id: str, folded: str) -> list[str]:
+        """The names of other services in ``folded``."""
+        if self._pattern is None:
+            return []
+        own = self.own.get(service_id, frozenset())
+        return [m.group(0) for m in self._pattern.finditer(folded) if m.group(0) not in own]
 
     def mentions_other(self, service_id: str, folded: str) -> bool:
         """True when ``folded`` names a service other than ``service_id``."""

@@ -110,6 +110,9 @@ class Tuning:
     #: (0.3: on the tuning sets 1.0 → 0.5 → 0.3 each helped or held every set; 0.15 and
     #: 0 gave the same as 0.3.)
     place_weight: float = 0.3
+    #: A service the person's age excludes hands this share of its score to the
+    #: services its own text sends people of that age to (:attr:`.Index.age_referrals`).
+    age_handover: float = 0.8
     #: Weight of related words from the lexicon, next to the question's own words.
     related_weight: float = 0.6
     #: Use the lexicon (abbreviations, English, related words) at all.
@@ -575,6 +578,17 @@ class Router:
         tuning = self.tuning
         ranked: list[tuple[float, int]] = []
         excluded: list[tuple[float, Exclusion]] = []
+        if tuning.age_handover > 0.0:
+            handed = dict(raw)
+            for doc, value in raw.items():
+                targets = self._index.age_referrals[doc]
+                if targets and self._eligible(self._services[doc], who) == "age":
+                    for target in targets:
+                        if self._eligible(self._services[target], who) is None:
+                            handed[target] = max(
+                                handed.get(target, 0.0), tuning.age_handover * value
+                            )
+            raw = handed
         for doc, value in raw.items():
             service = self._services[doc]
             reason = self._eligible(service, who)

@@ -9,7 +9,7 @@ import pytest
 from routing_testdata import read_jsonl
 
 from busbaan.errors import UsageError
-from busbaan.routing import MAX_QUESTION_CHARS, Router, parse_map
+from busbaan.routing import MAX_QUESTION_CHARS, Router, SocialMap, Tuning, parse_map
 
 
 def ids(router: Router, question: str, **context: object) -> list[str]:
@@ -180,3 +180,22 @@ def test_routing_is_deterministic(router: Router) -> None:
     """The same question gives the same answer twice."""
     question = "Moeder in de bijstand, zoon van 11 wil op voetbal"
     assert router.route(question) == router.route(question)
+
+
+def test_a_service_closed_by_age_hands_over_to_the_one_its_text_names(
+    benchmark_map: SocialMap,
+) -> None:
+    """The map says "Jongeren onder de 27 vragen bijstand aan via het Jongerenpunt": a
+    24-year-old asking for bijstand gets the Jongerenpunt first. Without the handover
+    (age_handover=0) the closed service's words are lost and it is not first."""
+    question = "Ik ben 24 jaar en heb geen geld om van te leven. Kan ik bijstand krijgen?"
+    on = Router(benchmark_map)
+    off = Router(benchmark_map, tuning=dataclasses.replace(Tuning(), age_handover=0.0))
+    position = {s.id: i for i, s in enumerate(on._services)}
+    names = {on._services[d].id for d in on._index.age_referrals[position["wpi-bijstand"]]}
+    assert names == {"wpi-jongerenpunt"}
+    assert on.route(question).results[0].service_id == "wpi-jongerenpunt"
+    assert off.route(question).results[0].service_id != "wpi-jongerenpunt"
+    # the person's age decides: at 30 the bijstand itself is open, nothing is handed over
+    older = on.route("Ik ben 30 jaar en heb geen geld om van te leven. Kan ik bijstand krijgen?")
+    assert older.results[0].service_id == "wpi-bijstand"
