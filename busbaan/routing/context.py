@@ -33,6 +33,13 @@ _AGE_PATTERNS = (
         r"\b(?:van|of|aged|age|leeftijd)\s+(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|maanden|"
         r"weken|dagen|uur|kinderen|jaar\s+geleden))(?![.,]\d)"
     ),
+    # "Ik ben 45, ...", "ben 20 en ...", "I am 24", "I'm 52" (the speaker's own age; a
+    # count or a duration after the number is no age)
+    re.compile(
+        r"\b(?:ik\s+ben|ben|i\s+am|i['’`]?m)\s+(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|x\b|"
+        r"maanden|maand|weken|week|dagen|dag|uur|jaar|years?|months?|weeks?|days?|times|"
+        r"kilo|kg|cm|minuten|van\b|of\b))(?![.,]\d)"
+    ),
     # "jongen 20", "vrouw, 50," "Client in Noord, 35,"
     re.compile(
         r"\b(?:man|vrouw|jongen|meisje|meid|jongeman|jongere|dame|heer|moeder|vader|"

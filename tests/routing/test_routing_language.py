@@ -247,3 +247,20 @@ def test_where_the_need_arises_does_not_decide_the_service(benchmark_map: Social
     okt = "okt-opvoedondersteuning"
     assert all(on.index(okt) < on.index(s) for s in school_money if s in on), on
     assert any(off.index(s) < off.index(okt) for s in school_money if s in off), off
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Ik ben 23, heb geen werk en geen inkomen.", 23),
+        ("Ben 45, net gescheiden.", 45),
+        ("I'm 52 and live alone.", 52),
+        ("I am 24 and lost my job.", 24),
+        ("Ik ben 3 keer gebeld door de deurwaarder.", None),
+        ("Ik ben 3 maanden zwanger.", None),
+        ("Ik ben 1 van de gedupeerden.", None),
+    ],
+)
+def test_the_speakers_own_age_is_read(text: str, age: int | None) -> None:
+    """'Ik ben 23', 'I'm 52': the speaker's age; a count or duration after it is none."""
+    assert detect_age(text) == age
