@@ -596,7 +596,7 @@ def render(figures: dict[str, Any]) -> str:
         "",
         f"Measured {f['date']} with `python -m bench.routing{' --quick' if quick else ''}` "
         f"on {f['machine']}.",
-        f"Map: `{f['map']}` ({f['n_services']} services). Four question sets side by side: "
+        f"Map: `{f['map']}` ({f['n_services']} services). The question sets side by side: "
         f"the development questions (`{f['questions']}`, tuned on); the first frozen set "
         f"(`tests/data/socialmap/{FROZEN}`, 84 questions, frozen 2026-12-03 in session 2 and "
         "looked at there: **a tuning set from session 3 on**); the everyday-words tuning set "
