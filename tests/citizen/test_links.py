@@ -90,9 +90,11 @@ def _pdf_text(pdf: bytes) -> str:
     import zlib
 
     shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    # The zlib stream ends itself: what follows it (the newline before "endstream") is
+    # left over, never cut from the data (a compressed stream may itself end in "\r").
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         try:
-            content = zlib.decompress(stream)
+            content = zlib.decompressobj().decompress(stream)
         except zlib.error:
             continue
         shown += [m.decode("latin-1") for m in re.findall(rb"\((.*?)\) ?Tj", content)]
