@@ -59,7 +59,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -487,6 +487,11 @@ class _ScopeCache:
         return scope
 
 
+def _kinds(findings: Sequence[Any]) -> tuple[str, str]:
+    """What the personal-data detector found, named in Dutch and in English."""
+    return ", ".join(f.nl for f in findings), ", ".join(f.en for f in findings)
+
+
 def alias_refusal(localpart: str) -> Decision | None:
     """The refusal of a room alias whose name seems to hold personal data, or None
     (pure; the kinds come from :func:`busbaan.privacy.find_personal_data`, the one
@@ -497,8 +502,7 @@ def alias_refusal(localpart: str) -> Decision | None:
                                   .replace("_", " "))
     if not findings:
         return None
-    kinds_nl = ", ".join(f.nl for f in findings)
-    kinds_en = ", ".join(f.en for f in findings)
+    kinds_nl, kinds_en = _kinds(findings)
     return Decision(
         False, "refused.personal_data_in_alias",
         f"Dit kameradres lijkt {kinds_nl} te bevatten. Persoonsgegevens horen nooit in een "
@@ -541,8 +545,7 @@ def reason_refusal(reason: object) -> Decision | None:
     findings = find_personal_data(reason)
     if not findings:
         return None
-    kinds_nl = ", ".join(f.nl for f in findings)
-    kinds_en = ", ".join(f.en for f in findings)
+    kinds_nl, kinds_en = _kinds(findings)
     return Decision(
         False, "refused.personal_data_in_reason",
         f"De reden bij deze uitnodiging of dit vertrek lijkt {kinds_nl} te bevatten. Die "
