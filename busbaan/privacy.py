@@ -8,6 +8,7 @@ caution: a false alarm costs a rephrase, a miss costs a data breach.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # A run of digit groups joined by single separators ("111 222 333", "1112.22.333",
@@ -114,6 +115,15 @@ def find_personal_data(text: str) -> list[Finding]:
         if _PATTERNS[kind].search(text):
             findings.append(Finding(kind, nl, en))
     return findings
+
+
+def name_kinds(findings: Sequence[Finding], lang: str = "nl") -> str:
+    """What was found, as a reader says it: "een naam en een adres", "a BSN, a name and
+    an address" (never the values)."""
+    kinds = [f.en if lang == "en" else f.nl for f in findings]
+    if len(kinds) < 2:
+        return "".join(kinds)
+    return f"{', '.join(kinds[:-1])} {'and' if lang == 'en' else 'en'} {kinds[-1]}"
 
 
 def redact(text: str) -> str:

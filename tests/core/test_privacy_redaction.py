@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from busbaan.privacy import find_bsns, find_personal_data, is_valid_bsn, redact
+from busbaan.privacy import find_bsns, find_personal_data, is_valid_bsn, name_kinds, redact
+from busbaan.wegwijzer import parse_question, refuse_personal_data
 
 
 @pytest.mark.parametrize("bsn", ["111222333", "123456782", "999999990", "010000008"])
@@ -114,3 +115,16 @@ def test_redact_titled_names_completely(text, leaked):
     """A titled name is redacted whole: initials, tussenvoegsels and accents included."""
     out = redact(text)
     assert leaked not in out and "[name]" in out
+
+
+def test_what_was_found_is_named_as_a_reader_says_it() -> None:
+    """Outside check s5: the wegwijzer answered "Je vraag lijkt een naam, een adres te
+    bevatten". The last two kinds are joined by "en" / "and"; one kind stands alone."""
+    question = parse_question("mevrouw Jansen van de Dorpsstraat 12 heeft schulden")
+    refusal = refuse_personal_data(question.findings)
+    assert "lijkt een naam en een adres te bevatten." in refusal.message("nl")
+    assert "contain a name and an address." in refusal.message("en")
+    three = find_personal_data("BSN 111222333, mevrouw Jansen, Dorpsstraat 12")
+    assert name_kinds(three) == "een BSN, een naam en een adres"
+    assert name_kinds(three[:1], "en") == "a BSN"
+    assert name_kinds([]) == ""
