@@ -134,7 +134,8 @@ def test_rate_limits_lifted_in_test_profile_only(tmp_path: Path) -> None:
     person got 429 in `make dev`, not with the deploy configuration)."""
     dev = _yaml(write_config(tmp_path / "dev").directory)
     assert [key for key in dev if key.startswith("rc_")] == ["rc_message", "rc_login"]
-    deploy = yaml.safe_load((Path(__file__).resolve().parents[2] / "deploy" / "synapse" / "homeserver.yaml").read_text())
+    deploy_config = Path(__file__).resolve().parents[2] / "deploy" / "synapse" / "homeserver.yaml"
+    deploy = yaml.safe_load(deploy_config.read_text())
     assert dev["rc_message"] == deploy["rc_message"]
     assert dev["rc_login"]["address"]["burst_count"] >= 50
     assert dev["rc_login"]["account"]["burst_count"] >= 50
