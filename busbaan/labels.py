@@ -99,12 +99,18 @@ def normalise(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
-def check_label(text: str, rules: LabelRules) -> LabelCheck:
+def check_label(text: str, rules: LabelRules, *, in_clear: bool = False) -> LabelCheck:
     """The one rule for a label: its normalised text, or a refusal the user can act on.
 
     Raises :class:`UsageError` (empty, too long) or :class:`PersonalData` (a BSN, or
     any personal data when the policy refuses it). Error messages never repeat the
-    label (it may hold a name)."""
+    label (it may hold a name).
+
+    ``in_clear``: the label came in a chat that is not end-to-end encrypted while
+    busbaan runs with encryption (a plain client's own direct chat with the bot). The
+    homeserver keeps that message readable, so the ``private`` rule's promise — "only
+    you see it" — does not hold: personal data is refused as with ``refuse`` (outside
+    check s5: "mevrouw Yilmaz" was kept with a warning)."""
     label = normalise(text)
     if not label:
         raise UsageError("Geef een label, bijvoorbeeld: schulden en huur.",
@@ -119,19 +125,28 @@ def check_label(text: str, rules: LabelRules) -> LabelCheck:
             data={"reason": "label_too_long", "max_chars": rules.max_chars,
                   "chars": len(label)})
     findings = tuple(find_personal_data(label))
-    if findings and (rules.personal_data == "refuse" or findings[0].kind == "bsn"):
+    if findings and (rules.personal_data == "refuse" or findings[0].kind == "bsn"
+                     or in_clear):
         kinds_nl = name_kinds(findings)
         kinds_en = name_kinds(findings, "en")
         why_nl = ("Een BSN hoort nooit in een label." if findings[0].kind == "bsn" else
-                  "Het beleid staat geen persoonsgegevens in labels toe.")
+                  "Het beleid staat geen persoonsgegevens in labels toe."
+                  if rules.personal_data == "refuse" else
+                  "Dit gesprek is niet versleuteld, dus de server kan uw bericht lezen; "
+                  "gebruik een app die versleutelt (zoals Element) en haal uw bericht "
+                  "hier weg.")
         why_en = ("A BSN never belongs in a label." if findings[0].kind == "bsn" else
-                  "The policy allows no personal data in labels.")
+                  "The policy allows no personal data in labels."
+                  if rules.personal_data == "refuse" else
+                  "This chat is not encrypted, so the server can read your message; use "
+                  "an app that encrypts (such as Element) and remove your message here.")
         raise PersonalData(
             f"Het label lijkt {kinds_nl} te bevatten. {why_nl} Er is niets opgeslagen; kies "
             "een neutraal label, bijvoorbeeld 'schulden en huur'.",
             f"The label seems to contain {kinds_en}. {why_en} Nothing was stored; choose a "
             "neutral label, for example 'debts and rent'.",
-            data={"kinds": [f.kind for f in findings]})
+            data={"kinds": [f.kind for f in findings]}
+            | ({"room_encrypted": False} if in_clear else {}))
     return LabelCheck(label, findings)
 
 

@@ -30,6 +30,12 @@ OTHER = "other"
 _ERRCODE = re.compile(r"^BB_[A-Z0-9_]{1,48}$")
 _DECISION = re.compile(r"^(ok|refused)\.[a-z_]{1,48}$")
 _EVENT_CODE = re.compile(r"^[a-z_]{1,32}(\.[a-z_]{1,32}){1,2}$")
+#: Refusals whose audit entry keeps a bare reason code (the wegwijzer's refused question,
+#: the workbench's non-officer; outside check s5: they were counted as ``other``).
+_BARE_REFUSALS = frozenset({"personal_data", "not_privacy_officer"})
+#: The ``command`` label of a question asked without a command (the wegwijzer's direct
+#: chat): counted beside the commands, never with its text.
+QUESTION = "question"
 _SOURCE = frozenset({"casus-bot", "wegwijzer-bot", "gate", "service", "workbench", "cli"})
 
 #: Seconds; from a few milliseconds (a command handled in-process) to the 300 ms goal
@@ -46,7 +52,10 @@ def label_errcode(errcode: str | None) -> str:
 
 
 def label_decision(code: str | None) -> str:
-    """A decision code (``refused.organisation_not_in_scope``) or ``other``."""
+    """A decision code (``refused.organisation_not_in_scope``) or ``other``; the bare
+    reason codes some refusals record (``personal_data``) count as ``refused.<code>``."""
+    if code in _BARE_REFUSALS:
+        return f"refused.{code}"
     return code if code and _DECISION.match(code) else OTHER
 
 
@@ -161,6 +170,16 @@ class Metrics:
         self.command_seconds.labels(b, c).observe(max(handling_seconds, 0.0))
         if latency_seconds is not None:
             self.reply_latency.labels(b, c).observe(max(latency_seconds, 0.0))
+
+    def question_answered(self, bot: str, *, ok: bool, errcode: str | None,
+                          latency_seconds: float | None) -> None:
+        """A question answered without a command (a direct chat with the wegwijzer),
+        as ``command="question"``: the outcome and reply latency, nothing of the text."""
+        b = self.label_bot(bot)
+        outcome = "ok" if ok else ("failed" if errcode == "BB_INTERNAL" else "refused")
+        self.commands.labels(b, QUESTION, outcome, label_errcode(errcode)).inc()
+        if latency_seconds is not None:
+            self.reply_latency.labels(b, QUESTION).observe(max(latency_seconds, 0.0))
 
     def event_received(self, bot: str, lag_seconds: float) -> None:
         self.sync_lag.labels(self.label_bot(bot)).observe(max(lag_seconds, 0.0))

@@ -465,7 +465,7 @@ class CasusBot:
     async def cmd_new_case(self, ctx: CommandContext) -> Reply:
         # The label is the regie's own (bots/casus/labels.py): checked by the policy's
         # rule before anything is made, kept only in their account data, never here.
-        label = self.labels.check(ctx.args) if ctx.args.strip() else None
+        label = self.labels.check(ctx.args, ctx.room_id) if ctx.args.strip() else None
         if label is not None:
             await self.labels.require_direct(ctx)
         who = await self._professional(ctx.sender, ctx.lang)

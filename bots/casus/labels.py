@@ -117,9 +117,12 @@ class LabelDesk:
     async def book(self, user_id: str) -> LabelBook:
         return await self._gate({"op": "get", "user_id": user_id})
 
-    def check(self, text: str) -> LabelCheck:
-        """The policy's rule for a label (:func:`busbaan.labels.check_label`)."""
-        return check_label(text, self.rules)
+    def check(self, text: str, room_id: str) -> LabelCheck:
+        """The policy's rule for a label (:func:`busbaan.labels.check_label`) typed in
+        ``room_id``: stricter in a chat left unencrypted while encryption is on."""
+        room = self.bot.runner.client.rooms.get(room_id)
+        in_clear = self.bot.runner.encryption and (room is None or not room.encrypted)
+        return check_label(text, self.rules, in_clear=in_clear)
 
     # -- !label --------------------------------------------------------------------------
 
@@ -138,11 +141,18 @@ class LabelDesk:
             await self.require_direct(ctx)
         if is_case_id(first.upper()):
             row = await asyncio.to_thread(bot.cases.get, first.upper())
-            if row is None or row.room_id is None:
-                raise NotFound(f"Casus {first.upper()} bestaat niet.",
-                               f"Case {first.upper()} does not exist.",
-                               errcode="BB_UNKNOWN_CASE")
             text = rest
+            # One answer for "no such case" and "not yours": the reply must not tell a
+            # non-member which ids exist (s3 #9). Only a label of one's own (a case one
+            # has left) may still be cleared.
+            if row is None or row.room_id is None or not (
+                    bot.is_member(row.room_id, ctx.sender) or (
+                        text.strip().lower() in CLEAR_WORDS
+                        and (await self.book(ctx.sender)).label(row.room_id) is not None)):
+                raise NotFound(f"Casus {first.upper()} bestaat niet, of u bent er geen lid "
+                               "van.",
+                               f"Case {first.upper()} does not exist, or you are not a "
+                               "member of it.", errcode="BB_UNKNOWN_CASE")
         elif in_case_room is not None:
             row, text = in_case_room, ctx.args
         else:
@@ -169,7 +179,7 @@ class LabelDesk:
                            f"Your label for case {row.case_id} was removed.") + note,
                          data={"case_id": row.case_id, "room_id": room_id, "cleared": True,
                                "redacted": in_case_room is not None})
-        checked = self.check(text)
+        checked = self.check(text, ctx.room_id)
         await self.set_label(ctx.sender, room_id, row.case_id, checked.text)
         body = t(lang, f"Label bewaard voor casus {row.case_id}, alleen zichtbaar voor u (in "
                        "!mijn-casussen en in apps die busbaan-labels tonen).",

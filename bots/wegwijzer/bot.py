@@ -86,6 +86,12 @@ ROUTE_KEY = "nl.busbaan.route"
 #: Question texts kept in memory (never in the store) to carry into a lane.
 QUESTION_CACHE = 1000
 _HELP_WORDS = frozenset({"help", "hulp", "?", "!help", "!hulp"})
+#: A greeting alone gets the help text, not a search of the map (outside check s5:
+#: "hoi" got "geen dienst die past"); English ones in English.
+_GREETINGS_NL = frozenset({"hoi", "hallo", "hey", "hee", "hai", "dag", "goedemorgen",
+                           "goedemiddag", "goedenavond", "goeiemorgen", "goeiedag"})
+_GREETINGS_EN = frozenset({"hi", "hello", "good morning", "good afternoon",
+                           "good evening"})
 _COMMAND_PREFIXES = ("!wie", "!who")
 
 
@@ -412,6 +418,8 @@ class WegwijzerBot:
         """An answer from the inbox is sent: keep its record (``!baan``, ``!goed`` and
         reactions find it), built from the answer itself — so also after a restart —
         and only once."""
+        ts = message.get("server_ts")
+        self._count_question(content, time.time() - ts / 1000 if isinstance(ts, int) else None)
         route = content.get(ROUTE_KEY)
         if not isinstance(route, dict):
             return  # help or a refusal: nothing to keep
@@ -439,8 +447,21 @@ class WegwijzerBot:
         content, on_sent = await self._direct_answer(
             room_id, event.event_id, event.sender, _strip_fallback(event.body or ""))
         event_id = await self.runner.send(room_id, content)
+        self._count_question(content, time.time() - event.server_timestamp / 1000
+                             if event.server_timestamp else None)
         if on_sent is not None:
             await on_sent(event_id)
+
+    def _count_question(self, content: Mapping[str, Any], latency: float | None) -> None:
+        """``/metrics``: a direct question answered (the runner counts only commands):
+        its outcome and errcode from the notice, never its text (outside check s5)."""
+        if self.runner.metrics is None:
+            return
+        notice = content.get("nl.busbaan.notice") or {}
+        errcode = notice.get("errcode") if isinstance(notice, Mapping) else None
+        self.runner.metrics.question_answered(
+            self.name, ok=not errcode, errcode=str(errcode) if errcode else None,
+            latency_seconds=latency)
 
     async def _direct_answer(self, room_id: str, question_event_id: str, sender: str,
                              text: str) -> tuple[dict[str, Any], Any]:
@@ -448,9 +469,12 @@ class WegwijzerBot:
         as a reply to it, and what to do once it is sent (keep the answer's record)."""
         # "help" is a Dutch word too: asked alone it is answered in Dutch, the default,
         # as the casus bot does (it was English: outside check, session 4).
-        lang = "nl" if text.lower() in _HELP_WORDS else guess_lang(text)
+        greeting = " ".join(text.lower().strip(" !.,?").split())
+        lang = ("nl" if text.lower() in _HELP_WORDS or greeting in _GREETINGS_NL else
+                "en" if greeting in _GREETINGS_EN else guess_lang(text))
         relates = {"m.in_reply_to": {"event_id": question_event_id}}
-        if text.lower() in _HELP_WORDS or text.startswith("!"):
+        if (text.lower() in _HELP_WORDS or text.startswith("!")
+                or greeting in _GREETINGS_NL | _GREETINGS_EN):
             body, html = help_texts(lang, self._usages(lang))
             unknown = text.startswith("!") and text.lower() not in _HELP_WORDS
             if unknown:

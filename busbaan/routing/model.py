@@ -101,16 +101,18 @@ class Service:
             return False
         return not (self.maximum_age is not None and age > self.maximum_age)
 
-    def age_range(self) -> str:
-        """The age limits as a short Dutch phrase ('18+', '18–22 jaar', '')."""
+    def age_range(self, lang: str = "nl") -> str:
+        """The age limits as a short phrase ('18+', '18–22 jaar', 't/m 22 jaar', '';
+        English: '18–22', 'up to 22')."""
         lo, hi = self.minimum_age, self.maximum_age
+        en = lang == "en"
         if lo is None and hi is None:
             return ""
         if hi is None:
             return f"{lo}+"
         if lo is None:
-            return f"t/m {hi} jaar"
-        return f"{lo}–{hi} jaar"
+            return f"up to {hi}" if en else f"t/m {hi} jaar"
+        return f"{lo}–{hi}" if en else f"{lo}–{hi} jaar"
 
 
 @dataclass(frozen=True, slots=True)

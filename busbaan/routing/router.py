@@ -678,7 +678,7 @@ class Router:
         if who.leeftijd is not None and service.age_range():
             parts.append(
                 f"{'age' if en else 'leeftijd'} {who.leeftijd} "
-                f"{'fits' if en else 'past'} ({service.age_range()})"
+                f"{'fits' if en else 'past'} ({service.age_range(lang)})"
             )
         return "; ".join(parts)
 
@@ -686,7 +686,7 @@ class Router:
     def _conditions(service: Service, lang: str) -> str:
         parts = []
         if service.age_range():
-            parts.append(("age " if lang == "en" else "leeftijd ") + service.age_range())
+            parts.append(("age " if lang == "en" else "leeftijd ") + service.age_range(lang))
         if area_bound(service):
             label = "only for " if lang == "en" else "alleen voor "
             parts.append(label + ", ".join(a.name for a in service.areas))

@@ -161,9 +161,15 @@ async def test_bad_labels_are_refused_and_unusual_scripts_are_kept(
         assert _r(await regie.command(dm, f"!label {case_id.lower()} {text}"))["ok"]
         assert await label_in(regie, room) == text
 
+    # A non-member learns nothing about which case ids exist (s3 #9): another's case
+    # and a case that does not exist get the same answer, also for "wissen".
     other_dm = await stranger.dm(bot)
-    r = _r(await stranger.command(other_dm, f"!label {case_id} mijn label"))
-    assert r["ok"] is False and r["errcode"] == "BB_NOT_MEMBER"
+    for verb in ("mijn label", "wissen"):
+        theirs = await stranger.command(other_dm, f"!label {case_id} {verb}")
+        none = await stranger.command(other_dm, f"!label C-ZZZZZZZZ {verb}")
+        assert _r(theirs)["ok"] is False and _r(theirs)["errcode"] == "BB_UNKNOWN_CASE"
+        assert _r(none)["errcode"] == "BB_UNKNOWN_CASE"
+        assert theirs["body"].replace(case_id, "C-ZZZZZZZZ") == none["body"], theirs["body"]
     assert await labels_of(stranger) is None
     r = _r(await regie.command(dm, "!label zonder casus"))
     assert r["errcode"] == "BB_USAGE"

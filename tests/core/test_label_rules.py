@@ -54,6 +54,18 @@ def test_a_name_is_refused_when_the_policy_says_refuse() -> None:
     assert "Jansen" not in exc.value.nl and "niets opgeslagen" in exc.value.nl
 
 
+def test_a_name_typed_in_an_unencrypted_chat_is_refused_even_under_private() -> None:
+    """A label typed in a chat the homeserver can read (no encryption while busbaan
+    runs with it) is not "visible to you alone": a name is refused, saying why and
+    what to do; a neutral label is still kept (outside check s5, finding P)."""
+    with pytest.raises(PersonalData) as exc:
+        check_label("mevrouw Yilmaz huurschuld", PRIVATE, in_clear=True)
+    assert exc.value.data == {"kinds": ["name"], "room_encrypted": False}
+    assert "niet versleuteld" in exc.value.nl and "Yilmaz" not in exc.value.nl
+    assert "not encrypted" in exc.value.en
+    assert check_label("schulden en huur", PRIVATE, in_clear=True).warnings == ()
+
+
 def test_ten_thousand_characters_are_refused_with_the_limit() -> None:
     """A 10,000-character label is refused (usage), saying the limit, not the text."""
     with pytest.raises(UsageError) as exc:

@@ -83,6 +83,29 @@ def test_values_outside_the_closed_sets_become_other() -> None:
     assert label_decision("refused.Jan") == "other"
 
 
+def test_bare_refusal_codes_and_direct_questions_have_their_own_labels() -> None:
+    """The wegwijzer's refused question (reason ``personal_data``) counts as
+    ``refused.personal_data``, not ``other`` (outside check s5); a question asked in a
+    direct chat counts as ``command="question"`` with its outcome and latency."""
+    m = _metrics()
+    m.audit_appended([AuditEntry(
+        event_code="route.personal_data_refused", action="E", occurred_at=NOW,
+        outcome="refused", source="wegwijzer-bot", user_id="@a:x",
+        reason_code="personal_data", details={"kinds": "name"})])
+    assert _values(m, "busbaan_refusals_total") == {
+        (("code", "refused.personal_data"), ("source", "wegwijzer-bot")): 1.0}
+    assert label_decision("not_privacy_officer") == "refused.not_privacy_officer"
+    m.question_answered("casus", ok=True, errcode=None, latency_seconds=0.2)
+    m.question_answered("casus", ok=False, errcode="BB_PERSONAL_DATA", latency_seconds=None)
+    counts = _values(m, "busbaan_commands_total")
+    assert counts[(("bot", "casus"), ("command", "question"), ("errcode", ""),
+                   ("outcome", "ok"))] == 1
+    assert counts[(("bot", "casus"), ("command", "question"), ("errcode", "BB_PERSONAL_DATA"),
+                   ("outcome", "refused"))] == 1
+    assert _values(m, "busbaan_reply_latency_seconds_count")[
+        (("bot", "casus"), ("command", "question"))] == 1
+
+
 def test_live_figures_are_read_at_scrape_time_and_a_failing_one_is_left_out() -> None:
     """A live gauge shows its current value; one that raises does not break the scrape."""
     m = _metrics()

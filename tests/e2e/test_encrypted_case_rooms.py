@@ -360,3 +360,23 @@ async def test_a_lost_secret_makes_a_new_device_not_a_dead_bot(e2e: E2EStack) ->
     else:
         reply = first["content"]
     assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+
+
+async def test_a_label_with_a_name_is_refused_in_an_unencrypted_direct_chat(
+        e2e: E2EStack) -> None:
+    """A plain client's own direct chat with the bot, without encryption while busbaan
+    runs with it: ``!casus nieuw mevrouw Yilmaz huurschuld`` opens nothing and keeps no
+    label (the homeserver can read that chat; the policy's "private" promise does not
+    hold there) and says why in Dutch; a neutral label still works (outside check s5)."""
+    regie = await e2e.person("buurtteam", "buurtteammedewerker", encrypted=False)
+    dm = await regie.dm(e2e.account.user_id)
+    assert not regie.client.rooms[dm].encrypted
+    reply = await regie.command(dm, "!casus nieuw mevrouw Yilmaz huurschuld", timeout=30)
+    assert reply[REPLY_KEY]["ok"] is False, reply["body"]
+    assert reply[REPLY_KEY]["errcode"] == "BB_PERSONAL_DATA"
+    assert reply[REPLY_KEY]["data"] == {"kinds": ["name"], "room_encrypted": False}
+    assert "niet versleuteld" in reply["body"] and "Yilmaz" not in reply["body"]
+    assert "case_id" not in reply[REPLY_KEY].get("data", {})
+    opened = await regie.command(dm, "!casus nieuw schulden en huur", timeout=30)
+    assert opened[REPLY_KEY]["ok"] is True, opened["body"]
+    assert opened[REPLY_KEY]["data"]["label_saved"] is True

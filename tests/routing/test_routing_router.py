@@ -199,3 +199,18 @@ def test_a_service_closed_by_age_hands_over_to_the_one_its_text_names(
     # the person's age decides: at 30 the bijstand itself is open, nothing is handed over
     older = on.route("Ik ben 30 jaar en heb geen geld om van te leven. Kan ik bijstand krijgen?")
     assert older.results[0].service_id == "wpi-bijstand"
+
+
+def test_an_english_answer_states_age_limits_in_english(benchmark_map: SocialMap) -> None:
+    """An English answer says "age 18–26", not the Dutch "18–26 jaar" (outside check
+    s5); the Dutch answer keeps "jaar"."""
+    router = Router(benchmark_map)
+    question = "young person of 20 without income, needs help with money"
+    en = router.route(question, lang="en")
+    aged = [r for r in en.results if "age " in r.conditions]
+    assert aged, [r.conditions for r in en.results]
+    assert all("jaar" not in r.conditions.split(";")[0] for r in en.results)
+    assert all("jaar" not in r.why for r in en.results)
+    nl = router.route(question, lang="nl")
+    assert any("leeftijd " in r.conditions and "jaar" in r.conditions.split(";")[0]
+               for r in nl.results), [r.conditions for r in nl.results]

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import nio
 
-from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person
+from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person, eventually
+from busbaan.metrics import samples
+from busbaan.service import Service
 from tests.wegwijzer.conftest import ROUTE_KEY, Intake, MakePerson, ask_dm
 
 
@@ -121,10 +124,58 @@ async def test_help_alone_is_answered_in_dutch(make_person: MakePerson, bot_id: 
     bot (they got the English one); an English question still gets English."""
     asker = await make_person()
     dm = await _named_dm(asker, bot_id, "Vragen")
-    for text in ("!help", "help"):
+    for text in ("!help", "help", "hoi", "Hallo!", "goedemorgen"):
         _, content = await ask_dm(asker, dm, text)
         assert content[NOTICE_KEY]["kind"] == "wegwijzer.help", content
         assert "Ik ben de wegwijzer" in content["body"], content["body"][:200]
+        assert "errcode" not in content[NOTICE_KEY], content[NOTICE_KEY]
+    _, hello = await ask_dm(asker, dm, "hello")  # a greeting alone: help, not "no service"
+    assert hello[NOTICE_KEY]["kind"] == "wegwijzer.help", hello
+    assert "I am the wayfinder" in hello["body"], hello["body"][:200]
     _, english = await ask_dm(asker, dm, "my client is lonely and has no one to talk to")
     assert "I am not sure" in english["body"] or "These are" in english["body"] \
         or "Why:" in english["body"], english["body"][:200]
+
+
+async def test_direct_questions_and_their_refusals_are_counted_in_metrics(
+        make_person: MakePerson, bot_id: str, wegwijzer_service: Service) -> None:
+    """``/metrics`` counts the direct chat's questions (``command="question"``, by
+    outcome and errcode, with their latency) and a refused question with a name as
+    ``refused.personal_data``, never the text (outside check s5: not counted at all, and
+    the refusal as ``other``)."""
+    assert wegwijzer_service.web is not None
+    url = f"{wegwijzer_service.web.url}/metrics"
+    asker = await make_person()
+    dm = await _named_dm(asker, bot_id, "Vragen")
+    before = await _scrape(url)
+    _, answered = await ask_dm(asker, dm, "cliënt heeft schulden en veel rekeningen")
+    assert answered[NOTICE_KEY]["kind"] == "route.answer"
+    _, refused = await ask_dm(asker, dm, "mevrouw Yilmaz heeft huurschuld")
+    assert refused[NOTICE_KEY]["errcode"] == "BB_PERSONAL_DATA"
+
+    async def counted() -> bool:
+        text = await _scrape(url)
+        return (_sum(text, "busbaan_commands_total", command="question", outcome="ok")
+                > _sum(before, "busbaan_commands_total", command="question", outcome="ok")
+                and _sum(text, "busbaan_commands_total", command="question",
+                         outcome="refused", errcode="BB_PERSONAL_DATA")
+                > _sum(before, "busbaan_commands_total", command="question",
+                       outcome="refused", errcode="BB_PERSONAL_DATA"))
+
+    await eventually(counted, timeout=10)
+    text = await _scrape(url)
+    assert _sum(text, "busbaan_refusals_total", code="refused.personal_data") >= 1
+    assert _sum(text, "busbaan_refusals_total", source="wegwijzer-bot", code="other") == 0
+    assert _sum(text, "busbaan_reply_latency_seconds_count", command="question") >= 2
+    assert "Yilmaz" not in text and "schulden" not in text
+
+
+async def _scrape(url: str) -> str:
+    async with aiohttp.ClientSession() as http, http.get(url) as resp:
+        assert resp.status == 200
+        return await resp.text()
+
+
+def _sum(text: str, name: str, **labels: str) -> float:
+    return sum(v for n, lab, v in samples(text) if n == name
+               and all(lab.get(k) == want for k, want in labels.items()))
