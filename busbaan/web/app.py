@@ -7,13 +7,16 @@ a traceback.
 
 from __future__ import annotations
 
+import logging
 import secrets
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.log import get_logger
@@ -175,6 +178,27 @@ def create_app(policy: Policy, service: Any = None) -> web.Application:
     return app
 
 
+class _ConnectionLog(logging.Logger):
+    """aiohttp's per-connection logger (``aiohttp.server``), with one change: a request
+    aiohttp cannot parse (a NUL in a header, a path that is no UTF-8) is the client's
+    mistake, not ours. aiohttp logged it as an error with a traceback that quoted the
+    request line, names included (outside check s5); here it is one info line with
+    the error's type and status, nothing of the request. Everything else is logged as
+    aiohttp logs it."""
+
+    def __init__(self) -> None:
+        super().__init__("aiohttp.server")
+        self.parent = logging.getLogger("aiohttp.server")  # its level and handlers
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True,
+                  **kwargs: Any) -> None:
+        exc = exc_info if isinstance(exc_info, BaseException) else sys.exc_info()[1]
+        if isinstance(exc, HttpProcessingError):
+            log.info("web.request_unparsable", error=type(exc).__name__, status=exc.code)
+            return
+        super().exception(msg, *args, exc_info=exc_info, **kwargs)
+
+
 @dataclass
 class WebServer:
     """A running web app on a loopback port, owned by the service."""
@@ -184,7 +208,7 @@ class WebServer:
 
     @classmethod
     async def start(cls, app: web.Application, host: str, port: int) -> WebServer:
-        runner = web.AppRunner(app, access_log=None)
+        runner = web.AppRunner(app, access_log=None, logger=_ConnectionLog())
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
