@@ -121,6 +121,13 @@ ARTICLES: Mapping[str, str] = {"de": "de", "het": "de", "een": "de", "n": "de",
                                "the": "the", "a": "the", "an": "the"}
 
 
+#: Personal pronouns stay as they are: a lemmatiser reads the English "he" as a form
+#: of the Dutch "hebben", so that "heeft" stood for "he" in a cue (from any grammar of
+#: Dutch and English).
+PRONOUNS = frozenset(["he", "she", "me", "him", "her", "we", "us", "hij", "zij", "ze", "mij",
+                      "hem", "haar", "wij", "jij"])
+
+
 @functools.lru_cache(maxsize=20_000)
 def lemma(word: str) -> str:
     """The word's Dutch lemma (simplemma), so that a cue matches every form of its
@@ -129,7 +136,7 @@ def lemma(word: str) -> str:
     as they are; articles become one ("het", "een" -> "de")."""
     if word in ARTICLES:
         return ARTICLES[word]
-    if word in NEGATIONS or not word.isalpha() or len(word) < 2:
+    if word in NEGATIONS or word in PRONOUNS or not word.isalpha() or len(word) < 2:
         return word
     if len(word) >= 4 and not simplemma.is_known(word, lang="nl") and simplemma.is_known(
             word, lang="en"):
