@@ -62,8 +62,8 @@ NEGATIONS = frozenset(
 #: Negations that can negate a cue from *after* it ("iets aandoen heeft ze niet
 #: gezegd"): those of the verb. "geen", "no", "zonder" are determiners or prepositions
 #: of the noun that follows them ("al drie dagen geen licht": the days are not
-#: negated); from any grammar of Dutch and English.
-NEGATIONS_AFTER = frozenset(["niet", "nooit", "not", "never", "nt"])
+#: negated); "niks"/"niets" negate the verb ("heeft ze niks gezegd"). From any grammar.
+NEGATIONS_AFTER = frozenset(["niet", "nooit", "niks", "niets", "not", "never", "nothing", "nt"])
 #: Words that open a new clause, ending a negation's reach.
 CLAUSE_BREAKS = frozenset(["maar", "wel", "but", "however", "though", "alleen", "behalve"])
 _TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
