@@ -21,6 +21,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import platform
 import re
@@ -48,6 +49,9 @@ TUNING4 = "tuning-2026-12-03-s4.jsonl"
 #: Our own safety probes and near misses of session 4 (tuning sets).
 PROBES = "safety-probes-s4.jsonl"
 NEAR4 = "safety-near-misses-s4.jsonl"
+#: Session 5's safety probes and near misses (tuning sets, written before measuring).
+PROBES5 = "safety-probes-s5.jsonl"
+NEAR5 = "safety-near-misses-s5.jsonl"
 #: The held-out set of session 3 (issue 8): written by an independent writer who saw
 #: only the social map. Aggregates only: never print, log or dump its questions or
 #: per-question results.
@@ -69,7 +73,7 @@ HELDOUT_BEFORE: tuple[str, str, str, str, str] | None = (
 #: The frozen set's first measurement, before any issue-8 work (tests/data/socialmap/
 #: FROZEN.md): top-1, top-3, confident, right when confident, safety in top 3.
 FROZEN_BEFORE = (0.512, 0.774, "65/84", "38/65 (58 %)", "6/18")
-BUCKETS = ((0, 500), (500, 700), (700, 859), (859, 950), (950, 1001))
+BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
 
 _CLI = "from busbaan.cli import main; main()"
 
@@ -243,39 +247,122 @@ def fit_logistic(x: Any, y: Any, l2: float = 0.1, steps: int = 50) -> Any:
     return w
 
 
-def calibrate(router: Router, dev: Sequence[dict[str, Any]], goal: float = 0.95) -> dict[str, Any]:
-    """Fit the confidence on the dev questions only, and pick the threshold from
-    leave-one-out predictions: the lowest at which confident answers were right at
-    least ``goal`` of the time (a margin above the 9-in-10 promise for unseen ones)."""
+#: One-sided 90 % Wilson bound (z for 0.90) and the precision it must reach: the
+#: threshold is the lowest at which, on answers the model was NOT fitted on (leave one
+#: tuning set out), the lower bound of "right when confident" is at least 0.90.
+WILSON_Z = 1.2816
+RIGHT_GOAL = 0.90
+#: With fewer confident answers than this a bound says nothing.
+MIN_CONFIDENT = 20
+
+
+def wilson_lower(right: int, n: int, z: float = WILSON_Z) -> float:
+    """The one-sided Wilson score lower bound of a share ``right``/``n``."""
+    if n == 0:
+        return 0.0
+    p = right / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
+
+
+def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
+    """The tuning sets by name, for cross-validation (never a held-out set)."""
+    return [
+        ("dev", read_jsonl(data_file("dev-questions.jsonl"))),
+        ("own", read_jsonl(LOCAL / "heldout-own.jsonl")),
+        ("fresh", read_jsonl(LOCAL / "heldout-own-fresh.jsonl")),
+        ("frozen", read_jsonl(LOCAL / FROZEN)),
+        ("tuning4", read_jsonl(LOCAL / TUNING4)),
+        ("probes4", read_jsonl(LOCAL / PROBES)),
+        ("probes5", read_jsonl(LOCAL / PROBES5)),
+        ("near3", read_jsonl(LOCAL / "safety-near-misses.jsonl")),
+        ("near4", read_jsonl(LOCAL / NEAR4)),
+        ("near5", read_jsonl(LOCAL / NEAR5)),
+    ]
+
+
+#: A set with at least this many confident out-of-fold answers must itself be right
+#: RIGHT_GOAL of the time at the fallback threshold.
+MIN_PER_SET = 10
+
+
+def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
+    """(threshold, pooled Wilson lower bound there, certified). Certified: the lowest
+    threshold whose pooled confident answers' lower bound reaches RIGHT_GOAL (with at
+    least MIN_CONFIDENT answers). When none does, the lowest at which every tuning set
+    with at least MIN_PER_SET confident answers is right RIGHT_GOAL of the time, and
+    the pool too (a point estimate: not certified, and reported as such)."""
     import numpy as np
 
-    rows, labels = [], []
-    for q in dev:
-        answer = router.route(q["question"], q["context"])
-        if answer.safety:
-            continue  # safety answers are confident by rule, not by this model
-        rows.append(router.features_of(q["question"], q["context"]))
-        labels.append(float(bool(answer.results) and answer.results[0].service_id in q["expected"]))
-    x, y = np.array(rows), np.array(labels)
-    weights = fit_logistic(x, y)
-    held = []
-    for i in range(len(x)):
-        keep = np.arange(len(x)) != i
-        w = fit_logistic(x[keep], y[keep])
-        held.append(1 / (1 + np.exp(-(w[0] + x[i] @ w[1:]))))
-    order = sorted(zip(held, y, strict=True), key=lambda t: -t[0])
-    chosen = 1.0
-    for threshold in sorted({round(p, 3) for p, _ in order}, reverse=True):
-        taken = [label for p, label in order if p >= threshold]
-        if taken and sum(taken) / len(taken) >= goal:
-            chosen = threshold
-    taken = [label for p, label in order if p >= chosen]
+    right = np.asarray(right)
+    certified: tuple[float, float, bool] | None = None
+    fallback: tuple[float, float, bool] | None = None
+    for t in sorted({round(float(v), 3) for v in prob}, reverse=True):
+        taken = prob >= t
+        n = int(taken.sum())
+        if n < MIN_CONFIDENT:
+            continue
+        bound = wilson_lower(int(right[taken].sum()), n)
+        if bound >= RIGHT_GOAL:
+            certified = (t, bound, True)
+        shares = [right[taken & (sets == name)].mean() for name in set(sets.tolist())
+                  if (taken & (sets == name)).sum() >= MIN_PER_SET]
+        if right[taken].mean() >= RIGHT_GOAL and min(shares, default=1.0) >= RIGHT_GOAL:
+            fallback = (t, bound, False)
+    return certified or fallback or (1.0, 0.0, False)
+
+
+def calibrate(router: Router, sets: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> dict[
+        str, Any]:
+    """Fit the confidence on the tuning sets' answers without a safety signal (those
+    are confident by rule) and choose its threshold by cross-validation: each tuning
+    set is left out once, the model fitted on the others, and the threshold read from
+    the pooled out-of-fold chances (:func:`_threshold`). Also reports, per set, what
+    that threshold gives out of sample: right when confident and coverage, for plain
+    answers and with the safety answers (confident by rule) included."""
+    import numpy as np
+
+    names, rows, labels, safe = [], [], [], []
+    for name, questions in sets:
+        for q in questions:
+            answer, features = router._route(q["question"], q["context"], 10, "nl", None, None)
+            right = bool(answer.results) and answer.results[0].service_id in q["expected"]
+            names.append(name)
+            rows.append(features)
+            labels.append(float(right))
+            safe.append(bool(answer.safety))
+    s, x, y, by_rule = np.array(names), np.array(rows), np.array(labels), np.array(safe)
+    plain = ~by_rule
+    oof = np.zeros(len(y))
+    for name, _ in sets:
+        out = (s == name) & plain
+        fit = plain & (s != name)
+        if out.any():
+            w = fit_logistic(x[fit], y[fit])
+            oof[out] = 1 / (1 + np.exp(-(w[0] + x[out] @ w[1:])))
+    threshold, bound, certified = _threshold(oof[plain], y[plain], s[plain])
+    weights = fit_logistic(x[plain], y[plain])
+    per_set = []
+    for name, _ in sets:
+        here = s == name
+        conf_plain = here & plain & (oof >= threshold)
+        conf_all = conf_plain | (here & by_rule)
+        per_set.append({
+            "set": name, "n": int(here.sum()),
+            "plain_confident": int(conf_plain.sum()), "plain_right": int(y[conf_plain].sum()),
+            "confident": int(conf_all.sum()), "right": int(y[conf_all].sum()),
+        })
+    taken = plain & (oof >= threshold)
     return {
         "weights": tuple(round(float(v), 3) for v in weights),
-        "confident_at": round(chosen * 1000),
-        "loo_coverage": len(taken) / len(order),
-        "loo_right": sum(taken) / max(1, len(taken)),
-        "n": len(order),
+        "confident_at": round(threshold * 1000),
+        "certified": certified,
+        "wilson_lower": round(bound, 3),
+        "oof_plain_confident": int(taken.sum()),
+        "oof_plain_right": int(y[taken].sum()),
+        "n_plain": int(plain.sum()),
+        "per_set": per_set,
     }
 
 
@@ -728,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.calibrate:
         fitted = calibrate(Router(load_map(data_file("amsterdam-demo.hsds.json"))),
-                           tuning_sets())
+                           calibration_sets())
         print(json.dumps(fitted))
         return 0
 
