@@ -12,7 +12,8 @@ safety questions with their safety service in the top 3, the calibrated confiden
 (coverage, right when confident, a reliability table), the learning curve from
 replayed feedback, the semantic ranker's added latency against a local embeddings
 server, off-topic questions, and latency in process. Writes docs/benchmarks.md.
-``--calibrate`` refits the confidence (dev questions and our own sets only).
+``--calibrate`` refits the confidence on the tuning sets (never a held-out set) and
+chooses its threshold by cross-validation (leave one tuning set out).
 """
 
 from __future__ import annotations
@@ -554,7 +555,8 @@ def render(figures: dict[str, Any]) -> str:
     if f.get("heldout4") is not None:
         sets.append(("heldout4", "held out, session 4 (never looked at)"))
     sets += [("own", "own paraphrases"), ("fresh", "own new questions"),
-             ("probes", "own safety probes s4 (tuning)")]
+             ("probes", "own safety probes s4 (tuning)"),
+             ("probes5", "own safety probes s5 (tuning)")]
     rows = ["| set | method | top-1 | top-3 |", "|---|---|---|---|"]
     for key, label in sets:
         n = f["n_" + key]
@@ -652,7 +654,36 @@ def render(figures: dict[str, Any]) -> str:
         f"hits other children, ...): {pct(f['alarm_near'][1], f['alarm_near'][0])}; on "
         f"{f['alarm_near4'][0]} more written in session 4 (`{NEAR4}`): "
         f"{pct(f['alarm_near4'][1], f['alarm_near4'][0])}; of them, the tuning set s4's "
-        f"near misses: {pct(f['alarm_tnear'][1], f['alarm_tnear'][0])}."
+        f"near misses: {pct(f['alarm_tnear'][1], f['alarm_tnear'][0])}; on "
+        f"{f['alarm_near5'][0]} written in session 5 (`{NEAR5}`): "
+        f"{pct(f['alarm_near5'][1], f['alarm_near5'][0])}, weak tier "
+        f"{pct(f['caution_near5'][1], f['caution_near5'][0])}. Safety probes s5 "
+        f"(`{PROBES5}`, tuning): {f['safety_probes5'][1]}/{f['safety_probes5'][0]} with "
+        "an expected safety service in the top 3."
+    )
+    cal = f["calibration"]
+    cv = [
+        "| tuning set (left out) | answers | confident, without a safety signal | right | "
+        "confident, all (safety answers by rule) | right | coverage |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in cal["per_set"]:
+        cv.append(
+            f"| {r['set']} | {r['n']} | {r['plain_confident']} | "
+            f"{pct(r['plain_right'], r['plain_confident'])} | {r['confident']} | "
+            f"{pct(r['right'], r['confident'])} | {pct(r['confident'], r['n'])} |")
+    cv_line = (
+        f"**Calibration, cross-validated** (`python -m bench.routing --calibrate`): each "
+        "tuning set left out once, the confidence fitted on the others' answers without a "
+        "safety signal; the threshold is the lowest whose pooled out-of-fold answers reach "
+        "a one-sided 90 % Wilson lower bound of 0.90, else the lowest at which the pool "
+        "and every set with 10+ confident answers are right 9 in 10 out of fold. Now: "
+        f"threshold {cal['confident_at']} ({'certified' if cal['certified'] else 'NOT certified'}"
+        f": Wilson lower bound {cal['wilson_lower']:.3f}), out of fold "
+        f"{pct(cal['oof_plain_right'], cal['oof_plain_confident'])} right of "
+        f"{cal['n_plain']} plain answers; the router ships "
+        f"{f['confident_at']} (weights {', '.join(str(w) for w in cal['weights'])}). "
+        "Per set, out of fold:"
     )
     target = ("heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
@@ -709,12 +740,17 @@ def render(figures: dict[str, Any]) -> str:
         *first,
         "",
         "**Confidence** (calibrated: a logistic model over the answer's features, fitted on "
-        "dev, our own sets and the first frozen set, never on the held-out set; "
+        "the tuning sets (dev, our own sets, the first frozen set, the s4 tuning set, the "
+        "safety probes and near misses), never on a held-out set; "
         "`python -m bench.routing --calibrate`). An answer with a safety signal is confident "
         "by rule (the safety service first). Reliability (answers without a safety signal, "
         "by calibrated confidence):",
         "",
         *rel,
+        "",
+        cv_line,
+        "",
+        *cv,
         "",
         f"- Latency per question in process (`Router.route`, {f['n_lat']} timings over "
         f"{f['passes']} passes of dev + first frozen): p50 {f['p50']:.1f} ms, p95 "
@@ -839,6 +875,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     near4 = read_jsonl(LOCAL / NEAR4)
     tuning4 = read_jsonl(LOCAL / TUNING4)
     probes = read_jsonl(LOCAL / PROBES)
+    probes5 = read_jsonl(LOCAL / PROBES5)
+    near5 = read_jsonl(LOCAL / NEAR5)
 
     social_map = load_map(map_path)
     start = time.perf_counter()
@@ -867,6 +905,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "alarm_near4": false_alarms(router, near4),
         "caution_near": caution_alarms(router, near),
         "caution_near4": caution_alarms(router, near4),
+        "alarm_near5": false_alarms(router, near5),
+        "caution_near5": caution_alarms(router, near5),
+        "calibration": calibrate(router, calibration_sets()),
+        "confident_at": router.tuning.confident_at,
         "caution_off": caution_alarms(router, off),
         "alarm_tnear": false_alarms(
             router, [q for q in tuning4 if "near-miss" in q.get("tags", [])]),
@@ -881,7 +923,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ablation": ablation(social_map, (dev, frozen, tuning4, own, fresh)),
         }
     named = [("dev", dev), ("frozen", frozen), ("tuning4", tuning4), ("own", own),
-             ("fresh", fresh), ("probes", probes)]
+             ("fresh", fresh), ("probes", probes), ("probes5", probes5)]
     if heldout is not None:
         named.append(("heldout", heldout))
     if heldout4 is not None:
