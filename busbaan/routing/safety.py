@@ -766,7 +766,8 @@ def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
         if particle:
             out[at] = particle
             continue
-        if any(surface[i] in _REFLEXIVE for i in range(at + 1, min(len(surface), at + 1 + _REFLEXIVE_REACH))
+        reach = range(at + 1, min(len(surface), at + 1 + _REFLEXIVE_REACH))
+        if any(surface[i] in _REFLEXIVE for i in reach
                if all(toks[j][0].isalnum() and surface[j] not in _CLAUSE_END
                       for j in range(at + 1, i + 1))):
             out[at] = ""

@@ -16,7 +16,7 @@ from busbaan.routing.router import CONFIDENT_AT
 from busbaan.routing.safety import _matches, _Question, _words, detect, lemma, load_signals
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from bench.routing import _threshold, wilson_lower  # noqa: E402
+from bench.routing import _threshold, wilson_lower
 
 
 @pytest.fixture(scope="module")
