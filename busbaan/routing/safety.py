@@ -540,9 +540,9 @@ _CLITICS = (
 )
 #: Possessive determiners stand where a cue has an article ("moet het huis uit" is
 #: said as "moet haar huis uit"); Dutch and English grammar words.
+#: Read from the words as written: the lemma of "is" and "was" is "zijn" too.
 POSSESSIVES: Mapping[str, frozenset[str]] = {
-    "de": frozenset(lemma(w) for w in ["mijn", "zijn", "haar", "hun", "ons", "onze", "jouw",
-                                       "uw"]),
+    "de": frozenset(["mijn", "zijn", "haar", "hun", "ons", "onze", "jouw", "uw"]),
     "the": frozenset(["my", "his", "her", "their", "our", "your"]),
 }
 
@@ -558,7 +558,8 @@ class _Question:
     each position, and where each cue word occurs (computed once per word: detection
     reads hundreds of cues)."""
 
-    __slots__ = ("_exact", "_heads", "_where", "clause", "present", "surface", "toks")
+    __slots__ = ("_exact", "_heads", "_owners", "_where", "clause", "present", "surface",
+                 "toks")
 
     def __init__(self, question: str) -> None:
         self.surface = _TOKEN.findall(_spelled_out(fold(question)))
@@ -578,9 +579,12 @@ class _Question:
                 if head != tok:
                     self._heads.setdefault(head, []).append(i)
         self._where: dict[str, tuple[int, ...]] = {}
+        #: Positions of possessives by the article they may stand for.
+        self._owners = {article: [i for i, word in enumerate(self.surface) if word in owners]
+                        for article, owners in POSSESSIVES.items()}
         #: Every word that occurs, as itself or as a compound's head (a quick test).
         self.present = frozenset(self._exact) | frozenset(self._heads) | frozenset(
-            article for article, owners in POSSESSIVES.items() if owners & self._exact.keys())
+            article for article, places in self._owners.items() if places)
 
     def where(self, word: str) -> tuple[int, ...]:
         """Positions whose word is ``word`` (see :func:`same`), in order."""
@@ -589,9 +593,8 @@ class _Question:
             exact = self._exact.get(word, [])
             if len(word) >= _MIN_HEAD and word.isalpha() and word not in NEGATIONS:
                 found = tuple(sorted(set(exact) | set(self._heads.get(word, []))))
-            elif word in POSSESSIVES:
-                found = tuple(sorted(set(exact).union(
-                    *(self._exact.get(p, []) for p in POSSESSIVES[word]))))
+            elif word in self._owners:
+                found = tuple(sorted(set(exact) | set(self._owners[word])))
             else:
                 found = tuple(exact)
             self._where[word] = found
