@@ -157,6 +157,19 @@ def test_s5_safety_probes_have_their_safety_service_in_the_top_3(router: Router)
     assert found >= 64
 
 
+def test_s5b_partner_and_elder_probes_have_their_safety_service_in_the_top_3(
+        router: Router) -> None:
+    """The second batch (partner violence and elder abuse, the weakest families on the
+    fresh probes): 12 of 20 before its cue entries, 20 after; its near misses raise no
+    strong signal."""
+    rows = read_jsonl("safety-probes-s5b.jsonl")
+    answers = [(q, router.route(q["question"], q["context"])) for q in rows]
+    found = sum(any(r.service_id in q["expected"] for r in a.results[:3])
+                for q, a in answers if q["safety"])
+    assert found >= 20
+    assert [q["id"] for q, a in answers if not q["safety"] and a.safety] == []
+
+
 def test_s5_near_misses_never_raise_the_strong_tier(router: Router) -> None:
     near = read_jsonl("safety-near-misses-s5.jsonl")
     alarms = [q["id"] for q in near if router.route(q["question"], q["context"]).safety]
