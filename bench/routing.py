@@ -809,6 +809,12 @@ def render(figures: dict[str, Any]) -> str:
         "the router, its word lists and its safety cues were built, so their figures are "
         "optimistic; only the held-out set says how the router does on questions it has "
         "never seen.",
+        "- Vocabulary bridges tried in session 5 and left out, because none helped any "
+        "tuning set (docs/notes/2026-12-04s5-route5.md): FreeDict Dutch-English pivot "
+        "synonyms and English translations (Debian dict-freedict-*), Princeton WordNet 3.0 "
+        "into the English lexicon (Debian wordnet-base), Open Dutch WordNet synonyms. Kept: "
+        "a denial ('geld is geen probleem', 'geen drugs of zo', 'no depression or anything') "
+        "rules its topic out without a following 'maar' (unchanged on every tuning set).",
         "",
     ]
     return "\n".join(out)

@@ -39,6 +39,14 @@ NEGATIONS = frozenset(["geen", "niet", "nooit", "no", "not", "never"])
 CONTRASTS = frozenset(["maar", "wel", "but", "however", "though"])
 #: How many words a negation rules out (forward, or backward when it ends the clause).
 NEGATION_SCOPE = 3
+#: Denials (Dutch and English idiom, grammar not domain words): a negated clause that
+#: says a topic is *not* the matter needs no contrast to rule it out. "Geld is geen
+#: probleem", "verder geen problemen met geld", "no money problems": the negation's
+#: object is the word "problem" ...
+DENIED_NOUNS = frozenset(["probleem", "problemen", "problem", "problems", "issue", "issues"])
+#: ... or a hedge closes the negated words: "geen drugs of zo", "no depression or
+#: anything".
+HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"))
 #: Locative prepositions (Dutch and English grammar words, not domain words): the noun
 #: they govern says *where* something happens ("gepest op school", "bullied at
 #: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
@@ -77,6 +85,7 @@ def contrasted_negations(text: str) -> frozenset[int]:
     the need itself and is kept.
     """
     tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    folded = [t for t in tokens if t[0].isalnum()]  # indexed as words() is
     clauses: list[list[int]] = [[]]  # word indices per clause
     negated: list[int | None] = [None]  # per clause: position of its negation
     contrasted: list[bool] = []  # per clause: a contrast opens the next one
@@ -107,11 +116,32 @@ def contrasted_negations(text: str) -> frozenset[int]:
     ]
     out: set[int] = set()
     for clause, neg, contrast in zip(clauses, negated, reaches, strict=True):
-        if neg is None or not contrast:
+        if neg is None:
+            continue
+        if not contrast:
+            out.update(_denied(clause, neg, folded))
             continue
         after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
         out.update(after if after else clause[max(0, neg - NEGATION_SCOPE) : neg])
     return frozenset(out)
+
+
+def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]:
+    """The words a denial rules out (:data:`DENIED_NOUNS`, :data:`HEDGES`), or none.
+
+    A clause whose negated object is "probleem" denies the whole clause ("geld is geen
+    probleem"); a negation whose words end in a hedge denies those words ("geen drugs
+    of zo").
+    """
+    after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE + 2]
+    if any(folded[i] in DENIED_NOUNS for i in after[:NEGATION_SCOPE]):
+        return list(clause)
+    text = [folded[i] for i in after]
+    for hedge in HEDGES:
+        for start in range(1, len(text) - len(hedge) + 1):
+            if tuple(text[start : start + len(hedge)]) == hedge:
+                return list(after[: start + len(hedge)])
+    return []
 
 
 def place_context(text: str) -> frozenset[int]:

@@ -128,6 +128,43 @@ def test_contrastive_negation_rules_out_the_negated_words() -> None:
     assert out("Meneer heeft geen DigiD en moet inloggen") == []
 
 
+def test_a_denial_rules_out_its_topic_without_a_contrast() -> None:
+    """'Geld is geen probleem' and 'geen drugs of zo' say what the question is not
+    about, with no 'maar' after them; a plain 'geen werk' still names the need."""
+    from busbaan.routing.text import contrasted_negations, words
+
+    def out(text: str) -> list[str]:
+        ruled = contrasted_negations(text)
+        return [w for i, w in enumerate(words(text)) if i in ruled]
+
+    assert out("Geld is geen probleem. Is er een maatje?") == ["geld", "is", "geen", "probleem"]
+    assert out("Verder geen problemen met geld.") == ["verder", "geen", "problemen", "met", "geld"]
+    assert out("Money is not a problem.") == ["money", "is", "not", "a", "problem"]
+    assert out("Geen drugs of zo. Hoe krijg ik hem van de Playstation?") == ["drugs", "of", "zo"]
+    assert out("No depression or anything, just lonely.") == ["depression", "or", "anything"]
+    assert out("Ik heb geen werk en geen geld") == []
+    assert out("Meneer heeft geen DigiD") == []
+    assert out("Het probleem is dat hij geen woning heeft") == []
+
+
+def test_a_denied_topic_does_not_pull_in_its_services() -> None:
+    """On the demo map, 'Geld is geen probleem' put budget management in the top 3 of
+    a loneliness question (matched on 'probleem'), and 'Money is not a problem' a
+    money team (matched on 'problem'); the denied words now match nothing."""
+    from busbaan.routing import demo_map_path, load_map
+
+    router = Router(load_map(demo_map_path()))
+    dutch = router.route(
+        "Mijn vader (80) is eenzaam sinds mam er niet meer is. Geld is geen probleem."
+    ).results[:3]
+    assert "budgetbeheer" not in [r.service_id for r in dutch]
+    english = router.route(
+        "My father (80) is very lonely since my mother died. Money is not a problem."
+    ).results[:3]
+    for result in (*dutch, *english):
+        assert not {"probleem", "problem", "geld", "money"} & set(result.matched), result
+
+
 def test_negated_need_does_not_decide_the_route(router: Router) -> None:
     """A lonely widower without debts goes to loneliness help, not to debt help."""
     answer = router.route("Geen schulden, wel eenzaam: meneer (79) is weduwnaar")
