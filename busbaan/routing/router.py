@@ -360,6 +360,10 @@ class Router:
             ranked, raw, tuple(s for s in signals if not s.weak), who, lang)
         ranked, caution, weak_whys = self._weak_in_top(
             ranked, tuple(s for s in signals if s.weak), who, lang)
+        # A weak signal whose service a strong one already put first adds nothing but a
+        # second, possibly wrong reason (a child's bruises read as partner violence).
+        first = {h.service_id for h in hits}
+        caution = tuple(h for h in caution if h.service_id not in first)
         whys = {**weak_whys, **whys}
 
         results = tuple(

@@ -63,6 +63,10 @@ _LINKERS = ("", "s", "en", "e", "er")
 _MIN_HEAD = 3
 _MIN_TAIL = 4
 _MIN_COMPOUND = 7
+# Longer than any compound a question uses: a pasted link, code or run of letters is no
+# compound, and splitting one costs more than cubic time in its length (outside check s5:
+# 2,000 letters took the bot's one worker 40 s).
+_MAX_COMPOUND = 40  # the longest word of the map and the question sets has 29 letters
 _MIN_SUFFIX = 6
 _MIN_PART_FREQ = 2
 _MIN_FUZZY = 6
@@ -251,7 +255,7 @@ class CompoundSplitter:
 
     def split(self, word: str) -> tuple[str, ...]:
         """Known parts of ``word`` (see the class), or ``()`` when it is no compound."""
-        if len(word) < _MIN_COMPOUND:
+        if not _MIN_COMPOUND <= len(word) <= _MAX_COMPOUND:
             return ()
         cached = self._cache.get(word)
         if cached is None:

@@ -8,7 +8,7 @@ import pytest
 
 from busbaan.routing import Router, SocialMap, Tuning
 from busbaan.routing.context import detect_age, detect_stadsdeel
-from busbaan.routing.text import Stemmer
+from busbaan.routing.text import CompoundSplitter, Stemmer
 
 
 def top(router: Router, question: str, **context: object) -> str:
@@ -301,3 +301,28 @@ def test_where_the_need_arises_does_not_decide_the_service(benchmark_map: Social
 def test_the_speakers_own_age_is_read(text: str, age: int | None) -> None:
     """'Ik ben 23', 'I'm 52': the speaker's age; a count or duration after it is none."""
     assert detect_age(text) == age
+
+
+class _CountingStemmer(Stemmer):
+    __slots__ = ("calls",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def __call__(self, word: str) -> str:
+        self.calls += 1
+        return super().__call__(word)
+
+
+def test_a_long_run_of_letters_is_not_split_as_a_compound() -> None:
+    """Outside check s5: one 2,000-letter 'word' (a pasted code, a held-down key) kept the
+    wegwijzer's one worker busy for 40 s — the compound splitter tried every head and
+    tail. Such a word is no compound: not split, and only a few stems are asked for.
+    Real compounds still split."""
+    stem = _CountingStemmer()
+    splitter = CompoundSplitter({"schuld": 5, "hulp": 5, "verlening": 5}, stem)
+    assert splitter.split("schuldhulpverlening")[:3] == ("schuld", "hulp", "verlening")
+    stem.calls = 0
+    assert splitter.split("b" * 2000) == ()
+    assert stem.calls < 50
