@@ -65,6 +65,13 @@ HELDOUT4 = "frozen-2026-12-03-s4.jsonl"
 #: Its first measurement (2026-12-03 17:43 UTC, main at 4d01455+0408fee: after session 4's
 #: first two router passes, before the weak safety tier): top-1, top-3, safety in top 3,
 #: coverage, right when confident. The second (and last this session) followed the tier.
+HELDOUT5 = "frozen-2026-12-04-s5.jsonl"
+# session 5's held-out set, measured at the end of session 5: main at 3ccc6a0 (before any
+# session-5 change) and main after it (ef26d61 + safety5), in one run at 17:29 UTC on 2026-12-04
+# (top-1, top-3, safety, coverage, right when confident); after: 0.483, 0.767, 31/33, 30.0 %,
+# 88.9 %
+HELDOUT5_BEFORE: tuple[str, ...] | None = ("0.450", "0.750", "29/33", "37/120 (30.8 %)",
+                                             "31/37 (83.8 %)")
 HELDOUT4_FIRST = ("0.500", "0.758", "15/24", "35/120 (29.2 %)", "31/35 (88.6 %)")
 #: The held-out set's one baseline measurement, before any session-3 change (the
 #: router of main at eda9d1c, measured 2026-12-03 13:22 UTC, load 2.7): top-1, top-3,
@@ -554,6 +561,8 @@ def render(figures: dict[str, Any]) -> str:
         sets.append(("heldout", "held out, session 3 (never looked at)"))
     if f.get("heldout4") is not None:
         sets.append(("heldout4", "held out, session 4 (never looked at)"))
+    if f.get("heldout5") is not None:
+        sets.append(("heldout5", "held out, session 5 (never looked at)"))
     sets += [("own", "own paraphrases"), ("fresh", "own new questions"),
              ("probes", "own safety probes s4 (tuning)"),
              ("probes5", "own safety probes s5 (tuning)")]
@@ -564,11 +573,11 @@ def render(figures: dict[str, Any]) -> str:
         rows.append(f"| {label} ({n}) | plain BM25 (bm25s) | {f[key + '_bm25'][0]:.3f} | "
                     f"{f[key + '_bm25'][1]:.3f} |")
     side = ["| | dev | first frozen (tuning) | tuning s4 | held out (session 3) | "
-            "held out (session 4) |",
-            "|---|---|---|---|---|---|"]
+            "held out (session 4) | held out (session 5) |",
+            "|---|---|---|---|---|---|---|"]
 
     def trio(cell: Callable[[str], str]) -> str:
-        keys = ("dev", "frozen", "tuning4", "heldout", "heldout4")
+        keys = ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5")
         return " | ".join(cell(k) if f.get(k) is not None else "not present" for k in keys)
 
     side += [
@@ -609,6 +618,21 @@ def render(figures: dict[str, Any]) -> str:
             f"{f['safety_heldout4'][1]}/{f['safety_heldout4'][0]} | "
             f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |",
         ]
+    if f.get("heldout5") is not None:
+        c = f["conf_heldout5"]
+        before += [
+            "",
+            "| held-out set (session 5) | top-1 | top-3 | safety in top 3 | coverage | "
+            "right when confident |",
+            "|---|---|---|---|---|---|",
+        ]
+        if HELDOUT5_BEFORE is not None:
+            before.append("| main before session 5 (3ccc6a0), same run as the first "
+                          "measurement | " + " | ".join(HELDOUT5_BEFORE) + " |")
+        before.append(
+            f"| now | {f['heldout5'][0]:.3f} | {f['heldout5'][1]:.3f} | "
+            f"{f['safety_heldout5'][1]}/{f['safety_heldout5'][0]} | "
+            f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
     b = FROZEN_BEFORE
     first = [
         "| first frozen set | top-1 | top-3 | confident | right when confident | "
@@ -621,7 +645,7 @@ def render(figures: dict[str, Any]) -> str:
         f"{pct(f['conf_frozen']['right'], f['conf_frozen']['confident'])} | "
         f"{f['safety_frozen'][1]}/{f['safety_frozen'][0]} |",
     ]
-    rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4")
+    rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5")
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -631,8 +655,8 @@ def render(figures: dict[str, Any]) -> str:
             return f"{len(rs)}, {sum(r[2] for r in rs) / len(rs):.2f}" if rs else "0, –"
         rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
-    ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "own", "fresh",
-                            "off")
+    ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
+                            "own", "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
     n_alarms = sum(f["alarm_" + k][1] for k in ordinary)
@@ -685,9 +709,11 @@ def render(figures: dict[str, Any]) -> str:
         f"{f['confident_at']} (weights {', '.join(str(w) for w in cal['weights'])}). "
         "Per set, out of fold:"
     )
-    target = ("heldout4" if f.get("heldout4") is not None
+    target = ("heldout5" if f.get("heldout5") is not None
+              else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {"heldout4": "held out, session 4", "heldout": "held out, session 3"}.get(
+    tname = {"heldout5": "held out, session 5", "heldout4": "held out, session 4",
+             "heldout": "held out, session 3"}.get(
         target, "first frozen")
     margin = f[target][0] - f[target + "_bm25"][0]
     ct = f["conf_" + target]
@@ -725,7 +751,10 @@ def render(figures: dict[str, Any]) -> str:
         "saw only the social map; nobody working on the router has read its questions, and "
         "this benchmark prints its aggregates only), and, when present, the held-out set of "
         f"session 4 (`tests/data/socialmap/{HELDOUT4}`, 120 questions by another independent "
-        "writer, frozen before session 4's router work; the goals below are read on it).",
+        "writer, frozen before session 4's router work), and the held-out set of session 5 "
+        f"(`tests/data/socialmap/{HELDOUT5}`, 120 questions by a third independent writer, "
+        "frozen at the start of session 5 before any router work; the goals below are read "
+        "on it).",
         "",
         *side,
         "",
@@ -873,6 +902,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     heldout4 = (
         read_jsonl(heldout4_path) if heldout4_path.exists() and not args.no_heldout else None
     )
+    heldout5_path = LOCAL / HELDOUT5
+    heldout5 = (
+        read_jsonl(heldout5_path) if heldout5_path.exists() and not args.no_heldout else None
+    )
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -920,6 +953,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             router, [q for q in tuning4 if "near-miss" in q.get("tags", [])]),
         "heldout": None,
         "heldout4": None,
+        "heldout5": None,
     }
     if not args.quick:
         figures |= {
@@ -934,6 +968,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         named.append(("heldout", heldout))
     if heldout4 is not None:
         named.append(("heldout4", heldout4))
+    if heldout5 is not None:
+        named.append(("heldout5", heldout5))
     for key, questions in named:
         figures["n_" + key] = len(questions)
         figures[key] = score(questions, ours)
