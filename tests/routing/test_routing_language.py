@@ -128,6 +128,23 @@ def test_contrastive_negation_rules_out_the_negated_words() -> None:
     assert out("Meneer heeft geen DigiD en moet inloggen") == []
 
 
+def test_listed_negations_share_the_contrast_that_ends_the_list() -> None:
+    """'geen schulden, geen huurachterstand, maar ...': every negated clause of the list
+    is ruled out, not only the one just before 'maar'; a list without a contrast, or a
+    negation in an earlier sentence, is kept."""
+    from busbaan.routing.text import contrasted_negations, words
+
+    def out(text: str) -> list[str]:
+        ruled = contrasted_negations(text)
+        return [w for i, w in enumerate(words(text)) if i in ruled]
+
+    assert out("geen schulden, geen huurachterstand, maar hij is erg alleen") == [
+        "schulden", "huurachterstand"]
+    assert out("no debts, no rent arrears, but he is lonely") == ["debts", "rent", "arrears"]
+    assert out("Geen DigiD. Geen schulden, maar wel eenzaam") == ["schulden"]
+    assert out("Ik heb geen werk, geen geld en geen huis") == []
+
+
 def test_a_denial_rules_out_its_topic_without_a_contrast() -> None:
     """'Geld is geen probleem' and 'geen drugs of zo' say what the question is not
     about, with no 'maar' after them; a plain 'geen werk' still names the need."""
