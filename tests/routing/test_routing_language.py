@@ -343,3 +343,35 @@ def test_a_long_run_of_letters_is_not_split_as_a_compound() -> None:
     stem.calls = 0
     assert splitter.split("b" * 2000) == ()
     assert stem.calls < 50
+
+
+def test_a_person_noun_before_a_number_gives_the_age() -> None:
+    """'buurvrouw 79 valt vaak' and 'mijn schoonvader 84 woont alleen' give the age of the
+    person (Dutch compounds on -vrouw/-man/-moeder/-vader too); a count or a duration
+    after the number is no age."""
+    assert detect_age("buurvrouw 79 valt vaak en eet niet goed") == 79
+    assert detect_age("mijn schoonvader 84 woont alleen") == 84
+    assert detect_age("my neighbour 80 lives alone") == 80
+    assert detect_age("buurman 3 keer gebeld, niemand doet open") is None
+    assert detect_age("vrouw 2 kinderen, schulden") is None
+    assert detect_age("mijn moeder 5 dagen niet gezien") is None
+
+
+def test_the_children_of_an_old_person_are_grown_up() -> None:
+    """'kinderen' opens the services that end in youth for a parent, but not for a
+    person of 79: her children cannot be under 22."""
+    from busbaan.routing.context import Person
+
+    parent = Person(leeftijd=38, leeftijd_source="question", has_child=True)
+    assert parent.admits(0, 18)
+    old = Person(leeftijd=79, leeftijd_source="question", has_child=True)
+    assert not old.admits(0, 18)
+    assert old.admits(65, None)
+
+
+def test_an_old_neighbour_is_not_sent_to_child_services(router: Router) -> None:
+    """Outside check, session 5 (C): the age is read and child services stay closed."""
+    answer = router.route("buurvrouw 79 valt vaak en eet niet goed, kinderen komen nooit")
+    assert answer.leeftijd == 79
+    ids = {r.service_id for r in answer.results}
+    assert not ids & {"okt-opvoedondersteuning", "ow-leerplicht"}, ids
