@@ -46,6 +46,15 @@ _AGE_PATTERNS = (
         r"zoon|dochter|client|cliente|klant|leerling|woman|boy|girl)\b"
         r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|jaar\b|jr\b)"
     ),
+    # "buurvrouw 79 valt vaak", "mijn schoonvader 84 woont alleen", "neighbour 80 lives
+    # alone": a person noun (Dutch compounds on -vrouw/-man/-moeder/-vader included) right
+    # before the number, a word after it that is no count or duration
+    re.compile(
+        r"\b(?:\w*(?:vrouw|man|moeder|vader)|oma|opa|neighbou?r|mother|father|grandmother|"
+        r"grandfather|grandma|grandpa)\s+(\d{1,3})\s+(?!(?:euro|eur|procent|keer|x|kinderen|"
+        r"kids|children|maanden|maand|weken|week|dagen|dag|uur|jaar|years?|months?|weeks?|"
+        r"days?|times|kilo|kg|cm|minuten|huizen|deuren|verder|m2|m²|nummer)\b)[a-z]"
+    ),
 )
 #: Kinship words for a person's offspring (Dutch and English, with diminutives) after a
 #: word that makes them someone else's: "moeder met een dochter van 8", "heeft een zoon
@@ -69,6 +78,10 @@ _CHILD_WORD = re.compile(
     r"stiefzoon|stiefdochter|pleegkind|baby|peuter|kleuter|tiener|puber|son|sons|daughter|"
     r"daughters|child|children|kid|kids|toddler|teenager)\b"
 )
+#: A person this much older than a child service's upper age cannot be the parent of a
+#: child it serves (CBS: births to mothers of 50 and over are a handful a year in the
+#: Netherlands), so "kinderen" of a person of 79 are grown up.
+OLDEST_PARENT_AT_BIRTH = 50
 # A duration ("al 5 jaar", "sinds 3 jaar", "5 jaar in de bijstand") is no age.
 _DURATION_BEFORE = re.compile(r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper)\s*$")
 
@@ -100,7 +113,10 @@ class Person:
             return True
         if self.child_age is not None:
             return fits(self.child_age)
-        return self.has_child and maximum is not None and maximum <= CHILD_SERVICE_MAX_AGE
+        # "buurvrouw 79 ..., kinderen komen nooit": her children are grown up
+        could_be_parent = self.leeftijd - OLDEST_PARENT_AT_BIRTH <= CHILD_SERVICE_MAX_AGE
+        return (self.has_child and could_be_parent and maximum is not None
+                and maximum <= CHILD_SERVICE_MAX_AGE)
 
 
 def detect_age(text: str) -> int | None:

@@ -113,11 +113,15 @@ def contrasted_negations(text: str) -> frozenset[int]:
     contrasted.append(False)
     # "Geen schulden hoor, alles netjes betaald, maar ...": the contrast may follow one
     # clause that only says more about the negated one (same sentence).
-    reaches = [
-        contrast or (n + 1 < len(clauses) and contrasted[n + 1] and clauses[n + 1] != []
-                     and sentence[n + 1] == sentence[n] and negated[n + 1] is None)
-        for n, contrast in enumerate(contrasted)
-    ]
+    # "Geen schulden, geen huurachterstand, maar ...": negated clauses listed one after
+    # another share the contrast that ends the list (same sentence).
+    reaches = list(contrasted)
+    for n in range(len(clauses) - 2, -1, -1):
+        nxt = n + 1
+        if reaches[n] or clauses[nxt] == [] or sentence[nxt] != sentence[n]:
+            continue
+        reaches[n] = (contrasted[nxt] and negated[nxt] is None) or (
+            negated[nxt] is not None and reaches[nxt])
     out: set[int] = set()
     for clause, neg, contrast in zip(clauses, negated, reaches, strict=True):
         if neg is None:

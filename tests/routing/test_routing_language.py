@@ -128,6 +128,23 @@ def test_contrastive_negation_rules_out_the_negated_words() -> None:
     assert out("Meneer heeft geen DigiD en moet inloggen") == []
 
 
+def test_listed_negations_share_the_contrast_that_ends_the_list() -> None:
+    """'geen schulden, geen huurachterstand, maar ...': every negated clause of the list
+    is ruled out, not only the one just before 'maar'; a list without a contrast, or a
+    negation in an earlier sentence, is kept."""
+    from busbaan.routing.text import contrasted_negations, words
+
+    def out(text: str) -> list[str]:
+        ruled = contrasted_negations(text)
+        return [w for i, w in enumerate(words(text)) if i in ruled]
+
+    assert out("geen schulden, geen huurachterstand, maar hij is erg alleen") == [
+        "schulden", "huurachterstand"]
+    assert out("no debts, no rent arrears, but he is lonely") == ["debts", "rent", "arrears"]
+    assert out("Geen DigiD. Geen schulden, maar wel eenzaam") == ["schulden"]
+    assert out("Ik heb geen werk, geen geld en geen huis") == []
+
+
 def test_a_denial_rules_out_its_topic_without_a_contrast() -> None:
     """'Geld is geen probleem' and 'geen drugs of zo' say what the question is not
     about, with no 'maar' after them; a plain 'geen werk' still names the need."""
@@ -326,3 +343,35 @@ def test_a_long_run_of_letters_is_not_split_as_a_compound() -> None:
     stem.calls = 0
     assert splitter.split("b" * 2000) == ()
     assert stem.calls < 50
+
+
+def test_a_person_noun_before_a_number_gives_the_age() -> None:
+    """'buurvrouw 79 valt vaak' and 'mijn schoonvader 84 woont alleen' give the age of the
+    person (Dutch compounds on -vrouw/-man/-moeder/-vader too); a count or a duration
+    after the number is no age."""
+    assert detect_age("buurvrouw 79 valt vaak en eet niet goed") == 79
+    assert detect_age("mijn schoonvader 84 woont alleen") == 84
+    assert detect_age("my neighbour 80 lives alone") == 80
+    assert detect_age("buurman 3 keer gebeld, niemand doet open") is None
+    assert detect_age("vrouw 2 kinderen, schulden") is None
+    assert detect_age("mijn moeder 5 dagen niet gezien") is None
+
+
+def test_the_children_of_an_old_person_are_grown_up() -> None:
+    """'kinderen' opens the services that end in youth for a parent, but not for a
+    person of 79: her children cannot be under 22."""
+    from busbaan.routing.context import Person
+
+    parent = Person(leeftijd=38, leeftijd_source="question", has_child=True)
+    assert parent.admits(0, 18)
+    old = Person(leeftijd=79, leeftijd_source="question", has_child=True)
+    assert not old.admits(0, 18)
+    assert old.admits(65, None)
+
+
+def test_an_old_neighbour_is_not_sent_to_child_services(router: Router) -> None:
+    """Outside check, session 5 (C): the age is read and child services stay closed."""
+    answer = router.route("buurvrouw 79 valt vaak en eet niet goed, kinderen komen nooit")
+    assert answer.leeftijd == 79
+    ids = {r.service_id for r in answer.results}
+    assert not ids & {"okt-opvoedondersteuning", "ow-leerplicht"}, ids
