@@ -493,6 +493,34 @@ class Sample:
     kind: str
     seconds: float
     ok: bool
+    #: ``--trace`` (session 5): the reply time in parts, from the events' server
+    #: timestamps (same machine, same clock): ``typing`` (the typing notice sent
+    #: first), ``send`` (→ the command's server timestamp), ``bot`` (→ the reply's
+    #: server timestamp), ``deliver`` (→ the sender's sync brought the reply).
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+async def traced_command(person: Person, room: str, text: str,
+                         timeout: float = 30.0) -> tuple[dict[str, Any], dict[str, float]]:
+    """:meth:`Person.command`, with the parts of its time (see :class:`Sample`)."""
+    before = time.time()
+    event_id = await person.say(room, text)
+
+    def is_reply(rid: str, ev: dict[str, Any]) -> bool:
+        content = ev.get("content", {})
+        rel = content.get("m.relates_to", {}).get("m.in_reply_to", {})
+        return rid == room and "nl.busbaan.reply" in content and rel.get("event_id") == event_id
+
+    _, ev = await person.wait_for(is_reply, timeout)
+    seen = time.time()
+    sent_ts = next((e.get("origin_server_ts") for _, e in reversed(person.events)
+                    if e.get("event_id") == event_id), None)
+    reply_ts = ev.get("origin_server_ts")
+    parts: dict[str, float] = {}
+    if isinstance(sent_ts, int) and isinstance(reply_ts, int):
+        parts = {"send": sent_ts / 1000 - before, "bot": (reply_ts - sent_ts) / 1000,
+                 "deliver": seen - reply_ts / 1000}
+    return ev["content"], parts
 
 
 @dataclass
@@ -508,14 +536,15 @@ class Driver:
     proposed: dict[str, bool] = field(default_factory=dict)
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(12))
+    mix: list[tuple[str, int]] = field(default_factory=lambda: list(MIX))
 
     def pick(self) -> str:
-        r = self.rng.uniform(0, 100)
-        for kind, weight in MIX:
+        r = self.rng.uniform(0, sum(w for _, w in self.mix))
+        for kind, weight in self.mix:
             r -= weight
             if r <= 0:
                 return kind
-        return MIX[-1][0]
+        return self.mix[-1][0]
 
     async def command(self, kind: str) -> Sample:
         regie = self.rng.choice(list(self.people))
@@ -539,6 +568,8 @@ class Driver:
         start = time.perf_counter()
         # As Element does: "typing…" before sending, a read receipt after reading.
         await person.client.room_typing(room, True, timeout=3000)
+        typing = time.perf_counter() - start
+        parts: dict[str, float] = {}
         try:
             if kind == "intrekken/geef":
                 async with lock:
@@ -548,7 +579,7 @@ class Driver:
                         text = (f"!toestemming geef schuldhulp contact,schulden "
                                 f"grondslag=wgs tot={until}")
                     start = time.perf_counter()
-                    reply = await person.command(room, text, timeout=30)
+                    reply, parts = await traced_command(person, room, text, timeout=30)
                     if reply["nl.busbaan.reply"]["ok"]:
                         self.granted[room] = not self.granted.get(room, True)
             elif kind == "overdracht":
@@ -559,17 +590,18 @@ class Driver:
                         other = self.rng.choice([c for c in self.colleagues if c != regie])
                         text = f"!overdracht {other} loadtest: schulden vragen om budgetbeheer"
                     start = time.perf_counter()
-                    reply = await person.command(room, text, timeout=30)
+                    reply, parts = await traced_command(person, room, text, timeout=30)
                     if reply["nl.busbaan.reply"]["ok"]:
                         self.proposed[room] = not self.proposed.get(room, False)
             else:
-                reply = await person.command(room, text, timeout=30)
+                reply, parts = await traced_command(person, room, text, timeout=30)
+                parts["typing"] = typing
             elapsed = time.perf_counter() - start
             data = reply["nl.busbaan.reply"]
             last = person.events[-1][1].get("event_id") if person.events else None
             if last:
                 await person.client.room_read_markers(room, last, last)
-            return Sample(kind, elapsed, data.get("errcode") != "BB_INTERNAL")
+            return Sample(kind, elapsed, data.get("errcode") != "BB_INTERNAL", parts)
         except (TimeoutError, AssertionError):
             return Sample(kind, time.perf_counter() - start, False)
 
@@ -621,6 +653,56 @@ class Step:
     @property
     def errors(self) -> int:
         return sum(not s.ok for s in self.commands + self.messages)
+
+
+def stage_means(before: str, after: str) -> dict[tuple[str, str], tuple[float, float]]:
+    """(bot, stage) → (commands, mean seconds) of ``busbaan_command_stage_seconds``
+    between two scrapes."""
+    def sums(text: str) -> dict[tuple[str, str, str], float]:
+        out: dict[tuple[str, str, str], float] = {}
+        for name, lab, value in samples(text):
+            if name in ("busbaan_command_stage_seconds_sum",
+                        "busbaan_command_stage_seconds_count"):
+                out[(name, lab.get("bot", ""), lab.get("stage", ""))] = value
+        return out
+
+    a, b = sums(before), sums(after)
+    result = {}
+    for (name, bot, stage), value in b.items():
+        if name.endswith("_count"):
+            n = value - a.get((name, bot, stage), 0.0)
+            total = (b.get(("busbaan_command_stage_seconds_sum", bot, stage), 0.0)
+                     - a.get(("busbaan_command_stage_seconds_sum", bot, stage), 0.0))
+            if n:
+                result[(bot, stage)] = (n, total / n)
+    return result
+
+
+def print_trace(step: Step, before: str, after: str) -> None:
+    """``--trace``: the reply time in parts, per command kind (client side, from the
+    events' server timestamps) and per bot (the bot's stages, means from /metrics)."""
+    parts = ("typing", "send", "bot", "deliver")
+    print(f"\n  trace at {step.rate:g}/s ({step.variant}): medians in ms, client side")
+    print("  | kind | n | total | " + " | ".join(parts) + " |")
+    print("  |---|---|---|" + "---|" * len(parts))
+    kinds = sorted({s.kind for s in step.commands})
+    for kind in kinds:
+        got = [s for s in step.commands if s.kind == kind and s.ok and s.parts]
+        if not got:
+            continue
+        cells = [f"{statistics.median([s.parts[p] for s in got if p in s.parts]) * 1000:.0f}"
+                 if any(p in s.parts for s in got) else "–" for p in parts]
+        print(f"  | {kind} | {len(got)} | "
+              f"{statistics.median([s.seconds for s in got]) * 1000:.0f} | "
+              + " | ".join(cells) + " |")
+    means = stage_means(before, after)
+    from busbaan.metrics import COMMAND_STAGES
+    for bot in sorted({b for b, _ in means}):
+        cells = [f"{stage} {means[(bot, stage)][1] * 1000:.0f}" for stage in COMMAND_STAGES
+                 if (bot, stage) in means]
+        n = max(means[(bot, st)][0] for st in COMMAND_STAGES if (bot, st) in means)
+        print(f"  bot {bot} ({n:.0f} commands), mean ms: " + ", ".join(cells))
+    print(flush=True)
 
 
 async def profile_start(pids: dict[str, int], seconds: float, out: Path | None,
@@ -700,7 +782,7 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
                     pids: dict[str, int], metrics_url: str | None,
                     profile: Path | None = None,
                     census: CensusProbe | None = None,
-                    stop_p95: float = GOAL_P95) -> list[Step]:
+                    stop_p95: float = GOAL_P95, trace: bool = False) -> list[Step]:
     steps: list[Step] = []
 
     async def op() -> list[Sample]:
@@ -712,6 +794,7 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
         before = {k: cpu_seconds(p) for k, p in pids.items()}
         events0 = metric_sum(await scrape(metrics_url), "busbaan_sync_lag_seconds_count") \
             if metrics_url else 0.0
+        stages0 = await scrape(metrics_url) if metrics_url and trace else ""
         spies = await profile_start(pids, seconds, profile, f"{rate:g}")
         counted = census.start() if census is not None else None
         got, wall = await open_loop(rate, seconds, op)
@@ -729,6 +812,8 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
               + ", ".join(f"{k} {v / wall * 100:.0f}%" for k, v in cpu.items())
               + f", load {step.load:.1f}", flush=True)
         await profile_report(spies)
+        if trace:
+            print_trace(step, stages0, await scrape(metrics_url) if metrics_url else "")
         if census is not None and counted is not None:
             await census.finish(counted, cpu["synapse"], len(step.commands),
                                 f"census at {rate:g} commands/s (unit: one command with "
@@ -1011,6 +1096,8 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
             dms[user] = await people[user].dm(wegwijzer)
         driver = Driver(people, {u: setup.rooms[u] for u in active}, setup.member_of, dms,
                         colleagues=regies[: max(10, args.active)])
+        if args.kinds:  # one command kind (or a few) at a time, equal weights
+            driver.mix = [(k, 1) for k in args.kinds]
         bot_ids = {k: b.user_id for k, b in bots.items()}
         steps = []
         for n_variant, variant in enumerate(args.variants or ["now"]):
@@ -1039,7 +1126,7 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
                      if args.census else None)
             got = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
                                   profile=args.profile, census=probe,
-                                  stop_p95=args.stop_p95)
+                                  stop_p95=args.stop_p95, trace=args.trace)
             for step in got:
                 step.variant = variant
             steps += got
@@ -1208,6 +1295,12 @@ if __name__ == "__main__":
                         "(default 0.3: the goal)")
     parser.add_argument("--skip-load", action="store_true",
                         help="only the reference (Synapse alone) at --reference-rates")
+    parser.add_argument("--trace", action="store_true",
+                        help="per step, the reply time in parts: per kind from the events' "
+                        "server timestamps, per bot from busbaan_command_stage_seconds")
+    parser.add_argument("--kinds", type=lambda s: s.split(","), default=None,
+                        metavar="K1,K2", help="only these command kinds (equal weights), "
+                        "from: " + ", ".join(k for k, _ in MIX))
     parser.add_argument("--no-sync-filter", action="store_true",
                         help="the bots sync everything (as before issue 12)")
     with contextlib.suppress(KeyboardInterrupt):

@@ -179,6 +179,10 @@ class BotRunner:
         self._message_sent: MessageSent | None = None
         #: Set by the service: command, sync and latency figures (``/metrics``).
         self.metrics: Metrics | None = None
+        #: Wall-clock times of a command on its way in (event id → "synced", "stored"),
+        #: for its stage times (``busbaan_command_stage_seconds``); dropped when
+        #: answered. Not kept over a restart: those commands report no stages.
+        self._arrival: dict[str, dict[str, float]] = {}
         #: ``time.monotonic()`` of the last successful sync (0: none yet); ``/readyz``.
         self.last_sync = 0.0
         #: The sync filter (None: everything, as before issue 12; bench/load.py compares).
@@ -580,6 +584,11 @@ class BotRunner:
                         await asyncio.sleep(backoff)
                         backoff = min(backoff * 2, 30.0)
                 if batch:
+                    now = time.time()
+                    for entry in batch:
+                        arrival = self._arrival.get(entry["event_id"])
+                        if arrival is not None:
+                            arrival["stored"] = now
                     self._queue.put_nowait(("inbox", None, None))
 
     async def _fill_gaps(self, resp: nio.SyncResponse, since: str | None) -> None:
@@ -726,6 +735,14 @@ class BotRunner:
         started = time.monotonic()
         content = stored.reply
         is_message = stored.event.get("kind") == "message"
+        arrival = self._arrival.pop(stored.event_id, None)
+        stages: dict[str, float] = {}
+        if arrival is not None and "stored" in arrival and not is_message:
+            ts = stored.event.get("server_ts")
+            if isinstance(ts, int):
+                stages["sync"] = arrival["synced"] - ts / 1000
+            stages["inbox"] = arrival["stored"] - arrival["synced"]
+            stages["queue"] = time.time() - arrival["stored"]
         if content is None and stored.status == "new":
             content = await self._run_stored(stored)
         elif content is None and is_message:
@@ -746,14 +763,21 @@ class BotRunner:
         if content is None:
             return
         txn = "reply-" + hashlib.sha256(stored.event_id.encode()).hexdigest()[:32]
+        mark = time.monotonic()
+        stages["handler"] = mark - started
         resp = check(await self._room_send(stored.room_id, "m.room.message", content, txn),
                      "send")
+        stages["send"] = time.monotonic() - mark
+        mark = time.monotonic()
         if is_message and self._message_sent is not None:
             # Before "replied": a crash in between sends again (the homeserver keeps the
             # one event for the transaction id) and runs this again (idempotent).
             await self._message_sent(stored.event, content, str(resp.event_id))
         await asyncio.to_thread(self.inbox.replied, stored.event_id, str(resp.event_id))
+        stages["replied"] = time.monotonic() - mark
         if self.metrics is not None and not is_message:
+            if "queue" in stages:  # a command that came through this process's sync
+                self.metrics.command_stages(self.account.name, stages)
             reply = content.get("nl.busbaan.reply") or {}
             ts = stored.event.get("server_ts")
             self.metrics.command_answered(
@@ -831,6 +855,8 @@ class BotRunner:
                                        or self._answered_message(room, event)):
             # Stored with this sync's token once the sync is done (see _sync_loop).
             self._batch.append(self._command_entry(room, event))
+            if self._ready.is_set() and len(self._arrival) < 10_000:
+                self._arrival[event.event_id] = {"synced": time.time()}
             return
         if self._ready.is_set():
             self._queue.put_nowait(("message", room, event))
