@@ -682,7 +682,7 @@ def print_trace(step: Step, before: str, after: str) -> None:
     """``--trace``: the reply time in parts, per command kind (client side, from the
     events' server timestamps) and per bot (the bot's stages, means from /metrics)."""
     parts = ("typing", "send", "bot", "deliver")
-    print(f"\n  trace at {step.rate:g}/s ({step.variant}): medians in ms, client side")
+    print(f"\n  trace at {step.rate:g}/s: medians in ms, client side")
     print("  | kind | n | total | " + " | ".join(parts) + " |")
     print("  |---|---|---|" + "---|" * len(parts))
     kinds = sorted({s.kind for s in step.commands})
@@ -1096,8 +1096,6 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
             dms[user] = await people[user].dm(wegwijzer)
         driver = Driver(people, {u: setup.rooms[u] for u in active}, setup.member_of, dms,
                         colleagues=regies[: max(10, args.active)])
-        if args.kinds:  # one command kind (or a few) at a time, equal weights
-            driver.mix = [(k, 1) for k in args.kinds]
         bot_ids = {k: b.user_id for k, b in bots.items()}
         steps = []
         for n_variant, variant in enumerate(args.variants or ["now"]):
@@ -1124,12 +1122,18 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
                 await driver.command(kind)
             probe = (census_probe(hs, synapse_extra, bot_ids, active)
                      if args.census else None)
-            got = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
-                                  profile=args.profile, census=probe,
-                                  stop_p95=args.stop_p95, trace=args.trace)
-            for step in got:
-                step.variant = variant
-            steps += got
+            for kinds in ([[k] for k in args.kinds] if args.kinds and args.each_kind
+                          else [args.kinds or []]):
+                if kinds:  # one command kind (or a few) at a time, equal weights
+                    driver.mix = [(k, 1) for k in kinds]
+                    print(f"  kinds: {', '.join(kinds)}", flush=True)
+                got = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
+                                      profile=args.profile, census=probe,
+                                      stop_p95=args.stop_p95, trace=args.trace)
+                for step in got:
+                    step.variant = variant + (f" ({','.join(kinds)})" if args.each_kind
+                                              else "")
+                steps += got
             if probe is not None:
                 probe.db.dispose()
         metrics_text = await scrape(child.url)
@@ -1301,6 +1305,8 @@ if __name__ == "__main__":
     parser.add_argument("--kinds", type=lambda s: s.split(","), default=None,
                         metavar="K1,K2", help="only these command kinds (equal weights), "
                         "from: " + ", ".join(k for k, _ in MIX))
+    parser.add_argument("--each-kind", action="store_true",
+                        help="with --kinds: the steps once per kind, one kind at a time")
     parser.add_argument("--no-sync-filter", action="store_true",
                         help="the bots sync everything (as before issue 12)")
     with contextlib.suppress(KeyboardInterrupt):
