@@ -117,10 +117,26 @@ def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
+#: ``--variants`` that set the runner's switches (session 5): the bot's inbox path as
+#: before (each sync waits for its inbox transaction; the worker and each room task
+#: read every unanswered command), or one of the two changes alone.
+RUNNER_VARIANTS: dict[str, dict[str, Any]] = {
+    "old-inbox": {"SYNC_PIPELINE": False, "ROOM_HANDOFF": False},
+    "no-pipeline": {"SYNC_PIPELINE": False},
+    "no-handoff": {"ROOM_HANDOFF": False},
+}
+
+
 def _serve(config: ServiceConfig, ready: str, sync_filter: bool = True,
-           room_concurrency: int | None = None, quiet_push: bool = True) -> None:
+           room_concurrency: int | None = None, quiet_push: bool = True,
+           runner: dict[str, Any] | None = None) -> None:
     """The service in a child process, until SIGTERM (multiprocessing target)."""
     configure("WARNING")
+    if runner:
+        import busbaan.matrix.runner
+
+        for name, value in runner.items():
+            setattr(busbaan.matrix.runner, name, value)
     if not quiet_push:  # the bots keep Synapse's default push rules (before session 4)
         import busbaan.matrix.runner
 
@@ -161,12 +177,13 @@ class Child:
 
 
 async def start_child(config: ServiceConfig, tmp: Path, sync_filter: bool = True,
-                      room_concurrency: int | None = None, quiet_push: bool = True) -> Child:
+                      room_concurrency: int | None = None, quiet_push: bool = True,
+                      runner: dict[str, Any] | None = None) -> Child:
     ready = tmp / f"ready-{secrets.token_hex(3)}"
     ctx = multiprocessing.get_context("spawn")
     started = time.perf_counter()
     proc = ctx.Process(target=_serve, args=(config, str(ready), sync_filter, room_concurrency,
-                                            quiet_push), daemon=True)
+                                            quiet_push, runner), daemon=True)
     proc.start()
     while not ready.exists():
         if not proc.is_alive():
@@ -1099,7 +1116,7 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
         bot_ids = {k: b.user_id for k, b in bots.items()}
         steps = []
         for n_variant, variant in enumerate(args.variants or ["now"]):
-            if n_variant:  # each variant on a fresh service (and Synapse, if it changes)
+            if n_variant or variant != "now":  # each on a fresh service (and Synapse)
                 await stop_child(child)
                 if variant == "no-presence":
                     await hs.stop()
@@ -1111,7 +1128,8 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
                     assert synapse_pid is not None
                 child = await start_child(config, tmp, sync_filter=not args.no_sync_filter,
                                           room_concurrency=args.room_concurrency,
-                                          quiet_push=variant != "loud-bots")
+                                          quiet_push=variant != "loud-bots",
+                                          runner=RUNNER_VARIANTS.get(variant))
                 pids = {"synapse": synapse_pid, "service": child.pid}
             if variant == "loud-bots":  # as before session 4: the default push rules
                 for token in bot_tokens.values():
@@ -1282,7 +1300,10 @@ if __name__ == "__main__":
                         help="run the steps once per variant, in this order, on the same "
                         "seeded rooms: now (this code), loud-bots (the bots keep Synapse's "
                         "default push rules, as before session 4), no-presence (now, with "
-                        "Synapse restarted with presence off)")
+                        "Synapse restarted with presence off), old-inbox (each sync waits "
+                        "for its inbox write; every unanswered command read twice per sync, "
+                        "as before session 5), no-pipeline, no-handoff (one of the two "
+                        "session-5 changes off)")
     parser.add_argument("--census", action="store_true",
                         help="per step: Synapse's requests by sender and endpoint with the "
                         "CPU inside each (its access log), and what it wrote (events by "
