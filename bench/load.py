@@ -124,6 +124,7 @@ RUNNER_VARIANTS: dict[str, dict[str, Any]] = {
     "old-inbox": {"SYNC_PIPELINE": False, "ROOM_HANDOFF": False},
     "no-pipeline": {"SYNC_PIPELINE": False},
     "no-handoff": {"ROOM_HANDOFF": False},
+    "direct": {"ROOM_HANDOFF_DIRECT": True},
 }
 
 
@@ -1303,7 +1304,8 @@ if __name__ == "__main__":
                         "Synapse restarted with presence off), old-inbox (each sync waits "
                         "for its inbox write; every unanswered command read twice per sync, "
                         "as before session 5), no-pipeline, no-handoff (one of the two "
-                        "session-5 changes off)")
+                        "session-5 changes off), direct (room tasks started by the inbox "
+                        "writer, not through the worker's queue; off by default)")
     parser.add_argument("--census", action="store_true",
                         help="per step: Synapse's requests by sender and endpoint with the "
                         "CPU inside each (its access log), and what it wrote (events by "
