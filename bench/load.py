@@ -663,6 +663,8 @@ class Step:
     events: float  # events the bots received in the step (from /metrics)
     load: float
     variant: str = "now"
+    #: ``--trace``: (bot, stage) → (commands, mean seconds) from /metrics.
+    stages: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
 
     @property
     def p95(self) -> float:
@@ -696,7 +698,7 @@ def stage_means(before: str, after: str) -> dict[tuple[str, str], tuple[float, f
     return result
 
 
-def print_trace(step: Step, before: str, after: str) -> None:
+def print_trace(step: Step) -> None:
     """``--trace``: the reply time in parts, per command kind (client side, from the
     events' server timestamps) and per bot (the bot's stages, means from /metrics)."""
     parts = ("typing", "send", "bot", "deliver")
@@ -713,7 +715,7 @@ def print_trace(step: Step, before: str, after: str) -> None:
         print(f"  | {kind} | {len(got)} | "
               f"{statistics.median([s.seconds for s in got]) * 1000:.0f} | "
               + " | ".join(cells) + " |")
-    means = stage_means(before, after)
+    means = step.stages
     from busbaan.metrics import COMMAND_STAGES
     for bot in sorted({b for b, _ in means}):
         cells = [f"{stage} {means[(bot, stage)][1] * 1000:.0f}" for stage in COMMAND_STAGES
@@ -831,7 +833,9 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
               + f", load {step.load:.1f}", flush=True)
         await profile_report(spies)
         if trace:
-            print_trace(step, stages0, await scrape(metrics_url) if metrics_url else "")
+            step.stages = stage_means(stages0, await scrape(metrics_url) if metrics_url
+                                      else "")
+            print_trace(step)
         if census is not None and counted is not None:
             await census.finish(counted, cpu["synapse"], len(step.commands),
                                 f"census at {rate:g} commands/s (unit: one command with "
@@ -1226,6 +1230,33 @@ def print_report(report: dict[str, Any], steps: list[Step], refs: list[RefStep],
               f"{s.cpu['service'] / s.wall * 100:.0f} % | "
               f"{s.cpu['synapse'] / max(n, 1) * 1000:.1f} | "
               f"{s.cpu['service'] / max(s.events, 1) * 1000:.2f} | {s.load:.1f} |")
+    pooled: dict[tuple[str, float], list[Step]] = {}
+    for s in steps:
+        pooled.setdefault((s.variant, s.rate), []).append(s)
+    if any(len(v) > 1 for v in pooled.values()):  # a variant run more than once (A/B/A/B)
+        print("\npooled over the repeats of each variant (all its commands at that rate):")
+        print("| variant | rate | repeats | n | p50 ms | p95 ms | p50 per kind ms |")
+        print("|---|---|---|---|---|---|---|")
+        for (variant, rate), group in pooled.items():
+            cmds = [c for g in group for c in g.commands]
+            secs = [c.seconds for c in cmds]
+            kinds = ", ".join(f"{k} {statistics.median(v) * 1000:.0f}"
+                              for k, v in sorted(_by_kind(cmds).items()))
+            print(f"| {variant} | {rate:g} | {len(group)} | {len(cmds)} | "
+                  f"{statistics.median(secs) * 1000:.0f} | {pct(secs, 0.95) * 1000:.0f} | "
+                  f"{kinds} |")
+        from busbaan.metrics import COMMAND_STAGES
+        for (variant, rate), group in pooled.items():
+            for bot in sorted({b for g in group for b, _ in g.stages}):
+                cells = []
+                for stage in COMMAND_STAGES:
+                    got = [g.stages[(bot, stage)] for g in group if (bot, stage) in g.stages]
+                    count = sum(c for c, _ in got)
+                    if count:
+                        cells.append(f"{stage} "
+                                     f"{sum(c * m for c, m in got) / count * 1000:.0f}")
+                if cells:
+                    print(f"- {variant} at {rate:g}/s, bot {bot}, mean ms: " + ", ".join(cells))
     last = steps[-1]
     print("\nper kind at the last step (p50 / p95 ms): " + ", ".join(
         f"{k} {statistics.median(v) * 1000:.0f} / {pct(v, 0.95) * 1000:.0f}"
