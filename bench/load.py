@@ -133,11 +133,16 @@ def _serve(config: ServiceConfig, ready: str, sync_filter: bool = True,
            runner: dict[str, Any] | None = None) -> None:
     """The service in a child process, until SIGTERM (multiprocessing target)."""
     configure("WARNING")
-    if runner:
-        import busbaan.matrix.runner
+    import busbaan.matrix.runner as runner_module
 
-        for name, value in runner.items():
-            setattr(busbaan.matrix.runner, name, value)
+    defaults = {name: getattr(runner_module, name)
+                for name in {k for v in RUNNER_VARIANTS.values() for k in v}}
+
+    def switch(settings: dict[str, Any]) -> None:
+        for name, value in settings.items():
+            setattr(runner_module, name, value)
+
+    switch(runner or {})
     if not quiet_push:  # the bots keep Synapse's default push rules (before session 4)
         import busbaan.matrix.runner
 
@@ -154,7 +159,11 @@ def _serve(config: ServiceConfig, ready: str, sync_filter: bool = True,
     async def run() -> None:
         service = Service(config)
         stop = asyncio.Event()
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        # --alternate: SIGUSR1 the inbox path as before session 5, SIGUSR2 as now.
+        loop.add_signal_handler(signal.SIGUSR1, switch, RUNNER_VARIANTS["old-inbox"])
+        loop.add_signal_handler(signal.SIGUSR2, switch, defaults)
         await service.start()
         assert service.web is not None
         Path(ready).write_text(service.web.url)
@@ -516,6 +525,9 @@ class Sample:
     #: first), ``send`` (→ the command's server timestamp), ``bot`` (→ the reply's
     #: server timestamp), ``deliver`` (→ the sender's sync brought the reply).
     parts: dict[str, float] = field(default_factory=dict)
+    #: ``--alternate``: the inbox path in force for the whole command (None: it
+    #: changed while the command was on its way; such a command is left out).
+    mode: str | None = None
 
 
 async def traced_command(person: Person, room: str, text: str,
@@ -555,6 +567,8 @@ class Driver:
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(12))
     mix: list[tuple[str, int]] = field(default_factory=lambda: list(MIX))
+    mode: str | None = None  # --alternate: the inbox path now in force
+    flips: int = 0
 
     def pick(self) -> str:
         r = self.rng.uniform(0, sum(w for _, w in self.mix))
@@ -584,6 +598,7 @@ class Driver:
         else:
             text = ""
         start = time.perf_counter()
+        mode, flips = self.mode, self.flips
         # As Element does: "typing…" before sending, a read receipt after reading.
         await person.client.room_typing(room, True, timeout=3000)
         typing = time.perf_counter() - start
@@ -619,7 +634,8 @@ class Driver:
             last = person.events[-1][1].get("event_id") if person.events else None
             if last:
                 await person.client.room_read_markers(room, last, last)
-            return Sample(kind, elapsed, data.get("errcode") != "BB_INTERNAL", parts)
+            return Sample(kind, elapsed, data.get("errcode") != "BB_INTERNAL", parts,
+                          mode if self.flips == flips else None)
         except (TimeoutError, AssertionError):
             return Sample(kind, time.perf_counter() - start, False)
 
@@ -696,6 +712,67 @@ def stage_means(before: str, after: str) -> dict[tuple[str, str], tuple[float, f
             if n:
                 result[(bot, stage)] = (n, total / n)
     return result
+
+
+ALTERNATE_MODES = (("now", signal.SIGUSR2), ("old-inbox", signal.SIGUSR1))
+
+
+async def alternate_modes(driver: Driver, service_pid: int, every: float,
+                          metrics_url: str) -> dict[str, dict[tuple[str, str],
+                                                              tuple[float, float]]]:
+    """``--alternate``: switch the service's inbox path between now and as before
+    session 5 every ``every`` seconds (signals to the service process, whose runner
+    reads its switches at run time), and sum the stage times of each mode's windows.
+    Runs until cancelled; returns (via the cancellation) mode → (bot, stage) →
+    (commands, mean seconds)."""
+    totals: dict[str, dict[tuple[str, str], list[float]]] = {}
+    turn = 0
+    before = await scrape(metrics_url)
+
+    def close_window(mode: str, after: str) -> None:
+        for key, (n, mean) in stage_means(before, after).items():
+            acc = totals.setdefault(mode, {}).setdefault(key, [0.0, 0.0])
+            acc[0] += n
+            acc[1] += n * mean
+
+    def result() -> dict[str, dict[tuple[str, str], tuple[float, float]]]:
+        return {m: {k: (n, total / n) for k, (n, total) in by.items() if n}
+                for m, by in totals.items()}
+
+    try:
+        while True:
+            mode, sig = ALTERNATE_MODES[turn % 2]
+            os.kill(service_pid, sig)
+            driver.mode, driver.flips = mode, driver.flips + 1
+            await asyncio.sleep(every)
+            after = await scrape(metrics_url)
+            close_window(mode, after)
+            before = after
+            turn += 1
+    except asyncio.CancelledError:
+        return result()
+
+
+def print_alternation(step: Step, windows: dict[str, dict[tuple[str, str],
+                                                          tuple[float, float]]]) -> None:
+    """The two inbox paths side by side within one step (``--alternate``)."""
+    from busbaan.metrics import COMMAND_STAGES
+    print(f"\n  alternating at {step.rate:g}/s: p50 / p95 ms per mode (commands that "
+          "straddled a switch left out)")
+    for mode, _ in ALTERNATE_MODES:
+        cmds = [c for c in step.commands if c.mode == mode and c.ok]
+        if not cmds:
+            continue
+        secs = [c.seconds for c in cmds]
+        kinds = ", ".join(f"{k} {statistics.median(v) * 1000:.0f}"
+                          for k, v in sorted(_by_kind(cmds).items()))
+        print(f"  - {mode}: n {len(cmds)}, p50 {statistics.median(secs) * 1000:.0f}, p95 "
+              f"{pct(secs, 0.95) * 1000:.0f}; p50 per kind: {kinds}")
+        for bot in sorted({b for b, _ in windows.get(mode, {})}):
+            cells = [f"{st} {windows[mode][(bot, st)][1] * 1000:.0f}" for st in COMMAND_STAGES
+                     if (bot, st) in windows[mode]]
+            print(f"    bot {bot}, mean ms: " + ", ".join(cells))
+    print(flush=True)
 
 
 def print_trace(step: Step) -> None:
@@ -802,7 +879,8 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
                     pids: dict[str, int], metrics_url: str | None,
                     profile: Path | None = None,
                     census: CensusProbe | None = None,
-                    stop_p95: float = GOAL_P95, trace: bool = False) -> list[Step]:
+                    stop_p95: float = GOAL_P95, trace: bool = False,
+                    alternate: float = 0.0) -> list[Step]:
     steps: list[Step] = []
 
     async def op() -> list[Sample]:
@@ -817,7 +895,15 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
         stages0 = await scrape(metrics_url) if metrics_url and trace else ""
         spies = await profile_start(pids, seconds, profile, f"{rate:g}")
         counted = census.start() if census is not None else None
+        flipper = (asyncio.create_task(alternate_modes(driver, pids["service"], alternate,
+                                                       metrics_url))
+                   if alternate and metrics_url else None)
         got, wall = await open_loop(rate, seconds, op)
+        windows: dict[str, dict[tuple[str, str], tuple[float, float]]] = {}
+        if flipper is not None:
+            flipper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                windows = await flipper
         cpu = {k: cpu_seconds(p) - before[k] for k, p in pids.items()}
         events1 = metric_sum(await scrape(metrics_url), "busbaan_sync_lag_seconds_count") \
             if metrics_url else 0.0
@@ -832,6 +918,8 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
               + ", ".join(f"{k} {v / wall * 100:.0f}%" for k, v in cpu.items())
               + f", load {step.load:.1f}", flush=True)
         await profile_report(spies)
+        if windows:
+            print_alternation(step, windows)
         if trace:
             step.stages = stage_means(stages0, await scrape(metrics_url) if metrics_url
                                       else "")
@@ -1152,7 +1240,8 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
                     print(f"  kinds: {', '.join(kinds)}", flush=True)
                 got = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
                                       profile=args.profile, census=probe,
-                                      stop_p95=args.stop_p95, trace=args.trace)
+                                      stop_p95=args.stop_p95, trace=args.trace,
+                                      alternate=args.alternate)
                 for step in got:
                     step.variant = variant + (f" ({','.join(kinds)})" if args.each_kind
                                               else "")
@@ -1353,6 +1442,10 @@ if __name__ == "__main__":
                         "(default 0.3: the goal)")
     parser.add_argument("--skip-load", action="store_true",
                         help="only the reference (Synapse alone) at --reference-rates")
+    parser.add_argument("--alternate", type=float, default=0.0, metavar="SECONDS",
+                        help="within each step, switch the service's inbox path between "
+                        "now and as before session 5 (old-inbox) every SECONDS, and "
+                        "report the two side by side")
     parser.add_argument("--trace", action="store_true",
                         help="per step, the reply time in parts: per kind from the events' "
                         "server timestamps, per bot from busbaan_command_stage_seconds")

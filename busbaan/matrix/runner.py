@@ -302,7 +302,7 @@ class BotRunner:
             asyncio.create_task(self._sync_loop(), name=f"{self.account.name}-sync"),
             asyncio.create_task(self._worker(), name=f"{self.account.name}-worker"),
         ]
-        if self.inbox is not None and SYNC_PIPELINE:
+        if self.inbox is not None:  # idle unless SYNC_PIPELINE (bench.load switches it)
             self._tasks.append(asyncio.create_task(self._inbox_writer(),
                                                    name=f"{self.account.name}-inbox"))
         if self.inbox is not None:
@@ -616,6 +616,7 @@ class BotRunner:
                     while len(self._writes) > SYNC_BACKLOG:  # the store is slow or away
                         await self._writes_idle.wait()
                     continue
+                await self._writes_idle.wait()  # switched off meanwhile: in order
                 while True:
                     try:
                         await asyncio.to_thread(self.inbox.receive, resp.next_batch, batch)
