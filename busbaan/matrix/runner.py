@@ -208,7 +208,9 @@ class BotRunner:
         self.metrics: Metrics | None = None
         #: Wall-clock times of a command on its way in (event id → "synced", "stored"),
         #: for its stage times (``busbaan_command_stage_seconds``); dropped when
-        #: answered. Not kept over a restart: those commands report no stages.
+        #: answered (at most 10,000: a command stored before, or handled by another
+        #: process, is never answered here). Not kept over a restart: those commands
+        #: report no stages.
         self._arrival: dict[str, dict[str, float]] = {}
         #: Syncs waiting for the inbox writer (:data:`SYNC_PIPELINE`): (token, commands).
         self._writes: list[tuple[str, list[dict[str, Any]]]] = []
@@ -944,7 +946,9 @@ class BotRunner:
                                        or self._answered_message(room, event)):
             # Stored with this sync's token once the sync is done (see _sync_loop).
             self._batch.append(self._command_entry(room, event))
-            if self._ready.is_set() and len(self._arrival) < 10_000:
+            if self._ready.is_set():
+                if len(self._arrival) >= 10_000:  # bounded: the oldest (never handled
+                    del self._arrival[next(iter(self._arrival))]  # here) goes first
                 self._arrival[event.event_id] = {"synced": time.time()}
             return
         if self._ready.is_set():
