@@ -146,8 +146,7 @@ async def test_syncs_go_on_while_the_inbox_write_waits_and_nothing_is_lost(
         # Stopped with a command synced but not stored: the next start answers it.
         held = lock()
         three = await person.say(room, "!echo 3")
-        before = runner.client.next_batch
-        await _until(lambda: runner.client.next_batch != before)
+        assert await _waiting_for(held), "the bot's inbox write of !echo 3 never started"
         await runner.stop()
         # As a crash would: the write that waits for the lock never commits.
         assert await _waiting_for(held, terminate=True), "no inbox write was waiting"
