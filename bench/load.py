@@ -727,6 +727,7 @@ async def alternate_modes(driver: Driver, service_pid: int, every: float,
     (commands, mean seconds)."""
     totals: dict[str, dict[tuple[str, str], list[float]]] = {}
     turn = 0
+    rng = random.Random(5)
     before = await scrape(metrics_url)
 
     def close_window(mode: str, after: str) -> None:
@@ -744,7 +745,9 @@ async def alternate_modes(driver: Driver, service_pid: int, every: float,
             mode, sig = ALTERNATE_MODES[turn % 2]
             os.kill(service_pid, sig)
             driver.mode, driver.flips = mode, driver.flips + 1
-            await asyncio.sleep(every)
+            # Windows of random length (0.5–1.5 × ``every``): a fixed period could beat
+            # in step with something periodic elsewhere on a shared machine.
+            await asyncio.sleep(every * rng.uniform(0.5, 1.5))
             after = await scrape(metrics_url)
             close_window(mode, after)
             before = after
