@@ -464,11 +464,13 @@ def store_url(kind: str, tmp: Path) -> tuple[str, Callable[[], None]]:
     return f"postgresql+psycopg://postgres@{host}:{port or 5432}/{name}", drop
 
 
-def synapse_database(kind: str) -> tuple[dict[str, Any] | None, Callable[[], float],
-                                         Callable[[], None]]:
+def synapse_database(kind: str, jit: bool = False
+                     ) -> tuple[dict[str, Any] | None, Callable[[], float], Callable[[], None]]:
     """Synapse's ``database:`` setting (None: the devstack's SQLite file), its size in
     MB, and how to drop it. PostgreSQL: a fresh database on the shared server, as
-    Synapse wants it (UTF8, C collation), dropped afterwards."""
+    Synapse wants it (UTF8, C collation), dropped afterwards; PostgreSQL's JIT off for
+    Synapse's connections unless ``jit`` (``--synapse-pg-jit``, to measure the
+    difference)."""
     if kind == "sqlite":
         return None, lambda: float("nan"), lambda: None
     host, _, port = os.environ.get("BUSBAAN_TEST_PG", "127.0.0.1:5432").partition(":")
@@ -490,7 +492,11 @@ def synapse_database(kind: str) -> tuple[dict[str, Any] | None, Callable[[], flo
 
     setting = {"database": {"name": "psycopg2", "args": {
         "user": "postgres", "host": host, "port": int(port or 5432), "database": name,
-        "cp_min": 5, "cp_max": 10}}}
+        "cp_min": 5, "cp_max": 10,
+        # PostgreSQL's JIT compiles Synapse's recursive auth-chain query once the tables
+        # are large enough for its cost estimate (~2,500 rooms here): 0.5-1.2 s per join
+        # instead of 0.04-0.14 s; deploy/synapse/homeserver.yaml turns it off the same way.
+        "options": f"-c jit={'on' if jit else 'off'}"}}}
     return setting, size, drop
 
 
@@ -985,12 +991,13 @@ class RefStep:
 
 async def reference(tmp: Path, rates: list[float], seconds: float, n_clients: int,
                     synapse_db: str = "sqlite", census: bool = False,
-                    element_like: bool = False, stop_p95: float = GOAL_P95) -> list[RefStep]:
+                    element_like: bool = False, stop_p95: float = GOAL_P95,
+                    jit: bool = False) -> list[RefStep]:
     """Plain messages on a Synapse without gate or bots, timed to the other member's
     sync, at each rate in turn until p95 exceeds 300 ms or a message is lost. With
     ``element_like`` each message comes with a typing notice before and a read receipt
     after it, as the load's commands do."""
-    extra, _, drop = synapse_database(synapse_db)
+    extra, _, drop = synapse_database(synapse_db, jit)
     hs = await start_homeserver(tmp / "plain", [], profile="test", extra=extra)
     try:
         tokens = await register_many(hs, [f"ref{i}" for i in range(2 * n_clients)])
@@ -1063,7 +1070,8 @@ async def main(args: argparse.Namespace) -> None:
     if args.skip_load:  # Synapse alone only: its ceiling at --reference-rates
         await reference(tmp, args.reference_rates or args.rates, args.step_seconds,
                         args.active, args.synapse_db, census=args.census,
-                        element_like=args.element_like_reference, stop_p95=args.stop_p95)
+                        element_like=args.element_like_reference, stop_p95=args.stop_p95,
+                        jit=args.synapse_pg_jit)
         return
     db_url, drop = store_url(args.db, tmp)
     try:
@@ -1078,7 +1086,8 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
     report: dict[str, Any] = {"db": args.db, "professionals": args.professionals,
                               "rooms": args.rooms, "active": args.active}
     t0 = time.perf_counter()
-    synapse_extra, synapse_size, synapse_drop = synapse_database(args.synapse_db)
+    synapse_extra, synapse_size, synapse_drop = synapse_database(args.synapse_db,
+                                                                   args.synapse_pg_jit)
     hs = await start_homeserver(tmp / "hs", [gate_module(policy_dir, db_url,
                                                          "@casus:localhost")],
                                 profile="test", extra=synapse_extra)
@@ -1265,7 +1274,7 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
     ref_rates = args.reference_rates or [ref_rate]
     refs = await reference(tmp, ref_rates, args.step_seconds, args.active, args.synapse_db,
                            census=args.census, element_like=args.element_like_reference,
-                           stop_p95=args.stop_p95)
+                           stop_p95=args.stop_p95, jit=args.synapse_pg_jit)
     print_report(report, steps, refs, ref_rate, args)
 
 
@@ -1398,6 +1407,9 @@ if __name__ == "__main__":
     parser.add_argument("--synapse-db", choices=["sqlite", "postgresql"], default="sqlite",
                         help="Synapse's own database (production: PostgreSQL); needs "
                         "psycopg2 (the dev extra)")
+    parser.add_argument("--synapse-pg-jit", action="store_true",
+                        help="leave PostgreSQL's JIT on for Synapse's connections (the "
+                        "server's default; off otherwise, as deploy/ does)")
     parser.add_argument("--seed", choices=["fast", "handlers"], default="fast",
                         help="fast: one createRoom with the grant and both invitations, "
                         "store rows through the case service; handlers: the casus bot's "

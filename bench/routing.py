@@ -12,7 +12,8 @@ safety questions with their safety service in the top 3, the calibrated confiden
 (coverage, right when confident, a reliability table), the learning curve from
 replayed feedback, the semantic ranker's added latency against a local embeddings
 server, off-topic questions, and latency in process. Writes docs/benchmarks.md.
-``--calibrate`` refits the confidence (dev questions and our own sets only).
+``--calibrate`` refits the confidence on the tuning sets (never a held-out set) and
+chooses its threshold by cross-validation (leave one tuning set out).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import platform
 import re
@@ -48,6 +50,9 @@ TUNING4 = "tuning-2026-12-03-s4.jsonl"
 #: Our own safety probes and near misses of session 4 (tuning sets).
 PROBES = "safety-probes-s4.jsonl"
 NEAR4 = "safety-near-misses-s4.jsonl"
+#: Session 5's safety probes and near misses (tuning sets, written before measuring).
+PROBES5 = "safety-probes-s5.jsonl"
+NEAR5 = "safety-near-misses-s5.jsonl"
 #: The held-out set of session 3 (issue 8): written by an independent writer who saw
 #: only the social map. Aggregates only: never print, log or dump its questions or
 #: per-question results.
@@ -60,6 +65,13 @@ HELDOUT4 = "frozen-2026-12-03-s4.jsonl"
 #: Its first measurement (2026-12-03 17:43 UTC, main at 4d01455+0408fee: after session 4's
 #: first two router passes, before the weak safety tier): top-1, top-3, safety in top 3,
 #: coverage, right when confident. The second (and last this session) followed the tier.
+HELDOUT5 = "frozen-2026-12-04-s5.jsonl"
+# session 5's held-out set, measured at the end of session 5: main at 3ccc6a0 (before any
+# session-5 change) and main after it (ef26d61 + safety5), in one run at 17:29 UTC on 2026-12-04
+# (top-1, top-3, safety, coverage, right when confident); after: 0.483, 0.767, 31/33, 30.0 %,
+# 88.9 %
+HELDOUT5_BEFORE: tuple[str, ...] | None = ("0.450", "0.750", "29/33", "37/120 (30.8 %)",
+                                             "31/37 (83.8 %)")
 HELDOUT4_FIRST = ("0.500", "0.758", "15/24", "35/120 (29.2 %)", "31/35 (88.6 %)")
 #: The held-out set's one baseline measurement, before any session-3 change (the
 #: router of main at eda9d1c, measured 2026-12-03 13:22 UTC, load 2.7): top-1, top-3,
@@ -69,7 +81,7 @@ HELDOUT_BEFORE: tuple[str, str, str, str, str] | None = (
 #: The frozen set's first measurement, before any issue-8 work (tests/data/socialmap/
 #: FROZEN.md): top-1, top-3, confident, right when confident, safety in top 3.
 FROZEN_BEFORE = (0.512, 0.774, "65/84", "38/65 (58 %)", "6/18")
-BUCKETS = ((0, 500), (500, 700), (700, 859), (859, 950), (950, 1001))
+BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
 
 _CLI = "from busbaan.cli import main; main()"
 
@@ -243,39 +255,122 @@ def fit_logistic(x: Any, y: Any, l2: float = 0.1, steps: int = 50) -> Any:
     return w
 
 
-def calibrate(router: Router, dev: Sequence[dict[str, Any]], goal: float = 0.95) -> dict[str, Any]:
-    """Fit the confidence on the dev questions only, and pick the threshold from
-    leave-one-out predictions: the lowest at which confident answers were right at
-    least ``goal`` of the time (a margin above the 9-in-10 promise for unseen ones)."""
+#: One-sided 90 % Wilson bound (z for 0.90) and the precision it must reach: the
+#: threshold is the lowest at which, on answers the model was NOT fitted on (leave one
+#: tuning set out), the lower bound of "right when confident" is at least 0.90.
+WILSON_Z = 1.2816
+RIGHT_GOAL = 0.90
+#: With fewer confident answers than this a bound says nothing.
+MIN_CONFIDENT = 20
+
+
+def wilson_lower(right: int, n: int, z: float = WILSON_Z) -> float:
+    """The one-sided Wilson score lower bound of a share ``right``/``n``."""
+    if n == 0:
+        return 0.0
+    p = right / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
+
+
+def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
+    """The tuning sets by name, for cross-validation (never a held-out set)."""
+    return [
+        ("dev", read_jsonl(data_file("dev-questions.jsonl"))),
+        ("own", read_jsonl(LOCAL / "heldout-own.jsonl")),
+        ("fresh", read_jsonl(LOCAL / "heldout-own-fresh.jsonl")),
+        ("frozen", read_jsonl(LOCAL / FROZEN)),
+        ("tuning4", read_jsonl(LOCAL / TUNING4)),
+        ("probes4", read_jsonl(LOCAL / PROBES)),
+        ("probes5", read_jsonl(LOCAL / PROBES5)),
+        ("near3", read_jsonl(LOCAL / "safety-near-misses.jsonl")),
+        ("near4", read_jsonl(LOCAL / NEAR4)),
+        ("near5", read_jsonl(LOCAL / NEAR5)),
+    ]
+
+
+#: A set with at least this many confident out-of-fold answers must itself be right
+#: RIGHT_GOAL of the time at the fallback threshold.
+MIN_PER_SET = 10
+
+
+def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
+    """(threshold, pooled Wilson lower bound there, certified). Certified: the lowest
+    threshold whose pooled confident answers' lower bound reaches RIGHT_GOAL (with at
+    least MIN_CONFIDENT answers). When none does, the lowest at which every tuning set
+    with at least MIN_PER_SET confident answers is right RIGHT_GOAL of the time, and
+    the pool too (a point estimate: not certified, and reported as such)."""
     import numpy as np
 
-    rows, labels = [], []
-    for q in dev:
-        answer = router.route(q["question"], q["context"])
-        if answer.safety:
-            continue  # safety answers are confident by rule, not by this model
-        rows.append(router.features_of(q["question"], q["context"]))
-        labels.append(float(bool(answer.results) and answer.results[0].service_id in q["expected"]))
-    x, y = np.array(rows), np.array(labels)
-    weights = fit_logistic(x, y)
-    held = []
-    for i in range(len(x)):
-        keep = np.arange(len(x)) != i
-        w = fit_logistic(x[keep], y[keep])
-        held.append(1 / (1 + np.exp(-(w[0] + x[i] @ w[1:]))))
-    order = sorted(zip(held, y, strict=True), key=lambda t: -t[0])
-    chosen = 1.0
-    for threshold in sorted({round(p, 3) for p, _ in order}, reverse=True):
-        taken = [label for p, label in order if p >= threshold]
-        if taken and sum(taken) / len(taken) >= goal:
-            chosen = threshold
-    taken = [label for p, label in order if p >= chosen]
+    right = np.asarray(right)
+    certified: tuple[float, float, bool] | None = None
+    fallback: tuple[float, float, bool] | None = None
+    for t in sorted({round(float(v), 3) for v in prob}, reverse=True):
+        taken = prob >= t
+        n = int(taken.sum())
+        if n < MIN_CONFIDENT:
+            continue
+        bound = wilson_lower(int(right[taken].sum()), n)
+        if bound >= RIGHT_GOAL:
+            certified = (t, bound, True)
+        shares = [right[taken & (sets == name)].mean() for name in set(sets.tolist())
+                  if (taken & (sets == name)).sum() >= MIN_PER_SET]
+        if right[taken].mean() >= RIGHT_GOAL and min(shares, default=1.0) >= RIGHT_GOAL:
+            fallback = (t, bound, False)
+    return certified or fallback or (1.0, 0.0, False)
+
+
+def calibrate(router: Router, sets: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> dict[
+        str, Any]:
+    """Fit the confidence on the tuning sets' answers without a safety signal (those
+    are confident by rule) and choose its threshold by cross-validation: each tuning
+    set is left out once, the model fitted on the others, and the threshold read from
+    the pooled out-of-fold chances (:func:`_threshold`). Also reports, per set, what
+    that threshold gives out of sample: right when confident and coverage, for plain
+    answers and with the safety answers (confident by rule) included."""
+    import numpy as np
+
+    names, rows, labels, safe = [], [], [], []
+    for name, questions in sets:
+        for q in questions:
+            answer, features = router._route(q["question"], q["context"], 10, "nl", None, None)
+            right = bool(answer.results) and answer.results[0].service_id in q["expected"]
+            names.append(name)
+            rows.append(features)
+            labels.append(float(right))
+            safe.append(bool(answer.safety))
+    s, x, y, by_rule = np.array(names), np.array(rows), np.array(labels), np.array(safe)
+    plain = ~by_rule
+    oof = np.zeros(len(y))
+    for name, _ in sets:
+        out = (s == name) & plain
+        fit = plain & (s != name)
+        if out.any():
+            w = fit_logistic(x[fit], y[fit])
+            oof[out] = 1 / (1 + np.exp(-(w[0] + x[out] @ w[1:])))
+    threshold, bound, certified = _threshold(oof[plain], y[plain], s[plain])
+    weights = fit_logistic(x[plain], y[plain])
+    per_set = []
+    for name, _ in sets:
+        here = s == name
+        conf_plain = here & plain & (oof >= threshold)
+        conf_all = conf_plain | (here & by_rule)
+        per_set.append({
+            "set": name, "n": int(here.sum()),
+            "plain_confident": int(conf_plain.sum()), "plain_right": int(y[conf_plain].sum()),
+            "confident": int(conf_all.sum()), "right": int(y[conf_all].sum()),
+        })
+    taken = plain & (oof >= threshold)
     return {
         "weights": tuple(round(float(v), 3) for v in weights),
-        "confident_at": round(chosen * 1000),
-        "loo_coverage": len(taken) / len(order),
-        "loo_right": sum(taken) / max(1, len(taken)),
-        "n": len(order),
+        "confident_at": round(threshold * 1000),
+        "certified": certified,
+        "wilson_lower": round(bound, 3),
+        "oof_plain_confident": int(taken.sum()),
+        "oof_plain_right": int(y[taken].sum()),
+        "n_plain": int(plain.sum()),
+        "per_set": per_set,
     }
 
 
@@ -466,8 +561,11 @@ def render(figures: dict[str, Any]) -> str:
         sets.append(("heldout", "held out, session 3 (never looked at)"))
     if f.get("heldout4") is not None:
         sets.append(("heldout4", "held out, session 4 (never looked at)"))
+    if f.get("heldout5") is not None:
+        sets.append(("heldout5", "held out, session 5 (never looked at)"))
     sets += [("own", "own paraphrases"), ("fresh", "own new questions"),
-             ("probes", "own safety probes s4 (tuning)")]
+             ("probes", "own safety probes s4 (tuning)"),
+             ("probes5", "own safety probes s5 (tuning)")]
     rows = ["| set | method | top-1 | top-3 |", "|---|---|---|---|"]
     for key, label in sets:
         n = f["n_" + key]
@@ -475,11 +573,11 @@ def render(figures: dict[str, Any]) -> str:
         rows.append(f"| {label} ({n}) | plain BM25 (bm25s) | {f[key + '_bm25'][0]:.3f} | "
                     f"{f[key + '_bm25'][1]:.3f} |")
     side = ["| | dev | first frozen (tuning) | tuning s4 | held out (session 3) | "
-            "held out (session 4) |",
-            "|---|---|---|---|---|---|"]
+            "held out (session 4) | held out (session 5) |",
+            "|---|---|---|---|---|---|---|"]
 
     def trio(cell: Callable[[str], str]) -> str:
-        keys = ("dev", "frozen", "tuning4", "heldout", "heldout4")
+        keys = ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5")
         return " | ".join(cell(k) if f.get(k) is not None else "not present" for k in keys)
 
     side += [
@@ -520,6 +618,21 @@ def render(figures: dict[str, Any]) -> str:
             f"{f['safety_heldout4'][1]}/{f['safety_heldout4'][0]} | "
             f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |",
         ]
+    if f.get("heldout5") is not None:
+        c = f["conf_heldout5"]
+        before += [
+            "",
+            "| held-out set (session 5) | top-1 | top-3 | safety in top 3 | coverage | "
+            "right when confident |",
+            "|---|---|---|---|---|---|",
+        ]
+        if HELDOUT5_BEFORE is not None:
+            before.append("| main before session 5 (3ccc6a0), same run as the first "
+                          "measurement | " + " | ".join(HELDOUT5_BEFORE) + " |")
+        before.append(
+            f"| now | {f['heldout5'][0]:.3f} | {f['heldout5'][1]:.3f} | "
+            f"{f['safety_heldout5'][1]}/{f['safety_heldout5'][0]} | "
+            f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
     b = FROZEN_BEFORE
     first = [
         "| first frozen set | top-1 | top-3 | confident | right when confident | "
@@ -532,7 +645,7 @@ def render(figures: dict[str, Any]) -> str:
         f"{pct(f['conf_frozen']['right'], f['conf_frozen']['confident'])} | "
         f"{f['safety_frozen'][1]}/{f['safety_frozen'][0]} |",
     ]
-    rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4")
+    rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5")
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -542,8 +655,8 @@ def render(figures: dict[str, Any]) -> str:
             return f"{len(rs)}, {sum(r[2] for r in rs) / len(rs):.2f}" if rs else "0, –"
         rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
-    ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "own", "fresh",
-                            "off")
+    ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
+                            "own", "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
     n_alarms = sum(f["alarm_" + k][1] for k in ordinary)
@@ -565,11 +678,42 @@ def render(figures: dict[str, Any]) -> str:
         f"hits other children, ...): {pct(f['alarm_near'][1], f['alarm_near'][0])}; on "
         f"{f['alarm_near4'][0]} more written in session 4 (`{NEAR4}`): "
         f"{pct(f['alarm_near4'][1], f['alarm_near4'][0])}; of them, the tuning set s4's "
-        f"near misses: {pct(f['alarm_tnear'][1], f['alarm_tnear'][0])}."
+        f"near misses: {pct(f['alarm_tnear'][1], f['alarm_tnear'][0])}; on "
+        f"{f['alarm_near5'][0]} written in session 5 (`{NEAR5}`): "
+        f"{pct(f['alarm_near5'][1], f['alarm_near5'][0])}, weak tier "
+        f"{pct(f['caution_near5'][1], f['caution_near5'][0])}. Safety probes s5 "
+        f"(`{PROBES5}`, tuning): {f['safety_probes5'][1]}/{f['safety_probes5'][0]} with "
+        "an expected safety service in the top 3."
     )
-    target = ("heldout4" if f.get("heldout4") is not None
+    cal = f["calibration"]
+    cv = [
+        "| tuning set (left out) | answers | confident, without a safety signal | right | "
+        "confident, all (safety answers by rule) | right | coverage |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in cal["per_set"]:
+        cv.append(
+            f"| {r['set']} | {r['n']} | {r['plain_confident']} | "
+            f"{pct(r['plain_right'], r['plain_confident'])} | {r['confident']} | "
+            f"{pct(r['right'], r['confident'])} | {pct(r['confident'], r['n'])} |")
+    cv_line = (
+        f"**Calibration, cross-validated** (`python -m bench.routing --calibrate`): each "
+        "tuning set left out once, the confidence fitted on the others' answers without a "
+        "safety signal; the threshold is the lowest whose pooled out-of-fold answers reach "
+        "a one-sided 90 % Wilson lower bound of 0.90, else the lowest at which the pool "
+        "and every set with 10+ confident answers are right 9 in 10 out of fold. Now: "
+        f"threshold {cal['confident_at']} ({'certified' if cal['certified'] else 'NOT certified'}"
+        f": Wilson lower bound {cal['wilson_lower']:.3f}), out of fold "
+        f"{pct(cal['oof_plain_right'], cal['oof_plain_confident'])} right of "
+        f"{cal['n_plain']} plain answers; the router ships "
+        f"{f['confident_at']} (weights {', '.join(str(w) for w in cal['weights'])}). "
+        "Per set, out of fold:"
+    )
+    target = ("heldout5" if f.get("heldout5") is not None
+              else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {"heldout4": "held out, session 4", "heldout": "held out, session 3"}.get(
+    tname = {"heldout5": "held out, session 5", "heldout4": "held out, session 4",
+             "heldout": "held out, session 3"}.get(
         target, "first frozen")
     margin = f[target][0] - f[target + "_bm25"][0]
     ct = f["conf_" + target]
@@ -607,7 +751,10 @@ def render(figures: dict[str, Any]) -> str:
         "saw only the social map; nobody working on the router has read its questions, and "
         "this benchmark prints its aggregates only), and, when present, the held-out set of "
         f"session 4 (`tests/data/socialmap/{HELDOUT4}`, 120 questions by another independent "
-        "writer, frozen before session 4's router work; the goals below are read on it).",
+        "writer, frozen before session 4's router work), and the held-out set of session 5 "
+        f"(`tests/data/socialmap/{HELDOUT5}`, 120 questions by a third independent writer, "
+        "frozen at the start of session 5 before any router work; the goals below are read "
+        "on it).",
         "",
         *side,
         "",
@@ -622,12 +769,17 @@ def render(figures: dict[str, Any]) -> str:
         *first,
         "",
         "**Confidence** (calibrated: a logistic model over the answer's features, fitted on "
-        "dev, our own sets and the first frozen set, never on the held-out set; "
+        "the tuning sets (dev, our own sets, the first frozen set, the s4 tuning set, the "
+        "safety probes and near misses), never on a held-out set; "
         "`python -m bench.routing --calibrate`). An answer with a safety signal is confident "
         "by rule (the safety service first). Reliability (answers without a safety signal, "
         "by calibrated confidence):",
         "",
         *rel,
+        "",
+        cv_line,
+        "",
+        *cv,
         "",
         f"- Latency per question in process (`Router.route`, {f['n_lat']} timings over "
         f"{f['passes']} passes of dev + first frozen): p50 {f['p50']:.1f} ms, p95 "
@@ -686,6 +838,12 @@ def render(figures: dict[str, Any]) -> str:
         "the router, its word lists and its safety cues were built, so their figures are "
         "optimistic; only the held-out set says how the router does on questions it has "
         "never seen.",
+        "- Vocabulary bridges tried in session 5 and left out, because none helped any "
+        "tuning set (docs/notes/2026-12-04s5-route5.md): FreeDict Dutch-English pivot "
+        "synonyms and English translations (Debian dict-freedict-*), Princeton WordNet 3.0 "
+        "into the English lexicon (Debian wordnet-base), Open Dutch WordNet synonyms. Kept: "
+        "a denial ('geld is geen probleem', 'geen drugs of zo', 'no depression or anything') "
+        "rules its topic out without a following 'maar' (unchanged on every tuning set).",
         "",
     ]
     return "\n".join(out)
@@ -728,7 +886,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.calibrate:
         fitted = calibrate(Router(load_map(data_file("amsterdam-demo.hsds.json"))),
-                           tuning_sets())
+                           calibration_sets())
         print(json.dumps(fitted))
         return 0
 
@@ -744,6 +902,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     heldout4 = (
         read_jsonl(heldout4_path) if heldout4_path.exists() and not args.no_heldout else None
     )
+    heldout5_path = LOCAL / HELDOUT5
+    heldout5 = (
+        read_jsonl(heldout5_path) if heldout5_path.exists() and not args.no_heldout else None
+    )
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -752,6 +914,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     near4 = read_jsonl(LOCAL / NEAR4)
     tuning4 = read_jsonl(LOCAL / TUNING4)
     probes = read_jsonl(LOCAL / PROBES)
+    probes5 = read_jsonl(LOCAL / PROBES5)
+    near5 = read_jsonl(LOCAL / NEAR5)
 
     social_map = load_map(map_path)
     start = time.perf_counter()
@@ -780,11 +944,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "alarm_near4": false_alarms(router, near4),
         "caution_near": caution_alarms(router, near),
         "caution_near4": caution_alarms(router, near4),
+        "alarm_near5": false_alarms(router, near5),
+        "caution_near5": caution_alarms(router, near5),
+        "calibration": calibrate(router, calibration_sets()),
+        "confident_at": router.tuning.confident_at,
         "caution_off": caution_alarms(router, off),
         "alarm_tnear": false_alarms(
             router, [q for q in tuning4 if "near-miss" in q.get("tags", [])]),
         "heldout": None,
         "heldout4": None,
+        "heldout5": None,
     }
     if not args.quick:
         figures |= {
@@ -794,11 +963,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ablation": ablation(social_map, (dev, frozen, tuning4, own, fresh)),
         }
     named = [("dev", dev), ("frozen", frozen), ("tuning4", tuning4), ("own", own),
-             ("fresh", fresh), ("probes", probes)]
+             ("fresh", fresh), ("probes", probes), ("probes5", probes5)]
     if heldout is not None:
         named.append(("heldout", heldout))
     if heldout4 is not None:
         named.append(("heldout4", heldout4))
+    if heldout5 is not None:
+        named.append(("heldout5", heldout5))
     for key, questions in named:
         figures["n_" + key] = len(questions)
         figures[key] = score(questions, ours)

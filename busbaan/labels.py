@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from busbaan.errors import PersonalData, UsageError
 from busbaan.policy import Policy
-from busbaan.privacy import Finding, find_personal_data
+from busbaan.privacy import Finding, find_personal_data, name_kinds
 
 __all__ = ["LABELS_EVENT", "CaseLabel", "LabelBook", "LabelCheck", "LabelRules",
            "check_label", "pages"]
@@ -76,7 +76,7 @@ class LabelCheck:
         """The sentence that warns the professional ("" when nothing was found)."""
         if not self.warnings:
             return ""
-        kinds = ", ".join(f.en if lang == "en" else f.nl for f in self.warnings)
+        kinds = name_kinds(self.warnings, lang)
         if lang == "en":
             return (f"Note: the label seems to contain {kinds}. It is kept only in your own "
                     "account data, visible to you alone, and removed when you leave the "
@@ -120,8 +120,8 @@ def check_label(text: str, rules: LabelRules) -> LabelCheck:
                   "chars": len(label)})
     findings = tuple(find_personal_data(label))
     if findings and (rules.personal_data == "refuse" or findings[0].kind == "bsn"):
-        kinds_nl = ", ".join(f.nl for f in findings)
-        kinds_en = ", ".join(f.en for f in findings)
+        kinds_nl = name_kinds(findings)
+        kinds_en = name_kinds(findings, "en")
         why_nl = ("Een BSN hoort nooit in een label." if findings[0].kind == "bsn" else
                   "Het beleid staat geen persoonsgegevens in labels toe.")
         why_en = ("A BSN never belongs in a label." if findings[0].kind == "bsn" else

@@ -91,13 +91,16 @@ TEST_RATELIMITS: Mapping[str, Any] = MappingProxyType(
     }
 )
 
-#: Rate limits for the dev profile: Synapse's defaults, except logins. Synapse allows
-#: about three logins per address and per account, then one per ~6 s; the demo's people,
-#: the workbench and a second Element tab all come from 127.0.0.1. The dev listener binds
-#: to loopback only, so the address limit only ever counts this machine. Wrong passwords
-#: stay limited (per account), only less tightly than Synapse's default.
+#: Rate limits for the dev profile: Synapse's defaults, except logins and messages. Synapse
+#: allows about three logins per address and per account, then one per ~6 s; the demo's
+#: people, the workbench and a second Element tab all come from 127.0.0.1. The dev listener
+#: binds to loopback only, so the address limit only ever counts this machine. Wrong
+#: passwords stay limited (per account), only less tightly than Synapse's default.
+#: Messages as in production (deploy/synapse/homeserver.yaml): with Synapse's default the
+#: eleventh quick message of a person was refused with 429 (outside check, session 5).
 DEV_RATELIMITS: Mapping[str, Any] = MappingProxyType(
     {
+        "rc_message": {"per_second": 1, "burst_count": 30},
         "rc_login": {
             "address": {"per_second": 10, "burst_count": 100},
             "account": {"per_second": 10, "burst_count": 100},

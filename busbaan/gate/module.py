@@ -489,7 +489,9 @@ class _ScopeCache:
 
 def _kinds(findings: Sequence[Any]) -> tuple[str, str]:
     """What the personal-data detector found, named in Dutch and in English."""
-    return ", ".join(f.nl for f in findings), ", ".join(f.en for f in findings)
+    from busbaan.privacy import name_kinds
+
+    return name_kinds(findings), name_kinds(findings, "en")
 
 
 def alias_refusal(localpart: str) -> Decision | None:

@@ -43,7 +43,7 @@ from busbaan.handover.model import (
     Status,
 )
 from busbaan.handover.workdays import add_working_days
-from busbaan.privacy import find_personal_data
+from busbaan.privacy import find_personal_data, name_kinds
 
 __all__ = [
     "MAX_REASON_CHARS",
@@ -88,8 +88,8 @@ def check_reason(reason: str, *, what_nl: str = "reden", what_en: str = "reason"
         )
     findings = find_personal_data(text)
     if findings:
-        kinds_nl = ", ".join(f.nl for f in findings)
-        kinds_en = ", ".join(f.en for f in findings)
+        kinds_nl = name_kinds(findings)
+        kinds_en = name_kinds(findings, "en")
         raise PersonalData(
             f"De {what_nl} lijkt {kinds_nl} te bevatten; er is niets vastgelegd. Beschrijf "
             "de situatie zonder BSN, naam, adres, telefoonnummer of geboortedatum, "

@@ -59,6 +59,11 @@ NEGATIONS = frozenset(
         "nt",
     ]
 )
+#: Negations that can negate a cue from *after* it ("iets aandoen heeft ze niet
+#: gezegd"): those of the verb. "geen", "no", "zonder" are determiners or prepositions
+#: of the noun that follows them ("al drie dagen geen licht": the days are not
+#: negated); "niks"/"niets" negate the verb ("heeft ze niks gezegd"). From any grammar.
+NEGATIONS_AFTER = frozenset(["niet", "nooit", "niks", "niets", "not", "never", "nothing", "nt"])
 #: Words that open a new clause, ending a negation's reach.
 CLAUSE_BREAKS = frozenset(["maar", "wel", "but", "however", "though", "alleen", "behalve"])
 _TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
@@ -116,6 +121,13 @@ ARTICLES: Mapping[str, str] = {"de": "de", "het": "de", "een": "de", "n": "de",
                                "the": "the", "a": "the", "an": "the"}
 
 
+#: Personal pronouns stay as they are: a lemmatiser reads the English "he" as a form
+#: of the Dutch "hebben", so that "heeft" stood for "he" in a cue (from any grammar of
+#: Dutch and English).
+PRONOUNS = frozenset(["he", "she", "me", "him", "her", "we", "us", "hij", "zij", "ze", "mij",
+                      "hem", "haar", "wij", "jij"])
+
+
 @functools.lru_cache(maxsize=20_000)
 def lemma(word: str) -> str:
     """The word's Dutch lemma (simplemma), so that a cue matches every form of its
@@ -124,7 +136,7 @@ def lemma(word: str) -> str:
     as they are; articles become one ("het", "een" -> "de")."""
     if word in ARTICLES:
         return ARTICLES[word]
-    if word in NEGATIONS or not word.isalpha() or len(word) < 2:
+    if word in NEGATIONS or word in PRONOUNS or not word.isalpha() or len(word) < 2:
         return word
     if len(word) >= 4 and not simplemma.is_known(word, lang="nl") and simplemma.is_known(
             word, lang="en"):
@@ -517,15 +529,40 @@ PARTICLES = frozenset(
 )
 
 
+#: Everyday spellings of Dutch clitic pronouns ("z'n", "zn", "m'n", "d'r") and of
+#: "'s nachts" without its apostrophe, written out before a question is read (from
+#: any Dutch grammar: "z'n" is "zijn", "m'n" is "mijn", "d'r" is "haar").
+_CLITICS = (
+    (re.compile(r"\bz'?n\b"), "zijn"),
+    (re.compile(r"\bm'?n\b"), "mijn"),
+    (re.compile(r"\bd'r\b"), "haar"),
+    (re.compile(r"'?\bs ?(nachts|avonds|ochtends|middags)\b"), r"\1"),
+)
+#: Possessive determiners stand where a cue has an article ("moet het huis uit" is
+#: said as "moet haar huis uit"); Dutch and English grammar words.
+#: Read from the words as written: the lemma of "is" and "was" is "zijn" too.
+POSSESSIVES: Mapping[str, frozenset[str]] = {
+    "de": frozenset(["mijn", "zijn", "haar", "hun", "ons", "onze", "jouw", "uw"]),
+    "the": frozenset(["my", "his", "her", "their", "our", "your"]),
+}
+
+
+def _spelled_out(folded: str) -> str:
+    for pattern, full in _CLITICS:
+        folded = pattern.sub(full, folded)
+    return folded
+
+
 class _Question:
     """A question's folded words (``surface``), their lemmas (``toks``), the clause of
     each position, and where each cue word occurs (computed once per word: detection
     reads hundreds of cues)."""
 
-    __slots__ = ("_exact", "_heads", "_where", "clause", "present", "surface", "toks")
+    __slots__ = ("_exact", "_heads", "_owners", "_where", "clause", "present", "surface",
+                 "toks")
 
     def __init__(self, question: str) -> None:
-        self.surface = _TOKEN.findall(fold(question))
+        self.surface = _TOKEN.findall(_spelled_out(fold(question)))
         self.toks = [lemma(t) if t[0].isalnum() else t for t in self.surface]
         self.clause: list[int] = []
         number = 0
@@ -542,8 +579,12 @@ class _Question:
                 if head != tok:
                     self._heads.setdefault(head, []).append(i)
         self._where: dict[str, tuple[int, ...]] = {}
+        #: Positions of possessives by the article they may stand for.
+        self._owners = {article: [i for i, word in enumerate(self.surface) if word in owners]
+                        for article, owners in POSSESSIVES.items()}
         #: Every word that occurs, as itself or as a compound's head (a quick test).
-        self.present = frozenset(self._exact) | frozenset(self._heads)
+        self.present = frozenset(self._exact) | frozenset(self._heads) | frozenset(
+            article for article, places in self._owners.items() if places)
 
     def where(self, word: str) -> tuple[int, ...]:
         """Positions whose word is ``word`` (see :func:`same`), in order."""
@@ -552,6 +593,8 @@ class _Question:
             exact = self._exact.get(word, [])
             if len(word) >= _MIN_HEAD and word.isalpha() and word not in NEGATIONS:
                 found = tuple(sorted(set(exact) | set(self._heads.get(word, []))))
+            elif word in self._owners:
+                found = tuple(sorted(set(exact) | set(self._owners[word])))
             else:
                 found = tuple(exact)
             self._where[word] = found
@@ -624,7 +667,7 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
         tok = toks[i]
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS or q.surface[i] in _CLAUSE_END:
             return False
-        if tok in NEGATIONS:
+        if tok in NEGATIONS_AFTER:
             return True
     return False
 
@@ -686,6 +729,9 @@ _CLAUSE_END = frozenset(["en", "of", "als", "omdat", "want", "dat", "die", "terw
 #: Reflexive objects: "ik sla mezelf voor mijn kop" harms nobody else.
 _REFLEXIVE = frozenset(["mezelf", "mijzelf", "jezelf", "zichzelf", "zich", "myself",
                         "yourself", "himself", "herself"])
+#: A reflexive object this many words after the verb, in its clause, still makes it
+#: reflexive ("slaat 's nachts om zich heen": flails, harms nobody).
+_REFLEXIVE_REACH = 4
 #: Subject pronouns (a pronoun stands for the person named last before it).
 _SUBJECTS = frozenset(["hij", "zij", "ze", "he", "she"])
 #: Auxiliaries of the Dutch and English passive ("wordt geslagen", "is hit").
@@ -723,7 +769,10 @@ def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
         if particle:
             out[at] = particle
             continue
-        if at + 1 < len(surface) and surface[at + 1] in _REFLEXIVE:
+        reach = range(at + 1, min(len(surface), at + 1 + _REFLEXIVE_REACH))
+        if any(surface[i] in _REFLEXIVE for i in reach
+               if all(toks[j][0].isalnum() and surface[j] not in _CLAUSE_END
+                      for j in range(at + 1, i + 1))):
             out[at] = ""
             continue
         if not by or surface[at].startswith("ge"):
@@ -742,9 +791,44 @@ def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
             if i in people:
                 agent = i
                 break
+        if agent is None and clause_start > 0 and surface[clause_start - 1] in ("en", "and"):
+            # a verb coordinated with an elided subject ("kind bijt andere kinderen en
+            # slaat"): its subject is that of the clause before, its first person
+            sentence = clause_start - 1
+            while sentence > 0 and toks[sentence - 1] not in _SENTENCE_END:
+                sentence -= 1
+            agent = min((p for p in people if sentence <= p < clause_start), default=None)
         if agent is not None and agent in by:
             out[at] = ""
     return out
+
+
+#: Verbs and words that report what someone else says (lemmas; Dutch and English):
+#: a plain cause in reported speech is the person's own account, which the meldcode
+#: treats as a signal when it does not fit the injury ("hij zei dat hij van de fiets
+#: was gevallen"), not as the asker's explanation.
+_SPEECH = frozenset(lemma(w) for w in ["zegt", "zei", "vertelt", "vertelde", "beweert",
+                                       "verklaart", "volgens", "says", "said", "told",
+                                       "tells", "claims", "according"])
+_SENTENCE_END = frozenset([".", "!", "?"])
+
+
+def _plain_cause(cues: tuple[tuple[str, ...], ...], q: _Question) -> bool:
+    """True when one of ``cues`` (a family's ``unless``) occurs, not negated, in the
+    asker's own words: a cause that stands in reported speech (a speech verb earlier
+    in its sentence) is a cover story to weigh, not an explanation."""
+    if _first_match(cues, q) is None:
+        return False
+    for cue in cues:
+        for start in _find(cue, q):
+            if _negated(cue, q, start):
+                continue
+            at = start - 1
+            while at >= 0 and q.toks[at] not in _SENTENCE_END and q.toks[at] not in _SPEECH:
+                at -= 1
+            if at < 0 or q.toks[at] in _SENTENCE_END:
+                return True
+    return False
 
 
 def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
@@ -758,13 +842,13 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
         """A plain cause the asker gives ("blauwe plekken van het struikelen"), named in
         any family's ``unless``, explains a weak sign away (computed once)."""
         if not plain:
-            plain.append(any(_first_match(f.unless, q) is not None for f in signals.families))
+            plain.append(any(_plain_cause(f.unless, q) for f in signals.families))
         return plain[0]
 
     for family in signals.families:
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and age is not None and age >= family.person_min_age
-        if cue is None and family.all_of and _first_match(family.unless, q) is None:
+        if cue is None and family.all_of and not _plain_cause(family.unless, q):
             ruled: list[Mapping[int, str]] = []
 
             def skip(family: Family = family,

@@ -39,6 +39,14 @@ NEGATIONS = frozenset(["geen", "niet", "nooit", "no", "not", "never"])
 CONTRASTS = frozenset(["maar", "wel", "but", "however", "though"])
 #: How many words a negation rules out (forward, or backward when it ends the clause).
 NEGATION_SCOPE = 3
+#: Denials (Dutch and English idiom, grammar not domain words): a negated clause that
+#: says a topic is *not* the matter needs no contrast to rule it out. "Geld is geen
+#: probleem", "verder geen problemen met geld", "no money problems": the negation's
+#: object is the word "problem" ...
+DENIED_NOUNS = frozenset(["probleem", "problemen", "problem", "problems", "issue", "issues"])
+#: ... or a hedge closes the negated words: "geen drugs of zo", "no depression or
+#: anything".
+HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"))
 #: Locative prepositions (Dutch and English grammar words, not domain words): the noun
 #: they govern says *where* something happens ("gepest op school", "bullied at
 #: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
@@ -55,6 +63,10 @@ _LINKERS = ("", "s", "en", "e", "er")
 _MIN_HEAD = 3
 _MIN_TAIL = 4
 _MIN_COMPOUND = 7
+# Longer than any compound a question uses: a pasted link, code or run of letters is no
+# compound, and splitting one costs more than cubic time in its length (outside check s5:
+# 2,000 letters took the bot's one worker 40 s).
+_MAX_COMPOUND = 40  # the longest word of the map and the question sets has 29 letters
 _MIN_SUFFIX = 6
 _MIN_PART_FREQ = 2
 _MIN_FUZZY = 6
@@ -77,6 +89,7 @@ def contrasted_negations(text: str) -> frozenset[int]:
     the need itself and is kept.
     """
     tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    folded = [t for t in tokens if t[0].isalnum()]  # indexed as words() is
     clauses: list[list[int]] = [[]]  # word indices per clause
     negated: list[int | None] = [None]  # per clause: position of its negation
     contrasted: list[bool] = []  # per clause: a contrast opens the next one
@@ -100,18 +113,43 @@ def contrasted_negations(text: str) -> frozenset[int]:
     contrasted.append(False)
     # "Geen schulden hoor, alles netjes betaald, maar ...": the contrast may follow one
     # clause that only says more about the negated one (same sentence).
-    reaches = [
-        contrast or (n + 1 < len(clauses) and contrasted[n + 1] and clauses[n + 1] != []
-                     and sentence[n + 1] == sentence[n] and negated[n + 1] is None)
-        for n, contrast in enumerate(contrasted)
-    ]
+    # "Geen schulden, geen huurachterstand, maar ...": negated clauses listed one after
+    # another share the contrast that ends the list (same sentence).
+    reaches = list(contrasted)
+    for n in range(len(clauses) - 2, -1, -1):
+        nxt = n + 1
+        if reaches[n] or clauses[nxt] == [] or sentence[nxt] != sentence[n]:
+            continue
+        reaches[n] = (contrasted[nxt] and negated[nxt] is None) or (
+            negated[nxt] is not None and reaches[nxt])
     out: set[int] = set()
     for clause, neg, contrast in zip(clauses, negated, reaches, strict=True):
-        if neg is None or not contrast:
+        if neg is None:
+            continue
+        if not contrast:
+            out.update(_denied(clause, neg, folded))
             continue
         after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
         out.update(after if after else clause[max(0, neg - NEGATION_SCOPE) : neg])
     return frozenset(out)
+
+
+def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]:
+    """The words a denial rules out (:data:`DENIED_NOUNS`, :data:`HEDGES`), or none.
+
+    A clause whose negated object is "probleem" denies the whole clause ("geld is geen
+    probleem"); a negation whose words end in a hedge denies those words ("geen drugs
+    of zo").
+    """
+    after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE + 2]
+    if any(folded[i] in DENIED_NOUNS for i in after[:NEGATION_SCOPE]):
+        return list(clause)
+    text = [folded[i] for i in after]
+    for hedge in HEDGES:
+        for start in range(1, len(text) - len(hedge) + 1):
+            if tuple(text[start : start + len(hedge)]) == hedge:
+                return list(after[: start + len(hedge)])
+    return []
 
 
 def place_context(text: str) -> frozenset[int]:
@@ -221,7 +259,7 @@ class CompoundSplitter:
 
     def split(self, word: str) -> tuple[str, ...]:
         """Known parts of ``word`` (see the class), or ``()`` when it is no compound."""
-        if len(word) < _MIN_COMPOUND:
+        if not _MIN_COMPOUND <= len(word) <= _MAX_COMPOUND:
             return ()
         cached = self._cache.get(word)
         if cached is None:

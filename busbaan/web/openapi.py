@@ -134,8 +134,10 @@ def describe() -> dict[str, Any]:
             "post": {
                 "summary": "log in with the homeserver password or an OpenID token",
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {
-                        "user": {"type": "string"}, "password": {"type": "string"},
+                    "schema": {"type": "object", "required": ["user", "password"],
+                               "properties": {
+                        "user": {"type": "string"}, "password": {"type": "string",
+                                                                 "minLength": 1},
                         "openid_token": {"type": "string"}}}}}},
                 "responses": {"200": _json("logged in; the cookie is set"),
                               **_errors(400, 401, 403, 415, 503)}},

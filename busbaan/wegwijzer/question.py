@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from busbaan.errors import PersonalData, UsageError
-from busbaan.privacy import Finding, find_personal_data
+from busbaan.privacy import Finding, find_personal_data, name_kinds
 from busbaan.routing import MAX_QUESTION_CHARS
 
 __all__ = [
@@ -98,8 +98,8 @@ def parse_question(raw: str) -> Question:
 def refuse_personal_data(findings: tuple[Finding, ...]) -> PersonalData:
     """The refusal for a question with identifying data: say what was found (never the
     value), that nothing was routed or kept, and offer the two ways forward."""
-    kinds_nl = ", ".join(f.nl for f in findings)
-    kinds_en = ", ".join(f.en for f in findings)
+    kinds_nl = name_kinds(findings)
+    kinds_en = name_kinds(findings, "en")
     return PersonalData(
         f"Je vraag lijkt {kinds_nl} te bevatten. De wegwijzer zoekt geen hulp bij "
         "persoonsgegevens en zet ze nooit in een baan; ik heb de vraag niet gezocht en "

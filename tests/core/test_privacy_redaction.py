@@ -3,9 +3,12 @@ the kinds of identifying data, and ``redact``."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from busbaan.privacy import find_bsns, find_personal_data, is_valid_bsn, redact
+from busbaan.privacy import find_bsns, find_personal_data, is_valid_bsn, name_kinds, redact
+from busbaan.wegwijzer import parse_question, refuse_personal_data
 
 
 @pytest.mark.parametrize("bsn", ["111222333", "123456782", "999999990", "010000008"])
@@ -114,3 +117,29 @@ def test_redact_titled_names_completely(text, leaked):
     """A titled name is redacted whole: initials, tussenvoegsels and accents included."""
     out = redact(text)
     assert leaked not in out and "[name]" in out
+
+
+def test_what_was_found_is_named_as_a_reader_says_it() -> None:
+    """Outside check s5: the wegwijzer answered "Je vraag lijkt een naam, een adres te
+    bevatten". The last two kinds are joined by "en" / "and"; one kind stands alone."""
+    question = parse_question("mevrouw Jansen van de Dorpsstraat 12 heeft schulden")
+    refusal = refuse_personal_data(question.findings)
+    assert "lijkt een naam en een adres te bevatten." in refusal.message("nl")
+    assert "contain a name and an address." in refusal.message("en")
+    three = find_personal_data("BSN 111222333, mevrouw Jansen, Dorpsstraat 12")
+    assert name_kinds(three) == "een BSN, een naam en een adres"
+    assert name_kinds(three[:1], "en") == "a BSN"
+    assert name_kinds([]) == ""
+
+
+@pytest.mark.parametrize("text", ["a" * 50_000, "jan.jansen" * 5_000, "1 " * 25_000])
+def test_a_long_text_is_checked_in_linear_time(text: str) -> None:
+    """Outside check s5: the e-mail pattern rescanned a long run of letters from each of
+    its characters, so a 30,000-letter invite reason held the gate — and with it all of
+    Synapse — for 13 s (50,000 letters: about a minute of CPU). Linear now: well under a
+    second of CPU time even on a loaded machine, and an address in it is still found."""
+    started = time.process_time()
+    assert find_personal_data(text) == []
+    assert redact(text) == text
+    assert time.process_time() - started < 1.0
+    assert [f.kind for f in find_personal_data(text + " jan@example.nl")] == ["email"]

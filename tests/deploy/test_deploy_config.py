@@ -6,6 +6,7 @@ file has every part wired to its secrets, and nothing secret is in the repositor
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -220,3 +221,29 @@ def test_docker_compose_accepts_the_file() -> None:
     done = subprocess.run(["docker", "compose", "-f", str(COMPOSE), "config", "-q"],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.postgres
+def test_synapse_connects_to_postgresql_with_the_jit_off(homeserver: dict[str, Any]) -> None:
+    """Synapse's libpq options turn PostgreSQL's JIT off on its own connections, whatever
+    the server's default (it JIT-compiled the auth-chain query on every join at ~2,500
+    rooms: docs/scaling.md). Checked on a real server: the options string is libpq's."""
+    psycopg2 = pytest.importorskip("psycopg2")
+    options = homeserver["database"]["args"].get("options")
+    assert options, "deploy/synapse/homeserver.yaml: database.args.options is missing"
+    host, _, port = os.environ.get("BUSBAAN_TEST_PG", "127.0.0.1:5432").partition(":")
+
+    def jit(opts: str) -> str:
+        try:
+            conn = psycopg2.connect(host=host, port=int(port or 5432), user="postgres",
+                                    dbname="postgres", options=opts, connect_timeout=3)
+        except psycopg2.OperationalError as exc:
+            pytest.skip(f"PostgreSQL at {host}:{port} is not reachable ({exc.__class__.__name__})")
+        with conn, conn.cursor() as cur:
+            cur.execute("SHOW jit")
+            value = str(cur.fetchone()[0])
+        conn.close()
+        return value
+
+    assert jit("-c jit=on") == "on"  # the mechanism overrides the server's default
+    assert jit(options) == "off"

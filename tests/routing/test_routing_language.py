@@ -8,7 +8,7 @@ import pytest
 
 from busbaan.routing import Router, SocialMap, Tuning
 from busbaan.routing.context import detect_age, detect_stadsdeel
-from busbaan.routing.text import Stemmer
+from busbaan.routing.text import CompoundSplitter, Stemmer
 
 
 def top(router: Router, question: str, **context: object) -> str:
@@ -126,6 +126,60 @@ def test_contrastive_negation_rules_out_the_negated_words() -> None:
     assert out("niet dakloos maar wel een huurachterstand") == ["dakloos"]
     assert out("Schulden heeft ze niet, maar ze is eenzaam") == ["schulden", "heeft", "ze"]
     assert out("Meneer heeft geen DigiD en moet inloggen") == []
+
+
+def test_listed_negations_share_the_contrast_that_ends_the_list() -> None:
+    """'geen schulden, geen huurachterstand, maar ...': every negated clause of the list
+    is ruled out, not only the one just before 'maar'; a list without a contrast, or a
+    negation in an earlier sentence, is kept."""
+    from busbaan.routing.text import contrasted_negations, words
+
+    def out(text: str) -> list[str]:
+        ruled = contrasted_negations(text)
+        return [w for i, w in enumerate(words(text)) if i in ruled]
+
+    assert out("geen schulden, geen huurachterstand, maar hij is erg alleen") == [
+        "schulden", "huurachterstand"]
+    assert out("no debts, no rent arrears, but he is lonely") == ["debts", "rent", "arrears"]
+    assert out("Geen DigiD. Geen schulden, maar wel eenzaam") == ["schulden"]
+    assert out("Ik heb geen werk, geen geld en geen huis") == []
+
+
+def test_a_denial_rules_out_its_topic_without_a_contrast() -> None:
+    """'Geld is geen probleem' and 'geen drugs of zo' say what the question is not
+    about, with no 'maar' after them; a plain 'geen werk' still names the need."""
+    from busbaan.routing.text import contrasted_negations, words
+
+    def out(text: str) -> list[str]:
+        ruled = contrasted_negations(text)
+        return [w for i, w in enumerate(words(text)) if i in ruled]
+
+    assert out("Geld is geen probleem. Is er een maatje?") == ["geld", "is", "geen", "probleem"]
+    assert out("Verder geen problemen met geld.") == ["verder", "geen", "problemen", "met", "geld"]
+    assert out("Money is not a problem.") == ["money", "is", "not", "a", "problem"]
+    assert out("Geen drugs of zo. Hoe krijg ik hem van de Playstation?") == ["drugs", "of", "zo"]
+    assert out("No depression or anything, just lonely.") == ["depression", "or", "anything"]
+    assert out("Ik heb geen werk en geen geld") == []
+    assert out("Meneer heeft geen DigiD") == []
+    assert out("Het probleem is dat hij geen woning heeft") == []
+
+
+def test_a_denied_topic_does_not_pull_in_its_services() -> None:
+    """On the demo map, 'Geld is geen probleem' put budget management in the top 3 of
+    a loneliness question (matched on 'probleem'), and 'Money is not a problem' a
+    money team (matched on 'problem'); the denied words now match nothing."""
+    from busbaan.routing import demo_map_path, load_map
+
+    router = Router(load_map(demo_map_path()))
+    dutch = router.route(
+        "Mijn vader (80) is eenzaam sinds mam er niet meer is. Geld is geen probleem."
+    ).results[:3]
+    assert "budgetbeheer" not in [r.service_id for r in dutch]
+    english = router.route(
+        "My father (80) is very lonely since my mother died. Money is not a problem."
+    ).results[:3]
+    for result in (*dutch, *english):
+        assert not {"probleem", "problem", "geld", "money"} & set(result.matched), result
 
 
 def test_negated_need_does_not_decide_the_route(router: Router) -> None:
@@ -264,3 +318,28 @@ def test_where_the_need_arises_does_not_decide_the_service(benchmark_map: Social
 def test_the_speakers_own_age_is_read(text: str, age: int | None) -> None:
     """'Ik ben 23', 'I'm 52': the speaker's age; a count or duration after it is none."""
     assert detect_age(text) == age
+
+
+class _CountingStemmer(Stemmer):
+    __slots__ = ("calls",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def __call__(self, word: str) -> str:
+        self.calls += 1
+        return super().__call__(word)
+
+
+def test_a_long_run_of_letters_is_not_split_as_a_compound() -> None:
+    """Outside check s5: one 2,000-letter 'word' (a pasted code, a held-down key) kept the
+    wegwijzer's one worker busy for 40 s — the compound splitter tried every head and
+    tail. Such a word is no compound: not split, and only a few stems are asked for.
+    Real compounds still split."""
+    stem = _CountingStemmer()
+    splitter = CompoundSplitter({"schuld": 5, "hulp": 5, "verlening": 5}, stem)
+    assert splitter.split("schuldhulpverlening")[:3] == ("schuld", "hulp", "verlening")
+    stem.calls = 0
+    assert splitter.split("b" * 2000) == ()
+    assert stem.calls < 50

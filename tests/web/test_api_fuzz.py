@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 
 import aiohttp
+import jsonschema
 import pytest
 import schemathesis
 
@@ -35,6 +36,24 @@ async def test_openapi_description_is_served_and_valid(wb_service: Service) -> N
     labels = {r.ok().label for r in schemathesis.openapi.from_dict(served).get_all_operations()}
     assert "GET /api/v1/lanes/status" in labels and "POST /api/v1/privacy/export" in labels
 
+
+@pytest.mark.parametrize("body", [{}, {"user": "@femke:localhost"},
+                                  {"user": "@femke:localhost", "password": ""},
+                                  {"user": 7, "password": "x"}])
+async def test_the_login_description_says_what_the_login_refuses(
+    wb_service: Service, body: dict[str, object]
+) -> None:
+    """Outside check s5: schemathesis sent ``{}`` (valid by the description) and got 400
+    ``BB_USAGE``. A body the login refuses as unusable is invalid by the description."""
+    assert wb_service.web is not None
+    schema = describe()["paths"]["/api/v1/privacy/session"]["post"]["requestBody"][
+        "content"]["application/json"]["schema"]
+    async with aiohttp.ClientSession() as http, http.post(
+            wb_service.web.url + "/api/v1/privacy/session", json=body) as resp:
+        assert resp.status == 400 and (await resp.json())["errcode"] == "BB_USAGE"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(body, schema)
+    jsonschema.validate({"user": "@femke:localhost", "password": "x"}, schema)
 
 @pytest.fixture
 def verify_budget_restored(wb_service: Service) -> Iterator[None]:

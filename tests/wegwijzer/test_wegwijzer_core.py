@@ -191,6 +191,20 @@ def test_answer_texts_show_three_services_and_how_to_open_a_lane() -> None:
     assert body.startswith("I do not know") and "Describe the problem" in body
 
 
+def test_a_weak_signal_adds_no_second_reason_to_a_safety_service_already_first() -> None:
+    """Outside check s5: bruises on a boy of 8 put Veilig Thuis first for child
+    maltreatment, and the body then also said "Als er sprake is van gevaar: bij geweld
+    of dreiging door een (ex-)partner ..." (the bruises read as a weak partner cue)."""
+    router = Router(load_map())
+    answer = router.route("op school zie ik steeds blauwe plekken op de armen van een "
+                          "jongen van 8, hij wil er niet over praten", limit=3)
+    assert [h.signal for h in answer.safety] == ["child_maltreatment"]
+    assert answer.results[0].service_id == answer.safety[0].service_id
+    assert answer.caution == ()
+    body, _ = answer_texts(answer, "nl")
+    assert body.startswith("⚠ Dit kan kindermishandeling") and "(ex-)partner" not in body
+
+
 def test_answer_texts_add_the_weak_safety_sentence_without_a_warning_sign() -> None:
     """A weak safety signal (route3) adds one plain 'Als er sprake is van gevaar: ...'
     sentence and its service in the top 3, but no ⚠ line (that is for a safety service
