@@ -117,10 +117,32 @@ def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
+#: ``--variants`` that set the runner's switches (session 5): the bot's inbox path as
+#: before (each sync waits for its inbox transaction; the worker and each room task
+#: read every unanswered command), or one of the two changes alone.
+RUNNER_VARIANTS: dict[str, dict[str, Any]] = {
+    "old-inbox": {"SYNC_PIPELINE": False, "ROOM_HANDOFF": False},
+    "no-pipeline": {"SYNC_PIPELINE": False},
+    "no-handoff": {"ROOM_HANDOFF": False},
+    "direct": {"ROOM_HANDOFF_DIRECT": True},
+}
+
+
 def _serve(config: ServiceConfig, ready: str, sync_filter: bool = True,
-           room_concurrency: int | None = None, quiet_push: bool = True) -> None:
+           room_concurrency: int | None = None, quiet_push: bool = True,
+           runner: dict[str, Any] | None = None) -> None:
     """The service in a child process, until SIGTERM (multiprocessing target)."""
     configure("WARNING")
+    import busbaan.matrix.runner as runner_module
+
+    defaults = {name: getattr(runner_module, name)
+                for name in {k for v in RUNNER_VARIANTS.values() for k in v}}
+
+    def switch(settings: dict[str, Any]) -> None:
+        for name, value in settings.items():
+            setattr(runner_module, name, value)
+
+    switch(runner or {})
     if not quiet_push:  # the bots keep Synapse's default push rules (before session 4)
         import busbaan.matrix.runner
 
@@ -137,7 +159,11 @@ def _serve(config: ServiceConfig, ready: str, sync_filter: bool = True,
     async def run() -> None:
         service = Service(config)
         stop = asyncio.Event()
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        # --alternate: SIGUSR1 the inbox path as before session 5, SIGUSR2 as now.
+        loop.add_signal_handler(signal.SIGUSR1, switch, RUNNER_VARIANTS["old-inbox"])
+        loop.add_signal_handler(signal.SIGUSR2, switch, defaults)
         await service.start()
         assert service.web is not None
         Path(ready).write_text(service.web.url)
@@ -161,12 +187,13 @@ class Child:
 
 
 async def start_child(config: ServiceConfig, tmp: Path, sync_filter: bool = True,
-                      room_concurrency: int | None = None, quiet_push: bool = True) -> Child:
+                      room_concurrency: int | None = None, quiet_push: bool = True,
+                      runner: dict[str, Any] | None = None) -> Child:
     ready = tmp / f"ready-{secrets.token_hex(3)}"
     ctx = multiprocessing.get_context("spawn")
     started = time.perf_counter()
     proc = ctx.Process(target=_serve, args=(config, str(ready), sync_filter, room_concurrency,
-                                            quiet_push), daemon=True)
+                                            quiet_push, runner), daemon=True)
     proc.start()
     while not ready.exists():
         if not proc.is_alive():
@@ -499,6 +526,37 @@ class Sample:
     kind: str
     seconds: float
     ok: bool
+    #: ``--trace`` (session 5): the reply time in parts, from the events' server
+    #: timestamps (same machine, same clock): ``typing`` (the typing notice sent
+    #: first), ``send`` (→ the command's server timestamp), ``bot`` (→ the reply's
+    #: server timestamp), ``deliver`` (→ the sender's sync brought the reply).
+    parts: dict[str, float] = field(default_factory=dict)
+    #: ``--alternate``: the inbox path in force for the whole command (None: it
+    #: changed while the command was on its way; such a command is left out).
+    mode: str | None = None
+
+
+async def traced_command(person: Person, room: str, text: str,
+                         timeout: float = 30.0) -> tuple[dict[str, Any], dict[str, float]]:
+    """:meth:`Person.command`, with the parts of its time (see :class:`Sample`)."""
+    before = time.time()
+    event_id = await person.say(room, text)
+
+    def is_reply(rid: str, ev: dict[str, Any]) -> bool:
+        content = ev.get("content", {})
+        rel = content.get("m.relates_to", {}).get("m.in_reply_to", {})
+        return rid == room and "nl.busbaan.reply" in content and rel.get("event_id") == event_id
+
+    _, ev = await person.wait_for(is_reply, timeout)
+    seen = time.time()
+    sent_ts = next((e.get("origin_server_ts") for _, e in reversed(person.events)
+                    if e.get("event_id") == event_id), None)
+    reply_ts = ev.get("origin_server_ts")
+    parts: dict[str, float] = {}
+    if isinstance(sent_ts, int) and isinstance(reply_ts, int):
+        parts = {"send": sent_ts / 1000 - before, "bot": (reply_ts - sent_ts) / 1000,
+                 "deliver": seen - reply_ts / 1000}
+    return ev["content"], parts
 
 
 @dataclass
@@ -514,14 +572,17 @@ class Driver:
     proposed: dict[str, bool] = field(default_factory=dict)
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(12))
+    mix: list[tuple[str, int]] = field(default_factory=lambda: list(MIX))
+    mode: str | None = None  # --alternate: the inbox path now in force
+    flips: int = 0
 
     def pick(self) -> str:
-        r = self.rng.uniform(0, 100)
-        for kind, weight in MIX:
+        r = self.rng.uniform(0, sum(w for _, w in self.mix))
+        for kind, weight in self.mix:
             r -= weight
             if r <= 0:
                 return kind
-        return MIX[-1][0]
+        return self.mix[-1][0]
 
     async def command(self, kind: str) -> Sample:
         regie = self.rng.choice(list(self.people))
@@ -543,8 +604,11 @@ class Driver:
         else:
             text = ""
         start = time.perf_counter()
+        mode, flips = self.mode, self.flips
         # As Element does: "typing…" before sending, a read receipt after reading.
         await person.client.room_typing(room, True, timeout=3000)
+        typing = time.perf_counter() - start
+        parts: dict[str, float] = {}
         try:
             if kind == "intrekken/geef":
                 async with lock:
@@ -554,7 +618,7 @@ class Driver:
                         text = (f"!toestemming geef schuldhulp contact,schulden "
                                 f"grondslag=wgs tot={until}")
                     start = time.perf_counter()
-                    reply = await person.command(room, text, timeout=30)
+                    reply, parts = await traced_command(person, room, text, timeout=30)
                     if reply["nl.busbaan.reply"]["ok"]:
                         self.granted[room] = not self.granted.get(room, True)
             elif kind == "overdracht":
@@ -565,17 +629,19 @@ class Driver:
                         other = self.rng.choice([c for c in self.colleagues if c != regie])
                         text = f"!overdracht {other} loadtest: schulden vragen om budgetbeheer"
                     start = time.perf_counter()
-                    reply = await person.command(room, text, timeout=30)
+                    reply, parts = await traced_command(person, room, text, timeout=30)
                     if reply["nl.busbaan.reply"]["ok"]:
                         self.proposed[room] = not self.proposed.get(room, False)
             else:
-                reply = await person.command(room, text, timeout=30)
+                reply, parts = await traced_command(person, room, text, timeout=30)
+                parts["typing"] = typing
             elapsed = time.perf_counter() - start
             data = reply["nl.busbaan.reply"]
             last = person.events[-1][1].get("event_id") if person.events else None
             if last:
                 await person.client.room_read_markers(room, last, last)
-            return Sample(kind, elapsed, data.get("errcode") != "BB_INTERNAL")
+            return Sample(kind, elapsed, data.get("errcode") != "BB_INTERNAL", parts,
+                          mode if self.flips == flips else None)
         except (TimeoutError, AssertionError):
             return Sample(kind, time.perf_counter() - start, False)
 
@@ -619,6 +685,8 @@ class Step:
     events: float  # events the bots received in the step (from /metrics)
     load: float
     variant: str = "now"
+    #: ``--trace``: (bot, stage) → (commands, mean seconds) from /metrics.
+    stages: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
 
     @property
     def p95(self) -> float:
@@ -627,6 +695,120 @@ class Step:
     @property
     def errors(self) -> int:
         return sum(not s.ok for s in self.commands + self.messages)
+
+
+def stage_means(before: str, after: str) -> dict[tuple[str, str], tuple[float, float]]:
+    """(bot, stage) → (commands, mean seconds) of ``busbaan_command_stage_seconds``
+    between two scrapes."""
+    def sums(text: str) -> dict[tuple[str, str, str], float]:
+        out: dict[tuple[str, str, str], float] = {}
+        for name, lab, value in samples(text):
+            if name in ("busbaan_command_stage_seconds_sum",
+                        "busbaan_command_stage_seconds_count"):
+                out[(name, lab.get("bot", ""), lab.get("stage", ""))] = value
+        return out
+
+    a, b = sums(before), sums(after)
+    result = {}
+    for (name, bot, stage), value in b.items():
+        if name.endswith("_count"):
+            n = value - a.get((name, bot, stage), 0.0)
+            total = (b.get(("busbaan_command_stage_seconds_sum", bot, stage), 0.0)
+                     - a.get(("busbaan_command_stage_seconds_sum", bot, stage), 0.0))
+            if n:
+                result[(bot, stage)] = (n, total / n)
+    return result
+
+
+ALTERNATE_MODES = (("now", signal.SIGUSR2), ("old-inbox", signal.SIGUSR1))
+
+
+async def alternate_modes(driver: Driver, service_pid: int, every: float,
+                          metrics_url: str) -> dict[str, dict[tuple[str, str],
+                                                              tuple[float, float]]]:
+    """``--alternate``: switch the service's inbox path between now and as before
+    session 5 every ``every`` seconds (signals to the service process, whose runner
+    reads its switches at run time), and sum the stage times of each mode's windows.
+    Runs until cancelled; returns (via the cancellation) mode → (bot, stage) →
+    (commands, mean seconds)."""
+    totals: dict[str, dict[tuple[str, str], list[float]]] = {}
+    turn = 0
+    rng = random.Random(5)
+    before = await scrape(metrics_url)
+
+    def close_window(mode: str, after: str) -> None:
+        for key, (n, mean) in stage_means(before, after).items():
+            acc = totals.setdefault(mode, {}).setdefault(key, [0.0, 0.0])
+            acc[0] += n
+            acc[1] += n * mean
+
+    def result() -> dict[str, dict[tuple[str, str], tuple[float, float]]]:
+        return {m: {k: (n, total / n) for k, (n, total) in by.items() if n}
+                for m, by in totals.items()}
+
+    try:
+        while True:
+            mode, sig = ALTERNATE_MODES[turn % 2]
+            os.kill(service_pid, sig)
+            driver.mode, driver.flips = mode, driver.flips + 1
+            # Windows of random length (0.5–1.5 × ``every``): a fixed period could beat
+            # in step with something periodic elsewhere on a shared machine.
+            await asyncio.sleep(every * rng.uniform(0.5, 1.5))
+            after = await scrape(metrics_url)
+            close_window(mode, after)
+            before = after
+            turn += 1
+    except asyncio.CancelledError:
+        return result()
+
+
+def print_alternation(step: Step, windows: dict[str, dict[tuple[str, str],
+                                                          tuple[float, float]]]) -> None:
+    """The two inbox paths side by side within one step (``--alternate``)."""
+    from busbaan.metrics import COMMAND_STAGES
+    print(f"\n  alternating at {step.rate:g}/s: p50 / p95 ms per mode (commands that "
+          "straddled a switch left out)")
+    for mode, _ in ALTERNATE_MODES:
+        cmds = [c for c in step.commands if c.mode == mode and c.ok]
+        if not cmds:
+            continue
+        secs = [c.seconds for c in cmds]
+        kinds = ", ".join(f"{k} {statistics.median(v) * 1000:.0f}"
+                          for k, v in sorted(_by_kind(cmds).items()))
+        print(f"  - {mode}: n {len(cmds)}, p50 {statistics.median(secs) * 1000:.0f}, p95 "
+              f"{pct(secs, 0.95) * 1000:.0f}; p50 per kind: {kinds}")
+        for bot in sorted({b for b, _ in windows.get(mode, {})}):
+            cells = [f"{st} {windows[mode][(bot, st)][1] * 1000:.0f}" for st in COMMAND_STAGES
+                     if (bot, st) in windows[mode]]
+            print(f"    bot {bot}, mean ms: " + ", ".join(cells))
+    print(flush=True)
+
+
+def print_trace(step: Step) -> None:
+    """``--trace``: the reply time in parts, per command kind (client side, from the
+    events' server timestamps) and per bot (the bot's stages, means from /metrics)."""
+    parts = ("typing", "send", "bot", "deliver")
+    print(f"\n  trace at {step.rate:g}/s: medians in ms, client side")
+    print("  | kind | n | total | " + " | ".join(parts) + " |")
+    print("  |---|---|---|" + "---|" * len(parts))
+    kinds = sorted({s.kind for s in step.commands})
+    for kind in kinds:
+        got = [s for s in step.commands if s.kind == kind and s.ok and s.parts]
+        if not got:
+            continue
+        cells = [f"{statistics.median([s.parts[p] for s in got if p in s.parts]) * 1000:.0f}"
+                 if any(p in s.parts for s in got) else "–" for p in parts]
+        print(f"  | {kind} | {len(got)} | "
+              f"{statistics.median([s.seconds for s in got]) * 1000:.0f} | "
+              + " | ".join(cells) + " |")
+    means = step.stages
+    from busbaan.metrics import COMMAND_STAGES
+    for bot in sorted({b for b, _ in means}):
+        cells = [f"{stage} {means[(bot, stage)][1] * 1000:.0f}" for stage in COMMAND_STAGES
+                 if (bot, stage) in means]
+        n = max(means[(bot, st)][0] for st in COMMAND_STAGES if (bot, st) in means)
+        print(f"  bot {bot} ({n:.0f} commands), mean ms: " + ", ".join(cells))
+    print(flush=True)
 
 
 async def profile_start(pids: dict[str, int], seconds: float, out: Path | None,
@@ -706,7 +888,8 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
                     pids: dict[str, int], metrics_url: str | None,
                     profile: Path | None = None,
                     census: CensusProbe | None = None,
-                    stop_p95: float = GOAL_P95) -> list[Step]:
+                    stop_p95: float = GOAL_P95, trace: bool = False,
+                    alternate: float = 0.0) -> list[Step]:
     steps: list[Step] = []
 
     async def op() -> list[Sample]:
@@ -718,9 +901,18 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
         before = {k: cpu_seconds(p) for k, p in pids.items()}
         events0 = metric_sum(await scrape(metrics_url), "busbaan_sync_lag_seconds_count") \
             if metrics_url else 0.0
+        stages0 = await scrape(metrics_url) if metrics_url and trace else ""
         spies = await profile_start(pids, seconds, profile, f"{rate:g}")
         counted = census.start() if census is not None else None
+        flipper = (asyncio.create_task(alternate_modes(driver, pids["service"], alternate,
+                                                       metrics_url))
+                   if alternate and metrics_url else None)
         got, wall = await open_loop(rate, seconds, op)
+        windows: dict[str, dict[tuple[str, str], tuple[float, float]]] = {}
+        if flipper is not None:
+            flipper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                windows = await flipper
         cpu = {k: cpu_seconds(p) - before[k] for k, p in pids.items()}
         events1 = metric_sum(await scrape(metrics_url), "busbaan_sync_lag_seconds_count") \
             if metrics_url else 0.0
@@ -735,6 +927,12 @@ async def run_steps(driver: Driver, rates: list[float], seconds: float,
               + ", ".join(f"{k} {v / wall * 100:.0f}%" for k, v in cpu.items())
               + f", load {step.load:.1f}", flush=True)
         await profile_report(spies)
+        if windows:
+            print_alternation(step, windows)
+        if trace:
+            step.stages = stage_means(stages0, await scrape(metrics_url) if metrics_url
+                                      else "")
+            print_trace(step)
         if census is not None and counted is not None:
             await census.finish(counted, cpu["synapse"], len(step.commands),
                                 f"census at {rate:g} commands/s (unit: one command with "
@@ -1023,7 +1221,7 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
         bot_ids = {k: b.user_id for k, b in bots.items()}
         steps = []
         for n_variant, variant in enumerate(args.variants or ["now"]):
-            if n_variant:  # each variant on a fresh service (and Synapse, if it changes)
+            if n_variant or variant != "now":  # each on a fresh service (and Synapse)
                 await stop_child(child)
                 if variant == "no-presence":
                     await hs.stop()
@@ -1035,7 +1233,8 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
                     assert synapse_pid is not None
                 child = await start_child(config, tmp, sync_filter=not args.no_sync_filter,
                                           room_concurrency=args.room_concurrency,
-                                          quiet_push=variant != "loud-bots")
+                                          quiet_push=variant != "loud-bots",
+                                          runner=RUNNER_VARIANTS.get(variant))
                 pids = {"synapse": synapse_pid, "service": child.pid}
             if variant == "loud-bots":  # as before session 4: the default push rules
                 for token in bot_tokens.values():
@@ -1046,12 +1245,19 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
                 await driver.command(kind)
             probe = (census_probe(hs, synapse_extra, bot_ids, active)
                      if args.census else None)
-            got = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
-                                  profile=args.profile, census=probe,
-                                  stop_p95=args.stop_p95)
-            for step in got:
-                step.variant = variant
-            steps += got
+            for kinds in ([[k] for k in args.kinds] if args.kinds and args.each_kind
+                          else [args.kinds or []]):
+                if kinds:  # one command kind (or a few) at a time, equal weights
+                    driver.mix = [(k, 1) for k in kinds]
+                    print(f"  kinds: {', '.join(kinds)}", flush=True)
+                got = await run_steps(driver, args.rates, args.step_seconds, pids, child.url,
+                                      profile=args.profile, census=probe,
+                                      stop_p95=args.stop_p95, trace=args.trace,
+                                      alternate=args.alternate)
+                for step in got:
+                    step.variant = variant + (f" ({','.join(kinds)})" if args.each_kind
+                                              else "")
+                steps += got
             if probe is not None:
                 probe.db.dispose()
         metrics_text = await scrape(child.url)
@@ -1125,6 +1331,33 @@ def print_report(report: dict[str, Any], steps: list[Step], refs: list[RefStep],
               f"{s.cpu['service'] / s.wall * 100:.0f} % | "
               f"{s.cpu['synapse'] / max(n, 1) * 1000:.1f} | "
               f"{s.cpu['service'] / max(s.events, 1) * 1000:.2f} | {s.load:.1f} |")
+    pooled: dict[tuple[str, float], list[Step]] = {}
+    for s in steps:
+        pooled.setdefault((s.variant, s.rate), []).append(s)
+    if any(len(v) > 1 for v in pooled.values()):  # a variant run more than once (A/B/A/B)
+        print("\npooled over the repeats of each variant (all its commands at that rate):")
+        print("| variant | rate | repeats | n | p50 ms | p95 ms | p50 per kind ms |")
+        print("|---|---|---|---|---|---|---|")
+        for (variant, rate), group in pooled.items():
+            cmds = [c for g in group for c in g.commands]
+            secs = [c.seconds for c in cmds]
+            kinds = ", ".join(f"{k} {statistics.median(v) * 1000:.0f}"
+                              for k, v in sorted(_by_kind(cmds).items()))
+            print(f"| {variant} | {rate:g} | {len(group)} | {len(cmds)} | "
+                  f"{statistics.median(secs) * 1000:.0f} | {pct(secs, 0.95) * 1000:.0f} | "
+                  f"{kinds} |")
+        from busbaan.metrics import COMMAND_STAGES
+        for (variant, rate), group in pooled.items():
+            for bot in sorted({b for g in group for b, _ in g.stages}):
+                cells = []
+                for stage in COMMAND_STAGES:
+                    got = [g.stages[(bot, stage)] for g in group if (bot, stage) in g.stages]
+                    count = sum(c for c, _ in got)
+                    if count:
+                        cells.append(f"{stage} "
+                                     f"{sum(c * m for c, m in got) / count * 1000:.0f}")
+                if cells:
+                    print(f"- {variant} at {rate:g}/s, bot {bot}, mean ms: " + ", ".join(cells))
     last = steps[-1]
     print("\nper kind at the last step (p50 / p95 ms): " + ", ".join(
         f"{k} {statistics.median(v) * 1000:.0f} / {pct(v, 0.95) * 1000:.0f}"
@@ -1203,7 +1436,11 @@ if __name__ == "__main__":
                         help="run the steps once per variant, in this order, on the same "
                         "seeded rooms: now (this code), loud-bots (the bots keep Synapse's "
                         "default push rules, as before session 4), no-presence (now, with "
-                        "Synapse restarted with presence off)")
+                        "Synapse restarted with presence off), old-inbox (each sync waits "
+                        "for its inbox write; every unanswered command read twice per sync, "
+                        "as before session 5), no-pipeline, no-handoff (one of the two "
+                        "session-5 changes off), direct (room tasks started by the inbox "
+                        "writer, not through the worker's queue; off by default)")
     parser.add_argument("--census", action="store_true",
                         help="per step: Synapse's requests by sender and endpoint with the "
                         "CPU inside each (its access log), and what it wrote (events by "
@@ -1220,6 +1457,18 @@ if __name__ == "__main__":
                         "(default 0.3: the goal)")
     parser.add_argument("--skip-load", action="store_true",
                         help="only the reference (Synapse alone) at --reference-rates")
+    parser.add_argument("--alternate", type=float, default=0.0, metavar="SECONDS",
+                        help="within each step, switch the service's inbox path between "
+                        "now and as before session 5 (old-inbox) every SECONDS, and "
+                        "report the two side by side")
+    parser.add_argument("--trace", action="store_true",
+                        help="per step, the reply time in parts: per kind from the events' "
+                        "server timestamps, per bot from busbaan_command_stage_seconds")
+    parser.add_argument("--kinds", type=lambda s: s.split(","), default=None,
+                        metavar="K1,K2", help="only these command kinds (equal weights), "
+                        "from: " + ", ".join(k for k, _ in MIX))
+    parser.add_argument("--each-kind", action="store_true",
+                        help="with --kinds: the steps once per kind, one kind at a time")
     parser.add_argument("--no-sync-filter", action="store_true",
                         help="the bots sync everything (as before issue 12)")
     with contextlib.suppress(KeyboardInterrupt):

@@ -43,6 +43,13 @@ _SOURCE = frozenset({"casus-bot", "wegwijzer-bot", "gate", "service", "workbench
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75,
                    1.0, 2.0, 5.0, 10.0)
 
+#: The parts of a command's way through a bot (issue 12, session 5: where a reply's
+#: time goes). ``sync``: the command's server timestamp → the bot's sync brought it;
+#: ``inbox``: → stored in the inbox with the sync token; ``queue``: → its handler
+#: started; ``handler``: the handler's work and the reply kept in the store; ``send``:
+#: the reply's send request; ``replied``: the inbox noting it sent.
+COMMAND_STAGES = ("sync", "inbox", "queue", "handler", "send", "replied")
+
 
 def label_errcode(errcode: str | None) -> str:
     """``BB_…`` errcodes as they are; none → ``""``; anything else → ``other``."""
@@ -121,6 +128,12 @@ class Metrics:
             "busbaan_sync_lag_seconds",
             "From an event's server timestamp to the bot receiving it through its sync.",
             ["bot"], buckets=LATENCY_BUCKETS, registry=r)
+        self.command_stage = Histogram(
+            "busbaan_command_stage_seconds",
+            "The parts of a command's reply time in the bot, by stage: sync (server "
+            "timestamp to the bot's sync), inbox (stored), queue (to the handler), handler, "
+            "send (the reply's request), replied (noted in the inbox).",
+            ["bot", "stage"], buckets=LATENCY_BUCKETS, registry=r)
         self.syncs = Counter("busbaan_syncs", "Sync responses received, by result.",
                              ["bot", "result"], registry=r)
         self.audit_appends = Counter(
@@ -180,6 +193,13 @@ class Metrics:
         self.commands.labels(b, QUESTION, outcome, label_errcode(errcode)).inc()
         if latency_seconds is not None:
             self.reply_latency.labels(b, QUESTION).observe(max(latency_seconds, 0.0))
+
+    def command_stages(self, bot: str, stages: Mapping[str, float]) -> None:
+        """One command's stage times (seconds; :data:`COMMAND_STAGES`, others ignored)."""
+        b = self.label_bot(bot)
+        for stage, seconds in stages.items():
+            if stage in COMMAND_STAGES:
+                self.command_stage.labels(b, stage).observe(max(seconds, 0.0))
 
     def event_received(self, bot: str, lag_seconds: float) -> None:
         self.sync_lag.labels(self.label_bot(bot)).observe(max(lag_seconds, 0.0))

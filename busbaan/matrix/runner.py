@@ -112,6 +112,33 @@ BOT_QUIET_PUSH = True
 #: for the slowest one before it in any room (the load benchmark's p95).
 ROOM_CONCURRENCY = 8
 
+#: The sync loop does not wait for the inbox (issue 12, session 5). Each sync's commands
+#: and token go to a writer task that stores them in order, one transaction per write
+#: (several syncs that queued up meanwhile in one: their commands in order, the newest
+#: token), and the next sync starts at once. Before, every sync waited for its own
+#: transaction before asking for the next one, and a command that arrived meanwhile
+#: waited for it too (``busbaan_command_stage_seconds``, stage ``sync``). Nothing is
+#: lost either way: a token is stored only with every command before it, so after a
+#: crash the bot syncs again from a token whose commands are all in the inbox.
+SYNC_PIPELINE = True
+
+#: How many syncs may wait for the writer before the sync loop waits too (the store is
+#: slow or away: as before, the bot stops taking in more than it can keep).
+SYNC_BACKLOG = 50
+
+#: A sync's stored commands go straight to their rooms' tasks, each of which reads only
+#: its own room's commands (session 5). Before, the worker first read every command not
+#: yet answered, and each room task read them all again (stage ``queue``).
+ROOM_HANDOFF = True
+
+#: With :data:`ROOM_HANDOFF`, start the rooms' tasks from the inbox writer itself rather
+#: than through the worker's queue, where they wait behind the member and message hooks
+#: of earlier events (a reconciliation, a label removal through the gate). Off: a
+#: command then no longer starts only after the hooks of the events before it, and no
+#: handler has been checked for relying on that; ``bench.load --variants direct``
+#: measures it.
+ROOM_HANDOFF_DIRECT = False
+
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
 #: Which non-command messages a bot answers through the inbox (see :meth:`BotRunner.
@@ -179,6 +206,17 @@ class BotRunner:
         self._message_sent: MessageSent | None = None
         #: Set by the service: command, sync and latency figures (``/metrics``).
         self.metrics: Metrics | None = None
+        #: Wall-clock times of a command on its way in (event id → "synced", "stored"),
+        #: for its stage times (``busbaan_command_stage_seconds``); dropped when
+        #: answered (at most 10,000: a command stored before, or handled by another
+        #: process, is never answered here). Not kept over a restart: those commands
+        #: report no stages.
+        self._arrival: dict[str, dict[str, float]] = {}
+        #: Syncs waiting for the inbox writer (:data:`SYNC_PIPELINE`): (token, commands).
+        self._writes: list[tuple[str, list[dict[str, Any]]]] = []
+        self._write_wake = asyncio.Event()
+        self._writes_idle = asyncio.Event()
+        self._writes_idle.set()
         #: ``time.monotonic()`` of the last successful sync (0: none yet); ``/readyz``.
         self.last_sync = 0.0
         #: The sync filter (None: everything, as before issue 12; bench/load.py compares).
@@ -266,6 +304,9 @@ class BotRunner:
             asyncio.create_task(self._sync_loop(), name=f"{self.account.name}-sync"),
             asyncio.create_task(self._worker(), name=f"{self.account.name}-worker"),
         ]
+        if self.inbox is not None:  # idle unless SYNC_PIPELINE (bench.load switches it)
+            self._tasks.append(asyncio.create_task(self._inbox_writer(),
+                                                   name=f"{self.account.name}-inbox"))
         if self.inbox is not None:
             self._queue.put_nowait(("inbox", None, None))  # what a crash left unanswered
         log.info("bot.started", bot=self.account.name, user_id=self.user_id,
@@ -570,6 +611,14 @@ class BotRunner:
             if self.inbox is not None:
                 await self._fill_gaps(resp, since)
                 batch, self._batch = self._batch, []
+                if SYNC_PIPELINE:
+                    self._writes.append((resp.next_batch, batch))
+                    self._writes_idle.clear()
+                    self._write_wake.set()
+                    while len(self._writes) > SYNC_BACKLOG:  # the store is slow or away
+                        await self._writes_idle.wait()
+                    continue
+                await self._writes_idle.wait()  # switched off meanwhile: in order
                 while True:
                     try:
                         await asyncio.to_thread(self.inbox.receive, resp.next_batch, batch)
@@ -580,7 +629,50 @@ class BotRunner:
                         await asyncio.sleep(backoff)
                         backoff = min(backoff * 2, 30.0)
                 if batch:
-                    self._queue.put_nowait(("inbox", None, None))
+                    self._stored(batch)
+
+    def _stored(self, batch: list[dict[str, Any]]) -> None:
+        """A sync's commands are in the inbox: their rooms' tasks take them on."""
+        now = time.time()
+        for entry in batch:
+            arrival = self._arrival.get(entry["event_id"])
+            if arrival is not None:
+                arrival["stored"] = now
+        if ROOM_HANDOFF:
+            rooms = frozenset(entry["room_id"] for entry in batch)
+            if ROOM_HANDOFF_DIRECT:
+                self._start_rooms(rooms)
+            else:
+                self._queue.put_nowait(("rooms", rooms, None))
+        else:
+            self._queue.put_nowait(("inbox", None, None))
+
+    async def _inbox_writer(self) -> None:
+        """Store the syncs the sync loop handed over (:data:`SYNC_PIPELINE`), in order:
+        what queued up meanwhile in one transaction, with the newest token. A store
+        that is away is retried with back-off; nothing is dropped."""
+        assert self.inbox is not None
+        backoff = 1.0
+        while True:
+            await self._write_wake.wait()
+            self._write_wake.clear()
+            while self._writes:
+                taken = len(self._writes)
+                token = self._writes[taken - 1][0]
+                batch = [entry for _, entries in self._writes[:taken] for entry in entries]
+                try:
+                    await asyncio.to_thread(self.inbox.receive, token, batch)
+                except Exception as exc:  # the store is away: keep the syncs, retry
+                    log.warning("bot.inbox_failed", bot=self.account.name,
+                                error=type(exc).__name__, retry_in=backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 30.0)
+                    continue
+                backoff = 1.0
+                del self._writes[:taken]
+                if batch:
+                    self._stored(batch)
+            self._writes_idle.set()
 
     async def _fill_gaps(self, resp: nio.SyncResponse, since: str | None) -> None:
         """Commands a sync left out. A room with more new events than the sync's
@@ -634,6 +726,8 @@ class BotRunner:
             try:
                 if kind == "inbox":
                     await self._drain_inbox()
+                elif kind == "rooms":
+                    self._start_rooms(room)
                 elif kind == "message":
                     await self._handle_message(room, event)
                 elif kind == "member":
@@ -651,12 +745,12 @@ class BotRunner:
             finally:
                 self._queue.task_done()
 
-    async def _pending(self) -> list[StoredCommand]:
+    async def _pending(self, room_id: str | None = None) -> list[StoredCommand]:
         assert self.inbox is not None
         delay = 0.5
         while True:
             try:
-                return await asyncio.to_thread(self.inbox.pending)
+                return await asyncio.to_thread(self.inbox.pending, room_id)
             except Exception as exc:
                 log.warning("bot.inbox_failed", bot=self.account.name,
                             error=type(exc).__name__, retry_in=delay)
@@ -667,7 +761,12 @@ class BotRunner:
         """Hand every stored command not yet answered to its room's task (in order
         within the room; rooms side by side, at most ``room_concurrency`` at once)."""
         pending = await self._pending()
-        for room_id in dict.fromkeys(s.room_id for s in pending):
+        self._start_rooms(dict.fromkeys(s.room_id for s in pending))
+
+    def _start_rooms(self, room_ids: Iterable[str]) -> None:
+        """Start the task of each room (or tell a running one to read its commands
+        again when done)."""
+        for room_id in room_ids:
             running = self._room_tasks.get(room_id)
             if running is not None and not running.done():
                 self._room_more.add(room_id)  # it reads the inbox again when done
@@ -686,7 +785,8 @@ class BotRunner:
             while True:
                 # Read here, not handed over: a list read before this room's previous
                 # task finished could still hold commands that task answered.
-                commands = [s for s in await self._pending() if s.room_id == room_id]
+                commands = ([s for s in await self._pending(room_id)] if ROOM_HANDOFF else
+                            [s for s in await self._pending() if s.room_id == room_id])
                 for stored in commands:
                     try:
                         await self._handle_stored(stored)
@@ -726,6 +826,14 @@ class BotRunner:
         started = time.monotonic()
         content = stored.reply
         is_message = stored.event.get("kind") == "message"
+        arrival = self._arrival.pop(stored.event_id, None)
+        stages: dict[str, float] = {}
+        if arrival is not None and "stored" in arrival and not is_message:
+            ts = stored.event.get("server_ts")
+            if isinstance(ts, int):
+                stages["sync"] = arrival["synced"] - ts / 1000
+            stages["inbox"] = arrival["stored"] - arrival["synced"]
+            stages["queue"] = time.time() - arrival["stored"]
         if content is None and stored.status == "new":
             content = await self._run_stored(stored)
         elif content is None and is_message:
@@ -746,14 +854,21 @@ class BotRunner:
         if content is None:
             return
         txn = "reply-" + hashlib.sha256(stored.event_id.encode()).hexdigest()[:32]
+        mark = time.monotonic()
+        stages["handler"] = mark - started
         resp = check(await self._room_send(stored.room_id, "m.room.message", content, txn),
                      "send")
+        stages["send"] = time.monotonic() - mark
+        mark = time.monotonic()
         if is_message and self._message_sent is not None:
             # Before "replied": a crash in between sends again (the homeserver keeps the
             # one event for the transaction id) and runs this again (idempotent).
             await self._message_sent(stored.event, content, str(resp.event_id))
         await asyncio.to_thread(self.inbox.replied, stored.event_id, str(resp.event_id))
+        stages["replied"] = time.monotonic() - mark
         if self.metrics is not None and not is_message:
+            if "queue" in stages:  # a command that came through this process's sync
+                self.metrics.command_stages(self.account.name, stages)
             reply = content.get("nl.busbaan.reply") or {}
             ts = stored.event.get("server_ts")
             self.metrics.command_answered(
@@ -831,6 +946,10 @@ class BotRunner:
                                        or self._answered_message(room, event)):
             # Stored with this sync's token once the sync is done (see _sync_loop).
             self._batch.append(self._command_entry(room, event))
+            if self._ready.is_set():
+                if len(self._arrival) >= 10_000:  # bounded: the oldest (never handled
+                    del self._arrival[next(iter(self._arrival))]  # here) goes first
+                self._arrival[event.event_id] = {"synced": time.time()}
             return
         if self._ready.is_set():
             self._queue.put_nowait(("message", room, event))
@@ -997,6 +1116,7 @@ class BotRunner:
     async def drain(self) -> None:
         """Wait until every queued event and every room's commands are handled
         (tests, shutdown)."""
+        await self._writes_idle.wait()
         await self._queue.join()
         me = asyncio.current_task()
         while True:

@@ -111,14 +111,17 @@ class Inbox:
                                                   updated_at=now))
         return fresh
 
-    def pending(self) -> list[StoredCommand]:
-        """Commands not yet answered, in the order they arrived."""
+    def pending(self, room_id: str | None = None) -> list[StoredCommand]:
+        """Commands not yet answered (of one room, with ``room_id``), in the order they
+        arrived."""
         t = bot_command_table
+        where = (t.c.bot == self.bot) & (t.c.status != "replied")
+        if room_id is not None:
+            where = where & (t.c.room_id == room_id)
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(t.c.event_id, t.c.room_id, t.c.sender, t.c.status,
                                           t.c.event, t.c.reply)
-                                .where(t.c.bot == self.bot, t.c.status != "replied")
-                                .order_by(t.c.seq)).all()
+                                .where(where).order_by(t.c.seq)).all()
         return [StoredCommand(r[0], r[1], r[2], r[3], dict(r[4]),
                               dict(r[5]) if r[5] is not None else None) for r in rows]
 

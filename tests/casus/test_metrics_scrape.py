@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from busbaan.metrics import OTHER, samples
+from busbaan.metrics import COMMAND_STAGES, OTHER, samples
 from busbaan.service import Service
 from tests.casus.conftest import MakePerson
 from tests.casus.test_case_rooms import open_case
@@ -51,6 +51,18 @@ async def test_metrics_count_commands_refusals_and_latency_without_personal_data
                 code="refused.organisation_not_in_scope") >= 1
     assert _sum(text, "busbaan_reply_latency_seconds_count", command="uitnodigen") >= 2
     assert _sum(text, "busbaan_sync_lag_seconds_count", bot="casus") >= 3
+    # The reply time in parts (session 5): each stage of the commands just answered.
+    for stage in COMMAND_STAGES:
+        assert _sum(text, "busbaan_command_stage_seconds_count", bot="casus",
+                    stage=stage) >= 2, stage
+    parts = sum(_sum(text, "busbaan_command_stage_seconds_sum", bot="casus", stage=stage)
+                for stage in COMMAND_STAGES)
+    n = _sum(text, "busbaan_command_stage_seconds_count", bot="casus", stage="send")
+    latency = _sum(text, "busbaan_reply_latency_seconds_sum", bot="casus")
+    count = _sum(text, "busbaan_reply_latency_seconds_count", bot="casus")
+    # The parts add up to the reply latency (server timestamp → reply sent), which
+    # also counts commands from before the bot was ready (no stages): compare means.
+    assert abs(parts / n - latency / count) < 0.25 * (latency / count) + 0.05
     assert _sum(text, "busbaan_audit_appends_total") > _sum(
         _metrics_or_empty(before), "busbaan_audit_appends_total")
     assert _sum(text, "busbaan_bot_rooms", bot="casus") >= 2
@@ -68,6 +80,7 @@ async def test_metrics_count_commands_refusals_and_latency_without_personal_data
         "outcome": {"ok", "refused", "failed"},
         "result": {"ok", "error"},
         "status": {"1xx", "2xx", "3xx", "4xx", "5xx"},
+        "stage": set(COMMAND_STAGES),
         "source": {"casus-bot", "wegwijzer-bot", "gate", "service", "workbench", "cli",
                    OTHER},
     }

@@ -44,6 +44,23 @@ def test_command_outcomes_are_counted_by_canonical_name_and_errcode() -> None:
     assert latency[(("bot", "casus"), ("command", "uitnodigen"))] == 1
 
 
+def test_command_stages_are_observed_by_bot_and_known_stage_only() -> None:
+    """A command's stage times land under their stage; an unknown stage name is not a
+    label (closed set), and a negative time (clocks) counts as zero."""
+    m = _metrics()
+    m.command_stages("casus", {"sync": 0.2, "queue": 0.01, "handler": -0.001,
+                               "@jan:x": 1.0})
+    m.command_stages("someone", {"send": 0.1})
+    counts = _values(m, "busbaan_command_stage_seconds_count")
+    assert counts == {(("bot", "casus"), ("stage", "sync")): 1.0,
+                      (("bot", "casus"), ("stage", "queue")): 1.0,
+                      (("bot", "casus"), ("stage", "handler")): 1.0,
+                      (("bot", "other"), ("stage", "send")): 1.0}
+    sums = _values(m, "busbaan_command_stage_seconds_sum")
+    assert sums[(("bot", "casus"), ("stage", "handler"))] == 0.0
+    assert sums[(("bot", "casus"), ("stage", "sync"))] == 0.2
+
+
 def test_refusals_removals_and_appends_are_read_from_audit_entries() -> None:
     """A refused decision counts as a refusal, a removal by code and organisation."""
     m = _metrics()
