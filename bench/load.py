@@ -493,9 +493,10 @@ def synapse_database(kind: str, jit: bool = False
     setting = {"database": {"name": "psycopg2", "args": {
         "user": "postgres", "host": host, "port": int(port or 5432), "database": name,
         "cp_min": 5, "cp_max": 10,
-        # PostgreSQL's JIT compiles Synapse's recursive auth-chain query once the tables
-        # are large enough for its cost estimate (~2,500 rooms here): 0.5-1.2 s per join
-        # instead of 0.04-0.14 s; deploy/synapse/homeserver.yaml turns it off the same way.
+        # PostgreSQL's JIT compiled Synapse's recursive auth-chain query once stale
+        # statistics (this server runs without autovacuum) put its cost estimate over the
+        # threshold (~2,500 rooms here): 0.5-1.2 s per join instead of 0.04-0.14 s;
+        # deploy/synapse/homeserver.yaml turns it off the same way (docs/scaling.md).
         "options": f"-c jit={'on' if jit else 'off'}"}}}
     return setting, size, drop
 

@@ -226,8 +226,9 @@ def test_docker_compose_accepts_the_file() -> None:
 @pytest.mark.postgres
 def test_synapse_connects_to_postgresql_with_the_jit_off(homeserver: dict[str, Any]) -> None:
     """Synapse's libpq options turn PostgreSQL's JIT off on its own connections, whatever
-    the server's default (it JIT-compiled the auth-chain query on every join at ~2,500
-    rooms: docs/scaling.md). Checked on a real server: the options string is libpq's."""
+    the server's default (with stale statistics it JIT-compiled the auth-chain query on
+    every join from ~2,500 rooms: docs/scaling.md). Checked on a real server: the options
+    string is libpq's."""
     psycopg2 = pytest.importorskip("psycopg2")
     options = homeserver["database"]["args"].get("options")
     assert options, "deploy/synapse/homeserver.yaml: database.args.options is missing"
