@@ -64,6 +64,9 @@ NEGATIONS = frozenset(
 #: of the noun that follows them ("al drie dagen geen licht": the days are not
 #: negated); "niks"/"niets" negate the verb ("heeft ze niks gezegd"). From any grammar.
 NEGATIONS_AFTER = frozenset(["niet", "nooit", "niks", "niets", "not", "never", "nothing", "nt"])
+#: Negations that are the determiner of the noun after them ("geen huis", "no home"): a
+#: cue holding one keeps its word order and allows one word between ("geen eigen huis").
+NOUN_NEGATIONS = frozenset(["geen", "no"])
 #: Words that open a new clause, ending a negation's reach.
 CLAUSE_BREAKS = frozenset(["maar", "wel", "but", "however", "though", "alleen", "behalve"])
 _TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
@@ -615,8 +618,11 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         pos, ok = start, True
         for n, word in enumerate(cue[1:], start=2):
             far = n == len(cue) and word in PARTICLES
+            # after "geen"/"no" at most one word (an adjective: "geen eigen huis"):
+            # "geen eten in huis" denies the food, not the house
+            gap = 1 if cue[n - 2] in NOUN_NEGATIONS else MAX_GAP
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
-                        and (far or p - pos <= MAX_GAP + 1)), None)
+                        and (far or p - pos <= gap + 1)), None)
             if nxt is None:
                 ok = False
                 break
@@ -624,8 +630,8 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         if ok:
             found = True
             yield start
-    if found or len(cue) < 2:
-        return
+    if found or len(cue) < 2 or any(w in NOUN_NEGATIONS for w in cue):
+        return  # a cue with "geen"/"no" holds its word order
     window = len(cue) + MAX_GAP
     places = [q.where(w) for w in cue]
     if not all(places):

@@ -202,3 +202,14 @@ def test_threshold_is_certified_only_when_the_bound_reaches_nine_in_ten() -> Non
 
 def test_shipped_threshold_is_the_cross_validated_one(router: Router) -> None:
     assert router.tuning.confident_at == CONFIDENT_AT == 909
+
+
+def test_a_noun_negation_in_a_cue_keeps_its_noun(router: Router) -> None:
+    """'geen huis' (homeless) is a house that is missing; in "heeft geen eten in huis" the
+    food is missing, not the house (make dev, session 5): a cue with "geen" keeps its word
+    order and allows one word between ("geen eigen huis")."""
+    fridge = router.route("Mijn buurman van 82 woont alleen, valt steeds en heeft geen eten "
+                          "in huis. Wie kan er langsgaan?")
+    assert not fridge.caution and not fridge.safety
+    own = router.route("ze heeft geen eigen huis meer sinds gisteren")
+    assert any(c.signal == "homeless_tonight" for c in own.caution)
