@@ -599,40 +599,27 @@ def render(figures: dict[str, Any]) -> str:
     if HELDOUT_BEFORE is not None:
         before.append("| baseline, before any session-3 change | " + " | ".join(HELDOUT_BEFORE)
                       + " |")
+    def now_row(key: str) -> str:
+        c = f["conf_" + key]
+        return (f"| now | {f[key][0]:.3f} | {f[key][1]:.3f} | "
+                f"{f['safety_' + key][1]}/{f['safety_' + key][0]} | "
+                f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
+
+    def header(session: int) -> list[str]:
+        return ["", f"| held-out set (session {session}) | top-1 | top-3 | safety in top 3 | "
+                "coverage | right when confident |", "|---|---|---|---|---|---|"]
+
     if f["heldout"] is not None:
-        c = f["conf_heldout"]
-        before.append(
-            f"| now | {f['heldout'][0]:.3f} | {f['heldout'][1]:.3f} | "
-            f"{f['safety_heldout'][1]}/{f['safety_heldout'][0]} | "
-            f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
+        before.append(now_row("heldout"))
     if f.get("heldout4") is not None:
-        c = f["conf_heldout4"]
-        before += [
-            "",
-            "| held-out set (session 4) | top-1 | top-3 | safety in top 3 | coverage | "
-            "right when confident |",
-            "|---|---|---|---|---|---|",
-            "| first measurement, before the weak safety tier | " + " | ".join(HELDOUT4_FIRST)
-            + " |",
-            f"| now | {f['heldout4'][0]:.3f} | {f['heldout4'][1]:.3f} | "
-            f"{f['safety_heldout4'][1]}/{f['safety_heldout4'][0]} | "
-            f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |",
-        ]
+        before += [*header(4), "| first measurement, before the weak safety tier | "
+                   + " | ".join(HELDOUT4_FIRST) + " |", now_row("heldout4")]
     if f.get("heldout5") is not None:
-        c = f["conf_heldout5"]
-        before += [
-            "",
-            "| held-out set (session 5) | top-1 | top-3 | safety in top 3 | coverage | "
-            "right when confident |",
-            "|---|---|---|---|---|---|",
-        ]
+        before += header(5)
         if HELDOUT5_BEFORE is not None:
             before.append("| main before session 5 (3ccc6a0), same run as the first "
                           "measurement | " + " | ".join(HELDOUT5_BEFORE) + " |")
-        before.append(
-            f"| now | {f['heldout5'][0]:.3f} | {f['heldout5'][1]:.3f} | "
-            f"{f['safety_heldout5'][1]}/{f['safety_heldout5'][0]} | "
-            f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
+        before.append(now_row("heldout5"))
     b = FROZEN_BEFORE
     first = [
         "| first frozen set | top-1 | top-3 | confident | right when confident | "

@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 import nio
 import pytest
+from clients_testkit import plain_person
 
 import busbaan.matrix.runner as runner_module
 from busbaan.devstack import Homeserver, new_password
@@ -29,15 +30,7 @@ class Echo:
 
 
 async def _person(homeserver: Homeserver) -> Person:
-    creds = await homeserver.register(f"p-quiet-{secrets.token_hex(4)}", new_password())
-    client = nio.AsyncClient(homeserver.url, creds.user_id,
-                             config=nio.AsyncClientConfig(encryption_enabled=False,
-                                                          store_sync_tokens=False))
-    client.access_token = creds.access_token
-    client.user_id = creds.user_id
-    person = Person(creds.user_id, client)
-    await person.start()
-    return person
+    return await plain_person(homeserver, "p-quiet")
 
 
 async def _get(homeserver: Homeserver, token: str, path: str) -> Any:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 import secrets
 from pathlib import Path
-from typing import Any
 
-import nio
 import pytest
+from clients_testkit import plain_person, reply_to
 
 from busbaan.devstack import Homeserver, new_password
 from busbaan.devstack.people import REPLY_KEY, Person
@@ -42,23 +41,7 @@ class SlowAndFast:
 
 
 async def _person(homeserver: Homeserver) -> Person:
-    creds = await homeserver.register(f"p-conc-{secrets.token_hex(4)}", new_password())
-    client = nio.AsyncClient(homeserver.url, creds.user_id,
-                             config=nio.AsyncClientConfig(encryption_enabled=False,
-                                                          store_sync_tokens=False))
-    client.access_token = creds.access_token
-    client.user_id = creds.user_id
-    person = Person(creds.user_id, client)
-    await person.start()
-    return person
-
-
-def _reply_to(room: str, event_id: str) -> Any:
-    def match(rid: str, ev: dict[str, Any]) -> bool:
-        content = ev.get("content", {})
-        rel = content.get("m.relates_to", {}).get("m.in_reply_to", {})
-        return rid == room and REPLY_KEY in content and rel.get("event_id") == event_id
-    return match
+    return await plain_person(homeserver, "p-conc")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -84,13 +67,13 @@ async def test_a_slow_command_holds_up_its_own_room_only(
         after_slow = await person.say(room_a, "!snel 2")
         other_room = await person.say(room_b, "!snel 3")
 
-        _, reply_b = await person.wait_for(_reply_to(room_b, other_room), timeout=15)
+        _, reply_b = await person.wait_for(reply_to(room_b, other_room), timeout=15)
         assert reply_b["content"][REPLY_KEY]["ok"] is True
         assert "traag 1" in handlers.started and "snel 2" not in handlers.started
 
         handlers.release.set()
-        _, first = await person.wait_for(_reply_to(room_a, slow), timeout=15)
-        _, second = await person.wait_for(_reply_to(room_a, after_slow), timeout=15)
+        _, first = await person.wait_for(reply_to(room_a, slow), timeout=15)
+        _, second = await person.wait_for(reply_to(room_a, after_slow), timeout=15)
         assert first["origin_server_ts"] <= second["origin_server_ts"]
         assert handlers.started.index("traag 1") < handlers.started.index("snel 2")
         await runner.drain()

@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import nio
 import pytest
 import sqlalchemy as sa
+from clients_testkit import plain_person, reply_to
 
 from busbaan.devstack import Homeserver, new_password
-from busbaan.devstack.people import REPLY_KEY, Person
+from busbaan.devstack.people import Person
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply, command
 from busbaan.matrix.runner import BotAccount, BotRunner
 from busbaan.store import make_engine
@@ -28,23 +28,7 @@ pytestmark = [pytest.mark.synapse, pytest.mark.postgres]
 
 
 async def _person(homeserver: Homeserver) -> Person:
-    creds = await homeserver.register(f"p-pipe-{secrets.token_hex(4)}", new_password())
-    client = nio.AsyncClient(homeserver.url, creds.user_id,
-                             config=nio.AsyncClientConfig(encryption_enabled=False,
-                                                          store_sync_tokens=False))
-    client.access_token = creds.access_token
-    client.user_id = creds.user_id
-    person = Person(creds.user_id, client)
-    await person.start()
-    return person
-
-
-def _reply_to(room: str, event_id: str) -> Any:
-    def match(rid: str, ev: dict[str, Any]) -> bool:
-        content = ev.get("content", {})
-        rel = content.get("m.relates_to", {}).get("m.in_reply_to", {})
-        return rid == room and REPLY_KEY in content and rel.get("event_id") == event_id
-    return match
+    return await plain_person(homeserver, "p-pipe")
 
 
 class Echo:
@@ -79,7 +63,7 @@ async def _waiting_for(held: sa.Connection, terminate: bool = False) -> bool:
 
 
 def _replies(person: Person, room: str, event_id: str) -> int:
-    match = _reply_to(room, event_id)
+    match = reply_to(room, event_id)
     return sum(1 for rid, ev in person.events if match(rid, ev))
 
 
@@ -120,7 +104,7 @@ async def test_syncs_go_on_while_the_inbox_write_waits_and_nothing_is_lost(
     try:
         room = await person.dm(creds.user_id)
         first = await person.say(room, "!echo 0")
-        await person.wait_for(_reply_to(room, first))
+        await person.wait_for(reply_to(room, first))
         await runner.drain()
 
         held = lock()
@@ -136,8 +120,8 @@ async def test_syncs_go_on_while_the_inbox_write_waits_and_nothing_is_lost(
         held.rollback()
         held.close()
         held = None
-        await person.wait_for(_reply_to(room, one))
-        await person.wait_for(_reply_to(room, two))
+        await person.wait_for(reply_to(room, one))
+        await person.wait_for(reply_to(room, two))
         await runner.drain()
         assert handlers.ran == ["0", "1", "2"]
         assert await asyncio.to_thread(runner.inbox.pending) == []  # type: ignore[union-attr]
@@ -156,7 +140,7 @@ async def test_syncs_go_on_while_the_inbox_write_waits_and_nothing_is_lost(
         assert await asyncio.to_thread(runner.inbox.status, three) is None  # type: ignore[union-attr]
         runner = runner_for()
         await runner.start(attempts=1)
-        await person.wait_for(_reply_to(room, three), timeout=20)
+        await person.wait_for(reply_to(room, three), timeout=20)
         await runner.drain()
         await asyncio.sleep(1.0)  # a second answer would come by now
         assert handlers.ran == ["0", "1", "2", "3"]
