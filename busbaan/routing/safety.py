@@ -14,6 +14,7 @@ before the cue in the same clause ("geen geweld", "niet dakloos").
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -91,6 +92,12 @@ class _Weak(BaseModel):
     lists: tuple[_WeakList, ...] = Field(min_length=1)
 
 
+class _CueList(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+
+
 class _Family(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -103,12 +110,15 @@ class _Family(BaseModel):
     not_by: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     minors: tuple[str, ...] = ()
+    minors_why: _Text | None = None
     weak: _Weak | None = None
 
 
 class _File(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     version: str = Field(min_length=1)
+    minor_words: _CueList | None = None
+    figurative: _CueList | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
 
 
@@ -245,6 +255,22 @@ class Family:
     weak: tuple[WeakList, ...] = ()
     weak_why_nl: str = ""
     weak_why_en: str = ""
+    #: The sentence for a person under 18 (``minors_why``); a family that has one serves
+    #: adults only with ``services`` (a shelter's toegang), so a minor gets ``minors``
+    #: first and this sentence (see :meth:`for_minor`).
+    minors_why_nl: str = ""
+    minors_why_en: str = ""
+
+    def for_minor(self) -> Family:
+        """The family as it applies to a person under 18: with ``minors_why``, its
+        services for minors first and the minors' sentence (also for the weak tier);
+        without, unchanged."""
+        if not self.minors_why_nl:
+            return self
+        services = tuple(dict.fromkeys(self.minors + self.services))
+        return dataclasses.replace(
+            self, services=services, why_nl=self.minors_why_nl, why_en=self.minors_why_en,
+            weak_why_nl=self.minors_why_nl, weak_why_en=self.minors_why_en)
 
     def why(self, lang: str) -> str:
         return self.why_en if lang == "en" else self.why_nl
@@ -263,6 +289,11 @@ class SafetySignals:
     version: str
     source: str
     families: tuple[Family, ...]
+    #: Words that say the person is under 18 without an age ("minderjarig", "minor").
+    minor_words: tuple[tuple[str, ...], ...] = ()
+    #: Figurative uses (idioms, hyperbole: "slaat alarm", "wil dood van het lawaai"):
+    #: a cue whose words fall inside one is not read (see :func:`detect`).
+    figurative: tuple[tuple[str, ...], ...] = ()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -355,6 +386,13 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
     """Cues without words and rules with fewer than two groups, read from the raw data
     (so that they are named even when other fields fail to parse)."""
     out: list[SafetyProblem] = []
+    for field in ("minor_words", "figurative"):
+        entry = raw.get(field) if isinstance(raw, Mapping) else None
+        cues = entry.get("cues") if isinstance(entry, Mapping) else None
+        for cue in cues if isinstance(cues, list) else ():
+            if not _words(str(cue)):
+                out.append(SafetyProblem(f"{field}.cues", f"signaal {cue!r} bevat geen woorden",
+                                         f"cue {cue!r} has no words"))
     families = raw.get("families") if isinstance(raw, Mapping) else None
     if not isinstance(families, list):
         return out
@@ -440,25 +478,34 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             services=f.services,
             why_nl=f.why.nl,
             why_en=f.why.en,
-            strong=tuple(_words(c) for c in f.strong),
+            strong=_with_joined(_words(c) for c in f.strong),
             all_of=tuple(
-                tuple(tuple(_words(str(c)) for c in group) for group in rule) for rule in f.all_of
+                tuple(_with_joined(_words(str(c)) for c in group) for group in rule)
+                for rule in f.all_of
             ),
             person_min_age=f.person_min_age,
             not_by=tuple(_words(c) for c in f.not_by),
             unless=tuple(_words(c) for c in f.unless),
             minors=f.minors,
             weak=tuple(
-                WeakList(w.source, tuple(_words(c) for c in w.cues),
+                WeakList(w.source, _with_joined(_words(c) for c in w.cues),
                          tuple(_words(c) for c in w.needs))
                 for w in (f.weak.lists if f.weak else ())
             ),
             weak_why_nl=f.weak.why.nl if f.weak else "",
             weak_why_en=f.weak.why.en if f.weak else "",
+            minors_why_nl=f.minors_why.nl if f.minors_why else "",
+            minors_why_en=f.minors_why.en if f.minors_why else "",
         )
         for f in parsed.families
     )
-    return SafetySignals(version=parsed.version, source=source, families=families)
+
+    def cues(entry: _CueList | None) -> tuple[tuple[str, ...], ...]:
+        return tuple(_words(c) for c in entry.cues) if entry else ()
+
+    return SafetySignals(version=parsed.version, source=source, families=families,
+                         minor_words=cues(parsed.minor_words),
+                         figurative=cues(parsed.figurative))
 
 
 def load_signals(path: str | Path | None = None) -> SafetySignals:
@@ -550,6 +597,71 @@ POSSESSIVES: Mapping[str, frozenset[str]] = {
 }
 
 
+#: Words that deny what follows them, used as one class in a cue: a cue's "geen" (or
+#: "no") also matches "zonder", "nooit", "niks", "without", "never", "nothing", and
+#: "te weinig", "niet genoeg", "not enough" ("komt zonder ontbijt", "heeft nooit eten
+#: bij zich", "krijgt niet genoeg te eten" are all "geen ontbijt/eten"). As articles
+#: are one class ("de" = "het" = "een"), so are these determiners of lack; from any
+#: grammar of Dutch and English.
+LACKS = frozenset(["geen", "zonder", "nooit", "niks", "niets", "no", "without", "never",
+                   "nothing"])
+#: Quantifiers that deny only after their own word: "te weinig", "niet genoeg".
+_LACK_AFTER: Mapping[str, frozenset[str]] = {
+    "weinig": frozenset(["te"]), "genoeg": frozenset(["niet", "nooit"]),
+    "enough": frozenset(["not", "never"]), "little": frozenset(["too"])}
+#: Parts that a Dutch separable verb carries in front when it is written as one word
+#: (in a subordinate clause, an infinitive or a participle: "dat hij haar opsluit",
+#: "de rekening leeghaalt", "opgesloten"): the separable particles and the adjectives
+#: used as one ("leeg", "kapot", "stuk", "open"); from any Dutch grammar. ("kwijt" is
+#: left out: "kwijtschelden" is a verb of its own.)
+SEPARABLE_FRONT = PARTICLES | frozenset(["leeg", "kapot", "stuk", "open"])
+_MIN_VERB = 3
+
+
+@functools.lru_cache(maxsize=20_000)
+def split_separable(word: str) -> tuple[str, str] | None:
+    """A separable verb written as one word, as (particle, joined lemma): 'opsluit' ->
+    ('op', 'opsluiten'), 'leeghaalt' -> ('leeg', 'leeghalen'), 'opgesloten' -> ('op',
+    'opsluiten'); None for any other word. The verb alone is not given: 'dichtslaat'
+    is no 'slaan' (see :data:`_NOT_COMPOUND` for the same reason)."""
+    if not word.isalpha():
+        return None
+    for front in sorted(SEPARABLE_FRONT, key=len, reverse=True):
+        rest = word[len(front):]
+        if not word.startswith(front) or len(rest) < _MIN_VERB:
+            continue
+        if not simplemma.is_known(rest, lang="nl"):
+            continue
+        verb = lemma(rest)
+        if verb.endswith("en") and (verb != rest or rest.endswith("en")):
+            return front, front + verb
+    return None
+
+
+def _joined(cue: tuple[str, ...]) -> tuple[str, ...] | None:
+    """A cue with a verb and its separable particle last ("sluit haar op": 'sluiten',
+    'haar', 'op') as written joined ('haar', 'opsluiten'), else None."""
+    if len(cue) < 2 or cue[-1] not in PARTICLES:
+        return None
+    verbs = [n for n, w in enumerate(cue[:-1]) if w.endswith("en") and w.isalpha()
+             and w not in ARTICLES and w not in PRONOUNS and len(w) > _MIN_VERB]
+    if not verbs:
+        return None
+    n = verbs[0]
+    return (*cue[:n], cue[-1] + cue[n], *cue[n + 1:-1])
+
+
+def _with_joined(cues: Iterable[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    """The cues, each followed by its joined form when it has one (:func:`_joined`)."""
+    out: list[tuple[str, ...]] = []
+    for cue in cues:
+        out.append(cue)
+        joined = _joined(cue)
+        if joined is not None and joined not in out:
+            out.append(joined)
+    return tuple(out)
+
+
 def _spelled_out(folded: str) -> str:
     for pattern, full in _CLITICS:
         folded = pattern.sub(full, folded)
@@ -561,8 +673,8 @@ class _Question:
     each position, and where each cue word occurs (computed once per word: detection
     reads hundreds of cues)."""
 
-    __slots__ = ("_exact", "_heads", "_owners", "_where", "clause", "present", "surface",
-                 "toks")
+    __slots__ = ("_exact", "_extra", "_heads", "_lacks", "_owners", "_where", "blocked",
+                 "clause", "present", "surface", "toks")
 
     def __init__(self, question: str) -> None:
         self.surface = _TOKEN.findall(_spelled_out(fold(question)))
@@ -571,6 +683,13 @@ class _Question:
         number = 0
         self._exact: dict[str, list[int]] = {}
         self._heads: dict[str, list[int]] = {}
+        #: Words a position also stands for: a joined separable verb's particle and
+        #: joined lemma (:func:`split_separable`).
+        self._extra: dict[str, list[int]] = {}
+        #: Positions of words of lack (:data:`LACKS`).
+        self._lacks: list[int] = []
+        #: Positions inside a figurative use (set by :func:`detect`).
+        self.blocked: frozenset[int] = frozenset()
         for i, tok in enumerate(self.toks):
             if not tok[0].isalnum():
                 number += 1
@@ -578,6 +697,14 @@ class _Question:
                 continue
             self.clause.append(number)
             self._exact.setdefault(tok, []).append(i)
+            word = self.surface[i]
+            if word in LACKS or (i > 0 and self.surface[i - 1] in _LACK_AFTER.get(word, ())):
+                self._lacks.append(i)
+            split = split_separable(word)
+            if split is not None:
+                for part in split:
+                    if part != tok:
+                        self._extra.setdefault(part, []).append(i)
             for head in heads(tok):
                 if head != tok:
                     self._heads.setdefault(head, []).append(i)
@@ -587,7 +714,8 @@ class _Question:
                         for article, owners in POSSESSIVES.items()}
         #: Every word that occurs, as itself or as a compound's head (a quick test).
         self.present = frozenset(self._exact) | frozenset(self._heads) | frozenset(
-            article for article, places in self._owners.items() if places)
+            article for article, places in self._owners.items() if places) | frozenset(
+            self._extra) | (NOUN_NEGATIONS if self._lacks else frozenset())
 
     def where(self, word: str) -> tuple[int, ...]:
         """Positions whose word is ``word`` (see :func:`same`), in order."""
@@ -598,8 +726,12 @@ class _Question:
                 found = tuple(sorted(set(exact) | set(self._heads.get(word, []))))
             elif word in self._owners:
                 found = tuple(sorted(set(exact) | set(self._owners[word])))
+            elif word in NOUN_NEGATIONS:
+                found = tuple(sorted(set(exact) | set(self._lacks)))
             else:
                 found = tuple(exact)
+            if word in self._extra:
+                found = tuple(sorted(set(found) | set(self._extra[word])))
             self._where[word] = found
         return found
 
@@ -630,8 +762,8 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         if ok:
             found = True
             yield start
-    if found or len(cue) < 2 or any(w in NOUN_NEGATIONS for w in cue):
-        return  # a cue with "geen"/"no" holds its word order
+    if found or len(cue) < 2 or any(w in NOUN_NEGATIONS for w in cue) or english(cue):
+        return  # a cue with "geen"/"no", or an English one, holds its word order
     window = len(cue) + MAX_GAP
     places = [q.where(w) for w in cue]
     if not all(places):
@@ -647,6 +779,15 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         else:
             yield start
             return
+
+
+@functools.lru_cache(maxsize=20_000)
+def english(cue: tuple[str, ...]) -> bool:
+    """True when a cue has a word that is English and not Dutch ("her last night"):
+    English keeps its word order in a clause, so such a cue is read in order only (the
+    any-order reading is for the Dutch verb at the end of a clause)."""
+    return any(len(w) >= _MIN_VERB and w.isalpha() and not simplemma.is_known(w, lang="nl")
+               and simplemma.is_known(w, lang="en") for w in cue)
 
 
 def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
@@ -678,15 +819,47 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
     return False
 
 
+def _span(cue: tuple[str, ...], q: _Question, start: int) -> set[int]:
+    """The positions the cue's words take from ``start`` (in its clause, within the
+    reach of :func:`_find`)."""
+    reach = start + len(cue) * (MAX_GAP + 1)
+    return {p for w in cue for p in q.where(w)
+            if start <= p <= reach and q.clause[p] == q.clause[start]}
+
+
+def _figurative(q: _Question, cues: tuple[tuple[str, ...], ...]) -> frozenset[int]:
+    """Positions inside a figurative use ("slaat 's nachts alarm", "wil dood van het
+    lawaai"): its words in order, at most :data:`MAX_GAP` words apart, in one clause and
+    with no conjunction between (in "wil dood omdat ze van school ..." the "van" starts
+    another clause)."""
+    out: set[int] = set()
+    for cue in cues:
+        for start in q.where(cue[0]) if cue else ():
+            taken, pos = [start], start
+            for word in cue[1:]:
+                pos = next((p for p in q.where(word) if pos < p <= pos + MAX_GAP + 1
+                            and q.clause[p] == q.clause[start]
+                            and not any(q.surface[i] in _CLAUSE_END for i in range(pos + 1, p))),
+                           -1)
+                if pos < 0:
+                    break
+                taken.append(pos)
+            else:
+                out.update(taken)
+    return frozenset(out)
+
+
 def _matches(
-    cue: tuple[str, ...], q: _Question, skip: Callable[[], Mapping[int, str]] | None = None
+    cue: tuple[str, ...], q: _Question, skip: Callable[[], Mapping[int, str]] | None = None,
+    literal: bool = True,
 ) -> bool:
     """True when ``cue`` occurs, not negated, and not at a position ``skip()`` rules out
     (position -> the separable particle that makes it another verb, or "" for a verb
     whose subject the family does not count); a cue that holds that particle itself
     ("sluit af") stands. ``skip`` is called only once the cue is found (it is costly)."""
     for start in _find(cue, q):
-        if _negated(cue, q, start):
+        if _negated(cue, q, start) or (
+                literal and q.blocked and _span(cue, q, start) & q.blocked):
             continue
         if skip is None:
             return True
@@ -705,6 +878,7 @@ def _first_match(
     cues: tuple[tuple[str, ...], ...],
     q: _Question,
     skip: Callable[[], Mapping[int, str]] | None = None,
+    literal: bool = True,
 ) -> tuple[str, ...] | None:
     """The first of ``cues`` (in their order) that :func:`_matches`, else None. Only cues
     whose first word is in the question are tried (``_find`` needs every word of a cue
@@ -724,7 +898,7 @@ def _first_match(
     for word in q.present:
         tried.update(table.get(word, ()))
     for n in sorted(tried):
-        if _matches(cues[n], q, skip):
+        if _matches(cues[n], q, skip, literal):
             return cues[n]
     return None
 
@@ -839,8 +1013,13 @@ def _plain_cause(cues: tuple[tuple[str, ...], ...], q: _Question) -> bool:
 
 def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
     """The families ``question`` signals, in the file's order (pure). ``age`` is the
-    person's age when known (see ``person_min_age``)."""
+    person's age when known (see ``person_min_age``). For a person under 18 (by
+    ``age``, or when the question calls them a minor) each signal carries the family
+    as it applies to a minor (:meth:`Family.for_minor`). A cue inside a figurative use
+    (``signals.figurative``) is not read."""
     q = _Question(question)
+    q.blocked = _figurative(q, signals.figurative)
+    minor = (age < ADULT_AGE) if age is not None else _says_minor(signals, q)
     found: list[Signal] = []
     plain: list[bool] = []
 
@@ -874,14 +1053,38 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
                 else:
                     cue = tuple(w for h in hits for w in (*h, "+"))[:-1]
                     break
+        shown = family.for_minor() if minor else family
         if cue is not None:
-            found.append(Signal(family, " ".join(cue)))
+            found.append(Signal(shown, " ".join(cue)))
         elif family.weak and not explained():
             weak = _weak_hits(family, q, old)
             if weak:
                 text = " + ".join(" ".join(c) for c in weak[:WEAK_PROMOTE])
-                found.append(Signal(family, "weak:" + text, weak=len(weak) < WEAK_PROMOTE))
+                found.append(Signal(shown, "weak:" + text, weak=len(weak) < WEAK_PROMOTE))
     return tuple(found)
+
+
+#: Under this age a person is a minor (Jeugdwet, BW 1:233).
+ADULT_AGE = 18
+#: Words before a minor word that make it someone else's ("met twee minderjarige
+#: kinderen": the person has children): accompaniment and having (Dutch, English).
+_WITH = frozenset(["met", "with", "heeft", "hebben", "has", "have"])
+
+
+def _says_minor(signals: SafetySignals, q: _Question) -> bool:
+    """True when the question calls the person a minor without giving an age
+    ("een minderjarige jongen", "a minor"): one of ``signals.minor_words``, not negated,
+    and not after "met"/"with" (two words at most, in its clause: another person's
+    children)."""
+    for cue in signals.minor_words:
+        for start in _find(cue, q):
+            if _negated(cue, q, start):
+                continue
+            before = [q.surface[i] for i in range(max(0, start - 2), start)
+                      if q.clause[i] == q.clause[start]]
+            if not _WITH.intersection(before):
+                return True
+    return False
 
 
 def _all_matches(
@@ -899,7 +1102,8 @@ def _all_matches(
     out = []
     for n in sorted(tried):
         cue = cues[n]
-        start = next((p for p in _find(cue, q) if not _negated(cue, q, p)), None)
+        start = next((p for p in _find(cue, q) if not _negated(cue, q, p)
+                      and not (q.blocked and _span(cue, q, p) & q.blocked)), None)
         if start is not None:
             out.append((cue, start, start + len(cue) - 1))
     return out
@@ -911,7 +1115,8 @@ def _weak_hits(family: Family, q: _Question, old: bool) -> list[tuple[str, ...]]
     older meets them too)."""
     found: list[tuple[tuple[str, ...], int, int]] = []
     for weak in family.weak:
-        if weak.needs and not old and _first_match(weak.needs, q) is None:
+        # the person a list needs is read even inside an idiom ("sinds de dood van")
+        if weak.needs and not old and _first_match(weak.needs, q, literal=False) is None:
             continue
         found.extend(_all_matches(weak.cues, q))
     found.sort(key=lambda hit: (hit[1], -hit[2]))
