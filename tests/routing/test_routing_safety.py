@@ -18,6 +18,7 @@ from busbaan.routing import Router, demo_map_path, load_map
 from busbaan.routing.safety import (
     SafetyFileError,
     _by_excluded,
+    _figurative,
     _matches,
     _Question,
     check_against_map,
@@ -415,8 +416,10 @@ def test_minors_field_is_checked_in_the_file_and_against_the_map(tmp_path: Path)
 
 def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) -> list[str]:
     """Detection as it was before the cue tables: every cue of every list tried in order,
-    the verb-exclusion map always built (the reference for the fast path)."""
+    the verb-exclusion map always built (the reference for the fast path); figurative
+    uses are ruled out as in :func:`detect`."""
     q = _Question(text)
+    q.blocked = _figurative(q, signals.figurative)
     found: list[str] = []
     for family in signals.families:
         cue = next((c for c in family.strong if _matches(c, q)), None)
@@ -498,8 +501,9 @@ def test_two_weak_cues_of_one_family_put_its_service_first(router: Router) -> No
 def test_weak_cues_need_their_person(signals: Any) -> None:
     """A list with `needs` fires only with its person: 'zonder ontbijt' about a child is a
     weak sign of neglect, about an adult it is nothing; an older person (age) counts as
-    the person for elder abuse."""
-    assert weak(signals, "Mijn zoon van 9 komt vaak zonder ontbijt op school") == {
+    the person for elder abuse. (Said as happening again and again, "komt vaak zonder
+    ontbijt", it is a strong signal since session 6: see test_routing_safety_s6.py.)"""
+    assert weak(signals, "Mijn zoon van 9 kwam vandaag zonder ontbijt op school") == {
         "child_maltreatment"}
     assert weak(signals, "Ik ga vaak zonder ontbijt naar mijn werk") == set()
     assert "elder_abuse" in weak(signals, "op haar afschriften staan grote bedragen", 84)
