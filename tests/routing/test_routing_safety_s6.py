@@ -229,3 +229,29 @@ def test_the_tuning_half_of_the_s6_probes_floor(router: Router) -> None:
         q["question"], q["context"]).results[:3]) for q in probes)
     assert len(probes) == 23 and hits >= 20
     assert not any(router.route(q["question"], q["context"]).safety for q in near)
+
+
+# ------------------------------------------------------------------ whose age
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("she is only 15 and was kicked out", 15), ("ze is pas 16 en slaapt buiten", 16),
+    ("he's 91 and does not understand money anymore", 91),
+    ("ze is 3 maanden zwanger", None), ("hij is 18 euro kwijt", None),
+    ("ze is 80 procent afgekeurd", None), ("hij is 2 keer gezakt", None),
+])
+def test_an_age_said_of_a_third_person_with_a_pronoun(text: str, age: int | None) -> None:
+    """'ze is pas 15', "he's 91": the age of the person the question is about (as 'ik
+    ben 45' is the speaker's); a count or a duration after the number is no age."""
+    from busbaan.routing.context import person
+
+    assert person(text, {}).leeftijd == age
+
+
+def test_a_minor_by_a_pronoun_age_gets_the_minors_services(router: Router) -> None:
+    answer = router.route("She is only 15, her parents kicked her out and she sleeps on "
+                          "the street tonight.", lang="en")
+    assert answer.results[0].service_id == "vt-advies-melding"
+    assert not any(r.service_id.startswith("mo-") for r in answer.results[:3])
+    shelter = next(h for h in answer.safety if h.signal == "homeless_tonight")
+    assert "adult shelter" in shelter.why
