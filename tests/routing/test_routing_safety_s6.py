@@ -129,6 +129,7 @@ def test_the_verb_of_a_joined_separable_verb_alone_is_not_the_cue() -> None:
     "Ik ga dood van de kou in mijn huis, de verwarming is kapot.",
     "Ik ben doodmoe van de mantelzorg voor mijn moeder, ze slaat 's nachts alarm.",
     "Mijn moeder (80) slaat steeds alarm als ze alleen is.",
+    "He kicks a ball all day, is there a cheap football club for my son?",
 ])
 def test_figurative_uses_are_not_read_as_danger(signals: Any, text: str) -> None:
     assert strong(signals, text) == set(), text
