@@ -256,3 +256,11 @@ def test_a_minor_by_a_pronoun_age_gets_the_minors_services(router: Router) -> No
     assert not any(r.service_id.startswith("mo-") for r in answer.results[:3])
     shelter = next(h for h in answer.safety if h.signal == "homeless_tonight")
     assert "adult shelter" in shelter.why
+
+
+def test_covering_up_for_a_partner_is_a_weak_sign(signals: Any) -> None:
+    """Movisie: the person plays it down or blames herself; with a partner named it is a
+    weak sign (the safety service in the top 3), without one nothing."""
+    assert "partner_violence" in weak(
+        signals, "Ze heeft een dikke wang maar praat het goed: haar vriend had een zware dag.")
+    assert "partner_violence" not in weak(signals, "Hij praat het goed met zijn collega's.")
