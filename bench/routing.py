@@ -53,6 +53,10 @@ NEAR4 = "safety-near-misses-s4.jsonl"
 #: Session 5's safety probes and near misses (tuning sets, written before measuring).
 PROBES5 = "safety-probes-s5.jsonl"
 NEAR5 = "safety-near-misses-s5.jsonl"
+#: Session 6's safety probes and near misses (weighted to danger described in everyday
+#: words; tuning sets, half of each kept untouched until its end: tag half:hold).
+PROBES6 = "safety-probes-s6.jsonl"
+NEAR6 = "safety-near-misses-s6.jsonl"
 #: The held-out set of session 3 (issue 8): written by an independent writer who saw
 #: only the social map. Aggregates only: never print, log or dump its questions or
 #: per-question results.
@@ -672,6 +676,13 @@ def render(figures: dict[str, Any]) -> str:
         f"(`{PROBES5}`, tuning): {f['safety_probes5'][1]}/{f['safety_probes5'][0]} with "
         "an expected safety service in the top 3."
     )
+    if "safety_probes6" in f:
+        alarm_line += (
+            f" Safety probes s6 (`{PROBES6}`, tuning): {f['safety_probes6'][1]}/"
+            f"{f['safety_probes6'][0]}; its {f['alarm_near6'][0]} near misses (`{NEAR6}`): "
+            f"{pct(f['alarm_near6'][1], f['alarm_near6'][0])}, weak tier "
+            f"{pct(f['caution_near6'][1], f['caution_near6'][0])}."
+        )
     cal = f["calibration"]
     cv = [
         "| tuning set (left out) | answers | confident, without a safety signal | right | "
@@ -933,6 +944,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "caution_near4": caution_alarms(router, near4),
         "alarm_near5": false_alarms(router, near5),
         "caution_near5": caution_alarms(router, near5),
+        "safety_probes6": safety_figures(router, read_jsonl(LOCAL / PROBES6)),
+        "alarm_near6": false_alarms(router, read_jsonl(LOCAL / NEAR6)),
+        "caution_near6": caution_alarms(router, read_jsonl(LOCAL / NEAR6)),
         "calibration": calibrate(router, calibration_sets()),
         "confident_at": router.tuning.confident_at,
         "caution_off": caution_alarms(router, off),
