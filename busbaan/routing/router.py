@@ -34,6 +34,7 @@ from typing import Literal
 from busbaan.errors import UsageError
 from busbaan.routing import lexicon
 from busbaan.routing.context import Person, person
+from busbaan.routing.expansion import ExampleIndex, ExampleSet, load_examples
 from busbaan.routing.index import Index, service_fields, vocabulary_texts
 from busbaan.routing.learning import Learned, learning_terms
 from busbaan.routing.model import Service, SocialMap
@@ -118,6 +119,9 @@ class Tuning:
     age_handover: float = 0.8
     #: Weight of related words from the lexicon, next to the question's own words.
     related_weight: float = 0.6
+    #: Weight of the example questions' score (:mod:`.examples`, document expansion)
+    #: next to the map's own texts; 0 switches them off.
+    example_weight: float = 0.5
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -248,20 +252,27 @@ class Router:
         threshold: int = DEFAULT_THRESHOLD,
         tuning: Tuning | None = None,
         safety: SafetySignals | None = None,
+        examples: ExampleSet | None = None,
     ) -> None:
         self.map = social_map
         self.safety = safety if safety is not None else load_signals()
         self.threshold = threshold
         self.tuning = tuning = tuning or Tuning()
+        self._services = tuple(s for s in social_map.services if s.active)
+        if examples is None:
+            examples = load_examples()
+        per_service = [
+            examples.for_service(s.id) if tuning.example_weight > 0 else ()
+            for s in self._services
+        ]
         self.analyzer = Analyzer(
-            vocabulary_texts(social_map),
+            [*vocabulary_texts(social_map), *(e for found in per_service for e in found)],
             related_weight=tuning.related_weight,
             use_lexicon=tuning.lexicon,
             common_floor=tuning.common_floor,
             place_weight=tuning.place_weight,
         )
         place_words = [w for name in lexicon.STADSDELEN for w in name.lower().split("-")]
-        self._services = tuple(s for s in social_map.services if s.active)
         self._index = Index(
             social_map,
             self._services,
@@ -270,6 +281,7 @@ class Router:
             referral_weight=tuning.referral_weight,
             later_sentence_weight=tuning.later_sentence_weight,
         )
+        self._examples = ExampleIndex(per_service, self.analyzer)
         self._bound = tuple(area_bound(s) for s in self._services)
         self._position = {s.id: i for i, s in enumerate(self._services)}
         fields = [service_fields(social_map, s) for s in self._services]
@@ -284,7 +296,7 @@ class Router:
         terms = self.analyzer.query(question, ignore=who.place_words)
         merged: dict[str, tuple[float, list[Term]]] = {}
         for term in terms:
-            if term.stem not in self._index:
+            if term.stem not in self._index and term.stem not in self._examples:
                 continue
             weight, sources = merged.get(term.stem, (0.0, []))
             sources.append(term)
@@ -548,6 +560,14 @@ class Router:
             raw[doc] += self.tuning.title_bonus * self._index.title_coverage(doc, weights) ** 2
         for doc, similarity in self._ngrams.similarity(question).items():
             raw[doc] += self.tuning.ngram_weight * similarity
+        if self.tuning.example_weight > 0 and self._examples.size:
+            found, matched = self._examples.scores(weights)
+            for doc, value in found.items():
+                raw[doc] += self.tuning.example_weight * value
+                for stem, part in matched[doc].items():
+                    gained = self.tuning.example_weight * part
+                    if gained > evidence[doc].get(stem, 0.0):
+                        evidence[doc][stem] = gained
         return raw, evidence
 
     def _apply_semantic(self, raw: dict[int, float], semantic: Mapping[str, float]) -> None:
