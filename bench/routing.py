@@ -160,6 +160,7 @@ def bm25_ranker(map_path: Path) -> Ranker:
 #: Variants for the ablation table: what each part of the router brings.
 ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("full router", {}),
+    ("without the example questions (document expansion, session 6)", {"example_weight": 0.0}),
     ("without the character n-gram channel", {"ngram_weight": 0.0}),
     ("without related words (lexicon)", {"related_weight": 0.0}),
     ("without any lexicon (abbreviations, English, related)", {"lexicon": False}),

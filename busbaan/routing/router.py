@@ -51,6 +51,10 @@ from busbaan.routing.text import Analyzer, Term, words
 
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
+#: A question of at least this many words (3+ letters) of which under this share reads
+#: as Dutch or English is in another language (:meth:`.text.Analyzer.readable`).
+LANGUAGE_MIN_WORDS = 4
+LANGUAGE_MIN_SHARE = 0.5
 #: Below this top score (per mille) the router has no confident answer.
 DEFAULT_THRESHOLD = 250
 #: The raw score that maps to 500 per mille (score = raw / (raw + HALF_SCORE)).
@@ -355,6 +359,17 @@ class Router:
                 "I read no words in your question (only signs, emoji or another script). Ask "
                 "in Dutch or English, in a few plain words.",
                 errcode="BB_NO_WORDS",
+            )
+        read, counted = self.analyzer.readable(question[:MAX_QUESTION_CHARS])
+        if counted >= LANGUAGE_MIN_WORDS and read < LANGUAGE_MIN_SHARE * counted:
+            raise UsageError(
+                "Ik herken de taal van deze vraag niet: ik lees Nederlands en Engels. Stel "
+                "de vraag in het Nederlands of het Engels (eenvoudige woorden zijn goed), of "
+                "vraag een collega die de taal spreekt om mee te kijken.",
+                "I do not recognise the language of this question: I read Dutch and "
+                "English. Ask in Dutch or English (plain words are fine), or ask a colleague "
+                "who speaks the language to help.",
+                errcode="BB_LANGUAGE",
             )
         truncated = len(question) > MAX_QUESTION_CHARS
         if truncated:

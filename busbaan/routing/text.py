@@ -72,6 +72,8 @@ _MIN_PART_FREQ = 2
 _MIN_FUZZY = 6
 _FUZZY_CUTOFF = 85.0
 _SURE_FUZZY = 90.0
+#: A word this common (Zipf, Dutch or English) is read as Dutch or English.
+_READABLE_ZIPF = 2.5
 _MAX_CACHE = 50_000  # words; a long-running bot must not grow without bound
 
 
@@ -391,6 +393,25 @@ class Analyzer:
     def knows(self, word: str) -> bool:
         """True when ``word`` (folded) is a word of the map's own texts or lexicon."""
         return word in self._known
+
+    def readable(self, text: str) -> tuple[int, int]:
+        """(words read as Dutch or English, words counted) over the words of three
+        letters or more: a stop word, a word of the map or its lexicon, a Dutch
+        dictionary word (simplemma), an English word that is not rare (wordfreq), or a
+        misspelling of a map word. Tells a question in another language (Turkish,
+        Polish) from plain Dutch with typos, which reads at well over half."""
+        counted = [w for w in words(text) if len(w) >= 3 and not w.isdigit()]
+        read = sum(
+            1
+            for w in counted
+            if w in lexicon.STOPWORDS
+            or w in self._known
+            or self.stem(w) in self._known_stems
+            or simplemma.is_known(w, lang="nl")
+            or commonness.zipf(w) >= _READABLE_ZIPF
+            or self._correct(w) is not None
+        )
+        return read, len(counted)
 
     # ------------------------------------------------------------------ documents
 
