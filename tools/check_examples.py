@@ -51,9 +51,10 @@ MIN_WORDS, MAX_WORDS = 6, 45
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ENGLISH = frozenset(
     {
-        "the", "and", "is", "are", "my", "i", "we", "you", "what", "how", "can", "do",
-        "does", "for", "with", "not", "have", "has", "who", "where", "should", "need",
-        "get", "will", "of", "to", "it", "this", "that",
+        "the", "a", "an", "and", "is", "are", "my", "our", "i", "i'm", "me", "you", "your",
+        "what", "how", "can", "can't", "do", "does", "don't", "for", "with", "not", "have",
+        "has", "who", "where", "there", "should", "need", "get", "will", "of", "to", "it",
+        "this", "that",
     }
 )  # fmt: skip
 
@@ -64,7 +65,7 @@ def words(text: str) -> list[str]:
 
 
 def looks_english(text: str) -> bool:
-    """A rough guess: at least three common English function words."""
+    """A rough guess: at least three common English function words (not "we", "in")."""
     return sum(w.lower() in _ENGLISH for w in words(text)) >= 3
 
 
