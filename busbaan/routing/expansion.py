@@ -52,8 +52,8 @@ MAX_PER_KEY = 500
 K1 = 1.2
 B = 0.75
 #: A service's example score: its best examples' scores, the n-th counted RANK_DECAY**n.
-TOP_K = 3
-RANK_DECAY = 0.5
+TOP_K = 5
+RANK_DECAY = 0.8
 
 
 class _File(BaseModel):
