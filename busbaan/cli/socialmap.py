@@ -47,6 +47,7 @@ def check(file: Path, safety_file: Path | None, example_files: tuple[Path, ...])
     problems = validate_map(raw)
     problems += _safety_problems(raw, problems, safety_file)
     problems += _example_problems(raw, problems, example_files or None)
+    examples_line = _example_coverage(raw, problems, example_files or None, en)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for problem in problems:
@@ -74,6 +75,8 @@ def check(file: Path, safety_file: Path | None, example_files: tuple[Path, ...])
     if errors:
         click.echo(summary, err=True)
         sys.exit(1)
+    if examples_line:
+        click.echo(examples_line)
     click.echo(summary + (" OK." if en else " In orde."))
 
 
@@ -104,7 +107,23 @@ def _example_problems(
         return [dataclasses.replace(p, where=f"{exc.source}: {p.where}") for p in exc.found]
     if any(p.severity == "error" for p in map_problems):
         return []
-    return expansion.check_against_map(examples, parse_map(raw))
+    return expansion.check_against_map(examples, parse_map(raw),
+                                       own=examples.sources if files else ())
+
+
+def _example_coverage(
+    raw: object, problems: list[MapProblem], files: tuple[Path, ...] | None, en: bool
+) -> str:
+    """One line: how many of the map's services have example questions."""
+    if any(p.severity == "error" for p in problems):
+        return ""
+    examples = expansion.load_examples(files)
+    with_examples, services, used = expansion.coverage(examples, parse_map(raw))
+    if en:
+        return (f"example questions: {with_examples} of {services} services have them "
+                f"({used} in all).")
+    return (f"voorbeeldvragen: {with_examples} van de {services} diensten hebben ze "
+            f"({used} in totaal).")
 
 
 @socialmap.command("import")

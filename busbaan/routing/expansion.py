@@ -56,19 +56,29 @@ TOP_K = 5
 RANK_DECAY = 0.8
 
 
+class _Like(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    like: list[str] = Field(min_length=1)
+    examples: list[str] = []
+
+
 class _File(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    services: dict[str, list[str]] = Field(min_length=1)
+    services: dict[str, list[str] | _Like] = Field(min_length=1)
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """The examples under one key (a service id or a glob over service ids)."""
+    """The examples under one key (a service id or a glob over service ids), and the
+    keys of other entries whose examples it borrows (``like``: the same kind of
+    service on another map)."""
 
     key: str
     examples: tuple[str, ...]
     source: str
+    like: tuple[str, ...] = ()
 
     def matches(self, service_id: str) -> bool:
         return fnmatch.fnmatchcase(service_id, self.key)
@@ -76,7 +86,12 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class ExampleSet:
-    """Example questions from one or more files; see the module's docstring."""
+    """Example questions from one or more files; see the module's docstring.
+
+    A file is written for one map: it applies to a map only when *every* entry in it
+    fits a service of that map (:meth:`for_map`). Half a file is never used, so the
+    services of a map never get examples unevenly from a file meant for another map.
+    """
 
     entries: tuple[Entry, ...] = ()
 
@@ -87,18 +102,45 @@ class ExampleSet:
     def __len__(self) -> int:
         return sum(len(e.examples) for e in self.entries)
 
+    def fits(self, source: str, service_ids: Iterable[str]) -> tuple[int, list[Entry]]:
+        """(entries of file ``source`` that fit a service, those that fit none)."""
+        ids = tuple(service_ids)
+        mine = [e for e in self.entries if e.source == source]
+        misfits = [e for e in mine if not any(e.matches(i) for i in ids)]
+        return len(mine) - len(misfits), misfits
+
+    def for_map(self, service_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """Per service id: its examples (each once) from the files that fit the map
+        (every entry fits a service), with what their ``like`` keys borrow from any
+        file."""
+        ids = tuple(service_ids)
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for entry in self.entries:
+            by_key[entry.key].extend(entry.examples)
+        used = [e for e in self.entries
+                if e.source in {src for src in self.sources if not self.fits(src, ids)[1]}]
+        out: dict[str, dict[str, None]] = defaultdict(dict)
+        for entry in used:
+            texts = [*entry.examples, *(t for key in entry.like for t in by_key.get(key, ()))]
+            for service_id in ids:
+                if entry.matches(service_id):
+                    out[service_id].update(dict.fromkeys(texts))
+        return {service_id: tuple(found) for service_id, found in out.items()}
+
     def for_service(self, service_id: str) -> tuple[str, ...]:
-        """Every example that applies to ``service_id`` (each once)."""
+        """Every example of the entries that match ``service_id``, whichever file they
+        are in, with what their ``like`` keys borrow (for tests and review; the router
+        uses :meth:`for_map`)."""
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for entry in self.entries:
+            by_key[entry.key].extend(entry.examples)
         found: dict[str, None] = {}
         for entry in self.entries:
             if entry.matches(service_id):
                 found.update(dict.fromkeys(entry.examples))
+                for key in entry.like:
+                    found.update(dict.fromkeys(by_key.get(key, ())))
         return tuple(found)
-
-    def unmatched(self, service_ids: Iterable[str]) -> list[Entry]:
-        """The entries that apply to none of ``service_ids``."""
-        ids = tuple(service_ids)
-        return [e for e in self.entries if not any(e.matches(i) for i in ids)]
 
 
 class ExamplesFileError(ValueError):
@@ -132,15 +174,23 @@ def parse_examples(raw: object, source: str) -> ExampleSet:
         ]) from None
     problems: list[MapProblem] = []
     entries: list[Entry] = []
-    for key, examples in parsed.services.items():
+    for key, value in parsed.services.items():
         where = f"services.{key}"
+        like: tuple[str, ...] = ()
+        if isinstance(value, _Like):
+            like, examples = tuple(value.like), value.examples
+            if any(not k.strip() for k in like):
+                problems.append(_problem("examples-like", f"{where}.like", "een lege sleutel "
+                                         "in 'like'", "an empty key in 'like'"))
+        else:
+            examples = value
         if not key.strip() or any(c.isspace() for c in key):
             problems.append(_problem(
                 "examples-key", where, "een dienst-id (of patroon zoals 'bt-*-algemeen') "
                 "zonder spaties", "a service id (or a pattern such as 'bt-*-algemeen') "
                 "without spaces"))
             continue
-        if not examples:
+        if not examples and not like:
             problems.append(_problem("examples-none", where, "geen voorbeeldvragen; laat de "
                                      "dienst weg of geef er minstens één",
                                      "no example questions; leave the service out or give at "
@@ -171,7 +221,7 @@ def parse_examples(raw: object, source: str) -> ExampleSet:
                     "questions without personal data"))
                 continue
             kept.append(text)
-        entries.append(Entry(key, tuple(dict.fromkeys(kept)), source))
+        entries.append(Entry(key, tuple(dict.fromkeys(kept)), source, like))
     if problems:
         raise ExamplesFileError(source, problems)
     return ExampleSet(tuple(entries))
@@ -219,17 +269,53 @@ def load_examples(paths: Iterable[str | Path] | None = None) -> ExampleSet:
     return ExampleSet(tuple(entries))
 
 
-def check_against_map(examples: ExampleSet, social_map: SocialMap) -> list[MapProblem]:
-    """Warnings for entries that apply to no active service of the map (a typo in an
-    id, or a service that was removed: their examples are not used)."""
+def check_against_map(
+    examples: ExampleSet, social_map: SocialMap, *, own: Iterable[str] = ()
+) -> list[MapProblem]:
+    """Problems of example files with one map. A file of which some entries fit none
+    of the map's (active) services is not used at all (:meth:`ExampleSet.for_map`).
+    When most of its entries do fit, that is a warning naming the misfits (a typo in
+    an id, or a removed service); when most do not, the file is for another map: a
+    warning only for the files in ``own`` (those the map's editor gave), silence for
+    the shipped ones. In a file that is used, a ``like`` key that no file has is a
+    warning too (it borrows nothing)."""
     ids = [s.id for s in social_map.services if s.active]
-    return [
-        MapProblem("warning", "examples-unknown-service", f"{e.source}: services.{e.key}",
-                   "past bij geen (actieve) dienst op de kaart; deze voorbeeldvragen worden "
-                   "niet gebruikt", "matches no (active) service on the map; these example "
-                   "questions are not used")
-        for e in examples.unmatched(ids)
-    ]
+    given = set(own)
+    keys = {e.key for e in examples.entries}
+    problems: list[MapProblem] = []
+    for source in examples.sources:
+        fitting, misfits = examples.fits(source, ids)
+        if misfits and (source in given or fitting >= len(misfits)):
+            names = ", ".join(e.key for e in misfits[:5]) + (" …" if len(misfits) > 5 else "")
+            problems.append(MapProblem(
+                "warning", "examples-unknown-service", source,
+                f"{len(misfits)} van {fitting + len(misfits)} sleutels passen bij geen "
+                f"(actieve) dienst op de kaart ({names}); het bestand wordt daarom niet "
+                "gebruikt", f"{len(misfits)} of {fitting + len(misfits)} keys fit no (active) "
+                f"service on the map ({names}); the file is therefore not used"))
+        if misfits:
+            continue  # not used on this map: what it borrows does not matter here
+        missing = list(dict.fromkeys(
+            key for e in examples.entries if e.source == source for key in e.like
+            if key not in keys))
+        if missing:
+            names = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            problems.append(MapProblem(
+                "warning", "examples-like-unknown", source,
+                f"{len(missing)} sleutel(s) onder 'like' staan in geen bestand met "
+                f"voorbeeldvragen ({names}); geef ook het bestand of de map mee waar ze in "
+                f"staan", f"{len(missing)} key(s) under 'like' are in no example file "
+                f"({names}); also give the file or folder that has them"))
+    return problems
+
+
+def coverage(examples: ExampleSet, social_map: SocialMap) -> tuple[int, int, int]:
+    """(active services with examples, active services, distinct examples used) on this
+    map."""
+    ids = [s.id for s in social_map.services if s.active]
+    found = examples.for_map(ids)
+    return (sum(1 for i in ids if found.get(i)), len(ids),
+            len({t for v in found.values() for t in v}))
 
 
 class ExampleIndex:
@@ -302,6 +388,7 @@ __all__ = [
     "ExampleSet",
     "ExamplesFileError",
     "check_against_map",
+    "coverage",
     "default_files",
     "load_examples",
     "parse_examples",

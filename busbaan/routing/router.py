@@ -265,9 +265,9 @@ class Router:
         self._services = tuple(s for s in social_map.services if s.active)
         if examples is None:
             examples = load_examples()
+        found = examples.for_map([s.id for s in self._services])
         per_service = [
-            examples.for_service(s.id) if tuning.example_weight > 0 else ()
-            for s in self._services
+            found.get(s.id, ()) if tuning.example_weight > 0 else () for s in self._services
         ]
         self.analyzer = Analyzer(
             [*vocabulary_texts(social_map), *(e for found in per_service for e in found)],
@@ -406,8 +406,12 @@ class Router:
             )
         features = self.features(results, ranked, query, who)
         confidence = calibrated(features, self.tuning.calibration)
+        # One matched word is not enough to be sure of, unless it names the service
+        # ("fiets" alone may mean an adapted bicycle, a stolen one or a bicycle lesson).
+        single = bool(results) and len(results[0].matched) <= 1 and features[3] < 1.0
         confident = bool(results) and (
-            any(h.service_id for h in hits) or confidence >= self.tuning.confident_at
+            any(h.service_id for h in hits)
+            or (confidence >= self.tuning.confident_at and not single)
         )
         notes: list[str] = []
         if truncated:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -173,20 +174,33 @@ def place_context(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+#: Stems already computed, shared by every :class:`Stemmer` of the process (a word's
+#: stem depends on nothing else): building a second router, or routing the same words
+#: again, does not stem again. Snowball's stemmer objects keep state while they work,
+#: so calls into it are serialised.
+_STEMS: dict[str, str] = {}
+_SNOWBALL = snowballstemmer.stemmer("dutch_porter")
+_SNOWBALL_LOCK = threading.Lock()
+
+
 class Stemmer:
     """Snowball Dutch (Porter) plus spelling unification; caches what it has seen."""
 
-    __slots__ = ("_cache", "_snowball")
+    __slots__ = ("_cache",)
 
     def __init__(self) -> None:
-        self._snowball = snowballstemmer.stemmer("dutch_porter")
-        self._cache: dict[str, str] = {}
+        self._cache = _STEMS
 
     def __call__(self, word: str) -> str:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        stem = lexicon.IRREGULAR.get(word) or self._snowball.stemWord(_undiminish(_lemma(word)))
+        base = lexicon.IRREGULAR.get(word)
+        if base is None:
+            prepared = _undiminish(_lemma(word))
+            with _SNOWBALL_LOCK:
+                base = _SNOWBALL.stemWord(prepared)
+        stem = base
         if len(stem) > 4 and stem.endswith("e"):
             stem = stem[:-1]
         if stem.endswith("z"):

@@ -17,6 +17,7 @@ from busbaan.routing.expansion import (
     ExampleSet,
     ExamplesFileError,
     check_against_map,
+    coverage,
     load_examples,
     parse_examples,
 )
@@ -75,15 +76,41 @@ def test_a_glob_applies_to_every_matching_service_and_unknown_keys_are_reported(
     assert len(examples.for_service("bt-oost-geldzaken")) == 1
     assert examples.for_service("bt-oost-algemeen") == ()
     [warning] = check_against_map(examples, benchmark_map)
-    assert warning.severity == "warning" and "geen-dienst" in warning.where
+    assert warning.severity == "warning" and "geen-dienst" in warning.nl
 
 
-def test_the_shipped_examples_are_valid_for_the_demo_and_benchmark_maps() -> None:
-    """The example files shipped with busbaan load, and every entry fits a service of
-    both maps (a typo in an id would silently drop its examples)."""
+def test_the_shipped_examples_cover_the_demo_and_benchmark_maps() -> None:
+    """The example files shipped with busbaan load without a warning on either map,
+    and every service of each map has examples: the benchmark map's from the files
+    written for it, the `make dev` map's through `like` (no service is left bare while
+    others have examples)."""
     shipped = load_examples()
     for path in (demo_map_path(), BENCHMARK_MAP):
-        assert check_against_map(shipped, load_map(path)) == []
+        social_map = load_map(path)
+        assert check_against_map(shipped, social_map) == []
+        with_examples, services, used = coverage(shipped, social_map)
+        assert with_examples == services and used >= 20 * services
+
+
+def test_a_file_is_used_whole_or_not_at_all(benchmark_map: SocialMap) -> None:
+    """A file with one entry for a service the map lacks is not used at all (half a
+    file would favour some services over others); a file for another map is silent
+    unless the map's editor gave it; `like` borrows another entry's examples."""
+    good = {"wpi-bijstand": ["Hoe vraagt iemand zonder inkomen een uitkering aan?"]}
+    half = parse_examples({"services": {**good, "geen-dienst": ["een vraag over iets anders"]}},
+                          "half.yaml")
+    assert half.for_map([s.id for s in benchmark_map.services]) == {}
+    [warning] = check_against_map(half, benchmark_map)
+    assert warning.where == "half.yaml" and "geen-dienst" in warning.nl
+    other = parse_examples({"services": {"bijstand": ["een vraag voor een andere kaart"],
+                                         "stadspas": ["nog een vraag voor die kaart"]}},
+                           "other.yaml")
+    assert check_against_map(other, benchmark_map) == []
+    assert len(check_against_map(other, benchmark_map, own=["other.yaml"])) == 1
+    borrowed = ExampleSet(parse_examples({"services": good}, "a.yaml").entries
+                          + parse_examples({"services": {"bijstand": {"like": ["wpi-bijstand"]}}},
+                                           "b.yaml").entries)
+    assert borrowed.for_map(["bijstand"]) == {"bijstand": tuple(good["wpi-bijstand"])}
 
 
 def test_examples_bring_a_services_everyday_words(benchmark_map: SocialMap) -> None:
