@@ -76,6 +76,15 @@ HELDOUT5 = "frozen-2026-12-04-s5.jsonl"
 # 88.9 %
 HELDOUT5_BEFORE: tuple[str, ...] | None = ("0.450", "0.750", "29/33", "37/120 (30.8 %)",
                                              "31/37 (83.8 %)")
+#: Session 6's held-out sets: 100 questions each by two more independent writers from the
+#: map alone, frozen at the start of session 6 (s6 at 20:39 UTC, s7 at 20:48 UTC), before
+#: the example questions were measured on anything. s6 was measured twice (after the
+#: example questions came in, and at the end), s7 once, at the end.
+HELDOUT6 = "frozen-2026-12-04-s6.jsonl"
+HELDOUT7 = "frozen-2026-12-04-s7.jsonl"
+#: Main at the start of session 6 (705c461), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION6_START: dict[str, tuple[str, ...]] = {}
 HELDOUT4_FIRST = ("0.500", "0.758", "15/24", "35/120 (29.2 %)", "31/35 (88.6 %)")
 #: The held-out set's one baseline measurement, before any session-3 change (the
 #: router of main at eda9d1c, measured 2026-12-03 13:22 UTC, load 2.7): top-1, top-3,
@@ -164,6 +173,7 @@ def bm25_ranker(map_path: Path) -> Ranker:
 #: Variants for the ablation table: what each part of the router brings.
 ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("full router", {}),
+    ("without the example questions (document expansion, session 6)", {"example_weight": 0.0}),
     ("without the character n-gram channel", {"ngram_weight": 0.0}),
     ("without related words (lexicon)", {"related_weight": 0.0}),
     ("without any lexicon (abbreviations, English, related)", {"lexicon": False}),
@@ -338,6 +348,8 @@ def calibrate(router: Router, sets: Sequence[tuple[str, Sequence[dict[str, Any]]
     names, rows, labels, safe = [], [], [], []
     for name, questions in sets:
         for q in questions:
+            if not q["expected"]:
+                continue  # a near miss kept only to count false alarms: no right answer
             answer, features = router._route(q["question"], q["context"], 10, "nl", None, None)
             right = bool(answer.results) and answer.results[0].service_id in q["expected"]
             names.append(name)
@@ -567,6 +579,9 @@ def render(figures: dict[str, Any]) -> str:
         sets.append(("heldout4", "held out, session 4 (never looked at)"))
     if f.get("heldout5") is not None:
         sets.append(("heldout5", "held out, session 5 (never looked at)"))
+    for key, number in (("heldout6", 6), ("heldout7", 7)):
+        if f.get(key) is not None:
+            sets.append((key, f"held out s{number}, session 6 (never looked at)"))
     sets += [("own", "own paraphrases"), ("fresh", "own new questions"),
              ("probes", "own safety probes s4 (tuning)"),
              ("probes5", "own safety probes s5 (tuning)")]
@@ -577,11 +592,12 @@ def render(figures: dict[str, Any]) -> str:
         rows.append(f"| {label} ({n}) | plain BM25 (bm25s) | {f[key + '_bm25'][0]:.3f} | "
                     f"{f[key + '_bm25'][1]:.3f} |")
     side = ["| | dev | first frozen (tuning) | tuning s4 | held out (session 3) | "
-            "held out (session 4) | held out (session 5) |",
-            "|---|---|---|---|---|---|---|"]
+            "held out (session 4) | held out (session 5) | held out s6 | held out s7 |",
+            "|---|---|---|---|---|---|---|---|---|"]
 
     def trio(cell: Callable[[str], str]) -> str:
-        keys = ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5")
+        keys = ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5", "heldout6",
+                "heldout7")
         return " | ".join(cell(k) if f.get(k) is not None else "not present" for k in keys)
 
     side += [
@@ -623,7 +639,18 @@ def render(figures: dict[str, Any]) -> str:
         if HELDOUT5_BEFORE is not None:
             before.append("| main before session 5 (3ccc6a0), same run as the first "
                           "measurement | " + " | ".join(HELDOUT5_BEFORE) + " |")
+        if "heldout5" in SESSION6_START:
+            before.append("| main at the start of session 6 (705c461), same run as the "
+                          "last measurement | " + " | ".join(SESSION6_START["heldout5"]) + " |")
         before.append(now_row("heldout5"))
+    for key, number in (("heldout6", 6), ("heldout7", 7)):
+        if f.get(key) is not None:
+            before += ["", f"| held-out set s{number} (session 6) | top-1 | top-3 | safety in "
+                       "top 3 | coverage | right when confident |", "|---|---|---|---|---|---|"]
+            if key in SESSION6_START:
+                before.append("| main at the start of session 6 (705c461), same run | "
+                              + " | ".join(SESSION6_START[key]) + " |")
+            before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
         "| first frozen set | top-1 | top-3 | confident | right when confident | "
@@ -636,7 +663,8 @@ def render(figures: dict[str, Any]) -> str:
         f"{pct(f['conf_frozen']['right'], f['conf_frozen']['confident'])} | "
         f"{f['safety_frozen'][1]}/{f['safety_frozen'][0]} |",
     ]
-    rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5")
+    rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
+                            "heldout6", "heldout7")
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -647,7 +675,7 @@ def render(figures: dict[str, Any]) -> str:
         rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
-                            "own", "fresh", "off")
+                            "heldout6", "heldout7", "own", "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
     n_alarms = sum(f["alarm_" + k][1] for k in ordinary)
@@ -707,10 +735,13 @@ def render(figures: dict[str, Any]) -> str:
         f"{f['confident_at']} (weights {', '.join(str(w) for w in cal['weights'])}). "
         "Per set, out of fold:"
     )
-    target = ("heldout5" if f.get("heldout5") is not None
+    target = ("heldout7" if f.get("heldout7") is not None
+              else "heldout6" if f.get("heldout6") is not None
+              else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {"heldout5": "held out, session 5", "heldout4": "held out, session 4",
+    tname = {"heldout7": "held out s7, session 6", "heldout6": "held out s6, session 6",
+             "heldout5": "held out, session 5", "heldout4": "held out, session 4",
              "heldout": "held out, session 3"}.get(
         target, "first frozen")
     margin = f[target][0] - f[target + "_bm25"][0]
@@ -751,8 +782,10 @@ def render(figures: dict[str, Any]) -> str:
         f"session 4 (`tests/data/socialmap/{HELDOUT4}`, 120 questions by another independent "
         "writer, frozen before session 4's router work), and the held-out set of session 5 "
         f"(`tests/data/socialmap/{HELDOUT5}`, 120 questions by a third independent writer, "
-        "frozen at the start of session 5 before any router work; the goals below are read "
-        "on it).",
+        "frozen at the start of session 5 before any router work), and the two held-out sets "
+        f"of session 6 (`tests/data/socialmap/{HELDOUT6}` and `{HELDOUT7}`, 100 questions "
+        "each by two more independent writers, frozen before the session's router work was "
+        "measured; the goals below are read on the newest, s7, measured once).",
         "",
         *side,
         "",
@@ -904,6 +937,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     heldout5 = (
         read_jsonl(heldout5_path) if heldout5_path.exists() and not args.no_heldout else None
     )
+    session6 = {key: read_jsonl(LOCAL / name) for key, name in (("heldout6", HELDOUT6),
+                                                                ("heldout7", HELDOUT7))
+                if (LOCAL / name).exists() and not args.no_heldout}
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -955,6 +991,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "heldout": None,
         "heldout4": None,
         "heldout5": None,
+        "heldout6": None,
+        "heldout7": None,
     }
     if not args.quick:
         figures |= {
@@ -971,6 +1009,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         named.append(("heldout4", heldout4))
     if heldout5 is not None:
         named.append(("heldout5", heldout5))
+    named += list(session6.items())
     for key, questions in named:
         figures["n_" + key] = len(questions)
         figures[key] = score(questions, ours)

@@ -25,6 +25,7 @@ from busbaan.cli import lang
 from busbaan.errors import BusbaanError, UsageError
 from busbaan.routing import (
     MAX_QUESTION_CHARS,
+    expansion,
     RouteAnswer,
     Router,
     Tuning,
@@ -41,19 +42,42 @@ _MAP_OPTION = click.option(
     help="HSDS 3.0 social map (JSON); default: the demo map shipped with busbaan.",
 )
 
+_EXAMPLES_OPTION = click.option(
+    "--examples",
+    "example_files",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Example questions per service (YAML file or folder; repeat for several); "
+    "default: those shipped with busbaan. Check them with `busbaan socialmap check`.",
+)
+
 
 @click.group()
 def route() -> None:
     """Route questions to services of the social map (the wegwijzer)."""
 
 
-def _router(map_path: Path | None, threshold: int | None) -> Router:
+def _router(
+    map_path: Path | None, threshold: int | None, example_files: tuple[Path, ...] = ()
+) -> Router:
     """The router; ``threshold`` (per mille) is the calibrated confidence from which an
     answer is confident (default: the measured choice, ``CONFIDENT_AT``)."""
     social_map = load_map(map_path)
-    if threshold is None:
-        return Router(social_map)
-    return Router(social_map, tuning=dataclasses.replace(Tuning(), confident_at=threshold))
+    try:
+        examples = expansion.load_examples(example_files or None)
+    except expansion.ExamplesFileError as exc:
+        first = exc.found[0]
+        more_nl = f" (en {len(exc.found) - 1} meer)" if len(exc.found) > 1 else ""
+        more_en = f" (and {len(exc.found) - 1} more)" if len(exc.found) > 1 else ""
+        raise UsageError(
+            f"Voorbeeldvragen {exc.source}: {first.where}: {first.nl}{more_nl}. Controleer "
+            "het bestand met: busbaan socialmap check <kaart> --examples <bestand>",
+            f"Example questions {exc.source}: {first.where}: {first.en}{more_en}. Check the "
+            "file with: busbaan socialmap check <map> --examples <file>",
+        ) from None
+    tuning = Tuning() if threshold is None else dataclasses.replace(
+        Tuning(), confident_at=threshold)
+    return Router(social_map, tuning=tuning, examples=examples)
 
 
 def _line_error(line_id: object, nl: str, en: str, errcode: str) -> dict[str, Any]:
@@ -139,9 +163,11 @@ def _semantic(router: Router, url: str | None) -> Any:
 @_MAP_OPTION
 @click.option("--threshold", type=click.IntRange(0, 1000), default=None, help="Per mille.")
 @_EMBEDDINGS_OPTION
-def batch(map_path: Path | None, threshold: int | None, embeddings_url: str | None) -> None:
+@_EXAMPLES_OPTION
+def batch(map_path: Path | None, threshold: int | None, embeddings_url: str | None,
+          example_files: tuple[Path, ...]) -> None:
     """Read JSON Lines questions on stdin, write JSON Lines answers on stdout."""
-    router = _router(map_path, threshold)
+    router = _router(map_path, threshold, example_files)
     semantic = _semantic(router, embeddings_url)
     out = sys.stdout
     for raw in sys.stdin:
@@ -250,6 +276,7 @@ def answer_json(answer: RouteAnswer) -> dict[str, Any]:
 @click.option("--leeftijd", type=int, default=None, help="The person's age in years.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option("--limit", type=click.IntRange(1, 10), default=3, show_default=True)
+@_EXAMPLES_OPTION
 def ask(
     map_path: Path | None,
     question: str,
@@ -257,6 +284,7 @@ def ask(
     leeftijd: int | None,
     as_json: bool,
     limit: int,
+    example_files: tuple[Path, ...],
 ) -> None:
     """Ask where to take QUESTION; prints the best services with why and how."""
     if not question.strip():
@@ -268,7 +296,8 @@ def ask(
             errcode="BB_EMPTY_QUESTION",
         )
     context: Mapping[str, object] = {"stadsdeel": stadsdeel, "leeftijd": leeftijd}
-    answer = _router(map_path, None).route(question, context, limit=limit, lang=lang())
+    answer = _router(map_path, None, example_files).route(question, context, limit=limit,
+                                                          lang=lang())
     if as_json:
         click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:

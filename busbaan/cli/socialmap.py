@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 
 from busbaan.cli import lang
+from busbaan.routing import expansion
 from busbaan.routing.hsds import parse_map, read_raw, validate_map
 from busbaan.routing.model import MapProblem
 from busbaan.routing.safety import SafetyFileError, check_against_map, load_signals
@@ -29,12 +31,23 @@ def socialmap() -> None:
     help="Safety signals file (YAML) to check with the map; default: the one shipped "
     "with busbaan.",
 )
-def check(file: Path, safety_file: Path | None) -> None:
-    """Check FILE (and the safety signals file with it); exit 1 when there are errors."""
+@click.option(
+    "--examples",
+    "example_files",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Example questions per service (YAML file or a folder of them) to check with the "
+    "map; default: those shipped with busbaan. Repeat for several.",
+)
+def check(file: Path, safety_file: Path | None, example_files: tuple[Path, ...]) -> None:
+    """Check FILE (and the safety signals and example questions with it); exit 1 when
+    there are errors."""
     en = lang() == "en"
     raw = read_raw(file)  # a missing file or bad JSON is a BusbaanError
     problems = validate_map(raw)
     problems += _safety_problems(raw, problems, safety_file)
+    problems += _example_problems(raw, problems, example_files or None)
+    examples_line = _example_coverage(raw, problems, example_files or None, en)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for problem in problems:
@@ -62,6 +75,8 @@ def check(file: Path, safety_file: Path | None) -> None:
     if errors:
         click.echo(summary, err=True)
         sys.exit(1)
+    if examples_line:
+        click.echo(examples_line)
     click.echo(summary + (" OK." if en else " In orde."))
 
 
@@ -79,6 +94,36 @@ def _safety_problems(
     if any(p.severity == "error" for p in map_problems):
         return []
     return check_against_map(signals, parse_map(raw))
+
+
+def _example_problems(
+    raw: object, map_problems: list[MapProblem], files: tuple[Path, ...] | None
+) -> list[MapProblem]:
+    """The example files' own problems, and (for a usable map) entries that fit no
+    service on it."""
+    try:
+        examples = expansion.load_examples(files)
+    except expansion.ExamplesFileError as exc:
+        return [dataclasses.replace(p, where=f"{exc.source}: {p.where}") for p in exc.found]
+    if any(p.severity == "error" for p in map_problems):
+        return []
+    return expansion.check_against_map(examples, parse_map(raw),
+                                       own=examples.sources if files else ())
+
+
+def _example_coverage(
+    raw: object, problems: list[MapProblem], files: tuple[Path, ...] | None, en: bool
+) -> str:
+    """One line: how many of the map's services have example questions."""
+    if any(p.severity == "error" for p in problems):
+        return ""
+    examples = expansion.load_examples(files)
+    with_examples, services, used = expansion.coverage(examples, parse_map(raw))
+    if en:
+        return (f"example questions: {with_examples} of {services} services have them "
+                f"({used} in all).")
+    return (f"voorbeeldvragen: {with_examples} van de {services} diensten hebben ze "
+            f"({used} in totaal).")
 
 
 @socialmap.command("import")

@@ -32,6 +32,8 @@ _AGE_PATTERNS = (
     re.compile(
         r"\b(?:van|of|aged|age|leeftijd)\s+(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|maanden|"
         r"weken|dagen|uur|kinderen|jaar\s+geleden))(?![.,]\d)"
+        # a change or a range is no age: "van 4 naar 2 uur", "van 9 tot 5", "from 3 to 1"
+        r"(?!\s*(?:naar|tot|to|[-–])\s*\d)"
     ),
     # "Ik ben 45, ...", "ben 20 en ...", "I am 24", "I'm 52" (the speaker's own age; a
     # count or a duration after the number is no age); s6: the same said of a third

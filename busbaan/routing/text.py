@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,8 @@ _MIN_PART_FREQ = 2
 _MIN_FUZZY = 6
 _FUZZY_CUTOFF = 85.0
 _SURE_FUZZY = 90.0
+#: A word this common (Zipf, Dutch or English) is read as Dutch or English.
+_READABLE_ZIPF = 2.5
 _MAX_CACHE = 50_000  # words; a long-running bot must not grow without bound
 
 
@@ -171,20 +174,33 @@ def place_context(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+#: Stems already computed, shared by every :class:`Stemmer` of the process (a word's
+#: stem depends on nothing else): building a second router, or routing the same words
+#: again, does not stem again. Snowball's stemmer objects keep state while they work,
+#: so calls into it are serialised.
+_STEMS: dict[str, str] = {}
+_SNOWBALL = snowballstemmer.stemmer("dutch_porter")
+_SNOWBALL_LOCK = threading.Lock()
+
+
 class Stemmer:
     """Snowball Dutch (Porter) plus spelling unification; caches what it has seen."""
 
-    __slots__ = ("_cache", "_snowball")
+    __slots__ = ("_cache",)
 
     def __init__(self) -> None:
-        self._snowball = snowballstemmer.stemmer("dutch_porter")
-        self._cache: dict[str, str] = {}
+        self._cache = _STEMS
 
     def __call__(self, word: str) -> str:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        stem = lexicon.IRREGULAR.get(word) or self._snowball.stemWord(_undiminish(_lemma(word)))
+        base = lexicon.IRREGULAR.get(word)
+        if base is None:
+            prepared = _undiminish(_lemma(word))
+            with _SNOWBALL_LOCK:
+                base = _SNOWBALL.stemWord(prepared)
+        stem = base
         if len(stem) > 4 and stem.endswith("e"):
             stem = stem[:-1]
         if stem.endswith("z"):
@@ -391,6 +407,25 @@ class Analyzer:
     def knows(self, word: str) -> bool:
         """True when ``word`` (folded) is a word of the map's own texts or lexicon."""
         return word in self._known
+
+    def readable(self, text: str) -> tuple[int, int]:
+        """(words read as Dutch or English, words counted) over the words of three
+        letters or more: a stop word, a word of the map or its lexicon, a Dutch
+        dictionary word (simplemma), an English word that is not rare (wordfreq), or a
+        misspelling of a map word. Tells a question in another language (Turkish,
+        Polish) from plain Dutch with typos, which reads at well over half."""
+        counted = [w for w in words(text) if len(w) >= 3 and not w.isdigit()]
+        read = sum(
+            1
+            for w in counted
+            if w in lexicon.STOPWORDS
+            or w in self._known
+            or self.stem(w) in self._known_stems
+            or simplemma.is_known(w, lang="nl")
+            or commonness.zipf(w) >= _READABLE_ZIPF
+            or self._correct(w) is not None
+        )
+        return read, len(counted)
 
     # ------------------------------------------------------------------ documents
 

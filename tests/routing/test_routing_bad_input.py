@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from busbaan.errors import BusbaanError
+from busbaan.errors import BusbaanError, UsageError
 from busbaan.routing import MAX_QUESTION_CHARS, Router, demo_map_path, load_map
 from busbaan.wegwijzer import parse_question, refuse_personal_data
 
@@ -46,10 +46,37 @@ def test_bad_input_is_refused_clearly(demo_router: Router, raw: str, errcode: st
     assert answer_or_refusal(demo_router, raw) == ("refused", errcode)
 
 
-def test_turkish_and_enormous_questions_get_an_honest_answer(demo_router: Router) -> None:
-    """Turkish in Latin letters is answered but not confidently; a huge text is cut."""
-    kind, answer = answer_or_refusal(demo_router, "borcumu ödeyemiyorum, yardım lazım")
-    assert kind == "answer" and not answer.confident  # type: ignore[attr-defined]
+@pytest.mark.parametrize("question", [
+    "Kocam beni dövüyor ve eve gitmeye korkuyorum, ne yapmalıyım?",
+    "Annemin parası yok, kira ödeyemiyor, ne yapabiliriz?",
+    "Mój mąż mnie bije i boję się wracać do domu",
+    "Ich habe Schulden und kann die Miete nicht bezahlen",
+    "J'ai des dettes et je ne peux pas payer mon loyer",
+])
+def test_a_question_in_another_language_is_refused_clearly(demo_router: Router,
+                                                           question: str) -> None:
+    """Turkish, Polish, German, French in Latin letters: not random services but a
+    clear refusal (ask in Dutch or English, or a colleague who speaks the language)."""
+    with pytest.raises(UsageError) as caught:
+        demo_router.route(question)
+    assert caught.value.errcode == "BB_LANGUAGE"
+    assert "Nederlands en Engels" in caught.value.nl and "Dutch and English" in caught.value.en
+
+
+@pytest.mark.parametrize("question", [
+    "ik heb shulden en huur acterstand wie kan helpe",
+    "Ik woon Nieuw-West. Veel rekening, ik begrijp niet. Wie kan helpen?",
+    "my landlord wants me out and I have nowhere to go tonight",
+    "Mevr. 81 jr, valt vaak, woont alleen, wil hulp in huis",
+])
+def test_plain_dutch_with_typos_and_english_are_read(demo_router: Router,
+                                                     question: str) -> None:
+    """Broken Dutch, typos, telegram style and English are answered, not refused."""
+    assert demo_router.route(question).results
+
+
+def test_enormous_questions_are_cut(demo_router: Router) -> None:
+    """A huge text is cut to MAX_QUESTION_CHARS and the answer says so."""
     kind, answer = answer_or_refusal(demo_router, "schulden " * 5000)
     assert kind == "answer" and answer.truncated  # type: ignore[attr-defined]
     assert len(answer.question) <= MAX_QUESTION_CHARS  # type: ignore[attr-defined]

@@ -375,3 +375,22 @@ def test_an_old_neighbour_is_not_sent_to_child_services(router: Router) -> None:
     assert answer.leeftijd == 79
     ids = {r.service_id for r in answer.results}
     assert not ids & {"okt-opvoedondersteuning", "ow-leerplicht"}, ids
+
+
+@pytest.mark.parametrize("text", [
+    "Mijn huishoudelijke hulp gaat van 4 naar 2 uur per week, ik wil bezwaar maken.",
+    "Hij werkt van 9 tot 5 en verdient te weinig.",
+    "My home help hours were cut from 3 to 1 a week.",
+])
+def test_a_change_or_range_is_no_age(text: str) -> None:
+    """'van 4 naar 2 uur' is hours of help going down, not a person of 4 (seen on a
+    tuning question: the age 4 shut every adult service out, the raadslieden included)."""
+    assert detect_age(text) is None
+
+
+def test_an_age_after_van_still_reads(router: Router) -> None:
+    assert detect_age("een man van 69 met schulden") == 69
+    answer = router.route("Mijn huishoudelijke hulp gaat van 4 naar 2 uur per week. Wie helpt "
+                          "me om bezwaar te maken?")
+    assert answer.leeftijd is None
+    assert "sr-sociaal-raadslieden" in [r.service_id for r in answer.results[:3]]

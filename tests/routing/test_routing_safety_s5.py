@@ -16,7 +16,7 @@ from busbaan.routing.router import CONFIDENT_AT
 from busbaan.routing.safety import _matches, _Question, _words, detect, lemma, load_signals
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from bench.routing import _threshold, wilson_lower
+from bench.routing import _threshold, calibrate, calibration_sets, wilson_lower
 
 
 @pytest.fixture(scope="module")
@@ -200,8 +200,14 @@ def test_threshold_is_certified_only_when_the_bound_reaches_nine_in_ten() -> Non
     assert t == pytest.approx(0.95) and not certified and bound < 0.9
 
 
-def test_shipped_threshold_is_the_cross_validated_one(router: Router) -> None:
-    assert router.tuning.confident_at == CONFIDENT_AT == 909
+def test_shipped_calibration_is_what_the_tuning_sets_give(router: Router) -> None:
+    """The shipped weights and threshold are what `python -m bench.routing --calibrate`
+    fits on today's router and tuning sets (a change to the router or the example
+    questions that moves them must refit them), and the threshold is certified."""
+    fitted = calibrate(router, calibration_sets())
+    assert router.tuning.confident_at == CONFIDENT_AT == fitted["confident_at"]
+    assert router.tuning.calibration == pytest.approx(fitted["weights"], abs=0.002)
+    assert fitted["certified"] and fitted["wilson_lower"] >= 0.90
 
 
 def test_a_noun_negation_in_a_cue_keeps_its_noun(router: Router) -> None:

@@ -186,7 +186,7 @@ def test_answer_texts_show_three_services_and_how_to_open_a_lane() -> None:
     assert body.startswith(head) and "(stadsdeel Zuidoost, leeftijd 58):" in body
     assert body.count("Waarom:") == 3 and "!baan" in body
     assert html.count("<li>") == 3
-    unsure = router.route("fiets", limit=3)
+    unsure = router.route("qwxz", limit=3)
     body, _ = answer_texts(unsure, "en")
     assert body.startswith("I do not know") and "Describe the problem" in body
 

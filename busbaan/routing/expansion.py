@@ -1,0 +1,395 @@
+"""Example questions per service: document expansion for the lexical ranker (pure once
+loaded).
+
+People describe a situation ("de koelkast is leeg", "hij zuipt elke dag"); a social map
+describes services ("voedselpakket", "verslavingszorg"). The standard remedy in
+retrieval is *document expansion* (doc2query: Nogueira, Yang, Lin & Cho 2019): index,
+with each service, questions for which it is the right answer. Here they are written
+by people (or generated off-line and reviewed), kept in YAML files that a map's editor
+can read and extend without code, and validated by ``busbaan socialmap check``::
+
+    services:
+      voedselbank-aanmelding:
+        - "De koelkast is leeg en er komt pas over twee weken geld binnen."
+      "bt-*-geldzaken":          # a glob: every stadsdeel's buurtteam
+        - "Ik wil hulp om mijn post en rekeningen op orde te krijgen."
+
+The files shipped in ``busbaan/routing/examples/`` are written for the demo map; an
+entry applies to the services of a map whose id it matches and is ignored otherwise.
+
+:class:`ExampleIndex` scores a question against the examples with BM25 (each example
+is a document) and gives each service the sum of its best :data:`TOP_K` example scores,
+discounted by rank: a nearest-neighbour vote, so that one example that fits closely
+counts more than many that share a common word.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from busbaan.privacy import find_personal_data, name_kinds
+from busbaan.routing.model import MapProblem, SocialMap
+from busbaan.routing.text import Analyzer, words
+
+#: The package directory of the shipped example files.
+DEFAULT_PACKAGE = "busbaan.routing.examples"
+#: An example has at least this many and at most this many words.
+MIN_WORDS = 3
+MAX_WORDS = 80
+#: At most this many examples under one key.
+MAX_PER_KEY = 500
+#: BM25 parameters over the examples (short documents: the usual values).
+K1 = 1.2
+B = 0.75
+#: A service's example score: its best examples' scores, the n-th counted RANK_DECAY**n.
+TOP_K = 5
+RANK_DECAY = 0.8
+
+
+class _Like(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    like: list[str] = Field(min_length=1)
+    examples: list[str] = []
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    services: dict[str, list[str] | _Like] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """The examples under one key (a service id or a glob over service ids), and the
+    keys of other entries whose examples it borrows (``like``: the same kind of
+    service on another map)."""
+
+    key: str
+    examples: tuple[str, ...]
+    source: str
+    like: tuple[str, ...] = ()
+
+    def matches(self, service_id: str) -> bool:
+        return fnmatch.fnmatchcase(service_id, self.key)
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleSet:
+    """Example questions from one or more files; see the module's docstring.
+
+    A file is written for one map: it applies to a map only when *every* entry in it
+    fits a service of that map (:meth:`for_map`). Half a file is never used, so the
+    services of a map never get examples unevenly from a file meant for another map.
+    """
+
+    entries: tuple[Entry, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.source for e in self.entries))
+
+    def __len__(self) -> int:
+        return sum(len(e.examples) for e in self.entries)
+
+    def fits(self, source: str, service_ids: Iterable[str]) -> tuple[int, list[Entry]]:
+        """(entries of file ``source`` that fit a service, those that fit none)."""
+        ids = tuple(service_ids)
+        mine = [e for e in self.entries if e.source == source]
+        misfits = [e for e in mine if not any(e.matches(i) for i in ids)]
+        return len(mine) - len(misfits), misfits
+
+    def for_map(self, service_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """Per service id: its examples (each once) from the files that fit the map
+        (every entry fits a service), with what their ``like`` keys borrow from any
+        file."""
+        ids = tuple(service_ids)
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for entry in self.entries:
+            by_key[entry.key].extend(entry.examples)
+        used = [e for e in self.entries
+                if e.source in {src for src in self.sources if not self.fits(src, ids)[1]}]
+        out: dict[str, dict[str, None]] = defaultdict(dict)
+        for entry in used:
+            texts = [*entry.examples, *(t for key in entry.like for t in by_key.get(key, ()))]
+            for service_id in ids:
+                if entry.matches(service_id):
+                    out[service_id].update(dict.fromkeys(texts))
+        return {service_id: tuple(found) for service_id, found in out.items()}
+
+    def for_service(self, service_id: str) -> tuple[str, ...]:
+        """Every example of the entries that match ``service_id``, whichever file they
+        are in, with what their ``like`` keys borrow (for tests and review; the router
+        uses :meth:`for_map`)."""
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for entry in self.entries:
+            by_key[entry.key].extend(entry.examples)
+        found: dict[str, None] = {}
+        for entry in self.entries:
+            if entry.matches(service_id):
+                found.update(dict.fromkeys(entry.examples))
+                for key in entry.like:
+                    found.update(dict.fromkeys(by_key.get(key, ())))
+        return tuple(found)
+
+
+class ExamplesFileError(ValueError):
+    """An examples file cannot be used; ``found`` names every problem in Dutch and
+    English (nothing of the file is used)."""
+
+    def __init__(self, source: str, found: Sequence[MapProblem]) -> None:
+        self.source = source
+        self.found = tuple(found)
+        super().__init__(f"{source}: " + "; ".join(f"{p.where}: {p.en}" for p in found))
+
+
+def _problem(code: str, where: str, nl: str, en: str) -> MapProblem:
+    return MapProblem("error", code, where, nl, en)
+
+
+def parse_examples(raw: object, source: str) -> ExampleSet:
+    """Parse one file's YAML data; :class:`ExamplesFileError` names every problem."""
+    if raw is None:
+        raise ExamplesFileError(source, [_problem(
+            "examples-empty", "(file)", "het bestand is leeg; verwacht 'services:' met per "
+            "dienst-id een lijst voorbeeldvragen", "the file is empty; expected 'services:' "
+            "with a list of example questions per service id")])
+    try:
+        parsed = _File.model_validate(raw)
+    except ValidationError as exc:
+        raise ExamplesFileError(source, [
+            _problem("examples-shape", ".".join(str(p) for p in err["loc"]) or "(file)",
+                     _dutch(err), str(err["msg"]))
+            for err in exc.errors()
+        ]) from None
+    problems: list[MapProblem] = []
+    entries: list[Entry] = []
+    for key, value in parsed.services.items():
+        where = f"services.{key}"
+        like: tuple[str, ...] = ()
+        if isinstance(value, _Like):
+            like, examples = tuple(value.like), value.examples
+            if any(not k.strip() for k in like):
+                problems.append(_problem("examples-like", f"{where}.like", "een lege sleutel "
+                                         "in 'like'", "an empty key in 'like'"))
+        else:
+            examples = value
+        if not key.strip() or any(c.isspace() for c in key):
+            problems.append(_problem(
+                "examples-key", where, "een dienst-id (of patroon zoals 'bt-*-algemeen') "
+                "zonder spaties", "a service id (or a pattern such as 'bt-*-algemeen') "
+                "without spaces"))
+            continue
+        if not examples and not like:
+            problems.append(_problem("examples-none", where, "geen voorbeeldvragen; laat de "
+                                     "dienst weg of geef er minstens één",
+                                     "no example questions; leave the service out or give at "
+                                     "least one"))
+        if len(examples) > MAX_PER_KEY:
+            problems.append(_problem("examples-many", where,
+                                     f"meer dan {MAX_PER_KEY} voorbeeldvragen",
+                                     f"more than {MAX_PER_KEY} example questions"))
+        kept: list[str] = []
+        for number, example in enumerate(examples, start=1):
+            spot = f"{where}[{number}]"
+            text = " ".join(example.split())
+            count = len(words(text))
+            if count < MIN_WORDS or count > MAX_WORDS:
+                problems.append(_problem(
+                    "examples-length", spot,
+                    f"{count} woorden; een voorbeeldvraag heeft {MIN_WORDS} tot {MAX_WORDS} "
+                    "woorden", f"{count} words; an example question has {MIN_WORDS} to "
+                    f"{MAX_WORDS} words"))
+                continue
+            findings = find_personal_data(text)
+            if findings:
+                problems.append(_problem(
+                    "examples-personal-data", spot,
+                    f"bevat iets dat lijkt op {name_kinds(findings, 'nl')}; schrijf "
+                    "voorbeeldvragen zonder persoonsgegevens",
+                    f"contains what looks like {name_kinds(findings, 'en')}; write example "
+                    "questions without personal data"))
+                continue
+            kept.append(text)
+        entries.append(Entry(key, tuple(dict.fromkeys(kept)), source, like))
+    if problems:
+        raise ExamplesFileError(source, problems)
+    return ExampleSet(tuple(entries))
+
+
+def _dutch(err: Mapping[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    return {
+        "missing": "ontbreekt",
+        "extra_forbidden": "onbekend veld (alleen 'services' is toegestaan)",
+        "string_type": "moet tekst zijn",
+        "list_type": "moet een lijst zijn",
+        "dict_type": "moet een tabel zijn: dienst-id -> lijst voorbeeldvragen",
+        "model_type": "moet een tabel zijn met 'services:'",
+        "too_short": "mag niet leeg zijn",
+    }.get(kind, f"ongeldig ({kind})")
+
+
+def default_files() -> list[Path]:
+    """The example files shipped with busbaan, in name order."""
+    folder = Path(str(resources.files(DEFAULT_PACKAGE)))
+    return sorted(folder.glob("*.yaml"))
+
+
+def load_examples(paths: Iterable[str | Path] | None = None) -> ExampleSet:
+    """Read example files (default: those shipped with busbaan); a directory stands for
+    its ``*.yaml`` files. :class:`ExamplesFileError` names every problem of the first
+    file that has any."""
+    files: list[Path] = []
+    for path in default_files() if paths is None else (Path(p) for p in paths):
+        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    entries: list[Entry] = []
+    for file in files:
+        try:
+            raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ExamplesFileError(str(file), [_problem(
+                "examples-file", "(file)", "bestand niet gevonden", "file not found")]) from None
+        except (OSError, ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
+            name = exc.__class__.__name__
+            raise ExamplesFileError(str(file), [_problem(
+                "examples-file", "(file)", f"niet te lezen als YAML-tekst ({name})",
+                f"cannot read as YAML text ({name})")]) from None
+        entries.extend(parse_examples(raw, str(file)).entries)
+    return ExampleSet(tuple(entries))
+
+
+def check_against_map(
+    examples: ExampleSet, social_map: SocialMap, *, own: Iterable[str] = ()
+) -> list[MapProblem]:
+    """Problems of example files with one map. A file of which some entries fit none
+    of the map's (active) services is not used at all (:meth:`ExampleSet.for_map`).
+    When most of its entries do fit, that is a warning naming the misfits (a typo in
+    an id, or a removed service); when most do not, the file is for another map: a
+    warning only for the files in ``own`` (those the map's editor gave), silence for
+    the shipped ones. In a file that is used, a ``like`` key that no file has is a
+    warning too (it borrows nothing)."""
+    ids = [s.id for s in social_map.services if s.active]
+    given = set(own)
+    keys = {e.key for e in examples.entries}
+    problems: list[MapProblem] = []
+    for source in examples.sources:
+        fitting, misfits = examples.fits(source, ids)
+        if misfits and (source in given or fitting >= len(misfits)):
+            names = ", ".join(e.key for e in misfits[:5]) + (" …" if len(misfits) > 5 else "")
+            problems.append(MapProblem(
+                "warning", "examples-unknown-service", source,
+                f"{len(misfits)} van {fitting + len(misfits)} sleutels passen bij geen "
+                f"(actieve) dienst op de kaart ({names}); het bestand wordt daarom niet "
+                "gebruikt", f"{len(misfits)} of {fitting + len(misfits)} keys fit no (active) "
+                f"service on the map ({names}); the file is therefore not used"))
+        if misfits:
+            continue  # not used on this map: what it borrows does not matter here
+        missing = list(dict.fromkeys(
+            key for e in examples.entries if e.source == source for key in e.like
+            if key not in keys))
+        if missing:
+            names = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            problems.append(MapProblem(
+                "warning", "examples-like-unknown", source,
+                f"{len(missing)} sleutel(s) onder 'like' staan in geen bestand met "
+                f"voorbeeldvragen ({names}); geef ook het bestand of de map mee waar ze in "
+                f"staan", f"{len(missing)} key(s) under 'like' are in no example file "
+                f"({names}); also give the file or folder that has them"))
+    return problems
+
+
+def coverage(examples: ExampleSet, social_map: SocialMap) -> tuple[int, int, int]:
+    """(active services with examples, active services, distinct examples used) on this
+    map."""
+    ids = [s.id for s in social_map.services if s.active]
+    found = examples.for_map(ids)
+    return (sum(1 for i in ids if found.get(i)), len(ids),
+            len({t for v in found.values() for t in v}))
+
+
+class ExampleIndex:
+    """BM25 over example questions, aggregated per service (see the module docstring).
+
+    ``per_service[d]`` holds the examples of the router's service number ``d``; an
+    example shared by several services (a glob) is one document that votes for each.
+    """
+
+    def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer) -> None:
+        owners: dict[str, list[int]] = defaultdict(list)
+        for doc, examples in enumerate(per_service):
+            for example in examples:
+                owners[example].append(doc)
+        self._owners: tuple[tuple[int, ...], ...] = tuple(tuple(d) for d in owners.values())
+        counts = [Counter(dict(_merge(analyzer.terms(text)))) for text in owners]
+        lengths = [sum(c.values()) for c in counts]
+        average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        df: Counter[str] = Counter()
+        for c in counts:
+            df.update(c.keys())
+        n = len(counts)
+        idf = {s: math.log(1.0 + (n - k + 0.5) / (k + 0.5)) for s, k in df.items()}
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, (c, length) in enumerate(zip(counts, lengths, strict=True)):
+            norm = 1.0 - B + B * length / (average or 1.0)
+            for stem, tf in c.items():
+                postings[stem].append((number, idf[stem] * tf * (K1 + 1) / (tf + K1 * norm)))
+        self._postings: Mapping[str, tuple[tuple[int, float], ...]] = {
+            s: tuple(p) for s, p in postings.items()}
+        self.size = n
+
+    def __contains__(self, stem: object) -> bool:
+        return stem in self._postings
+
+    def scores(
+        self, query: Mapping[str, float]
+    ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
+        """Per service (router document number): the rank-discounted sum of its best
+        examples' BM25 scores for the weighted query stems; and per service the stems
+        its best example matched, with what each earned there."""
+        per_example: dict[int, float] = defaultdict(float)
+        parts: dict[int, dict[str, float]] = defaultdict(dict)
+        for stem, weight in query.items():
+            for number, value in self._postings.get(stem, ()):
+                per_example[number] += weight * value
+                parts[number][stem] = weight * value
+        best: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for number, value in per_example.items():
+            for doc in self._owners[number]:
+                best[doc].append((value, number))
+        out: dict[int, float] = {}
+        evidence: dict[int, dict[str, float]] = {}
+        for doc, found in best.items():
+            found.sort(reverse=True)
+            out[doc] = sum(v * RANK_DECAY**i for i, (v, _) in enumerate(found[:TOP_K]))
+            evidence[doc] = parts[found[0][1]]
+        return out, evidence
+
+
+def _merge(terms: Iterable[tuple[str, float]]) -> dict[str, float]:
+    merged: dict[str, float] = defaultdict(float)
+    for stem, weight in terms:
+        merged[stem] += weight
+    return merged
+
+
+__all__ = [
+    "ExampleIndex",
+    "ExampleSet",
+    "ExamplesFileError",
+    "check_against_map",
+    "coverage",
+    "default_files",
+    "load_examples",
+    "parse_examples",
+]

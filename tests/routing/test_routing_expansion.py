@@ -1,0 +1,191 @@
+"""Example questions per service (document expansion, issue 8): the file format and its
+check, and what the examples do to a ranking."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from routing_testdata import BENCHMARK_MAP
+
+from busbaan.cli import main
+from busbaan.routing import Router, SocialMap, Tuning, demo_map_path, load_map
+from busbaan.routing.expansion import (
+    ExampleIndex,
+    ExampleSet,
+    ExamplesFileError,
+    check_against_map,
+    coverage,
+    load_examples,
+    parse_examples,
+)
+from busbaan.routing.text import Analyzer
+
+
+def _codes(exc: ExamplesFileError) -> list[str]:
+    return [p.code for p in exc.found]
+
+
+def test_a_file_with_personal_data_is_refused_whole_and_says_where() -> None:
+    """A BSN or a titled name in an example refuses the file (nothing of it is used),
+    naming the entry and the kind of data in Dutch and English, never the value."""
+    raw = {"services": {"wpi-bijstand": [
+        "Hoe vraagt iemand zonder inkomen een uitkering aan?",
+        "Mevrouw Jansen heeft BSN 111222333 en geen geld meer.",
+    ]}}
+    with pytest.raises(ExamplesFileError) as caught:
+        parse_examples(raw, "x.yaml")
+    [problem] = caught.value.found
+    assert problem.where == "services.wpi-bijstand[2]"
+    assert "BSN" in problem.nl and "persoonsgegevens" in problem.nl
+    assert "personal data" in problem.en
+    assert "111222333" not in str(caught.value) and "Jansen" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (None, "examples-empty"),
+        ({"servces": {}}, "examples-shape"),
+        ({"services": []}, "examples-shape"),
+        ({"services": {"wpi-bijstand": "een vraag als tekst"}}, "examples-shape"),
+        ({"services": {"wpi-bijstand": []}}, "examples-none"),
+        ({"services": {"wpi bijstand": ["een vraag over geld hier"]}}, "examples-key"),
+        ({"services": {"wpi-bijstand": ["kort"]}}, "examples-length"),
+        ({"services": {"wpi-bijstand": [" ".join(["woord"] * 81)]}}, "examples-length"),
+    ],
+)
+def test_a_malformed_file_names_what_is_wrong(raw: object, code: str) -> None:
+    with pytest.raises(ExamplesFileError) as caught:
+        parse_examples(raw, "x.yaml")
+    assert code in _codes(caught.value)
+    assert all(p.nl and p.en and p.nl != p.en for p in caught.value.found)
+
+
+def test_a_glob_applies_to_every_matching_service_and_unknown_keys_are_reported(
+    benchmark_map: SocialMap,
+) -> None:
+    examples = parse_examples({"services": {
+        "bt-*-geldzaken": ["Ik wil hulp om mijn post en rekeningen op orde te krijgen."],
+        "bt-noord-geldzaken": ["Wie helpt mij in de buurt met mijn administratie?"],
+        "geen-dienst": ["Een vraag voor een dienst die niet bestaat."],
+    }}, "x.yaml")
+    assert len(examples.for_service("bt-noord-geldzaken")) == 2
+    assert len(examples.for_service("bt-oost-geldzaken")) == 1
+    assert examples.for_service("bt-oost-algemeen") == ()
+    [warning] = check_against_map(examples, benchmark_map)
+    assert warning.severity == "warning" and "geen-dienst" in warning.nl
+
+
+def test_the_shipped_examples_cover_the_demo_and_benchmark_maps() -> None:
+    """The example files shipped with busbaan load without a warning on either map,
+    and every service of each map has examples: the benchmark map's from the files
+    written for it, the `make dev` map's through `like` (no service is left bare while
+    others have examples)."""
+    shipped = load_examples()
+    for path in (demo_map_path(), BENCHMARK_MAP):
+        social_map = load_map(path)
+        assert check_against_map(shipped, social_map) == []
+        with_examples, services, used = coverage(shipped, social_map)
+        assert with_examples == services and used >= 20 * services
+
+
+def test_a_file_is_used_whole_or_not_at_all(benchmark_map: SocialMap) -> None:
+    """A file with one entry for a service the map lacks is not used at all (half a
+    file would favour some services over others); a file for another map is silent
+    unless the map's editor gave it; `like` borrows another entry's examples."""
+    good = {"wpi-bijstand": ["Hoe vraagt iemand zonder inkomen een uitkering aan?"]}
+    half = parse_examples({"services": {**good, "geen-dienst": ["een vraag over iets anders"]}},
+                          "half.yaml")
+    assert half.for_map([s.id for s in benchmark_map.services]) == {}
+    [warning] = check_against_map(half, benchmark_map)
+    assert warning.where == "half.yaml" and "geen-dienst" in warning.nl
+    other = parse_examples({"services": {"bijstand": ["een vraag voor een andere kaart"],
+                                         "stadspas": ["nog een vraag voor die kaart"]}},
+                           "other.yaml")
+    assert check_against_map(other, benchmark_map) == []
+    assert len(check_against_map(other, benchmark_map, own=["other.yaml"])) == 1
+    borrowed = ExampleSet(parse_examples({"services": good}, "a.yaml").entries
+                          + parse_examples({"services": {"bijstand": {"like": ["wpi-bijstand"]}}},
+                                           "b.yaml").entries)
+    assert borrowed.for_map(["bijstand"]) == {"bijstand": tuple(good["wpi-bijstand"])}
+
+
+def test_examples_bring_a_services_everyday_words(benchmark_map: SocialMap) -> None:
+    """A question in words the map does not use for a service finds it through that
+    service's examples, and the answer says which words matched; without the examples
+    (weight 0) the same question does not."""
+    examples = parse_examples({"services": {"voedselbank-aanmelding": [
+        "De koelkast is leeg en er komt pas over twee weken geld binnen.",
+        "De kast is leeg, de kinderen hebben honger en het geld is op.",
+        "Waar kan ik eten halen als ik geen boodschappen kan doen?",
+    ], "wpi-bijstand": [
+        "Ik heb geen werk en geen inkomen meer, hoe kom ik aan een uitkering?",
+        "Mijn man is weg en ik heb geen geld om de huur te betalen.",
+    ], "shv-schuldhulpverlening": [
+        "De deurwaarder staat steeds voor de deur en de schulden groeien.",
+        "Ik kan mijn rekeningen niet meer betalen en de brieven stapelen zich op.",
+    ], "welzijn-eenzaamheid": [
+        "Mijn vader zit de hele dag alleen en spreekt niemand meer.",
+        "Ik ben nieuw in de stad en ken hier niemand, waar kan ik mensen ontmoeten?",
+    ]}}, "x.yaml")
+    question = "Onze koelkast is leeg en de kinderen hebben honger, wat nu?"
+    with_examples = Router(benchmark_map, examples=examples).route(question)
+    without = Router(benchmark_map, tuning=dataclasses.replace(Tuning(), example_weight=0.0),
+                     examples=examples).route(question)
+    assert with_examples.results[0].service_id == "voedselbank-aanmelding"
+    assert {"leeg", "honger"} <= set(with_examples.results[0].matched)
+    assert "voedselbank-aanmelding" not in [r.service_id for r in without.results[:1]]
+
+
+def test_one_close_example_outweighs_many_that_share_a_common_word() -> None:
+    """The score per service is a nearest-neighbour vote: its best examples count, not
+    how many examples it has."""
+    analyzer = Analyzer(["hulp bij geld", "elektrisch karretje scootmobiel"])
+    index = ExampleIndex(
+        [
+            [f"hulp bij geld en formulieren nummer {n}" for n in range(30)],
+            ["mijn buurman wil een elektrisch karretje voor de boodschappen"],
+        ],
+        analyzer,
+    )
+    query = {analyzer.stem("elektrisch"): 1.0, analyzer.stem("karretje"): 1.0,
+             analyzer.stem("hulp"): 1.0}
+    scores, evidence = index.scores(query)
+    assert scores[1] > scores[0]
+    assert analyzer.stem("karretje") in evidence[1]
+
+
+def test_no_examples_change_nothing(benchmark_map: SocialMap) -> None:
+    """An empty example set gives the same answer as the examples switched off."""
+    question = "Mijn moeder van 80 kan de trap niet meer op, kan er een traplift komen?"
+    a = Router(benchmark_map, examples=ExampleSet()).route(question)
+    b = Router(benchmark_map, tuning=dataclasses.replace(Tuning(), example_weight=0.0)
+               ).route(question)
+    assert [(r.service_id, r.score) for r in a.results] == [
+        (r.service_id, r.score) for r in b.results]
+
+
+def test_socialmap_check_validates_example_files(tmp_path: Path) -> None:
+    """`busbaan socialmap check --examples` exits 1 on a broken file, in Dutch by
+    default and in English on request; an entry for no service is a warning."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text('services:\n  wpi-bijstand:\n    - "kort"\n', encoding="utf-8")
+    args = ["socialmap", "check", str(demo_map_path()), "--examples", str(broken)]
+    nl = CliRunner().invoke(main, args, env={"BUSBAAN_LANG": "nl"})
+    assert nl.exit_code == 1
+    assert "services.wpi-bijstand[1]" in nl.output and "woorden" in nl.output
+    en = CliRunner().invoke(main, args, env={"BUSBAAN_LANG": "en"})
+    assert en.exit_code == 1 and "words" in en.output
+    stray = tmp_path / "stray.yaml"
+    stray.write_text('services:\n  geen-dienst:\n    - "een vraag over iets anders hier"\n',
+                     encoding="utf-8")
+    warned = CliRunner().invoke(main, ["socialmap", "check", str(demo_map_path()),
+                                       "--examples", str(stray)], env={"BUSBAAN_LANG": "nl"})
+    assert warned.exit_code == 0 and "waarschuwing" in warned.output
+    missing = CliRunner().invoke(main, ["socialmap", "check", str(demo_map_path()),
+                                        "--examples", str(tmp_path / "none.yaml")],
+                                 env={"BUSBAAN_LANG": "nl"})
+    assert missing.exit_code == 1 and "niet gevonden" in missing.output
