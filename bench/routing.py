@@ -304,6 +304,9 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
     ]
 
 
+#: A set with at least this many confident out-of-fold answers is certified on its own
+#: too (its Wilson lower bound reaches RIGHT_GOAL), not only as part of the pool.
+MIN_CERTIFY_PER_SET = 30
 #: A set with at least this many confident out-of-fold answers must itself be right
 #: RIGHT_GOAL of the time at the fallback threshold.
 MIN_PER_SET = 10
@@ -312,7 +315,10 @@ MIN_PER_SET = 10
 def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
     """(threshold, pooled Wilson lower bound there, certified). Certified: the lowest
     threshold whose pooled confident answers' lower bound reaches RIGHT_GOAL (with at
-    least MIN_CONFIDENT answers). When none does, the lowest at which every tuning set
+    least MIN_CONFIDENT answers), and so does each set's own with at least
+    MIN_CERTIFY_PER_SET confident answers (session 6: a pool can be certified by its easy
+    sets while the everyday-words set, the one most like what people type, falls
+    short). When none does, the lowest at which every tuning set
     with at least MIN_PER_SET confident answers is right RIGHT_GOAL of the time, and
     the pool too (a point estimate: not certified, and reported as such)."""
     import numpy as np
@@ -326,7 +332,12 @@ def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
         if n < MIN_CONFIDENT:
             continue
         bound = wilson_lower(int(right[taken].sum()), n)
-        if bound >= RIGHT_GOAL:
+        own_bounds = [
+            wilson_lower(int(right[taken & (sets == name)].sum()),
+                         int((taken & (sets == name)).sum()))
+            for name in set(sets.tolist())
+            if (taken & (sets == name)).sum() >= MIN_CERTIFY_PER_SET]
+        if bound >= RIGHT_GOAL and min(own_bounds, default=1.0) >= RIGHT_GOAL:
             certified = (t, bound, True)
         shares = [right[taken & (sets == name)].mean() for name in set(sets.tolist())
                   if (taken & (sets == name)).sum() >= MIN_PER_SET]
