@@ -98,6 +98,13 @@ class _CueList(BaseModel):
     cues: tuple[str, ...] = Field(min_length=1)
 
 
+class _AdultKin(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    when: tuple[str, ...] = Field(min_length=1)
+    words: tuple[str, ...] = Field(min_length=1)
+
+
 class _Family(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -111,6 +118,7 @@ class _Family(BaseModel):
     unless: tuple[str, ...] = ()
     minors: tuple[str, ...] = ()
     minors_why: _Text | None = None
+    adult_kin: _AdultKin | None = None
     weak: _Weak | None = None
 
 
@@ -260,6 +268,12 @@ class Family:
     #: first and this sentence (see :meth:`for_minor`).
     minors_why_nl: str = ""
     minors_why_en: str = ""
+    #: Whose age (``adult_kin``): when the question speaks of an older person (one of
+    #: ``adult_kin_when``, or an age of :data:`OLD_AGE` or more), kinship words ("zoon",
+    #: "dochter") name their grown-up children, not a child: the family is read as
+    #: ``grown`` (its rules' first group and weak lists' needs without those words).
+    adult_kin_when: tuple[tuple[str, ...], ...] = ()
+    grown: Family | None = None
 
     def for_minor(self) -> Family:
         """The family as it applies to a person under 18: with ``minors_why``, its
@@ -470,8 +484,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
         seen.add(family.id)
     if found:
         raise SafetyFileError(source, found)
-    families = tuple(
-        Family(
+    families = tuple(_with_grown(f, Family(
             id=f.id,
             name_nl=f.name.nl,
             name_en=f.name.en,
@@ -496,7 +509,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             weak_why_en=f.weak.why.en if f.weak else "",
             minors_why_nl=f.minors_why.nl if f.minors_why else "",
             minors_why_en=f.minors_why.en if f.minors_why else "",
-        )
+        ))
         for f in parsed.families
     )
 
@@ -506,6 +519,24 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
     return SafetySignals(version=parsed.version, source=source, families=families,
                          minor_words=cues(parsed.minor_words),
                          figurative=cues(parsed.figurative))
+
+
+def _with_grown(raw: _Family, family: Family) -> Family:
+    """The family with its ``adult_kin`` view built (see :attr:`Family.grown`)."""
+    if raw.adult_kin is None:
+        return family
+    kin = {_words(w) for w in raw.adult_kin.words}
+
+    def keep(cues: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        return tuple(c for c in cues if c not in kin)
+
+    grown = dataclasses.replace(
+        family,
+        all_of=tuple(tuple(keep(group) if n == 0 else group for n, group in enumerate(rule))
+                     for rule in family.all_of),
+        weak=tuple(dataclasses.replace(w, needs=keep(w.needs)) for w in family.weak))
+    return dataclasses.replace(
+        family, adult_kin_when=tuple(_words(c) for c in raw.adult_kin.when), grown=grown)
 
 
 def load_signals(path: str | Path | None = None) -> SafetySignals:
@@ -651,14 +682,29 @@ def _joined(cue: tuple[str, ...]) -> tuple[str, ...] | None:
     return (*cue[:n], cue[-1] + cue[n], *cue[n + 1:-1])
 
 
+#: English verb particles, which stand after the object or right after the verb ("giving
+#: things away" = "giving away things"); from any English grammar.
+EN_PARTICLES = frozenset(["away", "up", "out", "off", "back", "down", "over"])
+
+
+def _shifted(cue: tuple[str, ...]) -> tuple[str, ...] | None:
+    """An English cue verb + object + particle ("giving things away") with the particle
+    right after the verb ("giving away things"), else None (an English cue keeps its
+    word order otherwise)."""
+    if len(cue) < 3 or cue[-1] not in EN_PARTICLES or not english(cue):
+        return None
+    return (cue[0], cue[-1], *cue[1:-1])
+
+
 def _with_joined(cues: Iterable[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
-    """The cues, each followed by its joined form when it has one (:func:`_joined`)."""
+    """The cues, each followed by its joined form when it has one (:func:`_joined`) and
+    by its English particle shift (:func:`_shifted`)."""
     out: list[tuple[str, ...]] = []
     for cue in cues:
         out.append(cue)
-        joined = _joined(cue)
-        if joined is not None and joined not in out:
-            out.append(joined)
+        for other in (_joined(cue), _shifted(cue)):
+            if other is not None and other not in out:
+                out.append(other)
     return tuple(out)
 
 
@@ -1031,6 +1077,10 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
         return plain[0]
 
     for family in signals.families:
+        if family.grown is not None and (
+                (age is not None and age >= OLD_AGE)
+                or _first_match(family.adult_kin_when, q, literal=False) is not None):
+            family = family.grown  # noqa: PLW2901 (read as the grown-up children's family)
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and age is not None and age >= family.person_min_age
         if cue is None and family.all_of and not _plain_cause(family.unless, q):
@@ -1066,6 +1116,10 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
 
 #: Under this age a person is a minor (Jeugdwet, BW 1:233).
 ADULT_AGE = 18
+#: From this age a person's sons and daughters are grown up (see ``adult_kin``): a
+#: parent of 65 has a child under 18 only in very rare cases (CBS, births by age of the
+#: mother); the same bound as elder abuse's ``person_min_age`` in the shipped file.
+OLD_AGE = 65
 #: Words before a minor word that make it someone else's ("met twee minderjarige
 #: kinderen": the person has children): accompaniment and having (Dutch, English).
 _WITH = frozenset(["met", "with", "heeft", "hebben", "has", "have"])

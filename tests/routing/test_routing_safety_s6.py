@@ -264,3 +264,33 @@ def test_covering_up_for_a_partner_is_a_weak_sign(signals: Any) -> None:
     assert "partner_violence" in weak(
         signals, "Ze heeft een dikke wang maar praat het goed: haar vriend had een zware dag.")
     assert "partner_violence" not in weak(signals, "Hij praat het goed met zijn collega's.")
+
+
+def test_the_son_or_daughter_of_an_older_person_is_no_child(signals: Any) -> None:
+    """Whose age: with an older person in the question (a word or an age of 65+), "zoon"
+    and "dochter" are grown-up children, so the child rules do not read them; without
+    one they do."""
+    text = "Oma heeft vaak geen eten in huis, haar dochter woont ver weg. Maaltijdservice?"
+    assert "child_maltreatment" not in strong(signals, text)
+    assert "child_maltreatment" not in strong(
+        signals, "Ze heeft vaak geen eten in huis, haar dochter woont ver weg.", 85)
+    assert "child_maltreatment" in strong(
+        signals, "Mijn dochter komt vaak zonder eten op school, wat kan ik doen?")
+
+
+def test_an_older_persons_neglect_needs_the_one_who_cares(signals: Any) -> None:
+    """An older person short of food with a relative far away is no abuse; with the
+    relative living with or caring for them it is."""
+    assert "elder_abuse" not in strong(
+        signals, "Oma (85) heeft vaak geen eten in huis, haar dochter woont ver weg.", 85)
+    assert "elder_abuse" in strong(
+        signals, "Oma (85) woont bij haar dochter en zit vaak zonder eten.", 85)
+    assert "elder_abuse" in strong(
+        signals, "Opa zit in zijn eigen plas, mijn oom die voor hem zou zorgen komt nooit.")
+
+
+def test_an_english_particle_may_stand_right_after_the_verb(signals: Any) -> None:
+    """'giving away his things' is the cue 'giving things away' (a phrasal verb's
+    particle moves); other English cues keep their order."""
+    assert "suicide" in weak(
+        signals, "My brother said he wants to end it and he has been giving away his things.")
