@@ -1080,7 +1080,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
         if family.grown is not None and (
                 (age is not None and age >= OLD_AGE)
                 or _first_match(family.adult_kin_when, q, literal=False) is not None):
-            family = family.grown  # noqa: PLW2901 (read as the grown-up children's family)
+            family = family.grown  # read as the grown-up children's family
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and age is not None and age >= family.person_min_age
         if cue is None and family.all_of and not _plain_cause(family.unless, q):

@@ -424,7 +424,7 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
     for family in signals.families:
         if family.grown is not None and ((age is not None and age >= 65) or any(
                 _matches(c, q, literal=False) for c in family.adult_kin_when)):
-            family = family.grown  # noqa: PLW2901
+            family = family.grown
         cue = next((c for c in family.strong if _matches(c, q)), None)
         old = family.person_min_age is not None and age is not None and (
             age >= family.person_min_age)

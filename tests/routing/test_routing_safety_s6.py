@@ -294,3 +294,14 @@ def test_an_english_particle_may_stand_right_after_the_verb(signals: Any) -> Non
     particle moves); other English cues keep their order."""
     assert "suicide" in weak(
         signals, "My brother said he wants to end it and he has been giving away his things.")
+
+
+def test_parents_who_no_longer_want_the_child_home(router: Router) -> None:
+    """Meldcode: a child put out of the house (verstoting), with nights as the time; a
+    minor word makes it the minors' answer."""
+    answer = router.route("Een minderjarige jongen slaapt al drie nachten bij vrienden, zijn "
+                          "ouders willen hem niet meer thuis hebben.")
+    assert answer.safety and answer.safety[0].signal == "homeless_tonight"
+    assert answer.results[0].service_id == "vt-advies-melding"
+    assert not any(h.signal for h in router.route(
+        "Hij slaapt al drie nachten slecht door de stress van zijn werk.").safety)
