@@ -34,10 +34,20 @@ _NOT_A_SURNAME = (
     "werkt|wil|wilde|woont|wordt|zal|zegt|zelf|zit|zocht|zoekt|zonder|zou|"
     "and|can|has|is|lives|needs|the|wants|was|with"
 )
+#: Places a client is said to live or be in right after a title ("meneer in Noord"):
+#: Amsterdam's stadsdelen and a few words for where someone is.
+_PLACES = (
+    "noord|oost|zuid|west|zuidoost|nieuw-west|centrum|weesp|amsterdam|bijlmer|"
+    "straat|wijk|buurt|stad|huis|bank|bed|zorg|school|opvang|afdeling|wachtkamer|"
+    "bijstand|wachtlijst|dagbesteding|ziekenhuis"
+)
 _TITLE_NAME = re.compile(
     r"\b(?:dhr|mevr|mw|mr|mrs|ms|meneer|mevrouw|de heer)\.?\s+"
     r"(?:[^\W\d_]\.\s*)*"  # initials: "J. P. "
-    r"(?:(?:van|de|der|den|het|te|ter|ten|op|in|'t|’t)\s+)*"  # tussenvoegsels: "van der "
+    r"(?:(?:van|de|der|den|het|te|ter|ten|'t|’t)\s+"  # tussenvoegsels: "van der "
+    # "in"/"op" as tussenvoegsel ("op de Beek", "in 't Veld"), but not before a place:
+    # "meneer in Noord", "mevrouw op de Dapperbuurt" are about a client, unnamed
+    rf"|(?:op|in)\s+(?!(?:de\s+|het\s+)?(?:{_PLACES})\b))*"
     rf"(?!(?-i:(?:{_NOT_A_SURNAME}))(?![^\W\d_]))"  # not a common lower-case word
     r"[^\W\d_]+(?:-[^\W\d_]+)*",  # surname, also double-barrelled and with accents
     re.IGNORECASE,

@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import simplemma
 
 from busbaan.privacy import redact
 from busbaan.routing.lexicon import fold
@@ -91,7 +90,9 @@ def proper_nouns(analyzer: Analyzer, text: str) -> frozenset[str]:
 def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:
     """The normalised terms of ``question`` that may be learned: stems of its own words
     (spelling corrected), no compound parts or expansions, no numbers, no stopwords, and
-    only words of the Dutch dictionary (simplemma) or of the map itself. Personal data
+    only words the map, its example questions or the lexicon use (:meth:`Analyzer.knows`;
+    until session 6 also any word of the Dutch dictionary, which holds first names such
+    as "mohammed", "jan" and "piet": a name written in lower case was learned). Personal data
     never gets in: what :func:`busbaan.privacy.redact` recognises (BSNs, titled names,
     e-mail, phone, postcode, dates, addresses) is taken out first, and a capitalised
     word the map does not use is taken for a name and left out (:func:`proper_nouns`),
@@ -105,7 +106,7 @@ def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:
             and term.source not in names
             and term.stem.isalpha()
             and len(term.stem) >= 3
-            and (analyzer.knows(term.source) or simplemma.is_known(term.source, lang="nl"))
+            and analyzer.knows(term.source)
         ):
             terms.append(term.stem)
     return tuple(dict.fromkeys(terms))[:MAX_TERMS]

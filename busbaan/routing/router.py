@@ -54,7 +54,7 @@ MAX_QUESTION_CHARS = 2000
 #: A question of at least this many words (3+ letters) of which under this share reads
 #: as Dutch or English is in another language (:meth:`.text.Analyzer.readable`).
 LANGUAGE_MIN_WORDS = 4
-LANGUAGE_MIN_SHARE = 0.5
+LANGUAGE_MIN_SHARE = 0.6
 #: Below this top score (per mille) the router has no confident answer.
 DEFAULT_THRESHOLD = 250
 #: The raw score that maps to 500 per mille (score = raw / (raw + HALF_SCORE)).

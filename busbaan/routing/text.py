@@ -74,7 +74,7 @@ _MIN_FUZZY = 6
 _FUZZY_CUTOFF = 85.0
 _SURE_FUZZY = 90.0
 #: A word this common (Zipf, Dutch or English) is read as Dutch or English.
-_READABLE_ZIPF = 2.5
+_READABLE_ZIPF = 3.0
 _MAX_CACHE = 50_000  # words; a long-running bot must not grow without bound
 
 
@@ -413,7 +413,7 @@ class Analyzer:
         letters or more: a stop word, a word of the map or its lexicon, a Dutch
         dictionary word (simplemma), an English word that is not rare (wordfreq), or a
         misspelling of a map word. Tells a question in another language (Turkish,
-        Polish) from plain Dutch with typos, which reads at well over half."""
+        Polish) from plain Dutch with typos, which reads at well over half (every tuning question reads at 0.78 or more)."""
         counted = [w for w in words(text) if len(w) >= 3 and not w.isdigit()]
         read = sum(
             1
