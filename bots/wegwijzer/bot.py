@@ -58,7 +58,13 @@ from busbaan.matrix.runner import BotRunner
 from busbaan.records import AuditBacklog, AuditWriter
 from busbaan.routing import MAX_QUESTION_CHARS, RouteAnswer, Router, SocialMap, demo_map_path
 from busbaan.routing.hsds import read_raw
-from busbaan.routing.learning import Learned, evidence_for, feedback_votes, learning_terms
+from busbaan.routing.learning import (
+    Learned,
+    evidence_for,
+    feedback_votes,
+    learning_terms,
+    source_key,
+)
 from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_repo import (
     AnswerRepository,
@@ -568,8 +574,9 @@ class WegwijzerBot:
         if question is None or not votes:
             return 0
         terms = learning_terms(self.router.analyzer, question)
+        stored = source_key(source_id, actor)  # counted per person, not per click
         n = await asyncio.to_thread(self.learned_repo.replace_source, answer.map_sha256,
-                                    source_id, evidence_for(terms, votes, source_id),
+                                    stored, evidence_for(terms, votes, stored),
                                     self.clock.now())
         if answer.map_sha256 == self.document.sha256:
             self.learned = await asyncio.to_thread(self.learned_repo.learned,

@@ -25,10 +25,10 @@ from busbaan.cli import lang
 from busbaan.errors import BusbaanError, UsageError
 from busbaan.routing import (
     MAX_QUESTION_CHARS,
-    expansion,
     RouteAnswer,
     Router,
     Tuning,
+    expansion,
     load_map,
 )
 

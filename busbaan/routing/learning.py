@@ -15,18 +15,21 @@ It never touches safety: safety services are put first by rule, after scoring.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-
 from busbaan.privacy import redact
 from busbaan.routing.lexicon import fold
 from busbaan.routing.text import Analyzer
 
-#: Different sources needed before an association counts.
+#: Different people needed before an association counts (session 6: people, not
+#: feedback items: one professional clicking !fout twice redirected a term for all).
 MIN_SUPPORT = 2
+#: Separates the person from the source in a stored source id (:func:`source_key`).
+_PERSON_SEP = "~"
 #: Items at which an association reaches half its weight (net / (net + PRIOR)).
 PRIOR = 3.0
 #: At most this many terms are kept from one question.
@@ -134,15 +137,32 @@ def evidence_for(
     return [Evidence(t, s, d, source_id) for s, d in votes for t in terms]
 
 
+def source_key(source_id: str, actor: str | None) -> str:
+    """The source id evidence is stored under: ``<person>~<source>``, where the person
+    is the first 12 hex digits of the SHA-256 of the professional's Matrix ID (enough to
+    count different people, not kept as the ID itself). Without an actor, the source
+    alone (it then counts as its own person)."""
+    if actor is None:
+        return source_id
+    person = hashlib.sha256(actor.encode("utf-8")).hexdigest()[:12]
+    return f"{person}{_PERSON_SEP}{source_id}"
+
+
+def person_of(source_id: str) -> str:
+    """Who gave the evidence of a stored source id (see :func:`source_key`); a source
+    stored before session 6 stands for itself."""
+    return source_id.split(_PERSON_SEP, 1)[0]
+
+
 def learned_from(evidence: Iterable[Evidence], min_support: int = MIN_SUPPORT) -> Learned:
     """Associations from raw evidence: net votes per (term, service), counted only
-    with ``min_support`` different sources."""
+    when ``min_support`` different people gave them (:func:`person_of`)."""
     net: dict[tuple[str, str], int] = defaultdict(int)
     sources: dict[tuple[str, str], set[str]] = defaultdict(set)
     for e in evidence:
         key = (e.term, e.service_id)
         net[key] += e.delta
-        sources[key].add(e.source_id)
+        sources[key].add(person_of(e.source_id))
     by_term: dict[str, list[Association]] = defaultdict(list)
     for (term, service_id), value in net.items():
         support = len(sources[(term, service_id)])
@@ -161,5 +181,7 @@ __all__ = [
     "feedback_votes",
     "learned_from",
     "learning_terms",
+    "person_of",
     "proper_nouns",
+    "source_key",
 ]

@@ -114,6 +114,7 @@ class _Family(BaseModel):
     strong: tuple[str, ...] = ()
     all_of: tuple[tuple[tuple[str, ...], ...], ...] = ()
     person_min_age: int | None = Field(default=None, ge=0, le=120)
+    not_below_age: int | None = Field(default=None, ge=0, le=120)
     not_by: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     minors: tuple[str, ...] = ()
@@ -247,6 +248,10 @@ class Family:
     strong: tuple[tuple[str, ...], ...]
     all_of: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...]
     person_min_age: int | None = None
+    #: A person known to be younger than this is not signalled by the family's
+    #: ``all_of`` rules or weak tier, only by its strong cues: a child of 6 with bruises
+    #: who does not want to go home is child maltreatment, not partner violence.
+    not_below_age: int | None = None
     #: People whose *own* act is no signal of this family ("zoon slaat andere
     #: kinderen" is a child who hits, not a child who is hit), as folded word tuples.
     not_by: tuple[tuple[str, ...], ...] = ()
@@ -497,6 +502,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                 for rule in f.all_of
             ),
             person_min_age=f.person_min_age,
+            not_below_age=f.not_below_age,
             not_by=tuple(_words(c) for c in f.not_by),
             unless=tuple(_words(c) for c in f.unless),
             minors=f.minors,
@@ -1083,6 +1089,12 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
             family = family.grown  # read as the grown-up children's family
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and age is not None and age >= family.person_min_age
+        too_young = (family.not_below_age is not None and age is not None
+                     and age < family.not_below_age)
+        if too_young:
+            if cue is not None:
+                found.append(Signal(family.for_minor() if minor else family, " ".join(cue)))
+            continue
         if cue is None and family.all_of and not _plain_cause(family.unless, q):
             ruled: list[Mapping[int, str]] = []
 

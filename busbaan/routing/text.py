@@ -413,7 +413,8 @@ class Analyzer:
         letters or more: a stop word, a word of the map or its lexicon, a Dutch
         dictionary word (simplemma), an English word that is not rare (wordfreq), or a
         misspelling of a map word. Tells a question in another language (Turkish,
-        Polish) from plain Dutch with typos, which reads at well over half (every tuning question reads at 0.78 or more)."""
+        Polish) from plain Dutch with typos, which reads at well over half (every tuning
+        question reads at 0.78 or more)."""
         counted = [w for w in words(text) if len(w) >= 3 and not w.isdigit()]
         read = sum(
             1

@@ -13,7 +13,7 @@ from sqlalchemy import UniqueConstraint, delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from busbaan.routing.learning import Evidence, Learned, learned_from
+from busbaan.routing.learning import Evidence, Learned, learned_from, person_of
 
 
 class RouteLearnedRow(SQLModel, table=True):
@@ -87,7 +87,7 @@ class LearnedRepository:
             for r in s.exec(stmt):
                 key = (r.map_sha256, r.term, r.service_id)
                 net[key] += r.delta
-                sources[key].add(r.source_id)
+                sources[key].add(person_of(r.source_id))
         rows = [LearnedSummary(m, t, sid, n, len(sources[(m, t, sid)]))
                 for (m, t, sid), n in net.items()]
         return sorted(rows, key=lambda r: (r.map_sha256, -abs(r.net), r.term, r.service_id))

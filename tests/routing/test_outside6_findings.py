@@ -1,9 +1,9 @@
 """outside6 (session 6): problems found by using the wegwijzer the way its users meet it,
 on the map that `make dev` and `busbaan serve` use by default (the shipped demo map).
 
-Every test here shows a bug that is still open: each is ``xfail(strict=True)``, so the
-suite stays green and a fix turns it into an XPASS that says "remove the marker".
-See docs/notes/2026-12-04s6-outside6.md for how each was found (through the bot).
+Each test showed a bug (written as ``xfail(strict=True)`` by outside6); the lead fixed
+them in the same session and removed the markers. See docs/notes/2026-12-04s6-outside6.md
+for how each was found (through the bot).
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ def demo_router() -> Router:
     return Router(load_map(demo_map_path()))
 
 
-@pytest.mark.xfail(strict=True, reason="outside6: everyday suicide wording is not a safety "
-                   "signal; crisisdienst not first (one answer even confident on eviction)")
 @pytest.mark.parametrize("question", [
     "Mijn zoon van 16 zei gisteravond dat hij zich wil doodmaken",
     "ik wil mezelf doodmaken",
@@ -39,8 +37,6 @@ def test_suicide_in_everyday_words_puts_the_crisis_service_first(
     assert answer.results[0].service_id == "crisisdienst-113"
 
 
-@pytest.mark.xfail(strict=True, reason="outside6: 'meneer in Noord' is read as a titled "
-                   "name ('in' as tussenvoegsel), so the bot refuses the question")
 @pytest.mark.parametrize("question", [
     "meneer in Noord snapt zijn post niet meer",
     "mevrouw in Zuidoost heeft schulden",
@@ -50,8 +46,6 @@ def test_a_title_and_a_stadsdeel_is_no_name(question: str) -> None:
     assert find_personal_data(question) == []
 
 
-@pytest.mark.xfail(strict=True, reason="outside6: a child with bruises also gets the "
-                   "partner-violence line ('geweld door een (ex-)partner') first")
 def test_a_child_with_bruises_is_not_called_partner_violence(demo_router: Router) -> None:
     answer = demo_router.route(
         "Een kind van 6 uit mijn klas heeft vaak blauwe plekken op zijn armen en wil na "
@@ -59,32 +53,41 @@ def test_a_child_with_bruises_is_not_called_partner_violence(demo_router: Router
     assert [h.signal for h in answer.safety] == ["child_maltreatment"]
 
 
-@pytest.mark.xfail(strict=True, reason="outside6: the shipped examples are keyed for the "
-                   "Amsterdam test map; on the shipped demo map 65 of 67 entries apply to "
-                   "nothing and only ggd-vangnet and poh-ggz get examples")
 def test_the_shipped_examples_apply_to_the_shipped_demo_map() -> None:
     problems = check_against_map(load_examples(), load_map(demo_map_path()))
     assert problems == []
 
 
-@pytest.mark.xfail(strict=True, reason="outside6: with examples for only two services, "
-                   "ggd-vangnet wins a home-help question and the answer is confident (822)")
 def test_home_help_after_surgery_is_no_confident_bemoeizorg(demo_router: Router) -> None:
     answer = demo_router.route("Geen geldprobleem, wel hulp nodig in huis na een heupoperatie")
     assert not (answer.confident and answer.results[0].service_id == "ggd-vangnet")
 
 
-@pytest.mark.xfail(strict=True, reason="outside6: a plain French question is routed to "
-                   "random services instead of BB_LANGUAGE")
 def test_a_french_question_gets_the_language_answer(demo_router: Router) -> None:
     with pytest.raises(UsageError) as caught:
         demo_router.route("Ma voisine n'a plus d'argent pour manger, où peut-elle aller?")
     assert caught.value.errcode == "BB_LANGUAGE"
 
 
-@pytest.mark.xfail(strict=True, reason="outside6: a first name written in lower case is "
-                   "kept as a learned term (route_learned held 'mohammed' -> schuldhulp)")
 def test_a_lower_case_first_name_is_not_learned(demo_router: Router) -> None:
     terms = learning_terms(demo_router.analyzer,
                            "mijn cliënt mohammed heeft schulden en opent zijn post niet")
     assert "mohammed" not in terms
+
+
+def test_a_child_too_young_for_a_partner_still_gets_strong_partner_cues(
+    demo_router: Router,
+) -> None:
+    """`not_below_age` (partner violence: 12) mutes the rules and the weak tier for a
+    young child, not the strong cues; at 30 the same bruises-and-fear rule fires."""
+    adult = demo_router.route("Mijn buurvrouw van 30 heeft vaak blauwe plekken en durft niet "
+                              "naar huis")
+    assert "partner_violence" in [h.signal for h in adult.safety]
+    child = demo_router.route("Een kind van 6 heeft vaak blauwe plekken en durft niet naar huis")
+    assert "partner_violence" not in [h.signal for h in child.safety + child.caution]
+
+
+def test_a_threat_to_someone_else_is_no_suicide_cue(demo_router: Router) -> None:
+    """The new reflexive cues ("zich doodmaken") do not read "ik maak hem dood"."""
+    answer = demo_router.route("ik maak hem dood als hij nog een keer aan mijn fiets komt")
+    assert "suicide" not in [h.signal for h in answer.safety]

@@ -103,3 +103,19 @@ def test_names_outside_the_dictionary_are_not_learned() -> None:
     terms = learning_terms(router.analyzer, "Jansen en Pietersen hebben schulden en zijn eenzaam")
     assert not {t for t in terms if t.startswith(("jansen", "pieters"))}
     assert terms  # the ordinary words are kept
+
+
+def test_one_person_clicking_twice_teaches_nothing() -> None:
+    """MIN_SUPPORT counts people: two !fout by one professional (two feedback items) do
+    not make an association; the same from two professionals does (outside6: one user
+    redirected "huurachterstand" to the Stadspas for everyone)."""
+    from busbaan.routing.learning import Evidence, learned_from, person_of, source_key
+
+    one = [Evidence("huurachterstand", "wpi-stadspas", 1, source_key(f, "@a:test"))
+           for f in ("F1", "F2")]
+    assert len(learned_from(one)) == 0
+    two = [Evidence("huurachterstand", "wpi-stadspas", 1, source_key(f, who))
+           for f, who in (("F1", "@a:test"), ("F2", "@b:test"))]
+    assert len(learned_from(two)) == 1
+    assert "@a:test" not in source_key("F1", "@a:test")
+    assert person_of("F1") == "F1"  # stored before session 6: each source its own person
