@@ -56,7 +56,14 @@ from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import notice_content
 from busbaan.matrix.runner import BotRunner
 from busbaan.records import AuditBacklog, AuditWriter
-from busbaan.routing import MAX_QUESTION_CHARS, RouteAnswer, Router, SocialMap, demo_map_path
+from busbaan.routing import (
+    MAX_QUESTION_CHARS,
+    RouteAnswer,
+    Router,
+    SocialMap,
+    demo_map_path,
+    expansion,
+)
 from busbaan.routing.hsds import read_raw
 from busbaan.routing.learning import (
     Learned,
@@ -185,7 +192,8 @@ class WegwijzerBot:
                      default_target_minutes: int = DEFAULT_TARGET_MINUTES) -> WegwijzerBot:
         """Load the map (file, store or demo) and build its router, off the loop."""
         document = await asyncio.to_thread(load_socialmap, map_file, engine)
-        router = await asyncio.to_thread(Router, document.social_map)
+        examples = expansion.configured()  # BUSBAAN_EXAMPLES or the shipped files
+        router = await asyncio.to_thread(Router, document.social_map, examples=examples)
         return cls(runner, engine=engine, clock=clock, audit=audit, document=document,
                    router=router, check_seconds=check_seconds,
                    default_target_minutes=default_target_minutes,

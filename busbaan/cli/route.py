@@ -48,7 +48,8 @@ _EXAMPLES_OPTION = click.option(
     type=click.Path(path_type=Path),
     multiple=True,
     help="Example questions per service (YAML file or folder; repeat for several); "
-    "default: those shipped with busbaan. Check them with `busbaan socialmap check`.",
+    "default: BUSBAAN_EXAMPLES, else those shipped with busbaan. Check them with "
+    "`busbaan socialmap check`.",
 )
 
 
@@ -63,18 +64,7 @@ def _router(
     """The router; ``threshold`` (per mille) is the calibrated confidence from which an
     answer is confident (default: the measured choice, ``CONFIDENT_AT``)."""
     social_map = load_map(map_path)
-    try:
-        examples = expansion.load_examples(example_files or None)
-    except expansion.ExamplesFileError as exc:
-        first = exc.found[0]
-        more_nl = f" (en {len(exc.found) - 1} meer)" if len(exc.found) > 1 else ""
-        more_en = f" (and {len(exc.found) - 1} more)" if len(exc.found) > 1 else ""
-        raise UsageError(
-            f"Voorbeeldvragen {exc.source}: {first.where}: {first.nl}{more_nl}. Controleer "
-            "het bestand met: busbaan socialmap check <kaart> --examples <bestand>",
-            f"Example questions {exc.source}: {first.where}: {first.en}{more_en}. Check the "
-            "file with: busbaan socialmap check <map> --examples <file>",
-        ) from None
+    examples = expansion.configured(example_files)
     tuning = Tuning() if threshold is None else dataclasses.replace(
         Tuning(), confident_at=threshold)
     return Router(social_map, tuning=tuning, examples=examples)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from busbaan.errors import UsageError
 from busbaan.privacy import find_personal_data, name_kinds
 from busbaan.routing.model import MapProblem, SocialMap
 from busbaan.routing.text import Analyzer, words
@@ -152,6 +154,22 @@ class ExamplesFileError(ValueError):
         self.found = tuple(found)
         super().__init__(f"{source}: " + "; ".join(f"{p.where}: {p.en}" for p in found))
 
+    def usage_error(self) -> UsageError:
+        """The problem as a person meets it (the CLI, a service that will not start):
+        the first problem, how many more, and how to see them all."""
+        first = self.found[0]
+        more = len(self.found) - 1
+        return UsageError(
+            f"Voorbeeldvragen {self.source}: {first.where}: {first.nl}"
+            + (f" (en {more} meer)" if more else "")
+            + ". Controleer het bestand met: busbaan socialmap check <kaart> --examples "
+            "<bestand>",
+            f"Example questions {self.source}: {first.where}: {first.en}"
+            + (f" (and {more} more)" if more else "")
+            + ". Check the file with: busbaan socialmap check <map> --examples <file>",
+            errcode="BB_EXAMPLES",
+        )
+
 
 def _problem(code: str, where: str, nl: str, en: str) -> MapProblem:
     return MapProblem("error", code, where, nl, en)
@@ -238,6 +256,24 @@ def _dutch(err: Mapping[str, Any]) -> str:
         "model_type": "moet een tabel zijn met 'services:'",
         "too_short": "mag niet leeg zijn",
     }.get(kind, f"ongeldig ({kind})")
+
+
+#: Example files (or folders) to use instead of the shipped ones, separated by the
+#: platform's path separator (``:`` here): for ``busbaan serve`` and the CLI.
+ENV_VAR = "BUSBAAN_EXAMPLES"
+
+
+def configured(paths: Iterable[str | Path] = ()) -> ExampleSet:
+    """The example set to route with: ``paths`` when given, else those in
+    :data:`ENV_VAR`, else the shipped files. A broken file is a :class:`UsageError`
+    that names its first problem (nothing of it is used)."""
+    chosen = [Path(p) for p in paths]
+    if not chosen and os.environ.get(ENV_VAR, "").strip():
+        chosen = [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p.strip()]
+    try:
+        return load_examples(chosen or None)
+    except ExamplesFileError as exc:
+        raise exc.usage_error() from None
 
 
 def default_files() -> list[Path]:
@@ -388,6 +424,7 @@ __all__ = [
     "ExampleSet",
     "ExamplesFileError",
     "check_against_map",
+    "configured",
     "coverage",
     "default_files",
     "load_examples",

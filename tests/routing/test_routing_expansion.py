@@ -189,3 +189,29 @@ def test_socialmap_check_validates_example_files(tmp_path: Path) -> None:
                                         "--examples", str(tmp_path / "none.yaml")],
                                  env={"BUSBAAN_LANG": "nl"})
     assert missing.exit_code == 1 and "niet gevonden" in missing.output
+
+
+def test_configured_examples_come_from_the_environment_and_fail_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, benchmark_map: SocialMap,
+) -> None:
+    """BUSBAAN_EXAMPLES chooses the files `busbaan serve` and the CLI use; a broken one
+    is a usage error naming its first problem (in Dutch and English), not a traceback."""
+    from busbaan.errors import UsageError
+    from busbaan.routing.expansion import ENV_VAR, configured
+
+    good = tmp_path / "good.yaml"
+    good.write_text('services:\n  wpi-bijstand:\n    - "Geen werk en geen geld meer, wat nu?"\n',
+                    encoding="utf-8")
+    monkeypatch.setenv(ENV_VAR, str(good))
+    assert configured().for_map(["wpi-bijstand"]) == {
+        "wpi-bijstand": ("Geen werk en geen geld meer, wat nu?",)}
+    broken = tmp_path / "broken.yaml"
+    broken.write_text('services:\n  wpi-bijstand:\n    - "kort"\n', encoding="utf-8")
+    monkeypatch.setenv(ENV_VAR, str(broken))
+    with pytest.raises(UsageError) as caught:
+        configured()
+    assert caught.value.errcode == "BB_EXAMPLES"
+    assert "services.wpi-bijstand[1]" in caught.value.nl and "socialmap check" in caught.value.nl
+    assert "words" in caught.value.en
+    monkeypatch.delenv(ENV_VAR)
+    assert len(configured()) >= 1000  # the shipped files
