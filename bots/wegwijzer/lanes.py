@@ -436,8 +436,21 @@ class LaneDesk:
                 "This social map names no triage desk (x_triage), so I cannot open a lane to "
                 "a person. Choose one of the three services with !lane <number>.",
                 errcode="BB_NO_TRIAGE_DESK")
-        opened = await self.open(room_id=ctx.room_id, sender=ctx.sender, answer=answer, n=0,
-                                 lang=ctx.lang, service_id=desk.id)
+        try:
+            opened = await self.open(room_id=ctx.room_id, sender=ctx.sender, answer=answer,
+                                     n=0, lang=ctx.lang, service_id=desk.id)
+        except NotFound as exc:
+            # The stadsdeel's desk cannot take a lane (no intake room, or none reachable,
+            # or nobody in it): the general desk can (outside6: Oost/West/Centrum in
+            # make dev had no intake room while the general desk had one).
+            general = self.bot.router.triage_desk(None)
+            if general is None or general.id == desk.id or exc.errcode not in (
+                    "BB_NO_INTAKE_ROOM", "BB_INTAKE_UNREACHABLE", "BB_INTAKE_EMPTY"):
+                raise
+            log.info("lane.triage_fallback", desk=desk.id, general=general.id,
+                     reason=exc.errcode)
+            opened = await self.open(room_id=ctx.room_id, sender=ctx.sender, answer=answer,
+                                     n=0, lang=ctx.lang, service_id=general.id)
         body, html = opened.texts(ctx.lang)
         return Reply(body, html, data={**opened.data(), "triage": True})
 

@@ -70,6 +70,21 @@ async def test_unsure_answer_offers_a_person_and_opens_the_triage_lane(
     assert data["service_id"] == "triage-algemeen" and data["triage"] is True
 
 
+async def test_triage_falls_back_to_the_general_desk_when_the_local_one_has_no_room(
+        make_person: MakePerson, bot_id: str, intake: Intake) -> None:
+    """outside6: with the stadsdeel known (Oost) but no intake room for its buurtteam's
+    desk, `!baan mens` opened nothing; it now opens a lane to the general desk."""
+    asker, member = await make_person(), await make_person()
+    await intake("triage-algemeen", [member])
+    dm = await asker.dm(bot_id)
+    _, content = await ask_dm(asker, dm, "ik woon in Oost en loop overal tegenaan, papieren "
+                                         "of zo")
+    assert content[ROUTE_KEY]["confident"] is False
+    reply = await asker.command(dm, "!baan mens")
+    assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+    assert reply[REPLY_KEY]["data"]["service_id"] == "triage-algemeen"
+
+
 async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
         make_person: MakePerson, bot_id: str, busbaan_db_url: str) -> None:
     """Emoji only, Arabic, and a name with a BSN each get a clear answer; no answer is
