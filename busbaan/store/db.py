@@ -32,7 +32,20 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
+    # Deleted and overwritten content is zeroed, not left in free pages: a command's
+    # text dropped after its reply (the inbox) must not live on in the file.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
+
+
+def forget_dropped(conn: sa.Connection) -> None:
+    """On SQLite, fold the write-ahead log into the database and truncate it, so that
+    text just dropped (secure_delete zeroes it in the database) is not left in older
+    log frames (outside6: a refused question's BSN stayed in busbaan.db-wal). Busy
+    readers make it partial, never an error; on PostgreSQL nothing to do here (dead
+    rows go with VACUUM; keep autovacuum on)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def store_away(exc: BaseException) -> bool:
@@ -49,6 +62,8 @@ def make_engine(url: str | None = None) -> Engine:
         path = Path(url.removeprefix("sqlite:///"))
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():  # only its owner reads the store (the WAL inherits it)
+                path.touch(mode=0o600)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine

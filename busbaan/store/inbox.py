@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from busbaan.store.db import forget_dropped
 from busbaan.store.service_tables import bot_command_table, bot_sync_table, direct_room_table
 
 __all__ = ["CommandMark", "DirectRooms", "Inbox", "StoredCommand", "current_command",
@@ -146,6 +147,8 @@ class Inbox:
             conn.execute(t.update().where(where)
                          .values(status="replied", reply_event_id=reply_event_id,
                                  event=kept, reply=None))
+        with self.engine.connect() as conn:
+            forget_dropped(conn)
 
     def status(self, event_id: str) -> str | None:
         t = bot_command_table
