@@ -28,6 +28,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from busbaan.errors import UsageError
 from busbaan.privacy import find_personal_data, name_kinds
+from busbaan.routing.lexicon import fold
 from busbaan.routing.model import MapProblem, SocialMap
 from busbaan.routing.text import Analyzer, words
 
@@ -331,6 +333,7 @@ def check_against_map(
                 f"service on the map ({names}); the file is therefore not used"))
         if misfits:
             continue  # not used on this map: what it borrows does not matter here
+        problems += _possible_names(examples, source, social_map)
         missing = list(dict.fromkeys(
             key for e in examples.entries if e.source == source for key in e.like
             if key not in keys))
@@ -343,6 +346,37 @@ def check_against_map(
                 f"staan", f"{len(missing)} key(s) under 'like' are in no example file "
                 f"({names}); also give the file or folder that has them"))
     return problems
+
+
+#: Two capitalised words inside a sentence ("... want Fatima Bakker heeft ..."): a
+#: person's name, unless the map itself uses them (a service or an organisation).
+_NAME_PAIR = re.compile(r"(?<=[a-z,;]\s)([A-Z][a-zà-ÿ'’-]+\s+[A-Z][a-zà-ÿ'’-]+)")
+
+
+def _possible_names(examples: ExampleSet, source: str,
+                    social_map: SocialMap) -> list[MapProblem]:
+    """Warnings for what looks like a person's name in an example of ``source``:
+    :func:`busbaan.privacy.find_personal_data` (an error at parse time) finds titled
+    names only, so a file could still hold "Fatima Bakker"."""
+    known = fold(" ".join(
+        f"{s.name} {s.alternate_name} {s.description}" for s in social_map.services)
+        + " " + " ".join(o.name for o in social_map.organizations.values()))
+    out = []
+    for entry in examples.entries:
+        if entry.source != source:
+            continue
+        for number, text in enumerate(entry.examples, start=1):
+            for match in _NAME_PAIR.finditer(text):
+                if fold(match.group(1)) not in known:
+                    out.append(MapProblem(
+                        "warning", "examples-possible-name",
+                        f"{source}: services.{entry.key}[{number}]",
+                        "twee woorden met een hoofdletter midden in de zin lijken een naam; "
+                        "schrijf voorbeeldvragen zonder namen",
+                        "two capitalised words inside the sentence look like a name; write "
+                        "example questions without names"))
+                    break
+    return out
 
 
 def coverage(examples: ExampleSet, social_map: SocialMap) -> tuple[int, int, int]:

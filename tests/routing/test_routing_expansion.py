@@ -215,3 +215,16 @@ def test_configured_examples_come_from_the_environment_and_fail_clearly(
     assert "words" in caught.value.en
     monkeypatch.delenv(ENV_VAR)
     assert len(configured()) >= 1000  # the shipped files
+
+
+def test_an_untitled_name_in_an_example_is_warned_about(benchmark_map: SocialMap) -> None:
+    """outside6: "Fatima Bakker heeft schulden" passed the check (only titled names are
+    errors); two capitalised words inside a sentence that the map does not use are now
+    a warning, while a service's own name ("Veilig Thuis") is not."""
+    examples = parse_examples({"services": {"wpi-bijstand": [
+        "Mijn buurvrouw Fatima Bakker heeft geen geld meer om van te leven",
+        "Kan ik bij Veilig Thuis terecht als mijn ex mij bedreigt om geld?",
+    ]}}, "x.yaml")
+    [warning] = check_against_map(examples, benchmark_map)
+    assert warning.code == "examples-possible-name" and warning.where.endswith("[1]")
+    assert "Fatima" not in warning.nl + warning.en + warning.where
