@@ -84,7 +84,12 @@ HELDOUT6 = "frozen-2026-12-04-s6.jsonl"
 HELDOUT7 = "frozen-2026-12-04-s7.jsonl"
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION6_START: dict[str, tuple[str, ...]] = {}
+#: Measured 2026-12-04 21:25 UTC (main at 705c461 and at 2ccae87 in one run).
+SESSION6_START: dict[str, tuple[str, ...]] = {
+    "heldout5": ("0.483", "0.767", "31/33", "36/120 (30.0 %)", "32/36 (88.9 %)"),
+    "heldout6": ("0.400", "0.680", "20/27", "21/100 (21.0 %)", "17/21 (81.0 %)"),
+    "heldout7": ("0.540", "0.770", "22/28", "22/100 (22.0 %)", "21/22 (95.5 %)"),
+}
 HELDOUT4_FIRST = ("0.500", "0.758", "15/24", "35/120 (29.2 %)", "31/35 (88.6 %)")
 #: The held-out set's one baseline measurement, before any session-3 change (the
 #: router of main at eda9d1c, measured 2026-12-03 13:22 UTC, load 2.7): top-1, top-3,
