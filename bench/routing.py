@@ -784,7 +784,8 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {"heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6", "heldout6": "held out s6, session 6",
+    tname = {"heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
+             "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
              "heldout": "held out, session 3"}.get(
         target, "first frozen")
