@@ -411,8 +411,8 @@ class Analyzer:
     def readable(self, text: str) -> tuple[int, int]:
         """(words read as Dutch or English, words counted) over the words of three
         letters or more: a stop word, a word of the map or its lexicon, a Dutch
-        dictionary word (simplemma), an English word that is not rare (wordfreq), or a
-        misspelling of a map word. Tells a question in another language (Turkish,
+        dictionary word (simplemma) or an English word that is not rare (wordfreq); not a
+        word that merely resembles one (French "manger" is no misspelt "mager"). Tells a question in another language (Turkish,
         Polish) from plain Dutch with typos, which reads at well over half (every tuning
         question reads at 0.78 or more)."""
         counted = [w for w in words(text) if len(w) >= 3 and not w.isdigit()]
@@ -424,7 +424,6 @@ class Analyzer:
             or self.stem(w) in self._known_stems
             or simplemma.is_known(w, lang="nl")
             or commonness.zipf(w) >= _READABLE_ZIPF
-            or self._correct(w) is not None
         )
         return read, len(counted)
 
