@@ -82,6 +82,9 @@ HELDOUT5_BEFORE: tuple[str, ...] | None = ("0.450", "0.750", "29/33", "37/120 (3
 #: example questions came in, and at the end), s7 once, at the end.
 HELDOUT6 = "frozen-2026-12-04-s6.jsonl"
 HELDOUT7 = "frozen-2026-12-04-s7.jsonl"
+#: Written at 21:33 UTC by a sixth writer, after s7's first measurement, while the third
+#: batch of example questions was written: measured once, at the end.
+HELDOUT8 = "frozen-2026-12-04-s8.jsonl"
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: Measured 2026-12-04 21:25 UTC (main at 705c461 and at 2ccae87 in one run).
@@ -206,7 +209,7 @@ def ablation(
 
 def examples_curve(
     social_map: SocialMap, sets: Sequence[Sequence[dict[str, Any]]],
-    sizes: Sequence[int] = (0, 10, 20, 40),
+    sizes: Sequence[int] = (0, 10, 25, 40, 55),
 ) -> list[tuple[int, list[tuple[float, float]]]]:
     """Top-1/top-3 per question set with the first ``n`` example questions of each
     service (over its files in name order: the first batch, then the second)."""
@@ -617,7 +620,7 @@ def render(figures: dict[str, Any]) -> str:
         sets.append(("heldout4", "held out, session 4 (never looked at)"))
     if f.get("heldout5") is not None:
         sets.append(("heldout5", "held out, session 5 (never looked at)"))
-    for key, number in (("heldout6", 6), ("heldout7", 7)):
+    for key, number in (("heldout6", 6), ("heldout7", 7), ("heldout8", 8)):
         if f.get(key) is not None:
             sets.append((key, f"held out s{number}, session 6 (never looked at)"))
     sets += [("own", "own paraphrases"), ("fresh", "own new questions"),
@@ -630,12 +633,13 @@ def render(figures: dict[str, Any]) -> str:
         rows.append(f"| {label} ({n}) | plain BM25 (bm25s) | {f[key + '_bm25'][0]:.3f} | "
                     f"{f[key + '_bm25'][1]:.3f} |")
     side = ["| | dev | first frozen (tuning) | tuning s4 | held out (session 3) | "
-            "held out (session 4) | held out (session 5) | held out s6 | held out s7 |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "held out (session 4) | held out (session 5) | held out s6 | held out s7 | "
+            "held out s8 |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
 
     def trio(cell: Callable[[str], str]) -> str:
         keys = ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5", "heldout6",
-                "heldout7")
+                "heldout7", "heldout8")
         return " | ".join(cell(k) if f.get(k) is not None else "not present" for k in keys)
 
     side += [
@@ -681,7 +685,7 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| main at the start of session 6 (705c461), same run as the "
                           "last measurement | " + " | ".join(SESSION6_START["heldout5"]) + " |")
         before.append(now_row("heldout5"))
-    for key, number in (("heldout6", 6), ("heldout7", 7)):
+    for key, number in (("heldout6", 6), ("heldout7", 7), ("heldout8", 8)):
         if f.get(key) is not None:
             before += ["", f"| held-out set s{number} (session 6) | top-1 | top-3 | safety in "
                        "top 3 | coverage | right when confident |", "|---|---|---|---|---|---|"]
@@ -702,7 +706,7 @@ def render(figures: dict[str, Any]) -> str:
         f"{f['safety_frozen'][1]}/{f['safety_frozen'][0]} |",
     ]
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
-                            "heldout6", "heldout7")
+                            "heldout6", "heldout7", "heldout8")
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -713,7 +717,7 @@ def render(figures: dict[str, Any]) -> str:
         rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
-                            "heldout6", "heldout7", "own", "fresh", "off")
+                            "heldout6", "heldout7", "heldout8", "own", "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
     n_alarms = sum(f["alarm_" + k][1] for k in ordinary)
@@ -774,12 +778,14 @@ def render(figures: dict[str, Any]) -> str:
         f"{f['confident_at']} (weights {', '.join(str(w) for w in cal['weights'])}). "
         "Per set, out of fold:"
     )
-    target = ("heldout7" if f.get("heldout7") is not None
+    target = ("heldout8" if f.get("heldout8") is not None
+              else "heldout7" if f.get("heldout7") is not None
               else "heldout6" if f.get("heldout6") is not None
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {"heldout7": "held out s7, session 6", "heldout6": "held out s6, session 6",
+    tname = {"heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
+             "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
              "heldout": "held out, session 3"}.get(
         target, "first frozen")
@@ -821,10 +827,11 @@ def render(figures: dict[str, Any]) -> str:
         f"session 4 (`tests/data/socialmap/{HELDOUT4}`, 120 questions by another independent "
         "writer, frozen before session 4's router work), and the held-out set of session 5 "
         f"(`tests/data/socialmap/{HELDOUT5}`, 120 questions by a third independent writer, "
-        "frozen at the start of session 5 before any router work), and the two held-out sets "
-        f"of session 6 (`tests/data/socialmap/{HELDOUT6}` and `{HELDOUT7}`, 100 questions "
-        "each by two more independent writers, frozen before the session's router work was "
-        "measured; the goals below are read on the newest, s7, measured once).",
+        "frozen at the start of session 5 before any router work), and the three held-out "
+        f"sets of session 6 (`tests/data/socialmap/{HELDOUT6}`, `{HELDOUT7}` and "
+        f"`{HELDOUT8}`, 100 questions each by three more independent writers, each frozen "
+        "before the router work it measures; the goals below are read on the newest, s8, "
+        "measured once).",
         "",
         *side,
         "",
@@ -877,7 +884,7 @@ def render(figures: dict[str, Any]) -> str:
             "",
             "How many example questions a service needs (document expansion, session 6; the "
             "first n of each service's examples, first batch before second; a buurtteam "
-            "glob holds 65; top-1 / top-3; no held-out set):",
+            "glob holds 90; top-1 / top-3; no held-out set):",
             "",
             "| examples per service | dev | first frozen | tuning s4 | own paraphrases | "
             "own new questions |",
@@ -922,8 +929,8 @@ def render(figures: dict[str, Any]) -> str:
         "never seen.",
         "- Example questions per service (session 6, `busbaan/routing/examples/`): written "
         "by six engineers from the map's text alone, without seeing any test question, "
-        "in two batches: 25 per service, then 15 more on situations and voices the first "
-        "batch lacked (65 per buurtteam glob; 2,810 in all); indexed beside the map "
+        "in three batches: 25 per service, then 15 and 15 more on situations and voices the "
+        "earlier ones lacked (90 per buurtteam glob; 3,865 in all); indexed beside the map "
         "(BM25 over the examples, a service's 5 best at rank decay 0.8, weight 0.5, the "
         "middle of a flat optimum on the tuning sets). The held-out writers used the same "
         "map and, like the example writers, wrote in everyday words; an outside writer "
@@ -997,7 +1004,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         read_jsonl(heldout5_path) if heldout5_path.exists() and not args.no_heldout else None
     )
     session6 = {key: read_jsonl(LOCAL / name) for key, name in (("heldout6", HELDOUT6),
-                                                                ("heldout7", HELDOUT7))
+                                                                ("heldout7", HELDOUT7),
+                                                                ("heldout8", HELDOUT8))
                 if (LOCAL / name).exists() and not args.no_heldout}
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
@@ -1052,6 +1060,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "heldout5": None,
         "heldout6": None,
         "heldout7": None,
+        "heldout8": None,
     }
     if not args.quick:
         figures |= {

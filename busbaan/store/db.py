@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from busbaan.errors import Unavailable
 
 DEFAULT_SQLITE = ".busbaan/busbaan.db"
+#: How long a SQLite connection waits for a lock before it gives up.
+BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -31,7 +33,7 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # Deleted and overwritten content is zeroed, not left in free pages: a command's
     # text dropped after its reply (the inbox) must not live on in the file.
     cur.execute("PRAGMA secure_delete=ON")
@@ -41,11 +43,17 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
 def forget_dropped(conn: sa.Connection) -> None:
     """On SQLite, fold the write-ahead log into the database and truncate it, so that
     text just dropped (secure_delete zeroes it in the database) is not left in older
-    log frames (outside6: a refused question's BSN stayed in busbaan.db-wal). Busy
-    readers make it partial, never an error; on PostgreSQL nothing to do here (dead
-    rows go with VACUUM; keep autovacuum on)."""
+    log frames (outside6: a refused question's BSN stayed in busbaan.db-wal). It never
+    waits: with a reader busy it does what it can now and the next call the rest. On
+    PostgreSQL nothing to do here (dead rows go with VACUUM; keep autovacuum on)."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # never wait for it: a TRUNCATE checkpoint would hold new writers behind a busy
+        # reader for up to the busy timeout; busy now, the next reply's checkpoint does it
+        conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def store_away(exc: BaseException) -> bool:
