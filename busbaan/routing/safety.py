@@ -128,6 +128,7 @@ class _File(BaseModel):
     version: str = Field(min_length=1)
     minor_words: _CueList | None = None
     figurative: _CueList | None = None
+    rather: _CueList | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
 
 
@@ -313,6 +314,9 @@ class SafetySignals:
     #: Figurative uses (idioms, hyperbole: "slaat alarm", "wil dood van het lawaai"):
     #: a cue whose words fall inside one is not read (see :func:`detect`).
     figurative: tuple[tuple[str, ...], ...] = ()
+    #: Words of preference ("wil", "liever", "rather"): "wil niet naar huis maar bij
+    #: vriendinnen zijn" says what the person would rather do (see :func:`_rather`).
+    rather: tuple[tuple[str, ...], ...] = ()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -405,7 +409,7 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
     """Cues without words and rules with fewer than two groups, read from the raw data
     (so that they are named even when other fields fail to parse)."""
     out: list[SafetyProblem] = []
-    for field in ("minor_words", "figurative"):
+    for field in ("minor_words", "figurative", "rather"):
         entry = raw.get(field) if isinstance(raw, Mapping) else None
         cues = entry.get("cues") if isinstance(entry, Mapping) else None
         for cue in cues if isinstance(cues, list) else ():
@@ -507,7 +511,8 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             unless=tuple(_words(c) for c in f.unless),
             minors=f.minors,
             weak=tuple(
-                WeakList(w.source, _with_joined(_words(c) for c in w.cues),
+                WeakList(w.source, _for_person(_with_joined(_words(c) for c in w.cues),
+                                               tuple(_words(c) for c in w.needs)),
                          tuple(_words(c) for c in w.needs))
                 for w in (f.weak.lists if f.weak else ())
             ),
@@ -524,7 +529,36 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
 
     return SafetySignals(version=parsed.version, source=source, families=families,
                          minor_words=cues(parsed.minor_words),
-                         figurative=cues(parsed.figurative))
+                         figurative=tuple(_figurative_words(c) for c in parsed.figurative.cues)
+                         if parsed.figurative else (),
+                         rather=cues(parsed.rather))
+
+
+#: Object pronouns that a weak list's person may stand for ("mag van hem niet" is
+#: also said "mag van haar man niet"); "haar" is left out, being a possessive too.
+_PERSON_PRONOUNS = frozenset(["hem", "him"])
+
+
+def _for_person(cues: tuple[tuple[str, ...], ...],
+                needs: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """The cues, each followed by its forms with the list's person (a one-word
+    ``needs`` entry) where the cue has an object pronoun: in a list that needs a partner,
+    "mag van hem niet" also reads "mag van haar man niet" and "moet van zijn vriendin"
+    (a possessive before the noun fits the cue's gap)."""
+    people = [n[0] for n in needs if len(n) == 1]
+    if not people:
+        return cues
+    out: list[tuple[str, ...]] = []
+    for cue in cues:
+        out.append(cue)
+        for n, word in enumerate(cue):
+            if word in _PERSON_PRONOUNS:
+                for person in people:
+                    other = (*cue[:n], person, *cue[n + 1:])
+                    if other not in out:
+                        out.append(other)
+                break
+    return tuple(out)
 
 
 def _with_grown(raw: _Family, family: Family) -> Family:
@@ -887,18 +921,40 @@ def _figurative(q: _Question, cues: tuple[tuple[str, ...], ...]) -> frozenset[in
     out: set[int] = set()
     for cue in cues:
         for start in q.where(cue[0]) if cue else ():
-            taken, pos = [start], start
+            taken, pos, far = [start], start, False
             for word in cue[1:]:
-                pos = next((p for p in q.where(word) if pos < p <= pos + MAX_GAP + 1
+                if word == ANY_GAP:
+                    far = True
+                    continue
+                pos = next((p for p in q.where(word) if pos < p
+                            and (far or p <= pos + MAX_GAP + 1)
                             and q.clause[p] == q.clause[start]
                             and not any(q.surface[i] in _CLAUSE_END for i in range(pos + 1, p))),
                            -1)
+                far = False
                 if pos < 0:
                     break
                 taken.append(pos)
             else:
                 out.update(taken)
     return frozenset(out)
+
+
+#: In a figurative use, "..." stands for any number of words in the same clause (no
+#: conjunction between): "springen ... in het zwembad" is a jump into the pool from
+#: wherever ("van het dak van de schuur"), which is play.
+ANY_GAP = "..."
+
+
+def _figurative_words(text: str) -> tuple[str, ...]:
+    """A figurative use's words, with :data:`ANY_GAP` where it holds "..."."""
+    parts = [_words(part) for part in str(text).split(ANY_GAP)]
+    out: list[str] = []
+    for n, part in enumerate(parts):
+        if n and out and part:
+            out.append(ANY_GAP)
+        out.extend(part)
+    return tuple(out)
 
 
 def _matches(
@@ -1070,8 +1126,9 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     as it applies to a minor (:meth:`Family.for_minor`). A cue inside a figurative use
     (``signals.figurative``) is not read."""
     q = _Question(question)
-    q.blocked = _figurative(q, signals.figurative)
-    minor = (age < ADULT_AGE) if age is not None else _says_minor(signals, q)
+    q.blocked = _figurative(q, signals.figurative) | _rather(signals, q)
+    minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
+        _minor_in_question(question))
     found: list[Signal] = []
     plain: list[bool] = []
 
@@ -1137,6 +1194,68 @@ OLD_AGE = 65
 _WITH = frozenset(["met", "with", "heeft", "hebben", "has", "have"])
 
 
+#: "niet X maar Y" (Dutch, English): "maar"/"but" after a negation opens the
+#: alternative (corrective coordination; from any grammar of either language).
+_BUT = frozenset(["maar", "but"])
+_DENY = frozenset(["niet", "not", "nt", "never", "nooit", "geen", "no"])
+
+
+def _rather(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of a preference that is not an avoidance: "wil na school niet naar
+    huis maar bij vriendinnen zijn" says where the person would rather be. A
+    preference word (``signals.rather``) before a negation, then "maar"/"but" and an
+    alternative that holds no cue of any family (strong or weak): the words from the
+    negation to "maar" are not read. "wil niet naar huis maar is bang voor zijn vader"
+    and "wil niet naar huis want ..." are read as before."""
+    if not signals.rather:
+        return frozenset()
+    wanted = {p for cue in signals.rather for p in q.where(cue[0]) if len(cue) == 1}
+    out: set[int] = set()
+    for m, word in enumerate(q.surface):
+        if word not in _BUT:
+            continue
+        start = m
+        while start > 0 and q.toks[start - 1][0].isalnum() and (
+                q.surface[start - 1] not in _CLAUSE_END):
+            start -= 1
+        deny = next((i for i in range(start, m) if q.surface[i] in _DENY), None)
+        if deny is None or not any(start <= w < deny for w in wanted):
+            continue
+        end = m + 1
+        while end < len(q.toks) and q.toks[end] not in _SENTENCE_END:
+            end += 1
+        rest = _Question(" ".join(q.surface[m + 1:end]))
+        if any(_first_match(f.strong, rest) is not None
+               or any(_first_match(w.cues, rest) is not None for w in f.weak)
+               for f in signals.families):
+            continue
+        out.update(range(deny, m))
+    return frozenset(out)
+
+
+#: A child named with an age under 18 ("haar zoon van 16", "dochter (15)"), not after
+#: "met"/"with" or "heeft" (then it is the person's child who comes along): the
+#: question is about that child, whatever the asker's or the parent's age in the
+#: context (a minor put out of the house).
+_MINOR_CHILD = re.compile(
+    r"\b(?:(?:haar|zijn|hun|mijn|her|his|their|my|de|het|een|a|the)\s+)?"
+    r"(?:zoon|zoontje|dochter|dochtertje|stiefzoon|stiefdochter|pleegkind|kind|neef|nicht|"
+    r"broertje|zusje|son|daughter|stepson|stepdaughter|child|kid|nephew|niece)"
+    r"\s*(?:van\s+|of\s+|\(\s*|,\s*)(\d{1,2})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
+    r"weeks|days))")
+
+
+def _minor_in_question(question: str) -> bool:
+    """True when the question names a child under 18 by its age (see
+    :data:`_MINOR_CHILD`), not as someone who comes along."""
+    folded = _spelled_out(fold(question))
+    for match in _MINOR_CHILD.finditer(folded):
+        before = folded[max(0, match.start() - 12):match.start()].split()
+        if int(match.group(1)) < ADULT_AGE and not _WITH.intersection(before[-2:]):
+            return True
+    return False
+
+
 def _says_minor(signals: SafetySignals, q: _Question) -> bool:
     """True when the question calls the person a minor without giving an age
     ("een minderjarige jongen", "a minor"): one of ``signals.minor_words``, not negated,
@@ -1181,8 +1300,11 @@ def _weak_hits(family: Family, q: _Question, old: bool) -> list[tuple[str, ...]]
     older meets them too)."""
     found: list[tuple[tuple[str, ...], int, int]] = []
     for weak in family.weak:
-        # the person a list needs is read even inside an idiom ("sinds de dood van")
-        if weak.needs and not old and _first_match(weak.needs, q, literal=False) is None:
+        # the person a list needs is read even inside an idiom ("sinds de dood van"),
+        # and a negation after it denies what follows, not the person ("mag van haar
+        # man niet werken", "haar vriend bedoelt het niet zo")
+        if weak.needs and not old and not any(
+                next(iter(_find(person, q)), None) is not None for person in weak.needs):
             continue
         found.extend(_all_matches(weak.cues, q))
     found.sort(key=lambda hit: (hit[1], -hit[2]))

@@ -21,6 +21,7 @@ from busbaan.routing.safety import (
     _figurative,
     _matches,
     _Question,
+    _rather,
     check_against_map,
     default_path,
     detect,
@@ -417,9 +418,9 @@ def test_minors_field_is_checked_in_the_file_and_against_the_map(tmp_path: Path)
 def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) -> list[str]:
     """Detection as it was before the cue tables: every cue of every list tried in order,
     the verb-exclusion map always built (the reference for the fast path); figurative
-    uses are ruled out as in :func:`detect`."""
+    uses and preferences ("niet X maar Y") are ruled out as in :func:`detect`."""
     q = _Question(text)
-    q.blocked = _figurative(q, signals.figurative)
+    q.blocked = _figurative(q, signals.figurative) | _rather(signals, q)
     found: list[str] = []
     for family in signals.families:
         if family.grown is not None and ((age is not None and age >= 65) or any(
