@@ -87,11 +87,15 @@ HELDOUT7 = "frozen-2026-12-04-s7.jsonl"
 HELDOUT8 = "frozen-2026-12-04-s8.jsonl"
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+#: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
+#: again at the end (21:52, three batches), s8 only then.
 #: Measured 2026-12-04 21:25 UTC (main at 705c461 and at 2ccae87 in one run).
 SESSION6_START: dict[str, tuple[str, ...]] = {
     "heldout5": ("0.483", "0.767", "31/33", "36/120 (30.0 %)", "32/36 (88.9 %)"),
     "heldout6": ("0.400", "0.680", "20/27", "21/100 (21.0 %)", "17/21 (81.0 %)"),
     "heldout7": ("0.540", "0.770", "22/28", "22/100 (22.0 %)", "21/22 (95.5 %)"),
+    # s8: measured 21:52 UTC beside main at a6737df
+    "heldout8": ("0.500", "0.740", "22/28", "26/100 (26.0 %)", "20/26 (76.9 %)"),
 }
 HELDOUT4_FIRST = ("0.500", "0.758", "15/24", "35/120 (29.2 %)", "31/35 (88.6 %)")
 #: The held-out set's one baseline measurement, before any session-3 change (the
