@@ -58,3 +58,13 @@ def test_a_neighbour_hearing_violence_gets_the_safety_line(demo_router: Router) 
     answer = demo_router.route("mijn buurman drinkt veel en schreeuwt s nachts tegen zijn "
                                "vrouw, ik hoor haar huilen")
     assert "partner_violence" in [h.signal for h in answer.safety + answer.caution]
+
+
+@pytest.mark.xfail(strict=True, reason="'niet naar veilig thuis' (the service's name, negated) "
+                   "hits the weak cue 'niet veilig thuis' (unsafe at home): a partner-violence "
+                   "caution, and Veilig Thuis first despite 'niet X maar Y'")
+def test_declining_veilig_thuis_by_name_is_no_danger_cue(demo_router: Router) -> None:
+    answer = demo_router.route("niet naar veilig thuis maar ik wil wel advies over opvoeding "
+                               "van mijn puber")
+    assert answer.caution == [] and answer.safety == []
+    assert answer.results[0].service_id == "okt"
