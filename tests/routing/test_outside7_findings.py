@@ -66,5 +66,5 @@ def test_a_neighbour_hearing_violence_gets_the_safety_line(demo_router: Router) 
 def test_declining_veilig_thuis_by_name_is_no_danger_cue(demo_router: Router) -> None:
     answer = demo_router.route("niet naar veilig thuis maar ik wil wel advies over opvoeding "
                                "van mijn puber")
-    assert answer.caution == [] and answer.safety == []
+    assert not answer.caution and not answer.safety
     assert answer.results[0].service_id == "okt"
