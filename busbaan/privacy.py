@@ -8,8 +8,10 @@ caution: a false alarm costs a rephrase, a miss costs a data breach.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+import simplemma
 
 # A run of digit groups joined by single separators ("111 222 333", "1112.22.333",
 # "111-222-333"). A BSN is any run of whole groups in it that holds nine digits, so
@@ -109,12 +111,41 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
     ("name", "een naam", "a name"),
     ("address", "een adres", "an address"),
 )
-_PATTERNS = {
+class _TitledNames:
+    """:data:`_TITLE_NAME`, except a title followed by one lower-case word of the Dutch
+    dictionary and nothing else ("meneer snapt de brieven", "mevrouw valt vaak",
+    "meneer drinkt"): a verb or a noun there says what the client does (outside7: 4 of
+    7 refusals on the workbench were these). A capitalised word always counts, and so
+    do initials and a tussenvoegsel ("meneer de boer"). The price: a lower-case
+    surname that is also a word ("mevrouw bakker") is missed; "mevrouw jansen" is not."""
+
+    def _found(self, text: str) -> Iterator[re.Match[str]]:
+        for match in _TITLE_NAME.finditer(text):
+            rest = match.group(0).split()[1:]
+            if match.group(0).lower().startswith("de heer"):
+                rest = rest[1:]
+            if (len(rest) == 1 and rest[0].islower()
+                    and simplemma.is_known(rest[0], lang="nl")):
+                continue
+            yield match
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self._found(text), None)
+
+    def sub(self, repl: str, text: str) -> str:
+        out, last = [], 0
+        for match in self._found(text):
+            out += [text[last:match.start()], repl]
+            last = match.end()
+        return "".join(out) + text[last:]
+
+
+_PATTERNS: dict[str, re.Pattern[str] | _TitledNames] = {
     "email": _EMAIL,
     "phone": _PHONE,
     "postcode": _POSTCODE,
     "date": _DATE,
-    "name": _TITLE_NAME,
+    "name": _TitledNames(),
     "address": _STREET,
 }
 

@@ -194,6 +194,11 @@ class WegwijzerBot:
         document = await asyncio.to_thread(load_socialmap, map_file, engine)
         examples = expansion.configured()  # BUSBAAN_EXAMPLES or the shipped files
         router = await asyncio.to_thread(Router, document.social_map, examples=examples)
+        with_examples, services, used = expansion.coverage(examples, document.social_map)
+        # outside7: a map whose example files no longer fit lost them all, silently
+        (log.info if with_examples == services else log.warning)(
+            "route.examples", services_with_examples=with_examples, services=services,
+            examples=used)
         return cls(runner, engine=engine, clock=clock, audit=audit, document=document,
                    router=router, check_seconds=check_seconds,
                    default_target_minutes=default_target_minutes,
@@ -580,6 +585,12 @@ class WegwijzerBot:
         normalised terms -> services (never its text); reload the associations."""
         question = await self.question_for(answer)
         if question is None or not votes:
+            return 0
+        if self.router.route(question).safety:
+            # A safety answer is given by rule, not learned: feedback on it must not
+            # teach its ordinary words to other services (outside7: two people's !fout on
+            # suicide answers moved "zoon" towards the Taalhuis for everyone).
+            log.info("route.learn_skipped", reason="safety")
             return 0
         terms = learning_terms(self.router.analyzer, question)
         stored = source_key(source_id, actor)  # counted per person, not per click

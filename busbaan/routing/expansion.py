@@ -92,9 +92,11 @@ class Entry:
 class ExampleSet:
     """Example questions from one or more files; see the module's docstring.
 
-    A file is written for one map: it applies to a map only when *every* entry in it
-    fits a service of that map (:meth:`for_map`). Half a file is never used, so the
-    services of a map never get examples unevenly from a file meant for another map.
+    A file is written for one map: it applies to a map only when most of its entries
+    fit a service of that map (:meth:`used_sources`), and then the entries that fit. A
+    file meant for another map that shares a few ids is not used, so the services of a
+    map never get examples unevenly from it; one removed or mistyped service drops its
+    own examples, not the file's (outside7: one inactive service emptied the demo map).
     """
 
     entries: tuple[Entry, ...] = ()
@@ -113,16 +115,26 @@ class ExampleSet:
         misfits = [e for e in mine if not any(e.matches(i) for i in ids)]
         return len(mine) - len(misfits), misfits
 
+    def used_sources(self, service_ids: Iterable[str]) -> set[str]:
+        """The files written for this map: most of their entries fit one of its
+        services (a removed or mistyped id drops that entry, not the file; a file for
+        another map that shares a few ids is not used)."""
+        ids = tuple(service_ids)
+        used = set()
+        for source in self.sources:
+            fitting, misfits = self.fits(source, ids)
+            if fitting > len(misfits):
+                used.add(source)
+        return used
+
     def for_map(self, service_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        """Per service id: its examples (each once) from the files that fit the map
-        (every entry fits a service), with what their ``like`` keys borrow from any
-        file."""
+        """Per service id: its examples (each once) from the files written for the map
+        (:meth:`used_sources`), with what their ``like`` keys borrow from any file."""
         ids = tuple(service_ids)
         by_key: dict[str, list[str]] = defaultdict(list)
         for entry in self.entries:
             by_key[entry.key].extend(entry.examples)
-        used = [e for e in self.entries
-                if e.source in {src for src in self.sources if not self.fits(src, ids)[1]}]
+        used = [e for e in self.entries if e.source in self.used_sources(ids)]
         out: dict[str, dict[str, None]] = defaultdict(dict)
         for entry in used:
             texts = [*entry.examples, *(t for key in entry.like for t in by_key.get(key, ()))]
@@ -310,28 +322,33 @@ def load_examples(paths: Iterable[str | Path] | None = None) -> ExampleSet:
 def check_against_map(
     examples: ExampleSet, social_map: SocialMap, *, own: Iterable[str] = ()
 ) -> list[MapProblem]:
-    """Problems of example files with one map. A file of which some entries fit none
-    of the map's (active) services is not used at all (:meth:`ExampleSet.for_map`).
-    When most of its entries do fit, that is a warning naming the misfits (a typo in
-    an id, or a removed service); when most do not, the file is for another map: a
-    warning only for the files in ``own`` (those the map's editor gave), silence for
-    the shipped ones. In a file that is used, a ``like`` key that no file has is a
-    warning too (it borrows nothing)."""
+    """Problems of example files with one map. An entry that fits none of the map's
+    (active) services is not used: when most of its file's entries do fit, a warning
+    names it (a typo in an id, or a removed service); when most do not, the file is
+    for another map and not used at all (:meth:`ExampleSet.used_sources`): a warning
+    only for the files in ``own`` (those the map's editor gave), silence for the shipped
+    ones. In a file that is used, a ``like`` key that no file has is a warning too (it
+    borrows nothing)."""
     ids = [s.id for s in social_map.services if s.active]
     given = set(own)
     keys = {e.key for e in examples.entries}
     problems: list[MapProblem] = []
     for source in examples.sources:
         fitting, misfits = examples.fits(source, ids)
+        used = fitting > len(misfits)
         if misfits and (source in given or fitting >= len(misfits)):
             names = ", ".join(e.key for e in misfits[:5]) + (" …" if len(misfits) > 5 else "")
             problems.append(MapProblem(
                 "warning", "examples-unknown-service", source,
                 f"{len(misfits)} van {fitting + len(misfits)} sleutels passen bij geen "
-                f"(actieve) dienst op de kaart ({names}); het bestand wordt daarom niet "
-                "gebruikt", f"{len(misfits)} of {fitting + len(misfits)} keys fit no (active) "
-                f"service on the map ({names}); the file is therefore not used"))
-        if misfits:
+                f"(actieve) dienst op de kaart ({names}); "
+                + ("die voorbeeldvragen worden niet gebruikt" if used
+                   else "het bestand wordt daarom niet gebruikt"),
+                f"{len(misfits)} of {fitting + len(misfits)} keys fit no (active) "
+                f"service on the map ({names}); "
+                + ("those example questions are not used" if used
+                   else "the file is therefore not used")))
+        if not used:
             continue  # not used on this map: what it borrows does not matter here
         problems += _possible_names(examples, source, social_map)
         missing = list(dict.fromkeys(

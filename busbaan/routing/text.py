@@ -494,6 +494,14 @@ class Analyzer:
         )
         return None if match is None else str(match[0])
 
+    def without_ruled_out(self, text: str) -> str:
+        """``text``'s words without those a contrastive negation or a denial rules out
+        ("niet naar Veilig Thuis maar ..."), for the channels that read the whole text
+        (the character n-grams; outside7: the named service still came first)."""
+        unelided = self._unelide(text)
+        ruled_out = contrasted_negations(unelided)
+        return " ".join(w for i, w in enumerate(words(unelided)) if i not in ruled_out)
+
     def query(self, text: str, *, ignore: Sequence[str] = ()) -> list[Term]:
         """Weighted terms of a question: its words, compound parts, expansions, fixes.
 

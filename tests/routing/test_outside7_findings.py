@@ -1,7 +1,9 @@
 """outside7 (session 6): problems found by using the wegwijzer the way its users meet it
 (`make dev`, a plain nio client in a direct chat, the CLI), on the shipped demo map.
 
-Each test shows a bug and is ``xfail(strict=True)``: remove the marker when it is fixed.
+Each test showed a bug and was ``xfail(strict=True)``; the lead fixed three in the same
+session (a title and a verb, one inactive service, Veilig Thuis declined by name) and
+removed their markers. The others are still open.
 See docs/notes/2026-12-04s6-outside7.md for how each was found through the bot.
 """
 
@@ -22,8 +24,6 @@ def demo_router() -> Router:
     return Router(load_map(demo_map_path()))
 
 
-@pytest.mark.xfail(strict=True, reason="a lower-case verb after meneer/mevrouw that is not "
-                   "on _NOT_A_SURNAME is taken for a surname; the bot refuses the question")
 @pytest.mark.parametrize("question", [
     "meneer snapt de brieven van de belastingdienst niet, heeft geen schulden",
     "meneer begrijpt zijn post niet meer en opent niks",
@@ -35,8 +35,6 @@ def test_a_title_and_a_verb_is_no_name(question: str) -> None:
     assert find_personal_data(question) == []
 
 
-@pytest.mark.xfail(strict=True, reason="one inactive service makes demo-map.yaml misfit, and "
-                   "a misfitting file is dropped whole: all 35 services lose their examples")
 def test_one_inactive_service_does_not_drop_every_example() -> None:
     social_map = load_map(demo_map_path())
     closed = tuple(dataclasses.replace(s, status="inactive") if s.id == "kledingruil-zuidoost"
@@ -60,9 +58,6 @@ def test_a_neighbour_hearing_violence_gets_the_safety_line(demo_router: Router) 
     assert "partner_violence" in [h.signal for h in answer.safety + answer.caution]
 
 
-@pytest.mark.xfail(strict=True, reason="'niet naar veilig thuis' (the service's name, negated) "
-                   "hits the weak cue 'niet veilig thuis' (unsafe at home): a partner-violence "
-                   "caution, and Veilig Thuis first despite 'niet X maar Y'")
 def test_declining_veilig_thuis_by_name_is_no_danger_cue(demo_router: Router) -> None:
     answer = demo_router.route("niet naar veilig thuis maar ik wil wel advies over opvoeding "
                                "van mijn puber")

@@ -136,6 +136,31 @@ async def test_feedback_becomes_learned_terms(
         engine.dispose()
 
 
+async def test_feedback_on_a_safety_answer_teaches_nothing(
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str,
+        wegwijzer_service: Any) -> None:
+    """outside7: `!fout taalhuis` on suicide answers taught "zoon" -> Taalhuis for all.
+    Feedback is still recorded (and audited), but a safety answer's words are not
+    learned."""
+    from busbaan.store import make_engine
+    from busbaan.store.wegwijzer_learned import LearnedRepository
+
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    _, content = await ask_dm(asker, dm, "mijn zoon zegt dat hij er niet meer wil zijn")
+    assert content[ROUTE_KEY]["safety"], content["body"][:200]
+    wrong = await asker.command(dm, "!fout taalhuis")
+    assert wrong[REPLY_KEY]["ok"] is True
+    engine = make_engine(busbaan_db_url)
+    try:
+        repo = LearnedRepository(engine)
+        sha = wegwijzer_service.wegwijzer.document.sha256
+        source = wrong[REPLY_KEY]["data"]["feedback_id"]
+        assert [e for e in repo.evidence(sha) if e.source_id.endswith("~" + source)] == []
+    finally:
+        engine.dispose()
+
+
 async def test_help_alone_is_answered_in_dutch(make_person: MakePerson, bot_id: str) -> None:
     """``!help`` and ``help`` — Dutch words too — get the Dutch help, as from the casus
     bot (they got the English one); an English question still gets English."""
