@@ -28,6 +28,19 @@ from busbaan.routing.text import Analyzer
 #: Different people needed before an association counts (session 6: people, not
 #: feedback items: one professional clicking !fout twice redirected a term for all).
 MIN_SUPPORT = 2
+#: Numbers written as words ("drie maanden achter"): no numbers are learned, in digits
+#: or in words (outside7 found "drie" in the learned table). Dutch and English, from
+#: any grammar: the cardinals to twenty, the tens, and the larger units.
+NUMBER_WORDS = frozenset([
+    "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
+    "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien",
+    "negentien", "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig",
+    "tachtig", "negentig", "honderd", "duizend", "miljoen", "half", "anderhalf", "one",
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+    "ninety", "hundred", "thousand", "million",
+])
 #: Separates the person from the source in a stored source id (:func:`source_key`).
 _PERSON_SEP = "~"
 #: Items at which an association reaches half its weight (net / (net + PRIOR)).
@@ -110,6 +123,7 @@ def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:
             and term.stem.isalpha()
             and len(term.stem) >= 3
             and analyzer.knows(term.source)
+            and fold(term.source) not in NUMBER_WORDS
         ):
             terms.append(term.stem)
     return tuple(dict.fromkeys(terms))[:MAX_TERMS]

@@ -119,3 +119,14 @@ def test_one_person_clicking_twice_teaches_nothing() -> None:
     assert len(learned_from(two)) == 1
     assert "@a:test" not in source_key("F1", "@a:test")
     assert person_of("F1") == "F1"  # stored before session 6: each source its own person
+
+
+def test_number_words_are_not_learned() -> None:
+    """outside7: "drie" (from "drie maanden huurachterstand") was in the learned table;
+    no numbers are learned, in digits or in words."""
+    from busbaan.routing import Router, demo_map_path, load_map
+    from busbaan.routing.learning import learning_terms
+
+    analyzer = Router(load_map(demo_map_path())).analyzer
+    terms = learning_terms(analyzer, "drie maanden huurachterstand en twee kinderen, 3 brieven")
+    assert terms and not {"drie", "twee", "3"} & set(terms)
