@@ -46,8 +46,8 @@ def check(file: Path, safety_file: Path | None, example_files: tuple[Path, ...])
     raw = read_raw(file)  # a missing file or bad JSON is a BusbaanError
     problems = validate_map(raw)
     problems += _safety_problems(raw, problems, safety_file)
-    problems += _example_problems(raw, problems, example_files or None)
-    examples_line = _example_coverage(raw, problems, example_files or None, en)
+    found, examples_line = _examples(raw, problems, example_files or None, en)
+    problems += found
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for problem in problems:
@@ -96,34 +96,28 @@ def _safety_problems(
     return check_against_map(signals, parse_map(raw))
 
 
-def _example_problems(
-    raw: object, map_problems: list[MapProblem], files: tuple[Path, ...] | None
-) -> list[MapProblem]:
-    """The example files' own problems, and (for a usable map) entries that fit no
-    service on it."""
+def _examples(
+    raw: object, map_problems: list[MapProblem], files: tuple[Path, ...] | None, en: bool
+) -> tuple[list[MapProblem], str]:
+    """The example files' own problems, and (for a usable map) their problems with it;
+    and one line saying how many of the map's services have example questions (empty
+    when there are errors)."""
     try:
         examples = expansion.load_examples(files)
     except expansion.ExamplesFileError as exc:
-        return [dataclasses.replace(p, where=f"{exc.source}: {p.where}") for p in exc.found]
+        return [dataclasses.replace(p, where=f"{exc.source}: {p.where}")
+                for p in exc.found], ""
     if any(p.severity == "error" for p in map_problems):
-        return []
-    return expansion.check_against_map(examples, parse_map(raw),
-                                       own=examples.sources if files else ())
-
-
-def _example_coverage(
-    raw: object, problems: list[MapProblem], files: tuple[Path, ...] | None, en: bool
-) -> str:
-    """One line: how many of the map's services have example questions."""
-    if any(p.severity == "error" for p in problems):
-        return ""
-    examples = expansion.load_examples(files)
-    with_examples, services, used = expansion.coverage(examples, parse_map(raw))
-    if en:
-        return (f"example questions: {with_examples} of {services} services have them "
-                f"({used} in all).")
-    return (f"voorbeeldvragen: {with_examples} van de {services} diensten hebben ze "
+        return [], ""
+    social_map = parse_map(raw)
+    problems = expansion.check_against_map(examples, social_map,
+                                           own=examples.sources if files else ())
+    with_examples, services, used = expansion.coverage(examples, social_map)
+    line = (f"example questions: {with_examples} of {services} services have them "
+            f"({used} in all)." if en else
+            f"voorbeeldvragen: {with_examples} van de {services} diensten hebben ze "
             f"({used} in totaal).")
+    return problems, line
 
 
 @socialmap.command("import")

@@ -115,6 +115,13 @@ class ExampleSet:
         misfits = [e for e in mine if not any(e.matches(i) for i in ids)]
         return len(mine) - len(misfits), misfits
 
+    def _by_key(self) -> dict[str, list[str]]:
+        """Every file's examples per key, for ``like`` to borrow from."""
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for entry in self.entries:
+            by_key[entry.key].extend(entry.examples)
+        return by_key
+
     def used_sources(self, service_ids: Iterable[str]) -> set[str]:
         """The files written for this map: most of their entries fit one of its
         services (a removed or mistyped id drops that entry, not the file; a file for
@@ -131,9 +138,7 @@ class ExampleSet:
         """Per service id: its examples (each once) from the files written for the map
         (:meth:`used_sources`), with what their ``like`` keys borrow from any file."""
         ids = tuple(service_ids)
-        by_key: dict[str, list[str]] = defaultdict(list)
-        for entry in self.entries:
-            by_key[entry.key].extend(entry.examples)
+        by_key = self._by_key()
         used = [e for e in self.entries if e.source in self.used_sources(ids)]
         out: dict[str, dict[str, None]] = defaultdict(dict)
         for entry in used:
@@ -147,9 +152,7 @@ class ExampleSet:
         """Every example of the entries that match ``service_id``, whichever file they
         are in, with what their ``like`` keys borrow (for tests and review; the router
         uses :meth:`for_map`)."""
-        by_key: dict[str, list[str]] = defaultdict(list)
-        for entry in self.entries:
-            by_key[entry.key].extend(entry.examples)
+        by_key = self._by_key()
         found: dict[str, None] = {}
         for entry in self.entries:
             if entry.matches(service_id):

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from routing_testdata import BENCHMARK_MAP
 
-from busbaan.routing import Router, SocialMap, load_map
+from busbaan.routing import Router, SocialMap, demo_map_path, load_map
+from busbaan.routing.safety import SafetySignals, load_signals
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +19,18 @@ def benchmark_map() -> SocialMap:
 @pytest.fixture(scope="session")
 def router(benchmark_map: SocialMap) -> Router:
     return Router(benchmark_map)
+
+
+@pytest.fixture(scope="session")
+def demo_router() -> Router:
+    """The router the wegwijzer bot builds in `make dev` (shipped map, shipped examples)."""
+    return Router(load_map(demo_map_path()))
+
+
+@pytest.fixture(scope="session")
+def signals() -> SafetySignals:
+    """The shipped safety signals file."""
+    return load_signals()
 
 
 @pytest.fixture

@@ -17,12 +17,6 @@ from busbaan.routing.expansion import check_against_map, load_examples
 from busbaan.routing.learning import learning_terms
 
 
-@pytest.fixture(scope="module")
-def demo_router() -> Router:
-    """The router the wegwijzer bot builds in `make dev` (shipped map, shipped examples)."""
-    return Router(load_map(demo_map_path()))
-
-
 @pytest.mark.parametrize("question", [
     "Mijn zoon van 16 zei gisteravond dat hij zich wil doodmaken",
     "ik wil mezelf doodmaken",

@@ -18,12 +18,6 @@ from busbaan.routing import Router, demo_map_path, load_map
 from busbaan.routing.expansion import load_examples
 
 
-@pytest.fixture(scope="module")
-def demo_router() -> Router:
-    """The router the wegwijzer bot builds in `make dev` (shipped map, shipped examples)."""
-    return Router(load_map(demo_map_path()))
-
-
 @pytest.mark.parametrize("question", [
     "meneer snapt de brieven van de belastingdienst niet, heeft geen schulden",
     "meneer begrijpt zijn post niet meer en opent niks",

@@ -8,13 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from busbaan.errors import BusbaanError, UsageError
-from busbaan.routing import MAX_QUESTION_CHARS, Router, demo_map_path, load_map
+from busbaan.routing import MAX_QUESTION_CHARS, Router
 from busbaan.wegwijzer import parse_question, refuse_personal_data
-
-
-@pytest.fixture(scope="module")
-def demo_router() -> Router:
-    return Router(load_map(demo_map_path()))
 
 
 def answer_or_refusal(router: Router, raw: str) -> tuple[str, object]:

@@ -30,11 +30,6 @@ from busbaan.routing.safety import (
 )
 
 
-@pytest.fixture(scope="module")
-def signals() -> Any:
-    return load_signals()
-
-
 def families(signals: Any, text: str, age: int | None = None) -> set[str]:
     """The families signalled strongly (safety service first); weak ones: :func:`weak`."""
     return {s.family.id for s in detect(signals, text, age) if not s.weak}

@@ -13,15 +13,10 @@ from routing_testdata import read_jsonl
 
 from busbaan.routing import Router
 from busbaan.routing.router import CONFIDENT_AT
-from busbaan.routing.safety import _matches, _Question, _words, detect, lemma, load_signals
+from busbaan.routing.safety import _matches, _Question, _words, detect, lemma
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.routing import _threshold, calibrate, calibration_sets, wilson_lower
-
-
-@pytest.fixture(scope="module")
-def signals() -> Any:
-    return load_signals()
 
 
 def strong(signals: Any, text: str, age: int | None = None) -> set[str]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from routing_testdata import BENCHMARK_MAP, read_jsonl
+from routing_testdata import read_jsonl
 
-from busbaan.routing import Router, load_map
+from busbaan.routing import Router
 from busbaan.routing.safety import (
     SafetyFileError,
     _find,
@@ -17,20 +17,9 @@ from busbaan.routing.safety import (
     _with_joined,
     _words,
     detect,
-    load_signals,
     parse_signals,
     split_separable,
 )
-
-
-@pytest.fixture(scope="module")
-def signals() -> Any:
-    return load_signals()
-
-
-@pytest.fixture(scope="module")
-def router() -> Router:
-    return Router(load_map(BENCHMARK_MAP))
 
 
 def strong(signals: Any, text: str, age: int | None = None) -> set[str]:

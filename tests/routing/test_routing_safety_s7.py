@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from routing_testdata import BENCHMARK_MAP
 
-from busbaan.routing import Router, load_map
+from busbaan.routing import Router
 from busbaan.routing.safety import (
     _figurative,
     _figurative_words,
@@ -15,18 +14,7 @@ from busbaan.routing.safety import (
     _Question,
     _words,
     detect,
-    load_signals,
 )
-
-
-@pytest.fixture(scope="module")
-def signals() -> Any:
-    return load_signals()
-
-
-@pytest.fixture(scope="module")
-def router() -> Router:
-    return Router(load_map(BENCHMARK_MAP))
 
 
 def families(signals: Any, text: str, age: int | None = None) -> dict[str, bool]:

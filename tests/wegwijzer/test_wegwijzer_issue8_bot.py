@@ -107,33 +107,40 @@ async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
         engine.dispose()
 
 
+def _learned(db_url: str, service: Any, feedback_id: str) -> tuple[list[Any], str]:
+    """The learned votes one feedback item left for the running map (stored under the
+    professional's hash and the feedback id), and the learned summary as text."""
+    from busbaan.store import make_engine
+    from busbaan.store.wegwijzer_learned import LearnedRepository
+
+    engine = make_engine(db_url)
+    try:
+        repo = LearnedRepository(engine)
+        sha = service.wegwijzer.document.sha256
+        votes = [e for e in repo.evidence(sha) if e.source_id.endswith("~" + feedback_id)]
+        return votes, str(repo.summary(sha))
+    finally:
+        engine.dispose()
+
+
 async def test_feedback_becomes_learned_terms(
         make_person: MakePerson, bot_id: str, busbaan_db_url: str,
         wegwijzer_service: Any) -> None:
     """`!fout <dienst>` stores term votes for the map version (stems, never the text)."""
-    from busbaan.store import make_engine
-    from busbaan.store.wegwijzer_learned import LearnedRepository
-
     asker = await make_person()
     dm = await asker.dm(bot_id)
     question = "buurvrouw kan de brieven van de gemeente niet lezen"
     await ask_dm(asker, dm, question)
     wrong = await asker.command(dm, "!fout taalhuis")
     assert wrong[REPLY_KEY]["ok"] is True
-    engine = make_engine(busbaan_db_url)
-    try:
-        repo = LearnedRepository(engine)
-        sha = wegwijzer_service.wegwijzer.document.sha256
-        source = wrong[REPLY_KEY]["data"]["feedback_id"]
-        votes = [e for e in repo.evidence(sha) if e.source_id.endswith("~" + source)]
-        # stored per person (a hash of the Matrix ID, never the ID itself)
-        assert votes and asker.user_id not in str([e.source_id for e in votes])
-        assert {e.service_id for e in votes if e.delta > 0} == {"taalhuis"}
-        terms = {e.term for e in votes}
-        assert terms and all(t.isalpha() and " " not in t for t in terms)
-        assert question not in str(repo.summary(sha))
-    finally:
-        engine.dispose()
+    votes, summary = _learned(busbaan_db_url, wegwijzer_service,
+                              wrong[REPLY_KEY]["data"]["feedback_id"])
+    # stored per person (a hash of the Matrix ID, never the ID itself)
+    assert votes and asker.user_id not in str([e.source_id for e in votes])
+    assert {e.service_id for e in votes if e.delta > 0} == {"taalhuis"}
+    terms = {e.term for e in votes}
+    assert terms and all(t.isalpha() and " " not in t for t in terms)
+    assert question not in summary
 
 
 async def test_feedback_on_a_safety_answer_teaches_nothing(
@@ -142,23 +149,15 @@ async def test_feedback_on_a_safety_answer_teaches_nothing(
     """outside7: `!fout taalhuis` on suicide answers taught "zoon" -> Taalhuis for all.
     Feedback is still recorded (and audited), but a safety answer's words are not
     learned."""
-    from busbaan.store import make_engine
-    from busbaan.store.wegwijzer_learned import LearnedRepository
-
     asker = await make_person()
     dm = await asker.dm(bot_id)
     _, content = await ask_dm(asker, dm, "mijn zoon zegt dat hij er niet meer wil zijn")
     assert content[ROUTE_KEY]["safety"], content["body"][:200]
     wrong = await asker.command(dm, "!fout taalhuis")
     assert wrong[REPLY_KEY]["ok"] is True
-    engine = make_engine(busbaan_db_url)
-    try:
-        repo = LearnedRepository(engine)
-        sha = wegwijzer_service.wegwijzer.document.sha256
-        source = wrong[REPLY_KEY]["data"]["feedback_id"]
-        assert [e for e in repo.evidence(sha) if e.source_id.endswith("~" + source)] == []
-    finally:
-        engine.dispose()
+    votes, _ = _learned(busbaan_db_url, wegwijzer_service,
+                        wrong[REPLY_KEY]["data"]["feedback_id"])
+    assert votes == []
 
 
 async def test_help_alone_is_answered_in_dutch(make_person: MakePerson, bot_id: str) -> None:
