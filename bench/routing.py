@@ -85,6 +85,17 @@ HELDOUT7 = "frozen-2026-12-04-s7.jsonl"
 #: Written at 21:33 UTC by a sixth writer, after s7's first measurement, while the third
 #: batch of example questions was written: measured once, at the end.
 HELDOUT8 = "frozen-2026-12-04-s8.jsonl"
+#: Session 7's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s9: professionals in chat, s10: citizens and family, s11: breadth),
+#: frozen at 23:10 UTC on 2026-12-04 (the file names carry the 5th), before the router
+#: work of session 7; measured once, at its end. Aggregates only.
+SESSION7_HELDOUT = {"heldout9": "frozen-2026-12-05-s9.jsonl",
+                    "heldout10": "frozen-2026-12-05-s10.jsonl",
+                    "heldout11": "frozen-2026-12-05-s11.jsonl"}
+#: Main at the start of session 7 (6dbd145), measured on the session-7 sets in the same
+#: run as the session's final measurement (top-1, top-3, safety in top 3, coverage,
+#: right when confident); filled in at the end of the session.
+SESSION7_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -106,6 +117,23 @@ HELDOUT_BEFORE: tuple[str, str, str, str, str] | None = (
 #: The frozen set's first measurement, before any issue-8 work (tests/data/socialmap/
 #: FROZEN.md): top-1, top-3, confident, right when confident, safety in top 3.
 FROZEN_BEFORE = (0.512, 0.774, "65/84", "38/65 (58 %)", "6/18")
+#: Sets measured before and shipped as examples since session 7 (bench/asked_examples.py):
+#: each is measured by a router without its own file.
+RETIRED = (
+    ("heldout", "s3 (held out in session 3; examples since session 7, its own left out)"),
+    ("heldout4", "s4 (held out in session 4; examples since session 7, its own left out)"),
+    ("heldout5", "s5 (held out in session 5; examples since session 7, its own left out)"),
+    ("heldout6", "s6 (held out in session 6; examples since session 7, its own left out)"),
+    ("heldout7", "s7 (held out in session 6; examples since session 7, its own left out)"),
+    ("heldout8", "s8 (held out in session 6; examples since session 7, its own left out)"),
+)
+#: The held-out sets of now (never looked at), and the three pooled.
+CURRENT = (
+    ("heldout9", "held out s9, session 7 (never looked at)"),
+    ("heldout10", "held out s10, session 7 (never looked at)"),
+    ("heldout11", "held out s11, session 7 (never looked at)"),
+    ("heldout_s7", "held out s9–s11 pooled (300)"),
+)
 BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
 
 _CLI = "from busbaan.cli import main; main()"
@@ -136,6 +164,35 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
             value = q.get(key) or []
             q[key] = [value] if isinstance(value, str) else list(value)
     return rows
+
+
+def routers(social_map: SocialMap) -> Callable[[str], Router]:
+    """The router to measure set ``key`` with: the shipped one, or, for a set whose
+    questions are shipped as examples (:mod:`bench.asked_examples`), one built without
+    that set's file, so that no set is scored by a router that has seen it."""
+    from bench.asked_examples import ASKED, file_name
+    from busbaan.routing.expansion import default_files, load_examples
+
+    cache: dict[str, Router] = {}
+
+    def router_for(key: str) -> Router:
+        name = file_name(key) if key in ASKED else ""
+        if name not in cache:
+            files = [f for f in default_files() if f.name != name]
+            cache[name] = Router(social_map, examples=load_examples(files))
+        return cache[name]
+
+    return router_for
+
+
+def without_asked(social_map: SocialMap, **changes: Any) -> Router:
+    """A router without any set's questions as examples (only the written example
+    files): for the tables over the tuning sets (ablation, examples curve)."""
+    from busbaan.routing.expansion import default_files, load_examples
+
+    files = [f for f in default_files() if not f.name.startswith("asked-")]
+    return Router(social_map, examples=load_examples(files),
+                  tuning=dataclasses.replace(Tuning(), **changes))
 
 
 def score(questions: Sequence[dict[str, Any]], rank: Ranker) -> tuple[float, float]:
@@ -206,7 +263,7 @@ def ablation(
     """Top-1/top-3 per question set for each variant of ``ABLATIONS``."""
     rows = []
     for label, changes in ABLATIONS:
-        router = Router(social_map, tuning=dataclasses.replace(Tuning(), **changes))
+        router = without_asked(social_map, **changes)
         rows.append((label, [score(questions, busbaan_ranker(router)) for questions in sets]))
     return rows
 
@@ -219,7 +276,9 @@ def examples_curve(
     service (over its files in name order: the first batch, then the second)."""
     from busbaan.routing.expansion import Entry, ExampleSet, load_examples
 
-    shipped = load_examples()
+    from busbaan.routing.expansion import default_files
+
+    shipped = load_examples([f for f in default_files() if not f.name.startswith("asked-")])
     rows = []
     for n in sizes:
         left: dict[str, int] = {}
@@ -335,6 +394,13 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         ("near3", read_jsonl(LOCAL / "safety-near-misses.jsonl")),
         ("near4", read_jsonl(LOCAL / NEAR4)),
         ("near5", read_jsonl(LOCAL / NEAR5)),
+        # retired held-out sets (session 7): scored without their own example file
+        ("heldout", read_jsonl(LOCAL / HELDOUT)),
+        ("heldout4", read_jsonl(LOCAL / HELDOUT4)),
+        ("heldout5", read_jsonl(LOCAL / HELDOUT5)),
+        ("heldout6", read_jsonl(LOCAL / HELDOUT6)),
+        ("heldout7", read_jsonl(LOCAL / HELDOUT7)),
+        ("heldout8", read_jsonl(LOCAL / HELDOUT8)),
     ]
 
 
@@ -380,18 +446,21 @@ def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
     return certified or fallback or (1.0, 0.0, False)
 
 
-def calibrate(router: Router, sets: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> dict[
-        str, Any]:
+def calibrate(router_for: Callable[[str], Router],
+              sets: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> dict[str, Any]:
     """Fit the confidence on the tuning sets' answers without a safety signal (those
     are confident by rule) and choose its threshold by cross-validation: each tuning
     set is left out once, the model fitted on the others, and the threshold read from
     the pooled out-of-fold chances (:func:`_threshold`). Also reports, per set, what
     that threshold gives out of sample: right when confident and coverage, for plain
-    answers and with the safety answers (confident by rule) included."""
+    answers and with the safety answers (confident by rule) included. Each set is
+    scored by ``router_for(name)``: for a set shipped as examples, a router without
+    them."""
     import numpy as np
 
     names, rows, labels, safe = [], [], [], []
     for name, questions in sets:
+        router = router_for(name)
         for q in questions:
             if not q["expected"]:
                 continue  # a near miss kept only to count false alarms: no right answer
@@ -618,15 +687,12 @@ def render(figures: dict[str, Any]) -> str:
 
     sets = [("dev", "dev (tuning)"), ("frozen", "first frozen (tuning since session 3)"),
             ("tuning4", "tuning set s4 (everyday words, tuning)")]
-    if f["heldout"] is not None:
-        sets.append(("heldout", "held out, session 3 (never looked at)"))
-    if f.get("heldout4") is not None:
-        sets.append(("heldout4", "held out, session 4 (never looked at)"))
-    if f.get("heldout5") is not None:
-        sets.append(("heldout5", "held out, session 5 (never looked at)"))
-    for key, number in (("heldout6", 6), ("heldout7", 7), ("heldout8", 8)):
+    for key, label in RETIRED:
         if f.get(key) is not None:
-            sets.append((key, f"held out s{number}, session 6 (never looked at)"))
+            sets.append((key, label))
+    for key, label in CURRENT:
+        if f.get(key) is not None:
+            sets.append((key, label))
     sets += [("own", "own paraphrases"), ("fresh", "own new questions"),
              ("probes", "own safety probes s4 (tuning)"),
              ("probes5", "own safety probes s5 (tuning)")]
@@ -636,30 +702,19 @@ def render(figures: dict[str, Any]) -> str:
         rows.append(f"| {label} ({n}) | busbaan | {f[key][0]:.3f} | {f[key][1]:.3f} |")
         rows.append(f"| {label} ({n}) | plain BM25 (bm25s) | {f[key + '_bm25'][0]:.3f} | "
                     f"{f[key + '_bm25'][1]:.3f} |")
-    side = ["| | dev | first frozen (tuning) | tuning s4 | held out (session 3) | "
-            "held out (session 4) | held out (session 5) | held out s6 | held out s7 | "
-            "held out s8 |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
-
-    def trio(cell: Callable[[str], str]) -> str:
-        keys = ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5", "heldout6",
-                "heldout7", "heldout8")
-        return " | ".join(cell(k) if f.get(k) is not None else "not present" for k in keys)
-
-    side += [
-        "| top-1 | " + trio(lambda k: f"{f[k][0]:.3f}") + " |",
-        "| top-3 | " + trio(lambda k: f"{f[k][1]:.3f}") + " |",
-        "| safety questions with a safety service in the top 3 | "
-        + trio(lambda k: f"{f['safety_' + k][1]}/{f['safety_' + k][0]}") + " |",
-        "| false alarms (safety answer where none belongs) | "
-        + trio(lambda k: pct(f["alarm_" + k][1], f["alarm_" + k][0])) + " |",
-        "| coverage (confident) | "
-        + trio(lambda k: pct(f["conf_" + k]["confident"], f["conf_" + k]["n"])) + " |",
-        "| right when confident | "
-        + trio(lambda k: pct(f["conf_" + k]["right"], f["conf_" + k]["confident"])) + " |",
-        "| right when confident, without a safety signal | "
-        + trio(lambda k: pct(f["conf_" + k]["plain_right"], f["conf_" + k]["plain"])) + " |",
-    ]
+    side_keys = [k for k, _ in sets[: -4]]
+    labels = dict(sets)
+    side = ["| set | top-1 | top-3 | safety questions with a safety service in the top 3 | "
+            "false alarms (safety answer where none belongs) | coverage (confident) | "
+            "right when confident | right when confident, without a safety signal |",
+            "|---|---|---|---|---|---|---|---|"]
+    for k in side_keys:
+        c = f["conf_" + k]
+        side.append(
+            f"| {labels[k]} | {f[k][0]:.3f} | {f[k][1]:.3f} | "
+            f"{f['safety_' + k][1]}/{f['safety_' + k][0]} | "
+            f"{pct(f['alarm_' + k][1], f['alarm_' + k][0])} | {pct(c['confident'], c['n'])} | "
+            f"{pct(c['right'], c['confident'])} | {pct(c['plain_right'], c['plain'])} |")
     before = ["| held-out set (session 3) | top-1 | top-3 | safety in top 3 | coverage | "
               "right when confident |", "|---|---|---|---|---|---|"]
     if HELDOUT_BEFORE is not None:
@@ -696,6 +751,15 @@ def render(figures: dict[str, Any]) -> str:
             if key in SESSION6_START:
                 before.append("| main at the start of session 6 (705c461), same run | "
                               + " | ".join(SESSION6_START[key]) + " |")
+            before.append(now_row(key).replace(
+                "| now |", "| now, without its own example file (session 7) |"))
+    for key, label in CURRENT:
+        if f.get(key) is not None:
+            before += ["", f"| {label} | top-1 | top-3 | safety in top 3 | coverage | "
+                       "right when confident |", "|---|---|---|---|---|---|"]
+            if key in SESSION7_START:
+                before.append("| main at the start of session 7 (6dbd145), same run | "
+                              + " | ".join(SESSION7_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -710,7 +774,7 @@ def render(figures: dict[str, Any]) -> str:
         f"{f['safety_frozen'][1]}/{f['safety_frozen'][0]} |",
     ]
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
-                            "heldout6", "heldout7", "heldout8")
+                            "heldout6", "heldout7", "heldout8", "heldout_s7")
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -721,7 +785,8 @@ def render(figures: dict[str, Any]) -> str:
         rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
-                            "heldout6", "heldout7", "heldout8", "own", "fresh", "off")
+                            "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT, "own",
+                            "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
     n_alarms = sum(f["alarm_" + k][1] for k in ordinary)
@@ -782,13 +847,15 @@ def render(figures: dict[str, Any]) -> str:
         f"{f['confident_at']} (weights {', '.join(str(w) for w in cal['weights'])}). "
         "Per set, out of fold:"
     )
-    target = ("heldout8" if f.get("heldout8") is not None
+    target = ("heldout_s7" if f.get("heldout_s7") is not None
+              else "heldout8" if f.get("heldout8") is not None
               else "heldout7" if f.get("heldout7") is not None
               else "heldout6" if f.get("heldout6") is not None
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {"heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
+    tname = {"heldout_s7": "held out s9–s11 pooled, session 7",
+             "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
              "heldout": "held out, session 3"}.get(
@@ -834,8 +901,14 @@ def render(figures: dict[str, Any]) -> str:
         "frozen at the start of session 5 before any router work), and the three held-out "
         f"sets of session 6 (`tests/data/socialmap/{HELDOUT6}`, `{HELDOUT7}` and "
         f"`{HELDOUT8}`, 100 questions each by three more independent writers, each frozen "
-        "before the router work it measures; the goals below are read on the newest, s8, "
-        "measured once).",
+        "before the router work it measures). **From session 7 on these six sets are "
+        "retired**: their questions are shipped as example questions "
+        "(`busbaan/routing/examples/asked-*.yaml`, `python -m bench.asked_examples`), and "
+        "each is measured by a router built without its own file (leave one set out). The "
+        "held-out sets of session 7 (`tests/data/socialmap/frozen-2026-12-05-s9.jsonl`, "
+        "`-s10` and `-s11`, 100 questions each by three more independent writers, frozen "
+        "at 23:10 UTC on 2026-12-04 before the session's router work and measured once, at "
+        "its end) are the ones the goals below are read on, pooled.",
         "",
         *side,
         "",
@@ -976,8 +1049,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the held-out set out (for work on the router: it is measured only at "
-        "the start and the end of a session)",
+        help="leave the current held-out sets out (s9-s11; for work on the router: they "
+        "are measured only at the end of a session)",
     )
     parser.add_argument(
         "--calibrate",
@@ -986,7 +1059,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.calibrate:
-        fitted = calibrate(Router(load_map(data_file("amsterdam-demo.hsds.json"))),
+        fitted = calibrate(routers(load_map(data_file("amsterdam-demo.hsds.json"))),
                            calibration_sets())
         print(json.dumps(fitted))
         return 0
@@ -997,20 +1070,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     frozen = read_jsonl(LOCAL / FROZEN)
     heldout_path = LOCAL / HELDOUT
     heldout = (
-        read_jsonl(heldout_path) if heldout_path.exists() and not args.no_heldout else None
+        read_jsonl(heldout_path) if heldout_path.exists() else None
     )
     heldout4_path = LOCAL / HELDOUT4
     heldout4 = (
-        read_jsonl(heldout4_path) if heldout4_path.exists() and not args.no_heldout else None
+        read_jsonl(heldout4_path) if heldout4_path.exists() else None
     )
     heldout5_path = LOCAL / HELDOUT5
     heldout5 = (
-        read_jsonl(heldout5_path) if heldout5_path.exists() and not args.no_heldout else None
+        read_jsonl(heldout5_path) if heldout5_path.exists() else None
     )
     session6 = {key: read_jsonl(LOCAL / name) for key, name in (("heldout6", HELDOUT6),
                                                                 ("heldout7", HELDOUT7),
                                                                 ("heldout8", HELDOUT8))
+                if (LOCAL / name).exists()}
+    session7 = {key: read_jsonl(LOCAL / name) for key, name in SESSION7_HELDOUT.items()
                 if (LOCAL / name).exists() and not args.no_heldout}
+    if len(session7) == len(SESSION7_HELDOUT):
+        session7["heldout_s7"] = [q for key in SESSION7_HELDOUT for q in session7[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1026,7 +1103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     router = Router(social_map)
     build_s = time.perf_counter() - start
-    ours, baseline = busbaan_ranker(router), bm25_ranker(map_path)
+    router_for = routers(social_map)
+    baseline = bm25_ranker(map_path)
 
     times = latency(router, [*dev, *frozen], args.passes)
     figures: dict[str, Any] = {
@@ -1054,7 +1132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "safety_probes6": safety_figures(router, read_jsonl(LOCAL / PROBES6)),
         "alarm_near6": false_alarms(router, read_jsonl(LOCAL / NEAR6)),
         "caution_near6": caution_alarms(router, read_jsonl(LOCAL / NEAR6)),
-        "calibration": calibrate(router, calibration_sets()),
+        "calibration": calibrate(router_for, calibration_sets()),
         "confident_at": router.tuning.confident_at,
         "caution_off": caution_alarms(router, off),
         "alarm_tnear": false_alarms(
@@ -1065,6 +1143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "heldout6": None,
         "heldout7": None,
         "heldout8": None,
+        **{key: None for key in SESSION7_HELDOUT},
+        "heldout_s7": None,
     }
     if not args.quick:
         figures |= {
@@ -1082,15 +1162,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         named.append(("heldout4", heldout4))
     if heldout5 is not None:
         named.append(("heldout5", heldout5))
-    named += list(session6.items())
+    named += list(session6.items()) + list(session7.items())
     for key, questions in named:
+        measured = router_for(key)
         figures["n_" + key] = len(questions)
-        figures[key] = score(questions, ours)
+        figures[key] = score(questions, busbaan_ranker(measured))
         figures[key + "_bm25"] = score(questions, baseline)
-        figures["safety_" + key] = safety_figures(router, questions)
-        figures["alarm_" + key] = false_alarms(router, questions)
-        figures["caution_" + key] = caution_alarms(router, questions)
-        figures["conf_" + key] = confidence_summary(confidence_rows(router, questions))
+        figures["safety_" + key] = safety_figures(measured, questions)
+        figures["alarm_" + key] = false_alarms(measured, questions)
+        figures["caution_" + key] = caution_alarms(measured, questions)
+        figures["conf_" + key] = confidence_summary(confidence_rows(measured, questions))
     text = render(figures)
     print(text)
     if not args.no_write:

@@ -34,6 +34,10 @@ _NOT_A_SURNAME = (
     "mag|met|moest|moet|naar|niet|nog|nu|of|om|ontvangt|ook|op|over|raakt|sinds|slaapt|"
     "spreekt|staat|te|tegen|thuis|uit|van|verdient|voor|vraagt|vroeg|was|weet|wel|werd|"
     "werkt|wil|wilde|woont|wordt|zal|zegt|zelf|zit|zocht|zoekt|zonder|zou|"
+    # an age in words ("mevrouw van in de negentig", "meneer van rond de zestig"; session
+    # 7: a held-out elder-abuse question was refused as a name)
+    "begin|bijna|boven|eind|midden|net|rond|ruim|ver|"
+    "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|"
     "and|can|has|is|lives|needs|the|wants|was|with"
 )
 #: Places a client is said to live or be in right after a title ("meneer in Noord"):
@@ -41,10 +45,14 @@ _NOT_A_SURNAME = (
 _PLACES = (
     "noord|oost|zuid|west|zuidoost|nieuw-west|centrum|weesp|amsterdam|bijlmer|"
     "straat|wijk|buurt|stad|huis|bank|bed|zorg|school|opvang|afdeling|wachtkamer|"
-    "bijstand|wachtlijst|dagbesteding|ziekenhuis"
+    "bijstand|wachtlijst|dagbesteding|ziekenhuis|"
+    # floors and spots in a building ("meneer op de begane grond"; session 7)
+    "begane|eerste|tweede|derde|vierde|bovenste|onderste|overkant|hoek|etage|verdieping|"
+    "galerij|portiek|flat|gang|zolder"
 )
 _TITLE_NAME = re.compile(
-    r"\b(?:dhr|mevr|mw|mr|mrs|ms|meneer|mevrouw|de heer)\.?\s+"
+    # "MS" in capitals is the disease ("ze heeft MS. Mijn ..."), not a title (session 7)
+    r"\b(?:dhr|mevr|mw|(?-i:[Mm]rs?|[Mm]s)|meneer|mevrouw|de heer)\.?\s+"
     r"(?:[^\W\d_]\.\s*)*"  # initials: "J. P. "
     r"(?:(?:van|de|der|den|het|te|ter|ten|'t|’t)\s+"  # tussenvoegsels: "van der "
     # "in"/"op" as tussenvoegsel ("op de Beek", "in 't Veld"), but not before a place:

@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from busbaan.errors import UsageError
 from busbaan.privacy import find_personal_data, name_kinds
-from busbaan.routing.lexicon import fold
+from busbaan.routing.lexicon import canonical_area, fold
 from busbaan.routing.model import MapProblem, SocialMap
 from busbaan.routing.text import Analyzer, words
 
@@ -369,7 +369,8 @@ def check_against_map(
 
 
 #: Two capitalised words inside a sentence ("... want Fatima Bakker heeft ..."): a
-#: person's name, unless the map itself uses them (a service or an organisation).
+#: person's name, unless the map itself uses them (a service or an organisation) or
+#: they name a place the router knows ("De Pijp", "Indische Buurt").
 _NAME_PAIR = re.compile(r"(?<=[a-z,;]\s)([A-Z][a-zà-ÿ'’-]+\s+[A-Z][a-zà-ÿ'’-]+)")
 
 
@@ -387,7 +388,8 @@ def _possible_names(examples: ExampleSet, source: str,
             continue
         for number, text in enumerate(entry.examples, start=1):
             for match in _NAME_PAIR.finditer(text):
-                if fold(match.group(1)) not in known:
+                pair = match.group(1)
+                if fold(pair) not in known and canonical_area(pair) is None:
                     out.append(MapProblem(
                         "warning", "examples-possible-name",
                         f"{source}: services.{entry.key}[{number}]",

@@ -92,6 +92,7 @@ PLACES: Mapping[str, str] = {
     "kolenkit": "West",
     # Zuid
     "de pijp": "Zuid",
+    "albert cuyp": "Zuid",
     "rivierenbuurt": "Zuid",
     "buitenveldert": "Zuid",
     "zuidas": "Zuid",

@@ -224,6 +224,9 @@ def test_an_untitled_name_in_an_example_is_warned_about(benchmark_map: SocialMap
     examples = parse_examples({"services": {"wpi-bijstand": [
         "Mijn buurvrouw Fatima Bakker heeft geen geld meer om van te leven",
         "Kan ik bij Veilig Thuis terecht als mijn ex mij bedreigt om geld?",
+        # session 7: a neighbourhood is a place, not a name
+        "Ik woon in de Indische Buurt en kom niet rond van mijn loon",
+        "Mijn kraam op de Albert Cuyp levert te weinig op",
     ]}}, "x.yaml")
     [warning] = check_against_map(examples, benchmark_map)
     assert warning.code == "examples-possible-name" and warning.where.endswith("[1]")
