@@ -87,6 +87,17 @@ _CHILD_WORD = re.compile(
 #: child it serves (CBS: births to mothers of 50 and over are a handful a year in the
 #: Netherlands), so "kinderen" of a person of 79 are grown up.
 OLDEST_PARENT_AT_BIRTH = 50
+#: "wordt over vijf maanden 18", "ze wordt in mei 18", "bijna 18", "turns 18 in June":
+#: the age the person is about to reach (session 7: six writers of the retired sets
+#: gave a 17-year-old who "wordt 18" and asked for the Wajong, which starts at 18).
+_TURNING = re.compile(
+    r"\b(?:wordt|word|turns?|turning|will\s+be|bijna|almost|nearly)\s+(?:[a-z]+\s+){0,4}?"
+    r"(\d{1,2})\b(?!\s*(?:euro|eur|%|procent|keer|x\b|maanden|maand|weken|week|dagen|dag|"
+    r"uur|months?|weeks?|days?|hours?|times|kilo|kg))(?![.,]\d)"
+)
+#: A service whose lower age the person reaches within this many years stays open to
+#: a question that says so: people prepare the step (a Wajong is asked before 18).
+TURNING_AHEAD = 1
 # A duration ("al 5 jaar", "sinds 3 jaar", "5 jaar in de bijstand") is no age.
 _DURATION_BEFORE = re.compile(r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper)\s*$")
 
@@ -104,17 +115,25 @@ class Person:
     child_age: int | None = None
     #: The question speaks of a child ('haar dochter', 'the kids'), with or without age.
     has_child: bool = False
+    #: The age the question says the person is about to reach ('wordt in mei 18').
+    turning: int | None = None
 
-    def admits(self, minimum: int | None, maximum: int | None) -> bool:
+    def admits(self, minimum: int | None, maximum: int | None, *, ahead: bool = False) -> bool:
         """True when a service for ages ``minimum``..``maximum`` is open to this person
         -- or to their child: a parent asks for the child's service ("vader (42) heeft
         een zoon van 9 die wil voetballen"), by the child's age when given, else for
-        any service that ends before adulthood."""
+        any service that ends before adulthood. ``ahead``: also a service the person
+        is about to reach (:attr:`turning`, at most TURNING_AHEAD years on); not for
+        safety services, where the age of tonight counts."""
 
         def fits(age: int) -> bool:
             return (minimum is None or age >= minimum) and (maximum is None or age <= maximum)
 
         if self.leeftijd is None or fits(self.leeftijd):
+            return True
+        if (ahead and self.turning is not None
+                and self.leeftijd < self.turning <= self.leeftijd + TURNING_AHEAD
+                and fits(self.turning)):
             return True
         if self.child_age is not None:
             return fits(self.child_age)
@@ -132,6 +151,12 @@ def detect_age(text: str) -> int | None:
     found = _ages(folded)
     own = [(pos, value) for pos, value, child in found if not child]
     return min(own)[1] if own else None
+
+
+def detect_turning(text: str) -> int | None:
+    """The age the question says someone is about to reach, or None."""
+    match = _TURNING.search(fold(text))
+    return int(match.group(1)) if match else None
 
 
 def detect_child_age(text: str) -> int | None:
@@ -275,4 +300,5 @@ def person(question: str, context: Mapping[str, object] | None) -> Person:
         place_words,
         detect_child_age(question),
         speaks_of_a_child(question),
+        detect_turning(question),
     )

@@ -309,8 +309,10 @@ class Router:
             merged[term.stem] = (max(weight, term.weight), sources)
         return merged
 
-    def _eligible(self, service: Service, who: Person) -> Literal["age", "area"] | None:
-        if not who.admits(service.minimum_age, service.maximum_age):
+    def _eligible(
+        self, service: Service, who: Person, *, ahead: bool = False
+    ) -> Literal["age", "area"] | None:
+        if not who.admits(service.minimum_age, service.maximum_age, ahead=ahead):
             return "age"
         if who.stadsdeel is not None and not serves_area(service, who.stadsdeel):
             return "area"
@@ -640,7 +642,7 @@ class Router:
             raw = handed
         for doc, value in raw.items():
             service = self._services[doc]
-            reason = self._eligible(service, who)
+            reason = self._eligible(service, who, ahead=True)
             if reason is not None:
                 excluded.append((value, Exclusion(service.id, reason)))
                 continue

@@ -46,6 +46,20 @@ def test_age_from_the_question_is_used(router: Router) -> None:
     assert "wpi-bijstand" not in [r.service_id for r in answer.results]
 
 
+def test_a_service_the_person_is_about_to_reach_stays_open(router: Router) -> None:
+    """Session 7: six writers asked for the Wajong (from 18) for a 17-year-old who
+    "wordt in mei 18"; the step is prepared before the birthday. Only within a year,
+    and never for the safety services, where tonight's age counts."""
+    question = "Onze dochter is ernstig ziek en wordt over vijf maanden 18. Wat moeten we regelen?"
+    answer = router.route(question, {"leeftijd": 17})
+    assert "uwv-wajong" not in [e.service_id for e in answer.excluded]
+    far = router.route(question.replace("18", "19"), {"leeftijd": 17})
+    assert "uwv-wajong" in [e.service_id for e in far.excluded]
+    homeless = router.route("Mijn dochter wordt over een maand 18 en heeft vannacht geen "
+                            "slaapplek, ze slaapt op straat", {"leeftijd": 17})
+    assert homeless.results[0].service_id not in ("mo-jongeren-toegang", "mo-centrale-toegang")
+
+
 def test_context_overrides_the_question(router: Router) -> None:
     """The given context wins over what the question seems to say."""
     answer = router.route("verhuisd uit Noord", {"stadsdeel": "West", "leeftijd": 30})
