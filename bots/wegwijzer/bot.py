@@ -125,6 +125,43 @@ def load_socialmap(map_file: Path | None, engine: Engine) -> MapDocument:
     return map_document(read_raw(demo_map_path()), str(demo_map_path()))
 
 
+def check_files(map_file: Path | None) -> None:
+    """Before anything starts (``make dev``, ``busbaan serve``): the map file (when one is
+    configured), the safety signals file and the example questions (``BUSBAAN_EXAMPLES``
+    or the shipped ones) can be used together, else a :class:`BusbaanError` whose message
+    is one line naming the first problem (outside7: a BSN in an example file stopped
+    ``make dev`` only after Synapse and the casus bot had started, with aiohttp's
+    "Unclosed client session" lines). Blocking: a few hundred ms; nothing is kept."""
+    from busbaan.routing.safety import SafetyFileError, load_signals
+    from busbaan.routing.safety import check_against_map as safety_against_map
+
+    document = (map_document(read_raw(map_file), str(map_file))
+                if map_file is not None else None)  # a broken map: SocialMapError
+    expansion.configured()  # a broken example file (personal data...): BB_EXAMPLES
+    try:
+        signals = load_signals()
+    except SafetyFileError as exc:
+        first, more = exc.found[0], len(exc.found) - 1
+        raise UsageError(
+            f"Veiligheidssignalen {exc.source}: {first.where}: {first.nl}"
+            + (f" (en {more} meer)" if more else "")
+            + ". Controleer het bestand met: busbaan socialmap check <kaart>",
+            f"Safety signals {exc.source}: {first.where}: {first.en}"
+            + (f" (and {more} more)" if more else "")
+            + ". Check the file with: busbaan socialmap check <map>",
+            errcode="BB_SAFETY_FILE") from None
+    if document is not None:
+        errors = [p for p in safety_against_map(signals, document.social_map)
+                  if p.severity == "error"]
+        if errors:
+            raise UsageError(
+                f"Veiligheidssignalen en kaart {map_file}: {errors[0].where}: {errors[0].nl}"
+                + ". Controleer met: busbaan socialmap check <kaart>",
+                f"Safety signals and map {map_file}: {errors[0].where}: {errors[0].en}"
+                + ". Check with: busbaan socialmap check <map>",
+                errcode="BB_SAFETY_FILE")
+
+
 def embeddings_from_env() -> EmbeddingsEndpoint | None:
     """The semantic ranker's endpoint from ``BUSBAAN_EMBEDDINGS_URL`` (optional:
     ``BUSBAAN_EMBEDDINGS_MODEL``, ``BUSBAAN_EMBEDDINGS_TIMEOUT`` in seconds); None when
@@ -760,4 +797,4 @@ class WegwijzerBot:
         return await self._feedback(ctx, "wrong", expected)
 
 
-__all__ = ["ROUTE_KEY", "WegwijzerBot", "load_socialmap"]
+__all__ = ["ROUTE_KEY", "WegwijzerBot", "check_files", "load_socialmap"]
