@@ -209,6 +209,8 @@ def busbaan_ranker(router: Router) -> Ranker:
     def rank(q: dict[str, Any]) -> list[str]:
         line = json.dumps({"id": q["id"], "question": q["question"], "context": q["context"]})
         answer = batch_line(router, line)
+        if "field" in answer:  # a field route batch does not read: a broken set, not a miss
+            raise ValueError(f"{q['id']}: {answer['error']}")
         return [r["service_id"] for r in answer.get("results", [])]
 
     return rank

@@ -85,6 +85,10 @@ class Service:
 
     async def start(self) -> None:
         self.policy = load_policy(self.config.policy_dir)  # a broken policy: no start
+        if "wegwijzer" in self.config.bots:  # nor broken wegwijzer files (outside7)
+            from bots.wegwijzer.bot import check_files
+
+            await asyncio.to_thread(check_files, self.config.socialmap)
         await asyncio.to_thread(migrate, self.url)
         self.engine = make_engine(self.url)
         await asyncio.to_thread(self.audit.write, [AuditEntry(

@@ -125,6 +125,43 @@ def load_socialmap(map_file: Path | None, engine: Engine) -> MapDocument:
     return map_document(read_raw(demo_map_path()), str(demo_map_path()))
 
 
+def check_files(map_file: Path | None) -> None:
+    """Before anything starts (``make dev``, ``busbaan serve``): the map file (when one is
+    configured), the safety signals file and the example questions (``BUSBAAN_EXAMPLES``
+    or the shipped ones) can be used together, else a :class:`BusbaanError` whose message
+    is one line naming the first problem (outside7: a BSN in an example file stopped
+    ``make dev`` only after Synapse and the casus bot had started, with aiohttp's
+    "Unclosed client session" lines). Blocking: a few hundred ms; nothing is kept."""
+    from busbaan.routing.safety import SafetyFileError, load_signals
+    from busbaan.routing.safety import check_against_map as safety_against_map
+
+    document = (map_document(read_raw(map_file), str(map_file))
+                if map_file is not None else None)  # a broken map: SocialMapError
+    expansion.configured()  # a broken example file (personal data...): BB_EXAMPLES
+    try:
+        signals = load_signals()
+    except SafetyFileError as exc:
+        first, more = exc.found[0], len(exc.found) - 1
+        raise UsageError(
+            f"Veiligheidssignalen {exc.source}: {first.where}: {first.nl}"
+            + (f" (en {more} meer)" if more else "")
+            + ". Controleer het bestand met: busbaan socialmap check <kaart>",
+            f"Safety signals {exc.source}: {first.where}: {first.en}"
+            + (f" (and {more} more)" if more else "")
+            + ". Check the file with: busbaan socialmap check <map>",
+            errcode="BB_SAFETY_FILE") from None
+    if document is not None:
+        errors = [p for p in safety_against_map(signals, document.social_map)
+                  if p.severity == "error"]
+        if errors:
+            raise UsageError(
+                f"Veiligheidssignalen en kaart {map_file}: {errors[0].where}: {errors[0].nl}"
+                + ". Controleer met: busbaan socialmap check <kaart>",
+                f"Safety signals and map {map_file}: {errors[0].where}: {errors[0].en}"
+                + ". Check with: busbaan socialmap check <map>",
+                errcode="BB_SAFETY_FILE")
+
+
 def embeddings_from_env() -> EmbeddingsEndpoint | None:
     """The semantic ranker's endpoint from ``BUSBAAN_EMBEDDINGS_URL`` (optional:
     ``BUSBAAN_EMBEDDINGS_MODEL``, ``BUSBAAN_EMBEDDINGS_TIMEOUT`` in seconds); None when
@@ -175,6 +212,9 @@ class WegwijzerBot:
         self._questions: OrderedDict[str, str] = OrderedDict()  # answer_id -> question
         # answer_id -> the stadsdeel the answer was for (for !baan mens; no personal data)
         self._stadsdelen: OrderedDict[str, str | None] = OrderedDict()
+        # (room, asker) -> the event id of their last question there, answered or refused
+        # (outside7: `!fout` after a refused question was booked on the answer before it)
+        self._last_question: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._reactions: asyncio.Queue[nio.ReactionEvent] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._started_ms = 0
@@ -363,6 +403,16 @@ class WegwijzerBot:
         while len(self._stadsdelen) > QUESTION_CACHE:
             self._stadsdelen.popitem(last=False)
 
+    def _asked(self, room_id: str, sender: str, question_event_id: str) -> None:
+        """Note the sender's newest question in this room (in memory, bounded): a command
+        about "the last answer" is about this question's answer, or none when it was
+        refused."""
+        key = (room_id, sender)
+        self._last_question.pop(key, None)
+        self._last_question[key] = question_event_id
+        while len(self._last_question) > QUESTION_CACHE:
+            self._last_question.popitem(last=False)
+
     async def _refused(self, sender: str, exc: BusbaanError) -> None:
         if isinstance(exc, PersonalData):
             await self.record("route.personal_data_refused", "E", actor=sender,
@@ -374,6 +424,7 @@ class WegwijzerBot:
              summary="Waar kan iemand terecht? De drie diensten die het best passen.",
              summary_en="Where can someone go? The three services that fit best.")
     async def cmd_who(self, ctx: CommandContext) -> Reply:
+        self._asked(ctx.room_id, ctx.sender, ctx.event_id)
         try:
             question, answer = await self.ask(ctx.args, ctx.lang)
         except BusbaanError as exc:
@@ -492,6 +543,10 @@ class WegwijzerBot:
         lang = ("nl" if text.lower() in _HELP_WORDS or greeting in _GREETINGS_NL else
                 "en" if greeting in _GREETINGS_EN else guess_lang(text))
         relates = {"m.in_reply_to": {"event_id": question_event_id}}
+        is_help = (text.lower() in _HELP_WORDS or text.startswith("!")
+                   or greeting in _GREETINGS_NL | _GREETINGS_EN)
+        if not is_help:
+            self._asked(room_id, sender, question_event_id)
         if (text.lower() in _HELP_WORDS or text.startswith("!")
                 or greeting in _GREETINGS_NL | _GREETINGS_EN):
             body, html = help_texts(lang, self._usages(lang))
@@ -542,12 +597,26 @@ class WegwijzerBot:
 
     async def find_answer(self, room_id: str, sender: str,
                           in_reply_to: str | None) -> AnswerRecord:
-        """The answer replied to, else the sender's last answer in this room."""
+        """The answer replied to, else the sender's last answer in this room — but only
+        when no question of theirs was asked (and refused) after it there."""
         if in_reply_to:
             replied = await asyncio.to_thread(self.answers.by_event, in_reply_to)
             if replied is not None and replied.room_id == room_id:
                 return replied
         last = await asyncio.to_thread(self.answers.last_for, room_id, sender)
+        newest = self._last_question.get((room_id, sender))
+        if last is not None and newest is not None and newest != last.question_event_id:
+            # outside7: the newest question was refused (personal data, no words, another
+            # language, empty); the answer before it is not what the person means now.
+            raise NotFound(
+                "Je laatste vraag heb ik niet beantwoord, dus er is geen antwoord om te "
+                "beoordelen of om een baan uit te openen; er is niets opgeslagen. Stel de "
+                "vraag opnieuw (zonder persoonsgegevens), of reageer op het antwoord dat "
+                "je bedoelt.",
+                "I did not answer your last question, so there is no answer to rate or to "
+                "open a lane from; nothing was stored. Ask the question again (without "
+                "personal data), or reply to the answer you mean.",
+                errcode="BB_NO_ANSWER", data={"reason": "last_question_refused"})
         if last is None:
             raise NotFound(
                 "Ik heb je in deze kamer nog geen antwoord gegeven. Stel eerst een vraag: "
@@ -728,4 +797,4 @@ class WegwijzerBot:
         return await self._feedback(ctx, "wrong", expected)
 
 
-__all__ = ["ROUTE_KEY", "WegwijzerBot", "load_socialmap"]
+__all__ = ["ROUTE_KEY", "WegwijzerBot", "check_files", "load_socialmap"]

@@ -50,6 +50,7 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
     db_url = f"sqlite:///{state_dir / 'busbaan.db'}"
 
     policy = load_policy(policy_dir)
+    await asyncio.to_thread(check_wegwijzer_files)  # before anything starts (outside7)
     await asyncio.to_thread(migrate, db_url)
     entries = parse_directory_csv(
         (ROOT / "deploy" / "demo" / "directory.csv").read_text(encoding="utf-8"), policy,
@@ -105,6 +106,16 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
     finally:
         await hs.stop()
     click.echo("busbaan: gestopt.", err=True)
+
+
+def check_wegwijzer_files() -> None:
+    """The demo map, the safety signals and the example questions, checked before
+    Synapse or a bot starts: a problem (a BSN in an example file) stops ``make dev`` with
+    one Dutch line and exit 2, with nothing started (outside7, finding 12)."""
+    from bots.wegwijzer.bot import check_files
+    from busbaan.routing import demo_map_path
+
+    check_files(demo_map_path())
 
 
 async def _audit_trust(state_dir: Path) -> tuple[DevWitness, Path]:

@@ -123,7 +123,12 @@ def parse_ports(text: str) -> tuple[int | None, ...]:
 async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
                         ports: tuple[int | None, ...] | None = None,
                         encryption: bool = True) -> None:
-    from busbaan.cli.dev import _audit_trust, _demo_intake_rooms, gate_module
+    from busbaan.cli.dev import (
+        _audit_trust,
+        _demo_intake_rooms,
+        check_wegwijzer_files,
+        gate_module,
+    )
     from busbaan.devstack.synapse import port_is_free
     from busbaan.matrix.runner import BotAccount
     from busbaan.policy import load_policy
@@ -140,6 +145,7 @@ async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
     db_url = f"sqlite:///{base / 'busbaan.db'}"
     policy_dir = policy_dir.absolute()
     load_policy(policy_dir)  # a broken policy stops here, with file, rule and field
+    await asyncio.to_thread(check_wegwijzer_files)  # and broken wegwijzer files (outside7)
     await asyncio.to_thread(migrate, db_url)
     if not port_is_free(web_port):
         log.warning("dev.web_port_busy", port=web_port)

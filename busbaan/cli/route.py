@@ -4,7 +4,9 @@
 JSON line per input line, in order: ``{"id", "results": [{"service_id", "score", "why"}],
 "confident", "safety": [{"signal", "service_id"}], "caution": [{"signal", "service_id"}]}``
 (``caution``: weak safety signals, their service in the top 3), or ``{"id", "error",
-"errcode"}`` for a line it cannot use.
+"errcode"}`` for a line it cannot use (plus ``"field"`` when a field is unknown: a
+line has only ``id``, ``question``, ``context`` and, as if in ``context``,
+``stadsdeel`` and ``leeftijd``).
 ``ask`` prints a readable answer (or ``--json``). Without ``--map`` the demo map
 shipped with busbaan is used.
 """
@@ -74,6 +76,78 @@ def _line_error(line_id: object, nl: str, en: str, errcode: str) -> dict[str, An
     return {"id": line_id, "error": en if lang() == "en" else nl, "errcode": errcode}
 
 
+#: The fields of a ``route batch`` line; ``stadsdeel`` and ``leeftijd`` may also stand at
+#: the top level, as if in ``context`` (outside7: ``"stadsdeel": "Noord"`` beside
+#: ``question`` was silently ignored).
+_LINE_FIELDS = ("id", "question", "context")
+_CONTEXT_FIELDS = ("stadsdeel", "leeftijd")
+#: Names people reach for, and the field they mean.
+_FIELD_HINTS = {"age": "leeftijd", "district": "stadsdeel", "stadsdelen": "stadsdeel",
+                "leeftijden": "leeftijd", "wijk": "stadsdeel", "buurt": "stadsdeel",
+                "text": "question", "vraag": "question", "query": "question"}
+
+
+def _unknown_field(line_id: object, key: str, *, in_context: bool) -> dict[str, Any]:
+    """The error line for a field ``route batch`` does not read (it was ignored)."""
+    where = f"context.{key}" if in_context else key
+    meant = _FIELD_HINTS.get(key.lower())
+    if meant in _CONTEXT_FIELDS:
+        hint_nl = f" Bedoel je '{meant}' (in 'context' of naast 'question')?"
+        hint_en = f" Did you mean '{meant}' (in 'context' or beside 'question')?"
+    elif meant is not None:
+        hint_nl, hint_en = f" Bedoel je '{meant}'?", f" Did you mean '{meant}'?"
+    else:
+        hint_nl = hint_en = ""
+    if in_context:
+        nl = (f"onbekend veld '{where}': in 'context' staan alleen 'stadsdeel' en "
+              f"'leeftijd'.{hint_nl}")
+        en = (f"unknown field '{where}': 'context' holds only 'stadsdeel' and "
+              f"'leeftijd'.{hint_en}")
+    else:
+        nl = (f"onbekend veld '{where}': een regel heeft 'id', 'question' en 'context' "
+              f"(daarin 'stadsdeel' en 'leeftijd'; die mogen ook naast 'question').{hint_nl}")
+        en = (f"unknown field '{where}': a line has 'id', 'question' and 'context' "
+              f"('stadsdeel' and 'leeftijd' in it; they may also stand beside "
+              f"'question').{hint_en}")
+    return {**_line_error(line_id, nl, en, "BB_USAGE"), "field": where}
+
+
+def _line_context(item: dict[str, Any], line_id: object
+                  ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(the line's context, None) or (None, the error line): unknown fields at either
+    level are an error; top-level ``stadsdeel``/``leeftijd`` join the context."""
+    for key in item:
+        if key not in _LINE_FIELDS and key not in _CONTEXT_FIELDS:
+            return None, _unknown_field(line_id, str(key), in_context=False)
+    context = item.get("context")
+    if context is not None and not isinstance(context, dict):
+        return None, _line_error(
+            line_id,
+            '\'context\' moet een object zijn, bijvoorbeeld {"stadsdeel": "Noord"}',
+            '\'context\' must be an object, for example {"stadsdeel": "Noord"}',
+            "BB_USAGE",
+        )
+    merged = dict(context or {})
+    for key in merged:
+        if key not in _CONTEXT_FIELDS:
+            return None, _unknown_field(line_id, str(key), in_context=True)
+    for key in _CONTEXT_FIELDS:
+        top = item.get(key)
+        if top is None:
+            continue
+        inner = merged.get(key)
+        if inner is not None and inner != top:
+            return None, {**_line_error(
+                line_id,
+                f"'{key}' staat twee keer, met verschillende waarden ({top!r} en "
+                f"context.{key} {inner!r}); noem het één keer",
+                f"'{key}' is given twice, with different values ({top!r} and "
+                f"context.{key} {inner!r}); give it once",
+                "BB_USAGE"), "field": key}
+        merged[key] = top
+    return merged, None
+
+
 def batch_line(router: Router, line: str, semantic: Any = None) -> dict[str, Any]:
     """The output object for one input line of ``route batch`` (never raises);
     ``semantic``: a prepared :class:`busbaan.wegwijzer.semantic.SemanticRanker`."""
@@ -95,7 +169,6 @@ def batch_line(router: Router, line: str, semantic: Any = None) -> dict[str, Any
         )
     line_id = item.get("id")
     question = item.get("question")
-    context = item.get("context")
     if not isinstance(question, str):
         return _line_error(
             line_id,
@@ -103,13 +176,9 @@ def batch_line(router: Router, line: str, semantic: Any = None) -> dict[str, Any
             "'question' is missing or not text",
             "BB_USAGE",
         )
-    if context is not None and not isinstance(context, dict):
-        return _line_error(
-            line_id,
-            '\'context\' moet een object zijn, bijvoorbeeld {"stadsdeel": "Noord"}',
-            '\'context\' must be an object, for example {"stadsdeel": "Noord"}',
-            "BB_USAGE",
-        )
+    context, error = _line_context(item, line_id)
+    if error is not None:
+        return error
     try:
         sims = semantic.similarities(question) if semantic is not None else None
         answer = router.route(question, context, limit=MAX_BATCH_RESULTS, lang=lang(),

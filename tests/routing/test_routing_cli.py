@@ -174,3 +174,55 @@ def test_ask_cuts_a_huge_question_and_says_so() -> None:
     code, out, _ = run("route", "ask", "--map", str(BENCHMARK_MAP), "voedselbank " * 500)
     assert code == 0
     assert "ingekort tot 2000 tekens" in out
+
+
+def test_batch_reads_stadsdeel_and_leeftijd_beside_the_question() -> None:
+    """outside7 finding 11: `"stadsdeel"` beside `question` was silently ignored. It now
+    counts as if it were in `context` (so does `leeftijd`); the same value twice is fine."""
+    question = "bt: hulp bij post"
+    lines = [
+        {"id": "top", "question": question, "stadsdeel": "Zuidoost"},
+        {"id": "ctx", "question": question, "context": {"stadsdeel": "Zuidoost"}},
+        {"id": "both", "question": question, "stadsdeel": "Zuidoost",
+         "context": {"stadsdeel": "Zuidoost"}},
+        {"id": "age", "question": "schulden", "leeftijd": 40},
+        {"id": "bad-age", "question": "schulden", "leeftijd": -5},
+        {"id": "mars", "question": "schulden", "stadsdeel": "Rotterdam"},
+    ]
+    stdin = "".join(json.dumps(line) + "\n" for line in lines)
+    code, out, _ = run("route", "batch", "--map", str(BENCHMARK_MAP), stdin=stdin)
+    assert code == 0
+    top, ctx, both, age, bad_age, mars = (json.loads(line) for line in out.splitlines())
+    assert top["results"] == ctx["results"] == both["results"]
+    assert top["results"][0]["service_id"].startswith("bt-zuidoost")
+    assert "results" in age
+    assert bad_age["errcode"] == "BB_USAGE" and "Leeftijd" in bad_age["error"]
+    assert mars["errcode"] == "BB_UNKNOWN_STADSDEEL"
+
+
+def test_batch_names_an_unknown_field_and_where_it_belongs() -> None:
+    """outside7 finding 11: `{"question": ..., "age": -5}` was answered as if the age were
+    not there. A field the batch does not read is an error line naming it (and the field
+    meant), at the top level and in `context`; later lines are answered; exit 0."""
+    lines = [
+        {"id": 1, "question": "schulden", "age": 40},
+        {"id": 2, "question": "schulden", "context": {"leeftijd": 40, "district": "Noord"}},
+        {"id": 3, "question": "schulden", "expected": ["schuldhulp"]},
+        {"id": 4, "question": "schulden", "stadsdeel": "Noord",
+         "context": {"stadsdeel": "Oost"}},
+        {"id": 5, "question": "voedselbank"},
+    ]
+    stdin = "".join(json.dumps(line) + "\n" for line in lines)
+    code, out, _ = run("route", "batch", "--map", str(BENCHMARK_MAP), stdin=stdin)
+    assert code == 0
+    age, district, expected, twice, ok = (json.loads(line) for line in out.splitlines())
+    assert age["errcode"] == "BB_USAGE" and age["field"] == "age" and age["id"] == 1
+    assert "onbekend veld 'age'" in age["error"] and "'leeftijd'" in age["error"]
+    assert district["field"] == "context.district" and "'stadsdeel'" in district["error"]
+    assert expected["field"] == "expected" and "'id', 'question' en 'context'" in \
+        expected["error"]
+    assert twice["field"] == "stadsdeel" and "twee keer" in twice["error"]
+    assert ok["results"][0]["service_id"] == "voedselbank-aanmelding"
+    code, out, _ = run("route", "batch", "--map", str(BENCHMARK_MAP), lang="en",
+                       stdin=json.dumps({"id": 1, "question": "x", "age": 4}) + "\n")
+    assert json.loads(out)["error"].startswith("unknown field 'age'")

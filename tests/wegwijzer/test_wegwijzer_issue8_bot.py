@@ -220,3 +220,40 @@ async def _scrape(url: str) -> str:
 def _sum(text: str, name: str, **labels: str) -> float:
     return sum(v for n, lab, v in samples(text) if n == name
                and all(lab.get(k) == want for k, want in labels.items()))
+
+
+async def test_feedback_after_a_refused_question_finds_no_answer(
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str) -> None:
+    """outside7 finding 4: a safety answer, then a refused question (personal data), then
+    `!fout stadspas` was booked on the safety answer. Feedback is about the last question
+    answered, and only when no question was asked after it: after a refusal there is no
+    answer to correct (Dutch, or English for `!wrong`), and nothing is recorded."""
+    from busbaan.store import make_engine
+    from busbaan.store.wegwijzer_repo import FeedbackRepository
+
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    _, first = await ask_dm(asker, dm, "mijn zoon zegt dat hij er niet meer wil zijn")
+    answer_id = first[ROUTE_KEY]["answer_id"]
+    for refused, errcode in (("Jan de Vries 111222333", "BB_PERSONAL_DATA"),
+                             ("😀🙏🏽", "BB_NO_WORDS")):
+        _, content = await ask_dm(asker, dm, refused)
+        assert content[NOTICE_KEY]["errcode"] == errcode
+        for cmd, words in (("!fout stadspas", "niet beantwoord"), ("!goed", "niet beantwoord"),
+                           ("!wrong", "did not answer")):
+            reply = await asker.command(dm, cmd)
+            assert reply[REPLY_KEY]["ok"] is False, (cmd, reply["body"])
+            assert reply[REPLY_KEY]["errcode"] == "BB_NO_ANSWER"
+            assert words in reply["body"], reply["body"]
+        baan = await asker.command(dm, "!baan 1")  # nor a lane from the answer before
+        assert baan[REPLY_KEY]["errcode"] == "BB_NO_ANSWER"
+    engine = make_engine(busbaan_db_url)
+    try:
+        assert FeedbackRepository(engine).for_answer(answer_id) == []
+    finally:
+        engine.dispose()
+    # a new question answered: feedback refers to it again
+    _, again = await ask_dm(asker, dm, "cliënt heeft schulden en veel rekeningen")
+    good = await asker.command(dm, "!goed")
+    assert good[REPLY_KEY]["ok"] is True, good["body"]
+    assert good[REPLY_KEY]["data"]["answer_id"] == again[ROUTE_KEY]["answer_id"]
