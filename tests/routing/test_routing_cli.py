@@ -196,7 +196,7 @@ def test_batch_reads_stadsdeel_and_leeftijd_beside_the_question() -> None:
     assert top["results"] == ctx["results"] == both["results"]
     assert top["results"][0]["service_id"].startswith("bt-zuidoost")
     assert "results" in age
-    assert bad_age["errcode"] == "BB_USAGE" and "Leeftijd" in bad_age["error"]
+    assert bad_age["errcode"] == "BB_BAD_AGE" and "Leeftijd" in bad_age["error"]
     assert mars["errcode"] == "BB_UNKNOWN_STADSDEEL"
 
 
