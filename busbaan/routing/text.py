@@ -390,6 +390,13 @@ class Analyzer:
         self._vocabulary = sorted(w for w in frequencies if len(w) >= 3 and not w.isdigit())
         self._known = frozenset(self._vocabulary)
         self._known_stems = frozenset(self.stem(w) for w in self._vocabulary)
+        # What a misspelling is corrected to, and what counts as spelt right: words seen
+        # at least twice. The example questions hold typos on purpose ('uitkerin'; the
+        # retired sets' 'schulhulp', session 7), and one of those must not make the same
+        # typo in a question a word.
+        self._spelling = [w for w in self._vocabulary if frequencies[w] >= 2]
+        self._spelt = frozenset(self._spelling)
+        self._spelt_stems = frozenset(self.stem(w) for w in self._spelling)
         self._english = _english_stemmer()
         self._tables: tuple[tuple[str, float, dict[tuple[str, ...], list[str]], str], ...] = (
             (
@@ -481,8 +488,8 @@ class Analyzer:
         if (
             len(word) < _MIN_FUZZY
             or word.isdigit()
-            or word in self._known
-            or self.stem(word) in self._known_stems
+            or word in self._spelt
+            or self.stem(word) in self._spelt_stems
             # a word of the Dutch dictionary (simplemma) or a common English word is no
             # misspelling: 'schelden' is not 'schulden', 'morgen' not 'mogen'
             or simplemma.is_known(word, lang="nl")
@@ -490,7 +497,7 @@ class Analyzer:
         ):
             return None
         match = process.extractOne(
-            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+            word, self._spelling, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         )
         return None if match is None else str(match[0])
 
