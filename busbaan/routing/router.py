@@ -44,8 +44,10 @@ from busbaan.routing.safety import (
     Family,
     SafetySignals,
     Signal,
+    cue_words,
     detect,
     load_signals,
+    without_cue_words,
 )
 from busbaan.routing.text import Analyzer, Term, words
 
@@ -385,8 +387,29 @@ class Router:
             self._apply_semantic(raw, semantic)
         ranked, excluded = self._rank(raw, who)
         signals = detect(self.safety, question, who.leeftijd)
-        ranked, hits, whys = self._safety_first(
-            ranked, raw, tuple(s for s in signals if not s.weak), who, lang)
+        strong = tuple(s for s in signals if not s.weak)
+        ordinary: list[tuple[float, int]] | None = None
+        rest_evidence: Mapping[int, dict[str, float]] = {}
+        if strong:
+            # The ordinary services after the safety ones are ranked without the words
+            # the signal was read from: "leven" in "wil niet meer leven" has been spent
+            # on the signal and says nothing about Bijstand (outside7, finding 8).
+            spent = without_cue_words(question, cue_words(strong))
+            if spent != question:
+                ordinary = []
+                if words(spent):
+                    rest_query = self._query(spent, who)
+                    rest_raw, rest_evidence = self._scores(spent, rest_query)
+                    if learned:
+                        self._apply_learned(rest_raw, spent, learned)
+                    if semantic:
+                        self._apply_semantic(rest_raw, semantic)
+                    ordinary, _ = self._rank(rest_raw, who)
+                    query = {**rest_query, **query}
+        ranked, hits, whys = self._safety_first(ranked, raw, strong, who, lang, ordinary)
+        if ordinary is not None:
+            evidence = {doc: (evidence.get(doc, {}) if self._services[doc].id in whys
+                              else rest_evidence.get(doc, {})) for _, doc in ranked[:limit]}
         ranked, caution, weak_whys = self._weak_in_top(
             ranked, tuple(s for s in signals if s.weak), who, lang)
         # A weak signal whose service a strong one already put first adds nothing but a
@@ -479,10 +502,19 @@ class Router:
         signals: tuple[Signal, ...],
         who: Person,
         lang: str,
+        ordinary: list[tuple[float, int]] | None = None,
     ) -> tuple[list[tuple[float, int]], tuple[SafetyHit, ...], dict[str, str]]:
         """Put the safety services of the signalled families first (at most
         MAX_SAFETY_SERVICES, each open to this person), scored as the best; also the
-        family's sentence for each of them (service id -> why)."""
+        family's sentence for each of them (service id -> why).
+
+        ``ordinary``: the ordinary ranking for the question without the words the
+        signals were read from (:func:`.safety.without_cue_words`); None when they
+        took none. Then the places after the safety services go first to ordinary
+        services that the rest of the question matches at least as well as any answer
+        needs (``threshold``), then to the signalled families' further services, then
+        to the other ordinary ones: a place is not given to a service that matched
+        only on a word the signal used ("Bijstand" for "wil niet meer leven")."""
         if not signals:
             return ranked, (), {}
         chosen: list[int] = []
@@ -505,7 +537,20 @@ class Router:
             return ranked, tuple(hits), {}
         top = max([value for value, _ in ranked[:1]] + [raw.get(doc, 0.0) for doc in chosen])
         first = [(top, doc) for doc in chosen]  # in the families' order, best first
-        rest = [(value, doc) for value, doc in ranked if doc not in chosen]
+        if ordinary is None:
+            rest = [(value, doc) for value, doc in ranked if doc not in chosen]
+            return first + rest, tuple(hits), whys
+        floor = self.threshold * HALF_SCORE / (1000 - self.threshold)  # score -> raw
+        matched = [(v, d) for v, d in ordinary if d not in chosen and v >= floor]
+        taken = set(chosen) | {d for _, d in matched}
+        further: list[int] = []
+        for rank in range(max((len(d) for d in open_ones), default=0)):
+            for docs in open_ones:
+                if rank < len(docs) and docs[rank] not in taken and docs[rank] not in further:
+                    further.append(docs[rank])
+        low = matched[-1][0] if matched else top
+        rest = matched + [(low, d) for d in further] + [
+            (min(v, low), d) for v, d in ordinary if d not in taken and d not in further]
         return first + rest, tuple(hits), whys
 
     def _family_docs(self, family: Family, who: Person) -> list[int]:
