@@ -46,9 +46,11 @@ from busbaan.routing.safety import (
     Signal,
     cue_words,
     detect,
+    lemma,
     load_signals,
-    without_cue_words,
+    same,
 )
+from busbaan.routing.safety import tokens as safety_tokens
 from busbaan.routing.text import Analyzer, Term, words
 
 #: Questions longer than this are cut (and the answer says so).
@@ -388,28 +390,21 @@ class Router:
         ranked, excluded = self._rank(raw, who)
         signals = detect(self.safety, question, who.leeftijd)
         strong = tuple(s for s in signals if not s.weak)
-        ordinary: list[tuple[float, int]] | None = None
-        rest_evidence: Mapping[int, dict[str, float]] = {}
+        spent: set[int] = set()
         if strong:
-            # The ordinary services after the safety ones are ranked without the words
-            # the signal was read from: "leven" in "wil niet meer leven" has been spent
-            # on the signal and says nothing about Bijstand (outside7, finding 8).
-            spent = without_cue_words(question, cue_words(strong))
-            if spent != question:
-                ordinary = []
-                if words(spent):
-                    rest_query = self._query(spent, who)
-                    rest_raw, rest_evidence = self._scores(spent, rest_query)
-                    if learned:
-                        self._apply_learned(rest_raw, spent, learned)
-                    if semantic:
-                        self._apply_semantic(rest_raw, semantic)
-                    ordinary, _ = self._rank(rest_raw, who)
-                    query = {**rest_query, **query}
-        ranked, hits, whys = self._safety_first(ranked, raw, strong, who, lang, ordinary)
-        if ordinary is not None:
-            evidence = {doc: (evidence.get(doc, {}) if self._services[doc].id in whys
-                              else rest_evidence.get(doc, {})) for _, doc in ranked[:limit]}
+            # An ordinary service that matched on one word only, a word of the phrase
+            # the signal was read from ("leven" in "wil niet meer leven" -> Bijstand),
+            # has no support of its own: it comes after the other ordinary services
+            # (outside7, finding 8). A phrase means what its words together mean; a
+            # rule's words keep their own ("slaat": the police still comes next).
+            used = cue_words(strong)
+            for _, doc in ranked[:limit]:
+                sources = {t.source for stem in evidence.get(doc, {}) for t in query[stem][1]}
+                if len(sources) == 1 and all(
+                        any(same(lemma(w), c) for c in used)
+                        for s_ in sources for w in safety_tokens(s_)):
+                    spent.add(doc)
+        ranked, hits, whys = self._safety_first(ranked, raw, strong, who, lang, spent)
         ranked, caution, weak_whys = self._weak_in_top(
             ranked, tuple(s for s in signals if s.weak), who, lang)
         # A weak signal whose service a strong one already put first adds nothing but a
@@ -434,9 +429,16 @@ class Router:
         # One matched word is not enough to be sure of, unless it names the service
         # ("fiets" alone may mean an adapted bicycle, a stolen one or a bicycle lesson).
         single = bool(results) and len(results[0].matched) <= 1 and features[3] < 1.0
+        # A safety answer is confident by rule when its signalled families agree on
+        # the first service (one family, or several that send to the same desk: a
+        # child who sees partner violence, Veilig Thuis either way). Two families with
+        # different services (shelter and crisis intervention, Veilig Thuis and the
+        # GGD) keep both first, but which one is the question's is a guess: not
+        # confident (session 6: two-family answers were the least often right).
+        desks = {h.service_id for h in hits if h.service_id}
         confident = bool(results) and (
-            any(h.service_id for h in hits)
-            or (confidence >= self.tuning.confident_at and not single)
+            len(desks) == 1
+            or (not desks and confidence >= self.tuning.confident_at and not single)
         )
         notes: list[str] = []
         if truncated:
@@ -502,19 +504,15 @@ class Router:
         signals: tuple[Signal, ...],
         who: Person,
         lang: str,
-        ordinary: list[tuple[float, int]] | None = None,
+        spent: set[int] | None = None,
     ) -> tuple[list[tuple[float, int]], tuple[SafetyHit, ...], dict[str, str]]:
         """Put the safety services of the signalled families first (at most
         MAX_SAFETY_SERVICES, each open to this person), scored as the best; also the
         family's sentence for each of them (service id -> why).
 
-        ``ordinary``: the ordinary ranking for the question without the words the
-        signals were read from (:func:`.safety.without_cue_words`); None when they
-        took none. Then the places after the safety services go first to ordinary
-        services that the rest of the question matches at least as well as any answer
-        needs (``threshold``), then to the signalled families' further services, then
-        to the other ordinary ones: a place is not given to a service that matched
-        only on a word the signal used ("Bijstand" for "wil niet meer leven")."""
+        ``spent``: ordinary services that matched only on one word, a word the signals
+        were read from; they come after the other ordinary services ("Bijstand" for
+        "wil niet meer leven" matched only on "leven")."""
         if not signals:
             return ranked, (), {}
         chosen: list[int] = []
@@ -537,20 +535,11 @@ class Router:
             return ranked, tuple(hits), {}
         top = max([value for value, _ in ranked[:1]] + [raw.get(doc, 0.0) for doc in chosen])
         first = [(top, doc) for doc in chosen]  # in the families' order, best first
-        if ordinary is None:
-            rest = [(value, doc) for value, doc in ranked if doc not in chosen]
-            return first + rest, tuple(hits), whys
-        floor = self.threshold * HALF_SCORE / (1000 - self.threshold)  # score -> raw
-        matched = [(v, d) for v, d in ordinary if d not in chosen and v >= floor]
-        taken = set(chosen) | {d for _, d in matched}
-        further: list[int] = []
-        for rank in range(max((len(d) for d in open_ones), default=0)):
-            for docs in open_ones:
-                if rank < len(docs) and docs[rank] not in taken and docs[rank] not in further:
-                    further.append(docs[rank])
-        low = matched[-1][0] if matched else top
-        rest = matched + [(low, d) for d in further] + [
-            (min(v, low), d) for v, d in ordinary if d not in taken and d not in further]
+        rest = [(value, doc) for value, doc in ranked if doc not in chosen]
+        if spent and any(doc in spent for _, doc in rest):
+            kept = [(v, d) for v, d in rest if d not in spent]
+            low = kept[-1][0] if kept else top
+            rest = kept + [(min(v, low), d) for v, d in rest if d in spent]
         return first + rest, tuple(hits), whys
 
     def _family_docs(self, family: Family, who: Person) -> list[int]:

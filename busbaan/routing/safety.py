@@ -1317,43 +1317,22 @@ def _weak_hits(family: Family, q: _Question, old: bool) -> list[tuple[str, ...]]
     return out
 
 
-#: Words of a cue string that are no question words: the rule separator and a
-#: person's age standing for a rule's first group (``age>=65``).
-_NOT_CUE_WORDS = frozenset(["+"])
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?", re.UNICODE)
 
 
 def cue_words(signals: Iterable[Signal]) -> frozenset[str]:
-    """The words (lemmas) the ``signals``' cues were read from: "niet meer leven" ->
-    {"niet", "veel", "leven"}, "zijn vrouw + schreeuwen + huilen" -> {"zijn", "vrouw",
-    "schreeuwen", "huilen"}; a promoted weak cue's words too ("weak:" dropped)."""
+    """The words (lemmas) of the ``signals``' phrase cues: a strong cue of two or more
+    words, whose meaning is the phrase and not its words ("niet meer leven" ->
+    {"leven", "veel"}: "leven" alone is no danger). A rule's words ("mijn man +
+    slaan") each keep their own meaning, as does a one-word cue ("zelfmoord"), and
+    are not returned. Negations, articles and pronouns are never returned."""
     out: set[str] = set()
     for signal in signals:
-        cue = signal.cue.removeprefix("weak:")
-        out.update(w for w in cue.split() if w not in _NOT_CUE_WORDS and not w.startswith(
-            "age>="))
-    # a negation stays: it may deny an ordinary topic too ("wil niet meer leven, geen
-    # schulden"); articles and pronouns say nothing for ranking either way
+        if "+" in signal.cue.split() or signal.cue.startswith("weak:"):
+            continue
+        words = signal.cue.split()
+        if len(words) >= 2:
+            out.update(words)
     return frozenset(out - NEGATIONS - PRONOUNS - frozenset(ARTICLES.values()))
-
-
-def without_cue_words(question: str, words: frozenset[str]) -> str:
-    """``question`` without the words a safety cue was read from (each word whose lemma
-    is one of ``words``, or a compound ending in one: :func:`same`), the rest as
-    written. The router ranks the ordinary services that follow the safety service on
-    this: a word the signal has spent ("leven" in "wil niet meer leven") says nothing
-    about which ordinary service fits (Bijstand for "levensonderhoud")."""
-    if not words:
-        return question
-
-    def keep(match: re.Match[str]) -> str:
-        token = fold(match.group(0))
-        folded = [t for t in _TOKEN.findall(_spelled_out(token)) if t[0].isalnum()]
-        spent = folded and all(
-            any(same(lemma(t), w) for w in words) for t in folded)
-        return " " if spent else match.group(0)
-
-    return _WORD.sub(keep, question)
 
 
 def signal_json(signal: Signal, service_id: str | None, lang: str) -> Mapping[str, object]:
@@ -1376,5 +1355,4 @@ __all__ = [
     "load_signals",
     "parse_signals",
     "signal_json",
-    "without_cue_words",
 ]
