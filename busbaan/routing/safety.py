@@ -822,6 +822,10 @@ class _Question:
         return found
 
 
+#: Possessive determiners (Dutch, English; from any grammar), as cue words.
+_OWNERS = frozenset(["mijn", "zijn", "haar", "hun", "my", "his", "her", "their"])
+
+
 def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
     """Start positions where ``cue`` occurs in the question (words in order, small gaps,
     one clause; a separable particle that ends the cue anywhere later in the clause);
@@ -839,8 +843,14 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             # after "geen"/"no" at most one word (an adjective: "geen eigen huis"):
             # "geen eten in huis" denies the food, not the house
             gap = 1 if cue[n - 2] in NOUN_NEGATIONS else MAX_GAP
+            # after a possessive the noun is the person itself, not a compound that
+            # ends in it: "mijn buurvrouw" is no "mijn vrouw", "haar buurman" no "haar
+            # man" (s7, safety8: a neighbour who hits her dog is no partner signal)
+            owned = cue[n - 2] in _OWNERS
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
-                        and (far or p - pos <= gap + 1)), None)
+                        and (far or p - pos <= gap + 1)
+                        and not (owned and q.toks[p] != word and word in heads(q.toks[p]))),
+                       None)
             if nxt is None:
                 ok = False
                 break
@@ -851,7 +861,9 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
     if found or len(cue) < 2 or any(w in NOUN_NEGATIONS for w in cue) or english(cue):
         return  # a cue with "geen"/"no", or an English one, holds its word order
     window = len(cue) + MAX_GAP
-    places = [q.where(w) for w in cue]
+    places = [tuple(p for p in q.where(w) if not (
+        n and cue[n - 1] in _OWNERS and q.toks[p] != w and w in heads(q.toks[p])))
+        for n, w in enumerate(cue)]  # after a possessive no compound (see above)
     if not all(places):
         return
     for start in sorted({p for ps in places for p in ps}):

@@ -154,3 +154,21 @@ def test_permission_given_by_a_partner_is_no_signal(
 ])
 def test_a_restriction_by_the_partner_is_still_a_weak_signal(signals: Any, text: str) -> None:
     assert "partner_violence" in families(signals, text), text
+
+
+# -------------------------------- a neighbour is no partner (noticed on the way)
+
+
+@pytest.mark.parametrize("text", [
+    "Mijn buurvrouw slaat haar hond.",
+    "Mijn buurvrouw schreeuwt de hele dag tegen haar kinderen en ik hoor ze vaak huilen.",
+])
+def test_a_compound_after_a_possessive_is_not_the_partner(signals: Any, text: str) -> None:
+    """'mijn buurvrouw' is no 'mijn vrouw': after a possessive the cue's noun is the
+    person itself, not a compound that ends in it."""
+    assert "partner_violence" not in families(signals, text), text
+
+
+def test_a_possessive_and_the_partner_still_match(signals: Any) -> None:
+    assert "partner_violence" in families(signals, "Mijn buurman slaat zijn vrouw.")
+    assert "partner_violence" in families(signals, "Haar man slaat haar.")
