@@ -44,9 +44,13 @@ from busbaan.routing.safety import (
     Family,
     SafetySignals,
     Signal,
+    cue_words,
     detect,
+    lemma,
     load_signals,
+    same,
 )
+from busbaan.routing.safety import tokens as safety_tokens
 from busbaan.routing.text import Analyzer, Term, words
 
 #: Questions longer than this are cut (and the answer says so).
@@ -391,8 +395,22 @@ class Router:
             self._apply_semantic(raw, semantic)
         ranked, excluded = self._rank(raw, who)
         signals = detect(self.safety, question, who.leeftijd)
-        ranked, hits, whys = self._safety_first(
-            ranked, raw, tuple(s for s in signals if not s.weak), who, lang)
+        strong = tuple(s for s in signals if not s.weak)
+        spent: set[int] = set()
+        if strong:
+            # An ordinary service that matched on one word only, a word of the phrase
+            # the signal was read from ("leven" in "wil niet meer leven" -> Bijstand),
+            # has no support of its own: it comes after the other ordinary services
+            # (outside7, finding 8). A phrase means what its words together mean; a
+            # rule's words keep their own ("slaat": the police still comes next).
+            used = cue_words(strong)
+            for _, doc in ranked[:limit]:
+                sources = {t.source for stem in evidence.get(doc, {}) for t in query[stem][1]}
+                if len(sources) == 1 and all(
+                        any(same(lemma(w), c) for c in used)
+                        for s_ in sources for w in safety_tokens(s_)):
+                    spent.add(doc)
+        ranked, hits, whys = self._safety_first(ranked, raw, strong, who, lang, spent)
         ranked, caution, weak_whys = self._weak_in_top(
             ranked, tuple(s for s in signals if s.weak), who, lang)
         # A weak signal whose service a strong one already put first adds nothing but a
@@ -417,9 +435,16 @@ class Router:
         # One matched word is not enough to be sure of, unless it names the service
         # ("fiets" alone may mean an adapted bicycle, a stolen one or a bicycle lesson).
         single = bool(results) and len(results[0].matched) <= 1 and features[3] < 1.0
+        # A safety answer is confident by rule when its signalled families agree on
+        # the first service (one family, or several that send to the same desk: a
+        # child who sees partner violence, Veilig Thuis either way). Two families with
+        # different services (shelter and crisis intervention, Veilig Thuis and the
+        # GGD) keep both first, but which one is the question's is a guess: not
+        # confident (session 6: two-family answers were the least often right).
+        desks = {h.service_id for h in hits if h.service_id}
         confident = bool(results) and (
-            any(h.service_id for h in hits)
-            or (confidence >= self.tuning.confident_at and not single)
+            len(desks) == 1
+            or (not desks and confidence >= self.tuning.confident_at and not single)
         )
         notes: list[str] = []
         if truncated:
@@ -485,10 +510,15 @@ class Router:
         signals: tuple[Signal, ...],
         who: Person,
         lang: str,
+        spent: set[int] | None = None,
     ) -> tuple[list[tuple[float, int]], tuple[SafetyHit, ...], dict[str, str]]:
         """Put the safety services of the signalled families first (at most
         MAX_SAFETY_SERVICES, each open to this person), scored as the best; also the
-        family's sentence for each of them (service id -> why)."""
+        family's sentence for each of them (service id -> why).
+
+        ``spent``: ordinary services that matched only on one word, a word the signals
+        were read from; they come after the other ordinary services ("Bijstand" for
+        "wil niet meer leven" matched only on "leven")."""
         if not signals:
             return ranked, (), {}
         chosen: list[int] = []
@@ -512,6 +542,10 @@ class Router:
         top = max([value for value, _ in ranked[:1]] + [raw.get(doc, 0.0) for doc in chosen])
         first = [(top, doc) for doc in chosen]  # in the families' order, best first
         rest = [(value, doc) for value, doc in ranked if doc not in chosen]
+        if spent and any(doc in spent for _, doc in rest):
+            kept = [(v, d) for v, d in rest if d not in spent]
+            low = kept[-1][0] if kept else top
+            rest = kept + [(min(v, low), d) for v, d in rest if d in spent]
         return first + rest, tuple(hits), whys
 
     def _family_docs(self, family: Family, who: Person) -> list[int]:

@@ -822,6 +822,10 @@ class _Question:
         return found
 
 
+#: Possessive determiners (Dutch, English; from any grammar), as cue words.
+_OWNERS = frozenset(["mijn", "zijn", "haar", "hun", "my", "his", "her", "their"])
+
+
 def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
     """Start positions where ``cue`` occurs in the question (words in order, small gaps,
     one clause; a separable particle that ends the cue anywhere later in the clause);
@@ -839,8 +843,14 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             # after "geen"/"no" at most one word (an adjective: "geen eigen huis"):
             # "geen eten in huis" denies the food, not the house
             gap = 1 if cue[n - 2] in NOUN_NEGATIONS else MAX_GAP
+            # after a possessive the noun is the person itself, not a compound that
+            # ends in it: "mijn buurvrouw" is no "mijn vrouw", "haar buurman" no "haar
+            # man" (s7, safety8: a neighbour who hits her dog is no partner signal)
+            owned = cue[n - 2] in _OWNERS
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
-                        and (far or p - pos <= gap + 1)), None)
+                        and (far or p - pos <= gap + 1)
+                        and not (owned and q.toks[p] != word and word in heads(q.toks[p]))),
+                       None)
             if nxt is None:
                 ok = False
                 break
@@ -851,7 +861,9 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
     if found or len(cue) < 2 or any(w in NOUN_NEGATIONS for w in cue) or english(cue):
         return  # a cue with "geen"/"no", or an English one, holds its word order
     window = len(cue) + MAX_GAP
-    places = [q.where(w) for w in cue]
+    places = [tuple(p for p in q.where(w) if not (
+        n and cue[n - 1] in _OWNERS and q.toks[p] != w and w in heads(q.toks[p])))
+        for n, w in enumerate(cue)]  # after a possessive no compound (see above)
     if not all(places):
         return
     for start in sorted({p for ps in places for p in ps}):
@@ -1317,6 +1329,24 @@ def _weak_hits(family: Family, q: _Question, old: bool) -> list[tuple[str, ...]]
     return out
 
 
+
+
+def cue_words(signals: Iterable[Signal]) -> frozenset[str]:
+    """The words (lemmas) of the ``signals``' phrase cues: a strong cue of two or more
+    words, whose meaning is the phrase and not its words ("niet meer leven" ->
+    {"leven", "veel"}: "leven" alone is no danger). A rule's words ("mijn man +
+    slaan") each keep their own meaning, as does a one-word cue ("zelfmoord"), and
+    are not returned. Negations, articles and pronouns are never returned."""
+    out: set[str] = set()
+    for signal in signals:
+        if "+" in signal.cue.split() or signal.cue.startswith("weak:"):
+            continue
+        words = signal.cue.split()
+        if len(words) >= 2:
+            out.update(words)
+    return frozenset(out - NEGATIONS - PRONOUNS - frozenset(ARTICLES.values()))
+
+
 def signal_json(signal: Signal, service_id: str | None, lang: str) -> Mapping[str, object]:
     """A signal as the contract's ``safety`` item."""
     return {"signal": signal.family.id, "service_id": service_id, "why": signal.family.why(lang)}
@@ -1331,6 +1361,7 @@ __all__ = [
     "Signal",
     "WeakList",
     "check_against_map",
+    "cue_words",
     "default_path",
     "detect",
     "load_signals",

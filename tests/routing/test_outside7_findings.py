@@ -44,8 +44,7 @@ def test_rent_arrears_offers_debt_help(demo_router: Router) -> None:
     assert "schuldhulp" in [r.service_id for r in answer.results[:3]]
 
 
-@pytest.mark.xfail(strict=True, reason="no partner-violence cue fires; Veilig Thuis is first "
-                   "and confident, but without the ⚠ line")
+# fixed in session 7 (safety8): a partner, shouting and crying together are a rule
 def test_a_neighbour_hearing_violence_gets_the_safety_line(demo_router: Router) -> None:
     answer = demo_router.route("mijn buurman drinkt veel en schreeuwt s nachts tegen zijn "
                                "vrouw, ik hoor haar huilen")
