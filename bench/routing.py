@@ -92,6 +92,12 @@ HELDOUT8 = "frozen-2026-12-04-s8.jsonl"
 SESSION7_HELDOUT = {"heldout9": "frozen-2026-12-05-s9.jsonl",
                     "heldout10": "frozen-2026-12-05-s10.jsonl",
                     "heldout11": "frozen-2026-12-05-s11.jsonl"}
+#: Questions of s9-s11 that one engineer (safety8) saw printed during session 7 (a grep
+#: over tests/data that did not leave them out; docs/notes/2026-12-05s7-safety8.md), before
+#: writing a safety rule: the pooled figure is also given without them.
+SEEN_S7 = frozenset({"h9-010", "h9-047", "h9-052", "h9-074", "h9-086", "h10-002", "h10-013",
+                     "h10-026", "h10-032", "h10-034", "h10-035", "h10-054", "h10-075",
+                     "h11-006", "h11-059"})
 #: Main at the start of session 7 (6dbd145), measured on the session-7 sets in the same
 #: run as the session's final measurement (top-1, top-3, safety in top 3, coverage,
 #: right when confident); filled in at the end of the session.
@@ -133,6 +139,7 @@ CURRENT = (
     ("heldout10", "held out s10, session 7 (never looked at)"),
     ("heldout11", "held out s11, session 7 (never looked at)"),
     ("heldout_s7", "held out s9–s11 pooled (300)"),
+    ("heldout_s7_unseen", "held out s9–s11 pooled, without the 15 questions a helper saw"),
 )
 BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
 
@@ -1090,6 +1097,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if (LOCAL / name).exists() and not args.no_heldout}
     if len(session7) == len(SESSION7_HELDOUT):
         session7["heldout_s7"] = [q for key in SESSION7_HELDOUT for q in session7[key]]
+        session7["heldout_s7_unseen"] = [q for q in session7["heldout_s7"]
+                                         if q["id"] not in SEEN_S7]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1147,6 +1156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "heldout8": None,
         **{key: None for key in SESSION7_HELDOUT},
         "heldout_s7": None,
+        "heldout_s7_unseen": None,
     }
     if not args.quick:
         figures |= {
