@@ -57,7 +57,7 @@ def test_socialmap_import_loads_a_checked_map(db_url: str, engine: Engine) -> No
     document = load_socialmap(None, engine)
     assert document.sha256 == stored.sha256 and len(document.social_map.services) == 83
     configured = load_socialmap(demo_map_path(), engine)
-    assert len(configured.social_map.services) == 35  # a configured file wins
+    assert len(configured.social_map.services) == 37  # a configured file wins
 
 
 def test_socialmap_import_refuses_a_broken_map_and_writes_nothing(
