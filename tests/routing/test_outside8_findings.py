@@ -108,3 +108,29 @@ def test_a_young_man_with_debts_gets_debt_help_first(demo_router: Router) -> Non
     answer = demo_router.route("jonge man van 23 heeft een huurachterstand en een DUO-schuld "
                                "en wil hulp met zijn schulden")
     assert answer.results[0].service_id == "schuldhulp"
+
+
+# ------------------------------------- 5. two phone numbers for one safety service
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+@pytest.mark.xfail(strict=True, reason="the demo map gives every service the placeholder "
+                   "'020 555 0100'; when the intake room cannot be reached (make dev: no room "
+                   "for veilig-thuis), `!baan 1` on a ⚠ answer says 'bel 020 555 0100' right "
+                   "below a safety sentence that says 0800-2000")
+def test_a_safety_service_on_the_demo_map_has_the_number_its_safety_sentence_names(
+        demo_router: Router) -> None:
+    services = {s.id: s for s in demo_router.map.services}
+    wrong = []
+    for family in demo_router.safety.families:
+        first = next((sid for sid in family.services if sid in services), None)
+        named = {_digits(n) for n in re.findall(r"\d[\d -]{2,}\d", family.why_nl)}
+        if first is None or not named:
+            continue
+        phones = {_digits(str(getattr(p, "number", p))) for p in services[first].phones}
+        if not named & phones:
+            wrong.append((family.id, first, sorted(named), sorted(phones)))
+    assert wrong == []
