@@ -1,0 +1,136 @@
+"""outside8 (session 7): problems found by using the wegwijzer the way its users meet it
+(`make dev`, a plain nio client in direct chats with @wegwijzer, 40 questions of my own
+written before any answer was seen), shown here at router level on the shipped demo map.
+
+Each test is ``xfail(strict=True)`` with the reason; when the lead fixes one, remove its
+marker. See docs/notes/2026-12-05s7-outside8.md for what the professional saw.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from busbaan.routing import Router
+
+# ---------------------------------------------------------------- 1. past danger
+
+
+@pytest.mark.xfail(strict=True, reason="danger placed in the past ('vroeger', 'tien jaar "
+                   "geleden', 'toen ze klein was, nu is ze 45') fires the family as acute: "
+                   "the safety service first with the 'bel 112 / vannacht' sentence, confident")
+@pytest.mark.parametrize("question", [
+    "Vroeger sloeg haar ex haar, dat is tien jaar geleden, nu zoekt ze werk",
+    "Haar vader sloeg haar toen ze klein was, nu is ze 45 en zit ze in de schulden",
+    "Ze heeft vroeger op straat geslapen maar heeft nu een woning, alleen er staat nog niks in",
+    "Hij heeft jaren geleden op straat geleefd, nu woont hij zelfstandig en zoekt werk",
+])
+def test_danger_in_the_past_is_not_acute(demo_router: Router, question: str) -> None:
+    answer = demo_router.route(question)
+    assert not answer.safety, [h.signal for h in answer.safety]
+
+
+@pytest.mark.xfail(strict=True, reason="'vroeger op straat geslapen maar heeft nu een woning' "
+                   "is answered confidently with the night shelter; the furniture need "
+                   "(bijzondere bijstand: 'inrichting na een verhuizing') comes third")
+def test_a_former_rough_sleeper_with_an_empty_home_gets_furnishing_help(
+        demo_router: Router) -> None:
+    answer = demo_router.route("Ze heeft vroeger op straat geslapen maar heeft nu een "
+                               "woning, alleen er staat nog niks in")
+    assert answer.results[0].service_id == "bijzondere-bijstand" or not answer.confident
+
+
+# ------------------------------------------------------- 2. a toddler as a parent
+
+
+@pytest.mark.xfail(strict=True, reason="a child of 2 or 3 is read as the person, then as a "
+                   "possible parent (context.Person.admits: could_be_parent has no lower "
+                   "bound), so Leerplicht (5-17) is admitted, ranked first, and the answer "
+                   "says 'leeftijd 2 past (5–17 jaar)'")
+@pytest.mark.parametrize(("question", "age"), [
+    ("kindje van 2 heeft geen plek op de kinderopvang, moeder moet werken", 2),
+    ("dochter van 3 heeft geen plek op de kinderopvang", 3),
+    ("kind van 2 wordt gepest", 2),
+])
+def test_a_toddler_is_not_admitted_to_a_school_age_service(
+        demo_router: Router, question: str, age: int) -> None:
+    answer = demo_router.route(question)
+    services = {s.id: s for s in demo_router.map.services}
+    for result in answer.results:
+        claimed = re.search(rf"leeftijd {age} past", result.why or "")
+        if claimed:
+            assert services[result.service_id].admits_age(age), (result.service_id,
+                                                                  result.why)
+    assert "leerplicht" not in [r.service_id for r in answer.results]
+
+
+# ------------------------------------- 3. Veilig Thuis as a filler, without a signal
+
+
+@pytest.mark.xfail(strict=True, reason="no safety signal and no caution, yet Veilig Thuis "
+                   "is first: it has the most example questions (165; next 142, 130, 129, "
+                   "126) and wins on everyday words ('drinkt', 'dag', 'huilt', 'moeder')")
+@pytest.mark.parametrize("question", [
+    "man drinkt elke dag veel alcohol en wil daarmee stoppen",
+    "baby van 8 maanden huilt de hele nacht, de moeder is uitgeput",
+])
+def test_no_signal_no_veilig_thuis_first(demo_router: Router, question: str) -> None:
+    answer = demo_router.route(question)
+    assert not answer.safety and not answer.caution
+    assert answer.results[0].service_id != "veilig-thuis"
+
+
+@pytest.mark.xfail(strict=True, reason="a confident language-course answer lists Veilig "
+                   "Thuis second, 'past bij: spreekt, nederlands, taalles'")
+def test_a_language_course_does_not_list_veilig_thuis(demo_router: Router) -> None:
+    answer = demo_router.route("vrouw spreekt nauwelijks Nederlands en wil graag op taalles")
+    assert answer.results[0].service_id == "taalhuis"
+    assert "veilig-thuis" not in [r.service_id for r in answer.results[:3]]
+
+
+# ------------------------------------------ 4. services with the most examples win
+
+
+@pytest.mark.xfail(strict=True, reason="'geen schulden, wel eenzaam' (78, Zuid): Wmo "
+                   "hulpmiddelen first on 'eenzaam, thuis' (129 examples); the Ouderenadviseur "
+                   "(65+) second")
+def test_a_lonely_older_woman_gets_the_older_persons_adviser_first(
+        demo_router: Router) -> None:
+    answer = demo_router.route("geen schulden, wel eenzaam: mevrouw van 78 in Zuid zit de "
+                               "hele dag alleen thuis")
+    assert answer.results[0].service_id == "ouderenadvies"
+
+
+@pytest.mark.xfail(strict=True, reason="debts named as the need, age 23: Jongerenloket "
+                   "first on 'duo, jonge'; Schuldhulpverlening third")
+def test_a_young_man_with_debts_gets_debt_help_first(demo_router: Router) -> None:
+    answer = demo_router.route("jonge man van 23 heeft een huurachterstand en een DUO-schuld "
+                               "en wil hulp met zijn schulden")
+    assert answer.results[0].service_id == "schuldhulp"
+
+
+# ------------------------------------- 5. two phone numbers for one safety service
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+@pytest.mark.xfail(strict=True, reason="the demo map gives every service the placeholder "
+                   "'020 555 0100'; when the intake room cannot be reached (make dev: no room "
+                   "for veilig-thuis), `!baan 1` on a ⚠ answer says 'bel 020 555 0100' right "
+                   "below a safety sentence that says 0800-2000")
+def test_a_safety_service_on_the_demo_map_has_the_number_its_safety_sentence_names(
+        demo_router: Router) -> None:
+    services = {s.id: s for s in demo_router.map.services}
+    wrong = []
+    for family in demo_router.safety.families:
+        first = next((sid for sid in family.services if sid in services), None)
+        named = {_digits(n) for n in re.findall(r"\d[\d -]{2,}\d", family.why_nl)}
+        if first is None or not named:
+            continue
+        phones = {_digits(str(getattr(p, "number", p))) for p in services[first].phones}
+        if not named & phones:
+            wrong.append((family.id, first, sorted(named), sorted(phones)))
+    assert wrong == []
