@@ -87,6 +87,9 @@ _CHILD_WORD = re.compile(
 #: child it serves (CBS: births to mothers of 50 and over are a handful a year in the
 #: Netherlands), so "kinderen" of a person of 79 are grown up.
 OLDEST_PARENT_AT_BIRTH = 50
+#: Below this age a person is not taken for the parent of a child the question names
+#: (CBS: mothers under 15 are a handful a year in the Netherlands).
+YOUNGEST_PARENT = 15
 #: "wordt over vijf maanden 18", "ze wordt in mei 18", "bijna 18", "turns 18 in June":
 #: the age the person is about to reach (session 7: six writers of the retired sets
 #: gave a 17-year-old who "wordt 18" and asked for the Wajong, which starts at 18).
@@ -137,8 +140,10 @@ class Person:
             return True
         if self.child_age is not None:
             return fits(self.child_age)
-        # "buurvrouw 79 ..., kinderen komen nooit": her children are grown up
-        could_be_parent = self.leeftijd - OLDEST_PARENT_AT_BIRTH <= CHILD_SERVICE_MAX_AGE
+        # "buurvrouw 79 ..., kinderen komen nooit": her children are grown up; "kindje van
+        # 2" is the child itself, no parent (outside8: Leerplicht for a toddler)
+        could_be_parent = (YOUNGEST_PARENT <= self.leeftijd
+                           and self.leeftijd - OLDEST_PARENT_AT_BIRTH <= CHILD_SERVICE_MAX_AGE)
         return (self.has_child and could_be_parent and maximum is not None
                 and maximum <= CHILD_SERVICE_MAX_AGE)
 

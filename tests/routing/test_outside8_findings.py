@@ -44,10 +44,9 @@ def test_a_former_rough_sleeper_with_an_empty_home_gets_furnishing_help(
 # ------------------------------------------------------- 2. a toddler as a parent
 
 
-@pytest.mark.xfail(strict=True, reason="a child of 2 or 3 is read as the person, then as a "
-                   "possible parent (context.Person.admits: could_be_parent has no lower "
-                   "bound), so Leerplicht (5-17) is admitted, ranked first, and the answer "
-                   "says 'leeftijd 2 past (5–17 jaar)'")
+# Fixed in session 7: could_be_parent has a lower bound (context.YOUNGEST_PARENT); before,
+# a child of 2 or 3 was read as the person, then as a possible parent, so Leerplicht
+# (5-17) was admitted, ranked first, and the answer said 'leeftijd 2 past (5–17 jaar)'.
 @pytest.mark.parametrize(("question", "age"), [
     ("kindje van 2 heeft geen plek op de kinderopvang, moeder moet werken", 2),
     ("dochter van 3 heeft geen plek op de kinderopvang", 3),
@@ -72,13 +71,21 @@ def test_a_toddler_is_not_admitted_to_a_school_age_service(
                    "is first: it has the most example questions (165; next 142, 130, 129, "
                    "126) and wins on everyday words ('drinkt', 'dag', 'huilt', 'moeder')")
 @pytest.mark.parametrize("question", [
-    "man drinkt elke dag veel alcohol en wil daarmee stoppen",
     "baby van 8 maanden huilt de hele nacht, de moeder is uitgeput",
 ])
 def test_no_signal_no_veilig_thuis_first(demo_router: Router, question: str) -> None:
     answer = demo_router.route(question)
     assert not answer.safety and not answer.caution
     assert answer.results[0].service_id != "veilig-thuis"
+
+
+def test_drinking_without_danger_goes_to_addiction_care(demo_router: Router) -> None:
+    """Fixed in session 7 by the make-dev map's addiction service (devmap): before,
+    Veilig Thuis came first without a signal."""
+    answer = demo_router.route("man drinkt elke dag veel alcohol en wil daarmee stoppen")
+    assert not answer.safety and not answer.caution
+    assert answer.results[0].service_id != "veilig-thuis"
+    assert "verslavingszorg" in [r.service_id for r in answer.results[:3]]
 
 
 @pytest.mark.xfail(strict=True, reason="a confident language-course answer lists Veilig "
