@@ -98,6 +98,18 @@ class _CueList(BaseModel):
     cues: tuple[str, ...] = Field(min_length=1)
 
 
+class _Past(BaseModel):
+    """Danger placed in the past (session 7, outside8): its markers, the words that
+    turn back to the present inside a sentence, and the markers of a danger that is
+    current again (any of them reads the whole question as before)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    turns: tuple[str, ...] = ()
+    current: tuple[str, ...] = ()
+
+
 class _AdultKin(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     source: str = Field(min_length=1)
@@ -129,6 +141,7 @@ class _File(BaseModel):
     minor_words: _CueList | None = None
     figurative: _CueList | None = None
     rather: _CueList | None = None
+    past: _Past | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
 
 
@@ -317,6 +330,13 @@ class SafetySignals:
     #: Words of preference ("wil", "liever", "rather"): "wil niet naar huis maar bij
     #: vriendinnen zijn" says what the person would rather do (see :func:`_rather`).
     rather: tuple[tuple[str, ...], ...] = ()
+    #: Danger placed in the past ("vroeger sloeg haar ex haar", "jaren geleden op straat
+    #: geleefd"): a cue in the same part of a sentence as one of these is not read,
+    #: unless the question says the danger is current (``current``); ``turns`` are
+    #: the words that end that part ("maar", "nu"). See :func:`_past`.
+    past: tuple[tuple[str, ...], ...] = ()
+    turns: frozenset[str] = frozenset()
+    current: tuple[tuple[str, ...], ...] = ()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -409,7 +429,7 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
     """Cues without words and rules with fewer than two groups, read from the raw data
     (so that they are named even when other fields fail to parse)."""
     out: list[SafetyProblem] = []
-    for field in ("minor_words", "figurative", "rather"):
+    for field in ("minor_words", "figurative", "rather", "past"):
         entry = raw.get(field) if isinstance(raw, Mapping) else None
         cues = entry.get("cues") if isinstance(entry, Mapping) else None
         for cue in cues if isinstance(cues, list) else ():
@@ -531,7 +551,13 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          minor_words=cues(parsed.minor_words),
                          figurative=tuple(_figurative_words(c) for c in parsed.figurative.cues)
                          if parsed.figurative else (),
-                         rather=cues(parsed.rather))
+                         rather=cues(parsed.rather),
+                         past=tuple(_figurative_words(c) for c in parsed.past.cues)
+                         if parsed.past else (),
+                         turns=frozenset(w for t in parsed.past.turns for w in _words(t))
+                         if parsed.past else frozenset(),
+                         current=tuple(_figurative_words(c) for c in parsed.past.current)
+                         if parsed.past else ())
 
 
 #: Object pronouns that a weak list's person may stand for ("mag van hem niet" is
@@ -1138,7 +1164,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     as it applies to a minor (:meth:`Family.for_minor`). A cue inside a figurative use
     (``signals.figurative``) is not read."""
     q = _Question(question)
-    q.blocked = _figurative(q, signals.figurative) | _rather(signals, q)
+    q.blocked = _figurative(q, signals.figurative) | _rather(signals, q) | _past(signals, q)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
     found: list[Signal] = []
@@ -1210,6 +1236,30 @@ _WITH = frozenset(["met", "with", "heeft", "hebben", "has", "have"])
 #: alternative (corrective coordination; from any grammar of either language).
 _BUT = frozenset(["maar", "but"])
 _DENY = frozenset(["niet", "not", "nt", "never", "nooit", "geen", "no"])
+
+
+def _past(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of danger placed in the past: the part of the clause around a marker
+    of ``signals.past`` ("vroeger", "jaren geleden", "toen ze klein was"), from the
+    previous turn word ("maar", "nu") to the next. Nothing when the question says the
+    danger is current (``signals.current``: "nog steeds", "gisteren", "weer begonnen"):
+    a past that comes back is read as now."""
+    if not signals.past or _figurative(q, signals.current):
+        return frozenset()
+    out: set[int] = set()
+    for start in sorted(_figurative(q, signals.past)):
+        if start in out:
+            continue
+        left = start
+        while (left > 0 and q.clause[left - 1] == q.clause[start]
+               and q.surface[left - 1] not in signals.turns):
+            left -= 1
+        right = start
+        while (right + 1 < len(q.surface) and q.clause[right + 1] == q.clause[start]
+               and q.surface[right + 1] not in signals.turns):
+            right += 1
+        out.update(range(left, right + 1))
+    return frozenset(out)
 
 
 def _rather(signals: SafetySignals, q: _Question) -> frozenset[int]:

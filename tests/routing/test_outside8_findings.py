@@ -17,9 +17,9 @@ from busbaan.routing import Router
 # ---------------------------------------------------------------- 1. past danger
 
 
-@pytest.mark.xfail(strict=True, reason="danger placed in the past ('vroeger', 'tien jaar "
-                   "geleden', 'toen ze klein was, nu is ze 45') fires the family as acute: "
-                   "the safety service first with the 'bel 112 / vannacht' sentence, confident")
+# Fixed in session 7 (safety file 2026-12-05.4, `past`): danger placed in the past
+# ('vroeger', 'tien jaar geleden', 'toen ze klein was, nu is ze 45') fired the family as
+# acute: the safety service first with the 'bel 112 / vannacht' sentence, confident.
 @pytest.mark.parametrize("question", [
     "Vroeger sloeg haar ex haar, dat is tien jaar geleden, nu zoekt ze werk",
     "Haar vader sloeg haar toen ze klein was, nu is ze 45 en zit ze in de schulden",
@@ -31,9 +31,8 @@ def test_danger_in_the_past_is_not_acute(demo_router: Router, question: str) -> 
     assert not answer.safety, [h.signal for h in answer.safety]
 
 
-@pytest.mark.xfail(strict=True, reason="'vroeger op straat geslapen maar heeft nu een woning' "
-                   "is answered confidently with the night shelter; the furniture need "
-                   "(bijzondere bijstand: 'inrichting na een verhuizing') comes third")
+# Fixed in session 7 with the `past` markers: 'vroeger op straat geslapen maar heeft nu
+# een woning' was answered confidently with the night shelter.
 def test_a_former_rough_sleeper_with_an_empty_home_gets_furnishing_help(
         demo_router: Router) -> None:
     answer = demo_router.route("Ze heeft vroeger op straat geslapen maar heeft nu een "

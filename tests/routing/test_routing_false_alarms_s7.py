@@ -58,3 +58,19 @@ def test_no_safety_answer_where_the_words_mean_something_else(
 def test_the_same_signs_still_count_where_they_mean_danger(
         router: Router, question: str, family: str) -> None:
     assert family in {h.signal for h in router.route(question).safety}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vroeger was alles goed maar nu slaat hij haar elke dag",
+        "Hij sloeg haar vroeger en gisteren weer",
+        "Mijn ex sloeg me jaren geleden en nu staat hij weer elke dag voor de deur en "
+        "bedreigt me",
+        "my dad used to hit me and he still does",
+    ],
+)
+def test_a_past_that_comes_back_is_read_as_now(router: Router, question: str) -> None:
+    """The `past` markers (safety file 2026-12-05.4) hold only for their own part of
+    the sentence, and not at all when the question says the danger is current."""
+    assert router.route(question).safety
