@@ -149,8 +149,9 @@ class IntakeReach:
                 self._known.pop(room, None)
                 return Reach(None, frozenset(), self._clock())
             joined = await join_intake(client, room_id)
-            if joined is None:
+            if joined is None:  # asked again after `retry`, or when the bot is let in
                 self.note(room, None, ())
+                self._alias_of[room_id] = room
                 return self._known[room]
             team = await team_members(client, joined, exclude=(self._bot_user_id(),))
         except Exception:  # a network or server error: unknown, not "closed"

@@ -195,7 +195,6 @@ class LaneDesk:
                     data={"service_id": service.id, "contact": contact})
             intake_id = await join_intake(self.bot.client, service.matrix_room)
             if intake_id is None:
-                self.reach.note(service.matrix_room, None, ())
                 raise NotFound(
                     f"De intakekamer van {service.name} ({service.matrix_room}) is voor mij "
                     f"niet bereikbaar; er is geen baan geopend. Zo bereik je ze: {contact}.",
