@@ -40,7 +40,15 @@ import structlog
 from sqlalchemy.engine import Engine
 
 from bots.wegwijzer.lanes import LaneDesk, error_data
-from bots.wegwijzer.render import REACTIONS, SHOWN, answer_texts, help_texts, t
+from bots.wegwijzer.render import (
+    REACTIONS,
+    SHOWN,
+    answer_texts,
+    help_texts,
+    no_lane_contact,
+    other_ways,
+    t,
+)
 from busbaan.audit.entry import AuditEntry
 from busbaan.clock import Clock
 from busbaan.errors import (
@@ -349,15 +357,40 @@ class WegwijzerBot:
             semantic = await asyncio.to_thread(self.semantic.similarities, question.text)
         return self.route(raw, lang, semantic)
 
-    def _desk_name(self, answer: RouteAnswer) -> str | None:
-        """The human triage desk offered with an answer that is not confident."""
+    async def _no_lane(self, answer: RouteAnswer, asker: str,
+                       lang: str) -> tuple[dict[str, str], dict[str, str]]:
+        """lanes8 (outside8 finding 2): for the shown results whose lane cannot open for
+        ``asker`` now, service id → the errcode ``!baan`` would give, and → the contact
+        line to show instead (phone, e-mail, website)."""
+        services = [s for r in answer.results[:SHOWN]
+                    if (s := self.social_map.service(r.service_id)) is not None]
+        blocked = await self.lanes.reach.blocks(services, asker)
+        contact = {s.id: no_lane_contact(s, blocked[s.id], lang)
+                   for s in services if s.id in blocked}
+        return blocked, contact
+
+    async def _desk(self, answer: RouteAnswer, asker: str,
+                    lang: str) -> tuple[str | None, str | None]:
+        """The human desk offered with an unsure answer: the one ``!baan mens`` opens a
+        lane to (the stadsdeel's, else the general one), by name; when neither takes a
+        lane now, the stadsdeel's desk with how to reach it instead (name, contact)."""
         if answer.confident:
-            return None
+            return None, None
         desk = self.router.triage_desk(answer.stadsdeel)
-        return desk.name if desk is not None else None
+        if desk is None:
+            return None, None
+        general = self.router.triage_desk(None)
+        desks = [desk] + ([general] if general is not None and general.id != desk.id else [])
+        blocked = await self.lanes.reach.blocks(desks, asker)
+        for candidate in desks:
+            if candidate.id not in blocked:
+                return candidate.name, None
+        return desk.name, other_ways(desk, lang)
 
     @staticmethod
-    def _route_field(answer: RouteAnswer, answer_id: str) -> dict[str, Any]:
+    def _route_field(answer: RouteAnswer, answer_id: str,
+                     no_lane: Mapping[str, str] | None = None) -> dict[str, Any]:
+        no_lane = no_lane or {}
         context: dict[str, Any] = {}
         if answer.stadsdeel:
             context["stadsdeel"] = answer.stadsdeel
@@ -365,7 +398,12 @@ class WegwijzerBot:
             context["leeftijd"] = answer.leeftijd
         return {
             "query": answer.question,  # what was routed: at most MAX_QUESTION_CHARS
-            "results": [ResultRef(r.service_id, r.organization_id, r.score, r.lane).to_json()
+            "results": [{**ResultRef(r.service_id, r.organization_id, r.score,
+                                     r.lane).to_json(),
+                         # lanes8: whether the answer offers `!baan <n>` for it, else
+                         # the errcode `!baan <n>` would give (added, session 7)
+                         "lane_offered": r.service_id not in no_lane,
+                         "lane_errcode": no_lane.get(r.service_id)}
                         for r in answer.results[:SHOWN]],
             "confident": answer.confident,
             "answer_id": answer_id,
@@ -431,8 +469,11 @@ class WegwijzerBot:
             await self._refused(ctx.sender, exc)
             raise
         answer_id = self.answers.new_id()
-        body, html = answer_texts(answer, ctx.lang, self._desk_name(answer))
-        route = self._route_field(answer, answer_id)
+        blocked, contact = await self._no_lane(answer, ctx.sender, ctx.lang)
+        desk, desk_contact = await self._desk(answer, ctx.sender, ctx.lang)
+        body, html = answer_texts(answer, ctx.lang, desk, no_lane=contact,
+                                  desk_contact=desk_contact)
+        route = self._route_field(answer, answer_id, blocked)
 
         async def remember(event_id: str) -> None:
             await self._remember(answer_id=answer_id, room_id=ctx.room_id, event_id=event_id,
@@ -567,10 +608,13 @@ class WegwijzerBot:
             content["m.relates_to"] = relates
             return content, None
         answer_id = self.answers.new_id()
-        body, html = answer_texts(answer, lang, self._desk_name(answer))
+        blocked, contact = await self._no_lane(answer, sender, lang)
+        desk, desk_contact = await self._desk(answer, sender, lang)
+        body, html = answer_texts(answer, lang, desk, no_lane=contact,
+                                  desk_contact=desk_contact)
         content = notice_content(kind="route.answer", body=body, html_body=html,
                                  data={"answer_id": answer_id})
-        content[ROUTE_KEY] = self._route_field(answer, answer_id)
+        content[ROUTE_KEY] = self._route_field(answer, answer_id, blocked)
         content["m.relates_to"] = relates
 
         async def remember(event_id: str) -> None:

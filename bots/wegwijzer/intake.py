@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import nio
@@ -43,6 +45,148 @@ async def team_members(client: nio.AsyncClient, room_id: str,
         and e.get("state_key") not in skip
     ]
     return sorted(members)
+
+
+async def join_intake(client: nio.AsyncClient, room: str) -> str | None:
+    """The intake room's id, joined (the bot must be in it to read its team and announce
+    lanes); None when the alias does not resolve or the bot cannot join."""
+    room_id = await resolve_room(client, room)
+    if room_id is None:
+        log.warning("lane.intake_unresolved", room=room)
+        return None
+    if room_id not in client.rooms:
+        joined = await client.join(room_id)
+        if not isinstance(joined, nio.JoinResponse):
+            log.warning("lane.intake_join_failed", room_id=room_id,
+                        status=getattr(joined, "status_code", None))
+            return None
+    return room_id
+
+
+#: Why ``!baan <n>`` cannot open a lane to a service: the errcode it would give.
+NO_INTAKE_ROOM = "BB_NO_INTAKE_ROOM"
+INTAKE_UNREACHABLE = "BB_INTAKE_UNREACHABLE"
+INTAKE_EMPTY = "BB_INTAKE_EMPTY"
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What the bot last learned of one intake room: its id (None: the alias does not
+    resolve or the bot cannot join) and its team (joined or invited, without the bot)."""
+
+    room_id: str | None
+    team: frozenset[str]
+    at: float  # monotonic seconds
+
+    def block(self, asker: str) -> str | None:
+        """The errcode a lane for ``asker`` would get now, or None when it can open."""
+        if self.room_id is None:
+            return INTAKE_UNREACHABLE
+        if not self.team - {asker}:
+            return INTAKE_EMPTY
+        return None
+
+
+class IntakeReach:
+    """Which intake rooms can take a lane now (lanes8, outside8 finding 2): learned from
+    Matrix when an answer names a service, and kept, so that an answer offers
+    ``!baan <n>`` only where a lane opens and shows the phone or e-mail elsewhere.
+
+    A room the bot is in: its team is read once (one request) and kept until a
+    membership event in that room arrives (someone joins, is invited or leaves) or
+    ``ttl`` seconds pass. A room the bot cannot join is asked again after ``retry``
+    seconds; an alias that does not resolve is asked again next time (one cheap request:
+    the room may be made any moment). What cannot be learned in ``timeout`` seconds, or
+    fails, counts as open: the answer then offers the lane as before, and ``!baan`` says
+    what went wrong."""
+
+    def __init__(self, client: Callable[[], nio.AsyncClient], bot_user_id: Callable[[], str],
+                 *, ttl: float = 300.0, retry: float = 60.0, timeout: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._client = client
+        self._bot_user_id = bot_user_id
+        self.ttl = ttl
+        self.retry = retry
+        self.timeout = timeout
+        self._clock = clock
+        self._known: dict[str, Reach] = {}  # alias (or room id) -> what was learned
+        self._alias_of: dict[str, str] = {}  # room id -> alias
+
+    def note(self, room: str, room_id: str | None, team: Iterable[str]) -> None:
+        """Keep what was learned elsewhere (opening a lane, making the demo rooms)."""
+        members = frozenset(team) - {self._bot_user_id()}
+        self._known[room] = Reach(room_id, members, self._clock())
+        if room_id is not None:
+            self._alias_of[room_id] = room
+
+    def forget(self, room_id: str) -> None:
+        """A membership change in ``room_id``: its team is read again next time."""
+        room = self._alias_of.get(room_id)
+        if room is not None:
+            self._known.pop(room, None)
+
+    async def on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
+        """nio callback for ``m.room.member`` events (every room the bot is in)."""
+        self.forget(room.room_id)
+
+    def _fresh(self, room: str) -> Reach | None:
+        known = self._known.get(room)
+        if known is None:
+            return None
+        age = self._clock() - known.at
+        return known if age < (self.retry if known.room_id is None else self.ttl) else None
+
+    async def reach(self, room: str) -> Reach | None:
+        """What can be said of ``room`` now (from memory, else from Matrix); None when
+        it could not be learned (an error)."""
+        known = self._fresh(room)
+        if known is not None:
+            return known
+        client = self._client()
+        try:
+            room_id = await resolve_room(client, room)
+            if room_id is None:  # not kept: a room made a moment later must count
+                self._known.pop(room, None)
+                return Reach(None, frozenset(), self._clock())
+            joined = await join_intake(client, room_id)
+            if joined is None:  # asked again after `retry`, or when the bot is let in
+                self.note(room, None, ())
+                self._alias_of[room_id] = room
+                return self._known[room]
+            team = await team_members(client, joined, exclude=(self._bot_user_id(),))
+        except Exception:  # a network or server error: unknown, not "closed"
+            log.warning("intake.reach_unknown", room=room, exc_info=True)
+            return None
+        self.note(room, joined, team)
+        return self._known[room]
+
+    async def blocks(self, services: Iterable[Any], asker: str) -> dict[str, str]:
+        """Service id → the errcode ``!baan`` would give ``asker`` now, for each of
+        ``services`` whose lane cannot open (the others are left out)."""
+        out: dict[str, str] = {}
+        rooms: dict[str, list[str]] = {}
+        for service in services:
+            if not service.matrix_room:
+                out[service.id] = NO_INTAKE_ROOM
+            else:
+                rooms.setdefault(service.matrix_room, []).append(service.id)
+        if not rooms:
+            return out
+        tasks = {room: asyncio.ensure_future(self.reach(room)) for room in rooms}
+        done, pending = await asyncio.wait(tasks.values(), timeout=self.timeout)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.warning("intake.reach_slow", rooms=len(pending))
+        for room, task in tasks.items():
+            if task not in done or task.cancelled() or task.exception() is not None:
+                continue
+            reach = task.result()
+            errcode = reach.block(asker) if reach is not None else None
+            if errcode is not None:
+                for service_id in rooms[room]:
+                    out[service_id] = errcode
+        return out
 
 
 def _localpart(alias: str) -> tuple[str, str]:

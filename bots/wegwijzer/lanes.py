@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import nio
 
-from bots.wegwijzer.intake import resolve_room, team_members
+from bots.wegwijzer.intake import IntakeReach, join_intake, team_members
 from bots.wegwijzer.render import other_ways, room_link, status_texts, t
 from busbaan.errors import BusbaanError, Forbidden, NotFound, UsageError
 from busbaan.log import get_logger
@@ -123,12 +123,15 @@ class LaneDesk:
         self._lanes: dict[str, LaneRecord] = {}  # room_id -> lane (every lane room)
         self._lock = asyncio.Lock()  # one lane opened at a time (commands and reactions)
         self._task: asyncio.Task[None] | None = None
+        #: Which intake rooms can take a lane now (lanes8): answers offer !baan only there.
+        self.reach = IntakeReach(lambda: bot.client, lambda: bot.user_id)
 
     # -- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
         for lane in await asyncio.to_thread(self.repo.all):
             self._lanes[lane.room_id] = lane
+        self.bot.client.add_event_callback(self.reach.on_member, nio.RoomMemberEvent)
         self._task = asyncio.create_task(self._loop(), name="wegwijzer-lanes")
 
     async def stop(self) -> None:
@@ -190,7 +193,7 @@ class LaneDesk:
                     f"open a lane. Reach them this way: {contact}.",
                     errcode="BB_NO_INTAKE_ROOM",
                     data={"service_id": service.id, "contact": contact})
-            intake_id = await self._join_intake(service.matrix_room)
+            intake_id = await join_intake(self.bot.client, service.matrix_room)
             if intake_id is None:
                 raise NotFound(
                     f"De intakekamer van {service.name} ({service.matrix_room}) is voor mij "
@@ -199,8 +202,10 @@ class LaneDesk:
                     f"reached; no lane was opened. Reach them this way: {contact}.",
                     errcode="BB_INTAKE_UNREACHABLE",
                     data={"service_id": service.id, "contact": contact})
-            team = await team_members(self.bot.client, intake_id,
-                                      exclude=(self.bot.user_id, sender))
+            everyone = await team_members(self.bot.client, intake_id,
+                                          exclude=(self.bot.user_id,))
+            self.reach.note(service.matrix_room, intake_id, everyone)
+            team = [m for m in everyone if m != sender]
             if not team:
                 raise NotFound(
                     f"In de intakekamer van {service.name} zit nog niemand van het team; er is "
@@ -246,19 +251,6 @@ class LaneDesk:
         log.info("lane.opened", lane_id=lane.lane_id, service_id=lane.service_id,
                  team=lane.team, invited=invited, target_minutes=target)
         return Opened(lane, False, invited, service.name)
-
-    async def _join_intake(self, room: str) -> str | None:
-        room_id = await resolve_room(self.bot.client, room)
-        if room_id is None:
-            log.warning("lane.intake_unresolved", room=room)
-            return None
-        if room_id not in self.bot.client.rooms:
-            joined = await self.bot.client.join(room_id)
-            if not isinstance(joined, nio.JoinResponse):
-                log.warning("lane.intake_join_failed", room_id=room_id,
-                            status=getattr(joined, "status_code", None))
-                return None
-        return room_id
 
     async def _invite(self, room_id: str, team: list[str]) -> int:
         invited = 0

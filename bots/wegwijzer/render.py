@@ -6,7 +6,7 @@ stores anything: the bot decides what is sent, this module only words it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from busbaan.matrix.reply import esc
 from busbaan.routing import RouteAnswer, RouteResult, Service
@@ -43,16 +43,68 @@ def _rephrase(lang: str) -> str:
              "district=Zuidoost). Plain words work best.")
 
 
+def no_lane_contact(service: Service, errcode: str, lang: str) -> str:
+    """The contact line of a result whose lane cannot open (lanes8): how to reach the
+    service outside busbaan, and why there is no lane (``errcode``: what ``!baan``
+    would say)."""
+    why = {
+        "BB_INTAKE_EMPTY": t(lang, "geen baan mogelijk: nog niemand van het team in de "
+                                   "intakekamer",
+                             "no lane: nobody of the team is in the intake room yet"),
+        "BB_INTAKE_UNREACHABLE": t(lang, "geen baan mogelijk: de intakekamer is niet "
+                                         "bereikbaar",
+                                   "no lane: the intake room cannot be reached"),
+    }.get(errcode, t(lang, "geen baan mogelijk: geen intakekamer",
+                     "no lane: no intake room"))
+    return f"{other_ways(service, lang)} ({why})"
+
+
+def _lanes_how(numbers: Sequence[int], shown: int, lang: str) -> str:
+    """How to open a lane, naming only the results whose lane opens."""
+    keys = {1: "1️⃣", 2: "2️⃣", 3: "3️⃣"}
+    if len(numbers) == shown:
+        return t(lang,
+                 f"Open een baan naar het team: !baan <nummer> (1–{shown}), of reageer op dit "
+                 "bericht met 1️⃣ 2️⃣ 3️⃣.",
+                 f"Open a lane to the team: !lane <number> (1–{shown}), or react to this "
+                 "message with 1️⃣ 2️⃣ 3️⃣.")
+    if not numbers:
+        return t(lang,
+                 "Naar deze diensten kan ik geen baan openen; bel of mail ze (zie Contact).",
+                 "I cannot open a lane to these services; call or e-mail them (see Contact).")
+    nl = " of ".join(f"!baan {n}" for n in numbers)
+    en = " or ".join(f"!lane {n}" for n in numbers)
+    react = " ".join(keys.get(n, str(n)) for n in numbers)
+    return t(lang,
+             f"Open een baan naar het team: {nl}, of reageer op dit bericht met {react}; "
+             "de andere diensten bel of mail je (zie Contact).",
+             f"Open a lane to the team: {en}, or react to this message with {react}; "
+             "call or e-mail the other services (see Contact).")
+
+
 def answer_texts(answer: RouteAnswer, lang: str,
-                 desk: str | None = None) -> tuple[str, str]:
+                 desk: str | None = None, *,
+                 no_lane: Mapping[str, str] | None = None,
+                 desk_contact: str | None = None) -> tuple[str, str]:
     """The answer to a question: up to three services, or an honest 'I do not know';
-    a safety signal first; when not sure, the human triage ``desk`` (by name)."""
+    a safety signal first; when not sure, the human triage ``desk`` (by name).
+
+    ``no_lane`` (lanes8): service id → the contact line to show instead of the intake
+    room, for results whose lane cannot open; ``!baan`` is offered only for the others.
+    ``desk_contact``: the desk takes no lane either, so the answer names how to reach
+    it instead of ``!baan mens``."""
+    no_lane = no_lane or {}
     shown = answer.results[:SHOWN]
     notes: list[str] = []
     safety = [hit.why for hit in answer.safety]
     # weak signals (the recall tier): one plain "Als er sprake is van gevaar: ..." each
     notes.extend(hit.why for hit in answer.caution)
-    if desk is not None and not answer.confident:
+    if desk is not None and not answer.confident and desk_contact is not None:
+        notes.append(t(lang,
+                       f"Liever een mens laten meekijken? Neem contact op met {desk}: "
+                       f"{desk_contact}.",
+                       f"Rather have a person look at it? Contact {desk}: {desk_contact}."))
+    elif desk is not None and not answer.confident:
         notes.append(t(lang,
                        f"Liever een mens laten meekijken? !baan mens opent een baan naar {desk}.",
                        f"Rather have a person look at it? !lane human opens a lane to {desk}."))
@@ -86,15 +138,15 @@ def answer_texts(answer: RouteAnswer, lang: str,
     lines = [*(f"⚠ {w}" for w in safety), head]
     items = []
     for n, result in enumerate(shown, start=1):
-        lines.extend(_result_lines(n, result, lang))
-        items.append(_result_html(result, lang))
-    how = t(lang,
-            f"Open een baan naar het team: !baan <nummer> (1–{len(shown)}), of reageer op dit "
-            "bericht met 1️⃣ 2️⃣ 3️⃣. Was dit antwoord nuttig? !goed, of !fout <dienst-id> "
-            "met de dienst die wel past.",
-            f"Open a lane to the team: !lane <number> (1–{len(shown)}), or react to this "
-            "message with 1️⃣ 2️⃣ 3️⃣. Was this answer useful? !good, or !wrong <service-id> "
-            "with the service that does fit.")
+        contact = no_lane.get(result.service_id)
+        lines.extend(_result_lines(n, result, lang, contact))
+        items.append(_result_html(result, lang, contact))
+    lanes = [n for n, r in enumerate(shown, start=1) if r.service_id not in no_lane]
+    how = _lanes_how(lanes, len(shown), lang) + t(
+        lang,
+        " Was dit antwoord nuttig? !goed, of !fout <dienst-id> met de dienst die wel past.",
+        " Was this answer useful? !good, or !wrong <service-id> with the service that does "
+        "fit.")
     lines.extend(notes)
     lines.append(how)
     html = ("".join(f"<p><b>⚠ {esc(w)}</b></p>" for w in safety)
@@ -104,24 +156,25 @@ def answer_texts(answer: RouteAnswer, lang: str,
     return "\n".join(lines), html
 
 
-def _result_lines(n: int, r: RouteResult, lang: str) -> list[str]:
+def _result_lines(n: int, r: RouteResult, lang: str,
+                  contact: str | None = None) -> list[str]:
     lines = [f"{n}. {r.name} — {r.organization_name} [{r.service_id}]"]
     if r.why:
         lines.append(f"   {t(lang, 'Waarom', 'Why')}: {r.why}")
     if r.conditions:
         lines.append(f"   {t(lang, 'Voorwaarden', 'Conditions')}: {r.conditions}")
-    lines.append(f"   {t(lang, 'Contact', 'Contact')}: {r.contact}")
+    lines.append(f"   {t(lang, 'Contact', 'Contact')}: {contact or r.contact}")
     return lines
 
 
-def _result_html(r: RouteResult, lang: str) -> str:
+def _result_html(r: RouteResult, lang: str, contact: str | None = None) -> str:
     parts = [f"<b>{esc(r.name)}</b> — {esc(r.organization_name)} "
              f"<code>{esc(r.service_id)}</code>"]
     if r.why:
         parts.append(f"<i>{t(lang, 'Waarom', 'Why')}:</i> {esc(r.why)}")
     if r.conditions:
         parts.append(f"<i>{t(lang, 'Voorwaarden', 'Conditions')}:</i> {esc(r.conditions)}")
-    parts.append(f"<i>Contact:</i> {esc(r.contact)}")
+    parts.append(f"<i>Contact:</i> {esc(contact or r.contact)}")
     return "<li>" + "<br>".join(parts) + "</li>"
 
 

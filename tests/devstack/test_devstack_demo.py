@@ -45,6 +45,34 @@ def test_demo_directory_has_five_organisations_and_one_privacy_officer() -> None
     assert len([org for org, n in per_org.items() if n >= 2]) >= 5
 
 
+def test_every_intake_room_of_the_dev_map_has_a_fitting_team() -> None:
+    """lanes8 (outside8 finding 2): every service of the make-dev map with an intake room
+    has a demo team with someone in it (deploy/demo/intake.csv), so `!baan <n>` opens a
+    lane; the safety desks and the eviction/cut-off desk have two people, so a lane
+    opens also when one of them asks. The directory passes the shipped policy."""
+    from bots.wegwijzer.intake import parse_intake_csv
+    from busbaan.directory import parse_directory_csv
+    from busbaan.policy import load_policy
+    from busbaan.routing import demo_map_path, load_map
+
+    root = Path(__file__).resolve().parents[2]
+    intake_csv = root / "deploy" / "demo" / "intake.csv"
+    teams_of = parse_intake_csv(intake_csv.read_text(encoding="utf-8"), str(intake_csv))
+    people: dict[str, set[str]] = {}
+    for p in load_directory():
+        people.setdefault(p.team, set()).add(p.localpart)
+    social_map = load_map(demo_map_path())
+    staff = {s.id: set().union(*(people.get(t, set()) for t in teams_of.get(s.id, ())))
+             for s in social_map.services if s.matrix_room}
+    assert [sid for sid, who in staff.items() if not who] == []
+    assert set(teams_of) <= {s.id for s in social_map.services}
+    for desk in ("veilig-thuis", "crisisdienst-113", "opvang-toegang", "crisis-schulden",
+                 "okt", "raadslieden"):
+        assert len(staff[desk]) >= 2, desk
+    parse_directory_csv((root / "deploy" / "demo" / "directory.csv").read_text("utf-8"),
+                        load_policy(root / "policies"), server_name="localhost")
+
+
 def test_malformed_directory_names_file_line_and_field(tmp_path: Path) -> None:
     """A broken row is refused with the file, the line and the field."""
     path = tmp_path / "directory.csv"

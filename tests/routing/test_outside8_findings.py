@@ -123,10 +123,9 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-@pytest.mark.xfail(strict=True, reason="the demo map gives every service the placeholder "
-                   "'020 555 0100'; when the intake room cannot be reached (make dev: no room "
-                   "for veilig-thuis), `!baan 1` on a ⚠ answer says 'bel 020 555 0100' right "
-                   "below a safety sentence that says 0800-2000")
+# Fixed (lanes8): the demo map's Veilig Thuis and 113 carry the public national numbers
+# their safety sentences name, so a lane that cannot open never shows a placeholder
+# under a ⚠ line naming the real number.
 def test_a_safety_service_on_the_demo_map_has_the_number_its_safety_sentence_names(
         demo_router: Router) -> None:
     services = {s.id: s for s in demo_router.map.services}

@@ -59,10 +59,15 @@ async def test_direct_question_gets_three_services_with_route_field(
     assert "bt-zuidoost-geld" in ids[:2]
     assert len(route["results"]) == 3
     first = route["results"][ids.index("bt-zuidoost-geld")]
-    assert set(first) == {"service_id", "organization_id", "score", "lane"}
+    # lanes8 added lane_offered and lane_errcode (whether `!baan <n>` is offered)
+    assert set(first) == {"service_id", "organization_id", "score", "lane", "lane_offered",
+                          "lane_errcode"}
     assert isinstance(first["score"], int) and first["lane"] == "#intake-bt-zuidoost-geld:localhost"
     assert "<ol>" in content["formatted_body"] and "Voorwaarden" in content["body"]
-    assert "!baan" in content["body"]
+    offered = [n for n, r in enumerate(route["results"], 1) if r["lane_offered"]]
+    assert all(f"!baan {n}" in content["body"] for n in offered) if len(offered) < 3 \
+        else "!baan <nummer>" in content["body"]
+    assert offered or "geen baan openen" in content["body"]
 
 
 async def test_who_in_a_room_replies_with_reply_and_route(make_person: MakePerson,
@@ -83,7 +88,8 @@ async def test_english_alias_answers_in_english(make_person: MakePerson, bot_id:
     content = await asker.command(room, "!who client needs help with debts in Noord")
     assert content[ROUTE_KEY]["results"][0]["service_id"] == "bt-noord-geld"
     assert content["body"].startswith(("Where to go", "I am not sure"))
-    assert "!lane" in content["body"]
+    # English commands only (lanes8: "!lane" only where a lane opens; none here)
+    assert "!good" in content["body"] and "!baan" not in content["body"]
 
 
 async def test_personal_data_is_refused_with_case_room_suggestion(
