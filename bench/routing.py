@@ -100,8 +100,14 @@ SEEN_S7 = frozenset({"h9-010", "h9-047", "h9-052", "h9-074", "h9-086", "h10-002"
                      "h11-006", "h11-059"})
 #: Main at the start of session 7 (6dbd145), measured on the session-7 sets in the same
 #: run as the session's final measurement (top-1, top-3, safety in top 3, coverage,
-#: right when confident); filled in at the end of the session.
-SESSION7_START: dict[str, tuple[str, ...]] = {}
+#: right when confident); measured 2026-12-05 00:36 UTC (main then at the final router).
+SESSION7_START: dict[str, tuple[str, ...]] = {
+    "heldout9": ('0.830', '0.960', '24/26', '67/100 (67.0 %)', '59/67 (88.1 %)'),
+    "heldout10": ('0.830', '0.940', '22/26', '63/100 (63.0 %)', '58/63 (92.1 %)'),
+    "heldout11": ('0.860', '0.950', '27/31', '65/100 (65.0 %)', '60/65 (92.3 %)'),
+    "heldout_s7": ('0.840', '0.950', '73/83', '195/300 (65.0 %)', '177/195 (90.8 %)'),
+    "heldout_s7_unseen": ('0.853', '0.951', '63/70', '183/285 (64.2 %)', '168/183 (91.8 %)'),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -767,7 +773,7 @@ def render(figures: dict[str, Any]) -> str:
             before += ["", f"| {label} | top-1 | top-3 | safety in top 3 | coverage | "
                        "right when confident |", "|---|---|---|---|---|---|"]
             if key in SESSION7_START:
-                before.append("| main at the start of session 7 (6dbd145), same run | "
+                before.append("| main at the start of session 7 (6dbd145), measured just before | "
                               + " | ".join(SESSION7_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
