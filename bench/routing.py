@@ -144,7 +144,7 @@ CURRENT = (
     ("heldout9", "held out s9, session 7 (never looked at)"),
     ("heldout10", "held out s10, session 7 (never looked at)"),
     ("heldout11", "held out s11, session 7 (never looked at)"),
-    ("heldout_s7", "held out s9–s11 pooled (300)"),
+    ("heldout_s7", "held out s9–s11 pooled"),
     ("heldout_s7_unseen", "held out s9–s11 pooled, without the 15 questions a helper saw"),
 )
 BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
@@ -289,9 +289,7 @@ def examples_curve(
 ) -> list[tuple[int, list[tuple[float, float]]]]:
     """Top-1/top-3 per question set with the first ``n`` example questions of each
     service (over its files in name order: the first batch, then the second)."""
-    from busbaan.routing.expansion import Entry, ExampleSet, load_examples
-
-    from busbaan.routing.expansion import default_files
+    from busbaan.routing.expansion import Entry, ExampleSet, default_files, load_examples
 
     shipped = load_examples([f for f in default_files() if not f.name.startswith("asked-")])
     rows = []
@@ -741,15 +739,18 @@ def render(figures: dict[str, Any]) -> str:
                 f"{f['safety_' + key][1]}/{f['safety_' + key][0]} | "
                 f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
 
+    def retired_row(key: str) -> str:
+        return now_row(key).replace("| now |", "| now, without its own example file (session 7) |")
+
     def header(session: int) -> list[str]:
         return ["", f"| held-out set (session {session}) | top-1 | top-3 | safety in top 3 | "
                 "coverage | right when confident |", "|---|---|---|---|---|---|"]
 
     if f["heldout"] is not None:
-        before.append(now_row("heldout"))
+        before.append(retired_row("heldout"))
     if f.get("heldout4") is not None:
         before += [*header(4), "| first measurement, before the weak safety tier | "
-                   + " | ".join(HELDOUT4_FIRST) + " |", now_row("heldout4")]
+                   + " | ".join(HELDOUT4_FIRST) + " |", retired_row("heldout4")]
     if f.get("heldout5") is not None:
         before += header(5)
         if HELDOUT5_BEFORE is not None:
@@ -758,7 +759,7 @@ def render(figures: dict[str, Any]) -> str:
         if "heldout5" in SESSION6_START:
             before.append("| main at the start of session 6 (705c461), same run as the "
                           "last measurement | " + " | ".join(SESSION6_START["heldout5"]) + " |")
-        before.append(now_row("heldout5"))
+        before.append(retired_row("heldout5"))
     for key, number in (("heldout6", 6), ("heldout7", 7), ("heldout8", 8)):
         if f.get(key) is not None:
             before += ["", f"| held-out set s{number} (session 6) | top-1 | top-3 | safety in "
@@ -766,8 +767,7 @@ def render(figures: dict[str, Any]) -> str:
             if key in SESSION6_START:
                 before.append("| main at the start of session 6 (705c461), same run | "
                               + " | ".join(SESSION6_START[key]) + " |")
-            before.append(now_row(key).replace(
-                "| now |", "| now, without its own example file (session 7) |"))
+            before.append(retired_row(key))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += ["", f"| {label} | top-1 | top-3 | safety in top 3 | coverage | "

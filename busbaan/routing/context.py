@@ -142,7 +142,7 @@ class Person:
             return fits(self.child_age)
         # "buurvrouw 79 ..., kinderen komen nooit": her children are grown up; "kindje van
         # 2" is the child itself, no parent (outside8: Leerplicht for a toddler)
-        could_be_parent = (YOUNGEST_PARENT <= self.leeftijd
+        could_be_parent = (self.leeftijd >= YOUNGEST_PARENT
                            and self.leeftijd - OLDEST_PARENT_AT_BIRTH <= CHILD_SERVICE_MAX_AGE)
         return (self.has_child and could_be_parent and maximum is not None
                 and maximum <= CHILD_SERVICE_MAX_AGE)
