@@ -112,7 +112,9 @@ class ExampleSet:
         """(entries of file ``source`` that fit a service, those that fit none)."""
         ids = tuple(service_ids)
         mine = [e for e in self.entries if e.source == source]
-        misfits = [e for e in mine if not any(e.matches(i) for i in ids)]
+        exact = frozenset(ids)
+        misfits = [e for e in mine
+                   if e.key not in exact and not any(e.matches(i) for i in ids)]
         return len(mine) - len(misfits), misfits
 
     def _by_key(self) -> dict[str, list[str]]:
@@ -139,7 +141,8 @@ class ExampleSet:
         (:meth:`used_sources`), with what their ``like`` keys borrow from any file."""
         ids = tuple(service_ids)
         by_key = self._by_key()
-        used = [e for e in self.entries if e.source in self.used_sources(ids)]
+        sources = self.used_sources(ids)  # once: per entry it was quadratic (session 7)
+        used = [e for e in self.entries if e.source in sources]
         out: dict[str, dict[str, None]] = defaultdict(dict)
         for entry in used:
             texts = [*entry.examples, *(t for key in entry.like for t in by_key.get(key, ()))]
