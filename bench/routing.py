@@ -108,6 +108,16 @@ SESSION7_START: dict[str, tuple[str, ...]] = {
     "heldout_s7": ('0.840', '0.950', '73/83', '195/300 (65.0 %)', '177/195 (90.8 %)'),
     "heldout_s7_unseen": ('0.853', '0.951', '63/70', '183/285 (64.2 %)', '168/183 (91.8 %)'),
 }
+#: The first measurement of the session-7 sets (2026-12-05 00:38 UTC, main at 3ee6a40:
+#: before the safety file 2026-12-05.5). The second, after it, is the "now" row.
+SESSION7_FIRST: dict[str, tuple[str, ...]] = {
+    "heldout9": ("0.870", "0.960", "25/26", "64/100 (64.0 %)", "59/64 (92.2 %)"),
+    "heldout10": ("0.870", "0.970", "23/26", "70/100 (70.0 %)", "64/70 (91.4 %)"),
+    "heldout11": ("0.900", "0.980", "30/31", "70/100 (70.0 %)", "66/70 (94.3 %)"),
+    "heldout_s7": ("0.880", "0.970", "78/83", "204/300 (68.0 %)", "189/204 (92.6 %)"),
+    "heldout_s7_unseen": ("0.891", "0.972", "66/70", "192/285 (67.4 %)",
+                          "180/192 (93.8 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -775,7 +785,11 @@ def render(figures: dict[str, Any]) -> str:
             if key in SESSION7_START:
                 before.append("| main at the start of session 7 (6dbd145), measured just before | "
                               + " | ".join(SESSION7_START[key]) + " |")
-            before.append(now_row(key))
+            if key in SESSION7_FIRST:
+                before.append("| first measurement, end of session 7 (3ee6a40) | "
+                              + " | ".join(SESSION7_FIRST[key]) + " |")
+            before.append(now_row(key).replace(
+                "| now |", "| now (second measurement, after safety file 2026-12-05.5) |"))
     b = FROZEN_BEFORE
     first = [
         "| first frozen set | top-1 | top-3 | confident | right when confident | "
