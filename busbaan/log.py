@@ -125,6 +125,11 @@ def configure(level: str = "INFO", *, json: bool | None = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
+    # matrix-nio logs "Error validating response" for every error response it parses
+    # (an alias that does not resolve: 404), then returns the error object that busbaan
+    # checks anyway; the wegwijzer asks for intake aliases with each answer (session 7),
+    # so these warnings flooded the log without saying anything new.
+    logging.getLogger("nio.responses").setLevel(logging.ERROR)
 
 
 def configure_for_host() -> None:

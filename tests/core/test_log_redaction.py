@@ -114,6 +114,26 @@ def test_configured_json_logging_leaks_nothing(capsys):
         assert secret not in err
 
 
+def test_nios_validation_noise_is_not_logged_but_its_errors_are(capsys):
+    """Session 7: matrix-nio warns "Error validating response" for every error response
+    (each intake alias that does not resolve); configured busbaan logging drops those
+    warnings and keeps nio's other warnings and its errors."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    configure("INFO", json=True)
+    try:
+        logging.getLogger("nio.responses").warning(
+            "Error validating response: 'room_id' is a required property")
+        logging.getLogger("nio.responses").error("a real nio error")
+        logging.getLogger("nio.client").warning("sync failed")
+    finally:
+        structlog.reset_defaults()
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    events = [json.loads(line)["event"] for line in capsys.readouterr().err.splitlines()]
+    assert events == ["a real nio error", "sync failed"]
+
+
 def test_exc_info_is_left_for_the_formatter():
     """exc_info stays as given, so a later format_exc_info can still render it."""
     try:
