@@ -752,17 +752,18 @@ def render(figures: dict[str, Any]) -> str:
     def retired_row(key: str) -> str:
         return now_row(key).replace("| now |", "| now, without its own example file (session 7) |")
 
-    def header(session: int) -> list[str]:
-        return ["", f"| held-out set (session {session}) | top-1 | top-3 | safety in top 3 | "
-                "coverage | right when confident |", "|---|---|---|---|---|---|"]
+    def header(label: str) -> list[str]:
+        return ["", f"| {label} | top-1 | top-3 | safety in top 3 | coverage | right when "
+                "confident |", "|---|---|---|---|---|---|"]
 
     if f["heldout"] is not None:
         before.append(retired_row("heldout"))
     if f.get("heldout4") is not None:
-        before += [*header(4), "| first measurement, before the weak safety tier | "
+        before += [*header("held-out set (session 4)"),
+                   "| first measurement, before the weak safety tier | "
                    + " | ".join(HELDOUT4_FIRST) + " |", retired_row("heldout4")]
     if f.get("heldout5") is not None:
-        before += header(5)
+        before += header("held-out set (session 5)")
         if HELDOUT5_BEFORE is not None:
             before.append("| main before session 5 (3ccc6a0), same run as the first "
                           "measurement | " + " | ".join(HELDOUT5_BEFORE) + " |")
@@ -772,16 +773,14 @@ def render(figures: dict[str, Any]) -> str:
         before.append(retired_row("heldout5"))
     for key, number in (("heldout6", 6), ("heldout7", 7), ("heldout8", 8)):
         if f.get(key) is not None:
-            before += ["", f"| held-out set s{number} (session 6) | top-1 | top-3 | safety in "
-                       "top 3 | coverage | right when confident |", "|---|---|---|---|---|---|"]
+            before += header(f"held-out set s{number} (session 6)")
             if key in SESSION6_START:
                 before.append("| main at the start of session 6 (705c461), same run | "
                               + " | ".join(SESSION6_START[key]) + " |")
             before.append(retired_row(key))
     for key, label in CURRENT:
         if f.get(key) is not None:
-            before += ["", f"| {label} | top-1 | top-3 | safety in top 3 | coverage | "
-                       "right when confident |", "|---|---|---|---|---|---|"]
+            before += header(label)
             if key in SESSION7_START:
                 before.append("| main at the start of session 7 (6dbd145), measured just before | "
                               + " | ".join(SESSION7_START[key]) + " |")
