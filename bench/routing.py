@@ -88,13 +88,15 @@ HELDOUT8 = "frozen-2026-12-04-s8.jsonl"
 #: Session 7's held-out sets: 100 questions each by three more independent writers from
 #: the map alone (s9: professionals in chat, s10: citizens and family, s11: breadth),
 #: frozen at 23:10 UTC on 2026-12-04 (the file names carry the 5th), before the router
-#: work of session 7; measured once, at its end. Aggregates only.
+#: work of session 7; measured at its end (twice, identical aggregates). Retired into
+#: example files in session 8 (bench/asked_examples.py).
 SESSION7_HELDOUT = {"heldout9": "frozen-2026-12-05-s9.jsonl",
                     "heldout10": "frozen-2026-12-05-s10.jsonl",
                     "heldout11": "frozen-2026-12-05-s11.jsonl"}
-#: Questions of s9-s11 that one engineer (safety8) saw printed during session 7 (a grep
-#: over tests/data that did not leave them out; docs/notes/2026-12-05s7-safety8.md), before
-#: writing a safety rule: the pooled figure is also given without them.
+#: (History: s9-s11 are retired.) Questions of s9-s11 that one engineer (safety8) saw
+#: printed during session 7 (a grep over tests/data that did not leave them out;
+#: docs/notes/2026-12-05s7-safety8.md), before writing a safety rule: session 7's pooled
+#: figure was also given without them.
 SEEN_S7 = frozenset({"h9-010", "h9-047", "h9-052", "h9-074", "h9-086", "h10-002", "h10-013",
                      "h10-026", "h10-032", "h10-034", "h10-035", "h10-054", "h10-075",
                      "h11-006", "h11-059"})
@@ -118,6 +120,18 @@ SESSION7_FIRST: dict[str, tuple[str, ...]] = {
     "heldout_s7_unseen": ("0.891", "0.972", "66/70", "192/285 (67.4 %)",
                           "180/192 (93.8 %)"),
 }
+#: Session 8's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s12: people outside the social domain, s13: short phone messages,
+#: s14: breadth and long case notes), frozen before the router work of session 8 and
+#: measured at its end. Aggregates only.
+SESSION8_HELDOUT = {"heldout12": "frozen-2026-12-06-s12.jsonl",
+                    "heldout13": "frozen-2026-12-06-s13.jsonl",
+                    "heldout14": "frozen-2026-12-06-s14.jsonl"}
+#: The pooled current held-out sets.
+POOL = "heldout_s8"
+#: Main at the start of session 8 (456bbb5), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION8_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -148,14 +162,16 @@ RETIRED = (
     ("heldout6", "s6 (held out in session 6; examples since session 7, its own left out)"),
     ("heldout7", "s7 (held out in session 6; examples since session 7, its own left out)"),
     ("heldout8", "s8 (held out in session 6; examples since session 7, its own left out)"),
+    ("heldout9", "s9 (held out in session 7; examples since session 8, its own left out)"),
+    ("heldout10", "s10 (held out in session 7; examples since session 8, its own left out)"),
+    ("heldout11", "s11 (held out in session 7; examples since session 8, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout9", "held out s9, session 7 (never looked at)"),
-    ("heldout10", "held out s10, session 7 (never looked at)"),
-    ("heldout11", "held out s11, session 7 (never looked at)"),
-    ("heldout_s7", "held out s9–s11 pooled"),
-    ("heldout_s7_unseen", "held out s9–s11 pooled, without the 15 questions a helper saw"),
+    ("heldout12", "held out s12, session 8 (never looked at)"),
+    ("heldout13", "held out s13, session 8 (never looked at)"),
+    ("heldout14", "held out s14, session 8 (never looked at)"),
+    (POOL, "held out s12–s14 pooled"),
 )
 BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
 
@@ -424,6 +440,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         ("heldout6", read_jsonl(LOCAL / HELDOUT6)),
         ("heldout7", read_jsonl(LOCAL / HELDOUT7)),
         ("heldout8", read_jsonl(LOCAL / HELDOUT8)),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION7_HELDOUT.items()),
     ]
 
 
@@ -749,8 +766,9 @@ def render(figures: dict[str, Any]) -> str:
                 f"{f['safety_' + key][1]}/{f['safety_' + key][0]} | "
                 f"{pct(c['confident'], c['n'])} | {pct(c['right'], c['confident'])} |")
 
-    def retired_row(key: str) -> str:
-        return now_row(key).replace("| now |", "| now, without its own example file (session 7) |")
+    def retired_row(key: str, since: int = 7) -> str:
+        return now_row(key).replace(
+            "| now |", f"| now, without its own example file (session {since}) |")
 
     def header(label: str) -> list[str]:
         return ["", f"| {label} | top-1 | top-3 | safety in top 3 | coverage | right when "
@@ -778,17 +796,21 @@ def render(figures: dict[str, Any]) -> str:
                 before.append("| main at the start of session 6 (705c461), same run | "
                               + " | ".join(SESSION6_START[key]) + " |")
             before.append(retired_row(key))
+    for key in SESSION7_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 7)")
+            before.append("| main at the start of session 7 (6dbd145), measured just before | "
+                          + " | ".join(SESSION7_START[key]) + " |")
+            before.append("| end of session 7 (3ee6a40; again at 9a16960, identical) | "
+                          + " | ".join(SESSION7_FIRST[key]) + " |")
+            before.append(retired_row(key, since=8))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION7_START:
-                before.append("| main at the start of session 7 (6dbd145), measured just before | "
-                              + " | ".join(SESSION7_START[key]) + " |")
-            if key in SESSION7_FIRST:
-                before.append("| first measurement, end of session 7 (3ee6a40) | "
-                              + " | ".join(SESSION7_FIRST[key]) + " |")
-            before.append(now_row(key).replace(
-                "| now |", "| now (second measurement, after safety file 2026-12-05.5) |"))
+            if key in SESSION8_START:
+                before.append("| main at the start of session 8 (456bbb5), same run | "
+                              + " | ".join(SESSION8_START[key]) + " |")
+            before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
         "| first frozen set | top-1 | top-3 | confident | right when confident | "
@@ -802,7 +824,8 @@ def render(figures: dict[str, Any]) -> str:
         f"{f['safety_frozen'][1]}/{f['safety_frozen'][0]} |",
     ]
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
-                            "heldout6", "heldout7", "heldout8", "heldout_s7")
+                            "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
+                            "heldout11", POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -813,7 +836,8 @@ def render(figures: dict[str, Any]) -> str:
         rel.append(f"| {lo}–{min(hi - 1, 1000)} | " + " | ".join(
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
-                            "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT, "own",
+                            "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT,
+                            *SESSION8_HELDOUT, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -875,14 +899,14 @@ def render(figures: dict[str, Any]) -> str:
         f"{f['confident_at']} (weights {', '.join(str(w) for w in cal['weights'])}). "
         "Per set, out of fold:"
     )
-    target = ("heldout_s7" if f.get("heldout_s7") is not None
+    target = (POOL if f.get(POOL) is not None
               else "heldout8" if f.get("heldout8") is not None
               else "heldout7" if f.get("heldout7") is not None
               else "heldout6" if f.get("heldout6") is not None
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {"heldout_s7": "held out s9–s11 pooled, session 7",
+    tname = {POOL: "held out s12–s14 pooled, session 8",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -934,9 +958,12 @@ def render(figures: dict[str, Any]) -> str:
         "(`busbaan/routing/examples/asked-*.yaml`, `python -m bench.asked_examples`), and "
         "each is measured by a router built without its own file (leave one set out). The "
         "held-out sets of session 7 (`tests/data/socialmap/frozen-2026-12-05-s9.jsonl`, "
-        "`-s10` and `-s11`, 100 questions each by three more independent writers, frozen "
-        "at 23:10 UTC on 2026-12-04 before the session's router work and measured once, at "
-        "its end) are the ones the goals below are read on, pooled.",
+        "`-s10` and `-s11`, frozen at 23:10 UTC on 2026-12-04 and measured at the end of "
+        "session 7) are retired the same way from session 8 on. The held-out sets of "
+        "session 8 (`tests/data/socialmap/frozen-2026-12-06-s12.jsonl`, `-s13` and `-s14`, "
+        "100 questions each by three more independent writers, frozen before the session's "
+        "router work and measured at its end) are the ones the goals below are read on, "
+        "pooled.",
         "",
         *side,
         "",
@@ -1079,7 +1106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s9-s11; for work on the router: they "
+        help="leave the current held-out sets out (s12-s14; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1115,11 +1142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                 ("heldout8", HELDOUT8))
                 if (LOCAL / name).exists()}
     session7 = {key: read_jsonl(LOCAL / name) for key, name in SESSION7_HELDOUT.items()
+                if (LOCAL / name).exists()}
+    session8 = {key: read_jsonl(LOCAL / name) for key, name in SESSION8_HELDOUT.items()
                 if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session7) == len(SESSION7_HELDOUT):
-        session7["heldout_s7"] = [q for key in SESSION7_HELDOUT for q in session7[key]]
-        session7["heldout_s7_unseen"] = [q for q in session7["heldout_s7"]
-                                         if q["id"] not in SEEN_S7]
+    if len(session8) == len(SESSION8_HELDOUT):
+        session8[POOL] = [q for key in SESSION8_HELDOUT for q in session8[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1176,8 +1203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "heldout7": None,
         "heldout8": None,
         **{key: None for key in SESSION7_HELDOUT},
-        "heldout_s7": None,
-        "heldout_s7_unseen": None,
+        **{key: None for key in SESSION8_HELDOUT},
+        POOL: None,
     }
     if not args.quick:
         figures |= {
@@ -1195,7 +1222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         named.append(("heldout4", heldout4))
     if heldout5 is not None:
         named.append(("heldout5", heldout5))
-    named += list(session6.items()) + list(session7.items())
+    named += list(session6.items()) + list(session7.items()) + list(session8.items())
     for key, questions in named:
         measured = router_for(key)
         figures["n_" + key] = len(questions)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from busbaan.privacy import redact
 from busbaan.routing.lexicon import fold
-from busbaan.routing.text import Analyzer
+from busbaan.routing.text import Analyzer, capitalised
 
 #: Different people needed before an association counts (session 6: people, not
 #: feedback items: one professional clicking !fout twice redirected a term for all).
@@ -86,21 +86,19 @@ class Learned:
 
 
 _MARKER = re.compile(r"\[(?:bsn|email|phone|postcode|date|name|address)\]")
-_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 def proper_nouns(analyzer: Analyzer, text: str) -> frozenset[str]:
-    """Folded words of ``text`` written with a capital letter that the map's own texts
-    do not use: names ('Fatima', 'Bakker', 'Jan'), wherever they stand. A capitalised
-    word the map knows ('DigiD', 'Schulden' opening a sentence) is not one of them."""
-    out = set()
-    for match in _LETTERS.finditer(text):
-        word = match.group(0)
-        if any(c.isupper() for c in word):
-            folded = fold(word).replace("'", "").replace("’", "")
-            if not analyzer.knows(folded):
-                out.add(folded)
-    return frozenset(out)
+    """Folded words of ``text`` written with a capital letter that are taken for names
+    ('Fatima', 'Bakker', 'Jan'), wherever they stand: inside a sentence, every capitalised
+    word the map's texts do not themselves write with a capital there ('Veilig Thuis',
+    'DigiD'); opening a sentence, a word the map's texts do not know at all ('Schulden'
+    opening a sentence is a word). Since session 8 a word the examples use in lower case
+    ('de bakker') is no longer enough: 'mevrouw Bakker' is a name."""
+    return frozenset(
+        word for word, opens in capitalised(text)
+        if not analyzer.writes_capitalised(word) and not (opens and analyzer.knows(word))
+    )
 
 
 def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:

@@ -83,6 +83,23 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_APOSTROPHE.sub("", fold(text)))
 
 
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+#: What may stand between a sentence's end and its first word: '. "Wij', '? (Zij'.
+_OPENING = " \t\"'‘“(*-"
+
+
+def capitalised(text: str) -> Iterable[tuple[str, bool]]:
+    """(folded word, whether it opens a sentence) for each word of ``text`` written with
+    a capital letter: 'Bakker' in 'mevrouw Bakker belt' does not open one, 'Schulden' in
+    'Schulden. Schulden heeft ze' does."""
+    for match in _LETTERS.finditer(text):
+        word = match.group(0)
+        if any(c.isupper() for c in word):
+            before = text[: match.start()].rstrip(_OPENING)
+            yield (fold(word).replace("'", "").replace("’", ""),
+                   not before or before[-1] in ".!?:;\n")
+
+
 def contrasted_negations(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of words ruled out by a contrastive negation.
 
@@ -380,8 +397,13 @@ class Analyzer:
         self._place_weight = place_weight
         self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
+        capitals: set[str] = set()
         for text in texts:
             frequencies.update(words(text))
+            capitals.update(w for w, opens in capitalised(text) if not opens)
+        # Words these texts write with a capital inside a sentence ('Veilig Thuis',
+        # 'DigiD', 'Wmo'): a capital there is no sign of a name (see writes_capitalised).
+        self._capitalised = frozenset(capitals)
         for table in (lexicon.ABBREVIATIONS, lexicon.RELATED, lexicon.ENGLISH):
             for key, value in table.items():
                 for w in (*words(key), *words(value)):
@@ -414,6 +436,13 @@ class Analyzer:
     def knows(self, word: str) -> bool:
         """True when ``word`` (folded) is a word of the map's own texts or lexicon."""
         return word in self._known
+
+    def writes_capitalised(self, word: str) -> bool:
+        """True when the map's texts or examples write ``word`` (folded) with a capital
+        inside a sentence, as a name of a service or a scheme ('Veilig Thuis', 'DigiD'):
+        a capital there is then no sign of a person's name. 'bakker', which they write
+        only in lower case, is not one of them."""
+        return word in self._capitalised
 
     def readable(self, text: str) -> tuple[int, int]:
         """(words read as Dutch or English, words counted) over the words of three
