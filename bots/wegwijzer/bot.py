@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import difflib
 import os
 import time
 from collections import OrderedDict
@@ -828,10 +827,13 @@ class WegwijzerBot:
                              "example bt-zuidoost-geld).")
         expected = words[0].strip("[]") if words else None
         if expected is not None and self.social_map.service(expected) is None:
-            ids = [s.id for s in self.social_map.services]
-            close = difflib.get_close_matches(expected, ids, n=3, cutoff=0.5)
-            hint_nl = f" Bedoel je {' of '.join(close)}?" if close else ""
-            hint_en = f" Did you mean {' or '.join(close)}?" if close else ""
+            close = self.social_map.suggest(expected)
+            hint_nl = (f" Bedoel je {' of '.join(close)}?" if close else
+                       " De dienst-id staat in het antwoord tussen [ ] achter de naam "
+                       "van de dienst.")
+            hint_en = (f" Did you mean {' or '.join(close)}?" if close else
+                       " The service id is shown in the answer in [ ] after the "
+                       "service's name.")
             raise NotFound(
                 f"Dienst '{expected}' staat niet op de sociale kaart; niets opgeslagen."
                 f"{hint_nl}",

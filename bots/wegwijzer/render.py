@@ -32,15 +32,27 @@ def _context_line(answer: RouteAnswer, lang: str) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _rephrase(lang: str) -> str:
+def _rephrase(lang: str, answer: RouteAnswer | None = None) -> str:
+    """The tip under an uncertain answer: what to add to the question. It asks for the
+    age and the stadsdeel only when the question did not give them (outside8: "mevrouw
+    van 78 in Zuid" was asked for both)."""
+    nl = ["wat speelt er (bijvoorbeeld schulden, huur, zorg thuis, eenzaamheid)"]
+    en = ["what is going on (for example debts, rent, care at home, loneliness)"]
+    if answer is None or answer.leeftijd is None:
+        nl.append("voor wie (leeftijd)")
+        en.append("for whom (age)")
+    if answer is None or not answer.stadsdeel:
+        nl.append("waar (het stadsdeel, of stadsdeel=Zuidoost)")
+        en.append("where (the district, or district=Zuidoost)")
+
+    def listed(parts: list[str], conj: str) -> str:
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {conj} " + parts[-1]
+
     return t(lang,
-             "Beschrijf het probleem concreter: wat speelt er (bijvoorbeeld schulden, huur, "
-             "zorg thuis, eenzaamheid), voor wie (leeftijd) en waar (het stadsdeel, of "
-             "stadsdeel=Zuidoost). Gebruik gewone woorden; afkortingen als bb, WSNP of "
-             "POH kent de wegwijzer ook.",
-             "Describe the problem more concretely: what is going on (for example debts, "
-             "rent, care at home, loneliness), for whom (age) and where (the district, or "
-             "district=Zuidoost). Plain words work best.")
+             f"Beschrijf het probleem concreter: {listed(nl, 'en')}. Gebruik gewone woorden; "
+             "afkortingen als bb, WSNP of POH kent de wegwijzer ook.",
+             f"Describe the problem more concretely: {listed(en, 'and')}. Plain words work "
+             "best.")
 
 
 def no_lane_contact(service: Service, errcode: str, lang: str) -> str:
@@ -134,7 +146,7 @@ def answer_texts(answer: RouteAnswer, lang: str,
                        "Tip: name the district (for example district=Zuidoost) and I point to "
                        "the local neighbourhood team."))
     if not answer.confident:
-        notes.append(_rephrase(lang))
+        notes.append(_rephrase(lang, answer))
     lines = [*(f"⚠ {w}" for w in safety), head]
     items = []
     for n, result in enumerate(shown, start=1):

@@ -7,6 +7,7 @@ taxonomy terms, and how to reach the team (its Matrix intake room, else phone/e-
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -128,6 +129,22 @@ class SocialMap:
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
+
+    def suggest(self, typed: str, limit: int = 3) -> list[str]:
+        """Service ids a professional may have meant by ``typed`` (an id with a typo, or
+        a word of a service's name: '!fout voedselbank'): services whose id, name or
+        alternate name contains it first, then ids that are spelt nearly alike. A word
+        that resembles no id gets nothing ('bestaatniet' is not 'bijstand')."""
+        word = typed.casefold().strip()
+        if len(word) < 3:
+            return []
+        found = [s.id for s in self.services
+                 if word in s.id.casefold() or word in s.name.casefold()
+                 or word in s.alternate_name.casefold()]
+        if not found:
+            found = difflib.get_close_matches(word, [s.id for s in self.services], n=limit,
+                                              cutoff=0.75)
+        return found[:limit]
 
     def organization_of(self, service: Service) -> Organization:
         return self.organizations[service.organization_id]

@@ -9,7 +9,7 @@ import pytest
 from routing_testdata import read_jsonl
 
 from busbaan.errors import UsageError
-from busbaan.routing import MAX_QUESTION_CHARS, Router, SocialMap, Tuning, parse_map
+from busbaan.routing import MAX_QUESTION_CHARS, Router, SocialMap, Tuning, load_map, parse_map
 
 
 def ids(router: Router, question: str, **context: object) -> list[str]:
@@ -228,3 +228,15 @@ def test_an_english_answer_states_age_limits_in_english(benchmark_map: SocialMap
     nl = router.route(question, lang="nl")
     assert any("leeftijd " in r.conditions and "jaar" in r.conditions.split(";")[0]
                for r in nl.results), [r.conditions for r in nl.results]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("bt-zuidost-geld", ["bt-zuidoost-geld", "bt-zuidoost"]),  # a typo in an id
+    ("bijstnd", ["bijstand"]),
+    ("Voedselbank", ["voedselbank"]),  # a word of the service's name
+    ("bestaatniet", []),  # outside8: was "Bedoel je bijstand?"
+    ("xy", []),
+])
+def test_a_mistyped_service_id_gets_suggestions_only_when_one_is_near(
+        typed: str, meant: list[str]) -> None:
+    assert load_map().suggest(typed) == meant

@@ -226,3 +226,22 @@ def test_status_texts_without_lanes() -> None:
     """`!baan status` without lanes says so."""
     body, _ = status_texts([], {}, "nl")
     assert body == "Er zijn nog geen banen geopend."
+
+
+@pytest.mark.parametrize(("question", "asks_age", "asks_place"), [
+    ("mevrouw van 78 in Zuid, ze weet het allemaal niet meer", False, False),
+    ("mevrouw van 78, ze weet het allemaal niet meer", False, True),
+    ("mevrouw in Zuid, ze weet het allemaal niet meer", True, False),
+    ("ze weet het allemaal niet meer", True, True),
+])
+def test_the_tip_under_an_unsure_answer_asks_only_for_what_is_missing(
+        question: str, asks_age: bool, asks_place: bool) -> None:
+    """Outside8 finding 6: "mevrouw van 78 in Zuid" was asked for her age and stadsdeel."""
+    answer = Router(load_map()).route(question, limit=3)
+    assert not answer.confident
+    for lang, age, place in (("nl", "voor wie (leeftijd)", "waar (het stadsdeel"),
+                             ("en", "for whom (age)", "where (the district")):
+        body, html = answer_texts(answer, lang)
+        assert (age in body) is asks_age and (age in html) is asks_age
+        assert (place in body) is asks_place
+        assert "concre" in body
