@@ -1103,6 +1103,7 @@ async def _main(args: argparse.Namespace, tmp: Path, db_url: str) -> None:
         config = ServiceConfig(homeserver=hs.url, bots=bots, policy_dir=policy_dir,
                                database_url=db_url, state_dir=tmp / "state", web_port=0,
                                reconcile_seconds=1.0, audit_key_init=True,
+                               pseudonym_key_init=True,
                                encryption=False)  # plain clients; ON by default (issue 11)
         roles = _roles(policy_dir)
         t = time.perf_counter()

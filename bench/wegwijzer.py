@@ -111,7 +111,7 @@ async def run(rounds: int) -> dict[str, Any]:
             homeserver=hs.url,
             bots={"wegwijzer": BotAccount("wegwijzer", hs.url, bot.user_id, password=password)},
             policy_dir=ROOT / "policies", database_url=db_url, state_dir=Path(tmp) / "state",
-            web_port=-1, socialmap=MAP, audit_key_init=True))
+            web_port=-1, socialmap=MAP, audit_key_init=True, pseudonym_key_init=True))
         await service.start()
         person = await _person(hs, "bench")
         try:

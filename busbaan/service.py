@@ -17,6 +17,7 @@ from typing import Any
 
 from busbaan.audit.entry import AuditEntry
 from busbaan.clock import Clock, SystemClock
+from busbaan.keyfile import PSEUDONYM_KEY_FILE, load_pseudonyms
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import Dispatcher
 from busbaan.matrix.runner import BotAccount, BotRunner
@@ -61,7 +62,17 @@ class ServiceConfig:
     # their direct chats with m.room.encryption. ON by default (make dev, busbaan serve);
     # tests and benchmarks with plain clients switch it off.
     encryption: bool = True
+    # session 8 (privacy9): the wegwijzer's keyed hashes (questions, the people behind
+    # learning votes) use the pseudonym key (busbaan.keyfile; 64 hex, mode 0600; default
+    # state_dir/pseudonym.key; keep it apart from the database). A missing key is an
+    # error unless pseudonym_key_init (dev stack, tests, serve --init-pseudonym-key).
+    pseudonym_key: Path | None = None
+    pseudonym_key_init: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def pseudonym_key_path(self) -> Path:
+        return self.pseudonym_key or self.state_dir / PSEUDONYM_KEY_FILE
 
 
 class Service:
@@ -85,10 +96,15 @@ class Service:
 
     async def start(self) -> None:
         self.policy = load_policy(self.config.policy_dir)  # a broken policy: no start
+        pseudonyms = None
         if "wegwijzer" in self.config.bots:  # nor broken wegwijzer files (outside7)
             from bots.wegwijzer.bot import check_files
 
             await asyncio.to_thread(check_files, self.config.socialmap)
+            # nor a missing pseudonym key (a new one would match nothing stored)
+            pseudonyms = await asyncio.to_thread(load_pseudonyms,
+                                                 self.config.pseudonym_key_path,
+                                                 create=self.config.pseudonym_key_init)
         await asyncio.to_thread(migrate, self.url)
         self.engine = make_engine(self.url)
         await asyncio.to_thread(self.audit.write, [AuditEntry(
@@ -121,9 +137,10 @@ class Service:
             runner = BotRunner(self.config.bots["wegwijzer"], store, Dispatcher("wegwijzer"),
                                inbox=Inbox(self.engine, "wegwijzer"),
                                encryption=self.config.encryption)
+            assert pseudonyms is not None
             self.wegwijzer = await WegwijzerBot.create(
                 runner, engine=self.engine, clock=self.clock, audit=self.audit,
-                map_file=self.config.socialmap,
+                map_file=self.config.socialmap, pseudonyms=pseudonyms,
                 check_seconds=self.config.lane_check_seconds,
                 default_target_minutes=self.config.lane_target_minutes)
             self._measure(runner)

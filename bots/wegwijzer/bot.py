@@ -62,6 +62,7 @@ from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import notice_content
 from busbaan.matrix.runner import BotRunner
+from busbaan.pseudonyms import Pseudonyms
 from busbaan.records import AuditBacklog, AuditWriter
 from busbaan.routing import (
     MAX_QUESTION_CHARS,
@@ -94,7 +95,7 @@ from busbaan.wegwijzer import (
     ResultRef,
     guess_lang,
     parse_question,
-    question_sha256,
+    question_hash,
     refuse_personal_data,
 )
 from busbaan.wegwijzer.mapdoc import MapDocument, document_from_text, map_document
@@ -195,10 +196,14 @@ class WegwijzerBot:
     name = "wegwijzer"
 
     def __init__(self, runner: BotRunner, *, engine: Engine, clock: Clock, audit: AuditWriter,
-                 document: MapDocument, router: Router, check_seconds: float = 30.0,
+                 document: MapDocument, router: Router, pseudonyms: Pseudonyms,
+                 check_seconds: float = 30.0,
                  default_target_minutes: int = DEFAULT_TARGET_MINUTES,
                  embeddings: EmbeddingsEndpoint | None = None) -> None:
         self.runner = runner
+        #: Keyed hashes of questions and of the people behind learning votes (the
+        #: deployment's pseudonym key; busbaan.keyfile).
+        self.pseudonyms = pseudonyms
         self.engine = engine
         self.clock = clock
         self.audit = audit
@@ -234,7 +239,7 @@ class WegwijzerBot:
 
     @classmethod
     async def create(cls, runner: BotRunner, *, engine: Engine, clock: Clock,
-                     audit: AuditWriter, map_file: Path | None,
+                     audit: AuditWriter, map_file: Path | None, pseudonyms: Pseudonyms,
                      check_seconds: float = 30.0,
                      default_target_minutes: int = DEFAULT_TARGET_MINUTES) -> WegwijzerBot:
         """Load the map (file, store or demo) and build its router, off the loop."""
@@ -247,7 +252,7 @@ class WegwijzerBot:
             "route.examples", services_with_examples=with_examples, services=services,
             examples=used)
         return cls(runner, engine=engine, clock=clock, audit=audit, document=document,
-                   router=router, check_seconds=check_seconds,
+                   router=router, pseudonyms=pseudonyms, check_seconds=check_seconds,
                    default_target_minutes=default_target_minutes,
                    embeddings=embeddings_from_env())
 
@@ -276,7 +281,8 @@ class WegwijzerBot:
         self._task = asyncio.create_task(self._reaction_worker(), name="wegwijzer-reactions")
         self._backlog_task = asyncio.create_task(self.backlog.run(), name="wegwijzer-audit")
         log.info("wegwijzer.started", services=len(self.social_map.services),
-                 map_sha256=self.document.sha256[:12])
+                 map_sha256=self.document.sha256[:12],
+                 pseudonym_key=self.pseudonyms.fingerprint())
 
     async def stop(self) -> None:
         await self.lanes.stop()
@@ -421,7 +427,8 @@ class WegwijzerBot:
         record = AnswerRecord(
             answer_id=answer_id, room_id=room_id, event_id=event_id,
             question_event_id=question_event_id, asker=asker,
-            question_sha256=question_sha256(answer.question), map_sha256=self.document.sha256,
+            question_sha256=question_hash(answer.question, self.pseudonyms),
+            map_sha256=self.document.sha256,
             results=tuple(ResultRef(r.service_id, r.organization_id, r.score, r.lane)
                           for r in answer.results[:SHOWN]),
             confident=answer.confident, created_at=self.clock.now())
@@ -543,7 +550,8 @@ class WegwijzerBot:
         record = AnswerRecord(
             answer_id=answer_id, room_id=str(message["room_id"]), event_id=event_id,
             question_event_id=str(message["event_id"]), asker=str(message["sender"]),
-            question_sha256=question_sha256(query), map_sha256=self.document.sha256,
+            question_sha256=question_hash(query, self.pseudonyms),
+            map_sha256=self.document.sha256,
             results=results, confident=bool(route.get("confident")),
             created_at=self.clock.now())
         await asyncio.to_thread(self.answers.add, record)
@@ -687,8 +695,9 @@ class WegwijzerBot:
         except UsageError:
             return None
         routed = question.text[:MAX_QUESTION_CHARS]  # what the router read
-        if question.personal or question_sha256(routed) != answer.question_sha256:
-            return None
+        if question.personal or (question_hash(routed, self.pseudonyms)
+                                 != answer.question_sha256):
+            return None  # also an answer stored under another (or no longer a) key
         return routed
 
     async def learn(self, answer: AnswerRecord, source_id: str,
@@ -705,7 +714,7 @@ class WegwijzerBot:
             log.info("route.learn_skipped", reason="safety")
             return 0
         terms = learning_terms(self.router.analyzer, question)
-        stored = source_key(source_id, actor)  # counted per person, not per click
+        stored = source_key(source_id, actor, self.pseudonyms)  # per person, not click
         n = await asyncio.to_thread(self.learned_repo.replace_source, answer.map_sha256,
                                     stored, evidence_for(terms, votes, stored),
                                     self.clock.now())

@@ -79,6 +79,7 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
                                         database_url=db_url, state_dir=state_dir,
                                         web_port=web_port, socialmap=demo_map_path(),
                                         audit_key_init=True, audit_trust=trust_path,
+                                        pseudonym_key_init=True,  # made on the first run
                                         encryption=encryption))
         try:
             await service.start()

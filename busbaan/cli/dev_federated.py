@@ -176,6 +176,7 @@ async def run_federated(state_dir: Path, policy_dir: Path, web_port: int,
                                         state_dir=base, web_port=web_port,
                                         socialmap=demo_map_path(), audit_key_init=True,
                                         audit_trust=trust_path, encryption=encryption,
+                                        pseudonym_key_init=True,
                                         # the case panel checks each server's own users
                                         # with that server (its loopback client listener
                                         # serves the OpenID userinfo endpoint)

@@ -60,6 +60,14 @@ def _secret(path: Path | None, what: str) -> str | None:
 @click.option("--audit-config", envvar="BUSBAAN_AUDIT_VERIFY_CONFIG", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Verifier configuration: the pinned log key and the witnesses.")
+@click.option("--pseudonym-key", envvar="BUSBAAN_PSEUDONYM_KEY", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The wegwijzer's pseudonym key: keyed hashes of questions and of the "
+                   "professionals behind learning votes (64 hex, mode 0600; default "
+                   "STATE_DIR/pseudonym.key). Keep it apart from the database; every "
+                   "process needs the same one.")
+@click.option("--init-pseudonym-key", is_flag=True,
+              help="Create the pseudonym key when it is missing (once, at installation).")
 @click.option("--encryption/--no-encryption", envvar="BUSBAAN_ENCRYPTION", default=True,
               show_default=True,
               help="End-to-end encryption: the bots decrypt and encrypt and create case "
@@ -69,12 +77,17 @@ def serve(homeserver: str, casus_user: str, casus_password_file: Path | None,
           wegwijzer_password_file: Path | None, policy_dir: Path, state_dir: Path,
           socialmap: Path | None, web_host: str, web_port: int, web_trusted_proxies: str,
           log_level: str, audit_key: Path | None, init_audit_key: bool,
-          audit_config: Path | None, encryption: bool) -> None:
+          audit_config: Path | None, pseudonym_key: Path | None, init_pseudonym_key: bool,
+          encryption: bool) -> None:
     """Run the bots, the web app and the scheduler (BUSBAAN_DATABASE_URL: the store)."""
+    from busbaan.keyfile import PSEUDONYM_KEY_FILE, load_pseudonyms
     from busbaan.matrix.runner import BotAccount
     from busbaan.service import Service, ServiceConfig, run_until_signal
 
     configure(log_level)
+    if wegwijzer_user:  # before anything starts: a missing key is exit 2 with one line
+        load_pseudonyms(pseudonym_key or state_dir / PSEUDONYM_KEY_FILE,
+                        create=init_pseudonym_key)
     bots = {"casus": BotAccount("casus", homeserver, casus_user,
                                 password=_secret(casus_password_file, "wachtwoord"),
                                 access_token=_secret(casus_token_file, "token"))}
@@ -85,6 +98,7 @@ def serve(homeserver: str, casus_user: str, casus_password_file: Path | None,
                            state_dir=state_dir, web_host=web_host, web_port=web_port,
                            socialmap=socialmap, audit_key=audit_key,
                            audit_key_init=init_audit_key, audit_trust=audit_config,
+                           pseudonym_key=pseudonym_key, pseudonym_key_init=init_pseudonym_key,
                            encryption=encryption,
                            extra={"web_trusted_proxies": [
                                p.strip() for p in web_trusted_proxies.split(",") if p.strip()]})

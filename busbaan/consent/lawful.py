@@ -92,13 +92,18 @@ def check_grant_lawful(
                     if (org.id in r.organisations) and r.legal_basis != b.id
                     and not (policy.legal_basis(r.legal_basis) or b).is_art9
                 })
+                use_nl = (f"Gebruik de wet waarop de taak rust: {_names(lawful)}." if lawful
+                          else f"Het beleid kent geen wet die '{org.id}' gegevens uit een "
+                               "casus laat verwerken, dus deelt u ze hier niet.")
+                use_en = (f"Use the law its task rests on: {_names(lawful)}." if lawful
+                          else f"The policy names no law that lets '{org.id}' process data "
+                               "from a case, so do not share it here.")
                 out.append(Violation(
                     "consent-not-substitute",
                     f"'{org.id}' voert een publieke taak uit: toestemming kan een ontbrekende "
-                    f"wettelijke grondslag niet vervangen (AP). Gebruik de wet waarop de taak "
-                    f"rust: {_names(lawful)}.",
+                    f"wettelijke grondslag niet vervangen (AP). {use_nl}",
                     f"'{org.id}' performs a public task: consent cannot replace a missing "
-                    f"legal basis (Dutch DPA). Use the law its task rests on: {_names(lawful)}.",
+                    f"legal basis (Dutch DPA). {use_en}",
                 ))
     for cat_id in categories:
         cat = policy.category(cat_id)
@@ -126,9 +131,13 @@ def check_grant_lawful(
             out.append(Violation(
                 "no-rule",
                 f"Geen regel staat toe dat '{org.id}' gegevens over '{cat.id}' verwerkt op "
-                f"grond van {_names([b.id for b in art6])}. Wel mogelijk: {_names(options)}.",
+                f"grond van {_names([b.id for b in art6])}. "
+                + (f"Wel mogelijk: {_names(options)}." if options else
+                   "Geen enkele grondslag in het beleid staat dat toe."),
                 f"No rule lets '{org.id}' process '{cat.id}' data on the basis of "
-                f"{_names([b.id for b in art6])}. Possible: {_names(options)}.",
+                f"{_names([b.id for b in art6])}. "
+                + (f"Possible: {_names(options)}." if options else
+                   "No basis in the policy allows it."),
             ))
         if cat.special == "art9":
             covering9 = [

@@ -15,13 +15,13 @@ It never touches safety: safety services are put first by rule, after scoring.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from busbaan.privacy import redact
+from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing.lexicon import fold
 from busbaan.routing.text import Analyzer, capitalised
 
@@ -42,7 +42,7 @@ NUMBER_WORDS = frozenset([
     "ninety", "hundred", "thousand", "million",
 ])
 #: Separates the person from the source in a stored source id (:func:`source_key`).
-_PERSON_SEP = "~"
+PERSON_SEP = "~"
 #: Items at which an association reaches half its weight (net / (net + PRIOR)).
 PRIOR = 3.0
 #: At most this many terms are kept from one question.
@@ -149,21 +149,26 @@ def evidence_for(
     return [Evidence(t, s, d, source_id) for s, d in votes for t in terms]
 
 
-def source_key(source_id: str, actor: str | None) -> str:
+def source_key(source_id: str, actor: str | None, pseudonyms: Pseudonyms) -> str:
     """The source id evidence is stored under: ``<person>~<source>``, where the person
-    is the first 12 hex digits of the SHA-256 of the professional's Matrix ID (enough to
-    count different people, not kept as the ID itself). Without an actor, the source
-    alone (it then counts as its own person)."""
+    is the professional's keyed pseudonym (:meth:`Pseudonyms.person`: 12 hex of an
+    HMAC-SHA-256 of the Matrix ID; enough to count different people, not the ID, and
+    not to be found by hashing the directory's IDs). Without an actor, the source alone
+    (it then counts as its own person)."""
     if actor is None:
         return source_id
-    person = hashlib.sha256(actor.encode("utf-8")).hexdigest()[:12]
-    return f"{person}{_PERSON_SEP}{source_id}"
+    return f"{pseudonyms.person(actor)}{PERSON_SEP}{source_id}"
 
 
 def person_of(source_id: str) -> str:
     """Who gave the evidence of a stored source id (see :func:`source_key`); a source
     stored before session 6 stands for itself."""
-    return source_id.split(_PERSON_SEP, 1)[0]
+    return source_id.split(PERSON_SEP, 1)[0]
+
+
+def source_of(source_id: str) -> str:
+    """The feedback or lane id of a stored source id, without its person."""
+    return source_id.rsplit(PERSON_SEP, 1)[-1]
 
 
 def learned_from(evidence: Iterable[Evidence], min_support: int = MIN_SUPPORT) -> Learned:
@@ -185,6 +190,7 @@ def learned_from(evidence: Iterable[Evidence], min_support: int = MIN_SUPPORT) -
 
 __all__ = [
     "MIN_SUPPORT",
+    "PERSON_SEP",
     "PRIOR",
     "Association",
     "Evidence",
@@ -196,4 +202,5 @@ __all__ = [
     "person_of",
     "proper_nouns",
     "source_key",
+    "source_of",
 ]

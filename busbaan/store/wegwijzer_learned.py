@@ -13,7 +13,14 @@ from sqlalchemy import UniqueConstraint, delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from busbaan.routing.learning import Evidence, Learned, learned_from, person_of
+from busbaan.routing.learning import (
+    PERSON_SEP,
+    Evidence,
+    Learned,
+    learned_from,
+    person_of,
+    source_of,
+)
 
 
 class RouteLearnedRow(SQLModel, table=True):
@@ -54,12 +61,16 @@ class LearnedRepository:
     def replace_source(self, map_sha256: str, source_id: str, evidence: Iterable[Evidence],
                        now: dt.datetime) -> int:
         """Store the votes of one source, replacing what it said before (a changed
-        verdict); returns how many votes it now has."""
+        verdict); returns how many votes it now has. The source's earlier votes are
+        found by its feedback or lane id, whatever person pseudonym they were stored
+        under (one from before the pseudonym key changed must not count again)."""
         rows = {(e.term[:64], e.service_id): e.delta for e in evidence}
+        bare = source_of(source_id)
         with Session(self._engine) as s, s.begin():
             s.exec(delete(RouteLearnedRow).where(
-                col(RouteLearnedRow.source_id) == source_id,
-                col(RouteLearnedRow.map_sha256) == map_sha256))
+                col(RouteLearnedRow.map_sha256) == map_sha256,
+                col(RouteLearnedRow.source_id).in_([source_id, bare])
+                | col(RouteLearnedRow.source_id).endswith(PERSON_SEP + bare, autoescape=True)))
             for (term, service_id), delta in rows.items():
                 s.add(RouteLearnedRow(map_sha256=map_sha256, term=term, service_id=service_id,
                                       delta=delta, source_id=source_id,

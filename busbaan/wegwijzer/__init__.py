@@ -1,6 +1,6 @@
 """The wegwijzer's own rules around the routing core (pure: no network, no database).
 
-``question``  a chat question: context words, personal data, language, hash
+``question``  a chat question: context words, personal data, language, keyed hash
 ``model``     answers, lanes and feedback as frozen records (no question text)
 ``sla``       team intake figures, the response target and reminders
 
@@ -12,7 +12,7 @@ from busbaan.wegwijzer.question import (
     Question,
     guess_lang,
     parse_question,
-    question_sha256,
+    question_hash,
     refuse_personal_data,
 )
 from busbaan.wegwijzer.sla import (
@@ -40,7 +40,7 @@ __all__ = [
     "guess_lang",
     "overdue",
     "parse_question",
-    "question_sha256",
+    "question_hash",
     "refuse_personal_data",
     "target_minutes",
     "team_figures",

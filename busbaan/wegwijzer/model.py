@@ -1,7 +1,7 @@
 """What the wegwijzer keeps (pure, frozen): answers, lanes, feedback.
 
 None of these holds a question's text: a question is referred to by its hash
-(:func:`busbaan.wegwijzer.question.question_sha256`). The text lives only in Matrix,
+(:func:`busbaan.wegwijzer.question.question_hash`, keyed). The text lives only in Matrix,
 in the room where it was asked (and, when it carried no personal data, in the lane).
 """
 

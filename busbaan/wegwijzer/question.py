@@ -8,18 +8,19 @@ A professional types free text. Before it is routed, busbaan
   that carries a BSN, a name, an address or a birth date is not routed and never goes
   into a lane; the professional is pointed to a case room instead;
 - guesses whether the question is English, so that the answer is too;
-- hashes the question, so that feedback can refer to it without keeping the text.
+- hashes the question under the deployment's pseudonym key (:func:`question_hash`),
+  so that feedback and lanes can refer to it without keeping the text, and nobody with
+  only the database can find it by hashing guesses.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from busbaan.errors import PersonalData, UsageError
 from busbaan.privacy import Finding, find_personal_data, name_kinds
+from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing import MAX_QUESTION_CHARS
 
 __all__ = [
@@ -27,7 +28,7 @@ __all__ = [
     "Question",
     "guess_lang",
     "parse_question",
-    "question_sha256",
+    "question_hash",
     "refuse_personal_data",
 ]
 
@@ -124,8 +125,9 @@ def guess_lang(text: str) -> str:
     return "en" if english > dutch else "nl"
 
 
-def question_sha256(text: str) -> str:
-    """A stable hash of a question (NFC, case-folded, single spaces): feedback and lanes
-    refer to a question by this, never by its text."""
-    normal = " ".join(unicodedata.normalize("NFC", text).casefold().split())
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+def question_hash(text: str, pseudonyms: Pseudonyms) -> str:
+    """A question's keyed hash (64 hex; NFC, case-folded, single spaces first): what the
+    store keeps as ``question_sha256`` so that feedback and lanes refer to a question by
+    it, never by its text. Keyed (HMAC-SHA-256, :meth:`Pseudonyms.question`): a plain
+    SHA-256 of a short question could be found by hashing guesses."""
+    return pseudonyms.question(text)

@@ -53,7 +53,8 @@ class E2EStack:
                                policy_dir=ROOT / "policies", database_url=self.db_url,
                                state_dir=self.state_dir, reconcile_seconds=0.5,
                                socialmap=demo_map_path(),
-                               web_port=-1, audit_key_init=True)  # encryption: default ON
+                               web_port=-1, audit_key_init=True,
+                               pseudonym_key_init=True)  # encryption: default ON
         self.service = Service(config)
         await self.service.start()
         return self.service

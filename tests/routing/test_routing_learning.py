@@ -109,16 +109,36 @@ def test_one_person_clicking_twice_teaches_nothing() -> None:
     """MIN_SUPPORT counts people: two !fout by one professional (two feedback items) do
     not make an association; the same from two professionals does (outside6: one user
     redirected "huurachterstand" to the Stadspas for everyone)."""
+    from busbaan.pseudonyms import Pseudonyms
     from busbaan.routing.learning import Evidence, learned_from, person_of, source_key
 
-    one = [Evidence("huurachterstand", "wpi-stadspas", 1, source_key(f, "@a:test"))
+    key = Pseudonyms.generate()
+    one = [Evidence("huurachterstand", "wpi-stadspas", 1, source_key(f, "@a:test", key))
            for f in ("F1", "F2")]
     assert len(learned_from(one)) == 0
-    two = [Evidence("huurachterstand", "wpi-stadspas", 1, source_key(f, who))
+    two = [Evidence("huurachterstand", "wpi-stadspas", 1, source_key(f, who, key))
            for f, who in (("F1", "@a:test"), ("F2", "@b:test"))]
     assert len(learned_from(two)) == 1
-    assert "@a:test" not in source_key("F1", "@a:test")
+    assert "@a:test" not in source_key("F1", "@a:test", key)
     assert person_of("F1") == "F1"  # stored before session 6: each source its own person
+
+
+def test_the_person_in_a_source_id_is_keyed_not_a_plain_hash() -> None:
+    """The person part is an HMAC of the Matrix ID under the deployment key: the same
+    person gives the same part under one key, another key gives another, and it is not
+    the plain SHA-256 of the ID that anyone could compute from the directory."""
+    import hashlib
+
+    from busbaan.pseudonyms import Pseudonyms
+    from busbaan.routing.learning import person_of, source_key, source_of
+
+    key, other = Pseudonyms.generate(), Pseudonyms.generate()
+    stored = source_key("F-1", "@a:test", key)
+    assert person_of(stored) == person_of(source_key("F-2", "@a:test", key))
+    assert person_of(stored) != person_of(source_key("F-1", "@a:test", other))
+    assert person_of(stored) != hashlib.sha256(b"@a:test").hexdigest()[:12]
+    assert len(person_of(stored)) == 12 and source_of(stored) == "F-1"
+    assert source_key("F-1", None, key) == "F-1" == source_of("F-1")
 
 
 def test_number_words_are_not_learned() -> None:

@@ -51,6 +51,7 @@ async def wegwijzer_service(homeserver: Homeserver, busbaan_db_url: str,
         encryption=False,  # plain nio clients here; ON by default (issue 11)
         homeserver=homeserver.url,
         audit_key_init=True,  # tests create the signing key explicitly (issue 9)
+        pseudonym_key_init=True,  # and the pseudonym key (session 8)
         bots={"wegwijzer": BotAccount("wegwijzer", homeserver.url, creds.user_id,
                                       password=password)},
         policy_dir=ROOT / "policies",

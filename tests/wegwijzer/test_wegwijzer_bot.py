@@ -4,6 +4,7 @@ the first-answer clock, reminders, figures (chat and web) and feedback."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from typing import Any
 
 import aiohttp
@@ -12,9 +13,12 @@ import structlog
 
 from busbaan.clock import OffsetClock
 from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person, eventually
+from busbaan.keyfile import load_pseudonyms
+from busbaan.pseudonyms import normalise_question
 from busbaan.service import Service
 from busbaan.store import make_engine
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository, LaneRepository
+from busbaan.wegwijzer import parse_question
 from tests.wegwijzer.conftest import (
     ROUTE_KEY,
     Intake,
@@ -287,8 +291,11 @@ async def test_lane_refusals_say_what_to_do(make_person: MakePerson, bot_id: str
 
 
 async def test_feedback_is_stored_without_question_text(
-        make_person: MakePerson, bot_id: str, busbaan_db_url: str) -> None:
-    """`!goed` and `!fout <service-id>` store a verdict by question hash, never text."""
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str,
+        wegwijzer_service: Service) -> None:
+    """`!goed` and `!fout <service-id>` store a verdict by question hash, never text;
+    the hash is keyed with the service's pseudonym key file (session 8), not the plain
+    SHA-256 of the question that anyone could compute from a guess."""
     asker = await make_person()
     dm = await asker.dm(bot_id)
     answer_event, _ = await ask_dm(asker, dm, DEBTS_ZUIDOOST)
@@ -308,6 +315,11 @@ async def test_feedback_is_stored_without_question_text(
     assert feedback.question_sha256 == answer.question_sha256
     assert "bt-zuidoost-geld" in feedback.answered_service_ids
     assert DEBTS_ZUIDOOST not in repr(feedback) and DEBTS_ZUIDOOST not in repr(answer)
+    key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
+    normal = normalise_question(parse_question(DEBTS_ZUIDOOST).text)
+    assert answer.question_sha256 == key.question(normal)
+    assert answer.question_sha256 not in (hashlib.sha256(normal.encode()).hexdigest(),
+                                          hashlib.sha256(DEBTS_ZUIDOOST.encode()).hexdigest())
     engine.dispose()
 
 

@@ -67,6 +67,7 @@ def make_config(homeserver: Homeserver, tmp_path: Path) -> Any:
             bots={"wegwijzer": BotAccount("wegwijzer", homeserver.url, account["user_id"],
                                           password=password)},
             state_dir=tmp_path / "state", web_port=-1, audit_key_init=True,
+            pseudonym_key_init=True,  # the same key after the restart (same state_dir)
             socialmap=demo_map_path(), encryption=False)
 
     return config

@@ -4,13 +4,16 @@ offers a lane to a person (`!baan mens`)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import aiohttp
 import nio
 
 from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person, eventually
+from busbaan.keyfile import load_pseudonyms
 from busbaan.metrics import samples
+from busbaan.routing.learning import person_of
 from busbaan.service import Service
 from tests.wegwijzer.conftest import ROUTE_KEY, Intake, MakePerson, ask_dm
 
@@ -135,8 +138,12 @@ async def test_feedback_becomes_learned_terms(
     assert wrong[REPLY_KEY]["ok"] is True
     votes, summary = _learned(busbaan_db_url, wegwijzer_service,
                               wrong[REPLY_KEY]["data"]["feedback_id"])
-    # stored per person (a hash of the Matrix ID, never the ID itself)
+    # stored per person (a keyed hash of the Matrix ID, never the ID itself, nor its
+    # plain SHA-256 that anyone with the directory could compute; session 8)
     assert votes and asker.user_id not in str([e.source_id for e in votes])
+    key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
+    assert {person_of(e.source_id) for e in votes} == {key.person(asker.user_id)}
+    assert key.person(asker.user_id) != hashlib.sha256(asker.user_id.encode()).hexdigest()[:12]
     assert {e.service_id for e in votes if e.delta > 0} == {"taalhuis"}
     terms = {e.term for e in votes}
     assert terms and all(t.isalpha() and " " not in t for t in terms)

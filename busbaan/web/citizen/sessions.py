@@ -28,7 +28,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from busbaan.clock import Clock
-from busbaan.errors import BusbaanError
+from busbaan.keyfile import SESSION_KEY, load_key
 from busbaan.store.citizen_models import CitizenFormRow, CitizenLinkRow, CitizenSessionRow
 from busbaan.store.repositories import _aware, _naive
 
@@ -49,7 +48,6 @@ __all__ = ["COOKIE", "CitizenSession", "CitizenSessions", "Flash", "RateLimiter"
            "load_or_create_key"]
 
 COOKIE = "busbaan_burger"
-KEY_BYTES = 32
 #: ``last_seen`` is written at most this often per session (one write a minute, not one
 #: per page); the idle timeout is exact to within it.
 TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -59,27 +57,9 @@ Flash = tuple[tuple[str, dict[str, str]], ...]  # (catalogue key, values) per li
 
 def load_or_create_key(path: Path) -> bytes:
     """The sessions' HMAC key at ``path`` (mode 0600), made once when missing.
-    Refused when others can read it or it is not a key (the service does not start)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(secrets.token_hex(KEY_BYTES) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-    mode = path.stat().st_mode & 0o077
-    try:
-        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (ValueError, UnicodeDecodeError):
-        key = b""
-    if mode or len(key) != KEY_BYTES:
-        raise BusbaanError(
-            f"De sessiesleutel {path} is onbruikbaar (moet 64 hextekens zijn, modus 0600).",
-            f"The session key {path} is unusable (must be 64 hex characters, mode 0600).",
-            errcode="BB_SESSION_KEY_INVALID")
-    return key
+    Refused when others can read it or it is not a key (the service does not start):
+    :func:`busbaan.keyfile.load_key`, ``BB_SESSION_KEY_INVALID``."""
+    return load_key(path, SESSION_KEY, create=True)
 
 
 @dataclass(slots=True)

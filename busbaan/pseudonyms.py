@@ -1,0 +1,82 @@
+"""Keyed pseudonyms for values that are easy to guess (pure).
+
+Some things busbaan keeps must let it recognise a value again without keeping the
+value: a wegwijzer question (so that feedback and lanes refer to it without its text)
+and the professional who gave a learning vote (so that votes are counted per person).
+A plain SHA-256 does not hide such values: questions are short and professionals' Matrix
+IDs are in the directory, so anyone with the database can hash candidates and compare
+(a dictionary attack). Here every such hash is an HMAC-SHA-256 under a per-deployment
+key that is *not* in the database (a file of mode 0600, see :mod:`busbaan.keyfile`).
+
+This module is the one place that derives them: each use has its own purpose label, so
+a question's pseudonym can never equal a person's, and a new use gets a new label, not
+a second copy of the rule. What someone can still learn:
+
+- with the database only: which rows are about the same question (equal hashes) and
+  how many distinct people voted, never the text or the person; a guess cannot be
+  checked without the key;
+- with the key file only: nothing (it holds no data);
+- with both: the guessing works again, exactly as with a plain hash. The key is
+  therefore kept apart from the database (another mount, a container secret) and from
+  its backups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+
+__all__ = ["KEY_BYTES", "PERSON_HEX", "Pseudonyms", "normalise_question"]
+
+#: The key's length (bytes); the file holds it as 64 hex characters.
+KEY_BYTES = 32
+#: Hex digits kept of a person's pseudonym (48 bits: enough to count different people
+#: among thousands without collisions that matter; not an identifier).
+PERSON_HEX = 12
+
+_QUESTION = b"busbaan/wegwijzer/question/v1"
+_PERSON = b"busbaan/learning/person/v1"
+_FINGERPRINT = b"busbaan/pseudonyms/fingerprint/v1"
+
+
+def normalise_question(text: str) -> str:
+    """NFC, case-folded, single spaces: the same words give the same pseudonym."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+class Pseudonyms:
+    """HMAC-SHA-256 pseudonyms under one deployment key (the key is never shown)."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("pseudonym key too short")
+        self._key = bytes(key)
+
+    @classmethod
+    def generate(cls) -> Pseudonyms:
+        """A fresh random key (tests and benchmarks that keep nothing)."""
+        return cls(secrets.token_bytes(KEY_BYTES))
+
+    def __repr__(self) -> str:
+        return f"Pseudonyms(fingerprint={self.fingerprint()!r})"
+
+    def _mac(self, purpose: bytes, value: str) -> str:
+        return hmac.new(self._key, purpose + b"\0" + value.encode("utf-8"),
+                        hashlib.sha256).hexdigest()
+
+    def question(self, text: str) -> str:
+        """A question's pseudonym (64 hex), over :func:`normalise_question` of ``text``."""
+        return self._mac(_QUESTION, normalise_question(text))
+
+    def person(self, user_id: str) -> str:
+        """A professional's pseudonym (:data:`PERSON_HEX` hex) from their Matrix ID."""
+        return self._mac(_PERSON, user_id)[:PERSON_HEX]
+
+    def fingerprint(self) -> str:
+        """8 hex that name the key without revealing it: logged at start, so that two
+        processes with different keys (hashes that never match) are easy to spot."""
+        return self._mac(_FINGERPRINT, "")[:8]

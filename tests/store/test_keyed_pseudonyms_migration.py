@@ -1,0 +1,128 @@
+"""Migration 0060 (session 8, privacy9): the plain SHA-256 values written before keyed
+pseudonyms are taken out of the store — on SQLite and on PostgreSQL — and what was
+stored before still reads, matches nothing, and counts as before."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+from busbaan.pseudonyms import Pseudonyms
+from busbaan.routing.learning import Evidence, person_of, source_key
+from busbaan.store import make_engine, migrate
+from busbaan.store.db import alembic_config
+from busbaan.store.wegwijzer_learned import LearnedRepository
+from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository
+from busbaan.wegwijzer import question_hash
+
+NOW = dt.datetime(2026, 12, 6, 9, 0)
+MAP = "m" * 64
+QUESTION = "schulden en huur"
+PLAIN = hashlib.sha256(QUESTION.encode()).hexdigest()
+
+
+def _plain_person(user_id: str) -> str:
+    """What source_key stored before session 8: the ID's plain SHA-256, 12 hex."""
+    return hashlib.sha256(user_id.encode()).hexdigest()[:12]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def url_at_0050(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """An empty store at revision 0050 (before keyed pseudonyms)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'busbaan.db'}"
+        command.upgrade(alembic_config(url), "0050")
+        yield url
+        return
+    base = request.getfixturevalue("pg_database")
+    schema = f"t_{secrets.token_hex(6)}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = f"{base}?options=-csearch_path%3D{schema}"
+    try:
+        command.upgrade(alembic_config(url), "0050")
+        yield url
+    finally:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        engine.dispose()
+
+
+def _old_rows(engine: sa.Engine) -> None:
+    """An answer, a lane and a feedback item with the plain question hash, and learned
+    votes of two people (one with two sources) under plain person prefixes."""
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO route_answer (answer_id, room_id, event_id, question_event_id, "
+            "asker, question_sha256, map_sha256, results, confident, created_at) VALUES "
+            "('A-OLD', '!r:x', '$a', '$q', '@a:test', :h, :m, '[]', true, :t)"),
+            {"h": PLAIN, "m": MAP, "t": NOW})
+        conn.execute(sa.text(
+            "INSERT INTO lane (lane_id, room_id, answer_id, service_id, organization_id, "
+            "team, asker, question_sha256, target_minutes, opened_at) VALUES "
+            "('L-OLD', '!l:x', 'A-OLD', 's', 'o', '#t:x', '@a:test', :h, 240, :t)"),
+            {"h": PLAIN, "t": NOW})
+        conn.execute(sa.text(
+            'INSERT INTO route_feedback (feedback_id, answer_id, "by", verdict, '
+            "question_sha256, map_sha256, answered_service_ids, created_at) VALUES "
+            "('F-OLD', 'A-OLD', '@a:test', 'good', :h, :m, '[\"s\"]', :t)"),
+            {"h": PLAIN, "m": MAP, "t": NOW})
+        for who, source in (("@a:test", "F-OLD"), ("@a:test", "F-OLD2"), ("@b:test", "L-OLD")):
+            conn.execute(sa.text(
+                "INSERT INTO route_learned (map_sha256, term, service_id, delta, source_id, "
+                "created_at) VALUES (:m, 'schuld', 's', 1, :s, :t)"),
+                {"m": MAP, "s": f"{_plain_person(who)}~{source}", "t": NOW})
+
+
+def test_old_plain_hashes_are_taken_out_and_old_rows_still_work(url_at_0050: str) -> None:
+    """After the migration no plain hash is left (question hashes are empty, person
+    prefixes random); the old answer and feedback read back, a keyed hash does not
+    match them, and the old votes still count two people."""
+    engine = make_engine(url_at_0050)
+    _old_rows(engine)
+    migrate(url_at_0050)
+    with engine.connect() as conn:
+        for table in ("route_answer", "lane", "route_feedback"):
+            assert conn.execute(sa.text(
+                f"SELECT question_sha256 FROM {table}")).scalars().all() == [""]
+        sources = conn.execute(sa.text(
+            "SELECT source_id FROM route_learned ORDER BY source_id")).scalars().all()
+    plain = {_plain_person("@a:test"), _plain_person("@b:test")}
+    assert len(sources) == 3 and not {person_of(s) for s in sources} & plain
+    assert {s.split("~")[1] for s in sources} == {"F-OLD", "F-OLD2", "L-OLD"}
+    assert len({person_of(s) for s in sources}) == 2  # still two people, not three
+
+    answer = AnswerRepository(engine).get("A-OLD")
+    assert answer is not None and answer.question_sha256 == ""
+    assert question_hash(QUESTION, Pseudonyms.generate()) != answer.question_sha256
+    feedback = FeedbackRepository(engine)
+    old = feedback.for_answer("A-OLD")[0]
+    changed, replaced = feedback.record(dataclasses.replace(
+        old, feedback_id=feedback.new_id(), verdict="wrong", created_at=NOW.replace(tzinfo=dt.UTC)))
+    assert replaced and changed.feedback_id == "F-OLD" and changed.question_sha256 == ""
+    summary = LearnedRepository(engine).summary(MAP)
+    assert [(r.term, r.net, r.sources) for r in summary] == [("schuld", 3, 2)]
+    engine.dispose()
+
+
+def test_a_changed_verdict_replaces_its_old_votes_under_a_new_key(url_at_0050: str) -> None:
+    """A source's votes are found by its feedback id whatever person prefix they were
+    stored under: the same feedback item never counts twice after the upgrade."""
+    engine = make_engine(url_at_0050)
+    _old_rows(engine)
+    migrate(url_at_0050)
+    repo = LearnedRepository(engine)
+    stored = source_key("F-OLD", "@a:test", Pseudonyms.generate())
+    repo.replace_source(MAP, stored, [Evidence("schuld", "t", 1, stored)], NOW)
+    sources = {e.source_id.split("~")[1]: e.service_id for e in repo.evidence(MAP)}
+    assert sources == {"F-OLD": "t", "F-OLD2": "s", "L-OLD": "s"}
+    engine.dispose()
