@@ -1036,7 +1036,10 @@ def render(figures: dict[str, Any]) -> str:
             "",
             "**Learning from professionals** (replay: dev questions drawn at random, seed 8; "
             "the simulated professional says !goed when the first service is expected, else "
-            "!fout <expected>; an association counts from 2 sources; paraphrases: "
+            "!fout <expected>; as in the bot, feedback on a safety answer is not learned (since "
+            "session 8), nothing learned counts against a safety service and a vote weighs "
+            "by its term's informativeness; an association counts from 2 sources; "
+            "paraphrases: "
             "`heldout-own.jsonl` + `learning-paraphrases.jsonl`, our rewordings of dev "
             "questions; 'own new' is never replayed and shows what learning costs "
             "elsewhere):",
