@@ -556,7 +556,9 @@ def replay(
     drawn at random with a fixed seed; a professional says !goed when the first service
     is expected, else !fout <expected>), and after each step top-1 on the paraphrases
     of the questions corrected so far, on all paraphrases, and on ``others`` (a set
-    the stream never touches: learning must not break it)."""
+    the stream never touches: learning must not break it). As in the bot, feedback on
+    an answer with a safety signal is not learned (since session 8; the item still
+    counts as given)."""
     import random
 
     from busbaan.routing.learning import (
@@ -587,6 +589,9 @@ def replay(
             learned = learned_from(evidence)
             answer = router.route(q["question"], q["context"], learned=learned)
             answered = tuple(r.service_id for r in answer.results[:3])
+            done += 1
+            if answer.safety:  # the bot does not learn from a safety answer
+                continue
             right = bool(answered) and answered[0] in q["expected"]
             votes = feedback_votes("good" if right else "wrong",
                                    None if right else q["expected"][0], answered)
@@ -594,7 +599,6 @@ def replay(
                 corrected.add(q["id"])
             evidence += evidence_for(learning_terms(router.analyzer, q["question"]), votes,
                                      f"F{done}")
-            done += 1
         learned = learned_from(evidence)
         of_corrected = [p for p in paraphrases if p.get("paraphrase_of") in corrected]
         rows.append({
@@ -1032,7 +1036,10 @@ def render(figures: dict[str, Any]) -> str:
             "",
             "**Learning from professionals** (replay: dev questions drawn at random, seed 8; "
             "the simulated professional says !goed when the first service is expected, else "
-            "!fout <expected>; an association counts from 2 sources; paraphrases: "
+            "!fout <expected>; as in the bot, feedback on a safety answer is not learned (since "
+            "session 8), nothing learned counts against a safety service and a vote weighs "
+            "by its term's informativeness; an association counts from 2 sources; "
+            "paraphrases: "
             "`heldout-own.jsonl` + `learning-paraphrases.jsonl`, our rewordings of dev "
             "questions; 'own new' is never replayed and shows what learning costs "
             "elsewhere):",

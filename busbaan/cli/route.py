@@ -406,26 +406,59 @@ def _full_sha(repo: Any, prefix: str | None) -> str | None:
 @learned.command("list")
 @_DB_OPTION
 @_MAP_SHA_OPTION
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The social map (HSDS JSON) the bot serves: shows, for its associations, how "
+    "much each term weighs on it (with the example questions of --examples).",
+)
+@_EXAMPLES_OPTION
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one association a line.")
-def learned_list(url: str | None, map_sha: str | None, as_json: bool) -> None:
-    """List the learned associations: term -> service, net votes, sources."""
-    from busbaan.routing.learning import MIN_SUPPORT
+def learned_list(url: str | None, map_sha: str | None, map_path: Path | None,
+                 example_files: tuple[Path, ...], as_json: bool) -> None:
+    """List the learned associations: term -> service, net votes, sources; and which are
+    held back, and why (against a safety service; fewer than 2 people)."""
+    from busbaan.routing.learning import HELD_BACK, Association, held_back, safety_services
+    from busbaan.routing.safety import load_signals
 
     engine, repo = _learned_repo(url)
     try:
         rows = repo.summary(_full_sha(repo, map_sha))
     finally:
         engine.dispose()
+    protected = safety_services(load_signals().families)
+    weigh: Any = None
+    weighed_sha = None
+    if map_path is not None and rows:
+        import hashlib
+
+        from busbaan.wegwijzer.mapdoc import canonical_json
+
+        social_map = load_map(map_path)  # a broken map: the same error as `route ask`
+        text = canonical_json(json.loads(Path(map_path).read_text(encoding="utf-8")))
+        weighed_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()  # as the bot's
+        weigh = Router(social_map,
+                       examples=expansion.configured(example_files)).informativeness
     en = lang() == "en"
     for row in rows:
-        counts = row.sources >= MIN_SUPPORT
+        reason = held_back(Association(row.term, row.service_id, row.net, row.sources),
+                           protected)
+        weight = (round(weigh(row.term), 2)
+                  if weigh is not None and row.map_sha256 == weighed_sha else None)
         if as_json:
             click.echo(json.dumps({"map_sha256": row.map_sha256, "term": row.term,
                                    "service_id": row.service_id, "net": row.net,
-                                   "sources": row.sources, "counts": counts}))
+                                   "sources": row.sources, "counts": reason is None,
+                                   "held_back": reason, "weight": weight}))
         else:
-            mark = "" if counts else (" (counts from 2 sources)" if en else
-                                      " (telt vanaf 2 bronnen)")
+            marks = []
+            if weight is not None:
+                marks.append(f"weight {weight:.2f}" if en else f"gewicht {weight:.2f}")
+            if reason is not None:
+                marks.append(HELD_BACK[reason][1 if en else 0])
+            mark = f" ({'; '.join(marks)})" if marks else ""
             click.echo(f"{row.map_sha256[:12]}  {row.term:<20} -> {row.service_id:<32} "
                        f"{row.net:+d} ({row.sources}){mark}")
     if not rows and not as_json:

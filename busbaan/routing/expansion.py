@@ -446,6 +446,21 @@ class ExampleIndex:
     def __contains__(self, stem: object) -> bool:
         return stem in self._postings
 
+    def uses(self, services: int) -> tuple[dict[str, dict[int, float]], list[float]]:
+        """Per stem, in how many examples of each service (router document number) it
+        occurs; and how many examples each of the ``services`` has. An example shared by
+        several services counts for each."""
+        per_stem: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        for stem, postings in self._postings.items():
+            for number, _ in postings:
+                for doc in self._owners[number]:
+                    per_stem[stem][doc] += 1.0
+        sizes = [0.0] * services
+        for owners in self._owners:
+            for doc in owners:
+                sizes[doc] += 1.0
+        return {stem: dict(v) for stem, v in per_stem.items()}, sizes
+
     def scores(
         self, query: Mapping[str, float]
     ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:

@@ -208,6 +208,10 @@ class Index:
     def idf(self, stem: str) -> float:
         return self._idf.get(stem, 0.0)
 
+    def services_using(self) -> Mapping[str, frozenset[int]]:
+        """Per stem, the services whose own texts use it."""
+        return {stem: frozenset(per_doc) for stem, per_doc in self._tf.items()}
+
     def __contains__(self, stem: object) -> bool:
         return stem in self._tf
 

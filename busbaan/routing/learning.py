@@ -7,17 +7,55 @@ numbers) each pointing to a service with +1 or -1. The evidence is stored per so
 map version (:mod:`busbaan.store.wegwijzer_learned`) and turned into
 :class:`Learned` associations here.
 
-An association counts only when at least :data:`MIN_SUPPORT` different sources gave
-it (one click teaches nothing, and a rare word typed once stays out), and it adds at
-most ``weight`` per question word, saturating with a prior of :data:`PRIOR` items.
-It never touches safety: safety services are put first by rule, after scoring.
+An association counts only when at least :data:`MIN_SUPPORT` different people gave it
+(one click teaches nothing, and a rare word typed once stays out), and it adds at most
+``weight`` per question word, saturating with a prior of :data:`PRIOR` items. Feedback
+on an answer with a safety signal is not learned at all (the bot skips it).
+
+Session 8 (outside8 finding 5: two people's ``!fout poh-ggz`` on an alcohol answer
+that had Veilig Thuis first taught ``man``, ``dag``, ``drink``, ``stop`` and ``alcohol``
+*against* Veilig Thuis; a later "de man van mijn cliënte drinkt elke dag en wordt
+agressief" lost Veilig Thuis confidence 572 -> 346). Two rules since:
+
+1. **Nothing learned counts against a safety service.** A service that a family of the
+   safety file sends people to (its ``services``: Veilig Thuis, the shelter's access
+   desk, crisis intervention, the crisis services) can only be moved by the safety
+   layer, which reads the question's danger; learning reads only words. Evidence
+   against such a service is still stored and listed (``busbaan route learned list``
+   shows it as held back, "tegen een veiligheidsdienst: telt niet"), never applied:
+   the words it is learned from ("man", "dag", "kinderen", "bang") are the words in
+   which danger is described, so a correction on an ordinary question would lower the
+   safety service exactly where a missed danger needs it. What the professional
+   meant is kept all the same: the +1 for the service they named lifts it, and that is
+   what moves the answer. Evidence *for* a safety service still counts, also on
+   questions without a signal (a danger described in words the safety file does not
+   know yet, "Veilig Thuis" named by two people, is what learning can add there); it
+   is weighted like any other (rule 2) and needs two people. The families'
+   ``minors`` (the parenting desk a child is sent to when no safety desk serves them)
+   are ordinary services and learn as such: the safety layer puts them first by rule
+   when a signal is read.
+2. **An everyday word carries little evidence.** Each association is weighted by how
+   informative its term is on this map (:func:`informativeness`): how concentrated
+   the term's use is over the services, in the map's texts and example questions
+   (1 - the normalised entropy of where it is used, each service's use taken as a
+   share of its own examples, so that a service with many examples does not draw
+   every word). "man", "dag", "huis", "hulp" are used for nearly every service
+   (0.1-0.25); "alcohol", "rolstoel", "leerplicht", "dakloos" for one or two (0.6-1).
+   A word the map and its examples never use is as informative as can be (1.0): that
+   is where learning adds what the map lacks. Measured beside two alternatives
+   (docs/notes/2026-12-06s8-learn9.md): the inverse document frequency over services
+   (every topical word reaches many services through the examples: "schulden" 0.08)
+   or over example questions ("man" 0.38, "schulden" 0.34: no separation), and the
+   general-language Zipf weight of :mod:`.commonness` ("man" 0.49, "kinderen" 1.0: it
+   knows Dutch, not the social domain).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from busbaan.privacy import redact
@@ -47,6 +85,13 @@ PERSON_SEP = "~"
 PRIOR = 3.0
 #: At most this many terms are kept from one question.
 MAX_TERMS = 12
+#: Why an association that has its two people is not applied (`route learned list`):
+#: code -> (Dutch, English).
+HELD_BACK = {
+    "safety_service": ("tegen een veiligheidsdienst: telt niet",
+                       "against a safety service: not applied"),
+    "support": ("telt vanaf 2 bronnen", "counts from 2 sources"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +121,69 @@ class Learned:
     def __len__(self) -> int:
         return sum(len(v) for v in self.by_term.values())
 
-    def boosts(self, terms: Iterable[str], prior: float = PRIOR) -> dict[str, float]:
-        """Per service, the sum over ``terms`` of net / (|net| + prior) (signed)."""
+    def boosts(
+        self,
+        terms: Iterable[str],
+        prior: float = PRIOR,
+        *,
+        weight: Callable[[str], float] | None = None,
+        protected: frozenset[str] = frozenset(),
+    ) -> dict[str, float]:
+        """Per service, the sum over ``terms`` of e / (|e| + prior) (signed), where the
+        evidence e is the net votes times the term's ``weight`` (0..1: a vote on an
+        everyday word is a fraction of one); an association against a ``protected``
+        (safety) service is left out (:func:`held_back`)."""
         out: dict[str, float] = defaultdict(float)
         for term in set(terms):
+            share = 1.0 if weight is None else weight(term)
             for a in self.by_term.get(term, ()):
-                out[a.service_id] += a.net / (abs(a.net) + prior)
+                if held_back(a, protected) is None and share > 0.0:
+                    evidence = share * a.net
+                    out[a.service_id] += evidence / (abs(evidence) + prior)
         return dict(out)
+
+
+def held_back(association: Association, protected: frozenset[str],
+              min_support: int = MIN_SUPPORT) -> str | None:
+    """Why ``association`` is not applied (a :data:`HELD_BACK` code), or None: fewer
+    than ``min_support`` people gave it ("support"), or it counts against a safety
+    service ("safety_service"; see the module docstring, rule 1)."""
+    if association.support < min_support:
+        return "support"
+    if association.net < 0 and association.service_id in protected:
+        return "safety_service"
+    return None
+
+
+def safety_services(families: Iterable[object]) -> frozenset[str]:
+    """The ids of the services the safety file's families send people to (each
+    family's ``services``; not its ``minors``, see the module docstring, rule 1)."""
+    return frozenset(s for f in families for s in getattr(f, "services", ()))
+
+
+def informativeness(uses: Mapping[str, Mapping[int, float]],
+                    sizes: Sequence[float]) -> dict[str, float]:
+    """Per term, how much evidence a learned association on it carries (0..1): one
+    minus the normalised entropy of where the term is used over the services.
+    ``uses[term][doc]``: in how many of service ``doc``'s texts and example questions
+    the term occurs; ``sizes[doc]``: how many texts and examples the service has (each
+    use counts as a share of them). A term used by one service is 1.0, one used evenly
+    by all is 0.0; a term not in ``uses`` is left out (the caller takes 1.0)."""
+    n = len(sizes)
+    if n < 2:
+        return {term: 1.0 for term in uses}
+    top = math.log(n)
+    out: dict[str, float] = {}
+    for term, per_doc in uses.items():
+        rates = [count / sizes[doc] for doc, count in per_doc.items()
+                 if count > 0 and sizes[doc] > 0]
+        total = sum(rates)
+        if total <= 0:
+            out[term] = 1.0
+            continue
+        entropy = -sum(r / total * math.log(r / total) for r in rates)
+        out[term] = max(0.0, min(1.0, 1.0 - entropy / top))
+    return out
 
 
 _MARKER = re.compile(r"\[(?:bsn|email|phone|postcode|date|name|address)\]")
@@ -189,6 +290,7 @@ def learned_from(evidence: Iterable[Evidence], min_support: int = MIN_SUPPORT) -
 
 
 __all__ = [
+    "HELD_BACK",
     "MIN_SUPPORT",
     "PERSON_SEP",
     "PRIOR",
@@ -197,10 +299,13 @@ __all__ = [
     "Learned",
     "evidence_for",
     "feedback_votes",
+    "held_back",
+    "informativeness",
     "learned_from",
     "learning_terms",
     "person_of",
     "proper_nouns",
+    "safety_services",
     "source_key",
     "source_of",
 ]

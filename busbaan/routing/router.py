@@ -36,7 +36,12 @@ from busbaan.routing import lexicon
 from busbaan.routing.context import Person, person
 from busbaan.routing.expansion import ExampleIndex, ExampleSet, load_examples
 from busbaan.routing.index import Index, service_fields, vocabulary_texts
-from busbaan.routing.learning import Learned, learning_terms
+from busbaan.routing.learning import (
+    Learned,
+    informativeness,
+    learning_terms,
+    safety_services,
+)
 from busbaan.routing.model import Service, SocialMap
 from busbaan.routing.ngrams import NgramIndex
 from busbaan.routing.safety import (
@@ -304,6 +309,9 @@ class Router:
         self._examples = ExampleIndex(per_service, self.analyzer)
         self._bound = tuple(area_bound(s) for s in self._services)
         self._position = {s.id: i for i, s in enumerate(self._services)}
+        #: Services nothing learned may count against (:mod:`.learning`, rule 1).
+        self.protected = safety_services(self.safety.families)
+        self._informative: dict[str, float] | None = None
         fields = [service_fields(social_map, s) for s in self._services]
         self._ngrams = NgramIndex(
             [f"{f['name']} {f['alternate_name']}" for f in fields],
@@ -653,6 +661,21 @@ class Router:
                 gain = self.tuning.semantic_weight * (sim - median) / (top - median)
                 raw[doc] = raw.get(doc, 0.0) + gain
 
+    def informativeness(self, term: str) -> float:
+        """How much evidence a learned association on ``term`` (a stem) carries on this
+        map, 0..1 (:func:`.learning.informativeness`: how concentrated its use is over
+        the services, in their texts and example questions); 1.0 for a term they never
+        use. Computed once, when first asked."""
+        if self._informative is None:
+            uses, sizes = self._examples.uses(len(self._services))
+            for stem, docs in self._index.services_using().items():
+                per_doc = uses.setdefault(stem, {})
+                for doc in docs:
+                    per_doc[doc] = per_doc.get(doc, 0.0) + 1.0
+            # the service's own texts count as one more example of it
+            self._informative = informativeness(uses, [size + 1.0 for size in sizes])
+        return self._informative.get(term, 1.0)
+
     def _apply_learned(
         self,
         raw: dict[int, float],
@@ -660,8 +683,12 @@ class Router:
         learned: Learned,
     ) -> None:
         """Add (or, for services marked wrong, take away) the learned associations of
-        the question's own words; a score never drops below zero."""
-        for service_id, boost in learned.boosts(learning_terms(self.analyzer, question)).items():
+        the question's own words, each weighted by its term's informativeness; nothing
+        counts against a safety service (:mod:`.learning`, rules 1 and 2). A score never
+        drops below zero."""
+        boosts = learned.boosts(learning_terms(self.analyzer, question),
+                                weight=self.informativeness, protected=self.protected)
+        for service_id, boost in boosts.items():
             doc = self._position.get(service_id)
             if doc is not None:
                 raw[doc] = max(0.0, raw.get(doc, 0.0) + self.tuning.learned_weight * boost)

@@ -67,14 +67,16 @@ def test_capitalised_words_of_the_map_are_still_learned() -> None:
 
 
 def test_feedback_teaches_a_paraphrase_after_a_few_items() -> None:
-    """Three corrections of a missed question move its paraphrase to the right service."""
+    """Four corrections of a missed question move its paraphrase to the right service
+    (three until session 8: since then a vote on "kosten" or "betalen", words used for
+    many services, is a fraction of one; see learning.py, rule 2)."""
     router = Router(load_map(BENCHMARK_MAP))
     asked = "Cliënt heeft een bewindvoerder maar kan de kosten van het bewind niet betalen"
     paraphrase = "De kosten van de bewindvoerder kan mijn cliënt niet opbrengen"
     before = router.route(paraphrase).results[0].service_id
     assert before != "wpi-bijzondere-bijstand"
     evidence = []
-    for n in range(3):
+    for n in range(4):
         answered = tuple(r.service_id for r in router.route(asked).results[:3])
         votes = feedback_votes("wrong", "wpi-bijzondere-bijstand", answered)
         evidence += evidence_for(learning_terms(router.analyzer, asked), votes, f"F{n}")
@@ -150,3 +152,119 @@ def test_number_words_are_not_learned() -> None:
     analyzer = Router(load_map(demo_map_path())).analyzer
     terms = learning_terms(analyzer, "drie maanden huurachterstand en twee kinderen, 3 brieven")
     assert terms and not {"drie", "twee", "3"} & set(terms)
+
+
+# ---------------------------------------------------------------- session 8 (learn9)
+
+ALCOHOL = "man drinkt elke dag veel alcohol en wil daarmee stoppen"
+PARTNER = ("de man van mijn cliënte drinkt elke dag en dan wordt hij agressief tegen de "
+           "kinderen")
+#: The answer outside8 was given to ALCOHOL on the make-dev map (Veilig Thuis first as a
+#: filler, finding 4), on which bram and chantal each said `!fout poh-ggz` (finding 5).
+OUTSIDE8_ANSWER = ("veilig-thuis", "budgetbeheer", "verslavingszorg")
+
+
+def _two_people_say(router: Router, question: str, answered: tuple[str, ...],
+                    expected: str, people: int = 2) -> list[Evidence]:
+    """The evidence the bot stores when ``people`` professionals each `!fout expected`."""
+    from busbaan.pseudonyms import Pseudonyms
+    from busbaan.routing.learning import source_key
+
+    key = Pseudonyms.generate()
+    terms = learning_terms(router.analyzer, question)
+    votes = feedback_votes("wrong", expected, answered)
+    return [e for n in range(people)
+            for e in evidence_for(terms, votes, source_key(f"F{n}", f"@p{n}:test", key))]
+
+
+def _place(answer: object, service_id: str) -> int | None:
+    ids = [r.service_id for r in answer.results]  # type: ignore[attr-defined]
+    return ids.index(service_id) if service_id in ids else None
+
+
+def test_outside8_finding5_ordinary_feedback_leaves_veilig_thuis_alone() -> None:
+    """outside8 finding 5, through the real router on the make-dev map: two people's
+    `!fout poh-ggz` on the alcohol answer that had Veilig Thuis first teach "man", "dag",
+    "drink", "stop", "alcohol"; the partner-violence question keeps Veilig Thuis at its
+    place with its confidence (it lost 572 -> 346 before). Also with the answer today's
+    router gives (specialist ggz first, itself a safety family's service)."""
+    from busbaan.routing import demo_map_path
+    from busbaan.routing.learning import held_back
+
+    router = Router(load_map(demo_map_path()))
+    today = tuple(r.service_id for r in router.route(ALCOHOL).results[:3])
+    before = router.route(PARTNER)
+    assert _place(before, "veilig-thuis") is not None
+    for answered in (OUTSIDE8_ANSWER, today):
+        learned = learned_from(_two_people_say(router, ALCOHOL, answered, "poh-ggz"))
+        against = [a for v in learned.by_term.values() for a in v if a.net < 0]
+        assert against and all(held_back(a, router.protected) == "safety_service"
+                               for a in against), against
+        after = router.route(PARTNER, learned=learned)
+        assert _place(after, "veilig-thuis") == _place(before, "veilig-thuis")
+        assert abs(after.confidence - before.confidence) <= 10, (before.confidence,
+                                                                  after.confidence)
+        assert [c.signal for c in after.caution] == [c.signal for c in before.caution]
+
+
+def test_no_number_of_ordinary_clicks_moves_a_safety_service() -> None:
+    """Fifty professionals correcting ordinary answers that listed Veilig Thuis first
+    (everyday words: man, vrouw, kinderen, huis, dag, bang) leave it where it was on
+    safety questions, with a strong signal and with only a weak one or none."""
+    from busbaan.routing import demo_map_path
+
+    router = Router(load_map(demo_map_path()))
+    ordinary = [
+        ("man en vrouw hebben elke dag ruzie over geld, kinderen thuis", "budgetbeheer"),
+        ("moeder is bang dat ze het huis uit moet, huur te hoog", "schuldhulp"),
+        ("vader drinkt elke dag en wil stoppen", "verslavingszorg"),
+    ]
+    evidence: list[Evidence] = []
+    for question, expected in ordinary:
+        answered = ("veilig-thuis", *(r.service_id for r in router.route(question).results
+                                      if r.service_id != "veilig-thuis"))[:3]
+        evidence += _two_people_say(router, question, answered, expected, people=50)
+    learned = learned_from(evidence)
+    assert learned.by_term  # the ordinary corrections are learned
+    for question in (PARTNER,
+                     "cliënt durft niet meer naar huis omdat haar man haar elke dag slaat",
+                     "buurvrouw hoort de kinderen elke dag huilen en de man schreeuwen"):
+        plain, taught = router.route(question), router.route(question, learned=learned)
+        assert _place(taught, "veilig-thuis") is not None
+        assert _place(taught, "veilig-thuis") <= _place(plain, "veilig-thuis"), question
+
+
+def test_everyday_words_weigh_little() -> None:
+    """Informativeness on the map: "man" and "dag" are used for nearly every service,
+    "alcohol" and "rolstoel" for one or two; a word the map never uses counts fully."""
+    router = Router(load_map(BENCHMARK_MAP))
+    weight = {w: router.informativeness(router.analyzer.stem(w))
+              for w in ("man", "dag", "huis", "alcohol", "rolstoel")}
+    assert max(weight["man"], weight["dag"], weight["huis"]) < 0.3, weight
+    assert min(weight["alcohol"], weight["rolstoel"]) > 0.5, weight
+    assert router.informativeness("zzzonbekend") == 1.0
+    # the weight scales the votes: two votes on "man" add far less than on "alcohol"
+    man, alcohol = router.analyzer.stem("man"), router.analyzer.stem("alcohol")
+    learned = learned_from([Evidence(t, "poh-ggz", 1, f"F{n}")
+                            for t in (man, alcohol) for n in (1, 2)])
+    on_man = learned.boosts([man], weight=router.informativeness)["poh-ggz"]
+    on_alcohol = learned.boosts([alcohol], weight=router.informativeness)["poh-ggz"]
+    assert on_man < 0.1 < on_alcohol < learned.boosts([alcohol])["poh-ggz"]
+
+
+def test_evidence_for_a_safety_service_still_counts() -> None:
+    """Learning may lift a safety service (two people naming Veilig Thuis for danger
+    in words the safety file does not know), never lower it."""
+    from busbaan.routing.learning import Association, held_back
+
+    protected = frozenset({"vt-advies-melding"})
+    assert held_back(Association("klap", "vt-advies-melding", 2, 2), protected) is None
+    assert held_back(Association("klap", "vt-advies-melding", -2, 2),
+                     protected) == "safety_service"
+    assert held_back(Association("klap", "vt-advies-melding", 2, 1), protected) == "support"
+    learned = learned_from([Evidence("klap", "vt-advies-melding", d, f"F{n}")
+                            for n, d in ((1, 1), (2, 1))])
+    assert learned.boosts(["klap"], protected=protected)["vt-advies-melding"] > 0
+    against = learned_from([Evidence("klap", "vt-advies-melding", -1, f"F{n}")
+                            for n in (1, 2)])
+    assert against.boosts(["klap"], protected=protected) == {}

@@ -70,3 +70,43 @@ def test_cli_lists_and_forgets_with_an_audit_entry(db_url: str, engine: Engine) 
     unknown = runner.invoke(main, ["route", "learned", "list", "--db", db_url,
                                    "--map-sha", "ffff"])
     assert unknown.exit_code != 0 and "ffff" in unknown.output
+
+
+def test_cli_lists_what_is_held_back_and_why(db_url: str, engine: Engine) -> None:
+    """outside8 finding 5: evidence against a safety service is stored and listed but
+    held back ("tegen een veiligheidsdienst: telt niet"; English with BUSBAAN_LANG=en);
+    --json says so in `counts` and `held_back`; --map adds each term's weight on the
+    map the bot serves."""
+    from busbaan.routing import demo_map_path
+    from busbaan.wegwijzer.mapdoc import map_document
+
+    sha = map_document(json.loads(demo_map_path().read_text(encoding="utf-8")), "demo").sha256
+    repo = LearnedRepository(engine)
+    for source in ("p1~F1", "p2~F2"):
+        repo.replace_source(sha, source, [Evidence("man", "veilig-thuis", -1, source),
+                                          Evidence("man", "poh-ggz", 1, source),
+                                          Evidence("alcohol", "poh-ggz", 1, source)], NOW)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["route", "learned", "list", "--db", db_url],
+                           env={"BUSBAAN_LANG": "nl"})
+    assert listed.exit_code == 0, listed.output
+    [vt] = [line for line in listed.output.splitlines() if "veilig-thuis" in line]
+    assert vt.endswith("-2 (2) (tegen een veiligheidsdienst: telt niet)"), vt
+    [pg] = [line for line in listed.output.splitlines() if "man " in line and "poh-ggz" in line]
+    assert pg.endswith("+2 (2)"), pg
+    english = runner.invoke(main, ["route", "learned", "list", "--db", db_url],
+                            env={"BUSBAAN_LANG": "en"})
+    assert "(against a safety service: not applied)" in english.output
+    as_json = runner.invoke(main, ["route", "learned", "list", "--db", db_url, "--json",
+                                   "--map", str(demo_map_path())])
+    assert as_json.exit_code == 0, as_json.output
+    rows = {(r["term"], r["service_id"]): r for r in map(json.loads,
+                                                        as_json.output.splitlines())}
+    assert rows[("man", "veilig-thuis")]["counts"] is False
+    assert rows[("man", "veilig-thuis")]["held_back"] == "safety_service"
+    assert rows[("man", "poh-ggz")]["counts"] is True
+    assert rows[("man", "poh-ggz")]["held_back"] is None
+    assert rows[("man", "poh-ggz")]["weight"] < 0.3 < rows[("alcohol", "poh-ggz")]["weight"]
+    text = runner.invoke(main, ["route", "learned", "list", "--db", db_url,
+                                "--map", str(demo_map_path())], env={"BUSBAAN_LANG": "nl"})
+    assert "(gewicht 0." in text.output and "; tegen een veiligheidsdienst" in text.output
