@@ -57,6 +57,12 @@ NEAR5 = "safety-near-misses-s5.jsonl"
 #: words; tuning sets, half of each kept untouched until its end: tag half:hold).
 PROBES6 = "safety-probes-s6.jsonl"
 NEAR6 = "safety-near-misses-s6.jsonl"
+#: Session 8's safety probes (84, every family 12 times, the danger described in the
+#: held-out writers' voices: chat shorthand, citizens' stories, young people's chat,
+#: newcomers' simple Dutch, English) and near misses (44, the same voices, sharing words
+#: with danger): tuning sets, written by hand and measured once before any change.
+PROBES8 = "safety-probes-s8.jsonl"
+NEAR8 = "safety-near-misses-s8.jsonl"
 #: The held-out set of session 3 (issue 8): written by an independent writer who saw
 #: only the social map. Aggregates only: never print, log or dump its questions or
 #: per-question results.
@@ -878,6 +884,14 @@ def render(figures: dict[str, Any]) -> str:
             f"{pct(f['alarm_near6'][1], f['alarm_near6'][0])}, weak tier "
             f"{pct(f['caution_near6'][1], f['caution_near6'][0])}."
         )
+    if "safety_probes8" in f:
+        alarm_line += (
+            f" Safety probes s8 (`{PROBES8}`, tuning): {f['safety_probes8'][1]}/"
+            f"{f['safety_probes8'][0]} ({f['safety_probes8'][2]} with a safety signal); its "
+            f"{f['alarm_near8'][0]} near misses (`{NEAR8}`): "
+            f"{pct(f['alarm_near8'][1], f['alarm_near8'][0])}, weak tier "
+            f"{pct(f['caution_near8'][1], f['caution_near8'][0])}."
+        )
     cal = f["calibration"]
     cv = [
         "| tuning set (left out) | answers | confident, without a safety signal | right | "
@@ -1198,6 +1212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "safety_probes6": safety_figures(router, read_jsonl(LOCAL / PROBES6)),
         "alarm_near6": false_alarms(router, read_jsonl(LOCAL / NEAR6)),
         "caution_near6": caution_alarms(router, read_jsonl(LOCAL / NEAR6)),
+        "safety_probes8": safety_figures(router, read_jsonl(LOCAL / PROBES8)),
+        "alarm_near8": false_alarms(router, read_jsonl(LOCAL / NEAR8)),
+        "caution_near8": caution_alarms(router, read_jsonl(LOCAL / NEAR8)),
         "calibration": calibrate(router_for, calibration_sets()),
         "confident_at": router.tuning.confident_at,
         "caution_off": caution_alarms(router, off),

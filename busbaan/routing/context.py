@@ -37,9 +37,12 @@ _AGE_PATTERNS = (
     ),
     # "Ik ben 45, ...", "ben 20 en ...", "I am 24", "I'm 52" (the speaker's own age; a
     # count or a duration after the number is no age); s6: the same said of a third
-    # person with a pronoun ("ze is pas 15", "he's 91", "she is only 17")
+    # person with a pronoun ("ze is pas 15", "he's 91", "she is only 17"); s8 (safety9):
+    # or with a possessive and a noun ("mn vriend is 16", "my friend is 17": a copula
+    # with a bare number says the age of the person named)
     re.compile(
-        r"\b(?:ik\s+ben|ben|i\s+am|i['’`]?m|(?:hij|zij|ze|he|she)\s+is(?:\s+(?:pas|nog\s+maar|"
+        r"\b(?:ik\s+ben|ben|i\s+am|i['’`]?m|(?:hij|zij|ze|he|she|"
+        r"(?:mijn|mn|m'n|my|onze|our)\s+[a-z]+)\s+is(?:\s+(?:pas|nog\s+maar|"
         r"maar|only|just))?|(?:he|she)['’`]s(?:\s+(?:only|just))?)\s+(\d{1,3})\b"
         r"(?!\s*(?:euro|eur|%|procent|keer|x\b|"
         r"maanden|maand|weken|week|dagen|dag|uur|jaar|years?|months?|weeks?|days?|times|"

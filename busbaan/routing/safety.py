@@ -923,7 +923,7 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
     toks = q.toks
     for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
         tok = toks[i]
-        if not tok[0].isalnum() or tok in CLAUSE_BREAKS:
+        if not tok[0].isalnum() or tok in CLAUSE_BREAKS or _finite_verb(q, i):
             break
         if tok in NEGATIONS:
             return True
@@ -941,6 +941,24 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
         if tok in NEGATIONS_AFTER:
             return True
     return False
+
+
+#: Verbs that carry another verb (auxiliaries and modals, as lemmas): a negation before
+#: one negates the verb it carries ("dat hij haar niet wil slaan"); from any Dutch and
+#: English grammar.
+_CARRIERS = frozenset(["willen", "kunnen", "mogen", "moeten", "zullen", "gaan", "hebben",
+                       "zijn", "worden", "laten", "blijven", "durven", "hoeven", "komen",
+                       "doen"])
+
+
+def _finite_verb(q: _Question, at: int) -> bool:
+    """True when the word at ``at`` is an inflected Dutch verb that carries no other verb
+    ("lukt" in "als dit niet lukt stap ik eruit"): a negation before it negates that
+    verb, in its own (here conditional) clause, not a cue after it (s8, safety9). A
+    verb's lemma ends in -en and differs from the word as written."""
+    surface, tok = q.surface[at], q.toks[at]
+    return (surface != tok and tok.endswith("en") and tok not in _CARRIERS
+            and tok.isalpha() and not english((surface,)))
 
 
 def _span(cue: tuple[str, ...], q: _Question, start: int) -> set[int]:
