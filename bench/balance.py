@@ -62,6 +62,7 @@ from busbaan.routing import router as router_module
 from busbaan.routing.expansion import ExampleIndex, default_files, load_examples
 from busbaan.routing.text import Analyzer
 
+#: The shipped index's vote is the last variant's; the first is the vote before.
 VT = "vt-advies-melding"
 VT_DEV = "veilig-thuis"
 
@@ -80,13 +81,20 @@ class Vote:
     ``rarefy``: the expected vote of a random subset of the median count of its own
     examples (rarefaction: services compared at one sample size); ``dedup``: drop an
     example whose stems overlap a kept one of the same service by at least this Jaccard
-    share; ``top_k`` and ``decay``: the vote's depth."""
+    share; ``knn``: only examples among the question's ``knn`` best of all examples vote
+    (a plain k-nearest-neighbour vote); ``floor``: each example counts only above the
+    question's ``floor``-th best example score (a background level, the same for every
+    service); ``keep_first``: rarefy all but a service's best example; ``top_k`` and
+    ``decay``: the vote's depth."""
 
     alpha: float = 0.0
     null: float = 0.0
     null_rel: bool = False
     rarefy: bool = False
     dedup: float | None = None
+    knn: int = 0
+    floor: int = 0
+    keep_first: bool = False
     top_k: int = 5
     decay: float = 0.8
 
@@ -133,7 +141,11 @@ def balanced_index(vote: Vote) -> type[ExampleIndex]:
 
         def _rank_weights(self, n: int) -> list[float]:
             if n not in self._weights:
-                if vote.rarefy:
+                if vote.rarefy and vote.keep_first:
+                    rest = rarefied_weights(max(n - 1, 0), max(self._median - 1, 1),
+                                            vote.top_k - 1, vote.decay)
+                    self._weights[n] = [1.0, *(vote.decay * w for w in rest)]
+                elif vote.rarefy:
                     self._weights[n] = rarefied_weights(n, self._median, vote.top_k,
                                                         vote.decay)
                 else:
@@ -166,7 +178,18 @@ def balanced_index(vote: Vote) -> type[ExampleIndex]:
             for number, value in per_example.items():
                 for doc in self._owners[number]:
                     best[doc].append((value, number))
-            pool = sorted(per_example.values(), reverse=True) if vote.null else []
+            pool = (sorted(per_example.values(), reverse=True)
+                    if vote.null or vote.knn or vote.floor else [])
+            if vote.knn and len(pool) > vote.knn:
+                cut = pool[vote.knn - 1]
+                best = {doc: [(v, n) for v, n in found if v >= cut]
+                        for doc, found in best.items()}
+                best = {doc: found for doc, found in best.items() if found}
+            if vote.floor:
+                level = pool[vote.floor - 1] if len(pool) >= vote.floor else 0.0
+                best = {doc: [(v - level, n) for v, n in found if v > level]
+                        for doc, found in best.items()}
+                best = {doc: found for doc, found in best.items() if found}
             nulls: dict[int, float] = {}
             out: dict[int, float] = {}
             evidence: dict[int, dict[str, float]] = {}
@@ -199,16 +222,22 @@ def _dedup(examples: Sequence[str], analyzer: Analyzer, share: float) -> list[st
 
 
 VARIANTS: tuple[tuple[str, Vote | None], ...] = (
-    ("shipped (top 5, decay 0.8)", None),
-    ("(a) alpha 0.25", Vote(alpha=0.25)),
-    ("(a) alpha 0.5", Vote(alpha=0.5)),
-    ("(b) minus random-pool null", Vote(null=1.0)),
-    ("(b) minus null's count excess", Vote(null=1.0, null_rel=True)),
+    ("before: top 5 at decay 0.8 (session 7)", Vote()),
+    ("(a) times (median/count)^0.25", Vote(alpha=0.25)),
+    ("(a) times (median/count)^0.5", Vote(alpha=0.5)),
+    ("(b) minus a random draw's vote (null)", Vote(null=1.0)),
+    ("(b) minus the null's count excess", Vote(null=1.0, null_rel=True)),
+    ("(b) minus half the null's count excess", Vote(null=0.5, null_rel=True)),
     ("(b) rarefied to the median count", Vote(rarefy=True)),
-    ("(c) dedup Jaccard 0.6", Vote(dedup=0.6)),
-    ("(c) dedup Jaccard 0.4", Vote(dedup=0.4)),
+    ("(b) rarefied, the best example kept", Vote(rarefy=True, keep_first=True)),
+    ("(c) near-duplicates dropped (Jaccard 0.6)", Vote(dedup=0.6)),
+    ("(c) near-duplicates dropped (Jaccard 0.4)", Vote(dedup=0.4)),
+    ("(d) k nearest examples overall (k 25)", Vote(knn=25)),
+    ("(d) only above the 25th best example", Vote(floor=25)),
+    ("(d) only above the 50th best example", Vote(floor=50)),
     ("(d) top 3", Vote(top_k=3)),
-    ("(d) top 5, decay 0.6", Vote(decay=0.6)),
+    ("(d) top 5 at decay 0.6", Vote(decay=0.6)),
+    ("shipped (session 8: rarefied, the best example kept)", None),
 )
 
 
@@ -283,6 +312,7 @@ class Tally:
     safety_n: int = 0
     safety_top3: int = 0
     vt_first: int = 0
+    vt_right: int = 0
     vt_top3: int = 0
     plain: int = 0
     seen: dict[str, int] = field(default_factory=dict)
@@ -297,6 +327,8 @@ class Tally:
         if q.get("safety"):
             self.safety_n += 1
             self.safety_top3 += any(s in q["expected"] for s in found[:3])
+        if not answer.safety and found and found[0] == vt and vt in q["expected"]:
+            self.vt_right += 1
         if not answer.safety and not q.get("safety") and vt not in wanted:
             self.plain += 1
             self.vt_first += bool(found) and found[0] == vt
@@ -332,7 +364,7 @@ def pooled(tallies: Mapping[str, Tally], keys: Sequence[str]) -> Tally:
     out = Tally()
     for key in keys:
         t = tallies[key]
-        for name in ("n", "top1", "top3", "safety_n", "safety_top3", "vt_first", "vt_top3",
+        for name in ("n", "top1", "top3", "safety_n", "safety_top3", "vt_first", "vt_right", "vt_top3",
                      "plain"):
             setattr(out, name, getattr(out, name) + getattr(t, name))
     return out
@@ -354,7 +386,7 @@ def row(label: str, figures: Mapping[str, Any]) -> list[str]:
         f"{own.top1 / own.n:.3f}", f"{own.top3 / own.n:.3f}",
         f"{probes.safety_top3}/{probes.safety_n}",
         f"{heldout.safety_top3}/{heldout.safety_n}",
-        f"{everything.vt_first} ({near.vt_first})",
+        f"{everything.vt_first} ({near.vt_first})", str(everything.vt_right),
         f"{everything.vt_top3}/{everything.plain}",
         f"{sum(ok for _, ok in cases)}/{len(cases)}",
     ]
@@ -362,7 +394,7 @@ def row(label: str, figures: Mapping[str, Any]) -> list[str]:
 
 HEADER = ["variant", "s3–s11 top-1", "top-3", "+frozen, tuning4 top-1", "top-3",
           "dev+own top-1", "top-3", "probes safety top 3", "s3–s11 safety top 3",
-          "VT 1st w/o signal (near misses)", "VT top 3 w/o signal", "dev-map cases"]
+          "VT 1st w/o signal (near misses)", "VT 1st w/o signal, right", "VT top 3 w/o signal", "dev-map cases"]
 
 
 def table(rows: Sequence[Sequence[str]]) -> str:
