@@ -19,8 +19,12 @@ router. One run prints, per variant:
 - Veilig Thuis first without a safety signal (no strong signal, no safety label, and not
   an expected or acceptable answer), over every set above and the near misses; and the
   same for the top 3;
+- Veilig Thuis first without a strong signal where it *is* the answer (what balancing
+  can cost);
 - the ``make dev`` map's cases (tests/routing/test_outside8_findings.py, the example
-  imbalance) and the partner-permission case of test_routing_safety_s8.py: how many pass.
+  imbalance) and the partner-permission case of test_routing_safety_s8.py: how many pass;
+- with ``--confidence``: the confidence refitted on the variant (bench.routing
+  ``calibrate``): its threshold, and the plain answers right/confident out of fold.
 
 Never a current held-out set (s12-s14). Aggregates only for the retired held-out sets.
 """
@@ -29,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import statistics
 import sys
 import time
@@ -54,12 +57,20 @@ from bench.routing import (
     PROBES5,
     PROBES6,
     SESSION7_HELDOUT,
+    calibrate,
+    calibration_sets,
     data_file,
     read_jsonl,
 )
 from busbaan.routing import Router, demo_map_path, load_map
 from busbaan.routing import router as router_module
-from busbaan.routing.expansion import ExampleIndex, default_files, load_examples
+from busbaan.routing.expansion import (
+    RANK_DECAY,
+    ExampleIndex,
+    default_files,
+    load_examples,
+    rarefied,
+)
 from busbaan.routing.text import Analyzer
 
 #: The shipped index's vote is the last variant's; the first is the vote before.
@@ -99,32 +110,6 @@ class Vote:
     decay: float = 0.8
 
 
-def _log_comb(n: int, k: int) -> float:
-    if k < 0 or k > n:
-        return -math.inf
-    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-
-
-def rarefied_weights(n: int, n0: int, top_k: int, decay: float) -> list[float]:
-    """Weight of a service's i-th best example (i = 0..n-1) in the expected top-k vote
-    of a random subset of ``n0`` of its ``n`` examples: sum over places j of decay**j
-    times P(the i-th best is the j-th best of the subset) (hypergeometric)."""
-    if n <= n0:
-        return [decay**j for j in range(top_k)]
-    total = _log_comb(n, n0)
-    weights = []
-    for i in range(n):  # i: 0-based rank among its own examples
-        w = 0.0
-        for j in range(min(top_k, i + 1)):
-            log_p = _log_comb(i, j) + _log_comb(n - i - 1, n0 - j - 1) - total
-            if log_p > -50:
-                w += decay**j * math.exp(log_p)
-        if w < 1e-6 and i > top_k:
-            break
-        weights.append(w)
-    return weights
-
-
 def balanced_index(vote: Vote) -> type[ExampleIndex]:
     """An :class:`ExampleIndex` that votes the ``vote`` way."""
 
@@ -137,20 +122,18 @@ def balanced_index(vote: Vote) -> type[ExampleIndex]:
             self._counts = [len(set(examples)) for examples in per_service]
             used = [c for c in self._counts if c]
             self._median = int(statistics.median(used)) if used else 0
-            self._weights: dict[int, list[float]] = {}
+            self._by_count: dict[int, list[float]] = {}
 
         def _rank_weights(self, n: int) -> list[float]:
-            if n not in self._weights:
+            if n not in self._by_count:
                 if vote.rarefy and vote.keep_first:
-                    rest = rarefied_weights(max(n - 1, 0), max(self._median - 1, 1),
-                                            vote.top_k - 1, vote.decay)
-                    self._weights[n] = [1.0, *(vote.decay * w for w in rest)]
+                    rest = rarefied(n - 1, self._median - 1, vote.top_k - 1)
+                    self._by_count[n] = [1.0, *(RANK_DECAY * w for w in rest)]
                 elif vote.rarefy:
-                    self._weights[n] = rarefied_weights(n, self._median, vote.top_k,
-                                                        vote.decay)
+                    self._by_count[n] = list(rarefied(n, self._median, vote.top_k))
                 else:
-                    self._weights[n] = [vote.decay**j for j in range(vote.top_k)]
-            return self._weights[n]
+                    self._by_count[n] = [vote.decay**j for j in range(vote.top_k)]
+            return self._by_count[n]
 
         def _null(self, pool: Sequence[float], n: int) -> float:
             """Expected top-k vote of n examples drawn at random from all examples
@@ -247,12 +230,12 @@ def voting(vote: Vote | None) -> Iterator[None]:
     if vote is None:
         yield
         return
-    shipped = router_module.ExampleIndex
-    router_module.ExampleIndex = balanced_index(vote)  # type: ignore[misc]
+    shipped = router_module.__dict__["ExampleIndex"]
+    setattr(router_module, "ExampleIndex", balanced_index(vote))  # noqa: B010
     try:
         yield
     finally:
-        router_module.ExampleIndex = shipped  # type: ignore[misc]
+        setattr(router_module, "ExampleIndex", shipped)  # noqa: B010
 
 
 # ------------------------------------------------------------------ the measures
@@ -336,7 +319,7 @@ class Tally:
 
 
 def measure(vote: Vote | None, sets: Mapping[str, list[dict[str, Any]]],
-            bench_map: Any, dev_map: Any) -> dict[str, Any]:
+            bench_map: Any, dev_map: Any, *, confidence: bool = False) -> dict[str, Any]:
     """Every figure of one variant (see the module docstring)."""
     cache: dict[str, Router] = {}
     with voting(vote):
@@ -357,15 +340,16 @@ def measure(vote: Vote | None, sets: Mapping[str, list[dict[str, Any]]],
         cases = [(label, check(dev_router.route(text))) for label, text, check in DEV_CASES]
         cases += [(label, check(router_for("").route(text)))
                   for label, text, check in BENCH_CASES]
-    return {"tallies": tallies, "cases": cases}
+        fitted = calibrate(router_for, calibration_sets()) if confidence else None
+    return {"tallies": tallies, "cases": cases, "calibration": fitted}
 
 
 def pooled(tallies: Mapping[str, Tally], keys: Sequence[str]) -> Tally:
     out = Tally()
     for key in keys:
         t = tallies[key]
-        for name in ("n", "top1", "top3", "safety_n", "safety_top3", "vt_first", "vt_right", "vt_top3",
-                     "plain"):
+        for name in ("n", "top1", "top3", "safety_n", "safety_top3", "vt_first", "vt_right",
+                     "vt_top3", "plain"):
             setattr(out, name, getattr(out, name) + getattr(t, name))
     return out
 
@@ -379,6 +363,9 @@ def row(label: str, figures: Mapping[str, Any]) -> list[str]:
     everything = pooled(t, list(t))
     near = pooled(t, list(NEAR_SETS))
     cases = figures["cases"]
+    fitted = figures.get("calibration")
+    confident = (f"{fitted['confident_at']}: {fitted['oof_plain_right']}/"
+                 f"{fitted['oof_plain_confident']}" if fitted else "–")
     return [
         label,
         f"{heldout.top1 / heldout.n:.3f}", f"{heldout.top3 / heldout.n:.3f}",
@@ -389,12 +376,15 @@ def row(label: str, figures: Mapping[str, Any]) -> list[str]:
         f"{everything.vt_first} ({near.vt_first})", str(everything.vt_right),
         f"{everything.vt_top3}/{everything.plain}",
         f"{sum(ok for _, ok in cases)}/{len(cases)}",
+        confident,
     ]
 
 
 HEADER = ["variant", "s3–s11 top-1", "top-3", "+frozen, tuning4 top-1", "top-3",
           "dev+own top-1", "top-3", "probes safety top 3", "s3–s11 safety top 3",
-          "VT 1st w/o signal (near misses)", "VT 1st w/o signal, right", "VT top 3 w/o signal", "dev-map cases"]
+          "VT 1st w/o signal (near misses)", "VT 1st w/o signal, right",
+          "VT top 3 w/o signal", "dev-map cases",
+          "refitted threshold: plain answers right/confident (out of fold)"]
 
 
 def table(rows: Sequence[Sequence[str]]) -> str:
@@ -407,6 +397,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--only", nargs="*", help="variant numbers to run (default: all)")
     parser.add_argument("--cases", action="store_true", help="print each case per variant")
+    parser.add_argument("--confidence", action="store_true",
+                        help="also refit the confidence per variant (bench.routing "
+                        "--calibrate: about a minute each)")
     args = parser.parse_args(argv)
     bench_map = load_map(data_file("amsterdam-demo.hsds.json"))
     dev_map = load_map(demo_map_path())
@@ -415,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     for label, vote in chosen:
         start = time.perf_counter()
-        figures = measure(vote, sets, bench_map, dev_map)
+        figures = measure(vote, sets, bench_map, dev_map, confidence=args.confidence)
         rows.append(row(label, figures))
         print(f"{label}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
         if args.cases:

@@ -479,11 +479,11 @@ class ExampleIndex:
             for example in examples:
                 owners[example].append(doc)
         self._owners: tuple[tuple[int, ...], ...] = tuple(tuple(d) for d in owners.values())
-        counts = [len(set(examples)) for examples in per_service]
-        used = [c for c in counts if c]
+        sizes = [len(set(examples)) for examples in per_service]
+        used = [size for size in sizes if size]
         median = int(statistics.median(used)) if used else 0
-        by_count = {c: rank_weights(c, median) for c in set(counts)}
-        self._weights: tuple[tuple[float, ...], ...] = tuple(by_count[c] for c in counts)
+        by_size = {size: rank_weights(size, median) for size in set(sizes)}
+        self._weights: tuple[tuple[float, ...], ...] = tuple(by_size[n] for n in sizes)
         counts = [Counter(dict(_merge(analyzer.terms(text)))) for text in owners]
         lengths = [sum(c.values()) for c in counts]
         average = (sum(lengths) / len(lengths)) if lengths else 1.0
@@ -508,8 +508,8 @@ class ExampleIndex:
         self, query: Mapping[str, float]
     ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
         """Per service (router document number): the rank-weighted sum of its best
-        examples' BM25 scores for the weighted query stems (:func:`rank_weights`); and per service the stems
-        its best example matched, with what each earned there."""
+        examples' BM25 scores for the weighted query stems (:func:`rank_weights`); and
+        per service the stems its best example matched, with what each earned there."""
         per_example: dict[int, float] = defaultdict(float)
         parts: dict[int, dict[str, float]] = defaultdict(dict)
         for stem, weight in query.items():
