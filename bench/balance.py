@@ -114,11 +114,12 @@ def balanced_index(vote: Vote) -> type[ExampleIndex]:
     """An :class:`ExampleIndex` that votes the ``vote`` way."""
 
     class Balanced(ExampleIndex):
-        def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer) -> None:
+        def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer, *,
+                     balanced: bool = True) -> None:
             if vote.dedup is not None:
                 per_service = [_dedup(examples, analyzer, vote.dedup)
                                for examples in per_service]
-            super().__init__(per_service, analyzer)
+            super().__init__(per_service, analyzer, balanced=balanced)
             self._counts = [len(set(examples)) for examples in per_service]
             used = [c for c in self._counts if c]
             self._median = int(statistics.median(used)) if used else 0

@@ -471,9 +471,13 @@ class ExampleIndex:
 
     ``per_service[d]`` holds the examples of the router's service number ``d``; an
     example shared by several services (a glob) is one document that votes for each.
+    ``balanced``: each service's vote at the median number of examples
+    (:func:`rank_weights`); False: every service's best TOP_K as they are (before
+    session 8).
     """
 
-    def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer) -> None:
+    def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer, *,
+                 balanced: bool = True) -> None:
         owners: dict[str, list[int]] = defaultdict(list)
         for doc, examples in enumerate(per_service):
             for example in examples:
@@ -481,7 +485,7 @@ class ExampleIndex:
         self._owners: tuple[tuple[int, ...], ...] = tuple(tuple(d) for d in owners.values())
         sizes = [len(set(examples)) for examples in per_service]
         used = [size for size in sizes if size]
-        median = int(statistics.median(used)) if used else 0
+        median = int(statistics.median(used)) if used and balanced else max(sizes, default=0)
         by_size = {size: rank_weights(size, median) for size in set(sizes)}
         self._weights: tuple[tuple[float, ...], ...] = tuple(by_size[n] for n in sizes)
         counts = [Counter(dict(_merge(analyzer.terms(text)))) for text in owners]
