@@ -147,6 +147,10 @@ class Tuning:
     #: 0.5 0.871, 0.65 0.875, 0.8 0.882, 1.0 0.882, 1.25 0.883, 1.5 0.885, 2.0 0.886,
     #: 3.0 0.885; top-3 0.974-0.982. 1.5: the middle of the flat part (log scale).
     example_weight: float = 1.5
+    #: A service with more example questions than the median votes as a random sample of
+    #: the median size would, its best example in full (:func:`.expansion.rank_weights`;
+    #: session 8, bench/balance.py); False: the best 5 of however many it has.
+    balance_examples: bool = True
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -306,7 +310,8 @@ class Router:
             referral_weight=tuning.referral_weight,
             later_sentence_weight=tuning.later_sentence_weight,
         )
-        self._examples = ExampleIndex(per_service, self.analyzer)
+        self._examples = ExampleIndex(per_service, self.analyzer,
+                                      balanced=tuning.balance_examples)
         self._bound = tuple(area_bound(s) for s in self._services)
         self._position = {s.id: i for i, s in enumerate(self._services)}
         #: Services nothing learned may count against (:mod:`.learning`, rule 1).

@@ -13,6 +13,8 @@ from routing_testdata import BENCHMARK_MAP
 from busbaan.cli import main
 from busbaan.routing import Router, SocialMap, Tuning, demo_map_path, load_map
 from busbaan.routing.expansion import (
+    RANK_DECAY,
+    TOP_K,
     ExampleIndex,
     ExampleSet,
     ExamplesFileError,
@@ -20,6 +22,7 @@ from busbaan.routing.expansion import (
     coverage,
     load_examples,
     parse_examples,
+    rank_weights,
 )
 from busbaan.routing.text import Analyzer
 
@@ -156,6 +159,37 @@ def test_one_close_example_outweighs_many_that_share_a_common_word() -> None:
     scores, evidence = index.scores(query)
     assert scores[1] > scores[0]
     assert analyzer.stem("karretje") in evidence[1]
+
+
+def _everyday(word: str, n: int) -> str:
+    return f"de {word} is heel moe na de lange dag nummer {n}"
+
+
+def test_more_examples_do_not_win_on_an_everyday_word() -> None:
+    """Session 8 (outside8 finding 4): a service with three times the median number of
+    examples, as large a share of which (3 in 10) shares a common word with the
+    question, gets a vote close to that of a service of the median size (before: 1.38
+    times its vote, its 5 best against the other's 3)."""
+    analyzer = Analyzer(["moeder vader moe dag"])
+    big = [_everyday("moeder", n) for n in range(9)] + [
+        _everyday("vader", n) for n in range(9, 30)]
+    median = [_everyday("moeder", n) for n in range(30, 33)] + [
+        _everyday("vader", n) for n in range(33, 40)]
+    others = [[_everyday("vader", n) for n in range(k, k + 10)] for k in (40, 50, 60)]
+    index = ExampleIndex([big, median, *others], analyzer)
+    scores, _ = index.scores({analyzer.stem("moeder"): 1.0})
+    assert scores[0] < 1.1 * scores[1]
+
+
+def test_a_big_service_keeps_its_best_example_and_a_full_vote_when_all_fit() -> None:
+    """The balance takes nothing from a close example, nor from a service whose examples
+    all fit: its best counts in full, and equal scores add up to the vote as before."""
+    before = sum(RANK_DECAY**j for j in range(TOP_K))
+    for count, median in ((207, 69), (100, 69), (12, 5), (69, 69), (30, 70)):
+        weights = rank_weights(count, median)
+        assert weights[0] == 1.0
+        assert sum(weights) == pytest.approx(before)
+    assert rank_weights(30, 70) == tuple(RANK_DECAY**j for j in range(TOP_K))
 
 
 def test_no_examples_change_nothing(benchmark_map: SocialMap) -> None:
