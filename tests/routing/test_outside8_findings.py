@@ -103,9 +103,12 @@ def test_a_language_course_does_not_list_veilig_thuis(demo_router: Router) -> No
 # ------------------------------------------ 4. services with the most examples win
 
 
-# Fixed in session 8 (balance9): a service's example vote is taken at the median
-# number of examples (expansion.rank_weights); before, Wmo hulpmiddelen (137 examples on
-# this map) came first on one example that mentions loneliness in passing.
+# Wmo hulpmiddelen (137 examples on this map) comes first on one example that mentions
+# loneliness in passing. The balanced example vote of session 8 (balance9,
+# Tuning.balance_examples) fixes it, but costs safety recall on the retired sets, so it
+# is off (docs/notes/2026-12-06s8-session.md).
+@pytest.mark.xfail(strict=True, reason="the biggest services win on an everyday word; "
+                   "fixed only by the balanced example vote, which is off")
 def test_a_lonely_older_woman_gets_the_older_persons_adviser_first(
         demo_router: Router) -> None:
     answer = demo_router.route("geen schulden, wel eenzaam: mevrouw van 78 in Zuid zit de "

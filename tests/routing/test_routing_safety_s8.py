@@ -142,7 +142,20 @@ def test_permission_given_by_a_partner_is_no_signal(
         signals: Any, router: Router, text: str) -> None:
     assert "partner_violence" not in families(signals, text)
     answer = router.route(text)
-    assert not answer.caution
+    assert not answer.safety and not answer.caution
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("ik mag van mijn man een cursus doen", marks=pytest.mark.xfail(
+        strict=True, reason="session 8: with s9-s11 retired into examples, Veilig Thuis "
+        "(the most examples) is third as a filler on 'man'; the balanced example vote "
+        "(Tuning.balance_examples) removes it but costs safety recall on the retired sets "
+        "(docs/notes/2026-12-06s8-balance9.md), so it is off")),
+    "Ik mag van mijn vriend gewoon werken, maar ik zoek kinderopvang.",
+])
+def test_permission_given_by_a_partner_lists_no_safety_service(
+        router: Router, text: str) -> None:
+    answer = router.route(text)
     assert "vt-advies-melding" not in [x.service_id for x in answer.results[:3]]
 
 
