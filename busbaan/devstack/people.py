@@ -105,9 +105,10 @@ class Person:
                     await asyncio.wait_for(self._changed.wait(), 1.0)
         return resp
 
-    async def dm(self, other: str, *, encrypted: bool = False) -> str:
-        """A direct room with ``other`` (e.g. the bot), once it has joined; with
-        ``encrypted``, an end-to-end encrypted one (as Element makes them)."""
+    async def dm(self, other: str, *, encrypted: bool = False, timeout: float = 15.0) -> str:
+        """A direct room with ``other`` (e.g. the bot), once it has joined (within
+        ``timeout`` seconds); with ``encrypted``, an end-to-end encrypted one (as Element
+        makes them)."""
         resp = await self.client.room_create(
             is_direct=True, invite=[other],
             initial_state=[encryption_state()] if encrypted else [])
@@ -118,7 +119,7 @@ class Person:
                     and ev.get("state_key") == other
                     and ev.get("content", {}).get("membership") == "join")
 
-        await self.wait_for(joined)
+        await self.wait_for(joined, timeout)
         return str(resp.room_id)
 
 

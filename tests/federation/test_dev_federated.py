@@ -80,7 +80,9 @@ async def test_dev_federated_runs_both_homeservers_and_a_professional_on_each_wo
 
         poh = await _login(gp[0])
         try:
-            dm = await poh.dm(data["bots"]["casus"])
+            # The invite and the bot's join cross the federation (two homeservers, TLS):
+            # on a loaded 2-core CI machine that took more than 15 s once (session 8).
+            dm = await poh.dm(data["bots"]["casus"], timeout=60.0)
             reply = await poh.command(dm, "!help", timeout=30)
             assert reply["nl.busbaan.reply"]["ok"] is True
         finally:
