@@ -1,0 +1,212 @@
+"""outside9 (session 8): problems found by using the wegwijzer the way its users meet it
+(`make dev ARGS=--no-encryption`, a plain nio client in direct chats with @wegwijzer, 40
+questions of my own written before any answer was seen:
+tests/data/socialmap/outside9-questions.jsonl), shown here at router level on the
+shipped demo map (and, for the tip, at the bot's wording).
+
+Each test is ``xfail(strict=True)`` with the reason, checked with ``--runxfail`` to fail
+for that reason; when the lead fixes one, remove its marker. See
+docs/notes/2026-12-06s8-outside9.md for what the professional saw.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bots.wegwijzer.render import answer_texts
+from busbaan.routing import Router
+from busbaan.routing.learning import learning_terms
+
+
+def _signals(answer: object) -> list[str]:
+    return [h.signal for h in answer.safety]  # type: ignore[attr-defined]
+
+
+def _top(answer: object, n: int = 3) -> list[str]:
+    return [r.service_id for r in answer.results[:n]]  # type: ignore[attr-defined]
+
+
+# ------------------------------------------- 1. an adult gets the child-abuse sentence
+
+
+@pytest.mark.xfail(strict=True, reason="English 'kicked out' is read as kicking: an adult "
+                   "put out by his parents gets child_maltreatment ('Follow the reporting "
+                   "code', Veilig Thuis first, not confident) beside homeless_tonight, "
+                   "although the age (24) is read; the Dutch 'door zijn ouders op straat "
+                   "gezet' gives homeless_tonight only")
+def test_an_adult_put_out_by_his_parents_is_no_child_abuse(demo_router: Router) -> None:
+    answer = demo_router.route("Young man, 24, was kicked out by his parents this morning "
+                               "and has nowhere to sleep tonight")
+    assert answer.leeftijd == 24
+    assert _signals(answer) == ["homeless_tonight"]
+    assert answer.results[0].service_id == "opvang-toegang"
+
+
+@pytest.mark.xfail(strict=True, reason="'his parents kicked him out' fires partner_violence "
+                   "and child_maltreatment (and 'is 30' after 'Her son' is no age), so "
+                   "three ⚠ lines and Veilig Thuis first for a man of 30 without a bed")
+def test_kicked_out_is_not_kicking(demo_router: Router) -> None:
+    answer = demo_router.route("Her son is 30 and his parents kicked him out, he has "
+                               "nowhere to sleep tonight")
+    assert "partner_violence" not in _signals(answer)
+    assert "child_maltreatment" not in _signals(answer)
+
+
+@pytest.mark.xfail(strict=True, reason="'meneer is 80' is not read as an age (only 'meneer "
+                   "van 80' is), and without it 'zoon' makes it child_maltreatment: the "
+                   "⚠ line tells the professional to follow the child-abuse reporting code "
+                   "for an old man locked in by his son")
+def test_an_old_man_locked_in_by_his_son_is_elder_abuse(demo_router: Router) -> None:
+    answer = demo_router.route("meneer is 80 en wordt door zijn zoon opgesloten en krijgt "
+                               "te weinig eten")
+    assert _signals(answer) == ["elder_abuse"]
+    assert answer.leeftijd == 80
+
+
+# ------------------------------------------------ 2. how long someone lives here = age
+
+
+@pytest.mark.xfail(strict=True, reason="'woon 2 jaar hier' / 'woont 4 jaar in Nederland' is "
+                   "read as the person's age (leeftijd 2, 4): Taalhuis (16+) is excluded, "
+                   "OKT comes first with 'leeftijd 2 past (0–22 jaar)'; 'al 2 jaar' and "
+                   "'sinds 3 jaar' are read right")
+@pytest.mark.parametrize("question", [
+    "wil nederlans leren lezen en schrijven, kom uit eritrea, woon 2 jaar hier",
+    "vrouw woont 4 jaar in Nederland en wil Nederlands leren lezen en schrijven",
+])
+def test_years_of_living_here_are_no_age(demo_router: Router, question: str) -> None:
+    answer = demo_router.route(question)
+    assert answer.leeftijd is None, answer.leeftijd
+    assert answer.results[0].service_id == "taalhuis"
+
+
+# ------------------------------------------- 3. an eviction described, not named
+
+
+@pytest.mark.xfail(strict=True, reason="a bailiff who comes on Thursday for the keys and "
+                   "a tenant who must get out is not read as eviction_cutoff: Spoedhulp "
+                   "is first and confident, but without the ⚠ line (what to do today); "
+                   "'de deurwaarder komt donderdag om het huis te ontruimen' and 'moet ze "
+                   "het huis uit' do fire")
+def test_a_bailiff_coming_for_the_keys_is_an_eviction(demo_router: Router) -> None:
+    answer = demo_router.route("de deurwaarder komt donderdag de sleutels halen, ze moet "
+                               "er met de kinderen uit en heeft nog niks geregeld")
+    assert _signals(answer) == ["eviction_cutoff"]
+
+
+# ---------------------------- 4. physical elder abuse gets the bank, not the 112 line
+
+
+@pytest.mark.xfail(strict=True, reason="elder_abuse has one sentence, about financial "
+                   "abuse ('de bank kan de rekening laten blokkeren'), and no 'bij direct "
+                   "gevaar bel 112' (partner violence, child maltreatment, suicide and "
+                   "psychiatric crisis all name 112); shown for a woman of 88 tied to her "
+                   "bed with too little to drink")
+def test_physical_elder_abuse_names_112(demo_router: Router) -> None:
+    answer = demo_router.route("wijkverpleging ziet dat mevrouw van 88 vastgebonden in bed "
+                               "ligt als haar zoon de deur uit gaat, en ze krijgt te weinig "
+                               "te drinken")
+    assert _signals(answer) == ["elder_abuse"]
+    assert "112" in answer.safety[0].why
+
+
+# ---------------------------------------------------- 5. everyday words for cannabis
+
+
+@pytest.mark.xfail(strict=True, reason="'blowt' does not reach Verslavingszorg (whose text "
+                   "names cannabis and worried parents): OKT first, and 'ouders' matches "
+                   "the Ouderenadviseur (65+) second; 'gebruikt elke dag cannabis' works")
+def test_parents_worried_about_a_son_who_smokes_weed(demo_router: Router) -> None:
+    answer = demo_router.route("ouders maken zich zorgen over hun zoon van 16 die veel blowt")
+    assert "verslavingszorg" in _top(answer)
+    assert "ouderenadvies" not in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason="confident and wrong: OKT first (confidence 949) for "
+                   "a mother worried about her son of 19 who smokes weed every day")
+def test_a_mother_worried_about_daily_weed_is_not_confidently_sent_to_okt(
+        demo_router: Router) -> None:
+    answer = demo_router.route("moeder maakt zich zorgen over haar zoon van 19 die elke dag "
+                               "blowt")
+    assert answer.results[0].service_id == "verslavingszorg" or not answer.confident
+
+
+# ------------------------------------------------------ 6. other everyday questions
+
+
+@pytest.mark.xfail(strict=True, reason="'leren' pulls the Taalhuis to the top ('meneer wil "
+                   "leren budgetteren': Taalhuis, Thuisadministratie, Jongerenloket); "
+                   "'budgetteren' reaches neither Budgetbeheer nor the money teams")
+def test_learning_to_budget_is_no_language_course(demo_router: Router) -> None:
+    answer = demo_router.route("meneer wil leren budgetteren")
+    assert "taalhuis" not in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason="bruises explained ('van het voetballen') still put "
+                   "Veilig Thuis second on 'blauwe, kinderen' (no signal, no caution) and push "
+                   "the Stadspas, which pays the sports club, to fourth")
+def test_bruised_knees_from_football_and_a_sports_club(demo_router: Router) -> None:
+    answer = demo_router.route("kinderen van 6 en 8 hebben blauwe knieën van het voetballen, "
+                               "moeder zoekt een sportclub die ze kan betalen met weinig "
+                               "inkomen")
+    assert not answer.safety and not answer.caution
+    assert "stadspas" in _top(answer)
+    assert "veilig-thuis" not in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason="naming the stadsdeel flips a letter about repaying "
+                   "a toeslag from the raadslieden (first without it) to the buurtteam's "
+                   "money team, confidently (912)")
+def test_the_stadsdeel_does_not_outweigh_what_is_asked(demo_router: Router) -> None:
+    answer = demo_router.route("cliënt (41) in Noord heeft een brief van de Belastingdienst "
+                               "dat ze toeslag moet terugbetalen en snapt er niks van")
+    assert answer.results[0].service_id == "raadslieden"
+
+
+# -------------------------- 7. Veilig Thuis listed in confident answers without a signal
+
+
+@pytest.mark.xfail(strict=True, reason="Veilig Thuis as a filler (outside8 finding 4, still "
+                   "open: the balanced example vote is off): second or third in confident "
+                   "answers with no signal and no caution, with 'past bij' everyday words")
+@pytest.mark.parametrize("question", [
+    "mijn cliënt slaat zich er wel doorheen, maar heeft hulp nodig bij bezwaar tegen het "
+    "terugbetalen van de huurtoeslag",
+    "kind van 4 heeft veel driftbuien en de ouders weten het niet meer",
+    "mijn zus is 20, gestopt met school en zit de hele dag thuis zonder inkomen",
+])
+def test_a_confident_answer_without_a_signal_lists_no_veilig_thuis(
+        demo_router: Router, question: str) -> None:
+    answer = demo_router.route(question)
+    assert answer.confident and not answer.safety and not answer.caution
+    assert "veilig-thuis" not in _top(answer)
+
+
+# -------------------------------------------------------------- 8. the tip, twice
+
+
+@pytest.mark.xfail(strict=True, reason="an unsure answer with an area-bound service asks for "
+                   "the stadsdeel twice: 'Tip: noem het stadsdeel ...' and 'Beschrijf het "
+                   "probleem concreter: ... en waar (het stadsdeel, of stadsdeel=Zuidoost)'")
+def test_an_unsure_answer_asks_for_the_stadsdeel_once(demo_router: Router) -> None:
+    answer = demo_router.route("ik ga dood van de stress van al die aanmaningen, de post "
+                               "ligt ongeopend op een stapel")
+    assert not answer.confident and "stadsdeel_unknown" in answer.notes
+    body, _ = answer_texts(answer, "nl", desk="Sociaal Loket")
+    asks = [line for line in body.split("\n") if "stadsdeel=" in line]
+    assert len(asks) == 1, asks
+
+
+# --------------------------------------------------- 9. a place learned as a term
+
+
+@pytest.mark.xfail(strict=True, reason="the stadsdeel (context, already used through the "
+                   "services' areas) is kept as a learning term: '!good' on 'client in Oost "
+                   "... debts' stored 'ost -> schuldhulp'; two people make it count for every "
+                   "question from Oost")
+@pytest.mark.parametrize(("question", "place"), [
+    ("Where can my client in Oost get help with her debts? She is 52.", "ost"),
+    ("cliënt in Zuidoost heeft schulden en wil hulp", "zuidost"),
+])
+def test_the_stadsdeel_is_not_learned(demo_router: Router, question: str, place: str) -> None:
+    assert place not in learning_terms(demo_router.analyzer, question)
