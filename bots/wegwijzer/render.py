@@ -32,16 +32,18 @@ def _context_line(answer: RouteAnswer, lang: str) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _rephrase(lang: str, answer: RouteAnswer | None = None) -> str:
+def _rephrase(lang: str, answer: RouteAnswer | None = None, *, place_asked: bool = False
+              ) -> str:
     """The tip under an uncertain answer: what to add to the question. It asks for the
     age and the stadsdeel only when the question did not give them (outside8: "mevrouw
-    van 78 in Zuid" was asked for both)."""
+    van 78 in Zuid" was asked for both), and not for the stadsdeel when the answer's
+    other tip already does (``place_asked``; outside9 finding 8)."""
     nl = ["wat speelt er (bijvoorbeeld schulden, huur, zorg thuis, eenzaamheid)"]
     en = ["what is going on (for example debts, rent, care at home, loneliness)"]
     if answer is None or answer.leeftijd is None:
         nl.append("voor wie (leeftijd)")
         en.append("for whom (age)")
-    if answer is None or not answer.stadsdeel:
+    if (answer is None or not answer.stadsdeel) and not place_asked:
         nl.append("waar (het stadsdeel, of stadsdeel=Zuidoost)")
         en.append("where (the district, or district=Zuidoost)")
 
@@ -146,7 +148,7 @@ def answer_texts(answer: RouteAnswer, lang: str,
                        "Tip: name the district (for example district=Zuidoost) and I point to "
                        "the local neighbourhood team."))
     if not answer.confident:
-        notes.append(_rephrase(lang, answer))
+        notes.append(_rephrase(lang, answer, place_asked="stadsdeel_unknown" in answer.notes))
     lines = [*(f"⚠ {w}" for w in safety), head]
     items = []
     for n, result in enumerate(shown, start=1):

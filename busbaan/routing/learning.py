@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from busbaan.privacy import redact
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing.lexicon import fold
-from busbaan.routing.text import Analyzer, capitalised
+from busbaan.routing.text import Analyzer, area_words, capitalised
 
 #: Different people needed before an association counts (session 6: people, not
 #: feedback items: one professional clicking !fout twice redirected a term for all).
@@ -211,9 +211,12 @@ def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:
     never gets in: what :func:`busbaan.privacy.redact` recognises (BSNs, titled names,
     e-mail, phone, postcode, dates, addresses) is taken out first, and a capitalised
     word the map does not use is taken for a name and left out (:func:`proper_nouns`),
-    so that 'Jan', 'Bakker' or 'Fatima' is not kept even when it is also a word."""
+    so that 'Jan', 'Bakker' or 'Fatima' is not kept even when it is also a word. A
+    stadsdeel or neighbourhood is not learned either (outside9: "Oost" was stored as
+    'ost -> schuldhulp', which two people would make count for every question from Oost):
+    where the client lives is context, weighed through the services' areas."""
     text = _MARKER.sub(" ", redact(question))
-    names = proper_nouns(analyzer, text)
+    names = proper_nouns(analyzer, text) | area_words(text)
     terms = []
     for term in analyzer.query(text):
         if (

@@ -172,6 +172,21 @@ def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]
     return []
 
 
+def area_words(text: str) -> frozenset[str]:
+    """Folded words of ``text`` that name a stadsdeel, a neighbourhood or the city
+    (:data:`.lexicon.PLACES`, up to three words: "nieuw west", "tuindorp oostzaan"). They
+    say where the client lives, which the services' areas already weigh."""
+    found = words(text)
+    out: set[str] = set()
+    for i in range(len(found)):
+        for n in (3, 2, 1):
+            part = found[i : i + n]
+            if len(part) == n and lexicon.canonical_area("".join(part)) is not None:
+                out.update(part)
+                break
+    return frozenset(out)
+
+
 def place_context(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of nouns governed by a locative preposition:
     "op school", "op de opvang", "at school". They say where, not what."""

@@ -185,10 +185,9 @@ def test_a_confident_answer_without_a_signal_lists_no_veilig_thuis(
 # -------------------------------------------------------------- 8. the tip, twice
 
 
-@pytest.mark.xfail(strict=True, reason="an unsure answer with an area-bound service asks for "
-                   "the stadsdeel twice: 'Tip: noem het stadsdeel ...' and 'Beschrijf het "
-                   "probleem concreter: ... en waar (het stadsdeel, of stadsdeel=Zuidoost)'")
 def test_an_unsure_answer_asks_for_the_stadsdeel_once(demo_router: Router) -> None:
+    """Fixed in session 8: the tip under an unsure answer leaves the stadsdeel to the
+    buurtteam tip when that one is there."""
     answer = demo_router.route("ik ga dood van de stress van al die aanmaningen, de post "
                                "ligt ongeopend op een stapel")
     assert not answer.confident and "stadsdeel_unknown" in answer.notes
@@ -200,13 +199,10 @@ def test_an_unsure_answer_asks_for_the_stadsdeel_once(demo_router: Router) -> No
 # --------------------------------------------------- 9. a place learned as a term
 
 
-@pytest.mark.xfail(strict=True, reason="the stadsdeel (context, already used through the "
-                   "services' areas) is kept as a learning term: '!good' on 'client in Oost "
-                   "... debts' stored 'ost -> schuldhulp'; two people make it count for every "
-                   "question from Oost")
 @pytest.mark.parametrize(("question", "place"), [
     ("Where can my client in Oost get help with her debts? She is 52.", "ost"),
     ("cliënt in Zuidoost heeft schulden en wil hulp", "zuidost"),
 ])
 def test_the_stadsdeel_is_not_learned(demo_router: Router, question: str, place: str) -> None:
+    """Fixed in session 8: places are context, not learning terms."""
     assert place not in learning_terms(demo_router.analyzer, question)
