@@ -25,7 +25,8 @@ _AGE_PATTERNS = (
     re.compile(r"\(\s*(\d{1,3})\s*(?:jaar|jr|j)?\s*\)"),
     # "58 jaar", "20jr", "20-jarige", "35 years old", "35-year-old"
     re.compile(
-        r"(?<![\d.,])(\d{1,3})\s*-?\s*(?:jaar\b(?!\s+(?:geleden|lang|later|terug|in|na))"
+        r"(?<![\d.,])(\d{1,3})\s*-?\s*(?:jaar\b(?!\s+(?:geleden|lang|later|terug|in|na|hier|"
+        r"getrouwd|samen))"
         r"|jr\b|jarige\b|year[s]?[ -]old\b|yo\b)"
     ),
     # "man van 69", "jongen van 20", "dame van 77", "a man of 40", "aged 35", "age 35"
@@ -41,8 +42,9 @@ _AGE_PATTERNS = (
     # or with a possessive and a noun ("mn vriend is 16", "my friend is 17": a copula
     # with a bare number says the age of the person named)
     re.compile(
-        r"\b(?:ik\s+ben|ben|i\s+am|i['’`]?m|(?:hij|zij|ze|he|she|"
-        r"(?:mijn|mn|m'n|my|onze|our)\s+[a-z]+)\s+is(?:\s+(?:pas|nog\s+maar|"
+        r"\b(?:ik\s+ben|ben|i\s+am|i['’`]?m|(?:hij|zij|ze|he|she|meneer|mevrouw|mevr|mw|dhr|"
+        r"client|cliente|patient|patiente|klant|(?:mijn|mn|m'n|my|onze|our)\s+[a-z]+)\s+is"
+        r"(?:\s+(?:pas|nog\s+maar|"
         r"maar|only|just))?|(?:he|she)['’`]s(?:\s+(?:only|just))?)\s+(\d{1,3})\b"
         r"(?!\s*(?:euro|eur|%|procent|keer|x\b|"
         r"maanden|maand|weken|week|dagen|dag|uur|jaar|years?|months?|weeks?|days?|times|"
@@ -104,8 +106,13 @@ _TURNING = re.compile(
 #: A service whose lower age the person reaches within this many years stays open to
 #: a question that says so: people prepare the step (a Wajong is asked before 18).
 TURNING_AHEAD = 1
-# A duration ("al 5 jaar", "sinds 3 jaar", "5 jaar in de bijstand") is no age.
-_DURATION_BEFORE = re.compile(r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper)\s*$")
+# A duration ("al 5 jaar", "sinds 3 jaar", "5 jaar in de bijstand") is no age; nor is
+# how long someone has lived or worked somewhere ("woon 2 jaar hier", "woont 4 jaar in
+# Nederland", "werkt 12 jaar bij", "lived here 3 years"; outside9 finding 2).
+_DURATION_BEFORE = re.compile(
+    r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper|\bwoon|\bwoont|\bwonen|"
+    r"\bwoonde|\bwoonden|\bwerk|\bwerkt|\bwerken|\bwerkte|\bleef|\bleeft|\bleefde|\bzit|"
+    r"\bzat|\blive[sd]?|\bbeen|\bhere|\bhier)\s*$")
 
 
 @dataclass(frozen=True, slots=True)

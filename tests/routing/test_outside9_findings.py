@@ -52,11 +52,8 @@ def test_kicked_out_is_not_kicking(demo_router: Router) -> None:
     assert "child_maltreatment" not in _signals(answer)
 
 
-@pytest.mark.xfail(strict=True, reason="'meneer is 80' is not read as an age (only 'meneer "
-                   "van 80' is), and without it 'zoon' makes it child_maltreatment: the "
-                   "⚠ line tells the professional to follow the child-abuse reporting code "
-                   "for an old man locked in by his son")
 def test_an_old_man_locked_in_by_his_son_is_elder_abuse(demo_router: Router) -> None:
+    """Fixed in session 8: 'meneer is 80' is read as his age."""
     answer = demo_router.route("meneer is 80 en wordt door zijn zoon opgesloten en krijgt "
                                "te weinig eten")
     assert _signals(answer) == ["elder_abuse"]
@@ -66,15 +63,12 @@ def test_an_old_man_locked_in_by_his_son_is_elder_abuse(demo_router: Router) -> 
 # ------------------------------------------------ 2. how long someone lives here = age
 
 
-@pytest.mark.xfail(strict=True, reason="'woon 2 jaar hier' / 'woont 4 jaar in Nederland' is "
-                   "read as the person's age (leeftijd 2, 4): Taalhuis (16+) is excluded, "
-                   "OKT comes first with 'leeftijd 2 past (0–22 jaar)'; 'al 2 jaar' and "
-                   "'sinds 3 jaar' are read right")
 @pytest.mark.parametrize("question", [
     "wil nederlans leren lezen en schrijven, kom uit eritrea, woon 2 jaar hier",
     "vrouw woont 4 jaar in Nederland en wil Nederlands leren lezen en schrijven",
 ])
 def test_years_of_living_here_are_no_age(demo_router: Router, question: str) -> None:
+    """Fixed in session 8: how long someone has lived here is a duration."""
     answer = demo_router.route(question)
     assert answer.leeftijd is None, answer.leeftijd
     assert answer.results[0].service_id == "taalhuis"
