@@ -337,6 +337,10 @@ class SafetySignals:
     past: tuple[tuple[str, ...], ...] = ()
     turns: frozenset[str] = frozenset()
     current: tuple[tuple[str, ...], ...] = ()
+    #: The one-word markers of ``past`` as written (folded): an adverb does not
+    #: inflect, and by its lemma "vroeger" (formerly) would be "vroeg", which is also
+    #: "asked" ("hij vroeg of ...") and "early".
+    past_as_written: frozenset[str] = frozenset()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -561,7 +565,11 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          turns=frozenset(w for t in parsed.past.turns for w in _words(t))
                          if parsed.past else frozenset(),
                          current=tuple(_figurative_words(c) for c in parsed.past.current)
-                         if parsed.past else ())
+                         if parsed.past else (),
+                         past_as_written=frozenset(
+                             w for c in parsed.past.cues
+                             for w in [_TOKEN.findall(fold(str(c)))] if len(w) == 1
+                             for w in w) if parsed.past else frozenset())
 
 
 #: Object pronouns that a weak list's person may stand for ("mag van hem niet" is
@@ -1356,7 +1364,9 @@ def _past(signals: SafetySignals, q: _Question) -> frozenset[int]:
     if not signals.past or _figurative(q, signals.current):
         return frozenset()
     out: set[int] = set()
-    for start in sorted(_figurative(q, signals.past)):
+    phrases = tuple(c for c in signals.past if len(c) > 1 or not signals.past_as_written)
+    words = {i for i, w in enumerate(q.surface) if w in signals.past_as_written}
+    for start in sorted(_figurative(q, phrases) | words):
         if start in out:
             continue
         left = start
