@@ -20,6 +20,7 @@ PROBES = {q["id"]: q for q in read_jsonl("safety-probes-s10.jsonl")}
 NEAR = {q["id"]: q for q in read_jsonl("safety-near-misses-s10.jsonl")}
 S8 = {q["id"]: q for q in read_jsonl("safety-probes-s8.jsonl")}
 NEAR8 = {q["id"]: q for q in read_jsonl("safety-near-misses-s8.jsonl")}
+FRESH = {q["id"]: q for q in read_jsonl("safety-probes-s10-fresh.jsonl")}
 
 
 def families(signals: Any, text: str, age: int | None = None) -> dict[str, bool]:
@@ -101,6 +102,19 @@ def test_the_s10_probes_floor(router: Router) -> None:
         signalled += bool(answer.safety)
     assert hits >= 76
     assert signalled >= 64
+
+
+def test_the_s10_fresh_probes_floor(router: Router) -> None:
+    """14 probes (2 per family) written after the changes: at their first measurement 14
+    in the top 3, 6 with a strong signal, 4 with none; after the last changes 14, 9, 1."""
+    assert len(FRESH) == 14
+    hits = signalled = 0
+    for q in FRESH.values():
+        answer = router.route(q["question"], q["context"])
+        hits += any(r.service_id in q["expected"] for r in answer.results[:3])
+        signalled += bool(answer.safety)
+    assert hits == 14
+    assert signalled >= 8
 
 
 def test_the_s10_near_misses_floor(router: Router) -> None:
