@@ -567,9 +567,9 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          current=tuple(_figurative_words(c) for c in parsed.past.current)
                          if parsed.past else (),
                          past_as_written=frozenset(
-                             w for c in parsed.past.cues
-                             for w in [_TOKEN.findall(fold(str(c)))] if len(w) == 1
-                             for w in w) if parsed.past else frozenset())
+                             words[0] for words in (_TOKEN.findall(fold(str(c)))
+                                                    for c in parsed.past.cues)
+                             if len(words) == 1) if parsed.past else frozenset())
 
 
 #: Object pronouns that a weak list's person may stand for ("mag van hem niet" is
@@ -1288,7 +1288,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
 
 #: The asker's own age said in the first person ("ik ben 14", "ben pas 15", "I am 14",
 #: "I'm 14"; folded words joined by spaces).
-_ASKER_AGE = re.compile(r"\b(?:ik ben|ben|i am|i m|im)\s+(?:pas\s+|net\s+|nog\s+maar\s+|nog\s+)?(\d{1,2})\b")
+_ASKER_AGE = re.compile(
+    r"\b(?:ik ben|ben|i am|i m|im)\s+(?:pas\s+|net\s+|nog\s+maar\s+|nog\s+)?(\d{1,2})\b")
 #: The asker's parents and grandparents (Dutch, English; lemmas): grown-ups whose own
 #: crisis is an adult's, whatever the asker's age.
 _ELDERS = frozenset(lemma(w) for w in [
