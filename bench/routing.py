@@ -63,6 +63,14 @@ NEAR6 = "safety-near-misses-s6.jsonl"
 #: with danger): tuning sets, written by hand and measured once before any change.
 PROBES8 = "safety-probes-s8.jsonl"
 NEAR8 = "safety-near-misses-s8.jsonl"
+#: Session 8's second round (safety10): safety probes (77, every family at least 10
+#: times) in the voices of people outside the social domain who meet danger at work
+#: (bus drivers, pharmacists, employers, caretakers and rent-arrears staff, coaches,
+#: church and mosque volunteers, shopkeepers, district nurses, school staff), short phone
+#: messages and long case notes, and near misses (40, the same voices): tuning sets,
+#: written by hand and measured once before any change.
+PROBES10 = "safety-probes-s10.jsonl"
+NEAR10 = "safety-near-misses-s10.jsonl"
 #: The held-out set of session 3 (issue 8): written by an independent writer who saw
 #: only the social map. Aggregates only: never print, log or dump its questions or
 #: per-question results.
@@ -893,6 +901,14 @@ def render(figures: dict[str, Any]) -> str:
             f"{pct(f['alarm_near8'][1], f['alarm_near8'][0])}, weak tier "
             f"{pct(f['caution_near8'][1], f['caution_near8'][0])}."
         )
+    if "safety_probes10" in f:
+        alarm_line += (
+            f" Safety probes s10 (`{PROBES10}`, tuning): {f['safety_probes10'][1]}/"
+            f"{f['safety_probes10'][0]} ({f['safety_probes10'][2]} with a safety signal); its "
+            f"{f['alarm_near10'][0]} near misses (`{NEAR10}`): "
+            f"{pct(f['alarm_near10'][1], f['alarm_near10'][0])}, weak tier "
+            f"{pct(f['caution_near10'][1], f['caution_near10'][0])}."
+        )
     cal = f["calibration"]
     cv = [
         "| tuning set (left out) | answers | confident, without a safety signal | right | "
@@ -1216,6 +1232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "safety_probes8": safety_figures(router, read_jsonl(LOCAL / PROBES8)),
         "alarm_near8": false_alarms(router, read_jsonl(LOCAL / NEAR8)),
         "caution_near8": caution_alarms(router, read_jsonl(LOCAL / NEAR8)),
+        "safety_probes10": safety_figures(router, read_jsonl(LOCAL / PROBES10)),
+        "alarm_near10": false_alarms(router, read_jsonl(LOCAL / NEAR10)),
+        "caution_near10": caution_alarms(router, read_jsonl(LOCAL / NEAR10)),
         "calibration": calibrate(router_for, calibration_sets()),
         "confident_at": router.tuning.confident_at,
         "caution_off": caution_alarms(router, off),

@@ -201,6 +201,12 @@ class Exclusion:
     reason: Literal["age", "area"]
 
 
+def _for_signal(who: Person, signal: Signal) -> Person:
+    """The person a signal is about: an asker's parent or grandparent (``signal.elder``)
+    is not as old as the asker, so the asker's age is left out."""
+    return dataclasses.replace(who, leeftijd=None) if signal.elder else who
+
+
 @dataclass(frozen=True, slots=True)
 class SafetyHit:
     """A safety signal in the question and the service put first for it (None when the
@@ -550,7 +556,7 @@ class Router:
         hits: list[SafetyHit] = []
         open_ones: list[list[int]] = []
         for signal in signals:
-            docs = self._family_docs(signal.family, who)
+            docs = self._family_docs(signal.family, _for_signal(who, signal))
             open_ones.append(docs)
             picked = self._services[docs[0]].id if docs else None
             hits.append(SafetyHit(signal.family.id, picked, signal.family.why(lang), signal.cue))
@@ -602,7 +608,7 @@ class Router:
         whys: dict[str, str] = {}
         wanted: list[int] = []
         for signal in signals:
-            docs = self._family_docs(signal.family, who)
+            docs = self._family_docs(signal.family, _for_signal(who, signal))
             doc = docs[0] if docs else None
             hits.append(SafetyHit(signal.family.id,
                                   self._services[doc].id if doc is not None else None,

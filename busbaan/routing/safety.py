@@ -337,6 +337,10 @@ class SafetySignals:
     past: tuple[tuple[str, ...], ...] = ()
     turns: frozenset[str] = frozenset()
     current: tuple[tuple[str, ...], ...] = ()
+    #: The one-word markers of ``past`` as written (folded): an adverb does not
+    #: inflect, and by its lemma "vroeger" (formerly) would be "vroeg", which is also
+    #: "asked" ("hij vroeg of ...") and "early".
+    past_as_written: frozenset[str] = frozenset()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -351,6 +355,10 @@ class Signal:
     family: Family
     cue: str
     weak: bool = False
+    #: The person in danger is a parent or grandparent of an asker who gave their own
+    #: age ("mn moeder ... ik ben 14"): the asker's age does not say which services are
+    #: open to that person (the router reads the family without it).
+    elder: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,7 +565,11 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          turns=frozenset(w for t in parsed.past.turns for w in _words(t))
                          if parsed.past else frozenset(),
                          current=tuple(_figurative_words(c) for c in parsed.past.current)
-                         if parsed.past else ())
+                         if parsed.past else (),
+                         past_as_written=frozenset(
+                             words[0] for words in (_TOKEN.findall(fold(str(c)))
+                                                    for c in parsed.past.cues)
+                             if len(words) == 1) if parsed.past else frozenset())
 
 
 #: Object pronouns that a weak list's person may stand for ("mag van hem niet" is
@@ -777,7 +789,14 @@ def _with_joined(cues: Iterable[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]
 def _spelled_out(folded: str) -> str:
     for pattern, full in _CLITICS:
         folded = pattern.sub(full, folded)
-    return folded
+    return _TRUNCATED.sub("", folded)
+
+
+#: A compound's first part cut off with a hyphen before "en"/"of" ("ouder- en
+#: kindteam", "voor- en naschoolse"; ANS, het weglatingsstreepje): it stands for a
+#: compound ("ouderteam"), not for the word on its own ("ouder" read as "oud" made the
+#: Ouder- en Kindteam an older person). It is not read.
+_TRUNCATED = re.compile(r"\b[a-z]+-\s+(?=(?:en|of|and|or)\s)")
 
 
 class _Question:
@@ -1135,16 +1154,38 @@ def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
             if i in people:
                 agent = i
                 break
-        if agent is None and clause_start > 0 and surface[clause_start - 1] in ("en", "and"):
+        if agent is None and clause_start > 0 and (
+                surface[clause_start - 1] in ("en", "and")
+                or (surface[clause_start - 1] == "," and at == clause_start)):
             # a verb coordinated with an elided subject ("kind bijt andere kinderen en
-            # slaat"): its subject is that of the clause before, its first person
-            sentence = clause_start - 1
-            while sentence > 0 and toks[sentence - 1] not in _SENTENCE_END:
-                sentence -= 1
-            agent = min((p for p in people if sentence <= p < clause_start), default=None)
+            # slaat"), or one that opens a clause after a comma ("driftbuien van zoon
+            # (3), slaat en schopt"; "vader slaat de kinderen, schopt ze"): its subject is
+            # that of the nearest clause before it that names someone, its first person
+            # (a pronoun there stands for the person named last before it)
+            agent = _elided_subject(q, clause_start - 1, people)
         if agent is not None and agent in by:
             out[at] = ""
     return out
+
+
+def _elided_subject(q: _Question, before: int, people: set[int]) -> int | None:
+    """The subject a clause without one takes over (see :func:`_by_excluded`): walking
+    back from ``before`` clause by clause (at punctuation and conjunctions) within the
+    sentence, the first person or subject pronoun of the nearest clause that has one;
+    a pronoun stands for the person named last before it. None when there is none."""
+    toks, surface = q.toks, q.surface
+    end = before
+    while end > 0 and toks[end - 1] not in _SENTENCE_END:
+        start = end
+        while start > 0 and toks[start - 1][0].isalnum() and surface[start - 1] not in _CLAUSE_END:
+            start -= 1
+        for i in range(start, end):
+            if surface[i] in _SUBJECTS:
+                return max((p for p in people if p < i), default=None)
+            if i in people:
+                return i
+        end = start - 1
+    return None
 
 
 #: Verbs and words that report what someone else says (lemmas; Dutch and English):
@@ -1185,6 +1226,9 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     q.blocked = _figurative(q, signals.figurative) | _rather(signals, q) | _past(signals, q)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
+    # the age is the asker's own ("ik ben 14"): a parent's crisis is an adult's
+    asker = age is not None and age < ADULT_AGE and not _minor_in_question(question) and any(
+        int(m.group(1)) == age for m in _ASKER_AGE.finditer(" ".join(q.surface)))
     found: list[Signal] = []
     plain: list[bool] = []
 
@@ -1230,13 +1274,69 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
                     break
         shown = family.for_minor() if minor else family
         if cue is not None:
-            found.append(Signal(shown, " ".join(cue)))
+            elder = asker and _an_elders_danger(q, _groups(cue))
+            found.append(Signal(family if elder else shown, " ".join(cue), elder=elder))
         elif family.weak and not explained():
             weak = _weak_hits(family, q, old)
             if weak:
+                elder = asker and _an_elders_danger(q, weak[:WEAK_PROMOTE])
                 text = " + ".join(" ".join(c) for c in weak[:WEAK_PROMOTE])
-                found.append(Signal(shown, "weak:" + text, weak=len(weak) < WEAK_PROMOTE))
+                found.append(Signal(family if elder else shown, "weak:" + text,
+                                    weak=len(weak) < WEAK_PROMOTE, elder=elder))
     return tuple(found)
+
+
+#: The asker's own age said in the first person ("ik ben 14", "ben pas 15", "I am 14",
+#: "I'm 14"; folded words joined by spaces).
+_ASKER_AGE = re.compile(
+    r"\b(?:ik ben|ben|i am|i m|im)\s+(?:pas\s+|net\s+|nog\s+maar\s+|nog\s+)?(\d{1,2})\b")
+#: The asker's parents and grandparents (Dutch, English; lemmas): grown-ups whose own
+#: crisis is an adult's, whatever the asker's age.
+_ELDERS = frozenset(lemma(w) for w in [
+    "moeder", "vader", "mama", "papa", "mam", "pap", "ouders", "stiefvader", "stiefmoeder",
+    "oma", "opa", "mother", "father", "mum", "mom", "dad", "parents", "stepfather",
+    "stepmother", "grandma", "grandpa", "grandmother", "grandfather"])
+#: The asker as a person (first person singular, subject or object; not "mijn").
+_ASKER = frozenset(["ik", "me", "mij", "i"])
+
+
+def _groups(cue: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """An ``all_of`` cue ("moeder + slaan") split back into its groups' cues."""
+    out: list[list[str]] = [[]]
+    for w in cue:
+        if w == "+":
+            out.append([])
+        else:
+            out[-1].append(w)
+    return [tuple(g) for g in out if g and not g[0].startswith("age>=")]
+
+
+def _an_elders_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
+    """True when the person a signal is about is a parent or grandparent of the asker
+    ("mn moeder zegt dat de duivel in ons huis zit ... ik ben 14"), not the asker: for
+    the last cue found (the act or state of the rule), the nearest person before it in
+    its clause is an elder word, or a subject pronoun whose person named last before it
+    is one; with the asker there ("mn moeder heeft me eruit gegooid") it is the asker's."""
+    for cue in reversed(cues):
+        start = next(iter(_find(cue, q)), None)
+        if start is None:
+            continue
+        at = start - 1
+        while at >= 0 and q.clause[at] == q.clause[start]:
+            if q.surface[at] in _ASKER:
+                return False
+            if q.toks[at] in _ELDERS:
+                return True
+            if q.surface[at] in _SUBJECTS:
+                for back in range(at - 1, -1, -1):
+                    if q.surface[back] in _ASKER:
+                        return False
+                    if q.toks[back] in _ELDERS:
+                        return True
+                return False
+            at -= 1
+        return False
+    return False
 
 
 #: Under this age a person is a minor (Jeugdwet, BW 1:233).
@@ -1265,7 +1365,9 @@ def _past(signals: SafetySignals, q: _Question) -> frozenset[int]:
     if not signals.past or _figurative(q, signals.current):
         return frozenset()
     out: set[int] = set()
-    for start in sorted(_figurative(q, signals.past)):
+    phrases = tuple(c for c in signals.past if len(c) > 1 or not signals.past_as_written)
+    words = {i for i, w in enumerate(q.surface) if w in signals.past_as_written}
+    for start in sorted(_figurative(q, phrases) | words):
         if start in out:
             continue
         left = start
