@@ -35,6 +35,11 @@ from bench.routing import (
     PROBES5,
     PROBES6,
     PROBES8,
+    NEAR4,
+    NEAR5,
+    NEAR6,
+    NEAR8,
+    false_alarms,
     SESSION7_HELDOUT,
     TUNING4,
     FROZEN,
@@ -54,6 +59,8 @@ LOSO: dict[str, tuple[str, bool]] = {
 RETIRED = [k for k in LOSO if k.startswith("heldout")]
 OTHER: dict[str, str] = {"own": "heldout-own.jsonl", "fresh": "heldout-own-fresh.jsonl"}
 PROBE_SETS = {"probes4": PROBES, "probes5": PROBES5, "probes6": PROBES6, "probes8": PROBES8}
+NEAR_SETS = {"near3": "safety-near-misses.jsonl", "near4": NEAR4, "near5": NEAR5,
+             "near6": NEAR6, "near8": NEAR8}
 
 
 def sets() -> dict[str, tuple[list[dict[str, Any]], bool]]:
@@ -94,6 +101,13 @@ def measure(misses: bool = False) -> dict[str, Any]:
                       f" got {found[:3]}{' SAFETY' if answer.safety else ''}")
         figures[key] = {"n": n, "top1": top1, "top3": top3, "safety_n": s_n,
                         "safety_top3": s_top3}
+    alarms = n_near = 0
+    for name in NEAR_SETS.values():
+        n, found = false_alarms(router_for(""), read_jsonl(LOCAL / name))
+        n_near += n
+        alarms += found
+    figures["near misses"] = {"n": 0, "top1": 0, "top3": 0, "safety_n": n_near,
+                              "safety_top3": alarms}
     for name, keys in (("pooled s3-s11", RETIRED), ("pooled all 11", list(LOSO)),
                        ("probes", list(PROBE_SETS)), ("dev+own", ["dev", *OTHER])):
         figures[name] = {f: sum(figures[k][f] for k in keys)

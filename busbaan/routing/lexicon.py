@@ -315,7 +315,7 @@ RELATED: Mapping[str, str] = {
     "geldproblemen": "schulden geldzaken",
     "financien": "geldzaken",
     "rekeningen": "rekening betalingsachterstand",
-    "achterstand": "betalingsachterstand schulden",
+    "achterstand": "betalingsachterstand",
     "aanmaning": "betalingsachterstand",
     "incasso": "deurwaarder betalingsachterstand",
     "deurwaarder": "beslag schulden",

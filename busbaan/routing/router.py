@@ -158,10 +158,6 @@ class Tuning:
     balance_examples: bool = False
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
-    #: A compound the lexicon does not know is read through its head, the last part
-    #: ("huurachterstand" gets what "achterstand" gets, as a part: :mod:`.text`,
-    #: ``Analyzer._expand_head``; session 8, router10).
-    compound_heads: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
     #: one, by its frequency in general Dutch/English (:mod:`.commonness`); None: off.
     #: Off by default: on the tuning sets it cost a point (docs/benchmarks.md, ablation).
@@ -309,7 +305,6 @@ class Router:
             use_lexicon=tuning.lexicon,
             common_floor=tuning.common_floor,
             place_weight=tuning.place_weight,
-            head_expansion=tuning.compound_heads,
         )
         place_words = [w for name in lexicon.STADSDELEN for w in name.lower().split("-")]
         self._index = Index(

@@ -392,10 +392,8 @@ class Analyzer:
         use_lexicon: bool = True,
         common_floor: float | None = commonness.FLOOR,
         place_weight: float = 1.0,
-        head_expansion: bool = True,
     ) -> None:
         self.stem = Stemmer()
-        self._head_expansion = head_expansion
         self._place_weight = place_weight
         self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
@@ -589,9 +587,6 @@ class Analyzer:
             while i < len(keys):
                 size = self._match(table, keys, surface, i)
                 if not size:
-                    if self._head_expansion and keyed != "english":
-                        out.extend(self._expand_head(table, kind, weight, surface, original,
-                                                     where, i, keyed))
                     i += 1
                     continue
                 source = " ".join(original[i : i + size])
@@ -609,44 +604,6 @@ class Analyzer:
                         )
                 i += size
         return out
-
-    def _expand_head(
-        self,
-        table: Mapping[tuple[str, ...], list[str]],
-        kind: str,
-        weight: float,
-        surface: Sequence[str],
-        original: Sequence[str],
-        where: Sequence[float],
-        i: int,
-        keyed: str,
-    ) -> list[Term]:
-        """A compound the table does not know, read through its head: Dutch compounds
-        are right-headed (a "huurachterstand" is an "achterstand", an
-        "energierekening" a "rekening"), so what the table says of the head holds for
-        the compound, weighted as a part of it (:data:`WEIGHT_PART`). The longest head
-        the table knows wins ("schuldhulpverlening": "hulpverlening" before
-        "verlening")."""
-        word = surface[i]
-        heads = sorted((p for p in self._splitter.split(word)
-                        if p != word and word.endswith(p) and p not in lexicon.STOPWORDS),
-                       key=len, reverse=True)
-        for head in heads:
-            key = (self.stem(head),) if keyed == "stem" else (head,)
-            found = table.get(key)
-            if not found:
-                continue
-            factor = self.everyday(word) * (where[i] if where else 1.0) * WEIGHT_PART
-            out = []
-            for w in found:
-                if w in lexicon.STOPWORDS:
-                    continue
-                out.append(Term(self.stem(w), weight * factor, original[i], kind))
-                for part in self._splitter.split(w):
-                    out.append(Term(self.stem(part), weight * factor * WEIGHT_PART,
-                                    original[i], kind))
-            return out
-        return []
 
     def _match(
         self,
