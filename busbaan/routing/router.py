@@ -747,6 +747,8 @@ class Router:
                 and service.admits_age(who.child_age)
             ):
                 value *= tuning.targeted_age_factor  # a service for the person's child
+            elif targets_age(service) and any(service.admits_age(a) for a in who.other_ages):
+                value *= tuning.targeted_age_factor  # for another person the question names
             ranked.append((value, doc))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         if who.stadsdeel is None:
