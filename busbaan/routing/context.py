@@ -170,8 +170,12 @@ class Person:
         # 2" is the child itself, no parent (outside8: Leerplicht for a toddler)
         could_be_parent = (self.leeftijd >= YOUNGEST_PARENT
                            and self.leeftijd - OLDEST_PARENT_AT_BIRTH <= CHILD_SERVICE_MAX_AGE)
+        # a service for young adults only (18-22: the youth shelter, the RMC) serves them
+        # as they ask themselves, not a parent who names "kinderen" without an age
+        # (router10: the youth shelter first for a mother of 40 and her children)
+        for_minors = minimum is None or minimum < ADULT_AGE
         return (self.has_child and could_be_parent and maximum is not None
-                and maximum <= CHILD_SERVICE_MAX_AGE)
+                and maximum <= CHILD_SERVICE_MAX_AGE and for_minors)
 
 
 def detect_age(text: str) -> int | None:
