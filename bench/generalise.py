@@ -21,9 +21,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from bench.routing import (
+    FROZEN,
     HELDOUT,
     HELDOUT4,
     HELDOUT5,
@@ -31,19 +33,18 @@ from bench.routing import (
     HELDOUT7,
     HELDOUT8,
     LOCAL,
-    PROBES,
-    PROBES5,
-    PROBES6,
-    PROBES8,
     NEAR4,
     NEAR5,
     NEAR6,
     NEAR8,
-    false_alarms,
+    PROBES,
+    PROBES5,
+    PROBES6,
+    PROBES8,
     SESSION7_HELDOUT,
     TUNING4,
-    FROZEN,
     data_file,
+    false_alarms,
     read_jsonl,
     routers,
 )
@@ -103,9 +104,9 @@ def measure(misses: bool = False) -> dict[str, Any]:
                         "safety_top3": s_top3}
     alarms = n_near = 0
     for name in NEAR_SETS.values():
-        n, found = false_alarms(router_for(""), read_jsonl(LOCAL / name))
-        n_near += n
-        alarms += found
+        asked, raised = false_alarms(router_for(""), read_jsonl(LOCAL / name))
+        n_near += asked
+        alarms += raised
     figures["near misses"] = {"n": 0, "top1": 0, "top3": 0, "safety_n": n_near,
                               "safety_top3": alarms}
     for name, keys in (("pooled s3-s11", RETIRED), ("pooled all 11", list(LOSO)),
@@ -130,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
     args = parser.parse_args(argv)
     if args.compare:
-        a, b = (json.loads(open(p, encoding="utf-8").read()) for p in args.compare)
+        a, b = (json.loads(Path(p).read_text(encoding="utf-8")) for p in args.compare)
         for key in b:
             fa, fb = a[key], b[key]
             def cell(f: dict[str, Any]) -> str:
@@ -144,8 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for key, f in figures.items():
         print(line(key, f))
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(figures, handle, indent=1)
+        Path(args.json).write_text(json.dumps(figures, indent=1), encoding="utf-8")
     return 0
 
 
