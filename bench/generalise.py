@@ -117,6 +117,8 @@ def measure(misses: bool = False) -> dict[str, Any]:
 
 
 def line(key: str, f: dict[str, Any]) -> str:
+    if key == "near misses":
+        return f"{key:14} false alarms {f['safety_top3']}/{f['safety_n']}"
     if not f["n"]:
         return f"{key:14} safety top3 {f['safety_top3']}/{f['safety_n']}"
     return (f"{key:14} n={f['n']:4} top1 {f['top1'] / f['n']:.3f} ({f['top1']}) "
