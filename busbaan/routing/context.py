@@ -71,10 +71,14 @@ _AGE_PATTERNS = (
 #: (6)", "haar kinderen van 3 en 5". The age is then the child's, not the person's; "kind
 #: van 14 gaat niet naar school" or "mijn zoon van 6" is about the child itself.
 _OFFSPRING = re.compile(
-    r"\b(?:met|heeft|hebben|haar|zijn|hun|with|has|have|her|his|their)\s+(?:\w+\s+){0,2}?"
+    r"\b(?:met|heb|hebt|heeft|hebben|haar|zijn|hun|with|has|have|her|his|their)\s+"
+    r"(?:\w+\s+){0,2}?"
     r"(?:zoon|zoons|zonen|zoontje|dochter|dochters|dochtertje|kind|kindje|kinderen|"
     r"kleinzoon|kleindochter|kleinkind|stiefzoon|stiefdochter|baby|son|daughter|child|kid|"
-    r"children|kids)\b[^\d.,;]{0,12}$"
+    # the plurals of the words for a child's age group (router10: "mijn pubers van 13
+    # en 15" are the person's children, as "haar kinderen van 3 en 5" are)
+    r"children|kids|pubers|tieners|peuters|kleuters|babys|teenagers|toddlers)\b"
+    r"[^\d.,;]{0,12}$"
 )
 #: Below this an offspring's age is a child's (an adult son or daughter is the client).
 ADULT_AGE = 18
@@ -86,7 +90,10 @@ CHILD_SERVICE_MAX_AGE = 22
 _CHILD_WORD = re.compile(
     r"\b(?:opvoeding|opvoeden|opvoedvragen|parenting|zoon|zoons|zonen|zoontje|dochter|dochters|dochtertje|kind|kindje|kinderen|"
     r"stiefzoon|stiefdochter|pleegkind|baby|peuter|kleuter|tiener|puber|son|sons|daughter|"
-    r"daughters|child|children|kid|kids|toddler|teenager)\b"
+    r"daughters|child|children|kid|kids|toddler|teenager|"
+    # router10: the plurals of the age-group words, and a primary-school grade ("groep
+    # 8", Dutch schools' groups 1-8: whoever asks about one asks about a pupil)
+    r"babys|peuters|kleuters|tieners|pubers|toddlers|teenagers|groep\s+[1-8])\b"
 )
 #: A person this much older than a child service's upper age cannot be the parent of a
 #: child it serves (CBS: births to mothers of 50 and over are a handful a year in the
@@ -113,6 +120,16 @@ _DURATION_BEFORE = re.compile(
     r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper|\bwoon|\bwoont|\bwonen|"
     r"\bwoonde|\bwoonden|\bwerk|\bwerkt|\bwerken|\bwerkte|\bleef|\bleeft|\bleefde|\bzit|"
     r"\bzat|\blive[sd]?|\bbeen|\bhere|\bhier)\s*$")
+#: Dutch grammar (session 8, router10): an age is said with a copula ("ik ben 15 jaar",
+#: "ze is 80"), after a person ("man van 58 jaar") or as an adjective ("58-jarige"); "N
+#: jaar" right after a subject and another verb is how long something lasts ("ik woon
+#: 15 jaar hier", "we werken 20 jaar bij ...", "hij zit 3 jaar thuis"). The subject
+#: pronouns and copulas are grammar words, not domain words.
+_DURATION_VERB = re.compile(
+    r"\b(?:ik|je|jij|u|we|wij|hij|zij|ze)\s+"
+    r"(?!(?:ben|bent|is|zijn|was|waren|word|wordt|werd|werden)\b)[a-z]+"
+    r"(?:\s+(?:hier|daar|er|al|nu|nog|pas|ongeveer|zo'?n|bijna|ruim))?\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +147,10 @@ class Person:
     has_child: bool = False
     #: The age the question says the person is about to reach ('wordt in mei 18').
     turning: int | None = None
+    #: Ages the question gives for other people than the one of :attr:`leeftijd`
+    #: ("mijn zoon van 19" when the context gives the parent's 50): the question may
+    #: be about any of them (router10).
+    other_ages: tuple[int, ...] = ()
 
     def admits(self, minimum: int | None, maximum: int | None, *, ahead: bool = False) -> bool:
         """True when a service for ages ``minimum``..``maximum`` is open to this person
@@ -148,14 +169,20 @@ class Person:
                 and self.leeftijd < self.turning <= self.leeftijd + TURNING_AHEAD
                 and fits(self.turning)):
             return True
+        if any(fits(age) for age in self.other_ages):
+            return True
         if self.child_age is not None:
             return fits(self.child_age)
         # "buurvrouw 79 ..., kinderen komen nooit": her children are grown up; "kindje van
         # 2" is the child itself, no parent (outside8: Leerplicht for a toddler)
         could_be_parent = (self.leeftijd >= YOUNGEST_PARENT
                            and self.leeftijd - OLDEST_PARENT_AT_BIRTH <= CHILD_SERVICE_MAX_AGE)
+        # a service for young adults only (18-22: the youth shelter, the RMC) serves them
+        # as they ask themselves, not a parent who names "kinderen" without an age
+        # (router10: the youth shelter first for a mother of 40 and her children)
+        for_minors = minimum is None or minimum < ADULT_AGE
         return (self.has_child and could_be_parent and maximum is not None
-                and maximum <= CHILD_SERVICE_MAX_AGE)
+                and maximum <= CHILD_SERVICE_MAX_AGE and for_minors)
 
 
 def detect_age(text: str) -> int | None:
@@ -189,6 +216,8 @@ def _ages(folded: str) -> list[tuple[int, int, bool]]:
             if not 0 <= value <= MAX_PERSON_AGE:
                 continue
             if _DURATION_BEFORE.search(folded[: match.start(1)]):
+                continue
+            if pattern is _AGE_PATTERNS[1] and _DURATION_VERB.search(folded[: match.start(1)]):
                 continue
             before = folded[max(0, match.start(1) - 30) : match.start(1)]
             child = value < ADULT_AGE and bool(_OFFSPRING.search(before.rstrip(" (")))
@@ -316,4 +345,5 @@ def person(question: str, context: Mapping[str, object] | None) -> Person:
         detect_child_age(question),
         speaks_of_a_child(question),
         detect_turning(question),
+        tuple(sorted({age for _, age, _ in _ages(fold(question)) if age != leeftijd})),
     )

@@ -608,6 +608,13 @@ ENGLISH: Mapping[str, str] = {
     "rent": "huur",
     "arrears": "achterstand betalingsachterstand",
     "payment arrears": "betalingsachterstanden",
+    # "behind on/with" a payment is the everyday English for arrears (Cambridge
+    # Dictionary, "behind": late in paying; router10: two independent writers, s4 and s8,
+    # wrote "fallen behind on my phone", "behind on my phone bill")
+    "behind on": "achterstand betalingsachterstand",
+    "behind with": "achterstand betalingsachterstand",
+    "fallen behind": "achterstand betalingsachterstand",
+    "fell behind": "achterstand betalingsachterstand",
     "bill": "rekening",
     "bills": "rekeningen",
     "letters": "post brieven",

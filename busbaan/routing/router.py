@@ -739,7 +739,13 @@ class Router:
                     if who.stadsdeel is None
                     else tuning.local_area_factor
                 )
-            if who.leeftijd is not None and targets_age(service):
+            # made for the person's age band: not a service the person is admitted to
+            # only as a parent, for another person the question names or for an age
+            # still to come (router10: the boost went to every service for an age band
+            # that eligibility let through, the okt for a couple of 58 whose children
+            # have left home)
+            if (who.leeftijd is not None and targets_age(service)
+                    and service.admits_age(who.leeftijd)):
                 value *= tuning.targeted_age_factor
             elif (
                 who.child_age is not None
@@ -747,6 +753,8 @@ class Router:
                 and service.admits_age(who.child_age)
             ):
                 value *= tuning.targeted_age_factor  # a service for the person's child
+            elif targets_age(service) and any(service.admits_age(a) for a in who.other_ages):
+                value *= tuning.targeted_age_factor  # for another person the question names
             ranked.append((value, doc))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         if who.stadsdeel is None:

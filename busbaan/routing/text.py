@@ -53,6 +53,21 @@ HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"))
 #: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
 #: "niet naar school" is about going to school, the need itself.
 LOCATIVES = frozenset(["op", "at"])
+#: Dutch modal verbs and "gaan" (grammar words, router10): after one of them "op" is
+#: where someone wants to go or join, which is the need itself ("wil op zwemles", "mag
+#: op judo", "kan hij op voetbal?", "gaat op kamp"), not where something happens.
+DESTINATION_VERBS = frozenset([
+    "wil", "wilt", "willen", "wilde", "wilden", "wou", "mag", "mogen", "mocht", "kan",
+    "kun", "kunt", "kunnen", "kon", "konden", "gaat", "ga", "gaan", "ging", "gingen",
+])
+#: How many words before "op" such a verb may stand ("kan mijn zoontje van 7 via de
+#: gemeente goedkoper op zwemles?"), within its clause: a conjunction opens a new one
+#: ("ik kan niet slapen omdat hij op school gepest wordt": "op school" is a place).
+DESTINATION_SPAN = 10
+CLAUSE_OPENERS = frozenset([
+    "en", "maar", "omdat", "want", "dat", "als", "die", "terwijl", "sinds", "toen",
+    "nadat", "zodat", "of", "and", "but", "because", "since", "when", "while", "that",
+])
 #: Determiners that may stand between the preposition and its noun (grammar words).
 DETERMINERS = frozenset([
     "de", "het", "een", "the", "a", "an", "mijn", "zijn", "haar", "hun", "ons", "onze",
@@ -193,10 +208,15 @@ def place_context(text: str) -> frozenset[int]:
     tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
     out: set[int] = set()
     index = 0  # the word index of tokens[n]
+    clause: list[str] = []  # the words of the clause so far
     for n, tok in enumerate(tokens):
-        if not tok[0].isalnum():
-            continue
-        if tok in LOCATIVES:
+        if not tok[0].isalnum() or tok in CLAUSE_OPENERS:
+            clause = []
+            if not tok[0].isalnum():
+                continue
+        clause.append(tok)
+        if tok in LOCATIVES and not DESTINATION_VERBS.intersection(
+                clause[-DESTINATION_SPAN - 1 : -1]):
             j, k = n + 1, index + 1
             while j < len(tokens) and tokens[j] in DETERMINERS:
                 j, k = j + 1, k + 1
