@@ -92,10 +92,11 @@ ELDERLY_AGE = 60
 #: each scored by a router without its own example file (886 plain answers): 895
 #: (certified: pooled bound 0.974, plain answers 517/526 right out of fold, coverage of
 #: plain answers 59 %).
-#: Session 8: refitted with s9-s11 retired too and safety9's cues (1,112 plain answers):
-#: 901 (certified: pooled bound 0.974, plain answers 692/705 right out of fold).
-CALIBRATION: tuple[float, ...] = (-9.356, 9.566, 18.125, 2.399, 0.854)
-CONFIDENT_AT = 901
+#: Session 8: refitted with s9-s11 retired too, safety9/safety10's cues and router10's
+#: age and context reading (1,111 plain answers): 914 (certified: pooled bound 0.980,
+#: plain answers 691/700 right out of fold).
+CALIBRATION: tuple[float, ...] = (-8.532, 8.996, 17.144, 2.219, 0.855)
+CONFIDENT_AT = 914
 
 
 def calibrated(features: tuple[float, ...], weights: tuple[float, ...]) -> int:

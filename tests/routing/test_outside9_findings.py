@@ -91,12 +91,8 @@ def test_a_bailiff_coming_for_the_keys_is_an_eviction(demo_router: Router) -> No
 # ---------------------------- 4. physical elder abuse gets the bank, not the 112 line
 
 
-@pytest.mark.xfail(strict=True, reason="elder_abuse has one sentence, about financial "
-                   "abuse ('de bank kan de rekening laten blokkeren'), and no 'bij direct "
-                   "gevaar bel 112' (partner violence, child maltreatment, suicide and "
-                   "psychiatric crisis all name 112); shown for a woman of 88 tied to her "
-                   "bed with too little to drink")
 def test_physical_elder_abuse_names_112(demo_router: Router) -> None:
+    """Fixed in session 8 (safety file 2026-12-05.8): the sentence names 112."""
     answer = demo_router.route("wijkverpleging ziet dat mevrouw van 88 vastgebonden in bed "
                                "ligt als haar zoon de deur uit gaat, en ze krijgt te weinig "
                                "te drinken")
