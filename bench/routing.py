@@ -145,7 +145,14 @@ SESSION8_HELDOUT = {"heldout12": "frozen-2026-12-06-s12.jsonl",
 POOL = "heldout_s8"
 #: Main at the start of session 8 (456bbb5), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION8_START: dict[str, tuple[str, ...]] = {}
+#: Measured 2026-12-05 22:17 UTC (main then at 89354cc, mid-session; the start router
+#: is fixed, so the figure does not depend on when it is taken).
+SESSION8_START: dict[str, tuple[str, ...]] = {
+    "heldout12": ("0.830", "0.970", "30/31", "54/100 (54.0 %)", "51/54 (94.4 %)"),
+    "heldout13": ("0.900", "0.960", "30/31", "53/100 (53.0 %)", "51/53 (96.2 %)"),
+    "heldout14": ("0.770", "0.960", "26/30", "68/100 (68.0 %)", "60/68 (88.2 %)"),
+    "heldout_s8": ("0.833", "0.963", "86/92", "175/300 (58.3 %)", "162/175 (92.6 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
