@@ -212,6 +212,7 @@ WEAK_WORDS: frozenset[str] = _wordset(
     al nog steeds ineens opeens eigenlijk gewoon zomaar inmiddels sinds tot vanaf
     probleem problemen vraag vragen situatie ding idee beeld oplossen oplossing begint
     beginnen begon
+    leren leert leerde geleerd
     """
 )
 
@@ -327,6 +328,10 @@ RELATED: Mapping[str, str] = {
     "papierwerk": "administratie",
     "overzicht": "administratie",
     "budgetplan": "budget",
+    # Van Dale: "budgetteren", een budget opstellen en zich eraan houden (router11,
+    # outside9 finding 6a: "leren budgetteren" reached no money service).
+    "budgetteren": "budget budgetplan geldzaken",
+    "budgetteert": "budget budgetplan geldzaken",
     "huishoudboekje": "budget",
     "bewindvoerder": "beschermingsbewind",
     "bewind": "beschermingsbewind",
@@ -561,9 +566,19 @@ RELATED: Mapping[str, str] = {
     "in de war": "verward dementie",
     "de weg kwijt": "verward",
     "wartaal": "verward psychose",
-    "blowen": "drugs verslaving",
-    "blowt": "drugs verslaving",
-    "wiet": "drugs verslaving",
+    # Cannabis in everyday words (Van Dale: "blowen", hasj of marihuana roken; "wiet",
+    # "joint", "stoned"; router11, outside9 finding 5: parents worried about a son who
+    # "blowt" did not reach the addiction service whose text names cannabis).
+    "blowen": "cannabis drugs verslaving",
+    "blowt": "cannabis drugs verslaving",
+    "blowde": "cannabis drugs verslaving",
+    "geblowd": "cannabis drugs verslaving",
+    "wiet": "cannabis drugs verslaving",
+    "hasj": "cannabis drugs verslaving",
+    "joint": "cannabis drugs verslaving",
+    "jointje": "cannabis drugs verslaving",
+    "jointjes": "cannabis drugs verslaving",
+    "stoned": "cannabis drugs verslaving",
     "cannabis": "drugs verslaving",
     "cocaine": "drugs verslaving",
     "drinkt": "alcohol verslaving",
@@ -707,6 +722,10 @@ ENGLISH: Mapping[str, str] = {
     "mental health": "psychische ggz",
     "psychosis": "psychose",
     "addiction": "verslaving",
+    "weed": "cannabis drugs verslaving",
+    "smokes weed": "cannabis drugs verslaving",
+    "marijuana": "cannabis drugs verslaving",
+    "stoned": "cannabis drugs verslaving",
     "addicted": "verslaving",
     "gp": "huisarts",
     "doctor": "huisarts",
