@@ -212,7 +212,6 @@ WEAK_WORDS: frozenset[str] = _wordset(
     al nog steeds ineens opeens eigenlijk gewoon zomaar inmiddels sinds tot vanaf
     probleem problemen vraag vragen situatie ding idee beeld oplossen oplossing begint
     beginnen begon
-    leren leert leerde geleerd
     """
 )
 
