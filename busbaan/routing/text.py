@@ -248,10 +248,15 @@ class Stemmer:
         if cached is not None:
             return cached
         base = lexicon.IRREGULAR.get(word)
-        if base is None:
-            prepared = _undiminish(_lemma(word))
-            with _SNOWBALL_LOCK:
-                base = _SNOWBALL.stemWord(prepared)
+        if base is not None:
+            # An irregular form's base is final: the unifications below would undo it
+            # ('oudere' lost its 'e' and became 'ouder', the stem of 'ouders', so
+            # parents matched the Ouderenadviseur; outside9 finding 5).
+            self._cache[word] = base
+            return base
+        prepared = _undiminish(_lemma(word))
+        with _SNOWBALL_LOCK:
+            base = _SNOWBALL.stemWord(prepared)
         stem = base
         if len(stem) > 4 and stem.endswith("e"):
             stem = stem[:-1]
