@@ -103,19 +103,17 @@ def test_physical_elder_abuse_names_112(demo_router: Router) -> None:
 # ---------------------------------------------------- 5. everyday words for cannabis
 
 
-@pytest.mark.xfail(strict=True, reason="'blowt' does not reach Verslavingszorg (whose text "
-                   "names cannabis and worried parents): OKT first, and 'ouders' matches "
-                   "the Ouderenadviseur (65+) second; 'gebruikt elke dag cannabis' works")
 def test_parents_worried_about_a_son_who_smokes_weed(demo_router: Router) -> None:
+    """Fixed in session 8: cannabis words in the lexicon (router11), the stemmer keeps
+    'ouderen' apart from 'ouders', and verslavingszorg's own worried-parent examples."""
     answer = demo_router.route("ouders maken zich zorgen over hun zoon van 16 die veel blowt")
     assert "verslavingszorg" in _top(answer)
     assert "ouderenadvies" not in _top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason="confident and wrong: OKT first (confidence 949) for "
-                   "a mother worried about her son of 19 who smokes weed every day")
 def test_a_mother_worried_about_daily_weed_is_not_confidently_sent_to_okt(
         demo_router: Router) -> None:
+    """Fixed in session 8 (as above)."""
     answer = demo_router.route("moeder maakt zich zorgen over haar zoon van 19 die elke dag "
                                "blowt")
     assert answer.results[0].service_id == "verslavingszorg" or not answer.confident
