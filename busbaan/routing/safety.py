@@ -823,7 +823,7 @@ class _Question:
         self.blocked: frozenset[int] = frozenset()
         #: The file's phrasal cues by word (:func:`_phrasal_index`) and the family being
         #: read (set by :func:`detect`), for :func:`_covered`; its answers, memoised.
-        self.covers: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+        self.covers: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}  # _PhrasalIndex
         self.reading: str | None = None
         self._covered: dict[tuple[str | None, tuple[str, ...], int], bool] = {}
         for i, tok in enumerate(self.toks):
@@ -1065,13 +1065,13 @@ def _content(cue: tuple[str, ...]) -> frozenset[str]:
     return frozenset(cue) - frozenset(ARTICLES.values()) - PRONOUNS - _OWNERS
 
 
+#: A file's phrasal cues by word: word -> ((family id, cue), ...).
+_PhrasalIndex = Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
 #: Per signals file (by identity, the file kept): its phrasal cues by word.
-_PHRASAL: dict[int, tuple[SafetySignals, Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]]] = {}
+_PHRASAL: dict[int, tuple[SafetySignals, _PhrasalIndex]] = {}
 
 
-def _phrasal_index(
-    signals: SafetySignals,
-) -> Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+def _phrasal_index(signals: SafetySignals) -> _PhrasalIndex:
     """The file's cues (strong, rules, weak lists; every family) that hold a verb
     particle and another word ("kicked out", "eruit gegooid", "thrown out"), by each of
     their other words: (family id, cue)."""
