@@ -804,8 +804,8 @@ class _Question:
     each position, and where each cue word occurs (computed once per word: detection
     reads hundreds of cues)."""
 
-    __slots__ = ("_exact", "_extra", "_heads", "_lacks", "_owners", "_where", "blocked",
-                 "clause", "present", "surface", "toks")
+    __slots__ = ("_covered", "_exact", "_extra", "_heads", "_lacks", "_owners", "_where",
+                 "blocked", "clause", "covers", "present", "reading", "surface", "toks")
 
     def __init__(self, question: str) -> None:
         self.surface = _TOKEN.findall(_spelled_out(fold(question)))
@@ -821,6 +821,11 @@ class _Question:
         self._lacks: list[int] = []
         #: Positions inside a figurative use (set by :func:`detect`).
         self.blocked: frozenset[int] = frozenset()
+        #: The file's phrasal cues by word (:func:`_phrasal_index`) and the family being
+        #: read (set by :func:`detect`), for :func:`_covered`; its answers, memoised.
+        self.covers: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}  # _PhrasalIndex
+        self.reading: str | None = None
+        self._covered: dict[tuple[str | None, tuple[str, ...], int], bool] = {}
         for i, tok in enumerate(self.toks):
             if not tok[0].isalnum():
                 number += 1
@@ -839,6 +844,19 @@ class _Question:
             for head in heads(tok):
                 if head != tok:
                     self._heads.setdefault(head, []).append(i)
+        for at, word in enumerate(self.surface):
+            # "er ... uit" is "eruit" split (ANS, gesplitst voornaamwoordelijk bijwoord:
+            # "ze moet er met de kinderen uit" = "moet eruit"), in one clause
+            joined = _SPLIT_ER.get(word)
+            if joined is None:
+                continue
+            before = at - 1
+            while before >= 0 and self.toks[before][0].isalnum() and (
+                    self.surface[before] not in _CLAUSE_END):
+                if self.surface[before] == "er":
+                    self._extra.setdefault(joined, []).append(at)
+                    break
+                before -= 1
         self._where: dict[str, tuple[int, ...]] = {}
         #: Positions of possessives by the article they may stand for.
         self._owners = {article: [i for i, word in enumerate(self.surface) if word in owners]
@@ -869,6 +887,11 @@ class _Question:
 
 #: Possessive determiners (Dutch, English; from any grammar), as cue words.
 _OWNERS = frozenset(["mijn", "zijn", "haar", "hun", "my", "his", "her", "their"])
+#: The pronominal adverbs of :data:`PARTICLES` split in a clause ("er ... uit", "er ...
+#: af"; ANS, gesplitst voornaamwoordelijk bijwoord): the preposition stands for the
+#: whole word when "er" comes before it in its clause ("moet er met de kinderen uit",
+#: "het gas gaat er morgen af").
+_SPLIT_ER: Mapping[str, str] = {"uit": "eruit", "af": "eraf"}
 
 
 def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
@@ -1032,6 +1055,114 @@ def _figurative_words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Particles that make a verb another verb (Dutch separable particles and pronominal
+#: adverbs, English phrasal-verb particles): see :func:`_covered`.
+_VERB_PARTICLES = PARTICLES | EN_PARTICLES
+
+
+def _content(cue: tuple[str, ...]) -> frozenset[str]:
+    """A cue's words less articles, pronouns and possessives (its object's grammar)."""
+    return frozenset(cue) - frozenset(ARTICLES.values()) - PRONOUNS - _OWNERS
+
+
+#: A file's phrasal cues by word: word -> ((family id, cue), ...).
+_PhrasalIndex = Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
+#: Per signals file (by identity, the file kept): its phrasal cues by word.
+_PHRASAL: dict[int, tuple[SafetySignals, _PhrasalIndex]] = {}
+
+
+def _phrasal_index(signals: SafetySignals) -> _PhrasalIndex:
+    """The file's cues (strong, rules, weak lists; every family) that hold a verb
+    particle and another word ("kicked out", "eruit gegooid", "thrown out"), by each of
+    their other words: (family id, cue)."""
+    entry = _PHRASAL.get(id(signals))
+    if entry is not None and entry[0] is signals:
+        return entry[1]
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for family in signals.families:
+        lists = [family.strong, *(g for rule in family.all_of for g in rule),
+                 *(w.cues for w in family.weak)]
+        seen: set[tuple[str, ...]] = set()
+        for cues in lists:
+            for cue in cues:
+                content = _content(cue)
+                if cue in seen or len(content) < 2 or not content & _VERB_PARTICLES:
+                    continue
+                seen.add(cue)
+                for word in content - _VERB_PARTICLES:
+                    index.setdefault(word, []).append((family.id, cue))
+    frozen = {word: tuple(found) for word, found in index.items()}
+    _PHRASAL[id(signals)] = (signals, frozen)
+    return frozen
+
+
+def _content_at(cue: tuple[str, ...], q: _Question, start: int) -> set[int]:
+    """The positions of a cue's content words (:func:`_content`) as found from
+    ``start``: each word at its first place after the one before (as :func:`_find`
+    reads in order), else at its first place in the any-order window."""
+    if len(cue) == 1:
+        return {start}
+    content = _content(cue)
+    clause = q.clause[start]
+    taken = [start]
+    if start in q.where(cue[0]):
+        for word in cue[1:]:
+            at = next((p for p in q.where(word) if p > taken[-1] and q.clause[p] == clause),
+                      None)
+            if at is None:
+                break
+            taken.append(at)
+        else:
+            return {p for p, w in zip(taken, cue, strict=True) if w in content}
+    window = start + len(cue) + MAX_GAP
+    out: set[int] = set()
+    for word in cue:
+        at = next((p for p in q.where(word) if start <= p < window and q.clause[p] == clause
+                   and p not in out), None)
+        if at is not None and word in content:
+            out.add(at)
+    return out
+
+
+def _covered(cue: tuple[str, ...], q: _Question, start: int) -> bool:
+    """True when a longer cue of another family reads the words of ``cue`` found at
+    ``start`` together with a verb particle: the verb with its particle is another verb
+    (ANS, scheidbaar samengestelde werkwoorden; English phrasal verbs: "kick somebody
+    out" is to make them leave, not to kick them), so the longer reading wins: "his
+    parents kicked him out" is no "kick", "hij heeft haar eruit gegooid" no "gooit
+    haar". The file's own cues are the lexicon of such verbs (for an inflected verb in
+    a rule, :func:`_separable` also asks the lemmatiser's). Only a longer cue whose
+    further words are all particles counts ("bang voor hem" does not cover "bang"),
+    and only when the words it covers hold a verb for the particle to go with."""
+    if not q.covers or q.reading is None:
+        return False
+    key = (q.reading, cue, start)
+    found = q._covered.get(key)
+    if found is not None:
+        return found
+    found = False
+    content = _content(cue)
+    mine = _content_at(cue, q, start) if content and not content & _VERB_PARTICLES else set()
+    # the particle goes with a verb: one of the cue's words is one (a Dutch verb's lemma
+    # ends in -n; an English word may be one): "pakt haar bankpas af" is "afpakken",
+    # which leaves the card a card
+    if any(q.toks[p].endswith("n") or english((q.surface[p],)) for p in mine):
+        for word in content:
+            for family_id, longer in q.covers.get(word, ()):
+                extra = _content(longer) - content
+                if family_id == q.reading or not extra or not extra <= _VERB_PARTICLES \
+                        or not content < _content(longer):
+                    continue
+                if any(mine <= _content_at(longer, q, t) for t in _find(longer, q)
+                       if not _negated(longer, q, t)):
+                    found = True
+                    break
+            if found:
+                break
+    q._covered[key] = found
+    return found
+
+
 def _matches(
     cue: tuple[str, ...], q: _Question, skip: Callable[[], Mapping[int, str]] | None = None,
     literal: bool = True,
@@ -1039,10 +1170,13 @@ def _matches(
     """True when ``cue`` occurs, not negated, and not at a position ``skip()`` rules out
     (position -> the separable particle that makes it another verb, or "" for a verb
     whose subject the family does not count); a cue that holds that particle itself
-    ("sluit af") stands. ``skip`` is called only once the cue is found (it is costly)."""
+    ("sluit af") stands. ``skip`` is called only once the cue is found (it is costly).
+    A cue whose words a longer phrasal cue of another family reads is not read
+    (:func:`_covered`)."""
     for start in _find(cue, q):
         if _negated(cue, q, start) or (
-                literal and q.blocked and _span(cue, q, start) & q.blocked):
+                literal and q.blocked and _span(cue, q, start) & q.blocked) or (
+                literal and _covered(cue, q, start)):
             continue
         if skip is None:
             return True
@@ -1224,6 +1358,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     (``signals.figurative``) is not read."""
     q = _Question(question)
     q.blocked = _figurative(q, signals.figurative) | _rather(signals, q) | _past(signals, q)
+    q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
     # the age is the asker's own ("ik ben 14"): a parent's crisis is an adult's
@@ -1240,6 +1375,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
         return plain[0]
 
     for family in signals.families:
+        q.reading = family.id
         if family.grown is not None and (
                 (age is not None and age >= OLD_AGE)
                 or _first_match(family.adult_kin_when, q, literal=False) is not None):
@@ -1470,7 +1606,8 @@ def _all_matches(
     for n in sorted(tried):
         cue = cues[n]
         start = next((p for p in _find(cue, q) if not _negated(cue, q, p)
-                      and not (q.blocked and _span(cue, q, p) & q.blocked)), None)
+                      and not (q.blocked and _span(cue, q, p) & q.blocked)
+                      and not _covered(cue, q, p)), None)
         if start is not None:
             out.append((cue, start, start + len(cue) - 1))
     return out

@@ -29,12 +29,9 @@ def _top(answer: object, n: int = 3) -> list[str]:
 # ------------------------------------------- 1. an adult gets the child-abuse sentence
 
 
-@pytest.mark.xfail(strict=True, reason="English 'kicked out' is read as kicking: an adult "
-                   "put out by his parents gets child_maltreatment ('Follow the reporting "
-                   "code', Veilig Thuis first, not confident) beside homeless_tonight, "
-                   "although the age (24) is read; the Dutch 'door zijn ouders op straat "
-                   "gezet' gives homeless_tonight only")
 def test_an_adult_put_out_by_his_parents_is_no_child_abuse(demo_router: Router) -> None:
+    """Fixed in session 8 (safety file 2026-12-05.9): "kicked out" is the shelter's
+    phrasal verb, not a kick (a longer cue with a verb particle wins)."""
     answer = demo_router.route("Young man, 24, was kicked out by his parents this morning "
                                "and has nowhere to sleep tonight")
     assert answer.leeftijd == 24
@@ -42,10 +39,8 @@ def test_an_adult_put_out_by_his_parents_is_no_child_abuse(demo_router: Router) 
     assert answer.results[0].service_id == "opvang-toegang"
 
 
-@pytest.mark.xfail(strict=True, reason="'his parents kicked him out' fires partner_violence "
-                   "and child_maltreatment (and 'is 30' after 'Her son' is no age), so "
-                   "three ⚠ lines and Veilig Thuis first for a man of 30 without a bed")
 def test_kicked_out_is_not_kicking(demo_router: Router) -> None:
+    """Fixed in session 8 (safety file 2026-12-05.9): see above."""
     answer = demo_router.route("Her son is 30 and his parents kicked him out, he has "
                                "nowhere to sleep tonight")
     assert "partner_violence" not in _signals(answer)
@@ -77,12 +72,9 @@ def test_years_of_living_here_are_no_age(demo_router: Router, question: str) -> 
 # ------------------------------------------- 3. an eviction described, not named
 
 
-@pytest.mark.xfail(strict=True, reason="a bailiff who comes on Thursday for the keys and "
-                   "a tenant who must get out is not read as eviction_cutoff: Spoedhulp "
-                   "is first and confident, but without the ⚠ line (what to do today); "
-                   "'de deurwaarder komt donderdag om het huis te ontruimen' and 'moet ze "
-                   "het huis uit' do fire")
 def test_a_bailiff_coming_for_the_keys_is_an_eviction(demo_router: Router) -> None:
+    """Fixed in session 8 (safety file 2026-12-05.9): "er ... uit" split reads as
+    "eruit", and the bailiff who comes for the keys is the eviction."""
     answer = demo_router.route("de deurwaarder komt donderdag de sleutels halen, ze moet "
                                "er met de kinderen uit en heeft nog niks geregeld")
     assert _signals(answer) == ["eviction_cutoff"]
