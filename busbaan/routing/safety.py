@@ -125,6 +125,7 @@ class _Family(BaseModel):
     why: _Text
     strong: tuple[str, ...] = ()
     all_of: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    minors_all_of: tuple[tuple[tuple[str, ...], ...], ...] = ()
     person_min_age: int | None = Field(default=None, ge=0, le=120)
     not_below_age: int | None = Field(default=None, ge=0, le=120)
     not_by: tuple[str, ...] = ()
@@ -262,6 +263,10 @@ class Family:
     strong: tuple[tuple[str, ...], ...]
     all_of: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...]
     person_min_age: int | None = None
+    #: ``all_of`` rules read only for a person under 18 (by age, or a minor named in
+    #: the question): parents who put their child out of the house is neglect for a
+    #: minor (Meldcode, verstoting), a row or the shelter's matter for an adult.
+    minors_all_of: tuple[tuple[tuple[tuple[str, ...], ...], ...], ...] = ()
     #: A person known to be younger than this is not signalled by the family's
     #: ``all_of`` rules or weak tier, only by its strong cues: a child of 6 with bruises
     #: who does not want to go home is child maltreatment, not partner violence.
@@ -470,24 +475,25 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
                             at(f"weak.lists.{l_no}.{field}"),
                             f"zwak signaal {cue!r} bevat geen woorden",
                             f"weak cue {cue!r} has no words"))
-        rules = family.get("all_of")
-        for r_no, rule in enumerate(rules if isinstance(rules, list) else (), start=1):
-            where = at("all_of")
-            if not isinstance(rule, list):
-                continue
-            if len(rule) < 2:
-                out.append(SafetyProblem(
-                    where, f"regel {r_no} heeft minstens twee groepen nodig (anders: 'strong')",
-                    f"rule {r_no} needs at least two groups (else use 'strong')"))
-            for group in rule:
-                if isinstance(group, list) and not group:
-                    out.append(SafetyProblem(where, f"regel {r_no} heeft een lege groep",
-                                             f"rule {r_no} has an empty group"))
-                for cue in group if isinstance(group, list) else ():
-                    if not _words(str(cue)):
-                        out.append(SafetyProblem(
-                            where, f"regel {r_no}: signaal {cue!r} bevat geen woorden",
-                            f"rule {r_no}: cue {cue!r} has no words"))
+        for rule_field in ("all_of", "minors_all_of"):
+            rules = family.get(rule_field)
+            for r_no, rule in enumerate(rules if isinstance(rules, list) else (), start=1):
+                where = at(rule_field)
+                if not isinstance(rule, list):
+                    continue
+                if len(rule) < 2:
+                    out.append(SafetyProblem(
+                        where, f"regel {r_no} heeft minstens twee groepen nodig (anders: 'strong')",
+                        f"rule {r_no} needs at least two groups (else use 'strong')"))
+                for group in rule:
+                    if isinstance(group, list) and not group:
+                        out.append(SafetyProblem(where, f"regel {r_no} heeft een lege groep",
+                                                 f"rule {r_no} has an empty group"))
+                    for cue in group if isinstance(group, list) else ():
+                        if not _words(str(cue)):
+                            out.append(SafetyProblem(
+                                where, f"regel {r_no}: signaal {cue!r} bevat geen woorden",
+                                f"rule {r_no}: cue {cue!r} has no words"))
     return out
 
 
@@ -532,6 +538,10 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             all_of=tuple(
                 tuple(_with_joined(_words(str(c)) for c in group) for group in rule)
                 for rule in f.all_of
+            ),
+            minors_all_of=tuple(
+                tuple(_with_joined(_words(str(c)) for c in group) for group in rule)
+                for rule in f.minors_all_of
             ),
             person_min_age=f.person_min_age,
             not_below_age=f.not_below_age,
@@ -1351,7 +1361,8 @@ def _plain_cause(cues: tuple[tuple[str, ...], ...], q: _Question) -> bool:
 
 
 def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
-    """The families ``question`` signals, in the file's order (pure). ``age`` is the
+    """The families ``question`` signals, in the file's order (pure; a family read
+    only from a ``minors_all_of`` rule comes after the others). ``age`` is the
     person's age when known (see ``person_min_age``). For a person under 18 (by
     ``age``, or when the question calls them a minor) each signal carries the family
     as it applies to a minor (:meth:`Family.for_minor`). A cue inside a figurative use
@@ -1366,6 +1377,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
         int(m.group(1)) == age for m in _ASKER_AGE.finditer(" ".join(q.surface)))
     found: list[Signal] = []
     plain: list[bool] = []
+    minors_rule: set[str] = set()  # families read from a ``minors_all_of`` rule
 
     def explained() -> bool:
         """A plain cause the asker gives ("blauwe plekken van het struikelen"), named in
@@ -1388,7 +1400,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
             if cue is not None:
                 found.append(Signal(family.for_minor() if minor else family, " ".join(cue)))
             continue
-        if cue is None and family.all_of and not _plain_cause(family.unless, q):
+        rules = family.all_of + (family.minors_all_of if minor else ())
+        if cue is None and rules and not _plain_cause(family.unless, q):
             ruled: list[Mapping[int, str]] = []
 
             def skip(family: Family = family,
@@ -1397,7 +1410,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
                     ruled.append(_by_excluded(family, q))
                 return ruled[0]
 
-            for rule in family.all_of:
+            for r_no, rule in enumerate(rules):
                 hits: list[tuple[str, ...]] = []
                 for n, group in enumerate(rule):
                     hit = ((f"age>={family.person_min_age}",) if n == 0 and old
@@ -1407,6 +1420,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
                     hits.append(hit)
                 else:
                     cue = tuple(w for h in hits for w in (*h, "+"))[:-1]
+                    if r_no >= len(family.all_of):
+                        minors_rule.add(family.id)
                     break
         shown = family.for_minor() if minor else family
         if cue is not None:
@@ -1419,6 +1434,10 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
                 text = " + ".join(" ".join(c) for c in weak[:WEAK_PROMOTE])
                 found.append(Signal(family if elder else shown, "weak:" + text,
                                     weak=len(weak) < WEAK_PROMOTE, elder=elder))
+    # A signal read only from a minors' rule (a child put out of the house) comes after
+    # the families read from the danger itself: where the child also has no place to
+    # sleep tonight, that sentence and its service lead, and the neglect comes next.
+    found.sort(key=lambda s: s.family.id in minors_rule)
     return tuple(found)
 
 

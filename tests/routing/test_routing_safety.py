@@ -20,8 +20,10 @@ from busbaan.routing.safety import (
     _by_excluded,
     _figurative,
     _matches,
+    _minor_in_question,
     _Question,
     _rather,
+    _says_minor,
     check_against_map,
     default_path,
     detect,
@@ -417,6 +419,9 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
     q = _Question(text)
     q.blocked = _figurative(q, signals.figurative) | _rather(signals, q)
     found: list[str] = []
+    minor = ((age < 18) if age is not None else _says_minor(signals, q)) or (
+        _minor_in_question(text))
+    late: list[str] = []
     for family in signals.families:
         if family.grown is not None and ((age is not None and age >= 65) or any(
                 _matches(c, q, literal=False) for c in family.adult_kin_when)):
@@ -424,9 +429,10 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
         cue = next((c for c in family.strong if _matches(c, q)), None)
         old = family.person_min_age is not None and age is not None and (
             age >= family.person_min_age)
-        if cue is None and family.all_of and not any(_matches(c, q) for c in family.unless):
+        rules = family.all_of + (family.minors_all_of if minor else ())
+        if cue is None and rules and not any(_matches(c, q) for c in family.unless):
             ruled = _by_excluded(family, q)
-            for rule in family.all_of:
+            for r_no, rule in enumerate(rules):
                 hits = [
                     (f"age>={family.person_min_age}",) if n == 0 and old
                     else next((c for c in group
@@ -435,10 +441,11 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
                 ]
                 if all(h is not None for h in hits):
                     cue = tuple(w for h in hits if h is not None for w in (*h, "+"))[:-1]
+                    late += [family.id] if r_no >= len(family.all_of) else []
                     break
         if cue is not None:
             found.append(f"{family.id}: {' '.join(cue)}")
-    return found
+    return sorted(found, key=lambda f: f.split(":")[0] in late)  # minors' rules last
 
 
 def test_fast_detection_finds_what_trying_every_cue_finds(signals: Any) -> None:
