@@ -1678,6 +1678,18 @@ def signal_json(signal: Signal, service_id: str | None, lang: str) -> Mapping[st
     return {"signal": signal.family.id, "service_id": service_id, "why": signal.family.why(lang)}
 
 
+def plain_cause(signals: SafetySignals, question: str) -> bool:
+    """True when the asker gives a plain cause that one of the file's families lists in
+    its ``unless`` ("blauwe knieen van het voetballen", "blauwe plekken van het
+    struikelen"), in their own words (not in reported speech). For the ranker: words an
+    injury is named with ("blauwe") are then no support for a safety service (outside9
+    finding 6b: Veilig Thuis second on "blauwe, kinderen" from the example vote, with no
+    signal). Pure; the same reading as :func:`detect` uses for the weak tier."""
+    q = _Question(question)
+    q.blocked = _figurative(q, signals.figurative)
+    return any(_plain_cause(f.unless, q) for f in signals.families)
+
+
 __all__ = [
     "WEAK_PROMOTE",
     "Family",
@@ -1692,5 +1704,6 @@ __all__ = [
     "detect",
     "load_signals",
     "parse_signals",
+    "plain_cause",
     "signal_json",
 ]

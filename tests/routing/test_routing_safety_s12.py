@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from busbaan.routing import Router
-from busbaan.routing.safety import detect
+from busbaan.routing.safety import detect, plain_cause
 
 
 def families(signals: Any, text: str, age: int | None = None) -> dict[str, bool]:
@@ -91,3 +91,18 @@ def test_a_minor_put_out_without_tonight_gets_veilig_thuis_first(demo_router: Ro
     answer = demo_router.route("ik ben 15 en mn moeder heeft me eruit gegooid")
     assert "child_maltreatment" in [h.signal for h in answer.safety]
     assert answer.results[0].service_id == "veilig-thuis"
+
+
+# ------------------------------------------------------- plain_cause, for the ranker
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("kinderen van 6 en 8 hebben blauwe knieën van het voetballen, moeder zoekt een "
+     "sportclub die ze kan betalen met weinig inkomen", True),
+    ("oma heeft blauwe plekken van het struikelen", True),
+    ("zoon van 8 heeft blauwe plekken, hij zegt dat het van het voetballen is", False),
+    ("zoon van 8 heeft blauwe plekken", False),
+])
+def test_plain_cause_says_whether_the_asker_explains_an_injury(
+        signals: Any, text: str, plain: bool) -> None:
+    assert plain_cause(signals, text) is plain
