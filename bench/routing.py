@@ -834,7 +834,7 @@ def render(figures: dict[str, Any]) -> str:
         if f.get(key) is not None:
             before += header(label)
             if key in SESSION8_START:
-                before.append("| main at the start of session 8 (456bbb5), same run | "
+                before.append("| main at the start of session 8 (456bbb5), measured 22:17 UTC | "
                               + " | ".join(SESSION8_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
