@@ -466,13 +466,24 @@ def learned_list(url: str | None, map_sha: str | None, map_path: Path | None,
 
 
 @learned.command("forget")
-@click.argument("term")
+@click.argument("term", required=False)
 @click.argument("service_id", required=False)
+@click.option("--person", "person", default=None, metavar="@NAAM:SERVER",
+              help="Forget every vote of this professional (Matrix ID; AVG art. 17) "
+              "instead of a term; needs the pseudonym key.")
 @_DB_OPTION
 @_MAP_SHA_OPTION
-def learned_forget(term: str, service_id: str | None, url: str | None,
-                   map_sha: str | None) -> None:
-    """Forget what was learned for TERM (optionally only towards SERVICE_ID); audited."""
+@click.option("--pseudonym-key", envvar="BUSBAAN_PSEUDONYM_KEY", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="With --person: the deployment's pseudonym key, the one the bot uses "
+              "(default STATE_DIR/pseudonym.key).")
+@click.option("--state-dir", envvar="BUSBAAN_STATE_DIR", default=".busbaan",
+              type=click.Path(file_okay=False, path_type=Path), show_default=True)
+def learned_forget(term: str | None, service_id: str | None, person: str | None,
+                   url: str | None, map_sha: str | None, pseudonym_key: Path | None,
+                   state_dir: Path) -> None:
+    """Forget what was learned for TERM (optionally only towards SERVICE_ID), or with
+    --person every vote of one professional; audited."""
     import datetime as dt
     import getpass
 
@@ -480,6 +491,19 @@ def learned_forget(term: str, service_id: str | None, url: str | None,
     from busbaan.records import AuditWriter
     from busbaan.routing.lexicon import fold
 
+    if person is not None:
+        if term is not None:
+            raise UsageError(
+                "Geef een term óf --person, niet allebei.",
+                "Give a term or --person, not both.")
+        _forget_person(person.strip(), url, map_sha, pseudonym_key, state_dir)
+        return
+    if term is None:
+        raise UsageError(
+            "Noem de term die vergeten moet worden, of --person @naam:server voor alle "
+            "stemmen van één professional.",
+            "Name the term to forget, or --person @name:server for every vote of one "
+            "professional.")
     engine, repo = _learned_repo(url)
     try:
         sha = _full_sha(repo, map_sha)
@@ -500,3 +524,64 @@ def learned_forget(term: str, service_id: str | None, url: str | None,
     click.echo(f"Forgot {deleted} vote(s) for '{normal}'; recorded in the audit log."
                if en else
                f"{deleted} stem(men) voor '{normal}' vergeten; vastgelegd in het auditlog.")
+
+
+def _forget_person(user_id: str, url: str | None, map_sha: str | None,
+                   pseudonym_key: Path | None, state_dir: Path) -> None:
+    """``route learned forget --person``: delete one professional's votes and audit it
+    (the pseudonym and the count, never the Matrix ID), in one transaction."""
+    import datetime as dt
+    import getpass
+
+    from busbaan.audit.entry import AuditEntry
+    from busbaan.directory import is_user_id
+    from busbaan.keyfile import PSEUDONYM_KEY_FILE, load_pseudonyms
+    from busbaan.records import AuditWriter
+
+    if not is_user_id(user_id):
+        raise UsageError(
+            f"'{user_id}' is geen Matrix-ID; geef --person als @naam:server.",
+            f"'{user_id}' is not a Matrix ID; give --person as @name:server.")
+    # the key the bot hashes with (exit 2 when missing or unusable; never made here)
+    pseudonyms = load_pseudonyms(pseudonym_key or state_dir / PSEUDONYM_KEY_FILE)
+    who = pseudonyms.person(user_id)
+    engine, repo = _learned_repo(url)
+    try:
+        sha = _full_sha(repo, map_sha)
+
+        def entry(deleted: int) -> AuditEntry:
+            details = {"person": who, "deleted": str(deleted),
+                       "pseudonym_key": pseudonyms.fingerprint()}
+            if sha:
+                details["map_sha256"] = sha[:16]
+            return AuditEntry(
+                event_code="route.learned_forgotten", action="D",
+                occurred_at=dt.datetime.now(dt.UTC), outcome="done", source="cli",
+                user_id=getpass.getuser(), reason_code="erasure", details=details)
+
+        deleted = repo.forget_person(who, sha, AuditWriter(url).log(), entry)
+    finally:
+        engine.dispose()
+    en = lang() == "en"
+    if deleted == 0:
+        click.echo(
+            f"No votes found for this person (pseudonym {who}, key {pseudonyms.fingerprint()})"
+            f"{' in this map version' if sha else ''}; nothing deleted. Check the Matrix ID "
+            "and that this is the key the wegwijzer uses (its fingerprint is in the log "
+            "line wegwijzer.started); votes from before the keyed pseudonyms (migration "
+            "0060) cannot be found by person. Recorded in the audit log."
+            if en else
+            f"Geen stemmen gevonden van deze persoon (pseudoniem {who}, sleutel "
+            f"{pseudonyms.fingerprint()}){' in deze kaartversie' if sha else ''}; niets "
+            "verwijderd. Controleer de Matrix-ID en of dit de sleutel is die de wegwijzer "
+            "gebruikt (zijn vingerafdruk staat in de logregel wegwijzer.started); stemmen "
+            "van vóór de sleutelpseudoniemen (migratie 0060) zijn niet per persoon te "
+            "vinden. Vastgelegd in het auditlog.")
+        return
+    click.echo(
+        f"Forgot {deleted} vote(s) of this person (pseudonym {who}); recorded in the audit "
+        "log. A running wegwijzer applies this from its next learned vote or restart."
+        if en else
+        f"{deleted} stem(men) van deze persoon vergeten (pseudoniem {who}); vastgelegd in "
+        "het auditlog. Een draaiende wegwijzer past dit toe vanaf zijn volgende geleerde "
+        "stem of herstart.")

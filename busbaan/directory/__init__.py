@@ -24,6 +24,11 @@ CSV_COLUMNS = ("user_id", "display_name", "organisation", "team", "role")
 _USER_ID = re.compile(r"@[^\s:@]+:[^\s@]+")
 
 
+def is_user_id(text: str) -> bool:
+    """Whether ``text`` is a Matrix user ID (``@name:server``) as the directory takes it."""
+    return _USER_ID.fullmatch(text) is not None
+
+
 class DirectoryImportError(BusbaanError):
     errcode = "BB_DIRECTORY_INVALID"
 

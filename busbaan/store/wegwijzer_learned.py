@@ -5,14 +5,17 @@ numbers; see :mod:`busbaan.routing.learning`. Migration: ``0020_route_learned``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import UniqueConstraint, delete
+from sqlalchemy import UniqueConstraint, delete, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from busbaan.errors import Unavailable
 from busbaan.routing.learning import (
     PERSON_SEP,
     Evidence,
@@ -21,6 +24,20 @@ from busbaan.routing.learning import (
     person_of,
     source_of,
 )
+
+if TYPE_CHECKING:
+    from busbaan.audit.entry import AuditEntry
+    from busbaan.audit.storage import AuditLog
+
+#: A person's keyed pseudonym as stored before :data:`PERSON_SEP` (:meth:`Pseudonyms.person`).
+_PERSON = re.compile(r"[0-9a-f]{12}")
+#: How often :meth:`LearnedRepository.forget_person` counts again when votes of the
+#: person arrived between counting and deleting.
+_FORGET_ATTEMPTS = 3
+
+
+class _Moved(Exception):
+    """The person's votes changed between counting and deleting (roll back, count again)."""
 
 
 class RouteLearnedRow(SQLModel, table=True):
@@ -115,6 +132,46 @@ class LearnedRepository:
         with Session(self._engine) as s, s.begin():
             result = s.exec(stmt)
             return int(result.rowcount or 0)
+
+    @staticmethod
+    def _of_person(person: str, map_sha256: str | None) -> Any:
+        if not _PERSON.fullmatch(person):
+            raise ValueError("not a person pseudonym")
+        where = col(RouteLearnedRow.source_id).startswith(person + PERSON_SEP, autoescape=True)
+        if map_sha256 is not None:
+            where = where & (col(RouteLearnedRow.map_sha256) == map_sha256)
+        return where
+
+    def person_votes(self, person: str, map_sha256: str | None = None) -> int:
+        """How many votes are stored under ``person`` (a keyed pseudonym, 12 hex)."""
+        with Session(self._engine) as s:
+            return int(s.exec(select(func.count()).select_from(RouteLearnedRow)
+                              .where(self._of_person(person, map_sha256))).one())
+
+    def forget_person(self, person: str, map_sha256: str | None, audit: AuditLog,
+                      entry: Callable[[int], AuditEntry]) -> int:
+        """Delete every vote stored under ``person`` (in ``map_sha256``, or in all map
+        versions) and append ``entry(number deleted)`` to ``audit``, in one transaction:
+        both or neither. Returns the number deleted."""
+        where = self._of_person(person, map_sha256)
+        for _ in range(_FORGET_ATTEMPTS):
+            expected = self.person_votes(person, map_sha256)
+
+            def then(conn: Any, _indexes: list[int], expected: int = expected) -> None:
+                deleted = conn.execute(delete(RouteLearnedRow).where(where)).rowcount
+                if int(deleted or 0) != expected:
+                    raise _Moved
+
+            try:
+                audit.append_many([entry(expected)], then=then)
+            except _Moved:
+                continue  # a vote arrived meanwhile: nothing happened, count again
+            return expected
+        raise Unavailable(
+            "De stemmen van deze persoon veranderden steeds tijdens het vergeten; er is "
+            "niets verwijderd. Probeer het opnieuw.",
+            "This person's votes kept changing while being forgotten; nothing was "
+            "deleted. Try again.")
 
 
 __all__ = ["LearnedRepository", "LearnedSummary", "RouteLearnedRow"]
