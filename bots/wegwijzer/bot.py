@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import time
 from collections import OrderedDict
@@ -106,6 +107,10 @@ log = get_logger("busbaan.wegwijzer")
 ROUTE_KEY = "nl.busbaan.route"
 #: Question texts kept in memory (never in the store) to carry into a lane.
 QUESTION_CACHE = 1000
+#: Seconds after which the learned associations are read again before a question: the
+#: map's editor forgets associations with the CLI (`route learned forget`), in another
+#: process; one small query a minute at most.
+LEARNED_REFRESH_S = 60.0
 _HELP_WORDS = frozenset({"help", "hulp", "?", "!help", "!hulp"})
 #: A greeting alone gets the help text, not a search of the map (outside check s5:
 #: "hoi" got "geen dienst die past"); English ones in English.
@@ -214,8 +219,12 @@ class WegwijzerBot:
         self.answers = AnswerRepository(engine)
         self.feedback = FeedbackRepository(engine)
         self.learned_repo = LearnedRepository(engine)
-        #: What professionals taught for this map version (reloaded after each vote).
+        #: What professionals taught for this map version (reloaded after each vote, and
+        #: before a question when older than ``learned_refresh_s``, so that the editor's
+        #: `busbaan route learned forget` takes effect within that time; session 8).
         self.learned = Learned()
+        self.learned_refresh_s = LEARNED_REFRESH_S
+        self._learned_at = -math.inf
         #: The optional semantic ranker (an embeddings endpoint on premises).
         self.semantic = (SemanticRanker(embeddings, document.social_map)
                          if embeddings is not None else None)
@@ -272,7 +281,7 @@ class WegwijzerBot:
 
     async def start(self) -> None:
         """After the runner's first sync: lanes, the reminder clock, reactions."""
-        self.learned = await asyncio.to_thread(self.learned_repo.learned, self.document.sha256)
+        await self._load_learned()
         if self.semantic is not None:
             await asyncio.to_thread(self.semantic.prepare)
         await self.lanes.start()
@@ -353,10 +362,17 @@ class WegwijzerBot:
             raise refuse_personal_data(question.findings)
         return question
 
+    async def _load_learned(self) -> None:
+        """Read what counts for this map version from the store (off the loop)."""
+        self.learned = await asyncio.to_thread(self.learned_repo.learned, self.document.sha256)
+        self._learned_at = time.monotonic()
+
     async def ask(self, raw: str, lang: str) -> tuple[Question, RouteAnswer]:
         """:meth:`route`, with the semantic ranker's similarities when one is configured
         (asked off the loop, only after the personal-data check; on failure: lexical)."""
         question = self.check(raw)
+        if time.monotonic() - self._learned_at >= self.learned_refresh_s:
+            await self._load_learned()
         semantic = None
         if self.semantic is not None and self.semantic.ready:
             semantic = await asyncio.to_thread(self.semantic.similarities, question.text)
@@ -719,8 +735,7 @@ class WegwijzerBot:
                                     stored, evidence_for(terms, votes, stored),
                                     self.clock.now())
         if answer.map_sha256 == self.document.sha256:
-            self.learned = await asyncio.to_thread(self.learned_repo.learned,
-                                                   self.document.sha256)
+            await self._load_learned()
         await self.record("route.learned", "C", actor=actor, details={
             "source_id": source_id, "votes": str(n), "map_sha256": answer.map_sha256[:16]})
         log.info("route.learned", source_id=source_id, votes=n,

@@ -580,8 +580,8 @@ def _forget_person(user_id: str, url: str | None, map_sha: str | None,
         return
     click.echo(
         f"Forgot {deleted} vote(s) of this person (pseudonym {who}); recorded in the audit "
-        "log. A running wegwijzer applies this from its next learned vote or restart."
+        "log. A running wegwijzer applies this within a minute (before its next question)."
         if en else
         f"{deleted} stem(men) van deze persoon vergeten (pseudoniem {who}); vastgelegd in "
-        "het auditlog. Een draaiende wegwijzer past dit toe vanaf zijn volgende geleerde "
-        "stem of herstart.")
+        "het auditlog. Een draaiende wegwijzer past dit binnen een minuut toe (vóór zijn "
+        "volgende vraag).")

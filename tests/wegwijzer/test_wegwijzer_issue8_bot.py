@@ -264,3 +264,41 @@ async def test_feedback_after_a_refused_question_finds_no_answer(
     good = await asker.command(dm, "!goed")
     assert good[REPLY_KEY]["ok"] is True, good["body"]
     assert good[REPLY_KEY]["data"]["answer_id"] == again[ROUTE_KEY]["answer_id"]
+
+
+async def test_the_bot_reads_what_the_editor_forgot_before_the_next_question(
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str,
+        wegwijzer_service: Any) -> None:
+    """Session 8 (forget9's open point): `busbaan route learned forget` runs in another
+    process; the bot reads the learned associations again before a question once they are
+    older than ``learned_refresh_s`` (60 s; 0 here), so a forgotten association stops
+    counting without a restart, and one taught elsewhere starts counting."""
+    import datetime as dt
+
+    from busbaan.routing.learning import Evidence, source_key
+    from busbaan.store import make_engine
+    from busbaan.store.wegwijzer_learned import LearnedRepository
+
+    bot = wegwijzer_service.wegwijzer
+    sha = bot.document.sha256
+    key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
+    engine = make_engine(busbaan_db_url)
+    term = "kwartetspel"  # nobody else votes for it
+    try:
+        repo = LearnedRepository(engine)
+        for n in (1, 2):  # two people: the association counts
+            source = source_key(f"F-refresh-{n}", f"@refresh{n}:test", key)
+            repo.replace_source(sha, source, [Evidence(term, "taalhuis", 1, source)],
+                                dt.datetime.now(dt.UTC))
+        assert term not in bot.learned.by_term  # loaded at start, before the votes
+        bot.learned_refresh_s = 0.0
+        asker = await make_person()
+        dm = await asker.dm(bot_id)
+        await ask_dm(asker, dm, "buurvrouw wil beter leren lezen")
+        assert [a.service_id for a in bot.learned.by_term[term]] == ["taalhuis"]
+        assert repo.forget(term, map_sha256=sha) == 2
+        await ask_dm(asker, dm, "buurvrouw wil beter leren schrijven")
+        assert term not in bot.learned.by_term
+    finally:
+        bot.learned_refresh_s = 60.0
+        engine.dispose()
