@@ -36,7 +36,6 @@ import contextlib
 import statistics
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,16 +151,8 @@ def balanced_index(vote: Vote) -> type[ExampleIndex]:
 
         def scores(self, query: Mapping[str, float]
                    ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
-            per_example: dict[int, float] = defaultdict(float)
-            parts: dict[int, dict[str, float]] = defaultdict(dict)
-            for stem, weight in query.items():
-                for number, value in self._postings.get(stem, ()):
-                    per_example[number] += weight * value
-                    parts[number][stem] = weight * value
-            best: dict[int, list[tuple[float, int]]] = defaultdict(list)
-            for number, value in per_example.items():
-                for doc in self._owners[number]:
-                    best[doc].append((value, number))
+            parts, best = self.matches(query)
+            per_example = {number: value for found in best.values() for value, number in found}
             pool = (sorted(per_example.values(), reverse=True)
                     if vote.null or vote.knn or vote.floor else [])
             if vote.knn and len(pool) > vote.knn:

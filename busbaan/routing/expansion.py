@@ -523,12 +523,11 @@ class ExampleIndex:
                 sizes[doc] += 1.0
         return {stem: dict(v) for stem, v in per_stem.items()}, sizes
 
-    def scores(
-        self, query: Mapping[str, float]
-    ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
-        """Per service (router document number): the rank-weighted sum of its best
-        examples' BM25 scores for the weighted query stems (:func:`rank_weights`); and
-        per service the stems its best example matched, with what each earned there."""
+    def matches(self, query: Mapping[str, float]
+                ) -> tuple[dict[int, dict[str, float]], dict[int, list[tuple[float, int]]]]:
+        """Per example (number): the stems it matched with what each earned; and per
+        service (router document number): its matching examples as (score, number),
+        unsorted. What :meth:`scores` votes with (and bench/balance.py's variants)."""
         per_example: dict[int, float] = defaultdict(float)
         parts: dict[int, dict[str, float]] = defaultdict(dict)
         for stem, weight in query.items():
@@ -539,6 +538,15 @@ class ExampleIndex:
         for number, value in per_example.items():
             for doc in self._owners[number]:
                 best[doc].append((value, number))
+        return parts, best
+
+    def scores(
+        self, query: Mapping[str, float]
+    ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
+        """Per service (router document number): the rank-weighted sum of its best
+        examples' BM25 scores for the weighted query stems (:func:`rank_weights`); and
+        per service the stems its best example matched, with what each earned there."""
+        parts, best = self.matches(query)
         out: dict[int, float] = {}
         evidence: dict[int, dict[str, float]] = {}
         for doc, found in best.items():
