@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from routing_testdata import read_jsonl
+from routing_testdata import assert_near_miss_is_silent, read_jsonl
 
 from busbaan.routing import Router
 from busbaan.routing.safety import detect
@@ -73,13 +73,7 @@ def test_a_danger_met_at_work_fires_its_family_and_its_service_is_in_the_top_3(
 def test_a_near_miss_in_the_same_voices_is_silent(router: Router, near_id: str) -> None:
     """No safety answer, and no weak-tier service in the top 3 that the question's answer
     key does not support."""
-    q = NEAR[near_id]
-    answer = router.route(q["question"], q["context"])
-    wanted = set(q["expected"]) | set(q["acceptable"])
-    assert not answer.safety, (near_id, [(h.signal, h.cue) for h in answer.safety])
-    shown = {r.service_id for r in answer.results[:3]}
-    assert not any(h.service_id in shown and h.service_id not in wanted
-                   for h in answer.caution), near_id
+    assert_near_miss_is_silent(router, NEAR[near_id])
 
 
 # ------------------------------------------------------------------------ floors
