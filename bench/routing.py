@@ -136,23 +136,40 @@ SESSION7_FIRST: dict[str, tuple[str, ...]] = {
 }
 #: Session 8's held-out sets: 100 questions each by three more independent writers from
 #: the map alone (s12: people outside the social domain, s13: short phone messages,
-#: s14: breadth and long case notes), frozen before the router work of session 8 and
-#: measured at its end. Aggregates only.
+#: s14: breadth and long case notes), frozen at 21:17-21:18 UTC on 2026-12-05 before the
+#: router work of session 8 and measured once, at its end. Retired into example files in
+#: session 9 (bench/asked_examples.py).
 SESSION8_HELDOUT = {"heldout12": "frozen-2026-12-06-s12.jsonl",
                     "heldout13": "frozen-2026-12-06-s13.jsonl",
                     "heldout14": "frozen-2026-12-06-s14.jsonl"}
+#: The end of session 8 (d82fb7d), its one measurement of s12-s14 (2026-12-05 23:00 UTC).
+SESSION8_END: dict[str, tuple[str, ...]] = {
+    "heldout12": ("0.850", "0.980", "30/31", "57/100 (57.0 %)", "55/57 (96.5 %)"),
+    "heldout13": ("0.920", "0.970", "30/31", "52/100 (52.0 %)", "50/52 (96.2 %)"),
+    "heldout14": ("0.800", "0.990", "29/30", "72/100 (72.0 %)", "64/72 (88.9 %)"),
+}
+#: Session 9's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s15: professionals of the social domain handing over in Element, s16:
+#: language at the edges, s17: danger and what only looks like it), frozen at the start
+#: of session 9, before any router change of the session was merged. Aggregates only.
+SESSION9_HELDOUT = {"heldout15": "frozen-2026-12-07-s15.jsonl",
+                    "heldout16": "frozen-2026-12-07-s16.jsonl",
+                    "heldout17": "frozen-2026-12-07-s17.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s8"
-#: Main at the start of session 8 (456bbb5), measured in the same run as the session's
-#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+POOL = "heldout_s9"
+#: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
+#: the same run as the session's final measurement (top-1, top-3, safety in top 3,
+#: coverage, right when confident).
 #: Measured 2026-12-05 22:17 UTC (main then at 89354cc, mid-session; the start router
 #: is fixed, so the figure does not depend on when it is taken).
 SESSION8_START: dict[str, tuple[str, ...]] = {
     "heldout12": ("0.830", "0.970", "30/31", "54/100 (54.0 %)", "51/54 (94.4 %)"),
     "heldout13": ("0.900", "0.960", "30/31", "53/100 (53.0 %)", "51/53 (96.2 %)"),
     "heldout14": ("0.770", "0.960", "26/30", "68/100 (68.0 %)", "60/68 (88.2 %)"),
-    "heldout_s8": ("0.833", "0.963", "86/92", "175/300 (58.3 %)", "162/175 (92.6 %)"),
 }
+#: Main at the start of session 9 (5a554ca), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION9_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -186,13 +203,16 @@ RETIRED = (
     ("heldout9", "s9 (held out in session 7; examples since session 8, its own left out)"),
     ("heldout10", "s10 (held out in session 7; examples since session 8, its own left out)"),
     ("heldout11", "s11 (held out in session 7; examples since session 8, its own left out)"),
+    ("heldout12", "s12 (held out in session 8; examples since session 9, its own left out)"),
+    ("heldout13", "s13 (held out in session 8; examples since session 9, its own left out)"),
+    ("heldout14", "s14 (held out in session 8; examples since session 9, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout12", "held out s12, session 8 (never looked at)"),
-    ("heldout13", "held out s13, session 8 (never looked at)"),
-    ("heldout14", "held out s14, session 8 (never looked at)"),
-    (POOL, "held out s12–s14 pooled"),
+    ("heldout15", "held out s15, session 9 (never looked at)"),
+    ("heldout16", "held out s16, session 9 (never looked at)"),
+    ("heldout17", "held out s17, session 9 (never looked at)"),
+    (POOL, "held out s15–s17 pooled"),
 )
 BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
 
@@ -463,6 +483,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         ("heldout7", read_jsonl(LOCAL / HELDOUT7)),
         ("heldout8", read_jsonl(LOCAL / HELDOUT8)),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION7_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION8_HELDOUT.items()),
     ]
 
 
@@ -830,12 +851,20 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 7 (3ee6a40; again at 9a16960, identical) | "
                           + " | ".join(SESSION7_FIRST[key]) + " |")
             before.append(retired_row(key, since=8))
+    for key in SESSION8_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 8)")
+            before.append("| main at the start of session 8 (456bbb5), measured 22:17 UTC | "
+                          + " | ".join(SESSION8_START[key]) + " |")
+            before.append("| end of session 8 (d82fb7d), its one measurement | "
+                          + " | ".join(SESSION8_END[key]) + " |")
+            before.append(retired_row(key, since=9))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION8_START:
-                before.append("| main at the start of session 8 (456bbb5), measured 22:17 UTC | "
-                              + " | ".join(SESSION8_START[key]) + " |")
+            if key in SESSION9_START:
+                before.append("| main at the start of session 9 (5a554ca), same run | "
+                              + " | ".join(SESSION9_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -851,7 +880,7 @@ def render(figures: dict[str, Any]) -> str:
     ]
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-                            "heldout11", POOL)
+                            "heldout11", *SESSION8_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -863,7 +892,7 @@ def render(figures: dict[str, Any]) -> str:
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT,
-                            *SESSION8_HELDOUT, "own",
+                            *SESSION8_HELDOUT, *SESSION9_HELDOUT, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -948,7 +977,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s12–s14 pooled, session 8",
+    tname = {POOL: "held out s15–s17 pooled, session 9",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1001,9 +1030,11 @@ def render(figures: dict[str, Any]) -> str:
         "each is measured by a router built without its own file (leave one set out). The "
         "held-out sets of session 7 (`tests/data/socialmap/frozen-2026-12-05-s9.jsonl`, "
         "`-s10` and `-s11`, frozen at 23:10 UTC on 2026-12-04 and measured at the end of "
-        "session 7) are retired the same way from session 8 on. The held-out sets of "
-        "session 8 (`tests/data/socialmap/frozen-2026-12-06-s12.jsonl`, `-s13` and `-s14`, "
-        "100 questions each by three more independent writers, frozen before the session's "
+        "session 7) are retired the same way from session 8 on, and those of session 8 "
+        "(`tests/data/socialmap/frozen-2026-12-06-s12.jsonl`, `-s13` and `-s14`, measured "
+        "once at the end of session 8) from session 9 on. The held-out sets of session 9 "
+        "(`tests/data/socialmap/frozen-2026-12-07-s15.jsonl`, `-s16` and `-s17`, 100 "
+        "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
         "pooled.",
         "",
@@ -1151,7 +1182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s12-s14; for work on the router: they "
+        help="leave the current held-out sets out (s15-s17; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1189,9 +1220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session7 = {key: read_jsonl(LOCAL / name) for key, name in SESSION7_HELDOUT.items()
                 if (LOCAL / name).exists()}
     session8 = {key: read_jsonl(LOCAL / name) for key, name in SESSION8_HELDOUT.items()
+                if (LOCAL / name).exists()}
+    session9 = {key: read_jsonl(LOCAL / name) for key, name in SESSION9_HELDOUT.items()
                 if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session8) == len(SESSION8_HELDOUT):
-        session8[POOL] = [q for key in SESSION8_HELDOUT for q in session8[key]]
+    if len(session9) == len(SESSION9_HELDOUT):
+        session9[POOL] = [q for key in SESSION9_HELDOUT for q in session9[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1255,6 +1288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "heldout8": None,
         **{key: None for key in SESSION7_HELDOUT},
         **{key: None for key in SESSION8_HELDOUT},
+        **{key: None for key in SESSION9_HELDOUT},
         POOL: None,
     }
     if not args.quick:
@@ -1273,7 +1307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         named.append(("heldout4", heldout4))
     if heldout5 is not None:
         named.append(("heldout5", heldout5))
-    named += list(session6.items()) + list(session7.items()) + list(session8.items())
+    named += (list(session6.items()) + list(session7.items()) + list(session8.items())
+              + list(session9.items()))
     for key, questions in named:
         measured = router_for(key)
         figures["n_" + key] = len(questions)

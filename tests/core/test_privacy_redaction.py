@@ -85,11 +85,15 @@ def test_find_personal_data_kinds(text, kinds):
         ("Meneer op de begane grond doet niet meer open", []),
         ("mevrouw op de tweede verdieping valt vaak", []),
         ("ze heeft MS. Mijn vrienden snappen het niet", []),
+        # session 9: a disease named after a person, in chat shorthand
+        ("mr alzheimer, echtgenote kan hem overdag niet alleen laten", []),
+        ("mevrouw parkinson, valt vaak", []),
         # ... while names in the same shapes still count
         ("mevrouw van der Rond belde", ["name"]),
         ("Meneer Op de Beek belde", ["name"]),
         ("Ms. Jansen called", ["name"]),
         ("mevrouw Negentig belde", ["name"]),
+        ("meneer Alzheimer belde", ["name"]),
     ],
 )
 def test_an_age_a_floor_or_a_disease_after_a_title_is_not_a_name(text, kinds):
