@@ -17,6 +17,13 @@ can read and extend without code, and validated by ``busbaan socialmap check``::
 The files shipped in ``busbaan/routing/examples/`` are written for the demo map; an
 entry applies to the services of a map whose id it matches and is ignored otherwise.
 
+A service of another map borrows the examples of the same kind of service with
+``like``; ``unless`` leaves out the borrowed examples with a word that starts with one
+of its entries, for what this map gives to a service of its own (a youth team on a map
+with its own addiction service does not borrow the cannabis questions)::
+
+    okt: {like: [okt-opvoedondersteuning], unless: [blow, wiet, cannabis]}
+
 :class:`ExampleIndex` scores a question against the examples with BM25 (each example
 is a document) and gives each service the sum of its best :data:`TOP_K` example scores,
 discounted by rank: a nearest-neighbour vote, so that one example that fits closely
@@ -75,6 +82,7 @@ class _Like(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     like: list[str] = Field(min_length=1)
+    unless: list[str] = []
     examples: list[str] = []
 
 
@@ -94,9 +102,19 @@ class Entry:
     examples: tuple[str, ...]
     source: str
     like: tuple[str, ...] = ()
+    #: Word beginnings: a borrowed example with a word that starts with one is left out.
+    unless: tuple[str, ...] = ()
 
     def matches(self, service_id: str) -> bool:
         return fnmatch.fnmatchcase(service_id, self.key)
+
+    def borrowed(self, by_key: Mapping[str, Sequence[str]]) -> list[str]:
+        """The examples its ``like`` keys lend, without those ``unless`` leaves out."""
+        texts = [t for key in self.like for t in by_key.get(key, ())]
+        if not self.unless:
+            return texts
+        return [t for t in texts
+                if not any(w.startswith(self.unless) for w in words(t.casefold()))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +174,7 @@ class ExampleSet:
         used = [e for e in self.entries if e.source in sources]
         out: dict[str, dict[str, None]] = defaultdict(dict)
         for entry in used:
-            texts = [*entry.examples, *(t for key in entry.like for t in by_key.get(key, ()))]
+            texts = [*entry.examples, *entry.borrowed(by_key)]
             for service_id in ids:
                 if entry.matches(service_id):
                     out[service_id].update(dict.fromkeys(texts))
@@ -171,8 +189,7 @@ class ExampleSet:
         for entry in self.entries:
             if entry.matches(service_id):
                 found.update(dict.fromkeys(entry.examples))
-                for key in entry.like:
-                    found.update(dict.fromkeys(by_key.get(key, ())))
+                found.update(dict.fromkeys(entry.borrowed(by_key)))
         return tuple(found)
 
 
@@ -226,11 +243,19 @@ def parse_examples(raw: object, source: str) -> ExampleSet:
     for key, value in parsed.services.items():
         where = f"services.{key}"
         like: tuple[str, ...] = ()
+        unless: tuple[str, ...] = ()
         if isinstance(value, _Like):
             like, examples = tuple(value.like), value.examples
+            unless = tuple(u.strip().casefold() for u in value.unless)
             if any(not k.strip() for k in like):
                 problems.append(_problem("examples-like", f"{where}.like", "een lege sleutel "
                                          "in 'like'", "an empty key in 'like'"))
+            if any(not u or not words(u) or len(words(u)) > 1 for u in unless):
+                problems.append(_problem(
+                    "examples-unless", f"{where}.unless", "'unless' heeft een leeg woord of "
+                    "meer dan één woord per regel; geef het begin van één woord (zoals 'blow')",
+                    "'unless' has an empty entry or more than one word per entry; give the "
+                    "beginning of one word (such as 'blow')"))
         else:
             examples = value
         if not key.strip() or any(c.isspace() for c in key):
@@ -270,7 +295,7 @@ def parse_examples(raw: object, source: str) -> ExampleSet:
                     "questions without personal data"))
                 continue
             kept.append(text)
-        entries.append(Entry(key, tuple(dict.fromkeys(kept)), source, like))
+        entries.append(Entry(key, tuple(dict.fromkeys(kept)), source, like, unless))
     if problems:
         raise ExamplesFileError(source, problems)
     return ExampleSet(tuple(entries))
