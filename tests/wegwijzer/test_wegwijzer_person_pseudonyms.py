@@ -279,8 +279,9 @@ def _audit_json(engine: Engine, start: int) -> list[dict[str, Any]]:
 def test_rotate_makes_a_new_key_rekeys_waiting_lanes_and_audits_no_ids(
         db_url: str, engine: Engine, key: Path) -> None:
     """The key file gets a new key (0600); the waiting lanes' askers are re-keyed from
-    the held Matrix IDs (the one past retention then loses it); older answers keep their old pseudonym; one audit entry names both
-    fingerprints and counts, no key and no Matrix ID."""
+    the held Matrix IDs (the one past retention then loses it); older answers keep
+    their old pseudonym; one audit entry names both fingerprints and counts, no key and
+    no Matrix ID."""
     old = load_pseudonyms(key)
     old_text = key.read_text()
     _stored(engine, old)
