@@ -89,7 +89,8 @@ async def test_triage_falls_back_to_the_general_desk_when_the_local_one_has_no_r
 
 
 async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
-        make_person: MakePerson, bot_id: str, busbaan_db_url: str) -> None:
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str,
+        wegwijzer_service: Any) -> None:
     """Emoji only, Arabic, and a name with a BSN each get a clear answer; no answer is
     stored for any of them."""
     from busbaan.store import make_engine
@@ -105,7 +106,8 @@ async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
         assert "111222333" not in content["body"]
     engine = make_engine(busbaan_db_url)
     try:
-        assert AnswerRepository(engine).last_for(dm, asker.user_id) is None
+        key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
+        assert AnswerRepository(engine).last_for(dm, key.person(asker.user_id)) is None
     finally:
         engine.dispose()
 
