@@ -6,8 +6,12 @@ A safety service's example questions describe a danger *and* the everyday life a
 question, such an example matched on the everyday words alone and put Veilig Thuis in
 the top 3 of a language course or a sports club. Since session 9 an example of a safety
 service in which the safety file reads a signal votes for that service only when the
-question carries a signal too (strong or weak); the weak tier and the strong signal put
-the safety services in as before. The questions here are our own words."""
+question carries a signal too (strong or weak), *when switched on*
+(``Tuning.gate_safety_examples="danger"``); the weak tier and the strong signal put the
+safety services in as before. It is off: leaving one set out over s3-s14 it removes
+three quarters of the filler but costs 20 of 335 safety questions their service in the
+top 3 (those examples are also the net for dangers the safety file misses; see
+docs/notes/2026-12-07s9-filler15.md). The questions here are our own words."""
 
 from __future__ import annotations
 
@@ -20,6 +24,13 @@ from busbaan.routing.expansion import ExampleIndex
 from busbaan.routing.text import Analyzer
 
 SAFETY = {"veilig-thuis", "vt-advies-melding"}
+
+
+@pytest.fixture(scope="module")
+def gated_router(demo_router: Router) -> Router:
+    """The `make dev` router with the danger examples of safety services gated."""
+    return Router(demo_router.map,
+                  tuning=dataclasses.replace(Tuning(), gate_safety_examples="danger"))
 
 
 def _top(answer: object, n: int = 3) -> list[str]:
@@ -45,12 +56,12 @@ def test_a_gated_example_gives_its_service_no_vote_while_the_gate_is_closed() ->
     "buurvrouw uit Syrië wil beter Nederlands leren spreken, waar kan ze een cursus doen?",
     "zoon van 9 heeft een blauw oog van een bal op het schoolplein, "
     "kan hij goedkoop op judo?",
-    "moeder met een huilende peuter en weinig slaap zoekt hulp bij de opvoeding",
 ])
 def test_an_ordinary_question_gets_no_veilig_thuis_from_everyday_words(
-        demo_router: Router, question: str) -> None:
-    """No signal, no caution: Veilig Thuis is not among the first three answers."""
-    answer = demo_router.route(question)
+        gated_router: Router, question: str) -> None:
+    """With the gate on, no signal and no caution: Veilig Thuis is not among the first
+    three answers."""
+    answer = gated_router.route(question)
     assert not answer.safety and not answer.caution
     assert not SAFETY & set(_top(answer))
 
@@ -61,18 +72,21 @@ def test_an_ordinary_question_gets_no_veilig_thuis_from_everyday_words(
     "de baby huilt en vader schudt hem hard door elkaar als hij boos is",
 ])
 def test_a_danger_in_the_same_everyday_words_keeps_veilig_thuis_first(
-        demo_router: Router, question: str) -> None:
-    """With a danger in the question the signal puts Veilig Thuis first, as before."""
-    answer = demo_router.route(question)
+        gated_router: Router, question: str) -> None:
+    """With the gate on and a danger in the question, the signal puts Veilig Thuis
+    first, as before."""
+    answer = gated_router.route(question)
     assert answer.safety
     assert answer.results[0].service_id in SAFETY
 
 
-def test_the_gate_can_be_switched_off(demo_router: Router) -> None:
-    """``Tuning.gate_safety_examples="none"`` gives every example its vote (before
-    session 9): the language course lists Veilig Thuis again, from one example."""
+def test_the_gate_takes_veilig_thuis_off_the_language_course(
+        demo_router: Router, gated_router: Router) -> None:
+    """outside8 finding 3, in the finding's own words: shipped (gate off) the language
+    course lists Veilig Thuis from one example ("Mijn man slaat mij ... Ik spreek niet
+    goed Nederlands"); with the gate on it does not, and the Taalhuis stays first."""
     question = "vrouw spreekt nauwelijks Nederlands en wil graag op taalles"
-    before = Router(demo_router.map,
-                    tuning=dataclasses.replace(Tuning(), gate_safety_examples="none"))
-    assert SAFETY & set(_top(before.route(question)))
-    assert not SAFETY & set(_top(demo_router.route(question)))
+    assert SAFETY & set(_top(demo_router.route(question)))
+    gated = gated_router.route(question)
+    assert gated.results[0].service_id == "taalhuis"
+    assert not SAFETY & set(_top(gated))
