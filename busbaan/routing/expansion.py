@@ -502,12 +502,19 @@ class ExampleIndex:
     """
 
     def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer, *,
-                 balanced: bool = True) -> None:
+                 balanced: bool = True,
+                 gated: Sequence[Iterable[str]] = (), gate_mode: str = "off") -> None:
+        self.gate_mode = gate_mode
         owners: dict[str, list[int]] = defaultdict(list)
         for doc, examples in enumerate(per_service):
             for example in examples:
                 owners[example].append(doc)
         self._owners: tuple[tuple[int, ...], ...] = tuple(tuple(d) for d in owners.values())
+        # (example number, service) pairs that vote only when asked with ``gate_open``
+        numbers = {text: number for number, text in enumerate(owners)}
+        self._gated: frozenset[tuple[int, int]] = frozenset(
+            (numbers[text], doc)
+            for doc, texts in enumerate(gated) for text in texts if text in numbers)
         sizes = [len(set(examples)) for examples in per_service]
         used = [size for size in sizes if size]
         median = int(statistics.median(used)) if used and balanced else max(sizes, default=0)
@@ -529,6 +536,12 @@ class ExampleIndex:
         self._postings: Mapping[str, tuple[tuple[int, float], ...]] = {
             s: tuple(p) for s, p in postings.items()}
         self.size = n
+        # per stem, the share of the examples using it that are gated: how much the
+        # word says what the gated examples are about (a danger), not everyday life
+        gated_numbers = {number for number, _ in self._gated}
+        self._specific: Mapping[str, float] = {
+            s: sum(number in gated_numbers for number, _ in p) / len(p)
+            for s, p in self._postings.items()} if gated_numbers else {}
 
     def __contains__(self, stem: object) -> bool:
         return stem in self._postings
@@ -548,30 +561,37 @@ class ExampleIndex:
                 sizes[doc] += 1.0
         return {stem: dict(v) for stem, v in per_stem.items()}, sizes
 
-    def matches(self, query: Mapping[str, float]
+    def matches(self, query: Mapping[str, float], *, gate_open: bool = True,
                 ) -> tuple[dict[int, dict[str, float]], dict[int, list[tuple[float, int]]]]:
         """Per example (number): the stems it matched with what each earned; and per
         service (router document number): its matching examples as (score, number),
-        unsorted. What :meth:`scores` votes with (and bench/balance.py's variants)."""
+        unsorted. What :meth:`scores` votes with (and bench/balance.py's variants).
+        ``gate_open=False``: the ``gated`` examples give their services no vote."""
         per_example: dict[int, float] = defaultdict(float)
+        specific: dict[int, float] = defaultdict(float)
         parts: dict[int, dict[str, float]] = defaultdict(dict)
         for stem, weight in query.items():
             for number, value in self._postings.get(stem, ()):
                 per_example[number] += weight * value
+                specific[number] += weight * value * self._specific.get(stem, 0.0)
                 parts[number][stem] = weight * value
         best: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for number, value in per_example.items():
             for doc in self._owners[number]:
-                best[doc].append((value, number))
+                if gate_open or (number, doc) not in self._gated:
+                    best[doc].append((value, number))
+                elif self.gate_mode == "specific" and specific[number] > 0.0:
+                    best[doc].append((specific[number], number))
         return parts, best
 
     def scores(
-        self, query: Mapping[str, float]
+        self, query: Mapping[str, float], *, gate_open: bool = True,
     ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
         """Per service (router document number): the rank-weighted sum of its best
         examples' BM25 scores for the weighted query stems (:func:`rank_weights`); and
-        per service the stems its best example matched, with what each earned there."""
-        parts, best = self.matches(query)
+        per service the stems its best example matched, with what each earned there.
+        ``gate_open=False``: the ``gated`` examples give their services no vote."""
+        parts, best = self.matches(query, gate_open=gate_open)
         out: dict[int, float] = {}
         evidence: dict[int, dict[str, float]] = {}
         for doc, found in best.items():
