@@ -23,12 +23,14 @@ a second copy of the rule. What someone can still learn:
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import hmac
 import secrets
 import unicodedata
 
-__all__ = ["KEY_BYTES", "PERSON_HEX", "Pseudonyms", "normalise_question"]
+__all__ = ["KEY_BYTES", "PERSON_HEX", "KeyDecision", "Pseudonyms", "key_decision",
+           "normalise_question"]
 
 #: The key's length (bytes); the file holds it as 64 hex characters.
 KEY_BYTES = 32
@@ -80,3 +82,31 @@ class Pseudonyms:
         """8 hex that name the key without revealing it: logged at start, so that two
         processes with different keys (hashes that never match) are easy to spot."""
         return self._mac(_FINGERPRINT, "")[:8]
+
+
+class KeyDecision(enum.Enum):
+    """What a process that pseudonymises does with the key it holds (:func:`key_decision`)."""
+
+    USE = "use"        # the key in use is the store's current key
+    CLAIM = "claim"    # the store names no key yet: record this one (first start)
+    RELOAD = "reload"  # another key is current: read the key file again
+    SWITCH = "switch"  # the key file now holds the current key: use that one
+    REFUSE = "refuse"  # neither matches: write no pseudonym
+
+
+def key_decision(stored: str | None, in_use: str, on_disk: str | None = None) -> KeyDecision:
+    """The one rule for "is this still the deployment's key?" (session 9, privacy11).
+
+    ``stored`` is the fingerprint the database names as current (None: none yet),
+    ``in_use`` the fingerprint of the key this process holds, ``on_disk`` that of the key
+    file read again (None: not read yet; ``""``: unreadable). A process left running
+    through ``busbaan keys rotate`` holds the old key: it reads its key file again, and
+    uses the new key if that is the current one, or writes nothing (its pseudonyms would
+    match nothing written under the current key, and the old key is meant to be gone)."""
+    if stored is None:
+        return KeyDecision.CLAIM
+    if stored == in_use:
+        return KeyDecision.USE
+    if on_disk is None:
+        return KeyDecision.RELOAD
+    return KeyDecision.SWITCH if on_disk == stored else KeyDecision.REFUSE

@@ -141,6 +141,7 @@ class Service:
             self.wegwijzer = await WegwijzerBot.create(
                 runner, engine=self.engine, clock=self.clock, audit=self.audit,
                 map_file=self.config.socialmap, pseudonyms=pseudonyms,
+                key_path=self.config.pseudonym_key_path,
                 check_seconds=self.config.lane_check_seconds,
                 default_target_minutes=self.config.lane_target_minutes)
             self._measure(runner)

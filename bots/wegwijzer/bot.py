@@ -81,6 +81,7 @@ from busbaan.routing.learning import (
     learning_terms,
     source_key,
 )
+from busbaan.store.pseudonym_key import STALE_KEY, KeyGuard
 from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 from busbaan.store.wegwijzer_repo import (
@@ -101,6 +102,7 @@ from busbaan.wegwijzer import (
     refuse_personal_data,
 )
 from busbaan.wegwijzer.mapdoc import MapDocument, document_from_text, map_document
+from busbaan.wegwijzer.retention import before_rotation
 from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
 
 log = get_logger("busbaan.wegwijzer")
@@ -205,11 +207,14 @@ class WegwijzerBot:
                  document: MapDocument, router: Router, pseudonyms: Pseudonyms,
                  check_seconds: float = 30.0,
                  default_target_minutes: int = DEFAULT_TARGET_MINUTES,
-                 embeddings: EmbeddingsEndpoint | None = None) -> None:
+                 embeddings: EmbeddingsEndpoint | None = None,
+                 key_path: Path | None = None) -> None:
         self.runner = runner
-        #: Keyed hashes of questions and of the people behind learning votes (the
-        #: deployment's pseudonym key; busbaan.keyfile).
-        self.pseudonyms = pseudonyms
+        #: The key of the keyed hashes of questions and people (the deployment's
+        #: pseudonym key, read from ``key_path``), checked against the store's current
+        #: key before anything is written under it, and read again after a rotation
+        #: (session 9, privacy11; busbaan.store.pseudonym_key).
+        self.keys = KeyGuard(engine, pseudonyms, key_path)
         self.engine = engine
         self.clock = clock
         self.audit = audit
@@ -252,7 +257,8 @@ class WegwijzerBot:
     async def create(cls, runner: BotRunner, *, engine: Engine, clock: Clock,
                      audit: AuditWriter, map_file: Path | None, pseudonyms: Pseudonyms,
                      check_seconds: float = 30.0,
-                     default_target_minutes: int = DEFAULT_TARGET_MINUTES) -> WegwijzerBot:
+                     default_target_minutes: int = DEFAULT_TARGET_MINUTES,
+                     key_path: Path | None = None) -> WegwijzerBot:
         """Load the map (file, store or demo) and build its router, off the loop."""
         document = await asyncio.to_thread(load_socialmap, map_file, engine)
         examples = expansion.configured()  # BUSBAAN_EXAMPLES or the shipped files
@@ -265,15 +271,52 @@ class WegwijzerBot:
         return cls(runner, engine=engine, clock=clock, audit=audit, document=document,
                    router=router, pseudonyms=pseudonyms, check_seconds=check_seconds,
                    default_target_minutes=default_target_minutes,
-                   embeddings=embeddings_from_env())
+                   embeddings=embeddings_from_env(), key_path=key_path)
 
     @property
     def user_id(self) -> str:
         return self.runner.user_id
 
+    @property
+    def pseudonyms(self) -> Pseudonyms:
+        """The key in use (:attr:`keys`; after a rotation, the key file's new key)."""
+        return self.keys.pseudonyms
+
+    async def check_key(self) -> None:
+        """Before a pseudonym is written or compared: is this key still the current one?
+        Reads the key file again after a rotation; raises :data:`STALE_KEY` (for the
+        person in the chat, in plain words; the log line says what to do) when this
+        process has no current key. At start, the operator's error instead."""
+        before = self.pseudonyms.fingerprint()
+        try:
+            await asyncio.to_thread(self.keys.check, self.clock.now())
+        except BusbaanError as exc:
+            if exc.errcode != STALE_KEY:
+                raise
+            raise Unavailable(
+                "De wegwijzer kan nu niets vastleggen en moet door de beheerder opnieuw "
+                "worden gestart; er is niets opgeslagen. Probeer het later opnieuw.",
+                "The wayfinder cannot record anything now and has to be restarted by its "
+                "administrator; nothing was stored. Try again later.",
+                errcode=STALE_KEY) from exc
+        if self.pseudonyms.fingerprint() != before:  # switched: lanes were re-keyed
+            await self.lanes.reload()
+
+    def before_key_change(self, answer: AnswerRecord) -> bool:
+        """Whether ``answer`` was given before the current key was rotated in (its
+        asker's pseudonym is under the old key: nobody can be matched to it)."""
+        return before_rotation(answer.created_at, self.keys.rotated_at)
+
     async def sweep_ids(self, *, legacy: bool) -> dict[str, int]:
         """The retention sweep (:mod:`busbaan.store.wegwijzer_privacy`): at start with
-        ``legacy`` (rows from before migration 0070), then on the reminder clock."""
+        ``legacy`` (rows from before migration 0070), then on the reminder clock; not
+        under a key that was rotated away (the check logs it once)."""
+        try:
+            await self.check_key()
+        except Unavailable as exc:
+            if exc.errcode != STALE_KEY:
+                raise
+            return {}
         counts = await asyncio.to_thread(self.privacy.sweep, self.pseudonyms,
                                          self.clock.now(), legacy=legacy)
         if any(counts.values()):
@@ -296,7 +339,9 @@ class WegwijzerBot:
     # -- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
-        """After the runner's first sync: lanes, the reminder clock, reactions."""
+        """After the runner's first sync: lanes, the reminder clock, reactions. Not with
+        a key that is not the current one (the operator's error: which file, what to do)."""
+        await asyncio.to_thread(self.keys.check, self.clock.now())
         await self._load_learned()
         if self.semantic is not None:
             await asyncio.to_thread(self.semantic.prepare)
@@ -387,6 +432,7 @@ class WegwijzerBot:
         """:meth:`route`, with the semantic ranker's similarities when one is configured
         (asked off the loop, only after the personal-data check; on failure: lexical)."""
         question = self.check(raw)
+        await self.check_key()  # the answer's record is written under this key
         if time.monotonic() - self._learned_at >= self.learned_refresh_s:
             await self._load_learned()
         semantic = None
@@ -683,6 +729,7 @@ class WegwijzerBot:
                           in_reply_to: str | None) -> AnswerRecord:
         """The answer replied to, else the sender's last answer in this room — but only
         when no question of theirs was asked (and refused) after it there."""
+        await self.check_key()
         if in_reply_to:
             replied = await asyncio.to_thread(self.answers.by_event, in_reply_to)
             if replied is not None and replied.room_id == room_id:
@@ -701,6 +748,17 @@ class WegwijzerBot:
                 "open a lane from; nothing was stored. Ask the question again (without "
                 "personal data), or reply to the answer you mean.",
                 errcode="BB_NO_ANSWER", data={"reason": "last_question_refused"})
+        if last is None and self.keys.rotated_at is not None and await asyncio.to_thread(
+                self.answers.in_room_before, room_id, self.keys.rotated_at):
+            raise NotFound(  # privacy11: their answers here are under the old key
+                "Sinds een beveiligingsupdate van de wegwijzer heb ik je in deze kamer nog "
+                "geen antwoord gegeven; antwoorden van daarvoor kan ik niet meer aan jou "
+                "koppelen. Stel je vraag opnieuw: !wie <vraag> (of stuur me een direct "
+                "bericht).",
+                "Since a security update of the wayfinder I have not answered you in this "
+                "room yet; answers from before it I can no longer link to you. Ask your "
+                "question again: !who <question> (or send me a direct message).",
+                errcode="BB_NO_ANSWER", data={"reason": "before_key_change"})
         if last is None:
             raise NotFound(
                 "Ik heb je in deze kamer nog geen antwoord gegeven. Stel eerst een vraag: "
@@ -814,6 +872,8 @@ class WegwijzerBot:
                         expected: str | None) -> Reply:
         answer = await self.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
         if answer.asker != self.person(ctx.sender):
+            if self.before_key_change(answer):
+                raise answer_before_key_change()
             raise Forbidden(
                 "Alleen wie de vraag stelde kan het antwoord beoordelen.",
                 "Only the person who asked can rate the answer.", errcode="BB_NOT_ASKER")
@@ -893,4 +953,18 @@ class WegwijzerBot:
         return await self._feedback(ctx, "wrong", expected)
 
 
-__all__ = ["ROUTE_KEY", "WegwijzerBot", "check_files", "load_socialmap"]
+def answer_before_key_change() -> Forbidden:
+    """An answer from before a key rotation cannot be rated or opened: say why, plainly
+    (who asked is no longer known; the person may well be the asker)."""
+    return Forbidden(
+        "Dit antwoord is van vóór een beveiligingsupdate van de wegwijzer, daardoor kan ik "
+        "niet meer nagaan wie de vraag stelde. Stel de vraag opnieuw met !wie <vraag> om "
+        "het antwoord te beoordelen of er een baan uit te openen.",
+        "This answer is from before a security update of the wayfinder, so I can no longer "
+        "tell who asked. Ask the question again with !who <question> to rate the answer or "
+        "to open a lane from it.",
+        errcode="BB_NOT_ASKER", data={"reason": "before_key_change"})
+
+
+__all__ = ["ROUTE_KEY", "WegwijzerBot", "answer_before_key_change", "check_files",
+           "load_socialmap"]

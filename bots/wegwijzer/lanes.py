@@ -137,6 +137,11 @@ class LaneDesk:
         self.bot.client.add_event_callback(self.reach.on_member, nio.RoomMemberEvent)
         self._task = asyncio.create_task(self._loop(), name="wegwijzer-lanes")
 
+    async def reload(self) -> None:
+        """Read every lane again (after a key rotation re-keyed their askers)."""
+        for lane in await asyncio.to_thread(self.repo.all):
+            self._lanes[lane.room_id] = lane
+
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -154,7 +159,12 @@ class LaneDesk:
                    lang: str, service_id: str | None = None) -> Opened:
         """Open a lane to result ``n`` (1-based) of ``answer``, or to ``service_id`` (the
         human triage desk, ``!baan mens``); see the module doc."""
+        await self.bot.check_key()  # the lane's asker is written under this key
         if self.bot.person(sender) != answer.asker:
+            if self.bot.before_key_change(answer):
+                from bots.wegwijzer.bot import answer_before_key_change
+
+                raise answer_before_key_change()
             raise Forbidden(
                 "Alleen wie de vraag stelde kan er een baan uit openen. Stel je eigen vraag "
                 "met !wie <vraag>.",
@@ -318,8 +328,15 @@ class LaneDesk:
 
     async def on_lane_message(self, lane: LaneRecord, sender: str) -> None:
         """A message in a lane room: the first one from the team stops the clock."""
-        if (sender == self.bot.user_id or self.bot.person(sender) == lane.asker
-                or not lane.waiting):
+        if sender == self.bot.user_id or not lane.waiting:
+            return
+        try:
+            await self.bot.check_key()  # compared and written under this key
+        except BusbaanError as exc:
+            log.info("lane.message_not_recorded", lane_id=lane.lane_id, errcode=exc.errcode)
+            return
+        lane = self._lanes.get(lane.room_id, lane)  # re-read if the key was switched
+        if self.bot.person(sender) == lane.asker or not lane.waiting:
             return
         now = self.bot.clock.now()
         first = await asyncio.to_thread(self.repo.first_answer, lane.lane_id,
@@ -470,6 +487,7 @@ class LaneDesk:
             raise UsageError("Dit is geen baan; !baan sluit werkt alleen in een baan.",
                              "This is not a lane; !lane close works only in a lane.",
                              errcode="BB_NOT_A_LANE")
+        await self.bot.check_key()
         closed = await asyncio.to_thread(self.repo.close, lane.lane_id,
                                          by=self.bot.person(ctx.sender),
                                          at=self.bot.clock.now())

@@ -62,12 +62,16 @@ def redact_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> 
     their retention, now (the wegwijzer does this itself at start and every check)."""
     from busbaan.keyfile import load_pseudonyms
     from busbaan.store import make_engine, migrate
+    from busbaan.store.pseudonym_key import KeyGuard
     from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 
-    pseudonyms = load_pseudonyms(_key_path(pseudonym_key, state_dir))
+    path = _key_path(pseudonym_key, state_dir)
+    pseudonyms = load_pseudonyms(path)
     migrate(url)
     engine = make_engine(url)
     try:
+        # not under a key that was rotated away (exit 2); the first with a key records it
+        pseudonyms = KeyGuard(engine, pseudonyms, path).check(dt.datetime.now(dt.UTC))
         counts = WegwijzerPrivacy(engine).sweep(pseudonyms, dt.datetime.now(dt.UTC))
     finally:
         engine.dispose()
@@ -86,6 +90,7 @@ def rotate_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> 
     from busbaan.keyfile import create_key, load_pseudonyms
     from busbaan.records import AuditWriter
     from busbaan.store import make_engine, migrate
+    from busbaan.store.pseudonym_key import KeyGuard
     from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 
     path = _key_path(pseudonym_key, state_dir)
@@ -102,6 +107,12 @@ def rotate_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> 
             f"{fresh}, put it in place (mv {fresh} {path}); if not, remove it (rm {fresh}) "
             "and rotate again.",
             errcode="BB_KEY_ROTATION_UNFINISHED")
+    migrate(url)
+    engine = make_engine(url)
+    try:  # rotate only from the key in use (a wrong --pseudonym-key: exit 2, no change)
+        KeyGuard(engine, old, path).check(dt.datetime.now(dt.UTC))
+    finally:
+        engine.dispose()
     try:
         create_key(fresh)
     except OSError as exc:
@@ -113,7 +124,6 @@ def rotate_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> 
             errcode="BB_PSEUDONYM_KEY_INVALID") from exc
     try:
         new = load_pseudonyms(fresh)
-        migrate(url)
         engine = make_engine(url)
         try:
             def entry(counts: dict[str, int]) -> AuditEntry:

@@ -537,6 +537,7 @@ def _forget_person(user_id: str, url: str | None, map_sha: str | None,
     from busbaan.directory import is_user_id
     from busbaan.keyfile import PSEUDONYM_KEY_FILE, load_pseudonyms
     from busbaan.records import AuditWriter
+    from busbaan.store.pseudonym_key import KeyGuard
 
     if not is_user_id(user_id):
         raise UsageError(
@@ -547,6 +548,9 @@ def _forget_person(user_id: str, url: str | None, map_sha: str | None,
     who = pseudonyms.person(user_id)
     engine, repo = _learned_repo(url)
     try:
+        # the key in use, not one rotated away (exit 2): its pseudonyms would find no one
+        KeyGuard(engine, pseudonyms, pseudonym_key or state_dir / PSEUDONYM_KEY_FILE,
+                 claim=False).check(dt.datetime.now(dt.UTC))
         sha = _full_sha(repo, map_sha)
 
         def entry(deleted: int) -> AuditEntry:

@@ -31,6 +31,7 @@ from busbaan.audit.entry import AuditEntry
 from busbaan.audit.storage import AuditLog
 from busbaan.errors import Unavailable
 from busbaan.pseudonyms import Pseudonyms
+from busbaan.store.pseudonym_key import record_key
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow
 from busbaan.wegwijzer.model import LaneRecord
 from busbaan.wegwijzer.retention import ASKER_ID_DAYS, keeps_asker_id
@@ -198,13 +199,15 @@ class WegwijzerPrivacy:
     def rekey(self, new: Pseudonyms, now: dt.datetime, audit: AuditLog,
               entry: Callable[[dict[str, int]], AuditEntry]) -> dict[str, int]:
         """The sweep under the ``new`` key (which re-keys every lane asker whose Matrix
-        ID is still held) and ``entry(counts)`` appended to ``audit``: both or neither."""
+        ID is still held), ``entry(counts)`` appended to ``audit`` and the new key named
+        the current one (:mod:`busbaan.store.pseudonym_key`): all or nothing."""
         for _ in range(_ATTEMPTS):
             with self._engine.connect() as conn:
                 todo = plan(conn, new, now)
 
             def then(conn: Connection, _indexes: list[int], todo: Plan = todo) -> None:
                 apply(conn, todo)
+                record_key(conn, new.fingerprint(), now, rotated=True)
 
             try:
                 audit.append_many([entry(todo.counts())], then=then)

@@ -149,6 +149,16 @@ class AnswerRepository:
             row = s.get(RouteAnswerRow, answer_id)
             return _answer(row) if row is not None else None
 
+    def in_room_before(self, room_id: str, at: dt.datetime) -> bool:
+        """Whether any answer in ``room_id`` was given before ``at`` (privacy11: before
+        a key rotation, its asker's pseudonym is under the old key)."""
+        with Session(self._engine) as session:
+            return session.exec(
+                select(RouteAnswerRow.answer_id)
+                .where(RouteAnswerRow.room_id == room_id,
+                       col(RouteAnswerRow.created_at) < _store(at)).limit(1)).first() \
+                is not None
+
     def last_for(self, room_id: str, asker: str) -> AnswerRecord | None:
         """The newest answer to ``asker`` (a person pseudonym) in ``room_id``."""
         _person(asker)

@@ -34,7 +34,7 @@ import re
 
 from busbaan.wegwijzer.model import LaneRecord
 
-__all__ = ["ASKER_ID_DAYS", "is_pseudonym", "keeps_asker_id"]
+__all__ = ["ASKER_ID_DAYS", "before_rotation", "is_pseudonym", "keeps_asker_id"]
 
 #: The longest a lane keeps its asker's Matrix ID, counted from its opening, when it is
 #: neither answered nor closed: long past any team's target (the default is 4 hours,
@@ -47,6 +47,13 @@ _PSEUDONYM = re.compile(r"[0-9a-f]{12}")
 def is_pseudonym(value: str) -> bool:
     """A person pseudonym as the wegwijzer stores it (12 lower-case hex), not an ID."""
     return _PSEUDONYM.fullmatch(value) is not None
+
+
+def before_rotation(created_at: dt.datetime, rotated_at: dt.datetime | None) -> bool:
+    """Whether a row written at ``created_at`` names its person under a key that was
+    rotated away at ``rotated_at`` (None: never rotated). Nobody can be matched to such
+    a pseudonym any more: the wegwijzer says so instead of "only the asker may …"."""
+    return rotated_at is not None and created_at < rotated_at
 
 
 def keeps_asker_id(lane: LaneRecord, now: dt.datetime) -> bool:
