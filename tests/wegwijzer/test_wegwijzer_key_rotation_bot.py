@@ -13,8 +13,8 @@ from typing import Any
 import nio
 from click.testing import CliRunner
 
-from busbaan.clock import OffsetClock
 from busbaan.cli import main
+from busbaan.clock import OffsetClock
 from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY
 from busbaan.keyfile import load_pseudonyms
 from busbaan.service import Service
