@@ -1528,7 +1528,9 @@ def _a_childs_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
     another grown-up): going back from the first cue found, the nearest person word is
     a child word (:data:`_CHILD_KIN`), not the asker ("ik", "me") nor another person
     (:data:`_OTHER_PEOPLE`). Pronouns ("hij", "ze") are passed by: they point back to
-    the person named before them ("zoon 17 ..., denkt dat hij gevolgd wordt")."""
+    the person named before them ("zoon 17 ..., denkt dat hij gevolgd wordt"), and so
+    is a person just after "dat"/"that" (:data:`_REPORTED`: "zoon, 16, beweert dat de
+    buren zijn gedachten lezen" is the son's belief)."""
     starts = [s for s in (next(iter(_find(c, q)), None) for c in cues) if s is not None]
     if not starts:
         return False
@@ -1537,9 +1539,16 @@ def _a_childs_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
             return False
         if q.toks[at] in _CHILD_KIN or q.surface[at] in _CHILD_KIN:
             return True
-        if q.toks[at] in _OTHER_PEOPLE:
+        if q.toks[at] in _OTHER_PEOPLE and not _REPORTED.intersection(
+                q.surface[max(0, at - 3):at]):
             return False
     return False
+
+
+#: Complementisers of reported speech and belief ("beweert dat de buren ...", "says
+#: that the neighbours ..."): a person named in the reported clause is its content's
+#: subject, not the one who believes or says it (ANS: bijzin met "dat"; English "that").
+_REPORTED = frozenset(["dat", "that"])
 
 
 #: Under this age a person is a minor (Jeugdwet, BW 1:233).
