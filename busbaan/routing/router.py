@@ -221,7 +221,11 @@ class Exclusion:
 
 def _for_signal(who: Person, signal: Signal) -> Person:
     """The person a signal is about: an asker's parent or grandparent (``signal.elder``)
-    is not as old as the asker, so the asker's age is left out."""
+    is not as old as the asker, so the asker's age is left out; a child the question
+    names with an age under 18 (``signal.minor_age``) is the person, at that age."""
+    if signal.minor_age is not None:
+        return dataclasses.replace(who, leeftijd=signal.minor_age, child_age=None,
+                                   has_child=False, turning=None, other_ages=())
     return dataclasses.replace(who, leeftijd=None) if signal.elder else who
 
 

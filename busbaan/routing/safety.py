@@ -364,6 +364,10 @@ class Signal:
     #: age ("mn moeder ... ik ben 14"): the asker's age does not say which services are
     #: open to that person (the router reads the family without it).
     elder: bool = False
+    #: The person in danger is a child the question names with an age under 18 ("zoon
+    #: van 17", "dochter 15"), not the asker whose own (adult) age the context gives: the
+    #: services open to that child decide (the router reads the family at this age).
+    minor_age: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1375,6 +1379,13 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     # the age is the asker's own ("ik ben 14"): a parent's crisis is an adult's
     asker = age is not None and age < ADULT_AGE and not _minor_in_question(question) and any(
         int(m.group(1)) == age for m in _ASKER_AGE.finditer(" ".join(q.surface)))
+    # an adult asker (or none given) who names a child under 18 by age: the child's age
+    # counts for a danger told of that child ("zoon 17 ... denkt dat hij gevolgd wordt")
+    named = _minor_age(question) if age is None or age >= ADULT_AGE else None
+
+    def child_age(cues: Sequence[tuple[str, ...]]) -> int | None:
+        return named if named is not None and _a_childs_danger(q, cues) else None
+
     found: list[Signal] = []
     plain: list[bool] = []
     minors_rule: set[str] = set()  # families read from a ``minors_all_of`` rule
@@ -1426,14 +1437,16 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
         shown = family.for_minor() if minor else family
         if cue is not None:
             elder = asker and _an_elders_danger(q, _groups(cue))
-            found.append(Signal(family if elder else shown, " ".join(cue), elder=elder))
+            found.append(Signal(family if elder else shown, " ".join(cue), elder=elder,
+                                minor_age=child_age(_groups(cue))))
         elif family.weak and not explained():
             weak = _weak_hits(family, q, old)
             if weak:
                 elder = asker and _an_elders_danger(q, weak[:WEAK_PROMOTE])
                 text = " + ".join(" ".join(c) for c in weak[:WEAK_PROMOTE])
                 found.append(Signal(family if elder else shown, "weak:" + text,
-                                    weak=len(weak) < WEAK_PROMOTE, elder=elder))
+                                    weak=len(weak) < WEAK_PROMOTE, elder=elder,
+                                    minor_age=child_age(weak[:WEAK_PROMOTE])))
     # A signal read only from a minors' rule (a child put out of the house) comes after
     # the families read from the danger itself: where the child also has no place to
     # sleep tonight, that sentence and its service lead, and the neglect comes next.
@@ -1492,6 +1505,50 @@ def _an_elders_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
             at -= 1
         return False
     return False
+
+
+#: A child of someone (Dutch, English; lemmas): the words :data:`_MINOR_CHILD` names
+#: with an age, and the plain ones for a young person.
+_CHILD_KIN = frozenset(lemma(w) for w in [
+    "zoon", "zoontje", "dochter", "dochtertje", "stiefzoon", "stiefdochter", "pleegkind",
+    "pleegzoon", "pleegdochter", "kind", "kindje", "neef", "nicht", "neefje", "nichtje",
+    "broertje", "zusje", "jongen", "meisje", "tiener", "puber", "son", "daughter",
+    "stepson", "stepdaughter", "child", "kid", "nephew", "niece", "boy", "girl",
+    "teenager", "teen"])
+#: Other people a danger may be told of (Dutch, English; lemmas): the asker's parents
+#: and grandparents (:data:`_ELDERS`) and partners, neighbours, clients.
+_OTHER_PEOPLE = _ELDERS | frozenset(lemma(w) for w in [
+    "man", "vrouw", "partner", "vriend", "vriendin", "ex", "buurman", "buurvrouw", "buren",
+    "cliënt", "client", "husband", "wife", "boyfriend", "girlfriend", "neighbour",
+    "neighbor"])
+
+
+def _a_childs_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
+    """True when a danger is told of the child the question names (not of the asker or
+    another grown-up): going back from the first cue found, the nearest person word is
+    a child word (:data:`_CHILD_KIN`), not the asker ("ik", "me") nor another person
+    (:data:`_OTHER_PEOPLE`). Pronouns ("hij", "ze") are passed by: they point back to
+    the person named before them ("zoon 17 ..., denkt dat hij gevolgd wordt"), and so
+    is a person just after "dat"/"that" (:data:`_REPORTED`: "zoon, 16, beweert dat de
+    buren zijn gedachten lezen" is the son's belief)."""
+    starts = [s for s in (next(iter(_find(c, q)), None) for c in cues) if s is not None]
+    if not starts:
+        return False
+    for at in range(min(starts) - 1, -1, -1):
+        if q.surface[at] in _ASKER:
+            return False
+        if q.toks[at] in _CHILD_KIN or q.surface[at] in _CHILD_KIN:
+            return True
+        if q.toks[at] in _OTHER_PEOPLE and not _REPORTED.intersection(
+                q.surface[max(0, at - 3):at]):
+            return False
+    return False
+
+
+#: Complementisers of reported speech and belief ("beweert dat de buren ...", "says
+#: that the neighbours ..."): a person named in the reported clause is its content's
+#: subject, not the one who believes or says it (ANS: bijzin met "dat"; English "that").
+_REPORTED = frozenset(["dat", "that"])
 
 
 #: Under this age a person is a minor (Jeugdwet, BW 1:233).
@@ -1578,19 +1635,25 @@ _MINOR_CHILD = re.compile(
     r"\b(?:(?:haar|zijn|hun|mijn|her|his|their|my|de|het|een|a|the)\s+)?"
     r"(?:zoon|zoontje|dochter|dochtertje|stiefzoon|stiefdochter|pleegkind|kind|neef|nicht|"
     r"broertje|zusje|son|daughter|stepson|stepdaughter|child|kid|nephew|niece)"
-    r"\s*(?:van\s+|of\s+|\(\s*|,\s*)(\d{1,2})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
-    r"weeks|days))")
+    r"\s*(?:van\s+|of\s+|\(\s*|,\s*|\s)(\d{1,2})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
+    r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|%|procent))")
 
 
 def _minor_in_question(question: str) -> bool:
     """True when the question names a child under 18 by its age (see
     :data:`_MINOR_CHILD`), not as someone who comes along."""
+    return _minor_age(question) is not None
+
+
+def _minor_age(question: str) -> int | None:
+    """The age of the first child under 18 the question names by its age (see
+    :data:`_MINOR_CHILD`), not as someone who comes along; None without one."""
     folded = _spelled_out(fold(question))
     for match in _MINOR_CHILD.finditer(folded):
         before = folded[max(0, match.start() - 12):match.start()].split()
         if int(match.group(1)) < ADULT_AGE and not _WITH.intersection(before[-2:]):
-            return True
-    return False
+            return int(match.group(1))
+    return None
 
 
 def _says_minor(signals: SafetySignals, q: _Question) -> bool:
