@@ -209,8 +209,10 @@ def asker_frame(text: str) -> frozenset[int]:
             if head and body >= FRAME_BODY_WORDS:
                 return frozenset(range(len(head)))
             return frozenset()
-        if not tok[0].isalnum() and tok != ",":
-            return frozenset()  # a sentence ended (or a bracket opened) before any colon
+        if not tok[0].isalnum():
+            # a sentence ended, a bracket opened, or a comma lists or contrasts what the
+            # text is about ("geen schulden, wel eenzaam: ..."): no heading
+            return frozenset()
         if tok[0].isalnum():
             head.append(n)
             if len(head) > FRAME_HEADING_WORDS:

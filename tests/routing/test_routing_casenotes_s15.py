@@ -41,6 +41,8 @@ def test_a_short_heading_before_a_colon_is_the_frame() -> None:
     "Mijn moeder van 80 zegt: ik wil niet naar een verpleeghuis maar red het thuis niet",
     # a short text after the colon: the heading is half the question
     "Huisarts: slapeloosheid na ontslag, wat nu?",
+    # a comma: a list or a contrast of what the text is about, not who writes
+    "Geen huurschuld, wel eenzaam: meneer van 75 zit sinds de dood van zijn vrouw alleen",
     # no colon at all
     "Ouderenadviseur hier, een meneer van 80 zoekt hulp bij zijn administratie",
 ])
@@ -54,7 +56,7 @@ def test_no_heading_without_a_short_opening_and_a_colon(text: str) -> None:
     ("Schuldhulpmaatje: de vrouw die ik begeleid (52) moet van de gemeente 4.000 euro "
      "teruggeven omdat haar uitkering te hoog was. Ze wil weten hoe ze dat in termijnen "
      "kan terugbetalen.", "shm-schuldhulpmaatje", "wpi-terugvordering"),
-    ("Energiecoach, verslag van vanmiddag: meneer (61) kan sinds zijn beroerte niet meer "
+    ("Verslag energiecoach: meneer (61) kan sinds zijn beroerte niet meer "
      "zelf douchen en de drempels in huis zijn een probleem. Wie kan de badkamer laten "
      "aanpassen?", "welzijn-energiecoach", "wmo-woningaanpassing"),
     ("Ouderenadviseur: mevrouw (80) komt na een heupoperatie thuis en heeft voor buiten "
