@@ -36,7 +36,7 @@ import contextlib
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,11 +114,11 @@ def balanced_index(vote: Vote) -> type[ExampleIndex]:
 
     class Balanced(ExampleIndex):
         def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer, *,
-                     balanced: bool = True) -> None:
+                     balanced: bool = True, gated: Sequence[Iterable[str]] = ()) -> None:
             if vote.dedup is not None:
                 per_service = [_dedup(examples, analyzer, vote.dedup)
                                for examples in per_service]
-            super().__init__(per_service, analyzer, balanced=balanced)
+            super().__init__(per_service, analyzer, balanced=balanced, gated=gated)
             self._counts = [len(set(examples)) for examples in per_service]
             used = [c for c in self._counts if c]
             self._median = int(statistics.median(used)) if used else 0
@@ -149,9 +149,9 @@ def balanced_index(vote: Vote) -> type[ExampleIndex]:
                 out += vote.decay ** (j - 1) * (a * (1 - frac) + b * frac)
             return out
 
-        def scores(self, query: Mapping[str, float]
+        def scores(self, query: Mapping[str, float], *, gate_open: bool = True,
                    ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
-            parts, best = self.matches(query)
+            parts, best = self.matches(query, gate_open=gate_open)
             per_example = {number: value for found in best.values() for value, number in found}
             pool = (sorted(per_example.values(), reverse=True)
                     if vote.null or vote.knn or vote.floor else [])

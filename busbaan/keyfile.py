@@ -25,8 +25,8 @@ from pathlib import Path
 from busbaan.errors import BusbaanError, NotFound
 from busbaan.pseudonyms import KEY_BYTES, Pseudonyms
 
-__all__ = ["PSEUDONYM_KEY", "PSEUDONYM_KEY_FILE", "SESSION_KEY", "KeyKind", "load_key",
-           "load_pseudonyms"]
+__all__ = ["PSEUDONYM_KEY", "PSEUDONYM_KEY_FILE", "SESSION_KEY", "KeyKind", "create_key",
+           "load_key", "load_pseudonyms"]
 
 #: The pseudonym key's file name in the state directory (unless configured elsewhere).
 PSEUDONYM_KEY_FILE = "pseudonym.key"
@@ -78,6 +78,12 @@ def _create(path: Path) -> None:
             os.link(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def create_key(path: str | Path) -> None:
+    """A new random key at ``path`` (mode 0600), made only when ``path`` does not exist
+    (``busbaan keys rotate`` makes the next key beside the current one with it)."""
+    _create(Path(path))
 
 
 def load_key(path: str | Path, kind: KeyKind, *, create: bool) -> bytes:

@@ -82,6 +82,7 @@ from busbaan.routing.learning import (
     source_key,
 )
 from busbaan.store.wegwijzer_learned import LearnedRepository
+from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 from busbaan.store.wegwijzer_repo import (
     AnswerRepository,
     FeedbackRepository,
@@ -219,6 +220,7 @@ class WegwijzerBot:
         self.answers = AnswerRepository(engine)
         self.feedback = FeedbackRepository(engine)
         self.learned_repo = LearnedRepository(engine)
+        self.privacy = WegwijzerPrivacy(engine)
         #: What professionals taught for this map version (reloaded after each vote, and
         #: before a question when older than ``learned_refresh_s``, so that the editor's
         #: `busbaan route learned forget` takes effect within that time; session 8).
@@ -268,6 +270,20 @@ class WegwijzerBot:
     @property
     def user_id(self) -> str:
         return self.runner.user_id
+
+    async def sweep_ids(self, *, legacy: bool) -> dict[str, int]:
+        """The retention sweep (:mod:`busbaan.store.wegwijzer_privacy`): at start with
+        ``legacy`` (rows from before migration 0070), then on the reminder clock."""
+        counts = await asyncio.to_thread(self.privacy.sweep, self.pseudonyms,
+                                         self.clock.now(), legacy=legacy)
+        if any(counts.values()):
+            log.info("wegwijzer.ids_swept", **counts)
+        return counts
+
+    def person(self, user_id: str) -> str:
+        """The keyed pseudonym the store names ``user_id`` by (never the Matrix ID;
+        :mod:`busbaan.wegwijzer.retention`)."""
+        return self.pseudonyms.person(user_id)
 
     @property
     def client(self) -> nio.AsyncClient:
@@ -442,7 +458,7 @@ class WegwijzerBot:
                         answer: RouteAnswer) -> None:
         record = AnswerRecord(
             answer_id=answer_id, room_id=room_id, event_id=event_id,
-            question_event_id=question_event_id, asker=asker,
+            question_event_id=question_event_id, asker=self.person(asker),
             question_sha256=question_hash(answer.question, self.pseudonyms),
             map_sha256=self.document.sha256,
             results=tuple(ResultRef(r.service_id, r.organization_id, r.score, r.lane)
@@ -565,7 +581,8 @@ class WegwijzerBot:
                         for r in route.get("results", []))
         record = AnswerRecord(
             answer_id=answer_id, room_id=str(message["room_id"]), event_id=event_id,
-            question_event_id=str(message["event_id"]), asker=str(message["sender"]),
+            question_event_id=str(message["event_id"]),
+            asker=self.person(str(message["sender"])),
             question_sha256=question_hash(query, self.pseudonyms),
             map_sha256=self.document.sha256,
             results=results, confident=bool(route.get("confident")),
@@ -670,7 +687,7 @@ class WegwijzerBot:
             replied = await asyncio.to_thread(self.answers.by_event, in_reply_to)
             if replied is not None and replied.room_id == room_id:
                 return replied
-        last = await asyncio.to_thread(self.answers.last_for, room_id, sender)
+        last = await asyncio.to_thread(self.answers.last_for, room_id, self.person(sender))
         newest = self._last_question.get((room_id, sender))
         if last is not None and newest is not None and newest != last.question_event_id:
             # outside7: the newest question was refused (personal data, no words, another
@@ -736,8 +753,16 @@ class WegwijzerBot:
                                     self.clock.now())
         if answer.map_sha256 == self.document.sha256:
             await self._load_learned()
-        await self.record("route.learned", "C", actor=actor, details={
-            "source_id": source_id, "votes": str(n), "map_sha256": answer.map_sha256[:16]})
+        # The professional by pseudonym, not Matrix ID (session 9): once their votes are
+        # forgotten (`route learned forget --person`), this entry links no one without
+        # the key, and nobody after a key rotation. Entries written before keep theirs
+        # (the log is tamper-evident and is not rewritten).
+        details = {"source_id": source_id, "votes": str(n),
+                   "map_sha256": answer.map_sha256[:16]}
+        if actor is not None:
+            details |= {"person": self.person(actor),
+                        "pseudonym_key": self.pseudonyms.fingerprint()}
+        await self.record("route.learned", "C", actor=None, details=details)
         log.info("route.learned", source_id=source_id, votes=n,
                  associations=len(self.learned))
         return n
@@ -788,13 +813,14 @@ class WegwijzerBot:
     async def _feedback(self, ctx: CommandContext, verdict: str,
                         expected: str | None) -> Reply:
         answer = await self.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
-        if answer.asker != ctx.sender:
+        if answer.asker != self.person(ctx.sender):
             raise Forbidden(
                 "Alleen wie de vraag stelde kan het antwoord beoordelen.",
                 "Only the person who asked can rate the answer.", errcode="BB_NOT_ASKER")
         self.require_audit()
         record = FeedbackRecord(
-            feedback_id=self.feedback.new_id(), answer_id=answer.answer_id, by=ctx.sender,
+            feedback_id=self.feedback.new_id(), answer_id=answer.answer_id,
+            by=self.person(ctx.sender),
             verdict="good" if verdict == "good" else "wrong", expected_service_id=expected,
             question_sha256=answer.question_sha256, map_sha256=answer.map_sha256,
             answered_service_ids=tuple(r.service_id for r in answer.results),

@@ -129,6 +129,9 @@ class LaneDesk:
     # -- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
+        # Matrix IDs written before migration 0070 become pseudonyms before anything is
+        # compared with them; IDs past the retention go (busbaan.wegwijzer.retention).
+        await self.bot.sweep_ids(legacy=True)
         for lane in await asyncio.to_thread(self.repo.all):
             self._lanes[lane.room_id] = lane
         self.bot.client.add_event_callback(self.reach.on_member, nio.RoomMemberEvent)
@@ -151,7 +154,7 @@ class LaneDesk:
                    lang: str, service_id: str | None = None) -> Opened:
         """Open a lane to result ``n`` (1-based) of ``answer``, or to ``service_id`` (the
         human triage desk, ``!baan mens``); see the module doc."""
-        if sender != answer.asker:
+        if self.bot.person(sender) != answer.asker:
             raise Forbidden(
                 "Alleen wie de vraag stelde kan er een baan uit openen. Stel je eigen vraag "
                 "met !wie <vraag>.",
@@ -229,8 +232,9 @@ class LaneDesk:
             lane = LaneRecord(
                 lane_id=lane_id, room_id=created.room_id, answer_id=answer.answer_id,
                 service_id=service.id, organization_id=service.organization_id,
-                team=service.matrix_room, asker=sender, target_minutes=target,
-                opened_at=self.bot.clock.now(), intake_room_id=intake_id)
+                team=service.matrix_room, asker=self.bot.person(sender),
+                target_minutes=target, opened_at=self.bot.clock.now(),
+                intake_room_id=intake_id, asker_user_id=sender)
             stored = await asyncio.to_thread(self.repo.add, lane, answer.question_sha256)
             if stored is None:  # opened meanwhile by another path: keep the first
                 await self._abandon(created.room_id)
@@ -242,7 +246,7 @@ class LaneDesk:
             invited = await self._invite(lane.room_id, team)
         if self.bot.runner.encryption:  # the room key must reach asker and team (issue 11)
             await self.bot.runner.members_known(lane.room_id, [sender, *team])
-        await self._first_messages(lane, question, service.name, org_name, invited)
+        await self._first_messages(lane, sender, question, service.name, org_name, invited)
         await self.bot.record("lane.opened", "C", actor=sender, details={
             "lane_id": lane.lane_id, "room_id": lane.room_id, "service_id": lane.service_id,
             "organization_id": lane.organization_id, "team": lane.team,
@@ -268,21 +272,22 @@ class LaneDesk:
             await self.bot.client.room_leave(room_id)
             await self.bot.client.room_forget(room_id)
 
-    async def _first_messages(self, lane: LaneRecord, question: str | None, service_name: str,
-                              org_name: str, invited: int) -> None:
-        """The question (first), the notice naming the service, the intake announcement."""
+    async def _first_messages(self, lane: LaneRecord, asker: str, question: str | None,
+                              service_name: str, org_name: str, invited: int) -> None:
+        """The question (first), the notice naming the service, the intake announcement
+        (``asker``: the Matrix ID; the room names them, the store does not)."""
         client_lang = "nl"  # lane rooms are shared with the team: Dutch
         if question is not None:
-            body = f"Vraag van {lane.asker}:\n\n{question}"
-            html = f"<p>Vraag van {esc(lane.asker)}:</p><blockquote>{esc(question)}</blockquote>"
+            body = f"Vraag van {asker}:\n\n{question}"
+            html = f"<p>Vraag van {esc(asker)}:</p><blockquote>{esc(question)}</blockquote>"
         else:
-            body = (f"{lane.asker}: ik kon je vraag niet meer ophalen; zet hem hier neer (zonder "
+            body = (f"{asker}: ik kon je vraag niet meer ophalen; zet hem hier neer (zonder "
                     "persoonsgegevens).")
             html = f"<p>{esc(body)}</p>"
         await self.bot.runner.notice(lane.room_id, kind="lane.question", body=body, html=html,
                                      data={"lane_id": lane.lane_id,
                                            "carried": question is not None},
-                                     mentions=(lane.asker,))
+                                     mentions=(asker,))
         target = format_duration(lane.target_minutes * 60, client_lang)
         opened = (f"Deze baan loopt naar {service_name} ({org_name}), geopend via de wegwijzer. "
                   f"Team: graag een eerste antwoord binnen {target}. Dit is geen casuskamer: "
@@ -296,7 +301,7 @@ class LaneDesk:
                                            "target_minutes": lane.target_minutes,
                                            "invited": invited})
         if lane.intake_room_id:
-            text = (f"Nieuwe baan voor {service_name} van {lane.asker} (doel eerste antwoord: "
+            text = (f"Nieuwe baan voor {service_name} van {asker} (doel eerste antwoord: "
                     f"{target}). Iedereen in deze intakekamer kan erin.")
             html = f"<p>{esc(text)}</p><p>{room_link(lane.room_id, 'Naar de baan')}</p>"
             try:
@@ -313,10 +318,12 @@ class LaneDesk:
 
     async def on_lane_message(self, lane: LaneRecord, sender: str) -> None:
         """A message in a lane room: the first one from the team stops the clock."""
-        if sender in (self.bot.user_id, lane.asker) or not lane.waiting:
+        if (sender == self.bot.user_id or self.bot.person(sender) == lane.asker
+                or not lane.waiting):
             return
         now = self.bot.clock.now()
-        first = await asyncio.to_thread(self.repo.first_answer, lane.lane_id, by=sender, at=now)
+        first = await asyncio.to_thread(self.repo.first_answer, lane.lane_id,
+                                        by=self.bot.person(sender), at=now)
         current = await asyncio.to_thread(self.repo.get, lane.lane_id)
         if current is not None:
             self._lanes[lane.room_id] = current
@@ -338,6 +345,10 @@ class LaneDesk:
                 await self.remind_due()
             except Exception:
                 log.exception("lane.remind_failed")
+            try:
+                await self.bot.sweep_ids(legacy=False)
+            except Exception:
+                log.exception("wegwijzer.sweep_failed")
 
     async def remind_due(self) -> int:
         """Remind the teams of lanes that wait past their target (once per lane)."""
@@ -361,7 +372,10 @@ class LaneDesk:
                 await self.bot.runner.notice(lane.room_id, kind="lane.reminder", body=text,
                                              data=data)
                 if lane.intake_room_id:
-                    intake = (f"Herinnering: een baan voor {name} van {lane.asker} wacht al "
+                    # the asker's Matrix ID is kept for this while the lane waits; a lane
+                    # past the retention (or stored before 0070) is reminded without it
+                    of = f" van {lane.asker_user_id}" if lane.asker_user_id else ""
+                    intake = (f"Herinnering: een baan voor {name}{of} wacht al "
                               f"{wait} op een eerste antwoord (doel: {target}).")
                     await self.bot.runner.notice(
                         lane.intake_room_id, kind="lane.reminder",
@@ -456,7 +470,8 @@ class LaneDesk:
             raise UsageError("Dit is geen baan; !baan sluit werkt alleen in een baan.",
                              "This is not a lane; !lane close works only in a lane.",
                              errcode="BB_NOT_A_LANE")
-        closed = await asyncio.to_thread(self.repo.close, lane.lane_id, by=ctx.sender,
+        closed = await asyncio.to_thread(self.repo.close, lane.lane_id,
+                                         by=self.bot.person(ctx.sender),
                                          at=self.bot.clock.now())
         if not closed:
             raise UsageError("Deze baan is al gesloten.", "This lane is already closed.",

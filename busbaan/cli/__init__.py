@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "dev": "busbaan.cli.dev:dev",
     "serve": "busbaan.cli.serve:serve",
     "witness": "busbaan.cli.witness:witness",  # issue 9
+    "keys": "busbaan.cli.keys:keys",  # session 9: pseudonym key rotation, retention sweep
 }
 
 

@@ -17,6 +17,13 @@ can read and extend without code, and validated by ``busbaan socialmap check``::
 The files shipped in ``busbaan/routing/examples/`` are written for the demo map; an
 entry applies to the services of a map whose id it matches and is ignored otherwise.
 
+A service of another map borrows the examples of the same kind of service with
+``like``; ``unless`` leaves out the borrowed examples with a word that starts with one
+of its entries, for what this map gives to a service of its own (a youth team on a map
+with its own addiction service does not borrow the cannabis questions)::
+
+    okt: {like: [okt-opvoedondersteuning], unless: [blow, wiet, cannabis]}
+
 :class:`ExampleIndex` scores a question against the examples with BM25 (each example
 is a document) and gives each service the sum of its best :data:`TOP_K` example scores,
 discounted by rank: a nearest-neighbour vote, so that one example that fits closely
@@ -75,6 +82,7 @@ class _Like(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     like: list[str] = Field(min_length=1)
+    unless: list[str] = []
     examples: list[str] = []
 
 
@@ -94,9 +102,19 @@ class Entry:
     examples: tuple[str, ...]
     source: str
     like: tuple[str, ...] = ()
+    #: Word beginnings: a borrowed example with a word that starts with one is left out.
+    unless: tuple[str, ...] = ()
 
     def matches(self, service_id: str) -> bool:
         return fnmatch.fnmatchcase(service_id, self.key)
+
+    def borrowed(self, by_key: Mapping[str, Sequence[str]]) -> list[str]:
+        """The examples its ``like`` keys lend, without those ``unless`` leaves out."""
+        texts = [t for key in self.like for t in by_key.get(key, ())]
+        if not self.unless:
+            return texts
+        return [t for t in texts
+                if not any(w.startswith(self.unless) for w in words(t.casefold()))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +174,7 @@ class ExampleSet:
         used = [e for e in self.entries if e.source in sources]
         out: dict[str, dict[str, None]] = defaultdict(dict)
         for entry in used:
-            texts = [*entry.examples, *(t for key in entry.like for t in by_key.get(key, ()))]
+            texts = [*entry.examples, *entry.borrowed(by_key)]
             for service_id in ids:
                 if entry.matches(service_id):
                     out[service_id].update(dict.fromkeys(texts))
@@ -171,8 +189,7 @@ class ExampleSet:
         for entry in self.entries:
             if entry.matches(service_id):
                 found.update(dict.fromkeys(entry.examples))
-                for key in entry.like:
-                    found.update(dict.fromkeys(by_key.get(key, ())))
+                found.update(dict.fromkeys(entry.borrowed(by_key)))
         return tuple(found)
 
 
@@ -226,11 +243,19 @@ def parse_examples(raw: object, source: str) -> ExampleSet:
     for key, value in parsed.services.items():
         where = f"services.{key}"
         like: tuple[str, ...] = ()
+        unless: tuple[str, ...] = ()
         if isinstance(value, _Like):
             like, examples = tuple(value.like), value.examples
+            unless = tuple(u.strip().casefold() for u in value.unless)
             if any(not k.strip() for k in like):
                 problems.append(_problem("examples-like", f"{where}.like", "een lege sleutel "
                                          "in 'like'", "an empty key in 'like'"))
+            if any(not u or not words(u) or len(words(u)) > 1 for u in unless):
+                problems.append(_problem(
+                    "examples-unless", f"{where}.unless", "'unless' heeft een leeg woord of "
+                    "meer dan één woord per regel; geef het begin van één woord (zoals 'blow')",
+                    "'unless' has an empty entry or more than one word per entry; give the "
+                    "beginning of one word (such as 'blow')"))
         else:
             examples = value
         if not key.strip() or any(c.isspace() for c in key):
@@ -270,7 +295,7 @@ def parse_examples(raw: object, source: str) -> ExampleSet:
                     "questions without personal data"))
                 continue
             kept.append(text)
-        entries.append(Entry(key, tuple(dict.fromkeys(kept)), source, like))
+        entries.append(Entry(key, tuple(dict.fromkeys(kept)), source, like, unless))
     if problems:
         raise ExamplesFileError(source, problems)
     return ExampleSet(tuple(entries))
@@ -477,12 +502,19 @@ class ExampleIndex:
     """
 
     def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer, *,
-                 balanced: bool = True) -> None:
+                 balanced: bool = True,
+                 gated: Sequence[Iterable[str]] = (), gate_mode: str = "off") -> None:
+        self.gate_mode = gate_mode
         owners: dict[str, list[int]] = defaultdict(list)
         for doc, examples in enumerate(per_service):
             for example in examples:
                 owners[example].append(doc)
         self._owners: tuple[tuple[int, ...], ...] = tuple(tuple(d) for d in owners.values())
+        # (example number, service) pairs that vote only when asked with ``gate_open``
+        numbers = {text: number for number, text in enumerate(owners)}
+        self._gated: frozenset[tuple[int, int]] = frozenset(
+            (numbers[text], doc)
+            for doc, texts in enumerate(gated) for text in texts if text in numbers)
         sizes = [len(set(examples)) for examples in per_service]
         used = [size for size in sizes if size]
         median = int(statistics.median(used)) if used and balanced else max(sizes, default=0)
@@ -504,6 +536,12 @@ class ExampleIndex:
         self._postings: Mapping[str, tuple[tuple[int, float], ...]] = {
             s: tuple(p) for s, p in postings.items()}
         self.size = n
+        # per stem, the share of the examples using it that are gated: how much the
+        # word says what the gated examples are about (a danger), not everyday life
+        gated_numbers = {number for number, _ in self._gated}
+        self._specific: Mapping[str, float] = {
+            s: sum(number in gated_numbers for number, _ in p) / len(p)
+            for s, p in self._postings.items()} if gated_numbers else {}
 
     def __contains__(self, stem: object) -> bool:
         return stem in self._postings
@@ -523,30 +561,37 @@ class ExampleIndex:
                 sizes[doc] += 1.0
         return {stem: dict(v) for stem, v in per_stem.items()}, sizes
 
-    def matches(self, query: Mapping[str, float]
+    def matches(self, query: Mapping[str, float], *, gate_open: bool = True,
                 ) -> tuple[dict[int, dict[str, float]], dict[int, list[tuple[float, int]]]]:
         """Per example (number): the stems it matched with what each earned; and per
         service (router document number): its matching examples as (score, number),
-        unsorted. What :meth:`scores` votes with (and bench/balance.py's variants)."""
+        unsorted. What :meth:`scores` votes with (and bench/balance.py's variants).
+        ``gate_open=False``: the ``gated`` examples give their services no vote."""
         per_example: dict[int, float] = defaultdict(float)
+        specific: dict[int, float] = defaultdict(float)
         parts: dict[int, dict[str, float]] = defaultdict(dict)
         for stem, weight in query.items():
             for number, value in self._postings.get(stem, ()):
                 per_example[number] += weight * value
+                specific[number] += weight * value * self._specific.get(stem, 0.0)
                 parts[number][stem] = weight * value
         best: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for number, value in per_example.items():
             for doc in self._owners[number]:
-                best[doc].append((value, number))
+                if gate_open or (number, doc) not in self._gated:
+                    best[doc].append((value, number))
+                elif self.gate_mode == "specific" and specific[number] > 0.0:
+                    best[doc].append((specific[number], number))
         return parts, best
 
     def scores(
-        self, query: Mapping[str, float]
+        self, query: Mapping[str, float], *, gate_open: bool = True,
     ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
         """Per service (router document number): the rank-weighted sum of its best
         examples' BM25 scores for the weighted query stems (:func:`rank_weights`); and
-        per service the stems its best example matched, with what each earned there."""
-        parts, best = self.matches(query)
+        per service the stems its best example matched, with what each earned there.
+        ``gate_open=False``: the ``gated`` examples give their services no vote."""
+        parts, best = self.matches(query, gate_open=gate_open)
         out: dict[int, float] = {}
         evidence: dict[int, dict[str, float]] = {}
         for doc, found in best.items():

@@ -109,6 +109,13 @@ PLACES: Mapping[str, str] = {
     "nieuwmarkt": "Centrum",
     "haarlemmerbuurt": "Centrum",
     "plantagebuurt": "Centrum",
+    # the wijk Oostelijke Eilanden/Kadijken and its islands belong to stadsdeel Centrum
+    # (Gemeente Amsterdam, gebiedsindeling; session 9: a retired question named it)
+    "oostelijke eilanden": "Centrum",
+    "kadijken": "Centrum",
+    "kattenburg": "Centrum",
+    "wittenburg": "Centrum",
+    "oostenburg": "Centrum",
     "binnenstad": "Centrum",
     "city centre": "Centrum",
     "city center": "Centrum",

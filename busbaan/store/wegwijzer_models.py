@@ -1,7 +1,10 @@
 """The wegwijzer's tables (issue 5): imported social maps, answers, lanes, feedback.
 
-No table holds a question's text: questions are referred to by their SHA-256
-(``question_sha256``). Times are stored as naive UTC. Migration: ``0004_wegwijzer``.
+No table holds a question's text: questions are referred to by their keyed hash
+(``question_sha256``). People are named by their keyed person pseudonym (12 hex), not
+their Matrix ID; the one exception is ``lane.asker_user_id`` while the lane waits
+(:mod:`busbaan.wegwijzer.retention`; migration 0070). Times are stored as naive UTC.
+Migration: ``0004_wegwijzer``.
 Import this module wherever the full metadata is needed.
 """
 
@@ -68,6 +71,7 @@ class LaneRow(SQLModel, table=True):
     reminded_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     closed_by: str | None = Field(default=None, max_length=255)
+    asker_user_id: str | None = Field(default=None, max_length=255)
 
 
 class RouteFeedbackRow(SQLModel, table=True):

@@ -2,7 +2,11 @@
 
 Sync SQLAlchemy, like :mod:`busbaan.store.repositories`; the bot calls them through
 ``asyncio.to_thread``. They return the frozen records of :mod:`busbaan.wegwijzer.model`.
-Times go in and come out as aware UTC datetimes.
+Times go in and come out as aware UTC datetimes. People go in and come out as keyed
+person pseudonyms (12 hex; :mod:`busbaan.wegwijzer.retention`): a Matrix ID where a
+pseudonym belongs is refused with ValueError, so a caller that forgets to pseudonymise
+fails loudly instead of storing the ID. The one Matrix ID kept is a waiting lane's
+``asker_user_id``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlmodel import Session, col, select
 from busbaan.store.repositories import new_id
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow, SocialMapRow
 from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef
+from busbaan.wegwijzer.retention import is_pseudonym
 
 
 def _store(when: dt.datetime) -> dt.datetime:
@@ -32,6 +37,13 @@ def _load(when: dt.datetime) -> dt.datetime:
 
 def _maybe(when: dt.datetime | None) -> dt.datetime | None:
     return None if when is None else _load(when)
+
+
+def _person(value: str) -> str:
+    """``value`` when it is a person pseudonym; ValueError (never echoing it) otherwise."""
+    if not is_pseudonym(value):
+        raise ValueError("expected a person pseudonym (12 hex), not a Matrix ID")
+    return value
 
 
 # -- social maps -----------------------------------------------------------------------
@@ -117,6 +129,7 @@ class AnswerRepository:
         return new_id("A")
 
     def add(self, answer: AnswerRecord) -> None:
+        _person(answer.asker)
         with Session(self._engine) as s, s.begin():
             s.add(RouteAnswerRow(
                 answer_id=answer.answer_id, room_id=answer.room_id, event_id=answer.event_id,
@@ -137,7 +150,8 @@ class AnswerRepository:
             return _answer(row) if row is not None else None
 
     def last_for(self, room_id: str, asker: str) -> AnswerRecord | None:
-        """The newest answer to ``asker`` in ``room_id``."""
+        """The newest answer to ``asker`` (a person pseudonym) in ``room_id``."""
+        _person(asker)
         with Session(self._engine) as s:
             row = s.exec(select(RouteAnswerRow)
                          .where(col(RouteAnswerRow.room_id) == room_id,
@@ -158,7 +172,7 @@ def _lane(row: LaneRow) -> LaneRecord:
         asker=row.asker, target_minutes=row.target_minutes, opened_at=_load(row.opened_at),
         intake_room_id=row.intake_room_id, first_answer_at=_maybe(row.first_answer_at),
         first_answer_by=row.first_answer_by, reminded_at=_maybe(row.reminded_at),
-        closed_at=_maybe(row.closed_at),
+        closed_at=_maybe(row.closed_at), asker_user_id=row.asker_user_id,
     )
 
 
@@ -174,15 +188,18 @@ class LaneRepository:
         return new_id("L")
 
     def add(self, lane: LaneRecord, question_sha256: str) -> LaneRecord | None:
-        """Store a new lane; None when the answer already has a lane to that service."""
+        """Store a new lane; None when the answer already has a lane to that service.
+        ``lane.asker`` is a pseudonym; ``lane.asker_user_id`` the Matrix ID the reminder
+        names (cleared by :meth:`first_answer`, :meth:`close` and the retention sweep)."""
+        _person(lane.asker)
         try:
             with Session(self._engine) as s, s.begin():
                 s.add(LaneRow(
                     lane_id=lane.lane_id, room_id=lane.room_id, answer_id=lane.answer_id,
                     service_id=lane.service_id, organization_id=lane.organization_id,
                     team=lane.team, intake_room_id=lane.intake_room_id, asker=lane.asker,
-                    question_sha256=question_sha256, target_minutes=lane.target_minutes,
-                    opened_at=_store(lane.opened_at)))
+                    asker_user_id=lane.asker_user_id, question_sha256=question_sha256,
+                    target_minutes=lane.target_minutes, opened_at=_store(lane.opened_at)))
         except IntegrityError:
             return None
         return lane
@@ -228,17 +245,22 @@ class LaneRepository:
             return bool(result.rowcount)
 
     def first_answer(self, lane_id: str, *, by: str, at: dt.datetime) -> bool:
-        """Record the team's first answer; False when one was recorded before."""
+        """Record the team's first answer (``by``: a pseudonym) and forget the asker's
+        Matrix ID (the lane no longer waits); False when one was recorded before."""
         return self._set_once(lane_id, "first_answer_at",
-                              {"first_answer_at": _store(at), "first_answer_by": by})
+                              {"first_answer_at": _store(at), "first_answer_by": _person(by),
+                               "asker_user_id": None})
 
     def reminded(self, lane_id: str, at: dt.datetime) -> bool:
         """Record that the team was reminded; False when it was before."""
         return self._set_once(lane_id, "reminded_at", {"reminded_at": _store(at)})
 
     def close(self, lane_id: str, *, by: str, at: dt.datetime) -> bool:
-        """Close the lane; False when it was closed before."""
-        return self._set_once(lane_id, "closed_at", {"closed_at": _store(at), "closed_by": by})
+        """Close the lane (``by``: a pseudonym) and forget the asker's Matrix ID; False
+        when it was closed before."""
+        return self._set_once(lane_id, "closed_at", {"closed_at": _store(at),
+                                                     "closed_by": _person(by),
+                                                     "asker_user_id": None})
 
 
 # -- feedback --------------------------------------------------------------------------
@@ -266,7 +288,9 @@ class FeedbackRepository:
 
     def record(self, feedback: FeedbackRecord) -> tuple[FeedbackRecord, bool]:
         """Store ``feedback``; ``(stored, replaced)`` where replaced says an earlier
-        verdict of the same person on the same answer was overwritten."""
+        verdict of the same person on the same answer was overwritten. ``feedback.by``
+        is a pseudonym."""
+        _person(feedback.by)
         with Session(self._engine) as s, s.begin():
             row = s.exec(select(RouteFeedbackRow)
                          .where(col(RouteFeedbackRow.answer_id) == feedback.answer_id,

@@ -3,6 +3,7 @@
 ``question``  a chat question: context words, personal data, language, keyed hash
 ``model``     answers, lanes and feedback as frozen records (no question text)
 ``sla``       team intake figures, the response target and reminders
+``retention`` which Matrix IDs the tables keep, and for how long
 
 The bot (``bots/wegwijzer``) and the web API (``busbaan.web.lanes``) call these.
 """
@@ -15,6 +16,7 @@ from busbaan.wegwijzer.question import (
     question_hash,
     refuse_personal_data,
 )
+from busbaan.wegwijzer.retention import ASKER_ID_DAYS, is_pseudonym, keeps_asker_id
 from busbaan.wegwijzer.sla import (
     DEFAULT_TARGET_MINUTES,
     TeamFigures,
@@ -27,6 +29,7 @@ from busbaan.wegwijzer.sla import (
 )
 
 __all__ = [
+    "ASKER_ID_DAYS",
     "DEFAULT_TARGET_MINUTES",
     "AnswerRecord",
     "FeedbackRecord",
@@ -38,6 +41,8 @@ __all__ = [
     "due_reminders",
     "format_duration",
     "guess_lang",
+    "is_pseudonym",
+    "keeps_asker_id",
     "overdue",
     "parse_question",
     "question_hash",

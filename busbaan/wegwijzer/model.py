@@ -1,7 +1,9 @@
 """What the wegwijzer keeps (pure, frozen): answers, lanes, feedback.
 
 None of these holds a question's text: a question is referred to by its hash
-(:func:`busbaan.wegwijzer.question.question_hash`, keyed). The text lives only in Matrix,
+(:func:`busbaan.wegwijzer.question.question_hash`, keyed). People are named by their
+keyed person pseudonym; the one Matrix ID kept, and for how long, is in
+:mod:`busbaan.wegwijzer.retention`. The text lives only in Matrix,
 in the room where it was asked (and, when it carried no personal data, in the lane).
 """
 
@@ -36,7 +38,7 @@ class AnswerRecord:
     room_id: str
     event_id: str  # the answer's event
     question_event_id: str  # the question's event (the text stays in Matrix)
-    asker: str
+    asker: str  # the asker's keyed person pseudonym (12 hex), never the Matrix ID
     question_sha256: str
     map_sha256: str
     results: tuple[ResultRef, ...]
@@ -54,14 +56,17 @@ class LaneRecord:
     service_id: str
     organization_id: str
     team: str  # the intake room's alias (or id): what the figures are grouped by
-    asker: str
+    asker: str  # the asker's keyed person pseudonym (12 hex)
     target_minutes: int
     opened_at: dt.datetime
     intake_room_id: str | None = None
     first_answer_at: dt.datetime | None = None
-    first_answer_by: str | None = None
+    first_answer_by: str | None = None  # a person pseudonym
     reminded_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
+    #: The asker's Matrix ID, kept only while the lane waits (the reminder names them;
+    #: :func:`busbaan.wegwijzer.retention.keeps_asker_id`), else None.
+    asker_user_id: str | None = None
 
     @property
     def waiting(self) -> bool:
@@ -76,7 +81,7 @@ class FeedbackRecord:
 
     feedback_id: str
     answer_id: str
-    by: str
+    by: str  # a person pseudonym (12 hex)
     verdict: Verdict
     expected_service_id: str | None
     question_sha256: str

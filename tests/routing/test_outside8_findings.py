@@ -71,7 +71,8 @@ def test_a_toddler_is_not_admitted_to_a_school_age_service(
                    "share a word (OKT: 20 of 84), and its best ones describe crying babies "
                    "and children at night; of the balancing variants (session 8, "
                    "bench/balance.py) only the strongest, (median/count)^0.5, moves it, at "
-                   "2.8 points of top-1")
+                   "2.8 points of top-1; session 9: those examples carry no signal, so the "
+                   "danger-example gate leaves it (only gating all VT examples moves it)")
 @pytest.mark.parametrize("question", [
     "baby van 8 maanden huilt de hele nacht, de moeder is uitgeput",
 ])
@@ -93,7 +94,9 @@ def test_drinking_without_danger_goes_to_addiction_care(demo_router: Router) -> 
 @pytest.mark.xfail(strict=True, reason="a confident language-course answer lists Veilig "
                    "Thuis second, 'past bij: spreekt, nederlands, taalles': one example "
                    "('Mijn man slaat mij ... Ik spreek niet goed Nederlands') matches the "
-                   "clause in passing; the best example counts in full (session 8)")
+                   "clause in passing; the best example counts in full (session 8); gating "
+                   "such danger examples on a signal fixes it (session 9, "
+                   "test_routing_filler_s9.py) but is off: it costs safety recall")
 def test_a_language_course_does_not_list_veilig_thuis(demo_router: Router) -> None:
     answer = demo_router.route("vrouw spreekt nauwelijks Nederlands en wil graag op taalles")
     assert answer.results[0].service_id == "taalhuis"

@@ -125,7 +125,10 @@ def test_learning_to_budget_is_no_language_course(demo_router: Router) -> None:
 
 @pytest.mark.xfail(strict=True, reason="bruises explained ('van het voetballen') still put "
                    "Veilig Thuis second on 'blauwe, kinderen' (no signal, no caution) and push "
-                   "the Stadspas, which pays the sports club, to fourth")
+                   "the Stadspas, which pays the sports club, to fourth; session 9 (filler15): "
+                   "'blauwe' comes from VT examples that carry a danger; gating them on a "
+                   "signal (Tuning.gate_safety_examples='danger') fixes this but, off, as it "
+                   "costs 20 of 335 safety questions their service in the top 3 (LOSO)")
 def test_bruised_knees_from_football_and_a_sports_club(demo_router: Router) -> None:
     answer = demo_router.route("kinderen van 6 en 8 hebben blauwe knieën van het voetballen, "
                                "moeder zoekt een sportclub die ze kan betalen met weinig "
@@ -149,7 +152,9 @@ def test_the_stadsdeel_does_not_outweigh_what_is_asked(demo_router: Router) -> N
 
 @pytest.mark.xfail(strict=True, reason="Veilig Thuis as a filler (outside8 finding 4, still "
                    "open: the balanced example vote is off): second or third in confident "
-                   "answers with no signal and no caution, with 'past bij' everyday words")
+                   "answers with no signal and no caution, with 'past bij' everyday words; "
+                   "session 9 (filler15): the danger-example gate fixes 2 of these 3 but is "
+                   "off (safety 330 -> 310 of 335, LOSO s3-s14)")
 @pytest.mark.parametrize("question", [
     "mijn cliënt slaat zich er wel doorheen, maar heeft hulp nodig bij bezwaar tegen het "
     "terugbetalen van de huurtoeslag",

@@ -116,6 +116,40 @@ def test_a_file_is_used_whole_or_not_at_all(benchmark_map: SocialMap) -> None:
     assert borrowed.for_map(["bijstand"]) == {"bijstand": tuple(good["wpi-bijstand"])}
 
 
+def test_unless_leaves_out_borrowed_examples_this_map_gives_to_another_service() -> None:
+    """A youth team on a map with its own addiction service borrows the youth-team
+    examples, but not the ones about cannabis: 'unless' names word beginnings, and a
+    borrowed example with such a word is left out (its own examples are kept)."""
+    youth = {"okt-opvoedondersteuning": [
+        "Onze dochter van 15 komt steeds later thuis en we hebben elke dag ruzie.",
+        "Zoon van 16 rookt elke dag wiet op zijn kamer en spijbelt.",
+        "Hij blowt al maanden en wij weten niet meer wat we moeten doen.",
+    ]}
+    mine = {"okt": {"like": ["okt-opvoedondersteuning"], "unless": ["Wiet", "blow"],
+                    "examples": ["Mijn zoon blowt en ik wil een opvoedgesprek."]}}
+    both = ExampleSet(parse_examples({"services": youth}, "a.yaml").entries
+                      + parse_examples({"services": mine}, "b.yaml").entries)
+    assert both.for_map(["okt"]) == {"okt": (
+        "Mijn zoon blowt en ik wil een opvoedgesprek.",
+        "Onze dochter van 15 komt steeds later thuis en we hebben elke dag ruzie.")}
+    assert both.for_service("okt") == both.for_map(["okt"])["okt"]
+    with pytest.raises(ExamplesFileError) as caught:
+        parse_examples({"services": {"okt": {"like": ["x"], "unless": ["wiet roken", " "]}}},
+                       "c.yaml")
+    assert _codes(caught.value) == ["examples-unless"]
+    assert "één woord" in caught.value.found[0].nl
+
+
+def test_the_make_dev_youth_team_does_not_take_cannabis_questions_from_addiction_care(
+        ) -> None:
+    """The `make dev` map has its own verslavingszorg: a parent worried about a son who
+    smokes cannabis every day is not sent to okt with confidence on borrowed examples."""
+    router = Router(load_map(demo_map_path()))
+    answer = router.route("ouders ongerust: zoon (20) zit de hele dag te blowen")
+    assert answer.results[0].service_id == "verslavingszorg" or not answer.confident
+    assert "verslavingszorg" in [r.service_id for r in answer.results[:3]]
+
+
 def test_examples_bring_a_services_everyday_words(benchmark_map: SocialMap) -> None:
     """A question in words the map does not use for a service finds it through that
     service's examples, and the answer says which words matched; without the examples

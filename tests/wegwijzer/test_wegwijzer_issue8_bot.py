@@ -89,7 +89,8 @@ async def test_triage_falls_back_to_the_general_desk_when_the_local_one_has_no_r
 
 
 async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
-        make_person: MakePerson, bot_id: str, busbaan_db_url: str) -> None:
+        make_person: MakePerson, bot_id: str, busbaan_db_url: str,
+        wegwijzer_service: Any) -> None:
     """Emoji only, Arabic, and a name with a BSN each get a clear answer; no answer is
     stored for any of them."""
     from busbaan.store import make_engine
@@ -105,7 +106,8 @@ async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
         assert "111222333" not in content["body"]
     engine = make_engine(busbaan_db_url)
     try:
-        assert AnswerRepository(engine).last_for(dm, asker.user_id) is None
+        key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
+        assert AnswerRepository(engine).last_for(dm, key.person(asker.user_id)) is None
     finally:
         engine.dispose()
 
@@ -148,6 +150,51 @@ async def test_feedback_becomes_learned_terms(
     terms = {e.term for e in votes}
     assert terms and all(t.isalpha() and " " not in t for t in terms)
     assert question not in summary
+    # session 9: the answer and the verdict name the asker by pseudonym, never by ID,
+    # and so does the bot's route.learned audit entry (forget9's open point)
+    feedback_id = wrong[REPLY_KEY]["data"]["feedback_id"]
+    await eventually(lambda: _learned_entry(busbaan_db_url, feedback_id))
+    entry = await _learned_entry(busbaan_db_url, feedback_id)
+    assert entry.get("user_id") is None and asker.user_id not in str(entry)
+    assert entry["details"]["person"] == key.person(asker.user_id)
+    assert entry["details"]["pseudonym_key"] == key.fingerprint()
+    assert asker.user_id not in _person_values(busbaan_db_url)
+
+
+async def _learned_entry(db_url: str, feedback_id: str) -> dict[str, Any] | None:
+    """The bot's route.learned audit entry for one feedback item, once written."""
+    from busbaan.audit.storage import AuditLog
+    from busbaan.store import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        for e in AuditLog(engine).entries(0):
+            entry = e.entry.to_json()
+            if (entry["event_code"] == "route.learned"
+                    and entry["details"].get("source_id") == feedback_id):
+                return entry
+        return None
+    finally:
+        engine.dispose()
+
+
+def _person_values(db_url: str) -> set[str]:
+    """Every value in the wegwijzer's person columns (the Matrix IDs must not be there)."""
+    import sqlalchemy as sa
+
+    from busbaan.store import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {str(v) for table, column in (("route_answer", "asker"),
+                                                 ("route_feedback", "by"),
+                                                 ("lane", "asker"), ("lane", "first_answer_by"),
+                                                 ("lane", "closed_by"))
+                    for v in conn.execute(sa.text(
+                        f'SELECT "{column}" FROM {table}')).scalars()}  # fixed names
+    finally:
+        engine.dispose()
 
 
 async def test_feedback_on_a_safety_answer_teaches_nothing(

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bots.wegwijzer.bot import load_socialmap
 from busbaan.cli import main
+from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing import demo_map_path
 from busbaan.store import make_engine
 from busbaan.store.wegwijzer_repo import (
@@ -28,6 +29,9 @@ from busbaan.wegwijzer import AnswerRecord, FeedbackRecord, LaneRecord, ResultRe
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_MAP = ROOT / "tests" / "data" / "socialmap" / "amsterdam-demo.hsds.json"
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+# people are stored by their keyed pseudonym (session 9), never by Matrix ID
+_P = Pseudonyms(b"k" * 32)
+A_, B_, TEAM, LATE = (_P.person(u) for u in ("@a:x", "@b:x", "@team:x", "@late:x"))
 
 
 @pytest.fixture
@@ -76,7 +80,7 @@ def test_socialmap_import_refuses_a_broken_map_and_writes_nothing(
     assert code == 2 and "niet gevonden" in out
 
 
-def _answer(answer_id: str = "A-TEST0001", asker: str = "@a:x",
+def _answer(answer_id: str = "A-TEST0001", asker: str = A_,
             at: dt.datetime = T0) -> AnswerRecord:
     return AnswerRecord(
         answer_id=answer_id, room_id="!r:x", event_id=f"$ev-{answer_id}",
@@ -92,19 +96,19 @@ def test_answers_are_found_by_event_and_by_last_in_room(engine: Engine) -> None:
     repo = AnswerRepository(engine)
     repo.add(_answer("A-1"))
     repo.add(_answer("A-2", at=T0 + dt.timedelta(minutes=1)))
-    repo.add(_answer("A-3", asker="@b:x", at=T0 + dt.timedelta(minutes=2)))
+    repo.add(_answer("A-3", asker=B_, at=T0 + dt.timedelta(minutes=2)))
     found = repo.by_event("$ev-A-1")
     assert found == _answer("A-1")
-    last = repo.last_for("!r:x", "@a:x")
+    last = repo.last_for("!r:x", A_)
     assert last is not None and last.answer_id == "A-2"
-    assert repo.last_for("!other:x", "@a:x") is None
+    assert repo.last_for("!other:x", A_) is None
 
 
 def _lane(lane_id: str = "L-1", room: str = "!lane:x", answer_id: str = "A-1",
           service_id: str = "bt-noord") -> LaneRecord:
     return LaneRecord(lane_id=lane_id, room_id=room, answer_id=answer_id,
                       service_id=service_id, organization_id="buurtteams",
-                      team="#intake-bt-noord:x", asker="@a:x", target_minutes=60,
+                      team="#intake-bt-noord:x", asker=A_, target_minutes=60,
                       opened_at=T0, intake_room_id="!intake:x")
 
 
@@ -115,14 +119,14 @@ def test_lane_clock_is_set_once(engine: Engine) -> None:
     assert lanes.add(_lane(), "ab" * 32) is not None
     assert lanes.add(_lane("L-2", "!lane2:x"), "ab" * 32) is None  # same answer + service
     assert [lane.lane_id for lane in lanes.waiting()] == ["L-1"]
-    assert lanes.first_answer("L-1", by="@team:x", at=T0 + dt.timedelta(minutes=5))
-    assert not lanes.first_answer("L-1", by="@late:x", at=T0 + dt.timedelta(minutes=9))
+    assert lanes.first_answer("L-1", by=TEAM, at=T0 + dt.timedelta(minutes=5))
+    assert not lanes.first_answer("L-1", by=LATE, at=T0 + dt.timedelta(minutes=9))
     lane = lanes.get("L-1")
-    assert lane is not None and lane.first_answer_by == "@team:x"
+    assert lane is not None and lane.first_answer_by == TEAM
     assert lane.first_answer_at == T0 + dt.timedelta(minutes=5)
     assert lanes.waiting() == []
     assert lanes.reminded("L-1", T0) and not lanes.reminded("L-1", T0)
-    assert lanes.close("L-1", by="@a:x", at=T0) and not lanes.close("L-1", by="@a:x", at=T0)
+    assert lanes.close("L-1", by=A_, at=T0) and not lanes.close("L-1", by=A_, at=T0)
     assert lanes.room_ids() == {"!lane:x"}
 
 
@@ -132,7 +136,7 @@ def test_feedback_keeps_one_verdict_per_person_and_answer(engine: Engine) -> Non
     repo = FeedbackRepository(engine)
 
     def verdict(v: str, expected: str | None) -> FeedbackRecord:
-        return FeedbackRecord(feedback_id=repo.new_id(), answer_id="A-1", by="@a:x",
+        return FeedbackRecord(feedback_id=repo.new_id(), answer_id="A-1", by=A_,
                               verdict="good" if v == "good" else "wrong",
                               expected_service_id=expected, question_sha256="ab" * 32,
                               map_sha256="cd" * 32, answered_service_ids=("bt-noord",),

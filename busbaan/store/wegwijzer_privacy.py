@@ -1,0 +1,214 @@
+"""Keeping Matrix IDs out of the wegwijzer's tables: the retention sweep and key rotation.
+
+One reconciliation serves three callers (:mod:`busbaan.wegwijzer.retention` says what
+the tables may hold):
+
+- the bot, at start and on its reminder clock: rows written before migration 0070 still
+  carry Matrix IDs (the migration has no key, see its docstring) and get the person
+  pseudonym; a lane that no longer waits, or waited :data:`ASKER_ID_DAYS` days, loses
+  its ``asker_user_id``;
+- ``busbaan keys redact``: the same, now, without the bot;
+- ``busbaan keys rotate``: the same under the *new* key, which also re-keys
+  ``lane.asker`` of every lane that still holds its asker's Matrix ID, together with the
+  audit entry in one transaction.
+
+What is done is computed first (:func:`plan`, from the rows as read) and then applied
+with each UPDATE guarded by the values it read; when a row changed in between (the bot
+wrote meanwhile) nothing is applied and the plan is made again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from busbaan.audit.entry import AuditEntry
+from busbaan.audit.storage import AuditLog
+from busbaan.errors import Unavailable
+from busbaan.pseudonyms import Pseudonyms
+from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow
+from busbaan.wegwijzer.model import LaneRecord
+from busbaan.wegwijzer.retention import ASKER_ID_DAYS, keeps_asker_id
+
+__all__ = ["ASKER_ID_DAYS", "Plan", "WegwijzerPrivacy", "plan"]
+
+_ATTEMPTS = 3
+
+_ANSWER = RouteAnswerRow.__table__  # type: ignore[attr-defined]
+_LANE = LaneRow.__table__  # type: ignore[attr-defined]
+_FEEDBACK = RouteFeedbackRow.__table__  # type: ignore[attr-defined]
+
+#: Columns that hold a person: a value starting with "@" is a Matrix ID written before
+#: migration 0070 (a pseudonym is 12 hex).
+_PERSON_COLUMNS: tuple[tuple[sa.Table, str], ...] = (
+    (_ANSWER, "asker"), (_FEEDBACK, "by"), (_LANE, "first_answer_by"), (_LANE, "closed_by"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rename:
+    """``UPDATE table SET column = new WHERE column = old`` (expecting ``rows`` rows)."""
+
+    table: sa.Table
+    column: str
+    old: str
+    new: str
+    rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class _LaneAsker:
+    """A lane's asker pseudonym and Matrix ID, from what was read to what they become."""
+
+    lane_id: str
+    old_asker: str
+    old_user_id: str | None
+    new_asker: str
+    new_user_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one sweep changes; counts only (no IDs) in :meth:`counts`."""
+
+    renames: tuple[_Rename, ...] = ()
+    lanes: tuple[_LaneAsker, ...] = field(default=())
+
+    def counts(self) -> dict[str, int]:
+        """Rows pseudonymised (written before 0070), lane askers re-keyed, and Matrix IDs
+        forgotten under the retention rule."""
+        legacy = sum(r.rows for r in self.renames)
+        legacy += sum(1 for c in self.lanes if c.old_asker.startswith("@"))
+        rekeyed = sum(1 for c in self.lanes
+                      if not c.old_asker.startswith("@") and c.old_asker != c.new_asker)
+        expired = sum(1 for c in self.lanes
+                      if c.old_user_id is not None and c.new_user_id is None)
+        return {"pseudonymised": legacy, "rekeyed": rekeyed, "expired": expired}
+
+    def __bool__(self) -> bool:
+        return bool(self.renames or self.lanes)
+
+
+def _lane_record(row: Any) -> LaneRecord:
+    def aware(when: dt.datetime | None) -> dt.datetime | None:
+        return None if when is None else when.replace(tzinfo=dt.UTC) if when.tzinfo is None \
+            else when.astimezone(dt.UTC)
+
+    opened = aware(row.opened_at)
+    assert opened is not None
+    return LaneRecord(
+        lane_id=row.lane_id, room_id="", answer_id="", service_id="", organization_id="",
+        team="", asker=row.asker, target_minutes=0, opened_at=opened,
+        first_answer_at=aware(row.first_answer_at), closed_at=aware(row.closed_at),
+        asker_user_id=row.asker_user_id)
+
+
+def plan(conn: Connection, pseudonyms: Pseudonyms, now: dt.datetime, *,
+         legacy: bool = True) -> Plan:
+    """What the tables must change to hold, under ``pseudonyms``' key, only what
+    :mod:`busbaan.wegwijzer.retention` allows. ``legacy`` also looks for Matrix IDs
+    written before migration 0070 (a scan of the person columns; the bot does it at start,
+    not on every tick)."""
+    renames: list[_Rename] = []
+    if legacy:
+        for table, name in _PERSON_COLUMNS:
+            column = table.c[name]
+            rows = conn.execute(sa.select(column, sa.func.count())
+                                .where(column.like("@%")).group_by(column)).all()
+            renames += [_Rename(table, name, value, pseudonyms.person(value), int(n))
+                        for value, n in rows]
+    lane_rows = conn.execute(
+        sa.select(_LANE.c.lane_id, _LANE.c.asker, _LANE.c.asker_user_id, _LANE.c.opened_at,
+                  _LANE.c.first_answer_at, _LANE.c.closed_at)
+        .where(_LANE.c.asker_user_id.is_not(None) | _LANE.c.asker.like("@%"))).all()
+    lanes: list[_LaneAsker] = []
+    for row in lane_rows:
+        record = _lane_record(row)
+        user_id = row.asker_user_id or (row.asker if row.asker.startswith("@") else None)
+        assert user_id is not None
+        change = _LaneAsker(row.lane_id, row.asker, row.asker_user_id,
+                            pseudonyms.person(user_id),
+                            user_id if keeps_asker_id(record, now) else None)
+        if (change.new_asker, change.new_user_id) != (change.old_asker, change.old_user_id):
+            lanes.append(change)
+    return Plan(tuple(renames), tuple(lanes))
+
+
+class _Moved(Exception):
+    """A row changed between the plan and its application: apply nothing, plan again."""
+
+
+def apply(conn: Connection, todo: Plan) -> None:
+    """Apply ``todo`` on ``conn`` (inside the caller's transaction); :class:`_Moved`
+    when a row no longer holds what the plan read."""
+    for r in todo.renames:
+        column = r.table.c[r.column]
+        done = conn.execute(sa.update(r.table).where(column == r.old)
+                            .values({r.column: r.new})).rowcount
+        if int(done or 0) != r.rows:
+            raise _Moved
+    for c in todo.lanes:
+        user_id = (_LANE.c.asker_user_id.is_(None) if c.old_user_id is None
+                   else _LANE.c.asker_user_id == c.old_user_id)
+        done = conn.execute(sa.update(_LANE)
+                            .where(_LANE.c.lane_id == c.lane_id, _LANE.c.asker == c.old_asker,
+                                   user_id)
+                            .values(asker=c.new_asker, asker_user_id=c.new_user_id)).rowcount
+        if int(done or 0) != 1:
+            raise _Moved
+
+
+def _busy() -> Unavailable:
+    return Unavailable(
+        "De wegwijzertabellen veranderden steeds tijdens het bijwerken; er is niets "
+        "gewijzigd. Probeer het opnieuw (bij een sleutelwissel: met de wegwijzer gestopt).",
+        "The wegwijzer's tables kept changing during the update; nothing was changed. Try "
+        "again (for a key rotation: with the wegwijzer stopped).",
+        errcode="BB_UNAVAILABLE")
+
+
+class WegwijzerPrivacy:
+    """The retention sweep and the re-keying of a key rotation (see the module doc)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def sweep(self, pseudonyms: Pseudonyms, now: dt.datetime, *,
+              legacy: bool = True) -> dict[str, int]:
+        """Pseudonymise and forget what the retention rule says, in one transaction;
+        the counts (see :meth:`Plan.counts`)."""
+        for _ in range(_ATTEMPTS):
+            with self._engine.connect() as conn:
+                todo = plan(conn, pseudonyms, now, legacy=legacy)
+            if not todo:
+                return todo.counts()
+            try:
+                with self._engine.begin() as conn:
+                    apply(conn, todo)
+            except _Moved:
+                continue
+            return todo.counts()
+        raise _busy()
+
+    def rekey(self, new: Pseudonyms, now: dt.datetime, audit: AuditLog,
+              entry: Callable[[dict[str, int]], AuditEntry]) -> dict[str, int]:
+        """The sweep under the ``new`` key (which re-keys every lane asker whose Matrix
+        ID is still held) and ``entry(counts)`` appended to ``audit``: both or neither."""
+        for _ in range(_ATTEMPTS):
+            with self._engine.connect() as conn:
+                todo = plan(conn, new, now)
+
+            def then(conn: Connection, _indexes: list[int], todo: Plan = todo) -> None:
+                apply(conn, todo)
+
+            try:
+                audit.append_many([entry(todo.counts())], then=then)
+            except _Moved:
+                continue
+            return todo.counts()
+        raise _busy()
