@@ -187,6 +187,64 @@ def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]
     return []
 
 
+#: A heading that opens a question and ends in a colon ("Schuldhulpmaatje: ...",
+#: "Wijkagent in de Pijp: ...", "Verslag huisbezoek energiecoach: ...") names who is
+#: writing, in the form of a case note's or a report's first line; the need is in the
+#: text after it. At most this many words before the colon ...
+FRAME_HEADING_WORDS = 4
+#: ... and at least this many after it (a short "Huisarts: depressie?" keeps its words).
+FRAME_BODY_WORDS = 8
+
+
+def asker_frame(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the heading that opens a case note: the words
+    before a colon that ends the text's first few words, when a real question follows.
+    They say who writes ("Ouderenadviseur:", "Intern begeleider basisschool:"), and a
+    service named there is usually the writer's own, not the one the person needs."""
+    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    head: list[int] = []
+    for n, tok in enumerate(tokens):
+        if tok == ":":
+            body = sum(1 for t in tokens[n + 1 :] if t[0].isalnum())
+            if head and body >= FRAME_BODY_WORDS:
+                return frozenset(range(len(head)))
+            return frozenset()
+        if not tok[0].isalnum():
+            # a sentence ended, a bracket opened, or a comma lists or contrasts what the
+            # text is about ("geen schulden, wel eenzaam: ..."): no heading
+            return frozenset()
+        if tok[0].isalnum():
+            head.append(n)
+            if len(head) > FRAME_HEADING_WORDS:
+                return frozenset()
+    return frozenset()
+
+
+def asked_sentences(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words in the sentences that ask (end in a
+    question mark), when the text also has a sentence that does not: in a long case
+    note the ask ("wie betaalt de traplift?") names the need, the sentences before it
+    the background. Empty for a text that is one sentence, or only questions."""
+    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    sentences: list[list[int]] = [[]]
+    asks: list[bool] = []
+    index = 0
+    for tok in tokens:
+        if tok[0].isalnum():
+            sentences[-1].append(index)
+            index += 1
+        elif tok in ".!?" and sentences[-1]:
+            asks.append(tok == "?")
+            sentences.append([])
+    if sentences[-1]:
+        asks.append(False)
+    else:
+        sentences.pop()
+    if all(asks) or not any(asks):
+        return frozenset()
+    return frozenset(i for s, ask in zip(sentences, asks, strict=True) if ask for i in s)
+
+
 def area_words(text: str) -> frozenset[str]:
     """Folded words of ``text`` that name a stadsdeel, a neighbourhood or the city
     (:data:`.lexicon.PLACES`, up to three words: "nieuw west", "tuindorp oostzaan"). They
@@ -432,9 +490,13 @@ class Analyzer:
         use_lexicon: bool = True,
         common_floor: float | None = commonness.FLOOR,
         place_weight: float = 1.0,
+        frame_weight: float = 1.0,
+        ask_weight: float = 1.0,
     ) -> None:
         self.stem = Stemmer()
         self._place_weight = place_weight
+        self._frame_weight = frame_weight
+        self._ask_weight = ask_weight
         self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
         capitals: set[str] = set()
@@ -588,13 +650,19 @@ class Analyzer:
         unelided = self._unelide(text)
         ruled_out = contrasted_negations(unelided)
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
+        frame = asker_frame(unelided) if self._frame_weight != 1.0 else frozenset()
+        asked = asked_sentences(unelided) if self._ask_weight != 1.0 else frozenset()
         kept = [
             (i, w)
             for i, w in enumerate(words(unelided))
             if w not in ignored and i not in ruled_out
         ]
         original = [w for _, w in kept]
-        where = [self._place_weight if i in places else 1.0 for i, _ in kept]
+        where = [
+            (self._frame_weight if i in frame else self._place_weight if i in places else 1.0)
+            * (self._ask_weight if i in asked else 1.0)
+            for i, _ in kept
+        ]
         surface = [self._surface(w) for w in original]  # corrected where misspelt
         terms: list[Term] = []
         for word, source, place in zip(surface, original, where, strict=True):
