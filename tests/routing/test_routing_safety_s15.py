@@ -11,8 +11,8 @@ of the retired sets s9-s14, each tested in our own words (not the retired questi
   without a time (NJi signalenlijst 0-4: toezicht); "ik woon alleen in een flat met mijn
   baby" is the asker's way of living.
 - A sleeping medicine prescribed for someone else given to a young child.
-- The s15 probe files (tests/data/socialmap/safety-probes-s15.jsonl and
-  safety-near-misses-s15.jsonl), written before the change and measured before and after.
+- The s15 probe files (tests/data/socialmap/safety-probes-session9.jsonl and
+  safety-near-misses-session9.jsonl), written before the change and measured before and after.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from routing_testdata import read_jsonl
 from busbaan.routing import Router
 from busbaan.routing.safety import _minor_age, detect
 
-PROBES = read_jsonl("safety-probes-s15.jsonl")
-NEAR = read_jsonl("safety-near-misses-s15.jsonl")
+PROBES = read_jsonl("safety-probes-session9.jsonl")
+NEAR = read_jsonl("safety-near-misses-session9.jsonl")
 
 
 def families(signals: Any, text: str, age: int | None = None) -> dict[str, bool]:
