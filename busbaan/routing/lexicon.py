@@ -222,6 +222,26 @@ WEAK_WORDS: frozenset[str] = _wordset(
     """
 )
 
+#: Words that describe who the person is in the family or household, not what they
+#: need: kinship nouns and the household adjectives that go with them ("alleenstaande
+#: moeder met een dochter van 8 heeft grote schulden": the need is "schulden"). Many
+#: services' example questions open with such a description, so these words pull
+#: towards whichever service's examples describe the same family (session 9, router15).
+#: Age-band nouns ("jongere", "puber", "kind") are left out: for youth services they are
+#: the need's own group. Sources: the Van Dale kinship terms (ouder, kind, broer/zus,
+#: grootouder, stief-) and CBS huishoudtypen ("alleenstaande", "eenoudergezin").
+PERSON_WORDS: frozenset[str] = _wordset(
+    """
+    moeder moeders vader vaders mama papa mam pap ouders dochter dochters zoon zoons zonen
+    stiefmoeder stiefvader stiefdochter stiefzoon oma opa grootmoeder grootvader
+    kleindochter kleinzoon broer broers zus zussen zuster schoonmoeder schoonvader
+    alleenstaande alleenstaand alleenstaanden eenoudergezin weduwe weduwnaar
+    mother mothers father fathers mum mom dad daughter daughters son sons grandmother
+    grandfather grandma grandpa brother sister single widow widower
+    """
+)
+
+
 #: Irregular plurals and forms the stemmer does not unify.
 IRREGULAR: Mapping[str, str] = {
     "jongen": "jongen",

@@ -284,6 +284,44 @@ def place_context(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+#: Words that may stand in a person description besides the person words themselves
+#: ("alleenstaande moeder met een dochter van 8", "mother of two").
+_DESCRIPTION_LINKS = frozenset([
+    "met", "van", "en", "with", "of", "and", "twee", "drie", "vier", "vijf", "zes",
+    "two", "three", "four", "five", "six",
+])
+
+
+def described_person(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the family words (:data:`.lexicon.PERSON_WORDS`)
+    in a sentence's opening description of a household, the subject before its verb:
+    "Alleenstaande moeder met een dochter van 8 | heeft grote schulden", "Vader en zoon |
+    zoeken ...". It says who the household is; the predicate says what it needs. One
+    family word alone ("mijn zus | mag van haar man niet ...") names the person it is
+    about, not a household, and keeps its weight; so does a family word later in the
+    sentence ("... en de moeder reageert niet"): there it is part of what happens."""
+    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    out: set[int] = set()
+    index = 0
+    opening = True  # at the start of a sentence, or still in its opening description
+    run: list[int] = []
+    for tok in tokens:
+        if not tok[0].isalnum():
+            if tok in "()":
+                continue  # "vader (84)": the age in brackets stays in the description
+            opening, run = tok in ".!?:;", []
+            continue
+        if opening:
+            if tok in lexicon.PERSON_WORDS:
+                run.append(index)
+            elif not (tok in DETERMINERS or tok in _DESCRIPTION_LINKS or tok.isdigit()):
+                if len(run) > 1:  # the description ends where its verb begins
+                    out.update(run)
+                opening, run = False, []
+        index += 1
+    return frozenset(out)
+
+
 #: Stems already computed, shared by every :class:`Stemmer` of the process (a word's
 #: stem depends on nothing else): building a second router, or routing the same words
 #: again, does not stem again. Snowball's stemmer objects keep state while they work,
@@ -492,11 +530,13 @@ class Analyzer:
         place_weight: float = 1.0,
         frame_weight: float = 1.0,
         ask_weight: float = 1.0,
+        person_weight: float = 1.0,
     ) -> None:
         self.stem = Stemmer()
         self._place_weight = place_weight
         self._frame_weight = frame_weight
         self._ask_weight = ask_weight
+        self._person_weight = person_weight
         self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
         capitals: set[str] = set()
@@ -664,6 +704,10 @@ class Analyzer:
             for i, _ in kept
         ]
         surface = [self._surface(w) for w in original]  # corrected where misspelt
+        if self._person_weight != 1.0:
+            described = described_person(unelided)
+            person = [i in described for i, _ in kept]
+            where = self._who_words(surface, person, where)
         terms: list[Term] = []
         for word, source, place in zip(surface, original, where, strict=True):
             if word in lexicon.STOPWORDS or word.isdigit():
@@ -679,6 +723,21 @@ class Analyzer:
                     terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part"))
         terms.extend(self._expand(surface, original, where))
         return terms
+
+    def _who_words(self, surface: Sequence[str], person: Sequence[bool],
+                   where: list[float]) -> list[float]:
+        """``where`` with the words that say who the person is in the family
+        (:data:`.lexicon.PERSON_WORDS`: "alleenstaande moeder met een dochter") weighted
+        down, when the question also says what is needed in a word of its own (not a
+        stopword, an everyday word, a number, a place, a heading or another such word): the need
+        then decides, not the family description that many services' examples share."""
+        need = any(
+            not p and f >= 1.0 and w not in lexicon.STOPWORDS
+            and w not in lexicon.WEAK_WORDS and not w.isdigit() and len(w) > 2
+            for w, p, f in zip(surface, person, where, strict=True))
+        if not need or not any(person):
+            return where
+        return [f * self._person_weight if p else f for p, f in zip(person, where, strict=True)]
 
     def _expand(
         self, surface: list[str], original: list[str], where: Sequence[float] = ()

@@ -201,10 +201,6 @@ def test_a_childs_age_is_not_the_clients() -> None:
     assert detect_age("kind van 14 gaat niet naar school") == 14
 
 
-@pytest.mark.xfail(strict=True, reason="session 9: after s12-s14 were retired into examples, "
-                   "'alleenstaande moeder ... dochter van 8' pulls family and school services "
-                   "above every debt service (the debt vote splits over five services); "
-                   "for router15")
 def test_childs_age_does_not_exclude_adult_services(router: Router) -> None:
     """Debts of a mother with a young daughter still reach the adult debt services."""
     answer = router.route("Alleenstaande moeder met een dochter van 8 heeft grote schulden")
@@ -402,3 +398,29 @@ def test_an_age_after_van_still_reads(router: Router) -> None:
                           "me om bezwaar te maken?")
     assert answer.leeftijd is None
     assert "sr-sociaal-raadslieden" in [r.service_id for r in answer.results[:3]]
+
+
+def test_a_household_description_is_who_not_what() -> None:
+    """The opening description of a household (two or more family words before the
+    verb) is marked; one family word, or one later in the sentence, is not (router15)."""
+    from busbaan.routing.text import described_person, words
+
+    def marked(text: str) -> list[str]:
+        found = words(text)
+        return [found[i] for i in sorted(described_person(text))]
+
+    assert marked("Weduwe met twee zonen kan de energierekening niet meer betalen") == [
+        "weduwe", "zonen"]
+    assert marked("Vader (51) en zijn dochter zoeken samen een woning") == ["vader", "dochter"]
+    assert marked("mijn broer mag van zijn vrouw niets meer") == []
+    assert marked("Er woont een peuter en de moeder doet niet open") == []
+    assert marked("Wij zijn op. Alleenstaande vader met een zoon zoekt werk") == [
+        "alleenstaande", "vader", "zoon"]
+
+
+def test_a_household_description_does_not_outweigh_the_need(router: Router) -> None:
+    """'Alleenstaande vader met een zoon van 6 heeft hoge schulden': the need
+    ("schulden") decides, not the family words that the family services' examples open
+    with (at full weight: OKT, Leergeld, Jeugdfonds and the scholierenvergoeding first)."""
+    answer = router.route("Alleenstaande vader met een zoon van 6 heeft hoge schulden")
+    assert answer.results[0].service_id in {"shv-schuldhulpverlening", "shm-schuldhulpmaatje"}
