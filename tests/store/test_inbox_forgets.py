@@ -38,3 +38,37 @@ def test_an_answered_commands_text_is_gone_from_the_files(tmp_path: Path) -> Non
         engine.dispose()
     mode = stat.S_IMODE((tmp_path / "busbaan.db").stat().st_mode)
     assert mode & 0o077 == 0
+
+
+def test_an_answered_command_no_longer_names_its_sender(tmp_path: Path) -> None:
+    """outside10: the inbox kept every answered question's sender next to its event id,
+    and ``route_answer.question_event_id`` is that event id, so one join turned every
+    person pseudonym of the wegwijzer back into a Matrix ID (119 of 119 answers in a
+    make-dev run, also after a key rotation). Once replied, the row keeps the event and
+    room ids and the command's name, not who sent it (column and event JSON); a command
+    not yet answered keeps its sender (it is run again after a crash)."""
+    url = f"sqlite:///{tmp_path / 'busbaan.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        inbox = Inbox(engine, "wegwijzer")
+        inbox.receive("s1", [
+            {"event_id": "$q1", "room_id": "!dm:test", "sender": "@asker:test",
+             "text": "cliënt kan de huur niet betalen", "kind": "message", "command": None},
+            {"event_id": "$q2", "room_id": "!dm:test", "sender": "@asker:test",
+             "text": "!goed", "kind": "command", "command": "goed"}])
+        inbox.store_reply("$q1", {"body": "Hier kun je terecht"})
+        inbox.replied("$q1", "$a1")
+        (waiting,) = inbox.pending()
+        assert (waiting.event_id, waiting.sender) == ("$q2", "@asker:test")
+        with engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT sender, event, room_id, status FROM bot_command "
+                "WHERE event_id = '$q1'").one()
+        assert row.sender == ""
+        assert "@asker:test" not in str(row.event)
+        assert (row.room_id, row.status) == ("!dm:test", "replied")
+        assert '"kind": "message"' in str(row.event)
+    finally:
+        engine.dispose()
+    assert b"@asker:test" in _bytes(tmp_path)  # only the waiting command's
