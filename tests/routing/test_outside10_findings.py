@@ -187,7 +187,8 @@ def test_a_bottle_of_wine_every_night_reaches_addiction_care(demo_router: Router
 @pytest.mark.xfail(strict=True, reason=(
     "outside10 #8: Veilig Thuis as a filler (outside8 #4, outside9 #7, still open): 2nd in "
     "confident answers without any danger, e.g. 'energierekening slaat echt alles' "
-    "(idiom) and 'jongen van 20 zonder diploma'; in 7 of the 26 non-danger answers."))
+    "(idiom) and 'jongen van 20 zonder diploma'; in 8 of the 26 non-danger answers "
+    "(4 confident)."))
 @pytest.mark.parametrize("question", [
     "die energierekening slaat echt alles, we kunnen de jaarafrekening niet betalen",
     "jongen van 20 zonder diploma, geen werk en geen uitkering",
