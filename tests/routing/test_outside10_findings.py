@@ -218,3 +218,24 @@ def test_a_number_in_pasted_markup_is_no_age(demo_router: Router) -> None:
     """A bare '(1)' is not an age: schulden and huur reach a money service."""
     answer = demo_router.route("<b>schulden</b> <script>alert(1)</script> huur")
     assert answer.leeftijd is None
+
+
+# ------------------------------------------ 4. a name without a title reaches a lane
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #11: names are recognised only after a title (meneer, mevrouw, dhr ...): "
+    "a first name and surname at the start of the question are not personal data to "
+    "`find_personal_data`, so the wegwijzer answers, and `!baan 1` put the question, name "
+    "and all, as the lane's first message before another organisation's team (seen live "
+    "in make dev). Recognising untitled names without refusing 'Veilig Thuis', 'Sociaal "
+    "Loket' or 'Nieuw-West' is not a small fix."))
+@pytest.mark.parametrize("question", [
+    "Jan de Vries kan de huur niet betalen en heeft schulden",
+    "Fatma Yilmaz heeft schulden bij de belastingdienst",
+])
+def test_an_untitled_full_name_is_personal_data(question: str) -> None:
+    """A first name and surname in the question: refused as personal data."""
+    from busbaan.privacy import find_personal_data
+
+    assert [f.kind for f in find_personal_data(question)] == ["name"]
