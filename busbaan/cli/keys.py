@@ -36,6 +36,12 @@ _DB_OPTION = click.option("--db", "url", default=None,
 @click.group()
 def keys() -> None:
     """The pseudonym key: rotate it, or forget Matrix IDs past their retention now."""
+    # outside10: unconfigured, structlog printed "[debug] audit.appended" to standard
+    # output before the Dutch result line, without the redacting processor. Log lines
+    # go to stderr, from WARNING, as for `busbaan audit`.
+    from busbaan.log import configure as configure_logging
+
+    configure_logging(os.environ.get("BUSBAAN_LOG_LEVEL", "WARNING"))
 
 
 def _key_path(pseudonym_key: Path | None, state_dir: Path) -> Path:

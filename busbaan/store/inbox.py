@@ -37,6 +37,9 @@ class CommandMark:
     handled: bool = False  # set once a committed transaction marked it
 
 
+#: What an answered command no longer needs: its text and who sent it.
+_DROPPED = frozenset({"text", "sender"})
+
 current_command: contextvars.ContextVar[CommandMark | None] = contextvars.ContextVar(
     "busbaan_current_command", default=None)
 
@@ -138,15 +141,18 @@ class Inbox:
     def replied(self, event_id: str, reply_event_id: str) -> None:
         """The reply is sent: the command is done. Its text and the reply's content are
         no longer needed and are dropped (they may hold a private label or a reason that
-        must not live on in the store); the command's name and ids stay."""
+        must not live on in the store); so is its sender (outside10: a kept sender next
+        to the event id undid the wegwijzer's person pseudonyms, as ``route_answer``
+        keeps the question's event id). The command's name and the event and room ids
+        stay."""
         t = bot_command_table
         where = (t.c.bot == self.bot) & (t.c.event_id == event_id)
         with self.engine.begin() as conn:
             event = conn.execute(sa.select(t.c.event).where(where)).scalar()
-            kept = {k: v for k, v in dict(event or {}).items() if k != "text"}
+            kept = {k: v for k, v in dict(event or {}).items() if k not in _DROPPED}
             conn.execute(t.update().where(where)
                          .values(status="replied", reply_event_id=reply_event_id,
-                                 event=kept, reply=None))
+                                 sender="", event=kept, reply=None))
         with self.engine.connect() as conn:
             forget_dropped(conn)
 

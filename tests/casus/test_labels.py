@@ -91,8 +91,9 @@ async def test_the_label_of_a_new_case_lives_only_in_the_regies_account_data(
     def inbox_texts() -> list[Any]:
         t = bot_command_table
         with casus.engine.connect() as conn:
+            # by bot, not by sender: an answered command no longer names it (outside10)
             return list(conn.execute(sa.select(t.c.event, t.c.reply, t.c.status).where(
-                t.c.sender == regie.user_id)))
+                t.c.bot == "casus")))
 
     async def answered() -> bool:
         rows = await asyncio.to_thread(inbox_texts)

@@ -371,3 +371,16 @@ def test_redact_runs_the_sweep_now(db_url: str, engine: Engine, key: Path) -> No
     assert result.exit_code == 0, result.output
     assert "1 Matrix-ID('s) na de bewaartermijn verwijderd" in result.output
     assert _matrix_ids(engine) == {"lane.asker_user_id": [ASKER]}
+
+
+def test_rotate_prints_only_its_result_on_standard_output(
+        db_url: str, engine: Engine, key: Path) -> None:
+    """outside10: `busbaan keys rotate` printed a structlog debug line
+    ("[debug] audit.appended count=1 first=15") on standard output before its Dutch
+    result, unconfigured and so without the redacting processor. Standard output now
+    holds only the result line; log lines go to stderr, from WARNING."""
+    _stored(engine, load_pseudonyms(key))
+    result = _keys(db_url, "rotate", "--pseudonym-key", str(key))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("busbaan: pseudoniemsleutel gewisseld"), result.stdout
+    assert "audit.appended" not in result.output

@@ -1,0 +1,241 @@
+"""outside10 (session 9): the wegwijzer as its users meet it (`make dev`, encrypted
+direct chats with @wegwijzer from a plain encrypting nio client, 40 questions of my own
+written before any answer was seen: tests/data/socialmap/outside10-questions.jsonl),
+shown here at router level on the shipped demo map. The router gave the bot's top 3
+for all 40 questions, so these are what a professional saw in Element.
+
+What works is a passing test; what does not is ``xfail(strict=True)`` with the cause
+(checked with ``--runxfail`` to fail for that reason). The ranking and the safety file
+are other engineers' work this session: these are reported, not fixed here. See
+docs/notes/2026-12-07s9-outside10.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from busbaan.routing import Router
+
+
+def _signals(answer: object) -> list[str]:
+    return [h.signal for h in answer.safety]  # type: ignore[attr-defined]
+
+
+def _top(answer: object, n: int = 3) -> list[str]:
+    return [r.service_id for r in answer.results[:n]]  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------ what works
+
+DANGER_DESCRIBED = [
+    ("collega vertelt dat haar man haar telefoon controleert, haar geld afpakt en dreigt "
+     "de kinderen mee te nemen als ze weggaat", "partner_violence", "veilig-thuis"),
+    ("meisje van 7 uit mijn klas heeft al dagen dezelfde vieze kleren aan, heeft nooit eten "
+     "bij zich en zegt dat mama de hele dag slaapt", "child_maltreatment", "veilig-thuis"),
+    ("mevrouw van 83 zegt dat haar neef elke maand haar pinpas meeneemt en dat er nu niks "
+     "meer op staat", "elder_abuse", "veilig-thuis"),
+    ("hij zegt dat iedereen beter af is zonder hem en heeft al zijn spullen weggegeven",
+     "suicide", "crisisdienst-113"),
+    ("vader met 2 kinderen staat op straat, huisbaas heeft de sloten vervangen, ze weten "
+     "niet waar ze vannacht moeten slapen", "homeless_tonight", "opvang-toegang"),
+    ("Vattenfall heeft een brief gestuurd dat ze vrijdag de stroom eraf halen, er woont een "
+     "baby in huis", "eviction_cutoff", "crisis-schulden"),
+    ("me zus heeft weer een blauw oog van der vriend, ze zegt dat ze gevallen is maar das "
+     "de 3e keer", "partner_violence", "veilig-thuis"),
+    ("jongen van 12 vertelt dat zijn stiefvader hem met een riem slaat als hij slechte "
+     "cijfers haalt", "child_maltreatment", "veilig-thuis"),
+    ("opa van 90 heeft overal blauwe plekken en zijn dochter die voor hem zorgt laat hem de "
+     "hele dag in zijn stoel zitten zonder eten", "elder_abuse", "veilig-thuis"),
+    ("ik zie het echt niet meer zitten, wil gewoon niet meer wakker worden", "suicide",
+     "crisisdienst-113"),
+]
+
+
+@pytest.mark.parametrize(("question", "signal", "service"), DANGER_DESCRIBED)
+def test_danger_described_in_everyday_words_puts_the_safety_service_first(
+        demo_router: Router, question: str, signal: str, service: str) -> None:
+    """Danger described, not named (coercive control, neglect, a bank card taken, giving
+    things away, a lock-out, a cut-off date, a cover story, a belt, bruises and no food,
+    not wanting to wake up): one signal, its service first, the answer confident."""
+    answer = demo_router.route(question)
+    assert _signals(answer) == [signal]
+    assert answer.results[0].service_id == service
+    assert answer.confident
+
+
+NEAR_MISSES = [
+    ("ze hebben thuis vaak ruzie over geld, maar er is geen sprake van geweld, ze willen "
+     "hulp bij het budget", "budgetbeheer"),
+    ("mijn zoon van 15 vecht steeds met zijn broertje om de playstation, hoe krijg ik rust "
+     "in huis", "okt"),
+    ("die energierekening slaat echt alles, we kunnen de jaarafrekening niet betalen",
+     "energiecoach"),
+    ("ik heb een moordhonger maar de koelkast is leeg tot het eind van de maand",
+     "voedselbank"),
+    ("meneer van 70 is gevallen en kan niet meer goed de trap op, hij wil een traplift",
+     "wmo-hulpmiddelen"),
+    ("er is geen sprake van mishandeling, het meisje wil gewoon niet naar school sinds de "
+     "zomer", "leerplicht"),
+]
+
+
+@pytest.mark.parametrize(("question", "service"), NEAR_MISSES)
+def test_near_misses_raise_no_alarm(demo_router: Router, question: str, service: str
+                                    ) -> None:
+    """Idioms ("slaat alles", "moordhonger"), siblings fighting, a fall and a Dutch
+    negation of abuse: no ⚠ line, the everyday service first."""
+    answer = demo_router.route(question)
+    assert _signals(answer) == []
+    assert answer.results[0].service_id == service
+
+
+# ------------------------------------------- 1. danger in English, not recognised
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #1: an English suicide plan (looking up how many pills it takes, goodbye "
+    "letters) gives no suicide signal: Specialistische ggz first ('pills', 'told'), Veilig "
+    "Thuis, Thuisadministratie ('letters'); 113 not in the top 3, not confident. The Dutch "
+    "cues have no English counterpart for method research or farewell letters."))
+def test_an_english_suicide_plan_is_signalled(demo_router: Router) -> None:
+    """A client researching a lethal dose and writing goodbye letters: 113 first."""
+    answer = demo_router.route("my client told me she has been looking up how many pills "
+                               "it takes and wrote goodbye letters")
+    assert _signals(answer) == ["suicide"]
+    assert answer.results[0].service_id == "crisisdienst-113"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #2: 'mum threw her out last night ... slept in the train station' gives no "
+    "homeless_tonight signal; the age 19 puts the Ouder- en Kindteam first ('age 19 fits "
+    "(0-22)', though its own condition text says children 0-18) and a suicide caution "
+    "third. 'threw out' / 'slept in the station' are not shelter cues."))
+def test_an_english_young_adult_put_out_is_homeless_tonight(demo_router: Router) -> None:
+    """A 19-year-old put out by her mother who slept in the station: the shelter first."""
+    answer = demo_router.route("19 year old girl, mum threw her out last night after a "
+                               "fight, she slept in the train station")
+    assert "homeless_tonight" in _signals(answer)
+    assert answer.results[0].service_id == "opvang-toegang"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #3: an English negation ('isn't being abused or anything') fires the "
+    "child_maltreatment signal: ⚠ 'This may be child abuse or neglect', Veilig Thuis first, "
+    "confident by rule; Leerplicht not in the top 3. The Dutch 'er is geen sprake van "
+    "mishandeling' is read as a negation (test above)."))
+def test_an_english_negation_of_abuse_raises_no_alarm(demo_router: Router) -> None:
+    """'The kid isn't being abused, she refuses to go to school': Leerplicht, no ⚠."""
+    answer = demo_router.route("The kid isn't being abused or anything, she just refuses "
+                               "to go to school since the summer")
+    assert _signals(answer) == []
+    assert answer.results[0].service_id == "leerplicht"
+
+
+# ---------------------------------------- 2. an eviction described, only a caution
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #4 (outside9 #3 again, other words): 'de woningcorporatie heeft een vonnis, "
+    "volgende week staat de deurwaarder met de politie voor de deur' gives only a caution "
+    "(Spoedhulp first, not confident, 'Als er sprake is van gevaar: ...'), no ⚠ line; "
+    "Veilig Thuis second ('politie, deur')."))
+def test_an_eviction_with_a_judgment_and_a_bailiff_is_signalled(demo_router: Router) -> None:
+    """A judgment and the bailiff with the police next week: the eviction signal."""
+    answer = demo_router.route("de woningcorporatie heeft een vonnis, volgende week staat "
+                               "de deurwaarder met de politie voor de deur")
+    assert _signals(answer) == ["eviction_cutoff"]
+
+
+# ------------------------------------------------ 3. everyday questions, wrong first
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #5: an English question about a lonely widow of 81 puts Veilig Thuis first "
+    "('leaves, shes, neighbour' match its English examples) and Buurtteam Zuidoost second "
+    "although no stadsdeel was given; the Ouderenadviseur is not in the top 3."))
+def test_a_lonely_english_widow_reaches_the_ouderenadviseur(demo_router: Router) -> None:
+    """Loneliness of an 81-year-old after her husband died: the ouderenadviseur."""
+    answer = demo_router.route("My neighbour is very lonely since her husband died, she's "
+                               "81 and rarely leaves the house")
+    assert answer.results[0].service_id != "veilig-thuis"
+    assert "ouderenadvies" in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #6: 'ik weet niet goed waar ik met deze vraag heen moet' puts the night "
+    "shelter first ('past bij: heen'), then Jongerenloket and Taalhuis; the Sociaal Loket "
+    "(triage, 'Weet je niet waar een vraag thuishoort?') is not in the top 3. `!baan mens` "
+    "is offered, so the asker is not stuck."))
+def test_not_knowing_where_to_go_reaches_the_triage_desk(demo_router: Router) -> None:
+    """Someone who says they do not know where the question belongs: the triage desk."""
+    answer = demo_router.route("ik weet niet goed waar ik met deze vraag heen moet, het is "
+                               "een beetje van alles")
+    assert answer.results[0].service_id != "opvang-toegang"
+    assert "triage-algemeen" in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #7: 'hij drinkt elke avond een fles wijn en wil daarmee stoppen' puts "
+    "Specialistische ggz first, Verslavingszorg (whose text names alcohol) second."))
+def test_a_bottle_of_wine_every_night_reaches_addiction_care(demo_router: Router) -> None:
+    """Drinking a bottle of wine every night and not managing to stop: Verslavingszorg."""
+    answer = demo_router.route("hij drinkt elke avond een fles wijn en wil daarmee stoppen "
+                               "maar het lukt niet")
+    assert answer.results[0].service_id == "verslavingszorg"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #8: Veilig Thuis as a filler (outside8 #4, outside9 #7, still open): 2nd in "
+    "confident answers without any danger, e.g. 'energierekening slaat echt alles' "
+    "(idiom) and 'jongen van 20 zonder diploma'; in 8 of the 26 non-danger answers "
+    "(4 confident)."))
+@pytest.mark.parametrize("question", [
+    "die energierekening slaat echt alles, we kunnen de jaarafrekening niet betalen",
+    "jongen van 20 zonder diploma, geen werk en geen uitkering",
+])
+def test_veilig_thuis_is_no_filler_in_a_confident_answer(demo_router: Router,
+                                                         question: str) -> None:
+    """No danger in the question: Veilig Thuis not in the top 3."""
+    answer = demo_router.route(question)
+    assert "veilig-thuis" not in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #9: a negated word still matches: 'er is geen sprake van geweld' puts the "
+    "Ouder- en Kindteam third, 'past bij: geweld, ruzie, thuis' (no children named)."))
+def test_a_negated_word_does_not_match(demo_router: Router) -> None:
+    """'geen sprake van geweld' does not count 'geweld' for a service."""
+    answer = demo_router.route("ze hebben thuis vaak ruzie over geld, maar er is geen "
+                               "sprake van geweld, ze willen hulp bij het budget")
+    assert "okt" not in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #10: a number in brackets is read as an age: '<script>alert(1)</script>' "
+    "(pasted markup) gives '(leeftijd 1)', and the 18+ money services drop out: "
+    "Voedselbank first for 'schulden ... huur'."))
+def test_a_number_in_pasted_markup_is_no_age(demo_router: Router) -> None:
+    """A bare '(1)' is not an age: schulden and huur reach a money service."""
+    answer = demo_router.route("<b>schulden</b> <script>alert(1)</script> huur")
+    assert answer.leeftijd is None
+
+
+# ------------------------------------------ 4. a name without a title reaches a lane
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #11: names are recognised only after a title (meneer, mevrouw, dhr ...): "
+    "a first name and surname at the start of the question are not personal data to "
+    "`find_personal_data`, so the wegwijzer answers, and `!baan 1` put the question, name "
+    "and all, as the lane's first message before another organisation's team (seen live "
+    "in make dev). Recognising untitled names without refusing 'Veilig Thuis', 'Sociaal "
+    "Loket' or 'Nieuw-West' is not a small fix."))
+@pytest.mark.parametrize("question", [
+    "Jan de Vries kan de huur niet betalen en heeft schulden",
+    "Fatma Yilmaz heeft schulden bij de belastingdienst",
+])
+def test_an_untitled_full_name_is_personal_data(question: str) -> None:
+    """A first name and surname in the question: refused as personal data."""
+    from busbaan.privacy import find_personal_data
+
+    assert [f.kind for f in find_personal_data(question)] == ["name"]
