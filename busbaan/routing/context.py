@@ -21,8 +21,9 @@ Source = Literal["context", "question"]
 MAX_PERSON_AGE = 120
 
 _AGE_PATTERNS = (
-    # "(41)", "( 41 )"
-    re.compile(r"\(\s*(\d{1,3})\s*(?:jaar|jr|j)?\s*\)"),
+    # "(41)", "( 41 )"; not a call's argument glued to a word ("alert(1)" in pasted
+    # markup; outside10 #10)
+    re.compile(r"(?<!\w)\(\s*(\d{1,3})\s*(?:jaar|jr|j)?\s*\)"),
     # "58 jaar", "20jr", "20-jarige", "35 years old", "35-year-old"
     re.compile(
         r"(?<![\d.,])(\d{1,3})\s*-?\s*(?:jaar\b(?!\s+(?:geleden|lang|later|terug|in|na|hier|"

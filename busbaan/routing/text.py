@@ -48,6 +48,13 @@ DENIED_NOUNS = frozenset(["probleem", "problemen", "problem", "problems", "issue
 #: ... or a hedge closes the negated words: "geen drugs of zo", "no depression or
 #: anything".
 HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"))
+#: ... or the negation is a finding that something is absent ("er is geen sprake van
+#: geweld", "geen aanwijzingen voor schulden", "no sign of abuse"): the words after the
+#: frame's preposition, to the clause's end, are what is absent (outside10 #9; the
+#: phrases of case notes and reports, Dutch and English grammar, not domain words).
+DENIAL_FRAMES = frozenset(["sprake", "teken", "tekenen", "signaal", "signalen", "aanwijzing",
+                           "aanwijzingen", "sign", "signs", "evidence", "indication"])
+DENIAL_PREPOSITIONS = frozenset(["van", "voor", "op", "of", "for"])
 #: Locative prepositions (Dutch and English grammar words, not domain words): the noun
 #: they govern says *where* something happens ("gepest op school", "bullied at
 #: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
@@ -170,7 +177,8 @@ def contrasted_negations(text: str) -> frozenset[int]:
 
 
 def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]:
-    """The words a denial rules out (:data:`DENIED_NOUNS`, :data:`HEDGES`), or none.
+    """The words a denial rules out (:data:`DENIED_NOUNS`, :data:`HEDGES`,
+    :data:`DENIAL_FRAMES`), or none.
 
     A clause whose negated object is "probleem" denies the whole clause ("geld is geen
     probleem"); a negation whose words end in a hedge denies those words ("geen drugs
@@ -179,6 +187,9 @@ def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]
     after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE + 2]
     if any(folded[i] in DENIED_NOUNS for i in after[:NEGATION_SCOPE]):
         return list(clause)
+    if (len(after) > 2 and folded[after[0]] in DENIAL_FRAMES
+            and folded[after[1]] in DENIAL_PREPOSITIONS):
+        return list(clause[neg + 1 :])
     text = [folded[i] for i in after]
     for hedge in HEDGES:
         for start in range(1, len(text) - len(hedge) + 1):

@@ -200,24 +200,23 @@ def test_veilig_thuis_is_no_filler_in_a_confident_answer(demo_router: Router,
     assert "veilig-thuis" not in _top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #9: a negated word still matches: 'er is geen sprake van geweld' puts the "
-    "Ouder- en Kindteam third, 'past bij: geweld, ruzie, thuis' (no children named)."))
 def test_a_negated_word_does_not_match(demo_router: Router) -> None:
-    """'geen sprake van geweld' does not count 'geweld' for a service."""
+    """outside10 #9, fixed in session 9: 'geen sprake van geweld' does not count
+    'geweld' for a service (a finding that something is absent). The Ouder- en Kindteam
+    may still come third on 'ruzie ... thuis', a family quarrel, which is its field."""
     answer = demo_router.route("ze hebben thuis vaak ruzie over geld, maar er is geen "
                                "sprake van geweld, ze willen hulp bij het budget")
-    assert "okt" not in _top(answer)
+    assert answer.results[0].service_id == "budgetbeheer"
+    assert all("geweld" not in r.matched for r in answer.results)
+    assert not answer.safety
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #10: a number in brackets is read as an age: '<script>alert(1)</script>' "
-    "(pasted markup) gives '(leeftijd 1)', and the 18+ money services drop out: "
-    "Voedselbank first for 'schulden ... huur'."))
 def test_a_number_in_pasted_markup_is_no_age(demo_router: Router) -> None:
-    """A bare '(1)' is not an age: schulden and huur reach a money service."""
+    """outside10 #10, fixed in session 9: a number in brackets glued to a word
+    ('alert(1)' in pasted markup) is not an age; 'Vader (42)' still is."""
     answer = demo_router.route("<b>schulden</b> <script>alert(1)</script> huur")
     assert answer.leeftijd is None
+    assert demo_router.route("Vader (42) heeft schulden en een huurachterstand").leeftijd == 42
 
 
 # ------------------------------------------ 4. a name without a title reaches a lane
