@@ -101,13 +101,9 @@ def test_a_cover_story_still_signals(signals: Any, text: str, age: int | None) -
 def test_the_gate_keeps_the_safety_service_first(router: Router) -> None:
     text = "mijn ex slaat me en ik durf niet naar huis"
     plain = router.route(text, {})
-    gated = dataclasses.replace(router.tuning, safety_confident_at=1001)
-    strict = Router.__new__(Router)
-    for slot in type(router).__slots__ if hasattr(type(router), "__slots__") else ():
-        setattr(strict, slot, getattr(router, slot))
-    if not hasattr(type(router), "__slots__"):
-        strict.__dict__.update(router.__dict__)
-    strict.tuning = gated
+    # a router of its own: the shared fixtures keep per-router caches
+    strict = Router(router.map,
+                    tuning=dataclasses.replace(router.tuning, safety_confident_at=1001))
     answer = strict.route(text, {})
     assert plain.confident and plain.safety
     assert not answer.confident
