@@ -220,6 +220,12 @@ class Tuning:
     #: The answer is *confident* from this calibrated chance (per mille) on, chosen so
     #: that confident answers were right at least 9 times in 10 in cross-validation.
     confident_at: int = CONFIDENT_AT
+    #: Session 9 (safety17, casenotes15's proposal): a safety answer with one desk is
+    #: confident only when its calibrated confidence is at least this too (per mille).
+    #: 0 keeps it confident by rule (the measured choice until the lead decides; LOSO
+    #: s3-s14: T 0/600/700/800 in docs/notes/2026-12-07s9-safety17.md). The safety
+    #: sentence and service stay first either way: this only changes ``confident``.
+    safety_confident_at: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,7 +538,7 @@ class Router:
         # confident (session 6: two-family answers were the least often right).
         desks = {h.service_id for h in hits if h.service_id}
         confident = bool(results) and (
-            len(desks) == 1
+            (len(desks) == 1 and confidence >= self.tuning.safety_confident_at)
             or (not desks and confidence >= self.tuning.confident_at and not single)
         )
         notes: list[str] = []

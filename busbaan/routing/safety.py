@@ -108,6 +108,22 @@ class _Past(BaseModel):
     cues: tuple[str, ...] = Field(min_length=1)
     turns: tuple[str, ...] = ()
     current: tuple[str, ...] = ()
+    #: Session 9 (safety17): the danger said to be over ("woont nu veilig", "is
+    #: afgewend", "geen contact meer"), and the words of a danger that comes back ("weer
+    #: voor de deur", "komt vrij"). See :func:`_past`.
+    settled: tuple[str, ...] = ()
+    recurs: tuple[str, ...] = ()
+
+
+class _Causes(BaseModel):
+    """A harmless cause of an injury told by the asker (session 9, safety17): a fall,
+    an accident, a knock, a sport. ``cues`` are the cause (gaps as in figurative uses),
+    ``marks`` the injuries it explains in the same sentence."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    marks: tuple[str, ...] = Field(min_length=1)
 
 
 class _AdultKin(BaseModel):
@@ -143,6 +159,7 @@ class _File(BaseModel):
     figurative: _CueList | None = None
     rather: _CueList | None = None
     past: _Past | None = None
+    causes: _Causes | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
 
 
@@ -346,6 +363,12 @@ class SafetySignals:
     #: inflect, and by its lemma "vroeger" (formerly) would be "vroeg", which is also
     #: "asked" ("hij vroeg of ...") and "early".
     past_as_written: frozenset[str] = frozenset()
+    #: A past danger said to be over, and one said to come back (see :func:`_past`).
+    settled: tuple[tuple[str, ...], ...] = ()
+    recurs: tuple[tuple[str, ...], ...] = ()
+    #: Harmless causes of an injury and the injuries they explain (see :func:`_caused`).
+    causes: tuple[tuple[str, ...], ...] = ()
+    marks: tuple[tuple[str, ...], ...] = ()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -446,7 +469,7 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
     """Cues without words and rules with fewer than two groups, read from the raw data
     (so that they are named even when other fields fail to parse)."""
     out: list[SafetyProblem] = []
-    for field in ("minor_words", "figurative", "rather", "past"):
+    for field in ("minor_words", "figurative", "rather", "past", "causes"):
         entry = raw.get(field) if isinstance(raw, Mapping) else None
         cues = entry.get("cues") if isinstance(entry, Mapping) else None
         for cue in cues if isinstance(cues, list) else ():
@@ -580,6 +603,14 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.past else frozenset(),
                          current=tuple(_figurative_words(c) for c in parsed.past.current)
                          if parsed.past else (),
+                         settled=tuple(_figurative_words(c) for c in parsed.past.settled)
+                         if parsed.past else (),
+                         recurs=tuple(_figurative_words(c) for c in parsed.past.recurs)
+                         if parsed.past else (),
+                         causes=tuple(_figurative_words(c) for c in parsed.causes.cues)
+                         if parsed.causes else (),
+                         marks=tuple(_figurative_words(c) for c in parsed.causes.marks)
+                         if parsed.causes else (),
                          past_as_written=frozenset(
                              words[0] for words in (_TOKEN.findall(fold(str(c)))
                                                     for c in parsed.past.cues)
@@ -1372,7 +1403,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     as it applies to a minor (:meth:`Family.for_minor`). A cue inside a figurative use
     (``signals.figurative``) is not read."""
     q = _Question(question)
-    q.blocked = _figurative(q, signals.figurative) | _rather(signals, q) | _past(signals, q)
+    q.blocked = (_figurative(q, signals.figurative) | _rather(signals, q) | _past(signals, q)
+                 | _caused(signals, q))
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
@@ -1574,7 +1606,13 @@ def _past(signals: SafetySignals, q: _Question) -> frozenset[int]:
     previous turn word ("maar", "nu") to the next. Nothing when the question says the
     danger is current (``signals.current``: "nog steeds", "gisteren", "weer begonnen"):
     a past that comes back is read as now."""
-    if not signals.past or _figurative(q, signals.current):
+    if not signals.past:
+        return frozenset()
+    # A past said to be over ("woont nu veilig", "is afgewend") stays past whatever
+    # else is current ("heb nog steeds nachtmerries": the after-effect, not the
+    # danger); a danger said to come back ("staat weer voor de deur") is read as now.
+    if _said(q, signals.recurs) or (
+            _figurative(q, signals.current) and not _said(q, signals.settled)):
         return frozenset()
     out: set[int] = set()
     phrases = tuple(c for c in signals.past if len(c) > 1 or not signals.past_as_written)
@@ -1592,6 +1630,87 @@ def _past(signals: SafetySignals, q: _Question) -> frozenset[int]:
             right += 1
         out.update(range(left, right + 1))
     return frozenset(out)
+
+
+def _said(q: _Question, cues: tuple[tuple[str, ...], ...]) -> bool:
+    """True when one of ``cues`` (gaps as in figurative uses) occurs in ``q`` with no
+    negation in it or just before it ("ben veilig", not "ben niet veilig")."""
+    return any(_matched_plainly(q, cue) for cue in cues)
+
+
+def _matched_plainly(q: _Question, cue: tuple[str, ...]) -> frozenset[int]:
+    """The positions of ``cue``'s plain occurrences (as :func:`_said`), or nothing."""
+    out: set[int] = set()
+    for start in q.where(cue[0]) if cue else ():
+        span = _figurative_at(q, cue, start)
+        if not span:
+            continue
+        lo, hi = min(span), max(span)
+        if any(q.surface[i] in _DENY for i in range(max(lo - 2, 0), hi + 1)
+               if q.clause[i] == q.clause[lo] and i not in span):
+            continue
+        out.update(span)
+    return frozenset(out)
+
+
+def _figurative_at(q: _Question, cue: tuple[str, ...], start: int) -> list[int]:
+    """The positions of ``cue`` matched from ``start`` as :func:`_figurative` matches."""
+    taken, pos, far = [start], start, False
+    for word in cue[1:]:
+        if word == ANY_GAP:
+            far = True
+            continue
+        pos = next((p for p in q.where(word) if pos < p
+                    and (far or p <= pos + MAX_GAP + 1)
+                    and q.clause[p] == q.clause[start]
+                    and not any(q.surface[i] in _CLAUSE_END for i in range(pos + 1, p))),
+                   -1)
+        far = False
+        if pos < 0:
+            return []
+        taken.append(pos)
+    return taken
+
+
+#: Words that put a cause in someone's mouth or in doubt ("zou gevallen zijn",
+#: "zogenaamd gevallen"): a cover story to weigh, not the asker's explanation.
+_HEARSAY = _SPEECH | frozenset(["zou", "zogenaamd", "zogezegd", "supposedly", "allegedly"])
+
+
+def _caused(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of injuries explained by a harmless cause the asker gives in the same
+    sentence ("viel bij het skaten en heeft een blauwe plek", "blauwe plekken door de
+    bloedverdunners", "zit sinds een ongeluk in een rolstoel"), with the cause's own
+    words. A cause told by someone else ("zegt dat hij gevallen is") or in doubt ("zou
+    gevallen zijn") explains nothing (Meldcode: an explanation that does not fit the
+    injury is itself a signal)."""
+    if not signals.causes:
+        return frozenset()
+    out: set[int] = set()
+    sentences: set[int] = set()
+    for cue in signals.causes:
+        span = _matched_plainly(q, cue)
+        if not span:
+            continue
+        first = min(span)
+        at = first - 1
+        while at >= 0 and q.toks[at] not in _SENTENCE_END and (
+                q.toks[at] not in _HEARSAY and q.surface[at] not in _HEARSAY):
+            at -= 1
+        if at >= 0 and q.toks[at] not in _SENTENCE_END:
+            continue
+        out.update(span)
+        sentences.add(_sentence(q, first))
+    if not sentences:
+        return frozenset()
+    marks = _figurative(q, signals.marks)
+    out.update(i for i in marks if _sentence(q, i) in sentences)
+    return frozenset(out)
+
+
+def _sentence(q: _Question, at: int) -> int:
+    """The number of the sentence that position ``at`` is in."""
+    return sum(1 for i in range(at) if q.toks[i] in _SENTENCE_END)
 
 
 def _rather(signals: SafetySignals, q: _Question) -> frozenset[int]:
