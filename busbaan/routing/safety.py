@@ -844,16 +844,44 @@ def _spelled_out(folded: str) -> str:
 _TRUNCATED = re.compile(r"\b[a-z]+-\s+(?=(?:en|of|and|or)\s)")
 
 
+#: Curly quotation marks written straight before folding (folding drops them).
+_CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+                        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
+                        "\u00bb": '"'})
+#: A quoted stretch: a quotation mark that opens a word (not an apostrophe inside or at
+#: the end of one: "camera's", "kids'", "it's"), up to the same mark closing a word.
+_QUOTE = re.compile(r"(?<![a-z0-9])(['\"])(?=[a-z0-9])(.{1,120}?)(?<=[a-z0-9.,!?])\1(?![a-z0-9])")
+
+
+def _straight_quotes(text: str) -> str:
+    return text.translate(_CURLY)
+
+
+def _quoted(text: str) -> frozenset[int]:
+    """Token positions (as :data:`_TOKEN` finds them in ``text``) inside quotation marks:
+    words the asker quotes ("ze zegt dat ze 'gevallen' is") are someone else's, often
+    doubted, account (ANS: aanhalingstekens for reported words and for distance)."""
+    spans = [(m.start(2), m.end(2)) for m in _QUOTE.finditer(text)]
+    if not spans:
+        return frozenset()
+    return frozenset(i for i, m in enumerate(_TOKEN.finditer(text))
+                     if any(a <= m.start() < b for a, b in spans))
+
+
 class _Question:
     """A question's folded words (``surface``), their lemmas (``toks``), the clause of
     each position, and where each cue word occurs (computed once per word: detection
     reads hundreds of cues)."""
 
     __slots__ = ("_covered", "_exact", "_extra", "_heads", "_lacks", "_owners", "_where",
-                 "blocked", "clause", "covers", "present", "reading", "surface", "toks")
+                 "blocked", "clause", "covers", "present", "quoted", "reading", "surface",
+                 "toks")
 
     def __init__(self, question: str) -> None:
-        self.surface = _TOKEN.findall(_spelled_out(fold(question)))
+        text = _spelled_out(fold(_straight_quotes(question)))
+        self.surface = _TOKEN.findall(text)
+        #: Positions of words inside quotation marks (:func:`_quoted`).
+        self.quoted = _quoted(text)
         self.toks = [lemma(t) if t[0].isalnum() else t for t in self.surface]
         self.clause: list[int] = []
         number = 0
@@ -1380,13 +1408,14 @@ _SENTENCE_END = frozenset([".", "!", "?"])
 def _plain_cause(cues: tuple[tuple[str, ...], ...], q: _Question) -> bool:
     """True when one of ``cues`` (a family's ``unless``) occurs, not negated, in the
     asker's own words: a cause that stands in reported speech (a speech verb earlier
-    in its sentence) is a cover story to weigh, not an explanation."""
+    in its sentence) or in quotation marks is a cover story to weigh, not an
+    explanation."""
     if _first_match(cues, q) is None:
         return False
     for cue in cues:
         for start in _find(cue, q):
-            if _negated(cue, q, start):
-                continue
+            if _negated(cue, q, start) or start in q.quoted:
+                continue  # a quoted cause is the person's account ("'gevallen'")
             at = start - 1
             while at >= 0 and q.toks[at] not in _SENTENCE_END and q.toks[at] not in _SPEECH:
                 at -= 1
@@ -1414,6 +1443,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     # an adult asker (or none given) who names a child under 18 by age: the child's age
     # counts for a danger told of that child ("zoon 17 ... denkt dat hij gevolgd wordt")
     named = _minor_age(question) if age is None or age >= ADULT_AGE else None
+    # an older person the question names with an age ("mw 84", "oom 78", "Mevrouw (79,")
+    elder_named = _elder_age(question)
 
     def child_age(cues: Sequence[tuple[str, ...]]) -> int | None:
         return named if named is not None and _a_childs_danger(q, cues) else None
@@ -1436,7 +1467,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
                 or _first_match(family.adult_kin_when, q, literal=False) is not None):
             family = family.grown  # read as the grown-up children's family
         cue = _first_match(family.strong, q)
-        old = family.person_min_age is not None and age is not None and age >= family.person_min_age
+        old = family.person_min_age is not None and any(
+            a is not None and a >= family.person_min_age for a in (age, elder_named))
         too_young = (family.not_below_age is not None and age is not None
                      and age < family.not_below_age)
         if too_young:
@@ -1756,6 +1788,29 @@ _MINOR_CHILD = re.compile(
     r"broertje|zusje|son|daughter|stepson|stepdaughter|child|kid|nephew|niece)"
     r"\s*(?:van\s+|of\s+|\(\s*|,\s*|\s)(\d{1,2})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
     r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|%|procent))")
+
+
+#: An adult named by a title, a kin or a neighbour word followed by an age, in the
+#: shorthand of case notes and messages ("mw 84", "dhr. 91", "oom 78", "Mevrouw (79,
+#: erg vergeetachtig)", "buurman, 82"): the age of the person the question is about,
+#: where the context gives none or the asker's own. Not before a unit ("man 70 euro").
+_ELDER_NAMED = re.compile(
+    r"\b(?:mw|mevr|mevrouw|dhr|meneer|heer|dame|oom|tante|buurman|buurvrouw|opa|oma|"
+    r"moeder|vader|schoonmoeder|schoonvader|client|cliente|patient|patiente|bewoner|"
+    r"bewoonster|mr|mrs|ms|uncle|aunt|neighbour|neighbor|grandma|grandpa|grandmother|"
+    r"grandfather|resident)"
+    r"\s*(?:van\s+|of\s+|\(\s*|,\s*|\s)(\d{2,3})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
+    r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|%|procent))")
+
+
+def _elder_age(question: str) -> int | None:
+    """The first adult age (18-110) the question gives right after a title, kin or
+    neighbour word (:data:`_ELDER_NAMED`); None without one."""
+    folded = _spelled_out(fold(question))
+    for match in _ELDER_NAMED.finditer(folded):
+        if ADULT_AGE <= int(match.group(1)) <= 110:
+            return int(match.group(1))
+    return None
 
 
 def _minor_in_question(question: str) -> bool:

@@ -18,6 +18,7 @@ from busbaan.routing import Router, demo_map_path, load_map
 from busbaan.routing.safety import (
     SafetyFileError,
     _by_excluded,
+    _elder_age,
     _figurative,
     _matches,
     _minor_in_question,
@@ -427,8 +428,10 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
                 _matches(c, q, literal=False) for c in family.adult_kin_when)):
             family = family.grown
         cue = next((c for c in family.strong if _matches(c, q)), None)
-        old = family.person_min_age is not None and age is not None and (
-            age >= family.person_min_age)
+        # s9 (safety16): an older person named with an age ("buurman van 84") counts too
+        named = _elder_age(text)
+        old = family.person_min_age is not None and any(
+            a is not None and a >= family.person_min_age for a in (age, named))
         rules = family.all_of + (family.minors_all_of if minor else ())
         if cue is None and rules and not any(_matches(c, q) for c in family.unless):
             ruled = _by_excluded(family, q)
