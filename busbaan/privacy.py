@@ -154,6 +154,11 @@ class _TitledNames:
 
 
 # ------------------------------------------------------------ names without a title
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 # outside10 finding 0 (session 9): "Fatima el Amrani heeft schulden" was answered and
 # `!baan 1` put it, name and all, into a lane. A name needs no title to be one.
 
@@ -163,16 +168,15 @@ class _TitledNames:
 #: "Hoofdletters in namen"), and the Arabic article and patronymic particles as Dutch
 #: municipal registers (BRP) write Moroccan names (el, al, ben, bin, ibn, abu, ait).
 #: "in", "op" and "het" are left out: "Fatima in Zuidoost" is a first name and a place.
-_PARTICLES = frozenset(
-    "van de der den te ter ten 't ’t la le du da di dos del von el al ben bin ibn abu ait"
-    .split())
+_PARTICLES = _words(
+    "van de der den te ter ten 't ’t la le du da di dos del von el al ben bin ibn abu ait")
 #: Months and days, Dutch and English: capitalised, not names ("Maandag Ochtend").
-_CALENDAR = frozenset(
+_CALENDAR = _words(
     "januari februari maart april mei juni juli augustus september oktober november "
     "december maandag dinsdag woensdag donderdag vrijdag zaterdag zondag january "
     "february march may june july august october december monday tuesday wednesday "
     "thursday friday saturday sunday kerst pasen pinksteren ramadan suikerfeest "
-    "offerfeest christmas easter".split())
+    "offerfeest christmas easter")
 #: Organisations and services of the Dutch social domain that people name in a
 #: question without the map knowing them, and whose words are not all in a dictionary
 #: (a pair of dictionary words, "Veilig Thuis", "Sociaal Loket", is never a name here).
@@ -197,10 +201,10 @@ _KNOWN_ORGANISATIONS = (
 #: "Sarah", "Fatima"). Written by hand for names10 (session 9): a seed, not a census;
 #: check and extend it against the Meertens Instituut's Nederlandse Voornamenbank and
 #: the SVB's yearly lists of given names. Names that are everyday capitalised words in
-#: a question ("Ben", "Wil", "Roos", "May", "Hope") are left out on purpose. No package
+#: a question ("Ben", "Can", "Wil", "Roos", "May", "Hope") are left out on purpose. No package
 #: is used: gender-guesser's list is unmaintained (2016) and names-dataset loads
 #: hundreds of MB for a check that must take microseconds.
-_FIRST_NAMES = frozenset("""
+_FIRST_NAMES = _words("""
     jan kees piet henk klaas willem peter pieter johan hans gerrit dirk joost ruud frank
     bram daan sem lucas noah luuk thijs jesse tim tom bas rob erik arjan marco martin
     sander jeroen niels wouter koen stefan maarten mark michiel gijs teun levi finn milan
@@ -212,7 +216,7 @@ _FIRST_NAMES = frozenset("""
     hicham redouan soufiane anouar zakaria adam amine imane fatima fatiha khadija nadia
     samira naima malika latifa hafida aicha aisha salma yasmina yasmine loubna siham
     meryem hanane houda souad zineb ikram
-    mehmet mustafa ahmet ali hasan huseyin ibrahim murat emre burak can kerem yusuf
+    mehmet mustafa ahmet ali hasan huseyin ibrahim murat emre burak kerem yusuf
     osman kemal serkan orhan tolga baris ayse fatma emine hatice zeynep elif esra merve
     büşra busra ozlem özlem sevda selin gul gül derya hulya hülya songul songül
     ricardo kenneth glenn romano dennis clarence rudi roy errol henry edson jerry
@@ -225,7 +229,7 @@ _FIRST_NAMES = frozenset("""
     steven kevin brian andrew jason matthew daniel anthony christopher jack harry oliver
     mary sarah emily jessica elizabeth susan margaret jennifer karen helen laura rachel
     rebecca hannah charlotte amelia olivia sophia chloe lucy amy kate katie megan
-""".split())
+""")
 #: Words before a name that say one follows ("heet", "genaamd", "named").
 _NAME_FRAME = re.compile(
     r"(?:\bhe(?:et|ten)|\bgenaamd|\bgenoemd|\bnaam\s+is|\bnamed|\bcalled|\bname\s+is)"
