@@ -7,6 +7,7 @@ caution: a false alarm costs a rephrase, a miss costs a data breach.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -152,23 +153,247 @@ class _TitledNames:
         return "".join(out) + text[last:]
 
 
-_PATTERNS: dict[str, re.Pattern[str] | _TitledNames] = {
+# ------------------------------------------------------------ names without a title
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+# outside10 finding 0 (session 9): "Fatima el Amrani heeft schulden" was answered and
+# `!baan 1` put it, name and all, into a lane. A name needs no title to be one.
+
+#: Lower-case particles between the parts of a name ("Jan de Vries", "Willem van der
+#: Meer", "Lotte ter Horst", "Fatima el Amrani", "Nadia al Idrissi"). Sources: the
+#: Dutch tussenvoegsels of the Taalunie's rules for surnames (woordenlijst.org,
+#: "Hoofdletters in namen"), and the Arabic article and patronymic particles as Dutch
+#: municipal registers (BRP) write Moroccan names (el, al, ben, bin, ibn, abu, ait).
+#: "in", "op" and "het" are left out: "Fatima in Zuidoost" is a first name and a place.
+_PARTICLES = _words(
+    "van de der den te ter ten 't ’t la le du da di dos del von el al ben bin ibn abu ait")
+#: Months and days, Dutch and English: capitalised, not names ("Maandag Ochtend").
+_CALENDAR = _words(
+    "januari februari maart april mei juni juli augustus september oktober november "
+    "december maandag dinsdag woensdag donderdag vrijdag zaterdag zondag january "
+    "february march may june july august october december monday tuesday wednesday "
+    "thursday friday saturday sunday kerst pasen pinksteren ramadan suikerfeest "
+    "offerfeest christmas easter")
+#: Organisations and services of the Dutch social domain that people name in a
+#: question without the map knowing them, and whose words are not all in a dictionary
+#: (a pair of dictionary words, "Veilig Thuis", "Sociaal Loket", is never a name here).
+#: Source: the organisations the Gemeente Amsterdam's pages on geldzaken, zorg and
+#: opvang refer to (amsterdam.nl), and the national ones every question set names.
+_KNOWN_ORGANISATIONS = (
+    "Albert Heijn; Leger des Heils; Huis van de Wijk; HVO Querido; De Regenboog Groep; "
+    "Raad voor de Kinderbescherming; Centrum voor Jeugd en Gezin; Dienst Werk en Inkomen; "
+    "Belastingdienst Toeslagen; Sociale Verzekeringsbank; Juridisch Loket; Het Juridisch "
+    "Loket; Nibud; Schuldhulpmaatje; Humanitas; Cordaan; Arkin; Jellinek; Brijder; "
+    "Mentrum; Levvel; Spirit; Combiwel; Dynamo; Oranje Fonds; Kinderpostzegels; "
+    "Jeugdbescherming Regio Amsterdam; William Schrikker; Samen Doen; Ouder- en Kindteam; "
+    "Blijf Groep; Stichting Kinderpostzegels; Amsterdam UMC; Sint Lucas; OLVG; "
+    "Slotervaart Ziekenhuis; Boven IJ; Zilveren Kruis; Google Translate; Marktplaats; "
+    "Mijn Overheid; MijnOverheid; DigiD; WhatsApp; Facebook; Instagram; TikTok; "
+    # energy suppliers and water companies (a cut-off letter names them)
+    "Eneco; Vattenfall; Essent; Greenchoice; Budget Energie; Vandebron; Waternet"
+)
+#: First names common among Amsterdam's larger communities (Dutch, Moroccan, Turkish,
+#: Surinamese and Antillean, Ghanaian, Polish, English-speaking), for names that are
+#: also dictionary words or that simplemma's English lists as words ("Jan", "Peter",
+#: "Sarah", "Fatima"). Written by hand for names10 (session 9): a seed, not a census;
+#: check and extend it against the Meertens Instituut's Nederlandse Voornamenbank and
+#: the SVB's yearly lists of given names. Names that are everyday capitalised words in
+#: a question ("Ben", "Can", "Wil", "Roos", "May", "Hope") are left out on purpose. No package
+#: is used: gender-guesser's list is unmaintained (2016) and names-dataset loads
+#: hundreds of MB for a check that must take microseconds.
+_FIRST_NAMES = _words("""
+    jan kees piet henk klaas willem peter pieter johan hans gerrit dirk joost ruud frank
+    bram daan sem lucas noah luuk thijs jesse tim tom bas rob erik arjan marco martin
+    sander jeroen niels wouter koen stefan maarten mark michiel gijs teun levi finn milan
+    anna maria sanne emma lisa eva julia sophie lotte fleur anouk iris ilse marieke
+    femke inge karin monique sandra linda petra ingrid els ans annie corrie truus mieke
+    willemijn esther nicole chantal wendy mirjam saskia marloes yvonne jolanda tineke
+    mohamed mohammed mohammad mehdi ahmed ahmad youssef yassine hamza ayoub bilal ilias
+    rachid said khalid mustafa mustapha abdel abdelkader omar karim nordin driss hassan
+    hicham redouan soufiane anouar zakaria adam amine imane fatima fatiha khadija nadia
+    samira naima malika latifa hafida aicha aisha salma yasmina yasmine loubna siham
+    meryem hanane houda souad zineb ikram
+    mehmet mustafa ahmet ali hasan huseyin ibrahim murat emre burak kerem yusuf
+    osman kemal serkan orhan tolga baris ayse fatma emine hatice zeynep elif esra merve
+    büşra busra ozlem özlem sevda selin gul gül derya hulya hülya songul songül
+    ricardo kenneth glenn romano dennis clarence rudi roy errol henry edson jerry
+    sharon priya anita shanti sunita rajesh ravi kavita natasha jennifer gracia
+    kwame kofi kwaku yaw akua ama abena efua adjoa
+    tomasz piotr pawel paweł krzysztof marek michal michał andrzej jakub kamil lukasz
+    łukasz marcin agnieszka katarzyna magdalena malgorzata małgorzata joanna ewa
+    justyna monika aleksandra dorota beata
+    john james david michael robert william richard thomas joseph charles george paul
+    steven kevin brian andrew jason matthew daniel anthony christopher jack harry oliver
+    mary sarah emily jessica elizabeth susan margaret jennifer karen helen laura rachel
+    rebecca hannah charlotte amelia olivia sophia chloe lucy amy kate katie megan
+""")
+#: Words before a name that say one follows ("heet", "genaamd", "named").
+_NAME_FRAME = re.compile(
+    r"(?:\bhe(?:et|ten)|\bgenaamd|\bgenoemd|\bnaam\s+is|\bnamed|\bcalled|\bname\s+is)"
+    r"[\s:,]*$", re.IGNORECASE)
+_WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _name_token(token: str) -> bool:
+    """A capitalised word as names are written: "Vries", "O'Brien", "Arslan-Yıldız";
+    not an acronym ("UWV"), a brand ("DigiD", "WhatsApp") or a single letter."""
+    if len(token) < 2 or not token[0].isupper():
+        return False
+    parts = re.split(r"['’-]", token)
+    return all(p[1:].islower() or (len(p) == 1 and i == 0) for i, p in enumerate(parts)
+               if p) and len(parts[-1]) >= 2
+
+
+@functools.cache
+def _lexicon_words() -> frozenset[str]:
+    """The routing lexicon's words (abbreviations, related words, English): a word the
+    router knows as a word is no name ("Wmo", "Stadspas")."""
+    from busbaan.routing import lexicon  # here: busbaan.routing imports this module
+
+    words: set[str] = set(lexicon.STOPWORDS) | set(lexicon.PERSON_WORDS)
+    for table in (lexicon.ABBREVIATIONS, lexicon.RELATED, lexicon.ENGLISH):
+        for key, value in table.items():
+            words.update(key.split())
+            words.update(value.split())
+    return frozenset(words)
+
+
+def _is_place(text: str) -> bool:
+    from busbaan.routing.lexicon import canonical_area
+
+    return canonical_area(text) is not None
+
+
+def _fold(text: str) -> str:
+    from busbaan.routing.lexicon import fold
+
+    return " ".join(fold(text).split())
+
+
+@functools.cache
+def _known_text(known: str) -> str:
+    return _fold(_KNOWN_ORGANISATIONS.replace(";", " |") + " | " + known)
+
+
+@functools.cache
+def _organisation_words() -> frozenset[str]:
+    """The one-word organisations of :data:`_KNOWN_ORGANISATIONS` ("Humanitas",
+    "Eneco"): words, so that "Humanitas Thuisadministratie" is no name either."""
+    return frozenset(_fold(n) for n in _KNOWN_ORGANISATIONS.split(";")
+                     if len(n.split()) == 1)
+
+
+def _dictionary_word(token: str) -> bool:
+    """True for a word of the Dutch or English dictionary (simplemma, as
+    :class:`_TitledNames`) or of the routing lexicon, unless it is a common first name."""
+    lowered = token.lower()
+    if lowered in _FIRST_NAMES:
+        return False
+    parts = [p for p in re.split(r"['’-]", lowered) if len(p) > 1]
+    return bool(parts) and all(_known_word(p) or _compound(p) for p in parts)
+
+
+def _known_word(word: str) -> bool:
+    return (simplemma.is_known(word, lang="nl") or simplemma.is_known(word, lang="en")
+            or _fold(word) in _lexicon_words() or word in _CALENDAR
+            or _fold(word) in _organisation_words())
+
+
+def _compound(word: str) -> bool:
+    """A Dutch compound of two dictionary words, with or without a linking s or e
+    ("Thuisadministratie", "Schuldhulpverlening"); simplemma lists few compounds."""
+    for cut in range(4, len(word) - 3):
+        head, tail = word[:cut], word[cut:]
+        if _known_word(tail) and (_known_word(head) or (
+                head[-1] in "se" and len(head) > 4 and _known_word(head[:-1]))):
+            return True
+    return False
+
+
+def untitled_names(text: str, known: str = "") -> list[tuple[int, int]]:
+    """(start, end) of every name without a title in ``text`` (pure): two capitalised
+    words, with particles between ("Kees de Vries", "Fatima el Amrani"), anywhere in the
+    text, of which at least one is a common first name or no dictionary word, or which
+    follow "heet"/"genaamd"/"named"/"called". Not a name: a place the router knows ("De
+    Pijp", "Nieuw-West"), a month or day, an acronym, an organisation named in ``known``
+    (the social map's service and organisation names, as text) or in
+    :data:`_KNOWN_ORGANISATIONS`, two dictionary words ("Mijn Buurvrouw")."""
+    words = list(_WORD_TOKEN.finditer(text))
+    known_text = _known_text(known)
+    spans: list[tuple[int, int]] = []
+    for i, first in enumerate(words):
+        if not _name_token(first.group(0)) or first.group(0).lower() in _CALENDAR:
+            continue
+        j = i + 1  # the next capitalised word, over particles, within one phrase
+        while (j < len(words) and words[j].group(0) in _PARTICLES
+               and not text[words[j - 1].end():words[j].start()].strip()):
+            j += 1
+        if (j >= len(words) or text[words[j - 1].end():words[j].start()].strip()
+                or not _name_token(words[j].group(0))
+                or words[j].group(0).lower() in _CALENDAR):
+            continue
+        start, end = first.start(), words[j].end()
+        pair = text[start:end]
+        parts = (first.group(0), words[j].group(0))
+        if (_is_place(pair) or any(_is_place(p) for p in parts)
+                or f" {_fold(pair)} " in f" {known_text} "):
+            continue
+        framed = bool(_NAME_FRAME.search(text[:start]))
+        # with a particle between, the first word is a given name ("Jan de Vries"), not
+        # a capitalised word of the sentence ("Brief van Eneco", "Huis van Bewaring")
+        particle = j > i + 1
+        if framed or (not all(_dictionary_word(p) for p in parts)
+                      and not (particle and _dictionary_word(parts[0]))):
+            if spans and spans[-1][1] >= start:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    return spans
+
+
+class _Names:
+    """Titled names (:class:`_TitledNames`) and names without a title
+    (:func:`untitled_names`), with the same ``search``/``sub`` as a pattern."""
+
+    def __init__(self, known: str = "") -> None:
+        self.known = known
+
+    def search(self, text: str) -> bool:
+        return bool(_TitledNames().search(text) or untitled_names(text, self.known))
+
+    def sub(self, repl: str, text: str) -> str:
+        text = _TitledNames().sub(repl, text)
+        out, last = [], 0
+        for start, end in untitled_names(text, self.known):
+            out += [text[last:start], repl]
+            last = end
+        return "".join(out) + text[last:]
+
+
+_PATTERNS: dict[str, re.Pattern[str] | _Names] = {
     "email": _EMAIL,
     "phone": _PHONE,
     "postcode": _POSTCODE,
     "date": _DATE,
-    "name": _TitledNames(),
+    "name": _Names(),
     "address": _STREET,
 }
 
 
-def find_personal_data(text: str) -> list[Finding]:
-    """The kinds of identifying data ``text`` seems to contain, most serious first."""
+def find_personal_data(text: str, known: str = "") -> list[Finding]:
+    """The kinds of identifying data ``text`` seems to contain, most serious first: the
+    one decision for questions, lane messages, reasons and example files. ``known`` is
+    text that names services and organisations (the social map's names) whose
+    capitalised words are no person's name."""
     findings = []
     if find_bsns(text):
         findings.append(Finding("bsn", "een BSN", "a BSN"))
     for kind, nl, en in _KINDS:
-        if _PATTERNS[kind].search(text):
+        pattern = _Names(known) if kind == "name" and known else _PATTERNS[kind]
+        if pattern.search(text):
             findings.append(Finding(kind, nl, en))
     return findings
 

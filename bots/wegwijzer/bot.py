@@ -97,6 +97,7 @@ from busbaan.wegwijzer import (
     Question,
     ResultRef,
     guess_lang,
+    map_names,
     parse_question,
     question_hash,
     refuse_personal_data,
@@ -222,6 +223,7 @@ class WegwijzerBot:
         self._backlog_task: asyncio.Task[None] | None = None
         self.document = document
         self.router = router
+        self._known_names: tuple[object, str] = (None, "")
         self.answers = AnswerRepository(engine)
         self.feedback = FeedbackRepository(engine)
         self.learned_repo = LearnedRepository(engine)
@@ -415,10 +417,17 @@ class WegwijzerBot:
                                    learned=self.learned, semantic=semantic)
         return question, answer
 
-    @staticmethod
-    def check(raw: str) -> Question:
+    @property
+    def known_names(self) -> str:
+        """The map's service and organisation names (for the personal-data check), for
+        the router's current map."""
+        if self._known_names[0] is not self.router.map:
+            self._known_names = (self.router.map, map_names(self.router.map))
+        return self._known_names[1]
+
+    def check(self, raw: str) -> Question:
         """Parse a chat question; refuse it when it carries personal data."""
-        question = parse_question(raw)
+        question = parse_question(raw, self.known_names)
         if question.personal:
             raise refuse_personal_data(question.findings)
         return question
@@ -782,7 +791,7 @@ class WegwijzerBot:
             if body.lower().startswith(prefix + " "):
                 body = body[len(prefix) + 1:]
         try:
-            question = parse_question(body)
+            question = parse_question(body, self.known_names)
         except UsageError:
             return None
         routed = question.text[:MAX_QUESTION_CHARS]  # what the router read

@@ -12,6 +12,7 @@ from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, Re
 from busbaan.wegwijzer.question import (
     Question,
     guess_lang,
+    map_names,
     parse_question,
     question_hash,
     refuse_personal_data,
@@ -44,6 +45,7 @@ __all__ = [
     "is_pseudonym",
     "keeps_asker_id",
     "overdue",
+    "map_names",
     "parse_question",
     "question_hash",
     "refuse_personal_data",

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from busbaan.errors import PersonalData, UsageError
 from busbaan.privacy import Finding, find_personal_data, name_kinds
 from busbaan.pseudonyms import Pseudonyms
-from busbaan.routing import MAX_QUESTION_CHARS
+from busbaan.routing import MAX_QUESTION_CHARS, SocialMap
 
 __all__ = [
     "MAX_QUESTION_CHARS",
     "Question",
     "guess_lang",
+    "map_names",
     "parse_question",
     "question_hash",
     "refuse_personal_data",
@@ -70,13 +71,15 @@ class Question:
         return bool(self.findings)
 
 
-def parse_question(raw: str) -> Question:
+def parse_question(raw: str, known: str = "") -> Question:
     """Split ``raw`` into the question and its context words; check it (pure).
 
     An empty question raises :class:`UsageError` (``BB_EMPTY_QUESTION``); personal data
     is reported in ``findings`` (checked over the whole text, also beyond the cap).
+    ``known`` is the social map's service and organisation names (:func:`map_names`):
+    their capitalised words are no person's name.
     """
-    findings = tuple(find_personal_data(raw))
+    findings = tuple(find_personal_data(raw, known))
     context: dict[str, str] = {}
 
     def take(match: re.Match[str]) -> str:
@@ -94,6 +97,14 @@ def parse_question(raw: str) -> Question:
         )
     return Question(text=text, context=context, findings=findings,
                     truncated=len(text) > MAX_QUESTION_CHARS)
+
+
+def map_names(social_map: SocialMap) -> str:
+    """The names a social map gives its services and organisations, as one text, for
+    :func:`parse_question`'s ``known`` ("Buurthuis De Ster" is a place, not a person)."""
+    return " | ".join(
+        [f"{s.name} | {s.alternate_name}" for s in social_map.services]
+        + [o.name for o in social_map.organizations.values()])
 
 
 def refuse_personal_data(findings: tuple[Finding, ...]) -> PersonalData:

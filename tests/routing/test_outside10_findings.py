@@ -220,15 +220,9 @@ def test_a_number_in_pasted_markup_is_no_age(demo_router: Router) -> None:
 
 
 # ------------------------------------------ 4. a name without a title reaches a lane
+# outside10 #11 (finding 0), fixed by names10 (session 9): busbaan.privacy.untitled_names.
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #11: names are recognised only after a title (meneer, mevrouw, dhr ...): "
-    "a first name and surname at the start of the question are not personal data to "
-    "`find_personal_data`, so the wegwijzer answers, and `!baan 1` put the question, name "
-    "and all, as the lane's first message before another organisation's team (seen live "
-    "in make dev). Recognising untitled names without refusing 'Veilig Thuis', 'Sociaal "
-    "Loket' or 'Nieuw-West' is not a small fix."))
 @pytest.mark.parametrize("question", [
     "Jan de Vries kan de huur niet betalen en heeft schulden",
     "Fatma Yilmaz heeft schulden bij de belastingdienst",

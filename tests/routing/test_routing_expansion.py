@@ -288,9 +288,15 @@ def test_configured_examples_come_from_the_environment_and_fail_clearly(
 def test_an_untitled_name_in_an_example_is_warned_about(benchmark_map: SocialMap) -> None:
     """outside6: "Fatima Bakker heeft schulden" passed the check (only titled names are
     errors); two capitalised words inside a sentence that the map does not use are now
-    a warning, while a service's own name ("Veilig Thuis") is not."""
+    a warning, while a service's own name ("Veilig Thuis") is not. Since names10
+    (session 9) a name :func:`busbaan.privacy.untitled_names` finds is an error at
+    parse time; the warning stays for a pair of dictionary words ("Roos Visser")."""
+    with pytest.raises(ExamplesFileError) as raised:
+        parse_examples({"services": {"wpi-bijstand": [
+            "Mijn buurvrouw Fatima Bakker heeft geen geld meer om van te leven"]}}, "x.yaml")
+    assert "Fatima" not in str(raised.value)
     examples = parse_examples({"services": {"wpi-bijstand": [
-        "Mijn buurvrouw Fatima Bakker heeft geen geld meer om van te leven",
+        "Mijn buurvrouw Roos Visser heeft geen geld meer om van te leven",
         "Kan ik bij Veilig Thuis terecht als mijn ex mij bedreigt om geld?",
         # session 7: a neighbourhood is a place, not a name
         "Ik woon in de Indische Buurt en kom niet rond van mijn loon",
@@ -298,4 +304,4 @@ def test_an_untitled_name_in_an_example_is_warned_about(benchmark_map: SocialMap
     ]}}, "x.yaml")
     [warning] = check_against_map(examples, benchmark_map)
     assert warning.code == "examples-possible-name" and warning.where.endswith("[1]")
-    assert "Fatima" not in warning.nl + warning.en + warning.where
+    assert "Roos" not in warning.nl + warning.en + warning.where

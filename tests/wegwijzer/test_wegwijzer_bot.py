@@ -110,6 +110,16 @@ async def test_personal_data_is_refused_with_case_room_suggestion(
     reply = await asker.command(room, "!wie mevrouw Jansen kan de huur niet betalen")
     assert reply[REPLY_KEY]["errcode"] == "BB_PERSONAL_DATA" and ROUTE_KEY not in reply
     assert reply[REPLY_KEY]["data"]["kinds"] == ["name"]
+    # names10 (outside10 finding 0): a name without a title, Dutch and English, gets the
+    # same refusal and so never reaches `!baan` (nothing answered, nothing kept)
+    _, untitled = await ask_dm(asker, dm, "Fatima el Amrani heeft schulden")
+    assert untitled[NOTICE_KEY]["errcode"] == "BB_PERSONAL_DATA" and ROUTE_KEY not in untitled
+    assert "een naam" in untitled["body"] and "Fatima" not in untitled["body"]
+    english = await asker.command(room, "!who Sarah Jones cannot pay her rent")
+    assert english[REPLY_KEY]["errcode"] == "BB_PERSONAL_DATA" and ROUTE_KEY not in english
+    assert "a name" in english["body"] and "Jones" not in english["body"]
+    lane = await asker.command(dm, "!baan 1")
+    assert lane[REPLY_KEY]["errcode"] == "BB_NO_ANSWER"
 
 
 async def test_unnamed_client_is_answered_not_refused(make_person: MakePerson,

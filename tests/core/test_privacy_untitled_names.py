@@ -1,0 +1,105 @@
+"""Names without a title (names10, session 9; outside10 finding 0): "Fatima el Amrani
+heeft schulden" is personal data, "Veilig Thuis", "Sociaal Loket", "Nieuw-West" and
+"Mijn Buurvrouw" are not. Recall on 48 questions written before the detector
+(tests/data/privacy/untitled-names-names10.jsonl); false alarms over every question of
+the readable sets in tests/data/socialmap/ (the held-out sets are not opened here)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from busbaan.privacy import find_personal_data, redact, untitled_names
+from busbaan.routing import demo_map_path, load_map
+from busbaan.wegwijzer import map_names, parse_question, refuse_personal_data
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+#: held out for the lead's measurement: never read by a helper's test
+_HELD_OUT = re.compile(r"(?i)frozen|s15|s16|s17")
+
+
+def _jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+NAMED = _jsonl(DATA / "privacy" / "untitled-names-names10.jsonl")
+
+
+@pytest.mark.parametrize("case", NAMED, ids=[str(c["id"]) for c in NAMED])
+def test_an_untitled_name_is_found(case: dict[str, object]) -> None:
+    """Dutch, Moroccan, Turkish, Surinamese, Polish and English names, with and without
+    particles, at the start and inside: each is a name (and nothing else)."""
+    assert [f.kind for f in find_personal_data(str(case["question"]))] == ["name"]
+
+
+def test_no_question_of_the_readable_sets_holds_a_name() -> None:
+    """The question sets contain no names by construction: none is flagged (1034
+    questions in 25 files at names10)."""
+    files = [p for p in sorted((DATA / "socialmap").glob("*.jsonl"))
+             if not _HELD_OUT.search(p.name)]
+    questions = [str(q["question"]) for p in files for q in _jsonl(p)]
+    assert len(questions) > 1000
+    flagged = [q for q in questions if untitled_names(q)]
+    assert flagged == []
+
+
+@pytest.mark.parametrize("text", [
+    "Veilig Thuis belde terug, wat nu?",
+    "Kan het Sociaal Loket helpen?",
+    "Mijn Buurvrouw heeft schulden",  # sentence case gone wrong, dictionary words
+    "cliënt woont in Nieuw-West en heeft schulden",
+    "Gezin in De Pijp zoekt opvang",
+    "ze woont in de Indische Buurt",
+    "Humanitas Thuisadministratie voor haar post?",
+    "Brief van Eneco over afsluiting",
+    "Maandag Ochtend kwam de deurwaarder",
+    "UWV en SVB betalen niet uit, DigiD werkt niet",
+    "Leger des Heils of HVO Querido voor de nacht?",
+    "Wmo Huishoudelijke hulp aanvragen",
+    "Can Veilig Thuis help her?",  # "Can" is a Turkish first name, not on the list
+    "Fatima uit Zuidoost",  # a first name alone is not a first name and a surname
+])
+def test_not_a_name(text: str) -> None:
+    """Services, organisations, places, months and days, acronyms and dictionary words."""
+    assert untitled_names(text) == []
+
+
+def test_the_map_knows_its_own_names() -> None:
+    """A service name the dictionary does not know is no name when the map has it."""
+    demo = load_map(demo_map_path())
+    assert untitled_names("Kledingruil bij Buurthuis De Ster?", map_names(demo)) == []
+    assert parse_question("Fatima Amrani bij Buurthuis De Ster", map_names(demo)).personal
+
+
+@pytest.mark.parametrize("text", [
+    "mijn cliënt heet Mijn Buurman",  # after "heet", dictionary words count too
+    "a man named Green Leaf needs help",
+])
+def test_a_name_frame_makes_any_pair_a_name(text: str) -> None:
+    assert untitled_names(text)
+
+
+def test_the_refusal_and_redaction_are_those_of_a_titled_name() -> None:
+    """The user sees the titled-name refusal (Dutch, English); logs get a marker."""
+    question = parse_question("Kees de Vries (54) is dakloos")
+    assert question.personal
+    refusal = refuse_personal_data(question.findings)
+    assert refusal.errcode == "BB_PERSONAL_DATA" and refusal.data["kinds"] == ["name"]
+    assert "een naam" in refusal.nl and "a name" in refusal.en
+    assert "Kees" not in refusal.nl + refusal.en
+    assert redact("gesprek met Fatima el Amrani over schulden") == \
+        "gesprek met [name] over schulden"
+
+
+def test_fast_enough_for_every_question() -> None:
+    """A long question is checked in well under a second."""
+    import time
+
+    text = "Mijn Buurvrouw Heeft Schulden En Woont In Noord " * 300
+    start = time.perf_counter()
+    untitled_names(text)
+    assert time.perf_counter() - start < 1.0
