@@ -126,9 +126,10 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
 )
 class _TitledNames:
     """:data:`_TITLE_NAME`, except a title followed by one lower-case word of the Dutch
-    dictionary and nothing else ("meneer snapt de brieven", "mevrouw valt vaak",
-    "meneer drinkt"): a verb or a noun there says what the client does (outside7: 4 of
-    7 refusals on the workbench were these). A capitalised word always counts, and so
+    or English dictionary or the routing lexicon and nothing else ("meneer snapt de
+    brieven", "mevrouw valt vaak", "meneer drinkt", "mw wsnp"): a verb, a noun or the
+    field's shorthand there says what the client does (outside7: 4 of 7 refusals on the
+    workbench were these; session 9: the lexicon's shorthand too, as for untitled names). A capitalised word always counts, and so
     do initials and a tussenvoegsel ("meneer de boer"). The price: a lower-case
     surname that is also a word ("mevrouw bakker") is missed; "mevrouw jansen" is not."""
 
@@ -137,8 +138,7 @@ class _TitledNames:
             rest = match.group(0).split()[1:]
             if match.group(0).lower().startswith("de heer"):
                 rest = rest[1:]
-            if (len(rest) == 1 and rest[0].islower()
-                    and simplemma.is_known(rest[0], lang="nl")):
+            if len(rest) == 1 and rest[0].islower() and _dictionary_word(rest[0]):
                 continue
             yield match
 

@@ -88,6 +88,9 @@ def test_find_personal_data_kinds(text, kinds):
         # session 9: a disease named after a person, in chat shorthand
         ("mr alzheimer, echtgenote kan hem overdag niet alleen laten", []),
         ("mevrouw parkinson, valt vaak", []),
+        # the field's shorthand after a title (the routing lexicon): what, not who
+        ("mw bbz aangevraagd, wie pakt het op", []),
+        ("dhr wsnp, vraag over leefgeld", []),
         # ... while names in the same shapes still count
         ("mevrouw van der Rond belde", ["name"]),
         ("Meneer Op de Beek belde", ["name"]),
