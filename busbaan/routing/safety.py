@@ -164,7 +164,29 @@ class _File(BaseModel):
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(lemma(t) for t in _TOKEN.findall(fold(str(text))) if t[0].isalnum())
+    return tuple(lemma(t) for t in _TOKEN.findall(_uncontracted(fold(str(text))))
+                 if t[0].isalnum())
+
+
+#: English negative contractions, with or without the apostrophe ("isn't", "doesnt",
+#: "can't", "won't"): the auxiliary and "not" (any English grammar: the clitic n't is
+#: "not"). Written out in questions and cues alike, so that "isn't being abused" is a
+#: negation as "is not being abused" is, and a cue "can't go on" keeps its "not".
+#: Only these auxiliaries: a word that merely ends in "nt" ("want", "went") is none.
+_CONTRACTED = re.compile(
+    r"\b(is|are|was|were|do|does|did|has|have|had|could|would|should|must|need|might|"
+    r"ca|wo|ai|can)(?:n'?t|not)\b")
+_CONTRACTED_FULL: Mapping[str, str] = {"ca": "can", "wo": "will", "ai": "is"}
+
+
+def _uncontracted(folded: str) -> str:
+    """``folded`` with English negative contractions written out ("isn't" -> "is
+    not", "cant" -> "can not", "cannot" -> "can not"; see :data:`_CONTRACTED`)."""
+    def out(match: re.Match[str]) -> str:
+        aux = match.group(1)
+        return f"{_CONTRACTED_FULL.get(aux, aux)} not"
+
+    return _CONTRACTED.sub(out, folded)
 
 
 #: English words (not Dutch ones) are reduced by Snowball's English stemmer.
@@ -194,7 +216,7 @@ def lemma(word: str) -> str:
         return word
     if len(word) >= 4 and not simplemma.is_known(word, lang="nl") and simplemma.is_known(
             word, lang="en"):
-        return str(_ENGLISH.stemWord(word))  # 'ending' -> 'end', 'kicked' -> 'kick'
+        return _english_stem(word)  # 'ending' -> 'end', 'kicked' -> 'kick', 'threw' -> 'throw'
     found = simplemma.lemmatize(word, lang="nl")
     found = fold(found) if found and found.isalpha() else word
     if len(word) < 4 and not (
@@ -202,6 +224,19 @@ def lemma(word: str) -> str:
     ):
         return word
     return found
+
+
+def _english_stem(word: str) -> str:
+    """An English word's Snowball stem; for an irregular form that the stemmer cannot
+    reach ('threw', 'thrown' -> 'throw'; 'slept' -> 'sleep'; 'wrote' -> 'write';
+    'told' -> 'tell'), the stem of its lemma (simplemma). A comparative in -er keeps
+    its own ('older', 'elder', 'better' are no 'old', 'good'): an older person is no
+    old one in the elder-abuse cues."""
+    stem = str(_ENGLISH.stemWord(word))
+    base = str(_ENGLISH.stemWord(simplemma.lemmatize(word, lang="en").lower()))
+    if base == stem or word.endswith("er") or not base.isalpha():
+        return stem
+    return base
 
 
 #: Verb prefixes and particles: a word that starts with one is a verb of its own
@@ -832,6 +867,7 @@ def _with_joined(cues: Iterable[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]
 
 
 def _spelled_out(folded: str) -> str:
+    folded = _uncontracted(folded)
     for pattern, full in _CLITICS:
         folded = pattern.sub(full, folded)
     return _TRUNCATED.sub("", folded)
@@ -988,9 +1024,14 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             # ends in it: "mijn buurvrouw" is no "mijn vrouw", "haar buurman" no "haar
             # man" (s7, safety8: a neighbour who hits her dog is no partner signal)
             owned = cue[n - 2] in _OWNERS
+            # a verb particle right after "her"/"haar" makes it the verb's object, not a
+            # possessive ("threw her out last night" is no "her last night"; English
+            # phrasal verbs, ANS scheidbare werkwoorden): a possessive's gap holds none
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
                         and (far or p - pos <= gap + 1)
-                        and not (owned and q.toks[p] != word and word in heads(q.toks[p]))),
+                        and not (owned and q.toks[p] != word and word in heads(q.toks[p]))
+                        and not (owned and _VERB_PARTICLES.intersection(
+                            q.surface[pos + 1:p]))),
                        None)
             if nxt is None:
                 ok = False

@@ -36,7 +36,12 @@ WEIGHT_WEAK = 0.4  # an everyday word (lexicon.WEAK_WORDS)
 _WORD = re.compile(r"[a-z0-9]+")
 _TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
 #: Negations and contrast markers (Dutch, English grammar words, not domain words).
-NEGATIONS = frozenset(["geen", "niet", "nooit", "no", "not", "never"])
+NEGATIONS = frozenset(["geen", "niet", "nooit", "no", "not", "never",
+                       # English negative contractions as :func:`words` reads them (the
+                       # apostrophe dropped: "isn't" -> "isnt"); any English grammar
+                       "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt",
+                       "hasnt", "havent", "hadnt", "cant", "cannot", "couldnt", "wouldnt",
+                       "shouldnt", "wont", "aint", "neednt", "mustnt"])
 CONTRASTS = frozenset(["maar", "wel", "but", "however", "though"])
 #: How many words a negation rules out (forward, or backward when it ends the clause).
 NEGATION_SCOPE = 3

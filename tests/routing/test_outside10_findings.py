@@ -92,55 +92,62 @@ def test_near_misses_raise_no_alarm(demo_router: Router, question: str, service:
 # ------------------------------------------- 1. danger in English, not recognised
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #1: an English suicide plan (looking up how many pills it takes, goodbye "
-    "letters) gives no suicide signal: Specialistische ggz first ('pills', 'told'), Veilig "
-    "Thuis, Thuisadministratie ('letters'); 113 not in the top 3, not confident. The Dutch "
-    "cues have no English counterpart for method research or farewell letters."))
 def test_an_english_suicide_plan_is_signalled(demo_router: Router) -> None:
-    """A client researching a lethal dose and writing goodbye letters: 113 first."""
+    """A client researching a lethal dose and writing goodbye letters: 113 first.
+    Fixed in session 9 (safety18): the goodbye letter in English and looking up how many
+    pills "it takes" are suicide cues (113, Samaritans); each alone signals too."""
     answer = demo_router.route("my client told me she has been looking up how many pills "
                                "it takes and wrote goodbye letters")
     assert _signals(answer) == ["suicide"]
     assert answer.results[0].service_id == "crisisdienst-113"
+    assert _signals(demo_router.route("my client told me she has been looking up how many "
+                                      "pills it takes")) == ["suicide"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #2: 'mum threw her out last night ... slept in the train station' gives no "
-    "homeless_tonight signal; the age 19 puts the Ouder- en Kindteam first ('age 19 fits "
-    "(0-22)', though its own condition text says children 0-18) and a suicide caution "
-    "third. 'threw out' / 'slept in the station' are not shelter cues."))
 def test_an_english_young_adult_put_out_is_homeless_tonight(demo_router: Router) -> None:
-    """A 19-year-old put out by her mother who slept in the station: the shelter first."""
+    """A 19-year-old put out by her mother who slept in the station: the shelter first.
+    Fixed in session 9 (safety18): "threw" is read as "throw" (English irregular verbs
+    by their lemma), sleeping in a station is a shelter cue, and "threw her out last
+    night" is no "her last night" (a particle after "her" makes it an object): no
+    suicide caution."""
     answer = demo_router.route("19 year old girl, mum threw her out last night after a "
                                "fight, she slept in the train station")
     assert "homeless_tonight" in _signals(answer)
     assert answer.results[0].service_id == "opvang-toegang"
+    assert not answer.caution
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #3: an English negation ('isn't being abused or anything') fires the "
-    "child_maltreatment signal: ⚠ 'This may be child abuse or neglect', Veilig Thuis first, "
-    "confident by rule; Leerplicht not in the top 3. The Dutch 'er is geen sprake van "
-    "mishandeling' is read as a negation (test above)."))
 def test_an_english_negation_of_abuse_raises_no_alarm(demo_router: Router) -> None:
-    """'The kid isn't being abused, she refuses to go to school': Leerplicht, no ⚠."""
+    """'The kid isn't being abused, she refuses to go to school': no ⚠, Veilig Thuis not
+    first. Fixed in session 9 (safety18): an English negative contraction ("isn't",
+    "doesnt", "can't") is read as "not", by the safety reader and by the ranker's
+    negation (with the hedge "or anything" it denies the words)."""
     answer = demo_router.route("The kid isn't being abused or anything, she just refuses "
                                "to go to school since the summer")
     assert _signals(answer) == []
+    assert answer.results[0].service_id != "veilig-thuis"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #3, the ranking half (left after safety18 fixed the alarm): an English "
+    "school refusal ('refuses to go to school') puts the Jongerenloket ('go, school') and "
+    "Veilig Thuis ('summer, go' from its English examples) before Leerplicht, which "
+    "matches only 'school'. Ranking, not the safety file."))
+def test_an_english_school_refusal_reaches_leerplicht(demo_router: Router) -> None:
+    """'The kid isn't being abused, she refuses to go to school': Leerplicht first."""
+    answer = demo_router.route("The kid isn't being abused or anything, she just refuses "
+                               "to go to school since the summer")
     assert answer.results[0].service_id == "leerplicht"
 
 
 # ---------------------------------------- 2. an eviction described, only a caution
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #4 (outside9 #3 again, other words): 'de woningcorporatie heeft een vonnis, "
-    "volgende week staat de deurwaarder met de politie voor de deur' gives only a caution "
-    "(Spoedhulp first, not confident, 'Als er sprake is van gevaar: ...'), no ⚠ line; "
-    "Veilig Thuis second ('politie, deur')."))
 def test_an_eviction_with_a_judgment_and_a_bailiff_is_signalled(demo_router: Router) -> None:
-    """A judgment and the bailiff with the police next week: the eviction signal."""
+    """A judgment and the bailiff with the police next week: the eviction signal.
+    Fixed in session 9 (safety18): the eviction told by its legal steps (the bailiff
+    with the police, soon; a landlord's judgment and the bailiff) is a rule of its own;
+    before, the rules needed the eviction or the cut-off named."""
     answer = demo_router.route("de woningcorporatie heeft een vonnis, volgende week staat "
                                "de deurwaarder met de politie voor de deur")
     assert _signals(answer) == ["eviction_cutoff"]
