@@ -56,7 +56,7 @@ from busbaan.routing.safety import (
     same,
 )
 from busbaan.routing.safety import tokens as safety_tokens
-from busbaan.routing.text import Analyzer, Term, words
+from busbaan.routing.text import Analyzer, Term, phrase_alternatives, words
 
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
@@ -715,7 +715,11 @@ class Router:
                 self.analyzer.without_ruled_out(question)).items():
             raw[doc] += self.tuning.ngram_weight * similarity
         if self.tuning.example_weight > 0 and self._examples.size:
-            found, matched = self._examples.scores(weights, gate_open=signalled)
+            # a translated phrase counts once: its words or its translation, the larger
+            alternatives = phrase_alternatives(
+                t for _, terms in query.values() for t in terms)
+            found, matched = self._examples.scores(weights, gate_open=signalled,
+                                                   alternatives=alternatives)
             for doc, value in found.items():
                 raw[doc] += self.tuning.example_weight * value
                 for stem, part in matched[doc].items():

@@ -491,6 +491,44 @@ class Term:
     kind: str  # word | part | abbreviation | english | related | typo
 
 
+def phrase_alternatives(
+    terms: Iterable[Term],
+) -> list[tuple[tuple[frozenset[str], ...], frozenset[str], bool]]:
+    """Per phrase of several words that the lexicon translated ("health insurance" ->
+    zorgverzekering, "fallen behind" -> betalingsachterstand): the stems each of its
+    content words brought in (the word, its parts, its own translation; a stopword
+    brings none and is left out), and the stems of the phrase's translation or related
+    words ("baan kwijt" -> werkloos). A phrase is one thing said in several words:
+    whoever counts each word in full and the translation too counts it two or three
+    times. A stem that another word of the question also brought in, or that both sides
+    have, is on neither side (it counts on its own). The flag: the phrase was
+    translated (English, an abbreviation), so its words and the translation say the
+    same thing; related words ("werkloos" for "baan kwijt") are near, not the same, and
+    the phrase's own words keep their full say. Pure; the phrases in the order of
+    ``terms``."""
+    by_source: dict[str, set[str]] = {}
+    kinds: dict[str, set[str]] = {}
+    for t in terms:
+        by_source.setdefault(t.source, set()).add(t.stem)
+        kinds.setdefault(t.source, set()).add(t.kind)
+    out: list[tuple[tuple[frozenset[str], ...], frozenset[str], bool]] = []
+    for phrase, translated in by_source.items():
+        own = phrase.split()
+        if len(own) < 2:
+            continue
+        mine = {phrase, *own}
+        elsewhere = {s for source, stems in by_source.items() if source not in mine
+                     for s in stems}
+        from_words = {s for w in own for s in by_source.get(w, ())}
+        keep = from_words ^ translated
+        each = tuple(stems for w in own
+                     if (stems := frozenset(by_source.get(w, set()) & keep - elsewhere)))
+        other = frozenset(translated & keep - elsewhere)
+        if any(each) and other:
+            out.append((each, other, bool(kinds[phrase] & {"english", "abbreviation"})))
+    return out
+
+
 def _english_stemmer() -> Callable[[str], str]:
     """Snowball's English (Porter 2) stemmer, cached."""
     snowball = snowballstemmer.stemmer("english")

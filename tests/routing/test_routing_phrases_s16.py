@@ -1,0 +1,64 @@
+"""A phrase the lexicon translates counts once in the example vote (session 9, router16).
+
+"health insurance" is one thing in two words. Each English word is rare in the mostly
+Dutch example questions, so an example using both words earned two rare words' worth,
+while an example with the translation (zorgverzekering) earned one: the phrase counted
+twice where it was written in English, and the service with English examples of the
+phrase won whatever else the question said. Questions here are written for this file.
+"""
+
+from __future__ import annotations
+
+from busbaan.routing import Router
+from busbaan.routing.text import Term, phrase_alternatives
+
+
+def ids(router: Router, question: str, n: int = 3) -> list[str]:
+    return [r.service_id for r in router.route(question, {}).results[:n]]
+
+
+def test_a_phrase_and_its_translation_are_alternatives() -> None:
+    terms = [
+        Term("health", 1.0, "health", "word"),
+        Term("insuranc", 1.0, "insurance", "word"),
+        Term("two", 1.0, "two", "word"),
+        Term("zorgverzek", 1.0, "health insurance", "english"),
+        Term("zorg", 0.5, "health insurance", "english"),
+    ]
+    assert phrase_alternatives(terms) == [
+        ((frozenset({"health"}), frozenset({"insuranc"})), frozenset({"zorgverzek", "zorg"}), True)]
+
+
+def test_a_stem_another_word_brings_in_counts_on_its_own() -> None:
+    terms = [
+        Term("geen", 1.0, "geen", "word"),  # (a stopword would bring no term at all)
+        Term("inkom", 1.0, "inkomen", "word"),
+        Term("bijstand", 0.6, "geen inkomen", "related"),
+        Term("bijstand", 1.0, "bijstand", "word"),
+        Term("levensonderhoud", 0.6, "geen inkomen", "related"),
+    ]
+    assert phrase_alternatives(terms) == [
+        ((frozenset({"geen"}), frozenset({"inkom"})), frozenset({"levensonderhoud"}), False)]
+
+
+def test_a_dutch_phrase_keeps_its_words_say(router: Router) -> None:
+    # "baan kwijt" is also werkloos (related), but the words are the question's own
+    assert ids(router, "Ik ben 38, vader van drie kinderen, en mijn baan kwijt. "
+               "Waar vraag ik een uitkering aan?")[0] in {"uwv-ww", "wpi-bijstand"}
+
+
+def test_single_words_are_no_phrase() -> None:
+    assert phrase_alternatives([Term("debt", 1.0, "debt", "word"),
+                                Term("schuld", 1.0, "debt", "english")]) == []
+
+
+def test_english_arrears_on_insurance_and_a_contract_go_to_early_warning(
+        router: Router) -> None:
+    # before: the collective insurance first (its examples say "health insurance")
+    assert ids(router, "I fell behind on my health insurance premium and a phone contract"
+               )[0] == "shv-vroegsignalering"
+
+
+def test_the_insurance_stays_in_the_top_three_when_it_is_the_need(router: Router) -> None:
+    assert "wpi-collectieve-zorgverzekering" in ids(
+        router, "Can I get a cheaper health insurance with a low income?")
