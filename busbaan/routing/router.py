@@ -619,13 +619,22 @@ class Router:
             open_ones.append(docs)
             picked = self._services[docs[0]].id if docs else None
             hits.append(SafetyHit(signal.family.id, picked, signal.family.why(lang), signal.cue))
-        # each signalled family's first open service before any family's second one
+        # each signalled family's first open service before any family's second one;
+        # between families, the one whose service the question's own words support
+        # most comes first, not the one the safety file lists first (session 9,
+        # router16: with two desks signalled, the file's order put the question's
+        # desk first 6 times in 12 over s3-s14, the ordinary score 11 times; a
+        # neighbour who shouts and throws things while confused reads as partner
+        # violence and a psychiatric crisis, and the words are the crisis's)
         for rank in range(max((len(d) for d in open_ones), default=0)):
-            for signal, docs in zip(signals, open_ones, strict=True):
-                if rank < len(docs) and docs[rank] not in chosen and (
-                        len(chosen) < MAX_SAFETY_SERVICES):
-                    chosen.append(docs[rank])
-                    whys[self._services[docs[rank]].id] = signal.family.why(lang)
+            at_rank = [(signal, docs[rank]) for signal, docs in zip(signals, open_ones,
+                                                                     strict=True)
+                       if rank < len(docs)]
+            at_rank.sort(key=lambda pair: -raw.get(pair[1], 0.0))  # stable: file order on ties
+            for signal, doc in at_rank:
+                if doc not in chosen and len(chosen) < MAX_SAFETY_SERVICES:
+                    chosen.append(doc)
+                    whys[self._services[doc].id] = signal.family.why(lang)
         if not chosen:
             return ranked, tuple(hits), {}
         top = max([value for value, _ in ranked[:1]] + [raw.get(doc, 0.0) for doc in chosen])

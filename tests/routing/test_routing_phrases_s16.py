@@ -1,4 +1,5 @@
-"""A phrase the lexicon translates counts once in the example vote (session 9, router16).
+"""A phrase the lexicon translates counts once in the example vote; two signalled safety
+desks are ordered by the question's own words (session 9, router16).
 
 "health insurance" is one thing in two words. Each English word is rare in the mostly
 Dutch example questions, so an example using both words earned two rare words' worth,
@@ -62,3 +63,26 @@ def test_english_arrears_on_insurance_and_a_contract_go_to_early_warning(
 def test_the_insurance_stays_in_the_top_three_when_it_is_the_need(router: Router) -> None:
     assert "wpi-collectieve-zorgverzekering" in ids(
         router, "Can I get a cheaper health insurance with a low income?")
+
+
+# ------------------------------------------ two safety desks: the question's words order them
+
+
+def test_a_confused_tenant_shouting_and_throwing_goes_to_the_vangnet_first(
+        router: Router) -> None:
+    # partner violence (shouting + throwing) and a psychiatric crisis (poisoned by the
+    # neighbours) both signalled: the words are the crisis's, its desk comes first and
+    # Veilig Thuis stays second (before: Veilig Thuis first, the file's order)
+    answer = router.route("Een huurder schreeuwt op de galerij en gooit met spullen, hij "
+                          "zegt dat de buren hem vergiftigen", {})
+    assert {h.signal for h in answer.safety} >= {"partner_violence", "psychiatric_crisis"}
+    top = [r.service_id for r in answer.results[:2]]
+    assert top == ["ggd-vangnet", "vt-advies-melding"]
+    assert not answer.confident  # two desks: which one is the question's is a guess
+
+
+def test_two_desks_both_stay_first_whatever_their_order(router: Router) -> None:
+    answer = router.route("Mijn man slaat me en hij hoort sinds kort stemmen die zeggen "
+                          "dat ik hem vergiftig", {})
+    assert {r.service_id for r in answer.results[:2]} == {"vt-advies-melding", "ggd-vangnet"}
+
