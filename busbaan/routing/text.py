@@ -245,6 +245,46 @@ def asked_sentences(text: str) -> frozenset[int]:
     return frozenset(i for s, ask in zip(sentences, asks, strict=True) if ask for i in s)
 
 
+#: Forms of "leren"/"learn": with an infinitive next to it ("wil leren budgetteren",
+#: "leert fietsen", "learn to budget") it carries that verb, which names the need; only
+#: with a noun ("Nederlands leren", "learn English") is learning itself the need.
+LEARN_FORMS = frozenset(["leren", "leer", "leert", "leerde", "leerden", "geleerd",
+                         "learn", "learns", "learning", "learned", "learnt"])
+#: Verbs that carry another verb themselves (modals, auxiliaries; Dutch and English
+#: grammar): next to "leren" they are no infinitive that names a need ("willen leren").
+CARRIER_VERBS = frozenset([
+    "willen", "kunnen", "mogen", "moeten", "zullen", "gaan", "hebben", "zijn", "worden",
+    "laten", "blijven", "durven", "hoeven", "komen", "proberen", "beginnen", "want",
+    "wants", "need", "needs", "try", "tries", "have", "has",
+])
+#: Dutch infinitives shorter than the usual "-en" ending (gaan, staan, doen, zien).
+SHORT_INFINITIVES = frozenset(["omgaan", "doen", "zien", "staan", "slaan", "gaan"])
+
+
+def carrying_learn(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of a form of "leren"/"learn" that carries an
+    infinitive: the word next to it (either side: "wil leren koken", "wil koken leren")
+    is an infinitive of another verb (Dutch: ends in -en), or English "learn to/how to".
+    Such a "leren" is a grammar word there; the infinitive says what is needed
+    (outside9 6a: "meneer wil leren budgetteren" went to the Taalhuis on "leren")."""
+    tokens = words(text)
+    found: set[int] = set()
+
+    def infinitive(word: str) -> bool:
+        return (word not in LEARN_FORMS and word not in CARRIER_VERBS
+                and word not in lexicon.STOPWORDS and word.isalpha()
+                and ((len(word) > 4 and word.endswith("en")) or word in SHORT_INFINITIVES))
+
+    for i, word in enumerate(tokens):
+        if word not in LEARN_FORMS:
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        before = tokens[i - 1] if i > 0 else ""
+        if after in ("to", "how") or infinitive(after) or infinitive(before):
+            found.add(i)
+    return frozenset(found)
+
+
 def area_words(text: str) -> frozenset[str]:
     """Folded words of ``text`` that name a stadsdeel, a neighbourhood or the city
     (:data:`.lexicon.PLACES`, up to three words: "nieuw west", "tuindorp oostzaan"). They
@@ -747,12 +787,15 @@ class Analyzer:
             person = [i in described for i, _ in kept]
             where = self._who_words(surface, person, where)
         terms: list[Term] = []
-        for word, source, place in zip(surface, original, where, strict=True):
+        carries = carrying_learn(unelided)
+        carrying = {n for n, (i, _) in enumerate(kept) if i in carries}
+        for at, (word, source, place) in enumerate(zip(surface, original, where,
+                                                       strict=True)):
             if word in lexicon.STOPWORDS or word.isdigit():
                 continue
             typo = word != source
             factor = self.everyday(word) * place
-            if word in lexicon.WEAK_WORDS:
+            if word in lexicon.WEAK_WORDS or at in carrying:
                 factor = min(factor, WEIGHT_WEAK)
             weight = (WEIGHT_TYPO if typo else WEIGHT_WORD) * factor
             terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word"))

@@ -86,3 +86,29 @@ def test_two_desks_both_stay_first_whatever_their_order(router: Router) -> None:
                           "dat ik hem vergiftig", {})
     assert {r.service_id for r in answer.results[:2]} == {"vt-advies-melding", "ggd-vangnet"}
 
+
+
+# ------------------------------------- "leren" with an infinitive: the infinitive is the need
+
+
+def test_learn_next_to_an_infinitive_is_carried() -> None:
+    from busbaan.routing.text import carrying_learn
+    assert carrying_learn("mijn cliënt wil leren koken") == {3}
+    assert carrying_learn("ze wil fietsen leren") == {3}
+    assert carrying_learn("he wants to learn to swim") == {3}
+
+
+def test_learn_with_a_noun_or_a_modal_is_the_need() -> None:
+    from busbaan.routing.text import carrying_learn
+    assert carrying_learn("zij wil Nederlands leren") == frozenset()
+    assert carrying_learn("wij willen leren") == frozenset()
+    assert carrying_learn("she wants to learn English") == frozenset()
+
+
+def test_learning_to_cook_is_no_language_course(demo_router: Router) -> None:
+    # before: the Taalhuis first, on "leren" alone
+    assert "taalhuis" not in ids(demo_router, "mijn buurman wil leren koken")
+
+
+def test_learning_to_read_still_goes_to_the_taalhuis(demo_router: Router) -> None:
+    assert ids(demo_router, "hij wil beter leren lezen en schrijven")[0] == "taalhuis"
