@@ -53,6 +53,11 @@ HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"))
 #: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
 #: "niet naar school" is about going to school, the need itself.
 LOCATIVES = frozenset(["op", "at"])
+#: "in" says where only with the asker's own place after it ("in mijn bus", "in onze
+#: winkel", "in my class": where the one who writes works or lives); otherwise it is as
+#: often the need ("in de bijstand", "in de schulden", "in de war"). Grammar words.
+INSIDE = frozenset(["in"])
+FIRST_PERSON_POSSESSIVES = frozenset(["mijn", "onze", "ons", "my", "our"])
 #: Dutch modal verbs and "gaan" (grammar words, router10): after one of them "op" is
 #: where someone wants to go or join, which is the need itself ("wil op zwemles", "mag
 #: op judo", "kan hij op voetbal?", "gaat op kamp"), not where something happens.
@@ -313,7 +318,9 @@ def place_context(text: str) -> frozenset[int]:
             if not tok[0].isalnum():
                 continue
         clause.append(tok)
-        if tok in LOCATIVES and not DESTINATION_VERBS.intersection(
+        own_place = (tok in INSIDE and n + 1 < len(tokens)
+                     and tokens[n + 1] in FIRST_PERSON_POSSESSIVES)
+        if (tok in LOCATIVES or own_place) and not DESTINATION_VERBS.intersection(
                 clause[-DESTINATION_SPAN - 1 : -1]):
             j, k = n + 1, index + 1
             while j < len(tokens) and tokens[j] in DETERMINERS:

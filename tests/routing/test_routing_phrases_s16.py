@@ -112,3 +112,27 @@ def test_learning_to_cook_is_no_language_course(demo_router: Router) -> None:
 
 def test_learning_to_read_still_goes_to_the_taalhuis(demo_router: Router) -> None:
     assert ids(demo_router, "hij wil beter leren lezen en schrijven")[0] == "taalhuis"
+
+
+# ------------------------------------------- "in mijn bus": the asker's own place says where
+
+
+def test_in_the_askers_own_place_is_a_place() -> None:
+    from busbaan.routing.text import place_context, words
+
+    def placed(text: str) -> list[str]:
+        found = words(text)
+        return [found[i] for i in sorted(place_context(text))]
+
+    assert placed("Een reiziger in mijn tram roept dat hij gevolgd wordt") == ["tram"]
+    assert placed("a customer in our shop is confused") == ["shop"]
+    assert placed("ik zit in de bijstand en heb schulden") == []  # the need itself
+    assert placed("kan ik in mijn huis blijven") == []  # after a modal: the need
+
+
+def test_a_confused_passenger_in_my_tram_is_no_transport_question(router: Router) -> None:
+    # before: the adapted transport (wmo-vervoer) first, on "tram"
+    top = ids(router, "Een reiziger in mijn tram praat tegen mensen die er niet zijn en "
+                      "roept dat iedereen hem achtervolgt")
+    assert top[0] == "ggd-vangnet"
+    assert "wmo-vervoer" not in top
