@@ -484,6 +484,7 @@ class Router:
         if semantic:
             self._apply_semantic(raw, semantic)
         ranked, excluded = self._rank(raw, who)
+        ranked = self._for_the_child(ranked, excluded, signals)
         strong = tuple(s for s in signals if not s.weak)
         spent: set[int] = set()
         if strong:
@@ -645,6 +646,28 @@ class Router:
             low = kept[-1][0] if kept else top
             rest = kept + [(min(v, low), d) for v, d in rest if d in spent]
         return first + rest, tuple(hits), whys
+
+    def _for_the_child(self, ranked: list[tuple[float, int]], excluded: list[Exclusion],
+                       signals: tuple[Signal, ...]) -> list[tuple[float, int]]:
+        """``ranked`` without the services of a signalled family that are closed to the
+        child the danger is about (``signal.minor_age``): the context's age is then the
+        parent's, who asks, and let an adults-only crisis service through ("zoon 17 in
+        de war" put the GGD Vangnet, 18+, first; session 9, router16). Those services
+        go to ``excluded`` (age). A service of the family that is open to the child,
+        and any other service, stays where it was."""
+        closed: set[int] = set()
+        for signal in signals:
+            if signal.minor_age is None:
+                continue
+            for service_id in signal.family.services:
+                doc = self._position.get(service_id)
+                if doc is not None and not self._services[doc].admits_age(signal.minor_age):
+                    closed.add(doc)
+        if not closed:
+            return ranked
+        excluded.extend(Exclusion(self._services[d].id, "age")
+                        for _, d in ranked if d in closed)
+        return [(v, d) for v, d in ranked if d not in closed]
 
     def _family_docs(self, family: Family, who: Person) -> list[int]:
         """The family's services on the map, those open to this person; when none is (a

@@ -136,3 +136,23 @@ def test_a_confused_passenger_in_my_tram_is_no_transport_question(router: Router
                       "roept dat iedereen hem achtervolgt")
     assert top[0] == "ggd-vangnet"
     assert "wmo-vervoer" not in top
+
+
+# ---------------------------------------- a child's crisis: the family's adult services close
+
+
+def test_a_confused_daughter_of_16_is_not_sent_to_the_adult_vangnet(router: Router) -> None:
+    # the context's 45 is the parent's; the danger is the daughter's (minor_age 16), and
+    # the GGD Vangnet (18+) was first; now excluded for the question, OKT first
+    answer = router.route("dochter 16 is totaal verward, slaapt niet meer en zegt dat ze "
+                          "achtervolgd wordt", {"leeftijd": 45})
+    top = [r.service_id for r in answer.results[:3]]
+    assert "ggd-vangnet" not in top
+    assert top[0] == "okt-opvoedondersteuning"
+    assert any(e.service_id == "ggd-vangnet" and e.reason == "age" for e in answer.excluded)
+
+
+def test_an_adults_crisis_keeps_the_vangnet(router: Router) -> None:
+    answer = router.route("mijn man van 50 is totaal verward, slaapt niet meer en zegt dat "
+                          "hij achtervolgd wordt", {"leeftijd": 45})
+    assert "ggd-vangnet" in [r.service_id for r in answer.results[:3]]
