@@ -491,6 +491,11 @@ def rank_weights(count: int, median: int) -> tuple[float, ...]:
     return (1.0, *(RANK_DECAY * w for w in rarefied(count - 1, median - 1, TOP_K - 1)))
 
 
+#: A phrase's stems per word, its translation's stems, and whether the translation says
+#: the same thing (:func:`.text.phrase_alternatives`).
+Alternatives = tuple[tuple[frozenset[str], ...], frozenset[str], bool]
+
+
 class ExampleIndex:
     """BM25 over example questions, aggregated per service (see the module docstring).
 
@@ -562,7 +567,7 @@ class ExampleIndex:
         return {stem: dict(v) for stem, v in per_stem.items()}, sizes
 
     def matches(self, query: Mapping[str, float], *, gate_open: bool = True,
-                alternatives: Sequence[tuple[tuple[frozenset[str], ...], frozenset[str], bool]] = (),
+                alternatives: Sequence[Alternatives] = (),
                 ) -> tuple[dict[int, dict[str, float]], dict[int, list[tuple[float, int]]]]:
         """Per example (number): the stems it matched with what each earned; and per
         service (router document number): its matching examples as (score, number),
@@ -607,7 +612,7 @@ class ExampleIndex:
 
     def scores(
         self, query: Mapping[str, float], *, gate_open: bool = True,
-        alternatives: Sequence[tuple[tuple[frozenset[str], ...], frozenset[str], bool]] = (),
+        alternatives: Sequence[Alternatives] = (),
     ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
         """Per service (router document number): the rank-weighted sum of its best
         examples' BM25 scores for the weighted query stems (:func:`rank_weights`); and
