@@ -234,6 +234,9 @@ _FIRST_NAMES = _words("""
 _NAME_FRAME = re.compile(
     r"(?:\bhe(?:et|ten)|\bgenaamd|\bgenoemd|\bnaam\s+is|\bnamed|\bcalled|\bname\s+is)"
     r"[\s:,]*$", re.IGNORECASE)
+#: Characters before a name in which its frame is looked for (the longest frame,
+#: "naam is", with spaces and a colon, fits well inside).
+_FRAME_WINDOW = 32
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -341,7 +344,9 @@ def untitled_names(text: str, known: str = "") -> list[tuple[int, int]]:
         if (_is_place(pair) or any(_is_place(p) for p in parts)
                 or f" {_fold(pair)} " in f" {known_text} "):
             continue
-        framed = bool(_NAME_FRAME.search(text[:start]))
+        # the frame ends right before the name: a short window keeps this linear (the
+        # whole text before each pair made a long question quadratic)
+        framed = bool(_NAME_FRAME.search(text[max(0, start - _FRAME_WINDOW):start]))
         # with a particle between, the first word is a given name ("Jan de Vries"), not
         # a capitalised word of the sentence ("Brief van Eneco", "Huis van Bewaring")
         particle = j > i + 1

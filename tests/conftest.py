@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import structlog
 from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
 
 from busbaan.devstack import Homeserver, new_password, start_homeserver
@@ -30,6 +31,17 @@ MakeUser = Callable[..., Awaitable[tuple[str, str]]]
 NioClient = Callable[[str, str], Awaitable[AsyncClient]]
 
 _STARTUP = pytest.StashKey[float]()
+
+
+@pytest.fixture(autouse=True)
+def _structlog_as_it_was() -> Iterator[None]:
+    """A CLI command run in process configures structlog for a terminal (`busbaan keys`
+    and `busbaan audit` filter below WARNING); later tests that capture the log
+    (`structlog.testing.capture_logs`) then saw nothing. Each test gets back the
+    configuration it started with (found when the keys tests ran before the bot's)."""
+    before = structlog.get_config()
+    yield
+    structlog.configure(**before)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -72,7 +72,7 @@ async def test_the_label_of_a_new_case_lives_only_in_the_regies_account_data(
     regie = await make_person("buurtteam", "buurtteammedewerker")
     colleague = await make_person("buurtteam", "buurtteammedewerker")
     label = "huur en energie ✨ Zuidoost"
-    _, case_id, room, data = await open_case(regie, bot, label)
+    dm, case_id, room, data = await open_case(regie, bot, label)
     assert data["label_saved"] is True and data["label_warnings"] == []
     assert await label_in(regie, room) == label
     assert (await labels_of(regie) or {})["rooms"][room]["case_id"] == case_id
@@ -91,9 +91,10 @@ async def test_the_label_of_a_new_case_lives_only_in_the_regies_account_data(
     def inbox_texts() -> list[Any]:
         t = bot_command_table
         with casus.engine.connect() as conn:
-            # by bot, not by sender: an answered command no longer names it (outside10)
+            # by the regie's DM room, not by sender: an answered command no longer names
+            # it (outside10); by bot alone, other tests' commands came first
             return list(conn.execute(sa.select(t.c.event, t.c.reply, t.c.status).where(
-                t.c.bot == "casus")))
+                t.c.bot == "casus", t.c.room_id == dm).order_by(t.c.seq)))
 
     async def answered() -> bool:
         rows = await asyncio.to_thread(inbox_texts)

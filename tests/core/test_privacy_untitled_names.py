@@ -95,11 +95,21 @@ def test_the_refusal_and_redaction_are_those_of_a_titled_name() -> None:
         "gesprek met [name] over schulden"
 
 
-def test_fast_enough_for_every_question() -> None:
-    """A long question is checked in well under a second."""
+def test_a_long_question_is_checked_in_linear_time() -> None:
+    """The frame before a name ("heet", "named") was searched in the whole text before
+    each capitalised pair: 2,400 capitalised words took 2.6 s on CI (quadratic; the
+    check also runs on gate reasons inside Synapse). Now four times the text costs
+    about four times the CPU, not sixteen; measured in CPU time after a warm-up (the
+    dictionaries load once), so a loaded machine does not decide."""
     import time
 
-    text = "Mijn Buurvrouw Heeft Schulden En Woont In Noord " * 300
-    start = time.perf_counter()
-    untitled_names(text)
-    assert time.perf_counter() - start < 1.0
+    untitled_names("Mijn Buurvrouw Heeft Schulden")  # load the dictionaries
+    unit = "Mijn Buurvrouw Heeft Schulden En Woont In Noord "
+
+    def cpu(n: int) -> float:
+        start = time.process_time()
+        untitled_names(unit * n)
+        return time.process_time() - start
+
+    small, large = min(cpu(250) for _ in range(3)), min(cpu(1000) for _ in range(3))
+    assert large < 8 * small + 0.05
