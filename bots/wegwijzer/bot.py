@@ -74,6 +74,7 @@ from busbaan.routing import (
     expansion,
 )
 from busbaan.routing.hsds import read_raw
+from busbaan.routing.safety import detect
 from busbaan.routing.learning import (
     Learned,
     evidence_for,
@@ -429,7 +430,8 @@ class WegwijzerBot:
         """Parse a chat question; refuse it when it carries personal data."""
         question = parse_question(raw, self.known_names)
         if question.personal:
-            raise refuse_personal_data(question.findings)
+            # not searched, but a danger told with a name still gets what to do now
+            raise refuse_personal_data(question.findings, detect(self.router.safety, raw))
         return question
 
     async def _load_learned(self) -> None:
