@@ -74,7 +74,6 @@ from busbaan.routing import (
     expansion,
 )
 from busbaan.routing.hsds import read_raw
-from busbaan.routing.safety import detect
 from busbaan.routing.learning import (
     Learned,
     evidence_for,
@@ -82,6 +81,7 @@ from busbaan.routing.learning import (
     learning_terms,
     source_key,
 )
+from busbaan.routing.safety import detect
 from busbaan.store.pseudonym_key import STALE_KEY, KeyGuard
 from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
