@@ -491,6 +491,11 @@ def rank_weights(count: int, median: int) -> tuple[float, ...]:
     return (1.0, *(RANK_DECAY * w for w in rarefied(count - 1, median - 1, TOP_K - 1)))
 
 
+#: A phrase's stems per word, its translation's stems, and whether the translation says
+#: the same thing (:func:`.text.phrase_alternatives`).
+Alternatives = tuple[tuple[frozenset[str], ...], frozenset[str], bool]
+
+
 class ExampleIndex:
     """BM25 over example questions, aggregated per service (see the module docstring).
 
@@ -562,11 +567,17 @@ class ExampleIndex:
         return {stem: dict(v) for stem, v in per_stem.items()}, sizes
 
     def matches(self, query: Mapping[str, float], *, gate_open: bool = True,
+                alternatives: Sequence[Alternatives] = (),
                 ) -> tuple[dict[int, dict[str, float]], dict[int, list[tuple[float, int]]]]:
         """Per example (number): the stems it matched with what each earned; and per
         service (router document number): its matching examples as (score, number),
         unsorted. What :meth:`scores` votes with (and bench/balance.py's variants).
-        ``gate_open=False``: the ``gated`` examples give their services no vote."""
+        ``gate_open=False``: the ``gated`` examples give their services no vote.
+        ``alternatives``: a phrase's stems per word, its translation's (or related
+        words') stems, and whether the translation says the same in the other language
+        (:func:`.text.phrase_alternatives`). An example gets the phrase once, not the
+        sum of both: its words (when translated, as one word: their mean) or its
+        translation, whichever is more."""
         per_example: dict[int, float] = defaultdict(float)
         specific: dict[int, float] = defaultdict(float)
         parts: dict[int, dict[str, float]] = defaultdict(dict)
@@ -575,6 +586,21 @@ class ExampleIndex:
                 per_example[number] += weight * value
                 specific[number] += weight * value * self._specific.get(stem, 0.0)
                 parts[number][stem] = weight * value
+        for each, other, same in alternatives:
+            for number, found in parts.items():
+                per_word = [sum(found.get(s, 0.0) for s in stems) for stems in each]
+                said = sum(per_word)
+                translated = sum(found.get(s, 0.0) for s in other)
+                if not said and not translated:
+                    continue
+                # the phrase counts once: as its words (a translated phrase as one
+                # word, their mean) or as its translation, whichever is more
+                kept = max(said / len(each) if same else said, translated)
+                share = 0.0 if said + translated == 0 else kept / (said + translated)
+                stems = [s for stems in each for s in stems] + list(other)
+                per_example[number] -= said + translated - kept
+                specific[number] -= (1.0 - share) * sum(
+                    found.get(s, 0.0) * self._specific.get(s, 0.0) for s in stems)
         best: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for number, value in per_example.items():
             for doc in self._owners[number]:
@@ -586,12 +612,14 @@ class ExampleIndex:
 
     def scores(
         self, query: Mapping[str, float], *, gate_open: bool = True,
+        alternatives: Sequence[Alternatives] = (),
     ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
         """Per service (router document number): the rank-weighted sum of its best
         examples' BM25 scores for the weighted query stems (:func:`rank_weights`); and
         per service the stems its best example matched, with what each earned there.
-        ``gate_open=False``: the ``gated`` examples give their services no vote."""
-        parts, best = self.matches(query, gate_open=gate_open)
+        ``gate_open=False``: the ``gated`` examples give their services no vote.
+        ``alternatives``: see :meth:`matches`."""
+        parts, best = self.matches(query, gate_open=gate_open, alternatives=alternatives)
         out: dict[int, float] = {}
         evidence: dict[int, dict[str, float]] = {}
         for doc, found in best.items():

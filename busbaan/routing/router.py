@@ -56,7 +56,7 @@ from busbaan.routing.safety import (
     same,
 )
 from busbaan.routing.safety import tokens as safety_tokens
-from busbaan.routing.text import Analyzer, Term, words
+from busbaan.routing.text import Analyzer, Term, phrase_alternatives, words
 
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
@@ -492,6 +492,7 @@ class Router:
         if semantic:
             self._apply_semantic(raw, semantic)
         ranked, excluded = self._rank(raw, who)
+        ranked = self._for_the_child(ranked, excluded, signals)
         strong = tuple(s for s in signals if not s.weak)
         spent: set[int] = set()
         if strong:
@@ -627,13 +628,22 @@ class Router:
             open_ones.append(docs)
             picked = self._services[docs[0]].id if docs else None
             hits.append(SafetyHit(signal.family.id, picked, signal.family.why(lang), signal.cue))
-        # each signalled family's first open service before any family's second one
+        # each signalled family's first open service before any family's second one;
+        # between families, the one whose service the question's own words support
+        # most comes first, not the one the safety file lists first (session 9,
+        # router16: with two desks signalled, the file's order put the question's
+        # desk first 6 times in 12 over s3-s14, the ordinary score 11 times; a
+        # neighbour who shouts and throws things while confused reads as partner
+        # violence and a psychiatric crisis, and the words are the crisis's)
         for rank in range(max((len(d) for d in open_ones), default=0)):
-            for signal, docs in zip(signals, open_ones, strict=True):
-                if rank < len(docs) and docs[rank] not in chosen and (
-                        len(chosen) < MAX_SAFETY_SERVICES):
-                    chosen.append(docs[rank])
-                    whys[self._services[docs[rank]].id] = signal.family.why(lang)
+            at_rank = [(signal, docs[rank]) for signal, docs in zip(signals, open_ones,
+                                                                     strict=True)
+                       if rank < len(docs)]
+            at_rank.sort(key=lambda pair: -raw.get(pair[1], 0.0))  # stable: file order on ties
+            for signal, doc in at_rank:
+                if doc not in chosen and len(chosen) < MAX_SAFETY_SERVICES:
+                    chosen.append(doc)
+                    whys[self._services[doc].id] = signal.family.why(lang)
         if not chosen:
             return ranked, tuple(hits), {}
         top = max([value for value, _ in ranked[:1]] + [raw.get(doc, 0.0) for doc in chosen])
@@ -644,6 +654,28 @@ class Router:
             low = kept[-1][0] if kept else top
             rest = kept + [(min(v, low), d) for v, d in rest if d in spent]
         return first + rest, tuple(hits), whys
+
+    def _for_the_child(self, ranked: list[tuple[float, int]], excluded: list[Exclusion],
+                       signals: tuple[Signal, ...]) -> list[tuple[float, int]]:
+        """``ranked`` without the services of a signalled family that are closed to the
+        child the danger is about (``signal.minor_age``): the context's age is then the
+        parent's, who asks, and let an adults-only crisis service through ("zoon 17 in
+        de war" put the GGD Vangnet, 18+, first; session 9, router16). Those services
+        go to ``excluded`` (age). A service of the family that is open to the child,
+        and any other service, stays where it was."""
+        closed: set[int] = set()
+        for signal in signals:
+            if signal.minor_age is None:
+                continue
+            for service_id in signal.family.services:
+                doc = self._position.get(service_id)
+                if doc is not None and not self._services[doc].admits_age(signal.minor_age):
+                    closed.add(doc)
+        if not closed:
+            return ranked
+        excluded.extend(Exclusion(self._services[d].id, "age")
+                        for _, d in ranked if d in closed)
+        return [(v, d) for v, d in ranked if d not in closed]
 
     def _family_docs(self, family: Family, who: Person) -> list[int]:
         """The family's services on the map, those open to this person; when none is (a
@@ -723,7 +755,11 @@ class Router:
                 self.analyzer.without_ruled_out(question)).items():
             raw[doc] += self.tuning.ngram_weight * similarity
         if self.tuning.example_weight > 0 and self._examples.size:
-            found, matched = self._examples.scores(weights, gate_open=signalled)
+            # a translated phrase counts once: its words or its translation, the larger
+            alternatives = phrase_alternatives(
+                t for _, terms in query.values() for t in terms)
+            found, matched = self._examples.scores(weights, gate_open=signalled,
+                                                   alternatives=alternatives)
             for doc, value in found.items():
                 raw[doc] += self.tuning.example_weight * value
                 for stem, part in matched[doc].items():

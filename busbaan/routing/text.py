@@ -65,6 +65,11 @@ DENIAL_PREPOSITIONS = frozenset(["van", "voor", "op", "of", "for"])
 #: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
 #: "niet naar school" is about going to school, the need itself.
 LOCATIVES = frozenset(["op", "at"])
+#: "in" says where only with the asker's own place after it ("in mijn bus", "in onze
+#: winkel", "in my class": where the one who writes works or lives); otherwise it is as
+#: often the need ("in de bijstand", "in de schulden", "in de war"). Grammar words.
+INSIDE = frozenset(["in"])
+FIRST_PERSON_POSSESSIVES = frozenset(["mijn", "onze", "ons", "my", "our"])
 #: Dutch modal verbs and "gaan" (grammar words, router10): after one of them "op" is
 #: where someone wants to go or join, which is the need itself ("wil op zwemles", "mag
 #: op judo", "kan hij op voetbal?", "gaat op kamp"), not where something happens.
@@ -261,6 +266,46 @@ def asked_sentences(text: str) -> frozenset[int]:
     return frozenset(i for s, ask in zip(sentences, asks, strict=True) if ask for i in s)
 
 
+#: Forms of "leren"/"learn": with an infinitive next to it ("wil leren budgetteren",
+#: "leert fietsen", "learn to budget") it carries that verb, which names the need; only
+#: with a noun ("Nederlands leren", "learn English") is learning itself the need.
+LEARN_FORMS = frozenset(["leren", "leer", "leert", "leerde", "leerden", "geleerd",
+                         "learn", "learns", "learning", "learned", "learnt"])
+#: Verbs that carry another verb themselves (modals, auxiliaries; Dutch and English
+#: grammar): next to "leren" they are no infinitive that names a need ("willen leren").
+CARRIER_VERBS = frozenset([
+    "willen", "kunnen", "mogen", "moeten", "zullen", "gaan", "hebben", "zijn", "worden",
+    "laten", "blijven", "durven", "hoeven", "komen", "proberen", "beginnen", "want",
+    "wants", "need", "needs", "try", "tries", "have", "has",
+])
+#: Dutch infinitives shorter than the usual "-en" ending (gaan, staan, doen, zien).
+SHORT_INFINITIVES = frozenset(["omgaan", "doen", "zien", "staan", "slaan", "gaan"])
+
+
+def carrying_learn(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of a form of "leren"/"learn" that carries an
+    infinitive: the word next to it (either side: "wil leren koken", "wil koken leren")
+    is an infinitive of another verb (Dutch: ends in -en), or English "learn to/how to".
+    Such a "leren" is a grammar word there; the infinitive says what is needed
+    (outside9 6a: "meneer wil leren budgetteren" went to the Taalhuis on "leren")."""
+    tokens = words(text)
+    found: set[int] = set()
+
+    def infinitive(word: str) -> bool:
+        return (word not in LEARN_FORMS and word not in CARRIER_VERBS
+                and word not in lexicon.STOPWORDS and word.isalpha()
+                and ((len(word) > 4 and word.endswith("en")) or word in SHORT_INFINITIVES))
+
+    for i, word in enumerate(tokens):
+        if word not in LEARN_FORMS:
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        before = tokens[i - 1] if i > 0 else ""
+        if after in ("to", "how") or infinitive(after) or infinitive(before):
+            found.add(i)
+    return frozenset(found)
+
+
 def area_words(text: str) -> frozenset[str]:
     """Folded words of ``text`` that name a stadsdeel, a neighbourhood or the city
     (:data:`.lexicon.PLACES`, up to three words: "nieuw west", "tuindorp oostzaan"). They
@@ -289,7 +334,9 @@ def place_context(text: str) -> frozenset[int]:
             if not tok[0].isalnum():
                 continue
         clause.append(tok)
-        if tok in LOCATIVES and not DESTINATION_VERBS.intersection(
+        own_place = (tok in INSIDE and n + 1 < len(tokens)
+                     and tokens[n + 1] in FIRST_PERSON_POSSESSIVES)
+        if (tok in LOCATIVES or own_place) and not DESTINATION_VERBS.intersection(
                 clause[-DESTINATION_SPAN - 1 : -1]):
             j, k = n + 1, index + 1
             while j < len(tokens) and tokens[j] in DETERMINERS:
@@ -505,6 +552,44 @@ class Term:
     weight: float
     source: str
     kind: str  # word | part | abbreviation | english | related | typo
+
+
+def phrase_alternatives(
+    terms: Iterable[Term],
+) -> list[tuple[tuple[frozenset[str], ...], frozenset[str], bool]]:
+    """Per phrase of several words that the lexicon translated ("health insurance" ->
+    zorgverzekering, "fallen behind" -> betalingsachterstand): the stems each of its
+    content words brought in (the word, its parts, its own translation; a stopword
+    brings none and is left out), and the stems of the phrase's translation or related
+    words ("baan kwijt" -> werkloos). A phrase is one thing said in several words:
+    whoever counts each word in full and the translation too counts it two or three
+    times. A stem that another word of the question also brought in, or that both sides
+    have, is on neither side (it counts on its own). The flag: the phrase was
+    translated (English, an abbreviation), so its words and the translation say the
+    same thing; related words ("werkloos" for "baan kwijt") are near, not the same, and
+    the phrase's own words keep their full say. Pure; the phrases in the order of
+    ``terms``."""
+    by_source: dict[str, set[str]] = {}
+    kinds: dict[str, set[str]] = {}
+    for t in terms:
+        by_source.setdefault(t.source, set()).add(t.stem)
+        kinds.setdefault(t.source, set()).add(t.kind)
+    out: list[tuple[tuple[frozenset[str], ...], frozenset[str], bool]] = []
+    for phrase, translated in by_source.items():
+        own = phrase.split()
+        if len(own) < 2:
+            continue
+        mine = {phrase, *own}
+        elsewhere = {s for source, stems in by_source.items() if source not in mine
+                     for s in stems}
+        from_words = {s for w in own for s in by_source.get(w, ())}
+        keep = from_words ^ translated
+        each = tuple(stems for w in own
+                     if (stems := frozenset(by_source.get(w, set()) & keep - elsewhere)))
+        other = frozenset(translated & keep - elsewhere)
+        if any(each) and other:
+            out.append((each, other, bool(kinds[phrase] & {"english", "abbreviation"})))
+    return out
 
 
 def _english_stemmer() -> Callable[[str], str]:
@@ -725,12 +810,15 @@ class Analyzer:
             person = [i in described for i, _ in kept]
             where = self._who_words(surface, person, where)
         terms: list[Term] = []
-        for word, source, place in zip(surface, original, where, strict=True):
+        carries = carrying_learn(unelided)
+        carrying = {n for n, (i, _) in enumerate(kept) if i in carries}
+        for at, (word, source, place) in enumerate(zip(surface, original, where,
+                                                       strict=True)):
             if word in lexicon.STOPWORDS or word.isdigit():
                 continue
             typo = word != source
             factor = self.everyday(word) * place
-            if word in lexicon.WEAK_WORDS:
+            if word in lexicon.WEAK_WORDS or at in carrying:
                 factor = min(factor, WEIGHT_WEAK)
             weight = (WEIGHT_TYPO if typo else WEIGHT_WORD) * factor
             terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word"))

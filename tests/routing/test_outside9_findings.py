@@ -114,10 +114,9 @@ def test_a_mother_worried_about_daily_weed_is_not_confidently_sent_to_okt(
 # ------------------------------------------------------ 6. other everyday questions
 
 
-@pytest.mark.xfail(strict=True, reason="'leren' pulls the Taalhuis to the top ('meneer wil "
-                   "leren budgetteren': Taalhuis, Thuisadministratie, Budgetbeheer); since "
-                   "router11 'budgetteren' reaches Budgetbeheer and the money teams, but "
-                   "making 'leren' a weak word cost confident coverage on the retired sets")
+# session 9 (router16): fixed in grammar, not by making "leren" weak everywhere (that
+# cost confident coverage in session 8): "leren" next to an infinitive carries that verb
+# (text.carrying_learn) and counts as a weak word there; "Nederlands leren" keeps it.
 def test_learning_to_budget_is_no_language_course(demo_router: Router) -> None:
     answer = demo_router.route("meneer wil leren budgetteren")
     assert "taalhuis" not in _top(answer)
@@ -141,6 +140,11 @@ def test_bruised_knees_from_football_and_a_sports_club(demo_router: Router) -> N
 @pytest.mark.xfail(strict=True, reason="naming the stadsdeel flips a letter about repaying "
                    "a toeslag from the raadslieden (first without it) to the buurtteam's "
                    "money team, confidently (912)")
+# router16 (session 9): the flip is the area prior (local team x1.5 once the stadsdeel is
+# known, x0.6 while unknown). Lowering it costs top-1 over s3-s14 (1.5 -> 1.3: 1,134 ->
+# 1,126; 1.15: 1,116), so the prior stays. The confident part is for the lead's refit:
+# plain confident answers whose first place only the prior decides (the first service's
+# own score below another eligible one's) were right 17 of 21, the others 672 of 683.
 def test_the_stadsdeel_does_not_outweigh_what_is_asked(demo_router: Router) -> None:
     answer = demo_router.route("cliënt (41) in Noord heeft een brief van de Belastingdienst "
                                "dat ze toeslag moet terugbetalen en snapt er niks van")

@@ -142,13 +142,9 @@ def test_fallen_behind_on_payments_reads_as_arrears(router: Router) -> None:
     assert router.analyzer.stem("betalingsachterstand") in terms
 
 
-@pytest.mark.xfail(strict=True, reason="session 9: after s12-s14 were retired into examples, "
-                   "'health insurance' arrears go to the collective insurance first (842 vs "
-                   "844); for router15")
-# router15: the cause is that "health insurance" counts three times for the collective
-# insurance (health, insurance and its translation zorgverzekering), chiefly in the example
-# vote (ExampleIndex.scores gets every stem's weight); letting the phrase count as its
-# words or its translation in the map's texts only (Router._scores) changed nothing.
+# session 9 (router16): "health insurance" counted as two rare English words in the
+# collective insurance's examples and as zorgverzekering in the others'; in the example
+# vote a translated phrase now counts once (text.phrase_alternatives).
 def test_arrears_on_several_bills_go_to_early_warning_first(router: Router) -> None:
     assert ids(router, "I have fallen behind on my health insurance and two web shops"
                )[0] == "shv-vroegsignalering"
