@@ -81,6 +81,7 @@ from busbaan.routing.learning import (
     learning_terms,
     source_key,
 )
+from busbaan.routing.safety import detect
 from busbaan.store.pseudonym_key import STALE_KEY, KeyGuard
 from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
@@ -429,7 +430,8 @@ class WegwijzerBot:
         """Parse a chat question; refuse it when it carries personal data."""
         question = parse_question(raw, self.known_names)
         if question.personal:
-            raise refuse_personal_data(question.findings)
+            # not searched, but a danger told with a name still gets what to do now
+            raise refuse_personal_data(question.findings, detect(self.router.safety, raw))
         return question
 
     async def _load_learned(self) -> None:

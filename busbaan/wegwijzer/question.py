@@ -16,12 +16,14 @@ A professional types free text. Before it is routed, busbaan
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from busbaan.errors import PersonalData, UsageError
 from busbaan.privacy import Finding, find_personal_data, name_kinds
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing import MAX_QUESTION_CHARS, SocialMap
+from busbaan.routing.safety import Signal
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -107,24 +109,45 @@ def map_names(social_map: SocialMap) -> str:
         + [o.name for o in social_map.organizations.values()])
 
 
-def refuse_personal_data(findings: tuple[Finding, ...]) -> PersonalData:
+def refuse_personal_data(findings: tuple[Finding, ...],
+                         signals: Sequence[Signal] = ()) -> PersonalData:
     """The refusal for a question with identifying data: say what was found (never the
-    value), that nothing was routed or kept, and offer the two ways forward."""
+    value), that nothing was routed or kept, and offer the two ways forward.
+
+    ``signals`` are the safety signals the question gives (``detect`` on it, in memory;
+    outside11): a danger told with a name ("<naam> wordt door haar man geslagen") is not
+    searched either, but the refusal starts with the same "what to do now" lines an
+    answer would (⚠ for a strong signal, the caution sentence for a weak one), so the
+    professional is not left without 112 or Veilig Thuis while rephrasing."""
     kinds_nl = name_kinds(findings)
     kinds_en = name_kinds(findings, "en")
+    strong = {s.family.id: s.family for s in signals if not s.weak}
+    weak = {s.family.id: s.family for s in signals if s.weak and s.family.id not in strong}
+
+    def first(lang: str) -> str:
+        lines = [f"⚠ {f.why(lang)}" for f in strong.values()]
+        lines += [f.weak_why(lang) for f in weak.values() if f.weak_why(lang)]
+        return "".join(f"{line}\n" for line in lines)
+
+    data: dict[str, object] = {"kinds": [f.kind for f in findings], "suggest": "casus nieuw"}
+    if strong or weak:
+        data["safety"] = list(strong)
+        data["caution"] = list(weak)
     return PersonalData(
-        f"Je vraag lijkt {kinds_nl} te bevatten. De wegwijzer zoekt geen hulp bij "
+        first("nl")
+        + f"Je vraag lijkt {kinds_nl} te bevatten. De wegwijzer zoekt geen hulp bij "
         "persoonsgegevens en zet ze nooit in een baan; ik heb de vraag niet gezocht en "
         "niets bewaard. Stel de vraag zonder gegevens die iemand herkenbaar maken "
         "(bijvoorbeeld 'cliënt, 58, Zuidoost, energieschulden'). Gaat het om deze persoon "
         "en moeten collega's meekijken, open dan een casuskamer met de casus-bot: "
         "!casus nieuw.",
-        f"Your question seems to contain {kinds_en}. The wayfinder does not search with "
+        first("en")
+        + f"Your question seems to contain {kinds_en}. The wayfinder does not search with "
         "personal data and never puts it in a lane; I did not search and kept nothing. Ask "
         "without details that identify someone (for example 'client, 58, Zuidoost, energy "
         "debts'). If it is about this person and colleagues need to work on it, open a "
         "case room with the casus bot: !case new.",
-        data={"kinds": [f.kind for f in findings], "suggest": "casus nieuw"},
+        data=data,
     )
 
 

@@ -122,6 +122,23 @@ async def test_personal_data_is_refused_with_case_room_suggestion(
     assert lane[REPLY_KEY]["errcode"] == "BB_NO_ANSWER"
 
 
+async def test_a_danger_told_with_a_name_is_refused_with_what_to_do_now(
+        make_person: MakePerson, bot_id: str) -> None:
+    """outside11: a name and a danger in one question is refused (not searched, nothing
+    kept, no lane), but the refusal starts with the ⚠ line an answer would give."""
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    _, content = await ask_dm(asker, dm, "Ayse Yilmaz wordt door haar man geslagen")
+    assert content[NOTICE_KEY]["errcode"] == "BB_PERSONAL_DATA" and ROUTE_KEY not in content
+    assert content["body"].startswith("⚠ ") and "0800-2000" in content["body"]
+    assert "Yilmaz" not in content["body"] and "!casus nieuw" in content["body"]
+    room = await group_room(asker, bot_id)
+    reply = await asker.command(room, "!who Emma Visser says her husband beats her")
+    assert reply[REPLY_KEY]["errcode"] == "BB_PERSONAL_DATA" and ROUTE_KEY not in reply
+    assert reply["body"].startswith("⚠ ") and "Visser" not in reply["body"]
+    assert reply[REPLY_KEY]["data"]["safety"] == ["partner_violence"]
+
+
 async def test_unnamed_client_is_answered_not_refused(make_person: MakePerson,
                                                       bot_id: str) -> None:
     """'Meneer heeft geen DigiD…' is about an unnamed client: it is answered."""
