@@ -129,9 +129,10 @@ class _TitledNames:
     or English dictionary or the routing lexicon and nothing else ("meneer snapt de
     brieven", "mevrouw valt vaak", "meneer drinkt", "mw wsnp"): a verb, a noun or the
     field's shorthand there says what the client does (outside7: 4 of 7 refusals on the
-    workbench were these; session 9: the lexicon's shorthand too, as for untitled names). A capitalised word always counts, and so
-    do initials and a tussenvoegsel ("meneer de boer"). The price: a lower-case
-    surname that is also a word ("mevrouw bakker") is missed; "mevrouw jansen" is not."""
+    workbench were these; session 9: the lexicon's shorthand too, as for untitled
+    names). A capitalised word always counts, and so do initials and a tussenvoegsel
+    ("meneer de boer"). The price: a lower-case surname that is also a word ("mevrouw
+    bakker") is missed; "mevrouw jansen" is not."""
 
     def _found(self, text: str) -> Iterator[re.Match[str]]:
         for match in _TITLE_NAME.finditer(text):
