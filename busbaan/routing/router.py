@@ -103,8 +103,11 @@ ELDERLY_AGE = 60
 #: danger, harmless causes read across the clause) and safety16's (the signal's own
 #: recall) and safety18's (English negation and verbs, evictions by their legal steps;
 #: 1,300 plain answers): 901 (certified: pooled bound 0.976, 879/895 right out of fold).
-CALIBRATION: tuple[float, ...] = (-9.998, 11.282, 19.24, 1.621, 0.634)
-CONFIDENT_AT = 901
+#: Then router16's (a translated phrase counts once, two signalled desks ordered by the
+#: question's own score, "leren" before an infinitive): 914 (certified: pooled bound
+#: 0.983, 817/826 right out of fold).
+CALIBRATION: tuple[float, ...] = (-9.877, 11.347, 19.235, 1.434, 0.547)
+CONFIDENT_AT = 914
 
 
 def calibrated(features: tuple[float, ...], weights: tuple[float, ...]) -> int:
