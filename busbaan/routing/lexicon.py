@@ -630,6 +630,17 @@ RELATED: Mapping[str, str] = {
     "cocaine": "drugs verslaving",
     "drinkt": "alcohol verslaving",
     "zuipt": "alcohol verslaving",
+    # Alcoholic drinks by name (Van Dale: wijn, bier, jenever, wodka, whisky: "alcoholische
+    # drank"; router17, outside10 finding 3: "elke avond een fles wijn" reached the
+    # addiction service only through "drinkt"). Only "alcohol": a glass is no addiction.
+    "drank": "alcohol",
+    "wijn": "alcohol",
+    "wijntjes": "alcohol",
+    "bier": "alcohol",
+    "biertjes": "alcohol",
+    "jenever": "alcohol",
+    "wodka": "alcohol",
+    "whisky": "alcohol",
     "gepest": "pesten opvoeding",
     "pesten": "opvoeding gedrag",
     "baas": "werkgever arbeidsconflicten",
