@@ -403,6 +403,11 @@ RELATED: Mapping[str, str] = {
     "geen woning": "dakloze opvang",
     "geen dak": "dakloze opvang",
     "geen onderdak": "dakloze opvang",
+    # "nergens heen (kunnen)": no place to go, no roof (Van Dale "nergens": op geen
+    # enkele plaats). Router17: with "heen" a grammar word (as "waarheen"), the phrase
+    # still says it.
+    "nergens heen": "dakloze opvang onderdak",
+    "nergens naartoe": "dakloze opvang onderdak",
     "bankslaper": "dakloze opvang",
     "huisbaas": "verhuurder",
     "verhuurder": "huurder",

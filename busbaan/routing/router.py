@@ -208,8 +208,14 @@ class Tuning:
     #: a question without a safety signal, strong or weak; with one it votes in full.
     #: Session 9 (router17, outside10 finding 4): Veilig Thuis (207 examples, the median
     #: service about 80) came second in confident answers about an energy bill or a
-    #: young man without a diploma on everyday words ("slaat", "jongen", "werk").
-    balance_safety_unsignalled: bool = True
+    #: young man without a diploma on everyday words ("slaat", "jongen", "werk"). On,
+    #: leave one set out over s3-s14 (1,240): top-1 1134 = 1134, safety 335/335, a
+    #: safety service not in the key in the top 3 of an ordinary question 178 -> 125 of
+    #: 860; but the safety probes lose two dangers the file does not read (locked in by
+    #: a brother-in-law, a bank customer of 90 led by a younger man: Veilig Thuis out of
+    #: the top 3; session9b 23 -> 21) and 6 first places. Safety recall comes first, so
+    #: it is off (as ``balance_examples`` and ``gate_safety_examples``).
+    balance_safety_unsignalled: bool = False
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare

@@ -150,13 +150,13 @@ def test_an_eviction_with_a_judgment_and_a_bailiff_is_signalled(demo_router: Rou
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "outside10 #5, partly fixed by router17: Veilig Thuis is no longer first (Snowball's "
-    "English stop words drop 'very', 'shes'; its vote is balanced without a signal), but "
-    "the Ouderenadviseur is 5th: its borrowed examples (the Amsterdam ouderenadviseur) "
-    "have no loneliness, which that map gives to a service of its own "
-    "(welzijn-eenzaamheid) that this map lacks; Wmo-hulpmiddelen, Buurtteam and Veilig "
-    "Thuis match 'lonely', 'house', 'husband', 'neighbour' in English examples. The "
-    "English counterparts of the weak words fixed it but cost LOSO top-1 1134 -> 1131."))
+    "outside10 #5 (router17: cause found, not fixed): Veilig Thuis first on 'neighbour', "
+    "'house', 'husband' of its English examples (Snowball's English stop words now drop "
+    "'very', 'shes'; its vote balanced without a signal puts it 3rd, but that option costs "
+    "safety probes and is off); the Ouderenadviseur 5th: its borrowed examples (the "
+    "Amsterdam ouderenadviseur) hold no loneliness, which that map gives to a service of "
+    "its own (welzijn-eenzaamheid) that this map lacks. English counterparts of the weak "
+    "words fixed it but cost LOSO top-1 1134 -> 1131."))
 def test_a_lonely_english_widow_reaches_the_ouderenadviseur(demo_router: Router) -> None:
     """Loneliness of an 81-year-old after her husband died: the ouderenadviseur."""
     answer = demo_router.route("My neighbour is very lonely since her husband died, she's "
@@ -185,14 +185,15 @@ def test_a_bottle_of_wine_every_night_reaches_addiction_care(demo_router: Router
     assert answer.results[0].service_id == "verslavingszorg"
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "outside10 #8: Veilig Thuis as a filler (outside8 #4, outside9 #7, still open): 2nd in "
+    "confident answers without any danger, e.g. 'energierekening slaat echt alles' "
+    "(idiom) and 'jongen van 20 zonder diploma'; in 8 of the 26 non-danger answers "
+    "(4 confident). router17: Tuning.balance_safety_unsignalled fixes the second (and "
+    "puts VT 3rd in the first: the ranking counts 'slaat', 'geweld', 'mishandeling' of "
+    "an idiom the safety file does not read) but costs safety probes, so it is off."))
 @pytest.mark.parametrize("question", [
-    pytest.param(
-        "die energierekening slaat echt alles, we kunnen de jaarafrekening niet betalen",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "outside10 #8, still open after router17: the idiom 'slaat alles' (Van Dale: "
-            "'dat slaat alles') raises no signal, but the ranking still counts 'slaat' and "
-            "its related words 'geweld', 'mishandeling' for Veilig Thuis (now 3rd, was "
-            "2nd); the ranking does not know figurative uses"))),
+    "die energierekening slaat echt alles, we kunnen de jaarafrekening niet betalen",
     "jongen van 20 zonder diploma, geen werk en geen uitkering",
 ])
 def test_veilig_thuis_is_no_filler_in_a_confident_answer(demo_router: Router,

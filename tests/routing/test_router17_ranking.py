@@ -9,7 +9,7 @@ words of our own (docs/notes/2026-12-07s9-router17.md).
 - "heen" / "naartoe" counted as words of need, though "waarheen" is a stop word;
 - a question that names no need had no answer of its own: the map's triage desk;
 - a safety service's many example questions voted on everyday words in a question
-  without any danger (Veilig Thuis as a filler).
+  without any danger (Veilig Thuis as a filler): an option, measured, off.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 
 from busbaan.routing import Router, demo_map_path, lexicon, load_map
 from busbaan.routing.expansion import load_examples
+from busbaan.routing.router import Tuning
 from busbaan.routing.text import words
 
 
@@ -112,27 +113,32 @@ def test_a_map_without_a_triage_desk_ranks_as_before(router: Router) -> None:
 
 
 # ------------------------------------------------------- Veilig Thuis as a filler
+# Tuning.balance_safety_unsignalled: measured, off (it costs safety probes), kept for the
+# lead's decision; these tests show what it does when on.
 
 
-@pytest.mark.parametrize("question", [
-    "jongen van 19 zonder startkwalificatie en zonder inkomen",
-    pytest.param("een jongen van 22 heeft geen werk en wil een opleiding volgen",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "still open: 'jongen' and 'volgen' (an everyday verb, not a weak "
-                     "word) match Veilig Thuis's examples of a boy being followed or hit "
-                     "well enough that its balanced vote is still second, confident"))),
-])
-def test_veilig_thuis_is_no_filler_without_danger(demo_router: Router,
-                                                  question: str) -> None:
-    """No danger in the question: Veilig Thuis is not in the top 3."""
-    answer = demo_router.route(question)
+@pytest.fixture(scope="module")
+def balanced_router() -> Router:
+    return Router(load_map(demo_map_path()), tuning=Tuning(balance_safety_unsignalled=True))
+
+
+def test_veilig_thuis_is_a_filler_with_the_shipped_tuning(demo_router: Router) -> None:
+    """Shipped (off): a young man without a diploma still lists Veilig Thuis."""
+    answer = demo_router.route("jongen van 19 zonder startkwalificatie en zonder inkomen")
+    assert not answer.safety and not answer.caution
+    assert "veilig-thuis" in _top(answer)
+
+
+def test_the_balanced_safety_vote_drops_the_filler(balanced_router: Router) -> None:
+    """On: no danger in the question, Veilig Thuis is not in the top 3."""
+    answer = balanced_router.route("jongen van 19 zonder startkwalificatie en zonder inkomen")
     assert not answer.safety and not answer.caution
     assert "veilig-thuis" not in _top(answer)
 
 
-def test_the_safety_services_vote_in_full_with_a_signal(demo_router: Router) -> None:
-    """With a signal the safety service's examples vote as before: first, confident."""
-    answer = demo_router.route("de jongen van 14 durft niet naar huis omdat zijn vader "
-                               "hem slaat met een riem")
+def test_the_balanced_safety_vote_is_full_with_a_signal(balanced_router: Router) -> None:
+    """On, with a signal the safety service's examples vote as before: first, confident."""
+    answer = balanced_router.route("de jongen van 14 durft niet naar huis omdat zijn vader "
+                                   "hem slaat met een riem")
     assert answer.results[0].service_id == "veilig-thuis"
     assert answer.confident
