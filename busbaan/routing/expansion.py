@@ -508,7 +508,8 @@ class ExampleIndex:
 
     def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer, *,
                  balanced: bool = True,
-                 gated: Sequence[Iterable[str]] = (), gate_mode: str = "off") -> None:
+                 gated: Sequence[Iterable[str]] = (), gate_mode: str = "off",
+                 balanced_unsignalled: Iterable[int] = ()) -> None:
         self.gate_mode = gate_mode
         owners: dict[str, list[int]] = defaultdict(list)
         for doc, examples in enumerate(per_service):
@@ -525,6 +526,11 @@ class ExampleIndex:
         median = int(statistics.median(used)) if used and balanced else max(sizes, default=0)
         by_size = {size: rank_weights(size, median) for size in set(sizes)}
         self._weights: tuple[tuple[float, ...], ...] = tuple(by_size[n] for n in sizes)
+        # the services whose vote is balanced when the question is asked with the gate
+        # shut (no safety signal), whatever ``balanced`` says
+        middle = int(statistics.median(used)) if used else 0
+        self._unsignalled: dict[int, tuple[float, ...]] = {
+            doc: rank_weights(sizes[doc], middle) for doc in balanced_unsignalled}
         counts = [Counter(dict(_merge(analyzer.terms(text)))) for text in owners]
         lengths = [sum(c.values()) for c in counts]
         average = (sum(lengths) / len(lengths)) if lengths else 1.0
@@ -625,6 +631,8 @@ class ExampleIndex:
         for doc, found in best.items():
             found.sort(reverse=True)
             weights = self._weights[doc]
+            if not gate_open and doc in self._unsignalled:
+                weights = self._unsignalled[doc]
             out[doc] = sum(v * w for (v, _), w in zip(found, weights, strict=False))
             evidence[doc] = parts[found[0][1]]
         return out, evidence

@@ -175,7 +175,8 @@ STOPWORDS: frozenset[str] = _wordset(
     onder boven tussen daarna daarvoor daarmee erbij eruit meer minder nooit soms steeds
     heel helemaal weet weten denk denkt vind vindt zegt zeggen hoort gaat komt komen
     inschakelen schakel schakelen terecht helpen helpt bellen regelen zoeken zoekt krijgen
-    krijgt nodig mogelijk laat laten later waarheen instantie loket organisatie beste best
+    krijgt nodig mogelijk laat laten later waarheen heen naartoe instantie loket organisatie
+    beste best
     the a an and or of to for in on at by with from is are was be been can could would
     should do does did have has had i we you he she they it his her their my our your
     this that these those what where who whom which how when why there here not no
@@ -197,7 +198,27 @@ SNOWBALL_DUTCH: frozenset[str] = _wordset(
     zei zelf zich zij zijn zo zonder zou
     """
 )
-STOPWORDS = STOPWORDS | SNOWBALL_DUTCH
+#: Snowball's English stop word list (snowballstem.org, algorithms/english/stop.txt, BSD
+#: licence), copied here, with the apostrophe taken out as the analyzer reads it ("she's"
+#: -> "shes"). Session 9 (router17, outside10 finding 3): the hand-made English words
+#: above missed "very", "shes", "once", "own", and these matched other questions'
+#: everyday English (a lonely neighbour of 81 went to Veilig Thuis on "shes").
+SNOWBALL_ENGLISH: frozenset[str] = _wordset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what
+    which who whom this that these those am is are was were be been being have has had
+    having do does did doing would should could ought im youre hes shes its were theyre
+    ive youve weve theyve id youd hed shed wed theyd ill youll hell shell well theyll
+    isnt arent wasnt werent hasnt havent hadnt doesnt dont didnt wont wouldnt shant
+    shouldnt cant cannot couldnt mustnt lets thats whos whats heres theres whens wheres
+    whys hows a an the and but if or because as until while of at by for with about
+    against between into through during before after above below to from up down in out
+    on off over under again further then once here there when where why how all any both
+    each few more most other some such no nor not only own same so than too very
+    """
+) - frozenset(["hell", "well", "ill", "shed"])  # folded contractions that are words
+STOPWORDS = STOPWORDS | SNOWBALL_DUTCH | SNOWBALL_ENGLISH
 
 #: Everyday words that say little about which service fits ("grote zorgen", "maakt",
 #: "komt het huis niet uit"): they count, but for less than the question's other words.
@@ -382,6 +403,11 @@ RELATED: Mapping[str, str] = {
     "geen woning": "dakloze opvang",
     "geen dak": "dakloze opvang",
     "geen onderdak": "dakloze opvang",
+    # "nergens heen (kunnen)": no place to go, no roof (Van Dale "nergens": op geen
+    # enkele plaats). Router17: with "heen" a grammar word (as "waarheen"), the phrase
+    # still says it.
+    "nergens heen": "dakloze opvang onderdak",
+    "nergens naartoe": "dakloze opvang onderdak",
     "bankslaper": "dakloze opvang",
     "huisbaas": "verhuurder",
     "verhuurder": "huurder",
@@ -609,6 +635,17 @@ RELATED: Mapping[str, str] = {
     "cocaine": "drugs verslaving",
     "drinkt": "alcohol verslaving",
     "zuipt": "alcohol verslaving",
+    # Alcoholic drinks by name (Van Dale: wijn, bier, jenever, wodka, whisky: "alcoholische
+    # drank"; router17, outside10 finding 3: "elke avond een fles wijn" reached the
+    # addiction service only through "drinkt"). Only "alcohol": a glass is no addiction.
+    "drank": "alcohol",
+    "wijn": "alcohol",
+    "wijntjes": "alcohol",
+    "bier": "alcohol",
+    "biertjes": "alcohol",
+    "jenever": "alcohol",
+    "wodka": "alcohol",
+    "whisky": "alcohol",
     "gepest": "pesten opvoeding",
     "pesten": "opvoeding gedrag",
     "baas": "werkgever arbeidsconflicten",

@@ -206,6 +206,19 @@ class Tuning:
     #: service in the top 3 330 -> 310 (danger), 320 (specific) of 335; top-1 0.902 ->
     #: 0.882, 0.890. Safety recall comes first, so it is off.
     gate_safety_examples: Literal["none", "danger", "specific", "all"] = "none"
+    #: True: a safety service's example vote is balanced (:func:`.expansion.rank_weights`:
+    #: its best example in full, the rest as a sample of the median size would vote) in
+    #: a question without a safety signal, strong or weak; with one it votes in full.
+    #: Session 9 (router17, outside10 finding 4): Veilig Thuis (207 examples, the median
+    #: service about 80) came second in confident answers about an energy bill or a
+    #: young man without a diploma on everyday words ("slaat", "jongen", "werk"). On,
+    #: leave one set out over s3-s14 (1,240): top-1 1134 = 1134, safety 335/335, a
+    #: safety service not in the key in the top 3 of an ordinary question 178 -> 125 of
+    #: 860; but the safety probes lose two dangers the file does not read (locked in by
+    #: a brother-in-law, a bank customer of 90 led by a younger man: Veilig Thuis out of
+    #: the top 3; session9b 23 -> 21) and 6 first places. Safety recall comes first, so
+    #: it is off (as ``balance_examples`` and ``gate_safety_examples``).
+    balance_safety_unsignalled: bool = False
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -394,7 +407,11 @@ class Router:
         ]
         self._examples = ExampleIndex(per_service, self.analyzer,
                                       balanced=tuning.balance_examples, gated=gated,
-                                      gate_mode=gate)
+                                      gate_mode=gate,
+                                      balanced_unsignalled=[
+                                          d for d, s in enumerate(self._services)
+                                          if s.id in self.protected]
+                                      if tuning.balance_safety_unsignalled else [])
         self._bound = tuple(area_bound(s) for s in self._services)
         self._position = {s.id: i for i, s in enumerate(self._services)}
         self._informative: dict[str, float] | None = None
@@ -496,6 +513,7 @@ class Router:
             self._apply_semantic(raw, semantic)
         ranked, excluded = self._rank(raw, who)
         ranked = self._for_the_child(ranked, excluded, signals)
+        ranked = self._triage_when_vague(ranked, query, who)
         strong = tuple(s for s in signals if not s.weak)
         spent: set[int] = set()
         if strong:
@@ -583,6 +601,28 @@ class Router:
                 return local[0]
         general = [s for s in desks if not area_bound(s)]
         return general[0] if general else None
+
+    def _triage_when_vague(
+        self,
+        ranked: list[tuple[float, int]],
+        query: Mapping[str, tuple[float, list[Term]]],
+        who: Person,
+    ) -> list[tuple[float, int]]:
+        """A question that names no need -- no word of it counts in full, only everyday
+        words ("goed", "vraag", "beetje") or none the map knows -- has no service of its
+        own: the map's human triage desk (``x_triage``, "weet je niet waar een vraag
+        thuishoort?") comes first, scored as the best. Without such a desk, or when it
+        does not serve this person, the ranking stays. Safety signals still go before
+        it (:meth:`_safety_first` runs after). Session 9 (router17, outside10 finding
+        3): "waar ik met deze vraag heen moet" put the night shelter first on "heen"."""
+        if any(weight >= 1.0 for weight, _ in query.values()):
+            return ranked
+        desk = self.triage_desk(who.stadsdeel)
+        if desk is None or self._eligible(desk, who) is not None:
+            return ranked
+        doc = self._position[desk.id]
+        top = ranked[0][0] if ranked else 0.0
+        return [(top, doc), *((v, d) for v, d in ranked if d != doc)]
 
     def features(
         self,

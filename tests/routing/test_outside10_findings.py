@@ -157,9 +157,13 @@ def test_an_eviction_with_a_judgment_and_a_bailiff_is_signalled(demo_router: Rou
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "outside10 #5: an English question about a lonely widow of 81 puts Veilig Thuis first "
-    "('leaves, shes, neighbour' match its English examples) and Buurtteam Zuidoost second "
-    "although no stadsdeel was given; the Ouderenadviseur is not in the top 3."))
+    "outside10 #5 (router17: cause found, not fixed): Veilig Thuis first on 'neighbour', "
+    "'house', 'husband' of its English examples (Snowball's English stop words now drop "
+    "'very', 'shes'; its vote balanced without a signal puts it 3rd, but that option costs "
+    "safety probes and is off); the Ouderenadviseur 5th: its borrowed examples (the "
+    "Amsterdam ouderenadviseur) hold no loneliness, which that map gives to a service of "
+    "its own (welzijn-eenzaamheid) that this map lacks. English counterparts of the weak "
+    "words fixed it but cost LOSO top-1 1134 -> 1131."))
 def test_a_lonely_english_widow_reaches_the_ouderenadviseur(demo_router: Router) -> None:
     """Loneliness of an 81-year-old after her husband died: the ouderenadviseur."""
     answer = demo_router.route("My neighbour is very lonely since her husband died, she's "
@@ -168,24 +172,21 @@ def test_a_lonely_english_widow_reaches_the_ouderenadviseur(demo_router: Router)
     assert "ouderenadvies" in _top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #6: 'ik weet niet goed waar ik met deze vraag heen moet' puts the night "
-    "shelter first ('past bij: heen'), then Jongerenloket and Taalhuis; the Sociaal Loket "
-    "(triage, 'Weet je niet waar een vraag thuishoort?') is not in the top 3. `!baan mens` "
-    "is offered, so the asker is not stuck."))
 def test_not_knowing_where_to_go_reaches_the_triage_desk(demo_router: Router) -> None:
-    """Someone who says they do not know where the question belongs: the triage desk."""
+    """Someone who says they do not know where the question belongs: the triage desk.
+    outside10 #6, fixed in session 9 (router17): "heen" counted as a word of need
+    ("waarheen" is a stop word), and a question that names no need now goes to the
+    map's triage desk."""
     answer = demo_router.route("ik weet niet goed waar ik met deze vraag heen moet, het is "
                                "een beetje van alles")
     assert answer.results[0].service_id != "opvang-toegang"
     assert "triage-algemeen" in _top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #7: 'hij drinkt elke avond een fles wijn en wil daarmee stoppen' puts "
-    "Specialistische ggz first, Verslavingszorg (whose text names alcohol) second."))
 def test_a_bottle_of_wine_every_night_reaches_addiction_care(demo_router: Router) -> None:
-    """Drinking a bottle of wine every night and not managing to stop: Verslavingszorg."""
+    """Drinking a bottle of wine every night and not managing to stop: Verslavingszorg.
+    outside10 #7, fixed in session 9 (router17): the specialist ggz borrowed the
+    Amsterdam map's addiction questions (addiction care is inside ggz there)."""
     answer = demo_router.route("hij drinkt elke avond een fles wijn en wil daarmee stoppen "
                                "maar het lukt niet")
     assert answer.results[0].service_id == "verslavingszorg"
@@ -195,7 +196,9 @@ def test_a_bottle_of_wine_every_night_reaches_addiction_care(demo_router: Router
     "outside10 #8: Veilig Thuis as a filler (outside8 #4, outside9 #7, still open): 2nd in "
     "confident answers without any danger, e.g. 'energierekening slaat echt alles' "
     "(idiom) and 'jongen van 20 zonder diploma'; in 8 of the 26 non-danger answers "
-    "(4 confident)."))
+    "(4 confident). router17: Tuning.balance_safety_unsignalled fixes the second (and "
+    "puts VT 3rd in the first: the ranking counts 'slaat', 'geweld', 'mishandeling' of "
+    "an idiom the safety file does not read) but costs safety probes, so it is off."))
 @pytest.mark.parametrize("question", [
     "die energierekening slaat echt alles, we kunnen de jaarafrekening niet betalen",
     "jongen van 20 zonder diploma, geen werk en geen uitkering",

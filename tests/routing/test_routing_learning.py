@@ -162,6 +162,11 @@ PARTNER = ("de man van mijn cliënte drinkt elke dag en dan wordt hij agressief 
 #: The answer outside8 was given to ALCOHOL on the make-dev map (Veilig Thuis first as a
 #: filler, finding 4), on which bram and chantal each said `!fout poh-ggz` (finding 5).
 OUTSIDE8_ANSWER = ("veilig-thuis", "budgetbeheer", "verslavingszorg")
+#: The answer the router gave ALCOHOL in session 8 (specialist ggz first, itself a
+#: safety family's service). Since router17 (session 9) the make-dev map's specialist ggz
+#: no longer borrows addiction questions and verslavingszorg is first: learning against
+#: that ordinary service is ordinary learning, so the case is kept as it was.
+SESSION8_ANSWER = ("ggz-specialistisch", "verslavingszorg", "veilig-thuis")
 
 
 def _two_people_say(router: Router, question: str, answered: tuple[str, ...],
@@ -186,16 +191,15 @@ def test_outside8_finding5_ordinary_feedback_leaves_veilig_thuis_alone() -> None
     """outside8 finding 5, through the real router on the make-dev map: two people's
     `!fout poh-ggz` on the alcohol answer that had Veilig Thuis first teach "man", "dag",
     "drink", "stop", "alcohol"; the partner-violence question keeps Veilig Thuis at its
-    place with its confidence (it lost 572 -> 346 before). Also with the answer today's
-    router gives (specialist ggz first, itself a safety family's service)."""
+    place with its confidence (it lost 572 -> 346 before). Also with the answer the
+    router gave in session 8 (specialist ggz first, itself a safety family's service)."""
     from busbaan.routing import demo_map_path
     from busbaan.routing.learning import held_back
 
     router = Router(load_map(demo_map_path()))
-    today = tuple(r.service_id for r in router.route(ALCOHOL).results[:3])
     before = router.route(PARTNER)
     assert _place(before, "veilig-thuis") is not None
-    for answered in (OUTSIDE8_ANSWER, today):
+    for answered in (OUTSIDE8_ANSWER, SESSION8_ANSWER):
         learned = learned_from(_two_people_say(router, ALCOHOL, answered, "poh-ggz"))
         against = [a for v in learned.by_term.values() for a in v if a.net < 0]
         assert against and all(held_back(a, router.protected) == "safety_service"
