@@ -232,10 +232,9 @@ def test_cutting_oneself_on_the_kitchen_counter_is_no_suicide(demo_router: Route
     assert _signals(answer) == [] and _top(answer, 1) == ["wmo-hulpmiddelen"]
 
 
-@pytest.mark.xfail(strict=True, reason="ranking: brothers who hit each other while playing "
-                   "put Veilig Thuis first (no signal, not confident), OKT 2nd")
 def test_siblings_fighting_while_playing_goes_to_the_parent_team(demo_router: Router) -> None:
-    """o11-17: 'hoe leer ik ze ruzie op te lossen' is the Ouder- en Kindteam's."""
+    """o11-17: 'hoe leer ik ze ruzie op te lossen' is the Ouder- en Kindteam's.
+    (outside11 found Veilig Thuis first, OKT 2nd; it passes since router17's merge.)"""
     assert _top(demo_router.route(_q("o11-17")), 1) == ["okt"]
 
 
