@@ -1826,7 +1826,10 @@ def _rather(signals: SafetySignals, q: _Question) -> frozenset[int]:
 _MINOR_CHILD = re.compile(
     r"\b(?:(?:haar|zijn|hun|mijn|her|his|their|my|de|het|een|a|the)\s+)?"
     r"(?:zoon|zoontje|dochter|dochtertje|stiefzoon|stiefdochter|pleegkind|kind|neef|nicht|"
-    r"broertje|zusje|son|daughter|stepson|stepdaughter|child|kid|nephew|niece)"
+    r"broertje|zusje|son|daughter|stepson|stepdaughter|child|kid|nephew|niece|"
+    # s9 (safety19): a boy, a girl, a niece or a teenager named by an age ("een jongen
+    # van 15", "mijn nichtje van 14") is as much a minor as a son or a daughter
+    r"jongen|jongetje|meisje|nichtje|neefje|tiener|puber|boy|girl|teenager)"
     r"\s*(?:van\s+|of\s+|\(\s*|,\s*|\s)(\d{1,2})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
     r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|%|procent))")
 

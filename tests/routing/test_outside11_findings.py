@@ -164,27 +164,18 @@ def test_a_refusal_without_danger_is_unchanged(demo_router: Router) -> None:
 # ------------------------------------------------------------------ what does not work
 
 
-@pytest.mark.xfail(strict=True, reason="safety file: asking how high a flat is and whether "
-                   "you die at once is no suicide cue; answered 'not sure', Veilig Thuis "
-                   "first ('vroeg, vandaag'), Energiecoach 2nd ('dood, hoog'), no 113")
 def test_asking_how_high_the_flat_is_signals_suicide(demo_router: Router) -> None:
     """o11-03: 'hoe hoog die flat is en of je dan meteen dood bent' is suicide, 113 first."""
     answer = demo_router.route(_q("o11-03"))
     assert "suicide" in _signals(answer) and _top(answer, 1) == ["crisisdienst-113"]
 
 
-@pytest.mark.xfail(strict=True, reason="safety file: English 'a rope in the shed' is no "
-                   "cue and 'nobody would miss him' only weak: a caution line, Veilig Thuis "
-                   "first, not confident")
 def test_english_rope_and_nobody_would_miss_him_is_strong(demo_router: Router) -> None:
     """o11-04: a rope and 'nobody would miss him' is a suicide signal, 113 first."""
     answer = demo_router.route(_q("o11-04"))
     assert "suicide" in _signals(answer) and _top(answer, 1) == ["crisisdienst-113"]
 
 
-@pytest.mark.xfail(strict=True, reason="safety file: English 'locks the kids in their "
-                   "bedroom ... barely get any food' gives no signal; Voedselbank first "
-                   "('food'), Veilig Thuis 2nd, no ⚠")
 def test_english_children_locked_up_without_food_is_child_maltreatment(
         demo_router: Router) -> None:
     """o11-11: children locked in for weekends with barely any food is maltreatment."""
@@ -193,19 +184,12 @@ def test_english_children_locked_up_without_food_is_child_maltreatment(
     assert _top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason="safety file: a girl of 16 with a much older "
-                   "'friend' who takes her to parties with other men and gives her money "
-                   "and a phone (grooming, exploitation) gives no signal; Veilig Thuis is "
-                   "first by ranking, not confident, no ⚠")
 def test_grooming_by_an_older_friend_is_signalled(demo_router: Router) -> None:
     """o11-08: the loverboy pattern described is a safety signal with Veilig Thuis."""
     answer = demo_router.route(_q("o11-08"))
     assert _signals(answer) and _top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason="safety file: a mother who cannot be woken in the "
-                   "morning while the toddler walks around alone is only a weak cue "
-                   "('moeder drinken'); Specialistische ggz first, Veilig Thuis 2nd")
 def test_a_toddler_alone_while_mother_is_passed_out_is_child_maltreatment(
         demo_router: Router) -> None:
     """o11-12: neglect of a toddler told plainly puts Veilig Thuis first with ⚠."""
@@ -213,18 +197,12 @@ def test_a_toddler_alone_while_mother_is_passed_out_is_child_maltreatment(
     assert "child_maltreatment" in _signals(answer) and _top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason="safety file: a family of five in the car tonight "
-                   "with 'nergens een bed' gives no homeless_tonight signal; the shelter is "
-                   "first by ranking, not confident, no ⚠")
 def test_a_family_sleeping_in_the_car_tonight_is_homeless_tonight(demo_router: Router) -> None:
     """o11-07: no place to sleep tonight for a family is the shelter with ⚠."""
     answer = demo_router.route(_q("o11-07"))
     assert "homeless_tonight" in _signals(answer)
 
 
-@pytest.mark.xfail(strict=True, reason="safety file: 'snijdt zich steeds aan het aanrecht' "
-                   "(a grandmother who sees badly) reads as the strong cue 'snijden zich': "
-                   "⚠ suicide, 113 first, confident; Wmo hulpmiddelen 3rd")
 def test_cutting_oneself_on_the_kitchen_counter_is_no_suicide(demo_router: Router) -> None:
     """o11-19: a poor-sighted grandmother who cuts herself on the counter is a home
     adaptation, not self-harm."""
