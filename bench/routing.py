@@ -169,7 +169,13 @@ SESSION8_START: dict[str, tuple[str, ...]] = {
 }
 #: Main at the start of session 9 (5a554ca), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION9_START: dict[str, tuple[str, ...]] = {}
+#: Measured 2026-12-06 02:02 UTC, just before main at 4666659.
+SESSION9_START: dict[str, tuple[str, ...]] = {
+    "heldout15": ("0.870", "0.990", "29/30", "68/100 (68.0 %)", "63/68 (92.6 %)"),
+    "heldout16": ("0.970", "1.000", "33/33", "66/100 (66.0 %)", "65/66 (98.5 %)"),
+    "heldout17": ("0.760", "0.980", "40/42", "74/100 (74.0 %)", "55/74 (74.3 %)"),
+    "heldout_s9": ("0.867", "0.990", "102/105", "208/300 (69.3 %)", "183/208 (88.0 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
