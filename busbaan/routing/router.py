@@ -616,7 +616,8 @@ class Router:
         does not serve this person, the ranking stays. Safety signals still go before
         it (:meth:`_safety_first` runs after). Session 9 (router17, outside10 finding
         3): "waar ik met deze vraag heen moet" put the night shelter first on "heen"."""
-        if any(weight >= 1.0 for weight, _ in query.values()):
+        if not ranked or any(weight >= 1.0 for weight, _ in query.values()):
+            # nothing matched at all ("qwxz"): the answer asks to describe the problem
             return ranked
         desk = self.triage_desk(who.stadsdeel)
         if desk is None or self._eligible(desk, who) is not None:
