@@ -1133,22 +1133,7 @@ def _figurative(q: _Question, cues: tuple[tuple[str, ...], ...]) -> frozenset[in
     out: set[int] = set()
     for cue in cues:
         for start in q.where(cue[0]) if cue else ():
-            taken, pos, far = [start], start, False
-            for word in cue[1:]:
-                if word == ANY_GAP:
-                    far = True
-                    continue
-                pos = next((p for p in q.where(word) if pos < p
-                            and (far or p <= pos + MAX_GAP + 1)
-                            and q.clause[p] == q.clause[start]
-                            and not any(q.surface[i] in _CLAUSE_END for i in range(pos + 1, p))),
-                           -1)
-                far = False
-                if pos < 0:
-                    break
-                taken.append(pos)
-            else:
-                out.update(taken)
+            out.update(_figurative_at(q, cue, start))
     return frozenset(out)
 
 
