@@ -204,3 +204,38 @@ async def nio_client(homeserver: Homeserver) -> AsyncIterator[NioClient]:
     yield connect
     for client in clients:
         await client.close()
+
+
+@pytest.fixture
+def store_at_revision(request: pytest.FixtureRequest,
+                      tmp_path: Path) -> Callable[[str, str], str]:
+    """Make an empty store migrated up to a revision, on "sqlite" or "postgresql" (a
+    fresh schema, dropped after the test): for tests of one migration on rows written
+    before it. One set-up for every such test (three copies before)."""
+
+    def make(backend: str, revision: str) -> str:
+        from alembic import command
+
+        from busbaan.store.db import alembic_config
+
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path / 'busbaan.db'}"
+            command.upgrade(alembic_config(url), revision)
+            return url
+        base = request.getfixturevalue("pg_database")
+        schema = f"t_{secrets.token_hex(6)}"
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+
+        def drop() -> None:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+            admin.dispose()
+
+        request.addfinalizer(drop)
+        url = f"{base}?options=-csearch_path%3D{schema}"
+        command.upgrade(alembic_config(url), revision)
+        return url
+
+    return make

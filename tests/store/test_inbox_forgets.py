@@ -4,17 +4,14 @@ its sender (outside10; migration 0090 for rows answered before)."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
 from busbaan.store import make_engine, migrate
-from busbaan.store.db import alembic_config
 from busbaan.store.inbox import Inbox
 from busbaan.store.service_tables import bot_command_table
 
@@ -85,26 +82,10 @@ def test_an_answered_command_no_longer_names_its_sender(tmp_path: Path) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url_at_0080(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def url_at_0080(request: pytest.FixtureRequest,
+              store_at_revision: Callable[[str, str], str]) -> str:
     """An empty store at revision 0080 (before answered commands forgot their sender)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'busbaan.db'}"
-        command.upgrade(alembic_config(url), "0080")
-        yield url
-        return
-    base = request.getfixturevalue("pg_database")
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
-        command.upgrade(alembic_config(url), "0080")
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    return store_at_revision(request.param, "0080")
 
 
 def test_the_migration_forgets_the_senders_of_commands_answered_before(

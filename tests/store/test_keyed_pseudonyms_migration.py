@@ -7,18 +7,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import secrets
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing.learning import Evidence, person_of, source_key
 from busbaan.store import make_engine, migrate
-from busbaan.store.db import alembic_config
 from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository
@@ -36,26 +32,10 @@ def _plain_person(user_id: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url_at_0050(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+def url_at_0050(request: pytest.FixtureRequest,
+              store_at_revision: Callable[[str, str], str]) -> str:
     """An empty store at revision 0050 (before keyed pseudonyms)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'busbaan.db'}"
-        command.upgrade(alembic_config(url), "0050")
-        yield url
-        return
-    base = request.getfixturevalue("pg_database")
-    schema = f"t_{secrets.token_hex(6)}"
-    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
-        command.upgrade(alembic_config(url), "0050")
-        yield url
-    finally:
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        engine.dispose()
+    return store_at_revision(request.param, "0050")
 
 
 def _old_rows(engine: sa.Engine) -> None:

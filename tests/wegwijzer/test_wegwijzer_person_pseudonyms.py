@@ -10,13 +10,12 @@ import datetime as dt
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from click.testing import CliRunner, Result
 from sqlalchemy.engine import Engine
 
@@ -25,7 +24,6 @@ from busbaan.cli import main
 from busbaan.keyfile import load_pseudonyms
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.store import make_engine, migrate
-from busbaan.store.db import alembic_config
 from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository, LaneRepository
 from busbaan.wegwijzer import ASKER_ID_DAYS, AnswerRecord, FeedbackRecord, LaneRecord
@@ -181,26 +179,10 @@ def test_the_sweep_forgets_ids_past_their_retention_and_is_idempotent(engine: En
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url_at_0060(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+def url_at_0060(request: pytest.FixtureRequest,
+              store_at_revision: Callable[[str, str], str]) -> str:
     """An empty store at revision 0060 (before person pseudonyms)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'busbaan.db'}"
-        command.upgrade(alembic_config(url), "0060")
-        yield url
-        return
-    base = request.getfixturevalue("pg_database")
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
-        command.upgrade(alembic_config(url), "0060")
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    return store_at_revision(request.param, "0060")
 
 
 def _rows_at_0060(engine: Engine) -> None:
