@@ -1,15 +1,15 @@
 """Leave-one-set-out misses and figures for work on generalising: ``python -m bench.generalise``.
 
-Each retired set (s3-s11, the first frozen set, the tuning set s4) is scored by a router
+Each retired set (s3-s17, the first frozen set, the tuning set s4) is scored by a router
 built without its own example file (bench.routing ``routers()``). Printed per set: top-1,
-top-3, safety questions with an expected service in the top 3; pooled over s3-s11 and over
-all eleven; the safety probes (s4, s5, s6, s8: the expected safety service in the top 3);
-dev and our own two sets.
+top-3, safety questions with an expected service in the top 3; pooled over the retired
+held-out sets and over all; the safety probes (s4, s5, s6, s8: the expected safety
+service in the top 3); dev and our own two sets.
 
 ``--misses`` lists every question whose first answer is wrong, with the expected and the
 answered services. Question text is printed only for sets that may be looked at per
-question (s3-s8, frozen, tuning4, dev, own); for s9-s11 the id and service ids only. The
-current held-out sets (s12-s14, ``frozen-2026-12-06-*``) are never read.
+question (s3-s8, s12-s17, frozen, tuning4, dev, own); for s9-s11 the id and service ids
+only. The current held-out sets (s18-s20, ``frozen-2026-12-08-*``) are never read.
 
 ``--json PATH`` writes the figures, so that two checkouts can be compared
 (``--compare A.json B.json`` prints them side by side).
@@ -42,6 +42,8 @@ from bench.routing import (
     PROBES6,
     PROBES8,
     SESSION7_HELDOUT,
+    SESSION8_HELDOUT,
+    SESSION9_HELDOUT,
     TUNING4,
     data_file,
     false_alarms,
@@ -55,6 +57,8 @@ LOSO: dict[str, tuple[str, bool]] = {
     "heldout": (HELDOUT, True), "heldout4": (HELDOUT4, True), "heldout5": (HELDOUT5, True),
     "heldout6": (HELDOUT6, True), "heldout7": (HELDOUT7, True), "heldout8": (HELDOUT8, True),
     **{key: (name, False) for key, name in SESSION7_HELDOUT.items()},
+    **{key: (name, True) for key, name in SESSION8_HELDOUT.items()},
+    **{key: (name, True) for key, name in SESSION9_HELDOUT.items()},
     "frozen": (FROZEN, True), "tuning4": (TUNING4, True),
 }
 RETIRED = [k for k in LOSO if k.startswith("heldout")]
@@ -109,7 +113,7 @@ def measure(misses: bool = False) -> dict[str, Any]:
         alarms += raised
     figures["near misses"] = {"n": 0, "top1": 0, "top3": 0, "safety_n": n_near,
                               "safety_top3": alarms}
-    for name, keys in (("pooled s3-s11", RETIRED), ("pooled all 11", list(LOSO)),
+    for name, keys in (("pooled retired s3-s17", RETIRED), ("pooled all", list(LOSO)),
                        ("probes", list(PROBE_SETS)), ("dev+own", ["dev", *OTHER])):
         figures[name] = {f: sum(figures[k][f] for k in keys)
                          for f in ("n", "top1", "top3", "safety_n", "safety_top3")}

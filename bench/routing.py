@@ -150,13 +150,28 @@ SESSION8_END: dict[str, tuple[str, ...]] = {
 }
 #: Session 9's held-out sets: 100 questions each by three more independent writers from
 #: the map alone (s15: professionals of the social domain handing over in Element, s16:
-#: language at the edges, s17: danger and what only looks like it), frozen at the start
-#: of session 9, before any router change of the session was merged. Aggregates only.
+#: language at the edges, s17: danger and what only looks like it), frozen at 00:16 UTC
+#: on 2026-12-06, before any router change of session 9 was merged, and measured once,
+#: at its end. Retired into example files in session 10 (bench/asked_examples.py).
 SESSION9_HELDOUT = {"heldout15": "frozen-2026-12-07-s15.jsonl",
                     "heldout16": "frozen-2026-12-07-s16.jsonl",
                     "heldout17": "frozen-2026-12-07-s17.jsonl"}
+#: The end of session 9 (4666659), its one measurement of s15-s17 (2026-12-06 02:02 UTC).
+SESSION9_END: dict[str, tuple[str, ...]] = {
+    "heldout15": ("0.890", "0.990", "29/30", "74/100 (74.0 %)", "70/74 (94.6 %)"),
+    "heldout16": ("0.970", "1.000", "33/33", "72/100 (72.0 %)", "71/72 (98.6 %)"),
+    "heldout17": ("0.770", "0.990", "41/42", "75/100 (75.0 %)", "59/75 (78.7 %)"),
+}
+#: Session 10's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s18: people who do not know the system, short and messy; s19:
+#: professionals outside the social domain; s20: danger told indirectly, and what only
+#: looks like it), frozen at the start of session 10, before any router change of the
+#: session was merged. Aggregates only.
+SESSION10_HELDOUT = {"heldout18": "frozen-2026-12-08-s18.jsonl",
+                     "heldout19": "frozen-2026-12-08-s19.jsonl",
+                     "heldout20": "frozen-2026-12-08-s20.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s9"
+POOL = "heldout_s10"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -174,8 +189,10 @@ SESSION9_START: dict[str, tuple[str, ...]] = {
     "heldout15": ("0.870", "0.990", "29/30", "68/100 (68.0 %)", "63/68 (92.6 %)"),
     "heldout16": ("0.970", "1.000", "33/33", "66/100 (66.0 %)", "65/66 (98.5 %)"),
     "heldout17": ("0.760", "0.980", "40/42", "74/100 (74.0 %)", "55/74 (74.3 %)"),
-    "heldout_s9": ("0.867", "0.990", "102/105", "208/300 (69.3 %)", "183/208 (88.0 %)"),
 }
+#: Main at the start of session 10 (f5ef208), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION10_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -212,13 +229,16 @@ RETIRED = (
     ("heldout12", "s12 (held out in session 8; examples since session 9, its own left out)"),
     ("heldout13", "s13 (held out in session 8; examples since session 9, its own left out)"),
     ("heldout14", "s14 (held out in session 8; examples since session 9, its own left out)"),
+    ("heldout15", "s15 (held out in session 9; examples since session 10, its own left out)"),
+    ("heldout16", "s16 (held out in session 9; examples since session 10, its own left out)"),
+    ("heldout17", "s17 (held out in session 9; examples since session 10, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout15", "held out s15, session 9 (never looked at)"),
-    ("heldout16", "held out s16, session 9 (never looked at)"),
-    ("heldout17", "held out s17, session 9 (never looked at)"),
-    (POOL, "held out s15–s17 pooled"),
+    ("heldout18", "held out s18, session 10 (never looked at)"),
+    ("heldout19", "held out s19, session 10 (never looked at)"),
+    ("heldout20", "held out s20, session 10 (never looked at)"),
+    (POOL, "held out s18–s20 pooled"),
 )
 BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
 
@@ -492,6 +512,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         ("heldout8", read_jsonl(LOCAL / HELDOUT8)),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION7_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION8_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION9_HELDOUT.items()),
     ]
 
 
@@ -867,12 +888,20 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 8 (d82fb7d), its one measurement | "
                           + " | ".join(SESSION8_END[key]) + " |")
             before.append(retired_row(key, since=9))
+    for key in SESSION9_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 9)")
+            before.append("| main at the start of session 9 (5a554ca), same run as its end | "
+                          + " | ".join(SESSION9_START[key]) + " |")
+            before.append("| end of session 9 (4666659), its one measurement | "
+                          + " | ".join(SESSION9_END[key]) + " |")
+            before.append(retired_row(key, since=10))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION9_START:
-                before.append("| main at the start of session 9 (5a554ca), same run | "
-                              + " | ".join(SESSION9_START[key]) + " |")
+            if key in SESSION10_START:
+                before.append("| main at the start of session 10 (f5ef208), same run | "
+                              + " | ".join(SESSION10_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -888,7 +917,7 @@ def render(figures: dict[str, Any]) -> str:
     ]
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-                            "heldout11", *SESSION8_HELDOUT, POOL)
+                            "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -900,7 +929,7 @@ def render(figures: dict[str, Any]) -> str:
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT,
-                            *SESSION8_HELDOUT, *SESSION9_HELDOUT, "own",
+                            *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -985,7 +1014,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s15–s17 pooled, session 9",
+    tname = {POOL: "held out s18–s20 pooled, session 10",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1040,8 +1069,10 @@ def render(figures: dict[str, Any]) -> str:
         "`-s10` and `-s11`, frozen at 23:10 UTC on 2026-12-04 and measured at the end of "
         "session 7) are retired the same way from session 8 on, and those of session 8 "
         "(`tests/data/socialmap/frozen-2026-12-06-s12.jsonl`, `-s13` and `-s14`, measured "
-        "once at the end of session 8) from session 9 on. The held-out sets of session 9 "
-        "(`tests/data/socialmap/frozen-2026-12-07-s15.jsonl`, `-s16` and `-s17`, 100 "
+        "once at the end of session 8) from session 9 on, and those of session 9 "
+        "(`tests/data/socialmap/frozen-2026-12-07-s15.jsonl`, `-s16` and `-s17`, measured "
+        "once at the end of session 9) from session 10 on. The held-out sets of session 10 "
+        "(`tests/data/socialmap/frozen-2026-12-08-s18.jsonl`, `-s19` and `-s20`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
         "pooled.",
@@ -1190,7 +1221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s15-s17; for work on the router: they "
+        help="leave the current held-out sets out (s18-s20; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1230,9 +1261,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session8 = {key: read_jsonl(LOCAL / name) for key, name in SESSION8_HELDOUT.items()
                 if (LOCAL / name).exists()}
     session9 = {key: read_jsonl(LOCAL / name) for key, name in SESSION9_HELDOUT.items()
-                if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session9) == len(SESSION9_HELDOUT):
-        session9[POOL] = [q for key in SESSION9_HELDOUT for q in session9[key]]
+                if (LOCAL / name).exists()}
+    session10 = {key: read_jsonl(LOCAL / name) for key, name in SESSION10_HELDOUT.items()
+                 if (LOCAL / name).exists() and not args.no_heldout}
+    if len(session10) == len(SESSION10_HELDOUT):
+        session10[POOL] = [q for key in SESSION10_HELDOUT for q in session10[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1297,6 +1330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION7_HELDOUT},
         **{key: None for key in SESSION8_HELDOUT},
         **{key: None for key in SESSION9_HELDOUT},
+        **{key: None for key in SESSION10_HELDOUT},
         POOL: None,
     }
     if not args.quick:
@@ -1316,7 +1350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if heldout5 is not None:
         named.append(("heldout5", heldout5))
     named += (list(session6.items()) + list(session7.items()) + list(session8.items())
-              + list(session9.items()))
+              + list(session9.items()) + list(session10.items()))
     for key, questions in named:
         measured = router_for(key)
         figures["n_" + key] = len(questions)

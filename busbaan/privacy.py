@@ -57,7 +57,9 @@ _PLACES = (
 )
 _TITLE_NAME = re.compile(
     # "MS" in capitals is the disease ("ze heeft MS. Mijn ..."), not a title (session 7)
-    r"\b(?:dhr|mevr|mw|(?-i:[Mm]rs?|[Mm]s)|meneer|mevrouw|de heer)\.?\s+"
+    # the dot only after an abbreviation: "voor mevrouw. Toen die weg was" ends a
+    # sentence (session 10: a retired held-out question was refused as a name)
+    r"\b(?:(?:dhr|mevr|mw|(?-i:[Mm]rs?|[Mm]s))\.?|meneer|mevrouw|de heer)\s+"
     r"(?:[^\W\d_]\.\s*)*"  # initials: "J. P. "
     r"(?:(?:van|de|der|den|het|te|ter|ten|'t|’t)\s+"  # tussenvoegsels: "van der "
     # "in"/"op" as tussenvoegsel ("op de Beek", "in 't Veld"), but not before a place:
@@ -141,6 +143,8 @@ class _TitledNames:
                 rest = rest[1:]
             if len(rest) == 1 and rest[0].islower() and _dictionary_word(rest[0]):
                 continue
+            if len(rest) == 1 and rest[0].isupper() and rest[0].lower() in _abbreviations():
+                continue  # "Mw. PW wil ...": the field's shorthand (Participatiewet)
             yield match
 
     def search(self, text: str) -> re.Match[str] | None:
@@ -249,6 +253,15 @@ def _name_token(token: str) -> bool:
     parts = re.split(r"['’-]", token)
     return all(p[1:].islower() or (len(p) == 1 and i == 0) for i, p in enumerate(parts)
                if p) and len(parts[-1]) >= 2
+
+
+@functools.cache
+def _abbreviations() -> frozenset[str]:
+    """The routing lexicon's abbreviations ("pw", "aow", "wsnp"): in capitals after a
+    title they are what the client receives or needs, not initials."""
+    from busbaan.routing import lexicon  # here: busbaan.routing imports this module
+
+    return frozenset(lexicon.ABBREVIATIONS)
 
 
 @functools.cache

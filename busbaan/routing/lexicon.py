@@ -281,6 +281,9 @@ IRREGULAR: Mapping[str, str] = {
 #: Abbreviations professionals use -> what they stand for (weighted as the word itself).
 ABBREVIATIONS: Mapping[str, str] = {
     "bb": "bijzondere bijstand",
+    # "PW": the Participatiewet, as case notes write "klant PW" (Divosa's and the
+    # municipalities' shorthand for the bijstand law)
+    "pw": "participatiewet bijstand",
     "bbz": "bijstand zelfstandigen bbz ondernemers",
     "wsnp": "wettelijke schuldsanering wsnp",
     "uht": "uitvoeringsorganisatie herstel toeslagen uht",

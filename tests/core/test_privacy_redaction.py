@@ -91,12 +91,19 @@ def test_find_personal_data_kinds(text, kinds):
         # the field's shorthand after a title (the routing lexicon): what, not who
         ("mw bbz aangevraagd, wie pakt het op", []),
         ("dhr wsnp, vraag over leefgeld", []),
+        # session 10: the shorthand in capitals, and a sentence that ends on a title
+        ("Mw. PW wil per januari een andere zorgverzekering", []),
+        ("Dhr. AOW, vraagt naar aanvulling", []),
+        ("De kleindochter antwoordde voor mevrouw. Toen die weg was, fluisterde ze", []),
         # ... while names in the same shapes still count
         ("mevrouw van der Rond belde", ["name"]),
         ("Meneer Op de Beek belde", ["name"]),
         ("Ms. Jansen called", ["name"]),
         ("mevrouw Negentig belde", ["name"]),
         ("meneer Alzheimer belde", ["name"]),
+        ("Dhr. PWJ belde", ["name"]),
+        ("Dhr. P.W. Jansen belde", ["name"]),
+        ("Mw. Toen belde", ["name"]),
     ],
 )
 def test_an_age_a_floor_or_a_disease_after_a_title_is_not_a_name(text, kinds):
