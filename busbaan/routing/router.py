@@ -251,8 +251,11 @@ class Tuning:
     #: test it. Session 10, on s15-s17 (unseen when 700 was chosen, measured with main
     #: at f5ef208): right when confident 90.5 -> 91.3 %, coverage 73.7 -> 69.0 %; the
     #: answers it takes back were right 11 of 14 times, below the 9 in 10 that
-    #: ``confident`` promises. On. The safety sentence and service stay first either
-    #: way: this only changes ``confident``.
+    #: ``confident`` promises. Still 0: at 700 clear crisis answers with the right
+    #: service first ("stemmen die hem opdragen iets met zijn buurman te doen", 335)
+    #: become "not sure", because the calibrated model was fitted on answers without a
+    #: signal; a criterion of the signal's own is being looked for (session 10). The
+    #: safety sentence and service stay first either way: this only changes ``confident``.
     safety_confident_at: int = 0
 
 
