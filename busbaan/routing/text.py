@@ -385,6 +385,45 @@ def described_person(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+#: "alleen" is a stop word, for its usual sense "only" ("alleen AOW", "alleen nog
+#: schulden", "wil alleen een regeling"); as a predicate it means "alone" (Van Dale
+#: "alleen" 1: zonder gezelschap; ANS: the focus adverb stands before what it restricts).
+#: It is read as "alone" when it ends its clause ("ik woon alleen.", "zit de hele dag
+#: alleen sinds ..."), when a place of staying follows ("alleen thuis", "alleen binnen"),
+#: or a verb of living or feeling, or a degree adverb, goes before it ("woont alleen in
+#: Noord", "voelt zich heel alleen"). Grammar words, Dutch only ("alone" is no stop word).
+ALONE = "alleen"
+_ALONE_BEFORE = frozenset([
+    "woon", "woont", "wonen", "woonde", "woonden", "voel", "voelt", "voelen", "voelde",
+    "leef", "leeft", "leven", "leefde", "heel", "helemaal", "erg", "zo", "te", "vaak",
+])
+_ALONE_AFTER = frozenset(["thuis", "binnen"])
+#: Conjunctions that open a new clause after "alleen" ("woont alleen en ...").
+_CLAUSE_LINKS = frozenset(["en", "maar", "sinds", "omdat", "want", "terwijl", "nu",
+                           "toen", "zodat", "dus"])
+
+
+def alone_sense(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of "alleen" meaning "alone", not "only"
+    (:data:`ALONE`): the person is without company, which the map's loneliness services
+    speak of ("sinds mijn vrouw overleed zit ik alleen" read no word of it)."""
+    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    out: set[int] = set()
+    index = 0
+    for n, tok in enumerate(tokens):
+        if not tok[0].isalnum():
+            continue
+        if tok == ALONE:
+            before = tokens[n - 1] if n > 0 else "."
+            after = tokens[n + 1] if n + 1 < len(tokens) else "."
+            opens = not before[0].isalnum()  # "Alleen moet ik nog ...": a sentence adverb
+            if not opens and (not after[0].isalnum() or after in _CLAUSE_LINKS
+                              or after in _ALONE_AFTER or before in _ALONE_BEFORE):
+                out.add(index)
+        index += 1
+    return frozenset(out)
+
+
 #: Stems already computed, shared by every :class:`Stemmer` of the process (a word's
 #: stem depends on nothing else): building a second router, or routing the same words
 #: again, does not stem again. Snowball's stemmer objects keep state while they work,
@@ -825,7 +864,9 @@ class Analyzer:
             for part in self._splitter.split(word):
                 if part not in lexicon.STOPWORDS:
                     terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part"))
-        terms.extend(self._expand(surface, original, where))
+        alone = alone_sense(unelided)
+        content = frozenset(n for n, (i, _) in enumerate(kept) if i in alone)
+        terms.extend(self._expand(surface, original, where, content))
         return terms
 
     def _who_words(self, surface: Sequence[str], person: Sequence[bool],
@@ -844,9 +885,11 @@ class Analyzer:
         return [f * self._person_weight if p else f for p, f in zip(person, where, strict=True)]
 
     def _expand(
-        self, surface: list[str], original: list[str], where: Sequence[float] = ()
+        self, surface: list[str], original: list[str], where: Sequence[float] = (),
+        content: frozenset[int] = frozenset(),
     ) -> list[Term]:
-        """Terms from the lexicon's tables; the longest matching phrase wins."""
+        """Terms from the lexicon's tables; the longest matching phrase wins. ``content``:
+        positions of stop words used in a sense that names something (:func:`alone_sense`)."""
         out: list[Term] = []
         stems = [self.stem(w) for w in surface]
         # English words are looked up as written (not "corrected" into Dutch ones), by
@@ -856,7 +899,7 @@ class Analyzer:
             keys = {"stem": stems, "english": english}.get(keyed, surface)
             i = 0
             while i < len(keys):
-                size = self._match(table, keys, surface, i)
+                size = self._match(table, keys, surface, i, content)
                 if not size:
                     i += 1
                     continue
@@ -882,14 +925,17 @@ class Analyzer:
         keys: Sequence[str],
         surface: Sequence[str],
         start: int,
+        content: frozenset[int] = frozenset(),
     ) -> int:
         """Length of the longest key of ``table`` at ``start`` (0 if none).
 
-        A key made of stopwords only ("op de") never matches.
+        A key made of stopwords only ("op de") never matches, unless one of them is used
+        in a sense that names something (``content``: "alleen" as "alone").
         """
         for size in range(min(self._longest_key, len(keys) - start), 0, -1):
             if tuple(keys[start : start + size]) in table and not all(
-                w in lexicon.STOPWORDS for w in surface[start : start + size]
+                w in lexicon.STOPWORDS and start + j not in content
+                for j, w in enumerate(surface[start : start + size])
             ):
                 return size
         return 0
