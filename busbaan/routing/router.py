@@ -517,11 +517,16 @@ class Router:
         query = self._query(question, who)
         signals = detect(self.safety, question, who.leeftijd)
         raw, evidence = self._scores(question, query, signalled=bool(signals))
+        plain = dict(raw) if learned and signals else None
         if learned:
             self._apply_learned(raw, question, learned)
         if semantic:
             self._apply_semantic(raw, semantic)
+            if plain is not None:
+                self._apply_semantic(plain, semantic)
         ranked, excluded = self._rank(raw, who)
+        if plain is not None:
+            ranked = self._safety_places_kept(ranked, self._rank(plain, who)[0])
         ranked = self._for_the_child(ranked, excluded, signals)
         ranked = self._triage_when_vague(ranked, query, who)
         strong = tuple(s for s in signals if not s.weak)
@@ -860,7 +865,8 @@ class Router:
     ) -> None:
         """Add (or, for services marked wrong, take away) the learned associations of
         the question's own words, each weighted by its term's informativeness; nothing
-        counts against a safety service (:mod:`.learning`, rules 1 and 2). A score never
+        counts against a safety service (:mod:`.learning`, rules 1 and 2; rule 3 is
+        :meth:`_safety_places_kept`). A score never
         drops below zero."""
         boosts = learned.boosts(learning_terms(self.analyzer, question),
                                 weight=self.informativeness, protected=self.protected)
@@ -868,6 +874,27 @@ class Router:
             doc = self._position.get(service_id)
             if doc is not None:
                 raw[doc] = max(0.0, raw.get(doc, 0.0) + self.tuning.learned_weight * boost)
+
+    def _safety_places_kept(
+        self, taught: list[tuple[float, int]], plain: list[tuple[float, int]]
+    ) -> list[tuple[float, int]]:
+        """On a question with a safety signal (strong, or weak: a caution), what was
+        learned moves no safety service down: each keeps at least the place it has
+        without learning, scored as that place (:mod:`.learning`, rule 3). Rule 1 holds
+        back the votes against a safety service; this holds back the votes for the
+        services around it (session 10: fifty "vader drinkt elke dag -> verslavingszorg"
+        corrections lifted verslavingszorg above Veilig Thuis on "de man van mijn
+        cliënte drinkt elke dag en wordt agressief tegen de kinderen", a caution)."""
+        out = list(taught)
+        for place, (_, doc) in enumerate(plain):
+            if self._services[doc].id not in self.protected:
+                continue
+            now = next((i for i, (_, d) in enumerate(out) if d == doc), None)
+            if now is None or now <= place:
+                continue
+            value, _ = out.pop(now)
+            out.insert(place, (max(value, out[place][0]), doc))
+        return out
 
     def _rank(
         self, raw: Mapping[int, float], who: Person
