@@ -56,7 +56,7 @@ from busbaan.routing.safety import (
     same,
 )
 from busbaan.routing.safety import tokens as safety_tokens
-from busbaan.routing.text import Analyzer, Term, phrase_alternatives, words
+from busbaan.routing.text import Analyzer, Term, phrase_alternatives, plain_text, words
 
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
@@ -490,7 +490,7 @@ class Router:
                 "The question is empty. Describe in a few words what someone needs help with.",
                 errcode="BB_EMPTY_QUESTION",
             )
-        question = question.strip()
+        question = plain_text(question).strip()  # pasted markup: the text it shows
         if not words(question):
             raise UsageError(
                 "Ik lees geen woorden in je vraag (alleen tekens, emoji of een ander schrift). "
