@@ -56,7 +56,14 @@ from busbaan.routing.safety import (
     same,
 )
 from busbaan.routing.safety import tokens as safety_tokens
-from busbaan.routing.text import Analyzer, Term, phrase_alternatives, plain_text, words
+from busbaan.routing.text import (
+    Analyzer,
+    Term,
+    phrase_alternatives,
+    plain_text,
+    says_lost,
+    words,
+)
 
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
@@ -529,6 +536,8 @@ class Router:
             ranked = self._safety_places_kept(ranked, self._rank(plain, who)[0])
         ranked = self._for_the_child(ranked, excluded, signals)
         ranked = self._triage_when_vague(ranked, query, who)
+        if not signals and says_lost(question):
+            ranked = self._triage_in_top(ranked, who)
         strong = tuple(s for s in signals if not s.weak)
         spent: set[int] = set()
         if strong:
@@ -639,6 +648,24 @@ class Router:
         doc = self._position[desk.id]
         top = ranked[0][0] if ranked else 0.0
         return [(top, doc), *((v, d) for v, d in ranked if d != doc)]
+
+    def _triage_in_top(
+        self, ranked: list[tuple[float, int]], who: Person
+    ) -> list[tuple[float, int]]:
+        """A question that says its writer does not know where to go with it
+        (:func:`.text.says_lost`: "weet niet bij wie ik moet zijn, van alles een
+        beetje") offers the map's human triage desk in the top 3: the last place, scored
+        as the place it takes, so the best match keeps first place (outside11, o11-39:
+        the Sociaal Loket was reached only through ``!baan mens``). Not with a safety
+        signal: the safety layer decides the top then."""
+        desk = self.triage_desk(who.stadsdeel)
+        if desk is None or self._eligible(desk, who) is not None or len(ranked) < 3:
+            return ranked
+        doc = self._position[desk.id]
+        if doc in [d for _, d in ranked[:3]]:
+            return ranked
+        rest = [(v, d) for v, d in ranked if d != doc]
+        return [*rest[:2], (rest[2][0], doc), *rest[2:]]
 
     def features(
         self,

@@ -91,6 +91,14 @@ DETERMINERS = frozenset([
     "de", "het", "een", "the", "a", "an", "mijn", "zijn", "haar", "hun", "ons", "onze",
     "jouw", "je", "my", "his", "her", "their", "our", "your",
 ])
+#: "Not knowing where to go" (grammar words, Dutch and English): a verb of knowing,
+#: negated within :data:`LOST_SPAN` words, followed within that span by a question word
+#: of place or person ("weet niet bij wie ik moet zijn", "geen idee waar ik heen moet",
+#: "not sure who to talk to"). :func:`says_lost`.
+KNOWING = frozenset(["weet", "weten", "wist", "idee", "know", "knows", "sure", "idea"])
+LOST_NEGATIONS = frozenset(["niet", "nie", "geen", "not", "dont", "doesnt", "didnt", "no"])
+PLACE_OR_PERSON = frozenset(["waar", "waarheen", "wie", "where", "who", "whom"])
+LOST_SPAN = 4
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 _ELIDED = re.compile(r"\b([a-z]{2,})-\s+(en|of|and|or)\s+([a-z]{4,})")
 _LINKERS = ("", "s", "en", "e", "er")
@@ -156,6 +164,19 @@ def plain_text(text: str) -> str:
 def words(text: str) -> list[str]:
     """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']."""
     return _WORD.findall(_APOSTROPHE.sub("", fold(text)))
+
+
+def says_lost(text: str) -> bool:
+    """True when ``text`` says its writer does not know where or to whom to go with it
+    (:data:`KNOWING`, :data:`LOST_NEGATIONS`, :data:`PLACE_OR_PERSON`): "weet niet bij
+    wie ik moet zijn", "heb geen idee waar ik heen moet", "I don't know who to ask"."""
+    folded = words(text)
+    for i, word in enumerate(folded):
+        if (word in KNOWING
+                and LOST_NEGATIONS.intersection(folded[max(0, i - LOST_SPAN):i + 3])
+                and PLACE_OR_PERSON.intersection(folded[i + 1:i + 1 + LOST_SPAN])):
+            return True
+    return False
 
 
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
