@@ -453,7 +453,8 @@ class WegwijzerBot:
         question = parse_question(raw, self.known_names)
         if question.personal:
             # not searched, but a danger told with a name still gets what to do now
-            raise refuse_personal_data(question.findings, detect(self.router.safety, raw))
+            raise refuse_personal_data(question.findings,
+                                       detect(self.router.safety, question.text))
         return question
 
     async def _load_learned(self) -> None:
