@@ -15,6 +15,7 @@ A professional types free text. Before it is routed, busbaan
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ __all__ = [
     "guess_lang",
     "map_names",
     "parse_question",
+    "plain_text",
     "question_hash",
     "refuse_personal_data",
 ]
@@ -57,6 +59,24 @@ _DUTCH = frozenset({
 })
 
 
+#: an HTML tag: a letter right after "<" ("kind <12 jaar" and "< 18" are no tags)
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+#: what a reader never sees of pasted HTML: style and script blocks, comments
+_UNSEEN = re.compile(r"<(style|script|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+                     re.IGNORECASE | re.DOTALL)
+_ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+
+def plain_text(raw: str) -> str:
+    """``raw`` as a reader sees it when it was pasted with its markup (an e-mail's HTML
+    source: ``<b>huurachterstand</b>``, ``cli&euml;nt``): tags out, entities decoded.
+    Text without tags or entities is returned unchanged (outside11 finding 4, outside12:
+    the tags were read as words of a foreign language, ``BB_LANGUAGE``)."""
+    if not _TAG.search(raw) and not _ENTITY.search(raw):
+        return raw
+    return html.unescape(_TAG.sub(" ", _UNSEEN.sub(" ", raw)))
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     """A chat question, ready for the router (which reads at most
@@ -79,9 +99,16 @@ def parse_question(raw: str, known: str = "") -> Question:
     An empty question raises :class:`UsageError` (``BB_EMPTY_QUESTION``); personal data
     is reported in ``findings`` (checked over the whole text, also beyond the cap).
     ``known`` is the social map's service and organisation names (:func:`map_names`):
-    their capitalised words are no person's name.
+    their capitalised words are no person's name. Pasted markup is read as its text
+    (:func:`plain_text`); personal data is looked for in both (an e-mail address can
+    hide in a link's ``href``).
     """
-    findings = tuple(find_personal_data(raw, known))
+    plain = plain_text(raw)
+    findings = tuple(find_personal_data(plain, known))
+    if plain is not raw:
+        found = {f.kind for f in findings}
+        findings += tuple(f for f in find_personal_data(raw, known) if f.kind not in found)
+    raw = plain
     context: dict[str, str] = {}
 
     def take(match: re.Match[str]) -> str:
