@@ -126,7 +126,9 @@ class Service:
             self.casus = CasusBot(runner, policy=self.policy, engine=self.engine,
                                   clock=self.clock, audit=self.audit,
                                   reconcile_seconds=self.config.reconcile_seconds,
-                                  full_pass_seconds=self.config.reconcile_full_pass_seconds)
+                                  full_pass_seconds=self.config.reconcile_full_pass_seconds,
+                                  wayfinder=(self.config.bots["wegwijzer"].user_id
+                                             if "wegwijzer" in self.config.bots else None))
             self._measure(runner)
             await runner.start()
             self.runners["casus"] = runner

@@ -103,8 +103,10 @@ class CasusBot:
     def __init__(self, runner: BotRunner, *, policy: Policy, engine: Engine, clock: Clock,
                  audit: AuditWriter, reconcile_seconds: float = 1.0,
                  directory_refresh_seconds: float = 5.0,
-                 full_pass_seconds: float = 600.0) -> None:
+                 full_pass_seconds: float = 600.0, wayfinder: str | None = None) -> None:
         self.runner = runner
+        #: the wegwijzer's Matrix ID when it runs alongside (named in the pointer)
+        self.wayfinder = wayfinder
         self.engine = engine
         self.policy = policy
         self.clock = clock

@@ -133,9 +133,14 @@ def _either(options: Sequence[str], word: str) -> str:
         f"{', '.join(options[:-1])} {word} {options[-1]}"
 
 
-def pointer(text: str, suggestions: Sequence[str] = ()) -> tuple[str, str, str]:
+def pointer(text: str, suggestions: Sequence[str] = (),
+            wayfinder: str | None = None) -> tuple[str, str, str]:
     """(language, body, HTML) of the short answer to a message that is no command;
-    an unknown command names the ``suggestions`` (see :func:`suggest`)."""
+    an unknown command names the ``suggestions`` (see :func:`suggest`). ``wayfinder``:
+    the wegwijzer's Matrix ID when it runs alongside; the pointer then says where a
+    "where can this client go?" question is answered (outside12: the wegwijzer's refusal
+    of a named client sends the professional here, and ``!wie`` in a case room or a
+    where-to-go question in this chat met only "Ik ben de casus-bot")."""
     unknown = text.lstrip().startswith("!")
     if looks_english(text) or (unknown and text.lstrip()[1:2].isascii()
                                and looks_english(text.lstrip()[1:])):
@@ -145,6 +150,9 @@ def pointer(text: str, suggestions: Sequence[str] = ()) -> tuple[str, str, str]:
             first += f"Did you mean {_either(suggestions, 'or')}? "
         body = (f"{first}I'm the casus bot: I open case rooms and look after consent and "
                 "handovers. Type !help for my commands, or !my-cases for your cases.")
+        if wayfinder:
+            body += (f" Where someone can go: ask the wayfinder ({wayfinder}) in a direct "
+                     "chat, without a name or BSN.")
     else:
         lang = "nl"
         first = ("Dat commando ken ik niet. " if unknown else "")
@@ -153,6 +161,9 @@ def pointer(text: str, suggestions: Sequence[str] = ()) -> tuple[str, str, str]:
         body = (f"{first}Ik ben de casus-bot: ik open casuskamers en help met toestemming "
                 "en overdrachten. Typ !help voor mijn commando's, of !mijn-casussen voor uw "
                 "casussen.")
+        if wayfinder:
+            body += (f" Waar iemand terecht kan: vraag het de wegwijzer ({wayfinder}) in een "
+                     "direct gesprek, zonder naam of BSN.")
     return lang, body, f"<p>{esc(body)}</p>"
 
 
@@ -189,7 +200,7 @@ class GuideDesk:
                 not text.lstrip().startswith("!") or not text.lstrip()[1:2].isalpha()
                 or await asyncio.to_thread(self.bot.cases.by_room, room.room_id) is None):
             return False  # free text in a case room, a lane, a group: quiet
-        lang, body, html = pointer(text, suggest(text, self.phrases()))
+        lang, body, html = pointer(text, suggest(text, self.phrases()), self.bot.wayfinder)
         content = notice_content(kind="casus.pointer", body=body, html_body=html,
                                  data={"lang": lang})
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}

@@ -81,11 +81,16 @@ def parse_question(raw: str, known: str = "") -> Question:
     is reported in ``findings`` (checked over the whole text, also beyond the cap).
     ``known`` is the social map's service and organisation names (:func:`map_names`):
     their capitalised words are no person's name. Pasted markup is read as the text it
-    shows first (:func:`busbaan.routing.text.plain_text`, as the router does): a name
-    between tags or joined by '&nbsp;' is found like any other.
+    shows (:func:`busbaan.routing.text.plain_text`, as the router reads it: a name
+    between tags or joined by '&nbsp;' is found like any other); personal data is
+    looked for in the markup too (an e-mail address can hide in a link's ``href``).
     """
-    raw = plain_text(raw)  # pasted markup: what it shows, as the router reads it
-    findings = tuple(find_personal_data(raw, known))
+    plain = plain_text(raw)
+    findings = tuple(find_personal_data(plain, known))
+    if plain != raw:
+        found = {f.kind for f in findings}
+        findings += tuple(f for f in find_personal_data(raw, known) if f.kind not in found)
+    raw = plain
     context: dict[str, str] = {}
 
     def take(match: re.Match[str]) -> str:

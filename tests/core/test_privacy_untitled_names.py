@@ -38,13 +38,18 @@ def test_an_untitled_name_is_found(case: dict[str, object]) -> None:
 
 def test_no_question_of_the_readable_sets_holds_a_name() -> None:
     """The question sets contain no names by construction: none is flagged (1034
-    questions in 25 files at names10)."""
+    questions in 25 files at names10). A row marked ``expect_refusal`` holds personal
+    data on purpose (outside12's four probes): it must be refused instead."""
     files = [p for p in sorted((DATA / "socialmap").glob("*.jsonl"))
              if not _HELD_OUT.search(p.name)]
-    questions = [str(q["question"]) for p in files for q in _jsonl(p)]
+    rows = [q for p in files for q in _jsonl(p)]
+    questions = [str(q["question"]) for q in rows if not q.get("expect_refusal")]
     assert len(questions) > 1000
     flagged = [q for q in questions if untitled_names(q)]
     assert flagged == []
+    probes = [str(q["question"]) for q in rows if q.get("expect_refusal")]
+    assert probes
+    assert all(find_personal_data(q.replace("{bsn}", "111222333")) for q in probes)
 
 
 @pytest.mark.parametrize("text", [

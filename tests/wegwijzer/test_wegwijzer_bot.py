@@ -139,6 +139,23 @@ async def test_a_danger_told_with_a_name_is_refused_with_what_to_do_now(
     assert reply[REPLY_KEY]["data"]["safety"] == ["partner_violence"]
 
 
+async def test_pasted_html_is_answered_as_its_text(make_person: MakePerson,
+                                                  bot_id: str) -> None:
+    """outside12 (outside11 finding 4): an e-mail's HTML source pasted into the chat was
+    refused as a foreign language (BB_LANGUAGE); it is answered as the text a reader
+    sees, and the query shown carries no tag or entity."""
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    _, content = await ask_dm(
+        asker, dm, '<div class="MsoNormal"><span style="font-family:Calibri">Beste collega,'
+        '<br>cli&euml;nt heeft een <b>huurachterstand</b> van drie maanden en de corporatie '
+        'dreigt met de kantonrechter.</span></div><p>&nbsp;</p>')
+    assert content[NOTICE_KEY]["kind"] == "route.answer" and ROUTE_KEY in content
+    query = content[ROUTE_KEY]["query"]
+    assert "cliënt heeft een huurachterstand" in query
+    assert "<" not in query and "&" not in query
+
+
 async def test_unnamed_client_is_answered_not_refused(make_person: MakePerson,
                                                       bot_id: str) -> None:
     """'Meneer heeft geen DigiD…' is about an unnamed client: it is answered."""

@@ -1,0 +1,326 @@
+"""outside12 (session 10): the wegwijzer as its users meet it (`make dev`, encrypted
+direct chats with @wegwijzer from a plain encrypting nio client; 40 questions of my own in
+new voices — GP assistants, teachers, police, debt counsellors, Wmo consultants,
+volunteers — written and committed before any answer was seen:
+tests/data/socialmap/outside12-questions.jsonl), shown here at router level on the
+shipped demo map: the bot gave these same top 3s (pass 1 and a burst, 40/40 equal).
+
+What works is a passing test; what does not is ``xfail(strict=True)`` with the cause
+(each checked with ``--runxfail`` to fail on its assertion). Ranking and the safety file
+are other helpers' work this session: reported here, not fixed. The one small fix
+(pasted HTML is read as its text, not refused as a foreign language) is tested at the
+end. See docs/notes/2026-12-08s10-outside12.md.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from busbaan.errors import UsageError
+from busbaan.routing import Router, demo_map_path, load_map
+from busbaan.routing.safety import detect
+from busbaan.routing.text import plain_text
+from busbaan.wegwijzer import map_names, parse_question, refuse_personal_data
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "socialmap"
+QUESTIONS = {row["id"]: row for row in (
+    json.loads(line) for line in
+    (DATA / "outside12-questions.jsonl").read_text(encoding="utf-8").splitlines())}
+#: the well-known test BSN (11-proof); the live run made its own at run time
+TEST_BSN = "111222333"
+KNOWN = map_names(load_map(demo_map_path()))
+
+
+def _q(qid: str) -> str:
+    return str(QUESTIONS[qid]["question"]).replace("{bsn}", TEST_BSN)
+
+
+def _route(router: Router, qid: str) -> object:
+    question = parse_question(_q(qid), KNOWN)
+    return router.route(question.text, question.context)
+
+
+def _top(answer: object, n: int = 3) -> list[str]:
+    return [r.service_id for r in answer.results[:n]]  # type: ignore[attr-defined]
+
+
+def _signals(answer: object) -> list[str]:
+    return [h.signal for h in answer.safety]  # type: ignore[attr-defined]
+
+
+def _caution(answer: object) -> list[str]:
+    return [h.signal for h in answer.caution]  # type: ignore[attr-defined]
+
+
+def test_the_set_is_what_the_brief_asked_for() -> None:
+    """40 questions: 12+ danger told in everyday words, 6 near misses, 4 with a name or a
+    BSN, 3 bad inputs (pasted HTML, only emoji, 5,000 characters), some English."""
+    kinds = [row["kind"] for row in QUESTIONS.values()]
+    assert len(kinds) == 40
+    assert kinds.count("danger") >= 12
+    assert kinds.count("near") == 6
+    assert kinds.count("personal") == 4
+    assert kinds.count("bad") == 3
+    assert len(_q("o12-27")) == 5000
+
+
+# ------------------------------------------------------------------ what works
+
+DANGER_WORKS = [
+    ("o12-02", "child_maltreatment", "veilig-thuis"),  # bruises in the neck, "papa boos"
+    ("o12-03", "suicide", "crisisdienst-113"),         # "springt vannacht van de brug"
+    ("o12-04", "suicide", "crisisdienst-113"),         # a farewell letter, debts gone then
+    ("o12-05", "elder_abuse", "veilig-thuis"),         # son keeps his bank card, no food
+    ("o12-07", "psychiatric_crisis", "crisisdienst-113"),  # English: poisoned water, barricade
+    ("o12-10", "eviction_cutoff", "crisis-schulden"),  # evicted on Friday, two small children
+]
+
+
+@pytest.mark.parametrize(("qid", "signal", "service"), DANGER_WORKS)
+def test_danger_described_puts_the_safety_service_first(
+        demo_router: Router, qid: str, signal: str, service: str) -> None:
+    """Danger told in everyday words: its signal, its service first, confident (the ⚠
+    line with what to do now that a professional sees in Element)."""
+    answer = _route(demo_router, qid)
+    assert signal in _signals(answer)
+    assert _top(answer, 1) == [service]
+    assert answer.confident  # type: ignore[attr-defined]
+
+
+def test_a_runaway_minor_is_not_sent_to_the_adult_shelter(demo_router: Router) -> None:
+    """A 17-year-old sleeping in the school's bike shed: Veilig Thuis and the Ouder- en
+    Kindteam first with the minor's ⚠ line, not the adult shelter I had expected (the
+    bot was right and my key wrong: adjudicated, counted as a miss in the raw figure)."""
+    answer = _route(demo_router, "o12-14")
+    assert "homeless_tonight" in _signals(answer)
+    assert _top(answer, 2) == ["veilig-thuis", "okt"]
+
+
+NEAR_MISSES_WORK = [
+    ("o12-16", "wmo-hulpmiddelen"),  # "bang om te vallen in de douche"
+    ("o12-17", "schuldhulp"),        # the bailiff "maakt hem kapot"
+    ("o12-18", "poh-ggz"),           # English "she'd kill for a decent night's sleep"
+    ("o12-20", "bt-oost"),           # "verveelt zich dood" since his wife died
+]
+
+
+@pytest.mark.parametrize(("qid", "service"), NEAR_MISSES_WORK)
+def test_a_near_miss_is_answered_as_the_everyday_question_it_is(
+        demo_router: Router, qid: str, service: str) -> None:
+    """Danger-sounding words without danger: no ⚠, no caution, the ordinary service first."""
+    answer = _route(demo_router, qid)
+    assert _signals(answer) == []
+    assert _caution(answer) == []
+    assert _top(answer, 1) == [service]
+
+
+EVERYDAY_WORKS = [
+    ("o12-28", "bijzondere-bijstand"),  # glasses and the own risk
+    ("o12-30", "bt-noord-geld"),        # unopened post in Noord
+    ("o12-31", "wsnp"),                 # creditors refuse the amicable settlement
+    ("o12-32", "wmo-huishouden"),       # a carer's mother with dementia, cleaning
+    ("o12-33", "wmo-begeleiding"),      # brain injury, planning his week
+    ("o12-34", "voedselbank"),          # a church volunteer, no money for food
+    ("o12-35", "jongerenloket"),        # English, 22, dropped out, no income
+    ("o12-37", "leerplicht"),           # kept home for "familiebezoek"
+    ("o12-38", "wmo-hulpmiddelen"),     # thresholds and a rollator
+    ("o12-39", "poh-ggz"),              # tense and sleepless after a burglary
+    ("o12-40", "raadslieden"),          # a blue envelope: allowance reclaimed
+    ("o12-27", "energiecoach"),         # 5,000 characters: a whole e-mail with disclaimer
+]
+
+
+@pytest.mark.parametrize(("qid", "service"), EVERYDAY_WORKS)
+def test_an_everyday_question_gets_its_service_first(
+        demo_router: Router, qid: str, service: str) -> None:
+    """The service a professional would name first comes first."""
+    assert _top(_route(demo_router, qid), 1) == [service]
+
+
+@pytest.mark.parametrize("qid", ["o12-21", "o12-22", "o12-23", "o12-24"])
+def test_a_question_with_a_name_or_bsn_is_refused(qid: str) -> None:
+    """A name with a birth date, a BSN, a pupil's name, an English "Mr" + BSN: refused."""
+    assert parse_question(_q(qid), KNOWN).personal
+
+
+def test_a_beating_told_with_the_pupils_name_still_says_what_to_do_now(
+        demo_router: Router) -> None:
+    """"Mijn leerling <naam> zegt dat zijn vader hem met een riem slaat": refused, and the
+    refusal starts with the ⚠ meldcode line (Veilig Thuis, 112)."""
+    question = parse_question(_q("o12-23"), KNOWN)
+    refusal = refuse_personal_data(question.findings, detect(demo_router.safety, _q("o12-23")))
+    assert refusal.errcode == "BB_PERSONAL_DATA"
+    assert refusal.nl.startswith("⚠ Dit kan kindermishandeling")
+    assert "0800-2000" in refusal.nl.splitlines()[0]
+
+
+def test_only_emoji_asks_for_words(demo_router: Router) -> None:
+    """😢😢🙏🏠💸: BB_NO_WORDS, "in een paar gewone woorden"."""
+    with pytest.raises(UsageError) as err:
+        demo_router.route(parse_question(_q("o12-26"), KNOWN).text)
+    assert err.value.errcode == "BB_NO_WORDS"
+
+
+# ------------------------------------------------------------------ danger missed (safety file)
+
+@pytest.mark.xfail(strict=True, reason=(
+    "no signal: an overdose told as 'een hele strip paracetamol ingenomen ... wil niet "
+    "naar de dokter' has no cue in the safety file (a way of self-harm already done, "
+    "not 'pillen gespaard'); the answer is GGD Vangnet, Specialistische ggz, Energiecoach "
+    "('strip'), unsure, without 112 or 113"))
+def test_an_overdose_told_plainly_puts_113_first(demo_router: Router) -> None:
+    """A paracetamol overdose, played down afterwards: ⚠ and 113 (call 112 now) first."""
+    answer = _route(demo_router, "o12-12")
+    assert _signals(answer)
+    assert _top(answer, 1) == ["crisisdienst-113"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "no signal in English: 'her mum's boyfriend comes into her room at night and she has "
+    "to keep it a secret' (sexual abuse disclosed to a teacher) is not a cue of "
+    "child_maltreatment; Veilig Thuis comes first on ordinary words, 'I am not sure'"))
+def test_a_disclosure_of_sexual_abuse_in_english_is_a_signal(demo_router: Router) -> None:
+    """A secret kept about night visits by mum's boyfriend: ⚠ meldcode, Veilig Thuis."""
+    answer = _route(demo_router, "o12-08")
+    assert "child_maltreatment" in _signals(answer)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "no signal: 'naar het land van haar ouders om besneden te worden' (female genital "
+    "mutilation, a meldcode matter) is in no family of the safety file; Veilig Thuis "
+    "first on 'land, bang, ouders' but unsure and without what to do now"))
+def test_a_girl_afraid_of_being_cut_abroad_is_a_signal(demo_router: Router) -> None:
+    """FGM feared this summer: ⚠ and Veilig Thuis first."""
+    answer = _route(demo_router, "o12-09")
+    assert _signals(answer)
+    assert _top(answer, 1) == ["veilig-thuis"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "no signal: held in by her in-laws and her passport taken (coercive control, "
+    "honour-related) reads as nothing; Veilig Thuis first on 'schoonfamilie, paspoort', "
+    "confident, but without the ⚠ line"))
+def test_a_woman_kept_in_with_her_passport_taken_is_a_signal(demo_router: Router) -> None:
+    """Not allowed out alone, passport taken: ⚠ with what to do now."""
+    assert _signals(_route(demo_router, "o12-06"))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "weak only: a woman locked in by her husband, phone taken, whispering, 'doodsbang' "
+    "gives a partner_violence caution at the bottom, no ⚠ line, and the answer says 'Ik "
+    "weet het niet zeker'"))
+def test_a_woman_locked_in_without_her_phone_is_a_strong_signal(demo_router: Router) -> None:
+    """Locked in, phone taken, terrified: ⚠ partner violence, Veilig Thuis, confident."""
+    answer = _route(demo_router, "o12-01")
+    assert "partner_violence" in _signals(answer)
+    assert answer.confident  # type: ignore[attr-defined]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the gas cut off for weeks with children sleeping in their coats in the frost gives "
+    "only a homeless_tonight caution ('wie vannacht geen slaapplek heeft') — the family "
+    "has a home; eviction_cutoff does not read a cut-off that already happened"))
+def test_children_in_a_cold_house_are_no_homeless_caution(demo_router: Router) -> None:
+    """Gas off, frost: crisis-schulden first (it is), and no shelter caution."""
+    answer = _route(demo_router, "o12-13")
+    assert _top(answer, 1) == ["crisis-schulden"]
+    assert "homeless_tonight" not in _caution(answer)
+
+
+# ------------------------------------------------------------------ ranking
+
+@pytest.mark.xfail(strict=True, reason=(
+    "'hun zoon slaat de bal keihard' puts Veilig Thuis first (on 'slaat, zoon'; no ⚠, "
+    "but the first line a teacher reads); the Stadspas is third"))
+def test_hitting_a_ball_is_no_reason_for_veilig_thuis(demo_router: Router) -> None:
+    """A hockey club's fee: Stadspas first, Veilig Thuis not in the top 3."""
+    answer = _route(demo_router, "o12-15")
+    assert _top(answer, 1) == ["stadspas"]
+    assert "veilig-thuis" not in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a school trip of 60 euro the parents cannot pay: Leerplicht first ('leerling, "
+    "ouders, schoolreis'), OKT, Bijzondere bijstand; the Stadspas (whose children's "
+    "credit pays such costs) is not in the top 3"))
+def test_a_school_trip_the_parents_cannot_pay(demo_router: Router) -> None:
+    """Stadspas in the top 3, Leerplicht not first."""
+    answer = _route(demo_router, "o12-29")
+    assert "stadspas" in _top(answer)
+    assert _top(answer, 1) != ["leerplicht"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "half an AOW after coming to the Netherlands late: Taalhuis first ('nederland, "
+    "pas'), Kwijtschelding, Stadspas; Bijstand (AIO is bijstand for pensioners) not in "
+    "the top 3"))
+def test_half_an_aow_is_a_question_of_income(demo_router: Router) -> None:
+    """Bijstand in the top 3, not the Taalhuis first."""
+    answer = _route(demo_router, "o12-36")
+    assert "bijstand" in _top(answer)
+    assert _top(answer, 1) != ["taalhuis"]
+
+
+# ------------------------------------------------------------------ the fix: pasted HTML
+
+def test_pasted_html_is_read_as_its_text(demo_router: Router) -> None:
+    """An e-mail's HTML source pasted into the chat (`<div class="MsoNormal">…<b>
+    huurachterstand</b>…&nbsp;<img …>`) was refused as a foreign language (BB_LANGUAGE;
+    outside11 finding 4, again in outside12); now it is read as a reader sees it and
+    answered with debt help (crisis-schulden first, acceptable in my key)."""
+    question = parse_question(_q("o12-25"), KNOWN)
+    assert "<" not in question.text and "&" not in question.text
+    assert "cliënt heeft een huurachterstand" in question.text
+    answer = demo_router.route(question.text, question.context)
+    assert set(_top(answer)) & {"schuldhulp", "crisis-schulden", "bt-zuidoost-geld",
+                                "bt-noord-geld", "bt-west-geld"}
+
+
+@pytest.mark.parametrize("text", [
+    "kind <12 jaar heeft schulden",
+    "leeftijd < 18 en > 12, geen inkomen",
+    "AT&T rekening niet betaald",
+    "schulden en huur",
+])
+def test_text_without_markup_is_left_alone(text: str) -> None:
+    """No tag, no entity: the text is the same object, unchanged."""
+    assert plain_text(text) == text
+
+
+def test_personal_data_hidden_in_markup_is_still_found() -> None:
+    """An e-mail address in a link's href is gone from the text but still refused."""
+    question = parse_question('<a href="mailto:j.jansen@example.nl">mail</a> schulden', KNOWN)
+    assert question.text == "mail schulden"
+    assert [f.kind for f in question.findings] == ["email"]
+
+
+def test_style_blocks_and_comments_are_not_read() -> None:
+    """What a reader never sees of pasted HTML (CSS, conditional comments) is dropped."""
+    raw = ("<style>p.MsoNormal {font-family: Calibri}</style><!--[if gte mso 9]><xml>"
+           "</xml><![endif]--><p>geen geld voor eten</p>")
+    assert plain_text(raw).split() == ["geen", "geld", "voor", "eten"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the apostrophe is dropped before splitting, so \"'s nachts\" gives the word 's', "
+    "which matches the services whose texts say \"'s avonds\" or \"'s nachts\": the answer "
+    "shows 'past bij: oudere, s, nachts' (GGD Vangnet) and 'past bij: s, nachts' (Veilig "
+    "Thuis) — a letter a professional cannot read as a reason, and a point of score"))
+def test_the_s_of_s_nachts_is_no_matched_word(demo_router: Router) -> None:
+    """"Oudere man loopt 's nachts over straat": no result shows 's' as a matched word."""
+    answer = _route(demo_router, "o12-11")
+    assert all("s" not in r.matched for r in answer.results)  # type: ignore[attr-defined]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "'not suicidal at all, just exhausted' rules nothing out (a negation without 'but' "
+    "is kept: text.contrasted_negations; 'just' is no contrast), so Specialistische ggz "
+    "shows 'matches: talk, sleep, anxious, suicidal' — the word the GP assistant denied"))
+def test_a_denied_word_is_not_shown_as_a_reason(demo_router: Router) -> None:
+    """No result gives 'suicidal' as a matched word when the question says 'not suicidal'."""
+    answer = _route(demo_router, "o12-18")
+    assert _top(answer, 1) == ["poh-ggz"]
+    assert all("suicidal" not in r.matched for r in answer.results)  # type: ignore[attr-defined]
