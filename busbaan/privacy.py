@@ -69,6 +69,18 @@ _TITLE_NAME = re.compile(
     r"[^\W\d_]+(?:-[^\W\d_]+)*",  # surname, also double-barrelled and with accents
     re.IGNORECASE,
 )
+#: A household named by its surname: "familie Hendriks", "het gezin Yilmaz", "fam. De
+#: Vries" (outside11: "Familie Hendriks uit Noord heeft geen eten meer" was answered).
+#: Unlike a person's title, "familie" and "gezin" are everyday nouns ("familie in
+#: Marokko", "gezin met drie kinderen", "familie van haar man"): only a capitalised
+#: surname after them counts (:meth:`_TitledNames._households`).
+_HOUSEHOLD_NAME = re.compile(
+    r"\b(?:familie|fam\.|gezin)\s+"
+    r"((?:(?:van|de|der|den|te|ter|ten|'t|’t|el|al)\s+)*)"  # tussenvoegsels: "van der "
+    r"([^\W\d_]+(?:['’-][^\W\d_]+)*)",
+    re.IGNORECASE,
+)
+_NOT_A_SURNAME_WORDS = frozenset(_NOT_A_SURNAME.split("|"))
 _STREET = re.compile(
     r"\b[A-Z][a-z]+(?:straat|weg|laan|plein|gracht|kade|dijk|singel|dreef|pad)\s+\d+", re.UNICODE
 )
@@ -137,6 +149,27 @@ class _TitledNames:
     bakker") is missed; "mevrouw jansen" is not."""
 
     def _found(self, text: str) -> Iterator[re.Match[str]]:
+        found = sorted([*self._titled(text), *self._households(text)],
+                       key=lambda m: m.start())
+        last = -1
+        for match in found:
+            if match.start() >= last:  # one span once ("mevrouw ... familie ...")
+                last = match.end()
+                yield match
+
+    @staticmethod
+    def _households(text: str) -> Iterator[re.Match[str]]:
+        """A household's surname (:data:`_HOUSEHOLD_NAME`): written as a name
+        ("Hendriks", "O'Brien"), not a place ("Noord"), a month or a word of Title Case
+        ("Familie Heeft Geen Eten": a word of :data:`_NOT_A_SURNAME`)."""
+        for match in _HOUSEHOLD_NAME.finditer(text):
+            word = match.group(2)
+            if (_name_token(word) and word.lower() not in _NOT_A_SURNAME_WORDS
+                    and word.lower() not in _CALENDAR and not _is_place(word)):
+                yield match
+
+    @staticmethod
+    def _titled(text: str) -> Iterator[re.Match[str]]:
         for match in _TITLE_NAME.finditer(text):
             rest = match.group(0).split()[1:]
             if match.group(0).lower().startswith("de heer"):

@@ -31,9 +31,9 @@ import math
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import nio
 import structlog
@@ -106,6 +106,8 @@ from busbaan.wegwijzer import (
 from busbaan.wegwijzer.mapdoc import MapDocument, document_from_text, map_document
 from busbaan.wegwijzer.retention import before_rotation
 from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
+
+T = TypeVar("T")
 
 log = get_logger("busbaan.wegwijzer")
 
@@ -290,9 +292,22 @@ class WegwijzerBot:
         Reads the key file again after a rotation; raises :data:`STALE_KEY` (for the
         person in the chat, in plain words; the log line says what to do) when this
         process has no current key. At start, the operator's error instead."""
+        await self._keyed(self.keys.check, self.clock.now())
+
+    async def write_under_key(self, write: Callable[[Pseudonyms], T]) -> T:
+        """``write(pseudonyms)`` off the loop: one transaction that starts with
+        :func:`busbaan.store.pseudonym_key.fence` under that key, so that a rotation
+        committing after :meth:`check_key` cannot let it through under the old key
+        (session 10, keys20). Such a write is made again under the key file's new key,
+        or refused like :meth:`check_key` (nothing stored)."""
+        return await self._keyed(self.keys.write, self.clock.now(), write)
+
+    async def _keyed(self, call: Callable[..., T], *args: Any) -> T:
+        """``call(*args)`` of :attr:`keys` off the loop: a stale key becomes the chat's
+        :class:`Unavailable`; a switch to a new key re-reads the lanes (re-keyed)."""
         before = self.pseudonyms.fingerprint()
         try:
-            await asyncio.to_thread(self.keys.check, self.clock.now())
+            return await asyncio.to_thread(call, *args)
         except BusbaanError as exc:
             if exc.errcode != STALE_KEY:
                 raise
@@ -302,8 +317,9 @@ class WegwijzerBot:
                 "The wayfinder cannot record anything now and has to be restarted by its "
                 "administrator; nothing was stored. Try again later.",
                 errcode=STALE_KEY) from exc
-        if self.pseudonyms.fingerprint() != before:  # switched: lanes were re-keyed
-            await self.lanes.reload()
+        finally:
+            if self.pseudonyms.fingerprint() != before:  # switched: lanes were re-keyed
+                await self.lanes.reload()
 
     def before_key_change(self, answer: AnswerRecord) -> bool:
         """Whether ``answer`` was given before the current key was rotated in (its
@@ -320,8 +336,14 @@ class WegwijzerBot:
             if exc.errcode != STALE_KEY:
                 raise
             return {}
-        counts = await asyncio.to_thread(self.privacy.sweep, self.pseudonyms,
-                                         self.clock.now(), legacy=legacy)
+        now = self.clock.now()
+        try:
+            counts = await self.write_under_key(
+                lambda pseudonyms: self.privacy.sweep(pseudonyms, now, legacy=legacy))
+        except Unavailable as exc:
+            if exc.errcode != STALE_KEY:
+                raise
+            return {}
         if any(counts.values()):
             log.info("wegwijzer.ids_swept", **counts)
         return counts
@@ -431,7 +453,8 @@ class WegwijzerBot:
         question = parse_question(raw, self.known_names)
         if question.personal:
             # not searched, but a danger told with a name still gets what to do now
-            raise refuse_personal_data(question.findings, detect(self.router.safety, raw))
+            raise refuse_personal_data(question.findings,
+                                       detect(self.router.safety, question.text))
         return question
 
     async def _load_learned(self) -> None:
@@ -513,15 +536,21 @@ class WegwijzerBot:
     async def _remember(self, *, answer_id: str, room_id: str, event_id: str,
                         question_event_id: str, asker: str, question: Question,
                         answer: RouteAnswer) -> None:
-        record = AnswerRecord(
-            answer_id=answer_id, room_id=room_id, event_id=event_id,
-            question_event_id=question_event_id, asker=self.person(asker),
-            question_sha256=question_hash(answer.question, self.pseudonyms),
-            map_sha256=self.document.sha256,
-            results=tuple(ResultRef(r.service_id, r.organization_id, r.score, r.lane)
-                          for r in answer.results[:SHOWN]),
-            confident=answer.confident, created_at=self.clock.now())
-        await asyncio.to_thread(self.answers.add, record)
+        created_at = self.clock.now()
+
+        def add(pseudonyms: Pseudonyms) -> AnswerRecord:
+            record = AnswerRecord(
+                answer_id=answer_id, room_id=room_id, event_id=event_id,
+                question_event_id=question_event_id, asker=pseudonyms.person(asker),
+                question_sha256=question_hash(answer.question, pseudonyms),
+                map_sha256=self.document.sha256,
+                results=tuple(ResultRef(r.service_id, r.organization_id, r.score, r.lane)
+                              for r in answer.results[:SHOWN]),
+                confident=answer.confident, created_at=created_at)
+            self.answers.add(record, key=pseudonyms.fingerprint())
+            return record
+
+        record = await self.write_under_key(add)
         self._keep_question(answer_id, answer.question, answer.stadsdeel)
         log.info("route.answered", answer_id=answer_id, confident=answer.confident,
                  results=len(record.results),
@@ -636,15 +665,21 @@ class WegwijzerBot:
         results = tuple(ResultRef(str(r["service_id"]), str(r["organization_id"]),
                                   int(r["score"]), r.get("lane"))
                         for r in route.get("results", []))
-        record = AnswerRecord(
-            answer_id=answer_id, room_id=str(message["room_id"]), event_id=event_id,
-            question_event_id=str(message["event_id"]),
-            asker=self.person(str(message["sender"])),
-            question_sha256=question_hash(query, self.pseudonyms),
-            map_sha256=self.document.sha256,
-            results=results, confident=bool(route.get("confident")),
-            created_at=self.clock.now())
-        await asyncio.to_thread(self.answers.add, record)
+        created_at = self.clock.now()
+
+        def add(pseudonyms: Pseudonyms) -> AnswerRecord:
+            record = AnswerRecord(
+                answer_id=answer_id, room_id=str(message["room_id"]), event_id=event_id,
+                question_event_id=str(message["event_id"]),
+                asker=pseudonyms.person(str(message["sender"])),
+                question_sha256=question_hash(query, pseudonyms),
+                map_sha256=self.document.sha256,
+                results=results, confident=bool(route.get("confident")),
+                created_at=created_at)
+            self.answers.add(record, key=pseudonyms.fingerprint())
+            return record
+
+        record = await self.write_under_key(add)
         self._keep_question(answer_id, query,
                             (route.get("context") or {}).get("stadsdeel"))
         log.info("route.answered", answer_id=answer_id, confident=record.confident,
@@ -816,10 +851,15 @@ class WegwijzerBot:
             log.info("route.learn_skipped", reason="safety")
             return 0
         terms = learning_terms(self.router.analyzer, question)
-        stored = source_key(source_id, actor, self.pseudonyms)  # per person, not click
-        n = await asyncio.to_thread(self.learned_repo.replace_source, answer.map_sha256,
-                                    stored, evidence_for(terms, votes, stored),
-                                    self.clock.now())
+        now = self.clock.now()
+
+        def replace(pseudonyms: Pseudonyms) -> tuple[int, Pseudonyms]:
+            stored = source_key(source_id, actor, pseudonyms)  # per person, not click
+            return self.learned_repo.replace_source(
+                answer.map_sha256, stored, evidence_for(terms, votes, stored), now,
+                key=pseudonyms.fingerprint()), pseudonyms
+
+        n, pseudonyms = await self.write_under_key(replace)
         if answer.map_sha256 == self.document.sha256:
             await self._load_learned()
         # The professional by pseudonym, not Matrix ID (session 9): once their votes are
@@ -829,8 +869,8 @@ class WegwijzerBot:
         details = {"source_id": source_id, "votes": str(n),
                    "map_sha256": answer.map_sha256[:16]}
         if actor is not None:
-            details |= {"person": self.person(actor),
-                        "pseudonym_key": self.pseudonyms.fingerprint()}
+            details |= {"person": pseudonyms.person(actor),  # the key of the votes
+                        "pseudonym_key": pseudonyms.fingerprint()}
         await self.record("route.learned", "C", actor=None, details=details)
         log.info("route.learned", source_id=source_id, votes=n,
                  associations=len(self.learned))
@@ -889,14 +929,20 @@ class WegwijzerBot:
                 "Alleen wie de vraag stelde kan het antwoord beoordelen.",
                 "Only the person who asked can rate the answer.", errcode="BB_NOT_ASKER")
         self.require_audit()
-        record = FeedbackRecord(
-            feedback_id=self.feedback.new_id(), answer_id=answer.answer_id,
-            by=self.person(ctx.sender),
-            verdict="good" if verdict == "good" else "wrong", expected_service_id=expected,
-            question_sha256=answer.question_sha256, map_sha256=answer.map_sha256,
-            answered_service_ids=tuple(r.service_id for r in answer.results),
-            created_at=self.clock.now())
-        stored, replaced = await asyncio.to_thread(self.feedback.record, record)
+        feedback_id, created_at = self.feedback.new_id(), self.clock.now()
+
+        def rate(pseudonyms: Pseudonyms) -> tuple[FeedbackRecord, bool]:
+            record = FeedbackRecord(
+                feedback_id=feedback_id, answer_id=answer.answer_id,
+                by=pseudonyms.person(ctx.sender),
+                verdict="good" if verdict == "good" else "wrong",
+                expected_service_id=expected,
+                question_sha256=answer.question_sha256, map_sha256=answer.map_sha256,
+                answered_service_ids=tuple(r.service_id for r in answer.results),
+                created_at=created_at)
+            return self.feedback.record(record, key=pseudonyms.fingerprint())
+
+        stored, replaced = await self.write_under_key(rate)
         details = {"answer_id": answer.answer_id, "verdict": stored.verdict,
                    "map_sha256": answer.map_sha256[:16]}
         if expected:

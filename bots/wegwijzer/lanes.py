@@ -44,6 +44,7 @@ from busbaan.wegwijzer import (
 
 if TYPE_CHECKING:
     from bots.wegwijzer.bot import WegwijzerBot
+    from busbaan.pseudonyms import Pseudonyms
 
 log = get_logger("busbaan.wegwijzer.lanes")
 
@@ -239,13 +240,23 @@ class LaneDesk:
                     lane_id=lane_id, service_name=service.name, organization_name=org_name,
                     asker=sender, intake_room_id=intake_id, lane_state=state),
                 self.bot.runner.encryption)), "createRoom")
-            lane = LaneRecord(
-                lane_id=lane_id, room_id=created.room_id, answer_id=answer.answer_id,
-                service_id=service.id, organization_id=service.organization_id,
-                team=service.matrix_room, asker=self.bot.person(sender),
-                target_minutes=target, opened_at=self.bot.clock.now(),
-                intake_room_id=intake_id, asker_user_id=sender)
-            stored = await asyncio.to_thread(self.repo.add, lane, answer.question_sha256)
+            opened_at, intake_alias = self.bot.clock.now(), service.matrix_room
+
+            def add(pseudonyms: Pseudonyms) -> tuple[LaneRecord, LaneRecord | None]:
+                lane = LaneRecord(
+                    lane_id=lane_id, room_id=created.room_id, answer_id=answer.answer_id,
+                    service_id=service.id, organization_id=service.organization_id,
+                    team=intake_alias, asker=pseudonyms.person(sender),
+                    target_minutes=target, opened_at=opened_at,
+                    intake_room_id=intake_id, asker_user_id=sender)
+                return lane, self.repo.add(lane, answer.question_sha256,
+                                           key=pseudonyms.fingerprint())
+
+            try:
+                lane, stored = await self.bot.write_under_key(add)
+            except BaseException:  # nothing stored (a key rotated away): no room either
+                await self._abandon(created.room_id)
+                raise
             if stored is None:  # opened meanwhile by another path: keep the first
                 await self._abandon(created.room_id)
                 first = await asyncio.to_thread(self.repo.for_answer, answer.answer_id,
@@ -339,8 +350,14 @@ class LaneDesk:
         if self.bot.person(sender) == lane.asker or not lane.waiting:
             return
         now = self.bot.clock.now()
-        first = await asyncio.to_thread(self.repo.first_answer, lane.lane_id,
-                                        by=self.bot.person(sender), at=now)
+        try:
+            first = await self.bot.write_under_key(
+                lambda pseudonyms: self.repo.first_answer(
+                    lane.lane_id, by=pseudonyms.person(sender), at=now,
+                    key=pseudonyms.fingerprint()))
+        except BusbaanError as exc:
+            log.info("lane.message_not_recorded", lane_id=lane.lane_id, errcode=exc.errcode)
+            return
         current = await asyncio.to_thread(self.repo.get, lane.lane_id)
         if current is not None:
             self._lanes[lane.room_id] = current
@@ -488,9 +505,10 @@ class LaneDesk:
                              "This is not a lane; !lane close works only in a lane.",
                              errcode="BB_NOT_A_LANE")
         await self.bot.check_key()
-        closed = await asyncio.to_thread(self.repo.close, lane.lane_id,
-                                         by=self.bot.person(ctx.sender),
-                                         at=self.bot.clock.now())
+        now = self.bot.clock.now()
+        closed = await self.bot.write_under_key(
+            lambda pseudonyms: self.repo.close(lane.lane_id, by=pseudonyms.person(ctx.sender),
+                                               at=now, key=pseudonyms.fingerprint()))
         if not closed:
             raise UsageError("Deze baan is al gesloten.", "This lane is already closed.",
                              errcode="BB_LANE_CLOSED")

@@ -260,17 +260,24 @@ class AuditLog:
         """Append one entry (one durable transaction); returns its index."""
         return self.append_many([(entry, personal)])[0]
 
-    def append_many(self, items: Sequence[AppendItem], *,
+    def append_many(self, items: Sequence[AppendItem]
+                    | Callable[[Connection], Sequence[AppendItem]], *,
                     then: Callable[[Connection, list[int]], None] | None = None) -> list[int]:
         """Append entries in one durable transaction; returns their indexes, in order.
 
-        ``then(conn, indexes)`` runs inside that transaction (the outbox marks what it
-        appended there, so an event is appended exactly once); if it raises, nothing
-        is appended."""
-        pairs = [item if isinstance(item, tuple) else (item, None) for item in items]
-        if not pairs:
+        ``items`` may be a function of that transaction's connection, called under the
+        log's write lock before anything is appended: for entries that describe what it
+        changes in the same transaction (``keys rotate`` counts what it re-keys after
+        it has locked the key; session 10). ``then(conn, indexes)`` runs inside that
+        transaction (the outbox marks what it appended there, so an event is appended
+        exactly once); if either raises, nothing is appended."""
+        if not callable(items) and not items:
             return []
         with self._write() as (conn, head):
+            pairs = [item if isinstance(item, tuple) else (item, None)
+                     for item in (items(conn) if callable(items) else items)]
+            if not pairs:
+                return []
             first = self._append_locked(conn, head, pairs)
             if then is not None:
                 then(conn, list(range(first, first + len(pairs))))

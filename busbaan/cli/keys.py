@@ -90,8 +90,8 @@ def redact_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> 
 @_DB_OPTION
 def rotate_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> None:
     """Make a new pseudonym key, re-key what can be re-keyed and record it in the audit
-    log, in one transaction; then put the new key in place of the old one. Stop the
-    wegwijzer and busbaan serve first, and start them again afterwards."""
+    log, in one transaction; then put the new key in place of the old one. A running
+    wegwijzer waits for the commit and goes on under the new key (session 10)."""
     from busbaan.audit.entry import AuditEntry
     from busbaan.keyfile import create_key, load_pseudonyms
     from busbaan.records import AuditWriter
@@ -162,11 +162,11 @@ def rotate_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> 
         f"busbaan: pseudonym key rotated (fingerprint {old.fingerprint()} -> "
         f"{new.fingerprint()}); {_counts_text(counts)}; recorded in the audit log. Answers, "
         "feedback and learning votes from before keep their old pseudonyms, which nobody "
-        "can link to a person any more. Start the wegwijzer and busbaan serve again; "
+        "can link to a person any more. A running wegwijzer goes on with the new key; "
         "copies of the old key (backups) should go too."
         if lang() == "en" else
         f"busbaan: pseudoniemsleutel gewisseld (vingerafdruk {old.fingerprint()} -> "
         f"{new.fingerprint()}); {_counts_text(counts)}; vastgelegd in het auditlog. "
         "Antwoorden, beoordelingen en leerstemmen van hiervoor houden hun oude pseudoniem, "
-        "dat niemand meer aan een persoon kan koppelen. Start de wegwijzer en busbaan serve "
-        "opnieuw; kopieën van de oude sleutel (back-ups) horen ook weg.")
+        "dat niemand meer aan een persoon kan koppelen. Een draaiende wegwijzer gaat verder "
+        "met de nieuwe sleutel; kopieën van de oude sleutel (back-ups) horen ook weg.")

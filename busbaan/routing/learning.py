@@ -48,6 +48,16 @@ agressief" lost Veilig Thuis confidence 572 -> 346). Two rules since:
    or over example questions ("man" 0.38, "schulden" 0.34: no separation), and the
    general-language Zipf weight of :mod:`.commonness` ("man" 0.49, "kinderen" 1.0: it
    knows Dutch, not the social domain).
+3. **On a question with a safety signal, learning moves no safety service down.**
+   Rule 1 holds back the votes against a safety service; the votes *for* the services
+   around it could still lift one of them above it (session 10: fifty people's
+   "vader drinkt elke dag -> verslavingszorg" lifted Verslavingszorg above Veilig
+   Thuis on "de man van mijn cliënte drinkt elke dag en wordt agressief tegen de
+   kinderen", which carries a caution). When the safety file reads a signal, strong
+   or weak, each safety service keeps at least the place it has without learning
+   (:meth:`.router.Router._safety_places_kept`); the services below it still learn.
+   Without a signal learning may lift an ordinary service above a safety service:
+   that is how a correction removes Veilig Thuis where it was a filler.
 """
 
 from __future__ import annotations

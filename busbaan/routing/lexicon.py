@@ -463,6 +463,12 @@ RELATED: Mapping[str, str] = {
     "cva": "hersenletsel",
     "hersenletsel": "niet aangeboren hersenletsel",
     "verstandelijke beperking": "lvb",
+    # a case note's "laag IQ", "IQ rond de 65": a licht verstandelijke beperking is an IQ
+    # of about 50-85 with limited adaptive skills (Kenniscentrum LVB; DSM-5); a note
+    # names the IQ only when it is low (session 10, router20: "laag" matched "laag
+    # inkomen" instead)
+    "laag iq": "licht verstandelijke beperking lvb",
+    "iq": "verstandelijke beperking lvb",
     "autisme": "beperking",
     "handicap": "beperking",
     "gehandicapt": "beperking",

@@ -56,7 +56,14 @@ from busbaan.routing.safety import (
     same,
 )
 from busbaan.routing.safety import tokens as safety_tokens
-from busbaan.routing.text import Analyzer, Term, phrase_alternatives, words
+from busbaan.routing.text import (
+    Analyzer,
+    Term,
+    phrase_alternatives,
+    plain_text,
+    says_lost,
+    words,
+)
 
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
@@ -453,7 +460,7 @@ class Router:
                 "The question is empty. Describe in a few words what someone needs help with.",
                 errcode="BB_EMPTY_QUESTION",
             )
-        question = question.strip()
+        question = plain_text(question).strip()  # pasted markup: the text it shows
         if not words(question):
             raise UsageError(
                 "Ik lees geen woorden in je vraag (alleen tekens, emoji of een ander schrift). "
@@ -480,13 +487,20 @@ class Router:
         query = self._query(question, who)
         signals = detect(self.safety, question, who.leeftijd)
         raw, evidence = self._scores(question, query)
+        plain = dict(raw) if learned and signals else None
         if learned:
             self._apply_learned(raw, question, learned)
         if semantic:
             self._apply_semantic(raw, semantic)
+            if plain is not None:
+                self._apply_semantic(plain, semantic)
         ranked, excluded = self._rank(raw, who)
+        if plain is not None:
+            ranked = self._safety_places_kept(ranked, self._rank(plain, who)[0])
         ranked = self._for_the_child(ranked, excluded, signals)
         ranked = self._triage_when_vague(ranked, query, who)
+        if not signals and says_lost(question):
+            ranked = self._triage_in_top(ranked, who)
         strong = tuple(s for s in signals if not s.weak)
         spent: set[int] = set()
         if strong:
@@ -597,6 +611,24 @@ class Router:
         doc = self._position[desk.id]
         top = ranked[0][0] if ranked else 0.0
         return [(top, doc), *((v, d) for v, d in ranked if d != doc)]
+
+    def _triage_in_top(
+        self, ranked: list[tuple[float, int]], who: Person
+    ) -> list[tuple[float, int]]:
+        """A question that says its writer does not know where to go with it
+        (:func:`.text.says_lost`: "weet niet bij wie ik moet zijn, van alles een
+        beetje") offers the map's human triage desk in the top 3: the last place, scored
+        as the place it takes, so the best match keeps first place (outside11, o11-39:
+        the Sociaal Loket was reached only through ``!baan mens``). Not with a safety
+        signal: the safety layer decides the top then."""
+        desk = self.triage_desk(who.stadsdeel)
+        if desk is None or self._eligible(desk, who) is not None or len(ranked) < 3:
+            return ranked
+        doc = self._position[desk.id]
+        if doc in [d for _, d in ranked[:3]]:
+            return ranked
+        rest = [(v, d) for v, d in ranked if d != doc]
+        return [*rest[:2], (rest[2][0], doc), *rest[2:]]
 
     def features(
         self,
@@ -819,7 +851,8 @@ class Router:
     ) -> None:
         """Add (or, for services marked wrong, take away) the learned associations of
         the question's own words, each weighted by its term's informativeness; nothing
-        counts against a safety service (:mod:`.learning`, rules 1 and 2). A score never
+        counts against a safety service (:mod:`.learning`, rules 1 and 2; rule 3 is
+        :meth:`_safety_places_kept`). A score never
         drops below zero."""
         boosts = learned.boosts(learning_terms(self.analyzer, question),
                                 weight=self.informativeness, protected=self.protected)
@@ -827,6 +860,27 @@ class Router:
             doc = self._position.get(service_id)
             if doc is not None:
                 raw[doc] = max(0.0, raw.get(doc, 0.0) + self.tuning.learned_weight * boost)
+
+    def _safety_places_kept(
+        self, taught: list[tuple[float, int]], plain: list[tuple[float, int]]
+    ) -> list[tuple[float, int]]:
+        """On a question with a safety signal (strong, or weak: a caution), what was
+        learned moves no safety service down: each keeps at least the place it has
+        without learning, scored as that place (:mod:`.learning`, rule 3). Rule 1 holds
+        back the votes against a safety service; this holds back the votes for the
+        services around it (session 10: fifty "vader drinkt elke dag -> verslavingszorg"
+        corrections lifted verslavingszorg above Veilig Thuis on "de man van mijn
+        cliënte drinkt elke dag en wordt agressief tegen de kinderen", a caution)."""
+        out = list(taught)
+        for place, (_, doc) in enumerate(plain):
+            if self._services[doc].id not in self.protected:
+                continue
+            now = next((i for i, (_, d) in enumerate(out) if d == doc), None)
+            if now is None or now <= place:
+                continue
+            value, _ = out.pop(now)
+            out.insert(place, (max(value, out[place][0]), doc))
+        return out
 
     def _rank(
         self, raw: Mapping[int, float], who: Person

@@ -10,6 +10,7 @@ unknown words corrected against the vocabulary (typos).
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import threading
@@ -90,6 +91,14 @@ DETERMINERS = frozenset([
     "de", "het", "een", "the", "a", "an", "mijn", "zijn", "haar", "hun", "ons", "onze",
     "jouw", "je", "my", "his", "her", "their", "our", "your",
 ])
+#: "Not knowing where to go" (grammar words, Dutch and English): a verb of knowing,
+#: negated within :data:`LOST_SPAN` words, followed within that span by a question word
+#: of place or person ("weet niet bij wie ik moet zijn", "geen idee waar ik heen moet",
+#: "not sure who to talk to"). :func:`says_lost`.
+KNOWING = frozenset(["weet", "weten", "wist", "idee", "know", "knows", "sure", "idea"])
+LOST_NEGATIONS = frozenset(["niet", "nie", "geen", "not", "dont", "doesnt", "didnt", "no"])
+PLACE_OR_PERSON = frozenset(["waar", "waarheen", "wie", "where", "who", "whom"])
+LOST_SPAN = 4
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 _ELIDED = re.compile(r"\b([a-z]{2,})-\s+(en|of|and|or)\s+([a-z]{4,})")
 _LINKERS = ("", "s", "en", "e", "er")
@@ -110,9 +119,64 @@ _READABLE_ZIPF = 3.0
 _MAX_CACHE = 50_000  # words; a long-running bot must not grow without bound
 
 
+#: A tag of pasted markup: '<b>', '</p>', '<img src=x onerror=...>'; a '<' before a
+#: digit or a space ('kind <12', 'a < b') is text. No '<' or '>' inside, so each
+#: character is looked at a bounded number of times (linear in the text's length).
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:[\s/][^<>]*)?>")
+#: Elements whose content is code, not text: dropped with their tags.
+_CODE = re.compile(r"<(script|style)\b", re.IGNORECASE)
+
+
+def plain_text(text: str) -> str:
+    """Pasted markup read as the text it shows (outside11 finding 4: '<b>schulden</b>
+    &amp; huur <img ...>' was refused as an unknown language, its tags counted as
+    foreign words): comments and script/style elements dropped, each tag a space,
+    character references unescaped ('&amp;' -> '&', '&nbsp;' -> a space). Text without
+    '<' or '&' is returned as it is. Linear in the text's length (the standard
+    library's HTMLParser is not: 80,000 characters of 'a<b ' took a minute). The one
+    reading of markup: :meth:`.router.Router.route` and the bot's
+    :func:`busbaan.wegwijzer.parse_question` (its personal-data check) use it."""
+    if "<" not in text and "&" not in text:
+        return text
+    out: list[str] = []
+    at = 0
+    comment, code = text.find("<!--"), _CODE.search(text)
+    while comment >= 0 or code is not None:
+        # each search starts where the last one ended or past the dropped part: linear
+        if code is None or 0 <= comment < code.start():
+            out.append(text[at:comment])
+            end = text.find("-->", comment + 4)
+            at = len(text) if end < 0 else end + 3
+        else:
+            out.append(text[at:code.start()])
+            close = re.compile(rf"</{code.group(1)}\s*>", re.IGNORECASE).search(text, code.end())
+            at = len(text) if close is None else close.end()
+        out.append(" ")
+        if 0 <= comment < at:
+            comment = text.find("<!--", at)
+        if code is not None and code.start() < at:
+            code = _CODE.search(text, at)
+    out.append(text[at:])
+    read = _TAG.sub(" ", "".join(out))
+    return html.unescape(read).replace("\xa0", " ")
+
+
 def words(text: str) -> list[str]:
     """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']."""
     return _WORD.findall(_APOSTROPHE.sub("", fold(text)))
+
+
+def says_lost(text: str) -> bool:
+    """True when ``text`` says its writer does not know where or to whom to go with it
+    (:data:`KNOWING`, :data:`LOST_NEGATIONS`, :data:`PLACE_OR_PERSON`): "weet niet bij
+    wie ik moet zijn", "heb geen idee waar ik heen moet", "I don't know who to ask"."""
+    folded = words(text)
+    for i, word in enumerate(folded):
+        if (word in KNOWING
+                and LOST_NEGATIONS.intersection(folded[max(0, i - LOST_SPAN):i + 3])
+                and PLACE_OR_PERSON.intersection(folded[i + 1:i + 1 + LOST_SPAN])):
+            return True
+    return False
 
 
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -381,6 +445,45 @@ def described_person(text: str) -> frozenset[int]:
                 if len(run) > 1:  # the description ends where its verb begins
                     out.update(run)
                 opening, run = False, []
+        index += 1
+    return frozenset(out)
+
+
+#: "alleen" is a stop word, for its usual sense "only" ("alleen AOW", "alleen nog
+#: schulden", "wil alleen een regeling"); as a predicate it means "alone" (Van Dale
+#: "alleen" 1: zonder gezelschap; ANS: the focus adverb stands before what it restricts).
+#: It is read as "alone" when it ends its clause ("ik woon alleen.", "zit de hele dag
+#: alleen sinds ..."), when a place of staying follows ("alleen thuis", "alleen binnen"),
+#: or a verb of living or feeling, or a degree adverb, goes before it ("woont alleen in
+#: Noord", "voelt zich heel alleen"). Grammar words, Dutch only ("alone" is no stop word).
+ALONE = "alleen"
+_ALONE_BEFORE = frozenset([
+    "woon", "woont", "wonen", "woonde", "woonden", "voel", "voelt", "voelen", "voelde",
+    "leef", "leeft", "leven", "leefde", "heel", "helemaal", "erg", "zo", "te", "vaak",
+])
+_ALONE_AFTER = frozenset(["thuis", "binnen"])
+#: Conjunctions that open a new clause after "alleen" ("woont alleen en ...").
+_CLAUSE_LINKS = frozenset(["en", "maar", "sinds", "omdat", "want", "terwijl", "nu",
+                           "toen", "zodat", "dus"])
+
+
+def alone_sense(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of "alleen" meaning "alone", not "only"
+    (:data:`ALONE`): the person is without company, which the map's loneliness services
+    speak of ("sinds mijn vrouw overleed zit ik alleen" read no word of it)."""
+    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    out: set[int] = set()
+    index = 0
+    for n, tok in enumerate(tokens):
+        if not tok[0].isalnum():
+            continue
+        if tok == ALONE:
+            before = tokens[n - 1] if n > 0 else "."
+            after = tokens[n + 1] if n + 1 < len(tokens) else "."
+            opens = not before[0].isalnum()  # "Alleen moet ik nog ...": a sentence adverb
+            if not opens and (not after[0].isalnum() or after in _CLAUSE_LINKS
+                              or after in _ALONE_AFTER or before in _ALONE_BEFORE):
+                out.add(index)
         index += 1
     return frozenset(out)
 
@@ -825,7 +928,9 @@ class Analyzer:
             for part in self._splitter.split(word):
                 if part not in lexicon.STOPWORDS:
                     terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part"))
-        terms.extend(self._expand(surface, original, where))
+        alone = alone_sense(unelided)
+        content = frozenset(n for n, (i, _) in enumerate(kept) if i in alone)
+        terms.extend(self._expand(surface, original, where, content))
         return terms
 
     def _who_words(self, surface: Sequence[str], person: Sequence[bool],
@@ -844,9 +949,11 @@ class Analyzer:
         return [f * self._person_weight if p else f for p, f in zip(person, where, strict=True)]
 
     def _expand(
-        self, surface: list[str], original: list[str], where: Sequence[float] = ()
+        self, surface: list[str], original: list[str], where: Sequence[float] = (),
+        content: frozenset[int] = frozenset(),
     ) -> list[Term]:
-        """Terms from the lexicon's tables; the longest matching phrase wins."""
+        """Terms from the lexicon's tables; the longest matching phrase wins. ``content``:
+        positions of stop words used in a sense that names something (:func:`alone_sense`)."""
         out: list[Term] = []
         stems = [self.stem(w) for w in surface]
         # English words are looked up as written (not "corrected" into Dutch ones), by
@@ -856,7 +963,7 @@ class Analyzer:
             keys = {"stem": stems, "english": english}.get(keyed, surface)
             i = 0
             while i < len(keys):
-                size = self._match(table, keys, surface, i)
+                size = self._match(table, keys, surface, i, content)
                 if not size:
                     i += 1
                     continue
@@ -882,14 +989,17 @@ class Analyzer:
         keys: Sequence[str],
         surface: Sequence[str],
         start: int,
+        content: frozenset[int] = frozenset(),
     ) -> int:
         """Length of the longest key of ``table`` at ``start`` (0 if none).
 
-        A key made of stopwords only ("op de") never matches.
+        A key made of stopwords only ("op de") never matches, unless one of them is used
+        in a sense that names something (``content``: "alleen" as "alone").
         """
         for size in range(min(self._longest_key, len(keys) - start), 0, -1):
             if tuple(keys[start : start + size]) in table and not all(
-                w in lexicon.STOPWORDS for w in surface[start : start + size]
+                w in lexicon.STOPWORDS and start + j not in content
+                for j, w in enumerate(surface[start : start + size])
             ):
                 return size
         return 0

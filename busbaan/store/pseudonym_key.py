@@ -13,6 +13,14 @@ one; the rule is :func:`busbaan.pseudonyms.key_decision`:
 - another one: read the key file again; if it now holds the current key, use it (the
   rotation's ``mv`` is done); if not, write nothing: :data:`STALE_KEY` (exit 2 for a CLI
   user) and one Dutch log line, without key material.
+
+The check alone is not enough: a rotation that commits between the check and the write
+lets that write through under the old key (session 10, keys20). So a transaction that
+writes pseudonyms starts with :func:`fence`, which holds the named key until it commits
+(PostgreSQL: ``FOR SHARE`` on the row, which the rotation's UPDATE of it waits for;
+SQLite: the database's write lock, ``BEGIN IMMEDIATE``) and raises :class:`KeyMoved`
+when another key is named; :meth:`KeyGuard.write` then checks again (switches to the
+new key or refuses) and writes once more under the key it has now.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -30,7 +39,8 @@ from busbaan.errors import BusbaanError
 from busbaan.log import get_logger
 from busbaan.pseudonyms import KeyDecision, Pseudonyms, key_decision
 
-__all__ = ["STALE_KEY", "CurrentKey", "KeyGuard", "current_key", "record_key", "stale_key"]
+__all__ = ["STALE_KEY", "CurrentKey", "KeyGuard", "KeyMoved", "current_key", "fence",
+           "record_key", "stale_key"]
 
 log = get_logger("busbaan.pseudonym_key")
 
@@ -44,6 +54,11 @@ _TABLE = sa.Table(
 
 #: The errcode of a process whose key is not the current one.
 STALE_KEY = "BB_PSEUDONYM_KEY_STALE"
+
+#: How often :meth:`KeyGuard.write` writes before it gives up (each after a rotation).
+_WRITES = 3
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +88,39 @@ def current_key(conn: Connection) -> CurrentKey | None:
 def record_key(conn: Connection, fingerprint: str, at: dt.datetime, *,
                rotated: bool) -> None:
     """Name ``fingerprint`` the current key, inside the caller's transaction (``keys
-    rotate``: with ``rotated``; it replaces whatever was named before)."""
-    conn.execute(sa.delete(_TABLE).where(_TABLE.c.id == 1))
-    conn.execute(sa.insert(_TABLE).values(id=1, fingerprint=fingerprint,
-                                          recorded_at=_naive(at),
-                                          rotated_at=_naive(at) if rotated else None))
+    rotate``: with ``rotated``; it replaces whatever was named before). The row is
+    updated in place, not deleted and inserted again: a :func:`fence` waiting for it
+    then reads the new key (on PostgreSQL a waiter on a deleted row finds no row, which
+    reads as "no key named yet")."""
+    values = {"fingerprint": fingerprint, "recorded_at": _naive(at),
+              "rotated_at": _naive(at) if rotated else None}
+    done = conn.execute(sa.update(_TABLE).where(_TABLE.c.id == 1).values(values)).rowcount
+    if not done:
+        conn.execute(sa.insert(_TABLE).values(id=1, **values))
+
+
+class KeyMoved(Exception):
+    """Another key than the one a write was pseudonymised under is named current (a
+    rotation committed after the check): nothing of that transaction was written."""
+
+
+def fence(conn: Connection, fingerprint: str) -> None:
+    """The first statement of a transaction that writes pseudonyms made under the key
+    ``fingerprint``: from here until the commit no rotation can commit (PostgreSQL: a
+    shared lock on the row, which :func:`record_key`'s UPDATE waits for; SQLite: the
+    database's write lock). :class:`KeyMoved` when another key is named; with no key
+    named yet (nothing rotated) the write goes on."""
+    query = sa.select(_TABLE.c.fingerprint).where(_TABLE.c.id == 1)
+    if conn.dialect.name == "sqlite":
+        # pysqlite opens its transaction only at the first INSERT/UPDATE/DELETE; take
+        # the write lock now, so that the key read below stays the current one
+        if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        query = query.with_for_update(read=True)
+    stored = conn.execute(query).scalar_one_or_none()
+    if stored is not None and stored != fingerprint:
+        raise KeyMoved
 
 
 def _claim(engine: Engine, fingerprint: str, at: dt.datetime) -> CurrentKey | None:
@@ -185,3 +228,17 @@ class KeyGuard:
             self._refused = None
             self.rotated_at = stored.rotated_at
             return self._pseudonyms
+
+    def write(self, now: dt.datetime, write: Callable[[Pseudonyms], T]) -> T:
+        """``write(pseudonyms)`` — a transaction that starts with :func:`fence` under
+        ``pseudonyms``' key — under the key in use. When a rotation committed since the
+        last check (:class:`KeyMoved`: nothing was written), check again (the key file's
+        new key, or :func:`stale_key`) and write again under the key now in use."""
+        for _ in range(_WRITES):
+            pseudonyms = self.pseudonyms
+            try:
+                return write(pseudonyms)
+            except KeyMoved:
+                log.info("pseudonym_key.moved", pseudonym_key=pseudonyms.fingerprint())
+                self.check(now)
+        raise stale_key(self._path)

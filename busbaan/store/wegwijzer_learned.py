@@ -24,6 +24,7 @@ from busbaan.routing.learning import (
     person_of,
     source_of,
 )
+from busbaan.store.pseudonym_key import fence
 
 if TYPE_CHECKING:
     from busbaan.audit.entry import AuditEntry
@@ -76,14 +77,17 @@ class LearnedRepository:
         self._engine = engine
 
     def replace_source(self, map_sha256: str, source_id: str, evidence: Iterable[Evidence],
-                       now: dt.datetime) -> int:
+                       now: dt.datetime, *, key: str | None = None) -> int:
         """Store the votes of one source, replacing what it said before (a changed
         verdict); returns how many votes it now has. The source's earlier votes are
         found by its feedback or lane id, whatever person pseudonym they were stored
-        under (one from before the pseudonym key changed must not count again)."""
+        under (one from before the pseudonym key changed must not count again).
+        ``source_id`` names the person under ``key`` (see :func:`fence`)."""
         rows = {(e.term[:64], e.service_id): e.delta for e in evidence}
         bare = source_of(source_id)
         with Session(self._engine) as s, s.begin():
+            if key is not None:
+                fence(s.connection(), key)
             s.exec(delete(RouteLearnedRow).where(
                 col(RouteLearnedRow.map_sha256) == map_sha256,
                 col(RouteLearnedRow.source_id).in_([source_id, bare])

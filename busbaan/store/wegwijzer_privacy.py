@@ -15,6 +15,14 @@ the tables may hold):
 What is done is computed first (:func:`plan`, from the rows as read) and then applied
 with each UPDATE guarded by the values it read; when a row changed in between (the bot
 wrote meanwhile) nothing is applied and the plan is made again.
+
+A running bot and a rotation (session 10, keys20): the sweep's transaction starts with
+:func:`~busbaan.store.pseudonym_key.fence` under its key, like every write of the bot.
+The rotation names the new key *first* in its transaction (the row's lock keeps fenced
+writes out until it commits; on PostgreSQL the order key-then-lanes on both sides leaves
+no deadlock), and only then plans, applies and counts for its audit entry: planned
+before the lock, a lane a bot committed meanwhile kept its asker under the old key
+(and with the bots busy, planning again outside never caught up).
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from busbaan.audit.entry import AuditEntry
 from busbaan.audit.storage import AuditLog
 from busbaan.errors import Unavailable
 from busbaan.pseudonyms import Pseudonyms
-from busbaan.store.pseudonym_key import record_key
+from busbaan.store.pseudonym_key import fence, record_key
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow
 from busbaan.wegwijzer.model import LaneRecord
 from busbaan.wegwijzer.retention import ASKER_ID_DAYS, keeps_asker_id
@@ -190,6 +198,7 @@ class WegwijzerPrivacy:
                 return todo.counts()
             try:
                 with self._engine.begin() as conn:
+                    fence(conn, pseudonyms.fingerprint())  # KeyMoved: a rotation won
                     apply(conn, todo)
             except _Moved:
                 continue
@@ -200,18 +209,21 @@ class WegwijzerPrivacy:
               entry: Callable[[dict[str, int]], AuditEntry]) -> dict[str, int]:
         """The sweep under the ``new`` key (which re-keys every lane asker whose Matrix
         ID is still held), ``entry(counts)`` appended to ``audit`` and the new key named
-        the current one (:mod:`busbaan.store.pseudonym_key`): all or nothing."""
+        the current one (:mod:`busbaan.store.pseudonym_key`): all or nothing, in the
+        audit log's transaction, planned after the key row is locked (module doc)."""
+        counts: dict[str, int] = {}
+
+        def rekeyed(conn: Connection) -> list[AuditEntry]:
+            record_key(conn, new.fingerprint(), now, rotated=True)  # the lock first
+            todo = plan(conn, new, now)  # under it: no fenced write of a bot can slip in
+            apply(conn, todo)
+            counts.update(todo.counts())
+            return [entry(todo.counts())]
+
         for _ in range(_ATTEMPTS):
-            with self._engine.connect() as conn:
-                todo = plan(conn, new, now)
-
-            def then(conn: Connection, _indexes: list[int], todo: Plan = todo) -> None:
-                apply(conn, todo)
-                record_key(conn, new.fingerprint(), now, rotated=True)
-
             try:
-                audit.append_many([entry(todo.counts())], then=then)
-            except _Moved:
+                audit.append_many(rekeyed)
+            except _Moved:  # an unfenced write changed a planned row: all undone
                 continue
-            return todo.counts()
+            return counts
         raise _busy()

@@ -7,6 +7,11 @@ person pseudonyms (12 hex; :mod:`busbaan.wegwijzer.retention`): a Matrix ID wher
 pseudonym belongs is refused with ValueError, so a caller that forgets to pseudonymise
 fails loudly instead of storing the ID. The one Matrix ID kept is a waiting lane's
 ``asker_user_id``.
+
+A write that stores a pseudonym takes ``key``, the fingerprint of the key it was made
+under: its transaction starts with :func:`busbaan.store.pseudonym_key.fence`, so that a
+key rotation cannot commit between the caller's key check and this write (KeyMoved:
+nothing written; :meth:`busbaan.store.pseudonym_key.KeyGuard.write` writes again).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from busbaan.store.pseudonym_key import fence
 from busbaan.store.repositories import new_id
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow, SocialMapRow
 from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef
@@ -128,9 +134,12 @@ class AnswerRepository:
     def new_id() -> str:
         return new_id("A")
 
-    def add(self, answer: AnswerRecord) -> None:
+    def add(self, answer: AnswerRecord, *, key: str | None = None) -> None:
+        """Store ``answer`` (its asker and question hash made under ``key``)."""
         _person(answer.asker)
         with Session(self._engine) as s, s.begin():
+            if key is not None:
+                fence(s.connection(), key)
             s.add(RouteAnswerRow(
                 answer_id=answer.answer_id, room_id=answer.room_id, event_id=answer.event_id,
                 question_event_id=answer.question_event_id, asker=answer.asker,
@@ -197,13 +206,16 @@ class LaneRepository:
     def new_id() -> str:
         return new_id("L")
 
-    def add(self, lane: LaneRecord, question_sha256: str) -> LaneRecord | None:
+    def add(self, lane: LaneRecord, question_sha256: str, *,
+            key: str | None = None) -> LaneRecord | None:
         """Store a new lane; None when the answer already has a lane to that service.
         ``lane.asker`` is a pseudonym; ``lane.asker_user_id`` the Matrix ID the reminder
         names (cleared by :meth:`first_answer`, :meth:`close` and the retention sweep)."""
         _person(lane.asker)
         try:
             with Session(self._engine) as s, s.begin():
+                if key is not None:
+                    fence(s.connection(), key)
                 s.add(LaneRow(
                     lane_id=lane.lane_id, room_id=lane.room_id, answer_id=lane.answer_id,
                     service_id=lane.service_id, organization_id=lane.organization_id,
@@ -245,8 +257,11 @@ class LaneRepository:
         with Session(self._engine) as s:
             return set(s.exec(select(LaneRow.room_id)).all())
 
-    def _set_once(self, lane_id: str, column: str, values: dict[str, object]) -> bool:
+    def _set_once(self, lane_id: str, column: str, values: dict[str, object],
+                  key: str | None = None) -> bool:
         with Session(self._engine) as s, s.begin():
+            if key is not None:
+                fence(s.connection(), key)
             result = s.exec(
                 update(LaneRow)
                 .where(col(LaneRow.lane_id) == lane_id,
@@ -254,23 +269,25 @@ class LaneRepository:
                 .values(**values))
             return bool(result.rowcount)
 
-    def first_answer(self, lane_id: str, *, by: str, at: dt.datetime) -> bool:
+    def first_answer(self, lane_id: str, *, by: str, at: dt.datetime,
+                     key: str | None = None) -> bool:
         """Record the team's first answer (``by``: a pseudonym) and forget the asker's
         Matrix ID (the lane no longer waits); False when one was recorded before."""
         return self._set_once(lane_id, "first_answer_at",
                               {"first_answer_at": _store(at), "first_answer_by": _person(by),
-                               "asker_user_id": None})
+                               "asker_user_id": None}, key)
 
     def reminded(self, lane_id: str, at: dt.datetime) -> bool:
         """Record that the team was reminded; False when it was before."""
         return self._set_once(lane_id, "reminded_at", {"reminded_at": _store(at)})
 
-    def close(self, lane_id: str, *, by: str, at: dt.datetime) -> bool:
+    def close(self, lane_id: str, *, by: str, at: dt.datetime,
+              key: str | None = None) -> bool:
         """Close the lane (``by``: a pseudonym) and forget the asker's Matrix ID; False
         when it was closed before."""
         return self._set_once(lane_id, "closed_at", {"closed_at": _store(at),
                                                      "closed_by": _person(by),
-                                                     "asker_user_id": None})
+                                                     "asker_user_id": None}, key)
 
 
 # -- feedback --------------------------------------------------------------------------
@@ -296,12 +313,15 @@ class FeedbackRepository:
     def new_id() -> str:
         return new_id("F")
 
-    def record(self, feedback: FeedbackRecord) -> tuple[FeedbackRecord, bool]:
+    def record(self, feedback: FeedbackRecord, *,
+               key: str | None = None) -> tuple[FeedbackRecord, bool]:
         """Store ``feedback``; ``(stored, replaced)`` where replaced says an earlier
         verdict of the same person on the same answer was overwritten. ``feedback.by``
         is a pseudonym."""
         _person(feedback.by)
         with Session(self._engine) as s, s.begin():
+            if key is not None:
+                fence(s.connection(), key)
             row = s.exec(select(RouteFeedbackRow)
                          .where(col(RouteFeedbackRow.answer_id) == feedback.answer_id,
                                 col(RouteFeedbackRow.by) == feedback.by)).first()

@@ -24,6 +24,7 @@ from busbaan.privacy import Finding, find_personal_data, name_kinds
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing import MAX_QUESTION_CHARS, SocialMap
 from busbaan.routing.safety import Signal
+from busbaan.routing.text import plain_text
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -79,8 +80,11 @@ def parse_question(raw: str, known: str = "") -> Question:
     An empty question raises :class:`UsageError` (``BB_EMPTY_QUESTION``); personal data
     is reported in ``findings`` (checked over the whole text, also beyond the cap).
     ``known`` is the social map's service and organisation names (:func:`map_names`):
-    their capitalised words are no person's name.
+    their capitalised words are no person's name. Pasted markup is read as the text it
+    shows first (:func:`busbaan.routing.text.plain_text`, as the router does): a name
+    between tags or joined by '&nbsp;' is found like any other.
     """
+    raw = plain_text(raw)  # pasted markup: what it shows, as the router reads it
     findings = tuple(find_personal_data(raw, known))
     context: dict[str, str] = {}
 

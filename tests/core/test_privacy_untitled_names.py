@@ -113,3 +113,30 @@ def test_a_long_question_is_checked_in_linear_time() -> None:
 
     small, large = min(cpu(250) for _ in range(3)), min(cpu(1000) for _ in range(3))
     assert large < 8 * small + 0.05
+
+
+@pytest.mark.parametrize("text", [
+    "Familie Hendriks uit Noord heeft geen eten meer",
+    "het gezin Yilmaz heeft een huurachterstand",
+    "fam. De Vries zoekt hulp bij de post",
+    "de familie El Amrani kan de huur niet betalen",
+    "familie van der Meer heeft schulden",
+])
+def test_a_household_named_by_its_surname_is_a_name(text: str) -> None:
+    """A capitalised surname after 'familie', 'fam.' or 'gezin' names a household."""
+    assert [f.kind for f in find_personal_data(text)] == ["name"]
+    assert "[" in redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "familie van de cliënt wil wel helpen met de boodschappen",
+    "gezin met drie kinderen zit in de opvang",
+    "geen familie in Nederland, wel in Marokko",
+    "Gezin in Noord: huur te hoog",
+    "Familie Heeft Geen Eten Meer",  # Title Case: a verb, not a surname
+    "familie UWV-uitkering stopt",
+])
+def test_familie_and_gezin_as_ordinary_words_are_no_name(text: str) -> None:
+    """'familie' and 'gezin' are everyday nouns: followed by a preposition, a place,
+    an acronym or a word of Title Case they name nobody."""
+    assert find_personal_data(text) == []

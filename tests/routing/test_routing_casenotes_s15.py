@@ -59,32 +59,40 @@ def test_no_heading_without_a_short_opening_and_a_colon(text: str) -> None:
     pytest.param(
         "Verslag energiecoach: meneer (61) kan sinds zijn beroerte niet meer "
         "zelf douchen en de drempels in huis zijn een probleem. Wie kan de badkamer laten "
-        "aanpassen?", "welzijn-energiecoach", "wmo-woningaanpassing",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "session 10: with s15-s17 retired into examples the contrast no longer shows: "
-            "with the heading at full weight the runner-up is wonen-woonurgentie, not the "
-            "writer's energiecoach (the shipped answer is still the need first)"))),
+        "aanpassen?", "welzijn-energiecoach", "wmo-woningaanpassing"),
     pytest.param(
         "Ouderenadviseur: mevrouw (80) komt na een heupoperatie thuis en heeft voor buiten "
         "een rolstoel nodig. Waar vraagt ze die aan?", "welzijn-ouderenadviseur",
         "wmo-hulpmiddelen",
         marks=pytest.mark.xfail(strict=True, reason=(
-            "session 10: with s15-s17 retired into examples the writer's own service "
-            "(ouderenadviseur, named only in the heading) is runner-up again behind "
-            "wmo-hulpmiddelen: the retired examples about older people vote for it"))),
+            "session 10: with s15-s17 retired into examples the ouderenadviseur is "
+            "second with the heading at full weight and as shipped alike: its votes come "
+            "from the examples about older people ('mevrouw (80)', 'thuis', 'buiten'), "
+            "not from the heading, so weighting the heading down cannot move it. What "
+            "would fix it: an example's background (who the person is: age, living "
+            "alone) voting below what it asks, as the question's own asked sentence "
+            "already does (asked_sentences), or an ouderenadviseur example set that "
+            "asks for advice rather than describing an older person"))),
 ])
 def test_the_writers_own_service_does_not_follow_the_need(
         benchmark_map: SocialMap, question: str, writer: str, need: str) -> None:
     """A case note headed by the writer's role answers with the service the person
-    needs; the writer's own service, named only in the heading, is not the runner-up
-    (with the heading at full weight it is)."""
-    def top2(router: Router) -> list[str]:
-        return [r.service_id for r in router.route(question).results[:2]]
+    needs; the writer's own service, named only in the heading, is not the runner-up,
+    and it is the heading's weight that moves it down (with the heading at full weight
+    it stands higher; session 10: the exact place depends on the retired examples, so
+    the contrast is asserted, not the runner-up's name)."""
+    def ids(router: Router) -> list[str]:
+        return [r.service_id for r in router.route(question, limit=10).results]
 
-    full = Router(benchmark_map, tuning=dataclasses.replace(Tuning(), frame_weight=1.0))
-    assert top2(full) == [need, writer]
-    shipped = top2(Router(benchmark_map))
-    assert shipped[0] == need and writer not in shipped
+    def place(found: list[str]) -> int:
+        return found.index(writer) if writer in found else len(found)
+
+    full = ids(Router(benchmark_map,
+                      tuning=dataclasses.replace(Tuning(), frame_weight=1.0)))
+    shipped = ids(Router(benchmark_map))
+    assert full[0] == need and place(full) <= 2
+    assert shipped[0] == need and writer not in shipped[:2]
+    assert place(full) < place(shipped)
 
 
 # ------------------------------------------------------------------ the sentence that asks

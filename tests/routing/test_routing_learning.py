@@ -3,7 +3,6 @@ and that no amount of feedback moves a safety service from the top."""
 
 from __future__ import annotations
 
-import pytest
 from routing_testdata import BENCHMARK_MAP
 
 from busbaan.routing import Router, load_map
@@ -212,13 +211,6 @@ def test_outside8_finding5_ordinary_feedback_leaves_veilig_thuis_alone() -> None
         assert [c.signal for c in after.caution] == [c.signal for c in before.caution]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "session 10: with s15-s17 retired into examples Veilig Thuis is first for 'de man van "
-    "mijn cliënte drinkt elke dag en dan wordt hij agressief tegen de kinderen' (a weak "
-    "caution only) by example votes; fifty 'vader drinkt elke dag -> verslavingszorg' "
-    "clicks then lift verslavingszorg above it (Veilig Thuis second). The protection holds "
-    "the votes against a safety service back, not learned votes for another service above "
-    "it on a question with a caution"))
 def test_no_number_of_ordinary_clicks_moves_a_safety_service() -> None:
     """Fifty professionals correcting ordinary answers that listed Veilig Thuis first
     (everyday words: man, vrouw, kinderen, huis, dag, bang) leave it where it was on
@@ -244,6 +236,22 @@ def test_no_number_of_ordinary_clicks_moves_a_safety_service() -> None:
         plain, taught = router.route(question), router.route(question, learned=learned)
         assert _place(taught, "veilig-thuis") is not None
         assert _place(taught, "veilig-thuis") <= _place(plain, "veilig-thuis"), question
+
+
+def test_without_a_signal_corrections_may_lift_a_service_above_a_safety_service() -> None:
+    """Rule 3 holds only where the safety file reads a signal: on a question with none
+    (a crying baby, Veilig Thuis first as a filler, outside8 #4), enough people naming
+    the Ouder- en Kindteam lift it above Veilig Thuis."""
+    from busbaan.routing import demo_map_path
+
+    router = Router(load_map(demo_map_path()))
+    question = "baby van 8 maanden huilt de hele nacht, de moeder is uitgeput"
+    plain = router.route(question)
+    assert not plain.safety and not plain.caution
+    assert _place(plain, "veilig-thuis") == 0
+    answered = tuple(r.service_id for r in plain.results[:3])
+    learned = learned_from(_two_people_say(router, question, answered, "okt", people=50))
+    assert _place(router.route(question, learned=learned), "okt") == 0
 
 
 def test_everyday_words_weigh_little() -> None:

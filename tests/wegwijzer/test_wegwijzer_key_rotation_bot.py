@@ -8,6 +8,7 @@ the new key, as a rotation would, so later tests see an ordinary bot."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import nio
@@ -34,6 +35,14 @@ async def test_a_running_bot_follows_a_rotation_and_explains_older_answers(
     asker = await make_person()
     dm = await asker.dm(bot_id)
     before_event, _ = await ask_dm(asker, dm, QUESTION)
+    # the answer's record is written after the answer is sent: let it be stored before
+    # the rotation (written after it, it is fenced and stored under the new key; keys20)
+    answers = AnswerRepository(make_engine(busbaan_db_url))
+    for _ in range(100):
+        if (stored := answers.by_event(before_event)) is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert stored is not None and stored.asker == old.person(asker.user_id)
 
     result = CliRunner().invoke(main, ["keys", "rotate", "--pseudonym-key", str(path),
                                        "--db", busbaan_db_url],
