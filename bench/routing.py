@@ -351,9 +351,6 @@ def bm25_ranker(map_path: Path) -> Ranker:
 ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("full router", {}),
     ("without the example questions (document expansion, session 6)", {"example_weight": 0.0}),
-    ("with the example vote's count balance (session 8; off)", {"balance_examples": True}),
-    ("with a safety service's danger examples voting only on a signal (session 9; off)",
-     {"gate_safety_examples": "danger"}),
     ("without the character n-gram channel", {"ngram_weight": 0.0}),
     ("without related words (lexicon)", {"related_weight": 0.0}),
     ("without any lexicon (abbreviations, English, related)", {"lexicon": False}),

@@ -30,13 +30,11 @@ discounted by rank: a nearest-neighbour vote, so that one example that fits clos
 counts more than many that share a common word.
 
 Services differ in how many examples they have (the demo maps: Veilig Thuis 207, most
-others 64-104). The best of more draws is higher by chance (an extreme-value effect), so
-a service with many examples won on everyday words ("huilt", "moeder", "eenzaam",
-session 7's outside8 finding 4). Since session 8 a service's best example counts in
-full (a question asked before, for which it was right, is direct evidence), and the rest
-of its vote is what a random sample of the *median* number of examples would give
-(rarefaction, :func:`rank_weights`): every service is compared at one sample size. A map
-whose services have about equally many examples votes as before.
+others 64-104), and the best of more draws is higher by chance, so a big service can win
+on everyday words (Veilig Thuis as a filler, outside8 finding 4). Balancing the vote to
+the median count (session 8) and gating or balancing the safety services' examples on a
+safety signal (session 9) were measured and removed in session 10: on questions unseen
+when they were built they cost top-1 or safety recall (docs/notes/2026-12-08s10-switches20.md).
 """
 
 from __future__ import annotations
@@ -45,7 +43,6 @@ import fnmatch
 import math
 import os
 import re
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -72,10 +69,10 @@ MAX_PER_KEY = 500
 #: BM25 parameters over the examples (short documents: the usual values).
 K1 = 1.2
 B = 0.75
-#: A service's example score: its best examples' scores, the n-th counted RANK_DECAY**n
-#: (for a service with more examples than the median, see :func:`rank_weights`).
+#: A service's example score: its best examples' scores, the n-th counted RANK_DECAY**n.
 TOP_K = 5
 RANK_DECAY = 0.8
+_RANKS = tuple(RANK_DECAY**j for j in range(TOP_K))
 
 
 class _Like(BaseModel):
@@ -449,48 +446,6 @@ def coverage(examples: ExampleSet, social_map: SocialMap) -> tuple[int, int, int
             len({t for v in found.values() for t in v}))
 
 
-def _log_comb(n: int, k: int) -> float:
-    if k < 0 or k > n:
-        return -math.inf
-    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-
-
-def rarefied(count: int, sample: int, places: int) -> tuple[float, ...]:
-    """Weight of the i-th best of ``count`` examples (i = 0, 1, ...) in the top
-    ``places`` vote, discounted by rank, of a random ``sample`` of them: the sum over
-    places j of RANK_DECAY**j times the chance that the i-th best is the j-th best of
-    the sample (hypergeometric). Weights below 1e-6 are left off."""
-    if sample <= 0 or places <= 0:
-        return ()
-    if count <= sample:
-        return tuple(RANK_DECAY**j for j in range(min(places, count)))
-    total = _log_comb(count, sample)
-    weights: list[float] = []
-    for i in range(count):
-        weight = sum(
-            RANK_DECAY**j * math.exp(_log_comb(i, j) + _log_comb(count - i - 1, sample - j - 1)
-                                     - total)
-            for j in range(min(places, i + 1)))
-        if weight < 1e-6 and i >= places:
-            break
-        weights.append(weight)
-    return tuple(weights)
-
-
-def rank_weights(count: int, median: int) -> tuple[float, ...]:
-    """The weights of a service's examples, best first, in its vote: RANK_DECAY**n for
-    the n-th of the best TOP_K when it has at most ``median`` examples; with more, its
-    best example in full and the rest as a random sample of ``median`` - 1 of the others
-    would vote (the expected vote of a service of the median size, its best example
-    given). Session 8 (bench/balance.py, leave one set out over s3-s11): Veilig Thuis
-    first without a safety signal where it is not an answer 8 -> 4, in the top 3 so 107
-    -> 69 of 1,088 answers; top-1 0.895 -> 0.887, top-3 0.974 -> 0.973; the safety
-    probes 149/153 both."""
-    if count <= median:
-        return tuple(RANK_DECAY**j for j in range(TOP_K))
-    return (1.0, *(RANK_DECAY * w for w in rarefied(count - 1, median - 1, TOP_K - 1)))
-
-
 #: A phrase's stems per word, its translation's stems, and whether the translation says
 #: the same thing (:func:`.text.phrase_alternatives`).
 Alternatives = tuple[tuple[frozenset[str], ...], frozenset[str], bool]
@@ -501,36 +456,14 @@ class ExampleIndex:
 
     ``per_service[d]`` holds the examples of the router's service number ``d``; an
     example shared by several services (a glob) is one document that votes for each.
-    ``balanced``: each service's vote at the median number of examples
-    (:func:`rank_weights`); False: every service's best TOP_K as they are (before
-    session 8).
     """
 
-    def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer, *,
-                 balanced: bool = True,
-                 gated: Sequence[Iterable[str]] = (), gate_mode: str = "off",
-                 balanced_unsignalled: Iterable[int] = ()) -> None:
-        self.gate_mode = gate_mode
+    def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer) -> None:
         owners: dict[str, list[int]] = defaultdict(list)
         for doc, examples in enumerate(per_service):
             for example in examples:
                 owners[example].append(doc)
         self._owners: tuple[tuple[int, ...], ...] = tuple(tuple(d) for d in owners.values())
-        # (example number, service) pairs that vote only when asked with ``gate_open``
-        numbers = {text: number for number, text in enumerate(owners)}
-        self._gated: frozenset[tuple[int, int]] = frozenset(
-            (numbers[text], doc)
-            for doc, texts in enumerate(gated) for text in texts if text in numbers)
-        sizes = [len(set(examples)) for examples in per_service]
-        used = [size for size in sizes if size]
-        median = int(statistics.median(used)) if used and balanced else max(sizes, default=0)
-        by_size = {size: rank_weights(size, median) for size in set(sizes)}
-        self._weights: tuple[tuple[float, ...], ...] = tuple(by_size[n] for n in sizes)
-        # the services whose vote is balanced when the question is asked with the gate
-        # shut (no safety signal), whatever ``balanced`` says
-        middle = int(statistics.median(used)) if used else 0
-        self._unsignalled: dict[int, tuple[float, ...]] = {
-            doc: rank_weights(sizes[doc], middle) for doc in balanced_unsignalled}
         counts = [Counter(dict(_merge(analyzer.terms(text)))) for text in owners]
         lengths = [sum(c.values()) for c in counts]
         average = (sum(lengths) / len(lengths)) if lengths else 1.0
@@ -547,12 +480,6 @@ class ExampleIndex:
         self._postings: Mapping[str, tuple[tuple[int, float], ...]] = {
             s: tuple(p) for s, p in postings.items()}
         self.size = n
-        # per stem, the share of the examples using it that are gated: how much the
-        # word says what the gated examples are about (a danger), not everyday life
-        gated_numbers = {number for number, _ in self._gated}
-        self._specific: Mapping[str, float] = {
-            s: sum(number in gated_numbers for number, _ in p) / len(p)
-            for s, p in self._postings.items()} if gated_numbers else {}
 
     def __contains__(self, stem: object) -> bool:
         return stem in self._postings
@@ -572,25 +499,22 @@ class ExampleIndex:
                 sizes[doc] += 1.0
         return {stem: dict(v) for stem, v in per_stem.items()}, sizes
 
-    def matches(self, query: Mapping[str, float], *, gate_open: bool = True,
+    def matches(self, query: Mapping[str, float], *,
                 alternatives: Sequence[Alternatives] = (),
                 ) -> tuple[dict[int, dict[str, float]], dict[int, list[tuple[float, int]]]]:
         """Per example (number): the stems it matched with what each earned; and per
         service (router document number): its matching examples as (score, number),
-        unsorted. What :meth:`scores` votes with (and bench/balance.py's variants).
-        ``gate_open=False``: the ``gated`` examples give their services no vote.
+        unsorted. What :meth:`scores` votes with.
         ``alternatives``: a phrase's stems per word, its translation's (or related
         words') stems, and whether the translation says the same in the other language
         (:func:`.text.phrase_alternatives`). An example gets the phrase once, not the
         sum of both: its words (when translated, as one word: their mean) or its
         translation, whichever is more."""
         per_example: dict[int, float] = defaultdict(float)
-        specific: dict[int, float] = defaultdict(float)
         parts: dict[int, dict[str, float]] = defaultdict(dict)
         for stem, weight in query.items():
             for number, value in self._postings.get(stem, ()):
                 per_example[number] += weight * value
-                specific[number] += weight * value * self._specific.get(stem, 0.0)
                 parts[number][stem] = weight * value
         for each, other, same in alternatives:
             for number, found in parts.items():
@@ -602,38 +526,26 @@ class ExampleIndex:
                 # the phrase counts once: as its words (a translated phrase as one
                 # word, their mean) or as its translation, whichever is more
                 kept = max(said / len(each) if same else said, translated)
-                share = 0.0 if said + translated == 0 else kept / (said + translated)
-                stems = [s for stems in each for s in stems] + list(other)
                 per_example[number] -= said + translated - kept
-                specific[number] -= (1.0 - share) * sum(
-                    found.get(s, 0.0) * self._specific.get(s, 0.0) for s in stems)
         best: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for number, value in per_example.items():
             for doc in self._owners[number]:
-                if gate_open or (number, doc) not in self._gated:
-                    best[doc].append((value, number))
-                elif self.gate_mode == "specific" and specific[number] > 0.0:
-                    best[doc].append((specific[number], number))
+                best[doc].append((value, number))
         return parts, best
 
     def scores(
-        self, query: Mapping[str, float], *, gate_open: bool = True,
-        alternatives: Sequence[Alternatives] = (),
+        self, query: Mapping[str, float], *, alternatives: Sequence[Alternatives] = (),
     ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
         """Per service (router document number): the rank-weighted sum of its best
-        examples' BM25 scores for the weighted query stems (:func:`rank_weights`); and
-        per service the stems its best example matched, with what each earned there.
-        ``gate_open=False``: the ``gated`` examples give their services no vote.
-        ``alternatives``: see :meth:`matches`."""
-        parts, best = self.matches(query, gate_open=gate_open, alternatives=alternatives)
+        examples' BM25 scores for the weighted query stems (:data:`TOP_K`, discounted by
+        :data:`RANK_DECAY`); and per service the stems its best example matched, with
+        what each earned there. ``alternatives``: see :meth:`matches`."""
+        parts, best = self.matches(query, alternatives=alternatives)
         out: dict[int, float] = {}
         evidence: dict[int, dict[str, float]] = {}
         for doc, found in best.items():
             found.sort(reverse=True)
-            weights = self._weights[doc]
-            if not gate_open and doc in self._unsignalled:
-                weights = self._unsignalled[doc]
-            out[doc] = sum(v * w for (v, _), w in zip(found, weights, strict=False))
+            out[doc] = sum(v * w for (v, _), w in zip(found, _RANKS, strict=False))
             evidence[doc] = parts[found[0][1]]
         return out, evidence
 
@@ -655,5 +567,4 @@ __all__ = [
     "default_files",
     "load_examples",
     "parse_examples",
-    "rank_weights",
 ]

@@ -195,42 +195,14 @@ class Tuning:
     #: 0.5 0.871, 0.65 0.875, 0.8 0.882, 1.0 0.882, 1.25 0.883, 1.5 0.885, 2.0 0.886,
     #: 3.0 0.885; top-3 0.974-0.982. 1.5: the middle of the flat part (log scale).
     example_weight: float = 1.5
-    #: True: a service with more example questions than the median votes as a random
-    #: sample of the median size would, its best example in full
-    #: (:func:`.expansion.rank_weights`; session 8, ``python -m bench.balance``). False
-    #: (shipped): the best 5 of however many it has. Leave one set out over s3-s11 the
-    #: balance halves Veilig Thuis as a filler (first without a signal and not an answer:
-    #: 8 -> 4 of 1,088; in the top 3: 107 -> 69) but costs top-1 (0.895 -> 0.887), safety
-    #: questions with their service in the top 3 (236 -> 234 of 243) and confident
-    #: answers (709 -> 625 plain, out of fold). Safety recall comes first, so it is off.
-    balance_examples: bool = False
-    #: Which example questions of a safety service (a service of a family in the safety
-    #: file) vote for it only when the question itself carries a safety signal, strong
-    #: or weak (session 9, filler15). "danger": those in which the file reads a signal
-    #: (without one in the question they match on the everyday words around the danger,
-    #: "Nederlands", "blauwe", "kinderen"); "specific": those, but without a signal they
-    #: still vote with the words that say danger (each matched word weighted by the share
-    #: of the examples using it that are such examples); "all": every example of a
-    #: safety service; "none" (shipped): every example votes. Leave one set out over
-    #: s3-s14 (1,240; 905 ordinary) a safety service in the top 3 of an ordinary question
-    #: without a signal, not in its key: none 177, danger 48, specific 50; but the danger
-    #: examples are also the net for dangers the file misses: safety questions with their
-    #: service in the top 3 330 -> 310 (danger), 320 (specific) of 335; top-1 0.902 ->
-    #: 0.882, 0.890. Safety recall comes first, so it is off.
-    gate_safety_examples: Literal["none", "danger", "specific", "all"] = "none"
-    #: True: a safety service's example vote is balanced (:func:`.expansion.rank_weights`:
-    #: its best example in full, the rest as a sample of the median size would vote) in
-    #: a question without a safety signal, strong or weak; with one it votes in full.
-    #: Session 9 (router17, outside10 finding 4): Veilig Thuis (207 examples, the median
-    #: service about 80) came second in confident answers about an energy bill or a
-    #: young man without a diploma on everyday words ("slaat", "jongen", "werk"). On,
-    #: leave one set out over s3-s14 (1,240): top-1 1134 = 1134, safety 335/335, a
-    #: safety service not in the key in the top 3 of an ordinary question 178 -> 125 of
-    #: 860; but the safety probes lose two dangers the file does not read (locked in by
-    #: a brother-in-law, a bank customer of 90 led by a younger man: Veilig Thuis out of
-    #: the top 3; session9b 23 -> 21) and 6 first places. Safety recall comes first, so
-    #: it is off (as ``balance_examples`` and ``gate_safety_examples``).
-    balance_safety_unsignalled: bool = False
+    # Veilig Thuis as a filler: three switches built against it were removed in session
+    # 10 (switches20; docs/notes/2026-12-08s10-switches20.md): the example vote balanced
+    # to the median count (session 8), a safety service's danger examples voting only on
+    # a signal (session 9) and its vote balanced without a signal (session 9). Measured
+    # on s15-s17, unseen when they were built (300 questions, 105 danger; top-1, top-3,
+    # safety in the top 3, right when confident at coverage): off 0.877, 0.993, 103,
+    # 90.5 % at 73.7 %; the gate 0.850, 0.967, 92; the unsignalled balance 0.870, 0.993,
+    # 103, the same; the balance 0.867, 0.993, 103, 90.3 % at 72.3 %. None helped.
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -419,19 +391,7 @@ class Router:
         )
         #: Services nothing learned may count against (:mod:`.learning`, rule 1).
         self.protected = safety_services(self.safety.families)
-        gate = tuning.gate_safety_examples
-        gated = [
-            [e for e in found if gate == "all" or detect(self.safety, e)]
-            if gate != "none" and s.id in self.protected else []
-            for s, found in zip(self._services, per_service, strict=True)
-        ]
-        self._examples = ExampleIndex(per_service, self.analyzer,
-                                      balanced=tuning.balance_examples, gated=gated,
-                                      gate_mode=gate,
-                                      balanced_unsignalled=[
-                                          d for d, s in enumerate(self._services)
-                                          if s.id in self.protected]
-                                      if tuning.balance_safety_unsignalled else [])
+        self._examples = ExampleIndex(per_service, self.analyzer)
         self._bound = tuple(area_bound(s) for s in self._services)
         self._position = {s.id: i for i, s in enumerate(self._services)}
         self._informative: dict[str, float] | None = None
@@ -526,7 +486,7 @@ class Router:
         who = person(question, context)
         query = self._query(question, who)
         signals = detect(self.safety, question, who.leeftijd)
-        raw, evidence = self._scores(question, query, signalled=bool(signals))
+        raw, evidence = self._scores(question, query)
         plain = dict(raw) if learned and signals else None
         if learned:
             self._apply_learned(raw, question, learned)
@@ -817,12 +777,9 @@ class Router:
         return head + [(score, doc) for doc in missing] + rest[keep:], tuple(hits), whys
 
     def _scores(
-        self, question: str, query: Mapping[str, tuple[float, list[Term]]], *,
-        signalled: bool = True,
+        self, question: str, query: Mapping[str, tuple[float, list[Term]]],
     ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
-        """Raw scores per service, and per service the stems that earned them.
-        ``signalled``: the question carries a safety signal (else the gated examples of
-        the safety services do not vote, :attr:`Tuning.gate_safety_examples`)."""
+        """Raw scores per service, and per service the stems that earned them."""
         raw: dict[int, float] = defaultdict(float)
         evidence: dict[int, dict[str, float]] = defaultdict(dict)
         # Each word of the question counts once: its best term fully, the other terms
@@ -847,8 +804,7 @@ class Router:
             # a translated phrase counts once: its words or its translation, the larger
             alternatives = phrase_alternatives(
                 t for _, terms in query.values() for t in terms)
-            found, matched = self._examples.scores(weights, gate_open=signalled,
-                                                   alternatives=alternatives)
+            found, matched = self._examples.scores(weights, alternatives=alternatives)
             for doc, value in found.items():
                 raw[doc] += self.tuning.example_weight * value
                 for stem, part in matched[doc].items():

@@ -196,9 +196,9 @@ def test_a_bottle_of_wine_every_night_reaches_addiction_care(demo_router: Router
     "outside10 #8: Veilig Thuis as a filler (outside8 #4, outside9 #7, still open): 2nd in "
     "confident answers without any danger, e.g. 'energierekening slaat echt alles' "
     "(idiom) and 'jongen van 20 zonder diploma'; in 8 of the 26 non-danger answers "
-    "(4 confident). router17: Tuning.balance_safety_unsignalled fixes the second (and "
+    "(4 confident). router17: balancing VT's vote without a signal fixed the second (and "
     "puts VT 3rd in the first: the ranking counts 'slaat', 'geweld', 'mishandeling' of "
-    "an idiom the safety file does not read) but costs safety probes, so it is off."))
+    "an idiom the safety file does not read) but cost safety probes; removed in session 10."))
 @pytest.mark.parametrize("question", [
     "die energierekening slaat echt alles, we kunnen de jaarafrekening niet betalen",
     "jongen van 20 zonder diploma, geen werk en geen uitkering",

@@ -70,7 +70,7 @@ def test_a_toddler_is_not_admitted_to_a_school_age_service(
                    "is first on 'baby', 'huilt', 'nacht', 'moeder': 59 of its 207 examples "
                    "share a word (OKT: 20 of 84), and its best ones describe crying babies "
                    "and children at night; of the balancing variants (session 8, "
-                   "bench/balance.py) only the strongest, (median/count)^0.5, moves it, at "
+                   "docs/benchmarks.md) only the strongest, (median/count)^0.5, moves it, at "
                    "2.8 points of top-1; session 9: those examples carry no signal, so the "
                    "danger-example gate leaves it (only gating all VT examples moves it)")
 @pytest.mark.parametrize("question", [
@@ -94,9 +94,8 @@ def test_drinking_without_danger_goes_to_addiction_care(demo_router: Router) -> 
 @pytest.mark.xfail(strict=True, reason="a confident language-course answer lists Veilig "
                    "Thuis second, 'past bij: spreekt, nederlands, taalles': one example "
                    "('Mijn man slaat mij ... Ik spreek niet goed Nederlands') matches the "
-                   "clause in passing; the best example counts in full (session 8); gating "
-                   "such danger examples on a signal fixes it (session 9, "
-                   "test_routing_filler_s9.py) but is off: it costs safety recall")
+                   "clause in passing; gating such danger examples on a signal fixed it "
+                   "(session 9) but cost safety recall; removed in session 10")
 def test_a_language_course_does_not_list_veilig_thuis(demo_router: Router) -> None:
     answer = demo_router.route("vrouw spreekt nauwelijks Nederlands en wil graag op taalles")
     assert answer.results[0].service_id == "taalhuis"
@@ -107,11 +106,11 @@ def test_a_language_course_does_not_list_veilig_thuis(demo_router: Router) -> No
 
 
 # Wmo hulpmiddelen (137 examples on this map) comes first on one example that mentions
-# loneliness in passing. The balanced example vote of session 8 (balance9,
-# Tuning.balance_examples) fixes it, but costs safety recall on the retired sets, so it
-# is off (docs/notes/2026-12-06s8-session.md).
+# loneliness in passing. The balanced example vote of session 8 (balance9) fixed it, but
+# cost safety recall on the retired sets and top-1 on unseen ones; removed in session 10
+# (docs/notes/2026-12-08s10-switches20.md).
 @pytest.mark.xfail(strict=True, reason="the biggest services win on an everyday word; "
-                   "fixed only by the balanced example vote, which is off")
+                   "fixed only by the balanced example vote, removed in session 10")
 def test_a_lonely_older_woman_gets_the_older_persons_adviser_first(
         demo_router: Router) -> None:
     answer = demo_router.route("geen schulden, wel eenzaam: mevrouw van 78 in Zuid zit de "

@@ -126,8 +126,8 @@ def test_learning_to_budget_is_no_language_course(demo_router: Router) -> None:
                    "Veilig Thuis second on 'blauwe, kinderen' (no signal, no caution) and push "
                    "the Stadspas, which pays the sports club, to fourth; session 9 (filler15): "
                    "'blauwe' comes from VT examples that carry a danger; gating them on a "
-                   "signal (Tuning.gate_safety_examples='danger') fixes this but, off, as it "
-                   "costs 20 of 335 safety questions their service in the top 3 (LOSO)")
+                   "signal fixed this but cost 20 of 335 safety questions their service in "
+                   "the top 3 (LOSO), 11 of 105 on unseen s15-s17; removed in session 10")
 def test_bruised_knees_from_football_and_a_sports_club(demo_router: Router) -> None:
     answer = demo_router.route("kinderen van 6 en 8 hebben blauwe knieën van het voetballen, "
                                "moeder zoekt een sportclub die ze kan betalen met weinig "

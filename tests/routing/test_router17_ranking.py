@@ -18,13 +18,7 @@ import pytest
 
 from busbaan.routing import Router, demo_map_path, lexicon, load_map
 from busbaan.routing.expansion import load_examples
-from busbaan.routing.router import Tuning
 from busbaan.routing.text import words
-
-
-def _top(answer: object, n: int = 3) -> list[str]:
-    return [r.service_id for r in answer.results[:n]]  # type: ignore[attr-defined]
-
 
 # ------------------------------------------------------------------ borrowing
 
@@ -113,32 +107,14 @@ def test_a_map_without_a_triage_desk_ranks_as_before(router: Router) -> None:
 
 
 # ------------------------------------------------------- Veilig Thuis as a filler
-# Tuning.balance_safety_unsignalled: measured, off (it costs safety probes), kept for the
-# lead's decision; these tests show what it does when on.
+# Tuning.balance_safety_unsignalled (router17, off) was removed in session 10: on s15-s17
+# it helped nothing (docs/notes/2026-12-08s10-switches20.md). The filler itself is the
+# strict xfail of test_outside10_findings.py (outside10 #8).
 
 
-@pytest.fixture(scope="module")
-def balanced_router() -> Router:
-    return Router(load_map(demo_map_path()), tuning=Tuning(balance_safety_unsignalled=True))
-
-
-def test_veilig_thuis_is_a_filler_with_the_shipped_tuning(demo_router: Router) -> None:
-    """Shipped (off): a young man without a diploma still lists Veilig Thuis."""
-    answer = demo_router.route("jongen van 19 zonder startkwalificatie en zonder inkomen")
-    assert not answer.safety and not answer.caution
-    assert "veilig-thuis" in _top(answer)
-
-
-def test_the_balanced_safety_vote_drops_the_filler(balanced_router: Router) -> None:
-    """On: no danger in the question, Veilig Thuis is not in the top 3."""
-    answer = balanced_router.route("jongen van 19 zonder startkwalificatie en zonder inkomen")
-    assert not answer.safety and not answer.caution
-    assert "veilig-thuis" not in _top(answer)
-
-
-def test_the_balanced_safety_vote_is_full_with_a_signal(balanced_router: Router) -> None:
-    """On, with a signal the safety service's examples vote as before: first, confident."""
-    answer = balanced_router.route("de jongen van 14 durft niet naar huis omdat zijn vader "
-                                   "hem slaat met een riem")
+def test_a_signal_puts_veilig_thuis_first_and_confident(demo_router: Router) -> None:
+    """A danger in the question: Veilig Thuis first, confident."""
+    answer = demo_router.route("de jongen van 14 durft niet naar huis omdat zijn vader "
+                               "hem slaat met een riem")
     assert answer.results[0].service_id == "veilig-thuis"
     assert answer.confident

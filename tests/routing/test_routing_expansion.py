@@ -22,7 +22,6 @@ from busbaan.routing.expansion import (
     coverage,
     load_examples,
     parse_examples,
-    rank_weights,
 )
 from busbaan.routing.text import Analyzer
 
@@ -195,35 +194,22 @@ def test_one_close_example_outweighs_many_that_share_a_common_word() -> None:
     assert analyzer.stem("karretje") in evidence[1]
 
 
-def _everyday(word: str, n: int) -> str:
-    return f"de {word} is heel moe na de lange dag nummer {n}"
-
-
-def test_more_examples_do_not_win_on_an_everyday_word() -> None:
-    """Session 8 (outside8 finding 4): a service with three times the median number of
-    examples, as large a share of which (3 in 10) shares a common word with the
-    question, gets a vote close to that of a service of the median size (before: 1.38
-    times its vote, its 5 best against the other's 3)."""
-    analyzer = Analyzer(["moeder vader moe dag"])
-    big = [_everyday("moeder", n) for n in range(9)] + [
-        _everyday("vader", n) for n in range(9, 30)]
-    median = [_everyday("moeder", n) for n in range(30, 33)] + [
-        _everyday("vader", n) for n in range(33, 40)]
-    others = [[_everyday("vader", n) for n in range(k, k + 10)] for k in (40, 50, 60)]
-    index = ExampleIndex([big, median, *others], analyzer)
-    scores, _ = index.scores({analyzer.stem("moeder"): 1.0})
-    assert scores[0] < 1.1 * scores[1]
-
-
-def test_a_big_service_keeps_its_best_example_and_a_full_vote_when_all_fit() -> None:
-    """The balance takes nothing from a close example, nor from a service whose examples
-    all fit: its best counts in full, and equal scores add up to the vote as before."""
-    before = sum(RANK_DECAY**j for j in range(TOP_K))
-    for count, median in ((207, 69), (100, 69), (12, 5), (69, 69), (30, 70)):
-        weights = rank_weights(count, median)
-        assert weights[0] == 1.0
-        assert sum(weights) == pytest.approx(before)
-    assert rank_weights(30, 70) == tuple(RANK_DECAY**j for j in range(TOP_K))
+def test_a_big_service_votes_with_its_best_five_however_many_it_has() -> None:
+    """A service's vote is its best TOP_K examples, the n-th counted RANK_DECAY**n: 30
+    examples that all match vote no more than five would (the balance to the median
+    count, session 8, was removed in session 10: it cost top-1 on unseen questions)."""
+    analyzer = Analyzer(["moeder moe dag"])
+    big = [f"de moeder is heel moe na de lange dag nummer {n}" for n in range(30)]
+    small = ["ik zoek een cursus voor de avond"] * 3
+    index = ExampleIndex([big, small], analyzer)
+    query = {analyzer.stem("moeder"): 1.0}
+    scores, _ = index.scores(query)
+    _, best = index.matches(query)
+    values = sorted((v for v, _ in best[0]), reverse=True)
+    assert len(values) == 30
+    assert scores[0] == pytest.approx(sum(v * RANK_DECAY**j
+                                          for j, v in enumerate(values[:TOP_K])))
+    assert 1 not in scores
 
 
 def test_no_examples_change_nothing(benchmark_map: SocialMap) -> None:
