@@ -910,8 +910,8 @@ class _Question:
     reads hundreds of cues)."""
 
     __slots__ = ("_covered", "_exact", "_extra", "_heads", "_lacks", "_owners", "_where",
-                 "blocked", "clause", "covers", "present", "quoted", "reading", "surface",
-                 "toks")
+                 "blocked", "clause", "covers", "idioms", "present", "quoted", "reading",
+                 "surface", "toks")
 
     def __init__(self, question: str) -> None:
         text = _spelled_out(fold(_straight_quotes(question)))
@@ -930,6 +930,9 @@ class _Question:
         self._lacks: list[int] = []
         #: Positions inside a figurative use (set by :func:`detect`).
         self.blocked: frozenset[int] = frozenset()
+        #: Positions inside an idiom (``signals.figurative``), set by :func:`detect`: an
+        #: adverbial idiom stands for one word ("pakt af en toe geld" = "pakt soms geld").
+        self.idioms: frozenset[int] = frozenset()
         #: The file's phrasal cues by word (:func:`_phrasal_index`) and the family being
         #: read (set by :func:`detect`), for :func:`_covered`; its answers, memoised.
         self.covers: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}  # _PhrasalIndex
@@ -1028,7 +1031,9 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             # possessive ("threw her out last night" is no "her last night"; English
             # phrasal verbs, ANS scheidbare werkwoorden): a possessive's gap holds none
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
-                        and (far or p - pos <= gap + 1)
+                        and (far or p - pos - _idiom_words(q, pos, p) <= gap + 1)
+                        # a particle inside an idiom is none ("pakt af en toe geld")
+                        and not (word in _VERB_PARTICLES and p in q.idioms)
                         and not (owned and q.toks[p] != word and word in heads(q.toks[p]))
                         and not (owned and _VERB_PARTICLES.intersection(
                             q.surface[pos + 1:p]))),
@@ -1044,7 +1049,8 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         return  # a cue with "geen"/"no", or an English one, holds its word order
     window = len(cue) + MAX_GAP
     places = [tuple(p for p in q.where(w) if not (
-        n and cue[n - 1] in _OWNERS and q.toks[p] != w and w in heads(q.toks[p])))
+        n and cue[n - 1] in _OWNERS and q.toks[p] != w and w in heads(q.toks[p]))
+        and not (w in _VERB_PARTICLES and p in q.idioms))
         for n, w in enumerate(cue)]  # after a possessive no compound (see above)
     if not all(places):
         return
@@ -1061,6 +1067,13 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             return
 
 
+def _idiom_words(q: _Question, after: int, before: int) -> int:
+    """How many words strictly between two positions are inside an idiom (s10,
+    safety20): "af en toe" between "pakt" and "geld" counts as one word, not three."""
+    inside = sum(1 for i in range(after + 1, before) if i in q.idioms)
+    return max(0, inside - 1)
+
+
 @functools.lru_cache(maxsize=20_000)
 def english(cue: tuple[str, ...]) -> bool:
     """True when a cue has a word that is English and not Dutch ("her last night"):
@@ -1074,6 +1087,8 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
     """A negation shortly before the cue in its clause ("geen geweld"), or right after
     it ("iets aandoen heeft ze niet gezegd", "blauwe plekken heeft hij niet") cancels
     it, unless the cue holds a negation itself."""
+    if _denied_clause(q, start):
+        return True  # also a cue that holds a negation ("nooit gezegd dat ze niet meer ...")
     if any(w in NEGATIONS for w in cue):
         return False
     toks = q.toks
@@ -1097,6 +1112,40 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
         if tok in NEGATIONS_AFTER:
             return True
     return False
+
+
+#: Verbs of saying (lemmas; Dutch, English): "heeft nooit gezegd dat ..." denies what the
+#: clause after "dat" says.
+_SAYING = frozenset(lemma(w) for w in ["zeggen", "gezegd", "vertellen", "verteld", "beweren",
+                                       "beweerd", "aangeven", "aangegeven", "say", "said",
+                                       "tell", "told", "mention", "mentioned"])
+#: How far before "dat"/"that" a denial of saying may start ("ze heeft nooit gezegd dat").
+_DENIAL_REACH = 4
+
+
+def _denied_clause(q: _Question, start: int) -> bool:
+    """True when the cue at ``start`` is in a clause after "dat"/"that" that a denial
+    governs (ANS: a negated main clause with a complement clause): "Niet dat ik er een
+    eind aan wil maken" (the clause opens with "niet dat": a denial, Van Dale 'niet dat
+    ...'), "ze heeft nooit gezegd dat ze niet meer wil leven", "he never said that he
+    hits her" (a negation with a verb of saying). A denial reaches its own clause only:
+    what comes after a comma or "maar" is read ("niet dat ik iets ga doen, maar de pillen
+    liggen klaar")."""
+    at = start - 1
+    while at >= 0 and q.clause[at] == q.clause[start] and q.toks[at] not in CLAUSE_BREAKS:
+        if q.surface[at] in ("dat", "that"):
+            break
+        at -= 1
+    else:
+        return False
+    if at < 0 or q.clause[at] != q.clause[start] or q.surface[at] not in ("dat", "that"):
+        return False
+    if at > 0 and q.surface[at - 1] in ("niet", "not") and (
+            at == 1 or q.clause[at - 2] != q.clause[at]):
+        return True  # "Niet dat ...", "Not that ..." opening a clause
+    window = [i for i in range(max(0, at - _DENIAL_REACH), at) if q.clause[i] == q.clause[at]]
+    return (any(q.surface[i] in NEGATIONS_AFTER for i in window)
+            and any(q.toks[i] in _SAYING for i in window))
 
 
 #: Verbs that carry another verb (auxiliaries and modals, as lemmas): a negation before
@@ -1342,7 +1391,8 @@ def _separable(q: _Question, at: int) -> str:
     end = at + 1
     while end < len(toks) and toks[end][0].isalnum() and surface[end] not in _CLAUSE_END:
         end += 1
-    last = surface[end - 1] if end - 1 > at else ""
+    last = surface[end - 1] if end - 1 > at and end - 1 not in q.idioms else ""
+    # (a word inside an idiom is no particle: "pakt af en toe geld"; s10, safety20)
     if last in PARTICLES and simplemma.is_known(last + toks[at], lang="nl"):
         return last
     return ""
@@ -1458,8 +1508,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     as it applies to a minor (:meth:`Family.for_minor`). A cue inside a figurative use
     (``signals.figurative``) is not read."""
     q = _Question(question)
-    q.blocked = (_figurative(q, signals.figurative) | _rather(signals, q) | _past(signals, q)
-                 | _caused(signals, q))
+    q.idioms = _figurative(q, signals.figurative)
+    q.blocked = q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
@@ -1604,7 +1654,9 @@ _CHILD_KIN = frozenset(lemma(w) for w in [
     "pleegzoon", "pleegdochter", "kind", "kindje", "neef", "nicht", "neefje", "nichtje",
     "broertje", "zusje", "jongen", "meisje", "tiener", "puber", "son", "daughter",
     "stepson", "stepdaughter", "child", "kid", "nephew", "niece", "boy", "girl",
-    "teenager", "teen"])
+    "teenager", "teen",
+    # s10 (safety20): a pupil or a student named by an age (see :data:`_MINOR_CHILD`)
+    "leerling", "scholier", "student", "studente", "pupil"])
 #: Other people a danger may be told of (Dutch, English; lemmas): the asker's parents
 #: and grandparents (:data:`_ELDERS`) and partners, neighbours, clients.
 _OTHER_PEOPLE = _ELDERS | frozenset(lemma(w) for w in [
@@ -1814,7 +1866,9 @@ _MINOR_CHILD = re.compile(
     r"broertje|zusje|son|daughter|stepson|stepdaughter|child|kid|nephew|niece|"
     # s9 (safety19): a boy, a girl, a niece or a teenager named by an age ("een jongen
     # van 15", "mijn nichtje van 14") is as much a minor as a son or a daughter
-    r"jongen|jongetje|meisje|nichtje|neefje|tiener|puber|boy|girl|teenager)"
+    r"jongen|jongetje|meisje|nichtje|neefje|tiener|puber|boy|girl|teenager|"
+    # s10 (safety20; retired miss): a pupil or a student named by an age ("studente 17")
+    r"leerling|scholier|student|studente|pupil)"
     r"\s*(?:van\s+|of\s+|\(\s*|,\s*|\s)(\d{1,2})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
     r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|%|procent))")
 
