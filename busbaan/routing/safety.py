@@ -28,7 +28,7 @@ import snowballstemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from busbaan.routing.lexicon import fold
+from busbaan.routing.lexicon import STOPWORDS, fold
 from busbaan.routing.model import MapProblem, SocialMap
 
 DEFAULT_FILE = "safety_signals.yaml"
@@ -1721,6 +1721,10 @@ def settled_parts(signals: SafetySignals, question: str,
     turns = signals.turns | _CONJUNCTIONS
     out: set[int] = set()
     for cue in (*signals.settled, *more):
+        if all(w in STOPWORDS or w == ANY_GAP for w in cue):
+            # grammar words only: English "is over" read by its lemmas is Dutch "er
+            # zijn schulden over" (there are debts left), which is no ending
+            continue
         for at in sorted(_matched_plainly(q, cue)):
             if at not in out:
                 out.update(_clause_part(q, at, turns))
