@@ -1,4 +1,6 @@
-"""Session 10 (router21): what a question says is over or tried (docs/notes/2026-12-08s10-router21.md).
+"""Session 10 (router21): what a question says is over or tried.
+
+See docs/notes/2026-12-08s10-router21.md.
 
 "Het buurtteam heeft het geprobeerd maar ...", "Bbz is niet meer aan de orde", "de
 huurachterstand is opgelost": the service or need named there is background, the person
@@ -13,7 +15,6 @@ import dataclasses
 import pytest
 
 from busbaan.routing import Router, lexicon
-from busbaan.routing.router import Tuning
 from busbaan.routing.safety import SafetySignals, settled_cues, settled_parts
 from busbaan.routing.text import settled_words, words
 
@@ -28,7 +29,7 @@ def _over(signals: SafetySignals, text: str) -> list[str]:
     ("Het wijkteam heeft het lang geprobeerd maar hij redt het niet.", "wijkteam"),
     ("Bij de corporatie is de achterstand met een regeling opgelost.", "achterstand"),
     ("De zitting is van de baan, nu wil hij zijn geld laten beheren.", "zitting"),
-    ("Zijn zaak is gestopt en er zijn schulden over.", "zaak"),
+    ("Zijn begeleiding is afgeschaald en er zijn schulden over.", "begeleiding"),
 ])
 def test_what_is_said_to_be_over_is_read(signals: SafetySignals, text: str, word: str) -> None:
     assert word in _over(signals, text)
@@ -37,7 +38,7 @@ def test_what_is_said_to_be_over_is_read(signals: SafetySignals, text: str, word
 @pytest.mark.parametrize(("text", "kept"), [
     # the part after the turn ("maar", "en", "nu") is what is current
     ("Het wijkteam heeft het lang geprobeerd maar hij heeft begeleiding nodig.", "begeleiding"),
-    ("Zijn zaak is gestopt en er zijn schulden over.", "schulden"),
+    ("Zijn begeleiding is afgeschaald en er zijn schulden over.", "schulden"),
     # "die" is a demonstrative here, no conjunction that ends the part
     ("Ik heb me al gemeld bij die organisatie, maar mijn huis en werk lopen vast.", "huis"),
 ])
@@ -49,6 +50,7 @@ def test_the_part_ends_at_a_turn(signals: SafetySignals, text: str, kept: str) -
     "De huurachterstand is nog niet opgelost, de deurwaarder komt.",
     "Ik heb geprobeerd zelf huurtoeslag aan te vragen maar het lukt niet.",
     "Schuldhulp heeft mijn aanvraag afgewezen, kan ik bezwaar maken?",
+    "Zijn uitzendcontract stopt nu, heeft hij recht op een uitkering?",
 ])
 def test_not_over(signals: SafetySignals, text: str) -> None:
     """A negated cue is no settled one; what the asker tried to do and a refusal are
