@@ -54,6 +54,8 @@ from busbaan.routing.safety import (
     lemma,
     load_signals,
     same,
+    settled_cues,
+    settled_parts,
 )
 from busbaan.routing.safety import tokens as safety_tokens
 from busbaan.routing.text import (
@@ -183,6 +185,12 @@ class Tuning:
     #: question, not only such a description, 0.5 cost one top-1 (1,118) and four
     #: confident answers: "mijn zus", "de moeder" there are part of what happens.
     person_weight: float = 0.5
+    #: Weight of the words of what the question says is over, tried or no longer in
+    #: play ("het buurtteam heeft het geprobeerd maar ...", "Bbz is niet meer aan de
+    #: orde", "de huurachterstand is opgelost"; :func:`.safety.settled_parts`, the same
+    #: reading as safety's settled past danger), outside the asking sentences: the
+    #: person asks what comes next (session 10, router21).
+    settled_weight: float = 0.5
     #: A service the person's age excludes hands this share of its score to the
     #: services its own text sends people of that age to (:attr:`.Index.age_referrals`).
     age_handover: float = 0.8
@@ -379,6 +387,7 @@ class Router:
             frame_weight=tuning.frame_weight,
             ask_weight=tuning.ask_weight,
             person_weight=tuning.person_weight,
+            settled_weight=tuning.settled_weight,
         )
         place_words = [w for name in lexicon.STADSDELEN for w in name.lower().split("-")]
         self._index = Index(
@@ -404,7 +413,9 @@ class Router:
     # ------------------------------------------------------------------ scoring
 
     def _query(self, question: str, who: Person) -> dict[str, tuple[float, list[Term]]]:
-        terms = self.analyzer.query(question, ignore=who.place_words)
+        settled = (settled_parts(self.safety, question, settled_cues(lexicon.SETTLED))
+                   if self.tuning.settled_weight != 1.0 else frozenset())
+        terms = self.analyzer.query(question, ignore=who.place_words, settled=settled)
         merged: dict[str, tuple[float, list[Term]]] = {}
         for term in terms:
             if term.stem not in self._index and term.stem not in self._examples:

@@ -28,7 +28,7 @@ import snowballstemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from busbaan.routing.lexicon import fold
+from busbaan.routing.lexicon import STOPWORDS, fold
 from busbaan.routing.model import MapProblem, SocialMap
 
 DEFAULT_FILE = "safety_signals.yaml"
@@ -1728,18 +1728,65 @@ def _past(signals: SafetySignals, q: _Question) -> frozenset[int]:
     phrases = tuple(c for c in signals.past if len(c) > 1 or not signals.past_as_written)
     words = {i for i, w in enumerate(q.surface) if w in signals.past_as_written}
     for start in sorted(_figurative(q, phrases) | words):
-        if start in out:
-            continue
-        left = start
-        while (left > 0 and q.clause[left - 1] == q.clause[start]
-               and q.surface[left - 1] not in signals.turns):
-            left -= 1
-        right = start
-        while (right + 1 < len(q.surface) and q.clause[right + 1] == q.clause[start]
-               and q.surface[right + 1] not in signals.turns):
-            right += 1
-        out.update(range(left, right + 1))
+        if start not in out:
+            out.update(_clause_part(q, start, signals.turns))
     return frozenset(out)
+
+
+def _clause_part(q: _Question, start: int, turns: Iterable[str]) -> range:
+    """The part of ``start``'s clause around it, from the previous turn word (one of
+    ``turns``: "maar", "nu") to the next, the turn words left out."""
+    left = start
+    while (left > 0 and q.clause[left - 1] == q.clause[start]
+           and q.surface[left - 1] not in turns):
+        left -= 1
+    right = start
+    while (right + 1 < len(q.surface) and q.clause[right + 1] == q.clause[start]
+           and q.surface[right + 1] not in turns):
+        right += 1
+    return range(left, right + 1)
+
+
+@functools.lru_cache(maxsize=256)
+def settled_cues(texts: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Cues written as in the signals file ("is ... opgelost") in the form
+    :func:`settled_parts` reads."""
+    return tuple(_figurative_words(t) for t in texts)
+
+
+#: The conjunctions of :data:`_CLAUSE_END` less "die" and "dat", which are as often
+#: demonstratives ("bij die organisatie", "dat is achter de rug").
+_CONJUNCTIONS = _CLAUSE_END - frozenset(["die", "dat"])
+
+
+def settled_parts(signals: SafetySignals, question: str,
+                  more: tuple[tuple[str, ...], ...] = ()) -> frozenset[tuple[int, str]]:
+    """What ``question`` says is over, tried or already done: the parts of clauses
+    around a plain (not negated) settled cue -- ``signals.settled`` ("is opgelost", "al
+    gemeld", "woont nu veilig") and ``more`` (the router's: "geprobeerd", "achter de
+    rug", "niet meer aan de orde") -- from the previous turn word or conjunction
+    ("maar", "nu", "en") to the next. As (clause number, folded word) pairs, the clause
+    counted by punctuation, so that a reader with its own tokens can find them. The
+    same reading as safety's settled past danger (:func:`_past`, :func:`_said`): one
+    grammar of "it is over" for both (session 10, router21)."""
+    q = _Question(question)
+    turns = signals.turns | _CONJUNCTIONS
+    out: set[int] = set()
+    for cue in (*signals.settled, *more):
+        if all(w in STOPWORDS or w == ANY_GAP for w in cue):
+            # grammar words only: English "is over" read by its lemmas is Dutch "er
+            # zijn schulden over" (there are debts left), which is no ending
+            continue
+        for at in sorted(_matched_plainly(q, cue)):
+            if at not in out:
+                out.update(_clause_part(q, at, turns))
+    clause, pairs = 0, set()
+    for i, word in enumerate(q.surface):
+        if not word[0].isalnum():
+            clause += 1
+        elif i in out:
+            pairs.add((clause, word))
+    return frozenset(pairs)
 
 
 def _said(q: _Question, cues: tuple[tuple[str, ...], ...]) -> bool:

@@ -330,6 +330,21 @@ def asked_sentences(text: str) -> frozenset[int]:
     return frozenset(i for s, ask in zip(sentences, asks, strict=True) if ask for i in s)
 
 
+def settled_words(text: str, settled: frozenset[tuple[int, str]]) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words ``settled`` names as (clause, word):
+    the clause counted by punctuation, as :func:`.safety.settled_parts` counts it."""
+    out: set[int] = set()
+    clause = index = 0
+    for tok in _TOKEN.findall(_APOSTROPHE.sub("", fold(text))):
+        if not tok[0].isalnum():
+            clause += 1
+            continue
+        if (clause, tok) in settled:
+            out.add(index)
+        index += 1
+    return frozenset(out)
+
+
 #: Forms of "leren"/"learn": with an infinitive next to it ("wil leren budgetteren",
 #: "leert fietsen", "learn to budget") it carries that verb, which names the need; only
 #: with a noun ("Nederlands leren", "learn English") is learning itself the need.
@@ -735,8 +750,10 @@ class Analyzer:
         frame_weight: float = 1.0,
         ask_weight: float = 1.0,
         person_weight: float = 1.0,
+        settled_weight: float = 1.0,
     ) -> None:
         self.stem = Stemmer()
+        self._settled_weight = settled_weight
         self._place_weight = place_weight
         self._frame_weight = frame_weight
         self._ask_weight = ask_weight
@@ -884,11 +901,15 @@ class Analyzer:
         ruled_out = contrasted_negations(unelided)
         return " ".join(w for i, w in enumerate(words(unelided)) if i not in ruled_out)
 
-    def query(self, text: str, *, ignore: Sequence[str] = ()) -> list[Term]:
+    def query(self, text: str, *, ignore: Sequence[str] = (),
+              settled: frozenset[tuple[int, str]] = frozenset()) -> list[Term]:
         """Weighted terms of a question: its words, compound parts, expansions, fixes.
 
         Negation is deliberately not modelled: "geen DigiD", "geen woning" and "geen
         diploma" name the need itself as often as "geen schulden" rules one out.
+        ``settled``: the (clause, word) pairs the question says are over or tried
+        (:func:`.safety.settled_parts`); outside the asking sentences they weigh
+        ``settled_weight``.
         """
         ignored = {fold(w) for w in ignore}
         unelided = self._unelide(text)
@@ -902,9 +923,12 @@ class Analyzer:
             if w not in ignored and i not in ruled_out
         ]
         original = [w for _, w in kept]
+        over = (settled_words(unelided, settled) - asked
+                if settled and self._settled_weight != 1.0 else frozenset())
         where = [
             (self._frame_weight if i in frame else self._place_weight if i in places else 1.0)
             * (self._ask_weight if i in asked else 1.0)
+            * (self._settled_weight if i in over else 1.0)
             for i, _ in kept
         ]
         surface = [self._surface(w) for w in original]  # corrected where misspelt
