@@ -12,8 +12,9 @@ Import this module wherever the full metadata is needed.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import ColumnElement, Index, String, Text, UniqueConstraint, literal, text
 from sqlmodel import JSON, Column, Field, SQLModel
 
 
@@ -41,9 +42,11 @@ class SocialMapRow(SQLModel, table=True):
 FORGOTTEN_EVENT = "forgotten:"
 
 
-def forgotten_refs(answer_id: str) -> dict[str, str]:
-    """The values of ``route_answer``'s Matrix reference columns once forgotten."""
-    return {"room_id": "", "event_id": FORGOTTEN_EVENT + answer_id, "question_event_id": ""}
+def forgotten_refs(answer_id: ColumnElement[Any]) -> dict[str, Any]:
+    """The values of ``route_answer``'s Matrix reference columns once forgotten, for an
+    UPDATE (``answer_id``: the table's column)."""
+    return {"room_id": "", "event_id": literal(FORGOTTEN_EVENT, String) + answer_id,
+            "question_event_id": ""}
 
 
 class RouteAnswerRow(SQLModel, table=True):
@@ -52,6 +55,10 @@ class RouteAnswerRow(SQLModel, table=True):
     :func:`forgotten_refs` afterwards."""
 
     __tablename__ = "route_answer"
+    # the retention sweep's search: answers that still keep their ids, by age (0100)
+    __table_args__ = (Index("ix_route_answer_kept_created", "created_at",
+                            postgresql_where=text("room_id <> ''"),
+                            sqlite_where=text("room_id <> ''")),)
 
     answer_id: str = Field(primary_key=True, max_length=16)
     room_id: str = Field(index=True, max_length=255)

@@ -53,10 +53,13 @@ from busbaan.wegwijzer.retention import MATRIX_ID_DAYS, keeps_answer_ids, keeps_
 __all__ = ["MATRIX_ID_DAYS", "Plan", "WegwijzerPrivacy", "plan"]
 
 _ATTEMPTS = 3
+_BATCH = 500  # answers forgotten per UPDATE
 
 _ANSWER = RouteAnswerRow.__table__  # type: ignore[attr-defined]
 _LANE = LaneRow.__table__  # type: ignore[attr-defined]
 _FEEDBACK = RouteFeedbackRow.__table__  # type: ignore[attr-defined]
+#: An answer that still keeps where it was given (the predicate of its partial index)
+_KEPT = _ANSWER.c.room_id != ""
 
 #: Columns that hold a person: a value starting with "@" is a Matrix ID written before
 #: migration 0070 (a pseudonym is 12 hex).
@@ -89,10 +92,10 @@ class _LaneAsker:
 
 @dataclass(frozen=True, slots=True)
 class _AnswerIds:
-    """An answer past its limit: its room and event ids (as read) become NULL."""
+    """An answer past its limit: its room and event ids are forgotten
+    (:func:`~busbaan.store.wegwijzer_models.forgotten_refs`)."""
 
     answer_id: str
-    event_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +175,8 @@ def _answers_past_limit(conn: Connection, now: dt.datetime) -> tuple[_AnswerIds,
     with their lanes (which may keep them longer)."""
     cutoff = (now - dt.timedelta(days=MATRIX_ID_DAYS)).astimezone(dt.UTC)
     old = conn.execute(
-        sa.select(_ANSWER.c.answer_id, _ANSWER.c.event_id, _ANSWER.c.created_at)
-        .where(_ANSWER.c.room_id != "", _ANSWER.c.created_at <= cutoff)).all()
+        sa.select(_ANSWER.c.answer_id, _ANSWER.c.created_at)
+        .where(_KEPT, _ANSWER.c.created_at <= cutoff)).all()
     if not old:
         return ()
     lanes: dict[str, list[LaneRecord]] = {}
@@ -183,7 +186,7 @@ def _answers_past_limit(conn: Connection, now: dt.datetime) -> tuple[_AnswerIds,
                       _LANE.c.closed_at)
             .where(_LANE.c.asker_user_id.is_not(None))).all():  # the only ones that keep
         lanes.setdefault(row.answer_id, []).append(_lane_record(row))
-    return tuple(_AnswerIds(row.answer_id, row.event_id) for row in old
+    return tuple(_AnswerIds(row.answer_id) for row in old
                  if not keeps_answer_ids(_aware(row.created_at), lanes.get(row.answer_id, ()),
                                          now))
 
@@ -210,12 +213,13 @@ def apply(conn: Connection, todo: Plan) -> None:
                             .values(asker=c.new_asker, asker_user_id=c.new_user_id)).rowcount
         if int(done or 0) != 1:
             raise _Moved
-    for a in todo.answers:
+    answer_ids = [a.answer_id for a in todo.answers]
+    for start in range(0, len(answer_ids), _BATCH):  # one UPDATE per batch, not per row
+        batch = answer_ids[start:start + _BATCH]
         done = conn.execute(sa.update(_ANSWER)
-                            .where(_ANSWER.c.answer_id == a.answer_id,
-                                   _ANSWER.c.event_id == a.event_id)
-                            .values(forgotten_refs(a.answer_id))).rowcount
-        if int(done or 0) != 1:
+                            .where(_ANSWER.c.answer_id.in_(batch), _KEPT)
+                            .values(forgotten_refs(_ANSWER.c.answer_id))).rowcount
+        if int(done or 0) != len(batch):
             raise _Moved
 
 

@@ -181,3 +181,20 @@ def test_migration_0100_clears_answers_already_past_the_limit(url_at_0090: str) 
         )["answers_forgotten"] == 0
     finally:
         engine.dispose()
+
+
+def test_the_sweep_forgets_more_answers_than_one_batch(engine: Engine) -> None:
+    """A bot stopped for a while (or a first sweep): 1,201 answers past the limit go in
+    one sweep, batched (500 a statement), the fresh one stays."""
+    p = Pseudonyms.generate()
+    old = (T0 - LIMIT - dt.timedelta(days=1)).replace(tzinfo=None)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO route_answer (answer_id, room_id, event_id, question_event_id, "
+            "asker, question_sha256, map_sha256, results, confident, created_at) VALUES "
+            "(:a, '!dm:test', :e, :q, :who, '', 'm', '[]', true, :t)"),
+            [{"a": f"A-{i}", "e": f"$e{i}", "q": f"$q{i}", "who": p.person(ASKER),
+              "t": old if i else T0.replace(tzinfo=None)} for i in range(1202)])
+    assert WegwijzerPrivacy(engine).sweep(p, T0, legacy=False)["answers_forgotten"] == 1201
+    kept = {a for a, refs in _matrix_refs(engine).items() if refs != (None, None, None)}
+    assert kept == {"A-0"}

@@ -19,7 +19,7 @@ are written out (14 days, ``MATRIX_ID_DAYS`` when this was written; the values o
 lane condition is the one of ``keeps_asker_id``: a lane that still waits (no first
 answer, not closed), opened less than 14 days ago, still holding its asker's ID.
 
-There is no way back (downgrade does nothing): the IDs are gone on purpose.
+There is no way back (downgrade drops the index only): the IDs are gone on purpose.
 
 Revision ID: 0100
 Revises: 0090
@@ -47,6 +47,11 @@ _lane = sa.table("lane", sa.column("answer_id", sa.String),
 
 
 def upgrade() -> None:
+    # the sweep's search (answers still keeping their ids, by age): without it every
+    # check of the wegwijzer (30 s) reads the whole table
+    op.create_index("ix_route_answer_kept_created", "route_answer", ["created_at"],
+                    postgresql_where=sa.text("room_id <> ''"),
+                    sqlite_where=sa.text("room_id <> ''"))
     cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=_DAYS)).replace(tzinfo=None)
     waiting_lane = (sa.select(sa.literal(1)).select_from(_lane)
                     .where(_lane.c.answer_id == _answer.c.answer_id,
@@ -61,4 +66,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Nothing to restore: the IDs are gone."""
+    """The index goes; the IDs do not come back (they are gone on purpose)."""
+    op.drop_index("ix_route_answer_kept_created", "route_answer")
