@@ -104,7 +104,7 @@ from busbaan.wegwijzer import (
     refuse_personal_data,
 )
 from busbaan.wegwijzer.mapdoc import MapDocument, document_from_text, map_document
-from busbaan.wegwijzer.retention import before_rotation
+from busbaan.wegwijzer.retention import MATRIX_ID_DAYS, before_rotation
 from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
 
 T = TypeVar("T")
@@ -248,7 +248,7 @@ class WegwijzerBot:
         # (room, asker) -> the event id of their last question there, answered or refused
         # (outside7: `!fout` after a refused question was booked on the answer before it)
         self._last_question: OrderedDict[tuple[str, str], str] = OrderedDict()
-        self._reactions: asyncio.Queue[nio.ReactionEvent] = asyncio.Queue()
+        self._reactions: asyncio.Queue[tuple[str, nio.ReactionEvent]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._started_ms = 0
         for owner in (self, self.lanes):
@@ -780,6 +780,8 @@ class WegwijzerBot:
             replied = await asyncio.to_thread(self.answers.by_event, in_reply_to)
             if replied is not None and replied.room_id == room_id:
                 return replied
+            if replied is None and await self.forgotten_answer(room_id, in_reply_to):
+                raise answer_forgotten(replied=True)  # not "your last answer": another
         last = await asyncio.to_thread(self.answers.last_for, room_id, self.person(sender))
         newest = self._last_question.get((room_id, sender))
         if last is not None and newest is not None and newest != last.question_event_id:
@@ -805,6 +807,9 @@ class WegwijzerBot:
                 "room yet; answers from before it I can no longer link to you. Ask your "
                 "question again: !who <question> (or send me a direct message).",
                 errcode="BB_NO_ANSWER", data={"reason": "before_key_change"})
+        if last is None and await asyncio.to_thread(self.answers.forgotten_for,
+                                                    self.person(sender)):
+            raise answer_forgotten(replied=False)  # privacy12: all past the limit, maybe
         if last is None:
             raise NotFound(
                 "Ik heb je in deze kamer nog geen antwoord gegeven. Stel eerst een vraag: "
@@ -814,12 +819,38 @@ class WegwijzerBot:
                 errcode="BB_NO_ANSWER")
         return last
 
+    async def forgotten_answer(self, room_id: str, event_id: str) -> bool:
+        """Whether ``event_id`` in ``room_id`` is an answer of this bot that no longer
+        keeps where it was given (:func:`busbaan.wegwijzer.retention.keeps_answer_ids`):
+        the table cannot find it by its event any more, but the answer in Matrix carries
+        its ``answer_id``. False when that cannot be read (another message, an event
+        this device cannot decrypt)."""
+        resp = await self.client.room_get_event(room_id, event_id)
+        if not isinstance(resp, nio.RoomGetEventResponse):
+            return False
+        event: Any = resp.event
+        if isinstance(event, nio.MegolmEvent):
+            try:
+                event = self.client.decrypt_event(event)
+            except Exception:  # nio.EncryptionError and the like: cannot tell
+                return False
+        if getattr(event, "sender", None) != self.user_id:
+            return False
+        route = (getattr(event, "source", None) or {}).get("content", {}).get(ROUTE_KEY)
+        if not isinstance(route, dict) or not isinstance(route.get("answer_id"), str):
+            return False
+        answer = await asyncio.to_thread(self.answers.get, route["answer_id"])
+        return answer is not None and answer.forgotten
+
     async def question_for(self, answer: AnswerRecord) -> str | None:
         """The question's text, to carry into a lane: from memory, else from Matrix
-        (checked again for personal data). None when it cannot be had safely."""
+        (checked again for personal data). None when it cannot be had safely, or the
+        answer no longer keeps where the question was asked (past the retention limit)."""
         cached = self._questions.get(answer.answer_id)
         if cached is not None:
             return cached
+        if answer.room_id is None or answer.question_event_id is None:
+            return None
         resp = await self.client.room_get_event(answer.room_id, answer.question_event_id)
         if not isinstance(resp, nio.RoomGetEventResponse):
             return None
@@ -881,29 +912,30 @@ class WegwijzerBot:
     async def _on_reaction(self, room: nio.MatrixRoom, event: nio.ReactionEvent) -> None:
         if (event.sender != self.user_id and event.key in REACTIONS
                 and event.server_timestamp >= self._started_ms - 2_000):
-            self._reactions.put_nowait(event)
+            self._reactions.put_nowait((room.room_id, event))
 
     async def _reaction_worker(self) -> None:
         while True:
-            event = await self._reactions.get()
+            room_id, event = await self._reactions.get()
             try:
-                await self._lane_by_reaction(event)
+                await self._lane_by_reaction(room_id, event)
             except Exception:
                 log.exception("wegwijzer.reaction_failed")
             finally:
                 self._reactions.task_done()
 
-    async def _lane_by_reaction(self, event: nio.ReactionEvent) -> None:
+    async def _lane_by_reaction(self, room_id: str, event: nio.ReactionEvent) -> None:
         answer = await asyncio.to_thread(self.answers.by_event, event.reacts_to)
-        if answer is None:
+        if answer is None and not await self.forgotten_answer(room_id, event.reacts_to):
             return  # a reaction on something else
-        room_id = answer.room_id
         n = REACTIONS[event.key]
         lang = "nl"
-        relates = {"m.in_reply_to": {"event_id": answer.event_id}}
+        relates = {"m.in_reply_to": {"event_id": event.reacts_to}}
         with structlog.contextvars.bound_contextvars(bot=self.name, room_id=room_id,
                                                      event_id=event.event_id):
             try:
+                if answer is None:  # an answer past the retention limit (privacy12)
+                    raise answer_forgotten(replied=True)
                 opened = await self.lanes.open(room_id=room_id, sender=event.sender,
                                                answer=answer, n=n, lang=lang)
             except BusbaanError as exc:
@@ -1010,6 +1042,30 @@ class WegwijzerBot:
         return await self._feedback(ctx, "wrong", expected)
 
 
+def answer_forgotten(*, replied: bool) -> NotFound:
+    """An answer past the retention limit (``replied``: the one replied or reacted to;
+    else "your last answer", when the person has only such answers left): it cannot be
+    rated or opened any more. One sentence: why, and what to do instead (privacy12)."""
+    if replied:
+        nl = (f"Dat antwoord is ouder dan {MATRIX_ID_DAYS} dagen en ik bewaar niet langer "
+              "waar ik het gaf, dus je kunt het niet meer beoordelen of er een baan uit "
+              "openen; stel de vraag opnieuw met !wie <vraag> (of in een direct bericht "
+              "aan mij).")
+        en = (f"That answer is older than {MATRIX_ID_DAYS} days and I no longer keep where "
+              "I gave it, so it can no longer be rated or a lane opened from it; ask the "
+              "question again with !who <question> (or in a direct message to me).")
+    else:
+        nl = (f"Ik heb je in deze kamer de afgelopen {MATRIX_ID_DAYS} dagen geen antwoord "
+              "gegeven en van oudere antwoorden bewaar ik niet waar ik ze gaf, dus er is "
+              "niets te beoordelen of te openen; stel de vraag opnieuw met !wie <vraag> (of "
+              "in een direct bericht aan mij).")
+        en = (f"I have not answered you in this room in the last {MATRIX_ID_DAYS} days, and "
+              "of older answers I no longer keep where I gave them, so there is nothing to "
+              "rate or open; ask the question again with !who <question> (or in a direct "
+              "message to me).")
+    return NotFound(nl, en, errcode="BB_NO_ANSWER", data={"reason": "expired"})
+
+
 def answer_before_key_change() -> Forbidden:
     """An answer from before a key rotation cannot be rated or opened: say why, plainly
     (who asked is no longer known; the person may well be the asker)."""
@@ -1023,5 +1079,5 @@ def answer_before_key_change() -> Forbidden:
         errcode="BB_NOT_ASKER", data={"reason": "before_key_change"})
 
 
-__all__ = ["ROUTE_KEY", "WegwijzerBot", "answer_before_key_change", "check_files",
-           "load_socialmap"]
+__all__ = ["ROUTE_KEY", "WegwijzerBot", "answer_before_key_change", "answer_forgotten",
+           "check_files", "load_socialmap"]

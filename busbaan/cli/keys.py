@@ -53,10 +53,13 @@ def _key_path(pseudonym_key: Path | None, state_dir: Path) -> Path:
 def _counts_text(counts: dict[str, int]) -> str:
     if lang() == "en":
         return (f"{counts['pseudonymised']} row(s) pseudonymised, {counts['rekeyed']} lane "
-                f"asker(s) re-keyed, {counts['expired']} Matrix ID(s) past retention removed")
+                f"asker(s) re-keyed, {counts['expired']} Matrix ID(s) past retention removed, "
+                f"{counts['answers_forgotten']} answer(s) past retention no longer tied to "
+                "their room and messages")
     return (f"{counts['pseudonymised']} rij(en) gepseudonimiseerd, {counts['rekeyed']} "
             f"vrager(s) van een baan opnieuw versleuteld, {counts['expired']} Matrix-ID('s) "
-            "na de bewaartermijn verwijderd")
+            f"na de bewaartermijn verwijderd, {counts['answers_forgotten']} antwoord(en) na "
+            "de bewaartermijn losgemaakt van hun kamer en berichten")
 
 
 @keys.command("redact")

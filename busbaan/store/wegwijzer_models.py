@@ -2,8 +2,9 @@
 
 No table holds a question's text: questions are referred to by their keyed hash
 (``question_sha256``). People are named by their keyed person pseudonym (12 hex), not
-their Matrix ID; the one exception is ``lane.asker_user_id`` while the lane waits
-(:mod:`busbaan.wegwijzer.retention`; migration 0070). Times are stored as naive UTC.
+their Matrix ID; the exceptions are ``lane.asker_user_id`` while the lane waits
+(migration 0070) and an answer's room and event ids for a limited time (migration 0100;
+:mod:`busbaan.wegwijzer.retention`). Times are stored as naive UTC.
 Migration: ``0004_wegwijzer``.
 Import this module wherever the full metadata is needed.
 """
@@ -11,8 +12,9 @@ Import this module wherever the full metadata is needed.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import ColumnElement, Index, String, Text, UniqueConstraint, literal, text
 from sqlmodel import JSON, Column, Field, SQLModel
 
 
@@ -31,10 +33,32 @@ class SocialMapRow(SQLModel, table=True):
     imported_by: str = Field(default="", max_length=255)
 
 
+#: An answer's ``event_id`` once its Matrix references are forgotten (the retention limit,
+#: :func:`busbaan.wegwijzer.retention.keeps_answer_ids`): this prefix and the answer's own
+#: id, never a Matrix event id (those start with "$"); ``room_id`` and
+#: ``question_event_id`` become "". Not NULL: the columns are NOT NULL, and on SQLite
+#: making them nullable rebuilds ``route_answer``, which the lanes' and verdicts' foreign
+#: keys refuse inside the migration's transaction (and which copies every answer).
+FORGOTTEN_EVENT = "forgotten:"
+
+
+def forgotten_refs(answer_id: ColumnElement[Any]) -> dict[str, Any]:
+    """The values of ``route_answer``'s Matrix reference columns once forgotten, for an
+    UPDATE (``answer_id``: the table's column)."""
+    return {"room_id": "", "event_id": literal(FORGOTTEN_EVENT, String) + answer_id,
+            "question_event_id": ""}
+
+
 class RouteAnswerRow(SQLModel, table=True):
-    """An answer the wegwijzer gave (results, not the question)."""
+    """An answer the wegwijzer gave (results, not the question). Where it was given
+    (``room_id``, ``event_id``, ``question_event_id``) only for a limited time:
+    :func:`forgotten_refs` afterwards."""
 
     __tablename__ = "route_answer"
+    # the retention sweep's search: answers that still keep their ids, by age (0100)
+    __table_args__ = (Index("ix_route_answer_kept_created", "created_at",
+                            postgresql_where=text("room_id <> ''"),
+                            sqlite_where=text("room_id <> ''")),)
 
     answer_id: str = Field(primary_key=True, max_length=16)
     room_id: str = Field(index=True, max_length=255)

@@ -5,8 +5,9 @@ the tables may hold):
 
 - the bot, at start and on its reminder clock: rows written before migration 0070 still
   carry Matrix IDs (the migration has no key, see its docstring) and get the person
-  pseudonym; a lane that no longer waits, or waited :data:`ASKER_ID_DAYS` days, loses
-  its ``asker_user_id``;
+  pseudonym; a lane that no longer waits, or waited :data:`MATRIX_ID_DAYS` days, loses
+  its ``asker_user_id``; an answer past its limit loses its room and event ids
+  (:func:`~busbaan.wegwijzer.retention.keeps_answer_ids`, session 10);
 - ``busbaan keys redact``: the same, now, without the bot;
 - ``busbaan keys rotate``: the same under the *new* key, which also re-keys
   ``lane.asker`` of every lane that still holds its asker's Matrix ID, together with the
@@ -40,17 +41,25 @@ from busbaan.audit.storage import AuditLog
 from busbaan.errors import Unavailable
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.store.pseudonym_key import fence, record_key
-from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow
+from busbaan.store.wegwijzer_models import (
+    LaneRow,
+    RouteAnswerRow,
+    RouteFeedbackRow,
+    forgotten_refs,
+)
 from busbaan.wegwijzer.model import LaneRecord
-from busbaan.wegwijzer.retention import ASKER_ID_DAYS, keeps_asker_id
+from busbaan.wegwijzer.retention import MATRIX_ID_DAYS, keeps_answer_ids, keeps_asker_id
 
-__all__ = ["ASKER_ID_DAYS", "Plan", "WegwijzerPrivacy", "plan"]
+__all__ = ["MATRIX_ID_DAYS", "Plan", "WegwijzerPrivacy", "plan"]
 
 _ATTEMPTS = 3
+_BATCH = 500  # answers forgotten per UPDATE
 
 _ANSWER = RouteAnswerRow.__table__  # type: ignore[attr-defined]
 _LANE = LaneRow.__table__  # type: ignore[attr-defined]
 _FEEDBACK = RouteFeedbackRow.__table__  # type: ignore[attr-defined]
+#: An answer that still keeps where it was given (the predicate of its partial index)
+_KEPT = _ANSWER.c.room_id != ""
 
 #: Columns that hold a person: a value starting with "@" is a Matrix ID written before
 #: migration 0070 (a pseudonym is 12 hex).
@@ -82,38 +91,50 @@ class _LaneAsker:
 
 
 @dataclass(frozen=True, slots=True)
+class _AnswerIds:
+    """An answer past its limit: its room and event ids are forgotten
+    (:func:`~busbaan.store.wegwijzer_models.forgotten_refs`)."""
+
+    answer_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """What one sweep changes; counts only (no IDs) in :meth:`counts`."""
 
     renames: tuple[_Rename, ...] = ()
     lanes: tuple[_LaneAsker, ...] = field(default=())
+    answers: tuple[_AnswerIds, ...] = field(default=())
 
     def counts(self) -> dict[str, int]:
-        """Rows pseudonymised (written before 0070), lane askers re-keyed, and Matrix IDs
-        forgotten under the retention rule."""
+        """Rows pseudonymised (written before 0070), lane askers re-keyed, lane askers'
+        Matrix IDs forgotten (``expired``) and answers whose room and event ids were
+        forgotten (``answers_forgotten``) under the retention rule."""
         legacy = sum(r.rows for r in self.renames)
         legacy += sum(1 for c in self.lanes if c.old_asker.startswith("@"))
         rekeyed = sum(1 for c in self.lanes
                       if not c.old_asker.startswith("@") and c.old_asker != c.new_asker)
         expired = sum(1 for c in self.lanes
                       if c.old_user_id is not None and c.new_user_id is None)
-        return {"pseudonymised": legacy, "rekeyed": rekeyed, "expired": expired}
+        return {"pseudonymised": legacy, "rekeyed": rekeyed, "expired": expired,
+                "answers_forgotten": len(self.answers)}
 
     def __bool__(self) -> bool:
-        return bool(self.renames or self.lanes)
+        return bool(self.renames or self.lanes or self.answers)
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
 
 
 def _lane_record(row: Any) -> LaneRecord:
-    def aware(when: dt.datetime | None) -> dt.datetime | None:
-        return None if when is None else when.replace(tzinfo=dt.UTC) if when.tzinfo is None \
-            else when.astimezone(dt.UTC)
+    def maybe(when: dt.datetime | None) -> dt.datetime | None:
+        return None if when is None else _aware(when)
 
-    opened = aware(row.opened_at)
-    assert opened is not None
     return LaneRecord(
         lane_id=row.lane_id, room_id="", answer_id="", service_id="", organization_id="",
-        team="", asker=row.asker, target_minutes=0, opened_at=opened,
-        first_answer_at=aware(row.first_answer_at), closed_at=aware(row.closed_at),
+        team="", asker=row.asker, target_minutes=0, opened_at=_aware(row.opened_at),
+        first_answer_at=maybe(row.first_answer_at), closed_at=maybe(row.closed_at),
         asker_user_id=row.asker_user_id)
 
 
@@ -145,7 +166,29 @@ def plan(conn: Connection, pseudonyms: Pseudonyms, now: dt.datetime, *,
                             user_id if keeps_asker_id(record, now) else None)
         if (change.new_asker, change.new_user_id) != (change.old_asker, change.old_user_id):
             lanes.append(change)
-    return Plan(tuple(renames), tuple(lanes))
+    return Plan(tuple(renames), tuple(lanes), _answers_past_limit(conn, now))
+
+
+def _answers_past_limit(conn: Connection, now: dt.datetime) -> tuple[_AnswerIds, ...]:
+    """Answers that still hold room and event ids but may not
+    (:func:`~busbaan.wegwijzer.retention.keeps_answer_ids`): those older than the limit,
+    with their lanes (which may keep them longer)."""
+    cutoff = (now - dt.timedelta(days=MATRIX_ID_DAYS)).astimezone(dt.UTC)
+    old = conn.execute(
+        sa.select(_ANSWER.c.answer_id, _ANSWER.c.created_at)
+        .where(_KEPT, _ANSWER.c.created_at <= cutoff)).all()
+    if not old:
+        return ()
+    lanes: dict[str, list[LaneRecord]] = {}
+    for row in conn.execute(
+            sa.select(_LANE.c.lane_id, _LANE.c.answer_id, _LANE.c.asker,
+                      _LANE.c.asker_user_id, _LANE.c.opened_at, _LANE.c.first_answer_at,
+                      _LANE.c.closed_at)
+            .where(_LANE.c.asker_user_id.is_not(None))).all():  # the only ones that keep
+        lanes.setdefault(row.answer_id, []).append(_lane_record(row))
+    return tuple(_AnswerIds(row.answer_id) for row in old
+                 if not keeps_answer_ids(_aware(row.created_at), lanes.get(row.answer_id, ()),
+                                         now))
 
 
 class _Moved(Exception):
@@ -169,6 +212,14 @@ def apply(conn: Connection, todo: Plan) -> None:
                                    user_id)
                             .values(asker=c.new_asker, asker_user_id=c.new_user_id)).rowcount
         if int(done or 0) != 1:
+            raise _Moved
+    answer_ids = [a.answer_id for a in todo.answers]
+    for start in range(0, len(answer_ids), _BATCH):  # one UPDATE per batch, not per row
+        batch = answer_ids[start:start + _BATCH]
+        done = conn.execute(sa.update(_ANSWER)
+                            .where(_ANSWER.c.answer_id.in_(batch), _KEPT)
+                            .values(forgotten_refs(_ANSWER.c.answer_id))).rowcount
+        if int(done or 0) != len(batch):
             raise _Moved
 
 

@@ -111,9 +111,11 @@ class SocialMapRepository:
 
 
 def _answer(row: RouteAnswerRow) -> AnswerRecord:
+    kept = row.room_id != ""  # else forgotten (the retention limit): forgotten_refs
     return AnswerRecord(
-        answer_id=row.answer_id, room_id=row.room_id, event_id=row.event_id,
-        question_event_id=row.question_event_id, asker=row.asker,
+        answer_id=row.answer_id, room_id=row.room_id if kept else None,
+        event_id=row.event_id if kept else None,
+        question_event_id=row.question_event_id if kept else None, asker=row.asker,
         question_sha256=row.question_sha256, map_sha256=row.map_sha256,
         results=tuple(ResultRef(service_id=str(r["service_id"]),
                                 organization_id=str(r["organization_id"]),
@@ -137,6 +139,9 @@ class AnswerRepository:
     def add(self, answer: AnswerRecord, *, key: str | None = None) -> None:
         """Store ``answer`` (its asker and question hash made under ``key``)."""
         _person(answer.asker)
+        if answer.room_id is None or answer.event_id is None or \
+                answer.question_event_id is None:
+            raise ValueError("a new answer is stored with its room and events")
         with Session(self._engine) as s, s.begin():
             if key is not None:
                 fence(s.connection(), key)
@@ -168,8 +173,19 @@ class AnswerRepository:
                        col(RouteAnswerRow.created_at) < _store(at)).limit(1)).first() \
                 is not None
 
+    def forgotten_for(self, asker: str) -> bool:
+        """Whether ``asker`` (a person pseudonym) has answers whose room and event ids
+        are no longer kept (:func:`busbaan.wegwijzer.retention.keeps_answer_ids`)."""
+        _person(asker)
+        with Session(self._engine) as session:
+            return session.exec(
+                select(RouteAnswerRow.answer_id)
+                .where(RouteAnswerRow.asker == asker,
+                       RouteAnswerRow.room_id == "").limit(1)).first() is not None
+
     def last_for(self, room_id: str, asker: str) -> AnswerRecord | None:
-        """The newest answer to ``asker`` (a person pseudonym) in ``room_id``."""
+        """The newest answer to ``asker`` (a person pseudonym) in ``room_id`` (answers
+        past the retention limit no longer have a room)."""
         _person(asker)
         with Session(self._engine) as s:
             row = s.exec(select(RouteAnswerRow)

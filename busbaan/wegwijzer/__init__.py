@@ -17,7 +17,12 @@ from busbaan.wegwijzer.question import (
     question_hash,
     refuse_personal_data,
 )
-from busbaan.wegwijzer.retention import ASKER_ID_DAYS, is_pseudonym, keeps_asker_id
+from busbaan.wegwijzer.retention import (
+    MATRIX_ID_DAYS,
+    is_pseudonym,
+    keeps_answer_ids,
+    keeps_asker_id,
+)
 from busbaan.wegwijzer.sla import (
     DEFAULT_TARGET_MINUTES,
     TeamFigures,
@@ -30,8 +35,8 @@ from busbaan.wegwijzer.sla import (
 )
 
 __all__ = [
-    "ASKER_ID_DAYS",
     "DEFAULT_TARGET_MINUTES",
+    "MATRIX_ID_DAYS",
     "AnswerRecord",
     "FeedbackRecord",
     "LaneRecord",
@@ -43,6 +48,7 @@ __all__ = [
     "format_duration",
     "guess_lang",
     "is_pseudonym",
+    "keeps_answer_ids",
     "keeps_asker_id",
     "map_names",
     "overdue",

@@ -32,18 +32,27 @@ class ResultRef:
 
 @dataclass(frozen=True, slots=True)
 class AnswerRecord:
-    """An answer the bot gave: where, to whom, for which question (by hash)."""
+    """An answer the bot gave: where, to whom, for which question (by hash).
+
+    Where (``room_id``, ``event_id``, ``question_event_id``) is kept for a limited time
+    (:func:`busbaan.wegwijzer.retention.keeps_answer_ids`); afterwards all three are None
+    (:attr:`forgotten`): the answer can no longer be rated or opened."""
 
     answer_id: str
-    room_id: str
-    event_id: str  # the answer's event
-    question_event_id: str  # the question's event (the text stays in Matrix)
+    room_id: str | None  # the room it was given in; None once forgotten
+    event_id: str | None  # the answer's event; None once forgotten
+    question_event_id: str | None  # the question's event (the text stays in Matrix)
     asker: str  # the asker's keyed person pseudonym (12 hex), never the Matrix ID
     question_sha256: str
     map_sha256: str
     results: tuple[ResultRef, ...]
     confident: bool
     created_at: dt.datetime
+
+    @property
+    def forgotten(self) -> bool:
+        """Where it was given is no longer kept (past the retention limit)."""
+        return self.event_id is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,45 +1,79 @@
 """Which Matrix IDs the wegwijzer keeps in its tables, and for how long (pure).
 
 The wegwijzer's tables name people by their keyed person pseudonym
-(:meth:`busbaan.pseudonyms.Pseudonyms.person`), never by Matrix ID, with one exception:
-a lane keeps its asker's Matrix ID (``lane.asker_user_id``) while the lane *waits*,
-because the reminder to the team's intake room names who is waiting ("een baan voor …
-van @asker wacht al …"). Everything else compares people, and a pseudonym compares as
-well as an ID:
+(:meth:`busbaan.pseudonyms.Pseudonyms.person`), never by Matrix ID. Two kinds of Matrix
+references are kept for a while, each for work in progress, and for at most
+:data:`MATRIX_ID_DAYS` days:
+
+- a lane keeps its asker's Matrix ID (``lane.asker_user_id``) while the lane *waits*,
+  because the reminder to the team's intake room names who is waiting ("een baan voor …
+  van @asker wacht al …");
+- an answer keeps where it was given (``route_answer.room_id``, ``event_id``,
+  ``question_event_id``; session 10, privacy12). These are Matrix IDs too: a direct
+  chat's room id belongs to one professional, and with the homeserver's database the
+  event ids give the sender and (unencrypted) the question. The bot needs them for:
+  ``!goed``/``!fout``/``!baan`` as a reply to the answer and the 1️⃣/2️⃣/3️⃣ reaction
+  (``event_id``), "your last answer in this room" (``room_id``), and the question's text
+  read back from Matrix when a lane opens or a lane's first answer teaches the router
+  (``room_id`` + ``question_event_id``). So they are kept :data:`MATRIX_ID_DAYS` days
+  from the answer, and longer only while a lane from it still keeps its asker's ID
+  (its first answer still teaches); then the sweep sets them to NULL
+  (:func:`keeps_answer_ids`). Afterwards the answer's services, scores and question hash
+  stay (the figures), but nobody can rate it or open a lane from it any more: the bot
+  says so (``BB_NO_ANSWER``, reason ``expired``).
+
+Everything else compares people, and a pseudonym compares as well as an ID:
 
 ============================ ================= ==========================================
 column                        holds             why no Matrix ID is needed
 ============================ ================= ==========================================
 route_answer.asker            pseudonym         "your last answer", "only the asker may …"
+route_answer.room_id,         Matrix IDs, at    see above; NULL afterwards
+event_id, question_event_id   most
+                              MATRIX_ID_DAYS
+                              (longer while a
+                              lane of it keeps
+                              its asker's ID)
 lane.asker                    pseudonym         the asker's own messages do not stop the
                                                 clock
 lane.asker_user_id            Matrix ID, while  the reminder names the asker; cleared at
                               the lane waits    the first answer, at closing, or after
-                              (at most           :data:`ASKER_ID_DAYS`
-                              ASKER_ID_DAYS)
+                              (at most           :data:`MATRIX_ID_DAYS`
+                              MATRIX_ID_DAYS)
 lane.first_answer_by          pseudonym         nothing reads it back by person
 lane.closed_by                pseudonym         nothing reads it back by person
 route_feedback.by             pseudonym         one verdict per person and answer
 ============================ ================= ==========================================
 
+One limit for both, because the reason is the same: the work the ID serves is over long
+before. A team's first-answer target is hours (the default 4, the longest in the demo
+maps 3 working days), so a lane's one reminder has gone; a professional rates an answer
+or opens a lane from it while the case is in front of them, the same day or the next
+(the bot's own "your last answer" is about the newest one). Two weeks leaves room for a
+holiday without keeping a lasting trail of who asked what.
+
 The Matrix room itself (the lane's ``nl.busbaan.lane`` state, its members, the first
-message "Vraag van @asker") still names the asker: that is the conversation, not the
-bot's bookkeeping, and it goes when the room does.
+message "Vraag van @asker", the direct chat with the question and the answer) still
+names the asker: that is the conversation, not the bot's bookkeeping, and it goes when
+the room does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from busbaan.wegwijzer.model import LaneRecord
 
-__all__ = ["ASKER_ID_DAYS", "before_rotation", "is_pseudonym", "keeps_asker_id"]
+__all__ = ["MATRIX_ID_DAYS", "before_rotation", "is_pseudonym", "keeps_answer_ids",
+           "keeps_asker_id"]
 
-#: The longest a lane keeps its asker's Matrix ID, counted from its opening, when it is
-#: neither answered nor closed: long past any team's target (the default is 4 hours,
-#: the longest in the demo maps 3 working days), so the one reminder has been sent.
-ASKER_ID_DAYS = 14
+#: The longest the wegwijzer keeps a Matrix reference for work in progress: a waiting
+#: lane's asker ID (from the lane's opening) and an answer's room and event ids (from the
+#: answer; longer only while a lane of it keeps its asker ID). Why one limit, and why
+#: two weeks: the module doc. Migration 0100 cleared older rows with this value (14).
+MATRIX_ID_DAYS = 14
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{12}")
 
@@ -58,5 +92,15 @@ def before_rotation(created_at: dt.datetime, rotated_at: dt.datetime | None) -> 
 
 def keeps_asker_id(lane: LaneRecord, now: dt.datetime) -> bool:
     """Whether ``lane`` may still hold its asker's Matrix ID at ``now``: only while it
-    waits for the team's first answer, and at most :data:`ASKER_ID_DAYS` days."""
-    return lane.waiting and now - lane.opened_at < dt.timedelta(days=ASKER_ID_DAYS)
+    waits for the team's first answer, and at most :data:`MATRIX_ID_DAYS` days."""
+    return lane.waiting and now - lane.opened_at < dt.timedelta(days=MATRIX_ID_DAYS)
+
+
+def keeps_answer_ids(created_at: dt.datetime, lanes: Iterable[LaneRecord],
+                     now: dt.datetime) -> bool:
+    """Whether an answer given at ``created_at`` may still hold its room and event ids at
+    ``now``: for :data:`MATRIX_ID_DAYS` days, and after that while one of its ``lanes``
+    still keeps its asker's ID (the team's first answer reads the question back from
+    Matrix to learn from it)."""
+    return (now - created_at < dt.timedelta(days=MATRIX_ID_DAYS)
+            or any(keeps_asker_id(lane, now) for lane in lanes))

@@ -26,7 +26,7 @@ from busbaan.pseudonyms import Pseudonyms
 from busbaan.store import make_engine, migrate
 from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository, LaneRepository
-from busbaan.wegwijzer import ASKER_ID_DAYS, AnswerRecord, FeedbackRecord, LaneRecord
+from busbaan.wegwijzer import MATRIX_ID_DAYS, AnswerRecord, FeedbackRecord, LaneRecord
 
 # now: `busbaan keys` sweeps at the real time
 T0 = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -89,7 +89,7 @@ def _stored(engine: Engine, p: Pseudonyms) -> None:
         answers.add(_answer(p, answer_id))
     lanes.add(_lane(p, "L-WAIT", "A-1", T0), "ab" * 32)
     lanes.add(_lane(p, "L-DONE", "A-2", T0), "ab" * 32)
-    lanes.add(_lane(p, "L-OLD", "A-3", T0 - dt.timedelta(days=ASKER_ID_DAYS, minutes=1)),
+    lanes.add(_lane(p, "L-OLD", "A-3", T0 - dt.timedelta(days=MATRIX_ID_DAYS, minutes=1)),
               "ab" * 32)
     lanes.first_answer("L-DONE", by=p.person(TEAM), at=T0)
     lanes.close("L-DONE", by=p.person(ASKER), at=T0)
@@ -161,18 +161,22 @@ def test_the_sweep_forgets_ids_past_their_retention_and_is_idempotent(engine: En
     _stored(engine, p)
     assert _matrix_ids(engine) == {"lane.asker_user_id": [ASKER, ASKER]}
     privacy = WegwijzerPrivacy(engine)
-    assert privacy.sweep(p, T0) == {"pseudonymised": 0, "rekeyed": 0, "expired": 1}
+    assert privacy.sweep(p, T0) == {"pseudonymised": 0, "rekeyed": 0, "expired": 1,
+                                    "answers_forgotten": 0}
     assert _matrix_ids(engine) == {"lane.asker_user_id": [ASKER]}
-    assert privacy.sweep(p, T0) == {"pseudonymised": 0, "rekeyed": 0, "expired": 0}
+    assert privacy.sweep(p, T0) == {"pseudonymised": 0, "rekeyed": 0, "expired": 0,
+                                    "answers_forgotten": 0}
     waiting = {lane.lane_id: lane for lane in LaneRepository(engine).waiting()}
     assert waiting["L-WAIT"].asker_user_id == ASKER
     assert waiting["L-OLD"].asker_user_id is None
     assert waiting["L-OLD"].asker == p.person(ASKER)  # still not its own first answer
-    later = T0 + dt.timedelta(days=ASKER_ID_DAYS)
-    assert privacy.sweep(p, later, legacy=False)["expired"] == 1
+    later = T0 + dt.timedelta(days=MATRIX_ID_DAYS)
+    counts = privacy.sweep(p, later, legacy=False)
+    assert (counts["expired"], counts["answers_forgotten"]) == (1, 3)  # privacy12
     assert _matrix_ids(engine) == {}
-    last = AnswerRepository(engine).last_for("!r:test", p.person(ASKER))
-    assert last is not None and last.answer_id == "A-3"
+    answers = AnswerRepository(engine)
+    assert answers.last_for("!r:test", p.person(ASKER)) is None
+    assert answers.forgotten_for(p.person(ASKER))
 
 
 # -- migration 0070 ---------------------------------------------------------------------
@@ -230,7 +234,8 @@ def test_migration_0070_and_the_first_sweep_leave_no_askers_matrix_id(
                                        "route_feedback.by": [OTHER, ASKER]}
         p = Pseudonyms.generate()
         counts = WegwijzerPrivacy(engine).sweep(p, T0 + dt.timedelta(minutes=5))
-        assert counts == {"pseudonymised": 6, "rekeyed": 0, "expired": 0}
+        assert counts == {"pseudonymised": 6, "rekeyed": 0, "expired": 0,
+                          "answers_forgotten": 0}
         assert _matrix_ids(engine) == {"lane.asker_user_id": [ASKER]}
         lanes = LaneRepository(engine)
         waiting, answered = lanes.get("L-W"), lanes.get("L-A")
@@ -289,7 +294,8 @@ def test_rotate_makes_a_new_key_rekeys_waiting_lanes_and_audits_no_ids(
     [audited] = _audit_json(engine, before)
     assert audited["event_code"] == "pseudonym_key.rotated"
     assert audited["details"] == {"old_key": old.fingerprint(), "new_key": new.fingerprint(),
-                                  "pseudonymised": "0", "rekeyed": "2", "expired": "1"}
+                                  "pseudonymised": "0", "rekeyed": "2", "expired": "1",
+                                  "answers_forgotten": "0"}
     text = json.dumps(audited)
     assert "@" not in text and old_text.strip() not in text
     assert key.read_text().strip() not in text
