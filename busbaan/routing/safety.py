@@ -1017,6 +1017,9 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         pos, ok = start, True
         for n, word in enumerate(cue[1:], start=2):
             far = n == len(cue) and word in PARTICLES
+            # s10 (safety21): a particle far from its verb ends the verb's clause, so
+            # not across a conjunction that opens another ("slapen met jassen aan en
+            # het vriest buiten": "buiten" is the weather's, no "buiten slapen")
             # after "geen"/"no" at most one word (an adjective: "geen eigen huis"):
             # "geen eten in huis" denies the food, not the house
             gap = 1 if cue[n - 2] in NOUN_NEGATIONS else MAX_GAP
@@ -1028,7 +1031,8 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             # possessive ("threw her out last night" is no "her last night"; English
             # phrasal verbs, ANS scheidbare werkwoorden): a possessive's gap holds none
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
-                        and (far or p - pos <= gap + 1)
+                        and ((far and not _CLAUSE_END.intersection(q.surface[pos + 1:p]))
+                             or p - pos <= gap + 1)
                         and not (owned and q.toks[p] != word and word in heads(q.toks[p]))
                         and not (owned and _VERB_PARTICLES.intersection(
                             q.surface[pos + 1:p]))),
@@ -1083,6 +1087,12 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             break
         if tok in NEGATIONS:
             return True
+    # s10 (safety21): a cue that is the person after "van" with "mogen" in its clause
+    # ("mag van haar schoonfamilie niet naar buiten", "van haar vader en broers niet
+    # meer naar buiten mag") names whose permission it is (ANS: "van iemand mogen"); a
+    # negation after it denies the permission, not the person
+    if _permission_of(q, start):
+        return False
     end = start + 1
     for word in cue[1:]:  # where the cue ends (in order; else its first word)
         nxt = next((p for p in q.where(word) if end <= p < end + MAX_GAP + 2), None)
@@ -1096,6 +1106,24 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             return False
         if tok in NEGATIONS_AFTER:
             return True
+    return False
+
+
+#: How far back "van" may stand before the person who gives a permission ("van haar
+#: vader en broers"): a possessive, a person and "en" between.
+_PERMISSION_REACH = 4
+
+
+def _permission_of(q: _Question, start: int) -> bool:
+    """True when the word at ``start`` is the person of "van iemand mogen" (ANS: the
+    one who allows or forbids): "van" shortly before it, no punctuation between, and a
+    form of "mogen" in the same clause."""
+    clause = q.clause[start]
+    for i in range(start - 1, max(-1, start - 1 - _PERMISSION_REACH), -1):
+        if q.clause[i] != clause or q.surface[i] in _CLAUSE_END - {"en"}:
+            return False
+        if q.surface[i] == "van":
+            return any(q.toks[p] == "mogen" for p, c in enumerate(q.clause) if c == clause)
     return False
 
 
