@@ -1018,8 +1018,9 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         for n, word in enumerate(cue[1:], start=2):
             far = n == len(cue) and word in PARTICLES
             # s10 (safety21): a particle far from its verb ends the verb's clause, so
-            # not across a conjunction that opens another ("slapen met jassen aan en
-            # het vriest buiten": "buiten" is the weather's, no "buiten slapen")
+            # not after a conjunction and another inflected verb, which open a clause of
+            # their own ("slapen met jassen aan en het vriest buiten": "buiten" is the
+            # weather's; "zetten ze gas en stroom uit" stays one clause)
             # after "geen"/"no" at most one word (an adjective: "geen eigen huis"):
             # "geen eten in huis" denies the food, not the house
             gap = 1 if cue[n - 2] in NOUN_NEGATIONS else MAX_GAP
@@ -1031,8 +1032,7 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             # possessive ("threw her out last night" is no "her last night"; English
             # phrasal verbs, ANS scheidbare werkwoorden): a possessive's gap holds none
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
-                        and ((far and not _CLAUSE_END.intersection(q.surface[pos + 1:p]))
-                             or p - pos <= gap + 1)
+                        and ((far and not _new_clause(q, pos, p)) or p - pos <= gap + 1)
                         and not (owned and q.toks[p] != word and word in heads(q.toks[p]))
                         and not (owned and _VERB_PARTICLES.intersection(
                             q.surface[pos + 1:p]))),
@@ -1133,6 +1133,26 @@ def _permission_of(q: _Question, start: int) -> bool:
 _CARRIERS = frozenset(["willen", "kunnen", "mogen", "moeten", "zullen", "gaan", "hebben",
                        "zijn", "worden", "laten", "blijven", "durven", "hoeven", "komen",
                        "doen"])
+
+
+def _inflected(q: _Question, at: int) -> bool:
+    """A Dutch verb in the present or the weak past as written ("vriest", "staat",
+    "slaapte"): its lemma ends in -en and the word in -t, -te or -de. A noun the
+    lemmatiser also reads as a verb's stem ("stroom" -> "stromen") is none."""
+    surface, tok = q.surface[at], q.toks[at]
+    return (surface != tok and tok.endswith("en") and tok.isalpha()
+            and surface.endswith(("t", "te", "de")))
+
+
+def _new_clause(q: _Question, after: int, before: int) -> bool:
+    """True when a conjunction (:data:`_CLAUSE_END`) and, after it, an inflected verb
+    (:func:`_inflected`) stand between the positions ``after`` and ``before``: a clause
+    of its own ("en het vriest"), not words coordinated ("gas en stroom"). From any
+    Dutch grammar: a clause has its own finite verb."""
+    for k in range(after + 1, before):
+        if q.surface[k] in _CLAUSE_END:
+            return any(_inflected(q, j) for j in range(k + 1, before))
+    return False
 
 
 def _finite_verb(q: _Question, at: int) -> bool:
