@@ -1020,6 +1020,10 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         pos, ok = start, True
         for n, word in enumerate(cue[1:], start=2):
             far = n == len(cue) and word in PARTICLES
+            # s10 (safety21): a particle far from its verb ends the verb's clause, so
+            # not after a conjunction and another inflected verb, which open a clause of
+            # their own ("slapen met jassen aan en het vriest buiten": "buiten" is the
+            # weather's; "zetten ze gas en stroom uit" stays one clause)
             # after "geen"/"no" at most one word (an adjective: "geen eigen huis"):
             # "geen eten in huis" denies the food, not the house
             gap = 1 if cue[n - 2] in NOUN_NEGATIONS else MAX_GAP
@@ -1031,7 +1035,8 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             # possessive ("threw her out last night" is no "her last night"; English
             # phrasal verbs, ANS scheidbare werkwoorden): a possessive's gap holds none
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
-                        and (far or p - pos - _idiom_words(q, pos, p) <= gap + 1)
+                        and ((far and not _new_clause(q, pos, p))
+                             or p - pos - _idiom_words(q, pos, p) <= gap + 1)
                         # a particle inside an idiom is none ("pakt af en toe geld")
                         and not (word in _VERB_PARTICLES and p in q.idioms)
                         and not (owned and q.toks[p] != word and word in heads(q.toks[p]))
@@ -1098,6 +1103,12 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             break
         if tok in NEGATIONS:
             return True
+    # s10 (safety21): a cue that is the person after "van" with "mogen" in its clause
+    # ("mag van haar schoonfamilie niet naar buiten", "van haar vader en broers niet
+    # meer naar buiten mag") names whose permission it is (ANS: "van iemand mogen"); a
+    # negation after it denies the permission, not the person
+    if _permission_of(q, start):
+        return False
     end = start + 1
     for word in cue[1:]:  # where the cue ends (in order; else its first word)
         nxt = next((p for p in q.where(word) if end <= p < end + MAX_GAP + 2), None)
@@ -1148,12 +1159,50 @@ def _denied_clause(q: _Question, start: int) -> bool:
             and any(q.toks[i] in _SAYING for i in window))
 
 
+#: How far back "van" may stand before the person who gives a permission ("van haar
+#: vader en broers"): a possessive, a person and "en" between.
+_PERMISSION_REACH = 4
+
+
+def _permission_of(q: _Question, start: int) -> bool:
+    """True when the word at ``start`` is the person of "van iemand mogen" (ANS: the
+    one who allows or forbids): "van" shortly before it, no punctuation between, and a
+    form of "mogen" in the same clause."""
+    clause = q.clause[start]
+    for i in range(start - 1, max(-1, start - 1 - _PERMISSION_REACH), -1):
+        if q.clause[i] != clause or q.surface[i] in _CLAUSE_END - {"en"}:
+            return False
+        if q.surface[i] == "van":
+            return any(q.toks[p] == "mogen" for p, c in enumerate(q.clause) if c == clause)
+    return False
+
+
 #: Verbs that carry another verb (auxiliaries and modals, as lemmas): a negation before
 #: one negates the verb it carries ("dat hij haar niet wil slaan"); from any Dutch and
 #: English grammar.
 _CARRIERS = frozenset(["willen", "kunnen", "mogen", "moeten", "zullen", "gaan", "hebben",
                        "zijn", "worden", "laten", "blijven", "durven", "hoeven", "komen",
                        "doen"])
+
+
+def _inflected(q: _Question, at: int) -> bool:
+    """A Dutch verb in the present or the weak past as written ("vriest", "staat",
+    "slaapte"): its lemma ends in -en and the word in -t, -te or -de. A noun the
+    lemmatiser also reads as a verb's stem ("stroom" -> "stromen") is none."""
+    surface, tok = q.surface[at], q.toks[at]
+    return (surface != tok and tok.endswith("en") and tok.isalpha()
+            and surface.endswith(("t", "te", "de")))
+
+
+def _new_clause(q: _Question, after: int, before: int) -> bool:
+    """True when a conjunction (:data:`_CLAUSE_END`) and, after it, an inflected verb
+    (:func:`_inflected`) stand between the positions ``after`` and ``before``: a clause
+    of its own ("en het vriest"), not words coordinated ("gas en stroom"). From any
+    Dutch grammar: a clause has its own finite verb."""
+    for k in range(after + 1, before):
+        if q.surface[k] in _CLAUSE_END:
+            return any(_inflected(q, j) for j in range(k + 1, before))
+    return False
 
 
 def _finite_verb(q: _Question, at: int) -> bool:

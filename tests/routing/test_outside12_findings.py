@@ -164,13 +164,11 @@ def test_only_emoji_asks_for_words(demo_router: Router) -> None:
     assert err.value.errcode == "BB_NO_WORDS"
 
 
-# ------------------------------------------------------------------ danger missed (safety file)
+# ---------------------------------------------------------------- danger once missed (safety file)
+# outside12 found these without a signal or with the wrong one; safety21 (session 10)
+# fixed them by cause (families overdose, honour_violence, cutoff_now; rules for a
+# partner who locks her in and a child's sexual abuse told plainly): now passing.
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no signal: an overdose told as 'een hele strip paracetamol ingenomen ... wil niet "
-    "naar de dokter' has no cue in the safety file (a way of self-harm already done, "
-    "not 'pillen gespaard'); the answer is GGD Vangnet, Specialistische ggz, Energiecoach "
-    "('strip'), unsure, without 112 or 113"))
 def test_an_overdose_told_plainly_puts_113_first(demo_router: Router) -> None:
     """A paracetamol overdose, played down afterwards: ⚠ and 113 (call 112 now) first."""
     answer = _route(demo_router, "o12-12")
@@ -178,20 +176,12 @@ def test_an_overdose_told_plainly_puts_113_first(demo_router: Router) -> None:
     assert _top(answer, 1) == ["crisisdienst-113"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no signal in English: 'her mum's boyfriend comes into her room at night and she has "
-    "to keep it a secret' (sexual abuse disclosed to a teacher) is not a cue of "
-    "child_maltreatment; Veilig Thuis comes first on ordinary words, 'I am not sure'"))
 def test_a_disclosure_of_sexual_abuse_in_english_is_a_signal(demo_router: Router) -> None:
     """A secret kept about night visits by mum's boyfriend: ⚠ meldcode, Veilig Thuis."""
     answer = _route(demo_router, "o12-08")
     assert "child_maltreatment" in _signals(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no signal: 'naar het land van haar ouders om besneden te worden' (female genital "
-    "mutilation, a meldcode matter) is in no family of the safety file; Veilig Thuis "
-    "first on 'land, bang, ouders' but unsure and without what to do now"))
 def test_a_girl_afraid_of_being_cut_abroad_is_a_signal(demo_router: Router) -> None:
     """FGM feared this summer: ⚠ and Veilig Thuis first."""
     answer = _route(demo_router, "o12-09")
@@ -199,19 +189,11 @@ def test_a_girl_afraid_of_being_cut_abroad_is_a_signal(demo_router: Router) -> N
     assert _top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no signal: held in by her in-laws and her passport taken (coercive control, "
-    "honour-related) reads as nothing; Veilig Thuis first on 'schoonfamilie, paspoort', "
-    "confident, but without the ⚠ line"))
 def test_a_woman_kept_in_with_her_passport_taken_is_a_signal(demo_router: Router) -> None:
     """Not allowed out alone, passport taken: ⚠ with what to do now."""
     assert _signals(_route(demo_router, "o12-06"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "weak only: a woman locked in by her husband, phone taken, whispering, 'doodsbang' "
-    "gives a partner_violence caution at the bottom, no ⚠ line, and the answer says 'Ik "
-    "weet het niet zeker'"))
 def test_a_woman_locked_in_without_her_phone_is_a_strong_signal(demo_router: Router) -> None:
     """Locked in, phone taken, terrified: ⚠ partner violence, Veilig Thuis, confident."""
     answer = _route(demo_router, "o12-01")
@@ -219,10 +201,6 @@ def test_a_woman_locked_in_without_her_phone_is_a_strong_signal(demo_router: Rou
     assert answer.confident  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the gas cut off for weeks with children sleeping in their coats in the frost gives "
-    "only a homeless_tonight caution ('wie vannacht geen slaapplek heeft') — the family "
-    "has a home; eviction_cutoff does not read a cut-off that already happened"))
 def test_children_in_a_cold_house_are_no_homeless_caution(demo_router: Router) -> None:
     """Gas off, frost: crisis-schulden first (it is), and no shelter caution."""
     answer = _route(demo_router, "o12-13")
