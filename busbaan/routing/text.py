@@ -100,6 +100,11 @@ LOST_NEGATIONS = frozenset(["niet", "nie", "geen", "not", "dont", "doesnt", "did
 PLACE_OR_PERSON = frozenset(["waar", "waarheen", "wie", "where", "who", "whom"])
 LOST_SPAN = 4
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
+#: Dutch elided articles: "'s nachts", "'s avonds" (des), "'t" (het), "'n" (een). Their
+#: letter is a grammar word, not a word of the need: read as a word it was 's', which
+#: matched every service whose text says "'s avonds" (outside12: "past bij: s, nachts").
+#: Matched before folding, which drops a curly apostrophe and would leave a bare 's'.
+_ELIDED_ARTICLE = re.compile(r"(?<![^\W_])['’‘`][stn](?![^\W_])", re.IGNORECASE)
 _ELIDED = re.compile(r"\b([a-z]{2,})-\s+(en|of|and|or)\s+([a-z]{4,})")
 _LINKERS = ("", "s", "en", "e", "er")
 _MIN_HEAD = 3
@@ -161,9 +166,16 @@ def plain_text(text: str) -> str:
     return html.unescape(read).replace("\xa0", " ")
 
 
+def _folded(text: str) -> str:
+    """``text`` folded for reading its words: the elided articles dropped
+    (:data:`_ELIDED_ARTICLE`), an apostrophe inside a word dropped ('zzp'er' -> 'zzper')."""
+    return _APOSTROPHE.sub("", fold(_ELIDED_ARTICLE.sub(" ", text)))
+
+
 def words(text: str) -> list[str]:
-    """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']."""
-    return _WORD.findall(_APOSTROPHE.sub("", fold(text)))
+    """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']; "'s nachts" ->
+    ['nachts']."""
+    return _WORD.findall(_folded(text))
 
 
 def says_lost(text: str) -> bool:
@@ -204,7 +216,7 @@ def contrasted_negations(text: str) -> frozenset[int]:
     about. A negation without a contrast ("geen DigiD", "geen woning") usually names
     the need itself and is kept.
     """
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     folded = [t for t in tokens if t[0].isalnum()]  # indexed as words() is
     clauses: list[list[int]] = [[]]  # word indices per clause
     negated: list[int | None] = [None]  # per clause: position of its negation
@@ -286,7 +298,7 @@ def asker_frame(text: str) -> frozenset[int]:
     before a colon that ends the text's first few words, when a real question follows.
     They say who writes ("Ouderenadviseur:", "Intern begeleider basisschool:"), and a
     service named there is usually the writer's own, not the one the person needs."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     head: list[int] = []
     for n, tok in enumerate(tokens):
         if tok == ":":
@@ -310,7 +322,7 @@ def asked_sentences(text: str) -> frozenset[int]:
     question mark), when the text also has a sentence that does not: in a long case
     note the ask ("wie betaalt de traplift?") names the need, the sentences before it
     the background. Empty for a text that is one sentence, or only questions."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     sentences: list[list[int]] = [[]]
     asks: list[bool] = []
     index = 0
@@ -388,7 +400,7 @@ def area_words(text: str) -> frozenset[str]:
 def place_context(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of nouns governed by a locative preposition:
     "op school", "op de opvang", "at school". They say where, not what."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     out: set[int] = set()
     index = 0  # the word index of tokens[n]
     clause: list[str] = []  # the words of the clause so far
@@ -427,7 +439,7 @@ def described_person(text: str) -> frozenset[int]:
     family word alone ("mijn zus | mag van haar man niet ...") names the person it is
     about, not a household, and keeps its weight; so does a family word later in the
     sentence ("... en de moeder reageert niet"): there it is part of what happens."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     out: set[int] = set()
     index = 0
     opening = True  # at the start of a sentence, or still in its opening description
@@ -471,7 +483,7 @@ def alone_sense(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of "alleen" meaning "alone", not "only"
     (:data:`ALONE`): the person is without company, which the map's loneliness services
     speak of ("sinds mijn vrouw overleed zit ik alleen" read no word of it)."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     out: set[int] = set()
     index = 0
     for n, tok in enumerate(tokens):
@@ -821,7 +833,7 @@ class Analyzer:
                 return match.group(0)
             return f"{first}{second[len(parts[0]) :]} {conj} {second}"
 
-        return _ELIDED.sub(repl, _APOSTROPHE.sub("", fold(text)))
+        return _ELIDED.sub(repl, _folded(text))
 
     def terms(self, text: str) -> list[tuple[str, float]]:
         """Stems of a document text with weights (compound parts count half)."""

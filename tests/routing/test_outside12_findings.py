@@ -304,11 +304,6 @@ def test_style_blocks_and_comments_are_not_read() -> None:
     assert plain_text(raw).split() == ["geen", "geld", "voor", "eten"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the apostrophe is dropped before splitting, so \"'s nachts\" gives the word 's', "
-    "which matches the services whose texts say \"'s avonds\" or \"'s nachts\": the answer "
-    "shows 'past bij: oudere, s, nachts' (GGD Vangnet) and 'past bij: s, nachts' (Veilig "
-    "Thuis) — a letter a professional cannot read as a reason, and a point of score"))
 def test_the_s_of_s_nachts_is_no_matched_word(demo_router: Router) -> None:
     """"Oudere man loopt 's nachts over straat": no result shows 's' as a matched word."""
     answer = _route(demo_router, "o12-11")
