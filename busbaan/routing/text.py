@@ -10,6 +10,7 @@ unknown words corrected against the vocabulary (typos).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import re
@@ -260,6 +261,30 @@ def contrasted_negations(text: str) -> frozenset[int]:
         after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
         out.update(after if after else clause[max(0, neg - NEGATION_SCOPE) : neg])
     return frozenset(out)
+
+
+def negated(text: str) -> dict[int, str]:
+    """Indices (into :func:`words`) of the words a negation stands before, within
+    :data:`NEGATION_SCOPE` words of its clause, and that negation as a reader writes it
+    ('hasnt' -> "hasn't"): "not suicidal at all", "geen geld", "kan de huur niet
+    betalen". For showing a matched word with its negation (outside12: "not suicidal"
+    was shown as "matches: suicidal"); what counts is :func:`contrasted_negations`'s."""
+    out: dict[int, str] = {}
+    index, said = 0, []  # said: the negation and the words after it so far
+    for tok in _TOKEN.findall(_folded(text)):
+        if not tok[0].isalnum():
+            said = []
+            continue
+        if tok in NEGATIONS:
+            said = [tok[:-2] + "n't" if tok.endswith("nt") else tok]
+        elif tok in CONTRASTS or tok in CLAUSE_OPENERS or len(said) > NEGATION_SCOPE:
+            said = []
+        elif said:
+            # one word between stays ("niet meer leven"); more is left out ("niet betalen")
+            out[index] = " ".join(said) if len(said) <= 2 else said[0]
+            said.append(tok)
+        index += 1
+    return out
 
 
 def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]:
@@ -667,6 +692,9 @@ class Term:
     weight: float
     source: str
     kind: str  # word | part | abbreviation | english | related | typo
+    #: The negation the question puts before ``source`` ("not" of "not suicidal"), as an
+    #: answer shows it with the word (:func:`negated`); "" when the word is not negated.
+    negation: str = ""
 
 
 def phrase_alternatives(
@@ -943,7 +971,13 @@ class Analyzer:
         alone = alone_sense(unelided)
         content = frozenset(n for n, (i, _) in enumerate(kept) if i in alone)
         terms.extend(self._expand(surface, original, where, content))
-        return terms
+        # a word negated wherever the question says it is shown with its negation
+        negations = negated(unelided)
+        shown: dict[str, str] = {}
+        for i, w in kept:
+            shown[w] = negations.get(i, "") if shown.get(w, w) != "" else ""
+        return [dataclasses.replace(t, negation=shown[t.source])
+                if shown.get(t.source) else t for t in terms]
 
     def _who_words(self, surface: Sequence[str], person: Sequence[bool],
                    where: list[float]) -> list[float]:
