@@ -51,8 +51,8 @@ def _rephrase(lang: str, answer: RouteAnswer | None = None, *, place_asked: bool
         return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {conj} " + parts[-1]
 
     return t(lang,
-             f"Beschrijf het probleem concreter: {listed(nl, 'en')}. Gebruik gewone woorden; "
-             "afkortingen als bb, WSNP of POH kent de wegwijzer ook.",
+             f"Beschrijf het probleem concreter: {listed(nl, 'en')}. Afkortingen als bb, "
+             "WSNP of POH mogen ook.",
              f"Describe the problem more concretely: {listed(en, 'and')}. Plain words work "
              "best.")
 
@@ -139,8 +139,9 @@ def answer_texts(answer: RouteAnswer, lang: str,
         head = t(lang, "Hier kun je terecht", "Where to go") + _context_line(answer, lang) + ":"
     else:
         head = t(lang,
-                 "Ik weet het niet zeker. Dit zijn de diensten die het meest in de buurt komen",
-                 "I am not sure. These are the services that come closest") \
+                 # not "die het meest in de buurt komen": read as *nearby* (render20)
+                 "Ik weet het niet zeker. Deze diensten passen het best",
+                 "I am not sure. These services fit best") \
             + _context_line(answer, lang) + ":"
     if "stadsdeel_unknown" in answer.notes:
         notes.append(t(lang,

@@ -59,6 +59,7 @@ from busbaan.routing.safety import tokens as safety_tokens
 from busbaan.routing.text import (
     Analyzer,
     Term,
+    before_closing,
     phrase_alternatives,
     plain_text,
     says_lost,
@@ -529,6 +530,10 @@ class Router:
                 errcode="BB_EMPTY_QUESTION",
             )
         question = plain_text(question).strip()  # pasted markup: the text it shows
+        # the safety signals read all of a pasted e-mail (a "PS" after its closing too);
+        # the ranking reads the question, not the signature and disclaimer after it
+        letter = question[:MAX_QUESTION_CHARS]
+        question = before_closing(question)
         if not words(question):
             raise UsageError(
                 "Ik lees geen woorden in je vraag (alleen tekens, emoji of een ander schrift). "
@@ -553,7 +558,7 @@ class Router:
             question = question[:MAX_QUESTION_CHARS]
         who = person(question, context)
         query = self._query(question, who)
-        signals = detect(self.safety, question, who.leeftijd)
+        signals = detect(self.safety, letter, who.leeftijd)
         raw, evidence = self._scores(question, query, signalled=bool(signals))
         plain = dict(raw) if learned and signals else None
         if learned:
@@ -1044,7 +1049,10 @@ class Router:
             if len(matched) >= 5:
                 break
         matched = matched[:5]
-        shown = list(dict.fromkeys(shown[:5]))  # "werk" negated reads as the phrase "geen werk"
+        # once each, and not again inside a longer one: "werk" negated reads as the phrase
+        # "geen werk"; "cannot pay" is in "cannot pay rent"
+        shown = [w for w in dict.fromkeys(shown[:5])
+                 if not any(w != o and f" {w} " in f" {o} " for o in shown[:5])]
         org = self.map.organizations.get(service.organization_id)
         return RouteResult(
             service_id=service.id,

@@ -173,6 +173,30 @@ def _folded(text: str) -> str:
     return _APOSTROPHE.sub("", fold(_ELIDED_ARTICLE.sub(" ", text)))
 
 
+#: An e-mail's closing (the valedictions of Dutch and English letters, not domain
+#: words), opening a line or a sentence and ending in a comma or the line: what follows
+#: is a signature and a disclaimer, not the question (outside12: "indien", "verzocht" of
+#: a pasted e-mail's disclaimer matched WSNP and the Kwijtschelding in a 5,000-character
+#: question). A chat client may send the lines joined: "... doen? Met vriendelijke
+#: groet, Team ...".
+_CLOSING = re.compile(
+    r"(?:^|(?<=[.!?]))[ \t]*(?:(?:(?:met )?(?:vriendelijke|hartelijke|beste|lieve|warme) )?"
+    r"groet(?:en|jes)?|m\.? ?v\.? ?g\.?|(?:(?:kind|best|warm|warmest) )?regards"
+    r"|best wishes|(?:yours )?sincerely)(?:[ \t]*,|[ \t.!]*$)",
+    re.IGNORECASE | re.MULTILINE)
+#: The closing ends the question only after this many words of it.
+_MIN_BEFORE_CLOSING = 5
+
+
+def before_closing(text: str) -> str:
+    """``text`` up to an e-mail's closing line (:data:`_CLOSING`: "Met vriendelijke
+    groet,", "Kind regards"), or all of it when it has none or too little before it."""
+    match = _CLOSING.search(text)
+    if match is None or len(words(text[: match.start()])) < _MIN_BEFORE_CLOSING:
+        return text
+    return text[: match.start()].rstrip()
+
+
 def words(text: str) -> list[str]:
     """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']; "'s nachts" ->
     ['nachts']."""
@@ -270,7 +294,8 @@ def negated(text: str) -> dict[int, str]:
     betalen". For showing a matched word with its negation (outside12: "not suicidal"
     was shown as "matches: suicidal"); what counts is :func:`contrasted_negations`'s."""
     out: dict[int, str] = {}
-    index, said = 0, []  # said: the negation and the words after it so far
+    index = 0
+    said: list[str] = []  # the negation and the words after it so far
     for tok in _TOKEN.findall(_folded(text)):
         if not tok[0].isalnum():
             said = []

@@ -10,7 +10,7 @@ import pytest
 from bots.wegwijzer.render import answer_texts
 from busbaan.cli.route import render
 from busbaan.routing import Router, load_map
-from busbaan.routing.text import negated, words
+from busbaan.routing.text import before_closing, negated, words
 
 #: outside12 o12-03 (police): suicide told in a noise complaint; crisis service and
 #: specialist ggz both carry the family's sentence
@@ -97,3 +97,56 @@ def test_what_a_negation_stands_before(text: str, expected: dict[str, str]) -> N
     conjunction ends it); one word between is shown with it ("niet meer leven")."""
     found = words(text)
     assert {found[i]: n for i, n in negated(text).items()} == expected
+
+
+#: an e-mail pasted with its closing, signature and disclaimer (outside12 o12-27's shape)
+DISCLAIMER = ("Dit bericht is uitsluitend bestemd voor de geadresseerde. Het kan vertrouwelijke "
+              "informatie bevatten. Indien u dit bericht ten onrechte heeft ontvangen, wordt u "
+              "verzocht de afzender onmiddellijk te informeren en het bericht te verwijderen. ")
+LETTER = ("Beste collega, meneer is 61, woont alleen in Noord en zijn energierekening is enorm "
+          "gestegen; hij moet 1.250 euro bijbetalen. Wie kan bij hem langs om te kijken wat hij "
+          "kan besparen?\n\nMet vriendelijke groet,\nTeam Werk en Inkomen\n\n" + DISCLAIMER * 20)
+
+
+@pytest.mark.parametrize("joined", [False, True])
+def test_a_pasted_emails_disclaimer_is_not_read_as_the_question(router: Router,
+                                                                joined: bool) -> None:
+    """The words after an e-mail's closing ("Met vriendelijke groet,") are a signature
+    and a disclaimer: no result matches "indien" or "verzocht", and the answer does not
+    say the question was cut; also when the chat sent the lines joined."""
+    letter = " ".join(LETTER.split()) if joined else LETTER
+    answer = router.route(letter, limit=10)
+    assert not answer.truncated
+    assert all(not {"indien", "verzocht", "vertrouwelijke"} & set(r.matched)
+               for r in answer.results)
+    assert answer.results[0].service_id == "energiecoach"
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Hij heeft schulden en geen werk meer.\nGroeten\nAnna\nIndien u dit", 37),
+    ("She has debts and lost her job last week.\nKind regards,\nJ.", 41),
+    ("Ik groet hem altijd, hij heeft schulden en geen werk.", 53),  # no closing
+    ("Groeten, heeft iemand tips voor schulden bij een man van 40?", 60),  # a greeting first
+])
+def test_where_a_question_ends(text: str, kept: int) -> None:
+    """A closing opening a line or sentence ends the question; "groet" in a sentence, or
+    a greeting before the question, does not."""
+    assert len(before_closing(text)) == kept
+
+
+def test_the_safety_signals_read_past_the_closing(router: Router) -> None:
+    """A danger told after the closing (a "PS") still raises its signal."""
+    answer = router.route("Meneer heeft schulden bij de energieleverancier en de "
+                          "zorgverzekeraar.\nGroeten,\nAnna\nPS hij zei gisteren dat hij "
+                          "niet meer wil leven", limit=3)
+    assert answer.safety and answer.results[0].service_id == answer.safety[0].service_id
+
+
+def test_a_reason_is_shown_once(router: Router) -> None:
+    """A matched word inside a longer matched phrase is not listed again: "cannot pay
+    rent", not "cannot pay, cannot pay rent"."""
+    answer = router.route("my client has debts and cannot pay rent, age 40, Zuidoost",
+                          limit=3, lang="en")
+    for result in answer.results:
+        shown = result.own_why.removeprefix("matches: ").split(";")[0].split(", ")
+        assert not any(a != b and f" {a} " in f" {b} " for a in shown for b in shown)
