@@ -51,8 +51,8 @@ def _rephrase(lang: str, answer: RouteAnswer | None = None, *, place_asked: bool
         return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {conj} " + parts[-1]
 
     return t(lang,
-             f"Beschrijf het probleem concreter: {listed(nl, 'en')}. Gebruik gewone woorden; "
-             "afkortingen als bb, WSNP of POH kent de wegwijzer ook.",
+             f"Beschrijf het probleem concreter: {listed(nl, 'en')}. Afkortingen als bb, "
+             "WSNP of POH mogen ook.",
              f"Describe the problem more concretely: {listed(en, 'and')}. Plain words work "
              "best.")
 
@@ -111,8 +111,9 @@ def answer_texts(answer: RouteAnswer, lang: str,
     shown = answer.results[:SHOWN]
     notes: list[str] = []
     safety = [hit.why for hit in answer.safety]
-    # weak signals (the recall tier): one plain "Als er sprake is van gevaar: ..." each
-    notes.extend(hit.why for hit in answer.caution)
+    # weak signals (the recall tier): one plain "Als er sprake is van gevaar: ..." each,
+    # under the ⚠ lines and above the services: what to do now comes first
+    caution = [hit.why for hit in answer.caution]
     if desk is not None and not answer.confident and desk_contact is not None:
         notes.append(t(lang,
                        f"Liever een mens laten meekijken? Neem contact op met {desk}: "
@@ -138,8 +139,9 @@ def answer_texts(answer: RouteAnswer, lang: str,
         head = t(lang, "Hier kun je terecht", "Where to go") + _context_line(answer, lang) + ":"
     else:
         head = t(lang,
-                 "Ik weet het niet zeker. Dit zijn de diensten die het meest in de buurt komen",
-                 "I am not sure. These are the services that come closest") \
+                 # not "die het meest in de buurt komen": read as *nearby* (render20)
+                 "Ik weet het niet zeker. Deze diensten passen het best",
+                 "I am not sure. These services fit best") \
             + _context_line(answer, lang) + ":"
     if "stadsdeel_unknown" in answer.notes:
         notes.append(t(lang,
@@ -149,12 +151,13 @@ def answer_texts(answer: RouteAnswer, lang: str,
                        "the local neighbourhood team."))
     if not answer.confident:
         notes.append(_rephrase(lang, answer, place_asked="stadsdeel_unknown" in answer.notes))
-    lines = [*(f"⚠ {w}" for w in safety), head]
+    lines = [*(f"⚠ {w}" for w in safety), *caution, head]
     items = []
     for n, result in enumerate(shown, start=1):
         contact = no_lane.get(result.service_id)
-        lines.extend(_result_lines(n, result, lang, contact))
-        items.append(_result_html(result, lang, contact))
+        why = answer.reason(result, lang)
+        lines.extend(_result_lines(n, result, why, lang, contact))
+        items.append(_result_html(result, why, lang, contact))
     lanes = [n for n, r in enumerate(shown, start=1) if r.service_id not in no_lane]
     how = _lanes_how(lanes, len(shown), lang) + t(
         lang,
@@ -164,28 +167,29 @@ def answer_texts(answer: RouteAnswer, lang: str,
     lines.extend(notes)
     lines.append(how)
     html = ("".join(f"<p><b>⚠ {esc(w)}</b></p>" for w in safety)
+            + "".join(f"<p>{esc(w)}</p>" for w in caution)
             + f"<p><b>{esc(head)}</b></p><ol>{''.join(items)}</ol>"
             + "".join(f"<p><i>{esc(n)}</i></p>" for n in notes)
             + f"<p>{esc(how)}</p>")
     return "\n".join(lines), html
 
 
-def _result_lines(n: int, r: RouteResult, lang: str,
+def _result_lines(n: int, r: RouteResult, why: str, lang: str,
                   contact: str | None = None) -> list[str]:
     lines = [f"{n}. {r.name} — {r.organization_name} [{r.service_id}]"]
-    if r.why:
-        lines.append(f"   {t(lang, 'Waarom', 'Why')}: {r.why}")
+    if why:
+        lines.append(f"   {t(lang, 'Waarom', 'Why')}: {why}")
     if r.conditions:
         lines.append(f"   {t(lang, 'Voorwaarden', 'Conditions')}: {r.conditions}")
     lines.append(f"   {t(lang, 'Contact', 'Contact')}: {contact or r.contact}")
     return lines
 
 
-def _result_html(r: RouteResult, lang: str, contact: str | None = None) -> str:
+def _result_html(r: RouteResult, why: str, lang: str, contact: str | None = None) -> str:
     parts = [f"<b>{esc(r.name)}</b> — {esc(r.organization_name)} "
              f"<code>{esc(r.service_id)}</code>"]
-    if r.why:
-        parts.append(f"<i>{t(lang, 'Waarom', 'Why')}:</i> {esc(r.why)}")
+    if why:
+        parts.append(f"<i>{t(lang, 'Waarom', 'Why')}:</i> {esc(why)}")
     if r.conditions:
         parts.append(f"<i>{t(lang, 'Voorwaarden', 'Conditions')}:</i> {esc(r.conditions)}")
     parts.append(f"<i>Contact:</i> {esc(contact or r.contact)}")

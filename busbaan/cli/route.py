@@ -307,7 +307,8 @@ def render(answer: RouteAnswer, *, limit: int = 3, lang_: str = "nl") -> str:
         lines.append(f"{n}. {result.name}  [score {result.score}]")
         for label, value in zip(
             labels,
-            (result.organization_name, result.why, result.conditions, result.contact),
+            (result.organization_name, answer.reason(result, lang_), result.conditions,
+             result.contact),
             strict=True,
         ):
             if value:

@@ -61,6 +61,7 @@ from busbaan.routing.safety import tokens as safety_tokens
 from busbaan.routing.text import (
     Analyzer,
     Term,
+    before_closing,
     phrase_alternatives,
     plain_text,
     says_lost,
@@ -260,6 +261,17 @@ class RouteResult:
     name: str = ""
     organization_name: str = ""
     matched: tuple[str, ...] = ()
+    #: The sentence of the safety signal that put this service in the answer (the
+    #: start of ``why``), or "" (:meth:`RouteAnswer.reason`).
+    signal_why: str = ""
+
+    @property
+    def own_why(self) -> str:
+        """``why`` without the signal's sentence: the words matched, district, age."""
+        if not self.signal_why:
+            return self.why
+        rest = self.why.removeprefix(self.signal_why)
+        return rest[2:-1] if rest.startswith(" (") and rest.endswith(")") else rest.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +328,23 @@ class RouteAnswer:
     @property
     def best(self) -> RouteResult | None:
         return self.results[0] if self.results else None
+
+    def reason(self, result: RouteResult, lang: str) -> str:
+        """``result.why`` as an answer shows it under the service. An answer says each
+        signal's sentence once, at its top (``safety`` with ⚠, then ``caution``); under
+        the service it points there instead of repeating it (outside12: the ⚠ sentence
+        stood up to three times in one answer)."""
+        en = lang == "en"
+        if not result.signal_why:
+            return result.why
+        if any(h.why == result.signal_why for h in self.safety):
+            pointer = "⚠ see above" if en else "⚠ zie boven"
+        elif any(h.why == result.signal_why for h in self.caution):
+            pointer = "see the warning above" if en else "zie de waarschuwing boven"
+        else:
+            return result.why
+        own = result.own_why
+        return f"{pointer}; {own}" if own else pointer
 
 
 def _area_names(service: Service) -> set[str]:
@@ -472,6 +501,10 @@ class Router:
                 errcode="BB_EMPTY_QUESTION",
             )
         question = plain_text(question).strip()  # pasted markup: the text it shows
+        # the safety signals read all of a pasted e-mail (a "PS" after its closing too);
+        # the ranking reads the question, not the signature and disclaimer after it
+        letter = question[:MAX_QUESTION_CHARS]
+        question = before_closing(question)
         if not words(question):
             raise UsageError(
                 "Ik lees geen woorden in je vraag (alleen tekens, emoji of een ander schrift). "
@@ -496,7 +529,7 @@ class Router:
             question = question[:MAX_QUESTION_CHARS]
         who = person(question, context)
         query = self._query(question, who)
-        signals = detect(self.safety, question, who.leeftijd)
+        signals = detect(self.safety, letter, who.leeftijd)
         raw, evidence = self._scores(question, query)
         plain = dict(raw) if learned and signals else None
         if learned:
@@ -542,7 +575,8 @@ class Router:
         )
         if whys:
             results = tuple(
-                dataclasses.replace(r, why=whys[r.service_id] + (f" ({r.why})" if r.why else ""))
+                dataclasses.replace(r, why=whys[r.service_id] + (f" ({r.why})" if r.why else ""),
+                                    signal_why=whys[r.service_id])
                 if r.service_id in whys
                 else r
                 for r in results
@@ -972,19 +1006,26 @@ class Router:
     ) -> RouteResult:
         score = min(1000, round(1000 * value / (value + HALF_SCORE)))
         matched: list[str] = []
+        shown: list[str] = []  # as the answer shows them: "not suicidal", "geen geld"
         for stem, _ in sorted(evidence.items(), key=lambda kv: -kv[1]):
             for term in query[stem][1]:
                 if term.source not in matched:
                     matched.append(term.source)
+                    shown.append(f"{term.negation} {term.source}" if term.negation
+                                 else term.source)
             if len(matched) >= 5:
                 break
         matched = matched[:5]
+        # once each, and not again inside a longer one: "werk" negated reads as the phrase
+        # "geen werk"; "cannot pay" is in "cannot pay rent"
+        shown = [w for w in dict.fromkeys(shown[:5])
+                 if not any(w != o and f" {w} " in f" {o} " for o in shown[:5])]
         org = self.map.organizations.get(service.organization_id)
         return RouteResult(
             service_id=service.id,
             organization_id=service.organization_id,
             score=score,
-            why=self._why(service, matched, who, lang),
+            why=self._why(service, shown, who, lang),
             conditions=self._conditions(service, lang),
             contact=self._contact(service, lang),
             lane=service.matrix_room,

@@ -10,6 +10,7 @@ unknown words corrected against the vocabulary (typos).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import re
@@ -100,6 +101,11 @@ LOST_NEGATIONS = frozenset(["niet", "nie", "geen", "not", "dont", "doesnt", "did
 PLACE_OR_PERSON = frozenset(["waar", "waarheen", "wie", "where", "who", "whom"])
 LOST_SPAN = 4
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
+#: Dutch elided articles: "'s nachts", "'s avonds" (des), "'t" (het), "'n" (een). Their
+#: letter is a grammar word, not a word of the need: read as a word it was 's', which
+#: matched every service whose text says "'s avonds" (outside12: "past bij: s, nachts").
+#: Matched before folding, which drops a curly apostrophe and would leave a bare 's'.
+_ELIDED_ARTICLE = re.compile(r"(?<![^\W_])['’‘`][stn](?![^\W_])", re.IGNORECASE)
 _ELIDED = re.compile(r"\b([a-z]{2,})-\s+(en|of|and|or)\s+([a-z]{4,})")
 _LINKERS = ("", "s", "en", "e", "er")
 _MIN_HEAD = 3
@@ -161,9 +167,40 @@ def plain_text(text: str) -> str:
     return html.unescape(read).replace("\xa0", " ")
 
 
+def _folded(text: str) -> str:
+    """``text`` folded for reading its words: the elided articles dropped
+    (:data:`_ELIDED_ARTICLE`), an apostrophe inside a word dropped ('zzp'er' -> 'zzper')."""
+    return _APOSTROPHE.sub("", fold(_ELIDED_ARTICLE.sub(" ", text)))
+
+
+#: An e-mail's closing (the valedictions of Dutch and English letters, not domain
+#: words), opening a line or a sentence and ending in a comma or the line: what follows
+#: is a signature and a disclaimer, not the question (outside12: "indien", "verzocht" of
+#: a pasted e-mail's disclaimer matched WSNP and the Kwijtschelding in a 5,000-character
+#: question). A chat client may send the lines joined: "... doen? Met vriendelijke
+#: groet, Team ...".
+_CLOSING = re.compile(
+    r"(?:^|(?<=[.!?]))[ \t]*(?:(?:(?:met )?(?:vriendelijke|hartelijke|beste|lieve|warme) )?"
+    r"groet(?:en|jes)?|m\.? ?v\.? ?g\.?|(?:(?:kind|best|warm|warmest) )?regards"
+    r"|best wishes|(?:yours )?sincerely)(?:[ \t]*,|[ \t.!]*$)",
+    re.IGNORECASE | re.MULTILINE)
+#: The closing ends the question only after this many words of it.
+_MIN_BEFORE_CLOSING = 5
+
+
+def before_closing(text: str) -> str:
+    """``text`` up to an e-mail's closing line (:data:`_CLOSING`: "Met vriendelijke
+    groet,", "Kind regards"), or all of it when it has none or too little before it."""
+    match = _CLOSING.search(text)
+    if match is None or len(words(text[: match.start()])) < _MIN_BEFORE_CLOSING:
+        return text
+    return text[: match.start()].rstrip()
+
+
 def words(text: str) -> list[str]:
-    """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']."""
-    return _WORD.findall(_APOSTROPHE.sub("", fold(text)))
+    """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']; "'s nachts" ->
+    ['nachts']."""
+    return _WORD.findall(_folded(text))
 
 
 def says_lost(text: str) -> bool:
@@ -204,7 +241,7 @@ def contrasted_negations(text: str) -> frozenset[int]:
     about. A negation without a contrast ("geen DigiD", "geen woning") usually names
     the need itself and is kept.
     """
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     folded = [t for t in tokens if t[0].isalnum()]  # indexed as words() is
     clauses: list[list[int]] = [[]]  # word indices per clause
     negated: list[int | None] = [None]  # per clause: position of its negation
@@ -250,6 +287,31 @@ def contrasted_negations(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def negated(text: str) -> dict[int, str]:
+    """Indices (into :func:`words`) of the words a negation stands before, within
+    :data:`NEGATION_SCOPE` words of its clause, and that negation as a reader writes it
+    ('hasnt' -> "hasn't"): "not suicidal at all", "geen geld", "kan de huur niet
+    betalen". For showing a matched word with its negation (outside12: "not suicidal"
+    was shown as "matches: suicidal"); what counts is :func:`contrasted_negations`'s."""
+    out: dict[int, str] = {}
+    index = 0
+    said: list[str] = []  # the negation and the words after it so far
+    for tok in _TOKEN.findall(_folded(text)):
+        if not tok[0].isalnum():
+            said = []
+            continue
+        if tok in NEGATIONS:
+            said = [tok[:-2] + "n't" if tok.endswith("nt") else tok]
+        elif tok in CONTRASTS or tok in CLAUSE_OPENERS or len(said) > NEGATION_SCOPE:
+            said = []
+        elif said:
+            # one word between stays ("niet meer leven"); more is left out ("niet betalen")
+            out[index] = " ".join(said) if len(said) <= 2 else said[0]
+            said.append(tok)
+        index += 1
+    return out
+
+
 def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]:
     """The words a denial rules out (:data:`DENIED_NOUNS`, :data:`HEDGES`,
     :data:`DENIAL_FRAMES`), or none.
@@ -286,7 +348,7 @@ def asker_frame(text: str) -> frozenset[int]:
     before a colon that ends the text's first few words, when a real question follows.
     They say who writes ("Ouderenadviseur:", "Intern begeleider basisschool:"), and a
     service named there is usually the writer's own, not the one the person needs."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     head: list[int] = []
     for n, tok in enumerate(tokens):
         if tok == ":":
@@ -310,7 +372,7 @@ def asked_sentences(text: str) -> frozenset[int]:
     question mark), when the text also has a sentence that does not: in a long case
     note the ask ("wie betaalt de traplift?") names the need, the sentences before it
     the background. Empty for a text that is one sentence, or only questions."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     sentences: list[list[int]] = [[]]
     asks: list[bool] = []
     index = 0
@@ -403,7 +465,7 @@ def area_words(text: str) -> frozenset[str]:
 def place_context(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of nouns governed by a locative preposition:
     "op school", "op de opvang", "at school". They say where, not what."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     out: set[int] = set()
     index = 0  # the word index of tokens[n]
     clause: list[str] = []  # the words of the clause so far
@@ -442,7 +504,7 @@ def described_person(text: str) -> frozenset[int]:
     family word alone ("mijn zus | mag van haar man niet ...") names the person it is
     about, not a household, and keeps its weight; so does a family word later in the
     sentence ("... en de moeder reageert niet"): there it is part of what happens."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     out: set[int] = set()
     index = 0
     opening = True  # at the start of a sentence, or still in its opening description
@@ -486,7 +548,7 @@ def alone_sense(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of "alleen" meaning "alone", not "only"
     (:data:`ALONE`): the person is without company, which the map's loneliness services
     speak of ("sinds mijn vrouw overleed zit ik alleen" read no word of it)."""
-    tokens = _TOKEN.findall(_APOSTROPHE.sub("", fold(text)))
+    tokens = _TOKEN.findall(_folded(text))
     out: set[int] = set()
     index = 0
     for n, tok in enumerate(tokens):
@@ -670,6 +732,9 @@ class Term:
     weight: float
     source: str
     kind: str  # word | part | abbreviation | english | related | typo
+    #: The negation the question puts before ``source`` ("not" of "not suicidal"), as an
+    #: answer shows it with the word (:func:`negated`); "" when the word is not negated.
+    negation: str = ""
 
 
 def phrase_alternatives(
@@ -838,7 +903,7 @@ class Analyzer:
                 return match.group(0)
             return f"{first}{second[len(parts[0]) :]} {conj} {second}"
 
-        return _ELIDED.sub(repl, _APOSTROPHE.sub("", fold(text)))
+        return _ELIDED.sub(repl, _folded(text))
 
     def terms(self, text: str) -> list[tuple[str, float]]:
         """Stems of a document text with weights (compound parts count half)."""
@@ -955,7 +1020,13 @@ class Analyzer:
         alone = alone_sense(unelided)
         content = frozenset(n for n, (i, _) in enumerate(kept) if i in alone)
         terms.extend(self._expand(surface, original, where, content))
-        return terms
+        # a word negated wherever the question says it is shown with its negation
+        negations = negated(unelided)
+        shown: dict[str, str] = {}
+        for i, w in kept:
+            shown[w] = negations.get(i, "") if shown.get(w, w) != "" else ""
+        return [dataclasses.replace(t, negation=shown[t.source])
+                if shown.get(t.source) else t for t in terms]
 
     def _who_words(self, surface: Sequence[str], person: Sequence[bool],
                    where: list[float]) -> list[float]:
