@@ -111,6 +111,9 @@ ELDERLY_AGE = 60
 #: pooled bound 0.989, 691/695 right out of fold). The threshold rose because s17
 #: (danger and what only looks like it) is right only 26 of 29 times out of fold at
 #: 940 and worse below: a set with 30+ confident answers must be certified on its own.
+#: Then confident20's two features (the map text's share, the question's words
+#: explained; six features): 921 (certified: pooled bound 0.985, 912/921 right out of
+#: fold; refitted on that branch for measuring, the lead refits after merging).
 CALIBRATION: tuple[float, ...] = (-11.58, 12.733, 19.207, 0.484, -0.817, 1.313, 1.196)
 CONFIDENT_AT = 921
 
@@ -250,9 +253,10 @@ class Tuning:
     #: Session 10 (confident20), retired sets s3-s17 (LOSO routers), one-desk safety
     #: answers by that share: under 0.6 right 5 of 24 times (near misses: "werk me
     #: dood", "de trap", a past danger, a wheelchair that "locks me in"); 0.6-0.8 17 of
-    #: 23; from 0.8 320 of 328. 0.6 keeps the clear crises of the findings tests
-    #: confident on the demo map, whose crisis line has little text (0.67-0.68 there);
-    #: right when confident 342/375 (91.2 %) -> 337/351 (96.0 %). Session 9's gate on
+    #: 23; from 0.8 320 of 328. 0.6 is the lowest share (0.1 steps) at which every
+    #: retired set's confident answers are right 9 times in 10 (at 0.5, s17: 50/57);
+    #: one-desk safety answers right when confident 342/375 -> 337/351; 19 of 404
+    #: confident crisis probes become "not sure" (at 0.8: 53). Session 9's gate on
     #: the calibrated confidence (700) was fitted on answers without a signal and made
     #: clear crises "not sure" (docs/notes/2026-12-08s10-confident20.md). The safety
     #: sentence and service stay first either way: this only changes ``confident``.
