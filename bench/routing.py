@@ -558,16 +558,16 @@ def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
 def calibrate(router_for: Callable[[str], Router],
               sets: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> dict[str, Any]:
     """Fit the confidence on the tuning sets' answers without a safety signal (those
-    are confident by rule) and choose its threshold by cross-validation: each tuning
-    set is left out once, the model fitted on the others, and the threshold read from
-    the pooled out-of-fold chances (:func:`_threshold`). Also reports, per set, what
-    that threshold gives out of sample: right when confident and coverage, for plain
-    answers and with the safety answers (confident by rule) included. Each set is
-    scored by ``router_for(name)``: for a set shipped as examples, a router without
-    them."""
+    are confident by their own rule, :attr:`Tuning.safety_confident_share`) and choose
+    its threshold by cross-validation: each tuning set is left out once, the model
+    fitted on the others, and the threshold read from the pooled out-of-fold chances
+    (:func:`_threshold`). Also reports, per set, what that threshold gives out of
+    sample: right when confident and coverage, for plain answers and with the safety
+    answers (confident by their rule) included. Each set is scored by
+    ``router_for(name)``: for a set shipped as examples, a router without them."""
     import numpy as np
 
-    names, rows, labels, safe = [], [], [], []
+    names, rows, labels, safe, sure = [], [], [], [], []
     for name, questions in sets:
         router = router_for(name)
         for q in questions:
@@ -579,7 +579,10 @@ def calibrate(router_for: Callable[[str], Router],
             rows.append(features)
             labels.append(float(right))
             safe.append(bool(answer.safety))
+            sure.append(answer.confident)
     s, x, y, by_rule = np.array(names), np.array(rows), np.array(labels), np.array(safe)
+    # a safety answer is confident by its own rule (Router._borne_out), fitted on nothing
+    sure_by_rule = by_rule & np.array(sure)
     plain = ~by_rule
     oof = np.zeros(len(y))
     for name, _ in sets:
@@ -594,7 +597,7 @@ def calibrate(router_for: Callable[[str], Router],
     for name, _ in sets:
         here = s == name
         conf_plain = here & plain & (oof >= threshold)
-        conf_all = conf_plain | (here & by_rule)
+        conf_all = conf_plain | (here & sure_by_rule)
         per_set.append({
             "set": name, "n": int(here.sum()),
             "plain_confident": int(conf_plain.sum()), "plain_right": int(y[conf_plain].sum()),
@@ -982,7 +985,7 @@ def render(figures: dict[str, Any]) -> str:
     cal = f["calibration"]
     cv = [
         "| tuning set (left out) | answers | confident, without a safety signal | right | "
-        "confident, all (safety answers by rule) | right | coverage |",
+        "confident, all (safety answers by their rule) | right | coverage |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in cal["per_set"]:
@@ -1089,8 +1092,9 @@ def render(figures: dict[str, Any]) -> str:
         "**Confidence** (calibrated: a logistic model over the answer's features, fitted on "
         "the tuning sets (dev, our own sets, the first frozen set, the s4 tuning set, the "
         "safety probes and near misses), never on a held-out set; "
-        "`python -m bench.routing --calibrate`). An answer with a safety signal is confident "
-        "by rule (the safety service first). Reliability (answers without a safety signal, "
+        "`python -m bench.routing --calibrate`). An answer with a safety signal (its service "
+        "first) is confident when the question's own words bear the signal out "
+        "(`Tuning.safety_confident_share`). Reliability (answers without a safety signal, "
         "by calibrated confidence):",
         "",
         *rel,

@@ -137,6 +137,15 @@ def answer_texts(answer: RouteAnswer, lang: str,
         return body, html
     if answer.confident:
         head = t(lang, "Hier kun je terecht", "Where to go") + _context_line(answer, lang) + ":"
+    elif safety:
+        # the warning stays the first and clearest instruction: what is not sure is what
+        # else may be going on, not the signal or its service (session 10, confident20)
+        head = t(lang,
+                 "Neem het signaal hierboven serieus; de eerste dienst hoort erbij. Of er "
+                 "nog iets anders speelt, weet ik niet zeker. Deze diensten passen het best",
+                 "Take the warning above seriously; the first service goes with it. Whether "
+                 "something else is going on, I am not sure. These services fit best") \
+            + _context_line(answer, lang) + ":"
     else:
         head = t(lang,
                  # not "die het meest in de buurt komen": read as *nearby* (render20)

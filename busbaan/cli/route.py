@@ -279,7 +279,17 @@ def render(answer: RouteAnswer, *, limit: int = 3, lang_: str = "nl") -> str:
         lines.append(("SAFETY: " if en else "VEILIGHEID: ") + hit.why)
     for hit in answer.caution:
         lines.append(hit.why)  # "Als er sprake is van gevaar: ..." (weak signal)
-    if not answer.confident:
+    if not answer.confident and answer.safety:
+        # the warning stays the first instruction: what is not sure is what else may be
+        # going on (as the bot says it, bots/wegwijzer/render.py)
+        lines.append(
+            "Take the warning above seriously; the first service goes with it. Whether "
+            "something else is going on, I am not sure."
+            if en
+            else "Neem het signaal hierboven serieus; de eerste dienst hoort erbij. Of er "
+            "nog iets anders speelt, weet ik niet zeker."
+        )
+    elif not answer.confident:
         best = answer.results[0]
         if "single_word" in answer.notes:
             word = best.matched[0] if best.matched else ""

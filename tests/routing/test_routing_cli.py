@@ -226,3 +226,20 @@ def test_batch_names_an_unknown_field_and_where_it_belongs() -> None:
     code, out, _ = run("route", "batch", "--map", str(BENCHMARK_MAP), lang="en",
                        stdin=json.dumps({"id": 1, "question": "x", "age": 4}) + "\n")
     assert json.loads(out)["error"].startswith("unknown field 'age'")
+
+
+@pytest.mark.parametrize(("lang", "serious", "unsure"), [
+    ("nl", "Neem het signaal hierboven serieus", "Ik weet het niet zeker (betrouwbaarheid"),
+    ("en", "Take the warning above seriously", "I am not sure (confidence"),
+])
+def test_ask_keeps_the_warning_first_when_a_safety_answer_is_not_confident(
+        lang: str, serious: str, unsure: str) -> None:
+    """A danger whose words do not bear the signal out well (confident20's rule) is not
+    confident; `route ask` then says the warning stands and only what else is going on is
+    unsure, as the bot does, instead of opening with 'not sure'."""
+    code, out, _ = run("route", "ask", "--map", str(BENCHMARK_MAP),
+                       "mijn man duwde me van de trap, ben bang", lang=lang)
+    assert code == 0
+    assert ("VEILIGHEID: " if lang == "nl" else "SAFETY: ") in out
+    assert serious in out and unsure not in out
+    assert out.index("VEILIGHEID: " if lang == "nl" else "SAFETY: ") < out.index(serious)

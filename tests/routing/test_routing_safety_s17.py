@@ -8,7 +8,8 @@ confident and wrong. Each cause tested in our own words (not the retired questio
 - A harmless cause the asker gives for an injury in the same sentence (a fall, an
   accident, a knock, a sport, blood thinners) explains the injury. A cause told by
   someone else or in doubt ("zegt dat ze gevallen is", "zou gevallen zijn") does not.
-- ``Tuning.safety_confident_at`` gates confidence by rule; the safety service stays first.
+- ``Tuning.safety_confident_share`` gates a safety answer's confidence (session 10: the
+  words must bear the signal out); the safety service stays first.
 - The session 9c probe files, written before the change.
 """
 
@@ -99,11 +100,12 @@ def test_a_cover_story_still_signals(signals: Any, text: str, age: int | None) -
 # ------------------------------------------------------------- gating confidence by rule
 
 def test_the_gate_keeps_the_safety_service_first(router: Router) -> None:
+    """Gating a safety answer's confidence never moves its service from first place."""
     text = "mijn ex slaat me en ik durf niet naar huis"
     plain = router.route(text, {})
     # a router of its own: the shared fixtures keep per-router caches
     strict = Router(router.map,
-                    tuning=dataclasses.replace(router.tuning, safety_confident_at=1001))
+                    tuning=dataclasses.replace(router.tuning, safety_confident_share=1.01))
     answer = strict.route(text, {})
     assert plain.confident and plain.safety
     assert not answer.confident
@@ -112,8 +114,10 @@ def test_the_gate_keeps_the_safety_service_first(router: Router) -> None:
     assert answer.safety == plain.safety
 
 
-def test_the_gate_is_off_by_default(router: Router) -> None:
-    assert router.tuning.safety_confident_at == 0
+def test_the_gate_asks_the_words_to_bear_the_signal_out(router: Router) -> None:
+    """Session 10: the default gate reads the question's own words (0.6 of what they give
+    their first service), not the calibrated confidence of answers without a signal."""
+    assert router.tuning.safety_confident_share == 0.6
 
 
 # -------------------------------------------------------------------------- the files
