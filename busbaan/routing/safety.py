@@ -112,6 +112,11 @@ class _Past(BaseModel):
     #: afgewend", "geen contact meer"), and the words of a danger that comes back ("weer
     #: voor de deur", "komt vrij"). See :func:`_past`.
     settled: tuple[str, ...] = ()
+    #: Session 10 (safety22): a matter dealt with ("is opgelost", "al gemeld", "is
+    #: afgewend"): a settled danger too, and the only settled cues that also say a
+    #: service or need is done (:func:`settled_parts`). ``settled`` holds the rest, a
+    #: danger over by the state of a person ("woont nu veilig", "is overleden").
+    handled: tuple[str, ...] = ()
     recurs: tuple[str, ...] = ()
 
 
@@ -164,8 +169,9 @@ class _File(BaseModel):
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(lemma(t) for t in _TOKEN.findall(_uncontracted(fold(str(text))))
-                 if t[0].isalnum())
+    surface = [t for t in _TOKEN.findall(_uncontracted(fold(str(text)))) if t[0].isalnum()]
+    perfect = _english_perfect(surface)  # as a question reads it ("has been cut off")
+    return tuple("be" if i in perfect else lemma(t) for i, t in enumerate(surface))
 
 
 #: English negative contractions, with or without the apostrophe ("isn't", "doesnt",
@@ -399,7 +405,10 @@ class SafetySignals:
     #: "asked" ("hij vroeg of ...") and "early".
     past_as_written: frozenset[str] = frozenset()
     #: A past danger said to be over, and one said to come back (see :func:`_past`).
+    #: ``settled`` holds the file's ``settled`` and ``handled`` cues; ``handled`` the
+    #: latter only: a matter dealt with, which :func:`settled_parts` reads.
     settled: tuple[tuple[str, ...], ...] = ()
+    handled: tuple[tuple[str, ...], ...] = ()
     recurs: tuple[tuple[str, ...], ...] = ()
     #: Harmless causes of an injury and the injuries they explain (see :func:`_caused`).
     causes: tuple[tuple[str, ...], ...] = ()
@@ -638,7 +647,10 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.past else frozenset(),
                          current=tuple(_figurative_words(c) for c in parsed.past.current)
                          if parsed.past else (),
-                         settled=tuple(_figurative_words(c) for c in parsed.past.settled)
+                         settled=tuple(_figurative_words(c) for c in (
+                             *parsed.past.settled, *parsed.past.handled))
+                         if parsed.past else (),
+                         handled=tuple(_figurative_words(c) for c in parsed.past.handled)
                          if parsed.past else (),
                          recurs=tuple(_figurative_words(c) for c in parsed.past.recurs)
                          if parsed.past else (),
@@ -904,6 +916,30 @@ def _quoted(text: str) -> frozenset[int]:
                      if any(a <= m.start() < b for a, b in spans))
 
 
+#: English "have" as the perfect's auxiliary and the words that may stand between it
+#: and its participle ("has not been", "have already been"): English grammar.
+_EN_HAVE = frozenset(["has", "have", "had", "having", "ve", "d"])
+_EN_BETWEEN = frozenset(["not", "never", "already", "just", "always", "since", "ever",
+                         "also", "really", "only", "recently", "all"])
+
+
+def _english_perfect(surface: Sequence[str]) -> list[int]:
+    """Positions of "been" as the English participle of "be" ("has been cut off",
+    "have not been"): after a form of "have" it is no Dutch "been" (a leg, the lemma of
+    "benen"), which a self-harm rule reads (session 10, safety22: "the water has been
+    cut off" was "cut + been")."""
+    out = []
+    for i, word in enumerate(surface):
+        if word != "been":
+            continue
+        j = i - 1
+        while j >= 0 and surface[j] in _EN_BETWEEN:
+            j -= 1
+        if j >= 0 and surface[j] in _EN_HAVE:
+            out.append(i)
+    return out
+
+
 class _Question:
     """A question's folded words (``surface``), their lemmas (``toks``), the clause of
     each position, and where each cue word occurs (computed once per word: detection
@@ -919,6 +955,8 @@ class _Question:
         #: Positions of words inside quotation marks (:func:`_quoted`).
         self.quoted = _quoted(text)
         self.toks = [lemma(t) if t[0].isalnum() else t for t in self.surface]
+        for i in _english_perfect(self.surface):
+            self.toks[i] = "be"
         self.clause: list[int] = []
         number = 0
         self._exact: dict[str, list[int]] = {}
@@ -1811,17 +1849,19 @@ _CONJUNCTIONS = _CLAUSE_END - frozenset(["die", "dat"])
 def settled_parts(signals: SafetySignals, question: str,
                   more: tuple[tuple[str, ...], ...] = ()) -> frozenset[tuple[int, str]]:
     """What ``question`` says is over, tried or already done: the parts of clauses
-    around a plain (not negated) settled cue -- ``signals.settled`` ("is opgelost", "al
-    gemeld", "woont nu veilig") and ``more`` (the router's: "geprobeerd", "achter de
+    around a plain (not negated) settled cue -- ``signals.handled`` ("is opgelost", "al
+    gemeld", "is afgewend") and ``more`` (the router's: "geprobeerd", "achter de
     rug", "niet meer aan de orde") -- from the previous turn word or conjunction
     ("maar", "nu", "en") to the next. As (clause number, folded word) pairs, the clause
     counted by punctuation, so that a reader with its own tokens can find them. The
     same reading as safety's settled past danger (:func:`_past`, :func:`_said`): one
-    grammar of "it is over" for both (session 10, router21)."""
+    grammar of "it is over" for both (session 10, router21). The file's other settled
+    cues ("is overleden", "woont nu veilig") end a danger, not a service (session 10,
+    safety22): "sinds zijn moeder is overleden" says why help is asked."""
     q = _Question(question)
     turns = signals.turns | _CONJUNCTIONS
     out: set[int] = set()
-    for cue in (*signals.settled, *more):
+    for cue in (*signals.handled, *more):
         if all(w in STOPWORDS or w == ANY_GAP for w in cue):
             # grammar words only: English "is over" read by its lemmas is Dutch "er
             # zijn schulden over" (there are debts left), which is no ending
