@@ -1088,8 +1088,14 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         if ok:
             found = True
             yield start
-    if found or len(cue) < 2 or any(w in NOUN_NEGATIONS for w in cue) or english(cue):
-        return  # a cue with "geen"/"no", or an English one, holds its word order
+    if (found or len(cue) < 2 or any(w in NOUN_NEGATIONS for w in cue) or english(cue)
+            or cue[0] == "niet"):
+        # a cue with "geen"/"no", or an English one, holds its word order; so does one
+        # that opens with "niet" before its verb ("niet meer leven"): "niet" stands
+        # before what it negates except the finite verb of a main clause (ANS), and a
+        # finite verb before it is another sentence ("haar man leeft niet meer": he is
+        # dead; "wil niet meer leven": a wish) (session 10, safety22)
+        return
     window = len(cue) + MAX_GAP
     places = [tuple(p for p in q.where(w) if not (
         n and cue[n - 1] in _OWNERS and q.toks[p] != w and w in heads(q.toks[p]))
