@@ -120,6 +120,17 @@ class _Past(BaseModel):
     recurs: tuple[str, ...] = ()
 
 
+class _Jest(BaseModel):
+    """A threat in quotation marks called a joke (session 10, safety22): ``cues`` say
+    it is a joke ("grapje", "lachend", "just joking"), ``earnest`` that it is meant or
+    feared ("meent het", "bang"). See :func:`_jest`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    earnest: tuple[str, ...] = ()
+
+
 class _Causes(BaseModel):
     """A harmless cause of an injury told by the asker (session 9, safety17): a fall,
     an accident, a knock, a sport. ``cues`` are the cause (gaps as in figurative uses),
@@ -163,6 +174,7 @@ class _File(BaseModel):
     minor_words: _CueList | None = None
     figurative: _CueList | None = None
     rather: _CueList | None = None
+    jest: _Jest | None = None
     past: _Past | None = None
     causes: _Causes | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
@@ -393,6 +405,9 @@ class SafetySignals:
     #: Words of preference ("wil", "liever", "rather"): "wil niet naar huis maar bij
     #: vriendinnen zijn" says what the person would rather do (see :func:`_rather`).
     rather: tuple[tuple[str, ...], ...] = ()
+    #: A quoted threat called a joke, and the words that say it is meant (:func:`_jest`).
+    jest: tuple[tuple[str, ...], ...] = ()
+    earnest: tuple[tuple[str, ...], ...] = ()
     #: Danger placed in the past ("vroeger sloeg haar ex haar", "jaren geleden op straat
     #: geleefd"): a cue in the same part of a sentence as one of these is not read,
     #: unless the question says the danger is current (``current``); ``turns`` are
@@ -641,6 +656,10 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          figurative=tuple(_figurative_words(c) for c in parsed.figurative.cues)
                          if parsed.figurative else (),
                          rather=cues(parsed.rather),
+                         jest=tuple(_figurative_words(c) for c in parsed.jest.cues)
+                         if parsed.jest else (),
+                         earnest=tuple(_figurative_words(c) for c in parsed.jest.earnest)
+                         if parsed.jest else (),
                          past=tuple(_figurative_words(c) for c in parsed.past.cues)
                          if parsed.past else (),
                          turns=frozenset(w for t in parsed.past.turns for w in _words(t))
@@ -1602,7 +1621,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     (``signals.figurative``) is not read."""
     q = _Question(question)
     q.idioms = _figurative(q, signals.figurative)
-    q.blocked = q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
+    q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
+                 | _jest(signals, q))
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
@@ -1958,6 +1978,19 @@ def _caused(signals: SafetySignals, q: _Question) -> frozenset[int]:
     marks = _figurative(q, signals.marks)
     out.update(i for i in marks if _sentence(q, i) in sentences)
     return frozenset(out)
+
+
+def _jest(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of words in quotation marks in a sentence that calls them a joke
+    (``signals.jest``: "zei lachend dat ze hem 'vermoordt' ..., grapje"): the quotes
+    keep the word at a distance (ANS: aanhalingstekens for distance or irony) and the
+    joke word says how it was meant. Nothing when the question says it is meant or
+    feared (``signals.earnest``), or without quotes ("zegt dat hij me vermoordt, hij
+    lacht erbij" is read)."""
+    if not q.quoted or not signals.jest or _said(q, signals.earnest):
+        return frozenset()
+    jokes = {_sentence(q, at) for at in _figurative(q, signals.jest)}
+    return frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
 
 
 def _sentence(q: _Question, at: int) -> int:
