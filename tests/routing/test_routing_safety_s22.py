@@ -91,7 +91,6 @@ def test_a_death_is_no_service_over_but_a_solved_matter_is(router: Router) -> No
 
 def test_the_settled_danger_keeps_both_lists(router: Router) -> None:
     """Safety's settled past danger still reads a person's state and a handled matter."""
-    assert "partner_violence" not in {
-        s.family.id for s in detect(router.safety, "Vroeger sloeg mijn ex me, nog steeds nachtmerries, maar hij zit nu vast")}
-    assert "partner_violence" not in {
-        s.family.id for s in detect(router.safety, "Vroeger sloeg mijn ex me, nog steeds angstig, maar het is opgelost")}
+    for text in ("Vroeger sloeg mijn ex me, nog steeds nachtmerries, maar hij zit nu vast",
+                 "Vroeger sloeg mijn ex me, nog steeds angstig, maar het is opgelost"):
+        assert "partner_violence" not in _all(router, text)
