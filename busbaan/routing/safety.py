@@ -112,7 +112,23 @@ class _Past(BaseModel):
     #: afgewend", "geen contact meer"), and the words of a danger that comes back ("weer
     #: voor de deur", "komt vrij"). See :func:`_past`.
     settled: tuple[str, ...] = ()
+    #: Session 10 (safety22): a matter dealt with ("is opgelost", "al gemeld", "is
+    #: afgewend"): a settled danger too, and the only settled cues that also say a
+    #: service or need is done (:func:`settled_parts`). ``settled`` holds the rest, a
+    #: danger over by the state of a person ("woont nu veilig", "is overleden").
+    handled: tuple[str, ...] = ()
     recurs: tuple[str, ...] = ()
+
+
+class _Jest(BaseModel):
+    """A threat in quotation marks called a joke (session 10, safety22): ``cues`` say
+    it is a joke ("grapje", "lachend", "just joking"), ``earnest`` that it is meant or
+    feared ("meent het", "bang"). See :func:`_jest`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    earnest: tuple[str, ...] = ()
 
 
 class _Causes(BaseModel):
@@ -158,14 +174,16 @@ class _File(BaseModel):
     minor_words: _CueList | None = None
     figurative: _CueList | None = None
     rather: _CueList | None = None
+    jest: _Jest | None = None
     past: _Past | None = None
     causes: _Causes | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(lemma(t) for t in _TOKEN.findall(_uncontracted(fold(str(text))))
-                 if t[0].isalnum())
+    surface = [t for t in _TOKEN.findall(_uncontracted(fold(str(text)))) if t[0].isalnum()]
+    perfect = _english_perfect(surface)  # as a question reads it ("has been cut off")
+    return tuple("be" if i in perfect else lemma(t) for i, t in enumerate(surface))
 
 
 #: English negative contractions, with or without the apostrophe ("isn't", "doesnt",
@@ -387,6 +405,9 @@ class SafetySignals:
     #: Words of preference ("wil", "liever", "rather"): "wil niet naar huis maar bij
     #: vriendinnen zijn" says what the person would rather do (see :func:`_rather`).
     rather: tuple[tuple[str, ...], ...] = ()
+    #: A quoted threat called a joke, and the words that say it is meant (:func:`_jest`).
+    jest: tuple[tuple[str, ...], ...] = ()
+    earnest: tuple[tuple[str, ...], ...] = ()
     #: Danger placed in the past ("vroeger sloeg haar ex haar", "jaren geleden op straat
     #: geleefd"): a cue in the same part of a sentence as one of these is not read,
     #: unless the question says the danger is current (``current``); ``turns`` are
@@ -399,7 +420,10 @@ class SafetySignals:
     #: "asked" ("hij vroeg of ...") and "early".
     past_as_written: frozenset[str] = frozenset()
     #: A past danger said to be over, and one said to come back (see :func:`_past`).
+    #: ``settled`` holds the file's ``settled`` and ``handled`` cues; ``handled`` the
+    #: latter only: a matter dealt with, which :func:`settled_parts` reads.
     settled: tuple[tuple[str, ...], ...] = ()
+    handled: tuple[tuple[str, ...], ...] = ()
     recurs: tuple[tuple[str, ...], ...] = ()
     #: Harmless causes of an injury and the injuries they explain (see :func:`_caused`).
     causes: tuple[tuple[str, ...], ...] = ()
@@ -632,13 +656,20 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          figurative=tuple(_figurative_words(c) for c in parsed.figurative.cues)
                          if parsed.figurative else (),
                          rather=cues(parsed.rather),
+                         jest=tuple(_figurative_words(c) for c in parsed.jest.cues)
+                         if parsed.jest else (),
+                         earnest=tuple(_figurative_words(c) for c in parsed.jest.earnest)
+                         if parsed.jest else (),
                          past=tuple(_figurative_words(c) for c in parsed.past.cues)
                          if parsed.past else (),
                          turns=frozenset(w for t in parsed.past.turns for w in _words(t))
                          if parsed.past else frozenset(),
                          current=tuple(_figurative_words(c) for c in parsed.past.current)
                          if parsed.past else (),
-                         settled=tuple(_figurative_words(c) for c in parsed.past.settled)
+                         settled=tuple(_figurative_words(c) for c in (
+                             *parsed.past.settled, *parsed.past.handled))
+                         if parsed.past else (),
+                         handled=tuple(_figurative_words(c) for c in parsed.past.handled)
                          if parsed.past else (),
                          recurs=tuple(_figurative_words(c) for c in parsed.past.recurs)
                          if parsed.past else (),
@@ -904,6 +935,30 @@ def _quoted(text: str) -> frozenset[int]:
                      if any(a <= m.start() < b for a, b in spans))
 
 
+#: English "have" as the perfect's auxiliary and the words that may stand between it
+#: and its participle ("has not been", "have already been"): English grammar.
+_EN_HAVE = frozenset(["has", "have", "had", "having", "ve", "d"])
+_EN_BETWEEN = frozenset(["not", "never", "already", "just", "always", "since", "ever",
+                         "also", "really", "only", "recently", "all"])
+
+
+def _english_perfect(surface: Sequence[str]) -> list[int]:
+    """Positions of "been" as the English participle of "be" ("has been cut off",
+    "have not been"): after a form of "have" it is no Dutch "been" (a leg, the lemma of
+    "benen"), which a self-harm rule reads (session 10, safety22: "the water has been
+    cut off" was "cut + been")."""
+    out = []
+    for i, word in enumerate(surface):
+        if word != "been":
+            continue
+        j = i - 1
+        while j >= 0 and surface[j] in _EN_BETWEEN:
+            j -= 1
+        if j >= 0 and surface[j] in _EN_HAVE:
+            out.append(i)
+    return out
+
+
 class _Question:
     """A question's folded words (``surface``), their lemmas (``toks``), the clause of
     each position, and where each cue word occurs (computed once per word: detection
@@ -919,6 +974,8 @@ class _Question:
         #: Positions of words inside quotation marks (:func:`_quoted`).
         self.quoted = _quoted(text)
         self.toks = [lemma(t) if t[0].isalnum() else t for t in self.surface]
+        for i in _english_perfect(self.surface):
+            self.toks[i] = "be"
         self.clause: list[int] = []
         number = 0
         self._exact: dict[str, list[int]] = {}
@@ -1050,8 +1107,14 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         if ok:
             found = True
             yield start
-    if found or len(cue) < 2 or any(w in NOUN_NEGATIONS for w in cue) or english(cue):
-        return  # a cue with "geen"/"no", or an English one, holds its word order
+    if (found or len(cue) < 2 or any(w in NOUN_NEGATIONS for w in cue) or english(cue)
+            or cue[0] == "niet"):
+        # a cue with "geen"/"no", or an English one, holds its word order; so does one
+        # that opens with "niet" before its verb ("niet meer leven"): "niet" stands
+        # before what it negates except the finite verb of a main clause (ANS), and a
+        # finite verb before it is another sentence ("haar man leeft niet meer": he is
+        # dead; "wil niet meer leven": a wish) (session 10, safety22)
+        return
     window = len(cue) + MAX_GAP
     places = [tuple(p for p in q.where(w) if not (
         n and cue[n - 1] in _OWNERS and q.toks[p] != w and w in heads(q.toks[p]))
@@ -1558,7 +1621,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     (``signals.figurative``) is not read."""
     q = _Question(question)
     q.idioms = _figurative(q, signals.figurative)
-    q.blocked = q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
+    q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
+                 | _jest(signals, q))
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
@@ -1811,17 +1875,19 @@ _CONJUNCTIONS = _CLAUSE_END - frozenset(["die", "dat"])
 def settled_parts(signals: SafetySignals, question: str,
                   more: tuple[tuple[str, ...], ...] = ()) -> frozenset[tuple[int, str]]:
     """What ``question`` says is over, tried or already done: the parts of clauses
-    around a plain (not negated) settled cue -- ``signals.settled`` ("is opgelost", "al
-    gemeld", "woont nu veilig") and ``more`` (the router's: "geprobeerd", "achter de
+    around a plain (not negated) settled cue -- ``signals.handled`` ("is opgelost", "al
+    gemeld", "is afgewend") and ``more`` (the router's: "geprobeerd", "achter de
     rug", "niet meer aan de orde") -- from the previous turn word or conjunction
     ("maar", "nu", "en") to the next. As (clause number, folded word) pairs, the clause
     counted by punctuation, so that a reader with its own tokens can find them. The
     same reading as safety's settled past danger (:func:`_past`, :func:`_said`): one
-    grammar of "it is over" for both (session 10, router21)."""
+    grammar of "it is over" for both (session 10, router21). The file's other settled
+    cues ("is overleden", "woont nu veilig") end a danger, not a service (session 10,
+    safety22): "sinds zijn moeder is overleden" says why help is asked."""
     q = _Question(question)
     turns = signals.turns | _CONJUNCTIONS
     out: set[int] = set()
-    for cue in (*signals.settled, *more):
+    for cue in (*signals.handled, *more):
         if all(w in STOPWORDS or w == ANY_GAP for w in cue):
             # grammar words only: English "is over" read by its lemmas is Dutch "er
             # zijn schulden over" (there are debts left), which is no ending
@@ -1912,6 +1978,19 @@ def _caused(signals: SafetySignals, q: _Question) -> frozenset[int]:
     marks = _figurative(q, signals.marks)
     out.update(i for i in marks if _sentence(q, i) in sentences)
     return frozenset(out)
+
+
+def _jest(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of words in quotation marks in a sentence that calls them a joke
+    (``signals.jest``: "zei lachend dat ze hem 'vermoordt' ..., grapje"): the quotes
+    keep the word at a distance (ANS: aanhalingstekens for distance or irony) and the
+    joke word says how it was meant. Nothing when the question says it is meant or
+    feared (``signals.earnest``), or without quotes ("zegt dat hij me vermoordt, hij
+    lacht erbij" is read)."""
+    if not q.quoted or not signals.jest or _said(q, signals.earnest):
+        return frozenset()
+    jokes = {_sentence(q, at) for at in _figurative(q, signals.jest)}
+    return frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
 
 
 def _sentence(q: _Question, at: int) -> int:

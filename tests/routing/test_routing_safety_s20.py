@@ -31,9 +31,8 @@ PROBES = [q for q in ROWS if q["safety"]]
 NEAR = [q for q in ROWS if not q["safety"]]
 #: Near misses still read as danger, with the cause.
 STILL_ALARMED = {
-    # "leeft niet meer" (is dead) and "niet meer leven" share their words; a figurative
-    # entry would also hide "ziet het leven niet meer zitten"
-    "safety20-near-006",
+    # (safety20-near-006, "leeft niet meer", is silent since safety22: a cue that opens
+    # with "niet" holds its word order)
     # housebound ("zit opgesloten in mijn eigen huis") and locked in share their words
     "safety20-near-016",
 }
