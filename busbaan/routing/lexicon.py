@@ -244,24 +244,26 @@ WEAK_WORDS: frozenset[str] = _wordset(
 )
 
 #: What a question says is over, tried or no longer in play, besides the safety
-#: signals' settled cues ("is opgelost", "al gemeld", "is voorbij", read with them by
-#: :func:`.safety.settled_parts`): a service or need named there is background, the
-#: person asks what comes next (session 10, router21; issue 8: "het buurtteam heeft het
-#: geprobeerd maar het is te weinig", "Bbz is niet meer aan de orde"). Written as the
+#: signals' handled cues (``past.handled``: "is opgelost", "al gemeld", "dossier
+#: gesloten", read with them by :func:`.safety.settled_parts`; a death or a safe home
+#: is over as a danger, not a closed service, so ``past.settled`` is not read here):
+#: a service or need named there is background, the person asks what comes next
+#: (session 10, router21; issue 8: "het buurtteam heeft het geprobeerd maar het is te
+#: weinig", "Bbz is niet meer aan de orde"). Written as the
 #: signals file writes cues ("..." any words in the clause). Sources: Dutch and English
 #: aspect, the completive and conative ("achter de rug", "van de baan", "afgeschaald";
 #: "heeft het geprobeerd" = tried it, "bleek niet genoeg" = fell short); no service
 #: name. "Ik heb geprobeerd X aan te vragen" is left out: what was tried is the need.
 #: "is gestopt" is left out: read by its lemmas it is also "zijn contract stopt nu"
-#: (present: what ends is the need). "is ... opgelost", "is ... afgewend": the
-#: signals' cues with room for an adverbial ("is met een regeling opgelost").
+#: (present: what ends is the need). "is ... opgelost": the signals' "is opgelost"
+#: with room for an adverbial ("is met een regeling opgelost").
 SETTLED: tuple[str, ...] = (
     "heeft het ... geprobeerd", "hebben het ... geprobeerd",
     "heeft ... meegekeken", "hebben ... meegekeken", "bleek ... niet genoeg",
     "bleek ... te weinig", "was ... niet genoeg", "hielp ... niet", "heeft ... niet geholpen",
     "niet meer aan de orde", "niet meer nodig", "achter de rug", "van de baan",
-    "is afgeschaald", "is beeindigd", "dossier gesloten",
-    "al geweest", "is ... opgelost", "is ... afgewend",
+    "is afgeschaald", "is beeindigd",
+    "al geweest", "is ... opgelost",
     "did not help", "was not enough", "no longer needed", "has ended", "already tried",
 )
 
