@@ -367,6 +367,79 @@ def asker_frame(text: str) -> frozenset[int]:
     return frozenset()
 
 
+#: A clause in which the writer says what they are or where they work ("Ik ben een
+#: particuliere verhuurder.", "Ik ben zijn mentor op school.", "I work at a housing
+#: association."): like a case note's heading it says who writes, not what the person
+#: needs (router20's cause "the writer's own role read as the need"). Read by grammar:
+#: the subject "ik"/"wij"/"I"/"we" opening a clause, a copula or a verb of working
+#: with its preposition, a determiner or possessive (a bare complement is as often a
+#: state that is the need: "ik ben zzp'er", "ik ben op"), at most three words, an
+#: optional place ("in Noord", "op school"), and the clause ends there.
+_INTRO_SUBJECTS = frozenset(["ik", "wij", "we", "i"])
+_INTRO_COPULAS = frozenset(["ben", "zijn", "am", "im", "are"])
+_INTRO_WORK = frozenset(["werk", "werken", "work"])
+_INTRO_WORK_PREPS = frozenset(["bij", "als", "voor", "at", "as", "for"])
+_INTRO_DETERMINERS = frozenset(["een", "de", "het", "zijn", "haar", "hun", "a", "an", "the",
+                                "his", "her", "their"])
+_INTRO_ADVERBS = frozenset(["alleen", "maar", "gewoon", "just", "only"])
+_INTRO_PLACE = frozenset(["in", "bij", "op", "uit", "at", "on", "from"])
+_INTRO_END = frozenset([".", ",", ";", "!", "?", ":"])
+_INTRO_NOUN_WORDS = 3
+
+
+def writer_intro(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the clauses in which the writer introduces
+    themselves by a role (:data:`_INTRO_SUBJECTS`...), when the text goes on after
+    them. A family word in the complement ("ik ben de moeder") is the household, not a
+    role (:data:`.lexicon.PERSON_WORDS`, weighed by :func:`described_person`)."""
+    tokens = _TOKEN.findall(_folded(text))
+    alnum: list[int] = []  # token position -> word index
+    n_words = 0
+    for tok in tokens:
+        alnum.append(n_words if tok[0].isalnum() else -1)
+        n_words += tok[0].isalnum()
+    found: set[int] = set()
+    for start, tok in enumerate(tokens):
+        if tok not in _INTRO_SUBJECTS or (start and tokens[start - 1] not in _INTRO_END):
+            continue
+        at = start + 1
+        if at < len(tokens) and tokens[at] in _INTRO_WORK:
+            at += 1
+            if at >= len(tokens) or tokens[at] not in _INTRO_WORK_PREPS:
+                continue
+            at += 1
+            needs_determiner = False
+        elif at < len(tokens) and tokens[at] in _INTRO_COPULAS:
+            at += 1
+            needs_determiner = True
+        else:
+            continue
+        if at < len(tokens) and tokens[at] in _INTRO_ADVERBS:
+            at += 1
+        if at < len(tokens) and tokens[at] in _INTRO_DETERMINERS:
+            at += 1
+        elif needs_determiner:
+            continue
+        noun = 0
+        while (at < len(tokens) and tokens[at][0].isalpha() and noun < _INTRO_NOUN_WORDS
+               and tokens[at] not in _INTRO_PLACE):
+            noun, at = noun + 1, at + 1
+        if not noun or any(tokens[i] in lexicon.PERSON_WORDS or tokens[i] in NEGATIONS
+                           for i in range(start, at)):
+            continue
+        if at < len(tokens) and tokens[at] in _INTRO_PLACE:
+            place = at + 1
+            while place < len(tokens) and tokens[place][0].isalpha() and place - at <= 3:
+                place += 1
+            at = place
+        if at < len(tokens) and tokens[at] not in _INTRO_END:
+            continue
+        if not any(t[0].isalnum() for t in tokens[at:]):
+            continue  # the introduction is the whole text
+        found.update(alnum[i] for i in range(start, at) if alnum[i] >= 0)
+    return frozenset(found)
+
+
 def asked_sentences(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the words in the sentences that ask (end in a
     question mark), when the text also has a sentence that does not: in a long case
@@ -980,7 +1053,8 @@ class Analyzer:
         unelided = self._unelide(text)
         ruled_out = contrasted_negations(unelided)
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
-        frame = asker_frame(unelided) if self._frame_weight != 1.0 else frozenset()
+        frame = (asker_frame(unelided) | writer_intro(unelided)
+                 if self._frame_weight != 1.0 else frozenset())
         asked = asked_sentences(unelided) if self._ask_weight != 1.0 else frozenset()
         kept = [
             (i, w)
