@@ -19,8 +19,12 @@ PROBES = [json.loads(line) for line in (
 
 #: probe23-011: a cut-off that is over ("is sinds maandag weer aangesloten") still reads
 #: eviction_cutoff (its date word read as one to come); probe23-016: "psychotisch ... niet
-#: acuut" still alarms strongly. Left open (see the note).
-KNOWN_GAPS = {"probe23-011", "probe23-016"}
+#: acuut" still alarms strongly; probe23-005: "dat ik het niet overleef als ik naar de
+#: politie ga" is a threat told as a consequence of the asker's act, but the same words
+#: are a doctor's or a worried partner's ("... als ik zo doorga met drinken"): the lead
+#: took the phrase out of the rule (Veilig Thuis stays first by the examples, without a
+#: signal). Left open (see the note).
+KNOWN_GAPS = {"probe23-005", "probe23-011", "probe23-016"}
 
 
 def _all(router: Router, question: str) -> set[str]:
@@ -41,6 +45,16 @@ def test_probe_s23(row: dict, router: Router) -> None:
         assert any(r.service_id in wanted for r in answer.results[:3])
     else:
         assert not found
+
+
+@pytest.mark.parametrize("question", [
+    "Hij zei tegen de arts dat ik het niet overleef",
+    "mijn vrouw zegt dat ik het niet overleef als ik zo doorga met drinken",
+])
+def test_a_prognosis_is_no_death_threat(question: str, router: Router) -> None:
+    """'dat ik het niet overleef' in someone else's words is a prognosis or a worry, not
+    a threat: no partner-violence signal."""
+    assert "partner_violence" not in _all(router, question)
 
 
 def test_a_death_threat_needs_a_person_as_object(router: Router) -> None:
