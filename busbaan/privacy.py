@@ -176,6 +176,14 @@ class _TitledNames:
                 rest = rest[1:]
             if len(rest) == 1 and rest[0].islower() and _dictionary_word(rest[0]):
                 continue
+            # "in"/"op" are prepositions first: "mevrouw in vertrouwen", "meneer op
+            # vakantie", "mevrouw in het ziekenhuis" say where or how the client is
+            # (outside13: a Wmo visit report was refused as a name). All lower case and
+            # ending on a dictionary word, it is the same exception as one word above;
+            # "Meneer Op de Beek", "mevrouw in 't Veld" keep their capital and count.
+            if (len(rest) > 1 and rest[0] in ("in", "op") and " ".join(rest).islower()
+                    and _dictionary_word(rest[-1])):
+                continue
             if len(rest) == 1 and rest[0].isupper() and rest[0].lower() in _abbreviations():
                 continue  # "Mw. PW wil ...": the field's shorthand (Participatiewet)
             yield match

@@ -95,6 +95,10 @@ def test_find_personal_data_kinds(text, kinds):
         ("Mw. PW wil per januari een andere zorgverzekering", []),
         ("Dhr. AOW, vraagt naar aanvulling", []),
         ("De kleindochter antwoordde voor mevrouw. Toen die weg was, fluisterde ze", []),
+        # outside13: "in"/"op" after a title are prepositions first (a Wmo visit report)
+        ("wat mevrouw in vertrouwen vertelde over haar kleinzoon", []),
+        ("meneer op vakantie, post stapelt zich op", []),
+        ("mevrouw in het ziekenhuis, wie doet de boodschappen", []),
         # ... while names in the same shapes still count
         ("mevrouw van der Rond belde", ["name"]),
         ("Meneer Op de Beek belde", ["name"]),
@@ -104,6 +108,8 @@ def test_find_personal_data_kinds(text, kinds):
         ("Dhr. PWJ belde", ["name"]),
         ("Dhr. P.W. Jansen belde", ["name"]),
         ("Mw. Toen belde", ["name"]),
+        ("mevrouw in 't Veld belde", ["name"]),
+        ("mevrouw op de Beek belde", ["name"]),
     ],
 )
 def test_an_age_a_floor_or_a_disease_after_a_title_is_not_a_name(text, kinds):
