@@ -192,7 +192,13 @@ SESSION9_START: dict[str, tuple[str, ...]] = {
 }
 #: Main at the start of session 10 (f5ef208), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION10_START: dict[str, tuple[str, ...]] = {}
+#: Measured 2026-12-06 05:14 UTC, beside main at b1899ca.
+SESSION10_START: dict[str, tuple[str, ...]] = {
+    "heldout18": ("0.840", "0.980", "37/37", "62/100 (62.0 %)", "57/62 (91.9 %)"),
+    "heldout19": ("0.850", "0.950", "31/35", "72/100 (72.0 %)", "65/72 (90.3 %)"),
+    "heldout20": ("0.860", "0.980", "40/44", "67/100 (67.0 %)", "62/67 (92.5 %)"),
+    "heldout_s10": ("0.850", "0.970", "108/116", "201/300 (67.0 %)", "184/201 (91.5 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
