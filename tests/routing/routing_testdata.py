@@ -25,3 +25,54 @@ def assert_near_miss_is_silent(router: Any, q: dict[str, Any]) -> None:
     shown = {r.service_id for r in answer.results[:3]}
     assert not any(h.service_id in shown and h.service_id not in wanted
                    for h in answer.caution), q["id"]
+
+
+#: The well-known test BSN (11-proof) that outside checks' question files fill in for
+#: "{bsn}" (the live runs made their own at run time).
+TEST_BSN = "111222333"
+
+
+class OutsideQuestions:
+    """An outside check's question file (``outsideNN-questions.jsonl``, asked through
+    `make dev` and replayed at router level on the demo map): the rows by id, a question's
+    text with "{bsn}" filled in, and the route the bot takes (the personal-data check's
+    parse first, with the demo map's names)."""
+
+    def __init__(self, name: str) -> None:
+        from busbaan.routing import demo_map_path, load_map
+        from busbaan.wegwijzer import map_names
+
+        self.rows = {row["id"]: row for row in read_jsonl(name)}
+        self.known = map_names(load_map(demo_map_path()))
+
+    def text(self, qid: str) -> str:
+        return str(self.rows[qid]["question"]).replace("{bsn}", TEST_BSN)
+
+    def fits(self, qid: str) -> list[str]:
+        """What a good professional names first, or would also accept there."""
+        row = self.rows[qid]
+        return [*row["expected"], *row["acceptable"]]
+
+    def route(self, router: Any, qid: str, *, clean: bool = False) -> Any:
+        """The bot's route for question ``qid``; ``clean``: it must carry no personal data."""
+        from busbaan.wegwijzer import parse_question
+
+        question = parse_question(self.text(qid), self.known)
+        if clean:
+            assert question.findings == ()  # routed questions carry no personal data
+        return router.route(question.text, question.context)
+
+
+def top(answer: Any, n: int = 3) -> list[str]:
+    """The first ``n`` service ids of an answer."""
+    return [r.service_id for r in answer.results[:n]]
+
+
+def signals(answer: Any) -> list[str]:
+    """The safety families that put their service first."""
+    return [h.signal for h in answer.safety]
+
+
+def caution(answer: Any) -> list[str]:
+    """The safety families of the weak tier (a caution, never first)."""
+    return [h.signal for h in answer.caution]

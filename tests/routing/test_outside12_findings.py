@@ -14,45 +14,24 @@ end. See docs/notes/2026-12-08s10-outside12.md.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from routing_testdata import OutsideQuestions, caution, signals, top
 
 from busbaan.errors import UsageError
-from busbaan.routing import Router, demo_map_path, load_map
+from busbaan.routing import Router
 from busbaan.routing.safety import detect
 from busbaan.routing.text import plain_text
-from busbaan.wegwijzer import map_names, parse_question, refuse_personal_data
+from busbaan.wegwijzer import parse_question, refuse_personal_data
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "socialmap"
-QUESTIONS = {row["id"]: row for row in (
-    json.loads(line) for line in
-    (DATA / "outside12-questions.jsonl").read_text(encoding="utf-8").splitlines())}
-#: the well-known test BSN (11-proof); the live run made its own at run time
-TEST_BSN = "111222333"
-KNOWN = map_names(load_map(demo_map_path()))
-
-
-def _q(qid: str) -> str:
-    return str(QUESTIONS[qid]["question"]).replace("{bsn}", TEST_BSN)
+OUTSIDE = OutsideQuestions("outside12-questions.jsonl")
+QUESTIONS = OUTSIDE.rows
+KNOWN = OUTSIDE.known
+_q, _fits = OUTSIDE.text, OUTSIDE.fits
+_top, _signals, _caution = top, signals, caution
 
 
 def _route(router: Router, qid: str) -> object:
-    question = parse_question(_q(qid), KNOWN)
-    return router.route(question.text, question.context)
-
-
-def _top(answer: object, n: int = 3) -> list[str]:
-    return [r.service_id for r in answer.results[:n]]  # type: ignore[attr-defined]
-
-
-def _signals(answer: object) -> list[str]:
-    return [h.signal for h in answer.safety]  # type: ignore[attr-defined]
-
-
-def _caution(answer: object) -> list[str]:
-    return [h.signal for h in answer.caution]  # type: ignore[attr-defined]
+    return OUTSIDE.route(router, qid)
 
 
 def test_the_set_is_what_the_brief_asked_for() -> None:
