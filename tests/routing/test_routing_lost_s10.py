@@ -4,17 +4,13 @@ tests/data/socialmap/probes-s10-xfail20.jsonl."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from routing_testdata import read_jsonl
 
 from busbaan.routing import Router
 from busbaan.routing.text import says_lost
 
-PROBES = [json.loads(line) for line in
-          (Path(__file__).resolve().parents[1] / "data" / "socialmap"
-           / "probes-s10-xfail20.jsonl").read_text(encoding="utf-8").splitlines() if line]
+PROBES = read_jsonl("probes-s10-xfail20.jsonl")
 
 
 @pytest.mark.parametrize("text", [

@@ -5,17 +5,13 @@ see docs/notes/2026-12-08s10-safety21.md."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from routing_testdata import read_jsonl
 
 from busbaan.routing import Router
 from busbaan.routing.safety import SafetySignals, detect
 
-PROBES = [json.loads(line) for line in (
-    Path(__file__).resolve().parents[1] / "data" / "socialmap" / "probes-s10-safety21.jsonl"
-).read_text(encoding="utf-8").splitlines()]
+PROBES = read_jsonl("probes-s10-safety21.jsonl")
 
 
 def _families(signals: SafetySignals, question: str) -> list[str]:

@@ -5,18 +5,14 @@ see docs/notes/2026-12-08s10-safety22.md."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from routing_testdata import read_jsonl
 
 from busbaan.routing import Router
 from busbaan.routing.safety import detect, settled_parts
 from busbaan.routing.text import settled_words
 
-PROBES = [json.loads(line) for line in (
-    Path(__file__).resolve().parents[1] / "data" / "socialmap" / "probes-s10-safety22.jsonl"
-).read_text(encoding="utf-8").splitlines()]
+PROBES = read_jsonl("probes-s10-safety22.jsonl")
 
 #: probe22-001: cutoff_now does not read "since Monday" as how long (eviction_cutoff
 #: reads it); probe22-013: a "stiefzoon" also reads child_maltreatment; probe22-017:
