@@ -212,10 +212,6 @@ def test_o13_07_an_unseen_neighbour_and_a_smell_says_what_to_do_now(
     assert _signals(answer) or _caution(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "safety file, child_maltreatment: children of 5 and 8 fetching the food parcel alone, "
-    "'mama ligt de hele dag in bed, ze koken zelf maar', is neglect in a volunteer's "
-    "words; no cue. Voedselbank first, Veilig Thuis not in the top 3"))
 def test_o13_13_children_caring_for_themselves_is_neglect(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-13")
     assert "veilig-thuis" in _top(answer)
