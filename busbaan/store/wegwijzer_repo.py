@@ -347,9 +347,10 @@ class FeedbackRepository:
 
     def record(self, feedback: FeedbackRecord, *,
                key: str | None = None) -> tuple[FeedbackRecord, bool]:
-        """Store ``feedback``; ``(stored, replaced)`` where replaced says an earlier
-        verdict of the same person on the same answer was overwritten. ``feedback.by``
-        is a pseudonym."""
+        """Store ``feedback`` as given; ``(stored, replaced)`` where replaced says an
+        earlier verdict of the same person on the same answer was overwritten.
+        ``feedback.by`` is a pseudonym. No decision and no learned votes: a person's
+        ``!goed``/``!fout`` goes through :meth:`rate` (this is for tests and upgrades)."""
         _person(feedback.by)
         with Session(self._engine) as s, s.begin():
             if key is not None:
