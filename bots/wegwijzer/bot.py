@@ -1047,6 +1047,11 @@ class WegwijzerBot:
                              "example bt-zuidoost-geld).")
         expected = words[0].strip("[]") if words else None
         if expected is not None and self.social_map.service(expected) is None:
+            # "!fout Taalhuis": the id as typed at the start of a sentence
+            same = [s.id for s in self.social_map.services
+                    if s.id.casefold() == expected.casefold()]
+            expected = same[0] if len(same) == 1 else expected
+        if expected is not None and self.social_map.service(expected) is None:
             close = self.social_map.suggest(expected)
             hint_nl = (f" Bedoel je {' of '.join(close)}?" if close else
                        " De dienst-id staat in het antwoord tussen [ ] achter de naam "

@@ -118,8 +118,12 @@ async def test_naming_a_safety_service_on_an_ordinary_answer_says_to_act_now(
     await ask_dm(asker, dm, "neighbour cannot read the letters from the council")
     en = await asker.command(dm, "!wrong veilig-thuis")
     assert "Is there danger now?" in en["body"] and "call " in en["body"]
-    ordinary = await asker.command(dm, "!wrong schuldhulp")
+    ordinary = await asker.command(dm, "!wrong [Schuldhulp]")  # as typed, case aside
+    assert ordinary[REPLY_KEY]["data"]["expected_service_id"] == "schuldhulp"
     assert "danger" not in ordinary["body"]
+    unknown = await asker.command(dm, "!wrong schuldhulpp")
+    assert unknown[REPLY_KEY]["errcode"] == "BB_UNKNOWN_SERVICE"
+    assert "nothing was stored" in unknown["body"] and "schuldhulp" in unknown["body"]
 
 
 async def test_someone_who_did_not_ask_cannot_rate_and_nothing_is_stored(
