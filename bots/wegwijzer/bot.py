@@ -1006,7 +1006,7 @@ class WegwijzerBot:
             if stored.expected_service_id:
                 details["expected_service_id"] = stored.expected_service_id
             await self.record("route.feedback", "C", actor=ctx.sender, details=details)
-        if rated.learned and (rated.votes or decision.before is not None):
+        if rated.learned:
             await self._learned(answer, stored.feedback_id, rated.votes, ctx.sender,
                                 pseudonyms)
         text = feedback_text(decision, answered, ctx.lang)

@@ -76,17 +76,17 @@ def source_terms(s: Session, map_sha256: str, source_id: str) -> tuple[str, ...]
 
 
 def replace_votes(s: Session, map_sha256: str, source_id: str,
-                  evidence: Iterable[Evidence], now: dt.datetime) -> int:
+                  evidence: Iterable[Evidence], now: dt.datetime) -> tuple[int, int]:
     """Replace one source's votes inside ``s``'s transaction (see
-    :meth:`LearnedRepository.replace_source`); how many votes it now has."""
+    :meth:`LearnedRepository.replace_source`); (votes removed, votes it now has)."""
     rows = {(e.term[:64], e.service_id): e.delta for e in evidence}
-    s.exec(delete(RouteLearnedRow).where(col(RouteLearnedRow.map_sha256) == map_sha256,
-                                         _of_source(source_id)))
+    removed = s.exec(delete(RouteLearnedRow).where(
+        col(RouteLearnedRow.map_sha256) == map_sha256, _of_source(source_id))).rowcount
     for (term, service_id), delta in rows.items():
         s.add(RouteLearnedRow(map_sha256=map_sha256, term=term, service_id=service_id,
                               delta=delta, source_id=source_id,
                               created_at=now.astimezone(dt.UTC)))
-    return len(rows)
+    return int(removed or 0), len(rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ class LearnedRepository:
         with Session(self._engine) as s, s.begin():
             if key is not None:
                 fence(s.connection(), key)
-            return replace_votes(s, map_sha256, source_id, evidence, now)
+            return replace_votes(s, map_sha256, source_id, evidence, now)[1]
 
     def evidence(self, map_sha256: str) -> list[Evidence]:
         with Session(self._engine) as s:

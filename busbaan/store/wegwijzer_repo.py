@@ -316,7 +316,8 @@ class LaneRepository:
 class Rated:
     """What :meth:`FeedbackRepository.rate` did: the decision, the verdict stored now
     (None: none, the command was refused before any), and, when the verdict changed,
-    the learned source whose votes were replaced and how many votes it now has."""
+    the learned source and how many votes it now has; ``learned``: its votes changed
+    (some were removed or stored)."""
 
     decision: FeedbackDecision
     stored: FeedbackRecord | None
@@ -424,10 +425,11 @@ class FeedbackRepository:
                     source = person_source(by, row.feedback_id)
                     if terms is None:
                         terms = source_terms(s, answer.map_sha256, source)
-                    votes = replace_votes(s, answer.map_sha256, source,
-                                          evidence_for(terms, decision.votes, source), at)
+                    removed, votes = replace_votes(
+                        s, answer.map_sha256, source,
+                        evidence_for(terms, decision.votes, source), at)
                     return Rated(decision, _feedback(row), source=source, votes=votes,
-                                 learned=True)
+                                 learned=bool(removed or votes))
             except IntegrityError:
                 # PostgreSQL: another command of the same person on the same answer
                 # inserted the first verdict meanwhile; read it and decide again

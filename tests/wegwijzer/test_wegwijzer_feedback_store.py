@@ -109,12 +109,16 @@ def test_named_first_and_repeats_write_nothing(engine: Engine) -> None:
 def test_a_changed_verdict_without_the_question_reuses_the_stored_terms(
         engine: Engine) -> None:
     """When the question cannot be read again (terms None), the earlier votes' terms
-    carry the new verdict; a withdrawn vote is withdrawn all the same."""
+    carry the new verdict; a withdrawn vote is withdrawn all the same; a verdict on a
+    safety answer (terms ()) changes no votes and says so (no route.learned entry)."""
     _rate(engine, "wrong", "taalhuis")
     _rate(engine, "good", terms=None)
     assert _votes(engine) == _expected("good", None)
-    _rate(engine, "wrong", "voedselbank", terms=())  # a safety answer: learns nothing
-    assert _votes(engine) == {}
+    withdrawn = _rate(engine, "wrong", "voedselbank", terms=())  # learns nothing now
+    assert _votes(engine) == {} and withdrawn.learned  # type: ignore[attr-defined]
+    AnswerRepository(engine).add(_answer("A-SAFE"))
+    safe = _rate(engine, "wrong", "taalhuis", terms=(), answer_id="A-SAFE")
+    assert safe.decision.changes and not safe.learned  # type: ignore[attr-defined]
     assert FeedbackRepository(engine).for_answer("A-FB1")[0].expected_service_id == \
         "voedselbank"
 
