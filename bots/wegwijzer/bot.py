@@ -44,7 +44,9 @@ from bots.wegwijzer.render import (
     REACTIONS,
     SHOWN,
     answer_texts,
+    feedback_text,
     help_texts,
+    named_first_text,
     no_lane_contact,
     other_ways,
     t,
@@ -77,7 +79,6 @@ from busbaan.routing.hsds import read_raw
 from busbaan.routing.learning import (
     Learned,
     evidence_for,
-    feedback_votes,
     learning_terms,
     source_key,
 )
@@ -89,14 +90,15 @@ from busbaan.store.wegwijzer_repo import (
     AnswerRepository,
     FeedbackRepository,
     LaneRepository,
+    Rated,
     SocialMapRepository,
 )
 from busbaan.wegwijzer import (
     DEFAULT_TARGET_MINUTES,
     AnswerRecord,
-    FeedbackRecord,
     Question,
     ResultRef,
+    Verdict,
     guess_lang,
     map_names,
     parse_question,
@@ -868,20 +870,28 @@ class WegwijzerBot:
             return None  # also an answer stored under another (or no longer a) key
         return routed
 
+    async def terms_for(self, answer: AnswerRecord) -> tuple[str, ...] | None:
+        """The terms ``answer``'s question teaches (stems, never its text): ``()`` for an
+        answer with a safety signal (given by rule, not learned: feedback on it must not
+        teach its ordinary words to other services; outside7: two people's !fout on
+        suicide answers moved "zoon" towards the Taalhuis for everyone); None when the
+        question cannot be read again (:meth:`question_for`)."""
+        question = await self.question_for(answer)
+        if question is None:
+            return None
+        if self.router.route(question).safety:
+            log.info("route.learn_skipped", reason="safety")
+            return ()
+        return learning_terms(self.router.analyzer, question)
+
     async def learn(self, answer: AnswerRecord, source_id: str,
                     votes: list[tuple[str, int]], *, actor: str | None) -> int:
-        """Store what one source (feedback, an accepted lane) teaches: the question's
-        normalised terms -> services (never its text); reload the associations."""
-        question = await self.question_for(answer)
-        if question is None or not votes:
+        """Store what an accepted lane teaches: the question's normalised terms ->
+        services (never its text); reload the associations. (Feedback stores its votes
+        with its verdict, in one transaction: :meth:`_feedback`.)"""
+        terms = await self.terms_for(answer) if votes else None
+        if not terms:
             return 0
-        if self.router.route(question).safety:
-            # A safety answer is given by rule, not learned: feedback on it must not
-            # teach its ordinary words to other services (outside7: two people's !fout on
-            # suicide answers moved "zoon" towards the Taalhuis for everyone).
-            log.info("route.learn_skipped", reason="safety")
-            return 0
-        terms = learning_terms(self.router.analyzer, question)
         now = self.clock.now()
 
         def replace(pseudonyms: Pseudonyms) -> tuple[int, Pseudonyms]:
@@ -891,6 +901,12 @@ class WegwijzerBot:
                 key=pseudonyms.fingerprint()), pseudonyms
 
         n, pseudonyms = await self.write_under_key(replace)
+        await self._learned(answer, source_id, n, actor, pseudonyms)
+        return n
+
+    async def _learned(self, answer: AnswerRecord, source_id: str, n: int,
+                       actor: str | None, pseudonyms: Pseudonyms) -> None:
+        """After a source's votes were replaced: reload, audit (``route.learned``), log."""
         if answer.map_sha256 == self.document.sha256:
             await self._load_learned()
         # The professional by pseudonym, not Matrix ID (session 9): once their votes are
@@ -905,7 +921,6 @@ class WegwijzerBot:
         await self.record("route.learned", "C", actor=None, details=details)
         log.info("route.learned", source_id=source_id, votes=n,
                  associations=len(self.learned))
-        return n
 
     # -- lanes by reaction ---------------------------------------------------------------
 
@@ -951,8 +966,12 @@ class WegwijzerBot:
 
     # -- feedback -----------------------------------------------------------------------
 
-    async def _feedback(self, ctx: CommandContext, verdict: str,
+    async def _feedback(self, ctx: CommandContext, verdict: Verdict,
                         expected: str | None) -> Reply:
+        """Rate the answer meant (:meth:`find_answer`) as its asker: what the command does
+        to the person's earlier verdict is :func:`busbaan.wegwijzer.feedback.decide`,
+        applied with the verdict's learned votes in one transaction
+        (:meth:`FeedbackRepository.rate`); audited only when something changed."""
         answer = await self.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
         if answer.asker != self.person(ctx.sender):
             if self.before_key_change(answer):
@@ -961,49 +980,51 @@ class WegwijzerBot:
                 "Alleen wie de vraag stelde kan het antwoord beoordelen.",
                 "Only the person who asked can rate the answer.", errcode="BB_NOT_ASKER")
         self.require_audit()
-        feedback_id, created_at = self.feedback.new_id(), self.clock.now()
+        terms = await self.terms_for(answer)
+        feedback_id, at = self.feedback.new_id(), self.clock.now()
 
-        def rate(pseudonyms: Pseudonyms) -> tuple[FeedbackRecord, bool]:
-            record = FeedbackRecord(
-                feedback_id=feedback_id, answer_id=answer.answer_id,
-                by=pseudonyms.person(ctx.sender),
-                verdict="good" if verdict == "good" else "wrong",
-                expected_service_id=expected,
-                question_sha256=answer.question_sha256, map_sha256=answer.map_sha256,
-                answered_service_ids=tuple(r.service_id for r in answer.results),
-                created_at=created_at)
-            return self.feedback.record(record, key=pseudonyms.fingerprint())
+        def rate(pseudonyms: Pseudonyms) -> tuple[Rated, Pseudonyms]:
+            return self.feedback.rate(
+                answer, by=pseudonyms.person(ctx.sender), verdict=verdict, named=expected,
+                feedback_id=feedback_id, at=at, terms=terms,
+                key=pseudonyms.fingerprint()), pseudonyms
 
-        stored, replaced = await self.write_under_key(rate)
-        details = {"answer_id": answer.answer_id, "verdict": stored.verdict,
-                   "map_sha256": answer.map_sha256[:16]}
-        if expected:
-            details["expected_service_id"] = expected
-        await self.record("route.feedback", "C", actor=ctx.sender, details=details)
-        await self.learn(answer, stored.feedback_id,
-                         feedback_votes(stored.verdict, expected,
-                                        tuple(r.service_id for r in answer.results)),
-                         actor=ctx.sender)
-        log.info("route.feedback", answer_id=answer.answer_id, verdict=stored.verdict,
-                 expected=expected, replaced=replaced)
-        if verdict == "good":
-            text = t(ctx.lang, "Dank je! Genoteerd dat dit antwoord nuttig was.",
-                     "Thank you! Noted that this answer was useful.")
-        elif expected:
-            text = t(ctx.lang,
-                     f"Dank je! Genoteerd dat {expected} had moeten komen; daarmee verbeteren "
-                     "we de sociale kaart.",
-                     f"Thank you! Noted that {expected} should have come up; this helps us "
-                     "improve the social map.")
-        else:
-            text = t(ctx.lang,
-                     "Dank je! Genoteerd dat dit antwoord niet klopte. Weet je welke dienst wel "
-                     "past? !fout <dienst-id> helpt ons de kaart te verbeteren.",
-                     "Thank you! Noted that this answer was wrong. Do you know which service "
-                     "fits? !wrong <service-id> helps us improve the map.")
-        return Reply(text, data={"answer_id": answer.answer_id, "feedback_id":
-                                 stored.feedback_id, "verdict": stored.verdict,
-                                 "expected_service_id": expected, "replaced": replaced})
+        rated, pseudonyms = await self.write_under_key(rate)
+        decision, stored = rated.decision, rated.stored
+        answered = tuple(r.service_id for r in answer.results)
+        log.info("route.feedback", answer_id=answer.answer_id, verdict=verdict,
+                 expected=expected, outcome=decision.outcome)
+        if decision.rating is None:
+            assert expected is not None  # named_first
+            raise UsageError(named_first_text(expected, "nl"),
+                             named_first_text(expected, "en"), errcode="BB_ALREADY_FIRST",
+                             data={"answer_id": answer.answer_id, "service_id": expected})
+        assert stored is not None
+        if decision.changes:
+            details = {"answer_id": answer.answer_id, "verdict": stored.verdict,
+                       "map_sha256": answer.map_sha256[:16], "outcome": decision.outcome}
+            if stored.expected_service_id:
+                details["expected_service_id"] = stored.expected_service_id
+            await self.record("route.feedback", "C", actor=ctx.sender, details=details)
+        if rated.learned:
+            await self._learned(answer, stored.feedback_id, rated.votes, ctx.sender,
+                                pseudonyms)
+        text = feedback_text(decision, answered, ctx.lang)
+        named = decision.rating.expected_service_id
+        if named is not None and named in self.router.protected:
+            # a danger the answer missed: the verdict teaches the map, it alerts no one
+            service = self.social_map.service(named)
+            if service is not None:
+                text += " " + t(ctx.lang,
+                                f"Is er nu gevaar? Wacht dan niet op de kaart: neem zelf "
+                                f"contact op met {service.name} ({other_ways(service, 'nl')}).",
+                                f"Is there danger now? Then do not wait for the map: contact "
+                                f"{service.name} yourself ({other_ways(service, 'en')}).")
+        return Reply(text, data={"answer_id": answer.answer_id,
+                                 "feedback_id": stored.feedback_id, "verdict": stored.verdict,
+                                 "expected_service_id": stored.expected_service_id,
+                                 "replaced": decision.before is not None and decision.changes,
+                                 "outcome": decision.outcome})
 
     @command("goed", en=["good"], usage="!goed", usage_en="!good",
              summary="Het laatste antwoord was nuttig.",
@@ -1025,6 +1046,11 @@ class WegwijzerBot:
                              "Name at most one service id, as shown in the answer (for "
                              "example bt-zuidoost-geld).")
         expected = words[0].strip("[]") if words else None
+        if expected is not None and self.social_map.service(expected) is None:
+            # "!fout Taalhuis": the id as typed at the start of a sentence
+            same = [s.id for s in self.social_map.services
+                    if s.id.casefold() == expected.casefold()]
+            expected = same[0] if len(same) == 1 else expected
         if expected is not None and self.social_map.service(expected) is None:
             close = self.social_map.suggest(expected)
             hint_nl = (f" Bedoel je {' of '.join(close)}?" if close else

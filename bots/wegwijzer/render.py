@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from busbaan.matrix.reply import esc
 from busbaan.routing import RouteAnswer, RouteResult, Service
+from busbaan.wegwijzer.feedback import FeedbackDecision
 from busbaan.wegwijzer.sla import TeamFigures, format_duration
 
 #: How many services an answer shows (and ``!baan <n>`` can open).
@@ -272,3 +273,91 @@ def status_texts(figures: Sequence[TeamFigures], names: dict[str, str],
                "<th>answered</th><th>median 1st answer</th><th>target</th></tr>")
     html = f"<p><b>{esc(head)}</b></p><table>{header}{''.join(rows)}</table>"
     return "\n".join(lines), html
+
+
+# -- feedback (!goed / !fout) ---------------------------------------------------------
+
+
+def feedback_text(decision: FeedbackDecision, answered: tuple[str, ...], lang: str) -> str:
+    """What the bot answers (Dutch, or English for ``lang`` "en"): what is stored now
+    and, when it changed an earlier verdict, what happened to that one."""
+    rating, before = decision.rating, decision.before
+    if rating is None:
+        raise ValueError("a refused command (named_first) has no reply; named_first_text")
+    named = rating.expected_service_id
+    should = _should(named, answered, lang) if named is not None else None
+    ask_service = t(lang, " Weet je welke dienst wel past? !fout <dienst-id> helpt ons de "
+                          "kaart te verbeteren.",
+                    " Do you know which service fits? !wrong <service-id> helps us "
+                    "improve the map.")
+    match decision.outcome:
+        case "new" if rating.verdict == "good":
+            return t(lang, "Dank je! Genoteerd dat dit antwoord nuttig was.",
+                     "Thank you! Noted that this answer was useful.")
+        case "new" if should is not None:
+            return t(lang, f"Dank je! Genoteerd dat {should}; daarmee verbeteren we de "
+                           "sociale kaart.",
+                     f"Thank you! Noted that {should}; this helps us improve the social "
+                     "map.")
+        case "new":
+            return t(lang, "Dank je! Genoteerd dat dit antwoord niet klopte.",
+                     "Thank you! Noted that this answer was wrong.") + ask_service
+        case "same" if rating.verdict == "good":
+            return t(lang, "Dat had je al laten weten: genoteerd dat dit antwoord nuttig "
+                           "was; er is niets veranderd.",
+                     "You told me already: noted that this answer was useful; nothing "
+                     "has changed.")
+        case "same" if should is not None:
+            return t(lang, f"Dat had je al laten weten: genoteerd dat {should}; er is "
+                           "niets veranderd.",
+                     f"You told me already: noted that {should}; nothing has changed.")
+        case "same":
+            return t(lang, "Dat had je al laten weten: genoteerd dat dit antwoord niet "
+                           "klopte; er is niets veranderd.",
+                     "You told me already: noted that this answer was wrong; nothing "
+                     "has changed.") + ask_service
+        case "kept_service":
+            return t(lang, f"Je had al genoemd dat {should}; dat blijft staan (een andere "
+                           "dienst? !fout <dienst-id>).",
+                     f"You had already said that {should}; that stays (another service? "
+                     "!wrong <service-id>).")
+        case "named":
+            return t(lang, f"Dank je! Aangevuld: genoteerd dat {should}.",
+                     f"Thank you! Added: noted that {should}.")
+        case "replaced_service":
+            old = before.expected_service_id if before is not None else None
+            return t(lang, f"Aangepast: genoteerd dat {should}, in plaats van {old}.",
+                     f"Changed: noted that {should}, instead of {old}.")
+        case "to_good":
+            old = before.expected_service_id if before is not None else None
+            what = t(lang, "!fout", "!wrong") + (f" {old}" if old else "")
+            return t(lang, "Aangepast: genoteerd dat dit antwoord toch nuttig was; je "
+                           f"eerdere {what} is ingetrokken.",
+                     "Changed: noted that this answer was useful after all; your earlier "
+                     f"{what} is withdrawn.")
+        case _:  # to_wrong
+            now = (t(lang, f"dit antwoord niet klopte en {should}",
+                     f"this answer was wrong and {should}") if should is not None
+                   else t(lang, "dit antwoord niet klopte", "this answer was wrong"))
+            return t(lang, f"Aangepast: genoteerd dat {now}; je eerdere !goed is "
+                           "ingetrokken.",
+                     f"Changed: noted that {now}; your earlier !good is withdrawn.")
+
+
+def named_first_text(named: str, lang: str) -> str:
+    """The refusal of ``!fout <named>`` when ``named`` already came first (one
+    sentence: what happened, and what to do)."""
+    return t(lang, f"{named} stond al bovenaan in het antwoord, dus ik heb niets "
+                   "opgeslagen; klopte het antwoord, zeg dan !goed, en hoort er een andere "
+                   "dienst bovenaan, noem die: !fout <dienst-id>.",
+             f"{named} already came first in the answer, so I stored nothing; if the "
+             "answer was right, say !good, and if another service belongs first, name "
+             "it: !wrong <service-id>.")
+
+
+def _should(named: str, answered: tuple[str, ...], lang: str) -> str:
+    """"X should have come up", or "... come first" when X was in the answer lower."""
+    if named in answered:
+        return t(lang, f"{named} bovenaan had moeten staan",
+                 f"{named} should have come first")
+    return t(lang, f"{named} had moeten komen", f"{named} should have come up")

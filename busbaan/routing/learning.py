@@ -271,7 +271,12 @@ def source_key(source_id: str, actor: str | None, pseudonyms: Pseudonyms) -> str
     (it then counts as its own person)."""
     if actor is None:
         return source_id
-    return f"{pseudonyms.person(actor)}{PERSON_SEP}{source_id}"
+    return person_source(pseudonyms.person(actor), source_id)
+
+
+def person_source(person: str, source_id: str) -> str:
+    """``<person>~<source>`` for a person pseudonym already made (see :func:`source_key`)."""
+    return f"{person}{PERSON_SEP}{source_id}"
 
 
 def person_of(source_id: str) -> str:
@@ -317,6 +322,7 @@ __all__ = [
     "learned_from",
     "learning_terms",
     "person_of",
+    "person_source",
     "proper_nouns",
     "safety_services",
     "source_key",

@@ -59,6 +59,36 @@ class RouteLearnedRow(SQLModel, table=True):
     created_at: dt.datetime
 
 
+def _of_source(source_id: str) -> Any:
+    """The rows of one source, whatever person pseudonym they were stored under (one
+    from before the pseudonym key changed must not count again)."""
+    bare = source_of(source_id)
+    return (col(RouteLearnedRow.source_id).in_([source_id, bare])
+            | col(RouteLearnedRow.source_id).endswith(PERSON_SEP + bare, autoescape=True))
+
+
+def source_terms(s: Session, map_sha256: str, source_id: str) -> tuple[str, ...]:
+    """The terms one source's votes are on (in ``s``'s transaction): what a changed
+    verdict learns from when the question cannot be read again."""
+    rows = s.exec(select(RouteLearnedRow.term).where(
+        col(RouteLearnedRow.map_sha256) == map_sha256, _of_source(source_id)).distinct())
+    return tuple(sorted(rows))
+
+
+def replace_votes(s: Session, map_sha256: str, source_id: str,
+                  evidence: Iterable[Evidence], now: dt.datetime) -> tuple[int, int]:
+    """Replace one source's votes inside ``s``'s transaction (see
+    :meth:`LearnedRepository.replace_source`); (votes removed, votes it now has)."""
+    rows = {(e.term[:64], e.service_id): e.delta for e in evidence}
+    removed = s.exec(delete(RouteLearnedRow).where(
+        col(RouteLearnedRow.map_sha256) == map_sha256, _of_source(source_id))).rowcount
+    for (term, service_id), delta in rows.items():
+        s.add(RouteLearnedRow(map_sha256=map_sha256, term=term, service_id=service_id,
+                              delta=delta, source_id=source_id,
+                              created_at=now.astimezone(dt.UTC)))
+    return int(removed or 0), len(rows)
+
+
 @dataclass(frozen=True, slots=True)
 class LearnedSummary:
     """One (term, service) association as `busbaan route learned list` shows it."""
@@ -83,20 +113,10 @@ class LearnedRepository:
         found by its feedback or lane id, whatever person pseudonym they were stored
         under (one from before the pseudonym key changed must not count again).
         ``source_id`` names the person under ``key`` (see :func:`fence`)."""
-        rows = {(e.term[:64], e.service_id): e.delta for e in evidence}
-        bare = source_of(source_id)
         with Session(self._engine) as s, s.begin():
             if key is not None:
                 fence(s.connection(), key)
-            s.exec(delete(RouteLearnedRow).where(
-                col(RouteLearnedRow.map_sha256) == map_sha256,
-                col(RouteLearnedRow.source_id).in_([source_id, bare])
-                | col(RouteLearnedRow.source_id).endswith(PERSON_SEP + bare, autoescape=True)))
-            for (term, service_id), delta in rows.items():
-                s.add(RouteLearnedRow(map_sha256=map_sha256, term=term, service_id=service_id,
-                                      delta=delta, source_id=source_id,
-                                      created_at=now.astimezone(dt.UTC)))
-        return len(rows)
+            return replace_votes(s, map_sha256, source_id, evidence, now)[1]
 
     def evidence(self, map_sha256: str) -> list[Evidence]:
         with Session(self._engine) as s:
@@ -178,4 +198,5 @@ class LearnedRepository:
             "deleted. Try again.")
 
 
-__all__ = ["LearnedRepository", "LearnedSummary", "RouteLearnedRow"]
+__all__ = ["LearnedRepository", "LearnedSummary", "RouteLearnedRow", "replace_votes",
+           "source_terms"]

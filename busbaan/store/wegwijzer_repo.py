@@ -25,10 +25,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from busbaan.routing.learning import evidence_for, person_source
 from busbaan.store.pseudonym_key import fence
 from busbaan.store.repositories import new_id
+from busbaan.store.wegwijzer_learned import replace_votes, source_terms
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow, SocialMapRow
-from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef
+from busbaan.wegwijzer.feedback import FeedbackDecision, Rating, decide
+from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef, Verdict
 from busbaan.wegwijzer.retention import is_pseudonym
 
 
@@ -309,6 +312,20 @@ class LaneRepository:
 # -- feedback --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """What :meth:`FeedbackRepository.rate` did: the decision, the verdict stored now
+    (None: none, the command was refused before any), and, when the verdict changed,
+    the learned source and how many votes it now has; ``learned``: its votes changed
+    (some were removed or stored)."""
+
+    decision: FeedbackDecision
+    stored: FeedbackRecord | None
+    source: str | None = None
+    votes: int = 0
+    learned: bool = False
+
+
 def _feedback(row: RouteFeedbackRow) -> FeedbackRecord:
     return FeedbackRecord(
         feedback_id=row.feedback_id, answer_id=row.answer_id, by=row.by,
@@ -331,9 +348,10 @@ class FeedbackRepository:
 
     def record(self, feedback: FeedbackRecord, *,
                key: str | None = None) -> tuple[FeedbackRecord, bool]:
-        """Store ``feedback``; ``(stored, replaced)`` where replaced says an earlier
-        verdict of the same person on the same answer was overwritten. ``feedback.by``
-        is a pseudonym."""
+        """Store ``feedback`` as given; ``(stored, replaced)`` where replaced says an
+        earlier verdict of the same person on the same answer was overwritten.
+        ``feedback.by`` is a pseudonym. No decision and no learned votes: a person's
+        ``!goed``/``!fout`` goes through :meth:`rate` (this is for tests and upgrades)."""
         _person(feedback.by)
         with Session(self._engine) as s, s.begin():
             if key is not None:
@@ -356,6 +374,68 @@ class FeedbackRepository:
             s.add(row)
             s.flush()
             return _feedback(row), replaced
+
+    def rate(self, answer: AnswerRecord, *, by: str, verdict: Verdict, named: str | None,
+             feedback_id: str, at: dt.datetime, terms: tuple[str, ...] | None,
+             key: str | None = None) -> Rated:
+        """One ``!goed``/``!fout [named]`` of person ``by`` (a pseudonym) on ``answer``,
+        in one transaction: read the person's stored verdict on it (locked), apply
+        :func:`busbaan.wegwijzer.feedback.decide`, store the verdict it keeps and
+        replace that verdict's learned votes (``route_learned``, source
+        ``<by>~<feedback id>``, the id of the person's first verdict on the answer), so
+        that the table holds exactly the votes of the stored verdict, also when two
+        commands arrive at once. ``terms``: the question's learning terms; ``()`` learns
+        nothing (an answer with a safety signal); None: the question cannot be read
+        again, so the terms the earlier verdict's votes are on are used. Nothing is
+        written when the decision changes nothing."""
+        _person(by)
+        answered = tuple(r.service_id for r in answer.results)
+        for attempt in (1, 2):
+            try:
+                with Session(self._engine) as s, s.begin():
+                    conn = s.connection()
+                    if key is not None:
+                        fence(conn, key)  # SQLite: BEGIN IMMEDIATE, the write lock
+                    elif conn.dialect.name == "sqlite" and not \
+                            conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    row = s.exec(select(RouteFeedbackRow)
+                                 .where(col(RouteFeedbackRow.answer_id) == answer.answer_id,
+                                        col(RouteFeedbackRow.by) == by)
+                                 .with_for_update()).first()
+                    before = (None if row is None else
+                              Rating("good" if row.verdict == "good" else "wrong",
+                                     row.expected_service_id))
+                    decision = decide(before, verdict, named, answered)
+                    if not decision.changes or decision.rating is None:
+                        return Rated(decision, None if row is None else _feedback(row))
+                    if row is None:
+                        row = RouteFeedbackRow(feedback_id=feedback_id,
+                                               answer_id=answer.answer_id, by=by,
+                                               verdict=decision.rating.verdict,
+                                               question_sha256=answer.question_sha256,
+                                               map_sha256=answer.map_sha256,
+                                               created_at=_store(at))
+                    row.verdict = decision.rating.verdict
+                    row.expected_service_id = decision.rating.expected_service_id
+                    row.answered_service_ids = list(answered)
+                    row.created_at = _store(at)
+                    s.add(row)
+                    s.flush()
+                    source = person_source(by, row.feedback_id)
+                    if terms is None:
+                        terms = source_terms(s, answer.map_sha256, source)
+                    removed, votes = replace_votes(
+                        s, answer.map_sha256, source,
+                        evidence_for(terms, decision.votes, source), at)
+                    return Rated(decision, _feedback(row), source=source, votes=votes,
+                                 learned=bool(removed or votes))
+            except IntegrityError:
+                # PostgreSQL: another command of the same person on the same answer
+                # inserted the first verdict meanwhile; read it and decide again
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def for_answer(self, answer_id: str) -> list[FeedbackRecord]:
         with Session(self._engine) as s:

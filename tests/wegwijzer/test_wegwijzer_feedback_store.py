@@ -1,0 +1,171 @@
+"""`FeedbackRepository.rate` on SQLite and PostgreSQL (session 11, outside13 finding 5):
+the verdict a command keeps and the learned votes of that verdict are stored in one
+transaction, so `route_learned` holds exactly the stored verdict's votes — after a
+sequence of commands, after a question that cannot be read again, and when commands
+of the same person arrive at once (threads, each with its own engine like a bot
+process)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from busbaan.pseudonyms import Pseudonyms
+from busbaan.routing.learning import feedback_votes, person_of, source_of
+from busbaan.store import make_engine
+from busbaan.store.wegwijzer_learned import LearnedRepository
+from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository
+from busbaan.wegwijzer import AnswerRecord, ResultRef
+
+T0 = dt.datetime(2026, 12, 9, 9, 0, tzinfo=dt.UTC)
+MAP = "cd" * 32
+_P = Pseudonyms(b"f" * 32)
+A_, B_ = _P.person("@a:x"), _P.person("@b:x")
+TERMS = ("brief", "lez", "gemeent")
+ANSWERED = ("veilig-thuis", "taalhuis", "voedselbank")
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the migrated test database, with one answer to rate."""
+    engine = make_engine(db_url)
+    AnswerRepository(engine).add(_answer("A-FB1"))
+    yield engine
+    engine.dispose()
+
+
+def _answer(answer_id: str) -> AnswerRecord:
+    return AnswerRecord(
+        answer_id=answer_id, room_id="!r:x", event_id=f"$ev-{answer_id}",
+        question_event_id="$q", asker=A_, question_sha256="ab" * 32, map_sha256=MAP,
+        results=tuple(ResultRef(s, "org", 500, None) for s in ANSWERED),
+        confident=True, created_at=T0)
+
+
+def _votes(engine: Engine, answer_id: str = "A-FB1") -> dict[tuple[str, str], int]:
+    """Net learned votes per (term, service) of every verdict on the answer."""
+    feedback_ids = {f.feedback_id for f in FeedbackRepository(engine).for_answer(answer_id)}
+    out: dict[tuple[str, str], int] = {}
+    for e in LearnedRepository(engine).evidence(MAP):
+        if source_of(e.source_id) in feedback_ids:
+            out[(e.term, e.service_id)] = out.get((e.term, e.service_id), 0) + e.delta
+    return out
+
+
+def _expected(verdict: str, named: str | None, people: int = 1) -> dict[tuple[str, str], int]:
+    return {(t, s): d * people for s, d in feedback_votes(verdict, named, ANSWERED)
+            for t in TERMS}
+
+
+def _rate(engine: Engine, verdict: str, named: str | None = None, *, by: str = A_,
+          terms: tuple[str, ...] | None = TERMS, answer_id: str = "A-FB1") -> object:
+    repo = FeedbackRepository(engine)
+    return repo.rate(_answer(answer_id), by=by, verdict=verdict,  # type: ignore[arg-type]
+                     named=named, feedback_id=repo.new_id(), at=T0, terms=terms)
+
+
+def test_a_sequence_of_commands_keeps_one_verdict_and_its_votes(engine: Engine) -> None:
+    """`!wrong schuldhulp`, `!fout` (keeps it), `!fout voedselbank` (replaces), `!goed`
+    (withdraws): after each, one row, and the learned votes are the stored verdict's."""
+    steps = [("wrong", "schuldhulp", "new", ("wrong", "schuldhulp")),
+             ("wrong", None, "kept_service", ("wrong", "schuldhulp")),
+             ("wrong", "voedselbank", "replaced_service", ("wrong", "voedselbank")),
+             ("good", None, "to_good", ("good", None)),
+             ("good", None, "same", ("good", None)),
+             ("wrong", None, "to_wrong", ("wrong", None))]
+    first_id = None
+    for verdict, named, outcome, (v, expected) in steps:
+        rated = _rate(engine, verdict, named)
+        assert rated.decision.outcome == outcome  # type: ignore[attr-defined]
+        [row] = FeedbackRepository(engine).for_answer("A-FB1")
+        assert (row.verdict, row.expected_service_id) == (v, expected)
+        first_id = first_id or row.feedback_id
+        assert row.feedback_id == first_id  # one source: the first verdict's id
+        assert _votes(engine) == _expected(v, expected), (verdict, named)
+
+
+def test_named_first_and_repeats_write_nothing(engine: Engine) -> None:
+    """A refused `!fout <first service>` and a repeated verdict leave row and votes."""
+    refused = _rate(engine, "wrong", "veilig-thuis")
+    assert refused.decision.outcome == "named_first"  # type: ignore[attr-defined]
+    assert refused.stored is None  # type: ignore[attr-defined]
+    assert FeedbackRepository(engine).for_answer("A-FB1") == [] and _votes(engine) == {}
+    _rate(engine, "wrong", "taalhuis")
+    before = FeedbackRepository(engine).for_answer("A-FB1")
+    later = FeedbackRepository(engine)
+    again = later.rate(_answer("A-FB1"), by=A_, verdict="wrong", named="taalhuis",
+                       feedback_id=later.new_id(), at=T0 + dt.timedelta(hours=1),
+                       terms=TERMS)
+    assert not again.decision.changes and not again.learned
+    assert FeedbackRepository(engine).for_answer("A-FB1") == before  # not even its time
+    _rate(engine, "wrong", "veilig-thuis")  # refused: taalhuis stays
+    assert _votes(engine) == _expected("wrong", "taalhuis")
+
+
+def test_a_changed_verdict_without_the_question_reuses_the_stored_terms(
+        engine: Engine) -> None:
+    """When the question cannot be read again (terms None), the earlier votes' terms
+    carry the new verdict; a withdrawn vote is withdrawn all the same; a verdict on a
+    safety answer (terms ()) changes no votes and says so (no route.learned entry)."""
+    _rate(engine, "wrong", "taalhuis")
+    _rate(engine, "good", terms=None)
+    assert _votes(engine) == _expected("good", None)
+    withdrawn = _rate(engine, "wrong", "voedselbank", terms=())  # learns nothing now
+    assert _votes(engine) == {} and withdrawn.learned  # type: ignore[attr-defined]
+    AnswerRepository(engine).add(_answer("A-SAFE"))
+    safe = _rate(engine, "wrong", "taalhuis", terms=(), answer_id="A-SAFE")
+    assert safe.decision.changes and not safe.learned  # type: ignore[attr-defined]
+    assert FeedbackRepository(engine).for_answer("A-FB1")[0].expected_service_id == \
+        "voedselbank"
+
+
+def test_two_people_count_once_each(engine: Engine) -> None:
+    """Two people's verdicts on one answer are two sources with their own person."""
+    _rate(engine, "wrong", "taalhuis", by=A_)
+    _rate(engine, "wrong", "taalhuis", by=B_)
+    _rate(engine, "wrong", None, by=B_)  # keeps taalhuis
+    assert _votes(engine) == _expected("wrong", "taalhuis", people=2)
+    people = {person_of(e.source_id) for e in LearnedRepository(engine).evidence(MAP)}
+    assert people == {A_, B_}
+
+
+def _send(db_url: str, start: threading.Barrier, errors: list[BaseException],
+          answer_id: str, verdict: str, named: str | None) -> None:
+    """One command from its own engine, started with the others at the barrier."""
+    own = make_engine(db_url)
+    try:
+        start.wait()
+        _rate(own, verdict, named, answer_id=answer_id)
+    except BaseException as exc:  # any failure is reported by the test
+        errors.append(exc)
+    finally:
+        own.dispose()
+
+
+def test_commands_at_once_leave_one_verdict_and_its_votes(db_url: str,
+                                                          engine: Engine) -> None:
+    """Eight threads (own engines, like bot processes) send the same person's commands
+    on one answer at once, several rounds: no error, one row, and the learned table
+    holds exactly the votes of the verdict that row keeps (no double counting, no
+    leftover of a replaced verdict)."""
+    commands = [("wrong", "schuldhulp"), ("wrong", None), ("good", None),
+                ("wrong", "voedselbank"), ("wrong", "taalhuis"), ("good", None),
+                ("wrong", None), ("wrong", "schuldhulp")]
+    for round_ in range(8):
+        answer_id = f"A-RACE{round_}"
+        AnswerRepository(engine).add(_answer(answer_id))
+        errors: list[BaseException] = []
+        start = threading.Barrier(len(commands))
+        threads = [threading.Thread(target=_send, args=(db_url, start, errors, answer_id, *c))
+                   for c in commands]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+        assert errors == []
+        [row] = FeedbackRepository(engine).for_answer(answer_id)
+        assert _votes(engine, answer_id) == _expected(row.verdict, row.expected_service_id)
