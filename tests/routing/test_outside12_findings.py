@@ -189,14 +189,21 @@ def test_children_in_a_cold_house_are_no_homeless_caution(demo_router: Router) -
 
 # ------------------------------------------------------------------ ranking
 
-@pytest.mark.xfail(strict=True, reason=(
-    "'hun zoon slaat de bal keihard' puts Veilig Thuis first (on 'slaat, zoon'; no ⚠, "
-    "but the first line a teacher reads); the Stadspas is third"))
 def test_hitting_a_ball_is_no_reason_for_veilig_thuis(demo_router: Router) -> None:
-    """A hockey club's fee: Stadspas first, Veilig Thuis not in the top 3."""
+    """A hockey club's fee: Veilig Thuis not in the top 3. It was first on 'slaat, zoon';
+    fixed in session 11 (xfail21): "de bal slaan" is in the safety file's figurative
+    list, which the ranker now reads too (safety.figurative_parts)."""
     answer = _route(demo_router, "o12-15")
-    assert _top(answer, 1) == ["stadspas"]
     assert "veilig-thuis" not in _top(answer)
+    assert "stadspas" in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "ranking: with 'slaat' no longer counted (session 11) the Ouder- en Kindteam is "
+    "first on 'club, hulp, contributie, ouders, vragen' and the Stadspas second"))
+def test_a_hockey_club_fee_puts_the_stadspas_first(demo_router: Router) -> None:
+    """A hockey club's fee the parents cannot pay: the Stadspas first."""
+    assert _top(_route(demo_router, "o12-15"), 1) == ["stadspas"]
 
 
 @pytest.mark.xfail(strict=True, reason=(
