@@ -10,6 +10,9 @@ fix: tests/data/socialmap/probes-s11-xfail21.jsonl; see docs/notes/2026-12-09s11
 - A passive's agent does what the verb says ("wordt door zijn stiefzoon opgesloten"): a
   child named as the agent is the doer (as in "zoon slaat andere kinderen"), not a
   child who is harmed.
+- A partner's "dat ik het niet overleef" is a threat when its condition is going to the
+  police or reporting him (probe23-005); a prognosis ("als ik zo blijf roken") is not.
+- English school refusal (x21-17..20) is read already: regression probes only.
 """
 
 from __future__ import annotations
@@ -26,13 +29,20 @@ PROBES = read_jsonl("probes-s11-xfail21.jsonl")
 #: x21-04: "slaat" is no longer counted, but Veilig Thuis stays third as a filler on
 #: "dochter, goed" (outside8 #4, a ranking question of the examples, not this cause).
 FILLER = {"x21-04"}
+#: x21-27..29: a psychotic disorder named as a diagnosis ("heeft een psychotische
+#: stoornis") still reads psychiatric_crisis (probe23-016's cause). Not fixed: as a
+#: figurative use the safety reader would skip it, but the ranker would then also take
+#: "psychotische" from the GGZ services, whose need it names (see the note).
+DIAGNOSIS = {"x21-27", "x21-28", "x21-29"}
 
 
 def _strong(signals: SafetySignals, question: str) -> set[str]:
     return {s.family.id for s in detect(signals, question) if not s.weak}
 
 
-@pytest.mark.parametrize("row", PROBES, ids=[r["id"] for r in PROBES])
+@pytest.mark.parametrize("row", [
+    pytest.param(r, marks=pytest.mark.xfail(strict=True, reason="see DIAGNOSIS"))
+    if r["id"] in DIAGNOSIS else r for r in PROBES], ids=lambda r: r["id"])
 def test_probe_s11_xfail21_reads_its_family(row: dict[str, Any], router: Router,
                                             demo_router: Router) -> None:
     """A danger probe raises its family; no probe raises a family it names as not its
@@ -43,11 +53,13 @@ def test_probe_s11_xfail21_reads_its_family(row: dict[str, Any], router: Router,
     if row["safety"]:
         assert row["safety"] in strong
     assert not strong & set(row["not_safety"])
+    answer = chosen.route(row["question"])
     if row["cause"] == "idiom":
-        answer = chosen.route(row["question"])
         assert not answer.safety and not answer.caution
         assert all("slaat" not in r.matched for r in answer.results
                    if r.service_id in chosen.protected)
+    if row.get("top3"):
+        assert set(row["top3"]) & {r.service_id for r in answer.results[:3]}
 
 
 @pytest.mark.parametrize("row", [
