@@ -219,12 +219,18 @@ def test_a_school_trip_the_parents_cannot_pay(demo_router: Router) -> None:
 
 @pytest.mark.xfail(strict=True, reason=(
     "half an AOW after coming to the Netherlands late: Taalhuis first ('nederland, "
-    "pas'), Kwijtschelding, Stadspas; Bijstand (AIO is bijstand for pensioners) not in "
-    "the top 3"))
+    "pas'), Kwijtschelding, Stadspas; the Ouderenadviseur (the key's acceptable) 4th. "
+    "Ranking"))
 def test_half_an_aow_is_a_question_of_income(demo_router: Router) -> None:
-    """Bijstand in the top 3, not the Taalhuis first."""
+    """An income answer for a pensioner in the top 3, not the Taalhuis first.
+
+    Session 11 (xfail21): the test asked for Bijstand in the top 3, which the demo map
+    rules out for a 68-year-old (Bijstand aanvragen: ages 27-66; the AIO, bijstand for
+    pensioners, is the SVB's and not on this map); the answer key's acceptable, the
+    Ouderenadviseur (65+, helps older people with money), is the one the map allows."""
     answer = _route(demo_router, "o12-36")
-    assert "bijstand" in _top(answer)
+    assert answer.leeftijd == 68
+    assert {"bijstand", "ouderenadvies"} & set(_top(answer))
     assert _top(answer, 1) != ["taalhuis"]
 
 
