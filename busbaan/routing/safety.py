@@ -1943,7 +1943,9 @@ def figurative_parts(signals: SafetySignals, question: str) -> frozenset[tuple[i
     alles" listed Veilig Thuis on "slaat"). The idiom's other words are not given ("op
     straat gezet door mijn werkgever" still names the employer)."""
     q = _Question(question)
-    idioms = _figurative(q, signals.figurative)
+    # only the uses whose first word occurs (``q.where`` finds nothing else): the same
+    # positions as reading them all, for a fraction of the cost
+    idioms = _figurative(q, tuple(c for c in signals.figurative if c and c[0] in q.present))
     if not idioms:
         return frozenset()
     q.idioms = idioms
