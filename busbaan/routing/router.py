@@ -51,6 +51,7 @@ from busbaan.routing.safety import (
     Signal,
     cue_words,
     detect,
+    figurative_parts,
     lemma,
     load_signals,
     same,
@@ -452,10 +453,13 @@ class Router:
 
     # ------------------------------------------------------------------ scoring
 
-    def _query(self, question: str, who: Person) -> dict[str, tuple[float, list[Term]]]:
+    def _query(self, question: str, who: Person,
+               figurative: frozenset[tuple[int, str]] = frozenset(),
+               ) -> dict[str, tuple[float, list[Term]]]:
         settled = (settled_parts(self.safety, question, settled_cues(lexicon.SETTLED))
                    if self.tuning.settled_weight != 1.0 else frozenset())
-        terms = self.analyzer.query(question, ignore=who.place_words, settled=settled)
+        terms = self.analyzer.query(question, ignore=who.place_words, settled=settled,
+                                    figurative=figurative)
         merged: dict[str, tuple[float, list[Term]]] = {}
         for term in terms:
             if term.stem not in self._index and term.stem not in self._examples:
@@ -542,6 +546,9 @@ class Router:
         query = self._query(question, who)
         signals = detect(self.safety, letter, who.leeftijd)
         raw, evidence, text = self._scores(question, query)
+        figurative = figurative_parts(self.safety, question)
+        if figurative:
+            self._figures_are_no_danger(raw, evidence, text, question, who, figurative)
         plain = dict(raw) if learned and signals else None
         if learned:
             self._apply_learned(raw, question, learned)
@@ -867,6 +874,31 @@ class Router:
         head = rest[:keep]
         score = rest[keep][0] if len(rest) > keep else (head[-1][0] if head else 0.0)
         return head + [(score, doc) for doc in missing] + rest[keep:], tuple(hits), whys
+
+    def _figures_are_no_danger(
+        self, raw: dict[int, float], evidence: dict[int, dict[str, float]],
+        text: dict[int, float], question: str, who: Person,
+        figurative: frozenset[tuple[int, str]],
+    ) -> None:
+        """The safety services scored without the danger words the question uses in a
+        figurative sense (:func:`.safety.figurative_parts`: "slaat" in "dat slaat
+        nergens op", "trap" in "kan de trap niet op"): a figure of speech is no evidence
+        of a danger, for the safety reader (which does not read it) and for the ranker
+        alike (session 11, xfail21: "die energierekening slaat echt alles" listed Veilig
+        Thuis). The other services keep the words: the stairs are a stairlift's need."""
+        plain, plain_evidence, plain_text = self._scores(
+            question, self._query(question, who, figurative))
+        for service_id in self.protected:
+            doc = self._position.get(service_id)
+            if doc is None or doc not in raw:
+                continue
+            if doc in plain:
+                raw[doc], text[doc] = plain[doc], plain_text.get(doc, 0.0)
+                evidence[doc] = plain_evidence.get(doc, {})
+            else:
+                del raw[doc]
+                text.pop(doc, None)
+                evidence.pop(doc, None)
 
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]],

@@ -1040,18 +1040,22 @@ class Analyzer:
         return " ".join(w for i, w in enumerate(words(unelided)) if i not in ruled_out)
 
     def query(self, text: str, *, ignore: Sequence[str] = (),
-              settled: frozenset[tuple[int, str]] = frozenset()) -> list[Term]:
+              settled: frozenset[tuple[int, str]] = frozenset(),
+              figurative: frozenset[tuple[int, str]] = frozenset()) -> list[Term]:
         """Weighted terms of a question: its words, compound parts, expansions, fixes.
 
         Negation is deliberately not modelled: "geen DigiD", "geen woning" and "geen
         diploma" name the need itself as often as "geen schulden" rules one out.
         ``settled``: the (clause, word) pairs the question says are over or tried
         (:func:`.safety.settled_parts`); outside the asking sentences they weigh
-        ``settled_weight``.
+        ``settled_weight``. ``figurative``: the (clause, word) pairs of danger words used
+        in a figurative sense (:func:`.safety.figurative_parts`: "slaat" in "dat slaat
+        nergens op"): not read, as a contrastive negation's words are not.
         """
         ignored = {fold(w) for w in ignore}
         unelided = self._unelide(text)
-        ruled_out = contrasted_negations(unelided)
+        ruled_out = contrasted_negations(unelided) | (
+            settled_words(unelided, figurative) if figurative else frozenset())
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
         frame = (asker_frame(unelided) | writer_intro(unelided)
                  if self._frame_weight != 1.0 else frozenset())

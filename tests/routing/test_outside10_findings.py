@@ -192,16 +192,20 @@ def test_a_bottle_of_wine_every_night_reaches_addiction_care(demo_router: Router
     assert answer.results[0].service_id == "verslavingszorg"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+_FILLER_10 = (
     "outside10 #8: Veilig Thuis as a filler (outside8 #4, outside9 #7, still open): 2nd in "
-    "confident answers without any danger, e.g. 'energierekening slaat echt alles' "
-    "(idiom) and 'jongen van 20 zonder diploma'; in 8 of the 26 non-danger answers "
-    "(4 confident). router17: balancing VT's vote without a signal fixed the second (and "
-    "puts VT 3rd in the first: the ranking counts 'slaat', 'geweld', 'mishandeling' of "
-    "an idiom the safety file does not read) but cost safety probes; removed in session 10."))
+    "confident answers without any danger, e.g. 'jongen van 20 zonder diploma'; in 8 of "
+    "the 26 non-danger answers (4 confident). router17: balancing VT's vote without a "
+    "signal fixed it but cost safety probes; removed in session 10.")
+
+
 @pytest.mark.parametrize("question", [
+    # fixed in session 11 (xfail21): the idiom ("dat slaat alles", Van Dale) is in the
+    # safety file's figurative list, which the ranker now reads too
+    # (safety.figurative_parts): "slaat" is not counted for Veilig Thuis
     "die energierekening slaat echt alles, we kunnen de jaarafrekening niet betalen",
-    "jongen van 20 zonder diploma, geen werk en geen uitkering",
+    pytest.param("jongen van 20 zonder diploma, geen werk en geen uitkering",
+                 marks=pytest.mark.xfail(strict=True, reason=_FILLER_10)),
 ])
 def test_veilig_thuis_is_no_filler_in_a_confident_answer(demo_router: Router,
                                                          question: str) -> None:

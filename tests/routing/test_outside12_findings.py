@@ -189,14 +189,21 @@ def test_children_in_a_cold_house_are_no_homeless_caution(demo_router: Router) -
 
 # ------------------------------------------------------------------ ranking
 
-@pytest.mark.xfail(strict=True, reason=(
-    "'hun zoon slaat de bal keihard' puts Veilig Thuis first (on 'slaat, zoon'; no ⚠, "
-    "but the first line a teacher reads); the Stadspas is third"))
 def test_hitting_a_ball_is_no_reason_for_veilig_thuis(demo_router: Router) -> None:
-    """A hockey club's fee: Stadspas first, Veilig Thuis not in the top 3."""
+    """A hockey club's fee: Veilig Thuis not in the top 3. It was first on 'slaat, zoon';
+    fixed in session 11 (xfail21): "de bal slaan" is in the safety file's figurative
+    list, which the ranker now reads too (safety.figurative_parts)."""
     answer = _route(demo_router, "o12-15")
-    assert _top(answer, 1) == ["stadspas"]
     assert "veilig-thuis" not in _top(answer)
+    assert "stadspas" in _top(answer)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "ranking: with 'slaat' no longer counted (session 11) the Ouder- en Kindteam is "
+    "first on 'club, hulp, contributie, ouders, vragen' and the Stadspas second"))
+def test_a_hockey_club_fee_puts_the_stadspas_first(demo_router: Router) -> None:
+    """A hockey club's fee the parents cannot pay: the Stadspas first."""
+    assert _top(_route(demo_router, "o12-15"), 1) == ["stadspas"]
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -212,12 +219,18 @@ def test_a_school_trip_the_parents_cannot_pay(demo_router: Router) -> None:
 
 @pytest.mark.xfail(strict=True, reason=(
     "half an AOW after coming to the Netherlands late: Taalhuis first ('nederland, "
-    "pas'), Kwijtschelding, Stadspas; Bijstand (AIO is bijstand for pensioners) not in "
-    "the top 3"))
+    "pas'), Kwijtschelding, Stadspas; the Ouderenadviseur (the key's acceptable) 4th. "
+    "Ranking"))
 def test_half_an_aow_is_a_question_of_income(demo_router: Router) -> None:
-    """Bijstand in the top 3, not the Taalhuis first."""
+    """An income answer for a pensioner in the top 3, not the Taalhuis first.
+
+    Session 11 (xfail21): the test asked for Bijstand in the top 3, which the demo map
+    rules out for a 68-year-old (Bijstand aanvragen: ages 27-66; the AIO, bijstand for
+    pensioners, is the SVB's and not on this map); the answer key's acceptable, the
+    Ouderenadviseur (65+, helps older people with money), is the one the map allows."""
     answer = _route(demo_router, "o12-36")
-    assert "bijstand" in _top(answer)
+    assert answer.leeftijd == 68
+    assert {"bijstand", "ouderenadvies"} & set(_top(answer))
     assert _top(answer, 1) != ["taalhuis"]
 
 

@@ -154,16 +154,22 @@ def test_the_stadsdeel_does_not_outweigh_what_is_asked(demo_router: Router) -> N
 # -------------------------- 7. Veilig Thuis listed in confident answers without a signal
 
 
-@pytest.mark.xfail(strict=True, reason="Veilig Thuis as a filler (outside8 finding 4, still "
-                   "open: the balanced example vote is off): second or third in confident "
-                   "answers with no signal and no caution, with 'past bij' everyday words; "
-                   "session 9 (filler15): the danger-example gate fixes 2 of these 3 but is "
-                   "off (safety 330 -> 310 of 335, LOSO s3-s14)")
+_FILLER_9 = ("Veilig Thuis as a filler (outside8 finding 4, still open: the balanced "
+             "example vote is off): second or third in confident answers with no signal "
+             "and no caution, with 'past bij' everyday words; session 9 (filler15): the "
+             "danger-example gate fixes 2 of these 3 but is off (safety 330 -> 310 of 335, "
+             "LOSO s3-s14)")
+
+
 @pytest.mark.parametrize("question", [
+    # fixed in session 11 (xfail21): "zich erdoorheen slaan" (Van Dale) is in the safety
+    # file's figurative list, which the ranker now reads too (safety.figurative_parts)
     "mijn cliënt slaat zich er wel doorheen, maar heeft hulp nodig bij bezwaar tegen het "
     "terugbetalen van de huurtoeslag",
-    "kind van 4 heeft veel driftbuien en de ouders weten het niet meer",
-    "mijn zus is 20, gestopt met school en zit de hele dag thuis zonder inkomen",
+    pytest.param("kind van 4 heeft veel driftbuien en de ouders weten het niet meer",
+                 marks=pytest.mark.xfail(strict=True, reason=_FILLER_9)),
+    pytest.param("mijn zus is 20, gestopt met school en zit de hele dag thuis zonder inkomen",
+                 marks=pytest.mark.xfail(strict=True, reason=_FILLER_9)),
 ])
 def test_a_confident_answer_without_a_signal_lists_no_veilig_thuis(
         demo_router: Router, question: str) -> None:

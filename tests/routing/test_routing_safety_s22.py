@@ -15,10 +15,12 @@ from busbaan.routing.text import settled_words
 PROBES = read_jsonl("probes-s10-safety22.jsonl")
 
 #: probe22-001: cutoff_now does not read "since Monday" as how long (eviction_cutoff
-#: reads it); probe22-013: a "stiefzoon" also reads child_maltreatment; probe22-017:
-#: "dat hij me afmaakt" (a death threat) is no cue of partner_violence. Causes of their
-#: own, left open (see the note).
-KNOWN_GAPS = {"probe22-001", "probe22-013", "probe22-017"}
+#: reads it). A cause of its own, left open (see the note). Fixed in session 11
+#: (xfail21): probe22-013 ("wordt door zijn stiefzoon opgesloten": a passive's child
+#: agent acts, as in "zoon slaat", so no child_maltreatment) and probe22-017 ("dat hij
+#: me 'afmaakt' als ik de kinderen meeneem": "als ik ... kinderen" was read as the past
+#: marker "als kind").
+KNOWN_GAPS = {"probe22-001"}
 
 
 def _all(router: Router, question: str) -> set[str]:

@@ -15,12 +15,12 @@ PROBES = read_jsonl("probes-s10-safety23.jsonl")
 
 #: probe23-011: a cut-off that is over ("is sinds maandag weer aangesloten") still reads
 #: eviction_cutoff (its date word read as one to come); probe23-016: "psychotisch ... niet
-#: acuut" still alarms strongly; probe23-005: "dat ik het niet overleef als ik naar de
-#: politie ga" is a threat told as a consequence of the asker's act, but the same words
-#: are a doctor's or a worried partner's ("... als ik zo doorga met drinken"): the lead
-#: took the phrase out of the rule (Veilig Thuis stays first by the examples, without a
-#: signal). Left open (see the note).
-KNOWN_GAPS = {"probe23-005", "probe23-011", "probe23-016"}
+#: acuut" still alarms strongly. Left open (see the note). probe23-005 ("dat ik het niet
+#: overleef als ik naar de politie ga") passes since session 11 (xfail21): the phrase
+#: counts only with the condition of going to the police or reporting him (a partner's
+#: rule of three groups); a doctor's or a worried partner's words ("als ik zo doorga met
+#: drinken") stay out, as the lead decided.
+KNOWN_GAPS = {"probe23-011", "probe23-016"}
 
 
 def _all(router: Router, question: str) -> set[str]:
