@@ -2069,7 +2069,8 @@ _ELDER_NAMED = re.compile(
     r"bewoonster|mr|mrs|ms|uncle|aunt|neighbour|neighbor|grandma|grandpa|grandmother|"
     r"grandfather|resident)"
     r"\s*(?:van\s+|of\s+|\(\s*|,\s*|\s)(\d{2,3})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
-    r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|kilo|%|procent))")
+    r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|kilo|%|"
+    r"procent))")
 
 
 def _elder_age(question: str) -> int | None:
