@@ -1195,6 +1195,9 @@ _SAYING = frozenset(lemma(w) for w in ["zeggen", "gezegd", "vertellen", "verteld
                                        "tell", "told", "mention", "mentioned"])
 #: How far before "dat"/"that" a denial of saying may start ("ze heeft nooit gezegd dat").
 _DENIAL_REACH = 4
+#: The words that open what a denial of saying governs: a complement clause ("dat",
+#: "that") or its matter ("over", "about": "nooit iets gezegd over ...").
+_DENIED_OPENERS = frozenset(["dat", "that", "over", "about"])
 
 
 def _denied_clause(q: _Question, start: int) -> bool:
@@ -1204,17 +1207,22 @@ def _denied_clause(q: _Question, start: int) -> bool:
     ...'), "ze heeft nooit gezegd dat ze niet meer wil leven", "he never said that he
     hits her" (a negation with a verb of saying). A denial reaches its own clause only:
     what comes after a comma or "maar" is read ("niet dat ik iets ga doen, maar de pillen
-    liggen klaar")."""
+    liggen klaar").
+
+    Session 11 (safety25; retired h20-074): the matter denied may also follow "over" /
+    "about" after a negated verb of saying ("ze heeft nooit iets gezegd over zichzelf
+    iets aandoen", "never said anything about hurting herself"); "niet over ..." alone
+    denies nothing ("praat niet over school, maar ...")."""
     at = start - 1
     while at >= 0 and q.clause[at] == q.clause[start] and q.toks[at] not in CLAUSE_BREAKS:
-        if q.surface[at] in ("dat", "that"):
+        if q.surface[at] in _DENIED_OPENERS:
             break
         at -= 1
     else:
         return False
-    if at < 0 or q.clause[at] != q.clause[start] or q.surface[at] not in ("dat", "that"):
+    if at < 0 or q.clause[at] != q.clause[start] or q.surface[at] not in _DENIED_OPENERS:
         return False
-    if at > 0 and q.surface[at - 1] in ("niet", "not") and (
+    if q.surface[at] in ("dat", "that") and at > 0 and q.surface[at - 1] in ("niet", "not") and (
             at == 1 or q.clause[at - 2] != q.clause[at]):
         return True  # "Niet dat ...", "Not that ..." opening a clause
     window = [i for i in range(max(0, at - _DENIAL_REACH), at) if q.clause[i] == q.clause[at]]
@@ -2154,13 +2162,17 @@ _MINOR_CHILD = re.compile(
 #: shorthand of case notes and messages ("mw 84", "dhr. 91", "oom 78", "Mevrouw (79,
 #: erg vergeetachtig)", "buurman, 82"): the age of the person the question is about,
 #: where the context gives none or the asker's own. Not before a unit ("man 70 euro").
+#: Session 11 (safety25): also "man", "vrouw" ("een vrouw van 85", "a woman of 90"): the
+#: plain words for a person, as a caretaker or a mechanic names someone they do not know.
 _ELDER_NAMED = re.compile(
-    r"\b(?:mw|mevr|mevrouw|dhr|meneer|heer|dame|oom|tante|buurman|buurvrouw|opa|oma|"
+    r"\b(?:mw|mevr|mevrouw|dhr|meneer|heer|dame|oom|tante|buurman|buurvrouw|opa|oma|man|vrouw|"
+    r"woman|lady|gentleman|"
     r"moeder|vader|schoonmoeder|schoonvader|client|cliente|patient|patiente|bewoner|"
     r"bewoonster|mr|mrs|ms|uncle|aunt|neighbour|neighbor|grandma|grandpa|grandmother|"
     r"grandfather|resident)"
     r"\s*(?:van\s+|of\s+|\(\s*|,\s*|\s)(\d{2,3})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
-    r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|%|procent))")
+    r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|kilo|%|"
+    r"procent))")
 
 
 def _elder_age(question: str) -> int | None:
