@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -272,7 +273,7 @@ CURRENT = (
 #: session 11 its edge was a fixed 909, session 5's threshold, while the router shipped
 #: 947: the row mixed confident answers with ones that were not).
 _EDGES = sorted({0, 500, 700, 850, CONFIDENT_AT, 1001})
-BUCKETS = tuple(zip(_EDGES, _EDGES[1:], strict=False))
+BUCKETS = tuple(itertools.pairwise(_EDGES))
 
 _CLI = "from busbaan.cli import main; main()"
 
