@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -36,6 +37,7 @@ from typing import Any
 
 from busbaan.cli.route import batch_line
 from busbaan.routing import Router, SocialMap, Tuning, load_map
+from busbaan.routing.router import CONFIDENT_AT
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "socialmap"
@@ -266,7 +268,12 @@ CURRENT = (
     ("heldout23", "held out s23, session 11 (never looked at)"),
     (POOL, "held out s21–s23 pooled"),
 )
-BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
+#: Rows of the reliability table (calibrated confidence, per mille). The last row starts
+#: at the shipped threshold, so it holds the answers the router calls confident (until
+#: session 11 its edge was a fixed 909, session 5's threshold, while the router shipped
+#: 947: the row mixed confident answers with ones that were not).
+_EDGES = sorted({0, 500, 700, 850, CONFIDENT_AT, 1001})
+BUCKETS = tuple(itertools.pairwise(_EDGES))
 
 _CLI = "from busbaan.cli import main; main()"
 

@@ -132,8 +132,19 @@ ELDERLY_AGE = 60
 #: pooled bound 0.993, 832/835 right out of fold).
 #: Session 11: refitted with s18-s20 retired too (1,754 plain answers): 947 (certified:
 #: pooled bound 0.992, 816/819 right out of fold).
-CALIBRATION: tuple[float, ...] = (-14.147, 15.559, 19.795, 0.907, -0.394, 0.708, 1.282)
-CONFIDENT_AT = 947
+#: Then confident21's two features (the question's words the first service leaves
+#: unexplained, a weak safety signal shown; eight features): 932 (certified: pooled
+#: bound 0.991, 973/978 right out of fold; refitted on that branch for measuring, the
+#: lead refits after merging).
+CALIBRATION: tuple[float, ...] = (-12.153, 14.802, 19.568, 1.497, -0.369, 0.506, -0.471,
+                                  -1.548, -0.306)
+CONFIDENT_AT = 932
+
+
+#: The ``unexplained`` feature is full at this many of the question's words that earned
+#: the first service nothing (session 11, confident21; 8 and 15 measured too, see
+#: docs/notes/2026-12-09s11-confident21.md).
+UNEXPLAINED_FULL = 10
 
 
 def calibrated(features: tuple[float, ...], weights: tuple[float, ...]) -> int:
@@ -601,7 +612,8 @@ class Router:
                 else r
                 for r in results
             )
-        features = self.features(results, ranked, query, who, text)
+        features = self.features(results, ranked, query, who, text, evidence,
+                                 bool(caution))
         confidence = calibrated(features, self.tuning.calibration)
         # One matched word is not enough to be sure of, unless it names the service
         # ("fiets" alone may mean an adapted bicycle, a stolen one or a bicycle lesson).
@@ -705,12 +717,16 @@ class Router:
         query: Mapping[str, tuple[float, list[Term]]],
         who: Person,
         text: Mapping[int, float],
+        evidence: Mapping[int, Mapping[str, float]],
+        caution: bool,
     ) -> tuple[float, ...]:
         """What the calibrated confidence reads (all 0..1): the best score, its margin
         over the second, how many question words it rests on, how much of the
         service's name the question covers, how its score from the map's own text
         compares with the best such score (``text``: without the example questions'
-        votes), and how many of the question's own words it explains.
+        votes), how many of the question's own words it explains, how many of them it
+        leaves unexplained (``evidence``: the stems that earned each service its score),
+        and whether a weak safety signal is shown (``caution``).
 
         The last two since session 10 (confident20): the answers that were confident
         and wrong out of fold were mostly long case notes whose first service rested
@@ -718,9 +734,20 @@ class Router:
         text pointed elsewhere, and on five of twenty words the question counts in
         full (the words feature is full at five). With both, leave-one-set-out over
         the 1,519 plain answers: 695 -> 921 confident at the certified threshold,
-        right 691 -> 912 (docs/notes/2026-12-08s10-confident20.md)."""
+        right 691 -> 912 (docs/notes/2026-12-08s10-confident20.md).
+
+        The last two since session 11 (confident21). ``unexplained``: the question's
+        full-weight words that earned the first service nothing (its own text nor its
+        example questions), counted up to ten: a long case note whose first service
+        answers one need leaves the words of the other (the share ``explained`` stops
+        at five matched words, so a twenty-word note explained for fifteen looked as
+        thin as one explained for five). ``caution``: a weak safety signal (a possible
+        danger the router shows but does not put first) says the question may be about
+        that danger rather than the service ranked first. Leave one set out over the
+        1,754 plain answers, certified threshold: 819 -> 978 confident, right 816 ->
+        973 (docs/notes/2026-12-09s11-confident21.md)."""
         if not results:
-            return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         best = results[0].score / 1000
         second = results[1].score / 1000 if len(results) > 1 else 0.0
         weights = {stem: weight for stem, (weight, _) in query.items()}
@@ -731,8 +758,12 @@ class Router:
         from_text = text.get(doc, 0.0) / top_text if top_text > 0 else 0.0
         full = sum(1 for weight in weights.values() if weight >= 1.0)
         explained = min(1.0, min(len(results[0].matched), 5) / max(1, full))
+        earned = evidence.get(doc, {})
+        unexplained = sum(1 for stem, weight in weights.items()
+                          if weight >= 1.0 and stem not in earned)
         return (best, best - second, words, self._index.title_coverage(doc, weights),
-                from_text, explained)
+                from_text, explained, min(unexplained, UNEXPLAINED_FULL) / UNEXPLAINED_FULL,
+                float(caution))
 
     def _borne_out(self, ordinary: list[tuple[float, int]], signals: tuple[Signal, ...],
                    who: Person) -> bool:

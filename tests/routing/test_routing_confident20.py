@@ -6,7 +6,8 @@
   crises stay confident, on the demo map too, whose crisis line has little text of its
   own; a signal the words do not bear out (a broken mobility scooter that "locks" an
   old man in) is not, and its service still comes first.
-- The calibrated confidence reads six features, each 0..1.
+- The calibrated confidence reads six features, each 0..1 (eight since session 11,
+  confident21: tests/routing/test_routing_confident21.py).
 
 Our own words, not the retired questions.
 """
@@ -60,11 +61,12 @@ def test_a_signal_the_words_do_not_bear_out_is_not_confident(
     assert not answer.confident
 
 
-def test_the_confidence_reads_six_features_in_range(router: Router) -> None:
-    """The calibrated confidence reads six features (best score, margin, words, title
-    coverage, the map text's share, the question's words explained), each 0..1."""
+def test_the_confidence_reads_its_features_in_range(router: Router) -> None:
+    """The calibrated confidence reads its features (best score, margin, words, title
+    coverage, the map text's share, the question's words explained, and since session
+    11 the words left unexplained and a weak signal), each 0..1, one weight each."""
     for text in ("energieschulden", "cliënt, 58, Zuidoost, energieschulden en een "
                  "huurachterstand; hij opent de post niet meer en de deurwaarder belt"):
         features = router.features_of(text)
-        assert len(features) == len(router.tuning.calibration) - 1 == 6
+        assert len(features) == len(router.tuning.calibration) - 1 == 8
         assert all(0.0 <= f <= 1.0 for f in features)
