@@ -453,7 +453,8 @@ class Router:
     # ------------------------------------------------------------------ scoring
 
     def _query(self, question: str, who: Person) -> dict[str, tuple[float, list[Term]]]:
-        settled = (settled_parts(self.safety, question, settled_cues(lexicon.SETTLED))
+        settled = (settled_parts(self.safety, question, settled_cues(lexicon.SETTLED),
+                                 lexicon.PAST_MARKERS)
                    if self.tuning.settled_weight != 1.0 else frozenset())
         terms = self.analyzer.query(question, ignore=who.place_words, settled=settled)
         merged: dict[str, tuple[float, list[Term]]] = {}

@@ -43,7 +43,13 @@ NEGATIONS = frozenset(["geen", "niet", "nooit", "no", "not", "never",
                        # apostrophe dropped: "isn't" -> "isnt"); any English grammar
                        "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt",
                        "hasnt", "havent", "hadnt", "cant", "cannot", "couldnt", "wouldnt",
-                       "shouldnt", "wont", "aint", "neednt", "mustnt"])
+                       "shouldnt", "wont", "aint", "neednt", "mustnt",
+                       # negative pronouns (session 11, router23): "er is nog niks
+                       # dichtgedraaid, maar ...", "nothing has been cut off, but ..."
+                       *("niks", "niets", "niemand", "nothing", "nobody")])
+#: The negative pronouns of :data:`NEGATIONS`: in a clause that is ruled out they are
+#: ruled out with it ("niemand doet elkaar iets hoor": no one, not loneliness).
+NEGATIVE_PRONOUNS = frozenset(["niks", "niets", "niemand", "nothing", "nobody"])
 CONTRASTS = frozenset(["maar", "wel", "but", "however", "though"])
 #: How many words a negation rules out (forward, or backward when it ends the clause).
 NEGATION_SCOPE = 3
@@ -54,7 +60,10 @@ NEGATION_SCOPE = 3
 DENIED_NOUNS = frozenset(["probleem", "problemen", "problem", "problems", "issue", "issues"])
 #: ... or a hedge closes the negated words: "geen drugs of zo", "no depression or
 #: anything".
-HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"))
+HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"),
+          # the Dutch reassuring tag "hoor" after a negation: "geen geweld hoor",
+          # "niemand doet elkaar iets hoor" (ANS 15.4 modale partikels; router23)
+          ("hoor",))
 #: ... or the negation is a finding that something is absent ("er is geen sprake van
 #: geweld", "geen aanwijzingen voor schulden", "no sign of abuse"): the words after the
 #: frame's preposition, to the clause's end, are what is absent (outside10 #9; the
@@ -280,10 +289,13 @@ def contrasted_negations(text: str) -> frozenset[int]:
         if neg is None:
             continue
         if not contrast:
-            out.update(_denied(clause, neg, folded))
-            continue
-        after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
-        out.update(after if after else clause[max(0, neg - NEGATION_SCOPE) : neg])
+            ruled = _denied(clause, neg, folded)
+        else:
+            after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
+            ruled = after if after else clause[max(0, neg - NEGATION_SCOPE) : neg]
+        out.update(ruled)
+        if ruled and folded[clause[neg]] in NEGATIVE_PRONOUNS:
+            out.add(clause[neg])
     return frozenset(out)
 
 
