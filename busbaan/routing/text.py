@@ -393,7 +393,24 @@ _INTRO_WORK = frozenset(["werk", "werken", "work"])
 _INTRO_WORK_PREPS = frozenset(["bij", "als", "voor", "at", "as", "for"])
 _INTRO_DETERMINERS = frozenset(["een", "de", "het", "zijn", "haar", "hun", "a", "an", "the",
                                 "his", "her", "their"])
-_INTRO_ADVERBS = frozenset(["alleen", "maar", "gewoon", "just", "only"])
+_INTRO_ADVERBS = frozenset(["alleen", "maar", "gewoon", "zelf", "just", "only"])
+#: The heads of Dutch profession nouns (a compound's last part: "wijkverpleegkundige",
+#: "jongerenwerker", "klantmanager", "huismeester"): a bare complement ending in one
+#: is a role without a determiner ("Ik ben wijkverpleegkundige in West.", "Als
+#: verpleegkundige draai ik nachtdiensten"), where "ik ben zzp'er", "ik ben
+#: mantelzorger" say the person's state, the need (session 11, router23; source: the
+#: occupation titles of the CBS/ROA Beroepenindeling 2014, social, care, education and
+#: safety groups, by their head nouns).
+_PROFESSION_HEADS = ("kundige", "werker", "arts", "adviseur", "coach", "consulent",
+                     "begeleider", "meester", "agent", "docent", "leraar", "lerares",
+                     "leerkracht", "verzorgende", "medewerker", "manager", "therapeut",
+                     "verpleger", "pastor", "juf", "mentor", "verlener", "ambtenaar",
+                     "bewindvoerder", "verhuurder", "werkgever")
+
+
+def _profession(word: str) -> bool:
+    """Whether ``word`` is a profession noun by its head (:data:`_PROFESSION_HEADS`)."""
+    return word.endswith(_PROFESSION_HEADS)
 _INTRO_PLACE = frozenset(["in", "bij", "op", "uit", "at", "on", "from"])
 _INTRO_END = frozenset([".", ",", ";", "!", "?", ":"])
 _INTRO_NOUN_WORDS = 3
@@ -430,7 +447,7 @@ def writer_intro(text: str) -> frozenset[int]:
             at += 1
         if at < len(tokens) and tokens[at] in _INTRO_DETERMINERS:
             at += 1
-        elif needs_determiner:
+        elif needs_determiner and not (at < len(tokens) and _profession(tokens[at])):
             continue
         noun = 0
         while (at < len(tokens) and tokens[at][0].isalpha() and noun < _INTRO_NOUN_WORDS
@@ -449,6 +466,14 @@ def writer_intro(text: str) -> frozenset[int]:
         if not any(t[0].isalnum() for t in tokens[at:]):
             continue  # the introduction is the whole text
         found.update(alnum[i] for i in range(start, at) if alnum[i] >= 0)
+    # "Als verpleegkundige draai ik nachtdiensten": a sentence that opens with "als" and
+    # a profession says in what role the writer speaks
+    for start, tok in enumerate(tokens[:-1]):
+        if tok != "als" or (start and tokens[start - 1] not in _INTRO_END):
+            continue
+        at = start + 1 + (tokens[start + 1] in _INTRO_DETERMINERS)
+        if at < len(tokens) and _profession(tokens[at]):
+            found.update(alnum[i] for i in range(start, at + 1) if alnum[i] >= 0)
     return frozenset(found)
 
 
