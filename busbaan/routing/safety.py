@@ -1893,8 +1893,8 @@ def settled_parts(signals: SafetySignals, question: str,
     q = _Question(question)
     turns = signals.turns | _CONJUNCTIONS
     out: set[int] = set()
-    for cue in exact:
-        for at in _matched_as_written(q, tuple(_TOKEN.findall(fold(cue)))):
+    for marker in exact:
+        for at in _matched_as_written(q, tuple(_TOKEN.findall(fold(marker)))):
             if at not in out:
                 out.update(_clause_part(q, at, turns))
     for cue in (*signals.handled, *more):

@@ -1,4 +1,4 @@
-"""Session 11 (router23): a past or denied state is no need.
+"""Session 11 (router23): a past or denied state is no need; a bare profession is a role.
 
 See docs/notes/2026-12-09s11-router23.md. Two readings the retired sets' ordinary misses
 asked for most, written for the kind of wording, with probes in new voices
@@ -8,7 +8,9 @@ asked for most, written for the kind of wording, with probes in new voices
   was: its words weigh as settled (:func:`busbaan.routing.safety.settled_parts`, matched
   as written, not by lemma);
 - the denial grammar (:func:`busbaan.routing.text.contrasted_negations`) knows the
-  negative pronouns ("niks", "niemand", "nothing") and the reassuring tag "hoor".
+  negative pronouns ("niks", "niemand", "nothing") and the reassuring tag "hoor";
+- the writer's role (:func:`busbaan.routing.text.writer_intro`) is also a profession noun
+  without a determiner ("Ik ben wijkverpleegkundige", "Als huisarts zie ik ...").
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from routing_testdata import read_jsonl
 
 from busbaan.routing import Router, lexicon
 from busbaan.routing.safety import SafetySignals, settled_cues, settled_parts
-from busbaan.routing.text import contrasted_negations, settled_words, words
+from busbaan.routing.text import contrasted_negations, settled_words, words, writer_intro
 
 PROBES = {q["id"]: q for q in read_jsonl("probes-s11-router23.jsonl")}
 
@@ -108,3 +110,43 @@ def test_a_recent_event_or_a_lack_keeps_its_service(router: Router, key: str) ->
     are the need, first as before."""
     q = PROBES[key]
     assert router.route(q["question"], q["context"]).results[0].service_id in q["expected"]
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("Ik ben wijkverpleegkundige in Oost. Mevrouw kan niet meer douchen.",
+     ["ik", "ben", "wijkverpleegkundige", "in", "oost"]),
+    ("Ik ben jongerenwerker. Een jongen van 19 heeft geen inkomen.",
+     ["ik", "ben", "jongerenwerker"]),
+    ("Ik ben zelf agent, maar nu vraag ik als moeder.", ["ik", "ben", "zelf", "agent"]),
+    ("Als huisarts zie ik een vrouw die haar post niet opent.", ["als", "huisarts"]),
+])
+def test_a_bare_profession_is_the_writer_s_role(text: str, role: list[str]) -> None:
+    """A complement without a determiner is a role when it is a profession noun by its
+    head ("-kundige", "-werker", "-agent", "-arts")."""
+    w = words(text)
+    assert [w[i] for i in sorted(writer_intro(text))] == role
+
+
+@pytest.mark.parametrize("text", [
+    "Ik ben mantelzorger voor mijn vader en ik kan niet meer.",  # the need
+    "Ik ben zzp'er zonder opdrachten.",
+    "Ik ben ondernemer en heb schulden.",
+    "Als ik de huur niet betaal, wat dan?",  # "als" = if
+])
+def test_a_bare_state_is_no_role(text: str) -> None:
+    """A bare complement that is no profession ("mantelzorger", "zzp'er") is the
+    person's state, often the need; "als" before no profession is a conjunction."""
+    assert writer_intro(text) == frozenset()
+
+
+def test_the_writer_s_own_service_leaves_the_top(router: Router) -> None:
+    """p23-17 (new voice): a klantmanager asks for a lonely client; the klantmanager's
+    own service is not among the first three, and is with the heading at full weight."""
+    q = PROBES["p23-17"]
+    top = [r.service_id for r in router.route(q["question"], q["context"]).results[:3]]
+    assert top[0] == "welzijn-eenzaamheid"
+    assert "wpi-werk-klantmanager" not in top
+    full = Router(router.map, tuning=dataclasses.replace(router.tuning, frame_weight=1.0),
+                  safety=router.safety)
+    assert "wpi-werk-klantmanager" in [
+        r.service_id for r in full.route(q["question"], q["context"]).results[:3]]
