@@ -15,7 +15,7 @@ import html
 import math
 import re
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -254,6 +254,7 @@ def contrasted_negations(text: str) -> frozenset[int]:
     folded = [t for t in tokens if t[0].isalnum()]  # indexed as words() is
     clauses: list[list[int]] = [[]]  # word indices per clause
     negated: list[int | None] = [None]  # per clause: position of its negation
+    also: dict[int, list[int]] = defaultdict(list)  # per clause: each negation's position
     contrasted: list[bool] = []  # per clause: a contrast opens the next one
     sentence: list[int] = [0]  # per clause: the sentence it is in
     index = 0
@@ -268,8 +269,10 @@ def contrasted_negations(text: str) -> frozenset[int]:
             if tok in CONTRASTS:
                 index += 1
             continue
-        if tok in NEGATIONS and negated[-1] is None:
-            negated[-1] = len(clauses[-1])
+        if tok in NEGATIONS:
+            if negated[-1] is None:
+                negated[-1] = len(clauses[-1])
+            also[len(clauses) - 1].append(len(clauses[-1]))
         clauses[-1].append(index)
         index += 1
     contrasted.append(False)
@@ -285,7 +288,7 @@ def contrasted_negations(text: str) -> frozenset[int]:
         reaches[n] = (contrasted[nxt] and negated[nxt] is None) or (
             negated[nxt] is not None and reaches[nxt])
     out: set[int] = set()
-    for clause, neg, contrast in zip(clauses, negated, reaches, strict=True):
+    for n, (clause, neg, contrast) in enumerate(zip(clauses, negated, reaches, strict=True)):
         if neg is None:
             continue
         if not contrast:
@@ -293,6 +296,10 @@ def contrasted_negations(text: str) -> frozenset[int]:
         else:
             after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
             ruled = after if after else clause[max(0, neg - NEGATION_SCOPE) : neg]
+            # each further negation of the clause before the contrast rules out its own
+            # words: "er is niks afgesloten en er ligt geen brief, maar ..." (router23)
+            for other in also[n][1:]:
+                ruled = [*ruled, *clause[other + 1 : other + 1 + NEGATION_SCOPE]]
         out.update(ruled)
         if ruled and folded[clause[neg]] in NEGATIVE_PRONOUNS:
             out.add(clause[neg])

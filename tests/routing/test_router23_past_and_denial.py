@@ -73,6 +73,9 @@ def test_no_past_marker_as_written(signals: SafetySignals, text: str) -> None:
      ["niks", "mis", "met", "het", "geld", "hoor"]),
     ("Geen drank hoor, hij is gewoon somber.", ["drank", "hoor"]),
     ("Nothing was cut off, but the bills keep coming.", ["nothing", "was", "cut", "off"]),
+    # each negation of a clause before the contrast rules out its own words
+    ("Er is niks afgesloten en er ligt geen aanmaning, maar ik verlies het overzicht.",
+     ["niks", "afgesloten", "en", "er", "aanmaning"]),
 ])
 def test_negative_pronouns_and_hoor_deny(text: str, ruled: list[str]) -> None:
     """A negative pronoun before a contrast, or a negation closed by the tag "hoor", rules
