@@ -265,6 +265,20 @@ SETTLED: tuple[str, ...] = (
     "is afgeschaald", "is beeindigd",
     "al geweest", "is ... opgelost",
     "did not help", "was not enough", "no longer needed", "has ended", "already tried",
+    "is van tafel",
+)
+
+#: Past markers: a clause that says when, long ago, is a state that was and is no
+#: more (session 11, router23: "mijn ex sloeg me vroeger", "years ago I got out of
+#: that relationship", "ik had vroeger een eigen zaak"); read with :data:`SETTLED` by
+#: :func:`.safety.settled_parts`, but as written (``exact``): by lemma "vroeger" is also
+#: "hij vroeg" (asked) and "jaren geleden" "twee jaar geleden", which dates the need
+#: ("twee weken geleden ontslagen"). Sources: Dutch and English temporal adverbials
+#: of a remote past (ANS 8.4 bijwoordelijke bepalingen van tijd; "used to" is left
+#: out: "I'm used to it" is no past). No service name, no verb.
+PAST_MARKERS: tuple[str, ...] = (
+    "vroeger", "destijds", "jaren geleden", "lang geleden", "in het verleden",
+    "years ago", "long ago", "in the past",
 )
 
 

@@ -1909,7 +1909,8 @@ _CONJUNCTIONS = _CLAUSE_END - frozenset(["die", "dat"])
 
 
 def settled_parts(signals: SafetySignals, question: str,
-                  more: tuple[tuple[str, ...], ...] = ()) -> frozenset[tuple[int, str]]:
+                  more: tuple[tuple[str, ...], ...] = (),
+                  exact: tuple[str, ...] = ()) -> frozenset[tuple[int, str]]:
     """What ``question`` says is over, tried or already done: the parts of clauses
     around a plain (not negated) settled cue -- ``signals.handled`` ("is opgelost", "al
     gemeld", "is afgewend") and ``more`` (the router's: "geprobeerd", "achter de
@@ -1919,10 +1920,19 @@ def settled_parts(signals: SafetySignals, question: str,
     same reading as safety's settled past danger (:func:`_past`, :func:`_said`): one
     grammar of "it is over" for both (session 10, router21). The file's other settled
     cues ("is overleden", "woont nu veilig") end a danger, not a service (session 10,
-    safety22): "sinds zijn moeder is overleden" says why help is asked."""
+    safety22): "sinds zijn moeder is overleden" says why help is asked.
+
+    ``exact``: cues matched as written, word for word in one clause, not by their
+    lemmas (session 11, router23: the past markers "vroeger", "jaren geleden", "years
+    ago"; by lemma "vroeger" is also "hij vroeg", asked, and "jaren geleden" is "twee
+    jaar geleden", which dates the need)."""
     q = _Question(question)
     turns = signals.turns | _CONJUNCTIONS
     out: set[int] = set()
+    for marker in exact:
+        for at in _matched_as_written(q, tuple(_TOKEN.findall(fold(marker)))):
+            if at not in out:
+                out.update(_clause_part(q, at, turns))
     for cue in (*signals.handled, *more):
         if all(w in STOPWORDS or w == ANY_GAP for w in cue):
             # grammar words only: English "is over" read by its lemmas is Dutch "er
@@ -2000,6 +2010,21 @@ def _said(q: _Question, cues: tuple[tuple[str, ...], ...]) -> bool:
     """True when one of ``cues`` (gaps as in figurative uses) occurs in ``q`` with no
     negation in it or just before it ("ben veilig", not "ben niet veilig")."""
     return any(_matched_plainly(q, cue) for cue in cues)
+
+
+def _matched_as_written(q: _Question, cue: tuple[str, ...]) -> tuple[int, ...]:
+    """The first positions of ``cue``'s occurrences word for word as written (folded),
+    not negated just before it in its clause ("niet jaren geleden")."""
+    n = len(cue)
+    out = []
+    for start in range(len(q.surface) - n + 1):
+        if tuple(q.surface[start:start + n]) != cue:
+            continue
+        if any(q.surface[i] in _DENY for i in range(max(start - 2, 0), start)
+               if q.clause[i] == q.clause[start]):
+            continue
+        out.append(start)
+    return tuple(out)
 
 
 def _matched_plainly(q: _Question, cue: tuple[str, ...]) -> frozenset[int]:

@@ -15,7 +15,7 @@ import html
 import math
 import re
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -43,7 +43,13 @@ NEGATIONS = frozenset(["geen", "niet", "nooit", "no", "not", "never",
                        # apostrophe dropped: "isn't" -> "isnt"); any English grammar
                        "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt",
                        "hasnt", "havent", "hadnt", "cant", "cannot", "couldnt", "wouldnt",
-                       "shouldnt", "wont", "aint", "neednt", "mustnt"])
+                       "shouldnt", "wont", "aint", "neednt", "mustnt",
+                       # negative pronouns (session 11, router23): "er is nog niks
+                       # dichtgedraaid, maar ...", "nothing has been cut off, but ..."
+                       *("niks", "niets", "niemand", "nothing", "nobody")])
+#: The negative pronouns of :data:`NEGATIONS`: in a clause that is ruled out they are
+#: ruled out with it ("niemand doet elkaar iets hoor": no one, not loneliness).
+NEGATIVE_PRONOUNS = frozenset(["niks", "niets", "niemand", "nothing", "nobody"])
 CONTRASTS = frozenset(["maar", "wel", "but", "however", "though"])
 #: How many words a negation rules out (forward, or backward when it ends the clause).
 NEGATION_SCOPE = 3
@@ -54,7 +60,10 @@ NEGATION_SCOPE = 3
 DENIED_NOUNS = frozenset(["probleem", "problemen", "problem", "problems", "issue", "issues"])
 #: ... or a hedge closes the negated words: "geen drugs of zo", "no depression or
 #: anything".
-HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"))
+HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"),
+          # the Dutch reassuring tag "hoor" after a negation: "geen geweld hoor",
+          # "niemand doet elkaar iets hoor" (ANS 15.4 modale partikels; router23)
+          ("hoor",))
 #: ... or the negation is a finding that something is absent ("er is geen sprake van
 #: geweld", "geen aanwijzingen voor schulden", "no sign of abuse"): the words after the
 #: frame's preposition, to the clause's end, are what is absent (outside10 #9; the
@@ -245,6 +254,7 @@ def contrasted_negations(text: str) -> frozenset[int]:
     folded = [t for t in tokens if t[0].isalnum()]  # indexed as words() is
     clauses: list[list[int]] = [[]]  # word indices per clause
     negated: list[int | None] = [None]  # per clause: position of its negation
+    also: dict[int, list[int]] = defaultdict(list)  # per clause: each negation's position
     contrasted: list[bool] = []  # per clause: a contrast opens the next one
     sentence: list[int] = [0]  # per clause: the sentence it is in
     index = 0
@@ -259,8 +269,10 @@ def contrasted_negations(text: str) -> frozenset[int]:
             if tok in CONTRASTS:
                 index += 1
             continue
-        if tok in NEGATIONS and negated[-1] is None:
-            negated[-1] = len(clauses[-1])
+        if tok in NEGATIONS:
+            if negated[-1] is None:
+                negated[-1] = len(clauses[-1])
+            also[len(clauses) - 1].append(len(clauses[-1]))
         clauses[-1].append(index)
         index += 1
     contrasted.append(False)
@@ -276,14 +288,21 @@ def contrasted_negations(text: str) -> frozenset[int]:
         reaches[n] = (contrasted[nxt] and negated[nxt] is None) or (
             negated[nxt] is not None and reaches[nxt])
     out: set[int] = set()
-    for clause, neg, contrast in zip(clauses, negated, reaches, strict=True):
+    for n, (clause, neg, contrast) in enumerate(zip(clauses, negated, reaches, strict=True)):
         if neg is None:
             continue
         if not contrast:
-            out.update(_denied(clause, neg, folded))
-            continue
-        after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
-        out.update(after if after else clause[max(0, neg - NEGATION_SCOPE) : neg])
+            ruled = _denied(clause, neg, folded)
+        else:
+            after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE]
+            ruled = after if after else clause[max(0, neg - NEGATION_SCOPE) : neg]
+            # each further negation of the clause before the contrast rules out its own
+            # words: "er is niks afgesloten en er ligt geen brief, maar ..." (router23)
+            for other in also[n][1:]:
+                ruled = [*ruled, *clause[other + 1 : other + 1 + NEGATION_SCOPE]]
+        out.update(ruled)
+        if ruled and folded[clause[neg]] in NEGATIVE_PRONOUNS:
+            out.add(clause[neg])
     return frozenset(out)
 
 
@@ -381,7 +400,24 @@ _INTRO_WORK = frozenset(["werk", "werken", "work"])
 _INTRO_WORK_PREPS = frozenset(["bij", "als", "voor", "at", "as", "for"])
 _INTRO_DETERMINERS = frozenset(["een", "de", "het", "zijn", "haar", "hun", "a", "an", "the",
                                 "his", "her", "their"])
-_INTRO_ADVERBS = frozenset(["alleen", "maar", "gewoon", "just", "only"])
+_INTRO_ADVERBS = frozenset(["alleen", "maar", "gewoon", "zelf", "just", "only"])
+#: The heads of Dutch profession nouns (a compound's last part: "wijkverpleegkundige",
+#: "jongerenwerker", "klantmanager", "huismeester"): a bare complement ending in one
+#: is a role without a determiner ("Ik ben wijkverpleegkundige in West.", "Als
+#: verpleegkundige draai ik nachtdiensten"), where "ik ben zzp'er", "ik ben
+#: mantelzorger" say the person's state, the need (session 11, router23; source: the
+#: occupation titles of the CBS/ROA Beroepenindeling 2014, social, care, education and
+#: safety groups, by their head nouns).
+_PROFESSION_HEADS = ("kundige", "werker", "arts", "adviseur", "coach", "consulent",
+                     "begeleider", "meester", "agent", "docent", "leraar", "lerares",
+                     "leerkracht", "verzorgende", "medewerker", "manager", "therapeut",
+                     "verpleger", "pastor", "juf", "mentor", "verlener", "ambtenaar",
+                     "bewindvoerder", "verhuurder", "werkgever")
+
+
+def _profession(word: str) -> bool:
+    """Whether ``word`` is a profession noun by its head (:data:`_PROFESSION_HEADS`)."""
+    return word.endswith(_PROFESSION_HEADS)
 _INTRO_PLACE = frozenset(["in", "bij", "op", "uit", "at", "on", "from"])
 _INTRO_END = frozenset([".", ",", ";", "!", "?", ":"])
 _INTRO_NOUN_WORDS = 3
@@ -418,7 +454,7 @@ def writer_intro(text: str) -> frozenset[int]:
             at += 1
         if at < len(tokens) and tokens[at] in _INTRO_DETERMINERS:
             at += 1
-        elif needs_determiner:
+        elif needs_determiner and not (at < len(tokens) and _profession(tokens[at])):
             continue
         noun = 0
         while (at < len(tokens) and tokens[at][0].isalpha() and noun < _INTRO_NOUN_WORDS
@@ -437,6 +473,14 @@ def writer_intro(text: str) -> frozenset[int]:
         if not any(t[0].isalnum() for t in tokens[at:]):
             continue  # the introduction is the whole text
         found.update(alnum[i] for i in range(start, at) if alnum[i] >= 0)
+    # "Als verpleegkundige draai ik nachtdiensten": a sentence that opens with "als" and
+    # a profession says in what role the writer speaks
+    for start, tok in enumerate(tokens[:-1]):
+        if tok != "als" or (start and tokens[start - 1] not in _INTRO_END):
+            continue
+        at = start + 1 + (tokens[start + 1] in _INTRO_DETERMINERS)
+        if at < len(tokens) and _profession(tokens[at]):
+            found.update(alnum[i] for i in range(start, at + 1) if alnum[i] >= 0)
     return frozenset(found)
 
 
