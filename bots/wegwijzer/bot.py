@@ -103,8 +103,9 @@ from busbaan.wegwijzer import (
     question_hash,
     refuse_personal_data,
 )
+from busbaan.wegwijzer.audit_refs import object_refs
 from busbaan.wegwijzer.mapdoc import MapDocument, document_from_text, map_document
-from busbaan.wegwijzer.retention import MATRIX_ID_DAYS, before_rotation
+from busbaan.wegwijzer.retention import MATRIX_ID_DAYS, before_rotation, is_forgotten_person
 from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
 
 T = TypeVar("T")
@@ -323,8 +324,19 @@ class WegwijzerBot:
 
     def before_key_change(self, answer: AnswerRecord) -> bool:
         """Whether ``answer`` was given before the current key was rotated in (its
-        asker's pseudonym is under the old key: nobody can be matched to it)."""
-        return before_rotation(answer.created_at, self.keys.rotated_at)
+        asker's pseudonym is under the old key: nobody can be matched to it), or before
+        the per-answer pseudonyms (migration 0110 forgot its asker)."""
+        return (before_rotation(answer.created_at, self.keys.rotated_at)
+                or is_forgotten_person(answer.asker))
+
+    def is_asker(self, answer: AnswerRecord, user_id: str) -> bool:
+        """Whether ``user_id`` asked for ``answer`` (its per-answer pseudonym)."""
+        return answer.asker == self.pseudonyms.asker(answer.answer_id, user_id)
+
+    def asker_of(self, user_id: str) -> Callable[[str], str]:
+        """answer id → ``user_id``'s pseudonym for that answer, under the key in use."""
+        pseudonyms = self.pseudonyms
+        return lambda answer_id: pseudonyms.asker(answer_id, user_id)
 
     async def sweep_ids(self, *, legacy: bool) -> dict[str, int]:
         """The retention sweep (:mod:`busbaan.store.wegwijzer_privacy`): at start with
@@ -348,10 +360,10 @@ class WegwijzerBot:
             log.info("wegwijzer.ids_swept", **counts)
         return counts
 
-    def person(self, user_id: str) -> str:
-        """The keyed pseudonym the store names ``user_id`` by (never the Matrix ID;
-        :mod:`busbaan.wegwijzer.retention`)."""
-        return self.pseudonyms.person(user_id)
+    def lane_person(self, lane_id: str, user_id: str) -> str:
+        """The keyed pseudonym lane ``lane_id`` names ``user_id`` by (never the Matrix
+        ID, and per lane: :mod:`busbaan.wegwijzer.retention`)."""
+        return self.pseudonyms.lane_person(lane_id, user_id)
 
     @property
     def client(self) -> nio.AsyncClient:
@@ -541,7 +553,8 @@ class WegwijzerBot:
         def add(pseudonyms: Pseudonyms) -> AnswerRecord:
             record = AnswerRecord(
                 answer_id=answer_id, room_id=room_id, event_id=event_id,
-                question_event_id=question_event_id, asker=pseudonyms.person(asker),
+                question_event_id=question_event_id,
+                asker=pseudonyms.asker(answer_id, asker),
                 question_sha256=question_hash(answer.question, pseudonyms),
                 map_sha256=self.document.sha256,
                 results=tuple(ResultRef(r.service_id, r.organization_id, r.score, r.lane)
@@ -671,7 +684,7 @@ class WegwijzerBot:
             record = AnswerRecord(
                 answer_id=answer_id, room_id=str(message["room_id"]), event_id=event_id,
                 question_event_id=str(message["event_id"]),
-                asker=pseudonyms.person(str(message["sender"])),
+                asker=pseudonyms.asker(answer_id, str(message["sender"])),
                 question_sha256=question_hash(query, pseudonyms),
                 map_sha256=self.document.sha256,
                 results=results, confident=bool(route.get("confident")),
@@ -782,7 +795,8 @@ class WegwijzerBot:
                 return replied
             if replied is None and await self.forgotten_answer(room_id, in_reply_to):
                 raise answer_forgotten(replied=True)  # not "your last answer": another
-        last = await asyncio.to_thread(self.answers.last_for, room_id, self.person(sender))
+        last = await asyncio.to_thread(self.answers.last_for, room_id,
+                                       self.asker_of(sender))
         newest = self._last_question.get((room_id, sender))
         if last is not None and newest is not None and newest != last.question_event_id:
             # outside7: the newest question was refused (personal data, no words, another
@@ -808,7 +822,7 @@ class WegwijzerBot:
                 "question again: !who <question> (or send me a direct message).",
                 errcode="BB_NO_ANSWER", data={"reason": "before_key_change"})
         if last is None and await asyncio.to_thread(self.answers.forgotten_for,
-                                                    self.person(sender)):
+                                                    self.asker_of(sender)):
             raise answer_forgotten(replied=False)  # privacy12: all past the limit, maybe
         if last is None:
             raise NotFound(
@@ -893,15 +907,13 @@ class WegwijzerBot:
         n, pseudonyms = await self.write_under_key(replace)
         if answer.map_sha256 == self.document.sha256:
             await self._load_learned()
-        # The professional by pseudonym, not Matrix ID (session 9): once their votes are
-        # forgotten (`route learned forget --person`), this entry links no one without
-        # the key, and nobody after a key rotation. Entries written before keep theirs
-        # (the log is tamper-evident and is not rewritten).
-        details = {"source_id": source_id, "votes": str(n),
-                   "map_sha256": answer.map_sha256[:16]}
-        if actor is not None:
-            details |= {"person": pseudonyms.person(actor),  # the key of the votes
-                        "pseudonym_key": pseudonyms.fingerprint()}
+        # No person (session 11): written next to the route.feedback or lane.answered
+        # entry that names the professional, a person pseudonym here named them in
+        # route_learned (all their votes). The source by keyed reference, under the key
+        # of the votes (busbaan.wegwijzer.audit_refs). Entries written before keep their
+        # `person` and `source_id` (the log is tamper-evident and is not rewritten).
+        details = {"votes": str(n), "map_sha256": answer.map_sha256[:16],
+                   **object_refs(pseudonyms, source_id)}
         await self.record("route.learned", "C", actor=None, details=details)
         log.info("route.learned", source_id=source_id, votes=n,
                  associations=len(self.learned))
@@ -954,7 +966,7 @@ class WegwijzerBot:
     async def _feedback(self, ctx: CommandContext, verdict: str,
                         expected: str | None) -> Reply:
         answer = await self.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
-        if answer.asker != self.person(ctx.sender):
+        if not self.is_asker(answer, ctx.sender):
             if self.before_key_change(answer):
                 raise answer_before_key_change()
             raise Forbidden(
@@ -966,7 +978,7 @@ class WegwijzerBot:
         def rate(pseudonyms: Pseudonyms) -> tuple[FeedbackRecord, bool]:
             record = FeedbackRecord(
                 feedback_id=feedback_id, answer_id=answer.answer_id,
-                by=pseudonyms.person(ctx.sender),
+                by=pseudonyms.asker(answer.answer_id, ctx.sender),
                 verdict="good" if verdict == "good" else "wrong",
                 expected_service_id=expected,
                 question_sha256=answer.question_sha256, map_sha256=answer.map_sha256,
@@ -975,8 +987,9 @@ class WegwijzerBot:
             return self.feedback.record(record, key=pseudonyms.fingerprint())
 
         stored, replaced = await self.write_under_key(rate)
-        details = {"answer_id": answer.answer_id, "verdict": stored.verdict,
-                   "map_sha256": answer.map_sha256[:16]}
+        # the answer and the verdict by keyed reference (busbaan.wegwijzer.audit_refs)
+        details = {"verdict": stored.verdict, "map_sha256": answer.map_sha256[:16],
+                   **object_refs(self.pseudonyms, answer.answer_id, stored.feedback_id)}
         if expected:
             details["expected_service_id"] = expected
         await self.record("route.feedback", "C", actor=ctx.sender, details=details)

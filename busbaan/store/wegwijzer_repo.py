@@ -17,7 +17,7 @@ nothing written; :meth:`busbaan.store.pseudonym_key.KeyGuard.write` writes again
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import update
@@ -29,7 +29,12 @@ from busbaan.store.pseudonym_key import fence
 from busbaan.store.repositories import new_id
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow, SocialMapRow
 from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef
-from busbaan.wegwijzer.retention import is_pseudonym
+from busbaan.wegwijzer.retention import coarse_day, is_pseudonym
+
+#: Answers of a room read per query by :meth:`AnswerRepository.last_for`.
+_PAGE = 100
+#: Forgotten answers :meth:`AnswerRepository.forgotten_for` compares, newest first.
+FORGOTTEN_SCAN = 2000
 
 
 def _store(when: dt.datetime) -> dt.datetime:
@@ -46,7 +51,9 @@ def _maybe(when: dt.datetime | None) -> dt.datetime | None:
 
 
 def _person(value: str) -> str:
-    """``value`` when it is a person pseudonym; ValueError (never echoing it) otherwise."""
+    """``value`` when it is a person pseudonym; ValueError (never echoing it) otherwise.
+    Which pseudonym (per answer, per lane) the callers decide
+    (:mod:`busbaan.wegwijzer.retention`)."""
     if not is_pseudonym(value):
         raise ValueError("expected a person pseudonym (12 hex), not a Matrix ID")
     return value
@@ -173,28 +180,39 @@ class AnswerRepository:
                        col(RouteAnswerRow.created_at) < _store(at)).limit(1)).first() \
                 is not None
 
-    def forgotten_for(self, asker: str) -> bool:
-        """Whether ``asker`` (a person pseudonym) has answers whose room and event ids
-        are no longer kept (:func:`busbaan.wegwijzer.retention.keeps_answer_ids`)."""
-        _person(asker)
+    def forgotten_for(self, asker_of: Callable[[str], str]) -> bool:
+        """Whether the person whose per-answer pseudonym is ``asker_of(answer_id)``
+        (:meth:`~busbaan.pseudonyms.Pseudonyms.asker`) has answers whose room and event
+        ids are no longer kept (:func:`busbaan.wegwijzer.retention.keeps_answer_ids`).
+        The newest :data:`FORGOTTEN_SCAN` such answers are looked at: the question is
+        about answers that went past the limit lately."""
         with Session(self._engine) as session:
-            return session.exec(
-                select(RouteAnswerRow.answer_id)
-                .where(RouteAnswerRow.asker == asker,
-                       RouteAnswerRow.room_id == "").limit(1)).first() is not None
+            rows = session.exec(
+                select(RouteAnswerRow.answer_id, RouteAnswerRow.asker)
+                .where(RouteAnswerRow.room_id == "")
+                .order_by(col(RouteAnswerRow.created_at).desc())
+                .limit(FORGOTTEN_SCAN)).all()
+        return any(asker == asker_of(answer_id) for answer_id, asker in rows)
 
-    def last_for(self, room_id: str, asker: str) -> AnswerRecord | None:
-        """The newest answer to ``asker`` (a person pseudonym) in ``room_id`` (answers
-        past the retention limit no longer have a room)."""
-        _person(asker)
+    def last_for(self, room_id: str, asker_of: Callable[[str], str]) -> AnswerRecord | None:
+        """The newest answer in ``room_id`` whose asker is ``asker_of(answer_id)`` (the
+        person's pseudonym for that answer, :meth:`~busbaan.pseudonyms.Pseudonyms.asker`;
+        per answer since session 11, so the answers of the room are compared newest
+        first). Answers past the retention limit no longer have a room."""
         with Session(self._engine) as s:
-            row = s.exec(select(RouteAnswerRow)
-                         .where(col(RouteAnswerRow.room_id) == room_id,
-                                col(RouteAnswerRow.asker) == asker)
-                         .order_by(col(RouteAnswerRow.created_at).desc(),
-                                   col(RouteAnswerRow.answer_id).desc())
-                         .limit(1)).first()
-            return _answer(row) if row is not None else None
+            offset = 0
+            while True:
+                rows = s.exec(select(RouteAnswerRow)
+                              .where(col(RouteAnswerRow.room_id) == room_id)
+                              .order_by(col(RouteAnswerRow.created_at).desc(),
+                                        col(RouteAnswerRow.answer_id).desc())
+                              .offset(offset).limit(_PAGE)).all()
+                for row in rows:
+                    if row.asker == asker_of(row.answer_id):
+                        return _answer(row)
+                if len(rows) < _PAGE:
+                    return None
+                offset += _PAGE
 
 
 # -- lanes -----------------------------------------------------------------------------
@@ -333,7 +351,9 @@ class FeedbackRepository:
                key: str | None = None) -> tuple[FeedbackRecord, bool]:
         """Store ``feedback``; ``(stored, replaced)`` where replaced says an earlier
         verdict of the same person on the same answer was overwritten. ``feedback.by``
-        is a pseudonym."""
+        is a pseudonym (:meth:`~busbaan.pseudonyms.Pseudonyms.asker` of the answer). The
+        time is kept to the day (:func:`~busbaan.wegwijzer.retention.coarse_day`): an
+        exact one joined the verdict to its audit entry."""
         _person(feedback.by)
         with Session(self._engine) as s, s.begin():
             if key is not None:
@@ -348,11 +368,11 @@ class FeedbackRepository:
                                        verdict=feedback.verdict,
                                        question_sha256=feedback.question_sha256,
                                        map_sha256=feedback.map_sha256,
-                                       created_at=_store(feedback.created_at))
+                                       created_at=_store(coarse_day(feedback.created_at)))
             row.verdict = feedback.verdict
             row.expected_service_id = feedback.expected_service_id
             row.answered_service_ids = list(feedback.answered_service_ids)
-            row.created_at = _store(feedback.created_at)
+            row.created_at = _store(coarse_day(feedback.created_at))
             s.add(row)
             s.flush()
             return _feedback(row), replaced

@@ -66,8 +66,8 @@ from collections.abc import Iterable
 
 from busbaan.wegwijzer.model import LaneRecord
 
-__all__ = ["MATRIX_ID_DAYS", "before_rotation", "is_pseudonym", "keeps_answer_ids",
-           "keeps_asker_id"]
+__all__ = ["FORGOTTEN_PERSON", "MATRIX_ID_DAYS", "before_rotation", "coarse_day",
+           "is_forgotten_person", "is_pseudonym", "keeps_answer_ids", "keeps_asker_id"]
 
 #: The longest the wegwijzer keeps a Matrix reference for work in progress: a waiting
 #: lane's asker ID (from the lane's opening) and an answer's room and event ids (from the
@@ -76,6 +76,25 @@ __all__ = ["MATRIX_ID_DAYS", "before_rotation", "is_pseudonym", "keeps_answer_id
 MATRIX_ID_DAYS = 14
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{12}")
+
+#: A person column written before session 11 (privacy13), when it held the person's one
+#: pseudonym for everything: migration 0110 replaced it by this value (and
+#: ``route_feedback.by`` by this value followed by the verdict's id, which keeps the
+#: one-verdict-per-person-and-answer constraint). Nobody can be matched to it: the bot
+#: says so as after a key rotation.
+FORGOTTEN_PERSON = "-"
+
+
+def is_forgotten_person(value: str) -> bool:
+    """Whether a person column holds :data:`FORGOTTEN_PERSON` (migration 0110)."""
+    return value.startswith(FORGOTTEN_PERSON)
+
+
+def coarse_day(when: dt.datetime) -> dt.datetime:
+    """``when`` (aware) to the start of its UTC day: the time kept of a verdict and of
+    a learned vote (session 11, privacy13). Nothing reads them finer, and an exact time
+    joined them to the audit entry of the same moment, which names the professional."""
+    return when.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def is_pseudonym(value: str) -> bool:

@@ -41,7 +41,7 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 def _answer(p: Pseudonyms, answer_id: str, created: dt.datetime) -> AnswerRecord:
     return AnswerRecord(answer_id=answer_id, room_id="!dm:test", event_id=f"${answer_id}",
-                        question_event_id=f"$q{answer_id}", asker=p.person(ASKER),
+                        question_event_id=f"$q{answer_id}", asker=p.asker(answer_id, ASKER),
                         question_sha256="ab" * 32, map_sha256="m" * 64,
                         results=(ResultRef("vt-veilig-thuis", "o", 900, None),),
                         confident=True, created_at=created)
@@ -50,7 +50,7 @@ def _answer(p: Pseudonyms, answer_id: str, created: dt.datetime) -> AnswerRecord
 def _lane(p: Pseudonyms, lane_id: str, answer_id: str, opened: dt.datetime) -> LaneRecord:
     return LaneRecord(lane_id=lane_id, room_id=f"!{lane_id}:test", answer_id=answer_id,
                       service_id="vt-veilig-thuis", organization_id="o", team="#t:test",
-                      asker=p.person(ASKER), target_minutes=60, opened_at=opened,
+                      asker=p.lane_person(lane_id, ASKER), target_minutes=60, opened_at=opened,
                       asker_user_id=ASKER)
 
 
@@ -95,7 +95,7 @@ def test_the_sweep_forgets_where_old_answers_were_given_and_nothing_else(
         answers.add(_answer(p, answer_id, created))
     lanes.add(_lane(p, "L-WAIT", "A-LANE", T0 - dt.timedelta(days=2)), "ab" * 32)
     lanes.add(_lane(p, "L-DONE", "A-DONE", old), "ab" * 32)
-    assert lanes.first_answer("L-DONE", by=p.person(TEAM), at=old)
+    assert lanes.first_answer("L-DONE", by=p.lane_person("L-DONE", TEAM), at=old)
 
     privacy = WegwijzerPrivacy(engine)
     counts = privacy.sweep(p, T0, legacy=False)
@@ -110,11 +110,11 @@ def test_the_sweep_forgets_where_old_answers_were_given_and_nothing_else(
     forgotten = answers.get("A-OLD")
     assert forgotten is not None and forgotten.forgotten
     assert forgotten.results[0].service_id == "vt-veilig-thuis"
-    assert forgotten.asker == p.person(ASKER) and forgotten.created_at == old
+    assert forgotten.asker == p.asker("A-OLD", ASKER) and forgotten.created_at == old
     assert answers.by_event("$A-OLD") is None
-    assert answers.forgotten_for(p.person(ASKER))
-    assert not answers.forgotten_for(p.person("@ander:test"))
-    last = answers.last_for("!dm:test", p.person(ASKER))
+    assert answers.forgotten_for(lambda answer_id: p.asker(answer_id, ASKER))
+    assert not answers.forgotten_for(lambda answer_id: p.asker(answer_id, "@ander:test"))
+    last = answers.last_for("!dm:test", lambda answer_id: p.asker(answer_id, ASKER))
     assert last is not None and last.answer_id == "A-NEW"
 
     # the waiting lane keeps A-LANE's ids until it stops keeping its asker's ID

@@ -1,0 +1,90 @@
+"""The wegwijzer's person columns stop naming one person the same everywhere (session 11,
+privacy13).
+
+Until this revision ``route_answer.asker``, ``route_feedback.by``, ``lane.asker``,
+``lane.first_answer_by`` and ``lane.closed_by`` held the professional's one keyed
+pseudonym, and ``route_learned.source_id`` the raw feedback or lane id. One audit entry
+(``route.feedback`` or ``lane.opened``: the Matrix ID beside an answer or lane id) tied
+the professional to that pseudonym and so, with the database alone, to every answer they
+had asked for, every verdict, lane and learned vote (privacy12's finding). From now on
+the bot writes per-object pseudonyms (:meth:`busbaan.pseudonyms.Pseudonyms.asker` per
+answer, ``lane_person`` per lane), keyed learned sources, times of verdicts and votes to
+the day, and keyed object references in its audit entries.
+
+The rows already written cannot be given per-object pseudonyms here (that needs the key
+and the Matrix ID, which the tables do not hold), so this revision forgets them:
+
+- ``route_answer.asker``, ``lane.asker`` of lanes that no longer wait,
+  ``lane.first_answer_by``, ``lane.closed_by``: ``'-'``; ``route_feedback.by``:
+  ``'-' || feedback_id`` (the one-verdict-per-person-and-answer constraint holds). The
+  bot then says of such an answer what it says after a key rotation ("from before a
+  security update"; it can be asked again). A lane that still waits keeps its asker
+  until the bot's retention sweep, at its start, gives it the per-lane pseudonym from
+  its ``asker_user_id`` (as a key rotation does);
+- ``route_learned.source_id``: the feedback or lane id after the person becomes a random
+  value, the same for every vote of one source (votes are still counted per person; the
+  person part is kept, so ``route learned forget --person`` still finds them);
+- ``route_feedback.created_at`` and ``route_learned.created_at``: to the start of their
+  UTC day (:func:`busbaan.wegwijzer.retention.coarse_day`).
+
+The audit log is not touched: it is tamper-evident, and entries written before keep
+their ids (docs/contracts.md, "Audit entries of the wegwijzer"). No way back: downgrade
+does nothing (the links are gone on purpose).
+
+Revision ID: 0110
+Revises: 0100
+"""
+
+import secrets
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0110"
+down_revision = "0100"
+branch_labels = None
+depends_on = None
+
+_FORGOTTEN = "-"  # FORGOTTEN_PERSON when this was written
+_SEP = "~"  # PERSON_SEP of busbaan.routing.learning
+
+_answer = sa.table("route_answer", sa.column("asker", sa.String))
+_feedback = sa.table("route_feedback", sa.column("feedback_id", sa.String),
+                     sa.column("by", sa.String), sa.column("created_at", sa.DateTime))
+_lane = sa.table("lane", sa.column("asker", sa.String), sa.column("asker_user_id", sa.String),
+                 sa.column("first_answer_by", sa.String), sa.column("closed_by", sa.String))
+_learned = sa.table("route_learned", sa.column("source_id", sa.String),
+                    sa.column("created_at", sa.DateTime))
+
+
+def _day(bind: sa.engine.Connection, column: sa.ColumnClause) -> sa.ColumnElement:
+    """``column`` (naive UTC) to the start of its day, in the backend's SQL."""
+    if bind.dialect.name == "sqlite":  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff'
+        return sa.func.substr(column, 1, 10) + sa.literal(" 00:00:00.000000", sa.String)
+    return sa.func.date_trunc("day", column)
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    bind.execute(_answer.update().values(asker=_FORGOTTEN))
+    bind.execute(_feedback.update().values(
+        by=sa.literal(_FORGOTTEN, sa.String) + _feedback.c.feedback_id,
+        created_at=_day(bind, _feedback.c.created_at)))
+    bind.execute(_lane.update().where(_lane.c.asker_user_id.is_(None))
+                 .values(asker=_FORGOTTEN))
+    for name in ("first_answer_by", "closed_by"):
+        column = _lane.c[name]
+        bind.execute(_lane.update().where(column.is_not(None)).values({name: _FORGOTTEN}))
+    bind.execute(_learned.update().values(created_at=_day(bind, _learned.c.created_at)))
+    # one random value per source (feedback or lane id), the person part kept
+    fresh: dict[str, str] = {}
+    for (stored,) in bind.execute(sa.select(_learned.c.source_id).distinct()).all():
+        person, sep, source = stored.rpartition(_SEP)
+        if source not in fresh:
+            fresh[source] = secrets.token_hex(8)
+        bind.execute(_learned.update().where(_learned.c.source_id == stored)
+                     .values(source_id=f"{person}{sep}{fresh[source]}"))
+
+
+def downgrade() -> None:
+    """Nothing comes back: the links are gone on purpose."""
