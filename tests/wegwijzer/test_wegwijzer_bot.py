@@ -222,11 +222,13 @@ async def test_lane_reaches_intake_with_question_and_first_answer_stops_clock(
     assert lane is not None and lane.first_answer_at is None
     # session 9: the store names the asker by pseudonym; the Matrix ID only while waiting
     key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
-    assert lane.asker == key.person(asker.user_id) and lane.asker_user_id == asker.user_id
+    # session 11: by a pseudonym of this lane, not the person's one pseudonym
+    assert lane.asker == key.lane_person(lane.lane_id, asker.user_id)
+    assert lane.asker != key.person(asker.user_id) and lane.asker_user_id == asker.user_id
     await asker.say(lane_room, "Aanvulling van de vrager telt niet als antwoord.")
     await member.say(lane_room, "Ik pak dit op; bel me even.")
     answered = await eventually(lambda: _answered(repo, lane_room))
-    assert answered.first_answer_by == key.person(member.user_id)
+    assert answered.first_answer_by == key.lane_person(lane.lane_id, member.user_id)
     assert answered.asker_user_id is None  # the lane no longer waits: the ID is gone
 
     status = await asker.command(dm, "!baan status")

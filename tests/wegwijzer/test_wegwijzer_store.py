@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -94,14 +94,26 @@ def _answer(answer_id: str = "A-TEST0001", asker: str = A_,
 def test_answers_are_found_by_event_and_by_last_in_room(engine: Engine) -> None:
     """An answer is found by its event, and the newest one per asker and room."""
     repo = AnswerRepository(engine)
-    repo.add(_answer("A-1"))
-    repo.add(_answer("A-2", at=T0 + dt.timedelta(minutes=1)))
-    repo.add(_answer("A-3", asker=B_, at=T0 + dt.timedelta(minutes=2)))
+
+    def by(user: str) -> Callable[[str], str]:  # the per-answer pseudonym (session 11)
+        return lambda answer_id: _P.asker(answer_id, user)
+
+    repo.add(_answer("A-1", asker=_P.asker("A-1", "@a:x")))
+    repo.add(_answer("A-2", asker=_P.asker("A-2", "@a:x"), at=T0 + dt.timedelta(minutes=1)))
+    repo.add(_answer("A-3", asker=_P.asker("A-3", "@b:x"), at=T0 + dt.timedelta(minutes=2)))
     found = repo.by_event("$ev-A-1")
-    assert found == _answer("A-1")
-    last = repo.last_for("!r:x", A_)
+    assert found == _answer("A-1", asker=_P.asker("A-1", "@a:x"))
+    last = repo.last_for("!r:x", by("@a:x"))
     assert last is not None and last.answer_id == "A-2"
-    assert repo.last_for("!other:x", A_) is None
+    assert repo.last_for("!other:x", by("@a:x")) is None
+    assert repo.last_for("!r:x", by("@c:x")) is None
+    # a busy room: the newest of theirs behind more than one page of others' answers
+    for n in range(130):
+        answer_id = f"A-B{n:03d}"
+        repo.add(_answer(answer_id, asker=_P.asker(answer_id, "@b:x"),
+                         at=T0 + dt.timedelta(minutes=3 + n)))
+    last = repo.last_for("!r:x", by("@a:x"))
+    assert last is not None and last.answer_id == "A-2"
 
 
 def _lane(lane_id: str = "L-1", room: str = "!lane:x", answer_id: str = "A-1",

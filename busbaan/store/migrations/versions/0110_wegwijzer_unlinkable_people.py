@@ -14,13 +14,14 @@ the day, and keyed object references in its audit entries.
 The rows already written cannot be given per-object pseudonyms here (that needs the key
 and the Matrix ID, which the tables do not hold), so this revision forgets them:
 
-- ``route_answer.asker``, ``lane.asker`` of lanes that no longer wait,
-  ``lane.first_answer_by``, ``lane.closed_by``: ``'-'``; ``route_feedback.by``:
+- ``route_answer.asker``, ``lane.asker`` of lanes that no longer hold their asker's
+  Matrix ID, ``lane.first_answer_by``, ``lane.closed_by``: ``'-'``; ``route_feedback.by``:
   ``'-' || feedback_id`` (the one-verdict-per-person-and-answer constraint holds). The
   bot then says of such an answer what it says after a key rotation ("from before a
-  security update"; it can be asked again). A lane that still waits keeps its asker
-  until the bot's retention sweep, at its start, gives it the per-lane pseudonym from
-  its ``asker_user_id`` (as a key rotation does);
+  security update"; it can be asked again). A lane that still holds its asker's Matrix
+  ID (``asker_user_id``, or ``asker`` itself in a row from before 0070 not swept yet)
+  keeps its asker until the retention sweep (the bot at its start, ``busbaan keys
+  redact``, a rotation) gives it the per-lane pseudonym from that ID;
 - ``route_learned.source_id``: the feedback or lane id after the person becomes a random
   value, the same for every vote of one source (votes are still counted per person; the
   person part is kept, so ``route learned forget --person`` still finds them);
@@ -51,7 +52,8 @@ _SEP = "~"  # PERSON_SEP of busbaan.routing.learning
 _answer = sa.table("route_answer", sa.column("asker", sa.String))
 _feedback = sa.table("route_feedback", sa.column("feedback_id", sa.String),
                      sa.column("by", sa.String), sa.column("created_at", sa.DateTime))
-_lane = sa.table("lane", sa.column("asker", sa.String), sa.column("asker_user_id", sa.String),
+_lane = sa.table("lane", sa.column("asker", sa.String),
+                 sa.column("asker_user_id", sa.String),
                  sa.column("first_answer_by", sa.String), sa.column("closed_by", sa.String))
 _learned = sa.table("route_learned", sa.column("source_id", sa.String),
                     sa.column("created_at", sa.DateTime))
@@ -70,7 +72,10 @@ def upgrade() -> None:
     bind.execute(_feedback.update().values(
         by=sa.literal(_FORGOTTEN, sa.String) + _feedback.c.feedback_id,
         created_at=_day(bind, _feedback.c.created_at)))
-    bind.execute(_lane.update().where(_lane.c.asker_user_id.is_(None))
+    # a lane that keeps its asker's Matrix ID (in asker_user_id, or in asker itself when
+    # written before 0070 and not swept yet) gets its per-lane pseudonym from the sweep
+    bind.execute(_lane.update().where(_lane.c.asker_user_id.is_(None),
+                                      _lane.c.asker.not_like("@%"))
                  .values(asker=_FORGOTTEN))
     for name in ("first_answer_by", "closed_by"):
         column = _lane.c[name]
