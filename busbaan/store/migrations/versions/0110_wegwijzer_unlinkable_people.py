@@ -36,6 +36,7 @@ Revision ID: 0110
 Revises: 0100
 """
 
+import datetime as dt
 import secrets
 
 import sqlalchemy as sa
@@ -59,7 +60,8 @@ _learned = sa.table("route_learned", sa.column("source_id", sa.String),
                     sa.column("created_at", sa.DateTime))
 
 
-def _day(bind: sa.engine.Connection, column: sa.ColumnClause) -> sa.ColumnElement:
+def _day(bind: sa.engine.Connection,
+         column: sa.ColumnClause[dt.datetime]) -> sa.ColumnElement[dt.datetime]:
     """``column`` (naive UTC) to the start of its day, in the backend's SQL."""
     if bind.dialect.name == "sqlite":  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff'
         return sa.func.substr(column, 1, 10) + sa.literal(" 00:00:00.000000", sa.String)
