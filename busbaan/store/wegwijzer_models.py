@@ -1,8 +1,9 @@
 """The wegwijzer's tables (issue 5): imported social maps, answers, lanes, feedback.
 
 No table holds a question's text: questions are referred to by their keyed hash
-(``question_sha256``). People are named by their keyed person pseudonym (12 hex), not
-their Matrix ID; the exceptions are ``lane.asker_user_id`` while the lane waits
+(``question_sha256``). People are named by keyed pseudonyms (12 hex; per answer or per
+lane since session 11, migration 0110: :mod:`busbaan.wegwijzer.retention`), not their
+Matrix ID; the exceptions are ``lane.asker_user_id`` while the lane waits
 (migration 0070) and an answer's room and event ids for a limited time (migration 0100;
 :mod:`busbaan.wegwijzer.retention`). Times are stored as naive UTC.
 Migration: ``0004_wegwijzer``.

@@ -1,7 +1,11 @@
 """Which Matrix IDs the wegwijzer keeps in its tables, and for how long (pure).
 
-The wegwijzer's tables name people by their keyed person pseudonym
-(:meth:`busbaan.pseudonyms.Pseudonyms.person`), never by Matrix ID. Two kinds of Matrix
+The wegwijzer's tables name people by keyed pseudonyms, never by Matrix ID: since
+session 11 (privacy13) one per answer (:meth:`busbaan.pseudonyms.Pseudonyms.asker`) and
+one per lane (:meth:`~busbaan.pseudonyms.Pseudonyms.lane_person`), so that a row tied to
+a person (by an audit entry, or a waiting lane's Matrix ID) ties no other row to them
+without the key; the one pseudonym per person (:meth:`~busbaan.pseudonyms.Pseudonyms.person`)
+only where votes are counted per person (``route_learned``). Two kinds of Matrix
 references are kept for a while, each for work in progress, and for at most
 :data:`MATRIX_ID_DAYS` days:
 
@@ -27,22 +31,24 @@ Everything else compares people, and a pseudonym compares as well as an ID:
 ============================ ================= ==========================================
 column                        holds             why no Matrix ID is needed
 ============================ ================= ==========================================
-route_answer.asker            pseudonym         "your last answer", "only the asker may …"
+route_answer.asker            per answer        "your last answer", "only the asker may …"
 route_answer.room_id,         Matrix IDs, at    see above; NULL afterwards
 event_id, question_event_id   most
                               MATRIX_ID_DAYS
                               (longer while a
                               lane of it keeps
                               its asker's ID)
-lane.asker                    pseudonym         the asker's own messages do not stop the
+lane.asker                    per lane          the asker's own messages do not stop the
                                                 clock
 lane.asker_user_id            Matrix ID, while  the reminder names the asker; cleared at
                               the lane waits    the first answer, at closing, or after
                               (at most           :data:`MATRIX_ID_DAYS`
                               MATRIX_ID_DAYS)
-lane.first_answer_by          pseudonym         nothing reads it back by person
-lane.closed_by                pseudonym         nothing reads it back by person
-route_feedback.by             pseudonym         one verdict per person and answer
+lane.first_answer_by          per lane          nothing reads it back by person
+lane.closed_by                per lane          nothing reads it back by person
+route_feedback.by             per answer        one verdict per person and answer
+route_learned.source_id       per person ~      votes count per person; the source keyed
+                              keyed source      (no join to the verdict or lane)
 ============================ ================= ==========================================
 
 One limit for both, because the reason is the same: the work the ID serves is over long
