@@ -44,6 +44,7 @@ _ASKER = b"busbaan/wegwijzer/asker/v1"
 _LANE_PERSON = b"busbaan/wegwijzer/lane-person/v1"
 _LEARNED_SOURCE = b"busbaan/learning/source/v1"
 _AUDIT_REF = b"busbaan/audit/ref/v1"
+_ANSWER_ROOM = b"busbaan/wegwijzer/answer-room/v1"
 #: Hex digits of a learned vote's source (:meth:`Pseudonyms.learned_source`) and of an
 #: audit entry's object reference (:meth:`Pseudonyms.audit_ref`): 64 bits.
 REF_HEX = 16
@@ -94,6 +95,13 @@ class Pseudonyms:
         entry, a waiting lane's Matrix ID) ties no other answer to them without the key
         (session 11, privacy13). With the key, "is this their answer?" is one HMAC."""
         return self._mac(_ASKER, f"{answer_id}\0{user_id}")[:PERSON_HEX]
+
+    def answer_room(self, answer_id: str, room_id: str) -> str:
+        """The room answer ``answer_id`` was given in (:data:`REF_HEX` hex), per answer:
+        a direct chat's room id is one professional's, so the same value on every
+        answer in it grouped all their answers of the retention period (session 11).
+        With the key, "was this answer given here?" is one HMAC."""
+        return self._mac(_ANSWER_ROOM, f"{answer_id}\0{room_id}")[:REF_HEX]
 
     def lane_person(self, lane_id: str, user_id: str) -> str:
         """A person in lane ``lane_id`` (the asker, the team member who answered first,

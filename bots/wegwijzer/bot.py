@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import math
 import os
 import time
@@ -552,8 +553,8 @@ class WegwijzerBot:
 
         def add(pseudonyms: Pseudonyms) -> AnswerRecord:
             record = AnswerRecord(
-                answer_id=answer_id, room_id=room_id, event_id=event_id,
-                question_event_id=question_event_id,
+                answer_id=answer_id, room_id=pseudonyms.answer_room(answer_id, room_id),
+                event_id=event_id, question_event_id=question_event_id,
                 asker=pseudonyms.asker(answer_id, asker),
                 question_sha256=question_hash(answer.question, pseudonyms),
                 map_sha256=self.document.sha256,
@@ -682,7 +683,9 @@ class WegwijzerBot:
 
         def add(pseudonyms: Pseudonyms) -> AnswerRecord:
             record = AnswerRecord(
-                answer_id=answer_id, room_id=str(message["room_id"]), event_id=event_id,
+                answer_id=answer_id,
+                room_id=pseudonyms.answer_room(answer_id, str(message["room_id"])),
+                event_id=event_id,
                 question_event_id=str(message["event_id"]),
                 asker=pseudonyms.asker(answer_id, str(message["sender"])),
                 question_sha256=question_hash(query, pseudonyms),
@@ -791,12 +794,17 @@ class WegwijzerBot:
         await self.check_key()
         if in_reply_to:
             replied = await asyncio.to_thread(self.answers.by_event, in_reply_to)
-            if replied is not None and replied.room_id == room_id:
+            if replied is not None and (
+                    replied.room_id == self.pseudonyms.answer_room(replied.answer_id, room_id)
+                    or self.before_key_change(replied)):  # nobody's now: the caller says so
                 return replied
             if replied is None and await self.forgotten_answer(room_id, in_reply_to):
                 raise answer_forgotten(replied=True)  # not "your last answer": another
-        last = await asyncio.to_thread(self.answers.last_for, room_id,
-                                       self.asker_of(sender))
+        pseudonyms = self.pseudonyms
+        last = await asyncio.to_thread(
+            self.answers.last_for,
+            lambda answer_id: pseudonyms.answer_room(answer_id, room_id),
+            self.asker_of(sender))
         newest = self._last_question.get((room_id, sender))
         if last is not None and newest is not None and newest != last.question_event_id:
             # outside7: the newest question was refused (personal data, no words, another
@@ -810,9 +818,13 @@ class WegwijzerBot:
                 "open a lane from; nothing was stored. Ask the question again (without "
                 "personal data), or reply to the answer you mean.",
                 errcode="BB_NO_ANSWER", data={"reason": "last_question_refused"})
-        if last is None and self.keys.rotated_at is not None and await asyncio.to_thread(
-                self.answers.in_room_before, room_id, self.keys.rotated_at):
-            raise NotFound(  # privacy11: their answers here are under the old key
+        if last is None and await asyncio.to_thread(
+                self.answers.unmatchable_since,
+                self.clock.now() - dt.timedelta(days=MATRIX_ID_DAYS), self.keys.rotated_at):
+            # privacy11: their answers from before are under the old key (or, session 11,
+            # from before the per-answer pseudonyms); which room they were in cannot be
+            # told any more (per answer under the key), so: any such answer still kept
+            raise NotFound(
                 "Sinds een beveiligingsupdate van de wegwijzer heb ik je in deze kamer nog "
                 "geen antwoord gegeven; antwoorden van daarvoor kan ik niet meer aan jou "
                 "koppelen. Stel je vraag opnieuw: !wie <vraag> (of stuur me een direct "
@@ -856,16 +868,18 @@ class WegwijzerBot:
         answer = await asyncio.to_thread(self.answers.get, route["answer_id"])
         return answer is not None and answer.forgotten
 
-    async def question_for(self, answer: AnswerRecord) -> str | None:
-        """The question's text, to carry into a lane: from memory, else from Matrix
-        (checked again for personal data). None when it cannot be had safely, or the
-        answer no longer keeps where the question was asked (past the retention limit)."""
+    async def question_for(self, answer: AnswerRecord, room_id: str | None) -> str | None:
+        """The question's text, to carry into a lane: from memory, else from Matrix in
+        ``room_id`` (where it was asked: the store keeps no room id in the clear since
+        session 11; checked again for personal data and against the question's hash).
+        None when it cannot be had safely, or the answer no longer keeps where the
+        question was asked (past the retention limit)."""
         cached = self._questions.get(answer.answer_id)
         if cached is not None:
             return cached
-        if answer.room_id is None or answer.question_event_id is None:
+        if room_id is None or answer.question_event_id is None:
             return None
-        resp = await self.client.room_get_event(answer.room_id, answer.question_event_id)
+        resp = await self.client.room_get_event(room_id, answer.question_event_id)
         if not isinstance(resp, nio.RoomGetEventResponse):
             return None
         body = _strip_fallback(str(resp.event.source.get("content", {}).get("body", "")))
@@ -883,10 +897,12 @@ class WegwijzerBot:
         return routed
 
     async def learn(self, answer: AnswerRecord, source_id: str,
-                    votes: list[tuple[str, int]], *, actor: str | None) -> int:
+                    votes: list[tuple[str, int]], *, actor: str | None,
+                    room_id: str | None) -> int:
         """Store what one source (feedback, an accepted lane) teaches: the question's
-        normalised terms -> services (never its text); reload the associations."""
-        question = await self.question_for(answer)
+        normalised terms -> services (never its text); reload the associations.
+        ``room_id``: where the question was asked (:meth:`question_for`)."""
+        question = await self.question_for(answer, room_id)
         if question is None or not votes:
             return 0
         if self.router.route(question).safety:
@@ -996,7 +1012,7 @@ class WegwijzerBot:
         await self.learn(answer, stored.feedback_id,
                          feedback_votes(stored.verdict, expected,
                                         tuple(r.service_id for r in answer.results)),
-                         actor=ctx.sender)
+                         actor=ctx.sender, room_id=ctx.room_id)
         log.info("route.feedback", answer_id=answer.answer_id, verdict=stored.verdict,
                  expected=expected, replaced=replaced)
         if verdict == "good":

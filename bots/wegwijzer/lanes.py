@@ -229,7 +229,7 @@ class LaneDesk:
                     f"was opened. Reach them this way: {contact}.",
                     errcode="BB_INTAKE_EMPTY",
                     data={"service_id": service.id, "contact": contact})
-            question = await self.bot.question_for(answer)
+            question = await self.bot.question_for(answer, room_id)
             lane_id = self.repo.new_id()
             target = target_minutes(service.response_target_minutes,
                                     self.default_target_minutes)
@@ -249,7 +249,8 @@ class LaneDesk:
                     service_id=service.id, organization_id=service.organization_id,
                     team=intake_alias, asker=pseudonyms.lane_person(lane_id, sender),
                     target_minutes=target, opened_at=opened_at,
-                    intake_room_id=intake_id, asker_user_id=sender)
+                    intake_room_id=intake_id, asker_user_id=sender,
+                    question_room_id=room_id)
                 return lane, self.repo.add(lane, answer.question_sha256,
                                            key=pseudonyms.fingerprint())
 
@@ -373,7 +374,8 @@ class LaneDesk:
         log.info("lane.first_answer", lane_id=lane.lane_id, team=lane.team, seconds=seconds)
         answer = await asyncio.to_thread(self.bot.answers.get, lane.answer_id)
         if answer is not None:  # a lane the team took up: the service fitted
-            await self.bot.learn(answer, lane.lane_id, [(lane.service_id, 1)], actor=sender)
+            await self.bot.learn(answer, lane.lane_id, [(lane.service_id, 1)], actor=sender,
+                                 room_id=lane.question_room_id)
 
     async def _loop(self) -> None:
         while True:

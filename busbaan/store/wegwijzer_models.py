@@ -97,6 +97,8 @@ class LaneRow(SQLModel, table=True):
     closed_at: dt.datetime | None = None
     closed_by: str | None = Field(default=None, max_length=255)
     asker_user_id: str | None = Field(default=None, max_length=255)
+    #: the room the lane's question was asked in, with ``asker_user_id`` (0110)
+    question_room_id: str | None = Field(default=None, max_length=255)
 
 
 class RouteFeedbackRow(SQLModel, table=True):

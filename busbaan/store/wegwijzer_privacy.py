@@ -216,7 +216,9 @@ def apply(conn: Connection, todo: Plan) -> None:
         done = conn.execute(sa.update(_LANE)
                             .where(_LANE.c.lane_id == c.lane_id, _LANE.c.asker == c.old_asker,
                                    user_id)
-                            .values(asker=c.new_asker, asker_user_id=c.new_user_id)).rowcount
+                            .values(asker=c.new_asker, asker_user_id=c.new_user_id,
+                                    **({} if c.new_user_id else
+                                       {"question_room_id": None}))).rowcount
         if int(done or 0) != 1:
             raise _Moved
     answer_ids = [a.answer_id for a in todo.answers]

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -29,10 +29,10 @@ from busbaan.store.pseudonym_key import fence
 from busbaan.store.repositories import new_id
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow, SocialMapRow
 from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef
-from busbaan.wegwijzer.retention import coarse_day, is_pseudonym
+from busbaan.wegwijzer.retention import FORGOTTEN_PERSON, coarse_day, is_pseudonym
 
-#: Answers of a room read per query by :meth:`AnswerRepository.last_for`.
-_PAGE = 100
+#: Answers read per query by :meth:`AnswerRepository.last_for`.
+_PAGE = 500
 #: Forgotten answers :meth:`AnswerRepository.forgotten_for` compares, newest first.
 FORGOTTEN_SCAN = 2000
 
@@ -170,15 +170,22 @@ class AnswerRepository:
             row = s.get(RouteAnswerRow, answer_id)
             return _answer(row) if row is not None else None
 
-    def in_room_before(self, room_id: str, at: dt.datetime) -> bool:
-        """Whether any answer in ``room_id`` was given before ``at`` (privacy11: before
-        a key rotation, its asker's pseudonym is under the old key)."""
+    def unmatchable_since(self, since: dt.datetime, rotated_at: dt.datetime | None) -> bool:
+        """Whether answers given since ``since`` that still keep where they were given
+        name their asker so that nobody can be matched to them: given before the key
+        was rotated at ``rotated_at``, or before the per-answer pseudonyms (migration
+        0110 forgot their asker). Not per room: the answers' rooms are per answer under
+        the key (:meth:`~busbaan.pseudonyms.Pseudonyms.answer_room`), so an old key's
+        cannot be compared."""
+        old = col(RouteAnswerRow.asker).startswith(FORGOTTEN_PERSON)
+        if rotated_at is not None:
+            old = or_(old, col(RouteAnswerRow.created_at) < _store(rotated_at))
         with Session(self._engine) as session:
             return session.exec(
                 select(RouteAnswerRow.answer_id)
-                .where(RouteAnswerRow.room_id == room_id,
-                       col(RouteAnswerRow.created_at) < _store(at)).limit(1)).first() \
-                is not None
+                .where(col(RouteAnswerRow.room_id) != "",
+                       col(RouteAnswerRow.created_at) >= _store(since), old)
+                .limit(1)).first() is not None
 
     def forgotten_for(self, asker_of: Callable[[str], str]) -> bool:
         """Whether the person whose per-answer pseudonym is ``asker_of(answer_id)``
@@ -194,22 +201,26 @@ class AnswerRepository:
                 .limit(FORGOTTEN_SCAN)).all()
         return any(asker == asker_of(answer_id) for answer_id, asker in rows)
 
-    def last_for(self, room_id: str, asker_of: Callable[[str], str]) -> AnswerRecord | None:
-        """The newest answer in ``room_id`` whose asker is ``asker_of(answer_id)`` (the
-        person's pseudonym for that answer, :meth:`~busbaan.pseudonyms.Pseudonyms.asker`;
-        per answer since session 11, so the answers of the room are compared newest
-        first). Answers past the retention limit no longer have a room."""
+    def last_for(self, room_of: Callable[[str], str],
+                 asker_of: Callable[[str], str]) -> AnswerRecord | None:
+        """The newest answer given in the room whose per-answer value is
+        ``room_of(answer_id)`` to the person whose is ``asker_of(answer_id)``
+        (:meth:`~busbaan.pseudonyms.Pseudonyms.answer_room`, ``asker``; since session 11
+        neither groups answers, so the answers that still keep where they were given are
+        compared newest first). Answers past the retention limit no longer have a room."""
         with Session(self._engine) as s:
             offset = 0
             while True:
-                rows = s.exec(select(RouteAnswerRow)
-                              .where(col(RouteAnswerRow.room_id) == room_id)
+                rows = s.exec(select(RouteAnswerRow.answer_id, RouteAnswerRow.room_id,
+                                     RouteAnswerRow.asker)
+                              .where(col(RouteAnswerRow.room_id) != "")
                               .order_by(col(RouteAnswerRow.created_at).desc(),
                                         col(RouteAnswerRow.answer_id).desc())
                               .offset(offset).limit(_PAGE)).all()
-                for row in rows:
-                    if row.asker == asker_of(row.answer_id):
-                        return _answer(row)
+                for answer_id, room, asker in rows:
+                    if room == room_of(answer_id) and asker == asker_of(answer_id):
+                        row = s.get(RouteAnswerRow, answer_id)
+                        return _answer(row) if row is not None else None
                 if len(rows) < _PAGE:
                     return None
                 offset += _PAGE
@@ -226,6 +237,7 @@ def _lane(row: LaneRow) -> LaneRecord:
         intake_room_id=row.intake_room_id, first_answer_at=_maybe(row.first_answer_at),
         first_answer_by=row.first_answer_by, reminded_at=_maybe(row.reminded_at),
         closed_at=_maybe(row.closed_at), asker_user_id=row.asker_user_id,
+        question_room_id=row.question_room_id,
     )
 
 
@@ -254,7 +266,9 @@ class LaneRepository:
                     lane_id=lane.lane_id, room_id=lane.room_id, answer_id=lane.answer_id,
                     service_id=lane.service_id, organization_id=lane.organization_id,
                     team=lane.team, intake_room_id=lane.intake_room_id, asker=lane.asker,
-                    asker_user_id=lane.asker_user_id, question_sha256=question_sha256,
+                    asker_user_id=lane.asker_user_id,
+                    question_room_id=lane.question_room_id if lane.asker_user_id else None,
+                    question_sha256=question_sha256,
                     target_minutes=lane.target_minutes, opened_at=_store(lane.opened_at)))
         except IntegrityError:
             return None
@@ -309,7 +323,7 @@ class LaneRepository:
         Matrix ID (the lane no longer waits); False when one was recorded before."""
         return self._set_once(lane_id, "first_answer_at",
                               {"first_answer_at": _store(at), "first_answer_by": _person(by),
-                               "asker_user_id": None}, key)
+                               "asker_user_id": None, "question_room_id": None}, key)
 
     def reminded(self, lane_id: str, at: dt.datetime) -> bool:
         """Record that the team was reminded; False when it was before."""
@@ -321,7 +335,8 @@ class LaneRepository:
         when it was closed before."""
         return self._set_once(lane_id, "closed_at", {"closed_at": _store(at),
                                                      "closed_by": _person(by),
-                                                     "asker_user_id": None}, key)
+                                                     "asker_user_id": None,
+                                                     "question_room_id": None}, key)
 
 
 # -- feedback --------------------------------------------------------------------------

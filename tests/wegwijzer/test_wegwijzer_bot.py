@@ -279,18 +279,25 @@ async def _entries_of(db_url: str, user_id: str, codes: set[str]) -> list[Any] |
 
 
 def _table_values(db_url: str) -> set[str]:
-    """Every value in the wegwijzer's tables (as a dump has them)."""
+    """Every value in the wegwijzer's identifying columns (as a dump has them): ids,
+    Matrix references, pseudonyms and the parts of a learned vote's source (not the
+    service or team, which every row of a kind shares)."""
     import sqlalchemy as sa
 
+    columns = {"route_answer": "answer_id, room_id, event_id, question_event_id, asker",
+               "route_feedback": 'feedback_id, answer_id, "by"',
+               "lane": "lane_id, room_id, answer_id, asker, asker_user_id, first_answer_by, "
+                       "closed_by",
+               "route_learned": "source_id"}
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
-            return {str(v) for table in ("route_answer", "route_feedback", "lane",
-                                         "route_learned")
-                    for row in conn.execute(sa.text(f"SELECT * FROM {table}"))  # fixed
-                    for v in row if v is not None}
+            values = {str(v) for table, names in columns.items()
+                      for row in conn.execute(sa.text(f"SELECT {names} FROM {table}"))
+                      for v in row if v is not None}  # fixed names
     finally:
         engine.dispose()
+    return values | {part for v in values for part in v.split("~")}
 
 
 async def _answered(repo: LaneRepository, room_id: str) -> Any:

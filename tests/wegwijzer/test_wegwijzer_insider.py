@@ -52,8 +52,8 @@ MAP = "m" * 64
 FOLLOWED = {
     "route_answer": ("answer_id", "room_id", "event_id", "question_event_id", "asker"),
     "route_feedback": ("feedback_id", "answer_id", "by"),
-    "lane": ("lane_id", "room_id", "answer_id", "asker", "asker_user_id", "first_answer_by",
-             "closed_by"),
+    "lane": ("lane_id", "room_id", "answer_id", "asker", "asker_user_id", "question_room_id",
+             "first_answer_by", "closed_by"),
     "route_learned": ("person", "source"),  # the two parts of source_id
 }
 TIMES = {"route_answer": ("created_at",), "route_feedback": ("created_at",),
@@ -93,21 +93,26 @@ class Scheme:
     session 11 (the control)."""
 
     asker: Callable[[Pseudonyms, str, str], str]
+    room: Callable[[Pseudonyms, str, str], str]
     lane_person: Callable[[Pseudonyms, str, str], str]
     refs: Callable[[Pseudonyms, dict[str, str]], dict[str, str]]
     learned_source: Callable[[Pseudonyms, str, str], str]
+    entries_v1: bool = False  # ids (and the lane's room, the learned person) in entries
 
 
 CURRENT = Scheme(
     asker=lambda p, answer_id, user: p.asker(answer_id, user),
+    room=lambda p, answer_id, room_id: p.answer_room(answer_id, room_id),
     lane_person=lambda p, lane_id, user: p.lane_person(lane_id, user),
     refs=lambda p, ids: object_refs(p, *ids.values()),
     learned_source=lambda p, source_id, user: source_key(source_id, user, p))
 BEFORE_SESSION_11 = Scheme(
     asker=lambda p, _answer_id, user: p.person(user),
+    room=lambda p, _answer_id, room_id: room_id,
     lane_person=lambda p, _lane_id, user: p.person(user),
     refs=lambda p, ids: dict(ids),  # answer_id, lane_id, room_id, source_id as they were
-    learned_source=lambda p, source_id, user: f"{p.person(user)}~{source_id}")
+    learned_source=lambda p, source_id, user: f"{p.person(user)}~{source_id}",
+    entries_v1=True)
 
 
 class Bot:
@@ -136,7 +141,8 @@ class Bot:
     def ask(self, user: str, at: dt.datetime) -> str:
         answer_id = self._id("A")
         self.answers.add(AnswerRecord(
-            answer_id=answer_id, room_id=f"!dm-{user[1:5]}:test", event_id=f"${answer_id}",
+            answer_id=answer_id,
+            room_id=self.scheme.room(self.key, answer_id, _dm(user)), event_id=f"${answer_id}",
             question_event_id=f"$q{answer_id}",
             asker=self.scheme.asker(self.key, answer_id, user),
             question_sha256=self.key.question(f"vraag {answer_id}"), map_sha256=MAP,
@@ -166,7 +172,7 @@ class Bot:
             Evidence("brief", "taalhuis", 1, stored), Evidence("lezen", "taalhuis", 1, stored)],
             at)
         details = {"votes": "2", "map_sha256": MAP[:16]}
-        if self.scheme is CURRENT:
+        if not self.scheme.entries_v1:
             details |= object_refs(self.key, source_id)
         else:  # session 9's entry: the person pseudonym and the raw source
             details |= {"source_id": source_id, "person": person_of(stored),
@@ -181,9 +187,10 @@ class Bot:
             lane_id=lane_id, room_id=room_id, answer_id=answer_id, service_id="schuldhulp",
             organization_id="o", team="#intake-schuldhulp:test",
             asker=self.scheme.lane_person(self.key, lane_id, user), target_minutes=240,
-            opened_at=at, intake_room_id="!intake:test", asker_user_id=user), "ab" * 32)
+            opened_at=at, intake_room_id="!intake:test", asker_user_id=user,
+            question_room_id=_dm(user)), "ab" * 32)
         ids = {"lane_id": lane_id, "answer_id": answer_id}
-        if self.scheme is not CURRENT:
+        if self.scheme.entries_v1:
             ids["room_id"] = room_id
         self._record("lane.opened", "C", at + dt.timedelta(milliseconds=300), user, {
             "service_id": "schuldhulp", "organization_id": "o",
@@ -209,12 +216,17 @@ class Bot:
             **self.scheme.refs(self.key, {"lane_id": lane_id})}, {answer_id}, lane_id)
 
 
+def _dm(user: str) -> str:
+    """The direct chat of ``user`` with the bot."""
+    return f"!dm-{user[1:5]}:test"
+
+
 def populate(engine: Engine, key: Pseudonyms, scheme: Scheme) -> Bot:
     """Three weeks of use: Anna asks nine questions (six of them past the retention
     limit by now), rates an old and a recent one and opens a lane from another recent
-    one, which the team's Cees answers and Anna closes; Bram asks and rates on the same
-    days and has a lane answered by the team; Cees asks once. Then the bot's retention
-    sweep."""
+    one, which the team's Cees answers and Anna closes, and a lane an hour ago that
+    still waits; Bram asks and rates on the same days and has a lane answered by the
+    team; Cees asks once. Then the bot's retention sweep."""
     bot = Bot(engine, key, scheme)
     day, hour = dt.timedelta(days=1), dt.timedelta(hours=1)
     start = NOW - 20 * day
@@ -234,6 +246,7 @@ def populate(engine: Engine, key: Pseudonyms, scheme: Scheme) -> Bot:
     other = bot.open_lane(BRAM, bram[4], start + 12 * day + 10 * hour)
     bot.answer_lane(TEAM, other, bram[4], start + 12 * day + 12 * hour)
     WegwijzerPrivacy(engine).sweep(key, NOW)  # the bot's own sweep (retention)
+    bot.open_lane(ANNA, anna[8], NOW - hour)  # waits: keeps Anna's ID and her DM room
     return bot
 
 
@@ -345,16 +358,20 @@ def test_the_control_before_session_11_one_entry_reaches_every_answer(engine: En
         assert answers_reached(engine, index) >= bot.truth.asked[ANNA], index
 
 
+@pytest.mark.parametrize("when", ["now", "past the limit"])
 def test_with_the_database_alone_an_entry_reaches_only_what_it_is_about(
-        engine: Engine) -> None:
-    """Today's scheme, once the answers are past the retention limit: every entry naming
-    Anna, Bram, Cees or the team (a verdict, a lane opened, answered, closed) reaches at
-    most the answer that entry is about — by ids, by pseudonyms, by exact times, by a
-    day with one verdict or vote — never their other answers; the entries without a
-    person (route.learned) reach no more than their own answer either."""
+        engine: Engine, when: str) -> None:
+    """Today's scheme, now (answers within the retention limit keep where they were
+    given, a lane waits with its asker's ID) and once every answer is past the limit:
+    every entry naming Anna, Bram, Cees or the team (a verdict, a lane opened, answered,
+    closed) reaches at most the answer that entry is about — by ids, by pseudonyms, by
+    room references, by exact times, by a day with one verdict or vote — never their
+    other answers, nor their other learned votes; the entries without a person
+    (route.learned) reach no more than their own answer either."""
     key = Pseudonyms.generate()
     bot = populate(engine, key, CURRENT)
-    past_the_limit(engine, key)
+    if when != "now":
+        past_the_limit(engine, key)
     named = 0
     for index, about in bot.truth.acted.items():
         entry = next(bot.log.entries(index, index + 1)).entry
@@ -365,7 +382,7 @@ def test_with_the_database_alone_an_entry_reaches_only_what_it_is_about(
         votes = found.get("route_learned", set())
         assert votes <= {key.learned_source(bot.truth.sources[index])}, entry.event_code
         named += entry.user_id is not None
-    assert named == 9
+    assert named == 10
     # and no value of any of these entries is in any table
     cells, _, entries = dump(engine)
     stored = {c.value for c in cells}
@@ -373,15 +390,15 @@ def test_with_the_database_alone_an_entry_reaches_only_what_it_is_about(
                 if v in stored and len(v) >= 6]
 
 
-def test_within_the_retention_limit_a_direct_chats_room_id_still_groups_answers(
-        engine: Engine) -> None:
-    """What is left (documented, docs/architecture.md): an answer keeps its direct
-    chat's room id for MATRIX_ID_DAYS days, so an entry that leads to one recent answer
-    (here lane.opened, by the exact time of the lane's opening) reaches the person's
-    other answers of those days — and only those: none past the limit. When this fails
-    because the room id no longer groups them, update the docs and delete this test."""
+def test_before_session_11_a_direct_chats_room_id_grouped_answers(engine: Engine) -> None:
+    """Why answers keep their room per answer (session 11): with the room id itself,
+    the entry that leads to one recent answer (lane.opened, by the lane's opening time)
+    reaches Anna's other recent answers in her direct chat, even with per-answer askers.
+    """
     key = Pseudonyms.generate()
-    bot = populate(engine, key, CURRENT)
+    room_in_clear = Scheme(CURRENT.asker, BEFORE_SESSION_11.room, CURRENT.lane_person,
+                           CURRENT.refs, CURRENT.learned_source)
+    bot = populate(engine, key, room_in_clear)
     recent = {a for a in bot.truth.asked[ANNA]
               if (answer := bot.answers.get(a)) is not None and not answer.forgotten}
     assert len(recent) == 3
@@ -401,14 +418,15 @@ def test_the_investigation_with_the_key_links_them_again_and_is_audited(
     bot = populate(engine, key, CURRENT)
     rows = rows_of(engine, key, ANNA)
     assert set(rows.answers) == bot.truth.asked[ANNA]
-    assert len(rows.verdicts) == 2 and len(rows.lanes_opened) == 1
-    assert rows.lanes_closed == rows.lanes_opened and rows.lanes_answered == ()
-    assert rows_of(engine, key, CEES).lanes_answered == rows.lanes_opened
+    assert len(rows.verdicts) == 2 and len(rows.lanes_opened) == 2
+    assert rows.lanes_closed == rows.lanes_opened[:1] and rows.lanes_answered == ()
+    assert rows_of(engine, key, CEES).lanes_answered == rows.lanes_opened[:1]
     assert set(rows_of(engine, Pseudonyms.generate(), ANNA).answers) == set()  # another key
     lane_answer = bot.lanes.get(rows.lanes_opened[0])
     assert lane_answer is not None
     about = entries_about(bot.log, key, lane_answer.answer_id)
     assert [(e.entry.event_code, e.entry.user_id) for e in about] == [("lane.opened", ANNA)]
+    assert entries_about(bot.log, Pseudonyms.generate(), lane_answer.answer_id) == []
     about_lane = entries_about(bot.log, key, lane_answer.lane_id)
     assert [e.entry.event_code for e in about_lane] == [
         "lane.opened", "lane.answered", "route.learned", "lane.closed"]
@@ -448,52 +466,49 @@ def test_investigate_refuses_what_is_not_an_id_in_dutch(db_url: str, tmp_path: P
 # -- migration 0110: the rows written before ---------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url_at_0100(request: pytest.FixtureRequest,
-                store_at_revision: Callable[[str, str], str]) -> str:
-    return store_at_revision(request.param, "0100")
+def test_migration_0110_cuts_the_links_of_rows_written_before(db_url: str,
+                                                             engine: Engine) -> None:
+    """Rows and entries written the old way (one pseudonym per person, rooms and ids in
+    the clear): written, the store taken back to 0100 and migrated again; after 0110 an
+    old entry reaches at most the answer it is about; the old answers are nobody's (the
+    bot says "from before a security update") but are still found by their event; a
+    waiting lane gets its per-lane pseudonym from the sweep (its asker's ID);
+    learned votes still count per person and can still be forgotten per person; times
+    of verdicts and votes are days; the audit log is untouched and verifies."""
+    from alembic import command
 
+    from busbaan.store.db import alembic_config
 
-def test_migration_0110_cuts_the_links_of_rows_written_before(url_at_0100: str) -> None:
-    """Rows and entries written the old way (one pseudonym per person, ids in the
-    entries, exact times): after 0110 (and the answers past the retention limit) an old
-    entry reaches at most the answer it is about; the old answers are nobody's (the bot
-    says "from before a security update"), a waiting lane keeps its asker until the
-    sweep gives it its per-lane pseudonym,
-    learned votes still count per person and can still be forgotten per person, times
-    of verdicts and votes are days, and the audit log is untouched and verifies."""
-    engine = make_engine(url_at_0100)
-    try:
-        key = Pseudonyms.generate()
-        bot = populate(engine, key, BEFORE_SESSION_11)
-        waiting = bot.open_lane(ANNA, sorted(bot.truth.asked[ANNA])[-1],
-                                NOW - dt.timedelta(hours=1))
-        size, root = bot.log.size(), bot.log.root()
-        votes_before = LearnedRepository(engine).person_votes(key.person(ANNA))
-        migrate(url_at_0100)
-        assert (bot.log.size(), bot.log.root()) == (size, root) and bot.log.verify().ok
-        answer = bot.answers.get(sorted(bot.truth.asked[ANNA])[0])
-        assert answer is not None and answer.asker == "-"
-        with engine.connect() as conn:
-            assert set(conn.execute(sa.text(
-                'SELECT DISTINCT "by" FROM route_feedback')).scalars()) == {
-                f"-{f}" for f in conn.execute(sa.text(
-                    "SELECT feedback_id FROM route_feedback")).scalars()}
-            times = [*conn.execute(sa.text("SELECT created_at FROM route_feedback")).scalars(),
-                     *conn.execute(sa.text("SELECT created_at FROM route_learned")).scalars()]
-        assert times and all(str(t)[11:19] == "00:00:00" for t in times)
-        lane = bot.lanes.get(waiting)
-        assert lane is not None and lane.asker == key.person(ANNA)  # until the sweep
-        WegwijzerPrivacy(engine).sweep(key, NOW)
-        lane = bot.lanes.get(waiting)
-        assert lane is not None and lane.asker == key.lane_person(waiting, ANNA)
-        [closed] = [lane for lane in bot.lanes.all() if lane.closed_at is not None]
-        assert closed.asker == "-" and closed.first_answer_by == "-"
-        learned = LearnedRepository(engine)
-        assert learned.person_votes(key.person(ANNA)) == votes_before > 0
-        assert len(learned.learned(MAP)) == 2  # brief, lezen -> taalhuis: four people
-        past_the_limit(engine, key)
-        for index, about in bot.truth.acted.items():
-            assert answers_reached(engine, index) <= about, index
-    finally:
-        engine.dispose()
+    key = Pseudonyms.generate()
+    bot = populate(engine, key, BEFORE_SESSION_11)
+    size, root = bot.log.size(), bot.log.root()
+    votes_before = LearnedRepository(engine).person_votes(key.person(ANNA))
+    engine.dispose()
+    command.downgrade(alembic_config(db_url), "0100")
+    migrate(db_url)
+    for index, about in bot.truth.acted.items():
+        assert answers_reached(engine, index) <= about, index
+    assert (bot.log.size(), bot.log.root()) == (size, root) and bot.log.verify().ok
+    newest = max(bot.truth.asked[ANNA])
+    answer = bot.answers.get(newest)
+    assert answer is not None and answer.asker == "-" and not answer.forgotten
+    assert answer.room_id == f"-{newest}"
+    assert bot.answers.by_event(f"${newest}") == answer
+    with engine.connect() as conn:
+        assert set(conn.execute(sa.text(
+            'SELECT DISTINCT "by" FROM route_feedback')).scalars()) == {
+            f"-{f}" for f in conn.execute(sa.text(
+                "SELECT feedback_id FROM route_feedback")).scalars()}
+        times = [*conn.execute(sa.text("SELECT created_at FROM route_feedback")).scalars(),
+                 *conn.execute(sa.text("SELECT created_at FROM route_learned")).scalars()]
+    assert times and all(str(t)[11:19] == "00:00:00" for t in times)
+    [waiting] = bot.lanes.waiting()
+    assert waiting.asker == "-"  # until the sweep (the bot at start) gives it its own
+    WegwijzerPrivacy(engine).sweep(key, NOW)
+    swept = bot.lanes.get(waiting.lane_id)
+    assert swept is not None and swept.asker == key.lane_person(waiting.lane_id, ANNA)
+    [closed] = [lane for lane in bot.lanes.all() if lane.closed_at is not None]
+    assert closed.asker == "-" and closed.first_answer_by == "-"
+    learned = LearnedRepository(engine)
+    assert learned.person_votes(key.person(ANNA)) == votes_before > 0
+    assert len(learned.learned(MAP)) == 2  # brief, lezen -> taalhuis: four people

@@ -108,7 +108,8 @@ async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
     try:
         key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
         assert AnswerRepository(engine).last_for(
-            dm, lambda answer_id: key.asker(answer_id, asker.user_id)) is None
+            lambda answer_id: key.answer_room(answer_id, dm),
+            lambda answer_id: key.asker(answer_id, asker.user_id)) is None
     finally:
         engine.dispose()
 

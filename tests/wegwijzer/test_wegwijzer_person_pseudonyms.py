@@ -173,7 +173,8 @@ def test_the_sweep_forgets_ids_past_their_retention_and_is_idempotent(engine: En
     assert (counts["expired"], counts["answers_forgotten"]) == (1, 3)  # privacy12
     assert _matrix_ids(engine) == {}
     answers = AnswerRepository(engine)
-    assert answers.last_for("!r:test", lambda answer_id: p.asker(answer_id, ASKER)) is None
+    assert answers.last_for(lambda answer_id: "!r:test",
+                            lambda answer_id: p.asker(answer_id, ASKER)) is None
     assert answers.forgotten_for(lambda answer_id: p.asker(answer_id, ASKER))
 
 
@@ -246,7 +247,7 @@ def test_migrations_0070_0110_and_the_first_sweep_leave_no_askers_matrix_id(
         # the answers from before are nobody's now (the bot: "from before a security
         # update"); the verdicts keep one row each
         assert AnswerRepository(engine).last_for(
-            "!r:test", lambda answer_id: p.asker(answer_id, ASKER)) is None
+            lambda answer_id: "!r:test", lambda answer_id: p.asker(answer_id, ASKER)) is None
         verdicts = {f.feedback_id: f.by for f in FeedbackRepository(engine).for_answer("A-W")}
         assert verdicts == {"F-1": "-F-1", "F-2": "-F-2"}
     finally:
@@ -292,7 +293,7 @@ def test_rotate_makes_a_new_key_rekeys_waiting_lanes_and_audits_no_ids(
     done = lanes.get("L-DONE")  # nothing to re-key from
     assert done is not None and done.asker == old.lane_person("L-DONE", ASKER)
     assert AnswerRepository(engine).last_for(
-        "!r:test", lambda answer_id: new.asker(answer_id, ASKER)) is None
+        lambda answer_id: "!r:test", lambda answer_id: new.asker(answer_id, ASKER)) is None
     assert _matrix_ids(engine) == {"lane.asker_user_id": [ASKER]}
     [audited] = _audit_json(engine, before)
     assert audited["event_code"] == "pseudonym_key.rotated"
