@@ -818,6 +818,11 @@ class WegwijzerBot:
                 "open a lane from; nothing was stored. Ask the question again (without "
                 "personal data), or reply to the answer you mean.",
                 errcode="BB_NO_ANSWER", data={"reason": "last_question_refused"})
+        if last is None and await asyncio.to_thread(self.answers.forgotten_for,
+                                                    self.asker_of(sender)):
+            # privacy12: all past the limit, maybe. Asked before the update below: theirs
+            # can be told (per answer under the key); that one is about anyone's answers
+            raise answer_forgotten(replied=False)
         if last is None and await asyncio.to_thread(
                 self.answers.unmatchable_since,
                 self.clock.now() - dt.timedelta(days=MATRIX_ID_DAYS), self.keys.rotated_at):
@@ -833,9 +838,6 @@ class WegwijzerBot:
                 "room yet; answers from before it I can no longer link to you. Ask your "
                 "question again: !who <question> (or send me a direct message).",
                 errcode="BB_NO_ANSWER", data={"reason": "before_key_change"})
-        if last is None and await asyncio.to_thread(self.answers.forgotten_for,
-                                                    self.asker_of(sender)):
-            raise answer_forgotten(replied=False)  # privacy12: all past the limit, maybe
         if last is None:
             raise NotFound(
                 "Ik heb je in deze kamer nog geen antwoord gegeven. Stel eerst een vraag: "

@@ -32,12 +32,17 @@ Everything else compares people, and a pseudonym compares as well as an ID:
 column                        holds             why no Matrix ID is needed
 ============================ ================= ==========================================
 route_answer.asker            per answer        "your last answer", "only the asker may …"
-route_answer.room_id,         Matrix IDs, at    see above; NULL afterwards
-event_id, question_event_id   most
+route_answer.room_id          per answer under  see above (compared per answer, since
+                              the key (session  session 11: a direct chat's id grouped
+                              11), while kept   one person's answers); "" afterwards
+route_answer.event_id,        Matrix IDs, at    see above; forgotten afterwards
+question_event_id             most
                               MATRIX_ID_DAYS
                               (longer while a
                               lane of it keeps
                               its asker's ID)
+lane.question_room_id         Matrix ID, with   where the lane's question is read back
+                              asker_user_id     for learning from the first answer
 lane.asker                    per lane          the asker's own messages do not stop the
                                                 clock
 lane.asker_user_id            Matrix ID, while  the reminder names the asker; cleared at
