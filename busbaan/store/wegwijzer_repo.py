@@ -31,8 +31,8 @@ from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbac
 from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef
 from busbaan.wegwijzer.retention import FORGOTTEN_PERSON, coarse_day, is_pseudonym
 
-#: Answers read per query by :meth:`AnswerRepository.last_for`.
-_PAGE = 500
+#: Answers fetched at a time by :meth:`AnswerRepository.last_for`.
+_PAGE = 200
 #: Forgotten answers :meth:`AnswerRepository.forgotten_for` compares, newest first.
 FORGOTTEN_SCAN = 2000
 
@@ -209,21 +209,18 @@ class AnswerRepository:
         neither groups answers, so the answers that still keep where they were given are
         compared newest first). Answers past the retention limit no longer have a room."""
         with Session(self._engine) as s:
-            offset = 0
-            while True:
-                rows = s.exec(select(RouteAnswerRow.answer_id, RouteAnswerRow.room_id,
-                                     RouteAnswerRow.asker)
-                              .where(col(RouteAnswerRow.room_id) != "")
-                              .order_by(col(RouteAnswerRow.created_at).desc(),
-                                        col(RouteAnswerRow.answer_id).desc())
-                              .offset(offset).limit(_PAGE)).all()
-                for answer_id, room, asker in rows:
-                    if room == room_of(answer_id) and asker == asker_of(answer_id):
-                        row = s.get(RouteAnswerRow, answer_id)
-                        return _answer(row) if row is not None else None
-                if len(rows) < _PAGE:
-                    return None
-                offset += _PAGE
+            rows = s.exec(select(RouteAnswerRow.answer_id, RouteAnswerRow.room_id,
+                                 RouteAnswerRow.asker)
+                          .where(col(RouteAnswerRow.room_id) != "")
+                          .order_by(col(RouteAnswerRow.created_at).desc(),
+                                    col(RouteAnswerRow.answer_id).desc())
+                          .execution_options(yield_per=_PAGE))
+            for answer_id, room, asker in rows:  # read from the cursor as compared
+                if room == room_of(answer_id) and asker == asker_of(answer_id):
+                    rows.close()
+                    row = s.get(RouteAnswerRow, answer_id)
+                    return _answer(row) if row is not None else None
+            return None
 
 
 # -- lanes -----------------------------------------------------------------------------
