@@ -1,12 +1,14 @@
 """``busbaan keys``: the deployment's pseudonym key (session 9).
 
 ``busbaan keys rotate`` replaces the pseudonym key and re-keys what can be re-keyed;
-``busbaan keys redact`` runs the wegwijzer's retention sweep now. What rotation means
-per table is in docs/contracts.md ("busbaan keys") and docs/architecture.md ("Keyed
-pseudonyms"). In short: an HMAC cannot be turned back, so a pseudonym can be re-keyed
-only where the plain value is still held — a waiting lane's asker. Everything else
-stays under the old key, and once the old key is gone nobody can link it to a person
-again: rotation makes the older pseudonyms anonymous.
+``busbaan keys redact`` runs the wegwijzer's retention sweep now; ``busbaan keys
+investigate`` links, with the key, what the database alone no longer links (session
+11: audit entries about an answer or lane, a professional's rows), and audits it.
+What rotation means per table is in docs/contracts.md ("busbaan keys") and
+docs/architecture.md ("Keyed pseudonyms"). In short: an HMAC cannot be turned back, so
+a pseudonym can be re-keyed only where the plain value is still held — a waiting lane's
+asker. Everything else stays under the old key, and once the old key is gone nobody can
+link it to a person again: rotation makes the older pseudonyms anonymous.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ _DB_OPTION = click.option("--db", "url", default=None,
 
 @click.group()
 def keys() -> None:
-    """The pseudonym key: rotate it, or forget Matrix IDs past their retention now."""
+    """The pseudonym key: rotate it, forget Matrix IDs past their retention now, or
+    investigate with it (audited)."""
     # outside10: unconfigured, structlog printed "[debug] audit.appended" to standard
     # output before the Dutch result line, without the redacting processor. Log lines
     # go to stderr, from WARNING, as for `busbaan audit`.
