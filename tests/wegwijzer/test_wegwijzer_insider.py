@@ -241,20 +241,24 @@ def populate(engine: Engine, key: Pseudonyms, scheme: Scheme) -> Bot:
     team; Cees asks once. Then the bot's retention sweep."""
     bot = Bot(engine, key, scheme)
     day, hour = dt.timedelta(days=1), dt.timedelta(hours=1)
-    start = NOW - 20 * day
+    # times of day from midnight (UTC), not from now: "on the same days" must hold at
+    # any hour the test runs (from NOW, after about 08:00 Bram's verdict at +16 h fell
+    # on the next day, which then held one verdict: the day join reached his votes)
+    today = NOW.replace(hour=0, minute=0, second=0)
+    start = today - 20 * day
     anna = [bot.ask(ANNA, start + i * day + 9 * hour) for i in range(6)]
-    anna += [bot.ask(ANNA, NOW - n * day + 9 * hour) for n in (8, 6, 4)]
+    anna += [bot.ask(ANNA, today - n * day + 9 * hour) for n in (8, 6, 4)]
     bram = [bot.ask(BRAM, start + i * 3 * day + 10 * hour) for i in range(6)]
     bot.ask(CEES, start + 5 * day + 11 * hour)
     # Anna rates an old and a recent answer; Bram rates on the same days
     bot.rate(ANNA, anna[1], start + 2 * day + 14 * hour)
     bot.rate(BRAM, bram[0], start + 2 * day + 16 * hour)
-    bot.rate(ANNA, anna[8], NOW - 4 * day + 14 * hour)
-    bot.rate(BRAM, bram[5], NOW - 4 * day + 15 * hour)
+    bot.rate(ANNA, anna[8], today - 4 * day + 14 * hour)
+    bot.rate(BRAM, bram[5], today - 4 * day + 15 * hour)
     # a lane from Anna's answer 7, answered by Cees, closed by Anna; one from Bram's
-    lane = bot.open_lane(ANNA, anna[7], NOW - 6 * day + 9.5 * hour)
-    bot.answer_lane(CEES, lane, anna[7], NOW - 6 * day + 10 * hour)
-    bot.close_lane(ANNA, lane, anna[7], NOW - 5 * day + 8 * hour)
+    lane = bot.open_lane(ANNA, anna[7], today - 6 * day + 9.5 * hour)
+    bot.answer_lane(CEES, lane, anna[7], today - 6 * day + 10 * hour)
+    bot.close_lane(ANNA, lane, anna[7], today - 5 * day + 8 * hour)
     other = bot.open_lane(BRAM, bram[4], start + 12 * day + 10 * hour)
     bot.answer_lane(TEAM, other, bram[4], start + 12 * day + 12 * hour)
     WegwijzerPrivacy(engine).sweep(key, NOW)  # the bot's own sweep (retention)
@@ -523,4 +527,8 @@ def test_migration_0110_cuts_the_links_of_rows_written_before(db_url: str,
     assert closed.asker == "-" and closed.first_answer_by == "-"
     learned = LearnedRepository(engine)
     assert learned.person_votes(key.person(ANNA)) == votes_before > 0
-    assert len(learned.learned(MAP)) == 2  # brief, lezen -> taalhuis: four people
+    # brief, lezen -> taalhuis (four people: two verdicts, two lanes) and, from the
+    # two verdicts (!fout taalhuis on a schuldhulp answer), away from schuldhulp
+    assert {(a.term, a.service_id, a.support)
+            for found in learned.learned(MAP).by_term.values() for a in found} == {
+        (t, s, n) for t in ("brief", "lezen") for s, n in (("taalhuis", 4), ("schuldhulp", 2))}
