@@ -1019,7 +1019,7 @@ class WegwijzerBot:
             # with the keyed verdict id (privacy13): no value names them twice
             return self.feedback.rate(
                 answer, by=pseudonyms.asker(answer.answer_id, ctx.sender),
-                source=lambda feedback_id: source_key(feedback_id, ctx.sender, pseudonyms),
+                source=lambda first_id: source_key(first_id, ctx.sender, pseudonyms),
                 verdict=verdict, named=expected, feedback_id=feedback_id, at=at,
                 terms=terms, key=pseudonyms.fingerprint()), pseudonyms
 
