@@ -29,7 +29,7 @@ import hmac
 import secrets
 import unicodedata
 
-__all__ = ["KEY_BYTES", "PERSON_HEX", "KeyDecision", "Pseudonyms", "key_decision",
+__all__ = ["KEY_BYTES", "PERSON_HEX", "REF_HEX", "KeyDecision", "Pseudonyms", "key_decision",
            "normalise_question"]
 
 #: The key's length (bytes); the file holds it as 64 hex characters.
@@ -40,6 +40,14 @@ PERSON_HEX = 12
 
 _QUESTION = b"busbaan/wegwijzer/question/v1"
 _PERSON = b"busbaan/learning/person/v1"
+_ASKER = b"busbaan/wegwijzer/asker/v1"
+_LANE_PERSON = b"busbaan/wegwijzer/lane-person/v1"
+_LEARNED_SOURCE = b"busbaan/learning/source/v1"
+_AUDIT_REF = b"busbaan/audit/ref/v1"
+_ANSWER_ROOM = b"busbaan/wegwijzer/answer-room/v1"
+#: Hex digits of a learned vote's source (:meth:`Pseudonyms.learned_source`) and of an
+#: audit entry's object reference (:meth:`Pseudonyms.audit_ref`): 64 bits.
+REF_HEX = 16
 _FINGERPRINT = b"busbaan/pseudonyms/fingerprint/v1"
 
 
@@ -75,8 +83,43 @@ class Pseudonyms:
         return self._mac(_QUESTION, normalise_question(text))
 
     def person(self, user_id: str) -> str:
-        """A professional's pseudonym (:data:`PERSON_HEX` hex) from their Matrix ID."""
+        """A professional's pseudonym (:data:`PERSON_HEX` hex) from their Matrix ID: the
+        same for all their learned votes (counted per person; erased per person). Since
+        session 11 nothing else stores it (privacy13): a value that stood for one person
+        everywhere let one audit entry that names them find all their rows."""
         return self._mac(_PERSON, user_id)[:PERSON_HEX]
+
+    def asker(self, answer_id: str, user_id: str) -> str:
+        """Who asked for answer ``answer_id``, and who rated it (:data:`PERSON_HEX` hex):
+        a pseudonym *per answer*, so that one answer tied to a professional (an audit
+        entry, a waiting lane's Matrix ID) ties no other answer to them without the key
+        (session 11, privacy13). With the key, "is this their answer?" is one HMAC."""
+        return self._mac(_ASKER, f"{answer_id}\0{user_id}")[:PERSON_HEX]
+
+    def answer_room(self, answer_id: str, room_id: str) -> str:
+        """The room answer ``answer_id`` was given in (:data:`REF_HEX` hex), per answer:
+        a direct chat's room id is one professional's, so the same value on every
+        answer in it grouped all their answers of the retention period (session 11).
+        With the key, "was this answer given here?" is one HMAC."""
+        return self._mac(_ANSWER_ROOM, f"{answer_id}\0{room_id}")[:REF_HEX]
+
+    def lane_person(self, lane_id: str, user_id: str) -> str:
+        """A person in lane ``lane_id`` (the asker, the team member who answered first,
+        who closed it): per lane, like :meth:`asker` per answer."""
+        return self._mac(_LANE_PERSON, f"{lane_id}\0{user_id}")[:PERSON_HEX]
+
+    def learned_source(self, source_id: str) -> str:
+        """The feedback or lane id a learned vote came from, as ``route_learned`` keeps
+        it (:data:`REF_HEX` hex): without the key the votes cannot be joined to the
+        verdict or lane (and through it to an answer and an audit entry)."""
+        return self._mac(_LEARNED_SOURCE, source_id)[:REF_HEX]
+
+    def audit_ref(self, kind: str, object_id: str) -> str:
+        """How an audit entry names a wegwijzer object (``kind``: answer, lane,
+        feedback) since session 11 (:data:`REF_HEX` hex): the privacy officer with the
+        key computes it for an id (``busbaan keys investigate``); with the database
+        alone it matches no column of any table (its own purpose label)."""
+        return self._mac(_AUDIT_REF, f"{kind}\0{object_id}")[:REF_HEX]
 
     def fingerprint(self) -> str:
         """8 hex that name the key without revealing it: logged at start, so that two

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import math
 import os
 import time
@@ -105,8 +106,9 @@ from busbaan.wegwijzer import (
     question_hash,
     refuse_personal_data,
 )
+from busbaan.wegwijzer.audit_refs import object_refs
 from busbaan.wegwijzer.mapdoc import MapDocument, document_from_text, map_document
-from busbaan.wegwijzer.retention import MATRIX_ID_DAYS, before_rotation
+from busbaan.wegwijzer.retention import MATRIX_ID_DAYS, before_rotation, is_forgotten_person
 from busbaan.wegwijzer.semantic import EmbeddingsEndpoint, SemanticRanker
 
 T = TypeVar("T")
@@ -325,8 +327,19 @@ class WegwijzerBot:
 
     def before_key_change(self, answer: AnswerRecord) -> bool:
         """Whether ``answer`` was given before the current key was rotated in (its
-        asker's pseudonym is under the old key: nobody can be matched to it)."""
-        return before_rotation(answer.created_at, self.keys.rotated_at)
+        asker's pseudonym is under the old key: nobody can be matched to it), or before
+        the per-answer pseudonyms (migration 0110 forgot its asker)."""
+        return (before_rotation(answer.created_at, self.keys.rotated_at)
+                or is_forgotten_person(answer.asker))
+
+    def is_asker(self, answer: AnswerRecord, user_id: str) -> bool:
+        """Whether ``user_id`` asked for ``answer`` (its per-answer pseudonym)."""
+        return answer.asker == self.pseudonyms.asker(answer.answer_id, user_id)
+
+    def asker_of(self, user_id: str) -> Callable[[str], str]:
+        """answer id → ``user_id``'s pseudonym for that answer, under the key in use."""
+        pseudonyms = self.pseudonyms
+        return lambda answer_id: pseudonyms.asker(answer_id, user_id)
 
     async def sweep_ids(self, *, legacy: bool) -> dict[str, int]:
         """The retention sweep (:mod:`busbaan.store.wegwijzer_privacy`): at start with
@@ -350,10 +363,10 @@ class WegwijzerBot:
             log.info("wegwijzer.ids_swept", **counts)
         return counts
 
-    def person(self, user_id: str) -> str:
-        """The keyed pseudonym the store names ``user_id`` by (never the Matrix ID;
-        :mod:`busbaan.wegwijzer.retention`)."""
-        return self.pseudonyms.person(user_id)
+    def lane_person(self, lane_id: str, user_id: str) -> str:
+        """The keyed pseudonym lane ``lane_id`` names ``user_id`` by (never the Matrix
+        ID, and per lane: :mod:`busbaan.wegwijzer.retention`)."""
+        return self.pseudonyms.lane_person(lane_id, user_id)
 
     @property
     def client(self) -> nio.AsyncClient:
@@ -542,8 +555,9 @@ class WegwijzerBot:
 
         def add(pseudonyms: Pseudonyms) -> AnswerRecord:
             record = AnswerRecord(
-                answer_id=answer_id, room_id=room_id, event_id=event_id,
-                question_event_id=question_event_id, asker=pseudonyms.person(asker),
+                answer_id=answer_id, room_id=pseudonyms.answer_room(answer_id, room_id),
+                event_id=event_id, question_event_id=question_event_id,
+                asker=pseudonyms.asker(answer_id, asker),
                 question_sha256=question_hash(answer.question, pseudonyms),
                 map_sha256=self.document.sha256,
                 results=tuple(ResultRef(r.service_id, r.organization_id, r.score, r.lane)
@@ -671,9 +685,11 @@ class WegwijzerBot:
 
         def add(pseudonyms: Pseudonyms) -> AnswerRecord:
             record = AnswerRecord(
-                answer_id=answer_id, room_id=str(message["room_id"]), event_id=event_id,
+                answer_id=answer_id,
+                room_id=pseudonyms.answer_room(answer_id, str(message["room_id"])),
+                event_id=event_id,
                 question_event_id=str(message["event_id"]),
-                asker=pseudonyms.person(str(message["sender"])),
+                asker=pseudonyms.asker(answer_id, str(message["sender"])),
                 question_sha256=question_hash(query, pseudonyms),
                 map_sha256=self.document.sha256,
                 results=results, confident=bool(route.get("confident")),
@@ -780,11 +796,17 @@ class WegwijzerBot:
         await self.check_key()
         if in_reply_to:
             replied = await asyncio.to_thread(self.answers.by_event, in_reply_to)
-            if replied is not None and replied.room_id == room_id:
+            if replied is not None and (
+                    replied.room_id == self.pseudonyms.answer_room(replied.answer_id, room_id)
+                    or self.before_key_change(replied)):  # nobody's now: the caller says so
                 return replied
             if replied is None and await self.forgotten_answer(room_id, in_reply_to):
                 raise answer_forgotten(replied=True)  # not "your last answer": another
-        last = await asyncio.to_thread(self.answers.last_for, room_id, self.person(sender))
+        pseudonyms = self.pseudonyms
+        last = await asyncio.to_thread(
+            self.answers.last_for,
+            lambda answer_id: pseudonyms.answer_room(answer_id, room_id),
+            self.asker_of(sender))
         newest = self._last_question.get((room_id, sender))
         if last is not None and newest is not None and newest != last.question_event_id:
             # outside7: the newest question was refused (personal data, no words, another
@@ -798,9 +820,18 @@ class WegwijzerBot:
                 "open a lane from; nothing was stored. Ask the question again (without "
                 "personal data), or reply to the answer you mean.",
                 errcode="BB_NO_ANSWER", data={"reason": "last_question_refused"})
-        if last is None and self.keys.rotated_at is not None and await asyncio.to_thread(
-                self.answers.in_room_before, room_id, self.keys.rotated_at):
-            raise NotFound(  # privacy11: their answers here are under the old key
+        if last is None and await asyncio.to_thread(self.answers.forgotten_for,
+                                                    self.asker_of(sender)):
+            # privacy12: all past the limit, maybe. Asked before the update below: theirs
+            # can be told (per answer under the key); that one is about anyone's answers
+            raise answer_forgotten(replied=False)
+        if last is None and await asyncio.to_thread(
+                self.answers.unmatchable_since,
+                self.clock.now() - dt.timedelta(days=MATRIX_ID_DAYS), self.keys.rotated_at):
+            # privacy11: their answers from before are under the old key (or, session 11,
+            # from before the per-answer pseudonyms); which room they were in cannot be
+            # told any more (per answer under the key), so: any such answer still kept
+            raise NotFound(
                 "Sinds een beveiligingsupdate van de wegwijzer heb ik je in deze kamer nog "
                 "geen antwoord gegeven; antwoorden van daarvoor kan ik niet meer aan jou "
                 "koppelen. Stel je vraag opnieuw: !wie <vraag> (of stuur me een direct "
@@ -809,9 +840,6 @@ class WegwijzerBot:
                 "room yet; answers from before it I can no longer link to you. Ask your "
                 "question again: !who <question> (or send me a direct message).",
                 errcode="BB_NO_ANSWER", data={"reason": "before_key_change"})
-        if last is None and await asyncio.to_thread(self.answers.forgotten_for,
-                                                    self.person(sender)):
-            raise answer_forgotten(replied=False)  # privacy12: all past the limit, maybe
         if last is None:
             raise NotFound(
                 "Ik heb je in deze kamer nog geen antwoord gegeven. Stel eerst een vraag: "
@@ -844,16 +872,18 @@ class WegwijzerBot:
         answer = await asyncio.to_thread(self.answers.get, route["answer_id"])
         return answer is not None and answer.forgotten
 
-    async def question_for(self, answer: AnswerRecord) -> str | None:
-        """The question's text, to carry into a lane: from memory, else from Matrix
-        (checked again for personal data). None when it cannot be had safely, or the
-        answer no longer keeps where the question was asked (past the retention limit)."""
+    async def question_for(self, answer: AnswerRecord, room_id: str | None) -> str | None:
+        """The question's text, to carry into a lane: from memory, else from Matrix in
+        ``room_id`` (where it was asked: the store keeps no room id in the clear since
+        session 11; checked again for personal data and against the question's hash).
+        None when it cannot be had safely, or the answer no longer keeps where the
+        question was asked (past the retention limit)."""
         cached = self._questions.get(answer.answer_id)
         if cached is not None:
             return cached
-        if answer.room_id is None or answer.question_event_id is None:
+        if room_id is None or answer.question_event_id is None:
             return None
-        resp = await self.client.room_get_event(answer.room_id, answer.question_event_id)
+        resp = await self.client.room_get_event(room_id, answer.question_event_id)
         if not isinstance(resp, nio.RoomGetEventResponse):
             return None
         body = _strip_fallback(str(resp.event.source.get("content", {}).get("body", "")))
@@ -870,13 +900,14 @@ class WegwijzerBot:
             return None  # also an answer stored under another (or no longer a) key
         return routed
 
-    async def terms_for(self, answer: AnswerRecord) -> tuple[str, ...] | None:
+    async def terms_for(self, answer: AnswerRecord,
+                        room_id: str | None) -> tuple[str, ...] | None:
         """The terms ``answer``'s question teaches (stems, never its text): ``()`` for an
         answer with a safety signal (given by rule, not learned: feedback on it must not
         teach its ordinary words to other services; outside7: two people's !fout on
         suicide answers moved "zoon" towards the Taalhuis for everyone); None when the
-        question cannot be read again (:meth:`question_for`)."""
-        question = await self.question_for(answer)
+        question cannot be read again (:meth:`question_for`, in ``room_id``)."""
+        question = await self.question_for(answer, room_id)
         if question is None:
             return None
         if self.router.route(question).safety:
@@ -885,11 +916,13 @@ class WegwijzerBot:
         return learning_terms(self.router.analyzer, question)
 
     async def learn(self, answer: AnswerRecord, source_id: str,
-                    votes: list[tuple[str, int]], *, actor: str | None) -> int:
+                    votes: list[tuple[str, int]], *, actor: str | None,
+                    room_id: str | None) -> int:
         """Store what an accepted lane teaches: the question's normalised terms ->
-        services (never its text); reload the associations. (Feedback stores its votes
-        with its verdict, in one transaction: :meth:`_feedback`.)"""
-        terms = await self.terms_for(answer) if votes else None
+        services (never its text); reload the associations. ``room_id``: where the
+        question was asked (:meth:`question_for`). (Feedback stores its votes with its
+        verdict, in one transaction: :meth:`_feedback`.)"""
+        terms = await self.terms_for(answer, room_id) if votes else None
         if not terms:
             return 0
         now = self.clock.now()
@@ -909,15 +942,13 @@ class WegwijzerBot:
         """After a source's votes were replaced: reload, audit (``route.learned``), log."""
         if answer.map_sha256 == self.document.sha256:
             await self._load_learned()
-        # The professional by pseudonym, not Matrix ID (session 9): once their votes are
-        # forgotten (`route learned forget --person`), this entry links no one without
-        # the key, and nobody after a key rotation. Entries written before keep theirs
-        # (the log is tamper-evident and is not rewritten).
-        details = {"source_id": source_id, "votes": str(n),
-                   "map_sha256": answer.map_sha256[:16]}
-        if actor is not None:
-            details |= {"person": pseudonyms.person(actor),  # the key of the votes
-                        "pseudonym_key": pseudonyms.fingerprint()}
+        # No person (session 11): written next to the route.feedback or lane.answered
+        # entry that names the professional, a person pseudonym here named them in
+        # route_learned (all their votes). The source by keyed reference, under the key
+        # of the votes (busbaan.wegwijzer.audit_refs). Entries written before keep their
+        # `person` and `source_id` (the log is tamper-evident and is not rewritten).
+        details = {"votes": str(n), "map_sha256": answer.map_sha256[:16],
+                   **object_refs(pseudonyms, source_id)}
         await self.record("route.learned", "C", actor=None, details=details)
         log.info("route.learned", source_id=source_id, votes=n,
                  associations=len(self.learned))
@@ -973,21 +1004,24 @@ class WegwijzerBot:
         applied with the verdict's learned votes in one transaction
         (:meth:`FeedbackRepository.rate`); audited only when something changed."""
         answer = await self.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
-        if answer.asker != self.person(ctx.sender):
+        if not self.is_asker(answer, ctx.sender):
             if self.before_key_change(answer):
                 raise answer_before_key_change()
             raise Forbidden(
                 "Alleen wie de vraag stelde kan het antwoord beoordelen.",
                 "Only the person who asked can rate the answer.", errcode="BB_NOT_ASKER")
         self.require_audit()
-        terms = await self.terms_for(answer)
+        terms = await self.terms_for(answer, ctx.room_id)
         feedback_id, at = self.feedback.new_id(), self.clock.now()
 
         def rate(pseudonyms: Pseudonyms) -> tuple[Rated, Pseudonyms]:
+            # per answer (the verdict's `by`) and, for the votes, the person's pseudonym
+            # with the keyed verdict id (privacy13): no value names them twice
             return self.feedback.rate(
-                answer, by=pseudonyms.person(ctx.sender), verdict=verdict, named=expected,
-                feedback_id=feedback_id, at=at, terms=terms,
-                key=pseudonyms.fingerprint()), pseudonyms
+                answer, by=pseudonyms.asker(answer.answer_id, ctx.sender),
+                source=lambda first_id: source_key(first_id, ctx.sender, pseudonyms),
+                verdict=verdict, named=expected, feedback_id=feedback_id, at=at,
+                terms=terms, key=pseudonyms.fingerprint()), pseudonyms
 
         rated, pseudonyms = await self.write_under_key(rate)
         decision, stored = rated.decision, rated.stored
@@ -1001,8 +1035,11 @@ class WegwijzerBot:
                              data={"answer_id": answer.answer_id, "service_id": expected})
         assert stored is not None
         if decision.changes:
-            details = {"answer_id": answer.answer_id, "verdict": stored.verdict,
-                       "map_sha256": answer.map_sha256[:16], "outcome": decision.outcome}
+            # the answer and the verdict by keyed reference, under the key the verdict
+            # was written with (busbaan.wegwijzer.audit_refs)
+            details = {"verdict": stored.verdict, "map_sha256": answer.map_sha256[:16],
+                       "outcome": decision.outcome,
+                       **object_refs(pseudonyms, answer.answer_id, stored.feedback_id)}
             if stored.expected_service_id:
                 details["expected_service_id"] = stored.expected_service_id
             await self.record("route.feedback", "C", actor=ctx.sender, details=details)

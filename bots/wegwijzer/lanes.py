@@ -41,6 +41,7 @@ from busbaan.wegwijzer import (
     team_figures,
     waited,
 )
+from busbaan.wegwijzer.audit_refs import object_refs
 
 if TYPE_CHECKING:
     from bots.wegwijzer.bot import WegwijzerBot
@@ -161,7 +162,7 @@ class LaneDesk:
         """Open a lane to result ``n`` (1-based) of ``answer``, or to ``service_id`` (the
         human triage desk, ``!baan mens``); see the module doc."""
         await self.bot.check_key()  # the lane's asker is written under this key
-        if self.bot.person(sender) != answer.asker:
+        if not self.bot.is_asker(answer, sender):
             if self.bot.before_key_change(answer):
                 from bots.wegwijzer.bot import answer_before_key_change
 
@@ -228,7 +229,7 @@ class LaneDesk:
                     f"was opened. Reach them this way: {contact}.",
                     errcode="BB_INTAKE_EMPTY",
                     data={"service_id": service.id, "contact": contact})
-            question = await self.bot.question_for(answer)
+            question = await self.bot.question_for(answer, room_id)
             lane_id = self.repo.new_id()
             target = target_minutes(service.response_target_minutes,
                                     self.default_target_minutes)
@@ -246,9 +247,10 @@ class LaneDesk:
                 lane = LaneRecord(
                     lane_id=lane_id, room_id=created.room_id, answer_id=answer.answer_id,
                     service_id=service.id, organization_id=service.organization_id,
-                    team=intake_alias, asker=pseudonyms.person(sender),
+                    team=intake_alias, asker=pseudonyms.lane_person(lane_id, sender),
                     target_minutes=target, opened_at=opened_at,
-                    intake_room_id=intake_id, asker_user_id=sender)
+                    intake_room_id=intake_id, asker_user_id=sender,
+                    question_room_id=room_id)
                 return lane, self.repo.add(lane, answer.question_sha256,
                                            key=pseudonyms.fingerprint())
 
@@ -268,11 +270,12 @@ class LaneDesk:
         if self.bot.runner.encryption:  # the room key must reach asker and team (issue 11)
             await self.bot.runner.members_known(lane.room_id, [sender, *team])
         await self._first_messages(lane, sender, question, service.name, org_name, invited)
+        # the lane and its answer by keyed reference, and no room id (session 11,
+        # busbaan.wegwijzer.audit_refs)
         await self.bot.record("lane.opened", "C", actor=sender, details={
-            "lane_id": lane.lane_id, "room_id": lane.room_id, "service_id": lane.service_id,
-            "organization_id": lane.organization_id, "team": lane.team,
-            "answer_id": answer.answer_id, "invited": str(invited),
-            "target_minutes": str(target)})
+            "service_id": lane.service_id, "organization_id": lane.organization_id,
+            "team": lane.team, "invited": str(invited), "target_minutes": str(target),
+            **object_refs(self.bot.pseudonyms, lane.lane_id, answer.answer_id)})
         log.info("lane.opened", lane_id=lane.lane_id, service_id=lane.service_id,
                  team=lane.team, invited=invited, target_minutes=target)
         return Opened(lane, False, invited, service.name)
@@ -347,13 +350,13 @@ class LaneDesk:
             log.info("lane.message_not_recorded", lane_id=lane.lane_id, errcode=exc.errcode)
             return
         lane = self._lanes.get(lane.room_id, lane)  # re-read if the key was switched
-        if self.bot.person(sender) == lane.asker or not lane.waiting:
+        if self.bot.lane_person(lane.lane_id, sender) == lane.asker or not lane.waiting:
             return
         now = self.bot.clock.now()
         try:
             first = await self.bot.write_under_key(
                 lambda pseudonyms: self.repo.first_answer(
-                    lane.lane_id, by=pseudonyms.person(sender), at=now,
+                    lane.lane_id, by=pseudonyms.lane_person(lane.lane_id, sender), at=now,
                     key=pseudonyms.fingerprint()))
         except BusbaanError as exc:
             log.info("lane.message_not_recorded", lane_id=lane.lane_id, errcode=exc.errcode)
@@ -365,12 +368,14 @@ class LaneDesk:
             return
         seconds = round(waited(current, now).total_seconds())
         await self.bot.record("lane.answered", "U", actor=sender, details={
-            "lane_id": lane.lane_id, "service_id": lane.service_id, "team": lane.team,
-            "seconds_to_first_answer": str(seconds)})
+            "service_id": lane.service_id, "team": lane.team,
+            "seconds_to_first_answer": str(seconds),
+            **object_refs(self.bot.pseudonyms, lane.lane_id)})
         log.info("lane.first_answer", lane_id=lane.lane_id, team=lane.team, seconds=seconds)
         answer = await asyncio.to_thread(self.bot.answers.get, lane.answer_id)
         if answer is not None:  # a lane the team took up: the service fitted
-            await self.bot.learn(answer, lane.lane_id, [(lane.service_id, 1)], actor=sender)
+            await self.bot.learn(answer, lane.lane_id, [(lane.service_id, 1)], actor=sender,
+                                 room_id=lane.question_room_id)
 
     async def _loop(self) -> None:
         while True:
@@ -420,8 +425,9 @@ class LaneDesk:
             except MatrixError:
                 log.warning("lane.reminder_not_sent", lane_id=lane.lane_id)
             await self.bot.record("lane.reminded", "E", actor=None, details={
-                "lane_id": lane.lane_id, "service_id": lane.service_id, "team": lane.team,
-                "waited_seconds": str(data["waited_seconds"])})
+                "service_id": lane.service_id, "team": lane.team,
+                "waited_seconds": str(data["waited_seconds"]),
+                **object_refs(self.bot.pseudonyms, lane.lane_id)})
             log.info("lane.reminded", lane_id=lane.lane_id, team=lane.team)
             sent += 1
         return sent
@@ -507,8 +513,9 @@ class LaneDesk:
         await self.bot.check_key()
         now = self.bot.clock.now()
         closed = await self.bot.write_under_key(
-            lambda pseudonyms: self.repo.close(lane.lane_id, by=pseudonyms.person(ctx.sender),
-                                               at=now, key=pseudonyms.fingerprint()))
+            lambda pseudonyms: self.repo.close(
+                lane.lane_id, by=pseudonyms.lane_person(lane.lane_id, ctx.sender), at=now,
+                key=pseudonyms.fingerprint()))
         if not closed:
             raise UsageError("Deze baan is al gesloten.", "This lane is already closed.",
                              errcode="BB_LANE_CLOSED")
@@ -516,7 +523,8 @@ class LaneDesk:
         if current is not None:
             self._lanes[lane.room_id] = current
         await self.bot.record("lane.closed", "U", actor=ctx.sender,
-                              details={"lane_id": lane.lane_id, "team": lane.team})
+                              details={"team": lane.team,
+                                       **object_refs(self.bot.pseudonyms, lane.lane_id)})
         text = t(ctx.lang, "Deze baan is gesloten. Bedankt!", "This lane is closed. Thank you!")
         return Reply(text, data={"lane_id": lane.lane_id})
 

@@ -1,12 +1,14 @@
 """``busbaan keys``: the deployment's pseudonym key (session 9).
 
 ``busbaan keys rotate`` replaces the pseudonym key and re-keys what can be re-keyed;
-``busbaan keys redact`` runs the wegwijzer's retention sweep now. What rotation means
-per table is in docs/contracts.md ("busbaan keys") and docs/architecture.md ("Keyed
-pseudonyms"). In short: an HMAC cannot be turned back, so a pseudonym can be re-keyed
-only where the plain value is still held — a waiting lane's asker. Everything else
-stays under the old key, and once the old key is gone nobody can link it to a person
-again: rotation makes the older pseudonyms anonymous.
+``busbaan keys redact`` runs the wegwijzer's retention sweep now; ``busbaan keys
+investigate`` links, with the key, what the database alone no longer links (session
+11: audit entries about an answer or lane, a professional's rows), and audits it.
+What rotation means per table is in docs/contracts.md ("busbaan keys") and
+docs/architecture.md ("Keyed pseudonyms"). In short: an HMAC cannot be turned back, so
+a pseudonym can be re-keyed only where the plain value is still held — a waiting lane's
+asker. Everything else stays under the old key, and once the old key is gone nobody can
+link it to a person again: rotation makes the older pseudonyms anonymous.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ _DB_OPTION = click.option("--db", "url", default=None,
 
 @click.group()
 def keys() -> None:
-    """The pseudonym key: rotate it, or forget Matrix IDs past their retention now."""
+    """The pseudonym key: rotate it, forget Matrix IDs past their retention now, or
+    investigate with it (audited)."""
     # outside10: unconfigured, structlog printed "[debug] audit.appended" to standard
     # output before the Dutch result line, without the redacting processor. Log lines
     # go to stderr, from WARNING, as for `busbaan audit`.
@@ -173,3 +176,91 @@ def rotate_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> 
         "Antwoorden, beoordelingen en leerstemmen van hiervoor houden hun oude pseudoniem, "
         "dat niemand meer aan een persoon kan koppelen. Een draaiende wegwijzer gaat verder "
         "met de nieuwe sleutel; kopieën van de oude sleutel (back-ups) horen ook weg.")
+
+
+@keys.command("investigate")
+@click.argument("object_ids", nargs=-1, metavar="[A-…|L-…|F-…]...")
+@click.option("--person", "user_id", default=None, metavar="@NAAM:SERVER",
+              help="List what this professional did in the wegwijzer's tables (answers "
+                   "asked for, verdicts, lanes opened, answered, closed).")
+@_KEY_OPTION
+@_STATE_OPTION
+@_DB_OPTION
+def investigate_cmd(object_ids: tuple[str, ...], user_id: str | None,
+                    pseudonym_key: Path | None, state_dir: Path, url: str | None) -> None:
+    """An investigation with the pseudonym key (the privacy officer): the audit entries
+    about wegwijzer answers, lanes or verdicts by id, or the rows of one professional.
+    Without the key the database does not link them (session 11). Each investigation is
+    recorded in the audit log (audit.investigated) before its result is shown."""
+    from busbaan.audit.entry import AuditEntry
+    from busbaan.audit.reading import local_time
+    from busbaan.directory import is_user_id
+    from busbaan.errors import UsageError
+    from busbaan.keyfile import load_pseudonyms
+    from busbaan.records import AuditWriter
+    from busbaan.store import make_engine, migrate
+    from busbaan.store.pseudonym_key import KeyGuard
+    from busbaan.store.wegwijzer_investigation import entries_about, rows_of
+    from busbaan.wegwijzer.audit_refs import object_refs, ref_kind
+
+    en = lang() == "en"
+    if not object_ids and user_id is None:
+        raise UsageError(
+            "Noem een antwoord, baan of beoordeling (A-…, L-…, F-…) of --person @naam:server.",
+            "Name an answer, lane or verdict (A-…, L-…, F-…) or --person @name:server.")
+    for object_id in object_ids:
+        try:
+            ref_kind(object_id)
+        except ValueError:
+            raise UsageError(
+                f"'{object_id}' is geen id van een antwoord (A-…), baan (L-…) of "
+                "beoordeling (F-…) van de wegwijzer.",
+                f"'{object_id}' is not the id of a wegwijzer answer (A-…), lane (L-…) or "
+                "verdict (F-…).") from None
+    if user_id is not None and not is_user_id(user_id):
+        raise UsageError(f"'{user_id}' is geen Matrix-ID; geef --person als @naam:server.",
+                         f"'{user_id}' is not a Matrix ID; give --person as @name:server.")
+    path = _key_path(pseudonym_key, state_dir)
+    pseudonyms = load_pseudonyms(path)  # missing or unusable: exit 2
+    migrate(url)
+    engine = make_engine(url)
+    writer = AuditWriter(url)
+    officer = getpass.getuser()
+
+    def record(details: dict[str, str], subject: str | None = None) -> None:
+        writer.write([AuditEntry(
+            event_code="audit.investigated", action="R", occurred_at=dt.datetime.now(dt.UTC),
+            outcome="done", source="cli", user_id=officer, subject_user=subject,
+            reason_code="investigation", details=details)])
+
+    try:
+        # the key in use (exit 2 for one rotated away: it would find nothing new)
+        KeyGuard(engine, pseudonyms, path, claim=False).check(dt.datetime.now(dt.UTC))
+        for object_id in object_ids:
+            found = entries_about(writer.log(), pseudonyms, object_id)
+            record({**object_refs(pseudonyms, object_id), "found": str(len(found))})
+            click.echo(f"{object_id}: {len(found)} "
+                       + ("audit entries" if en else "auditregels"))
+            for logged in found:
+                e = logged.entry
+                click.echo(f"  #{logged.index} {local_time(e.occurred_at)} {e.event_code} "
+                           f"{e.user_id or '-'}")
+        if user_id is not None:
+            rows = rows_of(engine, pseudonyms, user_id)
+            record({"pseudonym_key": pseudonyms.fingerprint(), "found": str(rows.count())},
+                   subject=user_id)
+            for label_nl, label_en, ids in (
+                    ("antwoorden gevraagd", "answers asked for", rows.answers),
+                    ("beoordelingen", "verdicts", rows.verdicts),
+                    ("banen geopend", "lanes opened", rows.lanes_opened),
+                    ("banen eerst beantwoord", "lanes answered first", rows.lanes_answered),
+                    ("banen gesloten", "lanes closed", rows.lanes_closed)):
+                click.echo(f"{label_en if en else label_nl}: {len(ids)}"
+                           + (f" ({', '.join(ids)})" if ids else ""))
+    finally:
+        engine.dispose()
+    click.echo("Recorded in the audit log (audit.investigated); rows and entries written "
+               "under an earlier key are not found by person."
+               if en else
+               "Vastgelegd in het auditlog (audit.investigated); rijen en regels onder een "
+               "eerdere sleutel worden niet per persoon gevonden.")

@@ -267,16 +267,14 @@ def source_key(source_id: str, actor: str | None, pseudonyms: Pseudonyms) -> str
     """The source id evidence is stored under: ``<person>~<source>``, where the person
     is the professional's keyed pseudonym (:meth:`Pseudonyms.person`: 12 hex of an
     HMAC-SHA-256 of the Matrix ID; enough to count different people, not the ID, and
-    not to be found by hashing the directory's IDs). Without an actor, the source alone
-    (it then counts as its own person)."""
+    not to be found by hashing the directory's IDs) and the source the feedback or lane
+    id under the key (:meth:`Pseudonyms.learned_source`, session 11: the raw id joined a
+    person's votes to the verdict, its answer and the audit entry naming them). Without
+    an actor, the source alone (it then counts as its own person)."""
+    source = pseudonyms.learned_source(source_id)
     if actor is None:
-        return source_id
-    return person_source(pseudonyms.person(actor), source_id)
-
-
-def person_source(person: str, source_id: str) -> str:
-    """``<person>~<source>`` for a person pseudonym already made (see :func:`source_key`)."""
-    return f"{person}{PERSON_SEP}{source_id}"
+        return source
+    return f"{pseudonyms.person(actor)}{PERSON_SEP}{source}"
 
 
 def person_of(source_id: str) -> str:
@@ -322,7 +320,6 @@ __all__ = [
     "learned_from",
     "learning_terms",
     "person_of",
-    "person_source",
     "proper_nouns",
     "safety_services",
     "source_key",

@@ -25,6 +25,7 @@ from busbaan.routing.learning import (
     source_of,
 )
 from busbaan.store.pseudonym_key import fence
+from busbaan.wegwijzer.retention import coarse_day
 
 if TYPE_CHECKING:
     from busbaan.audit.entry import AuditEntry
@@ -85,7 +86,7 @@ def replace_votes(s: Session, map_sha256: str, source_id: str,
     for (term, service_id), delta in rows.items():
         s.add(RouteLearnedRow(map_sha256=map_sha256, term=term, service_id=service_id,
                               delta=delta, source_id=source_id,
-                              created_at=now.astimezone(dt.UTC)))
+                              created_at=coarse_day(now)))
     return int(removed or 0), len(rows)
 
 
@@ -111,8 +112,11 @@ class LearnedRepository:
         """Store the votes of one source, replacing what it said before (a changed
         verdict); returns how many votes it now has. The source's earlier votes are
         found by its feedback or lane id, whatever person pseudonym they were stored
-        under (one from before the pseudonym key changed must not count again).
-        ``source_id`` names the person under ``key`` (see :func:`fence`)."""
+        under (one from before the pseudonym key changed must not count again; since
+        session 11 the feedback or lane id is keyed too, so a source is found under the
+        key it was written with: a verdict or lane from before a rotation is refused
+        anyway). ``source_id`` names the person under ``key`` (see :func:`fence`). The
+        time is kept to the day (:func:`~busbaan.wegwijzer.retention.coarse_day`)."""
         with Session(self._engine) as s, s.begin():
             if key is not None:
                 fence(s.connection(), key)

@@ -1,8 +1,9 @@
 """The wegwijzer's tables (issue 5): imported social maps, answers, lanes, feedback.
 
 No table holds a question's text: questions are referred to by their keyed hash
-(``question_sha256``). People are named by their keyed person pseudonym (12 hex), not
-their Matrix ID; the exceptions are ``lane.asker_user_id`` while the lane waits
+(``question_sha256``). People are named by keyed pseudonyms (12 hex; per answer or per
+lane since session 11, migration 0110: :mod:`busbaan.wegwijzer.retention`), not their
+Matrix ID; the exceptions are ``lane.asker_user_id`` while the lane waits
 (migration 0070) and an answer's room and event ids for a limited time (migration 0100;
 :mod:`busbaan.wegwijzer.retention`). Times are stored as naive UTC.
 Migration: ``0004_wegwijzer``.
@@ -96,6 +97,8 @@ class LaneRow(SQLModel, table=True):
     closed_at: dt.datetime | None = None
     closed_by: str | None = Field(default=None, max_length=255)
     asker_user_id: str | None = Field(default=None, max_length=255)
+    #: the room the lane's question was asked in, with ``asker_user_id`` (0110)
+    question_room_id: str | None = Field(default=None, max_length=255)
 
 
 class RouteFeedbackRow(SQLModel, table=True):

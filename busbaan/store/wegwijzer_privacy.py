@@ -13,6 +13,12 @@ the tables may hold):
   ``lane.asker`` of every lane that still holds its asker's Matrix ID, together with the
   audit entry in one transaction.
 
+A lane's asker is its per-lane pseudonym (:meth:`~busbaan.pseudonyms.Pseudonyms.lane_person`,
+session 11); the sweep also gives it to a waiting lane whose asker migration 0110 forgot.
+Rows written before migration 0070 (Matrix IDs in the person columns) no longer exist
+after 0110, which forgot those columns; their rename to the person pseudonym below stays
+for a database migrated by hand past 0070 without the bot ever starting.
+
 What is done is computed first (:func:`plan`, from the rows as read) and then applied
 with each UPDATE guarded by the values it read; when a row changed in between (the bot
 wrote meanwhile) nothing is applied and the plan is made again.
@@ -162,7 +168,7 @@ def plan(conn: Connection, pseudonyms: Pseudonyms, now: dt.datetime, *,
         user_id = row.asker_user_id or (row.asker if row.asker.startswith("@") else None)
         assert user_id is not None
         change = _LaneAsker(row.lane_id, row.asker, row.asker_user_id,
-                            pseudonyms.person(user_id),
+                            pseudonyms.lane_person(row.lane_id, user_id),
                             user_id if keeps_asker_id(record, now) else None)
         if (change.new_asker, change.new_user_id) != (change.old_asker, change.old_user_id):
             lanes.append(change)
@@ -210,7 +216,9 @@ def apply(conn: Connection, todo: Plan) -> None:
         done = conn.execute(sa.update(_LANE)
                             .where(_LANE.c.lane_id == c.lane_id, _LANE.c.asker == c.old_asker,
                                    user_id)
-                            .values(asker=c.new_asker, asker_user_id=c.new_user_id)).rowcount
+                            .values(asker=c.new_asker, asker_user_id=c.new_user_id,
+                                    **({} if c.new_user_id else
+                                       {"question_room_id": None}))).rowcount
         if int(done or 0) != 1:
             raise _Moved
     answer_ids = [a.answer_id for a in todo.answers]

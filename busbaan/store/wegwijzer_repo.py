@@ -17,22 +17,27 @@ nothing written; :meth:`busbaan.store.pseudonym_key.KeyGuard.write` writes again
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from busbaan.routing.learning import evidence_for, person_source
+from busbaan.routing.learning import evidence_for
 from busbaan.store.pseudonym_key import fence
 from busbaan.store.repositories import new_id
 from busbaan.store.wegwijzer_learned import replace_votes, source_terms
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow, SocialMapRow
 from busbaan.wegwijzer.feedback import FeedbackDecision, Rating, decide
 from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef, Verdict
-from busbaan.wegwijzer.retention import is_pseudonym
+from busbaan.wegwijzer.retention import FORGOTTEN_PERSON, coarse_day, is_pseudonym
+
+#: Answers fetched at a time by :meth:`AnswerRepository.last_for`.
+_PAGE = 200
+#: Forgotten answers :meth:`AnswerRepository.forgotten_for` compares, newest first.
+FORGOTTEN_SCAN = 2000
 
 
 def _store(when: dt.datetime) -> dt.datetime:
@@ -49,7 +54,9 @@ def _maybe(when: dt.datetime | None) -> dt.datetime | None:
 
 
 def _person(value: str) -> str:
-    """``value`` when it is a person pseudonym; ValueError (never echoing it) otherwise."""
+    """``value`` when it is a person pseudonym; ValueError (never echoing it) otherwise.
+    Which pseudonym (per answer, per lane) the callers decide
+    (:mod:`busbaan.wegwijzer.retention`)."""
     if not is_pseudonym(value):
         raise ValueError("expected a person pseudonym (12 hex), not a Matrix ID")
     return value
@@ -166,38 +173,57 @@ class AnswerRepository:
             row = s.get(RouteAnswerRow, answer_id)
             return _answer(row) if row is not None else None
 
-    def in_room_before(self, room_id: str, at: dt.datetime) -> bool:
-        """Whether any answer in ``room_id`` was given before ``at`` (privacy11: before
-        a key rotation, its asker's pseudonym is under the old key)."""
+    def unmatchable_since(self, since: dt.datetime, rotated_at: dt.datetime | None) -> bool:
+        """Whether answers given since ``since`` that still keep where they were given
+        name their asker so that nobody can be matched to them: given before the key
+        was rotated at ``rotated_at``, or before the per-answer pseudonyms (migration
+        0110 forgot their asker). Not per room: the answers' rooms are per answer under
+        the key (:meth:`~busbaan.pseudonyms.Pseudonyms.answer_room`), so an old key's
+        cannot be compared."""
+        old = col(RouteAnswerRow.asker).startswith(FORGOTTEN_PERSON)
+        if rotated_at is not None:
+            old = or_(old, col(RouteAnswerRow.created_at) < _store(rotated_at))
         with Session(self._engine) as session:
             return session.exec(
                 select(RouteAnswerRow.answer_id)
-                .where(RouteAnswerRow.room_id == room_id,
-                       col(RouteAnswerRow.created_at) < _store(at)).limit(1)).first() \
-                is not None
+                .where(col(RouteAnswerRow.room_id) != "",
+                       col(RouteAnswerRow.created_at) >= _store(since), old)
+                .limit(1)).first() is not None
 
-    def forgotten_for(self, asker: str) -> bool:
-        """Whether ``asker`` (a person pseudonym) has answers whose room and event ids
-        are no longer kept (:func:`busbaan.wegwijzer.retention.keeps_answer_ids`)."""
-        _person(asker)
+    def forgotten_for(self, asker_of: Callable[[str], str]) -> bool:
+        """Whether the person whose per-answer pseudonym is ``asker_of(answer_id)``
+        (:meth:`~busbaan.pseudonyms.Pseudonyms.asker`) has answers whose room and event
+        ids are no longer kept (:func:`busbaan.wegwijzer.retention.keeps_answer_ids`).
+        The newest :data:`FORGOTTEN_SCAN` such answers are looked at: the question is
+        about answers that went past the limit lately."""
         with Session(self._engine) as session:
-            return session.exec(
-                select(RouteAnswerRow.answer_id)
-                .where(RouteAnswerRow.asker == asker,
-                       RouteAnswerRow.room_id == "").limit(1)).first() is not None
+            rows = session.exec(
+                select(RouteAnswerRow.answer_id, RouteAnswerRow.asker)
+                .where(RouteAnswerRow.room_id == "")
+                .order_by(col(RouteAnswerRow.created_at).desc())
+                .limit(FORGOTTEN_SCAN)).all()
+        return any(asker == asker_of(answer_id) for answer_id, asker in rows)
 
-    def last_for(self, room_id: str, asker: str) -> AnswerRecord | None:
-        """The newest answer to ``asker`` (a person pseudonym) in ``room_id`` (answers
-        past the retention limit no longer have a room)."""
-        _person(asker)
+    def last_for(self, room_of: Callable[[str], str],
+                 asker_of: Callable[[str], str]) -> AnswerRecord | None:
+        """The newest answer given in the room whose per-answer value is
+        ``room_of(answer_id)`` to the person whose is ``asker_of(answer_id)``
+        (:meth:`~busbaan.pseudonyms.Pseudonyms.answer_room`, ``asker``; since session 11
+        neither groups answers, so the answers that still keep where they were given are
+        compared newest first). Answers past the retention limit no longer have a room."""
         with Session(self._engine) as s:
-            row = s.exec(select(RouteAnswerRow)
-                         .where(col(RouteAnswerRow.room_id) == room_id,
-                                col(RouteAnswerRow.asker) == asker)
-                         .order_by(col(RouteAnswerRow.created_at).desc(),
-                                   col(RouteAnswerRow.answer_id).desc())
-                         .limit(1)).first()
-            return _answer(row) if row is not None else None
+            rows = s.exec(select(RouteAnswerRow.answer_id, RouteAnswerRow.room_id,
+                                 RouteAnswerRow.asker)
+                          .where(col(RouteAnswerRow.room_id) != "")
+                          .order_by(col(RouteAnswerRow.created_at).desc(),
+                                    col(RouteAnswerRow.answer_id).desc())
+                          .execution_options(yield_per=_PAGE))
+            for answer_id, room, asker in rows:  # read from the cursor as compared
+                if room == room_of(answer_id) and asker == asker_of(answer_id):
+                    rows.close()
+                    row = s.get(RouteAnswerRow, answer_id)
+                    return _answer(row) if row is not None else None
+            return None
 
 
 # -- lanes -----------------------------------------------------------------------------
@@ -211,6 +237,7 @@ def _lane(row: LaneRow) -> LaneRecord:
         intake_room_id=row.intake_room_id, first_answer_at=_maybe(row.first_answer_at),
         first_answer_by=row.first_answer_by, reminded_at=_maybe(row.reminded_at),
         closed_at=_maybe(row.closed_at), asker_user_id=row.asker_user_id,
+        question_room_id=row.question_room_id,
     )
 
 
@@ -239,7 +266,9 @@ class LaneRepository:
                     lane_id=lane.lane_id, room_id=lane.room_id, answer_id=lane.answer_id,
                     service_id=lane.service_id, organization_id=lane.organization_id,
                     team=lane.team, intake_room_id=lane.intake_room_id, asker=lane.asker,
-                    asker_user_id=lane.asker_user_id, question_sha256=question_sha256,
+                    asker_user_id=lane.asker_user_id,
+                    question_room_id=lane.question_room_id if lane.asker_user_id else None,
+                    question_sha256=question_sha256,
                     target_minutes=lane.target_minutes, opened_at=_store(lane.opened_at)))
         except IntegrityError:
             return None
@@ -294,7 +323,7 @@ class LaneRepository:
         Matrix ID (the lane no longer waits); False when one was recorded before."""
         return self._set_once(lane_id, "first_answer_at",
                               {"first_answer_at": _store(at), "first_answer_by": _person(by),
-                               "asker_user_id": None}, key)
+                               "asker_user_id": None, "question_room_id": None}, key)
 
     def reminded(self, lane_id: str, at: dt.datetime) -> bool:
         """Record that the team was reminded; False when it was before."""
@@ -306,7 +335,8 @@ class LaneRepository:
         when it was closed before."""
         return self._set_once(lane_id, "closed_at", {"closed_at": _store(at),
                                                      "closed_by": _person(by),
-                                                     "asker_user_id": None}, key)
+                                                     "asker_user_id": None,
+                                                     "question_room_id": None}, key)
 
 
 # -- feedback --------------------------------------------------------------------------
@@ -350,7 +380,10 @@ class FeedbackRepository:
                key: str | None = None) -> tuple[FeedbackRecord, bool]:
         """Store ``feedback`` as given; ``(stored, replaced)`` where replaced says an
         earlier verdict of the same person on the same answer was overwritten.
-        ``feedback.by`` is a pseudonym. No decision and no learned votes: a person's
+        ``feedback.by`` is a pseudonym (:meth:`~busbaan.pseudonyms.Pseudonyms.asker` of
+        the answer). The time is kept to the day
+        (:func:`~busbaan.wegwijzer.retention.coarse_day`): an exact one joined the verdict
+        to its audit entry. No decision and no learned votes: a person's
         ``!goed``/``!fout`` goes through :meth:`rate` (this is for tests and upgrades)."""
         _person(feedback.by)
         with Session(self._engine) as s, s.begin():
@@ -366,28 +399,32 @@ class FeedbackRepository:
                                        verdict=feedback.verdict,
                                        question_sha256=feedback.question_sha256,
                                        map_sha256=feedback.map_sha256,
-                                       created_at=_store(feedback.created_at))
+                                       created_at=_store(coarse_day(feedback.created_at)))
             row.verdict = feedback.verdict
             row.expected_service_id = feedback.expected_service_id
             row.answered_service_ids = list(feedback.answered_service_ids)
-            row.created_at = _store(feedback.created_at)
+            row.created_at = _store(coarse_day(feedback.created_at))
             s.add(row)
             s.flush()
             return _feedback(row), replaced
 
-    def rate(self, answer: AnswerRecord, *, by: str, verdict: Verdict, named: str | None,
-             feedback_id: str, at: dt.datetime, terms: tuple[str, ...] | None,
-             key: str | None = None) -> Rated:
-        """One ``!goed``/``!fout [named]`` of person ``by`` (a pseudonym) on ``answer``,
-        in one transaction: read the person's stored verdict on it (locked), apply
+    def rate(self, answer: AnswerRecord, *, by: str, source: Callable[[str], str],
+             verdict: Verdict, named: str | None, feedback_id: str, at: dt.datetime,
+             terms: tuple[str, ...] | None, key: str | None = None) -> Rated:
+        """One ``!goed``/``!fout [named]`` of person ``by`` (their pseudonym for this
+        answer, :meth:`~busbaan.pseudonyms.Pseudonyms.asker`) on ``answer``, in one
+        transaction: read the person's stored verdict on it (locked), apply
         :func:`busbaan.wegwijzer.feedback.decide`, store the verdict it keeps and
         replace that verdict's learned votes (``route_learned``, source
-        ``<by>~<feedback id>``, the id of the person's first verdict on the answer), so
-        that the table holds exactly the votes of the stored verdict, also when two
-        commands arrive at once. ``terms``: the question's learning terms; ``()`` learns
-        nothing (an answer with a safety signal); None: the question cannot be read
-        again, so the terms the earlier verdict's votes are on are used. Nothing is
-        written when the decision changes nothing."""
+        ``source(feedback id)``, the id of the person's first verdict on the answer:
+        :func:`busbaan.routing.learning.source_key`, the person's pseudonym and the
+        keyed id, so that the votes name neither the verdict nor ``by``), so that the
+        table holds exactly the votes of the stored verdict, also when two commands
+        arrive at once. ``terms``: the question's learning terms; ``()`` learns nothing
+        (an answer with a safety signal); None: the question cannot be read again, so
+        the terms the earlier verdict's votes are on are used. Nothing is written when
+        the decision changes nothing. Times are kept to the day
+        (:func:`~busbaan.wegwijzer.retention.coarse_day`)."""
         _person(by)
         answered = tuple(r.service_id for r in answer.results)
         for attempt in (1, 2):
@@ -415,20 +452,20 @@ class FeedbackRepository:
                                                verdict=decision.rating.verdict,
                                                question_sha256=answer.question_sha256,
                                                map_sha256=answer.map_sha256,
-                                               created_at=_store(at))
+                                               created_at=_store(coarse_day(at)))
                     row.verdict = decision.rating.verdict
                     row.expected_service_id = decision.rating.expected_service_id
                     row.answered_service_ids = list(answered)
-                    row.created_at = _store(at)
+                    row.created_at = _store(coarse_day(at))
                     s.add(row)
                     s.flush()
-                    source = person_source(by, row.feedback_id)
+                    learned = source(row.feedback_id)
                     if terms is None:
-                        terms = source_terms(s, answer.map_sha256, source)
+                        terms = source_terms(s, answer.map_sha256, learned)
                     removed, votes = replace_votes(
-                        s, answer.map_sha256, source,
-                        evidence_for(terms, decision.votes, source), at)
-                    return Rated(decision, _feedback(row), source=source, votes=votes,
+                        s, answer.map_sha256, learned,
+                        evidence_for(terms, decision.votes, learned), at)
+                    return Rated(decision, _feedback(row), source=learned, votes=votes,
                                  learned=bool(removed or votes))
             except IntegrityError:
                 # PostgreSQL: another command of the same person on the same answer

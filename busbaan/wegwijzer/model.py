@@ -39,10 +39,12 @@ class AnswerRecord:
     (:attr:`forgotten`): the answer can no longer be rated or opened."""
 
     answer_id: str
-    room_id: str | None  # the room it was given in; None once forgotten
+    # the room it was given in, per answer under the key (Pseudonyms.answer_room, since
+    # session 11; before: the room id); None once forgotten
+    room_id: str | None
     event_id: str | None  # the answer's event; None once forgotten
     question_event_id: str | None  # the question's event (the text stays in Matrix)
-    asker: str  # the asker's keyed person pseudonym (12 hex), never the Matrix ID
+    asker: str  # the asker's keyed pseudonym for this answer (12 hex), never the Matrix ID
     question_sha256: str
     map_sha256: str
     results: tuple[ResultRef, ...]
@@ -76,6 +78,9 @@ class LaneRecord:
     #: The asker's Matrix ID, kept only while the lane waits (the reminder names them;
     #: :func:`busbaan.wegwijzer.retention.keeps_asker_id`), else None.
     asker_user_id: str | None = None
+    # where the lane's question was asked (the answer's room), for reading it back when
+    # the team's first answer teaches the router; kept and cleared with asker_user_id
+    question_room_id: str | None = None
 
     @property
     def waiting(self) -> bool:

@@ -1,7 +1,11 @@
 """Which Matrix IDs the wegwijzer keeps in its tables, and for how long (pure).
 
-The wegwijzer's tables name people by their keyed person pseudonym
-(:meth:`busbaan.pseudonyms.Pseudonyms.person`), never by Matrix ID. Two kinds of Matrix
+The wegwijzer's tables name people by keyed pseudonyms, never by Matrix ID: since
+session 11 (privacy13) one per answer (:meth:`busbaan.pseudonyms.Pseudonyms.asker`) and
+one per lane (:meth:`~busbaan.pseudonyms.Pseudonyms.lane_person`), so that a row tied to
+a person (by an audit entry, or a waiting lane's Matrix ID) ties no other row to them
+without the key; the one pseudonym per person (:meth:`~busbaan.pseudonyms.Pseudonyms.person`)
+only where votes are counted per person (``route_learned``). Two kinds of Matrix
 references are kept for a while, each for work in progress, and for at most
 :data:`MATRIX_ID_DAYS` days:
 
@@ -27,22 +31,29 @@ Everything else compares people, and a pseudonym compares as well as an ID:
 ============================ ================= ==========================================
 column                        holds             why no Matrix ID is needed
 ============================ ================= ==========================================
-route_answer.asker            pseudonym         "your last answer", "only the asker may …"
-route_answer.room_id,         Matrix IDs, at    see above; NULL afterwards
-event_id, question_event_id   most
+route_answer.asker            per answer        "your last answer", "only the asker may …"
+route_answer.room_id          per answer under  see above (compared per answer, since
+                              the key (session  session 11: a direct chat's id grouped
+                              11), while kept   one person's answers); "" afterwards
+route_answer.event_id,        Matrix IDs, at    see above; forgotten afterwards
+question_event_id             most
                               MATRIX_ID_DAYS
                               (longer while a
                               lane of it keeps
                               its asker's ID)
-lane.asker                    pseudonym         the asker's own messages do not stop the
+lane.question_room_id         Matrix ID, with   where the lane's question is read back
+                              asker_user_id     for learning from the first answer
+lane.asker                    per lane          the asker's own messages do not stop the
                                                 clock
 lane.asker_user_id            Matrix ID, while  the reminder names the asker; cleared at
                               the lane waits    the first answer, at closing, or after
                               (at most           :data:`MATRIX_ID_DAYS`
                               MATRIX_ID_DAYS)
-lane.first_answer_by          pseudonym         nothing reads it back by person
-lane.closed_by                pseudonym         nothing reads it back by person
-route_feedback.by             pseudonym         one verdict per person and answer
+lane.first_answer_by          per lane          nothing reads it back by person
+lane.closed_by                per lane          nothing reads it back by person
+route_feedback.by             per answer        one verdict per person and answer
+route_learned.source_id       per person ~      votes count per person; the source keyed
+                              keyed source      (no join to the verdict or lane)
 ============================ ================= ==========================================
 
 One limit for both, because the reason is the same: the work the ID serves is over long
@@ -66,8 +77,8 @@ from collections.abc import Iterable
 
 from busbaan.wegwijzer.model import LaneRecord
 
-__all__ = ["MATRIX_ID_DAYS", "before_rotation", "is_pseudonym", "keeps_answer_ids",
-           "keeps_asker_id"]
+__all__ = ["FORGOTTEN_PERSON", "MATRIX_ID_DAYS", "before_rotation", "coarse_day",
+           "is_forgotten_person", "is_pseudonym", "keeps_answer_ids", "keeps_asker_id"]
 
 #: The longest the wegwijzer keeps a Matrix reference for work in progress: a waiting
 #: lane's asker ID (from the lane's opening) and an answer's room and event ids (from the
@@ -76,6 +87,25 @@ __all__ = ["MATRIX_ID_DAYS", "before_rotation", "is_pseudonym", "keeps_answer_id
 MATRIX_ID_DAYS = 14
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{12}")
+
+#: A person column written before session 11 (privacy13), when it held the person's one
+#: pseudonym for everything: migration 0110 replaced it by this value (and
+#: ``route_feedback.by`` by this value followed by the verdict's id, which keeps the
+#: one-verdict-per-person-and-answer constraint). Nobody can be matched to it: the bot
+#: says so as after a key rotation.
+FORGOTTEN_PERSON = "-"
+
+
+def is_forgotten_person(value: str) -> bool:
+    """Whether a person column holds :data:`FORGOTTEN_PERSON` (migration 0110)."""
+    return value.startswith(FORGOTTEN_PERSON)
+
+
+def coarse_day(when: dt.datetime) -> dt.datetime:
+    """``when`` (aware) to the start of its UTC day: the time kept of a verdict and of
+    a learned vote (session 11, privacy13). Nothing reads them finer, and an exact time
+    joined them to the audit entry of the same moment, which names the professional."""
+    return when.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def is_pseudonym(value: str) -> bool:

@@ -58,6 +58,25 @@ def test_each_use_has_its_own_label() -> None:
     assert key.question("@a:test")[:12] != key.person("@a:test")
 
 
+def test_per_object_values_name_no_person_twice() -> None:
+    """Session 11 (privacy13): a person's pseudonym per answer and per lane differs per
+    object and from their one pseudonym; an answer's room differs per answer; an audit
+    reference equals no value a table holds (own label), and an object id does not
+    appear in any of them."""
+    key = Pseudonyms.generate()
+    who, room = "@a:test", "!dm:test"
+    values = [key.person(who), key.asker("A-1", who), key.asker("A-2", who),
+              key.lane_person("L-1", who), key.lane_person("L-2", who)]
+    assert len(set(values)) == len(values) and all(len(v) == 12 for v in values)
+    assert key.answer_room("A-1", room) != key.answer_room("A-2", room)
+    refs = [key.audit_ref("answer", "A-1"), key.audit_ref("lane", "A-1"),
+            key.learned_source("A-1"), key.answer_room("A-1", room)]
+    assert len(set(refs)) == len(refs) and all(len(v) == 16 for v in refs)
+    assert not any("A-1" in v or who in v for v in values + refs)
+    assert key.asker("A-1", who) == key.asker("A-1", who)  # checkable with the key
+    assert Pseudonyms.generate().asker("A-1", who) != key.asker("A-1", who)
+
+
 def test_a_short_key_is_refused() -> None:
     """A key under 16 bytes is a programming error, refused at once."""
     with pytest.raises(ValueError):

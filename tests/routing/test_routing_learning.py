@@ -139,8 +139,25 @@ def test_the_person_in_a_source_id_is_keyed_not_a_plain_hash() -> None:
     assert person_of(stored) == person_of(source_key("F-2", "@a:test", key))
     assert person_of(stored) != person_of(source_key("F-1", "@a:test", other))
     assert person_of(stored) != hashlib.sha256(b"@a:test").hexdigest()[:12]
-    assert len(person_of(stored)) == 12 and source_of(stored) == "F-1"
-    assert source_key("F-1", None, key) == "F-1" == source_of("F-1")
+    assert len(person_of(stored)) == 12 and source_of(stored) == key.learned_source("F-1")
+    assert source_key("F-1", None, key) == key.learned_source("F-1") == source_of(
+        source_key("F-1", None, key))
+
+
+def test_the_source_in_a_source_id_is_keyed_not_the_feedback_or_lane_id() -> None:
+    """Session 11 (privacy13): the feedback or lane id is stored under the key, so that
+    the votes cannot be joined to the verdict or lane (and through them to the audit
+    entry naming the professional); one source keeps one value under one key, and the
+    whole stays within the column (32)."""
+    from busbaan.pseudonyms import Pseudonyms
+    from busbaan.routing.learning import source_key, source_of
+
+    key, other = Pseudonyms.generate(), Pseudonyms.generate()
+    stored = source_key("F-7KQ2MX4A", "@a:test", key)
+    assert "F-7KQ2MX4A" not in stored and len(stored) <= 32
+    assert source_of(stored) == source_of(source_key("F-7KQ2MX4A", "@b:test", key))
+    assert source_of(stored) != source_of(source_key("F-7KQ2MX4B", "@a:test", key))
+    assert source_of(stored) != source_of(source_key("F-7KQ2MX4A", "@a:test", other))
 
 
 def test_number_words_are_not_learned() -> None:

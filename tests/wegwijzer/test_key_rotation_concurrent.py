@@ -76,7 +76,7 @@ def _writer(n: int, url: str, key: Path, stop: threading.Event, out: Outcome) ->
                     out.attempts += 1
                     answers.add(AnswerRecord(
                         answer_id=answer_id, room_id=f"!r{n}:x", event_id=f"$a{n}-{i}",
-                        question_event_id=f"$q{n}-{i}", asker=p.person(user),
+                        question_event_id=f"$q{n}-{i}", asker=p.asker(answer_id, user),
                         question_sha256=p.question(f"vraag {n} {i}"), map_sha256="m" * 64,
                         results=(), confident=True, created_at=now), key=p.fingerprint())
                     out.stored.append(("answer", p.fingerprint(), t))
@@ -89,7 +89,7 @@ def _writer(n: int, url: str, key: Path, stop: threading.Event, out: Outcome) ->
                     stored = lanes.add(LaneRecord(
                         lane_id=lane_id, room_id=f"!lane{n}-{i}:x", answer_id=answer_id,
                         service_id="s", organization_id="o", team="#t:x",
-                        asker=p.person(user), target_minutes=60, opened_at=now,
+                        asker=p.lane_person(lane_id, user), target_minutes=60, opened_at=now,
                         asker_user_id=user), "h" * 64, key=p.fingerprint())
                     assert stored is not None
                     out.stored.append(("lane", p.fingerprint(), t))
@@ -154,8 +154,9 @@ def test_a_rotation_during_writes_leaves_nothing_under_the_old_key(
         stored = current_key(conn)
         answer_rows = conn.execute(sa.select(sa.func.count()).select_from(
             RouteAnswerRow.__table__)).scalar_one()  # type: ignore[attr-defined]
-        lane_rows = conn.execute(sa.select(LaneRow.__table__.c.asker,  # type: ignore[attr-defined]
-                                           LaneRow.__table__.c.asker_user_id)).all()  # type: ignore[attr-defined]
+        lane_table = LaneRow.__table__  # type: ignore[attr-defined]
+        lane_rows = conn.execute(sa.select(lane_table.c.lane_id, lane_table.c.asker,
+                                           lane_table.c.asker_user_id)).all()
     engine.dispose()
     assert stored is not None and stored.fingerprint == generations[-1]
     assert len(set(generations)) == ROTATIONS + 1
@@ -169,7 +170,8 @@ def test_a_rotation_during_writes_leaves_nothing_under_the_old_key(
     #    written under the new key); none was left under an old one.
     final = load_pseudonyms(key)
     assert lane_rows
-    assert [a for a, uid in lane_rows if uid is None or a != final.person(uid)] == []
+    assert [a for lane_id, a, uid in lane_rows
+            if uid is None or a != final.lane_person(lane_id, uid)] == []
     # 3. Nothing lost: each write stored once or refused with the one clear line.
     answers = sum(1 for o in outs for kind, _, _ in o.stored if kind == "answer")
     assert answers == answer_rows and len(lane_rows) == sum(

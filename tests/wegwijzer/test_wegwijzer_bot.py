@@ -190,7 +190,7 @@ async def test_lane_reaches_intake_with_question_and_first_answer_stops_clock(
     intake_room = await intake("thuisadministratie", [member])
     dm = await asker.dm(bot_id)
     question = "vrouw 40 heeft hulp nodig bij de thuisadministratie"
-    answer_id, answer = await ask_dm(asker, dm, question)
+    _, answer = await ask_dm(asker, dm, question)
     assert answer[ROUTE_KEY]["results"][0]["service_id"] == "thuisadministratie"
 
     reply = await asker.command(dm, "!baan 1")
@@ -222,11 +222,13 @@ async def test_lane_reaches_intake_with_question_and_first_answer_stops_clock(
     assert lane is not None and lane.first_answer_at is None
     # session 9: the store names the asker by pseudonym; the Matrix ID only while waiting
     key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
-    assert lane.asker == key.person(asker.user_id) and lane.asker_user_id == asker.user_id
+    # session 11: by a pseudonym of this lane, not the person's one pseudonym
+    assert lane.asker == key.lane_person(lane.lane_id, asker.user_id)
+    assert lane.asker != key.person(asker.user_id) and lane.asker_user_id == asker.user_id
     await asker.say(lane_room, "Aanvulling van de vrager telt niet als antwoord.")
     await member.say(lane_room, "Ik pak dit op; bel me even.")
     answered = await eventually(lambda: _answered(repo, lane_room))
-    assert answered.first_answer_by == key.person(member.user_id)
+    assert answered.first_answer_by == key.lane_person(lane.lane_id, member.user_id)
     assert answered.asker_user_id is None  # the lane no longer waits: the ID is gone
 
     status = await asker.command(dm, "!baan status")
@@ -246,7 +248,56 @@ async def test_lane_reaches_intake_with_question_and_first_answer_stops_clock(
     assert web_team["answered"] == team["answered"]
     assert web_team["median_first_answer_seconds"] is not None
     assert question not in str(body)
-    del answer_id
+
+    # session 11 (privacy13): the entries naming the asker hold no value that is in
+    # the wegwijzer's tables (no id, no pseudonym); the key finds them
+    good = await asker.command(dm, "!goed")
+    assert good[REPLY_KEY]["ok"] is True
+    entries = await eventually(lambda: _entries_of(busbaan_db_url, asker.user_id,
+                                                   {"lane.opened", "route.feedback"}))
+    details = {v for e in entries for v in e.details.values() if len(v) >= 6}
+    assert details and not details & _table_values(busbaan_db_url)
+    opened_entry = next(e for e in entries if e.event_code == "lane.opened")
+    assert opened_entry.details["answer_ref"] == key.audit_ref(
+        "answer", answer[ROUTE_KEY]["answer_id"])
+    assert opened_entry.details["lane_ref"] == key.audit_ref("lane", lane.lane_id)
+    assert "room_id" not in opened_entry.details and lane_room not in str(entries)
+
+
+async def _entries_of(db_url: str, user_id: str, codes: set[str]) -> list[Any] | None:
+    """The audit entries of ``user_id`` with these codes, once all of them are written."""
+    from busbaan.audit.storage import AuditLog
+
+    engine = make_engine(db_url)
+    try:
+        found = [e.entry for e in await asyncio.to_thread(
+            lambda: list(AuditLog(engine).query(user_id=user_id)))
+            if e.entry.event_code in codes]
+    finally:
+        engine.dispose()
+    return found if {e.event_code for e in found} == codes else None
+
+
+def _table_values(db_url: str) -> set[str]:
+    """Every value in the wegwijzer's identifying columns (as a dump has them): ids,
+    Matrix references, pseudonyms and the parts of a learned vote's source (not the
+    service or team, which every row of a kind shares)."""
+    import sqlalchemy as sa
+
+    columns = {"route_answer": "answer_id, room_id, event_id, question_event_id, asker",
+               "route_feedback": 'feedback_id, answer_id, "by"',
+               "lane": "lane_id, room_id, answer_id, asker, asker_user_id, first_answer_by, "
+                       "closed_by",
+               "route_learned": "source_id"}
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            values = {str(v) for table, names in columns.items()
+                      for row in conn.execute(sa.text(f"SELECT {names} FROM {table}"))
+                      for v in row if v is not None}  # fixed names
+    finally:
+        engine.dispose()
+    return values | {part for v in values for part in v.split("~")}
 
 
 async def _answered(repo: LaneRepository, room_id: str) -> Any:

@@ -1,6 +1,8 @@
 """`!goed` / `!fout [dienst]` (`!good` / `!wrong`) through a real Synapse (session 11,
 outside13 finding 5): what a command does to the same person's earlier verdict on an
-answer, what it says (Dutch, English), what is stored and learned, what is audited."""
+answer, what it says (Dutch, English), what is stored and learned, what is audited;
+and, since session 11 (privacy13), that all of it names the professional per answer,
+the votes' source under the key and the audit entries' objects by keyed reference."""
 
 from __future__ import annotations
 
@@ -21,21 +23,24 @@ LETTERS = "buurvrouw kan de brieven van de gemeente niet lezen"
 def _state(db_url: str, service: Service, answer_event: str
            ) -> tuple[str, list[Any], dict[str, int], list[dict[str, Any]]]:
     """The answer id, its verdicts, the net learned votes of those verdicts per service,
-    and the audit entries (as JSON) that name the answer or its verdicts' sources."""
+    and the audit entries (as JSON) that name the answer or its verdicts (all found with
+    the key: the votes' source and the entries' references are keyed)."""
     engine = make_engine(db_url)
+    key = load_pseudonyms(service.config.pseudonym_key_path)
     try:
         answer = AnswerRepository(engine).by_event(answer_event)
         assert answer is not None
         verdicts = FeedbackRepository(engine).for_answer(answer.answer_id)
-        ids = {v.feedback_id for v in verdicts}
+        sources = {key.learned_source(v.feedback_id) for v in verdicts}
         net: dict[str, int] = {}
         for e in LearnedRepository(engine).evidence(service.wegwijzer.document.sha256):
-            if e.source_id.rsplit("~", 1)[-1] in ids:
+            if e.source_id.rsplit("~", 1)[-1] in sources:
                 net[e.service_id] = net.get(e.service_id, 0) + e.delta
+        refs = {key.audit_ref("feedback", v.feedback_id) for v in verdicts}
         entries = [e.entry.to_json() for e in AuditLog(engine).entries(0)]
         mine = [e for e in entries
-                if e["details"].get("answer_id") == answer.answer_id
-                or e["details"].get("source_id") in ids]
+                if e["details"].get("answer_ref") == key.audit_ref("answer", answer.answer_id)
+                or e["details"].get("feedback_ref") in refs]
         return answer.answer_id, verdicts, {s: n for s, n in net.items() if n}, mine
     finally:
         engine.dispose()
@@ -91,15 +96,26 @@ async def test_a_verdict_after_a_verdict_keeps_what_the_professional_means(
     _, verdicts, net, entries = _state(busbaan_db_url, wegwijzer_service, answer_event)
     assert [(v.feedback_id, v.verdict, v.expected_service_id) for v in verdicts] == [
         (feedback_id, "good", None)]
+    key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
+    answer_id = verdicts[0].answer_id
+    # privacy13: the verdict names the asker for this answer only, not by the one
+    # pseudonym their votes are counted under
+    assert verdicts[0].by == key.asker(answer_id, asker.user_id) != key.person(asker.user_id)
     assert set(net) == {first} and net[first] > 0  # only the !goed's +1 is left
     feedback = [e for e in entries if e["event_code"] == "route.feedback"]
     assert [e["details"]["outcome"] for e in feedback] == ["new", "replaced_service",
                                                            "to_good"]
     assert all(e["user_id"] == asker.user_id for e in feedback)
+    # audit entries v2: the answer and the verdict by keyed reference, never their ids
+    assert {(e["details"]["answer_ref"], e["details"]["feedback_ref"],
+             e["details"]["pseudonym_key"]) for e in feedback} == {
+        (key.audit_ref("answer", answer_id), key.audit_ref("feedback", feedback_id),
+         key.fingerprint())}
     learned = [e for e in entries if e["event_code"] == "route.learned"]
-    assert len(learned) == 3 and {e["details"]["source_id"] for e in learned} == {feedback_id}
-    key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
-    assert {e["details"]["person"] for e in learned} == {key.person(asker.user_id)}
+    assert len(learned) == 3 and {e["details"]["feedback_ref"] for e in learned} == {
+        key.audit_ref("feedback", feedback_id)}
+    assert not any("person" in e["details"] or "source_id" in e["details"] for e in learned)
+    assert answer_id not in str(entries) and feedback_id not in str(entries)
     assert "brieven" not in str(entries) and "lezen" not in str(entries)
 
 
@@ -139,7 +155,9 @@ async def test_someone_who_did_not_ask_cannot_rate_and_nothing_is_stored(
     engine = make_engine(busbaan_db_url)
     try:
         key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
-        record = AnswerRepository(engine).last_for(room, key.person(asker.user_id))
+        record = AnswerRepository(engine).last_for(
+            lambda answer_id: key.answer_room(answer_id, room),
+            lambda answer_id: key.asker(answer_id, asker.user_id))
         assert record is not None and record.event_id is not None
         answer_event = record.event_id
     finally:

@@ -3,7 +3,8 @@ the verdict a command keeps and the learned votes of that verdict are stored in 
 transaction, so `route_learned` holds exactly the stored verdict's votes — after a
 sequence of commands, after a question that cannot be read again, and when commands
 of the same person arrive at once (threads, each with its own engine like a bot
-process)."""
+process). Since session 11 (privacy13) the verdict names the person per answer and
+the votes' source is the person's pseudonym with the verdict's id under the key."""
 
 from __future__ import annotations
 
@@ -13,18 +14,19 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from busbaan.pseudonyms import Pseudonyms
-from busbaan.routing.learning import feedback_votes, person_of, source_of
+from busbaan.routing.learning import feedback_votes, person_of, source_key, source_of
 from busbaan.store import make_engine
-from busbaan.store.wegwijzer_learned import LearnedRepository
+from busbaan.store.wegwijzer_learned import LearnedRepository, RouteLearnedRow
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository
 from busbaan.wegwijzer import AnswerRecord, ResultRef
 
 T0 = dt.datetime(2026, 12, 9, 9, 0, tzinfo=dt.UTC)
 MAP = "cd" * 32
 _P = Pseudonyms(b"f" * 32)
-A_, B_ = _P.person("@a:x"), _P.person("@b:x")
+A_, B_ = "@a:x", "@b:x"  # who rates (their Matrix IDs; the store gets pseudonyms)
 TERMS = ("brief", "lez", "gemeent")
 ANSWERED = ("veilig-thuis", "taalhuis", "voedselbank")
 
@@ -41,14 +43,17 @@ def engine(db_url: str) -> Iterator[Engine]:
 def _answer(answer_id: str) -> AnswerRecord:
     return AnswerRecord(
         answer_id=answer_id, room_id="!r:x", event_id=f"$ev-{answer_id}",
-        question_event_id="$q", asker=A_, question_sha256="ab" * 32, map_sha256=MAP,
+        question_event_id="$q", asker=_P.asker(answer_id, A_), question_sha256="ab" * 32,
+        map_sha256=MAP,
         results=tuple(ResultRef(s, "org", 500, None) for s in ANSWERED),
         confident=True, created_at=T0)
 
 
 def _votes(engine: Engine, answer_id: str = "A-FB1") -> dict[tuple[str, str], int]:
-    """Net learned votes per (term, service) of every verdict on the answer."""
-    feedback_ids = {f.feedback_id for f in FeedbackRepository(engine).for_answer(answer_id)}
+    """Net learned votes per (term, service) of every verdict on the answer (found with
+    the key: the source holds the verdict's id under it)."""
+    feedback_ids = {_P.learned_source(f.feedback_id)
+                    for f in FeedbackRepository(engine).for_answer(answer_id)}
     out: dict[tuple[str, str], int] = {}
     for e in LearnedRepository(engine).evidence(MAP):
         if source_of(e.source_id) in feedback_ids:
@@ -64,8 +69,10 @@ def _expected(verdict: str, named: str | None, people: int = 1) -> dict[tuple[st
 def _rate(engine: Engine, verdict: str, named: str | None = None, *, by: str = A_,
           terms: tuple[str, ...] | None = TERMS, answer_id: str = "A-FB1") -> object:
     repo = FeedbackRepository(engine)
-    return repo.rate(_answer(answer_id), by=by, verdict=verdict,  # type: ignore[arg-type]
-                     named=named, feedback_id=repo.new_id(), at=T0, terms=terms)
+    return repo.rate(_answer(answer_id), by=_P.asker(answer_id, by),
+                     source=lambda feedback_id: source_key(feedback_id, by, _P),
+                     verdict=verdict, named=named,  # type: ignore[arg-type]
+                     feedback_id=repo.new_id(), at=T0, terms=terms)
 
 
 def test_a_sequence_of_commands_keeps_one_verdict_and_its_votes(engine: Engine) -> None:
@@ -97,9 +104,10 @@ def test_named_first_and_repeats_write_nothing(engine: Engine) -> None:
     _rate(engine, "wrong", "taalhuis")
     before = FeedbackRepository(engine).for_answer("A-FB1")
     later = FeedbackRepository(engine)
-    again = later.rate(_answer("A-FB1"), by=A_, verdict="wrong", named="taalhuis",
-                       feedback_id=later.new_id(), at=T0 + dt.timedelta(hours=1),
-                       terms=TERMS)
+    again = later.rate(_answer("A-FB1"), by=_P.asker("A-FB1", A_),
+                       source=lambda feedback_id: source_key(feedback_id, A_, _P),
+                       verdict="wrong", named="taalhuis", feedback_id=later.new_id(),
+                       at=T0 + dt.timedelta(days=1), terms=TERMS)
     assert not again.decision.changes and not again.learned
     assert FeedbackRepository(engine).for_answer("A-FB1") == before  # not even its time
     _rate(engine, "wrong", "veilig-thuis")  # refused: taalhuis stays
@@ -130,7 +138,27 @@ def test_two_people_count_once_each(engine: Engine) -> None:
     _rate(engine, "wrong", None, by=B_)  # keeps taalhuis
     assert _votes(engine) == _expected("wrong", "taalhuis", people=2)
     people = {person_of(e.source_id) for e in LearnedRepository(engine).evidence(MAP)}
-    assert people == {A_, B_}
+    assert people == {_P.person(A_), _P.person(B_)}
+    # the verdicts name each person per answer, the votes by their one pseudonym
+    assert {f.by for f in FeedbackRepository(engine).for_answer("A-FB1")} == {
+        _P.asker("A-FB1", A_), _P.asker("A-FB1", B_)}
+
+
+def test_rate_keeps_the_times_to_the_day_and_names_no_verdict(engine: Engine) -> None:
+    """privacy13 in `rate`: the verdict's and the votes' times are the UTC day (an exact
+    time joined them to the audit entry naming the professional); the votes' source
+    holds neither the verdict's id nor its `by`."""
+    rated = _rate(engine, "wrong", "taalhuis")
+    [row] = FeedbackRepository(engine).for_answer("A-FB1")
+    day = T0.replace(hour=0)
+    assert row.created_at == day and row.by == _P.asker("A-FB1", A_)
+    evidence = LearnedRepository(engine).evidence(MAP)
+    assert evidence and rated.source == evidence[0].source_id  # type: ignore[attr-defined]
+    for e in evidence:
+        assert row.feedback_id not in e.source_id and row.by not in e.source_id
+    with Session(engine) as s:
+        times = set(s.exec(select(RouteLearnedRow.created_at)))
+    assert {t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t for t in times} == {day}
 
 
 def _send(db_url: str, start: threading.Barrier, errors: list[BaseException],

@@ -107,14 +107,17 @@ async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
     engine = make_engine(busbaan_db_url)
     try:
         key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
-        assert AnswerRepository(engine).last_for(dm, key.person(asker.user_id)) is None
+        assert AnswerRepository(engine).last_for(
+            lambda answer_id: key.answer_room(answer_id, dm),
+            lambda answer_id: key.asker(answer_id, asker.user_id)) is None
     finally:
         engine.dispose()
 
 
 def _learned(db_url: str, service: Any, feedback_id: str) -> tuple[list[Any], str]:
     """The learned votes one feedback item left for the running map (stored under the
-    professional's hash and the feedback id), and the learned summary as text."""
+    professional's hash and the feedback id under the key), and the learned summary as
+    text."""
     from busbaan.store import make_engine
     from busbaan.store.wegwijzer_learned import LearnedRepository
 
@@ -122,7 +125,10 @@ def _learned(db_url: str, service: Any, feedback_id: str) -> tuple[list[Any], st
     try:
         repo = LearnedRepository(engine)
         sha = service.wegwijzer.document.sha256
-        votes = [e for e in repo.evidence(sha) if e.source_id.endswith("~" + feedback_id)]
+        source = load_pseudonyms(service.config.pseudonym_key_path).learned_source(
+            feedback_id)
+        votes = [e for e in repo.evidence(sha) if e.source_id.endswith("~" + source)]
+        assert not any(feedback_id in e.source_id for e in repo.evidence(sha))
         return votes, str(repo.summary(sha))
     finally:
         engine.dispose()
@@ -152,19 +158,22 @@ async def test_feedback_becomes_learned_terms(
     terms = {e.term for e in votes}
     assert terms and all(t.isalpha() and " " not in t for t in terms)
     assert question not in summary
-    # session 9: the answer and the verdict name the asker by pseudonym, never by ID,
-    # and so does the bot's route.learned audit entry (forget9's open point)
+    # session 9: the answer and the verdict name the asker by pseudonym, never by ID;
+    # session 11: the bot's route.learned audit entry names no person (it stood next to
+    # the route.feedback entry naming them) and the verdict by keyed reference only
     feedback_id = wrong[REPLY_KEY]["data"]["feedback_id"]
-    await eventually(lambda: _learned_entry(busbaan_db_url, feedback_id))
-    entry = await _learned_entry(busbaan_db_url, feedback_id)
+    ref = key.audit_ref("feedback", feedback_id)
+    await eventually(lambda: _learned_entry(busbaan_db_url, ref))
+    entry = await _learned_entry(busbaan_db_url, ref)
     assert entry.get("user_id") is None and asker.user_id not in str(entry)
-    assert entry["details"]["person"] == key.person(asker.user_id)
+    assert "person" not in entry["details"] and feedback_id not in str(entry)
     assert entry["details"]["pseudonym_key"] == key.fingerprint()
     assert asker.user_id not in _person_values(busbaan_db_url)
 
 
-async def _learned_entry(db_url: str, feedback_id: str) -> dict[str, Any] | None:
-    """The bot's route.learned audit entry for one feedback item, once written."""
+async def _learned_entry(db_url: str, feedback_ref: str) -> dict[str, Any] | None:
+    """The bot's route.learned audit entry for one feedback item (its keyed reference),
+    once written."""
     from busbaan.audit.storage import AuditLog
     from busbaan.store import make_engine
 
@@ -173,7 +182,7 @@ async def _learned_entry(db_url: str, feedback_id: str) -> dict[str, Any] | None
         for e in AuditLog(engine).entries(0):
             entry = e.entry.to_json()
             if (entry["event_code"] == "route.learned"
-                    and entry["details"].get("source_id") == feedback_id):
+                    and entry["details"].get("feedback_ref") == feedback_ref):
                 return entry
         return None
     finally:

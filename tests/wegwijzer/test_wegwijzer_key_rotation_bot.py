@@ -42,7 +42,7 @@ async def test_a_running_bot_follows_a_rotation_and_explains_older_answers(
         if (stored := answers.by_event(before_event)) is not None:
             break
         await asyncio.sleep(0.1)
-    assert stored is not None and stored.asker == old.person(asker.user_id)
+    assert stored is not None and stored.asker == old.asker(stored.answer_id, asker.user_id)
 
     result = CliRunner().invoke(main, ["keys", "rotate", "--pseudonym-key", str(path),
                                        "--db", busbaan_db_url],
@@ -77,7 +77,7 @@ async def test_a_running_bot_follows_a_rotation_and_explains_older_answers(
         # asked again: stored under the new key (the bot read its key file again)
         after_event, _ = await ask_dm(asker, dm, QUESTION)
         answer = AnswerRepository(engine).by_event(after_event)
-        assert answer is not None and answer.asker == new.person(asker.user_id)
+        assert answer is not None and answer.asker == new.asker(answer.answer_id, asker.user_id)
         good = await asker.command(dm, "!goed")
         assert good[REPLY_KEY]["ok"] is True
 

@@ -3,9 +3,10 @@ the bot starts with, answers, lane clocks and feedback."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -94,14 +95,39 @@ def _answer(answer_id: str = "A-TEST0001", asker: str = A_,
 def test_answers_are_found_by_event_and_by_last_in_room(engine: Engine) -> None:
     """An answer is found by its event, and the newest one per asker and room."""
     repo = AnswerRepository(engine)
-    repo.add(_answer("A-1"))
-    repo.add(_answer("A-2", at=T0 + dt.timedelta(minutes=1)))
-    repo.add(_answer("A-3", asker=B_, at=T0 + dt.timedelta(minutes=2)))
+
+    def by(user: str) -> Callable[[str], str]:  # the per-answer pseudonym (session 11)
+        return lambda answer_id: _P.asker(answer_id, user)
+
+    def room(room_id: str) -> Callable[[str], str]:  # the per-answer room (session 11)
+        return lambda answer_id: _P.answer_room(answer_id, room_id)
+
+    def answer(answer_id: str, user: str, minutes: int, room_id: str = "!r:x") -> AnswerRecord:
+        return dataclasses.replace(
+            _answer(answer_id, asker=_P.asker(answer_id, user),
+                    at=T0 + dt.timedelta(minutes=minutes)),
+            room_id=_P.answer_room(answer_id, room_id))
+
+    repo.add(answer("A-1", "@a:x", 0))
+    repo.add(answer("A-2", "@a:x", 1))
+    repo.add(answer("A-3", "@b:x", 2))
+    repo.add(answer("A-4", "@a:x", 3, room_id="!other:x"))
     found = repo.by_event("$ev-A-1")
-    assert found == _answer("A-1")
-    last = repo.last_for("!r:x", A_)
+    assert found == answer("A-1", "@a:x", 0)
+    last = repo.last_for(room("!r:x"), by("@a:x"))
     assert last is not None and last.answer_id == "A-2"
-    assert repo.last_for("!other:x", A_) is None
+    last = repo.last_for(room("!other:x"), by("@a:x"))
+    assert last is not None and last.answer_id == "A-4"
+    assert repo.last_for(room("!third:x"), by("@a:x")) is None
+    assert repo.last_for(room("!r:x"), by("@c:x")) is None
+    # no value groups the answers of one room or one person
+    assert len({a.room_id for a in map(repo.get, ("A-1", "A-2", "A-3")) if a}) == 3
+    # many answers since: the newest of theirs behind more than one page of others'
+    for n in range(620):
+        answer_id = f"A-B{n:03d}"
+        repo.add(answer(answer_id, "@b:x", 4 + n))
+    last = repo.last_for(room("!r:x"), by("@a:x"))
+    assert last is not None and last.answer_id == "A-2"
 
 
 def _lane(lane_id: str = "L-1", room: str = "!lane:x", answer_id: str = "A-1",
