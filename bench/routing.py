@@ -165,13 +165,28 @@ SESSION9_END: dict[str, tuple[str, ...]] = {
 #: Session 10's held-out sets: 100 questions each by three more independent writers from
 #: the map alone (s18: people who do not know the system, short and messy; s19:
 #: professionals outside the social domain; s20: danger told indirectly, and what only
-#: looks like it), frozen at the start of session 10, before any router change of the
-#: session was merged. Aggregates only.
+#: looks like it), frozen at 03:36-03:46 UTC on 2026-12-06, before any router change of
+#: session 10 was merged, and measured once, at its end. Retired into example files in
+#: session 11 (bench/asked_examples.py).
 SESSION10_HELDOUT = {"heldout18": "frozen-2026-12-08-s18.jsonl",
                      "heldout19": "frozen-2026-12-08-s19.jsonl",
                      "heldout20": "frozen-2026-12-08-s20.jsonl"}
+#: The end of session 10 (b1899ca), its one measurement of s18-s20 (2026-12-06 05:14 UTC).
+SESSION10_END: dict[str, tuple[str, ...]] = {
+    "heldout18": ("0.840", "0.980", "37/37", "56/100 (56.0 %)", "52/56 (92.9 %)"),
+    "heldout19": ("0.860", "0.980", "33/35", "58/100 (58.0 %)", "56/58 (96.6 %)"),
+    "heldout20": ("0.880", "0.980", "41/44", "55/100 (55.0 %)", "54/55 (98.2 %)"),
+}
+#: Session 11's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s21: people who write on a phone in a hurry, newcomers, teenagers; s22:
+#: professionals' long case notes and handovers; s23: danger in unexpected words, and what
+#: only looks like it), frozen at the start of session 11, before any router change of the
+#: session was merged. Aggregates only.
+SESSION11_HELDOUT = {"heldout21": "frozen-2026-12-09-s21.jsonl",
+                     "heldout22": "frozen-2026-12-09-s22.jsonl",
+                     "heldout23": "frozen-2026-12-09-s23.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s10"
+POOL = "heldout_s11"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -197,8 +212,10 @@ SESSION10_START: dict[str, tuple[str, ...]] = {
     "heldout18": ("0.840", "0.980", "37/37", "62/100 (62.0 %)", "57/62 (91.9 %)"),
     "heldout19": ("0.850", "0.950", "31/35", "72/100 (72.0 %)", "65/72 (90.3 %)"),
     "heldout20": ("0.860", "0.980", "40/44", "67/100 (67.0 %)", "62/67 (92.5 %)"),
-    "heldout_s10": ("0.850", "0.970", "108/116", "201/300 (67.0 %)", "184/201 (91.5 %)"),
 }
+#: Main at the start of session 11 (b81b65e), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION11_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -238,13 +255,16 @@ RETIRED = (
     ("heldout15", "s15 (held out in session 9; examples since session 10, its own left out)"),
     ("heldout16", "s16 (held out in session 9; examples since session 10, its own left out)"),
     ("heldout17", "s17 (held out in session 9; examples since session 10, its own left out)"),
+    ("heldout18", "s18 (held out in session 10; examples since session 11, its own left out)"),
+    ("heldout19", "s19 (held out in session 10; examples since session 11, its own left out)"),
+    ("heldout20", "s20 (held out in session 10; examples since session 11, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout18", "held out s18, session 10 (never looked at)"),
-    ("heldout19", "held out s19, session 10 (never looked at)"),
-    ("heldout20", "held out s20, session 10 (never looked at)"),
-    (POOL, "held out s18–s20 pooled"),
+    ("heldout21", "held out s21, session 11 (never looked at)"),
+    ("heldout22", "held out s22, session 11 (never looked at)"),
+    ("heldout23", "held out s23, session 11 (never looked at)"),
+    (POOL, "held out s21–s23 pooled"),
 )
 BUCKETS = ((0, 500), (500, 700), (700, 850), (850, 909), (909, 1001))
 
@@ -516,6 +536,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION7_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION8_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION9_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION10_HELDOUT.items()),
     ]
 
 
@@ -902,12 +923,20 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 9 (4666659), its one measurement | "
                           + " | ".join(SESSION9_END[key]) + " |")
             before.append(retired_row(key, since=10))
+    for key in SESSION10_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 10)")
+            before.append("| main at the start of session 10 (f5ef208), same run as its end | "
+                          + " | ".join(SESSION10_START[key]) + " |")
+            before.append("| end of session 10 (b1899ca), its one measurement | "
+                          + " | ".join(SESSION10_END[key]) + " |")
+            before.append(retired_row(key, since=11))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION10_START:
-                before.append("| main at the start of session 10 (f5ef208), same run | "
-                              + " | ".join(SESSION10_START[key]) + " |")
+            if key in SESSION11_START:
+                before.append("| main at the start of session 11 (b81b65e), same run | "
+                              + " | ".join(SESSION11_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -923,7 +952,8 @@ def render(figures: dict[str, Any]) -> str:
     ]
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-                            "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, POOL)
+                            "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
+                            POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -935,7 +965,8 @@ def render(figures: dict[str, Any]) -> str:
             cell(f["conf_" + k]["buckets"][i][2]) for k in rel_keys) + " |")
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT,
-                            *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT, "own",
+                            *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
+                            *SESSION11_HELDOUT, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1020,7 +1051,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s18–s20 pooled, session 10",
+    tname = {POOL: "held out s21–s23 pooled, session 11",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1077,8 +1108,10 @@ def render(figures: dict[str, Any]) -> str:
         "(`tests/data/socialmap/frozen-2026-12-06-s12.jsonl`, `-s13` and `-s14`, measured "
         "once at the end of session 8) from session 9 on, and those of session 9 "
         "(`tests/data/socialmap/frozen-2026-12-07-s15.jsonl`, `-s16` and `-s17`, measured "
-        "once at the end of session 9) from session 10 on. The held-out sets of session 10 "
-        "(`tests/data/socialmap/frozen-2026-12-08-s18.jsonl`, `-s19` and `-s20`, 100 "
+        "once at the end of session 9) from session 10 on, and those of session 10 "
+        "(`tests/data/socialmap/frozen-2026-12-08-s18.jsonl`, `-s19` and `-s20`, measured "
+        "once at the end of session 10) from session 11 on. The held-out sets of session 11 "
+        "(`tests/data/socialmap/frozen-2026-12-09-s21.jsonl`, `-s22` and `-s23`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
         "pooled.",
@@ -1228,7 +1261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s18-s20; for work on the router: they "
+        help="leave the current held-out sets out (s21-s23; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1270,9 +1303,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session9 = {key: read_jsonl(LOCAL / name) for key, name in SESSION9_HELDOUT.items()
                 if (LOCAL / name).exists()}
     session10 = {key: read_jsonl(LOCAL / name) for key, name in SESSION10_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session11 = {key: read_jsonl(LOCAL / name) for key, name in SESSION11_HELDOUT.items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session10) == len(SESSION10_HELDOUT):
-        session10[POOL] = [q for key in SESSION10_HELDOUT for q in session10[key]]
+    if len(session11) == len(SESSION11_HELDOUT):
+        session11[POOL] = [q for key in SESSION11_HELDOUT for q in session11[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1338,6 +1373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION8_HELDOUT},
         **{key: None for key in SESSION9_HELDOUT},
         **{key: None for key in SESSION10_HELDOUT},
+        **{key: None for key in SESSION11_HELDOUT},
         POOL: None,
     }
     if not args.quick:
@@ -1357,7 +1393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if heldout5 is not None:
         named.append(("heldout5", heldout5))
     named += (list(session6.items()) + list(session7.items()) + list(session8.items())
-              + list(session9.items()) + list(session10.items()))
+              + list(session9.items()) + list(session10.items())
+              + list(session11.items()))
     for key, questions in named:
         measured = router_for(key)
         figures["n_" + key] = len(questions)

@@ -129,8 +129,10 @@ ELDERLY_AGE = 60
 #: safety22's (settled vs handled cues, "has been", jokes in quotes) and router22's (a
 #: writer's role clause counts as a heading; 1,535 plain answers): 939 (certified:
 #: pooled bound 0.993, 832/835 right out of fold).
-CALIBRATION: tuple[float, ...] = (-11.699, 12.641, 18.459, 0.814, -0.695, 1.369, 1.082)
-CONFIDENT_AT = 939
+#: Session 11: refitted with s18-s20 retired too (1,754 plain answers): 947 (certified:
+#: pooled bound 0.992, 816/819 right out of fold).
+CALIBRATION: tuple[float, ...] = (-14.147, 15.559, 19.795, 0.907, -0.394, 0.708, 1.282)
+CONFIDENT_AT = 947
 
 
 def calibrated(features: tuple[float, ...], weights: tuple[float, ...]) -> int:

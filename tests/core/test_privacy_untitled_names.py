@@ -67,10 +67,19 @@ def test_no_question_of_the_readable_sets_holds_a_name() -> None:
     "Wmo Huishoudelijke hulp aanvragen",
     "Can Veilig Thuis help her?",  # "Can" is a Turkish first name, not on the list
     "Fatima uit Zuidoost",  # a first name alone is not a first name and a surname
+    # a building or organisation named by its kind (session 11: a retired s19 question)
+    "Bibliotheek Oosterdok: een vaste bezoeker snapt zijn brieven niet",
+    "vanuit Wijkcentrum Oosterdok gebeld",
+    "Basisschool Zonnehoek maakt zich zorgen",
 ])
 def test_not_a_name(text: str) -> None:
     """Services, organisations, places, months and days, acronyms and dictionary words."""
     assert untitled_names(text) == []
+
+
+def test_a_word_after_a_place_kind_is_still_a_surname_after_a_first_name() -> None:
+    assert untitled_names("Jan Oosterdok belt over zijn huur")
+    assert untitled_names("Buurthuis Oosterdok belt over de huur") == []
 
 
 def test_the_map_knows_its_own_names() -> None:

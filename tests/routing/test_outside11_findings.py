@@ -229,10 +229,6 @@ def test_a_family_name_after_familie_is_refused(demo_router: Router) -> None:
     assert parse_question(question, map_names(demo_router.map)).personal
 
 
-@pytest.mark.xfail(strict=True, reason="ranking (after the router16 merge, 3deabc5): "
-                   "'Zzp schoonmaakster ... geen inkomen meer, woont in West, kan ze bijstand "
-                   "krijgen?' gives Buurtteam West first, Wmo huishoudelijke hulp 2nd "
-                   "('schoonmaak'), Bijstand 3rd; at 649223c Bijstand was first")
 def test_asking_for_bijstand_by_name_puts_bijstand_first(demo_router: Router) -> None:
     """o11-37: a self-employed cleaner without income who asks for bijstand by name."""
     assert _top(demo_router.route(_q("o11-37")), 1) == ["bijstand"]

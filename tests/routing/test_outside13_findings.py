@@ -184,7 +184,6 @@ def test_o13_07_an_unseen_neighbour_and_a_smell_says_what_to_do_now(
     assert _signals(answer) or _caution(answer)
 
 
-# fixed by safety24 (session 11): child_maltreatment: young children caring for themselves while the parent lies in bed
 def test_o13_13_children_caring_for_themselves_is_neglect(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-13")
     assert "veilig-thuis" in _top(answer)

@@ -63,16 +63,7 @@ def test_no_heading_without_a_short_opening_and_a_colon(text: str) -> None:
     pytest.param(
         "Ouderenadviseur: mevrouw (80) komt na een heupoperatie thuis en heeft voor buiten "
         "een rolstoel nodig. Waar vraagt ze die aan?", "welzijn-ouderenadviseur",
-        "wmo-hulpmiddelen",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "session 10: with s15-s17 retired into examples the ouderenadviseur is "
-            "second with the heading at full weight and as shipped alike: its votes come "
-            "from the examples about older people ('mevrouw (80)', 'thuis', 'buiten'), "
-            "not from the heading, so weighting the heading down cannot move it. What "
-            "would fix it: an example's background (who the person is: age, living "
-            "alone) voting below what it asks, as the question's own asked sentence "
-            "already does (asked_sentences), or an ouderenadviseur example set that "
-            "asks for advice rather than describing an older person"))),
+        "wmo-hulpmiddelen"),
 ])
 def test_the_writers_own_service_does_not_follow_the_need(
         benchmark_map: SocialMap, question: str, writer: str, need: str) -> None:

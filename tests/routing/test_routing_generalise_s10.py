@@ -102,15 +102,6 @@ def test_a_parent_without_a_child_s_age_is_no_client_of_a_young_adults_service(
 # --------------------------------------------------------------------- the age-band boost
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "session 10: with s15-s17 retired into examples leergeld-schoolspullen is third (802, "
-    "toeslagen 800) for a mother of 42 who lost her job (the need, uwv-ww/wpi-bijstand, "
-    "stays first). Not the age-band boost: with targeted_age_factor=1.0 the top 4 is the "
-    "same. Leergeld's examples describe the parent in their background ('ik ben "
-    "alleenstaand met een uitkering', third3; 'alleenstaand', heldout16) and vote on "
-    "'alleenstaande, uitkering, kinderen'. What would fix it: an example's background "
-    "voting below what it asks (its asked sentence: 'kan iemand een fiets regelen?'), as "
-    "the question's own asked sentence already does"))
 def test_the_age_band_boost_is_for_the_person_s_own_band(router: Router) -> None:
     # 42 admits the child services as a parent, but they are not made for 42: the
     # parent's own need (work, income) comes first
