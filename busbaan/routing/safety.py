@@ -448,9 +448,10 @@ class SafetySignals:
     #: Nouns that are a thing after a definite article and an act otherwise ("de trap"
     #: is the staircase, "een trap" the kick), folded as written: see :func:`_things`.
     things: frozenset[str] = frozenset()
-    #: Every cue of the families that holds a negation ("niet gezien", "durft niet naar
-    #: huis"): its negation is its own (:func:`_owned`). Filled by :func:`parse_signals`.
-    negative: tuple[tuple[str, ...], ...] = ()
+    #: Per family, its cues that hold a negation ("niet gezien", "durft niet naar huis"):
+    #: read for that family, such a negation is the cue's own (:func:`_owned`). Filled
+    #: by :func:`parse_signals`.
+    negative: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -674,12 +675,11 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
     def cues(entry: _CueList | None) -> tuple[tuple[str, ...], ...]:
         return tuple(_words(c) for c in entry.cues) if entry else ()
 
-    negative = tuple(dict.fromkeys(
-        cue for f in families
-        for cue in (*f.strong, *(c for rule in (*f.all_of, *f.minors_all_of)
-                                 for group in rule for c in group),
-                    *(c for w in f.weak for c in w.cues))
-        if len(cue) > 1 and any(w in NEGATIONS_AFTER for w in cue)))
+    negative = tuple((f.id, tuple(dict.fromkeys(
+        cue for cue in (*f.strong, *(c for rule in (*f.all_of, *f.minors_all_of)
+                                     for group in rule for c in group),
+                        *(c for w in f.weak for c in w.cues))
+        if len(cue) > 1 and any(w in NEGATIONS_AFTER for w in cue)))) for f in families)
 
     return SafetySignals(version=parsed.version, source=source, families=families,
                          negative=negative,
@@ -1673,7 +1673,6 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
                  | _jest(signals, q) | _topic(signals, q))
     q.things = _things(signals, q)
-    q.owned = _owned(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
@@ -1691,7 +1690,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
 
     found: list[Signal] = []
     plain: list[bool] = []
-    minors_rule: set[str] = set()  # families read from a ``minors_all_of`` rule
+    minors_rule: set[str] = set()
+    negative = dict(signals.negative)  # families read from a ``minors_all_of`` rule
 
     def explained() -> bool:
         """A plain cause the asker gives ("blauwe plekken van het struikelen"), named in
@@ -1702,6 +1702,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
 
     for family in signals.families:
         q.reading = family.id
+        q.owned = _owned(negative.get(family.id, ()), q)
         # s11 (safety24; outside13 o13-04): a child named with an age under 18 is a
         # child, whatever older person the question also names ("dochtertje van 7 zegt
         # dat opa ...")
@@ -2096,14 +2097,16 @@ def _topic(signals: SafetySignals, q: _Question) -> frozenset[int]:
     return frozenset(out)
 
 
-def _owned(signals: SafetySignals, q: _Question) -> frozenset[int]:
-    """Positions of the negations of ``signals.negative`` cues found in the question
-    (the cues that hold a negation: "niet gezien", "nooit gehaald", "doet niet open"):
-    such a negation is the cue's own and negates its verb (ANS: "niet" before the
-    participle or the particle it negates), so it does not cancel a cue before it ("al
-    een week niet gezien": the week is not denied)."""
+def _owned(negative: tuple[tuple[str, ...], ...], q: _Question) -> frozenset[int]:
+    """Positions of the negations of the ``negative`` cues (those of the family being
+    read that hold a negation: "niet gezien", "nooit gehaald", "doet niet open") found
+    in the question: such a negation is the cue's own and negates its verb (ANS:
+    "niet" before the participle or the particle it negates), so for that family it
+    does not cancel a cue before it ("al een week niet gezien": the week is not
+    denied). Read for one family only: another family's time word stays negated ("op
+    straat ... slaapt al vijf nachten niet" is no night on the street)."""
     out: set[int] = set()
-    for cue in signals.negative:
+    for cue in negative:
         if not all(w in q.present for w in cue):
             continue
         for start in _find(cue, q):
