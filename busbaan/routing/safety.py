@@ -1002,8 +1002,8 @@ class _Question:
     reads hundreds of cues)."""
 
     __slots__ = ("_covered", "_exact", "_extra", "_heads", "_lacks", "_owners", "_where",
-                 "blocked", "clause", "covers", "idioms", "present", "quoted", "reading",
-                 "owned", "surface", "things", "toks")
+                 "blocked", "clause", "covers", "idioms", "owned", "present", "quoted",
+                 "reading", "surface", "things", "toks")
 
     def __init__(self, question: str) -> None:
         text = _spelled_out(fold(_straight_quotes(question)))

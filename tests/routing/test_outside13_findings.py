@@ -136,14 +136,16 @@ def test_only_emoji_is_refused_with_what_to_do(demo_router: Router) -> None:
 # The safety file (busbaan/routing/safety_signals.yaml) is the safety helpers' work; each
 # miss names the family that exists for it and why its cues do not meet my wording.
 
-# fixed by safety24 (session 11): the medicines word class and gathering from several doctors (suicide)
+# fixed by safety24 (session 11): the medicines word class and gathering from several
+# doctors (suicide)
 def test_o13_01_a_plan_with_hoarded_pills_is_suicide(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-01")
     assert {"suicide", "overdose"} & set(_signals(answer))
     assert _top(answer, 1) == ["crisisdienst-113"]
 
 
-# fixed by safety24 (session 11): overdose: medicines + alcohol + drowsiness ('valt steeds weg' is 'wegvallen', no fall)
+# fixed by safety24 (session 11): overdose: medicines + alcohol + drowsiness ('valt
+# steeds weg' is 'wegvallen', no fall)
 def test_o13_02_an_overdose_happening_now_says_112(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-02")
     assert "overdose" in _signals(answer)
@@ -156,14 +158,16 @@ def test_o13_03_honour_related_control_is_signalled(demo_router: Router) -> None
     assert _top(answer, 1) == ["veilig-thuis"]
 
 
-# fixed by safety24 (session 11): a child named with an age is a child beside 'opa'; the wider household's adults
+# fixed by safety24 (session 11): a child named with an age is a child beside 'opa'; the
+# wider household's adults
 def test_o13_04_a_child_telling_of_sexual_abuse_is_signalled(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-04")
     assert {"sexual_violence", "child_maltreatment"} & set(_signals(answer))
     assert _top(answer, 1) == ["veilig-thuis"]
 
 
-# fixed by safety24 (session 11): cutoff_now: the cut-off said with a past day; 'in de kast' no longer reads 'koelkast'
+# fixed by safety24 (session 11): cutoff_now: the cut-off said with a past day; 'in de
+# kast' no longer reads 'koelkast'
 def test_o13_05_a_cut_off_yesterday_goes_to_crisis_intervention(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-05")
     assert "cutoff_now" in _signals(answer)
@@ -171,7 +175,8 @@ def test_o13_05_a_cut_off_yesterday_goes_to_crisis_intervention(demo_router: Rou
     assert _top(answer, 1) == ["crisis-schulden"]
 
 
-# fixed by safety24 (session 11): partner_violence: the father's anger told by the child beside the mother's injury
+# fixed by safety24 (session 11): partner_violence: the father's anger told by the child
+# beside the mother's injury
 def test_o13_06_a_black_eye_and_papa_boos_is_a_strong_signal(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-06")
     assert {"partner_violence", "child_maltreatment"} & set(_signals(answer))
