@@ -142,6 +142,17 @@ class _Causes(BaseModel):
     marks: tuple[str, ...] = Field(min_length=1)
 
 
+class _Topic(BaseModel):
+    """A text, a lesson or a programme about a danger (session 11, safety24): ``cues``
+    are the kinds of text ("werkstuk", "artikel", "film", "essay"), ``about`` the words
+    that introduce what it is about ("over", "about", "on"). See :func:`_topic`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    about: tuple[str, ...] = Field(min_length=1)
+
+
 class _AdultKin(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     source: str = Field(min_length=1)
@@ -177,6 +188,8 @@ class _File(BaseModel):
     jest: _Jest | None = None
     past: _Past | None = None
     causes: _Causes | None = None
+    topic: _Topic | None = None
+    things: _CueList | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
 
 
@@ -428,6 +441,17 @@ class SafetySignals:
     #: Harmless causes of an injury and the injuries they explain (see :func:`_caused`).
     causes: tuple[tuple[str, ...], ...] = ()
     marks: tuple[tuple[str, ...], ...] = ()
+    #: Kinds of text, lesson or programme, and the words that say what one is about
+    #: ("een werkstuk over zelfmoord"): see :func:`_topic`.
+    topics: tuple[str, ...] = ()
+    about: frozenset[str] = frozenset()
+    #: Nouns that are a thing after a definite article and an act otherwise ("de trap"
+    #: is the staircase, "een trap" the kick), folded as written: see :func:`_things`.
+    things: frozenset[str] = frozenset()
+    #: Per family, its cues that hold a negation ("niet gezien", "durft niet naar huis"):
+    #: read for that family, such a negation is the cue's own (:func:`_owned`). Filled
+    #: by :func:`parse_signals`.
+    negative: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -651,7 +675,14 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
     def cues(entry: _CueList | None) -> tuple[tuple[str, ...], ...]:
         return tuple(_words(c) for c in entry.cues) if entry else ()
 
+    negative = tuple((f.id, tuple(dict.fromkeys(
+        cue for cue in (*f.strong, *(c for rule in (*f.all_of, *f.minors_all_of)
+                                     for group in rule for c in group),
+                        *(c for w in f.weak for c in w.cues))
+        if len(cue) > 1 and any(w in NEGATIONS_AFTER for w in cue)))) for f in families)
+
     return SafetySignals(version=parsed.version, source=source, families=families,
+                         negative=negative,
                          minor_words=cues(parsed.minor_words),
                          figurative=tuple(_figurative_words(c) for c in parsed.figurative.cues)
                          if parsed.figurative else (),
@@ -677,6 +708,12 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.causes else (),
                          marks=tuple(_figurative_words(c) for c in parsed.causes.marks)
                          if parsed.causes else (),
+                         topics=tuple(w for c in parsed.topic.cues for w in _words(c))
+                         if parsed.topic else (),
+                         about=frozenset(fold(c) for c in parsed.topic.about)
+                         if parsed.topic else frozenset(),
+                         things=frozenset(fold(c) for c in parsed.things.cues)
+                         if parsed.things else frozenset(),
                          past_as_written=frozenset(
                              words[0] for words in (_TOKEN.findall(fold(str(c)))
                                                     for c in parsed.past.cues)
@@ -965,8 +1002,8 @@ class _Question:
     reads hundreds of cues)."""
 
     __slots__ = ("_covered", "_exact", "_extra", "_heads", "_lacks", "_owners", "_where",
-                 "blocked", "clause", "covers", "idioms", "present", "quoted", "reading",
-                 "surface", "toks")
+                 "blocked", "clause", "covers", "idioms", "owned", "present", "quoted",
+                 "reading", "surface", "things", "toks")
 
     def __init__(self, question: str) -> None:
         text = _spelled_out(fold(_straight_quotes(question)))
@@ -990,6 +1027,12 @@ class _Question:
         #: Positions inside an idiom (``signals.figurative``), set by :func:`detect`: an
         #: adverbial idiom stands for one word ("pakt af en toe geld" = "pakt soms geld").
         self.idioms: frozenset[int] = frozenset()
+        #: Positions of a noun that is a thing here, not an act (:func:`_things`), set by
+        #: :func:`detect`: no one-word cue reads it.
+        self.things: frozenset[int] = frozenset()
+        #: Positions of a negation inside a cue that holds it (:func:`_owned`), set by
+        #: :func:`detect`: it is that cue's, and negates nothing before it.
+        self.owned: frozenset[int] = frozenset()
         #: The file's phrasal cues by word (:func:`_phrasal_index`) and the family being
         #: read (set by :func:`detect`), for :func:`_covered`; its answers, memoised.
         self.covers: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}  # _PhrasalIndex
@@ -1184,7 +1227,10 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS or q.surface[i] in _CLAUSE_END:
             return False
         if tok in NEGATIONS_AFTER:
-            return True
+            # s11 (safety24): a negation that a cue holding it reads as its own ("al een
+            # week niet gezien", "wordt nooit gehaald", "doet al dagen niet open") negates
+            # that cue's verb, not the words before it
+            return i not in q.owned
     return False
 
 
@@ -1414,7 +1460,10 @@ def _covered(cue: tuple[str, ...], q: _Question, start: int) -> bool:
     # the particle goes with a verb: one of the cue's words is one (a Dutch verb's lemma
     # ends in -n; an English word may be one): "pakt haar bankpas af" is "afpakken",
     # which leaves the card a card
-    if any(q.toks[p].endswith("n") or english((q.surface[p],)) for p in mine):
+    # s11 (safety24): a word right after a definite article is a noun, not the verb
+    # ("de stroom eraf": the lemmatiser reads "stroom" as "stromen")
+    if any((q.toks[p].endswith("n") and not (p and q.surface[p - 1] in DEFINITE))
+           or english((q.surface[p],)) for p in mine):
         for word in content:
             for family_id, longer in q.covers.get(word, ()):
                 extra = _content(longer) - content
@@ -1442,7 +1491,7 @@ def _matches(
     A cue whose words a longer phrasal cue of another family reads is not read
     (:func:`_covered`)."""
     for start in _find(cue, q):
-        if _negated(cue, q, start) or (
+        if _negated(cue, q, start) or (len(cue) == 1 and start in q.things) or (
                 literal and q.blocked and _span(cue, q, start) & q.blocked) or (
                 literal and _covered(cue, q, start)):
             continue
@@ -1658,7 +1707,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     q = _Question(question)
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
-                 | _jest(signals, q))
+                 | _jest(signals, q) | _topic(signals, q))
+    q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
@@ -1676,7 +1726,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
 
     found: list[Signal] = []
     plain: list[bool] = []
-    minors_rule: set[str] = set()  # families read from a ``minors_all_of`` rule
+    minors_rule: set[str] = set()
+    negative = dict(signals.negative)  # families read from a ``minors_all_of`` rule
 
     def explained() -> bool:
         """A plain cause the asker gives ("blauwe plekken van het struikelen"), named in
@@ -1687,9 +1738,14 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
 
     for family in signals.families:
         q.reading = family.id
+        q.owned = _owned(negative.get(family.id, ()), q)
+        # s11 (safety24; outside13 o13-04): a child named with an age under 18 is a
+        # child, whatever older person the question also names ("dochtertje van 7 zegt
+        # dat opa ...")
         if family.grown is not None and (
                 (age is not None and age >= OLD_AGE)
-                or _first_match(family.adult_kin_when, q, literal=False) is not None):
+                or (_first_match(family.adult_kin_when, q, literal=False) is not None
+                    and named is None)):
             family = family.grown  # read as the grown-up children's family
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and any(
@@ -2100,6 +2156,10 @@ def _caused(signals: SafetySignals, q: _Question) -> frozenset[int]:
         if not span:
             continue
         first = min(span)
+        if len(cue) == 1 and _separable(q, first):
+            # s11 (safety24): a particle that makes the verb another verb is no cause
+            # ("valt steeds weg" is "wegvallen", drifting off, not a fall)
+            continue
         at = first - 1
         while at >= 0 and q.toks[at] not in _SENTENCE_END and (
                 q.toks[at] not in _HEARSAY and q.surface[at] not in _HEARSAY):
@@ -2126,6 +2186,82 @@ def _jest(signals: SafetySignals, q: _Question) -> frozenset[int]:
         return frozenset()
     jokes = {_sentence(q, at) for at in _figurative(q, signals.jest)}
     return frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
+
+
+#: Definite articles (Dutch, English; from any grammar): the word after one is a noun.
+DEFINITE = frozenset(["de", "het", "the"])
+#: Conjunctions that open another clause after a text's subject ("omdat", "want",
+#: "because"); "en"/"and" and "die"/"who" go on with the subject ("over de bezetting en
+#: de zelfmoorden", "about a girl who ..."). "dat"/"that" with a subject after it is a
+#: clause of its own ("werkstuk over de oorlog dat ze zelf niet meer wil leven").
+_TOPIC_ENDS = frozenset(["omdat", "want", "terwijl", "wanneer", "als", "because", "when",
+                         "while", "since"])
+_TOPIC_SUBJECTS = frozenset(["ik", "je", "jij", "hij", "ze", "zij", "we", "wij", "i", "you",
+                             "he", "she", "we", "they"])
+#: Words between a text's noun and what it is about ("een werkstuk voor school over").
+_TOPIC_REACH = 3
+
+
+def _topic(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of what a text, a lesson or a programme is about (session 11,
+    safety24): after one of ``signals.topics`` ("werkstuk", "krantenartikel", "film",
+    "essay") and, within a few words in its clause, one of ``signals.about`` ("over",
+    "about", "on"), the rest of that part of the sentence (up to a punctuation mark or
+    a clause break such as "maar"). "Een werkstuk over zelfmoord in de oorlog" names a
+    subject, not a danger to anyone (ANS: "over" + onderwerp); a danger told beside it
+    in its own clause is read ("schreef in haar werkstuk dat ze zelf niet meer wil
+    leven": no "over")."""
+    if not signals.topics:
+        return frozenset()
+    out: set[int] = set()
+    for word in signals.topics:
+        for at in q.where(word):
+            end = min(len(q.surface), at + _TOPIC_REACH + 1)
+            about = next((p for p in range(at + 1, end) if q.clause[p] == q.clause[at]
+                          and q.surface[p] in signals.about), None)
+            if about is None:
+                continue
+            p = about
+            while (p + 1 < len(q.surface) and q.clause[p + 1] == q.clause[at]
+                   and q.surface[p + 1] not in CLAUSE_BREAKS
+                   and q.surface[p + 1] not in _TOPIC_ENDS
+                   and not (q.surface[p + 1] in _REPORTED and p + 2 < len(q.surface)
+                            and q.surface[p + 2] in _TOPIC_SUBJECTS)):
+                p += 1
+            out.update(range(about, p + 1))
+    return frozenset(out)
+
+
+def _owned(negative: tuple[tuple[str, ...], ...], q: _Question) -> frozenset[int]:
+    """Positions of the negations of the ``negative`` cues (those of the family being
+    read that hold a negation: "niet gezien", "nooit gehaald", "doet niet open") found
+    in the question: such a negation is the cue's own and negates its verb (ANS:
+    "niet" before the participle or the particle it negates), so for that family it
+    does not cancel a cue before it ("al een week niet gezien": the week is not
+    denied). Read for one family only: another family's time word stays negated ("op
+    straat ... slaapt al vijf nachten niet" is no night on the street)."""
+    out: set[int] = set()
+    for cue in negative:
+        if not all(w in q.present for w in cue):
+            continue
+        for start in _find(cue, q):
+            out.update(p for p in _span(cue, q, start) if q.toks[p] in NEGATIONS_AFTER)
+    return frozenset(out)
+
+
+def _things(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of a noun of ``signals.things`` right after a definite article, or
+    after one and an adjective ("de trap", "de steile trap", "the stairs"): there it
+    is a thing (Van Dale: "de trap" is the staircase, "een trap" the kick), and no
+    one-word cue reads it; a cue of more words still does ("van de trap gevallen")."""
+    out: set[int] = set()
+    for at, word in enumerate(q.surface):
+        if word not in signals.things or not at:
+            continue
+        if q.surface[at - 1] in DEFINITE or (
+                at > 1 and q.surface[at - 2] in DEFINITE and q.surface[at - 1].endswith("e")):
+            out.add(at)
+    return frozenset(out)
 
 
 def _sentence(q: _Question, at: int) -> int:
@@ -2259,6 +2395,7 @@ def _all_matches(
     for n in sorted(tried):
         cue = cues[n]
         start = next((p for p in _find(cue, q) if not _negated(cue, q, p)
+                      and not (len(cue) == 1 and p in q.things)
                       and not (q.blocked and _span(cue, q, p) & q.blocked)
                       and not _covered(cue, q, p)), None)
         if start is not None:

@@ -136,55 +136,38 @@ def test_only_emoji_is_refused_with_what_to_do(demo_router: Router) -> None:
 # The safety file (busbaan/routing/safety_signals.yaml) is the safety helpers' work; each
 # miss names the family that exists for it and why its cues do not meet my wording.
 
-@pytest.mark.xfail(strict=True, reason=(
-    "safety file: 'zei dat hij het deze keer goed gaat doen, alles in één keer' with "
-    "oxazepam collected from several doctors is a suicide plan in plain words; neither "
-    "suicide nor overdose reads it (no cue for 'het goed doen', the pills are collected, "
-    "not taken). The bot answered Veilig Thuis first, unsure, with no 113"))
+# fixed by safety24 (session 11): the medicines word class and gathering from several
+# doctors (suicide)
 def test_o13_01_a_plan_with_hoarded_pills_is_suicide(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-01")
     assert {"suicide", "overdose"} & set(_signals(answer))
     assert _top(answer, 1) == ["crisisdienst-113"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "safety file, overdose family: 'een hele strip pillen met wodka weggewerkt en valt "
-    "steeds weg' misses the all_of (no verb of its list: 'weggewerkt'; no time word) and "
-    "reduced consciousness ('valt steeds weg') is no cue. The bot answered Wmo "
-    "hulpmiddelen first ('valt'), unsure, without 112 — the worst answer of the set"))
+# fixed by safety24 (session 11): overdose: medicines + alcohol + drowsiness ('valt
+# steeds weg' is 'wegvallen', no fall)
 def test_o13_02_an_overdose_happening_now_says_112(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-02")
     assert "overdose" in _signals(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "safety file, honour_violence: brothers checking whom she talks to, her phone taken "
-    "every night, 'niet meer hun dochter' and fear of the summer trip to her parents' "
-    "country are the Landelijk Knooppunt's signals, but the family needs 'achterlaten', "
-    "'eer' or 'trouwen'. The bot put Leerplicht first and Veilig Thuis third, unsure"))
+# fixed by safety24 (session 11): honour_violence: brothers' control + what is at stake
 def test_o13_03_honour_related_control_is_signalled(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-03")
     assert "honour_violence" in _signals(answer)
     assert _top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "safety file, sexual_violence: a child's words for abuse ('opa zit aan haar "
-    "plassertje als ze daar logeert') are no cue; the family knows only adult terms "
-    "(verkracht, aanranding, betast). The bot put Leerplicht first ('belt, dochtertje, "
-    "moeder') and Veilig Thuis second, unsure, with no ⚠"))
+# fixed by safety24 (session 11): a child named with an age is a child beside 'opa'; the
+# wider household's adults
 def test_o13_04_a_child_telling_of_sexual_abuse_is_signalled(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-04")
     assert {"sexual_violence", "child_maltreatment"} & set(_signals(answer))
     assert _top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "safety file: 'gisteren is de stroom eraf gehaald' is a cut-off that already "
-    "happened, but cutoff_now's cues say 'afgesloten'; only eviction_cutoff's weak "
-    "caution fired ('dreigt een ontruiming of afsluiting' — it no longer threatens), and "
-    "child_maltreatment's ⚠ fired on 'twee kleine kinderen ... koelkast', putting Veilig "
-    "Thuis first and crisis-schulden second"))
+# fixed by safety24 (session 11): cutoff_now: the cut-off said with a past day; 'in de
+# kast' no longer reads 'koelkast'
 def test_o13_05_a_cut_off_yesterday_goes_to_crisis_intervention(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-05")
     assert "cutoff_now" in _signals(answer)
@@ -192,20 +175,14 @@ def test_o13_05_a_cut_off_yesterday_goes_to_crisis_intervention(demo_router: Rou
     assert _top(answer, 1) == ["crisis-schulden"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "safety file: a mother with a black eye and a boy saying 'papa was weer boos' gives "
-    "only partner_violence's weak caution; the child who saw it (child_maltreatment: "
-    "getuige van huiselijk geweld) is not read. Veilig Thuis is first, but under 'Ik weet "
-    "het niet zeker' with no ⚠"))
+# fixed by safety24 (session 11): partner_violence: the father's anger told by the child
+# beside the mother's injury
 def test_o13_06_a_black_eye_and_papa_boos_is_a_strong_signal(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-06")
     assert {"partner_violence", "child_maltreatment"} & set(_signals(answer))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "safety file: a neighbour unseen for five days, the letterbox full and a smell under "
-    "the door means 'call 112/police to look now'; no family reads it. GGD Vangnet first, "
-    "confident, but nothing says what to do now"))
+# fixed by safety24 (session 11): the new family unseen_person
 def test_o13_07_an_unseen_neighbour_and_a_smell_says_what_to_do_now(
         demo_router: Router) -> None:
     answer = _route(demo_router, "o13-07")
@@ -218,10 +195,10 @@ def test_o13_13_children_caring_for_themselves_is_neglect(demo_router: Router) -
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "safety file: in the 5,000-character Wmo report partner_violence fires on 'vriendin "
-    "+ trap' (a friend from church, the stairs), and homeless_tonight's caution on 'geen "
-    "woning' (the grandson's); the violence is by a grandson (elder_abuse, which does "
-    "fire). Three warning lines, two of them wrong"))
+    "safety file: in the 5,000-character Wmo report homeless_tonight's caution fires on "
+    "'geen woning' (the grandson's, who lives with her). partner_violence no longer "
+    "shows ('de trap' is the staircase since safety24, session 11), and elder_abuse "
+    "fires as it should. Left: a home named beside 'geen woning'"))
 def test_o13_40_a_visit_report_gets_only_the_warnings_it_gives(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-40")
     assert _signals(answer) == ["elder_abuse"]
@@ -230,10 +207,7 @@ def test_o13_40_a_visit_report_gets_only_the_warnings_it_gives(demo_router: Rout
 
 # ------------------------------------------------------------------ near misses alarmed
 
-@pytest.mark.xfail(strict=True, reason=(
-    "safety file, suicide: 'een werkstuk over zelfmoord in de Tweede Wereldoorlog, dat "
-    "was de opdracht' is a school subject; the ⚠ with 112/113 came first and the "
-    "Crisisdienst first, the Stadspas for the school trip not in the top 3"))
+# fixed by safety24 (session 11): topic: what a text is about is no danger
 def test_o13_16_a_history_essay_is_no_suicide_signal(demo_router: Router) -> None:
     answer = _route(demo_router, "o13-16")
     assert _signals(answer) == []

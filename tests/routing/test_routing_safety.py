@@ -21,10 +21,13 @@ from busbaan.routing.safety import (
     _elder_age,
     _figurative,
     _matches,
+    _minor_age,
     _minor_in_question,
+    _owned,
     _Question,
     _rather,
     _says_minor,
+    _things,
     check_against_map,
     default_path,
     detect,
@@ -419,13 +422,19 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
     uses and preferences ("niet X maar Y") are ruled out as in :func:`detect`."""
     q = _Question(text)
     q.blocked = _figurative(q, signals.figurative) | _rather(signals, q)
+    q.things = _things(signals, q)  # s11 (safety24): "de trap" is a thing
     found: list[str] = []
     minor = ((age < 18) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(text))
+    # s11 (safety24): a child named with an age under 18 stays a child beside "opa"
+    child = _minor_age(text) if age is None or age >= 18 else None
     late: list[str] = []
     for family in signals.families:
-        if family.grown is not None and ((age is not None and age >= 65) or any(
-                _matches(c, q, literal=False) for c in family.adult_kin_when)):
+        # s11 (safety24): a negation a cue of this family holds is that cue's own
+        q.owned = _owned(dict(signals.negative).get(family.id, ()), q)
+        if family.grown is not None and ((age is not None and age >= 65) or (any(
+                _matches(c, q, literal=False) for c in family.adult_kin_when)
+                and child is None)):
             family = family.grown
         cue = next((c for c in family.strong if _matches(c, q)), None)
         # s9 (safety16): an older person named with an age ("buurman van 84") counts too
