@@ -139,9 +139,11 @@ ELDERLY_AGE = 60
 #: Refitted after merging confident21 with safety25, xfail21 and router23 (past
 #: markers, negative pronouns; 1,751 plain answers): 933 (certified: pooled bound 0.991,
 #: 986/991 right out of fold).
-CALIBRATION: tuple[float, ...] = (-12.02, 14.565, 19.564, 1.574, -0.469, 0.582, -0.505,
-                                  -1.505, -0.378)
-CONFIDENT_AT = 933
+#: Then safety24's (overdose now, a child's own words, honour control, a cut-off done,
+#: the unseen person): 934 (certified: pooled bound 0.991, 981/986 right out of fold).
+CALIBRATION: tuple[float, ...] = (-11.954, 14.454, 19.509, 1.587, -0.476, 0.608, -0.503,
+                                  -1.495, -0.361)
+CONFIDENT_AT = 934
 
 
 #: The ``unexplained`` feature is full at this many of the question's words that earned
