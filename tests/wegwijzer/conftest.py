@@ -9,13 +9,15 @@ an intake room asks ``intake(service_id, members)`` for it.
 
 from __future__ import annotations
 
+import os
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import nio
 import pytest
+from sqlalchemy.engine import Engine
 
 from bots.wegwijzer.intake import ensure_intake_room
 from busbaan.clock import OffsetClock
@@ -24,12 +26,29 @@ from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person
 from busbaan.matrix.runner import BotAccount
 from busbaan.routing import demo_map_path
 from busbaan.service import Service, ServiceConfig
+from busbaan.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTE_KEY = "nl.busbaan.route"
 
 MakePerson = Callable[[], Awaitable[Person]]
 Intake = Callable[[str, list[Person]], Awaitable[str]]
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """The wegwijzer's store on SQLite or PostgreSQL (``db_url``, tests/conftest.py)."""
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def key_file(path: Path) -> Path:
+    """A new pseudonym key file at ``path``: 32 random bytes in hex, mode 0600."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secrets.token_hex(32) + "\n")
+    return path
 
 
 @pytest.fixture(scope="session")

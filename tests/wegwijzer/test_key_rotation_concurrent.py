@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ from busbaan.store.pseudonym_key import STALE_KEY, KeyGuard, current_key
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow
 from busbaan.store.wegwijzer_repo import AnswerRepository, LaneRepository
 from busbaan.wegwijzer.model import AnswerRecord, LaneRecord
+from tests.wegwijzer.conftest import key_file
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 4
@@ -46,13 +46,6 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     attempts: int = 0
     writes: int = 0
-
-
-def _key_file(path: Path) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(secrets.token_hex(32) + "\n")
-    return path
 
 
 def _writer(n: int, url: str, key: Path, stop: threading.Event, out: Outcome) -> None:
@@ -125,7 +118,7 @@ def test_a_rotation_during_writes_leaves_nothing_under_the_old_key(
     """Writes racing three rotations: none under a key after its rotation committed,
     every waiting lane's asker under the final key, no write lost (stored or refused
     with the stale-key line), and the race did happen (writes were made again)."""
-    key = _key_file(tmp_path / "pseudonym.key")
+    key = key_file(tmp_path / "pseudonym.key")
     engine = make_engine(db_url)
     KeyGuard(engine, load_pseudonyms(key), key).check(dt.datetime.now(dt.UTC))  # claim
     generations = [load_pseudonyms(key).fingerprint()]

@@ -6,9 +6,6 @@ again or writes nothing (:mod:`busbaan.store.pseudonym_key`)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,30 +18,16 @@ from busbaan.cli import main
 from busbaan.errors import BusbaanError
 from busbaan.keyfile import load_pseudonyms
 from busbaan.pseudonyms import KeyDecision, Pseudonyms, key_decision
-from busbaan.store import make_engine
 from busbaan.store.pseudonym_key import STALE_KEY, KeyGuard, current_key, record_key
 from busbaan.wegwijzer.retention import before_rotation
+from tests.wegwijzer.conftest import key_file
 
 T0 = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-def _key_file(path: Path) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(secrets.token_hex(32) + "\n")
-    return path
-
-
-@pytest.fixture
 def key(tmp_path: Path) -> Path:
-    return _key_file(tmp_path / "pseudonym.key")
+    return key_file(tmp_path / "pseudonym.key")
 
 
 def _stored(engine: Engine) -> str | None:
@@ -113,7 +96,7 @@ def test_a_process_left_running_switches_to_the_new_key_file_or_refuses_once(
     assert key.read_text().strip() not in repr(logs)
     assert guard.pseudonyms is old
     key.unlink()
-    _key_file(key)  # the rotation's new key in place (fingerprint differs from `new`)
+    key_file(key)  # the rotation's new key in place (fingerprint differs from `new`)
     with pytest.raises(BusbaanError):
         guard.check(T0)
     fresh = load_pseudonyms(key)
@@ -145,7 +128,7 @@ def test_rotate_and_redact_refuse_a_key_that_is_not_the_current_one(
     """A --pseudonym-key other than the deployment's: exit 2, a Dutch line, no change
     (no new key beside it, nothing recorded)."""
     KeyGuard(engine, load_pseudonyms(key), key).check(T0)
-    elsewhere = _key_file(tmp_path / "ander.key")
+    elsewhere = key_file(tmp_path / "ander.key")
     for command in ("rotate", "redact"):
         result = _keys(db_url, command, "--pseudonym-key", str(elsewhere))
         assert result.exit_code == 2, result.output
@@ -164,7 +147,7 @@ def test_redact_records_the_key_on_an_empty_store(db_url: str, engine: Engine,
 def test_learned_forget_person_refuses_a_rotated_away_key(
         db_url: str, engine: Engine, key: Path, tmp_path: Path) -> None:
     KeyGuard(engine, load_pseudonyms(key), key).check(T0)
-    elsewhere = _key_file(tmp_path / "oud.key")
+    elsewhere = key_file(tmp_path / "oud.key")
     result = CliRunner().invoke(
         main, ["route", "learned", "forget", "--person", "@iemand:test", "--db", db_url,
                "--pseudonym-key", str(elsewhere)],

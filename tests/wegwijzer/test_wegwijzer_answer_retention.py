@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
@@ -32,13 +32,6 @@ from busbaan.wegwijzer import (
 T0 = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
 LIMIT = dt.timedelta(days=MATRIX_ID_DAYS)
 ASKER, TEAM = "@vrager:test", "@team:test"
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 def _answer(p: Pseudonyms, answer_id: str, created: dt.datetime) -> AnswerRecord:

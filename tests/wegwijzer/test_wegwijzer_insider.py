@@ -19,9 +19,7 @@ reaches every answer of the professional: the control that shows the joins work.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,13 +34,14 @@ from busbaan.cli import main
 from busbaan.keyfile import load_pseudonyms
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing.learning import Evidence, person_of, source_key
-from busbaan.store import make_engine, migrate
+from busbaan.store import migrate
 from busbaan.store.wegwijzer_investigation import entries_about, rows_of
 from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository, LaneRepository
 from busbaan.wegwijzer import MATRIX_ID_DAYS, AnswerRecord, LaneRecord, ResultRef
 from busbaan.wegwijzer.audit_refs import object_refs
+from tests.wegwijzer.conftest import key_file
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 ANNA, BRAM, CEES, TEAM = "@anna:test", "@bram:test", "@cees:test", "@team:test"
@@ -58,20 +57,6 @@ FOLLOWED = {
 }
 TIMES = {"route_answer": ("created_at",), "route_feedback": ("created_at",),
          "lane": ("opened_at", "first_answer_at", "closed_at"), "route_learned": ("created_at",)}
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-def _key_file(path: Path) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(secrets.token_hex(32) + "\n")
-    return path
 
 
 # -- the population: what the bot writes, for three professionals ---------------------
@@ -429,7 +414,7 @@ def test_the_investigation_with_the_key_links_them_again_and_is_audited(
     her verdicts and lanes, and the entries about one of her answers; each investigation
     leaves an audit.investigated entry (the officer, no ids), and the log still
     verifies."""
-    path = _key_file(tmp_path / "pseudonym.key")
+    path = key_file(tmp_path / "pseudonym.key")
     key = load_pseudonyms(path)
     bot = populate(engine, key, CURRENT)
     rows = rows_of(engine, key, ANNA)
@@ -468,7 +453,7 @@ def test_the_investigation_with_the_key_links_them_again_and_is_audited(
 def test_investigate_refuses_what_is_not_an_id_in_dutch(db_url: str, tmp_path: Path) -> None:
     """A Matrix ID or free text where an id belongs: one Dutch line, exit 2, nothing
     audited."""
-    path = _key_file(tmp_path / "pseudonym.key")
+    path = key_file(tmp_path / "pseudonym.key")
     result = CliRunner().invoke(
         main, ["keys", "investigate", "anna", "--pseudonym-key", str(path), "--db", db_url],
         env={"BUSBAAN_LANG": "nl", "BUSBAAN_PSEUDONYM_KEY": None})

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,8 +18,8 @@ from busbaan.errors import Unavailable
 from busbaan.keyfile import load_pseudonyms
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing.learning import Evidence, source_key
-from busbaan.store import make_engine
 from busbaan.store.wegwijzer_learned import LearnedRepository
+from tests.wegwijzer.conftest import key_file
 
 NOW = dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC)
 MAP_A = "a" * 64
@@ -32,22 +29,8 @@ BOB = "@bob:zorg.example"
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-def _key_file(path: Path) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(secrets.token_hex(32) + "\n")
-    return path
-
-
-@pytest.fixture
 def key(tmp_path: Path) -> Path:
-    return _key_file(tmp_path / "pseudonym.key")
+    return key_file(tmp_path / "pseudonym.key")
 
 
 def _vote(repo: LearnedRepository, pseudonyms: Pseudonyms, map_sha: str, source: str,
@@ -123,7 +106,7 @@ def test_a_wrong_key_finds_nothing_deletes_nothing_and_says_so(
         db_url: str, engine: Engine, tmp_path: Path, stored: LearnedRepository) -> None:
     """Another deployment key gives another pseudonym: no votes found, nothing deleted,
     and the operator is told to check the ID and the key (its fingerprint)."""
-    other = _key_file(tmp_path / "other.key")
+    other = key_file(tmp_path / "other.key")
     before = stored.evidence(MAP_A) + stored.evidence(MAP_B)
     result = _forget(db_url, "--person", ALICE, "--pseudonym-key", str(other))
     assert result.exit_code == 0, result.output

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from busbaan.store import make_engine, migrate
 from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository, LaneRepository
 from busbaan.wegwijzer import MATRIX_ID_DAYS, AnswerRecord, FeedbackRecord, LaneRecord
+from tests.wegwijzer.conftest import key_file
 
 # now: `busbaan keys` sweeps at the real time
 T0 = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -36,22 +35,8 @@ PERSON_COLUMNS = (("route_answer", "asker"), ("lane", "asker"), ("lane", "first_
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
-
-
-def _key_file(path: Path) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(secrets.token_hex(32) + "\n")
-    return path
-
-
-@pytest.fixture
 def key(tmp_path: Path) -> Path:
-    return _key_file(tmp_path / "pseudonym.key")
+    return key_file(tmp_path / "pseudonym.key")
 
 
 def _answer(p: Pseudonyms, answer_id: str, asker: str = ASKER) -> AnswerRecord:
@@ -321,7 +306,7 @@ def test_rotate_refuses_an_unusable_key_in_dutch_and_changes_nothing(
     elif problem == "garbage":
         key.write_text("geen sleutel\n")
     else:
-        _key_file(key.with_name("pseudonym.key.new"))
+        key_file(key.with_name("pseudonym.key.new"))
     text = key.read_text()
     result = _keys(db_url, "rotate", "--pseudonym-key", str(path))
     assert result.exit_code == 2, result.output
