@@ -25,7 +25,19 @@ _GROUP = re.compile(r"\d+")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?\d(?:[\s-]?\d){8}(?!\d)")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
-_DATE = re.compile(r"\b(?:[0-3]?\d)[-/.](?:[01]?\d)[-/.](?:19|20)\d{2}\b")
+#: A full date: in digits ("03-03-2005", "3/3/2005") or with the month in words, Dutch
+#: or English, whole or abbreviated ("3 maart 2005", "3 mrt. 2005", "3rd of March 2005",
+#: "March 3, 2005"; session 11, outside14: "geboren 3 maart 2005" was not refused, so
+#: `!baan` would have put it in a team's intake room). The year is required, as in
+#: digits; a day and month alone ("op 3 maart") is not a birth date.
+_MONTH = (r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+          r"november|december|january|february|march|may|june|july|august|october|"
+          r"jan|feb|mrt|mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)\.?")
+_DATE = re.compile(
+    r"\b(?:[0-3]?\d)[-/.](?:[01]?\d)[-/.](?:19|20)\d{2}\b"
+    rf"|\b[0-3]?\d(?:e|ste|de|st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}\s+(?:19|20)\d{{2}}\b"
+    rf"|\b{_MONTH}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b",
+    re.IGNORECASE)
 #: Lower-case words that follow a title without being a surname ("Meneer heeft geen
 #: DigiD", "Mevrouw kan niet", "meneer met dementie", "Meneer van 24"): a question
 #: about an unnamed client is not personal data. A capitalised word is always a name.
