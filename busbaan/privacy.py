@@ -455,11 +455,46 @@ class _Names:
         return "".join(out) + text[last:]
 
 
-_PATTERNS: dict[str, re.Pattern[str] | _Names] = {
+#: The time stamp a chat app puts before each message of a copied or exported chat:
+#: WhatsApp on a phone "[14:02, 3-12-2026]" or "[3-12-2026 14:02:11]", exported
+#: "3-12-2026 14:02 - " at the start of a line. Its date is when a message was sent,
+#: never a birth date (session 11, outside14: a forwarded chat with no name in it was
+#: refused as "een datum die een geboortedatum kan zijn"). Only these shapes: "geboren
+#: 3-12-2026 om 14:02" stays a date.
+_CLOCK = r"[0-2]?\d:[0-5]\d(?::[0-5]\d)?"
+_CHAT_STAMP = re.compile(
+    rf"\[{_CLOCK},\s*(?:{_DATE.pattern})\]"
+    rf"|\[(?:{_DATE.pattern}),?\s+{_CLOCK}\]"
+    rf"|^\s*(?:{_DATE.pattern}),?\s+{_CLOCK}\s+-\s",
+    re.IGNORECASE | re.MULTILINE)
+
+
+class _Dates:
+    """Full dates (:data:`_DATE`) outside a chat app's message time stamps, with the
+    same ``search``/``sub`` as a pattern."""
+
+    @staticmethod
+    def _spans(text: str) -> list[tuple[int, int]]:
+        stamps = [m.span() for m in _CHAT_STAMP.finditer(text)]
+        return [m.span() for m in _DATE.finditer(text)
+                if not any(a <= m.start() and m.end() <= b for a, b in stamps)]
+
+    def search(self, text: str) -> bool:
+        return bool(self._spans(text))
+
+    def sub(self, repl: str, text: str) -> str:
+        out, last = [], 0
+        for start, end in self._spans(text):
+            out += [text[last:start], repl]
+            last = end
+        return "".join(out) + text[last:]
+
+
+_PATTERNS: dict[str, re.Pattern[str] | _Names | _Dates] = {
     "email": _EMAIL,
     "phone": _PHONE,
     "postcode": _POSTCODE,
-    "date": _DATE,
+    "date": _Dates(),
     "name": _Names(),
     "address": _STREET,
 }

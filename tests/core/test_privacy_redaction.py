@@ -70,6 +70,13 @@ def test_find_bsns(text, found):
         # a day and month without a year, or a month and year, is no birth date
         ("op 3 maart komt de deurwaarder", []),
         ("in maart 2005 verhuisd", []),
+        # a chat app's message time stamps in a copied chat are no birth date
+        # (outside14), a date beside them still is
+        ("[14:02, 3-12-2026] Collega: stapels ongeopende post", []),
+        ("[3-12-2026 14:02:11] Collega: hoi", []),
+        ("3-12-2026 14:02 - Collega: hoi\n3-12-2026 14:05 - Collega: post", []),
+        ("[14:02, 3-12-2026] Collega: geboren 12-03-1965", ["date"]),
+        ("geboren 3-12-2026 om 14:02", ["date"]),
         ("mevrouw Jansen belde", ["name"]),
         ("woont Kalverstraat 12", ["address"]),
         ("dhr. Jansen, Kalverstraat 12, 1012AB, 111222333",
@@ -141,6 +148,7 @@ def test_findings_do_not_carry_the_value():
         ("postcode 1012 AB", "postcode [postcode]"),
         ("geboren 12-03-1965", "geboren [date]"),
         ("geboren 3 maart 2005 in", "geboren [date] in"),
+        ("[14:02, 3-12-2026] geboren 12-03-1965", "[14:02, 3-12-2026] geboren [date]"),
         ("mevrouw Jansen belde", "[name] belde"),
         ("Kalverstraat 12 boven", "[address] boven"),
         ("zaak 123456789 en 2 kinderen", "zaak 123456789 en 2 kinderen"),
