@@ -25,7 +25,19 @@ _GROUP = re.compile(r"\d+")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?\d(?:[\s-]?\d){8}(?!\d)")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
-_DATE = re.compile(r"\b(?:[0-3]?\d)[-/.](?:[01]?\d)[-/.](?:19|20)\d{2}\b")
+#: A full date: in digits ("03-03-2005", "3/3/2005") or with the month in words, Dutch
+#: or English, whole or abbreviated ("3 maart 2005", "3 mrt. 2005", "3rd of March 2005",
+#: "March 3, 2005"; session 11, outside14: "geboren 3 maart 2005" was not refused, so
+#: `!baan` would have put it in a team's intake room). The year is required, as in
+#: digits; a day and month alone ("op 3 maart") is not a birth date.
+_MONTH = (r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+          r"november|december|january|february|march|may|june|july|august|october|"
+          r"jan|feb|mrt|mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)\.?")
+_DATE = re.compile(
+    r"\b(?:[0-3]?\d)[-/.](?:[01]?\d)[-/.](?:19|20)\d{2}\b"
+    rf"|\b[0-3]?\d(?:e|ste|de|st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}\s+(?:19|20)\d{{2}}\b"
+    rf"|\b{_MONTH}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b",
+    re.IGNORECASE)
 #: Lower-case words that follow a title without being a surname ("Meneer heeft geen
 #: DigiD", "Mevrouw kan niet", "meneer met dementie", "Meneer van 24"): a question
 #: about an unnamed client is not personal data. A capitalised word is always a name.
@@ -443,11 +455,46 @@ class _Names:
         return "".join(out) + text[last:]
 
 
-_PATTERNS: dict[str, re.Pattern[str] | _Names] = {
+#: The time stamp a chat app puts before each message of a copied or exported chat:
+#: WhatsApp on a phone "[14:02, 3-12-2026]" or "[3-12-2026 14:02:11]", exported
+#: "3-12-2026 14:02 - " at the start of a line. Its date is when a message was sent,
+#: never a birth date (session 11, outside14: a forwarded chat with no name in it was
+#: refused as "een datum die een geboortedatum kan zijn"). Only these shapes: "geboren
+#: 3-12-2026 om 14:02" stays a date.
+_CLOCK = r"[0-2]?\d:[0-5]\d(?::[0-5]\d)?"
+_CHAT_STAMP = re.compile(
+    rf"\[{_CLOCK},\s*(?:{_DATE.pattern})\]"
+    rf"|\[(?:{_DATE.pattern}),?\s+{_CLOCK}\]"
+    rf"|^\s*(?:{_DATE.pattern}),?\s+{_CLOCK}\s+-\s",
+    re.IGNORECASE | re.MULTILINE)
+
+
+class _Dates:
+    """Full dates (:data:`_DATE`) outside a chat app's message time stamps, with the
+    same ``search``/``sub`` as a pattern."""
+
+    @staticmethod
+    def _spans(text: str) -> list[tuple[int, int]]:
+        stamps = [m.span() for m in _CHAT_STAMP.finditer(text)]
+        return [m.span() for m in _DATE.finditer(text)
+                if not any(a <= m.start() and m.end() <= b for a, b in stamps)]
+
+    def search(self, text: str) -> bool:
+        return bool(self._spans(text))
+
+    def sub(self, repl: str, text: str) -> str:
+        out, last = [], 0
+        for start, end in self._spans(text):
+            out += [text[last:start], repl]
+            last = end
+        return "".join(out) + text[last:]
+
+
+_PATTERNS: dict[str, re.Pattern[str] | _Names | _Dates] = {
     "email": _EMAIL,
     "phone": _PHONE,
     "postcode": _POSTCODE,
-    "date": _DATE,
+    "date": _Dates(),
     "name": _Names(),
     "address": _STREET,
 }

@@ -811,15 +811,7 @@ class WegwijzerBot:
         if last is not None and newest is not None and newest != last.question_event_id:
             # outside7: the newest question was refused (personal data, no words, another
             # language, empty); the answer before it is not what the person means now.
-            raise NotFound(
-                "Je laatste vraag heb ik niet beantwoord, dus er is geen antwoord om te "
-                "beoordelen of om een baan uit te openen; er is niets opgeslagen. Stel de "
-                "vraag opnieuw (zonder persoonsgegevens), of reageer op het antwoord dat "
-                "je bedoelt.",
-                "I did not answer your last question, so there is no answer to rate or to "
-                "open a lane from; nothing was stored. Ask the question again (without "
-                "personal data), or reply to the answer you mean.",
-                errcode="BB_NO_ANSWER", data={"reason": "last_question_refused"})
+            raise last_question_refused()
         if last is None and await asyncio.to_thread(self.answers.forgotten_for,
                                                     self.asker_of(sender)):
             # privacy12: all past the limit, maybe. Asked before the update below: theirs
@@ -840,6 +832,10 @@ class WegwijzerBot:
                 "room yet; answers from before it I can no longer link to you. Ask your "
                 "question again: !who <question> (or send me a direct message).",
                 errcode="BB_NO_ANSWER", data={"reason": "before_key_change"})
+        if last is None and newest is not None:
+            # outside14: the first question in this room was refused; "I have not answered
+            # you yet, ask a question first" told someone who just asked one to ask.
+            raise last_question_refused()
         if last is None:
             raise NotFound(
                 "Ik heb je in deze kamer nog geen antwoord gegeven. Stel eerst een vraag: "
@@ -1127,6 +1123,22 @@ def answer_forgotten(*, replied: bool) -> NotFound:
               "rate or open; ask the question again with !who <question> (or in a direct "
               "message to me).")
     return NotFound(nl, en, errcode="BB_NO_ANSWER", data={"reason": "expired"})
+
+
+def last_question_refused() -> NotFound:
+    """The person's newest question in this room was not answered (refused: personal
+    data, no words, another language, empty), so no answer is "the last one" for
+    `!goed`, `!fout` or `!baan` (outside7 finding 4; outside14: also when it was their
+    first question there)."""
+    return NotFound(
+        "Je laatste vraag heb ik niet beantwoord, dus er is geen antwoord om te "
+        "beoordelen of om een baan uit te openen; er is niets opgeslagen. Stel de "
+        "vraag opnieuw (zonder persoonsgegevens), of reageer op het antwoord dat "
+        "je bedoelt.",
+        "I did not answer your last question, so there is no answer to rate or to "
+        "open a lane from; nothing was stored. Ask the question again (without "
+        "personal data), or reply to the answer you mean.",
+        errcode="BB_NO_ANSWER", data={"reason": "last_question_refused"})
 
 
 def answer_before_key_change() -> Forbidden:

@@ -62,6 +62,21 @@ def test_find_bsns(text, found):
         ("bel +31 6 12345678", ["phone"]),
         ("woont in 1012 AB", ["postcode"]),
         ("geboren 12-03-1965", ["date"]),
+        # a date with the month in words (outside14, session 11), Dutch and English
+        ("geboren 3 maart 2005", ["date"]),
+        ("geb. 14 jul. 1959, woont alleen", ["date"]),
+        ("born on the 3rd of March 1948", ["date"]),
+        ("born March 3, 1948", ["date"]),
+        # a day and month without a year, or a month and year, is no birth date
+        ("op 3 maart komt de deurwaarder", []),
+        ("in maart 2005 verhuisd", []),
+        # a chat app's message time stamps in a copied chat are no birth date
+        # (outside14), a date beside them still is
+        ("[14:02, 3-12-2026] Collega: stapels ongeopende post", []),
+        ("[3-12-2026 14:02:11] Collega: hoi", []),
+        ("3-12-2026 14:02 - Collega: hoi\n3-12-2026 14:05 - Collega: post", []),
+        ("[14:02, 3-12-2026] Collega: geboren 12-03-1965", ["date"]),
+        ("geboren 3-12-2026 om 14:02", ["date"]),
         ("mevrouw Jansen belde", ["name"]),
         ("woont Kalverstraat 12", ["address"]),
         ("dhr. Jansen, Kalverstraat 12, 1012AB, 111222333",
@@ -132,6 +147,8 @@ def test_findings_do_not_carry_the_value():
         ("bel 06-12345678 morgen", "bel [phone] morgen"),
         ("postcode 1012 AB", "postcode [postcode]"),
         ("geboren 12-03-1965", "geboren [date]"),
+        ("geboren 3 maart 2005 in", "geboren [date] in"),
+        ("[14:02, 3-12-2026] geboren 12-03-1965", "[14:02, 3-12-2026] geboren [date]"),
         ("mevrouw Jansen belde", "[name] belde"),
         ("Kalverstraat 12 boven", "[address] boven"),
         ("zaak 123456789 en 2 kinderen", "zaak 123456789 en 2 kinderen"),

@@ -324,6 +324,34 @@ async def test_feedback_after_a_refused_question_finds_no_answer(
     assert good[REPLY_KEY]["data"]["answer_id"] == again[ROUTE_KEY]["answer_id"]
 
 
+async def test_a_refused_first_question_is_not_called_no_question(
+        make_person: MakePerson, bot_id: str) -> None:
+    """outside14 (session 11): in a new direct chat, a first question refused for a birth
+    date written with the month in words, then `!baan 1`: the bot said "Ik heb je in
+    deze kamer nog geen antwoord gegeven. Stel eerst een vraag" to someone who had just
+    asked one (and before the fix in busbaan/privacy.py the question was answered, and
+    `!baan 1` put the birth date in the team's intake room). Now the question is refused
+    and the commands after it say the last question was not answered (Dutch, English)."""
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    _, refused = await ask_dm(
+        asker, dm, "Mijn uitzendkracht (geboren 3 maart 2005) is zijn werk kwijt en heeft "
+                   "geen diploma en geen inkomen. Waar kan hij terecht?")
+    assert refused[NOTICE_KEY]["errcode"] == "BB_PERSONAL_DATA", refused["body"]
+    assert ROUTE_KEY not in refused and "maart" not in refused["body"]
+    for cmd, words in (("!baan 1", "niet beantwoord"), ("!goed", "niet beantwoord"),
+                       ("!lane 1", "did not answer")):
+        reply = await asker.command(dm, cmd)
+        assert reply[REPLY_KEY]["errcode"] == "BB_NO_ANSWER", reply["body"]
+        assert reply[REPLY_KEY]["data"]["reason"] == "last_question_refused"
+        assert words in reply["body"] and "Stel eerst een vraag" not in reply["body"]
+    # someone who never asked here still hears "ask a question first"
+    other = await make_person()
+    fresh = await other.dm(bot_id)
+    never = await other.command(fresh, "!goed")
+    assert never[REPLY_KEY]["errcode"] == "BB_NO_ANSWER" and "nog geen antwoord" in never["body"]
+
+
 async def test_the_bot_reads_what_the_editor_forgot_before_the_next_question(
         make_person: MakePerson, bot_id: str, busbaan_db_url: str,
         wegwijzer_service: Any) -> None:
