@@ -7,6 +7,8 @@ older person's money. The probes are in tests/data/socialmap/probes-s11-safety26
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from routing_testdata import read_jsonl
 
@@ -29,7 +31,7 @@ def _strong(router: Router, question: str) -> set[str]:
 @pytest.mark.parametrize("row", [
     pytest.param(r, marks=pytest.mark.xfail(strict=True, reason="see KNOWN_GAPS"))
     if r["id"] in KNOWN_GAPS else r for r in PROBES], ids=lambda r: r["id"])
-def test_probe_s26(row: dict, router: Router) -> None:
+def test_probe_s26(row: dict[str, Any], router: Router) -> None:
     """A danger probe raises its family as a signal with an expected service in the top 3;
     a near miss raises no signal (a caution may stay)."""
     if row["safety"]:
