@@ -1,7 +1,8 @@
 """safety26 (session 11): signals of their own for three kinds of danger that reached the
 top 3 of the retired sets only through example questions: a seizure that takes the whole
 income, a place to stay that ends tonight with no other, and a relative who takes over an
-older person's money. The probes are in tests/data/socialmap/probes-s11-safety26.jsonl
+older person's money; and a fourth, smaller: a delusion (thoughts broadcast, people taken
+for demons) with a weapon in the hand. The probes are in tests/data/socialmap/probes-s11-safety26.jsonl
 (written before the fixes, new voices; probe26-035/036 after reading, tagged
 `after-reading`); see docs/notes/2026-12-09s11-safety26.md."""
 
@@ -21,7 +22,9 @@ PROBES = read_jsonl("probes-s11-safety26.jsonl")
 #: leeg zijn") reads as an eviction: eviction_cutoff's `unless` has "oude adres" but not
 #: "oude woning" (dropped in session 9: read in any order it took "een benedenwoning aan een
 #: oudere man" for the old address). Not this branch's kind.
-KNOWN_GAPS = {"probe26-021"}
+#: probe26-041: thoughts "via de lampen worden uitgezonden": the verb at the end of a long
+#: Dutch clause is more than two words from "gedachten", out of a cue's window.
+KNOWN_GAPS = {"probe26-021", "probe26-041"}
 
 
 def _strong(router: Router, question: str) -> set[str]:
@@ -79,3 +82,12 @@ def test_the_age_said_as_a_predicate_is_read(router: Router) -> None:
     assert "elder_abuse" in _strong(router, question)
     assert "elder_abuse" not in _strong(
         router, "My dad is 45 and my brother took over his account; dad can't pay for food")
+
+
+def test_a_delusion_with_a_weapon_but_not_a_games_demons(router: Router) -> None:
+    """Thoughts broadcast or people taken for demons, with a weapon held, is
+    psychiatric_crisis's signal; a game's demons and a scream at a screen are not."""
+    assert "psychiatric_crisis" in _strong(
+        router, "Hij roept dat de buren zijn gedachten uitzenden en loopt rond met een hamer")
+    assert "psychiatric_crisis" not in _strong(
+        router, "Mijn zoon speelt een spel met demonen en schreeuwt tegen zijn scherm")
