@@ -2,9 +2,9 @@
 top 3 of the retired sets only through example questions: a seizure that takes the whole
 income, a place to stay that ends tonight with no other, and a relative who takes over an
 older person's money; and a fourth, smaller: a delusion (thoughts broadcast, people taken
-for demons) with a weapon in the hand. The probes are in tests/data/socialmap/probes-s11-safety26.jsonl
-(written before the fixes, new voices; probe26-035/036 after reading, tagged
-`after-reading`); see docs/notes/2026-12-09s11-safety26.md."""
+for demons) with a weapon in the hand. The probes are in
+tests/data/socialmap/probes-s11-safety26.jsonl (written before the fixes, new voices;
+probe26-035/036 after reading, tagged `after-reading`); see docs/notes/2026-12-09s11-safety26.md."""
 
 from __future__ import annotations
 
