@@ -2325,13 +2325,16 @@ _MINOR_CHILD = re.compile(
 #: where the context gives none or the asker's own. Not before a unit ("man 70 euro").
 #: Session 11 (safety25): also "man", "vrouw" ("een vrouw van 85", "a woman of 90"): the
 #: plain words for a person, as a caretaker or a mechanic names someone they do not know.
+#: Session 11 (safety26): the age said as a predicate ("my dad is 80", "onze buurvrouw is
+#: 86"; ANS: naamwoordelijk gezegde), the English parents ("father", "mum", "dad") and a
+#: customer named by age at a counter ("klant van 84").
 _ELDER_NAMED = re.compile(
     r"\b(?:mw|mevr|mevrouw|dhr|meneer|heer|dame|oom|tante|buurman|buurvrouw|opa|oma|man|vrouw|"
     r"woman|lady|gentleman|"
     r"moeder|vader|schoonmoeder|schoonvader|client|cliente|patient|patiente|bewoner|"
     r"bewoonster|mr|mrs|ms|uncle|aunt|neighbour|neighbor|grandma|grandpa|grandmother|"
-    r"grandfather|resident)"
-    r"\s*(?:van\s+|of\s+|\(\s*|,\s*|\s)(\d{2,3})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
+    r"grandfather|resident|mother|father|mum|mom|dad|mama|papa|klant|klante|customer)"
+    r"\s*(?:van\s+|of\s+|is\s+|\(\s*|,\s*|\s)(\d{2,3})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
     r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|kilo|%|"
     r"procent))")
 
