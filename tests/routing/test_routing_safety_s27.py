@@ -8,6 +8,8 @@ with near misses); see docs/notes/2026-12-09s11-safety27.md."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from routing_testdata import read_jsonl
 
@@ -28,7 +30,7 @@ def _strong(router: Router, question: str) -> set[str]:
 @pytest.mark.parametrize("row", [
     pytest.param(r, marks=pytest.mark.xfail(strict=True, reason="see KNOWN_GAPS"))
     if r["id"] in KNOWN_GAPS else r for r in PROBES], ids=lambda r: r["id"])
-def test_probe_s27(row: dict, router: Router) -> None:
+def test_probe_s27(row: dict[str, Any], router: Router) -> None:
     """A danger probe raises its family with an expected service in the top 3; a near
     miss raises no signal."""
     if row["safety"]:
