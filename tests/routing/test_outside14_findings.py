@@ -143,19 +143,9 @@ def test_a_forwarded_chat_with_time_stamps_is_answered(demo_router: Router) -> N
 # ------------------------------------------------------------------ what does not
 
 DANGER_MISSED = [
-    pytest.param("o14-01", "overdose", "crisisdienst-113", marks=pytest.mark.xfail(
-        strict=True, reason="overdose: 'iets geslikt … ligt te schokken … reageert niet "
-        "meer' (swallowed, seizing, unresponsive) reads as no danger; the Jongerenloket "
-        "comes first, unsure, no 112. The family reads pills/drink words, not a body that "
-        "stops responding")),
-    pytest.param("o14-02", "sexual_violence", "veilig-thuis", marks=pytest.mark.xfail(
-        strict=True, reason="English sexual violence without the words rape/abuse: "
-        "'did things to her while she was too drunk to say no, now he is sending the "
-        "video around' — no signal, Leerplicht first")),
-    pytest.param("o14-04", "honour_violence", "veilig-thuis", marks=pytest.mark.xfail(
-        strict=True, reason="forced marriage told plainly: 'familie heeft afgesproken dat "
-        "ze deze zomer in Marokko met haar neef gaat trouwen. Ze wil dat niet' — no "
-        "honour_violence signal though 'trouwen' is there; Leerplicht first, CONFIDENT")),
+    # o14-01, o14-02, o14-04 pass since safety27 (overdose: something swallowed + a body
+    # that does not respond; sexual_violence: an act + no consent; honour_violence: a
+    # marriage arranged that she refuses); moved to test_danger_now_read below
     pytest.param("o14-13", "suicide", "crisisdienst-113", marks=pytest.mark.xfail(
         strict=True, reason="a 15-year-old's night message 'het heeft allemaal geen zin "
         "meer, niemand gaat me missen, sorry voor alles': only the weak suicide caution; "
@@ -167,6 +157,19 @@ DANGER_MISSED = [
 ]
 
 
+@pytest.mark.parametrize(("qid", "signal", "service"), [
+    ("o14-01", "overdose", "crisisdienst-113"),
+    ("o14-02", "sexual_violence", "veilig-thuis"),
+    ("o14-04", "honour_violence", "veilig-thuis"),
+])
+def test_danger_now_read(demo_router: Router, qid: str, signal: str, service: str) -> None:
+    """safety27: the family's service first, with its sentence on what to do now."""
+    answer = _route(demo_router, qid)
+    assert signal in signals(answer), (signals(answer), caution(answer), top(answer))
+    assert top(answer, 1) == [service]
+    assert "112" in answer.safety[0].why  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(("qid", "signal", "service"), DANGER_MISSED)
 def test_danger_missed(demo_router: Router, qid: str, signal: str, service: str) -> None:
     answer = _route(demo_router, qid)
@@ -174,15 +177,11 @@ def test_danger_missed(demo_router: Router, qid: str, signal: str, service: str)
     assert top(answer, 1) == [service]
 
 
+# o14-05 ("het gas zit ... dicht") and o14-12 ("de sloten van de woning ... vervangen")
+# pass since safety27: the ⚠ line is there
 SIGNAL_MISSING = [
-    pytest.param("o14-05", "cutoff_now", marks=pytest.mark.xfail(
-        strict=True, reason="gas 'zit sinds vorige week dicht', two little ones sleep in "
-        "their coats, cooking on a camping burner: no cutoff_now ⚠ (nothing about the "
-        "cold or CO), unsure")),
-    pytest.param("o14-12", "eviction_cutoff", marks=pytest.mark.xfail(
-        strict=True, reason="'de deurwaarder komt dinsdag om negen uur de sloten "
-        "vervangen': an eviction with its date, told without 'ontruiming'; Spoedhulp "
-        "first and confident, but no ⚠ line saying to act today")),
+    pytest.param("o14-05", "cutoff_now"),
+    pytest.param("o14-12", "eviction_cutoff"),
 ]
 
 
