@@ -141,9 +141,12 @@ ELDERLY_AGE = 60
 #: 986/991 right out of fold).
 #: Then safety24's (overdose now, a child's own words, honour control, a cut-off done,
 #: the unseen person): 934 (certified: pooled bound 0.991, 981/986 right out of fold).
-CALIBRATION: tuple[float, ...] = (-11.954, 14.454, 19.509, 1.587, -0.476, 0.608, -0.503,
-                                  -1.495, -0.361)
-CONFIDENT_AT = 934
+#: Then safety26's and safety27's (a wage seized whole, a place that ends tonight, a
+#: poisoning now, a forced marriage; 1,730 plain answers: more answers carry a signal):
+#: 936 (certified: pooled bound 0.992, 956/960 right out of fold).
+CALIBRATION: tuple[float, ...] = (-11.823, 14.221, 19.588, 1.611, -0.4, 0.655, -0.541,
+                                  -1.434, -0.37)
+CONFIDENT_AT = 936
 
 
 #: The ``unexplained`` feature is full at this many of the question's words that earned

@@ -38,9 +38,11 @@ def _state(db_url: str, service: Service, answer_event: str
                 net[e.service_id] = net.get(e.service_id, 0) + e.delta
         refs = {key.audit_ref("feedback", v.feedback_id) for v in verdicts}
         entries = [e.entry.to_json() for e in AuditLog(engine).entries(0)]
+        answer_ref = key.audit_ref("answer", answer.answer_id)
+        # other tests' entries share the store; an entry without details names nothing
         mine = [e for e in entries
-                if e["details"].get("answer_ref") == key.audit_ref("answer", answer.answer_id)
-                or e["details"].get("feedback_ref") in refs]
+                if e.get("details", {}).get("answer_ref") == answer_ref
+                or e.get("details", {}).get("feedback_ref") in refs]
         return answer.answer_id, verdicts, {s: n for s, n in net.items() if n}, mine
     finally:
         engine.dispose()
