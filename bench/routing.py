@@ -217,7 +217,13 @@ SESSION10_START: dict[str, tuple[str, ...]] = {
 }
 #: Main at the start of session 11 (b81b65e), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION11_START: dict[str, tuple[str, ...]] = {}
+#: Measured 2026-12-06 09:07 UTC, beside main at fb25aa3.
+SESSION11_START: dict[str, tuple[str, ...]] = {
+    "heldout21": ("0.790", "0.940", "31/35", "45/100 (45.0 %)", "45/45 (100.0 %)"),
+    "heldout22": ("0.790", "0.960", "26/31", "40/100 (40.0 %)", "39/40 (97.5 %)"),
+    "heldout23": ("0.810", "0.970", "41/46", "56/100 (56.0 %)", "55/56 (98.2 %)"),
+    "heldout_s11": ("0.797", "0.957", "98/112", "141/300 (47.0 %)", "139/141 (98.6 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
