@@ -27,6 +27,25 @@ def assert_near_miss_is_silent(router: Any, q: dict[str, Any]) -> None:
                    for h in answer.caution), q["id"]
 
 
+def families(router: Any, question: str, *, weak: bool = False) -> set[str]:
+    """The safety families ``question`` raises as signals (with ``weak``, cautions too)."""
+    from busbaan.routing.safety import detect
+
+    return {s.family.id for s in detect(router.safety, question) if weak or not s.weak}
+
+
+def assert_safety_probe(router: Any, row: dict[str, Any], *, weak_ok: bool = False) -> None:
+    """A danger probe raises its family as a signal (a caution is enough with ``weak_ok``)
+    with an expected service in the top 3; a near miss raises no signal (a caution may
+    stay): the rule of the session-11 safety probe files."""
+    if not row["safety"]:
+        assert not families(router, row["question"]), row["id"]
+        return
+    assert row["safety"] in families(router, row["question"], weak=weak_ok), row["id"]
+    answer = router.route(row["question"], row["context"])
+    assert any(r.service_id in row["expected"] for r in answer.results[:3]), row["id"]
+
+
 #: The well-known test BSN (11-proof) that outside checks' question files fill in for
 #: "{bsn}" (the live runs made their own at run time).
 TEST_BSN = "111222333"

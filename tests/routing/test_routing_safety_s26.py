@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from routing_testdata import read_jsonl
+from routing_testdata import assert_safety_probe, families, read_jsonl
 
 from busbaan.routing import Router
-from busbaan.routing.safety import detect
 
 PROBES = read_jsonl("probes-s11-safety26.jsonl")
 
@@ -27,9 +26,6 @@ PROBES = read_jsonl("probes-s11-safety26.jsonl")
 KNOWN_GAPS = {"probe26-021", "probe26-041"}
 
 
-def _strong(router: Router, question: str) -> set[str]:
-    return {s.family.id for s in detect(router.safety, question) if not s.weak}
-
 
 @pytest.mark.parametrize("row", [
     pytest.param(r, marks=pytest.mark.xfail(strict=True, reason="see KNOWN_GAPS"))
@@ -37,57 +33,52 @@ def _strong(router: Router, question: str) -> set[str]:
 def test_probe_s26(row: dict[str, Any], router: Router) -> None:
     """A danger probe raises its family as a signal with an expected service in the top 3;
     a near miss raises no signal (a caution may stay)."""
-    if row["safety"]:
-        assert row["safety"] in _strong(router, row["question"])
-        answer = router.route(row["question"], row["context"])
-        assert any(r.service_id in row["expected"] for r in answer.results[:3])
-    else:
-        assert not _strong(router, row["question"])
+    assert_safety_probe(router, row)
 
 
 def test_a_seizure_is_a_signal_only_when_it_leaves_nothing_for_the_rent(router: Router) -> None:
     """A seizure of the whole wage with the rent due is eviction_cutoff's signal; a seizure
     of part of it, or nothing left without a seizure, is not."""
-    assert "eviction_cutoff" in _strong(
+    assert "eviction_cutoff" in families(
         router, "Er is beslag gelegd op zijn hele loon, hij kan de huur niet betalen")
-    assert "eviction_cutoff" not in _strong(
+    assert "eviction_cutoff" not in families(
         router, "Er is beslag gelegd op een deel van zijn loon, de huur lukt nog")
-    assert "eviction_cutoff" not in _strong(
+    assert "eviction_cutoff" not in families(
         router, "Na de huur hou ik niks over van mijn loon, hoe maak ik een budget")
 
 
 def test_a_bed_that_ends_needs_no_other_place_and_a_time(router: Router) -> None:
     """Having to leave where one stays, with no other place, tonight: homeless_tonight.
     Leaving alone, or not knowing where to go alone, is no signal."""
-    assert "homeless_tonight" in _strong(
+    assert "homeless_tonight" in families(
         router, "Hij mag vanavond niet meer blijven bij zijn oom en heeft geen ander adres")
-    assert "homeless_tonight" not in _strong(
+    assert "homeless_tonight" not in families(
         router, "Hij mag vanavond niet meer blijven op het feest, zegt de gastheer")
-    assert "homeless_tonight" not in _strong(
+    assert "homeless_tonight" not in families(
         router, "Ik weet niet waar ik vanavond heen moet voor de bingo")
 
 
 def test_a_relative_takes_the_money_but_not_the_older_person_herself(router: Router) -> None:
     """A son who lives off his mother's pension is elder_abuse's signal; a mother who
     lives off her own pension is not."""
-    assert "elder_abuse" in _strong(
+    assert "elder_abuse" in families(
         router, "Mijn moeder (80): mijn broer leeft van haar aow en ze durft niks te zeggen")
-    assert "elder_abuse" not in _strong(
+    assert "elder_abuse" not in families(
         router, "My mother (80) lives off her pension and wants a cheaper phone plan")
 
 
 def test_the_age_said_as_a_predicate_is_read(router: Router) -> None:
     """"my dad is 85" gives the age as "my dad (85)" does (person_min_age)."""
     question = "My dad is 85 and my brother took over his account; dad can't pay for food"
-    assert "elder_abuse" in _strong(router, question)
-    assert "elder_abuse" not in _strong(
+    assert "elder_abuse" in families(router, question)
+    assert "elder_abuse" not in families(
         router, "My dad is 45 and my brother took over his account; dad can't pay for food")
 
 
 def test_a_delusion_with_a_weapon_but_not_a_games_demons(router: Router) -> None:
     """Thoughts broadcast or people taken for demons, with a weapon held, is
     psychiatric_crisis's signal; a game's demons and a scream at a screen are not."""
-    assert "psychiatric_crisis" in _strong(
+    assert "psychiatric_crisis" in families(
         router, "Hij roept dat de buren zijn gedachten uitzenden en loopt rond met een hamer")
-    assert "psychiatric_crisis" not in _strong(
+    assert "psychiatric_crisis" not in families(
         router, "Mijn zoon speelt een spel met demonen en schreeuwt tegen zijn scherm")
