@@ -40,7 +40,7 @@ from busbaan.log import get_logger
 from busbaan.pseudonyms import KeyDecision, Pseudonyms, key_decision
 
 __all__ = ["STALE_KEY", "CurrentKey", "KeyGuard", "KeyMoved", "current_key", "fence",
-           "record_key", "stale_key"]
+           "record_key", "sqlite_write_lock", "stale_key"]
 
 log = get_logger("busbaan.pseudonym_key")
 
@@ -104,6 +104,15 @@ class KeyMoved(Exception):
     rotation committed after the check): nothing of that transaction was written."""
 
 
+def sqlite_write_lock(conn: Connection) -> None:
+    """On SQLite, take the database's write lock now, at the start of a transaction that
+    reads what it will write (pysqlite opens its transaction only at the first
+    INSERT/UPDATE/DELETE); on other databases nothing (they lock rows: ``FOR UPDATE``)."""
+    if (conn.dialect.name == "sqlite"
+            and not conn.connection.dbapi_connection.in_transaction):  # type: ignore[union-attr]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def fence(conn: Connection, fingerprint: str) -> None:
     """The first statement of a transaction that writes pseudonyms made under the key
     ``fingerprint``: from here until the commit no rotation can commit (PostgreSQL: a
@@ -112,10 +121,7 @@ def fence(conn: Connection, fingerprint: str) -> None:
     named yet (nothing rotated) the write goes on."""
     query = sa.select(_TABLE.c.fingerprint).where(_TABLE.c.id == 1)
     if conn.dialect.name == "sqlite":
-        # pysqlite opens its transaction only at the first INSERT/UPDATE/DELETE; take
-        # the write lock now, so that the key read below stays the current one
-        if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        sqlite_write_lock(conn)  # so that the key read below stays the current one
     else:
         query = query.with_for_update(read=True)
     stored = conn.execute(query).scalar_one_or_none()

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from busbaan.routing.learning import evidence_for
-from busbaan.store.pseudonym_key import fence
+from busbaan.store.pseudonym_key import fence, sqlite_write_lock
 from busbaan.store.repositories import new_id
 from busbaan.store.wegwijzer_learned import replace_votes, source_terms
 from busbaan.store.wegwijzer_models import LaneRow, RouteAnswerRow, RouteFeedbackRow, SocialMapRow
@@ -433,9 +433,8 @@ class FeedbackRepository:
                     conn = s.connection()
                     if key is not None:
                         fence(conn, key)  # SQLite: BEGIN IMMEDIATE, the write lock
-                    elif conn.dialect.name == "sqlite" and not \
-                            conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    else:
+                        sqlite_write_lock(conn)
                     row = s.exec(select(RouteFeedbackRow)
                                  .where(col(RouteFeedbackRow.answer_id) == answer.answer_id,
                                         col(RouteFeedbackRow.by) == by)
