@@ -182,13 +182,28 @@ SESSION10_END: dict[str, tuple[str, ...]] = {
 #: Session 11's held-out sets: 100 questions each by three more independent writers from
 #: the map alone (s21: people who write on a phone in a hurry, newcomers, teenagers; s22:
 #: professionals' long case notes and handovers; s23: danger in unexpected words, and what
-#: only looks like it), frozen at the start of session 11, before any router change of the
-#: session was merged. Aggregates only.
+#: only looks like it), frozen at 07:06-07:08 UTC on 2026-12-06, before any router change
+#: of session 11 was merged, and measured once, at its end. Retired into example files in
+#: session 12 (bench/asked_examples.py).
 SESSION11_HELDOUT = {"heldout21": "frozen-2026-12-09-s21.jsonl",
                      "heldout22": "frozen-2026-12-09-s22.jsonl",
                      "heldout23": "frozen-2026-12-09-s23.jsonl"}
+#: The end of session 11 (fb25aa3), its one measurement of s21-s23 (2026-12-06 09:07 UTC).
+SESSION11_END: dict[str, tuple[str, ...]] = {
+    "heldout21": ("0.780", "0.930", "33/35", "48/100 (48.0 %)", "47/48 (97.9 %)"),
+    "heldout22": ("0.790", "0.970", "28/31", "44/100 (44.0 %)", "41/44 (93.2 %)"),
+    "heldout23": ("0.840", "0.980", "43/46", "57/100 (57.0 %)", "56/57 (98.2 %)"),
+}
+#: Session 12's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s24: professionals outside the social domain in their own jargon; s25:
+#: older people, informal carers and volunteers in dictated voice messages; s26:
+#: misleading words, hidden needs and danger in passing), frozen at the start of session
+#: 12, before any router change of the session was merged. Aggregates only.
+SESSION12_HELDOUT = {"heldout24": "frozen-2026-12-10-s24.jsonl",
+                     "heldout25": "frozen-2026-12-10-s25.jsonl",
+                     "heldout26": "frozen-2026-12-10-s26.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s11"
+POOL = "heldout_s12"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -224,6 +239,9 @@ SESSION11_START: dict[str, tuple[str, ...]] = {
     "heldout23": ("0.810", "0.970", "41/46", "56/100 (56.0 %)", "55/56 (98.2 %)"),
     "heldout_s11": ("0.797", "0.957", "98/112", "141/300 (47.0 %)", "139/141 (98.6 %)"),
 }
+#: Main at the start of session 12 (ed50539), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION12_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -266,13 +284,16 @@ RETIRED = (
     ("heldout18", "s18 (held out in session 10; examples since session 11, its own left out)"),
     ("heldout19", "s19 (held out in session 10; examples since session 11, its own left out)"),
     ("heldout20", "s20 (held out in session 10; examples since session 11, its own left out)"),
+    ("heldout21", "s21 (held out in session 11; examples since session 12, its own left out)"),
+    ("heldout22", "s22 (held out in session 11; examples since session 12, its own left out)"),
+    ("heldout23", "s23 (held out in session 11; examples since session 12, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout21", "held out s21, session 11 (never looked at)"),
-    ("heldout22", "held out s22, session 11 (never looked at)"),
-    ("heldout23", "held out s23, session 11 (never looked at)"),
-    (POOL, "held out s21–s23 pooled"),
+    ("heldout24", "held out s24, session 12 (never looked at)"),
+    ("heldout25", "held out s25, session 12 (never looked at)"),
+    ("heldout26", "held out s26, session 12 (never looked at)"),
+    (POOL, "held out s24–s26 pooled"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -550,6 +571,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION8_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION9_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION10_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION11_HELDOUT.items()),
     ]
 
 
@@ -944,12 +966,20 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 10 (b1899ca), its one measurement | "
                           + " | ".join(SESSION10_END[key]) + " |")
             before.append(retired_row(key, since=11))
+    for key in SESSION11_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 11)")
+            before.append("| main at the start of session 11 (b81b65e), same run as its end | "
+                          + " | ".join(SESSION11_START[key]) + " |")
+            before.append("| end of session 11 (fb25aa3), its one measurement | "
+                          + " | ".join(SESSION11_END[key]) + " |")
+            before.append(retired_row(key, since=12))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION11_START:
-                before.append("| main at the start of session 11 (b81b65e), same run | "
-                              + " | ".join(SESSION11_START[key]) + " |")
+            if key in SESSION12_START:
+                before.append("| main at the start of session 12 (ed50539), same run | "
+                              + " | ".join(SESSION12_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -966,7 +996,7 @@ def render(figures: dict[str, Any]) -> str:
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
                             "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
-                            POOL)
+                            *SESSION11_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -979,7 +1009,7 @@ def render(figures: dict[str, Any]) -> str:
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT,
                             *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
-                            *SESSION11_HELDOUT, "own",
+                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1064,7 +1094,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s21–s23 pooled, session 11",
+    tname = {POOL: "held out s24–s26 pooled, session 12",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1123,8 +1153,10 @@ def render(figures: dict[str, Any]) -> str:
         "(`tests/data/socialmap/frozen-2026-12-07-s15.jsonl`, `-s16` and `-s17`, measured "
         "once at the end of session 9) from session 10 on, and those of session 10 "
         "(`tests/data/socialmap/frozen-2026-12-08-s18.jsonl`, `-s19` and `-s20`, measured "
-        "once at the end of session 10) from session 11 on. The held-out sets of session 11 "
-        "(`tests/data/socialmap/frozen-2026-12-09-s21.jsonl`, `-s22` and `-s23`, 100 "
+        "once at the end of session 10) from session 11 on, and those of session 11 "
+        "(`tests/data/socialmap/frozen-2026-12-09-s21.jsonl`, `-s22` and `-s23`, measured "
+        "once at the end of session 11) from session 12 on. The held-out sets of session 12 "
+        "(`tests/data/socialmap/frozen-2026-12-10-s24.jsonl`, `-s25` and `-s26`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
         "pooled.",
@@ -1274,7 +1306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s21-s23; for work on the router: they "
+        help="leave the current held-out sets out (s24-s26; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1318,9 +1350,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session10 = {key: read_jsonl(LOCAL / name) for key, name in SESSION10_HELDOUT.items()
                  if (LOCAL / name).exists()}
     session11 = {key: read_jsonl(LOCAL / name) for key, name in SESSION11_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session12 = {key: read_jsonl(LOCAL / name) for key, name in SESSION12_HELDOUT.items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session11) == len(SESSION11_HELDOUT):
-        session11[POOL] = [q for key in SESSION11_HELDOUT for q in session11[key]]
+    if len(session12) == len(SESSION12_HELDOUT):
+        session12[POOL] = [q for key in SESSION12_HELDOUT for q in session12[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1387,6 +1421,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION9_HELDOUT},
         **{key: None for key in SESSION10_HELDOUT},
         **{key: None for key in SESSION11_HELDOUT},
+        **{key: None for key in SESSION12_HELDOUT},
         POOL: None,
     }
     if not args.quick:
@@ -1407,7 +1442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         named.append(("heldout5", heldout5))
     named += (list(session6.items()) + list(session7.items()) + list(session8.items())
               + list(session9.items()) + list(session10.items())
-              + list(session11.items()))
+              + list(session11.items()) + list(session12.items()))
     for key, questions in named:
         measured = router_for(key)
         figures["n_" + key] = len(questions)

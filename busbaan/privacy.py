@@ -392,17 +392,28 @@ def _compound(word: str) -> bool:
     return False
 
 
-def untitled_names(text: str, known: str = "") -> list[tuple[int, int]]:
-    """(start, end) of every name without a title in ``text`` (pure): two capitalised
-    words, with particles between ("Kees de Vries", "Fatima el Amrani"), anywhere in the
-    text, of which at least one is a common first name or no dictionary word, or which
-    follow "heet"/"genaamd"/"named"/"called". Not a name: a place the router knows ("De
-    Pijp", "Nieuw-West"), a month or day, an acronym, an organisation named in ``known``
-    (the social map's service and organisation names, as text) or in
-    :data:`_KNOWN_ORGANISATIONS`, two dictionary words ("Mijn Buurvrouw")."""
+#: Names of things, not of persons: a capitalised pair right after one of these kinds
+#: ("de opleiding Sociaal Werk", "het project Samen Sterk") is the thing's name. Written
+#: by hand from the course and project names the retired question sets use (s23: an mbo
+#: course named like a field).
+_THING_KINDS = _words("opleiding studie cursus vak richting project programma training "
+                      "course programme")
+#: The kind a pair ends on when it names a place ("Magere Brug", "Centraal Station"):
+#: only where its first word is no first name ("Anna Brug" stays a name).
+_PLACE_ENDS = _words("brug plein gracht kade station haven markt park bridge square")
+
+
+def _capitalised_pairs(text: str, known: str) -> list[tuple[int, int, tuple[str, str], bool]]:
+    """(start, end, the two capitalised words, a particle between) of every pair of
+    capitalised words in one phrase, with particles between ("Kees de Vries"), that is
+    no place the router knows ("De Pijp"), no kind of place or thing with its name
+    ("Bibliotheek Oosterdok", "opleiding Sociaal Werk", "Magere Brug"), no month or day,
+    and no organisation named in ``known`` or :data:`_KNOWN_ORGANISATIONS`: the pairs that
+    may be a person's name. The one reading both :func:`untitled_names` (an error) and
+    :func:`possible_names` (a warning) start from."""
     words = list(_WORD_TOKEN.finditer(text))
     known_text = _known_text(known)
-    spans: list[tuple[int, int]] = []
+    pairs: list[tuple[int, int, tuple[str, str], bool]] = []
     for i, first in enumerate(words):
         if not _name_token(first.group(0)) or first.group(0).lower() in _CALENDAR:
             continue
@@ -417,16 +428,34 @@ def untitled_names(text: str, known: str = "") -> list[tuple[int, int]]:
         start, end = first.start(), words[j].end()
         pair = text[start:end]
         parts = (first.group(0), words[j].group(0))
+        particle = j > i + 1
+        before = _fold(words[i - 1].group(0)) if i else ""
         if (_is_place(pair) or any(_is_place(p) for p in parts)
                 or _fold(parts[0]).endswith(_PLACE_KINDS)
+                or before.endswith(tuple(_THING_KINDS))
+                or (not particle and _fold(parts[1]) in _PLACE_ENDS
+                    and _fold(parts[0]) not in _FIRST_NAMES)
                 or f" {_fold(pair)} " in f" {known_text} "):
             continue
+        pairs.append((start, end, parts, particle))
+    return pairs
+
+
+def untitled_names(text: str, known: str = "") -> list[tuple[int, int]]:
+    """(start, end) of every name without a title in ``text`` (pure): two capitalised
+    words, with particles between ("Kees de Vries", "Fatima el Amrani"), anywhere in the
+    text, of which at least one is a common first name or no dictionary word, or which
+    follow "heet"/"genaamd"/"named"/"called". Not a name: what
+    :func:`_capitalised_pairs` leaves out (a place, a kind of place or thing with its
+    name, a month or day, a known organisation), an acronym, two dictionary words ("Mijn
+    Buurvrouw")."""
+    spans: list[tuple[int, int]] = []
+    for start, end, parts, particle in _capitalised_pairs(text, known):
         # the frame ends right before the name: a short window keeps this linear (the
         # whole text before each pair made a long question quadratic)
         framed = bool(_NAME_FRAME.search(text[max(0, start - _FRAME_WINDOW):start]))
         # with a particle between, the first word is a given name ("Jan de Vries"), not
         # a capitalised word of the sentence ("Brief van Eneco", "Huis van Bewaring")
-        particle = j > i + 1
         if framed or (not all(_dictionary_word(p) for p in parts)
                       and not (particle and _dictionary_word(parts[0]))):
             if spans and spans[-1][1] >= start:
@@ -434,6 +463,16 @@ def untitled_names(text: str, known: str = "") -> list[tuple[int, int]]:
             else:
                 spans.append((start, end))
     return spans
+
+
+def possible_names(text: str, known: str = "") -> list[tuple[int, int]]:
+    """(start, end) of every pair that may still be a name though :func:`untitled_names`
+    does not call it one: two capitalised dictionary words inside a sentence (after a
+    lower-case word or a comma: "Mijn buurvrouw Roos Visser ..."), not at its start, and
+    not a place, thing or organisation (:func:`_capitalised_pairs`). For a warning to
+    the writer of an example file, not for refusing a question."""
+    return [(start, end) for start, end, _, _ in _capitalised_pairs(text, known)
+            if re.search(r"[a-z,;]\s+$", text[max(0, start - 3):start])]
 
 
 class _Names:

@@ -144,9 +144,11 @@ ELDERLY_AGE = 60
 #: Then safety26's and safety27's (a wage seized whole, a place that ends tonight, a
 #: poisoning now, a forced marriage; 1,730 plain answers: more answers carry a signal):
 #: 936 (certified: pooled bound 0.992, 956/960 right out of fold).
-CALIBRATION: tuple[float, ...] = (-11.823, 14.221, 19.588, 1.611, -0.4, 0.655, -0.541,
-                                  -1.434, -0.37)
-CONFIDENT_AT = 936
+#: Session 12: refitted with s21-s23 retired too (1,953 plain answers): 930 (certified:
+#: pooled bound 0.991, 1,082/1,088 right out of fold).
+CALIBRATION: tuple[float, ...] = (-12.858, 15.518, 21.511, 1.325, -0.338, 0.577, -0.294,
+                                  -1.596, -0.235)
+CONFIDENT_AT = 930
 
 
 #: The ``unexplained`` feature is full at this many of the question's words that earned

@@ -154,3 +154,18 @@ def test_familie_and_gezin_as_ordinary_words_are_no_name(text: str) -> None:
     """'familie' and 'gezin' are everyday nouns: followed by a preposition, a place,
     an acronym or a word of Title Case they name nobody."""
     assert find_personal_data(text) == []
+
+
+def test_a_course_or_a_landmark_is_no_name_but_a_first_name_still_is() -> None:
+    """Session 12 (retiring s21-s23): a course after its kind ("de opleiding Sociaal
+    Werk") and a place by the kind it ends on ("de Magere Brug") are no names, for the
+    error and for the example files' warning alike; with a first name before the kind
+    ("Anna Brug") the pair stays a name."""
+    from busbaan.privacy import possible_names
+
+    for text in ("Voor mijn mbo-opleiding Sociaal Werk schrijf ik een verslag",
+                 "ik spring nog eens van de Magere Brug af van al die brieven"):
+        assert untitled_names(text) == [] and possible_names(text) == [], text
+    assert untitled_names("mijn buurvrouw Anna Brug heeft geen geld")
+    assert possible_names("mijn buurvrouw Roos Visser heeft geen geld")
+    assert not untitled_names("mijn buurvrouw Roos Visser heeft geen geld")

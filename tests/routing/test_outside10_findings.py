@@ -156,16 +156,12 @@ def test_an_eviction_with_a_judgment_and_a_bailiff_is_signalled(demo_router: Rou
 # ------------------------------------------------ 3. everyday questions, wrong first
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #5 (router17: cause found, not fixed): Veilig Thuis first on 'neighbour', "
-    "'house', 'husband' of its English examples (Snowball's English stop words now drop "
-    "'very', 'shes'; its vote balanced without a signal puts it 3rd, but that option costs "
-    "safety probes and is off); the Ouderenadviseur 5th: its borrowed examples (the "
-    "Amsterdam ouderenadviseur) hold no loneliness, which that map gives to a service of "
-    "its own (welzijn-eenzaamheid) that this map lacks. English counterparts of the weak "
-    "words fixed it but cost LOSO top-1 1134 -> 1131."))
 def test_a_lonely_english_widow_reaches_the_ouderenadviseur(demo_router: Router) -> None:
-    """Loneliness of an 81-year-old after her husband died: the ouderenadviseur."""
+    """Loneliness of an 81-year-old after her husband died: the ouderenadviseur.
+    outside10 #5, open from session 9 to 11 (Veilig Thuis first on its English examples'
+    'neighbour', 'house', 'husband'; the ouderenadviseur 5th): passes since session 12,
+    when the retired sets s21-s23 became examples (their English loneliness questions
+    of older people; no rule changed)."""
     answer = demo_router.route("My neighbour is very lonely since her husband died, she's "
                                "81 and rarely leaves the house")
     assert answer.results[0].service_id != "veilig-thuis"
@@ -192,20 +188,15 @@ def test_a_bottle_of_wine_every_night_reaches_addiction_care(demo_router: Router
     assert answer.results[0].service_id == "verslavingszorg"
 
 
-_FILLER_10 = (
-    "outside10 #8: Veilig Thuis as a filler (outside8 #4, outside9 #7, still open): 2nd in "
-    "confident answers without any danger, e.g. 'jongen van 20 zonder diploma'; in 8 of "
-    "the 26 non-danger answers (4 confident). router17: balancing VT's vote without a "
-    "signal fixed it but cost safety probes; removed in session 10.")
-
-
 @pytest.mark.parametrize("question", [
     # fixed in session 11 (xfail21): the idiom ("dat slaat alles", Van Dale) is in the
     # safety file's figurative list, which the ranker now reads too
     # (safety.figurative_parts): "slaat" is not counted for Veilig Thuis
     "die energierekening slaat echt alles, we kunnen de jaarafrekening niet betalen",
-    pytest.param("jongen van 20 zonder diploma, geen werk en geen uitkering",
-                 marks=pytest.mark.xfail(strict=True, reason=_FILLER_10)),
+    # outside10 #8 (Veilig Thuis 2nd as a filler in a confident answer without danger),
+    # open from session 9 to 11: passes since session 12, when
+    # the retired sets s21-s23 became examples (no rule changed)
+    "jongen van 20 zonder diploma, geen werk en geen uitkering",
 ])
 def test_veilig_thuis_is_no_filler_in_a_confident_answer(demo_router: Router,
                                                          question: str) -> None:

@@ -56,7 +56,7 @@ def test_a_file_with_personal_data_is_refused_whole_and_says_where() -> None:
         ({"services": {"wpi-bijstand": []}}, "examples-none"),
         ({"services": {"wpi bijstand": ["een vraag over geld hier"]}}, "examples-key"),
         ({"services": {"wpi-bijstand": ["kort"]}}, "examples-length"),
-        ({"services": {"wpi-bijstand": [" ".join(["woord"] * 81)]}}, "examples-length"),
+        ({"services": {"wpi-bijstand": [" ".join(["woord"] * 301)]}}, "examples-length"),
     ],
 )
 def test_a_malformed_file_names_what_is_wrong(raw: object, code: str) -> None:
