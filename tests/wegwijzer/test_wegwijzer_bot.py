@@ -446,6 +446,10 @@ async def test_no_question_text_id_or_direct_chat_reaches_the_logs(
         await _accept_lane(member, lane_room)
         await member.say(lane_room, "Ik pak dit op.")
         lane = await eventually(lambda: _answered(lanes, lane_room))
+
+        async def logged() -> bool:  # the line comes after the row and the entry
+            return any(e["event"] == "lane.first_answer" for e in logs)
+        await eventually(logged)
     answer_id = answer[ROUTE_KEY]["answer_id"]
     feedback = FeedbackRepository(engine).for_answer(answer_id)
     engine.dispose()
