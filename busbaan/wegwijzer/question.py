@@ -139,13 +139,14 @@ def refuse_personal_data(findings: tuple[Finding, ...],
         return "".join(f"{line}\n" for line in lines)
 
     # a date is refused only when it may be a birth date (busbaan.privacy): say which
-    # dates may stay, so that the professional does not drop an eviction's date too
+    # dates may stay, so that the professional does not drop an eviction's date too;
+    # the example in digits echoes no month of the refused date (outside14's test)
     dates = any(f.kind == "date" for f in findings)
     date_nl = (" Een datum van een ontruiming, afsluiting, zitting of afspraak mag wel, "
-               "met erbij waar hij over gaat ('ontruiming op 12 maart 2027'); noem in plaats "
+               "met erbij waar hij over gaat ('afsluiting per 1-2-2027'); noem in plaats "
                "van een geboortedatum de leeftijd ('cliënt, 58')." if dates else "")
     date_en = (" A date of an eviction, cut-off, hearing or appointment may stay, with "
-               "what it is about ('eviction on 12 March 2027'); instead of a birth date, give "
+               "what it is about ('cut-off on 1-2-2027'); instead of a birth date, give "
                "the age ('client, 58')." if dates else "")
     data: dict[str, object] = {"kinds": [f.kind for f in findings], "suggest": "casus nieuw"}
     if strong or weak:

@@ -275,8 +275,12 @@ def test_a_bare_date_becomes_a_possible_birth_date_after_a_year():
 def test_a_refused_date_says_which_dates_may_stay():
     """The refusal of a question with a birth date says, in Dutch first, that a
     process's date may stay and how to write the person's age instead."""
-    question = parse_question("cliënt 12-03-1965 heeft energieschulden")
+    question = parse_question("cliënt geboren 12 maart 1965 heeft energieschulden")
     refusal = refuse_personal_data(question.findings)
     nl, en = refusal.message("nl"), refusal.message("en")
-    assert "ontruiming op 12 maart" in nl and "leeftijd" in nl
-    assert "eviction on 12 March" in en and "age" in en
+    assert "afsluiting per 1-2-2027" in nl and "de leeftijd" in nl
+    assert "cut-off on 1-2-2027" in en and "the age" in en
+    assert not any(value in nl + en for value in ("maart", "1965"))
+    # another refusal says nothing about dates
+    named = refuse_personal_data(parse_question("mevrouw Jansen heeft schulden").findings)
+    assert "afsluiting" not in named.message("nl")
