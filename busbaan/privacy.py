@@ -7,6 +7,7 @@ caution: a false alarm costs a rephrase, a miss costs a data breach.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Iterator, Sequence
@@ -508,15 +509,143 @@ _CHAT_STAMP = re.compile(
     re.IGNORECASE | re.MULTILINE)
 
 
-class _Dates:
-    """Full dates (:data:`_DATE`) outside a chat app's message time stamps, with the
-    same ``search``/``sub`` as a pattern."""
+#: Words that make a full date someone's birth date, whatever else is near: the field
+#: names of Dutch and English forms and registers (the BRP's "geboortedatum", its
+#: abbreviations "geb.", "geb.datum", "gebdat."; "date of birth", "DOB", "D.O.B."), the
+#: verbs ("geboren", "bevallen", "born", "gave birth") and a birthday, which is the birth
+#: date with another year ("jarig", "verjaardag", "birthday", "wordt 18 op …", "turns 18
+#: on …"). Written by hand (session 12, privacy14) from how intake forms and professionals
+#: write a birth date; searched in the clause before the date and right after it.
+_BIRTH_WORD = re.compile(
+    r"\b(?:geboren|geboort\w*|geb\b\.?(?:\s?datum\b)?|gebdat\w*|bevall\w*|beviel|jarig\w*"
+    r"|verjaardag\w*|born|birth\w*|dob|d\.o\.b\b\.?|date\s+of\s+birth)(?!\w)"
+    r"|[0-9]+-?jarig\w*"
+    r"|\b(?:wordt|werd|turns?|turned)\s+(?:[0-9]{1,3}(?:\s+jaar)?|achttien|eighteen)\b(?![-/.]\d)"
+    r"|\b[0-9]{1,3}\s+(?:jaar\s+)?geworden\b",
+    re.IGNORECASE)
+#: Words that make a full date the date of a step in a service process, not of a
+#: person: an eviction or cut-off (the Wgs early-warning letters, Besluit gemeentelijke
+#: schuldhulpverlening), a court hearing or the bailiff (a summons, a judgment), an
+#: appointment or visit, a letter or decision of the municipality and its periods
+#: (Awb: beschikking, besluit, termijn, ingangsdatum), and the prepositions that set a
+#: date for a change ("per 1-2-2027", "vanaf", "uiterlijk", "t/m"). Written by hand
+#: (session 12, privacy14) from the questions of the tuning and retired sets that carry
+#: a date. Generic words that also introduce a person ("van", "op", "from", "by") are
+#: left out: "een meisje uit Eritrea, 3-3-2019" is a birth date.
+_EVENT_WORD = re.compile(
+    r"\b(?:ontruim\w*|uitzetting|uitgezet|afsluit\w*|afgesloten|zitting\w*|rechtszaak"
+    r"|kantonrechter|vonnis|dagvaarding|beslag\w*|deurwaarder\w*|afspra\w*|intake\w*"
+    r"|huisbezoek\w*|gesprek\w*|aanmaning\w*|sommatie|brief|beschikking\w*|besluit\w*"
+    r"|aanvraag|aangevraagd|ingang\w*|einddatum|vervaldatum|betaaldatum|termijn\w*"
+    r"|opzeg\w*|opgezegd|verhuiz\w*|uiterlijk|deadline|per|vanaf|t/m|tot\s+en\s+met"
+    r"|d\.d\.|gedateerd"
+    r"|evict\w*|cut[- ]?off|disconnect\w*|shut\s+off|hearing|court|summons|bailiff"
+    r"|appointment|meeting|visit\w*|letter|notice|decision|due|until|starting|effective"
+    r"|as\s+of|dated|no\s+later\s+than)(?![\w/])",
+    re.IGNORECASE)
+#: Where a clause ends, for the words that decide about a date: a sentence end, a new
+#: line or a semicolon. The words of an event are read within the last few words of
+#: their own phrase, so a comma ends that too ("een meisje uit Eritrea, 3-3-2019").
+_CLAUSE_END = re.compile(r"[.!?](?=\s+[A-Z(])|[\n;]")
+_PHRASE_END = re.compile(r"[.!?](?=\s+[A-Z(])|[\n;,:()\[\]]")
+_AFTER_END = re.compile(r"[.!?](?:\s|$)|[\n;,:()\[\]]")
+_MONTH_NUMBERS = {
+    name: number for number, names in enumerate((
+        "januari january jan", "februari february feb", "maart march mrt mar",
+        "april apr", "mei may", "juni june jun", "juli july jul",
+        "augustus august aug", "september sept sep", "oktober october okt oct",
+        "november nov", "december dec"), start=1) for name in names.split()}
+#: A bare full date further back than this may be a birth date (a newborn's is told
+#: with a birth word: "geboren", "bevallen"); a bare date of the last year is a letter's
+#: or a visit's.
+_BIRTH_DATE_AGE = dt.timedelta(days=366)
+#: An event word vouches for a date at most this far back: the steps of a service
+#: process are recent or ahead; "afspraak met meneer 12-03-1965" is his birth date.
+_EVENT_DATE_AGE = dt.timedelta(days=3653)
 
-    @staticmethod
-    def _spans(text: str) -> list[tuple[int, int]]:
+
+def _calendar_date(written: str) -> dt.date | None:
+    """The earliest day a full date as :data:`_DATE` matches it can mean (day-month
+    first, as the Dutch write it; month-day too for "3/4/2005"), or None when it names
+    no day ("31-02-2005")."""
+    year = int(written[-4:])
+    numbers = [int(n) for n in re.findall(r"\d+", written[:-4])]
+    month = next((_MONTH_NUMBERS[w.lower()] for w in re.findall(r"[^\W\d_]+", written)
+                  if w.lower() in _MONTH_NUMBERS), None)
+    readings = ([(numbers[0], month)] if month and numbers
+                else [(numbers[0], numbers[1]), (numbers[1], numbers[0])]
+                if len(numbers) >= 2 else [])
+    days = []
+    for day, month_number in readings:
+        try:
+            days.append(dt.date(year, month_number or 0, day))
+        except ValueError:
+            continue
+    return min(days, default=None)
+
+
+class _Dates:
+    """Full dates (:data:`_DATE`) that may be a birth date, outside a chat app's
+    message time stamps, with the same ``search``/``sub`` as a pattern. ``today`` is
+    the day the text is read on (default: the clock's UTC day)."""
+
+    def __init__(self, today: dt.date | None = None) -> None:
+        self.today = today
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
         stamps = [m.span() for m in _CHAT_STAMP.finditer(text)]
-        return [m.span() for m in _DATE.finditer(text)
-                if not any(a <= m.start() and m.end() <= b for a, b in stamps)]
+        spans: list[tuple[int, int]] = []
+        last = 0
+        for m in _DATE.finditer(text):
+            stamp = any(a <= m.start() and m.end() <= b for a, b in stamps)
+            if not stamp and self.personal(text, m.start(), m.end(), last):
+                spans.append(m.span())
+            last = m.end()
+        return spans
+
+    def personal(self, text: str, start: int, end: int, after: int = 0) -> bool:
+        """Whether the full date ``text[start:end]`` is personal data: the one decision
+        about dates (session 12, privacy14).
+
+        A birth date is a quasi-identifier: with a postcode or a neighbourhood and a
+        gender it singles out most people (the AVG's "indirectly identifiable", art.
+        4(1)), and it is the key of every register. The date of a step in a service
+        process (an eviction, a cut-off, a hearing, an appointment, a deadline) is not:
+        many households share it, and it describes the process, not who the person is.
+        So, in this order:
+
+        1. next to a birth word (:data:`_BIRTH_WORD`: in the clause before the date, or
+           right after it, "3-3-2005 geboren") it is personal, in any form and at any
+           time ("geboren 3 maart 2005", "DOB 3/3/2005", "baby geboren 1-12-2026",
+           "wordt 18 op 3 maart 2027");
+        2. after an event word in its own phrase (:data:`_EVENT_WORD`, at most five
+           words back and no comma between: "de ontruiming is op 12 mrt 2027",
+           "afsluiting per 1-2-2027", "hearing on 12 March 2027") it is not, unless it
+           lies more than ten years back ("afspraak met meneer 12-03-1965");
+        3. otherwise it is personal when it lies more than a year back ("cliënt
+           12-03-1965 heeft schulden"), and not when it is recent or ahead ("12-3-2027
+           moet hij eruit"): nobody is born on a day to come, and a bare date of the
+           last year is a letter's or a visit's.
+
+        A date that names no day ("31-02-2005") is judged by rule 1 and 2 only, and
+        counts as far back. ``after`` is where the clause may start at the earliest
+        (the end of the date before: "geboren 3-3-2005, ontruiming 12-3-2027" has one
+        birth date)."""
+        before = text[max(after, start - 60):start]
+        cut = [m.end() for m in _CLAUSE_END.finditer(before)]
+        clause = before[cut[-1]:] if cut else before
+        tail = text[end:end + 30]
+        stop = _AFTER_END.search(tail)
+        tail = tail[:stop.start()] if stop else tail
+        if _BIRTH_WORD.search(clause) or _BIRTH_WORD.match(tail.lstrip()):
+            return True
+        written = _calendar_date(text[start:end])
+        today = self.today or dt.datetime.now(dt.UTC).date()
+        cut = [m.end() for m in _PHRASE_END.finditer(clause)]
+        phrase = " ".join((clause[cut[-1]:] if cut else clause).split()[-5:])
+        if _EVENT_WORD.search(phrase):
+            return written is None or written < today - _EVENT_DATE_AGE
+        return written is None or written < today - _BIRTH_DATE_AGE
 
     def search(self, text: str) -> bool:
         return bool(self._spans(text))
@@ -539,16 +668,21 @@ _PATTERNS: dict[str, re.Pattern[str] | _Names | _Dates] = {
 }
 
 
-def find_personal_data(text: str, known: str = "") -> list[Finding]:
+def find_personal_data(text: str, known: str = "", *,
+                       today: dt.date | None = None) -> list[Finding]:
     """The kinds of identifying data ``text`` seems to contain, most serious first: the
     one decision for questions, lane messages, reasons and example files. ``known`` is
     text that names services and organisations (the social map's names) whose
-    capitalised words are no person's name."""
+    capitalised words are no person's name. A full date counts when it may be a birth
+    date (:meth:`_Dates.personal`: next to a birth word, or more than a year back
+    without an event word), read on ``today`` (default: the clock's UTC day)."""
     findings = []
     if find_bsns(text):
         findings.append(Finding("bsn", "een BSN", "a BSN"))
     for kind, nl, en in _KINDS:
-        pattern = _Names(known) if kind == "name" and known else _PATTERNS[kind]
+        pattern: re.Pattern[str] | _Names | _Dates = (
+            _Names(known) if kind == "name" and known
+            else _Dates(today) if kind == "date" and today else _PATTERNS[kind])
         if pattern.search(text):
             findings.append(Finding(kind, nl, en))
     return findings
@@ -563,9 +697,10 @@ def name_kinds(findings: Sequence[Finding], lang: str = "nl") -> str:
     return f"{', '.join(kinds[:-1])} {'and' if lang == 'en' else 'en'} {kinds[-1]}"
 
 
-def redact(text: str) -> str:
-    """``text`` with BSNs, e-mail addresses, phone numbers, postcodes, dates and
-    titled names replaced by a marker. For logs; not a guarantee for free text."""
+def redact(text: str, *, today: dt.date | None = None) -> str:
+    """``text`` with BSNs, e-mail addresses, phone numbers, postcodes, dates that may be
+    a birth date (the decision of :func:`find_personal_data`) and titled names replaced
+    by a marker. For logs; not a guarantee for free text."""
     out, last = [], 0
     for start, end in _bsn_spans(text):
         out.append(text[last:start])
@@ -574,5 +709,6 @@ def redact(text: str) -> str:
     out.append(text[last:])
     redacted = "".join(out)
     for kind in ("email", "phone", "postcode", "date", "name", "address"):
-        redacted = _PATTERNS[kind].sub(f"[{kind}]", redacted)
+        pattern = _Dates(today) if kind == "date" and today else _PATTERNS[kind]
+        redacted = pattern.sub(f"[{kind}]", redacted)
     return redacted

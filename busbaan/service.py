@@ -136,7 +136,9 @@ class Service:
         if "wegwijzer" in self.config.bots:  # wegwijzer (issue 5)
             from bots.wegwijzer.bot import WegwijzerBot
 
-            runner = BotRunner(self.config.bots["wegwijzer"], store, Dispatcher("wegwijzer"),
+            # its rooms are direct chats: no room id in its log lines (privacy14)
+            runner = BotRunner(self.config.bots["wegwijzer"], store,
+                               Dispatcher("wegwijzer", room_in_logs=False),
                                inbox=Inbox(self.engine, "wegwijzer"),
                                encryption=self.config.encryption)
             assert pseudonyms is not None

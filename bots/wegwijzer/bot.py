@@ -568,9 +568,9 @@ class WegwijzerBot:
 
         record = await self.write_under_key(add)
         self._keep_question(answer_id, answer.question, answer.stadsdeel)
-        log.info("route.answered", answer_id=answer_id, confident=answer.confident,
-                 results=len(record.results),
-                 top=record.results[0].service_id if record.results else None)
+        log.info("route.answered", confident=answer.confident, results=len(record.results),
+                 top=record.results[0].service_id if record.results else None,
+                 **object_refs(self.pseudonyms, answer_id))
 
     def _keep_question(self, answer_id: str, question: str, stadsdeel: str | None) -> None:
         """The question's text and stadsdeel, in memory only (for a lane), bounded."""
@@ -646,8 +646,9 @@ class WegwijzerBot:
             return True
         if not self._is_direct(room):
             return False
-        with structlog.contextvars.bound_contextvars(bot=self.name, room_id=room.room_id,
-                                                     event_id=event.event_id):
+        # no room id: a direct chat's names its one person and would group all their
+        # answers in the logs (session 12, privacy14; Dispatcher.room_in_logs)
+        with structlog.contextvars.bound_contextvars(bot=self.name, event_id=event.event_id):
             await self._direct_question(room.room_id, event)
         return True
 
@@ -658,8 +659,7 @@ class WegwijzerBot:
     async def _answer_stored(self, message: dict[str, Any]) -> dict[str, Any]:
         """The answer to a question the runner kept in the inbox (``answer_messages``)."""
         room_id, event_id = str(message["room_id"]), str(message["event_id"])
-        with structlog.contextvars.bound_contextvars(bot=self.name, room_id=room_id,
-                                                     event_id=event_id):
+        with structlog.contextvars.bound_contextvars(bot=self.name, event_id=event_id):
             content, _ = await self._direct_answer(room_id, event_id, str(message["sender"]),
                                                    str(message.get("text") or ""))
         return content
@@ -700,8 +700,9 @@ class WegwijzerBot:
         record = await self.write_under_key(add)
         self._keep_question(answer_id, query,
                             (route.get("context") or {}).get("stadsdeel"))
-        log.info("route.answered", answer_id=answer_id, confident=record.confident,
-                 results=len(results), top=results[0].service_id if results else None)
+        log.info("route.answered", confident=record.confident, results=len(results),
+                 top=results[0].service_id if results else None,
+                 **object_refs(self.pseudonyms, answer_id))
 
     async def _direct_question(self, room_id: str, event: nio.RoomMessageText) -> None:
         """A question in a direct chat, answered at once (a runner without an inbox)."""
@@ -946,8 +947,8 @@ class WegwijzerBot:
         details = {"votes": str(n), "map_sha256": answer.map_sha256[:16],
                    **object_refs(pseudonyms, source_id)}
         await self.record("route.learned", "C", actor=None, details=details)
-        log.info("route.learned", source_id=source_id, votes=n,
-                 associations=len(self.learned))
+        log.info("route.learned", votes=n, associations=len(self.learned),
+                 **object_refs(pseudonyms, source_id))
 
     # -- lanes by reaction ---------------------------------------------------------------
 
@@ -973,8 +974,7 @@ class WegwijzerBot:
         n = REACTIONS[event.key]
         lang = "nl"
         relates = {"m.in_reply_to": {"event_id": event.reacts_to}}
-        with structlog.contextvars.bound_contextvars(bot=self.name, room_id=room_id,
-                                                     event_id=event.event_id):
+        with structlog.contextvars.bound_contextvars(bot=self.name, event_id=event.event_id):
             try:
                 if answer is None:  # an answer past the retention limit (privacy12)
                     raise answer_forgotten(replied=True)
@@ -1022,8 +1022,8 @@ class WegwijzerBot:
         rated, pseudonyms = await self.write_under_key(rate)
         decision, stored = rated.decision, rated.stored
         answered = tuple(r.service_id for r in answer.results)
-        log.info("route.feedback", answer_id=answer.answer_id, verdict=verdict,
-                 expected=expected, outcome=decision.outcome)
+        log.info("route.feedback", verdict=verdict, expected=expected,
+                 outcome=decision.outcome, **object_refs(pseudonyms, answer.answer_id))
         if decision.rating is None:
             assert expected is not None  # named_first
             raise UsageError(named_first_text(expected, "nl"),

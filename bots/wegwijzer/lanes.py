@@ -266,7 +266,7 @@ class LaneDesk:
                 assert first is not None
                 return Opened(first, True, 0, service.name)
             self._lanes[lane.room_id] = lane
-            invited = await self._invite(lane.room_id, team)
+            invited = await self._invite(lane, team)
         if self.bot.runner.encryption:  # the room key must reach asker and team (issue 11)
             await self.bot.runner.members_known(lane.room_id, [sender, *team])
         await self._first_messages(lane, sender, question, service.name, org_name, invited)
@@ -276,19 +276,23 @@ class LaneDesk:
             "service_id": lane.service_id, "organization_id": lane.organization_id,
             "team": lane.team, "invited": str(invited), "target_minutes": str(target),
             **object_refs(self.bot.pseudonyms, lane.lane_id, answer.answer_id)})
-        log.info("lane.opened", lane_id=lane.lane_id, service_id=lane.service_id,
-                 team=lane.team, invited=invited, target_minutes=target)
+        # log lines name a lane and its answer as the audit entries do, by keyed
+        # reference; never by id or room (session 12, privacy14)
+        log.info("lane.opened", service_id=lane.service_id, team=lane.team, invited=invited,
+                 target_minutes=target,
+                 **object_refs(self.bot.pseudonyms, lane.lane_id, answer.answer_id))
         return Opened(lane, False, invited, service.name)
 
-    async def _invite(self, room_id: str, team: list[str]) -> int:
+    async def _invite(self, lane: LaneRecord, team: list[str]) -> int:
         invited = 0
         for user_id in team:
-            resp = await self.bot.client.room_invite(room_id, user_id)
+            resp = await self.bot.client.room_invite(lane.room_id, user_id)
             if isinstance(resp, nio.RoomInviteResponse):
                 invited += 1
             else:
-                log.warning("lane.invite_failed", room_id=room_id, user_id=user_id,
-                            status=getattr(resp, "status_code", None))
+                log.warning("lane.invite_failed", user_id=user_id,
+                            status=getattr(resp, "status_code", None),
+                            **object_refs(self.bot.pseudonyms, lane.lane_id))
         return invited
 
     async def _abandon(self, room_id: str) -> None:
@@ -336,7 +340,8 @@ class LaneDesk:
                                                    "room_id": lane.room_id,
                                                    "service_id": lane.service_id})
             except MatrixError:
-                log.warning("lane.announce_failed", lane_id=lane.lane_id)
+                log.warning("lane.announce_failed",
+                            **object_refs(self.bot.pseudonyms, lane.lane_id))
 
     # -- the clock ----------------------------------------------------------------------
 
@@ -347,7 +352,8 @@ class LaneDesk:
         try:
             await self.bot.check_key()  # compared and written under this key
         except BusbaanError as exc:
-            log.info("lane.message_not_recorded", lane_id=lane.lane_id, errcode=exc.errcode)
+            log.info("lane.message_not_recorded", errcode=exc.errcode,
+                     **object_refs(self.bot.pseudonyms, lane.lane_id))
             return
         lane = self._lanes.get(lane.room_id, lane)  # re-read if the key was switched
         if self.bot.lane_person(lane.lane_id, sender) == lane.asker or not lane.waiting:
@@ -359,7 +365,8 @@ class LaneDesk:
                     lane.lane_id, by=pseudonyms.lane_person(lane.lane_id, sender), at=now,
                     key=pseudonyms.fingerprint()))
         except BusbaanError as exc:
-            log.info("lane.message_not_recorded", lane_id=lane.lane_id, errcode=exc.errcode)
+            log.info("lane.message_not_recorded", errcode=exc.errcode,
+                     **object_refs(self.bot.pseudonyms, lane.lane_id))
             return
         current = await asyncio.to_thread(self.repo.get, lane.lane_id)
         if current is not None:
@@ -371,7 +378,8 @@ class LaneDesk:
             "service_id": lane.service_id, "team": lane.team,
             "seconds_to_first_answer": str(seconds),
             **object_refs(self.bot.pseudonyms, lane.lane_id)})
-        log.info("lane.first_answer", lane_id=lane.lane_id, team=lane.team, seconds=seconds)
+        log.info("lane.first_answer", team=lane.team, seconds=seconds,
+                 **object_refs(self.bot.pseudonyms, lane.lane_id))
         answer = await asyncio.to_thread(self.bot.answers.get, lane.answer_id)
         if answer is not None:  # a lane the team took up: the service fitted
             await self.bot.learn(answer, lane.lane_id, [(lane.service_id, 1)], actor=sender,
@@ -423,12 +431,14 @@ class LaneDesk:
                              "</p>",
                         data={**data, "room_id": lane.room_id})
             except MatrixError:
-                log.warning("lane.reminder_not_sent", lane_id=lane.lane_id)
+                log.warning("lane.reminder_not_sent",
+                            **object_refs(self.bot.pseudonyms, lane.lane_id))
             await self.bot.record("lane.reminded", "E", actor=None, details={
                 "service_id": lane.service_id, "team": lane.team,
                 "waited_seconds": str(data["waited_seconds"]),
                 **object_refs(self.bot.pseudonyms, lane.lane_id)})
-            log.info("lane.reminded", lane_id=lane.lane_id, team=lane.team)
+            log.info("lane.reminded", team=lane.team,
+                     **object_refs(self.bot.pseudonyms, lane.lane_id))
             sent += 1
         return sent
 

@@ -91,8 +91,13 @@ def command(name: str, *, en: Sequence[str] = (), aliases: Sequence[str] = (),
 class Dispatcher:
     """Matches command lines to the handlers of one bot."""
 
-    def __init__(self, bot_name: str) -> None:
+    def __init__(self, bot_name: str, *, room_in_logs: bool = True) -> None:
         self.bot_name = bot_name
+        #: False for a bot whose rooms are mostly direct chats with one person (the
+        #: wegwijzer): there a room id names the person and groups all their lines, so
+        #: neither the commands' log lines nor the runner's carry it (session 12,
+        #: privacy14). :meth:`log_room` is the one rule.
+        self.room_in_logs = room_in_logs
         self._routes: list[tuple[tuple[str, ...], str, CommandSpec, Handler]] = []
 
     def bind(self, owner: object) -> None:
@@ -105,6 +110,11 @@ class Dispatcher:
                     self._routes.append((tuple(phrase.split()), "en", spec, member))
         # Longest phrase first: "toestemming geef" before "toestemming".
         self._routes.sort(key=lambda r: -len(r[0]))
+
+    def log_room(self, room_id: str | None) -> dict[str, str | None]:
+        """``{"room_id": room_id}`` for a log line, or nothing for a bot whose rooms
+        name people (:attr:`room_in_logs`)."""
+        return {"room_id": room_id} if self.room_in_logs else {}
 
     def unbind(self) -> None:
         self._routes.clear()
@@ -139,7 +149,8 @@ class Dispatcher:
         spec, handler, lang, args = found
         ctx = CommandContext(command=spec.name, args=args, lang=lang, **ctx_base)
         with structlog.contextvars.bound_contextvars(
-            bot=self.bot_name, room_id=ctx.room_id, event_id=ctx.event_id, command=spec.name
+            bot=self.bot_name, event_id=ctx.event_id, command=spec.name,
+            **self.log_room(ctx.room_id)
         ):
             try:
                 reply = await handler(ctx)

@@ -511,8 +511,8 @@ class BotRunner:
         if not isinstance(decrypted, nio.RoomMessageText):
             await self._tell_undecryptable(room, event)
             return
-        log.info("bot.decrypted_late", bot=self.account.name, room_id=room.room_id,
-                 event_id=event.event_id)
+        log.info("bot.decrypted_late", bot=self.account.name, event_id=event.event_id,
+                 **self.dispatcher.log_room(room.room_id))
         if self.inbox is not None and (self._is_command(decrypted)
                                        or self._answered_message(room, decrypted)):
             token = await asyncio.to_thread(self.inbox.token)  # kept as it is
@@ -532,8 +532,8 @@ class BotRunner:
         if len(self._told_undecryptable) >= 10_000:  # bounded; a repeat costs one notice
             self._told_undecryptable.clear()
         self._told_undecryptable.add(key)
-        log.warning("bot.undecryptable", bot=self.account.name, room_id=room.room_id,
-                    event_id=event.event_id)
+        log.warning("bot.undecryptable", bot=self.account.name, event_id=event.event_id,
+                    **self.dispatcher.log_room(room.room_id))
         content = notice_content(
             kind="crypto.undecryptable",
             body=(f"{event.sender}: ik kan uw bericht niet lezen: het is versleuteld met een "
@@ -571,8 +571,8 @@ class BotRunner:
                                                "m.room.message", content, txn)
         check(await self.client._send(nio.RoomSendResponse, method, path, data,
                                       (room.room_id,)), "send")
-        log.info("bot.plaintext_refused", bot=self.account.name, room_id=room.room_id,
-                 event_id=event.event_id)
+        log.info("bot.plaintext_refused", bot=self.account.name, event_id=event.event_id,
+                 **self.dispatcher.log_room(room.room_id))
 
     async def _restore(self, device_id: str, token: str) -> bool:
         """Use ``token`` if the homeserver still knows it; False when it says it does not.
@@ -698,8 +698,8 @@ class BotRunner:
                 elif isinstance(event, nio.MegolmEvent):  # no key (yet): as from a sync
                     await self._on_undecryptable(room, event)
             self._batch += later
-            log.info("bot.sync_gap_filled", bot=self.account.name, room_id=room_id,
-                     events=len(missed))
+            log.info("bot.sync_gap_filled", bot=self.account.name, events=len(missed),
+                     **self.dispatcher.log_room(room_id))
 
     async def _events_between(self, room_id: str, start: str, end: str) -> list[nio.Event]:
         """A room's events from ``end`` (older token) to ``start``, oldest first."""
@@ -741,7 +741,7 @@ class BotRunner:
                     await self._refuse_plaintext(room, event)
             except Exception:
                 log.exception("bot.event_failed", bot=self.account.name, kind=kind,
-                              room_id=getattr(room, "room_id", None))
+                              **self.dispatcher.log_room(getattr(room, "room_id", None)))
             finally:
                 self._queue.task_done()
 
@@ -1108,7 +1108,8 @@ class BotRunner:
             if room is not None and wanted <= set(room.users):
                 return True
             if time.monotonic() > deadline:
-                log.warning("bot.members_unknown", bot=self.account.name, room_id=room_id,
+                log.warning("bot.members_unknown", bot=self.account.name,
+                            **self.dispatcher.log_room(room_id),
                             missing=len(wanted - set(room.users if room else ())))
                 return False
             await asyncio.sleep(0.1)

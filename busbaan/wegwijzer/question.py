@@ -138,6 +138,16 @@ def refuse_personal_data(findings: tuple[Finding, ...],
         lines += [f.weak_why(lang) for f in weak.values() if f.weak_why(lang)]
         return "".join(f"{line}\n" for line in lines)
 
+    # a date is refused only when it may be a birth date (busbaan.privacy): say which
+    # dates may stay, so that the professional does not drop an eviction's date too;
+    # the example in digits echoes no month of the refused date (outside14's test)
+    dates = any(f.kind == "date" for f in findings)
+    date_nl = (" Een datum van een ontruiming, afsluiting, zitting of afspraak mag wel, "
+               "met erbij waar hij over gaat ('afsluiting per 1-2-2027'); noem in plaats "
+               "van een geboortedatum de leeftijd ('cliënt, 58')." if dates else "")
+    date_en = (" A date of an eviction, cut-off, hearing or appointment may stay, with "
+               "what it is about ('cut-off on 1-2-2027'); instead of a birth date, give "
+               "the age ('client, 58')." if dates else "")
     data: dict[str, object] = {"kinds": [f.kind for f in findings], "suggest": "casus nieuw"}
     if strong or weak:
         data["safety"] = list(strong)
@@ -147,15 +157,15 @@ def refuse_personal_data(findings: tuple[Finding, ...],
         + f"Je vraag lijkt {kinds_nl} te bevatten. De wegwijzer zoekt geen hulp bij "
         "persoonsgegevens en zet ze nooit in een baan; ik heb de vraag niet gezocht en "
         "niets bewaard. Stel de vraag zonder gegevens die iemand herkenbaar maken "
-        "(bijvoorbeeld 'cliënt, 58, Zuidoost, energieschulden'). Gaat het om deze persoon "
-        "en moeten collega's meekijken, open dan een casuskamer met de casus-bot: "
+        f"(bijvoorbeeld 'cliënt, 58, Zuidoost, energieschulden').{date_nl} Gaat het om "
+        "deze persoon en moeten collega's meekijken, open dan een casuskamer met de casus-bot: "
         "!casus nieuw.",
         first("en")
         + f"Your question seems to contain {kinds_en}. The wayfinder does not search with "
         "personal data and never puts it in a lane; I did not search and kept nothing. Ask "
         "without details that identify someone (for example 'client, 58, Zuidoost, energy "
-        "debts'). If it is about this person and colleagues need to work on it, open a "
-        "case room with the casus bot: !case new.",
+        f"debts').{date_en} If it is about this person and colleagues need to work on "
+        "it, open a case room with the casus bot: !case new.",
         data=data,
     )
 

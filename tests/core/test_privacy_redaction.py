@@ -3,6 +3,7 @@ the kinds of identifying data, and ``redact``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
@@ -200,3 +201,86 @@ def test_a_long_text_is_checked_in_linear_time(text: str) -> None:
     assert redact(text) == text
     assert time.process_time() - started < 1.0
     assert [f.kind for f in find_personal_data(text + " jan@example.nl")] == ["email"]
+
+
+# ------------------------------------------------ a birth date, not an event's date
+# (session 12, privacy14): a full date is personal data next to a birth word, or more
+# than a year back without an event word; the date of an eviction, a cut-off, a hearing
+# or an appointment identifies nobody. Read on a fixed day so that the tests hold later.
+
+READ_ON = dt.date(2026, 12, 10)
+
+
+@pytest.mark.parametrize("text", [
+    # Dutch, in words and in digits
+    "de ontruiming is op 12 mrt 2027, waar kan hij heen?",
+    "afsluiting per 1-2-2027 aangekondigd door Vattenfall",
+    "zitting bij de kantonrechter op 14 januari 2027",
+    "de deurwaarder komt 15-12-2026 beslag leggen",
+    "uiterlijk 31-12-2026 betalen, anders volgt incasso",
+    "vanaf 1 januari 2027 geen uitkering meer",
+    "beschikking van 3-3-2019 nooit bezwaar tegen gemaakt",  # an event word, 8 years back
+    # English, in words and in digits
+    "the eviction hearing is on 12 March 2027",
+    "appointment on March 3, 2027 at the debt counsellor",
+    "deadline 1/2/2027 for the energy bill",
+    # no word either way, but recent or ahead: nobody is born on a day to come
+    "12-3-2027 moet hij eruit",
+    "sinds 1-11-2026 geen inkomen",
+    "since 1 November 2026 no income",
+    # a birth word in an earlier sentence, or before an earlier date, is not this one's
+    "Hij is geboren in Turkije. Ontruiming op 3 maart 2027",
+])
+def test_the_date_of_a_step_in_a_service_process_is_not_personal_data(text):
+    assert find_personal_data(text, today=READ_ON) == []
+    assert redact(text, today=READ_ON) == text
+
+
+@pytest.mark.parametrize("text", [
+    # a birth word, in any form, at any time
+    "geboren 3 maart 2005",
+    "geb. 03-03-2005, woont bij zijn moeder",
+    "geboortedatum: 3-3-2005",
+    "3-3-2005 geboren, zoekt werk",
+    "DOB 3/3/2005, no income",
+    "born on 3 March 2005",
+    "date of birth 3rd of March 2005",
+    "baby geboren op 1-12-2026, moeder heeft geen kraamzorg",  # a newborn's, recent
+    "wordt 18 op 3 maart 2027, wat verandert er?",  # a birthday ahead is a birth date
+    "turns 18 on 3 March 2027",
+    # a birth word wins over an event word beside it, date by date
+    "ontruiming op 12-3-2027, geboren 3-3-2005",
+    "afspraak met de moeder, geboren 3-3-2005",
+    # no word, more than a year back: may be a birth date
+    "cliënt 12-03-1965 heeft schulden",
+    "client, 3 March 1948, has debts",
+    "een meisje uit Eritrea, 3-3-2019, gaat niet naar school",  # a comma ends a phrase
+    # an event word vouches for ten years at most
+    "afspraak met meneer 12-03-1965",
+])
+def test_a_birth_date_stays_personal_data(text):
+    assert [f.kind for f in find_personal_data(text, today=READ_ON)] == ["date"]
+    assert "[date]" in redact(text, today=READ_ON)
+
+
+def test_a_bare_date_becomes_a_possible_birth_date_after_a_year():
+    """The line of rule 3, on both sides, read on the clock's day (the default)."""
+    today = dt.datetime.now(dt.UTC).date()
+    for days, kinds in ((-400, ["date"]), (-300, []), (30, [])):
+        day = today + dt.timedelta(days=days)
+        text = f"cliënt {day.day}-{day.month}-{day.year} heeft schulden"
+        assert [f.kind for f in find_personal_data(text)] == kinds, text
+
+
+def test_a_refused_date_says_which_dates_may_stay():
+    """The refusal of a question with a birth date says, in Dutch first, that a
+    process's date may stay and how to write the person's age instead."""
+    question = parse_question("cliënt geboren 12 maart 1965 heeft energieschulden")
+    refusal = refuse_personal_data(question.findings)
+    nl, en = refusal.message("nl"), refusal.message("en")
+    assert "afsluiting per 1-2-2027" in nl and "de leeftijd" in nl
+    assert "cut-off on 1-2-2027" in en and "the age" in en
+    assert not any(value in nl + en for value in ("maart", "1965"))
+    # another refusal says nothing about dates
+    named = refuse_personal_data(parse_question("mevrouw Jansen heeft schulden").findings)
+    assert "afsluiting" not in named.message("nl")

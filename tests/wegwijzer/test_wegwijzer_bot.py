@@ -422,18 +422,49 @@ async def test_feedback_is_stored_without_question_text(
     engine.dispose()
 
 
-async def test_question_text_never_reaches_the_logs(make_person: MakePerson,
-                                                    bot_id: str,
-                                                    wegwijzer_service: Service) -> None:
-    """No log event of the bot carries the question's text."""
-    asker = await make_person()
+async def test_no_question_text_id_or_direct_chat_reaches_the_logs(
+        make_person: MakePerson, bot_id: str, intake: Intake,
+        wegwijzer_service: Service, busbaan_db_url: str) -> None:
+    """A question, `!goed`, `!baan 1` and the team's first answer: no log line carries
+    the question's text, an answer, lane or feedback id, or the direct chat's or lane's
+    room id (session 12, privacy14: a log reader could join them to the database and
+    group one professional's answers by their direct chat). The lines name answers and
+    lanes by the audit entries' keyed references; bound context included."""
+    asker, member = await make_person(), await make_person()
+    await intake("thuisadministratie", [member])
     dm = await asker.dm(bot_id)
-    with structlog.testing.capture_logs() as logs:
-        await ask_dm(asker, dm, DEBTS_ZUIDOOST)
-        await asker.command(dm, "!goed")
-    events = {e["event"] for e in logs}
-    assert "route.answered" in events and "route.feedback" in events
-    assert not [e for e in logs if "energierekening niet betalen" in str(e)]
+    question = "vrouw 40 heeft hulp nodig bij de thuisadministratie en opent geen post"
+    engine = make_engine(busbaan_db_url)
+    lanes = LaneRepository(engine)
+    with structlog.testing.capture_logs(
+            processors=[structlog.contextvars.merge_contextvars]) as logs:
+        _, answer = await ask_dm(asker, dm, question)
+        assert (await asker.command(dm, "!goed"))[REPLY_KEY]["ok"] is True
+        reply = await asker.command(dm, "!baan 1")
+        assert reply[REPLY_KEY]["ok"] is True, reply["body"]
+        lane_room = reply[REPLY_KEY]["data"]["room_id"]
+        await _accept_lane(member, lane_room)
+        await member.say(lane_room, "Ik pak dit op.")
+        lane = await eventually(lambda: _answered(lanes, lane_room))
+
+        async def logged() -> bool:  # the line comes after the row and the entry
+            return any(e["event"] == "lane.first_answer" for e in logs)
+        await eventually(logged)
+    answer_id = answer[ROUTE_KEY]["answer_id"]
+    feedback = FeedbackRepository(engine).for_answer(answer_id)
+    engine.dispose()
+    by_event = {e["event"]: e for e in logs}
+    assert {"route.answered", "route.feedback", "lane.opened", "lane.first_answer",
+            "command.done"} <= set(by_event)
+    raw = {answer_id, lane.lane_id, dm, lane_room, *(f.feedback_id for f in feedback)}
+    assert feedback and all(v for v in raw)
+    leaked = [e for e in logs for v in raw if v in str(e)]
+    assert not leaked, leaked
+    assert not [e for e in logs if "opent geen post" in str(e)]
+    key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
+    assert by_event["route.answered"]["answer_ref"] == key.audit_ref("answer", answer_id)
+    assert by_event["lane.first_answer"]["lane_ref"] == key.audit_ref("lane", lane.lane_id)
+    assert "room_id" not in by_event["command.done"]
 
 
 class _LogDown:
