@@ -500,31 +500,39 @@ ASK_OPENERS = frozenset([
     "who", "where", "how", "which", "what", "can", "could", "should", "would", "may",
 ])
 ASK_WORDS = frozenset([
-    "vraag", "vragen", "vraagt", "vroegen", "zoek", "zoekt", "zoeken",
+    "vraag", "zoek", "zoekt", "zoeken",
     "ask", "asks", "asked", "asking", "question", "wondering", "wonders",
 ])
+#: The verb forms of "vragen" ask with what they ask after them ("vraagt of", "vroeg
+#: om", "vragen over", "twee vragen:"); with an object they are a demand ("mijn werk
+#: vraagt te veel") and "vroeg" is also early.
+ASK_VERBS = frozenset(["vraagt", "vragen", "vroeg", "vroegen"])
+ASKED_AFTER = frozenset(["of", "om", "naar", "over", "zich", "me", "mij", "ons", "hoe",
+                         "wie", "waar", "wat", "welke", ":"])
 #: "graag" asks after a form of "willen" ("ze wil het graag zelf leren", "zou graag"):
 #: alone it is as often a liking ("ze gaat graag naar de buurtkamer").
 WISH_VERBS = frozenset(["wil", "wilt", "willen", "wilde", "wilden", "zou", "zouden"])
 #: Two-word marks (the first word alone is as often something else: "vroeg" is also
-#: early, "iemand" also the subject of a story, "like" also a comparison).
+#: early, "iemand" also the subject of a story, "like" also a comparison; "want to" is
+#: left out: "I don't want to be a burden" is no request).
 ASK_PAIRS = frozenset([
-    ("vroeg", "of"), ("vroeg", "om"), ("vroeg", "naar"), ("vroeg", "me"), ("vroeg", "mij"),
-    ("vroeg", "ons"), ("iemand", "die"), ("iemand", "om"), ("iemand", "nodig"),
+    *((verb, after) for verb in ASK_VERBS for after in ASKED_AFTER),
+    ("iemand", "die"), ("iemand", "om"), ("iemand", "nodig"),
     ("wil", "weten"), ("willen", "weten"), ("wilde", "weten"),
     ("someone", "who"), ("someone", "to"), ("would", "like"), ("looking", "for"),
-    ("want", "to"), ("wants", "to"), ("needs", "someone"), ("need", "someone"),
+    ("needs", "someone"), ("need", "someone"),
 ])
 
 
 def _asks(sentence: Sequence[str]) -> bool:
     """Whether a sentence without a question mark asks (:data:`ASK_OPENERS`...)."""
+    pairs = set(zip(sentence, sentence[1:]))
+    sentence = [w for w in sentence if w[0].isalnum()]
     if sentence and sentence[0] in ASK_OPENERS:
         return True
     if "graag" in sentence and WISH_VERBS & set(sentence[: sentence.index("graag")]):
         return True
-    return (any(w in ASK_WORDS for w in sentence)
-            or any(pair in ASK_PAIRS for pair in zip(sentence, sentence[1:])))
+    return any(w in ASK_WORDS for w in sentence) or bool(pairs & ASK_PAIRS)
 
 
 def asked_sentences(text: str) -> frozenset[int]:
@@ -543,7 +551,9 @@ def asked_sentences(text: str) -> frozenset[int]:
             sentences[-1].append(index)
             said[-1].append(tok)
             index += 1
-        elif tok in ".!?" and sentences[-1]:
+        elif tok not in ".!?":
+            said[-1].append(tok)
+        elif sentences[-1]:
             asks.append(tok == "?" or _asks(said[-1]))
             sentences.append([])
             said.append([])
