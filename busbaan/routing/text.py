@@ -18,6 +18,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import simplemma
 import snowballstemmer
@@ -526,13 +527,13 @@ ASK_PAIRS = frozenset([
 
 def _asks(sentence: Sequence[str]) -> bool:
     """Whether a sentence without a question mark asks (:data:`ASK_OPENERS`...)."""
-    pairs = set(zip(sentence, sentence[1:]))
-    sentence = [w for w in sentence if w[0].isalnum()]
-    if sentence and sentence[0] in ASK_OPENERS:
+    pairs = set(pairwise(sentence))
+    said = [w for w in sentence if w[0].isalnum()]
+    if said and said[0] in ASK_OPENERS:
         return True
-    if "graag" in sentence and WISH_VERBS & set(sentence[: sentence.index("graag")]):
+    if "graag" in said and WISH_VERBS & set(said[: said.index("graag")]):
         return True
-    return any(w in ASK_WORDS for w in sentence) or bool(pairs & ASK_PAIRS)
+    return any(w in ASK_WORDS for w in said) or bool(pairs & ASK_PAIRS)
 
 
 def asked_sentences(text: str) -> frozenset[int]:
