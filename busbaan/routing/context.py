@@ -34,6 +34,11 @@ _AGE_PATTERNS = (
     re.compile(
         r"\b(?:van|of|aged|age|leeftijd)\s+(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|maanden|"
         r"weken|dagen|uur|kinderen|jaar\s+geleden))(?![.,]\d)"
+        # a date is no age: "de brief van 3 dec", "the letter of 12 March" (router25)
+        # (English "may" left out: "a man of 40 may qualify")
+        r"(?!\s*(?:jan|januari|january|feb|februari|february|mrt|maart|march|apr|april|mei|"
+        r"jun|juni|june|jul|juli|july|aug|augustus|august|sep|sept|september|okt|oktober|oct|"
+        r"october|nov|november|dec|december)\b)"
         # a change or a range is no age: "van 4 naar 2 uur", "van 9 tot 5", "from 3 to 1"
         r"(?!\s*(?:naar|tot|to|[-–])\s*\d)"
     ),

@@ -268,6 +268,35 @@ SETTLED: tuple[str, ...] = (
     "is van tafel",
 )
 
+#: What a question says is already in place: a service that runs, is involved or has
+#: been arranged ("huishoudelijke hulp loopt al via de Wmo", "er loopt een OTS", "de
+#: jeugdbeschermer is betrokken", "ze is al aangemeld bij het Taalhuis", "in behandeling
+#: bij de POH", "de dagbesteding is geregeld", "she is already in touch with ..."). Like
+#: a settled matter (:data:`SETTLED`) it is background: a case note names what is in
+#: place so that it is not offered again, the ask is the next need (session 12,
+#: router25: s22's case notes). Read with :data:`SETTLED` by
+#: :func:`.safety.settled_parts` (not negated: "er loopt nog niks", "is nog niet
+#: aangemeld" are no service in place), so its words weigh ``Tuning.settled_weight``
+#: outside the asking sentences. Sources: Dutch and English aspect of an ongoing or
+#: arranged provision (ANS: "lopen" as "in progress", the passive of arranging:
+#: "aangemeld", "aangesteld", "geregeld"; "betrokken" as the professional's "involved");
+#: no service name. Left out: "loopt al" alone ("het loopt al maanden mis", "mijn zaak
+#: loopt al een jaar slecht" are the need), "heeft/krijgt al" ("heeft al twee
+#: aanmaningen" is the need), "zit in" ("zitten midden in een scheiding").
+IN_PLACE: tuple[str, ...] = (
+    "loopt via", "loopt bij", "er loopt al", "er loopt een",
+    "al aangemeld", "is aangemeld", "is ... aangesteld", "is ... betrokken",
+    "in behandeling", "onder behandeling", "al in beeld", "in beeld bij",
+    "already in touch", "already registered", "already involved", "is involved",
+    "are involved", "already receives", "already gets", "in treatment",
+)
+#: ... and those read as written (``exact``, as :data:`PAST_MARKERS`): by their lemmas
+#: ("zijn ... regelen") they are grammar words only, which the settled reading skips.
+IN_PLACE_AS_WRITTEN: tuple[str, ...] = (
+    "is geregeld", "is al geregeld", "zijn geregeld", "zijn al geregeld", "al goed geregeld",
+)
+
+
 #: Past markers: a clause that says when, long ago, is a state that was and is no
 #: more (session 11, router23: "mijn ex sloeg me vroeger", "years ago I got out of
 #: that relationship", "ik had vroeger een eigen zaak"); read with :data:`SETTLED` by

@@ -477,8 +477,9 @@ class Router:
     def _query(self, question: str, who: Person,
                figurative: frozenset[tuple[int, str]] = frozenset(),
                ) -> dict[str, tuple[float, list[Term]]]:
-        settled = (settled_parts(self.safety, question, settled_cues(lexicon.SETTLED),
-                                 lexicon.PAST_MARKERS)
+        settled = (settled_parts(self.safety, question,
+                                 settled_cues(lexicon.SETTLED + lexicon.IN_PLACE),
+                                 lexicon.PAST_MARKERS + lexicon.IN_PLACE_AS_WRITTEN)
                    if self.tuning.settled_weight != 1.0 else frozenset())
         terms = self.analyzer.query(question, ignore=who.place_words, settled=settled,
                                     figurative=figurative)

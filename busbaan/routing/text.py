@@ -18,6 +18,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import simplemma
 import snowballstemmer
@@ -484,24 +485,81 @@ def writer_intro(text: str) -> frozenset[int]:
     return frozenset(found)
 
 
+#: A sentence asks without a question mark (case notes and phone notes often leave it
+#: out, or put the ask in a statement) when it opens as a question does -- a question
+#: word, or a finite modal first (Dutch V1 and English inverted questions: "kunnen wij
+#: dat aanvragen", "wie pakt dit op") -- or says that it asks or what is sought: an
+#: indirect question or a request ("hij vroeg of ...", "ze vraagt om ...", "mijn vraag
+#: is ...", "twee vragen: ...", "graag ...", "ze zoekt ...", "ze willen iemand die ...",
+#: "she asked whether ...", "he would like someone to ..."). Sources: ANS 13
+#: (vraagzinnen: V1 and vraagwoord first; afhankelijke vraagzinnen after "vragen of")
+#: and the English interrogative and request formulas; grammar words and verbs of
+#: asking and seeking only, no domain word (session 12, router25: s22's case notes).
+ASK_OPENERS = frozenset([
+    "wie", "waar", "waarheen", "waarmee", "hoe", "welke", "welk", "wat", "waarom",
+    "kan", "kun", "kunnen", "mag", "mogen", "moet", "moeten", "zou", "zouden", "graag",
+    "who", "where", "how", "which", "what", "can", "could", "should", "would", "may",
+])
+ASK_WORDS = frozenset([
+    "vraag", "zoek", "zoekt", "zoeken",
+    "ask", "asks", "asked", "asking", "question", "wondering", "wonders",
+])
+#: The verb forms of "vragen" ask with what they ask after them ("vraagt of", "vroeg
+#: om", "vragen over", "twee vragen:"); with an object they are a demand ("mijn werk
+#: vraagt te veel") and "vroeg" is also early.
+ASK_VERBS = frozenset(["vraagt", "vragen", "vroeg", "vroegen"])
+ASKED_AFTER = frozenset(["of", "om", "naar", "over", "zich", "me", "mij", "ons", "hoe",
+                         "wie", "waar", "wat", "welke", ":"])
+#: "graag" asks after a form of "willen" ("ze wil het graag zelf leren", "zou graag"):
+#: alone it is as often a liking ("ze gaat graag naar de buurtkamer").
+WISH_VERBS = frozenset(["wil", "wilt", "willen", "wilde", "wilden", "zou", "zouden"])
+#: Two-word marks (the first word alone is as often something else: "vroeg" is also
+#: early, "iemand" also the subject of a story, "like" also a comparison; "want to" is
+#: left out: "I don't want to be a burden" is no request).
+ASK_PAIRS = frozenset([
+    *((verb, after) for verb in ASK_VERBS for after in ASKED_AFTER),
+    ("iemand", "die"), ("iemand", "om"), ("iemand", "nodig"),
+    ("wil", "weten"), ("willen", "weten"), ("wilde", "weten"),
+    ("someone", "who"), ("someone", "to"), ("would", "like"), ("looking", "for"),
+    ("needs", "someone"), ("need", "someone"),
+])
+
+
+def _asks(sentence: Sequence[str]) -> bool:
+    """Whether a sentence without a question mark asks (:data:`ASK_OPENERS`...)."""
+    pairs = set(pairwise(sentence))
+    said = [w for w in sentence if w[0].isalnum()]
+    if said and said[0] in ASK_OPENERS:
+        return True
+    if "graag" in said and WISH_VERBS & set(said[: said.index("graag")]):
+        return True
+    return any(w in ASK_WORDS for w in said) or bool(pairs & ASK_PAIRS)
+
+
 def asked_sentences(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the words in the sentences that ask (end in a
-    question mark), when the text also has a sentence that does not: in a long case
-    note the ask ("wie betaalt de traplift?") names the need, the sentences before it
-    the background. Empty for a text that is one sentence, or only questions."""
+    question mark, or ask in other words: :func:`_asks`), when the text also has a
+    sentence that does not: in a long case note the ask ("wie betaalt de traplift?",
+    "hij vroeg of iemand kan langskomen") names the need, the sentences before it the
+    background. Empty for a text that is one sentence, or only questions."""
     tokens = _TOKEN.findall(_folded(text))
     sentences: list[list[int]] = [[]]
+    said: list[list[str]] = [[]]
     asks: list[bool] = []
     index = 0
     for tok in tokens:
         if tok[0].isalnum():
             sentences[-1].append(index)
+            said[-1].append(tok)
             index += 1
-        elif tok in ".!?" and sentences[-1]:
-            asks.append(tok == "?")
+        elif tok not in ".!?":
+            said[-1].append(tok)
+        elif sentences[-1]:
+            asks.append(tok == "?" or _asks(said[-1]))
             sentences.append([])
+            said.append([])
     if sentences[-1]:
-        asks.append(False)
+        asks.append(_asks(said[-1]))
     else:
         sentences.pop()
     if all(asks) or not any(asks):
