@@ -452,7 +452,8 @@ class WegwijzerBot:
         """Check and route a question (pure CPU; a few ms). Raises the user's error."""
         question = self.check(raw)
         answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang,
-                                   learned=self.learned, semantic=semantic)
+                                   learned=self.learned, semantic=semantic,
+                                   today=self.clock.now().date())
         return question, answer
 
     @property

@@ -243,6 +243,23 @@ WEAK_WORDS: frozenset[str] = _wordset(
     """
 )
 
+#: Verbs of saying, telling, asking and of how someone came across (verba dicendi and
+#: sentiendi, Dutch and English, in their everyday forms; from any grammar): how the
+#: asker heard the story, not what it is about. Not shown in an answer's "past bij"
+#: (session 12, safety30; outside15: "past bij: vertelde, kwam", "klonk, rustig"); they
+#: still count for the ranking as :data:`WEAK_WORDS` do.
+SAID: frozenset[str] = _wordset(
+    """
+    zei zegt zeggen gezegd vertelt vertelde vertelden vertellen verteld vroeg vraagt
+    vroegen gevraagd belde belt gebeld meldde meldt gemeld noemde noemt genoemd
+    klonk klinkt klonken geklonken leek lijkt leken geleken kwam kwamen gaf aan geeft
+    sprak spreekt gesproken praatte praatten
+    said says say told tells tell asked asks called calls mentioned mentions sounded
+    sounds seemed seems came
+    """
+)
+
+
 #: What a question says is over, tried or no longer in play, besides the safety
 #: signals' handled cues (``past.handled``: "is opgelost", "al gemeld", "dossier
 #: gesloten", read with them by :func:`.safety.settled_parts`; a death or a safe home

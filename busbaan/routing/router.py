@@ -24,6 +24,7 @@ resting on a single word that is not the service's name, the answer is not
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import re
 from collections import defaultdict
@@ -307,6 +308,14 @@ class RouteResult:
         return rest[2:-1] if rest.startswith(" (") and rest.endswith(")") else rest.strip()
 
 
+def _empty_word(shown: str) -> bool:
+    """True for a word shown in "past bij" that says nothing of the need: a stop word,
+    an everyday word (:data:`.lexicon.WEAK_WORDS`) or a verb of saying or seeming
+    (:data:`.lexicon.SAID`). A negated phrase ("geen geld") is judged by its word."""
+    word = shown.rsplit(" ", 1)[-1].lower()
+    return word in lexicon.STOPWORDS or word in lexicon.WEAK_WORDS or word in lexicon.SAID
+
+
 @dataclass(frozen=True, slots=True)
 class Exclusion:
     """A service that matched the question but does not serve this person."""
@@ -510,12 +519,16 @@ class Router:
         lang: str = "nl",
         learned: Learned | None = None,
         semantic: Mapping[str, float] | None = None,
+        today: dt.date | None = None,
     ) -> RouteAnswer:
         """Rank the map's services for ``question``; see :class:`RouteAnswer`.
         ``learned``: associations learned from professionals' feedback (never able to
         move a safety service from the top). ``semantic``: cosine similarity per service
-        id from an embeddings endpoint (:mod:`busbaan.wegwijzer.semantic`), fused in."""
-        return self._route(question, context, limit, lang, learned, semantic)[0]
+        id from an embeddings endpoint (:mod:`busbaan.wegwijzer.semantic`), fused in.
+        ``today``: the day the question is asked (the caller's clock; the core reads
+        none), so that a date in the question can be weighed: an eviction months away
+        is not one within days (:func:`.safety.later_than`)."""
+        return self._route(question, context, limit, lang, learned, semantic, today)[0]
 
     def features_of(
         self, question: str, context: Mapping[str, object] | None = None
@@ -531,6 +544,7 @@ class Router:
         lang: str,
         learned: Learned | None,
         semantic: Mapping[str, float] | None = None,
+        today: dt.date | None = None,
     ) -> tuple[RouteAnswer, tuple[float, ...]]:
         if not isinstance(question, str) or not question.strip():
             raise UsageError(
@@ -567,7 +581,7 @@ class Router:
             question = question[:MAX_QUESTION_CHARS]
         who = person(question, context)
         query = self._query(question, who)
-        signals = detect(self.safety, letter, who.leeftijd)
+        signals = detect(self.safety, letter, who.leeftijd, today)
         raw, evidence, text = self._scores(question, query)
         figurative = figurative_parts(self.safety, question)
         if figurative:
@@ -1144,6 +1158,10 @@ class Router:
         # "geen werk"; "cannot pay" is in "cannot pay rent"
         shown = [w for w in dict.fromkeys(shown[:5])
                  if not any(w != o and f" {w} " in f" {o} " for o in shown[:5])]
+        # s12 (safety30; outside15): the words that carry meaning, not how the story was
+        # told or everyday filler ("past bij: vertelde, kwam"); all of them when none does
+        meaningful = [w for w in shown if not _empty_word(w)]
+        shown = meaningful or shown
         org = self.map.organizations.get(service.organization_id)
         return RouteResult(
             service_id=service.id,

@@ -15,6 +15,7 @@ before the cue in the same clause ("geen geweld", "niet dakloos").
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -117,6 +118,12 @@ class _Past(BaseModel):
     #: service or need is done (:func:`settled_parts`). ``settled`` holds the rest, a
     #: danger over by the state of a person ("woont nu veilig", "is overleden").
     handled: tuple[str, ...] = ()
+    #: Session 12 (safety30): a matter reported ("al gemeld", "melding ... gedaan"): a
+    #: service done for the router (read with ``handled`` by :func:`settled_parts`), but
+    #: no danger over: "ik heb al gemeld dat hij haar slaat" is still a danger. The
+    #: ``handled`` cues (a matter averted, solved, called off) end the danger told in
+    #: their own part of the sentence (:func:`_ended`); these do not.
+    reported: tuple[str, ...] = ()
     recurs: tuple[str, ...] = ()
 
 
@@ -177,6 +184,7 @@ class _Family(BaseModel):
     minors_why: _Text | None = None
     adult_kin: _AdultKin | None = None
     weak: _Weak | None = None
+    within_days: int | None = Field(default=None, ge=0, le=366)
 
 
 class _File(BaseModel):
@@ -381,6 +389,11 @@ class Family:
     #: ``grown`` (its rules' first group and weak lists' needs without those words).
     adult_kin_when: tuple[tuple[str, ...], ...] = ()
     grown: Family | None = None
+    #: The family is acute only within this many days (``within_days``: an eviction or a
+    #: cut-off "binnen enkele dagen"): when the day is known and every date the question
+    #: names lies further ahead, its signal is a caution, not a warning (see
+    #: :func:`later_than`).
+    within_days: int | None = None
 
     def for_minor(self) -> Family:
         """The family as it applies to a person under 18: with ``minors_why``, its
@@ -437,6 +450,9 @@ class SafetySignals:
     #: latter only: a matter dealt with, which :func:`settled_parts` reads.
     settled: tuple[tuple[str, ...], ...] = ()
     handled: tuple[tuple[str, ...], ...] = ()
+    #: The file's ``handled`` cues without its ``reported`` ones: a danger averted,
+    #: solved or called off in the same part of a sentence (:func:`_ended`).
+    ended: tuple[tuple[str, ...], ...] = ()
     recurs: tuple[tuple[str, ...], ...] = ()
     #: Harmless causes of an injury and the injuries they explain (see :func:`_caused`).
     causes: tuple[tuple[str, ...], ...] = ()
@@ -668,6 +684,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             weak_why_en=f.weak.why.en if f.weak else "",
             minors_why_nl=f.minors_why.nl if f.minors_why else "",
             minors_why_en=f.minors_why.en if f.minors_why else "",
+            within_days=f.within_days,
         ))
         for f in parsed.families
     )
@@ -698,9 +715,13 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          current=tuple(_figurative_words(c) for c in parsed.past.current)
                          if parsed.past else (),
                          settled=tuple(_figurative_words(c) for c in (
-                             *parsed.past.settled, *parsed.past.handled))
+                             *parsed.past.settled, *parsed.past.handled,
+                             *parsed.past.reported))
                          if parsed.past else (),
-                         handled=tuple(_figurative_words(c) for c in parsed.past.handled)
+                         handled=tuple(_figurative_words(c) for c in (
+                             *parsed.past.handled, *parsed.past.reported))
+                         if parsed.past else (),
+                         ended=tuple(_figurative_words(c) for c in parsed.past.handled)
                          if parsed.past else (),
                          recurs=tuple(_figurative_words(c) for c in parsed.past.recurs)
                          if parsed.past else (),
@@ -1116,10 +1137,20 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         return
     clause = q.clause
     found = False
+    # s12 (safety30): a Dutch cue that ends in a verb ("spullen geven") also reads the
+    # verb as a participle that closes its clause ("dat hij al zijn spullen aan de buren
+    # heeft gegeven"): the participle stands last in the Dutch verbal bracket (ANS,
+    # tangconstructie), as far from its object as a separable particle
+    verb_last = (len(cue) > 1 and cue[-1].endswith("en") and cue[-1].isalpha()
+                 and cue[-1] not in ARTICLES and not english(cue)
+                 and not any(w in NEGATIONS or w in _CARRIERS for w in cue))
+    # (a cue with an auxiliary is the verb cluster itself: "is dichtgedraaid" read as
+    # "zijn gas ... dichtgedraaid" took the possessive for the verb)
     for start in q.where(cue[0]):
         pos, ok = start, True
         for n, word in enumerate(cue[1:], start=2):
             far = n == len(cue) and word in PARTICLES
+            closing = n == len(cue) and verb_last
             # s10 (safety21): a particle far from its verb ends the verb's clause, so
             # not after a conjunction and another inflected verb, which open a clause of
             # their own ("slapen met jassen aan en het vriest buiten": "buiten" is the
@@ -1136,6 +1167,9 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             # phrasal verbs, ANS scheidbare werkwoorden): a possessive's gap holds none
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
                         and ((far and not _new_clause(q, pos, p))
+                             or (closing and _closing_participle(q, p)
+                                 and not _new_clause(q, pos, p)
+                                 and not _CLAUSE_END.intersection(q.surface[pos + 1:p]))
                              or p - pos - _idiom_words(q, pos, p) <= gap + 1)
                         # a particle inside an idiom is none ("pakt af en toe geld")
                         and not (word in _VERB_PARTICLES and p in q.idioms)
@@ -1178,6 +1212,20 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             return
 
 
+def _closing_participle(q: _Question, at: int) -> bool:
+    """True when the word at ``at`` is a Dutch past participle as written ("gegeven",
+    "uitgedeeld", "weggegeven") that ends its clause: punctuation, a conjunction or the
+    end of the question after it (ANS: the participle closes the middle field)."""
+    word = q.surface[at]
+    split = split_separable(word)
+    stem = word[len(split[0]):] if split else word
+    if not (stem.startswith("ge") and q.toks[at] != word) or english((word,)):
+        return False
+    after = at + 1
+    return after >= len(q.surface) or not q.toks[after][0].isalnum() or (
+        q.surface[after] in _CLAUSE_END)
+
+
 def _idiom_words(q: _Question, after: int, before: int) -> int:
     """How many words strictly between two positions are inside an idiom (s10,
     safety20): "af en toe" between "pakt" and "geld" counts as one word, not three."""
@@ -1203,12 +1251,20 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
     if any(w in NEGATIONS for w in cue):
         return False
     toks = q.toks
+    # s12 (safety30): a negation before a question word negates the verb that asks
+    # ("weet niet waar hij vannacht moet slapen"), not the indirect question it opens
     for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
         tok = toks[i]
+        if q.surface[start] in WH_WORDS:
+            break
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS or _finite_verb(q, i):
             break
         if tok in NEGATIONS:
             return True
+        if q.surface[i] in WH_WORDS:
+            break
+    if _risk_denied(q, start):
+        return True
     # s10 (safety21): a cue that is the person after "van" with "mogen" in its clause
     # ("mag van haar schoonfamilie niet naar buiten", "van haar vader en broers niet
     # meer naar buiten mag") names whose permission it is (ANS: "van iemand mogen"); a
@@ -1231,6 +1287,42 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # week niet gezien", "wordt nooit gehaald", "doet al dagen niet open") negates
             # that cue's verb, not the words before it
             return i not in q.owned
+    return False
+
+
+#: Question words (Dutch, English; from any grammar): they open an indirect question
+#: ("weet niet waar ...", "doesn't know where ..."), a clause of its own for a negation.
+WH_WORDS = frozenset(["waar", "waarheen", "wat", "wie", "hoe", "wanneer", "waarom", "welke",
+                      "welk", "where", "what", "who", "whom", "how", "when", "why", "which"])
+#: Nouns of risk (Dutch, English; as lemmas): what follows them ("risico op ontruiming",
+#: "at risk of sleeping rough", "gevaar dat het gas wordt afgesloten") is the danger
+#: they weigh, so a negation of the noun denies that danger (session 12, safety30;
+#: outside15 o15-19: "not at risk of sleeping rough"). "kans"/"chance" is left out: it
+#: also takes a good thing ("geen kans op een slaapplek" is a danger).
+RISKS = frozenset(["risico", "gevaar", "dreiging", "risk", "danger", "threat", "peril"])
+#: Words between a risk noun and the cue it weighs ("gevaar dat het gas", "risk he
+#: will be"): its preposition or "dat"/"that", a subject and an auxiliary.
+RISK_REACH = 4
+#: Conjunctions that link a risk noun to what it weighs: "dat"/"that" open its
+#: complement; "of" is the English preposition ("risk of", "danger of").
+_RISK_LINKS = frozenset(["dat", "that", "of"])
+
+
+def _risk_denied(q: _Question, start: int) -> bool:
+    """True when the cue at ``start`` is what a negated risk noun weighs: a noun of
+    :data:`RISKS` at most :data:`RISK_REACH` words before it in its clause (no clause
+    break or conjunction between, "dat"/"that" aside, which opens its complement), and a
+    negation at most :data:`NEGATION_REACH` words before that noun ("geen (enkel)
+    risico op", "niet in gevaar om", "not at risk of", "in no danger of", "no risk
+    he will be"). "Geen gevaar, want hij slaat haar" is a conjunction away: read."""
+    clause = q.clause[start]
+    for r in range(start - 1, max(-1, start - 2 - RISK_REACH), -1):
+        if q.clause[r] != clause or q.toks[r] in CLAUSE_BREAKS or (
+                q.surface[r] in _CLAUSE_END and q.surface[r] not in _RISK_LINKS):
+            return False
+        if q.toks[r] in RISKS or q.surface[r] in RISKS:
+            return any(q.toks[i] in NEGATIONS for i in range(max(0, r - NEGATION_REACH), r)
+                       if q.clause[i] == clause)
     return False
 
 
@@ -1697,7 +1789,8 @@ def _plain_cause(cues: tuple[tuple[str, ...], ...], q: _Question) -> bool:
     return False
 
 
-def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
+def detect(signals: SafetySignals, question: str, age: int | None = None,
+           today: dt.date | None = None) -> tuple[Signal, ...]:
     """The families ``question`` signals, in the file's order (pure; a family read
     only from a ``minors_all_of`` rule comes after the others). ``age`` is the
     person's age when known (see ``person_min_age``). For a person under 18 (by
@@ -1707,7 +1800,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     q = _Question(question)
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
-                 | _jest(signals, q) | _topic(signals, q))
+                 | _jest(signals, q) | _topic(signals, q) | _ended(signals, q))
     q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
@@ -1796,7 +1889,87 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     # the families read from the danger itself: where the child also has no place to
     # sleep tonight, that sentence and its service lead, and the neglect comes next.
     found.sort(key=lambda s: s.family.id in minors_rule)
+    if today is not None and any(s.family.within_days is not None and not s.weak
+                                 for s in found):
+        # s12 (safety30; outside15 o15-05): a date months away is no eviction "binnen
+        # enkele dagen": the family's signal becomes its caution
+        found = [dataclasses.replace(s, weak=True)
+                 if s.family.within_days is not None and not s.weak
+                 and later_than(question, today, s.family.within_days) else s
+                 for s in found]
     return tuple(found)
+
+
+#: Month names (Dutch, English; full and the usual abbreviations) by number.
+_MONTHS: Mapping[str, int] = {
+    **{name: n for n, names in enumerate([
+        ("januari", "january", "jan"), ("februari", "february", "feb"),
+        ("maart", "march", "mrt", "mar"), ("april", "apr"), ("mei", "may"),
+        ("juni", "june", "jun"), ("juli", "july", "jul"), ("augustus", "august", "aug"),
+        ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
+        ("november", "nov"), ("december", "dec")], start=1) for name in names}}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+#: A date with numbers, day first as Dutch writes it ("12-3-2027", "12/03/27").
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})\b")
+#: A day and a month name, with or without a year ("12 maart 2027", "3 dec", "12th of
+#: March"), and the English month first ("March 12, 2027").
+_NAMED_DATE = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th|e)?\s+(?:of\s+)?({_MONTH})\b\.?(?:\s+(\d{{4}}))?")
+_NAMED_DATE_EN = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b,?(?:\s+(\d{{4}}))?")
+#: A time ahead in weeks or months ("over drie maanden", "in 6 weeks").
+_NUMBERS: Mapping[str, int] = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
+                               "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                               "six": 6, "anderhalve": 1, "paar": 2, "few": 2}
+_AHEAD = re.compile(r"\b(?:over|in)\s+(\d{1,2}|" + "|".join(_NUMBERS) +
+                    r")\s+(weken|week|weeks|maanden|maand|months|month)\b")
+
+
+_HALF_YEAR = 183
+
+
+def _date(year: int | None, month: int, day: int, today: dt.date) -> dt.date | None:
+    """The date, a year without century read as 20xx; without a year the nearest one
+    (this year's, unless it is more than half a year past: then next year's, "op 3
+    maart" said in December); None for no such date."""
+    try:
+        if year is None:
+            found = dt.date(today.year, month, day)
+            if found >= today or (today - found).days <= _HALF_YEAR:
+                return found
+            return dt.date(today.year + 1, month, day)
+        return dt.date(year + 2000 if year < 100 else year, month, day)
+    except ValueError:
+        return None
+
+
+def dates_ahead(question: str, today: dt.date) -> list[int]:
+    """The days from ``today`` to each date or time ahead that ``question`` names (a
+    date in numbers, day first; a day with a month name; "over drie maanden", "in 6
+    weeks"); a date in the past gives a negative number. Pure."""
+    folded = fold(question)
+    found: list[dt.date | None] = []
+    for m in _NUMERIC_DATE.finditer(folded):
+        found.append(_date(int(m.group(3)), int(m.group(2)), int(m.group(1)), today))
+    for m in _NAMED_DATE.finditer(folded):
+        found.append(_date(int(m.group(3)) if m.group(3) else None, _MONTHS[m.group(2)],
+                           int(m.group(1)), today))
+    for m in _NAMED_DATE_EN.finditer(folded):
+        found.append(_date(int(m.group(3)) if m.group(3) else None, _MONTHS[m.group(1)],
+                           int(m.group(2)), today))
+    days = [(d - today).days for d in found if d is not None]
+    for m in _AHEAD.finditer(folded):
+        count = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1)]
+        days.append(count * (7 if m.group(2).startswith("week") else 30))
+    return days
+
+
+def later_than(question: str, today: dt.date, within_days: int) -> bool:
+    """True when ``question`` names a date or a time ahead and every one of them lies
+    more than ``within_days`` days after ``today`` (session 12, safety30): "de
+    ontruiming op 12-3-2027" read on 10 December 2026 is three months away, no eviction
+    within days. A date within that time or in the past, or none, gives False."""
+    days = dates_ahead(question, today)
+    return bool(days) and all(d > within_days for d in days)
 
 
 #: The asker's own age said in the first person ("ik ben 14", "ben pas 15", "I am 14",
@@ -2004,6 +2177,28 @@ def settled_parts(signals: SafetySignals, question: str,
         elif i in out:
             pairs.add((clause, word))
     return frozenset(pairs)
+
+
+def _ended(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of a danger said to be dealt with in its own part of a sentence
+    (session 12, safety30; outside15 o15-17): around a plain (not negated) cue of
+    ``signals.ended`` ("is afgewend", "is van tafel", "afgeblazen", "called off"), from
+    the previous turn word or conjunction to the next, as :func:`settled_parts` reads
+    it for the router (one grammar of "it is over" for both). "De ontruiming is van
+    tafel" names the eviction that no longer comes; "... maar het gas gaat morgen
+    eraf" is another part and is read; "niet van de baan" is a negation, not an end."""
+    if not signals.ended:
+        return frozenset()
+    turns = signals.turns | _CONJUNCTIONS
+    out: set[int] = set()
+    for cue in signals.ended:
+        if not cue or cue[0] not in q.present or all(
+                w in STOPWORDS or w == ANY_GAP for w in cue):
+            continue  # grammar words only: see settled_parts
+        for at in sorted(_matched_plainly(q, cue)):
+            if at not in out:
+                out.update(_clause_part(q, at, turns))
+    return frozenset(out)
 
 
 def figurative_parts(signals: SafetySignals, question: str) -> frozenset[tuple[int, str]]:
@@ -2339,6 +2534,12 @@ _ELDER_NAMED = re.compile(
     r"procent))")
 
 
+#: An age said before the person as an adjective ("een 15-jarige", "haar 14-jarige
+#: dochter", "a 15-year-old girl"; ANS: the -jarig adjective; English compound
+#: adjective): session 12 (safety30), a minor named that way was read as no minor.
+_MINOR_BEFORE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:jarige?|years?[ -]old)\b")
+
+
 def _elder_age(question: str) -> int | None:
     """The first adult age (18-110) the question gives right after a title, kin or
     neighbour word (:data:`_ELDER_NAMED`); None without one."""
@@ -2359,7 +2560,9 @@ def _minor_age(question: str) -> int | None:
     """The age of the first child under 18 the question names by its age (see
     :data:`_MINOR_CHILD`), not as someone who comes along; None without one."""
     folded = _spelled_out(fold(question))
-    for match in _MINOR_CHILD.finditer(folded):
+    matches = sorted([*_MINOR_CHILD.finditer(folded), *_MINOR_BEFORE.finditer(folded)],
+                     key=lambda m: m.start())
+    for match in matches:
         before = folded[max(0, match.start() - 12):match.start()].split()
         if int(match.group(1)) < ADULT_AGE and not _WITH.intersection(before[-2:]):
             return int(match.group(1))

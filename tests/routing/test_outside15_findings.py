@@ -13,9 +13,16 @@ What works is a passing test; what does not is ``xfail(strict=True)`` with the c
 from the router's own evidence (its safety cue and the words each service "past bij").
 Ranking and the safety file are not mine to change: reported, not fixed.
 See docs/notes/2026-12-10s12-outside15.md.
+
+Session 12, safety30 (docs/notes/2026-12-10s12-safety30.md): the findings on the safety
+file are fixed by general readings and pass now (o15-06, o15-10, o15-12, o15-19, o15-15,
+o15-17, o15-02's second warning); each test keeps its history in its docstring. Still
+strict xfails: o15-02's adult shelter by the ranker's words, and the filler services.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from routing_testdata import OutsideQuestions, assert_near_miss_is_silent, caution, signals, top
@@ -94,14 +101,16 @@ def test_a_child_made_to_sleep_in_a_cupboard_gets_veilig_thuis_first(
     assert top(answer, 1) == ["veilig-thuis"]
 
 
-def test_an_unseen_neighbour_gets_vangnet_first_with_the_112_caution(
+def test_an_unseen_neighbour_gets_vangnet_first_with_the_112_warning(
         demo_router: Router) -> None:
     """o15-12, the postman: letterbox full for two weeks, a smell, nobody opens. GGD
-    Vangnet first, with the caution line "bel dan 112 (de politie kan de deur openen)"
-    (not the ⚠ line: below)."""
+    Vangnet first (the demo map has no police desk), with the ⚠ line "bel nu 112; de
+    politie kan de deur openen". outside15 saw only the caution line; safety30 made
+    "niemand doet open" a sign of not being seen (see the test below)."""
     answer = _route(demo_router, "o15-12")
     assert top(answer, 1) == ["ggd-vangnet"]
-    assert "unseen_person" in caution(answer)
+    assert "unseen_person" in signals(answer)
+    assert "112" in answer.safety[0].why  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("qid", ["o15-16", "o15-18", "o15-20"])
@@ -179,72 +188,100 @@ def test_a_3000_character_case_note_is_answered_from_its_first_2000(
 
 # ------------------------------------------------------------------ what does not
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o15-06: no suicide signal, not even the caution; ggz-specialistisch first on "
-    "'klonk, rustig'. The giving-away cue is 'spullen weggeven' (with the particle): "
-    "'al zijn spullen aan de buren heeft gegeven' is not read; 'dan ben ik er toch niet "
-    "meer' is not a cue ('als ik er niet meer ben' needs 'als'; 'er niet meer zijn' is "
-    "left out as said of the dead)"))
 def test_a_goodbye_to_the_taxi_driver_is_read_as_suicide(demo_router: Router) -> None:
+    """o15-06. outside15 (strict xfail): no suicide signal, not even the caution;
+    ggz-specialistisch first on 'klonk, rustig'. The giving-away cue was 'spullen
+    weggeven' (with the particle), so 'al zijn spullen aan de buren heeft gegeven' was
+    not read, and 'dan ben ik er toch niet meer' was no cue ('er niet meer zijn' is said
+    of the dead). safety30: the participle that closes a Dutch clause is read as the
+    cue's verb, and not being there any more said in the first person of a time to
+    come, with things given away, is a rule; now the ⚠ and the crisis service."""
     answer = _route(demo_router, "o15-06")
     assert "suicide" in signals(answer) + caution(answer)
     assert "crisisdienst-113" in top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o15-10: no signal; Leerplicht first ('trainers, moeder, sportschool'). The grooming "
-    "rule (child_maltreatment minors_all_of) needs a much older friend/man plus money, "
-    "gifts or parties; an adult in a role of trust sending a 14-year-old pictures of "
-    "himself in underwear and asking to meet alone has no cue in sexual_violence either "
-    "('naaktfoto's verspreid' is about spreading)"))
 def test_a_trainer_grooming_a_minor_puts_veilig_thuis_first(demo_router: Router) -> None:
+    """o15-10. outside15 (strict xfail): no signal; Leerplicht first ('trainers, moeder,
+    sportschool'). The grooming rule needed a much older friend/man plus money, gifts or
+    parties, and sexual_violence had no cue for an adult who sends a minor sexual images.
+    safety30: sexual_violence's rules for minors (an adult + sending + sexual images; an
+    adult + a meeting + secrecy; Sr 240a, 248e)."""
     answer = _route(demo_router, "o15-10")
     assert {"sexual_violence", "child_maltreatment"} & set(signals(answer))
     assert top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o15-12: only the weak cue 'lucht uit de brievenbus' fires (caution line, no ⚠); a "
-    "letterbox full for two weeks, curtains shut, nobody opening, someone who is always "
-    "alone, is no strong unseen_person rule"))
 def test_an_unseen_neighbour_with_a_smell_gets_the_warning_line(demo_router: Router) -> None:
+    """o15-12. outside15 (strict xfail): only the weak cue 'lucht uit de brievenbus'
+    fired (caution line, no ⚠). safety30: "niemand doet open" is the rule's sign of not
+    being seen (with two weeks and the smell)."""
     assert "unseen_person" in signals(_route(demo_router, "o15-12"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o15-02: homeless_tonight fires on the cue 'moeten slapen + vandaag' ('dat hij in de "
-    "trapkast moet slapen' ... 'vandaag') and puts the adult night shelter (18+) second "
-    "for a primary-school child, with the ⚠ 'Iemand heeft vannacht geen veilige "
-    "slaapplek'"))
 def test_a_child_shut_in_a_cupboard_is_not_a_shelter_question(demo_router: Router) -> None:
+    """o15-02. outside15 (strict xfail): homeless_tonight fired on the cue 'moeten slapen +
+    vandaag' ('dat hij in de trapkast moet slapen' ... 'vandaag'), with the ⚠ 'Iemand
+    heeft vannacht geen veilige slaapplek'. safety30: the cue is the question where to
+    sleep ("waar ... moet slapen"), not a place named where a child is made to sleep."""
     answer = _route(demo_router, "o15-02")
     assert "homeless_tonight" not in signals(answer)
-    assert "opvang-toegang" not in top(answer)
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "o15-19 (near miss, English): 'He is not at risk of sleeping rough' raises "
-    "homeless_tonight on the cue 'sleep rough': the negation is three words before the "
-    "cue ('not at risk of'), outside the reach of 'just before it'; the night shelter "
-    "comes first, confident, the welfare he needs second"))
+    "o15-02 (safety30, after the signal was fixed): the adult night shelter (18+) is "
+    "still second by the ranker's own words ('jongen, vandaag, groep, slapen, "
+    "schoolmaatschappelijk'); 'groep 6' gives no age, so the 18+ service is not ruled "
+    "out for the child: a ranking and context matter, not the safety file's"))
+def test_a_child_shut_in_a_cupboard_shows_no_adult_shelter(demo_router: Router) -> None:
+    assert "opvang-toegang" not in top(_route(demo_router, "o15-02"))
+
+
 def test_not_at_risk_of_sleeping_rough_raises_no_alarm(demo_router: Router) -> None:
+    """o15-19 (near miss, English). outside15 (strict xfail): 'He is not at risk of
+    sleeping rough' raised homeless_tonight, the negation three words before the cue.
+    safety30: a negated risk noun denies the danger it weighs ("not at risk of", "geen
+    risico op", "in no danger of")."""
     _near(demo_router, "o15-19")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o15-15 (near miss): the weak elder_abuse cue 'post stapelen' ('de post stapelt zich "
-    "op') puts Veilig Thuis third with its caution for a widow who cannot pay the bills "
-    "after her husband's funeral"))
 def test_a_widows_post_piling_up_raises_no_elder_abuse_caution(demo_router: Router) -> None:
+    """o15-15 (near miss). outside15 (strict xfail): the weak elder_abuse cue 'post
+    stapelen' put Veilig Thuis third with its caution for a widow who cannot pay the
+    bills after the funeral. safety30: unopened post is a paperwork question; the cue
+    is out of elder_abuse's weak list (it fired on no danger in the retired sets)."""
     _near(demo_router, "o15-15")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o15-17 (near miss): the weak eviction_cutoff cue 'ontruiming' fires although 'de "
-    "ontruiming is van tafel' (called off, a payment plan in place): Spoedhulp third "
-    "with 'dreigt een ontruiming ... meld het vandaag nog'"))
 def test_an_eviction_called_off_raises_no_eviction_caution(demo_router: Router) -> None:
+    """o15-17 (near miss). outside15 (strict xfail): the weak cue 'ontruiming' fired
+    although 'de ontruiming is van tafel'. safety30: a danger said to be averted or
+    called off in its own part of the sentence is not read."""
     _near(demo_router, "o15-17")
+
+
+def test_an_eviction_months_away_gets_the_caution_not_the_warning(
+        demo_router: Router) -> None:
+    """o15-05 (finding 8): the ⚠ said the eviction 'dreigt binnen enkele dagen' for
+    12-3-2027. safety30: with the day known (the bot passes its clock's), a date more
+    than two weeks ahead makes eviction_cutoff's signal its caution, Spoedhulp still in
+    the top 3; a few days before the date it is the warning again."""
+    question = parse_question(_q("o15-05"), KNOWN)
+    early = demo_router.route(question.text, question.context, today=dt.date(2026, 12, 10))
+    assert "eviction_cutoff" not in signals(early)
+    assert "eviction_cutoff" in caution(early)
+    assert "crisis-schulden" in top(early)
+    late = demo_router.route(question.text, question.context, today=dt.date(2027, 3, 6))
+    assert "eviction_cutoff" in signals(late)
+
+
+def test_the_why_names_words_that_carry_meaning(demo_router: Router) -> None:
+    """Finding 8: "past bij: vertelde, kwam" (o15-01). safety30: verbs of saying and
+    everyday words are not shown when a word that carries meaning is there."""
+    answer = _route(demo_router, "o15-01")
+    for result in answer.results[:3]:  # type: ignore[attr-defined]
+        assert "vertelde" not in result.why and "kwam" not in result.why
+    assert "slaapproblemen" in answer.results[0].why  # type: ignore[attr-defined]
 
 
 @pytest.mark.xfail(strict=True, reason=(
