@@ -27,9 +27,12 @@ import simplemma
 import snowballstemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz.distance import OSA
 
+from busbaan.routing import commonness
 from busbaan.routing.lexicon import STOPWORDS, fold
 from busbaan.routing.model import MapProblem, SocialMap
+from busbaan.routing.text import may_be_misspelt, misspelling_of
 
 DEFAULT_FILE = "safety_signals.yaml"
 #: Other words allowed between two words of a cue.
@@ -452,6 +455,12 @@ class SafetySignals:
     #: read for that family, such a negation is the cue's own (:func:`_owned`). Filled
     #: by :func:`parse_signals`.
     negative: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+    #: Session 12 (safety29): the words of the families' cues as written (folded, long
+    #: enough for the spelling tolerance), which a misspelt question word may stand for
+    #: ("dinsdg" for "dinsdag", "ventillatie" for "ventilatie"): the ranker's tolerance
+    #: (:func:`.text.may_be_misspelt`, :func:`.text.misspelling_of`). Only words that can
+    #: raise a signal: a misspelling does not cancel one. Filled by :func:`parse_signals`.
+    spelling: tuple[str, ...] = ()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -681,8 +690,14 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                         *(c for w in f.weak for c in w.cues))
         if len(cue) > 1 and any(w in NEGATIONS_AFTER for w in cue)))) for f in families)
 
+    written = (c for f in parsed.families for c in (
+        *f.strong, *(c for rule in (*f.all_of, *f.minors_all_of) for group in rule for c in group),
+        *(c for w in (f.weak.lists if f.weak else ()) for c in (*w.cues, *w.needs))))
+    spelling = tuple(sorted({w for c in written for w in _TOKEN.findall(fold(str(c)))
+                             if w.isalpha() and len(w) >= _MIN_TYPO}))
+
     return SafetySignals(version=parsed.version, source=source, families=families,
-                         negative=negative,
+                         negative=negative, spelling=spelling,
                          minor_words=cues(parsed.minor_words),
                          figurative=tuple(_figurative_words(c) for c in parsed.figurative.cues)
                          if parsed.figurative else (),
@@ -859,9 +874,12 @@ POSSESSIVES: Mapping[str, frozenset[str]] = {
 #: "te weinig", "niet genoeg", "not enough" ("komt zonder ontbijt", "heeft nooit eten
 #: bij zich", "krijgt niet genoeg te eten" are all "geen ontbijt/eten"). As articles
 #: are one class ("de" = "het" = "een"), so are these determiners of lack; from any
-#: grammar of Dutch and English.
+#: grammar of Dutch and English. Session 12 (safety29; outside14 o14-10: "geeft hem
+#: nauwelijks eten"): the adverbs of "almost not", which deny a need as surely as "te
+#: weinig" does ("krijgt amper te drinken", "gives him barely any food"; ANS: nauwelijks,
+#: amper, haast niet; any English grammar: hardly, barely, scarcely).
 LACKS = frozenset(["geen", "zonder", "nooit", "niks", "niets", "no", "without", "never",
-                   "nothing"])
+                   "nothing", "nauwelijks", "amper", "hardly", "barely", "scarcely"])
 #: Quantifiers that deny only after their own word: "te weinig", "niet genoeg".
 _LACK_AFTER: Mapping[str, frozenset[str]] = {
     "weinig": frozenset(["te"]), "genoeg": frozenset(["niet", "nooit"]),
@@ -1005,7 +1023,7 @@ class _Question:
                  "blocked", "clause", "covers", "idioms", "owned", "present", "quoted",
                  "reading", "surface", "things", "toks")
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, spelling: Sequence[str] = ()) -> None:
         text = _spelled_out(fold(_straight_quotes(question)))
         self.surface = _TOKEN.findall(text)
         #: Positions of words inside quotation marks (:func:`_quoted`).
@@ -1053,6 +1071,9 @@ class _Question:
                 for part in split:
                     if part != tok:
                         self._extra.setdefault(part, []).append(i)
+            meant = _misspelt(word, tok, spelling)
+            if meant is not None:
+                self._extra.setdefault(meant, []).append(i)
             for head in heads(tok):
                 if head != tok:
                     self._heads.setdefault(head, []).append(i)
@@ -1104,6 +1125,41 @@ _OWNERS = frozenset(["mijn", "zijn", "haar", "hun", "my", "his", "her", "their"]
 #: whole word when "er" comes before it in its clause ("moet er met de kinderen uit",
 #: "het gas gaat er morgen af").
 _SPLIT_ER: Mapping[str, str] = {"uit": "eruit", "af": "eraf"}
+
+
+#: The shortest word the spelling tolerance reads (the ranker's: :mod:`.text`).
+_MIN_TYPO = 6
+#: At most this many edits (optimal string alignment: a letter left out, added, changed,
+#: or two neighbours swapped) between a misspelt question word and its cue word.
+_TYPO_EDITS = 1
+
+
+def _misspelt(word: str, tok: str, spelling: Sequence[str]) -> str | None:
+    """The lemma of the cue word that the question's ``word`` (folded, its lemma ``tok``)
+    misspells, or None (session 12, safety29; retired h13-024 "dinsdg", h19-013
+    "ventillatie"): the ranker's spelling tolerance (:func:`.text.may_be_misspelt`,
+    :func:`.text.misspelling_of`) over the cue words as written. A word that is a cue
+    word is read as it stands; one that also reads as a compound of Dutch words needs
+    the ranker's surer match (its :data:`.text._SURE_FUZZY`).
+
+    Two guards the ranker does not need, measured over every question file: the cue
+    words are a small vocabulary, without the words a question word is closer to, so
+    the ranker's tolerance alone read "scouting" as "shouting", "slipped" as "slapped",
+    "aangebrande" as "aangerand" and "achteraf" as "achterna". A word of the English
+    dictionary (simplemma) or a common Dutch word (:mod:`.commonness`: "slechts") is no
+    misspelling, and a misspelling is one edit away
+    (:data:`_TYPO_EDITS`: a letter left out, added, changed or two swapped: "dinsdg",
+    "zelfmoort", "angtsig")."""
+    if not spelling or not word.isalpha() or not may_be_misspelt(word):
+        return None
+    if simplemma.is_known(word, lang="en") or commonness.zipf(word, "nl") > 0:
+        return None  # "scouting" is no "shouting", "slipped" no "slapped", "slechts" no "slecht"
+    compound = any(simplemma.is_known(head, lang="nl") for head in heads(tok))
+    meant = misspelling_of(word, spelling, sure=compound)
+    if meant is None or OSA.distance(word, meant) > _TYPO_EDITS:
+        return None
+    found = lemma(meant)
+    return None if found == tok else found
 
 
 def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
@@ -1704,7 +1760,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     ``age``, or when the question calls them a minor) each signal carries the family
     as it applies to a minor (:meth:`Family.for_minor`). A cue inside a figurative use
     (``signals.figurative``) is not read."""
-    q = _Question(question)
+    q = _Question(question, signals.spelling)
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
                  | _jest(signals, q) | _topic(signals, q))
@@ -2328,13 +2384,21 @@ _MINOR_CHILD = re.compile(
 #: Session 11 (safety26): the age said as a predicate ("my dad is 80", "onze buurvrouw is
 #: 86"; ANS: naamwoordelijk gezegde), the English parents ("father", "mum", "dad") and a
 #: customer named by age at a counter ("klant van 84").
+#: Session 12 (safety29; retired h15-011, h15-056, h12-022, h18-002, h16-002): the period
+#: of an abbreviated title ("dhr. 88", "Mw. 82": the shorthand of case notes, which the
+#: pattern meant and missed), a widow or widower ("een weduwe van 79"), and the parents
+#: and grandparents as Amsterdam's other home languages say them, with the possessive
+#: in the word (Turkish "annem", "babam", "anneannem", "babaannem", "dedem", "ninem":
+#: my mother, father, grandmothers, grandfather; Darija/Arabic "baba", "yemma"), and
+#: Papiamentu's verb of age ("mi mama tin 72 aña": has 72 years).
 _ELDER_NAMED = re.compile(
     r"\b(?:mw|mevr|mevrouw|dhr|meneer|heer|dame|oom|tante|buurman|buurvrouw|opa|oma|man|vrouw|"
-    r"woman|lady|gentleman|"
+    r"woman|lady|gentleman|weduwe|weduwnaar|widow|widower|"
     r"moeder|vader|schoonmoeder|schoonvader|client|cliente|patient|patiente|bewoner|"
     r"bewoonster|mr|mrs|ms|uncle|aunt|neighbour|neighbor|grandma|grandpa|grandmother|"
-    r"grandfather|resident|mother|father|mum|mom|dad|mama|papa|klant|klante|customer)"
-    r"\s*(?:van\s+|of\s+|is\s+|\(\s*|,\s*|\s)(\d{2,3})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
+    r"grandfather|resident|mother|father|mum|mom|dad|mama|papa|klant|klante|customer|"
+    r"annem|babam|anneannem|babaannem|dedem|ninem|baba|yemma)"
+    r"\.?\s*(?:van\s+|of\s+|is\s+|tin\s+|\(\s*|,\s*|\s)(\d{2,3})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
     r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|kilo|%|"
     r"procent))")
 

@@ -950,6 +950,26 @@ def phrase_alternatives(
     return out
 
 
+def may_be_misspelt(word: str) -> bool:
+    """True when the spelling tolerance may read ``word`` (folded) as a misspelling: at
+    least :data:`_MIN_FUZZY` letters, no number, and neither a word of the Dutch dictionary
+    (simplemma) nor a common English word ('schelden' is not 'schulden', 'morgen' not
+    'mogen'). The ranker's rule (:meth:`Analyzer._correct`) and the safety cues'
+    (:mod:`.safety`, session 12) are this one."""
+    return (len(word) >= _MIN_FUZZY and not word.isdigit()
+            and not simplemma.is_known(word, lang="nl") and commonness.zipf(word, "en") <= 0)
+
+
+def misspelling_of(word: str, spelling: Sequence[str], *, sure: bool = False) -> str | None:
+    """The word of ``spelling`` that ``word`` most likely misspells (rapidfuzz ratio of
+    at least :data:`_FUZZY_CUTOFF`, or :data:`_SURE_FUZZY` when ``sure`` is asked: a
+    word that also reads as a compound of known parts), or None. Call it only for a
+    word that :func:`may_be_misspelt`."""
+    cutoff = _SURE_FUZZY if sure else _FUZZY_CUTOFF
+    match = process.extractOne(word, spelling, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return None if match is None else str(match[0])
+
+
 def _english_stemmer() -> Callable[[str], str]:
     """Snowball's English (Porter 2) stemmer, cached."""
     snowball = snowballstemmer.stemmer("english")
@@ -1117,21 +1137,10 @@ class Analyzer:
 
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a misspelt ``word`` most likely means, or None."""
-        if (
-            len(word) < _MIN_FUZZY
-            or word.isdigit()
-            or word in self._spelt
-            or self.stem(word) in self._spelt_stems
-            # a word of the Dutch dictionary (simplemma) or a common English word is no
-            # misspelling: 'schelden' is not 'schulden', 'morgen' not 'mogen'
-            or simplemma.is_known(word, lang="nl")
-            or commonness.zipf(word, "en") > 0
-        ):
+        if word in self._spelt or self.stem(word) in self._spelt_stems or not may_be_misspelt(
+                word):
             return None
-        match = process.extractOne(
-            word, self._spelling, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-        )
-        return None if match is None else str(match[0])
+        return misspelling_of(word, self._spelling)
 
     def without_ruled_out(self, text: str) -> str:
         """``text``'s words without those a contrastive negation or a denial rules out
