@@ -1738,7 +1738,9 @@ def _plain_cause(cues: tuple[tuple[str, ...], ...], q: _Question) -> bool:
     """True when one of ``cues`` (a family's ``unless``) occurs, not negated, in the
     asker's own words: a cause that stands in reported speech (a speech verb earlier
     in its sentence) or in quotation marks is a cover story to weigh, not an
-    explanation."""
+    explanation. s12 (safety28): "maar"/"but" after the speech verb opens the asker's own
+    clause again ("zei dat ze stemmen hoort, maar het bleek de radio van de buren"; ANS:
+    'maar' as a contrasting coordinator, a new main clause)."""
     if _first_match(cues, q) is None:
         return False
     for cue in cues:
@@ -1746,11 +1748,17 @@ def _plain_cause(cues: tuple[tuple[str, ...], ...], q: _Question) -> bool:
             if _negated(cue, q, start) or start in q.quoted:
                 continue  # a quoted cause is the person's account ("'gevallen'")
             at = start - 1
-            while at >= 0 and q.toks[at] not in _SENTENCE_END and q.toks[at] not in _SPEECH:
+            while (at >= 0 and q.toks[at] not in _SENTENCE_END and q.toks[at] not in _SPEECH
+                   and q.toks[at] not in _OWN_AGAIN):
                 at -= 1
-            if at < 0 or q.toks[at] in _SENTENCE_END:
+            if at < 0 or q.toks[at] in _SENTENCE_END or q.toks[at] in _OWN_AGAIN:
                 return True
     return False
+
+
+#: Coordinators that open a new main clause in the asker's own words after reported
+#: speech ("zei dat ..., maar het bleek ..."; ANS, nevenschikking met 'maar').
+_OWN_AGAIN = frozenset(["maar", "but"])
 
 
 def detect(signals: SafetySignals, question: str, age: int | None = None) -> tuple[Signal, ...]:
