@@ -206,6 +206,15 @@ def before_closing(text: str) -> str:
     return text[: match.start()].rstrip()
 
 
+_CHAT = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, lexicon.CHAT)) + r")(?![a-z0-9])")
+
+
+def unchat(folded: str) -> str:
+    """``folded`` text with its chat spellings written out (:data:`.lexicon.CHAT`:
+    "mn" -> "mijn", "nie" -> "niet", "every1" -> "everyone")."""
+    return _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], folded)
+
+
 def words(text: str) -> list[str]:
     """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']; "'s nachts" ->
     ['nachts']."""
@@ -942,9 +951,12 @@ class Analyzer:
         self._person_weight = person_weight
         self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
+        pairs: Counter[tuple[str, str]] = Counter()
         capitals: set[str] = set()
         for text in texts:
-            frequencies.update(words(text))
+            found = words(text)
+            frequencies.update(found)
+            pairs.update(zip(found, found[1:], strict=False))
             capitals.update(w for w, opens in capitalised(text) if not opens)
         # Words these texts write with a capital inside a sentence ('Veilig Thuis',
         # 'DigiD', 'Wmo'): a capital there is no sign of a name (see writes_capitalised).
@@ -964,6 +976,12 @@ class Analyzer:
         self._spelling = [w for w in self._vocabulary if frequencies[w] >= 2]
         self._spelt = frozenset(self._spelling)
         self._spelt_stems = frozenset(self.stem(w) for w in self._spelling)
+        # Compounds a writer may split in two ("ouder bijdrage", "betalings regeling",
+        # "vrijwilligers werk"): two words that the map's texts write as one word more
+        # often than as the two (:meth:`_join_split`).
+        self._as_two = {pair: n for pair, n in pairs.items()
+                        if pair[0] + pair[1] in self._spelt}
+        self._as_one = {w: frequencies[w] for w in self._spelling}
         self._english = _english_stemmer()
         self._tables: tuple[tuple[str, float, dict[tuple[str, ...], list[str]], str], ...] = (
             (
@@ -1020,7 +1038,7 @@ class Analyzer:
                 return match.group(0)
             return f"{first}{second[len(parts[0]) :]} {conj} {second}"
 
-        return _ELIDED.sub(repl, _folded(text))
+        return _ELIDED.sub(repl, unchat(_folded(text)))
 
     def terms(self, text: str) -> list[tuple[str, float]]:
         """Stems of a document text with weights (compound parts count half)."""
@@ -1075,6 +1093,40 @@ class Analyzer:
         )
         return None if match is None else str(match[0])
 
+    def _split_compound(self, first: str, second: str) -> str | None:
+        """The compound ``first`` + ``second`` when they are one word split in two
+        ("ouder bijdrage" -> "ouderbijdrage"), else None. A phone writer splits Dutch
+        compounds as English does (the Taalunie's "Engelse ziekte"); the map's own
+        texts decide: the joined word is a word of theirs (seen twice or more) that
+        they write as one word more often than as the two words side by side. Neither
+        may be a stop word or a number ("met een" is no "meteen", "te veel" no
+        "teveel"): a grammar word beside another is its own word."""
+        if (
+            len(first) < _MIN_HEAD or len(second) < _MIN_HEAD
+            or first in lexicon.STOPWORDS or second in lexicon.STOPWORDS
+            or first.isdigit() or second.isdigit()
+        ):
+            return None
+        joined = first + second
+        if self._as_one.get(joined, 0) > self._as_two.get((first, second), 0):
+            return joined
+        return None
+
+    def _join_split(self, kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """``kept`` (position, word) with each split compound written as one word at
+        the position of its first part (:meth:`_split_compound`); a compound split in
+        three ("afval stoffen heffing") joins word by word."""
+        out: list[tuple[int, str]] = []
+        last = -2
+        for i, w in kept:
+            joined = self._split_compound(out[-1][1], w) if out and i == last + 1 else None
+            if joined is not None:
+                out[-1] = (out[-1][0], joined)
+            else:
+                out.append((i, w))
+            last = i
+        return out
+
     def without_ruled_out(self, text: str) -> str:
         """``text``'s words without those a contrastive negation or a denial rules out
         ("niet naar Veilig Thuis maar ..."), for the channels that read the whole text
@@ -1109,6 +1161,7 @@ class Analyzer:
             for i, w in enumerate(words(unelided))
             if w not in ignored and i not in ruled_out
         ]
+        kept = self._join_split(kept)
         original = [w for _, w in kept]
         over = (settled_words(unelided, settled) - asked
                 if settled and self._settled_weight != 1.0 else frozenset())
