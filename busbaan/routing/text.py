@@ -11,6 +11,7 @@ unknown words corrected against the vocabulary (typos).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import math
 import re
@@ -127,6 +128,7 @@ _MAX_COMPOUND = 40  # the longest word of the map and the question sets has 29 l
 _MIN_SUFFIX = 6
 _MIN_PART_FREQ = 2
 _MIN_FUZZY = 6
+_MIN_DT = 4  # a d/t error is corrected from four letters ('vint' -> 'vind')
 _FUZZY_CUTOFF = 85.0
 _SURE_FUZZY = 90.0
 #: A word this common (Zipf, Dutch or English) is read as Dutch or English.
@@ -209,10 +211,11 @@ def before_closing(text: str) -> str:
 _CHAT = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, lexicon.CHAT)) + r")(?![a-z0-9])")
 
 
-def unchat(folded: str) -> str:
-    """``folded`` text with its chat spellings written out (:data:`.lexicon.CHAT`:
-    "mn" -> "mijn", "nie" -> "niet", "every1" -> "everyone")."""
-    return _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], folded)
+def unchat(text: str) -> str:
+    """``text`` folded (:func:`_folded`) with its chat spellings written out
+    (:data:`.lexicon.CHAT`: "m'n"/"mn" -> "mijn", "nie" -> "niet", "every1" ->
+    "everyone")."""
+    return _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], _folded(text))
 
 
 def words(text: str) -> list[str]:
@@ -901,6 +904,28 @@ def phrase_alternatives(
     return out
 
 
+def _dt_swapped(word: str) -> str | None:
+    """``word`` with the Dutch d/t error at its end undone, as a candidate: 'gebelt' ->
+    'gebeld', 'antwoort' -> 'antwoord', 'vind' -> 'vint', 'wordt'/'word' kept apart
+    (the Taalunie's and Onze Taal's most frequent spelling error of Dutch: a final
+    d, t or dt that sounds the same). None when ``word`` ends otherwise."""
+    if word.endswith("dt"):
+        return word[:-1]
+    if word.endswith("t"):
+        return word[:-1] + "d"
+    if word.endswith("d"):
+        return word[:-1] + "t"
+    return None
+
+
+@functools.cache
+def _english_common_stems() -> frozenset[str]:
+    """The English (Porter 2) stems of the common English words (:mod:`.commonness`,
+    Zipf >= 4)."""
+    stem = snowballstemmer.stemmer("english").stemWord
+    return frozenset(stem(w) for w in commonness.table()["en"])
+
+
 def _english_stemmer() -> Callable[[str], str]:
     """Snowball's English (Porter 2) stemmer, cached."""
     snowball = snowballstemmer.stemmer("english")
@@ -1038,7 +1063,7 @@ class Analyzer:
                 return match.group(0)
             return f"{first}{second[len(parts[0]) :]} {conj} {second}"
 
-        return _ELIDED.sub(repl, unchat(_folded(text)))
+        return _ELIDED.sub(repl, unchat(text))
 
     def terms(self, text: str) -> list[tuple[str, float]]:
         """Stems of a document text with weights (compound parts count half)."""
@@ -1078,7 +1103,7 @@ class Analyzer:
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a misspelt ``word`` most likely means, or None."""
         if (
-            len(word) < _MIN_FUZZY
+            len(word) < _MIN_DT
             or word.isdigit()
             or word in self._spelt
             or self.stem(word) in self._spelt_stems
@@ -1088,10 +1113,26 @@ class Analyzer:
             or commonness.zipf(word, "en") > 0
         ):
             return None
+        swapped = _dt_swapped(word)
+        if swapped is not None and (swapped in self._spelt
+                                    or simplemma.is_known(swapped, lang="nl")):
+            return swapped
+        if len(word) < _MIN_FUZZY:
+            return None
         match = process.extractOne(
             word, self._spelling, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         )
-        return None if match is None else str(match[0])
+        if match is None:
+            return None
+        # An inflected English word ('raining', 'thanking', 'advises') is no misspelling
+        # of another word ('training', 'thinking'): its English stem is that of a common
+        # English word. A correction within one English stem ('allowence' ->
+        # 'allowance') stands.
+        found = str(match[0])
+        own = self._english(word)
+        if own != self._english(found) and own in _english_common_stems():
+            return None
+        return found
 
     def _split_compound(self, first: str, second: str) -> str | None:
         """The compound ``first`` + ``second`` when they are one word split in two
