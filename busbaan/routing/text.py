@@ -5,7 +5,10 @@ accents, cut into words, split compounds against the map's own vocabulary
 ("huurachterstand" -> "huur" + "achterstand"), stem with the Snowball Dutch (Porter) stemmer
 plus a few spelling rules it lacks (dakloos/dakloze). A question additionally gets
 its abbreviations, related words and English words expanded (:mod:`.lexicon`) and its
-unknown words corrected against the vocabulary (typos).
+unknown words corrected against the vocabulary (typos; a final d/t error from four
+letters). How a phone writer spells is read as the words meant: chat spellings are
+written out ("mn" -> "mijn", "nie" -> "niet", :data:`.lexicon.CHAT`) and a compound
+split in two ("ouder bijdrage") is read as one word when the map writes it so.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+import itertools
 import math
 import re
 import threading
@@ -981,7 +985,7 @@ class Analyzer:
         for text in texts:
             found = words(text)
             frequencies.update(found)
-            pairs.update(zip(found, found[1:], strict=False))
+            pairs.update(itertools.pairwise(found))
             capitals.update(w for w, opens in capitalised(text) if not opens)
         # Words these texts write with a capital inside a sentence ('Veilig Thuis',
         # 'DigiD', 'Wmo'): a capital there is no sign of a name (see writes_capitalised).
