@@ -331,6 +331,25 @@ PERSON_WORDS: frozenset[str] = _wordset(
 )
 
 
+#: Chat and phone spellings -> the words they stand for, written out before a text is
+#: read (session 12, router24: "m'n"/"mn" was read as a word of its own and matched the
+#: example questions that happen to write it; "nie" was no negation). Sources: the
+#: Dutch list of nl.wikipedia "Chattaal" (Nederlandse afkortingen: ff, gwn, idd, mss,
+#: wss, wrm, drm, nix) and the clitic spellings of any Dutch grammar ("m'n" is "mijn",
+#: read without its apostrophe as "mn"); the spoken "nie" for "niet" (ANS 2.3,
+#: regional and informal); the English of en.wikipedia "SMS language" (number
+#: homophones "every1", "some1", "b4", "2day", "2nite"; pls, plz, thx). Only spellings
+#: that are no word of their own in Dutch or English: "ma", "pa", "u", "dr" (doctor)
+#: are left as written.
+CHAT: Mapping[str, str] = {
+    "mn": "mijn", "nie": "niet", "nix": "niks", "ff": "even", "gwn": "gewoon",
+    "idd": "inderdaad", "mss": "misschien", "wss": "waarschijnlijk", "wrm": "waarom",
+    "drm": "daarom",
+    "every1": "everyone", "some1": "someone", "any1": "anyone", "no1": "no one",
+    "b4": "before", "2day": "today", "2nite": "tonight", "pls": "please", "plz": "please",
+    "thx": "thanks",
+}
+
 #: Irregular plurals and forms the stemmer does not unify.
 IRREGULAR: Mapping[str, str] = {
     "jongen": "jongen",
