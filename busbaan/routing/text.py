@@ -978,8 +978,48 @@ def may_be_misspelt(word: str) -> bool:
 def dictionary_word(word: str) -> bool:
     """A word of the Dutch dictionary (simplemma) or a common English word (folded): no
     misspelling, however close it is to a word of the map ('schelden' is not 'schulden',
-    'morgen' not 'mogen')."""
+    'morgen' not 'mogen'). A regular past participle of a Dutch verb the dictionary knows
+    counts too (:func:`_participle_of_known_verb`): simplemma lists "aanbranden" but not
+    "aangebrand", which is one letter from the cue "aangerand" (session 12, outside15's
+    o15-20: burnt food read as sexual assault)."""
+    return _listed_word(word) or _participle_of_known_verb(word)
+
+
+def _listed_word(word: str) -> bool:
+    """A word simplemma's Dutch list or the common English words hold as written."""
     return simplemma.is_known(word, lang="nl") or commonness.zipf(word, "en") > 0
+
+
+#: Endings of a Dutch past participle (weak: -d/-t, inflected -de/-te; strong: -en),
+#: with an inflected -e stripped first.
+_PARTICIPLE_ENDS = ("d", "t", "en")
+
+
+@functools.cache
+def _participle_of_known_verb(word: str) -> bool:
+    """True when ``word`` is ge- + stem + -d/-t/-en (an -e after it allowed), after an
+    optional separable particle that is itself a word ("aan", "op", "dicht"), of a verb
+    whose infinitive the Dutch dictionary knows: "aangebrand" (aanbranden),
+    "opgehaalde" (ophalen), "gemaakt" (maken: a doubled vowel is written single before
+    -en). The Algemene Nederlandse Spraakkunst's regular participle; irregular ones
+    ("gestolen") simplemma knows itself."""
+    base = word[:-1] if word.endswith("e") else word
+    for cut in range(len(base) - 4):
+        head, rest = base[:cut], base[cut:]
+        if not rest.startswith("ge") or (head and not simplemma.is_known(head, lang="nl")):
+            continue
+        for end in _PARTICIPLE_ENDS:
+            stem = rest[2:-len(end)]
+            if not rest.endswith(end) or len(stem) < 2:
+                continue
+            halved = stem[:-3] + stem[-2:] if len(stem) > 2 and stem[-3] == stem[-2] else stem
+            # a stem ending on d or t takes no second one: "gebrand" (branden), "gezet"
+            # (zetten: a short vowel doubles the consonant before -en)
+            whole = rest[2:] if end in ("d", "t") else stem
+            stems = {stem, halved, whole, whole + whole[-1]}
+            if any(simplemma.is_known(head + s + "en", lang="nl") for s in stems):
+                return True
+    return False
 
 
 def misspelling_of(word: str, spelling: Sequence[str], *, sure: bool = False) -> str | None:
@@ -1195,9 +1235,10 @@ class Analyzer:
             or word.isdigit()
             or word in self._spelt
             or self.stem(word) in self._spelt_stems
-            or dictionary_word(word)
+            or _listed_word(word)
         ):
             return None
+        # before the participle reading: "gebelt" reads as a participle of "bellen" too
         swapped = _dt_swapped(word)
         if swapped is not None and (swapped in self._spelt
                                     or simplemma.is_known(swapped, lang="nl")):

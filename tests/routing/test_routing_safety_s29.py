@@ -66,7 +66,7 @@ def test_a_typo_in_a_danger_word_is_read_as_the_word(router: Router) -> None:
 
 
 @pytest.mark.parametrize("word", ["scouting", "slipped", "aangebrande", "achteraf", "slechts",
-                                  "gister"])
+                                  "gister", "aangebrand", "opgehaalde"])
 def test_a_word_near_a_cue_word_is_no_typo(word: str) -> None:
     """English words, common Dutch words and words two edits away stay themselves: the cue
     words are a small vocabulary, and the ranker's tolerance alone read "scouting" as
@@ -98,3 +98,14 @@ def test_a_seizure_said_as_where_the_income_goes(router: Router) -> None:
         router, "Mijn hele loon gaat naar de belastingdienst, ik kan de huur niet betalen")
     assert "eviction_cutoff" not in families(
         router, "Een deel van mijn loon gaat naar de belastingdienst, de huur lukt nog")
+
+
+def test_burnt_food_is_no_assault(router: Router) -> None:
+    """outside15's o15-20 after the merge of safety28/29 (lead, session 12): "aangebrand"
+    (a participle of "aanbranden" that simplemma does not list) was one edit from the cue
+    "aangerand" and raised child_maltreatment for a fire brigade's home visit; a regular
+    participle of a known verb is a dictionary word (text.dictionary_word). A d/t error is
+    still corrected by the ranker ("gebelt" -> "gebeld")."""
+    assert not families(router, "Het rookalarm ging af door aangebrand eten, meneer (83) "
+                                "redt het koken niet meer")
+    assert router.analyzer._correct("gebelt") == "gebeld"
