@@ -17,7 +17,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +26,9 @@ from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
 
 from busbaan.devstack import Homeserver, new_password, start_homeserver
 from busbaan.store import migrate
+
+if TYPE_CHECKING:
+    from busbaan.routing import Router
 
 MakeUser = Callable[..., Awaitable[tuple[str, str]]]
 NioClient = Callable[[str, str], Awaitable[AsyncClient]]
@@ -115,6 +118,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_USER_ID = "@casus:localhost"
+
+
+@pytest.fixture(scope="session")
+def demo_router() -> Router:
+    """The router the wegwijzer bot builds in `make dev` (shipped map, shipped examples),
+    built once for the session (tests/routing, tests/wegwijzer, tests/hostile): after
+    building, a router's state is only memoised, so tests can share it."""
+    from busbaan.routing import Router, demo_map_path, load_map
+
+    return Router(load_map(demo_map_path()))
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,10 @@ than the background before it. Every question here is written for this file.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
+from routing_testdata import Tuned
 
-from busbaan.routing import Router, SocialMap
+from busbaan.routing import Router
 from busbaan.routing.router import Tuning
 from busbaan.routing.text import asked_sentences, asker_frame, words
 
@@ -66,7 +65,7 @@ def test_no_heading_without_a_short_opening_and_a_colon(text: str) -> None:
         "wmo-hulpmiddelen"),
 ])
 def test_the_writers_own_service_does_not_follow_the_need(
-        benchmark_map: SocialMap, question: str, writer: str, need: str) -> None:
+        router: Router, tuned: Tuned, question: str, writer: str, need: str) -> None:
     """A case note headed by the writer's role answers with the service the person
     needs; the writer's own service, named only in the heading, is not the runner-up,
     and it is the heading's weight that moves it down (with the heading at full weight
@@ -78,9 +77,8 @@ def test_the_writers_own_service_does_not_follow_the_need(
     def place(found: list[str]) -> int:
         return found.index(writer) if writer in found else len(found)
 
-    full = ids(Router(benchmark_map,
-                      tuning=dataclasses.replace(Tuning(), frame_weight=1.0)))
-    shipped = ids(Router(benchmark_map))
+    full = ids(tuned(frame_weight=1.0))
+    shipped = ids(router)
     assert full[0] == need and place(full) <= 2
     assert shipped[0] == need and writer not in shipped[:2]
     assert place(full) < place(shipped)
