@@ -31,6 +31,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -135,12 +136,27 @@ async def query_keys(client: Any) -> bool:
     return True
 
 
+def _room_in_logs(room_id: str) -> dict[str, str | None]:
+    return {"room_id": room_id}
+
+
+def _log_room(client: Any) -> Callable[[str], dict[str, str | None]]:
+    """The client's rule for naming a room in a log line (a client that is no
+    :class:`BotClient` names it, as before)."""
+    rule = getattr(client, "log_room", None)
+    return rule if callable(rule) else _room_in_logs
+
+
 def renew_room_key(client: Any, room_id: str, leaving: Any) -> bool:
     """Drop ``room_id``'s outbound Megolm session if any of the users ``leaving`` holds
     it, so the next message goes out with a new one they never get (True: dropped).
     nio's ``invalidate_outbound_session`` keeps a session it has not flagged "shared"
     — which it does only once every listed device got it — even when it already went
-    to some: a member removed then would read the messages after her removal."""
+    to some: a member removed then would read the messages after her removal.
+
+    The log line names the room only as the bot's dispatcher allows
+    (``client.log_room``, :meth:`busbaan.matrix.dispatch.Dispatcher.log_room`: the
+    wegwijzer's lane rooms name an asker and a team, session 12, privacy15)."""
     if client.olm is None:
         return False
     gone = set(leaving)
@@ -148,7 +164,7 @@ def renew_room_key(client: Any, room_id: str, leaving: Any) -> bool:
     if session is None or not any(user in gone for user, _ in session.users_shared_with):
         return False
     client.olm.outbound_group_sessions.pop(room_id, None)
-    log.info("bot.room_key_renewed", room_id=room_id)
+    log.info("bot.room_key_renewed", **_log_room(client)(room_id))
     return True
 
 
@@ -166,10 +182,14 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
     of them while nio waited for the server is dropped and a new one shared."""
 
     removed_members: dict[str, set[str]]
+    #: How this client's log lines name a room: the runner sets its dispatcher's
+    #: :meth:`~busbaan.matrix.dispatch.Dispatcher.log_room` (one rule for every line).
+    log_room: Callable[[str], dict[str, str | None]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.removed_members = {}
+        self.log_room = _room_in_logs
 
     async def share_group_session(self, room_id: str,
                                   ignore_unverified_devices: bool = False) -> Any:

@@ -178,6 +178,7 @@ class BotRunner:
                 store_sync_tokens=False, encryption_enabled=encryption, max_timeouts=None,
                 request_timeout=60, pickle_key=self.keys.secret() if encryption else ""),
         )
+        self.client.log_room = dispatcher.log_room  # one rule for naming rooms in logs
         self._backup_at = 0.0  # monotonic time of the last key backup
         self._keys_lock = asyncio.Lock()  # one key exchange at a time (sync loop, sends)
         self._upkeep: asyncio.Task[None] | None = None
