@@ -8,6 +8,16 @@ see docs/notes/2026-12-10s12-xfail22.md.
   alone says ("is psychotisch"): the safety reader does not read a cue's adjective that
   is the attribute of a condition noun (``conditions`` in the safety file); the ranker
   keeps the word (the GGZ services' need). probe23-016, x21-27..29.
+- "gaan" + an infinitive is the Dutch future ("niemand gaat me missen" = "niemand zal me
+  missen"; English "is going to"): the suicide family's "nobody will miss" cues in that
+  form. outside14 o14-13.
+- A near negation ("nauwelijks", "amper", "hardly", "barely") is a word of lack, as
+  "te weinig" and "niet genoeg" are: a cue's "geen" also reads it ("krijgt nauwelijks
+  eten" = "krijgt geen eten"). outside14 o14-10.
+- English everyday words weigh what their Dutch translations weigh in the ranker's
+  lists ("go", "comes", "says" are stop words as "gaan", "komt", "zegt" are; "old",
+  "since", "next", "neighbour" everyday words as "oud", "sinds", "volgende",
+  "buurman" are). outside10's English school refusal.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from routing_testdata import read_jsonl
+from routing_testdata import assert_safety_probe, read_jsonl
 
 from busbaan.routing import Router
 from busbaan.routing.safety import detect
@@ -40,3 +50,24 @@ def test_a_diagnosis_named_is_no_crisis(row: dict[str, Any], router: Router) -> 
     answer = router.route(row["question"], row["context"])
     wanted = set(row["expected"]) | set(row["acceptable"])
     assert wanted & {r.service_id for r in answer.results[:3]}
+
+
+@pytest.mark.parametrize("row", _cause("future") + _cause("scarcely"), ids=lambda r: r["id"])
+def test_the_future_with_gaan_and_a_near_negation(row: dict[str, Any], router: Router) -> None:
+    """A danger probe raises its family with an expected service in the top 3; a near
+    miss raises no signal (a caution may stay)."""
+    assert_safety_probe(router, row)
+
+
+@pytest.mark.parametrize("row", _cause("english"), ids=lambda r: r["id"])
+def test_english_everyday_words_weigh_as_their_dutch(row: dict[str, Any], router: Router) -> None:
+    """An English question's service comes first (``check:top1``) or is in the top 3
+    without Veilig Thuis as a filler on everyday words (``check:no-vt``)."""
+    answer = router.route(row["question"], row["context"])
+    top = [r.service_id for r in answer.results[:3]]
+    assert not answer.safety and not answer.caution
+    if "check:top1" in row["tags"]:
+        assert top[0] in row["expected"], top
+    else:
+        assert (set(row["expected"]) | set(row["acceptable"])) & set(top), top
+        assert "vt-advies-melding" not in top, top
