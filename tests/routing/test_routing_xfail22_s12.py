@@ -14,6 +14,9 @@ see docs/notes/2026-12-10s12-xfail22.md.
 - A near negation ("nauwelijks", "amper", "hardly", "barely") is a word of lack, as
   "te weinig" and "niet genoeg" are: a cue's "geen" also reads it ("krijgt nauwelijks
   eten" = "krijgt geen eten"). outside14 o14-10.
+- "sinds"/"since" + a day's name is the day a state began, in the past ("sinds maandag
+  afgesloten", "back on since Monday"), not a day to come: the eviction's "soon" does
+  not read it. probe22-001, probe23-011.
 - English everyday words weigh what their Dutch translations weigh in the ranker's
   lists ("go", "comes", "says" are stop words as "gaan", "komt", "zegt" are; "old",
   "since", "next", "neighbour" everyday words as "oud", "sinds", "volgende",
@@ -56,6 +59,16 @@ def test_a_diagnosis_named_is_no_crisis(row: dict[str, Any], router: Router) -> 
 def test_the_future_with_gaan_and_a_near_negation(row: dict[str, Any], router: Router) -> None:
     """A danger probe raises its family with an expected service in the top 3; a near
     miss raises no signal (a caution may stay)."""
+    assert_safety_probe(router, row)
+
+
+@pytest.mark.parametrize("row", _cause("since"), ids=lambda r: r["id"])
+def test_a_day_after_since_is_no_day_to_come(row: dict[str, Any], router: Router) -> None:
+    """A cut-off since a day is cutoff_now's, not an eviction or cut-off to come; a day
+    without "sinds" still is one to come; a supply back on since a day raises nothing."""
+    strong = {s.family.id for s in detect(router.safety, row["question"]) if not s.weak}
+    if row["safety"] == "cutoff_now":
+        assert "eviction_cutoff" not in strong
     assert_safety_probe(router, row)
 
 
