@@ -1730,7 +1730,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     q = _Question(question)
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
-                 | _jest(signals, q) | _topic(signals, q) | _conditions(signals, q))
+                 | _jest(signals, q) | _topic(signals, q) | _conditions(signals, q)
+                 | _since(q))
     q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
@@ -2253,6 +2254,27 @@ def _topic(signals: SafetySignals, q: _Question) -> frozenset[int]:
                 p += 1
             out.update(range(about, p + 1))
     return frozenset(out)
+
+
+#: "sinds"/"since" + a point in time says when a state began, in the past (ANS: "sinds"
+#: + tijdstip in het verleden; Oxford Learner's: "since" + a past time); from any
+#: grammar of Dutch and English.
+_SINCE = frozenset(["sinds", "sedert", "since"])
+#: The days of the week (folded as written): said alone they may be the next one
+#: ("maandag wordt het gas afgesloten") or the last; after "sinds" only the last.
+_DAYS = frozenset(["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+                   "zondag", "monday", "tuesday", "wednesday", "thursday", "friday",
+                   "saturday", "sunday"])
+
+
+def _since(q: _Question) -> frozenset[int]:
+    """Positions of a day's name right after "sinds"/"since" (session 12, xfail22;
+    probe22-001, probe23-011): "is sinds maandag afgesloten", "back on since Monday"
+    name the day a state began, not a day to come, so no cue reads it (the eviction
+    rules' "soon": "maandag", "monday"). The state itself is read as before
+    (cutoff_now's "sinds": a cut-off that lasts)."""
+    return frozenset(at for at in range(1, len(q.surface))
+                     if q.surface[at] in _DAYS and q.surface[at - 1] in _SINCE)
 
 
 def _conditions(signals: SafetySignals, q: _Question) -> frozenset[int]:
