@@ -146,14 +146,18 @@ DANGER_MISSED = [
     # o14-01, o14-02, o14-04 pass since safety27 (overdose: something swallowed + a body
     # that does not respond; sexual_violence: an act + no consent; honour_violence: a
     # marriage arranged that she refuses); moved to test_danger_now_read below
-    pytest.param("o14-13", "suicide", "crisisdienst-113", marks=pytest.mark.xfail(
-        strict=True, reason="a 15-year-old's night message 'het heeft allemaal geen zin "
-        "meer, niemand gaat me missen, sorry voor alles': only the weak suicide caution; "
-        "the Ouder- en Kindteam first, the Crisisdienst third, unsure")),
-    pytest.param("o14-10", "elder_abuse", "veilig-thuis", marks=pytest.mark.xfail(
-        strict=True, reason="elder neglect by a live-in daughter (wet sheets at every "
-        "visit, hardly any food, the fridge locked): only the weak caution, so no ⚠ line "
-        "and 'Ik weet het niet zeker' — Veilig Thuis does come first")),
+    # o14-13 was a strict xfail: "a 15-year-old's night message 'het heeft allemaal geen
+    # zin meer, niemand gaat me missen, sorry voor alles': only the weak suicide caution;
+    # the Ouder- en Kindteam first, the Crisisdienst third, unsure". Passes since session
+    # 12 (xfail22): "gaan" + infinitive is the future, so "niemand gaat me missen" is the
+    # file's "niemand zal me missen", a second weak sign beside the farewell.
+    pytest.param("o14-13", "suicide", "crisisdienst-113"),
+    # o14-10 was a strict xfail: "elder neglect by a live-in daughter (wet sheets at every
+    # visit, hardly any food, the fridge locked): only the weak caution, so no ⚠ line and
+    # 'Ik weet het niet zeker' — Veilig Thuis does come first". Passes since session 12
+    # (xfail22): a near negation is a word of lack ("geeft hem nauwelijks eten" reads the
+    # rule's "geeft geen eten": an older person, a relative, food withheld).
+    pytest.param("o14-10", "elder_abuse", "veilig-thuis"),
 ]
 
 
