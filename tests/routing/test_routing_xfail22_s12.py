@@ -17,6 +17,10 @@ see docs/notes/2026-12-10s12-xfail22.md.
 - "sinds"/"since" + a day's name is the day a state began, in the past ("sinds maandag
   afgesloten", "back on since Monday"), not a day to come: the eviction's "soon" does
   not read it. probe22-001, probe23-011.
+- Brothers or cousins who keep a woman in since she wants a divorce (Movisie,
+  'Eergerelateerd geweld': a divorce is a moment of risk; brothers who control and lock
+  up): honour_violence's rule of the brothers reads keeping in and a divorce.
+  probe21-029.
 - English everyday words weigh what their Dutch translations weigh in the ranker's
   lists ("go", "comes", "says" are stop words as "gaan", "komt", "zegt" are; "old",
   "since", "next", "neighbour" everyday words as "oud", "sinds", "volgende",
@@ -55,7 +59,7 @@ def test_a_diagnosis_named_is_no_crisis(row: dict[str, Any], router: Router) -> 
     assert wanted & {r.service_id for r in answer.results[:3]}
 
 
-@pytest.mark.parametrize("row", _cause("future") + _cause("scarcely"), ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", _cause("future") + _cause("scarcely") + _cause("divorce"), ids=lambda r: r["id"])
 def test_the_future_with_gaan_and_a_near_negation(row: dict[str, Any], router: Router) -> None:
     """A danger probe raises its family with an expected service in the top 3; a near
     miss raises no signal (a caution may stay)."""
