@@ -21,10 +21,9 @@ see docs/notes/2026-12-10s12-xfail22.md.
   'Eergerelateerd geweld': a divorce is a moment of risk; brothers who control and lock
   up): honour_violence's rule of the brothers reads keeping in and a divorce.
   probe21-029.
-- English everyday words weigh what their Dutch translations weigh in the ranker's
-  lists ("go", "comes", "says" are stop words as "gaan", "komt", "zegt" are; "old",
-  "since", "next", "neighbour" everyday words as "oud", "sinds", "volgende",
-  "buurman" are). outside10's English school refusal.
+- "go" is a stop word as "gaan" is (English questions). outside10's English school
+  refusal. The wider list (the English forms of every Dutch stop verb and everyday word)
+  was measured and left out: xf22-18..22 are strict xfails (ENGLISH_WIDER).
 """
 
 from __future__ import annotations
@@ -76,15 +75,30 @@ def test_a_day_after_since_is_no_day_to_come(row: dict[str, Any], router: Router
     assert_safety_probe(router, row)
 
 
-@pytest.mark.parametrize("row", _cause("english"), ids=lambda r: r["id"])
+#: xf22-18..22 (written before the fix, for the wider list): English everyday words
+#: ("old", "since", "next", "neighbour", "every", "comes", "says") still weigh in full
+#: where their Dutch translations are stop or everyday words, so Veilig Thuis's English
+#: examples list it as a filler. The list that fixes them cost a top-1 and a safety
+#: service in the top 3 over the 333 English questions of the retired sets (leave one
+#: set out): the English forms of the stop verbs and of the everyday words both move
+#: the order among a signal's services. Only "go" was kept (see the note).
+ENGLISH_WIDER = {"xf22-18", "xf22-19", "xf22-20", "xf22-21", "xf22-22"}
+
+
+@pytest.mark.parametrize("row", [
+    pytest.param(r, marks=pytest.mark.xfail(strict=True, reason="see ENGLISH_WIDER"))
+    if r["id"] in ENGLISH_WIDER else r for r in _cause("english")], ids=lambda r: r["id"])
 def test_english_everyday_words_weigh_as_their_dutch(row: dict[str, Any], router: Router) -> None:
-    """An English question's service comes first (``check:top1``) or is in the top 3
+    """An English question's service comes first (``check:top1``), its expected service
+    is in the top 3 (``check:expected3``), or an answer-key service is in the top 3
     without Veilig Thuis as a filler on everyday words (``check:no-vt``)."""
     answer = router.route(row["question"], row["context"])
     top = [r.service_id for r in answer.results[:3]]
     assert not answer.safety and not answer.caution
     if "check:top1" in row["tags"]:
         assert top[0] in row["expected"], top
+    elif "check:expected3" in row["tags"]:
+        assert set(row["expected"]) & set(top), top
     else:
         assert (set(row["expected"]) | set(row["acceptable"])) & set(top), top
         assert "vt-advies-melding" not in top, top
