@@ -58,7 +58,8 @@ def test_a_diagnosis_named_is_no_crisis(row: dict[str, Any], router: Router) -> 
     assert wanted & {r.service_id for r in answer.results[:3]}
 
 
-@pytest.mark.parametrize("row", _cause("future") + _cause("scarcely") + _cause("divorce"), ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", _cause("future") + _cause("scarcely") + _cause("divorce"),
+                         ids=lambda r: r["id"])
 def test_the_future_with_gaan_and_a_near_negation(row: dict[str, Any], router: Router) -> None:
     """A danger probe raises its family with an expected service in the top 3; a near
     miss raises no signal (a caution may stay)."""
