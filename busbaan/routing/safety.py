@@ -156,6 +156,18 @@ class _Topic(BaseModel):
     about: tuple[str, ...] = Field(min_length=1)
 
 
+class _Conditions(BaseModel):
+    """A lasting condition named (session 12, xfail22): ``cues`` are the nouns of a
+    diagnosis or a vulnerability ("stoornis", "aandoening", "disorder"), ``acute`` the
+    words that still say the state is acute ("acute psychotische stoornis"). See
+    :func:`_conditions`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    acute: tuple[str, ...] = ()
+
+
 class _AdultKin(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     source: str = Field(min_length=1)
@@ -193,6 +205,7 @@ class _File(BaseModel):
     causes: _Causes | None = None
     topic: _Topic | None = None
     things: _CueList | None = None
+    conditions: _Conditions | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
 
 
@@ -451,6 +464,10 @@ class SafetySignals:
     #: Nouns that are a thing after a definite article and an act otherwise ("de trap"
     #: is the staircase, "een trap" the kick), folded as written: see :func:`_things`.
     things: frozenset[str] = frozenset()
+    #: Nouns of a lasting condition ("stoornis", "disorder"; lemmas) and the words that
+    #: keep such a condition acute ("acute"; folded as written): see :func:`_conditions`.
+    conditions: tuple[str, ...] = ()
+    acute: frozenset[str] = frozenset()
     #: Per family, its cues that hold a negation ("niet gezien", "durft niet naar huis"):
     #: read for that family, such a negation is the cue's own (:func:`_owned`). Filled
     #: by :func:`parse_signals`.
@@ -561,7 +578,7 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
     """Cues without words and rules with fewer than two groups, read from the raw data
     (so that they are named even when other fields fail to parse)."""
     out: list[SafetyProblem] = []
-    for field in ("minor_words", "figurative", "rather", "past", "causes"):
+    for field in ("minor_words", "figurative", "rather", "past", "causes", "conditions"):
         entry = raw.get(field) if isinstance(raw, Mapping) else None
         cues = entry.get("cues") if isinstance(entry, Mapping) else None
         for cue in cues if isinstance(cues, list) else ():
@@ -729,6 +746,10 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.topic else frozenset(),
                          things=frozenset(fold(c) for c in parsed.things.cues)
                          if parsed.things else frozenset(),
+                         conditions=tuple(w for c in parsed.conditions.cues for w in _words(c))
+                         if parsed.conditions else (),
+                         acute=frozenset(fold(c) for c in parsed.conditions.acute)
+                         if parsed.conditions else frozenset(),
                          past_as_written=frozenset(
                              words[0] for words in (_TOKEN.findall(fold(str(c)))
                                                     for c in parsed.past.cues)
@@ -892,10 +913,11 @@ POSSESSIVES: Mapping[str, frozenset[str]] = {
 #: "te weinig", "niet genoeg", "not enough" ("komt zonder ontbijt", "heeft nooit eten
 #: bij zich", "krijgt niet genoeg te eten" are all "geen ontbijt/eten"). As articles
 #: are one class ("de" = "het" = "een"), so are these determiners of lack; from any
-#: grammar of Dutch and English. Session 12 (safety29; outside14 o14-10: "geeft hem
-#: nauwelijks eten"): the adverbs of "almost not", which deny a need as surely as "te
-#: weinig" does ("krijgt amper te drinken", "gives him barely any food"; ANS: nauwelijks,
-#: amper, haast niet; any English grammar: hardly, barely, scarcely).
+#: grammar of Dutch and English. Session 12 (safety29 and xfail22, each on its own;
+#: outside14 o14-10: "geeft hem nauwelijks eten"): the adverbs of "almost not", which deny
+#: a need as surely as "te weinig" does ("krijgt amper te drinken", "gives him barely any
+#: food"; ANS: nauwelijks, amper, haast niet; any English grammar: hardly, barely,
+#: scarcely).
 LACKS = frozenset(["geen", "zonder", "nooit", "niks", "niets", "no", "without", "never",
                    "nothing", "nauwelijks", "amper", "hardly", "barely", "scarcely"])
 #: Quantifiers that deny only after their own word: "te weinig", "niet genoeg".
@@ -1789,7 +1811,8 @@ def detect(signals: SafetySignals, question: str, age: int | None = None) -> tup
     q = _Question(question, signals.spelling)
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
-                 | _jest(signals, q) | _topic(signals, q))
+                 | _jest(signals, q) | _topic(signals, q) | _conditions(signals, q)
+                 | _since(q))
     q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
@@ -2311,6 +2334,50 @@ def _topic(signals: SafetySignals, q: _Question) -> frozenset[int]:
                             and q.surface[p + 2] in _TOPIC_SUBJECTS)):
                 p += 1
             out.update(range(about, p + 1))
+    return frozenset(out)
+
+
+#: "sinds"/"since" + a point in time says when a state began, in the past (ANS: "sinds"
+#: + tijdstip in het verleden; Oxford Learner's: "since" + a past time); from any
+#: grammar of Dutch and English.
+_SINCE = frozenset(["sinds", "sedert", "since"])
+#: The days of the week (folded as written): said alone they may be the next one
+#: ("maandag wordt het gas afgesloten") or the last; after "sinds" only the last.
+_DAYS = frozenset(["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+                   "zondag", "monday", "tuesday", "wednesday", "thursday", "friday",
+                   "saturday", "sunday"])
+
+
+def _since(q: _Question) -> frozenset[int]:
+    """Positions of a day's name right after "sinds"/"since" (session 12, xfail22;
+    probe22-001, probe23-011): "is sinds maandag afgesloten", "back on since Monday"
+    name the day a state began, not a day to come, so no cue reads it (the eviction
+    rules' "soon": "maandag", "monday"). The state itself is read as before
+    (cutoff_now's "sinds": a cut-off that lasts)."""
+    return frozenset(at for at in range(1, len(q.surface))
+                     if q.surface[at] in _DAYS and q.surface[at - 1] in _SINCE)
+
+
+def _conditions(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of the attribute of a condition noun (session 12, xfail22): the word
+    right before one of ``signals.conditions`` ("een psychotische stoornis", "a
+    psychotic illness", "een paranoïde persoonlijkheidsstoornis": a compound ending in
+    one counts) says which lasting condition it is, a diagnosis, not the state the
+    adjective alone says ("hij is psychotisch"). No cue reads it. An ``acute`` word
+    before it keeps it ("een acute psychotische stoornis"). A danger told beside the
+    diagnosis is read as before ("heeft een psychotische stoornis en is nu psychotisch",
+    "... en hoort stemmen die zeggen dat hij iemand iets moet aandoen")."""
+    if not signals.conditions:
+        return frozenset()
+    out: set[int] = set()
+    for noun in signals.conditions:
+        for at in q.where(noun):
+            before = at - 1
+            if before < 0 or not q.toks[before][0].isalnum():
+                continue
+            if before > 0 and q.surface[before - 1] in signals.acute:
+                continue
+            out.add(before)
     return frozenset(out)
 
 

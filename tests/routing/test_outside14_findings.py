@@ -144,11 +144,11 @@ def test_a_forwarded_chat_with_time_stamps_is_answered(demo_router: Router) -> N
 
 # o14-01, o14-02, o14-04 pass since safety27 (overdose: something swallowed + a body that
 # does not respond; sexual_violence: an act + no consent; honour_violence: a marriage
-# arranged that she refuses); o14-13 and o14-10 since safety29 (session 12: "niemand gaat
-# me missen" is the future of "niemand zal me missen", and with "sorry voor alles" two
-# signs; "geeft hem nauwelijks eten" denies the food as "geen eten" does, and "meneer van
-# 88" with the live-in daughter is elder_abuse's neglect by a relative). All in
-# test_danger_now_read below.
+# arranged that she refuses); o14-13 and o14-10 since safety29 and xfail22, each on its own
+# (session 12: "niemand gaat me missen" is the future of "niemand zal me missen", and with
+# "sorry voor alles" two signs; "geeft hem nauwelijks eten" denies the food as "geen eten"
+# does, and "meneer van 88" with the live-in daughter is elder_abuse's neglect by a
+# relative). All in test_danger_now_read below.
 
 
 @pytest.mark.parametrize(("qid", "signal", "service"), [
