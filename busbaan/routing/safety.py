@@ -1675,7 +1675,7 @@ def _separable(q: _Question, at: int) -> str:
     for i in range(at + 2, end - 1):
         if (surface[i] in PARTICLES and surface[i + 1] in _EXTRAPOSED and i not in q.idioms
                 and simplemma.is_known(surface[i] + toks[at], lang="nl")):
-            return surface[i]
+            return str(surface[i])
     return ""
 
 
