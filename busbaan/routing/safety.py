@@ -14,6 +14,7 @@ before the cue in the same clause ("geen geweld", "niet dakloos").
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
@@ -132,6 +133,13 @@ class _Jest(BaseModel):
     source: str = Field(min_length=1)
     cues: tuple[str, ...] = Field(min_length=1)
     earnest: tuple[str, ...] = ()
+    #: A turn to seriousness ("maar even serieus", "but seriously"): what came before it
+    #: was said in jest (session 12, safety31; see :func:`_joked_before`).
+    serious: tuple[str, ...] = ()
+    #: The asker's gloss of what was meant ("Aan mijn webwinkeltje bedoel ik", "the gym,
+    #: I mean"): a fronted phrase before it gives the words before another object
+    #: (session 12, safety31; see :func:`_glossed`).
+    gloss: tuple[str, ...] = ()
 
 
 class _Causes(BaseModel):
@@ -437,6 +445,10 @@ class SafetySignals:
     #: A quoted threat called a joke, and the words that say it is meant (:func:`_jest`).
     jest: tuple[tuple[str, ...], ...] = ()
     earnest: tuple[tuple[str, ...], ...] = ()
+    #: A turn to seriousness and the asker's gloss (:func:`_joked_before`, :func:`_glossed`;
+    #: the gloss as written: "bedoel ik", not the lemma "bedoelen").
+    serious: tuple[tuple[str, ...], ...] = ()
+    gloss: tuple[tuple[str, ...], ...] = ()
     #: Danger placed in the past ("vroeger sloeg haar ex haar", "jaren geleden op straat
     #: geleefd"): a cue in the same part of a sentence as one of these is not read,
     #: unless the question says the danger is current (``current``); ``turns`` are
@@ -722,6 +734,10 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          jest=tuple(_figurative_words(c) for c in parsed.jest.cues)
                          if parsed.jest else (),
                          earnest=tuple(_figurative_words(c) for c in parsed.jest.earnest)
+                         if parsed.jest else (),
+                         serious=tuple(_figurative_words(c) for c in parsed.jest.serious)
+                         if parsed.jest else (),
+                         gloss=tuple(tuple(_TOKEN.findall(fold(c))) for c in parsed.jest.gloss)
                          if parsed.jest else (),
                          past=tuple(_figurative_words(c) for c in parsed.past.cues)
                          if parsed.past else (),
@@ -1174,6 +1190,24 @@ _MIN_TYPO = 6
 _TYPO_EDITS = 1
 
 
+def _dropped_n(word: str, spelling: Sequence[str]) -> str | None:
+    """The lemma of the cue word that ``word`` is with its final -n dropped, or None
+    (session 12, safety31; retired h21-017 "stemme die zegge", h21-031 "afgeslote"):
+    spoken Dutch drops the -n of the ending -en (ANS 'Uitspraak': the n-deletion, "lope",
+    "geslote"), and phone writers write it as said. Read only where the word with -n is a
+    cue word as written (``spelling``, sorted) and the word as it stands is no word of
+    its own (not common Dutch: "jonge" stays "jonge"; not English)."""
+    if not word.endswith("e") or word.endswith("ee"):
+        return None
+    full = word + "n"
+    at = bisect.bisect_left(spelling, full)
+    if at == len(spelling) or spelling[at] != full:
+        return None
+    if commonness.zipf(word, "nl") > 0 or simplemma.is_known(word, lang="en"):
+        return None
+    return lemma(full)
+
+
 def _misspelt(word: str, tok: str, spelling: Sequence[str]) -> str | None:
     """The lemma of the cue word that the question's ``word`` (folded, its lemma ``tok``)
     misspells, or None (session 12, safety29; retired h13-024 "dinsdg", h19-013
@@ -1190,7 +1224,12 @@ def _misspelt(word: str, tok: str, spelling: Sequence[str]) -> str | None:
     misspelling, and a misspelling is one edit away
     (:data:`_TYPO_EDITS`: a letter left out, added, changed or two swapped: "dinsdg",
     "zelfmoort", "angtsig")."""
-    if not spelling or not word.isalpha() or not may_be_misspelt(word):
+    if not spelling or not word.isalpha():
+        return None
+    dropped = _dropped_n(word, spelling)
+    if dropped is not None:
+        return None if dropped == tok else dropped
+    if not may_be_misspelt(word):
         return None
     if simplemma.is_known(word, lang="en") or commonness.zipf(word, "nl") > 0:
         return None  # "scouting" is no "shouting", "slipped" no "slapped", "slechts" no "slecht"
@@ -1322,12 +1361,22 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
         tok = toks[i]
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS or q.surface[i] in _CLAUSE_END:
             return False
+        if tok in _ABLE:
+            # s12 (safety31; retired h21-078 "SINDS GISTER KAN NIET douchen"): a negation
+            # after a verb of ability is that verb's ("kan niet douchen": cannot shower,
+            # a lack), not a denial of the words before it (ANS: 'niet' negates the
+            # predicate of the modal)
+            return False
         if tok in NEGATIONS_AFTER:
             # s11 (safety24): a negation that a cue holding it reads as its own ("al een
             # week niet gezien", "wordt nooit gehaald", "doet al dagen niet open") negates
             # that cue's verb, not the words before it
             return i not in q.owned
     return False
+
+
+#: Verbs of ability (lemmas; Dutch, English): "kan niet", "can not" (see :func:`_negated`).
+_ABLE = frozenset(["kunnen", "can", "could"])
 
 
 #: Verbs of saying (lemmas; Dutch, English): "heeft nooit gezegd dat ..." denies what the
@@ -1660,7 +1709,20 @@ def _separable(q: _Question, at: int) -> str:
     # (a word inside an idiom is no particle: "pakt af en toe geld"; s10, safety20)
     if last in PARTICLES and simplemma.is_known(last + toks[at], lang="nl"):
         return last
+    # s12 (safety31; probe29-021 "krijgt amper eten binnen door zijn gebit"): a phrase
+    # with a preposition may follow the particle (ANS 'uitloop': a prepositional phrase
+    # after the end of the verb's cluster), so the particle is the last word before it
+    for i in range(at + 2, end - 1):
+        if (surface[i] in PARTICLES and surface[i + 1] in _EXTRAPOSED and i not in q.idioms
+                and simplemma.is_known(surface[i] + toks[at], lang="nl")):
+            return str(surface[i])
     return ""
+
+
+#: Prepositions that open a phrase after the end of the verb's cluster (ANS 'uitloop':
+#: "krijgt geen eten binnen door zijn gebit"); Dutch.
+_EXTRAPOSED = frozenset(["door", "met", "na", "sinds", "vanwege", "zonder", "tijdens", "wegens",
+                         "dankzij", "omwille"])
 
 
 def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
@@ -2287,10 +2349,80 @@ def _jest(signals: SafetySignals, q: _Question) -> frozenset[int]:
     joke word says how it was meant. Nothing when the question says it is meant or
     feared (``signals.earnest``), or without quotes ("zegt dat hij me vermoordt, hij
     lacht erbij" is read)."""
+    out = _joked_before(signals, q) | _glossed(signals, q)
     if not q.quoted or not signals.jest or _said(q, signals.earnest):
-        return frozenset()
+        return out
     jokes = {_sentence(q, at) for at in _figurative(q, signals.jest)}
-    return frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
+    return out | frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
+
+
+def _earnest_outside(signals: SafetySignals, q: _Question, marks: frozenset[int]) -> bool:
+    """True when an earnest word ("meen het", "bang", "serious") is said outside the
+    positions ``marks`` (a turn word holds "serieus" itself)."""
+    return any(_matched_plainly(q, cue) - marks for cue in signals.earnest)
+
+
+def _joked_before(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions said in jest before a turn to seriousness (``signals.serious``: "maar
+    even serieus", "alle gekheid op een stokje", "but seriously", "joking aside";
+    session 12, safety31, retired h23-097): the turn says that what came before it in
+    its sentence and the sentence before was not meant (Van Dale 'serieus': "even
+    serieus", in earnest now, after a joke). The words after the turn are read as
+    ever ("haha maar serieus, ik wil niet meer leven"). Nothing when the question says
+    anywhere else that it is meant or feared (``signals.earnest``: "meen het", "bang")."""
+    if not signals.serious:
+        return frozenset()
+    marks = _figurative(q, signals.serious)
+    if not marks or _earnest_outside(signals, q, marks):
+        return frozenset()
+    turn = min(marks)
+    sentence = _sentence(q, turn)
+    return frozenset(at for at in range(turn)
+                     if sentence - 1 <= _sentence(q, at) <= sentence)
+
+
+#: Words that open no glossed phrase before "bedoel ik"/"I mean": "dat bedoel ik echt",
+#: "zo bedoel ik het", "echt, I mean it" restate the words before, they give them no
+#: other object (ANS: voorgeplaatst aanwijzend voornaamwoord; Dutch, English).
+_NO_GLOSS = frozenset(["dat", "het", "dit", "zo", "echt", "wat", "ik", "nee", "ja",
+                       "that", "it", "this", "so", "what", "really", "no", "yes", "i"])
+#: The longest phrase a gloss fronts ("aan dat abonnement op de krant": 6 words).
+_GLOSS_REACH = 7
+
+
+def _glossed(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions the asker glosses with another object: a phrase fronted before
+    "bedoel ik" (Dutch inversion: the phrase is what is meant) or standing before "I
+    mean" at the end of its clause ("Ik wil er een eind aan maken. Aan mijn
+    webwinkeltje bedoel ik"; "I want to end it all. The gym, I mean"; session 12,
+    safety31, retired h23-056; ANS 'bedoelen': an explanation of what was said). The
+    words before the phrase, in its sentence and the sentence before, are not read.
+    Not when the phrase is a pronoun or an adverb ("Dat bedoel ik echt"), is longer
+    than a phrase, holds an earnest word, or when "I mean" opens a clause ("I mean,
+    nobody would care")."""
+    if not signals.gloss:
+        return frozenset()
+    out: set[int] = set()
+    for cue in signals.gloss:
+        for at in _matched_as_written(q, cue):
+            end = at + len(cue)
+            if q.surface[at] == "i" and end < len(q.surface) and q.surface[end][0].isalnum():
+                continue  # "I mean" goes on as a clause: no gloss
+            first = at - 1
+            while first >= 0 and q.surface[first][0].isalnum():
+                first -= 1
+            if first == at - 1 and first >= 0 and q.surface[first] == ",":
+                first -= 1  # "the gym, I mean": the phrase is the clause before
+                while first >= 0 and q.surface[first][0].isalnum():
+                    first -= 1
+            phrase = [i for i in range(first + 1, at) if q.surface[i][0].isalnum()]
+            if (not phrase or len(phrase) > _GLOSS_REACH or q.surface[phrase[0]] in _NO_GLOSS
+                    or _earnest_outside(signals, q, frozenset())):
+                continue
+            sentence = _sentence(q, phrase[0])
+            out.update(i for i in range(phrase[0])
+                       if sentence - 1 <= _sentence(q, i) <= sentence)
+    return frozenset(out)
 
 
 #: Definite articles (Dutch, English; from any grammar): the word after one is a noun.

@@ -18,13 +18,9 @@ from busbaan.routing import Router
 
 PROBES = read_jsonl("probes-s12-safety28.jsonl")
 
-#: Probes no reading holds yet, each with its cause (see the note).
-KNOWN_GAPS: dict[str, str] = {
-    "probe28-054": "the asker's own gloss in the next sentence ('Aan mijn abonnement ... bedoel "
-                   "ik') re-aims 'er een eind aan maken'; jest reads only quoted words",
-    "probe28-055": "'maar even serieus' turns what came before into a joke; jest reads only "
-                   "quoted words, and 'serieus' is an earnest word",
-}
+#: Probes no reading holds yet, each with its cause (see the note). probe28-054/055 (a
+#: gloss, "maar even serieus") are read since safety31 (safety._glossed, _joked_before).
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("row", [

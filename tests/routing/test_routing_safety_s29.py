@@ -20,12 +20,10 @@ from busbaan.routing.safety import _elder_age, _misspelt, lemma, load_signals
 
 PROBES = read_jsonl("probes-s12-safety29.jsonl")
 
-#: probe29-021 (near miss): "Opa (79) krijgt amper eten binnen door zijn nieuwe gebit" is
-#: read as elder_abuse's "krijgt geen eten": "krijgt ... binnen" is the separable verb
-#: "binnenkrijgen" (to get food down), but the particle is not last in its clause (a
-#: phrase with "door" follows), so the verb counts as "krijgen". The same sentence with
-#: "geen" already fired on main; "amper" (a lack now) brings it to this wording too.
-KNOWN_GAPS = {"probe29-021"}
+#: probe29-021 (near miss, "Opa (79) krijgt amper eten binnen door zijn nieuwe gebit") is
+#: read since safety31: a particle before an extraposed phrase still makes the verb
+#: "binnenkrijgen" (safety._separable).
+KNOWN_GAPS: set[str] = set()
 
 
 @pytest.mark.parametrize("row", [
