@@ -8,12 +8,24 @@ interleaved in the same run, the same professional sends a trivial command
 (``!wegwijzer``: the help text, no routing, no store) and waits for its reply, so the
 difference is what routing, the answer's rendering and its recording cost.
 
+The **first answer in a new encrypted direct chat** (latency16), in the same run: new
+professionals, each at an encrypting nio client with a new device (as Element is), open
+an encrypted direct chat with the bot, wait until it has joined (as outside15 did),
+ask a question and wait for the answer; then a second one. One at a time, and
+``--together`` at once (outside15 opened ten at once). Each professional gets the bot
+as it was before latency16 ("before": invites joined in the worker's queue, the room
+key shared inside the first answer, every send waiting for the key lock, nio's Python
+PBKDF2 for the key backup) or as it is
+("after"), alternating in the same run (the switches are the runner's and the crypto
+module's flags). The bot runs with encryption ON, the production default (the warm
+figures above use plain clients in clear direct chats, which it answers in clear).
+
 Map: ``tests/data/socialmap/amsterdam-demo.hsds.json`` (the benchmark map, 83
 services). Homeserver: the embedded Synapse (test profile: SQLite, no rate limits).
 Goal: bot reply p95 ≤ 300 ms.
 
-Run: ``.venv/bin/python -m bench.wegwijzer [--rounds N]``. Prints a table; never fails
-on a number (benchmarks are not tests).
+Run: ``.venv/bin/python -m bench.wegwijzer [--rounds N] [--first N] [--together K]``.
+Prints tables; never fails on a number (benchmarks are not tests).
 """
 
 from __future__ import annotations
@@ -33,6 +45,7 @@ import nio
 from busbaan.devstack import Homeserver, new_password, start_homeserver
 from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person
 from busbaan.log import configure
+from busbaan.matrix import crypto, runner
 from busbaan.matrix.runner import BotAccount
 from busbaan.service import Service, ServiceConfig
 from busbaan.store import migrate
@@ -71,6 +84,77 @@ async def _person(hs: Homeserver, localpart: str) -> Person:
     return person
 
 
+async def _encrypting_person(hs: Homeserver, base: Path, localpart: str) -> Person:
+    """A professional at an encrypting client with a new device (its own store)."""
+    creds = await hs.register(localpart, new_password(), lift_ratelimit=True)
+    store = base / "clients" / localpart
+    store.mkdir(parents=True)
+    client = nio.AsyncClient(hs.url, creds.user_id, device_id=creds.device_id,
+                             store_path=str(store),
+                             config=nio.AsyncClientConfig(encryption_enabled=True,
+                                                          store_sync_tokens=False))
+    client.restore_login(creds.user_id, creds.device_id, creds.access_token or "")
+    person = Person(creds.user_id, client)
+    await person.start()
+    return person
+
+
+#: The bot before latency16 and after (the flags it switched on).
+VARIANTS = {"before": False, "after": True}
+
+
+def _variant(on: bool) -> None:
+    runner.JOIN_AT_ONCE = runner.KEYS_AT_JOIN = runner.SEND_LOCKS_ONLY_TO_QUERY = on
+    crypto.FAST_BACKUP_KDF = on
+
+
+async def _first_answer(hs: Homeserver, base: Path, bot_id: str, name: str, text: str,
+                        again: str) -> dict[str, float]:
+    """A new professional opens an encrypted DM, asks ``text`` (timed), then ``again``."""
+    person = await _encrypting_person(hs, base, name)
+    try:
+        start = time.perf_counter()
+        dm = await person.dm(bot_id, encrypted=True, timeout=60)
+        ready = time.perf_counter() - start
+        first, first_bot, _ = await _timed(person, dm, text, NOTICE_KEY)
+        second, _, _ = await _timed(person, dm, again, NOTICE_KEY)
+        return {"ready": ready, "first": first, "first_bot": first_bot, "second": second}
+    finally:
+        await person.stop()
+        await person.client.close()
+
+
+async def _first_answers(hs: Homeserver, base: Path, bot_id: str, items: list[dict[str, Any]],
+                         n: int, together: int) -> dict[str, dict[str, list[dict[str, float]]]]:
+    """``n`` new DMs per variant one at a time, and ``n`` in groups of ``together`` at
+    once, the variants alternating."""
+    out: dict[str, dict[str, list[dict[str, float]]]] = {
+        mode: {v: [] for v in VARIANTS} for mode in ("one at a time", f"{together} at once")}
+    count = 0
+
+    def question(k: int) -> tuple[str, str]:
+        return chat_text(items[k % len(items)]), chat_text(items[(k + 7) % len(items)])
+
+    order = list(VARIANTS)
+    for i in range(n):
+        for variant in (order if i % 2 == 0 else order[::-1]):
+            _variant(VARIANTS[variant])
+            count += 1
+            text, again = question(count)
+            out["one at a time"][variant].append(await _first_answer(
+                hs, base, bot_id, f"first-{count}", text, again))
+    for i in range(max(1, n // together)):
+        for variant in (order if i % 2 == 0 else order[::-1]):
+            _variant(VARIANTS[variant])
+            names = [f"first-{count + j + 1}" for j in range(together)]
+            count += together
+            out[f"{together} at once"][variant].extend(await asyncio.gather(*(
+                _first_answer(hs, base, bot_id, name, *question(count + j))
+                for j, name in enumerate(names))))
+    _variant(True)
+    return out
+
+
 async def _timed(person: Person, room_id: str, text: str,
                  key: str) -> tuple[float, float, dict[str, Any]]:
     """Seconds from sending ``text`` until the bot's answer to it (carrying ``key``) is
@@ -94,7 +178,7 @@ async def _timed(person: Person, room_id: str, text: str,
     return seconds, bot_part, ev["content"]
 
 
-async def run(rounds: int) -> dict[str, Any]:
+async def run(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]:
     items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
     results: dict[str, list[float]] = {"DM question → answer": [], "!wegwijzer → reply": []}
     bot_part: dict[str, list[float]] = {k: [] for k in results}
@@ -107,8 +191,7 @@ async def run(rounds: int) -> dict[str, Any]:
         password = new_password()
         bot = await hs.register("wegwijzer", password, lift_ratelimit=True)
         service = Service(ServiceConfig(
-            encryption=False,  # plain nio clients here; ON by default (issue 11)
-            homeserver=hs.url,
+            homeserver=hs.url,  # encryption ON, the default (issue 11; latency16)
             bots={"wegwijzer": BotAccount("wegwijzer", hs.url, bot.user_id, password=password)},
             policy_dir=ROOT / "policies", database_url=db_url, state_dir=Path(tmp) / "state",
             web_port=-1, socialmap=MAP, audit_key_init=True, pseudonym_key_init=True))
@@ -142,18 +225,41 @@ async def run(rounds: int) -> dict[str, Any]:
                 start = time.perf_counter()
                 bot_obj.route(chat_text(item), "nl")
                 route_ms.append((time.perf_counter() - start) * 1000)
+            firsts = (await _first_answers(hs, Path(tmp), bot.user_id, items, first, together)
+                      if first else {})
         finally:
             await person.stop()
             await person.client.close()
             await service.stop()
             await hs.stop()
     return {"results": results, "bot_part": bot_part, "refused": refused,
-            "unconfident": unconfident, "route_ms": route_ms, "questions": len(items)}
+            "unconfident": unconfident, "route_ms": route_ms, "questions": len(items),
+            "firsts": firsts}
 
 
-async def main(rounds: int) -> dict[str, Any]:
+def _print_firsts(firsts: dict[str, dict[str, list[dict[str, float]]]]) -> None:
+    print("\n| new encrypted DM (wait for the bot to join, then ask) | bot | n | DM ready "
+          "p50 s | first answer p50 ms | first answer max ms | bot part of the first p50 ms "
+          "| second answer p50 ms |\n|---|---|---|---|---|---|---|---|")
+    for mode, variants in firsts.items():
+        for variant, rows in variants.items():
+            if not rows:
+                continue
+
+            def col(key: str, rows: list[dict[str, float]] = rows) -> list[float]:
+                return [r[key] for r in rows]
+
+            print(f"| {mode} | {variant} | {len(rows)} | "
+                  f"{statistics.median(col('ready')):.2f} | "
+                  f"{statistics.median(col('first')) * 1000:.0f} | "
+                  f"{max(col('first')) * 1000:.0f} | "
+                  f"{statistics.median(col('first_bot')) * 1000:.0f} | "
+                  f"{statistics.median(col('second')) * 1000:.0f} |")
+
+
+async def main(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    out = await run(rounds)
+    out = await run(rounds, first, together)
     print(f"questions: {out['questions']} × {rounds} round(s); load average at start "
           f"{load:.1f}")
     print("\n| through Synapse | n | p50 ms | p95 ms | max ms | bot part p50 ms | "
@@ -172,12 +278,19 @@ async def main(rounds: int) -> dict[str, Any]:
           f"{out['unconfident']} of {len(q)}")
     print(f"\nDM answer p95 {pct(q, 0.95) * 1000:.1f} ms (goal ≤ 300 ms); trivial command "
           f"p95 {pct(t, 0.95) * 1000:.1f} ms")
+    if out["firsts"]:
+        _print_firsts(out["firsts"])
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
     return out
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--first", type=int, default=6,
+                        help="new encrypted DMs per variant, one at a time (0: none)")
+    parser.add_argument("--together", type=int, default=5,
+                        help="new encrypted DMs opened at once")
     args = parser.parse_args()
     configure("WARNING")
-    asyncio.run(main(args.rounds))
+    asyncio.run(main(args.rounds, args.first, args.together))

@@ -201,6 +201,10 @@ def embeddings_from_env() -> EmbeddingsEndpoint | None:
                               timeout)
 
 
+#: Routed once at start (see :meth:`WegwijzerBot.create`).
+WARM_UP_QUESTION = "Mijn cliënt is het huis uit gezet en heeft schulden, waar kan ze terecht?"
+
+
 def _strip_fallback(text: str) -> str:
     lines = text.split("\n")
     while lines and lines[0].startswith(">"):
@@ -272,6 +276,10 @@ class WegwijzerBot:
         document = await asyncio.to_thread(load_socialmap, map_file, engine)
         examples = expansion.configured()  # BUSBAAN_EXAMPLES or the shipped files
         router = await asyncio.to_thread(Router, document.social_map, examples=examples)
+        # The first question builds what the router builds on first use (the safety
+        # file's index of phrasal cues, …): done here, not in a professional's first
+        # answer (latency16). The question is a fixed one; nothing is recorded.
+        await asyncio.to_thread(router.route, WARM_UP_QUESTION, None, limit=SHOWN)
         with_examples, services, used = expansion.coverage(examples, document.social_map)
         # outside7: a map whose example files no longer fit lost them all, silently
         (log.info if with_examples == services else log.warning)(

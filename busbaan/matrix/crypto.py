@@ -26,11 +26,15 @@ owns the files around it and the rules busbaan adds:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import hashlib
+import json
 import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +52,17 @@ ROTATION_PERIOD_MSGS = 100
 
 #: Shortest time between two key backups (a busy bot gets new room keys often).
 BACKUP_EVERY_SECONDS = 10.0
+
+#: PBKDF2 rounds of the key backup: nio's export default (the file records its count;
+#: an import reads it from there).
+BACKUP_KDF_ROUNDS = 10_000
+
+#: The key backup derives its key with hashlib's PBKDF2 (C; it releases the GIL), in
+#: the format nio and Element read (latency16). nio's own export runs PBKDF2 with a
+#: Python HMAC per round: about a second of CPU that holds the GIL half the time, so
+#: the bot's event loop ran at half speed for that second — right after a new direct
+#: chat's first message, whose new room key starts a backup while it is answered.
+FAST_BACKUP_KDF = True
 
 
 def encryption_state() -> dict[str, Any]:
@@ -135,12 +150,92 @@ async def query_keys(client: Any) -> bool:
     return True
 
 
+def _room_in_logs(room_id: str) -> dict[str, str | None]:
+    return {"room_id": room_id}
+
+
+def _log_room(client: Any) -> Callable[[str], dict[str, str | None]]:
+    """The client's rule for naming a room in a log line (a client that is no
+    :class:`BotClient` names it, as before)."""
+    rule = getattr(client, "log_room", None)
+    return rule if callable(rule) else _room_in_logs
+
+
+async def prepare_room_key(client: Any, room_id: str,
+                           keys_lock: asyncio.Lock | None = None) -> bool:
+    """Share this client's room key of the encrypted room ``room_id`` with its members'
+    devices now, before the bot has anything to say there (latency16): the members
+    read from the server, their device keys queried, an Olm session set up with each
+    new device (one-time keys claimed) and the Megolm session sent to each device — what
+    nio otherwise does inside the first ``room_send``, while the person waits for the
+    bot's first answer. The same devices get the same key as at that send, and the key
+    is renewed as before when a member or device changes (:func:`query_keys`,
+    :func:`renew_room_key`). False: nothing done (no encryption, not an encrypted
+    room, already shared, or a share in progress — the send does it then). The key
+    query runs under ``keys_lock`` (the runner's: one key exchange at a time), the
+    share outside it, as in a send."""
+    import nio
+
+    if client.olm is None:
+        return False
+    room = client.rooms.get(room_id)
+    if room is None or not room.encrypted or room_id in client.sharing_session:
+        return False
+    if not room.members_synced:
+        await client.joined_members(room_id)
+    async with keys_lock or contextlib.nullcontext():
+        with contextlib.suppress(nio.LocalProtocolError):
+            await query_keys(client)
+    if not client.olm.should_share_group_session(room_id) or room_id in client.sharing_session:
+        return False
+    try:
+        resp = await client.share_group_session(room_id, ignore_unverified_devices=True)
+    except nio.LocalProtocolError:  # a send began sharing meanwhile
+        return False
+    return isinstance(resp, nio.ShareGroupSessionResponse)
+
+
+def export_room_keys(sessions: Any, path: Path, passphrase: str,
+                     rounds: int = BACKUP_KDF_ROUNDS) -> None:
+    """Write ``sessions`` (nio inbound group sessions) to ``path`` as an encrypted Megolm
+    key export (the format of nio's ``export_keys_static`` and Element's "Export E2E
+    room keys": PBKDF2-HMAC-SHA512, AES-256-CTR, HMAC-SHA256), the key derived with
+    hashlib (see :data:`FAST_BACKUP_KDF`)."""
+    from Crypto.Cipher import AES
+    from Crypto.Hash import HMAC, SHA256
+    from Crypto.Util import Counter
+    from nio.crypto.key_export import FOOTER, HEADER
+    from unpaddedbase64 import encode_base64
+
+    data = json.dumps([{
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "sender_key": s.sender_key,
+        "sender_claimed_keys": {"ed25519": s.ed25519},
+        "forwarding_curve25519_key_chain": s.forwarding_chain,
+        "room_id": s.room_id,
+        "session_id": s.id,
+        "session_key": s.export_session(s.first_known_index),
+    } for s in sessions]).encode()
+    salt = secrets.token_bytes(16)
+    derived = hashlib.pbkdf2_hmac("sha512", passphrase.encode("latin-1"), salt, rounds, 64)
+    iv = int.from_bytes(secrets.token_bytes(16), "big") & ~(1 << 63)  # bit 63 clear
+    cipher = AES.new(derived[:32], AES.MODE_CTR, counter=Counter.new(128, initial_value=iv))
+    payload = b"".join((bytes([1]), salt, iv.to_bytes(16, "big"), rounds.to_bytes(4, "big"),
+                        cipher.encrypt(data)))
+    mac = HMAC.new(derived[32:64], payload, SHA256).digest()
+    path.write_text(f"{HEADER}\n{encode_base64(payload + mac)}\n{FOOTER}", encoding="ascii")
+
+
 def renew_room_key(client: Any, room_id: str, leaving: Any) -> bool:
     """Drop ``room_id``'s outbound Megolm session if any of the users ``leaving`` holds
     it, so the next message goes out with a new one they never get (True: dropped).
     nio's ``invalidate_outbound_session`` keeps a session it has not flagged "shared"
     — which it does only once every listed device got it — even when it already went
-    to some: a member removed then would read the messages after her removal."""
+    to some: a member removed then would read the messages after her removal.
+
+    The log line names the room only as the bot's dispatcher allows
+    (``client.log_room``, :meth:`busbaan.matrix.dispatch.Dispatcher.log_room`: the
+    wegwijzer's lane rooms name an asker and a team, session 12, privacy15)."""
     if client.olm is None:
         return False
     gone = set(leaving)
@@ -148,7 +243,7 @@ def renew_room_key(client: Any, room_id: str, leaving: Any) -> bool:
     if session is None or not any(user in gone for user, _ in session.users_shared_with):
         return False
     client.olm.outbound_group_sessions.pop(room_id, None)
-    log.info("bot.room_key_renewed", room_id=room_id)
+    log.info("bot.room_key_renewed", **_log_room(client)(room_id))
     return True
 
 
@@ -166,10 +261,14 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
     of them while nio waited for the server is dropped and a new one shared."""
 
     removed_members: dict[str, set[str]]
+    #: How this client's log lines name a room: the runner sets its dispatcher's
+    #: :meth:`~busbaan.matrix.dispatch.Dispatcher.log_room` (one rule for every line).
+    log_room: Callable[[str], dict[str, str | None]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.removed_members = {}
+        self.log_room = _room_in_logs
 
     async def share_group_session(self, room_id: str,
                                   ignore_unverified_devices: bool = False) -> Any:
@@ -229,7 +328,10 @@ class BotKeys:
         private = Path(tempfile.mkdtemp(prefix=".backup-", dir=self.backup_file.parent))
         try:
             tmp = private / self.backup_file.name
-            olm.export_keys_static(sessions, str(tmp), self.secret())
+            if FAST_BACKUP_KDF:
+                export_room_keys(sessions, tmp, self.secret())
+            else:
+                olm.export_keys_static(sessions, str(tmp), self.secret())
             os.chmod(tmp, 0o600)
             os.replace(tmp, self.backup_file)
         finally:
@@ -247,4 +349,5 @@ class BotKeys:
 
 
 __all__ = ["BACKUP_EVERY_SECONDS", "ENCRYPTION_ALGORITHM", "BotClient", "BotKeys",
-           "encryption_state", "exchange_keys", "query_keys", "renew_room_key", "with_encryption"]
+           "encryption_state", "exchange_keys", "export_room_keys", "prepare_room_key",
+           "query_keys", "renew_room_key", "with_encryption"]

@@ -48,6 +48,7 @@ from busbaan.matrix.crypto import (
     BotClient,
     BotKeys,
     exchange_keys,
+    prepare_room_key,
     query_keys,
     renew_room_key,
 )
@@ -139,6 +140,29 @@ ROOM_HANDOFF = True
 #: measures it.
 ROOM_HANDOFF_DIRECT = False
 
+#: Invites are joined at once, each in a task of its own (latency16), not in the
+#: worker's queue: there a join waited for every event queued before it, and a new
+#: direct chat's first question — handed to its room through the same queue — waited
+#: for the joins of every other new chat (ten professionals opening a chat with the
+#: wegwijzer at once: 2.8–4.5 s for their first answers, outside15). At most
+#: ``JOIN_CONCURRENCY`` joins at a time.
+JOIN_AT_ONCE = True
+JOIN_CONCURRENCY = 4
+
+#: After joining an encrypted room, the bot shares its room key with the members'
+#: devices at once (:func:`~busbaan.matrix.crypto.prepare_room_key`), before anyone
+#: has asked anything: the members, their device keys, an Olm session with each new
+#: device and the Megolm session were otherwise set up inside the bot's first answer.
+#: The person's app gets an Olm session with the bot's device from it, too.
+KEYS_AT_JOIN = True
+
+#: A send into an encrypted room takes the key lock only when there are device keys
+#: to query (latency16). Before, every send waited for the lock, also while the key
+#: upkeep after a sync held it for what a send does not need — uploading new one-time
+#: keys, sending queued room keys, claiming keys for another room's new device — which
+#: is what happens while new direct chats get their first questions.
+SEND_LOCKS_ONLY_TO_QUERY = True
+
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
 #: Which non-command messages a bot answers through the inbox (see :meth:`BotRunner.
@@ -178,6 +202,7 @@ class BotRunner:
                 store_sync_tokens=False, encryption_enabled=encryption, max_timeouts=None,
                 request_timeout=60, pickle_key=self.keys.secret() if encryption else ""),
         )
+        self.client.log_room = dispatcher.log_room  # one rule for naming rooms in logs
         self._backup_at = 0.0  # monotonic time of the last key backup
         self._keys_lock = asyncio.Lock()  # one key exchange at a time (sync loop, sends)
         self._upkeep: asyncio.Task[None] | None = None
@@ -200,6 +225,7 @@ class BotRunner:
         self._room_slots = asyncio.Semaphore(ROOM_CONCURRENCY)
         self._room_tasks: dict[str, asyncio.Task[None]] = {}
         self._room_more: set[str] = set()
+        self._join_slots = asyncio.Semaphore(JOIN_CONCURRENCY)
         self.message_hooks: list[MessageHook] = []
         self._message_filter: MessageFilter | None = None
         self._message_answerer: MessageAnswerer | None = None
@@ -998,7 +1024,41 @@ class BotRunner:
 
     async def _on_invite(self, room: nio.MatrixRoom, event: nio.InviteMemberEvent) -> None:
         if event.state_key == self.user_id and event.membership == "invite":
-            self._queue.put_nowait(("invite", room, event))
+            if JOIN_AT_ONCE:
+                task = asyncio.create_task(self._join(room.room_id),
+                                           name=f"{self.account.name}-join")
+                self._tasks.append(task)
+                task.add_done_callback(self._forget_task)
+            else:
+                self._queue.put_nowait(("invite", room, event))
+
+    async def _join(self, room_id: str) -> None:
+        """Join a room the bot was invited to (:data:`JOIN_AT_ONCE`), then, in an
+        encrypted room, share its room key (:data:`KEYS_AT_JOIN`). A failure is logged
+        as the worker logs one."""
+        try:
+            async with self._join_slots:
+                check(await self.client.join(room_id), "join")
+            if KEYS_AT_JOIN and self.client.olm is not None:
+                await self.prepare_keys(room_id)
+        except Exception:
+            log.exception("bot.event_failed", bot=self.account.name, kind="invite",
+                          **self.dispatcher.log_room(room_id))
+
+    async def prepare_keys(self, room_id: str, timeout: float = 10.0) -> bool:
+        """Once the sync knows ``room_id`` (just joined), share this bot's room key
+        with its members' devices if it is encrypted (:data:`KEYS_AT_JOIN`). True: the
+        key went out now; False: nothing to do, or the first send will do it."""
+        if self.client.olm is None or not await self.members_known(room_id, (), timeout):
+            return False
+        room = self.client.rooms.get(room_id)
+        if room is None or not room.encrypted:
+            return False
+        shared = await prepare_room_key(self.client, room_id, self._keys_lock)
+        if shared:
+            log.info("bot.room_key_prepared", bot=self.account.name,
+                     **self.dispatcher.log_room(room_id))
+        return shared
 
     # -- messages -------------------------------------------------------------------
 
@@ -1060,7 +1120,8 @@ class BotRunner:
             # sync knows (is it encrypted, who is in it).
             await self.members_known(room_id, ())
             room = self.client.rooms.get(room_id)
-        if self.client.olm is not None and room is not None and room.encrypted:
+        if (self.client.olm is not None and room is not None and room.encrypted
+                and (self.client.should_query_keys or not SEND_LOCKS_ONLY_TO_QUERY)):
             async with self._keys_lock:
                 with contextlib.suppress(nio.LocalProtocolError):
                     await query_keys(self.client)

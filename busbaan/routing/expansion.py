@@ -40,6 +40,7 @@ when they were built they cost top-1 or safety recall (docs/notes/2026-12-08s10-
 from __future__ import annotations
 
 import fnmatch
+import functools
 import math
 import os
 from collections import Counter, defaultdict
@@ -347,17 +348,36 @@ def load_examples(paths: Iterable[str | Path] | None = None) -> ExampleSet:
     entries: list[Entry] = []
     for file in files:
         try:
-            raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
+            text = file.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise ExamplesFileError(str(file), [_problem(
                 "examples-file", "(file)", "bestand niet gevonden", "file not found")]) from None
-        except (OSError, ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
-            name = exc.__class__.__name__
-            raise ExamplesFileError(str(file), [_problem(
-                "examples-file", "(file)", f"niet te lezen als YAML-tekst ({name})",
-                f"cannot read as YAML text ({name})")]) from None
-        entries.extend(parse_examples(raw, str(file)).entries)
+        except (OSError, ValueError) as exc:
+            raise _unreadable(str(file), exc) from None
+        entries.extend(_parse_text(text, str(file)).entries)
     return ExampleSet(tuple(entries))
+
+
+def _unreadable(source: str, exc: BaseException) -> ExamplesFileError:
+    name = exc.__class__.__name__
+    return ExamplesFileError(source, [_problem(
+        "examples-file", "(file)", f"niet te lezen als YAML-tekst ({name})",
+        f"cannot read as YAML text ({name})")])
+
+
+@functools.lru_cache(maxsize=128)
+def _parse_text(text: str, source: str) -> ExampleSet:
+    """One file's text, parsed: a pure function of the text and its name, so kept
+    (the result is immutable). Reading the shipped files was most of the cost of a
+    :class:`~busbaan.routing.Router` (YAML in pure Python: ~2 s for the ~30 files),
+    paid again for every router built in one process (the tests, the benchmark's
+    calibration, ``busbaan route``). An edited file is new text: parsed again. A
+    broken file raises each time (an exception is not kept)."""
+    try:
+        raw: Any = yaml.safe_load(text)
+    except (ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
+        raise _unreadable(source, exc) from None
+    return parse_examples(raw, source)
 
 
 def check_against_map(

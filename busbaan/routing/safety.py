@@ -14,6 +14,7 @@ before the cue in the same clause ("geen geweld", "niet dakloos").
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import functools
@@ -28,9 +29,12 @@ import simplemma
 import snowballstemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz.distance import OSA
 
+from busbaan.routing import commonness
 from busbaan.routing.lexicon import STOPWORDS, fold
 from busbaan.routing.model import MapProblem, SocialMap
+from busbaan.routing.text import may_be_misspelt, misspelling_of
 
 DEFAULT_FILE = "safety_signals.yaml"
 #: Other words allowed between two words of a cue.
@@ -136,6 +140,13 @@ class _Jest(BaseModel):
     source: str = Field(min_length=1)
     cues: tuple[str, ...] = Field(min_length=1)
     earnest: tuple[str, ...] = ()
+    #: A turn to seriousness ("maar even serieus", "but seriously"): what came before it
+    #: was said in jest (session 12, safety31; see :func:`_joked_before`).
+    serious: tuple[str, ...] = ()
+    #: The asker's gloss of what was meant ("Aan mijn webwinkeltje bedoel ik", "the gym,
+    #: I mean"): a fronted phrase before it gives the words before another object
+    #: (session 12, safety31; see :func:`_glossed`).
+    gloss: tuple[str, ...] = ()
 
 
 class _Causes(BaseModel):
@@ -158,6 +169,18 @@ class _Topic(BaseModel):
     source: str = Field(min_length=1)
     cues: tuple[str, ...] = Field(min_length=1)
     about: tuple[str, ...] = Field(min_length=1)
+
+
+class _Conditions(BaseModel):
+    """A lasting condition named (session 12, xfail22): ``cues`` are the nouns of a
+    diagnosis or a vulnerability ("stoornis", "aandoening", "disorder"), ``acute`` the
+    words that still say the state is acute ("acute psychotische stoornis"). See
+    :func:`_conditions`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    acute: tuple[str, ...] = ()
 
 
 class _AdultKin(BaseModel):
@@ -198,6 +221,7 @@ class _File(BaseModel):
     causes: _Causes | None = None
     topic: _Topic | None = None
     things: _CueList | None = None
+    conditions: _Conditions | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
 
 
@@ -434,6 +458,10 @@ class SafetySignals:
     #: A quoted threat called a joke, and the words that say it is meant (:func:`_jest`).
     jest: tuple[tuple[str, ...], ...] = ()
     earnest: tuple[tuple[str, ...], ...] = ()
+    #: A turn to seriousness and the asker's gloss (:func:`_joked_before`, :func:`_glossed`;
+    #: the gloss as written: "bedoel ik", not the lemma "bedoelen").
+    serious: tuple[tuple[str, ...], ...] = ()
+    gloss: tuple[tuple[str, ...], ...] = ()
     #: Danger placed in the past ("vroeger sloeg haar ex haar", "jaren geleden op straat
     #: geleefd"): a cue in the same part of a sentence as one of these is not read,
     #: unless the question says the danger is current (``current``); ``turns`` are
@@ -464,10 +492,20 @@ class SafetySignals:
     #: Nouns that are a thing after a definite article and an act otherwise ("de trap"
     #: is the staircase, "een trap" the kick), folded as written: see :func:`_things`.
     things: frozenset[str] = frozenset()
+    #: Nouns of a lasting condition ("stoornis", "disorder"; lemmas) and the words that
+    #: keep such a condition acute ("acute"; folded as written): see :func:`_conditions`.
+    conditions: tuple[str, ...] = ()
+    acute: frozenset[str] = frozenset()
     #: Per family, its cues that hold a negation ("niet gezien", "durft niet naar huis"):
     #: read for that family, such a negation is the cue's own (:func:`_owned`). Filled
     #: by :func:`parse_signals`.
     negative: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+    #: Session 12 (safety29): the words of the families' cues as written (folded, long
+    #: enough for the spelling tolerance), which a misspelt question word may stand for
+    #: ("dinsdg" for "dinsdag", "ventillatie" for "ventilatie"): the ranker's tolerance
+    #: (:func:`.text.may_be_misspelt`, :func:`.text.misspelling_of`). Only words that can
+    #: raise a signal: a misspelling does not cancel one. Filled by :func:`parse_signals`.
+    spelling: tuple[str, ...] = ()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -568,7 +606,7 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
     """Cues without words and rules with fewer than two groups, read from the raw data
     (so that they are named even when other fields fail to parse)."""
     out: list[SafetyProblem] = []
-    for field in ("minor_words", "figurative", "rather", "past", "causes"):
+    for field in ("minor_words", "figurative", "rather", "past", "causes", "conditions"):
         entry = raw.get(field) if isinstance(raw, Mapping) else None
         cues = entry.get("cues") if isinstance(entry, Mapping) else None
         for cue in cues if isinstance(cues, list) else ():
@@ -698,8 +736,14 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                         *(c for w in f.weak for c in w.cues))
         if len(cue) > 1 and any(w in NEGATIONS_AFTER for w in cue)))) for f in families)
 
+    written = (c for f in parsed.families for c in (
+        *f.strong, *(c for rule in (*f.all_of, *f.minors_all_of) for group in rule for c in group),
+        *(c for w in (f.weak.lists if f.weak else ()) for c in (*w.cues, *w.needs))))
+    spelling = tuple(sorted({w for c in written for w in _TOKEN.findall(fold(str(c)))
+                             if w.isalpha() and len(w) >= _MIN_TYPO}))
+
     return SafetySignals(version=parsed.version, source=source, families=families,
-                         negative=negative,
+                         negative=negative, spelling=spelling,
                          minor_words=cues(parsed.minor_words),
                          figurative=tuple(_figurative_words(c) for c in parsed.figurative.cues)
                          if parsed.figurative else (),
@@ -707,6 +751,10 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          jest=tuple(_figurative_words(c) for c in parsed.jest.cues)
                          if parsed.jest else (),
                          earnest=tuple(_figurative_words(c) for c in parsed.jest.earnest)
+                         if parsed.jest else (),
+                         serious=tuple(_figurative_words(c) for c in parsed.jest.serious)
+                         if parsed.jest else (),
+                         gloss=tuple(tuple(_TOKEN.findall(fold(c))) for c in parsed.jest.gloss)
                          if parsed.jest else (),
                          past=tuple(_figurative_words(c) for c in parsed.past.cues)
                          if parsed.past else (),
@@ -735,6 +783,10 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.topic else frozenset(),
                          things=frozenset(fold(c) for c in parsed.things.cues)
                          if parsed.things else frozenset(),
+                         conditions=tuple(w for c in parsed.conditions.cues for w in _words(c))
+                         if parsed.conditions else (),
+                         acute=frozenset(fold(c) for c in parsed.conditions.acute)
+                         if parsed.conditions else frozenset(),
                          past_as_written=frozenset(
                              words[0] for words in (_TOKEN.findall(fold(str(c)))
                                                     for c in parsed.past.cues)
@@ -790,19 +842,37 @@ def load_signals(path: str | Path | None = None) -> SafetySignals:
     """Read and parse a safety file (default: the one shipped with busbaan)."""
     file = Path(path) if path is not None else default_path()
     try:
-        raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SafetyFileError(
             str(file), [SafetyProblem("(file)", "bestand niet gevonden", "file not found")]
         ) from None
-    except (OSError, ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
-        name = exc.__class__.__name__
-        raise SafetyFileError(
-            str(file),
-            [SafetyProblem("(file)", f"niet te lezen als YAML-tekst ({name})",
-                           f"cannot read as YAML text ({name})")],
-        ) from None
-    return parse_signals(raw, str(file))
+    except (OSError, ValueError) as exc:
+        raise _unreadable(str(file), exc) from None
+    return _parse_text(text, str(file))
+
+
+def _unreadable(source: str, exc: BaseException) -> SafetyFileError:
+    name = exc.__class__.__name__
+    return SafetyFileError(
+        source,
+        [SafetyProblem("(file)", f"niet te lezen als YAML-tekst ({name})",
+                       f"cannot read as YAML text ({name})")],
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_text(text: str, source: str) -> SafetySignals:
+    """The file's text, parsed: a pure function of the text and its name, so kept (the
+    result is immutable). Each :class:`~busbaan.routing.Router` built without
+    ``safety=`` reads the shipped file (~0.4 s of YAML in pure Python), once per router
+    in one process before. An edited file is new text: parsed again. A broken file
+    raises each time (an exception is not kept)."""
+    try:
+        raw: Any = yaml.safe_load(text)
+    except (ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
+        raise _unreadable(source, exc) from None
+    return parse_signals(raw, source)
 
 
 def check_against_map(signals: SafetySignals, social_map: SocialMap) -> list[MapProblem]:
@@ -880,9 +950,13 @@ POSSESSIVES: Mapping[str, frozenset[str]] = {
 #: "te weinig", "niet genoeg", "not enough" ("komt zonder ontbijt", "heeft nooit eten
 #: bij zich", "krijgt niet genoeg te eten" are all "geen ontbijt/eten"). As articles
 #: are one class ("de" = "het" = "een"), so are these determiners of lack; from any
-#: grammar of Dutch and English.
+#: grammar of Dutch and English. Session 12 (safety29 and xfail22, each on its own;
+#: outside14 o14-10: "geeft hem nauwelijks eten"): the adverbs of "almost not", which deny
+#: a need as surely as "te weinig" does ("krijgt amper te drinken", "gives him barely any
+#: food"; ANS: nauwelijks, amper, haast niet; any English grammar: hardly, barely,
+#: scarcely).
 LACKS = frozenset(["geen", "zonder", "nooit", "niks", "niets", "no", "without", "never",
-                   "nothing"])
+                   "nothing", "nauwelijks", "amper", "hardly", "barely", "scarcely"])
 #: Quantifiers that deny only after their own word: "te weinig", "niet genoeg".
 _LACK_AFTER: Mapping[str, frozenset[str]] = {
     "weinig": frozenset(["te"]), "genoeg": frozenset(["niet", "nooit"]),
@@ -1026,7 +1100,7 @@ class _Question:
                  "blocked", "clause", "covers", "idioms", "owned", "present", "quoted",
                  "reading", "surface", "things", "toks")
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, spelling: Sequence[str] = ()) -> None:
         text = _spelled_out(fold(_straight_quotes(question)))
         self.surface = _TOKEN.findall(text)
         #: Positions of words inside quotation marks (:func:`_quoted`).
@@ -1074,6 +1148,9 @@ class _Question:
                 for part in split:
                     if part != tok:
                         self._extra.setdefault(part, []).append(i)
+            meant = _misspelt(word, tok, spelling)
+            if meant is not None:
+                self._extra.setdefault(meant, []).append(i)
             for head in heads(tok):
                 if head != tok:
                     self._heads.setdefault(head, []).append(i)
@@ -1125,6 +1202,64 @@ _OWNERS = frozenset(["mijn", "zijn", "haar", "hun", "my", "his", "her", "their"]
 #: whole word when "er" comes before it in its clause ("moet er met de kinderen uit",
 #: "het gas gaat er morgen af").
 _SPLIT_ER: Mapping[str, str] = {"uit": "eruit", "af": "eraf"}
+
+
+#: The shortest word the spelling tolerance reads (the ranker's: :mod:`.text`).
+_MIN_TYPO = 6
+#: At most this many edits (optimal string alignment: a letter left out, added, changed,
+#: or two neighbours swapped) between a misspelt question word and its cue word.
+_TYPO_EDITS = 1
+
+
+def _dropped_n(word: str, spelling: Sequence[str]) -> str | None:
+    """The lemma of the cue word that ``word`` is with its final -n dropped, or None
+    (session 12, safety31; retired h21-017 "stemme die zegge", h21-031 "afgeslote"):
+    spoken Dutch drops the -n of the ending -en (ANS 'Uitspraak': the n-deletion, "lope",
+    "geslote"), and phone writers write it as said. Read only where the word with -n is a
+    cue word as written (``spelling``, sorted) and the word as it stands is no word of
+    its own (not common Dutch: "jonge" stays "jonge"; not English)."""
+    if not word.endswith("e") or word.endswith("ee"):
+        return None
+    full = word + "n"
+    at = bisect.bisect_left(spelling, full)
+    if at == len(spelling) or spelling[at] != full:
+        return None
+    if commonness.zipf(word, "nl") > 0 or simplemma.is_known(word, lang="en"):
+        return None
+    return lemma(full)
+
+
+def _misspelt(word: str, tok: str, spelling: Sequence[str]) -> str | None:
+    """The lemma of the cue word that the question's ``word`` (folded, its lemma ``tok``)
+    misspells, or None (session 12, safety29; retired h13-024 "dinsdg", h19-013
+    "ventillatie"): the ranker's spelling tolerance (:func:`.text.may_be_misspelt`,
+    :func:`.text.misspelling_of`) over the cue words as written. A word that is a cue
+    word is read as it stands; one that also reads as a compound of Dutch words needs
+    the ranker's surer match (its :data:`.text._SURE_FUZZY`).
+
+    Two guards the ranker does not need, measured over every question file: the cue
+    words are a small vocabulary, without the words a question word is closer to, so
+    the ranker's tolerance alone read "scouting" as "shouting", "slipped" as "slapped",
+    "aangebrande" as "aangerand" and "achteraf" as "achterna". A word of the English
+    dictionary (simplemma) or a common Dutch word (:mod:`.commonness`: "slechts") is no
+    misspelling, and a misspelling is one edit away
+    (:data:`_TYPO_EDITS`: a letter left out, added, changed or two swapped: "dinsdg",
+    "zelfmoort", "angtsig")."""
+    if not spelling or not word.isalpha():
+        return None
+    dropped = _dropped_n(word, spelling)
+    if dropped is not None:
+        return None if dropped == tok else dropped
+    if not may_be_misspelt(word):
+        return None
+    if simplemma.is_known(word, lang="en") or commonness.zipf(word, "nl") > 0:
+        return None  # "scouting" is no "shouting", "slipped" no "slapped", "slechts" no "slecht"
+    compound = any(simplemma.is_known(head, lang="nl") for head in heads(tok))
+    meant = misspelling_of(word, spelling, sure=compound)
+    if meant is None or OSA.distance(word, meant) > _TYPO_EDITS:
+        return None
+    found = lemma(meant)
+    return None if found == tok else found
 
 
 def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
@@ -1285,6 +1420,12 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
         tok = toks[i]
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS or q.surface[i] in _CLAUSE_END:
             return False
+        if tok in _ABLE:
+            # s12 (safety31; retired h21-078 "SINDS GISTER KAN NIET douchen"): a negation
+            # after a verb of ability is that verb's ("kan niet douchen": cannot shower,
+            # a lack), not a denial of the words before it (ANS: 'niet' negates the
+            # predicate of the modal)
+            return False
         if tok in NEGATIONS_AFTER:
             # s11 (safety24): a negation that a cue holding it reads as its own ("al een
             # week niet gezien", "wordt nooit gehaald", "doet al dagen niet open") negates
@@ -1327,6 +1468,10 @@ def _risk_denied(q: _Question, start: int) -> bool:
             return any(q.toks[i] in NEGATIONS for i in range(max(0, r - NEGATION_REACH), r)
                        if q.clause[i] == clause)
     return False
+
+
+#: Verbs of ability (lemmas; Dutch, English): "kan niet", "can not" (see :func:`_negated`).
+_ABLE = frozenset(["kunnen", "can", "could"])
 
 
 #: Verbs of saying (lemmas; Dutch, English): "heeft nooit gezegd dat ..." denies what the
@@ -1659,7 +1804,20 @@ def _separable(q: _Question, at: int) -> str:
     # (a word inside an idiom is no particle: "pakt af en toe geld"; s10, safety20)
     if last in PARTICLES and simplemma.is_known(last + toks[at], lang="nl"):
         return last
+    # s12 (safety31; probe29-021 "krijgt amper eten binnen door zijn gebit"): a phrase
+    # with a preposition may follow the particle (ANS 'uitloop': a prepositional phrase
+    # after the end of the verb's cluster), so the particle is the last word before it
+    for i in range(at + 2, end - 1):
+        if (surface[i] in PARTICLES and surface[i + 1] in _EXTRAPOSED and i not in q.idioms
+                and simplemma.is_known(surface[i] + toks[at], lang="nl")):
+            return str(surface[i])
     return ""
+
+
+#: Prepositions that open a phrase after the end of the verb's cluster (ANS 'uitloop':
+#: "krijgt geen eten binnen door zijn gebit"); Dutch.
+_EXTRAPOSED = frozenset(["door", "met", "na", "sinds", "vanwege", "zonder", "tijdens", "wegens",
+                         "dankzij", "omwille"])
 
 
 def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
@@ -1777,7 +1935,9 @@ def _plain_cause(cues: tuple[tuple[str, ...], ...], q: _Question) -> bool:
     """True when one of ``cues`` (a family's ``unless``) occurs, not negated, in the
     asker's own words: a cause that stands in reported speech (a speech verb earlier
     in its sentence) or in quotation marks is a cover story to weigh, not an
-    explanation."""
+    explanation. s12 (safety28): "maar"/"but" after the speech verb opens the asker's own
+    clause again ("zei dat ze stemmen hoort, maar het bleek de radio van de buren"; ANS:
+    'maar' as a contrasting coordinator, a new main clause)."""
     if _first_match(cues, q) is None:
         return False
     for cue in cues:
@@ -1785,11 +1945,17 @@ def _plain_cause(cues: tuple[tuple[str, ...], ...], q: _Question) -> bool:
             if _negated(cue, q, start) or start in q.quoted:
                 continue  # a quoted cause is the person's account ("'gevallen'")
             at = start - 1
-            while at >= 0 and q.toks[at] not in _SENTENCE_END and q.toks[at] not in _SPEECH:
+            while (at >= 0 and q.toks[at] not in _SENTENCE_END and q.toks[at] not in _SPEECH
+                   and q.toks[at] not in _OWN_AGAIN):
                 at -= 1
-            if at < 0 or q.toks[at] in _SENTENCE_END:
+            if at < 0 or q.toks[at] in _SENTENCE_END or q.toks[at] in _OWN_AGAIN:
                 return True
     return False
+
+
+#: Coordinators that open a new main clause in the asker's own words after reported
+#: speech ("zei dat ..., maar het bleek ..."; ANS, nevenschikking met 'maar').
+_OWN_AGAIN = frozenset(["maar", "but"])
 
 
 def detect(signals: SafetySignals, question: str, age: int | None = None,
@@ -1800,10 +1966,11 @@ def detect(signals: SafetySignals, question: str, age: int | None = None,
     ``age``, or when the question calls them a minor) each signal carries the family
     as it applies to a minor (:meth:`Family.for_minor`). A cue inside a figurative use
     (``signals.figurative``) is not read."""
-    q = _Question(question)
+    q = _Question(question, signals.spelling)
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
-                 | _jest(signals, q) | _topic(signals, q) | _ended(signals, q))
+                 | _jest(signals, q) | _topic(signals, q) | _conditions(signals, q)
+                 | _since(q) | _ended(signals, q))
     q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
@@ -2380,10 +2547,80 @@ def _jest(signals: SafetySignals, q: _Question) -> frozenset[int]:
     joke word says how it was meant. Nothing when the question says it is meant or
     feared (``signals.earnest``), or without quotes ("zegt dat hij me vermoordt, hij
     lacht erbij" is read)."""
+    out = _joked_before(signals, q) | _glossed(signals, q)
     if not q.quoted or not signals.jest or _said(q, signals.earnest):
-        return frozenset()
+        return out
     jokes = {_sentence(q, at) for at in _figurative(q, signals.jest)}
-    return frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
+    return out | frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
+
+
+def _earnest_outside(signals: SafetySignals, q: _Question, marks: frozenset[int]) -> bool:
+    """True when an earnest word ("meen het", "bang", "serious") is said outside the
+    positions ``marks`` (a turn word holds "serieus" itself)."""
+    return any(_matched_plainly(q, cue) - marks for cue in signals.earnest)
+
+
+def _joked_before(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions said in jest before a turn to seriousness (``signals.serious``: "maar
+    even serieus", "alle gekheid op een stokje", "but seriously", "joking aside";
+    session 12, safety31, retired h23-097): the turn says that what came before it in
+    its sentence and the sentence before was not meant (Van Dale 'serieus': "even
+    serieus", in earnest now, after a joke). The words after the turn are read as
+    ever ("haha maar serieus, ik wil niet meer leven"). Nothing when the question says
+    anywhere else that it is meant or feared (``signals.earnest``: "meen het", "bang")."""
+    if not signals.serious:
+        return frozenset()
+    marks = _figurative(q, signals.serious)
+    if not marks or _earnest_outside(signals, q, marks):
+        return frozenset()
+    turn = min(marks)
+    sentence = _sentence(q, turn)
+    return frozenset(at for at in range(turn)
+                     if sentence - 1 <= _sentence(q, at) <= sentence)
+
+
+#: Words that open no glossed phrase before "bedoel ik"/"I mean": "dat bedoel ik echt",
+#: "zo bedoel ik het", "echt, I mean it" restate the words before, they give them no
+#: other object (ANS: voorgeplaatst aanwijzend voornaamwoord; Dutch, English).
+_NO_GLOSS = frozenset(["dat", "het", "dit", "zo", "echt", "wat", "ik", "nee", "ja",
+                       "that", "it", "this", "so", "what", "really", "no", "yes", "i"])
+#: The longest phrase a gloss fronts ("aan dat abonnement op de krant": 6 words).
+_GLOSS_REACH = 7
+
+
+def _glossed(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions the asker glosses with another object: a phrase fronted before
+    "bedoel ik" (Dutch inversion: the phrase is what is meant) or standing before "I
+    mean" at the end of its clause ("Ik wil er een eind aan maken. Aan mijn
+    webwinkeltje bedoel ik"; "I want to end it all. The gym, I mean"; session 12,
+    safety31, retired h23-056; ANS 'bedoelen': an explanation of what was said). The
+    words before the phrase, in its sentence and the sentence before, are not read.
+    Not when the phrase is a pronoun or an adverb ("Dat bedoel ik echt"), is longer
+    than a phrase, holds an earnest word, or when "I mean" opens a clause ("I mean,
+    nobody would care")."""
+    if not signals.gloss:
+        return frozenset()
+    out: set[int] = set()
+    for cue in signals.gloss:
+        for at in _matched_as_written(q, cue):
+            end = at + len(cue)
+            if q.surface[at] == "i" and end < len(q.surface) and q.surface[end][0].isalnum():
+                continue  # "I mean" goes on as a clause: no gloss
+            first = at - 1
+            while first >= 0 and q.surface[first][0].isalnum():
+                first -= 1
+            if first == at - 1 and first >= 0 and q.surface[first] == ",":
+                first -= 1  # "the gym, I mean": the phrase is the clause before
+                while first >= 0 and q.surface[first][0].isalnum():
+                    first -= 1
+            phrase = [i for i in range(first + 1, at) if q.surface[i][0].isalnum()]
+            if (not phrase or len(phrase) > _GLOSS_REACH or q.surface[phrase[0]] in _NO_GLOSS
+                    or _earnest_outside(signals, q, frozenset())):
+                continue
+            sentence = _sentence(q, phrase[0])
+            out.update(i for i in range(phrase[0])
+                       if sentence - 1 <= _sentence(q, i) <= sentence)
+    return frozenset(out)
 
 
 #: Definite articles (Dutch, English; from any grammar): the word after one is a noun.
@@ -2427,6 +2664,50 @@ def _topic(signals: SafetySignals, q: _Question) -> frozenset[int]:
                             and q.surface[p + 2] in _TOPIC_SUBJECTS)):
                 p += 1
             out.update(range(about, p + 1))
+    return frozenset(out)
+
+
+#: "sinds"/"since" + a point in time says when a state began, in the past (ANS: "sinds"
+#: + tijdstip in het verleden; Oxford Learner's: "since" + a past time); from any
+#: grammar of Dutch and English.
+_SINCE = frozenset(["sinds", "sedert", "since"])
+#: The days of the week (folded as written): said alone they may be the next one
+#: ("maandag wordt het gas afgesloten") or the last; after "sinds" only the last.
+_DAYS = frozenset(["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+                   "zondag", "monday", "tuesday", "wednesday", "thursday", "friday",
+                   "saturday", "sunday"])
+
+
+def _since(q: _Question) -> frozenset[int]:
+    """Positions of a day's name right after "sinds"/"since" (session 12, xfail22;
+    probe22-001, probe23-011): "is sinds maandag afgesloten", "back on since Monday"
+    name the day a state began, not a day to come, so no cue reads it (the eviction
+    rules' "soon": "maandag", "monday"). The state itself is read as before
+    (cutoff_now's "sinds": a cut-off that lasts)."""
+    return frozenset(at for at in range(1, len(q.surface))
+                     if q.surface[at] in _DAYS and q.surface[at - 1] in _SINCE)
+
+
+def _conditions(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of the attribute of a condition noun (session 12, xfail22): the word
+    right before one of ``signals.conditions`` ("een psychotische stoornis", "a
+    psychotic illness", "een paranoïde persoonlijkheidsstoornis": a compound ending in
+    one counts) says which lasting condition it is, a diagnosis, not the state the
+    adjective alone says ("hij is psychotisch"). No cue reads it. An ``acute`` word
+    before it keeps it ("een acute psychotische stoornis"). A danger told beside the
+    diagnosis is read as before ("heeft een psychotische stoornis en is nu psychotisch",
+    "... en hoort stemmen die zeggen dat hij iemand iets moet aandoen")."""
+    if not signals.conditions:
+        return frozenset()
+    out: set[int] = set()
+    for noun in signals.conditions:
+        for at in q.where(noun):
+            before = at - 1
+            if before < 0 or not q.toks[before][0].isalnum():
+                continue
+            if before > 0 and q.surface[before - 1] in signals.acute:
+                continue
+            out.add(before)
     return frozenset(out)
 
 
@@ -2526,13 +2807,21 @@ _MINOR_CHILD = re.compile(
 #: Session 11 (safety26): the age said as a predicate ("my dad is 80", "onze buurvrouw is
 #: 86"; ANS: naamwoordelijk gezegde), the English parents ("father", "mum", "dad") and a
 #: customer named by age at a counter ("klant van 84").
+#: Session 12 (safety29; retired h15-011, h15-056, h12-022, h18-002, h16-002): the period
+#: of an abbreviated title ("dhr. 88", "Mw. 82": the shorthand of case notes, which the
+#: pattern meant and missed), a widow or widower ("een weduwe van 79"), and the parents
+#: and grandparents as Amsterdam's other home languages say them, with the possessive
+#: in the word (Turkish "annem", "babam", "anneannem", "babaannem", "dedem", "ninem":
+#: my mother, father, grandmothers, grandfather; Darija/Arabic "baba", "yemma"), and
+#: Papiamentu's verb of age ("mi mama tin 72 aña": has 72 years).
 _ELDER_NAMED = re.compile(
     r"\b(?:mw|mevr|mevrouw|dhr|meneer|heer|dame|oom|tante|buurman|buurvrouw|opa|oma|man|vrouw|"
-    r"woman|lady|gentleman|"
+    r"woman|lady|gentleman|weduwe|weduwnaar|widow|widower|"
     r"moeder|vader|schoonmoeder|schoonvader|client|cliente|patient|patiente|bewoner|"
     r"bewoonster|mr|mrs|ms|uncle|aunt|neighbour|neighbor|grandma|grandpa|grandmother|"
-    r"grandfather|resident|mother|father|mum|mom|dad|mama|papa|klant|klante|customer)"
-    r"\s*(?:van\s+|of\s+|is\s+|\(\s*|,\s*|\s)(\d{2,3})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
+    r"grandfather|resident|mother|father|mum|mom|dad|mama|papa|klant|klante|customer|"
+    r"annem|babam|anneannem|babaannem|dedem|ninem|baba|yemma)"
+    r"\.?\s*(?:van\s+|of\s+|is\s+|tin\s+|\(\s*|,\s*|\s)(\d{2,3})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
     r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|kilo|%|"
     r"procent))")
 

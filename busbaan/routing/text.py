@@ -5,13 +5,18 @@ accents, cut into words, split compounds against the map's own vocabulary
 ("huurachterstand" -> "huur" + "achterstand"), stem with the Snowball Dutch (Porter) stemmer
 plus a few spelling rules it lacks (dakloos/dakloze). A question additionally gets
 its abbreviations, related words and English words expanded (:mod:`.lexicon`) and its
-unknown words corrected against the vocabulary (typos).
+unknown words corrected against the vocabulary (typos; a final d/t error from four
+letters). How a phone writer spells is read as the words meant: chat spellings are
+written out ("mn" -> "mijn", "nie" -> "niet", :data:`.lexicon.CHAT`) and a compound
+split in two ("ouder bijdrage") is read as one word when the map writes it so.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
+import itertools
 import math
 import re
 import threading
@@ -128,6 +133,7 @@ _MAX_COMPOUND = 40  # the longest word of the map and the question sets has 29 l
 _MIN_SUFFIX = 6
 _MIN_PART_FREQ = 2
 _MIN_FUZZY = 6
+_MIN_DT = 4  # a d/t error is corrected from four letters ('vint' -> 'vind')
 _FUZZY_CUTOFF = 85.0
 _SURE_FUZZY = 90.0
 #: A word this common (Zipf, Dutch or English) is read as Dutch or English.
@@ -205,6 +211,16 @@ def before_closing(text: str) -> str:
     if match is None or len(words(text[: match.start()])) < _MIN_BEFORE_CLOSING:
         return text
     return text[: match.start()].rstrip()
+
+
+_CHAT = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, lexicon.CHAT)) + r")(?![a-z0-9])")
+
+
+def unchat(text: str) -> str:
+    """``text`` folded (:func:`_folded`) with its chat spellings written out
+    (:data:`.lexicon.CHAT`: "m'n"/"mn" -> "mijn", "nie" -> "niet", "every1" ->
+    "everyone")."""
+    return _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], _folded(text))
 
 
 def words(text: str) -> list[str]:
@@ -950,6 +966,94 @@ def phrase_alternatives(
     return out
 
 
+def may_be_misspelt(word: str) -> bool:
+    """True when the spelling tolerance may read ``word`` (folded) as a misspelling: at
+    least :data:`_MIN_FUZZY` letters, no number, and neither a word of the Dutch dictionary
+    (simplemma) nor a common English word ('schelden' is not 'schulden', 'morgen' not
+    'mogen'). The ranker's rule (:meth:`Analyzer._correct`) and the safety cues'
+    (:mod:`.safety`, session 12) are this one."""
+    return len(word) >= _MIN_FUZZY and not word.isdigit() and not dictionary_word(word)
+
+
+def dictionary_word(word: str) -> bool:
+    """A word of the Dutch dictionary (simplemma) or a common English word (folded): no
+    misspelling, however close it is to a word of the map ('schelden' is not 'schulden',
+    'morgen' not 'mogen'). A regular past participle of a Dutch verb the dictionary knows
+    counts too (:func:`_participle_of_known_verb`): simplemma lists "aanbranden" but not
+    "aangebrand", which is one letter from the cue "aangerand" (session 12, outside15's
+    o15-20: burnt food read as sexual assault)."""
+    return _listed_word(word) or _participle_of_known_verb(word)
+
+
+def _listed_word(word: str) -> bool:
+    """A word simplemma's Dutch list or the common English words hold as written."""
+    return simplemma.is_known(word, lang="nl") or commonness.zipf(word, "en") > 0
+
+
+#: Endings of a Dutch past participle (weak: -d/-t, inflected -de/-te; strong: -en),
+#: with an inflected -e stripped first.
+_PARTICIPLE_ENDS = ("d", "t", "en")
+
+
+@functools.cache
+def _participle_of_known_verb(word: str) -> bool:
+    """True when ``word`` is ge- + stem + -d/-t/-en (an -e after it allowed), after an
+    optional separable particle that is itself a word ("aan", "op", "dicht"), of a verb
+    whose infinitive the Dutch dictionary knows: "aangebrand" (aanbranden),
+    "opgehaalde" (ophalen), "gemaakt" (maken: a doubled vowel is written single before
+    -en). The Algemene Nederlandse Spraakkunst's regular participle; irregular ones
+    ("gestolen") simplemma knows itself."""
+    base = word[:-1] if word.endswith("e") else word
+    for cut in range(len(base) - 4):
+        head, rest = base[:cut], base[cut:]
+        if not rest.startswith("ge") or (head and not simplemma.is_known(head, lang="nl")):
+            continue
+        for end in _PARTICIPLE_ENDS:
+            stem = rest[2:-len(end)]
+            if not rest.endswith(end) or len(stem) < 2:
+                continue
+            halved = stem[:-3] + stem[-2:] if len(stem) > 2 and stem[-3] == stem[-2] else stem
+            # a stem ending on d or t takes no second one: "gebrand" (branden), "gezet"
+            # (zetten: a short vowel doubles the consonant before -en)
+            whole = rest[2:] if end in ("d", "t") else stem
+            stems = {stem, halved, whole, whole + whole[-1]}
+            if any(simplemma.is_known(head + s + "en", lang="nl") for s in stems):
+                return True
+    return False
+
+
+def misspelling_of(word: str, spelling: Sequence[str], *, sure: bool = False) -> str | None:
+    """The word of ``spelling`` that ``word`` most likely misspells (rapidfuzz ratio of
+    at least :data:`_FUZZY_CUTOFF`, or :data:`_SURE_FUZZY` when ``sure`` is asked: a
+    word that also reads as a compound of known parts), or None. Call it only for a
+    word that :func:`may_be_misspelt`."""
+    cutoff = _SURE_FUZZY if sure else _FUZZY_CUTOFF
+    match = process.extractOne(word, spelling, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return None if match is None else str(match[0])
+
+
+def _dt_swapped(word: str) -> str | None:
+    """``word`` with the Dutch d/t error at its end undone, as a candidate: 'gebelt' ->
+    'gebeld', 'antwoort' -> 'antwoord', 'vind' -> 'vint', 'wordt'/'word' kept apart
+    (the Taalunie's and Onze Taal's most frequent spelling error of Dutch: a final
+    d, t or dt that sounds the same). None when ``word`` ends otherwise."""
+    if word.endswith("dt"):
+        return word[:-1]
+    if word.endswith("t"):
+        return word[:-1] + "d"
+    if word.endswith("d"):
+        return word[:-1] + "t"
+    return None
+
+
+@functools.cache
+def _english_common_stems() -> frozenset[str]:
+    """The English (Porter 2) stems of the common English words (:mod:`.commonness`,
+    Zipf >= 4)."""
+    stem = snowballstemmer.stemmer("english").stemWord
+    return frozenset(stem(w) for w in commonness.table()["en"])
+
+
 def _english_stemmer() -> Callable[[str], str]:
     """Snowball's English (Porter 2) stemmer, cached."""
     snowball = snowballstemmer.stemmer("english")
@@ -1000,9 +1104,12 @@ class Analyzer:
         self._person_weight = person_weight
         self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
+        pairs: Counter[tuple[str, str]] = Counter()
         capitals: set[str] = set()
         for text in texts:
-            frequencies.update(words(text))
+            found = words(text)
+            frequencies.update(found)
+            pairs.update(itertools.pairwise(found))
             capitals.update(w for w, opens in capitalised(text) if not opens)
         # Words these texts write with a capital inside a sentence ('Veilig Thuis',
         # 'DigiD', 'Wmo'): a capital there is no sign of a name (see writes_capitalised).
@@ -1022,6 +1129,12 @@ class Analyzer:
         self._spelling = [w for w in self._vocabulary if frequencies[w] >= 2]
         self._spelt = frozenset(self._spelling)
         self._spelt_stems = frozenset(self.stem(w) for w in self._spelling)
+        # Compounds a writer may split in two ("ouder bijdrage", "betalings regeling",
+        # "vrijwilligers werk"): two words that the map's texts write as one word more
+        # often than as the two (:meth:`_join_split`).
+        self._as_two = {pair: n for pair, n in pairs.items()
+                        if pair[0] + pair[1] in self._spelt}
+        self._as_one = {w: frequencies[w] for w in self._spelling}
         self._english = _english_stemmer()
         self._tables: tuple[tuple[str, float, dict[tuple[str, ...], list[str]], str], ...] = (
             (
@@ -1078,7 +1191,7 @@ class Analyzer:
                 return match.group(0)
             return f"{first}{second[len(parts[0]) :]} {conj} {second}"
 
-        return _ELIDED.sub(repl, _folded(text))
+        return _ELIDED.sub(repl, unchat(text))
 
     def terms(self, text: str) -> list[tuple[str, float]]:
         """Stems of a document text with weights (compound parts count half)."""
@@ -1118,20 +1231,65 @@ class Analyzer:
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a misspelt ``word`` most likely means, or None."""
         if (
-            len(word) < _MIN_FUZZY
+            len(word) < _MIN_DT
             or word.isdigit()
             or word in self._spelt
             or self.stem(word) in self._spelt_stems
-            # a word of the Dutch dictionary (simplemma) or a common English word is no
-            # misspelling: 'schelden' is not 'schulden', 'morgen' not 'mogen'
-            or simplemma.is_known(word, lang="nl")
-            or commonness.zipf(word, "en") > 0
+            or _listed_word(word)
         ):
             return None
-        match = process.extractOne(
-            word, self._spelling, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-        )
-        return None if match is None else str(match[0])
+        # before the participle reading: "gebelt" reads as a participle of "bellen" too
+        swapped = _dt_swapped(word)
+        if swapped is not None and (swapped in self._spelt
+                                    or simplemma.is_known(swapped, lang="nl")):
+            return swapped
+        if not may_be_misspelt(word):
+            return None
+        found = misspelling_of(word, self._spelling)
+        if found is None:
+            return None
+        # An inflected English word ('raining', 'thanking', 'advises') is no misspelling
+        # of another word ('training', 'thinking'): its English stem is that of a common
+        # English word. A correction within one English stem ('allowence' ->
+        # 'allowance') stands.
+        own = self._english(word)
+        if own != self._english(found) and own in _english_common_stems():
+            return None
+        return found
+
+    def _split_compound(self, first: str, second: str) -> str | None:
+        """The compound ``first`` + ``second`` when they are one word split in two
+        ("ouder bijdrage" -> "ouderbijdrage"), else None. A phone writer splits Dutch
+        compounds as English does (the Taalunie's "Engelse ziekte"); the map's own
+        texts decide: the joined word is a word of theirs (seen twice or more) that
+        they write as one word more often than as the two words side by side. Neither
+        may be a stop word or a number ("met een" is no "meteen", "te veel" no
+        "teveel"): a grammar word beside another is its own word."""
+        if (
+            len(first) < _MIN_HEAD or len(second) < _MIN_HEAD
+            or first in lexicon.STOPWORDS or second in lexicon.STOPWORDS
+            or first.isdigit() or second.isdigit()
+        ):
+            return None
+        joined = first + second
+        if self._as_one.get(joined, 0) > self._as_two.get((first, second), 0):
+            return joined
+        return None
+
+    def _join_split(self, kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """``kept`` (position, word) with each split compound written as one word at
+        the position of its first part (:meth:`_split_compound`); a compound split in
+        three ("afval stoffen heffing") joins word by word."""
+        out: list[tuple[int, str]] = []
+        last = -2
+        for i, w in kept:
+            joined = self._split_compound(out[-1][1], w) if out and i == last + 1 else None
+            if joined is not None:
+                out[-1] = (out[-1][0], joined)
+            else:
+                out.append((i, w))
+            last = i
+        return out
 
     def without_ruled_out(self, text: str) -> str:
         """``text``'s words without those a contrastive negation or a denial rules out
@@ -1167,6 +1325,7 @@ class Analyzer:
             for i, w in enumerate(words(unelided))
             if w not in ignored and i not in ruled_out
         ]
+        kept = self._join_split(kept)
         original = [w for _, w in kept]
         over = (settled_words(unelided, settled) - asked
                 if settled and self._settled_weight != 1.0 else frozenset())

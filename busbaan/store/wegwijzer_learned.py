@@ -25,7 +25,7 @@ from busbaan.routing.learning import (
     source_of,
 )
 from busbaan.store.pseudonym_key import fence
-from busbaan.wegwijzer.retention import coarse_day
+from busbaan.wegwijzer.retention import coarse_week
 
 if TYPE_CHECKING:
     from busbaan.audit.entry import AuditEntry
@@ -86,7 +86,7 @@ def replace_votes(s: Session, map_sha256: str, source_id: str,
     for (term, service_id), delta in rows.items():
         s.add(RouteLearnedRow(map_sha256=map_sha256, term=term, service_id=service_id,
                               delta=delta, source_id=source_id,
-                              created_at=coarse_day(now)))
+                              created_at=coarse_week(now)))
     return int(removed or 0), len(rows)
 
 
@@ -116,7 +116,8 @@ class LearnedRepository:
         session 11 the feedback or lane id is keyed too, so a source is found under the
         key it was written with: a verdict or lane from before a rotation is refused
         anyway). ``source_id`` names the person under ``key`` (see :func:`fence`). The
-        time is kept to the day (:func:`~busbaan.wegwijzer.retention.coarse_day`)."""
+        time is kept to the ISO week (:func:`~busbaan.wegwijzer.retention.coarse_week`,
+        session 12: a day with one voter tied their votes to that day's audit entry)."""
         with Session(self._engine) as s, s.begin():
             if key is not None:
                 fence(s.connection(), key)

@@ -423,8 +423,9 @@ class FeedbackRepository:
         arrive at once. ``terms``: the question's learning terms; ``()`` learns nothing
         (an answer with a safety signal); None: the question cannot be read again, so
         the terms the earlier verdict's votes are on are used. Nothing is written when
-        the decision changes nothing. Times are kept to the day
-        (:func:`~busbaan.wegwijzer.retention.coarse_day`)."""
+        the decision changes nothing. The verdict's time is kept to the day
+        (:func:`~busbaan.wegwijzer.retention.coarse_day`), its votes' to the ISO week
+        (:func:`~busbaan.wegwijzer.retention.coarse_week`)."""
         _person(by)
         answered = tuple(r.service_id for r in answer.results)
         for attempt in (1, 2):

@@ -77,7 +77,7 @@ from collections.abc import Iterable
 
 from busbaan.wegwijzer.model import LaneRecord
 
-__all__ = ["FORGOTTEN_PERSON", "MATRIX_ID_DAYS", "before_rotation", "coarse_day",
+__all__ = ["FORGOTTEN_PERSON", "MATRIX_ID_DAYS", "before_rotation", "coarse_day", "coarse_week",
            "is_forgotten_person", "is_pseudonym", "keeps_answer_ids", "keeps_asker_id"]
 
 #: The longest the wegwijzer keeps a Matrix reference for work in progress: a waiting
@@ -106,6 +106,17 @@ def coarse_day(when: dt.datetime) -> dt.datetime:
     a learned vote (session 11, privacy13). Nothing reads them finer, and an exact time
     joined them to the audit entry of the same moment, which names the professional."""
     return when.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def coarse_week(when: dt.datetime) -> dt.datetime:
+    """``when`` (aware) to the start of its ISO week (Monday 00:00 UTC): the time kept of
+    a learned vote (session 12, privacy15). A vote names its person (one pseudonym for
+    all their votes: they are counted and forgotten per person), so on a day with one
+    voter the day joined that day's ``route.learned`` / ``route.feedback`` entry, which
+    names the professional, to all their votes; a week holds the votes of more people.
+    Nothing reads the time (``busbaan route learned list`` counts, it lists no votes)."""
+    day = coarse_day(when)
+    return day - dt.timedelta(days=day.weekday())
 
 
 def is_pseudonym(value: str) -> bool:

@@ -32,7 +32,7 @@ from busbaan.errors import BusbaanError
 from busbaan.matrix.dispatch import Dispatcher, command
 from busbaan.policy import Policy, PolicyError, load_policy
 from busbaan.policy.loader import parse_policy
-from busbaan.routing import Router, load_map
+from busbaan.routing import Router
 from busbaan.routing.hsds import SocialMapError, demo_map_path, parse_map, validate_map
 from busbaan.web.workbench.filters import FilterError, parse_filters
 from busbaan.wegwijzer.question import parse_question
@@ -142,8 +142,8 @@ def test_dispatcher_matches_any_line_without_failing(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def router() -> Router:
-    return Router(load_map(demo_map_path()))
+def router(demo_router: Router) -> Router:
+    return demo_router
 
 
 @SETTINGS

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from routing_testdata import BENCHMARK_MAP
 
-from busbaan.routing import Router, SocialMap, demo_map_path, load_map
+from busbaan.routing import Router, SocialMap, Tuning, load_map
 from busbaan.routing.safety import SafetySignals, load_signals
 
 
@@ -22,9 +24,20 @@ def router(benchmark_map: SocialMap) -> Router:
 
 
 @pytest.fixture(scope="session")
-def demo_router() -> Router:
-    """The router the wegwijzer bot builds in `make dev` (shipped map, shipped examples)."""
-    return Router(load_map(demo_map_path()))
+def tuned(benchmark_map: SocialMap) -> Callable[..., Router]:
+    """``tuned(frame_weight=1.0)`` → the benchmark router with these fields of the shipped
+    :class:`Tuning` changed (and the shipped safety file and examples), built once per
+    session for each change: a router costs about a second to build, and several tests
+    contrast the same setting (a router's state after building is only memoised)."""
+    built: dict[tuple[tuple[str, Any], ...], Router] = {}
+
+    def make(**changes: Any) -> Router:
+        key = tuple(sorted(changes.items()))
+        if key not in built:
+            built[key] = Router(benchmark_map, tuning=dataclasses.replace(Tuning(), **changes))
+        return built[key]
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "socialmap"
 BENCHMARK_MAP = DATA / "amsterdam-demo.hsds.json"
+
+#: The ``tuned`` fixture (conftest.py): ``tuned(frame_weight=1.0)`` → a router (Any: this
+#: module imports nothing of busbaan).
+Tuned = Callable[..., Any]
 
 
 def read_jsonl(name: str) -> list[dict[str, Any]]:

@@ -128,13 +128,14 @@ def test_an_english_negation_of_abuse_raises_no_alarm(demo_router: Router) -> No
     assert answer.results[0].service_id != "veilig-thuis"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside10 #3, the ranking half (left after safety18 fixed the alarm): an English "
-    "school refusal ('refuses to go to school') puts the Jongerenloket ('go, school') and "
-    "Veilig Thuis ('summer, go' from its English examples) before Leerplicht, which "
-    "matches only 'school'. Ranking, not the safety file."))
 def test_an_english_school_refusal_reaches_leerplicht(demo_router: Router) -> None:
-    """'The kid isn't being abused, she refuses to go to school': Leerplicht first."""
+    """'The kid isn't being abused, she refuses to go to school': Leerplicht first.
+
+    Was a strict xfail (outside10 #3, the ranking half, left after safety18 fixed the
+    alarm): "an English school refusal ('refuses to go to school') puts the Jongerenloket
+    ('go, school') and Veilig Thuis ('summer, go' from its English examples) before
+    Leerplicht, which matches only 'school'". Passes since session 12 (xfail22): English
+    everyday words weigh as their Dutch translations ("go" is a stop word as "gaan" is)."""
     answer = demo_router.route("The kid isn't being abused or anything, she just refuses "
                                "to go to school since the summer")
     assert answer.results[0].service_id == "leerplicht"

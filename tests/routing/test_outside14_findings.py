@@ -142,39 +142,29 @@ def test_a_forwarded_chat_with_time_stamps_is_answered(demo_router: Router) -> N
 
 # ------------------------------------------------------------------ what does not
 
-DANGER_MISSED = [
-    # o14-01, o14-02, o14-04 pass since safety27 (overdose: something swallowed + a body
-    # that does not respond; sexual_violence: an act + no consent; honour_violence: a
-    # marriage arranged that she refuses); moved to test_danger_now_read below
-    pytest.param("o14-13", "suicide", "crisisdienst-113", marks=pytest.mark.xfail(
-        strict=True, reason="a 15-year-old's night message 'het heeft allemaal geen zin "
-        "meer, niemand gaat me missen, sorry voor alles': only the weak suicide caution; "
-        "the Ouder- en Kindteam first, the Crisisdienst third, unsure")),
-    pytest.param("o14-10", "elder_abuse", "veilig-thuis", marks=pytest.mark.xfail(
-        strict=True, reason="elder neglect by a live-in daughter (wet sheets at every "
-        "visit, hardly any food, the fridge locked): only the weak caution, so no ⚠ line "
-        "and 'Ik weet het niet zeker' — Veilig Thuis does come first")),
-]
+# o14-01, o14-02, o14-04 pass since safety27 (overdose: something swallowed + a body that
+# does not respond; sexual_violence: an act + no consent; honour_violence: a marriage
+# arranged that she refuses); o14-13 and o14-10 since safety29 and xfail22, each on its own
+# (session 12: "niemand gaat me missen" is the future of "niemand zal me missen", and with
+# "sorry voor alles" two signs; "geeft hem nauwelijks eten" denies the food as "geen eten"
+# does, and "meneer van 88" with the live-in daughter is elder_abuse's neglect by a
+# relative). All in test_danger_now_read below.
 
 
 @pytest.mark.parametrize(("qid", "signal", "service"), [
     ("o14-01", "overdose", "crisisdienst-113"),
     ("o14-02", "sexual_violence", "veilig-thuis"),
     ("o14-04", "honour_violence", "veilig-thuis"),
+    ("o14-13", "suicide", "crisisdienst-113"),
+    ("o14-10", "elder_abuse", "veilig-thuis"),
 ])
 def test_danger_now_read(demo_router: Router, qid: str, signal: str, service: str) -> None:
-    """safety27: the family's service first, with its sentence on what to do now."""
+    """safety27 (o14-01, 02, 04), safety29 (o14-13, 10): the family's service first, with
+    its sentence on what to do now."""
     answer = _route(demo_router, qid)
     assert signal in signals(answer), (signals(answer), caution(answer), top(answer))
     assert top(answer, 1) == [service]
     assert "112" in answer.safety[0].why  # type: ignore[attr-defined]
-
-
-@pytest.mark.parametrize(("qid", "signal", "service"), DANGER_MISSED)
-def test_danger_missed(demo_router: Router, qid: str, signal: str, service: str) -> None:
-    answer = _route(demo_router, qid)
-    assert signal in signals(answer), (signals(answer), caution(answer), top(answer))
-    assert top(answer, 1) == [service]
 
 
 # o14-05 ("het gas zit ... dicht") and o14-12 ("de sloten van de woning ... vervangen")

@@ -123,7 +123,8 @@ def test_learning_to_budget_is_no_language_course(demo_router: Router) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason="bruises explained ('van het voetballen') still put "
-                   "Veilig Thuis second on 'blauwe, kinderen' (no signal, no caution) and push "
+                   "Veilig Thuis second (session 12: on 'voetballen, moeder, kinderen'; "
+                   "'blauwe' now counts for Wmo hulpmiddelen) with no signal or caution, and push "
                    "the Stadspas, which pays the sports club, to fourth; session 9 (filler15): "
                    "'blauwe' comes from VT examples that carry a danger; gating them on a "
                    "signal fixed this but cost 20 of 335 safety questions their service in "
@@ -139,7 +140,7 @@ def test_bruised_knees_from_football_and_a_sports_club(demo_router: Router) -> N
 
 @pytest.mark.xfail(strict=True, reason="naming the stadsdeel flips a letter about repaying "
                    "a toeslag from the raadslieden (first without it) to the buurtteam's "
-                   "money team, confidently (912)")
+                   "money team, confidently (912; 941 on session 12's calibration)")
 # router16 (session 9): the flip is the area prior (local team x1.5 once the stadsdeel is
 # known, x0.6 while unknown). Lowering it costs top-1 over s3-s14 (1.5 -> 1.3: 1,134 ->
 # 1,126; 1.15: 1,116), so the prior stays. The confident part is for the lead's refit:

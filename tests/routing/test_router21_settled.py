@@ -10,9 +10,8 @@ past danger (:func:`busbaan.routing.safety.settled_parts`). Questions in words o
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
+from routing_testdata import Tuned
 
 from busbaan.routing import Router, lexicon
 from busbaan.routing.safety import SafetySignals, settled_cues, settled_parts
@@ -70,13 +69,12 @@ def test_the_settled_words_weigh_less_outside_the_ask(router: Router) -> None:
     assert router.tuning.settled_weight < 1.0
 
 
-def test_a_settled_arrears_sends_to_what_comes_next(router: Router) -> None:
+def test_a_settled_arrears_sends_to_what_comes_next(router: Router, tuned: Tuned) -> None:
     """The arrears solved, the ask is a budget service: not the corporation's team."""
     text = ("Bij de woningcorporatie is de huurachterstand vorige maand via een regeling "
             "opgelost. Nu wil ik dat mijn huur en energie automatisch worden betaald en ik "
             "weekgeld krijg.")
     first = router.route(text).results[0].service_id
-    off = Router(router.map, tuning=dataclasses.replace(router.tuning, settled_weight=1.0),
-                 safety=router.safety)
+    off = tuned(settled_weight=1.0)
     assert first == "shv-budgetbeheer"
     assert off.route(text).results[0].service_id == "corp-huurachterstanden"

@@ -4,9 +4,8 @@ the need ("ik ben zzp'er zonder opdrachten", "ik ben op") or a family word is no
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
+from routing_testdata import Tuned
 
 from busbaan.routing import Router
 from busbaan.routing.text import words, writer_intro
@@ -62,7 +61,8 @@ def test_the_role_words_weigh_as_a_heading(router: Router) -> None:
     assert weight == pytest.approx(full * router.tuning.frame_weight)
 
 
-def test_a_landlord_s_tenant_is_not_sent_to_tenant_advice(router: Router) -> None:
+def test_a_landlord_s_tenant_is_not_sent_to_tenant_advice(router: Router, tuned: Tuned
+                                                           ) -> None:
     """The writer is the landlord; the tenant's need is the money: housing advice (the
     tenant's rights against a landlord) is not among the first three."""
     text = ("Ik ben een particuliere verhuurder. Mijn huurster in Noord betaalt al drie "
@@ -70,6 +70,5 @@ def test_a_landlord_s_tenant_is_not_sent_to_tenant_advice(router: Router) -> Non
             "voor hulp met haar schulden?")
     top = [r.service_id for r in router.route(text).results[:3]]
     assert "wonen-woonadvies" not in top
-    off = Router(router.map, tuning=dataclasses.replace(router.tuning, frame_weight=1.0),
-                 safety=router.safety)
+    off = tuned(frame_weight=1.0)
     assert "wonen-woonadvies" in [r.service_id for r in off.route(text).results[:3]]

@@ -15,10 +15,8 @@ asked for most, written for the kind of wording, with probes in new voices
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
-from routing_testdata import read_jsonl
+from routing_testdata import Tuned, read_jsonl
 
 from busbaan.routing import Router, lexicon
 from busbaan.routing.safety import SafetySignals, settled_cues, settled_parts
@@ -93,7 +91,8 @@ def test_a_negative_pronoun_that_is_the_need_is_kept(text: str) -> None:
     assert _ruled_out(text) == []
 
 
-def test_a_past_homelessness_does_not_send_to_the_shelter(router: Router) -> None:
+def test_a_past_homelessness_does_not_send_to_the_shelter(router: Router, tuned: Tuned
+                                                           ) -> None:
     """p23-02 (new voice): homeless years ago, now in a home of her own with her post in
     a mess: the local team's money help first, no shelter in the top 3; without the
     settled weight the shelter comes first."""
@@ -101,8 +100,7 @@ def test_a_past_homelessness_does_not_send_to_the_shelter(router: Router) -> Non
     top = [r.service_id for r in router.route(q["question"], q["context"]).results[:3]]
     assert top[0] in q["expected"]
     assert "mo-centrale-toegang" not in top
-    off = Router(router.map, tuning=dataclasses.replace(router.tuning, settled_weight=1.0),
-                 safety=router.safety)
+    off = tuned(settled_weight=1.0)
     plain = off.route(q["question"], q["context"]).results
     assert plain[0].service_id == "mo-centrale-toegang"
 
@@ -142,14 +140,13 @@ def test_a_bare_state_is_no_role(text: str) -> None:
     assert writer_intro(text) == frozenset()
 
 
-def test_the_writer_s_own_service_leaves_the_top(router: Router) -> None:
+def test_the_writer_s_own_service_leaves_the_top(router: Router, tuned: Tuned) -> None:
     """p23-17 (new voice): a klantmanager asks for a lonely client; the klantmanager's
     own service is not among the first three, and is with the heading at full weight."""
     q = PROBES["p23-17"]
     top = [r.service_id for r in router.route(q["question"], q["context"]).results[:3]]
     assert top[0] == "welzijn-eenzaamheid"
     assert "wpi-werk-klantmanager" not in top
-    full = Router(router.map, tuning=dataclasses.replace(router.tuning, frame_weight=1.0),
-                  safety=router.safety)
+    full = tuned(frame_weight=1.0)
     assert "wpi-werk-klantmanager" in [
         r.service_id for r in full.route(q["question"], q["context"]).results[:3]]

@@ -8,11 +8,10 @@ than the background before it. Every question here is written for this file.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
+from routing_testdata import Tuned
 
-from busbaan.routing import Router, SocialMap
+from busbaan.routing import Router
 from busbaan.routing.router import Tuning
 from busbaan.routing.text import asked_sentences, asker_frame, words
 
@@ -66,7 +65,7 @@ def test_no_heading_without_a_short_opening_and_a_colon(text: str) -> None:
         "wmo-hulpmiddelen"),
 ])
 def test_the_writers_own_service_does_not_follow_the_need(
-        benchmark_map: SocialMap, question: str, writer: str, need: str) -> None:
+        router: Router, tuned: Tuned, question: str, writer: str, need: str) -> None:
     """A case note headed by the writer's role answers with the service the person
     needs, and it is the heading's weight that moves the writer's own service, named only
     in the heading, away from it (with the heading at full weight it stands closer;
@@ -81,9 +80,8 @@ def test_the_writers_own_service_does_not_follow_the_need(
     def gap(found: dict[str, int]) -> int:
         return found[need] - found.get(writer, 0)
 
-    full_first, full = scores(Router(benchmark_map,
-                                     tuning=dataclasses.replace(Tuning(), frame_weight=1.0)))
-    shipped_first, shipped = scores(Router(benchmark_map))
+    full_first, full = scores(tuned(frame_weight=1.0))
+    shipped_first, shipped = scores(router)
     assert full_first == need and writer in full
     assert shipped_first == need
     assert gap(full) < gap(shipped)

@@ -140,10 +140,10 @@ def test_unless_leaves_out_borrowed_examples_this_map_gives_to_another_service()
 
 
 def test_the_make_dev_youth_team_does_not_take_cannabis_questions_from_addiction_care(
-        ) -> None:
+        demo_router: Router) -> None:
     """The `make dev` map has its own verslavingszorg: a parent worried about a son who
     smokes cannabis every day is not sent to okt with confidence on borrowed examples."""
-    router = Router(load_map(demo_map_path()))
+    router = demo_router
     answer = router.route("ouders ongerust: zoon (20) zit de hele dag te blowen")
     assert answer.results[0].service_id == "verslavingszorg" or not answer.confident
     assert "verslavingszorg" in [r.service_id for r in answer.results[:3]]

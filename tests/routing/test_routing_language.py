@@ -164,13 +164,12 @@ def test_a_denial_rules_out_its_topic_without_a_contrast() -> None:
     assert out("Het probleem is dat hij geen woning heeft") == []
 
 
-def test_a_denied_topic_does_not_pull_in_its_services() -> None:
+def test_a_denied_topic_does_not_pull_in_its_services(demo_router: Router) -> None:
     """On the demo map, 'Geld is geen probleem' put budget management in the top 3 of
     a loneliness question (matched on 'probleem'), and 'Money is not a problem' a
     money team (matched on 'problem'); the denied words now match nothing."""
-    from busbaan.routing import demo_map_path, load_map
 
-    router = Router(load_map(demo_map_path()))
+    router = demo_router
     dutch = router.route(
         "Mijn vader (80) is eenzaam sinds mam er niet meer is. Geld is geen probleem."
     ).results[:3]
@@ -283,7 +282,8 @@ def test_place_context_marks_the_noun_after_a_locative_preposition() -> None:
     assert marked("Ik ben op, ik kan niet meer") == []
 
 
-def test_where_the_need_arises_does_not_decide_the_service(benchmark_map: SocialMap) -> None:
+def test_where_the_need_arises_does_not_decide_the_service(benchmark_map: SocialMap,
+                                                           router: Router) -> None:
     """Behaviour at school is a parenting question, not one for school money: with the
     place word at full weight (place_weight=1.0) a school-money service ranks above the
     parenting support; with the default it does not."""
@@ -301,7 +301,7 @@ def test_where_the_need_arises_does_not_decide_the_service(benchmark_map: Social
     bare = dataclasses.replace(Tuning(), example_weight=0.0)
     on = order(Router(benchmark_map, tuning=bare))
     off = order(Router(benchmark_map, tuning=dataclasses.replace(bare, place_weight=1.0)))
-    assert order(Router(benchmark_map))[0] == "okt-opvoedondersteuning"
+    assert order(router)[0] == "okt-opvoedondersteuning"
     okt = "okt-opvoedondersteuning"
     assert all(on.index(okt) < on.index(s) for s in school_money if s in on), on
     assert any(off.index(s) < off.index(okt) for s in school_money if s in off), off

@@ -3,9 +3,7 @@ and that no amount of feedback moves a safety service from the top."""
 
 from __future__ import annotations
 
-from routing_testdata import BENCHMARK_MAP
-
-from busbaan.routing import Router, load_map
+from busbaan.routing import Router
 from busbaan.routing.learning import (
     Evidence,
     evidence_for,
@@ -34,18 +32,16 @@ def test_an_association_needs_two_sources() -> None:
     assert (assoc.net, assoc.support) == (2, 2)
 
 
-def test_learning_terms_are_stems_without_numbers_or_stopwords() -> None:
+def test_learning_terms_are_stems_without_numbers_or_stopwords(router: Router) -> None:
     """Only the question's own content words are kept, stemmed; no numbers."""
-    router = Router(load_map(BENCHMARK_MAP))
     terms = learning_terms(router.analyzer, "Meneer (79) is weduwnaar en 3 maanden eenzaam")
     assert terms and all(t.isalpha() for t in terms)
     assert not {"meneer", "is", "en", "79", "3"} & set(terms)
 
 
-def test_learning_keeps_no_names_or_bsn() -> None:
+def test_learning_keeps_no_names_or_bsn(router: Router) -> None:
     """Names (also those that are Dutch words: Jan, Bakker, Visser), titled names and
     BSN-like numbers never become learned terms; the question's other words do."""
-    router = Router(load_map(BENCHMARK_MAP))
     question = (
         "Jan Bakker (bsn 111222333) en zijn vrouw Fatima Visser hebben schulden; "
         "mevrouw De Vries van de buren helpt met de post. Zoon Mohammed is eenzaam."
@@ -58,19 +54,17 @@ def test_learning_keeps_no_names_or_bsn() -> None:
     assert {router.analyzer.stem("schulden"), router.analyzer.stem("eenzaam")} <= terms
 
 
-def test_capitalised_words_of_the_map_are_still_learned() -> None:
+def test_capitalised_words_of_the_map_are_still_learned(router: Router) -> None:
     """A capitalised word the map itself uses (DigiD, a sentence-initial 'Schulden') is
     no name and is kept."""
-    router = Router(load_map(BENCHMARK_MAP))
     terms = set(learning_terms(router.analyzer, "Schulden en geen DigiD"))
     assert {router.analyzer.stem("schulden"), router.analyzer.stem("digid")} <= terms
 
 
-def test_feedback_teaches_a_paraphrase_after_a_few_items() -> None:
+def test_feedback_teaches_a_paraphrase_after_a_few_items(router: Router) -> None:
     """Four corrections of a missed question move its paraphrase to the right service
     (three until session 8: since then a vote on "kosten" or "betalen", words used for
     many services, is a fraction of one; see learning.py, rule 2)."""
-    router = Router(load_map(BENCHMARK_MAP))
     asked = "Cliënt heeft een bewindvoerder maar kan de kosten van het bewind niet betalen"
     paraphrase = "De kosten van de bewindvoerder kan mijn cliënt niet opbrengen"
     before = router.route(paraphrase).results[0].service_id
@@ -85,9 +79,8 @@ def test_feedback_teaches_a_paraphrase_after_a_few_items() -> None:
     assert after == "wpi-bijzondere-bijstand"
 
 
-def test_no_feedback_moves_a_safety_service_from_the_top() -> None:
+def test_no_feedback_moves_a_safety_service_from_the_top(router: Router) -> None:
     """Even 50 professionals marking Veilig Thuis wrong for a safety question leave it first."""
-    router = Router(load_map(BENCHMARK_MAP))
     question = "cliënt durft niet meer naar huis omdat haar vriend haar slaat"
     terms = learning_terms(router.analyzer, question)
     evidence = []
@@ -99,9 +92,8 @@ def test_no_feedback_moves_a_safety_service_from_the_top() -> None:
     assert answer.safety and answer.safety[0].service_id == "vt-advies-melding"
 
 
-def test_names_outside_the_dictionary_are_not_learned() -> None:
+def test_names_outside_the_dictionary_are_not_learned(router: Router) -> None:
     """A surname the personal-data check missed is not kept as a learned term."""
-    router = Router(load_map(BENCHMARK_MAP))
     terms = learning_terms(router.analyzer, "Jansen en Pietersen hebben schulden en zijn eenzaam")
     assert not {t for t in terms if t.startswith(("jansen", "pieters"))}
     assert terms  # the ordinary words are kept
@@ -160,13 +152,12 @@ def test_the_source_in_a_source_id_is_keyed_not_the_feedback_or_lane_id() -> Non
     assert source_of(stored) != source_of(source_key("F-7KQ2MX4A", "@a:test", other))
 
 
-def test_number_words_are_not_learned() -> None:
+def test_number_words_are_not_learned(demo_router: Router) -> None:
     """outside7: "drie" (from "drie maanden huurachterstand") was in the learned table;
     no numbers are learned, in digits or in words."""
-    from busbaan.routing import Router, demo_map_path, load_map
     from busbaan.routing.learning import learning_terms
 
-    analyzer = Router(load_map(demo_map_path())).analyzer
+    analyzer = demo_router.analyzer
     terms = learning_terms(analyzer, "drie maanden huurachterstand en twee kinderen, 3 brieven")
     assert terms and not {"drie", "twee", "3"} & set(terms)
 
@@ -204,16 +195,16 @@ def _place(answer: object, service_id: str) -> int | None:
     return ids.index(service_id) if service_id in ids else None
 
 
-def test_outside8_finding5_ordinary_feedback_leaves_veilig_thuis_alone() -> None:
+def test_outside8_finding5_ordinary_feedback_leaves_veilig_thuis_alone(
+        demo_router: Router) -> None:
     """outside8 finding 5, through the real router on the make-dev map: two people's
     `!fout poh-ggz` on the alcohol answer that had Veilig Thuis first teach "man", "dag",
     "drink", "stop", "alcohol"; the partner-violence question keeps Veilig Thuis at its
     place with its confidence (it lost 572 -> 346 before). Also with the answer the
     router gave in session 8 (specialist ggz first, itself a safety family's service)."""
-    from busbaan.routing import demo_map_path
     from busbaan.routing.learning import held_back
 
-    router = Router(load_map(demo_map_path()))
+    router = demo_router
     before = router.route(PARTNER)
     assert _place(before, "veilig-thuis") is not None
     for answered in (OUTSIDE8_ANSWER, SESSION8_ANSWER):
@@ -228,13 +219,12 @@ def test_outside8_finding5_ordinary_feedback_leaves_veilig_thuis_alone() -> None
         assert [c.signal for c in after.caution] == [c.signal for c in before.caution]
 
 
-def test_no_number_of_ordinary_clicks_moves_a_safety_service() -> None:
+def test_no_number_of_ordinary_clicks_moves_a_safety_service(demo_router: Router) -> None:
     """Fifty professionals correcting ordinary answers that listed Veilig Thuis first
     (everyday words: man, vrouw, kinderen, huis, dag, bang) leave it where it was on
     safety questions, with a strong signal and with only a weak one or none."""
-    from busbaan.routing import demo_map_path
 
-    router = Router(load_map(demo_map_path()))
+    router = demo_router
     ordinary = [
         ("man en vrouw hebben elke dag ruzie over geld, kinderen thuis", "budgetbeheer"),
         ("moeder is bang dat ze het huis uit moet, huur te hoog", "schuldhulp"),
@@ -255,13 +245,13 @@ def test_no_number_of_ordinary_clicks_moves_a_safety_service() -> None:
         assert _place(taught, "veilig-thuis") <= _place(plain, "veilig-thuis"), question
 
 
-def test_without_a_signal_corrections_may_lift_a_service_above_a_safety_service() -> None:
+def test_without_a_signal_corrections_may_lift_a_service_above_a_safety_service(
+        demo_router: Router) -> None:
     """Rule 3 holds only where the safety file reads a signal: on a question with none
     (a crying baby, Veilig Thuis first as a filler, outside8 #4), enough people naming
     the Ouder- en Kindteam lift it above Veilig Thuis."""
-    from busbaan.routing import demo_map_path
 
-    router = Router(load_map(demo_map_path()))
+    router = demo_router
     question = "baby van 8 maanden huilt de hele nacht, de moeder is uitgeput"
     plain = router.route(question)
     assert not plain.safety and not plain.caution
@@ -271,10 +261,9 @@ def test_without_a_signal_corrections_may_lift_a_service_above_a_safety_service(
     assert _place(router.route(question, learned=learned), "okt") == 0
 
 
-def test_everyday_words_weigh_little() -> None:
+def test_everyday_words_weigh_little(router: Router) -> None:
     """Informativeness on the map: "man" and "dag" are used for nearly every service,
     "alcohol" and "rolstoel" for one or two; a word the map never uses counts fully."""
-    router = Router(load_map(BENCHMARK_MAP))
     weight = {w: router.informativeness(router.analyzer.stem(w))
               for w in ("man", "dag", "huis", "alcohol", "rolstoel")}
     assert max(weight["man"], weight["dag"], weight["huis"]) < 0.3, weight

@@ -197,13 +197,13 @@ def test_routing_is_deterministic(router: Router) -> None:
 
 
 def test_a_service_closed_by_age_hands_over_to_the_one_its_text_names(
-    benchmark_map: SocialMap,
+    benchmark_map: SocialMap, router: Router,
 ) -> None:
     """The map says "Jongeren onder de 27 vragen bijstand aan via het Jongerenpunt": a
     24-year-old asking for bijstand gets the Jongerenpunt first. Without the handover
     (age_handover=0) the closed service's words are lost and it is not first."""
     question = "Ik ben 24 jaar en heb geen geld om van te leven. Kan ik bijstand krijgen?"
-    on = Router(benchmark_map)
+    on = router
     off = Router(benchmark_map, tuning=dataclasses.replace(Tuning(), age_handover=0.0))
     position = {s.id: i for i, s in enumerate(on._services)}
     names = {on._services[d].id for d in on._index.age_referrals[position["wpi-bijstand"]]}
@@ -215,10 +215,9 @@ def test_a_service_closed_by_age_hands_over_to_the_one_its_text_names(
     assert older.results[0].service_id == "wpi-bijstand"
 
 
-def test_an_english_answer_states_age_limits_in_english(benchmark_map: SocialMap) -> None:
+def test_an_english_answer_states_age_limits_in_english(router: Router) -> None:
     """An English answer says "age 18–26", not the Dutch "18–26 jaar" (outside check
     s5); the Dutch answer keeps "jaar"."""
-    router = Router(benchmark_map)
     question = "young person of 20 without income, needs help with money"
     en = router.route(question, lang="en")
     aged = [r for r in en.results if "age " in r.conditions]

@@ -194,9 +194,8 @@ def test_an_older_person_counts_for_elder_abuse(signals: Any) -> None:
     assert "elder_abuse" not in families(signals, text, age=40)
 
 
-def test_safety_service_first_with_why_and_never_only_ordinary() -> None:
+def test_safety_service_first_with_why_and_never_only_ordinary(router: Router) -> None:
     """A signalled question gets the safety service first, with the family's sentence."""
-    router = Router(load_map(BENCHMARK_MAP))
     answer = router.route("cliënt durft niet meer naar huis omdat haar vriend haar slaat")
     assert answer.results[0].service_id == "vt-advies-melding"
     assert answer.safety[0].signal == "partner_violence"
@@ -207,9 +206,9 @@ def test_safety_service_first_with_why_and_never_only_ordinary() -> None:
     assert older.results[0].service_id == "mo-centrale-toegang"
 
 
-def test_every_frozen_safety_question_has_its_safety_service_in_the_top_3() -> None:
+def test_every_frozen_safety_question_has_its_safety_service_in_the_top_3(
+        router: Router) -> None:
     """All safety questions of the frozen set have an expected safety service in the top 3."""
-    router = Router(load_map(BENCHMARK_MAP))
     for q in read_jsonl("frozen-2026-12-03.jsonl"):
         if q.get("safety"):
             top = [r.service_id for r in router.route(q["question"], q["context"]).results[:3]]

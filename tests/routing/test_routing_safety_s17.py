@@ -128,7 +128,10 @@ def test_probe_keeps_its_service_in_the_top3(router: Router, q: dict[str, Any]) 
     assert any(r.service_id in q["expected"] for r in answer.results[:3])
 
 
-STILL_ALARMED = {"near17-016"}  # "trap" (stairs) read as a kick: left open
+#: near17-016 ("trap", the stairs, read as a kick) was left open here; it is silent since
+#: safety24 (session 11: "de trap" is the staircase, the safety file's ``things``), and
+#: the imperative xfail hid that (session 12, xfail22).
+STILL_ALARMED: set[str] = set()
 
 
 @pytest.mark.parametrize("q", NEAR, ids=lambda q: q["id"])

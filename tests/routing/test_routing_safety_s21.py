@@ -23,10 +23,12 @@ def _any(signals: SafetySignals, question: str) -> list[str]:
 
 
 #: probe21-029: "mag van haar vader en broers niet meer naar buiten ... ze houden haar
-#: binnen" (kept in since she wants a divorce) reads only as elder_abuse's caution: a
+#: binnen" (kept in since she wants a divorce) read only as elder_abuse's caution: a
 #: brother who locks someone in is also told of an old mother (elder_abuse), and the
-#: lemma of "broers" is "broer", so the brothers are no cue of honour_violence's rule.
-KNOWN_GAPS = {"probe21-029"}
+#: lemma of "broers" is "broer", so the brothers were no cue of honour_violence's rule.
+#: Passes since session 12 (xfail22): the rule of the brothers' control reads keeping
+#: her in, with a divorce she wants as what is at stake (Movisie, LKHA).
+KNOWN_GAPS: set[str] = set()
 
 
 @pytest.mark.parametrize("row", [

@@ -14,13 +14,14 @@ from busbaan.routing.text import settled_words
 
 PROBES = read_jsonl("probes-s10-safety22.jsonl")
 
-#: probe22-001: cutoff_now does not read "since Monday" as how long (eviction_cutoff
-#: reads it). A cause of its own, left open (see the note). Fixed in session 11
+#: probe22-001: cutoff_now did not read "since Monday" as how long (eviction_cutoff read
+#: it as a day to come); passes since session 12 (xfail22): a day's name right after
+#: "sinds"/"since" is the day a state began, read by no cue. Fixed in session 11
 #: (xfail21): probe22-013 ("wordt door zijn stiefzoon opgesloten": a passive's child
 #: agent acts, as in "zoon slaat", so no child_maltreatment) and probe22-017 ("dat hij
 #: me 'afmaakt' als ik de kinderen meeneem": "als ik ... kinderen" was read as the past
 #: marker "als kind").
-KNOWN_GAPS = {"probe22-001"}
+KNOWN_GAPS: set[str] = set()
 
 
 def _all(router: Router, question: str) -> set[str]:

@@ -13,14 +13,17 @@ from busbaan.routing.safety import detect
 
 PROBES = read_jsonl("probes-s10-safety23.jsonl")
 
-#: probe23-011: a cut-off that is over ("is sinds maandag weer aangesloten") still reads
-#: eviction_cutoff (its date word read as one to come); probe23-016: "psychotisch ... niet
-#: acuut" still alarms strongly. Left open (see the note). probe23-005 ("dat ik het niet
-#: overleef als ik naar de politie ga") passes since session 11 (xfail21): the phrase
-#: counts only with the condition of going to the police or reporting him (a partner's
-#: rule of three groups); a doctor's or a worried partner's words ("als ik zo doorga met
-#: drinken") stay out, as the lead decided.
-KNOWN_GAPS = {"probe23-011", "probe23-016"}
+#: probe23-011: a cut-off that is over ("is sinds maandag weer aangesloten") read
+#: eviction_cutoff (its date word read as one to come); passes since session 12
+#: (xfail22): a day's name right after "sinds"/"since" is the day a state began.
+#: probe23-005 ("dat ik het niet overleef als ik naar de politie ga") passes since
+#: session 11 (xfail21): the phrase counts only with the condition of going to the
+#: police or reporting him (a partner's rule of three groups); a doctor's or a worried
+#: partner's words ("als ik zo doorga met drinken") stay out, as the lead decided.
+#: probe23-016 ("heeft een psychotische stoornis, is nu stabiel en niet acuut") passes
+#: since session 12 (xfail22): the attribute of a condition noun ("stoornis",
+#: "disorder") names a diagnosis, not the state (the safety file's ``conditions``).
+KNOWN_GAPS: set[str] = set()
 
 
 def _all(router: Router, question: str) -> set[str]:

@@ -30,10 +30,12 @@ PROBES = read_jsonl("probes-s11-xfail21.jsonl")
 #: "dochter, goed" (outside8 #4, a ranking question of the examples, not this cause).
 FILLER = {"x21-04"}
 #: x21-27..29: a psychotic disorder named as a diagnosis ("heeft een psychotische
-#: stoornis") still reads psychiatric_crisis (probe23-016's cause). Not fixed: as a
-#: figurative use the safety reader would skip it, but the ranker would then also take
-#: "psychotische" from the GGZ services, whose need it names (see the note).
-DIAGNOSIS = {"x21-27", "x21-28", "x21-29"}
+#: stoornis") read psychiatric_crisis (probe23-016's cause). Not fixed in session 11: as
+#: a figurative use the safety reader would skip it, but the ranker would then also take
+#: "psychotische" from the GGZ services, whose need it names (see the note). Pass since
+#: session 12 (xfail22): the safety file's ``conditions`` (a condition noun's attribute
+#: is no cue) is read by the safety reader only; the ranker keeps the word.
+DIAGNOSIS: set[str] = set()
 
 
 def _strong(signals: SafetySignals, question: str) -> set[str]:

@@ -17,14 +17,14 @@ from bots.wegwijzer.intake import (
     IntakeReach,
 )
 from bots.wegwijzer.render import answer_texts, no_lane_contact
-from busbaan.routing import Router, load_map
+from busbaan.routing import Router
 
 VT_ALIAS = "#intake-veilig-thuis:localhost"
 
 
 @pytest.fixture(scope="module")
-def router() -> Router:
-    return Router(load_map())
+def router(demo_router: Router) -> Router:
+    return demo_router
 
 
 def _vt_answer(router: Router) -> Any:

@@ -9,7 +9,7 @@ import pytest
 
 from bots.wegwijzer.render import answer_texts
 from busbaan.cli.route import render
-from busbaan.routing import Router, load_map
+from busbaan.routing import Router
 from busbaan.routing.text import before_closing, negated, words
 
 #: outside12 o12-03 (police): suicide told in a noise complaint; crisis service and
@@ -24,8 +24,8 @@ JEALOUS = "Cliënte vertelt dat haar man erg jaloers is. Ze zoekt een cursus Ned
 
 
 @pytest.fixture(scope="module")
-def router() -> Router:
-    return Router(load_map())
+def router(demo_router: Router) -> Router:
+    return demo_router
 
 
 @pytest.mark.parametrize(("question", "lang"), [(JUMP, "nl"), (PSYCHOSIS, "en")])

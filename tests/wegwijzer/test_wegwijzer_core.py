@@ -179,9 +179,9 @@ def test_format_duration() -> None:
     assert format_duration(3 * 86400) == "3 dg 0 u"
 
 
-def test_answer_texts_show_three_services_and_how_to_open_a_lane() -> None:
+def test_answer_texts_show_three_services_and_how_to_open_a_lane(demo_router: Router) -> None:
     """A confident answer lists three services with why, conditions and contact."""
-    router = Router(load_map())
+    router = demo_router
     answer = router.route("cliënt, 58, Zuidoost, energieschulden", limit=3)
     body, html = answer_texts(answer, "nl")
     head = "Hier kun je terecht" if answer.confident else "Ik weet het niet zeker"
@@ -193,11 +193,12 @@ def test_answer_texts_show_three_services_and_how_to_open_a_lane() -> None:
     assert body.startswith("I do not know") and "Describe the problem" in body
 
 
-def test_a_weak_signal_adds_no_second_reason_to_a_safety_service_already_first() -> None:
+def test_a_weak_signal_adds_no_second_reason_to_a_safety_service_already_first(
+        demo_router: Router) -> None:
     """Outside check s5: bruises on a boy of 8 put Veilig Thuis first for child
     maltreatment, and the body then also said "Als er sprake is van gevaar: bij geweld
     of dreiging door een (ex-)partner ..." (the bruises read as a weak partner cue)."""
-    router = Router(load_map())
+    router = demo_router
     answer = router.route("op school zie ik steeds blauwe plekken op de armen van een "
                           "jongen van 8, hij wil er niet over praten", limit=3)
     assert [h.signal for h in answer.safety] == ["child_maltreatment"]
@@ -207,11 +208,12 @@ def test_a_weak_signal_adds_no_second_reason_to_a_safety_service_already_first()
     assert body.startswith("⚠ Dit kan kindermishandeling") and "(ex-)partner" not in body
 
 
-def test_answer_texts_add_the_weak_safety_sentence_without_a_warning_sign() -> None:
+def test_answer_texts_add_the_weak_safety_sentence_without_a_warning_sign(
+        demo_router: Router) -> None:
     """A weak safety signal (route3) adds one plain 'Als er sprake is van gevaar: ...'
     sentence and its service in the top 3, but no ⚠ line (that is for a safety service
     put first)."""
-    router = Router(load_map())
+    router = demo_router
     answer = router.route("Cliënte vertelt dat haar man erg jaloers is. Ze zoekt een "
                           "cursus Nederlands.", limit=3)
     assert answer.safety == () and len(answer.caution) == 1
@@ -237,9 +239,9 @@ def test_status_texts_without_lanes() -> None:
     ("ze weet het allemaal niet meer", True, True),
 ])
 def test_the_tip_under_an_unsure_answer_asks_only_for_what_is_missing(
-        question: str, asks_age: bool, asks_place: bool) -> None:
+        demo_router: Router, question: str, asks_age: bool, asks_place: bool) -> None:
     """Outside8 finding 6: "mevrouw van 78 in Zuid" was asked for her age and stadsdeel."""
-    answer = Router(load_map()).route(question, limit=3)
+    answer = demo_router.route(question, limit=3)
     assert not answer.confident
     for lang, age, place in (("nl", "voor wie (leeftijd)", "waar (het stadsdeel"),
                              ("en", "for whom (age)", "where (the district")):

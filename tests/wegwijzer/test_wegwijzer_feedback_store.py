@@ -144,10 +144,12 @@ def test_two_people_count_once_each(engine: Engine) -> None:
         _P.asker("A-FB1", A_), _P.asker("A-FB1", B_)}
 
 
-def test_rate_keeps_the_times_to_the_day_and_names_no_verdict(engine: Engine) -> None:
-    """privacy13 in `rate`: the verdict's and the votes' times are the UTC day (an exact
-    time joined them to the audit entry naming the professional); the votes' source
-    holds neither the verdict's id nor its `by`."""
+def test_rate_keeps_the_times_to_the_day_and_week_and_names_no_verdict(
+        engine: Engine) -> None:
+    """privacy13 in `rate`: the verdict's time is the UTC day (an exact time joined it
+    to the audit entry naming the professional), the votes' the ISO week's Monday
+    (privacy15: a day with one voter joined the entry to the person's votes); the
+    votes' source holds neither the verdict's id nor its `by`."""
     rated = _rate(engine, "wrong", "taalhuis")
     [row] = FeedbackRepository(engine).for_answer("A-FB1")
     day = T0.replace(hour=0)
@@ -158,7 +160,8 @@ def test_rate_keeps_the_times_to_the_day_and_names_no_verdict(engine: Engine) ->
         assert row.feedback_id not in e.source_id and row.by not in e.source_id
     with Session(engine) as s:
         times = set(s.exec(select(RouteLearnedRow.created_at)))
-    assert {t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t for t in times} == {day}
+    monday = day - dt.timedelta(days=day.weekday())
+    assert {t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t for t in times} == {monday}
 
 
 def _send(db_url: str, start: threading.Barrier, errors: list[BaseException],

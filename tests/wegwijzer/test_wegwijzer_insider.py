@@ -41,6 +41,7 @@ from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository, LaneRepository
 from busbaan.wegwijzer import MATRIX_ID_DAYS, AnswerRecord, LaneRecord, ResultRef
 from busbaan.wegwijzer.audit_refs import object_refs
+from busbaan.wegwijzer.retention import coarse_day
 from tests.wegwijzer.conftest import key_file
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -308,11 +309,13 @@ def reached(engine: Engine, entry_index: int) -> dict[str, set[str]]:
         if any(abs((m - entry.occurred_at).total_seconds()) <= 2 for m in moments):
             rows.add((table, rid))
     day = entry.occurred_at.replace(hour=0, minute=0, second=0, microsecond=0)
-    for table in ("route_feedback", "route_learned"):  # a day that holds one row
-        that_day = {(t, rid) for (t, rid), moments in times.items()
-                    if t == table and day in moments}
-        if len({_source(cells, t, rid) for t, rid in that_day}) == 1:
-            rows |= that_day
+    week = day - dt.timedelta(days=day.weekday())  # how votes keep time since privacy15
+    for table in ("route_feedback", "route_learned"):  # a day or week holding one row
+        for period in (day, week):
+            that_period = {(t, rid) for (t, rid), moments in times.items()
+                           if t == table and period in moments}
+            if len({_source(cells, t, rid) for t, rid in that_period}) == 1:
+                rows |= that_period
     # then every identifying value of a row reached, to every row holding it (not a
     # short constant such as migration 0110's "-", which identifies nothing)
     followed: set[str] = set()
@@ -503,6 +506,8 @@ def test_migration_0110_cuts_the_links_of_rows_written_before(db_url: str,
         times = [*conn.execute(sa.text("SELECT created_at FROM route_feedback")).scalars(),
                  *conn.execute(sa.text("SELECT created_at FROM route_learned")).scalars()]
     assert times and all(str(t)[11:19] == "00:00:00" for t in times)
+    # and the votes' days are their ISO weeks' Mondays (0120, session 12)
+    assert {t.weekday() for t in learned_times(engine)} == {0}
     [waiting] = bot.lanes.waiting()
     assert waiting.asker == "-"  # until the sweep (the bot at start) gives it its own
     WegwijzerPrivacy(engine).sweep(key, NOW)
@@ -517,3 +522,54 @@ def test_migration_0110_cuts_the_links_of_rows_written_before(db_url: str,
     assert {(a.term, a.service_id, a.support)
             for found in learned.learned(MAP).by_term.values() for a in found} == {
         (t, s, n) for t in ("brief", "lezen") for s, n in (("taalhuis", 4), ("schuldhulp", 2))}
+
+
+def _naive(when: object) -> dt.datetime:
+    return when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(str(when))
+
+
+def learned_times(engine: Engine) -> list[dt.datetime]:
+    with engine.connect() as conn:
+        return [_naive(t) for t in conn.execute(sa.text(
+            "SELECT created_at FROM route_learned")).scalars()]
+
+
+# -- the week of a learned vote (session 12, privacy15) ---------------------------------
+
+
+@pytest.mark.parametrize("kept", ["day", "week"])
+def test_a_day_with_one_voter_reaches_their_votes_only_when_votes_keep_the_day(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch, kept: str) -> None:
+    """Anna rates alone on a Tuesday, Bram on the Thursday of that week; both rate again
+    the week after. Votes name their person (one pseudonym: counted and forgotten per
+    person). Kept to the day (session 11), Anna's Tuesday verdict entry reaches that
+    day's votes, their person, and so her votes of the next week; kept to the ISO week
+    (now), that week holds two voters and the entry reaches none of her votes. The
+    votes still count per person (two people) and are forgotten per person."""
+    if kept == "day":
+        monkeypatch.setattr("busbaan.store.wegwijzer_learned.coarse_week", coarse_day)
+    key = Pseudonyms.generate()
+    bot = Bot(engine, key, CURRENT)
+    today = NOW.replace(hour=0, minute=0, second=0)
+    monday = today - dt.timedelta(days=today.weekday() + 14)
+    hour, day = dt.timedelta(hours=1), dt.timedelta(days=1)
+    asked = {who: [bot.ask(who, monday + 8 * hour) for _ in range(2)] for who in (ANNA, BRAM)}
+    bot.rate(ANNA, asked[ANNA][0], monday + day + 10 * hour)  # Tuesday, alone that day
+    bot.rate(BRAM, asked[BRAM][0], monday + 3 * day + 11 * hour)  # Thursday
+    bot.rate(ANNA, asked[ANNA][1], monday + 8 * day + 10 * hour)  # the week after
+    bot.rate(BRAM, asked[BRAM][1], monday + 8 * day + 15 * hour)
+    tuesday = next(i for i in _named(bot, ANNA)
+                   if next(bot.log.entries(i, i + 1)).entry.occurred_at.date()
+                   == (monday + day).date())
+    own = {key.learned_source(bot.truth.sources[tuesday])}
+    votes = reached(engine, tuesday).get("route_learned", set())
+    if kept == "day":
+        assert votes > own  # the control: her other votes were reached
+    else:
+        assert not votes  # nothing (the week holds two voters)
+        assert {t.weekday() for t in learned_times(engine)} == {0}
+    learned = LearnedRepository(engine)
+    assert {(a.term, a.service_id, a.support) for found in learned.learned(MAP).by_term.values()
+            for a in found if a.service_id == "taalhuis"} == {
+        ("brief", "taalhuis", 2), ("lezen", "taalhuis", 2)}
+    assert learned.person_votes(key.person(ANNA)) == 8  # 2 verdicts x 2 terms x 2 services

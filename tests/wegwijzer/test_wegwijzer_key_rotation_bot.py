@@ -27,6 +27,16 @@ from tests.wegwijzer.conftest import MakePerson, ask_dm, in_reply_to
 QUESTION = "cliënt, 58, Zuidoost, kan de energierekening niet betalen en heeft schulden"
 
 
+async def _stored(answers: AnswerRepository, event_id: str) -> Any:
+    """The answer record of ``event_id``: it is written after the answer is sent, so wait
+    for it (up to 10 s; suitetime saw the second read run ahead of the write at load 15)."""
+    for _ in range(100):
+        if (stored := answers.by_event(event_id)) is not None:
+            return stored
+        await asyncio.sleep(0.1)
+    return None
+
+
 async def test_a_running_bot_follows_a_rotation_and_explains_older_answers(
         make_person: MakePerson, bot_id: str, busbaan_db_url: str,
         wegwijzer_service: Service, lane_clock: OffsetClock) -> None:
@@ -38,10 +48,7 @@ async def test_a_running_bot_follows_a_rotation_and_explains_older_answers(
     # the answer's record is written after the answer is sent: let it be stored before
     # the rotation (written after it, it is fenced and stored under the new key; keys20)
     answers = AnswerRepository(make_engine(busbaan_db_url))
-    for _ in range(100):
-        if (stored := answers.by_event(before_event)) is not None:
-            break
-        await asyncio.sleep(0.1)
+    stored = await _stored(answers, before_event)
     assert stored is not None and stored.asker == old.asker(stored.answer_id, asker.user_id)
 
     result = CliRunner().invoke(main, ["keys", "rotate", "--pseudonym-key", str(path),
@@ -76,7 +83,7 @@ async def test_a_running_bot_follows_a_rotation_and_explains_older_answers(
 
         # asked again: stored under the new key (the bot read its key file again)
         after_event, _ = await ask_dm(asker, dm, QUESTION)
-        answer = AnswerRepository(engine).by_event(after_event)
+        answer = await _stored(AnswerRepository(engine), after_event)
         assert answer is not None and answer.asker == new.asker(answer.answer_id, asker.user_id)
         good = await asker.command(dm, "!goed")
         assert good[REPLY_KEY]["ok"] is True

@@ -31,9 +31,9 @@ def test_services_are_embedded_once_and_questions_compared() -> None:
     assert behaviour.inputs[n:] == [QUESTION]
 
 
-def test_similarities_are_fused_with_the_lexical_scores() -> None:
+def test_similarities_are_fused_with_the_lexical_scores(demo_router: Router) -> None:
     """A service the embedding finds most similar rises in the ranking."""
-    router = Router(load_map(demo_map_path()))
+    router = demo_router
     question = "hulp met papieren"
     plain = [r.service_id for r in router.route(question).results]
     target = plain[-1]
