@@ -1278,12 +1278,12 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
     # tangconstructie), as far from its object as a separable particle
     verb_last = (len(cue) > 1 and cue[-1].endswith("en") and cue[-1].isalpha()
                  and cue[-1] not in ARTICLES and not english(cue)
-                 and not any(w in NEGATIONS or w in _CARRIERS for w in cue)
+                 and not any(w in NEGATIONS for w in cue)
                  and cue[-2] not in STOPWORDS)
-    # (a cue with an auxiliary is the verb cluster itself: "is dichtgedraaid" read as
-    # "zijn gas ... dichtgedraaid" took the possessive for the verb; the word before the
-    # verb is its object, a content word: "er uitgegooid" is no object and verb, and
-    # "er net de oude tegels uitgegooid" throws out the tiles)
+    # (the word before the verb is its object, a content word: a cue with an auxiliary
+    # is the verb cluster itself, "is dichtgedraaid" read as "zijn gas ...
+    # dichtgedraaid" took the possessive for the verb; "er uitgegooid" is no object and
+    # verb, "er net de oude tegels uitgegooid" throws out the tiles)
     for start in q.where(cue[0]):
         pos, ok = start, True
         for n, word in enumerate(cue[1:], start=2):

@@ -51,7 +51,8 @@ def test_not_being_there_any_more_needs_the_first_person_and_a_second_sign(
     """First person, time to come, with things given away: suicide. Alone, or said of
     someone who died, it is none."""
     assert "suicide" in families(
-        router, "Hij heeft zijn spullen aan zijn broer gegeven en zei: straks ben ik er niet meer.")
+        router, "Hij heeft al zijn spullen aan zijn broer gegeven en zei: straks ben ik er "
+                "niet meer.")
     assert "suicide" not in families(
         router, "Straks ben ik er niet meer, ik ga om vijf uur naar huis. Wie neemt de balie?",
         weak=True)
@@ -65,6 +66,11 @@ def test_a_participle_closes_the_clause_but_an_auxiliary_cue_is_no_object(
     cue 'is dichtgedraaid' is not read from the possessive 'zijn gas ... dichtgedraaid'."""
     assert "suicide" in families(
         router, "Ze vertelde dat ze al haar spullen aan de buurvrouw heeft gegeven.", weak=True)
+    assert "suicide" not in families(
+        router, "De buurvrouw heeft ons spullen gegeven voor de baby, waar vind ik meer?",
+        weak=True)  # a gift, not all one's things
+    assert "suicide" not in families(
+        router, "Wie helpt bij het verdelen van de spullen na de scheiding?", weak=True)
     assert "cutoff_now" not in families(
         router, "Mijn vader kreeg een brief dat zijn gas vrijdag wordt dichtgedraaid. "
                 "Het is koud in huis.")
