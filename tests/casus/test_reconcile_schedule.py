@@ -68,7 +68,11 @@ async def test_an_idle_tick_reconciles_only_its_slice_of_the_spread_pass(
     after = reconciler.stats.by_reason or {}
     for reason in ("expiry", "case_changed", "event"):
         assert after.get(reason, 0) == before.get(reason, 0), reason
-    sweeps = sum(1 for t in range(ticks, reconciler.stats.ticks) if t % SWEEP_EVERY == 0)
+    # a tick counts itself before it reconciles its rooms: the tick before the snapshot
+    # may still have been reconciling its slice when it was taken (CI at load 8, session
+    # 12: one room of a sweep tick counted after the snapshot)
+    sweeps = sum(1 for t in range(max(ticks - 1, 0), reconciler.stats.ticks)
+                 if t % SWEEP_EVERY == 0)
     assert reconciler.stats.rooms - rooms <= per_sweep * sweeps
 
 

@@ -87,6 +87,14 @@ class OutsideQuestions:
         return router.route(question.text, question.context)
 
 
+def assert_danger_first(answer: Any, signal: str, service: str) -> None:
+    """Danger told in everyday words: its signal (the ⚠ line with what to do now), its
+    service first, the answer confident: the rule of the outside checks' danger rows."""
+    assert signal in signals(answer), (signals(answer), caution(answer), top(answer))
+    assert top(answer, 1) == [service]
+    assert answer.confident
+
+
 def top(answer: Any, n: int = 3) -> list[str]:
     """The first ``n`` service ids of an answer."""
     return [r.service_id for r in answer.results[:n]]

@@ -20,7 +20,14 @@ tests/wegwijzer/test_wegwijzer_issue8_bot.py. See docs/notes/2026-12-09s11-outsi
 from __future__ import annotations
 
 import pytest
-from routing_testdata import OutsideQuestions, assert_near_miss_is_silent, caution, signals, top
+from routing_testdata import (
+    OutsideQuestions,
+    assert_danger_first,
+    assert_near_miss_is_silent,
+    caution,
+    signals,
+    top,
+)
 
 from busbaan.errors import UsageError
 from busbaan.routing import Router
@@ -71,10 +78,7 @@ def test_danger_described_puts_the_safety_service_first(
         demo_router: Router, qid: str, signal: str, service: str) -> None:
     """Danger told in everyday words: its signal (the ⚠ line with what to do now), its
     service first, confident."""
-    answer = _route(demo_router, qid)
-    assert signal in signals(answer)
-    assert top(answer, 1) == [service]
-    assert answer.confident  # type: ignore[attr-defined]
+    assert_danger_first(_route(demo_router, qid), signal, service)
 
 
 @pytest.mark.parametrize("qid", ["o14-05", "o14-12"])

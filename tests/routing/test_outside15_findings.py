@@ -25,7 +25,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from routing_testdata import OutsideQuestions, assert_near_miss_is_silent, caution, signals, top
+from routing_testdata import (
+    OutsideQuestions,
+    assert_danger_first,
+    assert_near_miss_is_silent,
+    caution,
+    signals,
+    top,
+)
 
 from busbaan.errors import UsageError
 from busbaan.routing import Router
@@ -86,10 +93,7 @@ def test_danger_described_puts_the_safety_service_first(
         demo_router: Router, qid: str, signal: str, service: str) -> None:
     """Danger told in everyday words: its signal (the ⚠ line with what to do now), its
     service first, confident."""
-    answer = _route(demo_router, qid)
-    assert signal in signals(answer)
-    assert top(answer, 1) == [service]
-    assert answer.confident  # type: ignore[attr-defined]
+    assert_danger_first(_route(demo_router, qid), signal, service)
 
 
 def test_a_child_made_to_sleep_in_a_cupboard_gets_veilig_thuis_first(

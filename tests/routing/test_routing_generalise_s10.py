@@ -8,6 +8,8 @@ pattern of the cause, not copied from a set; each failed on main at 3d9c9a1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from busbaan.routing import Router
@@ -102,14 +104,26 @@ def test_a_parent_without_a_child_s_age_is_no_client_of_a_young_adults_service(
 # --------------------------------------------------------------------- the age-band boost
 
 
-def test_the_age_band_boost_is_for_the_person_s_own_band(router: Router) -> None:
-    # 42 admits the child services as a parent, but they are not made for 42: the
-    # parent's own need (work, income) comes first
+def test_the_age_band_boost_is_for_the_person_s_own_band(
+        router: Router, tuned: Callable[..., Router]) -> None:
+    """42 admits the child services as a parent, but they are not made for 42: the
+    parent's own need (work, income) comes first, and no child service is boosted for
+    the parent's age (each scores as without the boost). Until session 11 this asserted
+    that no child service was in the top 3; with s21-s23 retired as examples Leergeld
+    stands 3rd, a point above the toeslagen, on its own words (a single mother of two
+    who lost her job: school costs), not by the boost, which is what this test is about."""
     question = ("Ik ben 42, alleenstaande moeder van twee kinderen, en ben mijn baan kwijt. "
                 "Waar vraag ik een uitkering aan?")
     top = ids(router, question)
     assert top[0] in {"uwv-ww", "wpi-bijstand"}
-    assert not CHILD_SERVICES & set(top)
+
+    def scores(r: Router) -> dict[str, int]:
+        return {x.service_id: x.score for x in r.route(question, {}, limit=10).results}
+
+    shipped, flat = scores(router), scores(tuned(targeted_age_factor=1.0))
+    assert CHILD_SERVICES & shipped.keys()  # some are ranked: the contrast means something
+    for service in CHILD_SERVICES & shipped.keys():
+        assert shipped[service] == flat.get(service), service
 
 
 # ---------------------------------------------------------- "op" after a modal: the need
