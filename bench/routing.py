@@ -241,7 +241,13 @@ SESSION11_START: dict[str, tuple[str, ...]] = {
 }
 #: Main at the start of session 12 (ed50539), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION12_START: dict[str, tuple[str, ...]] = {}
+#: Measured 2026-12-06 12:07 UTC, beside main at aaa9fb0.
+SESSION12_START: dict[str, tuple[str, ...]] = {
+    "heldout24": ("0.830", "0.980", "32/36", "50/100 (50.0 %)", "49/50 (98.0 %)"),
+    "heldout25": ("0.770", "0.940", "29/35", "52/100 (52.0 %)", "46/52 (88.5 %)"),
+    "heldout26": ("0.830", "0.970", "31/35", "57/100 (57.0 %)", "57/57 (100.0 %)"),
+    "heldout_s12": ("0.810", "0.963", "92/106", "159/300 (53.0 %)", "152/159 (95.6 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
