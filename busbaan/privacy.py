@@ -549,7 +549,9 @@ _EVENT_WORD = re.compile(
 _CLAUSE_END = re.compile(r"[.!?](?=\s+[A-Z(])|[\n;]")
 _PHRASE_END = re.compile(r"[.!?](?=\s+[A-Z(])|[\n;,:()\[\]]")
 _AFTER_END = re.compile(r"[.!?](?:\s|$)|[\n;,:()\[\]]")
-_MONTH_NUMBERS = {
+#: Month names (Dutch, English; full and the usual abbreviations) by number: the one
+#: table for reading a date (also :func:`busbaan.routing.safety.dates_ahead`).
+MONTH_NUMBERS: dict[str, int] = {
     name: number for number, names in enumerate((
         "januari january jan", "februari february feb", "maart march mrt mar",
         "april apr", "mei may", "juni june jun", "juli july jul",
@@ -570,8 +572,8 @@ def _calendar_date(written: str) -> dt.date | None:
     no day ("31-02-2005")."""
     year = int(written[-4:])
     numbers = [int(n) for n in re.findall(r"\d+", written[:-4])]
-    month = next((_MONTH_NUMBERS[w.lower()] for w in re.findall(r"[^\W\d_]+", written)
-                  if w.lower() in _MONTH_NUMBERS), None)
+    month = next((MONTH_NUMBERS[w.lower()] for w in re.findall(r"[^\W\d_]+", written)
+                  if w.lower() in MONTH_NUMBERS), None)
     readings = ([(numbers[0], month)] if month and numbers
                 else [(numbers[0], numbers[1]), (numbers[1], numbers[0])]
                 if len(numbers) >= 2 else [])

@@ -31,6 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz.distance import OSA
 
+from busbaan.privacy import MONTH_NUMBERS
 from busbaan.routing import commonness
 from busbaan.routing.lexicon import STOPWORDS, fold
 from busbaan.routing.model import MapProblem, SocialMap
@@ -2070,15 +2071,7 @@ def detect(signals: SafetySignals, question: str, age: int | None = None,
     return tuple(found)
 
 
-#: Month names (Dutch, English; full and the usual abbreviations) by number.
-_MONTHS: Mapping[str, int] = {
-    **{name: n for n, names in enumerate([
-        ("januari", "january", "jan"), ("februari", "february", "feb"),
-        ("maart", "march", "mrt", "mar"), ("april", "apr"), ("mei", "may"),
-        ("juni", "june", "jun"), ("juli", "july", "jul"), ("augustus", "august", "aug"),
-        ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
-        ("november", "nov"), ("december", "dec")], start=1) for name in names}}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 #: A date with numbers, day first as Dutch writes it ("12-3-2027", "12/03/27").
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})\b")
 #: A day and a month name, with or without a year ("12 maart 2027", "3 dec", "12th of
@@ -2121,10 +2114,10 @@ def dates_ahead(question: str, today: dt.date) -> list[int]:
     for m in _NUMERIC_DATE.finditer(folded):
         found.append(_date(int(m.group(3)), int(m.group(2)), int(m.group(1)), today))
     for m in _NAMED_DATE.finditer(folded):
-        found.append(_date(int(m.group(3)) if m.group(3) else None, _MONTHS[m.group(2)],
+        found.append(_date(int(m.group(3)) if m.group(3) else None, MONTH_NUMBERS[m.group(2)],
                            int(m.group(1)), today))
     for m in _NAMED_DATE_EN.finditer(folded):
-        found.append(_date(int(m.group(3)) if m.group(3) else None, _MONTHS[m.group(1)],
+        found.append(_date(int(m.group(3)) if m.group(3) else None, MONTH_NUMBERS[m.group(1)],
                            int(m.group(2)), today))
     days = [(d - today).days for d in found if d is not None]
     for m in _AHEAD.finditer(folded):
