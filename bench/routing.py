@@ -197,13 +197,29 @@ SESSION11_END: dict[str, tuple[str, ...]] = {
 #: Session 12's held-out sets: 100 questions each by three more independent writers from
 #: the map alone (s24: professionals outside the social domain in their own jargon; s25:
 #: older people, informal carers and volunteers in dictated voice messages; s26:
-#: misleading words, hidden needs and danger in passing), frozen at the start of session
-#: 12, before any router change of the session was merged. Aggregates only.
+#: misleading words, hidden needs and danger in passing), frozen at 10:26-10:28 UTC on
+#: 2026-12-06, before any router change of session 12 was merged, and measured once, at its
+#: end. Retired into example files in session 13 (bench/asked_examples.py).
 SESSION12_HELDOUT = {"heldout24": "frozen-2026-12-10-s24.jsonl",
                      "heldout25": "frozen-2026-12-10-s25.jsonl",
                      "heldout26": "frozen-2026-12-10-s26.jsonl"}
+#: The end of session 12 (aaa9fb0), its one measurement of s24-s26 (2026-12-06 12:07 UTC).
+SESSION12_END: dict[str, tuple[str, ...]] = {
+    "heldout24": ("0.880", "0.980", "33/36", "58/100 (58.0 %)", "57/58 (98.3 %)"),
+    "heldout25": ("0.810", "0.970", "32/35", "60/100 (60.0 %)", "55/60 (91.7 %)"),
+    "heldout26": ("0.860", "0.990", "33/35", "61/100 (61.0 %)", "60/61 (98.4 %)"),
+}
+#: Session 13's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s27: young people and young parents writing as they chat; s28: newcomers
+#: writing Dutch as a second language, and those who help them; s29: what the asker has at
+#: hand -- very short questions, a quoted letter, a need at two removes, a service by what
+#: it does), frozen at the start of session 13, before any router change of the session was
+#: merged. Aggregates only.
+SESSION13_HELDOUT = {"heldout27": "frozen-2026-12-11-s27.jsonl",
+                     "heldout28": "frozen-2026-12-11-s28.jsonl",
+                     "heldout29": "frozen-2026-12-11-s29.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s12"
+POOL = "heldout_s13"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -248,6 +264,9 @@ SESSION12_START: dict[str, tuple[str, ...]] = {
     "heldout26": ("0.830", "0.970", "31/35", "57/100 (57.0 %)", "57/57 (100.0 %)"),
     "heldout_s12": ("0.810", "0.963", "92/106", "159/300 (53.0 %)", "152/159 (95.6 %)"),
 }
+#: Main at the start of session 13 (fdc06db), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION13_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -293,13 +312,16 @@ RETIRED = (
     ("heldout21", "s21 (held out in session 11; examples since session 12, its own left out)"),
     ("heldout22", "s22 (held out in session 11; examples since session 12, its own left out)"),
     ("heldout23", "s23 (held out in session 11; examples since session 12, its own left out)"),
+    ("heldout24", "s24 (held out in session 12; examples since session 13, its own left out)"),
+    ("heldout25", "s25 (held out in session 12; examples since session 13, its own left out)"),
+    ("heldout26", "s26 (held out in session 12; examples since session 13, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout24", "held out s24, session 12 (never looked at)"),
-    ("heldout25", "held out s25, session 12 (never looked at)"),
-    ("heldout26", "held out s26, session 12 (never looked at)"),
-    (POOL, "held out s24–s26 pooled"),
+    ("heldout27", "held out s27, session 13 (never looked at)"),
+    ("heldout28", "held out s28, session 13 (never looked at)"),
+    ("heldout29", "held out s29, session 13 (never looked at)"),
+    (POOL, "held out s27–s29 pooled"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -578,6 +600,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION9_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION10_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION11_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION12_HELDOUT.items()),
     ]
 
 
@@ -980,12 +1003,20 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 11 (fb25aa3), its one measurement | "
                           + " | ".join(SESSION11_END[key]) + " |")
             before.append(retired_row(key, since=12))
+    for key in SESSION12_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 12)")
+            before.append("| main at the start of session 12 (ed50539), same run as its end | "
+                          + " | ".join(SESSION12_START[key]) + " |")
+            before.append("| end of session 12 (aaa9fb0), its one measurement | "
+                          + " | ".join(SESSION12_END[key]) + " |")
+            before.append(retired_row(key, since=13))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION12_START:
-                before.append("| main at the start of session 12 (ed50539), same run | "
-                              + " | ".join(SESSION12_START[key]) + " |")
+            if key in SESSION13_START:
+                before.append("| main at the start of session 13 (fdc06db), same run | "
+                              + " | ".join(SESSION13_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1002,7 +1033,7 @@ def render(figures: dict[str, Any]) -> str:
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
                             "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
-                            *SESSION11_HELDOUT, POOL)
+                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1015,7 +1046,7 @@ def render(figures: dict[str, Any]) -> str:
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT,
                             *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
-                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, "own",
+                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1100,7 +1131,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s24–s26 pooled, session 12",
+    tname = {POOL: "held out s27–s29 pooled, session 13",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1161,8 +1192,10 @@ def render(figures: dict[str, Any]) -> str:
         "(`tests/data/socialmap/frozen-2026-12-08-s18.jsonl`, `-s19` and `-s20`, measured "
         "once at the end of session 10) from session 11 on, and those of session 11 "
         "(`tests/data/socialmap/frozen-2026-12-09-s21.jsonl`, `-s22` and `-s23`, measured "
-        "once at the end of session 11) from session 12 on. The held-out sets of session 12 "
-        "(`tests/data/socialmap/frozen-2026-12-10-s24.jsonl`, `-s25` and `-s26`, 100 "
+        "once at the end of session 11) from session 12 on, and those of session 12 "
+        "(`tests/data/socialmap/frozen-2026-12-10-s24.jsonl`, `-s25` and `-s26`, measured "
+        "once at the end of session 12) from session 13 on. The held-out sets of session 13 "
+        "(`tests/data/socialmap/frozen-2026-12-11-s27.jsonl`, `-s28` and `-s29`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
         "pooled.",
@@ -1312,7 +1345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s24-s26; for work on the router: they "
+        help="leave the current held-out sets out (s27-s29; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1358,9 +1391,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session11 = {key: read_jsonl(LOCAL / name) for key, name in SESSION11_HELDOUT.items()
                  if (LOCAL / name).exists()}
     session12 = {key: read_jsonl(LOCAL / name) for key, name in SESSION12_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session13 = {key: read_jsonl(LOCAL / name) for key, name in SESSION13_HELDOUT.items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session12) == len(SESSION12_HELDOUT):
-        session12[POOL] = [q for key in SESSION12_HELDOUT for q in session12[key]]
+    if len(session13) == len(SESSION13_HELDOUT):
+        session13[POOL] = [q for key in SESSION13_HELDOUT for q in session13[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1428,6 +1463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION10_HELDOUT},
         **{key: None for key in SESSION11_HELDOUT},
         **{key: None for key in SESSION12_HELDOUT},
+        **{key: None for key in SESSION13_HELDOUT},
         POOL: None,
     }
     if not args.quick:
@@ -1448,7 +1484,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         named.append(("heldout5", heldout5))
     named += (list(session6.items()) + list(session7.items()) + list(session8.items())
               + list(session9.items()) + list(session10.items())
-              + list(session11.items()) + list(session12.items()))
+              + list(session11.items()) + list(session12.items())
+              + list(session13.items()))
     for key, questions in named:
         measured = router_for(key)
         figures["n_" + key] = len(questions)

@@ -68,6 +68,15 @@ _PLACES = (
     "begane|eerste|tweede|derde|vierde|bovenste|onderste|overkant|hoek|etage|verdieping|"
     "galerij|portiek|flat|gang|zolder"
 )
+#: An age written out after a title and "van" ("een mevrouw van tweeëntachtig", "meneer
+#: van vijfenzestig"; session 13: two questions of the retired set s25, dictated, were
+#: refused as names). The tens alone are in :data:`_NOT_A_SURNAME`; these are the
+#: compounds (one to nine "en"/"ën" a ten) and the teens, as Dutch writes numbers.
+_AGE_IN_WORDS = (
+    r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:ën|en|ë?n)"
+    r"(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)"
+    r"|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien"
+)
 _TITLE_NAME = re.compile(
     # "MS" in capitals is the disease ("ze heeft MS. Mijn ..."), not a title (session 7)
     # the dot only after an abbreviation: "voor mevrouw. Toen die weg was" ends a
@@ -78,7 +87,7 @@ _TITLE_NAME = re.compile(
     # "in"/"op" as tussenvoegsel ("op de Beek", "in 't Veld"), but not before a place:
     # "meneer in Noord", "mevrouw op de Dapperbuurt" are about a client, unnamed
     rf"|(?:op|in)\s+(?!(?:de\s+|het\s+)?(?:{_PLACES})\b))*"
-    rf"(?!(?-i:(?:{_NOT_A_SURNAME}))(?![^\W\d_]))"  # not a common lower-case word
+    rf"(?!(?-i:(?:{_NOT_A_SURNAME}|{_AGE_IN_WORDS}))(?![^\W\d_]))"  # not a common word
     r"[^\W\d_]+(?:-[^\W\d_]+)*",  # surname, also double-barrelled and with accents
     re.IGNORECASE,
 )
@@ -251,6 +260,10 @@ _KNOWN_ORGANISATIONS = (
     "Blijf Groep; Stichting Kinderpostzegels; Amsterdam UMC; Sint Lucas; OLVG; "
     "Slotervaart Ziekenhuis; Boven IJ; Zilveren Kruis; Google Translate; Marktplaats; "
     "Mijn Overheid; MijnOverheid; DigiD; WhatsApp; Facebook; Instagram; TikTok; "
+    # the government's portals "Mijn ..." (s26: "Mijn Toeslagen") and Dutch cities of two
+    # words (s25: "Den Haag"), which the routing lexicon's Amsterdam areas do not know
+    "Mijn Toeslagen; Mijn Belastingdienst; Mijn UWV; Mijn DUO; Mijn SVB; Mijn CJIB; "
+    "Den Haag; Den Bosch; Den Helder; Bergen op Zoom; Alphen aan den Rijn; "
     # energy suppliers and water companies (a cut-off letter names them)
     "Eneco; Vattenfall; Essent; Greenchoice; Budget Energie; Vandebron; Waternet"
 )

@@ -98,6 +98,10 @@ def test_find_personal_data_kinds(text, kinds):
         # session 7: three questions of retired held-out sets were refused as names
         ("Een mevrouw van in de negentig heeft steeds vaker een blauwe arm", []),
         ("meneer van rond de zestig drinkt elke dag", []),
+        # session 13: an age written out in full after "van" (s25, dictated)
+        ("ik woon naast een mevrouw van tweeëntachtig en haar dochter", []),
+        ("een meneer van vijfenzestig zonder pensioen", []),
+        ("mevrouw van veertien jaar", []),
         ("Meneer op de begane grond doet niet meer open", []),
         ("mevrouw op de tweede verdieping valt vaak", []),
         ("ze heeft MS. Mijn vrienden snappen het niet", []),

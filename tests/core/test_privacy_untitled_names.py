@@ -169,3 +169,15 @@ def test_a_course_or_a_landmark_is_no_name_but_a_first_name_still_is() -> None:
     assert untitled_names("mijn buurvrouw Anna Brug heeft geen geld")
     assert possible_names("mijn buurvrouw Roos Visser heeft geen geld")
     assert not untitled_names("mijn buurvrouw Roos Visser heeft geen geld")
+
+
+def test_a_city_of_two_words_or_a_government_portal_is_no_name() -> None:
+    """Session 13 (retiring s24-s26): a Dutch city of two words ("Den Haag") and a
+    government portal ("Mijn Toeslagen") are no names for the example files' warning;
+    a first name and surname in the same place still are."""
+    from busbaan.privacy import possible_names
+
+    for text in ("mijn zus woont in Den Haag en kan niet vaak komen",
+                 "ik kan niet inloggen op Mijn Toeslagen met mijn telefoon"):
+        assert untitled_names(text) == [] and possible_names(text) == [], text
+    assert possible_names("mijn zus Roos Visser woont ver weg")
