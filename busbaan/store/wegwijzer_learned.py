@@ -351,11 +351,9 @@ class LearnedRepository:
         self._check_person(person)
         legacy = self._of_person(person, map_sha256)
         for _ in range(_FORGET_ATTEMPTS):
+            expected = self.person_votes(person, pseudonyms, map_sha256)
             with self._engine.connect() as conn:
                 rows, records = self._person_rows(conn, person, map_sha256, pseudonyms)
-                old = int(conn.execute(sa.select(func.count()).select_from(_LEGACY)
-                                       .where(legacy)).scalar() or 0)
-            expected = sum(rows.values()) + old
 
             def then(conn: Any, _indexes: list[int], expected: int = expected,
                      rows: dict[tuple[str, ...], int] = rows,
