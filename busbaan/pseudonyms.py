@@ -150,7 +150,8 @@ class Pseudonyms:
                 raw[:12], raw[12:], _LEARNED_SEAL + b"\0" + source_ref.encode("utf-8"))
         except (ValueError, InvalidTag):
             return None
-        return json.loads(plain)
+        value: object = json.loads(plain)
+        return value
 
     def _derived(self, purpose: bytes) -> bytes:
         return hmac.new(self._key, purpose, hashlib.sha256).digest()
