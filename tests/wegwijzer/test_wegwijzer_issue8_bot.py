@@ -359,7 +359,6 @@ async def test_the_bot_reads_what_the_editor_forgot_before_the_next_question(
     process; the bot reads the learned associations again before a question once they are
     older than ``learned_refresh_s`` (60 s; 0 here), so a forgotten association stops
     counting without a restart, and one taught elsewhere starts counting."""
-    import datetime as dt
 
     from busbaan.routing.learning import Evidence, source_key
     from busbaan.store import make_engine
