@@ -26,8 +26,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import json
 import secrets
 import unicodedata
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = ["KEY_BYTES", "PERSON_HEX", "REF_HEX", "KeyDecision", "Pseudonyms", "key_decision",
            "normalise_question"]
@@ -43,6 +47,8 @@ _PERSON = b"busbaan/learning/person/v1"
 _ASKER = b"busbaan/wegwijzer/asker/v1"
 _LANE_PERSON = b"busbaan/wegwijzer/lane-person/v1"
 _LEARNED_SOURCE = b"busbaan/learning/source/v1"
+_LEARNED_VOTER = b"busbaan/learning/voter/v1"
+_LEARNED_SEAL = b"busbaan/learning/seal/v1"
 _AUDIT_REF = b"busbaan/audit/ref/v1"
 _ANSWER_ROOM = b"busbaan/wegwijzer/answer-room/v1"
 #: Hex digits of a learned vote's source (:meth:`Pseudonyms.learned_source`) and of an
@@ -113,6 +119,42 @@ class Pseudonyms:
         it (:data:`REF_HEX` hex): without the key the votes cannot be joined to the
         verdict or lane (and through it to an answer and an audit entry)."""
         return self._mac(_LEARNED_SOURCE, source_id)[:REF_HEX]
+
+    def learned_voter(self, person: str, map_sha256: str, term: str, service_id: str) -> str:
+        """Who gave votes on one association (``term`` -> ``service_id`` in map
+        ``map_sha256``), as ``route_learned_count`` keeps it (:data:`REF_HEX` hex; session
+        13, privacy16): ``person`` is the professional's :meth:`person` (or, for a vote
+        without a person, its source), so two votes of one person on one association are
+        one voter, and the same person on another association is another value: a row
+        tied to a professional (by its time beside an audit entry) ties no other
+        association to them without the key."""
+        return self._mac(_LEARNED_VOTER,
+                         f"{person}\0{map_sha256}\0{term}\0{service_id}")[:REF_HEX]
+
+    def seal_learned(self, source_ref: str, payload: object) -> str:
+        """``payload`` (JSON-able) encrypted for learned source ``source_ref`` (AES-256-GCM
+        under a key derived from this one, the ref bound as associated data): what the
+        source voted, readable only with the key (see :meth:`open_learned`)."""
+        nonce = secrets.token_bytes(12)
+        plain = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        body = AESGCM(self._derived(_LEARNED_SEAL)).encrypt(
+            nonce, plain.encode("utf-8"), _LEARNED_SEAL + b"\0" + source_ref.encode("utf-8"))
+        return (nonce + body).hex()
+
+    def open_learned(self, source_ref: str, sealed: str) -> object | None:
+        """What :meth:`seal_learned` sealed for ``source_ref``; None when it was sealed
+        under another key (or for another source) or is no sealed value."""
+        try:
+            raw = bytes.fromhex(sealed)
+            plain = AESGCM(self._derived(_LEARNED_SEAL)).decrypt(
+                raw[:12], raw[12:], _LEARNED_SEAL + b"\0" + source_ref.encode("utf-8"))
+        except (ValueError, InvalidTag):
+            return None
+        value: object = json.loads(plain)
+        return value
+
+    def _derived(self, purpose: bytes) -> bytes:
+        return hmac.new(self._key, purpose, hashlib.sha256).digest()
 
     def audit_ref(self, kind: str, object_id: str) -> str:
         """How an audit entry names a wegwijzer object (``kind``: answer, lane,

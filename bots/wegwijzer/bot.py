@@ -363,6 +363,10 @@ class WegwijzerBot:
         try:
             counts = await self.write_under_key(
                 lambda pseudonyms: self.privacy.sweep(pseudonyms, now, legacy=legacy))
+            if legacy:  # votes from before migration 0130, per association (privacy16)
+                counts["votes_converted"] = await self.write_under_key(
+                    lambda pseudonyms: self.learned_repo.convert_legacy(
+                        pseudonyms, key=pseudonyms.fingerprint()))
         except Unavailable as exc:
             if exc.errcode != STALE_KEY:
                 raise
@@ -931,12 +935,11 @@ class WegwijzerBot:
         terms = await self.terms_for(answer, room_id) if votes else None
         if not terms:
             return 0
-        now = self.clock.now()
 
         def replace(pseudonyms: Pseudonyms) -> tuple[int, Pseudonyms]:
             stored = source_key(source_id, actor, pseudonyms)  # per person, not click
             return self.learned_repo.replace_source(
-                answer.map_sha256, stored, evidence_for(terms, votes, stored), now,
+                answer.map_sha256, stored, evidence_for(terms, votes, stored), pseudonyms,
                 key=pseudonyms.fingerprint()), pseudonyms
 
         n, pseudonyms = await self.write_under_key(replace)
@@ -1026,7 +1029,7 @@ class WegwijzerBot:
                 answer, by=pseudonyms.asker(answer.answer_id, ctx.sender),
                 source=lambda first_id: source_key(first_id, ctx.sender, pseudonyms),
                 verdict=verdict, named=expected, feedback_id=feedback_id, at=at,
-                terms=terms, key=pseudonyms.fingerprint()), pseudonyms
+                terms=terms, pseudonyms=pseudonyms, key=pseudonyms.fingerprint()), pseudonyms
 
         rated, pseudonyms = await self.write_under_key(rate)
         decision, stored = rated.decision, rated.stored

@@ -75,6 +75,7 @@ def redact_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> 
     from busbaan.keyfile import load_pseudonyms
     from busbaan.store import make_engine, migrate
     from busbaan.store.pseudonym_key import KeyGuard
+    from busbaan.store.wegwijzer_learned import LearnedRepository
     from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 
     path = _key_path(pseudonym_key, state_dir)
@@ -85,9 +86,16 @@ def redact_cmd(pseudonym_key: Path | None, state_dir: Path, url: str | None) -> 
         # not under a key that was rotated away (exit 2); the first with a key records it
         pseudonyms = KeyGuard(engine, pseudonyms, path).check(dt.datetime.now(dt.UTC))
         counts = WegwijzerPrivacy(engine).sweep(pseudonyms, dt.datetime.now(dt.UTC))
+        # learned votes from before migration 0130 (one row per vote) per association
+        moved = LearnedRepository(engine).convert_legacy(pseudonyms,
+                                                         key=pseudonyms.fingerprint())
     finally:
         engine.dispose()
     click.echo(f"busbaan: {_counts_text(counts)}.")
+    if moved:
+        click.echo(f"busbaan: {moved} learned vote(s) now kept per association."
+                   if lang() == "en" else
+                   f"busbaan: {moved} geleerde stem(men) nu per associatie bewaard.")
 
 
 @keys.command("rotate")

@@ -574,7 +574,7 @@ def _forget_person(user_id: str, url: str | None, map_sha: str | None,
                 occurred_at=dt.datetime.now(dt.UTC), outcome="done", source="cli",
                 user_id=getpass.getuser(), reason_code="erasure", details=details)
 
-        deleted = repo.forget_person(who, sha, AuditWriter(url).log(), entry)
+        deleted = repo.forget_person(who, sha, pseudonyms, AuditWriter(url).log(), entry)
     finally:
         engine.dispose()
     en = lang() == "en"

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing.learning import evidence_for
 from busbaan.store.pseudonym_key import fence, sqlite_write_lock
 from busbaan.store.repositories import new_id
@@ -410,7 +411,8 @@ class FeedbackRepository:
 
     def rate(self, answer: AnswerRecord, *, by: str, source: Callable[[str], str],
              verdict: Verdict, named: str | None, feedback_id: str, at: dt.datetime,
-             terms: tuple[str, ...] | None, key: str | None = None) -> Rated:
+             terms: tuple[str, ...] | None, pseudonyms: Pseudonyms,
+             key: str | None = None) -> Rated:
         """One ``!goed``/``!fout [named]`` of person ``by`` (their pseudonym for this
         answer, :meth:`~busbaan.pseudonyms.Pseudonyms.asker`) on ``answer``, in one
         transaction: read the person's stored verdict on it (locked), apply
@@ -424,8 +426,9 @@ class FeedbackRepository:
         (an answer with a safety signal); None: the question cannot be read again, so
         the terms the earlier verdict's votes are on are used. Nothing is written when
         the decision changes nothing. The verdict's time is kept to the day
-        (:func:`~busbaan.wegwijzer.retention.coarse_day`), its votes' to the ISO week
-        (:func:`~busbaan.wegwijzer.retention.coarse_week`)."""
+        (:func:`~busbaan.wegwijzer.retention.coarse_day`); its votes keep none, and are
+        counted per association and voter under ``pseudonyms``' key
+        (:mod:`busbaan.store.wegwijzer_learned`, session 13)."""
         _person(by)
         answered = tuple(r.service_id for r in answer.results)
         for attempt in (1, 2):
@@ -461,10 +464,10 @@ class FeedbackRepository:
                     s.flush()
                     learned = source(row.feedback_id)
                     if terms is None:
-                        terms = source_terms(s, answer.map_sha256, learned)
+                        terms = source_terms(s, answer.map_sha256, learned, pseudonyms)
                     removed, votes = replace_votes(
                         s, answer.map_sha256, learned,
-                        evidence_for(terms, decision.votes, learned), at)
+                        evidence_for(terms, decision.votes, learned), pseudonyms)
                     return Rated(decision, _feedback(row), source=learned, votes=votes,
                                  learned=bool(removed or votes))
             except IntegrityError:

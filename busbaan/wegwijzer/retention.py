@@ -52,8 +52,8 @@ lane.asker_user_id            Matrix ID, while  the reminder names the asker; cl
 lane.first_answer_by          per lane          nothing reads it back by person
 lane.closed_by                per lane          nothing reads it back by person
 route_feedback.by             per answer        one verdict per person and answer
-route_learned.source_id       per person ~      votes count per person; the source keyed
-                              keyed source      (no join to the verdict or lane)
+route_learned_count.voter     per person and    votes count per person and association
+                              association       (session 13); the source's record sealed
 ============================ ================= ==========================================
 
 One limit for both, because the reason is the same: the work the ID serves is over long

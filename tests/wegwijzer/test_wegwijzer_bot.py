@@ -288,7 +288,8 @@ def _table_values(db_url: str) -> set[str]:
                "route_feedback": 'feedback_id, answer_id, "by"',
                "lane": "lane_id, room_id, answer_id, asker, asker_user_id, first_answer_by, "
                        "closed_by",
-               "route_learned": "source_id"}
+               "route_learned": "source_id", "route_learned_count": "voter",
+               "route_learned_source": "source_ref, sealed"}
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:

@@ -13,13 +13,13 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
 from busbaan.pseudonyms import Pseudonyms
-from busbaan.routing.learning import feedback_votes, person_of, source_key, source_of
+from busbaan.routing.learning import feedback_votes, source_key
 from busbaan.store import make_engine
-from busbaan.store.wegwijzer_learned import LearnedRepository, RouteLearnedRow
+from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository
 from busbaan.wegwijzer import AnswerRecord, ResultRef
 
@@ -50,14 +50,30 @@ def _answer(answer_id: str) -> AnswerRecord:
 
 
 def _votes(engine: Engine, answer_id: str = "A-FB1") -> dict[tuple[str, str], int]:
-    """Net learned votes per (term, service) of every verdict on the answer (found with
-    the key: the source holds the verdict's id under it)."""
-    feedback_ids = {_P.learned_source(f.feedback_id)
-                    for f in FeedbackRepository(engine).for_answer(answer_id)}
+    """Net learned votes per (term, service) of every verdict on the answer, read from
+    their sources' sealed records (found with the key: the record is under the keyed
+    verdict id); the counted votes (per association and voter) must be exactly those of
+    all stored records."""
+    with engine.connect() as conn:
+        records = conn.execute(sa.text(
+            "SELECT source_ref, sealed FROM route_learned_source")).all()
+        counted = {(t, sid): (int(v), int(n)) for t, sid, v, n in conn.execute(sa.text(
+            "SELECT term, service_id, SUM(votes), SUM(net) FROM route_learned_count "
+            "GROUP BY term, service_id")).all()}
+    opened = {ref: _P.open_learned(ref, sealed) for ref, sealed in records}
+    every: dict[tuple[str, str], tuple[int, int]] = {}
+    for record in opened.values():
+        for t, sid, d in record["votes"]:  # type: ignore[index]
+            votes, net = every.get((t, sid), (0, 0))
+            every[(t, sid)] = (votes + 1, net + d)
+    assert counted == every
+    mine = {_P.learned_source(f.feedback_id)
+            for f in FeedbackRepository(engine).for_answer(answer_id)}
     out: dict[tuple[str, str], int] = {}
-    for e in LearnedRepository(engine).evidence(MAP):
-        if source_of(e.source_id) in feedback_ids:
-            out[(e.term, e.service_id)] = out.get((e.term, e.service_id), 0) + e.delta
+    for ref, record in opened.items():
+        if ref in mine:
+            for t, sid, d in record["votes"]:  # type: ignore[index]
+                out[(t, sid)] = out.get((t, sid), 0) + d
     return out
 
 
@@ -72,7 +88,7 @@ def _rate(engine: Engine, verdict: str, named: str | None = None, *, by: str = A
     return repo.rate(_answer(answer_id), by=_P.asker(answer_id, by),
                      source=lambda feedback_id: source_key(feedback_id, by, _P),
                      verdict=verdict, named=named,  # type: ignore[arg-type]
-                     feedback_id=repo.new_id(), at=T0, terms=terms)
+                     feedback_id=repo.new_id(), at=T0, terms=terms, pseudonyms=_P)
 
 
 def test_a_sequence_of_commands_keeps_one_verdict_and_its_votes(engine: Engine) -> None:
@@ -107,7 +123,7 @@ def test_named_first_and_repeats_write_nothing(engine: Engine) -> None:
     again = later.rate(_answer("A-FB1"), by=_P.asker("A-FB1", A_),
                        source=lambda feedback_id: source_key(feedback_id, A_, _P),
                        verdict="wrong", named="taalhuis", feedback_id=later.new_id(),
-                       at=T0 + dt.timedelta(days=1), terms=TERMS)
+                       at=T0 + dt.timedelta(days=1), terms=TERMS, pseudonyms=_P)
     assert not again.decision.changes and not again.learned
     assert FeedbackRepository(engine).for_answer("A-FB1") == before  # not even its time
     _rate(engine, "wrong", "veilig-thuis")  # refused: taalhuis stays
@@ -137,31 +153,40 @@ def test_two_people_count_once_each(engine: Engine) -> None:
     _rate(engine, "wrong", "taalhuis", by=B_)
     _rate(engine, "wrong", None, by=B_)  # keeps taalhuis
     assert _votes(engine) == _expected("wrong", "taalhuis", people=2)
-    people = {person_of(e.source_id) for e in LearnedRepository(engine).evidence(MAP)}
-    assert people == {_P.person(A_), _P.person(B_)}
+    # per association two voters, each the person's keyed value for that association
+    evidence = LearnedRepository(engine).evidence(MAP)
+    assert {(e.term, e.service_id, e.source_id) for e in evidence} == {
+        (t, sid, _P.learned_voter(_P.person(who), MAP, t, sid))
+        for who in (A_, B_) for (t, sid) in _expected("wrong", "taalhuis")}
     # the verdicts name each person per answer, the votes by their one pseudonym
     assert {f.by for f in FeedbackRepository(engine).for_answer("A-FB1")} == {
         _P.asker("A-FB1", A_), _P.asker("A-FB1", B_)}
 
 
-def test_rate_keeps_the_times_to_the_day_and_week_and_names_no_verdict(
+def test_rate_keeps_the_verdict_to_the_day_and_its_votes_without_time_or_person(
         engine: Engine) -> None:
     """privacy13 in `rate`: the verdict's time is the UTC day (an exact time joined it
-    to the audit entry naming the professional), the votes' the ISO week's Monday
-    (privacy15: a day with one voter joined the entry to the person's votes); the
-    votes' source holds neither the verdict's id nor its `by`."""
-    rated = _rate(engine, "wrong", "taalhuis")
+    to the audit entry naming the professional); privacy16: the votes keep no time, no
+    row id and no value that names the person beyond one association (a keyed voter
+    per association), and their source's record is sealed (neither the verdict's id nor
+    its `by` nor the person's pseudonym in the clear)."""
+    _rate(engine, "wrong", "taalhuis")
     [row] = FeedbackRepository(engine).for_answer("A-FB1")
     day = T0.replace(hour=0)
     assert row.created_at == day and row.by == _P.asker("A-FB1", A_)
-    evidence = LearnedRepository(engine).evidence(MAP)
-    assert evidence and rated.source == evidence[0].source_id  # type: ignore[attr-defined]
-    for e in evidence:
-        assert row.feedback_id not in e.source_id and row.by not in e.source_id
-    with Session(engine) as s:
-        times = set(s.exec(select(RouteLearnedRow.created_at)))
-    monday = day - dt.timedelta(days=day.weekday())
-    assert {t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t for t in times} == {monday}
+    person = _P.person(A_)
+    with engine.connect() as conn:
+        counts = conn.execute(sa.text("SELECT * FROM route_learned_count")).mappings().all()
+        sources = conn.execute(sa.text("SELECT * FROM route_learned_source")).mappings().all()
+    assert counts and set(counts[0]) == {"map_sha256", "term", "service_id", "voter",
+                                         "votes", "net"}
+    assert len({c["voter"] for c in counts}) == len(counts)  # one value per association
+    [source] = sources
+    stored = " ".join(str(v) for r in (*counts, *sources) for v in r.values())
+    for value in (row.feedback_id, row.by, person, A_):
+        assert value not in stored
+    assert _P.open_learned(source["source_ref"], source["sealed"])["person"] == person  # type: ignore[index]
+    assert Pseudonyms.generate().open_learned(source["source_ref"], source["sealed"]) is None
 
 
 def _send(db_url: str, start: threading.Barrier, errors: list[BaseException],

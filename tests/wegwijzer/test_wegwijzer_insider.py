@@ -33,7 +33,7 @@ from busbaan.audit.storage import AuditLog
 from busbaan.cli import main
 from busbaan.keyfile import load_pseudonyms
 from busbaan.pseudonyms import Pseudonyms
-from busbaan.routing.learning import Evidence, person_of, source_key
+from busbaan.routing.learning import Evidence, person_of, source_key, source_of
 from busbaan.store import migrate
 from busbaan.store.wegwijzer_investigation import entries_about, rows_of
 from busbaan.store.wegwijzer_learned import LearnedRepository
@@ -41,7 +41,7 @@ from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository, LaneRepository
 from busbaan.wegwijzer import MATRIX_ID_DAYS, AnswerRecord, LaneRecord, ResultRef
 from busbaan.wegwijzer.audit_refs import object_refs
-from busbaan.wegwijzer.retention import coarse_day
+from busbaan.wegwijzer.retention import coarse_week
 from tests.wegwijzer.conftest import key_file
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -54,10 +54,19 @@ FOLLOWED = {
     "route_feedback": ("feedback_id", "answer_id", "by"),
     "lane": ("lane_id", "room_id", "answer_id", "asker", "asker_user_id", "question_room_id",
              "first_answer_by", "closed_by"),
-    "route_learned": ("person", "source"),  # the two parts of source_id
+    "route_learned": ("person", "source"),  # the two parts of source_id (before 0130)
+    "route_learned_count": ("voter",),  # since 0130 (session 13, privacy16)
+    "route_learned_source": ("source_ref",),  # its `sealed` opens only with the key
 }
+#: The learned tables: what the insider's order join reads (see :func:`snapshot`).
+LEARNED = ("route_learned", "route_learned_count", "route_learned_source")
 TIMES = {"route_answer": ("created_at",), "route_feedback": ("created_at",),
-         "lane": ("opened_at", "first_answer_at", "closed_at"), "route_learned": ("created_at",)}
+         "lane": ("opened_at", "first_answer_at", "closed_at"), "route_learned": ("created_at",),
+         "route_learned_count": (), "route_learned_source": ()}
+PRIMARY = {"route_answer": ("answer_id",), "route_feedback": ("feedback_id",),
+           "lane": ("lane_id",), "route_learned": ("id",),
+           "route_learned_count": ("map_sha256", "term", "service_id", "voter"),
+           "route_learned_source": ("source_ref", "map_sha256")}
 
 
 # -- the population: what the bot writes, for three professionals ---------------------
@@ -71,6 +80,10 @@ class Truth:
     asked: dict[str, set[str]] = field(default_factory=dict)
     acted: dict[int, set[str]] = field(default_factory=dict)
     sources: dict[int, str] = field(default_factory=dict)  # the verdict or lane
+    #: per entry, the learned rows its act wrote or changed: what the insider gets from
+    #: the rows' order (an autoincrement id, a dump's order, PostgreSQL's xmin) beside
+    #: the entries' order
+    written: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,7 @@ class Scheme:
     refs: Callable[[Pseudonyms, dict[str, str]], dict[str, str]]
     learned_source: Callable[[Pseudonyms, str, str], str]
     entries_v1: bool = False  # ids (and the lane's room, the learned person) in entries
+    votes_v1: bool = False  # learned votes one row per vote, as before migration 0130
 
 
 CURRENT = Scheme(
@@ -98,7 +112,43 @@ BEFORE_SESSION_11 = Scheme(
     lane_person=lambda p, _lane_id, user: p.person(user),
     refs=lambda p, ids: dict(ids),  # answer_id, lane_id, room_id, source_id as they were
     learned_source=lambda p, source_id, user: f"{p.person(user)}~{source_id}",
-    entries_v1=True)
+    entries_v1=True, votes_v1=True)
+#: Today's scheme with the learned votes stored as before migration 0130 (one row per
+#: vote, the person's one pseudonym, the week): privacy15's state, the control of the
+#: order join.
+VOTES_BEFORE_0130 = Scheme(CURRENT.asker, CURRENT.room, CURRENT.lane_person, CURRENT.refs,
+                           CURRENT.learned_source, votes_v1=True)
+
+
+def snapshot(engine: Engine) -> dict[tuple[str, str], tuple[object, ...]]:
+    """Every row of the learned tables by (table, primary key)."""
+    out: dict[tuple[str, str], tuple[object, ...]] = {}
+    with engine.connect() as conn:
+        for table in LEARNED:
+            for row in conn.execute(sa.text(f"SELECT * FROM {table}")).mappings():  # fixed
+                out[(table, "|".join(str(row[k]) for k in PRIMARY[table]))] = tuple(
+                    str(v) for v in row.values())
+    return out
+
+
+def store_as_before_0130(engine: Engine, key: Pseudonyms, stored: str,
+                         at: dt.datetime) -> None:
+    """Move one source's votes from the tables of 0130 to one row per vote in
+    ``route_learned`` as the bot wrote them before (its sealed record says which)."""
+    ref = source_of(stored)
+    with engine.connect() as conn:
+        sealed = conn.execute(sa.text(
+            "SELECT sealed FROM route_learned_source WHERE source_ref = :r"), {"r": ref}).scalar()
+    record = key.open_learned(ref, sealed)
+    assert isinstance(record, dict)
+    LearnedRepository(engine).replace_source(MAP, stored, [], key)
+    week = coarse_week(at).replace(tzinfo=None)
+    with engine.begin() as conn:
+        for term, service_id, delta in record["votes"]:
+            conn.execute(sa.text(
+                "INSERT INTO route_learned (map_sha256, term, service_id, delta, source_id, "
+                "created_at) VALUES (:m, :t, :s, :d, :src, :w)"),
+                {"m": MAP, "t": term, "s": service_id, "d": delta, "src": stored, "w": week})
 
 
 class Bot:
@@ -109,7 +159,9 @@ class Bot:
         self.answers, self.lanes = AnswerRepository(engine), LaneRepository(engine)
         self.feedback, self.learned = FeedbackRepository(engine), LearnedRepository(engine)
         self.log = AuditLog(engine)
+        self.engine = engine
         self.truth = Truth()
+        self._act: list[int] = []
         self.n = 0
 
     def _id(self, prefix: str) -> str:
@@ -123,6 +175,18 @@ class Bot:
             source="wegwijzer-bot", user_id=actor, details=details))
         self.truth.acted[index] = about
         self.truth.sources[index] = source
+        self._act.append(index)
+
+    def _acting(self) -> dict[tuple[str, str], tuple[object, ...]]:
+        self._act = []
+        return snapshot(self.engine)
+
+    def _acted(self, before: dict[tuple[str, str], tuple[object, ...]]) -> None:
+        """The learned rows this act wrote or changed, for each entry of the act."""
+        after = snapshot(self.engine)
+        written = {k for k, v in after.items() if before.get(k) != v}
+        for index in self._act:
+            self.truth.written[index] = written
 
     def ask(self, user: str, at: dt.datetime) -> str:
         answer_id = self._id("A")
@@ -137,9 +201,11 @@ class Bot:
         self.truth.asked.setdefault(user, set()).add(answer_id)
         return answer_id
 
-    def rate(self, user: str, answer_id: str, at: dt.datetime) -> None:
+    def rate(self, user: str, answer_id: str, at: dt.datetime,
+             terms: tuple[str, ...] = ("brief", "lezen")) -> None:
         """`!fout taalhuis` as the bot stores it: the verdict and its learned votes in
         one transaction (:meth:`FeedbackRepository.rate`), then the two entries."""
+        before = self._acting()
         answer = self.answers.get(answer_id)
         assert answer is not None
         rated = self.feedback.rate(
@@ -147,9 +213,11 @@ class Bot:
             source=lambda feedback_id: self.scheme.learned_source(self.key, feedback_id,
                                                                   user),
             verdict="wrong", named="taalhuis", feedback_id=self._id("F"), at=at,
-            terms=("brief", "lezen"))
+            terms=terms, pseudonyms=self.key)
         stored = rated.stored
         assert stored is not None and rated.learned
+        if self.scheme.votes_v1:
+            store_as_before_0130(self.engine, self.key, rated.source, at)
         later = at + dt.timedelta(milliseconds=40)
         self._record("route.feedback", "C", later, user, {
             "verdict": "wrong", "map_sha256": MAP[:16], "outcome": rated.decision.outcome,
@@ -158,13 +226,18 @@ class Bot:
                                           "feedback_id": stored.feedback_id})},
             {answer_id}, stored.feedback_id)
         self._learned(user, stored.feedback_id, answer_id, later, rated.votes)
+        self._acted(before)
 
     def _learn(self, user: str, source_id: str, answer_id: str, at: dt.datetime) -> None:
+        before = self._acting()
         stored = self.scheme.learned_source(self.key, source_id, user)
         n = self.learned.replace_source(MAP, stored, [
             Evidence("brief", "taalhuis", 1, stored), Evidence("lezen", "taalhuis", 1, stored)],
-            at)
+            self.key)
+        if self.scheme.votes_v1:
+            store_as_before_0130(self.engine, self.key, stored, at)
         self._learned(user, source_id, answer_id, at, n)
+        self._acted(before)
 
     def _learned(self, user: str, source_id: str, answer_id: str, at: dt.datetime,
                  votes: int) -> None:
@@ -274,12 +347,10 @@ def dump(engine: Engine) -> tuple[list[Cell], dict[tuple[str, str], list[dt.date
     from the tables with plain SQL, as a dump would)."""
     cells: list[Cell] = []
     times: dict[tuple[str, str], list[dt.datetime]] = {}
-    primary = {"route_answer": "answer_id", "route_feedback": "feedback_id",
-               "lane": "lane_id", "route_learned": "id"}
     with engine.connect() as conn:
         for table, columns in FOLLOWED.items():
             for row in conn.execute(sa.text(f"SELECT * FROM {table}")).mappings():  # fixed
-                rid = str(row[primary[table]])
+                rid = "|".join(str(row[k]) for k in PRIMARY[table])
                 values = dict(row)
                 if table == "route_learned":
                     person, _, source = str(row["source_id"]).rpartition("~")
@@ -298,13 +369,17 @@ def dump(engine: Engine) -> tuple[list[Cell], dict[tuple[str, str], list[dt.date
     return cells, times, entries
 
 
-def reached(engine: Engine, entry_index: int) -> dict[str, set[str]]:
+def reached(engine: Engine, entry_index: int,
+            written: dict[int, set[tuple[str, str]]] | None = None) -> dict[str, set[str]]:
     """What the insider links to the professional named by one audit entry: per table,
-    the values of its key column reached (for route_learned: the votes' sources)."""
+    the values of its key column reached (for route_learned: the votes' sources).
+    ``written``: the learned rows each entry's act wrote, which the order of rows gives
+    the insider (privacy15's finding; the strongest form: exactly)."""
     cells, times, entries = dump(engine)
     entry = dict(entries)[entry_index]
     values = {v for v in entry.details.values() if len(v) >= 6}
     rows = {(c.table, c.key) for c in cells if c.value in values}
+    rows |= (written or {}).get(entry_index, set())
     for (table, rid), moments in times.items():  # an exact time: the same moment
         if any(abs((m - entry.occurred_at).total_seconds()) <= 2 for m in moments):
             rows.add((table, rid))
@@ -379,12 +454,15 @@ def test_with_the_database_alone_an_entry_reaches_only_what_it_is_about(
     named = 0
     for index, about in bot.truth.acted.items():
         entry = next(bot.log.entries(index, index + 1)).entry
-        found = reached(engine, index)
+        found = reached(engine, index, bot.truth.written)
         answers = found.get("route_answer", set())
         assert answers <= about, (entry.event_code, answers - about)
-        # nor the person's other learned votes (their one pseudonym is in route_learned)
-        votes = found.get("route_learned", set())
-        assert votes <= {key.learned_source(bot.truth.sources[index])}, entry.event_code
+        # nor the person's other learned votes: even with the rows' order (the rows its
+        # act wrote) no learned row beyond those (session 13: a voter per association)
+        written = bot.truth.written.get(index, set())
+        for table in LEARNED:
+            rows = {(table, k) for k in found.get(table, set())}
+            assert rows <= written, (entry.event_code, table)
         named += entry.user_id is not None
     assert named == 10
     # and no value of any of these entries is in any table
@@ -486,7 +564,7 @@ def test_migration_0110_cuts_the_links_of_rows_written_before(db_url: str,
     key = Pseudonyms.generate()
     bot = populate(engine, key, BEFORE_SESSION_11)
     size, root = bot.log.size(), bot.log.root()
-    votes_before = LearnedRepository(engine).person_votes(key.person(ANNA))
+    votes_before = LearnedRepository(engine).person_votes(key.person(ANNA), key)
     engine.dispose()
     command.downgrade(alembic_config(db_url), "0100")
     migrate(db_url)
@@ -516,12 +594,20 @@ def test_migration_0110_cuts_the_links_of_rows_written_before(db_url: str,
     [closed] = [lane for lane in bot.lanes.all() if lane.closed_at is not None]
     assert closed.asker == "-" and closed.first_answer_by == "-"
     learned = LearnedRepository(engine)
-    assert learned.person_votes(key.person(ANNA)) == votes_before > 0
+    assert learned.person_votes(key.person(ANNA), key) == votes_before > 0
     # brief, lezen -> taalhuis (four people: two verdicts, two lanes) and, from the
     # two verdicts (!fout taalhuis on a schuldhulp answer), away from schuldhulp
+    expected = {(t, s, n) for t in ("brief", "lezen")
+                for s, n in (("taalhuis", 4), ("schuldhulp", 2))}
     assert {(a.term, a.service_id, a.support)
-            for found in learned.learned(MAP).by_term.values() for a in found} == {
-        (t, s, n) for t in ("brief", "lezen") for s, n in (("taalhuis", 4), ("schuldhulp", 2))}
+            for found in learned.learned(MAP).by_term.values() for a in found} == expected
+    # 0130 (session 13): the rows per vote move per association with the key, no vote lost
+    listed = learned.summary(MAP)
+    assert learned.convert_legacy(key) > 0 and learned_times(engine) == []
+    assert learned.summary(MAP) == listed
+    assert learned.person_votes(key.person(ANNA), key) == votes_before
+    assert {(a.term, a.service_id, a.support)
+            for found in learned.learned(MAP).by_term.values() for a in found} == expected
 
 
 def _naive(when: object) -> dt.datetime:
@@ -534,42 +620,49 @@ def learned_times(engine: Engine) -> list[dt.datetime]:
             "SELECT created_at FROM route_learned")).scalars()]
 
 
-# -- the week of a learned vote (session 12, privacy15) ---------------------------------
+# -- the order of learned votes (session 13, privacy16) ------------------------------------
 
 
-@pytest.mark.parametrize("kept", ["day", "week"])
-def test_a_day_with_one_voter_reaches_their_votes_only_when_votes_keep_the_day(
-        engine: Engine, monkeypatch: pytest.MonkeyPatch, kept: str) -> None:
-    """Anna rates alone on a Tuesday, Bram on the Thursday of that week; both rate again
-    the week after. Votes name their person (one pseudonym: counted and forgotten per
-    person). Kept to the day (session 11), Anna's Tuesday verdict entry reaches that
-    day's votes, their person, and so her votes of the next week; kept to the ISO week
-    (now), that week holds two voters and the entry reaches none of her votes. The
-    votes still count per person (two people) and are forgotten per person."""
-    if kept == "day":
-        monkeypatch.setattr("busbaan.store.wegwijzer_learned.coarse_week", coarse_day)
+@pytest.mark.parametrize("stored", ["per vote", "per association"])
+def test_the_order_of_rows_reaches_only_the_associations_of_that_act(
+        engine: Engine, stored: str) -> None:
+    """Anna rates alone in a week (brief, lezen), and again later on other words (huur,
+    schuld); Bram rates in between. The insider has the rows' order: which learned rows
+    each act wrote (an autoincrement id, a dump's order, PostgreSQL's xmin beside the
+    audit entries' order). Stored one row per vote with the person's one pseudonym
+    (until session 12: the control), Anna's first verdict entry reaches her votes of the
+    later act too; stored per association and voter (now), it reaches only rows of the
+    associations of that act, none of her later words. The votes still count per person
+    and are forgotten per person."""
     key = Pseudonyms.generate()
-    bot = Bot(engine, key, CURRENT)
+    bot = Bot(engine, key, VOTES_BEFORE_0130 if stored == "per vote" else CURRENT)
     today = NOW.replace(hour=0, minute=0, second=0)
     monday = today - dt.timedelta(days=today.weekday() + 14)
     hour, day = dt.timedelta(hours=1), dt.timedelta(days=1)
     asked = {who: [bot.ask(who, monday + 8 * hour) for _ in range(2)] for who in (ANNA, BRAM)}
-    bot.rate(ANNA, asked[ANNA][0], monday + day + 10 * hour)  # Tuesday, alone that day
-    bot.rate(BRAM, asked[BRAM][0], monday + 3 * day + 11 * hour)  # Thursday
-    bot.rate(ANNA, asked[ANNA][1], monday + 8 * day + 10 * hour)  # the week after
-    bot.rate(BRAM, asked[BRAM][1], monday + 8 * day + 15 * hour)
-    tuesday = next(i for i in _named(bot, ANNA)
-                   if next(bot.log.entries(i, i + 1)).entry.occurred_at.date()
-                   == (monday + day).date())
-    own = {key.learned_source(bot.truth.sources[tuesday])}
-    votes = reached(engine, tuesday).get("route_learned", set())
-    if kept == "day":
-        assert votes > own  # the control: her other votes were reached
+    bot.rate(ANNA, asked[ANNA][0], monday + day + 10 * hour)  # alone that week
+    bot.rate(BRAM, asked[BRAM][0], monday + 8 * day + 11 * hour)
+    bot.rate(BRAM, asked[BRAM][1], monday + 8 * day + 12 * hour, terms=("huur", "schuld"))
+    bot.rate(ANNA, asked[ANNA][1], monday + 9 * day + 10 * hour, terms=("huur", "schuld"))
+    first = min(_named(bot, ANNA))
+    found = reached(engine, first, bot.truth.written)
+    terms: set[str] = set()
+    with engine.connect() as conn:
+        for table in ("route_learned", "route_learned_count"):
+            for rid in found.get(table, set()):
+                if table == "route_learned":  # a source: its rows
+                    terms |= set(conn.execute(sa.text(
+                        "SELECT term FROM route_learned WHERE source_id LIKE :s"),
+                        {"s": f"%~{rid}"}).scalars())
+                else:
+                    terms.add(rid.split("|")[1])
+    if stored == "per vote":
+        assert terms >= {"huur", "schuld"}  # the control: her later votes were reached
     else:
-        assert not votes  # nothing (the week holds two voters)
-        assert {t.weekday() for t in learned_times(engine)} == {0}
+        assert terms == {"brief", "lezen"}  # only the act's own associations
+        assert learned_times(engine) == []  # and no row per vote at all
     learned = LearnedRepository(engine)
     assert {(a.term, a.service_id, a.support) for found in learned.learned(MAP).by_term.values()
             for a in found if a.service_id == "taalhuis"} == {
-        ("brief", "taalhuis", 2), ("lezen", "taalhuis", 2)}
-    assert learned.person_votes(key.person(ANNA)) == 8  # 2 verdicts x 2 terms x 2 services
+        (t, "taalhuis", 2) for t in ("brief", "lezen", "huur", "schuld")}
+    assert learned.person_votes(key.person(ANNA), key) == 8  # 2 verdicts x 2 terms x 2 services

@@ -359,7 +359,6 @@ async def test_the_bot_reads_what_the_editor_forgot_before_the_next_question(
     process; the bot reads the learned associations again before a question once they are
     older than ``learned_refresh_s`` (60 s; 0 here), so a forgotten association stops
     counting without a restart, and one taught elsewhere starts counting."""
-    import datetime as dt
 
     from busbaan.routing.learning import Evidence, source_key
     from busbaan.store import make_engine
@@ -374,8 +373,7 @@ async def test_the_bot_reads_what_the_editor_forgot_before_the_next_question(
         repo = LearnedRepository(engine)
         for n in (1, 2):  # two people: the association counts
             source = source_key(f"F-refresh-{n}", f"@refresh{n}:test", key)
-            repo.replace_source(sha, source, [Evidence(term, "taalhuis", 1, source)],
-                                dt.datetime.now(dt.UTC))
+            repo.replace_source(sha, source, [Evidence(term, "taalhuis", 1, source)], key)
         assert term not in bot.learned.by_term  # loaded at start, before the votes
         bot.learned_refresh_s = 0.0
         asker = await make_person()

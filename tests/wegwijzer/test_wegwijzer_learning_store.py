@@ -13,12 +13,14 @@ from sqlalchemy.engine import Engine
 
 from busbaan.audit.storage import AuditLog
 from busbaan.cli import main
+from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing.learning import Evidence
 from busbaan.store import make_engine
 from busbaan.store.wegwijzer_learned import LearnedRepository
 
 NOW = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
 MAP = "a" * 64
+_P = Pseudonyms.generate()
 
 
 @pytest.fixture
@@ -36,11 +38,11 @@ def _votes(source: str, service: str = "welzijn-eenzaamheid") -> list[Evidence]:
 def test_a_source_replaces_its_votes_and_support_counts(engine: Engine) -> None:
     """A changed verdict replaces its source's votes; two sources make an association."""
     repo = LearnedRepository(engine)
-    repo.replace_source(MAP, "F1", _votes("F1", "shv-schuldhulpverlening"), NOW)
-    repo.replace_source(MAP, "F1", _votes("F1"), NOW)  # the professional changed it
+    repo.replace_source(MAP, "F1", _votes("F1", "shv-schuldhulpverlening"), _P)
+    repo.replace_source(MAP, "F1", _votes("F1"), _P)  # the professional changed it
     assert {e.service_id for e in repo.evidence(MAP)} == {"welzijn-eenzaamheid"}
     assert len(repo.learned(MAP)) == 0
-    repo.replace_source(MAP, "F2", _votes("F2"), NOW)
+    repo.replace_source(MAP, "F2", _votes("F2"), _P)
     assert len(repo.learned(MAP)) == 2
     assert len(repo.learned("b" * 64)) == 0  # per map version
     [first, *_] = repo.summary(MAP)
@@ -51,7 +53,7 @@ def test_cli_lists_and_forgets_with_an_audit_entry(db_url: str, engine: Engine) 
     """`route learned list --json` shows associations; `forget` deletes and is audited."""
     repo = LearnedRepository(engine)
     for source in ("F1", "F2"):
-        repo.replace_source(MAP, source, _votes(source), NOW)
+        repo.replace_source(MAP, source, _votes(source), _P)
     runner = CliRunner()
     listed = runner.invoke(main, ["route", "learned", "list", "--db", db_url, "--json"])
     assert listed.exit_code == 0, listed.output
@@ -85,7 +87,7 @@ def test_cli_lists_what_is_held_back_and_why(db_url: str, engine: Engine) -> Non
     for source in ("p1~F1", "p2~F2"):
         repo.replace_source(sha, source, [Evidence("man", "veilig-thuis", -1, source),
                                           Evidence("man", "poh-ggz", 1, source),
-                                          Evidence("alcohol", "poh-ggz", 1, source)], NOW)
+                                          Evidence("alcohol", "poh-ggz", 1, source)], _P)
     runner = CliRunner()
     listed = runner.invoke(main, ["route", "learned", "list", "--db", db_url],
                            env={"BUSBAAN_LANG": "nl"})
