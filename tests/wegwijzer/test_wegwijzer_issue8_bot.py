@@ -13,7 +13,6 @@ import nio
 from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person, eventually
 from busbaan.keyfile import load_pseudonyms
 from busbaan.metrics import samples
-from busbaan.routing.learning import person_of
 from busbaan.service import Service
 from tests.wegwijzer.conftest import ROUTE_KEY, Intake, MakePerson, ask_dm
 
@@ -114,10 +113,15 @@ async def test_bad_input_in_a_direct_chat_is_answered_and_nothing_stored(
         engine.dispose()
 
 
-def _learned(db_url: str, service: Any, feedback_id: str) -> tuple[list[Any], str]:
-    """The learned votes one feedback item left for the running map (stored under the
-    professional's hash and the feedback id under the key), and the learned summary as
-    text."""
+def _learned(db_url: str, service: Any, feedback_id: str) -> tuple[
+        str | None, list[tuple[str, str, int]], str, set[str]]:
+    """What one feedback item left for the running map: (the person and the votes in its
+    sealed record, opened with the key; the learned summary as text; the voter values of
+    the count rows). Session 13 (privacy16): votes are counted per association with a
+    keyed voter value, and what a source voted is kept sealed under the key, found by the
+    feedback id's keyed reference."""
+    import sqlalchemy as sa
+
     from busbaan.store import make_engine
     from busbaan.store.wegwijzer_learned import LearnedRepository
 
@@ -125,11 +129,23 @@ def _learned(db_url: str, service: Any, feedback_id: str) -> tuple[list[Any], st
     try:
         repo = LearnedRepository(engine)
         sha = service.wegwijzer.document.sha256
-        source = load_pseudonyms(service.config.pseudonym_key_path).learned_source(
-            feedback_id)
-        votes = [e for e in repo.evidence(sha) if e.source_id.endswith("~" + source)]
+        key = load_pseudonyms(service.config.pseudonym_key_path)
+        ref = key.learned_source(feedback_id)
+        with engine.connect() as conn:
+            sealed = conn.execute(sa.text(
+                "SELECT sealed FROM route_learned_source WHERE source_ref = :r "
+                "AND map_sha256 = :m"), {"r": ref, "m": sha}).scalar()
+            voters = set(conn.execute(sa.text(
+                "SELECT voter FROM route_learned_count WHERE map_sha256 = :m"),
+                {"m": sha}).scalars())
         assert not any(feedback_id in e.source_id for e in repo.evidence(sha))
-        return votes, str(repo.summary(sha))
+        if sealed is None:
+            return None, [], str(repo.summary(sha)), voters
+        assert feedback_id not in sealed
+        record = key.open_learned(ref, sealed)
+        assert isinstance(record, dict)
+        votes = [(str(t), str(sid), int(d)) for t, sid, d in record["votes"]]
+        return str(record["person"]), votes, str(repo.summary(sha)), voters
     finally:
         engine.dispose()
 
@@ -146,16 +162,17 @@ async def test_feedback_becomes_learned_terms(
     # as saying wrong and right at once (test_wegwijzer_feedback_bot); name another
     wrong = await asker.command(dm, "!fout schuldhulp")
     assert wrong[REPLY_KEY]["ok"] is True
-    votes, summary = _learned(busbaan_db_url, wegwijzer_service,
-                              wrong[REPLY_KEY]["data"]["feedback_id"])
+    person, votes, summary, voters = _learned(busbaan_db_url, wegwijzer_service,
+                                              wrong[REPLY_KEY]["data"]["feedback_id"])
     # stored per person (a keyed hash of the Matrix ID, never the ID itself, nor its
-    # plain SHA-256 that anyone with the directory could compute; session 8)
-    assert votes and asker.user_id not in str([e.source_id for e in votes])
+    # plain SHA-256 that anyone with the directory could compute; session 8), sealed;
+    # the count rows name a voter per association, not the person (session 13)
     key = load_pseudonyms(wegwijzer_service.config.pseudonym_key_path)
-    assert {person_of(e.source_id) for e in votes} == {key.person(asker.user_id)}
+    assert votes and person == key.person(asker.user_id)
     assert key.person(asker.user_id) != hashlib.sha256(asker.user_id.encode()).hexdigest()[:12]
-    assert {e.service_id for e in votes if e.delta > 0} == {"schuldhulp"}
-    terms = {e.term for e in votes}
+    assert voters and asker.user_id not in str(voters) and person not in voters
+    assert {sid for _t, sid, d in votes if d > 0} == {"schuldhulp"}
+    terms = {t for t, _sid, _d in votes}
     assert terms and all(t.isalpha() and " " not in t for t in terms)
     assert question not in summary
     # session 9: the answer and the verdict name the asker by pseudonym, never by ID;
@@ -220,8 +237,8 @@ async def test_feedback_on_a_safety_answer_teaches_nothing(
     assert content[ROUTE_KEY]["safety"], content["body"][:200]
     wrong = await asker.command(dm, "!fout taalhuis")
     assert wrong[REPLY_KEY]["ok"] is True
-    votes, _ = _learned(busbaan_db_url, wegwijzer_service,
-                        wrong[REPLY_KEY]["data"]["feedback_id"])
+    _, votes, _, _ = _learned(busbaan_db_url, wegwijzer_service,
+                              wrong[REPLY_KEY]["data"]["feedback_id"])
     assert votes == []
 
 
