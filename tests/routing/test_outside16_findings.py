@@ -297,3 +297,32 @@ async def test_a_bare_lane_command_names_the_human_lane() -> None:
         assert refused.value.errcode == "BB_USAGE"
         assert "'mens'" in refused.value.message("nl")
         assert "'human'" in refused.value.message("en")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("dank je wel", "nl"), ("Top, bedankt!", "nl"), ("Dankjewel 🙏", "nl"),
+    ("dank u wel.", "nl"), ("Thanks!", "en"), ("thank you very much", "en"),
+])
+def test_a_thank_you_alone_is_no_question(text: str, lang: str) -> None:
+    """Pass 2, live: "dank je wel" after an answer was searched ("Ik weet het niet zeker"
+    with the Sociaal Loket and the Voedselbank) and became the last answer, so a `!goed`
+    after it rated that. Fixed (outside16): a thank-you alone gets a short reply in its
+    language, pointing to !goed / !fout, and is not searched (the bot returns before it
+    notes a question, so the answer before stays the last one)."""
+    from bots.wegwijzer.bot import thanks_reply
+
+    reply = thanks_reply(text)
+    assert reply is not None and reply[0] == lang
+    assert ("!goed" if lang == "nl" else "!good") in reply[1]
+
+
+@pytest.mark.parametrize("text", [
+    "Bedankt! Waar kan een moeder met schulden terecht?",
+    "dank je, maar mijn cliënt heeft ook huurachterstand",
+    "!dank",
+    "thanks to the neighbours she is fed, but who helps with her bills?",
+])
+def test_a_question_that_thanks_is_still_a_question(text: str) -> None:
+    from bots.wegwijzer.bot import thanks_reply
+
+    assert thanks_reply(text) is None
