@@ -30,6 +30,7 @@ import contextlib
 import datetime as dt
 import math
 import os
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -64,7 +65,7 @@ from busbaan.errors import (
 )
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
-from busbaan.matrix.reply import notice_content
+from busbaan.matrix.reply import esc, notice_content
 from busbaan.matrix.runner import BotRunner
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.records import AuditBacklog, AuditWriter
@@ -130,6 +131,36 @@ _GREETINGS_NL = frozenset({"hoi", "hallo", "hey", "hee", "hai", "dag", "goedemor
 _GREETINGS_EN = frozenset({"hi", "hello", "good morning", "good afternoon",
                            "good evening"})
 _COMMAND_PREFIXES = ("!wie", "!who")
+#: A thank-you alone is no question (outside16: "dank je wel" after an answer was searched,
+#: gave the Sociaal Loket and the Voedselbank, and became "the last answer", so a following
+#: !goed rated that instead of the answer meant): a short reply, nothing searched, the
+#: answer before stays the last one. The everyday forms (Van Dale: "dank je (wel)",
+#: "dank u (wel)", "bedankt"; Cambridge Dictionary: "thanks", "thank you", "cheers"),
+#: read as their words only ("Top, bedankt!" is "top bedankt").
+_THANKS_NL = frozenset({"dank", "dank je", "dank je wel", "dankjewel", "dank u",
+                        "dank u wel", "dankuwel", "bedankt", "heel erg bedankt",
+                        "hartelijk dank", "top bedankt", "super bedankt", "ok bedankt",
+                        "oké bedankt", "oke bedankt", "ok dank je", "top dank je"})
+_THANKS_EN = frozenset({"thanks", "thank you", "thanks a lot", "thank you very much",
+                        "many thanks", "cheers", "thx", "ok thanks", "great thanks"})
+
+
+def thanks_reply(text: str) -> tuple[str, str] | None:
+    """The language and body of the reply to a thank-you sent alone, else None."""
+    if text.lstrip().startswith("!"):  # a command, known or not
+        return None
+    words = " ".join(re.findall(r"\w+", text.lower()))
+    if words in _THANKS_NL:
+        lang = "nl"
+    elif words in _THANKS_EN:
+        lang = "en"
+    else:
+        return None
+    return lang, t(lang,
+                   "Graag gedaan. Was het antwoord nuttig? Zeg dan !goed; paste het niet, "
+                   "dan !fout <dienst-id>. Een nieuwe vraag mag altijd.",
+                   "You're welcome. Was the answer useful? Say !good; if it did not fit, "
+                   "!wrong <service-id>. A new question is always welcome.")
 
 
 def load_socialmap(map_file: Path | None, engine: Engine) -> MapDocument:
@@ -748,6 +779,12 @@ class WegwijzerBot:
         lang = ("nl" if text.lower() in _HELP_WORDS or greeting in _GREETINGS_NL else
                 "en" if greeting in _GREETINGS_EN else guess_lang(text))
         relates = {"m.in_reply_to": {"event_id": question_event_id}}
+        thanks = thanks_reply(text)
+        if thanks is not None:  # no question: "the last answer" stays the one before
+            content = notice_content(kind="wegwijzer.thanks", body=thanks[1],
+                                     html_body=f"<p>{esc(thanks[1])}</p>", data={})
+            content["m.relates_to"] = relates
+            return content, None
         is_help = (text.lower() in _HELP_WORDS or text.startswith("!")
                    or greeting in _GREETINGS_NL | _GREETINGS_EN)
         if not is_help:

@@ -455,9 +455,13 @@ class LaneDesk:
     async def cmd_lane(self, ctx: CommandContext) -> Reply:
         arg = ctx.args.strip().removeprefix("#")
         if not arg.isdecimal() or len(arg) > 3:  # "1"…"3"; never int() of 5,000 digits
+            # outside16: the four things `!baan` takes, as !wegwijzer lists them ("mens"
+            # was missing, so a bare `!baan` did not show how to reach a person)
             raise UsageError(
-                "Noem het nummer van de dienst uit het antwoord, 'status' of 'sluit'.",
-                "Name the number of the service in the answer, 'status' or 'close'.",
+                "Noem het nummer van de dienst uit het antwoord (1, 2 of 3), of 'mens', "
+                "'status' of 'sluit'.",
+                "Name the number of the service in the answer (1, 2 or 3), or 'human', "
+                "'status' or 'close'.",
                 errcode="BB_USAGE")
         answer = await self.bot.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
         opened = await self.open(room_id=ctx.room_id, sender=ctx.sender, answer=answer,

@@ -260,6 +260,21 @@ async def test_help_alone_is_answered_in_dutch(make_person: MakePerson, bot_id: 
         or "Why:" in english["body"], english["body"][:200]
 
 
+async def test_a_thank_you_is_no_question_and_keeps_the_last_answer(
+        make_person: MakePerson, bot_id: str) -> None:
+    """outside16: "dank je wel" after an answer was searched (the Sociaal Loket and the
+    Voedselbank) and became the last answer, so a following !goed rated that. Now it gets
+    a short reply, and !goed rates the answer before it."""
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    _, answer = await ask_dm(asker, dm, "cliënt heeft schulden en veel rekeningen")
+    _, thanks = await ask_dm(asker, dm, "Dank je wel!")
+    assert thanks[NOTICE_KEY]["kind"] == "wegwijzer.thanks", thanks
+    assert ROUTE_KEY not in thanks and "!goed" in thanks["body"]
+    good = await asker.command(dm, "!goed")
+    assert good[REPLY_KEY]["data"]["answer_id"] == answer[ROUTE_KEY]["answer_id"]
+
+
 async def test_direct_questions_and_their_refusals_are_counted_in_metrics(
         make_person: MakePerson, bot_id: str, wegwijzer_service: Service) -> None:
     """``/metrics`` counts the direct chat's questions (``command="question"``, by
