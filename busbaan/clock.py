@@ -12,6 +12,14 @@ class Clock(Protocol):
         ...
 
 
+def utc_today() -> dt.date:
+    """The clock's day in UTC: the one default for a caller that passes no ``today``
+    (:func:`busbaan.privacy.find_personal_data`). A caller that reads one question reads
+    it once and hands the same day to every step (the wegwijzer bot, ``route ask`` and
+    ``route batch``; session 13, privacy17)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
 class SystemClock:
     """The real clock."""
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import simplemma
 
+from busbaan.clock import utc_today
+
 # A run of digit groups joined by single separators ("111 222 333", "1112.22.333",
 # "111-222-333"). A BSN is any run of whole groups in it that holds nine digits, so
 # that "111222333 2 kinderen" or "tel. 020 123 4567 bsn 111222333" still finds it.
@@ -529,13 +531,50 @@ _CHAT_STAMP = re.compile(
 #: date with another year ("jarig", "verjaardag", "birthday", "wordt 18 op …", "turns 18
 #: on …"). Written by hand (session 12, privacy14) from how intake forms and professionals
 #: write a birth date; searched in the clause before the date and right after it.
+#: Session 13 (privacy17): the birth told in other words ("pasgeboren", "kwam ter
+#: wereld", "newborn", the due date "uitgerekend op") and the events of a life's first
+#: days, whose date gives the birth date away within days, so that they are birth in
+#: disguise, not events of a service process: the baptism of an infant ("doop",
+#: "gedoopt", "baptised", "christening"), a circumcision ("besnijdenis", "besneden";
+#: the eighth day in Jewish custom), the heel prick (RIVM: in the first week) and the
+#: maternity care of the first eight to ten days ("kraamzorg", "kraamweek", "kraambed").
+#: Not here: "inschrijving" (a WoningNet or school registration is a process's date; a
+#: newborn's registration is told as "aangifte van geboorte", a birth word already).
 _BIRTH_WORD = re.compile(
     r"\b(?:geboren|geboort\w*|geb\b\.?(?:\s?datum\b)?|gebdat\w*|bevall\w*|beviel|jarig\w*"
-    r"|verjaardag\w*|born|birth\w*|dob|d\.o\.b\b\.?|date\s+of\s+birth)(?!\w)"
+    r"|verjaardag\w*|born|birth\w*|dob|d\.o\.b\b\.?|date\s+of\s+birth"
+    r"|pasgebor\w*|newborn\w*|new-born\w*|ter\s+wereld|uitgerekend\w*"
+    r"|doop|doopt|doopfeest\w*|gedoopt|dopen|baptis\w*|baptiz\w*|christening"
+    r"|besnijdenis\w*|besneden|circumcis\w*|hielprik\w*|heel\s+prick"
+    r"|kraam(?:zorg|week|weken|bed|tijd|verzorg\w*|hulp|visite|feest)\w*|maternity\s+care)(?!\w)"
     r"|[0-9]+-?jarig\w*"
     r"|\b(?:wordt|werd|turns?|turned)\s+(?:[0-9]{1,3}(?:\s+jaar)?|achttien|eighteen)\b(?![-/.]\d)"
     r"|\b[0-9]{1,3}\s+(?:jaar\s+)?geworden\b",
     re.IGNORECASE)
+#: A baby named without a birth word ("ons kindje van 3 maart 2026 is er", "the baby
+#: arrived on 3 March 2026"; privacy14's open finding): a date beside it that is not
+#: ahead, in the same clause, is the baby's birth date unless an event word vouches for
+#: it in its own phrase ("de baby kan vanaf 1-2-2027 naar de opvang"). A date ahead
+#: beside a baby is an appointment, a start or a due date, and the last is told with
+#: "uitgerekend" (a birth word). Diminutives of kinship count (a "zoontje" is small);
+#: "kind", "zoon", "dochter" do not (a school start). Written by hand (session 13,
+#: privacy17); Van Dale's diminutives and the English of child-health leaflets.
+_NEWBORN_WORD = re.compile(
+    r"\b(?:bab(?:y|ies|ytje\w*|ietje\w*)|kindje\w*|zoontje\w*|dochtertje\w*"
+    r"|kleintje\w*|zuigeling\w*|infant\w*|little\s+one)(?!\w)",
+    re.IGNORECASE)
+#: Who a date right after them belongs to: a person named just before the date ("afspraak
+#: met dochter 3-3-2020", "meisje van 3-3-2019") holds it as her birth date, whatever
+#: event word opens the phrase; "afspraak met dochter op 3-3-2027" is the appointment's.
+#: The kinship words of :data:`busbaan.routing.lexicon.PERSON_WORDS` and these: the
+#: titles and the words for a client, a child or an adult (session 13, privacy17).
+_PERSON_NOUNS = _words("""
+    kind kinderen kindje baby babytje meisje jongen meid jongetje zoontje dochtertje
+    neef nicht neefje nichtje pleegkind pleegzoon pleegdochter tweeling
+    meneer mevrouw mw mevr dhr cliënt cliënte client cliënten clienten
+    man vrouw partner echtgenoot echtgenote vriend vriendin bewoner huurder
+    child children girl boy infant twins woman husband wife mr mrs ms tenant resident
+    """)
 #: Words that make a full date the date of a step in a service process, not of a
 #: person: an eviction or cut-off (the Wgs early-warning letters, Besluit gemeentelijke
 #: schuldhulpverlening), a court hearing or the bailiff (a summons, a judgment), an
@@ -599,10 +638,29 @@ def _calendar_date(written: str) -> dt.date | None:
     return min(days, default=None)
 
 
+def _of_a_person(words: Sequence[str]) -> bool:
+    """Whether a date right after ``words`` (the last words of its phrase) is told of a
+    person: a person noun right before it, or before "van" ("dochter 3-3-2020",
+    "meisje van 3-3-2019"; :data:`_PERSON_NOUNS`)."""
+    folded = [w.lower().strip(".") for w in words]
+    if folded and folded[-1] in ("van", "of", "from"):
+        folded = folded[:-1]
+    return bool(folded) and (folded[-1] in _PERSON_NOUNS or folded[-1] in _kinship())
+
+
+@functools.cache
+def _kinship() -> frozenset[str]:
+    """The routing lexicon's kinship words (:data:`busbaan.routing.lexicon.PERSON_WORDS`)."""
+    from busbaan.routing import lexicon  # here: busbaan.routing imports this module
+
+    return frozenset(lexicon.PERSON_WORDS)
+
+
 class _Dates:
     """Full dates (:data:`_DATE`) that may be a birth date, outside a chat app's
     message time stamps, with the same ``search``/``sub`` as a pattern. ``today`` is
-    the day the text is read on (default: the clock's UTC day)."""
+    the day the text is read on (default: the clock's UTC day, read once per text:
+    :func:`busbaan.clock.utc_today`)."""
 
     def __init__(self, today: dt.date | None = None) -> None:
         self.today = today
@@ -611,16 +669,20 @@ class _Dates:
         stamps = [m.span() for m in _CHAT_STAMP.finditer(text)]
         spans: list[tuple[int, int]] = []
         last = 0
+        today: dt.date | None = self.today
         for m in _DATE.finditer(text):
             stamp = any(a <= m.start() and m.end() <= b for a, b in stamps)
-            if not stamp and self.personal(text, m.start(), m.end(), last):
-                spans.append(m.span())
+            if not stamp:
+                today = today or utc_today()  # one reading for every date of the text
+                if self.personal(text, m.start(), m.end(), last, today=today):
+                    spans.append(m.span())
             last = m.end()
         return spans
 
-    def personal(self, text: str, start: int, end: int, after: int = 0) -> bool:
+    def personal(self, text: str, start: int, end: int, after: int = 0, *,
+                 today: dt.date | None = None) -> bool:
         """Whether the full date ``text[start:end]`` is personal data: the one decision
-        about dates (session 12, privacy14).
+        about dates (session 12, privacy14; session 13, privacy17).
 
         A birth date is a quasi-identifier: with a postcode or a neighbourhood and a
         gender it singles out most people (the AVG's "indirectly identifiable", art.
@@ -632,34 +694,48 @@ class _Dates:
         1. next to a birth word (:data:`_BIRTH_WORD`: in the clause before the date, or
            right after it, "3-3-2005 geboren") it is personal, in any form and at any
            time ("geboren 3 maart 2005", "DOB 3/3/2005", "baby geboren 1-12-2026",
-           "wordt 18 op 3 maart 2027");
+           "wordt 18 op 3 maart 2027", "doop op 3-3-2026", "kraamzorg vanaf
+           1-11-2026": the events of a life's first days are birth in disguise);
         2. after an event word in its own phrase (:data:`_EVENT_WORD`, at most five
            words back and no comma between: "de ontruiming is op 12 mrt 2027",
            "afsluiting per 1-2-2027", "hearing on 12 March 2027") it is not, unless it
-           lies more than ten years back ("afspraak met meneer 12-03-1965");
-        3. otherwise it is personal when it lies more than a year back ("cliënt
+           lies more than ten years back ("afspraak met meneer 12-03-1965") or follows
+           a person right away (:data:`_PERSON_NOUNS`: "afspraak met dochter
+           3-3-2020" is her birth date; "met dochter op 3-3-2027" the appointment's);
+        3. a birth word further on in its phrase ("op 3-3-2026 is hij geboren") makes it
+           personal, and so does a baby (:data:`_NEWBORN_WORD`) in the clause before or
+           the phrase after, when the date is not ahead ("ons kindje van 3 maart 2026 is er",
+           "the baby arrived on 3 March 2026"): a newborn's birth date lies within the
+           year that rule 4 lets pass;
+        4. otherwise it is personal when it lies more than a year back ("cliënt
            12-03-1965 heeft schulden"), and not when it is recent or ahead ("12-3-2027
            moet hij eruit"): nobody is born on a day to come, and a bare date of the
            last year is a letter's or a visit's.
 
-        A date that names no day ("31-02-2005") is judged by rule 1 and 2 only, and
-        counts as far back. ``after`` is where the clause may start at the earliest
-        (the end of the date before: "geboren 3-3-2005, ontruiming 12-3-2027" has one
-        birth date)."""
+        A date that names no day ("31-02-2005") is judged by rules 1 to 3, and counts
+        as far back. ``after`` is where the clause may start at the earliest (the end
+        of the date before: "geboren 3-3-2005, ontruiming 12-3-2027" has one birth
+        date). ``today``: the day it is read on (default: this object's, else the
+        clock's UTC day)."""
         before = text[max(after, start - 60):start]
         cut = [m.end() for m in _CLAUSE_END.finditer(before)]
         clause = before[cut[-1]:] if cut else before
-        tail = text[end:end + 30]
+        tail = text[end:end + 40]
         stop = _AFTER_END.search(tail)
         tail = tail[:stop.start()] if stop else tail
         if _BIRTH_WORD.search(clause) or _BIRTH_WORD.match(tail.lstrip()):
             return True
         written = _calendar_date(text[start:end])
-        today = self.today or dt.datetime.now(dt.UTC).date()
+        today = today or self.today or utc_today()
         cut = [m.end() for m in _PHRASE_END.finditer(clause)]
-        phrase = " ".join((clause[cut[-1]:] if cut else clause).split()[-5:])
-        if _EVENT_WORD.search(phrase):
+        words = (clause[cut[-1]:] if cut else clause).split()[-5:]
+        if _EVENT_WORD.search(" ".join(words)) and not _of_a_person(words):
             return written is None or written < today - _EVENT_DATE_AGE
+        if _BIRTH_WORD.search(tail):
+            return True
+        if (_NEWBORN_WORD.search(clause) or _NEWBORN_WORD.search(tail)) and (
+                written is None or written <= today):
+            return True
         return written is None or written < today - _BIRTH_DATE_AGE
 
     def search(self, text: str) -> bool:

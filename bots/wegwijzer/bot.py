@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import math
 import os
 import re
@@ -490,13 +491,22 @@ class WegwijzerBot:
 
     # -- answering ----------------------------------------------------------------------
 
+    def today(self) -> dt.date:
+        """The day a question is asked on: the bot's clock, read once per question and
+        handed to every step that reads its dates (the personal-data check, the safety
+        signals, the router, what is learned; session 13, privacy17), so that a date
+        cannot be read one way by the refusal and another by the routing (midnight)."""
+        return self.clock.now().date()
+
     def route(self, raw: str, lang: str,
-              semantic: Mapping[str, float] | None = None) -> tuple[Question, RouteAnswer]:
-        """Check and route a question (pure CPU; a few ms). Raises the user's error."""
-        question = self.check(raw)
+              semantic: Mapping[str, float] | None = None, *,
+              today: dt.date | None = None) -> tuple[Question, RouteAnswer]:
+        """Check and route a question (pure CPU; a few ms). Raises the user's error.
+        ``today``: the question's day (:meth:`today`; default: read here, once)."""
+        today = today or self.today()
+        question = self.check(raw, today=today)
         answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang,
-                                   learned=self.learned, semantic=semantic,
-                                   today=self.clock.now().date())
+                                   learned=self.learned, semantic=semantic, today=today)
         return question, answer
 
     @property
@@ -507,13 +517,16 @@ class WegwijzerBot:
             self._known_names = (self.router.map, map_names(self.router.map))
         return self._known_names[1]
 
-    def check(self, raw: str) -> Question:
-        """Parse a chat question; refuse it when it carries personal data."""
-        question = parse_question(raw, self.known_names)
+    def check(self, raw: str, *, today: dt.date | None = None) -> Question:
+        """Parse a chat question; refuse it when it carries personal data. ``today``: the
+        question's day (:meth:`today`; default: read here, once)."""
+        today = today or self.today()
+        question = parse_question(raw, self.known_names, today=today)
         if question.personal:
             # not searched, but a danger told with a name still gets what to do now
-            raise refuse_personal_data(question.findings,
-                                       detect(self.router.safety, question.text))
+            raise refuse_personal_data(
+                question.findings,
+                detect(self.router.safety, question.text, today=today))
         return question
 
     async def _load_learned(self) -> None:
@@ -523,15 +536,18 @@ class WegwijzerBot:
 
     async def ask(self, raw: str, lang: str) -> tuple[Question, RouteAnswer]:
         """:meth:`route`, with the semantic ranker's similarities when one is configured
-        (asked off the loop, only after the personal-data check; on failure: lexical)."""
-        question = self.check(raw)
+        (asked off the loop, only after the personal-data check; on failure: lexical).
+        The clock is read once: every step reads the question's dates on that day."""
+        today = self.today()
+        question = self.check(raw, today=today)
         await self.check_key()  # the answer's record is written under this key
         if time.monotonic() - self._learned_at >= self.learned_refresh_s:
             await self._load_learned()
         semantic = None
         if self.semantic is not None and self.semantic.ready:
-            semantic = await asyncio.to_thread(self.semantic.similarities, question.text)
-        return self.route(raw, lang, semantic)
+            semantic = await asyncio.to_thread(
+                functools.partial(self.semantic.similarities, question.text, today=today))
+        return self.route(raw, lang, semantic, today=today)
 
     async def _no_lane(self, answer: RouteAnswer, asker: str,
                        lang: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -919,7 +935,8 @@ class WegwijzerBot:
         answer = await asyncio.to_thread(self.answers.get, route["answer_id"])
         return answer is not None and answer.forgotten
 
-    async def question_for(self, answer: AnswerRecord, room_id: str | None) -> str | None:
+    async def question_for(self, answer: AnswerRecord, room_id: str | None, *,
+                           today: dt.date | None = None) -> str | None:
         """The question's text, to carry into a lane: from memory, else from Matrix in
         ``room_id`` (where it was asked: the store keeps no room id in the clear since
         session 11; checked again for personal data and against the question's hash).
@@ -938,7 +955,7 @@ class WegwijzerBot:
             if body.lower().startswith(prefix + " "):
                 body = body[len(prefix) + 1:]
         try:
-            question = parse_question(body, self.known_names)
+            question = parse_question(body, self.known_names, today=today or self.today())
         except UsageError:
             return None
         routed = question.text[:MAX_QUESTION_CHARS]  # what the router read
@@ -954,13 +971,14 @@ class WegwijzerBot:
         teach its ordinary words to other services; outside7: two people's !fout on
         suicide answers moved "zoon" towards the Taalhuis for everyone); None when the
         question cannot be read again (:meth:`question_for`, in ``room_id``)."""
-        question = await self.question_for(answer, room_id)
+        today = self.today()  # once: the check, the signals and the terms read it
+        question = await self.question_for(answer, room_id, today=today)
         if question is None:
             return None
-        if self.router.route(question).safety:
+        if self.router.route(question, today=today).safety:
             log.info("route.learn_skipped", reason="safety")
             return ()
-        return learning_terms(self.router.analyzer, question)
+        return learning_terms(self.router.analyzer, question, today=today)
 
     async def learn(self, answer: AnswerRecord, source_id: str,
                     votes: list[tuple[str, int]], *, actor: str | None,

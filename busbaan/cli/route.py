@@ -8,12 +8,15 @@ JSON line per input line, in order: ``{"id", "results": [{"service_id", "score",
 line has only ``id``, ``question``, ``context`` and, as if in ``context``,
 ``stadsdeel`` and ``leeftijd``).
 ``ask`` prints a readable answer (or ``--json``). Without ``--map`` the demo map
-shipped with busbaan is used.
+shipped with busbaan is used. Both read a question's dates (the personal-data check
+before the semantic ranker, the safety signals' "within days") on one day: ``--today
+YYYY-MM-DD``, else the clock's UTC day, read once when the command starts.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import sys
 from collections.abc import Mapping
@@ -24,6 +27,7 @@ from typing import Any
 import click
 
 from busbaan.cli import lang
+from busbaan.clock import utc_today
 from busbaan.errors import BusbaanError, UsageError
 from busbaan.routing import (
     MAX_QUESTION_CHARS,
@@ -148,9 +152,12 @@ def _line_context(item: dict[str, Any], line_id: object
     return merged, None
 
 
-def batch_line(router: Router, line: str, semantic: Any = None) -> dict[str, Any]:
+def batch_line(router: Router, line: str, semantic: Any = None, *,
+               today: dt.date | None = None) -> dict[str, Any]:
     """The output object for one input line of ``route batch`` (never raises);
-    ``semantic``: a prepared :class:`busbaan.wegwijzer.semantic.SemanticRanker`."""
+    ``semantic``: a prepared :class:`busbaan.wegwijzer.semantic.SemanticRanker`.
+    ``today``: the day the question is read on, the same for the personal-data check
+    and the router (default: the clock's UTC day, read once for the line)."""
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -179,10 +186,12 @@ def batch_line(router: Router, line: str, semantic: Any = None) -> dict[str, Any
     context, error = _line_context(item, line_id)
     if error is not None:
         return error
+    today = today or utc_today()
     try:
-        sims = semantic.similarities(question) if semantic is not None else None
+        sims = (semantic.similarities(question, today=today) if semantic is not None
+                else None)
         answer = router.route(question, context, limit=MAX_BATCH_RESULTS, lang=lang(),
-                              semantic=sims)
+                              semantic=sims, today=today)
     except BusbaanError as exc:
         return {"id": line_id, "error": exc.message(lang()), "errcode": exc.errcode}
     return {
@@ -205,6 +214,32 @@ _EMBEDDINGS_OPTION = click.option(
 )
 
 
+_TODAY_OPTION = click.option(
+    "--today",
+    "today_text",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="The day the questions are read on (their dates: a birth date or not, an "
+    "eviction within days or not); default: today (UTC), read once.",
+)
+
+
+def _today(value: str | None) -> dt.date:
+    """``--today`` as a day, or the clock's UTC day (read once per command)."""
+    if value is None:
+        return utc_today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"'{value}' is geen datum voor --today; schrijf hem als JJJJ-MM-DD, "
+            "bijvoorbeeld --today 2026-12-31.",
+            f"'{value}' is not a date for --today; write it as YYYY-MM-DD, for example "
+            "--today 2026-12-31.",
+            errcode="BB_USAGE",
+        ) from None
+
+
 def _semantic(router: Router, url: str | None) -> Any:
     if not url:
         return None
@@ -223,9 +258,11 @@ def _semantic(router: Router, url: str | None) -> Any:
 @click.option("--threshold", type=click.IntRange(0, 1000), default=None, help="Per mille.")
 @_EMBEDDINGS_OPTION
 @_EXAMPLES_OPTION
+@_TODAY_OPTION
 def batch(map_path: Path | None, threshold: int | None, embeddings_url: str | None,
-          example_files: tuple[Path, ...]) -> None:
+          example_files: tuple[Path, ...], today_text: str | None) -> None:
     """Read JSON Lines questions on stdin, write JSON Lines answers on stdout."""
+    today = _today(today_text)  # one day for the whole batch, however long it runs
     router = _router(map_path, threshold, example_files)
     semantic = _semantic(router, embeddings_url)
     out = sys.stdout
@@ -234,7 +271,7 @@ def batch(map_path: Path | None, threshold: int | None, embeddings_url: str | No
         if not line:
             result = _line_error(None, "lege regel", "empty line", "BB_USAGE")
         else:
-            result = batch_line(router, line, semantic)
+            result = batch_line(router, line, semantic, today=today)
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
 
@@ -347,6 +384,7 @@ def answer_json(answer: RouteAnswer) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option("--limit", type=click.IntRange(1, 10), default=3, show_default=True)
 @_EXAMPLES_OPTION
+@_TODAY_OPTION
 def ask(
     map_path: Path | None,
     question: str,
@@ -355,8 +393,10 @@ def ask(
     as_json: bool,
     limit: int,
     example_files: tuple[Path, ...],
+    today_text: str | None,
 ) -> None:
     """Ask where to take QUESTION; prints the best services with why and how."""
+    today = _today(today_text)
     if not question.strip():
         raise UsageError(
             "De vraag is leeg. Beschrijf in een paar woorden waar iemand hulp bij zoekt, "
@@ -367,7 +407,7 @@ def ask(
         )
     context: Mapping[str, object] = {"stadsdeel": stadsdeel, "leeftijd": leeftijd}
     answer = _router(map_path, None, example_files).route(question, context, limit=limit,
-                                                          lang=lang())
+                                                          lang=lang(), today=today)
     if as_json:
         click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:

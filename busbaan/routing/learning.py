@@ -62,6 +62,7 @@ agressief" lost Veilig Thuis confidence 572 -> 346). Two rules since:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import defaultdict
@@ -212,7 +213,8 @@ def proper_nouns(analyzer: Analyzer, text: str) -> frozenset[str]:
     )
 
 
-def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:
+def learning_terms(analyzer: Analyzer, question: str, *,
+                   today: dt.date | None = None) -> tuple[str, ...]:
     """The normalised terms of ``question`` that may be learned: stems of its own words
     (spelling corrected), no compound parts or expansions, no numbers, no stopwords, and
     only words the map, its example questions or the lexicon use (:meth:`Analyzer.knows`;
@@ -224,8 +226,9 @@ def learning_terms(analyzer: Analyzer, question: str) -> tuple[str, ...]:
     so that 'Jan', 'Bakker' or 'Fatima' is not kept even when it is also a word. A
     stadsdeel or neighbourhood is not learned either (outside9: "Oost" was stored as
     'ost -> schuldhulp', which two people would make count for every question from Oost):
-    where the client lives is context, weighed through the services' areas."""
-    text = _MARKER.sub(" ", redact(question))
+    where the client lives is context, weighed through the services' areas. ``today``:
+    the day the question is read on, for its dates (the router's; default: the clock's)."""
+    text = _MARKER.sub(" ", redact(question, today=today))
     names = proper_nouns(analyzer, text) | area_words(text)
     terms = []
     for term in analyzer.query(text):

@@ -593,7 +593,7 @@ class Router:
             self._figures_are_no_danger(raw, evidence, text, question, who, figurative)
         plain = dict(raw) if learned and signals else None
         if learned:
-            self._apply_learned(raw, question, learned)
+            self._apply_learned(raw, question, learned, today)
         if semantic:
             self._apply_semantic(raw, semantic)
             if plain is not None:
@@ -1036,13 +1036,15 @@ class Router:
         raw: dict[int, float],
         question: str,
         learned: Learned,
+        today: dt.date | None = None,
     ) -> None:
         """Add (or, for services marked wrong, take away) the learned associations of
         the question's own words, each weighted by its term's informativeness; nothing
         counts against a safety service (:mod:`.learning`, rules 1 and 2; rule 3 is
         :meth:`_safety_places_kept`). A score never
-        drops below zero."""
-        boosts = learned.boosts(learning_terms(self.analyzer, question),
+        drops below zero. ``today``: the question's day, for its dates (as the
+        personal-data check reads them)."""
+        boosts = learned.boosts(learning_terms(self.analyzer, question, today=today),
                                 weight=self.informativeness, protected=self.protected)
         for service_id, boost in boosts.items():
             doc = self._position.get(service_id)

@@ -15,10 +15,12 @@ A professional types free text. Before it is routed, busbaan
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from busbaan.clock import utc_today
 from busbaan.errors import PersonalData, UsageError
 from busbaan.privacy import Finding, find_personal_data, name_kinds
 from busbaan.pseudonyms import Pseudonyms
@@ -74,7 +76,7 @@ class Question:
         return bool(self.findings)
 
 
-def parse_question(raw: str, known: str = "") -> Question:
+def parse_question(raw: str, known: str = "", *, today: dt.date | None = None) -> Question:
     """Split ``raw`` into the question and its context words; check it (pure).
 
     An empty question raises :class:`UsageError` (``BB_EMPTY_QUESTION``); personal data
@@ -84,12 +86,16 @@ def parse_question(raw: str, known: str = "") -> Question:
     shows (:func:`busbaan.routing.text.plain_text`, as the router reads it: a name
     between tags or joined by '&nbsp;' is found like any other); personal data is
     looked for in the markup too (an e-mail address can hide in a link's ``href``).
+    ``today``: the day the question is asked, the one the router gets too (a date is read
+    on it; default: the clock's UTC day, read once here).
     """
     plain = plain_text(raw)
-    findings = tuple(find_personal_data(plain, known))
+    today = today or utc_today()
+    findings = tuple(find_personal_data(plain, known, today=today))
     if plain != raw:
         found = {f.kind for f in findings}
-        findings += tuple(f for f in find_personal_data(raw, known) if f.kind not in found)
+        findings += tuple(f for f in find_personal_data(raw, known, today=today)
+                          if f.kind not in found)
     raw = plain
     context: dict[str, str] = {}
 

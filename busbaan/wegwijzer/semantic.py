@@ -15,6 +15,7 @@ then ranks lexically -- and says so in the log (event names only, never the text
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import time
@@ -109,12 +110,15 @@ class SemanticRanker:
         log.info("route.semantic_ready", services=len(self._ids))
         return True
 
-    def similarities(self, question: str) -> Mapping[str, float] | None:
+    def similarities(self, question: str, *,
+                     today: dt.date | None = None) -> Mapping[str, float] | None:
         """Cosine similarity per service id, or None: not ready, personal data in the
-        question (never sent), or the endpoint failed (logged; rank lexically)."""
+        question (never sent), or the endpoint failed (logged; rank lexically).
+        ``today``: the day the question is asked, as the router gets it (default: the
+        clock's UTC day)."""
         if not self._vectors:
             return None
-        if find_personal_data(question):
+        if find_personal_data(question, today=today):
             log.info("route.semantic_skipped", reason="personal_data")
             return None
         start = time.perf_counter()

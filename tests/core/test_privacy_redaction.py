@@ -276,6 +276,54 @@ def test_a_bare_date_becomes_a_possible_birth_date_after_a_year():
         assert [f.kind for f in find_personal_data(text)] == kinds, text
 
 
+# (session 13, privacy17): a newborn told without a birth word, the events of a life's
+# first days (birth in disguise), and a person's date right after an event word.
+@pytest.mark.parametrize("text", [
+    # a baby beside a date that is not ahead: the newborn's birth date
+    "ons kindje van 3 maart 2026 is er",
+    "the baby arrived on 3 March 2026",
+    "onze baby van 14-11-2026 slaapt slecht, moeder uitgeput",
+    "hun zoontje van 5-5-2026 huilt veel",
+    "3 maart 2026 kwam ons kindje",
+    "op 3-3-2026 is hij geboren",  # a birth word further on in the phrase
+    # the birth in other words, and the events of the first days, at any time
+    "kwam ter wereld op 1-12-2026",
+    "pasgeboren 30-11-2026, moeder dakloos",
+    "zwanger, uitgerekend op 3 maart 2027",  # a due date is the birth date ahead
+    "doop op 3-3-2026, familie heeft geen geld voor het feest",
+    "besnijdenis op 12 juni 2020",
+    "hielprik 4-11-2026 afwijkend, ouders in paniek",
+    "kraamzorg vanaf 1-11-2026 niet betaald",  # a birth word wins over "vanaf"
+    "baptised on 3 March 2026",
+    # right after a person, an event word does not vouch for the date
+    "afspraak met dochter 3-3-2020",
+    "intake met zoon 14-2-2019, autisme",
+    "afspraak met de baby 3-3-2026",
+])
+def test_a_birth_told_in_other_words_stays_personal_data(text):
+    assert [f.kind for f in find_personal_data(text, today=READ_ON)] == ["date"]
+    assert "[date]" in redact(text, today=READ_ON)
+
+
+@pytest.mark.parametrize("text", [
+    "afspraak met dochter op 12-1-2027 bij de huisarts",  # "op": the appointment's
+    "afspraak met mevrouw 15-12-2026 gemist",  # after a person, but recent
+    "mijn dochter begint op 1-9-2027 op de basisschool",  # a school start
+    "school start op 1-9-2027, geen geld voor schoolspullen",
+    "de baby kan vanaf 1-2-2027 naar de opvang, kosten?",  # a baby, a date ahead
+    "afspraak consultatiebureau voor de baby op 12-1-2027",
+    "the baby has an appointment on 12 January 2027",
+    "baby verwacht, ontruiming op 12-3-2027",
+    "inschrijving woningnet 1-3-2026, urgentie?",  # a registration: a process's date
+    "brief van 3-11-2026 over de doop van de kerk niet begrepen",  # the letter's date
+    "12-3-2027 moet hij eruit, hij is net 18 geworden",  # a birth word past a comma
+    "sinds 1-11-2026 geen inkomen, baby op komst",
+])
+def test_a_process_date_beside_a_child_is_still_answered(text):
+    assert find_personal_data(text, today=READ_ON) == []
+    assert redact(text, today=READ_ON) == text
+
+
 def test_a_refused_date_says_which_dates_may_stay():
     """The refusal of a question with a birth date says, in Dutch first, that a
     process's date may stay and how to write the person's age instead."""
