@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from busbaan.audit.storage import AuditLog
 from busbaan.devstack.people import REPLY_KEY
 from busbaan.keyfile import load_pseudonyms
 from busbaan.service import Service
 from busbaan.store import make_engine
-from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_repo import AnswerRepository, FeedbackRepository
 from tests.wegwijzer.conftest import ROUTE_KEY, MakePerson, ask_dm, group_room
 
@@ -31,11 +32,19 @@ def _state(db_url: str, service: Service, answer_event: str
         answer = AnswerRepository(engine).by_event(answer_event)
         assert answer is not None
         verdicts = FeedbackRepository(engine).for_answer(answer.answer_id)
+        sha = service.wegwijzer.document.sha256
         sources = {key.learned_source(v.feedback_id) for v in verdicts}
         net: dict[str, int] = {}
-        for e in LearnedRepository(engine).evidence(service.wegwijzer.document.sha256):
-            if e.source_id.rsplit("~", 1)[-1] in sources:
-                net[e.service_id] = net.get(e.service_id, 0) + e.delta
+        # session 13 (privacy16): what a verdict voted is sealed per source under the
+        # key; the count rows hold voters per association, not sources
+        with engine.connect() as conn:
+            records = conn.execute(sa.text(
+                "SELECT source_ref, sealed FROM route_learned_source WHERE map_sha256 = :m"),
+                {"m": sha}).all()
+        for ref, sealed in records:
+            record = key.open_learned(ref, sealed) if ref in sources else None
+            for _term, service_id, delta in (record or {}).get("votes", ()):
+                net[service_id] = net.get(service_id, 0) + int(delta)
         refs = {key.audit_ref("feedback", v.feedback_id) for v in verdicts}
         entries = [e.entry.to_json() for e in AuditLog(engine).entries(0)]
         answer_ref = key.audit_ref("answer", answer.answer_id)
