@@ -359,6 +359,33 @@ PERSON_WORDS: frozenset[str] = _wordset(
 )
 
 
+#: Words by which a professional names the person they meet in their own work -- the
+#: client's role to the writer, not what the person needs: "een leerling van 13",
+#: "huurder (46)", "patiënte van 52", "an employee, 31", "one of my players". They are
+#: weighed as :data:`PERSON_WORDS` are (:func:`.text.client_roles`): the services whose
+#: example questions were written by the same profession (a teacher's "leerling" for
+#: leerplicht and Veilig Thuis, a GP assistant's "patiënt" for the POH-GGZ, a caretaker's
+#: "huurder" for the corporation) drew the question to that profession's own sector
+#: (session 13, router27: s24, professionals outside the social domain). Sources: the
+#: client nouns of the CBS/ROA Beroepenindeling 2014 groups of those voices (education:
+#: leerling, scholier, student, stagiair; care and pharmacy: patiënt, cliënt, klant;
+#: housing: huurder, bewoner; work: werknemer, medewerker, collega; library, sport,
+#: transport: bezoeker, speler, passagier) and their English equivalents; as written
+#: after folding ("patiënte" -> "patiente"), singular, feminine and plural.
+CLIENT_ROLES: frozenset[str] = _wordset(
+    """
+    leerling leerlingen scholier scholieren student studente studenten stagiair stagiaire
+    stagiairs patient patiente patienten client cliente clienten klant klanten huurder
+    huurders bewoner bewoonster bewoners werknemer werkneemster werknemers medewerker
+    medewerkster medewerkers collega collegas bezoeker bezoekster bezoekers speler
+    speelster spelers passagier passagiers
+    pupil pupils student students intern interns patient patients client clients tenant
+    tenants resident residents employee employees colleague colleagues customer
+    customers visitor visitors player players passenger passengers
+    """
+)
+
+
 #: Chat and phone spellings -> the words they stand for, written out before a text is
 #: read (session 12, router24: "m'n"/"mn" was read as a word of its own and matched the
 #: example questions that happen to write it; "nie" was no negation). Sources: the
@@ -718,6 +745,15 @@ RELATED: Mapping[str, str] = {
     # work
     "ontslag": "werkloos",
     "ontslagen": "werkloos ontslag",
+    # HR's words for a job that ends (session 13, router27: s24's P&O and HR voices):
+    # "boventallig" (Van Dale: van personeel, overtollig; UWV: "boventallig verklaard"
+    # bij een reorganisatie), "afvloeien" (Van Dale: van personeel, geleidelijk
+    # ontslagen worden), the "vaststellingsovereenkomst" (UWV: ontslag met wederzijds
+    # goedvinden)
+    "boventallig": "ontslag werkloos",
+    "afvloeiing": "ontslag werkloos",
+    "afgevloeid": "ontslag werkloos",
+    "vaststellingsovereenkomst": "ontslag werkloos",
     "werkloos": "werk",
     "baan kwijt": "werkloos",
     "solliciteren": "werk vacatures",
@@ -844,6 +880,9 @@ ENGLISH: Mapping[str, str] = {
     "social assistance": "bijstand",
     "special assistance": "bijzondere bijstand",
     "child benefit": "kinderbijslag",
+    # the expats' name for it, as for the other "<X> allowance"s below (session 13,
+    # router27: s24's expat HR; e.g. IamExpat's "child allowance (kinderbijslag)")
+    "child allowance": "kinderbijslag",
     "allowance": "toeslag",
     "allowances": "toeslagen",
     "health insurance": "zorgverzekering",
@@ -871,6 +910,11 @@ ENGLISH: Mapping[str, str] = {
     "unemployed": "werkloos ww",
     "unemployment": "werkloos ww",
     "fired": "ontslag werkloos",
+    # British HR English for a job that ends in a reorganisation (Cambridge Dictionary,
+    # "redundant": having lost your job because your employer no longer needs you;
+    # session 13, router27: the English of "boventallig")
+    "redundant": "ontslag werkloos",
+    "redundancy": "ontslag werkloos",
     "dismissed": "ontslag",
     "laid off": "ontslag werkloos",
     "lost job": "ontslag werkloos",

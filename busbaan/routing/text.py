@@ -64,6 +64,13 @@ NEGATION_SCOPE = 3
 #: probleem", "verder geen problemen met geld", "no money problems": the negation's
 #: object is the word "problem" ...
 DENIED_NOUNS = frozenset(["probleem", "problemen", "problem", "problems", "issue", "issues"])
+#: ... or the negation's object is "gevaar" ("niemand is in gevaar", "geen acuut gevaar",
+#: "no one is in danger"): the asker says the matter is *not* a danger. Only the words
+#: from the negation to the noun are ruled out: the rest of the clause may say what it
+#: is instead ("de huisarts zegt dat het rouw is en geen gevaar"). Session 13, router27:
+#: s26's near misses; the danger reader reads its own cues, this keeps the words from
+#: the ranking only.
+DENIED_DANGER = frozenset(["gevaar", "danger"])
 #: ... or a hedge closes the negated words: "geen drugs of zo", "no depression or
 #: anything".
 HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"),
@@ -75,8 +82,28 @@ HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"),
 #: frame's preposition, to the clause's end, are what is absent (outside10 #9; the
 #: phrases of case notes and reports, Dutch and English grammar, not domain words).
 DENIAL_FRAMES = frozenset(["sprake", "teken", "tekenen", "signaal", "signalen", "aanwijzing",
-                           "aanwijzingen", "sign", "signs", "evidence", "indication"])
-DENIAL_PREPOSITIONS = frozenset(["van", "voor", "op", "of", "for"])
+                           "aanwijzingen", "sign", "signs", "evidence", "indication",
+                           # ... or a finding that a right is absent ("geen recht op WW",
+                           # "geen aanspraak op een uitkering", "not entitled to
+                           # unemployment benefit", "not eligible for"): the service the
+                           # words name is the one that does *not* apply (session 13,
+                           # router27; the entitlement phrases of Dutch and English
+                           # benefit law, grammar and no service name)
+                           *("recht", "aanspraak", "entitled", "eligible", "right")])
+#: The entitlement frames of :data:`DENIAL_FRAMES`: what they deny ends where a clause
+#: opens ("... because she only worked four months" says why, and stays).
+ENTITLEMENT_FRAMES = frozenset(["recht", "aanspraak", "entitled", "eligible", "right"])
+DENIAL_PREPOSITIONS = frozenset(["van", "voor", "op", "of", "for", "to"])
+#: Verbs of needing (Dutch and English grammar words): a negated object of "hoeven"
+#: (which Dutch uses only with a negation: "ik hoef geen advocaat", "hij hoeft geen
+#: schuldhulp") or of "need" ("we don't need a lawyer", "I don't need money"), and "geen
+#: X nodig", say that X is *not* what is asked: the words of the negation's object are
+#: ruled out as a denial's are (session 13, router27: s26's "explicit negation of the
+#: obvious service"). Only the noun negation "geen" and English "don't need": "hoeft
+#: het niet te betalen" is the need of a remission.
+NEED_VERBS = frozenset(["hoef", "hoeft", "hoeven", "hoefde", "hoefden",
+                        "need", "needs", "needed"])
+NOT_NEEDED = "nodig"
 #: Locative prepositions (Dutch and English grammar words, not domain words): the noun
 #: they govern says *where* something happens ("gepest op school", "bullied at
 #: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
@@ -359,9 +386,29 @@ def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]
     after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE + 2]
     if any(folded[i] in DENIED_NOUNS for i in after[:NEGATION_SCOPE]):
         return list(clause)
+    danger = [n for n, i in enumerate(after[:NEGATION_SCOPE]) if folded[i] in DENIED_DANGER]
+    if danger:
+        return [clause[neg], *after[: danger[0] + 1]]
+    word = folded[clause[neg]]
+    before = folded[clause[neg - 1]] if neg > 0 else ""
+    if (word == "geen" and (before in NEED_VERBS or any(
+            folded[i] == NOT_NEEDED for i in after))) or (
+            word in NEGATIONS and after and folded[after[0]] in NEED_VERBS
+            and word != "geen"):
+        return [i for i in after[:NEGATION_SCOPE + 1]
+                if folded[i] not in NEED_VERBS and folded[i] != NOT_NEEDED]
     if (len(after) > 2 and folded[after[0]] in DENIAL_FRAMES
             and folded[after[1]] in DENIAL_PREPOSITIONS):
-        return list(clause[neg + 1 :])
+        if folded[after[0]] not in ENTITLEMENT_FRAMES:
+            return list(clause[neg + 1 :])
+        # a right denied: up to the clause that gives the reason ("not entitled to
+        # unemployment benefit because she only worked a few weeks")
+        ruled: list[int] = []
+        for i in clause[neg + 1 :]:
+            if folded[i] in CLAUSE_OPENERS:
+                break
+            ruled.append(i)
+        return ruled
     text = [folded[i] for i in after]
     for hedge in HEDGES:
         for start in range(1, len(text) - len(hedge) + 1):
@@ -383,11 +430,18 @@ def asker_frame(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the heading that opens a case note: the words
     before a colon that ends the text's first few words, when a real question follows.
     They say who writes ("Ouderenadviseur:", "Intern begeleider basisschool:"), and a
-    service named there is usually the writer's own, not the one the person needs."""
+    service named there is usually the writer's own, not the one the person needs.
+
+    A heading may also end in a full stop, as a verbless first sentence ("Huismeester.",
+    "Stagebegeleider mbo.", "Juf groep 3.", "Oud-mentor hier."): then only when it names
+    a profession (:func:`_profession`), since a verbless first sentence is as often the
+    need itself ("Schulden.", "Geen geld meer.", "Eenzaam."). Session 13, router27: the
+    professionals of s24 wrote their role so, and its words ("juf", "groep", "mbo") read
+    as the need pulled towards the school services."""
     tokens = _TOKEN.findall(_folded(text))
     head: list[int] = []
     for n, tok in enumerate(tokens):
-        if tok == ":":
+        if tok == ":" or (tok == "." and any(_profession(tokens[i]) for i in head)):
             body = sum(1 for t in tokens[n + 1 :] if t[0].isalnum())
             if head and body >= FRAME_BODY_WORDS:
                 return frozenset(range(len(head)))
@@ -424,12 +478,18 @@ _INTRO_ADVERBS = frozenset(["alleen", "maar", "gewoon", "zelf", "just", "only"])
 #: verpleegkundige draai ik nachtdiensten"), where "ik ben zzp'er", "ik ben
 #: mantelzorger" say the person's state, the need (session 11, router23; source: the
 #: occupation titles of the CBS/ROA Beroepenindeling 2014, social, care, education and
-#: safety groups, by their head nouns).
+#: safety groups, by their head nouns). Session 13 (router27): the occupations outside
+#: the social domain that meet a need in their work and write their role as a heading
+#: (s24's voices; same source, the groups of education support, pharmacy, sport,
+#: transport and line management): trainer, assistent(e), apotheker, chauffeur,
+#: coordinator, leider and leidinggevende, opzichter, concierge.
 _PROFESSION_HEADS = ("kundige", "werker", "arts", "adviseur", "coach", "consulent",
                      "begeleider", "meester", "agent", "docent", "leraar", "lerares",
                      "leerkracht", "verzorgende", "medewerker", "manager", "therapeut",
                      "verpleger", "pastor", "juf", "mentor", "verlener", "ambtenaar",
-                     "bewindvoerder", "verhuurder", "werkgever")
+                     "bewindvoerder", "verhuurder", "werkgever",
+                     "trainer", "assistent", "assistente", "apotheker", "chauffeur",
+                     "coordinator", "leider", "leidinggevende", "opzichter", "concierge")
 
 
 def _profession(word: str) -> bool:
@@ -713,6 +773,34 @@ def described_person(text: str) -> frozenset[int]:
                 if len(run) > 1:  # the description ends where its verb begins
                     out.update(run)
                 opening, run = False, []
+        index += 1
+    return frozenset(out)
+
+
+#: Words before a role noun that make it say what someone *is* rather than whom the
+#: writer speaks of ("ik ben huurder", "werkt als medewerker", "I'm a student"): the
+#: copulas and "als"/"as" (grammar words), looked for across determiners.
+_PREDICATIVE = frozenset(["ben", "bent", "is", "zijn", "was", "waren", "word", "wordt",
+                          "worden", "werd", "als", "am", "im", "are", "as", "been"])
+
+
+def client_roles(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the role nouns by which a professional names the
+    person they meet (:data:`.lexicon.CLIENT_ROLES`: "een leerling van 13", "huurder
+    (46)", "an employee, 31"), unless used predicatively ("ik ben huurder", "I'm a
+    student": there the role may be the need's own group)."""
+    tokens = _TOKEN.findall(_folded(text))
+    out: set[int] = set()
+    index = 0
+    for n, tok in enumerate(tokens):
+        if not tok[0].isalnum():
+            continue
+        if tok in lexicon.CLIENT_ROLES:
+            back = n - 1
+            while back >= 0 and tokens[back] in DETERMINERS:
+                back -= 1
+            if back < 0 or tokens[back] not in _PREDICATIVE:
+                out.add(index)
         index += 1
     return frozenset(out)
 
@@ -1337,7 +1425,7 @@ class Analyzer:
         ]
         surface = [self._surface(w) for w in original]  # corrected where misspelt
         if self._person_weight != 1.0:
-            described = described_person(unelided)
+            described = described_person(unelided)  # ROLES_OFF | client_roles(unelided)
             person = [i in described for i, _ in kept]
             where = self._who_words(surface, person, where)
         terms: list[Term] = []
