@@ -359,33 +359,6 @@ PERSON_WORDS: frozenset[str] = _wordset(
 )
 
 
-#: Words by which a professional names the person they meet in their own work -- the
-#: client's role to the writer, not what the person needs: "een leerling van 13",
-#: "huurder (46)", "patiënte van 52", "an employee, 31", "one of my players". They are
-#: weighed as :data:`PERSON_WORDS` are (:func:`.text.client_roles`): the services whose
-#: example questions were written by the same profession (a teacher's "leerling" for
-#: leerplicht and Veilig Thuis, a GP assistant's "patiënt" for the POH-GGZ, a caretaker's
-#: "huurder" for the corporation) drew the question to that profession's own sector
-#: (session 13, router27: s24, professionals outside the social domain). Sources: the
-#: client nouns of the CBS/ROA Beroepenindeling 2014 groups of those voices (education:
-#: leerling, scholier, student, stagiair; care and pharmacy: patiënt, cliënt, klant;
-#: housing: huurder, bewoner; work: werknemer, medewerker, collega; library, sport,
-#: transport: bezoeker, speler, passagier) and their English equivalents; as written
-#: after folding ("patiënte" -> "patiente"), singular, feminine and plural.
-CLIENT_ROLES: frozenset[str] = _wordset(
-    """
-    leerling leerlingen scholier scholieren student studente studenten stagiair stagiaire
-    stagiairs patient patiente patienten client cliente clienten klant klanten huurder
-    huurders bewoner bewoonster bewoners werknemer werkneemster werknemers medewerker
-    medewerkster medewerkers collega collegas bezoeker bezoekster bezoekers speler
-    speelster spelers passagier passagiers
-    pupil pupils student students intern interns patient patients client clients tenant
-    tenants resident residents employee employees colleague colleagues customer
-    customers visitor visitors player players passenger passengers
-    """
-)
-
-
 #: Chat and phone spellings -> the words they stand for, written out before a text is
 #: read (session 12, router24: "m'n"/"mn" was read as a word of its own and matched the
 #: example questions that happen to write it; "nie" was no negation). Sources: the
@@ -1025,6 +998,13 @@ ENGLISH: Mapping[str, str] = {
     "lawyer": "advocaat juridisch",
     "objection": "bezwaar",
     "appeal": "bezwaar",
+    # a decision that says no, as English writes it (Cambridge Dictionary: "refusal",
+    # "rejection", "turn down"; the Dutch letters call it "afwijzing"): the other half of
+    # "objection" (session 13, router27: s26's refused Wmo request, in English)
+    "refusal": "afwijzing",
+    "rejection": "afwijzing",
+    "rejected": "afwijzing",
+    "turned down": "afwijzing",
     "form": "formulier",
     "forms": "formulieren",
     "self-employed": "zelfstandige ondernemer",

@@ -82,25 +82,21 @@ HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"),
 #: frame's preposition, to the clause's end, are what is absent (outside10 #9; the
 #: phrases of case notes and reports, Dutch and English grammar, not domain words).
 DENIAL_FRAMES = frozenset(["sprake", "teken", "tekenen", "signaal", "signalen", "aanwijzing",
-                           "aanwijzingen", "sign", "signs", "evidence", "indication",
-                           # ... or a finding that a right is absent ("geen recht op WW",
-                           # "geen aanspraak op een uitkering", "not entitled to
-                           # unemployment benefit", "not eligible for"): the service the
-                           # words name is the one that does *not* apply (session 13,
-                           # router27; the entitlement phrases of Dutch and English
-                           # benefit law, grammar and no service name)
-                           *("recht", "aanspraak", "entitled", "eligible", "right")])
-#: The entitlement frames of :data:`DENIAL_FRAMES`: what they deny ends where a clause
-#: opens ("... because she only worked four months" says why, and stays).
+                           "aanwijzingen", "sign", "signs", "evidence", "indication"])
+DENIAL_PREPOSITIONS = frozenset(["van", "voor", "op", "of", "for"])
+#: A right denied ("geen recht op WW", "geen aanspraak op een uitkering", "not entitled
+#: to unemployment benefit", "not eligible for"): the provision the words name is one
+#: that does *not* apply (:func:`denied_provisions`). Sources: the entitlement phrases
+#: of Dutch and English benefit law, grammar words, no service name (session 13,
+#: router27).
 ENTITLEMENT_FRAMES = frozenset(["recht", "aanspraak", "entitled", "eligible", "right"])
-DENIAL_PREPOSITIONS = frozenset(["van", "voor", "op", "of", "for", "to"])
-#: Verbs of needing (Dutch and English grammar words): a negated object of "hoeven"
-#: (which Dutch uses only with a negation: "ik hoef geen advocaat", "hij hoeft geen
-#: schuldhulp") or of "need" ("we don't need a lawyer", "I don't need money"), and "geen
-#: X nodig", say that X is *not* what is asked: the words of the negation's object are
-#: ruled out as a denial's are (session 13, router27: s26's "explicit negation of the
-#: obvious service"). Only the noun negation "geen" and English "don't need": "hoeft
-#: het niet te betalen" is the need of a remission.
+ENTITLEMENT_PREPOSITIONS = frozenset(["op", "to", "for"])
+#: Verbs of needing (Dutch and English grammar words): the object of "hoeven" (which
+#: Dutch uses only with a negation: "ik hoef geen advocaat", "hij hoeft geen
+#: schuldhulp") or of a negated "need" ("we don't need a lawyer"), and "geen X nodig",
+#: is *not* what is asked (:func:`denied_provisions`; session 13, router27: s26's
+#: "explicit negation of the obvious service"). Only the noun negation "geen" and
+#: English "don't need": "hoeft het niet te betalen" is the need of a remission.
 NEED_VERBS = frozenset(["hoef", "hoeft", "hoeven", "hoefde", "hoefden",
                         "need", "needs", "needed"])
 NOT_NEEDED = "nodig"
@@ -389,32 +385,53 @@ def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]
     danger = [n for n, i in enumerate(after[:NEGATION_SCOPE]) if folded[i] in DENIED_DANGER]
     if danger:
         return [clause[neg], *after[: danger[0] + 1]]
-    word = folded[clause[neg]]
-    before = folded[clause[neg - 1]] if neg > 0 else ""
-    if (word == "geen" and (before in NEED_VERBS or any(
-            folded[i] == NOT_NEEDED for i in after))) or (
-            word in NEGATIONS and after and folded[after[0]] in NEED_VERBS
-            and word != "geen"):
-        return [i for i in after[:NEGATION_SCOPE + 1]
-                if folded[i] not in NEED_VERBS and folded[i] != NOT_NEEDED]
     if (len(after) > 2 and folded[after[0]] in DENIAL_FRAMES
             and folded[after[1]] in DENIAL_PREPOSITIONS):
-        if folded[after[0]] not in ENTITLEMENT_FRAMES:
-            return list(clause[neg + 1 :])
-        # a right denied: up to the clause that gives the reason ("not entitled to
-        # unemployment benefit because she only worked a few weeks")
-        ruled: list[int] = []
-        for i in clause[neg + 1 :]:
-            if folded[i] in CLAUSE_OPENERS:
-                break
-            ruled.append(i)
-        return ruled
+        return list(clause[neg + 1 :])
     text = [folded[i] for i in after]
     for hedge in HEDGES:
         for start in range(1, len(text) - len(hedge) + 1):
             if tuple(text[start : start + len(hedge)]) == hedge:
                 return list(after[: start + len(hedge)])
     return []
+
+
+def denied_provisions(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the object of a right or a need the question
+    denies (:data:`ENTITLEMENT_FRAMES`: "geen recht op WW", "not entitled to
+    unemployment benefit"; :data:`NEED_VERBS`: "ik hoef geen advocaat", "we don't need
+    a lawyer", "geen bewindvoerder nodig"). Unlike a denial's words these stay in the
+    question -- "geen recht op WW" is itself what the Bijstand's example questions
+    say -- but a service they name is not the one asked for
+    (:attr:`.router.Tuning.denied_factor`)."""
+    tokens = _TOKEN.findall(_folded(text))
+    folded = [t for t in tokens if t[0].isalnum()]
+    clauses: list[list[int]] = [[]]
+    index = 0
+    for tok in tokens:
+        if not tok[0].isalnum() or tok in CONTRASTS or tok in CLAUSE_OPENERS:
+            clauses.append([])
+            index += tok[0].isalnum()
+            continue
+        clauses[-1].append(index)
+        index += 1
+    out: set[int] = set()
+    for clause in clauses:
+        for at, i in enumerate(clause):
+            word = folded[i]
+            if word not in NEGATIONS:
+                continue
+            before = folded[clause[at - 1]] if at > 0 else ""
+            after = clause[at + 1 :]
+            if (len(after) > 2 and folded[after[0]] in ENTITLEMENT_FRAMES
+                    and folded[after[1]] in ENTITLEMENT_PREPOSITIONS):
+                out.update(after[2:])
+            elif (word == "geen" and (before in NEED_VERBS or any(
+                    folded[j] == NOT_NEEDED for j in after[: NEGATION_SCOPE + 1]))) or (
+                    word != "geen" and after and folded[after[0]] in NEED_VERBS):
+                out.update(j for j in after[: NEGATION_SCOPE + 1]
+                           if folded[j] not in NEED_VERBS and folded[j] != NOT_NEEDED)
+    return frozenset(out)
 
 
 #: A heading that opens a question and ends in a colon ("Schuldhulpmaatje: ...",
@@ -777,34 +794,6 @@ def described_person(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
-#: Words before a role noun that make it say what someone *is* rather than whom the
-#: writer speaks of ("ik ben huurder", "werkt als medewerker", "I'm a student"): the
-#: copulas and "als"/"as" (grammar words), looked for across determiners.
-_PREDICATIVE = frozenset(["ben", "bent", "is", "zijn", "was", "waren", "word", "wordt",
-                          "worden", "werd", "als", "am", "im", "are", "as", "been"])
-
-
-def client_roles(text: str) -> frozenset[int]:
-    """Indices (into :func:`words`) of the role nouns by which a professional names the
-    person they meet (:data:`.lexicon.CLIENT_ROLES`: "een leerling van 13", "huurder
-    (46)", "an employee, 31"), unless used predicatively ("ik ben huurder", "I'm a
-    student": there the role may be the need's own group)."""
-    tokens = _TOKEN.findall(_folded(text))
-    out: set[int] = set()
-    index = 0
-    for n, tok in enumerate(tokens):
-        if not tok[0].isalnum():
-            continue
-        if tok in lexicon.CLIENT_ROLES:
-            back = n - 1
-            while back >= 0 and tokens[back] in DETERMINERS:
-                back -= 1
-            if back < 0 or tokens[back] not in _PREDICATIVE:
-                out.add(index)
-        index += 1
-    return frozenset(out)
-
-
 #: "alleen" is a stop word, for its usual sense "only" ("alleen AOW", "alleen nog
 #: schulden", "wil alleen een regeling"); as a predicate it means "alone" (Van Dale
 #: "alleen" 1: zonder gezelschap; ANS: the focus adverb stands before what it restricts).
@@ -1014,6 +1003,9 @@ class Term:
     #: The negation the question puts before ``source`` ("not" of "not suicidal"), as an
     #: answer shows it with the word (:func:`negated`); "" when the word is not negated.
     negation: str = ""
+    #: True when ``source`` is the object of a right or need the question denies
+    #: (:func:`denied_provisions`: "geen recht op WW", "ik hoef geen advocaat").
+    denied: bool = False
 
 
 def phrase_alternatives(
@@ -1425,7 +1417,7 @@ class Analyzer:
         ]
         surface = [self._surface(w) for w in original]  # corrected where misspelt
         if self._person_weight != 1.0:
-            described = described_person(unelided)  # ROLES_OFF | client_roles(unelided)
+            described = described_person(unelided)
             person = [i in described for i, _ in kept]
             where = self._who_words(surface, person, where)
         terms: list[Term] = []
@@ -1452,8 +1444,16 @@ class Analyzer:
         shown: dict[str, str] = {}
         for i, w in kept:
             shown[w] = negations.get(i, "") if shown.get(w, w) != "" else ""
-        return [dataclasses.replace(t, negation=shown[t.source])
-                if shown.get(t.source) else t for t in terms]
+        terms = [dataclasses.replace(t, negation=shown[t.source])
+                 if shown.get(t.source) else t for t in terms]
+        # a provision denied ("geen recht op WW") wherever the question names it
+        provisions = denied_provisions(unelided)
+        denied = {w for i, w in kept if i in provisions} - {
+            w for i, w in kept if i not in provisions}
+        if not denied:
+            return terms
+        return [dataclasses.replace(t, denied=True)
+                if all(w in denied for w in t.source.split()) else t for t in terms]
 
     def _who_words(self, surface: Sequence[str], person: Sequence[bool],
                    where: list[float]) -> list[float]:

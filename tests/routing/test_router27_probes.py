@@ -1,18 +1,17 @@
 """Session 13 (router27): misleading words in ordinary questions -- a professional's own
-role and job words read as the need, and an explicit negation of the obvious service.
+role read as the need, and an explicit negation of the obvious service.
 
 See docs/notes/2026-12-11s13-router27.md. Probes in new voices:
 tests/data/socialmap/probes-s13-router27.jsonl.
 
 - :func:`busbaan.routing.text.asker_frame`: a verbless first sentence that names a
   profession ("Huismeester.", "Juf groep 3.") is a heading, as one closed by a colon is;
-- :func:`busbaan.routing.text.client_roles`: the noun by which a professional names the
-  person they meet ("een leerling", "huurder (46)", "an employee") weighs as a family
-  word does (``Tuning.person_weight``), unless said of the writer ("ik ben huurder");
-- :func:`busbaan.routing.text.contrasted_negations`: a right denied ("geen recht op WW",
-  "not entitled to unemployment benefit"), a need denied ("ik hoef geen advocaat",
-  "we don't need a lawyer") and a danger denied ("niemand is in gevaar") rule their
-  words out without a contrast after them.
+- :func:`busbaan.routing.text.denied_provisions`: a right denied ("geen recht op WW",
+  "not entitled to unemployment benefit") or a need denied ("ik hoef geen advocaat",
+  "we don't need a lawyer"): the service those words name keeps
+  ``Tuning.denied_factor`` of its score (the words stay for the others);
+- :func:`busbaan.routing.text.contrasted_negations`: a danger denied ("niemand is in
+  gevaar") rules its words out without a contrast after it.
 """
 
 from __future__ import annotations
@@ -22,11 +21,18 @@ from typing import Any
 import pytest
 from routing_testdata import read_jsonl, top
 
-from busbaan.routing.text import asker_frame, client_roles, contrasted_negations, words
+from busbaan.routing.text import asker_frame, contrasted_negations, denied_provisions, words
 
 PROBES = read_jsonl("probes-s13-router27.jsonl")
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
-OPEN: dict[str, str] = {}
+OPEN: dict[str, str] = {
+    "r27-01": ("a debt told by its rent ('de huur niet meer rond', 'aanmaningen') reads as "
+               "rent arrears at the corporation; not the heading: it fails with the "
+               "heading read as one too"),
+    "r27-10": ("the English 'unemployment benefit' covers under half of the WW's name "
+               "('WW-uitkering en werkzoekenden'; 'Werkloosheidswet' is reached only from "
+               "the abbreviation), so the denied right lowers no service"),
+}
 
 
 def _picked(function: Any, text: str) -> list[str]:
@@ -63,34 +69,21 @@ def test_a_verbless_first_sentence_without_a_profession_is_the_need(text: str) -
     assert _picked(asker_frame, text) == []
 
 
-@pytest.mark.parametrize(("text", "roles"), [
-    ("Een leerling van 13 heeft veel verzuim.", ["leerling"]),
-    ("Huurder (46) komt nauwelijks buiten.", ["huurder"]),
-    ("HR: an employee, 40, lost her job.", ["employee"]),
-    ("Ik ben huurder bij een corporatie.", []),
-    ("I'm a student and I need a room.", []),
-    ("Ze werkt als medewerker in een winkel.", []),
-])
-def test_a_role_noun_is_the_client_unless_said_of_someone(text: str, roles: list[str]) -> None:
-    """A role noun names the person the professional meets, except after a copula or
-    "als"/"as", where it says what someone is."""
-    assert _picked(client_roles, text) == roles
-
-
 # ------------------------------------------------------------------ negation
 
 
-@pytest.mark.parametrize(("text", "out"), [
-    ("Dus ik heb geen recht op WW.", ["recht", "op", "ww"]),
+@pytest.mark.parametrize(("text", "denied"), [
+    ("Dus ik heb geen recht op WW.", ["ww"]),
     ("She is not entitled to unemployment benefit because she only worked a month.",
-     ["entitled", "to", "unemployment", "benefit"]),
+     ["unemployment", "benefit"]),
     ("Ik hoef geen advocaat, het is geen rechtszaak.", ["advocaat"]),
     ("We don't need a lawyer.", ["a", "lawyer"]),
-    ("Niemand is in gevaar, ik heb gewoon lucht nodig.", ["niemand", "is", "in", "gevaar"]),
+    ("Ik heb geen bewindvoerder nodig.", ["bewindvoerder"]),
 ])
-def test_a_denied_right_need_or_danger_is_ruled_out(text: str, out: list[str]) -> None:
-    """A right, a need or a danger the question denies is no word of the need."""
-    assert _picked(contrasted_negations, text) == out
+def test_a_denied_right_or_need_names_what_is_not_asked(text: str, denied: list[str]) -> None:
+    """The object of a right or a need the question denies is read as such."""
+    assert _picked(denied_provisions, text) == denied
+    assert _picked(contrasted_negations, text) == []  # the words stay in the question
 
 
 @pytest.mark.parametrize("text", [
@@ -98,9 +91,35 @@ def test_a_denied_right_need_or_danger_is_ruled_out(text: str, out: list[str]) -
     "Ik heb geen inkomen en geen spaargeld.",
     "Hij hoeft het toch niet te betalen?",
 ])
-def test_a_negation_that_names_the_need_stays(text: str) -> None:
-    """A negation that names what is lacking or wished away is the need: kept."""
+def test_a_negation_that_names_the_need_denies_nothing(text: str) -> None:
+    """A negation that names what is lacking or wished away is the need: nothing is
+    denied or ruled out."""
+    assert _picked(denied_provisions, text) == []
     assert _picked(contrasted_negations, text) == []
+
+
+@pytest.mark.parametrize(("text", "out"), [
+    ("Niemand is in gevaar, ik heb gewoon lucht nodig.", ["niemand", "is", "in", "gevaar"]),
+    ("De huisarts zegt dat het rouw is en geen gevaar.", ["geen", "gevaar"]),
+])
+def test_a_denied_danger_is_ruled_out_and_nothing_else(text: str, out: list[str]) -> None:
+    """A danger the question denies is no word of the need; what the clause says it
+    is instead ("rouw") stays."""
+    assert _picked(contrasted_negations, text) == out
+
+
+def test_a_service_named_in_a_denied_right_ranks_lower(tuned: Any) -> None:
+    """"Geen recht op WW" lowers the WW itself, by ``Tuning.denied_factor``, against the
+    same router reading no denial."""
+    question = ("Mijn contract liep na drie maanden af, dus ik heb geen recht op WW. "
+                "Waar vraag ik een uitkering aan? Ik ben 34.")
+    context = {"stadsdeel": None, "leeftijd": 34}
+
+    def place(router: Any) -> int:
+        ranked = top(router.route(question, context), 10)
+        return ranked.index("uwv-ww") if "uwv-ww" in ranked else len(ranked)
+
+    assert place(tuned()) > place(tuned(denied_factor=1.0))
 
 
 # ------------------------------------------------------------------ the probes
