@@ -718,6 +718,15 @@ RELATED: Mapping[str, str] = {
     # work
     "ontslag": "werkloos",
     "ontslagen": "werkloos ontslag",
+    # HR's words for a job that ends (session 13, router27: s24's P&O and HR voices):
+    # "boventallig" (Van Dale: van personeel, overtollig; UWV: "boventallig verklaard"
+    # bij een reorganisatie), "afvloeien" (Van Dale: van personeel, geleidelijk
+    # ontslagen worden), the "vaststellingsovereenkomst" (UWV: ontslag met wederzijds
+    # goedvinden)
+    "boventallig": "ontslag werkloos",
+    "afvloeiing": "ontslag werkloos",
+    "afgevloeid": "ontslag werkloos",
+    "vaststellingsovereenkomst": "ontslag werkloos",
     "werkloos": "werk",
     "baan kwijt": "werkloos",
     "solliciteren": "werk vacatures",
@@ -844,6 +853,9 @@ ENGLISH: Mapping[str, str] = {
     "social assistance": "bijstand",
     "special assistance": "bijzondere bijstand",
     "child benefit": "kinderbijslag",
+    # the expats' name for it, as for the other "<X> allowance"s below (session 13,
+    # router27: s24's expat HR; e.g. IamExpat's "child allowance (kinderbijslag)")
+    "child allowance": "kinderbijslag",
     "allowance": "toeslag",
     "allowances": "toeslagen",
     "health insurance": "zorgverzekering",
@@ -871,6 +883,11 @@ ENGLISH: Mapping[str, str] = {
     "unemployed": "werkloos ww",
     "unemployment": "werkloos ww",
     "fired": "ontslag werkloos",
+    # British HR English for a job that ends in a reorganisation (Cambridge Dictionary,
+    # "redundant": having lost your job because your employer no longer needs you;
+    # session 13, router27: the English of "boventallig")
+    "redundant": "ontslag werkloos",
+    "redundancy": "ontslag werkloos",
     "dismissed": "ontslag",
     "laid off": "ontslag werkloos",
     "lost job": "ontslag werkloos",
@@ -981,6 +998,13 @@ ENGLISH: Mapping[str, str] = {
     "lawyer": "advocaat juridisch",
     "objection": "bezwaar",
     "appeal": "bezwaar",
+    # a decision that says no, as English writes it (Cambridge Dictionary: "refusal",
+    # "rejection", "turn down"; the Dutch letters call it "afwijzing"): the other half of
+    # "objection" (session 13, router27: s26's refused Wmo request, in English)
+    "refusal": "afwijzing",
+    "rejection": "afwijzing",
+    "rejected": "afwijzing",
+    "turned down": "afwijzing",
     "form": "formulier",
     "forms": "formulieren",
     "self-employed": "zelfstandige ondernemer",

@@ -256,6 +256,12 @@ class Tuning:
     #: one, by its frequency in general Dutch/English (:mod:`.commonness`); None: off.
     #: Off by default: on the tuning sets it cost a point (docs/benchmarks.md, ablation).
     common_floor: float | None = None
+    #: A service whose name the question covers with the words of a right or need it
+    #: denies ("dus geen recht op WW", "ik hoef geen advocaat", "not entitled to
+    #: unemployment benefit"; :func:`.text.denied_provisions`) keeps this share of its
+    #: score: the asker says it is not the one (session 13, router27; the words stay,
+    #: for the services whose example questions say the same).
+    denied_factor: float = 0.5
     #: What learned associations (feedback from professionals) may add per question
     #: word, at most; see :mod:`.learning`.
     learned_weight: float = 4.0
@@ -588,6 +594,7 @@ class Router:
         query = self._query(question, who)
         signals = detect(self.safety, letter, who.leeftijd, today)
         raw, evidence, text = self._scores(question, query)
+        self._not_the_denied(raw, query)
         figurative = figurative_parts(self.safety, question)
         if figurative:
             self._figures_are_no_danger(raw, evidence, text, question, who, figurative)
@@ -936,6 +943,20 @@ class Router:
         head = rest[:keep]
         score = rest[keep][0] if len(rest) > keep else (head[-1][0] if head else 0.0)
         return head + [(score, doc) for doc in missing] + rest[keep:], tuple(hits), whys
+
+    def _not_the_denied(self, raw: dict[int, float],
+                        query: Mapping[str, tuple[float, list[Term]]]) -> None:
+        """Services whose name the question covers (half or more, by idf) with the
+        words of a right or need it denies keep :attr:`Tuning.denied_factor` of their
+        score: "geen recht op WW" is no question for the WW, "ik hoef geen advocaat" none
+        for the Juridisch Loket (:func:`.text.denied_provisions`)."""
+        denied = {stem: 1.0 for stem, (_, terms) in query.items()
+                  if all(t.denied for t in terms)}
+        if not denied or self.tuning.denied_factor == 1.0:
+            return
+        for doc in raw:
+            if self._index.title_coverage(doc, denied) >= 0.5:
+                raw[doc] *= self.tuning.denied_factor
 
     def _figures_are_no_danger(
         self, raw: dict[int, float], evidence: dict[int, dict[str, float]],

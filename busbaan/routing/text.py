@@ -64,6 +64,13 @@ NEGATION_SCOPE = 3
 #: probleem", "verder geen problemen met geld", "no money problems": the negation's
 #: object is the word "problem" ...
 DENIED_NOUNS = frozenset(["probleem", "problemen", "problem", "problems", "issue", "issues"])
+#: ... or the negation's object is "gevaar" ("niemand is in gevaar", "geen acuut gevaar",
+#: "no one is in danger"): the asker says the matter is *not* a danger. Only the words
+#: from the negation to the noun are ruled out: the rest of the clause may say what it
+#: is instead ("de huisarts zegt dat het rouw is en geen gevaar"). Session 13, router27:
+#: s26's near misses; the danger reader reads its own cues, this keeps the words from
+#: the ranking only.
+DENIED_DANGER = frozenset(["gevaar", "danger"])
 #: ... or a hedge closes the negated words: "geen drugs of zo", "no depression or
 #: anything".
 HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"),
@@ -77,6 +84,22 @@ HEDGES = (("of", "zo"), ("ofzo",), ("or", "anything"), ("or", "something"),
 DENIAL_FRAMES = frozenset(["sprake", "teken", "tekenen", "signaal", "signalen", "aanwijzing",
                            "aanwijzingen", "sign", "signs", "evidence", "indication"])
 DENIAL_PREPOSITIONS = frozenset(["van", "voor", "op", "of", "for"])
+#: A right denied ("geen recht op WW", "geen aanspraak op een uitkering", "not entitled
+#: to unemployment benefit", "not eligible for"): the provision the words name is one
+#: that does *not* apply (:func:`denied_provisions`). Sources: the entitlement phrases
+#: of Dutch and English benefit law, grammar words, no service name (session 13,
+#: router27).
+ENTITLEMENT_FRAMES = frozenset(["recht", "aanspraak", "entitled", "eligible", "right"])
+ENTITLEMENT_PREPOSITIONS = frozenset(["op", "to", "for"])
+#: Verbs of needing (Dutch and English grammar words): the object of "hoeven" (which
+#: Dutch uses only with a negation: "ik hoef geen advocaat", "hij hoeft geen
+#: schuldhulp") or of a negated "need" ("we don't need a lawyer"), and "geen X nodig",
+#: is *not* what is asked (:func:`denied_provisions`; session 13, router27: s26's
+#: "explicit negation of the obvious service"). Only the noun negation "geen" and
+#: English "don't need": "hoeft het niet te betalen" is the need of a remission.
+NEED_VERBS = frozenset(["hoef", "hoeft", "hoeven", "hoefde", "hoefden",
+                        "need", "needs", "needed"])
+NOT_NEEDED = "nodig"
 #: Locative prepositions (Dutch and English grammar words, not domain words): the noun
 #: they govern says *where* something happens ("gepest op school", "bullied at
 #: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
@@ -359,6 +382,9 @@ def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]
     after = clause[neg + 1 : neg + 1 + NEGATION_SCOPE + 2]
     if any(folded[i] in DENIED_NOUNS for i in after[:NEGATION_SCOPE]):
         return list(clause)
+    danger = [n for n, i in enumerate(after[:NEGATION_SCOPE]) if folded[i] in DENIED_DANGER]
+    if danger:
+        return [clause[neg], *after[: danger[0] + 1]]
     if (len(after) > 2 and folded[after[0]] in DENIAL_FRAMES
             and folded[after[1]] in DENIAL_PREPOSITIONS):
         return list(clause[neg + 1 :])
@@ -368,6 +394,44 @@ def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]
             if tuple(text[start : start + len(hedge)]) == hedge:
                 return list(after[: start + len(hedge)])
     return []
+
+
+def denied_provisions(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the object of a right or a need the question
+    denies (:data:`ENTITLEMENT_FRAMES`: "geen recht op WW", "not entitled to
+    unemployment benefit"; :data:`NEED_VERBS`: "ik hoef geen advocaat", "we don't need
+    a lawyer", "geen bewindvoerder nodig"). Unlike a denial's words these stay in the
+    question -- "geen recht op WW" is itself what the Bijstand's example questions
+    say -- but a service they name is not the one asked for
+    (:attr:`.router.Tuning.denied_factor`)."""
+    tokens = _TOKEN.findall(_folded(text))
+    folded = [t for t in tokens if t[0].isalnum()]
+    clauses: list[list[int]] = [[]]
+    index = 0
+    for tok in tokens:
+        if not tok[0].isalnum() or tok in CONTRASTS or tok in CLAUSE_OPENERS:
+            clauses.append([])
+            index += tok[0].isalnum()
+            continue
+        clauses[-1].append(index)
+        index += 1
+    out: set[int] = set()
+    for clause in clauses:
+        for at, i in enumerate(clause):
+            word = folded[i]
+            if word not in NEGATIONS:
+                continue
+            before = folded[clause[at - 1]] if at > 0 else ""
+            after = clause[at + 1 :]
+            if (len(after) > 2 and folded[after[0]] in ENTITLEMENT_FRAMES
+                    and folded[after[1]] in ENTITLEMENT_PREPOSITIONS):
+                out.update(after[2:])
+            elif (word == "geen" and (before in NEED_VERBS or any(
+                    folded[j] == NOT_NEEDED for j in after[: NEGATION_SCOPE + 1]))) or (
+                    word != "geen" and after and folded[after[0]] in NEED_VERBS):
+                out.update(j for j in after[: NEGATION_SCOPE + 1]
+                           if folded[j] not in NEED_VERBS and folded[j] != NOT_NEEDED)
+    return frozenset(out)
 
 
 #: A heading that opens a question and ends in a colon ("Schuldhulpmaatje: ...",
@@ -383,11 +447,18 @@ def asker_frame(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the heading that opens a case note: the words
     before a colon that ends the text's first few words, when a real question follows.
     They say who writes ("Ouderenadviseur:", "Intern begeleider basisschool:"), and a
-    service named there is usually the writer's own, not the one the person needs."""
+    service named there is usually the writer's own, not the one the person needs.
+
+    A heading may also end in a full stop, as a verbless first sentence ("Huismeester.",
+    "Stagebegeleider mbo.", "Juf groep 3.", "Oud-mentor hier."): then only when it names
+    a profession (:func:`_profession`), since a verbless first sentence is as often the
+    need itself ("Schulden.", "Geen geld meer.", "Eenzaam."). Session 13, router27: the
+    professionals of s24 wrote their role so, and its words ("juf", "groep", "mbo") read
+    as the need pulled towards the school services."""
     tokens = _TOKEN.findall(_folded(text))
     head: list[int] = []
     for n, tok in enumerate(tokens):
-        if tok == ":":
+        if tok == ":" or (tok == "." and any(_profession(tokens[i]) for i in head)):
             body = sum(1 for t in tokens[n + 1 :] if t[0].isalnum())
             if head and body >= FRAME_BODY_WORDS:
                 return frozenset(range(len(head)))
@@ -424,12 +495,18 @@ _INTRO_ADVERBS = frozenset(["alleen", "maar", "gewoon", "zelf", "just", "only"])
 #: verpleegkundige draai ik nachtdiensten"), where "ik ben zzp'er", "ik ben
 #: mantelzorger" say the person's state, the need (session 11, router23; source: the
 #: occupation titles of the CBS/ROA Beroepenindeling 2014, social, care, education and
-#: safety groups, by their head nouns).
+#: safety groups, by their head nouns). Session 13 (router27): the occupations outside
+#: the social domain that meet a need in their work and write their role as a heading
+#: (s24's voices; same source, the groups of education support, pharmacy, sport,
+#: transport and line management): trainer, assistent(e), apotheker, chauffeur,
+#: coordinator, leider and leidinggevende, opzichter, concierge.
 _PROFESSION_HEADS = ("kundige", "werker", "arts", "adviseur", "coach", "consulent",
                      "begeleider", "meester", "agent", "docent", "leraar", "lerares",
                      "leerkracht", "verzorgende", "medewerker", "manager", "therapeut",
                      "verpleger", "pastor", "juf", "mentor", "verlener", "ambtenaar",
-                     "bewindvoerder", "verhuurder", "werkgever")
+                     "bewindvoerder", "verhuurder", "werkgever",
+                     "trainer", "assistent", "assistente", "apotheker", "chauffeur",
+                     "coordinator", "leider", "leidinggevende", "opzichter", "concierge")
 
 
 def _profession(word: str) -> bool:
@@ -926,6 +1003,9 @@ class Term:
     #: The negation the question puts before ``source`` ("not" of "not suicidal"), as an
     #: answer shows it with the word (:func:`negated`); "" when the word is not negated.
     negation: str = ""
+    #: True when ``source`` is the object of a right or need the question denies
+    #: (:func:`denied_provisions`: "geen recht op WW", "ik hoef geen advocaat").
+    denied: bool = False
 
 
 def phrase_alternatives(
@@ -1364,8 +1444,16 @@ class Analyzer:
         shown: dict[str, str] = {}
         for i, w in kept:
             shown[w] = negations.get(i, "") if shown.get(w, w) != "" else ""
-        return [dataclasses.replace(t, negation=shown[t.source])
-                if shown.get(t.source) else t for t in terms]
+        terms = [dataclasses.replace(t, negation=shown[t.source])
+                 if shown.get(t.source) else t for t in terms]
+        # a provision denied ("geen recht op WW") wherever the question names it
+        provisions = denied_provisions(unelided)
+        denied = {w for i, w in kept if i in provisions} - {
+            w for i, w in kept if i not in provisions}
+        if not denied:
+            return terms
+        return [dataclasses.replace(t, denied=True)
+                if all(w in denied for w in t.source.split()) else t for t in terms]
 
     def _who_words(self, surface: Sequence[str], person: Sequence[bool],
                    where: list[float]) -> list[float]:
