@@ -17,6 +17,7 @@ import pytest
 from routing_testdata import assert_safety_probe, read_jsonl, top
 
 from busbaan.routing import Router
+from busbaan.routing.router import danger_desks
 
 PROBES = read_jsonl("probes-s13-xfail23.jsonl")
 #: Probes that still fail, with their cause (strict xfails).
@@ -50,3 +51,25 @@ def test_a_danger_in_family_words_keeps_its_service(
         row: dict[str, Any], router: Router, demo_router: Router) -> None:
     """A danger told in everyday words raises its family with its service in the top 3."""
     assert_safety_probe(_router(row, router, demo_router), row)
+
+
+def test_a_desk_for_dangers_only_is_told_by_its_examples(router: Router) -> None:
+    """A safety service most of whose examples raise a family that sends to it is a desk
+    for dangers only; one whose examples are mostly ordinary questions is not (whatever
+    its family), and a service without examples is none."""
+    examples = {
+        "vt-advies-melding": [
+            "Mijn man slaat me als hij gedronken heeft",
+            "De buurjongen heeft elke week blauwe plekken op zijn armen",
+            "Wij zoeken opvoedtips voor onze zoon van drie",
+        ],
+        "ggd-vangnet": [
+            "De buurman laat zijn huis verloederen en weigert alle hulp",
+            "Meneer woont tussen de rommel en de buren klagen over de stank",
+            "Mijn man slaat me als hij gedronken heeft",
+        ],
+    }
+    assert danger_desks(router.safety, examples, 0.6) == {"vt-advies-melding"}
+    assert danger_desks(router.safety, examples, 0.9) == frozenset()
+    assert "vt-advies-melding" in router.desks
+    assert not {"ggd-vangnet", "politie-wijkagent"} & router.desks
