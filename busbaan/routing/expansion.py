@@ -35,11 +35,6 @@ on everyday words (Veilig Thuis as a filler, outside8 finding 4). Balancing the 
 the median count (session 8) and gating or balancing the safety services' examples on a
 safety signal (session 9) were measured and removed in session 10: on questions unseen
 when they were built they cost top-1 or safety recall (docs/notes/2026-12-08s10-switches20.md).
-Since session 13 the router holds back the examples of a desk for dangers only (most of
-its examples raise a family that sends to it: Veilig Thuis, crisis intervention, shelter
-access) on a question that raises none of its families, strong or weak
-(:func:`.router.danger_desks`, ``Tuning.safety_desk_share``); the safety file now reads
-most of the dangers those examples carried.
 """
 
 from __future__ import annotations

