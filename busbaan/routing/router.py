@@ -250,6 +250,16 @@ class Tuning:
     # safety in the top 3, right when confident at coverage): off 0.877, 0.993, 103,
     # 90.5 % at 73.7 %; the gate 0.850, 0.967, 92; the unsignalled balance 0.870, 0.993,
     # 103, the same; the balance 0.867, 0.993, 103, 90.3 % at 72.3 %. None helped.
+    # Session 13 (xfail23; docs/notes/2026-12-11s13-xfail23.md) measured a narrower gate:
+    # only the "desks for dangers only" (a safety service >= 75 % of whose examples raise
+    # a family that sends to it: Veilig Thuis, crisis intervention, the shelter access;
+    # not GGD Vangnet, specialist GGZ, the police) vote with their examples when the
+    # question raises (strong or weak) such a family. It fixed 11 strict xfails and 16 of
+    # 16 new filler probes, but leave one set out over s3-s26 (2,440) it cost top-1 2,243
+    # -> 2,223, top-3 2,420 -> 2,399 and safety in the top 3 768 -> 738 of 774: 30 dangers
+    # the safety file does not read reach their desk only through its examples. Their
+    # vote kept at 0.7 without a signal still lost 4 (s17-s26), at 0.5 18. Not shipped;
+    # those 30 are signal gaps first (listed in the note).
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare

@@ -1,0 +1,60 @@
+"""xfail23 (session 13): a safety service as a filler from its own example questions.
+
+Veilig Thuis has the biggest and most varied pool of example questions (the most
+expected service of every retired set), so an ordinary question in family words
+(a crying baby, a toddler's tantrums, a carer of a wife with dementia, a brother at home
+without work) found one of its examples close enough to list it, with no danger read.
+Probes in new voices, written before the fix:
+tests/data/socialmap/probes-s13-xfail23.jsonl; see docs/notes/2026-12-11s13-xfail23.md.
+Danger rows are controls: a danger told in everyday words keeps its service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from routing_testdata import assert_safety_probe, read_jsonl, top
+
+from busbaan.routing import Router
+
+PROBES = read_jsonl("probes-s13-xfail23.jsonl")
+_FILLER = ("Veilig Thuis listed (no signal, no caution) through its own example "
+           "questions: its pool is the biggest (463) and 89 % of it raises a family that "
+           "sends to it; gating a danger desk's examples on its signal fixes this probe but "
+           "cost 30 of 774 retired safety questions (session 13, xfail23 note): the "
+           "examples are the net for dangers the safety file does not read yet")
+#: Probes that still fail, with their cause (strict xfails).
+KNOWN_GAPS: dict[str, str] = {
+    i: _FILLER for i in ("xf23-02", "xf23-03", "xf23-06", "xf23-08", "xf23-10", "xf23-13",
+                         "xf23-14", "xf23-15", "xf23-16")}
+
+
+def _mark(rows: list[dict[str, Any]]) -> list[Any]:
+    return [pytest.param(r, id=r["id"], marks=pytest.mark.xfail(
+        strict=True, reason=KNOWN_GAPS[r["id"]])) if r["id"] in KNOWN_GAPS
+        else pytest.param(r, id=r["id"]) for r in rows]
+
+
+def _router(row: dict[str, Any], router: Router, demo_router: Router) -> Router:
+    return demo_router if row["map"] == "demo" else router
+
+
+@pytest.mark.parametrize("row", _mark([r for r in PROBES if not r["safety"]]))
+def test_an_ordinary_question_lists_no_safety_filler(
+        row: dict[str, Any], router: Router, demo_router: Router) -> None:
+    """An ordinary question in family words gets a service that fits in its top 3 and
+    no safety service there that no danger in it asks for."""
+    answer = _router(row, router, demo_router).route(row["question"], row["context"])
+    shown = top(answer)
+    assert not answer.safety, row["id"]
+    assert set(row["expected"] + row["acceptable"]) & set(shown), (row["id"], shown)
+    assert not set(row["not_top3"]) & set(shown), (row["id"], shown)
+
+
+@pytest.mark.parametrize("row", _mark([r for r in PROBES if r["safety"]]))
+def test_a_danger_in_family_words_keeps_its_service(
+        row: dict[str, Any], router: Router, demo_router: Router) -> None:
+    """A danger told in everyday words raises its family with its service in the top 3."""
+    assert_safety_probe(_router(row, router, demo_router), row)
+
