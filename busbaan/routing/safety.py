@@ -1409,9 +1409,10 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # s13 (safety32; retired h13-026 "geen slaapplek vanacht"): "geen"/"no" is the
             # determiner of the noun after it (ANS, 'geen' als lidwoord); with a word between,
             # an adverb of time is outside its noun phrase ("geen bed vanavond", "no place
-            # to stay tonight" deny the bed, not the evening)
+            # to stay tonight" deny the bed, not the evening); the cue's word stands for a
+            # misspelt one ("vanacht")
             return not (tok in NOUN_NEGATIONS and i < start - 1
-                        and q.surface[start] in TIME_ADVERBS)
+                        and TIME_ADVERBS.intersection((q.surface[start], cue[0])))
         if q.surface[i] in WH_WORDS:
             break
     if _risk_denied(q, start):
