@@ -376,6 +376,9 @@ CHAT: Mapping[str, str] = {
     "every1": "everyone", "some1": "someone", "any1": "anyone", "no1": "no one",
     "b4": "before", "2day": "today", "2nite": "tonight", "pls": "please", "plz": "please",
     "thx": "thanks",
+    # session 13 (safety32; retired h18-100, h13-052): en.wikipedia "SMS language" (gf, bf,
+    # nite, tonite), as a partner and a night are written in chat; no word in Dutch or English
+    "gf": "girlfriend", "bf": "boyfriend", "nite": "night", "tonite": "tonight",
 }
 
 #: Irregular plurals and forms the stemmer does not unify.

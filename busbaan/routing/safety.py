@@ -35,7 +35,7 @@ from busbaan.privacy import MONTH_NUMBERS
 from busbaan.routing import commonness
 from busbaan.routing.lexicon import STOPWORDS, fold
 from busbaan.routing.model import MapProblem, SocialMap
-from busbaan.routing.text import may_be_misspelt, misspelling_of
+from busbaan.routing.text import chat_written_out, may_be_misspelt, misspelling_of
 
 DEFAULT_FILE = "safety_signals.yaml"
 #: Other words allowed between two words of a cue.
@@ -74,6 +74,12 @@ NEGATIONS_AFTER = frozenset(["niet", "nooit", "niks", "niets", "not", "never", "
 #: Negations that are the determiner of the noun after them ("geen huis", "no home"): a
 #: cue holding one keeps its word order and allows one word between ("geen eigen huis").
 NOUN_NEGATIONS = frozenset(["geen", "no"])
+#: Adverbs of time that say when (Dutch, English; as written, from any grammar): no
+#: determiner governs them, so a noun negation before another word does not reach them
+#: (see :func:`_negated`).
+TIME_ADVERBS = frozenset(["vannacht", "vanavond", "vandaag", "vanmiddag", "vanochtend",
+                          "vanmorgen", "straks", "morgen", "overmorgen", "nu", "tonight",
+                          "today", "tomorrow", "now"])
 #: Words that open a new clause, ending a negation's reach.
 CLAUSE_BREAKS = frozenset(["maar", "wel", "but", "however", "though", "alleen", "behalve"])
 _TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
@@ -1034,7 +1040,8 @@ def _spelled_out(folded: str) -> str:
     folded = _uncontracted(folded)
     for pattern, full in _CLITICS:
         folded = pattern.sub(full, folded)
-    return _TRUNCATED.sub("", folded)
+    # s13 (safety32): chat spellings as the ranker reads them ("my bf", "every1")
+    return _TRUNCATED.sub("", chat_written_out(folded))
 
 
 #: A compound's first part cut off with a hyphen before "en"/"of" ("ouder- en
@@ -1399,7 +1406,13 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS or _finite_verb(q, i):
             break
         if tok in NEGATIONS:
-            return True
+            # s13 (safety32; retired h13-026 "geen slaapplek vanacht"): "geen"/"no" is the
+            # determiner of the noun after it (ANS, 'geen' als lidwoord); with a word between,
+            # an adverb of time is outside its noun phrase ("geen bed vanavond", "no place
+            # to stay tonight" deny the bed, not the evening); the cue's word stands for a
+            # misspelt one ("vanacht")
+            return not (tok in NOUN_NEGATIONS and i < start - 1
+                        and TIME_ADVERBS.intersection((q.surface[start], cue[0])))
         if q.surface[i] in WH_WORDS:
             break
     if _risk_denied(q, start):

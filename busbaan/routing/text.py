@@ -243,7 +243,13 @@ def unchat(text: str) -> str:
     """``text`` folded (:func:`_folded`) with its chat spellings written out
     (:data:`.lexicon.CHAT`: "m'n"/"mn" -> "mijn", "nie" -> "niet", "every1" ->
     "everyone")."""
-    return _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], _folded(text))
+    return chat_written_out(_folded(text))
+
+
+def chat_written_out(folded: str) -> str:
+    """An already folded text with its chat spellings written out (:data:`.lexicon.CHAT`);
+    the safety signals read the same spellings as the ranker (session 13, safety32)."""
+    return _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], folded)
 
 
 def words(text: str) -> list[str]:
