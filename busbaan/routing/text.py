@@ -259,6 +259,34 @@ def capitalised(text: str) -> Iterable[tuple[str, bool]]:
                    not before or before[-1] in ".!?:;\n")
 
 
+#: The words that, after a number, make it an age: "a 22-year-old", "81 years old", "een
+#: jongen van 15 jaar oud", "een 15-jarige" (English and Dutch grammar of age; the
+#: number itself is read as the age by :mod:`.context` and never counted as a word).
+AGE_UNITS = frozenset(["year", "years", "yr", "yrs", "jaar"])
+AGE_OLD = frozenset(["old", "oud"])
+AGE_ADJECTIVES = frozenset(["jarige", "jarig"])
+
+
+def age_words(found: Sequence[str]) -> frozenset[int]:
+    """Indices (into ``found``, the words of a text) of the words of an age expression
+    after its number: "year" and "old" in "22-year-old", "jarige" in "15-jarige". They
+    say how old someone is, which the person's age already says; as words they matched
+    every example question that gives an age the same way (session 13, retire13:
+    "a 22-year-old international student" with debts put the Ouder- en Kindteam first
+    on the "N-year-old" of its English examples about children). A duration ("2 jaar
+    schulden", "three years ago") has no "old" and is left alone."""
+    out: set[int] = set()
+    for i, word in enumerate(found):
+        if not word.isdigit() or i + 1 >= len(found):
+            continue
+        nxt = found[i + 1]
+        if nxt in AGE_ADJECTIVES:
+            out.add(i + 1)
+        elif nxt in AGE_UNITS and i + 2 < len(found) and found[i + 2] in AGE_OLD:
+            out.update((i + 1, i + 2))
+    return frozenset(out)
+
+
 def contrasted_negations(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of words ruled out by a contrastive negation.
 
@@ -1193,16 +1221,29 @@ class Analyzer:
 
         return _ELIDED.sub(repl, unchat(text))
 
-    def terms(self, text: str) -> list[tuple[str, float]]:
-        """Stems of a document text with weights (compound parts count half)."""
+    def terms(self, text: str, *, as_question: bool = False) -> list[tuple[str, float]]:
+        """Stems of a document text with weights (compound parts count half).
+        ``as_question``: the text is an example question (:mod:`.expansion`), read as a
+        question is read where it says who writes: the words of its heading or the
+        writer's introduction (:func:`asker_frame`, :func:`writer_intro`) weigh
+        ``frame_weight`` (session 13, retire13: the retired set s24, professionals
+        outside the domain, opens most questions with the writer's role, "Apotheek:",
+        "Ik werk als trainer bij een club."; at full weight an example voted for its
+        service on the asker's workplace, the pharmacy for municipal taxes)."""
+        unelided = self._unelide(text)
+        frame = (asker_frame(unelided) | writer_intro(unelided)
+                 if as_question and self._frame_weight != 1.0 else frozenset())
+        found = words(unelided)
+        ages = age_words(found)
         out: list[tuple[str, float]] = []
-        for word in words(self._unelide(text)):
-            if word in lexicon.STOPWORDS or word.isdigit():
+        for i, word in enumerate(found):
+            if word in lexicon.STOPWORDS or word.isdigit() or i in ages:
                 continue
-            out.append((self.stem(word), WEIGHT_WORD))
+            weight = WEIGHT_WORD * (self._frame_weight if i in frame else 1.0)
+            out.append((self.stem(word), weight))
             for part in self._splitter.split(word):
                 if part not in lexicon.STOPWORDS:
-                    out.append((self.stem(part), WEIGHT_PART))
+                    out.append((self.stem(part), weight * WEIGHT_PART / WEIGHT_WORD))
         return out
 
     # ------------------------------------------------------------------ questions
@@ -1314,7 +1355,7 @@ class Analyzer:
         """
         ignored = {fold(w) for w in ignore}
         unelided = self._unelide(text)
-        ruled_out = contrasted_negations(unelided) | (
+        ruled_out = contrasted_negations(unelided) | age_words(words(unelided)) | (
             settled_words(unelided, figurative) if figurative else frozenset())
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
         frame = (asker_frame(unelided) | writer_intro(unelided)
