@@ -478,8 +478,7 @@ class ExampleIndex:
             for example in examples:
                 owners[example].append(doc)
         self._owners: tuple[tuple[int, ...], ...] = tuple(tuple(d) for d in owners.values())
-        counts = [Counter(dict(_merge(analyzer.terms(text, as_question=True))))
-                  for text in owners]
+        counts = [Counter(dict(_merge(analyzer.terms(text)))) for text in owners]
         lengths = [sum(c.values()) for c in counts]
         average = (sum(lengths) / len(lengths)) if lengths else 1.0
         df: Counter[str] = Counter()

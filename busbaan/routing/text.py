@@ -1221,29 +1221,21 @@ class Analyzer:
 
         return _ELIDED.sub(repl, unchat(text))
 
-    def terms(self, text: str, *, as_question: bool = False) -> list[tuple[str, float]]:
-        """Stems of a document text with weights (compound parts count half).
-        ``as_question``: the text is an example question (:mod:`.expansion`), read as a
-        question is read where it says who writes: the words of its heading or the
-        writer's introduction (:func:`asker_frame`, :func:`writer_intro`) weigh
-        ``frame_weight`` (session 13, retire13: the retired set s24, professionals
-        outside the domain, opens most questions with the writer's role, "Apotheek:",
-        "Ik werk als trainer bij een club."; at full weight an example voted for its
-        service on the asker's workplace, the pharmacy for municipal taxes)."""
+    def terms(self, text: str) -> list[tuple[str, float]]:
+        """Stems of a document text with weights (compound parts count half); the words
+        of an age expression after its number are left out, as the number is
+        (:func:`age_words`)."""
         unelided = self._unelide(text)
-        frame = (asker_frame(unelided) | writer_intro(unelided)
-                 if as_question and self._frame_weight != 1.0 else frozenset())
         found = words(unelided)
         ages = age_words(found)
         out: list[tuple[str, float]] = []
         for i, word in enumerate(found):
             if word in lexicon.STOPWORDS or word.isdigit() or i in ages:
                 continue
-            weight = WEIGHT_WORD * (self._frame_weight if i in frame else 1.0)
-            out.append((self.stem(word), weight))
+            out.append((self.stem(word), WEIGHT_WORD))
             for part in self._splitter.split(word):
                 if part not in lexicon.STOPWORDS:
-                    out.append((self.stem(part), weight * WEIGHT_PART / WEIGHT_WORD))
+                    out.append((self.stem(part), WEIGHT_PART))
         return out
 
     # ------------------------------------------------------------------ questions
