@@ -288,6 +288,34 @@ def capitalised(text: str) -> Iterable[tuple[str, bool]]:
                    not before or before[-1] in ".!?:;\n")
 
 
+#: The words that, after a number, make it an age: "a 22-year-old", "81 years old", "een
+#: jongen van 15 jaar oud", "een 15-jarige" (English and Dutch grammar of age; the
+#: number itself is read as the age by :mod:`.context` and never counted as a word).
+AGE_UNITS = frozenset(["year", "years", "yr", "yrs", "jaar"])
+AGE_OLD = frozenset(["old", "oud"])
+AGE_ADJECTIVES = frozenset(["jarige", "jarig"])
+
+
+def age_words(found: Sequence[str]) -> frozenset[int]:
+    """Indices (into ``found``, the words of a text) of the words of an age expression
+    after its number: "year" and "old" in "22-year-old", "jarige" in "15-jarige". They
+    say how old someone is, which the person's age already says; as words they matched
+    every example question that gives an age the same way (session 13, retire13:
+    "a 22-year-old international student" with debts put the Ouder- en Kindteam first
+    on the "N-year-old" of its English examples about children). A duration ("2 jaar
+    schulden", "three years ago") has no "old" and is left alone."""
+    out: set[int] = set()
+    for i, word in enumerate(found):
+        if not word.isdigit() or i + 1 >= len(found):
+            continue
+        nxt = found[i + 1]
+        if nxt in AGE_ADJECTIVES:
+            out.add(i + 1)
+        elif nxt in AGE_UNITS and i + 2 < len(found) and found[i + 2] in AGE_OLD:
+            out.update((i + 1, i + 2))
+    return frozenset(out)
+
+
 def contrasted_negations(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of words ruled out by a contrastive negation.
 
@@ -1280,10 +1308,15 @@ class Analyzer:
         return _ELIDED.sub(repl, unchat(text))
 
     def terms(self, text: str) -> list[tuple[str, float]]:
-        """Stems of a document text with weights (compound parts count half)."""
+        """Stems of a document text with weights (compound parts count half); the words
+        of an age expression after its number are left out, as the number is
+        (:func:`age_words`)."""
+        unelided = self._unelide(text)
+        found = words(unelided)
+        ages = age_words(found)
         out: list[tuple[str, float]] = []
-        for word in words(self._unelide(text)):
-            if word in lexicon.STOPWORDS or word.isdigit():
+        for i, word in enumerate(found):
+            if word in lexicon.STOPWORDS or word.isdigit() or i in ages:
                 continue
             out.append((self.stem(word), WEIGHT_WORD))
             for part in self._splitter.split(word):
@@ -1400,7 +1433,7 @@ class Analyzer:
         """
         ignored = {fold(w) for w in ignore}
         unelided = self._unelide(text)
-        ruled_out = contrasted_negations(unelided) | (
+        ruled_out = contrasted_negations(unelided) | age_words(words(unelided)) | (
             settled_words(unelided, figurative) if figurative else frozenset())
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
         frame = (asker_frame(unelided) | writer_intro(unelided)
