@@ -140,10 +140,12 @@ _DURATION_VERB = re.compile(
 )
 
 
-#: "een jaar of vijf", "een week of drie": Dutch says "about N" as a unit, "of" and the
-#: number (ANS: "of" after a measure as an approximation); no age, though "of" reads as
-#: the English "a man of 40" (session 13: dictation writes the number out).
-_ABOUT = re.compile(r"\b(?:jaar|jaren|maand|maanden|week|weken|dag|dagen|uur|keer)\s+of\s*$")
+#: "al een jaar of vijf", "een week of drie": Dutch says "about N" as a unit, "of" and
+#: the number (ANS: "of" after a measure as an approximation); no age, though "of" reads
+#: as the English "a man of 40" (session 13: dictation writes the number out). After a
+#: person it is one ("een meisje van een jaar of 16").
+_ABOUT = re.compile(r"(?<!\bvan een )\b(?:jaar|jaren|maand|maanden|week|weken|dag|dagen|uur|keer)"
+                    r"\s+of\s*$")
 #: "moeder van twee", "a mother of two", "oma van twee kleintjes": after a parent or a
 #: grandparent a number below :data:`YOUNGEST_PARENT` counts the children (session 13:
 #: written out or not, "alleenstaande moeder van twee" is no person of 2).

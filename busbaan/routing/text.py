@@ -29,6 +29,7 @@ import simplemma
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
+from busbaan.numerals import is_number_word
 from busbaan.routing import commonness, lexicon
 from busbaan.routing.lexicon import fold
 
@@ -227,6 +228,37 @@ def words(text: str) -> list[str]:
     """Folded words of ``text``: 'Zzp'er (38)' -> ['zzper', '38']; "'s nachts" ->
     ['nachts']."""
     return _WORD.findall(_folded(text))
+
+
+#: Subject pronouns that make "hoor" the verb ("ik hoor", "hoor ik", "hoor je"): ANS,
+#: the finite verb beside its subject. Without one, "hoor" is the particle that softens
+#: a statement ("ik ben niks schuldig hoor", "al drieëntachtig hoor maar").
+_HEARING_SUBJECTS = frozenset(["ik", "je", "jij", "u", "we", "wij"])
+
+
+def spoken_particles(said: Sequence[str]) -> frozenset[int]:
+    """Positions in ``said`` (folded words) of what a speaker says between the words that
+    carry the message, as dictation writes it down (session 13): the particle "hoor"
+    (not the verb: :data:`_HEARING_SUBJECTS`), "zeg maar" ("so to speak"), and a letter
+    on its own ("s avonds", "zo n": the apostrophe dropped; a spelled-out abbreviation
+    is joined before, :meth:`Analyzer._join_letters`). Digits are left to the caller."""
+    def particle(i: int, word: str) -> bool:
+        before = said[i - 1] if i else ""
+        after = said[i + 1] if i + 1 < len(said) else ""
+        if word == "hoor":
+            return before not in _HEARING_SUBJECTS and after not in _HEARING_SUBJECTS
+        if word == "zeg":
+            return after == "maar"
+        return len(word) == 1 and not word.isdigit()
+
+    return frozenset(i for i, word in enumerate(said) if particle(i, word))
+
+
+def says_nothing(word: str) -> bool:
+    """True for a word that names no need wherever it stands: a stop word, a filler
+    (:data:`.lexicon.STOPWORDS`), a number in digits or written out in words
+    ("zeventig", "tweeëntachtig": :mod:`busbaan.numerals`; session 13, dictation)."""
+    return word in lexicon.STOPWORDS or word.isdigit() or is_number_word(word)
 
 
 def says_lost(text: str) -> bool:
@@ -1196,8 +1228,10 @@ class Analyzer:
     def terms(self, text: str) -> list[tuple[str, float]]:
         """Stems of a document text with weights (compound parts count half)."""
         out: list[tuple[str, float]] = []
-        for word in words(self._unelide(text)):
-            if word in lexicon.STOPWORDS or word.isdigit():
+        found = words(self._unelide(text))
+        spoken = spoken_particles(found)
+        for at, word in enumerate(found):
+            if says_nothing(word) or at in spoken:
                 continue
             out.append((self.stem(word), WEIGHT_WORD))
             for part in self._splitter.split(word):
@@ -1291,6 +1325,27 @@ class Analyzer:
             last = i
         return out
 
+    def _join_letters(self, kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """``kept`` (position, word) with an abbreviation spelled out letter by letter
+        written as one word ("a o w" -> "aow", "u w v" -> "uwv"): a speech-to-text app
+        writes each letter it hears as a word (session 13). Joined only when the map,
+        its examples or the lexicon know the joined word; otherwise the letters stay."""
+        out: list[tuple[int, str]] = []
+        n = 0
+        while n < len(kept):
+            end = n
+            while (end < len(kept) and len(kept[end][1]) == 1 and kept[end][1].isalpha()
+                   and (end == n or kept[end][0] == kept[end - 1][0] + 1)):
+                end += 1
+            joined = "".join(w for _, w in kept[n:end])
+            if end - n >= 2 and (joined in self._known or joined in lexicon.ABBREVIATIONS):
+                out.append((kept[n][0], joined))
+                n = end
+            else:
+                out.append(kept[n])
+                n += 1
+        return out
+
     def without_ruled_out(self, text: str) -> str:
         """``text``'s words without those a contrastive negation or a denial rules out
         ("niet naar Veilig Thuis maar ..."), for the channels that read the whole text
@@ -1320,12 +1375,14 @@ class Analyzer:
         frame = (asker_frame(unelided) | writer_intro(unelided)
                  if self._frame_weight != 1.0 else frozenset())
         asked = asked_sentences(unelided) if self._ask_weight != 1.0 else frozenset()
-        kept = [
+        said = words(unelided)
+        kept = self._join_letters([
             (i, w)
-            for i, w in enumerate(words(unelided))
+            for i, w in enumerate(said)
             if w not in ignored and i not in ruled_out
-        ]
-        kept = self._join_split(kept)
+        ])
+        spoken = spoken_particles([w for _, w in kept])
+        kept = self._join_split([iw for n, iw in enumerate(kept) if n not in spoken])
         original = [w for _, w in kept]
         over = (settled_words(unelided, settled) - asked
                 if settled and self._settled_weight != 1.0 else frozenset())
@@ -1345,7 +1402,7 @@ class Analyzer:
         carrying = {n for n, (i, _) in enumerate(kept) if i in carries}
         for at, (word, source, place) in enumerate(zip(surface, original, where,
                                                        strict=True)):
-            if word in lexicon.STOPWORDS or word.isdigit():
+            if says_nothing(word):
                 continue
             typo = word != source
             factor = self.everyday(word) * place
