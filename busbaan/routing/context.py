@@ -32,9 +32,12 @@ _AGE_PATTERNS = (
         r"getrouwd|samen))"
         r"|jr\b|jarige\b|year[s]?[ -]old\b|yo\b)"
     ),
-    # "man van 69", "jongen van 20", "dame van 77", "a man of 40", "aged 35", "age 35"
+    # "man van 69", "jongen van 20", "dame van 77", "a man of 40", "aged 35", "age 35";
+    # session 13: an age said about ("een man van rond de 50", "een vrouw van ongeveer
+    # 60", "a man of about 50": what a stranger guesses, as dictated and as typed)
     re.compile(
-        r"\b(?:van|of|aged|age|leeftijd)\s+(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|maanden|"
+        r"\b(?:van|of|aged|age|leeftijd)\s+"
+        r"(?:(?:rond\s+de|rond|ongeveer|circa|ca|zo'?n|around|about|roughly)\s+)?(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|maanden|"
         r"weken|dagen|uur|kinderen|jaar\s+geleden))(?![.,]\d)"
         # a date is no age: "de brief van 3 dec", "the letter of 12 March" (router25)
         # (English "may" left out: "a man of 40 may qualify")
@@ -114,18 +117,22 @@ YOUNGEST_PARENT = 15
 #: the age the person is about to reach (session 7: six writers of the retired sets
 #: gave a 17-year-old who "wordt 18" and asked for the Wajong, which starts at 18).
 _TURNING = re.compile(
-    r"\b(?:wordt|word|turns?|turning|will\s+be|bijna|almost|nearly)\s+(?:[a-z]+\s+){0,4}?"
+    # (the words between may hold a number: "wordt over vijf maanden 18" is read with its
+    # numbers in digits, "over 5 maanden 18")
+    r"\b(?:wordt|word|turns?|turning|will\s+be|bijna|almost|nearly)\s+(?:[a-z0-9]+\s+){0,4}?"
     r"(\d{1,2})\b(?!\s*(?:euro|eur|%|procent|keer|x\b|maanden|maand|weken|week|dagen|dag|"
     r"uur|months?|weeks?|days?|hours?|times|kilo|kg))(?![.,]\d)"
 )
 #: A service whose lower age the person reaches within this many years stays open to
 #: a question that says so: people prepare the step (a Wajong is asked before 18).
 TURNING_AHEAD = 1
-# A duration ("al 5 jaar", "sinds 3 jaar", "5 jaar in de bijstand") is no age; nor is
+# A duration ("al 5 jaar", "sinds 3 jaar", "zeker vijf jaar", "5 jaar in de bijstand") is
+# no age; nor is
 # how long someone has lived or worked somewhere ("woon 2 jaar hier", "woont 4 jaar in
 # Nederland", "werkt 12 jaar bij", "lived here 3 years"; outside9 finding 2).
 _DURATION_BEFORE = re.compile(
-    r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper|\bwoon|\bwoont|\bwonen|"
+    r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper|\bzeker|\bminstens|"
+    r"\bwoon|\bwoont|\bwonen|"
     r"\bwoonde|\bwoonden|\bwerk|\bwerkt|\bwerken|\bwerkte|\bleef|\bleeft|\bleefde|\bzit|"
     r"\bzat|\blive[sd]?|\bbeen|\bhere|\bhier)\s*$")
 #: Dutch grammar (session 8, router10): an age is said with a copula ("ik ben 15 jaar",

@@ -584,12 +584,62 @@ def _asks(sentence: Sequence[str]) -> bool:
     return any(w in ASK_WORDS for w in said) or bool(pairs & ASK_PAIRS)
 
 
+#: A dictated message is one run-on sentence: a speech-to-text app writes no full stop
+#: and no question mark (session 13, the retired set s25). The ask is then the stretch
+#: from where the speaker starts to ask to the end, as spoken messages end with what they
+#: ask. It starts with a question word and a finite verb (ANS 13, vraagzinnen: "hoe kan
+#: ik", "waar kan zij", "wie mag daar", "how can we") or a modal and its subject after a
+#: clause link ("... en kan er iemand komen", "maar mag ik"). Not an indirect question
+#: ("ik weet niet waar hij moet beginnen"): it names no need, the story before it does.
+QUESTION_WORDS = frozenset(["wie", "waar", "waarheen", "waarmee", "hoe", "welke", "wat",
+                            "waarom", "who", "where", "how", "which", "what", "why"])
+FINITE_ASKING = frozenset([
+    "kan", "kun", "kunt", "kunnen", "mag", "mogen", "moet", "moeten", "zou", "zouden",
+    "ga", "gaat", "gaan", "doe", "doet", "doen", "is", "zijn", "regel", "regelt",
+    "krijg", "krijgt", "helpt", "zit",
+    "can", "could", "should", "would", "do", "does", "is", "are", "must", "may"])
+MODALS = frozenset(["kan", "kun", "kunt", "kunnen", "mag", "mogen", "moet", "moeten",
+                    "zou", "zouden", "can", "could", "should", "would", "must"])
+SUBJECTS = frozenset(["ik", "je", "jij", "u", "we", "wij", "jullie", "hij", "zij", "ze",
+                      "er", "iemand", "i", "you", "he", "she", "they", "someone", "anyone",
+                      "there"])
+CLAUSE_LINKS = frozenset(["en", "maar", "dus", "of", "ja", "and", "but", "so", "or"])
+#: Words of story before the ask for a run-on message to have a background at all.
+RUN_ON_BACKGROUND = 8
+
+
+def _run_on_ask(said: Sequence[str]) -> int | None:
+    """Where the ask of a message without sentence punctuation starts (an index into
+    ``said``), or None (:data:`QUESTION_WORDS`...)."""
+    for i, word in enumerate(said):
+        if i < RUN_ON_BACKGROUND:
+            continue
+        after = said[i + 1 : i + 4]
+        if not after:
+            return None
+        if word in QUESTION_WORDS and after[0] in FINITE_ASKING:
+            return i
+        if word in MODALS and after[0] in SUBJECTS and said[i - 1] in CLAUSE_LINKS:
+            return i
+        # a request to the listener or for anyone ("kunnen jullie", "kan er iemand",
+        # "is er iemand die"), and what asks in other words ("ik zoek iemand die",
+        # "zij vraagt of": :data:`ASK_WORDS`, :data:`ASK_PAIRS`)
+        if (word in MODALS | {"is"} and (after[0] in ("jullie", "u")
+                                         or tuple(after[:2]) == ("er", "iemand"))):
+            return i
+        if word in ASK_WORDS or (word, after[0]) in ASK_PAIRS:
+            return i
+    return None
+
+
 def asked_sentences(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the words in the sentences that ask (end in a
     question mark, or ask in other words: :func:`_asks`), when the text also has a
     sentence that does not: in a long case note the ask ("wie betaalt de traplift?",
     "hij vroeg of iemand kan langskomen") names the need, the sentences before it the
-    background. Empty for a text that is one sentence, or only questions."""
+    background. Empty for a text that is only questions, or one sentence -- unless that
+    sentence runs on as a dictated message does and starts to ask on the way
+    (:func:`_run_on_ask`): then the words from there on."""
     tokens = _TOKEN.findall(_folded(text))
     sentences: list[list[int]] = [[]]
     said: list[list[str]] = [[]]
@@ -610,6 +660,9 @@ def asked_sentences(text: str) -> frozenset[int]:
         asks.append(_asks(said[-1]))
     else:
         sentences.pop()
+    if len(sentences) == 1:  # one run-on sentence: a dictated message
+        start = _run_on_ask([w for w in said[0] if w[0].isalnum()])
+        return frozenset(sentences[0][start:]) if start is not None else frozenset()
     if all(asks) or not any(asks):
         return frozenset()
     return frozenset(i for s, ask in zip(sentences, asks, strict=True) if ask for i in s)
