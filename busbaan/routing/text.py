@@ -239,17 +239,20 @@ _HEARING_SUBJECTS = frozenset(["ik", "je", "jij", "u", "we", "wij"])
 def spoken_particles(said: Sequence[str]) -> frozenset[int]:
     """Positions in ``said`` (folded words) of what a speaker says between the words that
     carry the message, as dictation writes it down (session 13): the particle "hoor"
-    (not the verb: :data:`_HEARING_SUBJECTS`), "zeg maar" ("so to speak"), and a letter
-    on its own ("s avonds", "zo n": the apostrophe dropped; a spelled-out abbreviation
-    is joined before, :meth:`Analyzer._join_letters`). Digits are left to the caller."""
+    (not the verb: :data:`_HEARING_SUBJECTS`) and "zeg maar" ("so to speak").
+
+    Measured and left out: a letter on its own ("s avonds", "zo n": the apostrophe
+    dropped). Read as no word, it cost the retired set s25 (leave one set out) two
+    first answers and a safety service in the top 3: the lone "s" matched example
+    questions written the same way ("s nachts"), a match of style the ranking leans on.
+    A spelled-out abbreviation is joined before (:meth:`Analyzer._join_letters`)."""
+
     def particle(i: int, word: str) -> bool:
         before = said[i - 1] if i else ""
         after = said[i + 1] if i + 1 < len(said) else ""
         if word == "hoor":
             return before not in _HEARING_SUBJECTS and after not in _HEARING_SUBJECTS
-        if word == "zeg":
-            return after == "maar"
-        return len(word) == 1 and not word.isdigit()
+        return word == "zeg" and after == "maar"
 
     return frozenset(i for i, word in enumerate(said) if particle(i, word))
 
@@ -1281,10 +1284,8 @@ class Analyzer:
     def terms(self, text: str) -> list[tuple[str, float]]:
         """Stems of a document text with weights (compound parts count half)."""
         out: list[tuple[str, float]] = []
-        found = words(self._unelide(text))
-        spoken = spoken_particles(found)
-        for at, word in enumerate(found):
-            if says_nothing(word) or at in spoken:
+        for word in words(self._unelide(text)):
+            if word in lexicon.STOPWORDS or word.isdigit():
                 continue
             out.append((self.stem(word), WEIGHT_WORD))
             for part in self._splitter.split(word):

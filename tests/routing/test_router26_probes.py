@@ -9,8 +9,8 @@ tests/data/socialmap/probes-s13-router26.jsonl.
 - an age in words is an age (:mod:`busbaan.routing.context`, the safety signals' elder
   and child ages); "een jaar of vijf", "moeder van twee" and "twee jaar geleden" are not;
 - a number in words is no topic, as digits are not; fillers and greetings ("eh",
-  "hallo"), the particles "hoor" and "zeg maar", and a lone letter ("s nachts") say
-  nothing; an abbreviation spelled letter by letter ("a o w") is one word;
+  "hallo") and the particles "hoor" and "zeg maar" say nothing; an abbreviation
+  spelled letter by letter ("a o w") is one word;
 - in a message without sentence punctuation the ask is where the speaker starts to ask
   (:func:`busbaan.routing.text.asked_sentences`).
 """
@@ -117,12 +117,13 @@ def _sources(router: Router, text: str) -> set[str]:
     return {t.source for t in router.analyzer.query(text)}
 
 
-def test_numbers_fillers_and_lone_letters_give_no_terms(router: Router) -> None:
-    """A number in words, a filler, a greeting, "zeg maar", the particle "hoor" and a lone
-    letter give no term; the words that carry the message do."""
+def test_numbers_fillers_and_particles_give_no_terms(router: Router) -> None:
+    """A number in words, a filler, a greeting, "zeg maar" and the particle "hoor" give
+    no term; the words that carry the message do (a lone letter is left as it was:
+    measured, see :func:`busbaan.routing.text.spoken_particles`)."""
     sources = _sources(router, "eh hallo nou ik ben zeventig hoor en s nachts zeg maar "
                                "slaap ik slecht zo n tweeëntachtig nachten")
-    assert sources == {"nachts", "slaap", "slecht", "nachten"}
+    assert sources - {"s", "n"} == {"nachts", "slaap", "slecht", "nachten"}
 
 
 def test_hoor_beside_its_subject_is_the_verb(router: Router) -> None:
