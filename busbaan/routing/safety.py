@@ -31,6 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz.distance import OSA
 
+from busbaan.numerals import spelled_numbers
 from busbaan.privacy import MONTH_NUMBERS
 from busbaan.routing import commonness
 from busbaan.routing.lexicon import STOPWORDS, fold
@@ -2840,8 +2841,9 @@ _MINOR_BEFORE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:jarige?|years?[ -]old)\b")
 
 def _elder_age(question: str) -> int | None:
     """The first adult age (18-110) the question gives right after a title, kin or
-    neighbour word (:data:`_ELDER_NAMED`); None without one."""
-    folded = _spelled_out(fold(question))
+    neighbour word (:data:`_ELDER_NAMED`), in digits or written out ("mijn vader van
+    eenentachtig", as dictation writes it; :mod:`busbaan.numerals`); None without one."""
+    folded = spelled_numbers(_spelled_out(fold(question)))
     for match in _ELDER_NAMED.finditer(folded):
         if ADULT_AGE <= int(match.group(1)) <= 110:
             return int(match.group(1))
@@ -2857,7 +2859,7 @@ def _minor_in_question(question: str) -> bool:
 def _minor_age(question: str) -> int | None:
     """The age of the first child under 18 the question names by its age (see
     :data:`_MINOR_CHILD`), not as someone who comes along; None without one."""
-    folded = _spelled_out(fold(question))
+    folded = spelled_numbers(_spelled_out(fold(question)))
     matches = sorted([*_MINOR_CHILD.finditer(folded), *_MINOR_BEFORE.finditer(folded)],
                      key=lambda m: m.start())
     for match in matches:
