@@ -1328,7 +1328,12 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
                         and not (word in _VERB_PARTICLES and p in q.idioms)
                         and not (owned and q.toks[p] != word and word in heads(q.toks[p]))
                         and not (owned and _VERB_PARTICLES.intersection(
-                            q.surface[pos + 1:p]))),
+                            q.surface[pos + 1:p]))
+                        # s13 (safety33): a pronoun as a preposition's object stands
+                        # right after it ("bang voor hem"; "bang voor school sinds hij"
+                        # is afraid of school)
+                        and not (cue[n - 2] in PREPOSITIONS and word in _OBJECTS
+                                 and p != pos + 1)),
                        None)
             if nxt is None:
                 ok = False
@@ -1353,16 +1358,47 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
     if not all(places):
         return
     for start in sorted({p for ps in places for p in ps}):
-        taken: set[int] = set()
+        taken: list[int] = []
         for ps in places:
             hit = next((p for p in ps if start <= p < start + window
                         and clause[p] == clause[start] and p not in taken), None)
             if hit is None:
                 break
-            taken.add(hit)
+            taken.append(hit)
         else:
-            yield start
-            return
+            if not _preposition_after(cue, q, taken):
+                yield start
+                return
+
+
+def _preposition_after(cue: tuple[str, ...], q: _Question, taken: Sequence[int]) -> bool:
+    """True when, in a cue read in any order, a preposition of the cue stands after the
+    cue word it governs, or apart from its pronoun (session 13, safety33; retired h7-045
+    "mijn vriend vaak bij mij sliep" is no "slapen bij vriend", h20-100 "doodsbang voor
+    school sinds hij" no "bang voor hem"): a Dutch or English preposition comes before
+    its object (ANS, voorzetselgroep), a pronoun right after it; the verb may move, the
+    preposition group does not. A relative "bij wie" keeps its order ("een vriend bij
+    wie ze slaapt")."""
+    for n in range(len(cue) - 1):
+        if cue[n] not in PREPOSITIONS:
+            continue
+        at, obj = taken[n], taken[n + 1]
+        if at + 1 < len(q.surface) and q.surface[at + 1] in _RELATIVES:
+            continue
+        if obj < at or (cue[n + 1] in _OBJECTS and obj != at + 1):
+            return True
+    return False
+
+
+#: Prepositions that stand before their object and are no verb particle at a clause's
+#: end (Dutch, English; from any grammar); "op", "uit", "aan", "af" are left out.
+PREPOSITIONS = frozenset(["bij", "voor", "met", "naar", "zonder", "with", "at", "for",
+                          "without"])
+#: Pronouns as a preposition's object, as lemmas ("hem" -> "hij").
+_OBJECTS = frozenset(["hij", "zij", "ze", "hem", "haar", "mij", "me", "ons", "hen", "hun",
+                      "him", "her", "them", "us"])
+#: Relative pronouns after a preposition ("bij wie", "with whom").
+_RELATIVES = frozenset(["wie", "welke", "whom", "which"])
 
 
 def _closing_participle(q: _Question, at: int) -> bool:
@@ -2454,6 +2490,10 @@ def _ended(signals: SafetySignals, q: _Question) -> frozenset[int]:
     if not signals.ended:
         return frozenset()
     turns = signals.turns | _CONJUNCTIONS
+    # s13 (safety33; retired h19-046 "The cut-off for a man of 63 has been cancelled"):
+    # an English ending is bounded by English conjunctions; Dutch "of" (or, whether) is
+    # the English preposition "of"
+    english_turns = turns - _DUTCH_ONLY
     out: set[int] = set()
     for cue in signals.ended:
         if not cue or cue[0] not in q.present or all(
@@ -2461,8 +2501,13 @@ def _ended(signals: SafetySignals, q: _Question) -> frozenset[int]:
             continue  # grammar words only: see settled_parts
         for at in sorted(_matched_plainly(q, cue)):
             if at not in out:
-                out.update(_clause_part(q, at, turns))
+                out.update(_clause_part(q, at, english_turns if english(cue) else turns))
     return frozenset(out)
+
+
+#: Conjunctions of :data:`_CONJUNCTIONS` that are Dutch only and an English
+#: preposition ("of"): not a clause's end in English (see :func:`_ended`).
+_DUTCH_ONLY = frozenset(["of"])
 
 
 def figurative_parts(signals: SafetySignals, question: str) -> frozenset[tuple[int, str]]:
