@@ -98,3 +98,30 @@ def test_a_particle_of_a_clause_of_its_own(router: Router) -> None:
     assert "eviction_cutoff" not in families(
         router, "het huis is een zooi ik kom de deur niet meer uit al dagen")
     assert "eviction_cutoff" in families(router, "we moeten zaterdag ons huis uit")
+
+
+@pytest.mark.parametrize(("text", "family", "danger"), [
+    ("Ik moet toeslag terugbetalen omdat mijn vriend vaak bij mij sliep, kan dat in "
+     "termijnen?", "homeless_tonight", False),
+    ("Mijn neef slaapt al weken bij vrienden op de bank, hij heeft geen huis meer.",
+     "homeless_tonight", True),
+    ("Mijn zoon van 15 is doodsbang voor gym sinds hij daar werd uitgelachen.",
+     "partner_violence", False),
+    ("Mijn zus is doodsbang voor haar man, hij slaat haar.", "partner_violence", True),
+])
+def test_a_preposition_keeps_its_object_after_it(router: Router, text: str, family: str,
+                                                 danger: bool) -> None:
+    """"vriend bij mij sliep" is no "slapen bij een vriend", "doodsbang voor gym sinds hij"
+    no fear of him (not even a caution); the cue in its own order is read."""
+    assert (family in families(router, text, weak=True)) is danger
+
+
+@pytest.mark.parametrize(("text", "danger"), [
+    ("The eviction of a woman of 58 has been called off: the arrears are paid. She wants "
+     "help with her budget.", False),
+    ("The eviction of a woman of 58 is on Friday morning; it was not called off.", True),
+])
+def test_an_english_ending_is_not_cut_by_of(router: Router, text: str, danger: bool) -> None:
+    """An English "has been called off" ends its clause across "of" (an English
+    preposition, a Dutch conjunction); a negated one ends nothing."""
+    assert ("eviction_cutoff" in families(router, text, weak=True)) is danger
