@@ -1459,10 +1459,8 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
     # negates it, as one before or after it does (ANS: "niet" before what it negates, in
     # the middle field); a lack ("zonder", "geen") there belongs to a noun of its own
     # ("slaapt zonder jas buiten")
-    span = _span(cue, q, start)
-    if len(span) > 1 and any(
-            q.toks[i] in NEGATIONS_AFTER and i not in q.owned and q.toks[i - 1] not in _ABLE
-            for i in range(start + 1, max(span)) if i not in span):
+    if any(q.toks[i] in NEGATIONS_AFTER and i not in q.owned and q.toks[i - 1] not in _ABLE
+           for i in _between(cue, q, start)):
         return True
     # s10 (safety21): a cue that is the person after "van" with "mogen" in its clause
     # ("mag van haar schoonfamilie niet naar buiten", "van haar vader en broers niet
@@ -1493,6 +1491,23 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # that cue's verb, not the words before it
             return i not in q.owned
     return False
+
+
+def _between(cue: tuple[str, ...], q: _Question, start: int) -> list[int]:
+    """The positions between a cue's words read in order from ``start`` (each next word
+    at most :data:`MAX_GAP` words on), or none when it is not read in order: "wordt niks
+    afgesloten" holds "niks"; "water is dichtgezet omdat ... niet betaald is" ends at
+    "dichtgezet"."""
+    inside: list[int] = []
+    pos = start
+    for word in cue[1:]:
+        nxt = next((p for p in q.where(word) if pos < p <= pos + MAX_GAP + 1
+                    and q.clause[p] == q.clause[start]), None)
+        if nxt is None:
+            return []
+        inside.extend(range(pos + 1, nxt))
+        pos = nxt
+    return inside
 
 
 #: Question words (Dutch, English; from any grammar): they open an indirect question
