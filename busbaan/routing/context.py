@@ -38,7 +38,9 @@ _AGE_PATTERNS = (
     re.compile(
         r"\b(?:van|of|aged|age|leeftijd)\s+"
         r"(?:(?:rond\s+de|rond|ongeveer|circa|ca|zo'?n|around|about|roughly)\s+)?(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|maanden|"
-        r"weken|dagen|uur|kinderen|jaar\s+geleden))(?![.,]\d)"
+        # a span of years is no age: "de toeslag van drie jaar terug", "van 3 jaar
+        # lang" (session 13: x21-02 read a claim going back three years as a child of 3)
+        r"weken|dagen|uur|kinderen|jaar\s+(?:geleden|terug|lang|later)))(?![.,]\d)"
         # a date is no age: "de brief van 3 dec", "the letter of 12 March" (router25)
         # (English "may" left out: "a man of 40 may qualify")
         r"(?!\s*(?:jan|januari|january|feb|februari|february|mrt|maart|march|apr|april|mei|"
@@ -65,7 +67,7 @@ _AGE_PATTERNS = (
     re.compile(
         r"\b(?:man|vrouw|jongen|meisje|meid|jongeman|jongere|dame|heer|moeder|vader|"
         r"zoon|dochter|client|cliente|klant|leerling|woman|boy|girl)\b"
-        r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|jaar\b(?!\s+geleden)|jr\b)"
+        r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|jaar\b(?!\s+(?:geleden|terug|lang|later))|jr\b)"
     ),
     # "buurvrouw 79 valt vaak", "mijn schoonvader 84 woont alleen", "neighbour 80 lives
     # alone": a person noun (Dutch compounds on -vrouw/-man/-moeder/-vader included) right

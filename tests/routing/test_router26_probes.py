@@ -96,6 +96,9 @@ def test_an_age_in_words_is_an_age(text: str, age: int) -> None:
     "alleenstaande moeder van twee, drie aanmaningen",
     "a mother of two, the bailiff comes on Friday",
     "mijn zoon heeft twee jaar geleden bij vrienden geslapen",
+    # session 13 (x21-02): a claim going back years is no child of that age
+    "nu wil de Belastingdienst de kinderopvangtoeslag van drie jaar terug",
+    "de huur van 2 jaar lang niet verhoogd",
 ])
 def test_a_count_or_a_duration_in_words_is_no_age(text: str) -> None:
     """"een jaar of vijf" (about five years), "moeder van twee" (two children) and "twee
