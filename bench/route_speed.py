@@ -83,8 +83,8 @@ def compare(a: Path, b: Path) -> int:
     return 0
 
 
-def measure(passes: int) -> dict:
-    questions = retired()
+def measure(passes: int, every: int = 1) -> dict:
+    questions = retired()[::every]
     start = time.perf_counter()
     cpu = time.process_time()
     r = router()
@@ -108,18 +108,19 @@ def measure(passes: int) -> dict:
             "n": len(questions)}
 
 
-def ab(before: str, after: str, rounds: int, passes: int) -> None:
+def ab(before: str, after: str, rounds: int, passes: int, every: int = 1) -> None:
     runs: dict[str, list[dict]] = {"before": [], "after": []}
     for _ in range(rounds):
         for name, path in (("before", before), ("after", after)):
             proc = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "time", "--passes", str(passes)],
+                [sys.executable, str(Path(__file__).resolve()), "time", "--passes", str(passes),
+                 "--every", str(every)],
                 env={**os.environ, "PYTHONPATH": path}, capture_output=True, text=True,
                 check=True)
             runs[name].append(json.loads(proc.stdout.strip().splitlines()[-1]))
             print(name, runs[name][-1], file=sys.stderr)
     print(f"{rounds} rounds, interleaved; medians over rounds (n={runs['after'][0]['n']} "
-          f"questions, {passes} timed passes each)")
+          f"questions, every {every}th of the retired sets, {passes} timed passes each)")
     print(f"{'':14}{'before':>10}{'after':>10}{'after/before':>14}")
     for key, unit in (("cpu_ms", "ms"), ("p50", "ms"), ("p95", "ms"), ("build_s", "s"),
                       ("build_cpu_s", "s")):
@@ -138,20 +139,22 @@ def main() -> int:
     c.add_argument("b", type=Path)
     t = sub.add_parser("time")
     t.add_argument("--passes", type=int, default=1)
+    t.add_argument("--every", type=int, default=1, help="every n-th question only")
     x = sub.add_parser("ab")
     x.add_argument("before")
     x.add_argument("after")
     x.add_argument("--rounds", type=int, default=3)
     x.add_argument("--passes", type=int, default=1)
+    x.add_argument("--every", type=int, default=1, help="every n-th question only")
     args = parser.parse_args()
     if args.command == "dump":
         dump(args.out)
     elif args.command == "compare":
         return compare(args.a, args.b)
     elif args.command == "time":
-        print(json.dumps(measure(args.passes)))
+        print(json.dumps(measure(args.passes, args.every)))
     else:
-        ab(args.before, args.after, args.rounds, args.passes)
+        ab(args.before, args.after, args.rounds, args.passes, args.every)
     return 0
 
 
