@@ -121,13 +121,16 @@ def ab(before: str, after: str, rounds: int, passes: int, every: int = 1) -> Non
             print(name, runs[name][-1], file=sys.stderr)
     print(f"{rounds} rounds, interleaved; medians over rounds (n={runs['after'][0]['n']} "
           f"questions, every {every}th of the retired sets, {passes} timed passes each)")
-    print(f"{'':14}{'before':>10}{'after':>10}{'after/before':>14}")
+    print(f"{'':14}{'before':>10}{'after':>10}{'after/before':>14}{'min before':>12}"
+          f"{'min after':>11}")
     for key, unit in (("cpu_ms", "ms"), ("p50", "ms"), ("p95", "ms"), ("build_s", "s"),
                       ("build_cpu_s", "s")):
         b = statistics.median(x[key] for x in runs["before"])
         a = statistics.median(x[key] for x in runs["after"])
         ratios = [y[key] / x[key] for x, y in zip(runs["before"], runs["after"], strict=True)]
-        print(f"{key + ' (' + unit + ')':14}{b:10.2f}{a:10.2f}{statistics.median(ratios):14.2f}")
+        print(f"{key + ' (' + unit + ')':14}{b:10.2f}{a:10.2f}{statistics.median(ratios):14.2f}"
+              f"{min(x[key] for x in runs['before']):12.2f}"
+              f"{min(x[key] for x in runs['after']):11.2f}")
 
 
 def main() -> int:
