@@ -291,3 +291,32 @@ def test_an_untitled_name_in_an_example_is_warned_about(benchmark_map: SocialMap
     [warning] = check_against_map(examples, benchmark_map)
     assert warning.code == "examples-possible-name" and warning.where.endswith("[1]")
     assert "Roos" not in warning.nl + warning.en + warning.where
+
+
+def test_scores_are_what_matches_votes_to_the_float_and_in_its_order() -> None:
+    """:meth:`ExampleIndex.scores` computes without :meth:`matches`'s parts per example
+    (perf17, session 13): the same sums in the same order, so the same floats, the same
+    order of services and the same stems as evidence, with a phrase's translation too."""
+    analyzer = Analyzer(["schuld geld huur debt"])
+    index = ExampleIndex(
+        [
+            ["ik heb schulden en geen geld voor de huur", "schulden bij de energie"],
+            ["hulp bij geld en formulieren", "ik heb debts and no money",
+             "schulden of debts en geen geld"],
+            ["de huur is te hoog en ik heb schulden", "ik heb schulden en geen geld voor de huur"],
+        ],
+        analyzer,
+    )
+    schuld, geld, huur, debt = (analyzer.stem(w) for w in ("schulden", "geld", "huur", "debts"))
+    query = {schuld: 1.0, geld: 0.5, huur: 0.7, debt: 1.0}
+    for alternatives in ((), (((frozenset({schuld}),), frozenset({debt}), True),)):
+        parts, best = index.matches(query, alternatives=alternatives)
+        ranks = [RANK_DECAY**j for j in range(TOP_K)]
+        want = {doc: sum(v * w for (v, _), w in zip(sorted(found, reverse=True), ranks,
+                                                     strict=False))
+                for doc, found in best.items()}
+        scores, evidence = index.scores(query, alternatives=alternatives)
+        assert len(want) == 3
+        assert list(scores.items()) == list(want.items())
+        assert {doc: list(e.items()) for doc, e in evidence.items()} == {
+            doc: list(parts[max(found)[1]].items()) for doc, found in best.items()}
