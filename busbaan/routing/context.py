@@ -2,7 +2,8 @@
 
 The context a professional gives (``{"stadsdeel": ..., "leeftijd": ...}``) wins; what
 is missing is read from the question itself ("woont in de Bijlmer" -> Zuidoost,
-"mevrouw (41)", "man van 58", "20jr").
+"mevrouw (41)", "man van 58", "20jr"; an age written out in words, as dictation writes
+it, is read as the number: "een man van achtentachtig", :mod:`busbaan.numerals`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from busbaan.errors import UsageError
+from busbaan.numerals import spelled_numbers
 from busbaan.routing import lexicon
 from busbaan.routing.lexicon import fold
 
@@ -30,9 +32,12 @@ _AGE_PATTERNS = (
         r"getrouwd|samen))"
         r"|jr\b|jarige\b|year[s]?[ -]old\b|yo\b)"
     ),
-    # "man van 69", "jongen van 20", "dame van 77", "a man of 40", "aged 35", "age 35"
+    # "man van 69", "jongen van 20", "dame van 77", "a man of 40", "aged 35", "age 35";
+    # session 13: an age said about ("een man van rond de 50", "een vrouw van ongeveer
+    # 60", "a man of about 50": what a stranger guesses, as dictated and as typed)
     re.compile(
-        r"\b(?:van|of|aged|age|leeftijd)\s+(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|maanden|"
+        r"\b(?:van|of|aged|age|leeftijd)\s+"
+        r"(?:(?:rond\s+de|rond|ongeveer|circa|ca|zo'?n|around|about|roughly)\s+)?(\d{1,3})\b(?!\s*(?:euro|eur|%|procent|keer|maanden|"
         r"weken|dagen|uur|kinderen|jaar\s+geleden))(?![.,]\d)"
         # a date is no age: "de brief van 3 dec", "the letter of 12 March" (router25)
         # (English "may" left out: "a man of 40 may qualify")
@@ -60,7 +65,7 @@ _AGE_PATTERNS = (
     re.compile(
         r"\b(?:man|vrouw|jongen|meisje|meid|jongeman|jongere|dame|heer|moeder|vader|"
         r"zoon|dochter|client|cliente|klant|leerling|woman|boy|girl)\b"
-        r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|jaar\b|jr\b)"
+        r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|jaar\b(?!\s+geleden)|jr\b)"
     ),
     # "buurvrouw 79 valt vaak", "mijn schoonvader 84 woont alleen", "neighbour 80 lives
     # alone": a person noun (Dutch compounds on -vrouw/-man/-moeder/-vader included) right
@@ -112,18 +117,22 @@ YOUNGEST_PARENT = 15
 #: the age the person is about to reach (session 7: six writers of the retired sets
 #: gave a 17-year-old who "wordt 18" and asked for the Wajong, which starts at 18).
 _TURNING = re.compile(
-    r"\b(?:wordt|word|turns?|turning|will\s+be|bijna|almost|nearly)\s+(?:[a-z]+\s+){0,4}?"
+    # (the words between may hold a number: "wordt over vijf maanden 18" is read with its
+    # numbers in digits, "over 5 maanden 18")
+    r"\b(?:wordt|word|turns?|turning|will\s+be|bijna|almost|nearly)\s+(?:[a-z0-9]+\s+){0,4}?"
     r"(\d{1,2})\b(?!\s*(?:euro|eur|%|procent|keer|x\b|maanden|maand|weken|week|dagen|dag|"
     r"uur|months?|weeks?|days?|hours?|times|kilo|kg))(?![.,]\d)"
 )
 #: A service whose lower age the person reaches within this many years stays open to
 #: a question that says so: people prepare the step (a Wajong is asked before 18).
 TURNING_AHEAD = 1
-# A duration ("al 5 jaar", "sinds 3 jaar", "5 jaar in de bijstand") is no age; nor is
+# A duration ("al 5 jaar", "sinds 3 jaar", "zeker vijf jaar", "5 jaar in de bijstand") is
+# no age; nor is
 # how long someone has lived or worked somewhere ("woon 2 jaar hier", "woont 4 jaar in
 # Nederland", "werkt 12 jaar bij", "lived here 3 years"; outside9 finding 2).
 _DURATION_BEFORE = re.compile(
-    r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper|\bwoon|\bwoont|\bwonen|"
+    r"(?:\bal|\bsinds|\bruim|\bbijna|\bvoor|\bna|\bnog|\bper|\bzeker|\bminstens|"
+    r"\bwoon|\bwoont|\bwonen|"
     r"\bwoonde|\bwoonden|\bwerk|\bwerkt|\bwerken|\bwerkte|\bleef|\bleeft|\bleefde|\bzit|"
     r"\bzat|\blive[sd]?|\bbeen|\bhere|\bhier)\s*$")
 #: Dutch grammar (session 8, router10): an age is said with a copula ("ik ben 15 jaar",
@@ -136,6 +145,20 @@ _DURATION_VERB = re.compile(
     r"(?!(?:ben|bent|is|zijn|was|waren|word|wordt|werd|werden)\b)[a-z]+"
     r"(?:\s+(?:hier|daar|er|al|nu|nog|pas|ongeveer|zo'?n|bijna|ruim))?\s*$"
 )
+
+
+#: "al een jaar of vijf", "een week of drie": Dutch says "about N" as a unit, "of" and
+#: the number (ANS: "of" after a measure as an approximation); no age, though "of" reads
+#: as the English "a man of 40" (session 13: dictation writes the number out). After a
+#: person it is one ("een meisje van een jaar of 16").
+_ABOUT = re.compile(r"(?<!\bvan een )\b(?:jaar|jaren|maand|maanden|week|weken|dag|dagen|uur|keer)"
+                    r"\s+of\s*$")
+#: "moeder van twee", "a mother of two", "oma van twee kleintjes": after a parent or a
+#: grandparent a number below :data:`YOUNGEST_PARENT` counts the children (session 13:
+#: written out or not, "alleenstaande moeder van twee" is no person of 2).
+_PARENT_OF = re.compile(
+    r"\b(?:moeder|vader|ouder|oma|opa|mother|father|parent|mum|mom|dad|grandmother|"
+    r"grandfather|grandma|grandpa)\s+(?:van|of)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,22 +218,27 @@ def detect_age(text: str) -> int | None:
     """The first plausible age of a person mentioned in ``text``, or None; a child's
     age named after 'zoon', 'dochter', 'kind'... is not the person's (see
     :func:`detect_child_age`) unless it is the only person in the question."""
-    folded = fold(text)
-    found = _ages(folded)
+    found = _ages(_read(text))
     own = [(pos, value) for pos, value, child in found if not child]
     return min(own)[1] if own else None
 
 
 def detect_turning(text: str) -> int | None:
     """The age the question says someone is about to reach, or None."""
-    match = _TURNING.search(fold(text))
+    match = _TURNING.search(_read(text))
     return int(match.group(1)) if match else None
 
 
 def detect_child_age(text: str) -> int | None:
     """The first age the question gives for a child of the person ('zoon van 9')."""
-    found = [(pos, value) for pos, value, child in _ages(fold(text)) if child]
+    found = [(pos, value) for pos, value, child in _ages(_read(text)) if child]
     return min(found)[1] if found else None
+
+
+def _read(text: str) -> str:
+    """``text`` folded, with its numbers written out in words put in digits, so that one
+    set of age patterns reads "man van 88" and "man van achtentachtig" alike."""
+    return spelled_numbers(fold(text))
 
 
 def _ages(folded: str) -> list[tuple[int, int, bool]]:
@@ -225,6 +253,10 @@ def _ages(folded: str) -> list[tuple[int, int, bool]]:
                 continue
             if pattern is _AGE_PATTERNS[1] and _DURATION_VERB.search(folded[: match.start(1)]):
                 continue
+            if _ABOUT.search(folded[: match.start(1)]):
+                continue
+            if value < YOUNGEST_PARENT and _PARENT_OF.search(folded[: match.start(1)]):
+                continue
             before = folded[max(0, match.start(1) - 30) : match.start(1)]
             child = value < ADULT_AGE and bool(_OFFSPRING.search(before.rstrip(" (")))
             found.append((match.start(1), value, child))
@@ -237,7 +269,7 @@ _GROWN_CHILD = re.compile(_CHILD_WORD.pattern + r"[^\d.,;]{0,12}$")
 def speaks_of_a_child(text: str) -> bool:
     """True when ``text`` names a child of the person ('haar dochter', 'the kids') that
     is not grown up: 'mijn dochter van 23' is about the daughter herself."""
-    folded = fold(text)
+    folded = _read(text)
     if not _CHILD_WORD.search(folded):
         return False
     for pattern in _AGE_PATTERNS:
@@ -351,5 +383,5 @@ def person(question: str, context: Mapping[str, object] | None) -> Person:
         detect_child_age(question),
         speaks_of_a_child(question),
         detect_turning(question),
-        tuple(sorted({age for _, age, _ in _ages(fold(question)) if age != leeftijd})),
+        tuple(sorted({age for _, age, _ in _ages(_read(question)) if age != leeftijd})),
     )

@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
+from busbaan.numerals import is_number_word
 from busbaan.routing import lexicon
 from busbaan.routing.lexicon import fold
 
@@ -26,7 +27,7 @@ def grams(text: str) -> Counter[str]:
     """Counts of the character n-grams of the content words of ``text``."""
     out: Counter[str] = Counter()
     for word in _LETTERS.findall(fold(text)):
-        if len(word) < 3 or word in lexicon.STOPWORDS:
+        if len(word) < 3 or word in lexicon.STOPWORDS or is_number_word(word):
             continue
         padded = f" {word} "
         for i in range(len(padded) - N + 1):

