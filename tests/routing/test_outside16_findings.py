@@ -190,43 +190,46 @@ def test_a_21000_character_note_is_answered_from_its_first_2000(
 
 # ------------------------------------------------------------------ what does not
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o16-06: a man of 35 pays a foster daughter of 13 for photos in her underwear, wants "
-    "her to come to a hotel, she may tell no one: no signal and no caution; OKT first "
-    "('past bij: ondergoed'), Veilig Thuis second ('mag, pleegmoeder'), unsure. "
-    "safety30's minor rules read an adult who *sends* sexual images or *meets* in secret; "
-    "an adult who pays for images of the child ('stuurt haar geld voor foto's') and a "
-    "hotel are not read (Sr 240b/248a/248e)"))
 def test_an_adult_paying_a_13_year_old_for_photos_is_read_as_sexual_violence(
         demo_router: Router) -> None:
+    """Was a strict xfail (outside16).
+    o16-06: a man of 35 pays a foster daughter of 13 for photos in her underwear,
+    wants her to come to a hotel, she may tell no one: no signal and no caution; OKT
+    first ('past bij: ondergoed'), Veilig Thuis second ('mag, pleegmoeder'), unsure.
+    safety30's minor rules read an adult who *sends* sexual images or *meets* in secret;
+    an adult who pays for images of the child ('stuurt haar geld voor foto's') and a
+    hotel are not read (Sr 240b/248a/248e). Fixed (safety34): an adult role + photos in
+    her underwear or a hotel + money or secrecy (Sr 240b/248a/248e)."""
     answer = _route(demo_router, "o16-06")
     assert {"sexual_violence", "child_maltreatment"} & set(signals(answer))
     assert top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o16-08: a landlord's tenant stopped paying after years, the phone no longer rings, "
-    "curtains closed for weeks, flies behind the window: no signal; Spoedhulp bij "
-    "ontruiming first ('verhuur, appartement, huurder'), GGD Vangnet second, unsure. "
-    "unseen_person's rule reads post piling up, a smell or nobody opening; flies at a "
-    "window (a classic sign of someone dead inside) and a phone that no longer rings are "
-    "no cue"))
 def test_flies_behind_the_window_of_an_unseen_tenant_is_read_as_unseen(
         demo_router: Router) -> None:
+    """Was a strict xfail (outside16).
+    o16-08: a landlord's tenant stopped paying after years, the phone no longer
+    rings, curtains closed for weeks, flies behind the window: no signal; Spoedhulp bij
+    ontruiming first ('verhuur, appartement, huurder'), GGD Vangnet second, unsure.
+    unseen_person's rule reads post piling up, a smell or nobody opening; flies at a
+    window (a classic sign of someone dead inside) and a phone that no longer rings are
+    no cue. Fixed (safety34): flies behind the window + curtains closed or a phone no
+    longer answered + the time."""
     answer = _route(demo_router, "o16-08")
     assert "unseen_person" in signals(answer)
     assert top(answer, 1) == ["ggd-vangnet"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o16-09: a man in a bus talks to voices, says the drivers follow him with cameras, "
-    "will 'get someone before they get him', a screwdriver in his hand: only two "
-    "cautions (partner_violence on the weak cue 'volgen hem', psychiatric_crisis on "
-    "'volgen hem met camera's'); Veilig Thuis first ('past bij: buschauffeur, "
-    "chauffeurs, bus'), the crisis service third. Voices + paranoia + a weapon in hand is "
-    "no strong rule of psychiatric_crisis"))
 def test_a_psychotic_man_with_a_screwdriver_gets_the_crisis_service_first(
         demo_router: Router) -> None:
+    """Was a strict xfail (outside16).
+    o16-09: a man in a bus talks to voices, says the drivers follow him with cameras,
+    will 'get someone before they get him', a screwdriver in his hand: only two
+    cautions (partner_violence on the weak cue 'volgen hem', psychiatric_crisis on
+    'volgen hem met camera's'); Veilig Thuis first ('past bij: buschauffeur,
+    chauffeurs, bus'), the crisis service third. Voices + paranoia + a weapon in hand is
+    no strong rule of psychiatric_crisis. Fixed (safety34): a screwdriver and a threat to
+    'get' someone are danger words of the psychosis rule."""
     answer = _route(demo_router, "o16-09")
     assert "psychiatric_crisis" in signals(answer)
     assert top(answer, 1) == ["crisisdienst-113"]
