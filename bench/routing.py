@@ -266,7 +266,14 @@ SESSION12_START: dict[str, tuple[str, ...]] = {
 }
 #: Main at the start of session 13 (fdc06db), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION13_START: dict[str, tuple[str, ...]] = {}
+#: Measured 2026-12-06 15:00 UTC (the start router is fixed: the figure does not depend on
+#: when it is taken), beside main's at 1b0110e (15:23 UTC).
+SESSION13_START: dict[str, tuple[str, ...]] = {
+    "heldout27": ("0.820", "0.950", "34/35", "60/100 (60.0 %)", "55/60 (91.7 %)"),
+    "heldout28": ("0.810", "0.970", "32/35", "67/100 (67.0 %)", "63/67 (94.0 %)"),
+    "heldout29": ("0.820", "0.970", "31/36", "58/100 (58.0 %)", "55/58 (94.8 %)"),
+    "heldout_s13": ("0.817", "0.963", "97/106", "185/300 (61.7 %)", "173/185 (93.5 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
