@@ -266,7 +266,7 @@ SESSION12_START: dict[str, tuple[str, ...]] = {
 }
 #: Main at the start of session 13 (fdc06db), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-#: Measured 2026-12-06 15:00 UTC (the start router is fixed: the figure does not depend on
+#: Measured 2026-12-06 14:49 UTC (the start router is fixed: the figure does not depend on
 #: when it is taken), beside main's at 1b0110e (15:23 UTC).
 SESSION13_START: dict[str, tuple[str, ...]] = {
     "heldout27": ("0.820", "0.950", "34/35", "60/100 (60.0 %)", "55/60 (91.7 %)"),
