@@ -544,15 +544,7 @@ class ExampleIndex:
                 parts[number][stem] = weight * value
         for each, other, same in alternatives:
             for number, found in parts.items():
-                per_word = [sum(found.get(s, 0.0) for s in stems) for stems in each]
-                said = sum(per_word)
-                translated = sum(found.get(s, 0.0) for s in other)
-                if not said and not translated:
-                    continue
-                # the phrase counts once: as its words (a translated phrase as one
-                # word, their mean) or as its translation, whichever is more
-                kept = max(said / len(each) if same else said, translated)
-                per_example[number] -= said + translated - kept
+                per_example[number] -= _phrase_excess(found, each, other, same)
         best: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for number, value in per_example.items():
             for doc in self._owners[number]:
@@ -623,14 +615,20 @@ class ExampleIndex:
             for number in per_example:
                 if number not in numbers:
                     continue
-                found = self._parts(query, number)
-                per_word = [sum(found.get(s, 0.0) for s in group) for group in each]
-                said = sum(per_word)
-                translated = sum(found.get(s, 0.0) for s in other)
-                if not said and not translated:
-                    continue
-                kept = max(said / len(each) if same else said, translated)
-                per_example[number] -= said + translated - kept
+                per_example[number] -= _phrase_excess(
+                    self._parts(query, number), each, other, same)
+
+
+def _phrase_excess(found: dict[str, float], each: tuple[frozenset[str], ...], other: frozenset[str],
+                   same: bool) -> float:
+    """What an example's matched ``found`` parts count too many for one phrase: the
+    phrase counts once, as its words (a translated phrase as one word, their mean) or
+    as its translation, whichever is more (0.0 when the example holds none of it)."""
+    said = sum(sum(found.get(s, 0.0) for s in group) for group in each)
+    translated = sum(found.get(s, 0.0) for s in other)
+    if not said and not translated:
+        return 0.0
+    return said + translated - max(said / len(each) if same else said, translated)
 
 
 def _merge(terms: Iterable[tuple[str, float]]) -> dict[str, float]:
