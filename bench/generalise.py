@@ -1,6 +1,6 @@
 """Leave-one-set-out misses and figures for work on generalising: ``python -m bench.generalise``.
 
-Each retired set (s3-s26, the first frozen set, the tuning set s4) is scored by a router
+Each retired set (s3-s29, the first frozen set, the tuning set s4) is scored by a router
 built without its own example file (bench.routing ``routers()``). Printed per set: top-1,
 top-3, safety questions with an expected service in the top 3; pooled over the retired
 held-out sets and over all; the safety probes (s4, s5, s6, s8: the expected safety
@@ -8,8 +8,8 @@ service in the top 3); dev and our own two sets.
 
 ``--misses`` lists every question whose first answer is wrong, with the expected and the
 answered services. Question text is printed only for sets that may be looked at per
-question (s3-s8, s12-s26, frozen, tuning4, dev, own); for s9-s11 the id and service ids
-only. The current held-out sets (s27-s29, ``frozen-2026-12-11-*``) are never read.
+question (s3-s8, s12-s29, frozen, tuning4, dev, own); for s9-s11 the id and service ids
+only. The current held-out sets (s30-s32, ``frozen-2026-12-12-*``) are never read.
 
 ``--json PATH`` writes the figures, so that two checkouts can be compared
 (``--compare A.json B.json`` prints them side by side).
@@ -47,6 +47,7 @@ from bench.routing import (
     SESSION10_HELDOUT,
     SESSION11_HELDOUT,
     SESSION12_HELDOUT,
+    SESSION13_HELDOUT,
     TUNING4,
     data_file,
     false_alarms,
@@ -65,6 +66,7 @@ LOSO: dict[str, tuple[str, bool]] = {
     **{key: (name, True) for key, name in SESSION10_HELDOUT.items()},
     **{key: (name, True) for key, name in SESSION11_HELDOUT.items()},
     **{key: (name, True) for key, name in SESSION12_HELDOUT.items()},
+    **{key: (name, True) for key, name in SESSION13_HELDOUT.items()},
     "frozen": (FROZEN, True), "tuning4": (TUNING4, True),
 }
 RETIRED = [k for k in LOSO if k.startswith("heldout")]

@@ -213,13 +213,29 @@ SESSION12_END: dict[str, tuple[str, ...]] = {
 #: the map alone (s27: young people and young parents writing as they chat; s28: newcomers
 #: writing Dutch as a second language, and those who help them; s29: what the asker has at
 #: hand -- very short questions, a quoted letter, a need at two removes, a service by what
-#: it does), frozen at the start of session 13, before any router change of the session was
-#: merged. Aggregates only.
+#: it does), frozen at 13:24-13:26 UTC on 2026-12-06, before any router change of session 13
+#: was merged, and measured once, at its end. Retired into example files in session 14
+#: (bench/asked_examples.py).
 SESSION13_HELDOUT = {"heldout27": "frozen-2026-12-11-s27.jsonl",
                      "heldout28": "frozen-2026-12-11-s28.jsonl",
                      "heldout29": "frozen-2026-12-11-s29.jsonl"}
+#: The end of session 13 (1b0110e), its one measurement of s27-s29 (2026-12-06 15:23 UTC).
+SESSION13_END: dict[str, tuple[str, ...]] = {
+    "heldout27": ("0.820", "0.950", "34/35", "60/100 (60.0 %)", "54/60 (90.0 %)"),
+    "heldout28": ("0.810", "0.970", "33/35", "60/100 (60.0 %)", "57/60 (95.0 %)"),
+    "heldout29": ("0.820", "0.970", "32/36", "54/100 (54.0 %)", "53/54 (98.1 %)"),
+}
+#: Session 14's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s30: professionals at the edges of the social domain in their work
+#: shorthand; s31: older people and people who write with difficulty -- phonetic, regional,
+#: dictated; s32: the need is not where the asker looks -- buried, a wrong name, two
+#: problems, the next step, a correction), frozen at the start of session 14, before any
+#: router change of the session was merged. Aggregates only.
+SESSION14_HELDOUT = {"heldout30": "frozen-2026-12-12-s30.jsonl",
+                     "heldout31": "frozen-2026-12-12-s31.jsonl",
+                     "heldout32": "frozen-2026-12-12-s32.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s13"
+POOL = "heldout_s14"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -274,6 +290,9 @@ SESSION13_START: dict[str, tuple[str, ...]] = {
     "heldout29": ("0.820", "0.970", "31/36", "58/100 (58.0 %)", "55/58 (94.8 %)"),
     "heldout_s13": ("0.817", "0.963", "97/106", "185/300 (61.7 %)", "173/185 (93.5 %)"),
 }
+#: Main at the start of session 14 (a14c2ec), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION14_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -322,13 +341,16 @@ RETIRED = (
     ("heldout24", "s24 (held out in session 12; examples since session 13, its own left out)"),
     ("heldout25", "s25 (held out in session 12; examples since session 13, its own left out)"),
     ("heldout26", "s26 (held out in session 12; examples since session 13, its own left out)"),
+    ("heldout27", "s27 (held out in session 13; examples since session 14, its own left out)"),
+    ("heldout28", "s28 (held out in session 13; examples since session 14, its own left out)"),
+    ("heldout29", "s29 (held out in session 13; examples since session 14, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout27", "held out s27, session 13 (never looked at)"),
-    ("heldout28", "held out s28, session 13 (never looked at)"),
-    ("heldout29", "held out s29, session 13 (never looked at)"),
-    (POOL, "held out s27–s29 pooled"),
+    ("heldout30", "held out s30, session 14 (never looked at)"),
+    ("heldout31", "held out s31, session 14 (never looked at)"),
+    ("heldout32", "held out s32, session 14 (never looked at)"),
+    (POOL, "held out s30–s32 pooled"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -608,6 +630,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION10_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION11_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION12_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION13_HELDOUT.items()),
     ]
 
 
@@ -1018,12 +1041,20 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 12 (aaa9fb0), its one measurement | "
                           + " | ".join(SESSION12_END[key]) + " |")
             before.append(retired_row(key, since=13))
+    for key in SESSION13_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 13)")
+            before.append("| main at the start of session 13 (fdc06db), same run as its end | "
+                          + " | ".join(SESSION13_START[key]) + " |")
+            before.append("| end of session 13 (1b0110e), its one measurement | "
+                          + " | ".join(SESSION13_END[key]) + " |")
+            before.append(retired_row(key, since=14))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION13_START:
-                before.append("| main at the start of session 13 (fdc06db), same run | "
-                              + " | ".join(SESSION13_START[key]) + " |")
+            if key in SESSION14_START:
+                before.append("| main at the start of session 14 (a14c2ec), same run | "
+                              + " | ".join(SESSION14_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1040,7 +1071,7 @@ def render(figures: dict[str, Any]) -> str:
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
                             "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
-                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, POOL)
+                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1053,7 +1084,8 @@ def render(figures: dict[str, Any]) -> str:
     ordinary = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT,
                             *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
-                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT, "own",
+                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
+                            *SESSION14_HELDOUT, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1138,7 +1170,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s27–s29 pooled, session 13",
+    tname = {POOL: "held out s30–s32 pooled, session 14",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1201,8 +1233,10 @@ def render(figures: dict[str, Any]) -> str:
         "(`tests/data/socialmap/frozen-2026-12-09-s21.jsonl`, `-s22` and `-s23`, measured "
         "once at the end of session 11) from session 12 on, and those of session 12 "
         "(`tests/data/socialmap/frozen-2026-12-10-s24.jsonl`, `-s25` and `-s26`, measured "
-        "once at the end of session 12) from session 13 on. The held-out sets of session 13 "
-        "(`tests/data/socialmap/frozen-2026-12-11-s27.jsonl`, `-s28` and `-s29`, 100 "
+        "once at the end of session 12) from session 13 on, and those of session 13 "
+        "(`tests/data/socialmap/frozen-2026-12-11-s27.jsonl`, `-s28` and `-s29`, measured "
+        "once at the end of session 13) from session 14 on. The held-out sets of session 14 "
+        "(`tests/data/socialmap/frozen-2026-12-12-s30.jsonl`, `-s31` and `-s32`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
         "pooled.",
@@ -1352,7 +1386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s27-s29; for work on the router: they "
+        help="leave the current held-out sets out (s30-s32; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1400,9 +1434,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session12 = {key: read_jsonl(LOCAL / name) for key, name in SESSION12_HELDOUT.items()
                  if (LOCAL / name).exists()}
     session13 = {key: read_jsonl(LOCAL / name) for key, name in SESSION13_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session14 = {key: read_jsonl(LOCAL / name) for key, name in SESSION14_HELDOUT.items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session13) == len(SESSION13_HELDOUT):
-        session13[POOL] = [q for key in SESSION13_HELDOUT for q in session13[key]]
+    if len(session14) == len(SESSION14_HELDOUT):
+        session14[POOL] = [q for key in SESSION14_HELDOUT for q in session14[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1471,6 +1507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION11_HELDOUT},
         **{key: None for key in SESSION12_HELDOUT},
         **{key: None for key in SESSION13_HELDOUT},
+        **{key: None for key in SESSION14_HELDOUT},
         POOL: None,
     }
     if not args.quick:
@@ -1492,7 +1529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     named += (list(session6.items()) + list(session7.items()) + list(session8.items())
               + list(session9.items()) + list(session10.items())
               + list(session11.items()) + list(session12.items())
-              + list(session13.items()))
+              + list(session13.items()) + list(session14.items()))
     for key, questions in named:
         measured = router_for(key)
         figures["n_" + key] = len(questions)

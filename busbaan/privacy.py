@@ -264,7 +264,10 @@ _KNOWN_ORGANISATIONS = (
     "Mijn Toeslagen; Mijn Belastingdienst; Mijn UWV; Mijn DUO; Mijn SVB; Mijn CJIB; "
     "Den Haag; Den Bosch; Den Helder; Bergen op Zoom; Alphen aan den Rijn; "
     # energy suppliers and water companies (a cut-off letter names them)
-    "Eneco; Vattenfall; Essent; Greenchoice; Budget Energie; Vandebron; Waternet"
+    "Eneco; Vattenfall; Essent; Greenchoice; Budget Energie; Vandebron; Waternet; "
+    # a study programme by its (English) name, and Veilig Thuis as people half remember it
+    # (two retired s29 questions: "doet Social Work", "Veilig Huis of zoiets")
+    "Social Work; Sociaal Werk; Veilig Huis"
 )
 #: Kinds of building and organisation: a capitalised word after one names the place,
 #: not a person ("Bibliotheek Oosterdok", "Buurthuis Meeuw", "Basisschool Zonnehoek",

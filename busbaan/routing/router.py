@@ -156,9 +156,11 @@ ELDERLY_AGE = 60
 #: plain answers): 944 (certified: pooled bound 0.993, 1,104/1,108 right out of fold).
 #: Then safety34's (more dangers carry the strong signal; 2,056 plain answers): 943
 #: (certified: pooled bound 0.992, 1,106/1,111 right out of fold).
-CALIBRATION: tuple[float, ...] = (-12.848, 14.823, 20.756, 1.257, -0.583, 1.294, -0.108,
-                                  -1.225, -0.2)
-CONFIDENT_AT = 943
+#: Session 14: refitted with s27-s29 retired too (2,277 plain answers): 945 (certified:
+#: pooled bound 0.993, 1,140/1,144 right out of fold).
+CALIBRATION: tuple[float, ...] = (-12.627, 14.666, 22.234, 1.187, -0.588, 1.177, -0.137,
+                                  -1.335, -0.142)
+CONFIDENT_AT = 945
 
 
 #: The ``unexplained`` feature is full at this many of the question's words that earned
