@@ -15,7 +15,7 @@ How professionals use it (Dutch; English aliases answer in English):
 Every answer carries ``nl.busbaan.route`` = {``query``, ``results``: [{``service_id``,
 ``organization_id``, ``score``, ``lane``}], ``confident``, ``answer_id``, ``context``}
 (plus ``nl.busbaan.reply`` for ``!wie``, ``nl.busbaan.notice`` kind ``route.answer``
-for a direct message). A question with identifying data (BSN, name, address, birth
+for a direct message). A question with identifying data (BSN, IBAN, name, address, birth
 date, e-mail, phone, postcode) is refused with ``BB_PERSONAL_DATA`` and a pointer to a
 case room; it is not routed and nothing of it is kept.
 
