@@ -125,6 +125,20 @@ QUESTION_CACHE = 1000
 #: process; one small query a minute at most.
 LEARNED_REFRESH_S = 60.0
 _HELP_WORDS = frozenset({"help", "hulp", "?", "!help", "!hulp"})
+#: The first words of the casus bot's commands (bots/casus), Dutch and English: sent to
+#: the wegwijzer they get a pointer to the casus bot instead of "I do not know that
+#: command" (session 14, outside17: `!casus nieuw` in a direct chat with the wegwijzer).
+_CASUS_COMMANDS = frozenset({
+    "casus", "case", "toestemming", "consent", "uitnodigen", "invite", "noodtoegang",
+    "breakglass", "loper", "status", "timeline", "burgerlink", "citizen", "overdracht",
+    "handover", "accepteer", "accept", "weiger", "decline", "regie", "lead", "label",
+    "mijn-casussen", "my-cases"})
+
+
+def is_casus_command(text: str) -> bool:
+    """Whether ``text`` is a command of the casus bot (``!casus nieuw …``, ``!consent``)."""
+    words = text[1:].split() if text.startswith("!") else []
+    return bool(words) and words[0].lower() in _CASUS_COMMANDS
 #: A greeting alone gets the help text, not a search of the map (outside check s5:
 #: "hoi" got "geen dienst die past"); English ones in English.
 _GREETINGS_NL = frozenset({"hoi", "hallo", "hey", "hee", "hai", "dag", "goedemorgen",
@@ -809,7 +823,13 @@ class WegwijzerBot:
                 or greeting in _GREETINGS_NL | _GREETINGS_EN):
             body, html = help_texts(lang, self._usages(lang))
             unknown = text.startswith("!") and text.lower() not in _HELP_WORDS
-            if unknown:
+            if unknown and is_casus_command(text):
+                prefix = t(lang, "Dat is een commando van de casus-bot, niet van mij: stuur het "
+                                 "in een direct gesprek met de casus-bot of in de casuskamer. ",
+                           "That is a command of the casus bot, not mine: send it in a direct "
+                           "chat with the casus bot or in the case room. ")
+                body, html = prefix + body, f"<p>{prefix}</p>{html}"
+            elif unknown:
                 prefix = t(lang, "Dat commando ken ik niet. ", "I do not know that command. ")
                 body, html = prefix + body, f"<p>{prefix}</p>{html}"
             content = notice_content(kind="wegwijzer.help", body=body, html_body=html,
