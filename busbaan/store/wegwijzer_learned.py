@@ -120,9 +120,6 @@ _Rows = dict[tuple[str, ...], int]
 #: A change to one count row: its (term, service, voter), +1 (a vote added) or -1 (taken
 #: back), and the vote's delta.
 _Change = tuple[tuple[str, str, str], int, int]
-#: Count rows per ``INSERT`` when a map's rows are written again (6 parameters a row:
-#: well below SQLite's 32,766 and PostgreSQL's 65,535 per statement).
-_BATCH = 2000
 
 
 def _of_source(source_id: str) -> Any:
@@ -156,6 +153,16 @@ def _changes(map_sha256: str, person: str, votes: Iterable[_Vote], pseudonyms: P
             for term, service_id, delta in votes]
 
 
+#: PostgreSQL: a map's count rows in one ``INSERT`` (one statement, so one ``cmin``), in
+#: the order given (the keys').
+_INSERT_ALL = sa.text(
+    "INSERT INTO route_learned_count (map_sha256, term, service_id, voter, votes, net) "
+    "SELECT :map, t.term, t.service_id, t.voter, t.votes, t.net "
+    "FROM unnest(CAST(:terms AS text[]), CAST(:services AS text[]), CAST(:voters AS text[]), "
+    "CAST(:votes AS integer[]), CAST(:nets AS integer[])) "
+    "WITH ORDINALITY AS t(term, service_id, voter, votes, net, n) ORDER BY t.n")
+
+
 def _queue(conn: Connection) -> None:
     """Wait for the count rows' other writers and hold them off until this transaction
     ends (PostgreSQL; reads go on). A rewrite deletes and inserts the map's rows, so a
@@ -167,7 +174,7 @@ def _queue(conn: Connection) -> None:
 
 def _rewrite(conn: Connection, map_sha256: str, changes: Iterable[_Change]) -> None:
     """Apply ``changes`` to the map's count rows by writing *every* row of the map again,
-    in one statement per :data:`_BATCH` rows, in key order (session 14, privacy18).
+    in key order (on PostgreSQL in one statement) (session 14, privacy18).
 
     Rows changed one by one kept the marks of the act that wrote them: PostgreSQL's
     ``xmin`` (the transaction) and ``cmin`` (the statement), their place (``ctid``; on
@@ -192,11 +199,18 @@ def _rewrite(conn: Connection, map_sha256: str, changes: Iterable[_Change]) -> N
             rows[key] = (votes + sign, net + sign * delta)
         else:
             rows.pop(key, None)
-    ordered = [{"map_sha256": map_sha256, "term": t, "service_id": sid, "voter": voter,
-                "votes": votes, "net": net}
-               for (t, sid, voter), (votes, net) in sorted(rows.items())]
-    for start in range(0, len(ordered), _BATCH):  # one statement (one cmin) per batch
-        conn.execute(sa.insert(_COUNT).values(ordered[start:start + _BATCH]))
+    ordered = sorted(rows.items())
+    if not ordered:
+        return
+    if conn.dialect.name == "postgresql":  # one statement: one cmin for every row
+        conn.execute(_INSERT_ALL, {
+            "map": map_sha256, "terms": [k[0] for k, _ in ordered],
+            "services": [k[1] for k, _ in ordered], "voters": [k[2] for k, _ in ordered],
+            "votes": [v[0] for _, v in ordered], "nets": [v[1] for _, v in ordered]})
+    else:  # SQLite keeps no statement number; its pages fill in this (key) order
+        conn.execute(sa.insert(_COUNT), [
+            {"map_sha256": map_sha256, "term": t, "service_id": sid, "voter": voter,
+             "votes": votes, "net": net} for (t, sid, voter), (votes, net) in ordered])
 
 
 def source_terms(s: Session, map_sha256: str, source_id: str,
