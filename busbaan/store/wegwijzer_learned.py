@@ -153,14 +153,25 @@ def _changes(map_sha256: str, person: str, votes: Iterable[_Vote], pseudonyms: P
             for term, service_id, delta in votes]
 
 
-#: PostgreSQL: a map's count rows in one ``INSERT`` (one statement, so one ``cmin``), in
-#: the order given (the keys').
-_INSERT_ALL = sa.text(
+#: PostgreSQL: the map's count rows deleted and put down again with the changes, in one
+#: statement (one ``cmin``, and no row through Python), in key order. A vote taken back
+#: counts only where its row still is (one forgotten by term meanwhile stays gone); a row
+#: whose votes reach 0 goes. Per row an act takes back at most one vote and adds at most
+#: one, so the sum is what one by one would give.
+_REWRITE = sa.text(
+    "WITH gone AS (DELETE FROM route_learned_count WHERE map_sha256 = :map "
+    "RETURNING term, service_id, voter, votes, net), "
+    "change AS (SELECT * FROM unnest(CAST(:terms AS text[]), CAST(:services AS text[]), "
+    "CAST(:voters AS text[]), CAST(:signs AS integer[]), CAST(:deltas AS integer[])) "
+    "AS c(term, service_id, voter, sign, delta)), "
+    "rows AS (SELECT term, service_id, voter, votes, net FROM gone UNION ALL "
+    "SELECT c.term, c.service_id, c.voter, c.sign, c.sign * c.delta FROM change c "
+    "WHERE c.sign > 0 OR EXISTS (SELECT 1 FROM gone g WHERE g.term = c.term "
+    "AND g.service_id = c.service_id AND g.voter = c.voter)) "
     "INSERT INTO route_learned_count (map_sha256, term, service_id, voter, votes, net) "
-    "SELECT :map, t.term, t.service_id, t.voter, t.votes, t.net "
-    "FROM unnest(CAST(:terms AS text[]), CAST(:services AS text[]), CAST(:voters AS text[]), "
-    "CAST(:votes AS integer[]), CAST(:nets AS integer[])) "
-    "WITH ORDINALITY AS t(term, service_id, voter, votes, net, n) ORDER BY t.n")
+    "SELECT :map, term, service_id, voter, sum(votes), sum(net) FROM rows "
+    "GROUP BY term, service_id, voter HAVING sum(votes) > 0 "
+    'ORDER BY term COLLATE "C", service_id COLLATE "C", voter COLLATE "C"')
 
 
 def _queue(conn: Connection) -> None:
@@ -174,7 +185,7 @@ def _queue(conn: Connection) -> None:
 
 def _rewrite(conn: Connection, map_sha256: str, changes: Iterable[_Change]) -> None:
     """Apply ``changes`` to the map's count rows by writing *every* row of the map again,
-    in key order (on PostgreSQL in one statement) (session 14, privacy18).
+    in key order (session 14, privacy18; on PostgreSQL one statement, :data:`_REWRITE`).
 
     Rows changed one by one kept the marks of the act that wrote them: PostgreSQL's
     ``xmin`` (the transaction) and ``cmin`` (the statement), their place (``ctid``; on
@@ -186,6 +197,16 @@ def _rewrite(conn: Connection, map_sha256: str, changes: Iterable[_Change]) -> N
     table queue (PostgreSQL: a table lock that reads do not wait for; SQLite: the
     ``DELETE`` takes the one write lock) so that no two rewrite from the same rows."""
     _queue(conn)
+    changes = list(changes)
+    if conn.dialect.name == "postgresql":
+        conn.execute(_REWRITE, {"map": map_sha256, "terms": [k[0] for k, _s, _d in changes],
+                                "services": [k[1] for k, _s, _d in changes],
+                                "voters": [k[2] for k, _s, _d in changes],
+                                "signs": [sign for _k, sign, _d in changes],
+                                "deltas": [delta for _k, _s, delta in changes]})
+        return
+    # SQLite keeps no statement number; a table without rowid fills its pages in the
+    # order rows come (the keys')
     gone = conn.execute(sa.delete(_COUNT).where(_COUNT.c.map_sha256 == map_sha256)
                         .returning(_COUNT.c.term, _COUNT.c.service_id, _COUNT.c.voter,
                                    _COUNT.c.votes, _COUNT.c.net)).all()
@@ -199,18 +220,11 @@ def _rewrite(conn: Connection, map_sha256: str, changes: Iterable[_Change]) -> N
             rows[key] = (votes + sign, net + sign * delta)
         else:
             rows.pop(key, None)
-    ordered = sorted(rows.items())
-    if not ordered:
-        return
-    if conn.dialect.name == "postgresql":  # one statement: one cmin for every row
-        conn.execute(_INSERT_ALL, {
-            "map": map_sha256, "terms": [k[0] for k, _ in ordered],
-            "services": [k[1] for k, _ in ordered], "voters": [k[2] for k, _ in ordered],
-            "votes": [v[0] for _, v in ordered], "nets": [v[1] for _, v in ordered]})
-    else:  # SQLite keeps no statement number; its pages fill in this (key) order
+    if rows:
         conn.execute(sa.insert(_COUNT), [
             {"map_sha256": map_sha256, "term": t, "service_id": sid, "voter": voter,
-             "votes": votes, "net": net} for (t, sid, voter), (votes, net) in ordered])
+             "votes": votes, "net": net}
+            for (t, sid, voter), (votes, net) in sorted(rows.items())])
 
 
 def source_terms(s: Session, map_sha256: str, source_id: str,
