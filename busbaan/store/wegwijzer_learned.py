@@ -20,8 +20,15 @@ Since session 13 (privacy16, migration 0130) no stored row is one vote of one pe
   moves them into the two tables above (:meth:`LearnedRepository.convert_legacy`: the
   bot at start, ``busbaan keys redact``), in one transaction.
 
+Since session 14 (privacy18) every write puts all count rows of its map down again, in
+key order (:func:`_rewrite`): rows changed one by one kept the marks of the act that
+wrote them (PostgreSQL's ``xmin``, ``cmin``, ``ctid``; SQLite's place in the page), which
+grouped the words of one verdict and, beside the audit entries' order, tied them to the
+professional. A write costs in proportion to the map's count rows.
+
 Writing needs the key (the bot writes under it); reading, listing and ``forget TERM``
-do not. Migrations: ``0020_route_learned``, ``0130_learned_votes_per_association``."""
+do not. Migrations: ``0020_route_learned``, ``0130_learned_votes_per_association``,
+``0140_learned_counts_vacuumed``."""
 
 from __future__ import annotations
 
