@@ -49,6 +49,9 @@ _LANE_PERSON = b"busbaan/wegwijzer/lane-person/v1"
 _LEARNED_SOURCE = b"busbaan/learning/source/v1"
 _LEARNED_VOTER = b"busbaan/learning/voter/v1"
 _LEARNED_SEAL = b"busbaan/learning/seal/v1"
+#: What a learned source record is padded to (bytes, a whole number of them): one block
+#: holds a verdict of about twenty votes.
+SEAL_BLOCK = 1024
 _AUDIT_REF = b"busbaan/audit/ref/v1"
 _ANSWER_ROOM = b"busbaan/wegwijzer/answer-room/v1"
 #: Hex digits of a learned vote's source (:meth:`Pseudonyms.learned_source`) and of an
@@ -136,9 +139,12 @@ class Pseudonyms:
         under a key derived from this one, the ref bound as associated data): what the
         source voted, readable only with the key (see :meth:`open_learned`)."""
         nonce = secrets.token_bytes(12)
-        plain = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        plain = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        # padded with spaces (still JSON) to a whole block: the sealed length, beside the
+        # act that wrote it, must not tell how many or how long its words were (privacy18)
+        plain += b" " * (-len(plain) % SEAL_BLOCK)
         body = AESGCM(self._derived(_LEARNED_SEAL)).encrypt(
-            nonce, plain.encode("utf-8"), _LEARNED_SEAL + b"\0" + source_ref.encode("utf-8"))
+            nonce, plain, _LEARNED_SEAL + b"\0" + source_ref.encode("utf-8"))
         return (nonce + body).hex()
 
     def open_learned(self, source_ref: str, sealed: str) -> object | None:

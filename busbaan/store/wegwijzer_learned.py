@@ -20,8 +20,15 @@ Since session 13 (privacy16, migration 0130) no stored row is one vote of one pe
   moves them into the two tables above (:meth:`LearnedRepository.convert_legacy`: the
   bot at start, ``busbaan keys redact``), in one transaction.
 
+Since session 14 (privacy18) every write puts all count rows of its map down again, in
+key order (:func:`_rewrite`): rows changed one by one kept the marks of the act that
+wrote them (PostgreSQL's ``xmin``, ``cmin``, ``ctid``; SQLite's place in the page), which
+grouped the words of one verdict and, beside the audit entries' order, tied them to the
+professional. A write costs in proportion to the map's count rows.
+
 Writing needs the key (the bot writes under it); reading, listing and ``forget TERM``
-do not. Migrations: ``0020_route_learned``, ``0130_learned_votes_per_association``."""
+do not. Migrations: ``0020_route_learned``, ``0130_learned_votes_per_association``,
+``0140_learned_counts_vacuumed``."""
 
 from __future__ import annotations
 
@@ -117,6 +124,9 @@ _LEGACY = RouteLearnedRow.__table__  # type: ignore[attr-defined]
 _Vote = tuple[str, str, int]
 #: Count rows by key (map, term, service, voter) -> their votes.
 _Rows = dict[tuple[str, ...], int]
+#: A change to one count row: its (term, service, voter), +1 (a vote added) or -1 (taken
+#: back), and the vote's delta.
+_Change = tuple[tuple[str, str, str], int, int]
 
 
 def _of_source(source_id: str) -> Any:
@@ -141,24 +151,87 @@ def _record(conn: Connection, map_sha256: str, ref: str) -> str | None:
         _SOURCE.c.source_ref == ref, _SOURCE.c.map_sha256 == map_sha256)).scalar()
 
 
-def _count(conn: Connection, map_sha256: str, person: str, votes: Iterable[_Vote],
-           pseudonyms: Pseudonyms, sign: int) -> None:
-    """Add (``sign`` 1) or take back (-1) ``person``'s ``votes`` in the count rows; a row
-    whose votes reach 0 goes (one forgotten by term meanwhile stays gone)."""
-    for term, service_id, delta in votes:
-        key = {"map_sha256": map_sha256, "term": term, "service_id": service_id,
-               "voter": pseudonyms.learned_voter(person, map_sha256, term, service_id)}
-        where = [_COUNT.c[k] == v for k, v in key.items()]
-        row = conn.execute(sa.select(_COUNT.c.votes, _COUNT.c.net).where(*where)
-                           .with_for_update()).first()
-        votes_now = (0 if row is None else int(row.votes)) + sign
-        net_now = (0 if row is None else int(row.net)) + sign * delta
-        if row is None and sign > 0:
-            conn.execute(sa.insert(_COUNT).values(**key, votes=votes_now, net=net_now))
-        elif row is not None and votes_now > 0:
-            conn.execute(sa.update(_COUNT).where(*where).values(votes=votes_now, net=net_now))
-        elif row is not None:
-            conn.execute(sa.delete(_COUNT).where(*where))
+def _changes(map_sha256: str, person: str, votes: Iterable[_Vote], pseudonyms: Pseudonyms,
+             sign: int) -> list[_Change]:
+    """``person``'s ``votes`` as changes to the count rows: added (``sign`` 1) or taken
+    back (-1), each under the person's voter on that association."""
+    return [((term, service_id,
+              pseudonyms.learned_voter(person, map_sha256, term, service_id)), sign, delta)
+            for term, service_id, delta in votes]
+
+
+#: PostgreSQL: the map's count rows deleted and put down again with the changes, in one
+#: statement (one ``cmin``, and no row through Python), in key order. A vote taken back
+#: counts only where its row still is (one forgotten by term meanwhile stays gone); a row
+#: whose votes reach 0 goes. Per row an act takes back at most one vote and adds at most
+#: one, so the sum is what one by one would give.
+_REWRITE = sa.text(
+    "WITH gone AS (DELETE FROM route_learned_count WHERE map_sha256 = :map "
+    "RETURNING term, service_id, voter, votes, net), "
+    "change AS (SELECT * FROM unnest(CAST(:terms AS text[]), CAST(:services AS text[]), "
+    "CAST(:voters AS text[]), CAST(:signs AS integer[]), CAST(:deltas AS integer[])) "
+    "AS c(term, service_id, voter, sign, delta)), "
+    "rows AS (SELECT term, service_id, voter, votes, net FROM gone UNION ALL "
+    "SELECT c.term, c.service_id, c.voter, c.sign, c.sign * c.delta FROM change c "
+    "WHERE c.sign > 0 OR EXISTS (SELECT 1 FROM gone g WHERE g.term = c.term "
+    "AND g.service_id = c.service_id AND g.voter = c.voter)) "
+    "INSERT INTO route_learned_count (map_sha256, term, service_id, voter, votes, net) "
+    "SELECT :map, term, service_id, voter, sum(votes), sum(net) FROM rows "
+    "GROUP BY term, service_id, voter HAVING sum(votes) > 0 "
+    'ORDER BY term COLLATE "C", service_id COLLATE "C", voter COLLATE "C"')
+
+
+def _queue(conn: Connection) -> None:
+    """Wait for the count rows' other writers and hold them off until this transaction
+    ends (PostgreSQL; reads go on). A rewrite deletes and inserts the map's rows, so a
+    delete running beside it would miss the rows it inserts (no update chain to follow).
+    On SQLite every write takes the one write lock anyway."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE route_learned_count IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _rewrite(conn: Connection, map_sha256: str, changes: Iterable[_Change]) -> None:
+    """Apply ``changes`` to the map's count rows by writing *every* row of the map again,
+    in key order (session 14, privacy18; on PostgreSQL one statement, :data:`_REWRITE`).
+
+    Rows changed one by one kept the marks of the act that wrote them: PostgreSQL's
+    ``xmin`` (the transaction) and ``cmin`` (the statement), their place (``ctid``; on
+    SQLite where their bytes lie in the page), so the rows of one verdict could be
+    grouped (its words linked to each other) and, beside the audit entries' order, to
+    the professional. Written again as a whole, every live row carries the last write's
+    marks and lies in key order. A vote taken back from a row it no longer has (forgotten
+    by term meanwhile) changes nothing; a row whose votes reach 0 goes. Writers of the
+    table queue (PostgreSQL: a table lock that reads do not wait for; SQLite: the
+    ``DELETE`` takes the one write lock) so that no two rewrite from the same rows."""
+    _queue(conn)
+    changes = list(changes)
+    if conn.dialect.name == "postgresql":
+        conn.execute(_REWRITE, {"map": map_sha256, "terms": [k[0] for k, _s, _d in changes],
+                                "services": [k[1] for k, _s, _d in changes],
+                                "voters": [k[2] for k, _s, _d in changes],
+                                "signs": [sign for _k, sign, _d in changes],
+                                "deltas": [delta for _k, _s, delta in changes]})
+        return
+    # SQLite keeps no statement number; a table without rowid fills its pages in the
+    # order rows come (the keys')
+    gone = conn.execute(sa.delete(_COUNT).where(_COUNT.c.map_sha256 == map_sha256)
+                        .returning(_COUNT.c.term, _COUNT.c.service_id, _COUNT.c.voter,
+                                   _COUNT.c.votes, _COUNT.c.net)).all()
+    rows = {(r.term, r.service_id, r.voter): (int(r.votes), int(r.net)) for r in gone}
+    for key, sign, delta in changes:
+        had = rows.get(key)
+        if had is None and sign < 0:
+            continue
+        votes, net = had or (0, 0)
+        if votes + sign > 0:
+            rows[key] = (votes + sign, net + sign * delta)
+        else:
+            rows.pop(key, None)
+    if rows:
+        conn.execute(sa.insert(_COUNT), [
+            {"map_sha256": map_sha256, "term": t, "service_id": sid, "voter": voter,
+             "votes": votes, "net": net}
+            for (t, sid, voter), (votes, net) in sorted(rows.items())])
 
 
 def source_terms(s: Session, map_sha256: str, source_id: str,
@@ -188,16 +261,19 @@ def replace_votes(s: Session, map_sha256: str, source_id: str,
     removed = int(s.exec(delete(RouteLearnedRow).where(
         col(RouteLearnedRow.map_sha256) == map_sha256, _of_source(source_id))).rowcount or 0)
     sealed = _record(conn, map_sha256, ref)
+    changes: list[_Change] = []
     if sealed is not None:
         opened = _open(pseudonyms, ref, sealed)
         if opened is not None:  # sealed under another key: its votes are not ours to find
-            _count(conn, map_sha256, opened[0], opened[1], pseudonyms, -1)
+            changes += _changes(map_sha256, opened[0], opened[1], pseudonyms, -1)
             removed += len(opened[1])
         conn.execute(sa.delete(_SOURCE).where(_SOURCE.c.source_ref == ref,
                                               _SOURCE.c.map_sha256 == map_sha256))
     now = [(t, sid, d) for (t, sid), d in votes.items()]
+    changes += _changes(map_sha256, person, now, pseudonyms, 1)
+    if changes:
+        _rewrite(conn, map_sha256, changes)
     if now:
-        _count(conn, map_sha256, person, now, pseudonyms, 1)
         conn.execute(sa.insert(_SOURCE).values(
             source_ref=ref, map_sha256=map_sha256,
             sealed=pseudonyms.seal_learned(ref, {"person": person, "votes": now})))
@@ -290,6 +366,7 @@ class LearnedRepository:
             where.append(_COUNT.c.map_sha256 == map_sha256)
             legacy.append(_LEGACY.c.map_sha256 == map_sha256)
         with self._engine.begin() as conn:
+            _queue(conn)
             votes = conn.execute(sa.select(func.coalesce(func.sum(_COUNT.c.votes), 0))
                                  .where(*where)).scalar()
             conn.execute(sa.delete(_COUNT).where(*where))
@@ -358,6 +435,7 @@ class LearnedRepository:
             def then(conn: Any, _indexes: list[int], expected: int = expected,
                      rows: dict[tuple[str, ...], int] = rows,
                      records: list[tuple[str, str]] = records) -> None:
+                _queue(conn)
                 deleted = int(conn.execute(delete(RouteLearnedRow).where(legacy)).rowcount or 0)
                 for (m, t, sid, voter), votes in rows.items():
                     done = conn.execute(sa.delete(_COUNT).where(
@@ -400,13 +478,16 @@ class LearnedRepository:
             for r in legacy:
                 sources[(r.map_sha256, source_of(r.source_id), person_of(r.source_id))].append(
                     (r.term, r.service_id, int(r.delta)))
+            changes: dict[str, list[_Change]] = defaultdict(list)
             for (map_sha256, ref, person), votes in sources.items():
-                _count(conn, map_sha256, person, votes, pseudonyms, 1)
+                changes[map_sha256] += _changes(map_sha256, person, votes, pseudonyms, 1)
                 if _record(conn, map_sha256, ref) is None:  # one source under two persons
                     conn.execute(sa.insert(_SOURCE).values(  # (a key change): both count
                         source_ref=ref, map_sha256=map_sha256,
                         sealed=pseudonyms.seal_learned(ref, {"person": person,
                                                              "votes": votes})))
+            for map_sha256, of_map in changes.items():
+                _rewrite(conn, map_sha256, of_map)
             conn.execute(sa.delete(_LEGACY))
             return len(legacy)
 

@@ -218,3 +218,19 @@ def test_serve_makes_the_key_only_when_asked(
     assert [c.pseudonym_key_path for c in result.started] == [path]
     again = _serve(tmp_path, monkeypatch)
     assert again.exit_code == 0 and len(again.started) == 1
+
+
+def test_a_sealed_learned_record_does_not_tell_how_many_or_how_long_its_words() -> None:
+    """A learned source's sealed record is padded to a whole block (privacy18): one short
+    vote and twelve long ones seal to the same length (the record lies beside the act
+    that wrote it), and both open to what was sealed."""
+    key = Pseudonyms.generate()
+    short = {"person": "a" * 12, "votes": [["huur", "wmo", 1]]}
+    long = {"person": "b" * 12,
+            "votes": [[f"schuldhulpverlening{n}", "welzijn-eenzaamheid-amsterdam", -1]
+                      for n in range(12)]}
+    sealed = {ref: key.seal_learned(ref, payload)
+              for ref, payload in (("r1", short), ("r2", long))}
+    assert len(sealed["r1"]) == len(sealed["r2"])
+    assert key.open_learned("r1", sealed["r1"]) == short
+    assert key.open_learned("r2", sealed["r2"]) == long

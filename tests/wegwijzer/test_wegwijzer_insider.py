@@ -35,6 +35,7 @@ from busbaan.keyfile import load_pseudonyms
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing.learning import Evidence, person_of, source_key, source_of
 from busbaan.store import migrate
+from busbaan.store.db import forget_dropped
 from busbaan.store.wegwijzer_investigation import entries_about, rows_of
 from busbaan.store.wegwijzer_learned import LearnedRepository
 from busbaan.store.wegwijzer_privacy import WegwijzerPrivacy
@@ -666,3 +667,131 @@ def test_the_order_of_rows_reaches_only_the_associations_of_that_act(
             for a in found if a.service_id == "taalhuis"} == {
         (t, "taalhuis", 2) for t in ("brief", "lezen", "huur", "schuld")}
     assert learned.person_votes(key.person(ANNA), key) == 8  # 2 verdicts x 2 terms x 2 services
+
+
+# -- the rows' physical marks (session 14, privacy18) --------------------------------------
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One count row as the insider finds it on disk: its key and the marks the store
+    leaves beside it (PostgreSQL: the writing transaction ``xmin`` and command ``cmin``,
+    the place ``ctid``; SQLite, a table without rowid: where its bytes lie in the file)."""
+
+    key: tuple[str, str, str, str]
+    marks: tuple[str, ...]
+    place: tuple[int, ...]
+
+
+def stored_rows(engine: Engine) -> list[Stored]:
+    """Every live ``route_learned_count`` row with its physical marks."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            rows = conn.execute(sa.text(
+                "SELECT map_sha256, term, service_id, voter, xmin::text AS x, "
+                "cmin::text AS c, ctid::text AS place FROM route_learned_count")).all()
+            return [Stored((r.map_sha256, r.term, r.service_id, r.voter), (r.x, r.c),
+                           tuple(int(n) for n in r.place.strip("()").split(",")))
+                    for r in rows]
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the file as it stands
+        keys = conn.execute(sa.text(
+            "SELECT map_sha256, term, service_id, voter FROM route_learned_count")).all()
+    data = Path(str(engine.url.database)).read_bytes()
+    places = {k: data.find(k.voter.encode("ascii")) for k in keys}
+    assert all(p >= 0 for p in places.values())
+    return [Stored(tuple(k), (), (places[k],)) for k in keys]  # type: ignore[arg-type]
+
+
+def linked_groups(rows: list[Stored]) -> list[set[str]]:
+    """What the marks tell apart: the rows grouped by their marks (one group per writing
+    act on PostgreSQL when rows keep the xmin of the act that wrote them), and, when the
+    rows do not lie in the order of their keys (either way), the terms whose place is out
+    of that order (they were written later, by another act)."""
+    groups: dict[tuple[str, ...], set[str]] = {}
+    for r in rows:
+        groups.setdefault(r.marks, set()).add(r.key[1])
+    found = [g for g in groups.values()] if len(groups) > 1 else []
+    by_key = [r.place for r in sorted(rows, key=lambda r: r.key)]
+    if by_key not in (sorted(by_key), sorted(by_key, reverse=True)):
+        found.append({r.key[1] for r in rows})
+    return found
+
+
+def test_no_mark_of_the_store_groups_the_rows_one_act_wrote(engine: Engine) -> None:
+    """Anna rates (brief, lezen), Bram (huur, schuld), Anna again on a lane (brief,
+    lezen), and Cees (huur, taal). The insider with the database and no key reads the
+    count rows with what the store keeps beside them: on PostgreSQL the writing
+    transaction (xmin), the command within it (cmin) and the place (ctid); on SQLite
+    where each row's bytes lie in the file. No mark groups the rows of one act (every row
+    carries the marks of the last write) and the places follow the keys, so the words of
+    one verdict are not linked to each other, nor through the act's time to its
+    professional. The votes still count per person."""
+    key = Pseudonyms.generate()
+    bot = Bot(engine, key, CURRENT)
+    today = NOW.replace(hour=0, minute=0, second=0)
+    hour = dt.timedelta(hours=1)
+    asked = {who: bot.ask(who, today - 3 * hour) for who in (ANNA, BRAM, CEES)}
+    bot.rate(ANNA, asked[ANNA], today - 2 * hour)
+    bot.rate(BRAM, asked[BRAM], today - hour, terms=("huur", "schuld"))
+    lane = bot.open_lane(ANNA, asked[ANNA], today - hour)
+    bot.answer_lane(CEES, lane, asked[ANNA], today - hour / 2)
+    bot.rate(CEES, asked[CEES], today - hour / 4, terms=("huur", "taal"))
+    rows = stored_rows(engine)
+    assert len(rows) == 14  # 2 terms x 2 services per verdict, the lane's 2 terms x 1
+    assert linked_groups(rows) == [], sorted(map(sorted, linked_groups(rows)))
+    learned = LearnedRepository(engine)
+    assert learned.person_votes(key.person(ANNA), key) == 4
+    assert {(a.term, a.support) for found in learned.learned(MAP).by_term.values()
+            for a in found if a.service_id == "taalhuis"} == {
+        ("brief", 2), ("lezen", 2), ("huur", 2)}
+
+
+def raw_store(engine: Engine) -> bytes:
+    """The bytes an insider with the files finds: SQLite's database file and its log
+    (after the checkpoint the bot makes after each reply, :func:`forget_dropped`); on
+    PostgreSQL the pages of the count table and its key, after VACUUM (what autovacuum
+    does within a minute of a write since migration 0140)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            forget_dropped(conn)
+        path = Path(str(engine.url.database))
+        wal = path.with_name(path.name + "-wal")
+        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with autocommit.connect() as conn:
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public")
+        conn.exec_driver_sql("VACUUM route_learned_count")
+        out = b""
+        for relation in ("route_learned_count", "pk_route_learned_count"):
+            pages = conn.execute(sa.text(
+                "SELECT pg_relation_size(CAST(:r AS regclass)) / "
+                "current_setting('block_size')::int"), {"r": relation}).scalar()
+            for page in range(int(pages or 0)):
+                out += bytes(conn.execute(sa.text(
+                    "SELECT public.get_raw_page(:r, :p)"), {"r": relation, "p": page}).scalar())
+        return out
+
+
+def test_a_vote_taken_back_leaves_no_bytes_of_its_rows(engine: Engine,
+                                                       request: pytest.FixtureRequest) -> None:
+    """Anna's verdict is taken back (a changed verdict with no votes left): the rows that
+    held only her votes go, and with them every byte of their voter, so the rows the
+    write replaced do not tell what it changed. SQLite zeroes deleted rows
+    (``secure_delete``) and the bot truncates the log after each reply."""
+    if engine.dialect.name == "postgresql":
+        request.node.add_marker(pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+            "PostgreSQL: VACUUM frees the rows a write replaced but leaves their bytes in "
+            "the page's free space (and the key's) until overwritten; a reader of the raw "
+            "pages still finds them (privacy18 note, left open)")))
+    key = Pseudonyms.generate()
+    bot = Bot(engine, key, CURRENT)
+    today = NOW.replace(hour=0, minute=0, second=0)
+    asked = bot.ask(ANNA, today - dt.timedelta(hours=2))
+    bot.ask(BRAM, today - dt.timedelta(hours=2))
+    bot.rate(ANNA, asked, today - dt.timedelta(hours=1))
+    anna = {r.key[3] for r in stored_rows(engine)}
+    source = source_key(bot.truth.sources[0], ANNA, key)
+    LearnedRepository(engine).replace_source(MAP, source, [], key)
+    assert stored_rows(engine) == []
+    data = raw_store(engine)
+    assert anna and not [v for v in anna if v.encode("ascii") in data]

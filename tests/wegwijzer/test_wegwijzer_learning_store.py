@@ -112,3 +112,33 @@ def test_cli_lists_what_is_held_back_and_why(db_url: str, engine: Engine) -> Non
     text = runner.invoke(main, ["route", "learned", "list", "--db", db_url,
                                 "--map", str(demo_map_path())], env={"BUSBAAN_LANG": "nl"})
     assert "(gewicht 0." in text.output and "; tegen een veiligheidsdienst" in text.output
+
+
+def test_writers_at_once_lose_no_vote_and_forget_misses_none(engine: Engine) -> None:
+    """Each write puts the map's count rows down again (session 14, privacy18): six
+    writers at once, and a `forget` of one term among them, lose no vote of another
+    term and leave none of the forgotten one written before it; and (PostgreSQL) every
+    row still carries the last write's transaction: the writers queue, none rewrites
+    from rows another is replacing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from busbaan.routing.learning import source_key
+
+    repo = LearnedRepository(engine)
+    repo.replace_source(MAP, source_key("F-0", "@anna:test", _P), [
+        Evidence("vergeet", "welzijn-eenzaamheid", 1, "x")], _P)
+
+    def write(n: int) -> int:
+        source = source_key(f"F-{n}", f"@p{n}:test", _P)
+        return repo.replace_source(MAP, source, _votes(source), _P)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        written = list(pool.map(write, range(1, 13)))
+        assert repo.forget("vergeet") == 1
+    assert written == [2] * 12
+    counted = {(r.term, r.net, r.sources) for r in repo.summary(MAP)}
+    assert counted == {("eenzam", 12, 12), ("weduwnar", 12, 12)}
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql(
+                "SELECT count(DISTINCT xmin::text) FROM route_learned_count").scalar() == 1
