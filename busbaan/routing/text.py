@@ -687,6 +687,29 @@ ASK_PAIRS = frozenset([
 ])
 
 
+#: What a wish asks for when it names it: "mevrouw wil nu vooral hulp om ...", "he wants
+#: help with ...", "ze wil ondersteuning bij ..." (session 14, outside14's o14-16: a
+#: settled past told first, the help wanted after it; the words of the past outweighed the
+#: ask). Not when a negation stands between or just before ("ze wil geen hulp", "he doesn't
+#: want help").
+HELP_WORDS = frozenset(["hulp", "ondersteuning", "steun", "advies", "help", "support",
+                        "advice"])
+WANTING = WISH_VERBS | frozenset(["want", "wants", "wanted", "need", "needs"])
+NOT_BETWEEN = frozenset(["geen", "niet", "nooit", "not", "no", "never", "don't", "doesn't",
+                         "dont", "doesnt"])
+
+
+def _wants_help(said: Sequence[str]) -> bool:
+    for i, word in enumerate(said):
+        if word in HELP_WORDS:
+            before = said[:i]
+            wish = max((j for j, w in enumerate(before) if w in WANTING), default=None)
+            # English negates before the wish ("doesn't want help"), Dutch after it
+            if wish is not None and not NOT_BETWEEN & set(before[max(0, wish - 2):]):
+                return True
+    return False
+
+
 def _asks(sentence: Sequence[str]) -> bool:
     """Whether a sentence without a question mark asks (:data:`ASK_OPENERS`...)."""
     pairs = set(pairwise(sentence))
@@ -694,6 +717,8 @@ def _asks(sentence: Sequence[str]) -> bool:
     if said and said[0] in ASK_OPENERS:
         return True
     if "graag" in said and WISH_VERBS & set(said[: said.index("graag")]):
+        return True
+    if _wants_help(said):
         return True
     return any(w in ASK_WORDS for w in said) or bool(pairs & ASK_PAIRS)
 

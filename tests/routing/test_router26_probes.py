@@ -181,8 +181,8 @@ def test_no_ask_read_in_a_run_on_that_does_not_ask(text: str) -> None:
 
 #: Probes that still fail, with their cause (strict: they must fail until fixed).
 OPEN = {
-    "p26-05": "'snapt er niks van' after a letter pulls the sociaal raadslieden first; "
-              "the UWV is second",
+    # p26-05 (a letter about WW stopping, 'snapt er niks van'): passes since s27-s29 were
+    # retired into examples (session 14), no rule changed
     "p26-11": "a gas stop for maintenance in the whole block, said to be fine, still "
               "raises the cut-off signal (safety: an explained cut-off)",
     "p26-18": "both old people's ages are read; the ouderenadviseur's age-band boost "

@@ -146,12 +146,10 @@ def test_permission_given_by_a_partner_is_no_signal(
 
 
 @pytest.mark.parametrize("text", [
-    pytest.param("ik mag van mijn man een cursus doen", marks=pytest.mark.xfail(
-        strict=True, reason="session 8: with s9-s11 retired into examples, Veilig Thuis "
-        "(the most examples) is third as a filler on 'man' (session 12: first by one "
-        "point on 'mag, man', OKT and the Taalhuis on 'cursus'); the balanced example vote "
-        "(session 8) removed it but cost safety recall on the retired sets "
-        "(docs/notes/2026-12-06s8-balance9.md); removed in session 10")),
+    # session 8 to 13 a strict xfail: Veilig Thuis third as a filler on 'man, mag'; passes
+    # since s27-s29 were retired into examples (session 14: more examples of courses and
+    # language classes), no rule changed
+    "ik mag van mijn man een cursus doen",
     "Ik mag van mijn vriend gewoon werken, maar ik zoek kinderopvang.",
 ])
 def test_permission_given_by_a_partner_lists_no_safety_service(
