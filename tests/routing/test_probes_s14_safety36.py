@@ -31,22 +31,26 @@ def test_probe_s36(row: dict[str, Any], router: Router) -> None:
 def test_a_negation_in_the_next_clause_does_not_reach_back(router: Router) -> None:
     """A negation after a new subject and its verb is that clause's; one right after the
     act, or after an inverted subject, still denies it."""
-    assert "partner_violence" in families(router, "haar vriend slaat haar ik weet niet wat ik moet doen")
-    assert "partner_violence" in families(router, "her husband hits her I do not know what to do")
-    assert "partner_violence" not in families(router, "Gelukkig slaat hij haar niet, ze hebben alleen ruzie.")
-    assert "partner_violence" not in families(router, "Haar man slaat haar niet, hij schreeuwt alleen.")
+    run_on = ["haar vriend slaat haar ik weet niet wat ik moet doen",
+              "her husband hits her I do not know what to do"]
+    denied = ["Gelukkig slaat hij haar niet, ze hebben alleen ruzie.",
+              "Haar man slaat haar niet, hij schreeuwt alleen."]
+    assert all("partner_violence" in families(router, q) for q in run_on)
+    assert not any("partner_violence" in families(router, q) for q in denied)
 
 
 def test_als_with_a_determiner_is_no_childhood(router: Router) -> None:
     """"als kind" (as a child) places a danger in the past; "als de kinderen ..." is a
     clause (if, when) and places nothing."""
     assert "partner_violence" in families(router, "Mijn man slaat me als de kinderen slapen.")
-    assert "partner_violence" not in families(router, "Als kind werd ik door mijn vader geslagen, nu gaat het goed.")
+    childhood = "Als kind werd ik door mijn vader geslagen, nu gaat het goed."
+    assert not families(router, childhood)
 
 
 def test_an_act_of_force_is_not_explained_by_a_helpers_role(router: Router) -> None:
     """The shopping helper's role cancels the elder rules for a bank card, not for a push;
     without the push the helper is no signal."""
-    helper = "Mijn oma van 84 heeft haar pinpas aan haar kleinzoon gegeven, hij doet de boodschappen"
+    helper = ("Mijn oma van 84 heeft haar pinpas aan haar kleinzoon gegeven, hij doet de "
+              "boodschappen")
     assert "elder_abuse" not in families(router, helper + ".")
     assert "elder_abuse" in families(router, helper + ", maar hij duwt haar als ze te traag is.")
