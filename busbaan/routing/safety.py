@@ -215,6 +215,7 @@ class _Family(BaseModel):
     not_below_age: int | None = Field(default=None, ge=0, le=120)
     not_by: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    unexplained: tuple[str, ...] = ()
     minors: tuple[str, ...] = ()
     minors_why: _Text | None = None
     adult_kin: _AdultKin | None = None
@@ -410,6 +411,11 @@ class Family:
     #: present in the question, it cancels the family's ``all_of`` rules (not its
     #: strong cues).
     unless: tuple[tuple[str, ...], ...] = ()
+    #: Acts of force done to the person (pushing, locking in, tying): no plain cause of
+    #: ``unless`` explains them (a fall explains a bruise, a helper's role the bank card,
+    #: neither explains a push), so where one is read the ``unless`` cancels nothing
+    #: (session 14, safety36).
+    unexplained: tuple[tuple[str, ...], ...] = ()
     #: Services for a person under 18 when none of ``services`` is open to their age
     #: (a 17-year-old with suicidal talk and adult mental-health services): the first
     #: ones on the map and open to them go first; without any, ``services`` all the same.
@@ -641,7 +647,7 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
         def at(field: str, f_no: int = f_no) -> str:
             return _where(("families", f_no, field), raw)
 
-        for field in ("strong", "unless", "not_by"):
+        for field in ("strong", "unless", "unexplained", "not_by"):
             cues = family.get(field)
             for cue in cues if isinstance(cues, list) else ():
                 if isinstance(cue, str) and not _words(cue):
@@ -730,6 +736,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             not_below_age=f.not_below_age,
             not_by=tuple(_words(c) for c in f.not_by),
             unless=tuple(_words(c) for c in f.unless),
+            unexplained=_with_joined(_words(c) for c in f.unexplained),
             minors=f.minors,
             weak=tuple(
                 WeakList(w.source, _for_person(_with_joined(_words(c) for c in w.cues),
@@ -1494,6 +1501,8 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
         tok = toks[i]
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS or q.surface[i] in _CLAUSE_END:
             return False
+        if _opens_main_clause(q, i):
+            return False
         if tok in _ABLE:
             # s12 (safety31; retired h21-078 "SINDS GISTER KAN NIET douchen"): a negation
             # after a verb of ability is that verb's ("kan niet douchen": cannot shower,
@@ -1506,6 +1515,35 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # that cue's verb, not the words before it
             return i not in q.owned
     return False
+
+
+#: English subject pronouns: English puts no subject after a lexical verb, so one after
+#: a cue opens a clause of its own (a run-on sentence, "she walked into a door I don't
+#: want ..."). From any English grammar.
+_EN_SUBJECTS = frozenset(["i", "he", "she", "we", "they"])
+#: Dutch subject pronouns that are never an object or a possessive ("ze" and "zij" are
+#: also "them"/"her" in speech, but not after a cue's verb and before another verb).
+_NL_SUBJECTS = frozenset(["ik", "jij", "hij", "zij", "ze", "we", "wij"])
+
+
+def _opens_main_clause(q: _Question, at: int) -> bool:
+    """True when the word at ``at``, after a cue, is a subject
+    pronoun that opens a main clause of its own, so a negation after it negates that
+    clause's verb, not the cue (session 14, safety36; retired h25-081, dictated without
+    punctuation: "she said she walked into a door I don't want to make it worse", and
+    "haar vriend slaat haar ik weet niet wat ..."). ANS and any English grammar: a main
+    clause opens with its subject and then its finite verb; Dutch may put the subject
+    right after the finite verb (inversion: "slaat hij haar niet", "iets aandoen heeft
+    ze niet gezegd"), so a Dutch pronoun counts only with a finite verb right after it
+    (its lemma ends in -n and differs from the word as written: "ik weet", "ze durft").
+    An English subject pronoun never follows a lexical verb in a statement."""
+    word = q.surface[at]
+    if word in _EN_SUBJECTS and word not in _NL_SUBJECTS:
+        return True
+    nxt = at + 1
+    return (word in _NL_SUBJECTS and nxt < len(q.toks) and q.toks[nxt].isalpha()
+            and q.toks[nxt].endswith("n") and q.toks[nxt] != q.surface[nxt]
+            and q.toks[nxt] not in NEGATIONS)
 
 
 def _between(cue: tuple[str, ...], q: _Question, start: int) -> list[int]:
@@ -2165,7 +2203,10 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                 found.append(Signal(family.for_minor() if minor else family, " ".join(cue)))
             continue
         rules = family.all_of + (family.minors_all_of if minor else ())
-        if cue is None and rules and not _plain_cause(family.unless, q):
+        # s14 (safety36; retired h20-075): a plain cause explains a sign, never an act
+        # of force ("ze doet de boodschappen" does not explain "duwt me")
+        if cue is None and rules and not (_plain_cause(family.unless, q) and _first_match(
+                family.unexplained, q) is None):
             ruled: list[Mapping[int, str]] = []
 
             def skip(family: Family = family,
@@ -2450,8 +2491,38 @@ def _past(signals: SafetySignals, q: _Question,
     words |= _years_past(q, today)
     for start in sorted(_figurative(q, phrases) | words):
         if start not in out:
-            out.update(_clause_part(q, start, signals.turns))
+            part = _clause_part(q, start, signals.turns)
+            out.update(part)
+            out.update(_referred_to(q, part.start))
     return frozenset(out)
+
+
+#: Demonstratives that, as a clause's subject, stand for what was told just before
+#: ("dat is twee jaar geleden", "that was years ago"; ANS: the anaphoric 'dat'/'dit',
+#: Oxford Learner's 'that' as a pronoun). From any grammar of Dutch and English.
+_ANAPHORS = frozenset(["dat", "dit", "het", "that", "this", "it"])
+#: Finite forms of "zijn"/"be" that the anaphor is the subject of.
+_BE_FORMS = frozenset(["is", "was", "zijn", "waren", "were", "s"])
+
+
+def _referred_to(q: _Question, left: int) -> range:
+    """The words before ``left`` in its sentence when the part that opens at ``left``
+    is an anaphor and a form of "zijn"/"be" ("maar dat is twee jaar geleden", "but that
+    was years ago"): the past marker in it dates what the anaphor stands for, the words
+    told just before it (session 14, safety36; retired h27-003 "duwde me soms, maar dat
+    is 2 jaar geleden"). Nothing for a part that opens otherwise ("... maar jaren
+    geleden sloeg hij ook al" dates its own clause only)."""
+    opens = left
+    while opens < len(q.surface) and (q.surface[opens] in CLAUSE_BREAKS
+                                      or q.surface[opens] in ("en", "and")):
+        opens += 1  # the turn word itself ("but that was ...")
+    if (opens + 1 >= len(q.surface) or q.surface[opens] not in _ANAPHORS
+            or q.surface[opens + 1] not in _BE_FORMS):
+        return range(0)
+    first = left
+    while first > 0 and q.toks[first - 1] not in _SENTENCE_END:
+        first -= 1
+    return range(first, left)
 
 
 def _clause_part(q: _Question, start: int, turns: Iterable[str]) -> range:
@@ -2673,13 +2744,27 @@ _CLAUSE_SUBJECTS = frozenset(["ik", "je", "jij", "hij", "zij", "ze", "we", "wij"
                               "u", "i", "you", "he", "she", "they"])
 
 
+#: Determiners that open a noun phrase with its own article or possessive (Dutch,
+#: English; from any grammar): after "als"/"as" such a phrase is a clause's subject or
+#: a comparison, not a role ("als de kinderen niet komen", "as the children left",
+#: "huilt als een kind"). English "a" is left out: "as a child" is the role.
+_DETERMINERS = frozenset(["de", "het", "een", "mijn", "zijn", "haar", "hun", "ons", "onze",
+                          "jouw", "uw", "die", "deze", "dit", "dat", "the", "my", "his",
+                          "her", "their", "our", "your", "these", "those", "this", "that"])
+
+
 def _opens_clause(q: _Question, at: int, before: int) -> bool:
     """True when the cue word at ``at`` is a conjunction that opens a clause whose
     subject stands in the words up to ``before`` (ANS: "als" + onderwerp is the
     conjunction, "als" + a bare noun the preposition of a role): the past marker "als
-    kind" is not read in "als ik de kinderen meeneem" (session 11, xfail21)."""
+    kind" is not read in "als ik de kinderen meeneem" (session 11, xfail21).
+
+    Session 14 (safety36; retired h20-064 "als de kinderen dit weekend niet bij hem
+    zijn"): a subject or a comparison may also open with a determiner (ANS: the role's
+    noun is bare, "als kind", "als moeder"; "als de kinderen" is their clause)."""
     return q.surface[at] in _ROLE_OR_CONJUNCTION and any(
-        q.surface[i] in _CLAUSE_SUBJECTS for i in range(at + 1, before))
+        q.surface[i] in _CLAUSE_SUBJECTS or (i == at + 1 and q.surface[i] in _DETERMINERS)
+        for i in range(at + 1, before))
 
 
 #: Words that put a cause in someone's mouth or in doubt ("zou gevallen zijn",
@@ -2728,11 +2813,15 @@ def _jest(signals: SafetySignals, q: _Question) -> frozenset[int]:
     keep the word at a distance (ANS: aanhalingstekens for distance or irony) and the
     joke word says how it was meant. Nothing when the question says it is meant or
     feared (``signals.earnest``), or without quotes ("zegt dat hij me vermoordt, hij
-    lacht erbij" is read)."""
+    lacht erbij" is read). Session 14 (safety36; retired h27-046, h27-051): a chat
+    laugh ("lol", "lmao", "haha") after the quote is the asker's joke word too; a joke
+    word inside the quotes is the speaker's and makes nothing a joke."""
     out = _joked_before(signals, q) | _glossed(signals, q)
     if not q.quoted or not signals.jest or _said(q, signals.earnest):
         return out
-    jokes = {_sentence(q, at) for at in _figurative(q, signals.jest)}
+    # s14 (safety36): the joke word is the asker's, outside the quotes: inside them it
+    # is the speaker's own ("'ik maak je af lol'" is still a threat)
+    jokes = {_sentence(q, at) for at in _figurative(q, signals.jest) if at not in q.quoted}
     return out | frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
 
 
@@ -2817,6 +2906,20 @@ _TOPIC_SUBJECTS = frozenset(["ik", "je", "jij", "hij", "ze", "zij", "we", "wij",
                              "he", "she", "we", "they"])
 #: Words between a text's noun and what it is about ("een werkstuk voor school over").
 _TOPIC_REACH = 3
+#: Auxiliaries and copulas that follow a question word in a direct question ("where can
+#: I", "waar kan ik"): from any grammar of Dutch and English.
+_QUESTION_AUX = frozenset(["can", "could", "do", "does", "did", "is", "are", "should",
+                           "would", "will", "shall", "kan", "kun", "kunt", "kunnen", "moet",
+                           "moeten", "mag", "mogen", "is", "zijn", "ga", "gaat", "gaan"])
+
+
+def _asks(q: _Question, at: int) -> bool:
+    """True when the question word at ``at`` opens a direct question (an auxiliary right
+    after it: "an essay, where can I ..."), not the relative clause of a text's content
+    ("a short film where an 18-year-old runs away"; session 14, safety36, retired h29-063:
+    "where"/"waarin" after a text's noun tells what happens in it, as "over"/"about" do)."""
+    return (q.surface[at] in WH_WORDS and at + 1 < len(q.surface)
+            and q.surface[at + 1] in _QUESTION_AUX)
 
 
 def _topic(signals: SafetySignals, q: _Question) -> frozenset[int]:
@@ -2835,7 +2938,7 @@ def _topic(signals: SafetySignals, q: _Question) -> frozenset[int]:
         for at in q.where(word):
             end = min(len(q.surface), at + _TOPIC_REACH + 1)
             about = next((p for p in range(at + 1, end) if q.clause[p] == q.clause[at]
-                          and q.surface[p] in signals.about), None)
+                          and q.surface[p] in signals.about and not _asks(q, p)), None)
             if about is None:
                 continue
             p = about

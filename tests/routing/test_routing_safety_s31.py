@@ -28,8 +28,6 @@ KNOWN_GAPS: dict[str, str] = {
     "probe31-030": "a placement's end months away ('moet in november weg uit de woning') reads "
                    "as eviction (moeten + woning uit + a month): the eviction date months away "
                    "is safety30's kind in this session",
-    "probe31-031": "elder_abuse's `unless` (a helper's role: 'hij doet wel mijn boodschappen') "
-                   "cancels all its rules, also the pushing; it needs an `unless` per rule",
 }
 
 
