@@ -1160,4 +1160,17 @@ ENGLISH: Mapping[str, str] = {
     "food parcel": "voedselpakket voedselbank",
     "groceries": "boodschappen voedsel",
     "hungry": "honger voedsel",
+    # session 14 (router29; retired s28, newcomers' English): the money one lives on,
+    # said word for word from the Dutch "levensonderhoud" / "geld om van te leven" and
+    # from COA's weekly "leefgeld", which COA's own English pages call the "living
+    # allowance" (Van Dale NL-EN: levensonderhoud = subsistence, "(money) to live on");
+    # "income" is Van Dale's "inkomen", and "no income" is the Dutch "geen inkomen" above
+    "income": "inkomen",
+    "no income": "geen inkomen bijstand levensonderhoud",
+    "money to live": "levensonderhoud bijstand",
+    "money to live on": "levensonderhoud bijstand",
+    "money for living": "levensonderhoud bijstand",
+    "living money": "levensonderhoud bijstand",
+    "living allowance": "levensonderhoud bijstand",
+    "cost of living": "levensonderhoud",
 }

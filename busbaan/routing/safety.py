@@ -255,14 +255,24 @@ _CONTRACTED = re.compile(
 _CONTRACTED_FULL: Mapping[str, str] = {"ca": "can", "wo": "will", "ai": "is"}
 
 
+#: The Dutch plural in -'s after a long vowel ("camera's", "foto's", "baby's"; ANS 3.3.2,
+#: the same letters as a possessive "oma's"): the word before the apostrophe is the
+#: singular. Read as that singular, so that a cue's plural matches a singular a learner
+#: of Dutch writes, and the other way round ("camera in de muur" is "camera's in de
+#: muren"; session 14, router29, retired h28-018). Read as a word of its own, the "s"
+#: was a word between the cue's words. Not after "e": English "he's", "she's".
+_PLURAL_S = re.compile(r"(?<=[a-z][aiouy])'s\b")
+
+
 def _uncontracted(folded: str) -> str:
     """``folded`` with English negative contractions written out ("isn't" -> "is
-    not", "cant" -> "can not", "cannot" -> "can not"; see :data:`_CONTRACTED`)."""
+    not", "cant" -> "can not", "cannot" -> "can not"; see :data:`_CONTRACTED`) and a
+    Dutch plural in -'s read as its singular (:data:`_PLURAL_S`)."""
     def out(match: re.Match[str]) -> str:
         aux = match.group(1)
         return f"{_CONTRACTED_FULL.get(aux, aux)} not"
 
-    return _CONTRACTED.sub(out, folded)
+    return _PLURAL_S.sub("", _CONTRACTED.sub(out, folded))
 
 
 #: English words (not Dutch ones) are reduced by Snowball's English stemmer.
