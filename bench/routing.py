@@ -657,8 +657,19 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
 
 
 #: A set with at least this many confident out-of-fold answers is certified on its own
-#: too (its Wilson lower bound reaches RIGHT_GOAL), not only as part of the pool.
+#: too (its Wilson lower bound, at PER_SET_Z, reaches RIGHT_GOAL), not only as part of
+#: the pool.
 MIN_CERTIFY_PER_SET = 30
+#: The per-set bound is one-sided 80 % (z for 0.80), the pooled one 90 % (session 14,
+#: bench14). The goal is the pool's (right 9 times in 10 when confident); the per-set
+#: check is there to catch one kind of asker clearly below it. At 90 % for each of ~27
+#: sets of 30-70 confident answers it asked each set to show about 96-97 % right: a set
+#: right 30 times in 31 (96.8 %) blocked a threshold (s27 at 940). Out of fold on the
+#: retired sets (the threshold chosen without the set it is read on), the 80 % bound
+#: takes coverage from 63.2 % to 70.7 % at 98.2 % -> 97.9 % right, every set still
+#: right >= 90 % (worst 91.8 %); leaving the session out, 65.8 % -> 66.1 %, worst 90.2 %
+#: both (docs/notes/2026-12-12s14-bench14.md). WILSON_Z here restores the old rule.
+PER_SET_Z = 0.8416
 #: A set with at least this many confident out-of-fold answers must itself be right
 #: RIGHT_GOAL of the time at the fallback threshold.
 MIN_PER_SET = 10
@@ -668,9 +679,9 @@ def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
     """(threshold, pooled Wilson lower bound there, certified). Certified: the lowest
     threshold whose pooled confident answers' lower bound reaches RIGHT_GOAL (with at
     least MIN_CONFIDENT answers), and so does each set's own with at least
-    MIN_CERTIFY_PER_SET confident answers (session 6: a pool can be certified by its easy
-    sets while the everyday-words set, the one most like what people type, falls
-    short). When none does, the lowest at which every tuning set
+    MIN_CERTIFY_PER_SET confident answers, at PER_SET_Z (session 6: a pool can be
+    certified by its easy sets while the everyday-words set, the one most like what
+    people type, falls short). When none does, the lowest at which every tuning set
     with at least MIN_PER_SET confident answers is right RIGHT_GOAL of the time, and
     the pool too (a point estimate: not certified, and reported as such)."""
     import numpy as np
@@ -686,7 +697,7 @@ def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
         bound = wilson_lower(int(right[taken].sum()), n)
         own_bounds = [
             wilson_lower(int(right[taken & (sets == name)].sum()),
-                         int((taken & (sets == name)).sum()))
+                         int((taken & (sets == name)).sum()), PER_SET_Z)
             for name in set(sets.tolist())
             if (taken & (sets == name)).sum() >= MIN_CERTIFY_PER_SET]
         if bound >= RIGHT_GOAL and min(own_bounds, default=1.0) >= RIGHT_GOAL:
@@ -1205,9 +1216,10 @@ def render(figures: dict[str, Any]) -> str:
         f"**Calibration, cross-validated** (`python -m bench.routing --calibrate`): each "
         "tuning set left out once, the confidence fitted on the others' answers without a "
         "safety signal; the threshold is the lowest at which the pooled out-of-fold "
-        "answers, and each set with 30+ confident answers on its own (session 6), reach a "
-        "one-sided 90 % Wilson lower bound of 0.90, else the lowest at which the pool and "
-        "every set with 10+ confident answers are right 9 in 10 out of fold. Now: "
+        "answers reach a one-sided 90 % Wilson lower bound of 0.90 and each set with 30+ "
+        "confident answers on its own (session 6) a one-sided 80 % one (session 14), else "
+        "the lowest at which the pool and every set with 10+ confident answers are right "
+        "9 in 10 out of fold. Now: "
         f"threshold {cal['confident_at']} ({'certified' if cal['certified'] else 'NOT certified'}"
         f": Wilson lower bound {cal['wilson_lower']:.3f}), out of fold "
         f"{pct(cal['oof_plain_right'], cal['oof_plain_confident'])} right of "

@@ -123,3 +123,24 @@ def test_unseen_figures_pool_as_counts() -> None:
     pooled = unseen_counts(["heldout27", "heldout28"])
     assert pooled == {"n": 200, "top1": 163, "top3": 192, "safety_n": 70,
                       "safety_top3": 67, "confident": 120, "right": 111}
+
+
+def test_a_set_right_thirty_times_in_thirty_one_no_longer_blocks_the_threshold() -> None:
+    """The per-set check (30+ confident answers) is a one-sided 80 % bound since session
+    14: a small set right 30 of 31 times (96.8 %) passes beside an easy pool, one right
+    28 of 31 times (90.3 %, too close to the goal to tell) still blocks the threshold."""
+    from bench.routing import _threshold
+
+    def pool(small_right: int) -> tuple[Any, Any, Any]:
+        import numpy as np
+
+        prob = np.array([0.95] * 31 + [0.95] * 200 + [0.6] * 100)
+        right = np.array([1.0] * small_right + [0.0] * (31 - small_right)
+                         + [1.0] * 200 + [1.0, 0.0] * 50)
+        sets = np.array(["small"] * 31 + ["easy"] * 300)
+        return prob, right, sets
+
+    t, bound, certified = _threshold(*pool(30))
+    assert t == pytest.approx(0.95) and certified and bound >= 0.9
+    t, bound, certified = _threshold(*pool(28))
+    assert not certified
