@@ -239,14 +239,16 @@ def sessions_table(by_set: dict[str, Any], by_session: dict[str, Any]) -> list[s
             continue
         sets_ = f"s{keys[0].removeprefix('heldout')}-s{keys[-1].removeprefix('heldout')}"
         unseen = unseen_counts(keys)
-        for label, f in (("unseen, end of the session", unseen),
-                         ("leave one set out", by_set), ("leave the session out", by_session)):
-            here = unseen if f is unseen else {x: sum(f[k][x] for k in keys) for x in FIELDS}
+        scored = {"unseen, end of the session": unseen,
+                  "leave one set out": {x: sum(by_set[k][x] for k in keys) for x in FIELDS},
+                  "leave the session out": {x: sum(by_session[k][x] for k in keys)
+                                            for x in FIELDS}}
+        for label, here in scored.items():
             rows.append(f"| {session} | {sets_} | {label} | {cells(here)} |")
             total = pooled.setdefault(label, dict.fromkeys(FIELDS, 0))
             for x in FIELDS:
                 total[x] += here[x]
-            if f is not unseen:
+            if here is not unseen:
                 gaps[label].append([
                     here["top1"] / here["n"] - unseen["top1"] / unseen["n"],
                     here["top3"] / here["n"] - unseen["top3"] / unseen["n"],

@@ -23,11 +23,11 @@ from bench.routing import BENCH_DAY, calibration_answers, main, set_figures
 
 #: Written for this test (no set's words): an eviction on a date, months after the
 #: benchmark day and a few days after NEAR.
-EVICTION = {"id": "day-1", "context": {},
-            "question": "Onze huurder moet op 3 maart 2027 zijn woning uit, de ontruiming "
-                        "is aangezegd wegens huurschuld.",
-            "expected": ["shv-crisisinterventie"], "acceptable": [],
-            "safety": "eviction_cutoff"}
+EVICTION: dict[str, Any] = {
+    "id": "day-1", "context": {},
+    "question": "Onze huurder moet op 3 maart 2027 zijn woning uit, de ontruiming is "
+                "aangezegd wegens huurschuld.",
+    "expected": ["shv-crisisinterventie"], "acceptable": [], "safety": "eviction_cutoff"}
 NEAR = dt.date(2027, 2, 25)
 
 
