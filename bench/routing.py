@@ -44,6 +44,17 @@ SHARED = ROOT.parent / "shared" / "socialmap"
 LOCAL = ROOT / "tests" / "data" / "socialmap"
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Routing in everyday words (issue 8)"
+#: The day every question of a benchmark run is read on (session 14, bench14): the router
+#: weighs a date in a question against the day it is asked (an eviction "op 12-3-2027" is
+#: months away, :func:`busbaan.routing.safety.later_than`), so a run that read the clock
+#: would score a set differently from one day to the next, and a run that passed the day
+#: to one figure and not to another (top-1 through ``route batch``, the safety and
+#: confidence tables through ``Router.route`` without a day, until session 14) would score
+#: one question two ways. Fixed, so that every figure of a run and every run read a
+#: question the same way: 2026-12-06, the day sessions 7 to 14 were run and the retired
+#: sets s9-s29 were written (s3-s8 between 2026-12-03 and 12-04). ``--today YYYY-MM-DD``
+#: reads them on another day (one day for the whole run).
+BENCH_DAY = dt.date(2026, 12, 6)
 GOALS = {"top1": 0.85, "top3": 0.97, "margin": 0.15, "p95_ms": 20.0, "right": 0.90}
 FROZEN = "frozen-2026-12-03.jsonl"
 #: The everyday-language tuning set of session 4 (written by another engineer from the
@@ -428,10 +439,12 @@ def score(questions: Sequence[dict[str, Any]], rank: Ranker) -> tuple[float, flo
     return top1 / len(questions), top3 / len(questions)
 
 
-def busbaan_ranker(router: Router) -> Ranker:
+def busbaan_ranker(router: Router, today: dt.date = BENCH_DAY) -> Ranker:
+    """The router through ``route batch``'s line handler, reading each question on
+    ``today`` (as ``route batch --today`` does)."""
     def rank(q: dict[str, Any]) -> list[str]:
         line = json.dumps({"id": q["id"], "question": q["question"], "context": q["context"]})
-        answer = batch_line(router, line)
+        answer = batch_line(router, line, today=today)
         if "field" in answer:  # a field route batch does not read: a broken set, not a miss
             raise ValueError(f"{q['id']}: {answer['error']}")
         return [r["service_id"] for r in answer.get("results", [])]
@@ -483,19 +496,21 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
 
 
 def ablation(
-    social_map: SocialMap, sets: Sequence[Sequence[dict[str, Any]]]
+    social_map: SocialMap, sets: Sequence[Sequence[dict[str, Any]]],
+    today: dt.date = BENCH_DAY,
 ) -> list[tuple[str, list[tuple[float, float]]]]:
     """Top-1/top-3 per question set for each variant of ``ABLATIONS``."""
     rows = []
     for label, changes in ABLATIONS:
         router = without_asked(social_map, **changes)
-        rows.append((label, [score(questions, busbaan_ranker(router)) for questions in sets]))
+        rows.append((label, [score(questions, busbaan_ranker(router, today))
+                             for questions in sets]))
     return rows
 
 
 def examples_curve(
     social_map: SocialMap, sets: Sequence[Sequence[dict[str, Any]]],
-    sizes: Sequence[int] = (0, 10, 25, 40, 55),
+    sizes: Sequence[int] = (0, 10, 25, 40, 55), today: dt.date = BENCH_DAY,
 ) -> list[tuple[int, list[tuple[float, float]]]]:
     """Top-1/top-3 per question set with the first ``n`` example questions of each
     service (over its files in name order: the first batch, then the second)."""
@@ -511,27 +526,30 @@ def examples_curve(
             cut.append(Entry(e.key, e.examples[:budget], e.source, e.like))
             left[e.key] = max(0, budget - len(e.examples))
         router = Router(social_map, examples=ExampleSet(tuple(cut)))
-        rows.append((n, [score(questions, busbaan_ranker(router)) for questions in sets]))
+        rows.append((n, [score(questions, busbaan_ranker(router, today))
+                         for questions in sets]))
     return rows
 
 
-def latency(router: Router, questions: Sequence[dict[str, Any]], passes: int) -> list[float]:
+def latency(router: Router, questions: Sequence[dict[str, Any]], passes: int,
+            today: dt.date = BENCH_DAY) -> list[float]:
     """Per-question wall time of ``Router.route`` in milliseconds, over several passes."""
     times = []
     for _ in range(passes):
         for q in questions:
             start = time.perf_counter()
-            router.route(q["question"], q["context"])
+            router.route(q["question"], q["context"], today=today)
             times.append((time.perf_counter() - start) * 1000.0)
     return times
 
 
-def cpu_per_question(router: Router, questions: Sequence[dict[str, Any]]) -> float:
+def cpu_per_question(router: Router, questions: Sequence[dict[str, Any]],
+                     today: dt.date = BENCH_DAY) -> float:
     """Mean CPU time of ``Router.route`` per question (ms): what the router costs
     whatever else runs on the machine."""
     start = time.process_time()
     for q in questions:
-        router.route(q["question"], q["context"])
+        router.route(q["question"], q["context"], today=today)
     return (time.process_time() - start) * 1000.0 / len(questions)
 
 
@@ -540,15 +558,18 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def cli_check(map_path: Path, questions: Sequence[dict[str, Any]], router: Router) -> str:
-    """Run the real `busbaan route batch` once and compare with the in-process answers."""
+def cli_check(map_path: Path, questions: Sequence[dict[str, Any]], router: Router,
+              today: dt.date = BENCH_DAY) -> str:
+    """Run the real `busbaan route batch --today` once and compare with the in-process
+    answers (both read the questions on ``today``)."""
     lines = "".join(
         json.dumps({"id": q["id"], "question": q["question"], "context": q["context"]}) + "\n"
         for q in questions
     )
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", _CLI, "route", "batch", "--map", str(map_path)],
+        [sys.executable, "-c", _CLI, "route", "batch", "--map", str(map_path),
+         "--today", today.isoformat()],
         input=lines,
         capture_output=True,
         text=True,
@@ -561,7 +582,8 @@ def cli_check(map_path: Path, questions: Sequence[dict[str, Any]], router: Route
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     same = len(out) == len(questions) and all(
         o["id"] == q["id"]
-        and o == batch_line(router, json.dumps({k: q[k] for k in ("id", "question", "context")}))
+        and o == batch_line(router, json.dumps({k: q[k] for k in ("id", "question", "context")}),
+                            today=today)
         for o, q in zip(out, questions, strict=False)
     )
     verdict = "identical to in-process" if same else "DIFFERENT from in-process"
@@ -635,8 +657,19 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
 
 
 #: A set with at least this many confident out-of-fold answers is certified on its own
-#: too (its Wilson lower bound reaches RIGHT_GOAL), not only as part of the pool.
+#: too (its Wilson lower bound, at PER_SET_Z, reaches RIGHT_GOAL), not only as part of
+#: the pool.
 MIN_CERTIFY_PER_SET = 30
+#: The per-set bound is one-sided 80 % (z for 0.80), the pooled one 90 % (session 14,
+#: bench14). The goal is the pool's (right 9 times in 10 when confident); the per-set
+#: check is there to catch one kind of asker clearly below it. At 90 % for each of ~27
+#: sets of 30-70 confident answers it asked each set to show about 96-97 % right: a set
+#: right 30 times in 31 (96.8 %) blocked a threshold (s27 at 940). Out of fold on the
+#: retired sets (the threshold chosen without the set it is read on), the 80 % bound
+#: takes coverage from 63.2 % to 70.7 % at 98.2 % -> 97.9 % right, every set still
+#: right >= 90 % (worst 91.8 %); leaving the session out, 65.8 % -> 66.1 %, worst 90.2 %
+#: both (docs/notes/2026-12-12s14-bench14.md). WILSON_Z here restores the old rule.
+PER_SET_Z = 0.8416
 #: A set with at least this many confident out-of-fold answers must itself be right
 #: RIGHT_GOAL of the time at the fallback threshold.
 MIN_PER_SET = 10
@@ -646,9 +679,9 @@ def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
     """(threshold, pooled Wilson lower bound there, certified). Certified: the lowest
     threshold whose pooled confident answers' lower bound reaches RIGHT_GOAL (with at
     least MIN_CONFIDENT answers), and so does each set's own with at least
-    MIN_CERTIFY_PER_SET confident answers (session 6: a pool can be certified by its easy
-    sets while the everyday-words set, the one most like what people type, falls
-    short). When none does, the lowest at which every tuning set
+    MIN_CERTIFY_PER_SET confident answers, at PER_SET_Z (session 6: a pool can be
+    certified by its easy sets while the everyday-words set, the one most like what
+    people type, falls short). When none does, the lowest at which every tuning set
     with at least MIN_PER_SET confident answers is right RIGHT_GOAL of the time, and
     the pool too (a point estimate: not certified, and reported as such)."""
     import numpy as np
@@ -664,7 +697,7 @@ def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
         bound = wilson_lower(int(right[taken].sum()), n)
         own_bounds = [
             wilson_lower(int(right[taken & (sets == name)].sum()),
-                         int((taken & (sets == name)).sum()))
+                         int((taken & (sets == name)).sum()), PER_SET_Z)
             for name in set(sets.tolist())
             if (taken & (sets == name)).sum() >= MIN_CERTIFY_PER_SET]
         if bound >= RIGHT_GOAL and min(own_bounds, default=1.0) >= RIGHT_GOAL:
@@ -676,16 +709,12 @@ def _threshold(prob: Any, right: Any, sets: Any) -> tuple[float, float, bool]:
     return certified or fallback or (1.0, 0.0, False)
 
 
-def calibrate(router_for: Callable[[str], Router],
-              sets: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> dict[str, Any]:
-    """Fit the confidence on the tuning sets' answers without a safety signal (those
-    are confident by their own rule, :attr:`Tuning.safety_confident_share`) and choose
-    its threshold by cross-validation: each tuning set is left out once, the model
-    fitted on the others, and the threshold read from the pooled out-of-fold chances
-    (:func:`_threshold`). Also reports, per set, what that threshold gives out of
-    sample: right when confident and coverage, for plain answers and with the safety
-    answers (confident by their rule) included. Each set is scored by
-    ``router_for(name)``: for a set shipped as examples, a router without them."""
+def calibration_answers(router_for: Callable[[str], Router],
+                        sets: Sequence[tuple[str, Sequence[dict[str, Any]]]],
+                        today: dt.date = BENCH_DAY) -> dict[str, Any]:
+    """Per answer of the tuning sets (each read on ``today``, by ``router_for(name)``):
+    its set, its calibration features, right at top 1, a safety answer, confident. A
+    near miss (no right answer) is left out."""
     import numpy as np
 
     names, rows, labels, safe, sure = [], [], [], [], []
@@ -694,24 +723,53 @@ def calibrate(router_for: Callable[[str], Router],
         for q in questions:
             if not q["expected"]:
                 continue  # a near miss kept only to count false alarms: no right answer
-            answer, features = router._route(q["question"], q["context"], 10, "nl", None, None)
+            answer, features = router._route(q["question"], q["context"], 10, "nl", None, None,
+                                             today)
             right = bool(answer.results) and answer.results[0].service_id in q["expected"]
             names.append(name)
             rows.append(features)
             labels.append(float(right))
             safe.append(bool(answer.safety))
             sure.append(answer.confident)
-    s, x, y, by_rule = np.array(names), np.array(rows), np.array(labels), np.array(safe)
-    # a safety answer is confident by its own rule (Router._borne_out), fitted on nothing
-    sure_by_rule = by_rule & np.array(sure)
-    plain = ~by_rule
+    return {"set": np.array(names), "x": np.array(rows), "right": np.array(labels),
+            "safety": np.array(safe, dtype=bool), "confident": np.array(sure, dtype=bool)}
+
+
+def out_of_fold(answers: dict[str, Any], names: Sequence[str]) -> Any:
+    """Each plain answer's (no safety signal) chance of being right from a model fitted
+    on the other sets' plain answers (leave one set out); 0 for a safety answer."""
+    import numpy as np
+
+    s, x, y = answers["set"], answers["x"], answers["right"]
+    plain = ~answers["safety"]
     oof = np.zeros(len(y))
-    for name, _ in sets:
+    for name in names:
         out = (s == name) & plain
         fit = plain & (s != name)
         if out.any():
             w = fit_logistic(x[fit], y[fit])
             oof[out] = 1 / (1 + np.exp(-(w[0] + x[out] @ w[1:])))
+    return oof
+
+
+def calibrate(router_for: Callable[[str], Router],
+              sets: Sequence[tuple[str, Sequence[dict[str, Any]]]],
+              today: dt.date = BENCH_DAY) -> dict[str, Any]:
+    """Fit the confidence on the tuning sets' answers without a safety signal (those
+    are confident by their own rule, :attr:`Tuning.safety_confident_share`) and choose
+    its threshold by cross-validation: each tuning set is left out once, the model
+    fitted on the others, and the threshold read from the pooled out-of-fold chances
+    (:func:`_threshold`). Also reports, per set, what that threshold gives out of
+    sample: right when confident and coverage, for plain answers and with the safety
+    answers (confident by their rule) included. Each set is scored by
+    ``router_for(name)``: for a set shipped as examples, a router without them; every
+    question is read on ``today``."""
+    answers = calibration_answers(router_for, sets, today)
+    s, x, y, by_rule = answers["set"], answers["x"], answers["right"], answers["safety"]
+    # a safety answer is confident by its own rule (Router._borne_out), fitted on nothing
+    sure_by_rule = by_rule & answers["confident"]
+    plain = ~by_rule
+    oof = out_of_fold(answers, [name for name, _ in sets])
     threshold, bound, certified = _threshold(oof[plain], y[plain], s[plain])
     weights = fit_logistic(x[plain], y[plain])
     per_set = []
@@ -744,6 +802,7 @@ def replay(
     others: Sequence[dict[str, Any]],
     steps: Sequence[int] = (0, 10, 50, 200),
     seed: int = 8,
+    today: dt.date = BENCH_DAY,
 ) -> list[dict[str, Any]]:
     """The learning curve: feedback items replayed from ``stream_from`` (dev questions,
     drawn at random with a fixed seed; a professional says !goed when the first service
@@ -772,7 +831,8 @@ def replay(
             return float("nan"), 0
         right = 0
         for q in questions:
-            found = router.route(q["question"], q["context"], learned=learned).results
+            found = router.route(q["question"], q["context"], learned=learned,
+                                 today=today).results
             right += bool(found) and found[0].service_id in q["expected"]
         return right / len(questions), len(questions)
 
@@ -780,7 +840,7 @@ def replay(
         while done < step:
             q = rng.choice(list(stream_from))
             learned = learned_from(evidence)
-            answer = router.route(q["question"], q["context"], learned=learned)
+            answer = router.route(q["question"], q["context"], learned=learned, today=today)
             answered = tuple(r.service_id for r in answer.results[:3])
             done += 1
             if answer.safety:  # the bot does not learn from a safety answer
@@ -790,8 +850,8 @@ def replay(
                                    None if right else q["expected"][0], answered)
             if not right:
                 corrected.add(q["id"])
-            evidence += evidence_for(learning_terms(router.analyzer, q["question"]), votes,
-                                     f"F{done}")
+            evidence += evidence_for(
+                learning_terms(router.analyzer, q["question"], today=today), votes, f"F{done}")
         learned = learned_from(evidence)
         of_corrected = [p for p in paraphrases if p.get("paraphrase_of") in corrected]
         rows.append({
@@ -805,12 +865,12 @@ def replay(
     return rows
 
 
-def confidence_rows(router: Router, questions: Sequence[dict[str, Any]]) -> list[
-        tuple[int, bool, bool, bool]]:
+def confidence_rows(router: Router, questions: Sequence[dict[str, Any]],
+                    today: dt.date = BENCH_DAY) -> list[tuple[int, bool, bool, bool]]:
     """Per question: (confidence per mille, confident, top-1 right, safety answer)."""
     out = []
     for q in questions:
-        answer = router.route(q["question"], q["context"])
+        answer = router.route(q["question"], q["context"], today=today)
         right = bool(answer.results) and answer.results[0].service_id in q["expected"]
         out.append((answer.confidence, answer.confident, right, bool(answer.safety)))
     return out
@@ -831,38 +891,41 @@ def confidence_summary(rows: Sequence[tuple[int, bool, bool, bool]]) -> dict[str
     }
 
 
-def safety_figures(router: Router, questions: Sequence[dict[str, Any]]) -> tuple[int, int, int]:
+def safety_figures(router: Router, questions: Sequence[dict[str, Any]],
+                   today: dt.date = BENCH_DAY) -> tuple[int, int, int]:
     """(safety questions, with an expected service in the top 3, with a safety signal)."""
     total = top3 = signalled = 0
     for q in questions:
         if not q.get("safety"):
             continue
         total += 1
-        answer = router.route(q["question"], q["context"])
+        answer = router.route(q["question"], q["context"], today=today)
         top3 += any(r.service_id in q["expected"] for r in answer.results[:3])
         signalled += bool(answer.safety)
     return total, top3, signalled
 
 
-def false_alarms(router: Router, questions: Sequence[dict[str, Any]]) -> tuple[int, int]:
+def false_alarms(router: Router, questions: Sequence[dict[str, Any]],
+                 today: dt.date = BENCH_DAY) -> tuple[int, int]:
     """(questions, of which the router raised a safety signal that the question's own
     answer key does not support: no label, and its safety service not expected)."""
     alarms = 0
     for q in questions:
-        hits = router.route(q["question"], q["context"]).safety
+        hits = router.route(q["question"], q["context"], today=today).safety
         wanted = set(q["expected"]) | set(q.get("acceptable", []))
         alarms += bool(hits) and not q.get("safety") and not any(
             h.service_id in wanted for h in hits)
     return len(questions), alarms
 
 
-def caution_alarms(router: Router, questions: Sequence[dict[str, Any]]) -> tuple[int, int]:
+def caution_alarms(router: Router, questions: Sequence[dict[str, Any]],
+                   today: dt.date = BENCH_DAY) -> tuple[int, int]:
     """(questions, of which a *weak* safety signal put its service in the top 3 where the
     question's answer key does not support it; the weak tier never takes first place,
     so these are the recall tier's false alarms, counted apart from :func:`false_alarms`)."""
     alarms = 0
     for q in questions:
-        answer = router.route(q["question"], q["context"])
+        answer = router.route(q["question"], q["context"], today=today)
         wanted = set(q["expected"]) | set(q.get("acceptable", []))
         top = {r.service_id for r in answer.results[:3]}
         alarms += not q.get("safety") and any(
@@ -871,7 +934,7 @@ def caution_alarms(router: Router, questions: Sequence[dict[str, Any]]) -> tuple
 
 
 def semantic_latency(social_map: SocialMap, questions: Sequence[dict[str, Any]],
-                     passes: int) -> dict[str, Any]:
+                     passes: int, today: dt.date = BENCH_DAY) -> dict[str, Any]:
     """Route with the semantic ranker against a local deterministic embeddings server
     (tests/wegwijzer/embeddings_server.py): added latency and top-1 side by side."""
     sys.path.insert(0, str(ROOT))
@@ -887,11 +950,11 @@ def semantic_latency(social_map: SocialMap, questions: Sequence[dict[str, Any]],
         for _ in range(passes):
             for q in questions:
                 start = time.perf_counter()
-                a = router.route(q["question"], q["context"])
+                a = router.route(q["question"], q["context"], today=today)
                 plain.append((time.perf_counter() - start) * 1000.0)
                 start = time.perf_counter()
-                sims = ranker.similarities(q["question"])
-                b = router.route(q["question"], q["context"], semantic=sims)
+                sims = ranker.similarities(q["question"], today=today)
+                b = router.route(q["question"], q["context"], semantic=sims, today=today)
                 fused.append((time.perf_counter() - start) * 1000.0)
                 if _ == 0:
                     right_plain += bool(a.results) and a.results[0].service_id in q["expected"]
@@ -1153,9 +1216,10 @@ def render(figures: dict[str, Any]) -> str:
         f"**Calibration, cross-validated** (`python -m bench.routing --calibrate`): each "
         "tuning set left out once, the confidence fitted on the others' answers without a "
         "safety signal; the threshold is the lowest at which the pooled out-of-fold "
-        "answers, and each set with 30+ confident answers on its own (session 6), reach a "
-        "one-sided 90 % Wilson lower bound of 0.90, else the lowest at which the pool and "
-        "every set with 10+ confident answers are right 9 in 10 out of fold. Now: "
+        "answers reach a one-sided 90 % Wilson lower bound of 0.90 and each set with 30+ "
+        "confident answers on its own (session 6) a one-sided 80 % one (session 14), else "
+        "the lowest at which the pool and every set with 10+ confident answers are right "
+        "9 in 10 out of fold. Now: "
         f"threshold {cal['confident_at']} ({'certified' if cal['certified'] else 'NOT certified'}"
         f": Wilson lower bound {cal['wilson_lower']:.3f}), out of fold "
         f"{pct(cal['oof_plain_right'], cal['oof_plain_confident'])} right of "
@@ -1200,7 +1264,10 @@ def render(figures: dict[str, Any]) -> str:
         SECTION,
         "",
         f"Measured {f['date']} with `python -m bench.routing{' --quick' if quick else ''}` "
-        f"on {f['machine']}.",
+        f"on {f['machine']}. Every question is read as asked on {f['today']} (a date in a "
+        "question is weighed against that day: the fixed benchmark day `BENCH_DAY`, "
+        "`--today YYYY-MM-DD` to change it; the same day for every figure below, so no "
+        "figure depends on the clock).",
         f"Map: `{f['map']}` ({f['n_services']} services). The question sets side by side: "
         f"the development questions (`{f['questions']}`, tuned on); the first frozen set "
         f"(`tests/data/socialmap/{FROZEN}`, 84 questions, frozen 2026-12-03 in session 2 and "
@@ -1372,6 +1439,26 @@ def write_section(text: str, path: Path = DOCS) -> None:
     path.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
 
 
+def bench_day(text: str) -> dt.date:
+    """``--today``'s value as a day (argparse reports a ValueError as a bad value)."""
+    return dt.date.fromisoformat(text)
+
+
+def set_figures(router: Router, questions: Sequence[dict[str, Any]],
+                today: dt.date = BENCH_DAY) -> dict[str, Any]:
+    """A set's figures in the benchmark, every question read on ``today``: top-1/top-3
+    through ``route batch``'s line handler (key ""), and the safety ("safety"), false
+    alarm ("alarm", "caution") and confidence ("conf") tables through ``Router.route``:
+    the same day for all, so that a question with a date is one answer in every table."""
+    return {
+        "": score(questions, busbaan_ranker(router, today)),
+        "safety": safety_figures(router, questions, today),
+        "alarm": false_alarms(router, questions, today),
+        "caution": caution_alarms(router, questions, today),
+        "conf": confidence_summary(confidence_rows(router, questions, today)),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--passes", type=int, default=5, help="latency passes (default 5)")
@@ -1394,10 +1481,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="fit the confidence on the tuning sets (never the held-out set), print",
     )
+    parser.add_argument(
+        "--today",
+        type=bench_day,
+        default=BENCH_DAY,
+        metavar="YYYY-MM-DD",
+        help=f"the day every question is read on (default {BENCH_DAY.isoformat()}, the "
+        "fixed benchmark day: the figures do not depend on the clock)",
+    )
     args = parser.parse_args(argv)
+    day: dt.date = args.today
     if args.calibrate:
         fitted = calibrate(routers(load_map(data_file("amsterdam-demo.hsds.json"))),
-                           calibration_sets())
+                           calibration_sets(), day)
         print(json.dumps(fitted))
         return 0
 
@@ -1457,9 +1553,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     router_for = routers(social_map)
     baseline = bm25_ranker(map_path)
 
-    times = latency(router, [*dev, *frozen], args.passes)
+    times = latency(router, [*dev, *frozen], args.passes, day)
     figures: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
+        "today": day.isoformat(),
         "quick": args.quick,
         "machine": machine_note(),
         "map": os.path.relpath(map_path, ROOT),
@@ -1469,31 +1566,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         "p50": statistics.median(times),
         "p95": percentile(times, 0.95),
         "n_lat": len(times),
-        "cpu_ms": cpu_per_question(router, [*dev, *frozen]),
+        "cpu_ms": cpu_per_question(router, [*dev, *frozen], day),
         "passes": args.passes,
         "build_s": build_s,
-        "off_confident": sum(router.route(q["question"], q["context"]).confident for q in off),
-        "alarm_off": false_alarms(router, off),
-        "alarm_near": false_alarms(router, near),
-        "alarm_near4": false_alarms(router, near4),
-        "caution_near": caution_alarms(router, near),
-        "caution_near4": caution_alarms(router, near4),
-        "alarm_near5": false_alarms(router, near5),
-        "caution_near5": caution_alarms(router, near5),
-        "safety_probes6": safety_figures(router, read_jsonl(LOCAL / PROBES6)),
-        "alarm_near6": false_alarms(router, read_jsonl(LOCAL / NEAR6)),
-        "caution_near6": caution_alarms(router, read_jsonl(LOCAL / NEAR6)),
-        "safety_probes8": safety_figures(router, read_jsonl(LOCAL / PROBES8)),
-        "alarm_near8": false_alarms(router, read_jsonl(LOCAL / NEAR8)),
-        "caution_near8": caution_alarms(router, read_jsonl(LOCAL / NEAR8)),
-        "safety_probes10": safety_figures(router, read_jsonl(LOCAL / PROBES10)),
-        "alarm_near10": false_alarms(router, read_jsonl(LOCAL / NEAR10)),
-        "caution_near10": caution_alarms(router, read_jsonl(LOCAL / NEAR10)),
-        "calibration": calibrate(router_for, calibration_sets()),
+        "off_confident": sum(router.route(q["question"], q["context"], today=day).confident
+                             for q in off),
+        "alarm_off": false_alarms(router, off, day),
+        "alarm_near": false_alarms(router, near, day),
+        "alarm_near4": false_alarms(router, near4, day),
+        "caution_near": caution_alarms(router, near, day),
+        "caution_near4": caution_alarms(router, near4, day),
+        "alarm_near5": false_alarms(router, near5, day),
+        "caution_near5": caution_alarms(router, near5, day),
+        "safety_probes6": safety_figures(router, read_jsonl(LOCAL / PROBES6), day),
+        "alarm_near6": false_alarms(router, read_jsonl(LOCAL / NEAR6), day),
+        "caution_near6": caution_alarms(router, read_jsonl(LOCAL / NEAR6), day),
+        "safety_probes8": safety_figures(router, read_jsonl(LOCAL / PROBES8), day),
+        "alarm_near8": false_alarms(router, read_jsonl(LOCAL / NEAR8), day),
+        "caution_near8": caution_alarms(router, read_jsonl(LOCAL / NEAR8), day),
+        "safety_probes10": safety_figures(router, read_jsonl(LOCAL / PROBES10), day),
+        "alarm_near10": false_alarms(router, read_jsonl(LOCAL / NEAR10), day),
+        "caution_near10": caution_alarms(router, read_jsonl(LOCAL / NEAR10), day),
+        "calibration": calibrate(router_for, calibration_sets(), day),
         "confident_at": router.tuning.confident_at,
-        "caution_off": caution_alarms(router, off),
+        "caution_off": caution_alarms(router, off, day),
         "alarm_tnear": false_alarms(
-            router, [q for q in tuning4 if "near-miss" in q.get("tags", [])]),
+            router, [q for q in tuning4 if "near-miss" in q.get("tags", [])], day),
         "heldout": None,
         "heldout4": None,
         "heldout5": None,
@@ -1512,11 +1610,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if not args.quick:
         figures |= {
-            "replay": replay(router, dev, [*own, *learn], fresh),
-            "semantic": semantic_latency(social_map, dev, 1),
-            "cli": "skipped" if args.no_cli else cli_check(map_path, dev, router),
-            "ablation": ablation(social_map, (dev, frozen, tuning4, own, fresh)),
-            "examples_curve": examples_curve(social_map, (dev, frozen, tuning4, own, fresh)),
+            "replay": replay(router, dev, [*own, *learn], fresh, today=day),
+            "semantic": semantic_latency(social_map, dev, 1, day),
+            "cli": "skipped" if args.no_cli else cli_check(map_path, dev, router, day),
+            "ablation": ablation(social_map, (dev, frozen, tuning4, own, fresh), day),
+            "examples_curve": examples_curve(social_map, (dev, frozen, tuning4, own, fresh),
+                                             today=day),
         }
     named = [("dev", dev), ("frozen", frozen), ("tuning4", tuning4), ("own", own),
              ("fresh", fresh), ("probes", probes), ("probes5", probes5)]
@@ -1531,14 +1630,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               + list(session11.items()) + list(session12.items())
               + list(session13.items()) + list(session14.items()))
     for key, questions in named:
-        measured = router_for(key)
+        figures |= {f"{name}_{key}" if name else key: value for name, value in
+                    set_figures(router_for(key), questions, day).items()}
         figures["n_" + key] = len(questions)
-        figures[key] = score(questions, busbaan_ranker(measured))
         figures[key + "_bm25"] = score(questions, baseline)
-        figures["safety_" + key] = safety_figures(measured, questions)
-        figures["alarm_" + key] = false_alarms(measured, questions)
-        figures["caution_" + key] = caution_alarms(measured, questions)
-        figures["conf_" + key] = confidence_summary(confidence_rows(measured, questions))
     text = render(figures)
     print(text)
     if not args.no_write:

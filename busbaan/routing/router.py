@@ -558,10 +558,13 @@ class Router:
         return self._route(question, context, limit, lang, learned, semantic, today)[0]
 
     def features_of(
-        self, question: str, context: Mapping[str, object] | None = None
+        self, question: str, context: Mapping[str, object] | None = None, *,
+        today: dt.date | None = None,
     ) -> tuple[float, ...]:
-        """The calibration features of an answer (bench/routing.py --calibrate)."""
-        return self._route(question, context, MAX_RESULTS, "nl", None, None)[1]
+        """The calibration features of an answer (bench/routing.py --calibrate).
+        ``today``: as for :meth:`route` (the benchmark passes its fixed day, so that the
+        features are those of the answer it scores; none: as before)."""
+        return self._route(question, context, MAX_RESULTS, "nl", None, None, today)[1]
 
     def _route(
         self,
