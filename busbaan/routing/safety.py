@@ -283,6 +283,13 @@ ARTICLES: Mapping[str, str] = {"de": "de", "het": "de", "een": "de", "n": "de",
                                "the": "the", "a": "the", "an": "the"}
 
 
+#: The generic "you" (s14, safety35; retired h29-057 "what to do when your husband
+#: squeezes your throat"): a question put in the second person tells the asker's own
+#: situation ("your" for "one's"; any English grammar, the generic pronoun), so "your"
+#: reads as a cue's "my". No cue holds "your".
+GENERIC_POSSESSIVES: Mapping[str, str] = {"your": "my"}
+
+
 #: Personal pronouns stay as they are: a lemmatiser reads the English "he" as a form
 #: of the Dutch "hebben", so that "heeft" stood for "he" in a cue (from any grammar of
 #: Dutch and English).
@@ -298,6 +305,8 @@ def lemma(word: str) -> str:
     as they are; articles become one ("het", "een" -> "de")."""
     if word in ARTICLES:
         return ARTICLES[word]
+    if word in GENERIC_POSSESSIVES:
+        return GENERIC_POSSESSIVES[word]
     if word in NEGATIONS or word in PRONOUNS or not word.isalpha() or len(word) < 2:
         return word
     if len(word) >= 4 and not simplemma.is_known(word, lang="nl") and simplemma.is_known(
@@ -1474,6 +1483,11 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             break
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS or _finite_verb(q, i):
             break
+        if i in q.owned:
+            # s14 (safety35; retired h28-016 "ik zie hem niet vijf dagen"): a negation a
+            # cue holding it reads as its own negates that cue's verb, also when the time
+            # comes after it (a learner's word order), as after "niet" (below)
+            break
         if tok in NEGATIONS:
             # s13 (safety32; retired h13-026 "geen slaapplek vanacht"): "geen"/"no" is the
             # determiner of the noun after it (ANS, 'geen' als lidwoord); with a word between,
@@ -1856,8 +1870,11 @@ def _covered(cue: tuple[str, ...], q: _Question, start: int) -> bool:
     # ends in -n; an English word may be one): "pakt haar bankpas af" is "afpakken",
     # which leaves the card a card
     # s11 (safety24): a word right after a definite article is a noun, not the verb
-    # ("de stroom eraf": the lemmatiser reads "stroom" as "stromen")
-    if any((q.toks[p].endswith("n") and not (p and q.surface[p - 1] in DEFINITE))
+    # ("de stroom eraf": the lemmatiser reads "stroom" as "stromen"); s14 (safety35;
+    # retired h27-018): so is a bare stem right before "is"/"wordt", as a chat note
+    # drops the article ("yo stroom is eraf": the subject before the finite verb)
+    if any((q.toks[p].endswith("n") and not (p and q.surface[p - 1] in DEFINITE)
+            and not _before_finite(q, p))
            or english((q.surface[p],)) for p in mine):
         for word in content:
             for family_id, longer in q.covers.get(word, ()):
@@ -1873,6 +1890,20 @@ def _covered(cue: tuple[str, ...], q: _Question, start: int) -> bool:
                 break
     q._covered[key] = found
     return found
+
+
+#: Finite forms of "zijn" and "worden" (as written): the word right before one of them
+#: is no finite verb itself (one finite verb per clause), and when it is a verb's bare
+#: stem it is no participle either ("afgesloten is", "gezet werd" end in -n, -t, -d):
+#: a noun, the clause's subject ("stroom is eraf").
+_FINITE_AUX = frozenset(["is", "was", "wordt", "werd"])
+
+
+def _before_finite(q: _Question, at: int) -> bool:
+    """True when the word at ``at`` is a bare stem (no -n, -t, -d ending) right before a
+    finite form of "zijn"/"worden" ("yo stroom is eraf", "gas werd afgesloten")."""
+    return (at + 1 < len(q.surface) and q.surface[at + 1] in _FINITE_AUX
+            and q.surface[at][-1] not in "ntd")
 
 
 def _matches(
@@ -1945,8 +1976,11 @@ def _first_match(
 
 
 #: Words that end a clause for a separable particle (conjunctions; Dutch and English).
+#: s14 (safety35; retired h27-052): the English relative pronouns too ("9 days which
+#: NEVER happens": the relative clause's negation is its own; any English grammar).
 _CLAUSE_END = frozenset(["en", "of", "als", "omdat", "want", "dat", "die", "terwijl",
-                         "wanneer", "and", "or", "because", "when", "but", "maar"])
+                         "wanneer", "and", "or", "because", "when", "but", "maar",
+                         "which", "who", "whom", "whose"])
 #: Reflexive objects: "ik sla mezelf voor mijn kop" harms nobody else.
 _REFLEXIVE = frozenset(["mezelf", "mijzelf", "jezelf", "zichzelf", "zich", "myself",
                         "yourself", "himself", "herself"])
