@@ -2562,17 +2562,22 @@ def figurative_parts(signals: SafetySignals, question: str) -> frozenset[tuple[i
     not count them for the safety services either (``Router._figures_are_no_danger``;
     session 11, xfail21: "die energierekening slaat echt
     alles" listed Veilig Thuis on "slaat"). The idiom's other words are not given ("op
-    straat gezet door mijn werkgever" still names the employer)."""
+    straat gezet door mijn werkgever" still names the employer). Words said in jest
+    (:func:`_jest`: a quoted threat called a joke, by "grapje" or by chat laughter, "zei
+    'ik spring van de brug' ... lol"; what came before "maar serieus") are given too:
+    the safety reader does not read them either (session 14, router28; retired h27-046:
+    "brug" put specialist mental-health care first)."""
     q = _Question(question)
     # only the uses whose first word occurs (``q.where`` finds nothing else): the same
     # positions as reading them all, for a fraction of the cost
     idioms = _figurative(q, tuple(c for c in signals.figurative if c and c[0] in q.present))
-    if not idioms:
+    jest = _jest(signals, q)
+    if not idioms and not jest:
         return frozenset()
     q.idioms = idioms
     by_word = _cue_words(signals)
     danger: set[int] = set()
-    for at in idioms:
+    for at in idioms | jest:
         for cue in by_word.get(q.toks[at], ()):
             if any(at in _span(cue, q, start) for start in _find(cue, q)):
                 danger.add(at)
