@@ -159,6 +159,10 @@ class _Jest(BaseModel):
     #: I mean"): a fronted phrase before it gives the words before another object
     #: (session 12, safety31; see :func:`_glossed`).
     gloss: tuple[str, ...] = ()
+    #: Chat laughter ("haha", every spelling of it read so first): a joke marker for a
+    #: quoted threat that names no one but its speaker (session 14, router28; see
+    #: :func:`_jest`).
+    laughter: tuple[str, ...] = ()
 
 
 class _Causes(BaseModel):
@@ -479,6 +483,7 @@ class SafetySignals:
     #: the gloss as written: "bedoel ik", not the lemma "bedoelen").
     serious: tuple[tuple[str, ...], ...] = ()
     gloss: tuple[tuple[str, ...], ...] = ()
+    laughter: tuple[tuple[str, ...], ...] = ()
     #: Danger placed in the past ("vroeger sloeg haar ex haar", "jaren geleden op straat
     #: geleefd"): a cue in the same part of a sentence as one of these is not read,
     #: unless the question says the danger is current (``current``); ``turns`` are
@@ -774,6 +779,8 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          serious=tuple(_figurative_words(c) for c in parsed.jest.serious)
                          if parsed.jest else (),
                          gloss=tuple(tuple(_TOKEN.findall(fold(c))) for c in parsed.jest.gloss)
+                         if parsed.jest else (),
+                         laughter=tuple(_figurative_words(c) for c in parsed.jest.laughter)
                          if parsed.jest else (),
                          past=tuple(_figurative_words(c) for c in parsed.past.cues)
                          if parsed.past else (),
@@ -2738,7 +2745,21 @@ def _jest(signals: SafetySignals, q: _Question) -> frozenset[int]:
     if not q.quoted or not signals.jest or _said(q, signals.earnest):
         return out
     jokes = {_sentence(q, at) for at in _figurative(q, signals.jest)}
+    # chat laughter is the asker's tone: it makes a joke only of hyperbole about the
+    # speaker ("'ik spring van de brug' lol"), not of a threat to someone ("'ik maak je
+    # af' lol"; session 14, router28)
+    laughs = {_sentence(q, at) for at in _figurative(q, signals.laughter)} - jokes
+    aimed = {_sentence(q, at) for at in q.quoted if q.surface[at] in _OTHER_PERSONS}
+    jokes |= laughs - aimed
     return out | frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
+
+
+#: Personal pronouns other than the speaker's own (Dutch and English grammar words): a
+#: quoted threat that holds one is aimed at someone (:func:`_jest`).
+_OTHER_PERSONS = frozenset([
+    "je", "jij", "jou", "jouw", "u", "jullie", "hij", "hem", "zij", "ze", "haar", "hun",
+    "hen", "you", "your", "youre", "he", "him", "she", "her", "they", "them", "their",
+])
 
 
 def _earnest_outside(signals: SafetySignals, q: _Question, marks: frozenset[int]) -> bool:
