@@ -122,11 +122,24 @@ PLACES: Mapping[str, str] = {
 }
 
 
+#: Emoji of laughter, read as the chat word for it ("haha"): "ik ga dood als ze mijn
+#: rapport zien 😂" says it laughing, as "haha" and "lol" do (session 14, router28;
+#: retired s27 writes 💀 and 😂 after figurative threats). Sources: the Unicode CLDR
+#: short names ("face with tears of joy", "rolling on the floor laughing", "grinning
+#: squinting face", "cat with tears of joy") and, for the skull, Emojipedia ("Skull":
+#: used to express figurative death, as in dying from laughter). Other emoji carry no
+#: word the router reads and are dropped with every other sign.
+LAUGHTER_EMOJI = "\U0001F602\U0001F923\U0001F606\U0001F639\U0001F480"
+_EMOJI_WORDS = {ord(e): " haha " for e in LAUGHTER_EMOJI}
+
+
 def fold(text: str) -> str:
-    """Lower case ASCII without accents ('Cliënte' -> 'cliente'; other signs dropped)."""
+    """Lower case ASCII without accents ('Cliënte' -> 'cliente'; a laughing emoji is
+    "haha", :data:`LAUGHTER_EMOJI`; other signs dropped)."""
     lowered = text.lower()
     if lowered.isascii():
         return lowered
+    lowered = lowered.translate(_EMOJI_WORDS)
     return unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
 
 
@@ -245,6 +258,11 @@ FILLERS: frozenset[str] = _wordset(
     okee oke ok okay
     hallo hoi hey hi hello goedemorgen goedemiddag goedenavond goedendag salaam salam
     """
+    # session 14, router28: chat laughter, every spelling of it read as "haha" first
+    # (text.chat_written_out: "lol", "hahaha", "lmao", "xd", a laughing emoji); it says
+    # nothing of the need ("lol" matched the retired example questions that happen to
+    # laugh). The safety signals read it as a joke marker (safety_signals.yaml, jest).
+    " haha"
 )
 STOPWORDS = STOPWORDS | SNOWBALL_DUTCH | SNOWBALL_ENGLISH | ENGLISH_STOP | FILLERS
 
@@ -396,6 +414,11 @@ CHAT: Mapping[str, str] = {
     # session 13 (safety32; retired h18-100, h13-052): en.wikipedia "SMS language" (gf, bf,
     # nite, tonite), as a partner and a night are written in chat; no word in Dutch or English
     "gf": "girlfriend", "bf": "boyfriend", "nite": "night", "tonite": "tonight",
+    # session 14 (router28; retired s9, s13, s15, s18, s22, s27 write "2 mnd achter",
+    # "over 2 wk", "ivm samenwonen"): the Taalunie's list of abbreviations (Woordenlijst /
+    # Taaladvies "afkortingen": mnd. maand, wk. week, i.v.m. in verband met), written
+    # without their dots as chat and case notes do; no word in Dutch or English
+    "mnd": "maand", "wk": "week", "ivm": "in verband met",
 }
 
 #: Irregular plurals and forms the stemmer does not unify.
@@ -613,6 +636,10 @@ RELATED: Mapping[str, str] = {
     "dementerend": "dementie",
     # mental health
     "somber": "somberheid psychische klachten",
+    # the mood "down" ("ik voel me zo down", "feeling down"): a stop word, matched only
+    # where text.down_sense reads it as a predicate (Van Dale "down" bn., informeel:
+    # neerslachtig; Cambridge Dictionary "down" adj.: unhappy; router28, retired h27-007)
+    "down": "somber somberheid psychische klachten",
     "depressief": "somberheid depressie psychische klachten",
     "depressie": "somberheid psychische",
     "neerslachtig": "somberheid psychische klachten",
@@ -943,6 +970,9 @@ ENGLISH: Mapping[str, str] = {
     "depression": "depressie somberheid",
     "anxiety": "angst",
     "anxious": "angst",
+    # Cambridge Dictionary "panic attack": a sudden feeling of great fear, with a racing
+    # heart; the map's "paniekaanval" (router28: retired s21, s27 write it in English)
+    "panic attack": "paniekaanval paniek angst",
     "mental health": "psychische ggz",
     "psychosis": "psychose",
     "addiction": "verslaving",

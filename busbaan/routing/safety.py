@@ -159,6 +159,10 @@ class _Jest(BaseModel):
     #: I mean"): a fronted phrase before it gives the words before another object
     #: (session 12, safety31; see :func:`_glossed`).
     gloss: tuple[str, ...] = ()
+    #: Chat laughter ("haha", every spelling of it read so first): a joke marker for a
+    #: quoted threat that names no one but its speaker (session 14, router28; see
+    #: :func:`_jest`).
+    laughter: tuple[str, ...] = ()
 
 
 class _Causes(BaseModel):
@@ -504,6 +508,7 @@ class SafetySignals:
     #: the gloss as written: "bedoel ik", not the lemma "bedoelen").
     serious: tuple[tuple[str, ...], ...] = ()
     gloss: tuple[tuple[str, ...], ...] = ()
+    laughter: tuple[tuple[str, ...], ...] = ()
     #: Danger placed in the past ("vroeger sloeg haar ex haar", "jaren geleden op straat
     #: geleefd"): a cue in the same part of a sentence as one of these is not read,
     #: unless the question says the danger is current (``current``); ``turns`` are
@@ -800,6 +805,8 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          serious=tuple(_figurative_words(c) for c in parsed.jest.serious)
                          if parsed.jest else (),
                          gloss=tuple(tuple(_TOKEN.findall(fold(c))) for c in parsed.jest.gloss)
+                         if parsed.jest else (),
+                         laughter=tuple(_figurative_words(c) for c in parsed.jest.laughter)
                          if parsed.jest else (),
                          past=tuple(_figurative_words(c) for c in parsed.past.cues)
                          if parsed.past else (),
@@ -2677,17 +2684,22 @@ def figurative_parts(signals: SafetySignals, question: str) -> frozenset[tuple[i
     not count them for the safety services either (``Router._figures_are_no_danger``;
     session 11, xfail21: "die energierekening slaat echt
     alles" listed Veilig Thuis on "slaat"). The idiom's other words are not given ("op
-    straat gezet door mijn werkgever" still names the employer)."""
+    straat gezet door mijn werkgever" still names the employer). Words said in jest
+    (:func:`_jest`: a quoted threat called a joke, by "grapje" or by chat laughter, "zei
+    'ik spring van de brug' ... lol"; what came before "maar serieus") are given too:
+    the safety reader does not read them either (session 14, router28; retired h27-046:
+    "brug" put specialist mental-health care first)."""
     q = _Question(question)
     # only the uses whose first word occurs (``q.where`` finds nothing else): the same
     # positions as reading them all, for a fraction of the cost
     idioms = _figurative(q, tuple(c for c in signals.figurative if c and c[0] in q.present))
-    if not idioms:
+    jest = _jest(signals, q)
+    if not idioms and not jest:
         return frozenset()
     q.idioms = idioms
     by_word = _cue_words(signals)
     danger: set[int] = set()
-    for at in idioms:
+    for at in idioms | jest:
         for cue in by_word.get(q.toks[at], ()):
             if any(at in _span(cue, q, start) for start in _find(cue, q)):
                 danger.add(at)
@@ -2863,10 +2875,25 @@ def _jest(signals: SafetySignals, q: _Question) -> frozenset[int]:
     out = _joked_before(signals, q) | _glossed(signals, q)
     if not q.quoted or not signals.jest or _said(q, signals.earnest):
         return out
-    # s14 (safety36): the joke word is the asker's, outside the quotes: inside them it
-    # is the speaker's own ("'ik maak je af lol'" is still a threat)
+    # s14 (safety36): a joke word is the asker's, outside the quotes: inside them it is
+    # the speaker's own ("'ik maak je af lol'" is still a threat)
     jokes = {_sentence(q, at) for at in _figurative(q, signals.jest) if at not in q.quoted}
+    # chat laughter is the asker's tone: it makes a joke only of hyperbole about the
+    # speaker ("'ik spring van de brug' lol"), not of a threat to someone ("'ik maak je
+    # af' lol"; session 14, router28)
+    laughs = {_sentence(q, at) for at in _figurative(q, signals.laughter)
+              if at not in q.quoted} - jokes
+    aimed = {_sentence(q, at) for at in q.quoted if q.surface[at] in _OTHER_PERSONS}
+    jokes |= laughs - aimed
     return out | frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
+
+
+#: Personal pronouns other than the speaker's own (Dutch and English grammar words): a
+#: quoted threat that holds one is aimed at someone (:func:`_jest`).
+_OTHER_PERSONS = frozenset([
+    "je", "jij", "jou", "jouw", "u", "jullie", "hij", "hem", "zij", "ze", "haar", "hun",
+    "hen", "you", "your", "youre", "he", "him", "she", "her", "they", "them", "their",
+])
 
 
 def _earnest_outside(signals: SafetySignals, q: _Question, marks: frozenset[int]) -> bool:

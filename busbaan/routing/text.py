@@ -58,6 +58,12 @@ NEGATIONS = frozenset(["geen", "niet", "nooit", "no", "not", "never",
 #: ruled out with it ("niemand doet elkaar iets hoor": no one, not loneliness).
 NEGATIVE_PRONOUNS = frozenset(["niks", "niets", "niemand", "nothing", "nobody"])
 CONTRASTS = frozenset(["maar", "wel", "but", "however", "though"])
+#: Adverbs that make "maar" an adverb with them, not the contrast that opens a clause:
+#: "alleen maar" and "slechts maar" (only), "nog maar" (only just), "ook maar" (even),
+#: "pas maar op" (Van Dale "maar" bw. 1-3; ANS 8.3.4: "maar" as a focus particle).
+#: "ze heeft geen werk, ze zit alleen maar thuis" contrasts nothing with "geen werk"
+#: (session 14, router28; retired h27-046 lost "werk" and "opleiding" to it).
+MAAR_ADVERBS = frozenset(["alleen", "slechts", "nog", "ook", "pas"])
 #: How many words a negation rules out (forward, or backward when it ends the clause).
 NEGATION_SCOPE = 3
 #: Denials (Dutch and English idiom, grammar not domain words): a negated clause that
@@ -247,10 +253,27 @@ def unchat(text: str) -> str:
     return chat_written_out(_folded(text))
 
 
+#: Chat laughter in any of its spellings ("hahaha", "hihi", "hehe", "lol", "loool",
+#: "lmao", "lmfao", "rofl", "xd"; a laughing emoji is "haha" after :func:`.lexicon.fold`):
+#: read as the one word "haha" (en.wikipedia "LOL", "Laughter in text"; nl.wikipedia
+#: "Chattaal"). Session 14, router28.
+_LAUGHTER = re.compile(
+    r"(?<![a-z0-9])(?:a?(?:ha){2,}h?|(?:hi){2,}h?|(?:he){2,}h?|lo+l+|lmf?a+o+|rofl|xd+)(?![a-z0-9])")
+#: An amount in thousands as chat writes it ("9k schuld", "18k", "6k terugbetalen"): the
+#: number in full (en.wiktionary "k": thousand, from the SI prefix kilo-), so that it
+#: is read as a number, not as a word that matches the example questions that happen
+#: to write the same amount. Session 14, router28 (retired s4, s9, s13, s15, s18, s22,
+#: s27).
+_THOUSANDS = re.compile(r"(?<![a-z0-9.,])(\d{1,3})k(?![a-z0-9])")
+
+
 def chat_written_out(folded: str) -> str:
-    """An already folded text with its chat spellings written out (:data:`.lexicon.CHAT`);
-    the safety signals read the same spellings as the ranker (session 13, safety32)."""
-    return _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], folded)
+    """An already folded text with its chat spellings written out (:data:`.lexicon.CHAT`),
+    its laughter read as "haha" (:data:`_LAUGHTER`) and its amounts in thousands written
+    in full (:data:`_THOUSANDS`); the safety signals read the same spellings as the
+    ranker (session 13, safety32)."""
+    written = _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], folded)
+    return _THOUSANDS.sub(r"\g<1>000", _LAUGHTER.sub("haha", written))
 
 
 def words(text: str) -> list[str]:
@@ -367,15 +390,17 @@ def contrasted_negations(text: str) -> frozenset[int]:
     contrasted: list[bool] = []  # per clause: a contrast opens the next one
     sentence: list[int] = [0]  # per clause: the sentence it is in
     index = 0
-    for tok in tokens:
-        if not tok[0].isalnum() or tok in CONTRASTS:
-            if tok in CONTRASTS and contrasted[-1:] == [False] and not clauses[-1]:
+    for at, tok in enumerate(tokens):
+        contrast = tok in CONTRASTS and not (
+            tok == "maar" and at > 0 and tokens[at - 1] in MAAR_ADVERBS)
+        if not tok[0].isalnum() or contrast:
+            if contrast and contrasted[-1:] == [False] and not clauses[-1]:
                 contrasted[-1] = True  # "..., maar": the contrast after the comma
-            contrasted.append(tok in CONTRASTS)
+            contrasted.append(contrast)
             clauses.append([])
             negated.append(None)
             sentence.append(sentence[-1] + (tok in ".!?"))
-            if tok in CONTRASTS:
+            if contrast:
                 index += 1
             continue
         if tok in NEGATIONS:
@@ -975,6 +1000,53 @@ def alone_sense(text: str) -> frozenset[int]:
             opens = not before[0].isalnum()  # "Alleen moet ik nog ...": a sentence adverb
             if not opens and (not after[0].isalnum() or after in _CLAUSE_LINKS
                               or after in _ALONE_AFTER or before in _ALONE_BEFORE):
+                out.add(index)
+        index += 1
+    return frozenset(out)
+
+
+#: "down" is a stop word (Snowball's English list: "down the stairs", "sit down", "broke
+#: down"); as a predicate it is the mood "low, sad": Dutch chat has borrowed it ("ik
+#: voel me zo down", "ze is al weken down"; Van Dale "down" bn., informeel: neerslachtig)
+#: and English has it ("feeling down"; Cambridge Dictionary "down" adj.: unhappy or
+#: sad). Read as the mood when a degree or time word stands just before it ("super
+#: down", "al weken down", "so down", "a bit down"), or when only a reflexive pronoun or
+#: such words stand between it and a verb of feeling or the Dutch "ben"/"bent" ("voel me
+#: down", "feeling down", "ben echt down"); never when a determiner or possessive follows
+#: it ("down the stairs", "down his throat": a preposition). "is down" is left out on
+#: purpose ("DigiD is down", "the site is down": an outage). Grammar words, Dutch and
+#: English; session 14, router28 (retired h27-007: "voel me ... super down" read nothing).
+DOWN = "down"
+_DOWN_DEGREE = frozenset([
+    "zo", "super", "heel", "erg", "echt", "best", "nogal", "beetje", "wat", "weken",
+    "maanden", "tijdje", "so", "really", "very", "pretty", "quite", "kinda", "bit",
+    "totally", "weeks", "months", "lately",
+])
+_DOWN_VERBS = frozenset([
+    "voel", "voelt", "voelen", "voelde", "voelden", "ben", "bent", "feel", "feels",
+    "feeling", "felt",
+])
+_DOWN_BETWEEN = frozenset(["me", "mij", "zich", "je", "ons", "myself", "herself", "himself",
+                           "al", "nog", "gewoon", "ook", "really", "been", "so"])
+
+
+def down_sense(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of "down" meaning the mood "low, sad" (:data:`DOWN`),
+    which the map's mental-health services call "somber"."""
+    tokens = _TOKEN.findall(_folded(text))
+    out: set[int] = set()
+    index = 0
+    for n, tok in enumerate(tokens):
+        if not tok[0].isalnum():
+            continue
+        if tok == DOWN:
+            after = tokens[n + 1] if n + 1 < len(tokens) else "."
+            back = n - 1
+            while back >= 0 and tokens[back] in _DOWN_BETWEEN:
+                back -= 1
+            before = tokens[back] if back >= 0 else "."
+            if after not in DETERMINERS and (
+                    (n > 0 and tokens[n - 1] in _DOWN_DEGREE) or before in _DOWN_VERBS):
                 out.add(index)
         index += 1
     return frozenset(out)
@@ -1611,7 +1683,7 @@ class Analyzer:
             for part in self._splitter.split(word):
                 if part not in lexicon.STOPWORDS:
                     terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part"))
-        alone = alone_sense(unelided)
+        alone = alone_sense(unelided) | down_sense(unelided)
         content = frozenset(n for n, (i, _) in enumerate(kept) if i in alone)
         terms.extend(self._expand(surface, original, where, content))
         # a word negated wherever the question says it is shown with its negation
@@ -1650,7 +1722,8 @@ class Analyzer:
         content: frozenset[int] = frozenset(),
     ) -> list[Term]:
         """Terms from the lexicon's tables; the longest matching phrase wins. ``content``:
-        positions of stop words used in a sense that names something (:func:`alone_sense`)."""
+        positions of stop words used in a sense that names something (:func:`alone_sense`,
+        :func:`down_sense`)."""
         out: list[Term] = []
         stems = [self.stem(w) for w in surface]
         # English words are looked up as written (not "corrected" into Dutch ones), by

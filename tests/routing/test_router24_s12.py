@@ -52,8 +52,10 @@ def test_chat_spellings_are_written_out() -> None:
     assert words(unchat("m'n zoon wil nie naar school pls")) == [
         "mijn", "zoon", "wil", "niet", "naar", "school", "please"]
     assert words(unchat("every1 hates me")) == ["everyone", "hates", "me"]
-    # a chat spelling inside a word is that word ("mnd", "nieuw", "ffs")
-    assert words(unchat("2 mnd huur, nieuwe pas")) == ["2", "mnd", "huur", "nieuwe", "pas"]
+    # a chat spelling inside a word is that word ("mnd" is no "mijn" + "d": since session
+    # 14, router28, it is "maand", an abbreviation of its own; "nieuw", "ffs")
+    assert words(unchat("2 mnd huur, nieuwe pas, ffs")) == [
+        "2", "maand", "huur", "nieuwe", "pas", "ffs"]
 
 
 def test_mn_is_no_word_of_the_need(router: Router) -> None:
