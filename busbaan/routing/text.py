@@ -1098,12 +1098,13 @@ class CompoundSplitter:
         ("mantelzorgcompliment" for what the map calls "mantelzorgwaardering",
         "formulierenbrigade") keeps its topic in the first part when the map has no word
         for the last one (session 14, router30: retired s29's by-function questions).
-        Only for a word that :meth:`split` cannot split, a beginning of at least
-        :data:`_MIN_SUFFIX` letters and an end of at least :data:`_MIN_MODIFIED` letters
-        that the dictionary holds as written (:func:`dictionary_word`): no run of
-        letters, no misspelling."""
-        if self.split(word) or not _MIN_COMPOUND <= len(word) <= _MAX_COMPOUND:
-            return ()
+        Only for a word the map does not know and :meth:`split` cannot split, a
+        beginning of at least :data:`_MIN_SUFFIX` letters and an end of at least
+        :data:`_MIN_MODIFIED` letters that the dictionary holds as written
+        (:func:`dictionary_word`): no run of letters, no misspelling."""
+        if (self.split(word) or not _MIN_COMPOUND <= len(word) <= _MAX_COMPOUND
+                or self._frequency(word, minimum=1)):
+            return ()  # split already, out of bounds, or a word of the map itself
         for i in range(len(word) - _MIN_MODIFIED, _MIN_SUFFIX - 1, -1):
             head = word[:i]
             if not self._frequency(head):

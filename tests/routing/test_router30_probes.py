@@ -10,7 +10,7 @@ tests/data/socialmap/probes-s14-router30.jsonl.
   threat if she speaks; someone not out "for ages", "komt niet meer buiten", nobody home
   at a visit repeated, "voor een dichte deur";
 - :meth:`busbaan.routing.text.CompoundSplitter.modifier`: a compound whose end the map
-  does not know is read by its known beginning ("formulierenbrigade" -> "formulieren");
+  does not know is read by its known beginning ("schuldhulpbrigade" -> "schuldhulp");
 - :meth:`busbaan.routing.text.Analyzer._cognate`: an English word of Latin origin is read
   as its Dutch spelling when the map knows that ("participation" -> "participatie");
 - :data:`busbaan.routing.lexicon.WEAK_WORDS`: "heten" asks for a name ("hoe heet het").
@@ -29,6 +29,11 @@ ORDINARY = [row for row in PROBES if not row["safety"] and "near-miss" not in ro
 NEAR_MISSES = [row for row in PROBES if "near-miss" in row["tags"]]
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
 OPEN: dict[str, str] = {
+    "r30-13": ("the known beginning of an unknown compound counts as a part (half a word): "
+               "'thuisadministratie' lifts the Humanitas service to third, 'volunteers' "
+               "keeps the volunteer point first"),
+    "r30-14": ("the same: 'mantelzorg' from 'mantelzorgbonus' lifts the steunpunt to "
+               "third; 'dementie' keeps day care first"),
     "r30-16": ("'activity' reads as 'activiteit', which the volunteer point's text holds "
                "as much as the participation coach's; 'on benefits' does not outweigh "
                "'volunteering'"),
@@ -62,9 +67,9 @@ def test_probe_first_answer(router: Any, row: dict[str, Any], request: Any) -> N
 
 
 @pytest.mark.parametrize(("word", "parts"), [
-    ("formulierenbrigade", ("formulieren",)),
     ("schuldhulpbrigade", ("schuldhulp",)),
-    ("mantelzorgcompliment", ("mantelzorg",)),
+    ("mantelzorgbonus", ("mantelzorg",)),
+    ("belastingbrigade", ("belasting",)),
 ])
 def test_a_compound_with_an_end_the_map_does_not_know_keeps_its_beginning(
         router: Any, word: str, parts: tuple[str, ...]) -> None:
@@ -74,6 +79,7 @@ def test_a_compound_with_an_end_the_map_does_not_know_keeps_its_beginning(
 
 @pytest.mark.parametrize("word", [
     "schuldhulpverlening",  # splits into known parts: no modifier
+    "bewindvoerder",  # a word of the map itself
     "mantelzorgxqzt",  # the end is no word
     "geldloketje",  # the beginning is shorter than a word the rule reads
 ])
