@@ -268,6 +268,8 @@ STOPWORDS = STOPWORDS | SNOWBALL_DUTCH | SNOWBALL_ENGLISH | ENGLISH_STOP | FILLE
 
 #: Everyday words that say little about which service fits ("grote zorgen", "maakt",
 #: "komt het huis niet uit"): they count, but for less than the question's other words.
+#: "heten" (session 14, router30) asks for a name ("hoe heet het", "heette het zo"),
+#: as "noemen" does: a service asked for by a half-remembered name.
 WEAK_WORDS: frozenset[str] = _wordset(
     """
     groot grote klein kleine nieuw nieuwe oud oude goed goede slecht lang lange kort korte
@@ -286,6 +288,7 @@ WEAK_WORDS: frozenset[str] = _wordset(
     al nog steeds ineens opeens eigenlijk gewoon zomaar inmiddels sinds tot vanaf
     probleem problemen vraag vragen situatie ding idee beeld oplossen oplossing begint
     beginnen begon
+    heet heten heette heetten
     """
 )
 

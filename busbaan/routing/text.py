@@ -161,6 +161,13 @@ _MIN_COMPOUND = 7
 # 2,000 letters took the bot's one worker 40 s).
 _MAX_COMPOUND = 40  # the longest word of the map and the question sets has 29 letters
 _MIN_SUFFIX = 6
+#: English endings of words of Latin origin and their Dutch spelling (ANS; Van Dale:
+#: "participatie", "activiteit", "situatie"): -tion is -tie, -ity is -iteit, -ism is
+#: -isme (:meth:`Analyzer._cognate`).
+COGNATE_ENDINGS = (("tion", "tie"), ("ity", "iteit"), ("ism", "isme"))
+#: The shortest unknown end of a compound read by its known beginning
+#: (:meth:`CompoundSplitter.modifier`).
+_MIN_MODIFIED = 5
 _MIN_PART_FREQ = 2
 _MIN_FUZZY = 6
 _MIN_DT = 4  # a d/t error is corrected from four letters ('vint' -> 'vind')
@@ -1181,6 +1188,31 @@ class CompoundSplitter:
                 return (word[i:],)
         return ()
 
+    def modifier(self, word: str) -> tuple[str, ...]:
+        """The known beginning of a compound whose end is a Dutch or English word the map
+        does not know, or ``()``: ``modifier("mantelzorgcompliment")`` gives
+        ``("mantelzorg",)``. A scheme asked for by a half-remembered or an old name
+        ("mantelzorgcompliment" for what the map calls "mantelzorgwaardering",
+        "formulierenbrigade") keeps its topic in the first part when the map has no word
+        for the last one (session 14, router30: retired s29's by-function questions).
+        Only for a word the map does not know and :meth:`split` cannot split, a
+        beginning of at least :data:`_MIN_SUFFIX` letters and an end of at least
+        :data:`_MIN_MODIFIED` letters that the dictionary holds as written
+        (:func:`dictionary_word`): no run of letters, no misspelling."""
+        if (self.split(word) or not _MIN_COMPOUND <= len(word) <= _MAX_COMPOUND
+                or self._frequency(word, minimum=1)):
+            return ()  # split already, out of bounds, or a word of the map itself
+        for i in range(len(word) - _MIN_MODIFIED, _MIN_SUFFIX - 1, -1):
+            head = word[:i]
+            if not self._frequency(head):
+                continue
+            for linker in _LINKERS:
+                rest = word[i + len(linker):] if word.startswith(linker, i) else ""
+                if (len(rest) >= _MIN_MODIFIED and not self._frequency(rest, minimum=1)
+                        and dictionary_word(rest)):
+                    return (head,)
+        return ()
+
     def _best(
         self, word: str, offset: int, depth: int
     ) -> tuple[tuple[tuple[int, int], ...], float] | None:
@@ -1448,6 +1480,22 @@ class Analyzer:
         )
         self._longest_key = max((len(k) for _, _, t, _ in self._tables for k in t), default=0)
 
+    def _cognate(self, word: str) -> str | None:
+        """The Dutch word an English word of Latin origin is written as, when the map
+        knows it and the English table does not translate the word
+        (:data:`COGNATE_ENDINGS`):
+        "participation" -> "participatie", "activity" -> "activiteit". The English
+        table (:data:`.lexicon.ENGLISH`) cannot hold every such word; the endings are
+        regular (session 14, router30: "a 'participation coach'" for the
+        participatiecoach)."""
+        if word in lexicon.ENGLISH:
+            return None
+        for english, dutch in COGNATE_ENDINGS:
+            if len(word) > len(english) + 3 and word.endswith(english):
+                cognate = word[: -len(english)] + dutch
+                return cognate if cognate in self._known else None
+        return None
+
     def knows(self, word: str) -> bool:
         """True when ``word`` (folded) is a word of the map's own texts or lexicon."""
         return word in self._known
@@ -1680,9 +1728,13 @@ class Analyzer:
                 factor = min(factor, WEIGHT_WEAK)
             weight = (WEIGHT_TYPO if typo else WEIGHT_WORD) * factor
             terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word"))
-            for part in self._splitter.split(word):
+            for part in self._splitter.split(word) or self._splitter.modifier(word):
                 if part not in lexicon.STOPWORDS:
                     terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part"))
+            if cognate := self._cognate(word):
+                terms.append(Term(self.stem(cognate),
+                                  WEIGHT_ENGLISH * self.everyday(cognate) * place,
+                                  source, "english"))
         alone = alone_sense(unelided) | down_sense(unelided)
         content = frozenset(n for n, (i, _) in enumerate(kept) if i in alone)
         terms.extend(self._expand(surface, original, where, content))
