@@ -41,7 +41,6 @@ def test_probe_s37(row: dict[str, Any], router: Router) -> None:
 
 
 @pytest.mark.parametrize(("qid", "family", "gives_way"), [
-    ("probe37-001", "sexual_violence", "child_maltreatment"),
     ("probe37-004", "honour_violence", "child_maltreatment"),
     ("probe37-011", "psychiatric_crisis", "partner_violence"),
 ])
