@@ -225,6 +225,7 @@ class _Family(BaseModel):
     adult_kin: _AdultKin | None = None
     weak: _Weak | None = None
     within_days: int | None = Field(default=None, ge=0, le=366)
+    yields_to: tuple[str, ...] = ()
 
 
 class _File(BaseModel):
@@ -464,6 +465,14 @@ class Family:
     #: names lies further ahead, its signal is a caution, not a warning (see
     #: :func:`later_than`).
     within_days: int | None = None
+    #: Families that read the same words more precisely (session 14, safety37): when one
+    #: of them is signalled and this family was read only from an ``all_of`` rule that
+    #: shares a word with the cues of the rule (or strong cue) that signalled it, this
+    #: family's reading is dropped: the parents who "cast her out" if she refuses a
+    #: marriage are honour-based violence, not a child put out of the house; the shouting
+    #: of a man who says he is being poisoned is his crisis, not a row between partners.
+    #: A reading from a strong cue, or from other words, stays (see :func:`_yielded`).
+    yields_to: tuple[str, ...] = ()
 
     def for_minor(self) -> Family:
         """The family as it applies to a person under 18: with ``minors_why``, its
@@ -738,6 +747,13 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             found.append(SafetyProblem("families", f"'{family.id}' komt twee keer voor",
                                        f"'{family.id}' appears twice"))
         seen.add(family.id)
+    for family in parsed.families:
+        for other in family.yields_to:
+            if other not in seen or other == family.id:
+                found.append(SafetyProblem(
+                    f"families.{family.id}.yields_to",
+                    f"'{other}' is geen andere familie in dit bestand",
+                    f"'{other}' is no other family in this file"))
     if found:
         raise SafetyFileError(source, found)
     families = tuple(_with_grown(f, Family(
@@ -773,6 +789,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             minors_why_nl=f.minors_why.nl if f.minors_why else "",
             minors_why_en=f.minors_why.en if f.minors_why else "",
             within_days=f.within_days,
+            yields_to=f.yields_to,
         ))
         for f in parsed.families
     )
@@ -2222,6 +2239,11 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
         return named if named is not None and _a_childs_danger(q, cues) else None
 
     found: list[Signal] = []
+    #: per family that gives way or makes another give way: read from a strong cue, and
+    #: the words it read (one that gives way: its hit's cues; one that makes another
+    #: give way: any cue of the rule or strong cue that signalled it), for :func:`_yielded`
+    read: dict[str, tuple[bool, frozenset[int]]] = {}
+    precise = {other for f in signals.families for other in f.yields_to}
     plain: list[bool] = []
     minors_rule: set[str] = set()
     negative = dict(signals.negative)  # families read from a ``minors_all_of`` rule
@@ -2253,6 +2275,8 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
             if cue is not None:
                 found.append(Signal(family.for_minor() if minor else family, " ".join(cue)))
             continue
+        strong = cue
+        fired: tuple[tuple[tuple[str, ...], ...], ...] = ((cue,),) if cue is not None else ()
         rules = family.all_of + (family.minors_all_of if minor else ())
         # s14 (safety36; retired h20-075): a plain cause explains a sign, never an act
         # of force ("ze doet de boodschappen" does not explain "duwt me")
@@ -2276,10 +2300,13 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                     hits.append(hit)
                 else:
                     cue = tuple(w for h in hits for w in (*h, "+"))[:-1]
+                    fired = tuple((h,) for h in hits) if family.yields_to else rule
                     if r_no >= len(family.all_of):
                         minors_rule.add(family.id)
                     break
         shown = family.for_minor() if minor else family
+        if cue is not None and (family.yields_to or family.id in precise):
+            read[family.id] = (strong is not None, _read_words(fired, q))
         if cue is not None:
             elder = asker and _an_elders_danger(q, _groups(cue))
             found.append(Signal(family if elder else shown, " ".join(cue), elder=elder,
@@ -2292,6 +2319,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                 found.append(Signal(family if elder else shown, "weak:" + text,
                                     weak=len(weak) < WEAK_PROMOTE, elder=elder,
                                     minor_age=child_age(weak[:WEAK_PROMOTE])))
+    found = _yielded(found, read)
     # A signal read only from a minors' rule (a child put out of the house) comes after
     # the families read from the danger itself: where the child also has no place to
     # sleep tonight, that sentence and its service lead, and the neglect comes next.
@@ -2305,6 +2333,38 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                  and later_than(question, today, s.family.within_days) else s
                  for s in found]
     return tuple(found)
+
+
+def _read_words(groups: Sequence[tuple[tuple[str, ...], ...]], q: _Question) -> frozenset[int]:
+    """The positions of the question's words that any cue of ``groups`` reads (not
+    negated, not blocked), as the family being read (``q.reading``) reads them."""
+    out: set[int] = set()
+    for cues in groups:
+        for n in _candidates(cues, q):
+            cue = cues[n]
+            for start in _find(cue, q):
+                span = _span(cue, q, start)
+                if not (_negated(cue, q, start) or (q.blocked and span & q.blocked)):
+                    out.update(span)
+    return frozenset(out)
+
+
+def _yielded(found: list[Signal],
+             read: Mapping[str, tuple[bool, frozenset[int]]]) -> list[Signal]:
+    """``found`` without the signals that give way (:attr:`Family.yields_to`): a family
+    read from a rule whose words another signalled family of its ``yields_to`` also read
+    with the rule (or strong cue) that signalled it. Weak readings neither give way nor
+    make another give way."""
+    strong = {s.family.id for s in found if not s.weak}
+    out = []
+    for s in found:
+        own = read.get(s.family.id)
+        if own is not None and not own[0] and not s.weak and any(
+                other in strong and other in read and own[1] & read[other][1]
+                for other in s.family.yields_to):
+            continue
+        out.append(s)
+    return out
 
 
 _MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))

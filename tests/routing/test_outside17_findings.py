@@ -74,6 +74,9 @@ DANGER_WORKS = [
     ("o17-06", "suicide", "crisisdienst-113"),         # English trainer: gives things away
     ("o17-09", "overdose", "crisisdienst-113"),        # English au pair: pills + whisky
     ("o17-12", "cutoff_now", "crisis-schulden"),       # meals: power off, oxygen on a battery
+    # pedicure: son-in-law holds the bank card; unsure live (a second, false cut-off ⚠),
+    # confident since safety37 read the heating he switched off as no cut-off
+    ("o17-03", "elder_abuse", "veilig-thuis"),
 ]
 
 
@@ -85,7 +88,6 @@ def test_danger_described_puts_the_safety_service_first(
 
 
 @pytest.mark.parametrize(("qid", "signal", "service"), [
-    ("o17-03", "elder_abuse", "veilig-thuis"),   # pedicure: son-in-law holds the bank card
     ("o17-07", "suicide", "crisisdienst-113"),   # dance teacher: saved pills, Saturday
 ])
 def test_danger_first_but_unsure_offers_a_person(
@@ -121,9 +123,17 @@ def test_near_misses_raise_no_alarm(demo_router: Router, qid: str) -> None:
 
 
 EVERYDAY_WORKS = [f"o17-{n}" for n in range(26, 41) if n not in (33, 38)]
+#: Known misses, with their cause (strict: they must fail until fixed).
+EVERYDAY_OPEN = {
+    "o17-32": "session 14 (router29): English 'no income' now reads as levensonderhoud, "
+              "which lifts bijstand over the jongerenloket for a 23-year-old; for under-27s "
+              "the jongerenloket is the front door to bijstand (second here)",
+}
 
 
-@pytest.mark.parametrize("qid", EVERYDAY_WORKS)
+@pytest.mark.parametrize("qid", [
+    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason=EVERYDAY_OPEN[q]))
+    if q in EVERYDAY_OPEN else q for q in EVERYDAY_WORKS])
 def test_everyday_questions_put_a_fitting_service_first(demo_router: Router, qid: str) -> None:
     """Dentist, optician (bt-zuidoost-geld first, Thuisadministratie second), English
     stay-at-home dad, imam (Thuisadministratie first, Schuldhulp third), estate agent,
@@ -146,100 +156,85 @@ def test_personal_data_is_found_before_routing(qid: str, kind: str) -> None:
     assert kind in [f.kind for f in findings]
 
 
-# ------------------------------------------------------------------ what does not
+# ---------------------------------------------- fixed by safety37 (session 14)
+# Each was a strict xfail here; the causes and the fixes are in
+# docs/notes/2026-12-12s14-safety37.md (probes in new words:
+# tests/routing/test_probes_s14_safety37.py).
 
-@pytest.mark.xfail(strict=True, reason=(
-    "psychiatric_crisis is read ('vergiftigen'), but so is partner_violence on 'schreeuwen "
-    "+ gooien' (a man shouting and throwing a flower pot at passers-by has no partner in "
-    "the question), and Veilig Thuis ties the crisis service at 906 and is listed first"))
 def test_a_delusion_with_danger_to_others_puts_the_crisis_service_first(
         demo_router: Router) -> None:
     """o17-08, window cleaner: tin foil on the windows, neighbours poisoning him through
     the socket, a flower pot thrown at people. Live: two ⚠ lines (partner violence and
-    psychiatric crisis), Veilig Thuis first, the crisis service second, unsure."""
+    psychiatric crisis), Veilig Thuis first, the crisis service second, unsure. Now
+    partner_violence gives way to the crisis that reads the same shouting (``yields_to``):
+    one ⚠ line, the crisis service first."""
     answer = _route(demo_router, "o17-08")
     assert "partner_violence" not in signals(answer)
     assert top(answer, 1) == ["crisisdienst-113"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "read as child_maltreatment ('ouder + verstoten + ik'): honour_violence's rules do not "
-    "read a marriage to a cousin she never met, arranged in her parents' village, with "
-    "uncles who check her phone; the ⚠ line speaks of child abuse, not of forced "
-    "marriage and the Landelijk Knooppunt"))
 def test_a_forced_marriage_abroad_is_read_as_honour_violence(demo_router: Router) -> None:
     """o17-10, internship supervisor: a trainee of 17 must go to her parents' village
     this summer to marry a cousin she has never seen; refuse and the family casts her
-    out. Live: Veilig Thuis first (right), the child-abuse ⚠ line."""
-    assert "honour_violence" in signals(_route(demo_router, "o17-10"))
+    out. Live: Veilig Thuis first (right), the child-abuse ⚠ line. Now her refusal "als
+    ze weigert" is read with "moet ... trouwen", and the child-abuse reading of the same
+    "verstoot" gives way: the forced-marriage line, not the child-abuse one."""
+    answer = _route(demo_router, "o17-10")
+    assert signals(answer) == ["honour_violence"]
+    assert top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "read as child_maltreatment ('meisje + niet naar huis'): sexual_violence has no cue "
-    "for a film of a minor undressing used as a threat (sextortion); the ⚠ line speaks of "
-    "child abuse, not of sexual violence and the police"))
 def test_sextortion_of_a_minor_is_read_as_sexual_violence(demo_router: Router) -> None:
     """o17-11, PE teacher: a boy has a film of a girl of 14 undressing and sends it to
-    the class unless she comes to his house on Friday. Live: Veilig Thuis first."""
-    assert "sexual_violence" in signals(_route(demo_router, "o17-11"))
+    the class unless she comes to his house on Friday. Live: Veilig Thuis first, the
+    child-abuse line ("niet naar zijn huis" read as a child who will not go home). Now
+    the film, the undressing and the threat are sexual violence, and "naar zijn huis" is
+    someone's house."""
+    answer = _route(demo_router, "o17-11")
+    assert signals(answer) == ["sexual_violence"]
+    assert top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "unseen_person has no cue for newspapers piling up in the letterbox, a shutter that "
-    "stays down or a pet crying at the window; GGD Vangnet comes first on 'brievenbus, "
-    "krantenbezorger, niet meer opengegaan' without a ⚠ line and without 112"))
 def test_an_unseen_neighbour_gets_the_warning(demo_router: Router) -> None:
     """o17-13, newspaper deliverer: four days of papers in the letterbox of an older
     lady, her shutter has not gone up, her cat cries behind the window. Live: "Ik weet
-    het niet zeker", Vangnet first, no ⚠ (the first thing to do is 112)."""
-    assert "unseen_person" in signals(_route(demo_router, "o17-13"))
+    het niet zeker", Vangnet first, no ⚠ (the first thing to do is 112). Now the shutter
+    that no longer goes up, with the papers and the time, is the signal."""
+    answer = _route(demo_router, "o17-13")
+    assert signals(answer) == ["unseen_person"]
+    assert top(answer, 1) == ["ggd-vangnet"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "only the weak cue 'mark on her' is read: 'squeezed my throat' (strangulation, the "
-    "highest risk sign of partner violence) is no English cue; a caution line instead of "
-    "the ⚠ line, not confident"))
 def test_strangulation_in_english_gets_the_warning(demo_router: Router) -> None:
     """o17-14, food-delivery rider: bloody nose, red marks on her neck, 'he squeezed my
     throat, please send someone', a man shouting inside."""
     assert_danger_first(_route(demo_router, "o17-14"), "partner_violence", "veilig-thuis")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cutoff_now fires on 'verwarming + uitzetten + vorige week': the son-in-law turned "
-    "the heating off himself, no supplier cut anything; the second ⚠ line says 'Gas, "
-    "stroom of water is al afgesloten' and Spoedhulp comes second"))
 def test_heating_turned_off_by_a_relative_is_no_supplier_cut_off(demo_router: Router) -> None:
-    """o17-03, pedicure: elder abuse (right, first), plus a cut-off that is not one."""
-    assert "cutoff_now" not in signals(_route(demo_router, "o17-03"))
+    """o17-03, pedicure: elder abuse (right, first), plus a cut-off that is not one: the
+    heating switched off at home is no supplier's cut-off."""
+    answer = _route(demo_router, "o17-03")
+    assert signals(answer) == ["elder_abuse"]
+    assert top(answer, 1) == ["veilig-thuis"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the weak cue 'blauw oog' reads partner violence although the trainer saw the "
-    "sparring match that gave it; Veilig Thuis comes first ('oog, blauw, jongen, "
-    "moeder, thuis') and the Stadspas is not in the top 3"))
 def test_a_black_eye_from_sparring_raises_no_alarm(demo_router: Router) -> None:
     """o17-20, boxing trainer: a black eye from a sparring match he watched; the mother
-    cannot pay the club fee."""
+    cannot pay the club fee. Sparring is now a sport that explains the injury. (Veilig
+    Thuis still ranks first on its words "oog, blauw, jongen, moeder, thuis": ranking,
+    not the safety file.)"""
     row = dict(QUESTIONS["o17-20"])
     row["question"] = _q("o17-20")
     assert_near_miss_is_silent(demo_router, row)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the weak cue 'ontruiming' reads an eviction in 'tijdelijke ontruiming' for a "
-    "renovation by the housing corporation (a caution line, Spoedhulp second)"))
 def test_a_temporary_move_for_renovation_raises_no_caution(demo_router: Router) -> None:
     """o17-17, a tenant of 80: six weeks out of the house for a renovation, "ze noemen
     het een tijdelijke ontruiming". Ouderenadviseur first (right)."""
     assert not caution(_route(demo_router, "o17-17"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "child_maltreatment fires on 'kind + geen eten + steeds': a mother whose card is "
-    "declined at the till and who has no food left at the end of the month is poor, "
-    "not neglectful; the ⚠ line says 'kindermishandeling of verwaarlozing' and Veilig "
-    "Thuis comes before the Voedselbank"))
 def test_no_food_at_the_end_of_the_month_is_no_neglect(demo_router: Router) -> None:
     """o17-33, supermarket cashier: a regular customer with three children puts
     groceries back; at the end of the month there is no food in the house."""
@@ -250,7 +245,9 @@ def test_no_food_at_the_end_of_the_month_is_no_neglect(demo_router: Router) -> N
 
 @pytest.mark.xfail(strict=True, reason=(
     "no signal and no caution, yet Veilig Thuis comes first (824, 'partner, advies, vertelde')"
-    " with confidence 439; Verslavingszorg (819, 'stoppen, avond, advies, partner, wijn') second"))
+    " with confidence 439; Verslavingszorg (819, 'stoppen, avond, advies, partner, wijn') second:"
+    " the ranker's evidence (the asker's role 'partner' and 'advies' are Veilig Thuis's"
+    " words), not the safety file; safety37 left it to the ranking"))
 def test_a_partner_asking_about_a_drinker_gets_addiction_care_first(
         demo_router: Router) -> None:
     """o17-38, music teacher: a pupil's mother says her husband empties a bottle of wine
