@@ -1594,8 +1594,9 @@ class Analyzer:
 
     def without_ruled_out(self, text: str) -> str:
         """``text``'s words without those a contrastive negation or a denial rules out
-        ("niet naar Veilig Thuis maar ..."), for the channels that read the whole text
-        (the character n-grams; outside7: the named service still came first)."""
+        ("niet naar Veilig Thuis maar ...") and an idiom's (:func:`idiom_words`), for the
+        channels that read the whole text (the character n-grams; outside7: the named
+        service still came first)."""
         unelided = self._unelide(text)
         ruled_out = contrasted_negations(unelided) | idiom_words(unelided)
         return " ".join(w for i, w in enumerate(words(unelided)) if i not in ruled_out)
