@@ -363,6 +363,26 @@ IN_PLACE_AS_WRITTEN: tuple[str, ...] = (
 )
 
 
+#: Fixed idioms whose noun is no thing (session 14, xfail24; outside15: "wat er aan de
+#: hand is", what is going on, listed Veilig Thuis, GGD Vangnet and Wmo hulpmiddelen,
+#: each on "hand" alone). Their words are not read (:func:`.text.idiom_words`), as a
+#: contrastive negation's are not. Read as written, word for word; "..." is up to
+#: four words inside one clause ("er is sinds kort iets aan de hand"). Sources: the
+#: Van Dale idioms with a body part ("aan de hand zijn": gaande zijn; "aan de hand
+#: van": met behulp van; "uit de hand lopen"; "op handen zijn": aanstaande; "een
+#: oogje in het zeil houden", "uit het oog verliezen", "het hoofd boven water
+#: houden": financieel rondkomen, "over de kop gaan") and the English ones of the
+#: Cambridge Dictionary ("on the other hand", "out of hand", "lend/give a hand",
+#: "keep an eye on"). Left out: "aan de hand" alone ("een wond aan de hand" is the
+#: body part) and "onder handen nemen".
+IDIOMS: tuple[str, ...] = (
+    "er ... aan de hand", "aan de hand van", "uit de hand", "op handen",
+    "oogje in het zeil", "uit het oog", "hoofd ... boven water", "over de kop",
+    "on the other hand", "out of hand", "lend a hand", "give ... a hand",
+    "keep an eye on", "keep an eye out",
+)
+
+
 #: Past markers: a clause that says when, long ago, is a state that was and is no
 #: more (session 11, router23: "mijn ex sloeg me vroeger", "years ago I got out of
 #: that relationship", "ik had vroeger een eigen zaak"); read with :data:`SETTLED` by

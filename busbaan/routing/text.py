@@ -854,6 +854,54 @@ def settled_words(text: str, settled: frozenset[tuple[int, str]]) -> frozenset[i
     return frozenset(out)
 
 
+#: The idioms of :data:`.lexicon.IDIOMS` as folded words; "..." is a gap of up to
+#: :data:`IDIOM_GAP` words inside one clause.
+IDIOMS = tuple(tuple(fold(idiom).split()) for idiom in lexicon.IDIOMS)
+IDIOM_GAP = 4
+
+
+def idiom_words(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words of a fixed idiom whose noun names no
+    thing (:data:`.lexicon.IDIOMS`: "wat er aan de hand is", "het hoofd boven water
+    houden", "on the other hand"): not read, so that "hand" does not count for the
+    services whose examples name a hand (session 14, xfail24)."""
+    tokens = _TOKEN.findall(_folded(text))
+    index: list[int] = []  # per token: its index into words(), -1 for punctuation
+    count = 0
+    for tok in tokens:
+        index.append(count if tok[0].isalnum() else -1)
+        count += tok[0].isalnum()
+    present = set(tokens)
+    out: set[int] = set()
+    for idiom in IDIOMS:
+        if not present.issuperset(w for w in idiom if w != "..."):
+            continue
+        for start, tok in enumerate(tokens):
+            if tok == idiom[0]:
+                out.update(index[p] for p in _idiom_at(tokens, start, idiom))
+    return frozenset(out)
+
+
+def _idiom_at(tokens: Sequence[str], start: int, idiom: tuple[str, ...]) -> list[int]:
+    """The token positions of ``idiom`` read from ``start`` (its first word), or none."""
+    found: list[int] = []
+    at, gap = start, 0
+    for word in idiom:
+        if word == "...":
+            gap = IDIOM_GAP
+            continue
+        for p in range(at, min(at + gap + 1, len(tokens))):
+            if not tokens[p][0].isalnum():
+                return []
+            if tokens[p] == word:
+                break
+        else:
+            return []
+        found.append(p)
+        at, gap = p + 1, 0
+    return found
+
+
 #: Forms of "leren"/"learn": with an infinitive next to it ("wil leren budgetteren",
 #: "leert fietsen", "learn to budget") it carries that verb, which names the need; only
 #: with a noun ("Nederlands leren", "learn English") is learning itself the need.
@@ -1666,10 +1714,11 @@ class Analyzer:
 
     def without_ruled_out(self, text: str) -> str:
         """``text``'s words without those a contrastive negation or a denial rules out
-        ("niet naar Veilig Thuis maar ..."), for the channels that read the whole text
-        (the character n-grams; outside7: the named service still came first)."""
+        ("niet naar Veilig Thuis maar ...") and an idiom's (:func:`idiom_words`), for the
+        channels that read the whole text (the character n-grams; outside7: the named
+        service still came first)."""
         unelided = self._unelide(text)
-        ruled_out = contrasted_negations(unelided)
+        ruled_out = contrasted_negations(unelided) | idiom_words(unelided)
         return " ".join(w for i, w in enumerate(words(unelided)) if i not in ruled_out)
 
     def query(self, text: str, *, ignore: Sequence[str] = (),
@@ -1687,7 +1736,8 @@ class Analyzer:
         """
         ignored = {fold(w) for w in ignore}
         unelided = self._unelide(text)
-        ruled_out = contrasted_negations(unelided) | age_words(words(unelided)) | (
+        ruled_out = (contrasted_negations(unelided) | age_words(words(unelided))
+                     | idiom_words(unelided)) | (
             settled_words(unelided, figurative) if figurative else frozenset())
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
         frame = (asker_frame(unelided) | writer_intro(unelided)
