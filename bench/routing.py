@@ -301,9 +301,16 @@ SESSION13_START: dict[str, tuple[str, ...]] = {
     "heldout29": ("0.820", "0.970", "31/36", "58/100 (58.0 %)", "55/58 (94.8 %)"),
     "heldout_s13": ("0.817", "0.963", "97/106", "185/300 (61.7 %)", "173/185 (93.5 %)"),
 }
-#: Main at the start of session 14 (a14c2ec), measured in the same run as the session's
-#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION14_START: dict[str, tuple[str, ...]] = {}
+#: Main at the start of session 14 (a14c2ec), measured at the session's start (16:40 UTC,
+#: 2026-12-06, after the sets were frozen) and again before its end with the benchmark day
+#: (identical): top-1, top-3, safety in top 3, coverage, right when confident. Two s31
+#: questions are refused by the language check (counted as misses).
+SESSION14_START: dict[str, tuple[str, ...]] = {
+    "heldout30": ("0.830", "0.970", "33/36", "59/100 (59.0 %)", "58/59 (98.3 %)"),
+    "heldout31": ("0.860", "0.970", "34/36", "49/100 (49.0 %)", "47/49 (95.9 %)"),
+    "heldout32": ("0.830", "0.990", "32/36", "45/100 (45.0 %)", "43/45 (95.6 %)"),
+    "heldout_s14": ("0.840", "0.977", "99/108", "153/300 (51.0 %)", "148/153 (96.7 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
