@@ -152,11 +152,11 @@ def scope_admits(
             # citizen can give it again and !toestemming geef is refused
             # (BB_CITIZEN_WITHDREW), so name both ways (outside18).
             nl_next = ("De regie kan een nieuwe geven met !toestemming geef; trok de burger "
-                       "zelf in, dan kan alleen de burger hem opnieuw geven (vraag het met "
-                       "!toestemming voorstel).")
+                       "zelf in, dan kan alleen de burger hem opnieuw geven en vraagt de "
+                       "regie dat met !toestemming voorstel.")
             en_next = ("The lead professional can give a new one with !toestemming geef; if "
-                       "the citizen withdrew it, only the citizen can give it again (ask "
-                       "with !toestemming voorstel).")
+                       "the citizen withdrew it, only the citizen can give it again, and the "
+                       "lead professional asks with !toestemming voorstel.")
         return _refuse(
             f"refused.grant_{status}",
             f"De toestemming voor {who.organisation} ({best_inactive.grant_id}) is "
