@@ -36,7 +36,12 @@ from bots.casus.citizen import CitizenDesk
 from bots.casus.guide import GuideDesk
 from bots.casus.handover import HandoverDesk
 from bots.casus.labels import LabelDesk, matrix_to
-from bots.casus.parse import GRANT_USAGE_EN, GRANT_USAGE_NL, parse_grant, parse_user
+from bots.casus.parse import (
+    GRANT_USAGE_EN,
+    GRANT_USAGE_NL,
+    parse_grant,
+    parse_invitee,
+)
 from bots.casus.reconcile import Reconciler
 from busbaan.cases import AuditMirror, CaseService, RoomStateMirror
 from busbaan.cases.mirrors import CaseFacts, acl_servers
@@ -793,7 +798,7 @@ class CasusBot:
              summary_en="Invite someone the consent scope covers (lead only).")
     async def cmd_invite(self, ctx: CommandContext) -> Reply:
         _, scope = await self.case_for(ctx)
-        user_id = parse_user(ctx.args)
+        user_id = parse_invitee(ctx.args)
         directory = await self.refresh_directory(need=[user_id])
         decision = decide(self.policy, scope, directory, Action.INVITE, actor=ctx.sender,
                           subject=user_id, now=self.clock.now(), bot_user_id=self.user_id)

@@ -137,12 +137,23 @@ class CitizenDesk:
 
     async def _send_file(self, room_id: str, data: bytes, mime: str, name: str,
                          image: bool = False) -> None:
-        resp, _ = await self.bot.runner.client.upload(io.BytesIO(data), content_type=mime,
-                                                      filename=name, filesize=len(data))
+        # The QR code and the page carry the link's token: in an encrypted chat they are
+        # uploaded encrypted (an EncryptedFile under "file"), so the homeserver's media
+        # store holds ciphertext only, as it does for the message (outside18).
+        client = self.bot.runner.client
+        room = client.rooms.get(room_id)
+        encrypt = room.encrypted if room is not None else self.bot.runner.encryption
+        resp, keys = await client.upload(io.BytesIO(data), content_type=mime, filename=name,
+                                         filesize=len(data), encrypt=encrypt)
         uploaded = check(resp, "upload")
         content: dict[str, Any] = {"msgtype": "m.image" if image else "m.file", "body": name,
-                                   "filename": name, "url": uploaded.content_uri,
+                                   "filename": name,
                                    "info": {"mimetype": mime, "size": len(data)}}
+        if encrypt and keys is not None:
+            content["file"] = {"url": uploaded.content_uri, "key": keys["key"],
+                               "iv": keys["iv"], "hashes": keys["hashes"], "v": keys["v"]}
+        else:
+            content["url"] = uploaded.content_uri
         await self.bot.runner.send(room_id, content)
 
     async def _revoke(self, ctx: CommandContext, scope: CaseScope) -> Reply:

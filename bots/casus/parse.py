@@ -82,6 +82,24 @@ def parse_grant(args: str) -> GrantRequest:
     )
 
 
+def parse_invitee(args: str) -> str:
+    """The one person ``!uitnodigen`` invites. A second Matrix ID is refused rather than
+    silently dropped (outside18: ``!uitnodigen @a:x @b:x`` invited @a only and answered
+    ok, so the regie believed @b was invited too)."""
+    first = parse_user(args)
+    named = {token.rstrip(".,;") for token in args.split()}
+    named |= set(re.findall(r"https://matrix\.to/#/(@[^\s\"'>)]+)", args))
+    extra = sorted(u for u in named if _USER.match(u) and u != first)
+    if extra:
+        raise UsageError(
+            f"Nodig één persoon per keer uit; er is niemand uitgenodigd. Stuur eerst "
+            f"!uitnodigen {first} en daarna !uitnodigen {extra[0]}.",
+            f"Invite one person at a time; nobody was invited. Send !invite {first} "
+            f"first, then !invite {extra[0]}.",
+        )
+    return first
+
+
 def parse_user(args: str) -> str:
     """One Matrix user ID (``@name:server``); Element pills arrive as plain text too."""
     token = args.strip().split()[0] if args.strip() else ""

@@ -145,12 +145,24 @@ def scope_admits(
         status = best_inactive.status(now)
         nl_status = {"withdrawn": "ingetrokken", "expired": "verlopen",
                      "pending": "nog niet ingegaan"}.get(status, status)
+        nl_next, en_next = ("De regie kan een nieuwe geven met !toestemming geef.",
+                            "The lead professional can give a new one with !toestemming geef.")
+        if status == "withdrawn":
+            # The grant does not say who withdrew it; when the citizen did, only the
+            # citizen can give it again and !toestemming geef is refused
+            # (BB_CITIZEN_WITHDREW), so name both ways (outside18).
+            nl_next = ("De regie kan een nieuwe geven met !toestemming geef; trok de burger "
+                       "zelf in, dan kan alleen de burger hem opnieuw geven en vraagt de "
+                       "regie dat met !toestemming voorstel.")
+            en_next = ("The lead professional can give a new one with !toestemming geef; if "
+                       "the citizen withdrew it, only the citizen can give it again, and the "
+                       "lead professional asks with !toestemming voorstel.")
         return _refuse(
             f"refused.grant_{status}",
             f"De toestemming voor {who.organisation} ({best_inactive.grant_id}) is "
-            f"{nl_status}. De regie kan een nieuwe geven met !toestemming geef.",
+            f"{nl_status}. {nl_next}",
             f"The grant for {who.organisation} ({best_inactive.grant_id}) is {status}. "
-            "The lead professional can give a new one with !toestemming geef.",
+            f"{en_next}",
             consent="fail",
         )
     if grants:

@@ -32,6 +32,7 @@ __all__ = [
 
 LOCAL = zoneinfo.ZoneInfo("Europe/Amsterdam")
 _CASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_GENERATED_CASE = re.compile(r"C-[A-Z2-9]{8}", re.IGNORECASE)
 _USER_ID = re.compile(r"@[^\s:@]+:[^\s@]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIELDS = ("case", "professional", "organisation", "since", "until", "format")
@@ -180,6 +181,11 @@ def parse_filters(
         return raw.strip() if isinstance(raw, str) else ""
 
     case = get("case")
+    if _GENERATED_CASE.fullmatch(case):
+        # Case ids are generated in capitals (busbaan.consent.state.CASE_ID); the bot
+        # reads them in any case, so the workbench does too (outside18: "c-gnqw4cs8"
+        # was "komt niet voor in het auditlog").
+        case = case.upper()
     if case and not _CASE.fullmatch(case):
         problems.append(FilterProblem(
             "case",
