@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,6 +53,7 @@ __all__ = [
     "AuditIntegrityError",
     "AuditLog",
     "ConsistencyProof",
+    "EraseHook",
     "Erasure",
     "InclusionProof",
     "LoggedEntry",
@@ -60,6 +62,7 @@ __all__ = [
 ]
 
 _log = get_logger("busbaan.audit")
+_TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _CHUNK = 5000
 
 # --------------------------------------------------------------------------- results
@@ -120,6 +123,13 @@ class Erasure:
     index: int  # the erasure's own entry
     keys_destroyed: int
     entries_with_details: int
+    scrubbed: Mapping[str, int] = field(default_factory=dict)  # per table, by the hook
+
+
+EraseHook = Callable[[Connection, str], Mapping[str, int]]
+"""Overwrites a case's free text outside the audit log, inside the erasure's
+transaction, and says how many per table (e.g. :func:`busbaan.store.erasure
+.scrub_case_free_text`): the audit log does not know those tables."""
 
 
 # --------------------------------------------------------------------------- the log
@@ -765,11 +775,15 @@ class AuditLog:
 
     # ------------------------------------------------------------------ erasure
 
-    def erase_case(self, case_id: str, by: str, *, source: str = "cli") -> Erasure:
+    def erase_case(self, case_id: str, by: str, *, scrub: EraseHook | None,
+                   source: str = "cli") -> Erasure:
         """Crypto-shred the case's personal details, and log the erasure itself.
 
         The case's keys are destroyed; entries and sealed blobs stay, so the tree still
-        verifies while the details can no longer be read.
+        verifies while the details can no longer be read. ``scrub`` overwrites the
+        case's free text elsewhere in the store in the same transaction; its counts go
+        into the erasure's entry (numbers only) and into the result. It must be named:
+        ``None`` only where the store holds no case tables.
         """
         t = case_key_table
         now = self.clock.now()
@@ -794,6 +808,9 @@ class AuditLog:
                 t.update().where(t.c.case_id == case_id, t.c.erased_at.is_(None))
                 .values(secret=None, erased_at=format_time(now), erased_by=by)
             ).rowcount
+            scrubbed = dict(scrub(conn, case_id)) if scrub is not None else {}
+            if not all(_TABLE_NAME.fullmatch(table) for table in scrubbed):
+                raise ValueError(f"the erase hook named no tables: {sorted(scrubbed)}")
             erasure = AuditEntry(
                 event_code="audit.details_erased",
                 action="D",
@@ -804,15 +821,18 @@ class AuditLog:
                 case_id=case_id,
                 reason_code="AVG_ART_17",
                 details={"keys_destroyed": str(destroyed),
-                         "entries_with_details": str(with_details)},
+                         "entries_with_details": str(with_details),
+                         **{f"scrubbed_{table}": str(n) for table, n in scrubbed.items()}},
             )
             index = self._append_locked(conn, head, [(erasure, None)])
-        self._purge_old_versions()
-        _log.info("audit.case_erased", case_id=case_id, keys=destroyed, index=index)
-        return Erasure(case_id, index, int(destroyed), int(with_details))
+        self._purge_old_versions([table for table, n in scrubbed.items() if n])
+        _log.info("audit.case_erased", case_id=case_id, keys=destroyed, index=index,
+                  scrubbed=scrubbed)
+        return Erasure(case_id, index, int(destroyed), int(with_details), scrubbed)
 
-    def _purge_old_versions(self) -> None:
-        """Push the destroyed keys' old bytes out of the WAL / dead tuples."""
+    def _purge_old_versions(self, also: Sequence[str] = ()) -> None:
+        """Push the destroyed keys' old bytes (and those of the tables ``also`` that the
+        hook overwrote) out of the WAL / dead tuples."""
         try:
             if self._sqlite:
                 with self.engine.connect() as conn:
@@ -821,6 +841,7 @@ class AuditLog:
                 with self.engine.connect().execution_options(
                     isolation_level="AUTOCOMMIT"
                 ) as conn:
-                    conn.exec_driver_sql("VACUUM audit_case_key")
+                    for table in ("audit_case_key", *also):
+                        conn.exec_driver_sql(f"VACUUM {table}")
         except sa.exc.DBAPIError as exc:
             _log.warning("audit.purge_failed", cause=type(exc.orig).__name__)

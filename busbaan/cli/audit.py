@@ -60,6 +60,7 @@ from busbaan.cli import lang
 from busbaan.errors import NotFound, Unavailable, UsageError
 from busbaan.log import configure as configure_logging
 from busbaan.store import database_url, make_engine
+from busbaan.store.erasure import scrub_case_free_text
 
 _LOCAL = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
@@ -591,11 +592,16 @@ def erase(state: _State, case: str, by: str | None, yes: bool) -> None:
     )):
         raise UsageError("Afgebroken.", "Aborted.")
     actor = by or f"cli:{getpass.getuser()}"
-    result = state.log().erase_case(case, actor, source="cli")
+    result = state.log().erase_case(case, actor, source="cli", scrub=scrub_case_free_text)
+    outbox = result.scrubbed.get("outbox_event", 0)
+    handover = result.scrubbed.get("handover", 0)
     click.echo(_t(
         f"Gewist: {result.keys_destroyed} sleutel(s) vernietigd; {result.entries_with_details} "
-        f"regel(s) met details zijn nu onleesbaar. Vastgelegd als regel {result.index}.",
+        f"regel(s) met details zijn nu onleesbaar. Vrije tekst overschreven: {outbox} "
+        f"gebeurtenis(sen) in de outbox, {handover} reden(en) van overdrachten. "
+        f"Vastgelegd als regel {result.index}.",
         f"Erased: {result.keys_destroyed} key(s) destroyed; {result.entries_with_details} "
-        f"entr(y/ies) with details are now unreadable. Logged as entry {result.index}.",
+        f"entr(y/ies) with details are now unreadable. Free text overwritten: {outbox} "
+        f"outbox event(s), {handover} handover reason(s). Logged as entry {result.index}.",
     ))
 

@@ -254,6 +254,9 @@ def test_reports_and_erasure(cli_db: str, tmp_path: Path) -> None:
     erased = invoke(cli_db, key, "erase", "case-0", "--yes", "--by", "@fg:fg.example")
     assert erased.exit_code == 0, erased.output
     assert "Vastgelegd als regel 31" in erased.stdout
+    # cli_db holds no case tables' rows: the store's reasons are scrubbed, none here
+    assert "Vrije tekst overschreven: 0 gebeurtenis(sen) in de outbox, 0 reden(en) van " \
+        "overdrachten." in erased.stdout
     after = invoke(cli_db, key, "report", "citizen", "case-0", "--json")
     data = json.loads(after.stdout)
     assert data["details_erased"] is True
