@@ -22,6 +22,7 @@ from busbaan.policy import load_policy
 from busbaan.store import make_engine
 from busbaan.store.erasure import ERASED, scrub_case_free_text
 from busbaan.store.repositories import CaseRepository, DirectoryRepository, lead_of
+from tests.audit.test_cli import invoke, pin
 
 POLICY = load_policy(Path(__file__).resolve().parents[2] / "policies")
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
@@ -168,3 +169,19 @@ def test_the_chain_still_verifies_after_erasure(db_url: str, signer: Signer) -> 
     assert log.verify().ok
     log.checkpoint()
     assert log.verify().ok
+
+
+def test_the_cli_says_what_it_overwrote_and_verify_passes(db_url: str, tmp_path: Path) -> None:
+    """`busbaan audit erase` prints the counts (no text) and `audit verify` exits 0."""
+    engine, _log, erased, _other = _two_cases(db_url)
+    key = tmp_path / "audit.key"
+    vkey = pin(db_url, key)
+    assert invoke(db_url, key, "checkpoint").exit_code == 0
+    result = invoke(db_url, key, "erase", erased, "--yes", "--by", "@fg:fg.example")
+    assert result.exit_code == 0, result.output
+    assert "Vrije tekst overschreven: 3 gebeurtenis(sen) in de outbox, 2 reden(en) van " \
+        "overdrachten." in result.stdout
+    assert NEEDLE not in result.output
+    assert _cells_with(engine, NEEDLE) == []
+    verified = invoke(db_url, key, "verify", "--vkey", vkey)
+    assert verified.exit_code == 0, verified.output
