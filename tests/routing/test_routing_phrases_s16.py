@@ -70,15 +70,15 @@ def test_the_insurance_stays_in_the_top_three_when_it_is_the_need(router: Router
 
 def test_a_confused_tenant_shouting_and_throwing_goes_to_the_vangnet_first(
         router: Router) -> None:
-    # partner violence (shouting + throwing) and a psychiatric crisis (poisoned by the
-    # neighbours) both signalled: the words are the crisis's, its desk comes first and
-    # Veilig Thuis stays second (before: Veilig Thuis first, the file's order)
+    # a psychiatric crisis (poisoned by the neighbours) with shouting and throwing: the
+    # crisis desk first (before session 16: Veilig Thuis first, the file's order). Until
+    # session 14 partner violence was signalled beside it on "schreeuwt, gooit"; since
+    # safety37 (outside17 o17-08) partner_violence read from a rule yields to a
+    # psychiatric crisis read from the same words: no partner is named here
     answer = router.route("Een huurder schreeuwt op de galerij en gooit met spullen, hij "
                           "zegt dat de buren hem vergiftigen", {})
-    assert {h.signal for h in answer.safety} >= {"partner_violence", "psychiatric_crisis"}
-    top = [r.service_id for r in answer.results[:2]]
-    assert top == ["ggd-vangnet", "vt-advies-melding"]
-    assert not answer.confident  # two desks: which one is the question's is a guess
+    assert {h.signal for h in answer.safety} == {"psychiatric_crisis"}
+    assert answer.results[0].service_id == "ggd-vangnet"
 
 
 def test_two_desks_both_stay_first_whatever_their_order(router: Router) -> None:
