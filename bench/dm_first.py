@@ -84,7 +84,8 @@ async def _person(spec: dict[str, Any], hs: str, bot: str, question: str, mode: 
     await client.sync(timeout=0, full_state=True)
     syncing = asyncio.create_task(client.sync_forever(timeout=30_000))
 
-    async def until(pred: Any, timeout: float = 90.0) -> tuple[float, dict[str, Any]]:
+    async def until(pred: Any, timeout: float = 60.0,
+                    what: str = "?") -> tuple[float, dict[str, Any]]:
         deadline = time.perf_counter() + timeout
         i = 0
         while True:
@@ -95,7 +96,13 @@ async def _person(spec: dict[str, Any], hs: str, bot: str, question: str, mode: 
             changed.clear()
             left = deadline - time.perf_counter()
             if left <= 0:
-                raise TimeoutError
+                rid = seen.get("room_id", "?")
+                locked = sum(1 for _, r, ev in events if r == rid and ev.get("sender") == bot
+                             and ev.get("type") == "m.room.encrypted")
+                raise TimeoutError(f"{what} in {rid} ({seen.get('question_id')}); bot's "
+                                   f"events the client could not decrypt: {locked}; "
+                                   "events seen there: "
+                                   f"{[ev.get('type') for _, r, ev in events if r == rid]}")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), left)
 
@@ -109,6 +116,7 @@ async def _person(spec: dict[str, Any], hs: str, bot: str, question: str, mode: 
                             "content": {"algorithm": "m.megolm.v1.aes-sha2"}}])
         assert isinstance(resp, nio.RoomCreateResponse), resp
         rid = resp.room_id
+        seen["room_id"] = rid
         seen["created"] = time.perf_counter() - start
 
         def member(membership: str) -> Any:
@@ -120,10 +128,10 @@ async def _person(spec: dict[str, Any], hs: str, bot: str, question: str, mode: 
             while rid not in client.rooms:
                 await asyncio.sleep(0.02)
         else:  # Element sends once the invitee's membership is in the room (below)
-            await until(member("invite"))
+            await until(member("invite"), what="invite seen")
         if mode == "wait":
-            _, invite = await until(member("invite"))
-            joined_at, join = await until(member("join"))
+            _, invite = await until(member("invite"), what="invite seen")
+            joined_at, join = await until(member("join"), what="join seen")
             seen["joined"] = joined_at - start
             seen["join_server"] = (join["origin_server_ts"] - invite["origin_server_ts"]) / 1000
         sent_at = time.perf_counter()
@@ -132,22 +140,24 @@ async def _person(spec: dict[str, Any], hs: str, bot: str, question: str, mode: 
                                       ignore_unverified_devices=True)
         assert isinstance(sent, nio.RoomSendResponse), sent
         seen["send_call"] = time.perf_counter() - sent_at  # keys claimed and shared, sent
+        seen["question_id"] = sent.event_id
 
         def answer(r: str, ev: dict[str, Any]) -> bool:
             rel = ev.get("content", {}).get("m.relates_to", {}).get("m.in_reply_to", {})
             return r == rid and rel.get("event_id") == sent.event_id
 
-        at, ev = await until(answer)
-        _, invite = await until(member("invite"))
+        at, ev = await until(answer, what="answer")
+        _, invite = await until(member("invite"), what="invite seen")
         if mode != "wait":
-            _, join = await until(member("join"))
+            _, join = await until(member("join"), what="join seen")
             seen["join_server"] = (join["origin_server_ts"] - invite["origin_server_ts"]) / 1000
-        _, asked = await until(lambda r, e: e.get("event_id") == sent.event_id)
+        _, asked = await until(lambda r, e: e.get("event_id") == sent.event_id,
+                               what="own question")
         seen["bot_part"] = (ev["origin_server_ts"] - asked["origin_server_ts"]) / 1000
         seen["first"] = at - sent_at
         seen["total"] = at - start
         kind = (ev.get("content", {}).get(NOTICE_KEY) or {}).get("kind", "?")
-        return {"room_id": rid, "kind": kind, "invite_ts": invite["origin_server_ts"], **seen}
+        return {"kind": kind, "invite_ts": invite["origin_server_ts"], **seen}
     finally:
         syncing.cancel()
         await client.close()
@@ -166,7 +176,8 @@ async def clients_main(path: Path) -> None:
         await asyncio.sleep(0.5)
         go.set()
         results = await asyncio.gather(*tasks, return_exceptions=True)
-    out = [r if isinstance(r, dict) else {"error": repr(r)} for r in results]
+    out = [r if isinstance(r, dict) else {"error": f"{type(r).__name__}: {r}"}
+           for r in results]
     print(json.dumps(out))
 
 
@@ -223,7 +234,7 @@ async def bot_main(sizes: list[int], rounds: int, modes: list[str]) -> None:
     from busbaan.service import Service, ServiceConfig
     from busbaan.store import migrate
 
-    configure("WARNING")
+    configure(os.environ.get("BENCH_DM_LOG", "WARNING"))
     items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
     rows: list[dict[str, Any]] = []
     trace: dict[str, dict[str, float]] = {}
