@@ -548,6 +548,8 @@ class BotRunner:
         """Ask the sender's device for the room key of ``event`` and wait until a key
         for its session comes in or :data:`KEY_WAIT_SECONDS` pass; then the worker
         decrypts it or says it cannot (:meth:`_undecryptable`)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + KEY_WAIT_SECONDS  # the request's own time included
         session = str(event.session_id)
         woken = self._key_waits.get(session)
         first = woken is None  # one request per session, however many messages wait
@@ -557,7 +559,7 @@ class BotRunner:
             if first:
                 await self._request_key(event)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), KEY_WAIT_SECONDS)
+                await asyncio.wait_for(woken.wait(), max(0.0, deadline - loop.time()))
         finally:
             if first and self._key_waits.get(session) is woken:
                 del self._key_waits[session]
