@@ -12,7 +12,8 @@ MODULES = ("bench.decide", "bench.routing", "bench.audit", "bench.gate", "bench.
            "bench.handover", "bench.casesvc", "bench.burst", "bench.wegwijzer",
            "bench.witness", "bench.citizen", "bench.labels", "bench.logins",
            "bench.federation", "bench.sync_filter", "bench.e2e")
-# Not in the sequence (hours, or a fuzz volume run): bench.load, bench.fuzz.
+# Not in the sequence (hours, or a fuzz volume run): bench.load, bench.fuzz; and
+# bench.dm_first (new encrypted DMs at once, about 12 minutes; session 14, dmjoin18).
 
 if __name__ == "__main__":
     for name in MODULES:

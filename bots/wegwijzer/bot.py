@@ -178,6 +178,31 @@ def thanks_reply(text: str) -> tuple[str, str] | None:
                    "!wrong <service-id>. A new question is always welcome.")
 
 
+def undecryptable_text(sender: str, before_join: bool) -> str:
+    """The wegwijzer's notice for a message it cannot read, in its own voice ("je",
+    outside17: the runner's formal "uw" was the only one in its direct chats). Dutch,
+    then English; after the runner's "<sender>: " (busbaan.matrix.runner). A message
+    sent before the bot joined is the usual case: a person who typed at once into a new
+    direct chat, with an app that did not encrypt it for the invited bot."""
+    if before_join:
+        return ("ik kan je bericht niet lezen: je app versleutelde het voordat ik in dit "
+                "gesprek was en gaf mij de sleutel niet. Ik heb er niets mee gedaan. Stuur "
+                "je vraag nog een keer (kopiëren en plakken mag): nu ik in het gesprek ben, "
+                "kan ik een nieuw bericht wel lezen.\n\n"
+                f"{sender}: I cannot read your message: your app encrypted it before I was "
+                "in this chat and did not give me the key. I did nothing with it. Please "
+                "send your question again (copy and paste is fine): now that I am in the "
+                "chat, I can read a new message.")
+    return ("ik kan je bericht niet lezen: het is versleuteld met een sleutel die ik niet "
+            "heb (bijvoorbeeld na een herstel van busbaan, of omdat je app mij de sleutel "
+            "niet gaf). Ik heb er niets mee gedaan. Stuur je vraag nog een keer (kopiëren "
+            "en plakken mag).\n\n"
+            f"{sender}: I cannot read your message: it is encrypted with a key I do not have "
+            "(for instance after busbaan was restored, or because your app did not give me "
+            "the key). I did nothing with it. Please send your question again (copy and "
+            "paste is fine).")
+
+
 def load_socialmap(map_file: Path | None, engine: Engine) -> MapDocument:
     """The map the bot uses: the configured file, else the newest import in the store,
     else the demo map shipped with busbaan (with a warning). Blocking: run in a thread."""
@@ -308,6 +333,7 @@ class WegwijzerBot:
         for owner in (self, self.lanes):
             runner.dispatcher.bind(owner)
         runner.message_hooks.append(self._on_message)
+        runner.undecryptable_text = undecryptable_text
         # Questions in a direct chat are answered through the inbox, like commands:
         # one asked while the bot is down is answered after it starts, once.
         runner.answer_messages(self._is_question, self._answer_stored, self._answer_sent)

@@ -66,6 +66,15 @@ log = get_logger("busbaan.matrix")
 #: for a resend (keys usually come in the same sync; over federation a moment later).
 KEY_WAIT_SECONDS = 3.0
 
+#: While it waits, the bot asks the sender's device for the key (``m.room_key_request``,
+#: the spec's key sharing) and tries again the moment a room key for that session comes
+#: in (dmjoin18), not only after the full :data:`KEY_WAIT_SECONDS`: a key that arrives
+#: in the next sync is used at once. Element (matrix-rust-sdk) answers such a request
+#: only for a session it had shared with the bot's device (a lost or late to-device
+#: message); nio clients answer only their own user's devices. The wait is not made
+#: longer: a message whose key never comes gets its notice as soon as before.
+KEY_REQUESTS = True
+
 #: How long a command whose handler found the store away (``Reply.defer``) is run
 #: again rather than answered: a restart of the database is survived without a word;
 #: a store that stays away gets the error as the answer after this.
@@ -145,9 +154,11 @@ ROOM_HANDOFF_DIRECT = False
 #: direct chat's first question — handed to its room through the same queue — waited
 #: for the joins of every other new chat (ten professionals opening a chat with the
 #: wegwijzer at once: 2.8–4.5 s for their first answers, outside15). At most
-#: ``JOIN_CONCURRENCY`` joins at a time.
+#: ``JOIN_CONCURRENCY`` joins at a time: 10 since dmjoin18 (with 4, the last of ten
+#: invites at once waited for two rounds of joins: p50 0.4–1.5 s before its join was
+#: even sent, on a loaded host; bench.dm_first).
 JOIN_AT_ONCE = True
-JOIN_CONCURRENCY = 4
+JOIN_CONCURRENCY = 10
 
 #: After joining an encrypted room, the bot shares its room key with the members'
 #: devices at once (:func:`~busbaan.matrix.crypto.prepare_room_key`), before anyone
@@ -208,6 +219,14 @@ class BotRunner:
         self._upkeep: asyncio.Task[None] | None = None
         self._upkeep_again = False
         self._told_undecryptable: set[tuple[str, str, str]] = set()
+        #: Megolm session id -> woken when a room key for it comes in (KEY_REQUESTS).
+        self._key_waits: dict[str, asyncio.Event] = {}
+        #: room id -> server time (ms) of this bot's own newest join there, as its sync
+        #: saw it: a message from before it tells why the bot has no key for it.
+        self._joined_ms: dict[str, int] = {}
+        #: The notice for a message the bot cannot read (a bot may speak in its own
+        #: voice: the wegwijzer says "je"); see :func:`undecryptable_text`.
+        self.undecryptable_text: Callable[[str, bool], str] = undecryptable_text
         self._queue: asyncio.Queue[tuple[str, nio.MatrixRoom, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
@@ -306,6 +325,8 @@ class BotRunner:
         self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
         self.client.add_event_callback(self._on_invite, nio.InviteMemberEvent)
         self.client.add_event_callback(self._on_undecryptable, nio.MegolmEvent)
+        self.client.add_to_device_callback(self._on_room_key,
+                                           (nio.RoomKeyEvent, nio.ForwardedRoomKeyEvent))
         token = await asyncio.to_thread(self.inbox.token) if self.inbox else None
         first = await self.client.sync(timeout=0, full_state=True, since=token,
                                        sync_filter=self.sync_filter)
@@ -515,7 +536,58 @@ class BotRunner:
             return  # history from before this start: no notices about the past
         # The room key may come a moment after the message (another sync, or over
         # federation): look again after a short wait before saying anything.
-        self._later(KEY_WAIT_SECONDS, ("undecryptable", room, event))
+        if not KEY_REQUESTS:
+            self._later(KEY_WAIT_SECONDS, ("undecryptable", room, event))
+            return
+        task = asyncio.create_task(self._wait_for_key(room, event),
+                                   name=f"{self.account.name}-key-wait")
+        self._tasks.append(task)
+        task.add_done_callback(self._forget_task)
+
+    async def _wait_for_key(self, room: nio.MatrixRoom, event: nio.MegolmEvent) -> None:
+        """Ask the sender's device for the room key of ``event`` and wait until a key
+        for its session comes in or :data:`KEY_WAIT_SECONDS` pass; then the worker
+        decrypts it or says it cannot (:meth:`_undecryptable`)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + KEY_WAIT_SECONDS  # the request's own time included
+        session = str(event.session_id)
+        woken = self._key_waits.get(session)
+        first = woken is None  # one request per session, however many messages wait
+        if woken is None:
+            woken = self._key_waits[session] = asyncio.Event()
+        try:
+            if first:
+                await self._request_key(event)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), max(0.0, deadline - loop.time()))
+        finally:
+            if first and self._key_waits.get(session) is woken:
+                del self._key_waits[session]
+        self._queue.put_nowait(("undecryptable", room, event))
+
+    async def _request_key(self, event: nio.MegolmEvent) -> None:
+        """Send ``m.room_key_request`` for ``event``'s session to the device that sent it
+        (best effort: a failure is logged, the wait goes on). nio's ``request_room_key``
+        asks only the bot's own other devices, and a bot has none."""
+        if not event.device_id or self.client.device_id is None:
+            return
+        message = event.as_key_request(event.sender, str(self.client.device_id),
+                                       request_id=secrets.token_hex(16),
+                                       device_id=event.device_id)
+        try:
+            resp = await self.client.to_device(message)
+        except Exception as exc:
+            log.warning("bot.key_request_failed", bot=self.account.name,
+                        error=type(exc).__name__)
+            return
+        log.info("bot.key_requested", bot=self.account.name, event_id=event.event_id,
+                 ok=isinstance(resp, nio.ToDeviceResponse))
+
+    async def _on_room_key(self, event: nio.RoomKeyEvent | nio.ForwardedRoomKeyEvent) -> None:
+        """A room key came in: wake the wait for a message sent with it, if any."""
+        woken = self._key_waits.get(str(event.session_id))
+        if woken is not None:
+            woken.set()
 
     def _later(self, delay: float, item: tuple[str, Any, Any]) -> None:
         """Queue ``item`` for the worker after ``delay`` seconds (a task the runner owns)."""
@@ -558,19 +630,15 @@ class BotRunner:
         if len(self._told_undecryptable) >= 10_000:  # bounded; a repeat costs one notice
             self._told_undecryptable.clear()
         self._told_undecryptable.add(key)
+        joined = self._joined_ms.get(room.room_id)
+        before_join = joined is not None and event.server_timestamp < joined
         log.warning("bot.undecryptable", bot=self.account.name, event_id=event.event_id,
-                    **self.dispatcher.log_room(room.room_id))
+                    before_join=before_join, **self.dispatcher.log_room(room.room_id))
         content = notice_content(
             kind="crypto.undecryptable",
-            body=(f"{event.sender}: ik kan uw bericht niet lezen: het is versleuteld met een "
-                  "sleutel die ik niet heb (bijvoorbeeld na een herstel van busbaan, of omdat "
-                  "uw app mij de sleutel niet gaf). Ik heb er niets mee gedaan. Stuur het "
-                  "bericht of commando alstublieft opnieuw.\n\n"
-                  f"{event.sender}: I cannot read your message: it is encrypted with a key I "
-                  "do not have (for instance after busbaan was restored, or because your app "
-                  "did not give me the key). I did nothing with it. Please send the message "
-                  "or command again."),
-            data={"event_id": event.event_id, "sender": event.sender},
+            body=f"{event.sender}: {self.undecryptable_text(event.sender, before_join)}",
+            data={"event_id": event.event_id, "sender": event.sender,
+                  "reason": "sent_before_join" if before_join else "no_key"},
             mentions=(event.sender,))
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
         txn = "undecryptable-" + hashlib.sha256(event.event_id.encode()).hexdigest()[:32]
@@ -1013,6 +1081,11 @@ class BotRunner:
     async def _on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
         if event.membership in ("invite", "join"):  # back in (invited again): not removed
             self.client.removed_members.get(room.room_id, set()).discard(event.state_key)
+        if (event.state_key == self.user_id and event.membership == "join"
+                and event.prev_membership != "join"):
+            if len(self._joined_ms) >= 10_000:  # bounded: only for the undecryptable text
+                self._joined_ms.clear()
+            self._joined_ms[room.room_id] = event.server_timestamp
         if self._ready.is_set():
             self._received(event)
             self._queue.put_nowait(("member", room, event))
@@ -1187,6 +1260,28 @@ class BotRunner:
                 return
             await asyncio.wait(running)
             await self._queue.join()
+
+
+def undecryptable_text(sender: str, before_join: bool) -> str:
+    """The notice for a message the bot cannot read (Dutch, then English; formal "u").
+    ``before_join``: it was sent before the bot was in the room, so the sender's app
+    did not give the bot its key; a resend now is encrypted for the bot too."""
+    if before_join:
+        return ("ik kan uw bericht niet lezen: uw app versleutelde het voordat ik in dit "
+                "gesprek was en gaf mij de sleutel niet. Ik heb er niets mee gedaan. Stuur "
+                "het bericht of commando alstublieft opnieuw: nu ik in het gesprek ben, kan "
+                "ik een nieuw bericht wel lezen.\n\n"
+                f"{sender}: I cannot read your message: your app encrypted it before I was "
+                "in this chat and did not give me the key. I did nothing with it. Please send "
+                "the message or command again: now that I am in the chat, I can read a new "
+                "one.")
+    return ("ik kan uw bericht niet lezen: het is versleuteld met een sleutel die ik niet "
+            "heb (bijvoorbeeld na een herstel van busbaan, of omdat uw app mij de sleutel "
+            "niet gaf). Ik heb er niets mee gedaan. Stuur het bericht of commando "
+            "alstublieft opnieuw.\n\n"
+            f"{sender}: I cannot read your message: it is encrypted with a key I do not have "
+            "(for instance after busbaan was restored, or because your app did not give me "
+            "the key). I did nothing with it. Please send the message or command again.")
 
 
 def _is_edit(event: nio.RoomMessageText) -> bool:
