@@ -12,8 +12,9 @@ tests/data/socialmap/probes-s14-router28.jsonl.
 - :func:`busbaan.routing.text.contrasted_negations`: "alleen maar" is no contrast;
 - the safety signals (``jest.laughter``): chat laughter in the sentence of a quoted
   threat that names no one but its speaker calls it a joke, as "grapje" does; a threat
-  aimed at someone is read whatever the tone; :func:`busbaan.routing.safety.figurative_parts` gives the
-  words said in jest to the ranker, which does not read them either.
+  aimed at someone is read whatever the tone;
+  :func:`busbaan.routing.safety.figurative_parts` gives the words said in jest to the
+  ranker, which does not read them either.
 """
 
 from __future__ import annotations
