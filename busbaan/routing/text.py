@@ -777,6 +777,8 @@ SUBJECTS = frozenset(["ik", "je", "jij", "u", "we", "wij", "jullie", "hij", "zij
 CLAUSE_LINKS = frozenset(["en", "maar", "dus", "of", "ja", "and", "but", "so", "or"])
 #: Words of story before the ask for a run-on message to have a background at all.
 RUN_ON_BACKGROUND = 8
+#: How far after its verb a wish's "graag" or "hulp" may stand ("hij wil zelf heel graag").
+RUN_ON_WISH = 3
 
 
 def _run_on_ask(said: Sequence[str]) -> int | None:
@@ -799,6 +801,15 @@ def _run_on_ask(said: Sequence[str]) -> int | None:
                                          or tuple(after[:2]) == ("er", "iemand"))):
             return i
         if word in ASK_WORDS or (word, after[0]) in ASK_PAIRS:
+            return i
+        # a wish that asks, as :func:`_asks` reads it in a sentence: "graag" after a form
+        # of "willen" ("hij wil zelf graag dat iemand ...", inverted "nu wil hij graag")
+        # or a wish for help (session 14, router31: a dictated message that told a
+        # settled past first)
+        if ((word in SUBJECTS and after[0] in WISH_VERBS)
+                or (word in WISH_VERBS and after[0] in SUBJECTS)) and (
+                "graag" in said[i + 2 : i + 2 + RUN_ON_WISH] or _wants_help(
+                    said[i : i + 2 + RUN_ON_WISH])):
             return i
     return None
 
