@@ -332,6 +332,13 @@ SETTLED: tuple[str, ...] = (
     "al geweest", "is ... opgelost",
     "did not help", "was not enough", "no longer needed", "has ended", "already tried",
     "is van tafel",
+    # session 14 (router31): a service that said no ("de schuldhulp zegt nee", "the food
+    # bank said no"): the ask is what comes next. Not "kon ... niet helpen" (a negated
+    # cue is read as no settling) nor "al ... geweest", "already been to" (grammar words
+    # only, which the settled reading skips).
+    "zegt ... nee", "zeggen ... nee", "zei ... nee", "zeiden ... nee", "said no", "says no",
+    "is ... afgewezen", "werd ... afgewezen", "zijn ... afgewezen", "was ... rejected",
+    "was ... refused", "were ... rejected", "got rejected",
 )
 
 #: What a question says is already in place: a service that runs, is involved or has

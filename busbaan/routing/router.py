@@ -517,8 +517,12 @@ class Router:
                                  settled_cues(lexicon.SETTLED + lexicon.IN_PLACE),
                                  lexicon.PAST_MARKERS + lexicon.IN_PLACE_AS_WRITTEN)
                    if self.tuning.settled_weight != 1.0 else frozenset())
+        # what was tried, refused or is over (not the remote past: "vroeger" dates
+        # the need as often as it closes it), for the services named there
+        tried = (settled_parts(self.safety, question, settled_cues(lexicon.SETTLED))
+                 if self.tuning.denied_factor != 1.0 else frozenset())
         terms = self.analyzer.query(question, ignore=who.place_words, settled=settled,
-                                    figurative=figurative)
+                                    figurative=figurative, tried=tried)
         merged: dict[str, tuple[float, list[Term]]] = {}
         for term in terms:
             if term.stem not in self._index and term.stem not in self._examples:

@@ -742,6 +742,38 @@ def _wants_help(said: Sequence[str]) -> bool:
     return False
 
 
+#: The one of two needs the asker says matters most: "maar het belangrijkste is dat ze
+#: weer mensen ziet", "ze zoekt vooral werk", "most of all I need ...", "mainly the
+#: rent" (session 14, router31). The words from the mark to the end of its clause weigh
+#: as an ask (:func:`priority_words`). Sources: Dutch and English adverbs and superlatives
+#: of priority (ANS 8.4, gradation adverbs; "vooral", "bovenal", "het liefst"), grammar
+#: words only.
+PRIORITY_MARKS: tuple[tuple[str, ...], ...] = (
+    ("vooral",), ("bovenal",), ("voornamelijk",), ("het", "belangrijkste"),
+    ("het", "liefst"), ("het", "liefste"), ("mainly",), ("above", "all"),
+    ("most", "of", "all"), ("most", "important"), ("main", "thing"), ("first", "and",
+                                                                      "foremost"),
+)
+
+
+def priority_words(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words from a mark of priority
+    (:data:`PRIORITY_MARKS`) to the end of its clause (the next punctuation)."""
+    tokens = _TOKEN.findall(_folded(text))
+    out: set[int] = set()
+    index, marked = 0, False
+    for at, tok in enumerate(tokens):
+        if not tok[0].isalnum():
+            marked = False
+            continue
+        if not marked and any(tuple(tokens[at : at + len(m)]) == m for m in PRIORITY_MARKS):
+            marked = True
+        if marked:
+            out.add(index)
+        index += 1
+    return frozenset(out)
+
+
 def _asks(sentence: Sequence[str]) -> bool:
     """Whether a sentence without a question mark asks (:data:`ASK_OPENERS`...)."""
     pairs = set(pairwise(sentence))
@@ -777,6 +809,8 @@ SUBJECTS = frozenset(["ik", "je", "jij", "u", "we", "wij", "jullie", "hij", "zij
 CLAUSE_LINKS = frozenset(["en", "maar", "dus", "of", "ja", "and", "but", "so", "or"])
 #: Words of story before the ask for a run-on message to have a background at all.
 RUN_ON_BACKGROUND = 8
+#: How far after its verb a wish's "graag" or "hulp" may stand ("hij wil zelf heel graag").
+RUN_ON_WISH = 3
 
 
 def _run_on_ask(said: Sequence[str]) -> int | None:
@@ -799,6 +833,15 @@ def _run_on_ask(said: Sequence[str]) -> int | None:
                                          or tuple(after[:2]) == ("er", "iemand"))):
             return i
         if word in ASK_WORDS or (word, after[0]) in ASK_PAIRS:
+            return i
+        # a wish that asks, as :func:`_asks` reads it in a sentence: "graag" after a form
+        # of "willen" ("hij wil zelf graag dat iemand ...", inverted "nu wil hij graag")
+        # or a wish for help (session 14, router31: a dictated message that told a
+        # settled past first)
+        if ((word in SUBJECTS and after[0] in WISH_VERBS)
+                or (word in WISH_VERBS and after[0] in SUBJECTS)) and (
+                "graag" in said[i + 2 : i + 2 + RUN_ON_WISH] or _wants_help(
+                    said[i : i + 2 + RUN_ON_WISH])):
             return i
     return None
 
@@ -1723,7 +1766,8 @@ class Analyzer:
 
     def query(self, text: str, *, ignore: Sequence[str] = (),
               settled: frozenset[tuple[int, str]] = frozenset(),
-              figurative: frozenset[tuple[int, str]] = frozenset()) -> list[Term]:
+              figurative: frozenset[tuple[int, str]] = frozenset(),
+              tried: frozenset[tuple[int, str]] = frozenset()) -> list[Term]:
         """Weighted terms of a question: its words, compound parts, expansions, fixes.
 
         Negation is deliberately not modelled: "geen DigiD", "geen woning" and "geen
@@ -1732,7 +1776,11 @@ class Analyzer:
         (:func:`.safety.settled_parts`); outside the asking sentences they weigh
         ``settled_weight``. ``figurative``: the (clause, word) pairs of danger words used
         in a figurative sense (:func:`.safety.figurative_parts`: "slaat" in "dat slaat
-        nergens op"): not read, as a contrastive negation's words are not.
+        nergens op"): not read, as a contrastive negation's words are not. ``tried``:
+        the (clause, word) pairs of what the question says was tried, refused or is over
+        (:data:`.lexicon.SETTLED`, not the remote past); outside the asking sentences they
+        are denied as a denied provision is (a service named there is where the asker has
+        been, not where to go next).
         """
         ignored = {fold(w) for w in ignore}
         unelided = self._unelide(text)
@@ -1742,7 +1790,8 @@ class Analyzer:
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
         frame = (asker_frame(unelided) | writer_intro(unelided)
                  if self._frame_weight != 1.0 else frozenset())
-        asked = asked_sentences(unelided) if self._ask_weight != 1.0 else frozenset()
+        asked = (asked_sentences(unelided) | priority_words(unelided)
+                 if self._ask_weight != 1.0 else frozenset())
         said = words(unelided)
         kept = self._join_letters([
             (i, w)
@@ -1795,8 +1844,11 @@ class Analyzer:
             shown[w] = negations.get(i, "") if shown.get(w, w) != "" else ""
         terms = [dataclasses.replace(t, negation=shown[t.source])
                  if shown.get(t.source) else t for t in terms]
-        # a provision denied ("geen recht op WW") wherever the question names it
-        provisions = denied_provisions(unelided)
+        # a provision denied ("geen recht op WW") wherever the question names it, and a
+        # service said to be tried, over or in place outside the ask ("al bij het UWV
+        # geweest", "Bbz is niet meer aan de orde"): the asker asks what comes next
+        provisions = denied_provisions(unelided) | (
+            settled_words(unelided, tried) - asked if tried else frozenset())
         denied = {w for i, w in kept if i in provisions} - {
             w for i, w in kept if i not in provisions}
         if not denied:
