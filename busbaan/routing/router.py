@@ -158,9 +158,13 @@ ELDERLY_AGE = 60
 #: (certified: pooled bound 0.992, 1,106/1,111 right out of fold).
 #: Session 14: refitted with s27-s29 retired too (2,277 plain answers): 945 (certified:
 #: pooled bound 0.993, 1,140/1,144 right out of fold).
-CALIBRATION: tuple[float, ...] = (-12.627, 14.666, 22.234, 1.187, -0.588, 1.177, -0.137,
-                                  -1.335, -0.142)
-CONFIDENT_AT = 945
+#: Then the session's work merged (safety35-37, router28-31, xfail24, the lead's ask rule;
+#: more dangers carry the strong signal) and bench14's per-set rule (a one-sided 80 %
+#: bound per retired set, the pooled bound still 90 %; 2,247 plain answers): 921
+#: (certified: pooled bound 0.986, 1,397/1,411 right out of fold).
+CALIBRATION: tuple[float, ...] = (-13.111, 14.972, 21.889, 1.023, -0.709, 1.338, 0.185,
+                                  -1.016, -0.198)
+CONFIDENT_AT = 921
 
 
 #: The ``unexplained`` feature is full at this many of the question's words that earned
