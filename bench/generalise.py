@@ -69,6 +69,7 @@ from bench.routing import (
     SESSION13_END,
     SESSION13_HELDOUT,
     TUNING4,
+    answer_of,
     bench_day,
     data_file,
     false_alarms,
@@ -164,7 +165,7 @@ def measure(misses: bool = False, by_session: bool = False,
         router = router_for(key)
         n = top1 = top3 = s_n = s_top3 = confident = right = 0
         for q in questions:
-            answer = router.route(q["question"], q["context"], today=today)
+            answer = answer_of(router, q, today)
             found = [r.service_id for r in answer.results]
             wanted = set(q["expected"]) | set(q["acceptable"])
             if q.get("safety"):

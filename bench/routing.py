@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from busbaan.cli.route import batch_line
+from busbaan.errors import BusbaanError
 from busbaan.routing import Router, SocialMap, Tuning, load_map
-from busbaan.routing.router import CONFIDENT_AT
+from busbaan.routing.router import CONFIDENT_AT, RouteAnswer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "socialmap"
@@ -872,12 +873,24 @@ def replay(
     return rows
 
 
+def answer_of(router: Router, q: dict[str, Any], today: dt.date = BENCH_DAY) -> RouteAnswer:
+    """The router's answer to ``q``; a question it refuses (a language it does not read,
+    personal data) as an answer without services: the asker sees a refusal, which is a
+    miss, as ``route batch`` (:func:`busbaan_ranker`) scores it. Session 14: two s31
+    questions written as spoken were refused as another language."""
+    try:
+        return router.route(q["question"], q["context"], today=today)
+    except BusbaanError:
+        return RouteAnswer(question=q["question"], results=(), confident=False,
+                           threshold=router.tuning.confident_at)
+
+
 def confidence_rows(router: Router, questions: Sequence[dict[str, Any]],
                     today: dt.date = BENCH_DAY) -> list[tuple[int, bool, bool, bool]]:
     """Per question: (confidence per mille, confident, top-1 right, safety answer)."""
     out = []
     for q in questions:
-        answer = router.route(q["question"], q["context"], today=today)
+        answer = answer_of(router, q, today)
         right = bool(answer.results) and answer.results[0].service_id in q["expected"]
         out.append((answer.confidence, answer.confident, right, bool(answer.safety)))
     return out
@@ -906,7 +919,7 @@ def safety_figures(router: Router, questions: Sequence[dict[str, Any]],
         if not q.get("safety"):
             continue
         total += 1
-        answer = router.route(q["question"], q["context"], today=today)
+        answer = answer_of(router, q, today)
         top3 += any(r.service_id in q["expected"] for r in answer.results[:3])
         signalled += bool(answer.safety)
     return total, top3, signalled
@@ -918,7 +931,7 @@ def false_alarms(router: Router, questions: Sequence[dict[str, Any]],
     answer key does not support: no label, and its safety service not expected)."""
     alarms = 0
     for q in questions:
-        hits = router.route(q["question"], q["context"], today=today).safety
+        hits = answer_of(router, q, today).safety
         wanted = set(q["expected"]) | set(q.get("acceptable", []))
         alarms += bool(hits) and not q.get("safety") and not any(
             h.service_id in wanted for h in hits)
@@ -932,7 +945,7 @@ def caution_alarms(router: Router, questions: Sequence[dict[str, Any]],
     so these are the recall tier's false alarms, counted apart from :func:`false_alarms`)."""
     alarms = 0
     for q in questions:
-        answer = router.route(q["question"], q["context"], today=today)
+        answer = answer_of(router, q, today)
         wanted = set(q["expected"]) | set(q.get("acceptable", []))
         top = {r.service_id for r in answer.results[:3]}
         alarms += not q.get("safety") and any(
