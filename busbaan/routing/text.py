@@ -1088,19 +1088,28 @@ def alone_sense(text: str) -> frozenset[int]:
     speak of ("sinds mijn vrouw overleed zit ik alleen" read no word of it)."""
     tokens = _TOKEN.findall(_folded(text))
     out: set[int] = set()
+    for index, n in _word_positions(tokens, ALONE):
+        before = tokens[n - 1] if n > 0 else "."
+        after = tokens[n + 1] if n + 1 < len(tokens) else "."
+        opens = not before[0].isalnum()  # "Alleen moet ik nog ...": a sentence adverb
+        if not opens and (not after[0].isalnum() or after in _CLAUSE_LINKS
+                          or after in _ALONE_AFTER or before in _ALONE_BEFORE):
+            out.add(index)
+    return frozenset(out)
+
+
+def _word_positions(tokens: Sequence[str], word: str) -> list[tuple[int, int]]:
+    """(index into :func:`words`, position in ``tokens``) of every token that is ``word``:
+    the words' numbering skips punctuation tokens."""
+    out = []
     index = 0
     for n, tok in enumerate(tokens):
         if not tok[0].isalnum():
             continue
-        if tok == ALONE:
-            before = tokens[n - 1] if n > 0 else "."
-            after = tokens[n + 1] if n + 1 < len(tokens) else "."
-            opens = not before[0].isalnum()  # "Alleen moet ik nog ...": a sentence adverb
-            if not opens and (not after[0].isalnum() or after in _CLAUSE_LINKS
-                              or after in _ALONE_AFTER or before in _ALONE_BEFORE):
-                out.add(index)
+        if tok == word:
+            out.append((index, n))
         index += 1
-    return frozenset(out)
+    return out
 
 
 #: "down" is a stop word (Snowball's English list: "down the stairs", "sit down", "broke
@@ -1133,20 +1142,15 @@ def down_sense(text: str) -> frozenset[int]:
     which the map's mental-health services call "somber"."""
     tokens = _TOKEN.findall(_folded(text))
     out: set[int] = set()
-    index = 0
-    for n, tok in enumerate(tokens):
-        if not tok[0].isalnum():
-            continue
-        if tok == DOWN:
-            after = tokens[n + 1] if n + 1 < len(tokens) else "."
-            back = n - 1
-            while back >= 0 and tokens[back] in _DOWN_BETWEEN:
-                back -= 1
-            before = tokens[back] if back >= 0 else "."
-            if after not in DETERMINERS and (
-                    (n > 0 and tokens[n - 1] in _DOWN_DEGREE) or before in _DOWN_VERBS):
-                out.add(index)
-        index += 1
+    for index, n in _word_positions(tokens, DOWN):
+        after = tokens[n + 1] if n + 1 < len(tokens) else "."
+        back = n - 1
+        while back >= 0 and tokens[back] in _DOWN_BETWEEN:
+            back -= 1
+        before = tokens[back] if back >= 0 else "."
+        if after not in DETERMINERS and (
+                (n > 0 and tokens[n - 1] in _DOWN_DEGREE) or before in _DOWN_VERBS):
+            out.add(index)
     return frozenset(out)
 
 
