@@ -732,6 +732,8 @@ NOT_BETWEEN = frozenset(["geen", "niet", "nooit", "not", "no", "never", "don't",
 
 
 def _wants_help(said: Sequence[str]) -> bool:
+    """Whether a wish names help (:data:`HELP_WORDS` after :data:`WANTING`, no
+    negation between or just before): the sentence asks."""
     for i, word in enumerate(said):
         if word in HELP_WORDS:
             before = said[:i]
