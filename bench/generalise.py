@@ -1,6 +1,6 @@
 """Leave-one-set-out misses and figures for work on generalising: ``python -m bench.generalise``.
 
-Each retired set (s3-s29, the first frozen set, the tuning set s4) is scored by a router
+Each retired set (s3-s32, the first frozen set, the tuning set s4) is scored by a router
 built without its own example file (bench.routing ``routers()``). Printed per set: top-1,
 top-3, safety questions with an expected service in the top 3; pooled over the retired
 held-out sets and over all; the safety probes (s4, s5, s6, s8: the expected safety
@@ -8,8 +8,8 @@ service in the top 3); dev and our own two sets.
 
 ``--misses`` lists every question whose first answer is wrong, with the expected and the
 answered services. Question text is printed only for sets that may be looked at per
-question (s3-s8, s12-s29, frozen, tuning4, dev, own); for s9-s11 the id and service ids
-only. The current held-out sets (s30-s32, ``frozen-2026-12-12-*``) are never read.
+question (s3-s8, s12-s32, frozen, tuning4, dev, own); for s9-s11 the id and service ids
+only. The current held-out sets (s33-s35, ``frozen-2026-12-13-*``) are never read.
 
 ``--by-session`` leaves out, instead of a set's own file, the files of every held-out set
 written in the same session (s6-s8, then each session's three from session 7 on): sibling
@@ -68,6 +68,7 @@ from bench.routing import (
     SESSION12_HELDOUT,
     SESSION13_END,
     SESSION13_HELDOUT,
+    SESSION14_HELDOUT,
     TUNING4,
     answer_of,
     bench_day,
@@ -89,6 +90,7 @@ LOSO: dict[str, tuple[str, bool]] = {
     **{key: (name, True) for key, name in SESSION11_HELDOUT.items()},
     **{key: (name, True) for key, name in SESSION12_HELDOUT.items()},
     **{key: (name, True) for key, name in SESSION13_HELDOUT.items()},
+    **{key: (name, True) for key, name in SESSION14_HELDOUT.items()},
     "frozen": (FROZEN, True), "tuning4": (TUNING4, True),
 }
 RETIRED = [k for k in LOSO if k.startswith("heldout")]

@@ -241,13 +241,30 @@ SESSION13_END: dict[str, tuple[str, ...]] = {
 #: the map alone (s30: professionals at the edges of the social domain in their work
 #: shorthand; s31: older people and people who write with difficulty -- phonetic, regional,
 #: dictated; s32: the need is not where the asker looks -- buried, a wrong name, two
-#: problems, the next step, a correction), frozen at the start of session 14, before any
-#: router change of the session was merged. Aggregates only.
+#: problems, the next step, a correction), frozen at 16:31-16:33 UTC on 2026-12-06, before
+#: any router change of session 14 was merged, and measured once, at its end. Retired into
+#: example files in session 15 (bench/asked_examples.py).
 SESSION14_HELDOUT = {"heldout30": "frozen-2026-12-12-s30.jsonl",
                      "heldout31": "frozen-2026-12-12-s31.jsonl",
                      "heldout32": "frozen-2026-12-12-s32.jsonl"}
+#: The end of session 14 (a5a0a3f), its one measurement of s30-s32 (2026-12-06 18:22 UTC).
+SESSION14_END: dict[str, tuple[str, ...]] = {
+    "heldout30": ("0.850", "0.970", "34/36", "66/100 (66.0 %)", "65/66 (98.5 %)"),
+    "heldout31": ("0.850", "0.960", "34/36", "56/100 (56.0 %)", "54/56 (96.4 %)"),
+    "heldout32": ("0.820", "0.990", "32/36", "56/100 (56.0 %)", "53/56 (94.6 %)"),
+}
+#: Session 15's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s33: moments of change in a life -- leaving care, release, arrival, a
+#: break-up, a death, a lost job, suddenly a carer, a birth or an age; s34: letters and
+#: papers -- a reminder, a decision, a notice, a form, a school or care letter, a message;
+#: s35: can I, do I qualify, is it true that -- yes/no, how much, where, when, who, what
+#: if), frozen at the start of session 15, before any router change of the session was
+#: merged. Aggregates only.
+SESSION15_HELDOUT = {"heldout33": "frozen-2026-12-13-s33.jsonl",
+                     "heldout34": "frozen-2026-12-13-s34.jsonl",
+                     "heldout35": "frozen-2026-12-13-s35.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s14"
+POOL = "heldout_s15"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -312,6 +329,9 @@ SESSION14_START: dict[str, tuple[str, ...]] = {
     "heldout32": ("0.830", "0.990", "32/36", "45/100 (45.0 %)", "43/45 (95.6 %)"),
     "heldout_s14": ("0.840", "0.977", "99/108", "153/300 (51.0 %)", "148/153 (96.7 %)"),
 }
+#: Main at the start of session 15 (cfb2e22), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION15_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -363,13 +383,16 @@ RETIRED = (
     ("heldout27", "s27 (held out in session 13; examples since session 14, its own left out)"),
     ("heldout28", "s28 (held out in session 13; examples since session 14, its own left out)"),
     ("heldout29", "s29 (held out in session 13; examples since session 14, its own left out)"),
+    ("heldout30", "s30 (held out in session 14; examples since session 15, its own left out)"),
+    ("heldout31", "s31 (held out in session 14; examples since session 15, its own left out)"),
+    ("heldout32", "s32 (held out in session 14; examples since session 15, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout30", "held out s30, session 14 (never looked at)"),
-    ("heldout31", "held out s31, session 14 (never looked at)"),
-    ("heldout32", "held out s32, session 14 (never looked at)"),
-    (POOL, "held out s30–s32 pooled"),
+    ("heldout33", "held out s33, session 15 (never looked at)"),
+    ("heldout34", "held out s34, session 15 (never looked at)"),
+    ("heldout35", "held out s35, session 15 (never looked at)"),
+    (POOL, "held out s33–s35 pooled"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -661,6 +684,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION11_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION12_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION13_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION14_HELDOUT.items()),
     ]
 
 
@@ -1132,12 +1156,20 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 13 (1b0110e), its one measurement | "
                           + " | ".join(SESSION13_END[key]) + " |")
             before.append(retired_row(key, since=14))
+    for key in SESSION14_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 14)")
+            before.append("| main at the start of session 14 (a14c2ec), same run as its end | "
+                          + " | ".join(SESSION14_START[key]) + " |")
+            before.append("| end of session 14 (a5a0a3f), its one measurement | "
+                          + " | ".join(SESSION14_END[key]) + " |")
+            before.append(retired_row(key, since=15))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION14_START:
-                before.append("| main at the start of session 14 (a14c2ec), same run | "
-                              + " | ".join(SESSION14_START[key]) + " |")
+            if key in SESSION15_START:
+                before.append("| main at the start of session 15 (cfb2e22), same run | "
+                              + " | ".join(SESSION15_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1154,7 +1186,8 @@ def render(figures: dict[str, Any]) -> str:
     rel_keys = [k for k in ("dev", "frozen", "tuning4", "heldout", "heldout4", "heldout5",
                             "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
                             "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
-                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT, POOL)
+                            *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
+                            *SESSION14_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1168,7 +1201,7 @@ def render(figures: dict[str, Any]) -> str:
                             "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT,
                             *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
-                            *SESSION14_HELDOUT, "own",
+                            *SESSION14_HELDOUT, *SESSION15_HELDOUT, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1254,7 +1287,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s30–s32 pooled, session 14",
+    tname = {POOL: "held out s33–s35 pooled, session 15",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1322,8 +1355,10 @@ def render(figures: dict[str, Any]) -> str:
         "(`tests/data/socialmap/frozen-2026-12-10-s24.jsonl`, `-s25` and `-s26`, measured "
         "once at the end of session 12) from session 13 on, and those of session 13 "
         "(`tests/data/socialmap/frozen-2026-12-11-s27.jsonl`, `-s28` and `-s29`, measured "
-        "once at the end of session 13) from session 14 on. The held-out sets of session 14 "
-        "(`tests/data/socialmap/frozen-2026-12-12-s30.jsonl`, `-s31` and `-s32`, 100 "
+        "once at the end of session 13) from session 14 on, and those of session 14 "
+        "(`tests/data/socialmap/frozen-2026-12-12-s30.jsonl`, `-s31` and `-s32`, measured "
+        "once at the end of session 14) from session 15 on. The held-out sets of session 15 "
+        "(`tests/data/socialmap/frozen-2026-12-13-s33.jsonl`, `-s34` and `-s35`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
         "pooled.",
@@ -1493,7 +1528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s30-s32; for work on the router: they "
+        help="leave the current held-out sets out (s33-s35; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1552,9 +1587,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session13 = {key: read_jsonl(LOCAL / name) for key, name in SESSION13_HELDOUT.items()
                  if (LOCAL / name).exists()}
     session14 = {key: read_jsonl(LOCAL / name) for key, name in SESSION14_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session15 = {key: read_jsonl(LOCAL / name) for key, name in SESSION15_HELDOUT.items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session14) == len(SESSION14_HELDOUT):
-        session14[POOL] = [q for key in SESSION14_HELDOUT for q in session14[key]]
+    if len(session15) == len(SESSION15_HELDOUT):
+        session15[POOL] = [q for key in SESSION15_HELDOUT for q in session15[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1626,6 +1663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION12_HELDOUT},
         **{key: None for key in SESSION13_HELDOUT},
         **{key: None for key in SESSION14_HELDOUT},
+        **{key: None for key in SESSION15_HELDOUT},
         POOL: None,
     }
     if not args.quick:
@@ -1648,7 +1686,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     named += (list(session6.items()) + list(session7.items()) + list(session8.items())
               + list(session9.items()) + list(session10.items())
               + list(session11.items()) + list(session12.items())
-              + list(session13.items()) + list(session14.items()))
+              + list(session13.items()) + list(session14.items())
+              + list(session15.items()))
     for key, questions in named:
         figures |= {f"{name}_{key}" if name else key: value for name, value in
                     set_figures(router_for(key), questions, day).items()}

@@ -244,6 +244,8 @@ class _TitledNames:
                 continue
             if len(rest) == 1 and rest[0].isupper() and rest[0].lower() in _abbreviations():
                 continue  # "Mw. PW wil ...": the field's shorthand (Participatiewet)
+            if _from_an_organisation(rest):
+                continue  # "een meneer van de gemeente", "mevrouw van het UWV"
             yield match
 
     def search(self, text: str) -> re.Match[str] | None:
@@ -255,6 +257,37 @@ class _TitledNames:
             out += [text[last:match.start()], repl]
             last = match.end()
         return "".join(out) + text[last:]
+
+
+#: What a person comes *from* in everyday Dutch ("er kwam een meneer van de gemeente",
+#: "een mevrouw van de thuiszorg", "die meneer van de bank"): kinds of organisation and
+#: the desks of the social domain, written by hand from how people say who visited or
+#: called. No Dutch surname is one of these words (session 15: a retired s31 question,
+#: "en meneer van de gemeente aan de deur", was refused as a name; so would any question
+#: that says who came to the door).
+_ORGANISATION_KINDS = frozenset((
+    "gemeente stadsdeel thuiszorg wijkzorg woningbouw woningcorporatie corporatie "
+    "woningstichting verhuurder bank politie wijkteam buurtteam belastingdienst "
+    "energie energiebedrijf energiemaatschappij waterbedrijf school kerk moskee "
+    "huisarts huisartsenpraktijk apotheek deurwaarder incassobureau verzekering "
+    "zorgverzekeraar ziekenhuis kliniek opvang reclassering jeugdzorg voedselbank "
+    "rechtbank dienst sociale schuldhulp schuldhulpverlening woningdienst").split())
+
+
+def _from_an_organisation(rest: Sequence[str]) -> bool:
+    """True for "van [de|het|der] <organisation>" after a title: the person comes from a
+    kind of organisation (:data:`_ORGANISATION_KINDS`) or a field abbreviation in capitals
+    ("van het UWV"); the surname "van de Berg" is neither, nor is "Van den Bosch" (a
+    known organisation's list holds the city "Den Bosch", so it is not asked here)."""
+    if len(rest) < 2 or rest[0].lower() != "van":
+        return False
+    tail = rest[1:]
+    if tail[0].lower() in ("de", "het", "der", "'t", "’t"):
+        tail = tail[1:]
+    if not tail:
+        return False
+    return (all(w.lower() in _ORGANISATION_KINDS for w in tail)
+            or (len(tail) == 1 and tail[0].isupper() and tail[0].lower() in _abbreviations()))
 
 
 # ------------------------------------------------------------ names without a title

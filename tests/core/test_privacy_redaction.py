@@ -119,8 +119,17 @@ def test_find_personal_data_kinds(text, kinds):
         ("wat mevrouw in vertrouwen vertelde over haar kleinzoon", []),
         ("meneer op vakantie, post stapelt zich op", []),
         ("mevrouw in het ziekenhuis, wie doet de boodschappen", []),
+        # session 15: who someone comes from ("en meneer van de gemeente aan de deur",
+        # a retired s31 question refused as a name)
+        ("er kwam een meneer van de gemeente aan de deur", []),
+        ("een mevrouw van het UWV belde gisteren", []),
+        ("die meneer van de sociale dienst zei nee", []),
+        ("mevrouw van de thuiszorg ziet blauwe plekken", []),
         # ... while names in the same shapes still count
         ("mevrouw van der Rond belde", ["name"]),
+        ("meneer van de Berg belde", ["name"]),
+        ("meneer van de berg belde", ["name"]),
+        ("mevrouw van het Hof belde", ["name"]),
         ("Meneer Op de Beek belde", ["name"]),
         ("Ms. Jansen called", ["name"]),
         ("mevrouw Negentig belde", ["name"]),
