@@ -746,7 +746,7 @@ def calibration_answers(router_for: Callable[[str], Router],
                         today: dt.date = BENCH_DAY) -> dict[str, Any]:
     """Per answer of the tuning sets (each read on ``today``, by ``router_for(name)``):
     its set, its calibration features, right at top 1, a safety answer, confident. A
-    near miss (no right answer) is left out."""
+    near miss (no right answer) and a refused question (no answer) are left out."""
     import numpy as np
 
     names, rows, labels, safe, sure = [], [], [], [], []
@@ -755,8 +755,11 @@ def calibration_answers(router_for: Callable[[str], Router],
         for q in questions:
             if not q["expected"]:
                 continue  # a near miss kept only to count false alarms: no right answer
-            answer, features = router._route(q["question"], q["context"], 10, "nl", None, None,
-                                             today)
+            try:
+                answer, features = router._route(q["question"], q["context"], 10, "nl", None,
+                                                 None, today)
+            except BusbaanError:
+                continue  # refused (a language it does not read): no answer to be sure of
             right = bool(answer.results) and answer.results[0].service_id in q["expected"]
             names.append(name)
             rows.append(features)
