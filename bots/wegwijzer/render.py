@@ -189,10 +189,10 @@ def answer_texts(answer: RouteAnswer, lang: str,
                        "het buurtteam in de buurt aan.",
                        "Tip: name the district (for example district=Zuidoost) and I point to "
                        "the local neighbourhood team."))
-    tip = "" if cut else _rephrase(lang, answer,
-                                   place_asked="stadsdeel_unknown" in answer.notes)
-    if not answer.confident and tip:
-        notes.append(tip)
+    rephrase = "" if cut else _rephrase(lang, answer,
+                                        place_asked="stadsdeel_unknown" in answer.notes)
+    if not answer.confident and rephrase:
+        notes.append(rephrase)
     lines = [*(f"⚠ {w}" for w in safety), *caution, *cut, head]
     items = []
     for n, result in enumerate(shown, start=1):
