@@ -187,7 +187,9 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
     ("email", "een e-mailadres", "an e-mail address"),
     ("phone", "een telefoonnummer", "a phone number"),
     ("postcode", "een postcode", "a postcode"),
-    ("date", "een datum die een geboortedatum kan zijn", "a date that may be a birth date"),
+    # "een mogelijke geboortedatum", not "een datum die een geboortedatum kan zijn": inside
+    # "Je vraag lijkt … te bevatten" the relative clause split the sentence (outside19)
+    ("date", "een mogelijke geboortedatum", "a possible birth date"),
     ("name", "een naam", "a name"),
     ("address", "een adres", "an address"),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from busbaan.matrix.reply import esc
-from busbaan.routing import RouteAnswer, RouteResult, Service
+from busbaan.routing import MAX_QUESTION_CHARS, RouteAnswer, RouteResult, Service
 from busbaan.wegwijzer.feedback import FeedbackDecision
 from busbaan.wegwijzer.sla import TeamFigures, format_duration
 
@@ -18,6 +18,11 @@ SHOWN = 3
 #: Reactions that open lanes 1, 2 and 3 (keycap digits, with and without VS16).
 REACTIONS = {"1\ufe0f\u20e3": 1, "2\ufe0f\u20e3": 2, "3\ufe0f\u20e3": 3,
              "1\u20e3": 1, "2\u20e3": 2, "3\u20e3": 3}
+#: A question of at least this many words has told its story: an unsure answer asks
+#: only for what is missing (age, place), not to "describe the problem more concretely"
+#: (outside19: a 60-word story of a man of 84 locked in by his grandson, and farewell
+#: letters with a question about a balcony, were both told to be more concrete).
+TOLD_WORDS = 25
 
 
 def t(lang: str, nl: str, en: str) -> str:
@@ -38,24 +43,47 @@ def _rephrase(lang: str, answer: RouteAnswer | None = None, *, place_asked: bool
     """The tip under an uncertain answer: what to add to the question. It asks for the
     age and the stadsdeel only when the question did not give them (outside8: "mevrouw
     van 78 in Zuid" was asked for both), and not for the stadsdeel when the answer's
-    other tip already does (``place_asked``; outside9 finding 8)."""
-    nl = ["wat speelt er (bijvoorbeeld schulden, huur, zorg thuis, eenzaamheid)"]
-    en = ["what is going on (for example debts, rent, care at home, loneliness)"]
+    other tip already does (``place_asked``; outside9 finding 8). A question of
+    :data:`TOLD_WORDS` words or more is not asked to be more concrete, only for what is
+    missing; nothing missing, no tip (``""``)."""
+    told = answer is not None and len(answer.question.split()) >= TOLD_WORDS
+    nl = [] if told else ["wat speelt er (bijvoorbeeld schulden, huur, zorg thuis, eenzaamheid)"]
+    en = [] if told else ["what is going on (for example debts, rent, care at home, loneliness)"]
     if answer is None or answer.leeftijd is None:
         nl.append("voor wie (leeftijd)")
         en.append("for whom (age)")
     if (answer is None or not answer.stadsdeel) and not place_asked:
         nl.append("waar (het stadsdeel, of stadsdeel=Zuidoost)")
         en.append("where (the district, or district=Zuidoost)")
+    if not nl:
+        return ""
 
     def listed(parts: list[str], conj: str) -> str:
         return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {conj} " + parts[-1]
 
+    if told:
+        return t(lang, f"Noem ook {listed(nl, 'en')}, als je dat weet.",
+                 f"Also say {listed(en, 'and')}, if you know.")
     return t(lang,
              f"Beschrijf het probleem concreter: {listed(nl, 'en')}. Afkortingen als bb, "
              "WSNP of POH mogen ook.",
              f"Describe the problem more concretely: {listed(en, 'and')}. Plain words work "
              "best.")
+
+
+def _cut_note(lang: str) -> str:
+    """Said first under the warnings when a question was cut (the router reads
+    :data:`MAX_QUESTION_CHARS`): what was not read, and what to do. Outside19: a
+    forwarded mail with the question, or a danger, after its first 2000 characters was
+    answered from the mail's first lines, with this said only near the end, under a tip
+    asking for an age and a place that the unread part gave."""
+    return t(lang,
+             f"Je bericht was erg lang: ik heb alleen de eerste {MAX_QUESTION_CHARS} tekens "
+             "gelezen, niet wat daarna komt. Staat je vraag, of iets wat dringend is, "
+             "verderop? Stuur dat dan apart, in een paar zinnen.",
+             f"Your message was very long: I read only its first {MAX_QUESTION_CHARS} "
+             "characters, not what comes after. Is your question, or something urgent, "
+             "further down? Then send that separately, in a few sentences.")
 
 
 def no_lane_contact(service: Service, errcode: str, lang: str) -> str:
@@ -124,17 +152,19 @@ def answer_texts(answer: RouteAnswer, lang: str,
         notes.append(t(lang,
                        f"Liever een mens laten meekijken? !baan mens opent een baan naar {desk}.",
                        f"Rather have a person look at it? !lane human opens a lane to {desk}."))
-    if answer.truncated:
-        notes.append(t(lang,
-                       "Je vraag was erg lang; ik heb alleen de eerste 2000 tekens gelezen.",
-                       "Your question was very long; I read only its first 2000 characters."))
+    # a cut question: said first, and it replaces the tip (the unread part may hold
+    # what the tip would ask for)
+    cut = [_cut_note(lang)] if answer.truncated else []
     if not shown:
         head = t(lang, "Ik weet het niet: ik vind op de sociale kaart geen dienst die past.",
                  "I do not know: I find no service on the social map that fits.")
-        body = "\n".join([*safety, head, _rephrase(lang), *notes])
-        html = "".join(f"<p><b>⚠ {esc(w)}</b></p>" for w in safety) + (
-            f"<p><b>{esc(head)}</b></p><p>{esc(_rephrase(lang))}</p>") + "".join(
-            f"<p><i>{esc(n)}</i></p>" for n in notes)
+        tip = [] if cut else [_rephrase(lang)]
+        body = "\n".join([*safety, *cut, head, *tip, *notes])
+        html = ("".join(f"<p><b>⚠ {esc(w)}</b></p>" for w in safety)
+                + "".join(f"<p><b>{esc(c)}</b></p>" for c in cut)
+                + f"<p><b>{esc(head)}</b></p>"
+                + "".join(f"<p>{esc(w)}</p>" for w in tip)
+                + "".join(f"<p><i>{esc(n)}</i></p>" for n in notes))
         return body, html
     if answer.confident:
         head = t(lang, "Hier kun je terecht", "Where to go") + _context_line(answer, lang) + ":"
@@ -159,9 +189,11 @@ def answer_texts(answer: RouteAnswer, lang: str,
                        "het buurtteam in de buurt aan.",
                        "Tip: name the district (for example district=Zuidoost) and I point to "
                        "the local neighbourhood team."))
-    if not answer.confident:
-        notes.append(_rephrase(lang, answer, place_asked="stadsdeel_unknown" in answer.notes))
-    lines = [*(f"⚠ {w}" for w in safety), *caution, head]
+    rephrase = "" if cut else _rephrase(lang, answer,
+                                        place_asked="stadsdeel_unknown" in answer.notes)
+    if not answer.confident and rephrase:
+        notes.append(rephrase)
+    lines = [*(f"⚠ {w}" for w in safety), *caution, *cut, head]
     items = []
     for n, result in enumerate(shown, start=1):
         contact = no_lane.get(result.service_id)
@@ -178,6 +210,7 @@ def answer_texts(answer: RouteAnswer, lang: str,
     lines.append(how)
     html = ("".join(f"<p><b>⚠ {esc(w)}</b></p>" for w in safety)
             + "".join(f"<p>{esc(w)}</p>" for w in caution)
+            + "".join(f"<p><b>{esc(c)}</b></p>" for c in cut)
             + f"<p><b>{esc(head)}</b></p><ol>{''.join(items)}</ol>"
             + "".join(f"<p><i>{esc(n)}</i></p>" for n in notes)
             + f"<p>{esc(how)}</p>")
