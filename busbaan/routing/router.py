@@ -72,6 +72,11 @@ from busbaan.routing.text import (
 
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
+#: The safety signals read this much of a pasted text: a danger told in a "PS" after a
+#: long forwarded mail must not be lost to the ranking's cut (outside19: a suicide plan
+#: after 2,090 characters was read as nothing). Ten pages; beyond it the bot says the
+#: message was cut and asks for anything urgent separately.
+MAX_LETTER_CHARS = 20_000
 #: A question of at least this many words (3+ letters) of which under this share reads
 #: as Dutch or English is in another language (:meth:`.text.Analyzer.readable`).
 LANGUAGE_MIN_WORDS = 4
@@ -596,7 +601,7 @@ class Router:
         question = plain_text(question).strip()  # pasted markup: the text it shows
         # the safety signals read all of a pasted e-mail (a "PS" after its closing too);
         # the ranking reads the question, not the signature and disclaimer after it
-        letter = question[:MAX_QUESTION_CHARS]
+        letter = question[:MAX_LETTER_CHARS]
         question = before_closing(question)
         if not words(question):
             raise UsageError(

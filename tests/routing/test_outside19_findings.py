@@ -163,16 +163,12 @@ def test_city_dialect_is_read(demo_router: Router) -> None:
 
 # ------------------------------------------------------------------ still wrong
 
-@pytest.mark.xfail(strict=True, reason=(
-    "router.route reads the safety signals in `letter = question[:MAX_QUESTION_CHARS]`, "
-    "though its comment says they read all of a pasted e-mail (a PS after its closing "
-    "too): a danger after the first 2000 characters is never read; the personal-data "
-    "check reads the whole text"))
 def test_a_danger_after_2000_characters_of_pasted_mail_is_read(demo_router: Router) -> None:
     """Live (pass 3): 2,090 characters of a forwarded mail, then "PS: de bewoonster van
     3-hoog zei vanochtend tegen me dat ze er vannacht een eind aan maakt, ze heeft de
     pillen al klaarliggen." No ⚠, Vangnet first, unsure. The same PS before the mail:
-    the ⚠, 113 first."""
+    the ⚠, 113 first. Fixed by the lead: the safety signals read MAX_LETTER_CHARS
+    (20,000) of a pasted text, the ranking still the first 2,000."""
     ps = ("PS: de bewoonster van 3-hoog zei vanochtend tegen me dat ze er vannacht een eind "
           "aan maakt, ze heeft de pillen al klaarliggen.")
     assert "suicide" in signals(demo_router.route(ps + "\n\n" + FILLER * 10))  # works
@@ -181,15 +177,21 @@ def test_a_danger_after_2000_characters_of_pasted_mail_is_read(demo_router: Rout
     assert "suicide" in signals(tail)
 
 
-@pytest.mark.xfail(strict=True, reason=(
+_REGIONAL_REFUSED = (
     "the language check (router: fewer than 60 % of the words read as Dutch or English "
     "→ BB_LANGUAGE) reads Gronings and Limburgs spellings ('moeke', 'nait', 'hoes', "
     "'schoonmoaken', 'woar', 'kriegen'; 'moder', 'kin', 'häör', 'neet mie', 'sjoonmake', "
     "'boe', 'hölp') as another language; s14's notes: regional Dutch must never be "
-    "refused"))
+    "refused")
+
+
 @pytest.mark.parametrize("question", [
+    # Gronings reads since s30-s32 were retired into example files (session 15: the
+    # dialect words of s31's questions are now known words); Limburgs not yet
     "Mien moeke is 80 en kan heur hoes nait meer schoonmoaken, woar kin ze hulp kriegen?",
-    "Mien moder is 80 en kin häör hoes neet mie sjoonmake, boe kin ze hölp kriege?",
+    pytest.param(
+        "Mien moder is 80 en kin häör hoes neet mie sjoonmake, boe kin ze hölp kriege?",
+        marks=pytest.mark.xfail(strict=True, reason=_REGIONAL_REFUSED)),
 ])
 def test_regional_dutch_is_not_refused_as_another_language(
         demo_router: Router, question: str) -> None:
