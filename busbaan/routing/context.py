@@ -48,6 +48,10 @@ _AGE_PATTERNS = (
         r"october|nov|november|dec|december)\b)"
         # a change or a range is no age: "van 4 naar 2 uur", "van 9 tot 5", "from 3 to 1"
         r"(?!\s*(?:naar|tot|to|[-–])\s*\d)"
+        # a floor is no age: "de bewoonster van 3-hoog", "de buurman van 2 hoog achter"
+        # (Amsterdam's way of saying the storey; session 15, the lead: a suicide plan of
+        # "de bewoonster van 3-hoog" went to the youth team as if she were 3)
+        r"(?!\s*-?\s*hoog\b)"
     ),
     # "Ik ben 45, ...", "ben 20 en ...", "I am 24", "I'm 52" (the speaker's own age; a
     # count or a duration after the number is no age); s6: the same said of a third

@@ -400,6 +400,9 @@ def test_an_old_neighbour_is_not_sent_to_child_services(router: Router) -> None:
     "Mijn huishoudelijke hulp gaat van 4 naar 2 uur per week, ik wil bezwaar maken.",
     "Hij werkt van 9 tot 5 en verdient te weinig.",
     "My home help hours were cut from 3 to 1 a week.",
+    # session 15: a floor is no age ("3-hoog", Amsterdam's storey)
+    "De bewoonster van 3-hoog zegt dat ze er vannacht een eind aan maakt.",
+    "de buurman van 2 hoog achter laat de kraan lopen",
 ])
 def test_a_change_or_range_is_no_age(text: str) -> None:
     """'van 4 naar 2 uur' is hours of help going down, not a person of 4 (seen on a
