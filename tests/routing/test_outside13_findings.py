@@ -101,15 +101,10 @@ def test_o13_15_sleeping_pills_and_a_fee_are_no_danger(demo_router: Router) -> N
     assert "bijzondere-bijstand" in _top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ranking: Kwijtschelding first (45.6 against 44.2) since s24-s26 were retired: s24's "
-    "two-need pharmacy question ('Apotheek: klant van 70 ... zorgpremie ... de "
-    "afvalstoffenheffing niet betaald') votes for Kwijtschelding on 'apotheek, betalen', "
-    "beside its waste questions' 'ophalen' (the pills are 'opgehaald'); reading example "
-    "headings at frame_weight narrowed it to 788/787 without turning it and cost s24 two "
-    "first places, so it was not kept (retire13)"))
 def test_o13_15_the_co_payment_is_special_assistance(demo_router: Router) -> None:
-    """The co-payment for sleeping pills: Bijzondere bijstand first."""
+    """The co-payment for sleeping pills: Bijzondere bijstand first (a strict xfail from
+    session 12, when s24's pharmacy question voted for Kwijtschelding; passes since
+    s30-s32 were retired into example files, session 15)."""
     assert _top(_route(demo_router, "o13-15"), 1) == ["bijzondere-bijstand"]
 
 
