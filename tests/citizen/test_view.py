@@ -91,11 +91,11 @@ def test_the_regie_is_reached_by_their_own_contact_else_their_organisations(
     assert policy.organisation("inkomen").contact is None  # the shipped policy has none
     elsewhere = _facts(home_organisation="inkomen")
     assert build_page(policy, elsewhere, catalogue("nl"), NOW).who[2] == (
-        "Hier staat geen telefoonnummer of e-mailadres. Zoek het nummer van Gemeente – Werk, "
-        "Participatie en Inkomen op en vraag naar Anouk.")
+        "Wij hebben geen telefoonnummer of e-mailadres van Anouk. Zoek het nummer van "
+        "Gemeente – Werk, Participatie en Inkomen op en vraag naar Anouk.")
     assert build_page(policy, elsewhere, catalogue("en"), NOW).who[2] == (
-        "There is no phone number or email address here. Look up the number of Gemeente – "
-        "Werk, Participatie en Inkomen and ask for Anouk.")
+        "We have no phone number or email address for Anouk. Look up the number of "
+        "Gemeente – Werk, Participatie en Inkomen and ask for Anouk.")
 
 
 def test_the_footer_names_the_privacy_officers_contact(policy: Policy) -> None:
