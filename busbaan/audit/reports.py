@@ -77,7 +77,13 @@ def entry_row(item: LoggedEntry) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class CitizenReport:
-    """Everything the log holds about one (pseudonymous) case, in log order."""
+    """Everything the log holds about one (pseudonymous) case, in log order.
+
+    ``organisations``, ``professionals``, ``data_categories`` and ``legal_bases`` are
+    what was processed: named by an entry that was not refused. A refused attempt
+    processed nothing, so what only refused attempts name is kept apart, in the
+    ``refused_*`` fields (outside18: a refused grant for health data read as if health
+    data had been processed)."""
 
     case_id: str
     items: tuple[LoggedEntry, ...]
@@ -91,6 +97,11 @@ class CitizenReport:
     #: What the citizen did themselves on "Mijn hulpvraag" (issue 10).
     subject_views: int = 0
     subject_decisions: int = 0
+    #: Named only by refused attempts: nothing was processed for them.
+    refused_organisations: tuple[str, ...] = ()
+    refused_professionals: tuple[str, ...] = ()
+    refused_data_categories: tuple[str, ...] = ()
+    refused_legal_bases: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +111,10 @@ class CitizenReport:
             "professionals": list(self.professionals),
             "data_categories": list(self.data_categories),
             "legal_bases": list(self.legal_bases),
+            "refused_only": {"organisations": list(self.refused_organisations),
+                             "professionals": list(self.refused_professionals),
+                             "data_categories": list(self.refused_data_categories),
+                             "legal_bases": list(self.refused_legal_bases)},
             "emergency_uses": self.emergency_uses,
             "refusals": self.refusals,
             "details_erased": self.erased,
@@ -111,21 +126,41 @@ class CitizenReport:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """The organisations, professionals, data categories and legal bases some entries
+    name."""
+
+    organisations: frozenset[str]
+    professionals: frozenset[str]
+    data_categories: frozenset[str]
+    legal_bases: frozenset[str]
+
+    @classmethod
+    def of(cls, items: Iterable[LoggedEntry]) -> _Named:
+        entries = [i.entry for i in items]
+        return cls(
+            organisations=frozenset(e.organisation for e in entries if e.organisation),
+            professionals=frozenset(u for e in entries
+                                    for u in (e.user_id, e.responsible_user, e.subject_user)
+                                    if u and u != DATA_SUBJECT),
+            data_categories=frozenset(c for e in entries for c in e.data_categories),
+            legal_bases=frozenset(b for e in entries for b in e.legal_bases))
+
+
 def citizen_report(case_id: str, items: Iterable[LoggedEntry]) -> CitizenReport:
     """The art. 15 report for ``case_id`` from its entries (opened with their details)."""
     kept = tuple(i for i in items if i.entry.case_id == case_id)
-    orgs = sorted({i.entry.organisation for i in kept if i.entry.organisation})
-    people = sorted({u for i in kept for u in (i.entry.user_id, i.entry.responsible_user,
-                                                   i.entry.subject_user)
-                     if u and u != DATA_SUBJECT})
+    processed = _Named.of(i for i in kept if i.entry.outcome != "refused")
+    refused = _Named.of(i for i in kept if i.entry.outcome == "refused")
     by_subject = [i for i in kept if i.entry.user_id == DATA_SUBJECT]
     return CitizenReport(
         case_id=case_id,
         items=kept,
-        organisations=tuple(orgs),
-        professionals=tuple(people),
-        data_categories=tuple(sorted({c for i in kept for c in i.entry.data_categories})),
-        legal_bases=tuple(sorted({b for i in kept for b in i.entry.legal_bases})),
+        organisations=tuple(sorted(processed.organisations)),
+        professionals=tuple(sorted(processed.professionals)),
+        data_categories=tuple(sorted(processed.data_categories)),
+        legal_bases=tuple(sorted(processed.legal_bases)),
         emergency_uses=sum(1 for i in kept if emergency_used(i)),
         refusals=sum(1 for i in kept if i.entry.outcome == "refused"),
         erased=any(i.personal_status == "erased" for i in kept),
@@ -133,6 +168,11 @@ def citizen_report(case_id: str, items: Iterable[LoggedEntry]) -> CitizenReport:
         subject_decisions=sum(1 for i in by_subject
                               if i.entry.event_code.startswith("consent.")
                               and i.entry.outcome == "done"),
+        refused_organisations=tuple(sorted(refused.organisations - processed.organisations)),
+        refused_professionals=tuple(sorted(refused.professionals - processed.professionals)),
+        refused_data_categories=tuple(sorted(refused.data_categories
+                                             - processed.data_categories)),
+        refused_legal_bases=tuple(sorted(refused.legal_bases - processed.legal_bases)),
     )
 
 
@@ -190,11 +230,19 @@ def render_citizen(report: CitizenReport, lang: str = "nl") -> Iterator[str]:
         yield _t(lang, "Geen regels in het auditlog voor deze casus.",
                  "No audit entries for this case.")
         return
-    yield _t(lang, "Organisaties: ", "Organisations: ") + (", ".join(report.organisations) or "-")
-    yield _t(lang, "Professionals: ", "Professionals: ") + (", ".join(report.professionals) or "-")
-    yield _t(lang, "Gegevenscategorieën: ", "Data categories: ") + (
-        ", ".join(report.data_categories) or "-")
-    yield _t(lang, "Grondslagen: ", "Legal bases: ") + (", ".join(report.legal_bases) or "-")
+    for nl, en, processed, refused in (
+        ("Organisaties", "Organisations", report.organisations,
+         report.refused_organisations),
+        ("Professionals", "Professionals", report.professionals,
+         report.refused_professionals),
+        ("Gegevenscategorieën", "Data categories", report.data_categories,
+         report.refused_data_categories),
+        ("Grondslagen", "Legal bases", report.legal_bases, report.refused_legal_bases),
+    ):
+        yield _t(lang, nl, en) + ": " + (", ".join(processed) or "-")
+        if refused:  # its own line: a refused attempt processed nothing
+            yield "  " + _t(lang, "geweigerd, niet verwerkt: ",
+                            "refused, not processed: ") + ", ".join(refused)
     yield _t(lang, f"Noodtoegang gebruikt: {report.emergency_uses} keer; geweigerd: "
                    f"{report.refusals} keer.",
              f"Emergency access used: {report.emergency_uses} times; refused: "

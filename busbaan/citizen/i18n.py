@@ -34,6 +34,12 @@ class Catalogue:
     def __call__(self, key: str, **values: object) -> str:
         return self.texts[key].format(**values)
 
+    def ltr(self, text: str) -> str:
+        """``text`` (a phone number, an e-mail address) kept left to right inside a
+        right-to-left sentence: Unicode's left-to-right isolate, else the Arabic text
+        around it would show "020 555 0199" as "0199 555 020"."""
+        return f"\u2066{text}\u2069" if self.lang in RTL else text
+
     def date(self, when: dt.date | dt.datetime) -> str:
         day = when.date() if isinstance(when, dt.datetime) else when
         return f"{day.day} {self.texts[f'month.{day.month}']} {day.year}"

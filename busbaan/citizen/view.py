@@ -18,7 +18,8 @@ from busbaan.citizen.rules import laws_of, rests_on_consent
 from busbaan.policy import Policy
 from busbaan.timeline import item_for
 
-__all__ = ["GrantLine", "Page", "ProposalLine", "build_page", "org_name", "regie_name"]
+__all__ = ["GrantLine", "Page", "ProposalLine", "build_page", "org_name", "privacy_line",
+           "regie_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,24 @@ def _role(policy: Policy, facts: CaseFacts, c: Catalogue) -> str:
     return c.role(who.role, (role.name if role else who.role).lower())
 
 
+def _reach(policy: Policy, facts: CaseFacts, c: Catalogue, name: str, org: str) -> str:
+    """How to reach the regie: what they gave with the link (``bereikbaar=``), else
+    their organisation's contact from the policy, else where to look it up."""
+    if facts.contact:
+        return c("who.reach", name=name, contact=c.ltr(facts.contact))
+    home = policy.organisation(facts.home_organisation)
+    if home is not None and home.contact:
+        return c("who.reach_org", name=name, org=org, contact=c.ltr(home.contact))
+    return c("who.reach_none", name=name, org=org)
+
+
+def privacy_line(policy: Policy, c: Catalogue) -> str:
+    """The footer's way to the privacy officer: their contact from the policy, else
+    whom to ask for."""
+    contact = policy.privacy_contact()
+    return c("footer.privacy", contact=c.ltr(contact)) if contact else c("footer.privacy_ask")
+
+
 def _cats(c: Catalogue, categories: tuple[str, ...]) -> str:
     return c.join([c.category(x) for x in categories])
 
@@ -129,8 +148,7 @@ def build_page(policy: Policy, facts: CaseFacts, c: Catalogue, now: dt.datetime)
     regie_org = org_name(policy, facts.home_organisation)
     who = [c("who.now", name=name, role=_role(policy, facts, c) or "-", org=regie_org),
            c("who.since", name=name, date=c.date(facts.regie_since))]
-    who.append(c("who.reach", name=name, contact=facts.contact) if facts.contact
-               else c("who.reach_org", name=name, org=regie_org))
+    who.append(_reach(policy, facts, c, name, regie_org))
     earlier = tuple(c("who.earlier", org=org_name(policy, e.organisation), date=c.date(e.until))
                     for e in facts.earlier)
 

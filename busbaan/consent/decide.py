@@ -141,6 +141,9 @@ def scope_admits(
                 grant.grant_id, grant.categories, grant.legal_bases,
             )
         best_inactive = grant
+    # A refusal names the organisation as people know it, and its id where a command
+    # needs it (outside18 F8: "inkomen valt buiten ..."); only refusals pay for this.
+    named = f"{org.name} ({who.organisation})"
     if best_inactive is not None:
         status = best_inactive.status(now)
         nl_status = {"withdrawn": "ingetrokken", "expired": "verlopen",
@@ -159,28 +162,27 @@ def scope_admits(
                        "lead professional asks with !toestemming voorstel.")
         return _refuse(
             f"refused.grant_{status}",
-            f"De toestemming voor {who.organisation} ({best_inactive.grant_id}) is "
-            f"{nl_status}. {nl_next}",
-            f"The grant for {who.organisation} ({best_inactive.grant_id}) is {status}. "
-            f"{en_next}",
+            f"De toestemming {best_inactive.grant_id} voor {named} is {nl_status}. "
+            f"{nl_next}",
+            f"The grant {best_inactive.grant_id} for {named} is {status}. {en_next}",
             consent="fail",
         )
     if grants:
         roles = sorted({r for g in grants for r in g.roles})
         return _refuse(
             "refused.role_not_in_scope",
-            f"De toestemming voor {who.organisation} geldt alleen voor de rollen "
+            f"De toestemming voor {named} geldt alleen voor de rollen "
             f"{', '.join(roles)}, niet voor '{who.role}'.",
-            f"The grant for {who.organisation} covers only the roles {', '.join(roles)}, "
+            f"The grant for {named} covers only the roles {', '.join(roles)}, "
             f"not '{who.role}'.",
             consent="fail",
         )
     return _refuse(
         "refused.organisation_not_in_scope",
-        f"{who.organisation} valt buiten de toestemming van deze casus. De regie kan "
+        f"{named} valt buiten de toestemming van deze casus. De regie kan "
         f"toestemming geven met: !toestemming geef {who.organisation} <categorie> "
         "grondslag=<grondslag> tot=<JJJJ-MM-DD>.",
-        f"{who.organisation} is outside this case's consent scope. The lead professional "
+        f"{named} is outside this case's consent scope. The lead professional "
         f"can add it with: !toestemming geef {who.organisation} <category> "
         "grondslag=<basis> tot=<YYYY-MM-DD>.",
         consent="fail",

@@ -114,8 +114,16 @@ class PolicyError(BusbaanError):
 
 
 _ORG_KEYS = frozenset({"id", "name", "kind", "public_task", "homeservers", "roles",
-                       "default_role"})
-_ROLE_KEYS = frozenset({"id", "name", "break_glass", "privacy_officer"})
+                       "default_role", "contact"})
+_ROLE_KEYS = frozenset({"id", "name", "break_glass", "privacy_officer", "contact"})
+#: A contact citizens read (``contact:``): one line, at most this long, with a way to
+#: reach someone in it.
+CONTACT_MAX_CHARS = 120
+_CONTACT_WAY = re.compile(
+    r"(?<!\d)(?:(?:\+|00)\d{2}[\s-]?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){6,9}(?!\d)"  # phone
+    r"|(?<!\d)14[\s-]?0\d\d(?!\d)"  # a municipality's 14 0xx number
+    r"|[^\s@]+@[^\s@]+\.[A-Za-z]{2,}"  # e-mail
+    r"|https://[^\s/]+\.[^\s]+")  # web address
 _CATEGORY_KEYS = frozenset({"id", "name", "special"})
 _BASIS_KEYS = frozenset({"id", "name", "article", "kind", "law", "dpv"})
 _RULE_KEYS = frozenset({"id", "legal_basis", "organisations", "categories"})
@@ -189,6 +197,24 @@ class _Checker:
             return None
         return value
 
+    def contact(self, item: Mapping[str, Any], rule: str) -> str | None:
+        """An optional ``contact``: one line of at most :data:`CONTACT_MAX_CHARS`
+        characters with a phone number, an e-mail address or an https address in it
+        (citizens read it and act on it)."""
+        value = item.get("contact")
+        if value is None:
+            return None
+        text = value.strip() if isinstance(value, str) else ""
+        if (not text or "\n" in text or len(text) > CONTACT_MAX_CHARS
+                or not _CONTACT_WAY.search(text)):
+            self.add(rule, "contact",
+                     "moet een telefoonnummer, e-mailadres of https-adres bevatten, op één "
+                     f"regel van hoogstens {CONTACT_MAX_CHARS} tekens (nu: {value!r})",
+                     "must hold a phone number, e-mail address or https address, on one "
+                     f"line of at most {CONTACT_MAX_CHARS} characters (got {value!r})")
+            return None
+        return text
+
     def flag(self, item: Mapping[str, Any], rule: str, fld: str, default: bool) -> bool:
         value = item.get(fld, default)
         if not isinstance(value, bool):
@@ -253,6 +279,7 @@ class _Dirty:
 
 def _organisations(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[Organisation, ...]:
     out, seen = [], set[str]()
+    privacy_contact: str | None = None  # the rule of the privacy officer role that has one
     for i, item in enumerate(c.items(doc, "organisations")):
         before = len(c.problems)
         org_id = c.ident(item, f"organisations[{i}]")
@@ -279,11 +306,31 @@ def _organisations(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[Organisation, 
             rrule = f"{rule}: rol '{rid}'" if rid else f"{rule}: roles[{j}]"
             c.unique(role_ids, rid, rrule)
             c.known_keys(r, rrule, _ROLE_KEYS)
+            officer = c.flag(r, rrule, "privacy_officer", False)
+            contact = c.contact(r, rrule)
+            if contact is not None and not officer:
+                c.add(rrule, "contact",
+                      "alleen een rol met privacy_officer: true heeft een eigen contact; "
+                      "zet het contact bij de organisatie",
+                      "only a role with privacy_officer: true has a contact of its own; "
+                      "put the contact on the organisation")
+                contact = None
+            elif contact is not None and privacy_contact is not None:
+                c.add(rrule, "contact",
+                      f"de burgerpagina noemt één privacy officer, en {privacy_contact} "
+                      "heeft al een contact",
+                      f"the citizen page names one privacy officer, and "
+                      f"{_rule_en(privacy_contact)} "
+                      "already has a contact")
+                contact = None
+            elif contact is not None:
+                privacy_contact = rrule
             roles.append(Role(
                 id=rid or "?",
                 name=c.text(r, rrule, "name"),
                 break_glass=c.flag(r, rrule, "break_glass", False),
-                privacy_officer=c.flag(r, rrule, "privacy_officer", False),
+                privacy_officer=officer,
+                contact=contact,
             ))
         default_role = item.get("default_role")
         if default_role is not None and not (
@@ -300,6 +347,7 @@ def _organisations(c: _Checker, doc: Any, dirty: _Dirty) -> tuple[Organisation, 
             homeservers=tuple(hosts),
             roles=tuple(roles),
             default_role=default_role,
+            contact=c.contact(item, rule),
         ))
         if org_id and len(c.problems) > before:
             dirty.organisations.add(org_id)

@@ -17,6 +17,9 @@ class Role:
     name: str
     break_glass: bool = False
     privacy_officer: bool = False
+    #: How citizens reach whoever holds this role: a privacy officer role only (the
+    #: citizen page's footer names it; the loader allows one in the whole policy).
+    contact: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,9 @@ class Organisation:
     homeservers: tuple[str, ...]
     roles: tuple[Role, ...]
     default_role: str | None = None
+    #: How citizens reach this organisation (a phone number, e-mail or web address):
+    #: the citizen page shows it when the regie gave no ``bereikbaar=`` of their own.
+    contact: str | None = None
 
     def role(self, role_id: str) -> Role | None:
         for r in self.roles:  # a handful of roles: a loop beats a dict (and a generator)
@@ -161,6 +167,12 @@ class Policy:
         """The one organisation that runs ``server_name``, if exactly one does."""
         found: Organisation | None = self._by_id["server"].get(server_name)
         return found
+
+    def privacy_contact(self) -> str | None:
+        """How citizens reach the privacy officer: the contact of the one privacy
+        officer role that has one (the loader refuses a second), else None."""
+        return next((r.contact for o in self.organisations for r in o.roles
+                     if r.privacy_officer and r.contact), None)
 
     def privacy_officer_roles(self) -> frozenset[tuple[str, str]]:
         """(organisation, role) pairs that may use the privacy officer's workbench."""

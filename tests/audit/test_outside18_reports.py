@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-
 from busbaan.audit import AuditEntry, LoggedEntry
 from busbaan.audit.reports import citizen_report, render_citizen
 
 MakeEntry = Callable[..., AuditEntry]
 
 
-def _summary(make_entry: MakeEntry) -> list[str]:
-    """The summary lines of a case with a grant, a join and a refused health grant."""
-    items = [
+def _items(make_entry: MakeEntry) -> list[LoggedEntry]:
+    """A case with a grant, a join and a refused health grant."""
+    return [
         LoggedEntry(0, make_entry(0, case_id="c", event_code="consent.granted"), bytes(32)),
         LoggedEntry(1, make_entry(1, case_id="c", event_code="membership.join",
                                   organisation="schuldhulp"), bytes(32)),
@@ -26,7 +24,11 @@ def _summary(make_entry: MakeEntry) -> list[str]:
                                   outcome="refused", data_categories=("gezondheid",),
                                   organisation="huisartsen"), bytes(32)),
     ]
-    lines = list(render_citizen(citizen_report("c", items), "nl"))
+
+
+def _summary(make_entry: MakeEntry) -> list[str]:
+    """The summary lines of :func:`_items`' case that name organisations and categories."""
+    lines = list(render_citizen(citizen_report("c", _items(make_entry)), "nl"))
     return [line for line in lines if line.startswith(("Organisaties:", "Gegevenscategor"))]
 
 
@@ -36,13 +38,37 @@ def test_the_summary_names_what_was_processed(make_entry: MakeEntry) -> None:
     assert "schulden" in text and "schuldhulp" in text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "outside18: citizen_report builds the summary's organisations and data categories "
-    "from every entry of the case, refusals included (tests/audit/test_reports.py pins "
-    "this for legal bases), so a refused attempt reads as processing; the summary should "
-    "keep refused organisations and categories apart (a design choice for the lead)."))
 def test_a_refused_attempt_is_not_summarised_as_processing(make_entry: MakeEntry) -> None:
     """A category and an organisation named only by a refused attempt are not in the
-    summary's plain lines."""
+    summary's plain lines (fixed by citizen19: they have a line of their own)."""
     text = "\n".join(_summary(make_entry))
     assert "gezondheid" not in text and "huisartsen" not in text
+
+
+def test_a_refused_attempt_is_listed_apart_as_refused(make_entry: MakeEntry) -> None:
+    """What only a refused attempt names is still told, on its own line under the
+    processed ones and labelled as refused, in Dutch and English and in the JSON."""
+    report = citizen_report("c", _items(make_entry))
+    nl = list(render_citizen(report, "nl"))
+    assert nl[nl.index("Organisaties: buurtteam, schuldhulp") + 1] == (
+        "  geweigerd, niet verwerkt: huisartsen")
+    assert nl[nl.index("Gegevenscategorieën: contact, schulden") + 1] == (
+        "  geweigerd, niet verwerkt: gezondheid")
+    en = list(render_citizen(report, "en"))
+    assert en[en.index("Data categories: contact, schulden") + 1] == (
+        "  refused, not processed: gezondheid")
+    assert report.as_json()["refused_only"] == {
+        "organisations": ["huisartsen"],
+        "professionals": ["@prof2:buurtteam.busbaan.example"],  # who was refused
+        "data_categories": ["gezondheid"], "legal_bases": []}
+
+
+def test_what_was_also_processed_is_not_called_refused(make_entry: MakeEntry) -> None:
+    """A category refused once but processed on another entry is processed: it is not
+    in the refused line (that line says nothing was processed)."""
+    items = [*_items(make_entry), LoggedEntry(3, make_entry(
+        3, case_id="c", event_code="membership.join", organisation="huisartsen",
+        data_categories=("gezondheid",)), bytes(32))]
+    report = citizen_report("c", items)
+    assert "gezondheid" in report.data_categories and "huisartsen" in report.organisations
+    assert report.refused_data_categories == report.refused_organisations == ()

@@ -30,7 +30,8 @@ def logged(entry: AuditEntry, index: int, status: str = "none",
 
 def test_citizen_report_answers_nen7513s_questions(make_entry: MakeEntry) -> None:
     """Per case: which organisations and professionals, which data, which ground, how
-    often emergency access was used and how often something was refused."""
+    often emergency access was used and how often something was refused; a ground named
+    only by a refused attempt is listed apart, as refused (nothing was processed on it)."""
     items = [
         logged(make_entry(0, case_id="c"), 0, "open", {"naam": "Jan"}),
         logged(make_entry(1, case_id="c", organisation="wmo", responsible_user="@lead:x",
@@ -42,9 +43,11 @@ def test_citizen_report_answers_nen7513s_questions(make_entry: MakeEntry) -> Non
     assert [i.index for i in report.items] == [0, 1, 2]
     assert report.organisations == ("buurtteam", "wmo")
     assert "@lead:x" in report.professionals
-    assert report.legal_bases == ("wgs", "wmo2015")
+    assert report.legal_bases == ("wgs",)
+    assert report.refused_legal_bases == ("wmo2015",)
     assert (report.emergency_uses, report.refusals, report.erased) == (1, 1, False)
     text = "\n".join(render_citizen(report, "en"))
+    assert "Legal bases: wgs\n  refused, not processed: wmo2015\n" in text
     assert "details: naam: Jan" in text and "EMERGENCY ACCESS" in text
     assert "on behalf of @lead:x" in text
 

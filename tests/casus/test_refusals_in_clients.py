@@ -58,7 +58,7 @@ async def test_invite_out_of_scope_raises_the_dutch_reason_in_the_sdk(
     [result] = await js(service, regie, [{"op": "invite", "roomId": room,
                                           "userId": outsider.user_id}])
     error = assert_refused_with_reason(result, "nl", "refused.organisation_not_in_scope")
-    assert "ggd valt buiten de toestemming" in error
+    assert "GGD Amsterdam – Bemoeizorg (ggd) valt buiten de toestemming" in error
     _, notice = await regie.wait_for(
         lambda rid, ev: rid == room
         and ev.get("content", {}).get(NOTICE_KEY, {}).get("actor") == regie.user_id)
@@ -83,7 +83,7 @@ async def test_join_out_of_scope_raises_the_reason_in_the_users_language(
     dutch = assert_refused_with_reason(results[0], "nl", "refused.organisation_not_in_scope")
     assert results[1]["ok"] is True, results[1]
     english = assert_refused_with_reason(results[2], "en", "refused.organisation_not_in_scope")
-    assert "ggd valt buiten" in dutch and "ggd is outside this case's consent scope" in english
+    assert "(ggd) valt buiten" in dutch and "(ggd) is outside this case's consent scope" in english
 
     # Refused by the gate's second layer (user_may_join_room, before any event is made)
     # with the same decide() as check_event_allowed: each attempt is recorded once.

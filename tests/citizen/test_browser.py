@@ -200,3 +200,67 @@ async def test_a_keyboard_user_can_do_everything(page: Any, cit_service: Service
     await page.keyboard.press("Enter")
     await page.get_by_role("status").wait_for()
     await shoot(page, shots, "citizen-keyboard-withdrawn")
+
+
+async def _focused(page: Any) -> dict[str, str]:
+    """The element that has focus: its tag, role and text."""
+    found: dict[str, str] = await page.evaluate(
+        "(() => { const e = document.activeElement; return {tag: e.tagName.toLowerCase(),"
+        " role: e.getAttribute('role') || '', text: e.innerText || ''}; })()")
+    return found
+
+
+async def _forge(page: Any, action: str, fields: dict[str, str]) -> None:
+    """Send a hand-made form with the page's own CSRF token (what a tinkerer can do)."""
+    await page.evaluate(
+        "([action, fields]) => { const f = document.createElement('form'); f.method = 'post';"
+        " f.action = action; fields.csrf = document.querySelector('input[name=csrf]').value;"
+        " for (const [k, v] of Object.entries(fields)) { const i = document.createElement("
+        "'input'); i.name = k; i.value = v; f.append(i); } document.body.append(f);"
+        " f.submit(); }", [action, fields])
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_focus_lands_on_what_the_page_says_after_each_step(
+        page: Any, cit_service: Service, shots: Path, lang: str) -> None:
+    """After a wrong code, a withdrawal, a yes and a hand-made form, focus is on the
+    alert or status that says what happened (not on <body>), so a screen reader reads it
+    at once, and a Tab goes on from there (outside18 F7); Dutch and English alike."""
+    case = seed_case(cit_service)
+    add_proposal(cit_service, case.case_id)
+    await page.goto(f"/burger/l/{case.token}?lang={lang}")
+    await page.locator("#code").fill("ZZZZZZ")
+    await page.locator("form.card button[type=submit]").click()
+    await page.get_by_role("alert").wait_for()
+    focused = await _focused(page)
+    assert focused["role"] == "alert", focused
+    assert ("klopt niet" if lang == "nl" else "not right") in focused["text"], focused
+    await shoot(page, shots, f"citizen-focus-code-wrong-{lang}")
+    await page.keyboard.press("Tab")  # on from the message: the code field
+    assert await page.evaluate("document.activeElement.id") == "code"
+    await page.keyboard.type(case.code)
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/burger/")
+    assert (await _focused(page))["tag"] == "body"  # a plain page load moves nothing
+
+    await page.locator("form[action='/burger/intrekken'] button").click()
+    await page.get_by_role("status").wait_for()
+    focused = await _focused(page)
+    assert focused["role"] == "status", focused
+    assert ("ingetrokken" if lang == "nl" else "withdrew") in focused["text"], focused
+    await shoot(page, shots, f"citizen-focus-withdrawn-{lang}")
+
+    await page.locator("form[action='/burger/beslis'] button[value=ja]").click()
+    await page.wait_for_url("**/burger/?klaar=*")
+    focused = await _focused(page)
+    assert focused["role"] == "status", focused
+    assert "Huisartsenpraktijk Bijlmerdreef" in focused["text"], focused
+
+    await _forge(page, "/burger/beslis", {"form": "x", "voorstel": "P-X", "keuze": "misschien"})
+    await page.get_by_role("alert").wait_for()
+    focused = await _focused(page)
+    assert focused["role"] == "alert", focused
+    assert focused["text"].strip() == (
+        "Wij begrijpen uw keuze niet. Kies ja of nee. Er is niets veranderd." if lang == "nl"
+        else "We did not understand your choice. Choose yes or no. Nothing was changed.")
+    await check(page, shots, f"focus-choice-{lang}")

@@ -59,7 +59,9 @@ async def test_link_and_code_open_the_page(client: TestClient, cit_service: Serv
     assert "Zo bereikt u Anouk: 020 555 0101 (ma-vr 9-17)." in html
     assert "omdat de wet het regelt (Wgs)" in html
     assert "omdat u toestemming gaf" in html
-    assert case.case_id not in html and "@" not in html
+    # no user id (the privacy officer's e-mail address is the only "@" on the page)
+    assert case.case_id not in html and not re.search(r"@[\w.=/-]+:", html)
+    assert "privacy officer van de gemeente: 020 555 0199, privacy@gemeente.example.nl." in html
     assert page.headers["Cache-Control"] == "no-store"
     assert case.case_id not in str(page.url)
 
@@ -238,6 +240,30 @@ async def test_approving_a_proposal_gives_consent_and_a_signed_receipt(
         "keuze": "nee"})
     assert r.status == 409 and "al over beslist" in await r.text()
     assert _entries(cit_service, case.case_id, "consent.receipt_issued")
+
+
+async def test_a_choice_other_than_yes_or_no_says_what_is_wrong(
+        client: TestClient, cit_service: Service) -> None:
+    """A hand-made ``keuze=misschien`` is refused (400) saying the choice was not
+    understood, not that the form expired (outside18 F8); nothing changes and the same
+    form still works afterwards."""
+    case = seed_case(cit_service)
+    proposal = add_proposal(cit_service, case.case_id)
+    await log_in(client, case)
+    html = await (await client.get("/burger/")).text()
+    form_id = next(f for f in forms_of(html) if f.endswith(proposal.proposal_id))
+    fields = {"csrf": csrf_of(html), "form": form_id, "voorstel": proposal.proposal_id}
+    r = await client.post("/burger/beslis", data={**fields, "keuze": "misschien"})
+    text = await r.text()
+    assert r.status == 400
+    assert "Wij begrijpen uw keuze niet. Kies ja of nee. Er is niets veranderd." in text
+    assert "verlopen" not in text
+    r = await client.post("/burger/beslis?lang=en", data={**fields, "keuze": ""})
+    assert "We did not understand your choice." in await r.text()
+    assert not _entries(cit_service, case.case_id, "consent.refused")
+    r = await client.post("/burger/beslis", allow_redirects=False,
+                          data={**fields, "keuze": "nee"})
+    assert r.status == 303
 
 
 async def test_refusing_a_proposal_records_the_refusal(client: TestClient,

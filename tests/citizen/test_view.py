@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from busbaan.citizen.i18n import catalogue
 from busbaan.citizen.model import CaseFacts, EarlierLead, Proposal
 from busbaan.citizen.receipt import receipt_body, sign_receipt
 from busbaan.citizen.rules import GrantHistory, regrant_blocked, rests_on_consent
-from busbaan.citizen.view import build_page
+from busbaan.citizen.view import build_page, privacy_line
 from busbaan.consent.model import Grant, Professional
 from busbaan.policy import Policy, load_policy
 
@@ -77,6 +78,46 @@ def test_the_page_names_the_regie_and_says_each_grant_in_a_sentence(policy: Poli
     assert not law.withdrawable and "bezwaar" in law.note and "privacy officer" in law.note
     assert consent.withdrawable and "omdat u toestemming gaf" in consent.text
     assert "intrekken" in consent.button
+
+
+def test_the_regie_is_reached_by_their_own_contact_else_their_organisations(
+        policy: Policy) -> None:
+    """Without ``bereikbaar=`` the page gives the organisation's contact from the
+    policy; without that either, it says there is none and where to look (outside18
+    F7: "Bel of mail Buurtteam Amsterdam en vraag naar Anouk" gave no number)."""
+    page = build_page(policy, _facts(), catalogue("nl"), NOW)
+    assert page.who[2] == ("Bel of mail Buurtteam Amsterdam en vraag naar Anouk. Zo bereikt u "
+                           "Buurtteam Amsterdam: 020 555 0100, info@buurtteam.example.nl.")
+    assert policy.organisation("inkomen").contact is None  # the shipped policy has none
+    elsewhere = _facts(home_organisation="inkomen")
+    assert build_page(policy, elsewhere, catalogue("nl"), NOW).who[2] == (
+        "Wij hebben geen telefoonnummer of e-mailadres van Anouk. Zoek het nummer van "
+        "Gemeente – Werk, Participatie en Inkomen op en vraag naar Anouk.")
+    assert build_page(policy, elsewhere, catalogue("en"), NOW).who[2] == (
+        "We have no phone number or email address for Anouk. Look up the number of "
+        "Gemeente – Werk, Participatie en Inkomen and ask for Anouk.")
+
+
+def test_the_footer_names_the_privacy_officers_contact(policy: Policy) -> None:
+    """With a contact on the privacy officer role the footer gives it; without one it
+    says whom to ask for; a contact in Arabic text stays left to right (an isolate), so
+    "020 555 0199" is not shown as "0199 555 020"."""
+    assert privacy_line(policy, catalogue("nl")) == (
+        "Vragen over uw gegevens? Neem contact op met de privacy officer van de gemeente: "
+        "020 555 0199, privacy@gemeente.example.nl. Die helpt u graag.")
+    assert "privacy officer: 020 555 0199" in privacy_line(policy, catalogue("en"))
+    assert "\u2066020 555 0199, privacy@gemeente.example.nl\u2069" in privacy_line(
+        policy, catalogue("ar"))
+    assert "\u2066" not in privacy_line(policy, catalogue("tr"))
+    silent = replace(policy, organisations=tuple(
+        replace(o, roles=tuple(replace(r, contact=None) for r in o.roles))
+        for o in policy.organisations))
+    assert privacy_line(silent, catalogue("nl")) == (
+        "Vragen over uw gegevens? Bel de gemeente en vraag naar de privacy officer. Die "
+        "helpt u graag.")
+    assert privacy_line(silent, catalogue("en")) == (
+        "Questions about your data? Call the municipality and ask for the privacy officer. "
+        "They are happy to help.")
 
 
 def test_the_page_speaks_english_turkish_and_arabic(policy: Policy) -> None:

@@ -53,3 +53,19 @@ def test_an_expired_grant_keeps_the_short_reason(policy) -> None:  # type: ignor
     assert d.code == "refused.grant_expired"
     assert "burger" not in d.nl and "citizen" not in d.en
     assert "!toestemming geef" in d.nl
+
+
+def test_a_refusal_names_the_organisation_as_people_know_it(policy) -> None:  # type: ignore[no-untyped-def]
+    """A refusal names the organisation by its name with its id beside it (outside18 F8:
+    "humanitas valt buiten ..."); the command it suggests keeps the id it needs."""
+    directory = Directory.of(policy, [Professional(REGIE, "buurtteam", "buurtteammedewerker"),
+                                      Professional(MILA, "humanitas", "vrijwilliger")])
+    d = decide(policy, _scope(), directory, Action.INVITE, actor=REGIE, subject=MILA,
+               now=NOW, bot_user_id=BOT)
+    assert d.code == "refused.organisation_not_in_scope"
+    assert d.nl.startswith("Humanitas Thuisadministratie (humanitas) valt buiten")
+    assert d.en.startswith("Humanitas Thuisadministratie (humanitas) is outside")
+    assert "!toestemming geef humanitas <categorie>" in d.nl
+    withdrawn = _invite(policy, _grant(withdrawn=NOW - dt.timedelta(hours=1)))
+    assert "G-HUMA voor Humanitas Thuisadministratie (humanitas) is ingetrokken" in withdrawn.nl
+    assert "G-HUMA for Humanitas Thuisadministratie (humanitas) is withdrawn" in withdrawn.en

@@ -92,6 +92,58 @@ def test_a_server_run_by_two_organisations_maps_to_none(policy_copy):
     assert policy.organisation_for_server("wmo.busbaan.example").id == "wmo"
 
 
+def test_contacts_for_citizens(policy, policy_copy):
+    """An organisation's contact and the privacy officer's (on the privacy officer role)
+    are read from organisations.yaml; none is None (citizen19, outside18 F7)."""
+    assert policy.organisation("buurtteam").contact == "020 555 0100, info@buurtteam.example.nl"
+    assert policy.organisation("inkomen").contact is None
+    assert policy.privacy_contact() == "020 555 0199, privacy@gemeente.example.nl"
+    edit(policy_copy, "organisations.yaml",
+         "        contact: 020 555 0199, privacy@gemeente.example.nl\n", "")
+    assert load_policy(policy_copy).privacy_contact() is None
+
+
+@pytest.mark.parametrize("value", [
+    "'bel ons maar'", "'020 555'", "''", "[020 555 0100]", "'020 555 0100, " + "x" * 110 + "'",
+    "\"020 555 0100\\nof langskomen\""])
+def test_a_contact_without_a_way_to_reach_anyone_is_refused(policy_copy, value):
+    """A contact must hold a phone number, e-mail or https address, on one line of at
+    most 120 characters: anything else is named with its field."""
+    edit(policy_copy, "organisations.yaml", "contact: 020 555 0100, info@buurtteam.example.nl",
+         f"contact: {value}")
+    found = matching(problems_of(policy_copy), "organisations.yaml",
+                     "organisatie 'buurtteam'", "contact")
+    assert len(found) == 1 and "phone number, e-mail address or https address" in found[0].en
+
+
+@pytest.mark.parametrize("value", ["14 020", "+31 (0)20 555 0100", "0800-1234",
+                                   "https://www.example.nl/contact", "balie@example.nl"])
+def test_the_ways_a_contact_may_take(policy_copy, value):
+    """A municipal 14 0xx number, an international number, a free number, a web address
+    or an e-mail address alone each make a contact."""
+    edit(policy_copy, "organisations.yaml", "contact: 020 555 0100, info@buurtteam.example.nl",
+         f"contact: {value}")
+    assert load_policy(policy_copy).organisation("buurtteam").contact == value
+
+
+def test_only_one_privacy_officer_role_has_a_contact(policy_copy):
+    """A contact on an ordinary role is refused (it belongs on the organisation); a
+    second privacy officer contact is refused (the citizen page names one)."""
+    edit(policy_copy, "organisations.yaml", "{id: coordinator, name: Coördinator}",
+         "{id: coordinator, name: Coördinator, contact: 020 555 0123}")
+    edit(policy_copy, "organisations.yaml", "{id: arts, name: Arts, break_glass: true}",
+         "{id: arts, name: Arts, privacy_officer: true, contact: privacy@ggd.example.nl}")
+    problems = problems_of(policy_copy)
+    ordinary = matching(problems, "organisations.yaml",
+                        "organisatie 'humanitas': rol 'coordinator'", "contact")
+    assert len(ordinary) == 1 and "put the contact on the organisation" in ordinary[0].en
+    second = matching(problems, "organisations.yaml", "organisatie 'fg': rol 'privacy-officer'",
+                      "contact")
+    assert len(second) == 1
+    assert "organisation 'ggd': role 'arts' already has a contact" in second[0].en
+    assert "organisatie 'ggd': rol 'arts' heeft al een contact" in second[0].nl
+
+
 # -- one broken thing at a time ---------------------------------------------------------
 
 

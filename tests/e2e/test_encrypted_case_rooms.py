@@ -222,7 +222,7 @@ async def test_the_gate_decides_on_membership_in_an_encrypted_room(e2e: E2EStack
     resp = await outsider.client.join(room)
     assert isinstance(resp, nio.JoinError), resp
     assert resp.status_code == "M_FORBIDDEN"
-    assert "ggd valt buiten de toestemming" in resp.message, resp.message
+    assert "(ggd) valt buiten de toestemming" in resp.message, resp.message
     raw = await server_view(e2e, regie, room)
     clear = [ev for ev in raw if "state_key" not in ev and ev["type"] != "m.room.encrypted"]
     assert [ev["content"].get(NOTICE_KEY, {}).get("kind") for ev in clear] in (

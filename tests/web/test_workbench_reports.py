@@ -18,6 +18,7 @@ from busbaan.web.workbench.export import CSV_COLUMNS
 from tests.web.conftest import (
     CASE,
     GGD,
+    HUMANITAS,
     SCHULD,
     csrf_of,
     workbench_entries,
@@ -89,6 +90,19 @@ async def test_the_case_report_shows_access_grounds_timeline_and_details(
     assert api["case_id"] == CASE and api["emergency_uses"] == 1
     assert {a["organisation"] for a in api["access"]} >= {"buurtteam", "schuldhulp", "ggd"}
     assert [i["kind"] for i in api["timeline"]][:2] == ["created", "grant_given"]
+
+
+async def test_the_case_summary_lists_refused_attempts_apart(officer_client: TestClient) -> None:
+    """Humanitas was only refused in this case: the summary does not count it among the
+    organisations that processed data, and names it apart as refused (outside18 F5)."""
+    html = unescape(await (await officer_client.get(f"/privacy/case?case={CASE}")).text())
+    organisations = html.split("<dt>Organisaties</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert organisations.startswith("buurtteam, fg, ggd, schuldhulp<br>")  # fg: the officer
+    assert "geweigerd, niet verwerkt: humanitas" in organisations
+    api = await (await officer_client.get(f"/api/v1/privacy/reports/case?case={CASE}")).json()
+    assert "humanitas" not in api["organisations"]
+    assert api["refused_only"]["organisations"] == ["humanitas"]
+    assert api["refused_only"]["professionals"] == [HUMANITAS]
 
 
 async def test_an_unknown_case_is_a_clear_error(officer_client: TestClient) -> None:

@@ -18,6 +18,7 @@ from busbaan.audit.checkpoint import Signer
 from busbaan.citizen import DATA_SUBJECT
 from busbaan.citizen.i18n import LANGS, Catalogue, catalogue, pick
 from busbaan.citizen.model import CaseFacts
+from busbaan.citizen.view import privacy_line
 from busbaan.clock import Clock
 from busbaan.errors import BusbaanError
 from busbaan.log import get_logger
@@ -170,10 +171,11 @@ def render(request: web.Request, template: str, *, status: int = 200,
            session: CitizenSession | None = None, **context: Any) -> web.Response:
     lang = lang_of(request)
     c: Catalogue = catalogue(lang)
-    html = request.app[CITIZEN].templates.get_template(template).render(
+    cw = request.app[CITIZEN]
+    html = cw.templates.get_template(template).render(
         c=c, lang=lang, langs=[(code, catalogue(code)("lang.name")) for code in LANGS],
         path=request.path, session=session, csrf=session.csrf if session else "",
-        **context)
+        privacy=privacy_line(cw.policy, c), **context)
     response = web.Response(text=html, content_type="text/html", charset="utf-8",
                             status=status)
     if request.query.get("lang") in LANGS:

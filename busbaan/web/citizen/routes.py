@@ -332,8 +332,8 @@ async def decide(request: web.Request) -> web.StreamResponse:
     case_id = session.case_id
     assert case_id is not None
     choice = data.get("keuze")
-    if choice not in ("ja", "nee"):
-        return _problem(request, "bad.form", 400, session=session, back=True)
+    if choice not in ("ja", "nee"):  # only a hand-made form: say what is wrong with it
+        return _problem(request, "bad.choice", 400, session=session, back=True)
     async with cw.lock(case_id), _claimed(cw, session, data["form"]) as claim:
         if claim.replay is not None:
             return claim.replay

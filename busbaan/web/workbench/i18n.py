@@ -214,6 +214,8 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "case.bases": ("Grondslagen", "Legal bases"),
     "case.emergency": ("Noodtoegang gebruikt", "Emergency access used"),
     "case.refusals": ("Geweigerd", "Refused"),
+    # outside18 F5: what only refused attempts name was not processed: listed apart
+    "case.refused_only": ("geweigerd, niet verwerkt", "refused, not processed"),
     "case.erased": ("Persoonlijke details gewist (AVG art. 17)",
                     "Personal details erased (GDPR art. 17)"),
     "case.access": ("Wie had toegang, en op welke grond", "Who had access, and on which ground"),
