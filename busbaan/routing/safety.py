@@ -1248,12 +1248,12 @@ class _Question:
             # gesloten", "uit gezet"): the most written-apart compound of phone Dutch
             # (Taalunie, Woordenlijst: scheidbare werkwoorden aaneen, "afgesloten") reads
             # as the joined verb; only a participle ("ge-"), so "gaat uit eten" stays two
-            word, before = self.surface[at], self.surface[at - 1]
-            if before in PARTICLES and word.startswith("ge"):
-                split = split_separable(before + word)
+            particle, participle = self.surface[at - 1], self.surface[at]
+            if particle in PARTICLES and participle.startswith("ge"):
+                split = split_separable(particle + participle)
                 if split is not None:
-                    for joined in {split[1], lemma(before + word)} - {self.toks[at]}:
-                        self._extra.setdefault(joined, []).append(at)
+                    for verb in {split[1], lemma(particle + participle)} - {self.toks[at]}:
+                        self._extra.setdefault(verb, []).append(at)
         for at, word in enumerate(self.surface):
             # "er ... uit" is "eruit" split (ANS, gesplitst voornaamwoordelijk bijwoord:
             # "ze moet er met de kinderen uit" = "moet eruit"), in one clause
