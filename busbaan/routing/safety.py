@@ -302,6 +302,17 @@ PRONOUNS = frozenset(["he", "she", "me", "him", "her", "we", "us", "hij", "zij",
                       "hem", "haar", "wij", "jij"])
 
 
+#: The southern diminutives in -ke/-ske of the child words (ANS, verkleinwoorden:
+#: Brabants, Limburgs and Vlaams "jongske", "menneke", "dochterke", "kindeke"; Van Dale
+#: 'jongske', 'menneke': een jongetje), read as the northern diminutive the cue lists
+#: hold. The lemmatiser takes "jongske" for the adjective "jong" (session 15, safety38;
+#: retired h31-060 "da jongske van de bovenburen").
+SOUTHERN_DIMINUTIVES: Mapping[str, str] = {
+    "jongske": "jongetje", "jongsken": "jongetje", "menneke": "jongetje",
+    "dochterke": "dochtertje", "kindeke": "kindje", "zoonke": "zoontje", "meiske": "meisje",
+}
+
+
 @functools.lru_cache(maxsize=20_000)
 def lemma(word: str) -> str:
     """The word's Dutch lemma (simplemma), so that a cue matches every form of its
@@ -312,6 +323,8 @@ def lemma(word: str) -> str:
         return ARTICLES[word]
     if word in GENERIC_POSSESSIVES:
         return GENERIC_POSSESSIVES[word]
+    if word in SOUTHERN_DIMINUTIVES:
+        return lemma(SOUTHERN_DIMINUTIVES[word])
     if word in NEGATIONS or word in PRONOUNS or not word.isalpha() or len(word) < 2:
         return word
     if len(word) >= 4 and not simplemma.is_known(word, lang="nl") and simplemma.is_known(
@@ -1005,6 +1018,9 @@ _CLITICS = (
     (re.compile(r"\bz'?n\b"), "zijn"),
     (re.compile(r"\bm'?n\b"), "mijn"),
     (re.compile(r"\bd'r\b"), "haar"),
+    # English "I'm" is "I am" (any English grammar: the clitic 'm is only "am"), so that
+    # "I'm safe" is the settled "am safe" (session 15, safety38; retired h32-029)
+    (re.compile(r"\bi'm\b"), "i am"),
     (re.compile(r"'?\bs ?(nachts|avonds|ochtends|middags)\b"), r"\1"),
 )
 #: Possessive determiners stand where a cue has an article ("moet het huis uit" is
@@ -1226,6 +1242,18 @@ class _Question:
             for head in heads(tok):
                 if head != tok:
                     self._heads.setdefault(head, []).append(i)
+        for at in range(1, len(self.surface)):
+            # s15 (safety38; retired h31-031 "gas en licht af gesloten"): a separable
+            # verb's participle written apart from its particle, right after it ("af
+            # gesloten", "uit gezet"): the most written-apart compound of phone Dutch
+            # (Taalunie, Woordenlijst: scheidbare werkwoorden aaneen, "afgesloten") reads
+            # as the joined verb; only a participle ("ge-"), so "gaat uit eten" stays two
+            particle, participle = self.surface[at - 1], self.surface[at]
+            if particle in PARTICLES and participle.startswith("ge"):
+                split = split_separable(particle + participle)
+                if split is not None:
+                    for verb in {split[1], lemma(particle + participle)} - {self.toks[at]}:
+                        self._extra.setdefault(verb, []).append(at)
         for at, word in enumerate(self.surface):
             # "er ... uit" is "eruit" split (ANS, gesplitst voornaamwoordelijk bijwoord:
             # "ze moet er met de kinderen uit" = "moet eruit"), in one clause
@@ -1948,8 +1976,9 @@ def _matches(
         if skip is None:
             return True
         ruled = skip()
-        if start not in ruled or (ruled[start] != "" and ruled[start] in cue):
-            return True
+        if start not in ruled or (ruled[start] != "" and ruled[start] in cue) or (
+                _EN_REFLEXIVE.intersection(cue)):
+            return True  # (a cue that holds the reflexive is the reflexive act itself)
     return False
 
 
@@ -2008,6 +2037,10 @@ _CLAUSE_END = frozenset(["en", "of", "als", "omdat", "want", "dat", "die", "terw
 #: Reflexive objects: "ik sla mezelf voor mijn kop" harms nobody else.
 _REFLEXIVE = frozenset(["mezelf", "mijzelf", "jezelf", "zichzelf", "zich", "myself",
                         "yourself", "himself", "herself"])
+#: The English reflexive objects (any English grammar), read right after their verb
+#: (:func:`_by_excluded`).
+_EN_REFLEXIVE = frozenset(["myself", "yourself", "himself", "herself", "themselves",
+                           "ourselves"])
 #: A reflexive object this many words after the verb, in its clause, still makes it
 #: reflexive ("slaat 's nachts om zich heen": flails, harms nobody).
 _REFLEXIVE_REACH = 4
@@ -2056,6 +2089,13 @@ def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
                    for p in q.where(w)}
     out: dict[int, str] = dict.fromkeys(_done_by(q, by, people), "") if by else {}
     for at, tok in enumerate(toks):
+        if (tok[0].isalnum() and at + 1 < len(surface)
+                and surface[at + 1] in _EN_REFLEXIVE):
+            # s15 (safety38; retired h31-034 "she has locked herself in the bathroom"):
+            # an English reflexive object stands right after its verb (any English
+            # grammar), and the verb then harms no one else
+            out[at] = ""
+            continue
         if not tok[0].isalnum() or surface[at] == tok or not tok.endswith("n"):
             continue  # not an inflected verb (a Dutch verb's lemma ends in -n)
         particle = _separable(q, at)
@@ -2509,12 +2549,18 @@ def _a_childs_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
     (:data:`_OTHER_PEOPLE`). Pronouns ("hij", "ze") are passed by: they point back to
     the person named before them ("zoon 17 ..., denkt dat hij gevolgd wordt"), and so
     is a person just after "dat"/"that" (:data:`_REPORTED`: "zoon, 16, beweert dat de
-    buren zijn gedachten lezen" is the son's belief)."""
+    buren zijn gedachten lezen" is the son's belief). Session 15 (safety38; retired
+    h32-015 "mijn dochter van 15 ... maak ik me zorgen omdat ze ... schrijft dat ze niet
+    meer wil leven"): once a third-person subject pronoun is passed, the danger is told
+    of that person, and the asker's own words before it ("maak ik me zorgen") are the
+    asker's worry, not the danger's subject: they no longer stop the search."""
     starts = [s for s in (next(iter(_find(c, q)), None) for c in cues) if s is not None]
     if not starts:
         return False
+    third = False
     for at in range(min(starts) - 1, -1, -1):
-        if q.surface[at] in _ASKER:
+        third = third or q.surface[at] in _SUBJECTS
+        if q.surface[at] in _ASKER and not third:
             return False
         if q.toks[at] in _CHILD_KIN or q.surface[at] in _CHILD_KIN:
             return True
@@ -2638,16 +2684,39 @@ def _referred_to(q: _Question, left: int) -> range:
 
 def _clause_part(q: _Question, start: int, turns: Iterable[str]) -> range:
     """The part of ``start``'s clause around it, from the previous turn word (one of
-    ``turns``: "maar", "nu") to the next, the turn words left out."""
+    ``turns``: "maar", "nu") to the next, the turn words left out. Words in brackets are
+    an insertion in that clause (:func:`_outer_clauses`)."""
+    clause = _outer_clauses(q)
     left = start
-    while (left > 0 and q.clause[left - 1] == q.clause[start]
+    while (left > 0 and clause[left - 1] == clause[start]
            and q.surface[left - 1] not in turns):
         left -= 1
     right = start
-    while (right + 1 < len(q.surface) and q.clause[right + 1] == q.clause[start]
+    while (right + 1 < len(q.surface) and clause[right + 1] == clause[start]
            and q.surface[right + 1] not in turns):
         right += 1
     return range(left, right + 1)
+
+
+def _outer_clauses(q: _Question) -> list[int]:
+    """Per position the clause it belongs to when a bracketed insertion is read as part
+    of the clause around it (ANS, haakjes: "woorden tussen haakjes zijn een inlassing";
+    the sentence goes on after the closing bracket): "Zaak van vorig jaar (bedreiging
+    door ex) is afgerond" dates and ends the threat in brackets (session 15, safety38;
+    retired h30-038). Other punctuation still ends a clause, as in ``q.clause``; the
+    brackets themselves belong to the clause they stand in."""
+    out: list[int] = []
+    number = 0
+    for tok in q.toks:
+        if tok[0].isalnum() or tok in _BRACKETS:
+            out.append(number)
+        else:
+            number += 1
+            out.append(-1)
+    return out
+
+
+_BRACKETS = frozenset(["(", ")"])
 
 
 @functools.lru_cache(maxsize=256)

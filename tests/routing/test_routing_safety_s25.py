@@ -16,9 +16,9 @@ PROBES = read_jsonl("probes-s11-safety25.jsonl")
 #: probe25-004/005: a farewell with its plain cause ("want ik ga met pensioen", "because
 #: I'm on holiday") still reads as suicide: a family's `unless` would cancel all its
 #: rules (retirement is also a risk factor), and there is no per-rule cause yet.
-#: probe25-024: "... and now I want to find work again": "again" is a `recurs` word of
-#: the whole question, so the street lived on "for years" is read as current.
-KNOWN_GAPS = {"probe25-004", "probe25-005", "probe25-024"}
+#: (probe25-024, "... and now I want to find work again", passes since session 15:
+#: safety38 left the bare "again" to `current`, which a settled past outweighs.)
+KNOWN_GAPS = {"probe25-004", "probe25-005"}
 #: A plan's place said alone is a weak cue on purpose (the same words are a wedding
 #: photographer's): a caution with the family's service in the top 3 is the answer.
 WEAK_OK = {"probe25-007"}
