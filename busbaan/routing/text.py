@@ -274,12 +274,43 @@ _LAUGHTER = re.compile(
 _THOUSANDS = re.compile(r"(?<![a-z0-9.,])(\d{1,3})k(?![a-z0-9])")
 
 
+#: An abbreviation of :data:`.lexicon.SHORTHAND`, with the period that marks it when a
+#: number, a bracket, a comma or a hyphen follows ("Dhr. 77", "mw. (84)", "dw.-kantoor":
+#: that period ends no sentence; before a word it may, and is left).
+_SHORTHAND = re.compile(
+    r"(?<![a-z0-9.])(" + "|".join(map(re.escape, sorted(lexicon.SHORTHAND, key=len,
+                                                         reverse=True)))
+    + r")(?:\.(?=\s*[0-9(,;:-]))?(?![a-z0-9])")
+#: "ex-" or "oud-" before a role (:data:`.lexicon.FORMER_ROLES`): former, not a word.
+_FORMER = re.compile(r"(?<![a-z0-9-])(?:ex|oud)-(?=(?:"
+                     + "|".join(map(re.escape, lexicon.FORMER_ROLES)) + "))")
+#: A primary-school group as a school's note writes it ("lln. gr. 6", "gr 5"; groups
+#: 1-8): "groep", which the readers know as a pupil's year (Taalunie: gr. groep).
+_GROUP = re.compile(r"(?<![a-z0-9])gr\.?\s?(?=[1-8](?![0-9]))")
+#: An hour written "9u", "17u" or "9.00 u" (Taalunie: u. uur): the number and "uur".
+_HOUR = re.compile(r"(?<=[0-9])u(?![a-z0-9])|(?<=[0-9][.:][0-9]{2}) u(?![a-z0-9])")
+#: A letter typed three or more times inside a word ("schoool", "veeeel", "heeeel"):
+#: Dutch and English spelling never writes a letter three times in a row within a word
+#: (Dutch parts a compound with a hyphen or a diaeresis: "zee-eend", "zeeën"), so chat
+#: stretches it for stress; read as two. Not a run standing alone ("www", "zzz").
+_STRETCHED = re.compile(r"(?<=[a-z])([a-z])\1{2,}|([a-z])\2{2,}(?=[a-z])")
+
+
+def _unstretched(match: re.Match[str]) -> str:
+    return (match.group(1) or match.group(2)) * 2
+
+
 def chat_written_out(folded: str) -> str:
     """An already folded text with its chat spellings written out (:data:`.lexicon.CHAT`),
-    its laughter read as "haha" (:data:`_LAUGHTER`) and its amounts in thousands written
+    the shorthand of case notes too (:data:`.lexicon.SHORTHAND`, "ex-" or "oud-" before
+    a role, a school group, an hour, a stretched letter; session 15, router32), its
+    laughter read as "haha" (:data:`_LAUGHTER`) and its amounts in thousands written
     in full (:data:`_THOUSANDS`); the safety signals read the same spellings as the
     ranker (session 13, safety32)."""
-    written = _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], folded)
+    written = _SHORTHAND.sub(lambda m: lexicon.SHORTHAND[m.group(1)], folded)
+    written = _HOUR.sub(" uur", _GROUP.sub("groep ", _FORMER.sub("", written)))
+    written = _STRETCHED.sub(_unstretched, written)
+    written = _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], written)
     return _THOUSANDS.sub(r"\g<1>000", _LAUGHTER.sub("haha", written))
 
 
