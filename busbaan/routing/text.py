@@ -13,6 +13,7 @@ split in two ("ouder bijdrage") is read as one word when the map writes it so.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import html
@@ -1449,6 +1450,21 @@ def _listed_word(word: str) -> bool:
     return simplemma.is_known(word, lang="nl") or commonness.zipf(word, "en") > 0
 
 
+#: The shortest start of a word read as that word cut short (:func:`dotted_words`).
+_MIN_TRUNCATED = 4
+
+
+def dotted_words(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words of ``text`` written with a period right
+    after them ("geen startkwal., zit thuis", "volw. thuis"): where such a word is no
+    word of its own, it is the start of a longer one, as the Taalunie writes an
+    abbreviation by truncation (afkapping: the first letters and a period; session 15,
+    router32: a school's "geen startkwal." was read as nothing)."""
+    folded = _folded(text)
+    return frozenset(i for i, m in enumerate(_WORD.finditer(folded))
+                     if folded[m.end():m.end() + 1] == ".")
+
+
 #: Endings of a Dutch past participle (weak: -d/-t, inflected -de/-te; strong: -en),
 #: with an inflected -e stripped first.
 _PARTICIPLE_ENDS = ("d", "t", "en")
@@ -1708,6 +1724,28 @@ class Analyzer:
             return corrected
         return word
 
+    def _completed(self, word: str) -> str | None:
+        """The vocabulary word that ``word``, cut short with a period, starts
+        (:func:`dotted_words`: "startkwal." -> "startkwalificatie", "mantelz." ->
+        "mantelzorg"): the shortest such word, when every other one is a form or a
+        compound of it. None when ``word`` is a word of its own, shorter than
+        :data:`_MIN_TRUNCATED`, or the start of unrelated words ("afw." may be "afwezig"
+        or "afwijzing")."""
+        if (len(word) < _MIN_TRUNCATED or not word.isalpha() or word in self._known
+                or word in lexicon.STOPWORDS or word in lexicon.ABBREVIATIONS
+                or _listed_word(word)):
+            return None
+        at = bisect.bisect_right(self._vocabulary, word)
+        longer = list(itertools.takewhile(lambda w: w.startswith(word),
+                                          self._vocabulary[at:]))
+        if not longer:
+            return None
+        shortest = min(longer, key=len)
+        stem = self.stem(shortest)
+        if not all(w.startswith(shortest) or self.stem(w) == stem for w in longer):
+            return None
+        return shortest
+
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a misspelt ``word`` most likely means, or None."""
         if (
@@ -1846,7 +1884,12 @@ class Analyzer:
             * (self._settled_weight if i in over else 1.0)
             for i, _ in kept
         ]
-        surface = [self._surface(w) for w in original]  # corrected where misspelt
+        dotted = dotted_words(unelided)
+        # completed where cut short with a period (read as written in full), else
+        # corrected where misspelt
+        completed = {n: full for n, (i, w) in enumerate(kept)
+                     if i in dotted and (full := self._completed(w))}
+        surface = [completed.get(n) or self._surface(w) for n, (_, w) in enumerate(kept)]
         if self._person_weight != 1.0:
             described = described_person(unelided)
             person = [i in described for i, _ in kept]
@@ -1858,7 +1901,7 @@ class Analyzer:
                                                        strict=True)):
             if says_nothing(word):
                 continue
-            typo = word != source
+            typo = word != source and at not in completed
             factor = self.everyday(word) * place
             if word in lexicon.WEAK_WORDS or at in carrying:
                 factor = min(factor, WEIGHT_WEAK)
