@@ -348,8 +348,9 @@ SETTLED: tuple[str, ...] = (
     # it, as after a service that said no (retired s4, s5, s9, s11, s13, s30-s32: eight
     # such questions, every one after the bijstand). Only with the benefit named: a
     # contract that ends ("mijn contract loopt af") is the need itself.
-    "ww loopt ... af", "ww ... afloopt", "ww stopt", "ww is op", "ww is al op",
+    "ww loopt ... af", "ww ... afloopt", "ww stopt", "ww is op", "ww is al op", "ww op is",
     "uitkering loopt ... af", "uitkering ... afloopt", "uitkering stopt", "uitkering is op",
+    "uitkering op is",
     "benefit has run out", "benefit runs out", "benefit ran out", "benefit ends",
     "benefit has ended",
 )
@@ -400,12 +401,14 @@ IDIOMS: tuple[str, ...] = (
     "oogje in het zeil", "uit het oog", "hoofd ... boven water", "over de kop",
     "on the other hand", "out of hand", "lend a hand", "give ... a hand",
     "keep an eye on", "keep an eye out",
-    # session 15 (router32): the field's phrase for taking a case on ("wie pakt dit op?",
-    # "Wie pakt op?", "kan het buurtteam dit oppakken?"; Van Dale "oppakken" 3: ter hand
-    # nemen), the ask of a case note, not its need: "pakt" matched the retired example
-    # questions that end the same way (s4, s6, s12, s15, s30: 20 questions, 8 of them
-    # Veilig Thuis). "opgepakt" (arrested) is left as written.
-    "pakt ... op", "pakken ... op", "pak ... op", "oppakken", "oppakt",
+    # session 15 (router32): the field's question who takes a case on ("wie pakt dit
+    # op?", "Wie pakt op?", "hoe pakken wij dit op?", "kan het buurtteam dit oppakken?";
+    # Van Dale "oppakken" 3: ter hand nemen), the ask of a case note, not its need:
+    # "pakt" matched the retired example questions that end the same way (s4, s6, s12,
+    # s15, s30: 20 questions, 8 of them Veilig Thuis). Only as that question: "weer wat
+    # oppakken" (take up an activity again, dev-078) and "opgepakt" (arrested) are read.
+    "wie pakt ... op", "wie pakken ... op", "hoe pakken ... op", "wie kan ... oppakken",
+    "kan iemand ... oppakken", "dit oppakken", "dat oppakken",
 )
 
 

@@ -24,7 +24,13 @@ import pytest
 from routing_testdata import read_jsonl, signals, top
 
 from busbaan.routing.context import person
-from busbaan.routing.text import chat_written_out, dotted_words, unchat, words
+from busbaan.routing.text import (
+    chat_written_out,
+    dotted_words,
+    idiom_words,
+    unchat,
+    words,
+)
 
 PROBES = read_jsonl("probes-s15-router32.jsonl")
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
@@ -110,6 +116,21 @@ def test_no_group_hour_or_stretch_where_there_is_none(text: str) -> None:
     """Grams, the pronoun "u", a team name, a web address and a run of one letter on its
     own stay as written."""
     assert unchat(text) == text.lower()
+
+
+@pytest.mark.parametrize(("text", "unread"), [
+    ("Geen startkwal., zit thuis. Wie pakt op?", ["wie", "pakt", "op"]),
+    ("Wie pakt naast mij de geldkant op?", ["wie", "pakt", "op"]),
+    ("Hoe pakken wij dit op?", ["hoe", "pakken", "op"]),
+    ("Kan het buurtteam dit oppakken?", ["dit", "oppakken"]),
+    ("Ze wil met iemand praten en weer wat oppakken.", []),
+    ("De politie heeft hem opgepakt.", []),
+])
+def test_who_takes_it_on_is_the_ask_not_the_need(text: str, unread: list[str]) -> None:
+    """"Wie pakt dit op?" asks who takes the case on: its words are not read; taking up
+    an activity again, or an arrest, is read."""
+    found = words(text)
+    assert [found[i] for i in sorted(idiom_words(text))] == unread
 
 
 def test_patient_is_the_person_not_the_need(router: Any) -> None:
