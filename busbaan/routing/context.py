@@ -22,6 +22,12 @@ Source = Literal["context", "question"]
 
 MAX_PERSON_AGE = 120
 
+#: The person a case note is about, as it abbreviates or names them (the Taalunie's
+#: dhr., mw., mevr.; pt. patiënt and cl. cliënt of care notes; lln. leerling; mdw.
+#: medewerker; :data:`.lexicon.SHORTHAND`), before the age: "Dhr. 77", "mw. 79", "pt. 45".
+_NOTE_PERSON = (r"dhr|mw|mevr|meneer|mevrouw|pt|patient|patiente|cl|lln|mdw|medewerker|"
+                r"medewerkster|werknemer|employee")
+
 _AGE_PATTERNS = (
     # "(41)", "( 41 )"; not a call's argument glued to a word ("alert(1)" in pasted
     # markup; outside10 #10)
@@ -67,18 +73,23 @@ _AGE_PATTERNS = (
         r"maanden|maand|weken|week|dagen|dag|uur|jaar|years?|months?|weeks?|days?|times|"
         r"kilo|kg|cm|minuten|van\b|of\b))(?![.,]\d)"
     ),
-    # "jongen 20", "vrouw, 50," "Client in Noord, 35,"
+    # "jongen 20", "vrouw, 50," "Client in Noord, 35,"; session 15 (router32): the
+    # person as a case note abbreviates it (:data:`_NOTE_PERSON`: "Dhr. 77,", "S/O: pt.
+    # 31,", "Oud-lln. 18,", "pt. female 30:")
     re.compile(
         r"\b(?:man|vrouw|jongen|meisje|meid|jongeman|jongere|dame|heer|moeder|vader|"
-        r"zoon|dochter|client|cliente|klant|leerling|woman|boy|girl)\b"
-        r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|jaar\b(?!\s+(?:geleden|terug|lang|later))|jr\b)"
+        r"zoon|dochter|client|cliente|klant|leerling|woman|boy|girl|" + _NOTE_PERSON + r")\b"
+        r"[^\d]{0,25}?[,\s]\s*(\d{1,3})\s*(?:,|\.(?!\d)|$|:(?!\d)|"
+        r"jaar\b(?!\s+(?:geleden|terug|lang|later))|jr\b)"
     ),
     # "buurvrouw 79 valt vaak", "mijn schoonvader 84 woont alleen", "neighbour 80 lives
     # alone": a person noun (Dutch compounds on -vrouw/-man/-moeder/-vader included) right
-    # before the number, a word after it that is no count or duration
+    # before the number, a word after it that is no count or duration; session 15
+    # (router32): or a case note's abbreviation ("mw. 79 baxterrol", "S: pt. 45 wil")
     re.compile(
         r"\b(?:\w*(?:vrouw|man|moeder|vader)|oma|opa|neighbou?r|mother|father|grandmother|"
-        r"grandfather|grandma|grandpa)\s+(\d{1,3})\s+(?!(?:euro|eur|procent|keer|x|kinderen|"
+        r"grandfather|grandma|grandpa|(?:" + _NOTE_PERSON + r")\.?)\s+(\d{1,3})\s+"
+        r"(?!(?:euro|eur|procent|keer|x|kinderen|"
         r"kids|children|maanden|maand|weken|week|dagen|dag|uur|jaar|years?|months?|weeks?|"
         r"days?|times|kilo|kg|cm|minuten|huizen|deuren|verder|m2|m²|nummer)\b)[a-z]"
     ),
@@ -229,10 +240,24 @@ def detect_age(text: str) -> int | None:
     return min(own)[1] if own else None
 
 
-def detect_turning(text: str) -> int | None:
-    """The age the question says someone is about to reach, or None."""
-    match = _TURNING.search(_read(text))
-    return int(match.group(1)) if match else None
+#: An age with a half year ("jongen 17,5", "17.5 jaar", "17 en een half", "17 and a
+#: half"): the person reaches the next age within half a year (session 15, router32: a
+#: physio's "Jongen 17,5 ... welke uitkering vanaf 18" asked for the Wajong, which a
+#: parent may prepare half a year before the 18th birthday).
+_HALF_YEAR = re.compile(r"(?<![\d.,])(\d{1,2})(?:[,.]5|\s+en\s+een\s+half|\s+and\s+a\s+half)\b"
+                        r"(?!\s*(?:\d|duizend|miljoen|euro|eur|%|procent|uur|km|kilo|kg|k\b))")
+
+
+def detect_turning(text: str, age: int | None = None) -> int | None:
+    """The age the question says someone is about to reach, or None; with ``age``
+    known, also the next one when the question gives that age with a half year."""
+    read = _read(text)
+    match = _TURNING.search(read)
+    if match:
+        return int(match.group(1))
+    if age is not None and any(int(m.group(1)) == age for m in _HALF_YEAR.finditer(read)):
+        return age + 1
+    return None
 
 
 def detect_child_age(text: str) -> int | None:
@@ -241,10 +266,37 @@ def detect_child_age(text: str) -> int | None:
     return min(found)[1] if found else None
 
 
+#: An age given as about a number ("mw. (ca. 35)", "pt. female ~30", "vrouw (circa
+#: 40)"): the number (session 15, router32; "rond de 50" after "van" was read before).
+_ABOUT_AGE = re.compile(r"(?:\bca\.?|\bcirca|~|\+/-)\s*(?=\d)")
+#: An age given by its decade ("man (eind 40)", "vrouw begin dertig", "a man in his
+#: late forties", "in her 50s"): Dutch says the start, middle or end of a decade with
+#: begin, midden, eind (Van Dale: "eind veertig", in the late forties), English with
+#: early, mid, late; the number read is the decade's 2, 5 or 8 ("eind 40": 48), a
+#: decade alone its middle. Session 15, router32 (retired s30: "man (eind 40)" was
+#: read as no age, and the youth shelter came first for him; "vrouw eind dertig" as 30).
+_DECADES = r"(?:(\d)0(?:s|'s|er)?|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))"
+_DECADE = re.compile(
+    r"\b(?:in\s+(?:his|her|their)\s+)?(?:(begin|midden|eind|early|mid|late)[ -]?"
+    + _DECADES + r"|in\s+(?:his|her|their)\s+" + _DECADES + r")\b")
+_DECADE_PART = {"begin": 2, "early": 2, "midden": 5, "mid": 5, "eind": 8, "late": 8}
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                 "seventies": 7, "eighties": 8, "nineties": 9}
+
+
+def _decade_age(match: re.Match[str]) -> str:
+    part, digit, word, digit_alone, word_alone = match.groups()
+    digit, word = digit or digit_alone, word or word_alone
+    tens = int(digit) if digit else _DECADE_WORDS[word]
+    return str(tens * 10 + _DECADE_PART.get(part or "", 5))
+
+
 def _read(text: str) -> str:
     """``text`` folded, with its numbers written out in words put in digits, so that one
-    set of age patterns reads "man van 88" and "man van achtentachtig" alike."""
-    return spelled_numbers(fold(text))
+    set of age patterns reads "man van 88" and "man van achtentachtig" alike; an age
+    given as about a number or by its decade is read as a number (:data:`_ABOUT_AGE`,
+    :data:`_DECADE`)."""
+    return _DECADE.sub(_decade_age, _ABOUT_AGE.sub("", spelled_numbers(fold(text))))
 
 
 def _ages(folded: str) -> list[tuple[int, int, bool]]:
@@ -388,6 +440,6 @@ def person(question: str, context: Mapping[str, object] | None) -> Person:
         place_words,
         detect_child_age(question),
         speaks_of_a_child(question),
-        detect_turning(question),
+        detect_turning(question, leeftijd),
         tuple(sorted({age for _, age, _ in _ages(_read(question)) if age != leeftijd})),
     )

@@ -172,7 +172,9 @@ def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-#: Dutch and English words that carry no meaning for routing.
+#: Dutch and English words that carry no meaning for routing. The person a note is
+#: about ("client", "klant", "meneer"; session 15, router32: "patient", as GP and
+#: physio notes write "pt." for the same person) says nothing of the need.
 STOPWORDS: frozenset[str] = _wordset(
     """
     aan al alle alleen als altijd ander andere anders ben bij bijvoorbeeld binnen dan dat de
@@ -185,6 +187,7 @@ STOPWORDS: frozenset[str] = _wordset(
     zoals zou zouden zit zitten zitte ze zn z'n 'n nou wel weer eerst dus enzo zon
     client cliente clienten klant klanten meneer mevrouw dhr mevr mw persoon iemand
     inwoner inwoonster bewoner bewoonster
+    patient patiente patienten patients
     onder boven tussen daarna daarvoor daarmee erbij eruit meer minder nooit soms steeds
     heel helemaal weet weten denk denkt vind vindt zegt zeggen hoort gaat komt komen
     inschakelen schakel schakelen terecht helpen helpt bellen regelen zoeken zoekt krijgen
@@ -339,6 +342,17 @@ SETTLED: tuple[str, ...] = (
     "zegt ... nee", "zeggen ... nee", "zei ... nee", "zeiden ... nee", "said no", "says no",
     "is ... afgewezen", "werd ... afgewezen", "zijn ... afgewezen", "was ... rejected",
     "was ... refused", "were ... rejected", "got rejected",
+    # session 15 (router32): a benefit that ends or has run out ("WW loopt volgende maand
+    # af", "zijn WW stopt", "WW is op", "my unemployment benefit has run out"; Van Dale
+    # "aflopen" 4: ten einde lopen, "op zijn": verbruikt): the asker asks what comes after
+    # it, as after a service that said no (retired s4, s5, s9, s11, s13, s30-s32: eight
+    # such questions, every one after the bijstand). Only with the benefit named: a
+    # contract that ends ("mijn contract loopt af") is the need itself.
+    "ww loopt ... af", "ww ... afloopt", "ww stopt", "ww is op", "ww is al op", "ww op is",
+    "uitkering loopt ... af", "uitkering ... afloopt", "uitkering stopt", "uitkering is op",
+    "uitkering op is",
+    "benefit has run out", "benefit runs out", "benefit ran out", "benefit ends",
+    "benefit has ended",
 )
 
 #: What a question says is already in place: a service that runs, is involved or has
@@ -387,6 +401,14 @@ IDIOMS: tuple[str, ...] = (
     "oogje in het zeil", "uit het oog", "hoofd ... boven water", "over de kop",
     "on the other hand", "out of hand", "lend a hand", "give ... a hand",
     "keep an eye on", "keep an eye out",
+    # session 15 (router32): the field's question who takes a case on ("wie pakt dit
+    # op?", "Wie pakt op?", "hoe pakken wij dit op?", "kan het buurtteam dit oppakken?";
+    # Van Dale "oppakken" 3: ter hand nemen), the ask of a case note, not its need:
+    # "pakt" matched the retired example questions that end the same way (s4, s6, s12,
+    # s15, s30: 20 questions, 8 of them Veilig Thuis). Only as that question: "weer wat
+    # oppakken" (take up an activity again, dev-078) and "opgepakt" (arrested) are read.
+    "wie pakt ... op", "wie pakken ... op", "hoe pakken ... op", "wie kan ... oppakken",
+    "kan iemand ... oppakken", "dit oppakken", "dat oppakken",
 )
 
 
@@ -450,6 +472,40 @@ CHAT: Mapping[str, str] = {
     # without their dots as chat and case notes do; no word in Dutch or English
     "mnd": "maand", "wk": "week", "ivm": "in verband met",
 }
+
+#: The shorthand of case notes, handovers and telephone notes -> the words it stands
+#: for, written out before a text is read, as :data:`CHAT` is (session 15, router32:
+#: professionals write "Dhr. 77", "cl. (69)", "pt. afwijzing wmo", "Oud-lln. 18", "dw.
+#: komt de 12e"; "pt" and "lln" were read as words of their own and matched the retired
+#: example questions that happen to write them; "dw." hid the bailiff from the safety
+#: signals). Sources: the Taalunie's list of abbreviations (Woordenlijst / Taaladvies
+#: "afkortingen": dhr. de heer, mw./mevr. mevrouw, jr. jaar, evt. eventueel, z.s.m. zo
+#: snel mogelijk, i.v.m. in verband met, bijv. bijvoorbeeld, v.d. van de, mdw.
+#: medewerker); the medical and care shorthand of GP and home-care notes (pt. patiënt,
+#: cl. cliënt; NHG/V&VN dossier shorthand); school administration (lln. leerling(en),
+#: as in "lln. gr. 6"); debt collection (dw. deurwaarder, "dw.-kantoor"). Only
+#: spellings that are no word of their own in Dutch or English ("ha", which a GP note
+#: writes as "HA" for huisarts, is also an interjection: left as written).
+SHORTHAND: Mapping[str, str] = {
+    "pt": "patient", "cl": "client", "dhr": "meneer", "mw": "mevrouw", "mevr": "mevrouw",
+    "lln": "leerling", "mdw": "medewerker", "dw": "deurwaarder",
+    "jr": "jaar", "dgn": "dagen", "wkn": "weken", "mndn": "maanden",
+    "evt": "eventueel", "bijv": "bijvoorbeeld", "vd": "van de", "v.d.": "van de",
+    "zsm": "zo snel mogelijk", "z.s.m.": "zo snel mogelijk", "i.v.m.": "in verband met",
+}
+
+#: Role nouns after which "ex-" and "oud-" mean former (Van Dale: oud-, voormalig:
+#: "oud-leerling", "oud-collega"; ex-: "ex-werknemer"), written as the starts of the
+#: words: "Oud-lln. 18" is a former pupil, not an old person or a parent ("oud" shares
+#: its stem with "ouders"), and "Ex-werknemer (45)" no ex-partner. A partner after "ex-"
+#: ("ex-man", "ex-vriend", "ex-partner") is not one of them (session 15, router32).
+FORMER_ROLES: tuple[str, ...] = (
+    "werknemer", "werkneemster", "medewerk", "collega", "leerling", "lln", "student",
+    "scholier", "client", "klant", "patient", "bewoner", "huurder", "gedetineerde",
+    "militair", "mentor", "docent", "leraar", "lerares", "trainer", "speler", "lid",
+    "employee", "colleague", "pupil", "tenant", "resident", "worker", "teacher", "coach",
+    "member",
+)
 
 #: Irregular plurals and forms the stemmer does not unify.
 IRREGULAR: Mapping[str, str] = {

@@ -13,6 +13,7 @@ split in two ("ouder bijdrage") is read as one word when the map writes it so.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import html
@@ -274,12 +275,43 @@ _LAUGHTER = re.compile(
 _THOUSANDS = re.compile(r"(?<![a-z0-9.,])(\d{1,3})k(?![a-z0-9])")
 
 
+#: An abbreviation of :data:`.lexicon.SHORTHAND`, with the period that marks it when a
+#: number, a bracket, a comma or a hyphen follows ("Dhr. 77", "mw. (84)", "dw.-kantoor":
+#: that period ends no sentence; before a word it may, and is left).
+_SHORTHAND = re.compile(
+    r"(?<![a-z0-9.])(" + "|".join(map(re.escape, sorted(lexicon.SHORTHAND, key=len,
+                                                         reverse=True)))
+    + r")(?:\.(?=\s*[0-9(,;:-]))?(?![a-z0-9])")
+#: "ex-" or "oud-" before a role (:data:`.lexicon.FORMER_ROLES`): former, not a word.
+_FORMER = re.compile(r"(?<![a-z0-9-])(?:ex|oud)-(?=(?:"
+                     + "|".join(map(re.escape, lexicon.FORMER_ROLES)) + "))")
+#: A primary-school group as a school's note writes it ("lln. gr. 6", "gr 5"; groups
+#: 1-8): "groep", which the readers know as a pupil's year (Taalunie: gr. groep).
+_GROUP = re.compile(r"(?<![a-z0-9])gr\.?\s?(?=[1-8](?![0-9]))")
+#: An hour written "9u", "17u" or "9.00 u" (Taalunie: u. uur): the number and "uur".
+_HOUR = re.compile(r"(?<=[0-9])u(?![a-z0-9])|(?<=[0-9][.:][0-9]{2}) u(?![a-z0-9])")
+#: A letter typed three or more times inside a word ("schoool", "veeeel", "heeeel"):
+#: Dutch and English spelling never writes a letter three times in a row within a word
+#: (Dutch parts a compound with a hyphen or a diaeresis: "zee-eend", "zeeën"), so chat
+#: stretches it for stress; read as two. Not a run standing alone ("www", "zzz").
+_STRETCHED = re.compile(r"(?<=[a-z])([a-z])\1{2,}|([a-z])\2{2,}(?=[a-z])")
+
+
+def _unstretched(match: re.Match[str]) -> str:
+    return (match.group(1) or match.group(2)) * 2
+
+
 def chat_written_out(folded: str) -> str:
     """An already folded text with its chat spellings written out (:data:`.lexicon.CHAT`),
-    its laughter read as "haha" (:data:`_LAUGHTER`) and its amounts in thousands written
+    the shorthand of case notes too (:data:`.lexicon.SHORTHAND`, "ex-" or "oud-" before
+    a role, a school group, an hour, a stretched letter; session 15, router32), its
+    laughter read as "haha" (:data:`_LAUGHTER`) and its amounts in thousands written
     in full (:data:`_THOUSANDS`); the safety signals read the same spellings as the
     ranker (session 13, safety32)."""
-    written = _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], folded)
+    written = _SHORTHAND.sub(lambda m: lexicon.SHORTHAND[m.group(1)], folded)
+    written = _HOUR.sub(" uur", _GROUP.sub("groep ", _FORMER.sub("", written)))
+    written = _STRETCHED.sub(_unstretched, written)
+    written = _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], written)
     return _THOUSANDS.sub(r"\g<1>000", _LAUGHTER.sub("haha", written))
 
 
@@ -1418,6 +1450,21 @@ def _listed_word(word: str) -> bool:
     return simplemma.is_known(word, lang="nl") or commonness.zipf(word, "en") > 0
 
 
+#: The shortest start of a word read as that word cut short (:func:`dotted_words`).
+_MIN_TRUNCATED = 4
+
+
+def dotted_words(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words of ``text`` written with a period right
+    after them ("geen startkwal., zit thuis", "volw. thuis"): where such a word is no
+    word of its own, it is the start of a longer one, as the Taalunie writes an
+    abbreviation by truncation (afkapping: the first letters and a period; session 15,
+    router32: a school's "geen startkwal." was read as nothing)."""
+    folded = _folded(text)
+    return frozenset(i for i, m in enumerate(_WORD.finditer(folded))
+                     if folded[m.end():m.end() + 1] == ".")
+
+
 #: Endings of a Dutch past participle (weak: -d/-t, inflected -de/-te; strong: -en),
 #: with an inflected -e stripped first.
 _PARTICIPLE_ENDS = ("d", "t", "en")
@@ -1677,6 +1724,28 @@ class Analyzer:
             return corrected
         return word
 
+    def _completed(self, word: str) -> str | None:
+        """The vocabulary word that ``word``, cut short with a period, starts
+        (:func:`dotted_words`: "startkwal." -> "startkwalificatie", "mantelz." ->
+        "mantelzorg"): the shortest such word, when every other one is a form or a
+        compound of it. None when ``word`` is a word of its own, shorter than
+        :data:`_MIN_TRUNCATED`, or the start of unrelated words ("afw." may be "afwezig"
+        or "afwijzing")."""
+        if (len(word) < _MIN_TRUNCATED or not word.isalpha() or word in self._known
+                or word in lexicon.STOPWORDS or word in lexicon.ABBREVIATIONS
+                or _listed_word(word)):
+            return None
+        at = bisect.bisect_right(self._vocabulary, word)
+        longer = list(itertools.takewhile(lambda w: w.startswith(word),
+                                          self._vocabulary[at:]))
+        if not longer:
+            return None
+        shortest = min(longer, key=len)
+        stem = self.stem(shortest)
+        if not all(w.startswith(shortest) or self.stem(w) == stem for w in longer):
+            return None
+        return shortest
+
     def _correct(self, word: str) -> str | None:
         """The vocabulary word a misspelt ``word`` most likely means, or None."""
         if (
@@ -1815,7 +1884,12 @@ class Analyzer:
             * (self._settled_weight if i in over else 1.0)
             for i, _ in kept
         ]
-        surface = [self._surface(w) for w in original]  # corrected where misspelt
+        dotted = dotted_words(unelided)
+        # completed where cut short with a period (read as written in full), else
+        # corrected where misspelt
+        completed = {n: full for n, (i, w) in enumerate(kept)
+                     if i in dotted and (full := self._completed(w))}
+        surface = [completed.get(n) or self._surface(w) for n, (_, w) in enumerate(kept)]
         if self._person_weight != 1.0:
             described = described_person(unelided)
             person = [i in described for i, _ in kept]
@@ -1827,7 +1901,7 @@ class Analyzer:
                                                        strict=True)):
             if says_nothing(word):
                 continue
-            typo = word != source
+            typo = word != source and at not in completed
             factor = self.everyday(word) * place
             if word in lexicon.WEAK_WORDS or at in carrying:
                 factor = min(factor, WEIGHT_WEAK)
