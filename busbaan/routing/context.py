@@ -17,6 +17,7 @@ from busbaan.errors import UsageError
 from busbaan.numerals import spelled_numbers
 from busbaan.routing import lexicon
 from busbaan.routing.lexicon import fold
+from busbaan.routing.text import chat_written_out
 
 Source = Literal["context", "question"]
 
@@ -239,8 +240,11 @@ def detect_child_age(text: str) -> int | None:
 
 def _read(text: str) -> str:
     """``text`` folded, with its numbers written out in words put in digits, so that one
-    set of age patterns reads "man van 88" and "man van achtentachtig" alike."""
-    return spelled_numbers(fold(text))
+    set of age patterns reads "man van 88" and "man van achtentachtig" alike, and with
+    its chat, regional and spoken spellings written out as the ranker and the signals
+    read them (:func:`.text.chat_written_out`; session 15: "van 3 maande" is a duration,
+    not an age of 3; Gronings "mien moeke is 77" an age)."""
+    return spelled_numbers(chat_written_out(fold(text)))
 
 
 def _ages(folded: str) -> list[tuple[int, int, bool]]:

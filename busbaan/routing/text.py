@@ -250,13 +250,16 @@ def before_closing(text: str) -> str:
     return text[: match.start()].rstrip()
 
 
-_CHAT = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, lexicon.CHAT)) + r")(?![a-z0-9])")
+#: Spellings written out as the words they stand for: chat (:data:`.lexicon.CHAT`) and
+#: regional or phonetic Dutch (:data:`.lexicon.REGIONAL`, session 15).
+SPELLINGS: Mapping[str, str] = {**lexicon.CHAT, **lexicon.REGIONAL}
+_CHAT = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, SPELLINGS)) + r")(?![a-z0-9])")
 
 
 def unchat(text: str) -> str:
-    """``text`` folded (:func:`_folded`) with its chat spellings written out
-    (:data:`.lexicon.CHAT`: "m'n"/"mn" -> "mijn", "nie" -> "niet", "every1" ->
-    "everyone")."""
+    """``text`` folded (:func:`_folded`) with its chat and regional spellings written
+    out (:data:`SPELLINGS`: "m'n"/"mn" -> "mijn", "nie" -> "niet", "every1" ->
+    "everyone", Limburgish "ich" -> "ik", Frisian "jild" -> "geld")."""
     return chat_written_out(_folded(text))
 
 
@@ -274,13 +277,116 @@ _LAUGHTER = re.compile(
 _THOUSANDS = re.compile(r"(?<![a-z0-9.,])(\d{1,3})k(?![a-z0-9])")
 
 
+#: A word a writer may have spelt as it is said (:func:`as_spelt`).
+_SPOKEN = re.compile(r"(?<![a-z0-9'])([a-z]{3,})(?![a-z0-9'])")
+#: From this Zipf frequency a word is everyday Dutch or English (the shipped table's
+#: cut-off, :mod:`.commonness`).
+_EVERYDAY_ZIPF = 4.0
+#: Letters that spell one Dutch sound, written the one way where the word has the other
+#: (ANS 1.4 and the Woordenlijst on the spelling of sounds; the confusions that
+#: low-literacy writers make most, Stichting Lezen & Schrijven): "g" and "ch" are one
+#: sound in most of the Netherlands ("slegt", "gekogt", "dogter"); "tie" in loanwords is
+#: said "sie" ("polisie", "informasie"); "ei" and "ij", "au" and "ou" are one sound each
+#: ("bleif", "vrauw"); a final "b" is said "p" ("ik hep").
+SOUND_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("gt", "cht"), ("sie", "tie"), ("ei", "ij"), ("ij", "ei"), ("au", "ou"), ("ou", "au"),
+)
+
+
+def _dutch(word: str) -> bool:
+    return simplemma.is_known(word, lang="nl")
+
+
+def as_spelt(word: str) -> str:
+    """The standard spelling of a folded ``word`` that a writer spelt as it is said, or
+    ``word``. Only a word that is no Dutch word (simplemma) nor an everyday English one,
+    read as a Dutch word:
+
+    - an "-en" without its "n": most speakers do not pronounce it (ANS 2.3,
+      n-deletion) and people who write as they speak leave it out: "maande", "pille",
+      "brieve", "betale" -> "maanden", "pillen", "brieven", "betalen" (the retired set
+      s31: "3 maande" was read as an age of 3, "te veel pille" as no overdose). Here the
+      "-e" form may be a rare Dutch word ("maande", of "manen") when the "-en" form is
+      an everyday one; an everyday word stays ("vrije", "lage", "make", "wage");
+    - one sound spelt the other way (:data:`SOUND_SPELLINGS`): "slegt", "polisie",
+      "bleif", "hep" -> "slecht", "politie", "blijf", "heb".
+
+    Session 15, router33 (the phonetic shape of s31)."""
+    if (commonness.zipf(word, "nl") >= _EVERYDAY_ZIPF
+            or commonness.zipf(word, "en") >= _EVERYDAY_ZIPF):
+        return word
+    if word.endswith("e"):
+        full = word + "n"
+        if commonness.zipf(full, "nl") >= _EVERYDAY_ZIPF or (
+                _dutch(full) and not _dutch(word)
+                and not simplemma.is_known(word, lang="en")):
+            return full
+    if _dutch(word):
+        return word
+    for said, spelt in SOUND_SPELLINGS:
+        if said in word:
+            other = word.replace(said, spelt)
+            if _dutch(other):
+                return other
+    if word.endswith("p") and _dutch(word[:-1] + "b"):
+        return word[:-1] + "b"
+    return word
+
+
 def chat_written_out(folded: str) -> str:
-    """An already folded text with its chat spellings written out (:data:`.lexicon.CHAT`),
-    its laughter read as "haha" (:data:`_LAUGHTER`) and its amounts in thousands written
+    """An already folded text with its chat and regional spellings written out
+    (:data:`SPELLINGS`), a word spelt as it is said in its standard spelling
+    (:func:`as_spelt`: "maande", "slegt" -> "maanden", "slecht"), its laughter read as "haha" (:data:`_LAUGHTER`) and its amounts in thousands written
     in full (:data:`_THOUSANDS`); the safety signals read the same spellings as the
     ranker (session 13, safety32)."""
-    written = _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], folded)
+    written = _CHAT.sub(lambda m: SPELLINGS[m.group(1)], folded)
+    written = _SPOKEN.sub(lambda m: as_spelt(m.group(1)), written)
     return _THOUSANDS.sub(r"\g<1>000", _LAUGHTER.sub("haha", written))
+
+
+#: Dutch function words that frame a sentence in every Dutch variety, regional speech
+#: and phonetic spelling too ("is dao get in de buurt", "d'r is gein cent ... of 't
+#: ete"), and that are no everyday word of the other languages people in Amsterdam
+#: write in Latin letters (Turkish, Polish, German, French, Spanish, Portuguese,
+#: Italian, Indonesian, Papiamento). "is" and "of" are English as well (English is
+#: read). The elided "'t", "'n", "'s" count too (:data:`_ELIDED_ARTICLE`), and the
+#: clitics "m'n", "z'n". Session 15, router33: the most frequent words of spoken Dutch
+#: (Corpus Gesproken Nederlands) that these languages do not share.
+DUTCH_MARKERS = frozenset("""
+    het van een is op ik of om dat wat niet geen maar naar ook nog mijn zijn heb hebben
+    heeft mn zn 't 'n 's
+""".split())
+#: Dutch function words that other languages write too: French and Spanish "de" and
+#: "en", German and Italian "in". They frame a Dutch sentence only beside a word of
+#: :data:`DUTCH_MARKERS` (a Spanish question has "de" and "en", never "het" or "van").
+SHARED_MARKERS = frozenset(["de", "en", "in"])
+#: A Dutch frame: at least this many different function words, one of them Dutch alone.
+FRAME_WORDS = 2
+
+
+def dutch_frame(text: str) -> bool:
+    """True when ``text`` is framed by Dutch function words as written: at least
+    :data:`FRAME_WORDS` different ones, one of them of :data:`DUTCH_MARKERS` (an elided
+    "'t", "'n" or "'s" counts) -- the frame of a Dutch sentence in any variety, which a
+    question in another language lacks even where some of its words are Dutch or where
+    it shares "de" and "en" (Spanish). Different words: one homograph said twice is no
+    frame (Turkish "iş", work, is "is" folded). Read as written, not after the regional
+    spellings are written out: German "ich" is no Dutch "ik"."""
+    found = {"'" + m.group(0)[-1].lower() for m in _ELIDED_ARTICLE.finditer(text)}
+    found |= set(words(text)) & (DUTCH_MARKERS | SHARED_MARKERS)
+    return len(found) >= FRAME_WORDS and bool(found & DUTCH_MARKERS)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How much of a question reads as Dutch or English (:meth:`Analyzer.readable`)."""
+
+    #: words of three letters or more read as Dutch or English ...
+    read: int
+    #: ... of these words
+    counted: int
+    #: framed by Dutch function words (:func:`dutch_frame`)
+    framed: bool
 
 
 def words(text: str) -> list[str]:
@@ -1604,24 +1710,29 @@ class Analyzer:
         only in lower case, is not one of them."""
         return word in self._capitalised
 
-    def readable(self, text: str) -> tuple[int, int]:
-        """(words read as Dutch or English, words counted) over the words of three
-        letters or more: a stop word, a word of the map or its lexicon, a Dutch
-        dictionary word (simplemma) or an English word that is not rare (wordfreq); not a
-        word that merely resembles one (French "manger" is no misspelt "mager"). Tells a
-        question in another language (Turkish, Polish) from plain Dutch with typos, which
-        reads at well over half (every tuning question reads at 0.84 or more)."""
+    def readable(self, text: str) -> Reading:
+        """How much of ``text`` reads as Dutch or English (:class:`Reading`): over the
+        words of three letters or more, those that are a stop word, a word of the map or
+        its lexicon, a chat or regional spelling of a Dutch word (:data:`SPELLINGS`:
+        Limburgish "ich", Frisian "jild"), a Dutch dictionary word (simplemma) or an
+        English word that is not rare (wordfreq); not a word that merely resembles one
+        (French "manger" is no misspelt "mager"). Tells a question in another language
+        (Turkish, Polish) from plain Dutch with typos, which reads at well over half
+        (every tuning question reads at 0.84 or more); the Dutch words that frame a
+        sentence (:func:`dutch_frame`) tell regional Dutch, whose own words a
+        dictionary of standard Dutch does not know, from another language."""
         counted = [w for w in words(text) if len(w) >= 3 and not w.isdigit()]
         read = sum(
             1
             for w in counted
             if w in lexicon.STOPWORDS
+            or w in SPELLINGS
             or w in self._known
             or self.stem(w) in self._known_stems
             or simplemma.is_known(w, lang="nl")
             or commonness.zipf(w) >= _READABLE_ZIPF
         )
-        return read, len(counted)
+        return Reading(read, len(counted), dutch_frame(text))
 
     # ------------------------------------------------------------------ documents
 
