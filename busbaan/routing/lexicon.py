@@ -465,7 +465,7 @@ CHAT: Mapping[str, str] = {
 #: "jaer", and the dropped h: "'uus", "'ulpe"), Twents and Achterhoeks
 #: (Nedersaksisch: "nich", "bienoa", "huus", "woarum"), and the phonetic spellings of
 #: Dutch that low-literacy writers use most (Stichting Lezen & Schrijven; ANS on the
-#: pronunciation: "effe", "gister", Amsterdams "ie" for "hij"). Only spellings that are
+#: pronunciation: "effe", "gister", "vannach"). Only spellings that are
 #: no word of their own in Dutch (simplemma's Dutch dictionary) or everyday English
 #: (but :data:`REGIONAL_HOMOGRAPHS`): Limburgish "get" (English), "gein" ("voor de
 #: gein"), Gronings "kin" (a chin), "gain", Frisian "fan", "net", "it", "hier" (Frisian
@@ -522,15 +522,19 @@ REGIONAL: Mapping[str, str] = {
     # Dutch written as it is said (Hollands, Amsterdams; low literacy; the regular
     # spellings of one sound the other way are read by text.as_spelt: "slegt", "polisie")
     "effe": "even", "zullie": "zij", "dalijk": "dadelijk", "gister": "gisteren",
-    "vannach": "vannacht", "ie": "hij",
+    "vannach": "vannacht",
     # Limburgs and Brabants "vrund" (vriend), "haet" (heeft), "dörf" (durf)
     "vrund": "vriend", "haet": "heeft", "dorf": "durf",
 }
-#: Regional spellings that are also a rare Dutch noun, read as the regional word: the
-#: Limburgish "neet" (niet) and "mie" (meer) are far likelier in a question to the social
-#: domain than a louse egg (plural "neten") or a noodle ("bami of mie"), and "ich wil
-#: neet mie leve" must be read as "ik wil niet meer leven".
-REGIONAL_HOMOGRAPHS: Mapping[str, str] = {"neet": "niet", "mie": "meer"}
+#: Regional spellings that simplemma's Dutch dictionary lists as words, read as the
+#: regional word: the Limburgish "neet" (niet) and "mie" (meer) are far likelier in a
+#: question to the social domain than a louse egg (plural "neten") or a noodle ("bami of
+#: mie"), and "ich wil neet mie leve" must be read as "ik wil niet meer leven"; the
+#: Brabantish "hedde" ("hebt ge", heb je) is no standard Dutch word at all; "ie" is
+#: the enclitic "hij" as it is said and written in informal Dutch ("da ie nie meer kan",
+#: "heeft ie"; ANS 8.2.2), which matched the example questions that write it.
+REGIONAL_HOMOGRAPHS: Mapping[str, str] = {"neet": "niet", "mie": "meer", "hedde": "heb je",
+                                          "ie": "hij"}
 REGIONAL = {**REGIONAL, **REGIONAL_HOMOGRAPHS}
 
 #: Irregular plurals and forms the stemmer does not unify.

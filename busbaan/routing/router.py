@@ -64,6 +64,7 @@ from busbaan.routing.text import (
     Analyzer,
     Reading,
     Term,
+    after_salutation,
     before_closing,
     phrase_alternatives,
     plain_text,
@@ -617,7 +618,7 @@ class Router:
         # the safety signals read all of a pasted e-mail (a "PS" after its closing too);
         # the ranking reads the question, not the signature and disclaimer after it
         letter = question[:MAX_QUESTION_CHARS]
-        question = before_closing(question)
+        question = after_salutation(before_closing(question))
         if not words(question):
             raise UsageError(
                 "Ik lees geen woorden in je vraag (alleen tekens, emoji of een ander schrift). "

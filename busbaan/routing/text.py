@@ -232,10 +232,14 @@ def _folded(text: str) -> str:
 #: a pasted e-mail's disclaimer matched WSNP and the Kwijtschelding in a 5,000-character
 #: question). A chat client may send the lines joined: "... doen? Met vriendelijke
 #: groet, Team ...".
+#: Session 15 (router33; the older people of the retired set s31 write formal letters):
+#: the formal closings "Hoogachtend", "Met (de meeste) hoogachting", "Met beleefde
+#: groet" and "Yours faithfully" too.
 _CLOSING = re.compile(
-    r"(?:^|(?<=[.!?]))[ \t]*(?:(?:(?:met )?(?:vriendelijke|hartelijke|beste|lieve|warme) )?"
-    r"groet(?:en|jes)?|m\.? ?v\.? ?g\.?|(?:(?:kind|best|warm|warmest) )?regards"
-    r"|best wishes|(?:yours )?sincerely)(?:[ \t]*,|[ \t.!]*$)",
+    r"(?:^|(?<=[.!?]))[ \t]*(?:(?:(?:met )?(?:vriendelijke|hartelijke|beleefde|beste|lieve|"
+    r"warme) )?groet(?:en|jes)?|m\.? ?v\.? ?g\.?|(?:(?:kind|best|warm|warmest) )?regards"
+    r"|best wishes|(?:yours )?(?:sincerely|faithfully)|hoogachtend"
+    r"|met (?:de meeste )?hoogachting)(?:[ \t]*,|[ \t.!]*$)",
     re.IGNORECASE | re.MULTILINE)
 #: The closing ends the question only after this many words of it.
 _MIN_BEFORE_CLOSING = 5
@@ -248,6 +252,28 @@ def before_closing(text: str) -> str:
     if match is None or len(words(text[: match.start()])) < _MIN_BEFORE_CLOSING:
         return text
     return text[: match.start()].rstrip()
+
+
+#: A formal letter's salutation at its start, up to its comma, colon or line end (the
+#: salutations of formal Dutch and English letters: "Geachte heer/mevrouw,", "Zeer
+#: geachte dames en heren,", "Mijne heren,", "Dear Sir or Madam,", "To whom it may
+#: concern:"): it names who is written to, not the need. Session 15 (router33): the
+#: older people of the retired set s31 write letters, and "geachte heer" matched the
+#: example questions that open the same way (Crisisinterventie schulden for a budget
+#: manager). The informal "Beste" and "Lieve" are left: "Beste manier om ..., " opens
+#: a question too.
+_SALUTATION = re.compile(
+    r"\A\s*(?:(?:zeer\s+)?geachte|mijne\s+(?:heren|dames)|dear|to\s+whom)\b"
+    r"[^,:;.!?\n]{0,40}(?:[,:;!]|\n)", re.IGNORECASE)
+
+
+def after_salutation(text: str) -> str:
+    """``text`` after a letter's opening salutation (:data:`_SALUTATION`), or all of it
+    when it has none or nothing after it."""
+    match = _SALUTATION.match(text)
+    if match is None or not words(text[match.end():]):
+        return text
+    return text[match.end():].lstrip()
 
 
 #: Spellings written out as the words they stand for: chat (:data:`.lexicon.CHAT`) and
@@ -287,9 +313,11 @@ _EVERYDAY_ZIPF = 4.0
 #: low-literacy writers make most, Stichting Lezen & Schrijven): "g" and "ch" are one
 #: sound in most of the Netherlands ("slegt", "gekogt", "dogter"); "tie" in loanwords is
 #: said "sie" ("polisie", "informasie"); "ei" and "ij", "au" and "ou" are one sound each
-#: ("bleif", "vrauw"); a final "b" is said "p" ("ik hep").
+#: ("bleif", "vrauw"); a final "b" is said "p" ("ik hep"); "ae" is the old spelling of
+#: "aa" that Zeeuws and Flemish writers keep ("betaeld", "jaer").
 SOUND_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("gt", "cht"), ("sie", "tie"), ("ei", "ij"), ("ij", "ei"), ("au", "ou"), ("ou", "au"),
+    ("ae", "aa"),
 )
 
 

@@ -10,6 +10,11 @@ controls: tests/data/socialmap/probes-s15-router33.jsonl.
   "jild", "unne", "'uus", "bienoa", "hep"), written out as the standard words, as chat
   spellings are (:data:`busbaan.routing.text.SPELLINGS`), and read as Dutch by the
   language check (:meth:`busbaan.routing.text.Analyzer.readable`);
+- :func:`busbaan.routing.text.as_spelt`: an "-en" written without its "n" ("maande",
+  "pille") and one sound spelt the other way ("slegt", "polisie") read as spelt;
+- :func:`busbaan.routing.text.after_salutation` and the formal closings of
+  :func:`busbaan.routing.text.before_closing`: a letter's "Geachte heer/mevrouw," and
+  "Hoogachtend," are not read as the need;
 - :func:`busbaan.routing.text.dutch_frame`: the Dutch function words that frame a
   sentence in every variety; :func:`busbaan.routing.router.language_of`: a question
   under the share read as Dutch but framed by them is Dutch read in part
@@ -32,7 +37,15 @@ from busbaan.errors import UsageError
 from busbaan.routing import commonness, lexicon, load_map
 from busbaan.routing.index import vocabulary_texts
 from busbaan.routing.router import language_of
-from busbaan.routing.text import Analyzer, Reading, dutch_frame, unchat, words
+from busbaan.routing.text import (
+    Analyzer,
+    Reading,
+    after_salutation,
+    before_closing,
+    dutch_frame,
+    unchat,
+    words,
+)
 
 PROBES = read_jsonl("probes-s15-router33.jsonl")
 DUTCH = [p for p in PROBES if "foreign" not in p["tags"]]
@@ -42,7 +55,14 @@ FOREIGN = [p for p in PROBES if "foreign" in p["tags"]]
 #: seen them (session 14's held-out measurement).
 S31 = {row["id"]: row for row in read_jsonl("frozen-2026-12-12-s31.jsonl")}
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
-OPEN: dict[str, str] = {}
+OPEN: dict[str, str] = {
+    "r33-09": ("the service is first ('stroom', 'betaald'), but no cut-off signal: Zeeuws "
+               "'afsluten' (afsluiten) is not read, 'u' for 'ui' being no regular spelling "
+               "of one Dutch sound"),
+    "r33-25": ("read in part on purpose (deep Zeeuws-Vlaams): 'uure' (huur, the h dropped "
+               "and 'uu'), 'vermieter' and 'uut' are not read; 'geld' and 'd'r ... zetten' "
+               "alone put the night shelter first, the rent arrears team is not in the top 3"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +78,12 @@ def map_only() -> Analyzer:
 def test_regional_spellings_are_no_dutch_or_everyday_english_words() -> None:
     """Every regional spelling written out is no word of its own in Dutch (simplemma's
     dictionary) nor an everyday English word, and is no chat spelling or stop word; but
-    the two named homographs of rare Dutch nouns ("neet", "mie")."""
+    the named homographs ("neet", "mie", "hedde", "ie")."""
     clashes = [k for k in lexicon.REGIONAL
                if simplemma.is_known(k, lang="nl") or commonness.zipf(k, "en") >= 4.0
                or commonness.zipf(k, "nl") >= 4.0 or k in lexicon.STOPWORDS
                or k in lexicon.CHAT]
-    assert clashes == sorted(lexicon.REGIONAL_HOMOGRAPHS, key=list(lexicon.REGIONAL).index)
+    assert set(clashes) == set(lexicon.REGIONAL_HOMOGRAPHS)
 
 
 @pytest.mark.parametrize(("text", "read"), [
@@ -98,6 +118,31 @@ def test_words_spelt_as_they_are_said_are_read_as_spelt(text: str, read: str) ->
     "ei"/"ij", "au"/"ou", a final "p" for "b") are read in their standard spelling when
     that is a Dutch word and the word as written is none; everyday words stay."""
     assert words(unchat(text)) == words(read)
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Geachte heer/mevrouw, Mijn vader van 88 valt vaak.", "Mijn vader van 88 valt vaak."),
+    ("Zeer geachte dames en heren,\nIk schrijf u omdat", "Ik schrijf u omdat"),
+    ("Mijne heren, wie helpt mij?", "wie helpt mij?"),
+    ("Dear Sir or Madam, my husband is 91.", "my husband is 91."),
+    # informal openings and a salutation alone stay
+    ("Beste manier om schulden af te lossen, wat is dat?",
+     "Beste manier om schulden af te lossen, wat is dat?"),
+    ("Geachte heer,", "Geachte heer,"),
+])
+def test_a_formal_salutation_is_no_part_of_the_question(text: str, read: str) -> None:
+    """A formal letter's opening salutation ("Geachte heer/mevrouw,", "Mijne heren,",
+    "Dear Sir or Madam,") names who is written to, not the need: it is not read."""
+    assert after_salutation(text) == read
+
+
+@pytest.mark.parametrize("closing", ["Hoogachtend,", "Met de meeste hoogachting,",
+                                     "Met beleefde groet,", "Yours faithfully,"])
+def test_a_formal_closing_ends_the_question(closing: str) -> None:
+    """The formal closings of older people's letters end the question, as "Met
+    vriendelijke groet," does: the signature after them is not read."""
+    text = f"Mijn man van 84 kan de trap niet meer op. Wie helpt ons?\n{closing}\nJ. Bakker"
+    assert before_closing(text) == "Mijn man van 84 kan de trap niet meer op. Wie helpt ons?"
 
 
 # ------------------------------------------------------------------ the language check
