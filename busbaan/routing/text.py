@@ -325,6 +325,14 @@ def _dutch(word: str) -> bool:
     return simplemma.is_known(word, lang="nl")
 
 
+def _feminine(word: str) -> bool:
+    """True for a feminine noun in "-e" on a noun in "-nt" ("studente", "docente",
+    "cliënte", "patiënte"; ANS 3.2, the suffix "-e"): its "-en" form is the plural of the
+    masculine noun, not the same word with its "n" said."""
+    stem = word[:-1]
+    return word.endswith("nte") and (_dutch(stem) or simplemma.is_known(stem, lang="en"))
+
+
 def as_spelt(word: str) -> str:
     """The standard spelling of a folded ``word`` that a writer spelt as it is said, or
     ``word``. Only a word that is no Dutch word (simplemma) nor an everyday English one,
@@ -335,7 +343,8 @@ def as_spelt(word: str) -> str:
       "brieve", "betale" -> "maanden", "pillen", "brieven", "betalen" (the retired set
       s31: "3 maande" was read as an age of 3, "te veel pille" as no overdose). Here the
       "-e" form may be a rare Dutch word ("maande", of "manen") when the "-en" form is
-      an everyday one; an everyday word stays ("vrije", "lage", "make", "wage");
+      an everyday one; an everyday word stays ("vrije", "lage", "make", "wage"), and so
+      does a feminine noun ("studente", :func:`_feminine`);
     - one sound spelt the other way (:data:`SOUND_SPELLINGS`): "slegt", "polisie",
       "bleif", "hep" -> "slecht", "politie", "blijf", "heb".
 
@@ -343,7 +352,7 @@ def as_spelt(word: str) -> str:
     if (commonness.zipf(word, "nl") >= _EVERYDAY_ZIPF
             or commonness.zipf(word, "en") >= _EVERYDAY_ZIPF):
         return word
-    if word.endswith("e"):
+    if word.endswith("e") and not _feminine(word):
         full = word + "n"
         if commonness.zipf(full, "nl") >= _EVERYDAY_ZIPF or (
                 _dutch(full) and not _dutch(word)
