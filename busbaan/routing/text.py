@@ -370,14 +370,23 @@ def as_spelt(word: str) -> str:
     return word
 
 
+#: A count of times as notes and chat write it ("1x", "2 x per week", "1 x in het jaar"):
+#: the sign read as the word "keer" (Woordenlijst: "x" for "maal, keer"), not as a word
+#: "x" that matched the example questions that happen to write it. Session 15, router33.
+_TIMES = re.compile(r"(?<![a-z0-9.,])(\d{1,3}) ?x(?![a-z0-9])")
+
+
 def chat_written_out(folded: str) -> str:
     """An already folded text with its chat and regional spellings written out
     (:data:`SPELLINGS`), a word spelt as it is said in its standard spelling
-    (:func:`as_spelt`: "maande", "slegt" -> "maanden", "slecht"), its laughter read as "haha" (:data:`_LAUGHTER`) and its amounts in thousands written
-    in full (:data:`_THOUSANDS`); the safety signals read the same spellings as the
-    ranker (session 13, safety32)."""
+    (:func:`as_spelt`: "maande", "slegt" -> "maanden", "slecht"), a count of times as a
+    count (:data:`_TIMES`: "1x" -> "1 keer"), its laughter read as "haha"
+    (:data:`_LAUGHTER`) and its amounts in thousands written in full
+    (:data:`_THOUSANDS`); the safety signals read the same spellings as the ranker
+    (session 13, safety32)."""
     written = _CHAT.sub(lambda m: SPELLINGS[m.group(1)], folded)
     written = _SPOKEN.sub(lambda m: as_spelt(m.group(1)), written)
+    written = _TIMES.sub(r"\g<1> keer", written)
     return _THOUSANDS.sub(r"\g<1>000", _LAUGHTER.sub("haha", written))
 
 
@@ -389,10 +398,11 @@ def chat_written_out(folded: str) -> str:
 #: read). The elided "'t", "'n", "'s" count too (:data:`_ELIDED_ARTICLE`), and the
 #: clitics "m'n", "z'n". Session 15, router33: the most frequent words of spoken Dutch
 #: (Corpus Gesproken Nederlands) that these languages do not share.
-DUTCH_MARKERS = frozenset("""
-    het van een is op ik of om dat wat niet geen maar naar ook nog mijn zijn heb hebben
-    heeft mn zn 't 'n 's
-""".split())
+DUTCH_MARKERS = frozenset([
+    "het", "van", "een", "is", "op", "ik", "of", "om", "dat", "wat", "niet", "geen", "maar",
+    "naar", "ook", "nog", "mijn", "zijn", "heb", "hebben", "heeft", "mn", "zn", "'t", "'n",
+    "'s",
+])
 #: Dutch function words that other languages write too: French and Spanish "de" and
 #: "en", German and Italian "in". They frame a Dutch sentence only beside a word of
 #: :data:`DUTCH_MARKERS` (a Spanish question has "de" and "en", never "het" or "van").

@@ -148,6 +148,18 @@ def test_a_formal_closing_ends_the_question(closing: str) -> None:
     assert before_closing(text) == "Mijn man van 84 kan de trap niet meer op. Wie helpt ons?"
 
 
+@pytest.mark.parametrize(("text", "read"), [
+    ("1 x in het jaar", "1 keer in het jaar"),
+    ("2x per week", "2 keer per week"),
+    ("een kamer van 3x4 meter", "een kamer van 3x4 meter"),
+    ("mijn buurman x", "mijn buurman x"),
+])
+def test_a_count_of_times_is_read_as_keer(text: str, read: str) -> None:
+    """"1x", "2 x per week": the sign is the word "keer", not a word "x"; a size ("3x4")
+    and a letter on its own stay."""
+    assert words(unchat(text)) == words(read)
+
+
 # ------------------------------------------------------------------ the language check
 
 
