@@ -646,6 +646,9 @@ class WegwijzerBot:
                        for h in answer.safety],
             "caution": [{"signal": h.signal, "service_id": h.service_id}
                         for h in answer.caution],
+            # read in part: regional speech whose own words were not understood
+            # (added, session 15; also the note "partly_read")
+            "partly_read": answer.partly_read,
         }
 
     async def _remember(self, *, answer_id: str, room_id: str, event_id: str,

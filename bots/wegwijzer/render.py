@@ -86,6 +86,16 @@ def _cut_note(lang: str) -> str:
              "further down? Then send that separately, in a few sentences.")
 
 
+def partly_read_note(lang: str) -> str:
+    """The one sentence under an answer to a question read in part
+    (``RouteAnswer.partly_read``: regional speech or another language mixed in)."""
+    return t(lang,
+             "Een deel van de woorden in je vraag heb ik niet begrepen; dit antwoord rust op "
+             "de woorden die ik wel ken. Zeg het gerust in andere woorden.",
+             "I did not understand some of the words in your question; this answer rests on "
+             "the words I do know. Feel free to say it in other words.")
+
+
 def no_lane_contact(service: Service, errcode: str, lang: str) -> str:
     """The contact line of a result whose lane cannot open (lanes8): how to reach the
     service outside busbaan, and why there is no lane (``errcode``: what ``!baan``
@@ -155,6 +165,8 @@ def answer_texts(answer: RouteAnswer, lang: str,
     # a cut question: said first, and it replaces the tip (the unread part may hold
     # what the tip would ask for)
     cut = [_cut_note(lang)] if answer.truncated else []
+    if answer.partly_read:
+        notes.append(partly_read_note(lang))
     if not shown:
         head = t(lang, "Ik weet het niet: ik vind op de sociale kaart geen dienst die past.",
                  "I do not know: I find no service on the social map that fits.")

@@ -194,7 +194,7 @@ def batch_line(router: Router, line: str, semantic: Any = None, *,
                               semantic=sims, today=today)
     except BusbaanError as exc:
         return {"id": line_id, "error": exc.message(lang()), "errcode": exc.errcode}
-    return {
+    out: dict[str, Any] = {
         "id": line_id,
         "results": [
             {"service_id": r.service_id, "score": r.score, "why": r.why} for r in answer.results
@@ -203,6 +203,11 @@ def batch_line(router: Router, line: str, semantic: Any = None, *,
         "safety": [{"signal": h.signal, "service_id": h.service_id} for h in answer.safety],
         "caution": [{"signal": h.signal, "service_id": h.service_id} for h in answer.caution],
     }
+    if answer.partly_read:
+        # session 15 (router33, additive): only on a question read in part, so that the
+        # line of every other question keeps its shape
+        out["partly_read"] = True
+    return out
 
 
 _EMBEDDINGS_OPTION = click.option(
@@ -291,6 +296,14 @@ def render(answer: RouteAnswer, *, limit: int = 3, lang_: str = "nl") -> str:
             f"Note: the question was cut to {MAX_QUESTION_CHARS} characters."
             if en
             else f"Let op: de vraag is ingekort tot {MAX_QUESTION_CHARS} tekens."
+        )
+    if answer.partly_read:
+        lines.append(
+            "Note: I did not understand some of the words of the question; this answer "
+            "rests on the words I do know."
+            if en
+            else "Let op: een deel van de woorden van de vraag heb ik niet begrepen; dit "
+            "antwoord rust op de woorden die ik wel ken."
         )
     who = []
     if answer.stadsdeel:

@@ -17,6 +17,7 @@ from busbaan.errors import UsageError
 from busbaan.numerals import spelled_numbers
 from busbaan.routing import lexicon
 from busbaan.routing.lexicon import fold
+from busbaan.routing.text import chat_written_out
 
 Source = Literal["context", "question"]
 
@@ -295,8 +296,11 @@ def _read(text: str) -> str:
     """``text`` folded, with its numbers written out in words put in digits, so that one
     set of age patterns reads "man van 88" and "man van achtentachtig" alike; an age
     given as about a number or by its decade is read as a number (:data:`_ABOUT_AGE`,
-    :data:`_DECADE`)."""
-    return _DECADE.sub(_decade_age, _ABOUT_AGE.sub("", spelled_numbers(fold(text))))
+    :data:`_DECADE`); with its chat, regional and spoken spellings written out as the
+    ranker and the signals read them (:func:`.text.chat_written_out`; session 15: "van 3
+    maande" is a duration, not an age of 3; Gronings "mien moeke is 77" an age)."""
+    return _DECADE.sub(_decade_age, _ABOUT_AGE.sub("", spelled_numbers(
+        chat_written_out(fold(text)))))
 
 
 def _ages(folded: str) -> list[tuple[int, int, bool]]:

@@ -507,6 +507,92 @@ FORMER_ROLES: tuple[str, ...] = (
     "member",
 )
 
+#: Regional and phonetic spellings of everyday Dutch words -> the standard words, written
+#: out as :data:`CHAT` is (session 15, router33). Older people and people who write as
+#: they speak write their own variety: two Limburgish questions of the retired set s31
+#: were refused as "another language" because under half of their words read as Dutch
+#: ("ich", "mien", "veur", "nao"). The words are each variety's most frequent function
+#: words and the everyday words of the social domain, as the regional dictionaries write
+#: them: Limburgs (Woordenboek van de Limburgse Dialecten; Veldeke spelling: "ich",
+#: "neet", "boe", "euver"), Gronings (K. ter Laan, Nieuw Groninger Woordenboek: "nait",
+#: "gain", "oa" for "aa": "betoalen"), Frysk (Frysk Hânwurdboek: "myn", "gjin", "jild",
+#: "bern", "skuld"), Brabants (Woordenboek van de Brabantse Dialecten: "unne",
+#: "efkes", "gullie"), Zeeuws (Woordenboek der Zeeuwse Dialecten: "oek", "ae" for "aa":
+#: "jaer", and the dropped h: "'uus", "'ulpe"), Twents and Achterhoeks
+#: (Nedersaksisch: "nich", "bienoa", "huus", "woarum"), and the phonetic spellings of
+#: Dutch that low-literacy writers use most (Stichting Lezen & Schrijven; ANS on the
+#: pronunciation: "effe", "gister", "vannach"). Only spellings that are
+#: no word of their own in Dutch (simplemma's Dutch dictionary) or everyday English
+#: (but :data:`REGIONAL_HOMOGRAPHS`): Limburgish "get" (English), "gein" ("voor de
+#: gein"), Gronings "kin" (a chin), "gain", Frisian "fan", "net", "it", "hier" (Frisian
+#: for rent) stay as written. A German word may be a key ("ich", "mit", "allein"): a
+#: German question still reads under half Dutch (:meth:`.text.Analyzer.readable`;
+#: tests/routing/test_probes_s15_router33.py).
+REGIONAL: Mapping[str, str] = {
+    # Limburgs
+    "ich": "ik", "mich": "mij", "dich": "jou", "mien": "mijn", "mieng": "mijn",
+    "oos": "ons", "nao": "naar", "veur": "voor", "vur": "voor", "mer": "maar",
+    "noe": "nu", "boe": "waar", "euver": "over", "allein": "alleen", "woen": "woon",
+    "weun": "woon", "weunt": "woont", "prote": "praten", "praote": "praten",
+    "emes": "iemand", "gere": "graag", "dao": "daar", "hin": "heen", "wirk": "werk",
+    "drok": "druk", "ens": "eens", "mit": "met", "gojendaag": "goedendag",
+    "goojendaag": "goedendag", "kinne": "kunnen", "hob": "heb", "hobbe": "hebben",
+    "moder": "moeder", "mojer": "moeder", "neks": "niks", "ouk": "ook", "sjuld": "schuld",
+    "sjulde": "schulden", "sjoal": "school", "holp": "hulp",
+    "gewees": "geweest", "hae": "hij", "jaor": "jaar", "waor": "waar", "daor": "daar",
+    "slaope": "slapen", "vraoge": "vragen",
+    # Gronings (and Drents)
+    "nait": "niet", "nich": "niet", "gainent": "niemand", "ain": "een", "allain": "alleen",
+    "joar": "jaar", "woar": "waar", "doar": "daar", "toavel": "tafel",
+    "betoalen": "betalen", "moaken": "maken", "moal": "maal", "veul": "veel",
+    "hoeveul": "hoeveel", "zoveul": "zoveel", "hai": "hij", "zai": "zij", "deud": "dood",
+    "schoul": "school", "proaten": "praten", "goan": "gaan", "stoan": "staan",
+    "stoat": "staat", "doun": "doen", "zain": "zien", "ollen": "ouderen", "olle": "oude",
+    "olde": "oude", "aigen": "eigen", "wark": "werk",
+    # Frysk
+    "myn": "mijn", "dyn": "jouw", "syn": "zijn", "yn": "in", "gjin": "geen",
+    "hjir": "hier", "hja": "zij", "hy": "hij", "wurk": "werk",
+    "wurkje": "werken", "jild": "geld", "hus": "huis", "skoalle": "school",
+    "bern": "kinderen", "frou": "vrouw", "pake": "opa", "beppe": "oma", "soan": "zoon",
+    "hawwe": "hebben", "haw": "heb", "mear": "meer", "nei": "naar", "foar": "voor",
+    "wenje": "wonen", "wennet": "woont", "ald": "oud", "alde": "oude",
+    "allinne": "alleen", "siik": "ziek", "skuld": "schuld", "skulden": "schulden",
+    "betelje": "betalen", "freegje": "vragen", "oanfreegje": "aanvragen",
+    "moat": "moet", "sil": "zal", "dei": "dag", "wike": "week", "wiken": "weken",
+    "jier": "jaar", "sunens": "gezondheid", "keamer": "kamer", "moarn": "morgen",
+    "juster": "gisteren", "hjoed": "vandaag", "sizze": "zeggen", "tsjin": "tegen",
+    "oer": "over", "altyd": "altijd", "hiele": "hele",
+    "minsken": "mensen", "famylje": "familie", "soarch": "zorg", "soarge": "zorgen",
+    "iensum": "eenzaam", "iensumens": "eenzaamheid",
+    # Brabants
+    "unne": "een", "efkes": "even", "iet": "iets", "gullie": "jullie", "ulder": "hun",
+    # Zeeuws (with the h dropped: "'uus", "'ulpe")
+    "oek": "ook", "gao": "ga", "gaon": "gaan", "staon": "staan",
+    "uus": "huis", "ulp": "hulp", "ulpe": "helpen", "elpe": "helpen", "naer": "naar",
+    "jaer": "jaar", "waer": "waar", "daer": "daar",
+    # Twents and Achterhoeks (Nedersaksisch)
+    "kearl": "kerel", "vrouwleu": "vrouwen", "mut": "moet", "doon": "doen",
+    "bienoa": "bijna", "noa": "naar", "oet": "uit", "vrog": "vroeg", "zik": "ziek",
+    "huus": "huis", "oons": "ons",
+    "woarum": "waarom", "dree": "drie", "joa": "ja", "hoalen": "halen",
+    # Dutch written as it is said (Hollands, Amsterdams; low literacy; the regular
+    # spellings of one sound the other way are read by text.as_spelt: "slegt", "polisie")
+    "effe": "even", "zullie": "zij", "dalijk": "dadelijk", "gister": "gisteren",
+    "vannach": "vannacht",
+    # Limburgs and Brabants "vrund" (vriend), "haet" (heeft), "dörf" (durf)
+    "vrund": "vriend", "haet": "heeft", "dorf": "durf",
+}
+#: Regional spellings that simplemma's Dutch dictionary lists as words, read as the
+#: regional word: the Limburgish "neet" (niet) and "mie" (meer) are far likelier in a
+#: question to the social domain than a louse egg (plural "neten") or a noodle ("bami of
+#: mie"), and "ich wil neet mie leve" must be read as "ik wil niet meer leven"; the
+#: Brabantish "hedde" ("hebt ge", heb je) is no standard Dutch word at all; "ie" is
+#: the enclitic "hij" as it is said and written in informal Dutch ("da ie nie meer kan",
+#: "heeft ie"; ANS 8.2.2), which matched the example questions that write it.
+REGIONAL_HOMOGRAPHS: Mapping[str, str] = {"neet": "niet", "mie": "meer", "hedde": "heb je",
+                                          "ie": "hij"}
+REGIONAL = {**REGIONAL, **REGIONAL_HOMOGRAPHS}
+
 #: Irregular plurals and forms the stemmer does not unify.
 IRREGULAR: Mapping[str, str] = {
     "jongen": "jongen",

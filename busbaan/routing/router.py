@@ -62,7 +62,9 @@ from busbaan.routing.safety import (
 from busbaan.routing.safety import tokens as safety_tokens
 from busbaan.routing.text import (
     Analyzer,
+    Reading,
     Term,
+    after_salutation,
     before_closing,
     phrase_alternatives,
     plain_text,
@@ -78,7 +80,8 @@ MAX_QUESTION_CHARS = 2000
 #: message was cut and asks for anything urgent separately.
 MAX_LETTER_CHARS = 20_000
 #: A question of at least this many words (3+ letters) of which under this share reads
-#: as Dutch or English is in another language (:meth:`.text.Analyzer.readable`).
+#: as Dutch or English is in another language (:meth:`.text.Analyzer.readable`), unless
+#: Dutch function words frame it: then it is Dutch read in part (:func:`language_of`).
 LANGUAGE_MIN_WORDS = 4
 LANGUAGE_MIN_SHARE = 0.6
 #: Below this top score (per mille) the router has no confident answer.
@@ -405,6 +408,10 @@ class RouteAnswer:
     #: Weak safety signals (the recall tier): their service is in the top 3, not first,
     #: and ``why`` starts "Als er sprake is van gevaar: ..." (never confident by rule).
     caution: tuple[SafetyHit, ...] = ()
+    #: Under :data:`LANGUAGE_MIN_SHARE` of the question's words read as Dutch or English,
+    #: but Dutch by its function words (:func:`language_of`): the answer rests on the
+    #: words that were read and is never confident (session 15, router33).
+    partly_read: bool = False
 
     @property
     def best(self) -> RouteResult | None:
@@ -457,6 +464,20 @@ def targets_age(service: Service) -> bool:
     if high is not None:
         return high - (low or 0) <= TARGETED_AGE_SPAN
     return low is not None and low >= ELDERLY_AGE
+
+
+def language_of(reading: Reading) -> Literal["read", "partly", "other"]:
+    """Whether a question is Dutch or English ("read"), Dutch read in part ("partly"):
+    under :data:`LANGUAGE_MIN_SHARE` of its words read, but framed by Dutch function
+    words (:func:`.text.dutch_frame`: regional speech whose own words no dictionary of
+    standard Dutch knows), or in another language ("other": Turkish, Polish, German,
+    French, Spanish in Latin letters). A question of fewer than
+    :data:`LANGUAGE_MIN_WORDS` counted words is read. Session 15 (router33): regional
+    Dutch must never be refused as a foreign language."""
+    if (reading.counted < LANGUAGE_MIN_WORDS
+            or reading.read >= LANGUAGE_MIN_SHARE * reading.counted):
+        return "read"
+    return "partly" if reading.framed else "other"
 
 
 def _first_sentence(text: str, limit: int = 240) -> str:
@@ -602,7 +623,7 @@ class Router:
         # the safety signals read all of a pasted e-mail (a "PS" after its closing too);
         # the ranking reads the question, not the signature and disclaimer after it
         letter = question[:MAX_LETTER_CHARS]
-        question = before_closing(question)
+        question = after_salutation(before_closing(question))
         if not words(question):
             raise UsageError(
                 "Ik lees geen woorden in je vraag (alleen tekens, emoji of een ander schrift). "
@@ -611,8 +632,8 @@ class Router:
                 "in Dutch or English, in a few plain words.",
                 errcode="BB_NO_WORDS",
             )
-        read, counted = self.analyzer.readable(question[:MAX_QUESTION_CHARS])
-        if counted >= LANGUAGE_MIN_WORDS and read < LANGUAGE_MIN_SHARE * counted:
+        reading = language_of(self.analyzer.readable(question[:MAX_QUESTION_CHARS]))
+        if reading == "other":
             raise UsageError(
                 "Ik herken de taal van deze vraag niet: ik lees Nederlands en Engels. Stel "
                 "de vraag in het Nederlands of het Engels (eenvoudige woorden zijn goed), of "
@@ -701,13 +722,16 @@ class Router:
         # is a guess: not confident (session 6: two-family answers were the least
         # often right).
         desks = {h.service_id for h in hits if h.service_id}
-        confident = bool(results) and (
+        partly_read = reading == "partly"  # a guess from the words it could read
+        confident = bool(results) and not partly_read and (
             (len(desks) == 1 and self._borne_out(ordinary, strong, who))
             or (not desks and confidence >= self.tuning.confident_at and not single)
         )
         notes: list[str] = []
         if truncated:
             notes.append("truncated")
+        if partly_read:
+            notes.append("partly_read")
         if who.stadsdeel is None and any(self._bound[doc] for _, doc in ranked[:3]):
             notes.append("stadsdeel_unknown")
         if not confident:
@@ -720,6 +744,7 @@ class Router:
             confident=confident,
             threshold=self.tuning.confident_at,
             truncated=truncated,
+            partly_read=partly_read,
             stadsdeel=who.stadsdeel,
             stadsdeel_source=who.stadsdeel_source,
             leeftijd=who.leeftijd,

@@ -233,10 +233,14 @@ def _folded(text: str) -> str:
 #: a pasted e-mail's disclaimer matched WSNP and the Kwijtschelding in a 5,000-character
 #: question). A chat client may send the lines joined: "... doen? Met vriendelijke
 #: groet, Team ...".
+#: Session 15 (router33; the older people of the retired set s31 write formal letters):
+#: the formal closings "Hoogachtend", "Met (de meeste) hoogachting", "Met beleefde
+#: groet" and "Yours faithfully" too.
 _CLOSING = re.compile(
-    r"(?:^|(?<=[.!?]))[ \t]*(?:(?:(?:met )?(?:vriendelijke|hartelijke|beste|lieve|warme) )?"
-    r"groet(?:en|jes)?|m\.? ?v\.? ?g\.?|(?:(?:kind|best|warm|warmest) )?regards"
-    r"|best wishes|(?:yours )?sincerely)(?:[ \t]*,|[ \t.!]*$)",
+    r"(?:^|(?<=[.!?]))[ \t]*(?:(?:(?:met )?(?:vriendelijke|hartelijke|beleefde|beste|lieve|"
+    r"warme) )?groet(?:en|jes)?|m\.? ?v\.? ?g\.?|(?:(?:kind|best|warm|warmest) )?regards"
+    r"|best wishes|(?:yours )?(?:sincerely|faithfully)|hoogachtend"
+    r"|met (?:de meeste )?hoogachting)(?:[ \t]*,|[ \t.!]*$)",
     re.IGNORECASE | re.MULTILINE)
 #: The closing ends the question only after this many words of it.
 _MIN_BEFORE_CLOSING = 5
@@ -251,13 +255,38 @@ def before_closing(text: str) -> str:
     return text[: match.start()].rstrip()
 
 
-_CHAT = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, lexicon.CHAT)) + r")(?![a-z0-9])")
+#: A formal letter's salutation at its start, up to its comma, colon or line end (the
+#: salutations of formal Dutch and English letters: "Geachte heer/mevrouw,", "Zeer
+#: geachte dames en heren,", "Mijne heren,", "Dear Sir or Madam,", "To whom it may
+#: concern:"): it names who is written to, not the need. Session 15 (router33): the
+#: older people of the retired set s31 write letters, and "geachte heer" matched the
+#: example questions that open the same way (Crisisinterventie schulden for a budget
+#: manager). The informal "Beste" and "Lieve" are left: "Beste manier om ..., " opens
+#: a question too.
+_SALUTATION = re.compile(
+    r"\A\s*(?:(?:zeer\s+)?geachte|mijne\s+(?:heren|dames)|dear|to\s+whom)\b"
+    r"[^,:;.!?\n]{0,40}(?:[,:;!]|\n)", re.IGNORECASE)
+
+
+def after_salutation(text: str) -> str:
+    """``text`` after a letter's opening salutation (:data:`_SALUTATION`), or all of it
+    when it has none or nothing after it."""
+    match = _SALUTATION.match(text)
+    if match is None or not words(text[match.end():]):
+        return text
+    return text[match.end():].lstrip()
+
+
+#: Spellings written out as the words they stand for: chat (:data:`.lexicon.CHAT`) and
+#: regional or phonetic Dutch (:data:`.lexicon.REGIONAL`, session 15).
+SPELLINGS: Mapping[str, str] = {**lexicon.CHAT, **lexicon.REGIONAL}
+_CHAT = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, SPELLINGS)) + r")(?![a-z0-9])")
 
 
 def unchat(text: str) -> str:
-    """``text`` folded (:func:`_folded`) with its chat spellings written out
-    (:data:`.lexicon.CHAT`: "m'n"/"mn" -> "mijn", "nie" -> "niet", "every1" ->
-    "everyone")."""
+    """``text`` folded (:func:`_folded`) with its chat and regional spellings written
+    out (:data:`SPELLINGS`: "m'n"/"mn" -> "mijn", "nie" -> "niet", "every1" ->
+    "everyone", Limburgish "ich" -> "ik", Frisian "jild" -> "geld")."""
     return chat_written_out(_folded(text))
 
 
@@ -301,18 +330,142 @@ def _unstretched(match: re.Match[str]) -> str:
     return (match.group(1) or match.group(2)) * 2
 
 
+#: A word a writer may have spelt as it is said (:func:`as_spelt`).
+_SPOKEN = re.compile(r"(?<![a-z0-9'])([a-z]{3,})(?![a-z0-9'])")
+#: From this Zipf frequency a word is everyday Dutch or English (the shipped table's
+#: cut-off, :mod:`.commonness`).
+_EVERYDAY_ZIPF = 4.0
+#: Letters that spell one Dutch sound, written the one way where the word has the other
+#: (ANS 1.4 and the Woordenlijst on the spelling of sounds; the confusions that
+#: low-literacy writers make most, Stichting Lezen & Schrijven): "g" and "ch" are one
+#: sound in most of the Netherlands ("slegt", "gekogt", "dogter"); "tie" in loanwords is
+#: said "sie" ("polisie", "informasie"); "ei" and "ij", "au" and "ou" are one sound each
+#: ("bleif", "vrauw"); a final "b" is said "p" ("ik hep"); "ae" is the old spelling of
+#: "aa" that Zeeuws and Flemish writers keep ("betaeld", "jaer").
+SOUND_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("gt", "cht"), ("sie", "tie"), ("ei", "ij"), ("ij", "ei"), ("au", "ou"), ("ou", "au"),
+    ("ae", "aa"),
+)
+
+
+def _dutch(word: str) -> bool:
+    return simplemma.is_known(word, lang="nl")
+
+
+def _feminine(word: str) -> bool:
+    """True for a feminine noun in "-e" on a noun in "-nt" ("studente", "docente",
+    "cliënte", "patiënte"; ANS 3.2, the suffix "-e"): its "-en" form is the plural of the
+    masculine noun, not the same word with its "n" said."""
+    stem = word[:-1]
+    return word.endswith("nte") and (_dutch(stem) or simplemma.is_known(stem, lang="en"))
+
+
+def as_spelt(word: str) -> str:
+    """The standard spelling of a folded ``word`` that a writer spelt as it is said, or
+    ``word``. Only a word that is no Dutch word (simplemma) nor an everyday English one,
+    read as a Dutch word:
+
+    - an "-en" without its "n": most speakers do not pronounce it (ANS 2.3,
+      n-deletion) and people who write as they speak leave it out: "maande", "pille",
+      "brieve", "betale" -> "maanden", "pillen", "brieven", "betalen" (the retired set
+      s31: "3 maande" was read as an age of 3, "te veel pille" as no overdose). Here the
+      "-e" form may be a rare Dutch word ("maande", of "manen") when the "-en" form is
+      an everyday one; an everyday word stays ("vrije", "lage", "make", "wage"), and so
+      does a feminine noun ("studente", :func:`_feminine`);
+    - one sound spelt the other way (:data:`SOUND_SPELLINGS`): "slegt", "polisie",
+      "bleif", "hep" -> "slecht", "politie", "blijf", "heb".
+
+    Session 15, router33 (the phonetic shape of s31)."""
+    if (commonness.zipf(word, "nl") >= _EVERYDAY_ZIPF
+            or commonness.zipf(word, "en") >= _EVERYDAY_ZIPF):
+        return word
+    if word.endswith("e") and not _feminine(word):
+        full = word + "n"
+        if commonness.zipf(full, "nl") >= _EVERYDAY_ZIPF or (
+                _dutch(full) and not _dutch(word)
+                and not simplemma.is_known(word, lang="en")):
+            return full
+    if _dutch(word):
+        return word
+    for said, spelt in SOUND_SPELLINGS:
+        if said in word:
+            other = word.replace(said, spelt)
+            if _dutch(other):
+                return other
+    if word.endswith("p") and _dutch(word[:-1] + "b"):
+        return word[:-1] + "b"
+    return word
+
+
+#: A count of times as notes and chat write it ("1x", "2 x per week", "1 x in het jaar"):
+#: the sign read as the word "keer" (Woordenlijst: "x" for "maal, keer"), not as a word
+#: "x" that matched the example questions that happen to write it. Session 15, router33.
+_TIMES = re.compile(r"(?<![a-z0-9.,])(\d{1,3}) ?x(?![a-z0-9])")
+
+
 def chat_written_out(folded: str) -> str:
-    """An already folded text with its chat spellings written out (:data:`.lexicon.CHAT`),
-    the shorthand of case notes too (:data:`.lexicon.SHORTHAND`, "ex-" or "oud-" before
-    a role, a school group, an hour, a stretched letter; session 15, router32), its
-    laughter read as "haha" (:data:`_LAUGHTER`) and its amounts in thousands written
-    in full (:data:`_THOUSANDS`); the safety signals read the same spellings as the
-    ranker (session 13, safety32)."""
+    """An already folded text with its chat and regional spellings written out
+    (:data:`SPELLINGS`), the shorthand of case notes too (:data:`.lexicon.SHORTHAND`,
+    "ex-" or "oud-" before a role, a school group, an hour, a stretched letter; session
+    15, router32), a word spelt as it is said in its standard spelling (:func:`as_spelt`:
+    "maande", "slegt" -> "maanden", "slecht"; session 15, router33), a count of times as
+    a count (:data:`_TIMES`: "1x" -> "1 keer"), its laughter read as "haha"
+    (:data:`_LAUGHTER`) and its amounts in thousands written in full
+    (:data:`_THOUSANDS`); the safety signals read the same spellings as the ranker
+    (session 13, safety32)."""
     written = _SHORTHAND.sub(lambda m: lexicon.SHORTHAND[m.group(1)], folded)
     written = _HOUR.sub(" uur", _GROUP.sub("groep ", _FORMER.sub("", written)))
     written = _STRETCHED.sub(_unstretched, written)
-    written = _CHAT.sub(lambda m: lexicon.CHAT[m.group(1)], written)
+    written = _CHAT.sub(lambda m: SPELLINGS[m.group(1)], written)
+    written = _SPOKEN.sub(lambda m: as_spelt(m.group(1)), written)
+    written = _TIMES.sub(r"\g<1> keer", written)
     return _THOUSANDS.sub(r"\g<1>000", _LAUGHTER.sub("haha", written))
+
+
+#: Dutch function words that frame a sentence in every Dutch variety, regional speech
+#: and phonetic spelling too ("is dao get in de buurt", "d'r is gein cent ... of 't
+#: ete"), and that are no everyday word of the other languages people in Amsterdam
+#: write in Latin letters (Turkish, Polish, German, French, Spanish, Portuguese,
+#: Italian, Indonesian, Papiamento). "is" and "of" are English as well (English is
+#: read). The elided "'t", "'n", "'s" count too (:data:`_ELIDED_ARTICLE`), and the
+#: clitics "m'n", "z'n". Session 15, router33: the most frequent words of spoken Dutch
+#: (Corpus Gesproken Nederlands) that these languages do not share.
+DUTCH_MARKERS = frozenset([
+    "het", "van", "een", "is", "op", "ik", "of", "om", "dat", "wat", "niet", "geen", "maar",
+    "naar", "ook", "nog", "mijn", "zijn", "heb", "hebben", "heeft", "mn", "zn", "'t", "'n",
+    "'s",
+])
+#: Dutch function words that other languages write too: French and Spanish "de" and
+#: "en", German and Italian "in". They frame a Dutch sentence only beside a word of
+#: :data:`DUTCH_MARKERS` (a Spanish question has "de" and "en", never "het" or "van").
+SHARED_MARKERS = frozenset(["de", "en", "in"])
+#: A Dutch frame: at least this many different function words, one of them Dutch alone.
+FRAME_WORDS = 2
+
+
+def dutch_frame(text: str) -> bool:
+    """True when ``text`` is framed by Dutch function words as written: at least
+    :data:`FRAME_WORDS` different ones, one of them of :data:`DUTCH_MARKERS` (an elided
+    "'t", "'n" or "'s" counts) -- the frame of a Dutch sentence in any variety, which a
+    question in another language lacks even where some of its words are Dutch or where
+    it shares "de" and "en" (Spanish). Different words: one homograph said twice is no
+    frame (Turkish "iş", work, is "is" folded). Read as written, not after the regional
+    spellings are written out: German "ich" is no Dutch "ik"."""
+    found = {"'" + m.group(0)[-1].lower() for m in _ELIDED_ARTICLE.finditer(text)}
+    found |= set(words(text)) & (DUTCH_MARKERS | SHARED_MARKERS)
+    return len(found) >= FRAME_WORDS and bool(found & DUTCH_MARKERS)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How much of a question reads as Dutch or English (:meth:`Analyzer.readable`)."""
+
+    #: words of three letters or more read as Dutch or English ...
+    read: int
+    #: ... of these words
+    counted: int
+    #: framed by Dutch function words (:func:`dutch_frame`)
+    framed: bool
 
 
 def words(text: str) -> list[str]:
@@ -1651,24 +1804,29 @@ class Analyzer:
         only in lower case, is not one of them."""
         return word in self._capitalised
 
-    def readable(self, text: str) -> tuple[int, int]:
-        """(words read as Dutch or English, words counted) over the words of three
-        letters or more: a stop word, a word of the map or its lexicon, a Dutch
-        dictionary word (simplemma) or an English word that is not rare (wordfreq); not a
-        word that merely resembles one (French "manger" is no misspelt "mager"). Tells a
-        question in another language (Turkish, Polish) from plain Dutch with typos, which
-        reads at well over half (every tuning question reads at 0.84 or more)."""
+    def readable(self, text: str) -> Reading:
+        """How much of ``text`` reads as Dutch or English (:class:`Reading`): over the
+        words of three letters or more, those that are a stop word, a word of the map or
+        its lexicon, a chat or regional spelling of a Dutch word (:data:`SPELLINGS`:
+        Limburgish "ich", Frisian "jild"), a Dutch dictionary word (simplemma) or an
+        English word that is not rare (wordfreq); not a word that merely resembles one
+        (French "manger" is no misspelt "mager"). Tells a question in another language
+        (Turkish, Polish) from plain Dutch with typos, which reads at well over half
+        (every tuning question reads at 0.84 or more); the Dutch words that frame a
+        sentence (:func:`dutch_frame`) tell regional Dutch, whose own words a
+        dictionary of standard Dutch does not know, from another language."""
         counted = [w for w in words(text) if len(w) >= 3 and not w.isdigit()]
         read = sum(
             1
             for w in counted
             if w in lexicon.STOPWORDS
+            or w in SPELLINGS
             or w in self._known
             or self.stem(w) in self._known_stems
             or simplemma.is_known(w, lang="nl")
             or commonness.zipf(w) >= _READABLE_ZIPF
         )
-        return read, len(counted)
+        return Reading(read, len(counted), dutch_frame(text))
 
     # ------------------------------------------------------------------ documents
 
