@@ -26,8 +26,8 @@ MAX_PERSON_AGE = 120
 #: The person a case note is about, as it abbreviates or names them (the Taalunie's
 #: dhr., mw., mevr.; pt. patiënt and cl. cliënt of care notes; lln. leerling; mdw.
 #: medewerker; :data:`.lexicon.SHORTHAND`), before the age: "Dhr. 77", "mw. 79", "pt. 45".
-_NOTE_PERSON = (r"dhr|mw|mevr|meneer|mevrouw|pt|patient|patiente|cl|lln|mdw|medewerker|"
-                r"medewerkster|werknemer|employee")
+_NOTE_PERSON = (r"dhr|mw|mevr|meneer|mevrouw|pt|patient|patiente|cl|client|cliente|lln|mdw|"
+                r"medewerker|medewerkster|werknemer|employee")
 
 _AGE_PATTERNS = (
     # "(41)", "( 41 )"; not a call's argument glued to a word ("alert(1)" in pasted

@@ -177,6 +177,7 @@ def test_a_danger_after_2000_characters_of_pasted_mail_is_read(demo_router: Rout
     assert "suicide" in signals(tail)
 
 
+#: The cause until session 15 (kept for the record).
 _REGIONAL_REFUSED = (
     "the language check (router: fewer than 60 % of the words read as Dutch or English "
     "→ BB_LANGUAGE) reads Gronings and Limburgs spellings ('moeke', 'nait', 'hoes', "
@@ -186,12 +187,10 @@ _REGIONAL_REFUSED = (
 
 
 @pytest.mark.parametrize("question", [
-    # Gronings reads since s30-s32 were retired into example files (session 15: the
-    # dialect words of s31's questions are now known words); Limburgs not yet
+    # both read since session 15 (router33: regional spellings written out, Dutch
+    # function words as markers); _REGIONAL_REFUSED was the cause
     "Mien moeke is 80 en kan heur hoes nait meer schoonmoaken, woar kin ze hulp kriegen?",
-    pytest.param(
-        "Mien moder is 80 en kin häör hoes neet mie sjoonmake, boe kin ze hölp kriege?",
-        marks=pytest.mark.xfail(strict=True, reason=_REGIONAL_REFUSED)),
+    "Mien moder is 80 en kin häör hoes neet mie sjoonmake, boe kin ze hölp kriege?",
 ])
 def test_regional_dutch_is_not_refused_as_another_language(
         demo_router: Router, question: str) -> None:
