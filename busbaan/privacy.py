@@ -261,21 +261,6 @@ class _TitledNames:
         return "".join(out) + text[last:]
 
 
-#: What a person comes *from* in everyday Dutch ("er kwam een meneer van de gemeente",
-#: "een mevrouw van de thuiszorg", "die meneer van de bank"): kinds of organisation and
-#: the desks of the social domain, written by hand from how people say who visited or
-#: called. No Dutch surname is one of these words (session 15: a retired s31 question,
-#: "en meneer van de gemeente aan de deur", was refused as a name; so would any question
-#: that says who came to the door).
-_ORGANISATION_KINDS = frozenset((
-    "gemeente stadsdeel thuiszorg wijkzorg woningbouw woningcorporatie corporatie "
-    "woningstichting verhuurder bank politie wijkteam buurtteam belastingdienst "
-    "energie energiebedrijf energiemaatschappij waterbedrijf school kerk moskee "
-    "huisarts huisartsenpraktijk apotheek deurwaarder incassobureau verzekering "
-    "zorgverzekeraar ziekenhuis kliniek opvang reclassering jeugdzorg voedselbank "
-    "rechtbank dienst sociale schuldhulp schuldhulpverlening woningdienst").split())
-
-
 def _from_an_organisation(rest: Sequence[str]) -> bool:
     """True for "van [de|het|der] <organisation>" after a title: the person comes from a
     kind of organisation (:data:`_ORGANISATION_KINDS`) or a field abbreviation in capitals
@@ -297,6 +282,21 @@ def _from_an_organisation(rest: Sequence[str]) -> bool:
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+#: What a person comes *from* in everyday Dutch ("er kwam een meneer van de gemeente",
+#: "een mevrouw van de thuiszorg", "die meneer van de bank"): kinds of organisation and
+#: the desks of the social domain, written by hand from how people say who visited or
+#: called. No Dutch surname is one of these words (session 15: a retired s31 question,
+#: "en meneer van de gemeente aan de deur", was refused as a name; so would any question
+#: that says who came to the door).
+_ORGANISATION_KINDS = _words(
+    "gemeente stadsdeel thuiszorg wijkzorg woningbouw woningcorporatie corporatie "
+    "woningstichting verhuurder bank politie wijkteam buurtteam belastingdienst "
+    "energie energiebedrijf energiemaatschappij waterbedrijf school kerk moskee "
+    "huisarts huisartsenpraktijk apotheek deurwaarder incassobureau verzekering "
+    "zorgverzekeraar ziekenhuis kliniek opvang reclassering jeugdzorg voedselbank "
+    "rechtbank dienst sociale schuldhulp schuldhulpverlening woningdienst")
 
 # outside10 finding 0 (session 9): "Fatima el Amrani heeft schulden" was answered and
 # `!baan 1` put it, name and all, into a lane. A name needs no title to be one.

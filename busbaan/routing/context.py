@@ -276,7 +276,8 @@ _ABOUT_AGE = re.compile(r"(?:\bca\.?|\bcirca|~|\+/-)\s*(?=\d)")
 #: early, mid, late; the number read is the decade's 2, 5 or 8 ("eind 40": 48), a
 #: decade alone its middle. Session 15, router32 (retired s30: "man (eind 40)" was
 #: read as no age, and the youth shelter came first for him; "vrouw eind dertig" as 30).
-_DECADES = r"(?:(\d)0(?:s|'s|er)?|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))"
+_DECADES = (r"(?:(\d)0(?:s|'s|er)?|(twenties|thirties|forties|fifties|sixties|seventies|"
+            r"eighties|nineties))")
 _DECADE = re.compile(
     r"\b(?:in\s+(?:his|her|their)\s+)?(?:(begin|midden|eind|early|mid|late)[ -]?"
     + _DECADES + r"|in\s+(?:his|her|their)\s+" + _DECADES + r")\b")
