@@ -383,6 +383,27 @@ IN_PLACE_AS_WRITTEN: tuple[str, ...] = (
     "is geregeld", "is al geregeld", "zijn geregeld", "zijn al geregeld", "al goed geregeld",
 )
 
+#: What the asker has had, done or already has, read as written (by their lemmas "hebben",
+#: "doen", "zijn" are grammar words, which the settled reading skips): a service named
+#: there is where the asker has been, and the question asks for the next step ("heeft een
+#: klantmanager gehad en sollicitatietraining gedaan, maar ...", "Buurtteam gedaan,
+#: SchuldHulpMaatje gedaan", "ik heb al een maatje van SchuldHulpMaatje", "we zijn al bij
+#: de leerplicht geweest", "I already have a volunteer"). Read for the services the
+#: question names only (``tried`` in :meth:`.text.Analyzer.query`), not as settled words:
+#: "ik heb een brief gehad" names the need. Not "geweest" alone ("ik ben al drie weken
+#: niet naar school geweest": the negation stands too far before it to be seen) nor
+#: "gekregen" ("afvalstoffenheffing gekregen" is the bill, the need). Sources: the Dutch
+#: perfect participle as the completive ("gedaan", "gehad"; ANS 2.3.5.2), "al" as
+#: "already" (ANS 8.3.3), the English "already" with a perfect or "have". Session 15
+#: (router34): the retired s32's next steps, in new words in
+#: tests/data/socialmap/probes-s15-router34.jsonl.
+TRIED_AS_WRITTEN: tuple[str, ...] = (
+    "gedaan", "gehad", "al bij", "al naar", "heb al een", "heeft al een", "hebben al een",
+    "heb al de", "heeft al de", "hebben al de", "zit al bij", "zitten al bij",
+    "already have", "already had", "already did", "already done", "already been",
+    "already went", "already get", "already gets", "have had", "has had", "been to",
+)
+
 
 #: Fixed idioms whose noun is no thing (session 14, xfail24; outside15: "wat er aan de
 #: hand is", what is going on, listed Veilig Thuis, GGD Vangnet and Wmo hulpmiddelen,

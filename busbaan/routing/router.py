@@ -552,7 +552,8 @@ class Router:
                    if self.tuning.settled_weight != 1.0 else frozenset())
         # what was tried, refused or is over (not the remote past: "vroeger" dates
         # the need as often as it closes it), for the services named there
-        tried = (settled_parts(self.safety, question, settled_cues(lexicon.SETTLED))
+        tried = (settled_parts(self.safety, question, settled_cues(lexicon.SETTLED),
+                               lexicon.TRIED_AS_WRITTEN)
                  if self.tuning.denied_factor != 1.0 else frozenset())
         terms = self.analyzer.query(question, ignore=who.place_words, settled=settled,
                                     figurative=figurative, tried=tried)

@@ -682,6 +682,19 @@ def _denied(clause: Sequence[int], neg: int, folded: Sequence[str]) -> list[int]
     return []
 
 
+#: A provision out of reach because the income is too high: "te veel" / "too much" after
+#: a word of earning in its clause, then "voor" / "om" / "for" / "to" and the provision
+#: (ANS 8.4, "te" + adjective + "om/voor": a degree beyond what something allows).
+#: Session 15 (router34): the retired s29's and s32's "verdien net te veel voor
+#: kwijtschelding" (the asker asks for a payment plan).
+TOO = frozenset(["te", "too"])
+MUCH = frozenset(["veel", "hoog", "much", "high"])
+TOO_FOR = frozenset(["voor", "om", "for", "to"])
+EARNING = frozenset(["verdien", "verdient", "verdienen", "verdiende", "verdienden",
+                     "inkomen", "salaris", "loon", "earn", "earns", "earned", "earning",
+                     "income", "salary", "wage", "wages"])
+
+
 def denied_provisions(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the object of a right or a need the question
     denies (:data:`ENTITLEMENT_FRAMES`: "geen recht op WW", "not entitled to
@@ -689,7 +702,9 @@ def denied_provisions(text: str) -> frozenset[int]:
     a lawyer", "geen bewindvoerder nodig"). Unlike a denial's words these stay in the
     question -- "geen recht op WW" is itself what the Bijstand's example questions
     say -- but a service they name is not the one asked for
-    (:attr:`.router.Tuning.denied_factor`)."""
+    (:attr:`.router.Tuning.denied_factor`). Also a provision out of reach by income
+    (:data:`EARNING`: "ik verdien net te veel voor kwijtschelding", "I earn too much for
+    rent benefit")."""
     tokens = _TOKEN.findall(_folded(text))
     folded = [t for t in tokens if t[0].isalnum()]
     clauses: list[list[int]] = [[]]
@@ -705,6 +720,11 @@ def denied_provisions(text: str) -> frozenset[int]:
     for clause in clauses:
         for at, i in enumerate(clause):
             word = folded[i]
+            after = clause[at + 2 :]
+            if (word in TOO and at + 1 < len(clause) and folded[clause[at + 1]] in MUCH
+                    and after and folded[after[0]] in TOO_FOR
+                    and any(folded[j] in EARNING for j in clause[:at])):
+                out.update(after[1:])
             if word not in NEGATIONS:
                 continue
             before = folded[clause[at - 1]] if at > 0 else ""
@@ -717,6 +737,62 @@ def denied_provisions(text: str) -> frozenset[int]:
                     word != "geen" and after and folded[after[0]] in NEED_VERBS):
                 out.update(j for j in after[: NEGATION_SCOPE + 1]
                            if folded[j] not in NEED_VERBS and folded[j] != NOT_NEEDED)
+    return frozenset(out)
+
+
+#: A provision said to run out ("mijn WW loopt over twee maanden af", "wat als de WW op
+#: is", "de scholierenvergoeding is op", "when my unemployment benefit runs out"): the
+#: asker asks what comes after it, so a service whose name the clause covers is not the
+#: one asked for (:attr:`.router.Tuning.denied_factor`), as a denied provision is not
+#: (:func:`ended_provisions`). Read anywhere, the ask included: "wat als de WW op is?"
+#: asks what comes next. Sources: the Dutch verbs of running out, separable (ANS 2.3.1:
+#: "aflopen", "ophouden"; "op zijn" as used up), and the English "run out". Not "stoppen",
+#: "stopzetten", "eindigen", "end", "stop": a provision stopped by the one who pays it is
+#: what the asker wants back or objects to ("de huurtoeslag stopt nu mijn vriend bij me
+#: woont", "in 2014 werd onze kinderopvangtoeslag stopgezet"), and "gestopt met school"
+#: is the need. Not "verlopen", "expire": an expired pass is renewed at the same desk. Not
+#: "afgelopen" (also "last": "afgelopen week"). Session 15 (router34): the retired s32's
+#: next steps (the WW running out).
+ENDING_WORDS = frozenset(["afloopt", "ophoudt"])
+#: The two words of a separable verb, the second anywhere after the first in the clause;
+#: "op" after a form of "zijn" only right beside it ("de WW is op", "als de WW op is"; not
+#: "aanvulling op zijn AOW", "is ... op school").
+ENDING_PAIRS: tuple[tuple[str, str], ...] = (
+    ("loopt", "af"), ("lopen", "af"), ("liep", "af"), ("houdt", "op"), ("houden", "op"),
+    ("runs", "out"), ("run", "out"), ("ran", "out"), ("running", "out"),
+)
+ENDING_ADJACENT: tuple[tuple[str, str], ...] = (("is", "op"), ("op", "is"))
+
+
+def ended_provisions(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words of a clause that says a provision runs
+    out (:data:`ENDING_WORDS`, :data:`ENDING_PAIRS`, :data:`ENDING_ADJACENT`), the
+    ending words left out; not a negated clause ("de WW loopt niet af")."""
+    tokens = _TOKEN.findall(_folded(text))
+    folded = [t for t in tokens if t[0].isalnum()]
+    clauses: list[list[int]] = [[]]
+    index = 0
+    for tok in tokens:
+        if not tok[0].isalnum() or tok in CONTRASTS or tok in CLAUSE_OPENERS:
+            clauses.append([])
+            index += tok[0].isalnum()
+            continue
+        clauses[-1].append(index)
+        index += 1
+    out: set[int] = set()
+    for clause in clauses:
+        said = [folded[i] for i in clause]
+        if NEGATIONS & set(said) or NEGATIVE_PRONOUNS & set(said):
+            continue
+        ending = {n for n, w in enumerate(said) if w in ENDING_WORDS}
+        for first, second in ENDING_PAIRS:
+            if first in said and second in said[said.index(first) + 1 :]:
+                ending |= {said.index(first),
+                           said.index(first) + 1 + said[said.index(first) + 1 :].index(second)}
+        ending |= {n + k for n, pair in enumerate(pairwise(said)) if pair in ENDING_ADJACENT
+                   for k in (0, 1)}
+        if ending:
+            out.update(i for n, i in enumerate(clause) if n not in ending)
     return frozenset(out)
 
 
@@ -945,20 +1021,285 @@ PRIORITY_MARKS: tuple[tuple[str, ...], ...] = (
 
 def priority_words(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the words from a mark of priority
-    (:data:`PRIORITY_MARKS`) to the end of its clause (the next punctuation)."""
-    tokens = _TOKEN.findall(_folded(text))
+    (:data:`PRIORITY_MARKS`, :data:`PRIORITY_COMPARATIVES`) to the end of its clause (the
+    next punctuation), and of those from a focus lead-in's colon to the end of its
+    sentence (:func:`_focus_leads`)."""
+    tokens, at_word, sentence = _sentences_of(text)
+    marks = PRIORITY_MARKS + PRIORITY_COMPARATIVES
     out: set[int] = set()
-    index, marked = 0, False
-    for at, tok in enumerate(tokens):
-        if not tok[0].isalnum():
+    marked = False
+    for at, index in enumerate(at_word):
+        if index is None:
             marked = False
             continue
-        if not marked and any(tuple(tokens[at : at + len(m)]) == m for m in PRIORITY_MARKS):
+        if not marked and any(tuple(tokens[at : at + len(m)]) == m for m in marks):
             marked = True
         if marked:
             out.add(index)
-        index += 1
+    for _, colon in _focus_leads(tokens):
+        out.update(i for t, i in enumerate(at_word)
+                   if t > colon and i is not None and sentence[t] == sentence[colon])
     return frozenset(out)
+
+
+#: A lead-in that announces the one of two needs the asker puts first, ending in a colon:
+#: "maar belangrijker: ...", "Dringender: ...", "maar eerst dit: ...", "Nu: ...", "but
+#: more pressing: ...", and the Dutch and English pseudo-cleft ("wat echt niet meer gaat:
+#: ...", "waar ik mee zit: ...", "waar het nu om gaat: ...", "what matters: ..."). The
+#: colon announces what follows (ANS 2.8, de dubbele punt: "een aankondiging"; the
+#: pseudo-cleft puts its focus after it, ANS 21.2, the "wat ... is"-construction), so the
+#: words from the colon to the end of the sentence weigh as the ask
+#: (:func:`priority_words`), the words before the lead-in as what the asker puts second
+#: (:func:`second_words`). A lead-in is at most :data:`FOCUS_LEAD_WORDS` words from the
+#: previous punctuation or contrast ("maar", "but"), opens with a pseudo-cleft's
+#: question word or holds a word of priority, time-first or emphasis; a heading at the
+#: start of a text (a case note's "Klantmanager werk: ...") is no lead-in: nothing comes
+#: before it. Session 15 (router34): the retired s32's two problems, in new words in
+#: tests/data/socialmap/probes-s15-router34.jsonl. Grammar words and adverbs only.
+FOCUS_LEAD_WORDS = 6
+FOCUS_CLEFT = frozenset(["wat", "waar", "what"])
+FOCUS_WORDS = frozenset([
+    "belangrijker", "belangrijkste", "dringender", "dringendst", "dringendste", "urgenter",
+    "ergste", "eerst", "nu", "echt", "vooral",
+    "important", "pressing", "urgent", "worst", "first", "now", "really", "actually",
+    "mainly",
+])
+#: The comparatives and superlatives of priority that mark the more important need without
+#: a colon too ("belangrijker is dat ...", "the more pressing thing is ..."), added to
+#: :data:`PRIORITY_MARKS` (session 15, router34).
+PRIORITY_COMPARATIVES: tuple[tuple[str, ...], ...] = (
+    ("belangrijker",), ("dringender",), ("urgenter",), ("het", "ergste"),
+    ("more", "pressing"), ("more", "urgent"), ("more", "important"), ("most", "pressing"),
+    ("most", "urgent"), ("the", "worst"),
+)
+
+
+def _sentences_of(text: str) -> tuple[list[str], list[int | None], list[int]]:
+    """The tokens of ``text`` (:data:`_TOKEN`, folded), each token's word index (into
+    :func:`words`; None for punctuation) and each token's sentence number."""
+    tokens = _TOKEN.findall(_folded(text))
+    index: list[int | None] = []
+    sentence: list[int] = []
+    n, count, open_ = 0, 0, False  # "..." ends one sentence, not three
+    for tok in tokens:
+        sentence.append(n)
+        if tok[0].isalnum():
+            index.append(count)
+            count += 1
+            open_ = True
+        else:
+            index.append(None)
+            if tok in ".!?" and open_:
+                n, open_ = n + 1, False
+    return tokens, index, sentence
+
+
+def _focus_leads(tokens: Sequence[str]) -> list[tuple[int, int]]:
+    """(first token, colon token) of each focus lead-in (:data:`FOCUS_WORDS`)."""
+    out: list[tuple[int, int]] = []
+    for colon, tok in enumerate(tokens):
+        if tok != ":":
+            continue
+        start = colon
+        while start > 0 and tokens[start - 1][0].isalnum() and tokens[start - 1] not in (
+                "maar", "but"):
+            start -= 1
+        lead = tokens[start:colon]
+        if not lead or len(lead) > FOCUS_LEAD_WORDS:
+            continue
+        if not any(t[0].isalnum() for t in tokens[:start]):
+            continue  # a heading: nothing comes before it
+        if lead[0] in FOCUS_CLEFT or FOCUS_WORDS & set(lead):
+            out.append((start, colon))
+    return out
+
+
+def second_words(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words a focus lead-in (:func:`_focus_leads`)
+    puts second: those of its sentence before it, or when it opens its sentence, those of
+    the sentence before ("Huisbaas verhoogt de huur, dat komt later. Nu: ...")."""
+    tokens, index, sentence = _sentences_of(text)
+    out: set[int] = set()
+    for start, _ in _focus_leads(tokens):
+        own = [index[t] for t in range(start) if sentence[t] == sentence[start]
+               and index[t] is not None]
+        if not own and sentence[start] > 0:
+            own = [index[t] for t in range(start) if sentence[t] == sentence[start] - 1
+                   and index[t] is not None]
+        out.update(i for i in own if i is not None)
+    return frozenset(out)
+
+
+#: Self-repair: a speaker takes back what was just said and says what was meant
+#: ("voedselbank aanmelden, nee wacht, ik bedoel de stadspas", "schulden? nee, alles
+#: betaald", "Hoe vraag ik bijstand aan? Nee wacht, die heb ik al.", "I want X... actually
+#: no, ...", "Looking for a lawyer. Actually, scratch that: ..."). Sources: ANS 2.8 and
+#: 14 ("nee" as an answer particle and interjection; the repair "of nee", "nee wacht")
+#: and the English repair markers of conversation analysis (Schegloff, Jefferson & Sacks
+#: 1977, self-initiated self-repair: "no wait", "actually", "I mean", "scratch that").
+#: The words taken back are not read, as a contrastive negation's are not
+#: (:func:`corrected_words`). Grammar words only. Session 15 (router34): the retired s32's
+#: corrections, in new words in tests/data/socialmap/probes-s15-router34.jsonl.
+CORRECTION_MARKS: tuple[tuple[str, ...], ...] = (
+    ("nee", "wacht"), ("wacht", "nee"), ("of", "nee"), ("nee", "eigenlijk"),
+    ("nee", "laat", "maar"), ("nee", "sorry"), ("no", "wait"), ("wait", "no"),
+    ("actually", "no"), ("scratch", "that"), ("never", "mind"), ("or", "rather"),
+    ("actually", "forget"),
+)
+#: "nee" / "no" alone takes back what came before when it stands as an answer particle:
+#: right after a question mark ("schulden? nee, ..."), or opening a clause with a
+#: punctuation mark after it ("..., maar nee, het is erger", "Nee, eigenlijk ..."). "Nee
+#: serieus" takes back a tone, not a need; "zegt nee" is a refusal (:data:`.lexicon.SETTLED`).
+ANSWER_PARTICLES = frozenset(["nee", "no"])
+#: What may stand between the start of a sentence and a repair, so that the repair takes
+#: back the sentence before ("Hmm, actually forget the story").
+REPAIR_FILLERS = frozenset(["hmm", "hm", "eh", "uh", "oh", "o", "nou", "ok", "oke", "okay",
+                            "eigenlijk", "actually", "well", "sorry", "maar", "but", "en",
+                            "and", "so"])
+
+
+def _repairs(tokens: Sequence[str]) -> list[int]:
+    """Token positions where a self-repair starts (:data:`CORRECTION_MARKS`,
+    :data:`ANSWER_PARTICLES`)."""
+    out: list[int] = []
+    for at, tok in enumerate(tokens):
+        if not tok[0].isalnum():
+            continue
+        if any(tuple(tokens[at : at + len(m)]) == m for m in CORRECTION_MARKS):
+            out.append(at)
+            continue
+        if tok not in ANSWER_PARTICLES:
+            continue
+        before = tokens[at - 1] if at > 0 else ""
+        after = tokens[at + 1] if at + 1 < len(tokens) else ""
+        opens = not before or not before[0].isalnum() or before in ("maar", "but", "oh")
+        if before == "?" or (opens and after and not after[0].isalnum() and after != "?"):
+            out.append(at)
+    return out
+
+
+#: A repair takes back the clause just before it, up to the punctuation mark before that
+#: clause, when the clause has at most this many words: in a dictated message without
+#: punctuation ("... moved into a smaller flat in Amstelveen no wait Buitenveldert ...")
+#: what is taken back is a word or two that the clause does not delimit, and nothing is
+#: taken back.
+REPAIR_REACH = 10
+
+
+def corrected_words(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words a self-repair takes back
+    (:func:`_repairs`): the clause just before it (:data:`REPAIR_REACH`), past the
+    punctuation and fillers (:data:`REPAIR_FILLERS`) right before the repair ("...
+    hmm, actually forget ...": the clause before the dots), and the repair's own
+    words."""
+    tokens = _TOKEN.findall(_folded(text))
+    index: list[int | None] = []
+    count = 0
+    for tok in tokens:
+        index.append(count if tok[0].isalnum() else None)
+        count += tok[0].isalnum()
+    out: set[int] = set()
+    for at in _repairs(tokens):
+        t = at - 1
+        while t >= 0 and (index[t] is None or tokens[t] in REPAIR_FILLERS):
+            t -= 1
+        clause: list[int] = []
+        while t >= 0 and index[t] is not None:
+            clause.append(t)
+            t -= 1
+        if len(clause) <= REPAIR_REACH:
+            out.update(i for i in (index[c] for c in clause) if i is not None)
+        # the repair's own words ("nee", "no wait", "scratch that") say nothing of the need
+        size = next((len(m) for m in CORRECTION_MARKS
+                     if tuple(tokens[at : at + len(m)]) == m), 1)
+        out.update(i for i in index[at : at + size] if i is not None)
+    return frozenset(out)
+
+
+#: A guess: a short yes/no question that names where the asker thinks to go, before or
+#: after the sentences that say what is going on -- a fragment that opens the text
+#: ("GGD voor mijn vader?", "Consultatiebureau?", "verslavingszorg?") or a question in a
+#: frame that asks whether a place fits (:data:`GUESS_FRAMES`: "Moet ik naar de
+#: ouderenadviseur?", "Is dit iets voor de jeugdbescherming?", "Should I go to the food
+#: bank?", "Is dat iets voor het buurtteam?"). The need is what is told; the guessed name
+#: weighs as background (:attr:`.router.Tuning.settled_weight`), not as the ask, so that a
+#: service does not win by its name alone when the story points elsewhere, and still wins
+#: when the story points to it too (session 15, router34: the retired s32's wrong names).
+#: A question with a question word asks ("Waar kan ik ...?"), and so does a request or a
+#: question of right in the yes/no form ("Kan iemand uitleggen hoe huurtoeslag werkt?",
+#: "Heb ik recht op huurtoeslag?": a finite verb first, :data:`FINITE_FIRST`, and no
+#: frame). Sources: ANS 13 (vraagzinnen: V1 for yes/no, the verbless "beknopte" question);
+#: the frames are grammar words of going, asking and "being for". At most this many words:
+GUESS_WORDS = 8
+#: A finite verb that opens a yes/no question (ANS 13.2.2, V1): such a question asks
+#: (a request, a question of right) unless it has a guess's frame.
+FINITE_FIRST = frozenset([
+    "kan", "kun", "kunt", "kunnen", "mag", "mogen", "moet", "moeten", "zou", "zouden",
+    "heb", "hebt", "heeft", "hebben", "ben", "bent", "is", "zijn", "wil", "wilt", "willen",
+    "weet", "weten", "krijg", "krijgt", "krijgen", "ga", "gaat", "gaan", "doe", "doet",
+    "bestaat", "zit", "klopt", "helpt",
+    "can", "could", "should", "would", "may", "must", "will", "do", "does", "did", "is",
+    "are", "am", "was", "were", "have", "has",
+])
+#: A yes/no question that asks whether a place fits, opening its sentence: "moet ik (nu)
+#: naar / bij", "is dit / dat (wel) iets voor", "should I (just) go to / ask / call", "is
+#: this (one) for". Each frame's words in order, up to :data:`GUESS_GAP` words between
+#: them. Not the existential "is er ... voor", "is daar een regeling voor", "are there
+#: groups for": those ask whether something exists, and name the need.
+GUESS_FRAMES: tuple[tuple[str, ...], ...] = (
+    ("moet", "ik", "naar"), ("moet", "ik", "bij"), ("moeten", "we", "naar"),
+    ("moeten", "we", "bij"), ("is", "dit", "voor"), ("is", "dat", "voor"),
+    ("is", "het", "iets", "voor"), ("should", "i", "go"), ("should", "i", "ask"),
+    ("should", "i", "call"), ("should", "i", "contact"), ("should", "we", "go"),
+    ("is", "this", "for"), ("is", "that", "for"), ("is", "it", "for"),
+)
+GUESS_GAP = 2
+
+
+def _framed(said: Sequence[str]) -> bool:
+    """Whether a sentence's words open with a :data:`GUESS_FRAMES` frame."""
+    for frame in GUESS_FRAMES:
+        if not said or said[0] != frame[0]:
+            continue
+        at = 0
+        for word in frame[1:]:
+            at = next((n for n in range(at + 1, min(len(said), at + 2 + GUESS_GAP))
+                       if said[n] == word), -1)
+            if at < 0:
+                break
+        if at >= 0:
+            return True
+    return False
+
+
+def guessed_words(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the words of a guess (:data:`GUESS_WORDS`): a
+    question of at most that many words, without a question word first
+    (:data:`QUESTION_WORDS`) and without a heading's colon ("Belastingdienst:
+    afvalstoffenheffing in termijnen?" asks), that is the text's first sentence and no
+    yes/no question with a finite verb first (:data:`FINITE_FIRST`), or has a guess's
+    frame (:func:`_framed`); only when the text also has a statement (what is going on)."""
+    tokens, index, sentence = _sentences_of(text)
+    count = max(sentence, default=-1) + 1
+    parts: list[list[int]] = [[] for _ in range(count)]
+    for t, n in enumerate(sentence):
+        parts[n].append(t)
+    out: set[int] = set()
+    statement = False
+    for n, part in enumerate(parts):
+        said = [tokens[t] for t in part if index[t] is not None]
+        if not said:
+            continue
+        marks = [tokens[t] for t in part if index[t] is None]
+        asks = "?" in marks
+        if not asks:
+            statement = True
+            continue
+        if len(said) > GUESS_WORDS or said[0] in QUESTION_WORDS or ":" in marks:
+            continue
+        if (n == 0 and said[0] not in FINITE_FIRST) or _framed(said):
+            out.update(i for i in (index[t] for t in part) if i is not None)
+    return frozenset(out) if statement else frozenset()
 
 
 def _asks(sentence: Sequence[str]) -> bool:
@@ -1994,7 +2335,8 @@ class Analyzer:
         channels that read the whole text (the character n-grams; outside7: the named
         service still came first)."""
         unelided = self._unelide(text)
-        ruled_out = contrasted_negations(unelided) | idiom_words(unelided)
+        ruled_out = (contrasted_negations(unelided) | idiom_words(unelided)
+                     | corrected_words(unelided))
         return " ".join(w for i, w in enumerate(words(unelided)) if i not in ruled_out)
 
     def query(self, text: str, *, ignore: Sequence[str] = (),
@@ -2018,13 +2360,18 @@ class Analyzer:
         ignored = {fold(w) for w in ignore}
         unelided = self._unelide(text)
         ruled_out = (contrasted_negations(unelided) | age_words(words(unelided))
-                     | idiom_words(unelided)) | (
+                     | idiom_words(unelided) | corrected_words(unelided)) | (
             settled_words(unelided, figurative) if figurative else frozenset())
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
         frame = (asker_frame(unelided) | writer_intro(unelided)
                  if self._frame_weight != 1.0 else frozenset())
+        # a guess that opens the text ("Consultatiebureau? ...") is no ask, and weighs as
+        # background, as does the need the asker puts second (session 15, router34)
+        guessed = guessed_words(unelided) if self._settled_weight != 1.0 else frozenset()
         asked = (asked_sentences(unelided) | priority_words(unelided)
-                 if self._ask_weight != 1.0 else frozenset())
+                 if self._ask_weight != 1.0 else frozenset()) - guessed
+        second = ((guessed | second_words(unelided)) - asked
+                  if self._settled_weight != 1.0 else frozenset())
         said = words(unelided)
         kept = self._join_letters([
             (i, w)
@@ -2039,7 +2386,7 @@ class Analyzer:
         where = [
             (self._frame_weight if i in frame else self._place_weight if i in places else 1.0)
             * (self._ask_weight if i in asked else 1.0)
-            * (self._settled_weight if i in over else 1.0)
+            * (self._settled_weight if i in over or i in second else 1.0)
             for i, _ in kept
         ]
         dotted = dotted_words(unelided)
@@ -2085,7 +2432,7 @@ class Analyzer:
         # a provision denied ("geen recht op WW") wherever the question names it, and a
         # service said to be tried, over or in place outside the ask ("al bij het UWV
         # geweest", "Bbz is niet meer aan de orde"): the asker asks what comes next
-        provisions = denied_provisions(unelided) | (
+        provisions = denied_provisions(unelided) | ended_provisions(unelided) | (
             settled_words(unelided, tried) - asked if tried else frozenset())
         denied = {w for i, w in kept if i in provisions} - {
             w for i, w in kept if i not in provisions}

@@ -33,10 +33,6 @@ OPEN: dict[str, str] = {
     "r31-03": ("Veilig Thuis first without a safety signal on an old woman who lives alone "
                "and wants to visit her sister ('too much for her'): the safety desk's "
                "examples as a filler, not the ask"),
-    "r31-11": ("a service the asker guesses in a yes/no question ('Is dat iets voor de "
-               "ouderenadviseur?') weighs as the ask, with the age-band boost on top; a "
-               "rule lowering a service named in a polar question would also lower the "
-               "many questions that name their service rightly (not measured)"),
     "r31-15": ("a settled past the settled reading does not know ('is zijn huurschuld met "
                "de corporatie geregeld', 'dat loopt nu goed'): the rent-arrears team keeps "
                "the story's full weight, the wish's ask weight (1.2) does not outweigh it"),
