@@ -101,13 +101,9 @@ def test_o13_15_sleeping_pills_and_a_fee_are_no_danger(demo_router: Router) -> N
     assert "bijzondere-bijstand" in _top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ranking: Kwijtschelding first (45.6 against 44.2) since s24-s26 were retired: s24's "
-    "two-need pharmacy question ('Apotheek: klant van 70 ... zorgpremie ... de "
-    "afvalstoffenheffing niet betaald') votes for Kwijtschelding on 'apotheek, betalen', "
-    "beside its waste questions' 'ophalen' (the pills are 'opgehaald'); reading example "
-    "headings at frame_weight narrowed it to 788/787 without turning it and cost s24 two "
-    "first places, so it was not kept (retire13)"))
+# A strict xfail until session 15 (retire13's ranking cause: Kwijtschelding first, 45.6
+# against 44.2, on a two-need example's 'apotheek, betalen'); passes since vtfiller's
+# desk gate (the scores around it moved; not a fix aimed at it).
 def test_o13_15_the_co_payment_is_special_assistance(demo_router: Router) -> None:
     """The co-payment for sleeping pills: Bijzondere bijstand first."""
     assert _top(_route(demo_router, "o13-15"), 1) == ["bijzondere-bijstand"]
