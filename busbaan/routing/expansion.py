@@ -35,12 +35,19 @@ on everyday words (Veilig Thuis as a filler, outside8 finding 4). Balancing the 
 the median count (session 8) and gating or balancing the safety services' examples on a
 safety signal (session 9) were measured and removed in session 10: on questions unseen
 when they were built they cost top-1 or safety recall (docs/notes/2026-12-08s10-switches20.md).
+Since session 15 the router holds back the examples of a desk for dangers only (most of
+its examples raise a family that sends to it: Veilig Thuis, crisis intervention, shelter
+access) on a question that no such family's signal, strong or weak, opens, unless the
+desk's examples hold a good share of the question's nearest examples
+(:meth:`ExampleIndex.votes`) or the question names the desk
+(``Tuning.safety_desk_share``; docs/notes/2026-12-13s15-vtfiller.md).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import functools
+import heapq
 import math
 import os
 from collections import Counter, defaultdict
@@ -48,7 +55,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import chain, repeat
-from operator import add, mul
+from operator import add, itemgetter, mul
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +85,9 @@ B = 0.75
 TOP_K = 5
 RANK_DECAY = 0.8
 _RANKS = tuple(RANK_DECAY**j for j in range(TOP_K))
+#: The question's nearest example questions (over every service) whose score a service's
+#: share is taken of (:meth:`ExampleIndex.votes`; the router's desks for dangers only).
+NEIGHBOURS = 20
 
 
 class _Like(BaseModel):
@@ -558,6 +568,17 @@ class ExampleIndex:
         examples' BM25 scores for the weighted query stems (:data:`TOP_K`, discounted by
         :data:`RANK_DECAY`); and per service the stems its best example matched, with
         what each earned there. ``alternatives``: see :meth:`matches`."""
+        out, evidence, _ = self.votes(query, alternatives=alternatives, neighbours=0)
+        return out, evidence
+
+    def votes(
+        self, query: Mapping[str, float], *, alternatives: Sequence[Alternatives] = (),
+        neighbours: int = NEIGHBOURS,
+    ) -> tuple[dict[int, float], dict[int, dict[str, float]], dict[int, float]]:
+        """:meth:`scores`, and per service its examples' share of the summed score of
+        the question's ``neighbours`` best-matching examples over all services (an
+        example shared by several services counts for each): how much of the question's
+        neighbourhood among the example questions is that service's."""
         # What :meth:`matches` computes, without its dict of parts for every matched
         # example (a question matches about 1,700 of 6,500 examples, a service votes
         # with five): the same sums in the same order, so the same floats and the same
@@ -594,7 +615,14 @@ class ExampleIndex:
             if top not in parts:
                 parts[top] = self._parts(query, top)
             evidence[doc] = parts[top]
-        return out, evidence
+        near: dict[int, float] = {}
+        nearest = heapq.nlargest(neighbours, per_example.items(), key=itemgetter(1))
+        total = sum(value for _, value in nearest)
+        if total > 0.0:
+            for number, value in nearest:
+                for doc in owners[number]:
+                    near[doc] = near.get(doc, 0.0) + value / total
+        return out, evidence, near
 
     def _parts(self, query: Mapping[str, float], number: int) -> dict[str, float]:
         """The stems example ``number`` matched, with what each earned (in the

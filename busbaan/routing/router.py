@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -281,6 +282,36 @@ class Tuning:
     # the safety file does not read reach their desk only through its examples. Their
     # vote kept at 0.7 without a signal still lost 4 (s17-s26), at 0.5 18. Not shipped;
     # those 30 are signal gaps first (listed in the note).
+    #: A desk for dangers only: a safety service (a family's ``services``) at least this
+    #: share of whose example questions the safety reader reads as a danger of a family
+    #: that sends to it (:func:`danger_desks`; on the bench map Veilig Thuis, crisis
+    #: intervention for debts and the shelter access; not GGD Vangnet, specialist GGZ or
+    #: the police, which take ordinary questions too). Its example questions vote only on
+    #: a question that *opens* it: one that raises, strong or weak, a family sending to
+    #: it, whose nearest example questions are largely its own
+    #: (:attr:`desk_open_share`), or that names it. Its own texts on the map always
+    #: count. None: every service's examples vote (before session 15).
+    #: Session 15 (vtfiller; docs/notes/2026-12-13s15-vtfiller.md): without it, 232 of
+    #: the 2,052 ordinary retired questions (s3-s32, leave one set out) had Veilig Thuis
+    #: in the top 3 by its examples alone (crisis intervention 107, the shelter 36), and
+    #: 26 strict xfails named it. With the signal alone opening the desk (session 13's
+    #: gate) 0 were left, but 17 of 988 dangers lost their desk from the top 3, 12 of
+    #: them in s30-s32, the sets the safety file had not been written from: the examples
+    #: are the net for dangers told in words the file does not read.
+    safety_desk_share: float | None = 0.75
+    #: A desk's example questions open it when they hold at least this share of the
+    #: summed score of the question's :attr:`desk_neighbours` nearest example questions
+    #: (over every service; :meth:`.expansion.ExampleIndex.votes`): the question is told
+    #: like the desk's own questions, not like one of them that shares an everyday word
+    #: ("zus", "opa", "samen"). A nearest-neighbour reading of danger from the examples,
+    #: for what the safety file does not read. Session 15, leave one set out over s3-s32
+    #: (3,040; ordinary questions with a desk in the top 3 by its examples alone, dangers
+    #: with their service in the top 3): off 375, 980/988; 0.12 131, 980; **0.15 90,
+    #: 980**; 0.20 60, 979 (h30-049, a girl of 17 waking at a stranger's after a party,
+    #: is lost); the signal alone (above) 0, 963. 20 neighbours: 10 and 40 separated
+    #: worse on the same cases.
+    desk_open_share: float = 0.15
+    desk_neighbours: int = 20
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -486,6 +517,37 @@ def _first_sentence(text: str, limit: int = 240) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
+@functools.lru_cache(maxsize=16384)
+def _sent_to(signals: SafetySignals, text: str) -> frozenset[str]:
+    """The services the families the safety reader raises in ``text`` send to (kept:
+    the same example questions are read for every router built in a process)."""
+    return frozenset(s for signal in detect(signals, text) for s in signal.family.services)
+
+
+def danger_desks(signals: SafetySignals, examples: Mapping[str, Sequence[str]],
+                 share: float) -> frozenset[str]:
+    """The safety services (a family's ``services``) of which at least ``share`` of the
+    example questions raise a family that sends to them: desks for dangers only, whose
+    examples vote only on a question that opens them (:attr:`Tuning.safety_desk_share`).
+    A service without examples is none: nothing of it is held back. Each service's
+    examples are read until the share is reached or out of reach."""
+    desks = set()
+    for service_id in sorted(safety_services(signals.families)):
+        found = examples.get(service_id, ())
+        needed, spare = share * len(found), (1.0 - share) * len(found)
+        hits = misses = 0
+        for text in found:
+            if service_id in _sent_to(signals, text):
+                hits += 1
+            else:
+                misses += 1
+            if hits >= needed or misses > spare:
+                break
+        if found and hits >= needed:
+            desks.add(service_id)
+    return frozenset(desks)
+
+
 class Router:
     """Routes questions over one social map. Build once; ``route`` is cheap."""
 
@@ -532,6 +594,10 @@ class Router:
         #: Services nothing learned may count against (:mod:`.learning`, rule 1).
         self.protected = safety_services(self.safety.families)
         self._examples = ExampleIndex(per_service, self.analyzer)
+        #: Desks for dangers only (:func:`danger_desks`), by service id.
+        self.desks = (frozenset() if tuning.safety_desk_share is None else danger_desks(
+            self.safety, dict(zip((s.id for s in self._services), per_service, strict=True)),
+            tuning.safety_desk_share))
         self._bound = tuple(area_bound(s) for s in self._services)
         self._position = {s.id: i for i, s in enumerate(self._services)}
         self._informative: dict[str, float] | None = None
@@ -650,11 +716,16 @@ class Router:
         who = person(question, context)
         query = self._query(question, who)
         signals = detect(self.safety, letter, who.leeftijd, today)
-        raw, evidence, text = self._scores(question, query)
+        # a desk for dangers only that no signal opens (Tuning.safety_desk_share)
+        opened = {s for signal in signals for s in signal.family.services}
+        closed = frozenset(self._position[s] for s in self.desks - opened
+                           if s in self._position)
+        raw, evidence, text = self._scores(question, query, closed)
         self._not_the_denied(raw, query)
         figurative = figurative_parts(self.safety, question)
         if figurative:
-            self._figures_are_no_danger(raw, evidence, text, question, who, figurative)
+            self._figures_are_no_danger(raw, evidence, text, question, who, figurative,
+                                        closed)
         plain = dict(raw) if learned and signals else None
         if learned:
             self._apply_learned(raw, question, learned, today)
@@ -1022,7 +1093,7 @@ class Router:
     def _figures_are_no_danger(
         self, raw: dict[int, float], evidence: dict[int, dict[str, float]],
         text: dict[int, float], question: str, who: Person,
-        figurative: frozenset[tuple[int, str]],
+        figurative: frozenset[tuple[int, str]], closed: Collection[int] = (),
     ) -> None:
         """The safety services scored without the danger words the question uses in a
         figurative sense (:func:`.safety.figurative_parts`: "slaat" in "dat slaat
@@ -1031,7 +1102,7 @@ class Router:
         alike (session 11, xfail21: "die energierekening slaat echt alles" listed Veilig
         Thuis). The other services keep the words: the stairs are a stairlift's need."""
         plain, plain_evidence, plain_text = self._scores(
-            question, self._query(question, who, figurative))
+            question, self._query(question, who, figurative), closed)
         for service_id in self.protected:
             doc = self._position.get(service_id)
             if doc is None or doc not in raw:
@@ -1046,9 +1117,13 @@ class Router:
 
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]],
+        closed: Collection[int] = (),
     ) -> tuple[dict[int, float], dict[int, dict[str, float]], dict[int, float]]:
         """Raw scores per service, per service the stems that earned them, and the part
-        of each score the map's own text earned (without the example questions' votes)."""
+        of each score the map's own text earned (without the example questions' votes).
+        ``closed``: desks for dangers only that no signal opened; their example
+        questions vote only when they are the question's neighbourhood or the question
+        names the desk (:attr:`Tuning.safety_desk_share`)."""
         raw: dict[int, float] = defaultdict(float)
         evidence: dict[int, dict[str, float]] = defaultdict(dict)
         # Each word of the question counts once: its best term fully, the other terms
@@ -1074,14 +1149,30 @@ class Router:
             # a translated phrase counts once: its words or its translation, the larger
             alternatives = phrase_alternatives(
                 t for _, terms in query.values() for t in terms)
-            found, matched = self._examples.scores(weights, alternatives=alternatives)
+            found, matched, near = self._examples.votes(
+                weights, alternatives=alternatives,
+                neighbours=self.tuning.desk_neighbours if closed else 0)
             for doc, value in found.items():
+                if doc in closed and not self._desk_opened(doc, near, weights):
+                    continue
                 raw[doc] += self.tuning.example_weight * value
                 for stem, part in matched[doc].items():
                     gained = self.tuning.example_weight * part
                     if gained > evidence[doc].get(stem, 0.0):
                         evidence[doc][stem] = gained
         return raw, evidence, text
+
+    def _desk_opened(self, doc: int, near: Mapping[int, float],
+                     weights: Mapping[str, float]) -> bool:
+        """True when a desk for dangers only that no signal opened lets its example
+        questions vote all the same: they hold :attr:`Tuning.desk_open_share` of the
+        question's nearest examples (``near``: each service's share), so the question
+        is told as the desk's own questions are, a danger the safety file does not read
+        ("vader en ooms maken haar af", "da jongske mag nie naar binnen"); or the
+        question names the desk, a whole part of its name ("wanneer verwijs ik naar
+        Veilig Thuis?"), and asks about it."""
+        return (near.get(doc, 0.0) >= self.tuning.desk_open_share
+                or self._index.title_coverage(doc, weights) >= 1.0)
 
     def _apply_semantic(self, raw: dict[int, float], semantic: Mapping[str, float]) -> None:
         """Fuse embedding similarities: above the median, scaled to ``semantic_weight``

@@ -232,12 +232,10 @@ def test_a_child_shut_in_a_cupboard_is_not_a_shelter_question(demo_router: Route
     assert "homeless_tonight" not in signals(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o15-02 (safety30, after the signal was fixed): the adult night shelter (18+) is "
-    "still second by the ranker's own words ('jongen, vandaag, groep, slapen, "
-    "schoolmaatschappelijk'); 'groep 6' gives no age, so the 18+ service is not ruled "
-    "out for the child: a ranking and context matter, not the safety file's"))
 def test_a_child_shut_in_a_cupboard_shows_no_adult_shelter(demo_router: Router) -> None:
+    """o15-02. A strict xfail until session 15: the adult night shelter (18+) was second
+    by its examples ('jongen, vandaag, groep, slapen'). Fixed by vtfiller: the shelter
+    access is a desk for dangers only, whose examples vote only when it is opened."""
     assert "opvang-toegang" not in top(_route(demo_router, "o15-02"))
 
 
@@ -288,17 +286,16 @@ def test_the_why_names_words_that_carry_meaning(demo_router: Router) -> None:
     assert "slaapproblemen" in answer.results[0].why  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o15-29: Veilig Thuis third for a 61-year-old leaving unemployment benefit, on "
-    "'geen partner, valt' (from 'geen partner met inkomen' and 'valt uit de WW')"))
 def test_an_unemployment_question_shows_no_veilig_thuis(demo_router: Router) -> None:
+    """o15-29. A strict xfail until session 15: Veilig Thuis third for a 61-year-old
+    leaving unemployment benefit, on 'geen partner, valt'. Fixed by vtfiller."""
     assert "veilig-thuis" not in top(_route(demo_router, "o15-29"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o15-26: Spoedhulp bij ontruiming second for a wheelchair user's walk-in shower, on "
-    "'corporatie, huurder, betalen, rolstoel'"))
 def test_a_walk_in_shower_shows_no_eviction_desk(demo_router: Router) -> None:
+    """o15-26. A strict xfail until session 15: Spoedhulp bij ontruiming second for a
+    wheelchair user's walk-in shower, on 'corporatie, huurder, betalen, rolstoel'. Fixed
+    by vtfiller: the eviction desk is a desk for dangers only."""
     assert "crisis-schulden" not in top(_route(demo_router, "o15-26"))
 
 

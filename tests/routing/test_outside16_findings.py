@@ -271,12 +271,10 @@ def test_a_finished_clearing_after_a_move_raises_no_caution(demo_router: Router)
     _near(demo_router, "o16-16")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o16-26 (a deacon: a family has no money for groceries this month): Veilig Thuis "
-    "second on 'ergens, eten, boodschappen'; the same filler Veilig Thuis came third for "
-    "o16-15 ('oog, blauw, jongen'), o16-18, o16-40 and o16-11: its map text's everyday "
-    "words carry it into ordinary answers"))
 def test_a_food_question_shows_no_veilig_thuis(demo_router: Router) -> None:
+    """o16-26 (a deacon: a family has no money for groceries this month). A strict xfail
+    until session 15: Veilig Thuis second on 'ergens, eten, boodschappen' (outside16).
+    Fixed by vtfiller: its examples vote only when the desk is opened."""
     assert "veilig-thuis" not in top(_route(demo_router, "o16-26"))
 
 

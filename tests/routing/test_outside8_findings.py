@@ -91,12 +91,12 @@ def test_drinking_without_danger_goes_to_addiction_care(demo_router: Router) -> 
     assert "verslavingszorg" in [r.service_id for r in answer.results[:3]]
 
 
-@pytest.mark.xfail(strict=True, reason="a confident language-course answer lists Veilig "
-                   "Thuis second, 'past bij: spreekt, nederlands, taalles': one example "
-                   "('Mijn man slaat mij ... Ik spreek niet goed Nederlands') matches the "
-                   "clause in passing; gating such danger examples on a signal fixed it "
-                   "(session 9) but cost safety recall; removed in session 10")
 def test_a_language_course_does_not_list_veilig_thuis(demo_router: Router) -> None:
+    """A strict xfail until session 15: a confident language-course answer listed Veilig
+    Thuis second, 'past bij: spreekt, nederlands, taalles': one example ('Mijn man slaat
+    mij ... Ik spreek niet goed Nederlands') matched the clause in passing. Fixed by
+    vtfiller: a desk for dangers only votes with its examples only when a signal, its
+    share of the question's nearest examples or its name opens it."""
     answer = demo_router.route("vrouw spreekt nauwelijks Nederlands en wil graag op taalles")
     assert answer.results[0].service_id == "taalhuis"
     assert "veilig-thuis" not in [r.service_id for r in answer.results[:3]]

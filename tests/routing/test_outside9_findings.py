@@ -167,10 +167,10 @@ _FILLER_9 = ("Veilig Thuis as a filler (outside8 finding 4, still open: the bala
     # file's figurative list, which the ranker now reads too (safety.figurative_parts)
     "mijn cliënt slaat zich er wel doorheen, maar heeft hulp nodig bij bezwaar tegen het "
     "terugbetalen van de huurtoeslag",
-    pytest.param("kind van 4 heeft veel driftbuien en de ouders weten het niet meer",
-                 marks=pytest.mark.xfail(strict=True, reason=_FILLER_9)),
-    pytest.param("mijn zus is 20, gestopt met school en zit de hele dag thuis zonder inkomen",
-                 marks=pytest.mark.xfail(strict=True, reason=_FILLER_9)),
+    # strict xfails (_FILLER_9) until session 15: fixed by vtfiller (a desk for dangers
+    # only votes with its examples only when opened, Tuning.safety_desk_share)
+    "kind van 4 heeft veel driftbuien en de ouders weten het niet meer",
+    "mijn zus is 20, gestopt met school en zit de hele dag thuis zonder inkomen",
 ])
 def test_a_confident_answer_without_a_signal_lists_no_veilig_thuis(
         demo_router: Router, question: str) -> None:

@@ -26,9 +26,11 @@ from busbaan.routing import Router
 from busbaan.routing.safety import SafetySignals, detect, figurative_parts
 
 PROBES = read_jsonl("probes-s11-xfail21.jsonl")
-#: x21-04: "slaat" is no longer counted, but Veilig Thuis stays third as a filler on
-#: "dochter, goed" (outside8 #4, a ranking question of the examples, not this cause).
-FILLER = {"x21-04"}
+#: x21-04: "slaat" is no longer counted, but Veilig Thuis stayed third as a filler on
+#: "dochter, goed" (outside8 #4, a ranking question of the examples); passes since
+#: session 15 (vtfiller: a desk for dangers only votes with its examples only when
+#: opened, Tuning.safety_desk_share).
+FILLER: set[str] = set()
 #: x21-27..29: a psychotic disorder named as a diagnosis ("heeft een psychotische
 #: stoornis") read psychiatric_crisis (probe23-016's cause). Not fixed in session 11: as
 #: a figurative use the safety reader would skip it, but the ranker would then also take
