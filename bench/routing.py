@@ -329,9 +329,16 @@ SESSION14_START: dict[str, tuple[str, ...]] = {
     "heldout32": ("0.830", "0.990", "32/36", "45/100 (45.0 %)", "43/45 (95.6 %)"),
     "heldout_s14": ("0.840", "0.977", "99/108", "153/300 (51.0 %)", "148/153 (96.7 %)"),
 }
-#: Main at the start of session 15 (cfb2e22), measured in the same run as the session's
-#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION15_START: dict[str, tuple[str, ...]] = {}
+#: Main at the start of session 15 (cfb2e22; measured at 7116c3e, the same router with
+#: the frozen sets added), measured at the end of the session (22:02 UTC, 2026-12-06,
+#: measure.py, the benchmark day): top-1, top-3, safety in top 3, coverage, right when
+#: confident.
+SESSION15_START: dict[str, tuple[str, ...]] = {
+    "heldout33": ("0.850", "0.990", "34/36", "61/100 (61.0 %)", "60/61 (98.4 %)"),
+    "heldout34": ("0.870", "0.990", "33/36", "60/100 (60.0 %)", "59/60 (98.3 %)"),
+    "heldout35": ("0.810", "0.970", "33/34", "63/100 (63.0 %)", "60/63 (95.2 %)"),
+    "heldout_s15": ("0.843", "0.983", "100/106", "184/300 (61.3 %)", "179/184 (97.3 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
