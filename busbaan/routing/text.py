@@ -695,16 +695,10 @@ EARNING = frozenset(["verdien", "verdient", "verdienen", "verdiende", "verdiende
                      "income", "salary", "wage", "wages"])
 
 
-def denied_provisions(text: str) -> frozenset[int]:
-    """Indices (into :func:`words`) of the object of a right or a need the question
-    denies (:data:`ENTITLEMENT_FRAMES`: "geen recht op WW", "not entitled to
-    unemployment benefit"; :data:`NEED_VERBS`: "ik hoef geen advocaat", "we don't need
-    a lawyer", "geen bewindvoerder nodig"). Unlike a denial's words these stay in the
-    question -- "geen recht op WW" is itself what the Bijstand's example questions
-    say -- but a service they name is not the one asked for
-    (:attr:`.router.Tuning.denied_factor`). Also a provision out of reach by income
-    (:data:`EARNING`: "ik verdien net te veel voor kwijtschelding", "I earn too much for
-    rent benefit")."""
+def _clauses(text: str) -> tuple[list[str], list[list[int]]]:
+    """The folded words of ``text`` (as :func:`words` indexes them) and its clauses as
+    lists of word indices: a clause ends at punctuation, a contrast or a clause opener
+    (the opener itself starts no clause of its own)."""
     tokens = _TOKEN.findall(_folded(text))
     folded = [t for t in tokens if t[0].isalnum()]
     clauses: list[list[int]] = [[]]
@@ -716,6 +710,20 @@ def denied_provisions(text: str) -> frozenset[int]:
             continue
         clauses[-1].append(index)
         index += 1
+    return folded, clauses
+
+
+def denied_provisions(text: str) -> frozenset[int]:
+    """Indices (into :func:`words`) of the object of a right or a need the question
+    denies (:data:`ENTITLEMENT_FRAMES`: "geen recht op WW", "not entitled to
+    unemployment benefit"; :data:`NEED_VERBS`: "ik hoef geen advocaat", "we don't need
+    a lawyer", "geen bewindvoerder nodig"). Unlike a denial's words these stay in the
+    question -- "geen recht op WW" is itself what the Bijstand's example questions
+    say -- but a service they name is not the one asked for
+    (:attr:`.router.Tuning.denied_factor`). Also a provision out of reach by income
+    (:data:`EARNING`: "ik verdien net te veel voor kwijtschelding", "I earn too much for
+    rent benefit")."""
+    folded, clauses = _clauses(text)
     out: set[int] = set()
     for clause in clauses:
         for at, i in enumerate(clause):
@@ -768,17 +776,7 @@ def ended_provisions(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the words of a clause that says a provision runs
     out (:data:`ENDING_WORDS`, :data:`ENDING_PAIRS`, :data:`ENDING_ADJACENT`), the
     ending words left out; not a negated clause ("de WW loopt niet af")."""
-    tokens = _TOKEN.findall(_folded(text))
-    folded = [t for t in tokens if t[0].isalnum()]
-    clauses: list[list[int]] = [[]]
-    index = 0
-    for tok in tokens:
-        if not tok[0].isalnum() or tok in CONTRASTS or tok in CLAUSE_OPENERS:
-            clauses.append([])
-            index += tok[0].isalnum()
-            continue
-        clauses[-1].append(index)
-        index += 1
+    folded, clauses = _clauses(text)
     out: set[int] = set()
     for clause in clauses:
         said = [folded[i] for i in clause]
