@@ -28,9 +28,10 @@ _FILLER = ("Veilig Thuis listed (no signal, no caution) through its own example 
            "neglect and elder-abuse examples tell the same household), so the desk stays "
            "open (Tuning.desk_open_share; a higher share, or the signal alone, loses "
            "retired dangers the safety file does not read; session 15, vtfiller note)")
-#: Probes that still fail, with their cause (strict xfails).
+#: Probes that still fail, with their cause (strict xfails). xf23-10 passes since the
+#: merges of session 15 (safety38's and router33's readings beside vtfiller's desk).
 KNOWN_GAPS: dict[str, str] = {
-    i: _FILLER for i in ("xf23-03", "xf23-08", "xf23-10", "xf23-13", "xf23-15")}
+    i: _FILLER for i in ("xf23-03", "xf23-08", "xf23-13", "xf23-15")}
 
 
 def _mark(rows: list[dict[str, Any]]) -> list[Any]:
