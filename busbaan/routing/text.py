@@ -360,6 +360,7 @@ def _feminine(word: str) -> bool:
     return word.endswith("nte") and (_dutch(stem) or simplemma.is_known(stem, lang="en"))
 
 
+@functools.lru_cache(maxsize=65536)
 def as_spelt(word: str) -> str:
     """The standard spelling of a folded ``word`` that a writer spelt as it is said, or
     ``word``. Only a word that is no Dutch word (simplemma) nor an everyday English one,
