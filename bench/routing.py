@@ -258,13 +258,31 @@ SESSION14_END: dict[str, tuple[str, ...]] = {
 #: break-up, a death, a lost job, suddenly a carer, a birth or an age; s34: letters and
 #: papers -- a reminder, a decision, a notice, a form, a school or care letter, a message;
 #: s35: can I, do I qualify, is it true that -- yes/no, how much, where, when, who, what
-#: if), frozen at the start of session 15, before any router change of the session was
-#: merged. Aggregates only.
+#: if), frozen at 19:48-19:49 UTC on 2026-12-06, before any router change of session 15
+#: was merged, and measured once, at its end. Retired into example files in session 16
+#: (bench/asked_examples.py).
 SESSION15_HELDOUT = {"heldout33": "frozen-2026-12-13-s33.jsonl",
                      "heldout34": "frozen-2026-12-13-s34.jsonl",
                      "heldout35": "frozen-2026-12-13-s35.jsonl"}
+#: The end of session 15 (7f87a6f), its one measurement of s33-s35 (2026-12-06 22:11 UTC,
+#: measure.py, the benchmark day).
+SESSION15_END: dict[str, tuple[str, ...]] = {
+    "heldout33": ("0.880", "0.990", "34/36", "59/100 (59.0 %)", "58/59 (98.3 %)"),
+    "heldout34": ("0.880", "0.990", "33/36", "58/100 (58.0 %)", "56/58 (96.6 %)"),
+    "heldout35": ("0.830", "0.970", "33/34", "62/100 (62.0 %)", "60/62 (96.8 %)"),
+}
+#: Session 16's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s36: messages typed fast on a phone -- a chat, an app group, a dictated
+#: voice message, a comment under a post, a DM at night, a text to a known worker; s37:
+#: many things at once -- a list, a side remark, a named priority, a story, before and
+#: after, the wrong word for the need; s38: people who meet the person in their role outside
+#: the social domain -- work, housing, school, shop, faith, passing), frozen at the start of
+#: session 16, before any router change of the session was merged. Aggregates only.
+SESSION16_HELDOUT = {"heldout36": "frozen-2026-12-14-s36.jsonl",
+                     "heldout37": "frozen-2026-12-14-s37.jsonl",
+                     "heldout38": "frozen-2026-12-14-s38.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s15"
+POOL = "heldout_s16"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -339,6 +357,9 @@ SESSION15_START: dict[str, tuple[str, ...]] = {
     "heldout35": ("0.810", "0.970", "33/34", "63/100 (63.0 %)", "60/63 (95.2 %)"),
     "heldout_s15": ("0.843", "0.983", "100/106", "184/300 (61.3 %)", "179/184 (97.3 %)"),
 }
+#: Main at the start of session 16 (5269db6), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION16_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -393,13 +414,16 @@ RETIRED = (
     ("heldout30", "s30 (held out in session 14; examples since session 15, its own left out)"),
     ("heldout31", "s31 (held out in session 14; examples since session 15, its own left out)"),
     ("heldout32", "s32 (held out in session 14; examples since session 15, its own left out)"),
+    ("heldout33", "s33 (held out in session 15; examples since session 16, its own left out)"),
+    ("heldout34", "s34 (held out in session 15; examples since session 16, its own left out)"),
+    ("heldout35", "s35 (held out in session 15; examples since session 16, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout33", "held out s33, session 15 (never looked at)"),
-    ("heldout34", "held out s34, session 15 (never looked at)"),
-    ("heldout35", "held out s35, session 15 (never looked at)"),
-    (POOL, "held out s33–s35 pooled"),
+    ("heldout36", "held out s36, session 16 (never looked at)"),
+    ("heldout37", "held out s37, session 16 (never looked at)"),
+    ("heldout38", "held out s38, session 16 (never looked at)"),
+    (POOL, "held out s36–s38 pooled"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -692,6 +716,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION12_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION13_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION14_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION15_HELDOUT.items()),
     ]
 
 
@@ -1174,12 +1199,20 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 14 (a5a0a3f), its one measurement | "
                           + " | ".join(SESSION14_END[key]) + " |")
             before.append(retired_row(key, since=15))
+    for key in SESSION15_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 15)")
+            before.append("| main at the start of session 15 (cfb2e22), same run as its end | "
+                          + " | ".join(SESSION15_START[key]) + " |")
+            before.append("| end of session 15 (7f87a6f), its one measurement | "
+                          + " | ".join(SESSION15_END[key]) + " |")
+            before.append(retired_row(key, since=16))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION15_START:
-                before.append("| main at the start of session 15 (cfb2e22), same run | "
-                              + " | ".join(SESSION15_START[key]) + " |")
+            if key in SESSION16_START:
+                before.append("| main at the start of session 16 (5269db6), same run | "
+                              + " | ".join(SESSION16_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1197,7 +1230,7 @@ def render(figures: dict[str, Any]) -> str:
                             "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
                             "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
-                            *SESSION14_HELDOUT, POOL)
+                            *SESSION14_HELDOUT, *SESSION15_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1211,7 +1244,8 @@ def render(figures: dict[str, Any]) -> str:
                             "heldout6", "heldout7", "heldout8", *SESSION7_HELDOUT,
                             *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
-                            *SESSION14_HELDOUT, *SESSION15_HELDOUT, "own",
+                            *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
+                            "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1297,7 +1331,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s33–s35 pooled, session 15",
+    tname = {POOL: "held out s36–s38 pooled, session 16",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1367,8 +1401,10 @@ def render(figures: dict[str, Any]) -> str:
         "(`tests/data/socialmap/frozen-2026-12-11-s27.jsonl`, `-s28` and `-s29`, measured "
         "once at the end of session 13) from session 14 on, and those of session 14 "
         "(`tests/data/socialmap/frozen-2026-12-12-s30.jsonl`, `-s31` and `-s32`, measured "
-        "once at the end of session 14) from session 15 on. The held-out sets of session 15 "
-        "(`tests/data/socialmap/frozen-2026-12-13-s33.jsonl`, `-s34` and `-s35`, 100 "
+        "once at the end of session 14) from session 15 on, and those of session 15 "
+        "(`tests/data/socialmap/frozen-2026-12-13-s33.jsonl`, `-s34` and `-s35`, measured "
+        "once at the end of session 15) from session 16 on. The held-out sets of session 16 "
+        "(`tests/data/socialmap/frozen-2026-12-14-s36.jsonl`, `-s37` and `-s38`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
         "pooled.",
@@ -1538,7 +1574,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s33-s35; for work on the router: they "
+        help="leave the current held-out sets out (s36-s38; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1599,9 +1635,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session14 = {key: read_jsonl(LOCAL / name) for key, name in SESSION14_HELDOUT.items()
                  if (LOCAL / name).exists()}
     session15 = {key: read_jsonl(LOCAL / name) for key, name in SESSION15_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session16 = {key: read_jsonl(LOCAL / name) for key, name in SESSION16_HELDOUT.items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session15) == len(SESSION15_HELDOUT):
-        session15[POOL] = [q for key in SESSION15_HELDOUT for q in session15[key]]
+    if len(session16) == len(SESSION16_HELDOUT):
+        session16[POOL] = [q for key in SESSION16_HELDOUT for q in session16[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1674,6 +1712,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION13_HELDOUT},
         **{key: None for key in SESSION14_HELDOUT},
         **{key: None for key in SESSION15_HELDOUT},
+        **{key: None for key in SESSION16_HELDOUT},
         POOL: None,
     }
     if not args.quick:
@@ -1697,7 +1736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               + list(session9.items()) + list(session10.items())
               + list(session11.items()) + list(session12.items())
               + list(session13.items()) + list(session14.items())
-              + list(session15.items()))
+              + list(session15.items()) + list(session16.items()))
     for key, questions in named:
         figures |= {f"{name}_{key}" if name else key: value for name, value in
                     set_figures(router_for(key), questions, day).items()}

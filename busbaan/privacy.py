@@ -246,8 +246,8 @@ class _TitledNames:
                 continue
             if len(rest) == 1 and rest[0].isupper() and rest[0].lower() in _abbreviations():
                 continue  # "Mw. PW wil ...": the field's shorthand (Participatiewet)
-            if _from_an_organisation(rest):
-                continue  # "een meneer van de gemeente", "mevrouw van het UWV"
+            if _from_an_organisation(rest) or _from_a_place(rest):
+                continue  # "een meneer van de gemeente", "de meneer van driehoog"
             yield match
 
     def search(self, text: str) -> re.Match[str] | None:
@@ -275,6 +275,27 @@ def _from_an_organisation(rest: Sequence[str]) -> bool:
         return False
     return (all(w.lower() in _ORGANISATION_KINDS for w in tail)
             or (len(tail) == 1 and tail[0].isupper() and tail[0].lower() in _abbreviations()))
+
+
+#: Where a neighbour lives, said after "van" in lower case ("de meneer van driehoog",
+#: "mevrouw van 2-hoog", "de buurman van hiernaast", "die mevrouw van boven"): written by
+#: hand from how neighbours point at each other; a floor is a number word or digit before
+#: "hoog". Session 16: a retired s35 question ("de meneer van driehoog") was refused as a
+#: name.
+_PLACE_WORDS = frozenset(
+    "hiernaast ernaast boven beneden hierboven hieronder onder overkant tegenover hoek "
+    "verderop achter voor derde vierde tweede eerste verdieping etage portiek galerij".split())
+_FLOOR = re.compile(r"^(?:\d+|[a-zë]+)-?hoog(?:-?(?:achter|voor))?$")
+
+
+def _from_a_place(rest: Sequence[str]) -> bool:
+    """True for "van [de|het] <where>" in lower case after a title: a neighbour named by
+    where they live, not a surname ("Van Boven" keeps its capital and still counts)."""
+    if len(rest) < 2 or rest[0] != "van":
+        return False
+    tail = [w for w in rest[1:] if w not in ("de", "het", "'t", "’t")]
+    return bool(tail) and all(
+        w.islower() and (w in _PLACE_WORDS or _FLOOR.match(w) is not None) for w in tail)
 
 
 # ------------------------------------------------------------ names without a title

@@ -125,7 +125,16 @@ def test_find_personal_data_kinds(text, kinds):
         ("een mevrouw van het UWV belde gisteren", []),
         ("die meneer van de sociale dienst zei nee", []),
         ("mevrouw van de thuiszorg ziet blauwe plekken", []),
+        # session 16: where a neighbour lives ("de meneer van driehoog", a retired s35
+        # question refused as a name when it became an example)
+        ("als de meneer van driehoog al acht dagen niet opendoet", []),
+        ("de mevrouw van 3-hoog valt vaak", []),
+        ("meneer van twee-hoog-achter roept 's nachts", []),
+        ("die mevrouw van hiernaast huilt veel", []),
+        ("de meneer van de overkant zit zonder stroom", []),
         # ... while names in the same shapes still count
+        ("meneer Van Boven belde", ["name"]),
+        ("mevrouw van der Hoek belde", ["name"]),
         ("mevrouw van der Rond belde", ["name"]),
         ("meneer van de Berg belde", ["name"]),
         ("meneer van de berg belde", ["name"]),
