@@ -51,7 +51,7 @@ import heapq
 import math
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import chain, repeat
@@ -65,7 +65,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from busbaan.errors import UsageError
 from busbaan.privacy import find_personal_data, name_kinds, possible_names
 from busbaan.routing.model import MapProblem, SocialMap
-from busbaan.routing.text import Analyzer, words
+from busbaan.routing.text import APART, Analyzer, words
 
 #: The package directory of the shipped example files.
 DEFAULT_PACKAGE = "busbaan.routing.examples"
@@ -484,13 +484,20 @@ class ExampleIndex:
     example shared by several services (a glob) is one document that votes for each.
     """
 
-    def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer) -> None:
+    def __init__(self, per_service: Sequence[Sequence[str]], analyzer: Analyzer,
+                 apart: Callable[[str, Sequence[int]], Collection[int]] | None = None,
+                 ) -> None:
+        """``apart(text, owners)``: the words (indices into :func:`.text.words`) of an
+        example whose stems are kept apart (:meth:`.text.Analyzer.terms`): they match
+        only a question's stems that ask for them so (``Router._scores``: a service the
+        example names as tried or over matches only a question that says so too)."""
         owners: dict[str, list[int]] = defaultdict(list)
         for doc, examples in enumerate(per_service):
             for example in examples:
                 owners[example].append(doc)
         self._owners: tuple[tuple[int, ...], ...] = tuple(tuple(d) for d in owners.values())
-        counts = [Counter(dict(_merge(analyzer.terms(text)))) for text in owners]
+        counts = [Counter(dict(_merge(analyzer.terms(
+            text, apart(text, docs) if apart else ())))) for text, docs in owners.items()]
         lengths = [sum(c.values()) for c in counts]
         average = (sum(lengths) / len(lengths)) if lengths else 1.0
         df: Counter[str] = Counter()
@@ -518,14 +525,16 @@ class ExampleIndex:
         self.size = n
 
     def __contains__(self, stem: object) -> bool:
-        return stem in self._postings
+        return stem in self._postings or (
+            isinstance(stem, str) and APART + stem in self._postings)
 
     def uses(self, services: int) -> tuple[dict[str, dict[int, float]], list[float]]:
         """Per stem, in how many examples of each service (router document number) it
         occurs; and how many examples each of the ``services`` has. An example shared by
         several services counts for each."""
         per_stem: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-        for stem, postings in self._postings.items():
+        for kept, postings in self._postings.items():
+            stem = kept.removeprefix(APART)  # a word kept apart is the word all the same
             for number, _ in postings:
                 for doc in self._owners[number]:
                     per_stem[stem][doc] += 1.0

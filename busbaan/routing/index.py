@@ -191,6 +191,10 @@ class Index:
             referrals.append(frozenset(found_docs))
         self.age_referrals = tuple(referrals)
 
+    def title_stems(self, doc: int) -> frozenset[str]:
+        """The stems of a service's name (:meth:`title_coverage` reads)."""
+        return self._title_stems[doc]
+
     def title_coverage(self, doc: int, query: Mapping[str, float]) -> float:
         """How much (0..1, by idf) of the best-covered part of a service's name the
         question's stems cover."""

@@ -351,6 +351,10 @@ SETTLED: tuple[str, ...] = (
     "ww loopt ... af", "ww ... afloopt", "ww stopt", "ww is op", "ww is al op", "ww op is",
     "uitkering loopt ... af", "uitkering ... afloopt", "uitkering stopt", "uitkering is op",
     "uitkering op is",
+    # session 16 (nextstep): "eindigt", the Dutch of "benefit ends" (Van Dale "eindigen"
+    # 1: ophouden), as "stopt" beside the benefit named (the retired s32's "mijn WW
+    # eindigt over zes weken. Wat nu?")
+    "ww eindigt", "uitkering eindigt",
     "benefit has run out", "benefit runs out", "benefit ran out", "benefit ends",
     "benefit has ended",
 )

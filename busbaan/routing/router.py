@@ -62,6 +62,7 @@ from busbaan.routing.safety import (
 )
 from busbaan.routing.safety import tokens as safety_tokens
 from busbaan.routing.text import (
+    APART,
     Analyzer,
     Reading,
     Term,
@@ -73,6 +74,9 @@ from busbaan.routing.text import (
     words,
 )
 
+#: A service is named by a question's (or an example's) words that cover this share of
+#: its name, by idf (:meth:`.index.Index.title_coverage`).
+DENIED_COVERAGE = 0.5
 #: Questions longer than this are cut (and the answer says so).
 MAX_QUESTION_CHARS = 2000
 #: The safety signals read this much of a pasted text: a danger told in a "PS" after a
@@ -329,6 +333,15 @@ class Tuning:
     #: score: the asker says it is not the one (session 13, router27; the words stay,
     #: for the services whose example questions say the same).
     denied_factor: float = 0.5
+    #: An example question's words that name another service as tried, refused, over or
+    #: denied (:meth:`.text.Analyzer.provisions`, the question's own reading: "ik heb
+    #: vier gesprekken gehad met de praktijkondersteuner", "mijn WW stopt volgende
+    #: maand") match only a question that names it so too, not its plain mention
+    #: ("doorverwijzen naar de POH"): the example asks for the step after that service,
+    #: and its mention of it is no vote for that step from a question that asks for the
+    #: service itself (session 16, nextstep: the retired s32's next-step examples).
+    #: False: they match every mention (before session 16).
+    example_apart: bool = True
     #: What learned associations (feedback from professionals) may add per question
     #: word, at most; see :mod:`.learning`.
     learned_weight: float = 4.0
@@ -598,7 +611,8 @@ class Router:
         )
         #: Services nothing learned may count against (:mod:`.learning`, rule 1).
         self.protected = safety_services(self.safety.families)
-        self._examples = ExampleIndex(per_service, self.analyzer)
+        self._examples = ExampleIndex(per_service, self.analyzer,
+                                      self._named_as_tried if tuning.example_apart else None)
         #: Desks for dangers only (:func:`danger_desks`), by service id.
         self.desks = (frozenset() if tuning.safety_desk_share is None else danger_desks(
             self.safety, dict(zip((s.id for s in self._services), per_service, strict=True)),
@@ -612,6 +626,33 @@ class Router:
             [f"{f['description']} {f['eligibility']}" for f in fields],
         )
 
+    def _tried(self, text: str) -> frozenset[tuple[int, str]]:
+        """What ``text`` says was tried, refused or is over (:data:`.lexicon.SETTLED`,
+        what the asker has had or done: :data:`.lexicon.TRIED_AS_WRITTEN`; not the
+        remote past: "vroeger" dates the need as often as it closes it)."""
+        return settled_parts(self.safety, text, settled_cues(lexicon.SETTLED),
+                             lexicon.TRIED_AS_WRITTEN)
+
+    def _named_as_tried(self, example: str, owners: Sequence[int]) -> frozenset[int]:
+        """The words (indices into :func:`.text.words`) of an example question of the
+        services ``owners`` that name another service (half or more of its name, by
+        idf, as :meth:`_not_the_denied` reads a name) where the example says it was
+        tried, refused, is over or denied (:meth:`.text.Analyzer.provisions`, with what
+        :data:`.lexicon.SETTLED` and :data:`.lexicon.TRIED_AS_WRITTEN` settle, as
+        :meth:`_query` reads a question). Its own services' name words stay."""
+        stems = self.analyzer.word_stems(example)
+        said = dict.fromkeys(frozenset().union(*stems), 1.0)
+        named = [doc for doc in range(len(self._services)) if doc not in owners
+                 and self._index.title_coverage(doc, said) >= DENIED_COVERAGE]
+        if not named:
+            return frozenset()
+        provisions = self.analyzer.provisions(example, self._tried(example))
+        if not provisions:
+            return frozenset()
+        names = frozenset().union(*(self._index.title_stems(d) for d in named)) - frozenset(
+            ).union(*(self._index.title_stems(d) for d in owners))
+        return frozenset(i for i in provisions if i < len(stems) and stems[i] & names)
+
     # ------------------------------------------------------------------ scoring
 
     def _query(self, question: str, who: Person,
@@ -623,9 +664,7 @@ class Router:
                    if self.tuning.settled_weight != 1.0 else frozenset())
         # what was tried, refused or is over (not the remote past: "vroeger" dates
         # the need as often as it closes it), for the services named there
-        tried = (settled_parts(self.safety, question, settled_cues(lexicon.SETTLED),
-                               lexicon.TRIED_AS_WRITTEN)
-                 if self.tuning.denied_factor != 1.0 else frozenset())
+        tried = self._tried(question) if self.tuning.denied_factor != 1.0 else frozenset()
         terms = self.analyzer.query(question, ignore=who.place_words, settled=settled,
                                     figurative=figurative, tried=tried)
         merged: dict[str, tuple[float, list[Term]]] = {}
@@ -1092,7 +1131,7 @@ class Router:
         if not denied or self.tuning.denied_factor == 1.0:
             return
         for doc in raw:
-            if self._index.title_coverage(doc, denied) >= 0.5:
+            if self._index.title_coverage(doc, denied) >= DENIED_COVERAGE:
                 raw[doc] *= self.tuning.denied_factor
 
     def _figures_are_no_danger(
@@ -1144,6 +1183,10 @@ class Router:
                 best = max(values)
                 raw[doc] += best + self.tuning.secondary_terms * (sum(values) - best)
         weights = {stem: weight for stem, (weight, _) in query.items()}
+        # an example's words kept apart (a service it names as tried or over:
+        # :meth:`_named_as_tried`) match the question's words it says so of too
+        apart = {APART + stem: weight for stem, (weight, terms) in query.items()
+                 if all(t.denied for t in terms)}
         for doc in raw:
             raw[doc] += self.tuning.title_bonus * self._index.title_coverage(doc, weights) ** 2
         for doc, similarity in self._ngrams.similarity(
@@ -1155,13 +1198,14 @@ class Router:
             alternatives = phrase_alternatives(
                 t for _, terms in query.values() for t in terms)
             found, matched, near = self._examples.votes(
-                weights, alternatives=alternatives,
+                weights | apart, alternatives=alternatives,
                 neighbours=self.tuning.desk_neighbours if closed else 0)
             for doc, value in found.items():
                 if doc in closed and not self._desk_opened(doc, near, weights):
                     continue
                 raw[doc] += self.tuning.example_weight * value
-                for stem, part in matched[doc].items():
+                for kept, part in matched[doc].items():
+                    stem = kept.removeprefix(APART)
                     gained = self.tuning.example_weight * part
                     if gained > evidence[doc].get(stem, 0.0):
                         evidence[doc][stem] = gained

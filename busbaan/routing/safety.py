@@ -36,7 +36,12 @@ from busbaan.privacy import MONTH_NUMBERS
 from busbaan.routing import commonness
 from busbaan.routing.lexicon import STOPWORDS, fold
 from busbaan.routing.model import MapProblem, SocialMap
-from busbaan.routing.text import chat_written_out, may_be_misspelt, misspelling_of
+from busbaan.routing.text import (
+    CLAUSE_OPENERS,
+    chat_written_out,
+    may_be_misspelt,
+    misspelling_of,
+)
 
 DEFAULT_FILE = "safety_signals.yaml"
 #: Other words allowed between two words of a cue.
@@ -2726,9 +2731,15 @@ def settled_cues(texts: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(_figurative_words(t) for t in texts)
 
 
-#: The conjunctions of :data:`_CLAUSE_END` less "die" and "dat", which are as often
-#: demonstratives ("bij die organisatie", "dat is achter de rug").
-_CONJUNCTIONS = _CLAUSE_END - frozenset(["die", "dat"])
+#: The conjunctions of :data:`_CLAUSE_END` and the router's clause openers
+#: (:data:`.text.CLAUSE_OPENERS`: the subordinating "sinds", "nadat", "toen", "zodat",
+#: "since", "while" too) less "die", "dat" and "that", which are as often demonstratives
+#: ("bij die organisatie", "dat is achter de rug"). Session 16 (nextstep): a settled cue
+#: in a subordinate clause of time or cause ends that clause, not the main one: in "ik
+#: heb geen inkomen meer sinds mijn WW is afgelopen" the WW is over, the lack of income
+#: is the need (ANS 10.3: the subordinating conjunction opens its own clause; r27-17
+#: put Kwijtschelding over the Bijstand when "geen inkomen" was read as settled too).
+_CONJUNCTIONS = (_CLAUSE_END | CLAUSE_OPENERS) - frozenset(["die", "dat", "that"])
 
 
 def settled_parts(signals: SafetySignals, question: str,

@@ -22,7 +22,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -37,6 +37,9 @@ from busbaan.routing.lexicon import fold
 #: Weights of the kinds of evidence a question term can carry.
 WEIGHT_WORD = 1.0
 WEIGHT_PART = 0.5  # a part of a compound word
+#: The prefix of an example question's stem kept apart (:meth:`Analyzer.terms`): a word
+#: no question's word has as its stem (stems are made of letters and digits).
+APART = "~"
 WEIGHT_ABBREVIATION = 1.0
 WEIGHT_ENGLISH = 1.0
 WEIGHT_RELATED = 0.6
@@ -2048,6 +2051,13 @@ def _compile(
     return compiled
 
 
+def _provisions(unelided: str, tried: frozenset[tuple[int, str]],
+                asked: frozenset[int]) -> frozenset[int]:
+    """:meth:`Analyzer.provisions` of an unelided text whose ask is ``asked``."""
+    return denied_provisions(unelided) | ended_provisions(unelided) | (
+        settled_words(unelided, tried) - asked if tried else frozenset())
+
+
 class Analyzer:
     """Turns texts into weighted stems, knowing the vocabulary of one social map."""
 
@@ -2182,10 +2192,12 @@ class Analyzer:
 
         return _ELIDED.sub(repl, unchat(text))
 
-    def terms(self, text: str) -> list[tuple[str, float]]:
+    def terms(self, text: str, apart: Collection[int] = ()) -> list[tuple[str, float]]:
         """Stems of a document text with weights (compound parts count half); the words
         of an age expression after its number are left out, as the number is
-        (:func:`age_words`)."""
+        (:func:`age_words`). ``apart``: indices (into :func:`words`) of words whose stems
+        are kept apart, prefixed with :data:`APART` (:meth:`provisions`: an example
+        question's service tried or over)."""
         unelided = self._unelide(text)
         found = words(unelided)
         ages = age_words(found)
@@ -2193,11 +2205,45 @@ class Analyzer:
         for i, word in enumerate(found):
             if word in lexicon.STOPWORDS or word.isdigit() or i in ages:
                 continue
-            out.append((self.stem(word), WEIGHT_WORD))
+            mark = APART if i in apart else ""
+            out.append((mark + self.stem(word), WEIGHT_WORD))
             for part in self._splitter.split(word):
                 if part not in lexicon.STOPWORDS:
-                    out.append((self.stem(part), WEIGHT_PART))
+                    out.append((mark + self.stem(part), WEIGHT_PART))
         return out
+
+    def word_stems(self, text: str) -> list[frozenset[str]]:
+        """Per word of ``text`` (indexed as :func:`words` indexes the unelided text) its
+        stem, as :meth:`terms` reads it, with the stems of what it abbreviates
+        (:data:`.lexicon.ABBREVIATIONS`: "ww" is also "werkloosheidswet", as a question's
+        word is read): what it may name."""
+        abbreviations = next((t for kind, _, t, _ in self._tables if kind == "abbreviation"),
+                             {})
+        return [frozenset([self.stem(w), *(self.stem(x) for x in abbreviations.get((w,), ())
+                                           if x not in lexicon.STOPWORDS)])
+                for w in words(self._unelide(text))]
+
+    def _asked(self, unelided: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The words of a guess that opens the text ("Consultatiebureau? ...": no ask,
+        background) and of the ask (the asking sentences and a stated priority, less a
+        guess), as :meth:`query` weighs them."""
+        # a guess that opens the text ("Consultatiebureau? ...") is no ask, and weighs as
+        # background, as does the need the asker puts second (session 15, router34)
+        guessed = guessed_words(unelided) if self._settled_weight != 1.0 else frozenset()
+        asked = (asked_sentences(unelided) | priority_words(unelided)
+                 if self._ask_weight != 1.0 else frozenset()) - guessed
+        return guessed, asked
+
+    def provisions(self, text: str, tried: frozenset[tuple[int, str]] = frozenset(),
+                   ) -> frozenset[int]:
+        """Indices (into :func:`words`) of what ``text`` says is not where the asker goes
+        next: a provision denied ("geen recht op WW"), one that runs out ("mijn WW loopt
+        af"), and what ``tried`` names as tried, refused or over outside the ask ("al
+        bij het UWV geweest", "Bbz is niet meer aan de orde"). The one reading of a
+        question (:meth:`query`: its words are denied) and of an example question
+        (:meth:`terms` ``apart``)."""
+        unelided = self._unelide(text)
+        return _provisions(unelided, tried, self._asked(unelided)[1])
 
     # ------------------------------------------------------------------ questions
 
@@ -2364,11 +2410,7 @@ class Analyzer:
         places = place_context(unelided) if self._place_weight != 1.0 else frozenset()
         frame = (asker_frame(unelided) | writer_intro(unelided)
                  if self._frame_weight != 1.0 else frozenset())
-        # a guess that opens the text ("Consultatiebureau? ...") is no ask, and weighs as
-        # background, as does the need the asker puts second (session 15, router34)
-        guessed = guessed_words(unelided) if self._settled_weight != 1.0 else frozenset()
-        asked = (asked_sentences(unelided) | priority_words(unelided)
-                 if self._ask_weight != 1.0 else frozenset()) - guessed
+        guessed, asked = self._asked(unelided)
         second = ((guessed | second_words(unelided)) - asked
                   if self._settled_weight != 1.0 else frozenset())
         said = words(unelided)
@@ -2431,8 +2473,7 @@ class Analyzer:
         # a provision denied ("geen recht op WW") wherever the question names it, and a
         # service said to be tried, over or in place outside the ask ("al bij het UWV
         # geweest", "Bbz is niet meer aan de orde"): the asker asks what comes next
-        provisions = denied_provisions(unelided) | ended_provisions(unelided) | (
-            settled_words(unelided, tried) - asked if tried else frozenset())
+        provisions = _provisions(unelided, tried, asked)
         denied = {w for i, w in kept if i in provisions} - {
             w for i, w in kept if i not in provisions}
         if not denied:

@@ -181,11 +181,6 @@ def test_no_ask_read_in_a_run_on_that_does_not_ask(text: str) -> None:
 
 #: Probes that still fail, with their cause (strict: they must fail until fixed).
 OPEN = {
-    # p26-05 passed from session 14 (s27-s29 retired), no rule changed; fails again since
-    # s30-s32 were retired (session 15)
-    "p26-05": "a letter about WW stopping in a month: Bijstand first by 851 against 847 for "
-              "the WW since s30-s32 were retired: s32's next-step example (WW running out, "
-              "then Bijstand) votes for the step after the letter's own subject",
     "p26-11": "a gas stop for maintenance in the whole block, said to be fine, still "
               "raises the cut-off signal (safety: an explained cut-off)",
     # p26-18 (both old people's ages read, the ouderenadviseur's age-band boost over the

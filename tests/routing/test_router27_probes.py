@@ -26,10 +26,6 @@ from busbaan.routing.text import asker_frame, contrasted_negations, denied_provi
 PROBES = read_jsonl("probes-s13-router27.jsonl")
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
 OPEN: dict[str, str] = {
-    "r27-17": ("fails since session 15's merges (found by the lead at the end of the "
-               "session, not yet read): 'Waar vraag ik bijstand aan?' after 'geen inkomen "
-               "meer sinds mijn WW is afgelopen' puts Kwijtschelding first; router34's "
-               "rules for a named service and an ended provision are the suspects"),
     "r27-01": ("a debt told by its rent ('de huur niet meer rond', 'aanmaningen') reads as "
                "rent arrears at the corporation; not the heading: it fails with the "
                "heading read as one too"),

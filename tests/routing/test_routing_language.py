@@ -41,12 +41,7 @@ def test_compound_and_split_words_find_the_same_service(router: Router) -> None:
         ("BBZ voor een zelfstandige die niet rondkomt", "wpi-bbz-zelfstandigen"),
         ("WSNP verzoek indienen", "shv-wsnp"),
         ("IIT aanvragen", "wpi-individuele-inkomenstoeslag"),
-        pytest.param("doorverwijzen naar de POH", "poh-ggz", marks=pytest.mark.xfail(
-            strict=True, reason=(
-                "since s30-s32 were retired (session 15): s32's next-step examples name the "
-                "POH as the help already tried ('de POH zegt dat het te zwaar is') and vote "
-                "for the specialist GGZ after it; 864 against 856. An example's mention of a "
-                "service tried is read as a vote for the next one"))),
+        ("doorverwijzen naar de POH", "poh-ggz"),
         ("Wmo aanvraag voor een scootmobiel", "wmo-hulpmiddelen"),
     ],
 )
