@@ -159,12 +159,6 @@ async def test_warm_handover_across_two_organisations(
     assert [p["regie"] for p in lead["data"]["history"]] == [regie.user_id, counsellor.user_id]
     assert lead["data"]["sideline"][0]["user_id"] == regie.user_id
 
-    # After the sideline period (bot clock), the previous lead is removed.
-    with moved(clock, days=15):
-        async def regie_gone() -> bool:
-            return (await members(counsellor.client, room)).get(regie.user_id) == "leave"
-
-        await eventually(regie_gone, timeout=15)
     wanted = ("handover.proposed", "handover.accepted", "regie.changed",
               "handover.sideline_ended", "membership.removed")
 
@@ -174,10 +168,20 @@ async def test_warm_handover_across_two_organisations(
         found = done_codes(service, case_id)
         return found if all(code in found for code in wanted) else []
 
-    try:
-        codes = await eventually(all_recorded, timeout=10)
-    except TimeoutError:
-        codes = done_codes(service, case_id)  # the assertions below say which is missing
+    # After the sideline period (bot clock), the previous lead is removed. The clock
+    # stays moved until the end is recorded: the reconciliation may remove the previous
+    # lead (the scope no longer covers an access that ran out) before the bot's timer
+    # records the end, and with the clock set back the access would not be due again
+    # (session 16, under load: the leave seen, handover.sideline_ended never recorded).
+    with moved(clock, days=15):
+        async def regie_gone() -> bool:
+            return (await members(counsellor.client, room)).get(regie.user_id) == "leave"
+
+        await eventually(regie_gone, timeout=15)
+        try:
+            codes = await eventually(all_recorded, timeout=20)
+        except TimeoutError:
+            codes = done_codes(service, case_id)  # the assertions below say which is missing
     for code in wanted:
         assert code in codes, code
     assert codes.index("handover.proposed") < codes.index("handover.accepted")
