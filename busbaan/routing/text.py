@@ -902,6 +902,11 @@ def asker_frame(text: str) -> frozenset[int]:
 #: optional place ("in Noord", "op school"), and the clause ends there.
 _INTRO_SUBJECTS = frozenset(["ik", "wij", "we", "i"])
 _INTRO_COPULAS = frozenset(["ben", "zijn", "am", "im", "are"])
+#: Subject and copula in one contracted word: "I'm a pastor." (:func:`words` reads "I'm"
+#: as "im"; session 16, router36: the retired s34's "I'm a SchuldHulpMaatje volunteer."
+#: and eight other retired "I'm a/an ..." openings were not read as the writer's role,
+#: where "I am a ..." was). Not "were" (a past tense as often as "we're").
+_INTRO_CONTRACTED = frozenset(["im"])
 _INTRO_WORK = frozenset(["werk", "werken", "work"])
 _INTRO_WORK_PREPS = frozenset(["bij", "als", "voor", "at", "as", "for"])
 _INTRO_DETERMINERS = frozenset(["een", "de", "het", "zijn", "haar", "hun", "a", "an", "the",
@@ -948,10 +953,13 @@ def writer_intro(text: str) -> frozenset[int]:
         n_words += tok[0].isalnum()
     found: set[int] = set()
     for start, tok in enumerate(tokens):
-        if tok not in _INTRO_SUBJECTS or (start and tokens[start - 1] not in _INTRO_END):
+        if (tok not in _INTRO_SUBJECTS and tok not in _INTRO_CONTRACTED) or (
+                start and tokens[start - 1] not in _INTRO_END):
             continue
         at = start + 1
-        if at < len(tokens) and tokens[at] in _INTRO_WORK:
+        if tok in _INTRO_CONTRACTED:
+            needs_determiner = True
+        elif at < len(tokens) and tokens[at] in _INTRO_WORK:
             at += 1
             if at >= len(tokens) or tokens[at] not in _INTRO_WORK_PREPS:
                 continue

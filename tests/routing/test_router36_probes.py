@@ -10,7 +10,10 @@ tests/data/socialmap/probes-s16-router36.jsonl.
   what is not asked: the service those words name keeps ``Tuning.denied_factor``;
 - :func:`busbaan.routing.text.ended_provisions`: a provision that ends on its own term
   ("mijn WW eindigt over drie maanden", "my WW ends in five weeks") is over, as one that
-  "loopt af"; without a term ("de huurtoeslag eindigt") it is not read so.
+  "loopt af"; without a term ("de huurtoeslag eindigt") it is not read so;
+- :func:`busbaan.routing.text.writer_intro`: "I'm a pastor." introduces the writer as
+  "I am a pastor." does;
+- the English table reads a phrasal verb across an object pronoun ("pay it back").
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ from typing import Any
 import pytest
 from routing_testdata import read_jsonl, top
 
-from busbaan.routing.text import denied_provisions, ended_provisions, words
+from busbaan.routing.text import (
+    Analyzer,
+    denied_provisions,
+    ended_provisions,
+    words,
+    writer_intro,
+)
 
 PROBES = read_jsonl("probes-s16-router36.jsonl")
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
@@ -89,6 +98,48 @@ def test_an_end_without_a_term_is_not_read_as_running_out(text: str) -> None:
     """Without "over"/"in" and a unit of time (or negated), an end may be a stop by the
     payer, which the asker wants back: nothing is over."""
     assert _picked(ended_provisions, text) == []
+
+
+# ------------------------------------------------------------------ the writer's role
+
+
+@pytest.mark.parametrize(("text", "intro"), [
+    ("I'm a Taalhuis volunteer. The woman I help was fired last week.",
+     ["im", "a", "taalhuis", "volunteer"]),
+    ("Hello, I'm an energy coach. A family I visit has had its gas cut.",
+     ["im", "an", "energy", "coach"]),
+])
+def test_a_contracted_i_am_introduces_the_writer(text: str, intro: list[str]) -> None:
+    """"I'm a/an <role>." is the writer's introduction, as "I am a <role>." is."""
+    assert _picked(writer_intro, text) == intro
+
+
+@pytest.mark.parametrize("text", [
+    "I'm so tired of the letters. Who helps?",
+    "I'm a single mum with two kids. We have no money for food.",
+])
+def test_a_contracted_i_am_without_a_role_is_no_introduction(text: str) -> None:
+    """"I'm" with no determiner and role, or with a family word, introduces no role."""
+    assert _picked(writer_intro, text) == []
+
+
+# ------------------------------------------------------------------ phrasal verbs
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("Now they say I have to pay it back.", "pay it back"),
+    ("The energy company will cut us off on Monday.", "cut us off"),
+])
+def test_a_phrasal_verb_is_read_across_its_object_pronoun(text: str, source: str) -> None:
+    """A two-word English key is found with an object pronoun between its words."""
+    analyzer = Analyzer(["terugbetalen afsluiting"])
+    assert source in {t.source for t in analyzer.query(text) if t.kind == "english"}
+
+
+def test_a_pronoun_before_another_word_makes_no_phrasal_verb() -> None:
+    """"pay it in cash": "in" is no particle of a key "pay in"; nothing is read."""
+    analyzer = Analyzer(["terugbetalen afsluiting"])
+    assert not [t for t in analyzer.query("I pay it in cash.") if t.kind == "english"]
 
 
 # ------------------------------------------------------------------ the ranking
