@@ -146,9 +146,9 @@ def test_a_pronoun_before_another_word_makes_no_phrasal_verb() -> None:
 
 
 @pytest.mark.parametrize(("question", "service"), [
-    ("Sinds ik een verblijfsvergunning voor onbepaalde tijd heb, hoef ik niet meer in te "
-     "burgeren. Toch wil ik beter Nederlands leren spreken. Waar kan dat gratis?",
-     "wpi-inburgering"),
+    ("We got our Dutch passports last year, so my wife no longer has to follow the "
+     "integration programme. She still struggles to read the letters we get. Where can "
+     "she take reading lessons?", "wpi-inburgering"),
     ("My WW ends in five weeks and there is no new job in sight. What income can I apply "
      "for after that? I'm 58.", "uwv-ww"),
 ])
