@@ -1158,6 +1158,17 @@ ENGLISH: Mapping[str, str] = {
     "caregiver": "mantelzorger",
     "carer": "mantelzorger",
     "informal carer": "mantelzorger",
+    # a death in the family, the life change as Dutch writes it ("sinds mijn vrouw is
+    # overleden", "na het overlijden van", "rouw"): Van Dale Engels-Nederlands (pass away:
+    # overlijden; bereavement, grief: rouw). Session 16 (router36): the retired s33's
+    # English widower read "passed away" as the AOW's example questions' words only.
+    "passed away": "overleden overlijden",
+    "died": "overleden overlijden",
+    "death": "overlijden",
+    "bereavement": "rouw overlijden",
+    "bereaved": "rouw",
+    "grief": "rouw",
+    "grieving": "rouw",
     "lonely": "eenzaam",
     "loneliness": "eenzaamheid",
     "isolated": "eenzaam geisoleerd",

@@ -111,6 +111,20 @@ ENTITLEMENT_PREPOSITIONS = frozenset(["op", "to", "for"])
 NEED_VERBS = frozenset(["hoef", "hoeft", "hoeven", "hoefde", "hoefden",
                         "need", "needs", "needed"])
 NOT_NEEDED = "nodig"
+#: English "have to", "has to" (the need verb of obligation; Dutch "hoeven" in a negation: "I don't
+#: have to do the exam" = "ik hoef het examen niet te doen").
+HAVE = frozenset(["have", "has", "had"])
+TO = "to"
+#: "No longer" (Dutch "niet meer", English "not ... anymore", "no longer"; grammar
+#: words): a need negated with it is over, an exemption ("ik hoef niet meer in te
+#: burgeren", "I don't have to do the integration exam anymore"): its object is not what
+#: is asked, even where a "te"/"to" infinitive follows (session 16, router36: the retired
+#: s33's newcomer who no longer has to do the exam asks where to practise Dutch).
+NO_LONGER = frozenset(["meer", "anymore", "longer"])
+#: Words that may follow the negation at the end of a clause whose object was put first
+#: ("Geld voor meubels hoef ik niet", "Een advocaat heb ik niet nodig"; ANS 14.2: a
+#: fronted object, the finite verb second): the clause ends in its negation.
+CLAUSE_END_AFTER_NEGATION = NO_LONGER | frozenset([NOT_NEEDED, "echt", "hoor", "zo"])
 #: Locative prepositions (Dutch and English grammar words, not domain words): the noun
 #: they govern says *where* something happens ("gepest op school", "bullied at
 #: school", "bijt op de opvang"), not what the need is. "naar" is left out on purpose:
@@ -749,7 +763,35 @@ def denied_provisions(text: str) -> frozenset[int]:
                     word != "geen" and after and folded[after[0]] in NEED_VERBS):
                 out.update(j for j in after[: NEGATION_SCOPE + 1]
                            if folded[j] not in NEED_VERBS and folded[j] != NOT_NEEDED)
+        out.update(_need_no_more(clause, folded))
     return frozenset(out)
+
+
+def _need_no_more(clause: Sequence[int], folded: Sequence[str]) -> list[int]:
+    """The words of a clause that says a need is over or its object is not needed: a
+    need verb (:data:`NEED_VERBS`, English :data:`HAVE` "to") with a negation other than
+    "geen" (read by :func:`denied_provisions` itself), and either "no longer"
+    (:data:`NO_LONGER`: "ik hoef niet meer in te burgeren", "I don't have to do the exam
+    anymore", "no longer have to") or the negation ending the clause after a fronted
+    object ("Geld voor meubels hoef ik niet", "Schuldhulp heb ik niet nodig"). Not "hij
+    hoeft het niet te betalen": a "te" infinitive after a plain negation is the need of
+    a remission. The clause's words but the need verb, the negation and the markers."""
+    said = [folded[i] for i in clause]
+    needs = [n for n, w in enumerate(said)
+             if w in NEED_VERBS or w == NOT_NEEDED
+             or (w in HAVE and said[n + 1 : n + 2] == [TO])]
+    negations = [n for n, w in enumerate(said) if w in NEGATIONS and w != "geen"
+                 and w not in NEGATIVE_PRONOUNS]
+    if not needs or not negations:
+        return []
+    last = negations[-1]
+    ends = all(w in CLAUSE_END_AFTER_NEGATION for w in said[last + 1 :]) and (
+        last > needs[0] or NOT_NEEDED in said[last + 1 :])
+    if not (NO_LONGER & set(said) or ends):
+        return []
+    markers = {*needs, *(n + 1 for n in needs if said[n] in HAVE), *negations}
+    return [i for n, i in enumerate(clause)
+            if n not in markers and said[n] not in CLAUSE_END_AFTER_NEGATION]
 
 
 #: A provision said to run out ("mijn WW loopt over twee maanden af", "wat als de WW op
@@ -774,6 +816,18 @@ ENDING_PAIRS: tuple[tuple[str, str], ...] = (
     ("runs", "out"), ("run", "out"), ("ran", "out"), ("running", "out"),
 )
 ENDING_ADJACENT: tuple[tuple[str, str], ...] = (("is", "op"), ("op", "is"))
+#: "Eindigen" and "end" *with a time still to come* ("mijn WW eindigt over zes weken",
+#: "my benefit ends in two months"): the provision runs out on its own term, as with
+#: "loopt af"; without one ("de huurtoeslag eindigt", "stopt") it may be stopped by the
+#: one who pays it (above). The verb, then "over" / "in" and a unit of time within
+#: :data:`ENDING_TIME_SPAN` words (Dutch and English grammar words; session 16,
+#: router36: the retired s34's letter "mijn WW eindigt over zes weken", asking what
+#: comes after the WW).
+ENDING_ON_TERM = frozenset(["eindigt", "eindigen", "ends", "end"])
+ENDING_TERM_PREPOSITIONS = frozenset(["over", "in"])
+TIME_UNITS = frozenset(["dag", "dagen", "week", "weken", "maand", "maanden", "jaar",
+                        "day", "days", "week", "weeks", "month", "months", "year", "years"])
+ENDING_TIME_SPAN = 4
 
 
 def ended_provisions(text: str) -> frozenset[int]:
@@ -793,6 +847,9 @@ def ended_provisions(text: str) -> frozenset[int]:
                            said.index(first) + 1 + said[said.index(first) + 1 :].index(second)}
         ending |= {n + k for n, pair in enumerate(pairwise(said)) if pair in ENDING_ADJACENT
                    for k in (0, 1)}
+        ending |= {n for n, w in enumerate(said) if w in ENDING_ON_TERM
+                   and n + 1 < len(said) and said[n + 1] in ENDING_TERM_PREPOSITIONS
+                   and TIME_UNITS & set(said[n + 2 : n + 2 + ENDING_TIME_SPAN])}
         if ending:
             out.update(i for n, i in enumerate(clause) if n not in ending)
     return frozenset(out)
@@ -848,6 +905,11 @@ def asker_frame(text: str) -> frozenset[int]:
 #: optional place ("in Noord", "op school"), and the clause ends there.
 _INTRO_SUBJECTS = frozenset(["ik", "wij", "we", "i"])
 _INTRO_COPULAS = frozenset(["ben", "zijn", "am", "im", "are"])
+#: Subject and copula in one contracted word: "I'm a pastor." (:func:`words` reads "I'm"
+#: as "im"; session 16, router36: the retired s34's "I'm a SchuldHulpMaatje volunteer."
+#: and eight other retired "I'm a/an ..." openings were not read as the writer's role,
+#: where "I am a ..." was). Not "were" (a past tense as often as "we're").
+_INTRO_CONTRACTED = frozenset(["im"])
 _INTRO_WORK = frozenset(["werk", "werken", "work"])
 _INTRO_WORK_PREPS = frozenset(["bij", "als", "voor", "at", "as", "for"])
 _INTRO_DETERMINERS = frozenset(["een", "de", "het", "zijn", "haar", "hun", "a", "an", "the",
@@ -894,10 +956,13 @@ def writer_intro(text: str) -> frozenset[int]:
         n_words += tok[0].isalnum()
     found: set[int] = set()
     for start, tok in enumerate(tokens):
-        if tok not in _INTRO_SUBJECTS or (start and tokens[start - 1] not in _INTRO_END):
+        if (tok not in _INTRO_SUBJECTS and tok not in _INTRO_CONTRACTED) or (
+                start and tokens[start - 1] not in _INTRO_END):
             continue
         at = start + 1
-        if at < len(tokens) and tokens[at] in _INTRO_WORK:
+        if tok in _INTRO_CONTRACTED:
+            needs_determiner = True
+        elif at < len(tokens) and tokens[at] in _INTRO_WORK:
             at += 1
             if at >= len(tokens) or tokens[at] not in _INTRO_WORK_PREPS:
                 continue
@@ -2041,6 +2106,28 @@ def _english_stemmer() -> Callable[[str], str]:
     return stem
 
 
+#: English particles of phrasal verbs, and the object pronouns English puts between a
+#: phrasal verb and its particle ("pay it back", "cut us off", "turned her down": with a
+#: pronoun object the particle must follow it; any English grammar, e.g. Swan, Practical
+#: English Usage 2.4). A two-word key of the English table ("pay back", "cut off") is
+#: read across one such pronoun (session 16, router36: the retired s35's "who has to pay
+#: it back" read no "terugbetalen").
+PHRASAL_PARTICLES = frozenset(["back", "off", "out", "in", "up", "down", "away", "over", "on"])
+OBJECT_PRONOUNS = frozenset(["it", "them", "him", "her", "me", "us", "you", "this", "that"])
+
+
+def _split_phrasal(table: Mapping[tuple[str, ...], list[str]], keys: Sequence[str],
+                   original: Sequence[str], start: int) -> tuple[str, ...] | None:
+    """The two-word key of ``table`` that the verb at ``start``, an object pronoun and a
+    particle after it make (:data:`PHRASAL_PARTICLES`, :data:`OBJECT_PRONOUNS`), or
+    None."""
+    if (start + 2 < len(keys) and original[start + 1] in OBJECT_PRONOUNS
+            and original[start + 2] in PHRASAL_PARTICLES):
+        key = (keys[start], keys[start + 2])
+        return key if key in table else None
+    return None
+
+
 def _compile(
     table: Mapping[str, str], stem: Callable[[str], str] | None
 ) -> dict[tuple[str, ...], list[str]]:
@@ -2513,6 +2600,10 @@ class Analyzer:
             i = 0
             while i < len(keys):
                 size = self._match(table, keys, surface, i, content)
+                key = tuple(keys[i : i + size])
+                if not size and kind == "english" and (split := _split_phrasal(
+                        table, keys, original, i)):
+                    size, key = 3, split
                 if not size:
                     i += 1
                     continue
@@ -2521,7 +2612,7 @@ class Analyzer:
                 factor = max(self.everyday(w) for w in surface[i : i + size])
                 if where:
                     factor *= max(where[i : i + size])
-                for w in table[tuple(keys[i : i + size])]:
+                for w in table[key]:
                     if w in lexicon.STOPWORDS:
                         continue
                     out.append(Term(self.stem(w), weight * factor, source, kind))
