@@ -404,6 +404,13 @@ def as_spelt(word: str) -> str:
 _TIMES = re.compile(r"(?<![a-z0-9.,])(\d{1,3}) ?x(?![a-z0-9])")
 
 
+#: How many texts :func:`chat_written_out` keeps written out: the safety reader, the
+#: person's age and place and the ranker each write out the same question (a dozen
+#: times per question; session 16, speed); a few questions' worth, no more.
+_TEXTS_KEPT = 32
+
+
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
 def chat_written_out(folded: str) -> str:
     """An already folded text with its chat and regional spellings written out
     (:data:`SPELLINGS`), the shorthand of case notes too (:data:`.lexicon.SHORTHAND`,
