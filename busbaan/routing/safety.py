@@ -36,7 +36,12 @@ from busbaan.privacy import MONTH_NUMBERS
 from busbaan.routing import commonness
 from busbaan.routing.lexicon import STOPWORDS, fold
 from busbaan.routing.model import MapProblem, SocialMap
-from busbaan.routing.text import chat_written_out, may_be_misspelt, misspelling_of
+from busbaan.routing.text import (
+    TEXTS_KEPT,
+    chat_written_out,
+    may_be_misspelt,
+    misspelling_of,
+)
 
 DEFAULT_FILE = "safety_signals.yaml"
 #: Other words allowed between two words of a cue.
@@ -1179,12 +1184,6 @@ def _english_perfect(surface: Sequence[str]) -> list[int]:
     return out
 
 
-#: How many texts' words (:func:`_words_of`) are kept: one question is read four or five
-#: times while it is routed (:func:`detect`, its assessment, :func:`settled_parts` twice,
-#: :func:`figurative_parts`), each time the same text; a few questions' worth, no more.
-_TEXTS_KEPT = 16
-
-
 @dataclass(frozen=True, slots=True)
 class _Words:
     """A text's words as :class:`_Question` reads them, computed once per text and
@@ -1204,11 +1203,13 @@ class _Words:
     where: dict[str, tuple[int, ...]]
 
 
-@functools.lru_cache(maxsize=_TEXTS_KEPT)
+@functools.lru_cache(maxsize=TEXTS_KEPT)
 def _words_of(question: str, spelling: tuple[str, ...]) -> _Words:
     """The words of ``question`` (see :class:`_Question`); ``spelling``: the cue words
     a misspelt word may stand for (:func:`_misspelt`). Session 16 (speed): the router
-    read each question's words four or five times, a tenth of its time."""
+    read each question's words four or five times (:func:`detect`, its assessment,
+    :func:`settled_parts` twice, :func:`figurative_parts`), a tenth of its time; kept
+    for :data:`.text.TEXTS_KEPT` texts."""
     text = _spelled_out(fold(_straight_quotes(question)))
     surface = _TOKEN.findall(text)
     toks = [lemma(t) if t[0].isalnum() else t for t in surface]
