@@ -42,6 +42,7 @@ from busbaan.routing.text import (
     may_be_misspelt,
     misspelling_of,
 )
+from busbaan.routing.yamltext import load_yaml
 
 DEFAULT_FILE = "safety_signals.yaml"
 #: Other words allowed between two words of a cue.
@@ -958,7 +959,7 @@ def _parse_text(text: str, source: str) -> SafetySignals:
     in one process before. An edited file is new text: parsed again. A broken file
     raises each time (an exception is not kept)."""
     try:
-        raw: Any = yaml.safe_load(text)
+        raw: Any = load_yaml(text)
     except (ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
         raise _unreadable(source, exc) from None
     return parse_signals(raw, source)
