@@ -2059,8 +2059,11 @@ def _candidates(cues: tuple[tuple[str, ...], ...], q: _Question) -> list[int]:
                                          tuple(frozenset(cue) for cue in cues))
     _, table, empty, first, words = entry
     present = q.present
+    opening = first & present
+    if not opening and not empty:
+        return []  # most cue lists: none of their first words occurs (session 16)
     tried = set(empty)
-    for word in first & present:
+    for word in opening:
         tried.update(table[word])
     return [n for n in sorted(tried) if words[n] <= present]
 
@@ -2929,7 +2932,8 @@ def _matched_as_written(q: _Question, cue: tuple[str, ...]) -> tuple[int, ...]:
     n = len(cue)
     out = []
     for start in range(len(q.surface) - n + 1):
-        if tuple(q.surface[start:start + n]) != cue:
+        # the first word first: most cues are not in the question (session 16)
+        if (n and q.surface[start] != cue[0]) or tuple(q.surface[start:start + n]) != cue:
             continue
         if any(q.surface[i] in _DENY for i in range(max(start - 2, 0), start)
                if q.clause[i] == q.clause[start]):
