@@ -2930,10 +2930,11 @@ def _matched_as_written(q: _Question, cue: tuple[str, ...]) -> tuple[int, ...]:
     """The first positions of ``cue``'s occurrences word for word as written (folded),
     not negated just before it in its clause ("niet jaren geleden")."""
     n = len(cue)
-    out = []
+    out: list[int] = []
+    if n and cue[0] not in q.surface:
+        return ()  # most cues: their first word is not in the question (session 16)
     for start in range(len(q.surface) - n + 1):
-        # the first word first: most cues are not in the question (session 16)
-        if (n and q.surface[start] != cue[0]) or tuple(q.surface[start:start + n]) != cue:
+        if tuple(q.surface[start:start + n]) != cue:
             continue
         if any(q.surface[i] in _DENY for i in range(max(start - 2, 0), start)
                if q.clause[i] == q.clause[start]):
