@@ -3,7 +3,7 @@
 Standalone (imports only ``busbaan``), so that it can run against another checkout:
 ``PYTHONPATH=<checkout> python bench/route_speed.py <command>``.
 
-- ``dump OUT``: route every retired question (the frozen sets of 2026-12-03 .. 2026-12-10:
+- ``dump OUT``: route every retired question (the frozen sets of 2026-12-03 .. 2026-12-13:
   never a held-out set) and write each full answer (services, scores, why, safety,
   caution, confidence, notes; the calibration features) to OUT, keyed by question id;
   no question text is written.
@@ -28,16 +28,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "socialmap"
-#: The retired question sets (held-out sets of sessions 3-12, retired): the sets of
-#: 2026-12-11 are held out and never read here.
-RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-10-*.jsonl")
+#: The retired question sets (held-out sets s3-s35, retired by session 16): the sets of
+#: 2026-12-14 (s36-s38) are held out and never read here.
+RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-1[0-3]-*.jsonl")
+HELD_OUT = "2026-12-14"
 
 
 def retired() -> list[dict]:
     rows = []
     for pattern in RETIRED:
         for path in sorted(DATA.glob(pattern)):
-            if "2026-12-11" in path.name:  # never a held-out set
+            if HELD_OUT in path.name:  # never a held-out set
                 continue
             with path.open(encoding="utf-8") as handle:
                 for n, line in enumerate(handle, start=1):

@@ -8,6 +8,7 @@ it, is read as the number: "een man van achtentachtig", :mod:`busbaan.numerals`)
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from busbaan.errors import UsageError
 from busbaan.numerals import spelled_numbers
 from busbaan.routing import lexicon
 from busbaan.routing.lexicon import fold
-from busbaan.routing.text import chat_written_out
+from busbaan.routing.text import TEXTS_KEPT, chat_written_out
 
 Source = Literal["context", "question"]
 
@@ -293,6 +294,7 @@ def _decade_age(match: re.Match[str]) -> str:
     return str(tens * 10 + _DECADE_PART.get(part or "", 5))
 
 
+@functools.lru_cache(maxsize=TEXTS_KEPT)
 def _read(text: str) -> str:
     """``text`` folded, with its numbers written out in words put in digits, so that one
     set of age patterns reads "man van 88" and "man van achtentachtig" alike; an age

@@ -66,6 +66,7 @@ from busbaan.errors import UsageError
 from busbaan.privacy import find_personal_data, name_kinds, possible_names
 from busbaan.routing.model import MapProblem, SocialMap
 from busbaan.routing.text import APART, Analyzer, words
+from busbaan.routing.yamltext import load_yaml
 
 #: The package directory of the shipped example files.
 DEFAULT_PACKAGE = "busbaan.routing.examples"
@@ -386,7 +387,7 @@ def _parse_text(text: str, source: str) -> ExampleSet:
     calibration, ``busbaan route``). An edited file is new text: parsed again. A
     broken file raises each time (an exception is not kept)."""
     try:
-        raw: Any = yaml.safe_load(text)
+        raw: Any = load_yaml(text)
     except (ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
         raise _unreadable(source, exc) from None
     return parse_examples(raw, source)

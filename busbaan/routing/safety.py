@@ -38,10 +38,12 @@ from busbaan.routing.lexicon import STOPWORDS, fold
 from busbaan.routing.model import MapProblem, SocialMap
 from busbaan.routing.text import (
     CLAUSE_OPENERS,
+    TEXTS_KEPT,
     chat_written_out,
     may_be_misspelt,
     misspelling_of,
 )
+from busbaan.routing.yamltext import load_yaml
 
 DEFAULT_FILE = "safety_signals.yaml"
 #: Other words allowed between two words of a cue.
@@ -958,7 +960,7 @@ def _parse_text(text: str, source: str) -> SafetySignals:
     in one process before. An edited file is new text: parsed again. A broken file
     raises each time (an exception is not kept)."""
     try:
-        raw: Any = yaml.safe_load(text)
+        raw: Any = load_yaml(text)
     except (ValueError, OverflowError, RecursionError, yaml.YAMLError) as exc:
         raise _unreadable(source, exc) from None
     return parse_signals(raw, source)
@@ -1184,32 +1186,132 @@ def _english_perfect(surface: Sequence[str]) -> list[int]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A text's words as :class:`_Question` reads them, computed once per text and
+    spelling (:func:`_words_of`) and shared by every reading of it: read-only. ``where``
+    memoises :meth:`_Question.where` (a pure function of the rest)."""
+
+    surface: list[str]
+    quoted: frozenset[int]
+    toks: list[str]
+    clause: list[int]
+    exact: dict[str, list[int]]
+    heads: dict[str, list[int]]
+    extra: dict[str, list[int]]
+    lacks: list[int]
+    owners: dict[str, list[int]]
+    present: frozenset[str]
+    where: dict[str, tuple[int, ...]]
+
+
+@functools.lru_cache(maxsize=TEXTS_KEPT)
+def _words_of(question: str, spelling: tuple[str, ...]) -> _Words:
+    """The words of ``question`` (see :class:`_Question`); ``spelling``: the cue words
+    a misspelt word may stand for (:func:`_misspelt`). Session 16 (speed): the router
+    read each question's words four or five times (:func:`detect`, its assessment,
+    :func:`settled_parts` twice, :func:`figurative_parts`), a tenth of its time; kept
+    for :data:`.text.TEXTS_KEPT` texts."""
+    text = _spelled_out(fold(_straight_quotes(question)))
+    surface = _TOKEN.findall(text)
+    toks = [lemma(t) if t[0].isalnum() else t for t in surface]
+    for i in _english_perfect(surface):
+        toks[i] = "be"
+    clause: list[int] = []
+    number = 0
+    exact: dict[str, list[int]] = {}
+    heads_of: dict[str, list[int]] = {}
+    # words a position also stands for: a joined separable verb's particle and joined
+    # lemma (:func:`split_separable`)
+    extra: dict[str, list[int]] = {}
+    lacks: list[int] = []  # positions of words of lack (:data:`LACKS`)
+    for i, tok in enumerate(toks):
+        if not tok[0].isalnum():
+            number += 1
+            clause.append(-1)
+            continue
+        clause.append(number)
+        exact.setdefault(tok, []).append(i)
+        word = surface[i]
+        if word in LACKS or (i > 0 and surface[i - 1] in _LACK_AFTER.get(word, ())):
+            lacks.append(i)
+        split = split_separable(word)
+        if split is not None:
+            for part in split:
+                if part != tok:
+                    extra.setdefault(part, []).append(i)
+        meant = _misspelt(word, tok, spelling)
+        if meant is not None:
+            extra.setdefault(meant, []).append(i)
+        for head in heads(tok):
+            if head != tok:
+                heads_of.setdefault(head, []).append(i)
+    for at in range(1, len(surface)):
+        # s15 (safety38; retired h31-031 "gas en licht af gesloten"): a separable
+        # verb's participle written apart from its particle, right after it ("af
+        # gesloten", "uit gezet"): the most written-apart compound of phone Dutch
+        # (Taalunie, Woordenlijst: scheidbare werkwoorden aaneen, "afgesloten") reads
+        # as the joined verb; only a participle ("ge-"), so "gaat uit eten" stays two
+        particle, participle = surface[at - 1], surface[at]
+        if particle in PARTICLES and participle.startswith("ge"):
+            split = split_separable(particle + participle)
+            if split is not None:
+                for verb in {split[1], lemma(particle + participle)} - {toks[at]}:
+                    extra.setdefault(verb, []).append(at)
+    for at, word in enumerate(surface):
+        # "er ... uit" is "eruit" split (ANS, gesplitst voornaamwoordelijk bijwoord:
+        # "ze moet er met de kinderen uit" = "moet eruit"), in one clause
+        joined = _SPLIT_ER.get(word)
+        if joined is None:
+            continue
+        before = at - 1
+        while before >= 0 and toks[before][0].isalnum() and (
+                surface[before] not in _CLAUSE_END):
+            if surface[before] == "er":
+                extra.setdefault(joined, []).append(at)
+                break
+            before -= 1
+    # positions of possessives by the article they may stand for
+    owners = {article: [i for i, word in enumerate(surface) if word in possessives]
+              for article, possessives in POSSESSIVES.items()}
+    # every word that occurs, as itself or as a compound's head (a quick test)
+    present = frozenset(exact) | frozenset(heads_of) | frozenset(
+        article for article, places in owners.items() if places) | frozenset(
+        extra) | (NOUN_NEGATIONS if lacks else frozenset())
+    return _Words(surface=surface, quoted=_quoted(text), toks=toks, clause=clause,
+                  exact=exact, heads=heads_of, extra=extra, lacks=lacks, owners=owners,
+                  present=present, where={})
+
+
 class _Question:
     """A question's folded words (``surface``), their lemmas (``toks``), the clause of
     each position, and where each cue word occurs (computed once per word: detection
-    reads hundreds of cues)."""
+    reads hundreds of cues). The words are read once per text (:func:`_words_of`) and
+    shared: read-only; what :func:`detect` sets is this reading's own."""
 
     __slots__ = ("_covered", "_exact", "_extra", "_heads", "_lacks", "_owners", "_where",
                  "blocked", "clause", "covers", "idioms", "owned", "present", "quoted",
                  "reading", "surface", "things", "toks")
 
     def __init__(self, question: str, spelling: Sequence[str] = ()) -> None:
-        text = _spelled_out(fold(_straight_quotes(question)))
-        self.surface = _TOKEN.findall(text)
+        words = _words_of(question, tuple(spelling))
+        self.surface = words.surface
         #: Positions of words inside quotation marks (:func:`_quoted`).
-        self.quoted = _quoted(text)
-        self.toks = [lemma(t) if t[0].isalnum() else t for t in self.surface]
-        for i in _english_perfect(self.surface):
-            self.toks[i] = "be"
-        self.clause: list[int] = []
-        number = 0
-        self._exact: dict[str, list[int]] = {}
-        self._heads: dict[str, list[int]] = {}
-        #: Words a position also stands for: a joined separable verb's particle and
-        #: joined lemma (:func:`split_separable`).
-        self._extra: dict[str, list[int]] = {}
+        self.quoted = words.quoted
+        self.toks = words.toks
+        self.clause = words.clause
+        self._exact = words.exact
+        self._heads = words.heads
+        #: Words a position also stands for (a joined separable verb's particle and
+        #: joined lemma, a misspelt cue word, "eruit" split).
+        self._extra = words.extra
         #: Positions of words of lack (:data:`LACKS`).
-        self._lacks: list[int] = []
+        self._lacks = words.lacks
+        #: Positions of possessives by the article they may stand for.
+        self._owners = words.owners
+        #: Every word that occurs, as itself or as a compound's head (a quick test).
+        self.present = words.present
+        self._where = words.where
         #: Positions inside a figurative use (set by :func:`detect`).
         self.blocked: frozenset[int] = frozenset()
         #: Positions inside an idiom (``signals.figurative``), set by :func:`detect`: an
@@ -1226,60 +1328,6 @@ class _Question:
         self.covers: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}  # _PhrasalIndex
         self.reading: str | None = None
         self._covered: dict[tuple[str | None, tuple[str, ...], int], bool] = {}
-        for i, tok in enumerate(self.toks):
-            if not tok[0].isalnum():
-                number += 1
-                self.clause.append(-1)
-                continue
-            self.clause.append(number)
-            self._exact.setdefault(tok, []).append(i)
-            word = self.surface[i]
-            if word in LACKS or (i > 0 and self.surface[i - 1] in _LACK_AFTER.get(word, ())):
-                self._lacks.append(i)
-            split = split_separable(word)
-            if split is not None:
-                for part in split:
-                    if part != tok:
-                        self._extra.setdefault(part, []).append(i)
-            meant = _misspelt(word, tok, spelling)
-            if meant is not None:
-                self._extra.setdefault(meant, []).append(i)
-            for head in heads(tok):
-                if head != tok:
-                    self._heads.setdefault(head, []).append(i)
-        for at in range(1, len(self.surface)):
-            # s15 (safety38; retired h31-031 "gas en licht af gesloten"): a separable
-            # verb's participle written apart from its particle, right after it ("af
-            # gesloten", "uit gezet"): the most written-apart compound of phone Dutch
-            # (Taalunie, Woordenlijst: scheidbare werkwoorden aaneen, "afgesloten") reads
-            # as the joined verb; only a participle ("ge-"), so "gaat uit eten" stays two
-            particle, participle = self.surface[at - 1], self.surface[at]
-            if particle in PARTICLES and participle.startswith("ge"):
-                split = split_separable(particle + participle)
-                if split is not None:
-                    for verb in {split[1], lemma(particle + participle)} - {self.toks[at]}:
-                        self._extra.setdefault(verb, []).append(at)
-        for at, word in enumerate(self.surface):
-            # "er ... uit" is "eruit" split (ANS, gesplitst voornaamwoordelijk bijwoord:
-            # "ze moet er met de kinderen uit" = "moet eruit"), in one clause
-            joined = _SPLIT_ER.get(word)
-            if joined is None:
-                continue
-            before = at - 1
-            while before >= 0 and self.toks[before][0].isalnum() and (
-                    self.surface[before] not in _CLAUSE_END):
-                if self.surface[before] == "er":
-                    self._extra.setdefault(joined, []).append(at)
-                    break
-                before -= 1
-        self._where: dict[str, tuple[int, ...]] = {}
-        #: Positions of possessives by the article they may stand for.
-        self._owners = {article: [i for i, word in enumerate(self.surface) if word in owners]
-                        for article, owners in POSSESSIVES.items()}
-        #: Every word that occurs, as itself or as a compound's head (a quick test).
-        self.present = frozenset(self._exact) | frozenset(self._heads) | frozenset(
-            article for article, places in self._owners.items() if places) | frozenset(
-            self._extra) | (NOUN_NEGATIONS if self._lacks else frozenset())
 
     def where(self, word: str) -> tuple[int, ...]:
         """Positions whose word is ``word`` (see :func:`same`), in order; none for a
@@ -2012,8 +2060,11 @@ def _candidates(cues: tuple[tuple[str, ...], ...], q: _Question) -> list[int]:
                                          tuple(frozenset(cue) for cue in cues))
     _, table, empty, first, words = entry
     present = q.present
+    opening = first & present
+    if not opening and not empty:
+        return []  # most cue lists: none of their first words occurs (session 16)
     tried = set(empty)
-    for word in first & present:
+    for word in opening:
         tried.update(table[word])
     return [n for n in sorted(tried) if words[n] <= present]
 
@@ -2886,7 +2937,9 @@ def _matched_as_written(q: _Question, cue: tuple[str, ...]) -> tuple[int, ...]:
     """The first positions of ``cue``'s occurrences word for word as written (folded),
     not negated just before it in its clause ("niet jaren geleden")."""
     n = len(cue)
-    out = []
+    out: list[int] = []
+    if n and cue[0] not in q.surface:
+        return ()  # most cues: their first word is not in the question (session 16)
     for start in range(len(q.surface) - n + 1):
         if tuple(q.surface[start:start + n]) != cue:
             continue

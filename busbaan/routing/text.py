@@ -421,6 +421,15 @@ def as_spelt(word: str) -> str:
 _TIMES = re.compile(r"(?<![a-z0-9.,])(\d{1,3}) ?x(?![a-z0-9])")
 
 
+#: How many texts a reading of a whole text keeps (:func:`chat_written_out`,
+#: :func:`contrasted_negations`, :func:`corrected_words`, :func:`idiom_words`;
+#: :func:`.safety._words_of`, :func:`.context._read`): the ranker, the safety reader
+#: and the person's age and place each read the same question, up to a dozen times
+#: while it is routed (session 16, speed); a few questions' worth, no more.
+TEXTS_KEPT = 32
+
+
+@functools.lru_cache(maxsize=TEXTS_KEPT)
 def chat_written_out(folded: str) -> str:
     """An already folded text with its chat and regional spellings written out
     (:data:`SPELLINGS`), the shorthand of case notes too (:data:`.lexicon.SHORTHAND`,
@@ -584,6 +593,7 @@ def age_words(found: Sequence[str]) -> frozenset[int]:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=TEXTS_KEPT)
 def contrasted_negations(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of words ruled out by a contrastive negation.
 
@@ -1093,13 +1103,15 @@ def priority_words(text: str) -> frozenset[int]:
     sentence (:func:`_focus_leads`)."""
     tokens, at_word, sentence = _sentences_of(text)
     marks = PRIORITY_MARKS + PRIORITY_COMPARATIVES
+    first = frozenset(m[0] for m in marks)  # a quick test (session 16)
     out: set[int] = set()
     marked = False
     for at, index in enumerate(at_word):
         if index is None:
             marked = False
             continue
-        if not marked and any(tuple(tokens[at : at + len(m)]) == m for m in marks):
+        if not marked and tokens[at] in first and any(
+                tuple(tokens[at : at + len(m)]) == m for m in marks):
             marked = True
         if marked:
             out.add(index)
@@ -1218,6 +1230,8 @@ CORRECTION_MARKS: tuple[tuple[str, ...], ...] = (
 #: punctuation mark after it ("..., maar nee, het is erger", "Nee, eigenlijk ..."). "Nee
 #: serieus" takes back a tone, not a need; "zegt nee" is a refusal (:data:`.lexicon.SETTLED`).
 ANSWER_PARTICLES = frozenset(["nee", "no"])
+#: The first words of :data:`CORRECTION_MARKS` (a quick test, session 16).
+_CORRECTION_FIRST = frozenset(m[0] for m in CORRECTION_MARKS)
 #: What may stand between the start of a sentence and a repair, so that the repair takes
 #: back the sentence before ("Hmm, actually forget the story").
 REPAIR_FILLERS = frozenset(["hmm", "hm", "eh", "uh", "oh", "o", "nou", "ok", "oke", "okay",
@@ -1232,7 +1246,8 @@ def _repairs(tokens: Sequence[str]) -> list[int]:
     for at, tok in enumerate(tokens):
         if not tok[0].isalnum():
             continue
-        if any(tuple(tokens[at : at + len(m)]) == m for m in CORRECTION_MARKS):
+        if tok in _CORRECTION_FIRST and any(
+                tuple(tokens[at : at + len(m)]) == m for m in CORRECTION_MARKS):
             out.append(at)
             continue
         if tok not in ANSWER_PARTICLES:
@@ -1253,6 +1268,7 @@ def _repairs(tokens: Sequence[str]) -> list[int]:
 REPAIR_REACH = 10
 
 
+@functools.lru_cache(maxsize=TEXTS_KEPT)
 def corrected_words(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the words a self-repair takes back
     (:func:`_repairs`): the clause just before it (:data:`REPAIR_REACH`), past the
@@ -1498,6 +1514,7 @@ IDIOMS = tuple(tuple(fold(idiom).split()) for idiom in lexicon.IDIOMS)
 IDIOM_GAP = 4
 
 
+@functools.lru_cache(maxsize=TEXTS_KEPT)
 def idiom_words(text: str) -> frozenset[int]:
     """Indices (into :func:`words`) of the words of a fixed idiom whose noun names no
     thing (:data:`.lexicon.IDIOMS`: "wat er aan de hand is", "het hoofd boven water
