@@ -2287,6 +2287,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     named = _minor_age(question) if age is None or age >= ADULT_AGE else None
     # an older person the question names with an age ("mw 84", "oom 78", "Mevrouw (79,")
     elder_named = _elder_age(question)
+    grown_named = _grown_named(question)
 
     def child_age(cues: Sequence[tuple[str, ...]]) -> int | None:
         return named if named is not None and _a_childs_danger(q, cues) else None
@@ -2317,7 +2318,8 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
         if family.grown is not None and (
                 (age is not None and age >= OLD_AGE)
                 or (_first_match(family.adult_kin_when, q, literal=False) is not None
-                    and named is None)):
+                    and named is None)
+                or (grown_named and not minor)):
             family = family.grown  # read as the grown-up children's family
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and any(
@@ -3338,6 +3340,18 @@ def _elder_age(question: str) -> int | None:
         if ADULT_AGE <= int(match.group(1)) <= 110:
             return int(match.group(1))
     return None
+
+
+def _grown_named(question: str) -> bool:
+    """True when the first child or pupil word the question names with an age
+    (:data:`_MINOR_CHILD`'s words) is given an adult age ("een studente van 22", "haar
+    zoon van 30"): that person is grown up, so the kinship and student words of a family
+    with ``adult_kin`` name an adult, as they do beside an older person (session 16,
+    xfail26; outside19 o19-11: a student of 22 whose landlord comes in at night was read
+    as a child)."""
+    folded = spelled_numbers(_spelled_out(fold(question)))
+    match = _MINOR_CHILD.search(folded)
+    return match is not None and int(match.group(1)) >= ADULT_AGE
 
 
 def _minor_in_question(question: str) -> bool:
