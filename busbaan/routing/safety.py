@@ -1512,7 +1512,14 @@ def _closing_participle(q: _Question, at: int) -> bool:
         return False
     after = at + 1
     return after >= len(q.surface) or not q.toks[after][0].isalnum() or (
-        q.surface[after] in _CLAUSE_END)
+        q.surface[after] in _CLAUSE_END or q.surface[after] in _SUBORDINATORS)
+
+
+#: Subordinating conjunctions that open a clause after a verb-final one ("... opsluit
+#: zodat ze niet stoort"; ANS, onderschikkende voegwoorden), beside :data:`_CLAUSE_END`
+#: (session 16, xfail26). Only to see where a clause's verbs end.
+_SUBORDINATORS = frozenset(["zodat", "doordat", "voordat", "nadat", "totdat", "zodra",
+                            "hoewel", "ofschoon", "indien", "tenzij", "alsof"])
 
 
 def _idiom_words(q: _Question, after: int, before: int) -> int:
