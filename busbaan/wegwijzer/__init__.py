@@ -11,6 +11,7 @@ The bot (``bots/wegwijzer``) and the web API (``busbaan.web.lanes``) call these.
 from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef, Verdict
 from busbaan.wegwijzer.question import (
     Question,
+    follow_up,
     guess_lang,
     map_names,
     parse_question,
@@ -52,6 +53,7 @@ __all__ = [
     "keeps_asker_id",
     "map_names",
     "overdue",
+    "follow_up",
     "parse_question",
     "question_hash",
     "refuse_personal_data",
