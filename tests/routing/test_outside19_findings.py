@@ -246,13 +246,12 @@ def test_water_turned_off_for_unpaid_bills_is_confident(demo_router: Router) -> 
     assert_danger_first(_route(demo_router, "o19-12"), "cutoff_now", "crisis-schulden")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "child_maltreatment reads only the weak 'dirty nappies' (a caution): small children "
-    "'alone at home all day' with 'mum away since the weekend' and hungry is no cue in "
-    "English; Veilig Thuis first on ranking, unsure"))
 def test_toddlers_left_alone_for_days_in_english_get_the_warning(demo_router: Router) -> None:
     """o19-14, piano tuner (typos): two children of about 4 and 6 alone at home all day,
-    nothing in the fridge but ketchup, dirty nappies, mum away 'since the weekend'."""
+    nothing in the fridge but ketchup, dirty nappies, mum away 'since the weekend'. A
+    strict xfail until session 16 (only the weak 'dirty nappies' was read); fixed by
+    xfail26: "alone at home", the English phrase in its other order, beside "home
+    alone" in the safety file."""
     assert_danger_first(_route(demo_router, "o19-14"), "child_maltreatment", "veilig-thuis")
 
 

@@ -11,7 +11,8 @@ see docs/notes/2026-12-14s16-xfail26.md.
   age ("een studente van 22") reads child_maltreatment as its grown view (``adult_kin``);
 - the safety file (2026-12-14.xfail26): a letter "for afterwards" and asking whether a
   jump would be quick (suicide, two weak signs); coming in at night or touching while
-  she (or he) sleeps (sexual_violence).
+  she (or he) sleeps (sexual_violence); children "alone at home" (the English adverb
+  phrase in its other order, child_maltreatment).
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ OPEN: dict[str, str] = {
     "xf26-02": ("'als straf' (as a punishment) between the object and the joined verb: "
                 "'als' is read as a conjunction that opens a clause of its own, so 'haar "
                 "... opsluit' is not one clause's object and verb"),
+    "xf26-10": ("with the asker as the subject of a verb of seeing or finding ('I found "
+                "three small children alone at home') the alone-at-home rule does not "
+                "fire; the same words with the children as subject ('Three small children "
+                "were alone at home for days') or in a relative clause ('children who were "
+                "alone at home') do: the small clause after a verb of perception, not "
+                "isolated this session"),
 }
 
 
