@@ -30,12 +30,13 @@ OPEN: dict[str, str] = {
     "xf26-02": ("'als straf' (as a punishment) between the object and the joined verb: "
                 "'als' is read as a conjunction that opens a clause of its own, so 'haar "
                 "... opsluit' is not one clause's object and verb"),
-    "xf26-10": ("with the asker as the subject of a verb of seeing or finding ('I found "
-                "three small children alone at home') the alone-at-home rule does not "
-                "fire; the same words with the children as subject ('Three small children "
-                "were alone at home for days') or in a relative clause ('children who were "
-                "alone at home') do: the small clause after a verb of perception, not "
-                "isolated this session"),
+    "xf26-10": ("'I found three small children alone at home': safety._by_excluded takes "
+                "English 'alone' (stem 'alon') and 'at' (Dutch 'at', ate; lemma 'atten') "
+                "for inflected Dutch verbs (a lemma in -n that differs from the word) "
+                "whose subject, the nearest person before them, is 'children', one of "
+                "child_maltreatment's not_by: the act is read as done by a child and the "
+                "cue's words do not count. 'Three small children were alone at home' "
+                "fires. The inflected-verb test needs a language check (xfail26)"),
 }
 
 
