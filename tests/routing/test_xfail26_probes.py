@@ -12,7 +12,10 @@ see docs/notes/2026-12-14s16-xfail26.md.
 - the safety file (2026-12-14.xfail26): a letter "for afterwards" and asking whether a
   jump would be quick (suicide, two weak signs); coming in at night or touching while
   she (or he) sleeps (sexual_violence); children "alone at home" (the English adverb
-  phrase in its other order, child_maltreatment).
+  phrase in its other order, child_maltreatment);
+- :func:`busbaan.routing.safety._english_here`: English "alone" and "at" (Dutch "at",
+  ate) are no inflected Dutch verbs whose subject ``_by_excluded`` looks for ("I found
+  three small children alone at home" read the act as the children's own).
 """
 
 from __future__ import annotations
@@ -30,13 +33,6 @@ OPEN: dict[str, str] = {
     "xf26-02": ("'als straf' (as a punishment) between the object and the joined verb: "
                 "'als' is read as a conjunction that opens a clause of its own, so 'haar "
                 "... opsluit' is not one clause's object and verb"),
-    "xf26-10": ("'I found three small children alone at home': safety._by_excluded takes "
-                "English 'alone' (stem 'alon') and 'at' (Dutch 'at', ate; lemma 'atten') "
-                "for inflected Dutch verbs (a lemma in -n that differs from the word) "
-                "whose subject, the nearest person before them, is 'children', one of "
-                "child_maltreatment's not_by: the act is read as done by a child and the "
-                "cue's words do not count. 'Three small children were alone at home' "
-                "fires. The inflected-verb test needs a language check (xfail26)"),
 }
 
 
