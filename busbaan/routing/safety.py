@@ -2340,7 +2340,11 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                 (age is not None and age >= OLD_AGE)
                 or (_first_match(family.adult_kin_when, q, literal=False) is not None
                     and named is None)
-                or (grown_named and not minor)):
+                or (grown_named and not minor)
+                # s16 (xfail26; probe22-014 "Buurvrouw van 85 zegt dat haar kleinzoon
+                # haar opsluit"): an older person named with an age, as one given in the
+                # context (the joined verb now read, the grandson was read as a child)
+                or (elder_named is not None and elder_named >= OLD_AGE and named is None)):
             family = family.grown  # read as the grown-up children's family
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and any(
