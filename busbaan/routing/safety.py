@@ -2308,7 +2308,6 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     named = _minor_age(question) if age is None or age >= ADULT_AGE else None
     # an older person the question names with an age ("mw 84", "oom 78", "Mevrouw (79,")
     elder_named = _elder_age(question)
-    grown_named = _grown_named(question)
 
     def child_age(cues: Sequence[tuple[str, ...]]) -> int | None:
         return named if named is not None and _a_childs_danger(q, cues) else None
@@ -2333,19 +2332,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     for family in signals.families:
         q.reading = family.id
         q.owned = _owned(negative.get(family.id, ()), q)
-        # s11 (safety24; outside13 o13-04): a child named with an age under 18 is a
-        # child, whatever older person the question also names ("dochtertje van 7 zegt
-        # dat opa ...")
-        if family.grown is not None and (
-                (age is not None and age >= OLD_AGE)
-                or (_first_match(family.adult_kin_when, q, literal=False) is not None
-                    and named is None)
-                or (grown_named and not minor)
-                # s16 (xfail26; probe22-014 "Buurvrouw van 85 zegt dat haar kleinzoon
-                # haar opsluit"): an older person named with an age, as one given in the
-                # context (the joined verb now read, the grandson was read as a child)
-                or (elder_named is not None and elder_named >= OLD_AGE and named is None)):
-            family = family.grown  # read as the grown-up children's family
+        family = grown_view(family, q, question, age, named, minor)
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and any(
             a is not None and a >= family.person_min_age for a in (age, elder_named))
@@ -3365,6 +3352,27 @@ def _elder_age(question: str) -> int | None:
         if ADULT_AGE <= int(match.group(1)) <= 110:
             return int(match.group(1))
     return None
+
+
+def grown_view(family: Family, q: _Question, question: str, age: int | None,
+               named: int | None, minor: bool) -> Family:
+    """``family`` as read for this question: its grown view (``adult_kin``: kinship words
+    name grown-up children) where the person is old by the context's age, an older
+    person is named (``adult_kin_when``, or with an age of :data:`OLD_AGE` or more:
+    "Buurvrouw van 85"; session 16, xfail26, probe22-014), or a child or pupil word is
+    named with an adult age (:func:`_grown_named`); never when the question names a
+    child under 18 by age (``named``; s11, safety24: "dochtertje van 7 zegt dat opa ...")
+    or the person is a minor. The one reading, for :func:`detect` and its tests."""
+    if family.grown is None:
+        return family
+    elder = _elder_age(question)
+    if ((age is not None and age >= OLD_AGE)
+            or (named is None and (
+                _first_match(family.adult_kin_when, q, literal=False) is not None
+                or (elder is not None and elder >= OLD_AGE)))
+            or (_grown_named(question) and not minor)):
+        return family.grown
+    return family
 
 
 def _grown_named(question: str) -> bool:
