@@ -29,6 +29,7 @@ from busbaan.matrix.direct import alone_with
 from busbaan.matrix.dispatch import CommandContext, Reply
 from busbaan.matrix.errors import MatrixError
 from busbaan.matrix.reply import esc, notice_content
+from busbaan.matrix.runner import message_text
 
 if TYPE_CHECKING:
     from bots.casus.bot import CasusBot
@@ -116,15 +117,13 @@ def suggest(text: str, phrases: Iterable[str]) -> list[str]:
 
 
 def _edited_command(content: dict[str, Any]) -> str | None:
-    """The new text of an edit (``m.replace``) that is a ``!command``, else None."""
+    """The new text of an edit (``m.replace``) that is a ``!command``, else None (the
+    text as :func:`busbaan.matrix.runner.message_text` reads it; session 16, xfail26)."""
     relates = content.get("m.relates_to")
     if not isinstance(relates, dict) or relates.get("rel_type") != "m.replace":
         return None
-    new = content.get("m.new_content")
-    text = new.get("body") if isinstance(new, dict) else None
-    if not isinstance(text, str):
-        return None
-    text = text.strip()
+    body = content.get("body")
+    text = message_text(body if isinstance(body, str) else "", content).strip()
     return text if text.startswith("!") and text[1:2].isalpha() else None
 
 

@@ -67,7 +67,7 @@ from busbaan.errors import (
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import esc, notice_content
-from busbaan.matrix.runner import BotRunner
+from busbaan.matrix.runner import BotRunner, message_text
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.records import AuditBacklog, AuditWriter
 from busbaan.routing import (
@@ -102,6 +102,7 @@ from busbaan.wegwijzer import (
     Question,
     ResultRef,
     Verdict,
+    follow_up,
     guess_lang,
     map_names,
     parse_question,
@@ -274,13 +275,6 @@ def embeddings_from_env() -> EmbeddingsEndpoint | None:
 
 #: Routed once at start (see :meth:`WegwijzerBot.create`).
 WARM_UP_QUESTION = "Mijn cliënt is het huis uit gezet en heeft schulden, waar kan ze terecht?"
-
-
-def _strip_fallback(text: str) -> str:
-    lines = text.split("\n")
-    while lines and lines[0].startswith(">"):
-        lines.pop(0)
-    return "\n".join(lines).strip()
 
 
 class WegwijzerBot:
@@ -540,11 +534,15 @@ class WegwijzerBot:
 
     def route(self, raw: str, lang: str,
               semantic: Mapping[str, float] | None = None, *,
-              today: dt.date | None = None) -> tuple[Question, RouteAnswer]:
+              today: dt.date | None = None,
+              earlier: str | None = None) -> tuple[Question, RouteAnswer]:
         """Check and route a question (pure CPU; a few ms). Raises the user's error.
-        ``today``: the question's day (:meth:`today`; default: read here, once)."""
+        ``today``: the question's day (:meth:`today`; default: read here, once).
+        ``earlier``: the question of the answer ``raw`` replies to (:func:`follow_up`)."""
         today = today or self.today()
         question = self.check(raw, today=today)
+        if earlier:
+            question = follow_up(earlier, question)
         answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang,
                                    learned=self.learned, semantic=semantic, today=today)
         return question, answer
@@ -574,12 +572,15 @@ class WegwijzerBot:
         self.learned = await asyncio.to_thread(self.learned_repo.learned, self.document.sha256)
         self._learned_at = time.monotonic()
 
-    async def ask(self, raw: str, lang: str) -> tuple[Question, RouteAnswer]:
+    async def ask(self, raw: str, lang: str,
+                  earlier: str | None = None) -> tuple[Question, RouteAnswer]:
         """:meth:`route`, with the semantic ranker's similarities when one is configured
         (asked off the loop, only after the personal-data check; on failure: lexical).
         The clock is read once: every step reads the question's dates on that day."""
         today = self.today()
         question = self.check(raw, today=today)
+        if earlier:
+            question = follow_up(earlier, question)
         await self.check_key()  # the answer's record is written under this key
         if time.monotonic() - self._learned_at >= self.learned_refresh_s:
             await self._load_learned()
@@ -587,7 +588,7 @@ class WegwijzerBot:
         if self.semantic is not None and self.semantic.ready:
             semantic = await asyncio.to_thread(
                 functools.partial(self.semantic.similarities, question.text, today=today))
-        return self.route(raw, lang, semantic, today=today)
+        return self.route(raw, lang, semantic, today=today, earlier=earlier)
 
     async def _no_lane(self, answer: RouteAnswer, asker: str,
                        lang: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -763,8 +764,10 @@ class WegwijzerBot:
         """The answer to a question the runner kept in the inbox (``answer_messages``)."""
         room_id, event_id = str(message["room_id"]), str(message["event_id"])
         with structlog.contextvars.bound_contextvars(bot=self.name, event_id=event_id):
-            content, _ = await self._direct_answer(room_id, event_id, str(message["sender"]),
-                                                   str(message.get("text") or ""))
+            replied = message.get("in_reply_to")
+            content, _ = await self._direct_answer(
+                room_id, event_id, str(message["sender"]), str(message.get("text") or ""),
+                in_reply_to=replied if isinstance(replied, str) else None)
         return content
 
     async def _answer_sent(self, message: dict[str, Any], content: dict[str, Any],
@@ -809,8 +812,13 @@ class WegwijzerBot:
 
     async def _direct_question(self, room_id: str, event: nio.RoomMessageText) -> None:
         """A question in a direct chat, answered at once (a runner without an inbox)."""
+        source = event.source.get("content", {})
+        relates = source.get("m.relates_to") or {}
+        replied = (relates.get("m.in_reply_to") or {}).get("event_id")
         content, on_sent = await self._direct_answer(
-            room_id, event.event_id, event.sender, _strip_fallback(event.body or ""))
+            room_id, event.event_id, event.sender,
+            message_text(event.body or "", source).strip(),
+            in_reply_to=replied if isinstance(replied, str) else None)
         event_id = await self.runner.send(room_id, content)
         self._count_question(content, time.time() - event.server_timestamp / 1000
                              if event.server_timestamp else None)
@@ -829,9 +837,12 @@ class WegwijzerBot:
             latency_seconds=latency)
 
     async def _direct_answer(self, room_id: str, question_event_id: str, sender: str,
-                             text: str) -> tuple[dict[str, Any], Any]:
+                             text: str, *, in_reply_to: str | None = None
+                             ) -> tuple[dict[str, Any], Any]:
         """The notice that answers a direct question (help, a refusal, or the services)
-        as a reply to it, and what to do once it is sent (keep the answer's record)."""
+        as a reply to it, and what to do once it is sent (keep the answer's record). A
+        question that replies to one of this bot's answers in this room is routed with
+        the question that answer was for (:meth:`replied_question`, :func:`follow_up`)."""
         # "help" is a Dutch word too: asked alone it is answered in Dutch, the default,
         # as the casus bot does (it was English: outside check, session 4).
         greeting = " ".join(text.lower().strip(" !.,?").split())
@@ -866,7 +877,8 @@ class WegwijzerBot:
             content["m.relates_to"] = relates
             return content, None
         try:
-            question, answer = await self.ask(text, lang)
+            earlier = await self.replied_question(room_id, in_reply_to)
+            question, answer = await self.ask(text, lang, earlier)
         except BusbaanError as exc:
             await self._refused(sender, exc)
             content = notice_content(kind="route.refused", body=exc.message(lang),
@@ -961,6 +973,20 @@ class WegwijzerBot:
                 errcode="BB_NO_ANSWER")
         return last
 
+    async def replied_question(self, room_id: str, in_reply_to: str | None) -> str | None:
+        """The question of this bot's answer that a message in ``room_id`` replies to
+        (:meth:`question_for`: from memory, else read again from Matrix and checked);
+        None for no reply, a reply to anything else, or an answer given in another room
+        or no longer kept."""
+        if not in_reply_to:
+            return None
+        await self.check_key()
+        answer = await asyncio.to_thread(self.answers.by_event, in_reply_to)
+        if answer is None or answer.forgotten or (
+                answer.room_id != self.pseudonyms.answer_room(answer.answer_id, room_id)):
+            return None
+        return await self.question_for(answer, room_id)
+
     async def forgotten_answer(self, room_id: str, event_id: str) -> bool:
         """Whether ``event_id`` in ``room_id`` is an answer of this bot that no longer
         keeps where it was given (:func:`busbaan.wegwijzer.retention.keeps_answer_ids`):
@@ -999,7 +1025,8 @@ class WegwijzerBot:
         resp = await self.client.room_get_event(room_id, answer.question_event_id)
         if not isinstance(resp, nio.RoomGetEventResponse):
             return None
-        body = _strip_fallback(str(resp.event.source.get("content", {}).get("body", "")))
+        source = resp.event.source.get("content", {})
+        body = message_text(str(source.get("body", "")), source).strip()
         for prefix in _COMMAND_PREFIXES:
             if body.lower().startswith(prefix + " "):
                 body = body[len(prefix) + 1:]

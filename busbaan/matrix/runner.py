@@ -1060,8 +1060,9 @@ class BotRunner:
         """What the inbox keeps of a command until it is answered."""
         relates = event.source.get("content", {}).get("m.relates_to") or {}
         in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
-        text = _strip_reply_fallback(event.body or "").strip()
-        found = self.dispatcher.match(text)
+        text = message_text(event.body or "", event.source.get("content", {})).strip()
+        # an edit is never a command (as in _is_command): its new text is a message
+        found = None if _is_edit(event) else self.dispatcher.match(text)
         return {
             "event_id": event.event_id, "room_id": room.room_id, "sender": event.sender,
             "text": text, "command": found[0].name if found else None,
@@ -1289,6 +1290,23 @@ def _is_edit(event: nio.RoomMessageText) -> bool:
     with or without the ``* `` fallback in its body; message hooks may answer it."""
     relates = event.source.get("content", {}).get("m.relates_to")
     return isinstance(relates, dict) and relates.get("rel_type") == "m.replace"
+
+
+def message_text(body: str, content: Any) -> str:
+    """What a message says, as its sender wrote it: for an edit (``m.replace``) the new
+    text in ``m.new_content`` (else its body without Element's "* " fallback prefix;
+    outside19 #14: an edited question was routed as "* cliënt, 70, ..."), without a
+    reply's quoted fallback lines. ``body`` is the event's body, ``content`` its
+    content. The one reading of a message's text for the runner and the bots."""
+    text = body
+    relates = content.get("m.relates_to") if isinstance(content, dict) else None
+    if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
+        new = content.get("m.new_content")
+        if isinstance(new, dict) and isinstance(new.get("body"), str):
+            text = new["body"]
+        elif text.startswith("* "):
+            text = text[2:]
+    return _strip_reply_fallback(text)
 
 
 def _strip_reply_fallback(text: str) -> str:

@@ -1086,7 +1086,10 @@ def split_separable(word: str) -> tuple[str, str] | None:
 
 def _joined(cue: tuple[str, ...]) -> tuple[str, ...] | None:
     """A cue with a verb and its separable particle last ("sluit haar op": 'sluiten',
-    'haar', 'op') as written joined ('haar', 'opsluiten'), else None."""
+    'haar', 'op') as written joined ('haar', 'opsluiten'), else None. The joined verb
+    stands last, where a subordinate clause and an infinitive put it ("dat hij haar in
+    de schuur opsluit", "haar opsluiten"; ANS, de bijzin: the verbs close it); session
+    16 (xfail26): it stood first, so only a window of the cue's length found it."""
     if len(cue) < 2 or cue[-1] not in PARTICLES:
         return None
     verbs = [n for n, w in enumerate(cue[:-1]) if w.endswith("en") and w.isalpha()
@@ -1094,7 +1097,7 @@ def _joined(cue: tuple[str, ...]) -> tuple[str, ...] | None:
     if not verbs:
         return None
     n = verbs[0]
-    return (*cue[:n], cue[-1] + cue[n], *cue[n + 1:-1])
+    return (*cue[:n], *cue[n + 1:-1], cue[-1] + cue[n])
 
 
 #: English verb particles, which stand after the object or right after the verb ("giving
@@ -1433,7 +1436,11 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
     verb_last = (len(cue) > 1 and cue[-1].endswith("en") and cue[-1].isalpha()
                  and cue[-1] not in ARTICLES and not english(cue)
                  and not any(w in NEGATIONS for w in cue)
-                 and cue[-2] not in STOPWORDS)
+                 and (cue[-2] not in STOPWORDS
+                      # s16 (xfail26; outside19 o19-03 "die ... hem in zijn kamer
+                      # opsluit"): a joined separable verb after its pronoun object, the
+                      # form :func:`_joined` gives "sluit hem op" for a subordinate clause
+                      or (cue[-2] in _OBJECTS and split_separable(cue[-1]) is not None)))
     # (the word before the verb is its object, a content word: a cue with an auxiliary
     # is the verb cluster itself, "is dichtgedraaid" read as "zijn gas ...
     # dichtgedraaid" took the possessive for the verb; "er uitgegooid" is no object and
@@ -1467,7 +1474,9 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
                         # a particle inside an idiom is none ("pakt af en toe geld")
                         and not (word in _VERB_PARTICLES and p in q.idioms)
                         and not (owned and q.toks[p] != word and word in heads(q.toks[p]))
-                        and not (owned and _VERB_PARTICLES.intersection(
+                        # (before a closing verb "haar" is that verb's object, no
+                        # possessive: "dat hij haar in de schuur opsluit"; s16, xfail26)
+                        and not (owned and not closing and _VERB_PARTICLES.intersection(
                             q.surface[pos + 1:p]))
                         # s13 (safety33): a pronoun as a preposition's object stands
                         # right after it ("bang voor hem"; "bang voor school sinds hij"
@@ -1544,15 +1553,26 @@ _RELATIVES = frozenset(["wie", "welke", "whom", "which"])
 def _closing_participle(q: _Question, at: int) -> bool:
     """True when the word at ``at`` is a Dutch past participle as written ("gegeven",
     "uitgedeeld", "weggegeven") that ends its clause: punctuation, a conjunction or the
-    end of the question after it (ANS: the participle closes the middle field)."""
+    end of the question after it (ANS: the participle closes the middle field). Session
+    16 (xfail26; outside19 o19-03): so does a separable verb written as one word, which
+    is the finite verb of a subordinate clause and stands last in it ("dat die hem in
+    zijn kamer opsluit als ..."; ANS, scheidbare werkwoorden in de bijzin)."""
     word = q.surface[at]
     split = split_separable(word)
     stem = word[len(split[0]):] if split else word
-    if not (stem.startswith("ge") and q.toks[at] != word) or english((word,)):
+    joined = split is not None and not stem.startswith("ge")
+    if not ((stem.startswith("ge") or joined) and q.toks[at] != word) or english((word,)):
         return False
     after = at + 1
     return after >= len(q.surface) or not q.toks[after][0].isalnum() or (
-        q.surface[after] in _CLAUSE_END)
+        q.surface[after] in _CLAUSE_END or q.surface[after] in _SUBORDINATORS)
+
+
+#: Subordinating conjunctions that open a clause after a verb-final one ("... opsluit
+#: zodat ze niet stoort"; ANS, onderschikkende voegwoorden), beside :data:`_CLAUSE_END`
+#: (session 16, xfail26). Only to see where a clause's verbs end.
+_SUBORDINATORS = frozenset(["zodat", "doordat", "voordat", "nadat", "totdat", "zodra",
+                            "hoewel", "ofschoon", "indien", "tenzij", "alsof"])
 
 
 def _idiom_words(q: _Question, after: int, before: int) -> int:
@@ -2134,6 +2154,18 @@ _EXTRAPOSED = frozenset(["door", "met", "na", "sinds", "vanwege", "zonder", "tij
                          "dankzij", "omwille"])
 
 
+def _english_here(surface: Sequence[str], at: int) -> bool:
+    """True when the word at ``at`` is English here: an English word that is no Dutch
+    one ("alone", whose stem ends in -n like a Dutch verb's lemma), or a word of both
+    languages between two English words ("alone at home": Dutch "at" is "ate"). Session
+    16 (xfail26; probe xf26-10): such words were read as inflected Dutch verbs with the
+    children before them as their subject."""
+    if english((surface[at],)):
+        return True
+    return (0 < at < len(surface) - 1 and english((surface[at - 1],))
+            and english((surface[at + 1],)))
+
+
 def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
     """Positions of inflected verbs that do not count for the family's ``all_of``
     rules: another (separable) verb (position -> its particle), a reflexive object, or
@@ -2154,6 +2186,8 @@ def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
             continue
         if not tok[0].isalnum() or surface[at] == tok or not tok.endswith("n"):
             continue  # not an inflected verb (a Dutch verb's lemma ends in -n)
+        if _english_here(surface, at):
+            continue  # s16 (xfail26): "alone at home" holds no Dutch verb
         particle = _separable(q, at)
         if particle:
             out[at] = particle
@@ -2354,14 +2388,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     for family in signals.families:
         q.reading = family.id
         q.owned = _owned(negative.get(family.id, ()), q)
-        # s11 (safety24; outside13 o13-04): a child named with an age under 18 is a
-        # child, whatever older person the question also names ("dochtertje van 7 zegt
-        # dat opa ...")
-        if family.grown is not None and (
-                (age is not None and age >= OLD_AGE)
-                or (_first_match(family.adult_kin_when, q, literal=False) is not None
-                    and named is None)):
-            family = family.grown  # read as the grown-up children's family
+        family = grown_view(family, q, question, age, named, minor)
         cue = _first_match(family.strong, q)
         old = family.person_min_age is not None and any(
             a is not None and a >= family.person_min_age for a in (age, elder_named))
@@ -3389,6 +3416,39 @@ def _elder_age(question: str) -> int | None:
         if ADULT_AGE <= int(match.group(1)) <= 110:
             return int(match.group(1))
     return None
+
+
+def grown_view(family: Family, q: _Question, question: str, age: int | None,
+               named: int | None, minor: bool) -> Family:
+    """``family`` as read for this question: its grown view (``adult_kin``: kinship words
+    name grown-up children) where the person is old by the context's age, an older
+    person is named (``adult_kin_when``, or with an age of :data:`OLD_AGE` or more:
+    "Buurvrouw van 85"; session 16, xfail26, probe22-014), or a child or pupil word is
+    named with an adult age (:func:`_grown_named`); never when the question names a
+    child under 18 by age (``named``; s11, safety24: "dochtertje van 7 zegt dat opa ...")
+    or the person is a minor. The one reading, for :func:`detect` and its tests."""
+    if family.grown is None:
+        return family
+    elder = _elder_age(question)
+    if ((age is not None and age >= OLD_AGE)
+            or (named is None and (
+                _first_match(family.adult_kin_when, q, literal=False) is not None
+                or (elder is not None and elder >= OLD_AGE)))
+            or (_grown_named(question) and not minor)):
+        return family.grown
+    return family
+
+
+def _grown_named(question: str) -> bool:
+    """True when the first child or pupil word the question names with an age
+    (:data:`_MINOR_CHILD`'s words) is given an adult age ("een studente van 22", "haar
+    zoon van 30"): that person is grown up, so the kinship and student words of a family
+    with ``adult_kin`` name an adult, as they do beside an older person (session 16,
+    xfail26; outside19 o19-11: a student of 22 whose landlord comes in at night was read
+    as a child)."""
+    folded = spelled_numbers(_spelled_out(fold(question)))
+    match = _MINOR_CHILD.search(folded)
+    return match is not None and int(match.group(1)) >= ADULT_AGE
 
 
 def _minor_in_question(question: str) -> bool:

@@ -11,6 +11,7 @@ The bot (``bots/wegwijzer``) and the web API (``busbaan.web.lanes``) call these.
 from busbaan.wegwijzer.model import AnswerRecord, FeedbackRecord, LaneRecord, ResultRef, Verdict
 from busbaan.wegwijzer.question import (
     Question,
+    follow_up,
     guess_lang,
     map_names,
     parse_question,
@@ -45,6 +46,7 @@ __all__ = [
     "TeamFigures",
     "Verdict",
     "due_reminders",
+    "follow_up",
     "format_duration",
     "guess_lang",
     "is_pseudonym",

@@ -25,12 +25,14 @@ from busbaan.errors import PersonalData, UsageError
 from busbaan.privacy import Finding, find_personal_data, name_kinds
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing import MAX_QUESTION_CHARS, SocialMap
+from busbaan.routing.context import detect_age, detect_stadsdeel
 from busbaan.routing.safety import Signal
 from busbaan.routing.text import plain_text
 
 __all__ = [
     "MAX_QUESTION_CHARS",
     "Question",
+    "follow_up",
     "guess_lang",
     "map_names",
     "parse_question",
@@ -113,6 +115,30 @@ def parse_question(raw: str, known: str = "", *, today: dt.date | None = None) -
             errcode="BB_EMPTY_QUESTION",
         )
     return Question(text=text, context=context, findings=findings,
+                    truncated=len(text) > MAX_QUESTION_CHARS)
+
+
+def follow_up(earlier: str, reply: Question) -> Question:
+    """A reply to one of the wegwijzer's answers, read with the question that answer was
+    for (pure; outside19 #15: "en als hij in Noord woont?", sent as a reply, was routed
+    alone and lost the question it asks about). The earlier question's words come
+    first, then the reply's; the earlier part gives way where both would not fit in
+    what the router reads (:data:`MAX_QUESTION_CHARS`). A stadsdeel or an age the reply
+    names itself counts over the earlier question's (the reply changes it: "and if he
+    lives in Noord?"), so it is passed as context. ``earlier`` was checked when it was
+    asked; ``reply`` keeps its own findings (a reply with personal data is refused)."""
+    context = dict(reply.context)
+    if "stadsdeel" not in context:
+        place, _ = detect_stadsdeel(reply.text)
+        if place is not None:
+            context["stadsdeel"] = place
+    if "leeftijd" not in context:
+        age = detect_age(reply.text)
+        if age is not None:
+            context["leeftijd"] = str(age)
+    room = max(0, MAX_QUESTION_CHARS - len(reply.text) - 1)
+    text = f"{earlier[:room].strip()} {reply.text}".strip()
+    return Question(text=text, context=context, findings=reply.findings,
                     truncated=len(text) > MAX_QUESTION_CHARS)
 
 

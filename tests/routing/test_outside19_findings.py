@@ -204,58 +204,64 @@ def test_regional_dutch_is_not_refused_as_another_language(
     assert "wmo-huishouden" in top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "elder_abuse reads 'sluit hem op' but not the joined form 'opsluit' of a subordinate "
-    "clause ('dat die … hem in zijn kamer opsluit'), nor a grandson who takes the pension "
-    "from the account; Veilig Thuis is first on ranking alone ('kleinzoon, haalt, niets te "
-    "eten'), unsure, with no ⚠"))
 def test_an_old_man_locked_in_by_his_grandson_gets_the_warning(demo_router: Router) -> None:
     """o19-03, hearing-aid specialist: a man of 84 whose grandson takes his pension every
     month, locks him in his room when he is 'difficult' and sometimes gives him nothing
-    to eat all day."""
+    to eat all day. A strict xfail until session 16 (elder_abuse read 'sluit hem op' but
+    not the joined 'opsluit' of a subordinate clause); fixed by xfail26: a joined
+    separable verb stands last, after its object, and may close its clause
+    (safety._joined, safety._closing_participle)."""
     assert_danger_first(_route(demo_router, "o19-03"), "elder_abuse", "veilig-thuis")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no suicide cue in English for farewell letters 'for afterwards' nor for asking "
-    "whether a jump from a balcony would be quick (a method); with no signal the ranking "
-    "puts Vangnet, Veilig Thuis and specialist care first and 113 is not in the top 3"))
 def test_farewell_letters_and_a_balcony_in_english_get_the_warning(
         demo_router: Router) -> None:
     """o19-07, nail stylist: a client of 26 has written letters to her sisters and her
     mum 'for afterwards' and asked whether jumping from her balcony on the 9th floor
-    would be quick; she laughed it off."""
+    would be quick; she laughed it off. A strict xfail until session 16 (no English cue
+    for either); fixed by xfail26 in the safety file: two weak suicide signs, a letter
+    for afterwards and asking whether a jump would be quick, which together signal."""
     assert_danger_first(_route(demo_router, "o19-07"), "suicide", "crisisdienst-113")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cutoff_now reads 'water + afgesloten', not 'de toevoer dichtgedraaid' nor 'geen "
-    "druppel meer uit de kraan'; with no signal the Ouder- en Kindteam comes first (the "
-    "twins) and crisis-schulden is not in the top 3"))
 def test_water_turned_off_for_unpaid_bills_gets_the_warning(demo_router: Router) -> None:
     """o19-12, plumber: since yesterday no water from the tap, Waternet turned the supply
-    off for unpaid bills; twins of 2 and a grandmother with a stoma in the house."""
+    off for unpaid bills; twins of 2 and a grandmother with a stoma in the house. The
+    signal and its service first since session 15 (safety38: the supplier's name,
+    "waternet", with "dichtgedraaid" and "sinds"); found by xfail26, whose reason said
+    the cue was missing. Whether it is confident: below."""
+    answer = _route(demo_router, "o19-12")
+    assert "cutoff_now" in signals(answer)
+    assert top(answer, 1) == ["crisis-schulden"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "confidence, not the signal: a one-desk safety answer is confident only when the "
+    "question's own words put its field high enough (Router._borne_out, "
+    "Tuning.safety_confident_share); the ordinary ranking puts the Ouder- en Kindteam "
+    "(the twins) first and crisis-schulden's words ('rekeningen, betaald') are too few; "
+    "refitting confidence is the lead's"))
+def test_water_turned_off_for_unpaid_bills_is_confident(demo_router: Router) -> None:
+    """o19-12: the answer with the ⚠ line, sure of itself."""
     assert_danger_first(_route(demo_router, "o19-12"), "cutoff_now", "crisis-schulden")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "child_maltreatment reads only the weak 'dirty nappies' (a caution): small children "
-    "'alone at home all day' with 'mum away since the weekend' and hungry is no cue in "
-    "English; Veilig Thuis first on ranking, unsure"))
 def test_toddlers_left_alone_for_days_in_english_get_the_warning(demo_router: Router) -> None:
     """o19-14, piano tuner (typos): two children of about 4 and 6 alone at home all day,
-    nothing in the fridge but ketchup, dirty nappies, mum away 'since the weekend'."""
+    nothing in the fridge but ketchup, dirty nappies, mum away 'since the weekend'. A
+    strict xfail until session 16 (only the weak 'dirty nappies' was read); fixed by
+    xfail26: "alone at home", the English phrase in its other order, beside "home
+    alone" in the safety file."""
     assert_danger_first(_route(demo_router, "o19-14"), "child_maltreatment", "veilig-thuis")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "read as child_maltreatment on 'student + aan haar zit' for a woman of 22 (a student "
-    "is no pupil there), so the ⚠ speaks of child abuse and the reporting code; "
-    "sexual_violence has no cue for a landlord with a key who comes in at night and "
-    "touches her while she pretends to sleep"))
 def test_a_landlord_touching_a_student_at_night_is_sexual_violence(
         demo_router: Router) -> None:
-    """o19-11, masseur: Veilig Thuis first (right), the wrong family's line."""
+    """o19-11, masseur: Veilig Thuis first (right), the wrong family's line until session
+    16 (child_maltreatment on 'student + aan haar zit' for a woman of 22; no
+    sexual_violence cue for coming in at night). Fixed by xfail26: a student named with
+    an adult age reads child_maltreatment's grown view (safety._grown_named), and
+    touching with coming in at night or while she sleeps is sexual violence."""
     answer = _route(demo_router, "o19-11")
     assert signals(answer) == ["sexual_violence"]
     assert top(answer, 1) == ["veilig-thuis"]

@@ -31,6 +31,7 @@ from busbaan.routing.safety import (
     check_against_map,
     default_path,
     detect,
+    grown_view,
     load_signals,
     parse_signals,
 )
@@ -431,10 +432,8 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
     for family in signals.families:
         # s11 (safety24): a negation a cue of this family holds is that cue's own
         q.owned = _owned(dict(signals.negative).get(family.id, ()), q)
-        if family.grown is not None and ((age is not None and age >= 65) or (any(
-                _matches(c, q, literal=False) for c in family.adult_kin_when)
-                and child is None)):
-            family = family.grown
+        # the grown view as detect reads it (session 16, xfail26: one function)
+        family = grown_view(family, q, text, age, child, minor)
         cue = next((c for c in family.strong if _matches(c, q)), None)
         # s9 (safety16): an older person named with an age ("buurman van 84") counts too
         named = _elder_age(text)

@@ -94,7 +94,9 @@ def test_a_separable_verb_written_joined_matches_the_split_cue(signals: Any) -> 
     assert split_separable("opgesloten") == ("op", "opsluiten")
     assert split_separable("leeghaalt") == ("leeg", "leeghalen")
     joined = _with_joined([_words("sluit haar op")])
-    assert joined == (("sluiten", "haar", "op"), ("opsluiten", "haar"))
+    # the joined verb last, after its object, as a subordinate clause has it (session
+    # 16, xfail26; it stood first)
+    assert joined == (("sluiten", "haar", "op"), ("haar", "opsluiten"))
     assert not _matches(joined[0], _Question("dat haar man haar opsluit"))
     assert _matches(joined[1], _Question("dat haar man haar opsluit"))
     assert _matches(_words("rekening leeg"), _Question("dat zijn kleinzoon de rekening leeghaalt"))
