@@ -277,6 +277,11 @@ def embeddings_from_env() -> EmbeddingsEndpoint | None:
 WARM_UP_QUESTION = "Mijn cliënt is het huis uit gezet en heeft schulden, waar kan ze terecht?"
 
 
+#: How many replies deep :meth:`WegwijzerBot.question_for` reads a question sent as a
+#: reply to an earlier answer (each level one more event read from Matrix).
+_REPLIES_READ = 3
+
+
 class WegwijzerBot:
     name = "wegwijzer"
 
@@ -1011,12 +1016,17 @@ class WegwijzerBot:
         return answer is not None and answer.forgotten
 
     async def question_for(self, answer: AnswerRecord, room_id: str | None, *,
-                           today: dt.date | None = None) -> str | None:
+                           today: dt.date | None = None, depth: int = 0) -> str | None:
         """The question's text, to carry into a lane: from memory, else from Matrix in
         ``room_id`` (where it was asked: the store keeps no room id in the clear since
         session 11; checked again for personal data and against the question's hash).
-        None when it cannot be had safely, or the answer no longer keeps where the
-        question was asked (past the retention limit)."""
+        A question sent as a reply to an earlier answer was routed with that answer's
+        question (:func:`follow_up`): read again, it is joined to the earlier question
+        read the same way (at most :data:`_REPLIES_READ` replies deep), so that its hash
+        matches after a restart too (session 16: the reply alone did not, and a lane from
+        its answer carried no question). None when it cannot be had safely, or the
+        answer no longer keeps where the question was asked (past the retention
+        limit)."""
         cached = self._questions.get(answer.answer_id)
         if cached is not None:
             return cached
@@ -1034,11 +1044,23 @@ class WegwijzerBot:
             question = parse_question(body, self.known_names, today=today or self.today())
         except UsageError:
             return None
+        if question.personal:
+            return None
         routed = question.text[:MAX_QUESTION_CHARS]  # what the router read
-        if question.personal or (question_hash(routed, self.pseudonyms)
-                                 != answer.question_sha256):
-            return None  # also an answer stored under another (or no longer a) key
-        return routed
+        if question_hash(routed, self.pseudonyms) == answer.question_sha256:
+            return routed
+        replied = ((source.get("m.relates_to") or {}).get("m.in_reply_to") or {}).get(
+            "event_id")
+        if isinstance(replied, str) and depth < _REPLIES_READ:
+            earlier = await asyncio.to_thread(self.answers.by_event, replied)
+            if earlier is not None and not earlier.forgotten:
+                text = await self.question_for(earlier, room_id, today=today,
+                                               depth=depth + 1)
+                if text is not None:
+                    joined = follow_up(text, question).text[:MAX_QUESTION_CHARS]
+                    if question_hash(joined, self.pseudonyms) == answer.question_sha256:
+                        return joined
+        return None  # also an answer stored under another (or no longer a) key
 
     async def terms_for(self, answer: AnswerRecord,
                         room_id: str | None) -> tuple[str, ...] | None:
