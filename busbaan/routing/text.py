@@ -1879,6 +1879,10 @@ class Term:
     #: True when ``source`` is the object of a right or need the question denies
     #: (:func:`denied_provisions`: "geen recht op WW", "ik hoef geen advocaat").
     denied: bool = False
+    #: True when ``source`` is a word of the sentences that ask, in a text that also
+    #: tells (:func:`asked_sentences`, :func:`priority_words`; not a guessed door,
+    #: :func:`guessed_words`): what the question asks for, not its background.
+    asked: bool = False
 
 
 def phrase_alternatives(
@@ -2398,6 +2402,7 @@ class Analyzer:
             described = described_person(unelided)
             person = [i in described for i, _ in kept]
             where = self._who_words(surface, person, where)
+        asking = [i in asked for i, _ in kept]
         terms: list[Term] = []
         carries = carrying_learn(unelided)
         carrying = {n for n, (i, _) in enumerate(kept) if i in carries}
@@ -2410,17 +2415,20 @@ class Analyzer:
             if word in lexicon.WEAK_WORDS or at in carrying:
                 factor = min(factor, WEIGHT_WEAK)
             weight = (WEIGHT_TYPO if typo else WEIGHT_WORD) * factor
-            terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word"))
+            ask = asking[at]
+            terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word",
+                              asked=ask))
             for part in self._splitter.split(word) or self._splitter.modifier(word):
                 if part not in lexicon.STOPWORDS:
-                    terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part"))
+                    terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part",
+                                      asked=ask))
             if cognate := self._cognate(word):
                 terms.append(Term(self.stem(cognate),
                                   WEIGHT_ENGLISH * self.everyday(cognate) * place,
-                                  source, "english"))
+                                  source, "english", asked=ask))
         alone = alone_sense(unelided) | down_sense(unelided)
         content = frozenset(n for n, (i, _) in enumerate(kept) if i in alone)
-        terms.extend(self._expand(surface, original, where, content))
+        terms.extend(self._expand(surface, original, where, content, asking))
         # a word negated wherever the question says it is shown with its negation
         negations = negated(unelided)
         shown: dict[str, str] = {}
@@ -2457,11 +2465,12 @@ class Analyzer:
 
     def _expand(
         self, surface: list[str], original: list[str], where: Sequence[float] = (),
-        content: frozenset[int] = frozenset(),
+        content: frozenset[int] = frozenset(), asking: Sequence[bool] = (),
     ) -> list[Term]:
         """Terms from the lexicon's tables; the longest matching phrase wins. ``content``:
         positions of stop words used in a sense that names something (:func:`alone_sense`,
-        :func:`down_sense`)."""
+        :func:`down_sense`). ``asking``: per position, whether the word is asked
+        (:attr:`Term.asked`; a phrase is asked when one of its words is)."""
         out: list[Term] = []
         stems = [self.stem(w) for w in surface]
         # English words are looked up as written (not "corrected" into Dutch ones), by
@@ -2480,14 +2489,14 @@ class Analyzer:
                 factor = max(self.everyday(w) for w in surface[i : i + size])
                 if where:
                     factor *= max(where[i : i + size])
+                ask = any(asking[i : i + size])
                 for w in table[tuple(keys[i : i + size])]:
                     if w in lexicon.STOPWORDS:
                         continue
-                    out.append(Term(self.stem(w), weight * factor, source, kind))
+                    out.append(Term(self.stem(w), weight * factor, source, kind, asked=ask))
                     for part in self._splitter.split(w):
-                        out.append(
-                            Term(self.stem(part), weight * factor * WEIGHT_PART, source, kind)
-                        )
+                        out.append(Term(self.stem(part), weight * factor * WEIGHT_PART,
+                                        source, kind, asked=ask))
                 i += size
         return out
 
