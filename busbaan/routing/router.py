@@ -226,9 +226,6 @@ class Tuning:
     #: what they give the service they fit best: a generic word of the ask ("mensen",
     #: "helpen") reaches many services a little, and lifts none of them by the age.
     ask_reach: float = 0.5
-    #: (exploration) only the services this many places from the top of the raw scores
-    #: compete for the ask; 0: all
-    ask_contenders: int = 0
     #: Weight of description sentences that send the reader to another service.
     referral_weight: float = 0.35
     #: Weight of a description's later sentences next to its first (which says what
@@ -750,7 +747,7 @@ class Router:
             self._apply_semantic(raw, semantic)
             if plain is not None:
                 self._apply_semantic(plain, semantic)
-        reached = self._asked_for(query, evidence, raw)
+        reached = self._asked_for(query, evidence)
         ranked, excluded = self._rank(raw, who, reached)
         if plain is not None:
             ranked = self._safety_places_kept(ranked, self._rank(plain, who, reached)[0])
@@ -1266,7 +1263,6 @@ class Router:
     def _asked_for(
         self, query: Mapping[str, tuple[float, list[Term]]],
         evidence: Mapping[int, Mapping[str, float]],
-        raw: Mapping[int, float] | None = None,
     ) -> frozenset[int] | None:
         """The services the question's ask reaches: those that earn from the words of its
         asking sentences (:attr:`.text.Term.asked`) at least :attr:`Tuning.ask_reach` of
@@ -1279,9 +1275,6 @@ class Router:
         asked = {stem for stem, (_, terms) in query.items() if any(t.asked for t in terms)}
         earned = {doc: sum(stems.get(stem, 0.0) for stem in asked)
                   for doc, stems in evidence.items()}
-        if self.tuning.ask_contenders and raw is not None:
-            top = sorted(raw, key=lambda d: -raw[d])[: self.tuning.ask_contenders]
-            earned = {doc: earned.get(doc, 0.0) for doc in top}
         best = max(earned.values(), default=0.0)
         if best <= 0.0:
             return None

@@ -965,7 +965,9 @@ ASK_VERBS = frozenset(["vraagt", "vragen", "vroeg", "vroegen"])
 ASKED_AFTER = frozenset(["of", "om", "naar", "over", "zich", "me", "mij", "ons", "hoe",
                          "wie", "waar", "wat", "welke", ":"])
 #: "graag" asks after a form of "willen" ("ze wil het graag zelf leren", "zou graag"):
-#: alone it is as often a liking ("ze gaat graag naar de buurtkamer").
+#: alone it is as often a liking ("ze gaat graag naar de buurtkamer"). Not when it ends
+#: its sentence: what is wished then stands before it, told already ("niemand dwingt
+#: hem, hij wil het gewoon graag": a liking of what the story says, no ask; session 16).
 WISH_VERBS = frozenset(["wil", "wilt", "willen", "wilde", "wilden", "zou", "zouden"])
 #: Two-word marks (the first word alone is as often something else: "vroeg" is also
 #: early, "iemand" also the subject of a story, "like" also a comparison; "want to" is
@@ -1307,7 +1309,8 @@ def _asks(sentence: Sequence[str]) -> bool:
     said = [w for w in sentence if w[0].isalnum()]
     if said and said[0] in ASK_OPENERS:
         return True
-    if "graag" in said and WISH_VERBS & set(said[: said.index("graag")]):
+    if ("graag" in said and WISH_VERBS & set(said[: said.index("graag")])
+            and said[-1] != "graag"):
         return True
     if _wants_help(said):
         return True
@@ -1881,7 +1884,9 @@ class Term:
     denied: bool = False
     #: True when ``source`` is a word of the sentences that ask, in a text that also
     #: tells (:func:`asked_sentences`, :func:`priority_words`; not a guessed door,
-    #: :func:`guessed_words`): what the question asks for, not its background.
+    #: :func:`guessed_words`): what the question asks for, not its background. False
+    #: throughout when the ask points back at the story (:data:`.lexicon.BACK_REFERENCE`:
+    #: "waar kan ik met beide terecht?").
     asked: bool = False
 
 
@@ -2402,7 +2407,9 @@ class Analyzer:
             described = described_person(unelided)
             person = [i in described for i, _ in kept]
             where = self._who_words(surface, person, where)
-        asking = [i in asked for i, _ in kept]
+        # an ask that points back at what is told ("met beide") asks for the story
+        back = any(said[i] in lexicon.BACK_REFERENCE for i in asked)
+        asking = [i in asked and not back for i, _ in kept]
         terms: list[Term] = []
         carries = carrying_learn(unelided)
         carrying = {n for n, (i, _) in enumerate(kept) if i in carries}

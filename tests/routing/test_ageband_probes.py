@@ -12,7 +12,12 @@ tests/data/socialmap/probes-s16-ageband.jsonl.
   statement, only questions, an ask without a word that scores) lifts the band as before;
 - an age set off by commas after a noun phrase is the person's ("A passenger, 23, told
   me", "Mijn schoonzus, 25, is", :data:`busbaan.routing.context._AGE_PATTERNS`): the
-  apposition, for any noun.
+  apposition, for any noun;
+- an ask that points back at the needs told before it ("Waar kan zij met beide terecht?",
+  :data:`busbaan.routing.lexicon.BACK_REFERENCE`) asks for the story: no word is the
+  ask's own;
+- "graag" that ends its sentence ("hij wil het gewoon graag") is a liking of what was
+  told, no wish that asks (:func:`busbaan.routing.text._asks`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from routing_testdata import read_jsonl, top
 
 from busbaan.routing import Router
 from busbaan.routing.context import detect_age
+from busbaan.routing.text import asked_sentences, words
 
 PROBES = read_jsonl("probes-s16-ageband.jsonl")
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
@@ -84,6 +90,30 @@ def test_the_asked_words_are_marked(router: Router) -> None:
     asked = {t.source for t in terms if t.asked}
     assert "vrijwilligerswerk" in asked
     assert "aow" not in {s.lower() for s in asked}
+
+
+@pytest.mark.parametrize("question", [
+    "Opa is 80 en vereenzaamt, oma heeft schulden. Waar kunnen ze met beide terecht?",
+    "Grandad is 80 and lonely, grandma has debts. Who can help with both?",
+])
+def test_an_ask_that_points_back_at_the_story_marks_nothing(router: Router,
+                                                            question: str) -> None:
+    """"met beide", "allebei", "both" ask for what is told (:data:`.lexicon.BACK_REFERENCE`):
+    no word is the ask's own, so the band lifts as for a question without an ask."""
+    assert not any(t.asked for t in router.analyzer.query(question))
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    # a liking of what was told: "graag" ends the sentence
+    ("Hij leent zijn buurman elke week geld. Niemand vraagt het, hij doet het gewoon "
+     "graag. Hij wil het echt graag.", []),
+    # a wish that names what is wished after "graag" asks
+    ("Ze is 81. Ze wil graag een cursus koken.", ["ze", "wil", "graag", "een", "cursus",
+                                                  "koken"]),
+])
+def test_graag_at_the_end_of_a_sentence_asks_nothing(text: str, asked: list[str]) -> None:
+    said = words(text)
+    assert [said[i] for i in sorted(asked_sentences(text))] == asked
 
 
 @pytest.mark.parametrize(("text", "age"), [
