@@ -95,6 +95,16 @@ _AGE_PATTERNS = (
         r"kids|children|maanden|maand|weken|week|dagen|dag|uur|jaar|years?|months?|weeks?|"
         r"days?|times|kilo|kg|cm|minuten|huizen|deuren|verder|m2|m²|nummer)\b)[a-z]"
     ),
+    # "A passenger, 23, told me", "een stagiair, 19, vertelde", "our lodger, 58, has":
+    # a bare number set off by commas right after a noun phrase (an article or a
+    # possessive, at most one word between) is an apposition that gives the person's
+    # age, as a newspaper writes it (ANS 10.3, de bijstelling; English appositive), for
+    # any noun, not only the person nouns above (session 16: outside17's taxi driver);
+    # not a list of numbers ("kamer 4, 5, 6": no noun phrase before the number)
+    re.compile(
+        r"\b(?:a|an|the|my|our|his|her|their|een|de|het|mijn|mn|m'n|onze|ons|zijn|haar|hun)"
+        r"\s+(?:[a-z]+\s+)?[a-z]{3,},\s*(\d{1,3})\s*,(?!\s*\d)"
+    ),
 )
 #: Kinship words for a person's offspring (Dutch and English, with diminutives) after a
 #: word that makes them someone else's: "moeder met een dochter van 8", "heeft een zoon

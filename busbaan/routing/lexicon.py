@@ -451,6 +451,14 @@ PAST_MARKERS: tuple[str, ...] = (
 )
 
 
+#: Pronouns by which an ask points back at the two needs told before it ("Waar kan zij met
+#: beide terecht?", "wie helpt ons met allebei?", "who can help with both?"): such an ask
+#: asks for what the story tells, not for what its own words name (session 16, ageband:
+#: the age band then lifts as for a question without an ask). Source: ANS 8.8 (the
+#: indefinite numerals "beide", "allebei" used as pronouns); their spoken spelling.
+BACK_REFERENCE: frozenset[str] = frozenset(["beide", "beiden", "allebei", "allebij", "both"])
+
+
 #: Words that describe who the person is in the family or household, not what they
 #: need: kinship nouns and the household adjectives that go with them ("alleenstaande
 #: moeder met een dochter van 8 heeft grote schulden": the need is "schulden"). Many

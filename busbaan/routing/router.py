@@ -221,6 +221,17 @@ class Tuning:
     #: Services made for an age band rank higher when the person's age is in it
     #: (1.2 until session 4; 1.4 was better on every tuning set, the s4 set included).
     targeted_age_factor: float = 1.4
+    #: The age band lifts only a service the question's ask reaches (:meth:`Router._asked_for`):
+    #: in a text that tells and then asks, a service that earns nothing from the asking
+    #: sentences' words is background the person's age does not make more likely (an
+    #: uncle of 77 who would like someone to play cards with: the ouderenadviseur named in
+    #: a guess is not lifted over the lonely's service he asks for). False: every service
+    #: whose band admits the age (before session 16).
+    age_band_by_ask: bool = True
+    #: The ask reaches a service when its words give that service at least this share of
+    #: what they give the service they fit best: a generic word of the ask ("mensen",
+    #: "helpen") reaches many services a little, and lifts none of them by the age.
+    ask_reach: float = 0.5
     #: Weight of description sentences that send the reader to another service.
     referral_weight: float = 0.35
     #: Weight of a description's later sentences next to its first (which says what
@@ -777,9 +788,10 @@ class Router:
             self._apply_semantic(raw, semantic)
             if plain is not None:
                 self._apply_semantic(plain, semantic)
-        ranked, excluded = self._rank(raw, who)
+        reached = self._asked_for(query, evidence)
+        ranked, excluded = self._rank(raw, who, reached)
         if plain is not None:
-            ranked = self._safety_places_kept(ranked, self._rank(plain, who)[0])
+            ranked = self._safety_places_kept(ranked, self._rank(plain, who, reached)[0])
         ranked = self._for_the_child(ranked, excluded, signals)
         ranked = self._triage_when_vague(ranked, query, who)
         if not signals and says_lost(question):
@@ -1294,10 +1306,33 @@ class Router:
             out.insert(place, (max(value, out[place][0]), doc))
         return out
 
+    def _asked_for(
+        self, query: Mapping[str, tuple[float, list[Term]]],
+        evidence: Mapping[int, Mapping[str, float]],
+    ) -> frozenset[int] | None:
+        """The services the question's ask reaches: those that earn from the words of its
+        asking sentences (:attr:`.text.Term.asked`) at least :attr:`Tuning.ask_reach` of
+        what the best-reached service earns from them. None when the ask is not told
+        apart from the rest -- no sentence asks, every sentence asks, or the ask has no
+        word that scores ("Where can he go?"): then the whole question is what is asked,
+        and every service is reached."""
+        if not self.tuning.age_band_by_ask:
+            return None
+        asked = {stem for stem, (_, terms) in query.items() if any(t.asked for t in terms)}
+        earned = {doc: sum(stems.get(stem, 0.0) for stem in asked)
+                  for doc, stems in evidence.items()}
+        best = max(earned.values(), default=0.0)
+        if best <= 0.0:
+            return None
+        return frozenset(doc for doc, value in earned.items()
+                         if value > 0.0 and value >= self.tuning.ask_reach * best)
+
     def _rank(
-        self, raw: Mapping[int, float], who: Person
+        self, raw: Mapping[int, float], who: Person, reached: Collection[int] | None = None,
     ) -> tuple[list[tuple[float, int]], list[Exclusion]]:
-        """Eligible services best first (with the priors applied), and the excluded."""
+        """Eligible services best first (with the priors applied), and the excluded.
+        ``reached``: the services the question's ask reaches (:meth:`_asked_for`), the
+        only ones its age band lifts; None: all."""
         tuning = self.tuning
         ranked: list[tuple[float, int]] = []
         excluded: list[tuple[float, Exclusion]] = []
@@ -1328,17 +1363,14 @@ class Router:
             # only as a parent, for another person the question names or for an age
             # still to come (router10: the boost went to every service for an age band
             # that eligibility let through, the okt for a couple of 58 whose children
-            # have left home)
-            if (who.leeftijd is not None and targets_age(service)
-                    and service.admits_age(who.leeftijd)):
+            # have left home); and only what the question asks for (session 16)
+            if not targets_age(service) or (reached is not None and doc not in reached):
+                pass
+            elif who.leeftijd is not None and service.admits_age(who.leeftijd):
                 value *= tuning.targeted_age_factor
-            elif (
-                who.child_age is not None
-                and targets_age(service)
-                and service.admits_age(who.child_age)
-            ):
+            elif who.child_age is not None and service.admits_age(who.child_age):
                 value *= tuning.targeted_age_factor  # a service for the person's child
-            elif targets_age(service) and any(service.admits_age(a) for a in who.other_ages):
+            elif any(service.admits_age(a) for a in who.other_ages):
                 value *= tuning.targeted_age_factor  # for another person the question names
             ranked.append((value, doc))
         ranked.sort(key=lambda item: (-item[0], item[1]))

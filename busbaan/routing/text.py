@@ -1043,7 +1043,9 @@ ASK_VERBS = frozenset(["vraagt", "vragen", "vroeg", "vroegen"])
 ASKED_AFTER = frozenset(["of", "om", "naar", "over", "zich", "me", "mij", "ons", "hoe",
                          "wie", "waar", "wat", "welke", ":"])
 #: "graag" asks after a form of "willen" ("ze wil het graag zelf leren", "zou graag"):
-#: alone it is as often a liking ("ze gaat graag naar de buurtkamer").
+#: alone it is as often a liking ("ze gaat graag naar de buurtkamer"). Not when it ends
+#: its sentence: what is wished then stands before it, told already ("niemand dwingt
+#: hem, hij wil het gewoon graag": a liking of what the story says, no ask; session 16).
 WISH_VERBS = frozenset(["wil", "wilt", "willen", "wilde", "wilden", "zou", "zouden"])
 #: Two-word marks (the first word alone is as often something else: "vroeg" is also
 #: early, "iemand" also the subject of a story, "like" also a comparison; "want to" is
@@ -1391,7 +1393,8 @@ def _asks(sentence: Sequence[str]) -> bool:
     said = [w for w in sentence if w[0].isalnum()]
     if said and said[0] in ASK_OPENERS:
         return True
-    if "graag" in said and WISH_VERBS & set(said[: said.index("graag")]):
+    if ("graag" in said and WISH_VERBS & set(said[: said.index("graag")])
+            and said[-1] != "graag"):
         return True
     if _wants_help(said):
         return True
@@ -1964,6 +1967,12 @@ class Term:
     #: True when ``source`` is the object of a right or need the question denies
     #: (:func:`denied_provisions`: "geen recht op WW", "ik hoef geen advocaat").
     denied: bool = False
+    #: True when ``source`` is a word of the sentences that ask, in a text that also
+    #: tells (:func:`asked_sentences`, :func:`priority_words`; not a guessed door,
+    #: :func:`guessed_words`): what the question asks for, not its background. False
+    #: throughout when the ask points back at the story (:data:`.lexicon.BACK_REFERENCE`:
+    #: "waar kan ik met beide terecht?").
+    asked: bool = False
 
 
 def phrase_alternatives(
@@ -2544,6 +2553,9 @@ class Analyzer:
             described = described_person(unelided)
             person = [i in described for i, _ in kept]
             where = self._who_words(surface, person, where)
+        # an ask that points back at what is told ("met beide") asks for the story
+        back = any(said[i] in lexicon.BACK_REFERENCE for i in asked)
+        asking = [i in asked and not back for i, _ in kept]
         terms: list[Term] = []
         carries = carrying_learn(unelided)
         carrying = {n for n, (i, _) in enumerate(kept) if i in carries}
@@ -2556,17 +2568,20 @@ class Analyzer:
             if word in lexicon.WEAK_WORDS or at in carrying:
                 factor = min(factor, WEIGHT_WEAK)
             weight = (WEIGHT_TYPO if typo else WEIGHT_WORD) * factor
-            terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word"))
+            ask = asking[at]
+            terms.append(Term(self.stem(word), weight, source, "typo" if typo else "word",
+                              asked=ask))
             for part in self._splitter.split(word) or self._splitter.modifier(word):
                 if part not in lexicon.STOPWORDS:
-                    terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part"))
+                    terms.append(Term(self.stem(part), weight * WEIGHT_PART, source, "part",
+                                      asked=ask))
             if cognate := self._cognate(word):
                 terms.append(Term(self.stem(cognate),
                                   WEIGHT_ENGLISH * self.everyday(cognate) * place,
-                                  source, "english"))
+                                  source, "english", asked=ask))
         alone = alone_sense(unelided) | down_sense(unelided)
         content = frozenset(n for n, (i, _) in enumerate(kept) if i in alone)
-        terms.extend(self._expand(surface, original, where, content))
+        terms.extend(self._expand(surface, original, where, content, asking))
         # a word negated wherever the question says it is shown with its negation
         negations = negated(unelided)
         shown: dict[str, str] = {}
@@ -2602,11 +2617,12 @@ class Analyzer:
 
     def _expand(
         self, surface: list[str], original: list[str], where: Sequence[float] = (),
-        content: frozenset[int] = frozenset(),
+        content: frozenset[int] = frozenset(), asking: Sequence[bool] = (),
     ) -> list[Term]:
         """Terms from the lexicon's tables; the longest matching phrase wins. ``content``:
         positions of stop words used in a sense that names something (:func:`alone_sense`,
-        :func:`down_sense`)."""
+        :func:`down_sense`). ``asking``: per position, whether the word is asked
+        (:attr:`Term.asked`; a phrase is asked when one of its words is)."""
         out: list[Term] = []
         stems = [self.stem(w) for w in surface]
         # English words are looked up as written (not "corrected" into Dutch ones), by
@@ -2629,14 +2645,14 @@ class Analyzer:
                 factor = max(self.everyday(w) for w in surface[i : i + size])
                 if where:
                     factor *= max(where[i : i + size])
+                ask = any(asking[i : i + size])
                 for w in table[key]:
                     if w in lexicon.STOPWORDS:
                         continue
-                    out.append(Term(self.stem(w), weight * factor, source, kind))
+                    out.append(Term(self.stem(w), weight * factor, source, kind, asked=ask))
                     for part in self._splitter.split(w):
-                        out.append(
-                            Term(self.stem(part), weight * factor * WEIGHT_PART, source, kind)
-                        )
+                        out.append(Term(self.stem(part), weight * factor * WEIGHT_PART,
+                                        source, kind, asked=ask))
                 i += size
         return out
 

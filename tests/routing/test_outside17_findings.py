@@ -124,11 +124,10 @@ def test_near_misses_raise_no_alarm(demo_router: Router, qid: str) -> None:
 
 EVERYDAY_WORKS = [f"o17-{n}" for n in range(26, 41) if n not in (33, 38)]
 #: Known misses, with their cause (strict: they must fail until fixed).
-EVERYDAY_OPEN = {
-    "o17-32": "session 14 (router29): English 'no income' now reads as levensonderhoud, "
-              "which lifts bijstand over the jongerenloket for a 23-year-old; for under-27s "
-              "the jongerenloket is the front door to bijstand (second here)",
-}
+#: o17-32 (session 14, router29: bijstand over the jongerenloket for "A passenger, 23,")
+#: passes since session 16 (ageband): the appositive "23" is read as his age, which
+#: bijstand (27+) does not admit.
+EVERYDAY_OPEN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("qid", [
