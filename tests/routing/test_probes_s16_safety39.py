@@ -15,7 +15,19 @@ from busbaan.routing import Router
 PROBES = read_jsonl("probes-s16-safety39.jsonl")
 
 #: Probes this branch does not read right yet, each with its cause (strict: a fix moves them).
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+    "probe39-018": "'sinds zaterdag': the day's name after 'sinds' is read by no cue "
+                   "(safety._since, so that 'is sinds maandag afgesloten' is no cut-off to come), "
+                   "so the lacking supply has no recent time; 'sinds gisteren' is read",
+    "probe39-019": "'they cut it this morning': an English cue takes up to two words between "
+                   "its own, so 'they cut it' / 'cut our gas' would also read an announced "
+                   "'they will cut off our gas next Tuesday' (retired h7-055); 'this morning' "
+                   "dates a call as often as a cut-off (safety38); 'It was cut' is read",
+    "probe39-030": "a harmless cause told by someone else ('volgens de juf komt dat van het "
+                   "klimrek') explains nothing by design (safety._caused: the Meldcode counts an "
+                   "explanation that does not fit as a signal); and elder_abuse reads the "
+                   "grandmother's age (66) with the grandchild's bruises",
+}
 
 
 @pytest.mark.parametrize("row", [
