@@ -2581,13 +2581,18 @@ def _a_childs_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
     h32-015 "mijn dochter van 15 ... maak ik me zorgen omdat ze ... schrijft dat ze niet
     meer wil leven"): once a third-person subject pronoun is passed, the danger is told
     of that person, and the asker's own words before it ("maak ik me zorgen") are the
-    asker's worry, not the danger's subject: they no longer stop the search."""
+    asker's worry, not the danger's subject: they no longer stop the search. Session 16
+    (safety39; retired h34-057 "mijn dochter van 15 ... vond ik in haar schrift een
+    afscheidsbrief"): a third-person possessive just before the cue ("in haar schrift",
+    "in her diary") says whose the danger is, as a subject pronoun does."""
     starts = [s for s in (next(iter(_find(c, q)), None) for c in cues) if s is not None]
     if not starts:
         return False
     third = False
-    for at in range(min(starts) - 1, -1, -1):
-        third = third or q.surface[at] in _SUBJECTS
+    first = min(starts)
+    for at in range(first - 1, -1, -1):
+        third = third or q.surface[at] in _SUBJECTS or (
+            first - at <= _OWNER_REACH and q.surface[at] in _THIRD_OWNERS)
         if q.surface[at] in _ASKER and not third:
             return False
         if q.toks[at] in _CHILD_KIN or q.surface[at] in _CHILD_KIN:
@@ -2596,6 +2601,12 @@ def _a_childs_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
                 q.surface[max(0, at - 3):at]):
             return False
     return False
+
+
+#: Third-person possessives (not Dutch "zijn", also the verb "to be") and how many words
+#: before a danger's cue one says whose it is (:func:`_a_childs_danger`; Dutch, English).
+_THIRD_OWNERS = frozenset(["haar", "her", "his"])
+_OWNER_REACH = 3
 
 
 #: Complementisers of reported speech and belief ("beweert dat de buren ...", "says

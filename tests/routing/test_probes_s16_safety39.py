@@ -37,3 +37,61 @@ def test_probe_s39(row: dict[str, Any], router: Router) -> None:
     """A danger probe raises its family as a signal with an expected service in the top 3;
     a near miss raises no signal (a caution may stay)."""
     assert_safety_probe(router, row)
+
+
+def _read(router: Router, question: str, age: int | None = None) -> set[str]:
+    """The families ``question`` raises as signals (not cautions)."""
+    from busbaan.routing.safety import detect
+
+    return {s.family.id for s in detect(router.safety, question, age) if not s.weak}
+
+
+def test_an_account_of_what_quoted_words_meant_reaches_the_sentence_before(
+        router: Router) -> None:
+    """"'opa slaat'. Maar hij bedoelt dat opa de tennisbal slaat" explains the quote; the
+    same quote with fear said is read."""
+    assert not _read(router, "Mijn zoon van 5 zegt op school 'opa slaat'. Maar hij bedoelt "
+                             "dat opa de tennisbal wegslaat.")
+    assert "child_maltreatment" in _read(
+        router, "Mijn zoon van 5 zegt op school 'opa slaat'. Hij is bang om naar opa te gaan.")
+
+
+def test_own_writing_is_a_subject_only_when_said_to_be_made_up(router: Router) -> None:
+    """A poem about a girl who wants to die is a warning sign (113) unless the asker says
+    it is made up."""
+    made_up = ("My daughter (15) wrote a poem about a girl who wants to die. It's fiction, "
+               "she says, for her writing class.")
+    own = "My daughter (15) wrote a poem about a girl who wants to die, and she cried after."
+    assert "suicide" not in _read(router, made_up)
+    assert "suicide" in _read(router, own)
+
+
+def test_a_part_played_on_stage_is_acted_and_a_danger_beside_it_is_read(router: Router) -> None:
+    """"has to kill himself on stage" is a role; ", but at home his father hits him" is read."""
+    assert not _read(router, "In the school play my son (13) has to kill himself on stage.")
+    assert "child_maltreatment" in _read(
+        router, "In the school play my son (13) has to kill himself on stage, "
+                "but at home his father hits him every night.")
+
+
+def test_a_sibling_named_by_an_age_under_18_is_a_minor(router: Router) -> None:
+    """"mijn zus van 16" is a minor as "mijn nichtje van 16" is; "mijn zus van 30" not."""
+    from busbaan.routing.safety import _minor_age
+
+    assert _minor_age("Mijn zus van 16 wordt door haar chef betast.") == 16
+    assert _minor_age("My classmate (16) is scared.") == 16
+    assert _minor_age("Mijn zus van 30 wordt door haar chef betast.") is None
+
+
+def test_a_possessive_before_the_cue_tells_whose_danger_it_is(router: Router) -> None:
+    """"mijn dochter van 15 ... vond ik in haar dagboek een afscheidsbrief" is the
+    daughter's danger (the services for a minor); the asker's own letter is not."""
+    from busbaan.routing.safety import detect
+
+    daughter = ("Mijn dochter van 15 spijbelt. Gisteren vond ik in haar dagboek een "
+                "afscheidsbrief.")
+    found = {s.family.id: s for s in detect(router.safety, daughter, 44)}
+    assert found["suicide"].minor_age == 15
+    mine = "Mijn dochter van 15 spijbelt. Ik heb zelf een afscheidsbrief geschreven."
+    found = {s.family.id: s for s in detect(router.safety, mine, 44)}
+    assert found["suicide"].minor_age is None
