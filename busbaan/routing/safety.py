@@ -170,6 +170,11 @@ class _Jest(BaseModel):
     #: quoted threat that names no one but its speaker (session 14, router28; see
     #: :func:`_jest`).
     laughter: tuple[str, ...] = ()
+    #: The asker's account of what a quoted child or speaker meant ("maar ze bedoelt dat
+    #: papa de bal wegslaat", "it turns out she meant the surgeon"): it reaches the quote
+    #: in its own sentence and in the sentence before (session 16, safety39; see
+    #: :func:`_jest`).
+    meant: tuple[str, ...] = ()
 
 
 class _Causes(BaseModel):
@@ -192,6 +197,15 @@ class _Topic(BaseModel):
     source: str = Field(min_length=1)
     cues: tuple[str, ...] = Field(min_length=1)
     about: tuple[str, ...] = Field(min_length=1)
+    #: Own writing ("verhaal", "gedicht", "story", "poem"): a text whose subject is
+    #: read as a topic only when the question says it is made up (``fiction``), for
+    #: 113 counts own writing as a warning sign (session 16, safety39).
+    own: tuple[str, ...] = ()
+    fiction: tuple[str, ...] = ()
+    #: A part played ("on stage", "in de musical", "his character"): the part of the
+    #: sentence that holds one is acted, not lived (session 16, safety39; see
+    #: :func:`_staged`).
+    stage: tuple[str, ...] = ()
 
 
 class _Conditions(BaseModel):
@@ -538,6 +552,7 @@ class SafetySignals:
     serious: tuple[tuple[str, ...], ...] = ()
     gloss: tuple[tuple[str, ...], ...] = ()
     laughter: tuple[tuple[str, ...], ...] = ()
+    meant: tuple[tuple[str, ...], ...] = ()
     #: Danger placed in the past ("vroeger sloeg haar ex haar", "jaren geleden op straat
     #: geleefd"): a cue in the same part of a sentence as one of these is not read,
     #: unless the question says the danger is current (``current``); ``turns`` are
@@ -567,6 +582,11 @@ class SafetySignals:
     #: ("een werkstuk over zelfmoord"): see :func:`_topic`.
     topics: tuple[str, ...] = ()
     about: frozenset[str] = frozenset()
+    #: Own writing, the words that say it is made up, and the words of a part played
+    #: (session 16, safety39): see :func:`_topic` and :func:`_staged`.
+    own: tuple[str, ...] = ()
+    fiction: tuple[tuple[str, ...], ...] = ()
+    stage: tuple[tuple[str, ...], ...] = ()
     #: Nouns that are a thing after a definite article and an act otherwise ("de trap"
     #: is the staircase, "een trap" the kick), folded as written: see :func:`_things`.
     things: frozenset[str] = frozenset()
@@ -845,6 +865,8 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.jest else (),
                          laughter=tuple(_figurative_words(c) for c in parsed.jest.laughter)
                          if parsed.jest else (),
+                         meant=tuple(_figurative_words(c) for c in parsed.jest.meant)
+                         if parsed.jest else (),
                          past=tuple(_figurative_words(c) for c in parsed.past.cues)
                          if parsed.past else (),
                          turns=frozenset(w for t in parsed.past.turns for w in _words(t))
@@ -872,6 +894,12 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.topic else (),
                          about=frozenset(fold(c) for c in parsed.topic.about)
                          if parsed.topic else frozenset(),
+                         own=tuple(w for c in parsed.topic.own for w in _words(c))
+                         if parsed.topic else (),
+                         fiction=tuple(_figurative_words(c) for c in parsed.topic.fiction)
+                         if parsed.topic else (),
+                         stage=tuple(_figurative_words(c) for c in parsed.topic.stage)
+                         if parsed.topic else (),
                          things=frozenset(fold(c) for c in parsed.things.cues)
                          if parsed.things else frozenset(),
                          conditions=tuple(w for c in parsed.conditions.cues for w in _words(c))
@@ -2636,13 +2664,18 @@ def _a_childs_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
     h32-015 "mijn dochter van 15 ... maak ik me zorgen omdat ze ... schrijft dat ze niet
     meer wil leven"): once a third-person subject pronoun is passed, the danger is told
     of that person, and the asker's own words before it ("maak ik me zorgen") are the
-    asker's worry, not the danger's subject: they no longer stop the search."""
+    asker's worry, not the danger's subject: they no longer stop the search. Session 16
+    (safety39; retired h34-057 "mijn dochter van 15 ... vond ik in haar schrift een
+    afscheidsbrief"): a third-person possessive just before the cue ("in haar schrift",
+    "in her diary") says whose the danger is, as a subject pronoun does."""
     starts = [s for s in (next(iter(_find(c, q)), None) for c in cues) if s is not None]
     if not starts:
         return False
     third = False
-    for at in range(min(starts) - 1, -1, -1):
-        third = third or q.surface[at] in _SUBJECTS
+    first = min(starts)
+    for at in range(first - 1, -1, -1):
+        third = third or q.surface[at] in _SUBJECTS or (
+            first - at <= _OWNER_REACH and q.surface[at] in _THIRD_OWNERS)
         if q.surface[at] in _ASKER and not third:
             return False
         if q.toks[at] in _CHILD_KIN or q.surface[at] in _CHILD_KIN:
@@ -2651,6 +2684,12 @@ def _a_childs_danger(q: _Question, cues: Sequence[tuple[str, ...]]) -> bool:
                 q.surface[max(0, at - 3):at]):
             return False
     return False
+
+
+#: Third-person possessives (not Dutch "zijn", also the verb "to be") and how many words
+#: before a danger's cue one says whose it is (:func:`_a_childs_danger`; Dutch, English).
+_THIRD_OWNERS = frozenset(["haar", "her", "his"])
+_OWNER_REACH = 3
 
 
 #: Complementisers of reported speech and belief ("beweert dat de buren ...", "says
@@ -3105,6 +3144,13 @@ def _jest(signals: SafetySignals, q: _Question) -> frozenset[int]:
               if at not in q.quoted} - jokes
     aimed = {_sentence(q, at) for at in q.quoted if q.surface[at] in _OTHER_PERSONS}
     jokes |= laughs - aimed
+    # s16 (safety39; retired h35-038 "'papa slaat'? ... maar ze bedoelt dat papa de bal
+    # wegslaat", h34-073 "a man who 'hurts mommy'. It turns out she meant the surgeon"):
+    # the asker's account of what the quoted words meant is told after them, in their
+    # sentence or the next (ANS 'bedoelen': an explanation of what was said)
+    for at in _figurative(q, signals.meant):
+        if at not in q.quoted:
+            jokes |= {_sentence(q, at), _sentence(q, at) - 1}
     return out | frozenset(at for at in q.quoted if _sentence(q, at) in jokes)
 
 
@@ -3224,8 +3270,12 @@ def _topic(signals: SafetySignals, q: _Question) -> frozenset[int]:
     leven": no "over")."""
     if not signals.topics:
         return frozenset()
-    out: set[int] = set()
-    for word in signals.topics:
+    out: set[int] = set(_staged(signals, q))
+    # s16 (safety39; retired h34-084 "wrote a story for school about a boy who ... sleeps
+    # in a park ... It's fiction, he's fine"): own writing is a text about a subject when
+    # the asker says it is made up; otherwise 113 reads it as a warning sign
+    made_up = bool(signals.fiction) and _said(q, signals.fiction)
+    for word in signals.topics + (signals.own if made_up else ()):
         for at in q.where(word):
             end = min(len(q.surface), at + _TOPIC_REACH + 1)
             about = next((p for p in range(at + 1, end) if q.clause[p] == q.clause[at]
@@ -3240,6 +3290,27 @@ def _topic(signals: SafetySignals, q: _Question) -> frozenset[int]:
                             and q.surface[p + 2] in _TOPIC_SUBJECTS)):
                 p += 1
             out.update(range(about, p + 1))
+    return frozenset(out)
+
+
+def _staged(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of the part of a sentence that holds a part played (session 16,
+    safety39; retired h35-085 "my son's character in the school play has to end his own
+    life on stage"): ``signals.stage`` ("on stage", "in de musical", "his character")
+    says that what the part tells is acted. The part runs both ways up to a punctuation
+    mark or a clause break ("maar", "but"), so a danger told beside it in its own part
+    ("..., but at home his father hits him") is read."""
+    out: set[int] = set()
+    stops = CLAUSE_BREAKS | {",", ";", ":", ".", "!", "?"}
+    for cue in signals.stage:
+        for at in _figurative(q, (cue,)):
+            lo = at
+            while lo > 0 and q.surface[lo - 1] not in stops:
+                lo -= 1
+            hi = at
+            while hi + 1 < len(q.surface) and q.surface[hi + 1] not in stops:
+                hi += 1
+            out.update(range(lo, hi + 1))
     return frozenset(out)
 
 
@@ -3368,7 +3439,12 @@ _MINOR_CHILD = re.compile(
     # van 15", "mijn nichtje van 14") is as much a minor as a son or a daughter
     r"jongen|jongetje|meisje|nichtje|neefje|tiener|puber|boy|girl|teenager|"
     # s10 (safety20; retired miss): a pupil or a student named by an age ("studente 17")
-    r"leerling|scholier|student|studente|pupil)"
+    r"leerling|scholier|student|studente|pupil|"
+    # s16 (safety39; retired h35-061's shape, probes probe39-010, -039: "mijn zus van 16",
+    # "my classmate (16)"): a sister, a brother, a cousin or a classmate named by an age
+    # under 18 is a minor as a niece is (not a friend: "mijn vriend van 17 jaar" is also
+    # a relationship of 17 years)
+    r"zus|zuster|broer|sister|brother|cousin|klasgenoot|klasgenote|classmate)"
     r"\s*(?:van\s+|of\s+|\(\s*|,\s*|\s)(\d{1,2})\b(?!\s*(?:euro|maanden|weken|dagen|months|"
     r"weeks|days|keer|x|uur|minuten|jaar geleden|times|hours|minutes|years ago|cm|kg|%|procent))")
 
