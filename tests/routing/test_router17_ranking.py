@@ -36,15 +36,9 @@ def test_the_dev_maps_specialist_ggz_borrows_no_addiction_questions() -> None:
 
 @pytest.mark.parametrize("question", [
     "mijn vrouw drinkt elke middag bier en krijgt het minderen niet voor elkaar",
-    pytest.param(
-        "onze vader zit elke dag aan de jenever en wil er vanaf, maar alleen lukt het hem niet",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "since s33-s35 were retired into example files (session 16): their overdose "
-            "questions ('een halve fles jenever' beside sleeping pills, a mother who drinks a "
-            "bottle of jenever with her oxazepam and lay on the floor) are examples of GGD "
-            "Vangnet, no desk for dangers only, and vote on daily drinking without a danger: "
-            "GGD Vangnet first (744 against 714). The cause: an example told as a danger "
-            "votes without a danger in the question"))),
+    # a strict xfail at the start of session 16 (GGD Vangnet first by its overdose
+    # examples of s33-s35); passes since dangerex held danger examples back per example
+    "onze vader zit elke dag aan de jenever en wil er vanaf, maar alleen lukt het hem niet",
 ])
 def test_daily_drinking_reaches_addiction_care_first(demo_router: Router,
                                                      question: str) -> None:
