@@ -581,16 +581,16 @@ class ExampleIndex:
 
     def votes(
         self, query: Mapping[str, float], *, alternatives: Sequence[Alternatives] = (),
-        neighbours: int = NEIGHBOURS, held: Mapping[int, frozenset[int]] | None = None,
-        open_share: float = 0.0,
+        neighbours: int = NEIGHBOURS,
+        held: Mapping[int, tuple[frozenset[int], float]] | None = None,
     ) -> tuple[dict[int, float], dict[int, dict[str, float]], dict[int, float]]:
         """:meth:`scores`, and per service its examples' share of the summed score of
         the question's ``neighbours`` best-matching examples over all services (an
         example shared by several services counts for each): how much of the question's
         neighbourhood among the example questions is that service's.
-        ``held``: per service, example numbers that vote for it only when they hold at
-        least ``open_share`` of that neighbourhood (the question is told as they are);
-        otherwise the service votes with its other examples."""
+        ``held``: per service, example numbers and a share: they vote for it only when
+        they hold at least that share of the neighbourhood (the question is told as they
+        are); otherwise the service votes with its other examples."""
         # What :meth:`matches` computes, without its dict of parts for every matched
         # example (a question matches about 1,700 of 6,500 examples, a service votes
         # with five): the same sums in the same order, so the same floats and the same
@@ -617,9 +617,9 @@ class ExampleIndex:
         matched = set(per_example)
         nearest = heapq.nlargest(neighbours, per_example.items(), key=itemgetter(1))
         total = sum(value for _, value in nearest)
-        shut = {doc: numbers for doc, numbers in (held or {}).items()
+        shut = {doc: numbers for doc, (numbers, share) in (held or {}).items()
                 if total <= 0.0 or sum(value for number, value in nearest
-                                        if number in numbers) < open_share * total}
+                                        if number in numbers) < share * total}
         out: dict[int, float] = {}
         evidence: dict[int, dict[str, float]] = {}
         parts: dict[int, dict[str, float]] = {}

@@ -324,6 +324,9 @@ class Tuning:
     #: others: since s33-s35 were retired their overdose questions put GGD Vangnet first
     #: on daily drinking. False: only the desks hold examples back (session 15).
     danger_examples_held: bool = True
+    #: Their danger examples vote all the same when they hold this share of the
+    #: question's nearest examples (as a desk's do at :attr:`desk_open_share`).
+    danger_open_share: float = 0.12
     #: A desk holds back every example (session 15), not only its danger examples.
     desk_holds_all: bool = True
     #: Use the lexicon (abbreviations, English, related words) at all.
@@ -741,7 +744,9 @@ class Router:
         signals = detect(self.safety, letter, who.leeftijd, today)
         # the held examples of a safety service no signal opens (Tuning.safety_desk_share)
         opened = {s for signal in signals for s in signal.family.services}
-        held = {doc: numbers for s, (doc, numbers) in self._held.items() if s not in opened}
+        held = {doc: (numbers, self.tuning.desk_open_share if s in self.desks
+                      else self.tuning.danger_open_share)
+                for s, (doc, numbers) in self._held.items() if s not in opened}
         raw, evidence, text = self._scores(question, query, held)
         self._not_the_denied(raw, query)
         figurative = figurative_parts(self.safety, question)
@@ -1116,7 +1121,7 @@ class Router:
         self, raw: dict[int, float], evidence: dict[int, dict[str, float]],
         text: dict[int, float], question: str, who: Person,
         figurative: frozenset[tuple[int, str]],
-        held: Mapping[int, frozenset[int]] | None = None,
+        held: Mapping[int, tuple[frozenset[int], float]] | None = None,
     ) -> None:
         """The safety services scored without the danger words the question uses in a
         figurative sense (:func:`.safety.figurative_parts`: "slaat" in "dat slaat
@@ -1140,13 +1145,14 @@ class Router:
 
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]],
-        held: Mapping[int, frozenset[int]] | None = None,
+        held: Mapping[int, tuple[frozenset[int], float]] | None = None,
     ) -> tuple[dict[int, float], dict[int, dict[str, float]], dict[int, float]]:
         """Raw scores per service, per service the stems that earned them, and the part
         of each score the map's own text earned (without the example questions' votes).
         ``held``: per safety service no signal opened, the example questions it holds
-        back (a desk's every example, another's danger examples); they vote only when
-        they hold :attr:`Tuning.desk_open_share` of the question's nearest examples (the
+        back (a desk's every example, another's danger examples) with the share of the
+        question's nearest examples they must hold to vote all the same
+        (:attr:`Tuning.desk_open_share`, :attr:`Tuning.danger_open_share`; the
         question is told as they are, a danger the safety file does not read: "vader en
         ooms maken haar af", "da jongske mag nie naar binnen") or the question names the
         service, a whole part of its name ("wanneer verwijs ik naar Veilig Thuis?")."""
@@ -1175,12 +1181,11 @@ class Router:
             # a translated phrase counts once: its words or its translation, the larger
             alternatives = phrase_alternatives(
                 t for _, terms in query.values() for t in terms)
-            held = {doc: numbers for doc, numbers in (held or {}).items()
+            held = {doc: gate for doc, gate in (held or {}).items()
                     if self._index.title_coverage(doc, weights) < 1.0}
             found, matched, _ = self._examples.votes(
                 weights, alternatives=alternatives,
-                neighbours=self.tuning.desk_neighbours if held else 0, held=held,
-                open_share=self.tuning.desk_open_share)
+                neighbours=self.tuning.desk_neighbours if held else 0, held=held)
             for doc, value in found.items():
                 raw[doc] += self.tuning.example_weight * value
                 for stem, part in matched[doc].items():

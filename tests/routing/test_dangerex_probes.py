@@ -7,7 +7,7 @@ ordinary questions too, so no desk for dangers only (session 15), and their dang
 examples voted on ordinary questions about drink, sleep or a neighbour. The gate is now
 per example: a safety service's danger examples (the safety reader reads a danger of a
 family that sends to it, :func:`busbaan.routing.router.danger_examples`) vote only on a
-question that opens it (a signal, strong or weak; they hold ``Tuning.desk_open_share``
+question that opens it (a signal, strong or weak; they hold ``Tuning.danger_open_share``
 of the question's nearest examples; the question names it); else it votes with its
 other examples. Probes in new words, written before the change:
 tests/data/socialmap/probes-s16-dangerex.jsonl (14 ordinary questions, 5 dangers). See
@@ -90,19 +90,18 @@ def test_a_safety_service_that_is_no_desk_holds_only_its_danger_examples(
 
 def test_held_examples_vote_when_they_are_the_neighbourhood() -> None:
     """``votes(held=...)``: held examples vote for their service only when they hold
-    ``open_share`` of the question's nearest examples; else the service votes with its
+    their share of the question's nearest examples; else the service votes with its
     other examples (none: no score)."""
     analyzer = Analyzer(["baby huilt nacht", "fiets kapot"])
     index = ExampleIndex([["de baby huilt de hele nacht", "mijn fiets is kapot"],
                           ["de fiets van de buren is kapot", "een fiets kopen"]], analyzer)
     baby = {analyzer.stem("baby"): 1.0, analyzer.stem("huilt"): 1.0}
     fiets = {analyzer.stem("fiets"): 1.0, analyzer.stem("kapot"): 1.0}
-    held = {0: index.numbers(["de baby huilt de hele nacht"])}
+    held = {0: (index.numbers(["de baby huilt de hele nacht"]), 0.5)}
     # the held example is the question's neighbourhood: it votes
-    assert index.votes(baby, neighbours=20, held=held, open_share=0.5)[0] == \
-        index.votes(baby, neighbours=20)[0]
+    assert index.votes(baby, neighbours=20, held=held)[0] == index.votes(baby, neighbours=20)[0]
     # a question told otherwise: service 0 votes with its bicycle example only
-    shut = index.votes(fiets, neighbours=20, held={0: index.numbers(
-        ["mijn fiets is kapot"])}, open_share=0.5)[0]
+    shut = index.votes(fiets, neighbours=20, held={0: (index.numbers(
+        ["mijn fiets is kapot"]), 0.5)})[0]
     assert 0 not in shut and 1 in shut
     assert index.numbers(["no example here"]) == frozenset()
