@@ -32,6 +32,9 @@ _OPENED = ("told in the words of the held examples themselves, so their neighbou
 KNOWN_GAPS: dict[str, str] = {
     "dx-02": ("ranking, not the danger examples: 'eigen bijdrage' for a medicine puts the "
               "school allowance (scholierenvergoeding) first and special assistance third"),
+    "dx-05": (_OPENED + "'sleep badly', 'worrying' are the words of GGD Vangnet's "
+              "English psychosis examples; they hold between 14 % and 15 % of the nearest "
+              "(Tuning.danger_open_share 0.12): GGD Vangnet second"),
     "dx-11": (_OPENED + "an old neighbour's letterbox and curtains are the police's "
               "welfare-check dangers' words (the police first), and GGD Vangnet keeps its "
               "place by examples the safety reader does not read as a danger"),

@@ -105,10 +105,9 @@ def test_o13_15_sleeping_pills_and_a_fee_are_no_danger(demo_router: Router) -> N
     "fails since s33-s35 were retired into example files (session 16): GGD Vangnet first "
     "by 5 points. Since dangerex its overdose examples (sleeping pills with wine or vodka, "
     "'lege strips slaappillen') are held back on a question without a danger, but here "
-    "they hold 15 % of the question's 20 nearest examples (three of them share "
-    "'slaappillen'), which opens GGD Vangnet as a danger the safety file does not read "
-    "(Tuning.desk_open_share 0.15; a higher share closes it but costs the desks a retired "
-    "danger, session 15)"))
+    "they hold about 15 % of the question's 20 nearest examples (they share "
+    "'slaappillen'), which opens GGD Vangnet as for a danger the safety file does not read "
+    "(Tuning.danger_open_share 0.12; a share that closes it costs retired dangers)"))
 def test_o13_15_the_co_payment_is_special_assistance(demo_router: Router) -> None:
     """The co-payment for sleeping pills: Bijzondere bijstand first (a strict xfail from
     session 12, when s24's pharmacy question voted for Kwijtschelding; passes since
