@@ -40,7 +40,9 @@ its examples raise a family that sends to it: Veilig Thuis, crisis intervention,
 access) on a question that no such family's signal, strong or weak, opens, unless the
 desk's examples hold a good share of the question's nearest examples
 (:meth:`ExampleIndex.votes`) or the question names the desk
-(``Tuning.safety_desk_share``; docs/notes/2026-12-13s15-vtfiller.md).
+(``Tuning.safety_desk_share``; docs/notes/2026-12-13s15-vtfiller.md). Since session 16
+another safety service holds back its danger examples the same way (``held`` in
+:meth:`ExampleIndex.votes`; docs/notes/2026-12-14s16-dangerex.md).
 """
 
 from __future__ import annotations
@@ -523,11 +525,17 @@ class ExampleIndex:
             for doc in docs:
                 examples_of[doc].add(number)
         self._examples_of = tuple(frozenset(e) for e in examples_of)
+        self._numbers = {text: number for number, text in enumerate(owners)}
         self.size = n
 
     def __contains__(self, stem: object) -> bool:
         return stem in self._postings or (
             isinstance(stem, str) and APART + stem in self._postings)
+
+    def numbers(self, examples: Iterable[str]) -> frozenset[int]:
+        """The numbers of the given example questions (for ``held`` in :meth:`votes`);
+        a text that is no example here has none."""
+        return frozenset(self._numbers[t] for t in examples if t in self._numbers)
 
     def uses(self, services: int) -> tuple[dict[str, dict[int, float]], list[float]]:
         """Per stem, in how many examples of each service (router document number) it
@@ -584,11 +592,15 @@ class ExampleIndex:
     def votes(
         self, query: Mapping[str, float], *, alternatives: Sequence[Alternatives] = (),
         neighbours: int = NEIGHBOURS,
+        held: Mapping[int, tuple[frozenset[int], float]] | None = None,
     ) -> tuple[dict[int, float], dict[int, dict[str, float]], dict[int, float]]:
         """:meth:`scores`, and per service its examples' share of the summed score of
         the question's ``neighbours`` best-matching examples over all services (an
         example shared by several services counts for each): how much of the question's
-        neighbourhood among the example questions is that service's."""
+        neighbourhood among the example questions is that service's.
+        ``held``: per service, example numbers and a share: they vote for it only when
+        they hold at least that share of the neighbourhood (the question is told as they
+        are); otherwise the service votes with its other examples."""
         # What :meth:`matches` computes, without its dict of parts for every matched
         # example (a question matches about 1,700 of 6,500 examples, a service votes
         # with five): the same sums in the same order, so the same floats and the same
@@ -613,11 +625,19 @@ class ExampleIndex:
         # the services in the order their first matching example came (as matches)
         docs = dict.fromkeys(chain.from_iterable(map(owners.__getitem__, per_example)))
         matched = set(per_example)
+        nearest = heapq.nlargest(neighbours, per_example.items(), key=itemgetter(1))
+        total = sum(value for _, value in nearest)
+        shut = {doc: numbers for doc, (numbers, share) in (held or {}).items()
+                if total <= 0.0 or sum(value for number, value in nearest
+                                        if number in numbers) < share * total}
         out: dict[int, float] = {}
         evidence: dict[int, dict[str, float]] = {}
         parts: dict[int, dict[str, float]] = {}
         for doc in docs:
-            numbers = tuple(self._examples_of[doc] & matched)
+            numbers = tuple(self._examples_of[doc] & matched if doc not in shut
+                            else (self._examples_of[doc] & matched) - shut[doc])
+            if not numbers:
+                continue
             found = sorted(zip(map(per_example.__getitem__, numbers), numbers, strict=True),
                            reverse=True)[:TOP_K]
             out[doc] = sum(v * w for (v, _), w in zip(found, _RANKS, strict=False))
@@ -626,8 +646,6 @@ class ExampleIndex:
                 parts[top] = self._parts(query, top)
             evidence[doc] = parts[top]
         near: dict[int, float] = {}
-        nearest = heapq.nlargest(neighbours, per_example.items(), key=itemgetter(1))
-        total = sum(value for _, value in nearest)
         if total > 0.0:
             for number, value in nearest:
                 for doc in owners[number]:

@@ -332,6 +332,18 @@ class Tuning:
     #: worse on the same cases.
     desk_open_share: float = 0.15
     desk_neighbours: int = 20
+    #: Session 16 (dangerex): a safety service that is no desk (GGD Vangnet, specialist
+    #: GGZ, the police, the youth shelter access) holds back its danger examples
+    #: (:func:`danger_examples`: an overdose, a psychosis, a neighbour not seen for
+    #: weeks) on a question that does not open it, the same way, and votes with its
+    #: others: since s33-s35 were retired their overdose questions put GGD Vangnet first
+    #: on daily drinking. False: only the desks hold examples back (session 15).
+    danger_examples_held: bool = True
+    #: Their danger examples vote all the same when they hold this share of the
+    #: question's nearest examples (as a desk's do at :attr:`desk_open_share`).
+    danger_open_share: float = 0.12
+    #: A desk holds back every example (session 15), not only its danger examples.
+    desk_holds_all: bool = True
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -553,28 +565,25 @@ def _sent_to(signals: SafetySignals, text: str) -> frozenset[str]:
     return frozenset(s for signal in detect(signals, text) for s in signal.family.services)
 
 
-def danger_desks(signals: SafetySignals, examples: Mapping[str, Sequence[str]],
+def danger_examples(signals: SafetySignals, examples: Mapping[str, Sequence[str]],
+                    ) -> dict[str, tuple[str, ...]]:
+    """Per safety service (a family's ``services``) with examples, its danger examples:
+    the example questions the safety reader reads as a danger of a family that sends to
+    it (an overdose beside GGD Vangnet, a beating beside Veilig Thuis)."""
+    return {service_id: tuple(t for t in examples[service_id]
+                              if service_id in _sent_to(signals, t))
+            for service_id in sorted(safety_services(signals.families))
+            if examples.get(service_id)}
+
+
+def danger_desks(dangers: Mapping[str, Sequence[str]], examples: Mapping[str, Sequence[str]],
                  share: float) -> frozenset[str]:
-    """The safety services (a family's ``services``) of which at least ``share`` of the
-    example questions raise a family that sends to them: desks for dangers only, whose
-    examples vote only on a question that opens them (:attr:`Tuning.safety_desk_share`).
-    A service without examples is none: nothing of it is held back. Each service's
-    examples are read until the share is reached or out of reach."""
-    desks = set()
-    for service_id in sorted(safety_services(signals.families)):
-        found = examples.get(service_id, ())
-        needed, spare = share * len(found), (1.0 - share) * len(found)
-        hits = misses = 0
-        for text in found:
-            if service_id in _sent_to(signals, text):
-                hits += 1
-            else:
-                misses += 1
-            if hits >= needed or misses > spare:
-                break
-        if found and hits >= needed:
-            desks.add(service_id)
-    return frozenset(desks)
+    """The safety services at least ``share`` of whose example questions are danger
+    examples (``dangers``, :func:`danger_examples`): desks for dangers only, all of whose
+    examples are held back on a question that does not open them
+    (:attr:`Tuning.safety_desk_share`)."""
+    return frozenset(service_id for service_id, found in dangers.items()
+                     if len(found) >= share * len(examples[service_id]))
 
 
 class Router:
@@ -624,12 +633,24 @@ class Router:
         self.protected = safety_services(self.safety.families)
         self._examples = ExampleIndex(per_service, self.analyzer,
                                       self._named_as_tried if tuning.example_apart else None)
-        #: Desks for dangers only (:func:`danger_desks`), by service id.
-        self.desks = (frozenset() if tuning.safety_desk_share is None else danger_desks(
-            self.safety, dict(zip((s.id for s in self._services), per_service, strict=True)),
-            tuning.safety_desk_share))
-        self._bound = tuple(area_bound(s) for s in self._services)
         self._position = {s.id: i for i, s in enumerate(self._services)}
+        #: Desks for dangers only (:func:`danger_desks`), by service id; and per safety
+        #: service, the example questions (their numbers) held back on a question that
+        #: does not open it: a desk's every example, another's danger examples
+        #: (:attr:`Tuning.safety_desk_share`, :meth:`_scores`).
+        self.desks: frozenset[str] = frozenset()
+        self._held: dict[str, tuple[int, frozenset[int]]] = {}
+        if tuning.safety_desk_share is not None:
+            found = dict(zip((s.id for s in self._services), per_service, strict=True))
+            dangers = danger_examples(self.safety, found)
+            self.desks = danger_desks(dangers, found, tuning.safety_desk_share)
+            for service_id, held in dangers.items():
+                if service_id in self.desks and tuning.desk_holds_all:
+                    held = tuple(found[service_id])
+                if held and (service_id in self.desks or tuning.danger_examples_held):
+                    self._held[service_id] = (self._position[service_id],
+                                              self._examples.numbers(held))
+        self._bound = tuple(area_bound(s) for s in self._services)
         self._informative: dict[str, float] | None = None
         fields = [service_fields(social_map, s) for s in self._services]
         self._ngrams = NgramIndex(
@@ -771,16 +792,17 @@ class Router:
         who = person(question, context)
         query = self._query(question, who)
         signals = detect(self.safety, letter, who.leeftijd, today)
-        # a desk for dangers only that no signal opens (Tuning.safety_desk_share)
+        # the held examples of a safety service no signal opens (Tuning.safety_desk_share)
         opened = {s for signal in signals for s in signal.family.services}
-        closed = frozenset(self._position[s] for s in self.desks - opened
-                           if s in self._position)
-        raw, evidence, text = self._scores(question, query, closed)
+        held = {doc: (numbers, self.tuning.desk_open_share if s in self.desks
+                      else self.tuning.danger_open_share)
+                for s, (doc, numbers) in self._held.items() if s not in opened}
+        raw, evidence, text = self._scores(question, query, held)
         self._not_the_denied(raw, query)
         figurative = figurative_parts(self.safety, question)
         if figurative:
             self._figures_are_no_danger(raw, evidence, text, question, who, figurative,
-                                        closed)
+                                        held)
         plain = dict(raw) if learned and signals else None
         if learned:
             self._apply_learned(raw, question, learned, today)
@@ -1149,7 +1171,8 @@ class Router:
     def _figures_are_no_danger(
         self, raw: dict[int, float], evidence: dict[int, dict[str, float]],
         text: dict[int, float], question: str, who: Person,
-        figurative: frozenset[tuple[int, str]], closed: Collection[int] = (),
+        figurative: frozenset[tuple[int, str]],
+        held: Mapping[int, tuple[frozenset[int], float]] | None = None,
     ) -> None:
         """The safety services scored without the danger words the question uses in a
         figurative sense (:func:`.safety.figurative_parts`: "slaat" in "dat slaat
@@ -1158,7 +1181,7 @@ class Router:
         alike (session 11, xfail21: "die energierekening slaat echt alles" listed Veilig
         Thuis). The other services keep the words: the stairs are a stairlift's need."""
         plain, plain_evidence, plain_text = self._scores(
-            question, self._query(question, who, figurative), closed)
+            question, self._query(question, who, figurative), held)
         for service_id in self.protected:
             doc = self._position.get(service_id)
             if doc is None or doc not in raw:
@@ -1173,13 +1196,17 @@ class Router:
 
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]],
-        closed: Collection[int] = (),
+        held: Mapping[int, tuple[frozenset[int], float]] | None = None,
     ) -> tuple[dict[int, float], dict[int, dict[str, float]], dict[int, float]]:
         """Raw scores per service, per service the stems that earned them, and the part
         of each score the map's own text earned (without the example questions' votes).
-        ``closed``: desks for dangers only that no signal opened; their example
-        questions vote only when they are the question's neighbourhood or the question
-        names the desk (:attr:`Tuning.safety_desk_share`)."""
+        ``held``: per safety service no signal opened, the example questions it holds
+        back (a desk's every example, another's danger examples) with the share of the
+        question's nearest examples they must hold to vote all the same
+        (:attr:`Tuning.desk_open_share`, :attr:`Tuning.danger_open_share`; the
+        question is told as they are, a danger the safety file does not read: "vader en
+        ooms maken haar af", "da jongske mag nie naar binnen") or the question names the
+        service, a whole part of its name ("wanneer verwijs ik naar Veilig Thuis?")."""
         raw: dict[int, float] = defaultdict(float)
         evidence: dict[int, dict[str, float]] = defaultdict(dict)
         # Each word of the question counts once: its best term fully, the other terms
@@ -1209,12 +1236,12 @@ class Router:
             # a translated phrase counts once: its words or its translation, the larger
             alternatives = phrase_alternatives(
                 t for _, terms in query.values() for t in terms)
-            found, matched, near = self._examples.votes(
+            held = {doc: gate for doc, gate in (held or {}).items()
+                    if self._index.title_coverage(doc, weights) < 1.0}
+            found, matched, _ = self._examples.votes(
                 weights | apart, alternatives=alternatives,
-                neighbours=self.tuning.desk_neighbours if closed else 0)
+                neighbours=self.tuning.desk_neighbours if held else 0, held=held)
             for doc, value in found.items():
-                if doc in closed and not self._desk_opened(doc, near, weights):
-                    continue
                 raw[doc] += self.tuning.example_weight * value
                 for kept, part in matched[doc].items():
                     stem = kept.removeprefix(APART)
@@ -1222,18 +1249,6 @@ class Router:
                     if gained > evidence[doc].get(stem, 0.0):
                         evidence[doc][stem] = gained
         return raw, evidence, text
-
-    def _desk_opened(self, doc: int, near: Mapping[int, float],
-                     weights: Mapping[str, float]) -> bool:
-        """True when a desk for dangers only that no signal opened lets its example
-        questions vote all the same: they hold :attr:`Tuning.desk_open_share` of the
-        question's nearest examples (``near``: each service's share), so the question
-        is told as the desk's own questions are, a danger the safety file does not read
-        ("vader en ooms maken haar af", "da jongske mag nie naar binnen"); or the
-        question names the desk, a whole part of its name ("wanneer verwijs ik naar
-        Veilig Thuis?"), and asks about it."""
-        return (near.get(doc, 0.0) >= self.tuning.desk_open_share
-                or self._index.title_coverage(doc, weights) >= 1.0)
 
     def _apply_semantic(self, raw: dict[int, float], semantic: Mapping[str, float]) -> None:
         """Fuse embedding similarities: above the median, scaled to ``semantic_weight``

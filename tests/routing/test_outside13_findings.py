@@ -102,11 +102,12 @@ def test_o13_15_sleeping_pills_and_a_fee_are_no_danger(demo_router: Router) -> N
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "fails again since s33-s35 were retired into example files (session 16): their "
-    "overdose questions (sleeping pills with wine or vodka, 'lege strips slaappillen') are "
-    "examples of GGD Vangnet, which is no desk for dangers only (it takes ordinary questions "
-    "too), so they vote on an ordinary question about sleeping pills: GGD Vangnet first by 5 "
-    "points. The cause: an example told as a danger votes without a danger in the question"))
+    "fails since s33-s35 were retired into example files (session 16): GGD Vangnet first "
+    "by 5 points. Since dangerex its overdose examples (sleeping pills with wine or vodka, "
+    "'lege strips slaappillen') are held back on a question without a danger, but here "
+    "they hold about 15 % of the question's 20 nearest examples (they share "
+    "'slaappillen'), which opens GGD Vangnet as for a danger the safety file does not read "
+    "(Tuning.danger_open_share 0.12; a share that closes it costs retired dangers)"))
 def test_o13_15_the_co_payment_is_special_assistance(demo_router: Router) -> None:
     """The co-payment for sleeping pills: Bijzondere bijstand first (a strict xfail from
     session 12, when s24's pharmacy question voted for Kwijtschelding; passes since

@@ -41,10 +41,12 @@ def test_the_dev_maps_specialist_ggz_borrows_no_addiction_questions() -> None:
         marks=pytest.mark.xfail(strict=True, reason=(
             "since s33-s35 were retired into example files (session 16): their overdose "
             "questions ('een halve fles jenever' beside sleeping pills, a mother who drinks a "
-            "bottle of jenever with her oxazepam and lay on the floor) are examples of GGD "
-            "Vangnet, no desk for dangers only, and vote on daily drinking without a danger: "
-            "GGD Vangnet first (744 against 714). The cause: an example told as a danger "
-            "votes without a danger in the question"))),
+            "bottle of jenever with her oxazepam and lay on the floor) are danger examples "
+            "of GGD Vangnet. Since dangerex they are held back on a question without a "
+            "danger, but here they hold 12.6 % of the question's 20 nearest examples, "
+            "which opens them (Tuning.danger_open_share 0.12): GGD Vangnet first (744 "
+            "against 714). At 0.13 this passes, but two retired dangers the safety file "
+            "does not read lose their service (h28-069, h35-056: shares 0.129, 0.140)"))),
 ])
 def test_daily_drinking_reaches_addiction_care_first(demo_router: Router,
                                                      question: str) -> None:

@@ -1,0 +1,110 @@
+"""dangerex (session 16): an example question told as a danger votes only on a question
+that opens its service.
+
+Since s33-s35 were retired into example files, their overdose and psychosis questions
+are examples of GGD Vangnet (and specialist GGZ, the police): services that take
+ordinary questions too, so no desk for dangers only (session 15), and their danger
+examples voted on ordinary questions about drink, sleep or a neighbour. The gate is now
+per example: a safety service's danger examples (the safety reader reads a danger of a
+family that sends to it, :func:`busbaan.routing.router.danger_examples`) vote only on a
+question that opens it (a signal, strong or weak; they hold ``Tuning.danger_open_share``
+of the question's nearest examples; the question names it); else it votes with its
+other examples. Probes in new words, written before the change:
+tests/data/socialmap/probes-s16-dangerex.jsonl (14 ordinary questions, 5 dangers). See
+docs/notes/2026-12-14s16-dangerex.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from routing_testdata import Tuned, read_jsonl, top
+
+from busbaan.routing import Router
+from busbaan.routing.expansion import ExampleIndex
+from busbaan.routing.text import Analyzer
+
+PROBES = read_jsonl("probes-s16-dangerex.jsonl")
+#: Probes that still fail, with their cause (strict xfails).
+_OPENED = ("told in the words of the held examples themselves, so their neighbourhood "
+           "opens the service (Tuning.desk_open_share): ")
+KNOWN_GAPS: dict[str, str] = {
+    "dx-02": ("ranking, not the danger examples: 'eigen bijdrage' for a medicine puts the "
+              "school allowance (scholierenvergoeding) first and special assistance third"),
+    "dx-05": (_OPENED + "'sleep badly', 'worrying' are the words of GGD Vangnet's "
+              "English psychosis examples; they hold between 14 % and 15 % of the nearest "
+              "(Tuning.danger_open_share 0.12): GGD Vangnet second"),
+    "dx-11": (_OPENED + "an old neighbour's letterbox and curtains are the police's "
+              "welfare-check dangers' words (the police first), and GGD Vangnet keeps its "
+              "place by examples the safety reader does not read as a danger"),
+    "dx-12": (_OPENED + "'stays up all night', 'sleeps' are the words of GGD Vangnet's "
+              "English psychosis examples (nights without sleep); GGD Vangnet second"),
+}
+
+
+def _mark(rows: list[dict[str, Any]]) -> list[Any]:
+    return [pytest.param(r, id=r["id"], marks=pytest.mark.xfail(
+        strict=True, reason=KNOWN_GAPS[r["id"]])) if r["id"] in KNOWN_GAPS
+        else pytest.param(r, id=r["id"]) for r in rows]
+
+
+@pytest.mark.parametrize("row", _mark([r for r in PROBES if not r["safety"]]))
+def test_an_ordinary_question_gets_no_votes_from_danger_examples(
+        row: dict[str, Any], router: Router) -> None:
+    """An ordinary question about drink, pills, sleep, a stay in a clinic or a
+    neighbour: a fitting service first, and no safety service that only danger
+    examples would bring into the top 3."""
+    shown = top(router.route(row["question"], row["context"]))
+    assert shown[0] in row["expected"] + row["acceptable"], (row["id"], shown)
+    assert not set(row["not_top3"]) & set(shown), (row["id"], shown)
+
+
+@pytest.mark.parametrize("row", _mark([r for r in PROBES if r["safety"]]))
+def test_a_danger_keeps_its_service_in_the_top_3(row: dict[str, Any],
+                                                 router: Router) -> None:
+    """An overdose, a psychosis, a neighbour not seen for weeks: the service in the top 3."""
+    answer = router.route(row["question"], row["context"])
+    assert set(row["expected"]) & set(top(answer)), (row["id"], top(answer))
+
+
+# ------------------------------------------------------------------ the mechanism
+
+
+def test_danger_examples_are_held_back_per_example(tuned: Tuned) -> None:
+    """Without the per-example gate (only the desks hold their examples back, session
+    15) GGD Vangnet's overdose examples bring it into the top 3 of a question about
+    cutting down on beer; with it they do not."""
+    question = next(r for r in PROBES if r["id"] == "dx-01")["question"]
+    assert "ggd-vangnet" in top(tuned(danger_examples_held=False).route(question))
+    assert "ggd-vangnet" not in top(tuned().route(question))
+
+
+def test_a_safety_service_that_is_no_desk_holds_only_its_danger_examples(
+        router: Router) -> None:
+    """GGD Vangnet, specialist GGZ and the police hold back some of their examples, not
+    all (they take ordinary questions too); a desk holds back every example."""
+    for service_id in ("ggd-vangnet", "ggz-specialistisch", "politie-wijkagent"):
+        doc, held = router._held[service_id]
+        assert 0 < len(held) < len(router._examples._examples_of[doc]), service_id
+    doc, held = router._held["vt-advies-melding"]
+    assert held == router._examples._examples_of[doc]
+
+
+def test_held_examples_vote_when_they_are_the_neighbourhood() -> None:
+    """``votes(held=...)``: held examples vote for their service only when they hold
+    their share of the question's nearest examples; else the service votes with its
+    other examples (none: no score)."""
+    analyzer = Analyzer(["baby huilt nacht", "fiets kapot"])
+    index = ExampleIndex([["de baby huilt de hele nacht", "mijn fiets is kapot"],
+                          ["de fiets van de buren is kapot", "een fiets kopen"]], analyzer)
+    baby = {analyzer.stem("baby"): 1.0, analyzer.stem("huilt"): 1.0}
+    fiets = {analyzer.stem("fiets"): 1.0, analyzer.stem("kapot"): 1.0}
+    held = {0: (index.numbers(["de baby huilt de hele nacht"]), 0.5)}
+    # the held example is the question's neighbourhood: it votes
+    assert index.votes(baby, neighbours=20, held=held)[0] == index.votes(baby, neighbours=20)[0]
+    # a question told otherwise: service 0 votes with its bicycle example only
+    shut = index.votes(fiets, neighbours=20, held={0: (index.numbers(
+        ["mijn fiets is kapot"]), 0.5)})[0]
+    assert 0 not in shut and 1 in shut
+    assert index.numbers(["no example here"]) == frozenset()
