@@ -29,6 +29,11 @@ _NEIGHBOURS = ("Veilig Thuis in the top 3 with no signal: its own example questi
 KNOWN_GAPS: dict[str, str] = {
     "vtf-02": _NEIGHBOURS,
     "vtf-14": _NEIGHBOURS,
+    "vtf-09": ("since session 16's age band by the ask (ageband): 'where can we as parents "
+               "get some advice' reaches no school-age service, so leerplicht, Leergeld and "
+               "the scholierenvergoeding lose the band's lift and Veilig Thuis comes third "
+               "on its own name ('Advies en melding': 'advice' is the ask's only word); a "
+               "desk no signal opens is still lifted by a generic word of its name"),
     "vtf-13": ("ranking, not the filler: grandparents who want to see the grandchildren "
                "(omgangsrecht) put Jeugdbescherming first on 'kleinkinderen, afdwingen'; "
                "the Juridisch Loket is not in the top 3"),
