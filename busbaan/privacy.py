@@ -47,7 +47,9 @@ _MONTH = (r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|okt
 _DATE = re.compile(
     r"\b(?:[0-3]?\d)[-/.](?:[01]?\d)[-/.](?:19|20)\d{2}\b"
     rf"|\b[0-3]?\d(?:e|ste|de|st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}\s+(?:19|20)\d{{2}}\b"
-    rf"|\b{_MONTH}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b",
+    rf"|\b{_MONTH}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b"
+    # ISO 8601, the year first (session 16, outside20: "geboren 1946-09-07" was routed)
+    r"|\b(?:19|20)\d{2}-[01]?\d-[0-3]?\d\b",
     re.IGNORECASE)
 #: Lower-case words that follow a title without being a surname ("Meneer heeft geen
 #: DigiD", "Mevrouw kan niet", "meneer met dementie", "Meneer van 24"): a question
@@ -715,6 +717,12 @@ def _calendar_date(written: str) -> dt.date | None:
     """The earliest day a full date as :data:`_DATE` matches it can mean (day-month
     first, as the Dutch write it; month-day too for "3/4/2005"), or None when it names
     no day ("31-02-2005")."""
+    iso = re.fullmatch(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})", written)
+    if iso:
+        try:
+            return dt.date(*(int(n) for n in iso.groups()))
+        except ValueError:
+            return None
     year = int(written[-4:])
     numbers = [int(n) for n in re.findall(r"\d+", written[:-4])]
     month = next((MONTH_NUMBERS[w.lower()] for w in re.findall(r"[^\W\d_]+", written)

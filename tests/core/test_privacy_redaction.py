@@ -68,6 +68,10 @@ def test_find_bsns(text, found):
         ("geb. 14 jul. 1959, woont alleen", ["date"]),
         ("born on the 3rd of March 1948", ["date"]),
         ("born March 3, 1948", ["date"]),
+        # ISO 8601, the year first (outside20, session 16)
+        ("geboren 1946-09-07, woont alleen", ["date"]),
+        ("DOB 1946-09-07", ["date"]),
+        ("zoon 2015-13-40", []),  # no day
         # a day and month without a year, or a month and year, is no birth date
         ("op 3 maart komt de deurwaarder", []),
         ("in maart 2005 verhuisd", []),

@@ -237,16 +237,13 @@ def test_an_english_question_about_drinking_gets_addiction_care(demo_router: Rou
     assert "verslavingszorg" in top(_route(demo_router, "o20-19"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "privacy: the date kind reads day-month-year ('geb. 07-09-1946' is found) but not an "
-    "ISO date ('1946-09-07') after DOB, born or geboren; o20-28 was refused only because "
-    "of the name; without a name it would be routed"))
 @pytest.mark.parametrize("text", [
     "client DOB 1946-09-07 needs a magnifier, insurance will not pay",
     "cliënt, geboren 1946-09-07, wil een loep",
 ])
 def test_an_iso_birth_date_is_found(text: str) -> None:
-    """o20-28, home-care shop assistant (live: refused for the name)."""
+    """o20-28, home-care shop assistant (live: refused for the name). A strict xfail
+    until the lead read ISO dates (year first) as dates (session 16)."""
     assert "date" in [f.kind for f in parse_question(text, OUTSIDE.known).findings]
 
 
