@@ -284,9 +284,10 @@ def _from_an_organisation(rest: Sequence[str]) -> bool:
 #: hand from how neighbours point at each other; a floor is a number word or digit before
 #: "hoog". Session 16: a retired s35 question ("de meneer van driehoog") was refused as a
 #: name.
-_PLACE_WORDS = frozenset(
-    "hiernaast ernaast boven beneden hierboven hieronder onder overkant tegenover hoek "
-    "verderop achter voor derde vierde tweede eerste verdieping etage portiek galerij".split())
+_PLACE_WORDS = frozenset({
+    "hiernaast", "ernaast", "boven", "beneden", "hierboven", "hieronder", "onder",
+    "overkant", "tegenover", "hoek", "verderop", "achter", "voor", "derde", "vierde",
+    "tweede", "eerste", "verdieping", "etage", "portiek", "galerij"})
 _FLOOR = re.compile(r"^(?:\d+|[a-zë]+)-?hoog(?:-?(?:achter|voor))?$")
 
 
