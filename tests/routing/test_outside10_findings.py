@@ -167,17 +167,13 @@ def test_a_lonely_english_widow_is_no_case_for_veilig_thuis(demo_router: Router)
     assert demo_router.route(WIDOW).results[0].service_id != "veilig-thuis"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "demo map: 'lonely' earns the ouderenadviseur nothing (it borrows only the Amsterdam "
-    "ouderenadviseur's examples; the loneliness questions are the welzijn-eenzaamheid "
-    "service's, which this map lacks); its third place in session 12 rested on 'house, "
-    "neighbour' (30 points against 62 and 53). With s24-s26 retired, s25's dictated "
-    "'since my wife died last winter ...' (a suicide question) puts ggz-specialistisch "
-    "third on 'died, house, since' and the ouderenadviseur fourth (retire13)"))
 def test_a_lonely_english_widow_reaches_the_ouderenadviseur(demo_router: Router) -> None:
     """Loneliness of an 81-year-old after her husband died: the ouderenadviseur in the
     top 3. outside10 #5, open from session 9 to 11 (the ouderenadviseur 5th); passed in
-    session 12 when s21-s23 became examples (no rule changed)."""
+    session 12 when s21-s23 became examples (no rule changed); a strict xfail from session
+    13 (s25's dictated suicide question put the specialist GGZ third on 'died, house,
+    since'); passes again since session 16, whose dangerex holds a safety service's
+    danger examples back on a question that opens no danger."""
     assert "ouderenadvies" in _top(demo_router.route(WIDOW))
 
 
