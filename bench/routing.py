@@ -357,9 +357,16 @@ SESSION15_START: dict[str, tuple[str, ...]] = {
     "heldout35": ("0.810", "0.970", "33/34", "63/100 (63.0 %)", "60/63 (95.2 %)"),
     "heldout_s15": ("0.843", "0.983", "100/106", "184/300 (61.3 %)", "179/184 (97.3 %)"),
 }
-#: Main at the start of session 16 (5269db6), measured in the same run as the session's
-#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION16_START: dict[str, tuple[str, ...]] = {}
+#: Main at the start of session 16 (5269db6; measured at d0b8d01, the same router with the
+#: frozen sets added), measured at the end of the session (01:29 UTC, 2026-12-07,
+#: measure.py, the benchmark day): top-1, top-3, safety in top 3, coverage, right when
+#: confident.
+SESSION16_START: dict[str, tuple[str, ...]] = {
+    "heldout36": ("0.880", "0.970", "33/35", "78/100 (78.0 %)", "74/78 (94.9 %)"),
+    "heldout37": ("0.870", "0.990", "35/35", "67/100 (67.0 %)", "65/67 (97.0 %)"),
+    "heldout38": ("0.810", "0.970", "35/36", "53/100 (53.0 %)", "50/53 (94.3 %)"),
+    "heldout_s16": ("0.853", "0.977", "103/106", "198/300 (66.0 %)", "189/198 (95.5 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
