@@ -67,7 +67,7 @@ from busbaan.errors import (
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import esc, notice_content
-from busbaan.matrix.runner import BotRunner, message_text
+from busbaan.matrix.runner import BotRunner, is_edit, message_text
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.records import AuditBacklog, AuditWriter
 from busbaan.routing import (
@@ -772,7 +772,8 @@ class WegwijzerBot:
             replied = message.get("in_reply_to")
             content, _ = await self._direct_answer(
                 room_id, event_id, str(message["sender"]), str(message.get("text") or ""),
-                in_reply_to=replied if isinstance(replied, str) else None)
+                in_reply_to=replied if isinstance(replied, str) else None,
+                edited=message.get("edited") is True)
         return content
 
     async def _answer_sent(self, message: dict[str, Any], content: dict[str, Any],
@@ -823,7 +824,8 @@ class WegwijzerBot:
         content, on_sent = await self._direct_answer(
             room_id, event.event_id, event.sender,
             message_text(event.body or "", source).strip(),
-            in_reply_to=replied if isinstance(replied, str) else None)
+            in_reply_to=replied if isinstance(replied, str) else None,
+            edited=is_edit(event))
         event_id = await self.runner.send(room_id, content)
         self._count_question(content, time.time() - event.server_timestamp / 1000
                              if event.server_timestamp else None)
@@ -842,12 +844,15 @@ class WegwijzerBot:
             latency_seconds=latency)
 
     async def _direct_answer(self, room_id: str, question_event_id: str, sender: str,
-                             text: str, *, in_reply_to: str | None = None
-                             ) -> tuple[dict[str, Any], Any]:
+                             text: str, *, in_reply_to: str | None = None,
+                             edited: bool = False) -> tuple[dict[str, Any], Any]:
         """The notice that answers a direct question (help, a refusal, or the services)
         as a reply to it, and what to do once it is sent (keep the answer's record). A
         question that replies to one of this bot's answers in this room is routed with
-        the question that answer was for (:meth:`replied_question`, :func:`follow_up`)."""
+        the question that answer was for (:meth:`replied_question`, :func:`follow_up`).
+        ``edited``: the message edits an earlier one; an edit into a command is not run
+        (the runner's rule) and is told so (outside20: it was told "Dat commando ken ik
+        niet" for `!baan 1`)."""
         # "help" is a Dutch word too: asked alone it is answered in Dutch, the default,
         # as the casus bot does (it was English: outside check, session 4).
         greeting = " ".join(text.lower().strip(" !.,?").split())
@@ -868,7 +873,13 @@ class WegwijzerBot:
                 or greeting in _GREETINGS_NL | _GREETINGS_EN):
             body, html = help_texts(lang, self._usages(lang))
             unknown = text.startswith("!") and text.lower() not in _HELP_WORDS
-            if unknown and is_casus_command(text):
+            if unknown and edited:
+                prefix = t(lang, "U hebt een bericht bewerkt tot een commando. Een bewerking "
+                                 "voer ik niet uit: stuur het commando als nieuw bericht. ",
+                           "You edited a message into a command. I do not run an edit: "
+                           "send the command as a new message. ")
+                body, html = prefix + body, f"<p>{prefix}</p>{html}"
+            elif unknown and is_casus_command(text):
                 prefix = t(lang, "Dat is een commando van de casus-bot, niet van mij: stuur het "
                                  "in een direct gesprek met de casus-bot of in de casuskamer. ",
                            "That is a command of the casus bot, not mine: send it in a direct "
@@ -878,7 +889,8 @@ class WegwijzerBot:
                 prefix = t(lang, "Dat commando ken ik niet. ", "I do not know that command. ")
                 body, html = prefix + body, f"<p>{prefix}</p>{html}"
             content = notice_content(kind="wegwijzer.help", body=body, html_body=html,
-                                     data={"errcode": "BB_UNKNOWN_COMMAND"} if unknown else {})
+                                     data={"errcode": "BB_EDITED_COMMAND" if edited
+                                           else "BB_UNKNOWN_COMMAND"} if unknown else {})
             content["m.relates_to"] = relates
             return content, None
         try:

@@ -1062,7 +1062,7 @@ class BotRunner:
         in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
         text = message_text(event.body or "", event.source.get("content", {})).strip()
         # an edit is never a command (as in _is_command): its new text is a message
-        found = None if _is_edit(event) else self.dispatcher.match(text)
+        found = None if is_edit(event) else self.dispatcher.match(text)
         return {
             "event_id": event.event_id, "room_id": room.room_id, "sender": event.sender,
             "text": text, "command": found[0].name if found else None,
@@ -1071,10 +1071,11 @@ class BotRunner:
             if relates.get("rel_type") == "m.thread" else None,
             "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
             "server_ts": event.server_timestamp,  # for the reply latency (metrics)
+            "edited": is_edit(event),  # an edit into a command is told it is not run
             **({} if found else {"kind": "message"})}  # answer_messages(): no command
 
     def _is_command(self, event: nio.RoomMessageText) -> bool:
-        if event.source.get("content", {}).get("msgtype") == "m.notice" or _is_edit(event):
+        if event.source.get("content", {}).get("msgtype") == "m.notice" or is_edit(event):
             return False  # an edit is never a new command (its body may lack the "* ")
         text = _strip_reply_fallback(event.body or "").strip()
         return self.dispatcher.match(text) is not None
@@ -1150,7 +1151,7 @@ class BotRunner:
                 "is_direct": is_direct, "thread_root": thread_root,
                 "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None}
         started = time.monotonic()
-        result = None if _is_edit(event) else await self.dispatcher.run(
+        result = None if is_edit(event) else await self.dispatcher.run(
             base, _strip_reply_fallback(text))
         if result is None:
             for hook in self.message_hooks:
@@ -1285,7 +1286,7 @@ def undecryptable_text(sender: str, before_join: bool) -> str:
             "the key). I did nothing with it. Please send the message or command again.")
 
 
-def _is_edit(event: nio.RoomMessageText) -> bool:
+def is_edit(event: nio.RoomMessageText) -> bool:
     """Whether the message edits an earlier one (``m.replace``): never run as a command,
     with or without the ``* `` fallback in its body; message hooks may answer it."""
     relates = event.source.get("content", {}).get("m.relates_to")

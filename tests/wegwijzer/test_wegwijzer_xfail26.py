@@ -113,3 +113,34 @@ async def test_the_bot_routes_a_reply_with_the_question_it_replies_to() -> None:
                                       "en in Noord?")
     assert asked == [("en in Noord?", "Meneer van 81 kan zijn huis niet schoonhouden"),
                      ("en in Noord?", None)]
+
+
+async def test_an_edit_into_a_command_is_told_that_an_edit_is_not_run() -> None:
+    """outside20: an edit into `!baan 1` was not run (right) but answered "Dat commando
+    ken ik niet" (wrong: it is a command). An edit into a command is told that an edit is
+    not run and to send the command anew; the same text not edited keeps its answer."""
+    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None)
+
+    async def reply(text: str, edited: bool) -> dict[str, Any]:
+        content, _ = await WegwijzerBot._direct_answer(  # type: ignore[arg-type]
+            fake, "!r:localhost", "$q", "@a:localhost", text, edited=edited)
+        return content
+
+    edited = await reply("!baan 1", True)
+    assert edited["body"].startswith("U hebt een bericht bewerkt tot een commando.")
+    assert "ken ik niet" not in edited["body"]
+    assert edited["nl.busbaan.notice"]["errcode"] == "BB_EDITED_COMMAND"
+    plain = await reply("!foo", False)
+    assert plain["body"].startswith("Dat commando ken ik niet.")
+    assert plain["nl.busbaan.notice"]["errcode"] == "BB_UNKNOWN_COMMAND"
+
+
+def test_the_inbox_keeps_whether_a_message_is_an_edit() -> None:
+    """The runner's inbox entry says whether the message edits an earlier one, so that
+    the bot can say an edit is not run after a restart too."""
+    from busbaan.matrix.runner import is_edit
+
+    edit = SimpleNamespace(source={"content": {"m.relates_to": {
+        "rel_type": "m.replace", "event_id": "$old"}}})
+    new = SimpleNamespace(source={"content": {"body": "!baan 1"}})
+    assert is_edit(edit) and not is_edit(new)  # type: ignore[arg-type]
