@@ -95,6 +95,13 @@ def assert_danger_first(answer: Any, signal: str, service: str) -> None:
     assert answer.confident
 
 
+def assert_ordinary_first(router: Any, row: dict[str, Any]) -> None:
+    """An ordinary probe: no safety answer, and one of its expected services first."""
+    answer = router.route(row["question"], row["context"])
+    assert not answer.safety, row["id"]
+    assert top(answer, 1)[0] in row["expected"], (row["id"], top(answer))
+
+
 def top(answer: Any, n: int = 3) -> list[str]:
     """The first ``n`` service ids of an answer."""
     return [r.service_id for r in answer.results[:n]]

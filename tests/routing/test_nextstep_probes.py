@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from routing_testdata import read_jsonl, top
+from routing_testdata import assert_ordinary_first, read_jsonl
 
 from busbaan.routing import lexicon
 from busbaan.routing.safety import settled_cues, settled_parts
@@ -91,6 +91,4 @@ def test_probe_first_answer(router: Any, row: dict[str, Any], request: Any) -> N
     """Each probe's first answer is one of its expected services."""
     if row["id"] in OPEN:
         request.applymarker(pytest.mark.xfail(strict=True, reason=OPEN[row["id"]]))
-    answer = router.route(row["question"], row["context"])
-    assert not answer.safety, row["id"]
-    assert top(answer, 1)[0] in row["expected"], (row["id"], top(answer))
+    assert_ordinary_first(router, row)

@@ -21,7 +21,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from routing_testdata import assert_near_miss_is_silent, families, read_jsonl, top
+from routing_testdata import (
+    assert_near_miss_is_silent,
+    assert_ordinary_first,
+    families,
+    read_jsonl,
+    top,
+)
 
 PROBES = read_jsonl("probes-s14-router30.jsonl")
 SAFETY = [row for row in PROBES if row["safety"]]
@@ -61,9 +67,7 @@ def test_probe_first_answer(router: Any, row: dict[str, Any], request: Any) -> N
     """Each ordinary probe (not a near miss) has its expected service first."""
     if row["id"] in OPEN:
         request.applymarker(pytest.mark.xfail(strict=True, reason=OPEN[row["id"]]))
-    answer = router.route(row["question"], row["context"])
-    assert not answer.safety, row["id"]
-    assert top(answer, 1)[0] in row["expected"], (row["id"], top(answer))
+    assert_ordinary_first(router, row)
 
 
 @pytest.mark.parametrize(("word", "parts"), [
