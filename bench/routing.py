@@ -276,13 +276,32 @@ SESSION15_END: dict[str, tuple[str, ...]] = {
 #: voice message, a comment under a post, a DM at night, a text to a known worker; s37:
 #: many things at once -- a list, a side remark, a named priority, a story, before and
 #: after, the wrong word for the need; s38: people who meet the person in their role outside
-#: the social domain -- work, housing, school, shop, faith, passing), frozen at the start of
-#: session 16, before any router change of the session was merged. Aggregates only.
+#: the social domain -- work, housing, school, shop, faith, passing), frozen at 23:38-23:39
+#: UTC on 2026-12-06, before any router change of session 16 was merged, and measured once,
+#: at its end. Retired into example files in session 17 (bench/asked_examples.py).
 SESSION16_HELDOUT = {"heldout36": "frozen-2026-12-14-s36.jsonl",
                      "heldout37": "frozen-2026-12-14-s37.jsonl",
                      "heldout38": "frozen-2026-12-14-s38.jsonl"}
+#: The end of session 16 (f19649c), its one measurement of s36-s38 (2026-12-07 01:33 UTC,
+#: measure.py, the benchmark day).
+SESSION16_END: dict[str, tuple[str, ...]] = {
+    "heldout36": ("0.860", "0.960", "33/35", "81/100 (81.0 %)", "77/81 (95.1 %)"),
+    "heldout37": ("0.870", "0.990", "35/35", "72/100 (72.0 %)", "70/72 (97.2 %)"),
+    "heldout38": ("0.830", "0.970", "34/36", "57/100 (57.0 %)", "54/57 (94.7 %)"),
+}
+#: Session 17's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s39: newcomers writing in a second language -- learner Dutch, literal
+#: translations, expat English, Dutch and English mixed, a volunteer retelling; s40: said
+#: indirectly -- minimising, humour, "for a friend", a hypothetical, shame, anger, a side
+#: remark; s41: the clock and the calendar -- night and weekend, a deadline, the end of the
+#: month, a season or holiday, a birthday that changes what applies, how long something
+#: lasted), frozen at the start of session 17, before any router change of the session was
+#: merged. Aggregates only.
+SESSION17_HELDOUT = {"heldout39": "frozen-2026-12-15-s39.jsonl",
+                     "heldout40": "frozen-2026-12-15-s40.jsonl",
+                     "heldout41": "frozen-2026-12-15-s41.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s16"
+POOL = "heldout_s17"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -367,6 +386,9 @@ SESSION16_START: dict[str, tuple[str, ...]] = {
     "heldout38": ("0.810", "0.970", "35/36", "53/100 (53.0 %)", "50/53 (94.3 %)"),
     "heldout_s16": ("0.853", "0.977", "103/106", "198/300 (66.0 %)", "189/198 (95.5 %)"),
 }
+#: Main at the start of session 17 (fcf3f08), measured in the same run as the session's
+#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
+SESSION17_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -424,13 +446,16 @@ RETIRED = (
     ("heldout33", "s33 (held out in session 15; examples since session 16, its own left out)"),
     ("heldout34", "s34 (held out in session 15; examples since session 16, its own left out)"),
     ("heldout35", "s35 (held out in session 15; examples since session 16, its own left out)"),
+    ("heldout36", "s36 (held out in session 16; examples since session 17, its own left out)"),
+    ("heldout37", "s37 (held out in session 16; examples since session 17, its own left out)"),
+    ("heldout38", "s38 (held out in session 16; examples since session 17, its own left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout36", "held out s36, session 16 (never looked at)"),
-    ("heldout37", "held out s37, session 16 (never looked at)"),
-    ("heldout38", "held out s38, session 16 (never looked at)"),
-    (POOL, "held out s36–s38 pooled"),
+    ("heldout39", "held out s39, session 17 (never looked at)"),
+    ("heldout40", "held out s40, session 17 (never looked at)"),
+    ("heldout41", "held out s41, session 17 (never looked at)"),
+    (POOL, "held out s39–s41 pooled"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -724,6 +749,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION13_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION14_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION15_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION16_HELDOUT.items()),
     ]
 
 
@@ -1214,12 +1240,20 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 15 (7f87a6f), its one measurement | "
                           + " | ".join(SESSION15_END[key]) + " |")
             before.append(retired_row(key, since=16))
+    for key in SESSION16_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 16)")
+            before.append("| main at the start of session 16 (5269db6), same run as its end | "
+                          + " | ".join(SESSION16_START[key]) + " |")
+            before.append("| end of session 16 (f19649c), its one measurement | "
+                          + " | ".join(SESSION16_END[key]) + " |")
+            before.append(retired_row(key, since=17))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION16_START:
-                before.append("| main at the start of session 16 (5269db6), same run | "
-                              + " | ".join(SESSION16_START[key]) + " |")
+            if key in SESSION17_START:
+                before.append("| main at the start of session 17 (fcf3f08), same run | "
+                              + " | ".join(SESSION17_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1237,7 +1271,8 @@ def render(figures: dict[str, Any]) -> str:
                             "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
                             "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
-                            *SESSION14_HELDOUT, *SESSION15_HELDOUT, POOL)
+                            *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
+                            POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1252,7 +1287,7 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
-                            "own",
+                            *SESSION17_HELDOUT, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1338,7 +1373,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s36–s38 pooled, session 16",
+    tname = {POOL: "held out s39–s41 pooled, session 17",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1410,8 +1445,10 @@ def render(figures: dict[str, Any]) -> str:
         "(`tests/data/socialmap/frozen-2026-12-12-s30.jsonl`, `-s31` and `-s32`, measured "
         "once at the end of session 14) from session 15 on, and those of session 15 "
         "(`tests/data/socialmap/frozen-2026-12-13-s33.jsonl`, `-s34` and `-s35`, measured "
-        "once at the end of session 15) from session 16 on. The held-out sets of session 16 "
-        "(`tests/data/socialmap/frozen-2026-12-14-s36.jsonl`, `-s37` and `-s38`, 100 "
+        "once at the end of session 15) from session 16 on, and those of session 16 "
+        "(`tests/data/socialmap/frozen-2026-12-14-s36.jsonl`, `-s37` and `-s38`, measured "
+        "once at the end of session 16) from session 17 on. The held-out sets of session 17 "
+        "(`tests/data/socialmap/frozen-2026-12-15-s39.jsonl`, `-s40` and `-s41`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
         "pooled.",
@@ -1581,7 +1618,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s36-s38; for work on the router: they "
+        help="leave the current held-out sets out (s39-s41; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1644,9 +1681,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     session15 = {key: read_jsonl(LOCAL / name) for key, name in SESSION15_HELDOUT.items()
                  if (LOCAL / name).exists()}
     session16 = {key: read_jsonl(LOCAL / name) for key, name in SESSION16_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session17 = {key: read_jsonl(LOCAL / name) for key, name in SESSION17_HELDOUT.items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session16) == len(SESSION16_HELDOUT):
-        session16[POOL] = [q for key in SESSION16_HELDOUT for q in session16[key]]
+    if len(session17) == len(SESSION17_HELDOUT):
+        session17[POOL] = [q for key in SESSION17_HELDOUT for q in session17[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1720,6 +1759,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION14_HELDOUT},
         **{key: None for key in SESSION15_HELDOUT},
         **{key: None for key in SESSION16_HELDOUT},
+        **{key: None for key in SESSION17_HELDOUT},
         POOL: None,
     }
     if not args.quick:
@@ -1743,7 +1783,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               + list(session9.items()) + list(session10.items())
               + list(session11.items()) + list(session12.items())
               + list(session13.items()) + list(session14.items())
-              + list(session15.items()) + list(session16.items()))
+              + list(session15.items()) + list(session16.items())
+              + list(session17.items()))
     for key, questions in named:
         figures |= {f"{name}_{key}" if name else key: value for name, value in
                     set_figures(router_for(key), questions, day).items()}
