@@ -636,9 +636,12 @@ REGIONAL = {**REGIONAL, **REGIONAL_HOMOGRAPHS}
 #: Dutch text they stay what they are there ("zien", a verb; "hoes", a cover; "heur",
 #: hair-do; "wel", yes indeed; "um", English hesitation). "zien" is the regional "zijn"
 #: (his, and the verb: "de kinder zien druk") only before a word of its own clause: at
-#: a clause's end it is the verb to see in every variety ("heb ik al n week niet zien,"). outside20 (session 16, live): "Mien va is 82 en kan zien hoes nich
-#: meer schoonmaken" read "zien" as the verb and no house; "Mien mam ... kan heur hoes
-#: neet mie sjoen hawwe" read no need at all (session 17, tradeoffs).
+#: a clause's end it is the verb to see in every variety ("heb ik al n week niet zien,").
+#: outside20 (session 16, live): "Mien va is 82 en kan zien hoes nich meer schoonmaken"
+#: read "zien" as the verb and no house; "Mien mam ... kan heur hoes neet mie sjoen
+#: hawwe" read no need at all (session 17, tradeoffs). Retired s3-s38, the example
+#: questions and the maps' texts: two texts read otherwise, both right (Gronings "heur
+#: pillen", "de kinder zien druk", s31).
 REGIONAL_IN_CONTEXT: Mapping[str, str] = {"zien": "zijn", "wel": "wie", "um": "hem",
                                           "va": "vader", "hoes": "huis", "heur": "haar",
                                           "sjoen": "schoon", "hauwe": "houden"}
