@@ -626,6 +626,31 @@ REGIONAL_HOMOGRAPHS: Mapping[str, str] = {"neet": "niet", "mie": "meer", "hedde"
                                           "ie": "hij"}
 REGIONAL = {**REGIONAL, **REGIONAL_HOMOGRAPHS}
 
+#: Regional spellings that are standard words too, read as the regional word only in a
+#: text written in a regional variety (:func:`.text.chat_written_out`: at least
+#: :data:`REGIONAL_TEXT_AT` distinct spellings of :data:`REGIONAL` besides the spoken
+#: Dutch of everyone): Twents and Achterhoeks "zien" (zijn, the possessive; Nedersaksisch
+#: "mien, dien, zien"), "wel" (wie, the question word: "wel kan um helpen"), "um" (hem)
+#: and "va" (vader), Twents/Limburgs "hoes" (huis), Limburgs "heur" (haar) and "sjoen"
+#: (schoon; Woordenboek van de Limburgse Dialecten), "hauwe" (houden). In a standard
+#: Dutch text they stay what they are there ("zien", a verb; "hoes", a cover; "heur",
+#: hair-do; "wel", yes indeed; "um", English hesitation). "zien" is the regional "zijn"
+#: (his, and the verb: "de kinder zien druk") only before a word of its own clause: at
+#: a clause's end it is the verb to see in every variety ("heb ik al n week niet zien,").
+#: outside20 (session 16, live): "Mien va is 82 en kan zien hoes nich meer schoonmaken"
+#: read "zien" as the verb and no house; "Mien mam ... kan heur hoes neet mie sjoen
+#: hawwe" read no need at all (session 17, tradeoffs). Retired s3-s38, the example
+#: questions and the maps' texts: two texts read otherwise, both right (Gronings "heur
+#: pillen", "de kinder zien druk", s31).
+REGIONAL_IN_CONTEXT: Mapping[str, str] = {"zien": "zijn", "wel": "wie", "um": "hem",
+                                          "va": "vader", "hoes": "huis", "heur": "haar",
+                                          "sjoen": "schoon", "hauwe": "houden"}
+#: The spoken Dutch every variety writes ("ie", "effe", "gister"): no sign of a regional
+#: text on its own.
+SPOKEN_DUTCH = frozenset({"ie", "effe", "zullie", "dalijk", "gister", "vannach"})
+#: A text is written in a regional variety from this many distinct regional spellings.
+REGIONAL_TEXT_AT = 2
+
 #: Irregular plurals and forms the stemmer does not unify.
 IRREGULAR: Mapping[str, str] = {
     "jongen": "jongen",

@@ -298,6 +298,17 @@ def after_salutation(text: str) -> str:
 #: regional or phonetic Dutch (:data:`.lexicon.REGIONAL`, session 15).
 SPELLINGS: Mapping[str, str] = {**lexicon.CHAT, **lexicon.REGIONAL}
 _CHAT = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, SPELLINGS)) + r")(?![a-z0-9])")
+_IN_REGIONAL_TEXT = re.compile(r"(?<![a-z0-9])(" + "|".join(lexicon.REGIONAL_IN_CONTEXT)
+                               + r")(?![a-z0-9])(?=( +[a-z]+)?)")
+
+
+def _regional_in_context(match: re.Match[str]) -> str:
+    """A spelling of :data:`.lexicon.REGIONAL_IN_CONTEXT` as the regional word; "zien"
+    only before a word of its own clause (at the clause's end it is the verb to see)."""
+    word, following = match.group(1), (match.group(2) or "").strip()
+    if word == "zien" and (not following or following in CLAUSE_OPENERS):
+        return word
+    return lexicon.REGIONAL_IN_CONTEXT[word]
 
 
 def unchat(text: str) -> str:
@@ -443,7 +454,11 @@ def chat_written_out(folded: str) -> str:
     written = _SHORTHAND.sub(lambda m: lexicon.SHORTHAND[m.group(1)], folded)
     written = _HOUR.sub(" uur", _GROUP.sub("groep ", _FORMER.sub("", written)))
     written = _STRETCHED.sub(_unstretched, written)
+    regional = {m.group(1) for m in _CHAT.finditer(written)
+                if m.group(1) in lexicon.REGIONAL and m.group(1) not in lexicon.SPOKEN_DUTCH}
     written = _CHAT.sub(lambda m: SPELLINGS[m.group(1)], written)
+    if len(regional) >= lexicon.REGIONAL_TEXT_AT:
+        written = _IN_REGIONAL_TEXT.sub(_regional_in_context, written)
     written = _SPOKEN.sub(lambda m: as_spelt(m.group(1)), written)
     written = _TIMES.sub(r"\g<1> keer", written)
     return _THOUSANDS.sub(r"\g<1>000", _LAUGHTER.sub("haha", written))

@@ -101,17 +101,14 @@ def test_o13_15_sleeping_pills_and_a_fee_are_no_danger(demo_router: Router) -> N
     assert "bijzondere-bijstand" in _top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fails since s33-s35 were retired into example files (session 16): GGD Vangnet first "
-    "by 5 points. Since dangerex its overdose examples (sleeping pills with wine or vodka, "
-    "'lege strips slaappillen') are held back on a question without a danger, but here "
-    "they hold about 15 % of the question's 20 nearest examples (they share "
-    "'slaappillen'), which opens GGD Vangnet as for a danger the safety file does not read "
-    "(Tuning.danger_open_share 0.12; a share that closes it costs retired dangers)"))
 def test_o13_15_the_co_payment_is_special_assistance(demo_router: Router) -> None:
     """The co-payment for sleeping pills: Bijzondere bijstand first (a strict xfail from
     session 12, when s24's pharmacy question voted for Kwijtschelding; passes since
-    s30-s32 were retired into example files, session 15)."""
+    s30-s32 were retired into example files, session 15). A strict xfail again in session
+    16 (s33-s35 retired: GGD Vangnet's overdose examples, sleeping pills with wine or
+    vodka, held about 15 % of its 20 nearest examples, over Tuning.danger_open_share);
+    passes since s36-s38 were retired into example files (session 17): their examples
+    are among its nearest now, and GGD Vangnet's danger examples no longer open it."""
     assert _top(_route(demo_router, "o13-15"), 1) == ["bijzondere-bijstand"]
 
 

@@ -247,24 +247,23 @@ def test_an_iso_birth_date_is_found(text: str) -> None:
     assert "date" in [f.kind for f in parse_question(text, OUTSIDE.known).findings]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "regional Dutch: in Twents 'zien hoes' ('zijn huis') the router reads 'zien' as the "
-    "verb (energiecoach and Veilig Thuis 'past bij: zien') and reads no need; the same "
-    "sentence with 'zien huis' or 'haar hoes' puts wmo-huishouden first"))
 def test_twents_spelling_is_read(demo_router: Router) -> None:
     """Live: "Mien va is 82 en kan zien hoes nich meer schoonmaken, wel kan um helpen?"
-    → Sociaal Loket, energiecoach, Veilig Thuis, unsure."""
+    → Sociaal Loket, energiecoach, Veilig Thuis, unsure. A strict xfail until session 17
+    (tradeoffs): 'zien', 'hoes', 'wel', 'um' and 'va' are Dutch (or English) words too,
+    so they were read as the verb to see, a cover, 'indeed', a hesitation; in a text
+    written in a regional variety they are now read as the regional word
+    (lexicon.REGIONAL_IN_CONTEXT)."""
     answer = demo_router.route(
         "Mien va is 82 en kan zien hoes nich meer schoonmaken, wel kan um helpen?")
     assert top(answer, 1) == ["wmo-huishouden"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "regional Dutch: Limburgs 'sjoen hawwe' ('schoon houden') is not read; 'heur' is "
-    "matched by GGD Vangnet and 'mam' by Veilig Thuis"))
 def test_limburgs_clean_keeping_is_read(demo_router: Router) -> None:
     """Live: "Mien mam is 81 en kan heur hoes neet mie sjoen hawwe, wae kan heur helpe?"
-    → GGD Vangnet, Veilig Thuis, Ouderenadviseur, unsure."""
+    → GGD Vangnet, Veilig Thuis, Ouderenadviseur, unsure. A strict xfail until session 17
+    (tradeoffs): 'heur', 'hoes' and 'sjoen' are read as 'haar', 'huis', 'schoon' in a
+    text written in a regional variety (lexicon.REGIONAL_IN_CONTEXT)."""
     answer = demo_router.route(
         "Mien mam is 81 en kan heur hoes neet mie sjoen hawwe, wae kan heur helpe?")
     assert "wmo-huishouden" in top(answer)
