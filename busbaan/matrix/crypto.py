@@ -262,7 +262,7 @@ async def prepare_invite_key(client: Any, room_id: str, inviter: str) -> int:
         return 0
     if room_id in client.rooms or room_id in client.sharing_session:
         return 0  # joined meanwhile: the share after the join does it
-    if not olm.device_store.active_user_devices(inviter):
+    if not list(olm.device_store.active_user_devices(inviter)):
         method, path, data = nio.Api.keys_query(client.access_token, {inviter})
         resp = await client._send(nio.KeysQueryResponse, method, path, data)
         if not isinstance(resp, nio.KeysQueryResponse):

@@ -176,6 +176,11 @@ KEYS_AT_JOIN = True
 #: is what happens while new direct chats get their first questions.
 SEND_LOCKS_ONLY_TO_QUERY = True
 
+#: How often the share after a join looks whether the sync knows the room yet
+#: (e2efirst; was 0.1 s, the interval of :meth:`BotRunner.members_known`): on average
+#: half of it was added to the key set-up of every new chat, for a dictionary lookup.
+JOINED_ROOM_POLL_SECONDS = 0.02
+
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
 #: Which non-command messages a bot answers through the inbox (see :meth:`BotRunner.
@@ -1154,8 +1159,8 @@ class BotRunner:
         """Once the sync knows ``room_id`` (just joined), share this bot's room key
         with its members' devices if it is encrypted (:data:`KEYS_AT_JOIN`). True: the
         key went out now; False: nothing to do, or the first send will do it."""
-        if self.client.olm is None or not await self.members_known(room_id, (), timeout,
-                                                                   interval=0.02):
+        if self.client.olm is None or not await self.members_known(
+                room_id, (), timeout, interval=JOINED_ROOM_POLL_SECONDS):
             return False
         room = self.client.rooms.get(room_id)
         if room is None or not room.encrypted:
