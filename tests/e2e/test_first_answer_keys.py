@@ -8,6 +8,9 @@ quick as the later ones, as behaviour, on this package's homeserver (no new Syna
   with the person's device (members, device keys, Olm session, Megolm session: before,
   all inside its first answer); the first answer goes out with that same key.
 - The key backup is written in the format nio reads back, with nio's PBKDF2 rounds.
+- (e2efirst) While the bot is still joining a new encrypted direct chat, the inviter's
+  app already holds the bot's room key and an Olm session with the bot's device, and
+  the first answer uses that key; a clear room gets no room key at the invite.
 
 Timings are measured by ``bench/wegwijzer.py`` (benchmarks are not timed tests).
 """
