@@ -8,17 +8,20 @@ interleaved in the same run, the same professional sends a trivial command
 (``!wegwijzer``: the help text, no routing, no store) and waits for its reply, so the
 difference is what routing, the answer's rendering and its recording cost.
 
-The **first answer in a new encrypted direct chat** (latency16), in the same run: new
-professionals, each at an encrypting nio client with a new device (as Element is), open
-an encrypted direct chat with the bot, wait until it has joined (as outside15 did),
-ask a question and wait for the answer; then a second one. One at a time, and
-``--together`` at once (outside15 opened ten at once). Each professional gets the bot
-as it was before latency16 ("before": invites joined in the worker's queue, the room
-key shared inside the first answer, every send waiting for the key lock, nio's Python
-PBKDF2 for the key backup) or as it is
-("after"), alternating in the same run (the switches are the runner's and the crypto
-module's flags). The bot runs with encryption ON, the production default (the warm
-figures above use plain clients in clear direct chats, which it answers in clear).
+The **first answer in a new encrypted direct chat** (latency16; e2efirst), in the same
+run: new professionals, each at an encrypting nio client with a new device (as Element
+is), open an encrypted direct chat with the bot, wait until it has joined (as outside15
+and outside20 did), ask a question and wait for the answer; then ``LATER`` more. One at a
+time, and ``--together`` at once (outside15 opened ten at once, outside20 five). The
+first answer of each room is reported apart from the later answers in the same rooms
+(p50 / p95 over the rooms), with the client's own send of the first question and how
+many clients had to claim a one-time key of the bot's device for it. Each professional
+gets the bot as it was before e2efirst ("before": its room key set up only after the
+join, that set-up waiting for the key lock) or as it is ("after": the key sent to the
+inviter's devices beside the join), alternating in the same run (the crypto module's
+and the runner's flags, :data:`VARIANTS`). The bot runs with encryption ON, the
+production default (the warm figures above use plain clients in clear direct chats,
+which it answers in clear). ``--rounds 0`` measures only the new rooms.
 
 Map: ``tests/data/socialmap/amsterdam-demo.hsds.json`` (the benchmark map, 83
 services). Homeserver: the embedded Synapse (test profile: SQLite, no rate limits).
@@ -99,41 +102,66 @@ async def _encrypting_person(hs: Homeserver, base: Path, localpart: str) -> Pers
     return person
 
 
-#: The bot before latency16 and after (the flags it switched on).
+#: The bot before e2efirst and after (the flags it switched on; latency16's and
+#: dmjoin18's are on in both): the room key sent to the inviter's devices beside the
+#: join, the share after the join without the key lock when nothing is to be queried,
+#: and how often it looks whether the sync knows the joined room.
 VARIANTS = {"before": False, "after": True}
 
 
 def _variant(on: bool) -> None:
-    runner.JOIN_AT_ONCE = runner.KEYS_AT_JOIN = runner.SEND_LOCKS_ONLY_TO_QUERY = on
-    crypto.FAST_BACKUP_KDF = on
+    crypto.KEYS_AT_INVITE = crypto.QUERY_LOCK_ONLY_WHEN_NEEDED = on
+    runner.JOINED_ROOM_POLL_SECONDS = 0.02 if on else 0.1
+
+
+#: Questions asked in each new encrypted DM after the first (the "later" answers).
+LATER = 2
 
 
 async def _first_answer(hs: Homeserver, base: Path, bot_id: str, name: str, text: str,
-                        again: str) -> dict[str, float]:
-    """A new professional opens an encrypted DM, asks ``text`` (timed), then ``again``."""
+                        again: list[str]) -> dict[str, Any]:
+    """A new professional opens an encrypted DM, asks ``text`` (timed), then each of
+    ``again``. Also kept: how long her client's send of the first question took (its
+    key set-up for the bot's device and the room-key share, then the message), and
+    whether it had to claim a one-time key of the bot's device for it (no Olm session
+    with the bot yet)."""
     person = await _encrypting_person(hs, base, name)
+    claims = [0]
+    keys_claim = person.client.keys_claim
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        claims[0] += 1
+        return await keys_claim(*args, **kwargs)
+
+    person.client.keys_claim = counted
     try:
         start = time.perf_counter()
         dm = await person.dm(bot_id, encrypted=True, timeout=60)
         ready = time.perf_counter() - start
-        first, first_bot, _ = await _timed(person, dm, text, NOTICE_KEY)
-        second, _, _ = await _timed(person, dm, again, NOTICE_KEY)
-        return {"ready": ready, "first": first, "first_bot": first_bot, "second": second}
+        first, first_bot, _, first_send = await _timed(person, dm, text, NOTICE_KEY,
+                                                       with_send=True)
+        claimed = claims[0]
+        later = [(await _timed(person, dm, q, NOTICE_KEY))[:2] for q in again]
+        return {"ready": ready, "first": first, "first_bot": first_bot,
+                "first_send": first_send, "claimed": claimed,
+                "second": later[0][0] if later else float("nan"),
+                "later": [s for s, _ in later], "later_bot": [b for _, b in later]}
     finally:
         await person.stop()
         await person.client.close()
 
 
 async def _first_answers(hs: Homeserver, base: Path, bot_id: str, items: list[dict[str, Any]],
-                         n: int, together: int) -> dict[str, dict[str, list[dict[str, float]]]]:
+                         n: int, together: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """``n`` new DMs per variant one at a time, and ``n`` in groups of ``together`` at
     once, the variants alternating."""
-    out: dict[str, dict[str, list[dict[str, float]]]] = {
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {
         mode: {v: [] for v in VARIANTS} for mode in ("one at a time", f"{together} at once")}
     count = 0
 
-    def question(k: int) -> tuple[str, str]:
-        return chat_text(items[k % len(items)]), chat_text(items[(k + 7) % len(items)])
+    def question(k: int) -> tuple[str, list[str]]:
+        return (chat_text(items[k % len(items)]),
+                [chat_text(items[(k + 7 * (j + 1)) % len(items)]) for j in range(LATER)])
 
     order = list(VARIANTS)
     for i in range(n):
@@ -155,13 +183,15 @@ async def _first_answers(hs: Homeserver, base: Path, bot_id: str, items: list[di
     return out
 
 
-async def _timed(person: Person, room_id: str, text: str,
-                 key: str) -> tuple[float, float, dict[str, Any]]:
+async def _timed(person: Person, room_id: str, text: str, key: str,
+                 with_send: bool = False) -> Any:
     """Seconds from sending ``text`` until the bot's answer to it (carrying ``key``) is
     seen at the client, and the bot's part: the answer's server timestamp minus the
-    question's (the bot's sync wake-up, handling and sending, as Synapse saw it)."""
+    question's (the bot's sync wake-up, handling and sending, as Synapse saw it).
+    ``with_send``: also the seconds the client's send itself took."""
     start = time.perf_counter()
     event_id = await person.say(room_id, text)
+    send = time.perf_counter() - start
 
     def question(rid: str, ev: dict[str, Any]) -> bool:
         return rid == room_id and ev.get("event_id") == event_id
@@ -175,6 +205,8 @@ async def _timed(person: Person, room_id: str, text: str,
     seconds = time.perf_counter() - start
     _, asked = await person.wait_for(question, timeout=30)
     bot_part = (ev["origin_server_ts"] - asked["origin_server_ts"]) / 1000
+    if with_send:
+        return seconds, bot_part, ev["content"], send
     return seconds, bot_part, ev["content"]
 
 
@@ -237,24 +269,35 @@ async def run(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]:
             "firsts": firsts}
 
 
-def _print_firsts(firsts: dict[str, dict[str, list[dict[str, float]]]]) -> None:
-    print("\n| new encrypted DM (wait for the bot to join, then ask) | bot | n | DM ready "
-          "p50 s | first answer p50 ms | first answer max ms | bot part of the first p50 ms "
-          "| second answer p50 ms |\n|---|---|---|---|---|---|---|---|")
+def _print_firsts(firsts: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
+    """The first answer in each new room apart from the later answers in the same rooms
+    (ms, p50 / p95; n = rooms, later = LATER answers per room)."""
+    print("\n| new encrypted DM (wait for the bot to join, then ask) | bot | rooms | DM "
+          "ready p50 s | FIRST answer p50 / p95 / max | client's send of the first p50 / "
+          "p95 | client claimed a key of the bot | bot part of the first p50 / p95 | "
+          f"LATER answers ({LATER} per room) p50 / p95 | bot part of the later p50 / p95 |"
+          "\n|---|---|---|---|---|---|---|---|---|---|")
+
+    def two(values: list[float]) -> str:
+        return (f"{statistics.median(values) * 1000:.0f} / {pct(values, 0.95) * 1000:.0f}"
+                if values else "–")
+
     for mode, variants in firsts.items():
         for variant, rows in variants.items():
             if not rows:
                 continue
 
-            def col(key: str, rows: list[dict[str, float]] = rows) -> list[float]:
+            def col(key: str, rows: list[dict[str, Any]] = rows) -> list[float]:
                 return [r[key] for r in rows]
 
+            later = [v for r in rows for v in r["later"]]
+            later_bot = [v for r in rows for v in r["later_bot"]]
             print(f"| {mode} | {variant} | {len(rows)} | "
                   f"{statistics.median(col('ready')):.2f} | "
-                  f"{statistics.median(col('first')) * 1000:.0f} | "
-                  f"{max(col('first')) * 1000:.0f} | "
-                  f"{statistics.median(col('first_bot')) * 1000:.0f} | "
-                  f"{statistics.median(col('second')) * 1000:.0f} |")
+                  f"{two(col('first'))} / {max(col('first')) * 1000:.0f} | "
+                  f"{two(col('first_send'))} | "
+                  f"{sum(1 for r in rows if r['claimed'])} of {len(rows)} | "
+                  f"{two(col('first_bot'))} | {two(later)} | {two(later_bot)} |")
 
 
 async def main(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]:
@@ -262,6 +305,11 @@ async def main(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]
     out = await run(rounds, first, together)
     print(f"questions: {out['questions']} × {rounds} round(s); load average at start "
           f"{load:.1f}")
+    if not rounds:  # only the new rooms
+        if out["firsts"]:
+            _print_firsts(out["firsts"])
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
+        return out
     print("\n| through Synapse | n | p50 ms | p95 ms | max ms | bot part p50 ms | "
           "bot part p95 ms |\n|---|---|---|---|---|---|---|")
     for name, values in out["results"].items():

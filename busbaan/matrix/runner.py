@@ -42,12 +42,14 @@ import nio
 
 from busbaan.errors import Unavailable
 from busbaan.log import get_logger
+from busbaan.matrix import crypto
 from busbaan.matrix.credentials import TOKEN_GONE, StoredLogin, read_login, write_login
 from busbaan.matrix.crypto import (
     BACKUP_EVERY_SECONDS,
     BotClient,
     BotKeys,
     exchange_keys,
+    prepare_invite_key,
     prepare_room_key,
     query_keys,
     renew_room_key,
@@ -173,6 +175,11 @@ KEYS_AT_JOIN = True
 #: keys, sending queued room keys, claiming keys for another room's new device — which
 #: is what happens while new direct chats get their first questions.
 SEND_LOCKS_ONLY_TO_QUERY = True
+
+#: How often the share after a join looks whether the sync knows the room yet
+#: (e2efirst; was 0.1 s, the interval of :meth:`BotRunner.members_known`): on average
+#: half of it was added to the key set-up of every new chat, for a dictionary lookup.
+JOINED_ROOM_POLL_SECONDS = 0.02
 
 MemberHook = Callable[[nio.MatrixRoom, nio.RoomMemberEvent], Awaitable[None]]
 MessageHook = Callable[[nio.MatrixRoom, nio.RoomMessageText], Awaitable[bool]]
@@ -1100,31 +1107,60 @@ class BotRunner:
     async def _on_invite(self, room: nio.MatrixRoom, event: nio.InviteMemberEvent) -> None:
         if event.state_key == self.user_id and event.membership == "invite":
             if JOIN_AT_ONCE:
-                task = asyncio.create_task(self._join(room.room_id),
+                task = asyncio.create_task(self._join(room.room_id, event.sender),
                                            name=f"{self.account.name}-join")
                 self._tasks.append(task)
                 task.add_done_callback(self._forget_task)
             else:
                 self._queue.put_nowait(("invite", room, event))
 
-    async def _join(self, room_id: str) -> None:
+    async def _join(self, room_id: str, inviter: str | None = None) -> None:
         """Join a room the bot was invited to (:data:`JOIN_AT_ONCE`), then, in an
-        encrypted room, share its room key (:data:`KEYS_AT_JOIN`). A failure is logged
-        as the worker logs one."""
+        encrypted room, share its room key (:data:`KEYS_AT_JOIN`). In a room whose
+        invite says it is encrypted, the key goes to the inviter's devices beside the
+        join (:data:`~busbaan.matrix.crypto.KEYS_AT_INVITE`). A failure is logged as
+        the worker logs one."""
+        early: asyncio.Task[int] | None = None
         try:
+            if (crypto.KEYS_AT_INVITE and KEYS_AT_JOIN and inviter is not None
+                    and self.client.olm is not None
+                    and room_id in self.client.encrypted_invites):
+                early = asyncio.create_task(self._invite_key(room_id, inviter),
+                                            name=f"{self.account.name}-invite-key")
             async with self._join_slots:
                 check(await self.client.join(room_id), "join")
+            if early is not None:
+                await early  # before the share after the join: it skips those devices
             if KEYS_AT_JOIN and self.client.olm is not None:
                 await self.prepare_keys(room_id)
         except Exception:
             log.exception("bot.event_failed", bot=self.account.name, kind="invite",
                           **self.dispatcher.log_room(room_id))
+        finally:
+            self.client.encrypted_invites.discard(room_id)
+            if early is not None and not early.done():
+                early.cancel()
+
+    async def _invite_key(self, room_id: str, inviter: str) -> int:
+        """:func:`~busbaan.matrix.crypto.prepare_invite_key`, best effort: a failure
+        is logged and the share after the join does it."""
+        try:
+            shared = await prepare_invite_key(self.client, room_id, inviter)
+        except Exception as exc:
+            log.warning("bot.invite_key_failed", bot=self.account.name,
+                        error=type(exc).__name__, **self.dispatcher.log_room(room_id))
+            return 0
+        if shared:
+            log.info("bot.room_key_at_invite", bot=self.account.name, devices=shared,
+                     **self.dispatcher.log_room(room_id))
+        return shared
 
     async def prepare_keys(self, room_id: str, timeout: float = 10.0) -> bool:
         """Once the sync knows ``room_id`` (just joined), share this bot's room key
         with its members' devices if it is encrypted (:data:`KEYS_AT_JOIN`). True: the
         key went out now; False: nothing to do, or the first send will do it."""
-        if self.client.olm is None or not await self.members_known(room_id, (), timeout):
+        if self.client.olm is None or not await self.members_known(
+                room_id, (), timeout, interval=JOINED_ROOM_POLL_SECONDS):
             return False
         room = self.client.rooms.get(room_id)
         if room is None or not room.encrypted:
@@ -1232,7 +1268,7 @@ class BotRunner:
         renew_room_key(self.client, room_id, users)
 
     async def members_known(self, room_id: str, user_ids: Iterable[str],
-                            timeout: float = 10.0) -> bool:
+                            timeout: float = 10.0, interval: float = 0.1) -> bool:
         """Wait until this bot's sync knows ``room_id`` with ``user_ids`` in it (joined
         or invited). In an encrypted room a message reaches only the members the
         client knows when it sends: a bot that has just invited people and then writes
@@ -1248,7 +1284,7 @@ class BotRunner:
                             **self.dispatcher.log_room(room_id),
                             missing=len(wanted - set(room.users if room else ())))
                 return False
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(interval)
 
     async def drain(self) -> None:
         """Wait until every queued event and every room's commands are handled

@@ -8,6 +8,9 @@ quick as the later ones, as behaviour, on this package's homeserver (no new Syna
   with the person's device (members, device keys, Olm session, Megolm session: before,
   all inside its first answer); the first answer goes out with that same key.
 - The key backup is written in the format nio reads back, with nio's PBKDF2 rounds.
+- (e2efirst) While the bot is still joining a new encrypted direct chat, the inviter's
+  app already holds the bot's room key and an Olm session with the bot's device, and
+  the first answer uses that key; a clear room gets no room key at the invite.
 
 Timings are measured by ``bench/wegwijzer.py`` (benchmarks are not timed tests).
 """
@@ -132,3 +135,83 @@ def test_the_key_backup_is_read_by_nio_with_its_rounds(tmp_path: Path) -> None:
     text = keys.backup_file.read_text(encoding="ascii").splitlines()
     raw = base64.b64decode(text[1] + "=" * (-len(text[1]) % 4))
     assert int.from_bytes(raw[33:37], "big") == BACKUP_KDF_ROUNDS >= 10_000
+
+
+async def _holds_room_key(person: Any, room_id: str, sender_key: str,
+                          timeout: float = 15.0) -> Any:
+    """The inbound Megolm session of ``room_id`` from the device ``sender_key`` that
+    ``person``'s app holds, once it does (None after ``timeout``)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        olm = person.client.olm
+        sessions = [s for s in olm.inbound_group_store if s.room_id == room_id
+                    and s.sender_key == sender_key] if olm is not None else []
+        if sessions:
+            return sessions[0]
+        await asyncio.sleep(0.05)
+    return None
+
+
+async def test_the_room_key_reaches_the_inviter_while_the_bot_joins(e2e: E2EStack) -> None:
+    """e2efirst: a professional opens an encrypted direct chat with the bot; while the
+    bot's join has not come back yet, her app already holds the bot's room key of that
+    chat and an Olm session with the bot's device (so her first question needs no key
+    claim of her own). After the join, her first question is answered with that same
+    key, readable to her."""
+    runner = _wegwijzer(e2e)
+    asker = await e2e.person("buurtteam", "buurtteammedewerker")
+    release = asyncio.Event()
+    join = runner.client.join
+
+    async def held_join(room_id: str, *args: Any, **kwargs: Any) -> Any:
+        await release.wait()
+        return await join(room_id, *args, **kwargs)
+
+    runner.client.join = held_join
+    try:
+        resp = await asker.client.room_create(
+            is_direct=True, invite=[runner.user_id],
+            initial_state=[{"type": "m.room.encryption", "state_key": "",
+                            "content": {"algorithm": "m.megolm.v1.aes-sha2"}}])
+        assert isinstance(resp, nio.RoomCreateResponse), resp
+        dm = resp.room_id
+        bot_key = runner.client.olm.account.identity_keys["curve25519"]
+        early = await _holds_room_key(asker, dm, bot_key)
+        assert early is not None, "no room key at the inviter before the bot's join"
+        assert not release.is_set() and dm not in runner.client.rooms  # not joined yet
+        assert asker.client.olm.session_store.get(bot_key), "no Olm session with the bot"
+    finally:
+        release.set()
+        runner.client.join = join
+
+    def joined(rid: str, ev: dict[str, Any]) -> bool:
+        return (rid == dm and ev.get("type") == "m.room.member"
+                and ev.get("state_key") == runner.user_id
+                and ev.get("content", {}).get("membership") == "join")
+
+    await asker.wait_for(joined, timeout=20)
+    while dm not in asker.client.rooms or runner.user_id not in asker.client.rooms[dm].users:
+        await asyncio.sleep(0.05)
+    event_id = await asker.say(dm, "jongere van 19 zoekt werk en heeft geen startkwalificatie")
+    _, answer = await asker.wait_for(
+        lambda rid, ev: rid == dm and NOTICE_KEY in ev.get("content", {})
+        and ev["content"].get("m.relates_to", {}).get("m.in_reply_to", {}).get("event_id")
+        == event_id, timeout=30)
+    assert answer["content"][NOTICE_KEY]["kind"] == "route.answer", answer["content"]
+    assert runner.client.olm.outbound_group_sessions[dm].id == early.id
+
+
+async def test_a_clear_room_gets_no_room_key_at_the_invite(e2e: E2EStack) -> None:
+    """An invite into a room that is not encrypted: the bot sends no room key (it has
+    no Megolm session for that room), joins and answers in clear as before."""
+    runner = _wegwijzer(e2e)
+    asker = await e2e.person("buurtteam", "buurtteammedewerker", encrypted=False)
+    dm = await asker.dm(runner.user_id, encrypted=False, timeout=20)
+    await runner.drain()
+    assert dm not in runner.client.olm.outbound_group_sessions
+    event_id = await asker.say(dm, "jongere van 19 zoekt werk en heeft geen startkwalificatie")
+    _, answer = await asker.wait_for(
+        lambda rid, ev: rid == dm and NOTICE_KEY in ev.get("content", {})
+        and ev["content"].get("m.relates_to", {}).get("m.in_reply_to", {}).get("event_id")
+        == event_id, timeout=30)
+    assert answer["type"] == "m.room.message"  # in clear
