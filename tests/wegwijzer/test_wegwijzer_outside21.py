@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import pytest
 
+from bots.wegwijzer.render import answer_texts
 from busbaan.matrix.runner import message_text
+from busbaan.routing import MAX_QUESTION_CHARS, Router
 from busbaan.wegwijzer import parse_question
 
 BSN = "839958912"  # passes the 11-check; no one's
@@ -60,3 +62,27 @@ def test_an_edit_with_a_no_break_bsn_is_read_the_same_way() -> None:
 ])
 def test_text_reads_as_the_reader_sees_it(body: str, text: str) -> None:
     assert message_text(body, {"msgtype": "m.text", "body": body}) == text
+
+
+#: live: 2,790 characters of small talk, then the danger
+LONG = ("Ik schrijf dit even uitgebreid op omdat het een lang verhaal is over de buurt en het "
+        "weer. " * 30 + " Haar man slaat haar elke avond en ze durft niet naar huis.")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_danger_after_the_cut_is_not_said_to_be_unread(demo_router: Router,
+                                                         lang: str) -> None:
+    """Live: the ⚠ for partner violence came from after the first 2000 characters (the
+    safety signals read 20,000), and right under it the bot said it had read nothing
+    after the first 2000. The cut note now says what each reading covers."""
+    answer = demo_router.route(LONG)
+    assert answer.truncated and LONG.index("Haar man") > MAX_QUESTION_CHARS
+    assert "partner_violence" in [hit.signal for hit in answer.safety]
+    body, _ = answer_texts(answer, lang)
+    cut = body.split("\n")[1]  # under the ⚠ line
+    if lang == "nl":
+        assert cut.startswith("Je bericht was erg lang") and "niet wat daarna komt" not in cut
+        assert "op tekenen van gevaar de eerste 20.000" in cut
+    else:
+        assert cut.startswith("Your message was very long") and "not what comes after" not in cut
+        assert "for signs of danger its first 20,000" in cut
