@@ -874,7 +874,7 @@ class WegwijzerBot:
             body, html = help_texts(lang, self._usages(lang))
             unknown = text.startswith("!") and text.lower() not in _HELP_WORDS
             if unknown and edited:
-                prefix = t(lang, "U hebt een bericht bewerkt tot een commando. Een bewerking "
+                prefix = t(lang, "Je hebt een bericht bewerkt tot een commando. Een bewerking "
                                  "voer ik niet uit: stuur het commando als nieuw bericht. ",
                            "You edited a message into a command. I do not run an edit: "
                            "send the command as a new message. ")

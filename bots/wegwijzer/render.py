@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from busbaan.matrix.reply import esc
 from busbaan.routing import MAX_QUESTION_CHARS, RouteAnswer, RouteResult, Service
+from busbaan.routing.router import MAX_LETTER_CHARS
 from busbaan.wegwijzer.feedback import FeedbackDecision
 from busbaan.wegwijzer.sla import TeamFigures, format_duration
 
@@ -71,19 +72,27 @@ def _rephrase(lang: str, answer: RouteAnswer | None = None, *, place_asked: bool
              "best.")
 
 
+#: The safety signals' reading, written as a Dutch number ("20.000").
+_LETTER_NL = f"{MAX_LETTER_CHARS:,}".replace(",", ".")
+
+
 def _cut_note(lang: str) -> str:
     """Said first under the warnings when a question was cut (the router reads
     :data:`MAX_QUESTION_CHARS`): what was not read, and what to do. Outside19: a
     forwarded mail with the question, or a danger, after its first 2000 characters was
     answered from the mail's first lines, with this said only near the end, under a tip
-    asking for an age and a place that the unread part gave."""
+    asking for an age and a place that the unread part gave. Session 17 (outside21): the
+    safety signals read further (:data:`MAX_LETTER_CHARS`), so a ⚠ can come from beyond
+    the cut; the note said nothing after it was read, under that very ⚠."""
     return t(lang,
              f"Je bericht was erg lang: ik heb alleen de eerste {MAX_QUESTION_CHARS} tekens "
-             "gelezen, niet wat daarna komt. Staat je vraag, of iets wat dringend is, "
-             "verderop? Stuur dat dan apart, in een paar zinnen.",
+             f"gelezen om diensten te zoeken (op tekenen van gevaar de eerste {_LETTER_NL}). "
+             "Staat je vraag, of iets wat dringend is, verderop? Stuur dat dan apart, in een "
+             "paar zinnen.",
              f"Your message was very long: I read only its first {MAX_QUESTION_CHARS} "
-             "characters, not what comes after. Is your question, or something urgent, "
-             "further down? Then send that separately, in a few sentences.")
+             "characters to find services (for signs of danger its first "
+             f"{MAX_LETTER_CHARS:,}). Is your question, or something urgent, further down? "
+             "Then send that separately, in a few sentences.")
 
 
 def partly_read_note(lang: str) -> str:

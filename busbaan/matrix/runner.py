@@ -33,6 +33,7 @@ import functools
 import hashlib
 import secrets
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -1307,7 +1308,32 @@ def message_text(body: str, content: Any) -> str:
             text = new["body"]
         elif text.startswith("* "):
             text = text[2:]
-    return _strip_reply_fallback(text)
+    return _strip_reply_fallback(_plain_spacing(text))
+
+
+#: Keep a zero-width joiner only inside an emoji sequence ("👩‍⚕️"): after a character
+#: that is neither a letter nor a digit.
+_ZWJ = "\u200d"
+
+
+def _plain_spacing(text: str) -> str:
+    """Spaces as a reader sees them (session 17, outside21): a no-break, thin or other
+    Unicode space (category Zs) is a space, and an invisible format character (Cf:
+    zero-width space, soft hyphen, byte-order mark, direction marks) is dropped. Text
+    pasted from Outlook, Word or a web page carries them: unread, a BSN with no-break
+    spaces between its groups was not found as personal data, and `!baan 1` put it in
+    the lane's first message."""
+    if text.isascii():
+        return text
+    out: list[str] = []
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if kind == "Zs":
+            out.append(" ")
+        elif kind != "Cf" or (ch == _ZWJ and out and not out[-1].isalnum()
+                              and not out[-1].isspace()):
+            out.append(ch)
+    return "".join(out)
 
 
 def _strip_reply_fallback(text: str) -> str:

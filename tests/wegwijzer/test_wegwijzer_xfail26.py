@@ -127,7 +127,7 @@ async def test_an_edit_into_a_command_is_told_that_an_edit_is_not_run() -> None:
         return content
 
     edited = await reply("!baan 1", True)
-    assert edited["body"].startswith("U hebt een bericht bewerkt tot een commando.")
+    assert edited["body"].startswith("Je hebt een bericht bewerkt tot een commando.")
     assert "ken ik niet" not in edited["body"]
     assert edited["nl.busbaan.notice"]["errcode"] == "BB_EDITED_COMMAND"
     plain = await reply("!foo", False)
