@@ -18,10 +18,18 @@ import simplemma
 from busbaan.clock import utc_today
 from busbaan.numerals import is_number_word
 
-# A run of digit groups joined by single separators ("111 222 333", "1112.22.333",
-# "111-222-333"). A BSN is any run of whole groups in it that holds nine digits, so
+# A run of digit groups joined by short separators: up to three characters that are no
+# letter or digit ("111 222 333", "1112.22.333", "111-222-333", "111\t222\t333",
+# "111 / 222 / 333", "111_222_333", "111 – 222 – 333", a line break between them). A BSN
+# is any run of whole groups in it that holds nine digits and passes the 11-check, so
 # that "111222333 2 kinderen" or "tel. 020 123 4567 bsn 111222333" still finds it.
-_DIGIT_RUN = re.compile(r"\d+(?:[. -]\d+)*")
+# Session 17 (outside21): a BSN split by a tab, a line break, two spaces, a slash, an
+# underscore or an en dash was not found, and a lane would have carried it. A letter
+# always ends the run ("€ 120 en 340"), and so does a comma or a semicolon: they part
+# the items of a list ("€ 120, 340, 560"), never the groups of one number (a Dutch
+# comma is a decimal one). Full dates are blanked first (:func:`_bsn_spans`): with the
+# time after them ("1-12-2024 9:30") they made nine digits one time in eleven.
+_DIGIT_RUN = re.compile(r"\d+(?:(?:[^\w,;]|_){1,3}\d+)*")
 _GROUP = re.compile(r"\d+")
 # Tried only where a run of address characters starts: without the look-behind a long
 # run with no "@" is scanned again from each of its characters (quadratic; outside
@@ -123,6 +131,9 @@ def is_valid_bsn(digits: str) -> bool:
 def _bsn_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every BSN in ``text``: whole digit groups, nine digits, 11-check."""
     spans: list[tuple[int, int]] = []
+    # a full date has at most eight digits, so it is never a BSN, but its groups and the
+    # time after it could make nine (same length, so the spans stay right)
+    text = _DATE.sub(lambda m: " " * len(m.group()), text)
     for run in _DIGIT_RUN.finditer(text):
         groups = [(m.start(), m.end()) for m in _GROUP.finditer(text, run.start(), run.end())]
         i = 0

@@ -67,7 +67,7 @@ from busbaan.errors import (
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import esc, notice_content
-from busbaan.matrix.runner import BotRunner, is_edit, message_text
+from busbaan.matrix.runner import BotRunner, is_edit, markup_text, message_text
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.records import AuditBacklog, AuditWriter
 from busbaan.routing import (
@@ -560,11 +560,18 @@ class WegwijzerBot:
             self._known_names = (self.router.map, map_names(self.router.map))
         return self._known_names[1]
 
-    def check(self, raw: str, *, today: dt.date | None = None) -> Question:
+    def check(self, raw: str, *, today: dt.date | None = None, markup: str = "") -> Question:
         """Parse a chat question; refuse it when it carries personal data. ``today``: the
-        question's day (:meth:`today`; default: read here, once)."""
+        question's day (:meth:`today`; default: read here, once). ``markup``: the text of
+        the message's HTML part (:func:`markup_text`), checked too: a client shows that
+        part, so personal data there is personal data sent (outside21 finding 13)."""
         today = today or self.today()
         question = parse_question(raw, self.known_names, today=today)
+        if not question.personal and markup and markup != raw:
+            with contextlib.suppress(UsageError):  # nothing but context words: no data
+                shown = parse_question(markup, self.known_names, today=today)
+                if shown.personal:
+                    question = shown
         if question.personal:
             # not searched, but a danger told with a name still gets what to do now
             raise refuse_personal_data(
@@ -577,13 +584,13 @@ class WegwijzerBot:
         self.learned = await asyncio.to_thread(self.learned_repo.learned, self.document.sha256)
         self._learned_at = time.monotonic()
 
-    async def ask(self, raw: str, lang: str,
-                  earlier: str | None = None) -> tuple[Question, RouteAnswer]:
+    async def ask(self, raw: str, lang: str, earlier: str | None = None, *,
+                  markup: str = "") -> tuple[Question, RouteAnswer]:
         """:meth:`route`, with the semantic ranker's similarities when one is configured
         (asked off the loop, only after the personal-data check; on failure: lexical).
         The clock is read once: every step reads the question's dates on that day."""
         today = self.today()
-        question = self.check(raw, today=today)
+        question = self.check(raw, today=today, markup=markup)
         if earlier:
             question = follow_up(earlier, question)
         await self.check_key()  # the answer's record is written under this key
@@ -713,7 +720,7 @@ class WegwijzerBot:
     async def cmd_who(self, ctx: CommandContext) -> Reply:
         self._asked(ctx.room_id, ctx.sender, ctx.event_id)
         try:
-            question, answer = await self.ask(ctx.args, ctx.lang)
+            question, answer = await self.ask(ctx.args, ctx.lang, markup=ctx.markup)
         except BusbaanError as exc:
             await self._refused(ctx.sender, exc)
             raise
@@ -773,7 +780,7 @@ class WegwijzerBot:
             content, _ = await self._direct_answer(
                 room_id, event_id, str(message["sender"]), str(message.get("text") or ""),
                 in_reply_to=replied if isinstance(replied, str) else None,
-                edited=message.get("edited") is True)
+                edited=message.get("edited") is True, markup=str(message.get("markup") or ""))
         return content
 
     async def _answer_sent(self, message: dict[str, Any], content: dict[str, Any],
@@ -825,7 +832,7 @@ class WegwijzerBot:
             room_id, event.event_id, event.sender,
             message_text(event.body or "", source).strip(),
             in_reply_to=replied if isinstance(replied, str) else None,
-            edited=is_edit(event))
+            edited=is_edit(event), markup=markup_text(source))
         event_id = await self.runner.send(room_id, content)
         self._count_question(content, time.time() - event.server_timestamp / 1000
                              if event.server_timestamp else None)
@@ -845,14 +852,16 @@ class WegwijzerBot:
 
     async def _direct_answer(self, room_id: str, question_event_id: str, sender: str,
                              text: str, *, in_reply_to: str | None = None,
-                             edited: bool = False) -> tuple[dict[str, Any], Any]:
+                             edited: bool = False,
+                             markup: str = "") -> tuple[dict[str, Any], Any]:
         """The notice that answers a direct question (help, a refusal, or the services)
         as a reply to it, and what to do once it is sent (keep the answer's record). A
         question that replies to one of this bot's answers in this room is routed with
         the question that answer was for (:meth:`replied_question`, :func:`follow_up`).
         ``edited``: the message edits an earlier one; an edit into a command is not run
         (the runner's rule) and is told so (outside20: it was told "Dat commando ken ik
-        niet" for `!baan 1`)."""
+        niet" for `!baan 1`). ``markup``: the text of its HTML part, checked for personal
+        data as well (:meth:`check`)."""
         # "help" is a Dutch word too: asked alone it is answered in Dutch, the default,
         # as the casus bot does (it was English: outside check, session 4).
         greeting = " ".join(text.lower().strip(" !.,?").split())
@@ -895,7 +904,7 @@ class WegwijzerBot:
             return content, None
         try:
             earlier = await self.replied_question(room_id, in_reply_to)
-            question, answer = await self.ask(text, lang, earlier)
+            question, answer = await self.ask(text, lang, earlier, markup=markup)
         except BusbaanError as exc:
             await self._refused(sender, exc)
             content = notice_content(kind="route.refused", body=exc.message(lang),

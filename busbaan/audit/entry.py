@@ -51,10 +51,11 @@ OUTCOMES = frozenset({"allowed", "refused", "done", "failed"})
 _EVENT_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _SOURCE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-#: Nine digits standing on their own (perhaps with single separators): the cheap test
-#: before ``find_bsns``. Digits inside an opaque identifier ("$ab123456789cd", an event
-#: id) do not count, so that a random id can never make an audit write fail.
-_MAYBE_BSN = re.compile(r"(?<![A-Za-z0-9])(?:\d[. -]?){8}\d(?![A-Za-z0-9])")
+#: Nine digits standing on their own (perhaps with the short separators ``find_bsns``
+#: reads: up to three characters that are no letter, digit, comma or semicolon): the
+#: cheap test before ``find_bsns``. Digits inside an opaque identifier ("$ab123456789cd",
+#: an event id) do not count, so that a random id can never make an audit write fail.
+_MAYBE_BSN = re.compile(r"(?<![A-Za-z0-9])(?:\d(?:[^\w,;]|_){0,3}){8}\d(?![A-Za-z0-9])")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 

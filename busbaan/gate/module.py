@@ -267,6 +267,10 @@ class BusbaanGate:
         refusal: Decision | None = None
         try:
             action, subject = _classify(event)
+            if action is Action.SEND_STATE and event.type in ("m.room.name", "m.room.topic"):
+                # in every room, with a case or not (outside21 #12): the server keeps a
+                # room's name and topic in clear, also in an encrypted direct chat
+                refusal = state_text_refusal(event.type, event.content)
             if action is None and event.type == "m.room.member" \
                     and event.content.get("reason"):
                 # A leave (or a ban) with a reason: the reason stays in the room state
@@ -282,8 +286,9 @@ class BusbaanGate:
                 raise SynapseError(403, _unavailable().reason(lang), Codes.FORBIDDEN,
                                    additional_fields=_fields(_unavailable())) from None
             return False, None
-        if action is None and refusal is not None:
-            log.info("gate.reason_refused", code=refusal.code, room_id=event.room_id)
+        if refusal is not None:
+            log.info("gate.state_refused" if action else "gate.reason_refused",
+                     code=refusal.code, room_id=event.room_id)
             if not local:
                 return False, None
             lang = await self._language(event.sender)
@@ -521,16 +526,61 @@ def displayname_refusal(displayname: object) -> Decision | None:
     """The refusal of a display name with a BSN in a case room, or None (pure). A
     member's display name is room state every member reads and keeps: a BSN never
     belongs there (a professional's own name does; the detector's BSN check only)."""
+    return state_text_refusal("m.room.member", {"displayname": displayname})
+
+
+#: Room state whose free text every member reads and keeps, and the server stores in
+#: clear (also in an encrypted room: only messages are encrypted): where it is, what
+#: to call it (nl, en), and where the rule holds.
+_STATE_TEXT: Mapping[str, tuple[str, str, str, str]] = {
+    # a display name: in a case room (the caller asks only there); elsewhere it is the
+    # user's own profile, which this server does not judge
+    "m.room.member": ("displayname", "Uw weergavenaam", "Your display name",
+                      "weergavenaam"),
+    # a room's name and topic: in every room on this homeserver (session 17, outside21
+    # #12: a direct chat's topic with a client's name and BSN was stored in clear)
+    "m.room.name": ("name", "De naam van deze kamer", "This room's name", "kamernaam"),
+    "m.room.topic": ("topic", "Het onderwerp van deze kamer", "This room's topic",
+                     "onderwerp"),
+}
+
+
+def state_text_refusal(event_type: str, content: object) -> Decision | None:
+    """The refusal of room state whose text holds a BSN, or None (pure): a member's
+    display name (in a case room), a room's name or topic (in every room: DESIGN.md, no
+    BSN in room names or topics, and this is a professional homeserver). The one rule
+    for BSNs in room state; only a BSN (:func:`busbaan.privacy.find_bsns`), since a
+    professional's own name belongs in a display name and may in a room's name."""
     from busbaan.privacy import find_bsns
 
-    if not isinstance(displayname, str) or not find_bsns(displayname):
+    where = _STATE_TEXT.get(event_type)
+    if where is None or not isinstance(content, Mapping):
         return None
+    key, what_nl, what_en, word_nl = where
+    texts = [content.get(key)]
+    if event_type == "m.room.topic":  # the extensible topic's text parts (MSC3765)
+        parts = content.get("m.topic")
+        if isinstance(parts, Sequence) and not isinstance(parts, str):
+            texts += [part.get("body") for part in parts if isinstance(part, Mapping)]
+    if not any(isinstance(text, str) and find_bsns(text) for text in texts):
+        return None
+    if event_type == "m.room.member":
+        return Decision(
+            False, "refused.personal_data_in_displayname",
+            "Uw weergavenaam lijkt een BSN te bevatten. Die hoort nooit in een casuskamer: "
+            "iedereen in de kamer ziet en bewaart hem. Kies een weergavenaam zonder BSN.",
+            "Your display name seems to contain a BSN. It never belongs in a case room: "
+            "everyone in the room sees and keeps it. Choose a display name without a BSN.",
+            checks={"authorised": "fail"},
+        )
     return Decision(
-        False, "refused.personal_data_in_displayname",
-        "Uw weergavenaam lijkt een BSN te bevatten. Die hoort nooit in een casuskamer: "
-        "iedereen in de kamer ziet en bewaart hem. Kies een weergavenaam zonder BSN.",
-        "Your display name seems to contain a BSN. It never belongs in a case room: "
-        "everyone in the room sees and keeps it. Choose a display name without a BSN.",
+        False, "refused.personal_data_in_room_state",
+        f"{what_nl} lijkt een BSN te bevatten. Een BSN hoort nooit in een {word_nl}: "
+        "iedereen in de kamer ziet hem, en de server bewaart hem onversleuteld. Zet een "
+        "BSN alleen in de versleutelde gegevens van een casus.",
+        f"{what_en} seems to contain a BSN. A BSN never belongs in a room's name or "
+        "topic: everyone in the room sees it, and the server keeps it unencrypted. Put a "
+        "BSN only in a case's encrypted details.",
         checks={"authorised": "fail"},
     )
 

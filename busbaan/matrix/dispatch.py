@@ -45,6 +45,9 @@ class CommandContext:
     is_direct: bool = False
     thread_root: str | None = None
     in_reply_to: str | None = None  # the event the command replies to, if any
+    #: the text of the message's HTML part (runner.markup_text), for personal-data checks
+    #: only: "" when it has none or it says what the body says
+    markup: str = ""
 
 
 @dataclass(slots=True)

@@ -31,6 +31,7 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import html.parser
 import secrets
 import time
 import unicodedata
@@ -988,7 +989,8 @@ class BotRunner:
         e = stored.event
         base = {"room_id": stored.room_id, "event_id": stored.event_id,
                 "sender": stored.sender, "is_direct": bool(e.get("is_direct")),
-                "thread_root": e.get("thread_root"), "in_reply_to": e.get("in_reply_to")}
+                "thread_root": e.get("thread_root"), "in_reply_to": e.get("in_reply_to"),
+                "markup": str(e.get("markup") or "")}
         if e.get("kind") == "message":
             return await self._answer_stored(stored)
         mark = CommandMark(self.account.name, stored.event_id)
@@ -1069,6 +1071,7 @@ class BotRunner:
         relates = event.source.get("content", {}).get("m.relates_to") or {}
         in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
         text = message_text(event.body or "", event.source.get("content", {})).strip()
+        markup = markup_text(event.source.get("content", {}))
         # an edit is never a command (as in _is_command): its new text is a message
         found = None if is_edit(event) else self.dispatcher.match(text)
         return {
@@ -1080,6 +1083,8 @@ class BotRunner:
             "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
             "server_ts": event.server_timestamp,  # for the reply latency (metrics)
             "edited": is_edit(event),  # an edit into a command is told it is not run
+            # the HTML part's text, only when it says something else (checked, never sent)
+            "markup": markup if markup != text else "",
             **({} if found else {"kind": "message"})}  # answer_messages(): no command
 
     def _is_command(self, event: nio.RoomMessageText) -> bool:
@@ -1186,7 +1191,8 @@ class BotRunner:
         in_reply_to = (relates.get("m.in_reply_to") or {}).get("event_id")
         base = {"room_id": room.room_id, "event_id": event.event_id, "sender": event.sender,
                 "is_direct": is_direct, "thread_root": thread_root,
-                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None}
+                "in_reply_to": in_reply_to if isinstance(in_reply_to, str) else None,
+                "markup": markup_text(event.source.get("content", {}))}
         started = time.monotonic()
         result = None if is_edit(event) else await self.dispatcher.run(
             base, _strip_reply_fallback(text))
@@ -1345,6 +1351,58 @@ def message_text(body: str, content: Any) -> str:
         elif text.startswith("* "):
             text = text[2:]
     return _strip_reply_fallback(_plain_spacing(text))
+
+
+def markup_text(content: Any) -> str:
+    """What a message's HTML part says, as a reader sees it: the text of its
+    ``formatted_body`` (for an edit, of ``m.new_content``), without a reply's quoted
+    ``<mx-reply>``, with the same spacing as :func:`message_text`; "" when it has none.
+    Clients show this part instead of ``body``: a crafted client could put a BSN there
+    that a check of ``body`` alone never reads (session 17, outside21 finding 13). For
+    checks only; busbaan answers, stores and forwards ``body``."""
+    if not isinstance(content, dict):
+        return ""
+    relates = content.get("m.relates_to")
+    if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
+        new = content.get("m.new_content")
+        content = new if isinstance(new, dict) else content
+    markup = content.get("formatted_body")
+    if not isinstance(markup, str) or not markup.strip():
+        return ""
+    reader = _MarkupReader()
+    reader.feed(markup)
+    reader.close()
+    return _plain_spacing("".join(reader.parts)).strip()
+
+
+class _MarkupReader(html.parser.HTMLParser):
+    """The text of a piece of Matrix HTML: a block or a line break starts a new line
+    (so that groups of digits in two cells or lines stay apart as a reader sees them),
+    entities are read, and a reply's ``<mx-reply>`` quote is skipped."""
+
+    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4",
+                         "h5", "h6", "blockquote", "pre", "ul", "ol", "table", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "mx-reply":
+            self._skip += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "mx-reply":
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
 
 
 #: Keep a zero-width joiner only inside an emoji sequence ("👩‍⚕️"): after a character

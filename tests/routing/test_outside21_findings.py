@@ -219,12 +219,7 @@ def test_a_danger_typed_with_cyrillic_look_alikes_gets_its_warning(
     assert "partner_violence" in signals(answer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Privacy (busbaan.privacy._DIGIT_RUN): a BSN's groups are joined only across one '.', "
-    "' ' or '-'. Written with a tab, a line break, two spaces, a slash, an underscore or an "
-    "en dash between them it is not found, and a lane would carry it (live: with no-break "
-    "spaces it went into the lane's first message; those are now read as spaces, "
-    "busbaan.matrix.runner.message_text)."), )
+# fixed in s17-bsnsep (busbaan.privacy._DIGIT_RUN: any short run of non-alphanumerics)
 @pytest.mark.parametrize("sep", ["\t", "\n", "  ", "/", "_", "–"])
 def test_a_bsn_with_other_separators_is_found(sep: str) -> None:
     text = f"Cliënt met bsn 839{sep}958{sep}912 heeft schulden, waar kan hij heen?"

@@ -98,7 +98,7 @@ async def test_the_bot_routes_a_reply_with_the_question_it_replies_to() -> None:
     async def replied_question(room_id: str, in_reply_to: str | None) -> str | None:
         return "Meneer van 81 kan zijn huis niet schoonhouden" if in_reply_to else None
 
-    async def ask(raw: str, lang: str, earlier: str | None = None) -> Any:
+    async def ask(raw: str, lang: str, earlier: str | None = None, *, markup: str = "") -> Any:
         asked.append((raw, earlier))
         raise UsageError("stop", "stop", errcode="BB_EMPTY_QUESTION")
 
