@@ -27,7 +27,14 @@ Map: ``tests/data/socialmap/amsterdam-demo.hsds.json`` (the benchmark map, 83
 services). Homeserver: the embedded Synapse (test profile: SQLite, no rate limits).
 Goal: bot reply p95 ≤ 300 ms.
 
-Run: ``.venv/bin/python -m bench.wegwijzer [--rounds N] [--first N] [--together K]``.
+The **intake-alias cache** (aliascache, session 17), with ``--aliascache``: the warm
+answers alternate between the bot asking Synapse for each shown service's intake alias on
+every answer ("before": a miss is not kept) and keeping a miss ``absent`` seconds
+("after"), and count the bot's intake requests (alias resolve, join, room state) per
+answer. The benchmark map names intake aliases that do not exist on this homeserver.
+
+Run: ``.venv/bin/python -m bench.wegwijzer [--rounds N] [--first N] [--together K]
+[--aliascache]``.
 Prints tables; never fails on a number (benchmarks are not tests).
 """
 
@@ -210,7 +217,45 @@ async def _timed(person: Person, room_id: str, text: str, key: str,
     return seconds, bot_part, ev["content"]
 
 
-async def run(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]:
+def _count_intake_requests(client: nio.AsyncClient, counter: list[int]) -> None:
+    """Count the bot's requests that IntakeReach makes (resolve, join, room state)."""
+    for name in ("room_resolve_alias", "join", "room_get_state"):
+        real = getattr(client, name)
+
+        async def counting(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            counter[0] += 1
+            return await _real(*args, **kwargs)
+
+        setattr(client, name, counting)
+
+
+async def _aliascache(person: Person, dm: str, items: list[dict[str, Any]], rounds: int,
+                      bot_obj: Any) -> dict[str, dict[str, list[float]]]:
+    """Warm answers, alternating a bot that keeps no miss ("before", absent = 0) and one
+    that keeps it (``after``, the default), with the intake requests of each answer."""
+    reach = bot_obj.lanes.reach
+    keep = reach.absent
+    counter = [0]
+    _count_intake_requests(bot_obj.client, counter)
+    out: dict[str, dict[str, list[float]]] = {
+        v: {"seconds": [], "bot": [], "requests": []} for v in ("before", "after")}
+    try:
+        for r in range(rounds):
+            for i, item in enumerate(items):
+                variant = "before" if (r + i) % 2 == 0 else "after"
+                reach.absent = 0.0 if variant == "before" else keep
+                counter[0] = 0
+                seconds, part, _ = await _timed(person, dm, chat_text(item), NOTICE_KEY)
+                out[variant]["seconds"].append(seconds)
+                out[variant]["bot"].append(part)
+                out[variant]["requests"].append(counter[0])
+    finally:
+        reach.absent = keep
+    return out
+
+
+async def run(rounds: int, first: int = 0, together: int = 5,
+              aliascache: bool = False) -> dict[str, Any]:
     items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
     results: dict[str, list[float]] = {"DM question → answer": [], "!wegwijzer → reply": []}
     bot_part: dict[str, list[float]] = {k: [] for k in results}
@@ -234,7 +279,10 @@ async def run(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]:
             for _ in range(3):  # warm-up: connections, caches
                 await _timed(person, dm, chat_text(items[0]), NOTICE_KEY)
                 await _timed(person, dm, "!wegwijzer", REPLY_KEY)
-            for r in range(rounds):
+            bot_obj = service.wegwijzer
+            alias_ab = (await _aliascache(person, dm, items, rounds, bot_obj)
+                        if aliascache else {})
+            for r in range(0 if aliascache else rounds):
                 for i, item in enumerate(items):
                     text = chat_text(item)
                     order = ("q", "t") if (r + i) % 2 == 0 else ("t", "q")
@@ -252,7 +300,6 @@ async def run(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]:
                                                             REPLY_KEY)
                             results["!wegwijzer → reply"].append(seconds)
                             bot_part["!wegwijzer → reply"].append(part)
-            bot_obj = service.wegwijzer
             for item in items:  # the routing step alone, in the bot's process
                 start = time.perf_counter()
                 bot_obj.route(chat_text(item), "nl")
@@ -266,7 +313,7 @@ async def run(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]:
             await hs.stop()
     return {"results": results, "bot_part": bot_part, "refused": refused,
             "unconfident": unconfident, "route_ms": route_ms, "questions": len(items),
-            "firsts": firsts}
+            "firsts": firsts, "aliascache": alias_ab}
 
 
 def _print_firsts(firsts: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
@@ -300,9 +347,29 @@ def _print_firsts(firsts: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
                   f"{two(col('first_bot'))} | {two(later)} | {two(later_bot)} |")
 
 
-async def main(rounds: int, first: int = 0, together: int = 5) -> dict[str, Any]:
+def _print_aliascache(ab: dict[str, dict[str, list[float]]]) -> None:
+    print("\n| warm DM answer (aliascache) | n | p50 ms | p95 ms | bot part p50 ms | "
+          "bot part p95 ms | intake requests per answer (mean / max) |\n"
+          "|---|---|---|---|---|---|---|")
+    for variant, cols in ab.items():
+        sec, part, req = cols["seconds"], cols["bot"], cols["requests"]
+        print(f"| {variant} | {len(sec)} | {statistics.median(sec) * 1000:.0f} | "
+              f"{pct(sec, 0.95) * 1000:.0f} | {statistics.median(part) * 1000:.0f} | "
+              f"{pct(part, 0.95) * 1000:.0f} | {statistics.mean(req):.2f} / {max(req):.0f} |")
+
+
+async def main(rounds: int, first: int = 0, together: int = 5,
+               aliascache: bool = False) -> dict[str, Any]:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    out = await run(rounds, first, together)
+    out = await run(rounds, first, together, aliascache)
+    if aliascache:
+        print(f"questions: {out['questions']} × {rounds} round(s); load average at start "
+              f"{load:.1f}")
+        _print_aliascache(out["aliascache"])
+        if out["firsts"]:
+            _print_firsts(out["firsts"])
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
+        return out
     print(f"questions: {out['questions']} × {rounds} round(s); load average at start "
           f"{load:.1f}")
     if not rounds:  # only the new rooms
@@ -339,6 +406,9 @@ if __name__ == "__main__":
                         help="new encrypted DMs per variant, one at a time (0: none)")
     parser.add_argument("--together", type=int, default=5,
                         help="new encrypted DMs opened at once")
+    parser.add_argument("--aliascache", action="store_true",
+                        help="warm answers alternating no kept miss / a kept miss of the "
+                             "intake alias (the only warm table then)")
     args = parser.parse_args()
     configure("WARNING")
-    asyncio.run(main(args.rounds, args.first, args.together))
+    asyncio.run(main(args.rounds, args.first, args.together, args.aliascache))

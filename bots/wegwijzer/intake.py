@@ -95,46 +95,81 @@ class IntakeReach:
     A room the bot is in: its team is read once (one request) and kept until a
     membership event in that room arrives (someone joins, is invited or leaves) or
     ``ttl`` seconds pass. A room the bot cannot join is asked again after ``retry``
-    seconds; an alias that does not resolve is asked again next time (one cheap request:
-    the room may be made any moment). What cannot be learned in ``timeout`` seconds, or
-    fails, counts as open: the answer then offers the lane as before, and ``!baan`` says
-    what went wrong."""
+    seconds. An alias that does not resolve is asked again after ``absent`` seconds, or
+    sooner when the bot sees a membership event in a room with that alias (aliascache:
+    before, it was asked on every answer, 25-49 ms under load on a map without intake
+    rooms; so a room made a moment ago is offered at most ``absent`` seconds late, and
+    ``!baan <n>`` opens it at once all the same). What cannot be learned in ``timeout``
+    seconds, or fails, counts as open: the answer then offers the lane as before, and
+    ``!baan`` says what went wrong.
+
+    This is only what an answer *offers*. Opening a lane (``Lanes.open``) resolves the
+    alias and reads the team afresh, so a moved alias or a room the bot left never sends
+    a lane to a room this cache remembers. At most ``limit`` rooms are kept (the map's
+    aliases; the oldest learned goes first)."""
 
     def __init__(self, client: Callable[[], nio.AsyncClient], bot_user_id: Callable[[], str],
-                 *, ttl: float = 300.0, retry: float = 60.0, timeout: float = 2.0,
+                 *, ttl: float = 300.0, retry: float = 60.0, absent: float = 60.0,
+                 timeout: float = 2.0, limit: int = 4096,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
         self._bot_user_id = bot_user_id
         self.ttl = ttl
         self.retry = retry
+        self.absent = absent
         self.timeout = timeout
-        self._clock = clock
+        self.limit = limit
+        self.clock = clock
         self._known: dict[str, Reach] = {}  # alias (or room id) -> what was learned
         self._alias_of: dict[str, str] = {}  # room id -> alias
+        self._unresolved: set[str] = set()  # aliases in _known that did not resolve
 
     def note(self, room: str, room_id: str | None, team: Iterable[str]) -> None:
         """Keep what was learned elsewhere (opening a lane, making the demo rooms)."""
         members = frozenset(team) - {self._bot_user_id()}
-        self._known[room] = Reach(room_id, members, self._clock())
+        self._keep(room, Reach(room_id, members, self.clock()))
         if room_id is not None:
             self._alias_of[room_id] = room
 
-    def forget(self, room_id: str) -> None:
-        """A membership change in ``room_id``: its team is read again next time."""
-        room = self._alias_of.get(room_id)
-        if room is not None:
-            self._known.pop(room, None)
+    def _keep(self, room: str, reach: Reach, *, unresolved: bool = False) -> None:
+        self._known.pop(room, None)  # re-inserted last: the dict's order is the age
+        self._known[room] = reach
+        if unresolved:
+            self._unresolved.add(room)
+        else:
+            self._unresolved.discard(room)
+        while len(self._known) > self.limit:
+            oldest = next(iter(self._known))
+            del self._known[oldest]
+            self._unresolved.discard(oldest)
+        if len(self._alias_of) > self.limit:  # room ids of rooms no longer kept
+            kept = set(self._known)
+            self._alias_of = {rid: a for rid, a in self._alias_of.items() if a in kept}
+
+    def forget(self, room_id: str, alias: str | None = None) -> None:
+        """A membership change in ``room_id`` (whose canonical alias is ``alias``): its
+        team is read again next time, and an alias of it that did not resolve is asked
+        again (the room may just have been made)."""
+        for room in (self._alias_of.get(room_id), alias):
+            if room is not None and (room == self._alias_of.get(room_id)
+                                     or room in self._unresolved):
+                self._known.pop(room, None)
+                self._unresolved.discard(room)
 
     async def on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
         """nio callback for ``m.room.member`` events (every room the bot is in)."""
-        self.forget(room.room_id)
+        self.forget(room.room_id, room.canonical_alias)
 
     def _fresh(self, room: str) -> Reach | None:
         known = self._known.get(room)
         if known is None:
             return None
-        age = self._clock() - known.at
-        return known if age < (self.retry if known.room_id is None else self.ttl) else None
+        age = self.clock() - known.at
+        if room in self._unresolved:
+            keep = self.absent
+        else:
+            keep = self.retry if known.room_id is None else self.ttl
+        return known if age < keep else None
 
     async def reach(self, room: str) -> Reach | None:
         """What can be said of ``room`` now (from memory, else from Matrix); None when
@@ -145,9 +180,9 @@ class IntakeReach:
         client = self._client()
         try:
             room_id = await resolve_room(client, room)
-            if room_id is None:  # not kept: a room made a moment later must count
-                self._known.pop(room, None)
-                return Reach(None, frozenset(), self._clock())
+            if room_id is None:  # kept `absent` seconds: a room made later counts soon
+                self._keep(room, Reach(None, frozenset(), self.clock()), unresolved=True)
+                return self._known[room]
             joined = await join_intake(client, room_id)
             if joined is None:  # asked again after `retry`, or when the bot is let in
                 self.note(room, None, ())

@@ -153,7 +153,10 @@ async def _demo_intake_rooms(service: Service, demo: DemoAccounts) -> None:
     members: dict[str, list[str]] = {}
     for user in demo.users:
         members.setdefault(user.professional.team, []).append(user.credentials.user_id)
-    await provision_intake_rooms(bot.client, bot.social_map.services, teams_of, members)
+    rooms = await provision_intake_rooms(bot.client, bot.social_map.services, teams_of,
+                                         members)
+    for alias, room_id in rooms.items():  # a miss kept before the room was made (aliascache)
+        bot.lanes.reach.forget(room_id, alias)
 
 
 @click.command()

@@ -126,11 +126,11 @@ async def test_reach_learns_once_and_forgets_on_a_membership_change() -> None:
                        "leerplicht": INTAKE_UNREACHABLE, "kledingruil": NO_INTAKE_ROOM,
                        "closed": INTAKE_UNREACHABLE}
     assert await reach.blocks(services[:2], "@anouk:localhost") == {}
-    # kept: a second answer asks only for the alias that did not resolve (and not
-    # again for the room it could not join, until `retry` passes)
+    # kept: a second answer asks nothing (not the alias that did not resolve until
+    # `absent` passes, nor the room it could not join until `retry` passes; aliascache)
     client.calls.clear()
     await reach.blocks(services, "@anouk:localhost")
-    assert client.calls == ["resolve #intake-leerplicht:localhost"]
+    assert client.calls == []
     # a membership event in the OKT room: read again
     client.members["!okt"] = [bot]
     await reach.on_member(nio.MatrixRoom("!okt", bot), None)  # type: ignore[arg-type]
@@ -150,3 +150,36 @@ async def test_reach_counts_an_error_as_open() -> None:
     client = Broken({}, {}, set())
     reach = IntakeReach(lambda: client, lambda: "@w:localhost")  # type: ignore[arg-type,return-value]
     assert await reach.blocks([_Service("veilig-thuis", VT_ALIAS)], "@a:localhost") == {}
+
+
+async def test_a_miss_is_kept_briefly_and_dropped_when_the_room_shows_up() -> None:
+    """aliascache: an alias that does not resolve is asked again only after `absent`
+    seconds, or at once when the bot sees a membership event in a room with that alias;
+    at most `limit` rooms are kept."""
+    bot = "@wegwijzer:localhost"
+    client = _Client({}, {}, joinable=set())
+    now = [0.0]
+    reach = IntakeReach(lambda: client, lambda: bot,  # type: ignore[arg-type,return-value]
+                        clock=lambda: now[0], absent=30.0, limit=2)
+    leerplicht = _Service("leerplicht", "#intake-leerplicht:localhost")
+    assert await reach.blocks([leerplicht], "@a:localhost") == {"leerplicht": INTAKE_UNREACHABLE}
+    now[0] += 29
+    await reach.blocks([leerplicht], "@a:localhost")
+    assert client.calls == ["resolve #intake-leerplicht:localhost"]
+    now[0] += 2
+    await reach.blocks([leerplicht], "@a:localhost")
+    assert len(client.calls) == 2
+    # the room is made and the bot sees a member event in it: asked again at once
+    client.aliases["#intake-leerplicht:localhost"] = "!lp"
+    client.joinable.add("!lp")
+    client.members["!lp"] = [bot, "@lotte:localhost"]
+    room = nio.MatrixRoom("!lp", bot)
+    room.canonical_alias = "#intake-leerplicht:localhost"
+    await reach.on_member(room, None)  # type: ignore[arg-type]
+    assert await reach.blocks([leerplicht], "@a:localhost") == {}
+    # bounded: a third room pushes out the oldest learned
+    for name in ("a", "b"):
+        await reach.blocks([_Service(name, f"#intake-{name}:localhost")], "@a:localhost")
+    client.calls.clear()
+    await reach.blocks([leerplicht], "@a:localhost")
+    assert client.calls[:1] == ["resolve #intake-leerplicht:localhost"]
