@@ -563,11 +563,56 @@ def _first_sentence(text: str, limit: int = 240) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
-@functools.lru_cache(maxsize=16384)
-def _sent_to(signals: SafetySignals, text: str) -> frozenset[str]:
-    """The services the families the safety reader raises in ``text`` send to (kept:
-    the same example questions are read for every router built in a process)."""
-    return frozenset(s for signal in detect(signals, text) for s in signal.family.services)
+#: Example texts whose reading (:func:`_sent_to`) is kept per safety file, at most.
+SENT_KEPT = 16384
+
+
+@functools.lru_cache(maxsize=8)
+def _sent_by(signals: SafetySignals) -> dict[str, frozenset[str]]:
+    """Per safety file, what :func:`_sent_to` read in each example text (kept: the same
+    example questions are read for every router built in a process). Keyed by the
+    file once per :func:`danger_examples`, not once per text: hashing the parsed file
+    (a frozen dataclass of a few thousand cues, hashed anew each time) cost ~1 s of
+    every router's build (session 17, buildspeed)."""
+    return {}
+
+
+def _sent_to(signals: SafetySignals, text: str,
+             kept: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
+    """The services the families the safety reader raises in ``text`` send to; ``kept``:
+    :func:`_sent_by` of ``signals``, where the answer is looked up and kept."""
+    if kept is None:
+        kept = _sent_by(signals)
+    found = kept.get(text)
+    if found is None:
+        found = frozenset(s for signal in detect(signals, text) for s in signal.family.services)
+        if len(kept) >= SENT_KEPT:
+            kept.clear()  # bounded: a long-running process reads new example files
+        kept[text] = found
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _tried_by(signals: SafetySignals) -> dict[str, frozenset[tuple[int, str]]]:
+    """Per safety file, what :func:`_tried_in_example` read in each example text."""
+    return {}
+
+
+def _tried_in_example(signals: SafetySignals, example: str,
+                      kept: dict[str, frozenset[tuple[int, str]]],
+                      ) -> frozenset[tuple[int, str]]:
+    """:meth:`Router._tried` of an example question: a pure function of the safety file
+    and the text, kept (``kept``: :func:`_tried_by` of ``signals``) for every router
+    built in a process (the tests build a dozen; it was a quarter of a later router's
+    build; session 17, buildspeed)."""
+    found = kept.get(example)
+    if found is None:
+        found = settled_parts(signals, example, settled_cues(lexicon.SETTLED),
+                              lexicon.TRIED_AS_WRITTEN)
+        if len(kept) >= SENT_KEPT:
+            kept.clear()
+        kept[example] = found
+    return found
 
 
 def danger_examples(signals: SafetySignals, examples: Mapping[str, Sequence[str]],
@@ -575,8 +620,9 @@ def danger_examples(signals: SafetySignals, examples: Mapping[str, Sequence[str]
     """Per safety service (a family's ``services``) with examples, its danger examples:
     the example questions the safety reader reads as a danger of a family that sends to
     it (an overdose beside GGD Vangnet, a beating beside Veilig Thuis)."""
+    kept = _sent_by(signals)
     return {service_id: tuple(t for t in examples[service_id]
-                              if service_id in _sent_to(signals, t))
+                              if service_id in _sent_to(signals, t, kept))
             for service_id in sorted(safety_services(signals.families))
             if examples.get(service_id)}
 
@@ -636,6 +682,13 @@ class Router:
         )
         #: Services nothing learned may count against (:mod:`.learning`, rule 1).
         self.protected = safety_services(self.safety.families)
+        self._tried_kept = _tried_by(self.safety)  # once per build: see _sent_by
+        #: Per stem of a service's name, the services (document numbers) whose name has
+        #: it (:meth:`_named_as_tried`).
+        self._titled: dict[str, list[int]] = defaultdict(list)
+        for doc in range(len(self._services)):
+            for stem in self._index.title_stems(doc):
+                self._titled[stem].append(doc)
         self._examples = ExampleIndex(per_service, self.analyzer,
                                       self._named_as_tried if tuning.example_apart else None)
         self._position = {s.id: i for i, s in enumerate(self._services)}
@@ -666,7 +719,9 @@ class Router:
     def _tried(self, text: str) -> frozenset[tuple[int, str]]:
         """What ``text`` says was tried, refused or is over (:data:`.lexicon.SETTLED`,
         what the asker has had or done: :data:`.lexicon.TRIED_AS_WRITTEN`; not the
-        remote past: "vroeger" dates the need as often as it closes it)."""
+        remote past: "vroeger" dates the need as often as it closes it). An example
+        question's is read once per process (:func:`_tried_in_example`, the same
+        reading)."""
         return settled_parts(self.safety, text, settled_cues(lexicon.SETTLED),
                              lexicon.TRIED_AS_WRITTEN)
 
@@ -679,11 +734,15 @@ class Router:
         :meth:`_query` reads a question). Its own services' name words stay."""
         stems = self.analyzer.word_stems(example)
         said = dict.fromkeys(frozenset().union(*stems), 1.0)
-        named = [doc for doc in range(len(self._services)) if doc not in owners
+        # only a service sharing a stem of its name can be named (title_coverage is 0
+        # for the others): read per example, not per example and service (buildspeed)
+        candidates = {doc for stem in said for doc in self._titled.get(stem, ())}
+        named = [doc for doc in sorted(candidates) if doc not in owners
                  and self._index.title_coverage(doc, said) >= DENIED_COVERAGE]
         if not named:
             return frozenset()
-        provisions = self.analyzer.provisions(example, self._tried(example))
+        provisions = self.analyzer.provisions(example, _tried_in_example(
+            self.safety, example, self._tried_kept))
         if not provisions:
             return frozenset()
         names = frozenset().union(*(self._index.title_stems(d) for d in named)) - frozenset(

@@ -318,6 +318,19 @@ def unchat(text: str) -> str:
     return chat_written_out(_folded(text))
 
 
+#: The documents' texts (a map's and its example questions: a few thousand) whose
+#: :func:`unchat` is kept for every router built in a process (:func:`_unchat_kept`);
+#: never a question's (:data:`TEXTS_KEPT`).
+DOCUMENTS_KEPT = 16384
+
+
+@functools.lru_cache(maxsize=DOCUMENTS_KEPT)
+def _unchat_kept(text: str) -> str:
+    """:func:`unchat` of a document's text, kept (session 17, buildspeed: a tenth of a
+    later router's build read the same example questions again)."""
+    return unchat(text)
+
+
 #: Chat laughter in any of its spellings ("hahaha", "hihi", "hehe", "lol", "loool",
 #: "lmao", "lmfao", "rofl", "xd"; a laughing emoji is "haha" after :func:`.lexicon.fold`):
 #: read as the one word "haha" (en.wikipedia "LOL", "Laughter in text"; nl.wikipedia
@@ -575,9 +588,14 @@ def capitalised(text: str) -> Iterable[tuple[str, bool]]:
     for match in _LETTERS.finditer(text):
         word = match.group(0)
         if any(c.isupper() for c in word):
-            before = text[: match.start()].rstrip(_OPENING)
+            # the last character before the word that is no opening (as
+            # ``text[:start].rstrip(_OPENING)[-1]``, without copying the text before it
+            # for every capital: a map's long descriptions, buildspeed)
+            at = match.start() - 1
+            while at >= 0 and text[at] in _OPENING:
+                at -= 1
             yield (fold(word).replace("'", "").replace("’", ""),
-                   not before or before[-1] in ".!?:;\n")
+                   at < 0 or text[at] in ".!?:;\n")
 
 
 #: The words that, after a number, make it an age: "a 22-year-old", "81 years old", "een
@@ -2203,6 +2221,7 @@ class Analyzer:
         settled_weight: float = 1.0,
     ) -> None:
         self.stem = Stemmer()
+        self._unelided = functools.lru_cache(maxsize=TEXTS_KEPT)(self._unelide_text)
         self._settled_weight = settled_weight
         self._place_weight = place_weight
         self._frame_weight = frame_weight
@@ -2212,6 +2231,9 @@ class Analyzer:
         frequencies: Counter[str] = Counter()
         pairs: Counter[tuple[str, str]] = Counter()
         capitals: set[str] = set()
+        texts = list(texts)
+        #: The texts this analyzer was built from (:meth:`_unelide_text`).
+        self._documents = frozenset(texts)
         for text in texts:
             found = words(text)
             frequencies.update(found)
@@ -2309,8 +2331,13 @@ class Analyzer:
     # ------------------------------------------------------------------ documents
 
     def _unelide(self, text: str) -> str:
-        """'dak- en thuisloze' -> 'dakloze en thuisloze' (a Dutch shared head)."""
+        """'dak- en thuisloze' -> 'dakloze en thuisloze' (a Dutch shared head). Kept for
+        :data:`TEXTS_KEPT` texts (:meth:`_unelided`): a router's build reads each
+        example question two or three times (:meth:`word_stems`, :meth:`provisions`,
+        :meth:`terms`), a question is read by :meth:`query` and more."""
+        return self._unelided(text)
 
+    def _unelide_text(self, text: str) -> str:
         def repl(match: re.Match[str]) -> str:
             first, conj, second = match.groups()
             parts = self._splitter.split(second)
@@ -2318,7 +2345,8 @@ class Analyzer:
                 return match.group(0)
             return f"{first}{second[len(parts[0]) :]} {conj} {second}"
 
-        return _ELIDED.sub(repl, unchat(text))
+        return _ELIDED.sub(repl, _unchat_kept(text) if text in self._documents
+                           else unchat(text))
 
     def terms(self, text: str, apart: Collection[int] = ()) -> list[tuple[str, float]]:
         """Stems of a document text with weights (compound parts count half); the words

@@ -19,17 +19,30 @@ def benchmark_map() -> SocialMap:
 
 
 @pytest.fixture(scope="session")
-def router(benchmark_map: SocialMap) -> Router:
-    return Router(benchmark_map)
+def _benchmark_routers() -> dict[tuple[tuple[str, Any], ...], Router]:
+    """The benchmark routers built in this session, by their changes to :class:`Tuning`
+    (``()``: the shipped one, shared by ``router`` and ``tuned()``)."""
+    return {}
 
 
 @pytest.fixture(scope="session")
-def tuned(benchmark_map: SocialMap) -> Callable[..., Router]:
+def router(benchmark_map: SocialMap,
+           _benchmark_routers: dict[tuple[tuple[str, Any], ...], Router]) -> Router:
+    if () not in _benchmark_routers:
+        _benchmark_routers[()] = Router(benchmark_map)
+    return _benchmark_routers[()]
+
+
+@pytest.fixture(scope="session")
+def tuned(benchmark_map: SocialMap,
+          _benchmark_routers: dict[tuple[tuple[str, Any], ...], Router],
+          ) -> Callable[..., Router]:
     """``tuned(frame_weight=1.0)`` → the benchmark router with these fields of the shipped
     :class:`Tuning` changed (and the shipped safety file and examples), built once per
-    session for each change: a router costs about a second to build, and several tests
-    contrast the same setting (a router's state after building is only memoised)."""
-    built: dict[tuple[tuple[str, Any], ...], Router] = {}
+    session for each change: a router costs seconds to build, and several tests
+    contrast the same setting (a router's state after building is only memoised).
+    ``tuned()`` is the ``router`` fixture's router (session 17: built once, not twice)."""
+    built = _benchmark_routers
 
     def make(**changes: Any) -> Router:
         key = tuple(sorted(changes.items()))
