@@ -30,6 +30,10 @@ KNOWN_GAPS: dict[str, str] = {
                     "choice ('naar mijn rekening overgemaakt omdat ze niet meer kan "
                     "internetbankieren', probe-sc-042 raises elder_abuse already); the rule "
                     "written for it fired on that near miss and was dropped",
+    "probe-sc-026": "the ⚠ (suicide) is read, but the top 3 is the asker's (OKT, Veilig Thuis, "
+                    "a pupils' allowance): the asker's own age ('I'm 16') picks the services "
+                    "though the danger is the father's (Signal.elder reads 'mn moeder ... ik "
+                    "ben 14', not 'My dad told me ... I'm 16'); a router matter, not a cue",
     "probe-sc-040": "child_maltreatment reads 'sloot zichzelf ... op in de badkamer': the "
                     "reflexive object of a separable verb written apart is not seen "
                     "(a false alarm of the base file, not of this branch)",
