@@ -1021,19 +1021,24 @@ def writer_intro(text: str) -> frozenset[int]:
 #: The writer's work said by what they do rather than what they are ("Ik rij regiotaxi.",
 #: "I coach a youth basketball team.", "Ik bezorg pakketten.", "We run a bakery."): a
 #: short opening sentence of the subject "ik"/"wij"/"I"/"we", one verb and its object,
-#: after which the text tells of someone else and never of the writer again (no "ik",
-#: "mijn", "I", "my" after it). It sets the scene as "Ik ben buschauffeur." does; its
-#: object is where the writer meets the person, not the need (session 17, router39: the
-#: retired s38's people in a role outside the social domain; "Ik rij regiotaxi" put the
-#: transport service first for a passenger whose wheelchair broke). Not a sentence with
-#: a family word, a negation or a first-person possessive ("Ik verzorg mijn moeder.":
-#: the writer's own need), nor one whose verb has, needs, wants or is (a copula is read
-#: above; "Ik heb schulden." is the need). Grammar words only.
+#: after which the text tells of someone else (a third-person pronoun) and never of the
+#: writer again (no "ik", "mijn", "I", "my" after it). It sets the scene as "Ik ben
+#: buschauffeur." does; its object is where the writer meets the person, not the need
+#: (session 17, router39: the retired s38's people in a role outside the social domain;
+#: "Ik rij regiotaxi" put the transport service first for a passenger whose wheelchair
+#: broke). Not a sentence with a family word, a negation or a first-person possessive
+#: ("Ik verzorg mijn moeder.": the writer's own need), nor one whose verb has, needs,
+#: wants or is (a copula is read above; "Ik heb schulden." is the need). Grammar words
+#: only.
 SCENE_MAX_WORDS = 6
 SCENE_REST_WORDS = 8
 _SCENE_FIRST_PERSON = frozenset(["ik", "me", "mij", "mijn", "m'n", "mn", "i", "im", "ive",
                                  "id", "ill", "my", "mine", "myself", "mezelf", "we", "wij",
                                  "ons", "onze", "our", "us"])
+#: The rest tells of someone by a third-person pronoun: "Ik gok online. De schuld groeit
+#: elke week." is the writer's own need told on.
+_SCENE_THIRD_PERSON = frozenset(["hij", "zij", "ze", "zijn", "haar", "hem", "hun", "he",
+                                 "she", "his", "her", "him", "they", "their", "them"])
 _SCENE_NOT_VERBS = frozenset([
     "ben", "was", "am", "heb", "had", "have", "has", "zoek", "zoeken", "wil", "willen",
     "want", "need", "needs", "kan", "kunnen", "can", "moet", "must", "mag", "may", "zou",
@@ -1058,7 +1063,8 @@ def _scene_setter(tokens: Sequence[str], alnum: Sequence[int]) -> list[int]:
            for w in said[1:]):
         return []
     rest = [t for t in tokens[end:] if t[0].isalnum()]
-    if len(rest) < SCENE_REST_WORDS or _SCENE_FIRST_PERSON & set(rest):
+    if (len(rest) < SCENE_REST_WORDS or _SCENE_FIRST_PERSON & set(rest)
+            or not _SCENE_THIRD_PERSON & set(rest)):
         return []
     return [alnum[i] for i in range(end)]
 
