@@ -1216,6 +1216,12 @@ PRIORITY_COMPARATIVES: tuple[tuple[str, ...], ...] = (
     ("the", "real", "problem"), ("the", "real", "issue"), ("the", "actual", "problem"),
     ("the", "biggest", "problem"), ("the", "main", "problem"), ("the", "main", "issue"),
     ("my", "biggest", "worry"), ("our", "biggest", "worry"), ("the", "biggest", "worry"),
+    # the turn from a joke to the ask in a chat ("... naar thailand lol. but fr i want to
+    # go back to school", "maar serieus, ...", "joking aside, ..."): what follows is
+    # meant (the retired s36's phone messages; en.wiktionary "fr": for real)
+    ("maar", "serieus"), ("maar", "even", "serieus"), ("but", "seriously"),
+    ("but", "fr"), ("but", "for", "real"), ("joking", "aside"), ("jokes", "aside"),
+    ("zonder", "dollen"), ("zonder", "grappen"),
 )
 
 
