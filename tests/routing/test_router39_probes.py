@@ -9,7 +9,8 @@ tests/data/socialmap/probes-s17-router39.jsonl.
   for someone else's story, as "Ik ben buschauffeur." does;
 - :func:`busbaan.routing.text.priority_words`: the need named as the real, the biggest or
   the most urgent one ("maar het echte probleem is dat ...", "het dringendst is ...",
-  "the real issue is ...") weighs as the ask;
+  "the real issue is ...") weighs as the ask, as does what follows the turn from a joke
+  to the ask in a chat ("lol. but fr ...", "maar serieus");
 - :func:`busbaan.routing.context.person`: a child's age in months ("de jongste van 14
   maanden", "a 10-month-old") is a child's age, so the child's services admit the parent.
 """
@@ -90,6 +91,18 @@ def test_a_sentence_about_the_writer_that_is_the_need_sets_no_scene(text: str) -
 ])
 def test_the_need_named_as_the_real_or_most_urgent_weighs_as_the_ask(
         text: str, first: list[str]) -> None:
+    assert _picked(priority_words, text) == first
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("my job is killing me lol. but fr i want to go back to school, never finished it",
+     ["but", "fr", "i", "want", "to", "go", "back", "to", "school"]),
+    ("Haha ik word gek van die buren. Maar serieus, wie helpt met de huurachterstand?",
+     ["maar", "serieus"]),
+])
+def test_the_turn_from_a_joke_to_the_ask_marks_what_follows(
+        text: str, first: list[str]) -> None:
+    """"but fr" (for real), "maar serieus": the words after the turn are meant."""
     assert _picked(priority_words, text) == first
 
 
