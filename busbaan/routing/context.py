@@ -304,6 +304,32 @@ def _decade_age(match: re.Match[str]) -> str:
     return str(tens * 10 + _DECADE_PART.get(part or "", 5))
 
 
+#: A baby's or toddler's age in months ("de jongste van 14 maanden", "ons kindje van 9
+#: maanden", "my son of 18 months", "a 10-month-old", "9 months old"): read as its age in
+#: whole years (14 months: 1) of a child, so that the child's services admit the
+#: household. Only after a word for a child, or with "oud"/"old": "een achterstand van 3
+#: maanden" is a duration (session 17, router39: the retired s37's toddler who missed his
+#: vaccinations had his age in months, and the parent's age, 30, excluded the youth
+#: health service).
+_MONTHS_AFTER_CHILD = re.compile(
+    r"\b(baby|babytje|zoon|zoontje|dochter|dochtertje|kind|kindje|kleintje|jongste|"
+    r"jongetje|meisje|son|daughter|child|youngest|little\s+one)\s+(van|of)\s+"
+    r"(\d{1,2})\s*(?:maanden|maand|months?)\b(?!\s*(?:geleden|ago))")
+_MONTHS_OLD = re.compile(r"\b(\d{1,2})\s*-?\s*(?:maanden|maand|months?)[ -](?:oud|old)\b")
+
+
+def _months_as_years(text: str) -> str:
+    """``text`` (folded) with a child's age in months (:data:`_MONTHS_AFTER_CHILD`) as
+    whole years."""
+    if "maand" not in text and "month" not in text:
+        return text
+    # written as a child's age (:data:`_OFFSPRING`): a baby is never the one who asks,
+    # and the asker's own age, when the question gives none, stays unknown
+    text = _MONTHS_AFTER_CHILD.sub(lambda m: f"met kind van {int(m.group(3)) // 12} jaar",
+                                   text)
+    return _MONTHS_OLD.sub(lambda m: f"met kind van {int(m.group(1)) // 12} jaar", text)
+
+
 @functools.lru_cache(maxsize=TEXTS_KEPT)
 def _read(text: str) -> str:
     """``text`` folded, with its numbers written out in words put in digits, so that one
@@ -312,8 +338,8 @@ def _read(text: str) -> str:
     :data:`_DECADE`); with its chat, regional and spoken spellings written out as the
     ranker and the signals read them (:func:`.text.chat_written_out`; session 15: "van 3
     maande" is a duration, not an age of 3; Gronings "mien moeke is 77" an age)."""
-    return _DECADE.sub(_decade_age, _ABOUT_AGE.sub("", spelled_numbers(
-        chat_written_out(fold(text)))))
+    return _months_as_years(_DECADE.sub(_decade_age, _ABOUT_AGE.sub("", spelled_numbers(
+        chat_written_out(fold(text))))))
 
 
 def _ages(folded: str) -> list[tuple[int, int, bool]]:

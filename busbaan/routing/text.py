@@ -1039,6 +1039,7 @@ def writer_intro(text: str) -> frozenset[int]:
         if not any(t[0].isalnum() for t in tokens[at:]):
             continue  # the introduction is the whole text
         found.update(alnum[i] for i in range(start, at) if alnum[i] >= 0)
+    found.update(_scene_setter(tokens, alnum))
     # "Als verpleegkundige draai ik nachtdiensten": a sentence that opens with "als" and
     # a profession says in what role the writer speaks
     for start, tok in enumerate(tokens[:-1]):
@@ -1048,6 +1049,57 @@ def writer_intro(text: str) -> frozenset[int]:
         if at < len(tokens) and _profession(tokens[at]):
             found.update(alnum[i] for i in range(start, at + 1) if alnum[i] >= 0)
     return frozenset(found)
+
+
+#: The writer's work said by what they do rather than what they are ("Ik rij regiotaxi.",
+#: "I coach a youth basketball team.", "Ik bezorg pakketten.", "We run a bakery."): a
+#: short opening sentence of the subject "ik"/"wij"/"I"/"we", one verb and its object,
+#: after which the text tells of someone else (a third-person pronoun) and never of the
+#: writer again (no "ik", "mijn", "I", "my" after it). It sets the scene as "Ik ben
+#: buschauffeur." does; its object is where the writer meets the person, not the need
+#: (session 17, router39: the retired s38's people in a role outside the social domain;
+#: "Ik rij regiotaxi" put the transport service first for a passenger whose wheelchair
+#: broke). Not a sentence with a family word, a negation or a first-person possessive
+#: ("Ik verzorg mijn moeder.": the writer's own need), nor one whose verb has, needs,
+#: wants or is (a copula is read above; "Ik heb schulden." is the need). Grammar words
+#: only.
+SCENE_MAX_WORDS = 6
+SCENE_REST_WORDS = 8
+_SCENE_FIRST_PERSON = frozenset(["ik", "me", "mij", "mijn", "m'n", "mn", "i", "im", "ive",
+                                 "id", "ill", "my", "mine", "myself", "mezelf", "we", "wij",
+                                 "ons", "onze", "our", "us"])
+#: The rest tells of someone by a third-person pronoun: "Ik gok online. De schuld groeit
+#: elke week." is the writer's own need told on.
+_SCENE_THIRD_PERSON = frozenset(["hij", "zij", "ze", "zijn", "haar", "hem", "hun", "he",
+                                 "she", "his", "her", "him", "they", "their", "them"])
+_SCENE_NOT_VERBS = frozenset([
+    "ben", "was", "am", "heb", "had", "have", "has", "zoek", "zoeken", "wil", "willen",
+    "want", "need", "needs", "kan", "kunnen", "can", "moet", "must", "mag", "may", "zou",
+    "would", "will", "wou", "hoop", "hope", "weet", "know", "denk", "think", "vind",
+    "feel", "voel", "krijg", "get", "got", "mis", "miss", "lost", "verloor", "word",
+    "become", "zit", "woon", "live", "snap", "understand", "vraag", "ask", "heet", "called",
+])
+
+
+def _scene_setter(tokens: Sequence[str], alnum: Sequence[int]) -> list[int]:
+    """Word indices of a text-opening sentence that sets the writer's scene by what the
+    writer does (:data:`SCENE_MAX_WORDS`...), or none."""
+    end = next((n for n, t in enumerate(tokens) if not t[0].isalnum()), len(tokens))
+    if end >= len(tokens) or tokens[end] not in (".", ";", "!"):
+        return []
+    said = tokens[:end]
+    if not 3 <= len(said) <= SCENE_MAX_WORDS or said[0] not in _INTRO_SUBJECTS:
+        return []
+    if said[1] in _SCENE_NOT_VERBS or said[1] in _INTRO_COPULAS or said[1] in MODALS:
+        return []
+    if any(w in NEGATIONS or w in lexicon.PERSON_WORDS or w in _SCENE_FIRST_PERSON
+           for w in said[1:]):
+        return []
+    rest = [t for t in tokens[end:] if t[0].isalnum()]
+    if (len(rest) < SCENE_REST_WORDS or _SCENE_FIRST_PERSON & set(rest)
+            or not _SCENE_THIRD_PERSON & set(rest)):
+        return []
+    return [alnum[i] for i in range(end)]
 
 
 #: A sentence asks without a question mark (case notes and phone notes often leave it
@@ -1185,6 +1237,24 @@ PRIORITY_COMPARATIVES: tuple[tuple[str, ...], ...] = (
     ("belangrijker",), ("dringender",), ("urgenter",), ("het", "ergste"),
     ("more", "pressing"), ("more", "urgent"), ("more", "important"), ("most", "pressing"),
     ("most", "urgent"), ("the", "worst"),
+    # session 17 (router39): the superlative said without "het" before a colon-less
+    # clause ("maar het dringendst is de huur"), and the need named as the real, the
+    # biggest or the main problem ("maar het echte probleem is dat ...", "the real issue
+    # is ...": the retired s37's named priorities). Adjectives of priority before a
+    # noun of trouble; grammar and those nouns only.
+    ("het", "dringendst"), ("het", "dringendste"), ("het", "meest", "dringend"),
+    ("het", "echte", "probleem"), ("het", "eigenlijke", "probleem"),
+    ("het", "grootste", "probleem"), ("mijn", "grootste", "zorg"),
+    ("onze", "grootste", "zorg"), ("de", "grootste", "zorg"),
+    ("the", "real", "problem"), ("the", "real", "issue"), ("the", "actual", "problem"),
+    ("the", "biggest", "problem"), ("the", "main", "problem"), ("the", "main", "issue"),
+    ("my", "biggest", "worry"), ("our", "biggest", "worry"), ("the", "biggest", "worry"),
+    # the turn from a joke to the ask in a chat ("... naar thailand lol. but fr i want to
+    # go back to school", "maar serieus, ...", "joking aside, ..."): what follows is
+    # meant (the retired s36's phone messages; en.wiktionary "fr": for real)
+    ("maar", "serieus"), ("maar", "even", "serieus"), ("but", "seriously"),
+    ("but", "fr"), ("but", "for", "real"), ("joking", "aside"), ("jokes", "aside"),
+    ("zonder", "dollen"), ("zonder", "grappen"),
 )
 
 
