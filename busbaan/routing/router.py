@@ -1342,12 +1342,12 @@ class Router:
         if not order:
             return None
         family = max(order, key=lambda f: votes[f.id])  # first in the file on a tie
-        service_id = self._services[doc].id
-        family = dataclasses.replace(
-            family, services=(service_id, *(s for s in family.services if s != service_id)))
         if who.leeftijd is not None and who.leeftijd < ADULT_AGE:
-            family = family.for_minor()
-        return Signal(family, EXAMPLES_CUE)
+            family = family.for_minor()  # the minors' sentence
+        # the service the examples and the ranking agree on stays first
+        service_id = self._services[doc].id
+        return Signal(dataclasses.replace(family, services=(
+            service_id, *(s for s in family.services if s != service_id))), EXAMPLES_CUE)
 
     def _apply_semantic(self, raw: dict[int, float], semantic: Mapping[str, float]) -> None:
         """Fuse embedding similarities: above the median, scaled to ``semantic_weight``
