@@ -665,6 +665,11 @@ class ExampleIndex:
         return heapq.nlargest(neighbours, self._per_example(query, alternatives).items(),
                               key=itemgetter(1))
 
+    def shared(self, query: Mapping[str, float], number: int) -> int:
+        """How many of ``query``'s stems example ``number`` holds."""
+        values = self._values
+        return sum(1 for stem in query if stem in values and number in values[stem])
+
     def _parts(self, query: Mapping[str, float], number: int) -> dict[str, float]:
         """The stems example ``number`` matched, with what each earned (in the
         query's order: as :meth:`matches` builds them)."""

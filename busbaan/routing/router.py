@@ -368,6 +368,12 @@ class Tuning:
     #: The neighbourhood that share is taken in (fewer than :attr:`desk_neighbours`:
     #: the ⚠ asks that the question's very nearest examples are dangers, not a part).
     danger_signal_neighbours: int = 10
+    #: A danger example counts towards that share only when it shares at least this
+    #: many of the question's words (stems): one or two shared words ("pinpas", "geld")
+    #: make a short everyday question near a danger without telling one (near-011 "Man
+    #: (67) is zijn pinpas kwijt": 0.73 of its nearest are elder-abuse examples, none
+    #: of them sharing three words).
+    danger_signal_words: int = 3
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -1312,7 +1318,8 @@ class Router:
         """The ⚠ read from the example questions (:attr:`Tuning.danger_signal_share`),
         for a question no strong signal was read in: when its first service is a safety
         service and at least that share of its :attr:`Tuning.danger_signal_neighbours`
-        nearest example questions (by summed score) are that service's danger examples,
+        nearest example questions (by summed score) are that service's danger examples
+        that share :attr:`Tuning.danger_signal_words` of its words,
         a signal of the family those examples are read as, weighted by their score
         (ties: the file's order), with that service first among the family's. None when
         the safety reader finds part of the question kept at a distance
@@ -1329,7 +1336,8 @@ class Router:
         nearest = self._examples.nearest(asked, alternatives=alternatives,
                                          neighbours=self.tuning.danger_signal_neighbours)
         total = sum(value for _, value in nearest)
-        own = [(number, value) for number, value in nearest if number in labels]
+        own = [(number, value) for number, value in nearest if number in labels
+               and self._examples.shared(asked, number) >= self.tuning.danger_signal_words]
         if total <= 0.0 or sum(value for _, value in own) < share * total:
             return None
         if distanced(self.safety, letter, today):
