@@ -26,7 +26,24 @@ from busbaan.routing.safety import SafetySignals, distanced
 
 PROBES = read_jsonl("probes-s17-dangerknn.jsonl")
 #: Probes that still fail, with their cause (strict xfails).
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+    "dk-04": ("the ⚠ comes (GGD Vangnet first), but of the wrong family: the nearest "
+              "GGD Vangnet danger examples that share three words are English psychosis "
+              "questions ('flatmate', 'sleep'), read as psychiatric_crisis, not overdose"),
+    "dk-06": ("ranking: a baby of five weeks puts youth health care (GGD JGZ) first, "
+              "crisis intervention second; the rule speaks only for a first safety service"),
+    "dk-07": ("the nearest examples are no dangers: a transmitter in the ceiling and a "
+              "screwdriver are words no psychosis example uses (11 % of the nearest)"),
+    "dk-11": ("its nearest examples share two words ('wakker', 'huis') more often than "
+              "three: the sexual-violence examples that share three hold 26 % of the "
+              "nearest (Tuning.danger_signal_share 0.5; all of them, three words or not, "
+              "45 %)"),
+    "dk-n01": ("the safety reader, not this rule: 'een avond over huiselijk geweld' "
+               "raises partner violence ('avond' is no text or lesson word of _topic)"),
+    "dk-n09": ("the safety reader, not this rule: 'dat is van tafel' ends only its own "
+               "clause, not the cut-off told in the sentence before (_ended has no "
+               "anaphor rule as _past has)"),
+}
 
 
 def _mark(rows: list[dict[str, Any]]) -> list[Any]:
@@ -67,13 +84,14 @@ def test_without_the_rule_the_dangers_get_no_warning(tuned: Callable[..., Router
 
 @pytest.mark.parametrize(("text", "kept"), [
     ("In het toneelstuk speelt hij een vader die zijn kinderen opsluit.", True),
-    ("I'm writing a short story about a girl who runs away from home.", True),
+    ("Mijn dochter schrijft een werkstuk over zelfmoord in de Tweede Wereldoorlog.", True),
     ("Vroeger sliep ik op straat, dat is jaren geleden. Nu zoek ik werk.", True),
     ("Mijn buurjongen van zes staat elke avond tot middernacht op de galerij.", False),
     ("my sister has not eaten for days and talks to people who are not there", False),
 ])
 def test_distanced_is_the_readers_distance(text: str, kept: bool,
                                            signals: SafetySignals) -> None:
-    """:func:`distanced`: the readers the cues are blocked by (a part played, a story,
-    the past), asked of the whole text; a danger told now is not kept at a distance."""
+    """:func:`distanced`: the readers the cues are blocked by (a part played, a school
+    text about a subject, the past), asked of the whole text; a danger told now is not
+    kept at a distance."""
     assert distanced(signals, text) is kept
