@@ -63,7 +63,8 @@ def test_a_danger_no_cue_reads_gets_the_warning_of_its_examples(
     assert [(h.signal, h.cue) for h in answer.safety] == [(row["safety"], EXAMPLES_CUE)], (
         row["id"], [(h.signal, h.cue) for h in answer.safety])
     assert top(answer)[0] in row["expected"], (row["id"], top(answer))
-    assert answer.safety[0].why == router.safety.family(row["safety"]).why("nl")
+    family = router.safety.family(row["safety"])
+    assert family is not None and answer.safety[0].why == family.why("nl")
 
 
 @pytest.mark.parametrize("row", _mark([r for r in PROBES if not r["safety"]]))
