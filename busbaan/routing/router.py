@@ -1321,7 +1321,7 @@ class Router:
         nearest example questions (by summed score) are that service's danger examples
         that share :attr:`Tuning.danger_signal_words` of its words,
         a signal of the family those examples are read as, weighted by their score
-        (ties: the file's order), with that service first among the family's. None when
+        (ties: the file's order), for that service alone. None when
         the safety reader finds part of the question kept at a distance
         (:func:`.safety.distanced`): the rule has no words of its own to place, so any
         figure, past, jest, story or part played keeps it quiet."""
@@ -1352,10 +1352,11 @@ class Router:
         family = max(order, key=lambda f: votes[f.id])  # first in the file on a tie
         if who.leeftijd is not None and who.leeftijd < ADULT_AGE:
             family = family.for_minor()  # the minors' sentence
-        # the service the examples and the ranking agree on stays first
-        service_id = self._services[doc].id
-        return Signal(dataclasses.replace(family, services=(
-            service_id, *(s for s in family.services if s != service_id))), EXAMPLES_CUE)
+        # the ⚠ names the service the examples and the ranking agree on, which is first
+        # already: the ranking stays as it is (a second service of the family put beside
+        # it at the same score took the answer's margin, and its confidence, away)
+        return Signal(dataclasses.replace(family, services=(self._services[doc].id,)),
+                      EXAMPLES_CUE)
 
     def _apply_semantic(self, raw: dict[int, float], semantic: Mapping[str, float]) -> None:
         """Fuse embedding similarities: above the median, scaled to ``semantic_weight``
