@@ -18,7 +18,13 @@ line and the figures as ``SESSION*_END`` tuples in :mod:`bench.routing` hold the
 ``--tuning name=value`` (repeatable) measures a router with other weights (``Tuning``);
 ``--misses`` lists each question whose first answer is wrong, by id and service ids only
 (never the text: a current held-out set is measured once and never read);
-``--today`` sets the day every question is read on (default ``BENCH_DAY``).
+``--today`` sets the day every question is read on (default ``BENCH_DAY``);
+``--by-session`` scores a retired set by a router without the example files of every set
+held out in its session (:func:`bench.generalise.left_out`), not only its own: sibling
+sets were written the same day, and a rule read from the examples (the ⚠ of
+``Tuning.danger_signal_share``) must be scored on writers it has not seen;
+``--near`` adds the near-miss sets (``bench.generalise``'s "near misses": questions
+without a danger told like one), scored by the shipped router: their false alarms.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import bench.routing as R
-from bench.asked_examples import ASKED, file_name
+from bench.asked_examples import ASKED
 from busbaan.routing import Router, Tuning, load_map
 
 FIELDS = ("n", "top1", "top3", "danger", "safety", "signal", "family", "confident",
@@ -58,23 +64,30 @@ def tuning_of(pairs: Sequence[str]) -> Tuning:
         if not hasattr(base, name):
             raise SystemExit(f"Tuning has no field {name!r}")
         kind = type(getattr(base, name))
-        changes[name] = (text.lower() in {"1", "true", "yes"}) if kind is bool else kind(text)
+        if text.lower() == "none":
+            changes[name] = None  # a switch that is off (``danger_signal_share=none``)
+        else:
+            changes[name] = ((text.lower() in {"1", "true", "yes"}) if kind is bool
+                             else kind(text))
     return dataclasses.replace(base, **changes)
 
 
-def router_maker(tuning: Tuning) -> Callable[[str | None], Router]:
-    """The router for a retired key (its file left out), or the shipped one (``None``)."""
+def router_maker(tuning: Tuning, by_session: bool = False,
+                 ) -> Callable[[str | None], Router]:
+    """The router for a retired key (its file left out, or ``by_session`` its session's
+    files), or the shipped one (``None``)."""
+    from bench.generalise import left_out
     from busbaan.routing.expansion import default_files, load_examples
 
     social_map = load_map(R.data_file("amsterdam-demo.hsds.json"))
-    cache: dict[str, Router] = {}
+    cache: dict[frozenset[str], Router] = {}
 
     def router_for(key: str | None) -> Router:
-        name = file_name(key) if key in ASKED else ""
-        if name not in cache:
-            files = [f for f in default_files() if f.name != name]
-            cache[name] = Router(social_map, examples=load_examples(files), tuning=tuning)
-        return cache[name]
+        names = left_out(key, by_session) if key in ASKED else frozenset()
+        if names not in cache:
+            files = [f for f in default_files() if f.name not in names]
+            cache[names] = Router(social_map, examples=load_examples(files), tuning=tuning)
+        return cache[names]
 
     return router_for
 
@@ -153,8 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tuning", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--today", type=R.bench_day, default=R.BENCH_DAY, metavar="YYYY-MM-DD")
+    parser.add_argument("--by-session", action="store_true")
+    parser.add_argument("--near", action="store_true")
     args = parser.parse_args(argv)
-    router_for = router_maker(tuning_of(args.tuning))
+    router_for = router_maker(tuning_of(args.tuning), args.by_session)
     pooled = dict.fromkeys(FIELDS, 0)
     rows: dict[str, dict[str, int]] = {}
     misses: list[str] | None = [] if args.misses else None
@@ -169,6 +184,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     for label, f in (*rows.items(), ("POOLED", pooled)):
         if label != "POOLED" or len(rows) > 1:
             print(f"TUPLE {label}: {as_tuple(f)}")
+    if args.near:
+        from bench.generalise import NEAR_SETS
+
+        asked = raised = 0
+        for name in NEAR_SETS.values():
+            n, alarms = R.false_alarms(router_for(None), R.read_jsonl(R.LOCAL / name),
+                                       args.today)
+            asked, raised = asked + n, raised + alarms
+        print(f"NEAR MISSES  false alarms {raised}/{asked}")
     for m in misses or ():
         print(m)
     return 0

@@ -601,26 +601,7 @@ class ExampleIndex:
         ``held``: per service, example numbers and a share: they vote for it only when
         they hold at least that share of the neighbourhood (the question is told as they
         are); otherwise the service votes with its other examples."""
-        # What :meth:`matches` computes, without its dict of parts for every matched
-        # example (a question matches about 1,700 of 6,500 examples, a service votes
-        # with five): the same sums in the same order, so the same floats and the same
-        # order of services (perf17; tests/routing/test_routing_expansion.py compares).
-        per_example: dict[int, float] = {}
-        values = self._values
-        for stem, weight in query.items():
-            postings = values.get(stem)
-            if not postings:
-                continue
-            # weight * value per example, added to what the earlier stems gave it; the
-            # examples new to this stem come last, in posting order (as matches adds)
-            added = dict(zip(postings, map(add, repeat(0.0),
-                                           map(mul, repeat(weight), postings.values())),
-                             strict=True))
-            for number in added.keys() & per_example.keys():
-                added[number] = per_example[number] + weight * postings[number]
-            per_example.update(added)
-        if alternatives:
-            self._alternatives_once(per_example, query, alternatives)
+        per_example = self._per_example(query, alternatives)
         owners = self._owners
         # the services in the order their first matching example came (as matches)
         docs = dict.fromkeys(chain.from_iterable(map(owners.__getitem__, per_example)))
@@ -651,6 +632,43 @@ class ExampleIndex:
                 for doc in owners[number]:
                     near[doc] = near.get(doc, 0.0) + value / total
         return out, evidence, near
+
+    def _per_example(self, query: Mapping[str, float],
+                     alternatives: Sequence[Alternatives]) -> dict[int, float]:
+        """Per matched example number, its score for ``query``."""
+        # What :meth:`matches` computes, without its dict of parts for every matched
+        # example (a question matches about 1,700 of 6,500 examples, a service votes
+        # with five): the same sums in the same order, so the same floats and the same
+        # order of services (perf17; tests/routing/test_routing_expansion.py compares).
+        per_example: dict[int, float] = {}
+        values = self._values
+        for stem, weight in query.items():
+            postings = values.get(stem)
+            if not postings:
+                continue
+            # weight * value per example, added to what the earlier stems gave it; the
+            # examples new to this stem come last, in posting order (as matches adds)
+            added = dict(zip(postings, map(add, repeat(0.0),
+                                           map(mul, repeat(weight), postings.values())),
+                             strict=True))
+            for number in added.keys() & per_example.keys():
+                added[number] = per_example[number] + weight * postings[number]
+            per_example.update(added)
+        if alternatives:
+            self._alternatives_once(per_example, query, alternatives)
+        return per_example
+
+    def nearest(self, query: Mapping[str, float], *, alternatives: Sequence[Alternatives] = (),
+                neighbours: int = NEIGHBOURS) -> list[tuple[int, float]]:
+        """The question's ``neighbours`` best-matching example questions (number, score),
+        best first: the neighbourhood :meth:`votes` weighs shares in."""
+        return heapq.nlargest(neighbours, self._per_example(query, alternatives).items(),
+                              key=itemgetter(1))
+
+    def shared(self, query: Mapping[str, float], number: int) -> int:
+        """How many of ``query``'s stems example ``number`` holds."""
+        values = self._values
+        return sum(1 for stem in query if stem in values and number in values[stem])
 
     def _parts(self, query: Mapping[str, float], number: int) -> dict[str, float]:
         """The stems example ``number`` matched, with what each earned (in the

@@ -36,7 +36,7 @@ from typing import Literal
 from busbaan.errors import UsageError
 from busbaan.routing import lexicon
 from busbaan.routing.context import Person, person
-from busbaan.routing.expansion import ExampleIndex, ExampleSet, load_examples
+from busbaan.routing.expansion import Alternatives, ExampleIndex, ExampleSet, load_examples
 from busbaan.routing.index import Index, service_fields, vocabulary_texts
 from busbaan.routing.learning import (
     Learned,
@@ -47,12 +47,14 @@ from busbaan.routing.learning import (
 from busbaan.routing.model import Service, SocialMap
 from busbaan.routing.ngrams import NgramIndex
 from busbaan.routing.safety import (
+    ADULT_AGE,
     MAX_SAFETY_SERVICES,
     Family,
     SafetySignals,
     Signal,
     cue_words,
     detect,
+    distanced,
     figurative_parts,
     lemma,
     load_signals,
@@ -94,6 +96,9 @@ DEFAULT_THRESHOLD = 250
 #: The raw score that maps to 500 per mille (score = raw / (raw + HALF_SCORE)).
 HALF_SCORE = 12.0
 MAX_RESULTS = 10
+#: The cue of a ⚠ read from the example questions (:meth:`Router._told_as_danger`), not
+#: from the question's words (one word: :func:`.safety.cue_words` counts none of it).
+EXAMPLES_CUE = "examples"
 #: A weak safety signal puts its family's service within this many places, never first.
 WEAK_TOP = 3
 #: A service "made for an age band": at most this many years wide, or for the elderly.
@@ -349,6 +354,28 @@ class Tuning:
     danger_open_share: float = 0.12
     #: A desk holds back every example (session 15), not only its danger examples.
     desk_holds_all: bool = True
+    #: Session 17 (dangerknn): the ⚠ read from the example questions, for dangers told
+    #: in words the safety file does not read (session 16: the ⚠ on 70 of 106 unseen
+    #: dangers, their service in the top 3 for 102). A question without a strong signal
+    #: whose first service is a safety service, and whose
+    #: :attr:`danger_signal_neighbours` nearest example questions are at least this
+    #: share (of their summed score) that service's danger examples
+    #: (:func:`danger_examples`), is told as the danger examples are: it gets the ⚠ of
+    #: the family those examples are read as (:meth:`Router._told_as_danger`), unless
+    #: the safety reader finds a part of it kept at a distance (:func:`.safety.distanced`:
+    #: figurative, past, dealt with, a jest, fiction, a part played, not acute).
+    #: None: off (before session 17). Chosen for few false alarms first (a false ⚠
+    #: sends a professional to a crisis desk): docs/notes/2026-12-15s17-dangerknn.md.
+    danger_signal_share: float | None = 0.5
+    #: The neighbourhood that share is taken in (fewer than :attr:`desk_neighbours`:
+    #: the ⚠ asks that the question's very nearest examples are dangers, not a part).
+    danger_signal_neighbours: int = 10
+    #: A danger example counts towards that share only when it shares at least this
+    #: many of the question's words (stems): one or two shared words ("pinpas", "geld")
+    #: make a short everyday question near a danger without telling one (near-011 "Man
+    #: (67) is zijn pinpas kwijt": 0.73 of its nearest are elder-abuse examples, none
+    #: of them sharing three words).
+    danger_signal_words: int = 3
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -563,13 +590,13 @@ def _first_sentence(text: str, limit: int = 240) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
-#: Example texts whose reading (:func:`_sent_to`) is kept per safety file, at most.
+#: Example texts whose reading (:func:`_read_as`) is kept per safety file, at most.
 SENT_KEPT = 16384
 
 
 @functools.lru_cache(maxsize=8)
-def _sent_by(signals: SafetySignals) -> dict[str, frozenset[str]]:
-    """Per safety file, what :func:`_sent_to` read in each example text (kept: the same
+def _read_by(signals: SafetySignals) -> dict[str, tuple[Family, ...]]:
+    """Per safety file, what :func:`_read_as` read in each example text (kept: the same
     example questions are read for every router built in a process). Keyed by the
     file once per :func:`danger_examples`, not once per text: hashing the parsed file
     (a frozen dataclass of a few thousand cues, hashed anew each time) cost ~1 s of
@@ -577,19 +604,25 @@ def _sent_by(signals: SafetySignals) -> dict[str, frozenset[str]]:
     return {}
 
 
-def _sent_to(signals: SafetySignals, text: str,
-             kept: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
-    """The services the families the safety reader raises in ``text`` send to; ``kept``:
-    :func:`_sent_by` of ``signals``, where the answer is looked up and kept."""
+def _read_as(signals: SafetySignals, text: str,
+             kept: dict[str, tuple[Family, ...]] | None = None) -> tuple[Family, ...]:
+    """The families the safety reader raises in ``text``; ``kept``: :func:`_read_by` of
+    ``signals``, where the answer is looked up and kept."""
     if kept is None:
-        kept = _sent_by(signals)
+        kept = _read_by(signals)
     found = kept.get(text)
     if found is None:
-        found = frozenset(s for signal in detect(signals, text) for s in signal.family.services)
+        found = tuple(signal.family for signal in detect(signals, text))
         if len(kept) >= SENT_KEPT:
             kept.clear()  # bounded: a long-running process reads new example files
         kept[text] = found
     return found
+
+
+def _sent_to(signals: SafetySignals, text: str,
+             kept: dict[str, tuple[Family, ...]] | None = None) -> frozenset[str]:
+    """The services the families the safety reader raises in ``text`` send to."""
+    return frozenset(s for family in _read_as(signals, text, kept) for s in family.services)
 
 
 @functools.lru_cache(maxsize=8)
@@ -620,7 +653,7 @@ def danger_examples(signals: SafetySignals, examples: Mapping[str, Sequence[str]
     """Per safety service (a family's ``services``) with examples, its danger examples:
     the example questions the safety reader reads as a danger of a family that sends to
     it (an overdose beside GGD Vangnet, a beating beside Veilig Thuis)."""
-    kept = _sent_by(signals)
+    kept = _read_by(signals)
     return {service_id: tuple(t for t in examples[service_id]
                               if service_id in _sent_to(signals, t, kept))
             for service_id in sorted(safety_services(signals.families))
@@ -682,7 +715,7 @@ class Router:
         )
         #: Services nothing learned may count against (:mod:`.learning`, rule 1).
         self.protected = safety_services(self.safety.families)
-        self._tried_kept = _tried_by(self.safety)  # once per build: see _sent_by
+        self._tried_kept = _tried_by(self.safety)  # once per build: see _read_by
         #: Per stem of a service's name, the services (document numbers) whose name has
         #: it (:meth:`_named_as_tried`).
         self._titled: dict[str, list[int]] = defaultdict(list)
@@ -698,9 +731,23 @@ class Router:
         #: (:attr:`Tuning.safety_desk_share`, :meth:`_scores`).
         self.desks: frozenset[str] = frozenset()
         self._held: dict[str, tuple[int, frozenset[int]]] = {}
+        #: Per safety service (document number), per danger example of it (number), the
+        #: families the safety reader reads that example as and that send to that
+        #: service, in the file's order: the labels :meth:`_told_as_danger` reads.
+        self._danger_labels: dict[int, dict[int, tuple[str, ...]]] = {}
+        found = dict(zip((s.id for s in self._services), per_service, strict=True))
+        dangers = (danger_examples(self.safety, found)
+                   if tuning.safety_desk_share is not None
+                   or tuning.danger_signal_share is not None else {})
+        if tuning.danger_signal_share is not None:
+            read_kept = _read_by(self.safety)
+            for service_id, texts in dangers.items():
+                labels = self._danger_labels.setdefault(self._position[service_id], {})
+                for text in texts:
+                    for number in self._examples.numbers((text,)):
+                        labels[number] = tuple(f.id for f in _read_as(self.safety, text, read_kept)
+                                               if service_id in f.services)
         if tuning.safety_desk_share is not None:
-            found = dict(zip((s.id for s in self._services), per_service, strict=True))
-            dangers = danger_examples(self.safety, found)
             self.desks = danger_desks(dangers, found, tuning.safety_desk_share)
             for service_id, held in dangers.items():
                 if service_id in self.desks and tuning.desk_holds_all:
@@ -886,6 +933,7 @@ class Router:
         ordinary = list(ranked)
         strong = tuple(s for s in signals if not s.weak)
         spent: set[int] = set()
+        read = strong  # the signals read in the question's words
         if strong:
             # An ordinary service that matched on one word only, a word of the phrase
             # the signal was read from ("leven" in "wil niet meer leven" -> Bijstand),
@@ -899,6 +947,9 @@ class Router:
                         any(same(lemma(w), c) for c in used)
                         for s_ in sources for w in safety_tokens(s_)):
                     spent.add(doc)
+        else:
+            told = self._told_as_danger(query, ranked, who, letter, today)
+            strong = (told,) if told is not None else ()
         ranked, hits, whys = self._safety_first(ranked, raw, strong, who, lang, spent)
         ranked, caution, weak_whys = self._weak_in_top(
             ranked, tuple(s for s in signals if s.weak), who, lang)
@@ -935,10 +986,12 @@ class Router:
         # Veilig Thuis and the GGD) keep both first, but which one is the question's
         # is a guess: not confident (session 6: two-family answers were the least
         # often right).
-        desks = {h.service_id for h in hits if h.service_id}
+        # a ⚠ read from the examples alone (:meth:`_told_as_danger`) leaves the answer as
+        # confident as it was without it: its service was first already
+        desks = {h.service_id for h in hits if h.service_id and h.cue != EXAMPLES_CUE}
         partly_read = reading == "partly"  # a guess from the words it could read
         confident = bool(results) and not partly_read and (
-            (len(desks) == 1 and self._borne_out(ordinary, strong, who))
+            (len(desks) == 1 and self._borne_out(ordinary, read, who))
             or (not desks and confidence >= self.tuning.confident_at and not single)
         )
         notes: list[str] = []
@@ -1286,10 +1339,6 @@ class Router:
                 best = max(values)
                 raw[doc] += best + self.tuning.secondary_terms * (sum(values) - best)
         weights = {stem: weight for stem, (weight, _) in query.items()}
-        # an example's words kept apart (a service it names as tried or over:
-        # :meth:`_named_as_tried`) match the question's words it says so of too
-        apart = {APART + stem: weight for stem, (weight, terms) in query.items()
-                 if all(t.denied for t in terms)}
         for doc in raw:
             raw[doc] += self.tuning.title_bonus * self._index.title_coverage(doc, weights) ** 2
         for doc, similarity in self._ngrams.similarity(
@@ -1297,13 +1346,11 @@ class Router:
             raw[doc] += self.tuning.ngram_weight * similarity
         text = dict(raw)
         if self.tuning.example_weight > 0 and self._examples.size:
-            # a translated phrase counts once: its words or its translation, the larger
-            alternatives = phrase_alternatives(
-                t for _, terms in query.values() for t in terms)
+            asked, alternatives = self._example_query(query)
             held = {doc: gate for doc, gate in (held or {}).items()
                     if self._index.title_coverage(doc, weights) < 1.0}
             found, matched, _ = self._examples.votes(
-                weights | apart, alternatives=alternatives,
+                asked, alternatives=alternatives,
                 neighbours=self.tuning.desk_neighbours if held else 0, held=held)
             for doc, value in found.items():
                 raw[doc] += self.tuning.example_weight * value
@@ -1313,6 +1360,66 @@ class Router:
                     if gained > evidence[doc].get(stem, 0.0):
                         evidence[doc][stem] = gained
         return raw, evidence, text
+
+    @staticmethod
+    def _example_query(query: Mapping[str, tuple[float, list[Term]]],
+                       ) -> tuple[dict[str, float], list[Alternatives]]:
+        """The question as the example questions are matched with it: its stems' weights,
+        its denied words also as words kept apart (an example's words that name a
+        service as tried or over, :meth:`_named_as_tried`, match the question's words it
+        says so of too), and its translated phrases, which count once (their words or
+        their translation, the larger)."""
+        weights = {stem: weight for stem, (weight, _) in query.items()}
+        apart = {APART + stem: weight for stem, (weight, terms) in query.items()
+                 if all(t.denied for t in terms)}
+        return weights | apart, phrase_alternatives(
+            t for _, terms in query.values() for t in terms)
+
+    def _told_as_danger(self, query: Mapping[str, tuple[float, list[Term]]],
+                        ranked: Sequence[tuple[float, int]], who: Person, letter: str,
+                        today: dt.date | None) -> Signal | None:
+        """The ⚠ read from the example questions (:attr:`Tuning.danger_signal_share`),
+        for a question no strong signal was read in: when its first service is a safety
+        service and at least that share of its :attr:`Tuning.danger_signal_neighbours`
+        nearest example questions (by summed score) are that service's danger examples
+        that share :attr:`Tuning.danger_signal_words` of its words,
+        a signal of the family those examples are read as, weighted by their score
+        (ties: the file's order), for that service alone. None when
+        the safety reader finds part of the question kept at a distance
+        (:func:`.safety.distanced`): the rule has no words of its own to place, so any
+        figure, past, jest, story or part played keeps it quiet."""
+        share = self.tuning.danger_signal_share
+        if share is None or not ranked or not self._examples.size:
+            return None
+        doc = ranked[0][1]
+        labels = self._danger_labels.get(doc)
+        if not labels:
+            return None
+        asked, alternatives = self._example_query(query)
+        nearest = self._examples.nearest(asked, alternatives=alternatives,
+                                         neighbours=self.tuning.danger_signal_neighbours)
+        total = sum(value for _, value in nearest)
+        own = [(number, value) for number, value in nearest if number in labels
+               and self._examples.shared(asked, number) >= self.tuning.danger_signal_words]
+        if total <= 0.0 or sum(value for _, value in own) < share * total:
+            return None
+        if distanced(self.safety, letter, today):
+            return None
+        votes: dict[str, float] = {}
+        for number, value in own:
+            for family_id in labels[number]:
+                votes[family_id] = votes.get(family_id, 0.0) + value
+        order = [f for f in self.safety.families if f.id in votes]
+        if not order:
+            return None
+        family = max(order, key=lambda f: votes[f.id])  # first in the file on a tie
+        if who.leeftijd is not None and who.leeftijd < ADULT_AGE:
+            family = family.for_minor()  # the minors' sentence
+        # the ⚠ names the service the examples and the ranking agree on, which is first
+        # already: the ranking stays as it is (a second service of the family put beside
+        # it at the same score took the answer's margin, and its confidence, away)
+        return Signal(dataclasses.replace(family, services=(self._services[doc].id,)),
+                      EXAMPLES_CUE)
 
     def _apply_semantic(self, raw: dict[int, float], semantic: Mapping[str, float]) -> None:
         """Fuse embedding similarities: above the median, scaled to ``semantic_weight``

@@ -2377,9 +2377,8 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     """:func:`detect` with the positions ``unread`` not read (:func:`_assessed`)."""
     q = _Question(question, signals.spelling)
     q.idioms = _figurative(q, signals.figurative)
-    q.blocked = (q.idioms | _rather(signals, q) | _past(signals, q, today) | _caused(signals, q)
-                 | _jest(signals, q) | _topic(signals, q) | _conditions(signals, q)
-                 | _since(q) | _ended(signals, q) | unread)
+    q.blocked = (_at_a_distance(signals, q, today) | _rather(signals, q) | _caused(signals, q)
+                 | _conditions(signals, q) | _since(q) | unread)
     q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
@@ -2484,6 +2483,30 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                  and later_than(question, today, s.family.within_days) else s
                  for s in found]
     return tuple(found)
+
+
+def _at_a_distance(signals: SafetySignals, q: _Question,
+                   today: dt.date | None) -> frozenset[int]:
+    """Positions of what the question keeps at a distance from a danger now: a figure
+    of speech (``q.idioms``, :func:`_figurative`), the past (:func:`_past`), a danger
+    said to be dealt with (:func:`_ended`), a jest (:func:`_jest`), a text, a story or a
+    part played (:func:`_topic`, :func:`_staged`). :func:`_detect` reads no cue there;
+    :func:`distanced` asks whether there is any (one reading for both)."""
+    return (q.idioms | _past(signals, q, today) | _ended(signals, q) | _jest(signals, q)
+            | _topic(signals, q))
+
+
+def distanced(signals: SafetySignals, question: str, today: dt.date | None = None) -> bool:
+    """True when the safety reader finds anything in ``question`` kept at a distance
+    from a danger now (:func:`_at_a_distance`: figurative, past, dealt with, a jest,
+    fiction, a stage part) or judged not acute by the asker (:func:`_assessed`). For a
+    danger read without a cue (the router's reading from the example questions,
+    :attr:`.router.Tuning.danger_signal_share`), which has no words to place: the
+    whole question is then no sign of a danger now. Pure."""
+    q = _Question(question, signals.spelling)
+    q.idioms = _figurative(q, signals.figurative)
+    return bool(_at_a_distance(signals, q, today) or (
+        signals.assessed and _assessed(signals, q)))
 
 
 def _read_words(groups: Sequence[tuple[tuple[str, ...], ...]], q: _Question) -> frozenset[int]:
@@ -3648,6 +3671,7 @@ __all__ = [
     "cue_words",
     "default_path",
     "detect",
+    "distanced",
     "load_signals",
     "parse_signals",
     "plain_cause",
