@@ -149,34 +149,60 @@ def test_brabants_and_zeeuws_spelling_are_read(demo_router: Router, question: st
 
 # ------------------------------------------------------------------ still wrong
 
+@pytest.mark.xfail(strict=True, reason=(
+    "overdose: 'took a handful of something' is neither the cue 'took something' (words "
+    "between) nor a medicine word for the at-once rule ('handvol' + *medicines); 'can't "
+    "wake' (drowsy) needs one of those; 'lips are going blue', 'collapsed' and 'snoring "
+    "weirdly' are no cue; GGD Vangnet first ('blue, can't wake, something, took, lips'), "
+    "113 not in the top 3, unsure"))
 def test_an_unrousable_man_with_blue_lips_after_a_party_gets_the_warning(
         demo_router: Router) -> None:
     """o20-07, English bike courier: a man of about 30 collapsed in the hallway after "a
-    handful of something" at a party, lips going blue, snoring oddly, cannot be woken.
-    Read since session 17 (safetycause): too much of something taken with a body that fails."""
+    handful of something" at a party, lips going blue, snoring oddly, cannot be woken."""
     assert_danger_first(_route(demo_router, "o20-07"), "overdose", "crisisdienst-113")
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "sexual_violence: no cue reads 'onder haar rok heeft gezeten terwijl ze nee zei' or "
+    "'tegen de muur gedrukt' (an assault by a manager, told without the words "
+    "'aanranding' or 'misbruik'); Veilig Thuis comes first on ranking alone "
+    "('sluitingstijd, collega, muur, durft'), with no ⚠ and unsure"))
 def test_a_manager_groping_a_colleague_who_said_no_gets_the_warning(
         demo_router: Router) -> None:
     """o20-08, clothes-shop assistant: a colleague of 19 pushed against the wall in the
-    stock room after closing, his hand under her skirt while she said no. Read since
-    session 17 (safetycause): a hand under her clothes with her no."""
+    stock room after closing, his hand under her skirt while she said no."""
     assert_danger_first(_route(demo_router, "o20-08"), "sexual_violence", "veilig-thuis")
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "cutoff_now: 'de stroom eraf gehaald wegens achterstand' is not read as a cut-off (the "
+    "rule reads 'afgesloten' and its kin, not 'eraf gehaald'); crisis-schulden is first on "
+    "ranking ('wegens, eraf, vanochtend, stroom, achterstand') with no ⚠ and unsure"))
 def test_power_taken_off_this_morning_with_a_baby_gets_the_warning(
         demo_router: Router) -> None:
     """o20-09, electrician in Zuidoost: the grid operator took the power off this morning
-    for arrears; a baby of three months, no heating, no fridge for the bottles. Read since
-    session 17 (safetycause): a supply off, the arrears and a time since."""
+    for arrears; a baby of three months, no heating, no fridge for the bottles."""
     assert_danger_first(_route(demo_router, "o20-09"), "cutoff_now", "crisis-schulden")
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "eviction_cutoff reads 'put her stuff out' as 'putten her out + tonight' and adds a "
+    "second ⚠ that says 'an eviction or cut-off is days away' about a lock-out that "
+    "already happened; crisis-schulden is second and two families make the answer unsure"))
+def test_a_lock_out_tonight_is_one_warning_and_confident(demo_router: Router) -> None:
+    """o20-04: one ⚠ (nowhere to sleep tonight), the shelter first, confident."""
+    answer = _route(demo_router, "o20-04")
+    assert signals(answer) == ["homeless_tonight"]
+    assert answer.confident
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "suicide's strong cue 'van het dak springen' fires on the plot of a pupil's story for "
+    "school; the 'own fiction' rule of safety39 reads the asker's own story, not a third "
+    "person's ('schreef een verhaal ... waarin haar hoofdpersoon'); 113 is put first"))
 def test_a_jump_in_a_pupils_school_story_raises_no_alarm(demo_router: Router) -> None:
     """o20-15, homework tutor: a girl of 14 wrote a story in which her main character
-    wants to jump off the roof; the worry is six people in two rooms. Since session 17
-    (safetycause) a story's main character says it is fiction (`topic.fiction`)."""
+    wants to jump off the roof; the worry is six people in two rooms."""
     assert_near_miss_is_silent(demo_router, _row("o20-15"))
     assert top(_route(demo_router, "o20-15"), 1)[0] in _fits("o20-15")
 
