@@ -30,8 +30,6 @@ PROBES = read_jsonl("probes-s16-dangerex.jsonl")
 _OPENED = ("told in the words of the held examples themselves, so their neighbourhood "
            "opens the service (Tuning.desk_open_share): ")
 KNOWN_GAPS: dict[str, str] = {
-    "dx-02": ("ranking, not the danger examples: 'eigen bijdrage' for a medicine puts the "
-              "school allowance (scholierenvergoeding) first and special assistance third"),
     "dx-05": (_OPENED + "'sleep badly', 'worrying' are the words of GGD Vangnet's "
               "English psychosis examples; they hold between 14 % and 15 % of the nearest "
               "(Tuning.danger_open_share 0.12): GGD Vangnet second"),

@@ -299,4 +299,6 @@ def test_a_denied_word_is_not_shown_as_a_reason(demo_router: Router) -> None:
     assert _top(answer, 1) == ["poh-ggz"]
     shown = [r.why.replace("not suicidal", "") for r in answer.results]  # type: ignore[attr-defined]
     assert all("suicidal" not in why for why in shown)
-    assert any("not suicidal" in r.why for r in answer.results)  # type: ignore[attr-defined]
+    # Session 17: since s36-s38 were retired no service of this answer matches
+    # "suicidal" any more; how a negated word is shown when one does is held by
+    # tests/wegwijzer/test_render20_answer_reads.py.

@@ -300,8 +300,6 @@ EVERYDAY_OPEN = {
               "MS whom the household help is for, so 18+ Wmo huishoudelijke hulp drops out "
               "and leerplicht comes first; 'ik trek het niet meer' (I can't cope) adds the "
               "weak suicide caution with 113 third",
-    "o19-36": "ranking: 'gepest, school, dochter' and the asker's 'kinderfeestjes' weigh a "
-              "little more for leerplicht (883) than for the OKT (874)",
 }
 
 

@@ -206,14 +206,14 @@ def test_a_fall_at_work_is_no_matter_for_veilig_thuis(demo_router: Router) -> No
     assert any(s in _fits("o21-21") for s in top(answer))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Another script (live, outside21 pass 2): 'Mijn cliënte wordt door hааr mаn geslаgen' "
-    "with Cyrillic 'а' for the Latin 'a' (a Cyrillic keyboard layout, or on purpose) gets "
-    "Veilig Thuis first, confident, but no ⚠: the router drops the Cyrillic letters "
-    "('past bij: geslgen, niet nr huis'), so no safety cue reads. No fold of look-alike "
-    "letters (Unicode confusables) before reading."))
 def test_a_danger_typed_with_cyrillic_look_alikes_gets_its_warning(
         demo_router: Router) -> None:
+    """Another script (live, outside21 pass 2): 'Mijn cliënte wordt door hааr mаn
+    geslаgen' with Cyrillic 'а' for the Latin 'a'. Found as a strict xfail (the router
+    drops the Cyrillic letters, 'past bij: geslgen, niet nr huis', so no safety cue
+    reads); passes since the merge of s17-dangerknn: the question's nearest examples are
+    Veilig Thuis's partner-violence dangers, so the ⚠ is raised from them. Look-alike
+    letters (Unicode confusables) are still not folded before reading."""
     answer = demo_router.route("Mijn cliënte wordt door h\u0430\u0430r m\u0430n "
                                "gesl\u0430gen en ze durft niet n\u0430\u0430r huis.")
     assert "partner_violence" in signals(answer)

@@ -44,10 +44,6 @@ OPEN: dict[str, str] = {
                "say 'maatje'"),
     "r34-12": ("'Al geweest:' as a heading over a list: the tried reading covers its own "
                "clause, not the list after the colon"),
-    "r34-16": ("the refused 'kwijtschelding' covers under half of any part of the "
-               "service's name ('Kwijtschelding gemeentelijke belastingen', 'Kwijtschelding "
-               "afvalstoffenheffing': the tax words are rarer on the map), so the denial "
-               "does not reach the service (the retired h32-002 too)"),
     "r34-21": ("the priority lifts 'schulden' and 'overzicht' alike; 'overzicht' and "
                "'vrijwilliger' are Humanitas Thuisadministratie's own words"),
     "r34-27": ("the age-band boost (83, the ouderenadviseur is for 65+) over the asked "

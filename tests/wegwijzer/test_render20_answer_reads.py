@@ -82,9 +82,11 @@ def test_a_negated_word_is_shown_with_its_negation(router: Router) -> None:
     ("neighbours, days"); which service fills third place under the two crisis desks
     says nothing of how a negated word is shown. So is the near miss, over its first ten
     (session 16: with a safety service's danger examples held back on a question that
-    opens no danger, dangerex, the specialist GGZ that shows "not suicidal" is sixth)."""
+    opens no danger, dangerex, the specialist GGZ that shows "not suicidal" is sixth;
+    session 17, s36-s38 retired: the services that show it are 21st and 23rd of the demo
+    map's 26, so over all of them)."""
     en = router.route("Patient jokes she'd kill for a decent night's sleep, not suicidal at "
-                      "all, just exhausted and anxious since the divorce", limit=10, lang="en")
+                      "all, just exhausted and anxious since the divorce", limit=40, lang="en")
     whys = " | ".join(r.why for r in en.results)
     assert "not suicidal" in whys and "suicidal" not in whys.replace("not suicidal", "")
     assert any("suicidal" in r.matched for r in en.results)
