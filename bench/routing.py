@@ -386,9 +386,15 @@ SESSION16_START: dict[str, tuple[str, ...]] = {
     "heldout38": ("0.810", "0.970", "35/36", "53/100 (53.0 %)", "50/53 (94.3 %)"),
     "heldout_s16": ("0.853", "0.977", "103/106", "198/300 (66.0 %)", "189/198 (95.5 %)"),
 }
-#: Main at the start of session 17 (fcf3f08), measured in the same run as the session's
-#: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
-SESSION17_START: dict[str, tuple[str, ...]] = {}
+#: Main at the start of session 17 (fcf3f08, before s36-s38 were retired), measured at the
+#: end of the session (04:30 UTC, 2026-12-07, bench/measure.py, the benchmark day): top-1,
+#: top-3, safety in top 3, coverage, right when confident.
+SESSION17_START: dict[str, tuple[str, ...]] = {
+    "heldout39": ("0.860", "1.000", "35/36", "67/100 (67.0 %)", "64/67 (95.5 %)"),
+    "heldout40": ("0.860", "0.990", "33/36", "66/100 (66.0 %)", "64/66 (97.0 %)"),
+    "heldout41": ("0.800", "0.990", "36/36", "73/100 (73.0 %)", "65/73 (89.0 %)"),
+    "heldout_s17": ("0.840", "0.993", "104/108", "206/300 (68.7 %)", "193/206 (93.7 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
