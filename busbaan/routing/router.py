@@ -195,9 +195,10 @@ ELDERLY_AGE = 60
 #: pooled bound 0.984, 1,886/1,910 right out of fold).
 #: Then the session's work merged (dangerknn's ⚠ from the examples, router39, tradeoffs,
 #: buildspeed; 2,830 plain answers): 914 (certified: pooled bound 0.985, 1,842/1,864 right
-#: out of fold).
-CALIBRATION: tuple[float, ...] = (-11.73, 14.134, 25.458, 1.496, -0.176, 0.619, -0.714,
-                                  -1.639, -0.53)
+#: out of fold). Then the examples' ⚠ kept off the desk of the dated families (2,844 plain
+#: answers): 914 (certified: pooled bound 0.985, 1,844/1,866 right out of fold).
+CALIBRATION: tuple[float, ...] = (-11.74, 14.146, 25.467, 1.494, -0.174, 0.632, -0.721,
+                                  -1.662, -0.471)
 CONFIDENT_AT = 914
 
 
@@ -1412,7 +1413,16 @@ class Router:
         for number, value in own:
             for family_id in labels[number]:
                 votes[family_id] = votes.get(family_id, 0.0) + value
-        order = [f for f in self.safety.families if f.id in votes]
+        # a family that is acute only within days (an eviction, a cut-off announced:
+        # ``within_days``), or that sends to the same desk as one, is never told from
+        # examples: whether the date is days or months away, or the power already off, is
+        # what the cue reader reads (:func:`.safety.later_than`), and a neighbourhood of
+        # bailiff letters and arrears says nothing of it (session 17: an eviction months
+        # away, a bailiff's letter about a judgment, an energy contract ending got the ⚠)
+        dated = {s for f in self.safety.families if f.within_days is not None
+                 for s in f.services}
+        order = [f for f in self.safety.families
+                 if f.id in votes and not dated & set(f.services)]
         if not order:
             return None
         family = max(order, key=lambda f: votes[f.id])  # first in the file on a tie

@@ -3,6 +3,10 @@ and that no amount of feedback moves a safety service from the top."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
 from busbaan.routing import Router
 from busbaan.routing.learning import (
     Evidence,
@@ -255,7 +259,10 @@ def test_without_a_signal_corrections_may_lift_a_service_above_a_safety_service(
     (a crying baby, Veilig Thuis first as a filler, outside8 #4), enough people naming
     the Ouder- en Kindteam lift it above Veilig Thuis."""
 
-    router = demo_router
+    # session 17: the ⚠ from the examples (dangerknn) reads this question as a danger
+    # (a strict xfail below); rule 3 without a signal is measured with that rule off
+    router = Router(demo_router.map, tuning=dataclasses.replace(
+        demo_router.tuning, danger_signal_share=None))
     question = "baby van 8 maanden huilt de hele nacht, de moeder is uitgeput"
     plain = router.route(question)
     assert not plain.safety and not plain.caution
@@ -298,3 +305,12 @@ def test_evidence_for_a_safety_service_still_counts() -> None:
     against = learned_from([Evidence("klap", "vt-advies-melding", -1, f"F{n}")
                             for n in (1, 2)])
     assert against.boosts(["klap"], protected=protected) == {}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "session 17, the ⚠ from the examples (dangerknn): a crying baby and an exhausted "
+    "mother sit among Veilig Thuis's neglect examples, more than half of the nearest; "
+    "nothing in the words keeps the rule quiet (near10-038 has the same cause)"))
+def test_a_crying_baby_and_a_tired_mother_raise_no_warning(demo_router: Router) -> None:
+    answer = demo_router.route("baby van 8 maanden huilt de hele nacht, de moeder is uitgeput")
+    assert not answer.safety
