@@ -60,11 +60,9 @@ def test_a_described_danger_fires_its_family_and_its_service_is_in_the_top_3(
 @pytest.mark.parametrize("near_id", [
     "near8-005",  # the meldcode as a job
     "near8-008",  # "homeless people" as a group, and sleeping rough years ago
-    pytest.param("near8-016", marks=pytest.mark.xfail(strict=True, reason=(
-        "dangerknn trade-off (Tuning.danger_signal_share 0.5): a cut-off 'on friday' "
-        "told in the words of crisis intervention's cut-off examples (0.83 of the "
-        "nearest) gets their ⚠; moving house is no reading of the safety reader's"))),
-    # gas and electricity off at the old address when moving
+    # gas and electricity off at the old address when moving (a dangerknn trade-off
+    # until the examples' ⚠ was kept off the debt-crisis desk, session 17)
+    "near8-016",
     "near8-023",  # the night shelter last year, now a home of one's own
     "near8-033",  # the scouts sleep outside in tents tonight
     "near8-042",  # savings spent on a care home, "no one stole anything"
