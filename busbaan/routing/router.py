@@ -739,6 +739,12 @@ class Router:
         #: families the safety reader reads that example as and that send to that
         #: service, in the file's order: the labels :meth:`_told_as_danger` reads.
         self._danger_labels: dict[int, dict[int, tuple[str, ...]]] = {}
+        #: The families :meth:`_told_as_danger` may tell, in the file's order: none that is
+        #: acute only within days, nor one sharing such a family's desk (see there).
+        dated = {s for f in self.safety.families if f.within_days is not None
+                 for s in f.services}
+        self._told_families = tuple(f for f in self.safety.families
+                                    if not dated & set(f.services))
         found = dict(zip((s.id for s in self._services), per_service, strict=True))
         dangers = (danger_examples(self.safety, found)
                    if tuning.safety_desk_share is not None
@@ -1419,10 +1425,7 @@ class Router:
         # what the cue reader reads (:func:`.safety.later_than`), and a neighbourhood of
         # bailiff letters and arrears says nothing of it (session 17: an eviction months
         # away, a bailiff's letter about a judgment, an energy contract ending got the ⚠)
-        dated = {s for f in self.safety.families if f.within_days is not None
-                 for s in f.services}
-        order = [f for f in self.safety.families
-                 if f.id in votes and not dated & set(f.services)]
+        order = [f for f in self._told_families if f.id in votes]
         if not order:
             return None
         family = max(order, key=lambda f: votes[f.id])  # first in the file on a tie
