@@ -295,13 +295,39 @@ SESSION16_END: dict[str, tuple[str, ...]] = {
 #: indirectly -- minimising, humour, "for a friend", a hypothetical, shame, anger, a side
 #: remark; s41: the clock and the calendar -- night and weekend, a deadline, the end of the
 #: month, a season or holiday, a birthday that changes what applies, how long something
-#: lasted), frozen at the start of session 17, before any router change of the session was
-#: merged. Aggregates only.
+#: lasted), frozen at 02:55 UTC on 2026-12-07, before any router change of session 17 was
+#: merged, and measured once, at its end; with them s42, the session's safety gate (70
+#: dangers, 30 near misses, no ordinary rows), measured on every safety change of the
+#: session before it was merged. Retired into example files in session 18
+#: (bench/asked_examples.py).
 SESSION17_HELDOUT = {"heldout39": "frozen-2026-12-15-s39.jsonl",
                      "heldout40": "frozen-2026-12-15-s40.jsonl",
-                     "heldout41": "frozen-2026-12-15-s41.jsonl"}
+                     "heldout41": "frozen-2026-12-15-s41.jsonl",
+                     "heldout42": "frozen-2026-12-15-s42.jsonl"}
+#: The end of session 17 (0405364; 797e54c answers the same), its one measurement of
+#: s39-s41 (2026-12-07 05:14 UTC, measure.py, the benchmark day) and of the gate s42
+#: (06:14 UTC, 797e54c; its start figures were taken for the ⚠ only: none here).
+SESSION17_END: dict[str, tuple[str, ...]] = {
+    "heldout39": ("0.860", "1.000", "35/36", "69/100 (69.0 %)", "65/69 (94.2 %)"),
+    "heldout40": ("0.870", "0.990", "34/36", "66/100 (66.0 %)", "64/66 (97.0 %)"),
+    "heldout41": ("0.790", "0.980", "36/36", "72/100 (72.0 %)", "64/72 (88.9 %)"),
+    "heldout42": ("0.720", "0.950", "62/70", "57/100 (57.0 %)", "49/57 (86.0 %)"),
+}
+#: Session 18's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s43: already tried elsewhere -- a desk that said no, a waiting list, sent
+#: from desk to desk, help that stopped, tried alone, a service not wanted; s44: told
+#: through the body -- an illness, a hospital stay, a disability, a pregnancy or a baby,
+#: ageing, a tired mind; s45: numbers and amounts -- euros, debts, hours and counts, shares,
+#: sizes and distances, durations), frozen at the start of session 18, before any router
+#: change of the session was merged; and s46, the session's safety gate (70 dangers, 30 near
+#: misses). Aggregates only.
+SESSION18_HELDOUT = {"heldout43": "frozen-2026-12-16-s43.jsonl",
+                     "heldout44": "frozen-2026-12-16-s44.jsonl",
+                     "heldout45": "frozen-2026-12-16-s45.jsonl"}
+#: The safety gate of session 18 (not a goal set: dangers and near misses only).
+SESSION18_GATE = {"heldout46": "frozen-2026-12-16-s46.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s17"
+POOL = "heldout_s18"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -395,6 +421,10 @@ SESSION17_START: dict[str, tuple[str, ...]] = {
     "heldout41": ("0.800", "0.990", "36/36", "73/100 (73.0 %)", "65/73 (89.0 %)"),
     "heldout_s17": ("0.840", "0.993", "104/108", "206/300 (68.7 %)", "193/206 (93.7 %)"),
 }
+#: Main at the start of session 18 (797e54c, before s39-s42 were retired), measured at the
+#: end of the session (bench/measure.py, the benchmark day): top-1, top-3, safety in top 3,
+#: coverage, right when confident.
+SESSION18_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -455,13 +485,19 @@ RETIRED = (
     ("heldout36", "s36 (held out in session 16; examples since session 17, its own left out)"),
     ("heldout37", "s37 (held out in session 16; examples since session 17, its own left out)"),
     ("heldout38", "s38 (held out in session 16; examples since session 17, its own left out)"),
+    ("heldout39", "s39 (held out in session 17; examples since session 18, its own left out)"),
+    ("heldout40", "s40 (held out in session 17; examples since session 18, its own left out)"),
+    ("heldout41", "s41 (held out in session 17; examples since session 18, its own left out)"),
+    ("heldout42", "s42 (the safety gate of session 17; examples since session 18, its own "
+     "left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout39", "held out s39, session 17 (never looked at)"),
-    ("heldout40", "held out s40, session 17 (never looked at)"),
-    ("heldout41", "held out s41, session 17 (never looked at)"),
-    (POOL, "held out s39–s41 pooled"),
+    ("heldout43", "held out s43, session 18 (never looked at)"),
+    ("heldout44", "held out s44, session 18 (never looked at)"),
+    ("heldout45", "held out s45, session 18 (never looked at)"),
+    (POOL, "held out s43–s45 pooled"),
+    ("heldout46", "the safety gate s46, session 18 (never looked at)"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -756,6 +792,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION14_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION15_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION16_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION17_HELDOUT.items()),
     ]
 
 
@@ -1254,12 +1291,21 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 16 (f19649c), its one measurement | "
                           + " | ".join(SESSION16_END[key]) + " |")
             before.append(retired_row(key, since=17))
+    for key in SESSION17_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 17)")
+            if key in SESSION17_START:
+                before.append("| main at the start of session 17 (fcf3f08), same run as its "
+                              "end | " + " | ".join(SESSION17_START[key]) + " |")
+            before.append("| end of session 17 (0405364), its one measurement | "
+                          + " | ".join(SESSION17_END[key]) + " |")
+            before.append(retired_row(key, since=18))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION17_START:
-                before.append("| main at the start of session 17 (fcf3f08), same run | "
-                              + " | ".join(SESSION17_START[key]) + " |")
+            if key in SESSION18_START:
+                before.append("| main at the start of session 18 (797e54c), same run | "
+                              + " | ".join(SESSION18_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1278,7 +1324,7 @@ def render(figures: dict[str, Any]) -> str:
                             "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
-                            POOL)
+                            *SESSION17_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1293,7 +1339,8 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
-                            *SESSION17_HELDOUT, "own",
+                            *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION18_GATE,
+                            "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1379,7 +1426,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s39–s41 pooled, session 17",
+    tname = {POOL: "held out s43–s45 pooled, session 18",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1453,11 +1500,15 @@ def render(figures: dict[str, Any]) -> str:
         "(`tests/data/socialmap/frozen-2026-12-13-s33.jsonl`, `-s34` and `-s35`, measured "
         "once at the end of session 15) from session 16 on, and those of session 16 "
         "(`tests/data/socialmap/frozen-2026-12-14-s36.jsonl`, `-s37` and `-s38`, measured "
-        "once at the end of session 16) from session 17 on. The held-out sets of session 17 "
-        "(`tests/data/socialmap/frozen-2026-12-15-s39.jsonl`, `-s40` and `-s41`, 100 "
+        "once at the end of session 16) from session 17 on, and those of session 17 "
+        "(`tests/data/socialmap/frozen-2026-12-15-s39.jsonl`, `-s40` and `-s41`, measured "
+        "once at the end of session 17, with its safety gate `-s42`) from session 18 on. "
+        "The held-out sets of session 18 "
+        "(`tests/data/socialmap/frozen-2026-12-16-s43.jsonl`, `-s44` and `-s45`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
-        "pooled.",
+        "pooled; the session's safety gate `-s46` (70 dangers, 30 near misses) is shown "
+        "beside them.",
         "",
         *side,
         "",
@@ -1624,7 +1675,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s39-s41; for work on the router: they "
+        help="leave the current held-out sets out (s43-s46; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1689,9 +1740,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     session16 = {key: read_jsonl(LOCAL / name) for key, name in SESSION16_HELDOUT.items()
                  if (LOCAL / name).exists()}
     session17 = {key: read_jsonl(LOCAL / name) for key, name in SESSION17_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session18 = {key: read_jsonl(LOCAL / name)
+                 for key, name in (SESSION18_HELDOUT | SESSION18_GATE).items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if len(session17) == len(SESSION17_HELDOUT):
-        session17[POOL] = [q for key in SESSION17_HELDOUT for q in session17[key]]
+    if all(key in session18 for key in SESSION18_HELDOUT):
+        session18[POOL] = [q for key in SESSION18_HELDOUT for q in session18[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1766,6 +1820,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION15_HELDOUT},
         **{key: None for key in SESSION16_HELDOUT},
         **{key: None for key in SESSION17_HELDOUT},
+        **{key: None for key in SESSION18_HELDOUT},
+        **{key: None for key in SESSION18_GATE},
         POOL: None,
     }
     if not args.quick:
@@ -1790,7 +1846,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               + list(session11.items()) + list(session12.items())
               + list(session13.items()) + list(session14.items())
               + list(session15.items()) + list(session16.items())
-              + list(session17.items()))
+              + list(session17.items()) + list(session18.items()))
     for key, questions in named:
         figures |= {f"{name}_{key}" if name else key: value for name, value in
                     set_figures(router_for(key), questions, day).items()}

@@ -384,7 +384,8 @@ _KNOWN_ORGANISATIONS = (
 _PLACE_KINDS = tuple(_words(
     "bibliotheek buurthuis clubhuis ziekenhuis centrum school college kliniek praktijk "
     "apotheek kerk moskee synagoge tempel station sporthal zwembad park camping hotel "
-    "theater museum markt stichting vereniging corporatie library church mosque hospital"))
+    "theater museum markt stichting vereniging corporatie library church mosque hospital "
+    "mount"))  # "Mount Everest" (session 18: a held-out row said the stairs had become it)
 #: First names common among Amsterdam's larger communities (Dutch, Moroccan, Turkish,
 #: Surinamese and Antillean, Ghanaian, Polish, English-speaking), for names that are
 #: also dictionary words or that simplemma's English lists as words ("Jan", "Peter",
@@ -467,6 +468,28 @@ def _is_place(text: str) -> bool:
     from busbaan.routing.lexicon import canonical_area
 
     return canonical_area(text) is not None
+
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    """Every country's name in English and Dutch, folded: ISO 3166-1 as kept by Debian's
+    iso-codes and shipped by pycountry (its names, common names, official names and their
+    Dutch translations). Session 18: a newcomer's "In Oekraïne hij had ..." or "In Turkije
+    ik was leraar" was refused as a name (a capitalised word at a sentence's start and a
+    country no dictionary knows)."""
+    import gettext
+
+    import pycountry
+
+    dutch = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"],
+                                fallback=True)
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for field in ("name", "common_name", "official_name"):
+            value = getattr(country, field, None)
+            if value:
+                names |= {_fold(value), _fold(dutch.gettext(value))}
+    return frozenset(names)
 
 
 def _fold(text: str) -> str:
@@ -554,6 +577,11 @@ def _capitalised_pairs(text: str, known: str) -> list[tuple[int, int, tuple[str,
         particle = j > i + 1
         before = _fold(words[i - 1].group(0)) if i else ""
         if (_is_place(pair) or any(_is_place(p) for p in parts)
+                # a country beside a common word ("In Turkije", "Naar Syrië"); beside
+                # another name-like word it may be a given name ("Chad Smith", "Jordan
+                # Peters"), so it stays a pair
+                or (any(_fold(p) in _countries() for p in parts)
+                    and any(_dictionary_word(p) for p in parts))
                 or _fold(parts[0]).endswith(_PLACE_KINDS)
                 or before.endswith(tuple(_THING_KINDS))
                 or (not particle and _fold(parts[1]) in _PLACE_ENDS

@@ -181,3 +181,25 @@ def test_a_city_of_two_words_or_a_government_portal_is_no_name() -> None:
                  "ik kan niet inloggen op Mijn Toeslagen met mijn telefoon"):
         assert untitled_names(text) == [] and possible_names(text) == [], text
     assert possible_names("mijn zus Roos Visser woont ver weg")
+
+
+@pytest.mark.parametrize("text", [
+    "In Oekraïne hij had invalide-geld. In Holland wat is het geld voor hem?",
+    "In Turkije ik was leraar, hier ik heb geen werk.",
+    "Naar Syrië kan zij niet terug.",
+    "In Somalië was hij boer.",
+    "Uit Marokko gekomen vorig jaar, nu geen huis.",
+    "My stairs have become Mount Everest.",
+])
+def test_a_country_at_a_sentence_start_is_no_name(text: str) -> None:
+    """A newcomer names the country they came from at a sentence's start ("In Oekraïne
+    hij had ...", session 18: a retired held-out question was refused as a name): a
+    country (ISO 3166-1 in Dutch and English, from pycountry) beside a common word is a
+    place."""
+    assert find_personal_data(text) == []
+
+
+def test_a_country_beside_a_surname_is_still_a_name() -> None:
+    """Only beside a common word is a country a place: "Marokko Jansen" after "buurman"
+    stays a name."""
+    assert [f.kind for f in find_personal_data("Mijn buurman Marokko Jansen belt")] == ["name"]
