@@ -63,9 +63,18 @@ def test_the_band_of_a_service_the_ask_does_not_reach_lifts_nothing(
     """With the band lifting every service that admits the age (before session 16), the
     AOW comes first on a question that asks for something else."""
     row = _probe(qid)
-    before = tuned(age_band_by_ask=False).route(row["question"], row["context"])
-    assert top(before, 1) == ["svb-aow-aio"]
-    assert top(router.route(row["question"], row["context"]), 1) == row["expected"][:1]
+    before = tuned(age_band_by_ask=False).route(row["question"], row["context"], limit=10)
+    after = router.route(row["question"], row["context"], limit=10)
+
+    def lead(answer: Any) -> int:  # the asked service's lead over the AOW
+        scores = {r.service_id: r.score for r in answer.results}
+        return scores[row["expected"][0]] - scores.get("svb-aow-aio", 0)
+
+    # session 18: with s39-s42 retired the asked service already leads the AOW for ab-01
+    # without the band by ask (856 to 845), so the mechanism is the lead, not the place
+    assert "svb-aow-aio" in top(before)
+    assert lead(before) < lead(after)
+    assert top(after, 1) == row["expected"][:1]
 
 
 @pytest.mark.parametrize("question", [

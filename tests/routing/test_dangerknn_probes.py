@@ -27,9 +27,6 @@ from busbaan.routing.safety import SafetySignals, distanced
 PROBES = read_jsonl("probes-s17-dangerknn.jsonl")
 #: Probes that still fail, with their cause (strict xfails).
 KNOWN_GAPS: dict[str, str] = {
-    "dk-04": ("the ⚠ comes (GGD Vangnet first), but of the wrong family: the nearest "
-              "GGD Vangnet danger examples that share three words are English psychosis "
-              "questions ('flatmate', 'sleep'), read as psychiatric_crisis, not overdose"),
     "dk-06": ("ranking: a baby of five weeks puts youth health care (GGD JGZ) first, "
               "crisis intervention second; the rule speaks only for a first safety service"),
     "dk-07": ("the nearest examples are no dangers: a transmitter in the ceiling and a "

@@ -28,7 +28,6 @@ _NEIGHBOURS = ("Veilig Thuis in the top 3 with no signal: its own example questi
                "(Tuning.desk_open_share; 0.20 fixes this but loses a retired danger)")
 KNOWN_GAPS: dict[str, str] = {
     "vtf-02": _NEIGHBOURS,
-    "vtf-14": _NEIGHBOURS,
     "vtf-09": ("since session 16's age band by the ask (ageband): 'where can we as parents "
                "get some advice' reaches no school-age service, so leerplicht, Leergeld and "
                "the scholierenvergoeding lose the band's lift and Veilig Thuis comes third "

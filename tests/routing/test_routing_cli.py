@@ -236,9 +236,10 @@ def test_ask_keeps_the_warning_first_when_a_safety_answer_is_not_confident(
         lang: str, serious: str, unsure: str) -> None:
     """A danger whose words do not bear the signal out well (confident20's rule) is not
     confident; `route ask` then says the warning stands and only what else is going on is
-    unsure, as the bot does, instead of opening with 'not sure'."""
+    unsure, as the bot does, instead of opening with 'not sure' (session 18: "mijn man duwde
+    me van de trap, ben bang" is confident since s39-s42 are examples; "hij" is not)."""
     code, out, _ = run("route", "ask", "--map", str(BENCHMARK_MAP),
-                       "mijn man duwde me van de trap, ben bang", lang=lang)
+                       "hij duwde me van de trap", lang=lang)
     assert code == 0
     assert ("VEILIGHEID: " if lang == "nl" else "SAFETY: ") in out
     assert serious in out and unsure not in out

@@ -68,10 +68,7 @@ def test_a_danger_met_at_work_fires_its_family_and_its_service_is_in_the_top_3(
     "near10-024",  # the Ouder- en Kindteam, a toddler's tantrums
     "near10-034",  # a son of 8 who slams doors
     "near10-001", "near10-005", "near10-012", "near10-018", "near10-026", "near10-028",
-    "near10-029", pytest.param("near10-038", marks=pytest.mark.xfail(strict=True, reason=(
-        "dangerknn trade-off (Tuning.danger_signal_share 0.5): Veilig Thuis first by the "
-        "ranking, and the nearest examples of a mother exhausted by a toddler who wakes at "
-        "night are its partner-violence dangers; no reading keeps it quiet"))),
+    "near10-029", "near10-038",
 ])
 def test_a_near_miss_in_the_same_voices_is_silent(router: Router, near_id: str) -> None:
     """No safety answer, and no weak-tier service in the top 3 that the question's answer
