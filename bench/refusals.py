@@ -37,17 +37,24 @@ _CURRENT = re.compile(r"frozen-2026-12-16|FROZEN-s4[3-6]")
 
 
 def question_sets(names: bool = False) -> Iterator[Path]:
-    """The .jsonl sets to read: without names (default), or the named-person sets."""
+    """The .jsonl sets to read: without names (default), or the named-person sets (and
+    the outside checks' rows written with personal data, :func:`personal`)."""
     if names:
         yield from sorted(p for p in PRIVACY.glob("*.jsonl") if "names" in p.name
                           and not p.name.startswith("no-names"))
-        return
     found = sorted(SOCIALMAP.glob("*.jsonl")) + sorted((ROOT / "docs" / "notes").glob(
-        "outside*-questions.jsonl")) + sorted(PRIVACY.glob("no-names*.jsonl"))
+        "outside*-questions.jsonl")) + (
+            [] if names else sorted(PRIVACY.glob("no-names*.jsonl")))
     for path in found:
         if _CURRENT.search(path.name):
             continue
         yield path
+
+
+def personal(row: dict[str, object]) -> bool:
+    """A row an outside check wrote with personal data on purpose (``"kind":
+    "personal"`` or ``expect_refusal``): a refusal there is right."""
+    return row.get("kind") == "personal" or bool(row.get("expect_refusal"))
 
 
 def read(path: Path) -> list[dict[str, object]]:
@@ -74,12 +81,22 @@ def main(argv: list[str] | None = None) -> int:
     total, refused, kinds = 0, 0, Counter[str]()
     for path in question_sets(args.names):
         rows = read(path)
+        if path.parent == SOCIALMAP or path.parent.name == "notes":
+            rows = [r for r in rows if personal(r) == args.names]
+        if not rows:
+            continue
         hits = []
         for row in rows:
-            q = parse_question(str(row["question"]), known, today=BENCH_DAY)
+            # the outside checks write a BSN as "{bsn}" (their tests fill in a valid one)
+            text = str(row["question"]).replace("{bsn}", "111222333")
+            q = parse_question(text, known, today=BENCH_DAY)
             found = [f.kind for f in q.findings]
             if args.names:
-                if "name" not in found:
+                expected = row.get("expect_refusal")
+                # an outside check's row: the kind it names, else any finding
+                must = ((expected if isinstance(expected, str) else "")
+                        if personal(row) else "name")
+                if (must and must not in found) or not found:
                     hits.append((row, found))
             elif found:
                 hits.append((row, found))
@@ -88,12 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         refused += len(hits)
         if hits or args.names:
             print(f"{path.name:45} {len(hits):3} of {len(rows):4}"
-                  + ("  (names missed)" if args.names else ""))
+                  + ("  (missed)" if args.names else ""))
         if args.list:
             for row, found in hits:
                 text = f"  {row['question']}" if args.text else ""
                 print(f"    {row.get('id', '?')}: {','.join(found) or '-'}{text}")
-    what = "names missed" if args.names else "false refusals"
+    what = "personal data missed" if args.names else "false refusals"
     print(f"TOTAL {what}: {refused} of {total}" + (
         "  by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common())
         if kinds else ""))
