@@ -170,3 +170,15 @@ def test_a_neighbour_by_house_number_is_no_name() -> None:
     """"de meneer van nummer 12" points at a neighbour, as "van driehoog" does
     (probe32-009 was refused as a name)."""
     assert find_personal_data("Niemand heeft meneer van nummer 12 gezien.", today=DAY) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Moeder woont nog in Addis Ababa, zij wil gezinshereniging.",
+    "Hij werkte in Abu Dhabi als chauffeur.",
+    "Zij woonde in Kharkivska Oblast tot de oorlog.",
+    "Hij komt van Nuevo León en zoekt werk.",
+])
+def test_a_region_abroad_of_two_words_is_no_name(text: str) -> None:
+    """A province, region or city-state abroad written in two capitalised words (ISO
+    3166-2 as pycountry ships it, in its own spelling or in Dutch) is a place."""
+    assert untitled_names(text) == []
