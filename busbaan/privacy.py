@@ -574,6 +574,14 @@ _MORE_PREPOSITIONS = _words(
     "sinds tijdens rond rondom via vanuit vanaf volgens namens wegens ondanks dankzij "
     "binnen buiten tussen langs richting behalve zoals voordat nadat totdat terwijl "
     "vóór omstreeks gedurende")
+#: German articles and personal and possessive pronouns (Duden, Grammatik: Artikel,
+#: Personal- und Possessivpronomen), as a German question opens ("Mein Mann schlägt
+#: mich", "Meine Mutter ist 80": two retired probes, r33-c06/07, were refused as a name,
+#: the first a danger). "Das" is left out: it is a surname too.
+_GERMAN_OPENINGS = _words(
+    "ich du er sie es wir ihr mein meine meinem meinen meiner meines dein deine deinem "
+    "deinen deiner sein seine seinem seinen seiner ihre ihrem ihren ihrer unser unsere "
+    "unserem unseren unserer euer eure der die dem des ein eine einem einen einer")
 #: Stop words that are given names too ("Ben", "Dan", "Wil", "Can", "Will", "Don"):
 #: capitalised before a surname they are the name ("Dan Jansen").
 _NAME_LIKE_STOP_WORDS = _words("ben dan wil al can will don bo mag may")
@@ -591,7 +599,8 @@ def _function_words() -> frozenset[str]:
     18 (refusals): 13 of 98 fresh questions without personal data were refused this way."""
     from busbaan.routing import lexicon  # here: busbaan.routing imports this module
 
-    words = lexicon.SNOWBALL_DUTCH | lexicon.SNOWBALL_ENGLISH | _MORE_PREPOSITIONS
+    words = (lexicon.SNOWBALL_DUTCH | lexicon.SNOWBALL_ENGLISH | _MORE_PREPOSITIONS
+             | _GERMAN_OPENINGS)
     return frozenset(words - _PARTICLES - _NAME_LIKE_STOP_WORDS - _FIRST_NAMES)
 
 

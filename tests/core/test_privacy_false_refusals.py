@@ -182,3 +182,14 @@ def test_a_region_abroad_of_two_words_is_no_name(text: str) -> None:
     """A province, region or city-state abroad written in two capitalised words (ISO
     3166-2 as pycountry ships it, in its own spelling or in Dutch) is a place."""
     assert untitled_names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Mein Mann schlägt mich und ich habe Angst, nach Hause zu gehen",
+    "Meine Mutter ist 80 und kann nicht mehr allein wohnen",
+])
+def test_a_german_opening_is_no_name(text: str) -> None:
+    """A German article or pronoun that opens a question is no given name (r33-c06/07,
+    one of them a danger, were refused as a name); "Mein Freund Jan Jansen" still is."""
+    assert untitled_names(text) == []
+    assert untitled_names("Mein Freund Jan Jansen hat Schulden")
