@@ -367,7 +367,7 @@ _CALENDAR = _words(
 #: Feasts and holy days of Amsterdam's communities, and the greetings that name them:
 #: words, not names ("Na Suikerfeest geen geld", "Keti Koti viering", "Eid Mubarak
 #: iedereen!"). Written by hand (session 18, refusals: of 98 fresh questions without
-#: personal data, four were refused as a name for a feast); Dutch spellings as the
+#: personal data, three were refused as a name for a feast or its greeting); Dutch spellings as the
 #: Woordenlijst Nederlandse Taal writes them (Suikerfeest, Offerfeest, Chanoeka, Keti
 #: Koti), English and transliterated ones as the feasts' communities write them. Unlike
 #: a month, a feast beside a word that is no dictionary word stays a name: "Ramadan",
@@ -544,11 +544,12 @@ def _countries() -> frozenset[str]:
 def _places_abroad() -> frozenset[str]:
     """The names of the countries' subdivisions (provinces, regions, states, districts,
     governorates: ISO 3166-2 as kept by Debian's iso-codes and shipped by pycountry),
-    folded, as written there and in Dutch: a gazetteer of the places a newcomer comes from, for the
-    rule of :func:`_countries` (beside a common word a place is no name: "Uit Tigray",
-    "Oost Darfur", "Noord-Brabant Gezin"; beside a name-like word it stays a pair:
-    "Kabul Ahmadi"). Session 18 (refusals). A subdivision that is a common given name
-    (:data:`_FIRST_NAMES`: "Victoria", "Florida" is none) is left out."""
+    folded, as written there and in Dutch: a gazetteer of the places a newcomer comes
+    from, for the rule of :func:`_countries` (beside a common word a place is no name:
+    "Oost Darfur", "Noord-Brabant Gezin"; beside a surname or another place it stays a
+    pair: "Kabul Ahmadi"), and whole for the regions of two words ("Addis Ababa").
+    Session 18 (refusals). A subdivision that is a common given name (:data:`_FIRST_NAMES`:
+    "Victoria"; "Florida" is none) is left out."""
     import gettext
 
     import pycountry
