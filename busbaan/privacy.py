@@ -128,12 +128,23 @@ def is_valid_bsn(digits: str) -> bool:
     return total % 11 == 0 and digits != "000000000"
 
 
+#: An amount of money: a number right after a euro sign or "EUR", or right before
+#: "euro", "eur" or "cent" ("€ 111.222.333", "123456782 cent"). Its digits are never a
+#: BSN, however many (session 18, refusals: an amount that passed the 11-check was
+#: refused as a BSN). Only a number written against its currency counts: "BSN
+#: 111222333, 500 euro schuld" still finds the BSN.
+_AMOUNT = re.compile(r"(?:€|\beur\b|\beuro\b)\s?\d+(?:[.,]\d+)*(?:,-)?"
+                     r"|\b\d+(?:[.,]\d+)*\s?(?:euro|eur|cent)\b", re.IGNORECASE)
+
+
 def _bsn_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every BSN in ``text``: whole digit groups, nine digits, 11-check."""
     spans: list[tuple[int, int]] = []
     # a full date has at most eight digits, so it is never a BSN, but its groups and the
-    # time after it could make nine (same length, so the spans stay right)
+    # time after it could make nine (same length, so the spans stay right); an amount
+    # (:data:`_AMOUNT`) is blanked too
     text = _DATE.sub(lambda m: " " * len(m.group()), text)
+    text = _AMOUNT.sub(lambda m: " " * len(m.group()), text)
     for run in _DIGIT_RUN.finditer(text):
         groups = [(m.start(), m.end()) for m in _GROUP.finditer(text, run.start(), run.end())]
         i = 0
@@ -298,7 +309,10 @@ def _from_an_organisation(rest: Sequence[str]) -> bool:
 _PLACE_WORDS = frozenset({
     "hiernaast", "ernaast", "boven", "beneden", "hierboven", "hieronder", "onder",
     "overkant", "tegenover", "hoek", "verderop", "achter", "voor", "derde", "vierde",
-    "tweede", "eerste", "verdieping", "etage", "portiek", "galerij"})
+    "tweede", "eerste", "verdieping", "etage", "portiek", "galerij",
+    # by house number ("de meneer van nummer 12"; session 18, refusals: a retired probe,
+    # probe32-009, was refused as a name)
+    "nummer", "huisnummer", "nr"})
 _FLOOR = re.compile(r"^(?:\d+|[a-zë]+)-?hoog(?:-?(?:achter|voor))?$")
 
 
@@ -349,8 +363,27 @@ _CALENDAR = _words(
     "januari februari maart april mei juni juli augustus september oktober november "
     "december maandag dinsdag woensdag donderdag vrijdag zaterdag zondag january "
     "february march may june july august october december monday tuesday wednesday "
-    "thursday friday saturday sunday kerst pasen pinksteren ramadan suikerfeest "
-    "offerfeest christmas easter")
+    "thursday friday saturday sunday kerst pasen pinksteren christmas easter")
+#: Feasts and holy days of Amsterdam's communities, and the greetings that name them:
+#: words, not names ("Na Suikerfeest geen geld", "Keti Koti viering", "Eid Mubarak
+#: iedereen!"). Written by hand (session 18, refusals: of 98 fresh questions without
+#: personal data, three were refused as a name for a feast or its greeting); Dutch spellings as the
+#: Woordenlijst Nederlandse Taal writes them (Suikerfeest, Offerfeest, Chanoeka, Keti
+#: Koti), English and transliterated ones as the feasts' communities write them. Unlike
+#: a month, a feast beside a word that is no dictionary word stays a name: "Ramadan",
+#: "Eid" and "Bayram" are given names and surnames too ("Ramadan Berisha", "Sara Eid";
+#: before session 18 "ramadan" was a month here and "Ramadan Berisha" no name).
+_FEASTS = (
+    "Ramadan; Ramadan Kareem; Ramadan Mubarak; Suikerfeest; Offerfeest; Eid; Eid Mubarak; "
+    "Bayram; Şeker Bayramı; Kurban Bayramı; Iftar; Mawlid; Ashura; Laylat al-Qadr; "
+    "Keti Koti; Ketikoti; Diwali; Divali; Deepavali; Holi; Phagwa; Holi Phagwa; Navratri; "
+    "Raksha Bandhan; Janmashtami; Vesak; Nowruz; Newroz; Chanoeka; Hanukkah; Chanukah; "
+    "Pesach; Rosj Hasjana; Rosh Hashanah; Jom Kipoer; Yom Kippur; Soekot; Sukkot; Poerim; "
+    "Purim; Kerstmis; Eerste Kerstdag; Tweede Kerstdag; Oudejaarsavond; Oud en Nieuw; "
+    "Nieuwjaar; Chinees Nieuwjaar; Lentefeest; Sinterklaas; Pakjesavond; Koningsdag; "
+    "Bevrijdingsdag; Dodenherdenking; Hemelvaart; Goede Vrijdag; Pride; Halloween; Orthodox "
+    "Pasen; Timkat; Meskel; Thanksgiving"
+)
 #: Organisations and services of the Dutch social domain that people name in a
 #: question without the map knowing them, and whose words are not all in a dictionary
 #: (a pair of dictionary words, "Veilig Thuis", "Sociaal Loket", is never a name here).
@@ -374,7 +407,15 @@ _KNOWN_ORGANISATIONS = (
     "Eneco; Vattenfall; Essent; Greenchoice; Budget Energie; Vandebron; Waternet; "
     # a study programme by its (English) name, and Veilig Thuis as people half remember it
     # (two retired s29 questions: "doet Social Work", "Veilig Huis of zoiets")
-    "Social Work; Sociaal Werk; Veilig Huis"
+    "Social Work; Sociaal Werk; Veilig Huis; "
+    # brands named in questions about debts and income (session 18, refusals: "Uber Eats",
+    # "Credit Agricole" were refused as names): delivery and gig platforms, web shops and
+    # buy-now-pay-later, lenders, telecom providers, money transfer; written by hand from
+    # the creditors and employers the question sets and probes name
+    "Uber; Uber Eats; Thuisbezorgd; Deliveroo; Flink; Temu; Shein; Vinted; Wehkamp; "
+    "Coolblue; Bol.com; Klarna; Afterpay; Riverty; in3; Ferratum; Credit Agricole; "
+    "Santander; Ziggo; KPN; Odido; Lebara; Lycamobile; Simyo; Western Union; MoneyGram; "
+    "Rabobank; ABN AMRO; Bunq; Lidl; Aldi"
 )
 #: Kinds of building and organisation: a capitalised word after one names the place,
 #: not a person ("Bibliotheek Oosterdok", "Buurthuis Meeuw", "Basisschool Zonnehoek",
@@ -392,7 +433,10 @@ _PLACE_KINDS = tuple(_words(
 #: "Sarah", "Fatima"). Written by hand for names10 (session 9): a seed, not a census;
 #: check and extend it against the Meertens Instituut's Nederlandse Voornamenbank and
 #: the SVB's yearly lists of given names. Names that are everyday capitalised words in
-#: a question ("Ben", "Can", "Wil", "Roos", "May", "Hope") are left out on purpose. No package
+#: a question ("Ben", "Can", "Wil", "Roos", "May", "Hope") are left out on purpose.
+#: Session 18 (refusals): given names that are also places to simplemma's English or to
+#: ISO 3166 ("Sara", "Victoria", "Jordan", "Florence", "Georgia"), so that a place rule
+#: does not take "Jordan Peters" or "Sara Eid" for a place or a feast. No package
 #: is used: gender-guesser's list is unmaintained (2016) and names-dataset loads
 #: hundreds of MB for a check that must take microseconds.
 _FIRST_NAMES = _words("""
@@ -420,6 +464,7 @@ _FIRST_NAMES = _words("""
     steven kevin brian andrew jason matthew daniel anthony christopher jack harry oliver
     mary sarah emily jessica elizabeth susan margaret jennifer karen helen laura rachel
     rebecca hannah charlotte amelia olivia sophia chloe lucy amy kate katie megan
+    sara victoria jordan florence georgia
 """)
 #: Words before a name that say one follows ("heet", "genaamd", "named").
 _NAME_FRAME = re.compile(
@@ -457,7 +502,10 @@ def _lexicon_words() -> frozenset[str]:
     from busbaan.routing import lexicon  # here: busbaan.routing imports this module
 
     words: set[str] = set(lexicon.STOPWORDS) | set(lexicon.PERSON_WORDS)
-    for table in (lexicon.ABBREVIATIONS, lexicon.RELATED, lexicon.ENGLISH):
+    # session 18 (refusals): chat spellings and case-note shorthand too ("Ff Checken:
+    # mag iemand met WW ..." was refused as a name)
+    for table in (lexicon.ABBREVIATIONS, lexicon.RELATED, lexicon.ENGLISH, lexicon.CHAT,
+                  lexicon.SHORTHAND):
         for key, value in table.items():
             words.update(key.split())
             words.update(value.split())
@@ -492,6 +540,71 @@ def _countries() -> frozenset[str]:
     return frozenset(names)
 
 
+@functools.cache
+def _places_abroad() -> frozenset[str]:
+    """The names of the countries' subdivisions (provinces, regions, states, districts,
+    governorates: ISO 3166-2 as kept by Debian's iso-codes and shipped by pycountry),
+    folded, as written there and in Dutch: a gazetteer of the places a newcomer comes
+    from, for the rule of :func:`_countries` (beside a common word a place is no name:
+    "Oost Darfur", "Noord-Brabant Gezin"; beside a surname or another place it stays a
+    pair: "Kabul Ahmadi"), and whole for the regions of two words ("Addis Ababa").
+    Session 18 (refusals). A subdivision that is a common given name (:data:`_FIRST_NAMES`:
+    "Victoria"; "Florida" is none) is left out."""
+    import gettext
+
+    import pycountry
+
+    dutch = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["nl"],
+                                fallback=True)
+    names: set[str] = set()
+    for subdivision in pycountry.subdivisions:
+        names |= {_fold(subdivision.name), _fold(dutch.gettext(subdivision.name))}
+    return frozenset(n for n in names if n and n not in _FIRST_NAMES)
+
+
+def _abroad(word: str) -> bool:
+    """A country (:func:`_countries`) or a subdivision of one (:func:`_places_abroad`)."""
+    folded = _fold(word)
+    return folded in _countries() or folded in _places_abroad()
+
+
+#: Prepositions that Snowball's stop word lists (:data:`busbaan.routing.lexicon.SNOWBALL_DUTCH`)
+#: lack, from the ANS's list of Dutch prepositions (ANS 9.2, voorzetsels) as a question
+#: opens with them ("Sinds Darfur ...", "Tijdens Hanukkah ...", "Vanuit Donbas ...").
+_MORE_PREPOSITIONS = _words(
+    "sinds tijdens rond rondom via vanuit vanaf volgens namens wegens ondanks dankzij "
+    "binnen buiten tussen langs richting behalve zoals voordat nadat totdat terwijl "
+    "vóór omstreeks gedurende")
+#: German articles and personal and possessive pronouns (Duden, Grammatik: Artikel,
+#: Personal- und Possessivpronomen), as a German question opens ("Mein Mann schlägt
+#: mich", "Meine Mutter ist 80": two retired probes, r33-c06/07, were refused as a name,
+#: the first a danger). "Das" is left out: it is a surname too.
+_GERMAN_OPENINGS = _words(
+    "ich du er sie es wir ihr mein meine meinem meinen meiner meines dein deine deinem "
+    "deinen deiner sein seine seinem seinen seiner ihre ihrem ihren ihrer unser unsere "
+    "unserem unseren unserer euer eure der die dem des ein eine einem einen einer")
+#: Stop words that are given names too ("Ben", "Dan", "Wil", "Can", "Will", "Don"):
+#: capitalised before a surname they are the name ("Dan Jansen").
+_NAME_LIKE_STOP_WORDS = _words("ben dan wil al can will don bo mag may")
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """Snowball's Dutch and English stop words (:data:`busbaan.routing.lexicon`,
+    snowballstem.org) and :data:`_MORE_PREPOSITIONS`: prepositions, pronouns, articles,
+    conjunctions. Capitalised at a sentence's start before a capitalised word ("In
+    Koerdistan hij had ...", "Uit Herat gekomen", "Zijn Ziggo abonnement", "Op Funda
+    ziet hij niets") they open the sentence; no name starts with one, except a
+    tussenvoegsel (:data:`_PARTICLES`: "Van Dijk", "De Vries") and the given names of
+    :data:`_NAME_LIKE_STOP_WORDS` and :data:`_FIRST_NAMES`, which are left out. Session
+    18 (refusals): 13 of 98 fresh questions without personal data were refused this way."""
+    from busbaan.routing import lexicon  # here: busbaan.routing imports this module
+
+    words = (lexicon.SNOWBALL_DUTCH | lexicon.SNOWBALL_ENGLISH | _MORE_PREPOSITIONS
+             | _GERMAN_OPENINGS)
+    return frozenset(words - _PARTICLES - _NAME_LIKE_STOP_WORDS - _FIRST_NAMES)
+
+
 def _fold(text: str) -> str:
     from busbaan.routing.lexicon import fold
 
@@ -500,14 +613,16 @@ def _fold(text: str) -> str:
 
 @functools.cache
 def _known_text(known: str) -> str:
-    return _fold(_KNOWN_ORGANISATIONS.replace(";", " |") + " | " + known)
+    return _fold(";".join((_KNOWN_ORGANISATIONS, _FEASTS)).replace(";", " |")
+                 + " | " + known)
 
 
 @functools.cache
 def _organisation_words() -> frozenset[str]:
     """The one-word organisations of :data:`_KNOWN_ORGANISATIONS` ("Humanitas",
-    "Eneco"): words, so that "Humanitas Thuisadministratie" is no name either."""
-    return frozenset(_fold(n) for n in _KNOWN_ORGANISATIONS.split(";")
+    "Eneco") and feasts of :data:`_FEASTS` ("Diwali"): words, so that "Humanitas
+    Thuisadministratie" or "Diwali Feest" is no name either."""
+    return frozenset(_fold(n) for n in ";".join((_KNOWN_ORGANISATIONS, _FEASTS)).split(";")
                      if len(n.split()) == 1)
 
 
@@ -577,11 +692,27 @@ def _capitalised_pairs(text: str, known: str) -> list[tuple[int, int, tuple[str,
         particle = j > i + 1
         before = _fold(words[i - 1].group(0)) if i else ""
         if (_is_place(pair) or any(_is_place(p) for p in parts)
-                # a country beside a common word ("In Turkije", "Naar Syrië"); beside
-                # another name-like word it may be a given name ("Chad Smith", "Jordan
-                # Peters"), so it stays a pair
-                or (any(_fold(p) in _countries() for p in parts)
-                    and any(_dictionary_word(p) for p in parts))
+                # a country or a region abroad beside a common word ("In Turkije", "Naar
+                # Syrië", "Uit Tigray"); beside another name-like word it may be a given
+                # name ("Chad Smith", "Jordan Peters"), so it stays a pair. The common
+                # word is the other one: a place that is a dictionary word itself
+                # ("Kabul", "Paris", "Lima" are words to simplemma's English) beside a
+                # surname is a name ("Paris Hilton", "Adam Kabul"), and so are two places
+                # (a surname is often one: "Kabul Ahmadi"; session 18); after a
+                # capitalised tussenvoegsel it is a surname ("Van Zeeland", "Van Limburg")
+                or (_fold(parts[0]) not in _PARTICLES
+                    and any(_abroad(parts[k]) and _fold(parts[k]) not in _FIRST_NAMES
+                            and _dictionary_word(parts[1 - k])
+                            and not _abroad(parts[1 - k]) for k in (0, 1)))
+                or (_fold(pair) in _places_abroad()  # "Buenos Aires", "Dar es Salaam"
+                    and _fold(parts[0]) not in _FIRST_NAMES)
+                # a sentence opened by a preposition, pronoun or article ("In Koerdistan
+                # hij had ...", "Uit Herat gekomen"), unless a given name follows ("Met
+                # Fatima gaat het slecht" stays a name) or a name's frame precedes ("heet
+                # Mijn Buurman")
+                or (not particle and _fold(parts[0]) in _function_words()
+                    and _fold(parts[1]) not in _FIRST_NAMES
+                    and not _NAME_FRAME.search(text[max(0, start - _FRAME_WINDOW):start]))
                 or _fold(parts[0]).endswith(_PLACE_KINDS)
                 or before.endswith(tuple(_THING_KINDS))
                 or (not particle and _fold(parts[1]) in _PLACE_ENDS
@@ -730,6 +861,22 @@ _EVENT_WORD = re.compile(
     r"|appointment|meeting|visit\w*|letter|notice|decision|due|until|starting|effective"
     r"|as\s+of|dated|no\s+later\s+than)(?![\w/])",
     re.IGNORECASE)
+#: Words that make a full date the date of a change in someone's circumstances, not
+#: of their birth: since when ("sinds", "since"), a benefit, contract or permit that
+#: stopped or ran out, a dismissal, a death in the family, an arrival or a flight, a
+#: residence status granted. Read like :data:`_EVENT_WORD` (in the date's own phrase,
+#: at most ten years back, not right after a person) but after the newborn rule, so
+#: that "ons kindje is er sinds 3-3-2026" stays a birth date. Written by hand (session
+#: 18, refusals: of 98 fresh questions without personal data, six were refused for
+#: such a date: "huurachterstand sinds 1 januari 2025", "uitkering gestopt op
+#: 01-03-2025", "verblijfsvergunning verlopen op 15 mei 2025"). "gekregen" is left
+#: out: "kindje gekregen op ..." is a birth.
+_CHANGE_WORD = re.compile(
+    r"\b(?:sinds|since|gestopt|stopt|stopte|stopped|beëindigd|beeindigd|beëindiging"
+    r"|ended|verlopen|verloopt|verliep|expired|afgelopen|ontslag\w*|dismissed|fired"
+    r"|overleden|overleed|gestorven|died|aangekomen|arrived|gevlucht|fled"
+    r"|status|verblijfs\w*|vergunning\w*|permit)(?!\w)",
+    re.IGNORECASE)
 #: Where a clause ends, for the words that decide about a date: a sentence end, a new
 #: line or a semicolon. The words of an event are read within the last few words of
 #: their own phrase, so a comma ends that too ("een meisje uit Eritrea, 3-3-2019").
@@ -877,6 +1024,8 @@ class _Dates:
         if (_NEWBORN_WORD.search(clause) or _NEWBORN_WORD.search(tail)) and (
                 written is None or written <= today):
             return True
+        if _CHANGE_WORD.search(" ".join(words)) and not _of_a_person(words):
+            return written is None or written < today - _EVENT_DATE_AGE
         return written is None or written < today - _BIRTH_DATE_AGE
 
     def search(self, text: str) -> bool:

@@ -37,9 +37,11 @@ from busbaan.wegwijzer.semantic import SemanticRanker
 NEW_YEARS_EVE = dt.datetime(2026, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
 #: Read on 31 December 2026 its first date is within a year (no birth date: the
 #: question is answered, with the eviction's warning); on 1 January 2027 it is a possible
-#: birth date (366 days back is the line) and the question is refused.
-QUESTION = ("Huurder heeft sinds 30-12-2025 huurschuld. Brief van de deurwaarder: de "
-            "ontruiming is op 14-1-2027 en hij reageert nergens op.")
+#: birth date (366 days back is the line) and the question is refused. The date stands
+#: bare: "sinds 30-12-2025" is the date of a change, never a birth date (session 18,
+#: refusals: busbaan.privacy._CHANGE_WORD).
+QUESTION = ("Huurder heeft huurschuld, de eerste achterstand 30-12-2025. Brief van de "
+            "deurwaarder: de ontruiming is op 14-1-2027 en hij reageert nergens op.")
 #: An eviction 14 days after 31 December 2026 (the warning: within days), 15 days after
 #: 30 December (its caution; safety.later_than).
 EVICTION = ("Huurder heeft een brief van de deurwaarder: de ontruiming is op 14-1-2027 en "
