@@ -35,7 +35,25 @@ _GROUP = re.compile(r"\d+")
 # run with no "@" is scanned again from each of its characters (quadratic; outside
 # check s5: a 30,000-letter invite reason held the gate, and Synapse, for 13 s).
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?\d(?:[\s-]?\d){8}(?!\d)")
+#: A phone number: Dutch (a 0, +31 or 0031 and nine more digits) or international (+ or
+#: 00, a country code and seven to twelve more digits).
+#: Session 18 (outside22): "+31 (0)6 4827 1953", the form on business cards and e-mail
+#: signatures, was answered, and so were "06.48.27.19.53", "(020) 612 34 56",
+#: "020 - 612 34 56", "06/48271953" and a newcomer's own "+48 601 234 567": only a 0, +31
+#: or 0031 with single spaces or hyphens was read. The trunk "(0)" after the country code,
+#: an area code in brackets, dots, slashes and a spaced hyphen now separate groups too
+#: (ITU-T E.123 and the Dutch ways of writing a number, ACM 'Nummerplan'). A full date in
+#: digits is no phone number: "afsluiting op 09-12-2026 10:00" (a day, a month, a year
+#: and an hour, nine digits after the 0) was refused as one, and with it the ⚠.
+_PHONE_SEP = r"(?:\s?[./)\-\u2013]\s?|\s)?"
+_PHONE_DATE = r"\(?0?\d[-./]\d{1,2}[-./](?:19|20)\d\d(?!\d)"
+_PHONE = re.compile(
+    r"(?<![\d+])(?!" + _PHONE_DATE + r")(?:"
+    r"(?:\+\s?31|0031)(?:\s?\(0\))?" + _PHONE_SEP + r"\d(?:" + _PHONE_SEP + r"\d){8}"
+    r"|\(?0" + _PHONE_SEP + r"\d(?:" + _PHONE_SEP + r"\d){8}"
+    r"|(?:\+\s?|00)[1-9]\d{0,2}(?:\s?\(0\))?(?:\s?[-\u2013]\s?|\s)?\d"
+    r"(?:(?:\s?[-\u2013]\s?|\s)?\d){6,12}"
+    r")(?!\d)")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
 #: A bank account number (IBAN): a country code, two check digits and 11 to 30 letters or
 #: digits, written together or in the printed groups of four ("NL91 ABNA 0417 1643 00");
@@ -757,6 +775,39 @@ def possible_names(text: str, known: str = "") -> list[tuple[int, int]]:
             if re.search(r"[a-z,;]\s+$", text[max(0, start - 3):start])]
 
 
+#: Letters of the scripts that have no capital letters, so that a name written in them
+#: is never a "capitalised pair": Hebrew, Arabic (with Persian and Urdu), Syriac, Thaana,
+#: the Indic scripts, Thai, Lao, Tibetan, Georgian, Ethiopic (Tigrinya, Amharic), Tifinagh,
+#: kana, Han and Hangul (Unicode blocks, The Unicode Standard 15, ch. 9-18).
+_CASELESS = ("\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u0780-\u07bf"
+             "\u08a0-\u08ff\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u10d0-\u10ff"
+             "\u1200-\u139f\u2d30-\u2d7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+             "\uac00-\ud7af\ufb1d-\ufdff\ufe70-\ufeff")
+#: Session 18 (outside22): "Mijn klant محمد الحسن heeft grote schulden" was answered, and
+#: `!baan 1` would have put the name in a team's intake room; the same name in Latin or
+#: Cyrillic letters is refused. In a question written in Latin letters, two or more words
+#: in a caseless script together (or one run of two to four Han or Hangul signs, which
+#: write a whole name without a space: "王小明", "김민수") are read as a name, as two
+#: capitalised words are. A message wholly in such a script is never routed (the
+#: wegwijzer says it reads no words in it), so it is not called a name.
+_CASELESS_RUN = re.compile(
+    rf"(?<![{_CASELESS}])(?:[{_CASELESS}]+(?:[\s\u1361]+[{_CASELESS}]+)+"
+    r"|[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2,4})"
+    rf"(?![{_CASELESS}])")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
+
+
+def caseless_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every name written in a script without capitals inside a question
+    in Latin letters (pure; :data:`_CASELESS_RUN`)."""
+    spans = [(m.start(), m.end()) for m in _CASELESS_RUN.finditer(text)]
+    if not spans:
+        return []
+    rest = "".join(text[a:b] for a, b in zip([0] + [e for _, e in spans],
+                                              [s for s, _ in spans] + [len(text)], strict=True))
+    return spans if len(_LATIN_WORD.findall(rest)) >= 2 else []
+
+
 class _Names:
     """Titled names (:class:`_TitledNames`) and names without a title
     (:func:`untitled_names`), with the same ``search``/``sub`` as a pattern."""
@@ -765,12 +816,16 @@ class _Names:
         self.known = known
 
     def search(self, text: str) -> bool:
-        return bool(_TitledNames().search(text) or untitled_names(text, self.known))
+        return bool(_TitledNames().search(text) or untitled_names(text, self.known)
+                    or caseless_names(text))
 
     def sub(self, repl: str, text: str) -> str:
         text = _TitledNames().sub(repl, text)
         out, last = [], 0
-        for start, end in untitled_names(text, self.known):
+        spans = sorted(untitled_names(text, self.known) + caseless_names(text))
+        for start, end in spans:
+            if start < last:
+                continue
             out += [text[last:start], repl]
             last = end
         return "".join(out) + text[last:]
