@@ -370,7 +370,12 @@ class Tuning:
     #: figurative, past, dealt with, a jest, fiction, a part played, not acute).
     #: None: off (before session 17). Chosen for few false alarms first (a false ⚠
     #: sends a professional to a crisis desk): docs/notes/2026-12-15s17-dangerknn.md.
-    danger_signal_share: float | None = 0.5
+    #: Session 18 (dangerwide): 0.5 -> 0.4, with :attr:`danger_signal_kin`. Out of
+    #: sample (every set scored without its whole session's example files, s36-s42 and
+    #: s3-s35; docs/notes/2026-12-16s18-dangerwide.md) 0.4 with kin raised the ⚠ on
+    #: dangers without a false alarm more on the near misses nor on ordinary questions;
+    #: 0.35 drew a false ⚠ on a near miss.
+    danger_signal_share: float | None = 0.4
     #: The neighbourhood that share is taken in (fewer than :attr:`desk_neighbours`:
     #: the ⚠ asks that the question's very nearest examples are dangers, not a part).
     danger_signal_neighbours: int = 10
@@ -380,6 +385,17 @@ class Tuning:
     #: (67) is zijn pinpas kwijt": 0.73 of its nearest are elder-abuse examples, none
     #: of them sharing three words).
     danger_signal_words: int = 3
+    #: Session 18 (dangerwide): the danger examples of the first service's kin count
+    #: towards that share too: a safety service sharing a family (that may be told from
+    #: examples) with it, each example as far as it is read as such a shared family.
+    #: The example files list a question under the service its writer expected, and a
+    #: danger is often written under the family's other desk (a person no one has seen
+    #: under the police or the GGD Vangnet, a suicide under the GGD Vangnet or the
+    #: specialist GGZ, a night without a roof under the youth or the central shelter
+    #: door): a neighbourhood split between two desks of one family told the danger
+    #: but held neither desk's half (h37-075 0.41 alone, 0.51 with its kin; h41-058
+    #: 0.39 / 0.56). False: only the first service's own danger examples (session 17).
+    danger_signal_kin: bool = True
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -623,6 +639,29 @@ def _read_as(signals: SafetySignals, text: str,
     return found
 
 
+def _with_kin(labels: Mapping[int, Mapping[int, tuple[str, ...]]],
+              told: Sequence[Family], services: Sequence[str],
+              ) -> dict[int, dict[int, tuple[str, ...]]]:
+    """Per safety service (document number), its danger examples' labels (``labels``,
+    :attr:`Router._danger_labels`) and those of its kin's danger examples: an example of
+    another safety service counts for this one with the families, of ``told``, it is
+    read as that send to both (:attr:`Tuning.danger_signal_kin`, session 18,
+    dangerwide). An example of the service's own keeps its own labels."""
+    sends = {f.id: frozenset(f.services) for f in told}
+    out: dict[int, dict[int, tuple[str, ...]]] = {}
+    for doc, own in labels.items():
+        merged: dict[int, tuple[str, ...]] = {}
+        for other, theirs in labels.items():
+            if other == doc:
+                continue
+            for number, families in theirs.items():
+                shared = tuple(f for f in families if services[doc] in sends.get(f, ()))
+                if shared and number not in own:
+                    merged[number] = tuple(dict.fromkeys(merged.get(number, ()) + shared))
+        out[doc] = {**merged, **own}
+    return out
+
+
 def _sent_to(signals: SafetySignals, text: str,
              kept: dict[str, tuple[Family, ...]] | None = None) -> frozenset[str]:
     """The services the families the safety reader raises in ``text`` send to."""
@@ -757,6 +796,9 @@ class Router:
                     for number in self._examples.numbers((text,)):
                         labels[number] = tuple(f.id for f in _read_as(self.safety, text, read_kept)
                                                if service_id in f.services)
+            if tuning.danger_signal_kin:
+                self._danger_labels = _with_kin(self._danger_labels, self._told_families,
+                                                [s.id for s in self._services])
         if tuning.safety_desk_share is not None:
             self.desks = danger_desks(dangers, found, tuning.safety_desk_share)
             for service_id, held in dangers.items():
@@ -1397,7 +1439,9 @@ class Router:
         (ties: the file's order), for that service alone. None when
         the safety reader finds part of the question kept at a distance
         (:func:`.safety.distanced`): the rule has no words of its own to place, so any
-        figure, past, jest, story or part played keeps it quiet."""
+        figure, past, jest, story or part played keeps it quiet. With
+        :attr:`Tuning.danger_signal_kin` the danger examples of the service's kin count
+        too, for the families they share with it (:func:`_with_kin`)."""
         share = self.tuning.danger_signal_share
         if share is None or not ranked or not self._examples.size:
             return None
