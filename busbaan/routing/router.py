@@ -396,6 +396,13 @@ class Tuning:
     #: but held neither desk's half (h37-075 0.41 alone, 0.51 with its kin; h41-058
     #: 0.39 / 0.56). False: only the first service's own danger examples (session 17).
     danger_signal_kin: bool = True
+    #: Session 18 (dangerwide): when the first service tells no danger this way, the
+    #: second does, if it is a safety service and at least this share of the nearest are
+    #: its (and its kin's) danger examples: it then comes first, as for any ⚠. Stricter
+    #: than :attr:`danger_signal_share`: the ranking put another service first (out of
+    #: sample at 0.4 a near miss and an ordinary question got a false ⚠, at 0.5 none;
+    #: docs/notes/2026-12-16s18-dangerwide.md). None: only the first (session 17).
+    danger_signal_second_share: float | None = 0.5
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -1441,24 +1448,46 @@ class Router:
         (:func:`.safety.distanced`): the rule has no words of its own to place, so any
         figure, past, jest, story or part played keeps it quiet. With
         :attr:`Tuning.danger_signal_kin` the danger examples of the service's kin count
-        too, for the families they share with it (:func:`_with_kin`)."""
+        too, for the families they share with it (:func:`_with_kin`); with
+        :attr:`Tuning.danger_signal_second_share` the second service is asked the same
+        (at that share) when the first tells nothing, and named instead."""
         share = self.tuning.danger_signal_share
         if share is None or not ranked or not self._examples.size:
             return None
-        doc = ranked[0][1]
-        labels = self._danger_labels.get(doc)
-        if not labels:
+        # the first service at ``share``; the second (session 18) at its stricter share
+        tried = [(ranked[0][1], share)]
+        second = self.tuning.danger_signal_second_share
+        if second is not None and len(ranked) > 1:
+            tried.append((ranked[1][1], second))
+        tried = [(doc, at) for doc, at in tried if self._danger_labels.get(doc)]
+        if not tried:
             return None
         asked, alternatives = self._example_query(query)
         nearest = self._examples.nearest(asked, alternatives=alternatives,
                                          neighbours=self.tuning.danger_signal_neighbours)
         total = sum(value for _, value in nearest)
-        own = [(number, value) for number, value in nearest if number in labels
-               and self._examples.shared(asked, number) >= self.tuning.danger_signal_words]
-        if total <= 0.0 or sum(value for _, value in own) < share * total:
+        if total <= 0.0:
+            return None
+        for doc, at in tried:
+            labels = self._danger_labels[doc]
+            own = [(number, value) for number, value in nearest if number in labels
+                   and self._examples.shared(asked, number) >= self.tuning.danger_signal_words]
+            if sum(value for _, value in own) < at * total:
+                continue
+            told = self._told_family(doc, own, labels, who)
+            if told is not None:
+                break
+        else:
             return None
         if distanced(self.safety, letter, today):
             return None
+        return told
+
+    def _told_family(self, doc: int, own: Sequence[tuple[int, float]],
+                     labels: Mapping[int, tuple[str, ...]], who: Person) -> Signal | None:
+        """The examples' ⚠ for service ``doc``: the family its counted neighbours
+        ``own`` are read as (by their summed score; ties: the file's order), None when
+        none may be told from examples (see below)."""
         votes: dict[str, float] = {}
         for number, value in own:
             for family_id in labels[number]:
@@ -1476,8 +1505,9 @@ class Router:
         if who.leeftijd is not None and who.leeftijd < ADULT_AGE:
             family = family.for_minor()  # the minors' sentence
         # the ⚠ names the service the examples and the ranking agree on, which is first
-        # already: the ranking stays as it is (a second service of the family put beside
-        # it at the same score took the answer's margin, and its confidence, away)
+        # already (or second, then put first as for any ⚠): the ranking stays as it is
+        # otherwise (a second service of the family put beside it at the same score took
+        # the answer's margin, and its confidence, away)
         return Signal(dataclasses.replace(family, services=(self._services[doc].id,)),
                       EXAMPLES_CUE)
 

@@ -7,7 +7,8 @@ cue reads often had its neighbours split between two desks of one family (a pers
 one has seen: the police and the GGD Vangnet; a suicide: the GGD Vangnet and the
 specialist GGZ; a night outside: the youth and the central shelter door), so neither
 desk held half. Now the kin's danger examples count for the families they share
-(``Tuning.danger_signal_kin``), and the share is 0.4. docs/notes/2026-12-16s18-dangerwide.md.
+(``Tuning.danger_signal_kin``), the share is 0.4, and a safety service second is asked
+too, at 0.5 (``Tuning.danger_signal_second_share``). docs/notes/2026-12-16s18-dangerwide.md.
 """
 
 from __future__ import annotations
@@ -56,32 +57,70 @@ def test_no_kin_through_a_family_told_only_by_its_date(signals: SafetySignals) -
     assert kin == {0: {1: ("eviction_cutoff",)}, 1: {2: ("cutoff_now",)}}
 
 
+#: The same for the second service (``Tuning.danger_signal_second_share``): a danger
+#: whose ranking put an ordinary service first (the GP's mental-health nurse, who asks)
+#: and a safety service second, with its nearest examples that service's dangers.
+SECOND = {"h24-072": "frozen-2026-12-10-s24.jsonl"}
+
+
 @pytest.fixture(scope="module")
-def without_session17() -> dict[str, Router]:
-    """Routers without session 17's example files (s39-s42): the shipped rule and
-    session 17's (share 0.5, own danger examples only)."""
+def without_session() -> Any:
+    """``without_session(key)``: routers without the example files of set ``key``'s
+    whole session, the shipped rule ("now") and session 17's ("s17": share 0.5, the
+    first service's own danger examples only), built once per session."""
     from bench.generalise import left_out
     from busbaan.routing.expansion import default_files, load_examples
 
-    out = left_out("heldout41", by_session=True)
-    examples = load_examples([f for f in default_files() if f.name not in out])
     social_map = load_map(BENCHMARK_MAP)
-    return {"now": Router(social_map, examples=examples),
-            "s17": Router(social_map, examples=examples, tuning=dataclasses.replace(
-                Tuning(), danger_signal_share=0.5, danger_signal_kin=False))}
+    built: dict[frozenset[str], dict[str, Router]] = {}
+
+    def make(key: str) -> dict[str, Router]:
+        out = left_out(key, by_session=True)
+        if out not in built:
+            examples = load_examples([f for f in default_files() if f.name not in out])
+            built[out] = {"now": Router(social_map, examples=examples),
+                          "s17": Router(social_map, examples=examples,
+                                        tuning=dataclasses.replace(
+                                            Tuning(), danger_signal_share=0.5,
+                                            danger_signal_kin=False,
+                                            danger_signal_second_share=None))}
+        return built[out]
+
+    return make
+
+
+def _row(qid: str, name: str) -> dict[str, Any]:
+    return next(r for r in read_jsonl(name) if r["id"] == qid)
 
 
 @pytest.mark.parametrize("qid", sorted(WIDENED))
 def test_an_unseen_danger_split_between_kin_desks_gets_its_warning(
-        qid: str, without_session17: dict[str, Router]) -> None:
+        qid: str, without_session: Any) -> None:
     """Out of sample: a danger no cue reads, whose nearest examples are dangers of its
     family spread over two of its desks (or just under half of them), gets the ⚠ of
-    its family from the examples; session 17's rule left it without one."""
-    row = next(r for r in read_jsonl(WIDENED[qid]) if r["id"] == qid)
-    now = without_session17["now"].route(row["question"], row["context"])
-    before = without_session17["s17"].route(row["question"], row["context"])
+    its family from the examples, on the service that was first already; session 17's
+    rule left it without one."""
+    row = _row(qid, WIDENED[qid])
+    routers = without_session("heldout" + qid[1:3])
+    now = routers["now"].route(row["question"], row["context"])
+    before = routers["s17"].route(row["question"], row["context"])
     assert not before.safety, qid
     assert [(h.signal, h.cue) for h in now.safety] == [(row["safety"], EXAMPLES_CUE)], qid
-    wanted = set(row["expected"]) | set(row["acceptable"])
-    assert now.safety[0].service_id in wanted, qid
+    assert now.safety[0].service_id in set(row["expected"]) | set(row["acceptable"]), qid
     assert [r.service_id for r in now.results] == [r.service_id for r in before.results]
+
+
+@pytest.mark.parametrize("qid", sorted(SECOND))
+def test_a_safety_service_second_with_danger_neighbours_gets_the_warning_first(
+        qid: str, without_session: Any) -> None:
+    """Out of sample: the second service, a safety service whose danger examples hold
+    half the question's nearest, gets the ⚠ of their family and comes first."""
+    row = _row(qid, SECOND[qid])
+    routers = without_session("heldout" + qid[1:3])
+    now = routers["now"].route(row["question"], row["context"])
+    before = routers["s17"].route(row["question"], row["context"])
+    assert not before.safety, qid
+    assert [(h.signal, h.cue) for h in now.safety] == [(row["safety"], EXAMPLES_CUE)], qid
+    first = before.results[1].service_id
+    assert now.safety[0].service_id == first == now.results[0].service_id, qid
+    assert before.results[0].service_id not in row["expected"], qid
