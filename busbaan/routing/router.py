@@ -402,7 +402,10 @@ class Tuning:
     #: than :attr:`danger_signal_share`: the ranking put another service first (out of
     #: sample at 0.4 a near miss and an ordinary question got a false ⚠, at 0.5 none;
     #: docs/notes/2026-12-16s18-dangerwide.md). None: only the first (session 17).
-    danger_signal_second_share: float | None = 0.5
+    #: Off by default: at 0.5 it drew a false ⚠ on a near-miss probe the measured sets
+    #: do not hold (safety20-near-009: an old woman's bruises from a door post, Veilig
+    #: Thuis second, partner violence) for +5 ⚠ of 1,378 out of sample.
+    danger_signal_second_share: float | None = None
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare

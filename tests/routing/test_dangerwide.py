@@ -8,7 +8,8 @@ one has seen: the police and the GGD Vangnet; a suicide: the GGD Vangnet and the
 specialist GGZ; a night outside: the youth and the central shelter door), so neither
 desk held half. Now the kin's danger examples count for the families they share
 (``Tuning.danger_signal_kin``), the share is 0.4, and a safety service second is asked
-too, at 0.5 (``Tuning.danger_signal_second_share``). docs/notes/2026-12-16s18-dangerwide.md.
+too, at 0.5, when ``Tuning.danger_signal_second_share`` is set (off by default).
+docs/notes/2026-12-16s18-dangerwide.md.
 """
 
 from __future__ import annotations
@@ -66,8 +67,10 @@ SECOND = {"h24-072": "frozen-2026-12-10-s24.jsonl"}
 @pytest.fixture(scope="module")
 def without_session() -> Any:
     """``without_session(key)``: routers without the example files of set ``key``'s
-    whole session, the shipped rule ("now") and session 17's ("s17": share 0.5, the
-    first service's own danger examples only), built once per session."""
+    whole session, the shipped rule with the second service asked at 0.5 ("now", that
+    switch is off by default: see ``Tuning.danger_signal_second_share``) and session
+    17's ("s17": share 0.5, the first service's own danger examples only), built once
+    per session."""
     from bench.generalise import left_out
     from busbaan.routing.expansion import default_files, load_examples
 
@@ -78,7 +81,8 @@ def without_session() -> Any:
         out = left_out(key, by_session=True)
         if out not in built:
             examples = load_examples([f for f in default_files() if f.name not in out])
-            built[out] = {"now": Router(social_map, examples=examples),
+            built[out] = {"now": Router(social_map, examples=examples, tuning=dataclasses.replace(
+                              Tuning(), danger_signal_second_share=0.5)),
                           "s17": Router(social_map, examples=examples,
                                         tuning=dataclasses.replace(
                                             Tuning(), danger_signal_share=0.5,
