@@ -372,7 +372,12 @@ class Tuning:
     #: figurative, past, dealt with, a jest, fiction, a part played, not acute).
     #: None: off (before session 17). Chosen for few false alarms first (a false ⚠
     #: sends a professional to a crisis desk): docs/notes/2026-12-15s17-dangerknn.md.
-    danger_signal_share: float | None = 0.5
+    #: Session 18 (dangerwide): 0.5 -> 0.4, with :attr:`danger_signal_kin`. Out of
+    #: sample (every set scored without its whole session's example files, s36-s42 and
+    #: s3-s35; docs/notes/2026-12-16s18-dangerwide.md) 0.4 with kin raised the ⚠ on
+    #: dangers without a false alarm more on the near misses nor on ordinary questions;
+    #: 0.35 drew a false ⚠ on a near miss.
+    danger_signal_share: float | None = 0.4
     #: The neighbourhood that share is taken in (fewer than :attr:`desk_neighbours`:
     #: the ⚠ asks that the question's very nearest examples are dangers, not a part).
     danger_signal_neighbours: int = 10
@@ -382,6 +387,27 @@ class Tuning:
     #: (67) is zijn pinpas kwijt": 0.73 of its nearest are elder-abuse examples, none
     #: of them sharing three words).
     danger_signal_words: int = 3
+    #: Session 18 (dangerwide): the danger examples of the first service's kin count
+    #: towards that share too: a safety service sharing a family (that may be told from
+    #: examples) with it, each example as far as it is read as such a shared family.
+    #: The example files list a question under the service its writer expected, and a
+    #: danger is often written under the family's other desk (a person no one has seen
+    #: under the police or the GGD Vangnet, a suicide under the GGD Vangnet or the
+    #: specialist GGZ, a night without a roof under the youth or the central shelter
+    #: door): a neighbourhood split between two desks of one family told the danger
+    #: but held neither desk's half (h37-075 0.41 alone, 0.51 with its kin; h41-058
+    #: 0.39 / 0.56). False: only the first service's own danger examples (session 17).
+    danger_signal_kin: bool = True
+    #: Session 18 (dangerwide): when the first service tells no danger this way, the
+    #: second does, if it is a safety service and at least this share of the nearest are
+    #: its (and its kin's) danger examples: it then comes first, as for any ⚠. Stricter
+    #: than :attr:`danger_signal_share`: the ranking put another service first (out of
+    #: sample at 0.4 a near miss and an ordinary question got a false ⚠, at 0.5 none;
+    #: docs/notes/2026-12-16s18-dangerwide.md). None: only the first (session 17).
+    #: Off by default: at 0.5 it drew a false ⚠ on a near-miss probe the measured sets
+    #: do not hold (safety20-near-009: an old woman's bruises from a door post, Veilig
+    #: Thuis second, partner violence) for +5 ⚠ of 1,378 out of sample.
+    danger_signal_second_share: float | None = None
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -625,6 +651,29 @@ def _read_as(signals: SafetySignals, text: str,
     return found
 
 
+def _with_kin(labels: Mapping[int, Mapping[int, tuple[str, ...]]],
+              told: Sequence[Family], services: Sequence[str],
+              ) -> dict[int, dict[int, tuple[str, ...]]]:
+    """Per safety service (document number), its danger examples' labels (``labels``,
+    :attr:`Router._danger_labels`) and those of its kin's danger examples: an example of
+    another safety service counts for this one with the families, of ``told``, it is
+    read as that send to both (:attr:`Tuning.danger_signal_kin`, session 18,
+    dangerwide). An example of the service's own keeps its own labels."""
+    sends = {f.id: frozenset(f.services) for f in told}
+    out: dict[int, dict[int, tuple[str, ...]]] = {}
+    for doc, own in labels.items():
+        merged: dict[int, tuple[str, ...]] = {}
+        for other, theirs in labels.items():
+            if other == doc:
+                continue
+            for number, families in theirs.items():
+                shared = tuple(f for f in families if services[doc] in sends.get(f, ()))
+                if shared and number not in own:
+                    merged[number] = tuple(dict.fromkeys(merged.get(number, ()) + shared))
+        out[doc] = {**merged, **own}
+    return out
+
+
 def _sent_to(signals: SafetySignals, text: str,
              kept: dict[str, tuple[Family, ...]] | None = None) -> frozenset[str]:
     """The services the families the safety reader raises in ``text`` send to."""
@@ -759,6 +808,9 @@ class Router:
                     for number in self._examples.numbers((text,)):
                         labels[number] = tuple(f.id for f in _read_as(self.safety, text, read_kept)
                                                if service_id in f.services)
+            if tuning.danger_signal_kin:
+                self._danger_labels = _with_kin(self._danger_labels, self._told_families,
+                                                [s.id for s in self._services])
         if tuning.safety_desk_share is not None:
             self.desks = danger_desks(dangers, found, tuning.safety_desk_share)
             for service_id, held in dangers.items():
@@ -1399,24 +1451,48 @@ class Router:
         (ties: the file's order), for that service alone. None when
         the safety reader finds part of the question kept at a distance
         (:func:`.safety.distanced`): the rule has no words of its own to place, so any
-        figure, past, jest, story or part played keeps it quiet."""
+        figure, past, jest, story or part played keeps it quiet. With
+        :attr:`Tuning.danger_signal_kin` the danger examples of the service's kin count
+        too, for the families they share with it (:func:`_with_kin`); with
+        :attr:`Tuning.danger_signal_second_share` the second service is asked the same
+        (at that share) when the first tells nothing, and named instead."""
         share = self.tuning.danger_signal_share
         if share is None or not ranked or not self._examples.size:
             return None
-        doc = ranked[0][1]
-        labels = self._danger_labels.get(doc)
-        if not labels:
+        # the first service at ``share``; the second (session 18) at its stricter share
+        tried = [(ranked[0][1], share)]
+        second = self.tuning.danger_signal_second_share
+        if second is not None and len(ranked) > 1:
+            tried.append((ranked[1][1], second))
+        tried = [(doc, at) for doc, at in tried if self._danger_labels.get(doc)]
+        if not tried:
             return None
         asked, alternatives = self._example_query(query)
         nearest = self._examples.nearest(asked, alternatives=alternatives,
                                          neighbours=self.tuning.danger_signal_neighbours)
         total = sum(value for _, value in nearest)
-        own = [(number, value) for number, value in nearest if number in labels
-               and self._examples.shared(asked, number) >= self.tuning.danger_signal_words]
-        if total <= 0.0 or sum(value for _, value in own) < share * total:
+        if total <= 0.0:
+            return None
+        for doc, at in tried:
+            labels = self._danger_labels[doc]
+            own = [(number, value) for number, value in nearest if number in labels
+                   and self._examples.shared(asked, number) >= self.tuning.danger_signal_words]
+            if sum(value for _, value in own) < at * total:
+                continue
+            told = self._told_family(doc, own, labels, who)
+            if told is not None:
+                break
+        else:
             return None
         if distanced(self.safety, letter, today):
             return None
+        return told
+
+    def _told_family(self, doc: int, own: Sequence[tuple[int, float]],
+                     labels: Mapping[int, tuple[str, ...]], who: Person) -> Signal | None:
+        """The examples' ⚠ for service ``doc``: the family its counted neighbours
+        ``own`` are read as (by their summed score; ties: the file's order), None when
+        none may be told from examples (see below)."""
         votes: dict[str, float] = {}
         for number, value in own:
             for family_id in labels[number]:
@@ -1434,8 +1510,9 @@ class Router:
         if who.leeftijd is not None and who.leeftijd < ADULT_AGE:
             family = family.for_minor()  # the minors' sentence
         # the ⚠ names the service the examples and the ranking agree on, which is first
-        # already: the ranking stays as it is (a second service of the family put beside
-        # it at the same score took the answer's margin, and its confidence, away)
+        # already (or second, then put first as for any ⚠): the ranking stays as it is
+        # otherwise (a second service of the family put beside it at the same score took
+        # the answer's margin, and its confidence, away)
         return Signal(dataclasses.replace(family, services=(self._services[doc].id,)),
                       EXAMPLES_CUE)
 

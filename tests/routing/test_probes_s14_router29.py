@@ -29,9 +29,9 @@ OPEN: dict[str, str] = {
     "r29-15": ("a young statushouder of 20 who wants an education: the RMC (18 to 23 "
                "without a startkwalificatie) ranks before the Jongerenpunt; two services "
                "that both fit, not a matter of language"),
-    "r29-18": ("the person named by a noun between the verb and 'niet' ('ik zie mijn "
-               "buurvrouw al een week niet'): the present-tense cues name the person with "
-               "a pronoun ('zie haar niet'), a bare 'zie ... niet' would read any clause"),
+    # r29-18 ("ik zie mijn buurvrouw al een week niet": no cue names the person with a
+    # noun) passes since session 18 (dangerwide): the examples' ⚠ counts the GGD
+    # Vangnet's unseen-person examples for the police too (Tuning.danger_signal_kin)
 }
 
 

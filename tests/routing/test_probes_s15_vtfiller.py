@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from routing_testdata import Tuned, read_jsonl, top
+from routing_testdata import Tuned, families, read_jsonl, top
 
 from busbaan.routing import Router
 from busbaan.routing.expansion import ExampleIndex
+from busbaan.routing.router import EXAMPLES_CUE
 from busbaan.routing.text import Analyzer
 
 PROBES = read_jsonl("probes-s15-vtfiller.jsonl")
@@ -85,12 +86,16 @@ def test_without_the_desk_gate_veilig_thuis_is_a_filler(tuned: Tuned) -> None:
 
 def test_a_danger_the_file_does_not_read_keeps_its_desk_through_its_neighbours(
         tuned: Tuned) -> None:
-    """A danger told in words the safety file does not read (no signal, no caution):
+    """A danger told in words the safety file does not read (no cue, no caution):
     its nearest example questions are Veilig Thuis's, which opens the desk; with the
-    signal alone opening it (session 13's gate) Veilig Thuis left the top 3."""
+    signal alone opening it (session 13's gate) Veilig Thuis left the top 3. Since
+    session 18 (dangerwide: the examples' ⚠ at 0.4 of the nearest) those neighbours
+    also tell its ⚠."""
     row = next(r for r in PROBES if r["id"] == "vtf-24")
     answer = tuned().route(row["question"], row["context"])
-    assert not answer.safety and not answer.caution
+    assert not families(tuned(), row["question"], weak=True) and not answer.caution
+    assert [(h.signal, h.service_id, h.cue) for h in answer.safety] == [
+        ("child_maltreatment", "vt-advies-melding", EXAMPLES_CUE)]
     assert "vt-advies-melding" in top(answer)
     gate_only = tuned(desk_open_share=2.0).route(row["question"], row["context"])
     assert "vt-advies-melding" not in top(gate_only)
