@@ -2116,9 +2116,43 @@ def _matches(
         if skip is None:
             return True
         ruled = skip()
+        # s18 (falsewarn; outside21 o21-03 "dat de jongen hem op zijn kamer opsluit": the
+        # boy is the one who locks, 'jongen + hem opsluiten' read him as the child in
+        # danger): a verb inside the cue whose subject the family does not count rules
+        # the cue out, as its first word does (ANS: the subject before the object in the
+        # subordinate clause); a cue that holds a reflexive is the reflexive act itself
+        if _subject_before_object(cue, q, start, ruled):
+            continue
         if start not in ruled or (ruled[start] != "" and ruled[start] in cue) or (
                 _EN_REFLEXIVE.intersection(cue)):
             return True  # (a cue that holds the reflexive is the reflexive act itself)
+    return False
+
+
+#: Object pronouns (Dutch, English; from any grammar): "de jongen hem ... opsluit".
+_OBJECT_PRONOUNS = frozenset(["hem", "haar", "me", "mij", "ons", "hen", "him", "her", "us",
+                              "them"])
+
+
+def _subject_before_object(cue: tuple[str, ...], q: _Question, start: int,
+                           ruled: Mapping[int, str]) -> bool:
+    """True when the cue holds an object pronoun with a person's noun right before it and
+    a verb after it whose subject the family does not count (``ruled`` ""): "dat de
+    jongen hem op zijn kamer opsluit" (session 18, falsewarn; outside21 o21-03, a man
+    of 84 locked in by his grandson read as a child locked in): a noun right before an
+    object pronoun is the subject of the clause's verb (ANS: in the subordinate clause
+    the subject comes before the object, a pronoun object right after it), the one who
+    acts, not the one in danger. A noun object ("dat haar vriend de baby ... schudt") is
+    not read so: the nearest person there may be the object."""
+    span = sorted(_span(cue, q, start))
+    for obj in (p for p in span if q.surface[p] in _OBJECT_PRONOUNS):
+        if obj == 0 or not q.toks[obj - 1][0].isalnum() or q.surface[obj - 1] in (
+                _OBJECT_PRONOUNS | _SUBJECTS | _NL_SUBJECTS | _EN_SUBJECTS):
+            continue
+        for verb in (p for p in span if p > obj and ruled.get(p) == ""):
+            if not any(q.surface[i] in _REFLEXIVE | _EN_REFLEXIVE
+                       for i in range(verb + 1, min(len(q.surface), verb + 1 + _REFLEXIVE_REACH))):
+                return True
     return False
 
 
