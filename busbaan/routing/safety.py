@@ -2876,8 +2876,8 @@ def _past(signals: SafetySignals, q: _Question,
 #: one in its clause is wished away ("I just want it never to happen again", "dat het
 #: nooit meer gebeurt"), not said (ANS: 'nooit meer'; Oxford Learner's 'never again').
 _NEVER = frozenset(["nooit", "never"])
-#: How far before the marker the negation stands ("never to happen again": 3 words).
-_NEVER_REACH = 4
+#: How far before the marker the negation stands ("never want that to happen again").
+_NEVER_REACH = 5
 
 
 def _current(signals: SafetySignals, q: _Question) -> frozenset[int]:
