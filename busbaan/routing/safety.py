@@ -148,6 +148,13 @@ class _Past(BaseModel):
     #: acuut", "niets acuuts", "hij is niet in gevaar"): the danger told before it is
     #: weighed, a tier lower (:func:`_assessed`).
     assessed: tuple[str, ...] = ()
+    #: Session 18 (falsewarn): a worry the asker says was unfounded, after a turn
+    #: ("maar ze bleek ...", "but it turned out ...", "maar nee"): what came before it in
+    #: its sentence is not read (see :func:`_unfounded`).
+    unfounded: tuple[str, ...] = ()
+    #: Session 18 (falsewarn): a danger said to be over that is no service done for the
+    #: router ("bleef aan", "stayed on", "sorted it out"): read by :func:`_ended` only.
+    ended: tuple[str, ...] = ()
 
 
 class _Jest(BaseModel):
@@ -206,6 +213,11 @@ class _Topic(BaseModel):
     #: sentence that holds one is acted, not lived (session 16, safety39; see
     #: :func:`_staged`).
     stage: tuple[str, ...] = ()
+    #: Session 18 (falsewarn): a role played said with the verb ("speelt een kind dat
+    #: ...", "she plays a girl who ..."): the verbs of playing a part (``acting``) and the
+    #: nouns of a person or a part (``roles``); see :func:`_played`.
+    acting: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
 
 
 class _Conditions(BaseModel):
@@ -587,6 +599,12 @@ class SafetySignals:
     own: tuple[str, ...] = ()
     fiction: tuple[tuple[str, ...], ...] = ()
     stage: tuple[tuple[str, ...], ...] = ()
+    #: Session 18 (falsewarn): verbs of playing a part and nouns of a role, folded as
+    #: written (see :func:`_played`).
+    acting: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    #: Session 18 (falsewarn): a worry said to be unfounded (see :func:`_unfounded`).
+    unfounded: tuple[tuple[str, ...], ...] = ()
     #: Nouns that are a thing after a definite article and an act otherwise ("de trap"
     #: is the staircase, "een trap" the kick), folded as written: see :func:`_things`.
     things: frozenset[str] = frozenset()
@@ -880,7 +898,10 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          handled=tuple(_figurative_words(c) for c in (
                              *parsed.past.handled, *parsed.past.reported))
                          if parsed.past else (),
-                         ended=tuple(_figurative_words(c) for c in parsed.past.handled)
+                         ended=tuple(_figurative_words(c) for c in (
+                             *parsed.past.handled, *parsed.past.ended))
+                         if parsed.past else (),
+                         unfounded=tuple(_figurative_words(c) for c in parsed.past.unfounded)
                          if parsed.past else (),
                          recurs=tuple(_figurative_words(c) for c in parsed.past.recurs)
                          if parsed.past else (),
@@ -900,6 +921,10 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.topic else (),
                          stage=tuple(_figurative_words(c) for c in parsed.topic.stage)
                          if parsed.topic else (),
+                         acting=frozenset(fold(c) for c in parsed.topic.acting)
+                         if parsed.topic else frozenset(),
+                         roles=frozenset(fold(c) for c in parsed.topic.roles)
+                         if parsed.topic else frozenset(),
                          things=frozenset(fold(c) for c in parsed.things.cues)
                          if parsed.things else frozenset(),
                          conditions=tuple(w for c in parsed.conditions.cues for w in _words(c))
@@ -1195,7 +1220,10 @@ def _quoted(text: str) -> frozenset[int]:
 
 #: English "have" as the perfect's auxiliary and the words that may stand between it
 #: and its participle ("has not been", "have already been"): English grammar.
-_EN_HAVE = frozenset(["has", "have", "had", "having", "ve", "d"])
+#: Session 18 (falsewarn; retired h42-089 "it's been back on for months" read "cut + been",
+#: a leg): "s" is the contracted "has" before "been" ("it's been", "he's been"): "is
+#: been" is no English, so "'s been" is always the perfect (Oxford Learner's, 's = has).
+_EN_HAVE = frozenset(["has", "have", "had", "having", "ve", "d", "s"])
 _EN_BETWEEN = frozenset(["not", "never", "already", "just", "always", "since", "ever",
                          "also", "really", "only", "recently", "all"])
 
@@ -1653,6 +1681,12 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             break
     if _risk_denied(q, start):
         return True
+    # s18 (falsewarn; retired h42-100 "Nobody was hurt"): a negative pronoun as the
+    # subject of a passive or a copula right before the cue ("niemand raakte gewond",
+    # "nobody was hurt") denies it for everyone (ANS: 'niemand' als onderwerp)
+    if (start >= 2 and q.surface[start - 1] in _PASSIVE_BE
+            and q.surface[start - 2] in _NOBODY):
+        return True
     # s13 (safety33; retired h20-031 "er wordt niks afgesloten"): a negation of the verb
     # between the cue's own words ("wordt niet afgesloten", "slaapt nooit buiten")
     # negates it, as one before or after it does (ANS: "niet" before what it negates, in
@@ -1778,6 +1812,11 @@ def _risk_denied(q: _Question, start: int) -> bool:
 
 #: Verbs of ability (lemmas; Dutch, English): "kan niet", "can not" (see :func:`_negated`).
 _ABLE = frozenset(["kunnen", "can", "could"])
+#: Session 18 (falsewarn): "nobody"/"niemand" and the forms of be/become/get after it
+#: in a passive ("nobody was hurt", "niemand werd geslagen"): from any grammar.
+_NOBODY = frozenset(["niemand", "nobody", "noone"])
+_PASSIVE_BE = frozenset(["was", "is", "werd", "wordt", "raakte", "raakt", "got", "gets",
+                         "were", "are", "zijn", "waren", "werden"])
 
 
 #: Verbs of saying (lemmas; Dutch, English): "heeft nooit gezegd dat ..." denies what the
@@ -2077,9 +2116,43 @@ def _matches(
         if skip is None:
             return True
         ruled = skip()
+        # s18 (falsewarn; outside21 o21-03 "dat de jongen hem op zijn kamer opsluit": the
+        # boy is the one who locks, 'jongen + hem opsluiten' read him as the child in
+        # danger): a verb inside the cue whose subject the family does not count rules
+        # the cue out, as its first word does (ANS: the subject before the object in the
+        # subordinate clause); a cue that holds a reflexive is the reflexive act itself
+        if _subject_before_object(cue, q, start, ruled):
+            continue
         if start not in ruled or (ruled[start] != "" and ruled[start] in cue) or (
                 _EN_REFLEXIVE.intersection(cue)):
             return True  # (a cue that holds the reflexive is the reflexive act itself)
+    return False
+
+
+#: Object pronouns (Dutch, English; from any grammar): "de jongen hem ... opsluit".
+_OBJECT_PRONOUNS = frozenset(["hem", "haar", "me", "mij", "ons", "hen", "him", "her", "us",
+                              "them"])
+
+
+def _subject_before_object(cue: tuple[str, ...], q: _Question, start: int,
+                           ruled: Mapping[int, str]) -> bool:
+    """True when the cue holds an object pronoun with a person's noun right before it and
+    a verb after it whose subject the family does not count (``ruled`` ""): "dat de
+    jongen hem op zijn kamer opsluit" (session 18, falsewarn; outside21 o21-03, a man
+    of 84 locked in by his grandson read as a child locked in): a noun right before an
+    object pronoun is the subject of the clause's verb (ANS: in the subordinate clause
+    the subject comes before the object, a pronoun object right after it), the one who
+    acts, not the one in danger. A noun object ("dat haar vriend de baby ... schudt") is
+    not read so: the nearest person there may be the object."""
+    span = sorted(_span(cue, q, start))
+    for obj in (p for p in span if q.surface[p] in _OBJECT_PRONOUNS):
+        if obj == 0 or not q.toks[obj - 1][0].isalnum() or q.surface[obj - 1] in (
+                _OBJECT_PRONOUNS | _SUBJECTS | _NL_SUBJECTS | _EN_SUBJECTS):
+            continue
+        for verb in (p for p in span if p > obj and ruled.get(p) == ""):
+            if not any(q.surface[i] in _REFLEXIVE | _EN_REFLEXIVE
+                       for i in range(verb + 1, min(len(q.surface), verb + 1 + _REFLEXIVE_REACH))):
+                return True
     return False
 
 
@@ -2493,7 +2566,7 @@ def _at_a_distance(signals: SafetySignals, q: _Question,
     part played (:func:`_topic`, :func:`_staged`). :func:`_detect` reads no cue there;
     :func:`distanced` asks whether there is any (one reading for both)."""
     return (q.idioms | _past(signals, q, today) | _ended(signals, q) | _jest(signals, q)
-            | _topic(signals, q))
+            | _topic(signals, q) | _unfounded(signals, q))
 
 
 def distanced(signals: SafetySignals, question: str, today: dt.date | None = None) -> bool:
@@ -2785,7 +2858,7 @@ def _past(signals: SafetySignals, q: _Question,
     # else is current ("heb nog steeds nachtmerries": the after-effect, not the
     # danger); a danger said to come back ("staat weer voor de deur") is read as now.
     if _said(q, signals.recurs) or (
-            _figurative(q, signals.current) and not _said(q, signals.settled)):
+            _current(signals, q) and not _said(q, signals.settled)):
         return frozenset()
     out: set[int] = set()
     phrases = tuple(c for c in signals.past if len(c) > 1 or not signals.past_as_written)
@@ -2797,6 +2870,24 @@ def _past(signals: SafetySignals, q: _Question,
             out.update(part)
             out.update(_referred_to(q, part.start))
     return frozenset(out)
+
+
+#: Session 18 (falsewarn): the negations of time ("nooit", "never"): a repetition after
+#: one in its clause is wished away ("I just want it never to happen again", "dat het
+#: nooit meer gebeurt"), not said (ANS: 'nooit meer'; Oxford Learner's 'never again').
+_NEVER = frozenset(["nooit", "never"])
+#: How far before the marker the negation stands ("never want that to happen again").
+_NEVER_REACH = 5
+
+
+def _current(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of the markers that make a danger current (``signals.current``: "nog
+    steeds", "gisteren", "again"), less those after "nooit"/"never" in their clause
+    (session 18, falsewarn; retired h42-089 "Last winter our power was cut for two
+    days, ... I just want it never to happen again")."""
+    return frozenset(at for at in _figurative(q, signals.current)
+                     if not any(q.surface[i] in _NEVER for i in range(max(0, at - _NEVER_REACH), at)
+                                if q.clause[i] == q.clause[at]))
 
 
 #: Demonstratives that, as a clause's subject, stand for what was told just before
@@ -3219,6 +3310,41 @@ _NO_GLOSS = frozenset(["dat", "het", "dit", "zo", "echt", "wat", "ik", "nee", "j
 _GLOSS_REACH = 7
 
 
+def _unfounded(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of a worry the asker says was unfounded (session 18, falsewarn; retired
+    h41-004 "was de hele kerstvakantie niet te zien en haar brievenbus puilde uit, maar
+    ze bleek bij haar dochter ... te logeren", h42-029 "een week niet gezien ..., maar
+    hij was gewoon bij zijn broer", h42-091 "Ik dacht eerst dat hij eruit gezet was,
+    maar nee"): a marker of ``signals.unfounded`` that opens with the turn "maar"/"but"
+    (ANS: 'maar' corrigerend, the second part replaces the first; Van Dale 'blijken',
+    'gewoon'; Oxford Learner's 'turn out') says that what came before it in its
+    sentence was not so. The words after the marker are read as ever ("..., maar het
+    bleek dat hij haar slaat"). Nothing when the question says the danger is current
+    or feared (``signals.current``, ``signals.earnest``)."""
+    if not signals.unfounded:
+        return frozenset()
+    # a marker without a gap is read word for word ("maar nee", not "maar durft geen nee")
+    marks = frozenset(
+        at for cue in signals.unfounded for at in (
+            _figurative(q, (cue,)) if ANY_GAP in cue else {
+                p for start in _matched_as_written(q, cue)
+                for p in range(start, start + len(cue))}))
+    if not marks or _current(signals, q) or _earnest_outside(signals, q, marks):
+        return frozenset()
+    out: set[int] = set()
+    for turn in sorted(marks):
+        if q.surface[turn] not in ("maar", "but") or turn in out:
+            continue
+        sentence = _sentence(q, turn)
+        before = [at for at in range(turn) if _sentence(q, at) == sentence]
+        if not any(q.surface[at][0].isalnum() for at in before):
+            # the turn opens its sentence ("... 'mama doet pijn!', maar mama bleek ..."):
+            # it corrects the sentence before
+            before += [at for at in range(turn) if _sentence(q, at) == sentence - 1]
+        out.update(before)
+    return frozenset(out)
+
+
 def _glossed(signals: SafetySignals, q: _Question) -> frozenset[int]:
     """Positions the asker glosses with another object: a phrase fronted before
     "bedoel ik" (Dutch inversion: the phrase is what is meant) or standing before "I
@@ -3334,6 +3460,50 @@ def _staged(signals: SafetySignals, q: _Question) -> frozenset[int]:
             while hi + 1 < len(q.surface) and q.surface[hi + 1] not in stops:
                 hi += 1
             out.update(range(lo, hi + 1))
+    return frozenset(out | _played(signals, q))
+
+
+#: Prepositions right after a verb of playing that make it play, not acting ("speelt
+#: met een jongen die ...", "plays with a boy who ..."): from any grammar.
+_PLAY_WITH = frozenset(["met", "with", "tegen", "against", "bij", "samen", "together",
+                        "buiten", "outside"])
+#: Indefinite articles (a role is "een kind dat ...", "a girl who ..."), relative
+#: pronouns that open what the role does (ANS: betrekkelijk voornaamwoord; English
+#: grammar), and how far after the role's noun one may stand ("een jongen van 10 die").
+_INDEFINITE = frozenset(["een", "a", "an"])
+_RELATIVES = frozenset(["dat", "die", "who", "that", "which", "wiens", "wier", "whose"])
+_ROLE_REACH = 3
+
+
+def _played(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of a role played said with its verb (session 18, falsewarn; retired
+    h39-018 "she plays a girl who runs away and sleeps on the street", h41-007 "speelt
+    een jongen van 10 een kind dat op straat moet slapen", h42-070 "speelt een meisje
+    ... een kind dat door haar stiefmoeder ... wordt opgesloten"): a verb of playing a
+    part (``signals.acting``) followed in its part of the sentence by an indefinite
+    article, a noun of a person or a part (``signals.roles``) and, within a few words,
+    a relative pronoun: what the relative clause tells is the part (Van Dale 'spelen':
+    een rol vertolken, "een oude vrouw spelen"; Oxford Learner's 'play' 6: to act the
+    role of). From the verb to the end of its part (a punctuation mark or "maar"/"but"),
+    so a danger told beside it is read. Not "speelt met een jongen die ..." (play)."""
+    if not signals.acting or not signals.roles:
+        return frozenset()
+    stops = CLAUSE_BREAKS | {",", ";", ":", ".", "!", "?"}
+    out: set[int] = set()
+    for verb in range(len(q.surface)):
+        if q.surface[verb] not in signals.acting or (
+                verb + 1 < len(q.surface) and q.surface[verb + 1] in _PLAY_WITH):
+            continue
+        end = verb
+        while end + 1 < len(q.surface) and q.surface[end + 1] not in stops:
+            end += 1
+        role = any(
+            q.surface[at] in _INDEFINITE and q.surface[at + 1] in signals.roles
+            and any(q.surface[r] in _RELATIVES
+                    for r in range(at + 2, min(end, at + 2 + _ROLE_REACH) + 1))
+            for at in range(verb + 1, end))
+        if role:
+            out.update(range(verb, end + 1))
     return frozenset(out)
 
 

@@ -152,13 +152,12 @@ def test_a_child_seen_every_morning_is_not_an_unseen_person(demo_router: Router)
     assert_danger_first(answer, "child_maltreatment", "veilig-thuis")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o21-03 (night shop): a man of 84 whose grandson 'de jongen' locks him in his room "
-    "gets a child_maltreatment ⚠ ('Volg de meldcode ... kindermishandeling') beside the "
-    "right elder_abuse one: cue 'jongen + hem opsluiten' reads the grandson, the one who "
-    "locks, as the child in danger."))
 def test_an_old_man_locked_in_by_his_grandson_is_no_child_in_danger(
         demo_router: Router) -> None:
+    """o21-03 (night shop): a man of 84 whose grandson 'de jongen' locks him in his room
+    gets the elder_abuse ⚠ only: in 'dat de jongen hem ... opsluit' the boy is the one who
+    locks (session 18, falsewarn: a noun right before an object pronoun is the subject of
+    the cue's verb; it was a strict xfail)."""
     assert "child_maltreatment" not in signals(_route(demo_router, "o21-03"))
 
 
