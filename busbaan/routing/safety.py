@@ -2077,9 +2077,17 @@ def _matches(
         if skip is None:
             return True
         ruled = skip()
-        if start not in ruled or (ruled[start] != "" and ruled[start] in cue) or (
-                _EN_REFLEXIVE.intersection(cue)):
+        if _EN_REFLEXIVE.intersection(cue):
             return True  # (a cue that holds the reflexive is the reflexive act itself)
+        if start in ruled and not (ruled[start] != "" and ruled[start] in cue):
+            continue
+        # s18 (outside21x; outside21 o21-03 "dat de jongen hem op zijn kamer opsluit"): a
+        # verb that stands last in its cue (the joined separable verb of a subordinate
+        # clause, "hem opsluiten") is as much the cue's verb as one that opens it: a
+        # subject the family does not count rules it out there too (ANS, de bijzin: the
+        # verbs close it; the grandson locks the old man in, no child is in danger)
+        if not any(ruled.get(p) == "" for p in _span(cue, q, start) if p != start):
+            return True
     return False
 
 
