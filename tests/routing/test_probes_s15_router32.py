@@ -34,10 +34,10 @@ from busbaan.routing.text import (
 
 PROBES = read_jsonl("probes-s15-router32.jsonl")
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
+#: r32-02 ("op de bank" read as a bank since session 17) passes again on main e2fff90,
+#: since s39-s42 were retired into examples: the central shelter access is first
+#: (session 18, outside21x: its strict xfail XPASSed on main).
 OPEN: dict[str, str] = {
-    "r32-02": ("'op de bank' (a couch) is read as the bank of the retired s36-s38 debt "
-               "examples since session 17: schuldhulpverlening first, the central shelter "
-               "access (a week before he must leave) out of the top 3"),
     "r32-12": ("the stretched 'schoooool' is read as 'school', but 'wij weten het niet meer' "
                "(parents at their wits' end) puts the Ouder- en Kindteam before Leerplicht"),
 }
