@@ -280,10 +280,6 @@ STOPWORDS = STOPWORDS | SNOWBALL_DUTCH | SNOWBALL_ENGLISH | ENGLISH_STOP | FILLE
 #: "komt het huis niet uit"): they count, but for less than the question's other words.
 #: "heten" (session 14, router30) asks for a name ("hoe heet het", "heette het zo"),
 #: as "noemen" does: a service asked for by a half-remembered name.
-#: "net" (session 18, outside21x; outside16 o16-28 "is net bevallen"): the adverb of
-#: time and degree (Van Dale "net" bw.: zojuist, precies; "net verhuisd", "net niet"),
-#: like "al" and "inmiddels"; as a full word it matched the retired example questions
-#: of income support ("net ontslagen") and put bijstand before a one-off cost.
 WEAK_WORDS: frozenset[str] = _wordset(
     """
     groot grote klein kleine nieuw nieuwe oud oude goed goede slecht lang lange kort korte
@@ -299,7 +295,7 @@ WEAK_WORDS: frozenset[str] = _wordset(
     ding dingen iets niets alles zaak zaken manier soort kant deel stuk
     mensen man vrouw meneer mevrouw persoon familie vriend vrienden buurman buurvrouw
     woont woonde wonend
-    al nog steeds ineens opeens eigenlijk gewoon zomaar inmiddels sinds tot vanaf net
+    al nog steeds ineens opeens eigenlijk gewoon zomaar inmiddels sinds tot vanaf
     probleem problemen vraag vragen situatie ding idee beeld oplossen oplossing begint
     beginnen begon
     heet heten heette heetten
