@@ -266,13 +266,6 @@ FILLERS: frozenset[str] = _wordset(
     # nothing of the need ("lol" matched the retired example questions that happen to
     # laugh). The safety signals read it as a joke marker (safety_signals.yaml, jest).
     " haha"
-    # session 18 (outside21x; probes r31-06, r31-17): the adjectives and adverbs of a
-    # stated priority (text.PRIORITY_MARKS, PRIORITY_COMPARATIVES: "het belangrijkste is
-    # dat ...", "belangrijker is ...") say which need comes first, not what it is; as
-    # words they matched the retired example questions that rank their needs the same
-    # way ("past bij: belangrijkste" put the AOW desk first). Grammar words only.
-    " belangrijkste belangrijker bovenal voornamelijk dringender dringendst dringendste"
-    " urgenter"
 )
 STOPWORDS = STOPWORDS | SNOWBALL_DUTCH | SNOWBALL_ENGLISH | ENGLISH_STOP | FILLERS
 

@@ -31,14 +31,12 @@ PROBES = read_jsonl("probes-s14-router31.jsonl")
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
 OPEN: dict[str, str] = {
     # session 17: since s36-s38 were retired into examples, the age band (70, 79) and the
-    # new AOW examples outweighed the stated priority ("het belangrijkste is ..."): the
-    # word "belangrijkste" itself matched the retired examples that rank their needs so
-    # ("past bij: belangrijkste"). Session 18 (outside21x): the words of a priority are
-    # read as grammar (lexicon.FILLERS), and r31-06 passes; in r31-17 the AOW desk is
-    # gone from the top, but the wheelchair of the first clause keeps its full weight
-    "r31-17": ("the wheelchair and the house of the first clause (wmo-hulpmiddelen: "
-               "'rolstoel, vader, huis') keep their full weight beside the stated "
-               "priority (weekly help with post and bills: Humanitas, a point behind)"),
+    # new AOW examples outweigh the stated priority ("het belangrijkste is ..."): the
+    # priority lifts its clause's words, the examples of svb-aow-aio vote for the age
+    "r31-06": ("the age (70) and the retired s36-s38 AOW examples put svb-aow-aio before "
+               "the stated priority (alone on his room, no friends: welzijn-eenzaamheid)"),
+    "r31-17": ("the age (79) and the retired s36-s38 AOW examples put svb-aow-aio before "
+               "the stated priority (weekly help with post and bills: Humanitas)"),
     "r31-03": ("Veilig Thuis first without a safety signal on an old woman who lives alone "
                "and wants to visit her sister ('too much for her'): the safety desk's "
                "examples as a filler, not the ask"),
