@@ -2082,11 +2082,14 @@ def _matches(
         if start in ruled and not (ruled[start] != "" and ruled[start] in cue):
             continue
         # s18 (outside21x; outside21 o21-03 "dat de jongen hem op zijn kamer opsluit"): a
-        # verb that stands last in its cue (the joined separable verb of a subordinate
-        # clause, "hem opsluiten") is as much the cue's verb as one that opens it: a
-        # subject the family does not count rules it out there too (ANS, de bijzin: the
-        # verbs close it; the grandson locks the old man in, no child is in danger)
-        if not any(ruled.get(p) == "" for p in _span(cue, q, start) if p != start):
+        # cue that opens with its object pronoun and closes with its verb (the joined
+        # separable verb of a subordinate clause, "hem opsluiten"; ANS, de bijzin: the
+        # verbs close it) has its subject before it, so a subject the family does not
+        # count rules it out at that verb too: the grandson locks the old man in, no
+        # child is in danger. Only then: with a noun object between ("dat haar vriend de
+        # baby door elkaar schudt", retired h17-096) the nearest person is the object
+        if cue[0] not in _OBJECTS or not any(
+                ruled.get(p) == "" for p in _span(cue, q, start) if p != start):
             return True
     return False
 
