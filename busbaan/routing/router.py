@@ -1726,7 +1726,11 @@ class Router:
             parts.append(("matches: " if en else "past bij: ") + ", ".join(matched))
         if who.stadsdeel is not None and area_bound(service):
             parts.append(f"{'district' if en else 'stadsdeel'} {who.stadsdeel}")
-        if who.leeftijd is not None and service.age_range():
+        # An age is a reason only when the service admits it (session 18, outside21x:
+        # o21-02 showed 'leeftijd 8 past (18+)' on the adults' GGD Vangnet, listed by a
+        # safety signal); the conditions still name the service's ages.
+        if (who.leeftijd is not None and service.age_range()
+                and service.admits_age(who.leeftijd)):
             parts.append(
                 f"{'age' if en else 'leeftijd'} {who.leeftijd} "
                 f"{'fits' if en else 'past'} ({service.age_range(lang)})"

@@ -337,7 +337,10 @@ def test_a_question_that_thanks_is_still_a_question(text: str) -> None:
 @pytest.mark.xfail(strict=True, reason=(
     "session 17: since s36-s38 were retired into examples, 'geen geld' with a lost job "
     "puts bijstand (income) level with or before bijzondere bijstand (a one-off cost: a "
-    "second cot and a pram for twins) on the demo map"))
+    "second cot and a pram for twins) on the demo map; session 18 (outside21x): 'past "
+    "bij: net, baan kwijt': the adverb 'net' of 'is net bevallen' matches income-support "
+    "examples ('net ontslagen'); as a weak word it passes, but the retired top-1 fell "
+    "(s17, s29: 'net gescheiden', 'net ontslagen' carry the need's recency): a trade-off"))
 def test_o16_28_a_one_off_cost_is_special_assistance(demo_router: Router) -> None:
     """o16-28 (a maternity nurse: twins, the father lost his job, a cot and a pram)."""
     results = _route(demo_router, "o16-28").results

@@ -140,13 +140,12 @@ def test_personal_data_is_found_before_routing(qid: str, kinds: set[str]) -> Non
 
 # ------------------------------------------------------------------ what does not
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o21-02 (school cook): a boy of 8 who comes to the kitchen every morning gets, besides "
-    "the right child_maltreatment ⚠, a second one: 'Iemand is al dagen niet gezien ...: bel "
-    "nu 112; de politie kan de deur openen' (unseen_person, cue 'niemand + zien + week + "
-    "niemand thuis': 'al weken dezelfde kleren', 'zag', ''s avonds is er niemand thuis'). "
-    "The two desks disagree, so the answer is 'not sure'. He is seen daily."))
 def test_a_child_seen_every_morning_is_not_an_unseen_person(demo_router: Router) -> None:
+    """o21-02 (school cook): a boy of 8 who comes to the kitchen every morning gets the
+    child_maltreatment ⚠ alone, and a sure answer. Found as a strict xfail (unseen_person
+    read 'niemand + zien + week + niemand thuis': "niemand" from the door sign "niemand
+    thuis" and "zien" from "Vandaag zag ik" in another sentence); since session 18
+    (outside21x) "niemand" and "gezien" are one cue, read in one clause."""
     answer = _route(demo_router, "o21-02")
     assert signals(answer) == ["child_maltreatment"]
     assert_danger_first(answer, "child_maltreatment", "veilig-thuis")
@@ -161,16 +160,28 @@ def test_an_old_man_locked_in_by_his_grandson_is_no_child_in_danger(
     assert "child_maltreatment" not in signals(_route(demo_router, "o21-03"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o21-02: GGD Vangnet's 'Waarom' says 'leeftijd 8 past (18+)' for a boy of 8: "
-    "Router._why writes 'past' whenever the person has an age and the service an age "
-    "range, without checking that the age is inside it (the safety signal put the adults' "
-    "service in the top 3)."))
 def test_the_why_never_says_an_age_fits_a_range_it_is_outside(demo_router: Router) -> None:
+    """o21-02: no 'Waarom' says 'leeftijd 8 past (18+)'. Found as a strict xfail (GGD
+    Vangnet, listed by a safety signal); since session 18 (outside21x) Router._why names
+    the age only when the service admits it."""
     for result in _route(demo_router, "o21-02").results:
         for low, high in re.findall(r"leeftijd 8 past \((\d+)(?:–(\d+) jaar|\+)\)",
                                     result.why):
             assert int(low) <= 8 and (not high or int(high) >= 8), result.why
+
+
+@pytest.mark.parametrize(("age", "lang", "shown"), [
+    (8, "nl", ""), (8, "en", ""), (30, "nl", "leeftijd 30 past (18+)"),
+    (30, "en", "age 30 fits (18+)")])
+def test_the_why_names_an_age_only_when_the_service_admits_it(
+        age: int, lang: str, shown: str) -> None:
+    """Session 18 (outside21x): an adults' service listed for a child (by a safety
+    signal) does not say the child's age fits; an age inside the range still does."""
+    from busbaan.routing.context import Person
+    from busbaan.routing.model import Service
+
+    service = Service(id="s", organization_id="o", name="S", minimum_age=18)
+    assert Router._why(service, [], Person(leeftijd=age), lang) == shown
 
 
 @pytest.mark.xfail(strict=True, reason=(
