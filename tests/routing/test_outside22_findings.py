@@ -144,13 +144,12 @@ def test_personal_data_is_found_before_routing(qid: str, kinds: set[str]) -> Non
 
 # ------------------------------------------------------------------ what does not
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o22-03 (dog groomer, en): an old lady of 88 whose nephew has her bank card and left "
-    "grab marks gets a child_maltreatment ⚠ ('Follow the reporting code ... child abuse') "
-    "beside the right elder_abuse one: cue 'nephew + bruis' reads the nephew, the one who "
-    "takes and grabs, as the child in danger, though the question says she is 88 (the same "
-    "cause as outside21's o21-03, 'jongen + hem opsluiten')."))
 def test_an_old_lady_robbed_by_her_nephew_is_no_child_in_danger(demo_router: Router) -> None:
+    """o22-03 (dog groomer, en): an old lady of 88 whose nephew has her bank card and left
+    grab marks gets the elder_abuse ⚠ only. Found as a strict xfail (cue 'nephew + bruis'
+    read the nephew as the child in danger); since session 18's merge the subject before
+    the cue's verb rules it out (falsewarn's `_subject_before_object`, written for
+    outside21's o21-03)."""
     assert signals(_route(demo_router, "o22-03")) == ["elder_abuse"]
 
 
@@ -166,15 +165,12 @@ def test_power_switched_off_is_no_night_without_a_bed(demo_router: Router) -> No
     assert answer.confident
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o22-01 (farrier): 'haar oog dicht en paars', 'hij had haar tegen de stalmuur "
-    "gegooid', 'ze verstijfde toen hij binnenkwam': on the demo map the ⚠ comes only from "
-    "the nearest examples (cue 'examples') and the answer is 'not sure' (733), the "
-    "Voedselbank second on 'eten'; on the benchmark map (no examples) there is no ⚠ at "
-    "all. No partner_violence cue reads a partner thrown against a wall or an eye shut "
-    "purple."))
 def test_a_woman_thrown_against_a_wall_by_her_husband_is_partner_violence(
         router: Router) -> None:
+    """o22-01 (farrier): 'haar oog dicht en paars', 'hij had haar tegen de stalmuur
+    gegooid', 'ze verstijfde toen hij binnenkwam'. Found as a strict xfail (no cue reads a
+    partner thrown against a wall); since session 18's merge the ⚠ read from the examples
+    (dangerwide: kin desks, share 0.4) gives partner_violence."""
     assert "partner_violence" in signals(_route(router, "o22-01"))
 
 
