@@ -422,9 +422,15 @@ SESSION17_START: dict[str, tuple[str, ...]] = {
     "heldout_s17": ("0.840", "0.993", "104/108", "206/300 (68.7 %)", "193/206 (93.7 %)"),
 }
 #: Main at the start of session 18 (797e54c, before s39-s42 were retired), measured at the
-#: end of the session (bench/measure.py, the benchmark day): top-1, top-3, safety in top 3,
-#: coverage, right when confident.
-SESSION18_START: dict[str, tuple[str, ...]] = {}
+#: end of the session (08:09 UTC, 2026-12-07, bench/measure.py, the benchmark day): top-1,
+#: top-3, safety in top 3, coverage, right when confident.
+SESSION18_START: dict[str, tuple[str, ...]] = {
+    "heldout43": ("0.870", "0.980", "34/36", "63/100 (63.0 %)", "59/63 (93.7 %)"),
+    "heldout44": ("0.760", "0.950", "35/36", "63/100 (63.0 %)", "53/63 (84.1 %)"),
+    "heldout45": ("0.870", "0.990", "36/36", "78/100 (78.0 %)", "72/78 (92.3 %)"),
+    "heldout_s18": ("0.833", "0.973", "105/108", "204/300 (68.0 %)", "184/204 (90.2 %)"),
+    "heldout46": ("0.780", "0.970", "66/70", "70/100 (70.0 %)", "62/70 (88.6 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
