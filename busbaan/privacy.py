@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import simplemma
 
@@ -536,6 +537,24 @@ def _is_place(text: str) -> bool:
     return canonical_area(text) is not None
 
 
+def _iso_names(domain: str, entries: Iterable[Any], fields: tuple[str, ...]) -> set[str]:
+    """The ``fields`` of pycountry's ``entries`` as written there and in Dutch (its
+    ``domain`` translation, Debian's iso-codes), folded."""
+    import gettext
+
+    import pycountry
+
+    dutch = gettext.translation(domain, pycountry.LOCALES_DIR, languages=["nl"],
+                                fallback=True)
+    names: set[str] = set()
+    for entry in entries:
+        for field in fields:
+            value = getattr(entry, field, None)
+            if value:
+                names |= {_fold(value), _fold(dutch.gettext(value))}
+    return names
+
+
 @functools.cache
 def _countries() -> frozenset[str]:
     """Every country's name in English and Dutch, folded: ISO 3166-1 as kept by Debian's
@@ -543,19 +562,10 @@ def _countries() -> frozenset[str]:
     Dutch translations). Session 18: a newcomer's "In Oekraïne hij had ..." or "In Turkije
     ik was leraar" was refused as a name (a capitalised word at a sentence's start and a
     country no dictionary knows)."""
-    import gettext
-
     import pycountry
 
-    dutch = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"],
-                                fallback=True)
-    names: set[str] = set()
-    for country in pycountry.countries:
-        for field in ("name", "common_name", "official_name"):
-            value = getattr(country, field, None)
-            if value:
-                names |= {_fold(value), _fold(dutch.gettext(value))}
-    return frozenset(names)
+    return frozenset(_iso_names("iso3166-1", pycountry.countries,
+                                ("name", "common_name", "official_name")))
 
 
 @functools.cache
@@ -568,15 +578,9 @@ def _places_abroad() -> frozenset[str]:
     pair: "Kabul Ahmadi"), and whole for the regions of two words ("Addis Ababa").
     Session 18 (refusals). A subdivision that is a common given name (:data:`_FIRST_NAMES`:
     "Victoria"; "Florida" is none) is left out."""
-    import gettext
-
     import pycountry
 
-    dutch = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["nl"],
-                                fallback=True)
-    names: set[str] = set()
-    for subdivision in pycountry.subdivisions:
-        names |= {_fold(subdivision.name), _fold(dutch.gettext(subdivision.name))}
+    names = _iso_names("iso3166-2", pycountry.subdivisions, ("name",))
     return frozenset(n for n in names if n and n not in _FIRST_NAMES)
 
 

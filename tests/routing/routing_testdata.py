@@ -72,6 +72,10 @@ class OutsideQuestions:
     def text(self, qid: str) -> str:
         return str(self.rows[qid]["question"]).replace("{bsn}", TEST_BSN)
 
+    def row(self, qid: str) -> dict[str, Any]:
+        """Question ``qid``'s row with its text filled in (:meth:`text`)."""
+        return {**self.rows[qid], "question": self.text(qid)}
+
     def fits(self, qid: str) -> list[str]:
         """What a good professional names first, or would also accept there."""
         row = self.rows[qid]

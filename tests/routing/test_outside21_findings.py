@@ -41,17 +41,11 @@ from busbaan.wegwijzer import parse_question
 
 OUTSIDE = OutsideQuestions("../../../docs/notes/outside21-questions.jsonl")
 QUESTIONS = OUTSIDE.rows
-_q, _fits = OUTSIDE.text, OUTSIDE.fits
+_q, _fits, _row = OUTSIDE.text, OUTSIDE.fits, OUTSIDE.row
 
 
 def _route(router: Router, qid: str) -> Any:
     return OUTSIDE.route(router, qid, clean=True)
-
-
-def _row(qid: str) -> dict[str, Any]:
-    row = dict(QUESTIONS[qid])
-    row["question"] = _q(qid)
-    return row
 
 
 def test_the_set_is_what_the_brief_asked_for() -> None:
