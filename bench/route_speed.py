@@ -28,10 +28,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "socialmap"
-#: The retired question sets (held-out sets s3-s42, retired by session 18): the sets of
-#: 2026-12-16 (s43-s45 and the safety gate s46) are held out and never read here.
-RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-1[0-5]-*.jsonl")
-HELD_OUT = "2026-12-16"
+#: The retired question sets (held-out sets s3-s46, retired by session 19): the sets of
+#: 2026-12-17 (s47-s49 and the safety gate s50) are held out and never read here.
+RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-1[0-6]-*.jsonl")
+HELD_OUT = "2026-12-17"
 
 
 def retired() -> list[dict]:

@@ -318,16 +318,38 @@ SESSION17_END: dict[str, tuple[str, ...]] = {
 #: from desk to desk, help that stopped, tried alone, a service not wanted; s44: told
 #: through the body -- an illness, a hospital stay, a disability, a pregnancy or a baby,
 #: ageing, a tired mind; s45: numbers and amounts -- euros, debts, hours and counts, shares,
-#: sizes and distances, durations), frozen at the start of session 18, before any router
-#: change of the session was merged; and s46, the session's safety gate (70 dangers, 30 near
-#: misses). Aggregates only.
+#: sizes and distances, durations), frozen at 06:09-06:11 UTC on 2026-12-07, before any
+#: router change of session 18 was merged, and measured once, at its end; with them s46,
+#: the session's safety gate (70 dangers, 30 near misses, no ordinary rows), measured on
+#: every safety change of the session before it was merged. Retired into example files in
+#: session 19 (bench/asked_examples.py).
 SESSION18_HELDOUT = {"heldout43": "frozen-2026-12-16-s43.jsonl",
                      "heldout44": "frozen-2026-12-16-s44.jsonl",
-                     "heldout45": "frozen-2026-12-16-s45.jsonl"}
-#: The safety gate of session 18 (not a goal set: dangers and near misses only).
-SESSION18_GATE = {"heldout46": "frozen-2026-12-16-s46.jsonl"}
+                     "heldout45": "frozen-2026-12-16-s45.jsonl",
+                     "heldout46": "frozen-2026-12-16-s46.jsonl"}
+#: The end of session 18 (19f46c6; fe8822e answers the same), its one measurement of
+#: s43-s45 and of the gate s46 (2026-12-07 08:09 UTC, measure.py, the benchmark day).
+SESSION18_END: dict[str, tuple[str, ...]] = {
+    "heldout43": ("0.900", "0.990", "35/36", "70/100 (70.0 %)", "67/70 (95.7 %)"),
+    "heldout44": ("0.770", "0.970", "36/36", "64/100 (64.0 %)", "57/64 (89.1 %)"),
+    "heldout45": ("0.870", "0.990", "36/36", "80/100 (80.0 %)", "74/80 (92.5 %)"),
+    "heldout46": ("0.780", "0.970", "66/70", "73/100 (73.0 %)", "66/73 (90.4 %)"),
+}
+#: Session 19's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s47: written as spoken -- typos, sound-spelling, words glued or split,
+#: autocorrect, no capitals or punctuation; s48: young voices -- pupils, students, young
+#: workers and parents, care leavers, young carers, and those near them; s49: the home and
+#: the street -- the house, the building, the neighbours, the street and the neighbourhood,
+#: moving, living with others), frozen at the start of session 19, before any router change
+#: of the session was merged; and s50, the session's safety gate (70 dangers, 30 near
+#: misses). Aggregates only.
+SESSION19_HELDOUT = {"heldout47": "frozen-2026-12-17-s47.jsonl",
+                     "heldout48": "frozen-2026-12-17-s48.jsonl",
+                     "heldout49": "frozen-2026-12-17-s49.jsonl"}
+#: The safety gate of session 19 (not a goal set: dangers and near misses only).
+SESSION19_GATE = {"heldout50": "frozen-2026-12-17-s50.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s18"
+POOL = "heldout_s19"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -431,6 +453,10 @@ SESSION18_START: dict[str, tuple[str, ...]] = {
     "heldout_s18": ("0.833", "0.973", "105/108", "204/300 (68.0 %)", "184/204 (90.2 %)"),
     "heldout46": ("0.780", "0.970", "66/70", "70/100 (70.0 %)", "62/70 (88.6 %)"),
 }
+#: Main at the start of session 19 (fe8822e, before s43-s46 were retired), measured at the
+#: end of the session (bench/measure.py, the benchmark day): top-1, top-3, safety in top 3,
+#: coverage, right when confident.
+SESSION19_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -496,14 +522,19 @@ RETIRED = (
     ("heldout41", "s41 (held out in session 17; examples since session 18, its own left out)"),
     ("heldout42", "s42 (the safety gate of session 17; examples since session 18, its own "
      "left out)"),
+    ("heldout43", "s43 (held out in session 18; examples since session 19, its own left out)"),
+    ("heldout44", "s44 (held out in session 18; examples since session 19, its own left out)"),
+    ("heldout45", "s45 (held out in session 18; examples since session 19, its own left out)"),
+    ("heldout46", "s46 (the safety gate of session 18; examples since session 19, its own "
+     "left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout43", "held out s43, session 18 (never looked at)"),
-    ("heldout44", "held out s44, session 18 (never looked at)"),
-    ("heldout45", "held out s45, session 18 (never looked at)"),
-    (POOL, "held out s43–s45 pooled"),
-    ("heldout46", "the safety gate s46, session 18 (never looked at)"),
+    ("heldout47", "held out s47, session 19 (never looked at)"),
+    ("heldout48", "held out s48, session 19 (never looked at)"),
+    ("heldout49", "held out s49, session 19 (never looked at)"),
+    (POOL, "held out s47–s49 pooled"),
+    ("heldout50", "the safety gate s50, session 19 (never looked at)"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -799,6 +830,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION15_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION16_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION17_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION18_HELDOUT.items()),
     ]
 
 
@@ -1306,12 +1338,21 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 17 (0405364), its one measurement | "
                           + " | ".join(SESSION17_END[key]) + " |")
             before.append(retired_row(key, since=18))
+    for key in SESSION18_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 18)")
+            if key in SESSION18_START:
+                before.append("| main at the start of session 18 (797e54c), same run as its "
+                              "end | " + " | ".join(SESSION18_START[key]) + " |")
+            before.append("| end of session 18 (19f46c6), its one measurement | "
+                          + " | ".join(SESSION18_END[key]) + " |")
+            before.append(retired_row(key, since=19))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION18_START:
-                before.append("| main at the start of session 18 (797e54c), same run | "
-                              + " | ".join(SESSION18_START[key]) + " |")
+            if key in SESSION19_START:
+                before.append("| main at the start of session 19 (fe8822e), same run | "
+                              + " | ".join(SESSION19_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1330,7 +1371,7 @@ def render(figures: dict[str, Any]) -> str:
                             "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
-                            *SESSION17_HELDOUT, POOL)
+                            *SESSION17_HELDOUT, *SESSION18_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1345,8 +1386,8 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
-                            *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION18_GATE,
-                            "own",
+                            *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION19_HELDOUT,
+                            *SESSION19_GATE, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1432,7 +1473,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s43–s45 pooled, session 18",
+    tname = {POOL: "held out s47–s49 pooled, session 19",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1508,12 +1549,15 @@ def render(figures: dict[str, Any]) -> str:
         "(`tests/data/socialmap/frozen-2026-12-14-s36.jsonl`, `-s37` and `-s38`, measured "
         "once at the end of session 16) from session 17 on, and those of session 17 "
         "(`tests/data/socialmap/frozen-2026-12-15-s39.jsonl`, `-s40` and `-s41`, measured "
-        "once at the end of session 17, with its safety gate `-s42`) from session 18 on. "
-        "The held-out sets of session 18 "
-        "(`tests/data/socialmap/frozen-2026-12-16-s43.jsonl`, `-s44` and `-s45`, 100 "
+        "once at the end of session 17, with its safety gate `-s42`) from session 18 on, "
+        "and those of session 18 "
+        "(`tests/data/socialmap/frozen-2026-12-16-s43.jsonl`, `-s44` and `-s45`, measured "
+        "once at the end of session 18, with its safety gate `-s46`) from session 19 on. "
+        "The held-out sets of session 19 "
+        "(`tests/data/socialmap/frozen-2026-12-17-s47.jsonl`, `-s48` and `-s49`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
-        "pooled; the session's safety gate `-s46` (70 dangers, 30 near misses) is shown "
+        "pooled; the session's safety gate `-s50` (70 dangers, 30 near misses) is shown "
         "beside them.",
         "",
         *side,
@@ -1681,7 +1725,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s43-s46; for work on the router: they "
+        help="leave the current held-out sets out (s47-s50; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1747,11 +1791,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                  if (LOCAL / name).exists()}
     session17 = {key: read_jsonl(LOCAL / name) for key, name in SESSION17_HELDOUT.items()
                  if (LOCAL / name).exists()}
-    session18 = {key: read_jsonl(LOCAL / name)
-                 for key, name in (SESSION18_HELDOUT | SESSION18_GATE).items()
+    session18 = {key: read_jsonl(LOCAL / name) for key, name in SESSION18_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session19 = {key: read_jsonl(LOCAL / name)
+                 for key, name in (SESSION19_HELDOUT | SESSION19_GATE).items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if all(key in session18 for key in SESSION18_HELDOUT):
-        session18[POOL] = [q for key in SESSION18_HELDOUT for q in session18[key]]
+    if all(key in session19 for key in SESSION19_HELDOUT):
+        session19[POOL] = [q for key in SESSION19_HELDOUT for q in session19[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1827,7 +1873,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION16_HELDOUT},
         **{key: None for key in SESSION17_HELDOUT},
         **{key: None for key in SESSION18_HELDOUT},
-        **{key: None for key in SESSION18_GATE},
+        **{key: None for key in SESSION19_HELDOUT},
+        **{key: None for key in SESSION19_GATE},
         POOL: None,
     }
     if not args.quick:
@@ -1852,7 +1899,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               + list(session11.items()) + list(session12.items())
               + list(session13.items()) + list(session14.items())
               + list(session15.items()) + list(session16.items())
-              + list(session17.items()) + list(session18.items()))
+              + list(session17.items()) + list(session18.items())
+              + list(session19.items()))
     for key, questions in named:
         figures |= {f"{name}_{key}" if name else key: value for name, value in
                     set_figures(router_for(key), questions, day).items()}

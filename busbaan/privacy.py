@@ -333,6 +333,11 @@ _PLACE_WORDS = frozenset({
     # probe32-009, was refused as a name)
     "nummer", "huisnummer", "nr"})
 _FLOOR = re.compile(r"^(?:\d+|[a-zë]+)-?hoog(?:-?(?:achter|voor))?$")
+#: A dwelling named in lower case ("de meneer van de benedenwoning", "mevrouw van de
+#: bovenwoning", "de meneer van het hoekhuis", "van de flat"): where a neighbour lives,
+#: like the floor above. Session 19: a retired s44 question ("De dove meneer van de
+#: benedenwoning") was refused as a name when it became an example.
+_DWELLING = re.compile(r"^[a-zë]*(?:woning|huis|flat|portiek|galerij)$")
 
 
 def _from_a_place(rest: Sequence[str]) -> bool:
@@ -342,7 +347,8 @@ def _from_a_place(rest: Sequence[str]) -> bool:
         return False
     tail = [w for w in rest[1:] if w not in ("de", "het", "'t", "’t")]
     return bool(tail) and all(
-        w.islower() and (w in _PLACE_WORDS or _FLOOR.match(w) is not None) for w in tail)
+        w.islower() and (w in _PLACE_WORDS or _FLOOR.match(w) is not None
+                         or _DWELLING.match(w) is not None) for w in tail)
 
 
 # ------------------------------------------------------------ names without a title
