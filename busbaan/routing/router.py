@@ -201,9 +201,11 @@ ELDERLY_AGE = 60
 #: 888 (certified: pooled bound 0.976, 2,124/2,166 right out of fold).
 #: Then the session's work merged (dangerwide, falsewarn, outside21x, refusals, outside22;
 #: 3,086 plain answers): 887 (certified: pooled bound 0.977, 2,134/2,176 right out of fold).
-CALIBRATION: tuple[float, ...] = (-11.423, 14.248, 25.386, 1.464, 0.124, 0.396, -1.006,
-                                  -2.016, -0.746)
-CONFIDENT_AT = 887
+#: Session 19: refitted with s43-s45 and the gate s46 retired too (3,316 plain answers):
+#: 910 (certified: pooled bound 0.980, 2,094/2,128 right out of fold).
+CALIBRATION: tuple[float, ...] = (-12.506, 14.78, 26.541, 1.339, -0.016, 0.542, -0.33,
+                                  -1.567, -1.035)
+CONFIDENT_AT = 910
 
 
 #: The ``unexplained`` feature is full at this many of the question's words that earned
