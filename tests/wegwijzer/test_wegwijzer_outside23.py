@@ -16,7 +16,7 @@ from typing import Any
 
 import nio
 
-from busbaan.devstack.people import NOTICE_KEY
+from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY
 from tests.wegwijzer.conftest import ROUTE_KEY, MakePerson, in_reply_to
 
 ARABIC = ("جارتي في الطابق الثاني زوجها يضربها كل ليلة، سمعت صراخ الأطفال البارحة ورأيت "
@@ -44,7 +44,8 @@ async def test_a_question_the_bot_cannot_read_points_to_112(make_person: MakePer
                                                               bot_id: str) -> None:
     """Arabic script, emoji only and Turkish: each refused with its own errcode, no
     services, and the last line of the text (and of what Element shows) is the plain
-    pointer to 112 in the refusal's language; a question the bot reads gets no such line.
+    pointer to 112 in the refusal's language, and `!baan mens` after it finds no answer
+    and says what a question needs; a question the bot reads gets no such line.
     The Turkish one is answered in English: guess_lang counts Turkish "her" (every) as
     the English word (outside23, reported, low)."""
     asker = await make_person()
@@ -58,6 +59,11 @@ async def test_a_question_the_bot_cannot_read_points_to_112(make_person: MakePer
         assert ROUTE_KEY not in refused
         assert refused["body"].splitlines()[-1] == line, refused["body"]
         assert refused["formatted_body"].endswith(f"<br>{line}")
+        # a human after it: no answer to open a lane from, said without calling the
+        # question personal data only (it read so after the Arabic one)
+        lane = await asker.command(dm, "!baan mens")
+        assert lane[REPLY_KEY]["errcode"] == "BB_NO_ANSWER", lane["body"]
+        assert "Nederlandse of Engelse woorden" in lane["body"], lane["body"]
     answered = await _asked(asker, dm, "cliënt van 58 kan de energierekening niet betalen")
     assert answered[NOTICE_KEY]["kind"] == "route.answer"
     assert "Bel 112" not in answered["body"]
