@@ -907,7 +907,12 @@ class WegwijzerBot:
             question, answer = await self.ask(text, lang, earlier, markup=markup)
         except BusbaanError as exc:
             await self._refused(sender, exc)
-            content = notice_content(kind="route.refused", body=exc.message(lang),
+            # a question the router reads as neither Dutch nor English has no language of
+            # its own to answer in: a chance English word (Turkish "her", every) must not
+            # choose English; Dutch, the default (outside23: an elder abuse told in
+            # Turkish got its refusal and its 112 line in English)
+            said = "nl" if exc.errcode == "BB_LANGUAGE" else lang
+            content = notice_content(kind="route.refused", body=exc.message(said),
                                      data=error_data(exc))
             content["m.relates_to"] = relates
             return content, None

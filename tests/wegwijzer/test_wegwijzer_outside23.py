@@ -44,16 +44,15 @@ async def test_a_question_the_bot_cannot_read_points_to_112(make_person: MakePer
                                                               bot_id: str) -> None:
     """Arabic script, emoji only and Turkish: each refused with its own errcode, no
     services, and the last line of the text (and of what Element shows) is the plain
-    pointer to 112 in the refusal's language, and `!baan mens` after it finds no answer
-    and says what a question needs; a question the bot reads gets no such line.
-    The Turkish one is answered in English: guess_lang counts Turkish "her" (every) as
-    the English word (outside23, reported, low)."""
+    pointer to 112, in Dutch, and `!baan mens` after it finds no answer and says what a
+    question needs; a question the bot reads gets no such line. The Turkish one was
+    answered in English (guess_lang counts Turkish "her", every, as the English word): a
+    question in neither language is refused in Dutch, the default."""
     asker = await make_person()
     dm = await asker.dm(bot_id)
-    dutch, english = "Is er direct gevaar? Bel 112.", "In immediate danger? Call 112."
-    for body, errcode, line in [(ARABIC, "BB_NO_WORDS", dutch),
-                                ("😢🙏🏽🆘", "BB_NO_WORDS", dutch),
-                                (TURKISH, "BB_LANGUAGE", english)]:
+    line = "Is er direct gevaar? Bel 112."
+    for body, errcode in [(ARABIC, "BB_NO_WORDS"), ("😢🙏🏽🆘", "BB_NO_WORDS"),
+                          (TURKISH, "BB_LANGUAGE")]:
         refused = await _asked(asker, dm, body)
         assert refused[NOTICE_KEY]["errcode"] == errcode, refused["body"]
         assert ROUTE_KEY not in refused
