@@ -907,7 +907,12 @@ class WegwijzerBot:
             question, answer = await self.ask(text, lang, earlier, markup=markup)
         except BusbaanError as exc:
             await self._refused(sender, exc)
-            content = notice_content(kind="route.refused", body=exc.message(lang),
+            # a question the router reads as neither Dutch nor English has no language of
+            # its own to answer in: a chance English word (Turkish "her", every) must not
+            # choose English; Dutch, the default (outside23: an elder abuse told in
+            # Turkish got its refusal and its 112 line in English)
+            said = "nl" if exc.errcode == "BB_LANGUAGE" else lang
+            content = notice_content(kind="route.refused", body=exc.message(said),
                                      data=error_data(exc))
             content["m.relates_to"] = relates
             return content, None
@@ -1315,15 +1320,17 @@ def last_question_refused() -> NotFound:
     """The person's newest question in this room was not answered (refused: personal
     data, no words, another language, empty), so no answer is "the last one" for
     `!goed`, `!fout` or `!baan` (outside7 finding 4; outside14: also when it was their
-    first question there)."""
+    first question there). It names every reason a question is refused, not one:
+    after a question in Arabic script, "(zonder persoonsgegevens)" alone read as if it
+    had held personal data (outside23)."""
     return NotFound(
         "Je laatste vraag heb ik niet beantwoord, dus er is geen antwoord om te "
         "beoordelen of om een baan uit te openen; er is niets opgeslagen. Stel de "
-        "vraag opnieuw (zonder persoonsgegevens), of reageer op het antwoord dat "
-        "je bedoelt.",
+        "vraag opnieuw (in gewone Nederlandse of Engelse woorden, zonder "
+        "persoonsgegevens), of reageer op het antwoord dat je bedoelt.",
         "I did not answer your last question, so there is no answer to rate or to "
-        "open a lane from; nothing was stored. Ask the question again (without "
-        "personal data), or reply to the answer you mean.",
+        "open a lane from; nothing was stored. Ask the question again (in plain Dutch "
+        "or English words, without personal data), or reply to the answer you mean.",
         errcode="BB_NO_ANSWER", data={"reason": "last_question_refused"})
 
 

@@ -91,6 +91,12 @@ MAX_LETTER_CHARS = 20_000
 #: Dutch function words frame it: then it is Dutch read in part (:func:`language_of`).
 LANGUAGE_MIN_WORDS = 4
 LANGUAGE_MIN_SHARE = 0.6
+#: The one line a question the router cannot read (no words: emoji or another script,
+#: BB_NO_WORDS; another language, BB_LANGUAGE) gets beside the request to ask again: the
+#: safety signals read only Dutch and English, so a danger written in Arabic or Turkish
+#: ("her husband beats her every night") got no ⚠ and no pointer to help (outside22's
+#: finding 11; the lead's decision in session 19). One place, both languages.
+UNREADABLE_DANGER = ("Is er direct gevaar? Bel 112.", "In immediate danger? Call 112.")
 #: Below this top score (per mille) the router has no confident answer.
 DEFAULT_THRESHOLD = 250
 #: The raw score that maps to 500 per mille (score = raw / (raw + HALF_SCORE)).
@@ -949,9 +955,10 @@ class Router:
         if not words(question):
             raise UsageError(
                 "Ik lees geen woorden in je vraag (alleen tekens, emoji of een ander schrift). "
-                "Stel de vraag in het Nederlands of het Engels, in een paar gewone woorden.",
+                "Stel de vraag in het Nederlands of het Engels, in een paar gewone woorden.\n"
+                + UNREADABLE_DANGER[0],
                 "I read no words in your question (only signs, emoji or another script). Ask "
-                "in Dutch or English, in a few plain words.",
+                "in Dutch or English, in a few plain words.\n" + UNREADABLE_DANGER[1],
                 errcode="BB_NO_WORDS",
             )
         reading = language_of(self.analyzer.readable(question[:MAX_QUESTION_CHARS]))
@@ -959,10 +966,10 @@ class Router:
             raise UsageError(
                 "Ik herken de taal van deze vraag niet: ik lees Nederlands en Engels. Stel "
                 "de vraag in het Nederlands of het Engels (eenvoudige woorden zijn goed), of "
-                "vraag een collega die de taal spreekt om mee te kijken.",
+                "vraag een collega die de taal spreekt om mee te kijken.\n" + UNREADABLE_DANGER[0],
                 "I do not recognise the language of this question: I read Dutch and "
                 "English. Ask in Dutch or English (plain words are fine), or ask a colleague "
-                "who speaks the language to help.",
+                "who speaks the language to help.\n" + UNREADABLE_DANGER[1],
                 errcode="BB_LANGUAGE",
             )
         truncated = len(question) > MAX_QUESTION_CHARS
