@@ -34,7 +34,10 @@ every answer ("before": a miss is not kept) and keeping a miss ``absent`` second
 answer. The benchmark map names intake aliases that do not exist on this homeserver.
 
 Run: ``.venv/bin/python -m bench.wegwijzer [--rounds N] [--first N] [--together K]
-[--aliascache]``.
+[--aliascache]``. The first answer of a chat beside the later ones, alone (session 19,
+speed): ``.venv/bin/python -m bench.wegwijzer --rounds 0 --first 6 --together 5``; each
+row gives the load average its rooms began at. ``bench.first_trace`` shows, per step,
+where such a first answer's time went.
 Prints tables; never fails on a number (benchmarks are not tests).
 """
 
@@ -142,6 +145,9 @@ async def _first_answer(hs: Homeserver, base: Path, bot_id: str, name: str, text
 
     person.client.keys_claim = counted
     try:
+        # the 1-minute load average as this room began (the machine is shared: a figure
+        # is read beside the load it was taken at; session 19, speed)
+        load = os.getloadavg()[0]
         start = time.perf_counter()
         dm = await person.dm(bot_id, encrypted=True, timeout=60)
         ready = time.perf_counter() - start
@@ -149,7 +155,7 @@ async def _first_answer(hs: Homeserver, base: Path, bot_id: str, name: str, text
                                                        with_send=True)
         claimed = claims[0]
         later = [(await _timed(person, dm, q, NOTICE_KEY))[:2] for q in again]
-        return {"ready": ready, "first": first, "first_bot": first_bot,
+        return {"ready": ready, "first": first, "first_bot": first_bot, "load": load,
                 "first_send": first_send, "claimed": claimed,
                 "second": later[0][0] if later else float("nan"),
                 "later": [s for s, _ in later], "later_bot": [b for _, b in later]}
@@ -322,8 +328,8 @@ def _print_firsts(firsts: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
     print("\n| new encrypted DM (wait for the bot to join, then ask) | bot | rooms | DM "
           "ready p50 s | FIRST answer p50 / p95 / max | client's send of the first p50 / "
           "p95 | client claimed a key of the bot | bot part of the first p50 / p95 | "
-          f"LATER answers ({LATER} per room) p50 / p95 | bot part of the later p50 / p95 |"
-          "\n|---|---|---|---|---|---|---|---|---|---|")
+          f"LATER answers ({LATER} per room) p50 / p95 | bot part of the later p50 / p95 | "
+          "load (1 min) min-max |\n|---|---|---|---|---|---|---|---|---|---|---|")
 
     def two(values: list[float]) -> str:
         return (f"{statistics.median(values) * 1000:.0f} / {pct(values, 0.95) * 1000:.0f}"
@@ -344,7 +350,8 @@ def _print_firsts(firsts: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
                   f"{two(col('first'))} / {max(col('first')) * 1000:.0f} | "
                   f"{two(col('first_send'))} | "
                   f"{sum(1 for r in rows if r['claimed'])} of {len(rows)} | "
-                  f"{two(col('first_bot'))} | {two(later)} | {two(later_bot)} |")
+                  f"{two(col('first_bot'))} | {two(later)} | {two(later_bot)} | "
+                  f"{min(col('load')):.1f}-{max(col('load')):.1f} |")
 
 
 def _print_aliascache(ab: dict[str, dict[str, list[float]]]) -> None:

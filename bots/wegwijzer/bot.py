@@ -548,9 +548,13 @@ class WegwijzerBot:
         question = self.check(raw, today=today)
         if earlier:
             question = follow_up(earlier, question)
-        answer = self.router.route(question.text, question.context, limit=SHOWN, lang=lang,
-                                   learned=self.learned, semantic=semantic, today=today)
-        return question, answer
+        return question, self._routed(question, lang, semantic, today)
+
+    def _routed(self, question: Question, lang: str, semantic: Mapping[str, float] | None,
+                today: dt.date) -> RouteAnswer:
+        """The router's answer to a checked question (:meth:`check`, :func:`follow_up`)."""
+        return self.router.route(question.text, question.context, limit=SHOWN, lang=lang,
+                                 learned=self.learned, semantic=semantic, today=today)
 
     @property
     def known_names(self) -> str:
@@ -600,7 +604,9 @@ class WegwijzerBot:
         if self.semantic is not None and self.semantic.ready:
             semantic = await asyncio.to_thread(
                 functools.partial(self.semantic.similarities, question.text, today=today))
-        return self.route(raw, lang, semantic, today=today, earlier=earlier)
+        # the question checked above, not checked again by :meth:`route` (the personal-data
+        # check ran twice on every answer; session 19, speed)
+        return question, self._routed(question, lang, semantic, today)
 
     async def _no_lane(self, answer: RouteAnswer, asker: str,
                        lang: str) -> tuple[dict[str, str], dict[str, str]]:
