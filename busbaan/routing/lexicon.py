@@ -294,42 +294,6 @@ WEAK_WORDS: frozenset[str] = _wordset(
     heet heten heette heetten
     """
 )
-#: The English forms of the everyday words above (Van Dale Nederlands-Engels, the
-#: entry's first sense, in the forms an English question writes them): an English
-#: question weighed "month", "last", "lives", "came back", "turns out" and "now" as
-#: need words where a Dutch one weighs "maand", "vorige", "woont", "kwam" and "nu" as
-#: everyday or stop words (session 19, body44: the retired s44's English questions
-#: about a body, "hospital since a brain injury ... before her birthday next month",
-#: "an ambulance came last week ... she comes back in two weeks", went to the desks
-#: whose examples share the week, not the need). Left out on purpose: the people
-#: ("man", "woman", "neighbour", "family", "friend": the map's English table
-#: translates some of them into a service's word; session 12 measured "neighbour" as
-#: a loss), "alone" (read as loneliness, :func:`.text.alone_sense`), "walk" and
-#: "stand" (a body that cannot: the need itself in the map's aids), "start", "new"
-#: and "home" (a job or a home that is the need), "spring" and "fall" (homographs),
-#: and the English words a Dutch question writes with another sense (the folded word
-#: is read whatever the language): "bad" (a bath), "last" ("last van": a nuisance),
-#: "taken" (tasks), "kind" (a child).
-ENGLISH_WEAK: frozenset[str] = _wordset(
-    """
-    big small old good long short little lot lots often again whole really bit
-    couple twice first previous next
-    make makes made making does doing done sit sits sat sitting lie lies lay lying
-    keep keeps kept keeping give gives gave given giving take takes took taking
-    see sees saw seen seeing look looks looked looking know knows knew known think
-    thinks thought find finds found finding talk talks talked talking say says said
-    saying tell tells told telling like
-    will want wanted must gone went come comes coming become becomes became get gets
-    getting stay stays stayed staying turn turns turned turning
-    day days week weeks month months year years time times moment period
-    thing things stuff way sort side part piece
-    live lives lived living
-    already still yet suddenly actually just simply meanwhile since now anymore
-    back ever even
-    problem problems issue issues question questions situation idea
-    """
-)
-WEAK_WORDS = WEAK_WORDS | ENGLISH_WEAK
 
 #: Dutch function words that Snowball's Dutch list lacks, which say nothing of a need
 #: wherever they stand in a question (ANS, the grammar of Dutch):
@@ -342,7 +306,11 @@ WEAK_WORDS = WEAK_WORDS | ENGLISH_WEAK
 #: - the subordinating conjunctions (ANS 10.3: "voordat", "nadat", "terwijl", "zodat",
 #:   "tenzij" ...; Snowball's English list holds "before", "after", "while", its Dutch
 #:   list not their Dutch forms; first found by misses39, session 18, never merged);
-#: - the fused prepositions "ter" and "ten" ("slecht ter been", "ten minste").
+#: - the fused prepositions "ter" and "ten" ("slecht ter been", "ten minste");
+#: - "niks", the spoken form of the stop word "niets" (Van Dale: niks, spreektaal voor
+#:   niets), and "us", the object form of "we", which Snowball's English list lacks
+#:   while its Dutch list holds "ons" ("Our son now tells us ..." weighed "us" in the ask
+#:   at the ask's weight; session 19, body44).
 #:
 #: Not joined into :data:`STOPWORDS`: the safety reader reads that list and skips a cue
 #: of stop words only, and its cues are written with "terwijl", "tenzij" ("terwijl ze
@@ -358,14 +326,8 @@ PRONOMINAL_ADVERBS: frozenset[str] = frozenset(
 CONJUNCTIONS: frozenset[str] = _wordset(
     "voordat nadat totdat terwijl zodra zodat hoewel doordat tenzij zolang indien mits"
 )
-#: English indefinite pronouns whose Dutch forms ("iets", "niets", "iemand") are stop
-#: words (Van Dale Nederlands-Engels; first listed by misses39, session 18: "something"
-#: and "nothing"). "everything", "anything" and "nobody" are left out: "everything
-#: piles up" (being overwhelmed) and "nobody visits" (loneliness) say the need, as the
-#: Dutch "alles" in its sense and "niemand" (not stop words) do.
-ENGLISH_INDEFINITES: frozenset[str] = _wordset("something nothing somebody anyone anybody")
 QUESTION_STOPWORDS: frozenset[str] = (
-    PRONOMINAL_ADVERBS | CONJUNCTIONS | ENGLISH_INDEFINITES | _wordset("ter ten")
+    PRONOMINAL_ADVERBS | CONJUNCTIONS | _wordset("ter ten niks us")
 ) - STOPWORDS
 
 #: Verbs of saying, telling, asking and of how someone came across (verba dicendi and
