@@ -295,41 +295,6 @@ WEAK_WORDS: frozenset[str] = _wordset(
     """
 )
 
-#: Dutch function words that Snowball's Dutch list lacks, which say nothing of a need
-#: wherever they stand in a question (ANS, the grammar of Dutch):
-#:
-#: - the pronominal adverbs (ANS 8.8, "voornaamwoordelijke bijwoorden"): "er", "daar",
-#:   "hier", "waar" with a preposition ("daarbij", "ermee", "waarvoor", "hierover"); a
-#:   few are hand-made stop words above ("daarmee", "daarvoor", "erbij"), the rest
-#:   weighed as need words, and in the ask at the ask's weight ("Wie kan ons daarbij
-#:   helpen?" put "daarbij" before the baby it points back to; session 19, body44);
-#: - the subordinating conjunctions (ANS 10.3: "voordat", "nadat", "terwijl", "zodat",
-#:   "tenzij" ...; Snowball's English list holds "before", "after", "while", its Dutch
-#:   list not their Dutch forms; first found by misses39, session 18, never merged);
-#: - the fused prepositions "ter" and "ten" ("slecht ter been", "ten minste");
-#: - "niks", the spoken form of the stop word "niets" (Van Dale: niks, spreektaal voor
-#:   niets), and "us", the object form of "we", which Snowball's English list lacks
-#:   while its Dutch list holds "ons" ("Our son now tells us ..." weighed "us" in the ask
-#:   at the ask's weight; session 19, body44).
-#:
-#: Not joined into :data:`STOPWORDS`: the safety reader reads that list and skips a cue
-#: of stop words only, and its cues are written with "terwijl", "tenzij" ("terwijl ze
-#: slaapt"); :func:`.text.says_nothing` reads this set for a question's ranking only.
-PRONOMINAL_ADVERBS: frozenset[str] = frozenset(
-    head + preposition
-    for head in ("er", "daar", "hier", "waar")
-    for preposition in ("aan", "achter", "af", "bij", "binnen", "boven", "buiten", "door",
-                        "heen", "in", "langs", "mee", "na", "naar", "naast", "om",
-                        "onder", "op", "over", "tegen", "toe", "tussen", "uit", "van",
-                        "voor", "zonder")
-)
-CONJUNCTIONS: frozenset[str] = _wordset(
-    "voordat nadat totdat terwijl zodra zodat hoewel doordat tenzij zolang indien mits"
-)
-QUESTION_STOPWORDS: frozenset[str] = (
-    PRONOMINAL_ADVERBS | CONJUNCTIONS | _wordset("ter ten niks us")
-) - STOPWORDS
-
 #: Verbs of saying, telling, asking and of how someone came across (verba dicendi and
 #: sentiendi, Dutch and English, in their everyday forms; from any grammar): how the
 #: asker heard the story, not what it is about. Not shown in an answer's "past bij"

@@ -493,8 +493,7 @@ def _empty_word(shown: str) -> bool:
     an everyday word (:data:`.lexicon.WEAK_WORDS`) or a verb of saying or seeming
     (:data:`.lexicon.SAID`). A negated phrase ("geen geld") is judged by its word."""
     word = shown.rsplit(" ", 1)[-1].lower()
-    return (word in lexicon.STOPWORDS or word in lexicon.QUESTION_STOPWORDS
-            or word in lexicon.WEAK_WORDS or word in lexicon.SAID)
+    return word in lexicon.STOPWORDS or word in lexicon.WEAK_WORDS or word in lexicon.SAID
 
 
 @dataclass(frozen=True, slots=True)

@@ -559,11 +559,8 @@ def spoken_particles(said: Sequence[str]) -> frozenset[int]:
 def says_nothing(word: str) -> bool:
     """True for a word that names no need wherever it stands: a stop word, a filler
     (:data:`.lexicon.STOPWORDS`), a number in digits or written out in words
-    ("zeventig", "tweeëntachtig": :mod:`busbaan.numerals`; session 13, dictation), a
-    Dutch function word Snowball lacks (:data:`.lexicon.QUESTION_STOPWORDS`: "daarbij",
-    "voordat", "ter")."""
-    return (word in lexicon.STOPWORDS or word in lexicon.QUESTION_STOPWORDS
-            or word.isdigit() or is_number_word(word))
+    ("zeventig", "tweeëntachtig": :mod:`busbaan.numerals`; session 13, dictation)."""
+    return word in lexicon.STOPWORDS or word.isdigit() or is_number_word(word)
 
 
 def says_lost(text: str) -> bool:
@@ -2488,7 +2485,7 @@ class Analyzer:
         misspelling of. A word that splits into known parts is a compound, unless it is
         a near-certain misspelling of one word ('schulhulp' -> 'schuldhulp', not
         'schul' + 'hulp')."""
-        if word in lexicon.STOPWORDS or word in lexicon.QUESTION_STOPWORDS:
+        if word in lexicon.STOPWORDS:
             return word
         corrected = self._correct(word)
         if not self._splitter.split(word):
