@@ -14,7 +14,8 @@ transaction (the audit log calls it as a hook, so it never imports case tables):
   waiting (its work not yet committed, or its reply not yet sent: a crash, a homeserver
   away) kept ``!casus sluiten <reden>`` in clear. Such a command of the case (sent in
   the case room, or naming the case id in a direct chat: ``!weiger C-… <reden>``,
-  ``!noodtoegang C-… <reden>``) loses its text; one whose work did not commit is not
+  ``!noodtoegang C-… <reden>``; or ``!weiger <reden>`` naming none from someone whose
+  one open proposal is this case's) loses its text; one whose work did not commit is not
   run any more but answered, saying why and what to do (nothing of it was done); a
   reply kept for sending has the case's free texts (the ``personal`` values found
   above) replaced by the marker.
@@ -30,6 +31,7 @@ clients (docs/notes/2026-12-17s19-guidepd.md).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -94,7 +96,8 @@ def _scrub_inbox(conn: Connection, case_id: str, texts: list[str]) -> int:
     for bot, event_id, room, event, status, reply in rows:
         event = dict(event or {})
         text = f"{event.get('text') or ''}\n{event.get('markup') or ''}"
-        if room != room_id and case_id.lower() not in text.lower():
+        if (room != room_id and case_id.lower() not in text.lower()
+                and not _declines_this_case(conn, case_id, event, text)):
             continue  # another case's command, or one that names none
         kept = {**event, "text": ERASED, **({"markup": ERASED} if event.get("markup") else {})}
         values: dict[str, object] = {"event": kept}
@@ -112,6 +115,23 @@ def _scrub_inbox(conn: Connection, case_id: str, texts: list[str]) -> int:
                      .values(**values))
         scrubbed += 1
     return scrubbed
+
+
+_ANY_CASE_ID = re.compile(r"\bC-[A-Z2-9]{8}\b", re.IGNORECASE)
+
+
+def _declines_this_case(conn: Connection, case_id: str, event: Mapping[str, Any],
+                        text: str) -> bool:
+    """A ``!weiger <reden>`` that names no case, from someone whose one open proposal
+    is this case's: the handover desk reads it as this case's (``_locate``: the one
+    open proposal addressed to the sender), so its reason is this case's free text."""
+    sender = event.get("sender")
+    if event.get("command") != "weiger" or not sender or _ANY_CASE_ID.search(text):
+        return False
+    t = _handover
+    open_cases = conn.execute(sa.select(t.c.case_id).where(
+        t.c.addressee == sender, t.c.status == "proposed")).scalars().all()
+    return list(open_cases) == [case_id]
 
 
 def _without_texts(value: Any, texts: list[str]) -> Any:

@@ -13,13 +13,20 @@ from busbaan.store.erasure import ERASED, scrub_case_free_text
 from busbaan.store.inbox import Inbox
 from busbaan.store.repositories import CaseRepository
 from busbaan.store.service_tables import bot_command_table
-from tests.audit.test_outside18_erasure import NEEDLE, OTHER, _cells_with, _two_cases
+from tests.audit.test_outside18_erasure import (
+    COLLEGA,
+    NEEDLE,
+    OTHER,
+    _cells_with,
+    _two_cases,
+)
 
 WAITING = "ZQWACHTEND19"  # in the erased case's waiting command only
 
 
-def _command(event_id: str, room_id: str, text: str) -> dict[str, object]:
-    return {"event_id": event_id, "room_id": room_id, "sender": "@regie:localhost",
+def _command(event_id: str, room_id: str, text: str,
+             sender: str = "@regie:localhost") -> dict[str, object]:
+    return {"event_id": event_id, "room_id": room_id, "sender": sender,
             "text": text, "command": text.split()[1] if text.startswith("!casus") else
             "weiger", "is_direct": False, "thread_root": None, "in_reply_to": None,
             "server_ts": 1, "edited": False, "markup": ""}
@@ -48,7 +55,16 @@ def test_erasure_answers_the_cases_waiting_commands_and_keeps_no_text(db_url: st
         _command("$done", room, f"!casus sluiten {WAITING} al beantwoord"),
         _command("$other", other_room, f"!casus sluiten afgerond {OTHER}"),
         _command("$elsewhere", "!dm:localhost", "!weiger C-23456789 geen ruimte"),
+        # no case named: the one open proposal to the sender says which (H-1, reopened
+        # below), as the handover desk reads it; someone with none is another matter
+        _command("$nocase", "!dm2:localhost", f"!weiger geen plek {WAITING}",
+                 sender=COLLEGA),
+        _command("$nocase_other", "!dm3:localhost", "!weiger geen plek",
+                 sender="@iemand:localhost"),
     ])
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE handover SET status = 'proposed' "
+                             "WHERE handover_id = 'H-1'"))
     # the decline's work committed, its reply (naming the case's reason) not yet sent
     inbox.store_reply("$decline", {"msgtype": "m.notice",
                                    "body": f"Reden: geen ruimte in caseload {NEEDLE}.",
@@ -60,9 +76,9 @@ def test_erasure_answers_the_cases_waiting_commands_and_keeps_no_text(db_url: st
 
     erasure = log.erase_case(erased, "fg:test", source="test", scrub=scrub_case_free_text)
 
-    assert erasure.scrubbed["bot_command"] == 2
+    assert erasure.scrubbed["bot_command"] == 3
     [entry] = [i.entry for i in log.query(case_id=erased, event_prefix="audit")]
-    assert entry.details["scrubbed_bot_command"] == "2"
+    assert entry.details["scrubbed_bot_command"] == "3"
     assert _cells_with(engine, WAITING) == []
     assert _cells_with(engine, NEEDLE) == []
     after = _rows(engine)
@@ -79,5 +95,7 @@ def test_erasure_answers_the_cases_waiting_commands_and_keeps_no_text(db_url: st
     assert decline["status"] == "handled" and decline["event"]["text"] == ERASED  # type: ignore[index]
     assert decline["reply"] == {"msgtype": "m.notice", "body": f"Reden: {ERASED}.",
                                 "formatted_body": f"<p>Reden: {ERASED}.</p>"}
-    for untouched in ("$done", "$other", "$elsewhere"):
+    assert after["$nocase"]["event"]["text"] == ERASED  # type: ignore[index]
+    assert after["$nocase"]["reply"]["nl.busbaan.reply"]["errcode"] == "BB_ERASED"  # type: ignore[index]
+    for untouched in ("$done", "$other", "$elsewhere", "$nocase_other"):
         assert after[untouched] == before[untouched]
