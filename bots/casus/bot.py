@@ -39,6 +39,7 @@ from bots.casus.labels import LabelDesk, matrix_to
 from bots.casus.parse import (
     GRANT_USAGE_EN,
     GRANT_USAGE_NL,
+    check_unknown_user,
     parse_grant,
     parse_invitee,
 )
@@ -803,6 +804,8 @@ class CasusBot:
         decision = decide(self.policy, scope, directory, Action.INVITE, actor=ctx.sender,
                           subject=user_id, now=self.clock.now(), bot_user_id=self.user_id)
         if not decision.allowed:
+            if directory(user_id) is None:
+                check_unknown_user(user_id)  # its refusal's record would keep the ID
             await asyncio.to_thread(self.service.record_invite, scope.case_id, decision,
                                     actor=ctx.sender, subject=user_id, room_id=scope.room_id)
             return Reply(decision.reason(ctx.lang), ok=False,

@@ -27,10 +27,11 @@ from busbaan.citizen.model import Proposal
 from busbaan.citizen.printout import pdf_page, qr_png
 from busbaan.citizen.rules import rests_on_consent
 from busbaan.consent import CaseScope, check_grant_lawful, check_grant_period
-from busbaan.errors import Unlawful, UsageError
+from busbaan.errors import PersonalData, Unlawful, UsageError
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
+from busbaan.privacy import find_personal_data, name_kinds
 from busbaan.store.citizen_repo import CitizenRepository
 from busbaan.store.repositories import new_id
 
@@ -93,7 +94,7 @@ class CitizenDesk:
                 raise UsageError("Gebruik: !burgerlink [bereikbaar=<hoe>] of !burgerlink "
                                  "intrekken.",
                                  "Use: !citizen link [reach=<how>] or !citizen link revoke.")
-            contact = value.strip()[:200]
+            contact = _professional_contact(value.strip())[:200]
         now = self.bot.clock.now()
         token, code = links.new_token(), links.new_code()
         expires = now + dt.timedelta(days=links.LINK_DAYS)
@@ -234,4 +235,29 @@ class CitizenDesk:
                 "content": widget_content(self.public_url, case_id, self.bot.user_id)}
 
 
-__all__ = ["DATA_SUBJECT", "CitizenDesk"]
+#: What the personal-data check may find in ``bereikbaar=`` without refusing it: how
+#: the citizen reaches the professional (a phone number, an e-mail address, a name, the
+#: team's address). A BSN, a bank account or a date of birth is never that.
+CONTACT_KINDS = frozenset({"phone", "email", "name", "address", "postcode"})
+
+
+def _professional_contact(text: str) -> str:
+    """``bereikbaar=``'s text, refused when the project's one check
+    (:func:`busbaan.privacy.find_personal_data`) finds anything but a way to reach a
+    professional. Session 19 (guidepd): it was stored unread (``citizen_link.contact``,
+    shown on the citizen's page, not reached by ``busbaan audit erase``), so a pasted
+    "bsn 111222333" went there as typed."""
+    findings = [f for f in find_personal_data(text) if f.kind not in CONTACT_KINDS]
+    if findings:
+        raise PersonalData(
+            f"Bij bereikbaar= lijkt {name_kinds(findings)} te staan; er is geen link "
+            "gemaakt. Schrijf daar alleen hoe de burger ú bereikt, bijvoorbeeld "
+            "!burgerlink bereikbaar=020 555 0101 (ma-vr 9-17 uur).",
+            f"reach= seems to contain {name_kinds(findings, 'en')}; no link was made. Write "
+            "there only how the citizen reaches you, for example !citizen link "
+            "reach=020 555 0101 (Mon-Fri 9-17).",
+            data={"kinds": [f.kind for f in findings]})
+    return text
+
+
+__all__ = ["CONTACT_KINDS", "DATA_SUBJECT", "CitizenDesk"]

@@ -6,6 +6,13 @@
   pointer ("Ik ben de casus-bot; typ !help"), in English when the message looks
   English. In every other room the bot answers commands only (docs/contracts.md lists
   where it stays quiet on purpose).
+- **Personal data in free text** (session 19, guidepd): a message in a direct chat that
+  seems to hold a BSN, a name, a phone number, an address (the one detector,
+  :func:`busbaan.privacy.find_personal_data`, as the wegwijzer and the reasons use it)
+  is kept nowhere and passed nowhere — as any free text here — and the answer says so,
+  names the kinds found (never the values) and says what to do: remove the message,
+  and put a client's details only in their case room. An edited command that holds
+  them is not echoed back.
 - **!help**: per command one line and an example. **!help toestemming** lists the
   organisations, data categories, legal bases and templates from the policy and, in a
   case room, the lawful combinations for the case's organisations (asked of
@@ -30,6 +37,7 @@ from busbaan.matrix.dispatch import CommandContext, Reply
 from busbaan.matrix.errors import MatrixError
 from busbaan.matrix.reply import esc, notice_content
 from busbaan.matrix.runner import message_text
+from busbaan.privacy import Finding, find_personal_data, name_kinds
 
 if TYPE_CHECKING:
     from bots.casus.bot import CasusBot
@@ -132,14 +140,39 @@ def _either(options: Sequence[str], word: str) -> str:
         f"{', '.join(options[:-1])} {word} {options[-1]}"
 
 
+def personal_data_in(text: str) -> list[Finding]:
+    """What the project's one personal-data check finds in a message to this bot
+    (:func:`busbaan.privacy.find_personal_data`; no second copy of its rule)."""
+    return find_personal_data(text)
+
+
+def personal_data_warning(lang: str, findings: Sequence[Finding]) -> str:
+    """The sentence that tells a professional their message seems to hold personal
+    data: what was found (the kinds, never the values), that nothing was kept or passed
+    on, and what to do. Session 19: free text here was answered with the pointer
+    alone, as if a pasted BSN were any other message (house rule 4: say what is wrong
+    and what to do)."""
+    if lang == "en":
+        return (f"Your message seems to contain {name_kinds(findings, 'en')}. I did not keep "
+                "it or pass it on; please delete it here (in Element: ⋯ → Remove). A "
+                "client's details belong only in their case room, never in a chat with me.")
+    return (f"Uw bericht lijkt {name_kinds(findings)} te bevatten. Ik heb het niet bewaard "
+            "en nergens doorgegeven; verwijder het hier (in Element: ⋯ → Verwijderen). "
+            "Gegevens van een cliënt horen alleen in diens casuskamer, niet in een gesprek "
+            "met mij.")
+
+
 def pointer(text: str, suggestions: Sequence[str] = (),
-            wayfinder: str | None = None) -> tuple[str, str, str]:
+            wayfinder: str | None = None,
+            findings: Sequence[Finding] = ()) -> tuple[str, str, str]:
     """(language, body, HTML) of the short answer to a message that is no command;
     an unknown command names the ``suggestions`` (see :func:`suggest`). ``wayfinder``:
     the wegwijzer's Matrix ID when it runs alongside; the pointer then says where a
     "where can this client go?" question is answered (outside12: the wegwijzer's refusal
     of a named client sends the professional here, and ``!wie`` in a case room or a
-    where-to-go question in this chat met only "Ik ben de casus-bot")."""
+    where-to-go question in this chat met only "Ik ben de casus-bot"). ``findings``:
+    the personal data the message seems to hold (:func:`personal_data_in`); the answer
+    then opens with :func:`personal_data_warning`."""
     unknown = text.lstrip().startswith("!")
     if looks_english(text) or (unknown and text.lstrip()[1:2].isascii()
                                and looks_english(text.lstrip()[1:])):
@@ -163,6 +196,9 @@ def pointer(text: str, suggestions: Sequence[str] = (),
         if wayfinder:
             body += (f" Waar iemand terecht kan: vraag het de wegwijzer ({wayfinder}) in een "
                      "direct gesprek, zonder naam of BSN.")
+    if findings:
+        warning = personal_data_warning(lang, findings)
+        return lang, f"{warning}\n\n{body}", f"<p><b>{esc(warning)}</b></p><p>{esc(body)}</p>"
     return lang, body, f"<p>{esc(body)}</p>"
 
 
@@ -195,19 +231,26 @@ class GuideDesk:
         edited = _edited_command(event.source.get("content") or {})
         if edited is not None:
             return await self._on_edited_command(room.room_id, event, edited)
-        if await self.direct_partner(room.room_id) != event.sender and (
+        direct = await self.direct_partner(room.room_id) == event.sender
+        if not direct and (
                 not text.lstrip().startswith("!") or not text.lstrip()[1:2].isalpha()
                 or await asyncio.to_thread(self.bot.cases.by_room, room.room_id) is None):
             return False  # free text in a case room, a lane, a group: quiet
-        lang, body, html = pointer(text, suggest(text, self.phrases()), self.bot.wayfinder)
+        # In a case room a client's details are where they belong (an unknown command
+        # there gets the pointer alone); in a direct chat with the bot they are not.
+        findings = (personal_data_in(message_text(text, event.source.get("content") or {}))
+                    if direct else [])
+        lang, body, html = pointer(text, suggest(text, self.phrases()), self.bot.wayfinder,
+                                   findings)
+        kinds = [f.kind for f in findings]
         content = notice_content(kind="casus.pointer", body=body, html_body=html,
-                                 data={"lang": lang})
+                                 data={"lang": lang, "personal_data": kinds})
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
         try:
             await self.bot.runner.send(room.room_id, content)
         except MatrixError as exc:
             log.warning("casus.pointer_failed", status=exc.status)
-        log.info("casus.pointer", lang=lang)
+        log.info("casus.pointer", lang=lang, personal_data=kinds)  # the kinds, no text
         return True
 
     async def _on_edited_command(self, room_id: str, event: nio.RoomMessageText,
@@ -215,20 +258,29 @@ class GuideDesk:
         """An edited ``!command`` (Element's way to fix a typo) is never run — it would
         run a second time, or late — but it is not met with silence either: in a case
         room or a direct chat the bot says to send it again (outside check, session 4)."""
-        if await self.direct_partner(room_id) != event.sender and \
-                await asyncio.to_thread(self.bot.cases.by_room, room_id) is None:
+        direct = await self.direct_partner(room_id) == event.sender
+        if not direct and await asyncio.to_thread(self.bot.cases.by_room, room_id) is None:
             return False
         found = self.bot.runner.dispatcher.match(text)
         lang = found[2] if found else ("en" if looks_english(text[1:]) else "nl")
+        findings = personal_data_in(text)
+        # The command is echoed to copy from, but not with personal data in it: that
+        # would put a second copy in the room (session 19).
+        echo = "" if findings else f":\n{text}"
         if lang == "en":
             body = ("You edited a command. I do not run edits (nothing was done); send the "
-                    f"command again as a new message:\n{text}")
+                    f"command again as a new message{echo}")
         else:
             body = ("U heeft een commando bewerkt. Een bewerking voer ik niet uit (er is "
-                    f"niets gedaan); stuur het commando opnieuw als nieuw bericht:\n{text}")
+                    f"niets gedaan); stuur het commando opnieuw als nieuw bericht{echo}")
+        if findings:
+            body += "."
+        if findings and direct:
+            body += "\n\n" + personal_data_warning(lang, findings)
         content = notice_content(kind="casus.pointer", body=body,
                                  html_body=esc(body).replace("\n", "<br>"),
-                                 data={"lang": lang, "edited": True})
+                                 data={"lang": lang, "edited": True,
+                                       "personal_data": [f.kind for f in findings]})
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
         try:
             await self.bot.runner.send(room_id, content)

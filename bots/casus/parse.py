@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from busbaan.errors import UsageError
+from busbaan.errors import PersonalData, UsageError
+from busbaan.privacy import find_personal_data, name_kinds
 
 _USER = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
 _KV = re.compile(r"^(?P<key>[a-zA-Z_]+)=(?P<value>.*)$")
@@ -108,6 +109,17 @@ def parse_user(args: str) -> str:
         token = m.group(1)
     token = token.rstrip(".,;")
     if not _USER.match(token):
+        findings = find_personal_data(args)
+        if findings:
+            # Not echoed (session 19): the answer would be a second copy in the room.
+            raise UsageError(
+                f"Dat is geen Matrix-ID, en het lijkt {name_kinds(findings)} te bevatten "
+                "(ik herhaal het niet). Schrijf het Matrix-ID van een collega als "
+                "@naam:server.",
+                f"That is not a Matrix ID, and it seems to contain "
+                f"{name_kinds(findings, 'en')} (not repeated here). Write a colleague's "
+                "Matrix ID as @name:server.",
+            )
         raise UsageError(
             f"'{token or args.strip()}' is geen Matrix-ID. Schrijf het als @naam:server.",
             f"'{token or args.strip()}' is not a Matrix ID. Write it as @name:server.",
@@ -128,6 +140,26 @@ def split_case_id(args: str) -> tuple[str | None, str]:
     if first and is_case_id(first.rstrip(".,;:")):
         return first.rstrip(".,;:").upper(), rest.strip()
     return None, args.strip()
+
+
+def check_unknown_user(user_id: str) -> None:
+    """Refuse a Matrix ID the directory does not know whose name part seems to hold
+    personal data (separators read as spaces, as the gate reads a room address), before
+    anything records it. Session 19 (guidepd): ``!uitnodigen @111222333:server`` was
+    refused as unknown and the refusal's audit entry kept the ID, and with it the BSN,
+    as its subject (a leaf: never sealed, never erased). A professional in the
+    directory is never refused here: their ID is not a citizen's data."""
+    localpart = user_id[1:].partition(":")[0]
+    findings = find_personal_data(re.sub(r"[-._=/+]", " ", localpart))
+    if findings:
+        raise PersonalData(
+            f"Dit Matrix-ID staat niet in de gids van busbaan en lijkt {name_kinds(findings)} "
+            "te bevatten; er is niemand uitgenodigd en niets vastgelegd. Nodig een collega "
+            "uit met het Matrix-ID dat in de gids staat (@naam:server).",
+            f"This Matrix ID is not in busbaan's directory and seems to contain "
+            f"{name_kinds(findings, 'en')}; nobody was invited and nothing was recorded. "
+            "Invite a colleague by the Matrix ID in the directory (@name:server).",
+            data={"kinds": [f.kind for f in findings]})
 
 
 def parse_user_and_reason(args: str) -> tuple[str, str]:

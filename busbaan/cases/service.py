@@ -319,12 +319,12 @@ class CaseService:
             if problems or shut:
                 first = next((g for g in grants if g.organisation in shut),
                              grants[0] if grants else None)
+                organisation, categories, bases = (_known_only(self.policy, first)
+                                                   if first else ("", (), ()))
                 u.emit(ConsentGrantRefused, actor=by, case_id=case_id,
-                       organisation=first.organisation if first else "",
+                       organisation=organisation,
                        rules=(REGRANT_RULE,) if shut else tuple(p.rule for p in problems),
-                       categories=tuple(c for c in (first.categories if first else ())
-                                        if c), legal_bases=tuple(first.legal_bases
-                                                                 if first else ()))
+                       categories=categories, legal_bases=bases)
             else:
                 self.cases.add_grants(case_id, grants, session=u.session)
                 for g in grants:
@@ -499,3 +499,18 @@ def _access_of(row: AccessRow) -> Access:
 
 def replace_grant(g: Grant, **changes: Any) -> Grant:
     return dataclasses.replace(g, **changes)
+
+
+def _known_only(policy: Policy, grant: Grant) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The organisation, categories and legal bases of a refused grant as its audit
+    entry may hold them: only the ids the policy knows ("" and left out otherwise; the
+    rule ``unknown-organisation`` / ``unknown-category`` / ``unknown-legal-basis`` says
+    one was typed). Session 19 (guidepd): these are words the regie typed, and a
+    refusal put them in a leaf as typed — ``!toestemming geef schuldhulp 111222333 …``
+    a BSN in ``data_categories`` (a Merkle leaf: never sealed, never erased), a name as
+    the organisation, and a BSN as the organisation made the log refuse the entry, so
+    the refusal was never logged and the BSN stayed in the outbox (house rule 5)."""
+    organisation = grant.organisation if policy.organisation(grant.organisation) else ""
+    categories = tuple(c for c in grant.categories if c and policy.category(c))
+    bases = tuple(b for b in grant.legal_bases if policy.legal_basis(b))
+    return organisation, categories, bases

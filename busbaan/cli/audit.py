@@ -595,13 +595,15 @@ def erase(state: _State, case: str, by: str | None, yes: bool) -> None:
     result = state.log().erase_case(case, actor, source="cli", scrub=scrub_case_free_text)
     outbox = result.scrubbed.get("outbox_event", 0)
     handover = result.scrubbed.get("handover", 0)
+    inbox = result.scrubbed.get("bot_command", 0)
     click.echo(_t(
         f"Gewist: {result.keys_destroyed} sleutel(s) vernietigd; {result.entries_with_details} "
         f"regel(s) met details zijn nu onleesbaar. Vrije tekst overschreven: {outbox} "
         f"gebeurtenis(sen) in de outbox, {handover} reden(en) van overdrachten. "
-        f"Vastgelegd als regel {result.index}.",
+        f"Onbeantwoorde commando's in de inbox: {inbox}. Vastgelegd als regel {result.index}.",
         f"Erased: {result.keys_destroyed} key(s) destroyed; {result.entries_with_details} "
         f"entr(y/ies) with details are now unreadable. Free text overwritten: {outbox} "
-        f"outbox event(s), {handover} handover reason(s). Logged as entry {result.index}.",
+        f"outbox event(s), {handover} handover reason(s). Unanswered commands in the "
+        f"inbox: {inbox}. Logged as entry {result.index}.",
     ))
 

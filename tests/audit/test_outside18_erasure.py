@@ -119,7 +119,8 @@ def test_erasure_leaves_no_reason_in_clear_anywhere_in_the_store(db_url: str) ->
     erasure = _erase(log, erased)
     assert _cells_with(engine, NEEDLE) == []
     # proposed, declined, closed: three events with a reason; one handover, two texts
-    assert erasure.scrubbed == {"outbox_event": 3, "handover": 2}
+    # (and no command of the case waiting in the inbox: session 19, test_erase_inbox.py)
+    assert erasure.scrubbed == {"outbox_event": 3, "handover": 2, "bot_command": 0}
     [entry] = [i.entry for i in log.query(case_id=erased, event_prefix="audit")]
     assert (entry.details["scrubbed_outbox_event"], entry.details["scrubbed_handover"]) \
         == ("3", "2")
