@@ -32,7 +32,10 @@ DAY = dt.date(2026, 12, 6)
     ("sinds gistermiddag zit de flat zonder stroom", "past"),
     ("de stroom is sinds gisteravond van het net gehaald", "past"),
     ("Power's been off since yesterday", "past"),
-    ("afgesloten op 1 december", "past"),
+    ("afgesloten sinds 1 december", "past"),
+    ("afgesloten op 1 december", None),
+    ("The text said 'avoid disconnection', but I paid it yesterday.", None),
+    ("gisteren kwam de brief van de energieleverancier", None),
     ("morgen komt de deurwaarder voor de sleutels", "ahead"),
     ("de ontruiming is op 10 december", "ahead"),
     ("ik moet er morgen vroeg uit", None),
@@ -43,9 +46,10 @@ DAY = dt.date(2026, 12, 6)
     ("achterstand op de energierekening", None),
 ])
 def test_near_in_time_places_a_day_just_past_or_ahead(text: str, when: str | None) -> None:
-    """A day just gone ("sinds gisteren", a date last week) is the past, "morgen" or a
-    date within the days is ahead; "morgen vroeg" (getting up), a date months away (even
-    with "gisteren" beside it) or no day at all is neither."""
+    """A state since a day just gone ("sinds gisteren", since a date last week) is the
+    past, "morgen" or a date within the days is ahead; an event on a day just gone ("I
+    paid it yesterday": retired h29-051, a near miss), "morgen vroeg" (getting up), a date
+    months away (even with "gisteren" beside it) or no day at all is neither."""
     assert near_in_time(text, DAY, 14) == when
 
 
