@@ -429,7 +429,12 @@ class Tuning:
     #: question's words and its neighbours, each short of a ⚠ alone (retired s43-s46: a
     #: tenant on a roof hearing signals, a rope photographed, a neighbour unseen for six
     #: days: weak cue, danger examples 0.24-0.41). None: off.
-    danger_signal_weak_share: float | None = 0.25
+    #: Off by default: at 0.25 it turned a weak sign in a plain question into a false ⚠
+    #: on a probe the measured sets do not hold (tests/routing/test_routing_confident21.py
+    #: WEAK_SIGN: a colleague in long sleeves in summer who wants a Dutch course, Veilig
+    #: Thuis first: partner violence), for +14 ⚠ (with the dated reading) of 1,556 out of
+    #: sample and no false alarm there (docs/notes/2026-12-17s19-dangerleft.md).
+    danger_signal_weak_share: float | None = None
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare

@@ -83,7 +83,9 @@ TOLD = {
 @pytest.fixture(scope="module")
 def unseen() -> dict[str, Router]:
     """Routers without the example files of session 18's sets (s43-s46): the shipped
-    rule ("now") and session 18's ("s18": neither the dated nor the weak-cue reading)."""
+    rule with the weak-cue reading on at 0.25 ("now"; the switch is off by default, see
+    ``Tuning.danger_signal_weak_share``) and session 18's ("s18": neither the dated nor
+    the weak-cue reading)."""
     from bench.generalise import left_out
     from busbaan.routing.expansion import default_files, load_examples
 
@@ -92,7 +94,8 @@ def unseen() -> dict[str, Router]:
     social_map = load_map(BENCHMARK_MAP)
     s18 = dataclasses.replace(Tuning(), danger_signal_dated_share=None,
                               danger_signal_weak_share=None)
-    return {"now": Router(social_map, examples=examples),
+    weak = dataclasses.replace(Tuning(), danger_signal_weak_share=0.25)
+    return {"now": Router(social_map, examples=examples, tuning=weak),
             "s18": Router(social_map, examples=examples, tuning=s18)}
 
 
