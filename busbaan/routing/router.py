@@ -58,6 +58,7 @@ from busbaan.routing.safety import (
     figurative_parts,
     lemma,
     load_signals,
+    near_in_time,
     same,
     settled_cues,
     settled_parts,
@@ -418,6 +419,30 @@ class Tuning:
     #: do not hold (safety20-near-009: an old woman's bruises from a door post, Veilig
     #: Thuis second, partner violence) for +5 ⚠ of 1,378 out of sample.
     danger_signal_second_share: float | None = None
+    #: Session 19 (dangerleft): a family acute only within days (an eviction or a
+    #: cut-off, ``within_days``) and those sharing its desk are told from the examples
+    #: (:meth:`Router._told_dated`) when at least this share of the nearest are that
+    #: desk's danger examples read as those families *and* the question's own words
+    #: place it within days (:func:`.safety.near_in_time`: "sinds gisteren", "morgen",
+    #: a date within the family's days). Session 17 kept these families off the
+    #: examples' ⚠ because a neighbourhood of arrears and bailiff letters does not say
+    #: whether the date is days or months away; the words can say it. Stricter than
+    #: :attr:`danger_signal_share` (the dangers of s36-s46 left without it held 0.5-0.92;
+    #: an overdose with crisis intervention first held 0.41 of them). None: never (s17).
+    danger_signal_dated_share: float | None = 0.5
+    #: Session 19 (dangerleft): a question with a weak cue (:attr:`.safety.Signal.weak`)
+    #: of a family that sends to the first service gets the examples' ⚠ at this lower
+    #: share of the nearest (:meth:`Router._told_with_weak_cue`); the second service, so
+    #: cued, at :attr:`danger_signal_share`. Two readings that agree on the desk, the
+    #: question's words and its neighbours, each short of a ⚠ alone (retired s43-s46: a
+    #: tenant on a roof hearing signals, a rope photographed, a neighbour unseen for six
+    #: days: weak cue, danger examples 0.24-0.41). None: off.
+    #: Off by default: at 0.25 it turned a weak sign in a plain question into a false ⚠
+    #: on a probe the measured sets do not hold (tests/routing/test_routing_confident21.py
+    #: WEAK_SIGN: a colleague in long sleeves in summer who wants a Dutch course, Veilig
+    #: Thuis first: partner violence), for +14 ⚠ (with the dated reading) of 1,556 out of
+    #: sample and no false alarm there (docs/notes/2026-12-17s19-dangerleft.md).
+    danger_signal_weak_share: float | None = None
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -1024,6 +1049,9 @@ class Router:
                     spent.add(doc)
         else:
             told = self._told_as_danger(query, ranked, who, letter, today)
+            if told is None:
+                told = self._told_with_weak_cue(query, ranked, who, letter, today,
+                                                tuple(s for s in signals if s.weak))
             strong = (told,) if told is not None else ()
         ranked, hits, whys = self._safety_first(ranked, raw, strong, who, lang, spent)
         ranked, caution, weak_whys = self._weak_in_top(
@@ -1491,6 +1519,8 @@ class Router:
             if sum(value for _, value in own) < at * total:
                 continue
             told = self._told_family(doc, own, labels, who)
+            if told is None:
+                told = self._told_dated(doc, own, labels, who, letter, today, total)
             if told is not None:
                 break
         else:
@@ -1498,6 +1528,82 @@ class Router:
         if distanced(self.safety, letter, today):
             return None
         return told
+
+    def _told_with_weak_cue(self, query: Mapping[str, tuple[float, list[Term]]],
+                            ranked: Sequence[tuple[float, int]], who: Person, letter: str,
+                            today: dt.date | None, weak: Sequence[Signal]) -> Signal | None:
+        """The examples' ⚠ where the question's words gave only a weak cue
+        (:attr:`Tuning.danger_signal_weak_share`): the first service, when a weakly cued
+        family sends to it, at that lower share of its (and its kin's) danger examples
+        among the nearest; else the second, so cued, at :attr:`Tuning.danger_signal_share`.
+        The family is the examples' (:meth:`_told_family`), not the cue's: a weak cue
+        names the desk more often than the danger ("on the roof" is read as suicide for
+        a man who hears signals there). None as for :meth:`_told_as_danger`."""
+        low, share = self.tuning.danger_signal_weak_share, self.tuning.danger_signal_share
+        if low is None or share is None or not weak or not ranked or not self._examples.size:
+            return None
+        cued = {s for signal in weak for s in signal.family.services}
+        tried = [(doc, at) for (_, doc), at in zip(ranked[:2], (low, share), strict=False)
+                 if self._services[doc].id in cued and self._danger_labels.get(doc)]
+        if not tried:
+            return None
+        asked, alternatives = self._example_query(query)
+        nearest = self._examples.nearest(asked, alternatives=alternatives,
+                                         neighbours=self.tuning.danger_signal_neighbours)
+        total = sum(value for _, value in nearest)
+        if total <= 0.0:
+            return None
+        for doc, at in tried:
+            labels = self._danger_labels[doc]
+            own = [(number, value) for number, value in nearest if number in labels
+                   and self._examples.shared(asked, number) >= self.tuning.danger_signal_words]
+            if sum(value for _, value in own) < at * total:
+                continue
+            told = self._told_family(doc, own, labels, who)
+            if told is not None:
+                break
+        else:
+            return None
+        if distanced(self.safety, letter, today):
+            return None
+        return told
+
+    def _told_dated(self, doc: int, own: Sequence[tuple[int, float]],
+                    labels: Mapping[int, tuple[str, ...]], who: Person, letter: str,
+                    today: dt.date | None, total: float) -> Signal | None:
+        """The examples' ⚠ of a family acute only within days, or one on its desk, which
+        :meth:`_told_family` never tells (:attr:`Tuning.danger_signal_dated_share`): when
+        that share of the nearest (``total``) are service ``doc``'s examples read as such
+        families and the question's words place the danger within days
+        (:func:`.safety.near_in_time`). A day just past ("sinds gisteren zonder stroom")
+        tells a family of that desk without ``within_days`` (already happened: the supply
+        cut off), a day ahead ("morgen") one with it (an eviction or cut-off to come);
+        the examples' vote decides otherwise. None when no such family is voted."""
+        at = self.tuning.danger_signal_dated_share
+        told = {f.id for f in self._told_families}
+        dated = {f.id: f for f in self.safety.families if f.id not in told}
+        if at is None or not dated:
+            return None
+        votes: dict[str, float] = {}
+        held = 0.0
+        for number, value in own:
+            mine = [f for f in labels[number] if f in dated]
+            held += value if mine else 0.0
+            for family_id in mine:
+                votes[family_id] = votes.get(family_id, 0.0) + value
+        if not votes or held < at * total:
+            return None
+        within = max(f.within_days or 0 for f in dated.values())
+        when = near_in_time(letter, today, within)
+        if when is None:
+            return None
+        order = [f for f in self.safety.families if f.id in votes]  # the file's order
+        timed = [f for f in order if (f.within_days is not None) == (when == "ahead")]
+        family = max(timed or order, key=lambda f: votes[f.id])
+        if who.leeftijd is not None and who.leeftijd < ADULT_AGE:
+            family = family.for_minor()
+        return Signal(dataclasses.replace(family, services=(self._services[doc].id,)),
+                      EXAMPLES_CUE)
 
     def _told_family(self, doc: int, own: Sequence[tuple[int, float]],
                      labels: Mapping[int, tuple[str, ...]], who: Person) -> Signal | None:

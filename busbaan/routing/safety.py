@@ -2678,6 +2678,44 @@ def later_than(question: str, today: dt.date, within_days: int) -> bool:
     return bool(days) and all(d > within_days for d in days)
 
 
+#: A state since a day just past ("sinds gisteren(avond)", "since yesterday", "sinds
+#: vannacht"; folded words): a supply off since then is off now. Not the bare day ("I paid
+#: it yesterday", "gisteren kwam de brief"): an event that day says nothing of now.
+#: Session 19 (dangerleft): see :func:`near_in_time`.
+_SINCE_WORD = r"\b(?:sinds|since|vanaf)\s+"
+_DAY_PAST = re.compile(_SINCE_WORD + r"(?:(?:eer)?gister(?:en|avond|middag|ochtend|morgen|nacht)?|"
+                       r"yesterday|last night|vannacht|vanochtend|vanmorgen|this morning)\b")
+#: "Since" before a date in numbers or with a month name ("sinds 1 december").
+_SINCE_DATE = re.compile(_SINCE_WORD + r"(?:de\s+|the\s+)?(?:\d|" + _MONTH + r")")
+#: A day just ahead: "morgen" (not "morgens", not "vanmorgen"), "overmorgen", "tomorrow".
+_DAY_AHEAD = re.compile(r"(?<![a-z])(?:over)?morgen\b(?!\s+(?:vroeg|ochtend))|\btomorrow\b")
+
+
+def near_in_time(question: str, today: dt.date | None, within_days: int) -> str | None:
+    """Where the question places its danger in time when that is within ``within_days``
+    days of ``today``: ``"past"`` for a state since a day just gone ("sinds gisteren",
+    "since yesterday", "sinds 1 december" within ``within_days`` days; a bare "yesterday"
+    is an event, as "I paid it yesterday"), ``"ahead"`` for a day to come ("morgen",
+    "tomorrow", a date within ``within_days`` days), None when it names no such day (or
+    names both). Session 19 (dangerleft): the examples' ⚠ of a family acute only within
+    days (:attr:`Family.within_days`) asks this of the question's own words, which the
+    neighbours cannot tell (:meth:`.router.Router._told_dated`). A date further off is
+    :func:`later_than`'s. Pure."""
+    folded = fold(question)
+    past = bool(_DAY_PAST.search(folded))
+    ahead = bool(_DAY_AHEAD.search(folded))
+    if today is not None:
+        days = dates_ahead(question, today)
+        past = past or (bool(_SINCE_DATE.search(folded))
+                        and any(-within_days <= d < 0 for d in days))
+        ahead = ahead or any(0 <= d <= within_days for d in days)
+        if days and all(abs(d) > within_days for d in days):
+            return None  # only dates further off: not within days, whatever else it says
+    if past == ahead:
+        return None
+    return "past" if past else "ahead"
+
+
 #: The asker's own age said in the first person ("ik ben 14", "ben pas 15", "I am 14",
 #: "I'm 14"; folded words joined by spaces).
 _ASKER_AGE = re.compile(
