@@ -2451,7 +2451,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     q = _Question(question, signals.spelling)
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (_at_a_distance(signals, q, today) | _rather(signals, q) | _caused(signals, q)
-                 | _conditions(signals, q) | _since(q) | unread)
+                 | _conditions(signals, q) | _since(q) | _settled_now(signals, q) | unread)
     q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
@@ -3344,6 +3344,29 @@ def _unfounded(signals: SafetySignals, q: _Question) -> frozenset[int]:
             # corrects the sentence before
             before += [at for at in range(turn) if _sentence(q, at) == sentence - 1]
         out.update(before)
+    return frozenset(out)
+
+
+#: Words that place a state in the present ("nu", "now"; from any grammar).
+_NOW = frozenset(["nu", "now", "inmiddels", "tegenwoordig", "nowadays"])
+
+
+def _settled_now(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of "nu"/"now" in the part of a sentence that says a danger is over by
+    the state of a person (``signals.settled``: "she has her own flat now", "nu woont
+    hij weer thuis"): the word dates that state, so no cue reads it as the time of a
+    danger (session 19, xfails; retired h44-036 "... that is behind her and she has her
+    own flat now. ... the flat is empty: no bed": the cue "geen bed + now" took its
+    "now" from the home she has). Only the time word: a danger told in that part is
+    read as before. Not in :func:`_at_a_distance` (the question as a whole is not kept
+    at a distance by it)."""
+    if not signals.settled:
+        return frozenset()
+    out: set[int] = set()
+    for cue in signals.settled:
+        for at in _matched_plainly(q, cue):
+            part = _clause_part(q, at, ())
+            out.update(p for p in part if q.surface[p] in _NOW)
     return frozenset(out)
 
 
