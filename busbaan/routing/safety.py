@@ -2451,7 +2451,8 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     q = _Question(question, signals.spelling)
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (_at_a_distance(signals, q, today) | _rather(signals, q) | _caused(signals, q)
-                 | _conditions(signals, q) | _since(q) | _settled_now(signals, q) | unread)
+                 | _conditions(signals, q) | _since(q) | _settled_now(signals, q)
+                 | _thing_switched_off(q) | unread)
     q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
@@ -3344,6 +3345,32 @@ def _unfounded(signals: SafetySignals, q: _Question) -> frozenset[int]:
             # corrects the sentence before
             before += [at for at in range(turn) if _sentence(q, at) == sentence - 1]
         out.update(before)
+    return frozenset(out)
+
+
+#: "uitzetten" as written, the participle and the finite forms whose particle follows
+#: the object ("zet het uit").
+_UITGEZET = frozenset(["uitgezet", "uitzetten"])
+_ZET = frozenset(["zet", "zette", "zetten"])
+
+
+def _thing_switched_off(q: _Question) -> frozenset[int]:
+    """Positions of "uitzetten" whose object is the pronoun "het" ("het bedrijf heeft
+    het uitgezet", "zette het uit"): "het" stands for a thing, and a thing put "uit" is
+    switched off (Van Dale 'uitzetten' 1: een apparaat uitschakelen), no person put out
+    of a home (session 19, xfails; outside22 o22-10 "geen stroom meer in huis, het
+    bedrijf heeft het uitgezet" was read as an eviction tonight). "het" right before the
+    participle is the pronoun (an article stands before its noun: "het gezin
+    uitgezet"). The verb, not the sentence: the cut-off it tells is read by its own
+    words ("geen stroom meer")."""
+    out: set[int] = set()
+    for at in range(1, len(q.surface)):
+        word = q.surface[at]
+        if word in _UITGEZET and q.surface[at - 1] == "het":
+            out.add(at)
+        elif (word == "uit" and at >= 2 and q.surface[at - 1] == "het"
+              and q.surface[at - 2] in _ZET):
+            out.update((at - 2, at))
     return frozenset(out)
 
 
