@@ -43,7 +43,8 @@ def test_a_turn_after_only_the_alarm_corrects_the_sentence_before(
     """"Ik schrok, maar ..." corrects what alarmed the asker, the sentence before; a
     report that the person still cannot be reached is no correction."""
     assert strong(signals, "Ik had de buurman een week niet gezien en de brievenbus puilde "
-                           "uit. Ik schrok echt, maar zijn zus zegt dat hij bij haar logeert.") == []
+                           "uit. Ik schrok echt, maar zijn zus zegt dat hij bij haar "
+                           "logeert.") == []
     assert "unseen_person" in strong(
         signals, "Ik had de buurman een week niet gezien en de brievenbus puilde uit. Ik "
                  "schrok, maar zijn zus zegt dat ze hem ook niet kan bereiken.")
