@@ -2451,7 +2451,8 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     q = _Question(question, signals.spelling)
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (_at_a_distance(signals, q, today) | _rather(signals, q) | _caused(signals, q)
-                 | _conditions(signals, q) | _since(q) | unread)
+                 | _conditions(signals, q) | _since(q) | _settled_now(signals, q)
+                 | _thing_switched_off(q) | unread)
     q.things = _things(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
@@ -3367,6 +3368,7 @@ def _unfounded(signals: SafetySignals, q: _Question) -> frozenset[int]:
             _figurative(q, (cue,)) if ANY_GAP in cue else {
                 p for start in _matched_as_written(q, cue)
                 for p in range(start, start + len(cue))}))
+    marks |= _told_unfounded(signals, q)
     if not marks or _current(signals, q) or _earnest_outside(signals, q, marks):
         return frozenset()
     out: set[int] = set()
@@ -3375,12 +3377,114 @@ def _unfounded(signals: SafetySignals, q: _Question) -> frozenset[int]:
             continue
         sentence = _sentence(q, turn)
         before = [at for at in range(turn) if _sentence(q, at) == sentence]
-        if not any(q.surface[at][0].isalnum() for at in before):
-            # the turn opens its sentence ("... 'mama doet pijn!', maar mama bleek ..."):
-            # it corrects the sentence before
+        if not any(q.surface[at][0].isalnum() for at in before) or _alarm_only(q, before):
+            # the turn opens its sentence ("... 'mama doet pijn!', maar mama bleek ..."),
+            # or only the asker's alarm stands before it ("Ik schrok, maar ..."): it
+            # corrects the sentence before
             before += [at for at in range(turn) if _sentence(q, at) == sentence - 1]
         out.update(before)
     return frozenset(out)
+
+
+#: "uitzetten" as written, the participle and the finite forms whose particle follows
+#: the object ("zet het uit").
+_UITGEZET = frozenset(["uitgezet", "uitzetten"])
+_ZET = frozenset(["zet", "zette", "zetten"])
+
+
+def _thing_switched_off(q: _Question) -> frozenset[int]:
+    """Positions of "uitzetten" whose object is the pronoun "het" ("het bedrijf heeft
+    het uitgezet", "zette het uit"): "het" stands for a thing, and a thing put "uit" is
+    switched off (Van Dale 'uitzetten' 1: een apparaat uitschakelen), no person put out
+    of a home (session 19, xfails; outside22 o22-10 "geen stroom meer in huis, het
+    bedrijf heeft het uitgezet" was read as an eviction tonight). "het" right before the
+    participle is the pronoun (an article stands before its noun: "het gezin
+    uitgezet"). The verb, not the sentence: the cut-off it tells is read by its own
+    words ("geen stroom meer")."""
+    out: set[int] = set()
+    for at in range(1, len(q.surface)):
+        word = q.surface[at]
+        if word in _UITGEZET and q.surface[at - 1] == "het":
+            out.add(at)
+        elif (word == "uit" and at >= 2 and q.surface[at - 1] == "het"
+              and q.surface[at - 2] in _ZET):
+            out.update((at - 2, at))
+    return frozenset(out)
+
+
+#: Words that place a state in the present ("nu", "now"; from any grammar).
+_NOW = frozenset(["nu", "now", "inmiddels", "tegenwoordig", "nowadays"])
+
+
+def _settled_now(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of "nu"/"now" in the part of a sentence that says a danger is over by
+    the state of a person (``signals.settled``: "she has her own flat now", "nu woont
+    hij weer thuis"): the word dates that state, so no cue reads it as the time of a
+    danger (session 19, xfails; retired h44-036 "... that is behind her and she has her
+    own flat now. ... the flat is empty: no bed": the cue "geen bed + now" took its
+    "now" from the home she has). Only the time word: a danger told in that part is
+    read as before. Not in :func:`_at_a_distance` (the question as a whole is not kept
+    at a distance by it)."""
+    if not signals.settled:
+        return frozenset()
+    out: set[int] = set()
+    for cue in signals.settled:
+        for at in _matched_plainly(q, cue):
+            part = _clause_part(q, at, ())
+            out.update(p for p in part if q.surface[p] in _NOW)
+    return frozenset(out)
+
+
+#: Verbs of telling that open indirect speech ("zegt dat", "appte dat", "said that";
+#: ANS 'indirecte rede'; Oxford Learner's 'reported speech'), as written.
+_TELLING = frozenset(["zegt", "zei", "zeggen", "zeiden", "vertelt", "vertelde", "vertelden",
+                      "appt", "appte", "belde", "mailde", "meldde", "says", "said", "tells",
+                      "told", "texted", "messaged", "called", "rang"])
+#: How many words after the turn the verb of telling may stand ("maar zijn dochter zegt").
+_TELLING_REACH = 4
+
+
+def _told_unfounded(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of an unfounded marker told in indirect speech (session 19, xfails;
+    retired h44-083 "maar zijn dochter zegt dat hij bij haar logeert", h46-082 "maar ze
+    appte net dat ze bij haar dochter logeert"): a marker "maar ... X" / "but ... X"
+    whose X stands in the clause that a verb of telling right after the turn opens (the
+    same news, reported: ANS 'indirecte rede'). :func:`_figurative` reads "..." in one
+    clause only, and "dat"/"that" opens another. The turn and X, as the markers'."""
+    out: set[int] = set()
+    for cue in signals.unfounded:
+        if len(cue) != 3 or cue[1] != ANY_GAP or cue[0] not in ("maar", "but"):
+            continue
+        for turn in q.where(cue[0]):
+            told = next((p for p in range(turn + 1, min(len(q.surface),
+                                                        turn + 2 + _TELLING_REACH))
+                         if q.surface[p] in _TELLING), None)
+            if told is None or any(q.toks[i] in _SENTENCE_END for i in range(turn, told)):
+                continue
+            said = next((p for p in q.where(cue[2]) if p > told and _sentence(q, p)
+                         == _sentence(q, told)), None)
+            if said is not None:
+                out.update((turn, said))
+    return frozenset(out)
+
+
+#: The asker's alarm at what was just told ("ik schrok", "I panicked"; Van Dale
+#: 'schrikken', 'ongerust'; Oxford Learner's 'panic', 'worried'): a reaction, not news.
+_ALARM = frozenset(["schrok", "schrokken", "geschrokken", "ongerust", "bezorgd",
+                    "panicked", "worried", "alarmed", "scared", "frightened"])
+#: At most this many words stand before the turn when they only tell the alarm ("ik
+#: schrok echt", "I was really worried").
+_ALARM_WORDS = 4
+
+
+def _alarm_only(q: _Question, before: Sequence[int]) -> bool:
+    """True when the words of ``before`` (the part of a sentence before an unfounded
+    marker's "maar"/"but") only tell the asker's alarm: what alarmed them is the
+    sentence before, and that is what the turn corrects (session 19, xfails; retired
+    h44-083 "... had ik vijf dagen niet gezien en de brievenbus puilde uit. Ik schrok,
+    maar zijn dochter zegt dat hij bij haar logeert", probe38-057's form)."""
+    words = [q.surface[at] for at in before if q.surface[at][0].isalnum()]
+    return (0 < len(words) <= _ALARM_WORDS and any(w in _ALARM for w in words))
 
 
 def _glossed(signals: SafetySignals, q: _Question) -> frozenset[int]:
@@ -3513,6 +3617,21 @@ _RELATIVES = frozenset(["dat", "die", "who", "that", "which", "wiens", "wier", "
 _ROLE_REACH = 3
 
 
+#: The marks that stand inside a number written with a thousands or a decimal separator
+#: ("€ 5,000", "2.500 euro", "€ 2,50"; Taalunie, Woordenlijst 'getallen'; Oxford Learner's
+#: 'comma', 'decimal point').
+_NUMBER_MARKS = frozenset([",", "."])
+
+
+def _in_number(q: _Question, at: int) -> bool:
+    """True when the mark at ``at`` separates the digits of one number ("5,000": the
+    tokens "5", ",", "000"), so it ends no part of a sentence (session 19, xfails;
+    retired h45-082 "one boy plays a father who gambles away € 5,000 and beats his son":
+    the comma of the amount ended the part played before the beating)."""
+    return (q.surface[at] in _NUMBER_MARKS and 0 < at < len(q.surface) - 1
+            and q.surface[at - 1].isdigit() and q.surface[at + 1].isdigit())
+
+
 def _played(signals: SafetySignals, q: _Question) -> frozenset[int]:
     """Positions of a role played said with its verb (session 18, falsewarn; retired
     h39-018 "she plays a girl who runs away and sleeps on the street", h41-007 "speelt
@@ -3533,7 +3652,8 @@ def _played(signals: SafetySignals, q: _Question) -> frozenset[int]:
                 verb + 1 < len(q.surface) and q.surface[verb + 1] in _PLAY_WITH):
             continue
         end = verb
-        while end + 1 < len(q.surface) and q.surface[end + 1] not in stops:
+        while end + 1 < len(q.surface) and (q.surface[end + 1] not in stops
+                                            or _in_number(q, end + 1)):
             end += 1
         role = any(
             q.surface[at] in _INDEFINITE and q.surface[at + 1] in signals.roles

@@ -26,7 +26,8 @@ from busbaan.routing.expansion import ExampleIndex
 from busbaan.routing.text import Analyzer
 
 PROBES = read_jsonl("probes-s16-dangerex.jsonl")
-#: Probes that still fail, with their cause (strict xfails).
+#: Probes that still fail, with their cause (strict xfails). dx-05 ('sleep badly',
+#: 'worrying') passes since s43-s46 were retired into example files (session 19).
 _OPENED = ("told in the words of the held examples themselves, so their neighbourhood "
            "opens the service (Tuning.desk_open_share): ")
 KNOWN_GAPS: dict[str, str] = {
@@ -37,9 +38,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dx-02": ("since s39-s42 are examples: 'bijdrage' and 'niet betalen' put the "
               "scholierenvergoeding first (782) for a sleeping pill's own contribution, the "
               "collective health insurance second, bijzondere bijstand third (764)"),
-    "dx-05": (_OPENED + "'sleep badly', 'worrying' are the words of GGD Vangnet's "
-              "English psychosis examples; they hold between 14 % and 15 % of the nearest "
-              "(Tuning.danger_open_share 0.12): GGD Vangnet second"),
     "dx-11": (_OPENED + "an old neighbour's letterbox and curtains are the police's "
               "welfare-check dangers' words (the police first), and GGD Vangnet keeps its "
               "place by examples the safety reader does not read as a danger"),

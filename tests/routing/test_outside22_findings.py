@@ -147,13 +147,11 @@ def test_an_old_lady_robbed_by_her_nephew_is_no_child_in_danger(demo_router: Rou
     assert signals(_route(demo_router, "o22-03")) == ["elder_abuse"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o22-10 (forklift driver from Poland, second-language Dutch): 'het bedrijf heeft het "
-    "[de stroom] uitgezet' gets, besides the right cutoff_now ⚠, a homeless_tonight one "
-    "('vannacht geen veilige slaapplek', cue 'uitzetten + vandaag': 'uitzetten' read as "
-    "evicting a person, not switching the power off) and an eviction_cutoff one ('geen "
-    "verwarming + vandaag'). Three desks, so the answer is 'not sure'."))
 def test_power_switched_off_is_no_night_without_a_bed(demo_router: Router) -> None:
+    """o22-10 (forklift driver from Poland): 'het bedrijf heeft het [de stroom] uitgezet'
+    gets no homeless_tonight ⚠ and a confident answer. Found as a strict xfail ('uitzetten'
+    read as evicting a person, three desks, not sure); since session 19 (xfails) "het"
+    right before "uitgezet" is a thing switched off (safety._thing_switched_off)."""
     answer = _route(demo_router, "o22-10")
     assert "homeless_tonight" not in signals(answer)
     assert answer.confident

@@ -139,11 +139,19 @@ def test_probe_in_top_three(router: Router, key: str) -> None:
 @pytest.mark.xfail(strict=True, reason=(
     "other causes: p25-05 'niet in de klas verschijnt' is not related to school absence "
     "(wording); p25-09 'zonder loon' is not related to volunteering and 'die pakken we "
-    "zelf op' (the writer handles it) is not read; p25-16 the day care and the carer's "
-    "support share the example words, a near tie"))
-@pytest.mark.parametrize("key", ["p25-05", "p25-09", "p25-16"])
+    "zelf op' (the writer handles it) is not read"))
+@pytest.mark.parametrize("key", ["p25-05", "p25-09"])
 def test_probe_first_not_yet(router: Router, key: str) -> None:
     q = PROBES[key]
+    assert router.route(q["question"], q["context"]).results[0].service_id in q["expected"]
+
+
+def test_the_carer_support_first_when_the_day_care_is_in_place(router: Router) -> None:
+    """p25-16: the day care is in place and the exhausted daughter wants someone to talk
+    to: the carers' support point comes first, not the day care that shares its example
+    words. A strict xfail (a near tie) until s43-s46 were retired into example files
+    (session 19)."""
+    q = PROBES["p25-16"]
     assert router.route(q["question"], q["context"]).results[0].service_id in q["expected"]
 
 
