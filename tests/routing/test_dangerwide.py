@@ -97,7 +97,16 @@ def _row(qid: str, name: str) -> dict[str, Any]:
     return next(r for r in read_jsonl(name) if r["id"] == qid)
 
 
-@pytest.mark.parametrize("qid", sorted(WIDENED))
+#: Session 19: with s43-s46 retired into examples (it passes without s44), session 17's
+#: rule already gives h40-028 the police's unseen_person ⚠ from the examples, so the
+#: contrast with it no longer shows there; the other three still show it.
+DRIFT19 = {"h40-028": ("since s43-s46 are examples (s44's unseen-neighbour dangers): "
+                       "session 17's rule gives the ⚠ (unseen_person, police) too")}
+
+
+@pytest.mark.parametrize("qid", [
+    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason=DRIFT19[q]))
+    if q in DRIFT19 else q for q in sorted(WIDENED)])
 def test_an_unseen_danger_split_between_kin_desks_gets_its_warning(
         qid: str, without_session: Any) -> None:
     """Out of sample: a danger no cue reads, whose nearest examples are dangers of its

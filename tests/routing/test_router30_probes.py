@@ -72,7 +72,9 @@ def test_probe_first_answer(router: Any, row: dict[str, Any], request: Any) -> N
 
 @pytest.mark.parametrize(("word", "parts"), [
     ("schuldhulpbrigade", ("schuldhulp",)),
-    ("mantelzorgbonus", ("mantelzorg",)),
+    # session 19: 'bonus' is a word of the map since s43's examples ("een bonus eens per
+    # jaar"), so "mantelzorgbonus" no longer has an unknown end; "mantelzorgbeloning" has
+    ("mantelzorgbeloning", ("mantelzorg",)),
     ("belastingbrigade", ("belasting",)),
 ])
 def test_a_compound_with_an_end_the_map_does_not_know_keeps_its_beginning(

@@ -237,9 +237,11 @@ def test_ask_keeps_the_warning_first_when_a_safety_answer_is_not_confident(
     """A danger whose words do not bear the signal out well (confident20's rule) is not
     confident; `route ask` then says the warning stands and only what else is going on is
     unsure, as the bot does, instead of opening with 'not sure' (session 18: "mijn man duwde
-    me van de trap, ben bang" is confident since s39-s42 are examples; "hij" is not)."""
+    me van de trap, ben bang" is confident since s39-s42 are examples; session 19: "hij
+    duwde me van de trap" is confident since s43-s46 are; with a stair lift asked for the
+    words do not bear the partner violence out)."""
     code, out, _ = run("route", "ask", "--map", str(BENCHMARK_MAP),
-                       "hij duwde me van de trap", lang=lang)
+                       "hij duwde me van de trap, nu zoek ik een traplift", lang=lang)
     assert code == 0
     assert ("VEILIGHEID: " if lang == "nl" else "SAFETY: ") in out
     assert serious in out and unsure not in out

@@ -35,7 +35,7 @@ KNOWN_GAPS: dict[str, str] = {
 #: xf23-10 (a son of 8 who throws things, parents at their wits' end) failed again when
 #: s36-s38 were retired (session 17): Veilig Thuis third, by the same cause. It passes
 #: again since s43-s46 were retired into example files (session 19: their parenting
-#: questions outweigh Veilig Thuis's share of the nearest).
+#: questions outweigh Veilig Thuis's share of the nearest; without s45 it fails).
 
 
 def _mark(rows: list[dict[str, Any]]) -> list[Any]:
