@@ -128,7 +128,7 @@ def test_a_date_is_no_age(text: str, age: int | None) -> None:
         "since s43-s46 are examples (session 19; it passes without s43 or without s45): "
         "'kapperszaak', 'ondernemer' put the municipal tax payment arrangement first (876) "
         "for a self-employed hairdresser under the minimum; the Bbz second (875)"))),
-    "p25-12", "p25-13", "p25-14", "p25-15", "p25-16",
+    "p25-12", "p25-13", "p25-14", "p25-15",
 ])
 def test_probe_first(router: Router, key: str) -> None:
     """The need the note asks for first (controls included: "loopt al maanden mis",
