@@ -454,9 +454,15 @@ SESSION18_START: dict[str, tuple[str, ...]] = {
     "heldout46": ("0.780", "0.970", "66/70", "70/100 (70.0 %)", "62/70 (88.6 %)"),
 }
 #: Main at the start of session 19 (fe8822e, before s43-s46 were retired), measured at the
-#: end of the session (bench/measure.py, the benchmark day): top-1, top-3, safety in top 3,
-#: coverage, right when confident.
-SESSION19_START: dict[str, tuple[str, ...]] = {}
+#: end of the session (11:34 UTC, 2026-12-07, bench/measure.py, the benchmark day, in one
+#: run with the end): top-1, top-3, safety in top 3, coverage, right when confident.
+SESSION19_START: dict[str, tuple[str, ...]] = {
+    "heldout47": ("0.950", "0.990", "35/35", "85/100 (85.0 %)", "82/85 (96.5 %)"),
+    "heldout48": ("0.850", "0.980", "34/36", "71/100 (71.0 %)", "68/71 (95.8 %)"),
+    "heldout49": ("0.910", "0.990", "36/36", "82/100 (82.0 %)", "76/82 (92.7 %)"),
+    "heldout_s19": ("0.903", "0.987", "105/107", "238/300 (79.3 %)", "226/238 (95.0 %)"),
+    "heldout50": ("0.780", "0.980", "67/70", "53/100 (53.0 %)", "46/53 (86.8 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
