@@ -326,6 +326,10 @@ class WegwijzerBot:
         # (room, asker) -> the event id of their last question there, answered or refused
         # (outside7: `!fout` after a refused question was booked on the answer before it)
         self._last_question: OrderedDict[tuple[str, str], str] = OrderedDict()
+        # the (room, asker) whose newest question there was refused (a subset of the keys
+        # above): said before "since a security update" (CI, session 19: a refused Arabic
+        # question was told the key-change text when another test had rotated the key)
+        self._last_refused: set[tuple[str, str]] = set()
         self._reactions: asyncio.Queue[tuple[str, nio.ReactionEvent]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._started_ms = 0
@@ -710,10 +714,13 @@ class WegwijzerBot:
         key = (room_id, sender)
         self._last_question.pop(key, None)
         self._last_question[key] = question_event_id
+        self._last_refused.discard(key)
         while len(self._last_question) > QUESTION_CACHE:
-            self._last_question.popitem(last=False)
+            self._last_refused.discard(self._last_question.popitem(last=False)[0])
 
-    async def _refused(self, sender: str, exc: BusbaanError) -> None:
+    async def _refused(self, room_id: str, sender: str, exc: BusbaanError) -> None:
+        if (room_id, sender) in self._last_question:
+            self._last_refused.add((room_id, sender))
         if isinstance(exc, PersonalData):
             await self.record("route.personal_data_refused", "E", actor=sender,
                               outcome="refused", reason_code="personal_data",
@@ -728,7 +735,7 @@ class WegwijzerBot:
         try:
             question, answer = await self.ask(ctx.args, ctx.lang, markup=ctx.markup)
         except BusbaanError as exc:
-            await self._refused(ctx.sender, exc)
+            await self._refused(ctx.room_id, ctx.sender, exc)
             raise
         answer_id = self.answers.new_id()
         blocked, contact = await self._no_lane(answer, ctx.sender, ctx.lang)
@@ -912,7 +919,7 @@ class WegwijzerBot:
             earlier = await self.replied_question(room_id, in_reply_to)
             question, answer = await self.ask(text, lang, earlier, markup=markup)
         except BusbaanError as exc:
-            await self._refused(sender, exc)
+            await self._refused(room_id, sender, exc)
             # a question the router reads as neither Dutch nor English has no language of
             # its own to answer in: a chance English word (Turkish "her", every) must not
             # choose English; Dutch, the default (outside23: an elder abuse told in
@@ -976,6 +983,10 @@ class WegwijzerBot:
         if last is not None and newest is not None and newest != last.question_event_id:
             # outside7: the newest question was refused (personal data, no words, another
             # language, empty); the answer before it is not what the person means now.
+            raise last_question_refused()
+        if last is None and (room_id, sender) in self._last_refused:
+            # their newest question here was refused: that is what to say, not an older
+            # answer's fate (forgotten, or under the key before an update)
             raise last_question_refused()
         if last is None and await asyncio.to_thread(self.answers.forgotten_for,
                                                     self.asker_of(sender)):
