@@ -102,7 +102,7 @@ async def test_the_bot_routes_a_reply_with_the_question_it_replies_to() -> None:
         asked.append((raw, earlier))
         raise UsageError("stop", "stop", errcode="BB_EMPTY_QUESTION")
 
-    async def refused(sender: str, exc: Exception) -> None:
+    async def refused(room_id: str, sender: str, exc: Exception) -> None:
         return None
 
     fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None, ask=ask,
