@@ -28,10 +28,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "socialmap"
-#: The retired question sets (held-out sets s3-s46, retired by session 19): the sets of
-#: 2026-12-17 (s47-s49 and the safety gate s50) are held out and never read here.
-RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-1[0-6]-*.jsonl")
-HELD_OUT = "2026-12-17"
+#: The retired question sets (held-out sets s3-s50, retired by session 20): the sets of
+#: 2026-12-18 (s51-s53 and the safety gate s54) are held out and never read here.
+RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-1[0-7]-*.jsonl")
+HELD_OUT = "2026-12-18"
 
 
 def retired() -> list[dict]:

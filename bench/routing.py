@@ -340,16 +340,38 @@ SESSION18_END: dict[str, tuple[str, ...]] = {
 #: autocorrect, no capitals or punctuation; s48: young voices -- pupils, students, young
 #: workers and parents, care leavers, young carers, and those near them; s49: the home and
 #: the street -- the house, the building, the neighbours, the street and the neighbourhood,
-#: moving, living with others), frozen at the start of session 19, before any router change
-#: of the session was merged; and s50, the session's safety gate (70 dangers, 30 near
-#: misses). Aggregates only.
+#: moving, living with others), frozen at 09:51-09:53 UTC on 2026-12-07, before any router
+#: change of session 19 was merged, and measured once, at its end; with them s50, the
+#: session's safety gate (70 dangers, 30 near misses, no ordinary rows), measured on every
+#: safety change of the session before it was merged. Retired into example files in
+#: session 20 (bench/asked_examples.py).
 SESSION19_HELDOUT = {"heldout47": "frozen-2026-12-17-s47.jsonl",
                      "heldout48": "frozen-2026-12-17-s48.jsonl",
-                     "heldout49": "frozen-2026-12-17-s49.jsonl"}
-#: The safety gate of session 19 (not a goal set: dangers and near misses only).
-SESSION19_GATE = {"heldout50": "frozen-2026-12-17-s50.jsonl"}
+                     "heldout49": "frozen-2026-12-17-s49.jsonl",
+                     "heldout50": "frozen-2026-12-17-s50.jsonl"}
+#: The end of session 19 (08e9a0e; 30cae09 answers the same), its one measurement of
+#: s47-s49 and of the gate s50 (2026-12-07 11:34 UTC, measure.py, the benchmark day).
+SESSION19_END: dict[str, tuple[str, ...]] = {
+    "heldout47": ("0.950", "0.990", "35/35", "83/100 (83.0 %)", "80/83 (96.4 %)"),
+    "heldout48": ("0.830", "0.980", "34/36", "65/100 (65.0 %)", "62/65 (95.4 %)"),
+    "heldout49": ("0.900", "1.000", "36/36", "79/100 (79.0 %)", "74/79 (93.7 %)"),
+    "heldout50": ("0.760", "0.980", "67/70", "54/100 (54.0 %)", "46/54 (85.2 %)"),
+}
+#: Session 20's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s51: paper -- every question starts from a letter, a bill, a form, a
+#: message, a note or a contract; s52: asked for someone else -- an interpreter or a child
+#: translating, a relative, a friend, a volunteer, a colleague passing it on; s53: work and
+#: learning -- an employer, the person's own job, school, an internship, a club, voluntary
+#: work), frozen at the start of session 20, before any router change of the session was
+#: merged; and s54, the session's safety gate (70 dangers, 30 near misses: buried in
+#: passing, chat fragments, third hand, hypothetical). Aggregates only.
+SESSION20_HELDOUT = {"heldout51": "frozen-2026-12-18-s51.jsonl",
+                     "heldout52": "frozen-2026-12-18-s52.jsonl",
+                     "heldout53": "frozen-2026-12-18-s53.jsonl"}
+#: The safety gate of session 20 (not a goal set: dangers and near misses only).
+SESSION20_GATE = {"heldout54": "frozen-2026-12-18-s54.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s19"
+POOL = "heldout_s20"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -463,6 +485,10 @@ SESSION19_START: dict[str, tuple[str, ...]] = {
     "heldout_s19": ("0.903", "0.987", "105/107", "238/300 (79.3 %)", "226/238 (95.0 %)"),
     "heldout50": ("0.780", "0.980", "67/70", "53/100 (53.0 %)", "46/53 (86.8 %)"),
 }
+#: Main at the start of session 20 (30cae09, before s47-s50 were retired), measured at the
+#: end of the session (bench/measure.py, the benchmark day): top-1, top-3, safety in top 3,
+#: coverage, right when confident.
+SESSION20_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -533,14 +559,19 @@ RETIRED = (
     ("heldout45", "s45 (held out in session 18; examples since session 19, its own left out)"),
     ("heldout46", "s46 (the safety gate of session 18; examples since session 19, its own "
      "left out)"),
+    ("heldout47", "s47 (held out in session 19; examples since session 20, its own left out)"),
+    ("heldout48", "s48 (held out in session 19; examples since session 20, its own left out)"),
+    ("heldout49", "s49 (held out in session 19; examples since session 20, its own left out)"),
+    ("heldout50", "s50 (the safety gate of session 19; examples since session 20, its own "
+     "left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout47", "held out s47, session 19 (never looked at)"),
-    ("heldout48", "held out s48, session 19 (never looked at)"),
-    ("heldout49", "held out s49, session 19 (never looked at)"),
-    (POOL, "held out s47–s49 pooled"),
-    ("heldout50", "the safety gate s50, session 19 (never looked at)"),
+    ("heldout51", "held out s51, session 20 (never looked at)"),
+    ("heldout52", "held out s52, session 20 (never looked at)"),
+    ("heldout53", "held out s53, session 20 (never looked at)"),
+    (POOL, "held out s51–s53 pooled"),
+    ("heldout54", "the safety gate s54, session 20 (never looked at)"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -837,6 +868,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION16_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION17_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION18_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION19_HELDOUT.items()),
     ]
 
 
@@ -1353,12 +1385,21 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 18 (19f46c6), its one measurement | "
                           + " | ".join(SESSION18_END[key]) + " |")
             before.append(retired_row(key, since=19))
+    for key in SESSION19_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 19)")
+            if key in SESSION19_START:
+                before.append("| main at the start of session 19 (fe8822e), same run as its "
+                              "end | " + " | ".join(SESSION19_START[key]) + " |")
+            before.append("| end of session 19 (08e9a0e), its one measurement | "
+                          + " | ".join(SESSION19_END[key]) + " |")
+            before.append(retired_row(key, since=20))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION19_START:
-                before.append("| main at the start of session 19 (fe8822e), same run | "
-                              + " | ".join(SESSION19_START[key]) + " |")
+            if key in SESSION20_START:
+                before.append("| main at the start of session 20 (30cae09), same run | "
+                              + " | ".join(SESSION20_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1377,7 +1418,8 @@ def render(figures: dict[str, Any]) -> str:
                             "heldout11", *SESSION8_HELDOUT, *SESSION9_HELDOUT, *SESSION10_HELDOUT,
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
-                            *SESSION17_HELDOUT, *SESSION18_HELDOUT, POOL)
+                            *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION19_HELDOUT,
+                            POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1393,7 +1435,7 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
                             *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION19_HELDOUT,
-                            *SESSION19_GATE, "own",
+                            *SESSION20_HELDOUT, *SESSION20_GATE, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1479,7 +1521,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s47–s49 pooled, session 19",
+    tname = {POOL: "held out s51–s53 pooled, session 20",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1558,12 +1600,15 @@ def render(figures: dict[str, Any]) -> str:
         "once at the end of session 17, with its safety gate `-s42`) from session 18 on, "
         "and those of session 18 "
         "(`tests/data/socialmap/frozen-2026-12-16-s43.jsonl`, `-s44` and `-s45`, measured "
-        "once at the end of session 18, with its safety gate `-s46`) from session 19 on. "
-        "The held-out sets of session 19 "
-        "(`tests/data/socialmap/frozen-2026-12-17-s47.jsonl`, `-s48` and `-s49`, 100 "
+        "once at the end of session 18, with its safety gate `-s46`) from session 19 on, "
+        "and those of session 19 "
+        "(`tests/data/socialmap/frozen-2026-12-17-s47.jsonl`, `-s48` and `-s49`, measured "
+        "once at the end of session 19, with its safety gate `-s50`) from session 20 on. "
+        "The held-out sets of session 20 "
+        "(`tests/data/socialmap/frozen-2026-12-18-s51.jsonl`, `-s52` and `-s53`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
-        "pooled; the session's safety gate `-s50` (70 dangers, 30 near misses) is shown "
+        "pooled; the session's safety gate `-s54` (70 dangers, 30 near misses) is shown "
         "beside them.",
         "",
         *side,
@@ -1731,7 +1776,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s47-s50; for work on the router: they "
+        help="leave the current held-out sets out (s51-s54; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1799,11 +1844,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                  if (LOCAL / name).exists()}
     session18 = {key: read_jsonl(LOCAL / name) for key, name in SESSION18_HELDOUT.items()
                  if (LOCAL / name).exists()}
-    session19 = {key: read_jsonl(LOCAL / name)
-                 for key, name in (SESSION19_HELDOUT | SESSION19_GATE).items()
+    session19 = {key: read_jsonl(LOCAL / name) for key, name in SESSION19_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session20 = {key: read_jsonl(LOCAL / name)
+                 for key, name in (SESSION20_HELDOUT | SESSION20_GATE).items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if all(key in session19 for key in SESSION19_HELDOUT):
-        session19[POOL] = [q for key in SESSION19_HELDOUT for q in session19[key]]
+    if all(key in session20 for key in SESSION20_HELDOUT):
+        session20[POOL] = [q for key in SESSION20_HELDOUT for q in session20[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1880,7 +1927,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION17_HELDOUT},
         **{key: None for key in SESSION18_HELDOUT},
         **{key: None for key in SESSION19_HELDOUT},
-        **{key: None for key in SESSION19_GATE},
+        **{key: None for key in SESSION20_HELDOUT},
+        **{key: None for key in SESSION20_GATE},
         POOL: None,
     }
     if not args.quick:
@@ -1906,7 +1954,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               + list(session13.items()) + list(session14.items())
               + list(session15.items()) + list(session16.items())
               + list(session17.items()) + list(session18.items())
-              + list(session19.items()))
+              + list(session19.items()) + list(session20.items()))
     for key, questions in named:
         figures |= {f"{name}_{key}" if name else key: value for name, value in
                     set_figures(router_for(key), questions, day).items()}
