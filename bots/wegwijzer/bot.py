@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -78,6 +79,7 @@ from busbaan.routing import (
     demo_map_path,
     expansion,
 )
+from busbaan.routing.context import person
 from busbaan.routing.hsds import read_raw
 from busbaan.routing.learning import (
     Learned,
@@ -119,6 +121,14 @@ T = TypeVar("T")
 log = get_logger("busbaan.wegwijzer")
 
 ROUTE_KEY = "nl.busbaan.route"
+#: The refusals of a question the wegwijzer cannot read (another script, emoji only, a
+#: language other than Dutch and English): after one, `!baan mens` opens a lane to the
+#: human triage desk without the question (botlane, session 20; outside23 finding 7).
+UNREADABLE = frozenset({"BB_NO_WORDS", "BB_LANGUAGE"})
+#: The question hash of the answer a lane after such a refusal hangs on: no hash of the
+#: unread text is kept, and this marker is no hash of any text (never carried, never
+#: learned from: :meth:`WegwijzerBot.question_for`).
+UNREAD_QUESTION = "-" * 64
 #: Question texts kept in memory (never in the store) to carry into a lane.
 QUESTION_CACHE = 1000
 #: Seconds after which the learned associations are read again before a question: the
@@ -282,6 +292,14 @@ WARM_UP_QUESTION = "Mijn cliënt is het huis uit gezet en heeft schulden, waar k
 _REPLIES_READ = 3
 
 
+@dataclasses.dataclass(slots=True)
+class Unread:
+    """A person's newest question in a room could not be read: what is kept of it."""
+
+    stadsdeel: str | None
+    answer_id: str | None = None
+
+
 class WegwijzerBot:
     name = "wegwijzer"
 
@@ -330,6 +348,10 @@ class WegwijzerBot:
         # above): said before "since a security update" (CI, session 19: a refused Arabic
         # question was told the key-change text when another test had rotated the key)
         self._last_refused: set[tuple[str, str]] = set()
+        # (room, asker) -> their newest question there could not be read (UNREADABLE): the
+        # stadsdeel it named (never its text) and the answer id of the lane to the human
+        # desk opened after it, once there is one (botlane, session 20)
+        self._unread: OrderedDict[tuple[str, str], Unread] = OrderedDict()
         self._reactions: asyncio.Queue[tuple[str, nio.ReactionEvent]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._started_ms = 0
@@ -715,17 +737,88 @@ class WegwijzerBot:
         self._last_question.pop(key, None)
         self._last_question[key] = question_event_id
         self._last_refused.discard(key)
+        self._unread.pop(key, None)
         while len(self._last_question) > QUESTION_CACHE:
-            self._last_refused.discard(self._last_question.popitem(last=False)[0])
+            oldest = self._last_question.popitem(last=False)[0]
+            self._last_refused.discard(oldest)
+            self._unread.pop(oldest, None)
 
-    async def _refused(self, room_id: str, sender: str, exc: BusbaanError) -> None:
+    async def _refused(self, room_id: str, sender: str, exc: BusbaanError,
+                       raw: str = "") -> BusbaanError:
+        """Note a refused question; the refusal to send (for a question the bot cannot
+        read: with the way to a person, :meth:`unreadable_refusal`)."""
         if (room_id, sender) in self._last_question:
             self._last_refused.add((room_id, sender))
+            if exc.errcode in UNREADABLE:
+                self._unread[(room_id, sender)] = Unread(self._stadsdeel_named(raw))
+                exc = self.unreadable_refusal(exc, self._unread[(room_id, sender)].stadsdeel)
         if isinstance(exc, PersonalData):
             await self.record("route.personal_data_refused", "E", actor=sender,
                               outcome="refused", reason_code="personal_data",
                               details={"kinds": ",".join(exc.data.get("kinds", []))})
         log.info("route.refused", errcode=exc.errcode)
+        return exc
+
+    def _stadsdeel_named(self, raw: str) -> str | None:
+        """The stadsdeel an unread question names (``stadsdeel=Noord``, or a place the
+        router knows written in Latin letters: "Zuidoost'ta"), else None; its text is not
+        kept."""
+        try:
+            question = parse_question(raw, self.known_names, today=self.today())
+            return person(question.text, question.context).stadsdeel
+        except UsageError:
+            return None
+
+    def unreadable_refusal(self, exc: BusbaanError, stadsdeel: str | None) -> BusbaanError:
+        """The refusal of a question the bot cannot read, with one line before the 112
+        line: `!baan mens` opens a lane to the human desk, without the question. Only
+        when the map names a desk (else the refusal as it was)."""
+        desk = self.router.triage_desk(stadsdeel)
+        if desk is None:
+            return exc
+        nl = (f"Liever een mens laten meekijken? !baan mens opent een baan naar {desk.name}; "
+              "je vraag gaat niet mee en wordt niet bewaard.")
+        en = (f"Rather have a person look at it? !lane human opens a lane to {desk.name}; "
+              "your question is not passed on or kept.")
+
+        def before_last(text: str, line: str) -> str:
+            head, sep, last = text.rpartition("\n")
+            return f"{head}\n{line}\n{last}" if sep else f"{text}\n{line}"
+
+        return UsageError(before_last(exc.nl, nl), before_last(exc.en, en),
+                          errcode=exc.errcode, data={**exc.data, "human_desk": desk.id})
+
+    def unread_question(self, room_id: str, sender: str) -> Unread | None:
+        """The sender's newest question in this room, when it was one the bot could
+        not read (else None)."""
+        return self._unread.get((room_id, sender))
+
+    async def unread_answer(self, room_id: str, sender: str, event_id: str,
+                            unread: Unread) -> AnswerRecord:
+        """The answer a lane to the human desk after an unread question hangs on: made
+        once (no results, :data:`UNREAD_QUESTION` for its hash, the `!baan mens` message
+        as its question event: the unread text is never read back from Matrix)."""
+        if unread.answer_id is not None:
+            known = await asyncio.to_thread(self.answers.get, unread.answer_id)
+            if known is not None:
+                return known
+        answer_id = self.answers.new_id()
+        created_at = self.clock.now()
+
+        def add(pseudonyms: Pseudonyms) -> AnswerRecord:
+            record = AnswerRecord(
+                answer_id=answer_id, room_id=pseudonyms.answer_room(answer_id, room_id),
+                event_id=event_id, question_event_id=event_id,
+                asker=pseudonyms.asker(answer_id, sender), question_sha256=UNREAD_QUESTION,
+                map_sha256=self.document.sha256, results=(), confident=False,
+                created_at=created_at)
+            self.answers.add(record, key=pseudonyms.fingerprint())
+            return record
+
+        record = await self.write_under_key(add)
+        unread.answer_id = answer_id
+        self._stadsdelen[answer_id] = unread.stadsdeel
+        return record
 
     @command("wie", en=["who"], usage="!wie <vraag>", usage_en="!who <question>",
              summary="Waar kan iemand terecht? De drie diensten die het best passen.",
@@ -735,8 +828,7 @@ class WegwijzerBot:
         try:
             question, answer = await self.ask(ctx.args, ctx.lang, markup=ctx.markup)
         except BusbaanError as exc:
-            await self._refused(ctx.room_id, ctx.sender, exc)
-            raise
+            raise await self._refused(ctx.room_id, ctx.sender, exc, ctx.args) from None
         answer_id = self.answers.new_id()
         blocked, contact = await self._no_lane(answer, ctx.sender, ctx.lang)
         desk, desk_contact = await self._desk(answer, ctx.sender, ctx.lang)
@@ -918,8 +1010,8 @@ class WegwijzerBot:
         try:
             earlier = await self.replied_question(room_id, in_reply_to)
             question, answer = await self.ask(text, lang, earlier, markup=markup)
-        except BusbaanError as exc:
-            await self._refused(room_id, sender, exc)
+        except BusbaanError as refusal:
+            exc = await self._refused(room_id, sender, refusal, text)
             # a question the router reads as neither Dutch nor English has no language of
             # its own to answer in: a chance English word (Turkish "her", every) must not
             # choose English; Dutch, the default (outside23: an elder abuse told in
@@ -1073,6 +1165,8 @@ class WegwijzerBot:
         cached = self._questions.get(answer.answer_id)
         if cached is not None:
             return cached
+        if answer.question_sha256 == UNREAD_QUESTION:
+            return None  # a lane after a question the bot could not read: nothing to carry
         if room_id is None or answer.question_event_id is None:
             return None
         resp = await self.client.room_get_event(room_id, answer.question_event_id)
