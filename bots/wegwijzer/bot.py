@@ -44,6 +44,7 @@ import structlog
 from sqlalchemy.engine import Engine
 
 from bots.wegwijzer.lanes import LaneDesk, error_data
+from bots.wegwijzer.languages import LanguageBook
 from bots.wegwijzer.render import (
     REACTIONS,
     SHOWN,
@@ -65,6 +66,7 @@ from busbaan.errors import (
     Unavailable,
     UsageError,
 )
+from busbaan.language import reply_language
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import esc, notice_content
@@ -355,6 +357,11 @@ class WegwijzerBot:
         self._reactions: asyncio.Queue[tuple[str, nio.ReactionEvent]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._started_ms = 0
+        #: The language each person chose (``nl.busbaan.language``, read by the gate):
+        #: replies follow it where there is one (outside23 finding 8; session 20), for
+        #: questions and commands alike (:func:`busbaan.language.reply_language`).
+        self.languages = LanguageBook(lambda: runner.client)
+        runner.dispatcher.language_of = self.languages.of
         for owner in (self, self.lanes):
             runner.dispatcher.bind(owner)
         runner.message_hooks.append(self._on_message)
@@ -970,8 +977,12 @@ class WegwijzerBot:
         # "help" is a Dutch word too: asked alone it is answered in Dutch, the default,
         # as the casus bot does (it was English: outside check, session 4).
         greeting = " ".join(text.lower().strip(" !.,?").split())
-        lang = ("nl" if text.lower() in _HELP_WORDS or greeting in _GREETINGS_NL else
-                "en" if greeting in _GREETINGS_EN else guess_lang(text))
+        asked_in = ("nl" if text.lower() in _HELP_WORDS or greeting in _GREETINGS_NL else
+                    "en" if greeting in _GREETINGS_EN else guess_lang(text))
+        # the person's own choice first (outside23 finding 8: an English speaker got the
+        # Dutch refusal of an Arabic question), else the question's language
+        chosen = await self.languages.of(sender)
+        lang = reply_language(chosen, asked_in)
         relates = {"m.in_reply_to": {"event_id": question_event_id}}
         thanks = thanks_reply(text)
         if thanks is not None:  # no question: "the last answer" stays the one before
@@ -1014,9 +1025,9 @@ class WegwijzerBot:
             exc = await self._refused(room_id, sender, refusal, text)
             # a question the router reads as neither Dutch nor English has no language of
             # its own to answer in: a chance English word (Turkish "her", every) must not
-            # choose English; Dutch, the default (outside23: an elder abuse told in
-            # Turkish got its refusal and its 112 line in English)
-            said = "nl" if exc.errcode == "BB_LANGUAGE" else lang
+            # choose English; the person's choice, else Dutch, the default (outside23: an
+            # elder abuse told in Turkish got its refusal and its 112 line in English)
+            said = reply_language(chosen, None) if exc.errcode == "BB_LANGUAGE" else lang
             content = notice_content(kind="route.refused", body=exc.message(said),
                                      data=error_data(exc))
             content["m.relates_to"] = relates

@@ -163,8 +163,9 @@ class IntakeReach:
         again (the room may just have been made)."""
         forgotten = []
         for room in (self._alias_of.get(room_id), alias):
+            # (or being read now: that read may predate the change; botlane)
             if room is not None and (room == self._alias_of.get(room_id)
-                                     or room in self._unresolved):
+                                     or room in self._unresolved or room in self._reading):
                 self._known.pop(room, None)
                 self._unresolved.discard(room)
                 self._generation[room] = self._generation.get(room, 0) + 1

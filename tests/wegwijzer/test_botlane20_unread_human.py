@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import nio
+import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
@@ -25,8 +26,9 @@ from tests.wegwijzer.conftest import ROUTE_KEY, Intake, MakePerson, ask_dm
 
 ARABIC = "جاري يضرب زوجته كل ليلة وأسمع صراخ الأطفال"
 ARABIC_WORDS = ("يضرب", "زوجته", "صراخ")
-# Turkish, naming the stadsdeel in Latin letters ("in Zuidoost")
-TURKISH_ZUIDOOST = ("Komşum Zuidoost'ta yalnız yaşıyor, oğlu her ay onun emekli maaşını "
+# Turkish, naming the stadsdeel in Latin letters ("in Zuidoost"; lower case: "Komşum
+# Zuidoost'ta" reads as a name and is refused as personal data)
+TURKISH_ZUIDOOST = ("komşum zuidoost'ta yalnız yaşıyor, oğlu her ay onun emekli maaşını "
                     "alıyor ve kadın yemek alamıyor.")
 TURKISH_WORDS = ("Komşum", "maaşını", "alamıyor")
 
@@ -111,23 +113,29 @@ async def test_a_person_after_an_unreadable_question_gets_the_general_desk_witho
     assert after[REPLY_KEY]["data"]["room_id"] != lane_room
 
 
-async def test_the_stadsdeel_named_in_latin_letters_chooses_its_buurtteam(
-        make_person: MakePerson, bot_id: str, intake: Intake,
-        busbaan_db_url: str) -> None:
-    """A Turkish question naming Zuidoost: the buurtteam Zuidoost's desk (its intake),
-    not the general one; the text is not kept."""
+@pytest.mark.parametrize(("question", "errcode", "words"), [
+    (TURKISH_ZUIDOOST, "BB_LANGUAGE", TURKISH_WORDS),
+    # emoji with the context word (Arabic with it is refused as "a name": an open point
+    # of the personal-data check, docs/notes/2026-12-18s20-botlane.md)
+    ("😢🙏🏽🆘 stadsdeel=Zuidoost", "BB_NO_WORDS", ("😢🙏🏽🆘",))])
+async def test_the_stadsdeel_named_chooses_its_buurtteam(
+        make_person: MakePerson, bot_id: str, intake: Intake, busbaan_db_url: str,
+        question: str, errcode: str, words: tuple[str, ...]) -> None:
+    """A question naming Zuidoost in Latin letters, or emoji with the context word
+    ``stadsdeel=Zuidoost``: the buurtteam Zuidoost's desk (its intake), not the general
+    one; the text is not kept."""
     engine = make_engine(busbaan_db_url)
     asker, member = await make_person(), await make_person()
     await intake("bt-zuidoost", [member])
     dm = await asker.dm(bot_id)
-    _, refused = await ask_dm(asker, dm, TURKISH_ZUIDOOST)
-    assert refused[NOTICE_KEY]["errcode"] == "BB_LANGUAGE", refused["body"]
+    _, refused = await ask_dm(asker, dm, question)
+    assert refused[NOTICE_KEY]["errcode"] == errcode, refused["body"]
     assert "Buurtteam Zuidoost" in refused["body"].splitlines()[-2], refused["body"]
     reply = await asker.command(dm, "!baan mens")
     assert reply[REPLY_KEY]["ok"] is True, reply["body"]
     assert reply[REPLY_KEY]["data"]["service_id"] == "bt-zuidoost"
     assert reply[REPLY_KEY]["data"]["carried"] is False
-    assert not any(word in _stored_text(engine) for word in TURKISH_WORDS)
+    assert not any(word in _stored_text(engine) for word in words)
 
 
 async def test_only_an_unreadable_refusal_opens_a_way_without_the_question(
