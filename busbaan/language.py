@@ -6,6 +6,10 @@ A person chooses with a global account-data event of type ``nl.busbaan.language`
 
     {"language": "en"}
 
+The gate reads it for its refusals, and answers it to the busbaan bots (the wegwijzer's
+replies: :mod:`busbaan.gate.language_desk`); :func:`reply_language` is the one rule a bot
+replies by.
+
 Element's own interface language is a per-device browser setting that never reaches the
 homeserver, so the homeserver cannot follow it. Anything missing, malformed or
 unsupported falls back to the deployment's default (Dutch unless configured otherwise).

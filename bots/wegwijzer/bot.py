@@ -89,6 +89,7 @@ from busbaan.routing.learning import (
     learning_terms,
     source_key,
 )
+from busbaan.routing.model import Service as MapService
 from busbaan.routing.safety import detect
 from busbaan.store.pseudonym_key import STALE_KEY, KeyGuard
 from busbaan.store.wegwijzer_learned import LearnedRepository
@@ -660,16 +661,26 @@ class WegwijzerBot:
         lane now, the stadsdeel's desk with how to reach it instead (name, contact)."""
         if answer.confident:
             return None, None
-        desk = self.router.triage_desk(answer.stadsdeel)
+        desk, takes_lane = await self._desk_for(answer.stadsdeel, asker)
         if desk is None:
             return None, None
+        return desk.name, None if takes_lane else other_ways(desk, lang)
+
+    async def _desk_for(self, stadsdeel: str | None,
+                        asker: str) -> tuple[MapService | None, bool]:
+        """The human desk for ``stadsdeel`` that ``!baan mens`` opens a lane to (the
+        stadsdeel's, else the general one) and True; when neither takes a lane now, the
+        stadsdeel's desk and False; (None, False) when the map names none."""
+        desk = self.router.triage_desk(stadsdeel)
+        if desk is None:
+            return None, False
         general = self.router.triage_desk(None)
         desks = [desk] + ([general] if general is not None and general.id != desk.id else [])
         blocked = await self.lanes.reach.blocks(desks, asker)
         for candidate in desks:
             if candidate.id not in blocked:
-                return candidate.name, None
-        return desk.name, other_ways(desk, lang)
+                return candidate, True
+        return desk, False
 
     @staticmethod
     def _route_field(answer: RouteAnswer, answer_id: str,
@@ -758,7 +769,8 @@ class WegwijzerBot:
             self._last_refused.add((room_id, sender))
             if exc.errcode in UNREADABLE:
                 self._unread[(room_id, sender)] = Unread(self._stadsdeel_named(raw))
-                exc = self.unreadable_refusal(exc, self._unread[(room_id, sender)].stadsdeel)
+                exc = await self.unreadable_refusal(
+                    exc, self._unread[(room_id, sender)].stadsdeel, sender)
         if isinstance(exc, PersonalData):
             await self.record("route.personal_data_refused", "E", actor=sender,
                               outcome="refused", reason_code="personal_data",
@@ -776,17 +788,26 @@ class WegwijzerBot:
         except UsageError:
             return None
 
-    def unreadable_refusal(self, exc: BusbaanError, stadsdeel: str | None) -> BusbaanError:
+    async def unreadable_refusal(self, exc: BusbaanError, stadsdeel: str | None,
+                                 asker: str) -> BusbaanError:
         """The refusal of a question the bot cannot read, with one line before the 112
-        line: `!baan mens` opens a lane to the human desk, without the question. Only
-        when the map names a desk (else the refusal as it was)."""
-        desk = self.router.triage_desk(stadsdeel)
+        line: `!baan mens` opens a lane to the human desk (the one it opens, as an unsure
+        answer names it: :meth:`_desk_for`), without the question; when no desk takes a
+        lane now, how to reach the desk instead. The refusal as it was when the map names
+        no desk."""
+        desk, takes_lane = await self._desk_for(stadsdeel, asker)
         if desk is None:
             return exc
-        nl = (f"Liever een mens laten meekijken? !baan mens opent een baan naar {desk.name}; "
-              "je vraag gaat niet mee en wordt niet bewaard.")
-        en = (f"Rather have a person look at it? !lane human opens a lane to {desk.name}; "
-              "your question is not passed on or kept.")
+        if takes_lane:
+            nl = (f"Liever een mens laten meekijken? !baan mens opent een baan naar "
+                  f"{desk.name}; je vraag gaat niet mee en wordt niet bewaard.")
+            en = (f"Rather have a person look at it? !lane human opens a lane to {desk.name}; "
+                  "your question is not passed on or kept.")
+        else:
+            nl = (f"Liever een mens laten meekijken? Neem contact op met {desk.name}: "
+                  f"{other_ways(desk, 'nl')}.")
+            en = (f"Rather have a person look at it? Contact {desk.name}: "
+                  f"{other_ways(desk, 'en')}.")
 
         def before_last(text: str, line: str) -> str:
             head, sep, last = text.rpartition("\n")

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from bots.wegwijzer.bot import UNREAD_QUESTION
 from busbaan.devstack.people import NOTICE_KEY, REPLY_KEY, Person
+from busbaan.service import Service
 from busbaan.store import make_engine
 from busbaan.store.wegwijzer_repo import AnswerRepository, LaneRepository
 from tests.wegwijzer.conftest import ROUTE_KEY, Intake, MakePerson, ask_dm
@@ -154,3 +155,24 @@ async def test_only_an_unreadable_refusal_opens_a_way_without_the_question(
     who = await asker.command(dm, f"!who {ARABIC}")
     assert who[REPLY_KEY]["errcode"] == "BB_NO_WORDS"
     assert "!lane human" in who["body"] and "Call 112." in who["body"], who["body"]
+
+
+async def test_when_no_desk_takes_a_lane_the_refusal_says_how_to_reach_it(
+        make_person: MakePerson, bot_id: str, wegwijzer_service: Service,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """As an unsure answer does (lanes8): no intake room of a desk can take a lane now,
+    so the line names the desk and its phone or e-mail instead of `!baan mens`."""
+    bot = wegwijzer_service.wegwijzer
+
+    async def closed(services: Any, asker: str) -> dict[str, str]:
+        return {s.id: "BB_INTAKE_EMPTY" for s in services}
+
+    monkeypatch.setattr(bot.lanes.reach, "blocks", closed)
+    asker = await make_person()
+    dm = await asker.dm(bot_id)
+    _, refused = await ask_dm(asker, dm, ARABIC)
+    lines = refused["body"].splitlines()
+    assert lines[-2].startswith("Liever een mens laten meekijken? Neem contact op met "
+                                "Sociaal Loket"), refused["body"]
+    assert "!baan mens" not in refused["body"]
+    assert lines[-1] == "Is er direct gevaar? Bel 112."
