@@ -134,6 +134,11 @@ class IntakeReach:
         #: again ahead of their expiry (:meth:`refresh_due`).
         self._used: set[str] = set()
         self._background: set[asyncio.Future[Any]] = set()
+        #: Background reads at a time (a refresh of many rooms due together, as after
+        #: the warm-up, must not flood the homeserver the answers wait on).
+        self._background_reads = asyncio.Semaphore(4)
+        #: How often an answer had to wait for a read of Synapse (benchmarks, tests).
+        self.waited = 0
 
     def note(self, room: str, room_id: str | None, team: Iterable[str]) -> None:
         """Keep what was learned elsewhere (opening a lane, making the demo rooms)."""
@@ -183,7 +188,11 @@ class IntakeReach:
                 self._in_background(forgotten)
 
     def _in_background(self, room: str) -> None:
-        task = asyncio.ensure_future(self._read_once(room))
+        async def read() -> None:
+            async with self._background_reads:
+                await self._read_once(room)
+
+        task = asyncio.ensure_future(read())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -264,6 +273,7 @@ class IntakeReach:
         known = self._fresh(room)
         if known is not None:
             return known
+        self.waited += 1
         reading = self._read_once(room)
         # shielded: an answer that stops waiting (``timeout``) does not stop the read
         return await asyncio.shield(reading)
