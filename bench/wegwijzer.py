@@ -267,6 +267,8 @@ async def run(rounds: int, first: int = 0, together: int = 5,
     bot_part: dict[str, list[float]] = {k: [] for k in results}
     refused = unconfident = 0
     route_ms: list[float] = []
+    intake_requests: list[int] = []
+    intake_waits: list[int] = []
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{tmp}/busbaan.db"
         migrate(db_url)
@@ -288,13 +290,21 @@ async def run(rounds: int, first: int = 0, together: int = 5,
             bot_obj = service.wegwijzer
             alias_ab = (await _aliascache(person, dm, items, rounds, bot_obj)
                         if aliascache else {})
+            counter = [0]  # the intake requests (resolve, join, state) during each answer
+            if not aliascache:
+                _count_intake_requests(bot_obj.client, counter)
             for r in range(0 if aliascache else rounds):
                 for i, item in enumerate(items):
                     text = chat_text(item)
                     order = ("q", "t") if (r + i) % 2 == 0 else ("t", "q")
                     for kind in order:
                         if kind == "q":
+                            counter[0] = 0
+                            before = getattr(bot_obj.lanes.reach, "waited", None)
                             seconds, part, content = await _timed(person, dm, text, NOTICE_KEY)
+                            intake_requests.append(counter[0])
+                            if before is not None:  # session 20: reads an answer waited for
+                                intake_waits.append(bot_obj.lanes.reach.waited - before)
                             results["DM question → answer"].append(seconds)
                             bot_part["DM question → answer"].append(part)
                             if content[NOTICE_KEY].get("kind") != "route.answer":
@@ -319,7 +329,8 @@ async def run(rounds: int, first: int = 0, together: int = 5,
             await hs.stop()
     return {"results": results, "bot_part": bot_part, "refused": refused,
             "unconfident": unconfident, "route_ms": route_ms, "questions": len(items),
-            "firsts": firsts, "aliascache": alias_ab}
+            "firsts": firsts, "aliascache": alias_ab, "intake_requests": intake_requests,
+            "intake_waits": intake_waits}
 
 
 def _print_firsts(firsts: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
@@ -398,6 +409,15 @@ async def main(rounds: int, first: int = 0, together: int = 5,
     t = out["results"]["!wegwijzer → reply"]
     print(f"answers refused as personal data: {out['refused']}; not confident: "
           f"{out['unconfident']} of {len(q)}")
+    req = out["intake_requests"]
+    if req:  # session 20 (botlane): the intake reach's requests while each answer waited
+        print(f"intake requests (resolve, join, room state) during a DM answer: mean "
+              f"{statistics.mean(req):.2f}, max {max(req)}, answers with any "
+              f"{sum(1 for r in req if r)} of {len(req)} (background reads included)")
+    waits = out["intake_waits"]
+    if waits:  # only a bot that counts them (botlane and later)
+        print(f"intake reads a DM answer waited for: mean {statistics.mean(waits):.2f}, "
+              f"answers that waited {sum(1 for w in waits if w)} of {len(waits)}")
     print(f"\nDM answer p95 {pct(q, 0.95) * 1000:.1f} ms (goal ≤ 300 ms); trivial command "
           f"p95 {pct(t, 0.95) * 1000:.1f} ms")
     if out["firsts"]:

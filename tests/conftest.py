@@ -136,6 +136,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT_USER_ID = "@casus:localhost"
+#: The wegwijzer bot of the test harness (tests/wegwijzer registers it): it may read a
+#: person's chosen language from the gate (session 20).
+WEGWIJZER_USER_ID = "@wegwijzer:localhost"
 
 
 @pytest.fixture(scope="session")
@@ -167,7 +170,8 @@ def homeserver_modules(busbaan_db_url: str) -> list[dict[str, Any]]:
     """
     from busbaan.cli.dev import gate_module
 
-    return [gate_module(ROOT / "policies", busbaan_db_url, BOT_USER_ID)]
+    return [gate_module(ROOT / "policies", busbaan_db_url, BOT_USER_ID,
+                        language_readers=(WEGWIJZER_USER_ID,))]
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -43,6 +44,7 @@ import structlog
 from sqlalchemy.engine import Engine
 
 from bots.wegwijzer.lanes import LaneDesk, error_data
+from bots.wegwijzer.languages import LanguageBook
 from bots.wegwijzer.render import (
     REACTIONS,
     SHOWN,
@@ -64,6 +66,7 @@ from busbaan.errors import (
     Unavailable,
     UsageError,
 )
+from busbaan.language import reply_language
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import esc, notice_content
@@ -78,6 +81,7 @@ from busbaan.routing import (
     demo_map_path,
     expansion,
 )
+from busbaan.routing.context import person
 from busbaan.routing.hsds import read_raw
 from busbaan.routing.learning import (
     Learned,
@@ -85,6 +89,7 @@ from busbaan.routing.learning import (
     learning_terms,
     source_key,
 )
+from busbaan.routing.model import Service as MapService
 from busbaan.routing.safety import detect
 from busbaan.store.pseudonym_key import STALE_KEY, KeyGuard
 from busbaan.store.wegwijzer_learned import LearnedRepository
@@ -119,6 +124,14 @@ T = TypeVar("T")
 log = get_logger("busbaan.wegwijzer")
 
 ROUTE_KEY = "nl.busbaan.route"
+#: The refusals of a question the wegwijzer cannot read (another script, emoji only, a
+#: language other than Dutch and English): after one, `!baan mens` opens a lane to the
+#: human triage desk without the question (botlane, session 20; outside23 finding 7).
+UNREADABLE = frozenset({"BB_NO_WORDS", "BB_LANGUAGE"})
+#: The question hash of the answer a lane after such a refusal hangs on: no hash of the
+#: unread text is kept, and this marker is no hash of any text (never carried, never
+#: learned from: :meth:`WegwijzerBot.question_for`).
+UNREAD_QUESTION = "-" * 64
 #: Question texts kept in memory (never in the store) to carry into a lane.
 QUESTION_CACHE = 1000
 #: Seconds after which the learned associations are read again before a question: the
@@ -282,6 +295,14 @@ WARM_UP_QUESTION = "Mijn cliënt is het huis uit gezet en heeft schulden, waar k
 _REPLIES_READ = 3
 
 
+@dataclasses.dataclass(slots=True)
+class Unread:
+    """A person's newest question in a room could not be read: what is kept of it."""
+
+    stadsdeel: str | None
+    answer_id: str | None = None
+
+
 class WegwijzerBot:
     name = "wegwijzer"
 
@@ -330,9 +351,18 @@ class WegwijzerBot:
         # above): said before "since a security update" (CI, session 19: a refused Arabic
         # question was told the key-change text when another test had rotated the key)
         self._last_refused: set[tuple[str, str]] = set()
+        # (room, asker) -> their newest question there could not be read (UNREADABLE): the
+        # stadsdeel it named (never its text) and the answer id of the lane to the human
+        # desk opened after it, once there is one (botlane, session 20)
+        self._unread: OrderedDict[tuple[str, str], Unread] = OrderedDict()
         self._reactions: asyncio.Queue[tuple[str, nio.ReactionEvent]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._started_ms = 0
+        #: The language each person chose (``nl.busbaan.language``, read by the gate):
+        #: replies follow it where there is one (outside23 finding 8; session 20), for
+        #: questions and commands alike (:func:`busbaan.language.reply_language`).
+        self.languages = LanguageBook(lambda: runner.client)
+        runner.dispatcher.language_of = self.languages.of
         for owner in (self, self.lanes):
             runner.dispatcher.bind(owner)
         runner.message_hooks.append(self._on_message)
@@ -631,16 +661,26 @@ class WegwijzerBot:
         lane now, the stadsdeel's desk with how to reach it instead (name, contact)."""
         if answer.confident:
             return None, None
-        desk = self.router.triage_desk(answer.stadsdeel)
+        desk, takes_lane = await self._desk_for(answer.stadsdeel, asker)
         if desk is None:
             return None, None
+        return desk.name, None if takes_lane else other_ways(desk, lang)
+
+    async def _desk_for(self, stadsdeel: str | None,
+                        asker: str) -> tuple[MapService | None, bool]:
+        """The human desk for ``stadsdeel`` that ``!baan mens`` opens a lane to (the
+        stadsdeel's, else the general one) and True; when neither takes a lane now, the
+        stadsdeel's desk and False; (None, False) when the map names none."""
+        desk = self.router.triage_desk(stadsdeel)
+        if desk is None:
+            return None, False
         general = self.router.triage_desk(None)
         desks = [desk] + ([general] if general is not None and general.id != desk.id else [])
         blocked = await self.lanes.reach.blocks(desks, asker)
         for candidate in desks:
             if candidate.id not in blocked:
-                return candidate.name, None
-        return desk.name, other_ways(desk, lang)
+                return candidate, True
+        return desk, False
 
     @staticmethod
     def _route_field(answer: RouteAnswer, answer_id: str,
@@ -715,17 +755,98 @@ class WegwijzerBot:
         self._last_question.pop(key, None)
         self._last_question[key] = question_event_id
         self._last_refused.discard(key)
+        self._unread.pop(key, None)
         while len(self._last_question) > QUESTION_CACHE:
-            self._last_refused.discard(self._last_question.popitem(last=False)[0])
+            oldest = self._last_question.popitem(last=False)[0]
+            self._last_refused.discard(oldest)
+            self._unread.pop(oldest, None)
 
-    async def _refused(self, room_id: str, sender: str, exc: BusbaanError) -> None:
+    async def _refused(self, room_id: str, sender: str, exc: BusbaanError,
+                       raw: str = "") -> BusbaanError:
+        """Note a refused question; the refusal to send (for a question the bot cannot
+        read: with the way to a person, :meth:`unreadable_refusal`)."""
         if (room_id, sender) in self._last_question:
             self._last_refused.add((room_id, sender))
+            if exc.errcode in UNREADABLE:
+                self._unread[(room_id, sender)] = Unread(self._stadsdeel_named(raw))
+                exc = await self.unreadable_refusal(
+                    exc, self._unread[(room_id, sender)].stadsdeel, sender)
         if isinstance(exc, PersonalData):
             await self.record("route.personal_data_refused", "E", actor=sender,
                               outcome="refused", reason_code="personal_data",
                               details={"kinds": ",".join(exc.data.get("kinds", []))})
         log.info("route.refused", errcode=exc.errcode)
+        return exc
+
+    def _stadsdeel_named(self, raw: str) -> str | None:
+        """The stadsdeel an unread question names (``stadsdeel=Noord``, or a place the
+        router knows written in Latin letters: "Zuidoost'ta"), else None; its text is not
+        kept."""
+        try:
+            question = parse_question(raw, self.known_names, today=self.today())
+            return person(question.text, question.context).stadsdeel
+        except UsageError:
+            return None
+
+    async def unreadable_refusal(self, exc: BusbaanError, stadsdeel: str | None,
+                                 asker: str) -> BusbaanError:
+        """The refusal of a question the bot cannot read, with one line before the 112
+        line: `!baan mens` opens a lane to the human desk (the one it opens, as an unsure
+        answer names it: :meth:`_desk_for`), without the question; when no desk takes a
+        lane now, how to reach the desk instead. The refusal as it was when the map names
+        no desk."""
+        desk, takes_lane = await self._desk_for(stadsdeel, asker)
+        if desk is None:
+            return exc
+        if takes_lane:
+            nl = (f"Liever een mens laten meekijken? !baan mens opent een baan naar "
+                  f"{desk.name}; je vraag gaat niet mee en wordt niet bewaard.")
+            en = (f"Rather have a person look at it? !lane human opens a lane to {desk.name}; "
+                  "your question is not passed on or kept.")
+        else:
+            nl = (f"Liever een mens laten meekijken? Neem contact op met {desk.name}: "
+                  f"{other_ways(desk, 'nl')}.")
+            en = (f"Rather have a person look at it? Contact {desk.name}: "
+                  f"{other_ways(desk, 'en')}.")
+
+        def before_last(text: str, line: str) -> str:
+            head, sep, last = text.rpartition("\n")
+            return f"{head}\n{line}\n{last}" if sep else f"{text}\n{line}"
+
+        return UsageError(before_last(exc.nl, nl), before_last(exc.en, en),
+                          errcode=exc.errcode, data={**exc.data, "human_desk": desk.id})
+
+    def unread_question(self, room_id: str, sender: str) -> Unread | None:
+        """The sender's newest question in this room, when it was one the bot could
+        not read (else None)."""
+        return self._unread.get((room_id, sender))
+
+    async def unread_answer(self, room_id: str, sender: str, event_id: str,
+                            unread: Unread) -> AnswerRecord:
+        """The answer a lane to the human desk after an unread question hangs on: made
+        once (no results, :data:`UNREAD_QUESTION` for its hash, the `!baan mens` message
+        as its question event: the unread text is never read back from Matrix)."""
+        if unread.answer_id is not None:
+            known = await asyncio.to_thread(self.answers.get, unread.answer_id)
+            if known is not None:
+                return known
+        answer_id = self.answers.new_id()
+        created_at = self.clock.now()
+
+        def add(pseudonyms: Pseudonyms) -> AnswerRecord:
+            record = AnswerRecord(
+                answer_id=answer_id, room_id=pseudonyms.answer_room(answer_id, room_id),
+                event_id=event_id, question_event_id=event_id,
+                asker=pseudonyms.asker(answer_id, sender), question_sha256=UNREAD_QUESTION,
+                map_sha256=self.document.sha256, results=(), confident=False,
+                created_at=created_at)
+            self.answers.add(record, key=pseudonyms.fingerprint())
+            return record
+
+        record = await self.write_under_key(add)
+        unread.answer_id = answer_id
+        self._stadsdelen[answer_id] = unread.stadsdeel
+        return record
 
     @command("wie", en=["who"], usage="!wie <vraag>", usage_en="!who <question>",
              summary="Waar kan iemand terecht? De drie diensten die het best passen.",
@@ -735,8 +856,7 @@ class WegwijzerBot:
         try:
             question, answer = await self.ask(ctx.args, ctx.lang, markup=ctx.markup)
         except BusbaanError as exc:
-            await self._refused(ctx.room_id, ctx.sender, exc)
-            raise
+            raise await self._refused(ctx.room_id, ctx.sender, exc, ctx.args) from None
         answer_id = self.answers.new_id()
         blocked, contact = await self._no_lane(answer, ctx.sender, ctx.lang)
         desk, desk_contact = await self._desk(answer, ctx.sender, ctx.lang)
@@ -878,8 +998,12 @@ class WegwijzerBot:
         # "help" is a Dutch word too: asked alone it is answered in Dutch, the default,
         # as the casus bot does (it was English: outside check, session 4).
         greeting = " ".join(text.lower().strip(" !.,?").split())
-        lang = ("nl" if text.lower() in _HELP_WORDS or greeting in _GREETINGS_NL else
-                "en" if greeting in _GREETINGS_EN else guess_lang(text))
+        asked_in = ("nl" if text.lower() in _HELP_WORDS or greeting in _GREETINGS_NL else
+                    "en" if greeting in _GREETINGS_EN else guess_lang(text))
+        # the person's own choice first (outside23 finding 8: an English speaker got the
+        # Dutch refusal of an Arabic question), else the question's language
+        chosen = await self.languages.of(sender)
+        lang = reply_language(chosen, asked_in)
         relates = {"m.in_reply_to": {"event_id": question_event_id}}
         thanks = thanks_reply(text)
         if thanks is not None:  # no question: "the last answer" stays the one before
@@ -918,13 +1042,13 @@ class WegwijzerBot:
         try:
             earlier = await self.replied_question(room_id, in_reply_to)
             question, answer = await self.ask(text, lang, earlier, markup=markup)
-        except BusbaanError as exc:
-            await self._refused(room_id, sender, exc)
+        except BusbaanError as refusal:
+            exc = await self._refused(room_id, sender, refusal, text)
             # a question the router reads as neither Dutch nor English has no language of
             # its own to answer in: a chance English word (Turkish "her", every) must not
-            # choose English; Dutch, the default (outside23: an elder abuse told in
-            # Turkish got its refusal and its 112 line in English)
-            said = "nl" if exc.errcode == "BB_LANGUAGE" else lang
+            # choose English; the person's choice, else Dutch, the default (outside23: an
+            # elder abuse told in Turkish got its refusal and its 112 line in English)
+            said = reply_language(chosen, None) if exc.errcode == "BB_LANGUAGE" else lang
             content = notice_content(kind="route.refused", body=exc.message(said),
                                      data=error_data(exc))
             content["m.relates_to"] = relates
@@ -1073,6 +1197,8 @@ class WegwijzerBot:
         cached = self._questions.get(answer.answer_id)
         if cached is not None:
             return cached
+        if answer.question_sha256 == UNREAD_QUESTION:
+            return None  # a lane after a question the bot could not read: nothing to carry
         if room_id is None or answer.question_event_id is None:
             return None
         resp = await self.client.room_get_event(room_id, answer.question_event_id)

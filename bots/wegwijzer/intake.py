@@ -8,6 +8,7 @@ the team that lanes are opened to.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -123,15 +124,30 @@ class IntakeReach:
         self._known: dict[str, Reach] = {}  # alias (or room id) -> what was learned
         self._alias_of: dict[str, str] = {}  # room id -> alias
         self._unresolved: set[str] = set()  # aliases in _known that did not resolve
+        #: One read of a room at a time: answers asking for a room being read wait for
+        #: that read instead of sending their own (botlane, session 20).
+        self._reading: dict[str, asyncio.Future[Reach | None]] = {}
+        #: Bumped by :meth:`forget`: a read that began before a membership change is not
+        #: kept (it may predate the change).
+        self._generation: dict[str, int] = {}
+        #: Rooms an answer asked for since they were last read: only these are read
+        #: again ahead of their expiry (:meth:`refresh_due`).
+        self._used: set[str] = set()
+        self._background: set[asyncio.Future[Any]] = set()
+        #: Background reads at a time (a refresh of many rooms due together, as after
+        #: the warm-up, must not flood the homeserver the answers wait on).
+        self._background_reads = asyncio.Semaphore(4)
+        #: How often an answer had to wait for a read of Synapse (benchmarks, tests).
+        self.waited = 0
 
     def note(self, room: str, room_id: str | None, team: Iterable[str]) -> None:
         """Keep what was learned elsewhere (opening a lane, making the demo rooms)."""
         members = frozenset(team) - {self._bot_user_id()}
-        self._keep(room, Reach(room_id, members, self.clock()))
+        self._store(room, Reach(room_id, members, self.clock()))
         if room_id is not None:
             self._alias_of[room_id] = room
 
-    def _keep(self, room: str, reach: Reach, *, unresolved: bool = False) -> None:
+    def _store(self, room: str, reach: Reach, *, unresolved: bool = False) -> None:
         self._known.pop(room, None)  # re-inserted last: the dict's order is the age
         self._known[room] = reach
         if unresolved:
@@ -146,54 +162,169 @@ class IntakeReach:
             kept = set(self._known)
             self._alias_of = {rid: a for rid, a in self._alias_of.items() if a in kept}
 
-    def forget(self, room_id: str, alias: str | None = None) -> None:
+    def forget(self, room_id: str, alias: str | None = None) -> list[str]:
         """A membership change in ``room_id`` (whose canonical alias is ``alias``): its
         team is read again next time, and an alias of it that did not resolve is asked
         again (the room may just have been made)."""
+        forgotten = []
         for room in (self._alias_of.get(room_id), alias):
+            # (or being read now: that read may predate the change; botlane)
             if room is not None and (room == self._alias_of.get(room_id)
-                                     or room in self._unresolved):
+                                     or room in self._unresolved or room in self._reading):
                 self._known.pop(room, None)
                 self._unresolved.discard(room)
+                self._generation[room] = self._generation.get(room, 0) + 1
+                self._reading.pop(room, None)  # begun before the change: not waited for
+                forgotten.append(room)
+        return forgotten
 
     async def on_member(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
-        """nio callback for ``m.room.member`` events (every room the bot is in)."""
-        self.forget(room.room_id, room.canonical_alias)
+        """nio callback for ``m.room.member`` events (every room the bot is in): the
+        room's team is forgotten and, when an answer had asked for it, read again at
+        once off the answer's path, so that the next answer finds it (botlane: the
+        change is never served from before it; only the read moves)."""
+        for forgotten in self.forget(room.room_id, room.canonical_alias):
+            if forgotten in self._used:
+                self._in_background(forgotten)
+
+    def _in_background(self, room: str) -> None:
+        async def read() -> None:
+            async with self._background_reads:
+                await self._read_once(room)
+
+        task = asyncio.ensure_future(read())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def warm(self, rooms: Iterable[str], *, at_once: int = 4) -> asyncio.Task[None]:
+        """Learn ``rooms`` (the map's intake aliases) in the background, ``at_once`` at a
+        time: done at start, so that no answer pays for a room's first read (botlane:
+        on the benchmark map, whose services name aliases that do not exist, each answer
+        asked Synapse up to three times for services not seen before)."""
+        wanted = list(dict.fromkeys(rooms))[:self.limit]
+        limit = asyncio.Semaphore(at_once)
+
+        async def one(room: str) -> None:
+            async with limit:
+                if self._fresh(room) is None:
+                    await self._read_once(room)
+
+        async def all_of() -> None:
+            await asyncio.gather(*(one(r) for r in wanted), return_exceptions=True)
+            log.info("intake.warmed", rooms=len(wanted), known=len(self._known))
+
+        task = asyncio.ensure_future(all_of())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    def refresh_due(self, *, ahead: float = 0.8) -> int:
+        """Read again, in the background, the rooms an answer asked for since their last
+        read and whose keep time is ``ahead`` spent (the lanes' clock calls this): their
+        next answer finds them fresh instead of reading them on its path. A room no
+        answer asked for is left to expire (no reads for nothing). How many began."""
+        now = self.clock()
+        began = 0
+        for room in list(self._used):
+            known = self._known.get(room)
+            if known is None:
+                self._used.discard(room)
+                continue
+            if room not in self._reading and now - known.at >= ahead * self._keep(room, known):
+                self._used.discard(room)
+                self._in_background(room)
+                began += 1
+        return began
+
+    async def run(self, every: float = 5.0) -> None:
+        """:meth:`refresh_due` every ``every`` seconds (until cancelled)."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                self.refresh_due()
+            except Exception:
+                log.exception("intake.refresh_failed")
+
+    async def close(self) -> None:
+        """Stop the background reads (the bot stops)."""
+        for task in list(self._background):
+            task.cancel()
+        for task in list(self._background):
+            with contextlib.suppress(BaseException):
+                await task
+
+    def _keep(self, room: str, known: Reach) -> float:
+        if room in self._unresolved:
+            return self.absent
+        return self.retry if known.room_id is None else self.ttl
 
     def _fresh(self, room: str) -> Reach | None:
         known = self._known.get(room)
         if known is None:
             return None
         age = self.clock() - known.at
-        if room in self._unresolved:
-            keep = self.absent
-        else:
-            keep = self.retry if known.room_id is None else self.ttl
-        return known if age < keep else None
+        return known if age < self._keep(room, known) else None
 
     async def reach(self, room: str) -> Reach | None:
         """What can be said of ``room`` now (from memory, else from Matrix); None when
-        it could not be learned (an error)."""
+        it could not be learned (an error). A room being read already (another answer,
+        the warm-up, a read after a membership change) is not read twice."""
+        self._used.add(room)
         known = self._fresh(room)
         if known is not None:
             return known
+        self.waited += 1
+        reading = self._read_once(room)
+        # shielded: an answer that stops waiting (``timeout``) does not stop the read
+        return await asyncio.shield(reading)
+
+    def _read_once(self, room: str) -> asyncio.Future[Reach | None]:
+        """The read of ``room`` in progress, or a new one (kept only when no membership
+        change in the room came while it ran)."""
+        reading = self._reading.get(room)
+        if reading is not None:
+            return reading
+        generation = self._generation.get(room, 0)
+
+        async def read() -> Reach | None:
+            try:
+                return await self._read(room, generation)
+            finally:
+                if self._reading.get(room) is task:
+                    del self._reading[room]
+
+        task = asyncio.ensure_future(read())
+        self._reading[room] = task
+        return task
+
+    async def _read(self, room: str, generation: int) -> Reach | None:
+        """Ask Matrix about ``room``: its id, join, its team (up to three requests)."""
+        def current() -> bool:
+            return self._generation.get(room, 0) == generation
+
         client = self._client()
         try:
             room_id = await resolve_room(client, room)
             if room_id is None:  # kept `absent` seconds: a room made later counts soon
-                self._keep(room, Reach(None, frozenset(), self.clock()), unresolved=True)
-                return self._known[room]
+                missing = Reach(None, frozenset(), self.clock())
+                if current():
+                    self._store(room, missing, unresolved=True)
+                return missing
             joined = await join_intake(client, room_id)
             if joined is None:  # asked again after `retry`, or when the bot is let in
-                self.note(room, None, ())
-                self._alias_of[room_id] = room
-                return self._known[room]
+                closed = Reach(None, frozenset(), self.clock())
+                if current():
+                    self._store(room, closed)
+                    self._alias_of[room_id] = room
+                return closed
             team = await team_members(client, joined, exclude=(self._bot_user_id(),))
         except Exception:  # a network or server error: unknown, not "closed"
             log.warning("intake.reach_unknown", room=room, exc_info=True)
             return None
-        self.note(room, joined, team)
-        return self._known[room]
+        found = Reach(joined, frozenset(team) - {self._bot_user_id()}, self.clock())
+        if current():
+            self.note(room, joined, team)
+        return found
 
     async def blocks(self, services: Iterable[Any], asker: str) -> dict[str, str]:
         """Service id → the errcode ``!baan`` would give ``asker`` now, for each of

@@ -60,6 +60,9 @@ class Opened:
     existing: bool
     invited: int
     service_name: str
+    #: the question went in as the lane's first message (False: a question the bot
+    #: could not read, `!baan mens` after its refusal; botlane)
+    carried: bool = True
 
     def data(self) -> dict[str, Any]:
         return {"lane_id": self.lane.lane_id, "room_id": self.lane.room_id,
@@ -75,6 +78,19 @@ class Opened:
             body = t(lang,
                      f"Voor deze vraag is al een baan naar {self.service_name} geopend.",
                      f"A lane to {self.service_name} was already opened for this question.")
+        elif not self.carried:
+            members_nl = "1 teamlid" if self.invited == 1 else f"{self.invited} teamleden"
+            members_en = "1 team member" if self.invited == 1 else f"{self.invited} team members"
+            body = t(lang,
+                     f"Baan geopend naar {self.service_name}: ik heb jou en {members_nl} "
+                     "uitgenodigd. Je vraag kon ik niet lezen; die heb ik niet meegestuurd en "
+                     "niet bewaard: vertel in de baan waar het om gaat, zonder "
+                     f"persoonsgegevens. Het team streeft naar een eerste antwoord binnen "
+                     f"{target}.",
+                     f"Lane opened to {self.service_name}: I invited you and {members_en}. I "
+                     "could not read your question, so I did not pass it on or keep it: say "
+                     "in the lane what it is about, without personal data. The team aims to "
+                     f"answer first within {target}.")
         else:
             members_nl = "1 teamlid" if self.invited == 1 else f"{self.invited} teamleden"
             members_en = "1 team member" if self.invited == 1 else f"{self.invited} team members"
@@ -125,6 +141,7 @@ class LaneDesk:
         self._lanes: dict[str, LaneRecord] = {}  # room_id -> lane (every lane room)
         self._lock = asyncio.Lock()  # one lane opened at a time (commands and reactions)
         self._task: asyncio.Task[None] | None = None
+        self._reach_task: asyncio.Task[None] | None = None
         #: Which intake rooms can take a lane now (lanes8): answers offer !baan only there.
         self.reach = IntakeReach(lambda: bot.client, lambda: bot.user_id)
 
@@ -138,6 +155,11 @@ class LaneDesk:
             self._lanes[lane.room_id] = lane
         self.bot.client.add_event_callback(self.reach.on_member, nio.RoomMemberEvent)
         self._task = asyncio.create_task(self._loop(), name="wegwijzer-lanes")
+        # the map's intake rooms are learned now, and the ones answers use are read again
+        # before they expire, off the answers' path (botlane, session 20)
+        self.reach.warm(s.matrix_room for s in self.bot.social_map.services
+                        if s.matrix_room)
+        self._reach_task = asyncio.create_task(self.reach.run(), name="wegwijzer-reach")
 
     async def reload(self) -> None:
         """Read every lane again (after a key rotation re-keyed their askers)."""
@@ -145,11 +167,13 @@ class LaneDesk:
             self._lanes[lane.room_id] = lane
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._reach_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._reach_task = None
+        await self.reach.close()
 
     def lane_in(self, room_id: str) -> LaneRecord | None:
         """The lane whose room this is, if any (closed lanes too)."""
@@ -158,9 +182,10 @@ class LaneDesk:
     # -- opening ------------------------------------------------------------------------
 
     async def open(self, *, room_id: str, sender: str, answer: AnswerRecord, n: int,
-                   lang: str, service_id: str | None = None) -> Opened:
+                   lang: str, service_id: str | None = None, unread: bool = False) -> Opened:
         """Open a lane to result ``n`` (1-based) of ``answer``, or to ``service_id`` (the
-        human triage desk, ``!baan mens``); see the module doc."""
+        human triage desk, ``!baan mens``); see the module doc. ``unread``: after a
+        question the bot could not read (nothing of it goes into the lane)."""
         await self.bot.check_key()  # the lane's asker is written under this key
         if not self.bot.is_asker(answer, sender):
             if self.bot.before_key_change(answer):
@@ -190,7 +215,7 @@ class LaneDesk:
                                                target_id)
             if existing is not None:
                 name = service.name if service else target_id
-                return Opened(existing, True, 0, name)
+                return Opened(existing, True, 0, name, carried=not unread)
             if service is None:
                 raise NotFound(
                     f"De dienst {target_id} staat niet meer op de sociale kaart; stel de "
@@ -229,7 +254,7 @@ class LaneDesk:
                     f"was opened. Reach them this way: {contact}.",
                     errcode="BB_INTAKE_EMPTY",
                     data={"service_id": service.id, "contact": contact})
-            question = await self.bot.question_for(answer, room_id)
+            question = None if unread else await self.bot.question_for(answer, room_id)
             lane_id = self.repo.new_id()
             target = target_minutes(service.response_target_minutes,
                                     self.default_target_minutes)
@@ -264,12 +289,13 @@ class LaneDesk:
                 first = await asyncio.to_thread(self.repo.for_answer, answer.answer_id,
                                                 service.id)
                 assert first is not None
-                return Opened(first, True, 0, service.name)
+                return Opened(first, True, 0, service.name, carried=not unread)
             self._lanes[lane.room_id] = lane
             invited = await self._invite(lane, team)
         if self.bot.runner.encryption:  # the room key must reach asker and team (issue 11)
             await self.bot.runner.members_known(lane.room_id, [sender, *team])
-        await self._first_messages(lane, sender, question, service.name, org_name, invited)
+        await self._first_messages(lane, sender, question, service.name, org_name, invited,
+                                   unread=unread)
         # the lane and its answer by keyed reference, and no room id (session 11,
         # busbaan.wegwijzer.audit_refs)
         await self.bot.record("lane.opened", "C", actor=sender, details={
@@ -281,7 +307,7 @@ class LaneDesk:
         log.info("lane.opened", service_id=lane.service_id, team=lane.team, invited=invited,
                  target_minutes=target,
                  **object_refs(self.bot.pseudonyms, lane.lane_id, answer.answer_id))
-        return Opened(lane, False, invited, service.name)
+        return Opened(lane, False, invited, service.name, carried=not unread)
 
     async def _invite(self, lane: LaneRecord, team: list[str]) -> int:
         invited = 0
@@ -301,20 +327,28 @@ class LaneDesk:
             await self.bot.client.room_forget(room_id)
 
     async def _first_messages(self, lane: LaneRecord, asker: str, question: str | None,
-                              service_name: str, org_name: str, invited: int) -> None:
+                              service_name: str, org_name: str, invited: int, *,
+                              unread: bool = False) -> None:
         """The question (first), the notice naming the service, the intake announcement
         (``asker``: the Matrix ID; the room names them, the store does not)."""
         client_lang = "nl"  # lane rooms are shared with the team: Dutch
         if question is not None:
             body = f"Vraag van {asker}:\n\n{question}"
             html = f"<p>Vraag van {esc(asker)}:</p><blockquote>{esc(question)}</blockquote>"
+        elif unread:
+            body = (f"{asker} stelde de wegwijzer een vraag die hij niet kon lezen (een ander "
+                    "schrift, alleen emoji of een taal die hij niet kent); die vraag is niet "
+                    f"meegestuurd en niet bewaard. {asker}: vertel hier waar het om gaat "
+                    "(zonder persoonsgegevens). Team: spreekt iemand de taal, kijk dan mee.")
+            html = f"<p>{esc(body)}</p>"
         else:
             body = (f"{asker}: ik kon je vraag niet meer ophalen; zet hem hier neer (zonder "
                     "persoonsgegevens).")
             html = f"<p>{esc(body)}</p>"
         await self.bot.runner.notice(lane.room_id, kind="lane.question", body=body, html=html,
                                      data={"lane_id": lane.lane_id,
-                                           "carried": question is not None},
+                                           "carried": question is not None,
+                                           "unread": unread},
                                      mentions=(asker,))
         target = format_duration(lane.target_minutes * 60, client_lang)
         opened = (f"Deze baan loopt naar {service_name} ({org_name}), geopend via de wegwijzer. "
@@ -487,18 +521,27 @@ class LaneDesk:
              summary_en="Open a lane to a person who thinks along (the triage desk of the "
                         "neighbourhood team or the social desk) with your last question.")
     async def cmd_human(self, ctx: CommandContext) -> Reply:
-        answer = await self.bot.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
+        unread = (None if ctx.in_reply_to
+                  else self.bot.unread_question(ctx.room_id, ctx.sender))
+        if unread is not None:
+            # outside23 finding 7: the newest question could not be read (another script,
+            # emoji only, another language): no answer to open a lane from, but a person
+            # can still look: the desk of the stadsdeel it named, else the general one,
+            # without the question (nothing of it is carried or kept)
+            if self.bot.router.triage_desk(unread.stadsdeel) is None:
+                raise no_triage_desk()
+            await self.bot.check_key()
+            answer = await self.bot.unread_answer(ctx.room_id, ctx.sender, ctx.event_id,
+                                                  unread)
+        else:
+            answer = await self.bot.find_answer(ctx.room_id, ctx.sender, ctx.in_reply_to)
         desk = self.bot.router.triage_desk(self.bot.stadsdeel_of(answer.answer_id))
         if desk is None:
-            raise NotFound(
-                "Deze sociale kaart noemt geen triage-balie (x_triage), dus ik kan geen baan "
-                "naar een mens openen. Kies een van de drie diensten met !baan <nummer>.",
-                "This social map names no triage desk (x_triage), so I cannot open a lane to "
-                "a person. Choose one of the three services with !lane <number>.",
-                errcode="BB_NO_TRIAGE_DESK")
+            raise no_triage_desk()
         try:
             opened = await self.open(room_id=ctx.room_id, sender=ctx.sender, answer=answer,
-                                     n=0, lang=ctx.lang, service_id=desk.id)
+                                     n=0, lang=ctx.lang, service_id=desk.id,
+                                     unread=unread is not None)
         except NotFound as exc:
             # The stadsdeel's desk cannot take a lane (no intake room, or none reachable,
             # or nobody in it): the general desk can (outside6: Oost/West/Centrum in
@@ -510,9 +553,11 @@ class LaneDesk:
             log.info("lane.triage_fallback", desk=desk.id, general=general.id,
                      reason=exc.errcode)
             opened = await self.open(room_id=ctx.room_id, sender=ctx.sender, answer=answer,
-                                     n=0, lang=ctx.lang, service_id=general.id)
+                                     n=0, lang=ctx.lang, service_id=general.id,
+                                     unread=unread is not None)
         body, html = opened.texts(ctx.lang)
-        return Reply(body, html, data={**opened.data(), "triage": True})
+        return Reply(body, html, data={**opened.data(), "triage": True,
+                                       "carried": opened.carried})
 
     @command("baan sluit", en=["lane close"], aliases=["baan sluiten"],
              usage="!baan sluit", usage_en="!lane close",
@@ -541,6 +586,16 @@ class LaneDesk:
                                        **object_refs(self.bot.pseudonyms, lane.lane_id)})
         text = t(ctx.lang, "Deze baan is gesloten. Bedankt!", "This lane is closed. Thank you!")
         return Reply(text, data={"lane_id": lane.lane_id})
+
+
+def no_triage_desk() -> NotFound:
+    """The map names no human triage desk (``x_triage``)."""
+    return NotFound(
+        "Deze sociale kaart noemt geen triage-balie (x_triage), dus ik kan geen baan "
+        "naar een mens openen. Kies een van de drie diensten met !baan <nummer>.",
+        "This social map names no triage desk (x_triage), so I cannot open a lane to "
+        "a person. Choose one of the three services with !lane <number>.",
+        errcode="BB_NO_TRIAGE_DESK")
 
 
 def error_data(exc: BusbaanError) -> dict[str, Any]:

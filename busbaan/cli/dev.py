@@ -25,11 +25,15 @@ log = get_logger("busbaan.dev")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def gate_module(policy_dir: Path, database_url: str, bot_user_id: str) -> dict[str, object]:
-    """The ``modules:`` entry that enables the busbaan gate in Synapse."""
+def gate_module(policy_dir: Path, database_url: str, bot_user_id: str,
+                language_readers: tuple[str, ...] = ()) -> dict[str, object]:
+    """The ``modules:`` entry that enables the busbaan gate in Synapse;
+    ``language_readers``: other bots that may read a person's chosen language (the
+    wegwijzer)."""
     return {"module": "busbaan.gate.BusbaanGate",
             "config": {"policy_dir": str(policy_dir), "database_url": database_url,
-                       "bot_user_id": bot_user_id}}
+                       "bot_user_id": bot_user_id,
+                       "language_readers": list(language_readers)}}
 
 
 async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: str,
@@ -66,7 +70,9 @@ async def _run(state_dir: Path, policy_dir: Path, web_port: int, server_name: st
         log.warning("dev.web_port_busy", port=web_port)
         web_port = 0  # any free port; dev.json names it
     bot_id = f"@casus:{server_name}"
-    hs = await start_homeserver(state_dir, [gate_module(policy_dir.absolute(), db_url, bot_id)],
+    hs = await start_homeserver(state_dir, [gate_module(
+        policy_dir.absolute(), db_url, bot_id,
+        language_readers=(f"@wegwijzer:{server_name}",))],
                                 profile="dev", server_name=server_name)
     try:
         demo = await provision_demo(hs, state_dir=state_dir)

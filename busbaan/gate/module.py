@@ -100,6 +100,9 @@ class GateConfig:
     #: How long a decision's record may wait (the audit store refusing) before the gate
     #: refuses membership changes in case rooms (docs/architecture.md).
     record_deadline_seconds: float = 60.0
+    #: Bots besides ``bot_user_id`` that may read a professional's chosen language
+    #: (:mod:`busbaan.gate.language_desk`; the wegwijzer, session 20).
+    language_readers: tuple[str, ...] = ()
 
 
 class BusbaanGate:
@@ -135,6 +138,11 @@ class BusbaanGate:
 
         api.register_web_resource(PATH, LabelResource(
             api, bot_user_id=config.bot_user_id, rules=LabelRules.of(self._policy)))
+        # A professional's chosen language, for the bots' replies (session 20, botlane).
+        from busbaan.gate import language_desk
+
+        api.register_web_resource(language_desk.PATH, language_desk.LanguageResource(
+            api, readers=(config.bot_user_id, *config.language_readers)))
         log.info("gate.started", policy_version=self._policy.version,
                  bot=config.bot_user_id)
 
@@ -152,6 +160,10 @@ class BusbaanGate:
         language = parse_language(config.get("default_language", "nl"))
         if language is None:
             raise ConfigError("busbaan gate: 'default_language' must be 'nl' or 'en'")
+        readers = config.get("language_readers", [])
+        if not isinstance(readers, list) or not all(
+                isinstance(r, str) and r.startswith("@") for r in readers):
+            raise ConfigError("busbaan gate: 'language_readers' must be a list of user ids")
         deadline = config.get("record_deadline_seconds", 60)
         if not isinstance(deadline, (int, float)) or isinstance(deadline, bool) or deadline <= 0:
             raise ConfigError("busbaan gate: 'record_deadline_seconds' must be positive")
@@ -163,6 +175,7 @@ class BusbaanGate:
             directory_refresh_seconds=float(refresh),
             notify=bool(config.get("notify", True)),
             default_language=language,
+            language_readers=tuple(readers),
         )
 
     # -- inputs ------------------------------------------------------------------

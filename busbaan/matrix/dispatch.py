@@ -14,6 +14,7 @@ from typing import Any
 import structlog
 
 from busbaan.errors import BusbaanError, UsageError
+from busbaan.language import Language, reply_language
 from busbaan.log import get_logger
 from busbaan.store.db import store_away
 
@@ -102,6 +103,10 @@ class Dispatcher:
         #: privacy14). :meth:`log_room` is the one rule.
         self.room_in_logs = room_in_logs
         self._routes: list[tuple[tuple[str, ...], str, CommandSpec, Handler]] = []
+        #: The sender's own chosen language (``nl.busbaan.language``), or None: when set,
+        #: a command is answered in it whatever alias was used (:func:`reply_language`;
+        #: the wegwijzer, session 20). Never raises.
+        self.language_of: Callable[[str], Awaitable[Language | None]] | None = None
 
     def bind(self, owner: object) -> None:
         for _, member in inspect.getmembers(owner, inspect.ismethod):
@@ -150,6 +155,8 @@ class Dispatcher:
         if found is None:
             return None
         spec, handler, lang, args = found
+        if self.language_of is not None:
+            lang = reply_language(await self.language_of(str(ctx_base["sender"])), lang)
         ctx = CommandContext(command=spec.name, args=args, lang=lang, **ctx_base)
         with structlog.contextvars.bound_contextvars(
             bot=self.bot_name, event_id=ctx.event_id, command=spec.name,

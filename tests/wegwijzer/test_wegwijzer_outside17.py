@@ -14,8 +14,13 @@ import pytest
 from bots.wegwijzer.bot import WegwijzerBot, is_casus_command
 
 
+async def _no_choice(user_id: str) -> None:
+    return None  # the person chose no language (session 20: the bot asks the gate)
+
+
 async def _reply(text: str) -> dict[str, Any]:
-    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None)
+    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None,
+                           languages=SimpleNamespace(of=_no_choice))
     content, _ = await WegwijzerBot._direct_answer(fake, "!r:localhost", "$q", "@a:localhost", text)  # type: ignore[arg-type]
     return content
 

@@ -44,8 +44,8 @@ async def test_a_question_the_bot_cannot_read_points_to_112(make_person: MakePer
                                                               bot_id: str) -> None:
     """Arabic script, emoji only and Turkish: each refused with its own errcode, no
     services, and the last line of the text (and of what Element shows) is the plain
-    pointer to 112, in Dutch, and `!baan mens` after it finds no answer and says what a
-    question needs; a question the bot reads gets no such line. The Turkish one was
+    pointer to 112, in Dutch, with the way to a person (`!baan mens`, session 20) on the
+    line before it; a question the bot reads gets no such line. The Turkish one was
     answered in English (guess_lang counts Turkish "her", every, as the English word): a
     question in neither language is refused in Dutch, the default."""
     asker = await make_person()
@@ -58,11 +58,16 @@ async def test_a_question_the_bot_cannot_read_points_to_112(make_person: MakePer
         assert ROUTE_KEY not in refused
         assert refused["body"].splitlines()[-1] == line, refused["body"]
         assert refused["formatted_body"].endswith(f"<br>{line}")
-        # a human after it: no answer to open a lane from, said without calling the
-        # question personal data only (it read so after the Arabic one)
-        lane = await asker.command(dm, "!baan mens")
-        assert lane[REPLY_KEY]["errcode"] == "BB_NO_ANSWER", lane["body"]
-        assert "Nederlandse of Engelse woorden" in lane["body"], lane["body"]
+        # session 20 (botlane, outside23 finding 7): the way to a person, before the 112
+        # line (`!baan mens` when the desk takes a lane, else its phone and e-mail;
+        # test_botlane20_unread_human.py)
+        assert refused["body"].splitlines()[-2].startswith(
+            "Liever een mens laten meekijken?"), refused["body"]
+        # no answer to rate: said without calling the question personal data only (it
+        # read so after the Arabic one)
+        good = await asker.command(dm, "!goed")
+        assert good[REPLY_KEY]["errcode"] == "BB_NO_ANSWER", good["body"]
+        assert "Nederlandse of Engelse woorden" in good["body"], good["body"]
     answered = await _asked(asker, dm, "cliënt van 58 kan de energierekening niet betalen")
     assert answered[NOTICE_KEY]["kind"] == "route.answer"
     assert "Bel 112" not in answered["body"]
