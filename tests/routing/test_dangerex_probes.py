@@ -30,10 +30,14 @@ PROBES = read_jsonl("probes-s16-dangerex.jsonl")
 #: 'worrying') passes since s43-s46 were retired into example files (session 19).
 _OPENED = ("told in the words of the held examples themselves, so their neighbourhood "
            "opens the service (Tuning.desk_open_share): ")
-#: dx-05 passed from session 19 because GGD Vangnet became a desk under the old share
-#: rule (0.753 of its examples dangers); since session 20 the safety file declares the
-#: desks and GGD Vangnet is none (it takes ordinary questions too).
 KNOWN_GAPS: dict[str, str] = {
+    # dx-05 passed in session 19 only because GGD Vangnet became a desk under the old
+    # share rule (0.753 of its examples dangers) and held back every example; session 20
+    # declares the desks and GGD Vangnet is none (it takes ordinary questions too)
+    "dx-05": ("dangers the safety reader does not read in GGD Vangnet's examples vote as "
+              "its ordinary ones: a psychosis told as 'slaapt al vier nachten niet' and "
+              "sleeping tablets taken with wine or beer ('who can I ask?') share 'sleep' "
+              "and the ask with sleeping badly from worry, so GGD Vangnet comes second"),
     # session 18: s39-s42 retired into examples (the gate s42 alone brought 70 dangers)
     "dx-01": ("since s39-s42 are examples: their overdose and drink dangers put GGD Vangnet "
               "third (762) for cutting down on beer, under the per-example gate too (799 "
@@ -91,10 +95,12 @@ def test_danger_examples_are_held_back_per_example(tuned: Tuned) -> None:
     # session 18: with s39-s42's overdose dangers as examples GGD Vangnet stays third
     # under the gate (dx-01 is a strict xfail), so the contrast is its place and score.
     # Session 20: GGD Vangnet is no declared desk, so the gate is what holds its danger
-    # examples back (session 19 asserted this at a desk share of 0.76)
+    # examples back (session 19 asserted this at a desk share of 0.76). Since s47-s50 are
+    # examples GGD Vangnet keeps its place (second) with and without the gate, at the
+    # base too: the gate lowers its score, the place is no longer the contrast
     (place_without, score_without), (place_with, score_with) = (
         vangnet(tuned(danger_examples_held=False)), vangnet(tuned()))
-    assert place_without < place_with and score_without > score_with
+    assert place_without <= place_with and score_without > score_with
 
 
 def test_a_safety_service_that_is_no_desk_holds_only_its_danger_examples(

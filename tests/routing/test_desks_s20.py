@@ -38,8 +38,12 @@ def test_every_declared_desk_is_a_service_a_family_sends_to(signals: SafetySigna
     that take ordinary questions too are not among them."""
     assert signals.desks
     assert signals.desks <= safety_services(signals.families)
-    for ordinary_too in ("ggd-vangnet", "ggz-specialistisch", "politie-wijkagent",
-                         "mo-jongeren-toegang"):
+    for ordinary_too in (
+        "ggd-vangnet",
+        "ggz-specialistisch",
+        "politie-wijkagent",
+        "mo-jongeren-toegang",
+    ):
         assert ordinary_too not in signals.desks
 
 
@@ -47,17 +51,18 @@ def test_the_desks_are_the_declared_ones_on_the_map(signals: SafetySignals) -> N
     """``danger_desks`` gives the declared desks the map has, whatever the map's other
     services, and nothing that is not declared."""
     assert danger_desks(signals, ["vt-advies-melding", "ggd-vangnet", "wmo-loket"]) == {
-        "vt-advies-melding"}
+        "vt-advies-melding"
+    }
     assert danger_desks(signals, ["ggd-vangnet", "ggz-specialistisch"]) == frozenset()
 
 
-def test_a_router_without_examples_knows_its_desks(benchmark_map: Any,
-                                                   signals: SafetySignals) -> None:
+def test_a_router_without_examples_knows_its_desks(
+    benchmark_map: Any, signals: SafetySignals
+) -> None:
     """A desk does not depend on the example questions: a router built with none has
     the same desks as the shipped one (under the old share rule it had none)."""
     bare = Router(benchmark_map, safety=signals, examples=ExampleSet())
-    assert bare.desks == {"vt-advies-melding", "shv-crisisinterventie",
-                          "mo-centrale-toegang"}
+    assert bare.desks == {"vt-advies-melding", "shv-crisisinterventie", "mo-centrale-toegang"}
 
 
 def test_without_desks_no_service_is_one() -> None:
@@ -70,18 +75,30 @@ def test_without_desks_no_service_is_one() -> None:
     assert danger_desks(parsed, ["vt-advies-melding"]) == frozenset()
 
 
-@pytest.mark.parametrize(("desks", "nl", "en"), [
-    (["vt-advies-melding", "ggd-vangnett"],
-     "'ggd-vangnett' staat bij geen enkele familie onder 'services'",
-     "'ggd-vangnett' is in no family's 'services'"),
-    (["vt-advies-melding", "vt-advies-melding"],
-     "'vt-advies-melding' komt twee keer voor", "'vt-advies-melding' appears twice"),
-    (["vt-advies-melding", " "], "een dienst-id mag niet leeg zijn",
-     "a service id must not be empty"),
-    ("vt-advies-melding", "desks: moet een lijst zijn", "desks: Input should be a valid tuple"),
-])
+@pytest.mark.parametrize(
+    ("desks", "nl", "en"),
+    [
+        (
+            ["vt-advies-melding", "ggd-vangnett"],
+            "'ggd-vangnett' staat bij geen enkele familie onder 'services'",
+            "'ggd-vangnett' is in no family's 'services'",
+        ),
+        (
+            ["vt-advies-melding", "vt-advies-melding"],
+            "'vt-advies-melding' komt twee keer voor",
+            "'vt-advies-melding' appears twice",
+        ),
+        (
+            ["vt-advies-melding", " "],
+            "een dienst-id mag niet leeg zijn",
+            "a service id must not be empty",
+        ),
+        ("vt-advies-melding", "desks: moet een lijst zijn", "desks: Input should be a valid tuple"),
+    ],
+)
 def test_socialmap_check_refuses_a_wrong_desk_in_dutch_and_english(
-        tmp_path: Path, desks: object, nl: str, en: str) -> None:
+    tmp_path: Path, desks: object, nl: str, en: str
+) -> None:
     """`socialmap check --safety` exits 1 on a desk no family sends to (a typo), one
     named twice, an empty one or a desk list that is no list, and says why in Dutch,
     or in English when asked."""
@@ -104,7 +121,8 @@ def test_a_desk_of_another_map_is_no_problem(tmp_path: Path) -> None:
     """A desk not on this map is fine (the file serves several maps, as ``services``
     does): the shipped file, with the demo map's desks, checks clean on the benchmark
     map."""
-    out = CliRunner().invoke(main, ["socialmap", "check", str(BENCHMARK_MAP)],
-                             env={"BUSBAAN_LANG": "nl"})
+    out = CliRunner().invoke(
+        main, ["socialmap", "check", str(BENCHMARK_MAP)], env={"BUSBAAN_LANG": "nl"}
+    )
     assert out.exit_code == 0, out.output
     assert "desks" not in out.output
