@@ -35,12 +35,12 @@ on everyday words (Veilig Thuis as a filler, outside8 finding 4). Balancing the 
 the median count (session 8) and gating or balancing the safety services' examples on a
 safety signal (session 9) were measured and removed in session 10: on questions unseen
 when they were built they cost top-1 or safety recall (docs/notes/2026-12-08s10-switches20.md).
-Since session 15 the router holds back the examples of a desk for dangers only (most of
-its examples raise a family that sends to it: Veilig Thuis, crisis intervention, shelter
-access) on a question that no such family's signal, strong or weak, opens, unless the
-desk's examples hold a good share of the question's nearest examples
-(:meth:`ExampleIndex.votes`) or the question names the desk
-(``Tuning.safety_desk_share``; docs/notes/2026-12-13s15-vtfiller.md). Since session 16
+Since session 15 the router holds back the examples of a desk for dangers only (a safety
+service that takes no ordinary question, declared in the safety file since session 20:
+Veilig Thuis, crisis intervention, shelter access) on a question that no such family's
+signal, strong or weak, opens, unless the desk's examples hold a good share of the
+question's nearest examples (:meth:`ExampleIndex.votes`) or the question names the desk
+(``Tuning.desk_gate``; docs/notes/2026-12-13s15-vtfiller.md). Since session 16
 another safety service holds back its danger examples the same way (``held`` in
 :meth:`ExampleIndex.votes`; docs/notes/2026-12-14s16-dangerex.md).
 """

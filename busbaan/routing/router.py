@@ -29,7 +29,7 @@ import functools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -333,15 +333,14 @@ class Tuning:
     # the safety file does not read reach their desk only through its examples. Their
     # vote kept at 0.7 without a signal still lost 4 (s17-s26), at 0.5 18. Not shipped;
     # those 30 are signal gaps first (listed in the note).
-    #: A desk for dangers only: a safety service (a family's ``services``) at least this
-    #: share of whose example questions the safety reader reads as a danger of a family
-    #: that sends to it (:func:`danger_desks`; on the bench map Veilig Thuis, crisis
+    #: A desk for dangers only: a safety service the safety file declares as one
+    #: (its ``desks``, read by :func:`danger_desks`; on the bench map Veilig Thuis, crisis
     #: intervention for debts and the shelter access; not GGD Vangnet, specialist GGZ or
     #: the police, which take ordinary questions too). Its example questions vote only on
     #: a question that *opens* it: one that raises, strong or weak, a family sending to
     #: it, whose nearest example questions are largely its own
     #: (:attr:`desk_open_share`), or that names it. Its own texts on the map always
-    #: count. None: every service's examples vote (before session 15).
+    #: count. False: every service's examples vote (before session 15).
     #: Session 15 (vtfiller; docs/notes/2026-12-13s15-vtfiller.md): without it, 232 of
     #: the 2,052 ordinary retired questions (s3-s32, leave one set out) had Veilig Thuis
     #: in the top 3 by its examples alone (crisis intervention 107, the shelter 36), and
@@ -349,7 +348,13 @@ class Tuning:
     #: gate) 0 were left, but 17 of 988 dangers lost their desk from the top 3, 12 of
     #: them in s30-s32, the sets the safety file had not been written from: the examples
     #: are the net for dangers told in words the file does not read.
-    safety_desk_share: float | None = 0.75
+    #: Session 20 (desk; docs/notes/2026-12-18s20-desk.md): which services are desks was
+    #: read from the share of their example questions that are dangers (at least 0.75);
+    #: that share moved with every set retired into examples (GGD Vangnet 0.753 after
+    #: s43-s46, 0.762 after s47-s50, then holding back its ordinary examples too; the
+    #: youth shelter access 0.746), and in a leave-one-set-out router it changed with the
+    #: set left out. Now the safety file says which services take no ordinary question.
+    desk_gate: bool = True
     #: A desk's example questions open it when they hold at least this share of the
     #: summed score of the question's :attr:`desk_neighbours` nearest example questions
     #: (over every service; :meth:`.expansion.ExampleIndex.votes`): the question is told
@@ -754,14 +759,14 @@ def danger_examples(signals: SafetySignals, examples: Mapping[str, Sequence[str]
             if examples.get(service_id)}
 
 
-def danger_desks(dangers: Mapping[str, Sequence[str]], examples: Mapping[str, Sequence[str]],
-                 share: float) -> frozenset[str]:
-    """The safety services at least ``share`` of whose example questions are danger
-    examples (``dangers``, :func:`danger_examples`): desks for dangers only, all of whose
-    examples are held back on a question that does not open them
-    (:attr:`Tuning.safety_desk_share`)."""
-    return frozenset(service_id for service_id, found in dangers.items()
-                     if len(found) >= share * len(examples[service_id]))
+def danger_desks(signals: SafetySignals, service_ids: Iterable[str]) -> frozenset[str]:
+    """The desks for dangers only among ``service_ids`` (a map's services): the safety
+    services the safety file declares take no ordinary question (its ``desks``; why, and
+    which: the comment above ``desks`` in safety_signals.yaml). All of a desk's example
+    questions are held back on a question that does not open it (:attr:`Tuning.desk_gate`).
+    By declaration, not by the share of its examples that are dangers: that share moved
+    with every retired set (session 20)."""
+    return signals.desks & frozenset(service_ids)
 
 
 class Router:
@@ -822,7 +827,7 @@ class Router:
         #: Desks for dangers only (:func:`danger_desks`), by service id; and per safety
         #: service, the example questions (their numbers) held back on a question that
         #: does not open it: a desk's every example, another's danger examples
-        #: (:attr:`Tuning.safety_desk_share`, :meth:`_scores`).
+        #: (:attr:`Tuning.desk_gate`, :meth:`_scores`).
         self.desks: frozenset[str] = frozenset()
         self._held: dict[str, tuple[int, frozenset[int]]] = {}
         #: Per safety service (document number), per danger example of it (number), the
@@ -837,7 +842,7 @@ class Router:
                                     if not dated & set(f.services))
         found = dict(zip((s.id for s in self._services), per_service, strict=True))
         dangers = (danger_examples(self.safety, found)
-                   if tuning.safety_desk_share is not None
+                   if tuning.desk_gate
                    or tuning.danger_signal_share is not None else {})
         if tuning.danger_signal_share is not None:
             read_kept = _read_by(self.safety)
@@ -850,8 +855,8 @@ class Router:
             if tuning.danger_signal_kin:
                 self._danger_labels = _with_kin(self._danger_labels, self._told_families,
                                                 [s.id for s in self._services])
-        if tuning.safety_desk_share is not None:
-            self.desks = danger_desks(dangers, found, tuning.safety_desk_share)
+        if tuning.desk_gate:
+            self.desks = danger_desks(self.safety, found)
             for service_id, held in dangers.items():
                 if service_id in self.desks and tuning.desk_holds_all:
                     held = tuple(found[service_id])
@@ -1007,7 +1012,7 @@ class Router:
         who = person(question, context)
         query = self._query(question, who)
         signals = detect(self.safety, letter, who.leeftijd, today)
-        # the held examples of a safety service no signal opens (Tuning.safety_desk_share)
+        # the held examples of a safety service no signal opens (Tuning.desk_gate)
         opened = {s for signal in signals for s in signal.family.services}
         held = {doc: (numbers, self.tuning.desk_open_share if s in self.desks
                       else self.tuning.danger_open_share)

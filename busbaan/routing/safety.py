@@ -274,6 +274,7 @@ class _File(BaseModel):
     things: _CueList | None = None
     conditions: _Conditions | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
+    desks: tuple[str, ...] = ()
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -622,6 +623,11 @@ class SafetySignals:
     #: (:func:`.text.may_be_misspelt`, :func:`.text.misspelling_of`). Only words that can
     #: raise a signal: a misspelling does not cancel one. Filled by :func:`parse_signals`.
     spelling: tuple[str, ...] = ()
+    #: Session 20 (desk): the desks for dangers only, as the file declares them
+    #: (``desks``): safety services that take no ordinary question, whose every example
+    #: question is held back on a question that does not open them. Read by one function,
+    #: :func:`busbaan.routing.router.danger_desks`.
+    desks: frozenset[str] = frozenset()
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -777,6 +783,36 @@ def _cue_problems(raw: object) -> list[SafetyProblem]:
     return out
 
 
+def _desk_problems(parsed: _File) -> list[SafetyProblem]:
+    """A ``desks`` entry that is empty, named twice, or no family's service: a desk for
+    dangers only is opened by a signal of a family that sends to it (its ``services``);
+    a service no family sends to would hold back its every example question for good."""
+    out: list[SafetyProblem] = []
+    sent_to = {s for f in parsed.families for s in f.services}
+    seen: set[str] = set()
+    for service_id in parsed.desks:
+        if not service_id.strip():
+            out.append(SafetyProblem("desks", "een dienst-id mag niet leeg zijn",
+                                     "a service id must not be empty"))
+        elif service_id in seen:
+            out.append(SafetyProblem("desks", f"'{service_id}' komt twee keer voor",
+                                     f"'{service_id}' appears twice"))
+        elif service_id not in sent_to:
+            out.append(SafetyProblem(
+                "desks",
+                f"'{service_id}' staat bij geen enkele familie onder 'services': een balie "
+                "alleen voor gevaar gaat alleen open op een signaal van een familie die "
+                "ernaar verwijst, dus zonder zo'n familie zou hij al zijn voorbeeldvragen "
+                "voorgoed achterhouden. Zet de dienst eerst bij de 'services' van een "
+                "familie, of haal hem uit 'desks' (een tikfout?)",
+                f"'{service_id}' is in no family's 'services': a desk for dangers only is "
+                "opened only by a signal of a family that sends to it, so without one it "
+                "would hold back all its example questions for good. Add the service to a "
+                "family's 'services' first, or take it out of 'desks' (a typo?)"))
+        seen.add(service_id)
+    return out
+
+
 def default_path() -> Path:
     return Path(str(resources.files("busbaan.routing").joinpath(DEFAULT_FILE)))
 
@@ -812,6 +848,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                     f"families.{family.id}.yields_to",
                     f"'{other}' is geen andere familie in dit bestand",
                     f"'{other}' is no other family in this file"))
+    found += _desk_problems(parsed)
     if found:
         raise SafetyFileError(source, found)
     families = tuple(_with_grown(f, Family(
@@ -868,7 +905,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                              if w.isalpha() and len(w) >= _MIN_TYPO}))
 
     return SafetySignals(version=parsed.version, source=source, families=families,
-                         negative=negative, spelling=spelling,
+                         negative=negative, spelling=spelling, desks=frozenset(parsed.desks),
                          minor_words=cues(parsed.minor_words),
                          figurative=tuple(_figurative_words(c) for c in parsed.figurative.cues)
                          if parsed.figurative else (),

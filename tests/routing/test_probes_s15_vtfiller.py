@@ -68,14 +68,12 @@ def test_a_danger_to_a_person_puts_veilig_thuis_in_the_top_3(
 # ------------------------------------------------------------------ the mechanism
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "since s43-s46 are examples (session 19; it passes without s44, s45 or s46): 256 of GGD "
-    "Vangnet's 340 examples are dangers (0.753, Tuning.safety_desk_share 0.75), so it "
-    "became a desk for dangers only and holds back every example, its ordinary ones too"))
-def test_the_desks_for_dangers_only_are_read_from_their_examples(router: Router) -> None:
+def test_the_desks_for_dangers_only_are_the_declared_ones(router: Router) -> None:
     """Veilig Thuis, crisis intervention for debts and the shelter access are desks for
-    dangers only (most of their example questions raise a family that sends to them);
-    GGD Vangnet, specialist GGZ and the police take ordinary questions too."""
+    dangers only (the safety file declares them: they take no ordinary question); GGD
+    Vangnet, specialist GGZ and the police take ordinary questions too, however many of
+    their example questions are dangers (session 19: 0.753 of GGD Vangnet's made it a
+    desk under the old share rule; session 20: declared, it is none)."""
     assert router.desks == {"vt-advies-melding", "shv-crisisinterventie",
                             "mo-centrale-toegang"}
 
@@ -84,7 +82,7 @@ def test_without_the_desk_gate_veilig_thuis_is_a_filler(tuned: Tuned) -> None:
     """The contrast: with every service's examples voting (before session 15) a family
     question lists Veilig Thuis on 'opa, hulp'; with the desk closed it does not."""
     question = next(r for r in PROBES if r["id"] == "vtf-04")["question"]
-    assert "vt-advies-melding" in top(tuned(safety_desk_share=None).route(question))
+    assert "vt-advies-melding" in top(tuned(desk_gate=False).route(question))
     assert "vt-advies-melding" not in top(tuned().route(question))
 
 
