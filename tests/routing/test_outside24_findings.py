@@ -173,8 +173,9 @@ def test_power_cut_off_this_morning_with_a_baby_typed_in_fragments_is_a_danger(
     "o24-29 (drop-in volunteer, buried): while filling in a Stadspas form, 'de man bij wie "
     "ze slaapt dwingt haar om met zijn vrienden naar bed te gaan, anders moet ze eruit' "
     "gets no ⚠, unsure, Sociaal raadslieden first on 'stadspas, invulde, formulier': no "
-    "sexual_violence cue reads being forced to sleep with others ('dwingen' + 'naar bed "
-    "gaan met') or sex as the rent of a bed (exploitation)"))
+    "sexual_violence cue reads being forced to sleep with others ('dwingt haar om met zijn "
+    "vrienden naar bed te gaan': the lists hold 'met haar naar bed' and 'dwingt haar "
+    "dingen') or sex as the rent of a bed (exploitation)"))
 def test_forced_to_sleep_with_his_friends_told_in_passing_is_sexual_violence(
         demo_router: Router) -> None:
     assert_danger_first(OUTSIDE.routed(demo_router, "o24-29"), "sexual_violence", "veilig-thuis")
