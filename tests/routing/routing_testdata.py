@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "socialmap"
+#: Where outside checks from outside21 on keep their question files (docs/notes).
+NOTES = Path(__file__).resolve().parents[2] / "docs" / "notes"
 BENCHMARK_MAP = DATA / "amsterdam-demo.hsds.json"
 
 #: The ``tuned`` fixture (conftest.py): ``tuned(frame_weight=1.0)`` → a router (Any: this
@@ -69,6 +71,17 @@ class OutsideQuestions:
         self.rows = {row["id"]: row for row in read_jsonl(name)}
         self.known = map_names(load_map(demo_map_path()))
 
+    @classmethod
+    def of(cls, check: str) -> OutsideQuestions:
+        """Outside check ``check``'s questions ("outside23" → ``outside23-questions.jsonl``,
+        in tests/data/socialmap or, from outside21 on, docs/notes), read once per session:
+        the one scaffold the outside20+ findings files share."""
+        if check not in _OUTSIDE:
+            name = f"{check}-questions.jsonl"
+            path = DATA / name if (DATA / name).exists() else NOTES / name
+            _OUTSIDE[check] = cls(str(path))  # an absolute path: DATA / path is path
+        return _OUTSIDE[check]
+
     def text(self, qid: str) -> str:
         return str(self.rows[qid]["question"]).replace("{bsn}", TEST_BSN)
 
@@ -89,6 +102,23 @@ class OutsideQuestions:
         if clean:
             assert question.findings == ()  # routed questions carry no personal data
         return router.route(question.text, question.context)
+
+    def routed(self, router: Any, qid: str) -> Any:
+        """The bot's route for question ``qid``, which carries no personal data (the
+        questions an outside check saw answered)."""
+        return self.route(router, qid, clean=True)
+
+    def found(self, qid: str) -> list[str]:
+        """The kinds of personal data the bot's check finds in question ``qid`` (with the
+        demo map's names), in the order found."""
+        from busbaan.wegwijzer import parse_question
+
+        return [f.kind for f in parse_question(self.text(qid), self.known).findings]
+
+
+#: :meth:`OutsideQuestions.of`'s files, by check (a file is read and the demo map's
+#: names loaded once per session, not once per findings module).
+_OUTSIDE: dict[str, OutsideQuestions] = {}
 
 
 def assert_danger_first(answer: Any, signal: str, service: str) -> None:

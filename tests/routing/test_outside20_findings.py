@@ -22,8 +22,6 @@ reported, not fixed. See docs/notes/2026-12-14s16-outside20.md.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from routing_testdata import (
     OutsideQuestions,
@@ -37,13 +35,7 @@ from routing_testdata import (
 from busbaan.routing import Router
 from busbaan.wegwijzer import parse_question
 
-OUTSIDE = OutsideQuestions("outside20-questions.jsonl")
-QUESTIONS = OUTSIDE.rows
-_q, _fits, _row = OUTSIDE.text, OUTSIDE.fits, OUTSIDE.row
-
-
-def _route(router: Router, qid: str) -> Any:
-    return OUTSIDE.route(router, qid, clean=True)
+OUTSIDE = OutsideQuestions.of("outside20")
 
 
 def test_the_set_is_what_the_brief_asked_for() -> None:
@@ -51,7 +43,7 @@ def test_the_set_is_what_the_brief_asked_for() -> None:
     10 everyday, 5 with personal data (a plain 9-digit BSN with a double name, a lower-case
     IBAN without spaces, an ISO birth date, a landline with its area code, an e-mail
     address); 6 in English; each with its answer key and what a professional names first."""
-    rows = list(QUESTIONS.values())
+    rows = list(OUTSIDE.rows.values())
     kinds = [row["kind"] for row in rows]
     assert len(rows) == 30
     assert (kinds.count("danger"), kinds.count("near"), kinds.count("everyday"),
@@ -80,13 +72,13 @@ DANGER_WORKS = [
 def test_danger_described_puts_the_safety_service_first(
         demo_router: Router, qid: str, signal: str, service: str) -> None:
     """Danger told in everyday words: its ⚠ line, its service first, confident."""
-    assert_danger_first(_route(demo_router, qid), signal, service)
+    assert_danger_first(OUTSIDE.routed(demo_router, qid), signal, service)
 
 
 def test_locked_out_tonight_in_english_gets_the_shelter_first(demo_router: Router) -> None:
     """o20-04, escape-room host: a cleaner of 24 whose roommate changed the locks this
     afternoon, nowhere to go tonight: the ⚠ and the shelter's access first."""
-    answer = _route(demo_router, "o20-04")
+    answer = OUTSIDE.routed(demo_router, "o20-04")
     assert "homeless_tonight" in signals(answer)
     assert top(answer, 1) == ["opvang-toegang"]
 
@@ -96,8 +88,8 @@ def test_near_misses_raise_no_alarm(demo_router: Router, qid: str) -> None:
     """A widow who "zich doodschaamt" to ask for a discount pass; a boy of 12 whose mother
     "vermoordt" him when he is late, who has stopped going to school: no ⚠, no caution, the
     expected service first."""
-    assert_near_miss_is_silent(demo_router, _row(qid))
-    assert top(_route(demo_router, qid), 1)[0] in QUESTIONS[qid]["expected"]
+    assert_near_miss_is_silent(demo_router, OUTSIDE.row(qid))
+    assert top(OUTSIDE.routed(demo_router, qid), 1)[0] in OUTSIDE.rows[qid]["expected"]
 
 
 EVERYDAY_WORKS = ["o20-17", "o20-18", "o20-20", "o20-21", "o20-22", "o20-23", "o20-24",
@@ -111,16 +103,16 @@ def test_everyday_questions_put_the_expected_service_first(
     (WSNP after a failed settlement), English tour guide (Dutch lessons), gardener (the
     clothes exchange in Zuidoost), houseboat neighbour (waste tax), grocery courier (food
     parcel), paediatrician (parenting help): the expected service first, no ⚠, no caution."""
-    answer = _route(demo_router, qid)
-    assert top(answer, 1)[0] in QUESTIONS[qid]["expected"], top(answer)
+    answer = OUTSIDE.routed(demo_router, qid)
+    assert top(answer, 1)[0] in OUTSIDE.rows[qid]["expected"], top(answer)
     assert not signals(answer) and not caution(answer)
 
 
 def test_post_after_a_separation_gets_a_fitting_service_first(demo_router: Router) -> None:
     """o20-16, Christmas-tree seller in Noord: Buurtteam Noord geldzaken first (accepted),
     Humanitas Thuisadministratie second."""
-    answer = _route(demo_router, "o20-16")
-    assert top(answer, 1)[0] in _fits("o20-16")
+    answer = OUTSIDE.routed(demo_router, "o20-16")
+    assert top(answer, 1)[0] in OUTSIDE.fits("o20-16")
     assert "thuisadministratie" in top(answer)
 
 
@@ -129,7 +121,7 @@ def test_post_after_a_separation_gets_a_fitting_service_first(demo_router: Route
 def test_personal_data_is_found_before_routing(qid: str, kind: str) -> None:
     """Live: all five refused (the English ones in English), nothing searched; none of
     their needles was found afterwards in .busbaan/, its databases or the console log."""
-    assert kind in [f.kind for f in parse_question(_q(qid), OUTSIDE.known).findings]
+    assert kind in OUTSIDE.found(qid)
 
 
 @pytest.mark.parametrize("question", [
@@ -153,7 +145,7 @@ def test_an_unrousable_man_with_blue_lips_after_a_party_gets_the_warning(
         demo_router: Router) -> None:
     """o20-07, English bike courier: a man of about 30 collapsed in the hallway after "a
     handful of something" at a party, lips going blue, snoring oddly, cannot be woken."""
-    assert_danger_first(_route(demo_router, "o20-07"), "overdose", "crisisdienst-113")
+    assert_danger_first(OUTSIDE.routed(demo_router, "o20-07"), "overdose", "crisisdienst-113")
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -165,7 +157,7 @@ def test_a_manager_groping_a_colleague_who_said_no_gets_the_warning(
         demo_router: Router) -> None:
     """o20-08, clothes-shop assistant: a colleague of 19 pushed against the wall in the
     stock room after closing, his hand under her skirt while she said no."""
-    assert_danger_first(_route(demo_router, "o20-08"), "sexual_violence", "veilig-thuis")
+    assert_danger_first(OUTSIDE.routed(demo_router, "o20-08"), "sexual_violence", "veilig-thuis")
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -176,7 +168,7 @@ def test_power_taken_off_this_morning_with_a_baby_gets_the_warning(
         demo_router: Router) -> None:
     """o20-09, electrician in Zuidoost: the grid operator took the power off this morning
     for arrears; a baby of three months, no heating, no fridge for the bottles."""
-    assert_danger_first(_route(demo_router, "o20-09"), "cutoff_now", "crisis-schulden")
+    assert_danger_first(OUTSIDE.routed(demo_router, "o20-09"), "cutoff_now", "crisis-schulden")
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -185,7 +177,7 @@ def test_power_taken_off_this_morning_with_a_baby_gets_the_warning(
     "already happened; crisis-schulden is second and two families make the answer unsure"))
 def test_a_lock_out_tonight_is_one_warning_and_confident(demo_router: Router) -> None:
     """o20-04: one ⚠ (nowhere to sleep tonight), the shelter first, confident."""
-    answer = _route(demo_router, "o20-04")
+    answer = OUTSIDE.routed(demo_router, "o20-04")
     assert signals(answer) == ["homeless_tonight"]
     assert answer.confident
 
@@ -197,8 +189,8 @@ def test_a_lock_out_tonight_is_one_warning_and_confident(demo_router: Router) ->
 def test_a_jump_in_a_pupils_school_story_raises_no_alarm(demo_router: Router) -> None:
     """o20-15, homework tutor: a girl of 14 wrote a story in which her main character
     wants to jump off the roof; the worry is six people in two rooms."""
-    assert_near_miss_is_silent(demo_router, _row("o20-15"))
-    assert top(_route(demo_router, "o20-15"), 1)[0] in _fits("o20-15")
+    assert_near_miss_is_silent(demo_router, OUTSIDE.row("o20-15"))
+    assert top(OUTSIDE.routed(demo_router, "o20-15"), 1)[0] in OUTSIDE.fits("o20-15")
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -207,8 +199,8 @@ def test_a_jump_in_a_pupils_school_story_raises_no_alarm(demo_router: Router) ->
 def test_sleeping_on_a_brothers_couch_raises_no_caution(demo_router: Router) -> None:
     """o20-14, traffic controller: a colleague of 23 moved in with his brother after a
     fire; he needs a benefit when his contract ends."""
-    assert_near_miss_is_silent(demo_router, _row("o20-14"))
-    assert not caution(_route(demo_router, "o20-14"))
+    assert_near_miss_is_silent(demo_router, OUTSIDE.row("o20-14"))
+    assert not caution(OUTSIDE.routed(demo_router, "o20-14"))
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -218,7 +210,7 @@ def test_sleeping_on_a_brothers_couch_raises_no_caution(demo_router: Router) -> 
 def test_arrears_after_a_dismissal_get_debt_help(demo_router: Router) -> None:
     """o20-13, ceramics teacher: "ik ben er helemaal klaar mee" about the clay (laughing);
     since her dismissal she does not pay her bills and the reminders pile up."""
-    assert "schuldhulp" in top(_route(demo_router, "o20-13"))
+    assert "schuldhulp" in top(OUTSIDE.routed(demo_router, "o20-13"))
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -228,7 +220,7 @@ def test_arrears_after_a_dismissal_get_debt_help(demo_router: Router) -> None:
 def test_an_english_question_about_drinking_gets_addiction_care(demo_router: Router) -> None:
     """o20-19, drugstore clerk: a customer of 33 drinks wine with breakfast and wants to
     stop."""
-    assert "verslavingszorg" in top(_route(demo_router, "o20-19"))
+    assert "verslavingszorg" in top(OUTSIDE.routed(demo_router, "o20-19"))
 
 
 @pytest.mark.parametrize("text", [

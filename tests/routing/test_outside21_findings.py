@@ -24,7 +24,6 @@ reported, not fixed. See docs/notes/2026-12-15s17-outside21.md.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from routing_testdata import (
@@ -39,13 +38,7 @@ from routing_testdata import (
 from busbaan.routing import Router
 from busbaan.wegwijzer import parse_question
 
-OUTSIDE = OutsideQuestions("../../../docs/notes/outside21-questions.jsonl")
-QUESTIONS = OUTSIDE.rows
-_q, _fits, _row = OUTSIDE.text, OUTSIDE.fits, OUTSIDE.row
-
-
-def _route(router: Router, qid: str) -> Any:
-    return OUTSIDE.route(router, qid, clean=True)
+OUTSIDE = OutsideQuestions.of("outside21")
 
 
 def test_the_set_is_what_the_brief_asked_for() -> None:
@@ -53,7 +46,7 @@ def test_the_set_is_what_the_brief_asked_for() -> None:
     ordinary (3 of them near misses); 5 with personal data (a BSN, a name with a birth date
     twice, an address, a spaced BSN with an address and postcode); 30 voices; 5 in English;
     each with its answer key on the demo map and on the shared map."""
-    rows = list(QUESTIONS.values())
+    rows = list(OUTSIDE.rows.values())
     kinds = [row["kind"] for row in rows]
     assert len(rows) == 30
     assert (kinds.count("danger"), kinds.count("ordinary") + kinds.count("near"),
@@ -84,14 +77,14 @@ DANGER_WORKS = [
 def test_danger_described_puts_the_safety_service_first(
         demo_router: Router, qid: str, signal: str, service: str) -> None:
     """Danger told in everyday words: its ⚠ line, its service first, confident."""
-    assert_danger_first(_route(demo_router, qid), signal, service)
+    assert_danger_first(OUTSIDE.routed(demo_router, qid), signal, service)
 
 
 def test_an_overdose_in_english_gets_its_warning_and_113_first(demo_router: Router) -> None:
     """o21-08, fairground operator: a lad who swallowed a strip of his mum's pills, now
     sweating, slurred, nodding off: the ⚠ (call 112) and 113 first (see the xfail below
     for the "not sure")."""
-    answer = _route(demo_router, "o21-08")
+    answer = OUTSIDE.routed(demo_router, "o21-08")
     assert "overdose" in signals(answer)
     assert top(answer, 1) == ["crisisdienst-113"]
 
@@ -109,8 +102,8 @@ def test_ordinary_questions_put_a_fitting_service_first(
     lonely widower), pawnshop (debts), solar panels (childcare allowance back), sailing
     (parenting advice), bookseller ("doodwerkt" at forms), harbour master (a mooring that
     ends in two months): a service of the answer key first, no ⚠, no caution."""
-    answer = _route(demo_router, qid)
-    assert top(answer, 1)[0] in _fits(qid), top(answer)
+    answer = OUTSIDE.routed(demo_router, qid)
+    assert top(answer, 1)[0] in OUTSIDE.fits(qid), top(answer)
     assert not signals(answer) and not caution(answer)
 
 
@@ -118,7 +111,7 @@ def test_ordinary_questions_put_a_fitting_service_first(
 def test_near_misses_raise_no_alarm(demo_router: Router, qid: str) -> None:
     """Heating off by his own choice; "zich doodwerken" at forms; a home lost in two
     months, not tonight; party pills he wants to stop: no ⚠, no caution."""
-    assert_near_miss_is_silent(demo_router, _row(qid))
+    assert_near_miss_is_silent(demo_router, OUTSIDE.row(qid))
 
 
 @pytest.mark.parametrize(("qid", "kinds"), [
@@ -128,7 +121,7 @@ def test_personal_data_is_found_before_routing(qid: str, kinds: set[str]) -> Non
     """Live: all five refused (the English one in English), each for its own kind, nothing
     searched; none of their needles was found afterwards in .busbaan/'s busbaan files, its
     databases or the console log."""
-    found = {f.kind for f in parse_question(_q(qid), OUTSIDE.known).findings}
+    found = set(OUTSIDE.found(qid))
     assert kinds <= found, found
 
 
@@ -140,7 +133,7 @@ def test_a_child_seen_every_morning_is_not_an_unseen_person(demo_router: Router)
     read 'niemand + zien + week + niemand thuis': "niemand" from the door sign "niemand
     thuis" and "zien" from "Vandaag zag ik" in another sentence); since session 18
     (outside21x) "niemand" and "gezien" are one cue, read in one clause."""
-    answer = _route(demo_router, "o21-02")
+    answer = OUTSIDE.routed(demo_router, "o21-02")
     assert signals(answer) == ["child_maltreatment"]
     assert_danger_first(answer, "child_maltreatment", "veilig-thuis")
 
@@ -151,14 +144,14 @@ def test_an_old_man_locked_in_by_his_grandson_is_no_child_in_danger(
     gets the elder_abuse ⚠ only: in 'dat de jongen hem ... opsluit' the boy is the one who
     locks (session 18, falsewarn: a noun right before an object pronoun is the subject of
     the cue's verb; it was a strict xfail)."""
-    assert "child_maltreatment" not in signals(_route(demo_router, "o21-03"))
+    assert "child_maltreatment" not in signals(OUTSIDE.routed(demo_router, "o21-03"))
 
 
 def test_the_why_never_says_an_age_fits_a_range_it_is_outside(demo_router: Router) -> None:
     """o21-02: no 'Waarom' says 'leeftijd 8 past (18+)'. Found as a strict xfail (GGD
     Vangnet, listed by a safety signal); since session 18 (outside21x) Router._why names
     the age only when the service admits it."""
-    for result in _route(demo_router, "o21-02").results:
+    for result in OUTSIDE.routed(demo_router, "o21-02").results:
         for low, high in re.findall(r"leeftijd 8 past \((\d+)(?:–(\d+) jaar|\+)\)",
                                     result.why):
             assert int(low) <= 8 and (not high or int(high) >= 8), result.why
@@ -184,7 +177,7 @@ def test_the_why_names_an_age_only_when_the_service_admits_it(
     "enough (Tuning.safety_confident_share); they read 'keeps' for 113, and 'energy' "
     "(of 'energy drink') puts the energy coach second."))
 def test_an_overdose_in_english_is_answered_sure(demo_router: Router) -> None:
-    answer = _route(demo_router, "o21-08")
+    answer = OUTSIDE.routed(demo_router, "o21-08")
     assert_danger_first(answer, "overdose", "crisisdienst-113")
     assert "energiecoach" not in top(answer)
 
@@ -196,7 +189,7 @@ def test_an_overdose_in_english_is_answered_sure(demo_router: Router) -> None:
     "pillen'. Ranking: 'stoppen' is read as leaving school, not as quitting the pills."))
 def test_party_pills_he_wants_to_quit_go_to_addiction_care_first(
         demo_router: Router) -> None:
-    assert top(_route(demo_router, "o21-25"), 1) == ["verslavingszorg"]
+    assert top(OUTSIDE.routed(demo_router, "o21-25"), 1) == ["verslavingszorg"]
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -205,9 +198,9 @@ def test_party_pills_he_wants_to_quit_go_to_addiction_care_first(
     "vorig' (a fall read as violence); the demo map has no UWV service, and the Sociaal "
     "raadslieden, who explain such decisions, are not in the top 3."))
 def test_a_fall_at_work_is_no_matter_for_veilig_thuis(demo_router: Router) -> None:
-    answer = _route(demo_router, "o21-21")
+    answer = OUTSIDE.routed(demo_router, "o21-21")
     assert "veilig-thuis" not in top(answer)
-    assert any(s in _fits("o21-21") for s in top(answer))
+    assert any(s in OUTSIDE.fits("o21-21") for s in top(answer))
 
 
 def test_a_danger_typed_with_cyrillic_look_alikes_gets_its_warning(

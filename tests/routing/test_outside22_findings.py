@@ -23,8 +23,6 @@ number, and a name in Arabic script. See docs/notes/2026-12-16s18-outside22.md.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from routing_testdata import (
     OutsideQuestions,
@@ -36,15 +34,8 @@ from routing_testdata import (
 )
 
 from busbaan.routing import Router
-from busbaan.wegwijzer import parse_question
 
-OUTSIDE = OutsideQuestions("../../../docs/notes/outside22-questions.jsonl")
-QUESTIONS = OUTSIDE.rows
-_q, _fits, _row = OUTSIDE.text, OUTSIDE.fits, OUTSIDE.row
-
-
-def _route(router: Router, qid: str) -> Any:
-    return OUTSIDE.route(router, qid, clean=True)
+OUTSIDE = OutsideQuestions.of("outside22")
 
 
 def test_the_set_is_what_the_brief_asked_for() -> None:
@@ -54,7 +45,7 @@ def test_the_set_is_what_the_brief_asked_for() -> None:
     IBAN, a "+31 (0)6" phone number, an e-mail address with an underscore, initials with a
     double surname and "geb. 7-3-'58", an English "DOB"); 30 voices; 5 in English; 5
     newcomers in second-language Dutch who name the country they came from."""
-    rows = list(QUESTIONS.values())
+    rows = list(OUTSIDE.rows.values())
     kinds = [row["kind"] for row in rows]
     assert len(rows) == 30
     assert (kinds.count("danger"), kinds.count("ordinary") + kinds.count("near"),
@@ -84,7 +75,7 @@ DANGER_WORKS = [
 def test_danger_described_puts_the_safety_service_first(
         demo_router: Router, qid: str, signal: str, service: str) -> None:
     """Danger told in everyday words: its ⚠ line, its service first, confident."""
-    assert_danger_first(_route(demo_router, qid), signal, service)
+    assert_danger_first(OUTSIDE.routed(demo_router, qid), signal, service)
 
 
 @pytest.mark.parametrize(("qid", "signal", "service"), [
@@ -95,7 +86,7 @@ def test_danger_described_puts_the_safety_service_first(
 ])
 def test_the_other_dangers_get_their_warning_and_a_fitting_service_first(
         demo_router: Router, qid: str, signal: str, service: str) -> None:
-    answer = _route(demo_router, qid)
+    answer = OUTSIDE.routed(demo_router, qid)
     assert signal in signals(answer)
     assert top(answer, 1) == [service]
 
@@ -112,8 +103,8 @@ def test_ordinary_questions_put_a_fitting_service_first(
     from the Philippines (no food till the month's end), sauna (low mood), bowling alley
     (a boy of 14 out of school), picture framer (municipal taxes): a service of the answer
     key first, no ⚠, no caution."""
-    answer = _route(demo_router, qid)
-    assert top(answer, 1)[0] in _fits(qid), top(answer)
+    answer = OUTSIDE.routed(demo_router, qid)
+    assert top(answer, 1)[0] in OUTSIDE.fits(qid), top(answer)
     assert not signals(answer) and not caution(answer)
 
 
@@ -121,7 +112,7 @@ def test_ordinary_questions_put_a_fitting_service_first(
 def test_near_misses_raise_no_alarm(demo_router: Router, qid: str) -> None:
     """"De hypotheek kost hem nog de kop"; "zijn vader vermoordt hem" said laughing, of
     loving parents; a power bill he fears for next year: no ⚠, no caution."""
-    assert_near_miss_is_silent(demo_router, _row(qid))
+    assert_near_miss_is_silent(demo_router, OUTSIDE.row(qid))
 
 
 @pytest.mark.parametrize(("qid", "kinds"), [
@@ -132,7 +123,7 @@ def test_personal_data_is_found_before_routing(qid: str, kinds: set[str]) -> Non
     "+31 (0)6 4827 1953" of o22-27 was answered and `!baan 1` opened a lane with it: fixed
     on this branch (busbaan.privacy._PHONE), refused after the restart. None of the
     needles was found afterwards in .busbaan/ or the console log."""
-    found = {f.kind for f in parse_question(_q(qid), OUTSIDE.known).findings}
+    found = set(OUTSIDE.found(qid))
     assert kinds <= found, found
 
 
@@ -144,7 +135,7 @@ def test_an_old_lady_robbed_by_her_nephew_is_no_child_in_danger(demo_router: Rou
     read the nephew as the child in danger); since session 18's merge the subject before
     the cue's verb rules it out (falsewarn's `_subject_before_object`, written for
     outside21's o21-03)."""
-    assert signals(_route(demo_router, "o22-03")) == ["elder_abuse"]
+    assert signals(OUTSIDE.routed(demo_router, "o22-03")) == ["elder_abuse"]
 
 
 def test_power_switched_off_is_no_night_without_a_bed(demo_router: Router) -> None:
@@ -152,7 +143,7 @@ def test_power_switched_off_is_no_night_without_a_bed(demo_router: Router) -> No
     gets no homeless_tonight ⚠ and a confident answer. Found as a strict xfail ('uitzetten'
     read as evicting a person, three desks, not sure); since session 19 (xfails) "het"
     right before "uitgezet" is a thing switched off (safety._thing_switched_off)."""
-    answer = _route(demo_router, "o22-10")
+    answer = OUTSIDE.routed(demo_router, "o22-10")
     assert "homeless_tonight" not in signals(answer)
     assert answer.confident
 
@@ -163,7 +154,7 @@ def test_a_woman_thrown_against_a_wall_by_her_husband_is_partner_violence(
     gegooid', 'ze verstijfde toen hij binnenkwam'. Found as a strict xfail (no cue reads a
     partner thrown against a wall); since session 18's merge the ⚠ read from the examples
     (dangerwide: kin desks, share 0.4) gives partner_violence."""
-    assert "partner_violence" in signals(_route(router, "o22-01"))
+    assert "partner_violence" in signals(OUTSIDE.routed(router, "o22-01"))
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -172,7 +163,7 @@ def test_a_woman_thrown_against_a_wall_by_her_husband_is_partner_violence(
     "advice', GGD Vangnet (18+) second, Jongerenloket third; the Ouder- en Kindteam is not "
     "in the top 3. English 'baby', 'crying', 'exhausted' reach no family service."))
 def test_a_crying_baby_goes_to_the_parent_and_child_team(demo_router: Router) -> None:
-    answer = _route(demo_router, "o22-17")
+    answer = OUTSIDE.routed(demo_router, "o22-17")
     assert "veilig-thuis" not in top(answer)
     assert "okt" in top(answer)
 
@@ -184,7 +175,7 @@ def test_a_crying_baby_goes_to_the_parent_and_child_team(demo_router: Router) ->
     "in the top 3: 'zwemles', 'voetbal' reach no service on the demo map."))
 def test_sport_for_children_of_a_low_income_family_finds_the_stadspas(
         demo_router: Router) -> None:
-    assert "stadspas" in top(_route(demo_router, "o22-13"))
+    assert "stadspas" in top(OUTSIDE.routed(demo_router, "o22-13"))
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -195,7 +186,7 @@ def test_sport_for_children_of_a_low_income_family_finds_the_stadspas(
     "either map."))
 def test_help_with_letters_he_cannot_read_finds_home_administration(
         demo_router: Router) -> None:
-    answer = _route(demo_router, "o22-18")
+    answer = OUTSIDE.routed(demo_router, "o22-18")
     assert top(answer, 1)[0] != "kwijtschelding"
     assert "thuisadministratie" in top(answer)
 

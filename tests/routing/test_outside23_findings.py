@@ -19,8 +19,6 @@ tests/wegwijzer/test_wegwijzer_outside23.py). See docs/notes/2026-12-17s19-outsi
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from routing_testdata import (
     OutsideQuestions,
@@ -34,15 +32,8 @@ from routing_testdata import (
 from busbaan.errors import UsageError
 from busbaan.routing import Router
 from busbaan.routing.router import UNREADABLE_DANGER
-from busbaan.wegwijzer import parse_question
 
-OUTSIDE = OutsideQuestions("../../../docs/notes/outside23-questions.jsonl")
-QUESTIONS = OUTSIDE.rows
-_q, _fits, _row = OUTSIDE.text, OUTSIDE.fits, OUTSIDE.row
-
-
-def _route(router: Router, qid: str) -> Any:
-    return OUTSIDE.route(router, qid, clean=True)
+OUTSIDE = OutsideQuestions.of("outside23")
 
 
 def test_the_set_is_what_the_brief_asked_for() -> None:
@@ -50,7 +41,7 @@ def test_the_set_is_what_the_brief_asked_for() -> None:
     families, 5 near misses, 8 ordinary, 5 with personal data (a BSN, a name, a phone
     number, an address, an English name with a birth date), one in Turkish and one wholly
     in Arabic script (both dangers); 5 in English; some with typos."""
-    rows = list(QUESTIONS.values())
+    rows = list(OUTSIDE.rows.values())
     kinds = [row["kind"] for row in rows]
     assert len(rows) == 30
     assert {k: kinds.count(k) for k in set(kinds)} == {
@@ -85,7 +76,7 @@ DANGER_WORKS = [
 def test_danger_described_puts_the_safety_service_first(
         demo_router: Router, qid: str, signal: str, service: str) -> None:
     """Danger told in everyday words: its ⚠ line, its service first, confident."""
-    assert_danger_first(_route(demo_router, qid), signal, service)
+    assert_danger_first(OUTSIDE.routed(demo_router, qid), signal, service)
 
 
 def test_put_out_by_her_boyfriend_with_nowhere_to_sleep_gets_the_shelter_first(
@@ -93,7 +84,7 @@ def test_put_out_by_her_boyfriend_with_nowhere_to_sleep_gets_the_shelter_first(
     """o23-21 (food bank): a mother with two children, put out on the street this morning,
     a night in the station: the homeless_tonight ⚠ and the shelter's access first (see the
     xfail below for the second ⚠)."""
-    answer = _route(demo_router, "o23-21")
+    answer = OUTSIDE.routed(demo_router, "o23-21")
     assert "homeless_tonight" in signals(answer)
     assert top(answer, 1) == ["opvang-toegang"]
 
@@ -109,8 +100,8 @@ def test_ordinary_questions_put_a_fitting_service_first(
     bath; typos), food bank (a new residence permit, wants Dutch), GP assistant (an
     exhausted carer of 80; low mood after losing his job): a service of the answer key
     first, no ⚠, no caution."""
-    answer = _route(demo_router, qid)
-    assert top(answer, 1)[0] in _fits(qid), top(answer)
+    answer = OUTSIDE.routed(demo_router, qid)
+    assert top(answer, 1)[0] in OUTSIDE.fits(qid), top(answer)
     assert not signals(answer) and not caution(answer)
 
 
@@ -120,7 +111,7 @@ def test_near_misses_raise_no_alarm(demo_router: Router, qid: str) -> None:
     "he'll take the whole box" of sleeping pills, said laughing; "jullie maken me nog
     helemaal kapot met die brieven", laughing; "we gaan dood van de honger hoor", laughing:
     no ⚠, no caution (o23-19 is an xfail below)."""
-    assert_near_miss_is_silent(demo_router, _row(qid))
+    assert_near_miss_is_silent(demo_router, OUTSIDE.row(qid))
 
 
 @pytest.mark.parametrize(("qid", "kinds"), [
@@ -130,7 +121,7 @@ def test_personal_data_is_found_before_routing(qid: str, kinds: set[str]) -> Non
     """Live: all five refused, each for its own kind (the English one in English), and
     `!baan 1` after a refusal got BB_NO_ANSWER. None of the needles was found afterwards in
     .busbaan/ or the console logs."""
-    found = {f.kind for f in parse_question(_q(qid), OUTSIDE.known).findings}
+    found = set(OUTSIDE.found(qid))
     assert kinds <= found, found
 
 
@@ -143,7 +134,7 @@ def test_a_danger_the_router_cannot_read_points_to_112(
     English, so both are refused; each refusal ends, in both languages, with the one line
     the lead decided on (UNREADABLE_DANGER)."""
     with pytest.raises(UsageError) as err:
-        demo_router.route(_q(qid), {})
+        demo_router.route(OUTSIDE.text(qid), {})
     assert err.value.errcode == errcode
     assert err.value.message("nl").endswith("\nIs er direct gevaar? Bel 112.")
     assert err.value.message("en").endswith("\nIn immediate danger? Call 112.")
@@ -164,7 +155,7 @@ def test_a_danger_the_router_cannot_read_points_to_112(
 def test_letters_for_his_children_and_no_ones_problem_by_friday_is_suicide(
         demo_router: Router, router: Router) -> None:
     for each in (demo_router, router):
-        assert "suicide" in signals(_route(each, "o23-11"))
+        assert "suicide" in signals(OUTSIDE.routed(each, "o23-11"))
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -177,7 +168,7 @@ def test_letters_for_his_children_and_no_ones_problem_by_friday_is_suicide(
 def test_i_will_kill_my_husband_over_the_thermostat_is_no_partner_violence(
         demo_router: Router, router: Router) -> None:
     for each in (demo_router, router):
-        assert not signals(_route(each, "o23-19"))
+        assert not signals(OUTSIDE.routed(each, "o23-19"))
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -188,7 +179,7 @@ def test_i_will_kill_my_husband_over_the_thermostat_is_no_partner_violence(
     "desks, so the answer is 'not sure' (as outside22's o22-10, 'uitzetten' read as an "
     "eviction)."))
 def test_a_key_taken_by_her_boyfriend_is_no_eviction(demo_router: Router) -> None:
-    answer = _route(demo_router, "o23-21")
+    answer = OUTSIDE.routed(demo_router, "o23-21")
     assert "eviction_cutoff" not in signals(answer)
     assert answer.confident
 
@@ -201,7 +192,7 @@ def test_a_key_taken_by_her_boyfriend_is_no_eviction(demo_router: Router) -> Non
     "service for adults with a psychiatric condition at home."))
 def test_a_self_employed_painter_without_work_is_no_case_for_support_at_home(
         demo_router: Router) -> None:
-    assert top(_route(demo_router, "o23-13"), 1) == ["bijstand"]
+    assert top(OUTSIDE.routed(demo_router, "o23-13"), 1) == ["bijstand"]
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -211,7 +202,7 @@ def test_a_self_employed_painter_without_work_is_no_case_for_support_at_home(
     "Schuldhulpverlening is not in the top 3 on either map (benchmark map: Vroeg Eropaf, "
     "betalingsregeling gemeentelijke belastingen, toeslagen)."))
 def test_arrears_and_short_every_month_find_debt_counselling(demo_router: Router) -> None:
-    assert "schuldhulp" in top(_route(demo_router, "o23-14"))
+    assert "schuldhulp" in top(OUTSIDE.routed(demo_router, "o23-14"))
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -222,6 +213,6 @@ def test_arrears_and_short_every_month_find_debt_counselling(demo_router: Router
     "(voedselbank, scholierenvergoeding, beschermingsbewind)."))
 def test_a_father_at_the_food_bank_who_cannot_budget_finds_money_help(
         demo_router: Router, router: Router) -> None:
-    assert top(_route(demo_router, "o23-25"), 1)[0] != "voedselbank"
-    assert set(top(_route(router, "o23-25"))) & {
+    assert top(OUTSIDE.routed(demo_router, "o23-25"), 1)[0] != "voedselbank"
+    assert set(top(OUTSIDE.routed(router, "o23-25"))) & {
         "shm-schuldhulpmaatje", "shv-schuldhulpverlening", "shv-budgetbeheer"}
