@@ -455,8 +455,8 @@ class Tuning:
     #: without a set's files weighs that set's words by the others' use. Three word lists
     #: of "empty" words lost on the retired pool before (sessions 12, 18, 19): a word
     #: that looks empty is often one desk's own (docs/notes/2026-12-17s19-body44.md).
-    #: None: off (before session 20).
-    spread_knee: float | None = None
+    #: 0: off (before session 20).
+    spread_knee: float = 0.0
     spread_floor: float = 0.4
     #: Pseudo-uses spread over all services (:func:`.learning.informativeness`
     #: ``prior``): a word in a handful of example questions is not yet concentrated.
@@ -1446,7 +1446,7 @@ class Router:
         question is told as they are, a danger the safety file does not read: "vader en
         ooms maken haar af", "da jongske mag nie naar binnen") or the question names the
         service, a whole part of its name ("wanneer verwijs ik naar Veilig Thuis?")."""
-        if self.tuning.spread_knee is not None:
+        if self.tuning.spread_knee > 0.0:
             query = self._spread_weighted(query, self.tuning.spread_knee)
         raw: dict[int, float] = defaultdict(float)
         evidence: dict[int, dict[str, float]] = defaultdict(dict)
