@@ -458,6 +458,14 @@ class Tuning:
     #: 0: off (before session 20).
     spread_knee: float = 0.0
     spread_floor: float = 0.4
+    #: Session 20 (bodyask): in a question that tells and then asks, an ordinary service
+    #: the ask does not reach (:meth:`Router._asked_for`, at :attr:`ask_reach`) keeps
+    #: this share of its score (:meth:`Router._the_ask_decides`): the body or the care
+    #: told as background ("zit sinds kort in een rolstoel", "in hospital with a broken
+    #: hip") pulled to the care desks while the ask was money, a home or school
+    #: (docs/notes/2026-12-17s19-body44.md, 7 of s43-s45's 33 ordinary misses).
+    #: 1.0: off.
+    unasked_factor: float = 1.0
     #: Pseudo-uses spread over all services (:func:`.learning.informativeness`
     #: ``prior``): a word in a handful of example questions is not yet concentrated.
     spread_prior: float = 3.0
@@ -1041,6 +1049,8 @@ class Router:
             if plain is not None:
                 self._apply_semantic(plain, semantic)
         reached = self._asked_for(query, evidence)
+        if reached is not None and self.tuning.unasked_factor != 1.0:
+            self._the_ask_decides(raw, reached)
         ranked, excluded = self._rank(raw, who, reached)
         if plain is not None:
             ranked = self._safety_places_kept(ranked, self._rank(plain, who, reached)[0])
@@ -1746,6 +1756,16 @@ class Router:
             value, _ = out.pop(now)
             out.insert(place, (max(value, out[place][0]), doc))
         return out
+
+    def _the_ask_decides(self, raw: dict[int, float], reached: Collection[int]) -> None:
+        """Each ordinary service the question's ask does not reach (:meth:`_asked_for`)
+        keeps :attr:`Tuning.unasked_factor` of its score: what is told before the ask
+        (an illness, a wheelchair, a hospital stay) is why help is asked, the ask names
+        what is needed (money for a trip, a home without stairs, an objection). The
+        safety services keep theirs: a danger is read whatever is asked."""
+        for doc in raw:
+            if doc not in reached and self._services[doc].id not in self.protected:
+                raw[doc] *= self.tuning.unasked_factor
 
     def _asked_for(
         self, query: Mapping[str, tuple[float, list[Term]]],
