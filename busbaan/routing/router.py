@@ -1683,10 +1683,17 @@ class Router:
                          ) -> dict[str, tuple[float, list[Term]]]:
         """``query`` with each stem's weight scaled by its spread over the services
         (:attr:`Tuning.spread_knee`): informativeness / knee, at most 1, at least
-        :attr:`Tuning.spread_floor`. Only the ranking reads it (:meth:`_scores`); the
+        :attr:`Tuning.spread_floor`, then all scaled back to the query's summed weight.
+        Only the ranking reads it (:meth:`_scores`); the
         neighbourhood the ⚠ is read from keeps the question's own weights."""
         floor = self.tuning.spread_floor
-        return {stem: (weight * max(floor, min(1.0, self.spread(stem) / knee)), terms)
+        factors = {stem: max(floor, min(1.0, self.spread(stem) / knee)) for stem in query}
+        # the words' weight is shared out anew, not taken away: the question's summed
+        # weight stays what it was next to the map's n-grams and title bonus
+        total = sum(weight for weight, _ in query.values())
+        kept = sum(weight * factors[stem] for stem, (weight, _) in query.items())
+        scale = total / kept if kept > 0.0 else 1.0
+        return {stem: (weight * factors[stem] * scale, terms)
                 for stem, (weight, terms) in query.items()}
 
     def spread(self, term: str) -> float:
