@@ -173,32 +173,21 @@ def safety_services(families: Iterable[object]) -> frozenset[str]:
 
 
 def informativeness(uses: Mapping[str, Mapping[int, float]],
-                    sizes: Sequence[float], prior: float = 0.0) -> dict[str, float]:
+                    sizes: Sequence[float]) -> dict[str, float]:
     """Per term, how much evidence a learned association on it carries (0..1): one
     minus the normalised entropy of where the term is used over the services.
     ``uses[term][doc]``: in how many of service ``doc``'s texts and example questions
     the term occurs; ``sizes[doc]``: how many texts and examples the service has (each
     use counts as a share of them). A term used by one service is 1.0, one used evenly
-    by all is 0.0; a term not in ``uses`` is left out (the caller takes 1.0).
-
-    ``prior``: that many uses more, spread over all services by their size (additive
-    smoothing of the rates): a term used twice is not yet evidence of where it belongs
-    (an English "saying" or "keeps" in two example questions of one service looks as
-    concentrated as "leerplicht" in forty), while a term used often keeps the spread
-    its uses show. 0: the rates as counted (:mod:`.learning`'s rule 2)."""
+    by all is 0.0; a term not in ``uses`` is left out (the caller takes 1.0)."""
     n = len(sizes)
     if n < 2:
         return {term: 1.0 for term in uses}
     top = math.log(n)
-    base = prior / sum(sizes) if prior > 0 else 0.0
     out: dict[str, float] = {}
     for term, per_doc in uses.items():
-        if base:
-            rates = [per_doc.get(doc, 0.0) / size + base
-                     for doc, size in enumerate(sizes) if size > 0]
-        else:
-            rates = [count / sizes[doc] for doc, count in per_doc.items()
-                     if count > 0 and sizes[doc] > 0]
+        rates = [count / sizes[doc] for doc, count in per_doc.items()
+                 if count > 0 and sizes[doc] > 0]
         total = sum(rates)
         if total <= 0:
             out[term] = 1.0

@@ -445,30 +445,6 @@ class Tuning:
     #: Thuis first: partner violence), for +14 ⚠ (with the dated reading) of 1,556 out of
     #: sample and no false alarm there (docs/notes/2026-12-17s19-dangerleft.md).
     danger_signal_weak_share: float | None = None
-    #: Session 20 (bodyask): a question word counts by how it spreads over the services'
-    #: example questions and texts (:meth:`Router.spread`, the informativeness of
-    #: :mod:`.learning`'s rule 2 with :attr:`spread_prior`): a word used evenly by many
-    #: services ("sinds", "gewoon", "kom", "keeps", "every") says little of which one is
-    #: asked for, whatever list it is or is not on. Its weight is scaled by its
-    #: informativeness over this knee (1.0 from the knee on), down to
-    #: :attr:`spread_floor`. Derived from the router's own examples, so a router built
-    #: without a set's files weighs that set's words by the others' use. Three word lists
-    #: of "empty" words lost on the retired pool before (sessions 12, 18, 19): a word
-    #: that looks empty is often one desk's own (docs/notes/2026-12-17s19-body44.md).
-    #: 0: off (before session 20).
-    spread_knee: float = 0.0
-    spread_floor: float = 0.4
-    #: Session 20 (bodyask): in a question that tells and then asks, an ordinary service
-    #: the ask does not reach (:meth:`Router._asked_for`, at :attr:`ask_reach`) keeps
-    #: this share of its score (:meth:`Router._the_ask_decides`): the body or the care
-    #: told as background ("zit sinds kort in een rolstoel", "in hospital with a broken
-    #: hip") pulled to the care desks while the ask was money, a home or school
-    #: (docs/notes/2026-12-17s19-body44.md, 7 of s43-s45's 33 ordinary misses).
-    #: 1.0: off.
-    unasked_factor: float = 1.0
-    #: Pseudo-uses spread over all services (:func:`.learning.informativeness`
-    #: ``prior``): a word in a handful of example questions is not yet concentrated.
-    spread_prior: float = 3.0
     #: Use the lexicon (abbreviations, English, related words) at all.
     lexicon: bool = True
     #: An everyday word ("huis", "kinderen", "mee") counts down to this share of a rare
@@ -882,7 +858,6 @@ class Router:
                                               self._examples.numbers(held))
         self._bound = tuple(area_bound(s) for s in self._services)
         self._informative: dict[str, float] | None = None
-        self._spread: dict[str, float] | None = None
         fields = [service_fields(social_map, s) for s in self._services]
         self._ngrams = NgramIndex(
             [f"{f['name']} {f['alternate_name']}" for f in fields],
@@ -1049,8 +1024,6 @@ class Router:
             if plain is not None:
                 self._apply_semantic(plain, semantic)
         reached = self._asked_for(query, evidence)
-        if reached is not None and self.tuning.unasked_factor != 1.0:
-            self._the_ask_decides(raw, reached)
         ranked, excluded = self._rank(raw, who, reached)
         if plain is not None:
             ranked = self._safety_places_kept(ranked, self._rank(plain, who, reached)[0])
@@ -1456,8 +1429,6 @@ class Router:
         question is told as they are, a danger the safety file does not read: "vader en
         ooms maken haar af", "da jongske mag nie naar binnen") or the question names the
         service, a whole part of its name ("wanneer verwijs ik naar Veilig Thuis?")."""
-        if self.tuning.spread_knee > 0.0:
-            query = self._spread_weighted(query, self.tuning.spread_knee)
         raw: dict[int, float] = defaultdict(float)
         evidence: dict[int, dict[str, float]] = defaultdict(dict)
         # Each word of the question counts once: its best term fully, the other terms
@@ -1679,48 +1650,19 @@ class Router:
                 gain = self.tuning.semantic_weight * (sim - median) / (top - median)
                 raw[doc] = raw.get(doc, 0.0) + gain
 
-    def _spread_weighted(self, query: Mapping[str, tuple[float, list[Term]]], knee: float,
-                         ) -> dict[str, tuple[float, list[Term]]]:
-        """``query`` with each stem's weight scaled by its spread over the services
-        (:attr:`Tuning.spread_knee`): informativeness / knee, at most 1, at least
-        :attr:`Tuning.spread_floor`, then all scaled back to the query's summed weight.
-        Only the ranking reads it (:meth:`_scores`); the
-        neighbourhood the ⚠ is read from keeps the question's own weights."""
-        floor = self.tuning.spread_floor
-        factors = {stem: max(floor, min(1.0, self.spread(stem) / knee)) for stem in query}
-        # the words' weight is shared out anew, not taken away: the question's summed
-        # weight stays what it was next to the map's n-grams and title bonus
-        total = sum(weight for weight, _ in query.values())
-        kept = sum(weight * factors[stem] for stem, (weight, _) in query.items())
-        scale = total / kept if kept > 0.0 else 1.0
-        return {stem: (weight * factors[stem] * scale, terms)
-                for stem, (weight, terms) in query.items()}
-
-    def spread(self, term: str) -> float:
-        """How concentrated ``term``'s (a stem's) use is over the services, 0..1, as
-        :meth:`informativeness` with :attr:`Tuning.spread_prior` pseudo-uses spread over
-        every service: 1.0 for a term no service uses. Computed once, when first asked."""
-        if self._spread is None:
-            self._spread = informativeness(*self._uses(), prior=self.tuning.spread_prior)
-        return self._spread.get(term, 1.0)
-
-    def _uses(self) -> tuple[dict[str, dict[int, float]], list[float]]:
-        """Per stem, in how many example questions and texts of each service it is used;
-        and per service how many it has (its own texts count as one more example)."""
-        uses, sizes = self._examples.uses(len(self._services))
-        for stem, docs in self._index.services_using().items():
-            per_doc = uses.setdefault(stem, {})
-            for doc in docs:
-                per_doc[doc] = per_doc.get(doc, 0.0) + 1.0
-        return uses, [size + 1.0 for size in sizes]
-
     def informativeness(self, term: str) -> float:
         """How much evidence a learned association on ``term`` (a stem) carries on this
         map, 0..1 (:func:`.learning.informativeness`: how concentrated its use is over
         the services, in their texts and example questions); 1.0 for a term they never
         use. Computed once, when first asked."""
         if self._informative is None:
-            self._informative = informativeness(*self._uses())
+            uses, sizes = self._examples.uses(len(self._services))
+            for stem, docs in self._index.services_using().items():
+                per_doc = uses.setdefault(stem, {})
+                for doc in docs:
+                    per_doc[doc] = per_doc.get(doc, 0.0) + 1.0
+            # the service's own texts count as one more example of it
+            self._informative = informativeness(uses, [size + 1.0 for size in sizes])
         return self._informative.get(term, 1.0)
 
     def _apply_learned(
@@ -1763,16 +1705,6 @@ class Router:
             value, _ = out.pop(now)
             out.insert(place, (max(value, out[place][0]), doc))
         return out
-
-    def _the_ask_decides(self, raw: dict[int, float], reached: Collection[int]) -> None:
-        """Each ordinary service the question's ask does not reach (:meth:`_asked_for`)
-        keeps :attr:`Tuning.unasked_factor` of its score: what is told before the ask
-        (an illness, a wheelchair, a hospital stay) is why help is asked, the ask names
-        what is needed (money for a trip, a home without stairs, an objection). The
-        safety services keep theirs: a danger is read whatever is asked."""
-        for doc in raw:
-            if doc not in reached and self._services[doc].id not in self.protected:
-                raw[doc] *= self.tuning.unasked_factor
 
     def _asked_for(
         self, query: Mapping[str, tuple[float, list[Term]]],
