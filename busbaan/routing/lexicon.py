@@ -342,17 +342,6 @@ SETTLED: tuple[str, ...] = (
     "zegt ... nee", "zeggen ... nee", "zei ... nee", "zeiden ... nee", "said no", "says no",
     "is ... afgewezen", "werd ... afgewezen", "zijn ... afgewezen", "was ... rejected",
     "was ... refused", "were ... rejected", "got rejected",
-    # session 20 (bodyask): the refusal told in the active perfect, the way a letter
-    # is quoted ("De Wmo heeft mijn aanvraag voor een traplift afgewezen. Wie helpt mij
-    # bezwaar te maken?", "UWV heeft zijn WW afgewezen", "Ze hebben mijn aanvraag voor
-    # een scootmobiel afgewezen"; Van Dale "afwijzen" 1, "weigeren" 2: niet toestaan):
-    # the provision is ruled out, the ask is the objection or what comes instead, as
-    # after "is afgewezen" above. Not the English active "has refused": the person
-    # who refuses help is the need ("my father has refused every carer").
-    "heeft ... afgewezen", "hebben ... afgewezen", "heeft ... geweigerd",
-    "hebben ... geweigerd", "is ... geweigerd", "werd ... geweigerd",
-    "has ... rejected", "have ... rejected", "turned down", "was ... denied",
-    "were ... denied",
     # session 15 (router32): a benefit that ends or has run out ("WW loopt volgende maand
     # af", "zijn WW stopt", "WW is op", "my unemployment benefit has run out"; Van Dale
     # "aflopen" 4: ten einde lopen, "op zijn": verbruikt): the asker asks what comes after
