@@ -38,6 +38,9 @@ def _strong(signals: SafetySignals, text: str) -> set[str]:
     ("het water is sinds gisteren dicht, we hebben een baby", True),
     ("water sinds gisteren dicht", True),
     ("het waterbedrijf heeft het water dichtgedraaid sinds gisteren", True),
+    ("een brief van de netbeheerder dat gas en stroom vrijdag worden dichtgezet wegens "
+     "achterstand", True),
+    ("het water wordt morgen dichtgedaan", True),
 ])
 def test_a_particle_inside_a_joined_verb_is_no_particle_cue(
         signals: SafetySignals, text: str, cut: bool) -> None:
