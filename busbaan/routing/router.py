@@ -29,7 +29,7 @@ import functools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -1513,30 +1513,15 @@ class Router:
         if second is not None and len(ranked) > 1:
             tried.append((ranked[1][1], second))
         tried = [(doc, at) for doc, at in tried if self._danger_labels.get(doc)]
-        if not tried:
-            return None
-        asked, alternatives = self._example_query(query)
-        nearest = self._examples.nearest(asked, alternatives=alternatives,
-                                         neighbours=self.tuning.danger_signal_neighbours)
-        total = sum(value for _, value in nearest)
-        if total <= 0.0:
-            return None
-        for doc, at in tried:
-            labels = self._danger_labels[doc]
-            own = [(number, value) for number, value in nearest if number in labels
-                   and self._examples.shared(asked, number) >= self.tuning.danger_signal_words]
-            if sum(value for _, value in own) < at * total:
-                continue
+
+        def tell(doc: int, own: Sequence[tuple[int, float]],
+                 labels: Mapping[int, tuple[str, ...]], total: float) -> Signal | None:
             told = self._told_family(doc, own, labels, who)
             if told is None:
                 told = self._told_dated(doc, own, labels, who, letter, today, total)
-            if told is not None:
-                break
-        else:
-            return None
-        if distanced(self.safety, letter, today):
-            return None
-        return told
+            return told
+
+        return self._danger_share(query, tried, letter, today, tell)
 
     def _told_with_weak_cue(self, query: Mapping[str, tuple[float, list[Term]]],
                             ranked: Sequence[tuple[float, int]], who: Person, letter: str,
@@ -1554,6 +1539,25 @@ class Router:
         cued = {s for signal in weak for s in signal.family.services}
         tried = [(doc, at) for (_, doc), at in zip(ranked[:2], (low, share), strict=False)
                  if self._services[doc].id in cued and self._danger_labels.get(doc)]
+        return self._danger_share(
+            query, tried, letter, today,
+            lambda doc, own, labels, _: self._told_family(doc, own, labels, who))
+
+    def _danger_share(
+        self, query: Mapping[str, tuple[float, list[Term]]],
+        tried: Sequence[tuple[int, float]], letter: str, today: dt.date | None,
+        tell: Callable[[int, Sequence[tuple[int, float]], Mapping[int, tuple[str, ...]], float],
+                       Signal | None],
+    ) -> Signal | None:
+        """The examples' ⚠ for the first of the services ``tried`` (service, share) whose
+        danger examples (and its kin's) that share :attr:`Tuning.danger_signal_words` of
+        the question's words hold at least that share of the summed score of its
+        :attr:`Tuning.danger_signal_neighbours` nearest example questions, and that
+        ``tell`` reads a family from (``tell(doc, own, labels, total)``: the service, its
+        counted neighbours, its danger labels, the neighbours' summed score). None when
+        none does, or when the safety reader finds part of the question kept at a
+        distance (:func:`.safety.distanced`). The one neighbourhood reading of
+        :meth:`_told_as_danger` and :meth:`_told_with_weak_cue`."""
         if not tried:
             return None
         asked, alternatives = self._example_query(query)
@@ -1568,7 +1572,7 @@ class Router:
                    and self._examples.shared(asked, number) >= self.tuning.danger_signal_words]
             if sum(value for _, value in own) < at * total:
                 continue
-            told = self._told_family(doc, own, labels, who)
+            told = tell(doc, own, labels, total)
             if told is not None:
                 break
         else:

@@ -88,6 +88,8 @@ NOUN_NEGATIONS = frozenset(["geen", "no"])
 TIME_ADVERBS = frozenset(["vannacht", "vanavond", "vandaag", "vanmiddag", "vanochtend",
                           "vanmorgen", "straks", "morgen", "overmorgen", "nu", "tonight",
                           "today", "tomorrow", "now"])
+#: The prepositions that open a span of time ("for days", "al weken", "sinds gisteren").
+_DURATION_FRONT = frozenset(["for", "al", "sinds", "since"])
 #: Words that open a new clause, ending a negation's reach.
 CLAUSE_BREAKS = frozenset(["maar", "wel", "but", "however", "though", "alleen", "behalve"])
 _TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
@@ -1712,8 +1714,13 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # an adverb of time is outside its noun phrase ("geen bed vanavond", "no place
             # to stay tonight" deny the bed, not the evening); the cue's word stands for a
             # misspelt one ("vanacht")
+            # s20 (dangerfirst; retired h49-100 "has had no electricity for three days"):
+            # so is a span of time said with its preposition ("no power for days", "geen
+            # stroom al dagen"; ANS and any English grammar: a duration adjunct), which
+            # lies outside the noun phrase "no"/"geen" determines
             return not (tok in NOUN_NEGATIONS and i < start - 1
-                        and TIME_ADVERBS.intersection((q.surface[start], cue[0])))
+                        and (TIME_ADVERBS.intersection((q.surface[start], cue[0]))
+                             or (len(cue) > 1 and cue[0] in _DURATION_FRONT)))
         if q.surface[i] in WH_WORDS:
             break
     if _risk_denied(q, start):
@@ -2148,7 +2155,7 @@ def _matches(
     for start in _find(cue, q):
         if _negated(cue, q, start) or (len(cue) == 1 and start in q.things) or (
                 literal and q.blocked and _span(cue, q, start) & q.blocked) or (
-                literal and _covered(cue, q, start)):
+                literal and _covered(cue, q, start)) or _inside_joined(cue, q, start):
             continue
         if skip is None:
             return True
@@ -2164,6 +2171,20 @@ def _matches(
                 _EN_REFLEXIVE.intersection(cue)):
             return True  # (a cue that holds the reflexive is the reflexive act itself)
     return False
+
+
+def _inside_joined(cue: tuple[str, ...], q: _Question, start: int) -> bool:
+    """True when a one-word cue that is a separable particle ("dicht") is found only as
+    the front of a separable verb written as one word (:func:`split_separable`): session
+    20 (dangerfirst; retired h46-088 "had hij alle ramen thuis dichtgeplakt", a delusion
+    of gas blown in, read as a cut-off's "gas ... dicht"). The particle alone says the
+    state ("het water is dicht"); joined, it makes a verb of its own (ANS: scheidbare
+    werkwoorden; "dichtplakken" is to tape shut, not to shut a supply), and the joined
+    verbs a rule means are cues of their own ("dichtgedraaid", "dichtgezet")."""
+    if len(cue) != 1 or cue[0] not in PARTICLES or q.surface[start] == cue[0]:
+        return False
+    split = split_separable(q.surface[start])
+    return split is not None and split[0] == cue[0]
 
 
 #: Object pronouns (Dutch, English; from any grammar): "de jongen hem ... opsluit".

@@ -26,6 +26,7 @@ from busbaan.routing.safety import (
     _owned,
     _Question,
     _rather,
+    _read_words,
     _says_minor,
     _things,
     check_against_map,
@@ -429,12 +430,19 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
     # s11 (safety24): a child named with an age under 18 stays a child beside "opa"
     child = _minor_age(text) if age is None or age >= 18 else None
     late: list[str] = []
+    # s20 (dangerfirst): the families' precedence (``yields_to``, session 14) as detect
+    # applies it (safety._yielded): the words each precise family's cue read
+    precise = {other for f in signals.families for other in f.yields_to}
+    read: dict[str, tuple[bool, frozenset[int]]] = {}
+    yields: dict[str, tuple[str, ...]] = {}
     for family in signals.families:
         # s11 (safety24): a negation a cue of this family holds is that cue's own
         q.owned = _owned(dict(signals.negative).get(family.id, ()), q)
         # the grown view as detect reads it (session 16, xfail26: one function)
         family = grown_view(family, q, text, age, child, minor)
         cue = next((c for c in family.strong if _matches(c, q)), None)
+        fired: tuple[tuple[tuple[str, ...], ...], ...] = ((cue,),) if cue is not None else ()
+        strong = cue is not None
         # s9 (safety16): an older person named with an age ("buurman van 84") counts too
         named = _elder_age(text)
         old = family.person_min_age is not None and any(
@@ -451,10 +459,22 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
                 ]
                 if all(h is not None for h in hits):
                     cue = tuple(w for h in hits if h is not None for w in (*h, "+"))[:-1]
+                    fired = (tuple((h,) for h in hits if h is not None) if family.yields_to
+                             else rule)
                     late += [family.id] if r_no >= len(family.all_of) else []
                     break
+        if cue is not None and (family.yields_to or family.id in precise):
+            q.reading = family.id
+            read[family.id] = (strong, _read_words(fired, q))
+            q.reading = None
         if cue is not None:
+            yields[family.id] = family.yields_to
             found.append(f"{family.id}: {' '.join(cue)}")
+    signalled = {f.split(":")[0] for f in found}
+    found = [f for f in found if not (
+        (own := read.get(f.split(":")[0])) is not None and not own[0] and any(
+            other in signalled and other in read and own[1] & read[other][1]
+            for other in yields[f.split(":")[0]]))]
     return sorted(found, key=lambda f: f.split(":")[0] in late)  # minors' rules last
 
 
