@@ -16,13 +16,16 @@ docs/notes/2026-12-14s16-dangerex.md.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import Any
 
 import pytest
 from routing_testdata import Tuned, read_jsonl, top
 
-from busbaan.routing import Router
-from busbaan.routing.expansion import ExampleIndex
+from busbaan.routing import Router, Tuning
+from busbaan.routing.expansion import ExampleIndex, ExampleSet, default_files, load_examples
+from busbaan.routing.router import danger_examples
 from busbaan.routing.text import Analyzer
 
 PROBES = read_jsonl("probes-s16-dangerex.jsonl")
@@ -78,25 +81,76 @@ def test_a_danger_keeps_its_service_in_the_top_3(row: dict[str, Any],
 # ------------------------------------------------------------------ the mechanism
 
 
-def test_danger_examples_are_held_back_per_example(tuned: Tuned) -> None:
+def _no_desk_share(router: Router, examples: ExampleSet | None = None,
+                   service_id: str = "ggd-vangnet") -> float:
+    """A desk share (``Tuning.safety_desk_share``) just above the share of
+    ``service_id``'s examples that are dangers (``examples``: the shipped ones if None):
+    the smallest in hundredths that makes it no desk. Session 19 put 0.76 here (GGD
+    Vangnet 0.753 with s43-s46 retired); with s47-s50 retired it is 0.762 (292 of 383),
+    so 0.76 kept it a desk (session 20): read, not written, so the next retirement cannot
+    undo the contrast the way this one did."""
+    found = (examples or load_examples()).for_map(
+        [s.id for s in router.map.services if s.active])
+    share = len(danger_examples(router.safety, found)[service_id]) / len(found[service_id])
+    return (math.floor(share * 100) + 1) / 100
+
+
+#: dx-01, cutting down on beer: the question the gate's contrast is shown on.
+_BEER = next(r for r in PROBES if r["id"] == "dx-01")["question"]
+
+
+def _vangnet(router: Router) -> tuple[int, int]:
+    """GGD Vangnet's place (0 first) and score for dx-01."""
+    found = router.route(_BEER, limit=10).results
+    place = [r.service_id for r in found].index("ggd-vangnet")
+    return place, found[place].score
+
+
+@pytest.fixture(scope="module")
+def before_s47(router: Router) -> tuple[Router, Router]:
+    """A stand-in example set: the shipped files without session 19's held-out sets
+    (s47-s50, bench.generalise.left_out), the set the gate's contrast was last shown on;
+    GGD Vangnet no desk (a share just above its own, 0.76). Routers without and with the
+    per-example gate."""
+    from bench.generalise import left_out
+
+    out = left_out("heldout47", by_session=True)
+    examples = load_examples([f for f in default_files() if f.name not in out])
+    no_desk = _no_desk_share(router, examples)
+    return tuple(  # type: ignore[return-value]
+        Router(router.map, examples=examples, tuning=dataclasses.replace(
+            Tuning(), safety_desk_share=no_desk, danger_examples_held=held))
+        for held in (False, True))
+
+
+def test_danger_examples_are_held_back_per_example(before_s47: tuple[Router, Router]) -> None:
     """Without the per-example gate (only the desks hold their examples back, session
     15) GGD Vangnet's overdose examples bring it into the top 3 of a question about
     cutting down on beer; with it they do not."""
-    question = next(r for r in PROBES if r["id"] == "dx-01")["question"]
-
-    def vangnet(router: Router) -> tuple[int, int]:
-        found = router.route(question, limit=10).results
-        place = [r.service_id for r in found].index("ggd-vangnet")
-        return place, found[place].score
-
     # session 18: with s39-s42's overdose dangers as examples GGD Vangnet stays third
     # under the gate (dx-01 is a strict xfail), so the contrast is its place and score.
     # Session 19: since s43-s46 GGD Vangnet is a desk (0.753 of its examples are dangers)
     # and holds back every example with or without the gate; at a desk share of 0.76 it
-    # is none, and the gate is what holds its danger examples back
+    # is none, and the gate is what holds its danger examples back. Session 20: on the
+    # shipped examples (s47-s50 too) the contrast no longer shows (the strict xfail
+    # below), so the mechanism is asserted on the examples without s47-s50
+    (place_without, score_without), (place_with, score_with) = map(_vangnet, before_s47)
+    assert place_without < place_with and score_without > score_with
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "since s47-s50 are examples (session 20; it passes without s49): at a desk share "
+    "just above GGD Vangnet's own (0.77; 292 of its 383 examples are dangers) it is "
+    "second for dx-01 (cutting down on beer) with the gate and without it, so the gate's "
+    "contrast does not show on the shipped examples; the mechanism is asserted without "
+    "s47-s50 above"))
+def test_danger_examples_are_held_back_per_example_on_the_shipped_examples(
+        router: Router, tuned: Tuned) -> None:
+    """The contrast above, on the shipped examples."""
+    no_desk = _no_desk_share(router)
     (place_without, score_without), (place_with, score_with) = (
-        vangnet(tuned(danger_examples_held=False, safety_desk_share=0.76)),
-        vangnet(tuned(safety_desk_share=0.76)))
+        _vangnet(tuned(danger_examples_held=False, safety_desk_share=no_desk)),
+        _vangnet(tuned(safety_desk_share=no_desk)))
     assert place_without < place_with and score_without > score_with
 
 
@@ -106,8 +160,9 @@ def test_a_safety_service_that_is_no_desk_holds_only_its_danger_examples(
     all (they take ordinary questions too); a desk holds back every example.
     Session 19: since s43-s46 are examples GGD Vangnet is a desk (256 of 340 dangers,
     0.753; a strict xfail in test_probes_s15_vtfiller), so it holds back all; at a desk
-    share of 0.76 it is none and holds back only its dangers."""
-    undesked = tuned(safety_desk_share=0.76)
+    share just above its own (0.77 since s47-s50: 292 of 383, 0.762) it is none and
+    holds back only its dangers."""
+    undesked = tuned(safety_desk_share=_no_desk_share(router))
     for found, service_id in ((undesked, "ggd-vangnet"), (router, "ggz-specialistisch"),
                               (router, "politie-wijkagent")):
         assert service_id not in found.desks
