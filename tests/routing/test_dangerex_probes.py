@@ -16,13 +16,14 @@ docs/notes/2026-12-14s16-dangerex.md.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 from routing_testdata import Tuned, read_jsonl, top
 
-from busbaan.routing import Router
-from busbaan.routing.expansion import ExampleIndex
+from busbaan.routing import Router, Tuning
+from busbaan.routing.expansion import ExampleIndex, default_files, load_examples
 from busbaan.routing.text import Analyzer
 
 PROBES = read_jsonl("probes-s16-dangerex.jsonl")
@@ -81,30 +82,59 @@ def test_a_danger_keeps_its_service_in_the_top_3(row: dict[str, Any],
 # ------------------------------------------------------------------ the mechanism
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "since s47-s50 are examples (it fails at the base too, at a desk share of 0.76, GGD "
-    "Vangnet second both ways): GGD Vangnet scores 807 in second place with and without the gate "
-    "on dx-01 (cutting down on beer), so the question opens its held danger examples (a "
-    "signal or Tuning.danger_open_share of the nearest; not told apart) and no longer "
-    "shows the contrast; the gate itself is asserted by "
-    "test_held_examples_vote_when_they_are_the_neighbourhood"))
-def test_danger_examples_are_held_back_per_example(tuned: Tuned) -> None:
+#: dx-01, cutting down on beer: the question the gate's contrast is shown on.
+_BEER = next(r for r in PROBES if r["id"] == "dx-01")["question"]
+
+
+def _vangnet(router: Router) -> tuple[int, int]:
+    """GGD Vangnet's place (0 first) and score for dx-01."""
+    found = router.route(_BEER, limit=10).results
+    place = [r.service_id for r in found].index("ggd-vangnet")
+    return place, found[place].score
+
+
+@pytest.fixture(scope="module")
+def before_s47(router: Router) -> tuple[Router, Router]:
+    """A stand-in example set: the shipped files without session 19's held-out sets
+    (s47-s50, bench.generalise.left_out), the set the gate's contrast was last shown on.
+    GGD Vangnet is no desk (session 20: the desks are declared in the safety file).
+    Routers without and with the per-example gate."""
+    from bench.generalise import left_out
+
+    out = left_out("heldout47", by_session=True)
+    examples = load_examples([f for f in default_files() if f.name not in out])
+    return tuple(  # type: ignore[return-value]
+        Router(router.map, examples=examples, tuning=dataclasses.replace(
+            Tuning(), danger_examples_held=held))
+        for held in (False, True))
+
+
+def test_danger_examples_are_held_back_per_example(before_s47: tuple[Router, Router]) -> None:
     """Without the per-example gate (only the desks hold their examples back, session
     15) GGD Vangnet's overdose examples bring it into the top 3 of a question about
     cutting down on beer; with it they do not."""
-    question = next(r for r in PROBES if r["id"] == "dx-01")["question"]
-
-    def vangnet(router: Router) -> tuple[int, int]:
-        found = router.route(question, limit=10).results
-        place = [r.service_id for r in found].index("ggd-vangnet")
-        return place, found[place].score
-
     # session 18: with s39-s42's overdose dangers as examples GGD Vangnet stays third
     # under the gate (dx-01 is a strict xfail), so the contrast is its place and score.
-    # Session 20: GGD Vangnet is no declared desk, so the gate is what holds its danger
-    # examples back (session 19 asserted this at a desk share of 0.76)
+    # Session 19 asserted this at a desk share of 0.76 (GGD Vangnet had become a desk by
+    # the share rule). Session 20: GGD Vangnet is no declared desk, so the gate is what
+    # holds its danger examples back; on the shipped examples (s47-s50 too) the contrast
+    # no longer shows (the strict xfail below), so the mechanism is asserted on the
+    # examples without s47-s50
+    (place_without, score_without), (place_with, score_with) = map(_vangnet, before_s47)
+    assert place_without < place_with and score_without > score_with
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "since s47-s50 are examples (session 20; it passes without s49): GGD Vangnet (no "
+    "desk) scores 807 in second place for dx-01 (cutting down on beer) with the gate and "
+    "without it, so the question opens its held danger examples (a signal or "
+    "Tuning.danger_open_share of the nearest) and the gate's contrast does not show on "
+    "the shipped examples; the mechanism is asserted without s47-s50 above"))
+def test_danger_examples_are_held_back_per_example_on_the_shipped_examples(
+        tuned: Tuned) -> None:
+    """The contrast above, on the shipped examples."""
     (place_without, score_without), (place_with, score_with) = (
-        vangnet(tuned(danger_examples_held=False)), vangnet(tuned()))
+        _vangnet(tuned(danger_examples_held=False)), _vangnet(tuned()))
     assert place_without < place_with and score_without > score_with
 
 

@@ -80,6 +80,13 @@ TOLD = {
 }
 
 
+#: Session 20: with s47-s50 retired into examples (it passes without s48), session 18's
+#: rule already gives h45-088 GGD Vangnet's psychiatric_crisis ⚠ from the examples, so
+#: the contrast with it no longer shows there; the other four still show it.
+DRIFT20 = {"h45-088": ("since s47-s50 are examples (s48's): session 18's rule gives the ⚠ "
+                       "(psychiatric_crisis, GGD Vangnet, cue 'examples') too")}
+
+
 @pytest.fixture(scope="module")
 def unseen() -> dict[str, Router]:
     """Routers without the example files of session 18's sets (s43-s46): the shipped
@@ -103,7 +110,9 @@ def _row(qid: str, name: str) -> dict[str, Any]:
     return next(r for r in read_jsonl(name) if r["id"] == qid)
 
 
-@pytest.mark.parametrize("qid", sorted(TOLD))
+@pytest.mark.parametrize("qid", [
+    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason=DRIFT20[q]))
+    if q in DRIFT20 else q for q in sorted(TOLD)])
 def test_an_unseen_danger_left_without_a_warning_now_gets_it(
         qid: str, unseen: dict[str, Router]) -> None:
     """Out of sample: a danger session 18's rule left without a ⚠ (a cut-off since

@@ -73,9 +73,10 @@ def test_danger_described_puts_the_safety_service_first(
 NEAR_MISSES_WORK = [
     ("o11-16", "poh-ggz"),      # English "not suicidal at all, just a bit down"
     ("o11-18", "raadslieden"),  # "dood- en doodmoe van al die brieven"
-    pytest.param("o11-21", "leerplicht", marks=pytest.mark.xfail(strict=True, reason=(
-        "since s43-s46 are examples (session 19; it passes without s43): the Ouder- en "
-        "Kindteam first (890), leerplicht second (889), no ⚠"))),  # bullied, no school
+    # bullied, will not go to school: a strict xfail since s43-s46 (OKT 890 over
+    # leerplicht 889); passes again since s47-s50 are examples (session 20; without
+    # s50 it fails again)
+    ("o11-21", "leerplicht"),
     ("o11-22", "jongerenloket"),  # "niet verslaafd ofzo", a phone-contract debt (schuldhulp 2nd)
 ]
 

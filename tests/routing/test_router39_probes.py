@@ -31,6 +31,10 @@ OPEN: dict[str, str] = {
     "r39-05": "the named priority is read, but the childcare allowance's words lead the "
               "recovery operation (uht-herstel), whose example questions are all about "
               "kinderopvangtoeslag: a neighbour desk's examples, not a rule of the ask",
+    # session 20: s47-s50 retired into examples; no one set's removal fixes it
+    "r39-02": "since s47-s50 are examples (together: it fails without any one of them): "
+              "the debt crisis intervention first for a baker's customer of 68, widowed "
+              "in spring, who hardly talks to anyone (the lonely's service second), no ⚠",
 }
 
 

@@ -100,21 +100,17 @@ def test_a_quoted_cause_is_read_but_does_not_explain(signals: Any) -> None:
 def test_the_s16_probes_floor(router: Router) -> None:
     """24 probes written before the change: 22 in the top 3 and 6 with a strong
     signal at the branch point (d5b1e8b); after safety file 2026-12-06.21: 23 and 17."""
-    # session 19: since s43-s46 are examples (it passes without s45) probe16-011 (a man
-    # of 90 at the bank counter with a younger man who does all the talking) has Veilig
-    # Thuis out of the top 3 (the police and specialist GGZ third and fourth): a drift,
-    # asserted apart so the floor of the other 23 stays 22 and can still fail
+    # session 19: since s43-s46 were examples probe16-011 (a man of 90 at the bank counter
+    # with a younger man who does all the talking) had Veilig Thuis out of the top 3 and
+    # was asserted apart (floor 22 of the other 23); session 20: since s47-s50 are
+    # examples it is back (it is out again without the four files), so the floor is 23
     assert len(PROBES) == 24
     hits = signalled = 0
     for q in PROBES:
         answer = router.route(q["question"], q["context"])
-        hit = any(r.service_id in q["expected"] for r in answer.results[:3])
-        if q["id"] == "probe16-011":
-            assert not hit, "probe16-011 is back in the top 3: restore the floor of 23"
-        else:
-            hits += hit
+        hits += any(r.service_id in q["expected"] for r in answer.results[:3])
         signalled += bool(answer.safety)
-    assert hits >= 22
+    assert hits >= 23
     assert signalled >= 17
 
 
