@@ -486,9 +486,15 @@ SESSION19_START: dict[str, tuple[str, ...]] = {
     "heldout50": ("0.780", "0.980", "67/70", "53/100 (53.0 %)", "46/53 (86.8 %)"),
 }
 #: Main at the start of session 20 (30cae09, before s47-s50 were retired), measured at the
-#: end of the session (bench/measure.py, the benchmark day): top-1, top-3, safety in top 3,
-#: coverage, right when confident.
-SESSION20_START: dict[str, tuple[str, ...]] = {}
+#: end of the session (14:46 UTC, 2026-12-07, bench/measure.py, the benchmark day, in one
+#: run with the end): top-1, top-3, safety in top 3, coverage, right when confident.
+SESSION20_START: dict[str, tuple[str, ...]] = {
+    "heldout51": ("0.840", "0.970", "34/36", "73/100 (73.0 %)", "68/73 (93.2 %)"),
+    "heldout52": ("0.900", "0.980", "36/36", "67/100 (67.0 %)", "65/67 (97.0 %)"),
+    "heldout53": ("0.880", "0.980", "34/36", "66/100 (66.0 %)", "62/66 (93.9 %)"),
+    "heldout_s20": ("0.873", "0.977", "104/108", "206/300 (68.7 %)", "195/206 (94.7 %)"),
+    "heldout54": ("0.820", "0.960", "64/70", "56/100 (56.0 %)", "52/56 (92.9 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
