@@ -28,7 +28,6 @@ Answers ``200 {"ok": true, "book": {…}}`` (the account data after the operatio
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -41,6 +40,7 @@ from twisted.web.server import NOT_DONE_YET
 from busbaan.consent import CaseScope
 from busbaan.consent.state import ACCESS_EVENT, CASE_EVENT, CONSENT_EVENT, scope_from_room_state
 from busbaan.errors import BusbaanError
+from busbaan.gate.reply import finish_json
 from busbaan.labels import LABELS_EVENT, LabelBook, LabelRules, check_label
 from busbaan.log import get_logger
 
@@ -99,13 +99,7 @@ class LabelResource(Resource):
             code, body = 500, {"errcode": "BB_INTERNAL",
                                "error": "Het label kon niet worden bewaard; probeer het opnieuw.",
                                "error_en": "The label could not be stored; try again."}
-        try:
-            request.setResponseCode(code)
-            request.setHeader(b"Content-Type", b"application/json")
-            request.write(json.dumps(body).encode())
-            request.finish()
-        except Exception:  # the bot went away: nothing to tell
-            log.info("gate.labels_disconnected")
+        finish_json(request, code, body, gone="gate.labels_disconnected")
 
     async def _handle(self, request: Any) -> dict[str, Any]:
         requester = await self._api.get_user_by_req(request)

@@ -17,7 +17,6 @@ Twisted only. It never logs a user id.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,6 +26,7 @@ from twisted.internet import defer
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET
 
+from busbaan.gate.reply import finish_json
 from busbaan.language import LANGUAGE_ACCOUNT_DATA, parse_language
 from busbaan.log import get_logger
 
@@ -60,13 +60,7 @@ class LanguageResource(Resource):
             code, body = 500, {"errcode": "BB_INTERNAL",
                                "error": "De taalkeuze kon niet worden gelezen.",
                                "error_en": "The language choice could not be read."}
-        try:
-            request.setResponseCode(code)
-            request.setHeader(b"Content-Type", b"application/json")
-            request.write(json.dumps(body).encode())
-            request.finish()
-        except Exception:  # the bot went away: nothing to tell
-            log.info("gate.language_disconnected")
+        finish_json(request, code, body, gone="gate.language_disconnected")
 
     async def _handle(self, request: Any) -> dict[str, Any]:
         requester = await self._api.get_user_by_req(request)
