@@ -28,10 +28,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "socialmap"
-#: The retired question sets (held-out sets s3-s50, retired by session 20): the sets of
-#: 2026-12-18 (s51-s53 and the safety gate s54) are held out and never read here.
-RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-1[0-7]-*.jsonl")
-HELD_OUT = "2026-12-18"
+#: The retired question sets (held-out sets s3-s54, retired by session 21): the sets of
+#: 2026-12-19 (s55-s57 and the safety gate s58) are held out and never read here.
+RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-1[0-8]-*.jsonl")
+HELD_OUT = "2026-12-19"
 
 
 def retired() -> list[dict]:

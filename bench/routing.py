@@ -362,16 +362,39 @@ SESSION19_END: dict[str, tuple[str, ...]] = {
 #: message, a note or a contract; s52: asked for someone else -- an interpreter or a child
 #: translating, a relative, a friend, a volunteer, a colleague passing it on; s53: work and
 #: learning -- an employer, the person's own job, school, an internship, a club, voluntary
-#: work), frozen at the start of session 20, before any router change of the session was
-#: merged; and s54, the session's safety gate (70 dangers, 30 near misses: buried in
-#: passing, chat fragments, third hand, hypothetical). Aggregates only.
+#: work), frozen at 13:17 UTC on 2026-12-07, before any router change of session 20 was
+#: merged, and measured once, at its end; with them s54, the session's safety gate (70
+#: dangers, 30 near misses: buried in passing, chat fragments, third hand, hypothetical),
+#: measured on every safety change of the session before it was merged. Retired into
+#: example files in session 21 (bench/asked_examples.py).
 SESSION20_HELDOUT = {"heldout51": "frozen-2026-12-18-s51.jsonl",
                      "heldout52": "frozen-2026-12-18-s52.jsonl",
-                     "heldout53": "frozen-2026-12-18-s53.jsonl"}
-#: The safety gate of session 20 (not a goal set: dangers and near misses only).
-SESSION20_GATE = {"heldout54": "frozen-2026-12-18-s54.jsonl"}
+                     "heldout53": "frozen-2026-12-18-s53.jsonl",
+                     "heldout54": "frozen-2026-12-18-s54.jsonl"}
+#: The end of session 20 (444c77d; c732260 answers the same), its one measurement of
+#: s51-s53 and of the gate s54 (2026-12-07 14:46 UTC, measure.py, the benchmark day).
+SESSION20_END: dict[str, tuple[str, ...]] = {
+    "heldout51": ("0.850", "0.970", "34/36", "72/100 (72.0 %)", "67/72 (93.1 %)"),
+    "heldout52": ("0.900", "0.980", "36/36", "66/100 (66.0 %)", "64/66 (97.0 %)"),
+    "heldout53": ("0.890", "0.990", "35/36", "66/100 (66.0 %)", "62/66 (93.9 %)"),
+    "heldout54": ("0.820", "0.970", "65/70", "58/100 (58.0 %)", "54/58 (93.1 %)"),
+}
+#: Session 21's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s55: the body -- an illness, a hospital stay, a disability or aid, a
+#: pregnancy, medicine, a GP or physio; s56: a life that just changed -- a split, a death,
+#: a birth, turning 18 or 67, leaving prison, a clinic or youth care, arriving in the
+#: country or the city; s57: how the question arrives -- a voice message typed out, a
+#: forwarded chat, a receptionist's phone note, an email, a form field, a learner of
+#: Dutch), frozen at the start of session 21, before any router change of the session was
+#: merged; and s58, the session's safety gate (70 dangers, 30 near misses: one item in a
+#: list, time told many ways, very short, a learner or mixed language). Aggregates only.
+SESSION21_HELDOUT = {"heldout55": "frozen-2026-12-19-s55.jsonl",
+                     "heldout56": "frozen-2026-12-19-s56.jsonl",
+                     "heldout57": "frozen-2026-12-19-s57.jsonl"}
+#: The safety gate of session 21 (not a goal set: dangers and near misses only).
+SESSION21_GATE = {"heldout58": "frozen-2026-12-19-s58.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s20"
+POOL = "heldout_s21"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -495,6 +518,10 @@ SESSION20_START: dict[str, tuple[str, ...]] = {
     "heldout_s20": ("0.873", "0.977", "104/108", "206/300 (68.7 %)", "195/206 (94.7 %)"),
     "heldout54": ("0.820", "0.960", "64/70", "56/100 (56.0 %)", "52/56 (92.9 %)"),
 }
+#: Main at the start of session 21 (bea1750, before s51-s54 were retired), measured at the
+#: end of the session (bench/measure.py, the benchmark day, in one run with the end):
+#: top-1, top-3, safety in top 3, coverage, right when confident.
+SESSION21_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -570,14 +597,19 @@ RETIRED = (
     ("heldout49", "s49 (held out in session 19; examples since session 20, its own left out)"),
     ("heldout50", "s50 (the safety gate of session 19; examples since session 20, its own "
      "left out)"),
+    ("heldout51", "s51 (held out in session 20; examples since session 21, its own left out)"),
+    ("heldout52", "s52 (held out in session 20; examples since session 21, its own left out)"),
+    ("heldout53", "s53 (held out in session 20; examples since session 21, its own left out)"),
+    ("heldout54", "s54 (the safety gate of session 20; examples since session 21, its own "
+     "left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout51", "held out s51, session 20 (never looked at)"),
-    ("heldout52", "held out s52, session 20 (never looked at)"),
-    ("heldout53", "held out s53, session 20 (never looked at)"),
-    (POOL, "held out s51–s53 pooled"),
-    ("heldout54", "the safety gate s54, session 20 (never looked at)"),
+    ("heldout55", "held out s55, session 21 (never looked at)"),
+    ("heldout56", "held out s56, session 21 (never looked at)"),
+    ("heldout57", "held out s57, session 21 (never looked at)"),
+    (POOL, "held out s55–s57 pooled"),
+    ("heldout58", "the safety gate s58, session 21 (never looked at)"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -875,6 +907,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION17_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION18_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION19_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION20_HELDOUT.items()),
     ]
 
 
@@ -1400,12 +1433,21 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 19 (08e9a0e), its one measurement | "
                           + " | ".join(SESSION19_END[key]) + " |")
             before.append(retired_row(key, since=20))
+    for key in SESSION20_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 20)")
+            if key in SESSION20_START:
+                before.append("| main at the start of session 20 (30cae09), same run as its "
+                              "end | " + " | ".join(SESSION20_START[key]) + " |")
+            before.append("| end of session 20 (444c77d), its one measurement | "
+                          + " | ".join(SESSION20_END[key]) + " |")
+            before.append(retired_row(key, since=21))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION20_START:
-                before.append("| main at the start of session 20 (30cae09), same run | "
-                              + " | ".join(SESSION20_START[key]) + " |")
+            if key in SESSION21_START:
+                before.append("| main at the start of session 21 (bea1750), same run | "
+                              + " | ".join(SESSION21_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1425,7 +1467,7 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
                             *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION19_HELDOUT,
-                            POOL)
+                            *SESSION20_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1441,7 +1483,8 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
                             *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION19_HELDOUT,
-                            *SESSION20_HELDOUT, *SESSION20_GATE, "own",
+                            *SESSION20_HELDOUT, *SESSION21_HELDOUT, *SESSION21_GATE,
+                            "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1527,7 +1570,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s51–s53 pooled, session 20",
+    tname = {POOL: "held out s55–s57 pooled, session 21",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1609,12 +1652,15 @@ def render(figures: dict[str, Any]) -> str:
         "once at the end of session 18, with its safety gate `-s46`) from session 19 on, "
         "and those of session 19 "
         "(`tests/data/socialmap/frozen-2026-12-17-s47.jsonl`, `-s48` and `-s49`, measured "
-        "once at the end of session 19, with its safety gate `-s50`) from session 20 on. "
-        "The held-out sets of session 20 "
-        "(`tests/data/socialmap/frozen-2026-12-18-s51.jsonl`, `-s52` and `-s53`, 100 "
+        "once at the end of session 19, with its safety gate `-s50`) from session 20 on, "
+        "and those of session 20 "
+        "(`tests/data/socialmap/frozen-2026-12-18-s51.jsonl`, `-s52` and `-s53`, measured "
+        "once at the end of session 20, with its safety gate `-s54`) from session 21 on. "
+        "The held-out sets of session 21 "
+        "(`tests/data/socialmap/frozen-2026-12-19-s55.jsonl`, `-s56` and `-s57`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
-        "pooled; the session's safety gate `-s54` (70 dangers, 30 near misses) is shown "
+        "pooled; the session's safety gate `-s58` (70 dangers, 30 near misses) is shown "
         "beside them.",
         "",
         *side,
@@ -1782,7 +1828,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s51-s54; for work on the router: they "
+        help="leave the current held-out sets out (s55-s58; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1852,11 +1898,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                  if (LOCAL / name).exists()}
     session19 = {key: read_jsonl(LOCAL / name) for key, name in SESSION19_HELDOUT.items()
                  if (LOCAL / name).exists()}
-    session20 = {key: read_jsonl(LOCAL / name)
-                 for key, name in (SESSION20_HELDOUT | SESSION20_GATE).items()
+    session20 = {key: read_jsonl(LOCAL / name) for key, name in SESSION20_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session21 = {key: read_jsonl(LOCAL / name)
+                 for key, name in (SESSION21_HELDOUT | SESSION21_GATE).items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if all(key in session20 for key in SESSION20_HELDOUT):
-        session20[POOL] = [q for key in SESSION20_HELDOUT for q in session20[key]]
+    if all(key in session21 for key in SESSION21_HELDOUT):
+        session21[POOL] = [q for key in SESSION21_HELDOUT for q in session21[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1934,7 +1982,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION18_HELDOUT},
         **{key: None for key in SESSION19_HELDOUT},
         **{key: None for key in SESSION20_HELDOUT},
-        **{key: None for key in SESSION20_GATE},
+        **{key: None for key in SESSION21_HELDOUT},
+        **{key: None for key in SESSION21_GATE},
         POOL: None,
     }
     if not args.quick:
@@ -1960,7 +2009,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               + list(session13.items()) + list(session14.items())
               + list(session15.items()) + list(session16.items())
               + list(session17.items()) + list(session18.items())
-              + list(session19.items()) + list(session20.items()))
+              + list(session19.items()) + list(session20.items())
+              + list(session21.items()))
     for key, questions in named:
         figures |= {f"{name}_{key}" if name else key: value for name, value in
                     set_figures(router_for(key), questions, day).items()}
