@@ -129,8 +129,12 @@ class BusbaanGate:
         # A room alias is a room's name that anyone on the server can resolve, and it is
         # kept in the homeserver's database: no personal data in it (found by the outside
         # check, session 3). Its refusal text reaches the client through ``error``.
+        # A room's name or topic given in the createRoom request itself is judged before
+        # the room exists: refused later, by check_event_allowed, it would leave a
+        # half-made room behind (session 21).
         api.register_spam_checker_callbacks(
             user_may_join_room=self.user_may_join_room,
+            user_may_create_room=self.user_may_create_room,
             user_may_create_room_alias=self.user_may_create_room_alias)
         # Private case labels in the professional's own account data (issue 13).
         from busbaan.gate.labels import PATH, LabelResource
@@ -404,6 +408,23 @@ class BusbaanGate:
         lang = await self._language(user_id)
         return Codes.FORBIDDEN, {"error": refusal.reason(lang), **_fields(refusal)}
 
+    async def user_may_create_room(
+        self, user_id: str, room_config: Mapping[str, Any]
+    ) -> tuple[Codes, dict[str, Any]] | Literal["NOT_SPAM"]:
+        """Refuse a createRoom whose name or topic holds a BSN before Synapse makes the
+        room (:func:`create_room_refusal`, the same rule as for the state events). The
+        client reads the reason as ``error``; the request body is never logged."""
+        try:
+            refusal = create_room_refusal(room_config)
+        except Exception:
+            log.exception("gate.failed", callback="user_may_create_room")
+            refusal = _unavailable()
+        if refusal is None:
+            return NOT_SPAM
+        log.info("gate.create_room_refused", code=refusal.code)
+        lang = await self._language(user_id)
+        return Codes.FORBIDDEN, {"error": refusal.reason(lang), **_fields(refusal)}
+
     async def _language(self, user_id: str) -> Language:
         """The refused user's language: their ``nl.busbaan.language`` account data,
         else the configured default. Never fails (a refusal must still be sent)."""
@@ -596,6 +617,29 @@ def state_text_refusal(event_type: str, content: object) -> Decision | None:
         "BSN only in a case's encrypted details.",
         checks={"authorised": "fail"},
     )
+
+
+def create_room_refusal(room_config: object) -> Decision | None:
+    """The refusal of a createRoom request (its body, as the client sent it) whose
+    room name or topic holds a BSN, or None (pure): ``name`` and ``topic`` and the
+    ``m.room.name`` / ``m.room.topic`` events of ``initial_state`` are the state the
+    room would start with, judged by :func:`state_text_refusal`, the one rule."""
+    if not isinstance(room_config, Mapping):
+        return None
+    wanted: list[tuple[str, object]] = [
+        ("m.room.name", {"name": room_config.get("name")}),
+        ("m.room.topic", {"topic": room_config.get("topic")}),
+    ]
+    initial = room_config.get("initial_state")
+    if isinstance(initial, Sequence) and not isinstance(initial, str):
+        wanted += [(str(event["type"]), event.get("content")) for event in initial
+                   if isinstance(event, Mapping)
+                   and event.get("type") in ("m.room.name", "m.room.topic")]
+    for event_type, content in wanted:
+        refusal = state_text_refusal(event_type, content)
+        if refusal is not None:
+            return refusal
+    return None
 
 
 def reason_refusal(reason: object) -> Decision | None:

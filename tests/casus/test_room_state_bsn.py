@@ -21,7 +21,7 @@ import pytest
 
 from busbaan.devstack import Homeserver
 from busbaan.devstack.people import Person
-from busbaan.gate.module import displayname_refusal, state_text_refusal
+from busbaan.gate.module import create_room_refusal, displayname_refusal, state_text_refusal
 from busbaan.privacy import is_valid_bsn
 from busbaan.service import Service
 from tests.casus.conftest import MakePerson
@@ -74,6 +74,33 @@ def test_the_display_name_keeps_its_own_refusal() -> None:
     assert displayname_refusal("Anouk") is None
 
 
+@pytest.mark.parametrize("config", [
+    {"name": "Overleg cliënt 839958912"},
+    {"topic": "bsn 839 958 912"},
+    {"initial_state": [{"type": "m.room.topic", "state_key": "",
+                        "content": {"topic": "cliënt 839.95.89.12"}}]},
+    {"name": "Overleg", "initial_state": [
+        {"type": "m.room.name", "state_key": "", "content": {"name": "839/958/912"}}]},
+])
+def test_a_create_room_request_with_a_bsn_in_its_name_or_topic_is_refused(
+        config: dict[str, Any]) -> None:
+    refusal = create_room_refusal(config)
+    assert refusal is not None and refusal.code == "refused.personal_data_in_room_state"
+    assert "839" not in refusal.nl + refusal.en
+
+
+@pytest.mark.parametrize("config", [
+    {}, {"name": "Overleg schulden Noord", "topic": "ma-vr 9-17 uur"},
+    {"name": None, "topic": 839958912},  # not text: Synapse refuses the body itself
+    {"initial_state": [{"type": "m.room.member", "state_key": "@a:x",
+                        "content": {"displayname": "839958912"}},  # not a room's text
+                       {"type": "m.room.topic"}, "garbage", {"content": {}}]},
+    {"initial_state": "m.room.name"}, [], "createRoom",
+])
+def test_a_create_room_request_without_a_bsn_passes(config: Any) -> None:
+    assert create_room_refusal(config) is None
+
+
 async def _put(homeserver: Homeserver, person: Person, path: str,
                body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     async with aiohttp.ClientSession() as http, http.put(
@@ -122,9 +149,21 @@ async def test_a_bsn_in_a_direct_chats_topic_or_name_is_refused_live(
     texts = await _state_texts(owner, dm)
     assert "Overleg schulden Noord" in texts and bsn[:3] not in texts
 
+    before = await owner.client.joined_rooms()
+    assert isinstance(before, nio.JoinedRoomsResponse), before
     created = await owner.client.room_create(name=f"Cliënt {bsn[:4]}.{bsn[4:6]}.{bsn[6:]}")
     assert isinstance(created, nio.RoomCreateError), created
     assert "BSN" in created.message and bsn[:3] not in created.message
+    assert created.message.startswith("De naam"), created.message  # Dutch, not Synapse's
+    created = await owner.client.room_create(
+        name="Overleg", initial_state=[{"type": "m.room.topic", "state_key": "",
+                                        "content": {"topic": f"bsn {bsn}"}}])
+    assert isinstance(created, nio.RoomCreateError), created
+    assert created.message.startswith("Het onderwerp"), created.message
+    # refused before the room was made: no half-made room is left to the owner
+    after = await owner.client.joined_rooms()
+    assert isinstance(after, nio.JoinedRoomsResponse), after
+    assert sorted(after.rooms) == sorted(before.rooms)
 
     logs = "".join(path.read_text(encoding="utf-8", errors="replace")
                    for path in (homeserver.config.log_path, homeserver.config.console_path)
