@@ -27,6 +27,11 @@ reason in the user's language there too. A join the second layer allows is decid
 (and recorded) again by ``check_event_allowed`` when the event is made here; the
 second layer records only its refusals, so each refused join is recorded once.
 Server admins skip spam checkers (``check_event_allowed`` still decides for them).
+A third, ``user_may_create_room``, judges a createRoom request's own name and topic
+(also in ``initial_state``) before Synapse makes the room: refused afterwards, by
+``check_event_allowed``, the request would fail but leave the room half made, with the
+owner joined (session 21).
+
 ``user_may_invite`` is not registered: every invite by a local user is an event made
 on this server (also into a partial-state room, and for a remote invitee), so
 ``check_event_allowed`` always decides it with the room's state.
