@@ -9,8 +9,10 @@ to ``busbaan dev``, wait for it to exit, start it again (t0), and the moment Syn
 answers (``/_matrix/client/versions``) the person, still logged in, sends a question;
 measured: Synapse back (from t0), the bot's first message replying to the question
 (a ``wegwijzer.starting`` notice, or the answer), the answer (``route.answer``), each
-from the send, and the answer from t0. It reads only dev.json of busbaan; the question
-carries no personal data. Run from the worktree to measure (``PYTHONPATH`` = it).
+from the send, and the answer from t0 — by the events' ``origin_server_ts`` (Synapse's
+clock, on this host like t0), so that the client's reconnect back-off does not count.
+It reads only dev.json of busbaan; the question carries no personal data. Run from the
+worktree to measure (``PYTHONPATH`` = it).
 """
 
 from __future__ import annotations
@@ -168,14 +170,21 @@ async def main() -> None:
             for n in range(1, args.rounds + 1):
                 _stop(proc)
                 load = os.getloadavg()[0]
-                t0 = time.monotonic()
+                t0 = time.time()
                 proc = _spawn(state, log)
-                back = await _until(synapse_up, 300, 0.05)
+                await _until(synapse_up, 300, 0.05)
+                back = time.time()
                 question = f"{QUESTION} ({secrets.token_hex(2)})"
-                sent = time.monotonic()
                 event_id = await person.say(dm, question)
                 await _until(lambda e=event_id: _answered(person, e), 300)
-                replies = sorted(person.replies(event_id), key=lambda r: r[0])
+                # Synapse's own clock (origin_server_ts), the same host's as t0: what the
+                # person's app shows, whatever its reconnect back-off
+                sent = next(ev["origin_server_ts"] for _, _, ev in person.seen
+                            if ev.get("event_id") == event_id) / 1000
+                replies = sorted((ev["origin_server_ts"] / 1000, ev["content"])
+                                 for _, _, ev in person.seen
+                                 if ((ev.get("content", {}).get("m.relates_to") or {})
+                                     .get("m.in_reply_to") or {}).get("event_id") == event_id)
                 first_at, first = replies[0]
                 answer_at = next(at for at, c in replies if (c.get("nl.busbaan.notice") or {})
                                  .get("kind") == "route.answer")
