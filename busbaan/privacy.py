@@ -805,17 +805,30 @@ _CASELESS_RUN = re.compile(
     r"|[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2,4})"
     rf"(?![{_CASELESS}])")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
+#: The wegwijzer's context words, ``stadsdeel=Zuidoost``, ``leeftijd=58`` (English
+#: ``district=``, ``age=``): taken out of a question before it is routed
+#: (:func:`busbaan.wegwijzer.question.parse_question` reads them with this pattern).
+CONTEXT_WORDS = re.compile(
+    r"(?<!\S)(stadsdeel|district|leeftijd|age)\s*[=:]\s*([^\s,;]+)[,;]?", re.IGNORECASE
+)
 
 
 def caseless_names(text: str) -> list[tuple[int, int]]:
     """(start, end) of every name written in a script without capitals inside a question
-    in Latin letters (pure; :data:`_CASELESS_RUN`)."""
+    in Latin letters (pure; :data:`_CASELESS_RUN`). Context words (:data:`CONTEXT_WORDS`)
+    alone do not make a question one in Latin letters (session 21: "جاري يضرب
+    stadsdeel=Zuidoost" was refused as a name; without "stadsdeel=Zuidoost" it was read as
+    what it is, a question in Arabic, which is never routed): at least one Latin word must
+    stand outside them. They still count towards the two Latin words otherwise, so that a
+    name beside one Latin word ("klant محمد الحسن stadsdeel=Noord") stays a name."""
     spans = [(m.start(), m.end()) for m in _CASELESS_RUN.finditer(text)]
     if not spans:
         return []
     rest = "".join(text[a:b] for a, b in zip([0] + [e for _, e in spans],
                                               [s for s, _ in spans] + [len(text)], strict=True))
-    return spans if len(_LATIN_WORD.findall(rest)) >= 2 else []
+    latin = _LATIN_WORD.findall(rest)
+    asked = _LATIN_WORD.findall(CONTEXT_WORDS.sub(" ", rest))
+    return spans if len(latin) >= 2 and asked else []
 
 
 class _Names:

@@ -54,6 +54,7 @@ _LEARNED_SEAL = b"busbaan/learning/seal/v1"
 SEAL_BLOCK = 1024
 _AUDIT_REF = b"busbaan/audit/ref/v1"
 _ANSWER_ROOM = b"busbaan/wegwijzer/answer-room/v1"
+_UNREAD = b"busbaan/wegwijzer/unread/v1"
 #: Hex digits of a learned vote's source (:meth:`Pseudonyms.learned_source`) and of an
 #: audit entry's object reference (:meth:`Pseudonyms.audit_ref`): 64 bits.
 REF_HEX = 16
@@ -111,6 +112,12 @@ class Pseudonyms:
         answer in it grouped all their answers of the retention period (session 11).
         With the key, "was this answer given here?" is one HMAC."""
         return self._mac(_ANSWER_ROOM, f"{answer_id}\0{room_id}")[:REF_HEX]
+
+    def unread(self, room_id: str, user_id: str) -> str:
+        """A person in a room whose newest question there the wegwijzer could not read
+        (:data:`REF_HEX` hex; ``route_unread``, session 21): with the key, "was their
+        last question here unread?" is one HMAC; without it, the row names nobody."""
+        return self._mac(_UNREAD, f"{room_id}\0{user_id}")[:REF_HEX]
 
     def lane_person(self, lane_id: str, user_id: str) -> str:
         """A person in lane ``lane_id`` (the asker, the team member who answered first,

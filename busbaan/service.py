@@ -96,11 +96,11 @@ class Service:
 
     async def start(self) -> None:
         self.policy = load_policy(self.config.policy_dir)  # a broken policy: no start
-        pseudonyms = None
+        pseudonyms = examples = None
         if "wegwijzer" in self.config.bots:  # nor broken wegwijzer files (outside7)
             from bots.wegwijzer.bot import check_files
 
-            await asyncio.to_thread(check_files, self.config.socialmap)
+            examples = await asyncio.to_thread(check_files, self.config.socialmap)
             # nor a missing pseudonym key (a new one would match nothing stored)
             pseudonyms = await asyncio.to_thread(load_pseudonyms,
                                                  self.config.pseudonym_key_path,
@@ -117,6 +117,24 @@ class Service:
         self.metrics.known_organisations(o.id for o in self.policy.organisations)
         await self._start_checkpoints()
         store = self.config.state_dir / "bots"
+        wegwijzer_runner = None
+        if "wegwijzer" in self.config.bots:  # wegwijzer (issue 5)
+            from bots.wegwijzer.bot import WegwijzerBot
+
+            # its rooms are direct chats: no room id in its log lines (privacy14)
+            wegwijzer_runner = BotRunner(self.config.bots["wegwijzer"], store,
+                                         Dispatcher("wegwijzer", room_in_logs=False),
+                                         inbox=Inbox(self.engine, "wegwijzer"),
+                                         encryption=self.config.encryption)
+            assert pseudonyms is not None
+            # its router is built from here on, in the background (session 21): beside
+            # the casus bot's start and its own first sync, not before them
+            self.wegwijzer = await WegwijzerBot.create(
+                wegwijzer_runner, engine=self.engine, clock=self.clock, audit=self.audit,
+                map_file=self.config.socialmap, pseudonyms=pseudonyms,
+                key_path=self.config.pseudonym_key_path,
+                check_seconds=self.config.lane_check_seconds,
+                default_target_minutes=self.config.lane_target_minutes, examples=examples)
         if "casus" in self.config.bots:
             from bots.casus.bot import CasusBot
 
@@ -133,24 +151,12 @@ class Service:
             await runner.start()
             self.runners["casus"] = runner
             await self.casus.start()
-        if "wegwijzer" in self.config.bots:  # wegwijzer (issue 5)
-            from bots.wegwijzer.bot import WegwijzerBot
-
-            # its rooms are direct chats: no room id in its log lines (privacy14)
-            runner = BotRunner(self.config.bots["wegwijzer"], store,
-                               Dispatcher("wegwijzer", room_in_logs=False),
-                               inbox=Inbox(self.engine, "wegwijzer"),
-                               encryption=self.config.encryption)
-            assert pseudonyms is not None
-            self.wegwijzer = await WegwijzerBot.create(
-                runner, engine=self.engine, clock=self.clock, audit=self.audit,
-                map_file=self.config.socialmap, pseudonyms=pseudonyms,
-                key_path=self.config.pseudonym_key_path,
-                check_seconds=self.config.lane_check_seconds,
-                default_target_minutes=self.config.lane_target_minutes)
-            self._measure(runner)
-            await runner.start()
-            self.runners["wegwijzer"] = runner
+        if wegwijzer_runner is not None:
+            # logs in and syncs while its router is built: a question that comes now is
+            # told at once that its answer comes in a moment (runner.warming)
+            self._measure(wegwijzer_runner)
+            await wegwijzer_runner.start()
+            self.runners["wegwijzer"] = wegwijzer_runner
             await self.wegwijzer.start()
         if self.config.web_port >= 0:
             from busbaan.web.app import WebServer, create_app
@@ -167,6 +173,9 @@ class Service:
         self.metrics.live("busbaan_sync_age_seconds",
                           "Seconds since each bot's last successful sync.", ("bot",),
                           lambda: {(n,): r.sync_age() for n, r in self.runners.items()})
+        if self.wegwijzer is not None:
+            # started when it answers (make dev writes dev.json after this; tests go on)
+            await self.wegwijzer.ready()
         log.info("service.started", bots=sorted(self.runners))
 
     def _measure(self, runner: BotRunner) -> None:
@@ -183,6 +192,8 @@ class Service:
                                                                              self.engine)
         for name, runner in self.runners.items():
             checks[f"bot:{name}"] = runner.sync_age() <= SYNC_STALE_SECONDS
+        if self.wegwijzer is not None:  # its router is built beside its first sync
+            checks["wegwijzer:router"] = self.wegwijzer.ready_now()
         return checks
 
     async def _start_checkpoints(self) -> None:

@@ -101,6 +101,7 @@ from busbaan.store.wegwijzer_repo import (
     Rated,
     SocialMapRepository,
 )
+from busbaan.store.wegwijzer_unread import UnreadRepository
 from busbaan.wegwijzer import (
     DEFAULT_TARGET_MINUTES,
     AnswerRecord,
@@ -234,7 +235,7 @@ def load_socialmap(map_file: Path | None, engine: Engine) -> MapDocument:
     return map_document(read_raw(demo_map_path()), str(demo_map_path()))
 
 
-def check_files(map_file: Path | None) -> None:
+def check_files(map_file: Path | None) -> expansion.ExampleSet:
     """Before anything starts (``make dev``, ``busbaan serve``): the map file (when one is
     configured), the safety signals file and the example questions (``BUSBAAN_EXAMPLES``
     or the shipped ones) can be used together, else a :class:`BusbaanError` whose message
@@ -246,7 +247,7 @@ def check_files(map_file: Path | None) -> None:
 
     document = (map_document(read_raw(map_file), str(map_file))
                 if map_file is not None else None)  # a broken map: SocialMapError
-    expansion.configured()  # a broken example file (personal data...): BB_EXAMPLES
+    examples = expansion.configured()  # a broken one (personal data...): BB_EXAMPLES
     try:
         signals = load_signals()
     except SafetyFileError as exc:
@@ -269,6 +270,7 @@ def check_files(map_file: Path | None) -> None:
                 f"Safety signals and map {map_file}: {errors[0].where}: {errors[0].en}"
                 + ". Check with: busbaan socialmap check <map>",
                 errcode="BB_SAFETY_FILE")
+    return examples
 
 
 def embeddings_from_env() -> EmbeddingsEndpoint | None:
@@ -286,8 +288,33 @@ def embeddings_from_env() -> EmbeddingsEndpoint | None:
                               timeout)
 
 
-#: Routed once at start (see :meth:`WegwijzerBot.create`).
+#: Routed once at start (see :func:`build_router`).
 WARM_UP_QUESTION = "Mijn cliënt is het huis uit gezet en heeft schulden, waar kan ze terecht?"
+
+#: What a question or command that arrives while the router is still being built is
+#: told at once (session 21; then it is answered, once).
+STARTING_NL = ("Ik ben net opnieuw gestart en laad de sociale kaart nog. Je bericht is "
+               "binnen: ik beantwoord het zo, over hooguit een minuut. Je hoeft niets "
+               "opnieuw te sturen.")
+STARTING_EN = ("I have just restarted and am still loading the social map. Your message "
+               "has arrived: I will answer it in a moment, within a minute or so. No need "
+               "to send it again.")
+
+
+def build_router(document: MapDocument, examples: expansion.ExampleSet) -> Router:
+    """The router for ``document`` with ``examples``, warmed up. Blocking: seconds of
+    CPU (run it in a thread)."""
+    router = Router(document.social_map, examples=examples)
+    # The first question builds what the router builds on first use (the safety file's
+    # index of phrasal cues, …): done here, not in a professional's first answer
+    # (latency16). The question is a fixed one; nothing is recorded.
+    router.route(WARM_UP_QUESTION, None, limit=SHOWN)
+    with_examples, services, used = expansion.coverage(examples, document.social_map)
+    # outside7: a map whose example files no longer fit lost them all, silently
+    (log.info if with_examples == services else log.warning)(
+        "route.examples", services_with_examples=with_examples, services=services,
+        examples=used)
+    return router
 
 
 #: How many replies deep :meth:`WegwijzerBot.question_for` reads a question sent as a
@@ -297,9 +324,12 @@ _REPLIES_READ = 3
 
 @dataclasses.dataclass(slots=True)
 class Unread:
-    """A person's newest question in a room could not be read: what is kept of it."""
+    """A person's newest question in a room could not be read: what is kept of it (in
+    memory, and in the store's ``route_unread`` under ``ref``: session 21)."""
 
+    ref: str
     stadsdeel: str | None
+    expires_at: dt.datetime
     answer_id: str | None = None
 
 
@@ -307,7 +337,7 @@ class WegwijzerBot:
     name = "wegwijzer"
 
     def __init__(self, runner: BotRunner, *, engine: Engine, clock: Clock, audit: AuditWriter,
-                 document: MapDocument, router: Router, pseudonyms: Pseudonyms,
+                 document: MapDocument, router: Router | None, pseudonyms: Pseudonyms,
                  check_seconds: float = 30.0,
                  default_target_minutes: int = DEFAULT_TARGET_MINUTES,
                  embeddings: EmbeddingsEndpoint | None = None,
@@ -324,7 +354,14 @@ class WegwijzerBot:
         self.backlog = AuditBacklog(audit)
         self._backlog_task: asyncio.Task[None] | None = None
         self.document = document
-        self.router = router
+        #: The router; None while it is being built (:meth:`build_router`, beside the
+        #: first sync: session 21). Questions and commands wait for it (the runner holds
+        #: them and says at once that the answer comes in a moment: :meth:`notice`).
+        self._router = router
+        self._built = asyncio.Event()
+        if router is not None:
+            self._built.set()
+        self._building: asyncio.Task[None] | None = None
         self._known_names: tuple[object, str] = (None, "")
         self.answers = AnswerRepository(engine)
         self.feedback = FeedbackRepository(engine)
@@ -351,10 +388,13 @@ class WegwijzerBot:
         # above): said before "since a security update" (CI, session 19: a refused Arabic
         # question was told the key-change text when another test had rotated the key)
         self._last_refused: set[tuple[str, str]] = set()
-        # (room, asker) -> their newest question there could not be read (UNREADABLE): the
-        # stadsdeel it named (never its text) and the answer id of the lane to the human
-        # desk opened after it, once there is one (botlane, session 20)
-        self._unread: OrderedDict[tuple[str, str], Unread] = OrderedDict()
+        # their newest question in a room could not be read (UNREADABLE), by the keyed
+        # reference to room and asker (Pseudonyms.unread): the stadsdeel it named (never
+        # its text) and the answer id of the lane to the human desk opened after it, once
+        # there is one (botlane, session 20). Kept in the store too, so that a restart
+        # does not forget it (session 21; busbaan.store.wegwijzer_unread); read at start
+        self._unread: OrderedDict[str, Unread] = OrderedDict()
+        self.unread_repo = UnreadRepository(engine)
         self._reactions: asyncio.Queue[tuple[str, nio.ReactionEvent]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._started_ms = 0
@@ -367,6 +407,7 @@ class WegwijzerBot:
             runner.dispatcher.bind(owner)
         runner.message_hooks.append(self._on_message)
         runner.undecryptable_text = undecryptable_text
+        runner.warming = self
         # Questions in a direct chat are answered through the inbox, like commands:
         # one asked while the bot is down is answered after it starts, once.
         runner.answer_messages(self._is_question, self._answer_stored, self._answer_sent)
@@ -376,24 +417,77 @@ class WegwijzerBot:
                      audit: AuditWriter, map_file: Path | None, pseudonyms: Pseudonyms,
                      check_seconds: float = 30.0,
                      default_target_minutes: int = DEFAULT_TARGET_MINUTES,
-                     key_path: Path | None = None) -> WegwijzerBot:
-        """Load the map (file, store or demo) and build its router, off the loop."""
+                     key_path: Path | None = None,
+                     examples: expansion.ExampleSet | None = None) -> WegwijzerBot:
+        """Load the map (file, store or demo) and start building its router, off the
+        loop, in the background: the bot can log in and sync meanwhile (session 21:
+        after a restart a question waited ~50 s in silence while the router was built
+        before the bot even logged in). :meth:`ready` waits for the router.
+        ``examples``: the example set already read (:func:`check_files`), else read
+        here."""
         document = await asyncio.to_thread(load_socialmap, map_file, engine)
-        examples = expansion.configured()  # BUSBAAN_EXAMPLES or the shipped files
-        router = await asyncio.to_thread(Router, document.social_map, examples=examples)
-        # The first question builds what the router builds on first use (the safety
-        # file's index of phrasal cues, …): done here, not in a professional's first
-        # answer (latency16). The question is a fixed one; nothing is recorded.
-        await asyncio.to_thread(router.route, WARM_UP_QUESTION, None, limit=SHOWN)
-        with_examples, services, used = expansion.coverage(examples, document.social_map)
-        # outside7: a map whose example files no longer fit lost them all, silently
-        (log.info if with_examples == services else log.warning)(
-            "route.examples", services_with_examples=with_examples, services=services,
-            examples=used)
-        return cls(runner, engine=engine, clock=clock, audit=audit, document=document,
-                   router=router, pseudonyms=pseudonyms, check_seconds=check_seconds,
-                   default_target_minutes=default_target_minutes,
-                   embeddings=embeddings_from_env(), key_path=key_path)
+        bot = cls(runner, engine=engine, clock=clock, audit=audit, document=document,
+                  router=None, pseudonyms=pseudonyms, check_seconds=check_seconds,
+                  default_target_minutes=default_target_minutes,
+                  embeddings=embeddings_from_env(), key_path=key_path)
+        bot._building = asyncio.create_task(bot._build(examples), name="wegwijzer-router")
+        return bot
+
+    async def _build(self, examples: expansion.ExampleSet | None) -> None:
+        """Build the router for :attr:`document` (in a thread) and mark the bot ready."""
+        if examples is None:  # BUSBAAN_EXAMPLES or the shipped files
+            examples = await asyncio.to_thread(expansion.configured)
+        self._router = await asyncio.to_thread(build_router, self.document, examples)
+        self._built.set()
+        log.info("wegwijzer.router_ready")
+
+    async def ready(self) -> None:
+        """Wait until the router is built; its error when building failed."""
+        if self._building is not None:
+            await asyncio.shield(self._building)
+        await self._built.wait()
+
+    # -- runner.warming (busbaan.matrix.runner.Warming) ------------------------------
+
+    def ready_now(self) -> bool:
+        return self._built.is_set()
+
+    async def wait(self) -> None:
+        if self._building is not None:
+            await asyncio.wait({self._building})  # done, also when failed (start says it)
+        else:
+            await self._built.wait()
+
+    async def notice(self, entry: dict[str, Any]) -> dict[str, Any] | None:
+        """Said at once to a question or command that arrives before the router is
+        ready (after a restart): it is in, and answered in a moment — in the person's
+        language (their choice, else the question's or the command's, else Dutch)."""
+        text = str(entry.get("text") or "")
+        found = self.runner.dispatcher.match(text) if entry.get("command") else None
+        asked_in = found[2] if found is not None else guess_lang(text)
+        lang = reply_language(await self.languages.of(str(entry.get("sender") or "")),
+                              asked_in)
+        body = t(lang, STARTING_NL, STARTING_EN)
+        content = notice_content(kind="wegwijzer.starting", body=body,
+                                 html_body=f"<p>{esc(body)}</p>", data={})
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": str(entry["event_id"])}}
+        return content
+
+    @property
+    def router(self) -> Router:
+        """The router (:meth:`ready` first: while it is built there is none, and asking
+        for it is an AttributeError, which the dispatcher's look at the bot's members
+        passes over)."""
+        if self._router is None:
+            raise AttributeError("the wegwijzer's router is still being built")
+        return self._router
+
+    @router.setter
+    def router(self, router: Router) -> None:
+        self._router = router
+        if "_built" not in vars(self):  # a bot made without __init__ (tests' stubs)
+            self._built = asyncio.Event()
+        self._built.set()
 
     @property
     def user_id(self) -> str:
@@ -437,6 +531,7 @@ class WegwijzerBot:
         finally:
             if self.pseudonyms.fingerprint() != before:  # switched: lanes were re-keyed
                 await self.lanes.reload()
+                await self._load_unread()
 
     def before_key_change(self, answer: AnswerRecord) -> bool:
         """Whether ``answer`` was given before the current key was rotated in (its
@@ -468,6 +563,7 @@ class WegwijzerBot:
         try:
             counts = await self.write_under_key(
                 lambda pseudonyms: self.privacy.sweep(pseudonyms, now, legacy=legacy))
+            counts["unread_expired"] = await asyncio.to_thread(self.unread_repo.sweep, now)
             if legacy:  # votes from before migration 0130, per association (privacy16)
                 counts["votes_converted"] = await self.write_under_key(
                     lambda pseudonyms: self.learned_repo.convert_legacy(
@@ -500,6 +596,7 @@ class WegwijzerBot:
         a key that is not the current one (the operator's error: which file, what to do)."""
         await asyncio.to_thread(self.keys.check, self.clock.now())
         await self._load_learned()
+        await self._load_unread()
         if self.semantic is not None:
             await asyncio.to_thread(self.semantic.prepare)
         await self.lanes.start()
@@ -512,6 +609,10 @@ class WegwijzerBot:
                  pseudonym_key=self.pseudonyms.fingerprint())
 
     async def stop(self) -> None:
+        if self._building is not None and not self._building.done():
+            self._building.cancel()  # the thread finishes on its own; nothing is kept
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._building
         await self.lanes.stop()
         if self._backlog_task is not None:
             self._backlog_task.cancel()
@@ -755,11 +856,27 @@ class WegwijzerBot:
         self._last_question.pop(key, None)
         self._last_question[key] = question_event_id
         self._last_refused.discard(key)
-        self._unread.pop(key, None)
         while len(self._last_question) > QUESTION_CACHE:
             oldest = self._last_question.popitem(last=False)[0]
             self._last_refused.discard(oldest)
-            self._unread.pop(oldest, None)
+
+    async def _read_now(self, room_id: str, sender: str) -> None:
+        """The sender's newest question in this room is one the bot could read (or is
+        being read): a note that the one before could not be is forgotten, in memory
+        and in the store (only when there is one: no write on an answer's path
+        otherwise)."""
+        ref = self.pseudonyms.unread(room_id, sender)
+        if self._unread.pop(ref, None) is not None:
+            await asyncio.to_thread(self.unread_repo.drop, ref)
+
+    async def _load_unread(self) -> None:
+        """The notes of unread questions kept in the store under the key in use (at
+        start, and after a switch to a new key: rows under the old one match nobody)."""
+        kept = await asyncio.to_thread(self.unread_repo.live, self.clock.now(),
+                                       self.pseudonyms.fingerprint())
+        self._unread = OrderedDict(
+            (ref, Unread(ref, r.stadsdeel, r.expires_at, r.answer_id))
+            for ref, r in sorted(kept.items(), key=lambda item: item[1].asked_at))
 
     async def _refused(self, room_id: str, sender: str, exc: BusbaanError,
                        raw: str = "") -> BusbaanError:
@@ -768,15 +885,33 @@ class WegwijzerBot:
         if (room_id, sender) in self._last_question:
             self._last_refused.add((room_id, sender))
             if exc.errcode in UNREADABLE:
-                self._unread[(room_id, sender)] = Unread(self._stadsdeel_named(raw))
-                exc = await self.unreadable_refusal(
-                    exc, self._unread[(room_id, sender)].stadsdeel, sender)
+                unread = await self._note_unread(room_id, sender, self._stadsdeel_named(raw))
+                exc = await self.unreadable_refusal(exc, unread.stadsdeel, sender)
         if isinstance(exc, PersonalData):
             await self.record("route.personal_data_refused", "E", actor=sender,
                               outcome="refused", reason_code="personal_data",
                               details={"kinds": ",".join(exc.data.get("kinds", []))})
         log.info("route.refused", errcode=exc.errcode)
         return exc
+
+    async def _note_unread(self, room_id: str, sender: str,
+                           stadsdeel: str | None) -> Unread:
+        """Note (in memory and in the store) that the sender's newest question in this
+        room could not be read, with the stadsdeel it named: nothing of its text."""
+        asked_at = self.clock.now()
+
+        def put(pseudonyms: Pseudonyms) -> Unread:
+            ref = pseudonyms.unread(room_id, sender)
+            kept = self.unread_repo.put(ref, stadsdeel=stadsdeel, asked_at=asked_at,
+                                        key=pseudonyms.fingerprint())
+            return Unread(ref, stadsdeel, kept.expires_at)
+
+        unread = await self.write_under_key(put)
+        self._unread.pop(unread.ref, None)
+        self._unread[unread.ref] = unread
+        while len(self._unread) > QUESTION_CACHE:  # memory only: the store's rows expire
+            self._unread.popitem(last=False)
+        return unread
 
     def _stadsdeel_named(self, raw: str) -> str | None:
         """The stadsdeel an unread question names (``stadsdeel=Noord``, or a place the
@@ -819,7 +954,10 @@ class WegwijzerBot:
     def unread_question(self, room_id: str, sender: str) -> Unread | None:
         """The sender's newest question in this room, when it was one the bot could
         not read (else None)."""
-        return self._unread.get((room_id, sender))
+        unread = self._unread.get(self.pseudonyms.unread(room_id, sender))
+        if unread is not None and unread.expires_at <= self.clock.now():
+            return None  # past UNREAD_KEEP: the retention sweep deletes its row
+        return unread
 
     async def unread_answer(self, room_id: str, sender: str, event_id: str,
                             unread: Unread) -> AnswerRecord:
@@ -829,6 +967,7 @@ class WegwijzerBot:
         if unread.answer_id is not None:
             known = await asyncio.to_thread(self.answers.get, unread.answer_id)
             if known is not None:
+                self._stadsdelen[known.answer_id] = unread.stadsdeel  # also after a restart
                 return known
         answer_id = self.answers.new_id()
         created_at = self.clock.now()
@@ -846,6 +985,8 @@ class WegwijzerBot:
         record = await self.write_under_key(add)
         unread.answer_id = answer_id
         self._stadsdelen[answer_id] = unread.stadsdeel
+        await self.write_under_key(lambda pseudonyms: self.unread_repo.opened(
+            unread.ref, answer_id, key=pseudonyms.fingerprint()))
         return record
 
     @command("wie", en=["who"], usage="!wie <vraag>", usage_en="!who <question>",
@@ -853,6 +994,7 @@ class WegwijzerBot:
              summary_en="Where can someone go? The three services that fit best.")
     async def cmd_who(self, ctx: CommandContext) -> Reply:
         self._asked(ctx.room_id, ctx.sender, ctx.event_id)
+        await self._read_now(ctx.room_id, ctx.sender)
         try:
             question, answer = await self.ask(ctx.args, ctx.lang, markup=ctx.markup)
         except BusbaanError as exc:
@@ -898,6 +1040,7 @@ class WegwijzerBot:
         # no room id: a direct chat's names its one person and would group all their
         # answers in the logs (session 12, privacy14; Dispatcher.room_in_logs)
         with structlog.contextvars.bound_contextvars(bot=self.name, event_id=event.event_id):
+            await self.ready()  # a runner without an inbox: no notice, the answer waits
             await self._direct_question(room.room_id, event)
         return True
 
@@ -1015,6 +1158,7 @@ class WegwijzerBot:
                    or greeting in _GREETINGS_NL | _GREETINGS_EN)
         if not is_help:
             self._asked(room_id, sender, question_event_id)
+            await self._read_now(room_id, sender)
         if (text.lower() in _HELP_WORDS or text.startswith("!")
                 or greeting in _GREETINGS_NL | _GREETINGS_EN):
             body, html = help_texts(lang, self._usages(lang))
@@ -1104,6 +1248,10 @@ class WegwijzerBot:
             lambda answer_id: pseudonyms.answer_room(answer_id, room_id),
             self.asker_of(sender))
         newest = self._last_question.get((room_id, sender))
+        if self.unread_question(room_id, sender) is not None:
+            # their newest question here could not be read (kept in the store: also after
+            # a restart, when the answer before it would otherwise be "the last one")
+            raise last_question_refused()
         if last is not None and newest is not None and newest != last.question_event_id:
             # outside7: the newest question was refused (personal data, no words, another
             # language, empty); the answer before it is not what the person means now.
@@ -1302,6 +1450,7 @@ class WegwijzerBot:
                 self._reactions.task_done()
 
     async def _lane_by_reaction(self, room_id: str, event: nio.ReactionEvent) -> None:
+        await self.ready()
         answer = await asyncio.to_thread(self.answers.by_event, event.reacts_to)
         if answer is None and not await self.forgotten_answer(room_id, event.reacts_to):
             return  # a reaction on something else

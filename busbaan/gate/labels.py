@@ -40,7 +40,7 @@ from twisted.web.server import NOT_DONE_YET
 from busbaan.consent import CaseScope
 from busbaan.consent.state import ACCESS_EVENT, CASE_EVENT, CONSENT_EVENT, scope_from_room_state
 from busbaan.errors import BusbaanError
-from busbaan.gate.reply import finish_json
+from busbaan.gate.reply import Refused, finish_json
 from busbaan.labels import LABELS_EVENT, LabelBook, LabelRules, check_label
 from busbaan.log import get_logger
 
@@ -59,12 +59,6 @@ class LabelRequest(BaseModel):
     room_id: str | None = None
     case_id: str | None = None
     label: str | None = None
-
-
-class _Refused(Exception):
-    def __init__(self, code: int, errcode: str, nl: str, en: str) -> None:
-        super().__init__(errcode)
-        self.code, self.errcode, self.nl, self.en = code, errcode, nl, en
 
 
 class LabelResource(Resource):
@@ -86,14 +80,14 @@ class LabelResource(Resource):
     async def _answer(self, request: Any) -> None:
         try:
             code, body = 200, await self._handle(request)
-        except _Refused as exc:
-            code, body = exc.code, {"errcode": exc.errcode, "error": exc.nl,
-                                    "error_en": exc.en}
+        except Refused as exc:
+            code, body = exc.code, exc.body()
         except BusbaanError as exc:
             code, body = 400, {"errcode": exc.errcode, "error": exc.nl, "error_en": exc.en,
                                "data": exc.data}
         except SynapseError as exc:  # authentication
-            code, body = exc.code, {"errcode": exc.errcode, "error": exc.msg}
+            code, body = exc.code, Refused.unauthenticated(exc.code, exc.errcode,
+                                                           exc.msg).body()
         except Exception as exc:
             log.error("gate.labels_failed", error=type(exc).__name__)
             code, body = 500, {"errcode": "BB_INTERNAL",
@@ -104,16 +98,16 @@ class LabelResource(Resource):
     async def _handle(self, request: Any) -> dict[str, Any]:
         requester = await self._api.get_user_by_req(request)
         if requester.user.to_string() != self._bot:
-            raise _Refused(403, "M_FORBIDDEN", "Alleen de busbaan-bot mag labels zetten.",
+            raise Refused(403, "M_FORBIDDEN", "Alleen de busbaan-bot mag labels zetten.",
                            "Only the busbaan bot may set labels.")
         try:
             req = LabelRequest.model_validate_json(request.content.read())
         except ValidationError as exc:
             fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-            raise _Refused(400, "BB_USAGE", f"Onbruikbaar verzoek ({', '.join(fields)}).",
+            raise Refused(400, "BB_USAGE", f"Onbruikbaar verzoek ({', '.join(fields)}).",
                            f"Unusable request ({', '.join(fields)}).") from None
         if not self._api.is_mine(req.user_id):
-            raise _Refused(400, "BB_LABEL_REMOTE",
+            raise Refused(400, "BB_LABEL_REMOTE",
                            "Labels worden bewaard op de eigen homeserver van de professional; "
                            "die van u draait de busbaan-gate voor labels niet.",
                            "Labels are kept on the professional's own homeserver; yours does "
@@ -144,7 +138,7 @@ class LabelResource(Resource):
         if req.op == "get":
             return {"ok": True, "book": book.content()}
         if not req.room_id:
-            raise _Refused(400, "BB_USAGE", "room_id ontbreekt.", "room_id is missing.")
+            raise Refused(400, "BB_USAGE", "room_id ontbreekt.", "room_id is missing.")
         if req.op == "remove":
             if req.room_id in book.rooms:
                 book = book.without(req.room_id)
@@ -154,12 +148,12 @@ class LabelResource(Resource):
         if scope is not None and scope.closed:
             scope = None
         if scope is None or scope.case_id != req.case_id or scope.closed:
-            raise _Refused(400, "BB_UNKNOWN_CASE", "Dit is geen open casuskamer.",
+            raise Refused(400, "BB_UNKNOWN_CASE", "Dit is geen open casuskamer.",
                            "This is not an open case room.")
         state = await self._api.get_room_state(req.room_id, [("m.room.member", req.user_id)])
         member = state.get(("m.room.member", req.user_id))
         if member is None or member.content.get("membership") not in ("join", "invite"):
-            raise _Refused(403, "BB_NOT_MEMBER", "U bent geen lid van deze casus.",
+            raise Refused(403, "BB_NOT_MEMBER", "U bent geen lid van deze casus.",
                            "You are not a member of this case.")
         checked = check_label(req.label or "", self._rules)
         now = dt.datetime.fromtimestamp(self._api.get_current_time_msec() / 1000, dt.UTC)

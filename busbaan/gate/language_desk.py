@@ -26,7 +26,7 @@ from twisted.internet import defer
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET
 
-from busbaan.gate.reply import finish_json
+from busbaan.gate.reply import Refused, finish_json
 from busbaan.language import LANGUAGE_ACCOUNT_DATA, parse_language
 from busbaan.log import get_logger
 
@@ -52,9 +52,11 @@ class LanguageResource(Resource):
     async def _answer(self, request: Any) -> None:
         try:
             code, body = 200, await self._handle(request)
-        except SynapseError as exc:  # authentication, or refused below
-            code, body = exc.code, {"errcode": exc.errcode, "error": exc.msg,
-                                    "error_en": exc.msg}
+        except Refused as exc:
+            code, body = exc.code, exc.body()
+        except SynapseError as exc:  # authentication
+            code, body = exc.code, Refused.unauthenticated(exc.code, exc.errcode,
+                                                           exc.msg).body()
         except Exception as exc:
             log.error("gate.language_failed", error=type(exc).__name__)
             code, body = 500, {"errcode": "BB_INTERNAL",
@@ -65,12 +67,13 @@ class LanguageResource(Resource):
     async def _handle(self, request: Any) -> dict[str, Any]:
         requester = await self._api.get_user_by_req(request)
         if requester.user.to_string() not in self._readers:
-            raise SynapseError(403, "Alleen de busbaan-bots mogen een taalkeuze lezen.",
-                               "M_FORBIDDEN")
+            raise Refused(403, "M_FORBIDDEN", "Alleen de busbaan-bots mogen een taalkeuze lezen.",
+                          "Only the busbaan bots may read a language choice.")
         values = request.args.get(b"user_id") or []
         user_id = values[0].decode("utf-8", "replace") if len(values) == 1 else ""
         if not user_id.startswith("@") or ":" not in user_id or len(user_id) > 255:
-            raise SynapseError(400, "Noem één gebruiker: ?user_id=@naam:server.", "BB_USAGE")
+            raise Refused(400, "BB_USAGE", "Noem één gebruiker: ?user_id=@naam:server.",
+                          "Name one user: ?user_id=@name:server.")
         if not self._api.is_mine(user_id):
             return {"user_id": user_id, "language": None}
         content = await self._api.account_data_manager.get_global(

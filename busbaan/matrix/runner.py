@@ -38,7 +38,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import nio
 
@@ -198,6 +198,23 @@ MessageAnswerer = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 MessageSent = Callable[[dict[str, Any], dict[str, Any], str], Awaitable[None]]
 
 
+class Warming(Protocol):
+    """A bot that syncs before it can answer (the wegwijzer builds its router beside its
+    first sync; session 21): the runner holds its stored commands and messages until
+    :meth:`wait` returns, and first sends each one :meth:`notice` at once."""
+
+    def ready_now(self) -> bool:
+        """Whether the bot can answer now."""
+
+    async def wait(self) -> None:
+        """Return once the bot can answer (or failed to get there: the service says
+        so); never raises."""
+
+    async def notice(self, entry: dict[str, Any]) -> dict[str, Any] | None:
+        """The content to send at once for a stored command or message (``entry``, as
+        the inbox keeps it) that must wait, or None for none."""
+
+
 class BotRunner:
     """One bot account: a nio client, a dispatcher, an event queue and its tasks."""
 
@@ -275,6 +292,12 @@ class BotRunner:
         self.last_sync = 0.0
         #: The sync filter (None: everything, as before issue 12; bench/load.py compares).
         self.sync_filter: dict[str, Any] | None = BOT_SYNC_FILTER
+        #: Set by a bot that starts syncing before it can answer (:class:`Warming`).
+        self.warming: Warming | None = None
+        #: Stored commands told to wait (:meth:`_while_warming`), and each waiting room's
+        #: wake-up when more of its commands are stored meanwhile.
+        self._told_warming: set[str] = set()
+        self._warming_wake: dict[str, asyncio.Event] = {}
 
     @property
     def user_id(self) -> str:
@@ -873,6 +896,9 @@ class BotRunner:
             running = self._room_tasks.get(room_id)
             if running is not None and not running.done():
                 self._room_more.add(room_id)  # it reads the inbox again when done
+                wake = self._warming_wake.get(room_id)
+                if wake is not None:  # it is waiting for the bot: tell the new ones too
+                    wake.set()
                 continue
             task = asyncio.create_task(self._drain_room(room_id),
                                        name=f"{self.account.name}-room")
@@ -884,6 +910,8 @@ class BotRunner:
             del self._room_tasks[room_id]
 
     async def _drain_room(self, room_id: str) -> None:
+        if self.warming is not None and not self.warming.ready_now():
+            await self._while_warming(room_id)
         async with self._room_slots:
             while True:
                 # Read here, not handed over: a list read before this room's previous
@@ -906,6 +934,44 @@ class BotRunner:
                 if room_id not in self._room_more:
                     return
                 self._room_more.discard(room_id)
+
+    async def _while_warming(self, room_id: str) -> None:
+        """The bot cannot answer yet (:attr:`warming`): tell each new command or message
+        of this room at once that it will be answered in a moment (a transaction id
+        from its event id: sent once, also over a restart), then wait until the bot is
+        ready. Outside the room slots, so that every room is told at once, not
+        ``room_concurrency`` at a time. Nothing is answered or marked here: the room's
+        commands are handled in order afterwards, as ever."""
+        assert self.warming is not None
+        wake = self._warming_wake.setdefault(room_id, asyncio.Event())
+        ready = asyncio.ensure_future(self.warming.wait())
+        try:
+            while not ready.done():
+                wake.clear()
+                for stored in await self._pending(room_id):
+                    if (stored.status != "new" or stored.reply is not None
+                            or stored.event_id in self._told_warming):
+                        continue
+                    self._told_warming.add(stored.event_id)
+                    try:
+                        content = await self.warming.notice(dict(stored.event))
+                        if content is not None:
+                            txn = ("warming-"
+                                   + hashlib.sha256(stored.event_id.encode()).hexdigest()[:32])
+                            check(await self._room_send(room_id, "m.room.message", content,
+                                                        txn), "send")
+                    except Exception as exc:  # the answer still comes: only logged
+                        log.warning("bot.warming_notice_failed", bot=self.account.name,
+                                    error=type(exc).__name__)
+                woken = asyncio.ensure_future(wake.wait())
+                try:
+                    await asyncio.wait({ready, woken}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    woken.cancel()
+        finally:
+            if not ready.done():
+                ready.cancel()
+            self._warming_wake.pop(room_id, None)
 
     def _forget_task(self, task: asyncio.Task[None]) -> None:
         if task in self._tasks:

@@ -117,3 +117,22 @@ class RouteFeedbackRow(SQLModel, table=True):
     answered_service_ids: list[str] = Field(default_factory=list,
                                             sa_column=Column(JSON, nullable=False))
     created_at: dt.datetime
+
+
+class RouteUnreadRow(SQLModel, table=True):
+    """A person's newest question in a room could not be read (another script, emoji
+    only, another language; session 21, migration 0150): what ``!baan mens`` needs to
+    open a lane to a person after it, also after a restart — never the question, its
+    hash, the room or the person. ``ref``: :meth:`busbaan.pseudonyms.Pseudonyms.unread`
+    of room and person under the key ``key`` (a row under another key matches nobody
+    and expires); ``stadsdeel``: the one it named, if any; ``answer_id``: the answer a
+    lane after it hangs on, once opened. Kept until ``expires_at``."""
+
+    __tablename__ = "route_unread"
+
+    ref: str = Field(primary_key=True, max_length=16)
+    key: str = Field(max_length=16)
+    stadsdeel: str | None = Field(default=None, max_length=64)
+    answer_id: str | None = Field(default=None, max_length=16)
+    asked_at: dt.datetime
+    expires_at: dt.datetime = Field(index=True)

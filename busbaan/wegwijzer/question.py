@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from busbaan.clock import utc_today
 from busbaan.errors import PersonalData, UsageError
-from busbaan.privacy import Finding, find_personal_data, name_kinds
+from busbaan.privacy import CONTEXT_WORDS, Finding, find_personal_data, name_kinds
 from busbaan.pseudonyms import Pseudonyms
 from busbaan.routing import MAX_QUESTION_CHARS, SocialMap
 from busbaan.routing.context import detect_age, detect_stadsdeel
@@ -40,9 +40,7 @@ __all__ = [
     "refuse_personal_data",
 ]
 
-_CONTEXT = re.compile(
-    r"(?<!\S)(stadsdeel|district|leeftijd|age)\s*[=:]\s*([^\s,;]+)[,;]?", re.IGNORECASE
-)
+_CONTEXT = CONTEXT_WORDS
 _CONTEXT_KEY = {"stadsdeel": "stadsdeel", "district": "stadsdeel", "leeftijd": "leeftijd",
                 "age": "leeftijd"}
 _WORD = re.compile(r"[a-zà-ÿ']+")

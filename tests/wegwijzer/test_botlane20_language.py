@@ -92,14 +92,19 @@ async def test_a_choice_of_dutch_wins_over_an_english_question_and_none_changes_
 async def test_only_the_busbaan_bots_read_a_choice(make_person: MakePerson,
                                                    wegwijzer_service: Service) -> None:
     """Another user asking the gate's desk is refused; the bot gets the choice, of
-    one person, and nothing for a user of another homeserver."""
+    one person, and nothing for a user of another homeserver. Each refusal says why in
+    Dutch (``error``) and in English (``error_en``; session 21: both held the Dutch)."""
     asker, other = await make_person(), await make_person()
     await _choose(asker, {"language": "EN-gb"})
     resp = await other.client.send(
         "GET", f"{GATE_PATH}?user_id={asker.user_id}",
         headers={"Authorization": f"Bearer {other.client.access_token}"})
     assert resp.status == 403
-    assert "language" not in await resp.json(content_type=None)
+    refused = await resp.json(content_type=None)
+    assert "language" not in refused
+    assert refused["errcode"] == "M_FORBIDDEN"
+    assert refused["error"].startswith("Alleen de busbaan-bots")  # Dutch
+    assert refused["error_en"] == "Only the busbaan bots may read a language choice."
     bot = wegwijzer_service.wegwijzer
     bot.languages.forget(asker.user_id)
     assert await bot.languages.of(asker.user_id) == "en"
@@ -107,6 +112,15 @@ async def test_only_the_busbaan_bots_read_a_choice(make_person: MakePerson,
     bad = await bot.client.send("GET", f"{GATE_PATH}?user_id=nobody",
                                 headers={"Authorization": f"Bearer {bot.client.access_token}"})
     assert bad.status == 400
+    usage = await bad.json(content_type=None)
+    assert (usage["errcode"], usage["error_en"]) == ("BB_USAGE",
+                                                     "Name one user: ?user_id=@name:server.")
+    assert usage["error"].startswith("Noem één gebruiker")
+    anonymous = await bot.client.send("GET", f"{GATE_PATH}?user_id={asker.user_id}")
+    assert anonymous.status == 401
+    unknown = await anonymous.json(content_type=None)
+    assert unknown["error"].startswith("Deze aanvraag is niet aangemeld")
+    assert unknown["error_en"] and unknown["error_en"] != unknown["error"]  # Synapse's own
 
 
 class _Resp:

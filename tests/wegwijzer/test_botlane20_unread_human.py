@@ -116,8 +116,8 @@ async def test_a_person_after_an_unreadable_question_gets_the_general_desk_witho
 
 @pytest.mark.parametrize(("question", "errcode", "words"), [
     (TURKISH_ZUIDOOST, "BB_LANGUAGE", TURKISH_WORDS),
-    # emoji with the context word (Arabic with it is refused as "a name": an open point
-    # of the personal-data check, docs/notes/2026-12-18s20-botlane.md)
+    # emoji with the context word (Arabic with it: tests/wegwijzer/test_restart21.py;
+    # it was refused as "a name" until session 21, docs/notes/2026-12-19s21-restart.md)
     ("😢🙏🏽🆘 stadsdeel=Zuidoost", "BB_NO_WORDS", ("😢🙏🏽🆘",))])
 async def test_the_stadsdeel_named_chooses_its_buurtteam(
         make_person: MakePerson, bot_id: str, intake: Intake, busbaan_db_url: str,

@@ -94,6 +94,10 @@ async def _no_choice(user_id: str) -> None:
     return None  # the person chose no language (session 20: the bot asks the gate)
 
 
+async def _nothing(*args: Any) -> None:
+    return None  # no unread question to forget (session 21: kept in the store)
+
+
 async def test_the_bot_routes_a_reply_with_the_question_it_replies_to() -> None:
     """The direct path: a question that replies to an answer asks with that answer's
     question; one that replies to nothing asks alone."""
@@ -109,7 +113,8 @@ async def test_the_bot_routes_a_reply_with_the_question_it_replies_to() -> None:
     async def refused(room_id: str, sender: str, exc: Exception, raw: str = "") -> Exception:
         return exc  # the refusal to send (session 20: with the way to a person)
 
-    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None, ask=ask,
+    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None,
+                           _read_now=_nothing, ask=ask,
                            replied_question=replied_question, _refused=refused,
                            languages=SimpleNamespace(of=_no_choice))
     await WegwijzerBot._direct_answer(fake, "!r:localhost", "$q", "@a:localhost",  # type: ignore[arg-type]
@@ -124,7 +129,7 @@ async def test_an_edit_into_a_command_is_told_that_an_edit_is_not_run() -> None:
     """outside20: an edit into `!baan 1` was not run (right) but answered "Dat commando
     ken ik niet" (wrong: it is a command). An edit into a command is told that an edit is
     not run and to send the command anew; the same text not edited keeps its answer."""
-    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None,
+    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None, _read_now=_nothing,
                            languages=SimpleNamespace(of=_no_choice))
 
     async def reply(text: str, edited: bool) -> dict[str, Any]:
