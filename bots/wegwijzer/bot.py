@@ -192,6 +192,18 @@ def thanks_reply(text: str) -> tuple[str, str] | None:
                    "!wrong <service-id>. A new question is always welcome.")
 
 
+#: The answer to a voice note, photo, video or file in a direct chat (outside25: it got
+#: none; a person who sends a voice note waits for an answer that never comes).
+MEDIA_TEXT = (
+    "Ik kan geen spraakberichten, foto's, video's of bestanden lezen; ik heb er niets mee "
+    "gedaan en niets bewaard. Typ je vraag in een paar gewone woorden, zonder namen, BSN, "
+    "adres of geboortedatum (bijvoorbeeld 'cliënt, 58, Zuidoost, kan de energierekening "
+    "niet betalen').\nIs er direct gevaar? Bel 112.\n\n"
+    "I cannot read voice messages, photos, videos or files; I did nothing with it and kept "
+    "nothing. Type your question in a few plain words, without names, BSN, address or date "
+    "of birth.\nIn immediate danger? Call 112.")
+
+
 def undecryptable_text(sender: str, before_join: bool) -> str:
     """The wegwijzer's notice for a message it cannot read, in its own voice ("je",
     outside17: the runner's formal "uw" was the only one in its direct chats). Dutch,
@@ -367,6 +379,7 @@ class WegwijzerBot:
             runner.dispatcher.bind(owner)
         runner.message_hooks.append(self._on_message)
         runner.undecryptable_text = undecryptable_text
+        runner.media_text = self._media_text
         # Questions in a direct chat are answered through the inbox, like commands:
         # one asked while the bot is down is answered after it starts, once.
         runner.answer_messages(self._is_question, self._answer_stored, self._answer_sent)
@@ -900,6 +913,13 @@ class WegwijzerBot:
         with structlog.contextvars.bound_contextvars(bot=self.name, event_id=event.event_id):
             await self._direct_question(room.room_id, event)
         return True
+
+    def _media_text(self, room: nio.MatrixRoom, sender: str) -> str | None:
+        """The notice for a voice note, photo, video or file sent in a direct chat (none
+        elsewhere: a lane's files are for the team). Dutch, then English."""
+        if sender == self.user_id or not self._is_direct(room):
+            return None
+        return MEDIA_TEXT
 
     def _is_question(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
         """A message the bot answers as a question: in a direct chat with it."""
