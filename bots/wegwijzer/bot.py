@@ -66,7 +66,7 @@ from busbaan.errors import (
     Unavailable,
     UsageError,
 )
-from busbaan.language import reply_language
+from busbaan.language import Language, reply_language
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import esc, notice_content
@@ -354,6 +354,10 @@ class WegwijzerBot:
         self.lanes = LaneDesk(self, LaneRepository(engine), check_seconds=check_seconds,
                               default_target_minutes=default_target_minutes)
         self._questions: OrderedDict[str, str] = OrderedDict()  # answer_id -> question
+        #: The language of each person's last answered question per direct chat (memory
+        #: only, bounded): a command the bot does not know is answered in it when the
+        #: person chose none (outside25: "!right" after English questions got Dutch).
+        self._spoken: OrderedDict[tuple[str, str], Language] = OrderedDict()
         # answer_id -> the stadsdeel the answer was for (for !baan mens; no personal data)
         self._stadsdelen: OrderedDict[str, str | None] = OrderedDict()
         # (room, asker) -> the event id of their last question there, answered or refused
@@ -1024,6 +1028,9 @@ class WegwijzerBot:
         # Dutch refusal of an Arabic question), else the question's language
         chosen = await self.languages.of(sender)
         lang = reply_language(chosen, asked_in)
+        if chosen is None and text.startswith("!") and text.lower() not in _HELP_WORDS:
+            # one word after "!" says little of a language: the conversation does
+            lang = self._spoken.get((room_id, sender), lang)
         relates = {"m.in_reply_to": {"event_id": question_event_id}}
         thanks = thanks_reply(text)
         if thanks is not None:  # no question: "the last answer" stays the one before
@@ -1062,6 +1069,10 @@ class WegwijzerBot:
         try:
             earlier = await self.replied_question(room_id, in_reply_to)
             question, answer = await self.ask(text, lang, earlier, markup=markup)
+            self._spoken.pop((room_id, sender), None)
+            self._spoken[(room_id, sender)] = lang
+            while len(self._spoken) > QUESTION_CACHE:
+                self._spoken.popitem(last=False)
         except BusbaanError as refusal:
             exc = await self._refused(room_id, sender, refusal, text)
             # a question the router reads as neither Dutch nor English has no language of
