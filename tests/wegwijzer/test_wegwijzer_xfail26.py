@@ -109,7 +109,7 @@ async def test_the_bot_routes_a_reply_with_the_question_it_replies_to() -> None:
     async def refused(room_id: str, sender: str, exc: Exception, raw: str = "") -> Exception:
         return exc  # the refusal to send (session 20: with the way to a person)
 
-    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None, ask=ask,
+    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None, _spoken={}, ask=ask,
                            replied_question=replied_question, _refused=refused,
                            languages=SimpleNamespace(of=_no_choice))
     await WegwijzerBot._direct_answer(fake, "!r:localhost", "$q", "@a:localhost",  # type: ignore[arg-type]
@@ -124,7 +124,7 @@ async def test_an_edit_into_a_command_is_told_that_an_edit_is_not_run() -> None:
     """outside20: an edit into `!baan 1` was not run (right) but answered "Dat commando
     ken ik niet" (wrong: it is a command). An edit into a command is told that an edit is
     not run and to send the command anew; the same text not edited keeps its answer."""
-    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None,
+    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None, _spoken={},
                            languages=SimpleNamespace(of=_no_choice))
 
     async def reply(text: str, edited: bool) -> dict[str, Any]:
