@@ -66,7 +66,7 @@ from busbaan.errors import (
     Unavailable,
     UsageError,
 )
-from busbaan.language import reply_language
+from busbaan.language import Language, reply_language
 from busbaan.log import get_logger
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.reply import esc, notice_content
@@ -191,6 +191,18 @@ def thanks_reply(text: str) -> tuple[str, str] | None:
                    "dan !fout <dienst-id>. Een nieuwe vraag mag altijd.",
                    "You're welcome. Was the answer useful? Say !good; if it did not fit, "
                    "!wrong <service-id>. A new question is always welcome.")
+
+
+#: The answer to a voice note, photo, video or file in a direct chat (outside25: it got
+#: none; a person who sends a voice note waits for an answer that never comes).
+MEDIA_TEXT = (
+    "Ik kan geen spraakberichten, foto's, video's of bestanden lezen; ik heb er niets mee "
+    "gedaan en niets bewaard. Typ je vraag in een paar gewone woorden, zonder namen, BSN, "
+    "adres of geboortedatum (bijvoorbeeld 'cliënt, 58, Zuidoost, kan de energierekening "
+    "niet betalen').\nIs er direct gevaar? Bel 112.\n\n"
+    "I cannot read voice messages, photos, videos or files; I did nothing with it and kept "
+    "nothing. Type your question in a few plain words, without names, BSN, address or date "
+    "of birth.\nIn immediate danger? Call 112.")
 
 
 def undecryptable_text(sender: str, before_join: bool) -> str:
@@ -379,6 +391,10 @@ class WegwijzerBot:
         self.lanes = LaneDesk(self, LaneRepository(engine), check_seconds=check_seconds,
                               default_target_minutes=default_target_minutes)
         self._questions: OrderedDict[str, str] = OrderedDict()  # answer_id -> question
+        #: The language of each person's last answered question per direct chat (memory
+        #: only, bounded): a command the bot does not know is answered in it when the
+        #: person chose none (outside25: "!right" after English questions got Dutch).
+        self._spoken: OrderedDict[tuple[str, str], Language] = OrderedDict()
         # answer_id -> the stadsdeel the answer was for (for !baan mens; no personal data)
         self._stadsdelen: OrderedDict[str, str | None] = OrderedDict()
         # (room, asker) -> the event id of their last question there, answered or refused
@@ -408,6 +424,7 @@ class WegwijzerBot:
         runner.message_hooks.append(self._on_message)
         runner.undecryptable_text = undecryptable_text
         runner.warming = self
+        runner.media_text = self._media_text
         # Questions in a direct chat are answered through the inbox, like commands:
         # one asked while the bot is down is answered after it starts, once.
         runner.answer_messages(self._is_question, self._answer_stored, self._answer_sent)
@@ -1044,6 +1061,13 @@ class WegwijzerBot:
             await self._direct_question(room.room_id, event)
         return True
 
+    def _media_text(self, room: nio.MatrixRoom, sender: str) -> str | None:
+        """The notice for a voice note, photo, video or file sent in a direct chat (none
+        elsewhere: a lane's files are for the team). Dutch, then English."""
+        if sender == self.user_id or not self._is_direct(room):
+            return None
+        return MEDIA_TEXT
+
     def _is_question(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
         """A message the bot answers as a question: in a direct chat with it."""
         return event.sender != self.user_id and self._is_direct(room)
@@ -1147,6 +1171,9 @@ class WegwijzerBot:
         # Dutch refusal of an Arabic question), else the question's language
         chosen = await self.languages.of(sender)
         lang = reply_language(chosen, asked_in)
+        if chosen is None and text.startswith("!") and text.lower() not in _HELP_WORDS:
+            # one word after "!" says little of a language: the conversation does
+            lang = self._spoken.get((room_id, sender), lang)
         relates = {"m.in_reply_to": {"event_id": question_event_id}}
         thanks = thanks_reply(text)
         if thanks is not None:  # no question: "the last answer" stays the one before
@@ -1186,6 +1213,10 @@ class WegwijzerBot:
         try:
             earlier = await self.replied_question(room_id, in_reply_to)
             question, answer = await self.ask(text, lang, earlier, markup=markup)
+            self._spoken.pop((room_id, sender), None)
+            self._spoken[(room_id, sender)] = lang
+            while len(self._spoken) > QUESTION_CACHE:
+                self._spoken.popitem(last=False)
         except BusbaanError as refusal:
             exc = await self._refused(room_id, sender, refusal, text)
             # a question the router reads as neither Dutch nor English has no language of

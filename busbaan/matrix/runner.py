@@ -253,6 +253,11 @@ class BotRunner:
         #: The notice for a message the bot cannot read (a bot may speak in its own
         #: voice: the wegwijzer says "je"); see :func:`undecryptable_text`.
         self.undecryptable_text: Callable[[str, bool], str] = undecryptable_text
+        #: Set by a bot that answers in its direct chats (the wegwijzer): the text of the
+        #: notice for a voice note, photo, video or file sent to it there (room, sender),
+        #: or None where it does not answer. Without it such a message got no answer at
+        #: all: the person waited in silence (outside25).
+        self.media_text: Callable[[nio.MatrixRoom, str], str | None] | None = None
         self._queue: asyncio.Queue[tuple[str, nio.MatrixRoom, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
@@ -357,6 +362,8 @@ class BotRunner:
         self.client.add_event_callback(self._on_member, nio.RoomMemberEvent)
         self.client.add_event_callback(self._on_invite, nio.InviteMemberEvent)
         self.client.add_event_callback(self._on_undecryptable, nio.MegolmEvent)
+        self.client.add_event_callback(self._on_media,
+                                       (nio.RoomMessageMedia, nio.RoomEncryptedMedia))
         self.client.add_to_device_callback(self._on_room_key,
                                            (nio.RoomKeyEvent, nio.ForwardedRoomKeyEvent))
         token = await asyncio.to_thread(self.inbox.token) if self.inbox else None
@@ -865,6 +872,8 @@ class BotRunner:
                     await self._undecryptable(room, event)
                 elif kind == "plaintext":
                     await self._refuse_plaintext(room, event)
+                elif kind == "media":
+                    await self._tell_media(room, event)
             except Exception:
                 log.exception("bot.event_failed", bot=self.account.name, kind=kind,
                               **self.dispatcher.log_room(getattr(room, "room_id", None)))
@@ -1123,6 +1132,29 @@ class BotRunner:
             return
         if self._ready.is_set():
             self._queue.put_nowait(("message", room, event))
+
+    async def _on_media(self, room: nio.MatrixRoom, event: Any) -> None:
+        """A voice note, photo, video or file: answered where :attr:`media_text` says so."""
+        if event.sender == self.user_id or self.media_text is None or not self._ready.is_set():
+            return
+        if event.server_timestamp < self._started_ms - 2_000:
+            return  # history from before this start (as _handle_message)
+        self._queue.put_nowait(("media", room, event))
+
+    async def _tell_media(self, room: nio.MatrixRoom, event: Any) -> None:
+        """Say that a voice note, photo, video or file cannot be read, as a reply to it.
+        Nothing of it is fetched, kept or logged (only its event id); sent once (the
+        transaction id is the event's)."""
+        text = self.media_text(room, event.sender) if self.media_text else None
+        if text is None:
+            return
+        content = notice_content(kind="message.media_unread", body=text,
+                                 data={"event_id": event.event_id})
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": event.event_id}}
+        txn = "media-" + hashlib.sha256(event.event_id.encode()).hexdigest()[:32]
+        check(await self._room_send(room.room_id, "m.room.message", content, txn), "send")
+        log.info("bot.media_unread", bot=self.account.name, event_id=event.event_id,
+                 **self.dispatcher.log_room(room.room_id))
 
     def _answered_message(self, room: nio.MatrixRoom, event: nio.RoomMessageText) -> bool:
         """A message the bot answers through the inbox (:meth:`answer_messages`)."""

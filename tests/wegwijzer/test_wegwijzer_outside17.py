@@ -19,7 +19,7 @@ async def _no_choice(user_id: str) -> None:
 
 
 async def _reply(text: str) -> dict[str, Any]:
-    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None,
+    fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None, _spoken={},
                            languages=SimpleNamespace(of=_no_choice))
     content, _ = await WegwijzerBot._direct_answer(fake, "!r:localhost", "$q", "@a:localhost", text)  # type: ignore[arg-type]
     return content

@@ -114,7 +114,7 @@ async def test_the_bot_routes_a_reply_with_the_question_it_replies_to() -> None:
         return exc  # the refusal to send (session 20: with the way to a person)
 
     fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None,
-                           _read_now=_nothing, ask=ask,
+                           _read_now=_nothing, _spoken={}, ask=ask,
                            replied_question=replied_question, _refused=refused,
                            languages=SimpleNamespace(of=_no_choice))
     await WegwijzerBot._direct_answer(fake, "!r:localhost", "$q", "@a:localhost",  # type: ignore[arg-type]
@@ -130,6 +130,7 @@ async def test_an_edit_into_a_command_is_told_that_an_edit_is_not_run() -> None:
     ken ik niet" (wrong: it is a command). An edit into a command is told that an edit is
     not run and to send the command anew; the same text not edited keeps its answer."""
     fake = SimpleNamespace(_usages=lambda lang: [], _asked=lambda *a: None, _read_now=_nothing,
+                           _spoken={},
                            languages=SimpleNamespace(of=_no_choice))
 
     async def reply(text: str, edited: bool) -> dict[str, Any]:
