@@ -2830,11 +2830,13 @@ _NAMED_DATE_EN = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b,?(?:
 _NUMBERS: Mapping[str, int] = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
                                "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                                "six": 6, "anderhalve": 1, "paar": 2, "few": 2}
-_AHEAD = re.compile(r"\b(?:over|in|binnen|within)\s+(\d{1,2}|" + "|".join(_NUMBERS) +
-                    r")\s+(weken|week|weeks|maanden|maand|months|month"
-                    # s21 (cues): days too ("over 10 dagen"; "dage", the -n dropped as
-                    # spoken Dutch drops it: :func:`_dropped_n`)
-                    r"|dagen|dage|dag|days|day)\b(?!\s+tijd)")
+_AHEAD = re.compile(r"\b(?:over|in)\s+(\d{1,2}|" + "|".join(_NUMBERS) +
+                    r")\s+(weken|week|weeks|maanden|maand|months|month)\b"
+                    # s21 (cues): days after "over" ("over 10 dagen"; "dage", the -n
+                    # dropped as spoken Dutch drops it: :func:`_dropped_n`). Not "in
+                    # four days" (English: also how long, "hasn't slept in four days")
+                    # nor "binnen een week" (how fast: "binnen een week is alles op")
+                    r"|\bover\s+(\d{1,2}|" + "|".join(_NUMBERS) + r")\s+(dagen|dage|dag)\b")
 #: A day of the month without its month ("op de 14e", "on the 14th", "sinds de 3e"):
 #: the nearest such day ahead, or after "sinds"/"since" the last one (session 21, cues).
 _MONTH_DAY = re.compile(
@@ -2876,8 +2878,8 @@ def dates_ahead(question: str, today: dt.date) -> list[int]:
                            int(m.group(2)), today))
     days = [(d - today).days for d in found if d is not None]
     for m in _AHEAD.finditer(folded):
-        count = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1)]
-        unit = m.group(2)
+        number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        count = int(number) if number.isdigit() else _NUMBERS[number]
         days.append(count * (7 if unit.startswith("week") else 1 if unit.startswith("da")
                              else 30))
     return days

@@ -175,7 +175,7 @@ def test_a_child_sent_to_bed_is_no_sexual_violence(shipped: SafetySignals) -> No
     ("de deurwaarder komt op de 14e", "ahead"),           # a day of the month, 8 days on
     ("afgesloten sinds de 3e", "past"),
     ("over 10 dage moeten we eruit", "ahead"),           # days, the -n dropped
-    ("binnen 5 dagen ontruiming", "ahead"),
+    ("de ontruiming is over vijf dagen", "ahead"),
     ("power shut off this morning, baby is cold", "past"),
     ("stroom vanochtend afgesloten", "past"),
     ("sins dinsdag geen stroom", "past"),                # "sinds" as said
@@ -186,6 +186,8 @@ def test_a_child_sent_to_bed_is_no_sexual_violence(shipped: SafetySignals) -> No
     ("we hebben vanochtend afgesproken", None),
     ("afgesloten op 1 december", None),
     ("al 3 dagen geen water", None),
+    ("he hasn't slept in four days", None),               # how long, not when
+    ("binnen een week is alles op, de huur blijft liggen", None),
 ])
 def test_the_dated_rule_reads_how_people_tell_time(text: str, when: str | None) -> None:
     """The session 20 misses of the dated rule (``near_in_time``): "op de 14e", "over 10
