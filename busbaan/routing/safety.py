@@ -18,6 +18,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -1356,6 +1357,13 @@ def _words_of(question: str, spelling: tuple[str, ...]) -> _Words:
             if split is not None:
                 for verb in {split[1], lemma(particle + participle)} - {toks[at]}:
                     extra.setdefault(verb, []).append(at)
+    for at, word in enumerate(surface[:-1]):
+        # s21 (cues; retired h31-031 "af gesloten sins vanochtend"): "sins" before a
+        # time is "sinds" as spoken Dutch says it (the d of -nds is not heard); the
+        # spelling tolerance keeps it, an English word. Only before a time.
+        if word == "sins" and (surface[at + 1] in _TIMES_AFTER_SINCE
+                               or surface[at + 1].isdigit()):
+            extra.setdefault("sinds", []).append(at)
     for at, word in enumerate(surface):
         # "er ... uit" is "eruit" split (ANS, gesplitst voornaamwoordelijk bijwoord:
         # "ze moet er met de kinderen uit" = "moet eruit"), in one clause
@@ -1376,6 +1384,10 @@ def _words_of(question: str, spelling: tuple[str, ...]) -> _Words:
     present = frozenset(exact) | frozenset(heads_of) | frozenset(
         article for article, places in owners.items() if places) | frozenset(
         extra) | (NOUN_NEGATIONS if lacks else frozenset())
+    if any(_participle(w) for w in surface):
+        # a participle may stand for "is" + participle in a verbless note
+        # (:func:`_telegraphic`, which reads the sentence): the cue is tried
+        present |= {"zijn", _TELEGRAPHIC}
     return _Words(surface=surface, quoted=_quoted(text), toks=toks, clause=clause,
                   exact=exact, heads=heads_of, extra=extra, lacks=lacks, owners=owners,
                   present=present, where={})
@@ -1445,6 +1457,16 @@ class _Question:
                 found = tuple(sorted(set(found) | set(self._extra[word])))
             self._where[word] = found
         return found
+
+
+#: Words that open a time after "sinds" (folded): a day, a part of it, a date, a
+#: stretch ("sinds vorige week", "sinds de 3e", "sinds een week").
+_TIMES_AFTER_SINCE = frozenset([
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+    "gisteren", "gister", "gisteravond", "gistermiddag", "gisterochtend", "gistermorgen",
+    "eergisteren", "eergister", "vanochtend", "vanmorgen", "vannacht", "vanmiddag",
+    "vorige", "afgelopen", "de", "een", "twee", "drie", "kort", "begin", "half",
+    *MONTH_NUMBERS])
 
 
 #: Possessive determiners (Dutch, English; from any grammar), as cue words.
@@ -1524,6 +1546,10 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
         return
     clause = q.clause
     found = False
+    if len(cue) == 2 and cue[0] == "zijn" and _TELEGRAPHIC in q.present:
+        for start in _telegraphic(cue[1], q):
+            found = True
+            yield start
     # s12 (safety30): a Dutch cue that ends in a verb ("spullen geven") also reads the
     # verb as a participle that closes its clause ("dat hij al zijn spullen aan de buren
     # heeft gegeven"): the participle stands last in the Dutch verbal bracket (ANS,
@@ -1613,6 +1639,67 @@ def _find(cue: tuple[str, ...], q: _Question) -> Iterable[int]:
             if not _preposition_after(cue, q, taken):
                 yield start
                 return
+
+
+#: Finite forms that a verbless note leaves out, and the other finite verbs of a
+#: sentence it reads as one with its verb (:func:`_telegraphic`): the finite forms of
+#: the carriers (:data:`_CARRIERS`) as written, plural ones included (their lemma is the
+#: word itself, so :func:`_inflected` does not see them).
+_FINITE_FORMS = frozenset([
+    "is", "was", "zijn", "waren", "wordt", "word", "werd", "werden", "worden", "heeft",
+    "heb", "hebt", "hebben", "had", "hadden", "gaat", "ga", "gaan", "ging", "gingen",
+    "kan", "kun", "kunt", "kunnen", "kon", "konden", "moet", "moeten", "moest", "moesten",
+    "wil", "wilt", "willen", "wou", "wilde", "wilden", "zal", "zullen", "zou", "zouden",
+    "mag", "mogen", "mocht", "mochten", "komt", "komen", "kwam", "kwamen", "blijft",
+    "bleef", "laat", "liet", "doet", "deed", "dreigt", "dreigen"])
+#: Words that put a verbless note's participle ahead of now ("stroom morgen
+#: afgesloten", "bijna afgesloten"): a time to come, or the days of the week (said
+#: alone, the next one or the last).
+_NOT_YET = frozenset([
+    "morgen", "overmorgen", "straks", "binnenkort", "bijna", "volgende", "komende",
+    "over", "per", "vanaf", "anders", "als", "indien", "dreiging", "dreigt",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"])
+
+
+#: A mark in ``present`` (no word has it): the question holds a participle that a
+#: verbless note may use for "is" + participle (:func:`_telegraphic`).
+_TELEGRAPHIC = " telegraphic"
+
+
+def _participle(word: str) -> bool:
+    """True when ``word`` (folded) has the form of a Dutch past participle: "ge-" with
+    a stem, or a separable particle before it ("afgesloten", "dichtgezet"; ANS, het
+    voltooid deelwoord)."""
+    if word.startswith("ge") and len(word) > 4:
+        return True
+    return any(word.startswith(p + "ge") and len(word) > len(p) + 4 for p in PARTICLES)
+
+
+def _telegraphic(participle: str, q: _Question) -> Iterable[int]:
+    """Positions of ``participle`` (a cue's "zijn" + participle, "is afgesloten") in a
+    sentence without a finite verb (session 21, cues; outside24 o24-25 "stroom
+    vanochtend afgesloten. baby 4 mnd."): a note or a chat leaves the finite
+    auxiliary out (ANS, ellips; the telegram style of "stroom afgesloten", "gas
+    dichtgezet"), and the participle alone then says the state the cue says with "is".
+    Dutch only, not negated here (:func:`_matches` asks), and not where the sentence
+    places it ahead (:data:`_NOT_YET`: "stroom morgen afgesloten") or holds a finite
+    verb (:data:`_FINITE_FORMS`, :func:`_inflected` other than a participle)."""
+    for at in q.where(participle):
+        word = q.surface[at]
+        if not _participle(word) or english((word,)):
+            continue
+        first = at
+        while first > 0 and q.toks[first - 1] not in _SENTENCE_END:
+            first -= 1
+        last = at
+        while last + 1 < len(q.toks) and q.toks[last + 1] not in _SENTENCE_END:
+            last += 1
+        if not any(q.surface[i] in _FINITE_FORMS or q.surface[i] in _NOT_YET
+                   or (q.surface[i].isdigit() and i + 1 <= last and q.toks[i + 1] in (
+                       "dag", "week", "maand"))
+                   or (_inflected(q, i) and not _participle(q.surface[i]))
+                   for i in range(first, last + 1) if i != at):
+            yield at
 
 
 def _preposition_after(cue: tuple[str, ...], q: _Question, taken: Sequence[int]) -> bool:
@@ -2544,8 +2631,13 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
             plain.append(any(_plain_cause(f.unless, q) for f in signals.families))
         return plain[0]
 
+    parents_only: set[str] = set()
+    blocked = q.blocked
+    done = _done(q) if any(f.within_days is not None for f in signals.families) else frozenset()
     for family in signals.families:
         q.reading = family.id
+        # s21 (cues): an act dated done in its own clause is no danger to come
+        q.blocked = blocked | done if family.within_days is not None else blocked
         q.owned = _owned(negative.get(family.id, ()), q)
         family = grown_view(family, q, question, age, named, minor)
         cue = _first_match(family.strong, q)
@@ -2587,6 +2679,8 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                         minors_rule.add(family.id)
                     break
         shown = family.for_minor() if minor else family
+        if cue is not None and strong is None and _no_child_for_parent(family, q, named, minor):
+            parents_only.add(family.id)
         if cue is not None and (family.yields_to or family.id in precise):
             read[family.id] = (strong is not None, _read_words(fired, q))
         if cue is not None:
@@ -2601,7 +2695,12 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                 found.append(Signal(family if elder else shown, "weak:" + text,
                                     weak=len(weak) < WEAK_PROMOTE, elder=elder,
                                     minor_age=child_age(weak[:WEAK_PROMOTE])))
+    q.blocked = blocked
     found = _yielded(found, read)
+    if parents_only and any(not s.weak and s.family.id not in parents_only for s in found):
+        # s21 (cues): a parent named with no child, beside an adult's danger told
+        # (her husband's blows): the parent is that adult, no child's parent who harms
+        found = [s for s in found if s.family.id not in parents_only]
     # A signal read only from a minors' rule (a child put out of the house) comes after
     # the families read from the danger itself: where the child also has no place to
     # sleep tonight, that sentence and its service lead, and the neglect comes next.
@@ -2615,6 +2714,52 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                  and later_than(question, today, s.family.within_days) else s
                  for s in found]
     return tuple(found)
+
+
+#: A day just gone, said with an act (ANS, tijdsbepalingen van het verleden): Dutch and
+#: English, folded. Not "vannacht"/"vanavond" (tonight as well as last night).
+_DAY_GONE = frozenset(["gisteren", "gister", "gisteravond", "gistermiddag", "gisterochtend",
+                       "gistermorgen", "eergisteren", "eergister", "yesterday"])
+#: Two-word times just gone ("vorige week", "last night").
+_DAYS_GONE = frozenset([("vorige", "week"), ("vorige", "maand"), ("afgelopen", "week"),
+                        ("afgelopen", "nacht"), ("last", "night"), ("last", "week"),
+                        ("last", "month")])
+#: The auxiliaries of the Dutch and English perfect and passive as written (a finite
+#: form): "is ... gezet", "werd ... ontruimd", "heeft ... gezet", "was evicted".
+_PERFECT = frozenset(["is", "was", "zijn", "waren", "werd", "werden", "heeft", "hebben",
+                      "had", "hadden", "has", "have", "were", "got", "been"])
+#: Words that place something in the same part still to come ("... en moet morgen ...").
+_AHEAD_WORDS = frozenset(["morgen", "overmorgen", "volgende", "komende", "straks",
+                          "binnenkort", "tomorrow", "next", "tonight", "vanavond"])
+
+
+def _done(q: _Question) -> frozenset[int]:
+    """Positions of an act told as done on a day just gone (session 21, cues; outside24
+    o24-11 "Hij is gisteren door zijn huisgenoot op straat gezet"): the part of a
+    clause, up to a conjunction (:data:`_CLAUSE_END`), that holds a finite auxiliary of
+    the perfect or the passive (:data:`_PERFECT`) and a day just gone (:data:`_DAY_GONE`,
+    "vorige week", "last night"): the act it tells has happened (ANS, voltooide tijd met
+    een tijdsbepaling van het verleden). A family acute only before the day
+    (:attr:`Family.within_days`: an eviction or a cut-off to come) does not read it
+    there; "volgende week" in another sentence (a job interview) then dates nothing it
+    reads. A part that also names a time ahead ("is gisteren aangezegd voor morgen")
+    is read as before."""
+    out: set[int] = set()
+    n = len(q.surface)
+    start = 0
+    while start < n:
+        end = start
+        while end < n and q.toks[end][0].isalnum() and (
+                end == start or q.surface[end] not in _CLAUSE_END):
+            end += 1
+        words = q.surface[start:end]
+        pairs = set(itertools.pairwise(words))
+        if (_PERFECT.intersection(words) and (_DAY_GONE.intersection(words)
+                                              or pairs & _DAYS_GONE)
+                and not _AHEAD_WORDS.intersection(words)):
+            out.update(range(start, end))
+        start = end + 1 if end < n and not q.toks[end][0].isalnum() else max(end, start + 1)
+    return frozenset(out)
 
 
 def _at_a_distance(signals: SafetySignals, q: _Question,
@@ -2686,7 +2831,17 @@ _NUMBERS: Mapping[str, int] = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf"
                                "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                                "six": 6, "anderhalve": 1, "paar": 2, "few": 2}
 _AHEAD = re.compile(r"\b(?:over|in)\s+(\d{1,2}|" + "|".join(_NUMBERS) +
-                    r")\s+(weken|week|weeks|maanden|maand|months|month)\b")
+                    r")\s+(weken|week|weeks|maanden|maand|months|month)\b"
+                    # s21 (cues): days after "over" ("over 10 dagen"; "dage", the -n
+                    # dropped as spoken Dutch drops it: :func:`_dropped_n`). Not "in
+                    # four days" (English: also how long, "hasn't slept in four days")
+                    # nor "binnen een week" (how fast: "binnen een week is alles op")
+                    r"|\bover\s+(\d{1,2}|" + "|".join(_NUMBERS) + r")\s+(dagen|dage|dag)\b")
+#: A day of the month without its month ("op de 14e", "on the 14th", "sinds de 3e"):
+#: the nearest such day ahead, or after "sinds"/"since" the last one (session 21, cues).
+_MONTH_DAY = re.compile(
+    r"\b(op|on|per|tot|voor|vanaf|uiterlijk|by|before|until|sinds|sins|since)\s+(?:de|the)\s+"
+    r"(\d{1,2})(?:e|ste|de|st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:" + _MONTH + r")\b)")
 
 
 _HALF_YEAR = 183
@@ -2723,9 +2878,46 @@ def dates_ahead(question: str, today: dt.date) -> list[int]:
                            int(m.group(2)), today))
     days = [(d - today).days for d in found if d is not None]
     for m in _AHEAD.finditer(folded):
-        count = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1)]
-        days.append(count * (7 if m.group(2).startswith("week") else 30))
+        number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        count = int(number) if number.isdigit() else _NUMBERS[number]
+        days.append(count * (7 if unit.startswith("week") else 1 if unit.startswith("da")
+                             else 30))
     return days
+
+
+def month_days(question: str, today: dt.date) -> list[int]:
+    """The days from ``today`` to each day of the month the question names without its
+    month ("op de 14e", "on the 14th", "sinds de 3e": :data:`_MONTH_DAY`), read as the
+    nearest such day ahead, or after "sinds"/"since" the last one (session 21, cues;
+    the dated rule's miss "op de 14e"). Not in :func:`dates_ahead`: the writer's month
+    is not the reader's, so such a day never makes a date "further off" (retired
+    h14-077 "salary only comes in on the 25th", h29-038 "on the 3rd, that's next
+    week"). Pure."""
+    out: list[int] = []
+    for m in _MONTH_DAY.finditer(fold(question)):
+        found = _month_day(int(m.group(2)), m.group(1) in _SINCE_WORDS, today)
+        if found is not None:
+            out.append((found - today).days)
+    return out
+
+
+def _month_day(day: int, since: bool, today: dt.date) -> dt.date | None:
+    """The date of day ``day`` of a month, the month unsaid ("op de 14e"): the first
+    one from ``today`` on, or with ``since`` the last one up to ``today`` (session 21,
+    cues). None for no such day in either of the two months tried."""
+    months = [(today.year, today.month)]
+    if since:
+        months.append((today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1))
+    else:
+        months.append((today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1))
+    for year, month in months:
+        try:
+            found = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if (found <= today) if since else (found >= today):
+            return found
+    return None
 
 
 def later_than(question: str, today: dt.date, within_days: int) -> bool:
@@ -2741,9 +2933,28 @@ def later_than(question: str, today: dt.date, within_days: int) -> bool:
 #: vannacht"; folded words): a supply off since then is off now. Not the bare day ("I paid
 #: it yesterday", "gisteren kwam de brief"): an event that day says nothing of now.
 #: Session 19 (dangerleft): see :func:`near_in_time`.
-_SINCE_WORD = r"\b(?:sinds|since|vanaf)\s+"
+_SINCE_WORD = r"\b(?:sinds|sins|since|vanaf)\s+"
+#: The words for "since" (folded): "sins" is "sinds" as spoken Dutch says it (the d of
+#: -nds is not heard; retired h31-031 "af gesloten sins vanochtend"), read only before
+#: a time (session 21, cues).
+_SINCE_WORDS = frozenset(["sinds", "sins", "since", "vanaf"])
+_WEEKDAYS = (r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 _DAY_PAST = re.compile(_SINCE_WORD + r"(?:(?:eer)?gister(?:en|avond|middag|ochtend|morgen|nacht)?|"
-                       r"yesterday|last night|vannacht|vanochtend|vanmorgen|this morning)\b")
+                       r"yesterday|last night|vannacht|vanochtend|vanmorgen|this morning|"
+                       # s21 (cues): a day's name after "sinds" is the last one (_since)
+                       + _WEEKDAYS + r")\b")
+#: s21 (cues; the dated rule's miss "shut off this morning"): a supply's cut-off verb
+#: as a participle with a time of today or yesterday just gone, beside it: the state
+#: that began then ("stroom vanochtend afgesloten", "power was shut off this morning").
+#: Not a bare time with any verb ("I paid it yesterday", "vanmorgen belde hij"), and not
+#: a date ("afgesloten op 1 december" may be the letter's announced day).
+_CUT = (r"(?:cut|shut|switched|turned)\s+off|disconnected|afgesloten|afgekoppeld|"
+        r"dichtgezet|dichtgedraaid|dichtgedaan|uitgezet|eraf\s+gehaald|van\s+het\s+net\s+gehaald")
+_JUST_GONE = (r"this\s+morning|last\s+night|yesterday|vanochtend|vanmorgen|vannacht|"
+              r"(?:eer)?gister(?:en|avond|middag|ochtend|morgen)?")
+_CUT_AT = re.compile(r"\b(?:(?:" + _CUT + r")\s+(?:[a-z]+\s+)?(?:" + _JUST_GONE + r")|(?:"
+                     + _JUST_GONE + r")\s+(?:[a-z]+\s+)?(?:" + _CUT + r"))\b")
 #: "Since" before a date in numbers or with a month name ("sinds 1 december").
 _SINCE_DATE = re.compile(_SINCE_WORD + r"(?:de\s+|the\s+)?(?:\d|" + _MONTH + r")")
 #: A day just ahead: "morgen" (not "morgens", not "vanmorgen"), "overmorgen", "tomorrow".
@@ -2761,14 +2972,18 @@ def near_in_time(question: str, today: dt.date | None, within_days: int) -> str 
     neighbours cannot tell (:meth:`.router.Router._told_dated`). A date further off is
     :func:`later_than`'s. Pure."""
     folded = fold(question)
-    past = bool(_DAY_PAST.search(folded))
+    past = bool(_DAY_PAST.search(folded)) or bool(_CUT_AT.search(folded))
     ahead = bool(_DAY_AHEAD.search(folded))
     if today is not None:
         days = dates_ahead(question, today)
+        # s21 (cues): a day of the month without its month ("op de 14e") places the
+        # danger when it falls within the days; one further off says nothing (the
+        # writer's month is not the reader's), so it never rules the rest out
+        near = [d for d in month_days(question, today) if abs(d) <= within_days]
         past = past or (bool(_SINCE_DATE.search(folded))
-                        and any(-within_days <= d < 0 for d in days))
-        ahead = ahead or any(0 <= d <= within_days for d in days)
-        if days and all(abs(d) > within_days for d in days):
+                        and any(-within_days <= d < 0 for d in days + near))
+        ahead = ahead or any(0 <= d <= within_days for d in days + near)
+        if days and not near and all(abs(d) > within_days for d in days):
             return None  # only dates further off: not within days, whatever else it says
     if past == ahead:
         return None
@@ -3726,7 +3941,7 @@ def _played(signals: SafetySignals, q: _Question) -> frozenset[int]:
 #: "sinds"/"since" + a point in time says when a state began, in the past (ANS: "sinds"
 #: + tijdstip in het verleden; Oxford Learner's: "since" + a past time); from any
 #: grammar of Dutch and English.
-_SINCE = frozenset(["sinds", "sedert", "since"])
+_SINCE = frozenset(["sinds", "sedert", "since", "sins"])
 #: The days of the week (folded as written): said alone they may be the next one
 #: ("maandag wordt het gas afgesloten") or the last; after "sinds" only the last.
 _DAYS = frozenset(["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
@@ -3922,6 +4137,43 @@ def grown_view(family: Family, q: _Question, question: str, age: int | None,
             or (_grown_named(question) and not minor)):
         return family.grown
     return family
+
+
+#: Parents as a child names them (Dutch, English): said so, the speaker is the child.
+_CHILDS_WORDS = frozenset(["mama", "papa", "mam", "pap", "mammie", "pappie", "daddy",
+                           "mummy", "mommy"])
+#: Anyone named with an age ("een speelster van 14", "(14)", "14 jaar"; folded words):
+#: under 18, a child is named, whatever the noun (:func:`_no_child_for_parent`).
+_ANY_AGE = re.compile(r"\b(?:van|aged|age|is)\s+(\d{1,2})\b|\( (\d{1,2}) \)"
+                      r"|\b(\d{1,2})\s+(?:jaar|jr|years?)\b")
+#: The asker's own (first person) possessives: "mijn moeder" is the asker's parent.
+_MY = frozenset(["mijn", "my", "onze", "ons", "our"])
+
+
+def _no_child_for_parent(family: Family, q: _Question, named: int | None,
+                         minor: bool) -> bool:
+    """True when the question names a parent but no child (session 21, cues; outside24
+    o24-07 "een moeder ... dat haar man haar ... en dat ze niet naar huis durft", o24-36
+    "haar moeder in Suriname" in a woman's notes): a parent word of ``adult_kin``
+    ("moeder", "vader") reads a child's danger as told of the parent of a child, whom
+    the question does not name -- no child or pupil word (the family's ``not_by``), no
+    minor by age or by word, not the asker's own parent ("mijn moeder", :data:`_MY`),
+    no child's word for a parent (:data:`_CHILDS_WORDS`). :func:`_detect` then lets
+    such a reading give way to an adult's danger the question tells ("zijn vader slaat
+    hem" with nothing else stays a child's)."""
+    if minor or named is not None or family.grown is None:
+        return False
+    if any(int(next(g for g in m.groups() if g)) < ADULT_AGE
+           for m in _ANY_AGE.finditer(" ".join(q.surface))):
+        return False  # someone named with a child's age ("een speelster van 14")
+    if _CHILDS_WORDS.intersection(q.surface):
+        return False
+    if any(q.where(w[0]) for w in family.not_by if len(w) == 1):
+        return False
+    kin = {c for rule in family.all_of for c in rule[0]} - {
+        c for rule in family.grown.all_of for c in rule[0]}
+    places = [at for cue in kin if len(cue) == 1 for at in q.where(cue[0])]
+    return bool(places) and not any(at > 0 and q.surface[at - 1] in _MY for at in places)
 
 
 def _grown_named(question: str) -> bool:

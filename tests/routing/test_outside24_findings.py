@@ -15,7 +15,8 @@ these same top 3s live for all 32 questions it routed.
 What works is a passing test; what does not is ``xfail(strict=True)`` with the cause read
 from the router's own evidence (the safety cue it read, the words each service "past
 bij"). The router and the safety file are not changed here. See
-docs/notes/2026-12-18s20-outside24.md.
+docs/notes/2026-12-18s20-outside24.md. Session 21 (cues, docs/notes/2026-12-19s21-cues.md)
+fixed five of the xfails in the safety reader by their cause; they are plain tests now.
 """
 
 from __future__ import annotations
@@ -120,7 +121,13 @@ def test_near_misses_raise_no_alarm(demo_router: Router, qid: str) -> None:
 
 
 ORDINARY_WORKS = ["o24-03", "o24-04", "o24-08", "o24-09", "o24-13", "o24-15", "o24-19",
-                  "o24-23", "o24-24", "o24-27", "o24-31", "o24-32"]
+                  "o24-23", "o24-24", "o24-27", "o24-31",
+                  pytest.param("o24-32", marks=pytest.mark.xfail(strict=True, reason=(
+                      "o24-32 (near miss, a card club for the elderly): on f791e77 (s51-s54 "
+                      "retired into example files, confidence refitted) Sociaal raadslieden "
+                      "ties Ouderenadvies at 798 and comes first on 'ouderen, vroeg, "
+                      "koffie'; found failing on the base by session 21's cues (same result "
+                      "with and without its change): the ranking's, not the safety reader's")))]
 
 
 @pytest.mark.parametrize("qid", ORDINARY_WORKS)
@@ -155,75 +162,74 @@ def test_a_name_with_a_bsn_is_found_before_routing() -> None:
     assert {"bsn", "name"} <= set(OUTSIDE.found("o24-35"))
 
 
-# ------------------------------------------------------------------ what does not (yet)
+# ------------------------------------------------------------------ fixed in session 21 (cues)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o24-25 (library desk, fragments): 'stroom vanochtend afgesloten. baby 4 mnd. flesjes "
-    "kunnen niet warm' gets no cutoff_now ⚠ (crisis-schulden first, confident, silent): "
-    "the chat fragment drops the finite verb ('stroom afgesloten', not 'stroom is "
-    "afgesloten') that the rule with a baby needs, and 'vanochtend' is no time past for "
-    "the rule without it (safety38: it dates a call as often as a cut-off)"))
 def test_power_cut_off_this_morning_with_a_baby_typed_in_fragments_is_a_danger(
         demo_router: Router) -> None:
+    """o24-25 (library desk, fragments): "stroom vanochtend afgesloten. baby 4 mnd.":
+    a note leaves out the finite "is", and the participle in a sentence without a
+    finite verb reads as the state (session 21, cues: ``safety._telegraphic``), so the
+    rule with a baby holds. Was a strict xfail (session 20)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o24-25"), "cutoff_now", "crisis-schulden")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o24-29 (drop-in volunteer, buried): while filling in a Stadspas form, 'de man bij wie "
-    "ze slaapt dwingt haar om met zijn vrienden naar bed te gaan, anders moet ze eruit' "
-    "gets no ⚠, unsure, Sociaal raadslieden first on 'stadspas, invulde, formulier': no "
-    "sexual_violence cue reads being forced to sleep with others ('dwingt haar om met zijn "
-    "vrienden naar bed te gaan': the lists hold 'met haar naar bed' and 'dwingt haar "
-    "dingen') or sex as the rent of a bed (exploitation)"))
 def test_forced_to_sleep_with_his_friends_told_in_passing_is_sexual_violence(
         demo_router: Router) -> None:
+    """o24-29 (drop-in volunteer, buried in a Stadspas question): "dwingt haar om met
+    zijn vrienden naar bed te gaan, anders moet ze eruit": made to go to bed with others
+    than him, and the threat of losing the bed (session 21, cues: the safety file).
+    Was a strict xfail (session 20)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o24-29"), "sexual_violence", "veilig-thuis")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o24-22 (dental hygienist, en, hypothetical): 'a patient turns up with a broken tooth "
-    "and tells me her husband did it but begs me not to tell anyone' gets Veilig Thuis "
-    "first but no partner_violence ⚠ (no 112, no 'what to do now'): the violence is said "
-    "only by reference ('did it' points back to the broken tooth); no cue reads a "
-    "partner named as the cause of an injury"))
 def test_a_broken_tooth_her_husband_did_is_partner_violence(demo_router: Router) -> None:
+    """o24-22 (hygienist, en, hypothetical): "a broken tooth ... her husband did it":
+    the partner named as the one who caused the injury (session 21, cues: the safety
+    file). Was a strict xfail (session 20)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o24-22"), "partner_violence", "veilig-thuis")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o24-07 (day care, third hand): a mother told a colleague at drop-off that her husband "
-    "pushed her against the wall and squeezed her throat, and she dares not go home: "
-    "partner_violence ⚠ first, then a child_maltreatment ⚠ on cue 'moeder + niet naar "
-    "huis' (the woman who tells is a mother; no child is said to be harmed)"))
 def test_a_mother_who_dares_not_go_home_is_no_child_in_danger(demo_router: Router) -> None:
+    """o24-07 (day care, third hand): "een moeder ... dat haar man haar ... en dat ze
+    niet naar huis durft": a parent named with no child, beside an adult's danger told,
+    is that adult (session 21, cues: ``safety._no_child_for_parent``). Was a strict
+    xfail (session 20)."""
     assert signals(OUTSIDE.routed(demo_router, "o24-07")) == ["partner_violence"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o24-36 (20,000 characters): a volunteer's notes about a woman of 52, the filler "
-    "mentions 'haar moeder in Suriname', the danger 'hij heeft haar met het strijkijzer "
-    "geslagen': partner_violence ⚠ first, then a child_maltreatment ⚠ on cue 'moeder + "
-    "slaan', so the answer is unsure; the cue joins words thousands of characters apart "
-    "(her own mother, far away, and the partner's blow)"))
 def test_her_mother_in_suriname_and_his_blow_are_no_child_in_danger(
         demo_router: Router) -> None:
-    answer = OUTSIDE.routed(demo_router, "o24-36")
-    assert signals(answer) == ["partner_violence"]
-    assert answer.confident
+    """o24-36 (20,000 characters): "haar moeder in Suriname" in the notes and "hij heeft
+    haar met het strijkijzer geslagen": one ⚠, partner violence (session 21, cues, as
+    o24-07). Was part of a strict xfail (session 20); its confidence still is, below."""
+    assert signals(OUTSIDE.routed(demo_router, "o24-36")) == ["partner_violence"]
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "o24-11 (job coach, buried): 'volgende week een sollicitatiegesprek … gisteren door "
-    "zijn huisgenoot op straat gezet … vannacht weet hij het ook niet': homeless_tonight ⚠ "
-    "first, then an eviction_cutoff ⚠ on cue 'op straat zetten + volgen week': the "
-    "interview's 'next week' (another sentence) dates an eviction that already happened, "
-    "by a housemate (cf. outside23 #3, a key taken by a boyfriend)"))
+    "o24-36 (20,000 characters): one ⚠ now (partner_violence, session 21), but the "
+    "answer is still not confident: the danger stands at character 15,088, past the "
+    "2,000 the ranking reads (note 'truncated'), so the ranking's own words do not bear "
+    "the family's field out (Router._borne_out: Veilig Thuis and the triage desk tie "
+    "on 'vrijwilliger, koffie, moeder' at 884), and a one-desk ⚠ needs that to be "
+    "confident. A reading question (how much of a long text the ranking reads), not a "
+    "cue"))
+def test_a_danger_far_into_a_long_text_is_answered_confidently(demo_router: Router) -> None:
+    assert OUTSIDE.routed(demo_router, "o24-36").confident
+
+
 def test_put_out_by_a_housemate_yesterday_is_no_eviction_next_week(
         demo_router: Router) -> None:
+    """o24-11 (job coach, buried): "Hij is gisteren door zijn huisgenoot op straat
+    gezet": an act told done on a day just gone, in its own clause, is no eviction to
+    come, so the interview's "volgende week" dates nothing (session 21, cues:
+    ``safety._done``). Was a strict xfail (session 20)."""
     answer = OUTSIDE.routed(demo_router, "o24-11")
     assert signals(answer) == ["homeless_tonight"]
     assert answer.confident
+
+
+# ------------------------------------------------------------------ what does not (yet)
 
 
 @pytest.mark.xfail(strict=True, reason=(
