@@ -1383,8 +1383,9 @@ class Router:
                      who: Person) -> list[tuple[float, int]]:
         """A question with a safety signal is never answered with ordinary services
         only: every family read (a strong cue, a weak one, or told from the example
-        questions) has its open services, up to :data:`MAX_SAFETY_SERVICES` each, in the
-        top :data:`WEAK_TOP` (each family's first before any family's second; at most
+        questions) has its first open services, as many as it declares
+        (:attr:`.safety.Family.in_top`, 1 or 2), in the top :data:`WEAK_TOP` (each
+        family's first before any family's second; at most
         ``WEAK_TOP - 1`` of them, so that the best answer that is none of them keeps a
         place). Where one is missing it takes the last place of an answer that is none
         of them (the lowest goes first), scored as the place it takes; the rest keeps
@@ -1395,7 +1396,9 @@ class Router:
         then the family's others (:meth:`_told_family` names the one the ranking and
         the examples agree on): a suicide told with the specialist GGZ first keeps the
         GGD Vangnet in the top 3, where the writers expect it as often (session 21:
-        retired suicide dangers expect the GGD Vangnet 82 times, the specialist GGZ 69)."""
+        retired suicide dangers expect the GGD Vangnet 82 times, the specialist GGZ 69;
+        a psychiatric crisis the GGD Vangnet 148 times, the specialist GGZ never, so that
+        family keeps its first only)."""
         if not signals or not ranked:
             return ranked
         per_family: list[list[int]] = []
@@ -1408,7 +1411,7 @@ class Router:
                 family = dataclasses.replace(
                     whole, services=tuple(dict.fromkeys(family.services + whole.services)))
             per_family.append(
-                self._family_docs(family, _for_signal(who, signal))[:MAX_SAFETY_SERVICES])
+                self._family_docs(family, _for_signal(who, signal))[:family.in_top])
         wanted: list[int] = []
         for rank in range(MAX_SAFETY_SERVICES):
             for docs in per_family:
