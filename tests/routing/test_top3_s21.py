@@ -1,14 +1,15 @@
-"""top3 (session 21): a family read keeps its open services in the top 3.
+"""top3 (session 21): a family read keeps its services in the top 3.
 
 Issue 8 asks that every danger have its safety service in the top 3. Of the 28 retired
 dangers (s3-s54, each scored without its session's example files) without their
-expected service in the top 3, six had their family read (a weak cue, or told from the
-example questions) and only the family's *first* open service placed: on the bench map
-suicide sends to the specialist GGZ and then the GGD Vangnet, and the writers expect the
-GGD Vangnet (82 retired suicide dangers) about as often as the specialist GGZ (69). Now
-:meth:`Router._read_in_top` is the one rule for what a read family puts in the top 3: its
-open services, up to two each, each family's first before any family's second, never all
-three places (the best other answer keeps one). See docs/notes/2026-12-19s21-top3.md.
+expected service in the top 3 at the base (f791e77), six had their family read (a weak
+cue, or told from the example questions) and only one service of it placed: five are
+suicides, where the bench map's family sends to the specialist GGZ first and then the
+GGD Vangnet, and the writers expect the GGD Vangnet (82 retired suicide dangers) about
+as often as the specialist GGZ (69). Now :meth:`Router._read_in_top` is the one rule for
+what a read family puts in the top 3 (its first open services, as many as the safety
+file's ``in_top`` declares: suicide 2, every other family 1), and never all three
+places. See docs/notes/2026-12-19s21-top3.md.
 """
 
 from __future__ import annotations
@@ -107,3 +108,35 @@ def test_a_weak_cue_of_a_one_service_family_places_that_service_only(
     top = [r.service_id for r in answer.results[:3]]
     assert "vt-advies-melding" in top, top
     assert sum(s not in router.protected for s in top) == 2, top
+
+
+def _shipped() -> dict[str, Any]:
+    import yaml
+
+    from busbaan.routing.safety import default_path
+
+    data: dict[str, Any] = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    return data
+
+
+def test_in_top_is_declared_for_suicide_only(signals: Any) -> None:
+    """The shipped file: a suicide keeps two services in the top 3, every other family
+    its first (a psychiatric crisis: retired dangers expect the GGD Vangnet 148 times,
+    the specialist GGZ never)."""
+    assert {f.id: f.in_top for f in signals.families if f.in_top != 1} == {"suicide": 2}
+    suicide = next(f for f in signals.families if f.id == "suicide")
+    assert suicide.for_minor().in_top == 2
+
+
+@pytest.mark.parametrize("value", [0, 3, "twee"])
+def test_an_in_top_outside_one_or_two_is_refused(value: object) -> None:
+    """``in_top`` is 1 or 2 (at most the services a strong reading puts first); another
+    value is a wrong file, not a silent default."""
+    from busbaan.routing.safety import SafetyFileError, parse_signals
+
+    data = _shipped()
+    data["families"][0]["in_top"] = value
+    with pytest.raises(SafetyFileError):
+        parse_signals(data, "x.yaml")
+    del data["families"][0]["in_top"]
+    assert parse_signals(data, "x.yaml").families[0].in_top == 1
