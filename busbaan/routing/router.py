@@ -838,6 +838,9 @@ class Router:
         #: families the safety reader reads that example as and that send to that
         #: service, in the file's order: the labels :meth:`_told_as_danger` reads.
         self._danger_labels: dict[int, dict[int, tuple[str, ...]]] = {}
+        #: Each family of the safety file by its id (:meth:`_read_in_top` reads a family
+        #: told from the examples, which names one service, as the whole family).
+        self._families = {f.id: f for f in self.safety.families}
         #: The families :meth:`_told_as_danger` may tell, in the file's order: none that is
         #: acute only within days, nor one sharing such a family's desk (see there).
         dated = {s for f in self.safety.families if f.within_days is not None
@@ -1069,6 +1072,7 @@ class Router:
         ranked, hits, whys = self._safety_first(ranked, raw, strong, who, lang, spent)
         ranked, caution, weak_whys = self._weak_in_top(
             ranked, tuple(s for s in signals if s.weak), who, lang)
+        ranked = self._read_in_top(ranked, strong + tuple(s for s in signals if s.weak), who)
         # A weak signal whose service a strong one already put first adds nothing but a
         # second, possibly wrong reason (a child's bruises read as partner violence).
         first = {h.service_id for h in hits}
@@ -1365,27 +1369,67 @@ class Router:
             return ranked, (), {}
         hits: list[SafetyHit] = []
         whys: dict[str, str] = {}
-        wanted: list[int] = []
         for signal in signals:
             docs = self._family_docs(signal.family, _for_signal(who, signal))
             doc = docs[0] if docs else None
             hits.append(SafetyHit(signal.family.id,
                                   self._services[doc].id if doc is not None else None,
                                   signal.family.weak_why(lang), signal.cue))
-            if doc is None:
-                continue
-            whys.setdefault(self._services[doc].id, signal.family.weak_why(lang))
-            if doc not in wanted:
-                wanted.append(doc)
-        top = [doc for _, doc in ranked[:WEAK_TOP]]
-        missing = [doc for doc in wanted if doc not in top][: WEAK_TOP - 1]
+            if doc is not None:
+                whys.setdefault(self._services[doc].id, signal.family.weak_why(lang))
+        return ranked, tuple(hits), whys
+
+    def _read_in_top(self, ranked: list[tuple[float, int]], signals: tuple[Signal, ...],
+                     who: Person) -> list[tuple[float, int]]:
+        """A question with a safety signal is never answered with ordinary services
+        only: every family read (a strong cue, a weak one, or told from the example
+        questions) has its first open services, as many as it declares
+        (:attr:`.safety.Family.in_top`, 1 or 2), in the top :data:`WEAK_TOP` (each
+        family's first before any family's second; at most
+        ``WEAK_TOP - 1`` of them, so that the best answer that is none of them keeps a
+        place). Where one is missing it takes the last place of an answer that is none
+        of them (the lowest goes first), scored as the place it takes; the rest keeps
+        its order. The one rule for what a read family puts in the top 3
+        (:meth:`_safety_first` puts a strong family's services first before it).
+
+        The services of a family told from the examples are the service they told and
+        then the family's others (:meth:`_told_family` names the one the ranking and
+        the examples agree on): a suicide told with the specialist GGZ first keeps the
+        GGD Vangnet in the top 3, where the writers expect it as often (session 21:
+        retired suicide dangers expect the GGD Vangnet 82 times, the specialist GGZ 69;
+        a psychiatric crisis the GGD Vangnet 148 times, the specialist GGZ never, so that
+        family keeps its first only)."""
+        if not signals or not ranked:
+            return ranked
+        per_family: list[list[int]] = []
+        for signal in signals:
+            family = signal.family
+            if signal.cue == EXAMPLES_CUE and family.id in self._families:
+                whole = self._families[family.id]
+                if who.leeftijd is not None and who.leeftijd < ADULT_AGE:
+                    whole = whole.for_minor()
+                family = dataclasses.replace(
+                    whole, services=tuple(dict.fromkeys(family.services + whole.services)))
+            per_family.append(
+                self._family_docs(family, _for_signal(who, signal))[:family.in_top])
+        wanted: list[int] = []
+        for rank in range(MAX_SAFETY_SERVICES):
+            for docs in per_family:
+                if rank < len(docs) and docs[rank] not in wanted:
+                    wanted.append(docs[rank])
+        wanted = wanted[: WEAK_TOP - 1]
+        top = ranked[:WEAK_TOP]
+        missing = [doc for doc in wanted if doc not in {d for _, d in top}]
         if not missing:
-            return ranked, tuple(hits), whys
-        keep = WEAK_TOP - len(missing)  # ordinary (or strong safety) answers kept on top
-        rest = [(v, d) for v, d in ranked if d not in missing]
-        head = rest[:keep]
-        score = rest[keep][0] if len(rest) > keep else (head[-1][0] if head else 0.0)
-        return head + [(score, doc) for doc in missing] + rest[keep:], tuple(hits), whys
+            return ranked
+        # the lowest answers in the top that are none of the wanted give their places
+        given = [d for _, d in reversed(top) if d not in wanted][: len(missing)]
+        kept = [(v, d) for v, d in top if d not in given]
+        score = max((v for v, d in top if d in given), default=0.0)
+        score = min(score, kept[-1][0]) if kept else score  # the order stays the order
+        placed = {d for _, d in kept} | set(missing)
+        return (kept + [(score, doc) for doc in missing]
+                + [(v, d) for v, d in ranked if d not in placed])
 
     def _not_the_denied(self, raw: dict[int, float],
                         query: Mapping[str, tuple[float, list[Term]]]) -> None:

@@ -262,6 +262,7 @@ class _Family(BaseModel):
     weak: _Weak | None = None
     within_days: int | None = Field(default=None, ge=0, le=366)
     yields_to: tuple[str, ...] = ()
+    in_top: int = Field(default=1, ge=1, le=MAX_SAFETY_SERVICES)
 
 
 class _File(BaseModel):
@@ -523,6 +524,13 @@ class Family:
     #: of a man who says he is being poisoned is his crisis, not a row between partners.
     #: A reading from a strong cue, or from other words, stays (see :func:`_yielded`).
     yields_to: tuple[str, ...] = ()
+    #: How many of the family's open services a weak reading or one told from the
+    #: example questions keeps in the top 3 (``in_top``; a strong cue puts up to
+    #: :data:`MAX_SAFETY_SERVICES` first regardless). 1: its first. 2 where the family's
+    #: services are each a right address for the danger, which one depending on what
+    #: the question does not say (a suicide: the GGD Vangnet for the acute risk, the
+    #: specialist GGZ for treatment; session 21, docs/notes/2026-12-19s21-top3.md).
+    in_top: int = 1
 
     def for_minor(self) -> Family:
         """The family as it applies to a person under 18: with ``minors_why``, its
@@ -888,6 +896,7 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
             minors_why_en=f.minors_why.en if f.minors_why else "",
             within_days=f.within_days,
             yields_to=f.yields_to,
+            in_top=f.in_top,
         ))
         for f in parsed.families
     )
