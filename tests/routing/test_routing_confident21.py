@@ -46,8 +46,8 @@ def test_a_second_need_leaves_words_unexplained(router: Router) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "since s51-s54 are examples (session 21; it passes without the four files, and fails "
-    "with the old weights; not traced one file at a time): the colleague in long sleeves "
+    "since s53's questions are examples (session 21; it passes without asked-heldout53, "
+    "and fails with the old weights): the colleague in long sleeves "
     "all summer who looks for a Dutch course gets a partner_violence ⚠ read from the "
     "examples (Veilig Thuis 830 first, the Taalhuis 799 second), so no caution is shown "
     "and the feature reads 0.0: a false ⚠ by the examples, not a change in the feature"))

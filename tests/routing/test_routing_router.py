@@ -76,8 +76,8 @@ def test_off_topic_questions_are_mostly_not_confident(router: Router, question: 
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "since s51-s54 are examples (session 21; it passes without the four files, and fails "
-    "with the old weights; not traced one file at a time): Wmo hulpmiddelen is first "
+    "since s51-s54 are examples (session 21; together: it passes without the four files, "
+    "fails without any one of them, and with the old weights): Wmo hulpmiddelen is first "
     "(772) on two words, 'fiets' and 'repareren', so the answer rests on two words, not "
     "one, and carries no single_word note (it is not confident: 305); Leergeld is second "
     "(771) on 'fiets' alone"))
