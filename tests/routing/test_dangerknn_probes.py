@@ -27,6 +27,12 @@ from busbaan.routing.safety import SafetySignals, distanced
 PROBES = read_jsonl("probes-s17-dangerknn.jsonl")
 #: Probes that still fail, with their cause (strict xfails).
 KNOWN_GAPS: dict[str, str] = {
+    # session 21: s51-s54 retired into examples
+    "dk-12": ("since s51-s54 are examples (session 21; it passes without asked-heldout51 "
+              "or without asked-heldout54): an ex at the school gate every morning who follows her "
+              "home, yesterday with a baseball bat by her car: Veilig Thuis first (816, "
+              "the shelter access 809) but no ⚠: its danger examples hold 0.395 of the "
+              "nearest, under Tuning.danger_signal_share (0.4)"),
     "dk-06": ("ranking: a baby of five weeks puts youth health care (GGD JGZ) first, "
               "crisis intervention second; the rule speaks only for a first safety service"),
     "dk-07": ("the nearest examples are no dangers: a transmitter in the ceiling and a "

@@ -148,15 +148,14 @@ def test_an_unrousable_man_with_blue_lips_after_a_party_gets_the_warning(
     assert_danger_first(OUTSIDE.routed(demo_router, "o20-07"), "overdose", "crisisdienst-113")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sexual_violence: no cue reads 'onder haar rok heeft gezeten terwijl ze nee zei' or "
-    "'tegen de muur gedrukt' (an assault by a manager, told without the words "
-    "'aanranding' or 'misbruik'); Veilig Thuis comes first on ranking alone "
-    "('sluitingstijd, collega, muur, durft'), with no ⚠ and unsure"))
 def test_a_manager_groping_a_colleague_who_said_no_gets_the_warning(
         demo_router: Router) -> None:
     """o20-08, clothes-shop assistant: a colleague of 19 pushed against the wall in the
-    stock room after closing, his hand under her skirt while she said no."""
+    stock room after closing, his hand under her skirt while she said no. Was a strict
+    xfail (no cue reads 'onder haar rok heeft gezeten terwijl ze nee zei' or 'tegen de
+    muur gedrukt'); since s53's questions are examples (session 21;
+    it fails again without asked-heldout53) the ⚠ read from the examples
+    gives sexual_violence, Veilig Thuis first (923), confident."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o20-08"), "sexual_violence", "veilig-thuis")
 
 

@@ -121,16 +121,16 @@ def test_near_misses_raise_no_alarm(demo_router: Router, qid: str) -> None:
 
 
 ORDINARY_WORKS = ["o24-03", "o24-04", "o24-08", "o24-09", "o24-13", "o24-15", "o24-19",
-                  "o24-23", "o24-24", "o24-27", "o24-31",
-                  pytest.param("o24-32", marks=pytest.mark.xfail(strict=True, reason=(
-                      "o24-32 (near miss, a card club for the elderly): on f791e77 (s51-s54 "
-                      "retired into example files, confidence refitted) Sociaal raadslieden "
-                      "ties Ouderenadvies at 798 and comes first on 'ouderen, vroeg, "
-                      "koffie'; found failing on the base by session 21's cues (same result "
-                      "with and without its change): the ranking's, not the safety reader's")))]
+                  "o24-23", "o24-24", "o24-27", "o24-31", "o24-32"]
+#: Session 21: moved by retiring s51-s54 into examples (strict xfails, with the set).
+DRIFT21 = {"o24-32": ("since s52's questions are examples (session 21; it passes without "
+                      "asked-heldout52): the Sociaal raadslieden tie the Ouderenadvies on "
+                      "the card club for the elderly (798 each) and are listed first")}
 
 
-@pytest.mark.parametrize("qid", ORDINARY_WORKS)
+@pytest.mark.parametrize("qid", [
+    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason=DRIFT21[q]))
+    if q in DRIFT21 else q for q in ORDINARY_WORKS])
 def test_ordinary_questions_put_a_fitting_service_first(
         demo_router: Router, qid: str) -> None:
     """Housework after a hip operation, twelve pills a day mixed up, a father who shouts
@@ -184,9 +184,11 @@ def test_forced_to_sleep_with_his_friends_told_in_passing_is_sexual_violence(
 
 
 def test_a_broken_tooth_her_husband_did_is_partner_violence(demo_router: Router) -> None:
-    """o24-22 (hygienist, en, hypothetical): "a broken tooth ... her husband did it":
-    the partner named as the one who caused the injury (session 21, cues: the safety
-    file). Was a strict xfail (session 20)."""
+    """o24-22 (dental hygienist, en, hypothetical): 'a patient turns up with a broken tooth
+    and tells me her husband did it but begs me not to tell anyone'. Was a strict xfail
+    (session 20: Veilig Thuis first, no ⚠). Session 21: since s53's questions are examples
+    the ⚠ read from the examples gives partner_violence (drifts), and the cue reader now
+    reads the partner named as the one who caused the injury (cues: the safety file)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o24-22"), "partner_violence", "veilig-thuis")
 
 

@@ -122,14 +122,15 @@ def test_learning_to_budget_is_no_language_course(demo_router: Router) -> None:
     assert "taalhuis" not in _top(answer)
 
 
-@pytest.mark.xfail(strict=True, reason="bruises explained ('van het voetballen') still put "
-                   "Veilig Thuis second (session 12: on 'voetballen, moeder, kinderen'; "
-                   "'blauwe' now counts for Wmo hulpmiddelen) with no signal or caution, and push "
-                   "the Stadspas, which pays the sports club, to fourth; session 9 (filler15): "
-                   "'blauwe' comes from VT examples that carry a danger; gating them on a "
-                   "signal fixed this but cost 20 of 335 safety questions their service in "
-                   "the top 3 (LOSO), 11 of 105 on unseen s15-s17; removed in session 10")
 def test_bruised_knees_from_football_and_a_sports_club(demo_router: Router) -> None:
+    """Bruises explained ('van het voetballen') and a sports club to pay for: no signal or
+    caution, the Stadspas in the top 3, Veilig Thuis not. Was a strict xfail from session
+    9 to 20 (Veilig Thuis second on 'voetballen, moeder, kinderen', the Stadspas fourth;
+    'blauwe' from VT examples that carry a danger; gating them on a signal cost 20 of 335
+    safety questions their service in the top 3, removed in session 10); since s51-s54 are
+    examples (session 21; together: it fails again without the four files, passes
+    without any one of them) the Stadspas is first (838), the Ouder- en Kindteam second
+    (775), Wmo hulpmiddelen third (772)."""
     answer = demo_router.route("kinderen van 6 en 8 hebben blauwe knieën van het voetballen, "
                                "moeder zoekt een sportclub die ze kan betalen met weinig "
                                "inkomen")

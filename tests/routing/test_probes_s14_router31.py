@@ -29,6 +29,10 @@ from busbaan.routing.text import asked_sentences, priority_words, words
 
 PROBES = read_jsonl("probes-s14-router31.jsonl")
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
+#: r31-03 passes since s51's questions are examples (session 21: without asked-heldout51
+#: it fails again), on a tie: Wmo transport and Veilig Thuis score 845 each and Wmo
+#: transport is listed first (it was: Veilig Thuis first without a safety signal on an
+#: old woman who wants to visit her sister, the safety desk's examples as a filler).
 OPEN: dict[str, str] = {
     # session 17: since s36-s38 were retired into examples, the age band (70, 79) and the
     # new AOW examples outweigh the stated priority ("het belangrijkste is ..."): the
@@ -42,9 +46,6 @@ OPEN: dict[str, str] = {
                "'belangrijkste' itself matches the AOW examples"),
     "r31-17": ("the age (79) and the retired s36-s38 AOW examples put svb-aow-aio before "
                "the stated priority (weekly help with post and bills: Humanitas)"),
-    "r31-03": ("Veilig Thuis first without a safety signal on an old woman who lives alone "
-               "and wants to visit her sister ('too much for her'): the safety desk's "
-               "examples as a filler, not the ask"),
     "r31-15": ("a settled past the settled reading does not know ('is zijn huurschuld met "
                "de corporatie geregeld', 'dat loopt nu goed'): the rent-arrears team keeps "
                "the story's full weight, the wish's ask weight (1.2) does not outweigh it"),

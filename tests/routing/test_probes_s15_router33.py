@@ -56,6 +56,11 @@ FOREIGN = [p for p in PROBES if "foreign" in p["tags"]]
 S31 = {row["id"]: row for row in read_jsonl("frozen-2026-12-12-s31.jsonl")}
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
 OPEN: dict[str, str] = {
+    # session 21: s51-s54 retired into examples
+    "r33-12": ("since s54's questions are examples (session 21; it passes without "
+               "asked-heldout54): a mother of 71 who cannot pay her "
+               "medicines since her AOW went down gets the AOW (892), GGD Vangnet (815) and "
+               "the collective health insurance (798); Bijzondere bijstand is fourth (795)"),
     "r33-09": ("the service is first ('stroom', 'betaald'), but no cut-off signal: Zeeuws "
                "'afsluten' (afsluiten) is not read, 'u' for 'ui' being no regular spelling "
                "of one Dutch sound"),

@@ -34,11 +34,9 @@ KNOWN_GAPS: dict[str, str] = {
                "the scholierenvergoeding lose the band's lift and Veilig Thuis comes third "
                "on its own name ('Advies en melding': 'advice' is the ask's only word); a "
                "desk no signal opens is still lifted by a generic word of its name"),
-    # session 20: s47-s50 retired into examples (it passes without s47 or without s48)
-    "vtf-01": ("since s47-s50 are examples (s47's and s48's together): a daughter of 14 "
-               "who quit her sports club and sits in her room gets Leergeld, the youth "
-               "sport and culture fund and Wmo transport, no Ouder- en Kindteam or youth "
-               "health care in the top 3 (no Veilig Thuis either: the filler is not it)"),
+    # vtf-01 (a strict xfail since s47-s50 were retired, session 20) passes again since
+    # s54's questions are examples (session 21: without asked-heldout54 it fails again):
+    # Leergeld 887, the youth sport and culture fund 846, the Ouder- en Kindteam third (772)
     "vtf-13": ("ranking, not the filler: grandparents who want to see the grandchildren "
                "(omgangsrecht) put Jeugdbescherming first on 'kleinkinderen, afdwingen'; "
                "the Juridisch Loket is not in the top 3"),

@@ -31,10 +31,9 @@ OPEN: dict[str, str] = {
     "r39-05": "the named priority is read, but the childcare allowance's words lead the "
               "recovery operation (uht-herstel), whose example questions are all about "
               "kinderopvangtoeslag: a neighbour desk's examples, not a rule of the ask",
-    # session 20: s47-s50 retired into examples; no one set's removal fixes it
-    "r39-02": "since s47-s50 are examples (together: it fails without any one of them): "
-              "the debt crisis intervention first for a baker's customer of 68, widowed "
-              "in spring, who hardly talks to anyone (the lonely's service second), no ⚠",
+    # r39-02 (a strict xfail since s47-s50 were retired, session 20) passes again since
+    # s54's questions are examples (session 21: without asked-heldout54 it fails again):
+    # the lonely's service first (856), the debt crisis intervention second (841)
 }
 
 
