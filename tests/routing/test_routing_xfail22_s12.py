@@ -89,7 +89,9 @@ ENGLISH_WIDER = {"xf22-19", "xf22-20", "xf22-21"}
 #: Session 18: with s39-s42 retired into examples, the police's unseen-neighbour dangers
 #: ("my neighbour ... since last ...") put the wijkagent first (818) for a neighbour of 80
 #: who cannot climb the stairs; housing adaptation second (816).
-DRIFT18 = {"xf22-18"}
+#: Session 21: it passes again since s51-s54 were retired into example files (it fails
+#: without asked-heldout51.yaml, traced by leaving each of the four files out): plain.
+DRIFT18: set[str] = set()
 
 
 @pytest.mark.parametrize("row", [
