@@ -520,8 +520,15 @@ SESSION20_START: dict[str, tuple[str, ...]] = {
 }
 #: Main at the start of session 21 (bea1750, before s51-s54 were retired), measured at the
 #: end of the session (bench/measure.py, the benchmark day, in one run with the end):
-#: top-1, top-3, safety in top 3, coverage, right when confident.
-SESSION21_START: dict[str, tuple[str, ...]] = {}
+#: top-1, top-3, safety in top 3, coverage, right when confident. Measured at 18:26-18:30
+#: UTC on 2026-12-07, in one run with f791e77 (retired) and the end (5749efa).
+SESSION21_START: dict[str, tuple[str, ...]] = {
+    "heldout55": ("0.860", "0.950", "34/35", "55/100 (55.0 %)", "51/55 (92.7 %)"),
+    "heldout56": ("0.850", "0.990", "36/36", "62/100 (62.0 %)", "59/62 (95.2 %)"),
+    "heldout57": ("0.890", "0.980", "36/36", "80/100 (80.0 %)", "76/80 (95.0 %)"),
+    "heldout_s21": ("0.867", "0.973", "106/107", "197/300 (65.7 %)", "186/197 (94.4 %)"),
+    "heldout58": ("0.850", "0.980", "69/70", "66/100 (66.0 %)", "61/66 (92.4 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
