@@ -1697,12 +1697,8 @@ def _telegraphic(participle: str, q: _Question) -> Iterable[int]:
         word = q.surface[at]
         if not _participle(word) or english((word,)):
             continue
-        first = at
-        while first > 0 and q.toks[first - 1] not in _SENTENCE_END:
-            first -= 1
-        last = at
-        while last + 1 < len(q.toks) and q.toks[last + 1] not in _SENTENCE_END:
-            last += 1
+        sentence = _sentence_span(q, at)
+        first, last = sentence.start, sentence.stop - 1
         if not any(q.surface[i] in _FINITE_FORMS or q.surface[i] in _NOT_YET
                    or (q.surface[i].isdigit() and i + 1 <= last and q.toks[i + 1] in (
                        "dag", "week", "maand"))
@@ -3233,10 +3229,7 @@ def _referred_to(q: _Question, left: int) -> range:
     if (opens + 1 >= len(q.surface) or q.surface[opens] not in _ANAPHORS
             or q.surface[opens + 1] not in _BE_FORMS):
         return range(0)
-    first = left
-    while first > 0 and q.toks[first - 1] not in _SENTENCE_END:
-        first -= 1
-    return range(first, left)
+    return range(_sentence_span(q, left).start, left)
 
 
 def _clause_part(q: _Question, start: int, turns: Iterable[str]) -> range:
@@ -4020,6 +4013,18 @@ def _things(signals: SafetySignals, q: _Question) -> frozenset[int]:
                 at > 1 and q.surface[at - 2] in DEFINITE and q.surface[at - 1].endswith("e")):
             out.add(at)
     return frozenset(out)
+
+
+def _sentence_span(q: _Question, at: int) -> range:
+    """The positions of the sentence that position ``at`` is in (up to, not over, the
+    sentence ends around it)."""
+    first = at
+    while first > 0 and q.toks[first - 1] not in _SENTENCE_END:
+        first -= 1
+    last = at
+    while last + 1 < len(q.toks) and q.toks[last + 1] not in _SENTENCE_END:
+        last += 1
+    return range(first, last + 1)
 
 
 def _sentence(q: _Question, at: int) -> int:
