@@ -25,6 +25,8 @@ from sqlmodel import Session, col, select
 
 from busbaan.store.pseudonym_key import fence
 from busbaan.store.wegwijzer_models import RouteUnreadRow
+from busbaan.store.wegwijzer_repo import _load as _utc
+from busbaan.store.wegwijzer_repo import _store
 
 #: How long the way to a person after an unread question stays open: a working day and
 #: a night (the person asks again, or says `!baan mens`, within minutes; a restart in
@@ -41,15 +43,6 @@ class UnreadRecord:
     answer_id: str | None
     asked_at: dt.datetime
     expires_at: dt.datetime
-
-
-def _utc(when: dt.datetime) -> dt.datetime:
-    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
-
-
-def _store(when: dt.datetime) -> dt.datetime:
-    """UTC (sqlmodel's column type wants aware datetimes and stores them as UTC)."""
-    return when.astimezone(dt.UTC)
 
 
 class UnreadRepository:
