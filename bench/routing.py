@@ -385,16 +385,41 @@ SESSION20_END: dict[str, tuple[str, ...]] = {
 #: a birth, turning 18 or 67, leaving prison, a clinic or youth care, arriving in the
 #: country or the city; s57: how the question arrives -- a voice message typed out, a
 #: forwarded chat, a receptionist's phone note, an email, a form field, a learner of
-#: Dutch), frozen at the start of session 21, before any router change of the session was
-#: merged; and s58, the session's safety gate (70 dangers, 30 near misses: one item in a
-#: list, time told many ways, very short, a learner or mixed language). Aggregates only.
+#: Dutch), frozen at 16:47-16:48 UTC on 2026-12-07, before any router change of session 21
+#: was merged, and measured once, at its end; with them s58, the session's safety gate (70
+#: dangers, 30 near misses: one item in a list, time told many ways, very short, a learner
+#: or mixed language), measured on every safety change of the session before it was
+#: merged. Retired into example files in session 22 (bench/asked_examples.py).
 SESSION21_HELDOUT = {"heldout55": "frozen-2026-12-19-s55.jsonl",
                      "heldout56": "frozen-2026-12-19-s56.jsonl",
-                     "heldout57": "frozen-2026-12-19-s57.jsonl"}
-#: The safety gate of session 21 (not a goal set: dangers and near misses only).
-SESSION21_GATE = {"heldout58": "frozen-2026-12-19-s58.jsonl"}
+                     "heldout57": "frozen-2026-12-19-s57.jsonl",
+                     "heldout58": "frozen-2026-12-19-s58.jsonl"}
+#: The end of session 21 (5749efa), its one measurement of s55-s57 and of the gate s58
+#: (2026-12-07 18:26-18:30 UTC, measure.py, the benchmark day).
+SESSION21_END: dict[str, tuple[str, ...]] = {
+    "heldout55": ("0.850", "0.950", "34/35", "61/100 (61.0 %)", "57/61 (93.4 %)"),
+    "heldout56": ("0.850", "0.990", "36/36", "66/100 (66.0 %)", "63/66 (95.5 %)"),
+    "heldout57": ("0.890", "0.980", "36/36", "81/100 (81.0 %)", "77/81 (95.1 %)"),
+    "heldout58": ("0.840", "0.980", "69/70", "68/100 (68.0 %)", "63/68 (92.6 %)"),
+}
+#: Session 22's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s59: where in the city the question comes from -- a food bank, a school
+#: gate, a sports club, a library, a place of worship, a shop, a hairdresser, a GP's
+#: waiting room, the tram; s60: online and on the phone -- a scam, DigiD, buy-now-pay-later,
+#: gambling, a worrying post, a tracked phone, online banking; s61: those who care for
+#: someone -- a partner, a parent of a disabled child, a young carer, a neighbour, a
+#: daughter from afar, a grandparent, a worn-out carer), frozen at the start of session 22,
+#: before any router change of the session was merged; and s62, the session's safety gate
+#: (70 dangers, 30 near misses: told by the person at risk and played down, in slang or a
+#: euphemism, a practical question that reveals the danger in passing, several people in
+#: one question). Aggregates only.
+SESSION22_HELDOUT = {"heldout59": "frozen-2026-12-20-s59.jsonl",
+                     "heldout60": "frozen-2026-12-20-s60.jsonl",
+                     "heldout61": "frozen-2026-12-20-s61.jsonl"}
+#: The safety gate of session 22 (not a goal set: dangers and near misses only).
+SESSION22_GATE = {"heldout62": "frozen-2026-12-20-s62.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s21"
+POOL = "heldout_s22"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -529,6 +554,10 @@ SESSION21_START: dict[str, tuple[str, ...]] = {
     "heldout_s21": ("0.867", "0.973", "106/107", "197/300 (65.7 %)", "186/197 (94.4 %)"),
     "heldout58": ("0.850", "0.980", "69/70", "66/100 (66.0 %)", "61/66 (92.4 %)"),
 }
+#: Main at the start of session 22 (3530018, before s55-s58 were retired), measured at the
+#: end of the session (bench/measure.py, the benchmark day, in one run with the end):
+#: top-1, top-3, safety in top 3, coverage, right when confident.
+SESSION22_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -609,14 +638,19 @@ RETIRED = (
     ("heldout53", "s53 (held out in session 20; examples since session 21, its own left out)"),
     ("heldout54", "s54 (the safety gate of session 20; examples since session 21, its own "
      "left out)"),
+    ("heldout55", "s55 (held out in session 21; examples since session 22, its own left out)"),
+    ("heldout56", "s56 (held out in session 21; examples since session 22, its own left out)"),
+    ("heldout57", "s57 (held out in session 21; examples since session 22, its own left out)"),
+    ("heldout58", "s58 (the safety gate of session 21; examples since session 22, its own "
+     "left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout55", "held out s55, session 21 (never looked at)"),
-    ("heldout56", "held out s56, session 21 (never looked at)"),
-    ("heldout57", "held out s57, session 21 (never looked at)"),
-    (POOL, "held out s55–s57 pooled"),
-    ("heldout58", "the safety gate s58, session 21 (never looked at)"),
+    ("heldout59", "held out s59, session 22 (never looked at)"),
+    ("heldout60", "held out s60, session 22 (never looked at)"),
+    ("heldout61", "held out s61, session 22 (never looked at)"),
+    (POOL, "held out s59–s61 pooled"),
+    ("heldout62", "the safety gate s62, session 22 (never looked at)"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -915,6 +949,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION18_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION19_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION20_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION21_HELDOUT.items()),
     ]
 
 
@@ -1449,12 +1484,21 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 20 (444c77d), its one measurement | "
                           + " | ".join(SESSION20_END[key]) + " |")
             before.append(retired_row(key, since=21))
+    for key in SESSION21_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 21)")
+            if key in SESSION21_START:
+                before.append("| main at the start of session 21 (bea1750), same run as its "
+                              "end | " + " | ".join(SESSION21_START[key]) + " |")
+            before.append("| end of session 21 (5749efa), its one measurement | "
+                          + " | ".join(SESSION21_END[key]) + " |")
+            before.append(retired_row(key, since=22))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION21_START:
-                before.append("| main at the start of session 21 (bea1750), same run | "
-                              + " | ".join(SESSION21_START[key]) + " |")
+            if key in SESSION22_START:
+                before.append("| main at the start of session 22 (3530018), same run | "
+                              + " | ".join(SESSION22_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1474,7 +1518,7 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
                             *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION19_HELDOUT,
-                            *SESSION20_HELDOUT, POOL)
+                            *SESSION20_HELDOUT, *SESSION21_HELDOUT, POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1490,8 +1534,8 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
                             *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION19_HELDOUT,
-                            *SESSION20_HELDOUT, *SESSION21_HELDOUT, *SESSION21_GATE,
-                            "own",
+                            *SESSION20_HELDOUT, *SESSION21_HELDOUT, *SESSION22_HELDOUT,
+                            *SESSION22_GATE, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1577,7 +1621,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s55–s57 pooled, session 21",
+    tname = {POOL: "held out s59–s61 pooled, session 22",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1662,12 +1706,15 @@ def render(figures: dict[str, Any]) -> str:
         "once at the end of session 19, with its safety gate `-s50`) from session 20 on, "
         "and those of session 20 "
         "(`tests/data/socialmap/frozen-2026-12-18-s51.jsonl`, `-s52` and `-s53`, measured "
-        "once at the end of session 20, with its safety gate `-s54`) from session 21 on. "
-        "The held-out sets of session 21 "
-        "(`tests/data/socialmap/frozen-2026-12-19-s55.jsonl`, `-s56` and `-s57`, 100 "
+        "once at the end of session 20, with its safety gate `-s54`) from session 21 on, "
+        "and those of session 21 "
+        "(`tests/data/socialmap/frozen-2026-12-19-s55.jsonl`, `-s56` and `-s57`, measured "
+        "once at the end of session 21, with its safety gate `-s58`) from session 22 on. "
+        "The held-out sets of session 22 "
+        "(`tests/data/socialmap/frozen-2026-12-20-s59.jsonl`, `-s60` and `-s61`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
-        "pooled; the session's safety gate `-s58` (70 dangers, 30 near misses) is shown "
+        "pooled; the session's safety gate `-s62` (70 dangers, 30 near misses) is shown "
         "beside them.",
         "",
         *side,
@@ -1835,7 +1882,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s55-s58; for work on the router: they "
+        help="leave the current held-out sets out (s59-s62; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1907,11 +1954,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                  if (LOCAL / name).exists()}
     session20 = {key: read_jsonl(LOCAL / name) for key, name in SESSION20_HELDOUT.items()
                  if (LOCAL / name).exists()}
-    session21 = {key: read_jsonl(LOCAL / name)
-                 for key, name in (SESSION21_HELDOUT | SESSION21_GATE).items()
+    session21 = {key: read_jsonl(LOCAL / name) for key, name in SESSION21_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session22 = {key: read_jsonl(LOCAL / name)
+                 for key, name in (SESSION22_HELDOUT | SESSION22_GATE).items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if all(key in session21 for key in SESSION21_HELDOUT):
-        session21[POOL] = [q for key in SESSION21_HELDOUT for q in session21[key]]
+    if all(key in session22 for key in SESSION22_HELDOUT):
+        session22[POOL] = [q for key in SESSION22_HELDOUT for q in session22[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -1990,7 +2039,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION19_HELDOUT},
         **{key: None for key in SESSION20_HELDOUT},
         **{key: None for key in SESSION21_HELDOUT},
-        **{key: None for key in SESSION21_GATE},
+        **{key: None for key in SESSION22_HELDOUT},
+        **{key: None for key in SESSION22_GATE},
         POOL: None,
     }
     if not args.quick:
@@ -2017,7 +2067,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               + list(session15.items()) + list(session16.items())
               + list(session17.items()) + list(session18.items())
               + list(session19.items()) + list(session20.items())
-              + list(session21.items()))
+              + list(session21.items()) + list(session22.items()))
     for key, questions in named:
         figures |= {f"{name}_{key}" if name else key: value for name, value in
                     set_figures(router_for(key), questions, day).items()}
