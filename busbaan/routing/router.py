@@ -1921,6 +1921,9 @@ class Router:
 
     @staticmethod
     def _conditions(service: Service, lang: str) -> str:
+        """The service's ages, areas and the first sentence of its eligibility text. The
+        map holds that sentence in Dutch only; an English answer says so rather than
+        passing it off as a translation (outside25 #17)."""
         parts = []
         if service.age_range():
             parts.append(("age " if lang == "en" else "leeftijd ") + service.age_range(lang))
@@ -1928,7 +1931,8 @@ class Router:
             label = "only for " if lang == "en" else "alleen voor "
             parts.append(label + ", ".join(a.name for a in service.areas))
         if service.eligibility:
-            parts.append(_first_sentence(service.eligibility))
+            sentence = _first_sentence(service.eligibility)
+            parts.append(f"in Dutch on the map: {sentence}" if lang == "en" else sentence)
         return "; ".join(parts)
 
     @staticmethod

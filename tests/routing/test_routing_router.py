@@ -235,6 +235,26 @@ def test_an_english_answer_states_age_limits_in_english(router: Router) -> None:
                for r in nl.results), [r.conditions for r in nl.results]
 
 
+def test_an_english_answer_says_the_maps_conditions_are_in_dutch(router: Router) -> None:
+    """The map holds a service's eligibility text in Dutch only: an English answer labels
+    that sentence as the map's Dutch instead of passing it off as English (outside25
+    #17); the Dutch answer shows it as it stands."""
+    question = "young person of 20 without income, needs help with money"
+    en = router.route(question, lang="en")
+    nl = router.route(question, lang="nl")
+    eligibility = {s.id: s.eligibility for s in router._services}
+    with_text = [r for r in en.results if eligibility[r.service_id]]
+    assert with_text
+    for r in with_text:
+        assert "in Dutch on the map: " in r.conditions, r.conditions
+    assert all("in Dutch on the map" not in r.conditions for r in nl.results)
+    first = {r.service_id: r.conditions for r in nl.results}
+    for r in with_text:
+        if r.service_id in first:
+            shown = r.conditions.split("in Dutch on the map: ", 1)[1]
+            assert shown and first[r.service_id].endswith(shown)  # the map's words, as is
+
+
 @pytest.mark.parametrize(("typed", "meant"), [
     ("bt-zuidost-geld", ["bt-zuidoost-geld", "bt-zuidoost"]),  # a typo in an id
     ("bijstnd", ["bijstand"]),
