@@ -87,9 +87,7 @@ def _has_key(person: Person, ev: nio.MegolmEvent) -> bool:
         ev.room_id, ev.sender_key, ev.session_id) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="lanekeys: nio shares the lane's Megolm session once, "
-                   "with the devices the bot knew when it sent the question; a member's "
-                   "device that logs in later never gets the key")
+
 async def test_a_members_new_device_reads_the_lane_question(e2e: E2EStack) -> None:
     """A lane member logs in a second device after the question was posted; that
     device decrypts the question (the bot gave it the lane's room key)."""
