@@ -194,7 +194,8 @@ class LaneDesk:
                     self._key_queue.put_nowait((room_id, user_id))
 
     async def _member_joined(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
-        if (event.membership == "join" and event.prev_membership != "join"
+        if (isinstance(event, nio.RoomMemberEvent) and event.membership == "join"
+                and event.prev_membership != "join"
                 and room.room_id in self._lanes
                 and self.bot.client.kept_room_keys.get(room.room_id)):
             self._key_queue.put_nowait((room.room_id, event.state_key))

@@ -18,6 +18,10 @@ owns the files around it and the rules busbaan adds:
   keys for stays readable. Keep the backup and the secret with the state directory's
   backups (deploy/README.md); lose both and old messages stay unreadable for the bot,
   while new ones work as soon as clients see the new device.
+- **Kept lane keys** ``<state>/bots/<name>.lane-keys`` (0600, AES-256-GCM under a key
+  derived from the bot's secret): the room keys the wegwijzer made in its lanes, as
+  first shared, for members' devices that appear later (:class:`KeptRoomKey`,
+  lanekeys). Tied to the bot's device: a new device (lost store) starts without them.
 - **Trust**: the bots trust every device a member's homeserver lists, on first use
   (``ignore_unverified_devices``): professionals' Element devices are not verified by
   a bot, and the bot never refuses to answer an unverified device. nio pins a device's
@@ -348,6 +352,9 @@ def renew_room_key(client: Any, room_id: str, leaving: Any) -> bool:
     return True
 
 
+#: The associated data (and key label) of the kept lane keys' file.
+_KEPT_LABEL = b"busbaan/kept-room-keys/v1"
+
 #: The most room keys kept per room (:class:`KeptRoomKey`): a lane renews its key at
 #: every member or device change and every 100 messages; the oldest go first.
 KEPT_KEYS_PER_ROOM = 64
@@ -359,8 +366,8 @@ class KeptRoomKey:
     wegwijzer lane, lanekeys): the ``m.room_key`` content exactly as nio shared it
     first, taken when the session was made (message index 0, signed by the bot's
     device), so that a member's device that appears later can be given the same key,
-    and the devices (user, device id) that have it. Secret key material: kept in
-    memory only, like nio's outbound sessions."""
+    and the devices (user, device id) that have it. Secret key material, as nio's
+    sessions: kept encrypted on disk (:meth:`BotKeys.save_kept`), never logged."""
 
     room_id: str
     session_id: str
@@ -437,6 +444,8 @@ async def share_kept_keys(client: Any, room_id: str, user_id: str,
         if isinstance(sent, nio.ToDeviceResponse):
             key.shared_with.update((user_id, d) for d in messages)
             given.update(messages)
+    if given and hasattr(client, "kept_changed"):
+        client.kept_changed()
     return len(given)
 
 
@@ -474,6 +483,8 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
         #: Called with the users whose device list changed, after each key query
         #: (:func:`query_keys`); a hook only takes note (it runs under the key lock).
         self.devices_changed: list[Callable[[frozenset[str]], None]] = []
+        #: Where the kept keys live between starts (the runner's :class:`BotKeys`).
+        self.kept_store: BotKeys | None = None
 
     async def parse_body(self, transport_response: Any) -> dict[Any, Any]:
         body: dict[Any, Any] = await super().parse_body(transport_response)
@@ -507,6 +518,13 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
 
             olm.create_outbound_group_session = created
             olm._busbaan_keeps = True
+            if self.kept_store is not None:
+                self.kept_room_keys = self.kept_store.load_kept(self.device_id)
+
+    def kept_changed(self) -> None:
+        """Write the kept keys (after one was kept or given to a device)."""
+        if self.kept_store is not None and self.olm is not None:
+            self.kept_store.save_kept(self.device_id, self.kept_room_keys)
 
     def _keep_room_key(self, room_id: str) -> None:
         session = self.olm.outbound_group_sessions.get(room_id) if self.olm else None
@@ -516,6 +534,7 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
         kept[session.id] = KeptRoomKey(room_id, session.id, session.session_key)
         while len(kept) > KEPT_KEYS_PER_ROOM:
             kept.pop(next(iter(kept)))
+        self.kept_changed()
 
     async def share_group_session(self, room_id: str,
                                   ignore_unverified_devices: bool = False) -> Any:
@@ -538,8 +557,9 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
         if session is None:
             return
         key = self.kept_room_keys.get(room_id, {}).get(session.id)
-        if key is not None:
+        if key is not None and not set(session.users_shared_with) <= key.shared_with:
             key.shared_with.update(session.users_shared_with)
+            self.kept_changed()
 
 
 class BotKeys:
@@ -549,6 +569,7 @@ class BotKeys:
         self.store_dir = bot_dir / f"{name}-nio"
         self.secret_file = bot_dir / f"{name}.e2e-secret"
         self.backup_file = bot_dir / f"{name}.megolm-keys"
+        self.kept_file = bot_dir / f"{name}.lane-keys"
         self._user_id = user_id
         self._backed_up = -1  # number of room keys in the last backup (-1: none yet)
 
@@ -570,6 +591,44 @@ class BotKeys:
 
     def has_store(self, device_id: str) -> bool:
         return self.store_file(device_id).is_file()
+
+    # -- kept lane keys (small; written when a lane key is made or given) -------------
+
+    def _kept_cipher(self) -> Any:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        return AESGCM(hashlib.sha256(_KEPT_LABEL + b"\x00" + self.secret().encode()).digest())
+
+    def save_kept(self, device_id: str, kept: dict[str, dict[str, KeptRoomKey]]) -> None:
+        """Write ``kept`` for ``device_id`` (encrypted, 0600, atomically)."""
+        data = json.dumps({"device_id": device_id, "rooms": {
+            room: {sid: {"session_key": k.session_key,
+                         "shared_with": sorted([u, d] for u, d in k.shared_with)}
+                   for sid, k in sessions.items()}
+            for room, sessions in kept.items()}}).encode()
+        nonce = secrets.token_bytes(12)
+        _write_secret_file(self.kept_file,
+                           nonce + self._kept_cipher().encrypt(nonce, data, _KEPT_LABEL))
+
+    def load_kept(self, device_id: str) -> dict[str, dict[str, KeptRoomKey]]:
+        """The kept keys written for ``device_id`` (none: no file, another device's, or
+        unreadable — logged)."""
+        try:
+            raw = self.kept_file.read_bytes()
+        except FileNotFoundError:
+            return {}
+        try:
+            body = json.loads(self._kept_cipher().decrypt(raw[:12], raw[12:], _KEPT_LABEL))
+        except Exception as exc:
+            log.warning("bot.kept_keys_unreadable", path=str(self.kept_file),
+                        error=type(exc).__name__)
+            return {}
+        if body.get("device_id") != device_id:
+            return {}  # signed by another device of this bot: useless, never sent
+        return {room: {sid: KeptRoomKey(room, sid, str(k["session_key"]),
+                                        {(str(u), str(d)) for u, d in k["shared_with"]})
+                       for sid, k in sessions.items()}
+                for room, sessions in body.get("rooms", {}).items()}
 
     # -- key backup (runs in a thread: PBKDF2 and file I/O) ---------------------------
 

@@ -241,6 +241,7 @@ class BotRunner:
                 request_timeout=60, pickle_key=self.keys.secret() if encryption else ""),
         )
         self.client.log_room = dispatcher.log_room  # one rule for naming rooms in logs
+        self.client.kept_store = self.keys  # kept lane keys between starts (lanekeys)
         self._backup_at = 0.0  # monotonic time of the last key backup
         self._keys_lock = asyncio.Lock()  # one key exchange at a time (sync loop, sends)
         self._upkeep: asyncio.Task[None] | None = None

@@ -96,6 +96,12 @@ async def test_a_members_new_device_reads_the_lane_question(e2e: E2EStack) -> No
     second = await e2e.new_device(member)
     assert second.client.device_id != member.client.device_id
     assert QUESTION in (await _question_read(second, lane, timeout=30) or "")
+    # keys are kept for lanes only, never for the asker's direct chat or other rooms
+    assert e2e.service is not None
+    bot = e2e.service.wegwijzer
+    kept = bot.client.kept_room_keys
+    assert lane in kept and all(bot.lanes.lane_in(room) is not None for room in kept)
+    assert not e2e.service.runners["casus"].client.kept_room_keys
     # audited: who, which lane (keyed reference), how many devices; no text, no key
     entries = await _eventually(lambda: _entries_of(e2e, member.user_id,
                                                     "lane.room_key_shared"))
@@ -172,3 +178,22 @@ async def _entries_of(e2e: E2EStack, user_id: str, code: str) -> list[Any]:
             if e.entry.event_code == code]
     finally:
         engine.dispose()
+
+
+async def test_a_new_device_after_a_bot_restart_reads_the_lane_question(
+        e2e: E2EStack) -> None:
+    """The kept lane keys survive a restart of the bot (encrypted file, mode 0600, no
+    question in it): a member's device that logs in after the restart reads the
+    question posted before it."""
+    import stat
+
+    _asker, member, lane = await _open_lane(e2e, QUESTION)
+    assert e2e.service is not None
+    kept_file = e2e.service.runners["wegwijzer"].keys.kept_file
+    await e2e.stop()
+    assert stat.S_IMODE(kept_file.stat().st_mode) == 0o600
+    raw = kept_file.read_bytes()
+    assert QUESTION.encode() not in raw and lane.encode() not in raw
+    await e2e.start()
+    second = await e2e.new_device(member)
+    assert QUESTION in (await _question_read(second, lane, timeout=40) or "")
