@@ -142,6 +142,9 @@ class LaneDesk:
         self._lock = asyncio.Lock()  # one lane opened at a time (commands and reactions)
         self._task: asyncio.Task[None] | None = None
         self._reach_task: asyncio.Task[None] | None = None
+        #: (lane room, user) whose devices may lack the lane's room keys (lanekeys)
+        self._key_queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        self._key_task: asyncio.Task[None] | None = None
         #: Which intake rooms can take a lane now (lanes8): answers offer !baan only there.
         self.reach = IntakeReach(lambda: bot.client, lambda: bot.user_id)
 
@@ -160,6 +163,67 @@ class LaneDesk:
         self.reach.warm(s.matrix_room for s in self.bot.social_map.services
                         if s.matrix_room)
         self._reach_task = asyncio.create_task(self.reach.run(), name="wegwijzer-reach")
+        self._keep_lane_keys()
+
+    # -- room keys for members' later devices (lanekeys) ---------------------------------
+
+    def _keep_lane_keys(self) -> None:
+        """A lane's history is for its members (``history_visibility: shared``), but
+        nio gives a room key only to the devices it knows when it sends: a member's
+        device that logs in later (or a team member who joins later) could not read the
+        question. So the bot keeps the room keys it makes in its lanes — only rooms in
+        its own lane records, only sessions it made itself — and gives them, as the
+        ``m.room_key`` every member got, to the devices of a user who is joined to the
+        lane now, when her device list changes or she joins. Nothing answers a room-key
+        request: nio and Element accept a forwarded key only from their own user's
+        verified devices, and Element asks no other user (docs/notes/2026-12-20s22-
+        lanekeys.md)."""
+        client = self.bot.client
+        if getattr(client, "olm", None) is None or not hasattr(client, "kept_room_keys"):
+            return
+        client.keeps_room_keys = lambda room_id: room_id in self._lanes
+        client.devices_changed.append(self._devices_changed)
+        self.bot.runner.member_hooks.append(self._member_joined)
+        self._key_task = asyncio.create_task(self._give_keys(), name="wegwijzer-lane-keys")
+
+    def _devices_changed(self, users: frozenset[str]) -> None:
+        for room_id, kept in list(self.bot.client.kept_room_keys.items()):
+            room = self.bot.client.rooms.get(room_id)
+            if kept and room is not None and room_id in self._lanes:
+                for user_id in users & set(room.users):
+                    self._key_queue.put_nowait((room_id, user_id))
+
+    async def _member_joined(self, room: nio.MatrixRoom, event: nio.RoomMemberEvent) -> None:
+        if (isinstance(event, nio.RoomMemberEvent) and event.membership == "join"
+                and event.prev_membership != "join"
+                and room.room_id in self._lanes
+                and self.bot.client.kept_room_keys.get(room.room_id)):
+            self._key_queue.put_nowait((room.room_id, event.state_key))
+
+    async def _give_keys(self) -> None:
+        while True:
+            room_id, user_id = await self._key_queue.get()
+            lane = self._lanes.get(room_id)
+            try:
+                if lane is None or user_id == self.bot.user_id:
+                    continue
+                devices = await self.bot.runner.share_kept_keys(room_id, user_id)
+                if devices:
+                    # who, which lane (keyed reference), how many devices: no text
+                    await self.bot.record("lane.room_key_shared", "E", actor=user_id,
+                                          details={"devices": str(devices),
+                                                   "team": lane.team,
+                                                   **object_refs(self.bot.pseudonyms,
+                                                                 lane.lane_id)})
+                    log.info("lane.room_key_shared", devices=devices, team=lane.team,
+                             **object_refs(self.bot.pseudonyms, lane.lane_id))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # one failure logged; the next change tries again
+                log.warning("lane.room_key_share_failed", error=type(exc).__name__,
+                            **object_refs(self.bot.pseudonyms, lane.lane_id) if lane else {})
+            finally:
+                self._key_queue.task_done()
 
     async def reload(self) -> None:
         """Read every lane again (after a key rotation re-keyed their askers)."""
@@ -167,12 +231,17 @@ class LaneDesk:
             self._lanes[lane.room_id] = lane
 
     async def stop(self) -> None:
-        for task in (self._task, self._reach_task):
+        client = self.bot.client
+        if self._devices_changed in getattr(client, "devices_changed", ()):
+            client.devices_changed.remove(self._devices_changed)
+        if self._member_joined in self.bot.runner.member_hooks:
+            self.bot.runner.member_hooks.remove(self._member_joined)
+        for task in (self._task, self._reach_task, self._key_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        self._task = self._reach_task = None
+        self._task = self._reach_task = self._key_task = None
         await self.reach.close()
 
     def lane_in(self, room_id: str) -> LaneRecord | None:

@@ -18,6 +18,10 @@ owns the files around it and the rules busbaan adds:
   keys for stays readable. Keep the backup and the secret with the state directory's
   backups (deploy/README.md); lose both and old messages stay unreadable for the bot,
   while new ones work as soon as clients see the new device.
+- **Kept lane keys** ``<state>/bots/<name>.lane-keys`` (0600, AES-256-GCM under a key
+  derived from the bot's secret): the room keys the wegwijzer made in its lanes, as
+  first shared, for members' devices that appear later (:class:`KeptRoomKey`,
+  lanekeys). Tied to the bot's device: a new device (lost store) starts without them.
 - **Trust**: the bots trust every device a member's homeserver lists, on first use
   (``ignore_unverified_devices``): professionals' Element devices are not verified by
   a bot, and the bot never refuses to answer an unverified device. nio pins a device's
@@ -35,7 +39,8 @@ import secrets
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +187,8 @@ async def query_keys(client: Any) -> bool:
             if (room.encrypted and changed & set(room.users)
                     and room.room_id in client.olm.outbound_group_sessions):
                 client.invalidate_outbound_session(room.room_id)
+        for hook in list(getattr(client, "devices_changed", ())):
+            hook(frozenset(changed))  # hooks only take note (no I/O under the key lock)
     return True
 
 
@@ -345,6 +352,103 @@ def renew_room_key(client: Any, room_id: str, leaving: Any) -> bool:
     return True
 
 
+#: The associated data (and key label) of the kept lane keys' file.
+_KEPT_LABEL = b"busbaan/kept-room-keys/v1"
+
+#: The most room keys kept per room (:class:`KeptRoomKey`): a lane renews its key at
+#: every member or device change and every 100 messages; the oldest go first.
+KEPT_KEYS_PER_ROOM = 64
+
+
+@dataclass
+class KeptRoomKey:
+    """A room key this bot made for a room whose history its members may read (a
+    wegwijzer lane, lanekeys): the ``m.room_key`` content exactly as nio shared it
+    first, taken when the session was made (message index 0, signed by the bot's
+    device), so that a member's device that appears later can be given the same key,
+    and the devices (user, device id) that have it. Secret key material, as nio's
+    sessions: kept encrypted on disk (:meth:`BotKeys.save_kept`), never logged."""
+
+    room_id: str
+    session_id: str
+    session_key: str
+    shared_with: set[tuple[str, str]] = field(default_factory=set)
+
+    def content(self) -> dict[str, str]:
+        """The ``m.room_key`` content (as nio's own share)."""
+        return {"algorithm": ENCRYPTION_ALGORITHM, "room_id": self.room_id,
+                "session_id": self.session_id, "session_key": self.session_key}
+
+
+def key_recipients(user_id: str, *, joined: Iterable[str], removed: Iterable[str],
+                   bot_user: str, devices: Iterable[str],
+                   having: Iterable[tuple[str, str]]) -> list[str]:
+    """The device ids of ``user_id`` that may get a kept room key of a room now (pure):
+    none unless she is joined to the room as the homeserver says now (``joined``), is
+    not someone the bot removed from it (``removed``) and is not the bot; then each of
+    her devices (as her homeserver lists them) that has not got it (``having``)."""
+    if user_id == bot_user or user_id not in set(joined) or user_id in set(removed):
+        return []
+    have = {device for user, device in having if user == user_id}
+    return sorted(d for d in set(devices) if d not in have)
+
+
+async def share_kept_keys(client: Any, room_id: str, user_id: str,
+                          keys_lock: asyncio.Lock | None = None) -> int:
+    """Give ``user_id``'s devices that lack them this bot's kept room keys of
+    ``room_id`` (:class:`KeptRoomKey`), as the ``m.room_key`` the other members got
+    (Olm-encrypted to each device; an Olm session set up first where there is none).
+    Only to a user joined to the room now, by a fresh read of its members from the
+    homeserver (:func:`key_recipients`). How many devices got keys (0: none)."""
+    olm = client.olm
+    kept = list(getattr(client, "kept_room_keys", {}).get(room_id, {}).values())
+    if olm is None or not kept:
+        return 0
+    resp = await client.joined_members(room_id)
+    if not isinstance(resp, nio.JoinedMembersResponse):
+        return 0
+    joined = [m.user_id for m in resp.members]
+    removed = getattr(client, "removed_members", {}).get(room_id, set())
+    async with keys_lock or contextlib.nullcontext():
+        if not list(olm.device_store.active_user_devices(user_id)):
+            with contextlib.suppress(nio.LocalProtocolError):
+                await query_keys(client)
+        missing = olm.get_missing_sessions([user_id])
+        if missing:
+            with contextlib.suppress(nio.LocalProtocolError):
+                await client.keys_claim(missing)
+    devices = {d.id: d for d in olm.device_store.active_user_devices(user_id)}
+    given: set[str] = set()
+    for key in kept:
+        current = olm.outbound_group_sessions.get(room_id)
+        having = set(key.shared_with)
+        if current is not None and current.id == key.session_id:
+            having |= set(current.users_shared_with)
+        wanted = key_recipients(user_id, joined=joined, removed=removed,
+                                bot_user=client.user_id, devices=devices, having=having)
+        messages: dict[str, Any] = {}
+        for device_id in wanted:
+            device = devices[device_id]
+            session = olm.session_store.get(device.curve25519)
+            if session is None or olm.is_device_blacklisted(device):
+                continue
+            messages[device_id] = olm._olm_encrypt(session, device, "m.room_key",
+                                                   key.content())
+        if not messages:
+            continue
+        method, path, data = nio.Api.to_device(client.access_token, "m.room.encrypted",
+                                               {"messages": {user_id: messages}},
+                                               str(uuid.uuid4()))
+        sent = await client._send(nio.ToDeviceResponse, method, path, data,
+                                  response_data=(None,))
+        if isinstance(sent, nio.ToDeviceResponse):
+            key.shared_with.update((user_id, d) for d in messages)
+            given.update(messages)
+    if given and hasattr(client, "kept_changed"):
+        client.kept_changed()
+    return len(given)
+
+
 class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
     """nio's client for a bot, which never shares a room key with someone the bot
     removed from the room (``removed_members``: room -> users; the runner adds them at
@@ -371,6 +475,16 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
         #: (``m.room.encryption`` in the invite's stripped state, which nio drops):
         #: :func:`prepare_invite_key` shares a room key only into these.
         self.encrypted_invites: set[str] = set()
+        #: Rooms whose room keys this bot keeps for members' later devices (the
+        #: wegwijzer sets it to its lanes): room id -> keep?
+        self.keeps_room_keys: Callable[[str], bool] = lambda room_id: False
+        #: room id -> session id -> :class:`KeptRoomKey` (only rooms kept, above)
+        self.kept_room_keys: dict[str, dict[str, KeptRoomKey]] = {}
+        #: Called with the users whose device list changed, after each key query
+        #: (:func:`query_keys`); a hook only takes note (it runs under the key lock).
+        self.devices_changed: list[Callable[[frozenset[str]], None]] = []
+        #: Where the kept keys live between starts (the runner's :class:`BotKeys`).
+        self.kept_store: BotKeys | None = None
 
     async def parse_body(self, transport_response: Any) -> dict[Any, Any]:
         body: dict[Any, Any] = await super().parse_body(transport_response)
@@ -390,6 +504,37 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
         super().load_store()
         if not loaded and FAST_STORE_COMMITS:
             store_commits(self, fast=True)
+        olm = self.olm
+        if olm is not None and not getattr(olm, "_busbaan_keeps", False):
+            # nio makes every outbound session here, and shares its key right after: a
+            # kept room's key is taken now, at message index 0, before anything is
+            # encrypted with it (nio has no hook for this; the method is wrapped on
+            # this client's own Olm machine only)
+            create = olm.create_outbound_group_session
+
+            def created(room_id: str) -> None:
+                create(room_id)
+                self._keep_room_key(room_id)
+
+            olm.create_outbound_group_session = created
+            olm._busbaan_keeps = True
+            if self.kept_store is not None:
+                self.kept_room_keys = self.kept_store.load_kept(self.device_id)
+
+    def kept_changed(self) -> None:
+        """Write the kept keys (after one was kept or given to a device)."""
+        if self.kept_store is not None and self.olm is not None:
+            self.kept_store.save_kept(self.device_id, self.kept_room_keys)
+
+    def _keep_room_key(self, room_id: str) -> None:
+        session = self.olm.outbound_group_sessions.get(room_id) if self.olm else None
+        if session is None or session.message_index != 0 or not self.keeps_room_keys(room_id):
+            return
+        kept = self.kept_room_keys.setdefault(room_id, {})
+        kept[session.id] = KeptRoomKey(room_id, session.id, session.session_key)
+        while len(kept) > KEPT_KEYS_PER_ROOM:
+            kept.pop(next(iter(kept)))
+        self.kept_changed()
 
     async def share_group_session(self, room_id: str,
                                   ignore_unverified_devices: bool = False) -> Any:
@@ -403,8 +548,18 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
                     room.invited_users.pop(user_id, None)
             resp = await super().share_group_session(room_id, ignore_unverified_devices)
             if not renew_room_key(self, room_id, gone):
+                self._note_shared(room_id)
                 return resp
         raise nio.LocalProtocolError(f"room key of {room_id} kept reaching removed members")
+
+    def _note_shared(self, room_id: str) -> None:
+        session = self.olm.outbound_group_sessions.get(room_id) if self.olm else None
+        if session is None:
+            return
+        key = self.kept_room_keys.get(room_id, {}).get(session.id)
+        if key is not None and not set(session.users_shared_with) <= key.shared_with:
+            key.shared_with.update(session.users_shared_with)
+            self.kept_changed()
 
 
 class BotKeys:
@@ -414,6 +569,7 @@ class BotKeys:
         self.store_dir = bot_dir / f"{name}-nio"
         self.secret_file = bot_dir / f"{name}.e2e-secret"
         self.backup_file = bot_dir / f"{name}.megolm-keys"
+        self.kept_file = bot_dir / f"{name}.lane-keys"
         self._user_id = user_id
         self._backed_up = -1  # number of room keys in the last backup (-1: none yet)
 
@@ -435,6 +591,44 @@ class BotKeys:
 
     def has_store(self, device_id: str) -> bool:
         return self.store_file(device_id).is_file()
+
+    # -- kept lane keys (small; written when a lane key is made or given) -------------
+
+    def _kept_cipher(self) -> Any:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        return AESGCM(hashlib.sha256(_KEPT_LABEL + b"\x00" + self.secret().encode()).digest())
+
+    def save_kept(self, device_id: str, kept: dict[str, dict[str, KeptRoomKey]]) -> None:
+        """Write ``kept`` for ``device_id`` (encrypted, 0600, atomically)."""
+        data = json.dumps({"device_id": device_id, "rooms": {
+            room: {sid: {"session_key": k.session_key,
+                         "shared_with": sorted([u, d] for u, d in k.shared_with)}
+                   for sid, k in sessions.items()}
+            for room, sessions in kept.items()}}).encode()
+        nonce = secrets.token_bytes(12)
+        _write_secret_file(self.kept_file,
+                           nonce + self._kept_cipher().encrypt(nonce, data, _KEPT_LABEL))
+
+    def load_kept(self, device_id: str) -> dict[str, dict[str, KeptRoomKey]]:
+        """The kept keys written for ``device_id`` (none: no file, another device's, or
+        unreadable — logged)."""
+        try:
+            raw = self.kept_file.read_bytes()
+        except FileNotFoundError:
+            return {}
+        try:
+            body = json.loads(self._kept_cipher().decrypt(raw[:12], raw[12:], _KEPT_LABEL))
+        except Exception as exc:
+            log.warning("bot.kept_keys_unreadable", path=str(self.kept_file),
+                        error=type(exc).__name__)
+            return {}
+        if body.get("device_id") != device_id:
+            return {}  # signed by another device of this bot: useless, never sent
+        return {room: {sid: KeptRoomKey(room, sid, str(k["session_key"]),
+                                        {(str(u), str(d)) for u, d in k["shared_with"]})
+                       for sid, k in sessions.items()}
+                for room, sessions in body.get("rooms", {}).items()}
 
     # -- key backup (runs in a thread: PBKDF2 and file I/O) ---------------------------
 
@@ -474,13 +668,16 @@ __all__ = [
     "ENCRYPTION_ALGORITHM",
     "BotClient",
     "BotKeys",
+    "KeptRoomKey",
     "encryption_state",
     "exchange_keys",
     "export_room_keys",
+    "key_recipients",
     "prepare_invite_key",
     "prepare_room_key",
     "query_keys",
     "renew_room_key",
+    "share_kept_keys",
     "store_commits",
     "with_encryption",
 ]

@@ -55,6 +55,7 @@ from busbaan.matrix.crypto import (
     prepare_room_key,
     query_keys,
     renew_room_key,
+    share_kept_keys,
 )
 from busbaan.matrix.dispatch import CommandContext, Dispatcher, Reply
 from busbaan.matrix.errors import check
@@ -240,6 +241,7 @@ class BotRunner:
                 request_timeout=60, pickle_key=self.keys.secret() if encryption else ""),
         )
         self.client.log_room = dispatcher.log_room  # one rule for naming rooms in logs
+        self.client.kept_store = self.keys  # kept lane keys between starts (lanekeys)
         self._backup_at = 0.0  # monotonic time of the last key backup
         self._keys_lock = asyncio.Lock()  # one key exchange at a time (sync loop, sends)
         self._upkeep: asyncio.Task[None] | None = None
@@ -1371,6 +1373,14 @@ class BotRunner:
             return
         self.client.removed_members.setdefault(room_id, set()).update(users)
         renew_room_key(self.client, room_id, users)
+
+    async def share_kept_keys(self, room_id: str, user_id: str) -> int:
+        """Give ``user_id``'s devices this bot's kept room keys of ``room_id`` that they
+        lack (:func:`~busbaan.matrix.crypto.share_kept_keys`, under the key lock);
+        how many devices got keys."""
+        if self.client.olm is None:
+            return 0
+        return await share_kept_keys(self.client, room_id, user_id, self._keys_lock)
 
     async def members_known(self, room_id: str, user_ids: Iterable[str],
                             timeout: float = 10.0, interval: float = 0.1) -> bool:

@@ -44,6 +44,7 @@ class E2EStack:
     base: Path
     service: Service | None = None
     people: list[Person] = field(default_factory=list)
+    passwords: dict[str, str] = field(default_factory=dict)
 
     async def start(self) -> Service:
         from busbaan.routing import demo_map_path
@@ -67,8 +68,10 @@ class E2EStack:
     async def person(self, organisation: str, role: str, *, encrypted: bool = True) -> Person:
         """A professional in the directory at a syncing client (encrypting by default)."""
         localpart = f"e-{organisation}-{secrets.token_hex(4)}"
-        creds = await self.hs.register(localpart, new_password())
+        password = new_password()
+        creds = await self.hs.register(localpart, password)
         assert creds.access_token and creds.device_id, creds
+        self.passwords[creds.user_id] = password
         engine = make_engine(self.db_url)
         try:
             DirectoryRepository(engine).upsert(
@@ -80,13 +83,29 @@ class E2EStack:
             await self.service.casus.refresh_directory(force=True)
         store = self.base / "clients" / localpart
         store.mkdir(parents=True)
-        client = nio.AsyncClient(self.hs.url, creds.user_id, device_id=creds.device_id,
+        return await self._started(creds.user_id, str(creds.device_id), creds.access_token,
+                                   store, encrypted)
+
+    async def new_device(self, person: Person) -> Person:
+        """``person`` logs in once more (password login: a new device with new keys, as
+        a professional's second Element), at an encrypting syncing client."""
+        localpart = person.user_id.split(":", 1)[0][1:]
+        creds = await self.hs.admin.login(localpart, self.passwords[person.user_id])
+        assert creds.access_token and creds.device_id, creds
+        store = self.base / "clients" / f"{localpart}-{creds.device_id}"
+        store.mkdir(parents=True)
+        return await self._started(creds.user_id, str(creds.device_id), creds.access_token,
+                                   store, True)
+
+    async def _started(self, user_id: str, device_id: str, token: str, store: Path,
+                       encrypted: bool) -> Person:
+        client = nio.AsyncClient(self.hs.url, user_id, device_id=device_id,
                                  store_path=str(store),
                                  config=nio.AsyncClientConfig(encryption_enabled=encrypted,
                                                               store_sync_tokens=False))
-        client.restore_login(creds.user_id, creds.device_id, creds.access_token)
+        client.restore_login(user_id, device_id, token)
         assert (client.olm is not None) == encrypted
-        p = Person(creds.user_id, client)
+        p = Person(user_id, client)
         await p.start()
         self.people.append(p)
         return p
