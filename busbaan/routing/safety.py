@@ -276,6 +276,7 @@ class _File(BaseModel):
     causes: _Causes | None = None
     topic: _Topic | None = None
     things: _CueList | None = None
+    ways: _CueList | None = None
     conditions: _Conditions | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
     desks: tuple[str, ...] = ()
@@ -620,6 +621,10 @@ class SafetySignals:
     #: Nouns that are a thing after a definite article and an act otherwise ("de trap"
     #: is the staircase, "een trap" the kick), folded as written: see :func:`_things`.
     things: frozenset[str] = frozenset()
+    #: Session 22 (cues): nouns of a way one moves along ("trap", "straat", "gang"),
+    #: folded as written: a particle right after one is a direction, no verb's
+    #: particle (:func:`_ways`).
+    ways: frozenset[str] = frozenset()
     #: Nouns of a lasting condition ("stoornis", "disorder"; lemmas) and the words that
     #: keep such a condition acute ("acute"; folded as written): see :func:`_conditions`.
     conditions: tuple[str, ...] = ()
@@ -976,6 +981,8 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.topic else frozenset(),
                          things=frozenset(fold(c) for c in parsed.things.cues)
                          if parsed.things else frozenset(),
+                         ways=frozenset(fold(c) for c in parsed.ways.cues)
+                         if parsed.ways else frozenset(),
                          conditions=tuple(w for c in parsed.conditions.cues for w in _words(c))
                          if parsed.conditions else (),
                          acute=frozenset(fold(c) for c in parsed.conditions.acute)
@@ -1410,7 +1417,7 @@ class _Question:
 
     __slots__ = ("_covered", "_exact", "_extra", "_heads", "_lacks", "_owners", "_where",
                  "blocked", "clause", "covers", "idioms", "owned", "present", "quoted",
-                 "reading", "surface", "things", "toks")
+                 "reading", "surface", "things", "toks", "ways")
 
     def __init__(self, question: str, spelling: Sequence[str] = ()) -> None:
         words = _words_of(question, tuple(spelling))
@@ -1439,6 +1446,9 @@ class _Question:
         #: Positions of a noun that is a thing here, not an act (:func:`_things`), set by
         #: :func:`detect`: no one-word cue reads it.
         self.things: frozenset[int] = frozenset()
+        #: Positions of a particle that is a direction after a way (:func:`_ways`), set
+        #: by :func:`detect`: it makes no separable verb.
+        self.ways: frozenset[int] = frozenset()
         #: Positions of a negation inside a cue that holds it (:func:`_owned`), set by
         #: :func:`detect`: it is that cue's, and negates nothing before it.
         self.owned: frozenset[int] = frozenset()
@@ -2385,7 +2395,9 @@ def _separable(q: _Question, at: int) -> str:
     end = at + 1
     while end < len(toks) and toks[end][0].isalnum() and surface[end] not in _CLAUSE_END:
         end += 1
-    last = surface[end - 1] if end - 1 > at and end - 1 not in q.idioms else ""
+    last = (surface[end - 1] if end - 1 > at and end - 1 not in q.idioms | q.ways
+            else "")
+    # (s22, cues: a particle after a way is a direction, "duwde me de trap af")
     # (a word inside an idiom is no particle: "pakt af en toe geld"; s10, safety20)
     if last in PARTICLES and simplemma.is_known(last + toks[at], lang="nl"):
         return last
@@ -2393,7 +2405,8 @@ def _separable(q: _Question, at: int) -> str:
     # with a preposition may follow the particle (ANS 'uitloop': a prepositional phrase
     # after the end of the verb's cluster), so the particle is the last word before it
     for i in range(at + 2, end - 1):
-        if (surface[i] in PARTICLES and surface[i + 1] in _EXTRAPOSED and i not in q.idioms
+        if (surface[i] in PARTICLES and surface[i + 1] in _EXTRAPOSED
+                and i not in q.idioms | q.ways
                 and simplemma.is_known(surface[i] + toks[at], lang="nl")):
             return str(surface[i])
     return ""
@@ -2604,6 +2617,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                  | _conditions(signals, q) | _since(q) | _settled_now(signals, q)
                  | _thing_switched_off(q) | unread)
     q.things = _things(signals, q)
+    q.ways = _ways(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
@@ -4011,6 +4025,29 @@ def _things(signals: SafetySignals, q: _Question) -> frozenset[int]:
             continue
         if q.surface[at - 1] in DEFINITE or (
                 at > 1 and q.surface[at - 2] in DEFINITE and q.surface[at - 1].endswith("e")):
+            out.add(at)
+    return frozenset(out)
+
+
+#: The particles that also follow a noun as a postposition of direction (ANS,
+#: achterzetsels: "de trap af", "de berg op", "de straat uit", "de gang door").
+_POSTPOSITIONS = frozenset(["af", "op", "uit", "in", "door", "over", "langs", "rond", "om"])
+
+
+def _ways(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of a particle that is a direction (session 22, cues; retired h42-050
+    "Mijn vriend duwde me vannacht de trap af"): a postposition (:data:`_POSTPOSITIONS`)
+    right after a noun of ``signals.ways`` with an article or a possessive before it
+    ("de trap af", "zijn trap op") tells where the act moves its object (ANS,
+    achterzetsels), so it makes no separable verb of the verb before it: "duwde ... de
+    trap af" is "duwen", as "duwde me van de trap" is, not "afduwen". A particle after
+    another noun is read as before ("slaat de deur dicht", "zet de stroom af")."""
+    out: set[int] = set()
+    for at, word in enumerate(q.surface):
+        if word not in _POSTPOSITIONS or at < 2 or q.surface[at - 1] not in signals.ways:
+            continue
+        before = q.surface[at - 2]
+        if before in DEFINITE or before in POSSESSIVES["de"]:
             out.add(at)
     return frozenset(out)
 
