@@ -1691,7 +1691,20 @@ def _participle(word: str) -> bool:
     voltooid deelwoord)."""
     if word.startswith("ge") and len(word) > 4:
         return True
-    return any(word.startswith(p + "ge") and len(word) > len(p) + 4 for p in PARTICLES)
+    if any(word.startswith(p + "ge") and len(word) > len(p) + 4 for p in PARTICLES):
+        return True
+    # s22 (cues; retired h40-027 "meter verzegeld"): a verb with an unstressed prefix
+    # takes no "ge-" (ANS, voltooid deelwoord: "verzegeld", "ontkoppeld", "betaald"); a
+    # weak verb's participle ends in -d, or in -t after a voiceless stem ('t kofschip:
+    # "verstopt"), where a present in -t ends a voiced stem ("vertelt" is none)
+    prefix = next((p for p in _UNSTRESSED if word.startswith(p)), None)
+    if prefix is None or len(word) < len(prefix) + 4:
+        return False
+    return word.endswith("d") or (word.endswith("t") and word[-2] in "tkfschp")
+
+
+#: The unstressed verb prefixes that take no "ge-" in the participle (ANS).
+_UNSTRESSED = ("ver", "ont", "be", "her", "er")
 
 
 def _telegraphic(participle: str, q: _Question) -> Iterable[int]:
