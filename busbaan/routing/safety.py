@@ -1823,6 +1823,13 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # cue holding it reads as its own negates that cue's verb, also when the time
             # comes after it (a learner's word order), as after "niet" (below)
             break
+        if (tok in _DISJUNCTIONS and i == start - 1 and start >= 3
+                and any(toks[j] in NOUN_NEGATIONS for j in range(max(0, start - 4), start - 2))):
+            # s22 (cues; outside25 o25-21 "Geen ontruiming of afsluiting"): "geen"/"no"
+            # before nouns joined by "of"/"or" denies each of them (ANS: nevenschikking
+            # onder één ontkenning; "no eviction or cut-off" is neither); "en"/"and" is
+            # left out ("geen werk en ontruiming dreigt" joins clauses as well as nouns)
+            return True
         if tok in NEGATIONS:
             # s13 (safety32; retired h13-026 "geen slaapplek vanacht"): "geen"/"no" is the
             # determiner of the noun after it (ANS, 'geen' als lidwoord); with a word between,
@@ -1885,6 +1892,11 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # that cue's verb, not the words before it
             return i not in q.owned
     return False
+
+
+#: Conjunctions of a disjunction ("geen X of Y", "no X or Y"): one negation before the
+#: first noun denies both (ANS; any English grammar).
+_DISJUNCTIONS = frozenset(["of", "noch", "or", "nor"])
 
 
 #: English subject pronouns: English puts no subject after a lexical verb, so one after
@@ -2460,6 +2472,15 @@ def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
             # an English reflexive object stands right after its verb (any English
             # grammar), and the verb then harms no one else
             out[at] = ""
+            continue
+        if (surface[at] == tok and at >= 2 and surface[at - 1] == "te"
+                and surface[at - 2] in PARTICLES and at - 2 not in q.idioms | q.ways
+                and tok.endswith("n") and simplemma.is_known(surface[at - 2] + tok, lang="nl")):
+            # s22 (cues; outside25 o25-08 "dreigt de ruiten in te slaan"): "te" stands
+            # between a separable verb's particle and its infinitive (ANS: "in te slaan"
+            # is "inslaan"), so the infinitive is that other verb, as an inflected one
+            # with its particle at the end of the clause is ("slaat de ruiten in")
+            out[at] = str(surface[at - 2])
             continue
         if not tok[0].isalnum() or surface[at] == tok or not tok.endswith("n"):
             continue  # not an inflected verb (a Dutch verb's lemma ends in -n)
