@@ -54,9 +54,23 @@ def test_a_push_down_the_stairs_told_with_the_direction_after_the_way_is_violenc
 
 
 @pytest.mark.parametrize("text", [
+    "mijn vriend stompte me gisteren",
+    "mijn vriend smeet me tegen de muur",
+    "mijn vriend gooide me tegen de kast",
+])
+def test_a_punch_or_a_throw_with_the_person_as_object_is_violence_in_any_tense(
+        shipped: SafetySignals, text: str) -> None:
+    """Punching and throwing the person (Meldcode, fysiek geweld), read by their lemma in
+    the past as in the present."""
+    assert "partner_violence" in families(shipped, text)
+
+
+@pytest.mark.parametrize("text", [
     "mijn vriend liep de trap af en ging weg",      # a way, no act against a person
     "hij gooit de tas de trap af",                  # a thing thrown
     "mijn vriend slaat de deur dicht en gaat weg",  # a particle after another noun
+    "mijn man stompt op de deur",                   # knocking, no person hit
+    "mijn vriend gooide de bal tegen de muur",      # a ball thrown
 ])
 def test_a_direction_after_a_way_makes_no_act_of_violence_by_itself(
         shipped: SafetySignals, text: str) -> None:
