@@ -246,7 +246,8 @@ def test_weeks_before_over_are_no_topic(shipped: SafetySignals) -> None:
     """A topic cue is read word by word, so no topic is "week": "al weken nadenkt over
     hoe hij een einde aan zijn leven kan maken" is a plan, not a text (probe-042; the
     first try with "theme week" lost it)."""
-    text = "Patiënt vertelt dat hij al weken nadenkt over hoe hij een einde aan zijn leven kan maken."
+    text = ("Patiënt vertelt dat hij al weken nadenkt over hoe hij een einde aan zijn leven "
+            "kan maken.")
     assert "suicide" in families(shipped, text)
 
 
