@@ -276,6 +276,7 @@ class _File(BaseModel):
     causes: _Causes | None = None
     topic: _Topic | None = None
     things: _CueList | None = None
+    ways: _CueList | None = None
     conditions: _Conditions | None = None
     families: tuple[_Family, ...] = Field(min_length=1)
     desks: tuple[str, ...] = ()
@@ -620,6 +621,10 @@ class SafetySignals:
     #: Nouns that are a thing after a definite article and an act otherwise ("de trap"
     #: is the staircase, "een trap" the kick), folded as written: see :func:`_things`.
     things: frozenset[str] = frozenset()
+    #: Session 22 (cues): nouns of a way one moves along ("trap", "straat", "gang"),
+    #: folded as written: a particle right after one is a direction, no verb's
+    #: particle (:func:`_ways`).
+    ways: frozenset[str] = frozenset()
     #: Nouns of a lasting condition ("stoornis", "disorder"; lemmas) and the words that
     #: keep such a condition acute ("acute"; folded as written): see :func:`_conditions`.
     conditions: tuple[str, ...] = ()
@@ -976,6 +981,8 @@ def parse_signals(raw: object, source: str) -> SafetySignals:
                          if parsed.topic else frozenset(),
                          things=frozenset(fold(c) for c in parsed.things.cues)
                          if parsed.things else frozenset(),
+                         ways=frozenset(fold(c) for c in parsed.ways.cues)
+                         if parsed.ways else frozenset(),
                          conditions=tuple(w for c in parsed.conditions.cues for w in _words(c))
                          if parsed.conditions else (),
                          acute=frozenset(fold(c) for c in parsed.conditions.acute)
@@ -1410,7 +1417,7 @@ class _Question:
 
     __slots__ = ("_covered", "_exact", "_extra", "_heads", "_lacks", "_owners", "_where",
                  "blocked", "clause", "covers", "idioms", "owned", "present", "quoted",
-                 "reading", "surface", "things", "toks")
+                 "reading", "surface", "things", "toks", "ways")
 
     def __init__(self, question: str, spelling: Sequence[str] = ()) -> None:
         words = _words_of(question, tuple(spelling))
@@ -1439,6 +1446,9 @@ class _Question:
         #: Positions of a noun that is a thing here, not an act (:func:`_things`), set by
         #: :func:`detect`: no one-word cue reads it.
         self.things: frozenset[int] = frozenset()
+        #: Positions of a particle that is a direction after a way (:func:`_ways`), set
+        #: by :func:`detect`: it makes no separable verb.
+        self.ways: frozenset[int] = frozenset()
         #: Positions of a negation inside a cue that holds it (:func:`_owned`), set by
         #: :func:`detect`: it is that cue's, and negates nothing before it.
         self.owned: frozenset[int] = frozenset()
@@ -1681,7 +1691,20 @@ def _participle(word: str) -> bool:
     voltooid deelwoord)."""
     if word.startswith("ge") and len(word) > 4:
         return True
-    return any(word.startswith(p + "ge") and len(word) > len(p) + 4 for p in PARTICLES)
+    if any(word.startswith(p + "ge") and len(word) > len(p) + 4 for p in PARTICLES):
+        return True
+    # s22 (cues; retired h40-027 "meter verzegeld"): a verb with an unstressed prefix
+    # takes no "ge-" (ANS, voltooid deelwoord: "verzegeld", "ontkoppeld", "betaald"); a
+    # weak verb's participle ends in -d, or in -t after a voiceless stem ('t kofschip:
+    # "verstopt"), where a present in -t ends a voiced stem ("vertelt" is none)
+    prefix = next((p for p in _UNSTRESSED if word.startswith(p)), None)
+    if prefix is None or len(word) < len(prefix) + 4:
+        return False
+    return word.endswith("d") or (word.endswith("t") and word[-2] in "tkfschp")
+
+
+#: The unstressed verb prefixes that take no "ge-" in the participle (ANS).
+_UNSTRESSED = ("ver", "ont", "be", "her", "er")
 
 
 def _telegraphic(participle: str, q: _Question) -> Iterable[int]:
@@ -1800,6 +1823,13 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # cue holding it reads as its own negates that cue's verb, also when the time
             # comes after it (a learner's word order), as after "niet" (below)
             break
+        if (tok in _DISJUNCTIONS and i == start - 1 and start >= 3
+                and any(toks[j] in NOUN_NEGATIONS for j in range(max(0, start - 4), start - 2))):
+            # s22 (cues; outside25 o25-21 "Geen ontruiming of afsluiting"): "geen"/"no"
+            # before nouns joined by "of"/"or" denies each of them (ANS: nevenschikking
+            # onder één ontkenning; "no eviction or cut-off" is neither); "en"/"and" is
+            # left out ("geen werk en ontruiming dreigt" joins clauses as well as nouns)
+            return True
         if tok in NEGATIONS:
             # s13 (safety32; retired h13-026 "geen slaapplek vanacht"): "geen"/"no" is the
             # determiner of the noun after it (ANS, 'geen' als lidwoord); with a word between,
@@ -1862,6 +1892,11 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             # that cue's verb, not the words before it
             return i not in q.owned
     return False
+
+
+#: Conjunctions of a disjunction ("geen X of Y", "no X or Y"): one negation before the
+#: first noun denies both (ANS; any English grammar).
+_DISJUNCTIONS = frozenset(["of", "noch", "or", "nor"])
 
 
 #: English subject pronouns: English puts no subject after a lexical verb, so one after
@@ -2385,7 +2420,9 @@ def _separable(q: _Question, at: int) -> str:
     end = at + 1
     while end < len(toks) and toks[end][0].isalnum() and surface[end] not in _CLAUSE_END:
         end += 1
-    last = surface[end - 1] if end - 1 > at and end - 1 not in q.idioms else ""
+    last = (surface[end - 1] if end - 1 > at and end - 1 not in q.idioms | q.ways
+            else "")
+    # (s22, cues: a particle after a way is a direction, "duwde me de trap af")
     # (a word inside an idiom is no particle: "pakt af en toe geld"; s10, safety20)
     if last in PARTICLES and simplemma.is_known(last + toks[at], lang="nl"):
         return last
@@ -2393,7 +2430,8 @@ def _separable(q: _Question, at: int) -> str:
     # with a preposition may follow the particle (ANS 'uitloop': a prepositional phrase
     # after the end of the verb's cluster), so the particle is the last word before it
     for i in range(at + 2, end - 1):
-        if (surface[i] in PARTICLES and surface[i + 1] in _EXTRAPOSED and i not in q.idioms
+        if (surface[i] in PARTICLES and surface[i + 1] in _EXTRAPOSED
+                and i not in q.idioms | q.ways
                 and simplemma.is_known(surface[i] + toks[at], lang="nl")):
             return str(surface[i])
     return ""
@@ -2434,6 +2472,15 @@ def _by_excluded(family: Family, q: _Question) -> dict[int, str]:
             # an English reflexive object stands right after its verb (any English
             # grammar), and the verb then harms no one else
             out[at] = ""
+            continue
+        if (surface[at] == tok and at >= 2 and surface[at - 1] == "te"
+                and surface[at - 2] in PARTICLES and at - 2 not in q.idioms | q.ways
+                and tok.endswith("n") and simplemma.is_known(surface[at - 2] + tok, lang="nl")):
+            # s22 (cues; outside25 o25-08 "dreigt de ruiten in te slaan"): "te" stands
+            # between a separable verb's particle and its infinitive (ANS: "in te slaan"
+            # is "inslaan"), so the infinitive is that other verb, as an inflected one
+            # with its particle at the end of the clause is ("slaat de ruiten in")
+            out[at] = str(surface[at - 2])
             continue
         if not tok[0].isalnum() or surface[at] == tok or not tok.endswith("n"):
             continue  # not an inflected verb (a Dutch verb's lemma ends in -n)
@@ -2604,6 +2651,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                  | _conditions(signals, q) | _since(q) | _settled_now(signals, q)
                  | _thing_switched_off(q) | unread)
     q.things = _things(signals, q)
+    q.ways = _ways(signals, q)
     q.covers = _phrasal_index(signals)
     minor = ((age < ADULT_AGE) if age is not None else _says_minor(signals, q)) or (
         _minor_in_question(question))
@@ -4011,6 +4059,29 @@ def _things(signals: SafetySignals, q: _Question) -> frozenset[int]:
             continue
         if q.surface[at - 1] in DEFINITE or (
                 at > 1 and q.surface[at - 2] in DEFINITE and q.surface[at - 1].endswith("e")):
+            out.add(at)
+    return frozenset(out)
+
+
+#: The particles that also follow a noun as a postposition of direction (ANS,
+#: achterzetsels: "de trap af", "de berg op", "de straat uit", "de gang door").
+_POSTPOSITIONS = frozenset(["af", "op", "uit", "in", "door", "over", "langs", "rond", "om"])
+
+
+def _ways(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of a particle that is a direction (session 22, cues; retired h42-050
+    "Mijn vriend duwde me vannacht de trap af"): a postposition (:data:`_POSTPOSITIONS`)
+    right after a noun of ``signals.ways`` with an article or a possessive before it
+    ("de trap af", "zijn trap op") tells where the act moves its object (ANS,
+    achterzetsels), so it makes no separable verb of the verb before it: "duwde ... de
+    trap af" is "duwen", as "duwde me van de trap" is, not "afduwen". A particle after
+    another noun is read as before ("slaat de deur dicht", "zet de stroom af")."""
+    out: set[int] = set()
+    for at, word in enumerate(q.surface):
+        if word not in _POSTPOSITIONS or at < 2 or q.surface[at - 1] not in signals.ways:
+            continue
+        before = q.surface[at - 2]
+        if before in DEFINITE or before in POSSESSIVES["de"]:
             out.add(at)
     return frozenset(out)
 

