@@ -30,6 +30,7 @@ from busbaan.matrix.crypto import with_encryption
 from busbaan.matrix.dispatch import CommandContext, Reply, command
 from busbaan.matrix.errors import MatrixError, check
 from busbaan.matrix.reply import esc
+from busbaan.routing import MAX_QUESTION_CHARS
 from busbaan.store.wegwijzer_repo import LaneRepository
 from busbaan.wegwijzer import (
     AnswerRecord,
@@ -401,7 +402,16 @@ class LaneDesk:
         """The question (first), the notice naming the service, the intake announcement
         (``asker``: the Matrix ID; the room names them, the store does not)."""
         client_lang = "nl"  # lane rooms are shared with the team: Dutch
-        if question is not None:
+        cut = question is not None and len(question) >= MAX_QUESTION_CHARS
+        if question is not None and cut:
+            # outside26: a question longer than the router reads went in cut off mid-word,
+            # with nothing to tell the team that more was asked than they see
+            head = (f"Vraag van {asker} (ingekort: de wegwijzer las alleen de eerste "
+                    f"{MAX_QUESTION_CHARS} tekens; {asker}: zet hier wat verderop stond, als "
+                    "het ertoe doet)")
+            body = f"{head}:\n\n{question}…"
+            html = f"<p>{esc(head)}:</p><blockquote>{esc(question)}…</blockquote>"
+        elif question is not None:
             body = f"Vraag van {asker}:\n\n{question}"
             html = f"<p>Vraag van {esc(asker)}:</p><blockquote>{esc(question)}</blockquote>"
         elif unread:
@@ -417,7 +427,7 @@ class LaneDesk:
         await self.bot.runner.notice(lane.room_id, kind="lane.question", body=body, html=html,
                                      data={"lane_id": lane.lane_id,
                                            "carried": question is not None,
-                                           "unread": unread},
+                                           "cut": cut, "unread": unread},
                                      mentions=(asker,))
         target = format_duration(lane.target_minutes * 60, client_lang)
         opened = (f"Deze baan loopt naar {service_name} ({org_name}), geopend via de wegwijzer. "

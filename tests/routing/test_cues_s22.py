@@ -31,8 +31,9 @@ def weak(signals: SafetySignals, text: str) -> list[str]:
 
 
 def test_the_shipped_file_is_this_sessions() -> None:
-    """A change to the safety file bumps its version (the lead's rule)."""
-    assert load_signals().version == "2026-12-20.cues"
+    """A change to the safety file bumps its version (the lead's rule): this session's
+    changes carry 2026-12-20 or later (a later merge or session bumps it again)."""
+    assert load_signals().version >= "2026-12-20."
 
 
 # ------------------------------------------------------- a way and its direction
