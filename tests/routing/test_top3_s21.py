@@ -55,11 +55,12 @@ def unseen() -> dict[str, Router]:
 #: Session 22: moved by retiring s55-s58 into examples (strict xfails, with the cause;
 #: each passes without the four files, and fails the same with the old calibration).
 DRIFT22 = {
-    "h48-088": ("since s55-s58 are examples (session 22; it passes without the four "
-                "files): the suicide ⚠ is no longer told from the examples (no ⚠)"),
-    "h54-076": ("since s55-s58 are examples (session 22; it passes without the four "
-                "files): on the weak reading GGD Vangnet is first (the specialist GGZ "
-                "third), not the ordinary answer"),
+    "h48-088": ("since s55-s58 are examples (session 22; together: it passes without the "
+                "four files, fails without any one): the suicide ⚠ is no longer told from "
+                "the examples (no ⚠)"),
+    "h54-076": ("since s55-s58 are examples (session 22; together: it passes without the "
+                "four files, fails without any one): on the weak reading GGD Vangnet is "
+                "first (the specialist GGZ third), not the ordinary answer"),
 }
 
 
