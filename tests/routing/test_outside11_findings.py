@@ -73,10 +73,14 @@ def test_danger_described_puts_the_safety_service_first(
 NEAR_MISSES_WORK = [
     ("o11-16", "poh-ggz"),      # English "not suicidal at all, just a bit down"
     ("o11-18", "raadslieden"),  # "dood- en doodmoe van al die brieven"
-    # bullied, will not go to school: a strict xfail since s43-s46 (OKT 890 over
-    # leerplicht 889); passes again since s47-s50 are examples (session 20; without
-    # s50 it fails again)
-    ("o11-21", "leerplicht"),
+    # bullied, will not go to school: the key expects the Ouder- en Kindteam, leerplicht
+    # is only acceptable. The test asked for leerplicht first, which held on a tie: a
+    # strict xfail since s43-s46 (OKT 890 over leerplicht 889), passing since s47-s50
+    # (session 20); since s55-s58 are examples (session 22) OKT 890, leerplicht 889 again
+    # (without the four files a tie at 889, leerplicht listed first; without any one of
+    # them OKT first). The first asked is now the key's expected service, on a one-point
+    # margin that a retirement can flip back.
+    ("o11-21", "okt"),
     ("o11-22", "jongerenloket"),  # "niet verslaafd ofzo", a phone-contract debt (schuldhulp 2nd)
 ]
 
@@ -213,12 +217,13 @@ def test_cutting_oneself_on_the_kitchen_counter_is_no_suicide(demo_router: Route
     assert _signals(answer) == [] and _top(answer, 1) == ["wmo-hulpmiddelen"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "since s43-s46 are examples (session 19; it passes without s44): Veilig Thuis first "
-    "(821, no ⚠) by one point over the Ouder- en Kindteam (820)"))
 def test_siblings_fighting_while_playing_goes_to_the_parent_team(demo_router: Router) -> None:
     """o11-17: 'hoe leer ik ze ruzie op te lossen' is the Ouder- en Kindteam's.
-    (outside11 found Veilig Thuis first, OKT 2nd; it passes since router17's merge.)"""
+    (outside11 found Veilig Thuis first, OKT 2nd; it passes since router17's merge.) A
+    strict xfail since s43-s46 were retired (session 19: Veilig Thuis first, 821, no ⚠,
+    by one point over OKT); plain again since s56's questions are examples (session 22:
+    OKT 826, Veilig Thuis 821; without asked-heldout56 they tie at 822, Veilig Thuis
+    listed first)."""
     assert _top(demo_router.route(_q("o11-17")), 1) == ["okt"]
 
 

@@ -29,11 +29,17 @@ from busbaan.routing.text import asked_sentences, priority_words, words
 
 PROBES = read_jsonl("probes-s14-router31.jsonl")
 #: Probes the router still gets wrong, with the cause (strict: they fail today).
-#: r31-03 passes since s51's questions are examples (session 21: without asked-heldout51
+#: r31-03 passed since s51's questions are examples (session 21: without asked-heldout51
 #: it fails again), on a tie: Wmo transport and Veilig Thuis score 845 each and Wmo
 #: transport is listed first (it was: Veilig Thuis first without a safety signal on an
 #: old woman who wants to visit her sister, the safety desk's examples as a filler).
+#: Session 22: a strict xfail again (below), by s57's examples.
 OPEN: dict[str, str] = {
+    # session 22: s55-s58 retired into examples
+    "r31-03": ("since s57's questions are examples (session 22; it passes without "
+               "asked-heldout57, on the tie above): a false ⚠ read from the examples "
+               "(elder_abuse, Veilig Thuis 845, cue 'examples') on an old woman who wants "
+               "to visit her sister, Wmo transport second (844)"),
     # session 17: since s36-s38 were retired into examples, the age band (70, 79) and the
     # new AOW examples outweigh the stated priority ("het belangrijkste is ..."): the
     # priority lifts its clause's words, the examples of svb-aow-aio vote for the age

@@ -146,11 +146,20 @@ def test_probe_in_top_three(router: Router, key: str) -> None:
 
 @pytest.mark.xfail(strict=True, reason=(
     "other causes: p25-05 'niet in de klas verschijnt' is not related to school absence "
-    "(wording); p25-09 'zonder loon' is not related to volunteering and 'die pakken we "
-    "zelf op' (the writer handles it) is not read"))
-@pytest.mark.parametrize("key", ["p25-05", "p25-09"])
+    "(wording)"))
+@pytest.mark.parametrize("key", ["p25-05"])
 def test_probe_first_not_yet(router: Router, key: str) -> None:
     q = PROBES[key]
+    assert router.route(q["question"], q["context"]).results[0].service_id in q["expected"]
+
+
+def test_unpaid_work_reaches_the_volunteer_desk_first(router: Router) -> None:
+    """p25-09: the volunteer desk first. A strict xfail until s55-s58 were retired into
+    example files (session 22: 'zonder loon' was not related to volunteering and 'die
+    pakken we zelf op', the writer handles it, is not read); it passes since s55's
+    questions are examples (without asked-heldout55 Thuisadministratie is first again,
+    852 before 849): the volunteer desk 866, Thuisadministratie second (852)."""
+    q = PROBES["p25-09"]
     assert router.route(q["question"], q["context"]).results[0].service_id in q["expected"]
 
 
