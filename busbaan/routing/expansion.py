@@ -593,6 +593,7 @@ class ExampleIndex:
         self, query: Mapping[str, float], *, alternatives: Sequence[Alternatives] = (),
         neighbours: int = NEIGHBOURS,
         held: Mapping[int, tuple[frozenset[int], float]] | None = None,
+        withheld: dict[int, tuple[float, float]] | None = None,
     ) -> tuple[dict[int, float], dict[int, dict[str, float]], dict[int, float]]:
         """:meth:`scores`, and per service its examples' share of the summed score of
         the question's ``neighbours`` best-matching examples over all services (an
@@ -600,7 +601,10 @@ class ExampleIndex:
         neighbourhood among the example questions is that service's.
         ``held``: per service, example numbers and a share: they vote for it only when
         they hold at least that share of the neighbourhood (the question is told as they
-        are); otherwise the service votes with its other examples."""
+        are); otherwise the service votes with its other examples.
+        ``withheld``: filled, per service whose held examples did not vote, with the
+        share of the neighbourhood they hold and the score its examples would have given
+        it had they all voted."""
         per_example = self._per_example(query, alternatives)
         owners = self._owners
         # the services in the order their first matching example came (as matches)
@@ -608,15 +612,21 @@ class ExampleIndex:
         matched = set(per_example)
         nearest = heapq.nlargest(neighbours, per_example.items(), key=itemgetter(1))
         total = sum(value for _, value in nearest)
+        sums = {doc: sum(value for number, value in nearest if number in numbers)
+                for doc, (numbers, _) in (held or {}).items()}
         shut = {doc: numbers for doc, (numbers, share) in (held or {}).items()
-                if total <= 0.0 or sum(value for number, value in nearest
-                                        if number in numbers) < share * total}
+                if total <= 0.0 or sums[doc] < share * total}
         out: dict[int, float] = {}
         evidence: dict[int, dict[str, float]] = {}
         parts: dict[int, dict[str, float]] = {}
         for doc in docs:
             numbers = tuple(self._examples_of[doc] & matched if doc not in shut
                             else (self._examples_of[doc] & matched) - shut[doc])
+            if withheld is not None and doc in shut:
+                every = sorted(map(per_example.__getitem__, self._examples_of[doc] & matched),
+                               reverse=True)[:TOP_K]
+                withheld[doc] = (sums[doc] / total if total > 0.0 else 0.0,
+                                 sum(v * w for v, w in zip(every, _RANKS, strict=False)))
             if not numbers:
                 continue
             found = sorted(zip(map(per_example.__getitem__, numbers), numbers, strict=True),

@@ -376,6 +376,18 @@ class Tuning:
     #: worse on the same cases.
     desk_open_share: float = 0.15
     desk_neighbours: int = 20
+    #: Session 22 (desk3; docs/notes/2026-12-20s22-desk3.md): a safety service the gate
+    #: held back (a desk, or one holding back its danger examples) on a question no
+    #: safety signal was read in (strong, weak or told from the examples) takes the third
+    #: place, never a higher one, when its held examples hold at least this share of the
+    #: question's nearest (under :attr:`desk_open_share` and :attr:`danger_open_share`,
+    #: which would open it) and with them it would have scored as the third answer does:
+    #: a danger told in words the safety file does not read, like the service's danger
+    #: questions but not enough to open it (:meth:`Router._held_in_third`). Retired pool
+    #: at 07e3ade, by session: 6 of the 23 dangers without their service in the top 3
+    #: had it there with the gate off; their held shares 0.044-0.137, five at 0.107 or
+    #: more. None: off.
+    held_third_share: float | None = 0.10
     #: Session 16 (dangerex): a safety service that is no desk (GGD Vangnet, specialist
     #: GGZ, the police, the youth shelter access) holds back its danger examples
     #: (:func:`danger_examples`: an overdose, a psychosis, a neighbour not seen for
@@ -1028,10 +1040,12 @@ class Router:
         held = {doc: (numbers, self.tuning.desk_open_share if s in self.desks
                       else self.tuning.danger_open_share)
                 for s, (doc, numbers) in self._held.items() if s not in opened}
-        raw, evidence, text = self._scores(question, query, held)
+        withheld: dict[int, tuple[float, float]] = {}
+        raw, evidence, text = self._scores(question, query, held, withheld)
         self._not_the_denied(raw, query)
         figurative = figurative_parts(self.safety, question)
         if figurative:
+            withheld = {}  # a figure of speech is no evidence of a danger
             self._figures_are_no_danger(raw, evidence, text, question, who, figurative,
                                         held)
         plain = dict(raw) if learned and signals else None
@@ -1077,6 +1091,8 @@ class Router:
         ranked, caution, weak_whys = self._weak_in_top(
             ranked, tuple(s for s in signals if s.weak), who, lang)
         ranked = self._read_in_top(ranked, strong + tuple(s for s in signals if s.weak), who)
+        if not signals and not strong:
+            ranked = self._held_in_third(ranked, withheld, who)
         # A weak signal whose service a strong one already put first adds nothing but a
         # second, possibly wrong reason (a child's bruises read as partner violence).
         first = {h.service_id for h in hits}
@@ -1435,6 +1451,33 @@ class Router:
         return (kept + [(score, doc) for doc in missing]
                 + [(v, d) for v, d in ranked if d not in placed])
 
+    def _held_in_third(self, ranked: list[tuple[float, int]],
+                       withheld: Mapping[int, tuple[float, float]],
+                       who: Person) -> list[tuple[float, int]]:
+        """A safety service the gate held back (:attr:`Tuning.desk_gate`: a desk's
+        examples, another's danger examples) on a question in which no safety signal was
+        read takes the third place when its example questions hold at least
+        :attr:`Tuning.held_third_share` of the question's nearest and with them it would
+        have scored at least as the third answer does: the largest share first; one
+        service only, never a higher place (the question's own best answers keep first
+        and second), scored as the place it takes; no ⚠ (nothing was read). Session 21
+        (top3): retired dangers without a signal lost their service from the top 3 to the
+        gate alone."""
+        share = self.tuning.held_third_share
+        if share is None or len(ranked) < WEAK_TOP or not withheld:
+            return ranked
+        top = ranked[:WEAK_TOP]
+        third = top[-1][0]
+        in_top = {d for _, d in top}
+        fits = sorted(((near, doc) for doc, (near, full) in withheld.items()
+                       if doc not in in_top and near >= share and full >= third
+                       and self._eligible(self._services[doc], who) is None),
+                      reverse=True)
+        if not fits:
+            return ranked
+        doc = fits[0][1]
+        return [*top[:-1], (third, doc), *((v, d) for v, d in ranked[WEAK_TOP - 1:] if d != doc)]
+
     def _not_the_denied(self, raw: dict[int, float],
                         query: Mapping[str, tuple[float, list[Term]]]) -> None:
         """Services whose name the question covers (half or more, by idf) with the
@@ -1478,9 +1521,13 @@ class Router:
     def _scores(
         self, question: str, query: Mapping[str, tuple[float, list[Term]]],
         held: Mapping[int, tuple[frozenset[int], float]] | None = None,
+        withheld: dict[int, tuple[float, float]] | None = None,
     ) -> tuple[dict[int, float], dict[int, dict[str, float]], dict[int, float]]:
         """Raw scores per service, per service the stems that earned them, and the part
         of each score the map's own text earned (without the example questions' votes).
+        ``withheld``: filled, per held service whose examples did not vote, with the
+        share of the question's nearest examples they hold and the raw score it would have had
+        had they voted (:meth:`_held_in_third`).
         ``held``: per safety service no signal opened, the example questions it holds
         back (a desk's every example, another's danger examples) with the share of the
         question's nearest examples they must hold to vote all the same
@@ -1513,9 +1560,15 @@ class Router:
             asked, alternatives = self._example_query(query)
             held = {doc: gate for doc, gate in (held or {}).items()
                     if self._index.title_coverage(doc, weights) < 1.0}
+            unheld: dict[int, tuple[float, float]] | None = (
+                {} if withheld is not None else None)
             found, matched, _ = self._examples.votes(
                 asked, alternatives=alternatives,
-                neighbours=self.tuning.desk_neighbours if held else 0, held=held)
+                neighbours=self.tuning.desk_neighbours if held else 0, held=held,
+                withheld=unheld)
+            for doc, (near, value) in (unheld or {}).items():
+                assert withheld is not None
+                withheld[doc] = (near, raw.get(doc, 0.0) + self.tuning.example_weight * value)
             for doc, value in found.items():
                 raw[doc] += self.tuning.example_weight * value
                 for kept, part in matched[doc].items():
