@@ -479,6 +479,38 @@ PERSON_WORDS: frozenset[str] = _wordset(
 )
 
 
+#: Words that tell the body's state -- an illness, a condition, an injury, a stay in
+#: hospital, a treatment, an aid, a pregnancy, a doctor -- not what is asked for.
+#: Outside the asking sentences, when the ask names a need of its own ("... zit sinds
+#: kort in een rolstoel. Hoe komen we aan een benedenwoning?"), they are the
+#: circumstance, as :data:`PERSON_WORDS` are the household (session 22, body;
+#: :attr:`.router.Tuning.body_weight`). A general vocabulary (the Thuisarts.nl topic
+#: headings for conditions, the Wmo aids, the care roles), Dutch and English; not read
+#: from any question.
+BODY_WORDS: frozenset[str] = _wordset(
+    """
+    ziek zieke ziekte ziektes ziekenhuis ziekenhuisopname opname opgenomen patient
+    patiënt patiente patiënte operatie operaties geopereerd diagnose gediagnosticeerd
+    behandeling behandeld behandelingen chemo chemotherapie bestraling revalidatie
+    revalideert revalideren kanker tumor borstkanker longkanker covid longcovid corona
+    copd astma diabetes suikerziekte hartinfarct hartaanval herseninfarct beroerte
+    hersenletsel nah parkinson dementie alzheimer reuma artrose ms epilepsie migraine
+    hernia rugpijn pijn chronisch chronische heup knie rug been benen
+    breuk gips gevallen ongeluk ongeval verlamd blind doof slechtziend
+    slechthorend beperking beperkingen handicap gehandicapt rolstoel rolstoelen rollator
+    krukken scootmobiel gehoorapparaat prothese zwanger zwangerschap bevalling bevallen
+    miskraam medicijnen medicijn medicatie pillen insuline huisarts dokter arts artsen
+    specialist fysio fysiotherapeut verpleegkundige wijkverpleging
+    sick sickness ill illness disease hospital hospitalised hospitalized surgery
+    operation operated diagnosis diagnosed treatment chemotherapy rehabilitation cancer
+    stroke dementia arthritis pain chronic hip knee leg legs fracture injury
+    injured accident paralysed paralyzed deaf disabled disability disabilities
+    wheelchair walker crutches pregnant pregnancy miscarriage medicine medicines
+    medication pills doctor gp physio physiotherapist nurse
+    """
+)
+
+
 #: Chat and phone spellings -> the words they stand for, written out before a text is
 #: read (session 12, router24: "m'n"/"mn" was read as a word of its own and matched the
 #: example questions that happen to write it; "nie" was no negation). Sources: the

@@ -311,6 +311,11 @@ class Tuning:
     #: reading as safety's settled past danger), outside the asking sentences: the
     #: person asks what comes next (session 10, router21).
     settled_weight: float = 0.5
+    #: Weight of the words that tell the body's state (:data:`.lexicon.BODY_WORDS`: an
+    #: illness, a hospital stay, an aid) outside the asking sentences, when the ask
+    #: names a need of its own (:meth:`.text.Analyzer._body_words`): the ask decides,
+    #: the body is the circumstance (session 22, body). 1.0: off.
+    body_weight: float = 1.0
     #: A service the person's age excludes hands this share of its score to the
     #: services its own text sends people of that age to (:attr:`.Index.age_referrals`).
     age_handover: float = 0.8
@@ -810,6 +815,7 @@ class Router:
             ask_weight=tuning.ask_weight,
             person_weight=tuning.person_weight,
             settled_weight=tuning.settled_weight,
+            body_weight=tuning.body_weight,
         )
         place_words = [w for name in lexicon.STADSDELEN for w in name.lower().split("-")]
         self._index = Index(
