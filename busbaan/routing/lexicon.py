@@ -507,6 +507,16 @@ BODY_WORDS: frozenset[str] = _wordset(
     injured accident paralysed paralyzed deaf disabled disability disabilities
     wheelchair walker crutches pregnant pregnancy miscarriage medicine medicines
     medication pills doctor gp physio physiotherapist nurse
+    burnout overspannen depressie depressief arbeidsongeschikt invalide
+    """
+)
+
+#: The care roles among :data:`BODY_WORDS`: who treats, not a condition a service is
+#: for ("POH-GGZ bij de huisarts" is no service for a body condition).
+BODY_ROLES: frozenset[str] = _wordset(
+    """
+    patient patiënt patiente patiënte huisarts dokter arts artsen specialist fysio
+    fysiotherapeut verpleegkundige wijkverpleging doctor gp physio physiotherapist nurse
     """
 )
 

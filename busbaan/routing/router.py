@@ -316,6 +316,14 @@ class Tuning:
     #: names a need of its own (:meth:`.text.Analyzer._body_words`): the ask decides,
     #: the body is the circumstance (session 22, body). 1.0: off.
     body_weight: float = 1.0
+    #: A service named for a body condition (a word of its name or alternate name in
+    #: :data:`.lexicon.BODY_WORDS`, not a care role: "Ziek zonder werkgever", "Wmo
+    #: hulpmiddelen (rolstoel, scootmobiel)") keeps this share of its score when the
+    #: question tells no body state at all (no body word, no word beginning with the
+    #: condition's stem): its other words ("contract afloopt", "uitzendbaan") then
+    #: describe a situation the provision is for only with the condition (session 22,
+    #: body). 1.0: off.
+    untold_condition_factor: float = 1.0
     #: A service the person's age excludes hands this share of its score to the
     #: services its own text sends people of that age to (:attr:`.Index.age_referrals`).
     age_handover: float = 0.8
@@ -835,6 +843,14 @@ class Router:
         for doc in range(len(self._services)):
             for stem in self._index.title_stems(doc):
                 self._titled[stem].append(doc)
+        #: Per service named for a body condition, the stems of its condition words
+        #: (:attr:`Tuning.untold_condition_factor`).
+        self._condition_stems: dict[int, frozenset[str]] = {}
+        for doc, service in enumerate(self._services):
+            named = [w for w in words(f"{service.name} {service.alternate_name or ''}")
+                     if w in lexicon.BODY_WORDS and w not in lexicon.BODY_ROLES]
+            if named:
+                self._condition_stems[doc] = frozenset(self.analyzer.stem(w) for w in named)
         self._examples = ExampleIndex(per_service, self.analyzer,
                                       self._named_as_tried if tuning.example_apart else None)
         self._position = {s.id: i for i, s in enumerate(self._services)}
@@ -1047,6 +1063,7 @@ class Router:
             self._apply_semantic(raw, semantic)
             if plain is not None:
                 self._apply_semantic(plain, semantic)
+        self._condition_untold(raw, question, query)
         reached = self._asked_for(query, evidence)
         ranked, excluded = self._rank(raw, who, reached)
         if plain is not None:
@@ -1795,6 +1812,21 @@ class Router:
             return None
         return frozenset(doc for doc, value in earned.items()
                          if value > 0.0 and value >= self.tuning.ask_reach * best)
+
+    def _condition_untold(self, raw: dict[int, float], question: str,
+                          query: Mapping[str, object]) -> None:
+        """A service named for a body condition keeps
+        :attr:`Tuning.untold_condition_factor` of its score when the question tells no
+        body state (no word of :data:`.lexicon.BODY_WORDS`, no word that begins with
+        the stem of one of the service's condition words: "ziekgemeld", "ziektewet")."""
+        factor = self.tuning.untold_condition_factor
+        if factor == 1.0 or not self._condition_stems:
+            return
+        if any(w in lexicon.BODY_WORDS for w in words(question)):
+            return
+        for doc, stems in self._condition_stems.items():
+            if doc in raw and not any(q.startswith(c) for q in query for c in stems):
+                raw[doc] *= factor
 
     def _rank(
         self, raw: Mapping[int, float], who: Person, reached: Collection[int] | None = None,
