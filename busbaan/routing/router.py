@@ -524,6 +524,20 @@ class Tuning:
     safety_confident_share: float = 0.6
 
 
+#: A compound opened by a body word of at least this many letters tells the body's
+#: state as the word does ("invalidenkarretje", "ziekenhuisopname", "rolstoelbus").
+BODY_COMPOUND_HEAD = 5
+
+
+def _tells_body(word: str) -> bool:
+    """Whether a question word tells a body state: a word of :data:`.lexicon.BODY_WORDS`
+    or a compound that opens with one (Dutch writes compounds as one word). Reading too
+    much here only leaves a service's score as it was (:meth:`Router._condition_untold`)."""
+    return word in lexicon.BODY_WORDS or any(
+        word.startswith(b) for b in lexicon.BODY_WORDS
+        if len(b) >= BODY_COMPOUND_HEAD and len(word) > len(b))
+
+
 @dataclass(frozen=True, slots=True)
 class RouteResult:
     """One service in an answer; ``lane`` is its intake room, if it has one."""
@@ -1817,12 +1831,12 @@ class Router:
                           query: Mapping[str, object]) -> None:
         """A service named for a body condition keeps
         :attr:`Tuning.untold_condition_factor` of its score when the question tells no
-        body state (no word of :data:`.lexicon.BODY_WORDS`, no word that begins with
-        the stem of one of the service's condition words: "ziekgemeld", "ziektewet")."""
+        body state (:func:`_tells_body`; nor a word that begins with the stem of one of
+        the service's condition words: "ziekgemeld", "ziektewet")."""
         factor = self.tuning.untold_condition_factor
         if factor == 1.0 or not self._condition_stems:
             return
-        if any(w in lexicon.BODY_WORDS for w in words(question)):
+        if any(_tells_body(w) for w in words(question)):
             return
         for doc, stems in self._condition_stems.items():
             if doc in raw and not any(q.startswith(c) for q in query for c in stems):
