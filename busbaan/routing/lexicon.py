@@ -480,13 +480,13 @@ PERSON_WORDS: frozenset[str] = _wordset(
 
 
 #: Words that tell the body's state -- an illness, a condition, an injury, a stay in
-#: hospital, a treatment, an aid, a pregnancy, a doctor -- not what is asked for.
-#: Outside the asking sentences, when the ask names a need of its own ("... zit sinds
-#: kort in een rolstoel. Hoe komen we aan een benedenwoning?"), they are the
-#: circumstance, as :data:`PERSON_WORDS` are the household (session 22, body;
-#: :attr:`.router.Tuning.body_weight`). A general vocabulary (the Thuisarts.nl topic
-#: headings for conditions, the Wmo aids, the care roles), Dutch and English; not read
-#: from any question.
+#: hospital, a treatment, an aid, a pregnancy, a doctor. A service whose name holds one
+#: (not a care role) is for that condition, and a question that tells none is asked
+#: about something else (session 22, body; :attr:`.router.Tuning.untold_condition_factor`).
+#: A general vocabulary (conditions as health sites head them, the Wmo aids, the care
+#: roles), Dutch and English; not read from any question. (Weighing these words down
+#: outside the ask, session 22, lost on the retired pool: the body is often the
+#: provision's own condition, Wajong or an aid.)
 BODY_WORDS: frozenset[str] = _wordset(
     """
     ziek zieke ziekte ziektes ziekenhuis ziekenhuisopname opname opgenomen patient

@@ -311,19 +311,16 @@ class Tuning:
     #: reading as safety's settled past danger), outside the asking sentences: the
     #: person asks what comes next (session 10, router21).
     settled_weight: float = 0.5
-    #: Weight of the words that tell the body's state (:data:`.lexicon.BODY_WORDS`: an
-    #: illness, a hospital stay, an aid) outside the asking sentences, when the ask
-    #: names a need of its own (:meth:`.text.Analyzer._body_words`): the ask decides,
-    #: the body is the circumstance (session 22, body). 1.0: off.
-    body_weight: float = 1.0
     #: A service named for a body condition (a word of its name or alternate name in
     #: :data:`.lexicon.BODY_WORDS`, not a care role: "Ziek zonder werkgever", "Wmo
     #: hulpmiddelen (rolstoel, scootmobiel)") keeps this share of its score when the
     #: question tells no body state at all (no body word, no word beginning with the
     #: condition's stem): its other words ("contract afloopt", "uitzendbaan") then
     #: describe a situation the provision is for only with the condition (session 22,
-    #: body). 1.0: off.
-    untold_condition_factor: float = 1.0
+    #: body). 1.0: off. Retired pool by session (5,640; docs/notes/2026-12-20s22-body.md):
+    #: top-1 5,115 -> 5,119 (four unemployment questions the Ziektewet took), nothing
+    #: else moved (top-3, dangers in the top 3, ⚠, false ⚠, near misses, coverage).
+    untold_condition_factor: float = 0.85
     #: A service the person's age excludes hands this share of its score to the
     #: services its own text sends people of that age to (:attr:`.Index.age_referrals`).
     age_handover: float = 0.8
@@ -837,7 +834,6 @@ class Router:
             ask_weight=tuning.ask_weight,
             person_weight=tuning.person_weight,
             settled_weight=tuning.settled_weight,
-            body_weight=tuning.body_weight,
         )
         place_words = [w for name in lexicon.STADSDELEN for w in name.lower().split("-")]
         self._index = Index(

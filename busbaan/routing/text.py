@@ -2289,7 +2289,6 @@ class Analyzer:
         ask_weight: float = 1.0,
         person_weight: float = 1.0,
         settled_weight: float = 1.0,
-        body_weight: float = 1.0,
     ) -> None:
         self.stem = Stemmer()
         self._unelided = functools.lru_cache(maxsize=TEXTS_KEPT)(self._unelide_text)
@@ -2298,7 +2297,6 @@ class Analyzer:
         self._frame_weight = frame_weight
         self._ask_weight = ask_weight
         self._person_weight = person_weight
-        self._body_weight = body_weight
         self._common_floor = common_floor
         frequencies: Counter[str] = Counter()
         pairs: Counter[tuple[str, str]] = Counter()
@@ -2668,8 +2666,6 @@ class Analyzer:
             described = described_person(unelided)
             person = [i in described for i, _ in kept]
             where = self._who_words(surface, person, where)
-        if self._body_weight != 1.0 and asked:
-            where = self._body_words(surface, [i in asked for i, _ in kept], where)
         # an ask that points back at what is told ("met beide") asks for the story
         back = any(said[i] in lexicon.BACK_REFERENCE for i in asked)
         asking = [i in asked and not back for i, _ in kept]
@@ -2731,23 +2727,6 @@ class Analyzer:
         if not need or not any(person):
             return where
         return [f * self._person_weight if p else f for p, f in zip(person, where, strict=True)]
-
-    def _body_words(self, surface: Sequence[str], asking: Sequence[bool],
-                    where: list[float]) -> list[float]:
-        """``where`` with the words that tell the body's state (:data:`.lexicon.BODY_WORDS`:
-        an illness, a hospital stay, an aid, a pregnancy) outside the asking sentences
-        weighted down, when the ask names a need in a word of its own (not a stopword, an
-        everyday word, a number or a body word): the ask decides what is needed, the body
-        is why (session 22, body)."""
-        need = any(
-            a and f >= 1.0 and w not in lexicon.STOPWORDS and w not in lexicon.WEAK_WORDS
-            and w not in lexicon.SAID and w not in lexicon.BODY_WORDS and not w.isdigit()
-            and len(w) > 2
-            for w, a, f in zip(surface, asking, where, strict=True))
-        if not need:
-            return where
-        return [f * self._body_weight if not a and w in lexicon.BODY_WORDS else f
-                for w, a, f in zip(surface, asking, where, strict=True)]
 
     def _expand(
         self, surface: list[str], original: list[str], where: Sequence[float] = (),
