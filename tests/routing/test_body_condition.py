@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from busbaan.routing import Router
+from busbaan.routing.context import person
 from busbaan.routing.router import _tells_body
 
 CONTRACT = "Mijn tijdelijke contract stopt eind deze maand. Wat moet ik aanvragen?"
@@ -34,15 +35,20 @@ def test_condition_services_are_read_from_their_names(router: Router) -> None:
     assert "poh-ggz" not in named
 
 
-def _place(router: Router, question: str, service: str) -> int:
-    ids = [r.service_id for r in router.route(question).results]
-    return ids.index(service) if service in ids else len(ids)
+def _doc(router: Router, service: str) -> int:
+    return next(d for d, s in enumerate(router._services) if s.id == service)
 
 
-def test_no_condition_told_the_contract_decides(router: Router) -> None:
-    """A contract that ends, no illness told: unemployment benefit comes before the
-    Ziektewet, whose text names an ending contract as the way to it when ill."""
-    assert _place(router, CONTRACT, "uwv-ww") < _place(router, CONTRACT, "uwv-ziektewet-wia")
+def test_no_condition_told_the_condition_service_weighs_less(router: Router) -> None:
+    """A contract that ends, no illness told: the Ziektewet (whose text names an ending
+    contract as the way to it when ill) keeps 0.85 of its score, unemployment benefit
+    all of it; with the illness told, or the Ziektewet named, both keep all."""
+    zw, ww = _doc(router, "uwv-ziektewet-wia"), _doc(router, "uwv-ww")
+    for question, kept in ((CONTRACT, 0.85), (CONTRACT_SICK, 1.0),
+                           ("Kan ik de Ziektewet aanvragen als mijn contract stopt?", 1.0)):
+        raw = {zw: 10.0, ww: 10.0}
+        router._condition_untold(raw, question, router._query(question, person(question, None)))
+        assert raw == {zw: pytest.approx(10.0 * kept), ww: 10.0}, question
 
 
 def test_condition_told_keeps_the_ranking(router: Router,
