@@ -479,6 +479,48 @@ PERSON_WORDS: frozenset[str] = _wordset(
 )
 
 
+#: Words that tell the body's state -- an illness, a condition, an injury, a stay in
+#: hospital, a treatment, an aid, a pregnancy, a doctor. A service whose name holds one
+#: (not a care role) is for that condition, and a question that tells none is asked
+#: about something else (session 22, body; :attr:`.router.Tuning.untold_condition_factor`).
+#: A general vocabulary (conditions as health sites head them, the Wmo aids, the care
+#: roles), Dutch and English; not read from any question. (Weighing these words down
+#: outside the ask, session 22, lost on the retired pool: the body is often the
+#: provision's own condition, Wajong or an aid.)
+BODY_WORDS: frozenset[str] = _wordset(
+    """
+    ziek zieke ziekte ziektes ziekenhuis ziekenhuisopname opname opgenomen patient
+    patiënt patiente patiënte operatie operaties geopereerd diagnose gediagnosticeerd
+    behandeling behandeld behandelingen chemo chemotherapie bestraling revalidatie
+    revalideert revalideren kanker tumor borstkanker longkanker covid longcovid corona
+    copd astma diabetes suikerziekte hartinfarct hartaanval herseninfarct beroerte
+    hersenletsel nah parkinson dementie alzheimer reuma artrose ms epilepsie migraine
+    hernia rugpijn pijn chronisch chronische heup knie rug been benen
+    breuk gips gevallen ongeluk ongeval verlamd blind doof slechtziend
+    slechthorend beperking beperkingen handicap gehandicapt rolstoel rolstoelen rollator
+    krukken scootmobiel gehoorapparaat prothese zwanger zwangerschap bevalling bevallen
+    miskraam medicijnen medicijn medicatie pillen insuline huisarts dokter arts artsen
+    specialist fysio fysiotherapeut verpleegkundige wijkverpleging
+    sick sickness ill illness disease hospital hospitalised hospitalized surgery
+    operation operated diagnosis diagnosed treatment chemotherapy rehabilitation cancer
+    stroke dementia arthritis pain chronic hip knee leg legs fracture injury
+    injured accident paralysed paralyzed deaf disabled disability disabilities
+    wheelchair walker crutches pregnant pregnancy miscarriage medicine medicines
+    medication pills doctor gp physio physiotherapist nurse
+    burnout overspannen depressie depressief arbeidsongeschikt invalide
+    """
+)
+
+#: The care roles among :data:`BODY_WORDS`: who treats, not a condition a service is
+#: for ("POH-GGZ bij de huisarts" is no service for a body condition).
+BODY_ROLES: frozenset[str] = _wordset(
+    """
+    patient patiënt patiente patiënte huisarts dokter arts artsen specialist fysio
+    fysiotherapeut verpleegkundige wijkverpleging doctor gp physio physiotherapist nurse
+    """
+)
+
+
 #: Chat and phone spellings -> the words they stand for, written out before a text is
 #: read (session 12, router24: "m'n"/"mn" was read as a word of its own and matched the
 #: example questions that happen to write it; "nie" was no negation). Sources: the

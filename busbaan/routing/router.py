@@ -311,6 +311,16 @@ class Tuning:
     #: reading as safety's settled past danger), outside the asking sentences: the
     #: person asks what comes next (session 10, router21).
     settled_weight: float = 0.5
+    #: A service named for a body condition (a word of its name or alternate name in
+    #: :data:`.lexicon.BODY_WORDS`, not a care role: "Ziek zonder werkgever", "Wmo
+    #: hulpmiddelen (rolstoel, scootmobiel)") keeps this share of its score when the
+    #: question tells no body state at all (no body word, no word beginning with the
+    #: condition's stem): its other words ("contract afloopt", "uitzendbaan") then
+    #: describe a situation the provision is for only with the condition (session 22,
+    #: body). 1.0: off. Retired pool by session (5,640; docs/notes/2026-12-20s22-body.md):
+    #: top-1 5,115 -> 5,119 (four unemployment questions the Ziektewet took), nothing
+    #: else moved (top-3, dangers in the top 3, ⚠, false ⚠, near misses, coverage).
+    untold_condition_factor: float = 0.85
     #: A service the person's age excludes hands this share of its score to the
     #: services its own text sends people of that age to (:attr:`.Index.age_referrals`).
     age_handover: float = 0.8
@@ -521,6 +531,20 @@ class Tuning:
     #: clear crises "not sure" (docs/notes/2026-12-08s10-confident20.md). The safety
     #: sentence and service stay first either way: this only changes ``confident``.
     safety_confident_share: float = 0.6
+
+
+#: A compound opened by a body word of at least this many letters tells the body's
+#: state as the word does ("invalidenkarretje", "ziekenhuisopname", "rolstoelbus").
+BODY_COMPOUND_HEAD = 5
+
+
+def _tells_body(word: str) -> bool:
+    """Whether a question word tells a body state: a word of :data:`.lexicon.BODY_WORDS`
+    or a compound that opens with one (Dutch writes compounds as one word). Reading too
+    much here only leaves a service's score as it was (:meth:`Router._condition_untold`)."""
+    return word in lexicon.BODY_WORDS or any(
+        word.startswith(b) for b in lexicon.BODY_WORDS
+        if len(b) >= BODY_COMPOUND_HEAD and len(word) > len(b))
 
 
 @dataclass(frozen=True, slots=True)
@@ -841,6 +865,14 @@ class Router:
         for doc in range(len(self._services)):
             for stem in self._index.title_stems(doc):
                 self._titled[stem].append(doc)
+        #: Per service named for a body condition, the stems of its condition words
+        #: (:attr:`Tuning.untold_condition_factor`).
+        self._condition_stems: dict[int, frozenset[str]] = {}
+        for doc, service in enumerate(self._services):
+            named = [w for w in words(f"{service.name} {service.alternate_name or ''}")
+                     if w in lexicon.BODY_WORDS and w not in lexicon.BODY_ROLES]
+            if named:
+                self._condition_stems[doc] = frozenset(self.analyzer.stem(w) for w in named)
         self._examples = ExampleIndex(per_service, self.analyzer,
                                       self._named_as_tried if tuning.example_apart else None)
         self._position = {s.id: i for i, s in enumerate(self._services)}
@@ -1055,6 +1087,7 @@ class Router:
             self._apply_semantic(raw, semantic)
             if plain is not None:
                 self._apply_semantic(plain, semantic)
+        self._condition_untold(raw, question, query)
         reached = self._asked_for(query, evidence)
         ranked, excluded = self._rank(raw, who, reached)
         if plain is not None:
@@ -1842,6 +1875,21 @@ class Router:
             return None
         return frozenset(doc for doc, value in earned.items()
                          if value > 0.0 and value >= self.tuning.ask_reach * best)
+
+    def _condition_untold(self, raw: dict[int, float], question: str,
+                          query: Mapping[str, object]) -> None:
+        """A service named for a body condition keeps
+        :attr:`Tuning.untold_condition_factor` of its score when the question tells no
+        body state (:func:`_tells_body`; nor a word that begins with the stem of one of
+        the service's condition words: "ziekgemeld", "ziektewet")."""
+        factor = self.tuning.untold_condition_factor
+        if factor == 1.0 or not self._condition_stems:
+            return
+        if any(_tells_body(w) for w in words(question)):
+            return
+        for doc, stems in self._condition_stems.items():
+            if doc in raw and not any(q.startswith(c) for q in query for c in stems):
+                raw[doc] *= factor
 
     def _rank(
         self, raw: Mapping[int, float], who: Person, reached: Collection[int] | None = None,
