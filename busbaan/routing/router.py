@@ -222,9 +222,11 @@ ELDERLY_AGE = 60
 #: answers): 911 (certified: pooled bound 0.980, 2,407/2,447 right out of fold).
 #: Session 22: refitted with s55-s57 and the gate s58 retired too (4,032 plain answers):
 #: 913 (certified: pooled bound 0.982, 2,543/2,581 right out of fold).
-CALIBRATION: tuple[float, ...] = (-11.849, 13.83, 29.286, 1.676, 0.047, 0.468, -0.613,
-                                  -1.532, -1.13)
-CONFIDENT_AT = 913
+#: Then the session's work merged (lanekeys, cues, outside26, drifts, desk3, body; 4,029
+#: plain answers): 912 (certified: pooled bound 0.980, 2,575/2,617 right out of fold).
+CALIBRATION: tuple[float, ...] = (-11.548, 13.536, 29.14, 1.697, 0.011, 0.556, -0.706,
+                                  -1.595, -1.189)
+CONFIDENT_AT = 912
 
 
 #: The ``unexplained`` feature is full at this many of the question's words that earned
