@@ -556,8 +556,15 @@ SESSION21_START: dict[str, tuple[str, ...]] = {
 }
 #: Main at the start of session 22 (3530018, before s55-s58 were retired), measured at the
 #: end of the session (bench/measure.py, the benchmark day, in one run with the end):
-#: top-1, top-3, safety in top 3, coverage, right when confident.
-SESSION22_START: dict[str, tuple[str, ...]] = {}
+#: top-1, top-3, safety in top 3, coverage, right when confident. Measured at 21:21-21:22
+#: UTC on 2026-12-07, beside 07e3ade (retired) and the end.
+SESSION22_START: dict[str, tuple[str, ...]] = {
+    "heldout59": ("0.830", "0.980", "36/36", "70/100 (70.0 %)", "65/70 (92.9 %)"),
+    "heldout60": ("0.820", "0.980", "36/36", "72/100 (72.0 %)", "69/72 (95.8 %)"),
+    "heldout61": ("0.850", "0.950", "31/36", "64/100 (64.0 %)", "62/64 (96.9 %)"),
+    "heldout_s22": ("0.833", "0.970", "103/108", "206/300 (68.7 %)", "196/206 (95.1 %)"),
+    "heldout62": ("0.860", "0.980", "67/70", "67/100 (67.0 %)", "62/67 (92.5 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
