@@ -244,12 +244,21 @@ def test_locks_changed_today_is_no_eviction_to_come(demo_router: Router) -> None
     assert signals(OUTSIDE.routed(demo_router, "o26-06")) == ["homeless_tonight"]
 
 
+def test_a_fear_of_eviction_later_with_no_arrears_gets_no_warning(
+        demo_router: Router) -> None:
+    """o26-19 (near miss): 'er is nu geen achterstand' dates the absence of arrears,
+    not the eviction feared later (session 22, cues2: a time word right before
+    "geen" whose noun no cue reads is no cue's time)."""
+    row = OUTSIDE.row("o26-19")
+    answer = demo_router.route(row["question"], row["context"])
+    assert not answer.safety, [(h.signal, h.cue) for h in answer.safety]
+
+
 @pytest.mark.xfail(strict=True, reason=(
-    "o26-19 (near miss): 'bang dat ze later uit huis gezet wordt als haar contract "
-    "afloopt; er is nu geen achterstand en geen brief' gets a homeless_tonight ⚠ and the "
-    "shelter first, confident: cue 'uit huis zetten + nu' takes 'nu' from 'er is nu geen "
-    "achterstand' (a negated clause) as the time of the eviction; 'later' and 'bang dat' "
-    "(a fear) do not lower it"))
+    "o26-19 (near miss): with the ⚠ gone (cues2), 'uit huis gezet' alone is still the "
+    "weak homeless_tonight cue, and its caution puts a shelter service in the top 3: "
+    "'bang dat ... later ... als haar contract afloopt' (a fear of a possible eviction "
+    "later) does not lower a weak cue"))
 def test_a_fear_of_eviction_later_with_no_arrears_raises_no_alarm(
         demo_router: Router) -> None:
     assert_near_miss_is_silent(demo_router, OUTSIDE.row("o26-19"))
