@@ -171,15 +171,10 @@ def test_a_name_with_a_bsn_is_found_before_routing() -> None:
 # ------------------------------------------------------------------ what does not (yet)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o26-09 (debt counsellor, a calm goodbye): 'zijn zaken nu op orde heeft, dat zijn kat "
-    "bij zijn zus is en dat we elkaar \"niet meer hoeven te zien\"' gets only a caution "
-    "(weak cue 'kat bij zijn zus'), the specialist GGZ first and 113 third, unsure: the "
-    "strong farewell cues want the words ('afscheid nemen', 'spullen weggeven', 'papieren "
-    "op orde' beside a letter); affairs in order + a pet placed + 'not need to see each "
-    "other any more' are three signs of a farewell together, none strong alone"))
 def test_a_calm_goodbye_with_affairs_in_order_and_the_cat_placed_is_suicide(
         demo_router: Router) -> None:
+    """o26-09: affairs in order, the cat with his sister and 'niet meer hoeven te zien':
+    three signs of a farewell together (113), a suicide ⚠ (session 22, cues2)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o26-09"), "suicide",
                         "crisisdienst-113")
 

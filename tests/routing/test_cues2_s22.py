@@ -1,0 +1,40 @@
+"""Session 22 (cues2): outside26's findings fixed by cause, each rule with its near misses."""
+
+from __future__ import annotations
+
+import pytest
+from routing_testdata import families
+
+from busbaan.routing import Router
+
+
+@pytest.mark.parametrize("question", [
+    "Ze is bang dat ze later uit huis gezet wordt; er is nu geen achterstand.",
+    "Hij wordt misschien ooit uit huis gezet, maar er is nu nog geen brief.",
+])
+def test_a_time_before_an_absence_no_cue_reads_dates_that_absence(
+        demo_router: Router, question: str) -> None:
+    assert "homeless_tonight" not in families(demo_router, question)
+
+
+@pytest.mark.parametrize("question", [
+    "Hij is uit huis gezet en heeft nu geen slaapplek.",
+    "They put him out of the house and now he has no place to stay.",
+])
+def test_a_time_before_an_absence_a_cue_reads_is_still_its_time(
+        demo_router: Router, question: str) -> None:
+    assert "homeless_tonight" in families(demo_router, question)
+
+
+def test_a_calm_goodbye_in_english_is_suicide(demo_router: Router) -> None:
+    assert "suicide" in families(demo_router, (
+        "He said calmly his affairs are in order, he gave his cat to his sister and that "
+        "we won't need to see each other again."))
+
+
+@pytest.mark.parametrize("question", [
+    "Zijn zaken zijn op orde, dus we hoeven elkaar niet meer te zien.",
+    "Na deze laatste afspraak hoeven we elkaar niet meer te zien, de schuld is afbetaald.",
+])
+def test_the_end_of_a_counselling_is_no_goodbye(demo_router: Router, question: str) -> None:
+    assert "suicide" not in families(demo_router, question, weak=True)
