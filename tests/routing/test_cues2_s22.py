@@ -38,3 +38,17 @@ def test_a_calm_goodbye_in_english_is_suicide(demo_router: Router) -> None:
 ])
 def test_the_end_of_a_counselling_is_no_goodbye(demo_router: Router, question: str) -> None:
     assert "suicide" not in families(demo_router, question, weak=True)
+
+
+@pytest.mark.parametrize("question", [
+    "De chauffeur raakt haar aan op plekken waar ze dat niet wil.",
+    "The driver touches her in places she doesn't want.",
+])
+def test_a_touch_in_places_she_does_not_want_is_sexual_violence(
+        demo_router: Router, question: str) -> None:
+    assert "sexual_violence" in families(demo_router, question)
+
+
+def test_a_physiotherapist_touching_where_it_hurts_is_no_alarm(demo_router: Router) -> None:
+    assert "sexual_violence" not in families(
+        demo_router, "De fysiotherapeut raakt haar aan op plekken waar het pijn doet.")

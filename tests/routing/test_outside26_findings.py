@@ -179,14 +179,10 @@ def test_a_calm_goodbye_with_affairs_in_order_and_the_cat_placed_is_suicide(
                         "crisisdienst-113")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o26-16 (a support worker): a client with an intellectual disability says the taxi "
-    "driver 'haar op de achterbank steeds aanraakt op plekken waar ze dat niet wil' gets "
-    "no ⚠ (Veilig Thuis first, confident, on the ranker's words): the sexual_violence "
-    "cues read 'betast', 'aan haar zitten', 'touches her', 'rare manier aanraakt' "
-    "(child_maltreatment); 'aanraakt' + 'waar ze dat niet wil' is not among them"))
 def test_a_driver_who_touches_her_where_she_does_not_want_is_sexual_violence(
         demo_router: Router) -> None:
+    """o26-16: 'aanraakt op plekken waar ze dat niet wil', the body's places unnamed and
+    unwanted, is a strong sexual_violence cue (session 22, cues2)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o26-16"), "sexual_violence",
                         "veilig-thuis")
 
