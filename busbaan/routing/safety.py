@@ -2649,7 +2649,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (_at_a_distance(signals, q, today) | _rather(signals, q) | _caused(signals, q)
                  | _conditions(signals, q) | _since(q) | _settled_now(signals, q)
-                 | _denied_now(signals, q)
+                 | _denied_now(signals, q) | _act_named(q)
                  | _thing_switched_off(q) | unread)
     q.things = _things(signals, q)
     q.ways = _ways(signals, q)
@@ -3733,6 +3733,34 @@ def _thing_switched_off(q: _Question) -> frozenset[int]:
         elif (word == "uit" and at >= 2 and q.surface[at - 1] == "het"
               and q.surface[at - 2] in _ZET):
             out.update((at - 2, at))
+    return frozenset(out)
+
+
+#: Words ending in -n that are read as their own lemma but are no infinitive (a
+#: possessive, a determiner, a pronoun, an adverb): "dat zijn vrouw hem slaat".
+_NOT_INFINITIVES = frozenset(["zijn", "mijn", "hun", "geen", "een", "men", "iemand",
+                              "niemand", "alleen", "toen", "even", "misschien", "eigen",
+                              "binnen", "buiten", "boven", "beneden", "tegen", "sinds"])
+
+
+def _act_named(q: _Question) -> frozenset[int]:
+    """Positions of a Dutch infinitive used as a noun right after the conjunction or
+    demonstrative "dat" ("leren dat slaan op het schoolplein niet kan"; ANS, 'het
+    infinitief als zelfstandig naamwoord'): a clause after "dat" needs its subject
+    before the verb, so an infinitive standing first is itself the subject and names
+    the act in general, done by no one named to no one named (session 22, cues2;
+    outside26 o26-26, a mother asking how to teach her son that hitting is not done,
+    was read as "hij + slaan + haar" and "zoon + slaan"). Not when a pronoun follows
+    ("dat slaan ze": an inverted clause) or "van" (the act's object: "dat slaan van
+    zijn vrouw")."""
+    out: set[int] = set()
+    for at in range(1, len(q.surface)):
+        word = q.surface[at]
+        if (q.surface[at - 1] == "dat" and word.endswith("n") and len(word) > 3
+                and q.toks[at] == word and word not in _NOT_INFINITIVES
+                and (at + 1 >= len(q.surface)
+                     or q.surface[at + 1] not in PRONOUNS | {"van", "het", "ze"})):
+            out.add(at)
     return frozenset(out)
 
 

@@ -52,3 +52,22 @@ def test_a_touch_in_places_she_does_not_want_is_sexual_violence(
 def test_a_physiotherapist_touching_where_it_hurts_is_no_alarm(demo_router: Router) -> None:
     assert "sexual_violence" not in families(
         demo_router, "De fysiotherapeut raakt haar aan op plekken waar het pijn doet.")
+
+
+def test_hitting_named_as_a_noun_after_dat_is_no_one_hitting(demo_router: Router) -> None:
+    assert not families(demo_router, (
+        "Hoe leer ik mijn zoon dat slaan op het schoolplein niet kan? Hij vecht vaak met "
+        "klasgenoten."))
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    ("Ik weet dat hij haar slaat.", "partner_violence"),
+    ("Hij dreigt dat hij haar gaat slaan.", "partner_violence"),
+    ("Hij vertelt dat zijn vrouw hem krabt en slaat als hij laat thuiskomt.",
+     "partner_violence"),
+    ("Ze zegt dat slaan bij de opvoeding hoort en slaat haar zoon met een riem.",
+     "child_maltreatment"),
+])
+def test_a_hit_told_after_dat_is_still_read(demo_router: Router, question: str,
+                                           family: str) -> None:
+    assert family in families(demo_router, question)

@@ -255,13 +255,9 @@ def test_a_fear_of_eviction_later_with_no_arrears_raises_no_alarm(
     assert_near_miss_is_silent(demo_router, OUTSIDE.row("o26-19"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o26-26 (near miss): a mother asks how to teach her son (13) that hitting in the "
-    "schoolyard is not done; he often fights with classmates: partner_violence ('hij + "
-    "slaan + haar') and child_maltreatment ('zoon + slaan') ⚠s and Veilig Thuis first: "
-    "the child is the one who hits (classmates), not the one hit; 'haar' is the mother "
-    "asking, not an object of the verb"))
 def test_a_son_who_hits_classmates_is_a_parenting_question(demo_router: Router) -> None:
+    """o26-26: 'leren dat slaan ... niet kan', the infinitive after "dat" is the act named
+    as a noun, hit by no one named (session 22, cues2)."""
     assert_near_miss_is_silent(demo_router, OUTSIDE.row("o26-26"))
 
 
