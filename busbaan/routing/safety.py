@@ -2649,6 +2649,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
     q.idioms = _figurative(q, signals.figurative)
     q.blocked = (_at_a_distance(signals, q, today) | _rather(signals, q) | _caused(signals, q)
                  | _conditions(signals, q) | _since(q) | _settled_now(signals, q)
+                 | _denied_now(signals, q) | _act_named(q)
                  | _thing_switched_off(q) | unread)
     q.things = _things(signals, q)
     q.ways = _ways(signals, q)
@@ -3735,6 +3736,34 @@ def _thing_switched_off(q: _Question) -> frozenset[int]:
     return frozenset(out)
 
 
+#: Words ending in -n that are read as their own lemma but are no infinitive (a
+#: possessive, a determiner, a pronoun, an adverb): "dat zijn vrouw hem slaat".
+_NOT_INFINITIVES = frozenset(["zijn", "mijn", "hun", "geen", "een", "men", "iemand",
+                              "niemand", "alleen", "toen", "even", "misschien", "eigen",
+                              "binnen", "buiten", "boven", "beneden", "tegen", "sinds"])
+
+
+def _act_named(q: _Question) -> frozenset[int]:
+    """Positions of a Dutch infinitive used as a noun right after the conjunction or
+    demonstrative "dat" ("leren dat slaan op het schoolplein niet kan"; ANS, 'het
+    infinitief als zelfstandig naamwoord'): a clause after "dat" needs its subject
+    before the verb, so an infinitive standing first is itself the subject and names
+    the act in general, done by no one named to no one named (session 22, cues2;
+    outside26 o26-26, a mother asking how to teach her son that hitting is not done,
+    was read as "hij + slaan + haar" and "zoon + slaan"). Not when a pronoun follows
+    ("dat slaan ze": an inverted clause) or "van" (the act's object: "dat slaan van
+    zijn vrouw")."""
+    out: set[int] = set()
+    for at in range(1, len(q.surface)):
+        word = q.surface[at]
+        if (q.surface[at - 1] == "dat" and word.endswith("n") and len(word) > 3
+                and q.toks[at] == word and word not in _NOT_INFINITIVES
+                and (at + 1 >= len(q.surface)
+                     or q.surface[at + 1] not in PRONOUNS | {"van", "het", "ze"})):
+            out.add(at)
+    return frozenset(out)
+
+
 #: Words that place a state in the present ("nu", "now"; from any grammar).
 _NOW = frozenset(["nu", "now", "inmiddels", "tegenwoordig", "nowadays"])
 
@@ -3755,6 +3784,50 @@ def _settled_now(signals: SafetySignals, q: _Question) -> frozenset[int]:
         for at in _matched_plainly(q, cue):
             part = _clause_part(q, at, ())
             out.update(p for p in part if q.surface[p] in _NOW)
+    return frozenset(out)
+
+
+#: Words that may stand between a time word and the "geen"/"no" it dates ("nu nog
+#: geen", "now still no").
+_BEFORE_DENIAL = frozenset(["er", "nog", "al", "helemaal", "still", "there"])
+_DENIED_STARTS: dict[int, tuple[SafetySignals, frozenset[str]]] = {}
+
+
+def _denied_starts(signals: SafetySignals) -> frozenset[str]:
+    """The words that follow "geen"/"no" at the start of one of the file's cues (strong,
+    rules, weak lists; every family): "geen slaapplek", "no place to stay"."""
+    entry = _DENIED_STARTS.get(id(signals))
+    if entry is not None and entry[0] is signals:
+        return entry[1]
+    out: set[str] = set()
+    for family in signals.families:
+        for cues in (family.strong, *(g for rule in family.all_of for g in rule),
+                     *(w.cues for w in family.weak)):
+            out.update(cue[1] for cue in cues if len(cue) > 1 and cue[0] in NOUN_NEGATIONS)
+    frozen = frozenset(out)
+    _DENIED_STARTS[id(signals)] = (signals, frozen)
+    return frozen
+
+
+def _denied_now(signals: SafetySignals, q: _Question) -> frozenset[int]:
+    """Positions of "nu"/"now" that date an absence no cue reads (session 22, cues2;
+    outside26 o26-19 "bang dat ze later uit huis gezet wordt ...; er is nu geen
+    achterstand"): a time word right before "geen"/"no" (ANS: "geen" denies its noun)
+    says when that thing is absent, here that there are no arrears now, so no cue reads
+    it as the time of a danger told elsewhere. Kept when the denied noun is itself a
+    cue's ("hij heeft nu geen slaapplek": the cue "geen slaapplek + nu")."""
+    cued = _denied_starts(signals)
+    out: set[int] = set()
+    n = len(q.surface)
+    for p in range(n):
+        if q.surface[p] not in _NOW:
+            continue
+        k = p + 1
+        while k < n and q.surface[k] in _BEFORE_DENIAL:
+            k += 1
+        if k + 1 < n and q.surface[k] in NOUN_NEGATIONS and not (
+                {q.surface[k + 1], q.toks[k + 1]} & cued):
+            out.add(p)
     return frozenset(out)
 
 

@@ -171,27 +171,18 @@ def test_a_name_with_a_bsn_is_found_before_routing() -> None:
 # ------------------------------------------------------------------ what does not (yet)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o26-09 (debt counsellor, a calm goodbye): 'zijn zaken nu op orde heeft, dat zijn kat "
-    "bij zijn zus is en dat we elkaar \"niet meer hoeven te zien\"' gets only a caution "
-    "(weak cue 'kat bij zijn zus'), the specialist GGZ first and 113 third, unsure: the "
-    "strong farewell cues want the words ('afscheid nemen', 'spullen weggeven', 'papieren "
-    "op orde' beside a letter); affairs in order + a pet placed + 'not need to see each "
-    "other any more' are three signs of a farewell together, none strong alone"))
 def test_a_calm_goodbye_with_affairs_in_order_and_the_cat_placed_is_suicide(
         demo_router: Router) -> None:
+    """o26-09: affairs in order, the cat with his sister and 'niet meer hoeven te zien':
+    three signs of a farewell together (113), a suicide ⚠ (session 22, cues2)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o26-09"), "suicide",
                         "crisisdienst-113")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o26-16 (a support worker): a client with an intellectual disability says the taxi "
-    "driver 'haar op de achterbank steeds aanraakt op plekken waar ze dat niet wil' gets "
-    "no ⚠ (Veilig Thuis first, confident, on the ranker's words): the sexual_violence "
-    "cues read 'betast', 'aan haar zitten', 'touches her', 'rare manier aanraakt' "
-    "(child_maltreatment); 'aanraakt' + 'waar ze dat niet wil' is not among them"))
 def test_a_driver_who_touches_her_where_she_does_not_want_is_sexual_violence(
         demo_router: Router) -> None:
+    """o26-16: 'aanraakt op plekken waar ze dat niet wil', the body's places unnamed and
+    unwanted, is a strong sexual_violence cue (session 22, cues2)."""
     assert_danger_first(OUTSIDE.routed(demo_router, "o26-16"), "sexual_violence",
                         "veilig-thuis")
 
@@ -244,24 +235,29 @@ def test_locks_changed_today_is_no_eviction_to_come(demo_router: Router) -> None
     assert signals(OUTSIDE.routed(demo_router, "o26-06")) == ["homeless_tonight"]
 
 
+def test_a_fear_of_eviction_later_with_no_arrears_gets_no_warning(
+        demo_router: Router) -> None:
+    """o26-19 (near miss): 'er is nu geen achterstand' dates the absence of arrears,
+    not the eviction feared later (session 22, cues2: a time word right before
+    "geen" whose noun no cue reads is no cue's time)."""
+    row = OUTSIDE.row("o26-19")
+    answer = demo_router.route(row["question"], row["context"])
+    assert not answer.safety, [(h.signal, h.cue) for h in answer.safety]
+
+
 @pytest.mark.xfail(strict=True, reason=(
-    "o26-19 (near miss): 'bang dat ze later uit huis gezet wordt als haar contract "
-    "afloopt; er is nu geen achterstand en geen brief' gets a homeless_tonight ⚠ and the "
-    "shelter first, confident: cue 'uit huis zetten + nu' takes 'nu' from 'er is nu geen "
-    "achterstand' (a negated clause) as the time of the eviction; 'later' and 'bang dat' "
-    "(a fear) do not lower it"))
+    "o26-19 (near miss): with the ⚠ gone (cues2), 'uit huis gezet' alone is still the "
+    "weak homeless_tonight cue, and its caution puts a shelter service in the top 3: "
+    "'bang dat ... later ... als haar contract afloopt' (a fear of a possible eviction "
+    "later) does not lower a weak cue"))
 def test_a_fear_of_eviction_later_with_no_arrears_raises_no_alarm(
         demo_router: Router) -> None:
     assert_near_miss_is_silent(demo_router, OUTSIDE.row("o26-19"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o26-26 (near miss): a mother asks how to teach her son (13) that hitting in the "
-    "schoolyard is not done; he often fights with classmates: partner_violence ('hij + "
-    "slaan + haar') and child_maltreatment ('zoon + slaan') ⚠s and Veilig Thuis first: "
-    "the child is the one who hits (classmates), not the one hit; 'haar' is the mother "
-    "asking, not an object of the verb"))
 def test_a_son_who_hits_classmates_is_a_parenting_question(demo_router: Router) -> None:
+    """o26-26: 'leren dat slaan ... niet kan', the infinitive after "dat" is the act named
+    as a noun, hit by no one named (session 22, cues2)."""
     assert_near_miss_is_silent(demo_router, OUTSIDE.row("o26-26"))
 
 
