@@ -223,7 +223,8 @@ ELDERLY_AGE = 60
 #: Session 22: refitted with s55-s57 and the gate s58 retired too (4,032 plain answers):
 #: 913 (certified: pooled bound 0.982, 2,543/2,581 right out of fold).
 #: Then the session's work merged (lanekeys, cues, outside26, drifts, desk3, body; 4,029
-#: plain answers): 912 (certified: pooled bound 0.980, 2,575/2,617 right out of fold).
+#: plain answers): 912 (certified: pooled bound 0.980, 2,575/2,617 right out of fold);
+#: the same fit with cues2 merged and desk3's third place off.
 CALIBRATION: tuple[float, ...] = (-11.548, 13.536, 29.14, 1.697, 0.011, 0.556, -0.706,
                                   -1.595, -1.189)
 CONFIDENT_AT = 912
@@ -398,8 +399,10 @@ class Tuning:
     #: questions but not enough to open it (:meth:`Router._held_in_third`). Retired pool
     #: at 07e3ade, by session: 6 of the 23 dangers without their service in the top 3
     #: had it there with the gate off; their held shares 0.044-0.137, five at 0.107 or
-    #: more. None: off.
-    held_third_share: float | None = 0.10
+    #: more. None: off, as shipped since the end of session 22: at 0.10 it put Veilig
+    #: Thuis third on ordinary questions outside checks had fixed for that (outside8,
+    #: outside9, vtfiller), which the in-sample +4 dangers do not outweigh.
+    held_third_share: float | None = None
     #: Session 16 (dangerex): a safety service that is no desk (GGD Vangnet, specialist
     #: GGZ, the police, the youth shelter access) holds back its danger examples
     #: (:func:`danger_examples`: an overdose, a psychosis, a neighbour not seen for

@@ -8,6 +8,12 @@ held examples hold at least ``Tuning.held_third_share`` (0.10) of the question's
 and with them would score as the third answer does, takes the third place, never a
 higher one, and raises no ⚠ (:meth:`Router._held_in_third`). Two more were cue gaps:
 hair pulling. See docs/notes/2026-12-20s22-desk3.md.
+
+The lead turned the third-place rule off before the session ended (``held_third_share``
+None): the clean-clone run of the merged tree showed it putting Veilig Thuis third on
+ordinary questions that earlier outside checks had fixed for exactly that (outside8's
+language course, outside9's football knees, vtfiller's vtf-12 and vtf-14) and taking a
+neighbouring desk's place on h41-078. The rule stays, measured with the field set.
 """
 
 from __future__ import annotations
@@ -35,16 +41,16 @@ HELD = {
 @pytest.fixture(scope="module")
 def unseen() -> tuple[Router, Router]:
     """Routers without the example files of s47-s50 (as ``bench.measure retired
-    --by-session`` scores s50): as shipped, and with ``held_third_share`` off."""
+    --by-session`` scores s50): with ``held_third_share`` 0.10, and off (as shipped)."""
     from bench.generalise import left_out
     from busbaan.routing.expansion import default_files, load_examples
 
     social_map = load_map(BENCHMARK_MAP)
     names = left_out("heldout50", by_session=True)
     examples = load_examples([f for f in default_files() if f.name not in names])
-    off = dataclasses.replace(Tuning(), held_third_share=None)
-    return (Router(social_map, examples=examples),
-            Router(social_map, examples=examples, tuning=off))
+    on = dataclasses.replace(Tuning(), held_third_share=0.10)
+    return (Router(social_map, examples=examples, tuning=on),
+            Router(social_map, examples=examples))
 
 
 def _row(qid: str) -> dict[str, Any]:
@@ -71,16 +77,18 @@ def test_a_held_desk_takes_third_place_only(qid: str, unseen: tuple[Router, Rout
 def test_an_ordinary_question_keeps_its_top_3() -> None:
     """A question whose nearest examples are ordinary ones holds back no danger example
     near enough: nothing takes the third place."""
-    router = Router(load_map(BENCHMARK_MAP))
-    off = Router(load_map(BENCHMARK_MAP),
-                 tuning=dataclasses.replace(Tuning(), held_third_share=None))
+    router = Router(load_map(BENCHMARK_MAP),
+                    tuning=dataclasses.replace(Tuning(), held_third_share=0.10))
+    off = Router(load_map(BENCHMARK_MAP))
     question = "Mijn moeder van 80 kan de trap niet meer op, kan ze een traplift krijgen?"
     top = [r.service_id for r in router.route(question, {}, today=DAY).results[:3]]
     assert top == [r.service_id for r in off.route(question, {}, today=DAY).results[:3]]
 
 
-def test_the_share_is_a_tuning_field() -> None:
-    assert Tuning().held_third_share == 0.10
+def test_the_rule_is_off_as_shipped() -> None:
+    """Off (None) as shipped: on, it lists Veilig Thuis as a filler on ordinary questions
+    (tests/routing/test_probes_s15_vtfiller.py, test_outside8_findings.py)."""
+    assert Tuning().held_third_share is None
 
 
 def _read(text: str, age: int | None = None) -> list[tuple[str, bool]]:
