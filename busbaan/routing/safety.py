@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -3991,13 +3991,7 @@ def _staged(signals: SafetySignals, q: _Question) -> frozenset[int]:
     stops = CLAUSE_BREAKS | {",", ";", ":", ".", "!", "?"}
     for cue in signals.stage:
         for at in _figurative(q, (cue,)):
-            lo = at
-            while lo > 0 and q.surface[lo - 1] not in stops:
-                lo -= 1
-            hi = at
-            while hi + 1 < len(q.surface) and q.surface[hi + 1] not in stops:
-                hi += 1
-            out.update(range(lo, hi + 1))
+            out.update(_between_stops(q.surface, at, stops))
     return frozenset(out | _played(signals, q))
 
 
@@ -4159,16 +4153,21 @@ def _ways(signals: SafetySignals, q: _Question) -> frozenset[int]:
     return frozenset(out)
 
 
+def _between_stops(tokens: Sequence[str], at: int, stops: Collection[str]) -> range:
+    """The positions around ``at`` up to, not over, the nearest ``stops`` on each side."""
+    first = at
+    while first > 0 and tokens[first - 1] not in stops:
+        first -= 1
+    last = at
+    while last + 1 < len(tokens) and tokens[last + 1] not in stops:
+        last += 1
+    return range(first, last + 1)
+
+
 def _sentence_span(q: _Question, at: int) -> range:
     """The positions of the sentence that position ``at`` is in (up to, not over, the
     sentence ends around it)."""
-    first = at
-    while first > 0 and q.toks[first - 1] not in _SENTENCE_END:
-        first -= 1
-    last = at
-    while last + 1 < len(q.toks) and q.toks[last + 1] not in _SENTENCE_END:
-        last += 1
-    return range(first, last + 1)
+    return _between_stops(q.toks, at, _SENTENCE_END)
 
 
 def _sentence(q: _Question, at: int) -> int:
