@@ -1,6 +1,6 @@
 """Leave-one-set-out misses and figures for work on generalising: ``python -m bench.generalise``.
 
-Each retired set (s3-s58, the first frozen set, the tuning set s4) is scored by a router
+Each retired set (s3-s62, the first frozen set, the tuning set s4) is scored by a router
 built without its own example file (bench.routing ``routers()``). Printed per set: top-1,
 top-3, safety questions with an expected service in the top 3; pooled over the retired
 held-out sets and over all; the safety probes (s4, s5, s6, s8: the expected safety
@@ -9,7 +9,7 @@ service in the top 3); dev and our own two sets.
 ``--misses`` lists every question whose first answer is wrong, with the expected and the
 answered services. Question text is printed only for sets that may be looked at per
 question (s3-s8, s12-s38, frozen, tuning4, dev, own); for s9-s11 the id and service ids
-only. The current held-out sets (s59-s62, ``frozen-2026-12-20-*``) are never read.
+only. The current held-out sets (s63-s66, ``frozen-2026-12-21-*``) are never read.
 
 ``--by-session`` leaves out, instead of a set's own file, the files of every held-out set
 written in the same session (s6-s8, then each session's three from session 7 on): sibling
@@ -84,6 +84,8 @@ from bench.routing import (
     SESSION20_HELDOUT,
     SESSION21_END,
     SESSION21_HELDOUT,
+    SESSION22_END,
+    SESSION22_HELDOUT,
     TUNING4,
     answer_of,
     bench_day,
@@ -113,6 +115,7 @@ LOSO: dict[str, tuple[str, bool]] = {
     **{key: (name, True) for key, name in SESSION19_HELDOUT.items()},
     **{key: (name, True) for key, name in SESSION20_HELDOUT.items()},
     **{key: (name, True) for key, name in SESSION21_HELDOUT.items()},
+    **{key: (name, True) for key, name in SESSION22_HELDOUT.items()},
     "frozen": (FROZEN, True), "tuning4": (TUNING4, True),
 }
 RETIRED = [k for k in LOSO if k.startswith("heldout")]
@@ -132,7 +135,8 @@ SESSIONS: dict[str, tuple[str, ...]] = {
         (13, SESSION13_HELDOUT), (14, SESSION14_HELDOUT), (15, SESSION15_HELDOUT),
         (16, SESSION16_HELDOUT), (17, SESSION17_HELDOUT),
         (18, SESSION18_HELDOUT), (19, SESSION19_HELDOUT),
-        (20, SESSION20_HELDOUT), (21, SESSION21_HELDOUT))},
+        (20, SESSION20_HELDOUT), (21, SESSION21_HELDOUT),
+        (22, SESSION22_HELDOUT))},
 }
 #: What each session's held-out sets scored when they were unseen: their one measurement
 #: at the end of the session (top-1, top-3, safety in top 3, coverage, right when
@@ -141,7 +145,7 @@ UNSEEN: dict[str, tuple[str, ...]] = {
     **SESSION7_FIRST, **SESSION8_END, **SESSION9_END, **SESSION10_END, **SESSION11_END,
     **SESSION12_END, **SESSION13_END, **SESSION14_END, **SESSION15_END,
     **SESSION16_END, **SESSION17_END, **SESSION18_END,
-    **SESSION19_END, **SESSION20_END, **SESSION21_END}
+    **SESSION19_END, **SESSION20_END, **SESSION21_END, **SESSION22_END}
 FIELDS = ("n", "top1", "top3", "safety_n", "safety_top3", "confident", "right")
 
 

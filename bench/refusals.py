@@ -12,8 +12,8 @@ there every question must be refused for a name (recall). ``--list`` prints the 
 questions' ids and kinds (``--text`` their text too: these are test sets without
 personal data, never the held-out sets of the running session).
 
-Never read: ``frozen-2026-12-20-*`` and ``FROZEN-s59.md``..``FROZEN-s62.md`` (session
-22's held-out sets and its safety gate, measured once by the lead): the glob below names
+Never read: ``frozen-2026-12-21-*`` and ``FROZEN-s63.md``..``FROZEN-s66.md`` (session
+23's held-out sets and its safety gate, measured once by the lead): the glob below names
 the dates of the retired sets only. Session 18, engineer ``refusals``.
 """
 
@@ -32,8 +32,8 @@ from bench.routing import BENCH_DAY
 ROOT = Path(__file__).resolve().parent.parent
 SOCIALMAP = ROOT / "tests" / "data" / "socialmap"
 PRIVACY = ROOT / "tests" / "data" / "privacy"
-#: The session 22 held-out sets: never opened here.
-_CURRENT = re.compile(r"frozen-2026-12-20|FROZEN-s(59|6[0-2])")
+#: The session 23 held-out sets: never opened here.
+_CURRENT = re.compile(r"frozen-2026-12-21|FROZEN-s6[3-6]")
 
 
 def question_sets(names: bool = False) -> Iterator[Path]:

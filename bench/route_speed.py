@@ -28,10 +28,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "socialmap"
-#: The retired question sets (held-out sets s3-s58, retired by session 22): the sets of
-#: 2026-12-20 (s59-s61 and the safety gate s62) are held out and never read here.
-RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-1[0-9]-*.jsonl")
-HELD_OUT = "2026-12-20"
+#: The retired question sets (held-out sets s3-s62, retired by session 23): the sets of
+#: 2026-12-21 (s63-s65 and the safety gate s66) are held out and never read here.
+RETIRED = ("frozen-2026-12-0[3-9]*.jsonl", "frozen-2026-12-1[0-9]-*.jsonl",
+           "frozen-2026-12-20-*.jsonl")
+HELD_OUT = "2026-12-21"
 
 
 def retired() -> list[dict]:

@@ -408,18 +408,42 @@ SESSION21_END: dict[str, tuple[str, ...]] = {
 #: waiting room, the tram; s60: online and on the phone -- a scam, DigiD, buy-now-pay-later,
 #: gambling, a worrying post, a tracked phone, online banking; s61: those who care for
 #: someone -- a partner, a parent of a disabled child, a young carer, a neighbour, a
-#: daughter from afar, a grandparent, a worn-out carer), frozen at the start of session 22,
-#: before any router change of the session was merged; and s62, the session's safety gate
-#: (70 dangers, 30 near misses: told by the person at risk and played down, in slang or a
-#: euphemism, a practical question that reveals the danger in passing, several people in
-#: one question). Aggregates only.
+#: daughter from afar, a grandparent, a worn-out carer), frozen at 20:08 UTC on
+#: 2026-12-07, before any router change of session 22 was merged, and measured once, at its
+#: end; with them s62, the session's safety gate (70 dangers, 30 near misses: told by the
+#: person at risk and played down, in slang or a euphemism, a practical question that
+#: reveals the danger in passing, several people in one question), measured on every safety
+#: change of the session before it was merged. Retired into example files in session 23
+#: (bench/asked_examples.py).
 SESSION22_HELDOUT = {"heldout59": "frozen-2026-12-20-s59.jsonl",
                      "heldout60": "frozen-2026-12-20-s60.jsonl",
-                     "heldout61": "frozen-2026-12-20-s61.jsonl"}
-#: The safety gate of session 22 (not a goal set: dangers and near misses only).
-SESSION22_GATE = {"heldout62": "frozen-2026-12-20-s62.jsonl"}
+                     "heldout61": "frozen-2026-12-20-s61.jsonl",
+                     "heldout62": "frozen-2026-12-20-s62.jsonl"}
+#: The end of session 22 (95f6f65), its one measurement of s59-s61 and of the gate s62
+#: (2026-12-07 21:56-21:57 UTC, measure.py, the benchmark day).
+SESSION22_END: dict[str, tuple[str, ...]] = {
+    "heldout59": ("0.850", "0.990", "36/36", "72/100 (72.0 %)", "67/72 (93.1 %)"),
+    "heldout60": ("0.820", "0.980", "36/36", "74/100 (74.0 %)", "70/74 (94.6 %)"),
+    "heldout61": ("0.860", "0.940", "31/36", "64/100 (64.0 %)", "62/64 (96.9 %)"),
+    "heldout62": ("0.870", "0.980", "67/70", "66/100 (66.0 %)", "61/66 (92.4 %)"),
+}
+#: Session 23's held-out sets: 100 questions each by three more independent writers from
+#: the map alone (s63: money told in numbers -- income, rent, a debt total, a bill, a
+#: child's allowance, a letter with a figure or a deadline; s64: newcomers to the city and
+#: the country -- a status holder, family reunification, an EU worker, a student or expat,
+#: someone returned, someone undocumented, and those who help them; s65: later life --
+#: retiring, alone, memory, the home, going digital, family, the end of life), frozen at
+#: the start of session 23, before any router change of the session was merged; and s66,
+#: the session's safety gate (70 dangers, 30 near misses: told in the past tense, told by a
+#: child or a teenager, a professional's note in admin jargon, a long rambling message).
+#: Aggregates only.
+SESSION23_HELDOUT = {"heldout63": "frozen-2026-12-21-s63.jsonl",
+                     "heldout64": "frozen-2026-12-21-s64.jsonl",
+                     "heldout65": "frozen-2026-12-21-s65.jsonl"}
+#: The safety gate of session 23 (not a goal set: dangers and near misses only).
+SESSION23_GATE = {"heldout66": "frozen-2026-12-21-s66.jsonl"}
 #: The pooled current held-out sets.
-POOL = "heldout_s22"
+POOL = "heldout_s23"
 #: (History: s12-s14 are retired.) Main at the start of session 8 (456bbb5), measured in
 #: the same run as the session's final measurement (top-1, top-3, safety in top 3,
 #: coverage, right when confident).
@@ -565,6 +589,10 @@ SESSION22_START: dict[str, tuple[str, ...]] = {
     "heldout_s22": ("0.833", "0.970", "103/108", "206/300 (68.7 %)", "196/206 (95.1 %)"),
     "heldout62": ("0.860", "0.980", "67/70", "67/100 (67.0 %)", "62/67 (92.5 %)"),
 }
+#: Main at the start of session 23 (69f69a6, before s59-s62 were retired), measured at the
+#: end of the session (bench/measure.py, the benchmark day, in one run with the end):
+#: top-1, top-3, safety in top 3, coverage, right when confident.
+SESSION23_START: dict[str, tuple[str, ...]] = {}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
@@ -650,14 +678,19 @@ RETIRED = (
     ("heldout57", "s57 (held out in session 21; examples since session 22, its own left out)"),
     ("heldout58", "s58 (the safety gate of session 21; examples since session 22, its own "
      "left out)"),
+    ("heldout59", "s59 (held out in session 22; examples since session 23, its own left out)"),
+    ("heldout60", "s60 (held out in session 22; examples since session 23, its own left out)"),
+    ("heldout61", "s61 (held out in session 22; examples since session 23, its own left out)"),
+    ("heldout62", "s62 (the safety gate of session 22; examples since session 23, its own "
+     "left out)"),
 )
 #: The held-out sets of now (never looked at), and the three pooled.
 CURRENT = (
-    ("heldout59", "held out s59, session 22 (never looked at)"),
-    ("heldout60", "held out s60, session 22 (never looked at)"),
-    ("heldout61", "held out s61, session 22 (never looked at)"),
-    (POOL, "held out s59–s61 pooled"),
-    ("heldout62", "the safety gate s62, session 22 (never looked at)"),
+    ("heldout63", "held out s63, session 23 (never looked at)"),
+    ("heldout64", "held out s64, session 23 (never looked at)"),
+    ("heldout65", "held out s65, session 23 (never looked at)"),
+    (POOL, "held out s63–s65 pooled"),
+    ("heldout66", "the safety gate s66, session 23 (never looked at)"),
 )
 #: Rows of the reliability table (calibrated confidence, per mille). The last row starts
 #: at the shipped threshold, so it holds the answers the router calls confident (until
@@ -957,6 +990,7 @@ def calibration_sets() -> list[tuple[str, list[dict[str, Any]]]]:
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION19_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION20_HELDOUT.items()),
         *((key, read_jsonl(LOCAL / name)) for key, name in SESSION21_HELDOUT.items()),
+        *((key, read_jsonl(LOCAL / name)) for key, name in SESSION22_HELDOUT.items()),
     ]
 
 
@@ -1500,12 +1534,21 @@ def render(figures: dict[str, Any]) -> str:
             before.append("| end of session 21 (5749efa), its one measurement | "
                           + " | ".join(SESSION21_END[key]) + " |")
             before.append(retired_row(key, since=22))
+    for key in SESSION22_HELDOUT:
+        if f.get(key) is not None:
+            before += header(f"held-out set s{key.removeprefix('heldout')} (session 22)")
+            if key in SESSION22_START:
+                before.append("| main at the start of session 22 (3530018), same run as its "
+                              "end | " + " | ".join(SESSION22_START[key]) + " |")
+            before.append("| end of session 22 (95f6f65), its one measurement | "
+                          + " | ".join(SESSION22_END[key]) + " |")
+            before.append(retired_row(key, since=23))
     for key, label in CURRENT:
         if f.get(key) is not None:
             before += header(label)
-            if key in SESSION22_START:
-                before.append("| main at the start of session 22 (3530018), same run | "
-                              + " | ".join(SESSION22_START[key]) + " |")
+            if key in SESSION23_START:
+                before.append("| main at the start of session 23 (69f69a6), same run | "
+                              + " | ".join(SESSION23_START[key]) + " |")
             before.append(now_row(key))
     b = FROZEN_BEFORE
     first = [
@@ -1525,7 +1568,8 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION11_HELDOUT, *SESSION12_HELDOUT, *SESSION13_HELDOUT,
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
                             *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION19_HELDOUT,
-                            *SESSION20_HELDOUT, *SESSION21_HELDOUT, POOL)
+                            *SESSION20_HELDOUT, *SESSION21_HELDOUT, *SESSION22_HELDOUT,
+                            POOL)
                 if f.get(k) is not None]
     rel = ["| confidence (per mille) | " + " | ".join(
         f"{k}: answers, share right" for k in rel_keys) + " |",
@@ -1542,7 +1586,7 @@ def render(figures: dict[str, Any]) -> str:
                             *SESSION14_HELDOUT, *SESSION15_HELDOUT, *SESSION16_HELDOUT,
                             *SESSION17_HELDOUT, *SESSION18_HELDOUT, *SESSION19_HELDOUT,
                             *SESSION20_HELDOUT, *SESSION21_HELDOUT, *SESSION22_HELDOUT,
-                            *SESSION22_GATE, "own",
+                            *SESSION23_HELDOUT, *SESSION23_GATE, "own",
                             "fresh", "off")
                 if f.get("alarm_" + k) is not None]
     n_ordinary = sum(f["alarm_" + k][0] - f.get("safety_" + k, (0, 0, 0))[0] for k in ordinary)
@@ -1628,7 +1672,7 @@ def render(figures: dict[str, Any]) -> str:
               else "heldout5" if f.get("heldout5") is not None
               else "heldout4" if f.get("heldout4") is not None
               else "heldout" if f["heldout"] is not None else "frozen")
-    tname = {POOL: "held out s59–s61 pooled, session 22",
+    tname = {POOL: "held out s63–s65 pooled, session 23",
              "heldout8": "held out s8, session 6", "heldout7": "held out s7, session 6",
              "heldout6": "held out s6, session 6",
              "heldout5": "held out, session 5", "heldout4": "held out, session 4",
@@ -1716,12 +1760,15 @@ def render(figures: dict[str, Any]) -> str:
         "once at the end of session 20, with its safety gate `-s54`) from session 21 on, "
         "and those of session 21 "
         "(`tests/data/socialmap/frozen-2026-12-19-s55.jsonl`, `-s56` and `-s57`, measured "
-        "once at the end of session 21, with its safety gate `-s58`) from session 22 on. "
-        "The held-out sets of session 22 "
-        "(`tests/data/socialmap/frozen-2026-12-20-s59.jsonl`, `-s60` and `-s61`, 100 "
+        "once at the end of session 21, with its safety gate `-s58`) from session 22 on, "
+        "and those of session 22 "
+        "(`tests/data/socialmap/frozen-2026-12-20-s59.jsonl`, `-s60` and `-s61`, measured "
+        "once at the end of session 22, with its safety gate `-s62`) from session 23 on. "
+        "The held-out sets of session 23 "
+        "(`tests/data/socialmap/frozen-2026-12-21-s63.jsonl`, `-s64` and `-s65`, 100 "
         "questions each by three more independent writers, frozen before the session's "
         "router work and measured at its end) are the ones the goals below are read on, "
-        "pooled; the session's safety gate `-s62` (70 dangers, 30 near misses) is shown "
+        "pooled; the session's safety gate `-s66` (70 dangers, 30 near misses) is shown "
         "beside them.",
         "",
         *side,
@@ -1889,7 +1936,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-heldout",
         action="store_true",
-        help="leave the current held-out sets out (s59-s62; for work on the router: they "
+        help="leave the current held-out sets out (s63-s66; for work on the router: they "
         "are measured only at the end of a session)",
     )
     parser.add_argument(
@@ -1963,11 +2010,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                  if (LOCAL / name).exists()}
     session21 = {key: read_jsonl(LOCAL / name) for key, name in SESSION21_HELDOUT.items()
                  if (LOCAL / name).exists()}
-    session22 = {key: read_jsonl(LOCAL / name)
-                 for key, name in (SESSION22_HELDOUT | SESSION22_GATE).items()
+    session22 = {key: read_jsonl(LOCAL / name) for key, name in SESSION22_HELDOUT.items()
+                 if (LOCAL / name).exists()}
+    session23 = {key: read_jsonl(LOCAL / name)
+                 for key, name in (SESSION23_HELDOUT | SESSION23_GATE).items()
                  if (LOCAL / name).exists() and not args.no_heldout}
-    if all(key in session22 for key in SESSION22_HELDOUT):
-        session22[POOL] = [q for key in SESSION22_HELDOUT for q in session22[key]]
+    if all(key in session23 for key in SESSION23_HELDOUT):
+        session23[POOL] = [q for key in SESSION23_HELDOUT for q in session23[key]]
     own = read_jsonl(LOCAL / "heldout-own.jsonl")
     fresh = read_jsonl(LOCAL / "heldout-own-fresh.jsonl")
     learn = read_jsonl(LOCAL / "learning-paraphrases.jsonl")
@@ -2047,7 +2096,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{key: None for key in SESSION20_HELDOUT},
         **{key: None for key in SESSION21_HELDOUT},
         **{key: None for key in SESSION22_HELDOUT},
-        **{key: None for key in SESSION22_GATE},
+        **{key: None for key in SESSION23_HELDOUT},
+        **{key: None for key in SESSION23_GATE},
         POOL: None,
     }
     if not args.quick:
@@ -2074,7 +2124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               + list(session15.items()) + list(session16.items())
               + list(session17.items()) + list(session18.items())
               + list(session19.items()) + list(session20.items())
-              + list(session21.items()) + list(session22.items()))
+              + list(session21.items()) + list(session22.items())
+              + list(session23.items()))
     for key, questions in named:
         figures |= {f"{name}_{key}" if name else key: value for name, value in
                     set_figures(router_for(key), questions, day).items()}
