@@ -225,8 +225,10 @@ ELDERLY_AGE = 60
 #: Then the session's work merged (lanekeys, cues, outside26, drifts, desk3, body; 4,029
 #: plain answers): 912 (certified: pooled bound 0.980, 2,575/2,617 right out of fold);
 #: the same fit with cues2 merged and desk3's third place off.
-CALIBRATION: tuple[float, ...] = (-11.548, 13.536, 29.14, 1.697, 0.011, 0.556, -0.706,
-                                  -1.595, -1.189)
+#: Session 23: refitted with s59-s61 and the gate s62 retired too (4,261 plain answers):
+#: 912 (certified: pooled bound 0.982, 2,687/2,726 right out of fold).
+CALIBRATION: tuple[float, ...] = (-12.148, 14.325, 30.716, 1.728, -0.002, 0.48, -0.834,
+                                  -1.767, -1.05)
 CONFIDENT_AT = 912
 
 
