@@ -78,7 +78,8 @@ from collections.abc import Iterable
 from busbaan.wegwijzer.model import LaneRecord
 
 __all__ = ["FORGOTTEN_PERSON", "MATRIX_ID_DAYS", "before_rotation", "coarse_day", "coarse_week",
-           "is_forgotten_person", "is_pseudonym", "keeps_answer_ids", "keeps_asker_id"]
+           "is_forgotten_person", "is_pseudonym", "keeps_answer_ids", "keeps_asker_id",
+           "keeps_lane_keys"]
 
 #: The longest the wegwijzer keeps a Matrix reference for work in progress: a waiting
 #: lane's asker ID (from the lane's opening) and an answer's room and event ids (from the
@@ -135,6 +136,13 @@ def keeps_asker_id(lane: LaneRecord, now: dt.datetime) -> bool:
     """Whether ``lane`` may still hold its asker's Matrix ID at ``now``: only while it
     waits for the team's first answer, and at most :data:`MATRIX_ID_DAYS` days."""
     return lane.waiting and now - lane.opened_at < dt.timedelta(days=MATRIX_ID_DAYS)
+
+
+def keeps_lane_keys(lane: LaneRecord, now: dt.datetime) -> bool:
+    """Whether the wegwijzer may still keep ``lane``'s room keys (for a member's device
+    that appears later, :mod:`bots.wegwijzer.lanes`) at ``now``: until the lane closes,
+    and at most :data:`MATRIX_ID_DAYS` days from its opening (a lane nobody closes)."""
+    return lane.closed_at is None and now - lane.opened_at < dt.timedelta(days=MATRIX_ID_DAYS)
 
 
 def keeps_answer_ids(created_at: dt.datetime, lanes: Iterable[LaneRecord],
