@@ -63,6 +63,13 @@ or opens a lane from it while the case is in front of them, the same day or the 
 (the bot's own "your last answer" is about the newest one). Two weeks leaves room for a
 holiday without keeping a lasting trail of who asked what.
 
+The same limit bounds the room keys the wegwijzer keeps for a lane's later devices
+(``bots/wegwijzer.lane-keys``, session 22): kept until the lane closes, and at most
+:data:`MATRIX_ID_DAYS` days from its opening for a lane nobody closes
+(:func:`keeps_lane_keys`, session 23). They let a member's new device, or a team member
+who joins late, read the lane's question while the lane is worked on; afterwards they
+are only a way to read it again.
+
 The Matrix room itself (the lane's ``nl.busbaan.lane`` state, its members, the first
 message "Vraag van @asker", the direct chat with the question and the answer) still
 names the asker: that is the conversation, not the bot's bookkeeping, and it goes when
