@@ -38,6 +38,7 @@ from busbaan.wegwijzer import (
     TeamFigures,
     due_reminders,
     format_duration,
+    keeps_lane_keys,
     target_minutes,
     team_figures,
     waited,
@@ -165,6 +166,10 @@ class LaneDesk:
                         if s.matrix_room)
         self._reach_task = asyncio.create_task(self.reach.run(), name="wegwijzer-reach")
         self._keep_lane_keys()
+        try:  # lanes closed (or past the retention) while the bot was away
+            await self.drop_lane_keys()
+        except Exception:
+            log.exception("lane.room_keys_drop_failed")
 
     # -- room keys for members' later devices (lanekeys) ---------------------------------
 
@@ -182,10 +187,46 @@ class LaneDesk:
         client = self.bot.client
         if getattr(client, "olm", None) is None or not hasattr(client, "kept_room_keys"):
             return
-        client.keeps_room_keys = lambda room_id: room_id in self._lanes
+        client.keeps_room_keys = self._keeps_keys
         client.devices_changed.append(self._devices_changed)
         self.bot.runner.member_hooks.append(self._member_joined)
         self._key_task = asyncio.create_task(self._give_keys(), name="wegwijzer-lane-keys")
+
+    def _keeps_keys(self, room_id: str) -> bool:
+        """Whether a room key the bot makes in ``room_id`` is kept: only in its own lanes,
+        until the lane closes and at most the retention from its opening
+        (:func:`~busbaan.wegwijzer.retention.keeps_lane_keys`)."""
+        lane = self._lanes.get(room_id)
+        return lane is not None and keeps_lane_keys(lane, self.bot.clock.now())
+
+    async def drop_lane_keys(self) -> int:
+        """Forget the kept room keys of every lane that closed or is past the retention
+        (and of a room that is no lane of the bot's any more); each lane's drop audited
+        as ``lane.room_keys_dropped`` (keyed lane reference, team, how many keys, why: no
+        key, no room id). How many keys were dropped. On the lane clock, at start and at
+        ``!baan sluit``."""
+        kept = getattr(self.bot.client, "kept_room_keys", None)
+        if not kept:
+            return 0
+        now, total = self.bot.clock.now(), 0
+        for room_id in list(kept):
+            lane = self._lanes.get(room_id)
+            if lane is not None and keeps_lane_keys(lane, now):
+                continue
+            dropped = await self.bot.runner.drop_kept_keys(room_id)
+            if not dropped:
+                continue
+            total += dropped
+            if lane is None:
+                log.info("lane.room_keys_dropped", keys=dropped, why="no_lane")
+                continue
+            why = "closed" if lane.closed_at is not None else "retention"
+            refs = object_refs(self.bot.pseudonyms, lane.lane_id)
+            await self.bot.record("lane.room_keys_dropped", "D", actor=None,
+                                  details={"keys": str(dropped), "why": why,
+                                           "team": lane.team, **refs})
+            log.info("lane.room_keys_dropped", keys=dropped, why=why, team=lane.team, **refs)
+        return total
 
     def _devices_changed(self, users: frozenset[str]) -> None:
         for room_id, kept in list(self.bot.client.kept_room_keys.items()):
@@ -509,6 +550,10 @@ class LaneDesk:
                 await self.bot.sweep_ids(legacy=False)
             except Exception:
                 log.exception("wegwijzer.sweep_failed")
+            try:
+                await self.drop_lane_keys()
+            except Exception:
+                log.exception("lane.room_keys_drop_failed")
 
     async def remind_due(self) -> int:
         """Remind the teams of lanes that wait past their target (once per lane)."""
@@ -663,6 +708,10 @@ class LaneDesk:
         await self.bot.record("lane.closed", "U", actor=ctx.sender,
                               details={"team": lane.team,
                                        **object_refs(self.bot.pseudonyms, lane.lane_id)})
+        try:  # its kept room keys go with it (the lane clock tries again on a failure)
+            await self.drop_lane_keys()
+        except Exception:
+            log.exception("lane.room_keys_drop_failed")
         text = t(ctx.lang, "Deze baan is gesloten. Bedankt!", "This lane is closed. Thank you!")
         return Reply(text, data={"lane_id": lane.lane_id})
 

@@ -27,6 +27,11 @@ reason in the user's language there too. A join the second layer allows is decid
 (and recorded) again by ``check_event_allowed`` when the event is made here; the
 second layer records only its refusals, so each refused join is recorded once.
 Server admins skip spam checkers (``check_event_allowed`` still decides for them).
+In a room that is no case room the same callback decides nothing, but where Synapse's
+``restricted`` join rule will refuse the join (a wegwijzer lane, someone outside the
+team's intake room) it refuses first, with the reason in the user's language instead of
+Synapse's English (:mod:`busbaan.gate.restricted`, session 23); anything it cannot read
+leaves the join to Synapse.
 A third, ``user_may_create_room``, judges a createRoom request's own name and topic
 (also in ``initial_state``) before Synapse makes the room: refused afterwards, by
 ``check_event_allowed``, the request would fail but leave the room half made, with the
@@ -81,6 +86,7 @@ from busbaan.consent.state import (
     scope_from_room_state,
 )
 from busbaan.directory import Directory
+from busbaan.gate.restricted import allowed_rooms, restricted_refusal, state_content
 from busbaan.language import (
     LANGUAGE_ACCOUNT_DATA,
     Language,
@@ -92,6 +98,8 @@ from busbaan.policy import Policy, PolicyError, load_policy
 
 log = get_logger("busbaan.gate")
 NOTICE_KEY = "nl.busbaan.notice"
+#: A wegwijzer lane's state (bots.wegwijzer.lanes; the gate imports no bots)
+LANE_EVENT = "nl.busbaan.lane"
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,7 +388,10 @@ class BusbaanGate:
             state = await self._api.get_room_state(room_id, [(t, None) for t in _SCOPE_TYPES])
             scope = self._scopes.scope(room_id, state)
             if scope is None:
-                return NOT_SPAM  # an ordinary room, or one this server is not in yet
+                # an ordinary room (a lane too), or one this server is not in yet: the
+                # gate decides nothing, but says in Dutch what Synapse's restricted rule
+                # would refuse in English (busbaan.gate.restricted)
+                return await self._restricted_refusal(user_id, room_id)
             if self._recorder.overdue and user_id != self._config.bot_user_id:
                 raise RuntimeError("audit records overdue")  # fail closed, below
             scope = await self._current(scope, user_id)
@@ -399,6 +410,41 @@ class BusbaanGate:
         lang = await self._language(user_id)
         # cs_error: an "error" key among the fields replaces Synapse's fixed text.
         return Codes.FORBIDDEN, {**_fields(decision), "error": decision.reason(lang)}
+
+    async def _restricted_refusal(
+        self, user_id: str, room_id: str
+    ) -> Literal["NOT_SPAM"] | tuple[Codes, dict[str, Any]]:
+        """The refusal Synapse's ``restricted`` join rule would make, in the user's
+        language (:mod:`busbaan.gate.restricted`); NOT_SPAM whenever Synapse would let
+        the join through, or anything cannot be read: Synapse still checks the rule."""
+        try:
+            state = await self._api.get_room_state(
+                room_id, [("m.room.join_rules", ""), ("m.room.member", user_id),
+                          (LANE_EVENT, "")])
+            join_rules = state_content(state.get(("m.room.join_rules", "")))
+            rooms = allowed_rooms(join_rules)
+            if rooms is None:
+                return NOT_SPAM
+            own = state_content(state.get(("m.room.member", user_id)))
+            allowed: dict[str, str | None] = {}
+            for allow_room in rooms:
+                there = await self._api.get_room_state(allow_room,
+                                                       [("m.room.member", user_id)])
+                content = state_content(there.get(("m.room.member", user_id)))
+                allowed[allow_room] = _membership(content)
+            lane = state.get((LANE_EVENT, ""))
+            is_lane = lane is not None and getattr(lane, "sender", None) in (
+                self._config.bot_user_id, *self._config.language_readers)
+            refusal = restricted_refusal(join_rules, _membership(own), allowed,
+                                         is_lane=is_lane)
+        except Exception:
+            log.exception("gate.failed", callback="restricted_refusal")
+            return NOT_SPAM  # Synapse's own check (and its English text) decides
+        if refusal is None:
+            return NOT_SPAM
+        log.info("gate.restricted_join_refused", code=refusal.code)
+        lang = await self._language(user_id)
+        return Codes.FORBIDDEN, {**_fields(refusal), "error": refusal.reason(lang)}
 
     async def user_may_create_room_alias(
         self, user_id: str, room_alias: RoomAlias
@@ -680,6 +726,13 @@ def _unavailable() -> Decision:
         "busbaan cannot check this step right now and therefore refuses it. Try again in "
         "a minute; if it keeps failing, tell the administrator.",
     )
+
+
+def _membership(content: object) -> str | None:
+    """``membership`` of an ``m.room.member`` content (None: none, or unreadable)."""
+    if isinstance(content, Mapping) and isinstance(content.get("membership"), str):
+        return str(content["membership"])
+    return None
 
 
 def _fields(decision: Decision) -> dict[str, Any]:

@@ -526,6 +526,16 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
         if self.kept_store is not None and self.olm is not None:
             self.kept_store.save_kept(self.device_id, self.kept_room_keys)
 
+    def drop_kept_keys(self, room_id: str) -> int:
+        """Forget the kept room keys of ``room_id`` (its lane closed, or past the
+        retention) and write the file without them; how many were dropped. The bot's
+        own Megolm sessions (nio's store, the key backup) are not touched."""
+        dropped = self.kept_room_keys.pop(room_id, None)
+        if dropped is None:
+            return 0
+        self.kept_changed()
+        return len(dropped)
+
     def _keep_room_key(self, room_id: str) -> None:
         session = self.olm.outbound_group_sessions.get(room_id) if self.olm else None
         if session is None or session.message_index != 0 or not self.keeps_room_keys(room_id):

@@ -1382,6 +1382,15 @@ class BotRunner:
             return 0
         return await share_kept_keys(self.client, room_id, user_id, self._keys_lock)
 
+    async def drop_kept_keys(self, room_id: str) -> int:
+        """Forget this bot's kept room keys of ``room_id`` (under the key lock, so that
+        no share is half way); how many were dropped."""
+        drop = getattr(self.client, "drop_kept_keys", None)
+        if drop is None:
+            return 0
+        async with self._keys_lock:
+            return int(drop(room_id))
+
     async def members_known(self, room_id: str, user_ids: Iterable[str],
                             timeout: float = 10.0, interval: float = 0.1) -> bool:
         """Wait until this bot's sync knows ``room_id`` with ``user_ids`` in it (joined

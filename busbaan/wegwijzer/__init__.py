@@ -23,6 +23,7 @@ from busbaan.wegwijzer.retention import (
     is_pseudonym,
     keeps_answer_ids,
     keeps_asker_id,
+    keeps_lane_keys,
 )
 from busbaan.wegwijzer.sla import (
     DEFAULT_TARGET_MINUTES,
@@ -52,6 +53,7 @@ __all__ = [
     "is_pseudonym",
     "keeps_answer_ids",
     "keeps_asker_id",
+    "keeps_lane_keys",
     "map_names",
     "overdue",
     "parse_question",

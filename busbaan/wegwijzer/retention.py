@@ -63,6 +63,13 @@ or opens a lane from it while the case is in front of them, the same day or the 
 (the bot's own "your last answer" is about the newest one). Two weeks leaves room for a
 holiday without keeping a lasting trail of who asked what.
 
+The same limit bounds the room keys the wegwijzer keeps for a lane's later devices
+(``bots/wegwijzer.lane-keys``, session 22): kept until the lane closes, and at most
+:data:`MATRIX_ID_DAYS` days from its opening for a lane nobody closes
+(:func:`keeps_lane_keys`, session 23). They let a member's new device, or a team member
+who joins late, read the lane's question while the lane is worked on; afterwards they
+are only a way to read it again.
+
 The Matrix room itself (the lane's ``nl.busbaan.lane`` state, its members, the first
 message "Vraag van @asker", the direct chat with the question and the answer) still
 names the asker: that is the conversation, not the bot's bookkeeping, and it goes when
@@ -78,7 +85,8 @@ from collections.abc import Iterable
 from busbaan.wegwijzer.model import LaneRecord
 
 __all__ = ["FORGOTTEN_PERSON", "MATRIX_ID_DAYS", "before_rotation", "coarse_day", "coarse_week",
-           "is_forgotten_person", "is_pseudonym", "keeps_answer_ids", "keeps_asker_id"]
+           "is_forgotten_person", "is_pseudonym", "keeps_answer_ids", "keeps_asker_id",
+           "keeps_lane_keys"]
 
 #: The longest the wegwijzer keeps a Matrix reference for work in progress: a waiting
 #: lane's asker ID (from the lane's opening) and an answer's room and event ids (from the
@@ -135,6 +143,13 @@ def keeps_asker_id(lane: LaneRecord, now: dt.datetime) -> bool:
     """Whether ``lane`` may still hold its asker's Matrix ID at ``now``: only while it
     waits for the team's first answer, and at most :data:`MATRIX_ID_DAYS` days."""
     return lane.waiting and now - lane.opened_at < dt.timedelta(days=MATRIX_ID_DAYS)
+
+
+def keeps_lane_keys(lane: LaneRecord, now: dt.datetime) -> bool:
+    """Whether the wegwijzer may still keep ``lane``'s room keys (for a member's device
+    that appears later, :mod:`bots.wegwijzer.lanes`) at ``now``: until the lane closes,
+    and at most :data:`MATRIX_ID_DAYS` days from its opening (a lane nobody closes)."""
+    return lane.closed_at is None and now - lane.opened_at < dt.timedelta(days=MATRIX_ID_DAYS)
 
 
 def keeps_answer_ids(created_at: dt.datetime, lanes: Iterable[LaneRecord],
