@@ -165,11 +165,11 @@ class LaneDesk:
         self.reach.warm(s.matrix_room for s in self.bot.social_map.services
                         if s.matrix_room)
         self._reach_task = asyncio.create_task(self.reach.run(), name="wegwijzer-reach")
-        self._keep_lane_keys()
-        try:  # lanes closed (or past the retention) while the bot was away
-            await self.drop_lane_keys()
+        try:  # lanes closed (or past the retention) while the bot was away: dropped
+            await self.drop_lane_keys()  # before anything can give their keys out
         except Exception:
             log.exception("lane.room_keys_drop_failed")
+        self._keep_lane_keys()
 
     # -- room keys for members' later devices (lanekeys) ---------------------------------
 
@@ -208,12 +208,18 @@ class LaneDesk:
         kept = getattr(self.bot.client, "kept_room_keys", None)
         if not kept:
             return 0
-        now, total = self.bot.clock.now(), 0
+        now, total, failed = self.bot.clock.now(), 0, 0
         for room_id in list(kept):
             lane = self._lanes.get(room_id)
             if lane is not None and keeps_lane_keys(lane, now):
                 continue
-            dropped = await self.bot.runner.drop_kept_keys(room_id)
+            try:  # one room's failure (its file write) keeps it for the next try only
+                dropped = await self.bot.runner.drop_kept_keys(room_id)
+            except Exception as exc:
+                failed += 1
+                log.warning("lane.room_keys_drop_failed", error=type(exc).__name__,
+                            **object_refs(self.bot.pseudonyms, lane.lane_id) if lane else {})
+                continue
             if not dropped:
                 continue
             total += dropped
@@ -226,6 +232,8 @@ class LaneDesk:
                                   details={"keys": str(dropped), "why": why,
                                            "team": lane.team, **refs})
             log.info("lane.room_keys_dropped", keys=dropped, why=why, team=lane.team, **refs)
+        if failed:
+            raise RuntimeError(f"{failed} lane(s)' kept keys could not be dropped")
         return total
 
     def _devices_changed(self, users: frozenset[str]) -> None:
@@ -247,8 +255,9 @@ class LaneDesk:
             room_id, user_id = await self._key_queue.get()
             lane = self._lanes.get(room_id)
             try:
-                if lane is None or user_id == self.bot.user_id:
-                    continue
+                if (lane is None or user_id == self.bot.user_id
+                        or not keeps_lane_keys(lane, self.bot.clock.now())):
+                    continue  # (a closed lane's, or one past the retention: its drop is due)
                 devices = await self.bot.runner.share_kept_keys(room_id, user_id)
                 if devices:
                     # who, which lane (keyed reference), how many devices: no text
@@ -702,16 +711,26 @@ class LaneDesk:
         if not closed:
             raise UsageError("Deze baan is al gesloten.", "This lane is already closed.",
                              errcode="BB_LANE_CLOSED")
-        current = await asyncio.to_thread(self.repo.get, lane.lane_id)
-        if current is not None:
-            self._lanes[lane.room_id] = current
-        await self.bot.record("lane.closed", "U", actor=ctx.sender,
-                              details={"team": lane.team,
-                                       **object_refs(self.bot.pseudonyms, lane.lane_id)})
-        try:  # its kept room keys go with it (the lane clock tries again on a failure)
-            await self.drop_lane_keys()
-        except Exception:
-            log.exception("lane.room_keys_drop_failed")
+        # closed in memory at once, whatever the read below does: its kept room keys go
+        # now, and nothing gives them out (the drop does not depend on the read back)
+        self._lanes[lane.room_id] = replace(lane, closed_at=now)
+        try:
+            try:
+                current = await asyncio.to_thread(self.repo.get, lane.lane_id)
+            except Exception as exc:  # closed in the store: the copy above will do
+                current = None
+                log.warning("lane.reread_failed", error=type(exc).__name__,
+                            **object_refs(self.bot.pseudonyms, lane.lane_id))
+            if current is not None and current.closed_at is not None:
+                self._lanes[lane.room_id] = current
+            await self.bot.record("lane.closed", "U", actor=ctx.sender,
+                                  details={"team": lane.team,
+                                           **object_refs(self.bot.pseudonyms, lane.lane_id)})
+        finally:
+            try:  # its kept room keys go with it (the lane clock tries again on a failure)
+                await self.drop_lane_keys()
+            except Exception:
+                log.exception("lane.room_keys_drop_failed")
         text = t(ctx.lang, "Deze baan is gesloten. Bedankt!", "This lane is closed. Thank you!")
         return Reply(text, data={"lane_id": lane.lane_id})
 

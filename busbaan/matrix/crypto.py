@@ -399,24 +399,40 @@ async def share_kept_keys(client: Any, room_id: str, user_id: str,
     ``room_id`` (:class:`KeptRoomKey`), as the ``m.room_key`` the other members got
     (Olm-encrypted to each device; an Olm session set up first where there is none).
     Only to a user joined to the room now, by a fresh read of its members from the
-    homeserver (:func:`key_recipients`). How many devices got keys (0: none)."""
+    homeserver (:func:`key_recipients`), and only while the room's keys are still kept
+    (``client.keeps_room_keys``). The kept keys are read, and sent, under the key lock:
+    a drop (:meth:`BotClient.drop_kept_keys`, under the same lock) is never half way
+    through a share, and a share after it finds nothing. How many devices got keys."""
     olm = client.olm
-    kept = list(getattr(client, "kept_room_keys", {}).get(room_id, {}).values())
-    if olm is None or not kept:
+    if olm is None or not getattr(client, "kept_room_keys", {}).get(room_id):
         return 0
     resp = await client.joined_members(room_id)
     if not isinstance(resp, nio.JoinedMembersResponse):
         return 0
     joined = [m.user_id for m in resp.members]
-    removed = getattr(client, "removed_members", {}).get(room_id, set())
     async with keys_lock or contextlib.nullcontext():
-        if not list(olm.device_store.active_user_devices(user_id)):
-            with contextlib.suppress(nio.LocalProtocolError):
-                await query_keys(client)
-        missing = olm.get_missing_sessions([user_id])
-        if missing:
-            with contextlib.suppress(nio.LocalProtocolError):
-                await client.keys_claim(missing)
+        return await _share_kept_locked(client, olm, room_id, user_id, joined)
+
+
+async def _share_kept_locked(client: Any, olm: Any, room_id: str, user_id: str,
+                             joined: list[str]) -> int:
+    keeps = getattr(client, "keeps_room_keys", None)
+    if keeps is not None and not keeps(room_id):
+        return 0  # the lane closed or is past the retention (its drop may be due)
+    if not getattr(client, "kept_room_keys", {}).get(room_id):
+        return 0
+    if not list(olm.device_store.active_user_devices(user_id)):
+        with contextlib.suppress(nio.LocalProtocolError):
+            await query_keys(client)
+    missing = olm.get_missing_sessions([user_id])
+    if missing:
+        with contextlib.suppress(nio.LocalProtocolError):
+            await client.keys_claim(missing)
+    # read again: the keys as they are now (a query or a claim awaited the server)
+    kept = list(getattr(client, "kept_room_keys", {}).get(room_id, {}).values())
+    if not kept or (keeps is not None and not keeps(room_id)):
+        return 0
+    removed = getattr(client, "removed_members", {}).get(room_id, set())
     devices = {d.id: d for d in olm.device_store.active_user_devices(user_id)}
     given: set[str] = set()
     for key in kept:
@@ -530,10 +546,15 @@ class BotClient(nio.AsyncClient):  # type: ignore[misc]  # nio has no type hints
         """Forget the kept room keys of ``room_id`` (its lane closed, or past the
         retention) and write the file without them; how many were dropped. The bot's
         own Megolm sessions (nio's store, the key backup) are not touched."""
-        dropped = self.kept_room_keys.pop(room_id, None)
+        dropped = self.kept_room_keys.get(room_id)
         if dropped is None:
             return 0
-        self.kept_changed()
+        if self.kept_store is not None and self.olm is not None:
+            # the file first: if it cannot be written the keys stay in memory too, and
+            # the next drop (the lane clock) tries again
+            self.kept_store.save_kept(self.device_id, {
+                room: keys for room, keys in self.kept_room_keys.items() if room != room_id})
+        self.kept_room_keys.pop(room_id, None)
         return len(dropped)
 
     def _keep_room_key(self, room_id: str) -> None:

@@ -123,3 +123,32 @@ async def test_a_room_dressed_as_a_lane_gets_the_plain_text(make_person: MakePer
                                       "bepaalde andere kamer zit"), refusal.message
     assert "baan" not in refusal.message
     assert isinstance(await friend.join(fake.room_id), nio.JoinResponse)
+
+
+async def test_a_joined_member_changes_her_name_and_joins_again_unrefused(
+        make_person: MakePerson, bot_id: str, intake: Intake) -> None:
+    """A member already in the lane is never refused by the restricted-join text: not when
+    she changes her display name in it (a join membership again, through Synapse's
+    membership path), nor when she joins it again — also after she left the intake room
+    (she is in none of the allowed rooms any more, but in the lane itself)."""
+    asker, member, late = await make_person(), await make_person(), await make_person()
+    intake_room = await intake("crisis-schulden", [member, late])
+    lane = await open_lane(asker, bot_id)
+    assert isinstance(await member.join(lane), nio.JoinResponse)  # invited
+    assert isinstance(await late.join(lane), nio.JoinResponse)  # by the restricted rule
+    for person in (member, late):
+        left = await person.client.room_leave(intake_room)
+        assert isinstance(left, nio.RoomLeaveResponse), left
+
+    for n, person in enumerate((member, late)):
+        renamed = await person.client.room_put_state(
+            lane, "m.room.member", {"membership": "join", "displayname": f"Collega {n}"},
+            state_key=person.user_id)
+        assert isinstance(renamed, nio.RoomPutStateResponse), renamed
+        again = await person.join(lane)
+        assert isinstance(again, nio.JoinResponse), again
+        profile = await person.client.set_displayname(f"Teamlid {n}")
+        assert isinstance(profile, nio.ProfileSetDisplayNameResponse), profile
+    state = await member.client.room_get_state_event(lane, "m.room.member", late.user_id)
+    assert isinstance(state, nio.RoomGetStateEventResponse), state
+    assert state.content["membership"] == "join"
