@@ -106,6 +106,11 @@ class Opened:
         return body, f"<p>{esc(body)}</p><p>{link}</p>"
 
 
+#: The power level a lane's member needs to invite (the bot has 100, the asker and the
+#: team 0): nobody but the bot brings anyone into a lane (outside27).
+LANE_INVITE_LEVEL = 50
+
+
 def lane_room_request(*, lane_id: str, service_name: str, organization_name: str,
                       asker: str, intake_room_id: str,
                       lane_state: dict[str, Any]) -> dict[str, Any]:
@@ -118,6 +123,11 @@ def lane_room_request(*, lane_id: str, service_name: str, organization_name: str
                   "met !casus nieuw."),
         "preset": nio.RoomPreset.private_chat,
         "invite": [asker],
+        # s23 (outside27): only the bot invites. private_chat lets every member invite
+        # (level 0), so an asker could invite someone of another organisation, who then
+        # read the question (the bot shares a lane's keys with whoever is joined). The
+        # team comes in by the restricted join rule, which needs no invite power of theirs.
+        "power_level_override": {"invite": LANE_INVITE_LEVEL},
         "initial_state": [
             {"type": "m.room.join_rules", "state_key": "",
              "content": {"join_rule": "restricted",

@@ -312,6 +312,24 @@ SAID: frozenset[str] = _wordset(
 )
 
 
+#: Troubles: what is a need when it is there, and is denied when negated ("er is geen
+#: achterstand", "no debts", "geen brief van de verhuurder") — unlike a lack, which is
+#: the need itself when negated ("geen geld", "geen woning", "no income"). Not shown
+#: negated in an answer's "past bij" (s23, outside27; outside26 #13: "past bij:
+#: budgetteren, geen achterstand, geen brief"): a reason must not be a word the question
+#: denies. Matched as a word's end, so compounds count ("huurachterstand",
+#: "betalingsachterstanden"). Only the display: the ranking reads negation elsewhere
+#: (:func:`.text.contrasted_negations`). Sources: the dunning steps of Dutch debt
+#: collection (aanmaning, incassobrief, deurwaarder, beslag, vonnis, ontruiming,
+#: afsluiting) and their English words.
+TROUBLES: tuple[str, ...] = (
+    "achterstand", "achterstanden", "schuld", "schulden", "aanmaning", "aanmaningen",
+    "brief", "brieven", "deurwaarder", "incasso", "beslag", "beslaglegging", "vonnis",
+    "ontruiming", "afsluiting", "boete", "boetes", "probleem", "problemen",
+    "arrears", "debt", "debts", "letter", "letters", "bailiff", "eviction", "fine",
+    "fines", "problem", "problems",
+)
+
 #: What a question says is over, tried or no longer in play, besides the safety
 #: signals' handled cues (``past.handled``: "is opgelost", "al gemeld", "dossier
 #: gesloten", read with them by :func:`.safety.settled_parts`; a death or a safe home

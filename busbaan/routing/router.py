@@ -589,6 +589,14 @@ def _empty_word(shown: str) -> bool:
     return word in lexicon.STOPWORDS or word in lexicon.WEAK_WORDS or word in lexicon.SAID
 
 
+def _denied_trouble(shown: str, negated: set[str]) -> bool:
+    """True for a shown word the question negates whose last word is a trouble
+    (:data:`.lexicon.TROUBLES`: "geen achterstand", "no debts"): the question denies it,
+    so it is no reason. A negated lack stays ("geen geld", "geen woning")."""
+    word = shown.rsplit(" ", 1)[-1].lower()
+    return shown in negated and word.endswith(lexicon.TROUBLES)
+
+
 @dataclass(frozen=True, slots=True)
 class Exclusion:
     """A service that matched the question but does not serve this person."""
@@ -1977,12 +1985,15 @@ class Router:
         score = min(1000, round(1000 * value / (value + HALF_SCORE)))
         matched: list[str] = []
         shown: list[str] = []  # as the answer shows them: "not suicidal", "geen geld"
+        negated: set[str] = set()  # the shown forms with a negation before the word
         for stem, _ in sorted(evidence.items(), key=lambda kv: -kv[1]):
             for term in query[stem][1]:
                 if term.source not in matched:
                     matched.append(term.source)
                     shown.append(f"{term.negation} {term.source}" if term.negation
                                  else term.source)
+                    if term.negation:
+                        negated.add(shown[-1])
             if len(matched) >= 5:
                 break
         matched = matched[:5]
@@ -1994,6 +2005,8 @@ class Router:
         # told or everyday filler ("past bij: vertelde, kwam"); all of them when none does
         meaningful = [w for w in shown if not _empty_word(w)]
         shown = meaningful or shown
+        # s23 (outside27): never a trouble the question denies ("geen achterstand")
+        shown = [w for w in shown if not _denied_trouble(w, negated)]
         org = self.map.organizations.get(service.organization_id)
         return RouteResult(
             service_id=service.id,
