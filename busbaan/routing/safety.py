@@ -1818,6 +1818,11 @@ def _negated(cue: tuple[str, ...], q: _Question, start: int) -> bool:
             break
         if not tok[0].isalnum() or tok in CLAUSE_BREAKS or _finite_verb(q, i):
             break
+        if tok == "dat" and i >= 1 and toks[i - 1] == "zonder":
+            # s23 (gate62; retired s62 h62-016 "zonder dat mijn man het ziet"): "zonder
+            # dat" is a conjunction (ANS, 'zonder dat' as onderschikkend voegwoord) that
+            # opens a clause of its own; its subject is there, not lacking
+            break
         if i in q.owned:
             # s14 (safety35; retired h28-016 "ik zie hem niet vijf dagen"): a negation a
             # cue holding it reads as its own negates that cue's verb, also when the time
