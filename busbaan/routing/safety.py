@@ -2687,7 +2687,8 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
 
     parents_only: set[str] = set()
     blocked = q.blocked
-    done = _done(q) if any(f.within_days is not None for f in signals.families) else frozenset()
+    done = (_done(q) | _done_today(q)) if any(
+        f.within_days is not None for f in signals.families) else frozenset()
     for family in signals.families:
         q.reading = family.id
         # s21 (cues): an act dated done in its own clause is no danger to come
@@ -2812,6 +2813,60 @@ def _done(q: _Question) -> frozenset[int]:
                                               or pairs & _DAYS_GONE)
                 and not _AHEAD_WORDS.intersection(words)):
             out.update(range(start, end))
+        start = end + 1 if end < n and not q.toks[end][0].isalnum() else max(end, start + 1)
+    return frozenset(out)
+
+
+#: Times of the day of the question that are mostly already gone when it is told (ANS,
+#: tijdsbepalingen): "vanochtend", "vanmorgen", "this morning", and the day itself
+#: ("vandaag", "today", "earlier today"), folded.
+_TODAY = frozenset(["vanochtend", "vanmorgen", "vandaag", "today"])
+_TODAY_PAIRS = frozenset([("this", "morning")])
+#: English words that put a participle ahead or in the present ("will be evicted today",
+#: "is being evicted", "gets evicted", "to be evicted", "going to"): no act done.
+_EN_NOT_DONE = frozenset(["will", "shall", "be", "being", "is", "are", "am", "get", "gets",
+                          "getting", "to", "going", "gonna", "ll", "may", "might", "must",
+                          "could", "would", "should", "can"])
+#: Dutch auxiliaries of the perfect and the state passive (not "wordt": the present
+#: passive, "wordt vandaag ontruimd", is the act to come).
+_NL_DONE_AUX = frozenset(["is", "zijn", "was", "waren", "werd", "werden", "heeft", "hebben",
+                          "heb", "hebt", "had", "hadden"])
+
+
+def _done_today(q: _Question) -> frozenset[int]:
+    """Positions of an act told in a past form with a time of the same day (session 23,
+    xfails; outside26 o26-06 "landlord changed the locks today", outside25 o25-04 "19yo
+    evicted this morning"): in the part of a clause that holds "today", "this morning",
+    "vanochtend", "vandaag" (:data:`_TODAY`) and an English verb in -ed with nothing
+    that keeps it ahead (:data:`_EN_NOT_DONE`: "will be evicted today") or a Dutch
+    participle with an auxiliary of the perfect or none at all ("is vanochtend
+    ontruimd", "vanochtend uit huis gezet"), the act has happened today (ANS, voltooide
+    tijd; English simple past). A family acute only before the day
+    (:attr:`Family.within_days`) does not read the verb or the time word there; the
+    part's other words are read as before ("received an eviction notice this morning"
+    keeps the notice). A part that also names a time or a day ahead is read as before."""
+    out: set[int] = set()
+    n = len(q.surface)
+    start = 0
+    while start < n:
+        end = start
+        while end < n and q.toks[end][0].isalnum() and (
+                end == start or q.surface[end] not in _CLAUSE_END):
+            end += 1
+        words = q.surface[start:end]
+        times = [start + i for i, w in enumerate(words) if w in _TODAY]
+        times += [start + i + j for i, pair in enumerate(itertools.pairwise(words))
+                  if pair in _TODAY_PAIRS for j in (0, 1)]
+        if times and not (_AHEAD_WORDS | _NOT_YET).intersection(words):
+            finite = _FINITE_FORMS.intersection(words)
+            past = [start + i for i, w in enumerate(words)
+                    if len(w) > 4 and ((w.endswith("ed") and english((w,))
+                                        and not _EN_NOT_DONE.intersection(words))
+                                       or (_participle(w) and not english((w,))
+                                           and finite <= _NL_DONE_AUX))]
+            if past:
+                out.update(times)
+                out.update(past)
         start = end + 1 if end < n and not q.toks[end][0].isalnum() else max(end, start + 1)
     return frozenset(out)
 

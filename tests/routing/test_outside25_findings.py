@@ -221,12 +221,10 @@ def test_a_mother_and_her_son_sleeping_in_the_car_go_to_shelter_access(
     assert top(answer, 1) == ["opvang-toegang"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o25-04 (en, very short): '19yo evicted this morning, nowhere to sleep tonight' gets a "
-    "second ⚠, eviction_cutoff ('An eviction or cut-off is days away'), on 'evict + "
-    "tonight': the eviction already happened; 'tonight' dates the night, not an eviction "
-    "(cf. outside24 #4)"))
 def test_an_eviction_this_morning_is_no_eviction_days_away(demo_router: Router) -> None:
+    """o25-04 (en, very short): '19yo evicted this morning, nowhere to sleep tonight' is
+    homeless_tonight only: the eviction told with "this morning" has happened (session
+    23, xfails; a strict xfail before)."""
     assert signals(OUTSIDE.routed(demo_router, "o25-04")) == ["homeless_tonight"]
 
 

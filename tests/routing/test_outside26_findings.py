@@ -226,12 +226,10 @@ def test_a_boyfriend_as_the_reason_the_brothers_threaten_her_is_no_partner_viole
     assert signals(OUTSIDE.routed(demo_router, "o26-14")) == ["honour_violence"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o26-06 (en, very short): 'landlord changed the locks today, they have nowhere to go "
-    "tonigth' gets its homeless_tonight ⚠ and a second one, eviction_cutoff ('chang the "
-    "lock + today': 'an eviction or cut-off is days away'): a lock-out done today is read "
-    "as an eviction to come (cf. outside25 #10, 'evicted this morning')"))
 def test_locks_changed_today_is_no_eviction_to_come(demo_router: Router) -> None:
+    """o26-06 (en, very short): 'landlord changed the locks today, they have nowhere to go
+    tonigth' is homeless_tonight only: a lock-out told in the past with "today" is done,
+    no eviction days away (session 23, xfails; a strict xfail before)."""
     assert signals(OUTSIDE.routed(demo_router, "o26-06")) == ["homeless_tonight"]
 
 
