@@ -2687,7 +2687,7 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
 
     parents_only: set[str] = set()
     blocked = q.blocked
-    done = (_done(q) | _done_today(q)) if any(
+    done = (_done(q) | _done_today(q) | _lasting(q)) if any(
         f.within_days is not None for f in signals.families) else frozenset()
     for family in signals.families:
         q.reading = family.id
@@ -2868,6 +2868,42 @@ def _done_today(q: _Question) -> frozenset[int]:
                 out.update(times)
                 out.update(past)
         start = end + 1 if end < n and not q.toks[end][0].isalnum() else max(end, start + 1)
+    return frozenset(out)
+
+
+#: Nouns of a stretch of time (lemmas): a count of them after "al"/"for" is how long.
+_SPANS = frozenset(["dag", "nacht", "week", "maand", "day", "night", "month"])
+#: Small counts said in words, as in "al drie dagen", "for three days" (ANS, hoofdtelwoorden).
+_COUNTS = frozenset(["een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen",
+                     "tien", "paar", "enkele", "a", "two", "three", "four", "five", "six",
+                     "seven", "eight", "nine", "ten", "few", "couple"])
+#: Words that say a stretch of time lasts up to now: Dutch "al" (already), English
+#: "for" ("for three days"), "sinds"/"since" with a count ("sinds twee dagen").
+_LASTING = frozenset(["al", "for", "sinds", "since"])
+
+
+def _lasting(q: _Question) -> frozenset[int]:
+    """Positions of a stretch of time said as how long something has lasted (session
+    23, xfails; outside25 o25-06 "al drie dagen geen water"): "al"/"for"/"sinds" and a
+    count (a digit or :data:`_COUNTS`, at most two words: "al een paar dagen", "for a
+    couple of days") before a noun of time (:data:`_SPANS`) say a duration up to now
+    (ANS, "al" + duur; Oxford Learner's 'for' 9), not a time the act is still to come
+    ("binnen drie dagen", "over twee dagen"). A family acute only before the day
+    (:attr:`Family.within_days`) does not read those words there. The bare "al dagen"
+    (no count) is left to the families that read it ("al dagen geen gas")."""
+    out: set[int] = set()
+    for at, lemma_ in enumerate(q.toks):
+        if lemma_ not in _SPANS:
+            continue
+        back = at - 1
+        counted = False
+        while back >= 0 and at - back <= 3 and (
+                q.surface[back].isdigit() or q.surface[back] in _COUNTS
+                or q.surface[back] == "of"):
+            counted = counted or q.surface[back] != "of"
+            back -= 1
+        if counted and back >= 0 and q.surface[back] in _LASTING:
+            out.update(range(back, at + 1))
     return frozenset(out)
 
 

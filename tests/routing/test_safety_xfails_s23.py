@@ -44,3 +44,30 @@ def test_an_eviction_still_to_come_today_keeps_its_warning(
     """The future ("will change"), the Dutch present passive ("wordt ... gezet") and a
     notice received today for an eviction later keep eviction_cutoff."""
     assert "eviction_cutoff" in families(safety, question)
+
+
+def strong(safety: SafetySignals, question: str) -> list[str]:
+    return [s.family.id for s in detect(safety, question, None, TODAY) if not s.weak]
+
+
+@pytest.mark.parametrize("question", [
+    "Ze hebben al drie dagen geen stroom omdat de rekening niet betaald is.",
+    "They have had no water for three days, it was cut off.",
+    "Al een paar dagen geen gas, het is afgesloten.",
+])
+def test_how_long_a_supply_has_been_off_is_no_deadline(
+        safety: SafetySignals, question: str) -> None:
+    """"al drie dagen", "for three days", "al een paar dagen": a count of days after
+    "al"/"for" is how long the supply has been off (cutoff_now), not a cut-off days away."""
+    assert "eviction_cutoff" not in strong(safety, question)
+    assert "cutoff_now" in strong(safety, question)
+
+
+@pytest.mark.parametrize("question", [
+    "Binnen drie dagen wordt het gas afgesloten.",
+    "Over twee dagen wordt de stroom afgesloten, er is een baby.",
+    "The power will be cut off in three days.",
+])
+def test_a_cut_off_days_away_keeps_its_warning(safety: SafetySignals, question: str) -> None:
+    """"binnen"/"over"/"in" with a count of days still dates a cut-off to come."""
+    assert "eviction_cutoff" in strong(safety, question)
