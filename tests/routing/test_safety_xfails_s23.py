@@ -71,3 +71,21 @@ def test_how_long_a_supply_has_been_off_is_no_deadline(
 def test_a_cut_off_days_away_keeps_its_warning(safety: SafetySignals, question: str) -> None:
     """"binnen"/"over"/"in" with a count of days still dates a cut-off to come."""
     assert "eviction_cutoff" in strong(safety, question)
+
+
+@pytest.mark.parametrize("question", [
+    "Patient on oxygen: the electricity could be cut off next week.",
+    "Her electricity will be cut tomorrow and she needs a breathing machine.",
+])
+def test_a_supply_that_will_be_cut_is_not_cut_already(
+        safety: SafetySignals, question: str) -> None:
+    """"will be cut", "could be cut": the infinitive "be" after a modal is a cut-off to
+    come, not the past "were cut" (cutoff_now)."""
+    assert "cutoff_now" not in families(safety, question)
+    assert "eviction_cutoff" in strong(safety, question)
+
+
+def test_a_supply_that_were_cut_is_cut_already(safety: SafetySignals) -> None:
+    """The English past "were cut" still reads as done, as "was cut" does."""
+    assert "cutoff_now" in strong(
+        safety, "The power and gas were cut off yesterday, there is a baby in the cold.")
