@@ -2742,6 +2742,13 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                     fired = tuple((h,) for h in hits) if family.yields_to else rule
                     if r_no >= len(family.all_of):
                         minors_rule.add(family.id)
+                    if family.id in precise and not family.yields_to:
+                        # s23 (xfails; outside26 o26-14): a family others give way to
+                        # reads the words of each of its rules that holds, not only the
+                        # first's (shame and threat, and her boyfriend as the cause)
+                        fired = fired + tuple(g for later in rules[r_no + 1:] if all(
+                            _first_match(group, q, skip if n else None) is not None
+                            for n, group in enumerate(later)) for g in later)
                     break
         shown = family.for_minor() if minor else family
         if cue is not None and strong is None and _no_child_for_parent(family, q, named, minor):

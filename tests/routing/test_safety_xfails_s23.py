@@ -89,3 +89,25 @@ def test_a_supply_that_were_cut_is_cut_already(safety: SafetySignals) -> None:
     """The English past "were cut" still reads as done, as "was cut" does."""
     assert "cutoff_now" in strong(
         safety, "The power and gas were cut off yesterday, there is a baby in the cold.")
+
+
+@pytest.mark.parametrize("question", [
+    "Her father learned she has a boyfriend and said her uncles will deal with it; she is "
+    "scared to go home.",
+    "Her brothers know she has a boyfriend; they say she shamed the family and will deal "
+    "with it. She is scared to go home.",
+    "Haar broers weten dat ze een vriend heeft. Ze zeggen dat ze het zullen oplossen en ze "
+    "durft niet naar huis.",
+])
+def test_a_boyfriend_as_the_familys_reason_is_honour_violence_only(
+        safety: SafetySignals, question: str) -> None:
+    """Her boyfriend named as the reason the men of her family will "deal with it" is that
+    family's threat: honour_violence, and partner_violence gives way, also where the
+    shame is told beside it."""
+    assert families(safety, question) == ["honour_violence"]
+
+
+def test_a_boyfriend_who_hits_her_is_still_partner_violence(safety: SafetySignals) -> None:
+    """The boyfriend as the one who hits keeps partner_violence."""
+    assert families(safety, "Her boyfriend hits her and she is scared to go home.") == [
+        "partner_violence"]
