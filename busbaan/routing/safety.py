@@ -366,6 +366,12 @@ def lemma(word: str) -> str:
         return lemma(SOUTHERN_DIMINUTIVES[word])
     if word in NEGATIONS or word in PRONOUNS or not word.isalpha() or len(word) < 2:
         return word
+    if word in _EN_PAST_BE:
+        # s23 (xfails; outside25 o25-16 "power will be cut off next Tuesday"): the
+        # English past "were" goes with "was" (which, a Dutch word too, takes the lemma
+        # "zijn"), not with the infinitive "be" that follows a modal: "were cut" is done,
+        # "will be cut" is to come
+        return lemma("was")
     if len(word) >= 4 and not simplemma.is_known(word, lang="nl") and simplemma.is_known(
             word, lang="en"):
         return _english_stem(word)  # 'ending' -> 'end', 'kicked' -> 'kick', 'threw' -> 'throw'
@@ -376,6 +382,10 @@ def lemma(word: str) -> str:
     ):
         return word
     return found
+
+
+#: English past forms of "be" that the stemmer would bring to the infinitive ("be").
+_EN_PAST_BE = frozenset(["were"])
 
 
 def _english_stem(word: str) -> str:
@@ -2692,7 +2702,8 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
 
     parents_only: set[str] = set()
     blocked = q.blocked
-    done = _done(q) if any(f.within_days is not None for f in signals.families) else frozenset()
+    done = (_done(q) | _done_today(q) | _lasting(q)) if any(
+        f.within_days is not None for f in signals.families) else frozenset()
     for family in signals.families:
         q.reading = family.id
         # s21 (cues): an act dated done in its own clause is no danger to come
@@ -2736,6 +2747,13 @@ def _detect(signals: SafetySignals, question: str, age: int | None,
                     fired = tuple((h,) for h in hits) if family.yields_to else rule
                     if r_no >= len(family.all_of):
                         minors_rule.add(family.id)
+                    if family.id in precise and not family.yields_to:
+                        # s23 (xfails; outside26 o26-14): a family others give way to
+                        # reads the words of each of its rules that holds, not only the
+                        # first's (shame and threat, and her boyfriend as the cause)
+                        fired = fired + tuple(g for later in rules[r_no + 1:] if all(
+                            _first_match(group, q, skip if n else None) is not None
+                            for n, group in enumerate(later)) for g in later)
                     break
         shown = family.for_minor() if minor else family
         if cue is not None and strong is None and _no_child_for_parent(family, q, named, minor):
@@ -2818,6 +2836,96 @@ def _done(q: _Question) -> frozenset[int]:
                 and not _AHEAD_WORDS.intersection(words)):
             out.update(range(start, end))
         start = end + 1 if end < n and not q.toks[end][0].isalnum() else max(end, start + 1)
+    return frozenset(out)
+
+
+#: Times of the day of the question that are mostly already gone when it is told (ANS,
+#: tijdsbepalingen): "vanochtend", "vanmorgen", "this morning", and the day itself
+#: ("vandaag", "today", "earlier today"), folded.
+_TODAY = frozenset(["vanochtend", "vanmorgen", "vandaag", "today"])
+_TODAY_PAIRS = frozenset([("this", "morning")])
+#: English words that put a participle ahead or in the present ("will be evicted today",
+#: "is being evicted", "gets evicted", "to be evicted", "going to"): no act done.
+_EN_NOT_DONE = frozenset(["will", "shall", "be", "being", "is", "are", "am", "get", "gets",
+                          "getting", "to", "going", "gonna", "ll", "may", "might", "must",
+                          "could", "would", "should", "can"])
+#: Dutch auxiliaries of the perfect and the state passive (not "wordt": the present
+#: passive, "wordt vandaag ontruimd", is the act to come).
+_NL_DONE_AUX = frozenset(["is", "zijn", "was", "waren", "werd", "werden", "heeft", "hebben",
+                          "heb", "hebt", "had", "hadden"])
+
+
+def _done_today(q: _Question) -> frozenset[int]:
+    """Positions of an act told in a past form with a time of the same day (session 23,
+    xfails; outside26 o26-06 "landlord changed the locks today", outside25 o25-04 "19yo
+    evicted this morning"): in the part of a clause that holds "today", "this morning",
+    "vanochtend", "vandaag" (:data:`_TODAY`) and an English verb in -ed with nothing
+    that keeps it ahead (:data:`_EN_NOT_DONE`: "will be evicted today") or a Dutch
+    participle with an auxiliary of the perfect or none at all ("is vanochtend
+    ontruimd", "vanochtend uit huis gezet"), the act has happened today (ANS, voltooide
+    tijd; English simple past). A family acute only before the day
+    (:attr:`Family.within_days`) does not read the verb or the time word there; the
+    part's other words are read as before ("received an eviction notice this morning"
+    keeps the notice). A part that also names a time or a day ahead is read as before."""
+    out: set[int] = set()
+    n = len(q.surface)
+    start = 0
+    while start < n:
+        end = start
+        while end < n and q.toks[end][0].isalnum() and (
+                end == start or q.surface[end] not in _CLAUSE_END):
+            end += 1
+        words = q.surface[start:end]
+        times = [start + i for i, w in enumerate(words) if w in _TODAY]
+        times += [start + i + j for i, pair in enumerate(itertools.pairwise(words))
+                  if pair in _TODAY_PAIRS for j in (0, 1)]
+        if times and not (_AHEAD_WORDS | _NOT_YET).intersection(words):
+            finite = _FINITE_FORMS.intersection(words)
+            past = [start + i for i, w in enumerate(words)
+                    if len(w) > 4 and ((w.endswith("ed") and english((w,))
+                                        and not _EN_NOT_DONE.intersection(words))
+                                       or (_participle(w) and not english((w,))
+                                           and finite <= _NL_DONE_AUX))]
+            if past:
+                out.update(times)
+                out.update(past)
+        start = end + 1 if end < n and not q.toks[end][0].isalnum() else max(end, start + 1)
+    return frozenset(out)
+
+
+#: Nouns of a stretch of time (lemmas): a count of them after "al"/"for" is how long.
+_SPANS = frozenset(["dag", "nacht", "week", "maand", "day", "night", "month"])
+#: Small counts said in words, as in "al drie dagen", "for three days" (ANS, hoofdtelwoorden).
+_COUNTS = frozenset(["een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen",
+                     "tien", "paar", "enkele", "a", "two", "three", "four", "five", "six",
+                     "seven", "eight", "nine", "ten", "few", "couple"])
+#: Words that say a stretch of time lasts up to now: Dutch "al" (already), English
+#: "for" ("for three days"), "sinds"/"since" with a count ("sinds twee dagen").
+_LASTING = frozenset(["al", "for", "sinds", "since"])
+
+
+def _lasting(q: _Question) -> frozenset[int]:
+    """Positions of a stretch of time said as how long something has lasted (session
+    23, xfails; outside25 o25-06 "al drie dagen geen water"): "al"/"for"/"sinds" and a
+    count (a digit or :data:`_COUNTS`, at most two words: "al een paar dagen", "for a
+    couple of days") before a noun of time (:data:`_SPANS`) say a duration up to now
+    (ANS, "al" + duur; Oxford Learner's 'for' 9), not a time the act is still to come
+    ("binnen drie dagen", "over twee dagen"). A family acute only before the day
+    (:attr:`Family.within_days`) does not read those words there. The bare "al dagen"
+    (no count) is left to the families that read it ("al dagen geen gas")."""
+    out: set[int] = set()
+    for at, lemma_ in enumerate(q.toks):
+        if lemma_ not in _SPANS:
+            continue
+        back = at - 1
+        counted = False
+        while back >= 0 and at - back <= 3 and (
+                q.surface[back].isdigit() or q.surface[back] in _COUNTS
+                or q.surface[back] == "of"):
+            counted = counted or q.surface[back] != "of"
+            back -= 1
+        if counted and back >= 0 and q.surface[back] in _LASTING:
+            out.update(range(back, at + 1))
     return frozenset(out)
 
 

@@ -214,24 +214,18 @@ def test_curtains_shut_and_papers_piling_up_is_an_unseen_person(
     assert signals(answer) == ["unseen_person"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o26-14 (en): 'Her brothers found out she has a boyfriend. They told her she has "
-    "shamed the family and that they will \"sort it out\" this weekend … scared to go "
-    "home' gets honour_violence, but the first ⚠ line the person reads is "
-    "partner_violence ('boyfriend + scare to go home'): the rule that a boyfriend named as "
-    "the reason the family threatens her is that family's threat (s15, safety38) has "
-    "Dutch words only"))
 def test_a_boyfriend_as_the_reason_the_brothers_threaten_her_is_no_partner_violence(
         demo_router: Router) -> None:
+    """o26-14 (en): brothers who will "sort it out" because she has a boyfriend is
+    honour_violence only: the family's threat read with her relationship as its cause
+    makes partner_violence give way (session 23, xfails; a strict xfail before)."""
     assert signals(OUTSIDE.routed(demo_router, "o26-14")) == ["honour_violence"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o26-06 (en, very short): 'landlord changed the locks today, they have nowhere to go "
-    "tonigth' gets its homeless_tonight ⚠ and a second one, eviction_cutoff ('chang the "
-    "lock + today': 'an eviction or cut-off is days away'): a lock-out done today is read "
-    "as an eviction to come (cf. outside25 #10, 'evicted this morning')"))
 def test_locks_changed_today_is_no_eviction_to_come(demo_router: Router) -> None:
+    """o26-06 (en, very short): 'landlord changed the locks today, they have nowhere to go
+    tonigth' is homeless_tonight only: a lock-out told in the past with "today" is done,
+    no eviction days away (session 23, xfails; a strict xfail before)."""
     assert signals(OUTSIDE.routed(demo_router, "o26-06")) == ["homeless_tonight"]
 
 

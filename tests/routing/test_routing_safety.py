@@ -18,8 +18,11 @@ from busbaan.routing import Router, demo_map_path, load_map
 from busbaan.routing.safety import (
     SafetyFileError,
     _by_excluded,
+    _done,
+    _done_today,
     _elder_age,
     _figurative,
+    _lasting,
     _matches,
     _minor_age,
     _minor_in_question,
@@ -343,11 +346,13 @@ def test_unless_and_not_by_are_checked_in_the_file(tmp_path: Path) -> None:
 
 
 def test_each_signalled_family_gets_its_first_service(router: Router) -> None:
-    """Someone put out of their home today with no bed tonight signals two families:
-    the shelter comes first (tonight is the most urgent) and crisis intervention
-    second, rather than two shelter desks."""
+    """Someone being put out of their home today with no bed tonight signals two
+    families: the shelter comes first (tonight is the most urgent) and crisis
+    intervention second, rather than two shelter desks. (Session 23, xfails: "wordt
+    vandaag uit zijn huis gezet"; "is vandaag ... gezet", told done, is no eviction to
+    come and signals the shelter alone, as outside24-26 asked.)"""
     answer = router.route(
-        "Meneer (45) is vandaag uit zijn huis gezet en heeft geen idee waar hij vannacht "
+        "Meneer (45) wordt vandaag uit zijn huis gezet en heeft geen idee waar hij vannacht "
         "moet slapen."
     )
     assert {h.signal for h in answer.safety} == {"homeless_tonight", "eviction_cutoff"}
@@ -435,7 +440,12 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
     precise = {other for f in signals.families for other in f.yields_to}
     read: dict[str, tuple[bool, frozenset[int]]] = {}
     yields: dict[str, tuple[str, ...]] = {}
+    # s21 (cues) and s23 (xfails): an act told done, or how long, is no danger to come
+    # for a family acute only before the day (as detect blocks it)
+    base = q.blocked
+    done = _done(q) | _done_today(q) | _lasting(q)
     for family in signals.families:
+        q.blocked = base | done if family.within_days is not None else base
         # s11 (safety24): a negation a cue of this family holds is that cue's own
         q.owned = _owned(dict(signals.negative).get(family.id, ()), q)
         # the grown view as detect reads it (session 16, xfail26: one function)
@@ -462,6 +472,12 @@ def _detect_trying_every_cue(signals: Any, text: str, age: int | None = None) ->
                     fired = (tuple((h,) for h in hits if h is not None) if family.yields_to
                              else rule)
                     late += [family.id] if r_no >= len(family.all_of) else []
+                    if family.id in precise and not family.yields_to:
+                        # s23 (xfails): the words of each of its rules that holds
+                        fired = fired + tuple(g for later in rules[r_no + 1:] if all(
+                            any(_matches(c, q, (lambda r=ruled: r) if n else None)
+                                for c in group) for n, group in enumerate(later))
+                            for g in later)
                     break
         if cue is not None and (family.yields_to or family.id in precise):
             q.reading = family.id
