@@ -231,11 +231,10 @@ def test_locked_out_today_with_children_is_no_bed_tonight(demo_router: Router) -
     assert signals(answer)[:1] == ["homeless_tonight"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "o27-04 (a long rambling message): 'Sinds vanochtend is de stroom afgesloten … de "
-    "baby' gets cutoff_now, but the first ⚠ line is eviction_cutoff ('stromen + afgesloten "
-    "+ volgen week', 'days away'): the time word is taken from another sentence ('Volgende "
-    "week wil ze naar de kledingbank')"))
+# o27-04 (a long rambling message): 'Sinds vanochtend is de stroom afgesloten … de baby'
+# read eviction_cutoff first ('days away', the time word taken from another sentence) on
+# outside27's base; plain since the xfails engineer's rule of the same session (an act told
+# in a past form with a time of the same day is no eviction to come).
 def test_power_cut_this_morning_reads_cut_off_now_first(demo_router: Router) -> None:
     assert signals(OUTSIDE.routed(demo_router, "o27-04"))[:1] == ["cutoff_now"]
 
