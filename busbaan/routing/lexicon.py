@@ -355,12 +355,6 @@ SETTLED: tuple[str, ...] = (
     # 1: ophouden), as "stopt" beside the benefit named (the retired s32's "mijn WW
     # eindigt over zes weken. Wat nu?")
     "ww eindigt", "uitkering eindigt",
-    # session 23 (online60): the perfect of "ww stopt" with the time between ("mijn WW
-    # is vorige maand gestopt"; the retired h49-036 and h60-018, outside17's o17-40,
-    # outside19's o19-24, probe p21-06: all five ask for the bijstand after it). Only
-    # the WW, which runs out on its own term: "uitkering is stopgezet" is a benefit
-    # stopped by the one who pays it, what the asker objects to (h51-014).
-    "ww is ... gestopt", "ww ... is gestopt",
     "benefit has run out", "benefit runs out", "benefit ran out", "benefit ends",
     "benefit has ended",
 )
