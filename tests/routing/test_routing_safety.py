@@ -391,7 +391,9 @@ def test_minors_get_the_familys_service_for_minors_adults_the_family_services(
     young = router.route("hij wil niet meer leven", {"leeftijd": 15})
     adult = router.route("hij wil niet meer leven", {"leeftijd": 40})
     assert young.safety[0].service_id == young.results[0].service_id == "okt-opvoedondersteuning"
-    assert adult.safety[0].service_id == adult.results[0].service_id == "ggz-specialistisch"
+    # the suicide family's first adult service (session 23, online60: the GGD Vangnet
+    # before the specialist GGZ, safety file 2026-12-21.online60)
+    assert adult.safety[0].service_id == adult.results[0].service_id == "ggd-vangnet"
     without = dataclasses.replace(
         router.safety,
         families=tuple(dataclasses.replace(f, minors=("not-on-the-map",))
