@@ -47,8 +47,9 @@ def test_a_weak_safety_signal_is_read_as_caution(router: Router) -> None:
     """A weak danger sign in a plain question is shown as caution and read as such; a
     question without one reads 0. (A strict xfail from session 21 to 22: with s53's
     questions as examples the colleague in long sleeves got a partner_violence ⚠ read from
-    the examples; it passes again since s59-s62 are examples, session 23, and xfails with
-    the four files left out.)"""
+    the examples; it passes again since s59-s62 are examples, session 23: a caution, Veilig
+    Thuis 832, the Taalhuis 811; without the four files, or without asked-heldout61 alone,
+    the ⚠ from the examples is back.)"""
     answer = router.route(WEAK_SIGN, {})
     assert answer.caution and not answer.safety
     assert router.features_of(WEAK_SIGN)[7] == 1.0
