@@ -89,14 +89,15 @@ def test_put_out_by_her_boyfriend_with_nowhere_to_sleep_gets_the_shelter_first(
     assert top(answer, 1) == ["opvang-toegang"]
 
 
-#: Session 23: o23-28 (the exhausted carer of 80) fails since s59-s62 are examples (it
-#: passes with the four files left out): Veilig Thuis first, GGD Vangnet second, the
-#: elderly advisor third.
-DRIFT23 = {"o23-28": ("since s59-s62 are examples (session 23; it passes with "
-                      "asked-heldout59..62 left out): the exhausted carer of 80 who 'is op' "
-                      "gets Veilig Thuis first, GGD Vangnet second, the elderly advisor "
-                      "(the key's service) third: the new carers' danger examples (s61, "
-                      "s62) are his nearest")}
+#: Session 23: o23-28 (the exhausted carer of 80) fails since s61's questions are
+#: examples (it passes with asked-heldout59..62 left out, and without asked-heldout61
+#: alone: the elderly advisor 829, Veilig Thuis 827): Veilig Thuis first (835), GGD
+#: Vangnet second (830), the elderly advisor third (827), no ⚠ and no caution.
+DRIFT23 = {"o23-28": ("since s61's questions (those who care for someone) are examples "
+                      "(session 23; it passes without asked-heldout61): the exhausted carer "
+                      "of 80 who 'is op' gets Veilig Thuis first (835) with no signal, GGD "
+                      "Vangnet second (830), the elderly advisor, the key's service, third "
+                      "(827)")}
 ORDINARY_WORKS = ["o23-04", "o23-08", "o23-12", "o23-18", "o23-22", "o23-28", "o23-29"]
 
 

@@ -123,9 +123,10 @@ def test_learning_to_budget_is_no_language_course(demo_router: Router) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "since s59-s62 are examples (session 23; it passes with asked-heldout59..62 left out): "
-    "Veilig Thuis second again (the Stadspas first, the Ouder- en Kindteam third), no "
-    "signal or caution: 'blauwe', 'kinderen', 'moeder' among Veilig Thuis's examples"))
+    "since the safety gate s62 is examples (session 23; it passes without "
+    "asked-heldout62, and with asked-heldout59..62 left out): Veilig Thuis second again "
+    "(the Stadspas 844, Veilig Thuis 812, the Ouder- en Kindteam 775), no signal or "
+    "caution: the gate's danger examples open the desk (vtfiller's share)"))
 def test_bruised_knees_from_football_and_a_sports_club(demo_router: Router) -> None:
     """Bruises explained ('van het voetballen') and a sports club to pay for: no signal or
     caution, the Stadspas in the top 3, Veilig Thuis not. Was a strict xfail from session
