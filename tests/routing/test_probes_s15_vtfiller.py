@@ -41,8 +41,8 @@ KNOWN_GAPS: dict[str, str] = {
     # session 23: s59-s62 retired into examples (it passes with the four files left out)
     "vtf-01": ("since s59-s62 are examples (session 23): a daughter of 14 who quits her "
                "sports club and stays in her room with the laptop gets Leergeld, the youth "
-               "sport and culture fund and leerplicht; neither the Ouder- en Kindteam nor "
-               "GGD JGZ in the top 3 (no Veilig Thuis either)"),
+               "sport and culture fund and leerplicht (887, 846, 777); the Ouder- en "
+               "Kindteam fourth (772), GGD JGZ not in the top 3 (no Veilig Thuis either)"),
     "vtf-13": ("ranking, not the filler: grandparents who want to see the grandchildren "
                "(omgangsrecht) put Jeugdbescherming first on 'kleinkinderen, afdwingen'; "
                "the Juridisch Loket is not in the top 3"),
