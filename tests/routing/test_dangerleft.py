@@ -90,8 +90,8 @@ DRIFT20 = {"h45-088": ("since s47-s50 are examples (s48's): session 18's rule gi
 # contrast shows again (it xfails with the four files left out): plain.
 #: Session 23: since s59-s62 are examples (it passes with the four files left out), the
 #: router without session 18's files no longer gives h43-050 (a weak cue, danger
-#: neighbours just short of the share) the ⚠: the new examples among its nearest are no
-#: suicide dangers of its service.
+#: neighbours just short of the share) the ⚠ (which of the four files, and which of its
+#: nearest examples, not traced).
 DRIFT23 = {"h43-050": ("since s59-s62 are examples (session 23; it passes with "
                        "asked-heldout59..62 left out): the rule no longer gives the suicide "
                        "⚠ from the examples (no ⚠ at all)")}
