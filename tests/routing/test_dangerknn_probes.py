@@ -37,10 +37,11 @@ KNOWN_GAPS: dict[str, str] = {
               "crisis intervention second; the rule speaks only for a first safety service"),
     "dk-07": ("the nearest examples are no dangers: a transmitter in the ceiling and a "
               "screwdriver are words no psychosis example uses (11 % of the nearest)"),
-    "dk-11": ("its nearest examples share two words ('wakker', 'huis') more often than "
-              "three: the sexual-violence examples that share three hold 26 % of the "
-              "nearest (Tuning.danger_signal_share 0.5; all of them, three words or not, "
-              "45 %)"),
+    # dk-11 (the friend who woke up undressed in a strange house): a strict xfail until
+    # session 23 ("its nearest examples share two words ('wakker', 'huis') more often than
+    # three"); it passes since s59-s62 are examples: the ⚠ (sexual_violence, Veilig Thuis
+    # 858) from the examples; without the four files, or without asked-heldout62 (the
+    # safety gate s62) alone, no ⚠ again (Veilig Thuis 851): plain.
     "dk-n01": ("the safety reader, not this rule: 'een avond over huiselijk geweld' "
                "raises partner violence ('avond' is no text or lesson word of _topic)"),
     "dk-n09": ("the safety reader, not this rule: 'dat is van tafel' ends only its own "

@@ -101,12 +101,10 @@ def _row(qid: str, name: str) -> dict[str, Any]:
 #: rule already gives h40-028 the police's unseen_person ⚠ from the examples, so the
 #: contrast with it no longer shows there; the other three still show it.
 DRIFT19 = {"h40-028": ("since s43-s46 are examples (s44's unseen-neighbour dangers): "
-                       "session 17's rule gives the ⚠ (unseen_person, police) too"),
-           # Session 22: with s55-s58 retired into examples (it passes without s55),
-           # the contrast no longer shows for h41-058 either.
-           "h41-058": ("since s55-s58 are examples (session 22; it passes without "
-                       "asked-heldout55): session 17's rule gives the ⚠ (suicide, GGD "
-                       "Vangnet) too")}
+                       "session 17's rule gives the ⚠ (unseen_person, police) too")}
+# h41-058: a strict xfail in session 22 (with s55-s58 retired, session 17's rule gave the
+# ⚠ too, so the contrast did not show); since s59-s62 are examples (session 23) the
+# contrast shows again (it xfails with the four files left out): plain.
 #: Session 22 (cues): since the cue reader reads h43-039's rope sent as a photo with "het
 #: is klaar" as suicide, its example (asked-heldout43, ggd-vangnet) is a suicide danger
 #: example, and session 17's rule too gives h42-083 (a man asking for a rope that holds

@@ -11,8 +11,6 @@ Our own words, not the retired questions.
 
 from __future__ import annotations
 
-import pytest
-
 from busbaan.routing import Router
 from busbaan.routing.router import UNEXPLAINED_FULL
 
@@ -45,15 +43,13 @@ def test_a_second_need_leaves_words_unexplained(router: Router) -> None:
     assert not router.route(TWO_NEEDS, {}).safety  # a plain answer: the model reads it
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "since s53's questions are examples (session 21; it passes without asked-heldout53, "
-    "and fails with the old weights): the colleague in long sleeves "
-    "all summer who looks for a Dutch course gets a partner_violence ⚠ read from the "
-    "examples (Veilig Thuis 830 first, the Taalhuis 799 second), so no caution is shown "
-    "and the feature reads 0.0: a false ⚠ by the examples, not a change in the feature"))
 def test_a_weak_safety_signal_is_read_as_caution(router: Router) -> None:
     """A weak danger sign in a plain question is shown as caution and read as such; a
-    question without one reads 0."""
+    question without one reads 0. (A strict xfail from session 21 to 22: with s53's
+    questions as examples the colleague in long sleeves got a partner_violence ⚠ read from
+    the examples; it passes again since s59-s62 are examples, session 23: a caution, Veilig
+    Thuis 832, the Taalhuis 811; without the four files, or without asked-heldout61 alone,
+    the ⚠ from the examples is back.)"""
     answer = router.route(WEAK_SIGN, {})
     assert answer.caution and not answer.safety
     assert router.features_of(WEAK_SIGN)[7] == 1.0

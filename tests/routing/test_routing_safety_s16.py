@@ -118,12 +118,12 @@ def test_the_s16_probes_floor(router: Router) -> None:
     assert signalled >= 17
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "since s58's questions are examples (session 22; it passes without asked-heldout58): Veilig "
-    "Thuis out of the top 3 for a man of 90 at the bank counter with a younger man who "
-    "does all the talking (the AOW 829, the elderly advisor 807, the police 761), no ⚠"))
 def test_the_man_at_the_bank_counter_has_veilig_thuis_in_the_top_3(router: Router) -> None:
-    """probe16-011, apart from the floor above."""
+    """probe16-011, apart from the floor above. A strict xfail in session 22 (since s58's
+    questions were examples, Veilig Thuis was out of the top 3); Veilig Thuis is in the top
+    3 again since s59-s62 are examples (session 23: the AOW 829, the elderly advisor 808,
+    Veilig Thuis 787; out again with the four files left out, or without asked-heldout60
+    alone, 759): plain."""
     q = next(p for p in PROBES if p["id"] == "probe16-011")
     answer = router.route(q["question"], q["context"])
     assert any(r.service_id in q["expected"] for r in answer.results[:3])
