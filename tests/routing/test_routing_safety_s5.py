@@ -32,8 +32,10 @@ def weak(signals: Any, text: str, age: int | None = None) -> set[str]:
 
 def test_geen_after_a_cue_negates_the_next_noun_not_the_cue(signals: Any) -> None:
     """'al drie dagen geen licht': 'geen' belongs to 'licht', so 'dagen' still counts;
-    'niet' after a cue still cancels it."""
-    assert "eviction_cutoff" in strong(
+    'niet' after a cue still cancels it. (Read as eviction_cutoff until session 23; since
+    the xfails engineer's rule "al"/"sinds" + days is how long it has lasted, not a
+    deadline, it is the cut-off that is now, cutoff_now: the same mechanism either way.)"""
+    assert "cutoff_now" in strong(
         signals, "Ze hebben thuis al drie dagen geen licht en geen warm water.")
     assert _matches(_words("dagen"), _Question("al drie dagen geen licht"))
     assert not _matches(_words("iets aandoen"), _Question("iets aandoen heeft ze niet gezegd"))

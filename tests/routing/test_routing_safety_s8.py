@@ -108,7 +108,10 @@ def test_what_the_question_says_besides_the_danger_still_counts(router: Router) 
 def test_two_families_with_different_desks_keep_both_first_but_are_not_confident(
         router: Router) -> None:
     answer = router.route(
-        "Meneer (45) is vandaag uit zijn huis gezet en heeft geen idee waar hij vannacht "
+        # "wordt vandaag ... gezet": the eviction still to come today. "is vandaag uit zijn
+        # huis gezet" (done) is no eviction to come since session 23 (xfails; outside24-26
+        # asked for it): that question reads homeless_tonight alone.
+        "Meneer (45) wordt vandaag uit zijn huis gezet en heeft geen idee waar hij vannacht "
         "moet slapen.")
     assert {h.signal for h in answer.safety} == {"homeless_tonight", "eviction_cutoff"}
     assert {x.service_id for x in answer.results[:2]} == {
