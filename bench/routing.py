@@ -591,8 +591,15 @@ SESSION22_START: dict[str, tuple[str, ...]] = {
 }
 #: Main at the start of session 23 (69f69a6, before s59-s62 were retired), measured at the
 #: end of the session (bench/measure.py, the benchmark day, in one run with the end):
-#: top-1, top-3, safety in top 3, coverage, right when confident.
-SESSION23_START: dict[str, tuple[str, ...]] = {}
+#: top-1, top-3, safety in top 3, coverage, right when confident. Measured at 01:01 UTC
+#: on 2026-12-08, beside d98e51f (retired) and the end.
+SESSION23_START: dict[str, tuple[str, ...]] = {
+    "heldout63": ("0.880", "0.990", "35/35", "74/100 (74.0 %)", "72/74 (97.3 %)"),
+    "heldout64": ("0.790", "0.990", "35/36", "63/100 (63.0 %)", "60/63 (95.2 %)"),
+    "heldout65": ("0.790", "0.960", "36/36", "64/100 (64.0 %)", "58/64 (90.6 %)"),
+    "heldout_s23": ("0.820", "0.980", "106/107", "201/300 (67.0 %)", "190/201 (94.5 %)"),
+    "heldout66": ("0.840", "0.960", "68/70", "58/100 (58.0 %)", "53/58 (91.4 %)"),
+}
 #: Main at the start of session 6 (705c461), measured in the same run as the session's
 #: final measurement (top-1, top-3, safety in top 3, coverage, right when confident).
 #: s5-s7 at 21:25 UTC (main then at 2ccae87, two batches of examples); s7 was measured
