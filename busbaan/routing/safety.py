@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -2822,6 +2822,20 @@ def _done(q: _Question) -> frozenset[int]:
     reads. A part that also names a time ahead ("is gisteren aangezegd voor morgen")
     is read as before."""
     out: set[int] = set()
+    for start, end in _clause_parts(q):
+        words = q.surface[start:end]
+        pairs = set(itertools.pairwise(words))
+        if (_PERFECT.intersection(words) and (_DAY_GONE.intersection(words)
+                                              or pairs & _DAYS_GONE)
+                and not _AHEAD_WORDS.intersection(words)):
+            out.update(range(start, end))
+    return frozenset(out)
+
+
+def _clause_parts(q: _Question) -> Iterator[tuple[int, int]]:
+    """The parts of a question as ``(start, end)`` surface positions: a run of words up
+    to a conjunction (:data:`_CLAUSE_END`) or a sign; the walk :func:`_done` and
+    :func:`_done_today` share."""
     n = len(q.surface)
     start = 0
     while start < n:
@@ -2829,14 +2843,8 @@ def _done(q: _Question) -> frozenset[int]:
         while end < n and q.toks[end][0].isalnum() and (
                 end == start or q.surface[end] not in _CLAUSE_END):
             end += 1
-        words = q.surface[start:end]
-        pairs = set(itertools.pairwise(words))
-        if (_PERFECT.intersection(words) and (_DAY_GONE.intersection(words)
-                                              or pairs & _DAYS_GONE)
-                and not _AHEAD_WORDS.intersection(words)):
-            out.update(range(start, end))
+        yield start, end
         start = end + 1 if end < n and not q.toks[end][0].isalnum() else max(end, start + 1)
-    return frozenset(out)
 
 
 #: Times of the day of the question that are mostly already gone when it is told (ANS,
@@ -2868,13 +2876,7 @@ def _done_today(q: _Question) -> frozenset[int]:
     part's other words are read as before ("received an eviction notice this morning"
     keeps the notice). A part that also names a time or a day ahead is read as before."""
     out: set[int] = set()
-    n = len(q.surface)
-    start = 0
-    while start < n:
-        end = start
-        while end < n and q.toks[end][0].isalnum() and (
-                end == start or q.surface[end] not in _CLAUSE_END):
-            end += 1
+    for start, end in _clause_parts(q):
         words = q.surface[start:end]
         times = [start + i for i, w in enumerate(words) if w in _TODAY]
         times += [start + i + j for i, pair in enumerate(itertools.pairwise(words))
@@ -2889,7 +2891,6 @@ def _done_today(q: _Question) -> frozenset[int]:
             if past:
                 out.update(times)
                 out.update(past)
-        start = end + 1 if end < n and not q.toks[end][0].isalnum() else max(end, start + 1)
     return frozenset(out)
 
 
